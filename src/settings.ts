@@ -1,0 +1,72 @@
+/**
+ * The action's settings: every input read once, validated and typed (see inputs.ts).
+ * Everything downstream takes this object; nothing else reads inputs.
+ */
+
+export type Operation = 'refresh' | 'delete' | 'sweep' | 'plan'
+export type Phase = 'all' | 'source' | 'destination'
+export type Method = 'auto' | 'clone' | 'full-copy' | 'relay'
+export type IfExists = 'fail' | 'reuse' | 'replace'
+export type MasterPassword = 'secrets-manager' | 'generate' | 'keep'
+
+/** A source given by identifier, or by ARN (which also names its account). */
+export interface ResourceRef {
+  readonly identifier: string
+  readonly arn?: string
+  /** Account id taken from the ARN, when the source was given as an ARN. */
+  readonly accountId?: string
+}
+
+export interface ServerlessScaling {
+  readonly minCapacity: number
+  readonly maxCapacity: number
+}
+
+export interface Settings {
+  readonly operation: Operation
+  readonly phase: Phase
+  readonly region: string
+  readonly sourceRoleArn?: string
+  readonly destinationRoleArn?: string
+  readonly audience: string
+  readonly roleSessionName: string
+  readonly roleDurationSeconds: number
+  readonly source?: ResourceRef
+  readonly target?: string
+  readonly method: Method
+  readonly ifExists: IfExists
+  readonly snapshotArn?: string
+  readonly kmsKeyId?: string
+  readonly dbSubnetGroup?: string
+  readonly vpcSecurityGroupIds: readonly string[]
+  readonly dbClusterParameterGroup?: string
+  readonly dbParameterGroup?: string
+  readonly tempDbSubnetGroup?: string
+  readonly tempVpcSecurityGroupIds: readonly string[]
+  readonly instanceClass?: string
+  readonly instanceCount: number
+  readonly serverless?: ServerlessScaling
+  readonly storageType?: string
+  readonly iops?: number
+  readonly publiclyAccessible: boolean
+  readonly deletionProtection: boolean
+  readonly masterPassword: MasterPassword
+  /** Lifetime of the copy in seconds, from `ttl`. */
+  readonly ttlSeconds?: number
+  readonly tags: readonly { readonly key: string; readonly value: string }[]
+  readonly keepSnapshots: boolean
+  readonly timeoutMinutes: number
+  readonly pollIntervalSeconds: number
+  readonly maxAttempts: number
+  readonly endpointUrl?: string
+  /** From the runner's environment, for tags, names and the user agent. */
+  readonly run: RunContext
+}
+
+export interface RunContext {
+  readonly repository: string
+  readonly runId: string
+  readonly runAttempt: string
+  readonly workflow: string
+  readonly serverUrl: string
+}
