@@ -195,8 +195,23 @@ export interface Faults {
 export interface Scenario {
   readonly durations: Durations
   readonly faults: Faults
-  /** Real lifetime override is not allowed: credential expiry follows the scaled clock. */
+  /** Simulated seconds per real second for resource durations (e.g. 600: 10 min take 1 s). */
   readonly clockScale: number
+  /**
+   * Session credentials and OIDC tokens live `DurationSeconds / credentialTimeScale` REAL seconds
+   * (default 1: an hour is an hour). STS returns `Expiration` in real time, so the SDK's own
+   * refresh logic sees what the simulator enforces. Tests raise it to make sessions expire mid-run.
+   */
+  readonly credentialTimeScale: number
+}
+
+/** What every service factory gets from the simulator. */
+export interface ServiceEnv {
+  readonly region: string
+  readonly clock: Clock
+  readonly timeline: Timeline
+  readonly accounts: ReadonlyMap<string, AccountInfo>
+  readonly scenario: Scenario
 }
 
 /** A role that GitHub's OIDC token may assume (STS AssumeRoleWithWebIdentity). */
