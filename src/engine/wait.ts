@@ -1,0 +1,216 @@
+import { createWaiter, WaiterState, type WaiterResult } from '@smithy/util-waiter'
+import { ActionError, awsErrorCode, errorMessage, isNotFound } from '../errors.js'
+import type { AccountSide, StepLog } from './types.js'
+
+/**
+ * Statuses from which a resource never becomes available. The SDK's own waiters miss most of
+ * these and poll them until the time limit (aws-reference 0.1); we stop at once.
+ */
+export const FAILURE_STATUSES: readonly string[] = [
+  'failed',
+  'deleting',
+  'deleted',
+  'incompatible-restore',
+  'incompatible-parameters',
+  'incompatible-network',
+  'incompatible-option-group',
+  'cloning-failed',
+  'migration-failed',
+  'inaccessible-encryption-credentials',
+  'inaccessible-encryption-credentials-recoverable',
+  'restore-error',
+  'insufficient-capacity',
+  'storage-full',
+  'error',
+]
+
+/** How often a freshly created resource may answer "not found" before that counts (eventual consistency). */
+const NOT_FOUND_GRACE_POLLS = 3
+
+export interface WaitSpec<T> {
+  /** What is awaited, for the log and errors, e.g. `DB cluster pr-123`. */
+  readonly resource: string
+  readonly side: AccountSide
+  readonly accountId: string
+  /** Describe the resource; undefined when AWS says it does not exist. */
+  readonly describe: () => Promise<T | undefined>
+  readonly status: (item: T) => string
+  /** `gone`: until describe returns undefined; otherwise the statuses that mean done. */
+  readonly until: 'gone' | readonly string[]
+  /** Defaults to FAILURE_STATUSES when waiting for a status, none when waiting for `gone`. */
+  readonly failOn?: readonly string[]
+  readonly progress?: (item: T) => number | undefined
+  /** Extra condition on top of the status (e.g. the renamed identifier answers). */
+  readonly ready?: (item: T) => boolean
+}
+
+export interface WaitContext {
+  readonly step: string
+  readonly log: StepLog
+  readonly signal: AbortSignal
+  readonly deadline: number
+  readonly pollSeconds: number
+}
+
+/** Ceiling for the waiter's growing poll delay: a status change is noticed within a minute. */
+function maxDelaySeconds(pollSeconds: number): number {
+  return Math.max(pollSeconds, Math.min(pollSeconds * 6, 60))
+}
+
+export function formatElapsed(ms: number): string {
+  const seconds = Math.round(ms / 1000)
+  if (seconds < 60) return `${seconds}s`
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`
+}
+
+/** Errors worth another poll: throttling, server faults, the network. Everything else is permanent. */
+export function isTransient(error: unknown): boolean {
+  const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; name?: string }
+  if (e?.$retryable) return true
+  const code = awsErrorCode(error)
+  if (code && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code)) return true
+  const status = e?.$metadata?.httpStatusCode
+  if (status === undefined) return !code || code === 'TimeoutError' || /ECONN|ETIMEDOUT|socket/i.test(String(error))
+  return status >= 500
+}
+
+/**
+ * Poll until the resource reaches one of `spec.until`, logging every status change with the
+ * elapsed time. Fails at once on a failure status or a permanent error, and with a clear timeout
+ * error at the run's deadline.
+ */
+export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T> {
+  const started = Date.now()
+  const failOn = spec.failOn ?? (spec.until === 'gone' ? [] : FAILURE_STATUSES)
+  let lastSeen: string | undefined
+  let latest: T | undefined
+  let seen = false
+  let polls = 0
+
+  const check = async (): Promise<WaiterResult> => {
+    polls += 1
+    const item = await describeOnce(spec, ctx)
+    if (item === undefined) {
+      if (spec.until === 'gone') return { state: WaiterState.SUCCESS }
+      if (seen || polls > NOT_FOUND_GRACE_POLLS) {
+        throw new ActionError({
+          summary: `${spec.resource} disappeared while waiting for it to become ${describeUntil(spec)}`,
+          step: ctx.step,
+          resource: spec.resource,
+          side: spec.side,
+          accountId: spec.accountId,
+          hint: 'Something else deleted or renamed it; check the account for other automation.',
+        })
+      }
+      logChange(`not found yet`)
+      return { state: WaiterState.RETRY }
+    }
+    seen = true
+    latest = item
+    const status = spec.status(item)
+    const progress = spec.progress?.(item)
+    logChange(progress === undefined ? status : `${status} ${progress}%`)
+    if (failOn.includes(status)) {
+      throw new ActionError({
+        summary: `${spec.resource} went into status '${status}'`,
+        step: ctx.step,
+        resource: spec.resource,
+        side: spec.side,
+        accountId: spec.accountId,
+        hint: hintForStatus(status),
+      })
+    }
+    if (spec.until !== 'gone' && spec.until.includes(status) && (spec.ready?.(item) ?? true)) {
+      return { state: WaiterState.SUCCESS }
+    }
+    return { state: WaiterState.RETRY }
+  }
+
+  const logChange = (text: string): void => {
+    if (text === lastSeen) return
+    lastSeen = text
+    ctx.log.info(`${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`)
+  }
+
+  const remainingSeconds = (ctx.deadline - Date.now()) / 1000
+  if (remainingSeconds <= ctx.pollSeconds) throw timeoutError(spec, ctx, lastSeen)
+  const result = await createWaiter(
+    {
+      client: undefined,
+      maxWaitTime: remainingSeconds,
+      minDelay: ctx.pollSeconds,
+      maxDelay: maxDelaySeconds(ctx.pollSeconds),
+      abortSignal: ctx.signal,
+    },
+    undefined,
+    check,
+  )
+  if (result.state === WaiterState.SUCCESS) {
+    return latest as T
+  }
+  if (result.state === WaiterState.ABORTED) throw abortError(ctx)
+  throw timeoutError(spec, ctx, lastSeen)
+}
+
+async function describeOnce<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T | undefined> {
+  try {
+    return await spec.describe()
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    if (isTransient(error)) {
+      ctx.log.debug(`${spec.resource}: transient error while polling: ${errorMessage(error)}`)
+      return spec.until === 'gone' ? ({} as T) : undefined
+    }
+    throw ActionError.fromAws(error, {
+      summary: `Could not read the status of ${spec.resource}`,
+      step: ctx.step,
+      resource: spec.resource,
+      side: spec.side,
+      accountId: spec.accountId,
+    })
+  }
+}
+
+function describeUntil<T>(spec: WaitSpec<T>): string {
+  return spec.until === 'gone' ? 'deleted' : spec.until.join(' or ')
+}
+
+function hintForStatus(status: string): string {
+  if (status.startsWith('inaccessible-encryption-credentials')) {
+    return 'The KMS key is not usable by this account: check the key policy grants the destination account kms:Decrypt, kms:CreateGrant and kms:DescribeKey, and that the key is enabled.'
+  }
+  if (status === 'incompatible-restore' || status === 'restore-error') {
+    return 'AWS could not restore the data into this configuration; check the instance class, storage and parameter group are valid for the engine version, then delete the failed copy and retry.'
+  }
+  if (status === 'insufficient-capacity') {
+    return 'AWS has no capacity for this instance class in the subnet group\'s Availability Zones right now; try another instance-class or retry later.'
+  }
+  if (status === 'cloning-failed') {
+    return 'The copy-on-write clone failed; retry, or use method: full-copy or relay.'
+  }
+  if (status === 'deleting' || status === 'deleted') {
+    return 'Something else is deleting it; check for other automation acting on this account.'
+  }
+  return 'Look at the RDS events for this resource in the console for the cause.'
+}
+
+function timeoutError<T>(spec: WaitSpec<T>, ctx: WaitContext, lastSeen: string | undefined): ActionError {
+  return new ActionError({
+    summary: `Timed out waiting for ${spec.resource} to become ${describeUntil(spec)} (last status: ${lastSeen ?? 'unknown'})`,
+    step: ctx.step,
+    resource: spec.resource,
+    side: spec.side,
+    accountId: spec.accountId,
+    hint: 'Raise timeout-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
+  })
+}
+
+function abortError(ctx: WaitContext): Error {
+  const reason: unknown = ctx.signal.reason
+  if (reason instanceof Error) return reason
+  const error = new Error(`Step ${ctx.step} was cancelled`)
+  error.name = 'AbortError'
+  return error
+}

@@ -1,0 +1,45 @@
+import type { AccountSession } from '../credentials.js'
+import type { CopyResult, CopyMethod } from '../result.js'
+import type { Settings } from '../settings.js'
+import type { Tag } from '@aws-sdk/client-rds'
+import type { SourceDatabase } from './detect.js'
+import type { AccountSide } from '../engine/types.js'
+
+/**
+ * Everything a method's steps share. Steps read settings, accounts and the source, and fill
+ * `copy` as they learn about the copy; the last step's view of the copy becomes the outputs.
+ */
+export interface RefreshContext {
+  readonly settings: Settings
+  readonly source: AccountSession
+  readonly destination: AccountSession
+  /** Both sides resolve to the same AWS account: no sharing, no KMS hand-off. */
+  readonly sameAccount: boolean
+  /** What the source is, read once before planning. */
+  readonly sourceDb: SourceDatabase
+  readonly method: CopyMethod
+  /** Names of everything this run creates, derived from the run so a re-run finds them. */
+  readonly names: RunNames
+  /** Tags for everything this run creates (managed marker, repository, run, source, expiry). */
+  readonly tags: readonly Tag[]
+  /** Filled by the steps. */
+  copy: Partial<CopyResult> & { instanceIdentifiers?: string[] }
+  /** Values steps hand to later steps (snapshot ARNs, share ARNs). */
+  readonly handoff: Map<string, string>
+}
+
+export interface RunNames {
+  /** The copy, as the user named it. */
+  readonly target: string
+  /** Instances of an Aurora copy: `<target>-1`, `<target>-2`, ... */
+  instance(index: number): string
+  /** Intermediates: `rds-refresh-<run id>-<attempt>-<what>`. */
+  readonly sourceClusterSnapshot: string
+  readonly tempInstance: string
+  readonly sourceSnapshot: string
+  readonly destinationSnapshot: string
+}
+
+export function sessionFor(ctx: RefreshContext, side: AccountSide): AccountSession {
+  return side === 'source' ? ctx.source : ctx.destination
+}

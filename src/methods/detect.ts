@@ -1,0 +1,99 @@
+import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
+import type { AccountSession } from '../credentials.js'
+import { ActionError } from '../errors.js'
+import { findCluster, findInstance } from '../aws/rds-read.js'
+import type { ResourceRef } from '../settings.js'
+
+export type SourceKind = 'aurora-cluster' | 'multi-az-cluster' | 'instance'
+
+/** The source database as read from the source account before planning. */
+export interface SourceDatabase {
+  readonly kind: SourceKind
+  readonly identifier: string
+  readonly arn: string
+  readonly engine: string
+  readonly engineVersion: string
+  readonly status: string
+  readonly encrypted: boolean
+  readonly kmsKeyArn?: string
+  readonly cluster?: DBCluster
+  readonly instance?: DBInstance
+  /** Aurora: the writer instance's class, the default class for the copy's instances. */
+  readonly writerInstanceClass?: string
+}
+
+const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora'])
+
+export function isAuroraEngine(engine: string | undefined): boolean {
+  return engine !== undefined && AURORA_ENGINES.has(engine)
+}
+
+/**
+ * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
+ * instance. A member instance of a cluster is refused: the cluster is what gets copied.
+ */
+export async function detectSource(session: AccountSession, ref: ResourceRef): Promise<SourceDatabase> {
+  const id = ref.arn ?? ref.identifier
+  const cluster = await findCluster(session.clients.rds, id)
+  if (cluster) return fromCluster(cluster, await writerInstanceClass(session, cluster))
+  const instance = await findInstance(session.clients.rds, id)
+  if (instance?.DBClusterIdentifier) {
+    throw new ActionError({
+      summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
+      resource: `DB instance ${ref.identifier}`,
+      side: 'source',
+      accountId: session.accountId,
+      hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
+    })
+  }
+  if (instance) return fromInstance(instance)
+  throw new ActionError({
+    summary: `Source ${id} was not found as a DB cluster or DB instance`,
+    resource: id,
+    side: 'source',
+    accountId: session.accountId,
+    code: 'DBClusterNotFoundFault',
+    hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
+  })
+}
+
+async function writerInstanceClass(
+  session: AccountSession,
+  cluster: DBCluster,
+): Promise<string | undefined> {
+  if (!isAuroraEngine(cluster.Engine)) return undefined
+  const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter)
+  if (!writer?.DBInstanceIdentifier) return undefined
+  const instance = await findInstance(session.clients.rds, writer.DBInstanceIdentifier)
+  return instance?.DBInstanceClass
+}
+
+function fromCluster(cluster: DBCluster, writerClass: string | undefined): SourceDatabase {
+  const engine = cluster.Engine ?? ''
+  return {
+    kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
+    identifier: cluster.DBClusterIdentifier ?? '',
+    arn: cluster.DBClusterArn ?? '',
+    engine,
+    engineVersion: cluster.EngineVersion ?? '',
+    status: cluster.Status ?? 'unknown',
+    encrypted: cluster.StorageEncrypted ?? false,
+    kmsKeyArn: cluster.KmsKeyId,
+    cluster,
+    writerInstanceClass: writerClass,
+  }
+}
+
+function fromInstance(instance: DBInstance): SourceDatabase {
+  return {
+    kind: 'instance',
+    identifier: instance.DBInstanceIdentifier ?? '',
+    arn: instance.DBInstanceArn ?? '',
+    engine: instance.Engine ?? '',
+    engineVersion: instance.EngineVersion ?? '',
+    status: instance.DBInstanceStatus ?? 'unknown',
+    encrypted: instance.StorageEncrypted ?? false,
+    kmsKeyArn: instance.KmsKeyId,
+    instance,
+  }
+}

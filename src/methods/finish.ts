@@ -1,0 +1,138 @@
+import { randomInt } from 'node:crypto'
+import * as core from '@actions/core'
+import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds'
+import { findCluster, findInstance } from '../aws/rds-read.js'
+import type { Step } from '../engine/types.js'
+import { ActionError } from '../errors.js'
+import type { RefreshContext } from './context.js'
+import { waitForCluster, waitForInstance } from './waits.js'
+import { waitFor } from '../engine/wait.js'
+
+/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
+const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
+  .filter((c) => !'/"@'.includes(c))
+  .join('')
+
+/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
+export function generatePassword(length = 32): string {
+  return Array.from({ length }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('')
+}
+
+/**
+ * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
+ * output), a random masked password, or the source's password left as it is.
+ */
+export function passwordStep(after: readonly string[]): Step<RefreshContext> {
+  return {
+    name: 'set-password',
+    title: 'Set the master password of the copy',
+    side: 'destination',
+    after,
+    async run(ctx, runtime) {
+      const mode = ctx.settings.masterPassword
+      if (mode === 'keep') {
+        runtime.log.warning(
+          'master-password is keep: the copy still has the source database\'s master password. Anyone who can reach the copy with it can read production data.',
+        )
+        runtime.note('kept the source password')
+        return
+      }
+      const isInstance = ctx.copy.kind === 'instance'
+      const id = ctx.names.target
+      const rds = ctx.destination.clients.rds
+      if (mode === 'generate') {
+        const password = generatePassword()
+        core.setSecret(password)
+        await rds.send(
+          isInstance
+            ? new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, MasterUserPassword: password, ApplyImmediately: true })
+            : new ModifyDBClusterCommand({ DBClusterIdentifier: id, MasterUserPassword: password, ApplyImmediately: true }),
+        )
+        runtime.note('generated, masked')
+      } else {
+        await rds.send(
+          isInstance
+            ? new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, ManageMasterUserPassword: true, ApplyImmediately: true })
+            : new ModifyDBClusterCommand({ DBClusterIdentifier: id, ManageMasterUserPassword: true, ApplyImmediately: true }),
+        )
+        runtime.note('managed in Secrets Manager')
+      }
+      if (isInstance) await waitForInstance(ctx, runtime, { side: 'destination', id })
+      else await waitForCluster(ctx, runtime, { side: 'destination', id })
+      if (mode === 'secrets-manager') ctx.copy.masterUserSecretArn = await waitForSecret(ctx, runtime)
+    },
+  }
+}
+
+/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
+async function waitForSecret(
+  ctx: RefreshContext,
+  runtime: Parameters<Step<RefreshContext>['run']>[1],
+): Promise<string> {
+  const rds = ctx.destination.clients.rds
+  const id = ctx.names.target
+  const read = async () => {
+    const item = ctx.copy.kind === 'instance' ? await findInstance(rds, id) : await findCluster(rds, id)
+    return item?.MasterUserSecret
+  }
+  const secret = await waitFor(
+    {
+      resource: `master user secret of ${id}`,
+      side: 'destination',
+      accountId: ctx.destination.accountId,
+      describe: read,
+      status: (s) => s.SecretStatus ?? 'creating',
+      until: ['active'],
+      failOn: ['impaired'],
+    },
+    { step: runtime.name, log: runtime.log, signal: runtime.signal, deadline: runtime.deadline, pollSeconds: ctx.settings.pollIntervalSeconds },
+  )
+  if (!secret.SecretArn) {
+    throw new ActionError({ summary: `RDS reported no secret ARN for ${id}`, step: runtime.name, side: 'destination', accountId: ctx.destination.accountId })
+  }
+  return secret.SecretArn
+}
+
+/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
+export function describeCopyStep(after: readonly string[]): Step<RefreshContext> {
+  return {
+    name: 'describe-copy',
+    title: 'Read the endpoints of the copy',
+    side: 'destination',
+    after,
+    async run(ctx) {
+      const rds = ctx.destination.clients.rds
+      if (ctx.copy.kind === 'instance') {
+        const instance = await findInstance(rds, ctx.names.target)
+        if (!instance) throw new ActionError({ summary: `The copy ${ctx.names.target} is gone`, side: 'destination', accountId: ctx.destination.accountId })
+        Object.assign(ctx.copy, {
+          identifier: instance.DBInstanceIdentifier,
+          arn: instance.DBInstanceArn,
+          endpoint: instance.Endpoint?.Address,
+          port: instance.Endpoint?.Port,
+          engine: instance.Engine,
+          engineVersion: instance.EngineVersion,
+          masterUsername: instance.MasterUsername,
+          masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
+          instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
+        })
+        return
+      }
+      const cluster = await findCluster(rds, ctx.names.target)
+      if (!cluster) throw new ActionError({ summary: `The copy ${ctx.names.target} is gone`, side: 'destination', accountId: ctx.destination.accountId })
+      Object.assign(ctx.copy, {
+        kind: 'cluster',
+        identifier: cluster.DBClusterIdentifier,
+        arn: cluster.DBClusterArn,
+        endpoint: cluster.Endpoint,
+        readerEndpoint: cluster.ReaderEndpoint,
+        port: cluster.Port,
+        engine: cluster.Engine,
+        engineVersion: cluster.EngineVersion,
+        masterUsername: cluster.MasterUsername,
+        masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+        instanceIdentifiers: (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '').filter(Boolean),
+      })
+    },
+  }
+}

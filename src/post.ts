@@ -1,0 +1,42 @@
+import * as core from '@actions/core'
+import { removeResource, removalCommand } from './cleanup.js'
+import { openAccounts } from './credentials.js'
+import type { CreatedResource } from './engine/types.js'
+import { errorMessage } from './errors.js'
+import { getSettings } from './inputs.js'
+import { loadOutcome, loadResources, saveResources } from './state.js'
+
+/**
+ * The post step (`post-if: always()`): remove what the main step left. Temporary resources always
+ * go; the copy itself goes only when the main step did not succeed. Anything that cannot be
+ * removed is reported with the command that removes it; the post step never fails the job.
+ */
+export async function runPost(): Promise<void> {
+  const outcome = loadOutcome()
+  const resources = loadResources()
+  const toRemove = resources.filter((r) => r.disposal === 'temporary' || (r.disposal === 'copy' && outcome !== 'succeeded'))
+  if (toRemove.length === 0) {
+    core.info('Nothing to clean up.')
+    return
+  }
+  core.info(`The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`)
+  const settings = getSettings()
+  const accounts = await openAccounts(settings)
+  const remaining: CreatedResource[] = [...resources]
+  const failures: string[] = []
+  // Reverse creation order: instances before their cluster, shares before their snapshots.
+  for (const resource of [...toRemove].reverse()) {
+    const session = resource.side === 'source' ? accounts.source : accounts.destination
+    try {
+      await removeResource(resource, session.clients)
+      remaining.splice(remaining.indexOf(resource), 1)
+      core.info(`Removed ${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`)
+    } catch (error) {
+      failures.push(`${removalCommand(resource, settings.region)}   # ${errorMessage(error)}`)
+    }
+  }
+  saveResources(remaining)
+  if (failures.length > 0) {
+    core.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${failures.join('\n')}`)
+  }
+}

@@ -1,0 +1,132 @@
+import * as core from '@actions/core'
+import { removalCommand } from './cleanup.js'
+import type { CreatedResource, StepReport } from './engine/types.js'
+import { ActionError, errorMessage } from './errors.js'
+import type { CopyResult } from './result.js'
+
+/** Output names, as action.yml declares them. */
+export const Outputs = {
+  clusterIdentifier: 'cluster-identifier',
+  clusterArn: 'cluster-arn',
+  endpoint: 'endpoint',
+  readerEndpoint: 'reader-endpoint',
+  port: 'port',
+  engine: 'engine',
+  engineVersion: 'engine-version',
+  masterUsername: 'master-username',
+  masterUserSecretArn: 'master-user-secret-arn',
+  dbInstanceIdentifiers: 'db-instance-identifiers',
+  method: 'method',
+  created: 'created',
+  snapshotArn: 'snapshot-arn',
+  sourceAccountId: 'source-account-id',
+  destinationAccountId: 'destination-account-id',
+  expiresAt: 'expires-at',
+  durationSeconds: 'duration-seconds',
+} as const
+
+/** The outputs of a copy, by output name; values that are unknown are left out. */
+export function copyOutputs(copy: CopyResult): Record<string, string> {
+  const entries: [string, string | number | boolean | undefined][] = [
+    [Outputs.clusterIdentifier, copy.identifier],
+    [Outputs.clusterArn, copy.arn],
+    [Outputs.endpoint, copy.endpoint],
+    [Outputs.readerEndpoint, copy.readerEndpoint],
+    [Outputs.port, copy.port],
+    [Outputs.engine, copy.engine],
+    [Outputs.engineVersion, copy.engineVersion],
+    [Outputs.masterUsername, copy.masterUsername],
+    [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
+    [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
+    [Outputs.method, copy.method],
+    [Outputs.created, copy.created],
+    [Outputs.snapshotArn, copy.snapshotArn],
+    [Outputs.expiresAt, copy.expiresAt?.toISOString()],
+  ]
+  return Object.fromEntries(
+    entries.filter((e): e is [string, string | number | boolean] => e[1] !== undefined && e[1] !== '').map(([k, v]) => [k, String(v)]),
+  )
+}
+
+export function setOutputs(outputs: Record<string, string>): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+}
+
+export interface SummaryInput {
+  readonly title: string
+  readonly steps: readonly StepReport[]
+  readonly outputs: Record<string, string>
+  readonly error?: unknown
+  readonly leftBehind: readonly CreatedResource[]
+  readonly region: string
+}
+
+function formatDuration(report: StepReport): string {
+  if (!report.startedAt || !report.endedAt) return ''
+  const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000
+  if (seconds < 60) return `${seconds.toFixed(1)} s`
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`
+}
+
+const STATUS_MARK: Record<StepReport['status'], string> = {
+  succeeded: '✅ succeeded',
+  failed: '❌ failed',
+  cancelled: '⏹ cancelled',
+  skipped: '⏭ skipped',
+  'not-run': '… not run',
+}
+
+/** The job summary: source → target, the steps with their timing, outputs, and any failure. */
+export async function writeSummary(input: SummaryInput): Promise<void> {
+  const summary = core.summary.addHeading(input.title, 2)
+  if (input.steps.length > 0) {
+    summary.addTable([
+      [
+        { data: 'Step', header: true },
+        { data: 'Account', header: true },
+        { data: 'Started', header: true },
+        { data: 'Duration', header: true },
+        { data: 'Status', header: true },
+        { data: 'Notes', header: true },
+      ],
+      ...input.steps.map((s) => [
+        `${s.name}`,
+        s.side,
+        s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '',
+        formatDuration(s),
+        STATUS_MARK[s.status],
+        s.notes.join('; '),
+      ]),
+    ])
+  }
+  if (input.error !== undefined) {
+    summary.addHeading('Failure', 3)
+    summary.addCodeBlock(errorMessage(input.error))
+    const hint = input.error instanceof ActionError ? input.error.hint : undefined
+    if (hint) summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true)
+  }
+  if (input.leftBehind.length > 0) {
+    summary.addHeading('Resources left behind', 3)
+    summary.addRaw(
+      '<p>The post step removes these; if it cannot, remove them with:</p>',
+      true,
+    )
+    summary.addCodeBlock(input.leftBehind.map((r) => removalCommand(r, input.region)).join('\n'), 'sh')
+  }
+  const outputRows = Object.entries(input.outputs)
+  if (outputRows.length > 0) {
+    summary.addHeading('Outputs', 3)
+    summary.addTable([
+      [
+        { data: 'Output', header: true },
+        { data: 'Value', header: true },
+      ],
+      ...outputRows.map(([k, v]) => [k, v]),
+    ])
+  }
+  await summary.write()
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}

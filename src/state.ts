@@ -1,0 +1,37 @@
+import * as core from '@actions/core'
+import type { CreatedResource } from './engine/types.js'
+
+/** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
+const Keys = { isPost: 'isPost', resources: 'resources', outcome: 'outcome' } as const
+
+export type Outcome = 'succeeded' | 'failed'
+
+export function isPost(): boolean {
+  return core.getState(Keys.isPost) === 'true'
+}
+
+/** Called first thing in the main step, so the post step knows it is the post step. */
+export function markMainStarted(): void {
+  core.saveState(Keys.isPost, 'true')
+}
+
+export function saveResources(resources: readonly CreatedResource[]): void {
+  core.saveState(Keys.resources, JSON.stringify(resources))
+}
+
+export function loadResources(): CreatedResource[] {
+  const raw = core.getState(Keys.resources)
+  if (!raw) return []
+  const parsed: unknown = JSON.parse(raw)
+  return Array.isArray(parsed) ? (parsed as CreatedResource[]) : []
+}
+
+export function saveOutcome(outcome: Outcome): void {
+  core.saveState(Keys.outcome, outcome)
+}
+
+/** Undefined when the main step never got to say (killed or cancelled). */
+export function loadOutcome(): Outcome | undefined {
+  const raw = core.getState(Keys.outcome)
+  return raw === 'succeeded' || raw === 'failed' ? raw : undefined
+}
