@@ -5,11 +5,13 @@ import { waitFor } from '../engine/wait.js'
 import { sessionFor, type RefreshContext } from './context.js'
 
 /** Which resource to wait for, on which side, until what. */
-export interface WaitTarget {
+export interface WaitTarget<T = unknown> {
   readonly side: AccountSide
   readonly id: string
   /** Default: `['available']`. `gone` waits for the deletion to finish. */
   readonly until?: 'gone' | readonly string[]
+  /** Extra condition on top of the status (e.g. no password change pending). */
+  readonly ready?: (item: T) => boolean
 }
 
 function waitContext(ctx: RefreshContext, runtime: StepRuntime) {
@@ -25,7 +27,7 @@ function waitContext(ctx: RefreshContext, runtime: StepRuntime) {
 export function waitForCluster(
   ctx: RefreshContext,
   runtime: StepRuntime,
-  target: WaitTarget,
+  target: WaitTarget<DBCluster>,
 ): Promise<DBCluster> {
   const session = sessionFor(ctx, target.side)
   return waitFor(
@@ -36,6 +38,7 @@ export function waitForCluster(
       describe: () => findCluster(session.clients.rds, target.id),
       status: (c) => c.Status ?? 'unknown',
       until: target.until ?? ['available'],
+      ready: target.ready,
     },
     waitContext(ctx, runtime),
   )
@@ -44,7 +47,7 @@ export function waitForCluster(
 export function waitForInstance(
   ctx: RefreshContext,
   runtime: StepRuntime,
-  target: WaitTarget,
+  target: WaitTarget<DBInstance>,
 ): Promise<DBInstance> {
   const session = sessionFor(ctx, target.side)
   return waitFor(
@@ -55,6 +58,7 @@ export function waitForInstance(
       describe: () => findInstance(session.clients.rds, target.id),
       status: (i) => i.DBInstanceStatus ?? 'unknown',
       until: target.until ?? ['available'],
+      ready: target.ready,
     },
     waitContext(ctx, runtime),
   )
@@ -63,7 +67,7 @@ export function waitForInstance(
 export function waitForClusterSnapshot(
   ctx: RefreshContext,
   runtime: StepRuntime,
-  target: WaitTarget,
+  target: WaitTarget<DBClusterSnapshot>,
 ): Promise<DBClusterSnapshot> {
   const session = sessionFor(ctx, target.side)
   return waitFor(
@@ -75,6 +79,7 @@ export function waitForClusterSnapshot(
       status: (s) => s.Status ?? 'unknown',
       progress: (s) => s.PercentProgress,
       until: target.until ?? ['available'],
+      ready: target.ready,
     },
     waitContext(ctx, runtime),
   )
@@ -83,7 +88,7 @@ export function waitForClusterSnapshot(
 export function waitForSnapshot(
   ctx: RefreshContext,
   runtime: StepRuntime,
-  target: WaitTarget,
+  target: WaitTarget<DBSnapshot>,
 ): Promise<DBSnapshot> {
   const session = sessionFor(ctx, target.side)
   return waitFor(
@@ -95,6 +100,7 @@ export function waitForSnapshot(
       status: (s) => s.Status ?? 'unknown',
       progress: (s) => s.PercentProgress,
       until: target.until ?? ['available'],
+      ready: target.ready,
     },
     waitContext(ctx, runtime),
   )
