@@ -1,21 +1,45 @@
 import {
   CreateDBInstanceCommand,
+  ModifyDBClusterCommand,
   RestoreDBClusterToPointInTimeCommand,
   type RestoreDBClusterToPointInTimeCommandInput,
+  type ServerlessV2ScalingConfiguration,
 } from '@aws-sdk/client-rds'
-import type { Plan, Step } from '../engine/types.js'
+import { findCluster } from '../aws/rds-read.js'
+import type { Plan, Step, StepRuntime } from '../engine/types.js'
+import { ActionError } from '../errors.js'
 import type { RefreshContext } from './context.js'
-import { waitForCluster, waitForInstance } from './waits.js'
+import { cloneError, instanceError } from './clone-errors.js'
 import { describeCopyStep, passwordStep } from './finish.js'
+import { acceptShareStep, shareSourceStep } from './share.js'
+import { waitForCluster, waitForInstance } from './waits.js'
+
+/** The Serverless v2 instance class; the cluster needs a scaling range before one is added. */
+export const SERVERLESS_CLASS = 'db.serverless'
+
+/** Scaling used for `db.serverless` when neither the inputs nor the source give one. */
+export const DEFAULT_SERVERLESS_SCALING = { MinCapacity: 0.5, MaxCapacity: 16 } as const
+
+/** When the source's writer class cannot be read. */
+const FALLBACK_INSTANCE_CLASS = 'db.r6g.large'
 
 /**
- * Aurora copy-on-write clone (or full copy): restore the source to its latest restorable time
- * into the destination, then add instances — the clone starts with none.
+ * Aurora copy-on-write clone (or full copy). Across accounts the source is first shared through
+ * AWS RAM and the invitation accepted; then the source is restored to its latest restorable time
+ * into the destination, instances are added (the clone starts with none), and the password set.
  */
 export function clonePlan(): Plan<RefreshContext> {
   return {
-    description: 'Aurora clone: RestoreDBClusterToPointInTime, then instances',
-    steps: [cloneClusterStep, createInstancesStep, passwordStep(['create-instances']), describeCopyStep(['set-password'])],
+    description:
+      'Aurora clone: RAM share (cross-account) → RestoreDBClusterToPointInTime → DB instances → password',
+    steps: [
+      shareSourceStep,
+      acceptShareStep,
+      cloneClusterStep,
+      createInstancesStep,
+      passwordStep(['create-instances']),
+      describeCopyStep(['set-password']),
+    ],
   }
 }
 
@@ -23,14 +47,45 @@ const cloneClusterStep: Step<RefreshContext> = {
   name: 'clone-cluster',
   title: 'Clone the source cluster into the destination (RestoreDBClusterToPointInTime)',
   side: 'destination',
+  after: ['accept-share'],
   async run(ctx, runtime) {
     const input = cloneInput(ctx)
-    await ctx.destination.clients.rds.send(new RestoreDBClusterToPointInTimeCommand(input))
-    runtime.record({ kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' })
-    await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target })
+    runtime.log.info(
+      `RestoreType=${input.RestoreType ?? ''} from ${input.SourceDBClusterIdentifier ?? ''} to ${ctx.names.target}${input.KmsKeyId ? ` with KMS key ${input.KmsKeyId}` : ''}`,
+    )
+    try {
+      await ctx.destination.clients.rds.send(new RestoreDBClusterToPointInTimeCommand(input))
+    } catch (error) {
+      throw cloneError(error, ctx, runtime.name)
+    }
+    runtime.record({
+      kind: 'db-cluster',
+      side: 'destination',
+      id: ctx.names.target,
+      disposal: 'copy',
+    })
+    const cluster = await waitForCluster(ctx, runtime, {
+      side: 'destination',
+      id: ctx.names.target,
+    })
+    Object.assign(ctx.copy, {
+      kind: 'cluster',
+      arn: cluster.DBClusterArn,
+      identifier: cluster.DBClusterIdentifier,
+    })
+    runtime.note(input.RestoreType === 'full-copy' ? 'full copy' : 'copy-on-write')
   },
 }
 
+/** The instance class of the copy's instances: the input, else the source writer's class. */
+export function instanceClassOf(ctx: RefreshContext): string {
+  return ctx.settings.instanceClass ?? ctx.sourceDb.writerInstanceClass ?? FALLBACK_INSTANCE_CLASS
+}
+
+/**
+ * The restore call. No Performance Insights or monitoring members: AWS refuses them on a restore
+ * (InvalidParameterCombination, aws-reference A1); they can be turned on after.
+ */
 export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCommandInput {
   const s = ctx.settings
   return {
@@ -44,42 +99,110 @@ export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCo
     DBClusterParameterGroupName: s.dbClusterParameterGroup,
     KmsKeyId: s.kmsKeyId,
     DeletionProtection: s.deletionProtection,
-    ServerlessV2ScalingConfiguration: s.serverless
-      ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
-      : undefined,
+    ServerlessV2ScalingConfiguration: restoreScaling(ctx),
     Tags: [...ctx.tags],
   }
 }
 
+/** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
+function restoreScaling(ctx: RefreshContext): ServerlessV2ScalingConfiguration | undefined {
+  const s = ctx.settings.serverless
+  if (s) return { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
+  if (instanceClassOf(ctx) !== SERVERLESS_CLASS) return undefined
+  return completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration)
+}
+
+function completeScaling(
+  scaling: ServerlessV2ScalingConfiguration | undefined,
+): ServerlessV2ScalingConfiguration | undefined {
+  if (scaling?.MinCapacity === undefined || scaling.MaxCapacity === undefined) return undefined
+  return { MinCapacity: scaling.MinCapacity, MaxCapacity: scaling.MaxCapacity }
+}
+
 const createInstancesStep: Step<RefreshContext> = {
   name: 'create-instances',
-  title: 'Create the copy\'s DB instances (a clone starts with none) and wait for them',
+  title: "Create the copy's DB instances (a clone starts with none) and wait for them",
   side: 'destination',
   after: ['clone-cluster'],
   async run(ctx, runtime) {
-    const s = ctx.settings
-    const instanceClass = s.instanceClass ?? ctx.sourceDb.writerInstanceClass ?? 'db.r6g.large'
-    const ids = Array.from({ length: s.instanceCount }, (_, i) => ctx.names.instance(i + 1))
-    ctx.copy.instanceIdentifiers = ids
-    // Created in parallel: each takes minutes, and AWS builds them independently.
-    await Promise.all(
-      ids.map(async (id) => {
-        await ctx.destination.clients.rds.send(
-          new CreateDBInstanceCommand({
-            DBInstanceIdentifier: id,
-            DBClusterIdentifier: ctx.names.target,
-            DBInstanceClass: instanceClass,
-            Engine: ctx.sourceDb.engine,
-            PubliclyAccessible: s.publiclyAccessible,
-            DBParameterGroupName: s.dbParameterGroup,
-            Tags: [...ctx.tags],
-          }),
-        )
-        runtime.record({ kind: 'db-instance', side: 'destination', id, disposal: 'copy' })
-        await waitForInstance(ctx, runtime, { side: 'destination', id })
-      }),
+    const instanceClass = instanceClassOf(ctx)
+    if (instanceClass === SERVERLESS_CLASS) await ensureServerlessScaling(ctx, runtime)
+    const ids = Array.from({ length: ctx.settings.instanceCount }, (_, i) =>
+      ctx.names.instance(i + 1),
     )
+    Object.assign(ctx.copy, { instanceIdentifiers: ids })
+    runtime.log.info(`Creating ${ids.length} × ${instanceClass} in parallel: ${ids.join(', ')}`)
+    // In parallel: each takes minutes, and AWS builds them independently.
+    await Promise.all(ids.map((id) => createInstance(ctx, runtime, { id, instanceClass })))
     runtime.note(`${ids.length} × ${instanceClass}`)
   },
 }
 
+async function createInstance(
+  ctx: RefreshContext,
+  runtime: StepRuntime,
+  instance: { id: string; instanceClass: string },
+): Promise<void> {
+  const s = ctx.settings
+  try {
+    await ctx.destination.clients.rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: instance.id,
+        DBClusterIdentifier: ctx.names.target,
+        DBInstanceClass: instance.instanceClass,
+        Engine: ctx.sourceDb.engine,
+        PubliclyAccessible: s.publiclyAccessible,
+        DBParameterGroupName: s.dbParameterGroup,
+        Tags: [...ctx.tags],
+      }),
+    )
+  } catch (error) {
+    throw instanceError(error, ctx, { step: runtime.name, ...instance })
+  }
+  runtime.record({ kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' })
+  runtime.log.info(`Creating DB instance ${instance.id}`)
+  await waitForInstance(ctx, runtime, { side: 'destination', id: instance.id })
+}
+
+/**
+ * A `db.serverless` instance needs the cluster's Serverless v2 scaling range first; AWS refuses
+ * the instance otherwise. Set it when the restore did not (inputs, then the source's range, then
+ * a small default).
+ */
+async function ensureServerlessScaling(ctx: RefreshContext, runtime: StepRuntime): Promise<void> {
+  const rds = ctx.destination.clients.rds
+  const id = ctx.names.target
+  const cluster = await findCluster(rds, id)
+  if (completeScaling(cluster?.ServerlessV2ScalingConfiguration)) return
+  const s = ctx.settings.serverless
+  const scaling: ServerlessV2ScalingConfiguration = s
+    ? { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
+    : (completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration) ?? {
+        ...DEFAULT_SERVERLESS_SCALING,
+      })
+  runtime.log.info(
+    `Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`,
+  )
+  try {
+    await rds.send(
+      new ModifyDBClusterCommand({
+        DBClusterIdentifier: id,
+        ServerlessV2ScalingConfiguration: scaling,
+        ApplyImmediately: true,
+      }),
+    )
+  } catch (error) {
+    throw ActionError.fromAws(error, {
+      summary: `Could not set the Serverless v2 scaling of ${id}`,
+      step: runtime.name,
+      resource: id,
+      side: 'destination',
+      accountId: ctx.destination.accountId,
+    })
+  }
+  await waitForCluster(ctx, runtime, {
+    side: 'destination',
+    id,
+    ready: (c) => completeScaling(c.ServerlessV2ScalingConfiguration) !== undefined,
+  })
+}

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto'
 import * as core from '@actions/core'
 import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds'
 import { findCluster, findInstance } from '../aws/rds-read.js'
-import type { Step } from '../engine/types.js'
+import type { Step, StepRuntime } from '../engine/types.js'
 import { ActionError } from '../errors.js'
 import type { RefreshContext } from './context.js'
 import { waitForCluster, waitForInstance } from './waits.js'
@@ -15,12 +15,14 @@ const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCo
 
 /** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
 export function generatePassword(length = 32): string {
-  return Array.from({ length }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('')
+  return Array.from({ length }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join(
+    '',
+  )
 }
 
 /**
  * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
- * output), a random masked password, or the source's password left as it is.
+ * output), a random masked password, or the source's password left as it is (a warning).
  */
 export function passwordStep(after: readonly string[]): Step<RefreshContext> {
   return {
@@ -32,48 +34,115 @@ export function passwordStep(after: readonly string[]): Step<RefreshContext> {
       const mode = ctx.settings.masterPassword
       if (mode === 'keep') {
         runtime.log.warning(
-          'master-password is keep: the copy still has the source database\'s master password. Anyone who can reach the copy with it can read production data.',
+          "master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.",
         )
         runtime.note('kept the source password')
         return
       }
-      const isInstance = ctx.copy.kind === 'instance'
-      const id = ctx.names.target
-      const rds = ctx.destination.clients.rds
+      const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target }
       if (mode === 'generate') {
         const password = generatePassword()
+        // Masked before it goes anywhere, so no later log line, error or summary can show it.
         core.setSecret(password)
-        await rds.send(
-          isInstance
-            ? new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, MasterUserPassword: password, ApplyImmediately: true })
-            : new ModifyDBClusterCommand({ DBClusterIdentifier: id, MasterUserPassword: password, ApplyImmediately: true }),
+        await modifyCopy(ctx, runtime, target, { MasterUserPassword: password })
+        runtime.log.info(
+          'Set a generated master password (masked; not an output: rotate or read it through Secrets Manager if needed)',
         )
         runtime.note('generated, masked')
-      } else {
-        await rds.send(
-          isInstance
-            ? new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, ManageMasterUserPassword: true, ApplyImmediately: true })
-            : new ModifyDBClusterCommand({ DBClusterIdentifier: id, ManageMasterUserPassword: true, ApplyImmediately: true }),
-        )
-        runtime.note('managed in Secrets Manager')
+        await waitForPasswordApplied(ctx, runtime, target)
+        return
       }
-      if (isInstance) await waitForInstance(ctx, runtime, { side: 'destination', id })
-      else await waitForCluster(ctx, runtime, { side: 'destination', id })
-      if (mode === 'secrets-manager') ctx.copy.masterUserSecretArn = await waitForSecret(ctx, runtime)
+      await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true })
+      runtime.note('managed in Secrets Manager')
+      await waitForPasswordApplied(ctx, runtime, target)
+      Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) })
     },
   }
 }
 
-/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
-async function waitForSecret(
+interface CopyRef {
+  readonly kind: 'cluster' | 'instance'
+  readonly id: string
+}
+
+type PasswordChange = { MasterUserPassword: string } | { ManageMasterUserPassword: true }
+
+async function modifyCopy(
   ctx: RefreshContext,
-  runtime: Parameters<Step<RefreshContext>['run']>[1],
-): Promise<string> {
+  runtime: StepRuntime,
+  target: CopyRef,
+  change: PasswordChange,
+): Promise<void> {
+  const rds = ctx.destination.clients.rds
+  try {
+    if (target.kind === 'instance') {
+      await rds.send(
+        new ModifyDBInstanceCommand({
+          DBInstanceIdentifier: target.id,
+          ApplyImmediately: true,
+          ...change,
+        }),
+      )
+    } else {
+      await rds.send(
+        new ModifyDBClusterCommand({
+          DBClusterIdentifier: target.id,
+          ApplyImmediately: true,
+          ...change,
+        }),
+      )
+    }
+  } catch (error) {
+    // AWS's message is kept out: it could quote the request, and the password must never be shown.
+    const managed = 'ManageMasterUserPassword' in change
+    throw ActionError.fromAws(error, {
+      summary: managed
+        ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
+        : `Could not set the generated master password on ${target.id}`,
+      step: runtime.name,
+      resource: target.id,
+      side: 'destination',
+      accountId: ctx.destination.accountId,
+      awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
+      hint: managed
+        ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
+        : undefined,
+    })
+  }
+}
+
+/** The change is applied once the copy is available again with no password change pending. */
+async function waitForPasswordApplied(
+  ctx: RefreshContext,
+  runtime: StepRuntime,
+  target: CopyRef,
+): Promise<void> {
+  const pending = (
+    p: { MasterUserPassword?: string; MasterUserSecretStatus?: string } | undefined,
+  ): boolean => Boolean(p?.MasterUserPassword)
+  if (target.kind === 'instance') {
+    await waitForInstance(ctx, runtime, {
+      side: 'destination',
+      id: target.id,
+      ready: (i) => !pending(i.PendingModifiedValues),
+    })
+  } else {
+    await waitForCluster(ctx, runtime, {
+      side: 'destination',
+      id: target.id,
+      ready: (c) => !pending(c.PendingModifiedValues),
+    })
+  }
+}
+
+/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
+async function waitForSecret(ctx: RefreshContext, runtime: StepRuntime): Promise<string> {
   const rds = ctx.destination.clients.rds
   const id = ctx.names.target
   const read = async () => {
-    const item = ctx.copy.kind === 'instance' ? await findInstance(rds, id) : await findCluster(rds, id)
-    return item?.MasterUserSecret
+    const item =
+      ctx.copy.kind === 'instance' ? await findInstance(rds, id) : await findCluster(rds, id)
+    return item?.MasterUserSecret ?? {}
   }
   const secret = await waitFor(
     {
@@ -81,14 +150,25 @@ async function waitForSecret(
       side: 'destination',
       accountId: ctx.destination.accountId,
       describe: read,
-      status: (s) => s.SecretStatus ?? 'creating',
+      status: (s) => s.SecretStatus ?? 'not yet created',
       until: ['active'],
       failOn: ['impaired'],
     },
-    { step: runtime.name, log: runtime.log, signal: runtime.signal, deadline: runtime.deadline, pollSeconds: ctx.settings.pollIntervalSeconds },
+    {
+      step: runtime.name,
+      log: runtime.log,
+      signal: runtime.signal,
+      deadline: runtime.deadline,
+      pollSeconds: ctx.settings.pollIntervalSeconds,
+    },
   )
   if (!secret.SecretArn) {
-    throw new ActionError({ summary: `RDS reported no secret ARN for ${id}`, step: runtime.name, side: 'destination', accountId: ctx.destination.accountId })
+    throw new ActionError({
+      summary: `RDS reported no secret ARN for ${id}`,
+      step: runtime.name,
+      side: 'destination',
+      accountId: ctx.destination.accountId,
+    })
   }
   return secret.SecretArn
 }
@@ -104,7 +184,12 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
       const rds = ctx.destination.clients.rds
       if (ctx.copy.kind === 'instance') {
         const instance = await findInstance(rds, ctx.names.target)
-        if (!instance) throw new ActionError({ summary: `The copy ${ctx.names.target} is gone`, side: 'destination', accountId: ctx.destination.accountId })
+        if (!instance)
+          throw new ActionError({
+            summary: `The copy ${ctx.names.target} is gone`,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+          })
         Object.assign(ctx.copy, {
           identifier: instance.DBInstanceIdentifier,
           arn: instance.DBInstanceArn,
@@ -119,7 +204,12 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
         return
       }
       const cluster = await findCluster(rds, ctx.names.target)
-      if (!cluster) throw new ActionError({ summary: `The copy ${ctx.names.target} is gone`, side: 'destination', accountId: ctx.destination.accountId })
+      if (!cluster)
+        throw new ActionError({
+          summary: `The copy ${ctx.names.target} is gone`,
+          side: 'destination',
+          accountId: ctx.destination.accountId,
+        })
       Object.assign(ctx.copy, {
         kind: 'cluster',
         identifier: cluster.DBClusterIdentifier,
@@ -131,7 +221,9 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
         engineVersion: cluster.EngineVersion,
         masterUsername: cluster.MasterUsername,
         masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '').filter(Boolean),
+        instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+          .map((m) => m.DBInstanceIdentifier ?? '')
+          .filter(Boolean),
       })
     },
   }

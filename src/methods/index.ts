@@ -1,8 +1,12 @@
+import * as core from '@actions/core'
+import type { Accounts } from '../credentials.js'
 import type { Plan } from '../engine/types.js'
 import { ActionError } from '../errors.js'
 import type { CopyMethod } from '../result.js'
-import type { Method } from '../settings.js'
+import type { Method, Settings } from '../settings.js'
+import { findCluster, findInstance } from '../aws/rds-read.js'
 import { clonePlan } from './clone.js'
+import { clonePreflight } from './clone-preflight.js'
 import type { RefreshContext } from './context.js'
 import type { SourceDatabase } from './detect.js'
 
@@ -22,6 +26,44 @@ export function chooseMethod(requested: Method, source: SourceDatabase): CopyMet
     })
   }
   return requested
+}
+
+/** What resolveMethod reads besides the source. */
+export interface MethodInputs {
+  readonly settings: Settings
+  readonly accounts: Accounts
+  readonly log?: { info(message: string): void; warning(message: string): void }
+}
+
+/**
+ * The method this run takes: chooseMethod's choice, checked against what AWS allows before
+ * anything is created. For an Aurora clone that runs the clone pre-flight (source state,
+ * encryption and keys, clone limits), which under `auto` may turn to the relay and says why.
+ * When the target already exists, `if-exists` decides first (existing.ts), so no pre-flight.
+ */
+export async function resolveMethod(
+  requested: Method,
+  source: SourceDatabase,
+  inputs: MethodInputs,
+): Promise<CopyMethod> {
+  const method = chooseMethod(requested, source)
+  if (method === 'relay') return method
+  const { settings, accounts } = inputs
+  const target = settings.target
+  if (settings.ifExists !== 'replace' && target) {
+    const rds = accounts.destination.clients.rds
+    if ((await findCluster(rds, target)) ?? (await findInstance(rds, target))) return method
+  }
+  const decision = await clonePreflight({
+    requested: requested === 'auto' ? 'auto' : method,
+    settings,
+    source: accounts.source,
+    destination: accounts.destination,
+    sameAccount: accounts.sameAccount,
+    sourceDb: source,
+    log: inputs.log ?? core,
+  })
+  return decision.method
 }
 
 export function describeKind(source: SourceDatabase): string {

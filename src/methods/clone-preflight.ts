@@ -1,0 +1,177 @@
+import type { AccountSession } from '../credentials.js'
+import type { StepLog } from '../engine/types.js'
+import { ActionError } from '../errors.js'
+import type { CopyMethod } from '../result.js'
+import type { Settings } from '../settings.js'
+import {
+  CLONE_LIMIT_WARNING,
+  cloneCount,
+  COPY_ON_WRITE_CLONE_LIMIT,
+  countClones,
+  type CloneCensus,
+} from './clone-limits.js'
+import type { SourceDatabase } from './detect.js'
+import { inspectSourceKey } from './source-key.js'
+
+/** Everything the clone pre-flight reads; nothing is created. */
+export interface ClonePreflightInput {
+  /** `auto` (Aurora), `clone` or `full-copy`. */
+  readonly requested: 'auto' | 'clone' | 'full-copy'
+  readonly settings: Settings
+  readonly source: AccountSession
+  readonly destination: AccountSession
+  readonly sameAccount: boolean
+  readonly sourceDb: SourceDatabase
+  readonly log: Pick<StepLog, 'info' | 'warning'>
+}
+
+/** What the pre-flight decided: the method to run and, when `auto` left the clone, why. */
+export interface CloneDecision {
+  readonly method: CopyMethod
+  readonly reason?: string
+}
+
+/** Source statuses from which AWS will not clone until someone acts. */
+const UNCLONEABLE_STATUSES = new Set([
+  'stopped',
+  'stopping',
+  'starting',
+  'inaccessible-encryption-credentials',
+  'inaccessible-encryption-credentials-recoverable',
+  'failed',
+  'deleting',
+])
+
+/**
+ * Check, before anything is created, that AWS can clone this source into the destination, and
+ * refuse with the reason and the fix when it cannot. Under `auto`, a clone that is impossible only
+ * because of the clone limits (one per destination account, 15 copy-on-write clones) becomes the
+ * snapshot relay, and the log says why.
+ */
+export async function clonePreflight(input: ClonePreflightInput): Promise<CloneDecision> {
+  checkSourceShape(input)
+  checkEncryption(input)
+  if (!input.sameAccount && input.sourceDb.encrypted) await checkSourceKeyShareable(input)
+  const wanted: CopyMethod = input.requested === 'full-copy' ? 'full-copy' : 'clone'
+  if (wanted === 'full-copy') return { method: 'full-copy' }
+  return checkCloneLimits(input)
+}
+
+function where(input: ClonePreflightInput) {
+  return {
+    resource: input.sourceDb.arn,
+    side: 'source' as const,
+    accountId: input.source.accountId,
+  }
+}
+
+function checkSourceShape(input: ClonePreflightInput): void {
+  const db = input.sourceDb
+  const members = db.cluster?.DBClusterMembers ?? []
+  if (members.length === 0) {
+    throw new ActionError({
+      summary: `Source ${db.identifier} has no DB instance, and Aurora only clones a cluster with at least one`,
+      ...where(input),
+      hint: 'Add a DB instance to the source cluster (a headless cluster, such as a global database secondary without instances, cannot be cloned), or use method: relay.',
+    })
+  }
+  if (UNCLONEABLE_STATUSES.has(db.status)) {
+    const stopped = db.status === 'stopped' || db.status === 'stopping'
+    throw new ActionError({
+      summary: `Source ${db.identifier} is ${db.status}, and AWS clones only a running cluster`,
+      ...where(input),
+      hint: stopped
+        ? `Start it first (aws rds start-db-cluster --db-cluster-identifier ${db.identifier}) and re-run once it is available.`
+        : 'Re-run once the source cluster is available.',
+    })
+  }
+}
+
+function checkEncryption(input: ClonePreflightInput): void {
+  const db = input.sourceDb
+  const kmsKeyId = input.settings.kmsKeyId
+  if (!db.encrypted && kmsKeyId) {
+    throw new ActionError({
+      summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
+      ...where(input),
+      hint: 'Leave kms-key-id empty to make an unencrypted copy, or use method: relay to copy a snapshot with encryption.',
+    })
+  }
+  if (db.encrypted && !input.sameAccount && !kmsKeyId) {
+    throw new ActionError({
+      summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
+      ...where(input),
+      hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) the destination account may use, for example its own key; see docs/cross-account.md for the key policies.',
+    })
+  }
+}
+
+async function checkSourceKeyShareable(input: ClonePreflightInput): Promise<void> {
+  const db = input.sourceDb
+  if (!db.kmsKeyArn) return
+  const key = await inspectSourceKey(input.source.clients.kms, db.kmsKeyArn)
+  if (key.manager === 'AWS') {
+    throw new ActionError({
+      summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
+      ...where(input),
+      code: 'DefaultKmsKeyNotShareable',
+      hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account (restore a snapshot copy encrypted with that key), or use method: relay.',
+    })
+  }
+  if (key.manager === 'unknown') {
+    input.log.warning(
+      `Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, the clone fails with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`,
+    )
+  } else {
+    input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`)
+  }
+}
+
+async function checkCloneLimits(input: ClonePreflightInput): Promise<CloneDecision> {
+  const source = input.sourceDb.cluster
+  if (!source) return { method: 'clone' }
+  const census = await countClones({
+    source,
+    sourceRds: input.source.clients.rds,
+    destinationRds: input.sameAccount ? undefined : input.destination.clients.rds,
+  })
+  const problem = cloneLimitProblem(input, census)
+  if (!problem) {
+    const count = cloneCount(census)
+    if (count >= CLONE_LIMIT_WARNING) {
+      input.log.warning(
+        `Source ${input.sourceDb.identifier} already has ${count} clones these roles can see (AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones; past that a clone becomes a slow full copy). Delete copies no longer needed.`,
+      )
+    } else if (census.cloneGroupId) {
+      input.log.info(`Clone group ${census.cloneGroupId}: ${count} other clone(s) visible`)
+    }
+    return { method: 'clone' }
+  }
+  if (input.requested === 'auto') {
+    input.log.warning(`${problem.reason}. method is auto, so the snapshot relay is used instead.`)
+    return { method: 'relay', reason: problem.reason }
+  }
+  throw new ActionError({ summary: problem.reason, ...where(input), hint: problem.hint })
+}
+
+function cloneLimitProblem(
+  input: ClonePreflightInput,
+  census: CloneCensus,
+): { reason: string; hint: string } | undefined {
+  const target = input.settings.target
+  const others = census.inDestinationAccount.filter((id) => id !== target)
+  if (!input.sameAccount && others.length > 0) {
+    return {
+      reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,
+      hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy.`,
+    }
+  }
+  const count = cloneCount(census)
+  if (count >= COPY_ON_WRITE_CLONE_LIMIT) {
+    return {
+      reason: `Source ${input.sourceDb.identifier} already has ${count} clones these roles can see; AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones, and the next "clone" would silently be a full copy taking hours`,
+      hint: 'Delete clones no longer needed, or use method: full-copy or relay knowingly.',
+    }
+  }
+  return undefined
+}
