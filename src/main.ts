@@ -6,7 +6,7 @@ import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
 import type { RefreshContext } from './methods/context.js'
 import { detectSource } from './methods/detect.js'
-import { buildPlan, chooseMethod, describeKind } from './methods/index.js'
+import { buildPlan, describeKind, resolveMethod } from './methods/index.js'
 import { findExistingTarget } from './methods/existing.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
@@ -60,7 +60,7 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
       hint: 'Choose another target name: the action never writes to the source.',
     })
   }
-  const method = chooseMethod(settings.method, sourceDb)
+  const method = await resolveMethod(settings.method, sourceDb, { settings, accounts })
   const title = `${sourceDb.identifier} (${accounts.source.accountId}) → ${target} (${accounts.destination.accountId})`
   core.info(`Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`)
   core.info(`Method: ${method}`)
