@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { ListTagsForResourceCommand } from '@aws-sdk/client-rds'
 import { findCluster, findInstance } from '../aws/rds-read.js'
 import { ActionError } from '../errors.js'
@@ -50,6 +51,10 @@ export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResul
     })
   }
   const expiry = tags?.find((t) => t.Key === TagKeys.expiresAt)?.Value
+  warnIfDifferent(ctx, {
+    source: tags?.find((t) => t.Key === TagKeys.source)?.Value,
+    status: cluster?.Status ?? instance?.DBInstanceStatus,
+  })
   if (cluster) {
     return {
       kind: 'cluster',
@@ -84,5 +89,19 @@ export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResul
     method: ctx.method,
     created: false,
     expiresAt: expiry ? new Date(expiry) : undefined,
+  }
+}
+
+/** Reuse reports the copy as it is; say so when it is not what this run would have made. */
+function warnIfDifferent(ctx: RefreshContext, found: { source?: string; status?: string }): void {
+  const target = ctx.names.target
+  core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`)
+  if (found.source && found.source !== ctx.sourceDb.arn) {
+    core.warning(
+      `${target} was copied from ${found.source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`,
+    )
+  }
+  if (found.status && found.status !== 'available') {
+    core.warning(`${target} is ${found.status}, not available; its endpoints may not answer yet.`)
   }
 }

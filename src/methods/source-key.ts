@@ -1,5 +1,5 @@
 import { DescribeKeyCommand, ListAliasesCommand, type KMSClient } from '@aws-sdk/client-kms'
-import { errorMessage, isAccessDenied } from '../errors.js'
+import { awsErrorCode, errorMessage, isAccessDenied } from '../errors.js'
 
 /** Who manages the source's KMS key, and how we learned it. */
 export interface SourceKey {
@@ -31,7 +31,11 @@ export async function inspectSourceKey(kms: KMSClient, keyRef: string): Promise<
     }
   } catch (error) {
     if (!isAccessDenied(error)) throw error
-    return inspectByAlias(kms, keyRef, errorMessage(error))
+    return inspectByAlias(
+      kms,
+      keyRef,
+      `${awsErrorCode(error) ?? 'AccessDenied'}: ${errorMessage(error)}`,
+    )
   }
 }
 

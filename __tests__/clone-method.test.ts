@@ -1,0 +1,177 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import { DescribeKeyCommand } from '@aws-sdk/client-kms'
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  type DBCluster,
+} from '@aws-sdk/client-rds'
+
+const warnings: string[] = []
+jest.unstable_mockModule('@actions/core', () => ({
+  info: jest.fn(),
+  warning: (m: string) => warnings.push(m),
+  debug: jest.fn(),
+  setSecret: jest.fn(),
+}))
+
+const { resolveMethod, chooseMethod } = await import('../src/methods/index.js')
+const { findExistingTarget } = await import('../src/methods/existing.js')
+const { ActionError } = await import('../src/errors.js')
+const { awsError, settings, sourceCluster, sourceDb, SOURCE_ARN, SOURCE_KEY, STAGING_KEY, world } =
+  await import('./clone-context.js')
+
+function notFound(w: ReturnType<typeof world>): void {
+  w.destination.rds
+    .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'pr-123' })
+    .rejects(awsError('DBClusterNotFoundFault', 'not found', 404))
+  w.destination.rds
+    .on(DescribeDBInstancesCommand)
+    .rejects(awsError('DBInstanceNotFound', 'not found', 404))
+}
+
+function managedCopy(overrides: Partial<DBCluster> = {}): DBCluster {
+  return {
+    DBClusterIdentifier: 'pr-123',
+    DBClusterArn: 'arn:aws:rds:us-east-1:222222222222:cluster:pr-123',
+    Status: 'available',
+    Endpoint: 'pr-123.cluster-abc.us-east-1.rds.amazonaws.com',
+    ReaderEndpoint: 'pr-123.cluster-ro-abc.us-east-1.rds.amazonaws.com',
+    Port: 5432,
+    Engine: 'aurora-postgresql',
+    EngineVersion: '16.4',
+    MasterUsername: 'postgres',
+    MasterUserSecret: { SecretArn: 'arn:secret', SecretStatus: 'active' },
+    DBClusterMembers: [{ DBInstanceIdentifier: 'pr-123-1', IsClusterWriter: true }],
+    TagList: [
+      { Key: 'rds-refresh:managed', Value: 'true' },
+      { Key: 'rds-refresh:source', Value: SOURCE_ARN },
+    ],
+    ...overrides,
+  }
+}
+
+describe('resolveMethod for Aurora', () => {
+  it('auto picks the clone once the pre-flight passes', async () => {
+    const w = world()
+    notFound(w)
+    w.source.kms
+      .on(DescribeKeyCommand)
+      .resolves({ KeyMetadata: { KeyId: 'k', Arn: SOURCE_KEY, KeyManager: 'CUSTOMER' } })
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster()] })
+    w.destination.rds
+      .on(DescribeDBClustersCommand, {
+        Filters: [{ Name: 'clone-group-id', Values: ['clone-group-1'] }],
+      })
+      .resolves({ DBClusters: [] })
+    const accounts = { source: w.ctx.source, destination: w.ctx.destination, sameAccount: false }
+    const log = { info: jest.fn(), warning: jest.fn() }
+    await expect(
+      resolveMethod('auto', w.ctx.sourceDb, { settings: w.ctx.settings, accounts, log }),
+    ).resolves.toBe('clone')
+  })
+
+  it('refuses an explicit clone the pre-flight rules out, before anything is created', async () => {
+    const w = world()
+    notFound(w)
+    const accounts = { source: w.ctx.source, destination: w.ctx.destination, sameAccount: false }
+    const noKey = settings({ kmsKeyId: undefined })
+    const error = await resolveMethod('clone', w.ctx.sourceDb, { settings: noKey, accounts }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as InstanceType<typeof ActionError>).summary).toContain('kms-key-id is required')
+    expect(
+      w.destination.rds.calls().every((c) => c.args[0].constructor.name.startsWith('Describe')),
+    ).toBe(true)
+  })
+
+  it('leaves the decision to if-exists when the target already exists', async () => {
+    const w = world({ settings: { ifExists: 'reuse', kmsKeyId: STAGING_KEY } })
+    w.destination.rds
+      .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'pr-123' })
+      .resolves({ DBClusters: [managedCopy()] })
+    const accounts = { source: w.ctx.source, destination: w.ctx.destination, sameAccount: false }
+    const stopped = sourceDb(sourceCluster({ Status: 'stopped' }))
+    await expect(
+      resolveMethod('auto', stopped, { settings: w.ctx.settings, accounts }),
+    ).resolves.toBe('clone')
+    expect(w.source.kms.calls()).toHaveLength(0)
+  })
+
+  it('keeps relay and non-Aurora sources on chooseMethod', () => {
+    expect(chooseMethod('relay', sourceDb())).toBe('relay')
+    expect(chooseMethod('full-copy', sourceDb())).toBe('full-copy')
+  })
+})
+
+describe('if-exists for a clone target', () => {
+  it('fail: refuses an existing target', async () => {
+    const w = world()
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [managedCopy()] })
+    const error = (await findExistingTarget(w.ctx).catch((e: unknown) => e)) as InstanceType<
+      typeof ActionError
+    >
+    expect(error.summary).toBe('Target pr-123 already exists in the destination account')
+  })
+
+  it('reuse: reports a managed copy as it is, created=false, with every output', async () => {
+    warnings.length = 0
+    const w = world({ settings: { ifExists: 'reuse' } })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [managedCopy()] })
+    const result = await findExistingTarget(w.ctx)
+    expect(result).toEqual({
+      kind: 'cluster',
+      identifier: 'pr-123',
+      arn: 'arn:aws:rds:us-east-1:222222222222:cluster:pr-123',
+      endpoint: 'pr-123.cluster-abc.us-east-1.rds.amazonaws.com',
+      readerEndpoint: 'pr-123.cluster-ro-abc.us-east-1.rds.amazonaws.com',
+      port: 5432,
+      engine: 'aurora-postgresql',
+      engineVersion: '16.4',
+      masterUsername: 'postgres',
+      masterUserSecretArn: 'arn:secret',
+      instanceIdentifiers: ['pr-123-1'],
+      method: 'clone',
+      created: false,
+      expiresAt: undefined,
+    })
+    expect(warnings).toEqual([])
+    expect(w.destination.rds.calls()).toHaveLength(1)
+  })
+
+  it('reuse: warns when the managed copy came from another source or is not available', async () => {
+    warnings.length = 0
+    const w = world({ settings: { ifExists: 'reuse' } })
+    const other = 'arn:aws:rds:us-east-1:111111111111:cluster:other'
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [
+        managedCopy({
+          Status: 'modifying',
+          TagList: [
+            { Key: 'rds-refresh:managed', Value: 'true' },
+            { Key: 'rds-refresh:source', Value: other },
+          ],
+        }),
+      ],
+    })
+    await findExistingTarget(w.ctx)
+    expect(warnings).toEqual([
+      `pr-123 was copied from ${other}, not from ${SOURCE_ARN}; it is reused as it is. Use another target for a copy of this source.`,
+      'pr-123 is modifying, not available; its endpoints may not answer yet.',
+    ])
+  })
+
+  it('reuse: refuses a target this action does not manage', async () => {
+    const w = world({ settings: { ifExists: 'reuse' } })
+    w.destination.rds
+      .on(DescribeDBClustersCommand)
+      .resolves({ DBClusters: [managedCopy({ TagList: [] })] })
+    const error = (await findExistingTarget(w.ctx).catch((e: unknown) => e)) as InstanceType<
+      typeof ActionError
+    >
+    expect(error.summary).toBe(
+      'Target pr-123 exists but was not created by rds-refresh (no rds-refresh:managed=true tag), so it is left untouched',
+    )
+  })
+})

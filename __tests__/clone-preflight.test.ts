@@ -1,0 +1,255 @@
+import { describe, expect, it } from '@jest/globals'
+import { DescribeKeyCommand, ListAliasesCommand } from '@aws-sdk/client-kms'
+import { DescribeDBClustersCommand, type DBCluster } from '@aws-sdk/client-rds'
+import { clonePreflight, type ClonePreflightInput } from '../src/methods/clone-preflight.js'
+import { ActionError } from '../src/errors.js'
+import {
+  awsError,
+  settings,
+  sourceCluster,
+  sourceDb,
+  SOURCE_KEY,
+  world,
+  type World,
+} from './clone-context.js'
+
+function input(w: World, overrides: Partial<ClonePreflightInput> = {}) {
+  const warnings: string[] = []
+  const infos: string[] = []
+  const value: ClonePreflightInput = {
+    requested: 'auto',
+    settings: w.ctx.settings,
+    source: w.ctx.source,
+    destination: w.ctx.destination,
+    sameAccount: w.ctx.sameAccount,
+    sourceDb: w.ctx.sourceDb,
+    log: { info: (m) => infos.push(m), warning: (m) => warnings.push(m) },
+    ...overrides,
+  }
+  return { value, warnings, infos }
+}
+
+function customerKey(w: World): void {
+  w.source.kms
+    .on(DescribeKeyCommand)
+    .resolves({ KeyMetadata: { KeyId: 'k', Arn: SOURCE_KEY, KeyManager: 'CUSTOMER' } })
+}
+
+function clones(ids: string[]): DBCluster[] {
+  return ids.map((id) => ({
+    DBClusterIdentifier: id,
+    DBClusterArn: `arn:${id}`,
+    CloneGroupId: 'clone-group-1',
+  }))
+}
+
+async function refusal(promise: Promise<unknown>): Promise<ActionError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(ActionError)
+  return error as ActionError
+}
+
+describe('clone pre-flight: the source', () => {
+  it('refuses a source with no DB instance before any AWS call', async () => {
+    const w = world({ cluster: sourceCluster({ DBClusterMembers: [] }) })
+    const error = await refusal(clonePreflight(input(w).value))
+    expect(error.summary).toBe(
+      'Source prod-aurora has no DB instance, and Aurora only clones a cluster with at least one',
+    )
+    expect(error.hint).toContain('Add a DB instance to the source cluster')
+    expect(w.source.kms.calls()).toHaveLength(0)
+    expect(w.source.rds.calls()).toHaveLength(0)
+  })
+
+  it('refuses a stopped source and says how to start it', async () => {
+    const w = world({ cluster: sourceCluster({ Status: 'stopped' }) })
+    const error = await refusal(clonePreflight(input(w).value))
+    expect(error.summary).toBe(
+      'Source prod-aurora is stopped, and AWS clones only a running cluster',
+    )
+    expect(error.hint).toBe(
+      'Start it first (aws rds start-db-cluster --db-cluster-identifier prod-aurora) and re-run once it is available.',
+    )
+    expect(error.message).toContain('source account 111111111111')
+  })
+})
+
+describe('clone pre-flight: encryption', () => {
+  it('refuses an unencrypted source with kms-key-id (unencrypted-to-encrypted)', async () => {
+    const w = world({ cluster: sourceCluster({ StorageEncrypted: false, KmsKeyId: undefined }) })
+    const error = await refusal(clonePreflight(input(w).value))
+    expect(error.summary).toContain(
+      'is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one',
+    )
+    expect(error.hint).toBe(
+      'Leave kms-key-id empty to make an unencrypted copy, or use method: relay to copy a snapshot with encryption.',
+    )
+  })
+
+  it('requires kms-key-id for an encrypted source across accounts', async () => {
+    const w = world({ settings: { kmsKeyId: undefined } })
+    const error = await refusal(
+      clonePreflight(input(w, { settings: settings({ kmsKeyId: undefined }) }).value),
+    )
+    expect(error.summary).toBe(
+      `kms-key-id is required: source prod-aurora is encrypted (key ${SOURCE_KEY}) and the destination account 222222222222 differs from the source account`,
+    )
+  })
+
+  it('does not need kms-key-id or a key check in one account', async () => {
+    const w = world({ sameAccount: true })
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    await expect(clonePreflight(input(w).value)).resolves.toEqual({ method: 'clone' })
+    expect(w.source.kms.calls()).toHaveLength(0)
+  })
+
+  it('refuses a source under the AWS-managed aws/rds key across accounts, with the fix', async () => {
+    const w = world()
+    w.source.kms
+      .on(DescribeKeyCommand)
+      .resolves({ KeyMetadata: { KeyId: 'k', Arn: SOURCE_KEY, KeyManager: 'AWS' } })
+    const error = await refusal(clonePreflight(input(w).value))
+    expect(error.summary).toBe(
+      `Source prod-aurora is encrypted with the AWS-managed key aws/rds (${SOURCE_KEY}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
+    )
+    expect(error.hint).toBe(
+      'Re-encrypt the source with a customer-managed key whose policy allows the destination account (restore a snapshot copy encrypted with that key), or use method: relay.',
+    )
+    expect(w.source.kms.commandCalls(DescribeKeyCommand)[0]?.args[0].input).toEqual({
+      KeyId: SOURCE_KEY,
+    })
+    expect(w.source.rds.calls()).toHaveLength(0)
+  })
+
+  it('falls back to the key aliases when DescribeKey is denied', async () => {
+    const w = world()
+    w.source.kms.on(DescribeKeyCommand).rejects(awsError('AccessDeniedException', 'not authorized'))
+    w.source.kms.on(ListAliasesCommand).resolves({ Aliases: [{ AliasName: 'alias/aws/rds' }] })
+    const error = await refusal(clonePreflight(input(w).value))
+    expect(error.summary).toContain('AWS-managed key aws/rds')
+    expect(w.source.kms.commandCalls(ListAliasesCommand)[0]?.args[0].input).toEqual({
+      KeyId: '1111aaaa-0000-0000-0000-000000000001',
+    })
+  })
+
+  it('goes on with a warning when neither DescribeKey nor ListAliases is allowed', async () => {
+    const w = world()
+    w.source.kms.on(DescribeKeyCommand).rejects(awsError('AccessDeniedException', 'not authorized'))
+    w.source.kms.on(ListAliasesCommand).rejects(awsError('AccessDeniedException', 'not authorized'))
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    const run = input(w)
+    await expect(clonePreflight(run.value)).resolves.toEqual({ method: 'clone' })
+    expect(run.warnings).toHaveLength(1)
+    expect(run.warnings[0]).toContain(
+      `Could not tell whether the source key ${SOURCE_KEY} is AWS-managed`,
+    )
+    expect(run.warnings[0]).toContain('AccessDeniedException')
+  })
+})
+
+describe('clone pre-flight: clone limits', () => {
+  it('looks for clones by clone group in both accounts', async () => {
+    const w = world()
+    customerKey(w)
+    w.source.rds
+      .on(DescribeDBClustersCommand)
+      .resolves({ DBClusters: [sourceCluster(), ...clones(['dev-1'])] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    const run = input(w)
+    await expect(clonePreflight(run.value)).resolves.toEqual({ method: 'clone' })
+    const filter = { Filters: [{ Name: 'clone-group-id', Values: ['clone-group-1'] }] }
+    expect(w.source.rds.commandCalls(DescribeDBClustersCommand)[0]?.args[0].input).toEqual(filter)
+    expect(w.destination.rds.commandCalls(DescribeDBClustersCommand)[0]?.args[0].input).toEqual(
+      filter,
+    )
+    expect(run.infos).toContain('Clone group clone-group-1: 1 other clone(s) visible')
+  })
+
+  it('under auto, takes the relay when the destination already has a clone of the source, and says why', async () => {
+    const w = world()
+    customerKey(w)
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster()] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: clones(['pr-99']) })
+    const run = input(w)
+    const decision = await clonePreflight(run.value)
+    expect(decision).toEqual({
+      method: 'relay',
+      reason:
+        'AWS allows one cross-account clone of prod-aurora per destination account, and account 222222222222 already has pr-99',
+    })
+    expect(run.warnings).toEqual([
+      `${decision.reason ?? ''}. method is auto, so the snapshot relay is used instead.`,
+    ])
+  })
+
+  it('under method: clone, refuses when the destination already has a clone of the source', async () => {
+    const w = world()
+    customerKey(w)
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster()] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: clones(['pr-99']) })
+    const error = await refusal(clonePreflight(input(w, { requested: 'clone' }).value))
+    expect(error.summary).toBe(
+      'AWS allows one cross-account clone of prod-aurora per destination account, and account 222222222222 already has pr-99',
+    )
+    expect(error.hint).toBe(
+      'Delete pr-99 first, or use method: relay (or auto) for a snapshot copy.',
+    )
+  })
+
+  it('does not count the target itself (reuse or replace of the same clone)', async () => {
+    const w = world()
+    customerKey(w)
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster()] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: clones(['pr-123']) })
+    await expect(clonePreflight(input(w, { requested: 'clone' }).value)).resolves.toEqual({
+      method: 'clone',
+    })
+  })
+
+  it('warns near the copy-on-write limit and leaves it at 15', async () => {
+    const w = world({ sameAccount: true })
+    const twelve = clones(Array.from({ length: 12 }, (_, i) => `dev-${i}`))
+    w.source.rds
+      .on(DescribeDBClustersCommand)
+      .resolves({ DBClusters: [sourceCluster(), ...twelve] })
+    const near = input(w)
+    await expect(clonePreflight(near.value)).resolves.toEqual({ method: 'clone' })
+    expect(near.warnings[0]).toContain(
+      'already has 12 clones these roles can see (AWS allows 15 copy-on-write clones',
+    )
+
+    const fifteen = clones(Array.from({ length: 15 }, (_, i) => `dev-${i}`))
+    w.source.rds
+      .on(DescribeDBClustersCommand)
+      .resolves({ DBClusters: [sourceCluster(), ...fifteen] })
+    const full = input(w)
+    const decision = await clonePreflight(full.value)
+    expect(decision.method).toBe('relay')
+    expect(decision.reason).toContain(
+      'already has 15 clones these roles can see; AWS allows 15 copy-on-write clones',
+    )
+    const error = await refusal(clonePreflight(input(w, { requested: 'clone' }).value))
+    expect(error.hint).toBe(
+      'Delete clones no longer needed, or use method: full-copy or relay knowingly.',
+    )
+  })
+
+  it('skips the clone count for method: full-copy and for a source never cloned', async () => {
+    const w = world({ sameAccount: true })
+    await expect(clonePreflight(input(w, { requested: 'full-copy' }).value)).resolves.toEqual({
+      method: 'full-copy',
+    })
+    const fresh = world({ sameAccount: true, cluster: sourceCluster({ CloneGroupId: undefined }) })
+    await expect(
+      clonePreflight(
+        input(fresh, { sourceDb: sourceDb(sourceCluster({ CloneGroupId: undefined })) }).value,
+      ),
+    ).resolves.toEqual({ method: 'clone' })
+    expect(w.source.rds.calls()).toHaveLength(0)
+    expect(fresh.source.rds.calls()).toHaveLength(0)
+  })
+})
