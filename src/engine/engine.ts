@@ -185,7 +185,7 @@ function isAbort(error: unknown): boolean {
 function attachStep(error: unknown, step: string): Error {
   if (error instanceof ActionError) return error.step ? error : error.withStep(step)
   if (isAbort(error)) return error as Error
-  return ActionError.fromAws(error, { summary: `Step ${step} failed`, step })
+  return ActionError.fromAws(error, { summary: 'An AWS call failed', step })
 }
 
 function cancellationError(reason: unknown): Error {
