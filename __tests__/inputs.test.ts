@@ -389,8 +389,8 @@ describe('rejections', () => {
       { source: 'arn:aws:rds:us-east-1:111111111111:cluster:prod--db' },
       NO_ENV,
       'source',
-      'prod--db',
-      `Input 'source' is 'prod--db': ${IDENTIFIER}`,
+      'arn:aws:rds:us-east-1:111111111111:cluster:prod--db',
+      `Input 'source' is 'arn:aws:rds:us-east-1:111111111111:cluster:prod--db': in its ARN, ${IDENTIFIER}`,
     ],
     [
       'source ARN in another region',

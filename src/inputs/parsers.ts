@@ -100,7 +100,11 @@ export function sourceArn(input: string, value: string): RdsArn {
       'give a DB cluster or DB instance identifier, or its ARN: arn:aws:rds:<region>:<account>:cluster:<id> or arn:aws:rds:<region>:<account>:db:<id> (partition aws, aws-cn or aws-us-gov).',
     )
   }
-  identifier(input, arn.name)
+  try {
+    identifier(input, arn.name)
+  } catch {
+    throw invalid(input, value, `in its ARN, ${IDENTIFIER_RULE}`)
+  }
   return arn
 }
 
