@@ -20,7 +20,7 @@ const FOREIGN = `arn:aws:rds:${REGION}:${EXTERNAL}:cluster:theirs`
 const ACTIVATE_S = 60
 const T0 = Date.parse('2026-11-01T00:00:00Z')
 
-function harness() {
+function harness(activateSeconds = ACTIVATE_S) {
   let now = T0
   const events: TimelineEvent[] = []
   const env: ServiceEnv = {
@@ -33,7 +33,7 @@ function harness() {
       [EXTERNAL, { id: EXTERNAL, name: 'partner', organizationId: 'o-bbbb' }],
       [LONER, { id: LONER, name: 'loner' }],
     ]),
-    scenario: { durations: { shareActivate: ACTIVATE_S } } as unknown as Scenario,
+    scenario: { durations: { shareActivate: activateSeconds } } as unknown as Scenario,
   }
   const clusters = new Map([
     [CLUSTER, { ownerAccount: OWNER, type: 'rds:Cluster' }],
@@ -147,6 +147,17 @@ describe('RAM CreateResourceShare', () => {
         status: 'ACTIVE',
         lastUpdatedTime: new Date(T0 + ACTIVATE_S * 1000),
       }),
+    ])
+  })
+
+  it('with a zero shareActivate the share is ACTIVE in the CreateResourceShare answer', async () => {
+    const h = harness(0)
+    const created = await h.share({ name: 'x', resourceArns: [CLUSTER], principals: [SIBLING] })
+    expect(created.status).toBe('ACTIVE')
+    expect(h.ram.view.isSharedWith(CLUSTER, SIBLING)).toBe(true)
+    expect(h.events.map((e) => [e.status, e.time])).toEqual([
+      ['PENDING', T0],
+      ['ACTIVE', T0],
     ])
   })
 
