@@ -325,25 +325,41 @@ export function assumeRoleHint(
 
 /**
  * One cached session for every client of an account: without it each of the four clients would
- * assume the role separately. Refreshes in the SDK's window (5 minutes before expiry) and lets
- * concurrent callers wait on the same assumption.
+ * assume the role separately. Concurrent callers wait on the same assumption.
+ *
+ * A session is renewed when less than `min(5 minutes, half its lifetime)` remains. For real
+ * sessions (15 minutes or more) that is the SDK's own 5-minute window. Sessions shorter than 10
+ * minutes (a simulator running on a scaled clock) would otherwise look "expiring" from the start
+ * and be re-assumed several times per API call, because the SDK asks again whenever its copy is
+ * inside its window.
  */
 export function shareCredentials(
   assume: () => Promise<AwsCredentialIdentity>,
 ): AwsCredentialIdentityProvider {
-  let current: AwsCredentialIdentity | undefined
+  let current: { credentials: AwsCredentialIdentity; obtainedAt: number } | undefined
   let pending: Promise<AwsCredentialIdentity> | undefined
   return async (options?: { forceRefresh?: boolean }) => {
-    if (current !== undefined && !options?.forceRefresh && !expiresSoon(current)) return current
-    pending ??= assume().finally(() => {
-      pending = undefined
-    })
-    current = await pending
-    return current
+    if (current !== undefined && !options?.forceRefresh && !needsRenewal(current)) {
+      return current.credentials
+    }
+    pending ??= assume()
+      .then((credentials) => {
+        current = { credentials, obtainedAt: Date.now() }
+        return credentials
+      })
+      .finally(() => {
+        pending = undefined
+      })
+    return pending
   }
 }
 
-function expiresSoon(credentials: AwsCredentialIdentity): boolean {
-  const expiration = credentials.expiration
-  return expiration !== undefined && expiration.getTime() - Date.now() < REFRESH_WINDOW_MS
+function needsRenewal(session: {
+  credentials: AwsCredentialIdentity
+  obtainedAt: number
+}): boolean {
+  const expiration = session.credentials.expiration?.getTime()
+  if (expiration === undefined) return false
+  const lifetime = expiration - session.obtainedAt
+  return expiration - Date.now() < Math.min(REFRESH_WINDOW_MS, lifetime / 2)
 }
