@@ -20,7 +20,6 @@ function recorder(): Recorder {
   }
 }
 
-
 /** A step that logs its start and end into `events`, taking `ms`. */
 function timedStep(
   name: string,
@@ -65,15 +64,32 @@ describe('runPlan', () => {
     }
     const result = await runPlan(plan, {}, engineOptions())
     expect(result.error).toBeUndefined()
-    expect(events).toEqual(['start a', 'end a', 'start b', 'start c', 'end c', 'end b', 'start d', 'end d'])
-    expect(result.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded'])
+    expect(events).toEqual([
+      'start a',
+      'end a',
+      'start b',
+      'start c',
+      'end c',
+      'end b',
+      'start d',
+      'end d',
+    ])
+    expect(result.steps.map((s) => s.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ])
     const [a, b] = result.steps
     expect(a?.endedAt?.getTime()).toBeLessThanOrEqual(b?.startedAt?.getTime() ?? 0)
   })
 
   it('stops on the first failure, cancels running siblings and never starts dependants', async () => {
     const events: string[] = []
-    const failure = new ActionError({ summary: 'copy went wrong', code: 'KMSKeyNotAccessibleFault' })
+    const failure = new ActionError({
+      summary: 'copy went wrong',
+      code: 'KMSKeyNotAccessibleFault',
+    })
     const plan: Plan<object> = {
       description: 'test',
       steps: [
@@ -87,7 +103,7 @@ describe('runPlan', () => {
     expect(Date.now() - started).toBeLessThan(2_000)
     expect(result.error).toBeInstanceOf(ActionError)
     expect((result.error as ActionError).step).toBe('fails')
-    expect(result.error?.message).toContain('step fails')
+    expect(result.error?.message).toContain('step "fails"')
     expect(result.error?.message).toContain('KMSKeyNotAccessibleFault')
     expect(Object.fromEntries(result.steps.map((s) => [s.name, s.status]))).toEqual({
       fails: 'failed',
@@ -102,7 +118,9 @@ describe('runPlan', () => {
     const plan: Plan<object> = { description: 't', steps: [timedStep('x', [], { fail: awsError })] }
     const result = await runPlan(plan, {}, engineOptions())
     expect(result.error).toBeInstanceOf(ActionError)
-    expect(result.error?.message).toMatch(/^An AWS call failed \(step x\)\. AWS said: Throttling: Rate exceeded\. AWS throttled/)
+    expect(result.error?.message).toMatch(
+      /^An AWS call failed \(step "x"\): Throttling: Rate exceeded\.\nWhat to do: AWS throttled/,
+    )
   })
 
   it('skips steps whose condition is false and lets their dependants run', async () => {
@@ -116,14 +134,23 @@ describe('runPlan', () => {
       steps: [skipped, timedStep('clone', events, { after: ['share'] })],
     }
     const result = await runPlan(plan, { crossAccount: false }, engineOptions())
-    expect(result.steps.map((s) => `${s.name}:${s.status}`)).toEqual(['share:skipped', 'clone:succeeded'])
+    expect(result.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'share:skipped',
+      'clone:succeeded',
+    ])
     expect(events).toEqual(['start clone', 'end clone'])
   })
 
   it('stops at once when cancelled from outside', async () => {
     const controller = new AbortController()
     const plan: Plan<object> = { description: 't', steps: [timedStep('long', [], { ms: 10_000 })] }
-    setTimeout(() => controller.abort(Object.assign(new Error('The run was cancelled (SIGINT)'), { name: 'CancelledError' })), 20)
+    setTimeout(
+      () =>
+        controller.abort(
+          Object.assign(new Error('The run was cancelled (SIGINT)'), { name: 'CancelledError' }),
+        ),
+      20,
+    )
     const result = await runPlan(plan, {}, { ...engineOptions(), signal: controller.signal })
     expect(result.steps[0]?.status).toBe('cancelled')
     expect(result.error?.message).toBe('The run was cancelled (SIGINT)')
@@ -155,14 +182,21 @@ describe('runPlan', () => {
       title: 'make things',
       side: 'destination',
       async run(_ctx, runtime) {
-        runtime.record({ kind: 'db-snapshot', side: 'destination', id: 's1', disposal: 'temporary' })
+        runtime.record({
+          kind: 'db-snapshot',
+          side: 'destination',
+          id: 's1',
+          disposal: 'temporary',
+        })
         runtime.record({ kind: 'db-cluster', side: 'destination', id: 'c1', disposal: 'copy' })
         runtime.release({ kind: 'db-snapshot', side: 'destination', id: 's1' })
       },
     }
     await runPlan({ description: 't', steps: [step] }, {}, { ...engineOptions(), ledger })
     expect(saved).toEqual([1, 2, 1])
-    expect(ledger.list()).toEqual([{ kind: 'db-cluster', side: 'destination', id: 'c1', disposal: 'copy' }])
+    expect(ledger.list()).toEqual([
+      { kind: 'db-cluster', side: 'destination', id: 'c1', disposal: 'copy' },
+    ])
   })
 })
 
@@ -176,9 +210,14 @@ describe('validatePlan', () => {
   })
 
   it('refuses duplicate names, unknown dependencies and cycles', () => {
-    expect(() => validatePlan({ description: 't', steps: [step('a'), step('a')] })).toThrow("two steps named 'a'")
-    expect(() => validatePlan({ description: 't', steps: [step('a', ['z'])] })).toThrow("comes after 'z', which is not in the plan")
-    expect(() => validatePlan({ description: 't', steps: [step('a', ['b']), step('b', ['a'])] })).toThrow('dependency cycle')
+    expect(() => validatePlan({ description: 't', steps: [step('a'), step('a')] })).toThrow(
+      "two steps named 'a'",
+    )
+    expect(() => validatePlan({ description: 't', steps: [step('a', ['z'])] })).toThrow(
+      "comes after 'z', which is not in the plan",
+    )
+    expect(() =>
+      validatePlan({ description: 't', steps: [step('a', ['b']), step('b', ['a'])] }),
+    ).toThrow('dependency cycle')
   })
 })
-

@@ -12,7 +12,11 @@ function context(overrides: Partial<WaitContext> = {}): WaitContext & { lines: s
   return {
     lines,
     step: 'copy-snapshot',
-    log: { info: (m) => lines.push(m), warning: (m) => lines.push(`warning ${m}`), debug: () => undefined },
+    log: {
+      info: (m) => lines.push(m),
+      warning: (m) => lines.push(`warning ${m}`),
+      debug: () => undefined,
+    },
     signal: new AbortController().signal,
     deadline: Date.now() + 30_000,
     pollSeconds: 0.01,
@@ -34,7 +38,10 @@ function sequence(results: (Item | undefined | Error)[]): () => Promise<Item | u
 const awsError = (name: string, status: number) =>
   Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } })
 
-const spec = (describe: () => Promise<Item | undefined>, until: 'gone' | string[] = ['available']) => ({
+const spec = (
+  describe: () => Promise<Item | undefined>,
+  until: 'gone' | string[] = ['available'],
+) => ({
   resource: 'DB snapshot s1',
   side: 'destination' as const,
   accountId: '222222222222',
@@ -75,25 +82,36 @@ describe('waitFor', () => {
       ctx,
     ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ActionError)
-    expect((error as ActionError).message).toContain("DB snapshot s1 went into status 'inaccessible-encryption-credentials'")
+    expect((error as ActionError).message).toContain(
+      "DB snapshot s1 went into status 'inaccessible-encryption-credentials'",
+    )
     expect((error as ActionError).message).toContain('destination account 222222222222')
     expect((error as ActionError).hint).toContain('KMS key')
   })
 
   it('stops at once on a permanent error such as access denied or expired credentials', async () => {
     for (const code of ['AccessDenied', 'ExpiredToken']) {
-      const error = await waitFor(spec(sequence([awsError(code, code === 'AccessDenied' ? 403 : 400)])), context()).catch(
-        (e: unknown) => e,
-      )
+      const error = await waitFor(
+        spec(sequence([awsError(code, code === 'AccessDenied' ? 403 : 400)])),
+        context(),
+      ).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ActionError)
       expect((error as ActionError).code).toBe(code)
-      expect((error as ActionError).message).toContain('Could not read the status of DB snapshot s1')
+      expect((error as ActionError).message).toContain(
+        'Could not read the status of DB snapshot s1',
+      )
     }
   })
 
   it('keeps polling through throttling and server errors', async () => {
     const result = await waitFor(
-      spec(sequence([awsError('Throttling', 400), awsError('InternalFailure', 500), { status: 'available' }])),
+      spec(
+        sequence([
+          awsError('Throttling', 400),
+          awsError('InternalFailure', 500),
+          { status: 'available' },
+        ]),
+      ),
       context(),
     )
     expect(result.status).toBe('available')
@@ -102,30 +120,46 @@ describe('waitFor', () => {
   it('tolerates "not found" right after a create, but not once the resource was seen', async () => {
     const fresh = await waitFor(spec(sequence([undefined, { status: 'available' }])), context())
     expect(fresh.status).toBe('available')
-    const vanished = await waitFor(spec(sequence([{ status: 'creating' }, undefined])), context()).catch((e: unknown) => e)
+    const vanished = await waitFor(
+      spec(sequence([{ status: 'creating' }, undefined])),
+      context(),
+    ).catch((e: unknown) => e)
     expect((vanished as Error).message).toContain('DB snapshot s1 disappeared while waiting')
   })
 
   it('waits for deletion until the resource is gone', async () => {
     const ctx = context()
-    await waitFor(spec(sequence([{ status: 'deleting' }, { status: 'deleting' }, undefined]), 'gone'), ctx)
+    await waitFor(
+      spec(sequence([{ status: 'deleting' }, { status: 'deleting' }, undefined]), 'gone'),
+      ctx,
+    )
     expect(ctx.lines[0]).toMatch(/^DB snapshot s1: deleting/)
   })
 
   it('names the step and the last status when the run deadline passes', async () => {
-    const error = await waitFor(spec(sequence([{ status: 'creating' }])), context({ deadline: Date.now() + 300, pollSeconds: 0.05 })).catch(
-      (e: unknown) => e,
+    const error = await waitFor(
+      spec(sequence([{ status: 'creating' }])),
+      context({ deadline: Date.now() + 300, pollSeconds: 0.05 }),
+    ).catch((e: unknown) => e)
+    expect((error as Error).message).toContain(
+      'Timed out waiting for DB snapshot s1 to become available (last status: creating) (step "copy-snapshot"',
     )
-    expect((error as Error).message).toContain('Timed out waiting for DB snapshot s1 to become available (last status: creating) (step copy-snapshot')
     expect((error as Error).message).toContain('timeout-minutes')
   })
 
   it('ends with the cancellation when the run is aborted', async () => {
     const controller = new AbortController()
-    setTimeout(() => controller.abort(Object.assign(new Error('cancelled by runner'), { name: 'CancelledError' })), 30)
-    const error = await waitFor(spec(sequence([{ status: 'creating' }])), context({ signal: controller.signal, pollSeconds: 0.02 })).catch(
-      (e: unknown) => e,
+    setTimeout(
+      () =>
+        controller.abort(
+          Object.assign(new Error('cancelled by runner'), { name: 'CancelledError' }),
+        ),
+      30,
     )
+    const error = await waitFor(
+      spec(sequence([{ status: 'creating' }])),
+      context({ signal: controller.signal, pollSeconds: 0.02 }),
+    ).catch((e: unknown) => e)
     expect((error as Error).message).toBe('cancelled by runner')
   })
 })
@@ -140,7 +174,9 @@ describe('helpers', () => {
   it('classifies transient errors', () => {
     expect(isTransient(awsError('Throttling', 400))).toBe(true)
     expect(isTransient(awsError('InternalFailure', 500))).toBe(true)
-    expect(isTransient(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true)
+    expect(isTransient(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(
+      true,
+    )
     expect(isTransient(awsError('AccessDenied', 403))).toBe(false)
     expect(isTransient(awsError('InvalidParameterValue', 400))).toBe(false)
   })

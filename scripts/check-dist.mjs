@@ -24,10 +24,13 @@ try {
   for (const name of new Set([...expected, ...actual])) {
     if (!expected.includes(name)) problems.push(`${name}: in dist/ but not built`)
     else if (!actual.includes(name)) problems.push(`${name}: built but missing from dist/`)
-    else if (!readFileSync(join(fresh, name)).equals(readFileSync(join(dist, name)))) problems.push(`${name}: differs`)
+    else if (!readFileSync(join(fresh, name)).equals(readFileSync(join(dist, name))))
+      problems.push(`${name}: differs`)
   }
   if (problems.length > 0) {
-    console.error(`dist/ is stale (${dist}):\n  ${problems.join('\n  ')}\nRun \`npm run bundle\` and commit dist/ with the sources it comes from.`)
+    console.error(
+      `dist/ is stale (${dist}):\n  ${problems.join('\n  ')}\nRun \`npm run bundle\` and commit dist/ with the sources it comes from.`,
+    )
     process.exit(1)
   }
   console.log(`dist/ is in sync with the sources (${expected.length} files).`)

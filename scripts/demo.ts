@@ -40,7 +40,10 @@ try {
   }
   const run = await runAction({
     inputs,
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: sim.oidc.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidc.requestToken },
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: sim.oidc.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidc.requestToken,
+    },
     echo: true,
   })
   const out = join(ROOT, '.demo')
@@ -48,7 +51,8 @@ try {
   const summaryPath = join(out, 'summary.md')
   writeFileSync(summaryPath, run.summary)
   console.log('\n── Outputs ──')
-  for (const [name, value] of Object.entries(run.outputs)) console.log(`${name.padEnd(24)} ${value}`)
+  for (const [name, value] of Object.entries(run.outputs))
+    console.log(`${name.padEnd(24)} ${value}`)
   console.log(`\n── Job summary written to ${summaryPath}`)
   if (run.post) {
     console.log('\n── Post step ──')

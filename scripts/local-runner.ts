@@ -46,7 +46,9 @@ export function inputDefaults(): Record<string, string> {
   const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
     inputs: Record<string, { default?: string }>
   }
-  return Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, String(spec.default ?? '')]))
+  return Object.fromEntries(
+    Object.entries(action.inputs).map(([name, spec]) => [name, String(spec.default ?? '')]),
+  )
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -78,8 +80,12 @@ async function runStep(options: RunOptions, savedState: Record<string, string>):
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...files,
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
-    ...Object.fromEntries(Object.entries(savedState).map(([name, value]) => [`STATE_${name}`, value])),
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(savedState).map(([name, value]) => [`STATE_${name}`, value]),
+    ),
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name]
@@ -87,7 +93,11 @@ async function runStep(options: RunOptions, savedState: Record<string, string>):
   }
 
   const started = Date.now()
-  const { exitCode, log } = await spawnNode(options.entry ?? join(ROOT, 'dist', 'index.js'), env, options)
+  const { exitCode, log } = await spawnNode(
+    options.entry ?? join(ROOT, 'dist', 'index.js'),
+    env,
+    options,
+  )
   return {
     exitCode,
     log,
@@ -112,7 +122,10 @@ function spawnNode(
     }
     child.stdout.on('data', collect)
     child.stderr.on('data', collect)
-    const timer = options.cancelAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), options.cancelAfterMs)
+    const timer =
+      options.cancelAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGINT'), options.cancelAfterMs)
     child.on('error', reject)
     child.on('close', (code) => {
       if (timer) clearTimeout(timer)
