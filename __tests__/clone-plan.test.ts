@@ -358,7 +358,7 @@ describe('clone plan, AWS errors', () => {
     [
       'InsufficientDBClusterCapacityFault',
       'Could not clone prod-aurora into pr-123',
-      'no capacity for this configuration',
+      'AWS has no capacity for this instance class',
     ],
   ])('maps %s on the restore', async (code, summary, hint) => {
     const w = world()
@@ -384,7 +384,7 @@ describe('clone plan, AWS errors', () => {
       'Could not create DB instance pr-123-1 (db.r6g.large) in pr-123: AWS has no capacity for db.r6g.large right now',
     )
     expect(error.step).toBe('create-instances')
-    expect(error.hint).toContain('Try another instance-class')
+    expect(error.hint).toContain('try another instance-class (for example db.serverless')
   })
 
   it.each(['cloning-failed', 'inaccessible-encryption-credentials'])(

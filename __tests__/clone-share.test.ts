@@ -295,7 +295,7 @@ describe('accept-share', () => {
       `The invitation to resource share ${SHARE_ARN} was ${words} in the destination account 222222222222, so the source cluster is not shared with it`,
     )
     expect(error.code).toBe(code)
-    expect(error.message).toContain('step accept-share')
+    expect(error.message).toContain('step "accept-share"')
     expect(w.destination.ram.commandCalls(AcceptResourceShareInvitationCommand)).toHaveLength(0)
   })
 

@@ -62,10 +62,16 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   }
   const method = await resolveMethod(settings.method, sourceDb, { settings, accounts })
   const title = `${sourceDb.identifier} (${accounts.source.accountId}) → ${target} (${accounts.destination.accountId})`
-  core.info(`Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`)
+  core.info(
+    `Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`,
+  )
   core.info(`Method: ${method}`)
 
-  const { tags, expiresAt } = managedTags({ settings, sourceArn: sourceDb.arn, now: new Date(startedAt) })
+  const { tags, expiresAt } = managedTags({
+    settings,
+    sourceArn: sourceDb.arn,
+    now: new Date(startedAt),
+  })
   const ledger = new Ledger(saveResources)
   const ctx: RefreshContext = {
     settings,
@@ -76,14 +82,25 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     method,
     names: runNames(target, settings.run),
     tags,
-    copy: { method, created: true, expiresAt, kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster' },
+    copy: {
+      method,
+      created: true,
+      expiresAt,
+      kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+    },
     handoff: new Map(),
   }
 
   const existing = await findExistingTarget(ctx)
   if (existing) {
     setOutputs(copyOutputs(existing))
-    await writeSummary({ title: `rds-refresh: ${title}`, steps: [], outputs: copyOutputs(existing), leftBehind: [], region: settings.region })
+    await writeSummary({
+      title: `rds-refresh: ${title}`,
+      steps: [],
+      outputs: copyOutputs(existing),
+      leftBehind: [],
+      region: settings.region,
+    })
     return
   }
 
@@ -102,7 +119,9 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     steps: result.steps,
     outputs,
     error: result.error,
-    leftBehind: result.error ? ledger.list() : ledger.list().filter((r) => r.disposal === 'temporary'),
+    leftBehind: result.error
+      ? ledger.list()
+      : ledger.list().filter((r) => r.disposal === 'temporary'),
     region: settings.region,
   })
   if (result.error) throw result.error

@@ -78,7 +78,7 @@ export function instanceError(
     return ActionError.fromAws(error, {
       ...where,
       summary: `${summary}: AWS has no capacity for ${instance.instanceClass} right now`,
-      hint: `Try another instance-class (for example db.serverless or a different generation), or retry later. ${hintFor('InsufficientDBInstanceCapacity') ?? ''}`.trim(),
+      hint: "AWS has no capacity for this class in the subnet group's Availability Zones right now: try another instance-class (for example db.serverless or another generation), or retry later.",
     })
   }
   return ActionError.fromAws(error, { ...where, summary })
