@@ -105,7 +105,7 @@ function verifyJwt(token: string, publicKey: KeyObject): { claims: Claims } | { 
   const ok = verify(
     'RSA-SHA256',
     Buffer.from(`${header}.${payload}`),
-    createPublicKey(publicKey),
+    publicKey,
     Buffer.from(signature, 'base64url'),
   )
   if (!ok) return { invalid: 'bad signature' }
