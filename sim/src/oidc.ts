@@ -4,7 +4,6 @@
  * JWTs with GitHub's claim names, living 300 s scaled by the credential time scale; STS verifies them.
  */
 import {
-  createPublicKey,
   generateKeyPairSync,
   randomBytes,
   randomUUID,
