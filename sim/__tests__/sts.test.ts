@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms'
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds'
 import {
   AssumeRoleCommand,
@@ -6,6 +7,7 @@ import {
   GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts'
+import { fromWebToken } from '@aws-sdk/credential-providers'
 import type { Simulator } from '../src/index.ts'
 import { clientConfig, destination, region, source, sourceKeys, start } from './helpers.ts'
 
@@ -249,6 +251,24 @@ describe('STS AssumeRoleWithWebIdentity with the real STS client', () => {
     chained.destroy()
   })
 
+  it("works with the SDK's own fromWebToken provider (its nested STS client)", async () => {
+    const provider = fromWebToken({
+      roleArn: destinationRole,
+      roleSessionName: 'rds-refresh-7',
+      webIdentityToken: await idToken(sim, 'sts.amazonaws.com'),
+      durationSeconds: 900,
+      clientConfig: { region, endpoint: sim.url, maxAttempts: 1 },
+    })
+    const rds = new RDSClient({ region, endpoint: sim.url, credentials: provider, maxAttempts: 1 })
+    await rds.send(new DescribeDBClustersCommand({}))
+    expect(sim.requests.at(-1)).toMatchObject({ service: 'rds', account: destination })
+    expect(sim.requests.at(-2)).toMatchObject({
+      operation: 'AssumeRoleWithWebIdentity',
+      input: { RoleArn: destinationRole, RoleSessionName: 'rds-refresh-7', DurationSeconds: 900 },
+    })
+    rds.destroy()
+  })
+
   it('answers GetCallerIdentity for static keys with the account user', async () => {
     const client = new STSClient(clientConfig(sim, sourceKeys))
     const who = await client.send(new GetCallerIdentityCommand({}))
@@ -318,6 +338,15 @@ describe('credential lifetime in scaled real time', () => {
       message: 'The security token included in the request is expired',
       $metadata: { httpStatusCode: 400 },
     })
+    const kms = new KMSClient(clientConfig(sim, fixed))
+    expect(
+      await kms.send(new DescribeKeyCommand({ KeyId: 'k' })).catch((e: unknown) => e),
+    ).toMatchObject({
+      name: 'ExpiredTokenException',
+      message: 'The security token included in the request is expired',
+      $metadata: { httpStatusCode: 400 },
+    })
+    kms.destroy()
     // The SDK memoizes a provider and refreshes it when fewer than 5 minutes remain: every call here.
     const fresh = new RDSClient({ region, endpoint: sim.url, maxAttempts: 1, credentials: mint })
     await fresh.send(new DescribeDBClustersCommand({}))
