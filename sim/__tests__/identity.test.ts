@@ -155,4 +155,32 @@ describe('SigV4 identity', () => {
       $metadata: { httpStatusCode: 403 },
     })
   })
+
+  it('answers MissingAuthenticationTokenException for an unsigned RAM request', async () => {
+    const response = await fetch(`${sim.url}/getresourceshares`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ resourceOwner: 'SELF' }),
+    })
+    expect(response.status).toBe(403)
+    expect(response.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException')
+    expect(await response.json()).toEqual({ message: 'Missing Authentication Token' })
+  })
+
+  it('refuses a service it does not simulate', async () => {
+    const { signRequest } = await import('../src/sigv4.ts')
+    const body = 'Action=DescribeInstances&Version=2016-11-15'
+    const headers = signRequest({
+      method: 'POST',
+      url: `${sim.url}/`,
+      headers: {},
+      body,
+      credentials: sourceKeys,
+      region,
+      service: 'ec2',
+    })
+    const response = await fetch(`${sim.url}/`, { method: 'POST', headers, body })
+    expect(response.status).toBe(400)
+    expect(await response.text()).toContain('<Code>UnknownService</Code>')
+  })
 })
