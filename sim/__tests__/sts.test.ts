@@ -85,6 +85,13 @@ describe('OIDC token endpoint stand-in', () => {
     })
   })
 
+  it('accepts the bearer scheme in any case, as curl examples send it', async () => {
+    const response = await fetch(sim.oidc.requestUrl, {
+      headers: { authorization: `bearer ${sim.oidc.requestToken}` },
+    })
+    expect(response.status).toBe(200)
+  })
+
   it('answers 401 to a wrong bearer token and logs it', async () => {
     const response = await fetch(sim.oidc.requestUrl, {
       headers: { authorization: 'Bearer wrong' },

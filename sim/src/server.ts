@@ -244,7 +244,13 @@ function answerOidc(deps: ServerDeps, raw: RawRequest, startedAt: number): WireR
     input: audience === undefined ? {} : { audience },
     startedAt,
   })
-  if (raw.method !== 'GET' || raw.headers.authorization !== `Bearer ${deps.oidc.requestToken}`) {
+  // The auth scheme is case-insensitive (RFC 7235): curl examples send `bearer`.
+  const [scheme = '', token] = (raw.headers.authorization ?? '').split(' ')
+  if (
+    raw.method !== 'GET' ||
+    scheme.toLowerCase() !== 'bearer' ||
+    token !== deps.oidc.requestToken
+  ) {
     deps.log.end(entry, { errorCode: 'Unauthorized' })
     return {
       status: 401,
