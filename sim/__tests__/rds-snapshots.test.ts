@@ -996,5 +996,6 @@ describe('tags, placement lookups and inventory', () => {
       h.rds.lookup(`arn:aws:rds:us-east-1:${SOURCE_ACCOUNT}:cluster:${AURORA_CLUSTER}`),
     ).toEqual({ ownerAccount: SOURCE_ACCOUNT, type: 'rds:Cluster' })
     expect(h.rds.lookup(`arn:aws:rds:us-east-1:${SOURCE_ACCOUNT}:cluster:none`)).toBeUndefined()
+    expect(h.rds.lookup(`arn:aws:rds:us-east-1:${SOURCE_ACCOUNT}:db:${INSTANCE}`)).toBeUndefined()
   })
 })

@@ -19,7 +19,7 @@ export interface Rds {
   seed(fixture: RdsFixture): void
   /** Every RDS resource of the account, as the API shows it (snapshots with their restore attribute). */
   inventory(account: string): Record<string, unknown[]>
-  /** Owner and RAM resource type of an RDS ARN that exists (for RAM shares). */
+  /** Owner and RAM resource type (`rds:Cluster`) of an existing DB cluster ARN, for RAM shares. */
   lookup(arn: string): { ownerAccount: string; type: string } | undefined
   /** Applies every status change due by now (handlers and inventory do this themselves). */
   settle(): void
@@ -73,13 +73,9 @@ export function createRds(options: RdsOptions): Rds {
       store.settle()
       const parsed = parseRdsArn(arn)
       if (!parsed) return undefined
-      const acct = store.account(parsed.account)
-      const found: Record<string, [boolean, string]> = {
-        cluster: [acct.clusters.has(parsed.identifier), 'rds:Cluster'],
-        db: [acct.instances.has(parsed.identifier), 'rds:Db'],
-      }
-      const hit = found[parsed.kind]
-      return hit?.[0] ? { ownerAccount: parsed.account, type: hit[1] } : undefined
+      const exists =
+        parsed.kind === 'cluster' && store.account(parsed.account).clusters.has(parsed.identifier)
+      return exists ? { ownerAccount: parsed.account, type: 'rds:Cluster' } : undefined
     },
   }
 }
