@@ -76,6 +76,22 @@ describe('RestoreDBClusterToPointInTime: same-account clone', () => {
     ])
   })
 
+  it('keeps the master username but not the RDS-managed secret of the source', async () => {
+    const h = harness()
+    await h.call(SOURCE_ACCOUNT, 'ModifyDBCluster', {
+      DBClusterIdentifier: AURORA_CLUSTER,
+      ManageMasterUserPassword: true,
+      ApplyImmediately: true,
+    })
+    h.advance(60)
+    const out = await clone(h, SOURCE_ACCOUNT, {
+      DBClusterIdentifier: 'c',
+      SourceDBClusterIdentifier: AURORA_CLUSTER,
+    })
+    expect((out.DBCluster as Record<string, unknown>).MasterUsername).toBe('postgres')
+    expect((out.DBCluster as Record<string, unknown>).MasterUserSecret).toBeUndefined()
+  })
+
   it('records transitions at their scheduled time even when observed much later', async () => {
     const h = harness()
     await clone(h, SOURCE_ACCOUNT, {

@@ -999,3 +999,51 @@ describe('tags, placement lookups and inventory', () => {
     expect(h.rds.lookup(`arn:aws:rds:us-east-1:${SOURCE_ACCOUNT}:db:${INSTANCE}`)).toBeUndefined()
   })
 })
+
+describe('DescribeDB(Cluster)Snapshots filters', () => {
+  it('filters by source and SnapshotType, and lists shared DB snapshots with IncludeShared', async () => {
+    const h = harness()
+    await h.call(SOURCE_ACCOUNT, 'CreateDBClusterSnapshot', {
+      DBClusterIdentifier: AURORA_CLUSTER,
+      DBClusterSnapshotIdentifier: 'a1',
+    })
+    await h.call(SOURCE_ACCOUNT, 'CreateDBClusterSnapshot', {
+      DBClusterIdentifier: MULTI_AZ_CLUSTER,
+      DBClusterSnapshotIdentifier: 'm1',
+    })
+    const byCluster = await h.call(SOURCE_ACCOUNT, 'DescribeDBClusterSnapshots', {
+      DBClusterIdentifier: MULTI_AZ_CLUSTER,
+    })
+    expect(
+      (byCluster.DBClusterSnapshots as Record<string, unknown>[]).map(
+        (s) => s.DBClusterSnapshotIdentifier,
+      ),
+    ).toEqual(['m1'])
+    const automated = await h.call(SOURCE_ACCOUNT, 'DescribeDBClusterSnapshots', {
+      SnapshotType: 'automated',
+    })
+    expect(automated.DBClusterSnapshots).toEqual([])
+    const manual = await h.call(SOURCE_ACCOUNT, 'DescribeDBClusterSnapshots', {
+      SnapshotType: 'manual',
+    })
+    expect((manual.DBClusterSnapshots as unknown[]).length).toBe(2)
+
+    const arn = await sharedDbSnapshot(h)
+    const shared = await h.call(DESTINATION_ACCOUNT, 'DescribeDBSnapshots', {
+      SnapshotType: 'shared',
+    })
+    expect(
+      (shared.DBSnapshots as Record<string, unknown>[]).map((s) => [
+        s.DBSnapshotArn,
+        s.SnapshotType,
+      ]),
+    ).toEqual([[arn, 'shared']])
+    const included = await h.call(DESTINATION_ACCOUNT, 'DescribeDBSnapshots', {
+      IncludeShared: true,
+      DBInstanceIdentifier: INSTANCE,
+    })
+    expect((included.DBSnapshots as unknown[]).length).toBe(1)
+    expect((await h.call(DESTINATION_ACCOUNT, 'DescribeDBSnapshots', {})).DBSnapshots).toEqual([])
+    expect((await dbSnapshot(h, DESTINATION_ACCOUNT, arn)).Encrypted).toBe(true)
+  })
+})
