@@ -238,6 +238,18 @@ describe('clone pre-flight: clone limits', () => {
     )
   })
 
+  it('refuses method: full-copy across accounts (a shared cluster is only cloned copy-on-write)', async () => {
+    const w = world()
+    const error = await refusal(clonePreflight(input(w, { requested: 'full-copy' }).value))
+    expect(error.summary).toBe(
+      'method: full-copy works only within one account: AWS restores a cluster shared from another account (prod-aurora) only as a copy-on-write clone',
+    )
+    expect(error.hint).toBe(
+      'Use method: clone (or auto) for a clone, or method: relay for a full copy through a snapshot.',
+    )
+    expect(w.source.kms.calls()).toHaveLength(0)
+  })
+
   it('skips the clone count for method: full-copy and for a source never cloned', async () => {
     const w = world({ sameAccount: true })
     await expect(clonePreflight(input(w, { requested: 'full-copy' }).value)).resolves.toEqual({

@@ -75063,11 +75063,12 @@ const UNCLONEABLE_STATUSES = new Set([
  */
 async function clonePreflight(input) {
     checkSourceShape(input);
+    if (input.requested === 'full-copy')
+        checkFullCopyAllowed(input);
     checkEncryption(input);
     if (!input.sameAccount && input.sourceDb.encrypted)
         await checkSourceKeyShareable(input);
-    const wanted = input.requested === 'full-copy' ? 'full-copy' : 'clone';
-    if (wanted === 'full-copy')
+    if (input.requested === 'full-copy')
         return { method: 'full-copy' };
     return checkCloneLimits(input);
 }
@@ -75116,6 +75117,19 @@ function checkEncryption(input) {
             hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) the destination account may use, for example its own key; see docs/cross-account.md for the key policies.',
         });
     }
+}
+/**
+ * A cluster shared from another account can only be restored as a copy-on-write clone (the
+ * cross-account cloning procedure sends RestoreType=copy-on-write; the simulator refuses others).
+ */
+function checkFullCopyAllowed(input) {
+    if (input.sameAccount)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `method: full-copy works only within one account: AWS restores a cluster shared from another account (${input.sourceDb.identifier}) only as a copy-on-write clone`,
+        ...where(input),
+        hint: 'Use method: clone (or auto) for a clone, or method: relay for a full copy through a snapshot.',
+    });
 }
 async function checkSourceKeyShareable(input) {
     const db = input.sourceDb;

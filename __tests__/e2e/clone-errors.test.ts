@@ -133,6 +133,20 @@ describe('refused before anything is created', () => {
     expectNothingCreated(s, before)
   })
 
+  it('method: full-copy across accounts', async () => {
+    const s = await world()
+    const before = inventoryOf(s)
+    const run = await runAction({
+      sim: s,
+      inputs: { ...stagingInputs('pr-x'), method: 'full-copy' },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(errorLine(run.log)).toContain(
+      'method: full-copy works only within one account: AWS restores a cluster shared from another account (prod-aurora) only as a copy-on-write clone',
+    )
+    expectNothingCreated(s, before)
+  })
+
   it('one clone per destination account: method clone refuses, auto says why and leaves the clone', async () => {
     const s = await world()
     expect((await runAction({ sim: s, inputs: stagingInputs('pr-first') })).exitCode).toBe(0)

@@ -214,6 +214,19 @@ describe('cross-account clone', () => {
   })
 })
 
+describe('method: full-copy', () => {
+  it('in one account sends RestoreType=full-copy and reports method full-copy', async () => {
+    const s = await world()
+    const run = await runAction({
+      sim: s,
+      inputs: { ...sameAccountInputs('pr-full'), method: 'full-copy' },
+    })
+    expect(run.exitCode).toBe(0)
+    expect(inputOf(s, 'RestoreDBClusterToPointInTime')?.RestoreType).toBe('full-copy')
+    expect(run.outputs.method).toBe('full-copy')
+  })
+})
+
 describe('instances', () => {
   it('creates instance-count 3 in parallel and waits for all', async () => {
     const s = await world()
