@@ -358,6 +358,21 @@ describe('DeleteDBInstance', () => {
     ])
   })
 
+  it('fails over to a reader when the writer of an Aurora cluster is deleted', async () => {
+    const h = harness()
+    await h.call(SOURCE_ACCOUNT, 'DeleteDBInstance', {
+      DBInstanceIdentifier: `${AURORA_CLUSTER}-writer`,
+    })
+    const members = (await cluster(h, SOURCE_ACCOUNT, AURORA_CLUSTER)).DBClusterMembers as Record<
+      string,
+      unknown
+    >[]
+    expect(members.map((m) => [m.DBInstanceIdentifier, m.IsClusterWriter])).toEqual([
+      [`${AURORA_CLUSTER}-writer`, false],
+      [`${AURORA_CLUSTER}-reader-1`, true],
+    ])
+  })
+
   it('refuses deleting a Multi-AZ DB cluster member', async () => {
     const h = harness()
     await expectAwsError(

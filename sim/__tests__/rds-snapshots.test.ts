@@ -708,7 +708,7 @@ describe('RestoreDBInstanceFromDBSnapshot', () => {
       DBInstanceIdentifier: 't',
       DBSnapshotIdentifier: 'pg',
       DBSubnetGroupName: 'prod-db',
-      VpcSecurityGroupIds: ['sg-0prod0000000000a'],
+      VpcSecurityGroupIds: ['sg-0970d00000000000a'],
       DBInstanceClass: 'db.t4g.large',
       MultiAZ: true,
     })

@@ -293,12 +293,27 @@ function deleteInstance(store: RdsStore, ctx: CallContext): InstanceRecord {
     if (finalId !== undefined)
       newDbSnapshot(store, { ctx, instance, identifier: finalId, tags: [] })
   }
+  if (cluster && instance.isWriter) failOver(store, instance)
   store.setStatus(
     instance,
     'deleting',
     deletion(store, store.env.scenario.durations.instanceDelete),
   )
   return instance
+}
+
+/** Deleting the writer fails over to the reader with the best (lowest) promotion tier. */
+function failOver(store: RdsStore, writer: InstanceRecord): void {
+  const readers = [...store.account(writer.account).instances.values()]
+    .filter(
+      (i) =>
+        i !== writer && i.clusterIdentifier === writer.clusterIdentifier && i.status !== 'deleting',
+    )
+    .sort((a, b) => a.promotionTier - b.promotionTier)
+  const next = readers[0]
+  if (!next) return
+  writer.isWriter = false
+  next.isWriter = true
 }
 
 type InstanceSource = ClusterSnapshotRecord | SnapshotRecord
