@@ -214,7 +214,7 @@ describe('clone plan, one account', () => {
     const w = world({
       settings: {
         dbSubnetGroup: 'staging-db',
-        vpcSecurityGroupIds: ['sg-0stag0000000000a', 'sg-0stag0000000000b'],
+        vpcSecurityGroupIds: ['sg-05a9e00000000000a', 'sg-05a9e00000000000b'],
         dbClusterParameterGroup: 'staging-aurora-pg16',
         deletionProtection: true,
         serverless: { minCapacity: 0.5, maxCapacity: 4 },
@@ -227,7 +227,7 @@ describe('clone plan, one account', () => {
       RestoreType: 'copy-on-write',
       UseLatestRestorableTime: true,
       DBSubnetGroupName: 'staging-db',
-      VpcSecurityGroupIds: ['sg-0stag0000000000a', 'sg-0stag0000000000b'],
+      VpcSecurityGroupIds: ['sg-05a9e00000000000a', 'sg-05a9e00000000000b'],
       DBClusterParameterGroupName: 'staging-aurora-pg16',
       KmsKeyId: STAGING_KEY,
       DeletionProtection: true,

@@ -110,6 +110,7 @@ describe('cross-account clone', () => {
       inputs: {
         ...stagingInputs('pr-staging'),
         'db-subnet-group': 'staging-db',
+        'vpc-security-group-ids': 'sg-05a9e00000000000a,sg-05a9e00000000000b',
         'db-cluster-parameter-group': 'staging-aurora-pg16',
         'db-parameter-group': 'default.aurora-postgresql16',
       },
@@ -135,6 +136,7 @@ describe('cross-account clone', () => {
       SourceDBClusterIdentifier: SOURCE_ARN,
       KmsKeyId: KEYS.staging,
       DBSubnetGroupName: 'staging-db',
+      VpcSecurityGroupIds: ['sg-05a9e00000000000a', 'sg-05a9e00000000000b'],
       DBClusterParameterGroupName: 'staging-aurora-pg16',
     })
     const shares = shareArns(s)
