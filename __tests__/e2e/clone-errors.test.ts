@@ -82,6 +82,28 @@ describe('refused before anything is created', () => {
     expectNothingCreated(s, before)
   })
 
+  it('an aws/rds source is still recognised when the source role may not describe the key', async () => {
+    const s = await world(
+      failing({
+        operation: 'DescribeKey',
+        code: 'AccessDeniedException',
+        message: 'User is not authorized to perform: kms:DescribeKey',
+        account: ACCOUNTS.production,
+      }),
+    )
+    const before = inventoryOf(s)
+    const run = await runAction({
+      sim: s,
+      inputs: { ...stagingInputs('pr-x'), source: 'prod-aurora-default-key' },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(errorLine(run.log)).toContain('is encrypted with the AWS-managed key aws/rds')
+    expect(operations(s, 0, ACCOUNTS.production)).toEqual(
+      expect.arrayContaining(['kms:DescribeKey', 'kms:ListAliases']),
+    )
+    expectNothingCreated(s, before)
+  })
+
   it('kms-key-id is required for an encrypted source across accounts', async () => {
     const s = await world()
     const before = inventoryOf(s)
