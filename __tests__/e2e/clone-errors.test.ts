@@ -3,6 +3,7 @@
  * simulator: the message and hint, and that nothing is left beyond what the run should keep.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds'
 import { ACCOUNTS, KEYS, runAction, startWorld, type Simulator } from './harness.ts'
 import {
   added,
@@ -12,6 +13,8 @@ import {
   partnerInputs,
   stagingInputs,
   withClusters,
+  withTestKeys,
+  TEST_KEYS,
 } from './clone-world.ts'
 
 let sim: Simulator | undefined
@@ -333,4 +336,55 @@ describe('AWS errors during the run', () => {
       expect(operations(s)).toContain('rds:DeleteDBCluster')
     },
   )
+})
+
+describe('copy-on-write clone limit', () => {
+  /** Existing clones of prod-aurora in the source account, made with the SDK before the run. */
+  async function withExistingClones(count: number): Promise<Simulator> {
+    const s = await world({ fixture: withTestKeys })
+    const rds = new RDSClient({
+      region: s.region,
+      endpoint: s.url,
+      credentials: TEST_KEYS,
+      maxAttempts: 1,
+    })
+    for (let i = 1; i <= count; i += 1) {
+      await rds.send(
+        new RestoreDBClusterToPointInTimeCommand({
+          DBClusterIdentifier: `dev-${i}`,
+          SourceDBClusterIdentifier: 'prod-aurora',
+          RestoreType: 'copy-on-write',
+          UseLatestRestorableTime: true,
+        }),
+      )
+    }
+    rds.destroy()
+    return s
+  }
+
+  it('warns when the source is near the limit and still clones', async () => {
+    const s = await withExistingClones(12)
+    const run = await runAction({ sim: s, inputs: stagingInputs('pr-x') })
+    expect(run.exitCode).toBe(0)
+    expect(run.log).toContain(
+      '::warning::Source prod-aurora already has 12 clones these roles can see (AWS allows 15 copy-on-write clones; past that a clone becomes a slow full copy).',
+    )
+  })
+
+  it('at the limit: method clone refuses; auto says why and takes the relay', async () => {
+    const s = await withExistingClones(15)
+    const from = s.requests.length
+    const explicit = await runAction({
+      sim: s,
+      inputs: { ...stagingInputs('pr-x'), method: 'clone' },
+    })
+    expect(explicit.exitCode).toBe(1)
+    expect(errorLine(explicit.log)).toContain(
+      'Source prod-aurora already has 15 clones these roles can see; AWS allows 15 copy-on-write clones, and the next "clone" would silently be a full copy taking hours',
+    )
+    const auto = await runAction({ sim: s, inputs: stagingInputs('pr-x') })
+    expect(auto.log).toContain('method is auto, so the snapshot relay is used instead.')
+    expect(auto.log).toContain('Method: relay')
+    expect(operations(s, from)).not.toContain('rds:RestoreDBClusterToPointInTime')
+  })
 })

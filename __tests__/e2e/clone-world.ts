@@ -144,3 +144,21 @@ export function errorLine(log: string): string {
     .replace(/%0A/g, '\n')
     .replace(/%25/g, '%')
 }
+
+/** Long-lived keys the tests add to the source account, to prepare a world with the real SDK. */
+export const TEST_KEYS = {
+  accessKeyId: 'AKIACLONETESTS000001',
+  secretAccessKey: 'clone-tests-secret',
+}
+
+/** Give the source account the test keys (for setting up existing clones with the SDK). */
+export function withTestKeys(fixture: Fixture): Fixture {
+  return {
+    ...fixture,
+    accounts: fixture.accounts.map((a) =>
+      a.id === ACCOUNTS.production
+        ? { ...a, staticCredentials: [...(a.staticCredentials ?? []), TEST_KEYS] }
+        : a,
+    ),
+  }
+}
