@@ -135,6 +135,20 @@ describe('clone pre-flight: encryption', () => {
     })
   })
 
+  it('takes a key with only other aliases for customer-managed when DescribeKey is denied', async () => {
+    const w = world()
+    w.source.kms.on(DescribeKeyCommand).rejects(awsError('AccessDeniedException', 'not authorized'))
+    w.source.kms.on(ListAliasesCommand).resolves({ Aliases: [{ AliasName: 'alias/rds-prod' }] })
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    const run = input(w)
+    await expect(clonePreflight(run.value)).resolves.toEqual({ method: 'clone' })
+    expect(run.infos[0]).toBe(
+      `Source key ${SOURCE_KEY} is customer-managed (kms:DescribeKey was denied; the key's aliases (alias/rds-prod) are not aws/rds)`,
+    )
+    expect(run.warnings).toEqual([])
+  })
+
   it('goes on with a warning when neither DescribeKey nor ListAliases is allowed', async () => {
     const w = world()
     w.source.kms.on(DescribeKeyCommand).rejects(awsError('AccessDeniedException', 'not authorized'))
