@@ -18,9 +18,10 @@ import { runPlan } from '../src/engine/engine.js'
 import { Ledger } from '../src/engine/ledger.js'
 import type { CreatedResource } from '../src/engine/types.js'
 import { ActionError } from '../src/errors.js'
-import { clonePlan, cloneInput } from '../src/methods/clone.js'
+import { clonePlan, cloneInput, createInstancesAfter } from '../src/methods/clone.js'
 import {
   awsError,
+  runtime,
   SOURCE_ARN,
   STAGING_ACCOUNT,
   STAGING_KEY,
@@ -404,4 +405,20 @@ describe('clone plan, AWS errors', () => {
       ])
     },
   )
+})
+
+describe('createInstancesAfter', () => {
+  it('is the clone instance step after other steps (the Aurora snapshot relay reuses it)', async () => {
+    const step = createInstancesAfter(['restore-cluster'])
+    expect(step.name).toBe('create-instances')
+    expect(step.after).toEqual(['restore-cluster'])
+    const w = world({ sameAccount: true, settings: { instanceCount: 2 } })
+    healthyDestination(w)
+    await step.run(w.ctx, runtime('create-instances'))
+    expect(
+      w.destination.rds
+        .commandCalls(CreateDBInstanceCommand)
+        .map((c) => c.args[0].input.DBInstanceIdentifier),
+    ).toEqual(['pr-123-1', 'pr-123-2'])
+  })
 })

@@ -74922,6 +74922,14 @@ const createInstancesStep = {
         runtime.note(`${ids.length} × ${instanceClass}`);
     },
 };
+/**
+ * The clone's instance step, after other steps: the Aurora snapshot relay restores a cluster
+ * that has no instances either, and adds them the same way (same signature as on the relay
+ * branch, so both merge cleanly).
+ */
+function createInstancesAfter(after) {
+    return { ...createInstancesStep, after };
+}
 async function createInstance(ctx, runtime, instance) {
     const s = ctx.settings;
     try {

@@ -138,6 +138,15 @@ const createInstancesStep: Step<RefreshContext> = {
   },
 }
 
+/**
+ * The clone's instance step, after other steps: the Aurora snapshot relay restores a cluster
+ * that has no instances either, and adds them the same way (same signature as on the relay
+ * branch, so both merge cleanly).
+ */
+export function createInstancesAfter(after: readonly string[]): Step<RefreshContext> {
+  return { ...createInstancesStep, after }
+}
+
 async function createInstance(
   ctx: RefreshContext,
   runtime: StepRuntime,
