@@ -72077,11 +72077,11 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cb: () => (/* binding */ findSnapshot),
+/* harmony export */   Hk: () => (/* binding */ READERS),
 /* harmony export */   KG: () => (/* binding */ findCluster),
-/* harmony export */   MR: () => (/* binding */ findClusterSnapshot),
 /* harmony export */   XD: () => (/* binding */ findInstance)
 /* harmony export */ });
+/* unused harmony exports findClusterSnapshot, findSnapshot */
 /* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
@@ -72130,6 +72130,31 @@ async function orUndefined(read) {
         throw error;
     }
 }
+/** The four kinds of RDS resource the action waits for and removes. */
+const READERS = {
+    'db-cluster': {
+        label: 'DB cluster',
+        find: findCluster,
+        status: (c) => c.Status ?? 'unknown',
+    },
+    'db-instance': {
+        label: 'DB instance',
+        find: findInstance,
+        status: (i) => i.DBInstanceStatus ?? 'unknown',
+    },
+    'db-cluster-snapshot': {
+        label: 'DB cluster snapshot',
+        find: findClusterSnapshot,
+        status: (s) => s.Status ?? 'unknown',
+        progress: (s) => s.PercentProgress,
+    },
+    'db-snapshot': {
+        label: 'DB snapshot',
+        find: findSnapshot,
+        status: (s) => s.Status ?? 'unknown',
+        progress: (s) => s.PercentProgress,
+    },
+};
 
 
 /***/ }),
@@ -72173,15 +72198,15 @@ async function removeResource(resource, clients, settle) {
 /** Statuses from which AWS accepts a deletion. A copying snapshot may be deleted (the copy stops). */
 const DELETABLE = ['available', 'stopped', 'copying', ..._engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .FAILURE_STATUSES */ .Ul];
 async function untilDeletable(resource, { rds }, settle) {
-    const describe = STATUS_READERS[resource.kind];
-    if (!describe)
+    const reader = readerFor(resource.kind);
+    if (!reader)
         return;
     await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
         resource: `${resource.kind} ${resource.id}`,
         side: resource.side,
         accountId: settle.accountId,
-        describe: () => describe(rds, resource.id),
-        status: (status) => status,
+        describe: () => reader.find(rds, resource.id),
+        status: (item) => reader.status(item),
         until: DELETABLE,
         failOn: [],
     }, {
@@ -72197,12 +72222,12 @@ async function untilDeletable(resource, { rds }, settle) {
         throw error;
     });
 }
-const STATUS_READERS = {
-    'db-cluster': async (rds, id) => (await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findCluster */ .KG)(rds, id))?.Status,
-    'db-instance': async (rds, id) => (await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findInstance */ .XD)(rds, id))?.DBInstanceStatus,
-    'db-cluster-snapshot': async (rds, id) => (await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id))?.Status,
-    'db-snapshot': async (rds, id) => (await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id))?.Status,
-};
+/** The reader of a kind whose status decides when AWS accepts a deletion; shares have none. */
+function readerFor(kind) {
+    return kind in _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk
+        ? _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk[kind]
+        : undefined;
+}
 const REMOVERS = {
     'db-instance': async ({ id }, { rds }) => {
         await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBInstanceCommand */ .Yvh({
@@ -74540,7 +74565,7 @@ function instanceError(error, ctx, instance) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/context.ts
-function context_sessionFor(ctx, side) {
+function sessionFor(ctx, side) {
     return side === 'source' ? ctx.source : ctx.destination;
 }
 
@@ -74557,56 +74582,24 @@ function waitContext(ctx, runtime) {
         pollSeconds: ctx.settings.pollIntervalSeconds,
     };
 }
-function waitForCluster(ctx, runtime, target) {
-    const session = context_sessionFor(ctx, target.side);
-    return (0,wait/* waitFor */.fm)({
-        resource: `DB cluster ${target.id}`,
-        side: target.side,
-        accountId: session.accountId,
-        describe: () => (0,rds_read/* findCluster */.KG)(session.clients.rds, target.id),
-        status: (c) => c.Status ?? 'unknown',
-        until: target.until ?? ['available'],
-        ready: target.ready,
-    }, waitContext(ctx, runtime));
-}
-function waitForInstance(ctx, runtime, target) {
-    const session = context_sessionFor(ctx, target.side);
-    return (0,wait/* waitFor */.fm)({
-        resource: `DB instance ${target.id}`,
-        side: target.side,
-        accountId: session.accountId,
-        describe: () => (0,rds_read/* findInstance */.XD)(session.clients.rds, target.id),
-        status: (i) => i.DBInstanceStatus ?? 'unknown',
-        until: target.until ?? ['available'],
-        ready: target.ready,
-    }, waitContext(ctx, runtime));
-}
-function waitForClusterSnapshot(ctx, runtime, target) {
+/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
+function waitForResource(reader, ctx, runtime, target) {
     const session = sessionFor(ctx, target.side);
-    return waitFor({
-        resource: `DB cluster snapshot ${target.id}`,
+    return (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${target.id}`,
         side: target.side,
         accountId: session.accountId,
-        describe: () => findClusterSnapshot(session.clients.rds, target.id),
-        status: (s) => s.Status ?? 'unknown',
-        progress: (s) => s.PercentProgress,
+        describe: () => reader.find(session.clients.rds, target.id),
+        status: (item) => reader.status(item),
+        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
         until: target.until ?? ['available'],
         ready: target.ready,
     }, waitContext(ctx, runtime));
 }
-function waitForSnapshot(ctx, runtime, target) {
-    const session = sessionFor(ctx, target.side);
-    return waitFor({
-        resource: `DB snapshot ${target.id}`,
-        side: target.side,
-        accountId: session.accountId,
-        describe: () => findSnapshot(session.clients.rds, target.id),
-        status: (s) => s.Status ?? 'unknown',
-        progress: (s) => s.PercentProgress,
-        until: target.until ?? ['available'],
-        ready: target.ready,
-    }, waitContext(ctx, runtime));
-}
+const waitForCluster = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster'], ctx, runtime, target);
+const waitForInstance = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-instance'], ctx, runtime, target);
+const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(READERS['db-cluster-snapshot'], ctx, runtime, target);
+const waitForSnapshot = (ctx, runtime, target) => waitForResource(READERS['db-snapshot'], ctx, runtime, target);
 
 ;// CONCATENATED MODULE: ./src/methods/finish.ts
 

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-rds'
 import { DeleteResourceShareCommand } from '@aws-sdk/client-ram'
 import type { AwsClients } from './aws/clients.js'
-import { findCluster, findClusterSnapshot, findInstance, findSnapshot } from './aws/rds-read.js'
+import { findCluster, READERS, type ResourceReader } from './aws/rds-read.js'
 import type { CreatedResource, StepLog } from './engine/types.js'
 import { FAILURE_STATUSES, waitFor } from './engine/wait.js'
 import { isNotFound } from './errors.js'
@@ -51,15 +51,15 @@ async function untilDeletable(
   { rds }: AwsClients,
   settle: SettleOptions,
 ): Promise<void> {
-  const describe = STATUS_READERS[resource.kind]
-  if (!describe) return
+  const reader = readerFor(resource.kind)
+  if (!reader) return
   await waitFor(
     {
       resource: `${resource.kind} ${resource.id}`,
       side: resource.side,
       accountId: settle.accountId,
-      describe: () => describe(rds, resource.id),
-      status: (status) => status,
+      describe: () => reader.find(rds, resource.id),
+      status: (item) => reader.status(item),
       until: DELETABLE,
       failOn: [],
     },
@@ -77,13 +77,11 @@ async function untilDeletable(
   })
 }
 
-type StatusReader = (rds: AwsClients['rds'], id: string) => Promise<string | undefined>
-
-const STATUS_READERS: Partial<Record<CreatedResource['kind'], StatusReader>> = {
-  'db-cluster': async (rds, id) => (await findCluster(rds, id))?.Status,
-  'db-instance': async (rds, id) => (await findInstance(rds, id))?.DBInstanceStatus,
-  'db-cluster-snapshot': async (rds, id) => (await findClusterSnapshot(rds, id))?.Status,
-  'db-snapshot': async (rds, id) => (await findSnapshot(rds, id))?.Status,
+/** The reader of a kind whose status decides when AWS accepts a deletion; shares have none. */
+function readerFor(kind: CreatedResource['kind']): ResourceReader<unknown> | undefined {
+  return kind in READERS
+    ? (READERS[kind as keyof typeof READERS] as unknown as ResourceReader<unknown>)
+    : undefined
 }
 
 type Remover = (resource: CreatedResource, clients: AwsClients) => Promise<void>

@@ -64,3 +64,37 @@ async function orUndefined<T>(read: () => Promise<T | undefined>): Promise<T | u
     throw error
   }
 }
+
+/** How to read one kind of RDS resource: its label, lookup, status and copy progress. */
+export interface ResourceReader<T> {
+  readonly label: string
+  find(rds: RDSClient, id: string): Promise<T | undefined>
+  status(item: T): string
+  progress?(item: T): number | undefined
+}
+
+/** The four kinds of RDS resource the action waits for and removes. */
+export const READERS = {
+  'db-cluster': {
+    label: 'DB cluster',
+    find: findCluster,
+    status: (c: DBCluster) => c.Status ?? 'unknown',
+  } satisfies ResourceReader<DBCluster>,
+  'db-instance': {
+    label: 'DB instance',
+    find: findInstance,
+    status: (i: DBInstance) => i.DBInstanceStatus ?? 'unknown',
+  } satisfies ResourceReader<DBInstance>,
+  'db-cluster-snapshot': {
+    label: 'DB cluster snapshot',
+    find: findClusterSnapshot,
+    status: (s: DBClusterSnapshot) => s.Status ?? 'unknown',
+    progress: (s: DBClusterSnapshot) => s.PercentProgress,
+  } satisfies ResourceReader<DBClusterSnapshot>,
+  'db-snapshot': {
+    label: 'DB snapshot',
+    find: findSnapshot,
+    status: (s: DBSnapshot) => s.Status ?? 'unknown',
+    progress: (s: DBSnapshot) => s.PercentProgress,
+  } satisfies ResourceReader<DBSnapshot>,
+} as const

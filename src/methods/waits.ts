@@ -1,5 +1,5 @@
 import type { DBCluster, DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds'
-import { findCluster, findClusterSnapshot, findInstance, findSnapshot } from '../aws/rds-read.js'
+import { READERS, type ResourceReader } from '../aws/rds-read.js'
 import type { AccountSide, StepRuntime } from '../engine/types.js'
 import { waitFor } from '../engine/wait.js'
 import { sessionFor, type RefreshContext } from './context.js'
@@ -24,84 +24,50 @@ function waitContext(ctx: RefreshContext, runtime: StepRuntime) {
   }
 }
 
-export function waitForCluster(
+/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
+function waitForResource<T>(
+  reader: ResourceReader<T>,
+  ctx: RefreshContext,
+  runtime: StepRuntime,
+  target: WaitTarget<T>,
+): Promise<T> {
+  const session = sessionFor(ctx, target.side)
+  return waitFor(
+    {
+      resource: `${reader.label} ${target.id}`,
+      side: target.side,
+      accountId: session.accountId,
+      describe: () => reader.find(session.clients.rds, target.id),
+      status: (item) => reader.status(item),
+      progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
+      until: target.until ?? ['available'],
+      ready: target.ready,
+    },
+    waitContext(ctx, runtime),
+  )
+}
+
+export const waitForCluster = (
   ctx: RefreshContext,
   runtime: StepRuntime,
   target: WaitTarget<DBCluster>,
-): Promise<DBCluster> {
-  const session = sessionFor(ctx, target.side)
-  return waitFor(
-    {
-      resource: `DB cluster ${target.id}`,
-      side: target.side,
-      accountId: session.accountId,
-      describe: () => findCluster(session.clients.rds, target.id),
-      status: (c) => c.Status ?? 'unknown',
-      until: target.until ?? ['available'],
-      ready: target.ready,
-    },
-    waitContext(ctx, runtime),
-  )
-}
+): Promise<DBCluster> => waitForResource(READERS['db-cluster'], ctx, runtime, target)
 
-export function waitForInstance(
+export const waitForInstance = (
   ctx: RefreshContext,
   runtime: StepRuntime,
   target: WaitTarget<DBInstance>,
-): Promise<DBInstance> {
-  const session = sessionFor(ctx, target.side)
-  return waitFor(
-    {
-      resource: `DB instance ${target.id}`,
-      side: target.side,
-      accountId: session.accountId,
-      describe: () => findInstance(session.clients.rds, target.id),
-      status: (i) => i.DBInstanceStatus ?? 'unknown',
-      until: target.until ?? ['available'],
-      ready: target.ready,
-    },
-    waitContext(ctx, runtime),
-  )
-}
+): Promise<DBInstance> => waitForResource(READERS['db-instance'], ctx, runtime, target)
 
-export function waitForClusterSnapshot(
+export const waitForClusterSnapshot = (
   ctx: RefreshContext,
   runtime: StepRuntime,
   target: WaitTarget<DBClusterSnapshot>,
-): Promise<DBClusterSnapshot> {
-  const session = sessionFor(ctx, target.side)
-  return waitFor(
-    {
-      resource: `DB cluster snapshot ${target.id}`,
-      side: target.side,
-      accountId: session.accountId,
-      describe: () => findClusterSnapshot(session.clients.rds, target.id),
-      status: (s) => s.Status ?? 'unknown',
-      progress: (s) => s.PercentProgress,
-      until: target.until ?? ['available'],
-      ready: target.ready,
-    },
-    waitContext(ctx, runtime),
-  )
-}
+): Promise<DBClusterSnapshot> =>
+  waitForResource(READERS['db-cluster-snapshot'], ctx, runtime, target)
 
-export function waitForSnapshot(
+export const waitForSnapshot = (
   ctx: RefreshContext,
   runtime: StepRuntime,
   target: WaitTarget<DBSnapshot>,
-): Promise<DBSnapshot> {
-  const session = sessionFor(ctx, target.side)
-  return waitFor(
-    {
-      resource: `DB snapshot ${target.id}`,
-      side: target.side,
-      accountId: session.accountId,
-      describe: () => findSnapshot(session.clients.rds, target.id),
-      status: (s) => s.Status ?? 'unknown',
-      progress: (s) => s.PercentProgress,
-      until: target.until ?? ['available'],
-      ready: target.ready,
-    },
-    waitContext(ctx, runtime),
-  )
-}
+): Promise<DBSnapshot> => waitForResource(READERS['db-snapshot'], ctx, runtime, target)
