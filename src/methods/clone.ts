@@ -83,3 +83,11 @@ const createInstancesStep: Step<RefreshContext> = {
   },
 }
 
+
+/**
+ * The clone's instance step, after other steps: the Aurora snapshot relay restores a cluster
+ * that has no instances either, and adds them the same way.
+ */
+export function createInstancesAfter(after: readonly string[]): Step<RefreshContext> {
+  return { ...createInstancesStep, after }
+}
