@@ -5,12 +5,11 @@ import { Ledger } from './engine/ledger.js'
 import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
 import type { RefreshContext } from './methods/context.js'
-import { detectSource } from './methods/detect.js'
-import { buildPlan, chooseMethod, describeKind } from './methods/index.js'
+import { buildPlan } from './methods/index.js'
+import { describeStart, phaseOutputs, startPhase } from './methods/phases.js'
 import { findExistingTarget } from './methods/existing.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
-import type { CopyResult } from './result.js'
 import type { Settings } from './settings.js'
 import { saveOutcome, saveResources } from './state.js'
 import { managedTags } from './tags.js'
@@ -50,19 +49,20 @@ interface RefreshOptions {
 }
 
 async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions): Promise<void> {
-  const source = settings.source
   const target = settings.target
-  if (!source || !target) throw new ActionError({ summary: 'refresh needs source and target' })
-  const sourceDb = await core.group('Read the source', () => detectSource(accounts.source, source))
-  if (accounts.sameAccount && sourceDb.identifier === target) {
+  if (!target) throw new ActionError({ summary: 'refresh needs target' })
+  const { sourceDb, sameAccount, method } = await core.group(
+    settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source',
+    () => startPhase(settings, accounts),
+  )
+  if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
     throw new ActionError({
       summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
       hint: 'Choose another target name: the action never writes to the source.',
     })
   }
-  const method = chooseMethod(settings.method, sourceDb)
   const title = `${sourceDb.identifier} (${accounts.source.accountId}) → ${target} (${accounts.destination.accountId})`
-  core.info(`Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`)
+  core.info(describeStart(settings, sourceDb))
   core.info(`Method: ${method}`)
 
   const { tags, expiresAt } = managedTags({ settings, sourceArn: sourceDb.arn, now: new Date(startedAt) })
@@ -71,7 +71,7 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     settings,
     source: accounts.source,
     destination: accounts.destination,
-    sameAccount: accounts.sameAccount,
+    sameAccount,
     sourceDb,
     method,
     names: runNames(target, settings.run),
@@ -80,7 +80,8 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     handoff: new Map(),
   }
 
-  const existing = await findExistingTarget(ctx)
+  // A source-phase job makes no copy, and may not even see the destination account.
+  const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx)
   if (existing) {
     setOutputs(copyOutputs(existing))
     await writeSummary({ title: `rds-refresh: ${title}`, steps: [], outputs: copyOutputs(existing), leftBehind: [], region: settings.region })
@@ -95,7 +96,7 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     deadline: startedAt + settings.timeoutMinutes * 60_000,
     signal,
   })
-  const outputs = result.error ? {} : copyOutputs(ctx.copy as CopyResult)
+  const outputs = result.error ? {} : phaseOutputs(ctx)
   if (!result.error) setOutputs(outputs)
   await writeSummary({
     title: `rds-refresh: ${title} (${method})`,
