@@ -31,7 +31,11 @@ export function auroraRelaySteps(): RelayStep[] {
     preflightStep(),
     snapshotSourceClusterStep({ handoff: true }),
     shareSnapshotStep('db-cluster-snapshot', ['snapshot-source-cluster']),
-    copySnapshotStep('db-cluster-snapshot', ['share-snapshot', 'preflight']),
+    copySnapshotStep('db-cluster-snapshot', [
+      'share-snapshot',
+      'snapshot-source-cluster',
+      'preflight',
+    ]),
     restoreAuroraClusterStep,
     { ...createInstancesAfter(['restore-cluster']), phases: DESTINATION_PHASES },
     { ...passwordStep(['create-instances']), phases: DESTINATION_PHASES },

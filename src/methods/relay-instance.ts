@@ -33,7 +33,7 @@ export function instanceRelaySteps(): RelayStep[] {
     preflightStep(),
     snapshotSourceInstanceStep,
     shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
-    copySnapshotStep('db-snapshot', ['share-snapshot', 'preflight']),
+    copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
     restoreInstanceStep,
     { ...passwordStep(['restore-instance']), phases: DESTINATION_PHASES },
     { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },

@@ -50,7 +50,7 @@ export function multiAzRelaySteps(): RelayStep[] {
     snapshotTempInstanceStep,
     deleteTempInstanceStep,
     shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
-    copySnapshotStep('db-snapshot', ['share-snapshot', 'preflight']),
+    copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
     restoreClusterStep,
     { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
     { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
