@@ -257,7 +257,7 @@ describe('Multi-AZ DB cluster relay', () => {
     )
     const result = await run(h, relayPlan(h.ctx))
     expect(result.error?.message).toContain('KMSKeyNotAccessibleFault')
-    expect(result.error?.message).toContain('step copy-snapshot')
+    expect(result.error).toMatchObject({ step: 'copy-snapshot', code: 'KMSKeyNotAccessibleFault' })
     expect(result.steps.find((s) => s.name === 'restore-cluster')?.status).toBe('not-run')
     expect(h.ledger.list().map((r) => `${r.kind}:${r.id}:${r.disposal}`)).toEqual(
       expect.arrayContaining([

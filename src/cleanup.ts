@@ -17,7 +17,10 @@ import { isNotFound } from './errors.js'
  * Remove one resource the action created. Idempotent: a resource that is already gone (or being
  * deleted) counts as removed. Returns once AWS has accepted the deletion.
  */
-export async function removeResource(resource: CreatedResource, clients: AwsClients): Promise<void> {
+export async function removeResource(
+  resource: CreatedResource,
+  clients: AwsClients,
+): Promise<void> {
   try {
     await REMOVERS[resource.kind](resource, clients)
   } catch (error) {
@@ -30,22 +33,41 @@ type Remover = (resource: CreatedResource, clients: AwsClients) => Promise<void>
 
 const REMOVERS: Record<CreatedResource['kind'], Remover> = {
   'db-instance': async ({ id }, { rds }) => {
-    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }))
+    await rds.send(
+      new DeleteDBInstanceCommand({
+        DBInstanceIdentifier: id,
+        SkipFinalSnapshot: true,
+        DeleteAutomatedBackups: true,
+      }),
+    )
   },
   'db-cluster': async ({ id }, { rds }) => {
     const cluster = await findCluster(rds, id)
     if (!cluster || cluster.Status === 'deleting') return
     if (cluster.DeletionProtection) {
-      await rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: id, DeletionProtection: false, ApplyImmediately: true }))
+      await rds.send(
+        new ModifyDBClusterCommand({
+          DBClusterIdentifier: id,
+          DeletionProtection: false,
+          ApplyImmediately: true,
+        }),
+      )
     }
     // Aurora refuses to delete a cluster whose instances are not yet deleting; Multi-AZ
     // clusters take their members with them, so only Aurora members are deleted here.
     if (cluster.Engine?.startsWith('aurora')) {
-      const members = [...(cluster.DBClusterMembers ?? [])].sort((a, b) => Number(a.IsClusterWriter) - Number(b.IsClusterWriter))
+      const members = [...(cluster.DBClusterMembers ?? [])].sort(
+        (a, b) => Number(a.IsClusterWriter) - Number(b.IsClusterWriter),
+      )
       for (const member of members) {
         if (!member.DBInstanceIdentifier) continue
         try {
-          await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: member.DBInstanceIdentifier, SkipFinalSnapshot: true }))
+          await rds.send(
+            new DeleteDBInstanceCommand({
+              DBInstanceIdentifier: member.DBInstanceIdentifier,
+              SkipFinalSnapshot: true,
+            }),
+          )
         } catch (error) {
           if (!isNotFound(error) && !isAlreadyDeleting(error)) throw error
         }
@@ -61,12 +83,22 @@ const REMOVERS: Record<CreatedResource['kind'], Remover> = {
   },
   'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
     if (!sharedWith) return
-    await rds.send(new ModifyDBSnapshotAttributeCommand({ DBSnapshotIdentifier: id, AttributeName: 'restore', ValuesToRemove: [sharedWith] }))
+    await rds.send(
+      new ModifyDBSnapshotAttributeCommand({
+        DBSnapshotIdentifier: id,
+        AttributeName: 'restore',
+        ValuesToRemove: [sharedWith],
+      }),
+    )
   },
   'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
     if (!sharedWith) return
     await rds.send(
-      new ModifyDBClusterSnapshotAttributeCommand({ DBClusterSnapshotIdentifier: id, AttributeName: 'restore', ValuesToRemove: [sharedWith] }),
+      new ModifyDBClusterSnapshotAttributeCommand({
+        DBClusterSnapshotIdentifier: id,
+        AttributeName: 'restore',
+        ValuesToRemove: [sharedWith],
+      }),
     )
   },
   'resource-share': async ({ id }, { ram }) => {

@@ -1,38 +1,56 @@
+/**
+ * One error type for every failure the action reports, and helpers that read AWS SDK errors.
+ *
+ * The SDK's `err.name` is the model's shape name (`DBSnapshotNotFoundFault`) while the wire code
+ * (`DBSnapshotNotFound`) can differ and shows up in `Code`; every helper here accepts both.
+ */
+
 import type { AccountSide } from './engine/types.js'
 
-/** Where and what failed; every field is optional because errors arise at every layer. */
+export type { AccountSide }
+
+/** Where and what failed; every field but the summary is optional. */
 export interface ErrorContext {
-  /** What failed, as one sentence without a final period, e.g. "Could not clone prod-aurora". */
+  /** What failed, as one sentence, e.g. "Could not copy snapshot". */
   readonly summary: string
+  /** The step that failed (as named in the log and the job summary). */
   readonly step?: string
+  /** The resource acted on: identifier or ARN. */
   readonly resource?: string
+  /** Which side of the copy, and the account id once GetCallerIdentity answered. */
   readonly side?: AccountSide
   readonly accountId?: string
-  /** The AWS error code (wire code or SDK exception name). */
+  /** AWS error code (shape name or wire code). */
   readonly code?: string
-  /** AWS's own message. */
+  /** The message AWS returned, kept apart from the summary. */
   readonly awsMessage?: string
-  /** What the user can do about it. */
+  readonly requestId?: string
+  /** What to do about it. */
   readonly hint?: string
+  /** The original error, kept for stack traces. */
   readonly cause?: unknown
 }
 
 /**
- * An error a user can act on: which step, which resource, which account, the AWS error code and
- * message, and what to do. `message` carries all of it, so `setFailed(message)` says everything.
+ * A failure described for a person: what failed, where (step, resource, account), the AWS code
+ * and message, and what to do. Fields stay public so the job summary can show them.
  */
 export class ActionError extends Error {
+  readonly summary: string
   readonly step?: string
   readonly resource?: string
   readonly side?: AccountSide
   readonly accountId?: string
   readonly code?: string
   readonly awsMessage?: string
+  readonly requestId?: string
   readonly hint?: string
-  readonly summary: string
 
   constructor(context: ErrorContext) {
-    super(formatMessage(context), context.cause === undefined ? undefined : { cause: context.cause })
+    super(
+      formatMessage(context),
+      context.cause === undefined ? undefined : { cause: context.cause },
+    )
     this.name = 'ActionError'
     this.summary = context.summary
     this.step = context.step
@@ -41,19 +59,25 @@ export class ActionError extends Error {
     this.accountId = context.accountId
     this.code = context.code
     this.awsMessage = context.awsMessage
+    this.requestId = context.requestId
     this.hint = context.hint
   }
 
-  /** Wrap an AWS SDK error (or anything thrown), keeping its code and message and adding a hint. */
-  static fromAws(error: unknown, context: ErrorContext): ActionError {
-    if (error instanceof ActionError) return error
-    const code = awsErrorCode(error)
+  /**
+   * An ActionError for an SDK (or any) error: code, AWS message and request id come from the
+   * error, the hint from the context or else the hints table. An ActionError passes through.
+   */
+  static fromAws(e: unknown, context: ErrorContext): ActionError {
+    if (e instanceof ActionError) return e
+    const code = context.code ?? awsErrorCode(e)
+    const message = errorMessage(e)
     return new ActionError({
       ...context,
-      code: context.code ?? code,
-      awsMessage: context.awsMessage ?? rawMessage(error),
+      code,
+      awsMessage: context.awsMessage ?? (message === code ? undefined : message),
+      requestId: context.requestId ?? requestIdOf(e),
       hint: context.hint ?? (code ? hintFor(code) : undefined),
-      cause: error,
+      cause: e,
     })
   }
 
@@ -71,102 +95,241 @@ export class ActionError extends Error {
       accountId: this.accountId,
       code: this.code,
       awsMessage: this.awsMessage,
+      requestId: this.requestId,
       hint: this.hint,
       cause: this.cause,
     }
   }
 }
 
-function formatMessage(c: ErrorContext): string {
+/** "the source account 111111111111", or "the destination account" before the id is known. */
+export function describeAccount(side: AccountSide, accountId?: string): string {
+  return `the ${side} account${accountId ? ` ${accountId}` : ''}`
+}
+
+function formatMessage(details: ErrorContext): string {
   const where = [
-    c.step ? `step ${c.step}` : undefined,
-    c.resource ? `resource ${c.resource}` : undefined,
-    c.side ? `${c.side} account${c.accountId ? ` ${c.accountId}` : ''}` : undefined,
-  ].filter(Boolean)
-  const aws = c.code || c.awsMessage ? ` AWS said: ${[c.code, c.awsMessage].filter(Boolean).join(': ')}.` : ''
-  const location = where.length > 0 ? ` (${where.join(', ')})` : ''
-  return `${c.summary}${location}.${aws}${c.hint ? ` ${c.hint}` : ''}`
-}
-
-/** A readable message for anything thrown, including non-Error values. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
-  if (typeof error === 'string') return error
-  try {
-    return JSON.stringify(error)
-  } catch {
-    return String(error)
+    details.step ? `step "${details.step}"` : undefined,
+    details.resource ? `resource ${details.resource}` : undefined,
+    details.side ? describeAccount(details.side, details.accountId) : undefined,
+  ].filter((part): part is string => part !== undefined)
+  let text = stripPeriod(details.summary)
+  if (where.length > 0) text += ` (${where.join(', ')})`
+  if (details.code || details.awsMessage) {
+    const aws = [details.code, details.awsMessage].filter(Boolean).join(': ')
+    text += `: ${stripPeriod(aws)}`
   }
+  if (details.requestId) text += ` (request id ${details.requestId})`
+  text += '.'
+  if (details.hint) text += `\nWhat to do: ${details.hint}`
+  return text
 }
 
-function rawMessage(error: unknown): string | undefined {
-  return error instanceof Error ? error.message : error === undefined ? undefined : String(error)
+function stripPeriod(text: string): string {
+  return text.trim().replace(/\.+$/, '')
 }
 
-/** The AWS error code: the SDK's exception name, or the wire `Code` for unmodelled errors. */
-export function awsErrorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const e = error as { name?: unknown; Code?: unknown; code?: unknown }
-  if (typeof e.Code === 'string') return e.Code
-  if (typeof e.name === 'string' && e.name !== 'Error') return e.name
-  return typeof e.code === 'string' ? e.code : undefined
+/**
+ * The message of anything thrown, including non-Error values (a thrown string or object must
+ * still fail the step with something readable).
+ */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name
+  if (typeof e === 'string') return e
+  if (e === undefined || e === null) return String(e)
+  try {
+    const json = JSON.stringify(e)
+    if (json !== undefined) return json
+  } catch {
+    // Circular or otherwise unserialisable: fall through to String().
+  }
+  return String(e)
 }
 
-const NOT_FOUND = new Set([
+/** Names every plain JavaScript error has; they say nothing about an AWS cause. */
+const GENERIC_ERROR_NAMES = new Set([
+  'Error',
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+  'ReferenceError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+])
+
+/**
+ * The AWS error code of an SDK error (`err.name`, else the wire `Code`), the `code` of an
+ * ActionError, or undefined for anything else.
+ */
+export function awsErrorCode(e: unknown): string | undefined {
+  if (e instanceof ActionError) return e.code
+  if (typeof e !== 'object' || e === null) return undefined
+  const record = e as Record<string, unknown>
+  const name = typeof record.name === 'string' ? record.name : undefined
+  if (name && !GENERIC_ERROR_NAMES.has(name)) return name
+  if (typeof record.Code === 'string' && record.Code) return record.Code
+  if (typeof record.code === 'string' && record.code) return record.code
+  return undefined
+}
+
+/** Every code the error answers to: its name, its wire `Code` and an ActionError's `code`. */
+function errorCodes(e: unknown): string[] {
+  if (typeof e !== 'object' || e === null) return []
+  const record = e as Record<string, unknown>
+  return [record.name, record.Code, record.code].filter(
+    (value): value is string => typeof value === 'string' && value !== '',
+  )
+}
+
+function hasCode(e: unknown, codes: ReadonlySet<string>): boolean {
+  return errorCodes(e).some((code) => codes.has(code))
+}
+
+function httpStatus(e: unknown): number | undefined {
+  if (typeof e !== 'object' || e === null) return undefined
+  const metadata = (e as { $metadata?: { httpStatusCode?: unknown } }).$metadata
+  return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined
+}
+
+/** As the SDK's own classification (smithy service-error-classification THROTTLING_ERROR_CODES). */
+const THROTTLING_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'TransactionInProgressException',
+  'RequestLimitExceeded',
+  'BandwidthLimitExceeded',
+  'LimitExceededException',
+  'RequestThrottled',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+])
+
+/** True when AWS asked us to slow down (throttling code, HTTP 429, or the SDK's own flag). */
+export function isThrottling(e: unknown): boolean {
+  if (hasCode(e, THROTTLING_CODES) || httpStatus(e) === 429) return true
+  const retryable = (e as { $retryable?: { throttling?: unknown } } | null)?.$retryable
+  return typeof e === 'object' && retryable?.throttling === true
+}
+
+/**
+ * The lookups of the four resources the action describes by name. Configuration objects that are
+ * missing (subnet group, parameter group) are left out on purpose: they are a setup mistake, not
+ * "the target does not exist yet".
+ */
+const NOT_FOUND_CODES = new Set([
   'DBClusterNotFoundFault',
   'DBInstanceNotFound',
   'DBInstanceNotFoundFault',
   'DBSnapshotNotFound',
   'DBSnapshotNotFoundFault',
   'DBClusterSnapshotNotFoundFault',
-  'UnknownResourceException',
-  'ResourceShareInvitationArnNotFoundException',
-  'NotFoundException',
 ])
 
-export function isNotFound(error: unknown): boolean {
-  const code = awsErrorCode(error)
-  return code !== undefined && NOT_FOUND.has(code)
+/** True when a DB cluster, DB instance, DB snapshot or DB cluster snapshot does not exist. */
+export function isNotFound(e: unknown): boolean {
+  return hasCode(e, NOT_FOUND_CODES)
 }
 
-export function isThrottling(error: unknown): boolean {
-  const code = awsErrorCode(error)
-  return code !== undefined && /^(Throttling|ThrottlingException|RequestLimitExceeded|TooManyRequestsException)$/.test(code)
+const ACCESS_DENIED_CODES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+])
+
+/** True when IAM (or a resource/key policy) refused the call. */
+export function isAccessDenied(e: unknown): boolean {
+  return hasCode(e, ACCESS_DENIED_CODES)
 }
 
-export function isAccessDenied(error: unknown): boolean {
-  const code = awsErrorCode(error)
-  return code !== undefined && /^(AccessDenied|AccessDeniedException|UnauthorizedOperation)$/.test(code)
+const EXPIRED_CREDENTIALS_CODES = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'InvalidClientTokenId',
+])
+
+/** True when the credentials (or the OIDC token) were expired or unknown to AWS. */
+export function isExpiredCredentials(e: unknown): boolean {
+  return hasCode(e, EXPIRED_CREDENTIALS_CODES)
 }
 
-export function isExpiredCredentials(error: unknown): boolean {
-  const code = awsErrorCode(error)
-  return code !== undefined && /^(ExpiredToken|ExpiredTokenException|RequestExpired|InvalidClientTokenId)$/.test(code)
-}
+const QUOTA_HINT =
+  'Delete what is no longer needed or ask AWS for a higher quota (Service Quotas console, Amazon RDS).'
+const CAPACITY_HINT =
+  'AWS has no capacity for this instance class in the Availability Zone right now: retry later, or choose another instance-class.'
+const ACCESS_DENIED_HINT =
+  "The role's IAM policy does not allow this call: add the action named in the message to the role's policy (and check any SCP, resource or key policy that applies)."
+const EXPIRED_HINT =
+  'The credentials expired. They are refreshed automatically; if this persists, re-run the job (GitHub OIDC tokens live about 5 minutes) and check role-duration-seconds.'
 
-const HINTS: Readonly<Record<string, string>> = {
-  KMSKeyNotAccessibleFault:
-    'The destination account cannot use the KMS key: check kms-key-id is a key ARN in the destination account (or a key whose policy allows it), and that the source key policy grants the destination account kms:Decrypt, kms:DescribeKey, kms:CreateGrant and kms:ReEncrypt*.',
-  DBClusterQuotaExceededFault:
-    'The destination account has reached its DB cluster quota in this region: delete unused copies (operation: sweep) or ask AWS for a higher quota.',
-  InstanceQuotaExceeded:
-    'The destination account has reached its DB instance quota in this region: delete unused copies or ask AWS for a higher quota.',
-  InsufficientDBClusterCapacityFault:
-    'AWS has no capacity for this configuration right now: try another instance-class or retry later.',
-  InsufficientDBInstanceCapacity:
-    'AWS has no capacity for this instance class in these Availability Zones right now: try another instance-class or retry later.',
-  SnapshotQuotaExceeded:
-    'The account has reached its manual snapshot quota (100 by default): delete old manual snapshots or ask AWS for a higher quota.',
-  SharedSnapshotQuotaExceeded: 'A snapshot can be shared with at most 20 accounts: remove accounts no longer needed.',
-  DBClusterAlreadyExistsFault: 'A DB cluster with this name already exists: choose another target or use if-exists.',
-  DBInstanceAlreadyExists: 'A DB instance with this name already exists: choose another target or use if-exists.',
-  AccessDenied: 'The role lacks a permission for this call: add it to the role\'s policy (see the README\'s IAM section).',
-  AccessDeniedException: 'The role lacks a permission for this call: add it to the role\'s policy (see the README\'s IAM section).',
-  ExpiredToken: 'The credentials expired: re-run the job; if it repeats, report a bug (credentials should refresh themselves).',
-  Throttling: 'AWS throttled the account\'s RDS API calls (shared with other tools): raise max-attempts or poll-interval-seconds, or run fewer jobs at once.',
-}
+/** Known causes and what to do, by AWS error code (shape names and wire codes alike). */
+const HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    'KMSKeyNotAccessibleFault',
+    'The KMS key cannot be used by this account: an AWS-managed key (aws/rds) can never be shared across accounts. Encrypt the source with a customer-managed key whose key policy allows the destination account, and set kms-key-id to a customer-managed key in the destination account that the destination role may use (kms:CreateGrant, kms:DescribeKey, kms:Decrypt, kms:GenerateDataKey*).',
+  ],
+  ['DBClusterQuotaExceededFault', `The account reached its DB cluster quota. ${QUOTA_HINT}`],
+  ['InstanceQuotaExceeded', `The account reached its DB instance quota. ${QUOTA_HINT}`],
+  ['InstanceQuotaExceededFault', `The account reached its DB instance quota. ${QUOTA_HINT}`],
+  ['InsufficientDBClusterCapacityFault', CAPACITY_HINT],
+  ['InsufficientDBInstanceCapacity', CAPACITY_HINT],
+  ['InsufficientDBInstanceCapacityFault', CAPACITY_HINT],
+  [
+    'SnapshotQuotaExceeded',
+    `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
+  ],
+  [
+    'SnapshotQuotaExceededFault',
+    `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
+  ],
+  [
+    'SharedSnapshotQuotaExceeded',
+    'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
+  ],
+  [
+    'SharedSnapshotQuotaExceededFault',
+    'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
+  ],
+  [
+    'DBClusterAlreadyExistsFault',
+    'A DB cluster with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
+  ],
+  [
+    'DBInstanceAlreadyExists',
+    'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
+  ],
+  [
+    'DBInstanceAlreadyExistsFault',
+    'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
+  ],
+  ['AccessDenied', ACCESS_DENIED_HINT],
+  ['AccessDeniedException', ACCESS_DENIED_HINT],
+  ['ExpiredToken', EXPIRED_HINT],
+  ['ExpiredTokenException', EXPIRED_HINT],
+  [
+    'Throttling',
+    'AWS throttled the requests (RDS allows about 12 per second per account and Region, shared with every other tool): raise poll-interval-seconds or retry later; the SDK already retried.',
+  ],
+  [
+    'ThrottlingException',
+    'AWS throttled the requests: raise poll-interval-seconds or retry later; the SDK already retried.',
+  ],
+])
 
-/** Hints for AWS error codes, by wire code or SDK exception name (`…Fault` variants too). */
+/** What to do about a known AWS error code, or undefined when the code has no known cause. */
 export function hintFor(code: string): string | undefined {
-  return HINTS[code] ?? HINTS[code.replace(/Fault$/, '')] ?? HINTS[code.replace(/Exception$/, '')]
+  return HINTS.get(code)
+}
+
+function requestIdOf(e: unknown): string | undefined {
+  if (e instanceof ActionError) return e.requestId
+  const metadata = (e as { $metadata?: { requestId?: unknown } } | null)?.$metadata
+  return typeof metadata?.requestId === 'string' ? metadata.requestId : undefined
 }

@@ -21,14 +21,17 @@ async function entry(): Promise<void> {
   const controller = new AbortController()
   const cancel = (signal: string): void => {
     core.warning(`Received ${signal}: stopping; the post step removes what this run created.`)
-    controller.abort(Object.assign(new Error(`The run was cancelled (${signal})`), { name: 'CancelledError' }))
+    controller.abort(
+      Object.assign(new Error(`The run was cancelled (${signal})`), { name: 'CancelledError' }),
+    )
   }
   process.once('SIGINT', () => cancel('SIGINT'))
   process.once('SIGTERM', () => cancel('SIGTERM'))
   try {
     await run(controller.signal)
   } catch (error) {
-    if (process.env.SHOW_STACK_TRACE === 'true' && error instanceof Error) core.debug(error.stack ?? '')
+    if (process.env.SHOW_STACK_TRACE === 'true' && error instanceof Error)
+      core.debug(error.stack ?? '')
     core.setFailed(errorMessage(error))
   }
 }

@@ -65,7 +65,11 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   core.info(describeStart(settings, sourceDb))
   core.info(`Method: ${method}`)
 
-  const { tags, expiresAt } = managedTags({ settings, sourceArn: sourceDb.arn, now: new Date(startedAt) })
+  const { tags, expiresAt } = managedTags({
+    settings,
+    sourceArn: sourceDb.arn,
+    now: new Date(startedAt),
+  })
   const ledger = new Ledger(saveResources)
   const ctx: RefreshContext = {
     settings,
@@ -76,7 +80,12 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     method,
     names: runNames(target, settings.run),
     tags,
-    copy: { method, created: true, expiresAt, kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster' },
+    copy: {
+      method,
+      created: true,
+      expiresAt,
+      kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+    },
     handoff: new Map(),
   }
 
@@ -84,7 +93,13 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx)
   if (existing) {
     setOutputs(copyOutputs(existing))
-    await writeSummary({ title: `rds-refresh: ${title}`, steps: [], outputs: copyOutputs(existing), leftBehind: [], region: settings.region })
+    await writeSummary({
+      title: `rds-refresh: ${title}`,
+      steps: [],
+      outputs: copyOutputs(existing),
+      leftBehind: [],
+      region: settings.region,
+    })
     return
   }
 
@@ -103,7 +118,9 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     steps: result.steps,
     outputs,
     error: result.error,
-    leftBehind: result.error ? ledger.list() : ledger.list().filter((r) => r.disposal === 'temporary'),
+    leftBehind: result.error
+      ? ledger.list()
+      : ledger.list().filter((r) => r.disposal === 'temporary'),
     region: settings.region,
   })
   if (result.error) throw result.error

@@ -14,12 +14,16 @@ import { loadOutcome, loadResources, saveResources } from './state.js'
 export async function runPost(): Promise<void> {
   const outcome = loadOutcome()
   const resources = loadResources()
-  const toRemove = resources.filter((r) => r.disposal === 'temporary' || (r.disposal === 'copy' && outcome !== 'succeeded'))
+  const toRemove = resources.filter(
+    (r) => r.disposal === 'temporary' || (r.disposal === 'copy' && outcome !== 'succeeded'),
+  )
   if (toRemove.length === 0) {
     core.info('Nothing to clean up.')
     return
   }
-  core.info(`The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`)
+  core.info(
+    `The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`,
+  )
   const settings = getSettings()
   const accounts = await openAccounts(settings)
   const remaining: CreatedResource[] = [...resources]
@@ -30,13 +34,17 @@ export async function runPost(): Promise<void> {
     try {
       await removeResource(resource, session.clients)
       remaining.splice(remaining.indexOf(resource), 1)
-      core.info(`Removed ${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`)
+      core.info(
+        `Removed ${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`,
+      )
     } catch (error) {
       failures.push(`${removalCommand(resource, settings.region)}   # ${errorMessage(error)}`)
     }
   }
   saveResources(remaining)
   if (failures.length > 0) {
-    core.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${failures.join('\n')}`)
+    core.warning(
+      `Could not remove ${failures.length} resource(s); remove them by hand:\n${failures.join('\n')}`,
+    )
   }
 }

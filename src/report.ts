@@ -44,7 +44,9 @@ export function copyOutputs(copy: CopyResult): Record<string, string> {
     [Outputs.expiresAt, copy.expiresAt?.toISOString()],
   ]
   return Object.fromEntries(
-    entries.filter((e): e is [string, string | number | boolean] => e[1] !== undefined && e[1] !== '').map(([k, v]) => [k, String(v)]),
+    entries
+      .filter((e): e is [string, string | number | boolean] => e[1] !== undefined && e[1] !== '')
+      .map(([k, v]) => [k, String(v)]),
   )
 }
 
@@ -107,11 +109,11 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
   }
   if (input.leftBehind.length > 0) {
     summary.addHeading('Resources left behind', 3)
-    summary.addRaw(
-      '<p>The post step removes these; if it cannot, remove them with:</p>',
-      true,
+    summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true)
+    summary.addCodeBlock(
+      input.leftBehind.map((r) => removalCommand(r, input.region)).join('\n'),
+      'sh',
     )
-    summary.addCodeBlock(input.leftBehind.map((r) => removalCommand(r, input.region)).join('\n'), 'sh')
   }
   const outputRows = Object.entries(input.outputs)
   if (outputRows.length > 0) {

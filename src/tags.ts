@@ -10,18 +10,22 @@ export const TagKeys = {
   expiresAt: 'rds-refresh:expires-at',
 } as const
 
-export function managedTags(options: {
-  settings: Settings
-  sourceArn: string
-  now: Date
-}): { tags: Tag[]; expiresAt?: Date } {
+export function managedTags(options: { settings: Settings; sourceArn: string; now: Date }): {
+  tags: Tag[]
+  expiresAt?: Date
+} {
   const { settings, sourceArn, now } = options
   const expiresAt =
-    settings.ttlSeconds === undefined ? undefined : new Date(now.getTime() + settings.ttlSeconds * 1000)
+    settings.ttlSeconds === undefined
+      ? undefined
+      : new Date(now.getTime() + settings.ttlSeconds * 1000)
   const tags: Tag[] = [
     { Key: TagKeys.managed, Value: 'true' },
     { Key: TagKeys.repository, Value: settings.run.repository || 'unknown' },
-    { Key: TagKeys.runId, Value: `${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}` },
+    {
+      Key: TagKeys.runId,
+      Value: `${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}`,
+    },
     { Key: TagKeys.source, Value: sourceArn },
     ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
     ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),

@@ -1,4 +1,12 @@
-import type { Plan, Step, StepLog, StepReport, StepRuntime, StepStatus, CreatedResource } from './types.js'
+import type {
+  Plan,
+  Step,
+  StepLog,
+  StepReport,
+  StepRuntime,
+  StepStatus,
+  CreatedResource,
+} from './types.js'
 import type { Ledger } from './ledger.js'
 import { ActionError, errorMessage } from '../errors.js'
 
@@ -39,7 +47,11 @@ interface StepState<C> {
  * independent steps overlap. The first failure aborts the others, lets them settle, and is
  * returned with every step's timing for the summary.
  */
-export async function runPlan<C>(plan: Plan<C>, ctx: C, options: EngineOptions): Promise<PlanResult> {
+export async function runPlan<C>(
+  plan: Plan<C>,
+  ctx: C,
+  options: EngineOptions,
+): Promise<PlanResult> {
   validatePlan(plan)
   const controller = new AbortController()
   const onOuterAbort = (): void => controller.abort(options.signal?.reason)
@@ -79,7 +91,10 @@ export async function runPlan<C>(plan: Plan<C>, ctx: C, options: EngineOptions):
         state.endedAt = new Date()
         running.delete(state.step.name)
         groups.finished(state.step)
-        const seconds = ((state.endedAt.getTime() - (state.startedAt?.getTime() ?? 0)) / 1000).toFixed(1)
+        const seconds = (
+          (state.endedAt.getTime() - (state.startedAt?.getTime() ?? 0)) /
+          1000
+        ).toFixed(1)
         options.output.info(`[${state.step.name}] ${state.status} in ${seconds}s`)
       })
     running.set(state.step.name, promise)
@@ -185,7 +200,7 @@ function isAbort(error: unknown): boolean {
 function attachStep(error: unknown, step: string): Error {
   if (error instanceof ActionError) return error.step ? error : error.withStep(step)
   if (isAbort(error)) return error as Error
-  return ActionError.fromAws(error, { summary: `Step ${step} failed`, step })
+  return ActionError.fromAws(error, { summary: 'An AWS call failed', step })
 }
 
 function cancellationError(reason: unknown): Error {

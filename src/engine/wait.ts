@@ -67,12 +67,17 @@ export function formatElapsed(ms: number): string {
 
 /** Errors worth another poll: throttling, server faults, the network. Everything else is permanent. */
 export function isTransient(error: unknown): boolean {
-  const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; name?: string }
+  const e = error as {
+    $metadata?: { httpStatusCode?: number }
+    $retryable?: unknown
+    name?: string
+  }
   if (e?.$retryable) return true
   const code = awsErrorCode(error)
   if (code && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code)) return true
   const status = e?.$metadata?.httpStatusCode
-  if (status === undefined) return !code || code === 'TimeoutError' || /ECONN|ETIMEDOUT|socket/i.test(String(error))
+  if (status === undefined)
+    return !code || code === 'TimeoutError' || /ECONN|ETIMEDOUT|socket/i.test(String(error))
   return status >= 500
 }
 
@@ -185,7 +190,7 @@ function hintForStatus(status: string): string {
     return 'AWS could not restore the data into this configuration; check the instance class, storage and parameter group are valid for the engine version, then delete the failed copy and retry.'
   }
   if (status === 'insufficient-capacity') {
-    return 'AWS has no capacity for this instance class in the subnet group\'s Availability Zones right now; try another instance-class or retry later.'
+    return "AWS has no capacity for this instance class in the subnet group's Availability Zones right now; try another instance-class or retry later."
   }
   if (status === 'cloning-failed') {
     return 'The copy-on-write clone failed; retry, or use method: full-copy or relay.'
@@ -196,7 +201,11 @@ function hintForStatus(status: string): string {
   return 'Look at the RDS events for this resource in the console for the cause.'
 }
 
-function timeoutError<T>(spec: WaitSpec<T>, ctx: WaitContext, lastSeen: string | undefined): ActionError {
+function timeoutError<T>(
+  spec: WaitSpec<T>,
+  ctx: WaitContext,
+  lastSeen: string | undefined,
+): ActionError {
   return new ActionError({
     summary: `Timed out waiting for ${spec.resource} to become ${describeUntil(spec)} (last status: ${lastSeen ?? 'unknown'})`,
     step: ctx.step,

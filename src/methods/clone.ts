@@ -15,7 +15,12 @@ import { describeCopyStep, passwordStep } from './finish.js'
 export function clonePlan(): Plan<RefreshContext> {
   return {
     description: 'Aurora clone: RestoreDBClusterToPointInTime, then instances',
-    steps: [cloneClusterStep, createInstancesStep, passwordStep(['create-instances']), describeCopyStep(['set-password'])],
+    steps: [
+      cloneClusterStep,
+      createInstancesStep,
+      passwordStep(['create-instances']),
+      describeCopyStep(['set-password']),
+    ],
   }
 }
 
@@ -26,7 +31,12 @@ const cloneClusterStep: Step<RefreshContext> = {
   async run(ctx, runtime) {
     const input = cloneInput(ctx)
     await ctx.destination.clients.rds.send(new RestoreDBClusterToPointInTimeCommand(input))
-    runtime.record({ kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' })
+    runtime.record({
+      kind: 'db-cluster',
+      side: 'destination',
+      id: ctx.names.target,
+      disposal: 'copy',
+    })
     await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target })
   },
 }
@@ -53,7 +63,7 @@ export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCo
 
 const createInstancesStep: Step<RefreshContext> = {
   name: 'create-instances',
-  title: 'Create the copy\'s DB instances (a clone starts with none) and wait for them',
+  title: "Create the copy's DB instances (a clone starts with none) and wait for them",
   side: 'destination',
   after: ['clone-cluster'],
   async run(ctx, runtime) {
@@ -82,7 +92,6 @@ const createInstancesStep: Step<RefreshContext> = {
     runtime.note(`${ids.length} × ${instanceClass}`)
   },
 }
-
 
 /**
  * The clone's instance step, after other steps: the Aurora snapshot relay restores a cluster

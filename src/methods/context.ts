@@ -22,11 +22,14 @@ export interface RefreshContext {
   readonly names: RunNames
   /** Tags for everything this run creates (managed marker, repository, run, source, expiry). */
   readonly tags: readonly Tag[]
-  /** Filled by the steps. */
-  copy: Partial<CopyResult> & { instanceIdentifiers?: string[] }
+  /** Filled by the steps as they learn about the copy. */
+  readonly copy: CopyDraft
   /** Values steps hand to later steps (snapshot ARNs, share ARNs). */
   readonly handoff: Map<string, string>
 }
+
+/** The copy as the steps fill it in; complete once the last step has run. */
+export type CopyDraft = { -readonly [K in keyof CopyResult]?: CopyResult[K] }
 
 export interface RunNames {
   /** The copy, as the user named it. */

@@ -32,7 +32,10 @@ export function isAuroraEngine(engine: string | undefined): boolean {
  * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
  * instance. A member instance of a cluster is refused: the cluster is what gets copied.
  */
-export async function detectSource(session: AccountSession, ref: ResourceRef): Promise<SourceDatabase> {
+export async function detectSource(
+  session: AccountSession,
+  ref: ResourceRef,
+): Promise<SourceDatabase> {
   const id = ref.arn ?? ref.identifier
   const cluster = await findCluster(session.clients.rds, id)
   if (cluster) return fromCluster(cluster, await writerInstanceClass(session, cluster))

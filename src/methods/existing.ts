@@ -18,7 +18,11 @@ export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResul
   if (!cluster && !instance) return undefined
 
   const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn ?? target
-  const where = { resource: arn, side: 'destination' as const, accountId: ctx.destination.accountId }
+  const where = {
+    resource: arn,
+    side: 'destination' as const,
+    accountId: ctx.destination.accountId,
+  }
   const mode = ctx.settings.ifExists
   if (mode === 'fail') {
     throw new ActionError({
@@ -27,7 +31,10 @@ export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResul
       hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
     })
   }
-  const tags = cluster?.TagList ?? instance?.TagList ?? (await rds.send(new ListTagsForResourceCommand({ ResourceName: arn }))).TagList
+  const tags =
+    cluster?.TagList ??
+    instance?.TagList ??
+    (await rds.send(new ListTagsForResourceCommand({ ResourceName: arn }))).TagList
   if (!isManaged(tags)) {
     throw new ActionError({
       summary: `Target ${target} exists but was not created by rds-refresh (no ${TagKeys.managed}=true tag), so it is left untouched`,
@@ -55,7 +62,9 @@ export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResul
       engineVersion: cluster.EngineVersion,
       masterUsername: cluster.MasterUsername,
       masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
-      instanceIdentifiers: (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '').filter(Boolean),
+      instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+        .map((m) => m.DBInstanceIdentifier ?? '')
+        .filter(Boolean),
       method: ctx.method,
       created: false,
       expiresAt: expiry ? new Date(expiry) : undefined,

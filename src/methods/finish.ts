@@ -15,7 +15,16 @@ const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCo
 
 /** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
 export function generatePassword(length = 32): string {
-  return Array.from({ length }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('')
+  return Array.from({ length }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join(
+    '',
+  )
+}
+
+/** A fresh password, masked before it exists anywhere else. */
+function maskedPassword(): string {
+  const password = generatePassword()
+  core.setSecret(password)
+  return password
 }
 
 /**
@@ -32,7 +41,7 @@ export function passwordStep(after: readonly string[]): Step<RefreshContext> {
       const mode = ctx.settings.masterPassword
       if (mode === 'keep') {
         runtime.log.warning(
-          'master-password is keep: the copy still has the source database\'s master password. Anyone who can reach the copy with it can read production data.',
+          "master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.",
         )
         runtime.note('kept the source password')
         return
@@ -40,26 +49,20 @@ export function passwordStep(after: readonly string[]): Step<RefreshContext> {
       const isInstance = ctx.copy.kind === 'instance'
       const id = ctx.names.target
       const rds = ctx.destination.clients.rds
-      if (mode === 'generate') {
-        const password = generatePassword()
-        core.setSecret(password)
-        await rds.send(
-          isInstance
-            ? new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, MasterUserPassword: password, ApplyImmediately: true })
-            : new ModifyDBClusterCommand({ DBClusterIdentifier: id, MasterUserPassword: password, ApplyImmediately: true }),
-        )
-        runtime.note('generated, masked')
+      const change =
+        mode === 'generate'
+          ? { MasterUserPassword: maskedPassword(), ApplyImmediately: true }
+          : { ManageMasterUserPassword: true, ApplyImmediately: true }
+      if (isInstance) {
+        await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, ...change }))
       } else {
-        await rds.send(
-          isInstance
-            ? new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, ManageMasterUserPassword: true, ApplyImmediately: true })
-            : new ModifyDBClusterCommand({ DBClusterIdentifier: id, ManageMasterUserPassword: true, ApplyImmediately: true }),
-        )
-        runtime.note('managed in Secrets Manager')
+        await rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: id, ...change }))
       }
+      runtime.note(mode === 'generate' ? 'generated, masked' : 'managed in Secrets Manager')
       if (isInstance) await waitForInstance(ctx, runtime, { side: 'destination', id })
       else await waitForCluster(ctx, runtime, { side: 'destination', id })
-      if (mode === 'secrets-manager') ctx.copy.masterUserSecretArn = await waitForSecret(ctx, runtime)
+      if (mode === 'secrets-manager')
+        ctx.copy.masterUserSecretArn = await waitForSecret(ctx, runtime)
     },
   }
 }
@@ -72,7 +75,8 @@ async function waitForSecret(
   const rds = ctx.destination.clients.rds
   const id = ctx.names.target
   const read = async () => {
-    const item = ctx.copy.kind === 'instance' ? await findInstance(rds, id) : await findCluster(rds, id)
+    const item =
+      ctx.copy.kind === 'instance' ? await findInstance(rds, id) : await findCluster(rds, id)
     return item?.MasterUserSecret
   }
   const secret = await waitFor(
@@ -85,10 +89,21 @@ async function waitForSecret(
       until: ['active'],
       failOn: ['impaired'],
     },
-    { step: runtime.name, log: runtime.log, signal: runtime.signal, deadline: runtime.deadline, pollSeconds: ctx.settings.pollIntervalSeconds },
+    {
+      step: runtime.name,
+      log: runtime.log,
+      signal: runtime.signal,
+      deadline: runtime.deadline,
+      pollSeconds: ctx.settings.pollIntervalSeconds,
+    },
   )
   if (!secret.SecretArn) {
-    throw new ActionError({ summary: `RDS reported no secret ARN for ${id}`, step: runtime.name, side: 'destination', accountId: ctx.destination.accountId })
+    throw new ActionError({
+      summary: `RDS reported no secret ARN for ${id}`,
+      step: runtime.name,
+      side: 'destination',
+      accountId: ctx.destination.accountId,
+    })
   }
   return secret.SecretArn
 }
@@ -104,7 +119,12 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
       const rds = ctx.destination.clients.rds
       if (ctx.copy.kind === 'instance') {
         const instance = await findInstance(rds, ctx.names.target)
-        if (!instance) throw new ActionError({ summary: `The copy ${ctx.names.target} is gone`, side: 'destination', accountId: ctx.destination.accountId })
+        if (!instance)
+          throw new ActionError({
+            summary: `The copy ${ctx.names.target} is gone`,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+          })
         Object.assign(ctx.copy, {
           identifier: instance.DBInstanceIdentifier,
           arn: instance.DBInstanceArn,
@@ -119,7 +139,12 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
         return
       }
       const cluster = await findCluster(rds, ctx.names.target)
-      if (!cluster) throw new ActionError({ summary: `The copy ${ctx.names.target} is gone`, side: 'destination', accountId: ctx.destination.accountId })
+      if (!cluster)
+        throw new ActionError({
+          summary: `The copy ${ctx.names.target} is gone`,
+          side: 'destination',
+          accountId: ctx.destination.accountId,
+        })
       Object.assign(ctx.copy, {
         kind: 'cluster',
         identifier: cluster.DBClusterIdentifier,
@@ -131,7 +156,9 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
         engineVersion: cluster.EngineVersion,
         masterUsername: cluster.MasterUsername,
         masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '').filter(Boolean),
+        instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+          .map((m) => m.DBInstanceIdentifier ?? '')
+          .filter(Boolean),
       })
     },
   }

@@ -231,7 +231,10 @@ export interface AccountFixture {
   readonly organizationId?: string
   readonly roles?: readonly RoleFixture[]
   /** Long-lived keys bound to this account (ambient credentials in tests and the demo). */
-  readonly staticCredentials?: readonly { readonly accessKeyId: string; readonly secretAccessKey: string }[]
+  readonly staticCredentials?: readonly {
+    readonly accessKeyId: string
+    readonly secretAccessKey: string
+  }[]
 }
 
 /**

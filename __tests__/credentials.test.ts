@@ -1,0 +1,543 @@
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest,
+} from '@jest/globals'
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
+import { startFakeSts, type FakeSts } from '../__fixtures__/fake-sts.js'
+import type { Settings } from '../src/settings.js'
+
+/** Every call into @actions/core, in order, so tests can check what was masked before a log line. */
+const events: { kind: 'setSecret' | 'info' | 'warning' | 'debug'; value: string }[] = []
+let tokenCount = 0
+const getIDToken = jest.fn(async (audience?: string) => `oidc-token-${++tokenCount}-${audience}`)
+const record = (kind: (typeof events)[number]['kind']) =>
+  jest.fn((value: string) => {
+    events.push({ kind, value })
+  })
+const core = {
+  getIDToken,
+  setSecret: record('setSecret'),
+  info: record('info'),
+  warning: record('warning'),
+  debug: record('debug'),
+}
+jest.unstable_mockModule('@actions/core', () => core)
+
+const { openAccounts, webIdentityCredentials, requireOidcEnvironment, shareCredentials } =
+  await import('../src/credentials.js')
+const { ActionError } = await import('../src/errors.js')
+
+const SOURCE_ROLE = 'arn:aws:iam::111111111111:role/source-role'
+const DESTINATION_ROLE = 'arn:aws:iam::222222222222:role/destination-role'
+const SECOND_SOURCE_ROLE = 'arn:aws:iam::111111111111:role/other-role'
+const SHORT_ROLE = 'arn:aws:iam::333333333333:role/short-role'
+const OIDC_ENV = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+}
+
+function settingsFor(endpoint: string, overrides: Partial<Settings> = {}): Settings {
+  return {
+    operation: 'refresh',
+    phase: 'all',
+    region: 'eu-west-1',
+    audience: 'sts.amazonaws.com',
+    roleSessionName: 'rds-refresh-42',
+    roleDurationSeconds: 3600,
+    method: 'auto',
+    ifExists: 'fail',
+    vpcSecurityGroupIds: [],
+    tempVpcSecurityGroupIds: [],
+    instanceCount: 1,
+    publiclyAccessible: false,
+    deletionProtection: false,
+    masterPassword: 'secrets-manager',
+    tags: [],
+    keepSnapshots: false,
+    timeoutMinutes: 350,
+    pollIntervalSeconds: 10,
+    maxAttempts: 1,
+    endpointUrl: endpoint,
+    run: {
+      repository: 'acme/app',
+      runId: '42',
+      runAttempt: '2',
+      workflow: 'refresh',
+      serverUrl: 'https://github.com',
+    },
+    ...overrides,
+  }
+}
+
+let sts: FakeSts
+const savedEnv = { ...process.env }
+
+beforeAll(async () => {
+  sts = await startFakeSts({
+    roles: [
+      { arn: SOURCE_ROLE },
+      { arn: DESTINATION_ROLE },
+      { arn: SECOND_SOURCE_ROLE },
+      { arn: SHORT_ROLE, expiresInSeconds: 1 },
+    ],
+    staticKeys: {
+      AKIAAMBIENT: { account: '444444444444', arn: 'arn:aws:iam::444444444444:user/ci' },
+    },
+  })
+})
+afterAll(() => sts.close())
+
+beforeEach(() => {
+  sts.calls.length = 0
+  sts.issued.length = 0
+  events.length = 0
+  tokenCount = 0
+  jest.clearAllMocks()
+  // No ambient credentials unless a test sets them, and never the instance metadata service.
+  for (const name of [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+  ]) {
+    delete process.env[name]
+  }
+  process.env.AWS_EC2_METADATA_DISABLED = 'true'
+})
+afterEach(() => {
+  process.env = { ...savedEnv }
+})
+
+const assumeCalls = () => sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity')
+const identityCalls = () => sts.calls.filter((c) => c.action === 'GetCallerIdentity')
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const logLines = () => events.filter((e) => e.kind !== 'setSecret').map((e) => e.value)
+
+describe('openAccounts with two roles', () => {
+  it('assumes each role straight from a fresh OIDC token and confirms both accounts', async () => {
+    const accounts = await openAccounts(
+      settingsFor(sts.endpoint, {
+        sourceRoleArn: SOURCE_ROLE,
+        destinationRoleArn: DESTINATION_ROLE,
+      }),
+      { env: OIDC_ENV },
+    )
+
+    expect(accounts.source).toMatchObject({
+      role: 'source',
+      accountId: '111111111111',
+      callerArn: 'arn:aws:sts::111111111111:assumed-role/source-role/session',
+      roleArn: SOURCE_ROLE,
+    })
+    expect(accounts.destination).toMatchObject({
+      role: 'destination',
+      accountId: '222222222222',
+      roleArn: DESTINATION_ROLE,
+    })
+    expect(accounts.sameAccount).toBe(false)
+    expect(accounts.source.clients).not.toBe(accounts.destination.clients)
+
+    expect(getIDToken).toHaveBeenCalledTimes(2)
+    expect(getIDToken).toHaveBeenCalledWith('sts.amazonaws.com')
+    const assumed = assumeCalls()
+    expect(assumed.map((c) => c.params.RoleArn).sort()).toEqual([SOURCE_ROLE, DESTINATION_ROLE])
+    for (const call of assumed) {
+      expect(call.params).toMatchObject({
+        RoleSessionName: 'rds-refresh-42',
+        DurationSeconds: '3600',
+      })
+      expect(call.params.WebIdentityToken).toMatch(/^oidc-token-[12]-sts\.amazonaws\.com$/)
+      // Straight from OIDC: the assumption is unsigned, never made with other credentials.
+      expect(call.accessKeyId).toBeUndefined()
+    }
+    expect(new Set(assumed.map((c) => c.params.WebIdentityToken)).size).toBe(2)
+
+    // Each account is confirmed with its own session's keys.
+    const signers = identityCalls().map((c) => c.accessKeyId)
+    expect(signers.sort()).toEqual(sts.issued.map((c) => c.accessKeyId).sort())
+    expect(logLines()).toContain(
+      'Source account: 111111111111 (arn:aws:sts::111111111111:assumed-role/source-role/session)',
+    )
+    expect(logLines()).toContain(
+      'Destination account: 222222222222 (arn:aws:sts::222222222222:assumed-role/destination-role/session)',
+    )
+  })
+
+  it('masks the token and every credential value before any later log line, and never logs them', async () => {
+    await openAccounts(
+      settingsFor(sts.endpoint, {
+        sourceRoleArn: SOURCE_ROLE,
+        destinationRoleArn: DESTINATION_ROLE,
+      }),
+      { env: OIDC_ENV },
+    )
+    expect(sts.issued).toHaveLength(2)
+    const secrets = events.filter((e) => e.kind === 'setSecret').map((e) => e.value)
+    for (const call of assumeCalls()) expect(secrets).toContain(call.params.WebIdentityToken)
+    for (const credentials of sts.issued) {
+      const values = [
+        credentials.accessKeyId,
+        credentials.secretAccessKey,
+        credentials.sessionToken,
+      ]
+      const maskedAt = values.map((value) =>
+        events.findIndex((e) => e.kind === 'setSecret' && e.value === value),
+      )
+      expect(maskedAt.every((index) => index >= 0)).toBe(true)
+      // The log line announcing this assumption comes after all three values were masked.
+      const announcedAt = events.findIndex(
+        (e) => e.kind === 'info' && e.value.startsWith(`Assumed role ${credentials.roleArn} `),
+      )
+      expect(announcedAt).toBeGreaterThan(Math.max(...maskedAt))
+      // And no log line before the masking follows the token of this assumption.
+      const token = assumeCalls().find((c) => c.params.RoleArn === credentials.roleArn)?.params
+        .WebIdentityToken
+      const tokenMaskedAt = events.findIndex((e) => e.kind === 'setSecret' && e.value === token)
+      const logsBetween = events
+        .slice(tokenMaskedAt, Math.max(...maskedAt))
+        .filter((e) => e.kind !== 'setSecret' && e.value.includes(credentials.roleArn))
+      expect(logsBetween).toEqual([])
+    }
+    const everySecret = [
+      ...sts.issued.flatMap((c) => [c.accessKeyId, c.secretAccessKey, c.sessionToken]),
+      ...assumeCalls().map((c) => c.params.WebIdentityToken ?? ''),
+    ]
+    for (const line of logLines()) {
+      for (const secret of everySecret) expect(line).not.toContain(secret)
+    }
+    const announcement = logLines().find((line) => line.startsWith(`Assumed role ${SOURCE_ROLE}`))
+    expect(announcement).toMatch(
+      /^Assumed role arn:aws:iam::111111111111:role\/source-role for the source account \(session rds-refresh-42\), valid until \d{4}-\d\d-\d\dT/,
+    )
+  })
+
+  it('reports two roles in the same account as the same account, with separate sessions', async () => {
+    const accounts = await openAccounts(
+      settingsFor(sts.endpoint, {
+        sourceRoleArn: SOURCE_ROLE,
+        destinationRoleArn: SECOND_SOURCE_ROLE,
+      }),
+      { env: OIDC_ENV },
+    )
+    expect(accounts.sameAccount).toBe(true)
+    expect(accounts.source.clients).not.toBe(accounts.destination.clients)
+    expect(assumeCalls()).toHaveLength(2)
+  })
+})
+
+describe('shared and ambient credentials', () => {
+  it('shares one provider and one set of clients when the roles are equal', async () => {
+    const accounts = await openAccounts(
+      settingsFor(sts.endpoint, { sourceRoleArn: SOURCE_ROLE, destinationRoleArn: SOURCE_ROLE }),
+      { env: OIDC_ENV },
+    )
+    expect(accounts.destination.clients).toBe(accounts.source.clients)
+    expect(accounts.sameAccount).toBe(true)
+    expect(accounts.destination).toMatchObject({ role: 'destination', accountId: '111111111111' })
+    expect(assumeCalls()).toHaveLength(1)
+    expect(identityCalls()).toHaveLength(1)
+    expect(logLines()).toContain(
+      'Destination account: 111111111111 (arn:aws:sts::111111111111:assumed-role/source-role/session)',
+    )
+    // Every client of the account uses the one cached session: no new assumption for RDS or KMS.
+    const rdsKeys = await accounts.source.clients.rds.config.credentials()
+    const kmsKeys = await accounts.destination.clients.kms.config.credentials()
+    expect(rdsKeys.accessKeyId).toBe(sts.issued[0]?.accessKeyId)
+    expect(kmsKeys.accessKeyId).toBe(sts.issued[0]?.accessKeyId)
+    expect(assumeCalls()).toHaveLength(1)
+  })
+
+  it('defaults the destination role to the source role', async () => {
+    const accounts = await openAccounts(settingsFor(sts.endpoint, { sourceRoleArn: SOURCE_ROLE }), {
+      env: OIDC_ENV,
+    })
+    expect(accounts.destination.clients).toBe(accounts.source.clients)
+    expect(accounts.destination.roleArn).toBe(SOURCE_ROLE)
+    expect(assumeCalls()).toHaveLength(1)
+  })
+
+  it('uses the SDK default chain when no role is set, without any OIDC environment', async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAAMBIENT'
+    process.env.AWS_SECRET_ACCESS_KEY = 'ambient-secret'
+    const accounts = await openAccounts(settingsFor(sts.endpoint), { env: {} })
+    expect(getIDToken).not.toHaveBeenCalled()
+    expect(assumeCalls()).toHaveLength(0)
+    expect(identityCalls().map((c) => c.accessKeyId)).toEqual(['AKIAAMBIENT'])
+    expect(accounts.source).toMatchObject({ accountId: '444444444444', roleArn: undefined })
+    expect(accounts.destination.clients).toBe(accounts.source.clients)
+    expect(accounts.sameAccount).toBe(true)
+    expect(logLines()).toContain('Source account: 444444444444 (arn:aws:iam::444444444444:user/ci)')
+  })
+
+  it('explains unusable ambient credentials', async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAUNKNOWN'
+    process.env.AWS_SECRET_ACCESS_KEY = 'unknown-secret'
+    const error = await openAccounts(settingsFor(sts.endpoint), { env: {} }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(ActionError)
+    expect(error).toMatchObject({
+      code: 'InvalidClientTokenId',
+      resource: 'ambient credentials',
+      side: 'source',
+    })
+    expect((error as Error).message).toContain(
+      'Could not confirm the source and destination account identity (sts:GetCallerIdentity)',
+    )
+    expect((error as Error).message).toContain('The ambient credentials are expired or invalid.')
+    expect((error as Error).message).toContain('Set source-role-arn')
+  })
+})
+
+describe('refresh', () => {
+  it('returns credentials with their expiration and mints a new token for every assumption', async () => {
+    const provider = webIdentityCredentials({
+      sides: ['source'],
+      roleArn: SOURCE_ROLE,
+      audience: 'sts.amazonaws.com',
+      roleSessionName: 'rds-refresh-42',
+      durationSeconds: 3600,
+      repository: 'acme/app',
+      clientConfig: {
+        region: 'eu-west-1',
+        endpoint: sts.endpoint,
+        maxAttempts: 1,
+        userAgent: { repository: 'acme/app', runId: '42', runAttempt: '2' },
+      },
+      getIDToken: async (audience) => `injected-token-for-${audience}`,
+    })
+    const before = Date.now()
+    const credentials = await provider()
+    expect(credentials.accessKeyId).toBe(sts.issued[0]?.accessKeyId)
+    expect(credentials.expiration).toBeInstanceOf(Date)
+    const lifetime = (credentials.expiration?.getTime() ?? 0) - before
+    expect(lifetime).toBeGreaterThan(3590_000)
+    expect(lifetime).toBeLessThanOrEqual(3601_000)
+    expect(assumeCalls()[0]?.params.WebIdentityToken).toBe('injected-token-for-sts.amazonaws.com')
+    expect(assumeCalls()[0]?.userAgent).toMatch(/rds-refresh/)
+    // Fresh for an hour: asking again reuses the session.
+    await provider()
+    expect(assumeCalls()).toHaveLength(1)
+  })
+
+  it('re-assumes with a fresh OIDC token when a client needs credentials that are about to expire', async () => {
+    // Sessions live 1 s: renewed when less than half their lifetime (0.5 s) remains.
+    const accounts = await openAccounts(settingsFor(sts.endpoint, { sourceRoleArn: SHORT_ROLE }), {
+      env: OIDC_ENV,
+    })
+    expect(assumeCalls()).toHaveLength(1)
+    // Still fresh: the SDK asks again (the session is inside its 5-minute window) but no new
+    // assumption is made for every call.
+    await accounts.source.clients.sts.send(new GetCallerIdentityCommand({}))
+    expect(assumeCalls()).toHaveLength(1)
+
+    await pause(550)
+    await accounts.source.clients.sts.send(new GetCallerIdentityCommand({}))
+    await pause(550)
+    await accounts.destination.clients.sts.send(new GetCallerIdentityCommand({}))
+
+    expect(assumeCalls()).toHaveLength(3)
+    expect(getIDToken).toHaveBeenCalledTimes(3)
+    const tokens = assumeCalls().map((c) => c.params.WebIdentityToken)
+    expect(new Set(tokens).size).toBe(3)
+    // Each call is signed with the session current at the time.
+    expect(identityCalls().map((c) => c.accessKeyId)).toEqual([
+      'ASIAFAKE0001',
+      'ASIAFAKE0001',
+      'ASIAFAKE0002',
+      'ASIAFAKE0003',
+    ])
+    // Every refresh is masked too.
+    const secrets = events.filter((e) => e.kind === 'setSecret').map((e) => e.value)
+    for (const c of sts.issued) {
+      expect(secrets).toEqual(
+        expect.arrayContaining([c.accessKeyId, c.secretAccessKey, c.sessionToken]),
+      )
+    }
+    expect(logLines().filter((line) => line.startsWith(`Assumed role ${SHORT_ROLE}`))).toHaveLength(
+      3,
+    )
+  })
+
+  it('lets concurrent callers share one assumption', async () => {
+    const accounts = await openAccounts(settingsFor(sts.endpoint, { sourceRoleArn: SOURCE_ROLE }), {
+      env: OIDC_ENV,
+    })
+    const { rds, ram, kms } = accounts.source.clients
+    // forceRefresh makes all three ask the provider at once.
+    await Promise.all([
+      rds.config.credentials({ forceRefresh: true }),
+      ram.config.credentials({ forceRefresh: true }),
+      kms.config.credentials({ forceRefresh: true }),
+    ])
+    expect(assumeCalls()).toHaveLength(2)
+  })
+})
+
+describe('shareCredentials', () => {
+  it('renews an hour-long session only inside the last 5 minutes, like the SDK', async () => {
+    const start = Date.now()
+    const now = jest.spyOn(Date, 'now').mockReturnValue(start)
+    try {
+      let n = 0
+      const assume = jest.fn(async () => ({
+        accessKeyId: `AKID${++n}`,
+        secretAccessKey: 'secret',
+        expiration: new Date(Date.now() + 3600_000),
+      }))
+      const provider = shareCredentials(assume)
+      expect((await provider()).accessKeyId).toBe('AKID1')
+      now.mockReturnValue(start + 54 * 60_000) // 6 minutes left
+      expect((await provider()).accessKeyId).toBe('AKID1')
+      now.mockReturnValue(start + 55 * 60_000 + 1000) // 4:59 left
+      expect((await provider()).accessKeyId).toBe('AKID2')
+      expect(assume).toHaveBeenCalledTimes(2)
+    } finally {
+      now.mockRestore()
+    }
+  })
+
+  it('keeps the last session when a renewal fails, and tries again on the next call', async () => {
+    const assume = jest
+      .fn<() => Promise<{ accessKeyId: string; secretAccessKey: string }>>()
+      .mockRejectedValueOnce(new Error('STS down'))
+      .mockResolvedValueOnce({ accessKeyId: 'AKID', secretAccessKey: 'secret' })
+    const provider = shareCredentials(assume)
+    await expect(provider()).rejects.toThrow('STS down')
+    expect((await provider()).accessKeyId).toBe('AKID')
+    // No expiration: never renewed.
+    expect((await provider()).accessKeyId).toBe('AKID')
+    expect(assume).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('OIDC environment', () => {
+  it('fails before any call when the job has no id-token permission', async () => {
+    const error = await openAccounts(settingsFor(sts.endpoint, { sourceRoleArn: SOURCE_ROLE }), {
+      env: {},
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ActionError)
+    const message = (error as Error).message
+    expect(message).toContain(
+      'cannot request a GitHub OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set',
+    )
+    expect(message).toContain('Add `permissions: id-token: write` to the job (or the workflow)')
+    expect(message).toContain('Pull requests from forks never get an OIDC token')
+    expect(message).toContain('`pull_request_target` with care')
+    expect(message).toContain('ambient credentials')
+    expect(sts.calls).toHaveLength(0)
+    expect(getIDToken).not.toHaveBeenCalled()
+  })
+
+  it('names the one variable that is missing', () => {
+    expect(() =>
+      requireOidcEnvironment({ ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/t' }),
+    ).toThrow('ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set')
+    expect(() => requireOidcEnvironment(OIDC_ENV)).not.toThrow()
+  })
+
+  it('describes a failure to mint the token', async () => {
+    getIDToken.mockRejectedValueOnce(new Error('Failed to get ID Token. Error Code : 403'))
+    const error = await openAccounts(settingsFor(sts.endpoint, { sourceRoleArn: SOURCE_ROLE }), {
+      env: OIDC_ENV,
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as Error).message).toContain(
+      `Could not get a GitHub OIDC token (audience sts.amazonaws.com) to assume ${SOURCE_ROLE}: Failed to get ID Token. Error Code : 403`,
+    )
+    expect((error as Error).message).toContain('permissions: id-token: write')
+    expect(assumeCalls()).toHaveLength(0)
+  })
+})
+
+describe('STS errors', () => {
+  const cases = [
+    {
+      code: 'InvalidIdentityToken',
+      status: 400,
+      message:
+        'No OpenIDConnect provider found in your account for https://token.actions.githubusercontent.com',
+      expectCode: 'InvalidIdentityTokenException',
+      hint: 'trust policy',
+    },
+    {
+      code: 'AccessDenied',
+      status: 403,
+      message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+      expectCode: 'AccessDenied',
+      hint: 'trust policy',
+    },
+    {
+      code: 'IDPRejectedClaim',
+      status: 403,
+      message: 'Token audience is not allowed',
+      expectCode: 'IDPRejectedClaimException',
+      hint: 'trust policy',
+    },
+    {
+      code: 'ValidationError',
+      status: 400,
+      message: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      expectCode: 'ValidationError',
+      hint: "The role's MaximumSessionDuration is lower than role-duration-seconds (3600)",
+    },
+    {
+      code: 'ExpiredTokenException',
+      status: 400,
+      message:
+        'Token expired: current date/time 1700000400 must be before the expiration date/time 1700000300',
+      expectCode: 'ExpiredTokenException',
+      hint: "The job's GitHub OIDC token expired before STS accepted it: re-run the job.",
+    },
+  ]
+
+  it.each(cases)('$code: names side, role, code, message and hint', async (testCase) => {
+    const failing = `arn:aws:iam::555555555555:role/failing-${testCase.code}`
+    const failingSts = await startFakeSts({
+      roles: [
+        { arn: SOURCE_ROLE },
+        {
+          arn: failing,
+          error: { code: testCase.code, message: testCase.message, status: testCase.status },
+        },
+      ],
+    })
+    try {
+      const error = await openAccounts(
+        settingsFor(failingSts.endpoint, {
+          sourceRoleArn: SOURCE_ROLE,
+          destinationRoleArn: failing,
+        }),
+        { env: OIDC_ENV },
+      ).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ActionError)
+      expect(error).toMatchObject({
+        code: testCase.expectCode,
+        resource: failing,
+        side: 'destination',
+        awsMessage: testCase.message,
+      })
+      const message = (error as Error).message
+      expect(message).toContain(
+        `Could not assume role ${failing} with the GitHub OIDC token for the destination account`,
+      )
+      expect(message).toContain(`${testCase.expectCode}: ${testCase.message.replace(/\.$/, '')}`)
+      expect(message).toContain(testCase.hint)
+      if (testCase.hint === 'trust policy') {
+        expect(message).toContain(
+          'token.actions.githubusercontent.com must exist in account 555555555555',
+        )
+        expect(message).toContain(`aud must be "sts.amazonaws.com" (the audience input)`)
+        expect(message).toContain('sub must match repo:acme/app:')
+      }
+    } finally {
+      await failingSts.close()
+    }
+  })
+})

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const script = join(root, 'scripts', 'docs.mjs')
+
+/** Runs scripts/docs.mjs on the given files; returns exit status and stderr. */
+function docs(files: { readme: string; action: string }, ...flags: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [script, ...flags, '--readme', files.readme, '--action', files.action],
+    { encoding: 'utf8' },
+  )
+  return { status: result.status, stderr: result.stderr }
+}
+
+describe('scripts/docs.mjs', () => {
+  let dir: string
+  let files: { readme: string; action: string }
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rds-refresh-docs-'))
+    files = { readme: join(dir, 'README.md'), action: join(dir, 'action.yml') }
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  function freshCopies(): void {
+    copyFileSync(join(root, 'README.md'), files.readme)
+    copyFileSync(join(root, 'action.yml'), files.action)
+  }
+
+  it('passes --check on the repository README', () => {
+    execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' })
+  })
+
+  it('lists every input with its default and every output', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    expect(readme).toMatch(
+      /^\| `role-duration-seconds` +\| Session length \(900-43200\)[^|]*\| `3600` +\|$/m,
+    )
+    expect(readme).toMatch(/^\| `created` +\| true when this run created the copy[^|]*\|$/m)
+    expect(readme).toContain('Defaults to rds-refresh-&lt;run id&gt;.')
+  })
+
+  it('fails --check when action.yml changed, and passes after regenerating', () => {
+    freshCopies()
+    const action = readFileSync(files.action, 'utf8')
+    writeFileSync(files.action, action.replace("default: '3600'", "default: '900'"))
+    const drifted = docs(files, '--check')
+    expect(drifted.status).toBe(1)
+    expect(drifted.stderr).toBe(
+      `${files.readme}: the Inputs/Outputs tables differ from ${files.action}. Run \`npm run docs\` and commit README.md.\n`,
+    )
+    expect(docs(files).status).toBe(0)
+    expect(readFileSync(files.readme, 'utf8')).toMatch(
+      /^\| `role-duration-seconds` .*\| `900` +\|$/m,
+    )
+    expect(docs(files, '--check')).toEqual({ status: 0, stderr: '' })
+  })
+
+  it('fails --check when a README table was edited by hand', () => {
+    freshCopies()
+    const readme = readFileSync(files.readme, 'utf8')
+    writeFileSync(files.readme, readme.replace('Attempts per AWS call', 'Tries per AWS call'))
+    expect(docs(files, '--check').status).toBe(1)
+  })
+
+  it('keeps the text outside the markers', () => {
+    freshCopies()
+    const readme = readFileSync(files.readme, 'utf8')
+    writeFileSync(files.readme, `${readme}\n## Usage\n\nWritten by hand.\n`)
+    expect(docs(files).status).toBe(0)
+    expect(readFileSync(files.readme, 'utf8')).toBe(`${readme}\n## Usage\n\nWritten by hand.\n`)
+  })
+
+  it('fails when the markers are missing', () => {
+    freshCopies()
+    writeFileSync(files.readme, '# rds-refresh\n\n<!-- outputs:start -->\n<!-- outputs:end -->\n')
+    expect(docs(files, '--check')).toEqual({
+      status: 1,
+      stderr: `${files.readme} needs the markers <!-- inputs:start --> and <!-- inputs:end -->, in that order.\n`,
+    })
+  })
+})

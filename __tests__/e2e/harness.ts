@@ -1,0 +1,87 @@
+/**
+ * End-to-end harness: the local AWS simulator in-process, the bundled action run as the GitHub
+ * runner runs it (scripts/local-runner.ts), and helpers to assert on what AWS saw.
+ */
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/src/index.ts'
+import { productionFixture, ROLE_ARNS } from '../../sim/fixtures/production.ts'
+import { runAction as runLocal, type ActionRun } from '../../scripts/local-runner.ts'
+
+export { ROLE_ARNS }
+export type { ActionRun, Simulator }
+
+export const REGION = 'us-east-1'
+export const ACCOUNTS = {
+  production: '111111111111',
+  staging: '222222222222',
+  partner: '333333333333',
+} as const
+export const KEYS = {
+  production: `arn:aws:kms:${REGION}:111111111111:alias/rds-prod`,
+  staging: `arn:aws:kms:${REGION}:222222222222:alias/rds-staging`,
+  partner: `arn:aws:kms:${REGION}:333333333333:alias/rds-staging`,
+} as const
+
+type Fixture = ReturnType<typeof productionFixture>
+
+export interface WorldOptions {
+  readonly scenario?: SimulatorOptions['scenario']
+  /** Change the production-like fixture before the world starts. */
+  readonly fixture?: (fixture: Fixture) => Fixture
+}
+
+/** Default scale: ten simulated minutes pass in one real second. */
+const DEFAULT_SCALE = 600
+
+export async function startWorld(options: WorldOptions = {}): Promise<Simulator> {
+  const fixture = options.fixture ? options.fixture(productionFixture()) : productionFixture()
+  return startSimulator({ fixture, scenario: { clockScale: DEFAULT_SCALE, ...options.scenario } })
+}
+
+export interface E2eRun {
+  readonly sim: Simulator
+  readonly inputs: Readonly<Record<string, string>>
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly post?: boolean
+  readonly cancelAfterMs?: number
+}
+
+/** Inputs every run against the simulator needs: its endpoint, the region, fast polling. */
+export function simInputs(sim: Simulator): Record<string, string> {
+  return { 'aws-region': sim.region, 'endpoint-url': sim.url, 'poll-interval-seconds': '0.05' }
+}
+
+/** The runner's OIDC variables, pointing at the simulator's token endpoint. */
+export function oidcEnv(sim: Simulator): Record<string, string> {
+  return {
+    ACTIONS_ID_TOKEN_REQUEST_URL: sim.oidc.requestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidc.requestToken,
+  }
+}
+
+export function runAction(run: E2eRun): Promise<ActionRun> {
+  return runLocal({
+    inputs: { ...simInputs(run.sim), ...run.inputs },
+    env: { ...oidcEnv(run.sim), ...run.env },
+    post: run.post,
+    cancelAfterMs: run.cancelAfterMs,
+  })
+}
+
+/** Requests the simulator served, as `service:Operation` (optionally only one account's). */
+export function calls(sim: Simulator, account?: string): string[] {
+  return sim.requests
+    .filter((r) => account === undefined || r.account === account)
+    .map((r) => `${r.service}:${r.operation}`)
+}
+
+/** Every line a run printed, main and post, to check nothing secret leaked. */
+export function allText(run: ActionRun): string {
+  return [
+    run.log,
+    run.summary,
+    JSON.stringify(run.outputs),
+    JSON.stringify(run.state),
+    run.post?.log ?? '',
+    run.post?.summary ?? '',
+  ].join('\n')
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Proves dist/ is what the sources build to: bundles into a temporary folder with the same
+// command as `npm run bundle` and compares every file. Exit 1 (with the differing files) if not.
+//   node scripts/check-dist.mjs [--dist <folder>]   (default: dist)
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..')
+const distArg = process.argv.indexOf('--dist')
+const dist = resolve(distArg > 0 ? process.argv[distArg + 1] : join(root, 'dist'))
+const fresh = mkdtempSync(join(tmpdir(), 'rds-refresh-dist-'))
+
+try {
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'ncc'),
+    ['build', 'src/index.ts', '-o', fresh, '--source-map', '--license', 'licenses.txt', '--quiet'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  )
+  const expected = readdirSync(fresh).sort()
+  const actual = existsSync(dist) ? readdirSync(dist).sort() : []
+  const problems = []
+  for (const name of new Set([...expected, ...actual])) {
+    if (!expected.includes(name)) problems.push(`${name}: in dist/ but not built`)
+    else if (!actual.includes(name)) problems.push(`${name}: built but missing from dist/`)
+    else if (!readFileSync(join(fresh, name)).equals(readFileSync(join(dist, name))))
+      problems.push(`${name}: differs`)
+  }
+  if (problems.length > 0) {
+    console.error(
+      `dist/ is stale (${dist}):\n  ${problems.join('\n  ')}\nRun \`npm run bundle\` and commit dist/ with the sources it comes from.`,
+    )
+    process.exit(1)
+  }
+  console.log(`dist/ is in sync with the sources (${expected.length} files).`)
+} finally {
+  rmSync(fresh, { recursive: true, force: true })
+}

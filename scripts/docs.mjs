@@ -1,0 +1,95 @@
+// Generates README.md's Inputs and Outputs tables from action.yml, between the markers
+// <!-- inputs:start -->/<!-- inputs:end --> and <!-- outputs:start -->/<!-- outputs:end -->.
+//
+//   node scripts/docs.mjs            rewrite the tables in README.md
+//   node scripts/docs.mjs --check    exit 1 when README.md's tables differ from action.yml
+//   --readme <path> --action <path>  other files (tests use temporary copies)
+import { readFileSync, writeFileSync } from 'node:fs'
+import { URL, fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import * as prettier from 'prettier'
+import { parse } from 'yaml'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const { values: args } = parseArgs({
+  options: {
+    check: { type: 'boolean', default: false },
+    readme: { type: 'string', default: `${root}README.md` },
+    action: { type: 'string', default: `${root}action.yml` },
+  },
+})
+
+/** Markdown table cell: no pipes or line breaks, and `<x>` shown rather than read as HTML. */
+function cell(text) {
+  return String(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+}
+
+function code(text) {
+  return text === '' ? '' : `\`${text}\``
+}
+
+function table(header, rows) {
+  const lines = [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`)
+  return `${lines.join('\n')}\n`
+}
+
+function inputsTable(inputs) {
+  const rows = Object.entries(inputs ?? {}).map(([name, input]) => [
+    code(name),
+    cell(input?.description ?? ''),
+    code(String(input?.default ?? '')),
+  ])
+  return table(['Input', 'Description', 'Default'], rows)
+}
+
+function outputsTable(outputs) {
+  const rows = Object.entries(outputs ?? {}).map(([name, output]) => [
+    code(name),
+    cell(output?.description ?? ''),
+  ])
+  return table(['Output', 'Description'], rows)
+}
+
+/** Formats a generated table the way `prettier --check` expects it in the repository's README. */
+async function format(markdown) {
+  const config = (await prettier.resolveConfig(`${root}README.md`)) ?? {}
+  return prettier.format(markdown, { ...config, parser: 'markdown' })
+}
+
+/** Replaces what is between the `name` markers; fails when the markers are missing. */
+function replaceSection(readme, name, body) {
+  const start = `<!-- ${name}:start -->`
+  const end = `<!-- ${name}:end -->`
+  const from = readme.indexOf(start)
+  const to = readme.indexOf(end)
+  if (from < 0 || to < from) {
+    throw new Error(`${args.readme} needs the markers ${start} and ${end}, in that order.`)
+  }
+  return `${readme.slice(0, from + start.length)}\n\n${body}\n${readme.slice(to)}`
+}
+
+async function main() {
+  const action = parse(readFileSync(args.action, 'utf8'))
+  const current = readFileSync(args.readme, 'utf8')
+  let next = replaceSection(current, 'inputs', await format(inputsTable(action.inputs)))
+  next = replaceSection(next, 'outputs', await format(outputsTable(action.outputs)))
+  if (args.check) {
+    if (next !== current) {
+      console.error(
+        `${args.readme}: the Inputs/Outputs tables differ from ${args.action}. Run \`npm run docs\` and commit README.md.`,
+      )
+      process.exitCode = 1
+    }
+    return
+  }
+  if (next !== current) writeFileSync(args.readme, next)
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : String(error))
+  process.exitCode = 1
+})

@@ -1,0 +1,150 @@
+/**
+ * Runs the bundled action the way the GitHub runner does: `node dist/index.js` with INPUT_*
+ * variables (defaults from action.yml), GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files
+ * and the OIDC variables; then the post step with the saved state as STATE_* variables.
+ * Used by the end-to-end tests, `npm run demo` and `npm run bench`.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+export interface StepRun {
+  readonly exitCode: number
+  /** Everything the step printed (stdout and stderr, interleaved as they came). */
+  readonly log: string
+  readonly outputs: Record<string, string>
+  readonly state: Record<string, string>
+  readonly summary: string
+  readonly durationMs: number
+}
+
+export interface ActionRun extends StepRun {
+  readonly post?: StepRun
+}
+
+export interface RunOptions {
+  /** Inputs by their action.yml names; unset inputs get action.yml's defaults, as on the runner. */
+  readonly inputs: Readonly<Record<string, string>>
+  /** Extra environment (OIDC variables, GITHUB_* values, ambient AWS keys). */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Run the post step afterwards (default true). */
+  readonly post?: boolean
+  /** Print the step's output as it comes (the demo does). */
+  readonly echo?: boolean
+  /** Send SIGINT to the main step after this many ms (the runner's cancel). */
+  readonly cancelAfterMs?: number
+  readonly entry?: string
+}
+
+/** action.yml's input defaults, as the runner passes them. */
+export function inputDefaults(): Record<string, string> {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>
+  }
+  return Object.fromEntries(
+    Object.entries(action.inputs).map(([name, spec]) => [name, String(spec.default ?? '')]),
+  )
+}
+
+export async function runAction(options: RunOptions): Promise<ActionRun> {
+  const main = await runStep(options, {})
+  if (options.post === false || !('isPost' in main.state)) return main
+  const post = await runStep({ ...options, cancelAfterMs: undefined }, main.state)
+  return { ...main, post }
+}
+
+async function runStep(options: RunOptions, savedState: Record<string, string>): Promise<StepRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'rds-refresh-step-'))
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+  }
+  for (const file of Object.values(files)) writeFileSync(file, '')
+  const inputs = { ...inputDefaults(), ...options.inputs }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    RUNNER_TEMP: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'acme/app',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKFLOW: 'refresh',
+    GITHUB_SERVER_URL: 'https://github.com',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...files,
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(savedState).map(([name, value]) => [`STATE_${name}`, value]),
+    ),
+  }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name]
+    else env[name] = value
+  }
+
+  const started = Date.now()
+  const { exitCode, log } = await spawnNode(
+    options.entry ?? join(ROOT, 'dist', 'index.js'),
+    env,
+    options,
+  )
+  return {
+    exitCode,
+    log,
+    outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    durationMs: Date.now() - started,
+  }
+}
+
+function spawnNode(
+  entry: string,
+  env: Record<string, string>,
+  options: RunOptions,
+): Promise<{ exitCode: number; log: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let log = ''
+    const collect = (chunk: Buffer): void => {
+      log += chunk.toString()
+      if (options.echo) process.stdout.write(chunk)
+    }
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
+    const timer =
+      options.cancelAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGINT'), options.cancelAfterMs)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer)
+      resolvePromise({ exitCode: code ?? 1, log })
+    })
+  })
+}
+
+/** Parse the runner's `name<<DELIMITER\nvalue\nDELIMITER` files (GITHUB_OUTPUT, GITHUB_STATE). */
+export function parseCommandFile(text: string): Record<string, string> {
+  const result: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (!match) continue
+    const [, name, delimiter] = match
+    const value: string[] = []
+    for (i += 1; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '')
+    result[name as string] = value.join('\n')
+  }
+  return result
+}

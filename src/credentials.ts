@@ -1,0 +1,360 @@
+/**
+ * Credentials for the two accounts: each role is assumed straight from the job's GitHub OIDC
+ * token (never chained through another role), and re-assumed with a fresh token whenever the
+ * session nears its end, so runs longer than the role's session still work.
+ */
+
+import * as core from '@actions/core'
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
+import { fromWebToken } from '@aws-sdk/credential-providers'
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types'
+import { baseClientConfig, createClients, type AwsClients } from './aws/clients.js'
+import {
+  ActionError,
+  awsErrorCode,
+  errorMessage,
+  isExpiredCredentials,
+  type AccountSide,
+} from './errors.js'
+import type { Settings } from './settings.js'
+
+/** One account as the rest of the action sees it. */
+export interface AccountSession {
+  readonly role: AccountSide
+  readonly accountId: string
+  /** The caller identity STS reported, e.g. `arn:aws:sts::1:assumed-role/deploy/rds-refresh-42`. */
+  readonly callerArn: string
+  /** The role assumed for this side; undefined when ambient credentials are used. */
+  readonly roleArn?: string
+  readonly clients: AwsClients
+}
+
+export interface Accounts {
+  readonly source: AccountSession
+  readonly destination: AccountSession
+  /** Both sides resolved to the same AWS account (no sharing or KMS hand-off needed). */
+  readonly sameAccount: boolean
+}
+
+/** What tests replace; the defaults are the real runner environment and `@actions/core`. */
+export interface CredentialDeps {
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly getIDToken?: (audience: string) => Promise<string>
+}
+
+/** The SDK refreshes memoized credentials this long before they expire; we share its window. */
+const REFRESH_WINDOW_MS = 5 * 60_000
+
+const OIDC_PROVIDER_HOST = 'token.actions.githubusercontent.com'
+
+/**
+ * Confirms both accounts and returns their clients. Roles are assumed from the OIDC token; an
+ * empty role means ambient credentials (the SDK's default chain). Equal roles share one provider
+ * and one set of clients.
+ *
+ * @param settings validated inputs (roles, audience, session name and duration, region, endpoint)
+ * @param deps test replacements for the environment and the OIDC token source
+ * @returns both account sessions, with account ids confirmed by GetCallerIdentity
+ */
+export async function openAccounts(
+  settings: Settings,
+  deps: CredentialDeps = {},
+): Promise<Accounts> {
+  const sourceRoleArn = nonEmpty(settings.sourceRoleArn)
+  // The contract defaults destination-role-arn to source-role-arn; applied here too, harmlessly.
+  const destinationRoleArn = nonEmpty(settings.destinationRoleArn) ?? sourceRoleArn
+  if (sourceRoleArn !== undefined || destinationRoleArn !== undefined) {
+    requireOidcEnvironment(deps.env ?? process.env)
+  }
+  const shared = sourceRoleArn === destinationRoleArn
+  const open = (sides: readonly AccountSide[], roleArn: string | undefined) =>
+    openSession({ settings, deps, sides, roleArn })
+
+  if (shared) {
+    const session = await open(['source', 'destination'], sourceRoleArn)
+    logAccount('source', session)
+    logAccount('destination', session)
+    return {
+      source: { ...session, role: 'source' },
+      destination: { ...session, role: 'destination' },
+      sameAccount: true,
+    }
+  }
+  const [source, destination] = await Promise.all([
+    open(['source'], sourceRoleArn),
+    open(['destination'], destinationRoleArn),
+  ])
+  logAccount('source', source)
+  logAccount('destination', destination)
+  return {
+    source: { ...source, role: 'source' },
+    destination: { ...destination, role: 'destination' },
+    sameAccount: source.accountId === destination.accountId,
+  }
+}
+
+interface SessionRequest {
+  readonly settings: Settings
+  readonly deps: CredentialDeps
+  /** The sides these clients serve (both when the roles are equal). */
+  readonly sides: readonly AccountSide[]
+  readonly roleArn?: string
+}
+
+type OpenedSession = Omit<AccountSession, 'role'>
+
+async function openSession(request: SessionRequest): Promise<OpenedSession> {
+  const { settings, roleArn } = request
+  const clientConfig = {
+    region: settings.region,
+    endpoint: settings.endpointUrl,
+    maxAttempts: settings.maxAttempts,
+    userAgent: settings.run,
+  }
+  const credentials =
+    roleArn === undefined
+      ? undefined
+      : webIdentityCredentials({
+          sides: request.sides,
+          roleArn,
+          audience: settings.audience,
+          roleSessionName: settings.roleSessionName,
+          durationSeconds: settings.roleDurationSeconds,
+          repository: settings.run.repository,
+          clientConfig,
+          getIDToken: request.deps.getIDToken ?? ((audience) => core.getIDToken(audience)),
+        })
+  const clients = createClients({ ...clientConfig, credentials })
+  const identity = await callerIdentity(clients.sts, request)
+  return { ...identity, roleArn, clients }
+}
+
+async function callerIdentity(
+  sts: STSClient,
+  request: SessionRequest,
+): Promise<{ accountId: string; callerArn: string }> {
+  const side = request.sides[0] ?? 'source'
+  try {
+    const answer = await sts.send(new GetCallerIdentityCommand({}))
+    if (!answer.Account || !answer.Arn) {
+      throw new Error('GetCallerIdentity answered without Account or Arn')
+    }
+    return { accountId: answer.Account, callerArn: answer.Arn }
+  } catch (e) {
+    // Failures while assuming the role are already described by the provider.
+    if (e instanceof ActionError) throw e
+    throw ActionError.fromAws(e, {
+      summary: `Could not confirm the ${request.sides.join(' and ')} account identity (sts:GetCallerIdentity)`,
+      resource: request.roleArn ?? 'ambient credentials',
+      side,
+      hint: request.roleArn === undefined ? ambientHint(e) : undefined,
+    })
+  }
+}
+
+function ambientHint(e: unknown): string {
+  const expired = isExpiredCredentials(e) ? 'The ambient credentials are expired or invalid. ' : ''
+  return (
+    `${expired}With no role input set the action uses ambient credentials (environment, ` +
+    'aws-actions/configure-aws-credentials, instance role). Set source-role-arn (and ' +
+    'destination-role-arn) to assume roles from the GitHub OIDC token instead: those credentials ' +
+    'are refreshed during long runs.'
+  )
+}
+
+function logAccount(side: AccountSide, session: OpenedSession): void {
+  const label = side === 'source' ? 'Source' : 'Destination'
+  core.info(`${label} account: ${session.accountId} (${session.callerArn})`)
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim()
+  return trimmed ? trimmed : undefined
+}
+
+/**
+ * Fails before any AWS call when the job cannot mint OIDC tokens: `core.getIDToken` would
+ * otherwise fail deep inside the first AWS call with a bare "Unable to get … env variable".
+ */
+export function requireOidcEnvironment(env: Readonly<Record<string, string | undefined>>): void {
+  const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
+    (name) => !env[name],
+  )
+  if (missing.length === 0) return
+  throw new ActionError({
+    summary: `A role is set (source-role-arn/destination-role-arn) but this job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
+    hint:
+      'Add `permissions: id-token: write` to the job (or the workflow). Pull requests from ' +
+      'forks never get an OIDC token: use `pull_request_target` with care (it runs with the ' +
+      "base repository's permissions), or leave the role inputs empty and provide ambient " +
+      'credentials (e.g. aws-actions/configure-aws-credentials) instead.',
+  })
+}
+
+/** Everything needed to assume one role from the OIDC token, again and again. */
+export interface WebIdentityOptions {
+  /** The sides these credentials serve, for messages. */
+  readonly sides: readonly AccountSide[]
+  readonly roleArn: string
+  readonly audience: string
+  readonly roleSessionName: string
+  readonly durationSeconds: number
+  /** `owner/repo`, to say what the trust policy's `sub` condition must match. */
+  readonly repository: string
+  /** Region, endpoint, retries and user agent of the STS client that assumes the role. */
+  readonly clientConfig: Parameters<typeof baseClientConfig>[0]
+  readonly getIDToken: (audience: string) => Promise<string>
+}
+
+/**
+ * A credential provider that mints a fresh OIDC token and calls AssumeRoleWithWebIdentity each
+ * time it (re)assumes. Its result carries `expiration`, so SDK clients call it again 5 minutes
+ * before the session ends. One cached session is shared by every client given this provider.
+ *
+ * @param options role, session name and duration, audience, STS client configuration
+ * @returns a provider for `createClients({ credentials })`
+ */
+export function webIdentityCredentials(options: WebIdentityOptions): AwsCredentialIdentityProvider {
+  return shareCredentials(() => assumeFromOidc(options))
+}
+
+async function assumeFromOidc(options: WebIdentityOptions): Promise<AwsCredentialIdentity> {
+  const { roleArn, sides } = options
+  const token = await mintToken(options)
+  let credentials: AwsCredentialIdentity
+  try {
+    credentials = await fromWebToken({
+      roleArn,
+      roleSessionName: options.roleSessionName,
+      webIdentityToken: token,
+      durationSeconds: options.durationSeconds,
+      clientConfig: baseClientConfig(options.clientConfig),
+    })()
+  } catch (e) {
+    throw ActionError.fromAws(e, {
+      summary: `Could not assume role ${roleArn} with the GitHub OIDC token for the ${sides.join(' and ')} account`,
+      resource: roleArn,
+      side: sides[0] ?? 'source',
+      hint: assumeRoleHint(e, options),
+    })
+  }
+  maskCredentials(credentials)
+  const until = credentials.expiration ? credentials.expiration.toISOString() : 'an unknown time'
+  core.info(
+    `Assumed role ${roleArn} for the ${sides.join(' and ')} account (session ${options.roleSessionName}), valid until ${until}`,
+  )
+  return credentials
+}
+
+async function mintToken(options: WebIdentityOptions): Promise<string> {
+  let token: string
+  try {
+    token = await options.getIDToken(options.audience)
+  } catch (e) {
+    throw new ActionError({
+      summary: `Could not get a GitHub OIDC token (audience ${options.audience}) to assume ${options.roleArn}: ${errorMessage(e)}`,
+      resource: options.roleArn,
+      side: options.sides[0] ?? 'source',
+      hint: 'Check that the job has `permissions: id-token: write`, then re-run the job.',
+      cause: e,
+    })
+  }
+  // @actions/core 3.0.1 masks the token itself; masking again costs nothing and does not depend
+  // on that staying true.
+  core.setSecret(token)
+  return token
+}
+
+/** Masks every credential value before anything (log line, error message) could print it. */
+function maskCredentials(credentials: AwsCredentialIdentity): void {
+  for (const value of [
+    credentials.accessKeyId,
+    credentials.secretAccessKey,
+    credentials.sessionToken,
+  ]) {
+    if (value) core.setSecret(value)
+  }
+}
+
+const TRUST_CODES = new Set([
+  'AccessDenied',
+  'InvalidIdentityToken',
+  'InvalidIdentityTokenException',
+  'IDPRejectedClaim',
+  'IDPRejectedClaimException',
+])
+
+/** What to do about a failed AssumeRoleWithWebIdentity, by code (and message for ValidationError). */
+export function assumeRoleHint(
+  e: unknown,
+  options: Pick<WebIdentityOptions, 'roleArn' | 'audience' | 'durationSeconds' | 'repository'>,
+): string | undefined {
+  const code = awsErrorCode(e) ?? ''
+  const wireCode = (e as { Code?: unknown } | null)?.Code
+  const codes = [code, typeof wireCode === 'string' ? wireCode : '']
+  if (codes.some((c) => TRUST_CODES.has(c))) {
+    const account = options.roleArn.split(':')[4] || 'the role’s account'
+    return (
+      `Check the trust policy of ${options.roleArn}: the OIDC identity provider ` +
+      `${OIDC_PROVIDER_HOST} must exist in account ${account}, the token's aud must be ` +
+      `"${options.audience}" (the audience input) and its sub must match ` +
+      `repo:${options.repository}:… (e.g. repo:${options.repository}:ref:refs/heads/main or ` +
+      `repo:${options.repository}:environment:<name>).`
+    )
+  }
+  if (codes.includes('ValidationError') && /DurationSeconds/i.test(errorMessage(e))) {
+    return (
+      `The role's MaximumSessionDuration is lower than role-duration-seconds ` +
+      `(${options.durationSeconds}): lower role-duration-seconds (credentials are refreshed ` +
+      "automatically, so long runs still work) or raise the role's maximum session duration."
+    )
+  }
+  if (codes.some((c) => c === 'ExpiredTokenException' || c === 'ExpiredToken')) {
+    return "The job's GitHub OIDC token expired before STS accepted it: re-run the job."
+  }
+  if (codes.some((c) => c === 'IDPCommunicationError' || c === 'IDPCommunicationErrorException')) {
+    return 'STS could not reach GitHub to validate the token: re-run the job.'
+  }
+  return undefined
+}
+
+/**
+ * One cached session for every client of an account: without it each of the four clients would
+ * assume the role separately. Concurrent callers wait on the same assumption.
+ *
+ * A session is renewed when less than `min(5 minutes, half its lifetime)` remains. For real
+ * sessions (15 minutes or more) that is the SDK's own 5-minute window. Sessions shorter than 10
+ * minutes (a simulator running on a scaled clock) would otherwise look "expiring" from the start
+ * and be re-assumed several times per API call, because the SDK asks again whenever its copy is
+ * inside its window.
+ */
+export function shareCredentials(
+  assume: () => Promise<AwsCredentialIdentity>,
+): AwsCredentialIdentityProvider {
+  let current: { credentials: AwsCredentialIdentity; obtainedAt: number } | undefined
+  let pending: Promise<AwsCredentialIdentity> | undefined
+  return async (options?: { forceRefresh?: boolean }) => {
+    if (current !== undefined && !options?.forceRefresh && !needsRenewal(current)) {
+      return current.credentials
+    }
+    pending ??= assume()
+      .then((credentials) => {
+        current = { credentials, obtainedAt: Date.now() }
+        return credentials
+      })
+      .finally(() => {
+        pending = undefined
+      })
+    return pending
+  }
+}
+
+function needsRenewal(session: {
+  credentials: AwsCredentialIdentity
+  obtainedAt: number
+}): boolean {
+  const expiration = session.credentials.expiration?.getTime()
+  if (expiration === undefined) return false
+  const lifetime = expiration - session.obtainedAt
+  return expiration - Date.now() < Math.min(REFRESH_WINDOW_MS, lifetime / 2)
+}

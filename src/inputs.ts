@@ -1,0 +1,266 @@
+/**
+ * Every input read once, validated and turned into readonly Settings, before any AWS call.
+ * This is the only module that calls core.getInput; parseSettings is pure for tests.
+ */
+import * as core from '@actions/core'
+import type {
+  IfExists,
+  MasterPassword,
+  Method,
+  Operation,
+  Phase,
+  RunContext,
+  ServerlessScaling,
+  Settings,
+} from './settings.js'
+import {
+  InputError,
+  bool,
+  decimalInRange,
+  httpUrl,
+  identifier,
+  instanceClass,
+  intInRange,
+  invalid,
+  isRegion,
+  kmsKey,
+  listItems,
+  oneOf,
+  roleArn,
+  securityGroupId,
+  sessionName,
+  snapshotArn,
+  sourceArn,
+  tags,
+  text,
+  ttlDuration,
+} from './inputs/parsers.js'
+import { checkRules, type Parsed } from './inputs/rules.js'
+
+export { InputError } from './inputs/parsers.js'
+
+/** Every input of action.yml with its default ('' for none); a test keeps them in step. */
+export const INPUT_DEFAULTS = {
+  operation: 'refresh',
+  phase: 'all',
+  'aws-region': '',
+  'source-role-arn': '',
+  'destination-role-arn': '',
+  audience: 'sts.amazonaws.com',
+  'role-session-name': '',
+  'role-duration-seconds': '3600',
+  source: '',
+  target: '',
+  method: 'auto',
+  'if-exists': 'fail',
+  'snapshot-arn': '',
+  'kms-key-id': '',
+  'db-subnet-group': '',
+  'vpc-security-group-ids': '',
+  'db-cluster-parameter-group': '',
+  'db-parameter-group': '',
+  'temp-db-subnet-group': '',
+  'temp-vpc-security-group-ids': '',
+  'instance-class': '',
+  'instance-count': '1',
+  'serverless-min-capacity': '',
+  'serverless-max-capacity': '',
+  'storage-type': '',
+  iops: '',
+  'publicly-accessible': 'false',
+  'deletion-protection': 'false',
+  'master-password': 'secrets-manager',
+  ttl: '',
+  tags: '',
+  'keep-snapshots': 'false',
+  'timeout-minutes': '350',
+  'poll-interval-seconds': '10',
+  'max-attempts': '5',
+  'endpoint-url': '',
+} as const satisfies Record<string, string>
+
+export type InputName = keyof typeof INPUT_DEFAULTS
+
+/** Names of every input, in action.yml order. */
+export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as readonly InputName[]
+
+const OPERATIONS: readonly Operation[] = ['refresh', 'delete', 'sweep', 'plan']
+const PHASES: readonly Phase[] = ['all', 'source', 'destination']
+const METHODS: readonly Method[] = ['auto', 'clone', 'full-copy', 'relay']
+const IF_EXISTS: readonly IfExists[] = ['fail', 'reuse', 'replace']
+const MASTER_PASSWORDS: readonly MasterPassword[] = ['secrets-manager', 'generate', 'keep']
+const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1']
+
+/** Reads every input through core.getInput (from `process.env`), then parseSettings. */
+export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]))
+  return parseSettings(raw, env)
+}
+
+/**
+ * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
+ * `env` supplies the region fallback and the run context. Throws InputError.
+ */
+export function parseSettings(
+  raw: Readonly<Record<string, string>>,
+  env: NodeJS.ProcessEnv,
+): Settings {
+  const value = (name: InputName): string => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name]
+  const optional = <T>(
+    name: InputName,
+    parse: (input: string, value: string) => T,
+  ): T | undefined => (value(name) === '' ? undefined : parse(name, value(name)))
+  const given = <T>(name: InputName, parse: (input: string, value: string) => T): T =>
+    parse(name, value(name))
+
+  const sourceRole = optional('source-role-arn', roleArn)
+  const destinationRole = optional('destination-role-arn', roleArn) ?? sourceRole
+  const sourceValue = value('source')
+  const source = sourceValue.startsWith('arn:') ? sourceArn('source', sourceValue) : undefined
+  const kms = optional('kms-key-id', kmsKey)
+  const snapshot = optional('snapshot-arn', snapshotArn)
+  const run = runContext(env)
+
+  const settings: Settings = {
+    operation: given('operation', oneOf(OPERATIONS)),
+    phase: given('phase', oneOf(PHASES)),
+    region: region(raw['aws-region'] ?? '', env),
+    sourceRoleArn: sourceRole?.arn,
+    destinationRoleArn: destinationRole?.arn,
+    audience: value('audience'),
+    roleSessionName: sessionName(
+      'role-session-name',
+      value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh'),
+    ),
+    roleDurationSeconds: given('role-duration-seconds', intInRange({ min: 900, max: 43200 })),
+    source: source
+      ? { identifier: source.name, arn: source.arn, accountId: source.accountId }
+      : optional('source', (input, id) => ({ identifier: identifier(input, id) })),
+    target: optional('target', identifier),
+    method: given('method', oneOf(METHODS)),
+    ifExists: given('if-exists', oneOf(IF_EXISTS)),
+    snapshotArn: snapshot?.arn,
+    kmsKeyId: kms?.value,
+    dbSubnetGroup: optional('db-subnet-group', text),
+    vpcSecurityGroupIds: securityGroups('vpc-security-group-ids', value('vpc-security-group-ids')),
+    dbClusterParameterGroup: optional('db-cluster-parameter-group', text),
+    dbParameterGroup: optional('db-parameter-group', text),
+    tempDbSubnetGroup: optional('temp-db-subnet-group', text),
+    tempVpcSecurityGroupIds: securityGroups(
+      'temp-vpc-security-group-ids',
+      value('temp-vpc-security-group-ids'),
+    ),
+    instanceClass: optional('instance-class', instanceClass),
+    instanceCount: given('instance-count', intInRange({ min: 1, max: 16 })),
+    serverless: serverlessScaling(
+      value('serverless-min-capacity'),
+      value('serverless-max-capacity'),
+    ),
+    storageType: optional('storage-type', oneOf(STORAGE_TYPES)),
+    iops: optional('iops', intInRange({ min: 1000, max: 256000 })),
+    publiclyAccessible: given('publicly-accessible', bool),
+    deletionProtection: given('deletion-protection', bool),
+    masterPassword: given('master-password', oneOf(MASTER_PASSWORDS)),
+    ttlSeconds: optional('ttl', ttlDuration),
+    tags: given('tags', tags),
+    keepSnapshots: given('keep-snapshots', bool),
+    timeoutMinutes: given(
+      'timeout-minutes',
+      intInRange({ min: 1, max: 350, note: 'a GitHub job stops after 6 hours' }),
+    ),
+    pollIntervalSeconds: given('poll-interval-seconds', decimalInRange({ min: 0.01, max: 300 })),
+    maxAttempts: given('max-attempts', intInRange({ min: 1, max: 20 })),
+    endpointUrl: optional('endpoint-url', httpUrl),
+    run,
+  }
+  const parsed: Parsed = {
+    settings,
+    sourceRole,
+    destinationRole,
+    sourceArn: source,
+    snapshot,
+    kmsKey: kms,
+  }
+  checkRules(parsed)
+  return deepFreeze(settings)
+}
+
+const REGION_RULE =
+  'a region looks like us-east-1, eu-central-2, us-gov-west-1 or cn-north-1 (one region serves both accounts).'
+
+/** `aws-region`, else AWS_REGION, else AWS_DEFAULT_REGION. */
+function region(input: string, env: NodeJS.ProcessEnv): string {
+  const sources: [string, string | undefined][] = [
+    ['', input.trim()],
+    [' (from AWS_REGION)', env.AWS_REGION],
+    [' (from AWS_DEFAULT_REGION)', env.AWS_DEFAULT_REGION],
+  ]
+  const found = sources.find(([, value]) => value)
+  if (!found) {
+    throw new InputError(
+      'aws-region',
+      '',
+      "No region: set the input 'aws-region' or the environment variable AWS_REGION (one region serves both accounts).",
+    )
+  }
+  const [from, value = ''] = found
+  if (!isRegion(value)) {
+    throw new InputError(
+      'aws-region',
+      value,
+      `Input 'aws-region'${from} is '${value}': ${REGION_RULE}`,
+    )
+  }
+  return value
+}
+
+function securityGroups(input: InputName, value: string): readonly string[] {
+  return listItems(value).map((item) => securityGroupId(input, item))
+}
+
+const MIN_CAPACITY = decimalInRange({ min: 0, max: 256, step: 0.5 })
+const MAX_CAPACITY = decimalInRange({ min: 1, max: 256, step: 0.5 })
+
+/** Both capacities or neither, min not above max. */
+function serverlessScaling(min: string, max: string): ServerlessScaling | undefined {
+  if (min === '' && max === '') return undefined
+  if (min === '' || max === '') {
+    const [missing, present] =
+      min === ''
+        ? ['serverless-min-capacity', 'serverless-max-capacity']
+        : ['serverless-max-capacity', 'serverless-min-capacity']
+    throw new InputError(
+      missing,
+      '',
+      `Input '${missing}' is required with '${present}': give both serverless capacities or neither.`,
+    )
+  }
+  const minCapacity = MIN_CAPACITY('serverless-min-capacity', min)
+  const maxCapacity = MAX_CAPACITY('serverless-max-capacity', max)
+  if (minCapacity > maxCapacity) {
+    throw invalid(
+      'serverless-min-capacity',
+      min,
+      `the minimum must not exceed serverless-max-capacity (${max}).`,
+    )
+  }
+  return { minCapacity, maxCapacity }
+}
+
+function runContext(env: NodeJS.ProcessEnv): RunContext {
+  return {
+    repository: env.GITHUB_REPOSITORY ?? '',
+    runId: env.GITHUB_RUN_ID ?? '',
+    runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
+    workflow: env.GITHUB_WORKFLOW ?? '',
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child)
+    Object.freeze(value)
+  }
+  return value
+}
