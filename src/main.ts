@@ -49,8 +49,11 @@ interface RefreshOptions {
 }
 
 async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions): Promise<void> {
-  const target = settings.target
-  if (!target) throw new ActionError({ summary: 'refresh needs target' })
+  // A source-phase job only hands over a snapshot: it needs no target.
+  const target = settings.target ?? ''
+  if (!target && settings.phase !== 'source') {
+    throw new ActionError({ summary: 'refresh needs target' })
+  }
   const { sourceDb, sameAccount, method } = await core.group(
     settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source',
     () => startPhase(settings, accounts),

@@ -288,34 +288,35 @@ export function snapshotsCreated(
   return [source, destination].filter((a) => a.db + a.cluster > 0)
 }
 
+/**
+ * The simulator and the one observed AWS message ("Cannot create more than 100 manual snapshots")
+ * count DB and DB cluster snapshots together; counting them together is the safe reading.
+ */
 const checkSnapshotQuota: Check = async (ctx, info, warn) => {
   for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
     const session = sessionFor(ctx, need.side)
-    for (const type of ['db', 'cluster'] as const) {
-      const adding = need[type]
-      if (adding === 0) continue
-      const count = await countManualSnapshots(session, type)
-      const label = type === 'db' ? 'manual DB snapshots' : 'manual DB cluster snapshots'
-      const after = count + adding
-      const where = `${need.side} account ${session.accountId}`
-      if (after > MANUAL_SNAPSHOT_QUOTA) {
-        throw refuse(
-          ctx,
-          need.side,
-          `The ${where} has ${count} ${label}; this relay needs ${adding} more and the quota is ${MANUAL_SNAPSHOT_QUOTA}`,
-          `Delete manual snapshots that are no longer needed in the ${where}, or ask AWS for a higher "Manual ${type === 'db' ? 'DB instance' : 'DB cluster'} snapshots" quota (Service Quotas), then run again.`,
-          { code: 'SnapshotQuotaExceeded' },
-        )
-      }
-      if (MANUAL_SNAPSHOT_QUOTA - after < QUOTA_WARNING_MARGIN) {
-        warn(
-          `the ${where} will have ${after} of ${MANUAL_SNAPSHOT_QUOTA} ${label}: delete old ones before the quota stops a run`,
-        )
-      } else {
-        info(
-          `${where}: ${count} ${label} (+${adding} during the run, quota ${MANUAL_SNAPSHOT_QUOTA})`,
-        )
-      }
+    const adding = need.db + need.cluster
+    const count =
+      (await countManualSnapshots(session, 'db')) + (await countManualSnapshots(session, 'cluster'))
+    const after = count + adding
+    const where = `${need.side} account ${session.accountId}`
+    if (after > MANUAL_SNAPSHOT_QUOTA) {
+      throw refuse(
+        ctx,
+        need.side,
+        `The ${where} has ${count} manual snapshots; this relay needs ${adding} more and the quota is ${MANUAL_SNAPSHOT_QUOTA}`,
+        `Delete manual snapshots that are no longer needed in the ${where}, or ask AWS for a higher manual snapshot quota (Service Quotas), then run again.`,
+        { code: 'SnapshotQuotaExceeded' },
+      )
+    }
+    if (MANUAL_SNAPSHOT_QUOTA - after < QUOTA_WARNING_MARGIN) {
+      warn(
+        `the ${where} will have ${after} of ${MANUAL_SNAPSHOT_QUOTA} manual snapshots: delete old ones before the quota stops a run`,
+      )
+    } else {
+      info(
+        `${where}: ${count} manual snapshots (+${adding} during the run, quota ${MANUAL_SNAPSHOT_QUOTA})`,
+      )
     }
   }
 }
