@@ -114,8 +114,11 @@ function refuse(
   })
 }
 
+/** The destination's key matters to the jobs that copy: not to a source-phase job. */
+const copiesHere = (ctx: RefreshContext): boolean => ctx.settings.phase !== 'source'
+
 const checkKmsKeyGiven: Check = async (ctx) => {
-  if (!crossAccountEncrypted(ctx) || ctx.settings.kmsKeyId) return
+  if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId) return
   throw refuse(
     ctx,
     'destination',
@@ -172,7 +175,7 @@ const checkDestinationCanUseSourceKey: Check = async (ctx, info, warn) => {
 
 const checkDestinationKey: Check = async (ctx, info) => {
   const keyId = ctx.settings.kmsKeyId
-  if (!keyId) return
+  if (!keyId || !copiesHere(ctx)) return
   const key = await describeKey(ctx.destination, keyId)
   if (key.metadata) {
     info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`)
