@@ -16087,7 +16087,7 @@ __webpack_unused_export__ = DescribeDBClusterSnapshotAttributesCommand;
 __webpack_unused_export__ = DescribeDBClusterSnapshotAttributesMessage$;
 __webpack_unused_export__ = DescribeDBClusterSnapshotAttributesResult$;
 __webpack_unused_export__ = DescribeDBClusterSnapshots$;
-__webpack_unused_export__ = DescribeDBClusterSnapshotsCommand;
+exports.cWV = DescribeDBClusterSnapshotsCommand;
 __webpack_unused_export__ = DescribeDBClusterSnapshotsMessage$;
 __webpack_unused_export__ = DescribeDBClusters$;
 exports.Kdv = DescribeDBClustersCommand;
@@ -16150,7 +16150,7 @@ __webpack_unused_export__ = DescribeDBSnapshotTenantDatabases$;
 __webpack_unused_export__ = DescribeDBSnapshotTenantDatabasesCommand;
 __webpack_unused_export__ = DescribeDBSnapshotTenantDatabasesMessage$;
 __webpack_unused_export__ = DescribeDBSnapshots$;
-__webpack_unused_export__ = DescribeDBSnapshotsCommand;
+exports.KKI = DescribeDBSnapshotsCommand;
 __webpack_unused_export__ = DescribeDBSnapshotsMessage$;
 __webpack_unused_export__ = DescribeDBSubnetGroups$;
 __webpack_unused_export__ = DescribeDBSubnetGroupsCommand;
@@ -72077,10 +72077,11 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cb: () => (/* binding */ findSnapshot),
 /* harmony export */   KG: () => (/* binding */ findCluster),
+/* harmony export */   MR: () => (/* binding */ findClusterSnapshot),
 /* harmony export */   XD: () => (/* binding */ findInstance)
 /* harmony export */ });
-/* unused harmony exports findClusterSnapshot, findSnapshot */
 /* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
@@ -72103,7 +72104,7 @@ async function findInstance(rds, id) {
 }
 async function findClusterSnapshot(rds, id) {
     return orUndefined(async () => {
-        const out = await rds.send(new DescribeDBClusterSnapshotsCommand({
+        const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBClusterSnapshotsCommand */ .cWV({
             DBClusterSnapshotIdentifier: id,
             ...(id.startsWith('arn:') ? { IncludeShared: true } : {}),
         }));
@@ -72112,7 +72113,7 @@ async function findClusterSnapshot(rds, id) {
 }
 async function findSnapshot(rds, id) {
     return orUndefined(async () => {
-        const out = await rds.send(new DescribeDBSnapshotsCommand({
+        const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBSnapshotsCommand */ .KKI({
             DBSnapshotIdentifier: id,
             ...(id.startsWith('arn:') ? { IncludeShared: true } : {}),
         }));
@@ -72140,32 +72141,71 @@ async function orUndefined(read) {
 /* harmony export */   M: () => (/* binding */ removalCommand),
 /* harmony export */   l: () => (/* binding */ removeResource)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7007);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7007);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__);
 /* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+
 
 
 
 
 /**
  * Remove one resource the action created. Idempotent: a resource that is already gone (or being
- * deleted) counts as removed. Returns once AWS has accepted the deletion.
+ * deleted) counts as removed. With `settle`, first waits until AWS accepts a deletion (a cluster
+ * or instance still being created, a snapshot still being taken). Returns once AWS has accepted
+ * the deletion.
  */
-async function removeResource(resource, clients) {
+async function removeResource(resource, clients, settle) {
     try {
+        if (settle)
+            await untilDeletable(resource, clients, settle);
         await REMOVERS[resource.kind](resource, clients);
     }
     catch (error) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c4)(error) || isAlreadyDeleting(error))
+        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isNotFound */ .c4)(error) || isAlreadyDeleting(error))
             return;
         throw error;
     }
 }
+/** Statuses from which AWS accepts a deletion. A copying snapshot may be deleted (the copy stops). */
+const DELETABLE = ['available', 'stopped', 'copying', ..._engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .FAILURE_STATUSES */ .Ul];
+async function untilDeletable(resource, { rds }, settle) {
+    const describe = STATUS_READERS[resource.kind];
+    if (!describe)
+        return;
+    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+        resource: `${resource.kind} ${resource.id}`,
+        side: resource.side,
+        accountId: settle.accountId,
+        describe: () => describe(rds, resource.id),
+        status: (status) => status,
+        until: DELETABLE,
+        failOn: [],
+    }, {
+        step: 'cleanup',
+        log: settle.log,
+        signal: settle.signal ?? new AbortController().signal,
+        deadline: settle.deadline,
+        pollSeconds: settle.pollSeconds,
+    }).catch((error) => {
+        // Gone while waiting counts as removed.
+        if (error instanceof Error && /disappeared/.test(error.message))
+            return;
+        throw error;
+    });
+}
+const STATUS_READERS = {
+    'db-cluster': async (rds, id) => (await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findCluster */ .KG)(rds, id))?.Status,
+    'db-instance': async (rds, id) => (await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findInstance */ .XD)(rds, id))?.DBInstanceStatus,
+    'db-cluster-snapshot': async (rds, id) => (await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id))?.Status,
+    'db-snapshot': async (rds, id) => (await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id))?.Status,
+};
 const REMOVERS = {
     'db-instance': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .DeleteDBInstanceCommand */ .Yvh({
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBInstanceCommand */ .Yvh({
             DBInstanceIdentifier: id,
             SkipFinalSnapshot: true,
             DeleteAutomatedBackups: true,
@@ -72176,7 +72216,7 @@ const REMOVERS = {
         if (!cluster || cluster.Status === 'deleting')
             return;
         if (cluster.DeletionProtection) {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBClusterCommand */ .gSX({
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .ModifyDBClusterCommand */ .gSX({
                 DBClusterIdentifier: id,
                 DeletionProtection: false,
                 ApplyImmediately: true,
@@ -72190,29 +72230,29 @@ const REMOVERS = {
                 if (!member.DBInstanceIdentifier)
                     continue;
                 try {
-                    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .DeleteDBInstanceCommand */ .Yvh({
+                    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBInstanceCommand */ .Yvh({
                         DBInstanceIdentifier: member.DBInstanceIdentifier,
                         SkipFinalSnapshot: true,
                     }));
                 }
                 catch (error) {
-                    if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isNotFound */ .c4)(error) && !isAlreadyDeleting(error))
+                    if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isNotFound */ .c4)(error) && !isAlreadyDeleting(error))
                         throw error;
                 }
             }
         }
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .DeleteDBClusterCommand */ .Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBClusterCommand */ .Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
     },
     'db-cluster-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
     },
     'db-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
     },
     'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
         if (!sharedWith)
             return;
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
             DBSnapshotIdentifier: id,
             AttributeName: 'restore',
             ValuesToRemove: [sharedWith],
@@ -72221,14 +72261,14 @@ const REMOVERS = {
     'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
         if (!sharedWith)
             return;
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
             DBClusterSnapshotIdentifier: id,
             AttributeName: 'restore',
             ValuesToRemove: [sharedWith],
         }));
     },
     'resource-share': async ({ id }, { ram }) => {
-        await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_3__.DeleteResourceShareCommand({ resourceShareArn: id }));
+        await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.DeleteResourceShareCommand({ resourceShareArn: id }));
     },
 };
 function isAlreadyDeleting(error) {
@@ -72613,6 +72653,204 @@ function needsRenewal(session) {
 
 /***/ }),
 
+/***/ 641:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ul: () => (/* binding */ FAILURE_STATUSES),
+/* harmony export */   fm: () => (/* binding */ waitFor)
+/* harmony export */ });
+/* unused harmony exports formatElapsed, isTransient */
+/* harmony import */ var _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5290);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+
+/**
+ * Statuses from which a resource never becomes available. The SDK's own waiters miss most of
+ * these and poll them until the time limit (aws-reference 0.1); we stop at once.
+ */
+const FAILURE_STATUSES = [
+    'failed',
+    'deleting',
+    'deleted',
+    'incompatible-restore',
+    'incompatible-parameters',
+    'incompatible-network',
+    'incompatible-option-group',
+    'cloning-failed',
+    'migration-failed',
+    'inaccessible-encryption-credentials',
+    'inaccessible-encryption-credentials-recoverable',
+    'restore-error',
+    'insufficient-capacity',
+    'storage-full',
+    'error',
+];
+/** How often a freshly created resource may answer "not found" before that counts (eventual consistency). */
+const NOT_FOUND_GRACE_POLLS = 3;
+/** Ceiling for the waiter's growing poll delay: a status change is noticed within a minute. */
+function maxDelaySeconds(pollSeconds) {
+    return Math.max(pollSeconds, Math.min(pollSeconds * 6, 60));
+}
+function formatElapsed(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 60)
+        return `${seconds}s`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60)
+        return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+    return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+/** Errors worth another poll: throttling, server faults, the network. Everything else is permanent. */
+function isTransient(error) {
+    const e = error;
+    if (e?.$retryable)
+        return true;
+    const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error);
+    if (code && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code))
+        return true;
+    const status = e?.$metadata?.httpStatusCode;
+    if (status === undefined)
+        return !code || code === 'TimeoutError' || /ECONN|ETIMEDOUT|socket/i.test(String(error));
+    return status >= 500;
+}
+/**
+ * Poll until the resource reaches one of `spec.until`, logging every status change with the
+ * elapsed time. Fails at once on a failure status or a permanent error, and with a clear timeout
+ * error at the run's deadline.
+ */
+async function waitFor(spec, ctx) {
+    const started = Date.now();
+    const failOn = spec.failOn ?? (spec.until === 'gone' ? [] : FAILURE_STATUSES);
+    let lastSeen;
+    let latest;
+    let seen = false;
+    let polls = 0;
+    const check = async () => {
+        polls += 1;
+        const item = await describeOnce(spec, ctx);
+        if (item === undefined) {
+            if (spec.until === 'gone')
+                return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS };
+            if (seen || polls > NOT_FOUND_GRACE_POLLS) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+                    summary: `${spec.resource} disappeared while waiting for it to become ${describeUntil(spec)}`,
+                    step: ctx.step,
+                    resource: spec.resource,
+                    side: spec.side,
+                    accountId: spec.accountId,
+                    hint: 'Something else deleted or renamed it; check the account for other automation.',
+                });
+            }
+            logChange(`not found yet`);
+            return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.RETRY };
+        }
+        seen = true;
+        latest = item;
+        const status = spec.status(item);
+        const progress = spec.progress?.(item);
+        logChange(progress === undefined ? status : `${status} ${progress}%`);
+        if (failOn.includes(status)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+                summary: `${spec.resource} went into status '${status}'`,
+                step: ctx.step,
+                resource: spec.resource,
+                side: spec.side,
+                accountId: spec.accountId,
+                hint: hintForStatus(status),
+            });
+        }
+        if (spec.until !== 'gone' && spec.until.includes(status) && (spec.ready?.(item) ?? true)) {
+            return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS };
+        }
+        return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.RETRY };
+    };
+    const logChange = (text) => {
+        if (text === lastSeen)
+            return;
+        lastSeen = text;
+        ctx.log.info(`${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`);
+    };
+    const remainingSeconds = (ctx.deadline - Date.now()) / 1000;
+    if (remainingSeconds <= ctx.pollSeconds)
+        throw timeoutError(spec, ctx, lastSeen);
+    const result = await (0,_smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .createWaiter */ .$C)({
+        client: undefined,
+        maxWaitTime: remainingSeconds,
+        minDelay: ctx.pollSeconds,
+        maxDelay: maxDelaySeconds(ctx.pollSeconds),
+        abortSignal: ctx.signal,
+    }, undefined, check);
+    if (result.state === _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS) {
+        return latest;
+    }
+    if (result.state === _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.ABORTED)
+        throw abortError(ctx);
+    throw timeoutError(spec, ctx, lastSeen);
+}
+async function describeOnce(spec, ctx) {
+    try {
+        return await spec.describe();
+    }
+    catch (error) {
+        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(error))
+            return undefined;
+        if (isTransient(error)) {
+            ctx.log.debug(`${spec.resource}: transient error while polling: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}`);
+            return spec.until === 'gone' ? {} : undefined;
+        }
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ.fromAws(error, {
+            summary: `Could not read the status of ${spec.resource}`,
+            step: ctx.step,
+            resource: spec.resource,
+            side: spec.side,
+            accountId: spec.accountId,
+        });
+    }
+}
+function describeUntil(spec) {
+    return spec.until === 'gone' ? 'deleted' : spec.until.join(' or ');
+}
+function hintForStatus(status) {
+    if (status.startsWith('inaccessible-encryption-credentials')) {
+        return 'The KMS key is not usable by this account: check the key policy grants the destination account kms:Decrypt, kms:CreateGrant and kms:DescribeKey, and that the key is enabled.';
+    }
+    if (status === 'incompatible-restore' || status === 'restore-error') {
+        return 'AWS could not restore the data into this configuration; check the instance class, storage and parameter group are valid for the engine version, then delete the failed copy and retry.';
+    }
+    if (status === 'insufficient-capacity') {
+        return "AWS has no capacity for this instance class in the subnet group's Availability Zones right now; try another instance-class or retry later.";
+    }
+    if (status === 'cloning-failed') {
+        return 'The copy-on-write clone failed; retry, or use method: full-copy or relay.';
+    }
+    if (status === 'deleting' || status === 'deleted') {
+        return 'Something else is deleting it; check for other automation acting on this account.';
+    }
+    return 'Look at the RDS events for this resource in the console for the cause.';
+}
+function timeoutError(spec, ctx, lastSeen) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        summary: `Timed out waiting for ${spec.resource} to become ${describeUntil(spec)} (last status: ${lastSeen ?? 'unknown'})`,
+        step: ctx.step,
+        resource: spec.resource,
+        side: spec.side,
+        accountId: spec.accountId,
+        hint: 'Raise timeout-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
+    });
+}
+function abortError(ctx) {
+    const reason = ctx.signal.reason;
+    if (reason instanceof Error)
+        return reason;
+    const error = new Error(`Step ${ctx.step} was cancelled`);
+    error.name = 'AbortError';
+    return error;
+}
+
+
+/***/ }),
+
 /***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72926,7 +73164,7 @@ function requestIdOf(e) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3310);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1579);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 
@@ -73516,7 +73754,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 3310:
+/***/ 1579:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73834,194 +74072,8 @@ function fromInstance(instance) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7202);
-// EXTERNAL MODULE: ./node_modules/@smithy/util-waiter/dist-cjs/index.js
-var util_waiter_dist_cjs = __nccwpck_require__(5290);
-;// CONCATENATED MODULE: ./src/engine/wait.ts
-
-
-/**
- * Statuses from which a resource never becomes available. The SDK's own waiters miss most of
- * these and poll them until the time limit (aws-reference 0.1); we stop at once.
- */
-const FAILURE_STATUSES = [
-    'failed',
-    'deleting',
-    'deleted',
-    'incompatible-restore',
-    'incompatible-parameters',
-    'incompatible-network',
-    'incompatible-option-group',
-    'cloning-failed',
-    'migration-failed',
-    'inaccessible-encryption-credentials',
-    'inaccessible-encryption-credentials-recoverable',
-    'restore-error',
-    'insufficient-capacity',
-    'storage-full',
-    'error',
-];
-/** How often a freshly created resource may answer "not found" before that counts (eventual consistency). */
-const NOT_FOUND_GRACE_POLLS = 3;
-/** Ceiling for the waiter's growing poll delay: a status change is noticed within a minute. */
-function maxDelaySeconds(pollSeconds) {
-    return Math.max(pollSeconds, Math.min(pollSeconds * 6, 60));
-}
-function formatElapsed(ms) {
-    const seconds = Math.round(ms / 1000);
-    if (seconds < 60)
-        return `${seconds}s`;
-    const minutes = Math.floor(seconds / 60);
-    if (minutes < 60)
-        return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
-    return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-/** Errors worth another poll: throttling, server faults, the network. Everything else is permanent. */
-function isTransient(error) {
-    const e = error;
-    if (e?.$retryable)
-        return true;
-    const code = (0,errors/* awsErrorCode */.J6)(error);
-    if (code && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code))
-        return true;
-    const status = e?.$metadata?.httpStatusCode;
-    if (status === undefined)
-        return !code || code === 'TimeoutError' || /ECONN|ETIMEDOUT|socket/i.test(String(error));
-    return status >= 500;
-}
-/**
- * Poll until the resource reaches one of `spec.until`, logging every status change with the
- * elapsed time. Fails at once on a failure status or a permanent error, and with a clear timeout
- * error at the run's deadline.
- */
-async function wait_waitFor(spec, ctx) {
-    const started = Date.now();
-    const failOn = spec.failOn ?? (spec.until === 'gone' ? [] : FAILURE_STATUSES);
-    let lastSeen;
-    let latest;
-    let seen = false;
-    let polls = 0;
-    const check = async () => {
-        polls += 1;
-        const item = await describeOnce(spec, ctx);
-        if (item === undefined) {
-            if (spec.until === 'gone')
-                return { state: util_waiter_dist_cjs/* WaiterState */.IX.SUCCESS };
-            if (seen || polls > NOT_FOUND_GRACE_POLLS) {
-                throw new errors/* ActionError */.lZ({
-                    summary: `${spec.resource} disappeared while waiting for it to become ${describeUntil(spec)}`,
-                    step: ctx.step,
-                    resource: spec.resource,
-                    side: spec.side,
-                    accountId: spec.accountId,
-                    hint: 'Something else deleted or renamed it; check the account for other automation.',
-                });
-            }
-            logChange(`not found yet`);
-            return { state: util_waiter_dist_cjs/* WaiterState */.IX.RETRY };
-        }
-        seen = true;
-        latest = item;
-        const status = spec.status(item);
-        const progress = spec.progress?.(item);
-        logChange(progress === undefined ? status : `${status} ${progress}%`);
-        if (failOn.includes(status)) {
-            throw new errors/* ActionError */.lZ({
-                summary: `${spec.resource} went into status '${status}'`,
-                step: ctx.step,
-                resource: spec.resource,
-                side: spec.side,
-                accountId: spec.accountId,
-                hint: hintForStatus(status),
-            });
-        }
-        if (spec.until !== 'gone' && spec.until.includes(status) && (spec.ready?.(item) ?? true)) {
-            return { state: util_waiter_dist_cjs/* WaiterState */.IX.SUCCESS };
-        }
-        return { state: util_waiter_dist_cjs/* WaiterState */.IX.RETRY };
-    };
-    const logChange = (text) => {
-        if (text === lastSeen)
-            return;
-        lastSeen = text;
-        ctx.log.info(`${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`);
-    };
-    const remainingSeconds = (ctx.deadline - Date.now()) / 1000;
-    if (remainingSeconds <= ctx.pollSeconds)
-        throw timeoutError(spec, ctx, lastSeen);
-    const result = await (0,util_waiter_dist_cjs/* createWaiter */.$C)({
-        client: undefined,
-        maxWaitTime: remainingSeconds,
-        minDelay: ctx.pollSeconds,
-        maxDelay: maxDelaySeconds(ctx.pollSeconds),
-        abortSignal: ctx.signal,
-    }, undefined, check);
-    if (result.state === util_waiter_dist_cjs/* WaiterState */.IX.SUCCESS) {
-        return latest;
-    }
-    if (result.state === util_waiter_dist_cjs/* WaiterState */.IX.ABORTED)
-        throw abortError(ctx);
-    throw timeoutError(spec, ctx, lastSeen);
-}
-async function describeOnce(spec, ctx) {
-    try {
-        return await spec.describe();
-    }
-    catch (error) {
-        if ((0,errors/* isNotFound */.c4)(error))
-            return undefined;
-        if (isTransient(error)) {
-            ctx.log.debug(`${spec.resource}: transient error while polling: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            return spec.until === 'gone' ? {} : undefined;
-        }
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not read the status of ${spec.resource}`,
-            step: ctx.step,
-            resource: spec.resource,
-            side: spec.side,
-            accountId: spec.accountId,
-        });
-    }
-}
-function describeUntil(spec) {
-    return spec.until === 'gone' ? 'deleted' : spec.until.join(' or ');
-}
-function hintForStatus(status) {
-    if (status.startsWith('inaccessible-encryption-credentials')) {
-        return 'The KMS key is not usable by this account: check the key policy grants the destination account kms:Decrypt, kms:CreateGrant and kms:DescribeKey, and that the key is enabled.';
-    }
-    if (status === 'incompatible-restore' || status === 'restore-error') {
-        return 'AWS could not restore the data into this configuration; check the instance class, storage and parameter group are valid for the engine version, then delete the failed copy and retry.';
-    }
-    if (status === 'insufficient-capacity') {
-        return "AWS has no capacity for this instance class in the subnet group's Availability Zones right now; try another instance-class or retry later.";
-    }
-    if (status === 'cloning-failed') {
-        return 'The copy-on-write clone failed; retry, or use method: full-copy or relay.';
-    }
-    if (status === 'deleting' || status === 'deleted') {
-        return 'Something else is deleting it; check for other automation acting on this account.';
-    }
-    return 'Look at the RDS events for this resource in the console for the cause.';
-}
-function timeoutError(spec, ctx, lastSeen) {
-    return new errors/* ActionError */.lZ({
-        summary: `Timed out waiting for ${spec.resource} to become ${describeUntil(spec)} (last status: ${lastSeen ?? 'unknown'})`,
-        step: ctx.step,
-        resource: spec.resource,
-        side: spec.side,
-        accountId: spec.accountId,
-        hint: 'Raise timeout-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
-    });
-}
-function abortError(ctx) {
-    const reason = ctx.signal.reason;
-    if (reason instanceof Error)
-        return reason;
-    const error = new Error(`Step ${ctx.step} was cancelled`);
-    error.name = 'AbortError';
-    return error;
-}
-
+// EXTERNAL MODULE: ./src/engine/wait.ts
+var wait = __nccwpck_require__(641);
 ;// CONCATENATED MODULE: ./src/methods/context.ts
 function context_sessionFor(ctx, side) {
     return side === 'source' ? ctx.source : ctx.destination;
@@ -74042,7 +74094,7 @@ function waitContext(ctx, runtime) {
 }
 function waitForCluster(ctx, runtime, target) {
     const session = context_sessionFor(ctx, target.side);
-    return wait_waitFor({
+    return (0,wait/* waitFor */.fm)({
         resource: `DB cluster ${target.id}`,
         side: target.side,
         accountId: session.accountId,
@@ -74053,7 +74105,7 @@ function waitForCluster(ctx, runtime, target) {
 }
 function waitForInstance(ctx, runtime, target) {
     const session = context_sessionFor(ctx, target.side);
-    return wait_waitFor({
+    return (0,wait/* waitFor */.fm)({
         resource: `DB instance ${target.id}`,
         side: target.side,
         accountId: session.accountId,
@@ -74158,7 +74210,7 @@ async function waitForSecret(ctx, runtime) {
         const item = ctx.copy.kind === 'instance' ? await (0,rds_read/* findInstance */.XD)(rds, id) : await (0,rds_read/* findCluster */.KG)(rds, id);
         return item?.MasterUserSecret;
     };
-    const secret = await wait_waitFor({
+    const secret = await (0,wait/* waitFor */.fm)({
         resource: `master user secret of ${id}`,
         side: 'destination',
         accountId: ctx.destination.accountId,
@@ -74779,7 +74831,12 @@ async function runPost() {
     for (const resource of [...toRemove].reverse()) {
         const session = resource.side === 'source' ? accounts.source : accounts.destination;
         try {
-            await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removeResource */ .l)(resource, session.clients);
+            await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removeResource */ .l)(resource, session.clients, {
+                log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_0__.info, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug },
+                pollSeconds: settings.pollIntervalSeconds,
+                deadline: Date.now() + settings.timeoutMinutes * 60_000,
+                accountId: session.accountId,
+            });
             remaining.splice(remaining.indexOf(resource), 1);
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`);
         }

@@ -31,7 +31,7 @@ try {
     target: 'pr-123-app',
     'kms-key-id': `arn:aws:kms:${sim.region}:222222222222:alias/rds-staging`,
     'db-subnet-group': 'staging-db',
-    'vpc-security-group-ids': 'sg-0stag0000000000a',
+    'vpc-security-group-ids': 'sg-05a9e00000000000a',
     'db-cluster-parameter-group': 'staging-aurora-pg16',
     'db-parameter-group': 'staging-pg16',
     'poll-interval-seconds': '0.2',

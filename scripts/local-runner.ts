@@ -15,8 +15,12 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 export interface StepRun {
   readonly exitCode: number
-  /** Everything the step printed (stdout and stderr, interleaved as they came). */
+  /** Everything the step printed (stdout and stderr, interleaved as they came), unmasked. */
   readonly log: string
+  /** The log as GitHub shows it: `::add-mask::` lines consumed, masked values shown as `***`. */
+  readonly maskedLog: string
+  /** Every value the step asked the runner to mask. */
+  readonly secrets: readonly string[]
   readonly outputs: Record<string, string>
   readonly state: Record<string, string>
   readonly summary: string
@@ -98,9 +102,17 @@ async function runStep(options: RunOptions, savedState: Record<string, string>):
     env,
     options,
   )
+  const masker = new Masker()
+  const maskedLog = log
+    .split('\n')
+    .map((line) => masker.line(line))
+    .filter((line): line is string => line !== undefined)
+    .join('\n')
   return {
     exitCode,
     log,
+    maskedLog,
+    secrets: masker.secrets,
     outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
     state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
@@ -116,9 +128,19 @@ function spawnNode(
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let log = ''
+    let pending = ''
+    const masker = new Masker()
     const collect = (chunk: Buffer): void => {
-      log += chunk.toString()
-      if (options.echo) process.stdout.write(chunk)
+      const text = chunk.toString()
+      log += text
+      if (!options.echo) return
+      // Echo whole lines, masked as the runner masks them.
+      const lines = (pending + text).split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) {
+        const shown = masker.line(line)
+        if (shown !== undefined) process.stdout.write(`${shown}\n`)
+      }
     }
     child.stdout.on('data', collect)
     child.stderr.on('data', collect)
@@ -132,6 +154,24 @@ function spawnNode(
       resolvePromise({ exitCode: code ?? 1, log })
     })
   })
+}
+
+/**
+ * The runner's masking: an `::add-mask::value` line is consumed and the value is replaced by
+ * `***` in everything printed after it. Debug lines are hidden, as without step debug logging.
+ */
+class Masker {
+  readonly secrets: string[] = []
+
+  line(line: string): string | undefined {
+    const mask = /^::add-mask::(.*)$/.exec(line)
+    if (mask) {
+      if (mask[1]) this.secrets.push(mask[1])
+      return undefined
+    }
+    if (line.startsWith('::debug::')) return undefined
+    return this.secrets.reduce((text, secret) => text.split(secret).join('***'), line)
+  }
 }
 
 /** Parse the runner's `name<<DELIMITER\nvalue\nDELIMITER` files (GITHUB_OUTPUT, GITHUB_STATE). */

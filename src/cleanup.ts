@@ -9,24 +9,81 @@ import {
 } from '@aws-sdk/client-rds'
 import { DeleteResourceShareCommand } from '@aws-sdk/client-ram'
 import type { AwsClients } from './aws/clients.js'
-import { findCluster } from './aws/rds-read.js'
-import type { CreatedResource } from './engine/types.js'
+import { findCluster, findClusterSnapshot, findInstance, findSnapshot } from './aws/rds-read.js'
+import type { CreatedResource, StepLog } from './engine/types.js'
+import { FAILURE_STATUSES, waitFor } from './engine/wait.js'
 import { isNotFound } from './errors.js'
+
+/** How to wait when AWS cannot delete a resource yet (a cluster still `creating`). */
+export interface SettleOptions {
+  readonly log: StepLog
+  readonly pollSeconds: number
+  readonly deadline: number
+  readonly signal?: AbortSignal
+  readonly accountId: string
+}
 
 /**
  * Remove one resource the action created. Idempotent: a resource that is already gone (or being
- * deleted) counts as removed. Returns once AWS has accepted the deletion.
+ * deleted) counts as removed. With `settle`, first waits until AWS accepts a deletion (a cluster
+ * or instance still being created, a snapshot still being taken). Returns once AWS has accepted
+ * the deletion.
  */
 export async function removeResource(
   resource: CreatedResource,
   clients: AwsClients,
+  settle?: SettleOptions,
 ): Promise<void> {
   try {
+    if (settle) await untilDeletable(resource, clients, settle)
     await REMOVERS[resource.kind](resource, clients)
   } catch (error) {
     if (isNotFound(error) || isAlreadyDeleting(error)) return
     throw error
   }
+}
+
+/** Statuses from which AWS accepts a deletion. A copying snapshot may be deleted (the copy stops). */
+const DELETABLE = ['available', 'stopped', 'copying', ...FAILURE_STATUSES]
+
+async function untilDeletable(
+  resource: CreatedResource,
+  { rds }: AwsClients,
+  settle: SettleOptions,
+): Promise<void> {
+  const describe = STATUS_READERS[resource.kind]
+  if (!describe) return
+  await waitFor(
+    {
+      resource: `${resource.kind} ${resource.id}`,
+      side: resource.side,
+      accountId: settle.accountId,
+      describe: () => describe(rds, resource.id),
+      status: (status) => status,
+      until: DELETABLE,
+      failOn: [],
+    },
+    {
+      step: 'cleanup',
+      log: settle.log,
+      signal: settle.signal ?? new AbortController().signal,
+      deadline: settle.deadline,
+      pollSeconds: settle.pollSeconds,
+    },
+  ).catch((error: unknown) => {
+    // Gone while waiting counts as removed.
+    if (error instanceof Error && /disappeared/.test(error.message)) return
+    throw error
+  })
+}
+
+type StatusReader = (rds: AwsClients['rds'], id: string) => Promise<string | undefined>
+
+const STATUS_READERS: Partial<Record<CreatedResource['kind'], StatusReader>> = {
+  'db-cluster': async (rds, id) => (await findCluster(rds, id))?.Status,
+  'db-instance': async (rds, id) => (await findInstance(rds, id))?.DBInstanceStatus,
+  'db-cluster-snapshot': async (rds, id) => (await findClusterSnapshot(rds, id))?.Status,
+  'db-snapshot': async (rds, id) => (await findSnapshot(rds, id))?.Status,
 }
 
 type Remover = (resource: CreatedResource, clients: AwsClients) => Promise<void>

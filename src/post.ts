@@ -32,7 +32,12 @@ export async function runPost(): Promise<void> {
   for (const resource of [...toRemove].reverse()) {
     const session = resource.side === 'source' ? accounts.source : accounts.destination
     try {
-      await removeResource(resource, session.clients)
+      await removeResource(resource, session.clients, {
+        log: { info: core.info, warning: core.warning, debug: core.debug },
+        pollSeconds: settings.pollIntervalSeconds,
+        deadline: Date.now() + settings.timeoutMinutes * 60_000,
+        accountId: session.accountId,
+      })
       remaining.splice(remaining.indexOf(resource), 1)
       core.info(
         `Removed ${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`,

@@ -85,3 +85,45 @@ export function allText(run: ActionRun): string {
     run.post?.summary ?? '',
   ].join('\n')
 }
+
+/** Resource identifiers in one account by inventory type, e.g. `db-clusters: ['prod-aurora']`. */
+export type Inventory = Record<string, string[]>
+
+/** Most specific first: an instance also names its cluster, a snapshot its source. */
+const IDENTIFIER_FIELDS = [
+  'DBClusterSnapshotIdentifier',
+  'DBSnapshotIdentifier',
+  'DBInstanceIdentifier',
+  'DBClusterIdentifier',
+  'resourceShareArn',
+  'resourceShareInvitationArn',
+  'KeyId',
+  'AliasName',
+  'GrantId',
+]
+
+export function inventoryOf(sim: Simulator, account: string): Inventory {
+  const result: Inventory = {}
+  for (const [type, items] of Object.entries(sim.inventory(account))) {
+    result[type] = items.map((item) => {
+      const record = item as Record<string, unknown>
+      const field = IDENTIFIER_FIELDS.find((f) => typeof record[f] === 'string')
+      const status = record.Status ?? record.DBInstanceStatus ?? record.status
+      const id = field ? String(record[field]) : JSON.stringify(record)
+      return typeof status === 'string' ? `${id} (${status})` : id
+    })
+  }
+  return result
+}
+
+/** What exists now in an account that did not exist in `before`, by inventory type. */
+export function createdSince(before: Inventory, after: Inventory): Inventory {
+  const strip = (entry: string) => entry.replace(/ \(.*\)$/, '')
+  const result: Inventory = {}
+  for (const [type, entries] of Object.entries(after)) {
+    const known = new Set((before[type] ?? []).map(strip))
+    const added = entries.filter((entry) => !known.has(strip(entry)))
+    if (added.length > 0) result[type] = added
+  }
+  return result
+}

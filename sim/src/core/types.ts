@@ -75,6 +75,10 @@ export interface CallContext {
   readonly account: string
   /** The caller's principal ARN (assumed-role ARN or static user ARN). */
   readonly principalArn: string
+  /** The access key that signed the request (absent for unsigned calls such as web identity). */
+  readonly accessKeyId?: string
+  /** The caller's unique id (`AROA…:session` or `AIDA…`), as GetCallerIdentity answers it. */
+  readonly userId?: string
   readonly region: string
   /**
    * The decoded request, shaped by the AWS model: numbers are numbers, booleans are booleans,

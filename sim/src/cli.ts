@@ -1,0 +1,94 @@
+/**
+ * Runs the simulator until SIGINT/SIGTERM and prints what a runner needs to talk to it.
+ *
+ *   node sim/src/cli.ts [--port N] [--scale N] [--credential-scale N] [--fixture <module>]
+ *
+ * `--fixture` names a module whose default export (or `fixture` export) is a function returning a
+ * Fixture; without it, a two-account demo world (no resources) is served.
+ */
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import type { Fixture } from './core/types.ts'
+import { startSimulator } from './index.ts'
+import type { ResourceFixture } from './services/fixture.ts'
+
+/** Two accounts, a role each trusting `repo:acme/app:*`, and static keys for ambient use. */
+export function demoFixture(): Fixture<ResourceFixture> {
+  return {
+    region: 'eu-west-1',
+    accounts: [
+      {
+        id: '111111111111',
+        name: 'production',
+        roles: [{ name: 'rds-refresh', subjectPattern: 'repo:acme/app:*' }],
+        staticCredentials: [
+          { accessKeyId: 'AKIAPRODUCTION000001', secretAccessKey: 'production-secret' },
+        ],
+      },
+      {
+        id: '222222222222',
+        name: 'staging',
+        roles: [{ name: 'rds-refresh', subjectPattern: 'repo:acme/app:*' }],
+        staticCredentials: [
+          { accessKeyId: 'AKIASTAGING000000001', secretAccessKey: 'staging-secret' },
+        ],
+      },
+    ],
+    resources: {},
+  }
+}
+
+async function loadFixture(path: string | undefined): Promise<Fixture<ResourceFixture>> {
+  if (path === undefined) return demoFixture()
+  const module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>
+  const factory = module.default ?? module.fixture
+  if (typeof factory !== 'function') throw new Error(`${path} exports no fixture function`)
+  return await (factory as () => Fixture<ResourceFixture> | Promise<Fixture<ResourceFixture>>)()
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      scale: { type: 'string', default: '1' },
+      'credential-scale': { type: 'string', default: '1' },
+      fixture: { type: 'string' },
+    },
+  })
+  const fixture = await loadFixture(values.fixture)
+  const sim = await startSimulator({
+    fixture,
+    port: Number(values.port),
+    scenario: {
+      clockScale: Number(values.scale),
+      credentialTimeScale: Number(values['credential-scale']),
+    },
+  })
+  const lines = [
+    `AWS simulator listening on ${sim.url} (region ${sim.region})`,
+    '',
+    `AWS_ENDPOINT_URL=${sim.url}`,
+    `AWS_REGION=${sim.region}`,
+    `ACTIONS_ID_TOKEN_REQUEST_URL=${sim.oidc.requestUrl}`,
+    `ACTIONS_ID_TOKEN_REQUEST_TOKEN=${sim.oidc.requestToken}`,
+    '',
+    ...fixture.accounts.flatMap((account) => [
+      `# account ${account.id} (${account.name})`,
+      ...(account.roles ?? []).map(
+        (role) => `#   role arn:aws:iam::${account.id}:role/${role.name}`,
+      ),
+      ...(account.staticCredentials ?? []).map(
+        (key) => `#   static key ${key.accessKeyId} / ${key.secretAccessKey}`,
+      ),
+    ]),
+  ]
+  process.stdout.write(`${lines.join('\n')}\n`)
+  const stop = () => {
+    void sim.close().then(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+await main()

@@ -1,0 +1,83 @@
+/**
+ * The simulated RDS service: pure handlers over an in-memory, per-account store whose resources
+ * move through AWS's documented statuses over simulated time. See README.md for the rules.
+ */
+import type { KmsView, RamView, ServiceEnv, ServiceHandlers } from '../../core/types.ts'
+import { clusterHandlers } from './clusters.ts'
+import type { RdsFixture } from './fixture.ts'
+import { instanceHandlers } from './instances.ts'
+import { placementHandlers } from './placement.ts'
+import { clusterShape, clusterSnapshotShape, instanceShape, snapshotShape } from './present.ts'
+import { seedRds } from './seed.ts'
+import { restoreAttribute, snapshotHandlers } from './snapshots.ts'
+import { RdsStore } from './store.ts'
+import { tagHandlers } from './tags.ts'
+import { parseRdsArn } from './common.ts'
+
+export interface Rds {
+  readonly handlers: ServiceHandlers
+  seed(fixture: RdsFixture): void
+  /** Every RDS resource of the account, as the API shows it (snapshots with their restore attribute). */
+  inventory(account: string): Record<string, unknown[]>
+  /** Owner and RAM resource type (`rds:Cluster`) of an existing DB cluster ARN, for RAM shares. */
+  lookup(arn: string): { ownerAccount: string; type: string } | undefined
+  /** Applies every status change due by now (handlers and inventory do this themselves). */
+  settle(): void
+}
+
+export interface RdsOptions {
+  readonly env: ServiceEnv
+  readonly kms: KmsView
+  readonly ram: RamView
+}
+
+export function createRds(options: RdsOptions): Rds {
+  const store = new RdsStore(options)
+  const raw = {
+    ...clusterHandlers(store),
+    ...instanceHandlers(store),
+    ...snapshotHandlers(store),
+    ...tagHandlers(store),
+    ...placementHandlers(store),
+  }
+  const handlers: ServiceHandlers = Object.fromEntries(
+    Object.entries(raw).map(([name, handler]) => [
+      name,
+      (ctx) => {
+        store.settle()
+        return handler(ctx)
+      },
+    ]),
+  )
+  return {
+    handlers,
+    seed: (fixture) => seedRds(store, fixture),
+    settle: () => store.settle(),
+    inventory: (account) => {
+      store.settle()
+      const acct = store.account(account)
+      return {
+        'db-clusters': [...acct.clusters.values()].map((c) => clusterShape(store, c)),
+        'db-instances': [...acct.instances.values()].map((i) => instanceShape(store, i)),
+        'db-cluster-snapshots': [...acct.clusterSnapshots.values()].map((s) => ({
+          ...clusterSnapshotShape(store, s, account),
+          Attributes: restoreAttribute(s),
+        })),
+        'db-snapshots': [...acct.snapshots.values()].map((s) => ({
+          ...snapshotShape(store, s, account),
+          Attributes: restoreAttribute(s),
+        })),
+      }
+    },
+    lookup: (arn) => {
+      store.settle()
+      const parsed = parseRdsArn(arn)
+      if (!parsed) return undefined
+      const exists =
+        parsed.kind === 'cluster' && store.account(parsed.account).clusters.has(parsed.identifier)
+      return exists ? { ownerAccount: parsed.account, type: 'rds:Cluster' } : undefined
+    },
+  }
+}
+
+export type { RdsFixture }
