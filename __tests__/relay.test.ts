@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { relayPlan, forPhase } from '../src/methods/relay-plan.js'
 import { copyName, handoffSnapshotName, kindOfHandoff } from '../src/methods/relay-names.js'
-import { sourceFromSnapshot, phaseOutputs } from '../src/methods/phases.js'
+import { credentialSettings, phaseOutputs, sourceFromSnapshot } from '../src/methods/phases.js'
 import {
   makeContext,
   PROD,
@@ -490,6 +490,22 @@ describe('split phases', () => {
     await expect(sourceFromSnapshot(staging, 'arn:aws:rds:us-east-1:1:db:x')).rejects.toThrow(
       'is not the ARN of an RDS DB snapshot',
     )
+  })
+
+  it('opens only the destination role in phase destination', () => {
+    const role = `arn:aws:iam::${STAGING}:role/rds-refresh-destination`
+    const destination = testSettings({ phase: 'destination', destinationRoleArn: role })
+    expect(credentialSettings(destination)).toMatchObject({
+      sourceRoleArn: role,
+      destinationRoleArn: role,
+    })
+    const viaSource = testSettings({ phase: 'destination', sourceRoleArn: role })
+    expect(credentialSettings(viaSource)).toMatchObject({
+      sourceRoleArn: role,
+      destinationRoleArn: role,
+    })
+    const all = testSettings({ sourceRoleArn: 'a', destinationRoleArn: role })
+    expect(credentialSettings(all)).toBe(all)
   })
 
   it('keeps only the phase steps and drops dependencies on the other phase', () => {

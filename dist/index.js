@@ -75613,6 +75613,16 @@ function fromInstance(instance) {
 
 
 
+/**
+ * A destination-phase job reads nothing in the source account and usually holds no credentials
+ * for it: it opens only the destination role (source-role-arn is its fallback, as elsewhere).
+ */
+function credentialSettings(settings) {
+    if (settings.phase !== 'destination')
+        return settings;
+    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
+    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
+}
 async function startPhase(settings, accounts) {
     if (settings.phase === 'destination') {
         const arn = settings.snapshotArn;
@@ -75737,6 +75747,12 @@ function describeStart(settings, sourceDb) {
 }
 /** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
 function phaseOutputs(ctx) {
+    if (ctx.settings.phase === 'destination') {
+        // The source account is the snapshot's owner, not the account this job signed in to.
+        const owner = accountFromArn(ctx.settings.snapshotArn ?? '');
+        const outputs = copyOutputs(ctx.copy);
+        return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
+    }
     if (ctx.settings.phase !== 'source')
         return copyOutputs(ctx.copy);
     const outputs = { [Outputs.method]: ctx.method };
@@ -75902,7 +75918,7 @@ var state = __nccwpck_require__(6305);
 async function run(signal) {
     const startedAt = Date.now();
     const settings = (0,inputs/* getSettings */.mt)();
-    const accounts = await (0,credentials/* openAccounts */.HB)(settings);
+    const accounts = await (0,credentials/* openAccounts */.HB)(credentialSettings(settings));
     core.setOutput(Outputs.sourceAccountId, accounts.source.accountId);
     core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId);
     try {

@@ -6,7 +6,7 @@ import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
 import type { RefreshContext } from './methods/context.js'
 import { buildPlan } from './methods/index.js'
-import { describeStart, phaseOutputs, startPhase } from './methods/phases.js'
+import { credentialSettings, describeStart, phaseOutputs, startPhase } from './methods/phases.js'
 import { findExistingTarget } from './methods/existing.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
@@ -21,7 +21,7 @@ import { managedTags } from './tags.js'
 export async function run(signal: AbortSignal): Promise<void> {
   const startedAt = Date.now()
   const settings = getSettings()
-  const accounts = await openAccounts(settings)
+  const accounts = await openAccounts(credentialSettings(settings))
   core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
   core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
   try {

@@ -368,8 +368,9 @@ describe('split phases (e2e)', () => {
     expect(prod.snapshots).toEqual([HANDOFF])
     expect(prod.shares).toEqual([`${HANDOFF}→${ACCOUNTS.staging}`])
 
+    // As the README's split workflow: the destination job holds only the destination role.
     const destinationInputs = {
-      'source-role-arn': ROLE_ARNS.staging,
+      'destination-role-arn': ROLE_ARNS.staging,
       'kms-key-id': KEYS.staging,
       'db-subnet-group': 'staging-db',
       'vpc-security-group-ids': STAGING_SGS,
@@ -385,6 +386,8 @@ describe('split phases (e2e)', () => {
     expect(destination.outputs).toMatchObject({
       'cluster-identifier': 'staging-mz',
       engine: 'postgres',
+      'source-account-id': ACCOUNTS.production,
+      'destination-account-id': ACCOUNTS.staging,
     })
     // The destination job never touches the source account, and reads the snapshot by ARN.
     const destinationRequests = sim.requests.slice(sourceJobRequests)
@@ -449,6 +452,21 @@ describe('relay pre-flight refusals (e2e)', () => {
       'encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared',
     )
     expect(run.log).toContain('Re-encrypt with a customer-managed key')
+  })
+
+  it('refuses when the destination account may not use the source key', async () => {
+    const locked = world((fixture) => ({
+      ...fixture,
+      resources: {
+        ...fixture.resources,
+        kmsKeys: (fixture.resources.kmsKeys ?? []).map((k) =>
+          k.account === ACCOUNTS.production ? { ...k, allowAccounts: [] } : k,
+        ),
+      },
+    }))
+    const run = await refused({ source: 'prod-multiaz' }, locked)
+    expect(run.log).toContain(`The destination account ${ACCOUNTS.staging} cannot use the KMS key`)
+    expect(run.log).toContain('AccessDeniedException')
   })
 
   it('refuses an encrypted cross-account relay without kms-key-id', async () => {

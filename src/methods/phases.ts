@@ -25,6 +25,16 @@ export interface PhaseStart {
   readonly method: CopyMethod
 }
 
+/**
+ * A destination-phase job reads nothing in the source account and usually holds no credentials
+ * for it: it opens only the destination role (source-role-arn is its fallback, as elsewhere).
+ */
+export function credentialSettings(settings: Settings): Settings {
+  if (settings.phase !== 'destination') return settings
+  const role = settings.destinationRoleArn ?? settings.sourceRoleArn
+  return { ...settings, sourceRoleArn: role, destinationRoleArn: role }
+}
+
 export async function startPhase(settings: Settings, accounts: Accounts): Promise<PhaseStart> {
   if (settings.phase === 'destination') {
     const arn = settings.snapshotArn
@@ -160,6 +170,12 @@ export function describeStart(settings: Settings, sourceDb: SourceDatabase): str
 
 /** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
 export function phaseOutputs(ctx: RefreshContext): Record<string, string> {
+  if (ctx.settings.phase === 'destination') {
+    // The source account is the snapshot's owner, not the account this job signed in to.
+    const owner = accountFromArn(ctx.settings.snapshotArn ?? '')
+    const outputs = copyOutputs(ctx.copy as CopyResult)
+    return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs
+  }
   if (ctx.settings.phase !== 'source') return copyOutputs(ctx.copy as CopyResult)
   const outputs: Record<string, string> = { [Outputs.method]: ctx.method }
   if (ctx.copy.snapshotArn) outputs[Outputs.snapshotArn] = ctx.copy.snapshotArn
