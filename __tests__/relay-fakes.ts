@@ -589,13 +589,19 @@ export async function makeContext(
     source?: string
     sameAccount?: boolean
     sourceDb?: SourceDatabase
+    /** A destination-phase job with one role: its "source" session is the destination's. */
+    destinationRoleOnly?: boolean
   },
 ): Promise<Harness> {
   const sameAccount = options.sameAccount ?? false
-  const source = world.session(PROD, 'source')
   const destination = sameAccount
-    ? { ...source, role: 'destination' as const }
+    ? { ...world.session(PROD, 'destination') }
     : world.session(STAGING, 'destination')
+  const source = options.destinationRoleOnly
+    ? { ...destination, role: 'source' as const }
+    : sameAccount
+      ? { ...destination, role: 'source' as const }
+      : world.session(PROD, 'source')
   const sourceDb =
     options.sourceDb ??
     (await detectSource(source, { identifier: options.source ?? 'prod-multiaz' }))

@@ -428,9 +428,7 @@ describe('split phases', () => {
 
   it('phase destination rebuilds the Multi-AZ cluster from the shared snapshot alone, and a re-run reuses the copy', async () => {
     const world = productionWorld()
-    const source = await makeContext(world, {
-      settings: testSettings({ ...STAGING_PLACEMENT, phase: 'source' }),
-    })
+    const source = await makeContext(world, { settings: testSettings({ phase: 'source' }) })
     await run(source, relayPlan(source.ctx))
 
     const settings = testSettings({
@@ -449,7 +447,8 @@ describe('split phases', () => {
       kmsKeyArn: PROD_KEY,
       cluster: { DBClusterInstanceClass: 'db.m6gd.large', StorageType: 'io1' },
     })
-    const h = await makeContext(world, { settings, sourceDb })
+    // The destination job holds only the destination role: the hand-off stays as it is.
+    const h = await makeContext(world, { settings, sourceDb, destinationRoleOnly: true })
     const plan = relayPlan(h.ctx)
     expect(plan.steps.map((s) => s.name)).toEqual([
       'preflight',
@@ -457,21 +456,34 @@ describe('split phases', () => {
       'restore-cluster',
       'set-password',
       'describe-copy',
+      'unshare-snapshot',
+      'delete-shared-snapshot',
       'delete-copied-snapshot',
     ])
     expect(plan.steps.find((s) => s.name === 'copy-snapshot')?.after).toEqual(['preflight'])
     const first = await run(h, plan)
     expect(first.error).toBeUndefined()
     expect(world.ops(PROD)).toEqual([])
+    expect(first.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
+      'unshare-snapshot',
+      'delete-shared-snapshot',
+      'delete-copied-snapshot',
+    ])
     expect(world.call('RestoreDBClusterFromSnapshot')?.input).toMatchObject({
       DBClusterInstanceClass: 'db.m6gd.large',
       Engine: 'postgres',
       EngineVersion: '16.4',
     })
+    expect(world.inventory(PROD)).toMatchObject({
+      snapshots: [HANDOFF],
+      shares: [`${HANDOFF}→${STAGING}`],
+    })
 
-    // The re-run finds the earlier attempt's copy (kept) and restores from it without copying again.
+    // A re-run (now with both roles, without keep-snapshots) reuses the earlier copy without
+    // copying again, then withdraws the share and deletes both snapshots.
     world.state(STAGING).clusters.delete('staging-db')
-    const again = await makeContext(world, { settings, sourceDb })
+    const rerun = { ...settings, keepSnapshots: false }
+    const again = await makeContext(world, { settings: rerun, sourceDb })
     const second = await run(again, relayPlan(again.ctx))
     expect(second.error).toBeUndefined()
     expect(world.ops(STAGING)).not.toContain('CopyDBSnapshot')
@@ -479,6 +491,8 @@ describe('split phases', () => {
       'reused',
       `${HANDOFF}-copy`,
     ])
+    expect(world.inventory(PROD)).toMatchObject({ snapshots: [], shares: [] })
+    expect(world.inventory(STAGING)).toMatchObject({ clusters: ['staging-db'], snapshots: [] })
   })
 
   it('phase destination refuses a snapshot that is not shared with its account', async () => {

@@ -74718,7 +74718,16 @@ function accountFromArn(arn) {
 
 const SOURCE_PHASES = ['all', 'source'];
 const DESTINATION_PHASES = ['all', 'destination'];
-const ALL_ONLY = ['all'];
+/**
+ * Whether this job holds credentials for the account that owns the shared snapshot, so it can
+ * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
+ * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
+ */
+function ownsSharedSnapshot(ctx) {
+    if (ctx.settings.phase !== 'destination')
+        return true;
+    return accountFromArn(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
+}
 /** Intermediate snapshots are kept on request; everything else temporary goes. */
 function snapshotDisposal(ctx) {
     return ctx.settings.keepSnapshots ? 'kept' : 'temporary';
@@ -74882,9 +74891,9 @@ function unshareSnapshotStep(type) {
         name: 'unshare-snapshot',
         title: `Stop sharing the ${api.label} with the destination account`,
         side: 'source',
-        phases: ALL_ONLY,
+        phases: DESTINATION_PHASES,
         after: ['copy-snapshot'],
-        when: (ctx) => !ctx.sameAccount,
+        when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
             const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn));
             const resource = {
@@ -74906,9 +74915,9 @@ function deleteSharedSnapshotStep(type, after) {
         name: 'delete-shared-snapshot',
         title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
         side: 'source',
-        phases: ALL_ONLY,
+        phases: DESTINATION_PHASES,
         after,
-        when: (ctx) => !ctx.settings.keepSnapshots,
+        when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
             const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn));
             await deleteSnapshot(ctx, runtime, { api, side: 'source', id });
@@ -75615,10 +75624,14 @@ function fromInstance(instance) {
 
 /**
  * A destination-phase job reads nothing in the source account and usually holds no credentials
- * for it: it opens only the destination role (source-role-arn is its fallback, as elsewhere).
+ * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
+ * that one. With two different roles it opens both, and then also withdraws the share and
+ * deletes the handed-over snapshot once its copy exists.
  */
 function credentialSettings(settings) {
     if (settings.phase !== 'destination')
+        return settings;
+    if (settings.sourceRoleArn && settings.destinationRoleArn)
         return settings;
     const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
     return { ...settings, sourceRoleArn: role, destinationRoleArn: role };

@@ -397,18 +397,36 @@ describe('split phases (e2e)', () => {
       IncludeShared: true,
     })
 
-    // Re-run of the destination job alone (the copy was kept): it reuses the copy.
+    // With only the destination role, the hand-off stays in production, kept and shared.
+    expect(inventory(sim, ACCOUNTS.production)).toMatchObject({
+      snapshots: [HANDOFF],
+      shares: [`${HANDOFF}→${ACCOUNTS.staging}`],
+    })
+
+    // Re-run of the destination job alone (the copy was kept): it reuses the copy. Given the
+    // source role too and no keep-snapshots, it also withdraws the share and deletes both snapshots.
     const copies = () => sim!.requests.filter((r) => r.operation === 'CopyDBSnapshot').length
     const before = copies()
     const again = await runAction({
       sim,
-      inputs: { ...destinationInputs, target: 'staging-mz-2' },
+      inputs: {
+        ...destinationInputs,
+        'source-role-arn': ROLE_ARNS.source,
+        'keep-snapshots': 'false',
+        target: 'staging-mz-2',
+      },
       env: { GITHUB_RUN_ATTEMPT: '2' },
     })
     expectSucceeded(again)
     expect(copies()).toBe(before)
     expect(again.log).toContain('already exists (an earlier attempt made it): reusing it')
-    expect(inventory(sim, ACCOUNTS.staging).clusters).toEqual(['staging-mz', 'staging-mz-2'])
+    expect(again.log).toContain('[unshare-snapshot] succeeded')
+    untouchedProduction(sim)
+    expect(inventory(sim, ACCOUNTS.staging)).toMatchObject({
+      clusters: ['staging-mz', 'staging-mz-2'],
+      snapshots: [],
+      shares: [],
+    })
   })
 
   it('the destination phase refuses a snapshot that is not shared with its account', async () => {

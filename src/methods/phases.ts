@@ -27,10 +27,13 @@ export interface PhaseStart {
 
 /**
  * A destination-phase job reads nothing in the source account and usually holds no credentials
- * for it: it opens only the destination role (source-role-arn is its fallback, as elsewhere).
+ * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
+ * that one. With two different roles it opens both, and then also withdraws the share and
+ * deletes the handed-over snapshot once its copy exists.
  */
 export function credentialSettings(settings: Settings): Settings {
   if (settings.phase !== 'destination') return settings
+  if (settings.sourceRoleArn && settings.destinationRoleArn) return settings
   const role = settings.destinationRoleArn ?? settings.sourceRoleArn
   return { ...settings, sourceRoleArn: role, destinationRoleArn: role }
 }

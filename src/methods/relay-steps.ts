@@ -6,6 +6,7 @@ import type { Phase } from '../settings.js'
 import { sessionFor, type RefreshContext } from './context.js'
 import { copyName, Handoff, handoffValue } from './relay-names.js'
 import {
+  accountFromArn,
   snapshotApi,
   snapshotIdFromArn,
   type SnapshotApi,
@@ -26,7 +27,16 @@ export interface RelayStep extends Step<RefreshContext> {
 
 export const SOURCE_PHASES: readonly Phase[] = ['all', 'source']
 export const DESTINATION_PHASES: readonly Phase[] = ['all', 'destination']
-export const ALL_ONLY: readonly Phase[] = ['all']
+
+/**
+ * Whether this job holds credentials for the account that owns the shared snapshot, so it can
+ * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
+ * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
+ */
+export function ownsSharedSnapshot(ctx: RefreshContext): boolean {
+  if (ctx.settings.phase !== 'destination') return true
+  return accountFromArn(ctx.settings.snapshotArn ?? '') === ctx.source.accountId
+}
 
 /** Intermediate snapshots are kept on request; everything else temporary goes. */
 export function snapshotDisposal(ctx: RefreshContext): Disposal {
@@ -221,9 +231,9 @@ export function unshareSnapshotStep(type: SnapshotType): RelayStep {
     name: 'unshare-snapshot',
     title: `Stop sharing the ${api.label} with the destination account`,
     side: 'source',
-    phases: ALL_ONLY,
+    phases: DESTINATION_PHASES,
     after: ['copy-snapshot'],
-    when: (ctx) => !ctx.sameAccount,
+    when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
     async run(ctx, runtime) {
       const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
       const resource: CreatedResource = {
@@ -246,9 +256,9 @@ export function deleteSharedSnapshotStep(type: SnapshotType, after: readonly str
     name: 'delete-shared-snapshot',
     title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
     side: 'source',
-    phases: ALL_ONLY,
+    phases: DESTINATION_PHASES,
     after,
-    when: (ctx) => !ctx.settings.keepSnapshots,
+    when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
     async run(ctx, runtime) {
       const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
       await deleteSnapshot(ctx, runtime, { api, side: 'source', id })
