@@ -244,6 +244,26 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
     expect(prod).toMatchObject({ snapshots: [], clusterSnapshots: [], shares: [] })
     expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
   })
+  it('cancelled mid-relay, the post step removes what was made in both accounts', async () => {
+    sim = await startWorld(world())
+    const run = await runAction({
+      sim,
+      inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },
+      cancelAfterMs: 3000,
+    })
+    expect(run.exitCode).not.toBe(0)
+    expect(run.log).toContain('Received SIGINT')
+    // Cancelled while the source side was still working: its intermediates are removed.
+    expect(run.post?.log).toMatch(
+      /Removed db-(instance|snapshot|cluster-snapshot) rds-refresh-4242-1/,
+    )
+    expect(run.post?.log).not.toContain('Could not remove')
+    const nothing = { clusters: [], instances: [], snapshots: [], clusterSnapshots: [], shares: [] }
+    expect(inventory(sim, ACCOUNTS.staging, false)).toEqual(nothing)
+    const prod = inventory(sim, ACCOUNTS.production, false)
+    expect(prod).toMatchObject({ snapshots: [], clusterSnapshots: [], shares: [] })
+    expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
+  })
 })
 
 describe('Aurora and instance relays (e2e)', () => {
