@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Proves dist/ is what the sources build to: bundles into a temporary folder with the same
 // command as `npm run bundle` and compares every file. Exit 1 (with the differing files) if not.
-//   node scripts/check-dist.mjs [--dist <folder>]   (default: dist)
+//   node scripts/check-dist.mjs [--dist <folder>] [--built <folder>]
+//   --dist: the folder to check (default: dist); --built: compare with this earlier build instead
+//   of bundling again (the tests check several copies against one build).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,14 +12,27 @@ import { join, resolve } from 'node:path'
 const root = resolve(import.meta.dirname, '..')
 const distArg = process.argv.indexOf('--dist')
 const dist = resolve(distArg > 0 ? process.argv[distArg + 1] : join(root, 'dist'))
-const fresh = mkdtempSync(join(tmpdir(), 'rds-refresh-dist-'))
+const builtArg = process.argv.indexOf('--built')
+const prebuilt = builtArg > 0 ? resolve(process.argv[builtArg + 1]) : undefined
+const fresh = prebuilt ?? mkdtempSync(join(tmpdir(), 'rds-refresh-dist-'))
 
 try {
-  execFileSync(
-    join(root, 'node_modules', '.bin', 'ncc'),
-    ['build', 'src/index.ts', '-o', fresh, '--source-map', '--license', 'licenses.txt', '--quiet'],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-  )
+  if (!prebuilt) {
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'ncc'),
+      [
+        'build',
+        'src/index.ts',
+        '-o',
+        fresh,
+        '--source-map',
+        '--license',
+        'licenses.txt',
+        '--quiet',
+      ],
+      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+    )
+  }
   const expected = readdirSync(fresh).sort()
   const actual = existsSync(dist) ? readdirSync(dist).sort() : []
   const problems = []
@@ -35,5 +50,5 @@ try {
   }
   console.log(`dist/ is in sync with the sources (${expected.length} files).`)
 } finally {
-  rmSync(fresh, { recursive: true, force: true })
+  if (!prebuilt) rmSync(fresh, { recursive: true, force: true })
 }

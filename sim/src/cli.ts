@@ -4,7 +4,7 @@
  *   node sim/src/cli.ts [--port N] [--scale N] [--credential-scale N] [--fixture <module>]
  *
  * `--fixture` names a module whose default export (or `fixture` export) is a function returning a
- * Fixture; without it, a two-account demo world (no resources) is served.
+ * Fixture; without it, the production-like world of sim/fixtures/production.ts is served.
  */
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -12,35 +12,10 @@ import { parseArgs } from 'node:util'
 import type { Fixture } from './core/types.ts'
 import { startSimulator } from './index.ts'
 import type { ResourceFixture } from './services/fixture.ts'
-
-/** Two accounts, a role each trusting `repo:acme/app:*`, and static keys for ambient use. */
-export function demoFixture(): Fixture<ResourceFixture> {
-  return {
-    region: 'eu-west-1',
-    accounts: [
-      {
-        id: '111111111111',
-        name: 'production',
-        roles: [{ name: 'rds-refresh', subjectPattern: 'repo:acme/app:*' }],
-        staticCredentials: [
-          { accessKeyId: 'AKIAPRODUCTION000001', secretAccessKey: 'production-secret' },
-        ],
-      },
-      {
-        id: '222222222222',
-        name: 'staging',
-        roles: [{ name: 'rds-refresh', subjectPattern: 'repo:acme/app:*' }],
-        staticCredentials: [
-          { accessKeyId: 'AKIASTAGING000000001', secretAccessKey: 'staging-secret' },
-        ],
-      },
-    ],
-    resources: {},
-  }
-}
+import { productionFixture } from '../fixtures/production.ts'
 
 async function loadFixture(path: string | undefined): Promise<Fixture<ResourceFixture>> {
-  if (path === undefined) return demoFixture()
+  if (path === undefined) return productionFixture()
   const module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>
   const factory = module.default ?? module.fixture
   if (typeof factory !== 'function') throw new Error(`${path} exports no fixture function`)
