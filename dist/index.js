@@ -75725,7 +75725,8 @@ async function sourceFromSnapshot(session, arn) {
         : { instance: storage };
     return {
         kind: handoff.kind,
-        identifier: snapshot?.DBInstanceIdentifier ?? id,
+        // A Multi-AZ hand-off was taken of the relay's temporary instance: the snapshot names it better.
+        identifier: handoff.kind === 'multi-az-cluster' ? id : (snapshot?.DBInstanceIdentifier ?? id),
         arn,
         engine,
         engineVersion: snapshot?.EngineVersion ?? '',
@@ -75924,6 +75925,7 @@ var state = __nccwpck_require__(6305);
 
 
 
+
 /**
  * The main step: read settings, open both accounts, then run the operation. Errors propagate to
  * index.ts, the only place that fails the step.
@@ -75965,7 +75967,9 @@ async function refresh({ settings, accounts, signal, startedAt }) {
             hint: 'Choose another target name: the action never writes to the source.',
         });
     }
-    const title = `${sourceDb.identifier} (${accounts.source.accountId}) → ${target} (${accounts.destination.accountId})`;
+    // The source's own ARN names its account (a destination-phase job signs in to only one).
+    const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId;
+    const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
     core.info(describeStart(settings, sourceDb));
     core.info(`Method: ${method}`);
     const { tags, expiresAt } = managedTags({

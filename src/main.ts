@@ -8,6 +8,7 @@ import type { RefreshContext } from './methods/context.js'
 import { buildPlan } from './methods/index.js'
 import { credentialSettings, describeStart, phaseOutputs, startPhase } from './methods/phases.js'
 import { findExistingTarget } from './methods/existing.js'
+import { accountFromArn } from './methods/relay-snapshots.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
 import type { Settings } from './settings.js'
@@ -64,7 +65,9 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
       hint: 'Choose another target name: the action never writes to the source.',
     })
   }
-  const title = `${sourceDb.identifier} (${accounts.source.accountId}) → ${target} (${accounts.destination.accountId})`
+  // The source's own ARN names its account (a destination-phase job signs in to only one).
+  const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId
+  const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`
   core.info(describeStart(settings, sourceDb))
   core.info(`Method: ${method}`)
 

@@ -409,6 +409,9 @@ describe('split phases (e2e)', () => {
       'source-account-id': ACCOUNTS.production,
       'destination-account-id': ACCOUNTS.staging,
     })
+    expect(destination.summary).toContain(
+      `rds-refresh: ${HANDOFF} (${ACCOUNTS.production}) → staging-mz (${ACCOUNTS.staging})`,
+    )
     // The destination job never touches the source account, and reads the snapshot by ARN.
     const destinationRequests = sim.requests.slice(sourceJobRequests)
     expect(destinationRequests.filter((r) => r.account === ACCOUNTS.production)).toEqual([])

@@ -131,7 +131,8 @@ export async function sourceFromSnapshot(
       : { instance: storage satisfies DBInstance }
   return {
     kind: handoff.kind,
-    identifier: snapshot?.DBInstanceIdentifier ?? id,
+    // A Multi-AZ hand-off was taken of the relay's temporary instance: the snapshot names it better.
+    identifier: handoff.kind === 'multi-az-cluster' ? id : (snapshot?.DBInstanceIdentifier ?? id),
     arn,
     engine,
     engineVersion: snapshot?.EngineVersion ?? '',
