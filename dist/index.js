@@ -15693,7 +15693,7 @@ __webpack_unused_export__ = CopyDBClusterParameterGroupCommand;
 __webpack_unused_export__ = CopyDBClusterParameterGroupMessage$;
 __webpack_unused_export__ = CopyDBClusterParameterGroupResult$;
 __webpack_unused_export__ = CopyDBClusterSnapshot$;
-__webpack_unused_export__ = CopyDBClusterSnapshotCommand;
+exports.Xzo = CopyDBClusterSnapshotCommand;
 __webpack_unused_export__ = CopyDBClusterSnapshotMessage$;
 __webpack_unused_export__ = CopyDBClusterSnapshotResult$;
 __webpack_unused_export__ = CopyDBParameterGroup$;
@@ -15701,7 +15701,7 @@ __webpack_unused_export__ = CopyDBParameterGroupCommand;
 __webpack_unused_export__ = CopyDBParameterGroupMessage$;
 __webpack_unused_export__ = CopyDBParameterGroupResult$;
 __webpack_unused_export__ = CopyDBSnapshot$;
-__webpack_unused_export__ = CopyDBSnapshotCommand;
+exports.D2s = CopyDBSnapshotCommand;
 __webpack_unused_export__ = CopyDBSnapshotMessage$;
 __webpack_unused_export__ = CopyDBSnapshotResult$;
 __webpack_unused_export__ = CopyOptionGroup$;
@@ -15733,7 +15733,7 @@ __webpack_unused_export__ = CreateDBClusterParameterGroupMessage$;
 __webpack_unused_export__ = CreateDBClusterParameterGroupResult$;
 __webpack_unused_export__ = CreateDBClusterResult$;
 __webpack_unused_export__ = CreateDBClusterSnapshot$;
-__webpack_unused_export__ = CreateDBClusterSnapshotCommand;
+exports.Iv4 = CreateDBClusterSnapshotCommand;
 __webpack_unused_export__ = CreateDBClusterSnapshotMessage$;
 __webpack_unused_export__ = CreateDBClusterSnapshotResult$;
 __webpack_unused_export__ = CreateDBInstance$;
@@ -15764,7 +15764,7 @@ __webpack_unused_export__ = CreateDBShardGroup$;
 __webpack_unused_export__ = CreateDBShardGroupCommand;
 __webpack_unused_export__ = CreateDBShardGroupMessage$;
 __webpack_unused_export__ = CreateDBSnapshot$;
-__webpack_unused_export__ = CreateDBSnapshotCommand;
+exports.SQw = CreateDBSnapshotCommand;
 __webpack_unused_export__ = CreateDBSnapshotMessage$;
 __webpack_unused_export__ = CreateDBSnapshotResult$;
 __webpack_unused_export__ = CreateDBSubnetGroup$;
@@ -16077,7 +16077,7 @@ __webpack_unused_export__ = DescribeDBClusterEndpoints$;
 __webpack_unused_export__ = DescribeDBClusterEndpointsCommand;
 __webpack_unused_export__ = DescribeDBClusterEndpointsMessage$;
 __webpack_unused_export__ = DescribeDBClusterParameterGroups$;
-__webpack_unused_export__ = DescribeDBClusterParameterGroupsCommand;
+exports.g$L = DescribeDBClusterParameterGroupsCommand;
 __webpack_unused_export__ = DescribeDBClusterParameterGroupsMessage$;
 __webpack_unused_export__ = DescribeDBClusterParameters$;
 __webpack_unused_export__ = DescribeDBClusterParametersCommand;
@@ -16111,7 +16111,7 @@ __webpack_unused_export__ = DescribeDBMajorEngineVersionsCommand;
 __webpack_unused_export__ = DescribeDBMajorEngineVersionsRequest$;
 __webpack_unused_export__ = DescribeDBMajorEngineVersionsResponse$;
 __webpack_unused_export__ = DescribeDBParameterGroups$;
-__webpack_unused_export__ = DescribeDBParameterGroupsCommand;
+exports.yH7 = DescribeDBParameterGroupsCommand;
 __webpack_unused_export__ = DescribeDBParameterGroupsMessage$;
 __webpack_unused_export__ = DescribeDBParameters$;
 __webpack_unused_export__ = DescribeDBParametersCommand;
@@ -16153,7 +16153,7 @@ __webpack_unused_export__ = DescribeDBSnapshots$;
 exports.KKI = DescribeDBSnapshotsCommand;
 __webpack_unused_export__ = DescribeDBSnapshotsMessage$;
 __webpack_unused_export__ = DescribeDBSubnetGroups$;
-__webpack_unused_export__ = DescribeDBSubnetGroupsCommand;
+exports.WWK = DescribeDBSubnetGroupsCommand;
 __webpack_unused_export__ = DescribeDBSubnetGroupsMessage$;
 __webpack_unused_export__ = DescribeEngineDefaultClusterParameters$;
 __webpack_unused_export__ = DescribeEngineDefaultClusterParametersCommand;
@@ -16586,7 +16586,7 @@ __webpack_unused_export__ = RestoreDBClusterFromS3Command;
 __webpack_unused_export__ = RestoreDBClusterFromS3Message$;
 __webpack_unused_export__ = RestoreDBClusterFromS3Result$;
 __webpack_unused_export__ = RestoreDBClusterFromSnapshot$;
-__webpack_unused_export__ = RestoreDBClusterFromSnapshotCommand;
+exports.sX2 = RestoreDBClusterFromSnapshotCommand;
 __webpack_unused_export__ = RestoreDBClusterFromSnapshotMessage$;
 __webpack_unused_export__ = RestoreDBClusterFromSnapshotResult$;
 __webpack_unused_export__ = RestoreDBClusterToPointInTime$;
@@ -16594,7 +16594,7 @@ exports.fok = RestoreDBClusterToPointInTimeCommand;
 __webpack_unused_export__ = RestoreDBClusterToPointInTimeMessage$;
 __webpack_unused_export__ = RestoreDBClusterToPointInTimeResult$;
 __webpack_unused_export__ = RestoreDBInstanceFromDBSnapshot$;
-__webpack_unused_export__ = RestoreDBInstanceFromDBSnapshotCommand;
+exports.dX$ = RestoreDBInstanceFromDBSnapshotCommand;
 __webpack_unused_export__ = RestoreDBInstanceFromDBSnapshotMessage$;
 __webpack_unused_export__ = RestoreDBInstanceFromDBSnapshotResult$;
 __webpack_unused_export__ = RestoreDBInstanceFromS3$;
@@ -72077,11 +72077,12 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cb: () => (/* binding */ findSnapshot),
 /* harmony export */   Hk: () => (/* binding */ READERS),
 /* harmony export */   KG: () => (/* binding */ findCluster),
+/* harmony export */   MR: () => (/* binding */ findClusterSnapshot),
 /* harmony export */   XD: () => (/* binding */ findInstance)
 /* harmony export */ });
-/* unused harmony exports findClusterSnapshot, findSnapshot */
 /* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
@@ -73191,7 +73192,7 @@ function requestIdOf(e) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8250);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8991);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 
@@ -73781,7 +73782,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 8250:
+/***/ 8991:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74022,81 +74023,6 @@ function sameResource(a, b) {
 var inputs = __nccwpck_require__(8186);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
 var rds_read = __nccwpck_require__(9251);
-;// CONCATENATED MODULE: ./src/methods/detect.ts
-
-
-const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
-function isAuroraEngine(engine) {
-    return engine !== undefined && AURORA_ENGINES.has(engine);
-}
-/**
- * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
- * instance. A member instance of a cluster is refused: the cluster is what gets copied.
- */
-async function detectSource(session, ref) {
-    const id = ref.arn ?? ref.identifier;
-    const cluster = await (0,rds_read/* findCluster */.KG)(session.clients.rds, id);
-    if (cluster)
-        return fromCluster(cluster, await writerInstanceClass(session, cluster));
-    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, id);
-    if (instance?.DBClusterIdentifier) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
-            resource: `DB instance ${ref.identifier}`,
-            side: 'source',
-            accountId: session.accountId,
-            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
-        });
-    }
-    if (instance)
-        return fromInstance(instance);
-    throw new errors/* ActionError */.lZ({
-        summary: `Source ${id} was not found as a DB cluster or DB instance`,
-        resource: id,
-        side: 'source',
-        accountId: session.accountId,
-        code: 'DBClusterNotFoundFault',
-        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
-    });
-}
-async function writerInstanceClass(session, cluster) {
-    if (!isAuroraEngine(cluster.Engine))
-        return undefined;
-    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
-    if (!writer?.DBInstanceIdentifier)
-        return undefined;
-    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, writer.DBInstanceIdentifier);
-    return instance?.DBInstanceClass;
-}
-function fromCluster(cluster, writerClass) {
-    const engine = cluster.Engine ?? '';
-    return {
-        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
-        identifier: cluster.DBClusterIdentifier ?? '',
-        arn: cluster.DBClusterArn ?? '',
-        engine,
-        engineVersion: cluster.EngineVersion ?? '',
-        status: cluster.Status ?? 'unknown',
-        encrypted: cluster.StorageEncrypted ?? false,
-        kmsKeyArn: cluster.KmsKeyId,
-        cluster,
-        writerInstanceClass: writerClass,
-    };
-}
-function fromInstance(instance) {
-    return {
-        kind: 'instance',
-        identifier: instance.DBInstanceIdentifier ?? '',
-        arn: instance.DBInstanceArn ?? '',
-        engine: instance.Engine ?? '',
-        engineVersion: instance.EngineVersion ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        encrypted: instance.StorageEncrypted ?? false,
-        kmsKeyArn: instance.KmsKeyId,
-        instance,
-    };
-}
-
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7202);
 // EXTERNAL MODULE: external "node:crypto"
@@ -74598,8 +74524,8 @@ function waitForResource(reader, ctx, runtime, target) {
 }
 const waitForCluster = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster'], ctx, runtime, target);
 const waitForInstance = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-instance'], ctx, runtime, target);
-const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(READERS['db-cluster-snapshot'], ctx, runtime, target);
-const waitForSnapshot = (ctx, runtime, target) => waitForResource(READERS['db-snapshot'], ctx, runtime, target);
+const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster-snapshot'], ctx, runtime, target);
+const waitForSnapshot = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-snapshot'], ctx, runtime, target);
 
 ;// CONCATENATED MODULE: ./src/methods/finish.ts
 
@@ -75249,7 +75175,1084 @@ function cloneLimitProblem(input, census) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/methods/relay-names.ts
+/**
+ * Names and hand-off values of a relay.
+ *
+ * The snapshot a source phase hands over says in its identifier what the destination must
+ * rebuild, because a destination job sees only the shared snapshot (tags of another account's
+ * snapshot are not readable):
+ * - a DB cluster snapshot is an Aurora cluster's;
+ * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
+ *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
+ *   is `db.m6gd.large`);
+ * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
+ */
+/** Keys of `ctx.handoff` the relay steps pass values through. */
+const Handoff = {
+    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
+    sharedSnapshotArn: 'relay:shared-snapshot-arn',
+    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
+    restoreFrom: 'relay:restore-from',
+    /** Identifier of the destination's copy, when one was made. */
+    copyId: 'relay:copy-id',
+};
+const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
+/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
+function handoffSnapshotName(ctx) {
+    const base = ctx.names.sourceSnapshot;
+    if (ctx.sourceDb.kind === 'multi-az-cluster') {
+        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
+        return `${base}-multiaz-${instanceClass.replace(/\./g, '-')}`;
+    }
+    return `${base}-instance`;
+}
+/** What a shared snapshot's type and identifier say about the database it came from. */
+function kindOfHandoff(type, id) {
+    if (type === 'db-cluster-snapshot')
+        return { kind: 'aurora-cluster' };
+    const match = MULTI_AZ_MARK.exec(id);
+    if (!match?.[1] || match[1] === 'db-unknown') {
+        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
+    }
+    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
+}
+/** The destination's copy of a shared snapshot: named after it, so a re-run finds it. */
+function copyName(sharedSnapshotId) {
+    return `${sharedSnapshotId}-copy`.slice(0, 255);
+}
+/** Value handed from one step to a later one; a missing value is a bug in the plan. */
+function handoffValue(ctx, key) {
+    const value = ctx.handoff.get(key);
+    if (value === undefined)
+        throw new Error(`Relay plan bug: no value for ${key} at this step`);
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay-preflight.ts
+
+
+
+
+
+/**
+ * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
+ * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
+ */
+/** AWS's default quota of manual snapshots per account and Region, for each snapshot type. */
+const MANUAL_SNAPSHOT_QUOTA = 100;
+/** Warn when fewer than this many manual snapshots would remain free after the run. */
+const QUOTA_WARNING_MARGIN = 10;
+/**
+ * The copy's placement: the inputs, or in one account the source's own (a deliberate default,
+ * logged). Across accounts nothing of the source's applies, and AWS's defaults (the default
+ * security group and parameter group) are never taken silently: the pre-flight asks for them.
+ */
+function resolvePlacement(ctx) {
+    const s = ctx.settings;
+    const fromSource = ctx.sameAccount && ctx.settings.phase !== 'destination';
+    const cluster = fromSource ? ctx.sourceDb.cluster : undefined;
+    const instance = fromSource ? ctx.sourceDb.instance : undefined;
+    const sourceGroups = (cluster?.VpcSecurityGroups ?? instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
+    return {
+        subnetGroup: s.dbSubnetGroup ?? cluster?.DBSubnetGroup ?? instance?.DBSubnetGroup?.DBSubnetGroupName,
+        securityGroupIds: s.vpcSecurityGroupIds.length > 0
+            ? s.vpcSecurityGroupIds
+            : sourceGroups.length > 0
+                ? sourceGroups
+                : undefined,
+        clusterParameterGroup: s.dbClusterParameterGroup ?? cluster?.DBClusterParameterGroup,
+        parameterGroup: s.dbParameterGroup ?? instance?.DBParameterGroups?.[0]?.DBParameterGroupName,
+    };
+}
+/** The pre-flight step every relay plan starts with. */
+function preflightStep() {
+    return {
+        name: 'preflight',
+        title: 'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
+        side: 'destination',
+        phases: ['all', 'source', 'destination'],
+        async run(ctx, runtime) {
+            if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
+                ctx.handoff.set(Handoff.sharedSnapshotArn, ctx.settings.snapshotArn);
+                Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
+            }
+            const checks = [
+                checkKmsKeyGiven,
+                relay_preflight_checkSourceKeyShareable,
+                checkDestinationCanUseSourceKey,
+                checkDestinationKey,
+                checkPlacement,
+                checkSnapshotQuota,
+            ];
+            for (const check of checks)
+                await check(ctx, (message) => runtime.log.info(message), (message) => runtime.log.warning(message));
+            runtime.note('passed');
+        },
+    };
+}
+const crossAccountEncrypted = (ctx) => !ctx.sameAccount && ctx.sourceDb.encrypted;
+function refuse(ctx, side, summary, hint, extra = {}) {
+    return new errors/* ActionError */.lZ({
+        summary,
+        step: 'preflight',
+        side,
+        accountId: sessionFor(ctx, side).accountId,
+        hint,
+        ...extra,
+    });
+}
+/** The destination's key matters to the jobs that copy: not to a source-phase job. */
+const copiesHere = (ctx) => ctx.settings.phase !== 'source';
+const checkKmsKeyGiven = async (ctx) => {
+    if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId)
+        return;
+    throw refuse(ctx, 'destination', `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`, 'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.', { resource: ctx.sourceDb.kmsKeyArn });
+};
+const relay_preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
+    if (!crossAccountEncrypted(ctx) ||
+        ctx.settings.phase === 'destination' ||
+        !ctx.sourceDb.kmsKeyArn)
+        return;
+    const key = await describeKey(ctx.source, ctx.sourceDb.kmsKeyArn);
+    if (!key.metadata) {
+        warn(`could not read the source key ${ctx.sourceDb.kmsKeyArn} (${key.message}); continuing`);
+        return;
+    }
+    if (key.metadata.KeyManager !== 'AWS') {
+        info(`source key ${ctx.sourceDb.kmsKeyArn} is customer-managed: its snapshots can be shared`);
+        return;
+    }
+    throw refuse(ctx, 'source', `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`, 'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.', { resource: ctx.sourceDb.kmsKeyArn });
+};
+const checkDestinationCanUseSourceKey = async (ctx, info, warn) => {
+    const keyArn = ctx.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(ctx) || !keyArn)
+        return;
+    const key = await describeKey(ctx.destination, keyArn);
+    if (key.metadata) {
+        info(`the destination account can use the source key ${keyArn}`);
+        return;
+    }
+    if (key.denied || key.missing) {
+        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots`, `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${ctx.destination.accountId}:root with kms:Decrypt, kms:DescribeKey, kms:CreateGrant and kms:ReEncrypt*; and let the destination role use the key ARN in its IAM policy.`, { resource: keyArn, code: key.code, awsMessage: key.message });
+    }
+    warn(`could not check the source key from the destination account (${key.message}); continuing`);
+};
+const checkDestinationKey = async (ctx, info) => {
+    const keyId = ctx.settings.kmsKeyId;
+    if (!keyId || !copiesHere(ctx))
+        return;
+    const key = await describeKey(ctx.destination, keyId);
+    if (key.metadata) {
+        info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
+        return;
+    }
+    throw refuse(ctx, 'destination', `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`, 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.', { resource: keyId, code: key.code, awsMessage: key.message });
+};
+const checkPlacement = async (ctx, info, warn) => {
+    if (ctx.settings.phase === 'source')
+        return;
+    const placement = resolvePlacement(ctx);
+    const isInstance = ctx.sourceDb.kind === 'instance';
+    const missing = [
+        placement.subnetGroup ? undefined : 'db-subnet-group',
+        placement.securityGroupIds ? undefined : 'vpc-security-group-ids',
+        isInstance && !placement.parameterGroup ? 'db-parameter-group' : undefined,
+    ].filter((name) => name !== undefined);
+    if (missing.length > 0) {
+        throw refuse(ctx, 'destination', `The copy's placement in the destination account is not set: ${missing.join(', ')}`, `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`);
+    }
+    const rds = ctx.destination.clients.rds;
+    await mustExist(ctx, 'db-subnet-group', placement.subnetGroup, () => rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: placement.subnetGroup })));
+    if (!isInstance) {
+        if (placement.clusterParameterGroup) {
+            await mustExist(ctx, 'db-cluster-parameter-group', placement.clusterParameterGroup, () => rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({
+                DBClusterParameterGroupName: placement.clusterParameterGroup,
+            })));
+        }
+        else {
+            warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
+        }
+    }
+    if (placement.parameterGroup && (isInstance || ctx.sourceDb.kind === 'aurora-cluster')) {
+        await mustExist(ctx, 'db-parameter-group', placement.parameterGroup, () => rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: placement.parameterGroup })));
+    }
+    // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
+    info(`placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`);
+};
+async function mustExist(ctx, input, name, describe) {
+    if (!name)
+        return;
+    try {
+        await describe();
+    }
+    catch (error) {
+        const code = (0,errors/* awsErrorCode */.J6)(error);
+        if (!(0,errors/* isNotFound */.c4)(error) && !/NotFound/.test(code ?? ''))
+            throw error;
+        throw refuse(ctx, 'destination', `${input} ${name} does not exist in the destination account ${ctx.destination.accountId} (region ${ctx.settings.region})`, `Create it in the destination account, or set ${input} to one that exists there.`, { code, awsMessage: (0,errors/* errorMessage */.gJ)(error), resource: name });
+    }
+}
+/** Manual snapshots each account gains during the run, by snapshot type. */
+function snapshotsCreated(kind, ctx) {
+    const phase = ctx.settings.phase;
+    const source = { side: 'source', db: 0, cluster: 0 };
+    const destination = { side: 'destination', db: 0, cluster: 0 };
+    if (phase !== 'destination') {
+        if (kind === 'aurora-cluster')
+            source.cluster += 1;
+        else
+            source.db += 1;
+        if (kind === 'multi-az-cluster')
+            source.cluster += 1;
+    }
+    const copies = !ctx.sameAccount || ctx.settings.kmsKeyId !== undefined;
+    if (phase !== 'source' && copies) {
+        if (kind === 'aurora-cluster')
+            destination.cluster += 1;
+        else
+            destination.db += 1;
+    }
+    if (ctx.sameAccount) {
+        return [
+            {
+                side: 'destination',
+                db: source.db + destination.db,
+                cluster: source.cluster + destination.cluster,
+            },
+        ];
+    }
+    return [source, destination].filter((a) => a.db + a.cluster > 0);
+}
+/**
+ * The simulator and the one observed AWS message ("Cannot create more than 100 manual snapshots")
+ * count DB and DB cluster snapshots together; counting them together is the safe reading.
+ */
+const checkSnapshotQuota = async (ctx, info, warn) => {
+    for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
+        const session = sessionFor(ctx, need.side);
+        const adding = need.db + need.cluster;
+        const count = (await countManualSnapshots(session, 'db')) + (await countManualSnapshots(session, 'cluster'));
+        const after = count + adding;
+        const where = `${need.side} account ${session.accountId}`;
+        if (after > MANUAL_SNAPSHOT_QUOTA) {
+            throw refuse(ctx, need.side, `The ${where} has ${count} manual snapshots; this relay needs ${adding} more and the quota is ${MANUAL_SNAPSHOT_QUOTA}`, `Delete manual snapshots that are no longer needed in the ${where}, or ask AWS for a higher manual snapshot quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
+        }
+        if (MANUAL_SNAPSHOT_QUOTA - after < QUOTA_WARNING_MARGIN) {
+            warn(`the ${where} will have ${after} of ${MANUAL_SNAPSHOT_QUOTA} manual snapshots: delete old ones before the quota stops a run`);
+        }
+        else {
+            info(`${where}: ${count} manual snapshots (+${adding} during the run, quota ${MANUAL_SNAPSHOT_QUOTA})`);
+        }
+    }
+};
+async function countManualSnapshots(session, type) {
+    const rds = session.clients.rds;
+    let count = 0;
+    let marker;
+    do {
+        if (type === 'db') {
+            const out = await rds.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
+            count += out.DBSnapshots?.length ?? 0;
+            marker = out.Marker;
+        }
+        else {
+            const out = await rds.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
+                SnapshotType: 'manual',
+                MaxRecords: 100,
+                Marker: marker,
+            }));
+            count += out.DBClusterSnapshots?.length ?? 0;
+            marker = out.Marker;
+        }
+    } while (marker);
+    return count;
+}
+async function describeKey(session, keyId) {
+    try {
+        const out = await session.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
+        return { metadata: out.KeyMetadata };
+    }
+    catch (error) {
+        return {
+            denied: (0,errors/* isAccessDenied */.w7)(error),
+            missing: (0,errors/* isNotFound */.c4)(error),
+            code: (0,errors/* awsErrorCode */.J6)(error),
+            message: (0,errors/* errorMessage */.gJ)(error),
+        };
+    }
+}
+
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(2691);
+;// CONCATENATED MODULE: ./src/methods/relay-snapshots.ts
+
+
+
+const dbSnapshots = {
+    type: 'db-snapshot',
+    shareKind: 'db-snapshot-share',
+    label: 'DB snapshot',
+    async find(rds, id) {
+        const s = await (0,rds_read/* findSnapshot */.Cb)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBSnapshotIdentifier ?? id,
+            arn: s.DBSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.Encrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new dist_cjs/* ModifyDBSnapshotAttributeCommand */.Ypc({
+            DBSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new dist_cjs/* CopyDBSnapshotCommand */.D2s({
+            SourceDBSnapshotIdentifier: request.sourceArn,
+            TargetDBSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => waitForSnapshot(ctx, runtime, target),
+};
+const clusterSnapshots = {
+    type: 'db-cluster-snapshot',
+    shareKind: 'db-cluster-snapshot-share',
+    label: 'DB cluster snapshot',
+    async find(rds, id) {
+        const s = await (0,rds_read/* findClusterSnapshot */.MR)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBClusterSnapshotIdentifier ?? id,
+            arn: s.DBClusterSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.StorageEncrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new dist_cjs/* ModifyDBClusterSnapshotAttributeCommand */.EbD({
+            DBClusterSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new dist_cjs/* CopyDBClusterSnapshotCommand */.Xzo({
+            SourceDBClusterSnapshotIdentifier: request.sourceArn,
+            TargetDBClusterSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => waitForClusterSnapshot(ctx, runtime, target),
+};
+function snapshotApi(type) {
+    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+}
+/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
+function snapshotIdFromArn(arn) {
+    return arn.split(':').slice(6).join(':') || arn;
+}
+/** The account id inside an ARN. */
+function accountFromArn(arn) {
+    const account = arn.split(':')[4];
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay-steps.ts
+
+
+
+
+
+
+
+const SOURCE_PHASES = ['all', 'source'];
+const DESTINATION_PHASES = ['all', 'destination'];
+/**
+ * Whether this job holds credentials for the account that owns the shared snapshot, so it can
+ * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
+ * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
+ */
+function ownsSharedSnapshot(ctx) {
+    if (ctx.settings.phase !== 'destination')
+        return true;
+    return accountFromArn(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
+}
+/** Intermediate snapshots are kept on request; everything else temporary goes. */
+function snapshotDisposal(ctx) {
+    return ctx.settings.keepSnapshots ? 'kept' : 'temporary';
+}
+/**
+ * The snapshot handed to the destination outlives a source-phase job (the destination job needs
+ * it), so it is recorded as kept there; in one job it is an intermediate like the others.
+ */
+function handoffDisposal(ctx) {
+    return ctx.settings.phase === 'source' ? 'kept' : snapshotDisposal(ctx);
+}
+/** Look for what an earlier attempt of this run made under the same name; otherwise create it. */
+async function findOrCreate(options) {
+    const existing = await options.find();
+    if (existing !== undefined) {
+        options.runtime.log.info(`${options.what} already exists (an earlier attempt made it): reusing it`);
+        options.runtime.note('reused');
+        return 'reused';
+    }
+    await options.create();
+    return 'created';
+}
+/** Remove a resource the run made, wait until AWS no longer lists it, and drop it from the ledger. */
+async function removeAndWait(ctx, runtime, resource, waitGone) {
+    await (0,cleanup/* removeResource */.l)(resource, sessionFor(ctx, resource.side).clients);
+    runtime.log.info(`deleting ${resource.kind} ${resource.id}`);
+    if (waitGone)
+        await waitGone();
+    runtime.release(resource);
+}
+/** Step 1 of the Multi-AZ relay, and the first step of the Aurora relay. */
+function snapshotSourceClusterStep(options) {
+    return {
+        name: 'snapshot-source-cluster',
+        title: 'Snapshot the source cluster (CreateDBClusterSnapshot) and wait until available',
+        side: 'source',
+        phases: SOURCE_PHASES,
+        after: ['preflight'],
+        async run(ctx, runtime) {
+            const rds = ctx.source.clients.rds;
+            const id = ctx.names.sourceClusterSnapshot;
+            const api = snapshotApi('db-cluster-snapshot');
+            await findOrCreate({
+                runtime,
+                what: `DB cluster snapshot ${id}`,
+                find: () => api.find(rds, id),
+                create: () => rds.send(new dist_cjs/* CreateDBClusterSnapshotCommand */.Iv4({
+                    DBClusterIdentifier: ctx.sourceDb.identifier,
+                    DBClusterSnapshotIdentifier: id,
+                    Tags: [...ctx.tags],
+                })),
+            });
+            const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
+            runtime.record({ kind: 'db-cluster-snapshot', side: 'source', id, disposal });
+            const snapshot = await waitForClusterSnapshot(ctx, runtime, { side: 'source', id });
+            if (options.handoff) {
+                const arn = snapshot.DBClusterSnapshotArn ?? id;
+                ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
+                Object.assign(ctx.copy, { snapshotArn: arn });
+            }
+            runtime.note(id);
+        },
+    };
+}
+/** Share the snapshot with the destination account (`restore` attribute). */
+function shareSnapshotStep(type, after) {
+    const api = snapshotApi(type);
+    const call = type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute';
+    return {
+        name: 'share-snapshot',
+        title: `Share the ${api.label} with the destination account (${call} restore)`,
+        side: 'source',
+        phases: SOURCE_PHASES,
+        after,
+        when: (ctx) => !ctx.sameAccount,
+        async run(ctx, runtime) {
+            const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn));
+            const account = ctx.destination.accountId;
+            await api.setShared(ctx.source.clients.rds, id, account, true);
+            runtime.record({
+                kind: api.shareKind,
+                side: 'source',
+                id,
+                // A source-phase job hands the share over; the destination job needs it after this job ends.
+                disposal: ctx.settings.phase === 'source' ? 'kept' : 'temporary',
+                sharedWith: account,
+            });
+            runtime.log.info(`${api.label} ${id} is shared with account ${account}`);
+            runtime.note(`shared with ${account}`);
+        },
+    };
+}
+/**
+ * Copy the shared snapshot into the destination account, re-encrypted with kms-key-id: AWS
+ * restores neither a shared encrypted RDS snapshot nor one the source can still delete under
+ * the copy. In one account no copy is needed unless kms-key-id asks for another key.
+ */
+function copySnapshotStep(type, after) {
+    const api = snapshotApi(type);
+    const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot';
+    return {
+        name: 'copy-snapshot',
+        title: `Copy the shared ${api.label} into the destination account (${call}, destination KMS key)`,
+        side: 'destination',
+        phases: DESTINATION_PHASES,
+        after,
+        async run(ctx, runtime) {
+            const sourceArn = handoffValue(ctx, Handoff.sharedSnapshotArn);
+            const rds = ctx.destination.clients.rds;
+            const shared = await api.find(rds, sourceArn);
+            if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
+                ctx.handoff.set(Handoff.restoreFrom, sourceArn);
+                runtime.log.info('Same account and the same KMS key: the restore reads the snapshot itself, no copy needed');
+                runtime.note('not needed (same account)');
+                return;
+            }
+            const targetId = copyName(snapshotIdFromArn(sourceArn));
+            const encrypted = shared?.encrypted ?? true;
+            await findOrCreate({
+                runtime,
+                what: `${api.label} ${targetId}`,
+                find: () => api.find(rds, targetId),
+                create: () => api.copy(rds, {
+                    sourceArn,
+                    targetId,
+                    // A cluster snapshot that is not encrypted cannot be copied with a key.
+                    kmsKeyId: type === 'db-cluster-snapshot' && !encrypted ? undefined : ctx.settings.kmsKeyId,
+                    tags: ctx.tags,
+                }),
+            });
+            runtime.record({
+                kind: type,
+                side: 'destination',
+                id: targetId,
+                disposal: snapshotDisposal(ctx),
+            });
+            await api.wait(ctx, runtime, { side: 'destination', id: targetId });
+            const copy = await api.find(rds, targetId);
+            ctx.handoff.set(Handoff.copyId, targetId);
+            ctx.handoff.set(Handoff.restoreFrom, copy?.arn ?? targetId);
+            runtime.note(targetId);
+        },
+    };
+}
+/** In one account, a copy is only worth making when kms-key-id names another key. */
+async function needsReencryption(ctx, snapshotKey) {
+    const wanted = ctx.settings.kmsKeyId;
+    if (!wanted)
+        return false;
+    if (!snapshotKey)
+        return true;
+    if (wanted === snapshotKey)
+        return false;
+    const out = await ctx.destination.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: wanted }));
+    return out.KeyMetadata?.Arn !== snapshotKey;
+}
+/** Withdraw the share once the destination holds its own copy. */
+function unshareSnapshotStep(type) {
+    const api = snapshotApi(type);
+    return {
+        name: 'unshare-snapshot',
+        title: `Stop sharing the ${api.label} with the destination account`,
+        side: 'source',
+        phases: DESTINATION_PHASES,
+        after: ['copy-snapshot'],
+        when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
+        async run(ctx, runtime) {
+            const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn));
+            const resource = {
+                kind: api.shareKind,
+                side: 'source',
+                id,
+                disposal: 'temporary',
+                sharedWith: ctx.destination.accountId,
+            };
+            await removeAndWait(ctx, runtime, resource);
+            runtime.note(`unshared from ${ctx.destination.accountId}`);
+        },
+    };
+}
+/** Delete the source account's shared snapshot once nothing reads it any more. */
+function deleteSharedSnapshotStep(type, after) {
+    const api = snapshotApi(type);
+    return {
+        name: 'delete-shared-snapshot',
+        title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
+        side: 'source',
+        phases: DESTINATION_PHASES,
+        after,
+        when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
+        async run(ctx, runtime) {
+            const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn));
+            await deleteSnapshot(ctx, runtime, { api, side: 'source', id });
+        },
+    };
+}
+/** Delete the destination's copy once the restored database is available. */
+function deleteCopiedSnapshotStep(type, after) {
+    const api = snapshotApi(type);
+    return {
+        name: 'delete-copied-snapshot',
+        title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
+        side: 'destination',
+        phases: DESTINATION_PHASES,
+        after,
+        when: (ctx) => !ctx.settings.keepSnapshots,
+        async run(ctx, runtime) {
+            const id = ctx.handoff.get(Handoff.copyId);
+            if (id === undefined) {
+                runtime.note('no copy was made');
+                return;
+            }
+            await deleteSnapshot(ctx, runtime, { api, side: 'destination', id });
+        },
+    };
+}
+async function deleteSnapshot(ctx, runtime, target) {
+    const { api, side, id } = target;
+    const resource = { kind: api.type, side, id, disposal: 'temporary' };
+    await removeAndWait(ctx, runtime, resource, () => api.wait(ctx, runtime, { side, id, until: 'gone' }));
+    runtime.note(`deleted ${id}`);
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay-aurora.ts
+
+
+
+
+
+
+
+
+/**
+ * The Aurora snapshot relay, for when a clone is impossible or method: relay asks for it
+ * (aws-reference C): cluster snapshot → share → destination copy under the destination key →
+ * RestoreDBClusterFromSnapshot → instances (as the clone adds them) → password → outputs.
+ */
+function auroraRelaySteps() {
+    return [
+        preflightStep(),
+        snapshotSourceClusterStep({ handoff: true }),
+        shareSnapshotStep('db-cluster-snapshot', ['snapshot-source-cluster']),
+        copySnapshotStep('db-cluster-snapshot', [
+            'share-snapshot',
+            'snapshot-source-cluster',
+            'preflight',
+        ]),
+        restoreAuroraClusterStep,
+        { ...createInstancesAfter(['restore-cluster']), phases: DESTINATION_PHASES },
+        { ...passwordStep(['create-instances']), phases: DESTINATION_PHASES },
+        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        unshareSnapshotStep('db-cluster-snapshot'),
+        deleteSharedSnapshotStep('db-cluster-snapshot', ['unshare-snapshot', 'restore-cluster']),
+        deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
+    ];
+}
+const restoreAuroraClusterStep = {
+    name: 'restore-cluster',
+    title: 'Restore the Aurora cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+    side: 'destination',
+    phases: DESTINATION_PHASES,
+    after: ['copy-snapshot'],
+    async run(ctx, runtime) {
+        const rds = ctx.destination.clients.rds;
+        const input = auroraRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom));
+        await findOrCreate({
+            runtime,
+            what: `DB cluster ${ctx.names.target}`,
+            find: () => (0,rds_read/* findCluster */.KG)(rds, ctx.names.target),
+            create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
+        });
+        runtime.record({
+            kind: 'db-cluster',
+            side: 'destination',
+            id: ctx.names.target,
+            disposal: 'copy',
+        });
+        await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target });
+    },
+};
+/** Engine and version from the source, so the Region's default version is never picked. */
+function auroraRestoreInput(ctx, snapshotArn) {
+    const s = ctx.settings;
+    const placement = resolvePlacement(ctx);
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        SnapshotIdentifier: snapshotArn,
+        Engine: ctx.sourceDb.engine,
+        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
+        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
+        DeletionProtection: s.deletionProtection,
+        // Needed before a db.serverless instance is added (aws-reference A3).
+        ServerlessV2ScalingConfiguration: s.serverless
+            ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
+            : undefined,
+        Tags: [...ctx.tags],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay-instance.ts
+
+
+
+
+
+
+
+
+/**
+ * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
+ * destination key → RestoreDBInstanceFromDBSnapshot in the placement the user named →
+ * password (ModifyDBInstance) → outputs.
+ */
+function instanceRelaySteps() {
+    return [
+        preflightStep(),
+        snapshotSourceInstanceStep,
+        shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
+        copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
+        restoreInstanceStep,
+        { ...passwordStep(['restore-instance']), phases: DESTINATION_PHASES },
+        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        unshareSnapshotStep('db-snapshot'),
+        deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
+        deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
+    ];
+}
+const snapshotSourceInstanceStep = {
+    name: 'snapshot-source-instance',
+    title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['preflight'],
+    async run(ctx, runtime) {
+        const rds = ctx.source.clients.rds;
+        const id = handoffSnapshotName(ctx);
+        await findOrCreate({
+            runtime,
+            what: `DB snapshot ${id}`,
+            find: () => snapshotApi('db-snapshot').find(rds, id),
+            create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
+                DBInstanceIdentifier: ctx.sourceDb.identifier,
+                DBSnapshotIdentifier: id,
+                Tags: [...ctx.tags],
+            })),
+        });
+        runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) });
+        const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id });
+        const arn = snapshot.DBSnapshotArn ?? id;
+        ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
+        Object.assign(ctx.copy, { snapshotArn: arn });
+        runtime.note(id);
+    },
+};
+const restoreInstanceStep = {
+    name: 'restore-instance',
+    title: 'Restore the DB instance from the snapshot (RestoreDBInstanceFromDBSnapshot)',
+    side: 'destination',
+    phases: DESTINATION_PHASES,
+    after: ['copy-snapshot'],
+    async run(ctx, runtime) {
+        const rds = ctx.destination.clients.rds;
+        const input = instanceRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom));
+        await findOrCreate({
+            runtime,
+            what: `DB instance ${ctx.names.target}`,
+            find: () => (0,rds_read/* findInstance */.XD)(rds, ctx.names.target),
+            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
+        });
+        runtime.record({
+            kind: 'db-instance',
+            side: 'destination',
+            id: ctx.names.target,
+            disposal: 'copy',
+        });
+        await waitForInstance(ctx, runtime, { side: 'destination', id: ctx.names.target });
+        runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
+    },
+};
+/**
+ * The placement is always explicit (the pre-flight refuses a missing one): left out, AWS would
+ * use the default security group and the default parameter group. Single-AZ, as AWS defaults.
+ */
+function instanceRestoreInput(ctx, snapshotArn) {
+    const s = ctx.settings;
+    const instance = ctx.sourceDb.instance;
+    const placement = resolvePlacement(ctx);
+    return {
+        DBInstanceIdentifier: ctx.names.target,
+        DBSnapshotIdentifier: snapshotArn,
+        DBInstanceClass: s.instanceClass ?? instance?.DBInstanceClass,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBParameterGroupName: placement.parameterGroup,
+        MultiAZ: false,
+        StorageType: s.storageType ?? instance?.StorageType,
+        Iops: s.iops ??
+            (isProvisionedIops(s.storageType ?? instance?.StorageType) ? instance?.Iops : undefined),
+        PubliclyAccessible: s.publiclyAccessible,
+        DeletionProtection: s.deletionProtection,
+        Tags: [...ctx.tags],
+    };
+}
+/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
+function isProvisionedIops(storageType) {
+    return storageType === 'io1' || storageType === 'io2';
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay-multiaz.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The Multi-AZ DB cluster relay. AWS neither copies nor shares a Multi-AZ DB cluster snapshot,
+ * so the data crosses as a DB snapshot of a temporary Single-AZ instance (aws-reference B):
+ *
+ *   1 snapshot-source-cluster → 2 restore-temp-instance → 3 snapshot-temp-instance →
+ *   4 share-snapshot → 6 copy-snapshot → 7 restore-cluster → set-password → describe-copy
+ *
+ * and 5 delete-temp-instance starts right after 3, beside 4, 6 and 7. Intermediates are removed
+ * as soon as nothing reads them (delete-cluster-snapshot, unshare-snapshot,
+ * delete-shared-snapshot, delete-copied-snapshot).
+ */
+function multiAzRelaySteps() {
+    return [
+        preflightStep(),
+        snapshotSourceClusterStep({ handoff: false }),
+        restoreTempInstanceStep,
+        deleteClusterSnapshotStep,
+        snapshotTempInstanceStep,
+        deleteTempInstanceStep,
+        shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
+        copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
+        restoreClusterStep,
+        { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
+        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        unshareSnapshotStep('db-snapshot'),
+        deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster']),
+        deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster']),
+    ];
+}
+/** Step 2: a temporary Single-AZ instance restored from the cluster snapshot. */
+const restoreTempInstanceStep = {
+    name: 'restore-temp-instance',
+    title: 'Restore the cluster snapshot to a temporary Single-AZ DB instance (RestoreDBInstanceFromDBSnapshot)',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['snapshot-source-cluster'],
+    async run(ctx, runtime) {
+        const rds = ctx.source.clients.rds;
+        const id = ctx.names.tempInstance;
+        const input = tempInstanceInput(ctx);
+        await findOrCreate({
+            runtime,
+            what: `DB instance ${id}`,
+            find: () => (0,rds_read/* findInstance */.XD)(rds, id),
+            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
+        });
+        runtime.record(tempInstance(ctx));
+        await waitForInstance(ctx, runtime, { side: 'source', id });
+        runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
+    },
+};
+function tempInstance(ctx) {
+    return { kind: 'db-instance', side: 'source', id: ctx.names.tempInstance, disposal: 'temporary' };
+}
+/**
+ * The temporary instance: Single-AZ, in the subnet group and security groups the user named for
+ * it (default: the source cluster's), with the source's class and at least its storage.
+ */
+function tempInstanceInput(ctx) {
+    const s = ctx.settings;
+    const cluster = ctx.sourceDb.cluster;
+    const sourceGroups = (cluster?.VpcSecurityGroups ?? []).flatMap((g) => g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []);
+    const groups = s.tempVpcSecurityGroupIds.length > 0 ? [...s.tempVpcSecurityGroupIds] : sourceGroups;
+    return {
+        DBInstanceIdentifier: ctx.names.tempInstance,
+        DBClusterSnapshotIdentifier: ctx.names.sourceClusterSnapshot,
+        Engine: ctx.sourceDb.engine,
+        DBInstanceClass: cluster?.DBClusterInstanceClass,
+        MultiAZ: false,
+        DBSubnetGroupName: s.tempDbSubnetGroup ?? cluster?.DBSubnetGroup,
+        VpcSecurityGroupIds: groups.length > 0 ? groups : undefined,
+        // Smaller than the source fails ("Invalid storage size"); the same size always fits.
+        AllocatedStorage: cluster?.AllocatedStorage,
+        StorageType: cluster?.StorageType,
+        Iops: cluster?.Iops,
+        PubliclyAccessible: false,
+        DeletionProtection: false,
+        Tags: [...ctx.tags],
+    };
+}
+/** The cluster snapshot is only read by step 2: once the instance exists it can go. */
+const deleteClusterSnapshotStep = {
+    name: 'delete-cluster-snapshot',
+    title: 'Delete the source cluster snapshot once the temporary instance exists (unless keep-snapshots)',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['restore-temp-instance'],
+    when: (ctx) => !ctx.settings.keepSnapshots,
+    async run(ctx, runtime) {
+        const api = snapshotApi('db-cluster-snapshot');
+        await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
+    },
+};
+/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
+const snapshotTempInstanceStep = {
+    name: 'snapshot-temp-instance',
+    title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['restore-temp-instance'],
+    async run(ctx, runtime) {
+        const rds = ctx.source.clients.rds;
+        const id = handoffSnapshotName(ctx);
+        await findOrCreate({
+            runtime,
+            what: `DB snapshot ${id}`,
+            find: () => snapshotApi('db-snapshot').find(rds, id),
+            create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
+                DBInstanceIdentifier: ctx.names.tempInstance,
+                DBSnapshotIdentifier: id,
+                Tags: [...ctx.tags],
+            })),
+        });
+        runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) });
+        const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id });
+        const arn = snapshot.DBSnapshotArn ?? id;
+        ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
+        Object.assign(ctx.copy, { snapshotArn: arn });
+        runtime.note(id);
+    },
+};
+/**
+ * Step 5: the temporary instance is no longer needed once its snapshot exists. It is deleted
+ * beside the share, copy and restore (never on their path), and awaited before the run ends.
+ */
+const deleteTempInstanceStep = {
+    name: 'delete-temp-instance',
+    title: 'Delete the temporary instance (SkipFinalSnapshot), beside the copy and restore',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['snapshot-temp-instance'],
+    async run(ctx, runtime) {
+        const id = ctx.names.tempInstance;
+        await removeAndWait(ctx, runtime, tempInstance(ctx), () => waitForInstance(ctx, runtime, { side: 'source', id, until: 'gone' }));
+        runtime.note(`deleted ${id}`);
+    },
+};
+/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
+const restoreClusterStep = {
+    name: 'restore-cluster',
+    title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+    side: 'destination',
+    phases: DESTINATION_PHASES,
+    after: ['copy-snapshot'],
+    async run(ctx, runtime) {
+        const rds = ctx.destination.clients.rds;
+        const input = multiAzRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom));
+        await findOrCreate({
+            runtime,
+            what: `DB cluster ${ctx.names.target}`,
+            find: () => (0,rds_read/* findCluster */.KG)(rds, ctx.names.target),
+            create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
+        });
+        runtime.record({
+            kind: 'db-cluster',
+            side: 'destination',
+            id: ctx.names.target,
+            disposal: 'copy',
+        });
+        await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target });
+        runtime.note(`${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`);
+    },
+};
+/**
+ * Engine and EngineVersion come from the source (else AWS picks the Region's default version);
+ * AWS accepts the snapshot only as an ARN here.
+ */
+function multiAzRestoreInput(ctx, snapshotArn) {
+    const s = ctx.settings;
+    const cluster = ctx.sourceDb.cluster;
+    const placement = resolvePlacement(ctx);
+    const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass;
+    if (!instanceClass) {
+        throw new errors/* ActionError */.lZ({
+            summary: 'The DBClusterInstanceClass of the Multi-AZ copy is unknown',
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            hint: 'Set instance-class (e.g. db.m6gd.large).',
+        });
+    }
+    const storageType = s.storageType ?? cluster?.StorageType;
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        SnapshotIdentifier: snapshotArn,
+        Engine: ctx.sourceDb.engine,
+        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        DBClusterInstanceClass: instanceClass,
+        StorageType: storageType,
+        // AWS wants Iops with io1/io2 and refuses it for gp3 below its baseline; pass what the source had.
+        Iops: s.iops ?? cluster?.Iops,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
+        PubliclyAccessible: s.publiclyAccessible,
+        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
+        DeletionProtection: s.deletionProtection,
+        Tags: [...ctx.tags],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay-plan.ts
+
+
+
+const DESCRIPTIONS = {
+    'multi-az-cluster': 'Multi-AZ DB cluster relay: cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot',
+    'aurora-cluster': 'Aurora snapshot relay: cluster snapshot → share → copy → RestoreDBClusterFromSnapshot → instances',
+    instance: 'DB instance relay: snapshot → share → copy → RestoreDBInstanceFromDBSnapshot',
+};
+const PHASE_NOTE = {
+    all: '',
+    source: ' (phase source: stops after sharing)',
+    destination: ' (phase destination: starts from snapshot-arn)',
+};
+/** The snapshot relay for the source's kind, cut to the steps of the phase this job runs. */
+function relayPlan(ctx) {
+    const kind = ctx.sourceDb.kind;
+    const steps = kind === 'multi-az-cluster'
+        ? multiAzRelaySteps()
+        : kind === 'aurora-cluster'
+            ? auroraRelaySteps()
+            : instanceRelaySteps();
+    const phase = ctx.settings.phase;
+    return { description: DESCRIPTIONS[kind] + PHASE_NOTE[phase], steps: forPhase(steps, phase) };
+}
+/** Keep the phase's steps; dependencies on steps of the other phase are met by the other job. */
+function forPhase(steps, phase) {
+    const kept = steps.filter((step) => step.phases.includes(phase));
+    const names = new Set(kept.map((step) => step.name));
+    return kept.map((step) => ({
+        ...step,
+        after: (step.after ?? []).filter((name) => names.has(name)),
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/methods/index.ts
+
 
 
 
@@ -75314,12 +76317,360 @@ function describeKind(source) {
 function buildPlan(ctx) {
     if (ctx.method === 'clone' || ctx.method === 'full-copy')
         return clonePlan();
+    return relayPlan(ctx);
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+/** Output names, as action.yml declares them. */
+const Outputs = {
+    clusterIdentifier: 'cluster-identifier',
+    clusterArn: 'cluster-arn',
+    endpoint: 'endpoint',
+    readerEndpoint: 'reader-endpoint',
+    port: 'port',
+    engine: 'engine',
+    engineVersion: 'engine-version',
+    masterUsername: 'master-username',
+    masterUserSecretArn: 'master-user-secret-arn',
+    dbInstanceIdentifiers: 'db-instance-identifiers',
+    method: 'method',
+    created: 'created',
+    snapshotArn: 'snapshot-arn',
+    sourceAccountId: 'source-account-id',
+    destinationAccountId: 'destination-account-id',
+    expiresAt: 'expires-at',
+    durationSeconds: 'duration-seconds',
+};
+/** The outputs of a copy, by output name; values that are unknown are left out. */
+function copyOutputs(copy) {
+    const entries = [
+        [Outputs.clusterIdentifier, copy.identifier],
+        [Outputs.clusterArn, copy.arn],
+        [Outputs.endpoint, copy.endpoint],
+        [Outputs.readerEndpoint, copy.readerEndpoint],
+        [Outputs.port, copy.port],
+        [Outputs.engine, copy.engine],
+        [Outputs.engineVersion, copy.engineVersion],
+        [Outputs.masterUsername, copy.masterUsername],
+        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
+        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
+        [Outputs.method, copy.method],
+        [Outputs.created, copy.created],
+        [Outputs.snapshotArn, copy.snapshotArn],
+        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
+    ];
+    return Object.fromEntries(entries
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => [k, String(v)]));
+}
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        core.setOutput(name, value);
+}
+function formatDuration(report) {
+    if (!report.startedAt || !report.endedAt)
+        return '';
+    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+const STATUS_MARK = {
+    succeeded: '✅ succeeded',
+    failed: '❌ failed',
+    cancelled: '⏹ cancelled',
+    skipped: '⏭ skipped',
+    'not-run': '… not run',
+};
+/** The job summary: source → target, the steps with their timing, outputs, and any failure. */
+async function writeSummary(input) {
+    const summary = core.summary.addHeading(input.title, 2);
+    if (input.steps.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Step', header: true },
+                { data: 'Account', header: true },
+                { data: 'Started', header: true },
+                { data: 'Duration', header: true },
+                { data: 'Status', header: true },
+                { data: 'Notes', header: true },
+            ],
+            ...input.steps.map((s) => [
+                `${s.name}`,
+                s.side,
+                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '',
+                formatDuration(s),
+                STATUS_MARK[s.status],
+                s.notes.join('; '),
+            ]),
+        ]);
+    }
+    if (input.error !== undefined) {
+        summary.addHeading('Failure', 3);
+        summary.addCodeBlock((0,errors/* errorMessage */.gJ)(input.error));
+        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
+        if (hint)
+            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
+    }
+    if (input.leftBehind.length > 0) {
+        summary.addHeading('Resources left behind', 3);
+        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
+        summary.addCodeBlock(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n'), 'sh');
+    }
+    const outputRows = Object.entries(input.outputs);
+    if (outputRows.length > 0) {
+        summary.addHeading('Outputs', 3);
+        summary.addTable([
+            [
+                { data: 'Output', header: true },
+                { data: 'Value', header: true },
+            ],
+            ...outputRows.map(([k, v]) => [k, v]),
+        ]);
+    }
+    await summary.write();
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./src/methods/detect.ts
+
+
+const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
+function isAuroraEngine(engine) {
+    return engine !== undefined && AURORA_ENGINES.has(engine);
+}
+/**
+ * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
+ * instance. A member instance of a cluster is refused: the cluster is what gets copied.
+ */
+async function detectSource(session, ref) {
+    const id = ref.arn ?? ref.identifier;
+    const cluster = await (0,rds_read/* findCluster */.KG)(session.clients.rds, id);
+    if (cluster)
+        return fromCluster(cluster, await writerInstanceClass(session, cluster));
+    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, id);
+    if (instance?.DBClusterIdentifier) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
+            resource: `DB instance ${ref.identifier}`,
+            side: 'source',
+            accountId: session.accountId,
+            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
+        });
+    }
+    if (instance)
+        return fromInstance(instance);
     throw new errors/* ActionError */.lZ({
-        summary: `The snapshot relay for a ${describeKind(ctx.sourceDb)} is not available in this version`,
-        resource: ctx.sourceDb.arn,
+        summary: `Source ${id} was not found as a DB cluster or DB instance`,
+        resource: id,
         side: 'source',
-        hint: 'Use an Aurora source with method: clone.',
+        accountId: session.accountId,
+        code: 'DBClusterNotFoundFault',
+        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
     });
+}
+async function writerInstanceClass(session, cluster) {
+    if (!isAuroraEngine(cluster.Engine))
+        return undefined;
+    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
+    if (!writer?.DBInstanceIdentifier)
+        return undefined;
+    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, writer.DBInstanceIdentifier);
+    return instance?.DBInstanceClass;
+}
+function fromCluster(cluster, writerClass) {
+    const engine = cluster.Engine ?? '';
+    return {
+        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        arn: cluster.DBClusterArn ?? '',
+        engine,
+        engineVersion: cluster.EngineVersion ?? '',
+        status: cluster.Status ?? 'unknown',
+        encrypted: cluster.StorageEncrypted ?? false,
+        kmsKeyArn: cluster.KmsKeyId,
+        cluster,
+        writerInstanceClass: writerClass,
+    };
+}
+function fromInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        arn: instance.DBInstanceArn ?? '',
+        engine: instance.Engine ?? '',
+        engineVersion: instance.EngineVersion ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        encrypted: instance.StorageEncrypted ?? false,
+        kmsKeyArn: instance.KmsKeyId,
+        instance,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/phases.ts
+
+
+
+
+
+
+
+/**
+ * A destination-phase job reads nothing in the source account and usually holds no credentials
+ * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
+ * that one. With two different roles it opens both, and then also withdraws the share and
+ * deletes the handed-over snapshot once its copy exists.
+ */
+function credentialSettings(settings) {
+    if (settings.phase !== 'destination')
+        return settings;
+    if (settings.sourceRoleArn && settings.destinationRoleArn)
+        return settings;
+    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
+    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
+}
+async function startPhase(settings, accounts) {
+    if (settings.phase === 'destination') {
+        const arn = settings.snapshotArn;
+        if (!arn) {
+            throw new errors/* ActionError */.lZ({
+                summary: 'phase: destination needs snapshot-arn',
+                hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
+            });
+        }
+        splitMethod(settings);
+        const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
+        return {
+            sourceDb,
+            sameAccount: accountFromArn(arn) === accounts.destination.accountId,
+            method: 'relay',
+        };
+    }
+    if (!settings.source)
+        throw new errors/* ActionError */.lZ({ summary: 'refresh needs the source input' });
+    const sourceDb = await detectSource(accounts.source, settings.source);
+    if (settings.phase === 'source') {
+        splitMethod(settings);
+        return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
+    }
+    return {
+        sourceDb,
+        sameAccount: accounts.sameAccount,
+        method: await resolveMethod(settings.method, sourceDb, { settings, accounts }),
+    };
+}
+/** Split jobs hand over a snapshot; a clone has none. */
+function splitMethod(settings) {
+    if (settings.method === 'auto' || settings.method === 'relay')
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
+        hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
+    });
+}
+/**
+ * The source as a shared snapshot describes it. Describing it by ARN with IncludeShared also
+ * proves it is shared with this account: AWS answers "not found" otherwise.
+ */
+async function sourceFromSnapshot(session, arn) {
+    const type = arn.split(':')[5];
+    if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
+        throw new errors/* ActionError */.lZ({
+            summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
+            hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
+        });
+    }
+    const where = { resource: arn, side: 'destination', accountId: session.accountId };
+    const rds = session.clients.rds;
+    const id = arn.split(':').slice(6).join(':');
+    if (type === 'cluster-snapshot') {
+        const snapshot = await (0,rds_read/* findClusterSnapshot */.MR)(rds, arn);
+        requireAvailable(arn, snapshot?.Status, where);
+        return {
+            kind: kindOfHandoff('db-cluster-snapshot', id).kind,
+            identifier: snapshot?.DBClusterIdentifier ?? id,
+            arn,
+            engine: snapshot?.Engine ?? '',
+            engineVersion: snapshot?.EngineVersion ?? '',
+            status: 'snapshot available',
+            encrypted: snapshot?.StorageEncrypted ?? false,
+            kmsKeyArn: snapshot?.KmsKeyId,
+        };
+    }
+    const snapshot = await (0,rds_read/* findSnapshot */.Cb)(rds, arn);
+    requireAvailable(arn, snapshot?.Status, where);
+    const handoff = kindOfHandoff('db-snapshot', id);
+    const engine = snapshot?.Engine ?? '';
+    // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
+    const storage = {
+        Engine: engine,
+        StorageType: snapshot?.StorageType,
+        Iops: snapshot?.Iops,
+        AllocatedStorage: snapshot?.AllocatedStorage,
+    };
+    const facts = handoff.kind === 'multi-az-cluster'
+        ? {
+            cluster: {
+                ...storage,
+                DBClusterInstanceClass: handoff.instanceClass,
+            },
+        }
+        : { instance: storage };
+    return {
+        kind: handoff.kind,
+        // A Multi-AZ hand-off was taken of the relay's temporary instance: the snapshot names it better.
+        identifier: handoff.kind === 'multi-az-cluster' ? id : (snapshot?.DBInstanceIdentifier ?? id),
+        arn,
+        engine,
+        engineVersion: snapshot?.EngineVersion ?? '',
+        status: 'snapshot available',
+        encrypted: snapshot?.Encrypted ?? false,
+        kmsKeyArn: snapshot?.KmsKeyId,
+        ...facts,
+    };
+}
+function requireAvailable(arn, status, where) {
+    if (status === undefined) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Snapshot ${arn} is not shared with the destination account ${where.accountId}, or does not exist`,
+            ...where,
+            hint: 'Run the phase: source job with this destination account (destination-role-arn of this account) and pass its snapshot-arn; AWS answers the same for a snapshot that does not exist and one not shared with this account.',
+        });
+    }
+    if (status !== 'available') {
+        throw new errors/* ActionError */.lZ({
+            summary: `Snapshot ${arn} is ${status}, not available`,
+            ...where,
+            hint: 'Start the destination phase after the source phase has finished.',
+        });
+    }
+}
+/** One line for the log: what this job starts from. */
+function describeStart(settings, sourceDb) {
+    const what = `${describeKind(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
+    return settings.phase === 'destination'
+        ? `Shared snapshot ${sourceDb.arn} of a ${what}`
+        : `Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
+}
+/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
+function phaseOutputs(ctx) {
+    if (ctx.settings.phase === 'destination') {
+        // The source account is the snapshot's owner, not the account this job signed in to.
+        const owner = accountFromArn(ctx.settings.snapshotArn ?? '');
+        const outputs = copyOutputs(ctx.copy);
+        return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
+    }
+    if (ctx.settings.phase !== 'source')
+        return copyOutputs(ctx.copy);
+    const outputs = { [Outputs.method]: ctx.method };
+    if (ctx.copy.snapshotArn)
+        outputs[Outputs.snapshotArn] = ctx.copy.snapshotArn;
+    return outputs;
 }
 
 ;// CONCATENATED MODULE: ./src/methods/existing.ts
@@ -75441,128 +76792,10 @@ function runNames(target, run) {
     };
 }
 
-// EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(2691);
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-
-/** Output names, as action.yml declares them. */
-const Outputs = {
-    clusterIdentifier: 'cluster-identifier',
-    clusterArn: 'cluster-arn',
-    endpoint: 'endpoint',
-    readerEndpoint: 'reader-endpoint',
-    port: 'port',
-    engine: 'engine',
-    engineVersion: 'engine-version',
-    masterUsername: 'master-username',
-    masterUserSecretArn: 'master-user-secret-arn',
-    dbInstanceIdentifiers: 'db-instance-identifiers',
-    method: 'method',
-    created: 'created',
-    snapshotArn: 'snapshot-arn',
-    sourceAccountId: 'source-account-id',
-    destinationAccountId: 'destination-account-id',
-    expiresAt: 'expires-at',
-    durationSeconds: 'duration-seconds',
-};
-/** The outputs of a copy, by output name; values that are unknown are left out. */
-function copyOutputs(copy) {
-    const entries = [
-        [Outputs.clusterIdentifier, copy.identifier],
-        [Outputs.clusterArn, copy.arn],
-        [Outputs.endpoint, copy.endpoint],
-        [Outputs.readerEndpoint, copy.readerEndpoint],
-        [Outputs.port, copy.port],
-        [Outputs.engine, copy.engine],
-        [Outputs.engineVersion, copy.engineVersion],
-        [Outputs.masterUsername, copy.masterUsername],
-        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
-        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
-        [Outputs.method, copy.method],
-        [Outputs.created, copy.created],
-        [Outputs.snapshotArn, copy.snapshotArn],
-        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
-    ];
-    return Object.fromEntries(entries
-        .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => [k, String(v)]));
-}
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        core.setOutput(name, value);
-}
-function formatDuration(report) {
-    if (!report.startedAt || !report.endedAt)
-        return '';
-    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-const STATUS_MARK = {
-    succeeded: '✅ succeeded',
-    failed: '❌ failed',
-    cancelled: '⏹ cancelled',
-    skipped: '⏭ skipped',
-    'not-run': '… not run',
-};
-/** The job summary: source → target, the steps with their timing, outputs, and any failure. */
-async function writeSummary(input) {
-    const summary = core.summary.addHeading(input.title, 2);
-    if (input.steps.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'Started', header: true },
-                { data: 'Duration', header: true },
-                { data: 'Status', header: true },
-                { data: 'Notes', header: true },
-            ],
-            ...input.steps.map((s) => [
-                `${s.name}`,
-                s.side,
-                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '',
-                formatDuration(s),
-                STATUS_MARK[s.status],
-                s.notes.join('; '),
-            ]),
-        ]);
-    }
-    if (input.error !== undefined) {
-        summary.addHeading('Failure', 3);
-        summary.addCodeBlock((0,errors/* errorMessage */.gJ)(input.error));
-        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
-        if (hint)
-            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
-    }
-    if (input.leftBehind.length > 0) {
-        summary.addHeading('Resources left behind', 3);
-        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
-        summary.addCodeBlock(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n'), 'sh');
-    }
-    const outputRows = Object.entries(input.outputs);
-    if (outputRows.length > 0) {
-        summary.addHeading('Outputs', 3);
-        summary.addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true },
-            ],
-            ...outputRows.map(([k, v]) => [k, v]),
-        ]);
-    }
-    await summary.write();
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -75583,7 +76816,7 @@ var state = __nccwpck_require__(2462);
 async function run(signal) {
     const startedAt = Date.now();
     const settings = (0,inputs/* getSettings */.mt)();
-    const accounts = await (0,credentials/* openAccounts */.HB)(settings);
+    const accounts = await (0,credentials/* openAccounts */.HB)(credentialSettings(settings));
     core.setOutput(Outputs.sourceAccountId, accounts.source.accountId);
     core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId);
     try {
@@ -75605,20 +76838,22 @@ async function run(signal) {
     }
 }
 async function refresh({ settings, accounts, signal, startedAt }) {
-    const source = settings.source;
-    const target = settings.target;
-    if (!source || !target)
-        throw new errors/* ActionError */.lZ({ summary: 'refresh needs source and target' });
-    const sourceDb = await core.group('Read the source', () => detectSource(accounts.source, source));
-    if (accounts.sameAccount && sourceDb.identifier === target) {
+    // A source-phase job only hands over a snapshot: it needs no target.
+    const target = settings.target ?? '';
+    if (!target && settings.phase !== 'source') {
+        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
+    }
+    const { sourceDb, sameAccount, method } = await core.group(settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source', () => startPhase(settings, accounts));
+    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
         throw new errors/* ActionError */.lZ({
             summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
             hint: 'Choose another target name: the action never writes to the source.',
         });
     }
-    const method = await resolveMethod(settings.method, sourceDb, { settings, accounts });
-    const title = `${sourceDb.identifier} (${accounts.source.accountId}) → ${target} (${accounts.destination.accountId})`;
-    core.info(`Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`);
+    // The source's own ARN names its account (a destination-phase job signs in to only one).
+    const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId;
+    const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
+    core.info(describeStart(settings, sourceDb));
     core.info(`Method: ${method}`);
     const { tags, expiresAt } = managedTags({
         settings,
@@ -75630,7 +76865,7 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         settings,
         source: accounts.source,
         destination: accounts.destination,
-        sameAccount: accounts.sameAccount,
+        sameAccount,
         sourceDb,
         method,
         names: runNames(target, settings.run),
@@ -75643,7 +76878,8 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         },
         handoff: new Map(),
     };
-    const existing = await findExistingTarget(ctx);
+    // A source-phase job makes no copy, and may not even see the destination account.
+    const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx);
     if (existing) {
         setOutputs(copyOutputs(existing));
         await writeSummary({
@@ -75663,7 +76899,7 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         deadline: startedAt + settings.timeoutMinutes * 60_000,
         signal,
     });
-    const outputs = result.error ? {} : copyOutputs(ctx.copy);
+    const outputs = result.error ? {} : phaseOutputs(ctx);
     if (!result.error)
         setOutputs(outputs);
     await writeSummary({
@@ -75671,9 +76907,10 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         steps: result.steps,
         outputs,
         error: result.error,
-        leftBehind: result.error
-            ? ledger.list()
-            : ledger.list().filter((r) => r.disposal === 'temporary'),
+        // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
+        leftBehind: ledger
+            .list()
+            .filter((r) => r.disposal === 'temporary' || (result.error && r.disposal === 'copy')),
         region: settings.region,
     });
     if (result.error)

@@ -5,12 +5,12 @@ import { Ledger } from './engine/ledger.js'
 import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
 import type { RefreshContext } from './methods/context.js'
-import { detectSource } from './methods/detect.js'
-import { buildPlan, describeKind, resolveMethod } from './methods/index.js'
+import { buildPlan } from './methods/index.js'
+import { credentialSettings, describeStart, phaseOutputs, startPhase } from './methods/phases.js'
 import { findExistingTarget } from './methods/existing.js'
+import { accountFromArn } from './methods/relay-snapshots.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
-import type { CopyResult } from './result.js'
 import type { Settings } from './settings.js'
 import { saveOutcome, saveResources } from './state.js'
 import { managedTags } from './tags.js'
@@ -22,7 +22,7 @@ import { managedTags } from './tags.js'
 export async function run(signal: AbortSignal): Promise<void> {
   const startedAt = Date.now()
   const settings = getSettings()
-  const accounts = await openAccounts(settings)
+  const accounts = await openAccounts(credentialSettings(settings))
   core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
   core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
   try {
@@ -50,21 +50,25 @@ interface RefreshOptions {
 }
 
 async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions): Promise<void> {
-  const source = settings.source
-  const target = settings.target
-  if (!source || !target) throw new ActionError({ summary: 'refresh needs source and target' })
-  const sourceDb = await core.group('Read the source', () => detectSource(accounts.source, source))
-  if (accounts.sameAccount && sourceDb.identifier === target) {
+  // A source-phase job only hands over a snapshot: it needs no target.
+  const target = settings.target ?? ''
+  if (!target && settings.phase !== 'source') {
+    throw new ActionError({ summary: 'refresh needs target' })
+  }
+  const { sourceDb, sameAccount, method } = await core.group(
+    settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source',
+    () => startPhase(settings, accounts),
+  )
+  if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
     throw new ActionError({
       summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
       hint: 'Choose another target name: the action never writes to the source.',
     })
   }
-  const method = await resolveMethod(settings.method, sourceDb, { settings, accounts })
-  const title = `${sourceDb.identifier} (${accounts.source.accountId}) → ${target} (${accounts.destination.accountId})`
-  core.info(
-    `Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`,
-  )
+  // The source's own ARN names its account (a destination-phase job signs in to only one).
+  const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId
+  const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`
+  core.info(describeStart(settings, sourceDb))
   core.info(`Method: ${method}`)
 
   const { tags, expiresAt } = managedTags({
@@ -77,7 +81,7 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     settings,
     source: accounts.source,
     destination: accounts.destination,
-    sameAccount: accounts.sameAccount,
+    sameAccount,
     sourceDb,
     method,
     names: runNames(target, settings.run),
@@ -91,7 +95,8 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     handoff: new Map(),
   }
 
-  const existing = await findExistingTarget(ctx)
+  // A source-phase job makes no copy, and may not even see the destination account.
+  const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx)
   if (existing) {
     setOutputs(copyOutputs(existing))
     await writeSummary({
@@ -112,16 +117,17 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     deadline: startedAt + settings.timeoutMinutes * 60_000,
     signal,
   })
-  const outputs = result.error ? {} : copyOutputs(ctx.copy as CopyResult)
+  const outputs = result.error ? {} : phaseOutputs(ctx)
   if (!result.error) setOutputs(outputs)
   await writeSummary({
     title: `rds-refresh: ${title} (${method})`,
     steps: result.steps,
     outputs,
     error: result.error,
-    leftBehind: result.error
-      ? ledger.list()
-      : ledger.list().filter((r) => r.disposal === 'temporary'),
+    // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
+    leftBehind: ledger
+      .list()
+      .filter((r) => r.disposal === 'temporary' || (result.error && r.disposal === 'copy')),
     region: settings.region,
   })
   if (result.error) throw result.error

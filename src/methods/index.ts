@@ -9,6 +9,7 @@ import { clonePlan } from './clone.js'
 import { clonePreflight } from './clone-preflight.js'
 import type { RefreshContext } from './context.js'
 import type { SourceDatabase } from './detect.js'
+import { relayPlan } from './relay-plan.js'
 
 /**
  * The method for a source: Aurora clones by default; Multi-AZ DB clusters and DB instances relay
@@ -79,10 +80,5 @@ export function describeKind(source: SourceDatabase): string {
 
 export function buildPlan(ctx: RefreshContext): Plan<RefreshContext> {
   if (ctx.method === 'clone' || ctx.method === 'full-copy') return clonePlan()
-  throw new ActionError({
-    summary: `The snapshot relay for a ${describeKind(ctx.sourceDb)} is not available in this version`,
-    resource: ctx.sourceDb.arn,
-    side: 'source',
-    hint: 'Use an Aurora source with method: clone.',
-  })
+  return relayPlan(ctx)
 }

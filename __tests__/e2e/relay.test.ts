@@ -1,0 +1,554 @@
+/**
+ * The snapshot relays end to end: `node dist/index.js` (main and post) against the simulator's
+ * production (111111111111) and staging (222222222222) accounts.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  ACCOUNTS,
+  calls,
+  KEYS,
+  ROLE_ARNS,
+  runAction,
+  startWorld,
+  type ActionRun,
+  type Simulator,
+  type WorldOptions,
+} from './harness.js'
+import { STAGING_SECURITY_GROUPS } from '../../sim/fixtures/production.ts'
+
+type Fixture = Parameters<NonNullable<WorldOptions['fixture']>>[0]
+type RdsAccount = NonNullable<Fixture['resources']['rds']>['accounts'][number]
+
+const STAGING_SG_IDS = [...STAGING_SECURITY_GROUPS]
+const STAGING_SGS = STAGING_SG_IDS.join(',')
+/** Intermediates are named after the run (the local runner's GITHUB_RUN_ID 4242, attempt 1). */
+const RUN = 'rds-refresh-4242-1'
+/** The shared DB snapshot's name says it holds a Multi-AZ cluster of class db.m6gd.large. */
+const HANDOFF = `${RUN}-snapshot-multiaz-db-m6gd-large`
+
+function changeAccount(
+  fixture: Fixture,
+  account: string,
+  change: (a: RdsAccount) => RdsAccount,
+): Fixture {
+  const rds = fixture.resources.rds
+  if (!rds) return fixture
+  const accounts = rds.accounts.map((a) => (a.account === account ? change(a) : a))
+  return { ...fixture, resources: { ...fixture.resources, rds: { ...rds, accounts } } }
+}
+
+function world(
+  fixture?: (fixture: Fixture) => Fixture,
+  scenario?: WorldOptions['scenario'],
+): WorldOptions {
+  return { fixture, scenario }
+}
+
+const crossAccount = {
+  'source-role-arn': ROLE_ARNS.source,
+  'destination-role-arn': ROLE_ARNS.staging,
+  'kms-key-id': KEYS.staging,
+  'db-subnet-group': 'staging-db',
+  'vpc-security-group-ids': STAGING_SGS,
+  'poll-interval-seconds': '0.02',
+}
+
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+interface Inventory {
+  clusters: string[]
+  instances: string[]
+  snapshots: string[]
+  clusterSnapshots: string[]
+  shares: string[]
+}
+
+type Item = Record<string, unknown> & { Attributes?: { AttributeValues?: string[] }[] }
+
+/**
+ * What an account holds, by identifier, with every snapshot share as `snapshot→account`.
+ * `settled: false` leaves out what is already being deleted (the post step does not wait).
+ */
+function inventory(world: Simulator, account: string, settled = true): Inventory {
+  const all = world.inventory(account) as Record<string, Item[]>
+  const raw = Object.fromEntries(
+    Object.entries(all).map(([type, items]) => [
+      type,
+      settled ? items : items.filter((i) => (i.Status ?? i.DBInstanceStatus) !== 'deleting'),
+    ]),
+  )
+  const ids = (type: string, key: string) => (raw[type] ?? []).map((r) => String(r[key]))
+  const shares = [...(raw['db-snapshots'] ?? []), ...(raw['db-cluster-snapshots'] ?? [])].flatMap(
+    (s) =>
+      (s.Attributes ?? [])
+        .flatMap((a) => a.AttributeValues ?? [])
+        .map((a) => `${String(s.DBSnapshotIdentifier ?? s.DBClusterSnapshotIdentifier)}→${a}`),
+  )
+  return {
+    clusters: ids('db-clusters', 'DBClusterIdentifier').sort(),
+    instances: ids('db-instances', 'DBInstanceIdentifier').sort(),
+    snapshots: ids('db-snapshots', 'DBSnapshotIdentifier').sort(),
+    clusterSnapshots: ids('db-cluster-snapshots', 'DBClusterSnapshotIdentifier').sort(),
+    shares,
+  }
+}
+
+/** Production as the fixture seeds it: the relay must leave it exactly so. */
+function untouchedProduction(world: Simulator): void {
+  const prod = inventory(world, ACCOUNTS.production)
+  expect(prod.snapshots).toEqual([])
+  expect(prod.clusterSnapshots).toEqual([])
+  expect(prod.shares).toEqual([])
+  expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
+}
+
+function expectSucceeded(run: ActionRun): void {
+  if (run.exitCode !== 0) throw new Error(`action failed:\n${run.log}`)
+  expect(run.post?.log ?? '').not.toMatch(/Could not remove/)
+}
+
+describe('Multi-AZ DB cluster relay (e2e)', () => {
+  it('relays across accounts with encryption: the 7 steps in log and summary, only the copy left', async () => {
+    sim = await startWorld(world())
+    const run = await runAction({
+      sim,
+      inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },
+    })
+    expectSucceeded(run)
+    const steps = [
+      'snapshot-source-cluster',
+      'restore-temp-instance',
+      'snapshot-temp-instance',
+      'share-snapshot',
+      'delete-temp-instance',
+      'copy-snapshot',
+      'restore-cluster',
+    ]
+    for (const step of steps) {
+      expect(run.log).toContain(`[${step}] succeeded`)
+      expect(run.summary).toContain(`<td>${step}</td>`)
+    }
+    expect(run.log).toMatch(/\[copy-snapshot\] DB snapshot .*-copy: copying \d+%/)
+    expect(run.outputs).toMatchObject({
+      'cluster-identifier': 'staging-mz',
+      method: 'relay',
+      engine: 'postgres',
+      'snapshot-arn': `arn:aws:rds:us-east-1:${ACCOUNTS.production}:snapshot:${HANDOFF}`,
+      'source-account-id': ACCOUNTS.production,
+      'destination-account-id': ACCOUNTS.staging,
+    })
+    expect(run.outputs['master-user-secret-arn']).toMatch(/^arn:aws:secretsmanager:/)
+
+    const restore = sim.requests.find((r) => r.operation === 'RestoreDBClusterFromSnapshot')
+    expect(restore?.input).toMatchObject({
+      SnapshotIdentifier: `arn:aws:rds:us-east-1:${ACCOUNTS.staging}:snapshot:${HANDOFF}-copy`,
+      Engine: 'postgres',
+      EngineVersion: '16.4',
+      DBClusterInstanceClass: 'db.m6gd.large',
+    })
+    untouchedProduction(sim)
+    const staging = inventory(sim, ACCOUNTS.staging)
+    expect(staging).toEqual({
+      clusters: ['staging-mz'],
+      instances: ['staging-mz-instance-1', 'staging-mz-instance-2', 'staging-mz-instance-3'],
+      snapshots: [],
+      clusterSnapshots: [],
+      shares: [],
+    })
+  })
+
+  it('deletes the temporary instance beside the copy and restore (simulator timeline)', async () => {
+    // A slow deletion (50 simulated minutes) shows it is off the critical path, yet awaited.
+    sim = await startWorld(world(undefined, { durations: { instanceDelete: 3000 } }))
+    const run = await runAction({
+      sim,
+      inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },
+    })
+    expectSucceeded(run)
+    const events = sim.timeline.events
+    const at = (identifier: string, status: string): number =>
+      events.findIndex((e) => e.identifier === identifier && e.status === status)
+    const tempDeleting = at(`${RUN}-tmp`, 'deleting')
+    const tempGone = at(`${RUN}-tmp`, 'deleted')
+    const copyStarts = at(`${HANDOFF}-copy`, 'copying')
+    const copyDone = at(`${HANDOFF}-copy`, 'available')
+    const restoreStarts = at('staging-mz', 'creating')
+    const restoreDone = at('staging-mz', 'available')
+    expect(
+      [tempDeleting, copyStarts, copyDone, restoreStarts, restoreDone, tempGone].every(
+        (i) => i >= 0,
+      ),
+    ).toBe(true)
+    // Deleting before the copy starts, gone only after the restore finished: both ran beside it.
+    expect(tempDeleting).toBeLessThan(copyStarts)
+    expect(copyStarts).toBeLessThan(copyDone)
+    expect(copyDone).toBeLessThan(restoreStarts)
+    expect(restoreDone).toBeLessThan(tempGone)
+    // ...and the run still waited for it before ending.
+    expect(run.log).toContain('[delete-temp-instance] succeeded')
+    expect(
+      inventory(sim, ACCOUNTS.production).instances.filter((id) => id.startsWith('rds-refresh')),
+    ).toEqual([])
+  })
+
+  it('keeps the snapshots with keep-snapshots (no share, no temporary instance)', async () => {
+    sim = await startWorld(world())
+    const run = await runAction({
+      sim,
+      inputs: {
+        ...crossAccount,
+        source: 'prod-multiaz',
+        target: 'staging-mz',
+        'keep-snapshots': 'true',
+      },
+    })
+    expectSucceeded(run)
+    const prod = inventory(sim, ACCOUNTS.production)
+    expect(prod.snapshots).toEqual([HANDOFF])
+    expect(prod.clusterSnapshots).toEqual([`${RUN}-cluster-snapshot`])
+    expect(prod.shares).toEqual([])
+    expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
+    expect(inventory(sim, ACCOUNTS.staging)).toMatchObject({
+      clusters: ['staging-mz'],
+      snapshots: [`${HANDOFF}-copy`],
+      shares: [],
+    })
+    expect(run.post?.log).toContain('Nothing to clean up.')
+  })
+  it('after a failed restore the post step removes everything the run made, in both accounts', async () => {
+    sim = await startWorld(
+      world(undefined, {
+        faults: {
+          resourceFailures: [
+            { operation: 'RestoreDBClusterFromSnapshot', status: 'incompatible-restore' },
+          ],
+        },
+      }),
+    )
+    const run = await runAction({
+      sim,
+      inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.log).toContain("DB cluster staging-mz went into status 'incompatible-restore'")
+    expect(run.summary).toContain('Resources left behind')
+    expect(run.post?.log).toContain('Removed db-cluster staging-mz')
+    expect(run.post?.log).not.toContain('Could not remove')
+    const nothing = { clusters: [], instances: [], snapshots: [], clusterSnapshots: [], shares: [] }
+    expect(inventory(sim, ACCOUNTS.staging, false)).toEqual(nothing)
+    const prod = inventory(sim, ACCOUNTS.production, false)
+    expect(prod).toMatchObject({ snapshots: [], clusterSnapshots: [], shares: [] })
+    expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
+  })
+  it('cancelled mid-relay, the post step removes what was made in both accounts', async () => {
+    sim = await startWorld(world())
+    const run = await runAction({
+      sim,
+      inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },
+      cancelAfterMs: 3000,
+    })
+    expect(run.exitCode).not.toBe(0)
+    expect(run.log).toContain('Received SIGINT')
+    // Cancelled while the source side was still working: its intermediates are removed.
+    expect(run.post?.log).toMatch(
+      /Removed db-(instance|snapshot|cluster-snapshot) rds-refresh-4242-1/,
+    )
+    expect(run.post?.log).not.toContain('Could not remove')
+    const nothing = { clusters: [], instances: [], snapshots: [], clusterSnapshots: [], shares: [] }
+    expect(inventory(sim, ACCOUNTS.staging, false)).toEqual(nothing)
+    const prod = inventory(sim, ACCOUNTS.production, false)
+    expect(prod).toMatchObject({ snapshots: [], clusterSnapshots: [], shares: [] })
+    expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
+  })
+})
+
+describe('Aurora and instance relays (e2e)', () => {
+  it('relays an Aurora cluster through a cluster snapshot', async () => {
+    sim = await startWorld(world())
+    const run = await runAction({
+      sim,
+      inputs: {
+        ...crossAccount,
+        source: 'prod-aurora',
+        target: 'staging-aurora',
+        method: 'relay',
+        'db-cluster-parameter-group': 'staging-aurora-pg16',
+      },
+    })
+    expectSucceeded(run)
+    expect(run.outputs).toMatchObject({
+      method: 'relay',
+      engine: 'aurora-postgresql',
+      'db-instance-identifiers': 'staging-aurora-1',
+    })
+    expect(calls(sim, ACCOUNTS.staging)).toEqual(
+      expect.arrayContaining([
+        'rds:CopyDBClusterSnapshot',
+        'rds:RestoreDBClusterFromSnapshot',
+        'rds:CreateDBInstance',
+      ]),
+    )
+    untouchedProduction(sim)
+    expect(inventory(sim, ACCOUNTS.staging)).toEqual({
+      clusters: ['staging-aurora'],
+      instances: ['staging-aurora-1'],
+      snapshots: [],
+      clusterSnapshots: [],
+      shares: [],
+    })
+  })
+
+  it('relays a DB instance into the named placement', async () => {
+    sim = await startWorld(world())
+    const run = await runAction({
+      sim,
+      inputs: {
+        ...crossAccount,
+        source: 'prod-pg',
+        target: 'staging-pg',
+        'db-parameter-group': 'staging-pg16',
+      },
+    })
+    expectSucceeded(run)
+    expect(run.outputs).toMatchObject({
+      'cluster-identifier': 'staging-pg',
+      engine: 'postgres',
+      method: 'relay',
+    })
+    const restore = sim.requests.find(
+      (r) => r.operation === 'RestoreDBInstanceFromDBSnapshot' && r.account === ACCOUNTS.staging,
+    )
+    expect(restore?.input).toMatchObject({
+      DBSubnetGroupName: 'staging-db',
+      VpcSecurityGroupIds: STAGING_SG_IDS,
+      DBParameterGroupName: 'staging-pg16',
+      MultiAZ: false,
+    })
+    untouchedProduction(sim)
+    expect(inventory(sim, ACCOUNTS.staging)).toEqual({
+      clusters: [],
+      instances: ['staging-pg'],
+      snapshots: [],
+      clusterSnapshots: [],
+      shares: [],
+    })
+  })
+
+  it('relays in one account without sharing or copying', async () => {
+    sim = await startWorld(world())
+    const run = await runAction({
+      sim,
+      inputs: {
+        'source-role-arn': ROLE_ARNS.source,
+        source: 'prod-multiaz',
+        target: 'prod-multiaz-copy',
+        'poll-interval-seconds': '0.02',
+      },
+    })
+    expectSucceeded(run)
+    const ops = calls(sim)
+    expect(ops).not.toContain('rds:ModifyDBSnapshotAttribute')
+    expect(ops).not.toContain('rds:CopyDBSnapshot')
+    const shareRow = run.summary
+      .split('<tr>')
+      .find((row) => row.startsWith('<td>share-snapshot</td>'))
+    expect(shareRow).toContain('⏭ skipped')
+    const prod = inventory(sim, ACCOUNTS.production)
+    expect(prod.clusters).toContain('prod-multiaz-copy')
+    expect(prod.snapshots).toEqual([])
+    expect(prod.clusterSnapshots).toEqual([])
+    expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
+  })
+})
+
+describe('split phases (e2e)', () => {
+  it('hands over snapshot-arn; the destination job finishes from it, also when re-run alone', async () => {
+    sim = await startWorld(world())
+    const source = await runAction({
+      sim,
+      inputs: {
+        'source-role-arn': ROLE_ARNS.source,
+        'destination-role-arn': ROLE_ARNS.staging,
+        source: 'prod-multiaz',
+        phase: 'source',
+        'poll-interval-seconds': '0.02',
+      },
+    })
+    expectSucceeded(source)
+    const snapshotArn = `arn:aws:rds:us-east-1:${ACCOUNTS.production}:snapshot:${HANDOFF}`
+    expect(source.outputs).toMatchObject({ 'snapshot-arn': snapshotArn, method: 'relay' })
+    // The source job removed its own temporaries; the hand-off stays shared.
+    const prod = inventory(sim, ACCOUNTS.production)
+    expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
+    expect(prod.clusterSnapshots).toEqual([])
+    expect(prod.snapshots).toEqual([HANDOFF])
+    expect(prod.shares).toEqual([`${HANDOFF}→${ACCOUNTS.staging}`])
+
+    // As the README's split workflow: the destination job holds only the destination role.
+    const destinationInputs = {
+      'destination-role-arn': ROLE_ARNS.staging,
+      'kms-key-id': KEYS.staging,
+      'db-subnet-group': 'staging-db',
+      'vpc-security-group-ids': STAGING_SGS,
+      phase: 'destination',
+      'snapshot-arn': snapshotArn,
+      target: 'staging-mz',
+      'keep-snapshots': 'true',
+      'poll-interval-seconds': '0.02',
+    }
+    const sourceJobRequests = sim.requests.length
+    const destination = await runAction({ sim, inputs: destinationInputs })
+    expectSucceeded(destination)
+    expect(destination.outputs).toMatchObject({
+      'cluster-identifier': 'staging-mz',
+      engine: 'postgres',
+      'source-account-id': ACCOUNTS.production,
+      'destination-account-id': ACCOUNTS.staging,
+    })
+    expect(destination.summary).toContain(
+      `rds-refresh: ${HANDOFF} (${ACCOUNTS.production}) → staging-mz (${ACCOUNTS.staging})`,
+    )
+    // The destination job never touches the source account, and reads the snapshot by ARN.
+    const destinationRequests = sim.requests.slice(sourceJobRequests)
+    expect(destinationRequests.filter((r) => r.account === ACCOUNTS.production)).toEqual([])
+    expect(destinationRequests.find((r) => r.operation === 'DescribeDBSnapshots')?.input).toEqual({
+      DBSnapshotIdentifier: snapshotArn,
+      IncludeShared: true,
+    })
+
+    // With only the destination role, the hand-off stays in production, kept and shared.
+    expect(inventory(sim, ACCOUNTS.production)).toMatchObject({
+      snapshots: [HANDOFF],
+      shares: [`${HANDOFF}→${ACCOUNTS.staging}`],
+    })
+
+    // Re-run of the destination job alone (the copy was kept): it reuses the copy. Given the
+    // source role too and no keep-snapshots, it also withdraws the share and deletes both snapshots.
+    const copies = () => sim!.requests.filter((r) => r.operation === 'CopyDBSnapshot').length
+    const before = copies()
+    const again = await runAction({
+      sim,
+      inputs: {
+        ...destinationInputs,
+        'source-role-arn': ROLE_ARNS.source,
+        'keep-snapshots': 'false',
+        target: 'staging-mz-2',
+      },
+      env: { GITHUB_RUN_ATTEMPT: '2' },
+    })
+    expectSucceeded(again)
+    expect(copies()).toBe(before)
+    expect(again.log).toContain('already exists (an earlier attempt made it): reusing it')
+    expect(again.log).toContain('[unshare-snapshot] succeeded')
+    untouchedProduction(sim)
+    expect(inventory(sim, ACCOUNTS.staging)).toMatchObject({
+      clusters: ['staging-mz', 'staging-mz-2'],
+      snapshots: [],
+      shares: [],
+    })
+  })
+
+  it('the destination phase refuses a snapshot that is not shared with its account', async () => {
+    sim = await startWorld(world())
+    const run = await runAction({
+      sim,
+      inputs: {
+        ...crossAccount,
+        'source-role-arn': ROLE_ARNS.staging,
+        'destination-role-arn': '',
+        phase: 'destination',
+        'snapshot-arn': `arn:aws:rds:us-east-1:${ACCOUNTS.production}:snapshot:${HANDOFF}`,
+        target: 'staging-mz',
+      },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.log).toContain(
+      `is not shared with the destination account ${ACCOUNTS.staging}, or does not exist`,
+    )
+  })
+})
+
+describe('relay pre-flight refusals (e2e)', () => {
+  const refused = async (inputs: Record<string, string>, options: WorldOptions = world()) => {
+    sim = await startWorld(options)
+    const run = await runAction({
+      sim,
+      inputs: { ...crossAccount, target: 'staging-mz', ...inputs },
+    })
+    expect(run.exitCode).toBe(1)
+    const created = sim.requests.filter(
+      (r) => /^(Create|Restore|Copy|Modify)/.test(r.operation) && r.service === 'rds',
+    )
+    expect(created).toEqual([])
+    return run
+  }
+
+  it('refuses a source under the aws/rds key', async () => {
+    const run = await refused({ source: 'prod-aurora-default-key', method: 'relay' })
+    expect(run.log).toContain(
+      'encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared',
+    )
+    expect(run.log).toContain('Re-encrypt with a customer-managed key')
+  })
+
+  it('refuses when the destination account may not use the source key', async () => {
+    const locked = world((fixture) => ({
+      ...fixture,
+      resources: {
+        ...fixture.resources,
+        kmsKeys: (fixture.resources.kmsKeys ?? []).map((k) =>
+          k.account === ACCOUNTS.production ? { ...k, allowAccounts: [] } : k,
+        ),
+      },
+    }))
+    const run = await refused({ source: 'prod-multiaz' }, locked)
+    expect(run.log).toContain(`The destination account ${ACCOUNTS.staging} cannot use the KMS key`)
+    expect(run.log).toContain('AccessDeniedException')
+  })
+
+  it('refuses an encrypted cross-account relay without kms-key-id', async () => {
+    const run = await refused({ source: 'prod-multiaz', 'kms-key-id': '' })
+    expect(run.log).toContain('is encrypted and the accounts differ, but no kms-key-id is set')
+  })
+
+  it('refuses a missing placement and a subnet group or parameter group that does not exist', async () => {
+    const unset = await refused({
+      source: 'prod-pg',
+      'db-subnet-group': '',
+      'vpc-security-group-ids': '',
+    })
+    expect(unset.log).toContain(
+      'placement in the destination account is not set: db-subnet-group, vpc-security-group-ids, db-parameter-group',
+    )
+    await sim?.close()
+    const subnet = await refused({ source: 'prod-multiaz', 'db-subnet-group': 'nope-db' })
+    expect(subnet.log).toContain(
+      'db-subnet-group nope-db does not exist in the destination account',
+    )
+    await sim?.close()
+    const group = await refused({ source: 'prod-pg', 'db-parameter-group': 'nope-pg16' })
+    expect(group.log).toContain(
+      'db-parameter-group nope-pg16 does not exist in the destination account',
+    )
+  })
+
+  it('refuses when the manual snapshot quota would be exceeded', async () => {
+    const full = world((fixture) =>
+      changeAccount(fixture, ACCOUNTS.production, (a) => ({
+        ...a,
+        snapshots: Array.from({ length: 99 }, (_, i) => ({
+          identifier: `nightly-${i}`,
+          instance: 'prod-pg',
+        })),
+      })),
+    )
+    const run = await refused({ source: 'prod-multiaz' }, full)
+    expect(run.log).toContain(
+      `The source account ${ACCOUNTS.production} has 99 manual snapshots; this relay needs 2 more and the quota is 100`,
+    )
+  })
+})

@@ -1,0 +1,569 @@
+import { describe, expect, it } from '@jest/globals'
+import { relayPlan, forPhase } from '../src/methods/relay-plan.js'
+import { copyName, handoffSnapshotName, kindOfHandoff } from '../src/methods/relay-names.js'
+import { credentialSettings, phaseOutputs, sourceFromSnapshot } from '../src/methods/phases.js'
+import {
+  makeContext,
+  PROD,
+  PROD_KEY,
+  productionWorld,
+  run,
+  STAGING,
+  STAGING_KEY,
+  STAGING_PLACEMENT,
+  testSettings,
+} from './relay-fakes.js'
+
+const HANDOFF = 'rds-refresh-42-1-snapshot-multiaz-db-m6gd-large'
+const HANDOFF_ARN = `arn:aws:rds:us-east-1:${PROD}:snapshot:${HANDOFF}`
+
+describe('Multi-AZ DB cluster relay', () => {
+  it('lists the 7 steps by name, with the temporary instance deleted beside share, copy and restore', async () => {
+    const world = productionWorld()
+    const h = await makeContext(world, { settings: testSettings(STAGING_PLACEMENT) })
+    const plan = relayPlan(h.ctx)
+    const byName = new Map(plan.steps.map((s) => [s.name, s]))
+    expect(plan.steps.map((s) => s.name)).toEqual([
+      'preflight',
+      'snapshot-source-cluster',
+      'restore-temp-instance',
+      'delete-cluster-snapshot',
+      'snapshot-temp-instance',
+      'delete-temp-instance',
+      'share-snapshot',
+      'copy-snapshot',
+      'restore-cluster',
+      'set-password',
+      'describe-copy',
+      'unshare-snapshot',
+      'delete-shared-snapshot',
+      'delete-copied-snapshot',
+    ])
+    expect(byName.get('delete-temp-instance')?.after).toEqual(['snapshot-temp-instance'])
+    expect(byName.get('share-snapshot')?.after).toEqual(['snapshot-temp-instance'])
+    expect(byName.get('copy-snapshot')?.after).toEqual([
+      'share-snapshot',
+      'snapshot-temp-instance',
+      'preflight',
+    ])
+    expect(byName.get('restore-cluster')?.after).toEqual(['copy-snapshot'])
+  })
+
+  it('relays cross-account with re-encryption and leaves only the copy', async () => {
+    const world = productionWorld()
+    const h = await makeContext(world, { settings: testSettings(STAGING_PLACEMENT) })
+    const result = await run(h, relayPlan(h.ctx))
+    expect(result.error).toBeUndefined()
+    expect(result.steps.every((s) => s.status === 'succeeded')).toBe(true)
+
+    const creates = world.calls
+      .filter((c) => /^(Create|Restore|Copy|Modify.*Attribute)/.test(c.op))
+      .map((c) => `${c.account}:${c.op}`)
+    // The share is withdrawn as soon as the copy exists, beside the restore.
+    expect(creates.slice(-2).sort()).toEqual([
+      `${PROD}:ModifyDBSnapshotAttribute`,
+      `${STAGING}:RestoreDBClusterFromSnapshot`,
+    ])
+    expect(creates.slice(0, -2)).toEqual([
+      `${PROD}:CreateDBClusterSnapshot`,
+      `${PROD}:RestoreDBInstanceFromDBSnapshot`,
+      `${PROD}:CreateDBSnapshot`,
+      `${PROD}:ModifyDBSnapshotAttribute`,
+      `${STAGING}:CopyDBSnapshot`,
+    ])
+    expect(world.call('RestoreDBInstanceFromDBSnapshot')?.input).toEqual({
+      DBInstanceIdentifier: 'rds-refresh-42-1-tmp',
+      DBClusterSnapshotIdentifier: 'rds-refresh-42-1-cluster-snapshot',
+      Engine: 'postgres',
+      DBInstanceClass: 'db.m6gd.large',
+      MultiAZ: false,
+      DBSubnetGroupName: 'prod-db',
+      VpcSecurityGroupIds: ['sg-0prod0000000000a'],
+      AllocatedStorage: 100,
+      StorageType: 'io1',
+      Iops: 3000,
+      PubliclyAccessible: false,
+      DeletionProtection: false,
+      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+    })
+    expect(world.call('ModifyDBSnapshotAttribute')?.input).toEqual({
+      DBSnapshotIdentifier: HANDOFF,
+      AttributeName: 'restore',
+      ValuesToAdd: [STAGING],
+    })
+    const copy = world.call('CopyDBSnapshot')?.input
+    expect(copy).toEqual({
+      SourceDBSnapshotIdentifier: HANDOFF_ARN,
+      TargetDBSnapshotIdentifier: `${HANDOFF}-copy`,
+      KmsKeyId: STAGING_KEY,
+      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+    })
+    expect(copy).not.toHaveProperty('PreSignedUrl')
+    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toEqual({
+      DBClusterIdentifier: 'staging-db',
+      SnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:snapshot:${HANDOFF}-copy`,
+      Engine: 'postgres',
+      EngineVersion: '16.4',
+      DBClusterInstanceClass: 'db.m6gd.large',
+      StorageType: 'io1',
+      Iops: 3000,
+      DBSubnetGroupName: 'staging-db',
+      VpcSecurityGroupIds: ['sg-0stag0000000000a'],
+      PubliclyAccessible: false,
+      KmsKeyId: STAGING_KEY,
+      DeletionProtection: false,
+      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+    })
+    expect(world.call('DeleteDBInstance')?.input).toMatchObject({
+      DBInstanceIdentifier: 'rds-refresh-42-1-tmp',
+      SkipFinalSnapshot: true,
+    })
+
+    expect(world.inventory(PROD)).toEqual({
+      clusters: ['prod-multiaz', 'prod-aurora'],
+      instances: ['prod-aurora-1', 'prod-pg'],
+      snapshots: [],
+      clusterSnapshots: [],
+      shares: [],
+    })
+    expect(world.inventory(STAGING)).toEqual({
+      clusters: ['staging-db'],
+      instances: [],
+      snapshots: [],
+      clusterSnapshots: [],
+      shares: [],
+    })
+    expect(h.ledger.list()).toEqual([
+      { kind: 'db-cluster', side: 'destination', id: 'staging-db', disposal: 'copy' },
+    ])
+    expect(h.ctx.copy).toMatchObject({
+      identifier: 'staging-db',
+      endpoint: 'staging-db.cluster.example',
+      masterUserSecretArn: `arn:aws:secretsmanager:us-east-1:${STAGING}:secret:rds!staging-db`,
+      snapshotArn: HANDOFF_ARN,
+    })
+  })
+
+  it('uses the temp placement inputs and the instance-class, storage and iops inputs', async () => {
+    const world = productionWorld()
+    const settings = testSettings({
+      ...STAGING_PLACEMENT,
+      tempDbSubnetGroup: 'prod-relay',
+      tempVpcSecurityGroupIds: ['sg-relay'],
+      instanceClass: 'db.m6gd.xlarge',
+      storageType: 'io2',
+      iops: 5000,
+      dbClusterParameterGroup: 'staging-pg16-cluster',
+      publiclyAccessible: true,
+      deletionProtection: true,
+    })
+    const h = await makeContext(world, { settings })
+    expect((await run(h, relayPlan(h.ctx))).error).toBeUndefined()
+    expect(world.call('RestoreDBInstanceFromDBSnapshot')?.input).toMatchObject({
+      DBSubnetGroupName: 'prod-relay',
+      VpcSecurityGroupIds: ['sg-relay'],
+      DBInstanceClass: 'db.m6gd.large',
+    })
+    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toMatchObject({
+      DBClusterInstanceClass: 'db.m6gd.xlarge',
+      StorageType: 'io2',
+      Iops: 5000,
+      DBClusterParameterGroupName: 'staging-pg16-cluster',
+      PubliclyAccessible: true,
+      DeletionProtection: true,
+    })
+  })
+
+  it('keeps the snapshots (recorded as kept) but not the share or the temporary instance with keep-snapshots', async () => {
+    const world = productionWorld()
+    const h = await makeContext(world, {
+      settings: testSettings({ ...STAGING_PLACEMENT, keepSnapshots: true }),
+    })
+    const result = await run(h, relayPlan(h.ctx))
+    expect(result.error).toBeUndefined()
+    expect(result.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
+      'delete-cluster-snapshot',
+      'delete-shared-snapshot',
+      'delete-copied-snapshot',
+    ])
+    expect(world.inventory(PROD)).toMatchObject({
+      instances: ['prod-aurora-1', 'prod-pg'],
+      snapshots: [HANDOFF],
+      clusterSnapshots: ['rds-refresh-42-1-cluster-snapshot'],
+      shares: [],
+    })
+    expect(world.inventory(STAGING)).toMatchObject({ snapshots: [`${HANDOFF}-copy`], shares: [] })
+    expect(h.ledger.list()).toEqual([
+      {
+        kind: 'db-cluster-snapshot',
+        side: 'source',
+        id: 'rds-refresh-42-1-cluster-snapshot',
+        disposal: 'kept',
+      },
+      { kind: 'db-snapshot', side: 'source', id: HANDOFF, disposal: 'kept' },
+      { kind: 'db-snapshot', side: 'destination', id: `${HANDOFF}-copy`, disposal: 'kept' },
+      { kind: 'db-cluster', side: 'destination', id: 'staging-db', disposal: 'copy' },
+    ])
+  })
+
+  it('in one account neither shares nor copies, restores from the snapshot itself, then deletes it', async () => {
+    const world = productionWorld()
+    const h = await makeContext(world, {
+      settings: testSettings({ target: 'prod-multiaz-copy' }),
+      sameAccount: true,
+    })
+    const result = await run(h, relayPlan(h.ctx))
+    expect(result.error).toBeUndefined()
+    expect(result.steps.find((s) => s.name === 'share-snapshot')?.status).toBe('skipped')
+    expect(result.steps.find((s) => s.name === 'copy-snapshot')?.notes).toEqual([
+      'not needed (same account)',
+    ])
+    expect(world.ops()).not.toContain('CopyDBSnapshot')
+    expect(world.ops()).not.toContain('ModifyDBSnapshotAttribute')
+    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toMatchObject({
+      SnapshotIdentifier: HANDOFF_ARN,
+      DBSubnetGroupName: 'prod-db',
+      VpcSecurityGroupIds: ['sg-0prod0000000000a'],
+      DBClusterParameterGroupName: 'prod-pg16-cluster',
+    })
+    expect(world.inventory(PROD)).toMatchObject({
+      snapshots: [],
+      clusterSnapshots: [],
+      instances: ['prod-aurora-1', 'prod-pg'],
+    })
+  })
+
+  it('in one account copies when kms-key-id names another key', async () => {
+    const world = productionWorld()
+    const settings = testSettings({
+      target: 'prod-multiaz-copy',
+      kmsKeyId: `arn:aws:kms:us-east-1:${PROD}:key/aws-rds`,
+    })
+    const h = await makeContext(world, { settings, sameAccount: true })
+    expect((await run(h, relayPlan(h.ctx))).error).toBeUndefined()
+    expect(world.call('CopyDBSnapshot')?.input).toMatchObject({ KmsKeyId: settings.kmsKeyId })
+    expect(world.inventory(PROD).snapshots).toEqual([])
+  })
+
+  it('on a failed copy leaves the temporaries in the ledger for the post step', async () => {
+    const world = productionWorld()
+    const h = await makeContext(world, { settings: testSettings(STAGING_PLACEMENT) })
+    world.failures.set(
+      `${STAGING}:CopyDBSnapshot`,
+      Object.assign(new Error('The key is not accessible'), {
+        name: 'KMSKeyNotAccessibleFault',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    )
+    const result = await run(h, relayPlan(h.ctx))
+    expect(result.error?.message).toContain('KMSKeyNotAccessibleFault')
+    expect(result.error).toMatchObject({ step: 'copy-snapshot', code: 'KMSKeyNotAccessibleFault' })
+    expect(result.steps.find((s) => s.name === 'restore-cluster')?.status).toBe('not-run')
+    expect(h.ledger.list().map((r) => `${r.kind}:${r.id}:${r.disposal}`)).toEqual(
+      expect.arrayContaining([
+        `db-snapshot:${HANDOFF}:temporary`,
+        `db-snapshot-share:${HANDOFF}:temporary`,
+      ]),
+    )
+  })
+})
+
+describe('Aurora snapshot relay', () => {
+  it('snapshots, shares, copies with the destination key, restores with engine and version, adds instances', async () => {
+    const world = productionWorld()
+    const settings = testSettings({
+      ...STAGING_PLACEMENT,
+      dbClusterParameterGroup: 'staging-aurora-pg16',
+      instanceCount: 2,
+    })
+    const h = await makeContext(world, { settings, source: 'prod-aurora' })
+    const plan = relayPlan(h.ctx)
+    expect(plan.steps.map((s) => s.name)).toEqual([
+      'preflight',
+      'snapshot-source-cluster',
+      'share-snapshot',
+      'copy-snapshot',
+      'restore-cluster',
+      'create-instances',
+      'set-password',
+      'describe-copy',
+      'unshare-snapshot',
+      'delete-shared-snapshot',
+      'delete-copied-snapshot',
+    ])
+    const result = await run(h, plan)
+    expect(result.error).toBeUndefined()
+    const snapshotArn = `arn:aws:rds:us-east-1:${PROD}:cluster-snapshot:rds-refresh-42-1-cluster-snapshot`
+    expect(world.call('ModifyDBClusterSnapshotAttribute')?.input).toEqual({
+      DBClusterSnapshotIdentifier: 'rds-refresh-42-1-cluster-snapshot',
+      AttributeName: 'restore',
+      ValuesToAdd: [STAGING],
+    })
+    expect(world.call('CopyDBClusterSnapshot')?.input).toEqual({
+      SourceDBClusterSnapshotIdentifier: snapshotArn,
+      TargetDBClusterSnapshotIdentifier: 'rds-refresh-42-1-cluster-snapshot-copy',
+      KmsKeyId: STAGING_KEY,
+      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+    })
+    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toEqual({
+      DBClusterIdentifier: 'staging-db',
+      SnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:cluster-snapshot:rds-refresh-42-1-cluster-snapshot-copy`,
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      DBSubnetGroupName: 'staging-db',
+      VpcSecurityGroupIds: ['sg-0stag0000000000a'],
+      DBClusterParameterGroupName: 'staging-aurora-pg16',
+      KmsKeyId: STAGING_KEY,
+      DeletionProtection: false,
+      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+    })
+    expect(world.calls.filter((c) => c.op === 'CreateDBInstance').map((c) => c.input)).toEqual([
+      expect.objectContaining({
+        DBInstanceIdentifier: 'staging-db-1',
+        DBClusterIdentifier: 'staging-db',
+        DBInstanceClass: 'db.r6g.large',
+        Engine: 'aurora-postgresql',
+      }),
+      expect.objectContaining({ DBInstanceIdentifier: 'staging-db-2' }),
+    ])
+    expect(world.inventory(PROD)).toMatchObject({ clusterSnapshots: [], shares: [] })
+    expect(world.inventory(STAGING)).toEqual({
+      clusters: ['staging-db'],
+      instances: ['staging-db-1', 'staging-db-2'],
+      snapshots: [],
+      clusterSnapshots: [],
+      shares: [],
+    })
+    expect(h.ctx.copy.snapshotArn).toBe(snapshotArn)
+  })
+})
+
+describe('DB instance relay', () => {
+  const placement = { ...STAGING_PLACEMENT, dbParameterGroup: 'staging-pg16' }
+
+  it('restores with the named placement, Single-AZ, and sets the password with ModifyDBInstance', async () => {
+    const world = productionWorld()
+    const h = await makeContext(world, { settings: testSettings(placement), source: 'prod-pg' })
+    const result = await run(h, relayPlan(h.ctx))
+    expect(result.error).toBeUndefined()
+    expect(result.steps.map((s) => s.name)).toContain('restore-instance')
+    expect(world.call('CreateDBSnapshot')?.input).toMatchObject({
+      DBInstanceIdentifier: 'prod-pg',
+      DBSnapshotIdentifier: 'rds-refresh-42-1-snapshot-instance',
+    })
+    expect(world.call('RestoreDBInstanceFromDBSnapshot')?.input).toEqual({
+      DBInstanceIdentifier: 'staging-db',
+      DBSnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:snapshot:rds-refresh-42-1-snapshot-instance-copy`,
+      DBInstanceClass: 'db.t4g.medium',
+      DBSubnetGroupName: 'staging-db',
+      VpcSecurityGroupIds: ['sg-0stag0000000000a'],
+      DBParameterGroupName: 'staging-pg16',
+      MultiAZ: false,
+      StorageType: 'gp3',
+      PubliclyAccessible: false,
+      DeletionProtection: false,
+      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+    })
+    expect(world.call('ModifyDBInstance')?.input).toEqual({
+      DBInstanceIdentifier: 'staging-db',
+      ManageMasterUserPassword: true,
+      ApplyImmediately: true,
+    })
+    expect(world.inventory(STAGING)).toEqual({
+      clusters: [],
+      instances: ['staging-db'],
+      snapshots: [],
+      clusterSnapshots: [],
+      shares: [],
+    })
+    expect(world.inventory(PROD)).toMatchObject({ snapshots: [], shares: [] })
+    expect(h.ctx.copy).toMatchObject({
+      kind: 'instance',
+      endpoint: 'staging-db.example',
+      port: 5432,
+    })
+  })
+})
+
+describe('split phases', () => {
+  it('phase source stops after sharing, keeps the hand-off and removes its own temporaries', async () => {
+    const world = productionWorld()
+    const h = await makeContext(world, {
+      settings: testSettings({ ...STAGING_PLACEMENT, phase: 'source' }),
+    })
+    const plan = relayPlan(h.ctx)
+    expect(plan.steps.map((s) => s.name)).toEqual([
+      'preflight',
+      'snapshot-source-cluster',
+      'restore-temp-instance',
+      'delete-cluster-snapshot',
+      'snapshot-temp-instance',
+      'delete-temp-instance',
+      'share-snapshot',
+    ])
+    const result = await run(h, plan)
+    expect(result.error).toBeUndefined()
+    // Only: can the destination account use the source key?
+    expect(world.calls.filter((c) => c.account === STAGING)).toEqual([
+      { account: STAGING, op: 'DescribeKey', input: { KeyId: PROD_KEY } },
+    ])
+    expect(world.inventory(PROD)).toMatchObject({
+      instances: ['prod-aurora-1', 'prod-pg'],
+      snapshots: [HANDOFF],
+      clusterSnapshots: [],
+      shares: [`${HANDOFF}→${STAGING}`],
+    })
+    expect(h.ledger.list()).toEqual([
+      { kind: 'db-snapshot', side: 'source', id: HANDOFF, disposal: 'kept' },
+      {
+        kind: 'db-snapshot-share',
+        side: 'source',
+        id: HANDOFF,
+        disposal: 'kept',
+        sharedWith: STAGING,
+      },
+    ])
+    expect(phaseOutputs(h.ctx)).toEqual({ method: 'relay', 'snapshot-arn': HANDOFF_ARN })
+  })
+
+  it('phase destination rebuilds the Multi-AZ cluster from the shared snapshot alone, and a re-run reuses the copy', async () => {
+    const world = productionWorld()
+    const source = await makeContext(world, { settings: testSettings({ phase: 'source' }) })
+    await run(source, relayPlan(source.ctx))
+
+    const settings = testSettings({
+      ...STAGING_PLACEMENT,
+      phase: 'destination',
+      snapshotArn: HANDOFF_ARN,
+      keepSnapshots: true,
+    })
+    const staging = world.session(STAGING, 'destination')
+    const sourceDb = await sourceFromSnapshot(staging, HANDOFF_ARN)
+    expect(sourceDb).toMatchObject({
+      kind: 'multi-az-cluster',
+      engine: 'postgres',
+      engineVersion: '16.4',
+      encrypted: true,
+      kmsKeyArn: PROD_KEY,
+      cluster: { DBClusterInstanceClass: 'db.m6gd.large', StorageType: 'io1' },
+    })
+    // The destination job holds only the destination role: the hand-off stays as it is.
+    const h = await makeContext(world, { settings, sourceDb, destinationRoleOnly: true })
+    const plan = relayPlan(h.ctx)
+    expect(plan.steps.map((s) => s.name)).toEqual([
+      'preflight',
+      'copy-snapshot',
+      'restore-cluster',
+      'set-password',
+      'describe-copy',
+      'unshare-snapshot',
+      'delete-shared-snapshot',
+      'delete-copied-snapshot',
+    ])
+    expect(plan.steps.find((s) => s.name === 'copy-snapshot')?.after).toEqual(['preflight'])
+    const first = await run(h, plan)
+    expect(first.error).toBeUndefined()
+    expect(world.ops(PROD)).toEqual([])
+    expect(first.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
+      'unshare-snapshot',
+      'delete-shared-snapshot',
+      'delete-copied-snapshot',
+    ])
+    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toMatchObject({
+      DBClusterInstanceClass: 'db.m6gd.large',
+      Engine: 'postgres',
+      EngineVersion: '16.4',
+    })
+    expect(world.inventory(PROD)).toMatchObject({
+      snapshots: [HANDOFF],
+      shares: [`${HANDOFF}→${STAGING}`],
+    })
+
+    // A re-run (now with both roles, without keep-snapshots) reuses the earlier copy without
+    // copying again, then withdraws the share and deletes both snapshots.
+    world.state(STAGING).clusters.delete('staging-db')
+    const rerun = { ...settings, keepSnapshots: false }
+    const again = await makeContext(world, { settings: rerun, sourceDb })
+    const second = await run(again, relayPlan(again.ctx))
+    expect(second.error).toBeUndefined()
+    expect(world.ops(STAGING)).not.toContain('CopyDBSnapshot')
+    expect(second.steps.find((s) => s.name === 'copy-snapshot')?.notes).toEqual([
+      'reused',
+      `${HANDOFF}-copy`,
+    ])
+    expect(world.inventory(PROD)).toMatchObject({ snapshots: [], shares: [] })
+    expect(world.inventory(STAGING)).toMatchObject({ clusters: ['staging-db'], snapshots: [] })
+  })
+
+  it('phase destination refuses a snapshot that is not shared with its account', async () => {
+    const world = productionWorld()
+    const staging = world.session(STAGING, 'destination')
+    await expect(sourceFromSnapshot(staging, HANDOFF_ARN)).rejects.toThrow(
+      `Snapshot ${HANDOFF_ARN} is not shared with the destination account ${STAGING}, or does not exist`,
+    )
+    await expect(sourceFromSnapshot(staging, 'arn:aws:rds:us-east-1:1:db:x')).rejects.toThrow(
+      'is not the ARN of an RDS DB snapshot',
+    )
+  })
+
+  it('opens only the destination role in phase destination', () => {
+    const role = `arn:aws:iam::${STAGING}:role/rds-refresh-destination`
+    const destination = testSettings({ phase: 'destination', destinationRoleArn: role })
+    expect(credentialSettings(destination)).toMatchObject({
+      sourceRoleArn: role,
+      destinationRoleArn: role,
+    })
+    const viaSource = testSettings({ phase: 'destination', sourceRoleArn: role })
+    expect(credentialSettings(viaSource)).toMatchObject({
+      sourceRoleArn: role,
+      destinationRoleArn: role,
+    })
+    const all = testSettings({ sourceRoleArn: 'a', destinationRoleArn: role })
+    expect(credentialSettings(all)).toBe(all)
+  })
+
+  it('keeps only the phase steps and drops dependencies on the other phase', () => {
+    const steps = [
+      {
+        name: 'a',
+        title: '',
+        side: 'source' as const,
+        phases: ['all', 'source'] as const,
+        run: async () => undefined,
+      },
+      {
+        name: 'b',
+        title: '',
+        side: 'destination' as const,
+        phases: ['all', 'destination'] as const,
+        after: ['a'],
+        run: async () => undefined,
+      },
+    ]
+    expect(forPhase(steps, 'destination').map((s) => [s.name, s.after])).toEqual([['b', []]])
+    expect(forPhase(steps, 'all').map((s) => [s.name, s.after])).toEqual([
+      ['a', []],
+      ['b', ['a']],
+    ])
+  })
+})
+
+describe('hand-off names', () => {
+  it('encode the source kind and the Multi-AZ instance class', async () => {
+    const world = productionWorld()
+    const multiAz = await makeContext(world, { settings: testSettings() })
+    expect(handoffSnapshotName(multiAz.ctx)).toBe(HANDOFF)
+    const instance = await makeContext(world, { settings: testSettings(), source: 'prod-pg' })
+    expect(handoffSnapshotName(instance.ctx)).toBe('rds-refresh-42-1-snapshot-instance')
+    expect(kindOfHandoff('db-snapshot', HANDOFF)).toEqual({
+      kind: 'multi-az-cluster',
+      instanceClass: 'db.m6gd.large',
+    })
+    expect(kindOfHandoff('db-snapshot', 'rds-refresh-42-1-snapshot-instance')).toEqual({
+      kind: 'instance',
+    })
+    expect(kindOfHandoff('db-snapshot', 'my-own-snapshot')).toEqual({ kind: 'instance' })
+    expect(kindOfHandoff('db-cluster-snapshot', 'anything')).toEqual({ kind: 'aurora-cluster' })
+    expect(copyName('x')).toBe('x-copy')
+  })
+})

@@ -1,0 +1,135 @@
+import {
+  CreateDBSnapshotCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  type RestoreDBInstanceFromDBSnapshotCommandInput,
+} from '@aws-sdk/client-rds'
+import { findInstance } from '../aws/rds-read.js'
+import type { RefreshContext } from './context.js'
+import { describeCopyStep, passwordStep } from './finish.js'
+import { Handoff, handoffSnapshotName, handoffValue } from './relay-names.js'
+import { preflightStep, resolvePlacement } from './relay-preflight.js'
+import { snapshotApi } from './relay-snapshots.js'
+import {
+  copySnapshotStep,
+  deleteCopiedSnapshotStep,
+  deleteSharedSnapshotStep,
+  DESTINATION_PHASES,
+  findOrCreate,
+  handoffDisposal,
+  shareSnapshotStep,
+  SOURCE_PHASES,
+  unshareSnapshotStep,
+  type RelayStep,
+} from './relay-steps.js'
+import { waitForInstance, waitForSnapshot } from './waits.js'
+
+/**
+ * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
+ * destination key → RestoreDBInstanceFromDBSnapshot in the placement the user named →
+ * password (ModifyDBInstance) → outputs.
+ */
+export function instanceRelaySteps(): RelayStep[] {
+  return [
+    preflightStep(),
+    snapshotSourceInstanceStep,
+    shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
+    copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
+    restoreInstanceStep,
+    { ...passwordStep(['restore-instance']), phases: DESTINATION_PHASES },
+    { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+    unshareSnapshotStep('db-snapshot'),
+    deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
+    deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
+  ]
+}
+
+const snapshotSourceInstanceStep: RelayStep = {
+  name: 'snapshot-source-instance',
+  title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
+  side: 'source',
+  phases: SOURCE_PHASES,
+  after: ['preflight'],
+  async run(ctx, runtime) {
+    const rds = ctx.source.clients.rds
+    const id = handoffSnapshotName(ctx)
+    await findOrCreate({
+      runtime,
+      what: `DB snapshot ${id}`,
+      find: () => snapshotApi('db-snapshot').find(rds, id),
+      create: () =>
+        rds.send(
+          new CreateDBSnapshotCommand({
+            DBInstanceIdentifier: ctx.sourceDb.identifier,
+            DBSnapshotIdentifier: id,
+            Tags: [...ctx.tags],
+          }),
+        ),
+    })
+    runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) })
+    const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id })
+    const arn = snapshot.DBSnapshotArn ?? id
+    ctx.handoff.set(Handoff.sharedSnapshotArn, arn)
+    Object.assign(ctx.copy, { snapshotArn: arn })
+    runtime.note(id)
+  },
+}
+
+const restoreInstanceStep: RelayStep = {
+  name: 'restore-instance',
+  title: 'Restore the DB instance from the snapshot (RestoreDBInstanceFromDBSnapshot)',
+  side: 'destination',
+  phases: DESTINATION_PHASES,
+  after: ['copy-snapshot'],
+  async run(ctx, runtime) {
+    const rds = ctx.destination.clients.rds
+    const input = instanceRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom))
+    await findOrCreate({
+      runtime,
+      what: `DB instance ${ctx.names.target}`,
+      find: () => findInstance(rds, ctx.names.target),
+      create: () => rds.send(new RestoreDBInstanceFromDBSnapshotCommand(input)),
+    })
+    runtime.record({
+      kind: 'db-instance',
+      side: 'destination',
+      id: ctx.names.target,
+      disposal: 'copy',
+    })
+    await waitForInstance(ctx, runtime, { side: 'destination', id: ctx.names.target })
+    runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`)
+  },
+}
+
+/**
+ * The placement is always explicit (the pre-flight refuses a missing one): left out, AWS would
+ * use the default security group and the default parameter group. Single-AZ, as AWS defaults.
+ */
+export function instanceRestoreInput(
+  ctx: RefreshContext,
+  snapshotArn: string,
+): RestoreDBInstanceFromDBSnapshotCommandInput {
+  const s = ctx.settings
+  const instance = ctx.sourceDb.instance
+  const placement = resolvePlacement(ctx)
+  return {
+    DBInstanceIdentifier: ctx.names.target,
+    DBSnapshotIdentifier: snapshotArn,
+    DBInstanceClass: s.instanceClass ?? instance?.DBInstanceClass,
+    DBSubnetGroupName: placement.subnetGroup,
+    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+    DBParameterGroupName: placement.parameterGroup,
+    MultiAZ: false,
+    StorageType: s.storageType ?? instance?.StorageType,
+    Iops:
+      s.iops ??
+      (isProvisionedIops(s.storageType ?? instance?.StorageType) ? instance?.Iops : undefined),
+    PubliclyAccessible: s.publiclyAccessible,
+    DeletionProtection: s.deletionProtection,
+    Tags: [...ctx.tags],
+  }
+}
+
+/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
+function isProvisionedIops(storageType: string | undefined): boolean {
+  return storageType === 'io1' || storageType === 'io2'
+}

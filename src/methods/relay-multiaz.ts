@@ -1,0 +1,256 @@
+import {
+  CreateDBSnapshotCommand,
+  RestoreDBClusterFromSnapshotCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  type RestoreDBClusterFromSnapshotCommandInput,
+  type RestoreDBInstanceFromDBSnapshotCommandInput,
+} from '@aws-sdk/client-rds'
+import { findCluster, findInstance } from '../aws/rds-read.js'
+import type { CreatedResource } from '../engine/types.js'
+import { ActionError } from '../errors.js'
+import type { RefreshContext } from './context.js'
+import { describeCopyStep, passwordStep } from './finish.js'
+import { Handoff, handoffSnapshotName, handoffValue } from './relay-names.js'
+import { preflightStep, resolvePlacement } from './relay-preflight.js'
+import { snapshotApi } from './relay-snapshots.js'
+import {
+  copySnapshotStep,
+  deleteCopiedSnapshotStep,
+  deleteSharedSnapshotStep,
+  deleteSnapshot,
+  DESTINATION_PHASES,
+  findOrCreate,
+  handoffDisposal,
+  removeAndWait,
+  shareSnapshotStep,
+  snapshotSourceClusterStep,
+  SOURCE_PHASES,
+  unshareSnapshotStep,
+  type RelayStep,
+} from './relay-steps.js'
+import { waitForCluster, waitForInstance, waitForSnapshot } from './waits.js'
+
+/**
+ * The Multi-AZ DB cluster relay. AWS neither copies nor shares a Multi-AZ DB cluster snapshot,
+ * so the data crosses as a DB snapshot of a temporary Single-AZ instance (aws-reference B):
+ *
+ *   1 snapshot-source-cluster → 2 restore-temp-instance → 3 snapshot-temp-instance →
+ *   4 share-snapshot → 6 copy-snapshot → 7 restore-cluster → set-password → describe-copy
+ *
+ * and 5 delete-temp-instance starts right after 3, beside 4, 6 and 7. Intermediates are removed
+ * as soon as nothing reads them (delete-cluster-snapshot, unshare-snapshot,
+ * delete-shared-snapshot, delete-copied-snapshot).
+ */
+export function multiAzRelaySteps(): RelayStep[] {
+  return [
+    preflightStep(),
+    snapshotSourceClusterStep({ handoff: false }),
+    restoreTempInstanceStep,
+    deleteClusterSnapshotStep,
+    snapshotTempInstanceStep,
+    deleteTempInstanceStep,
+    shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
+    copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
+    restoreClusterStep,
+    { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
+    { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+    unshareSnapshotStep('db-snapshot'),
+    deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster']),
+    deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster']),
+  ]
+}
+
+/** Step 2: a temporary Single-AZ instance restored from the cluster snapshot. */
+const restoreTempInstanceStep: RelayStep = {
+  name: 'restore-temp-instance',
+  title:
+    'Restore the cluster snapshot to a temporary Single-AZ DB instance (RestoreDBInstanceFromDBSnapshot)',
+  side: 'source',
+  phases: SOURCE_PHASES,
+  after: ['snapshot-source-cluster'],
+  async run(ctx, runtime) {
+    const rds = ctx.source.clients.rds
+    const id = ctx.names.tempInstance
+    const input = tempInstanceInput(ctx)
+    await findOrCreate({
+      runtime,
+      what: `DB instance ${id}`,
+      find: () => findInstance(rds, id),
+      create: () => rds.send(new RestoreDBInstanceFromDBSnapshotCommand(input)),
+    })
+    runtime.record(tempInstance(ctx))
+    await waitForInstance(ctx, runtime, { side: 'source', id })
+    runtime.note(
+      `${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`,
+    )
+  },
+}
+
+function tempInstance(ctx: RefreshContext): CreatedResource {
+  return { kind: 'db-instance', side: 'source', id: ctx.names.tempInstance, disposal: 'temporary' }
+}
+
+/**
+ * The temporary instance: Single-AZ, in the subnet group and security groups the user named for
+ * it (default: the source cluster's), with the source's class and at least its storage.
+ */
+export function tempInstanceInput(
+  ctx: RefreshContext,
+): RestoreDBInstanceFromDBSnapshotCommandInput {
+  const s = ctx.settings
+  const cluster = ctx.sourceDb.cluster
+  const sourceGroups = (cluster?.VpcSecurityGroups ?? []).flatMap((g) =>
+    g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [],
+  )
+  const groups =
+    s.tempVpcSecurityGroupIds.length > 0 ? [...s.tempVpcSecurityGroupIds] : sourceGroups
+  return {
+    DBInstanceIdentifier: ctx.names.tempInstance,
+    DBClusterSnapshotIdentifier: ctx.names.sourceClusterSnapshot,
+    Engine: ctx.sourceDb.engine,
+    DBInstanceClass: cluster?.DBClusterInstanceClass,
+    MultiAZ: false,
+    DBSubnetGroupName: s.tempDbSubnetGroup ?? cluster?.DBSubnetGroup,
+    VpcSecurityGroupIds: groups.length > 0 ? groups : undefined,
+    // Smaller than the source fails ("Invalid storage size"); the same size always fits.
+    AllocatedStorage: cluster?.AllocatedStorage,
+    StorageType: cluster?.StorageType,
+    Iops: cluster?.Iops,
+    PubliclyAccessible: false,
+    DeletionProtection: false,
+    Tags: [...ctx.tags],
+  }
+}
+
+/** The cluster snapshot is only read by step 2: once the instance exists it can go. */
+const deleteClusterSnapshotStep: RelayStep = {
+  name: 'delete-cluster-snapshot',
+  title:
+    'Delete the source cluster snapshot once the temporary instance exists (unless keep-snapshots)',
+  side: 'source',
+  phases: SOURCE_PHASES,
+  after: ['restore-temp-instance'],
+  when: (ctx) => !ctx.settings.keepSnapshots,
+  async run(ctx, runtime) {
+    const api = snapshotApi('db-cluster-snapshot')
+    await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot })
+  },
+}
+
+/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
+const snapshotTempInstanceStep: RelayStep = {
+  name: 'snapshot-temp-instance',
+  title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
+  side: 'source',
+  phases: SOURCE_PHASES,
+  after: ['restore-temp-instance'],
+  async run(ctx, runtime) {
+    const rds = ctx.source.clients.rds
+    const id = handoffSnapshotName(ctx)
+    await findOrCreate({
+      runtime,
+      what: `DB snapshot ${id}`,
+      find: () => snapshotApi('db-snapshot').find(rds, id),
+      create: () =>
+        rds.send(
+          new CreateDBSnapshotCommand({
+            DBInstanceIdentifier: ctx.names.tempInstance,
+            DBSnapshotIdentifier: id,
+            Tags: [...ctx.tags],
+          }),
+        ),
+    })
+    runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) })
+    const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id })
+    const arn = snapshot.DBSnapshotArn ?? id
+    ctx.handoff.set(Handoff.sharedSnapshotArn, arn)
+    Object.assign(ctx.copy, { snapshotArn: arn })
+    runtime.note(id)
+  },
+}
+
+/**
+ * Step 5: the temporary instance is no longer needed once its snapshot exists. It is deleted
+ * beside the share, copy and restore (never on their path), and awaited before the run ends.
+ */
+const deleteTempInstanceStep: RelayStep = {
+  name: 'delete-temp-instance',
+  title: 'Delete the temporary instance (SkipFinalSnapshot), beside the copy and restore',
+  side: 'source',
+  phases: SOURCE_PHASES,
+  after: ['snapshot-temp-instance'],
+  async run(ctx, runtime) {
+    const id = ctx.names.tempInstance
+    await removeAndWait(ctx, runtime, tempInstance(ctx), () =>
+      waitForInstance(ctx, runtime, { side: 'source', id, until: 'gone' }),
+    )
+    runtime.note(`deleted ${id}`)
+  },
+}
+
+/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
+const restoreClusterStep: RelayStep = {
+  name: 'restore-cluster',
+  title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+  side: 'destination',
+  phases: DESTINATION_PHASES,
+  after: ['copy-snapshot'],
+  async run(ctx, runtime) {
+    const rds = ctx.destination.clients.rds
+    const input = multiAzRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom))
+    await findOrCreate({
+      runtime,
+      what: `DB cluster ${ctx.names.target}`,
+      find: () => findCluster(rds, ctx.names.target),
+      create: () => rds.send(new RestoreDBClusterFromSnapshotCommand(input)),
+    })
+    runtime.record({
+      kind: 'db-cluster',
+      side: 'destination',
+      id: ctx.names.target,
+      disposal: 'copy',
+    })
+    await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target })
+    runtime.note(`${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`)
+  },
+}
+
+/**
+ * Engine and EngineVersion come from the source (else AWS picks the Region's default version);
+ * AWS accepts the snapshot only as an ARN here.
+ */
+export function multiAzRestoreInput(
+  ctx: RefreshContext,
+  snapshotArn: string,
+): RestoreDBClusterFromSnapshotCommandInput {
+  const s = ctx.settings
+  const cluster = ctx.sourceDb.cluster
+  const placement = resolvePlacement(ctx)
+  const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass
+  if (!instanceClass) {
+    throw new ActionError({
+      summary: 'The DBClusterInstanceClass of the Multi-AZ copy is unknown',
+      side: 'destination',
+      accountId: ctx.destination.accountId,
+      hint: 'Set instance-class (e.g. db.m6gd.large).',
+    })
+  }
+  const storageType = s.storageType ?? cluster?.StorageType
+  return {
+    DBClusterIdentifier: ctx.names.target,
+    SnapshotIdentifier: snapshotArn,
+    Engine: ctx.sourceDb.engine,
+    EngineVersion: ctx.sourceDb.engineVersion || undefined,
+    DBClusterInstanceClass: instanceClass,
+    StorageType: storageType,
+    // AWS wants Iops with io1/io2 and refuses it for gp3 below its baseline; pass what the source had.
+    Iops: s.iops ?? cluster?.Iops,
+    DBSubnetGroupName: placement.subnetGroup,
+    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+    DBClusterParameterGroupName: placement.clusterParameterGroup,
+    PubliclyAccessible: s.publiclyAccessible,
+    KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
+    DeletionProtection: s.deletionProtection,
+    Tags: [...ctx.tags],
+  }
+}

@@ -1,0 +1,68 @@
+import type { RefreshContext } from './context.js'
+import type { SourceKind } from './detect.js'
+
+/**
+ * Names and hand-off values of a relay.
+ *
+ * The snapshot a source phase hands over says in its identifier what the destination must
+ * rebuild, because a destination job sees only the shared snapshot (tags of another account's
+ * snapshot are not readable):
+ * - a DB cluster snapshot is an Aurora cluster's;
+ * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
+ *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
+ *   is `db.m6gd.large`);
+ * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
+ */
+
+/** Keys of `ctx.handoff` the relay steps pass values through. */
+export const Handoff = {
+  /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
+  sharedSnapshotArn: 'relay:shared-snapshot-arn',
+  /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
+  restoreFrom: 'relay:restore-from',
+  /** Identifier of the destination's copy, when one was made. */
+  copyId: 'relay:copy-id',
+} as const
+
+const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/
+
+/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
+export function handoffSnapshotName(ctx: RefreshContext): string {
+  const base = ctx.names.sourceSnapshot
+  if (ctx.sourceDb.kind === 'multi-az-cluster') {
+    const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown'
+    return `${base}-multiaz-${instanceClass.replace(/\./g, '-')}`
+  }
+  return `${base}-instance`
+}
+
+export interface HandoffKind {
+  readonly kind: SourceKind
+  /** Multi-AZ: the source's DBClusterInstanceClass, when the name carries it. */
+  readonly instanceClass?: string
+}
+
+/** What a shared snapshot's type and identifier say about the database it came from. */
+export function kindOfHandoff(
+  type: 'db-snapshot' | 'db-cluster-snapshot',
+  id: string,
+): HandoffKind {
+  if (type === 'db-cluster-snapshot') return { kind: 'aurora-cluster' }
+  const match = MULTI_AZ_MARK.exec(id)
+  if (!match?.[1] || match[1] === 'db-unknown') {
+    return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' }
+  }
+  return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') }
+}
+
+/** The destination's copy of a shared snapshot: named after it, so a re-run finds it. */
+export function copyName(sharedSnapshotId: string): string {
+  return `${sharedSnapshotId}-copy`.slice(0, 255)
+}
+
+/** Value handed from one step to a later one; a missing value is a bug in the plan. */
+export function handoffValue(ctx: RefreshContext, key: string): string {
+  const value = ctx.handoff.get(key)
+  if (value === undefined) throw new Error(`Relay plan bug: no value for ${key} at this step`)
+  return value
+}

@@ -1,0 +1,45 @@
+import type { Plan } from '../engine/types.js'
+import type { Phase } from '../settings.js'
+import type { RefreshContext } from './context.js'
+import type { SourceKind } from './detect.js'
+import { auroraRelaySteps } from './relay-aurora.js'
+import { instanceRelaySteps } from './relay-instance.js'
+import { multiAzRelaySteps } from './relay-multiaz.js'
+import type { RelayStep } from './relay-steps.js'
+
+const DESCRIPTIONS: Record<SourceKind, string> = {
+  'multi-az-cluster':
+    'Multi-AZ DB cluster relay: cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot',
+  'aurora-cluster':
+    'Aurora snapshot relay: cluster snapshot → share → copy → RestoreDBClusterFromSnapshot → instances',
+  instance: 'DB instance relay: snapshot → share → copy → RestoreDBInstanceFromDBSnapshot',
+}
+
+const PHASE_NOTE: Record<Phase, string> = {
+  all: '',
+  source: ' (phase source: stops after sharing)',
+  destination: ' (phase destination: starts from snapshot-arn)',
+}
+
+/** The snapshot relay for the source's kind, cut to the steps of the phase this job runs. */
+export function relayPlan(ctx: RefreshContext): Plan<RefreshContext> {
+  const kind = ctx.sourceDb.kind
+  const steps =
+    kind === 'multi-az-cluster'
+      ? multiAzRelaySteps()
+      : kind === 'aurora-cluster'
+        ? auroraRelaySteps()
+        : instanceRelaySteps()
+  const phase = ctx.settings.phase
+  return { description: DESCRIPTIONS[kind] + PHASE_NOTE[phase], steps: forPhase(steps, phase) }
+}
+
+/** Keep the phase's steps; dependencies on steps of the other phase are met by the other job. */
+export function forPhase(steps: readonly RelayStep[], phase: Phase): RelayStep[] {
+  const kept = steps.filter((step) => step.phases.includes(phase))
+  const names = new Set(kept.map((step) => step.name))
+  return kept.map((step) => ({
+    ...step,
+    after: (step.after ?? []).filter((name) => names.has(name)),
+  }))
+}

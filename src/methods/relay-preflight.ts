@@ -1,0 +1,376 @@
+import { DescribeKeyCommand, type KeyMetadata } from '@aws-sdk/client-kms'
+import {
+  DescribeDBClusterParameterGroupsCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBParameterGroupsCommand,
+  DescribeDBSnapshotsCommand,
+  DescribeDBSubnetGroupsCommand,
+} from '@aws-sdk/client-rds'
+import type { AccountSide } from '../engine/types.js'
+import { ActionError, awsErrorCode, isAccessDenied, isNotFound, errorMessage } from '../errors.js'
+import type { AccountSession } from '../credentials.js'
+import { sessionFor, type RefreshContext } from './context.js'
+import type { SourceKind } from './detect.js'
+import { Handoff } from './relay-names.js'
+import type { RelayStep } from './relay-steps.js'
+
+/**
+ * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
+ * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
+ */
+
+/** AWS's default quota of manual snapshots per account and Region, for each snapshot type. */
+export const MANUAL_SNAPSHOT_QUOTA = 100
+/** Warn when fewer than this many manual snapshots would remain free after the run. */
+const QUOTA_WARNING_MARGIN = 10
+
+/** Where the copy goes in the destination account. */
+export interface Placement {
+  readonly subnetGroup?: string
+  readonly securityGroupIds?: readonly string[]
+  readonly clusterParameterGroup?: string
+  readonly parameterGroup?: string
+}
+
+/**
+ * The copy's placement: the inputs, or in one account the source's own (a deliberate default,
+ * logged). Across accounts nothing of the source's applies, and AWS's defaults (the default
+ * security group and parameter group) are never taken silently: the pre-flight asks for them.
+ */
+export function resolvePlacement(ctx: RefreshContext): Placement {
+  const s = ctx.settings
+  const fromSource = ctx.sameAccount && ctx.settings.phase !== 'destination'
+  const cluster = fromSource ? ctx.sourceDb.cluster : undefined
+  const instance = fromSource ? ctx.sourceDb.instance : undefined
+  const sourceGroups = (cluster?.VpcSecurityGroups ?? instance?.VpcSecurityGroups ?? []).flatMap(
+    (g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []),
+  )
+  return {
+    subnetGroup:
+      s.dbSubnetGroup ?? cluster?.DBSubnetGroup ?? instance?.DBSubnetGroup?.DBSubnetGroupName,
+    securityGroupIds:
+      s.vpcSecurityGroupIds.length > 0
+        ? s.vpcSecurityGroupIds
+        : sourceGroups.length > 0
+          ? sourceGroups
+          : undefined,
+    clusterParameterGroup: s.dbClusterParameterGroup ?? cluster?.DBClusterParameterGroup,
+    parameterGroup: s.dbParameterGroup ?? instance?.DBParameterGroups?.[0]?.DBParameterGroupName,
+  }
+}
+
+/** The pre-flight step every relay plan starts with. */
+export function preflightStep(): RelayStep {
+  return {
+    name: 'preflight',
+    title:
+      'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
+    side: 'destination',
+    phases: ['all', 'source', 'destination'],
+    async run(ctx, runtime) {
+      if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
+        ctx.handoff.set(Handoff.sharedSnapshotArn, ctx.settings.snapshotArn)
+        Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn })
+      }
+      const checks = [
+        checkKmsKeyGiven,
+        checkSourceKeyShareable,
+        checkDestinationCanUseSourceKey,
+        checkDestinationKey,
+        checkPlacement,
+        checkSnapshotQuota,
+      ]
+      for (const check of checks)
+        await check(
+          ctx,
+          (message) => runtime.log.info(message),
+          (message) => runtime.log.warning(message),
+        )
+      runtime.note('passed')
+    },
+  }
+}
+
+type Log = (message: string) => void
+type Check = (ctx: RefreshContext, info: Log, warn: Log) => Promise<void>
+
+const crossAccountEncrypted = (ctx: RefreshContext): boolean =>
+  !ctx.sameAccount && ctx.sourceDb.encrypted
+
+function refuse(
+  ctx: RefreshContext,
+  side: AccountSide,
+  summary: string,
+  hint: string,
+  extra: { code?: string; awsMessage?: string; resource?: string } = {},
+): ActionError {
+  return new ActionError({
+    summary,
+    step: 'preflight',
+    side,
+    accountId: sessionFor(ctx, side).accountId,
+    hint,
+    ...extra,
+  })
+}
+
+/** The destination's key matters to the jobs that copy: not to a source-phase job. */
+const copiesHere = (ctx: RefreshContext): boolean => ctx.settings.phase !== 'source'
+
+const checkKmsKeyGiven: Check = async (ctx) => {
+  if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId) return
+  throw refuse(
+    ctx,
+    'destination',
+    `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`,
+    'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.',
+    { resource: ctx.sourceDb.kmsKeyArn },
+  )
+}
+
+const checkSourceKeyShareable: Check = async (ctx, info, warn) => {
+  if (
+    !crossAccountEncrypted(ctx) ||
+    ctx.settings.phase === 'destination' ||
+    !ctx.sourceDb.kmsKeyArn
+  )
+    return
+  const key = await describeKey(ctx.source, ctx.sourceDb.kmsKeyArn)
+  if (!key.metadata) {
+    warn(`could not read the source key ${ctx.sourceDb.kmsKeyArn} (${key.message}); continuing`)
+    return
+  }
+  if (key.metadata.KeyManager !== 'AWS') {
+    info(`source key ${ctx.sourceDb.kmsKeyArn} is customer-managed: its snapshots can be shared`)
+    return
+  }
+  throw refuse(
+    ctx,
+    'source',
+    `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`,
+    'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.',
+    { resource: ctx.sourceDb.kmsKeyArn },
+  )
+}
+
+const checkDestinationCanUseSourceKey: Check = async (ctx, info, warn) => {
+  const keyArn = ctx.sourceDb.kmsKeyArn
+  if (!crossAccountEncrypted(ctx) || !keyArn) return
+  const key = await describeKey(ctx.destination, keyArn)
+  if (key.metadata) {
+    info(`the destination account can use the source key ${keyArn}`)
+    return
+  }
+  if (key.denied || key.missing) {
+    throw refuse(
+      ctx,
+      'destination',
+      `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots`,
+      `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${ctx.destination.accountId}:root with kms:Decrypt, kms:DescribeKey, kms:CreateGrant and kms:ReEncrypt*; and let the destination role use the key ARN in its IAM policy.`,
+      { resource: keyArn, code: key.code, awsMessage: key.message },
+    )
+  }
+  warn(`could not check the source key from the destination account (${key.message}); continuing`)
+}
+
+const checkDestinationKey: Check = async (ctx, info) => {
+  const keyId = ctx.settings.kmsKeyId
+  if (!keyId || !copiesHere(ctx)) return
+  const key = await describeKey(ctx.destination, keyId)
+  if (key.metadata) {
+    info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`)
+    return
+  }
+  throw refuse(
+    ctx,
+    'destination',
+    `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`,
+    'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.',
+    { resource: keyId, code: key.code, awsMessage: key.message },
+  )
+}
+
+const checkPlacement: Check = async (ctx, info, warn) => {
+  if (ctx.settings.phase === 'source') return
+  const placement = resolvePlacement(ctx)
+  const isInstance = ctx.sourceDb.kind === 'instance'
+  const missing = [
+    placement.subnetGroup ? undefined : 'db-subnet-group',
+    placement.securityGroupIds ? undefined : 'vpc-security-group-ids',
+    isInstance && !placement.parameterGroup ? 'db-parameter-group' : undefined,
+  ].filter((name): name is string => name !== undefined)
+  if (missing.length > 0) {
+    throw refuse(
+      ctx,
+      'destination',
+      `The copy's placement in the destination account is not set: ${missing.join(', ')}`,
+      `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`,
+    )
+  }
+  const rds = ctx.destination.clients.rds
+  await mustExist(ctx, 'db-subnet-group', placement.subnetGroup, () =>
+    rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: placement.subnetGroup })),
+  )
+  if (!isInstance) {
+    if (placement.clusterParameterGroup) {
+      await mustExist(ctx, 'db-cluster-parameter-group', placement.clusterParameterGroup, () =>
+        rds.send(
+          new DescribeDBClusterParameterGroupsCommand({
+            DBClusterParameterGroupName: placement.clusterParameterGroup,
+          }),
+        ),
+      )
+    } else {
+      warn(
+        "no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group",
+      )
+    }
+  }
+  if (placement.parameterGroup && (isInstance || ctx.sourceDb.kind === 'aurora-cluster')) {
+    await mustExist(ctx, 'db-parameter-group', placement.parameterGroup, () =>
+      rds.send(
+        new DescribeDBParameterGroupsCommand({ DBParameterGroupName: placement.parameterGroup }),
+      ),
+    )
+  }
+  // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
+  info(
+    `placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`,
+  )
+}
+
+async function mustExist(
+  ctx: RefreshContext,
+  input: string,
+  name: string | undefined,
+  describe: () => Promise<unknown>,
+): Promise<void> {
+  if (!name) return
+  try {
+    await describe()
+  } catch (error) {
+    const code = awsErrorCode(error)
+    if (!isNotFound(error) && !/NotFound/.test(code ?? '')) throw error
+    throw refuse(
+      ctx,
+      'destination',
+      `${input} ${name} does not exist in the destination account ${ctx.destination.accountId} (region ${ctx.settings.region})`,
+      `Create it in the destination account, or set ${input} to one that exists there.`,
+      { code, awsMessage: errorMessage(error), resource: name },
+    )
+  }
+}
+
+/** Manual snapshots each account gains during the run, by snapshot type. */
+export function snapshotsCreated(
+  kind: SourceKind,
+  ctx: RefreshContext,
+): { side: AccountSide; db: number; cluster: number }[] {
+  const phase = ctx.settings.phase
+  const source = { side: 'source' as const, db: 0, cluster: 0 }
+  const destination = { side: 'destination' as const, db: 0, cluster: 0 }
+  if (phase !== 'destination') {
+    if (kind === 'aurora-cluster') source.cluster += 1
+    else source.db += 1
+    if (kind === 'multi-az-cluster') source.cluster += 1
+  }
+  const copies = !ctx.sameAccount || ctx.settings.kmsKeyId !== undefined
+  if (phase !== 'source' && copies) {
+    if (kind === 'aurora-cluster') destination.cluster += 1
+    else destination.db += 1
+  }
+  if (ctx.sameAccount) {
+    return [
+      {
+        side: 'destination',
+        db: source.db + destination.db,
+        cluster: source.cluster + destination.cluster,
+      },
+    ]
+  }
+  return [source, destination].filter((a) => a.db + a.cluster > 0)
+}
+
+/**
+ * The simulator and the one observed AWS message ("Cannot create more than 100 manual snapshots")
+ * count DB and DB cluster snapshots together; counting them together is the safe reading.
+ */
+const checkSnapshotQuota: Check = async (ctx, info, warn) => {
+  for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
+    const session = sessionFor(ctx, need.side)
+    const adding = need.db + need.cluster
+    const count =
+      (await countManualSnapshots(session, 'db')) + (await countManualSnapshots(session, 'cluster'))
+    const after = count + adding
+    const where = `${need.side} account ${session.accountId}`
+    if (after > MANUAL_SNAPSHOT_QUOTA) {
+      throw refuse(
+        ctx,
+        need.side,
+        `The ${where} has ${count} manual snapshots; this relay needs ${adding} more and the quota is ${MANUAL_SNAPSHOT_QUOTA}`,
+        `Delete manual snapshots that are no longer needed in the ${where}, or ask AWS for a higher manual snapshot quota (Service Quotas), then run again.`,
+        { code: 'SnapshotQuotaExceeded' },
+      )
+    }
+    if (MANUAL_SNAPSHOT_QUOTA - after < QUOTA_WARNING_MARGIN) {
+      warn(
+        `the ${where} will have ${after} of ${MANUAL_SNAPSHOT_QUOTA} manual snapshots: delete old ones before the quota stops a run`,
+      )
+    } else {
+      info(
+        `${where}: ${count} manual snapshots (+${adding} during the run, quota ${MANUAL_SNAPSHOT_QUOTA})`,
+      )
+    }
+  }
+}
+
+async function countManualSnapshots(
+  session: AccountSession,
+  type: 'db' | 'cluster',
+): Promise<number> {
+  const rds = session.clients.rds
+  let count = 0
+  let marker: string | undefined
+  do {
+    if (type === 'db') {
+      const out = await rds.send(
+        new DescribeDBSnapshotsCommand({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }),
+      )
+      count += out.DBSnapshots?.length ?? 0
+      marker = out.Marker
+    } else {
+      const out = await rds.send(
+        new DescribeDBClusterSnapshotsCommand({
+          SnapshotType: 'manual',
+          MaxRecords: 100,
+          Marker: marker,
+        }),
+      )
+      count += out.DBClusterSnapshots?.length ?? 0
+      marker = out.Marker
+    }
+  } while (marker)
+  return count
+}
+
+interface KeyLookup {
+  readonly metadata?: KeyMetadata
+  readonly denied?: boolean
+  readonly missing?: boolean
+  readonly code?: string
+  readonly message?: string
+}
+
+async function describeKey(session: AccountSession, keyId: string): Promise<KeyLookup> {
+  try {
+    const out = await session.clients.kms.send(new DescribeKeyCommand({ KeyId: keyId }))
+    return { metadata: out.KeyMetadata }
+  } catch (error) {
+    return {
+      denied: isAccessDenied(error),
+      missing: isNotFound(error),
+      code: awsErrorCode(error),
+      message: errorMessage(error),
+    }
+  }
+}

@@ -1,0 +1,301 @@
+import { CreateDBClusterSnapshotCommand } from '@aws-sdk/client-rds'
+import { DescribeKeyCommand } from '@aws-sdk/client-kms'
+import { removeResource } from '../cleanup.js'
+import type { CreatedResource, Disposal, Step, StepRuntime } from '../engine/types.js'
+import type { Phase } from '../settings.js'
+import { sessionFor, type RefreshContext } from './context.js'
+import { copyName, Handoff, handoffValue } from './relay-names.js'
+import {
+  accountFromArn,
+  snapshotApi,
+  snapshotIdFromArn,
+  type SnapshotApi,
+  type SnapshotType,
+} from './relay-snapshots.js'
+import { waitForClusterSnapshot } from './waits.js'
+
+/**
+ * Steps every relay shares: the source cluster snapshot, the share, the destination's copy, and
+ * the removal of intermediates. Plans (relay-multiaz.ts, relay-aurora.ts, relay-instance.ts)
+ * compose them with their own restore steps.
+ */
+
+/** A step and the phases it belongs to (`phase: source` stops after sharing). */
+export interface RelayStep extends Step<RefreshContext> {
+  readonly phases: readonly Phase[]
+}
+
+export const SOURCE_PHASES: readonly Phase[] = ['all', 'source']
+export const DESTINATION_PHASES: readonly Phase[] = ['all', 'destination']
+
+/**
+ * Whether this job holds credentials for the account that owns the shared snapshot, so it can
+ * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
+ * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
+ */
+export function ownsSharedSnapshot(ctx: RefreshContext): boolean {
+  if (ctx.settings.phase !== 'destination') return true
+  return accountFromArn(ctx.settings.snapshotArn ?? '') === ctx.source.accountId
+}
+
+/** Intermediate snapshots are kept on request; everything else temporary goes. */
+export function snapshotDisposal(ctx: RefreshContext): Disposal {
+  return ctx.settings.keepSnapshots ? 'kept' : 'temporary'
+}
+
+/**
+ * The snapshot handed to the destination outlives a source-phase job (the destination job needs
+ * it), so it is recorded as kept there; in one job it is an intermediate like the others.
+ */
+export function handoffDisposal(ctx: RefreshContext): Disposal {
+  return ctx.settings.phase === 'source' ? 'kept' : snapshotDisposal(ctx)
+}
+
+/** Look for what an earlier attempt of this run made under the same name; otherwise create it. */
+export async function findOrCreate<T>(options: {
+  readonly runtime: StepRuntime
+  readonly what: string
+  readonly find: () => Promise<T | undefined>
+  readonly create: () => Promise<unknown>
+}): Promise<'created' | 'reused'> {
+  const existing = await options.find()
+  if (existing !== undefined) {
+    options.runtime.log.info(
+      `${options.what} already exists (an earlier attempt made it): reusing it`,
+    )
+    options.runtime.note('reused')
+    return 'reused'
+  }
+  await options.create()
+  return 'created'
+}
+
+/** Remove a resource the run made, wait until AWS no longer lists it, and drop it from the ledger. */
+export async function removeAndWait(
+  ctx: RefreshContext,
+  runtime: StepRuntime,
+  resource: CreatedResource,
+  waitGone?: () => Promise<unknown>,
+): Promise<void> {
+  await removeResource(resource, sessionFor(ctx, resource.side).clients)
+  runtime.log.info(`deleting ${resource.kind} ${resource.id}`)
+  if (waitGone) await waitGone()
+  runtime.release(resource)
+}
+
+/** Step 1 of the Multi-AZ relay, and the first step of the Aurora relay. */
+export function snapshotSourceClusterStep(options: {
+  /** The Aurora relay shares this snapshot; the Multi-AZ relay only restores from it. */
+  readonly handoff: boolean
+}): RelayStep {
+  return {
+    name: 'snapshot-source-cluster',
+    title: 'Snapshot the source cluster (CreateDBClusterSnapshot) and wait until available',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['preflight'],
+    async run(ctx, runtime) {
+      const rds = ctx.source.clients.rds
+      const id = ctx.names.sourceClusterSnapshot
+      const api = snapshotApi('db-cluster-snapshot')
+      await findOrCreate({
+        runtime,
+        what: `DB cluster snapshot ${id}`,
+        find: () => api.find(rds, id),
+        create: () =>
+          rds.send(
+            new CreateDBClusterSnapshotCommand({
+              DBClusterIdentifier: ctx.sourceDb.identifier,
+              DBClusterSnapshotIdentifier: id,
+              Tags: [...ctx.tags],
+            }),
+          ),
+      })
+      const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx)
+      runtime.record({ kind: 'db-cluster-snapshot', side: 'source', id, disposal })
+      const snapshot = await waitForClusterSnapshot(ctx, runtime, { side: 'source', id })
+      if (options.handoff) {
+        const arn = snapshot.DBClusterSnapshotArn ?? id
+        ctx.handoff.set(Handoff.sharedSnapshotArn, arn)
+        Object.assign(ctx.copy, { snapshotArn: arn })
+      }
+      runtime.note(id)
+    },
+  }
+}
+
+/** Share the snapshot with the destination account (`restore` attribute). */
+export function shareSnapshotStep(type: SnapshotType, after: readonly string[]): RelayStep {
+  const api = snapshotApi(type)
+  const call =
+    type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute'
+  return {
+    name: 'share-snapshot',
+    title: `Share the ${api.label} with the destination account (${call} restore)`,
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after,
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+      const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
+      const account = ctx.destination.accountId
+      await api.setShared(ctx.source.clients.rds, id, account, true)
+      runtime.record({
+        kind: api.shareKind,
+        side: 'source',
+        id,
+        // A source-phase job hands the share over; the destination job needs it after this job ends.
+        disposal: ctx.settings.phase === 'source' ? 'kept' : 'temporary',
+        sharedWith: account,
+      })
+      runtime.log.info(`${api.label} ${id} is shared with account ${account}`)
+      runtime.note(`shared with ${account}`)
+    },
+  }
+}
+
+/**
+ * Copy the shared snapshot into the destination account, re-encrypted with kms-key-id: AWS
+ * restores neither a shared encrypted RDS snapshot nor one the source can still delete under
+ * the copy. In one account no copy is needed unless kms-key-id asks for another key.
+ */
+export function copySnapshotStep(type: SnapshotType, after: readonly string[]): RelayStep {
+  const api = snapshotApi(type)
+  const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot'
+  return {
+    name: 'copy-snapshot',
+    title: `Copy the shared ${api.label} into the destination account (${call}, destination KMS key)`,
+    side: 'destination',
+    phases: DESTINATION_PHASES,
+    after,
+    async run(ctx, runtime) {
+      const sourceArn = handoffValue(ctx, Handoff.sharedSnapshotArn)
+      const rds = ctx.destination.clients.rds
+      const shared = await api.find(rds, sourceArn)
+      if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
+        ctx.handoff.set(Handoff.restoreFrom, sourceArn)
+        runtime.log.info(
+          'Same account and the same KMS key: the restore reads the snapshot itself, no copy needed',
+        )
+        runtime.note('not needed (same account)')
+        return
+      }
+      const targetId = copyName(snapshotIdFromArn(sourceArn))
+      const encrypted = shared?.encrypted ?? true
+      await findOrCreate({
+        runtime,
+        what: `${api.label} ${targetId}`,
+        find: () => api.find(rds, targetId),
+        create: () =>
+          api.copy(rds, {
+            sourceArn,
+            targetId,
+            // A cluster snapshot that is not encrypted cannot be copied with a key.
+            kmsKeyId:
+              type === 'db-cluster-snapshot' && !encrypted ? undefined : ctx.settings.kmsKeyId,
+            tags: ctx.tags,
+          }),
+      })
+      runtime.record({
+        kind: type,
+        side: 'destination',
+        id: targetId,
+        disposal: snapshotDisposal(ctx),
+      })
+      await api.wait(ctx, runtime, { side: 'destination', id: targetId })
+      const copy = await api.find(rds, targetId)
+      ctx.handoff.set(Handoff.copyId, targetId)
+      ctx.handoff.set(Handoff.restoreFrom, copy?.arn ?? targetId)
+      runtime.note(targetId)
+    },
+  }
+}
+
+/** In one account, a copy is only worth making when kms-key-id names another key. */
+async function needsReencryption(
+  ctx: RefreshContext,
+  snapshotKey: string | undefined,
+): Promise<boolean> {
+  const wanted = ctx.settings.kmsKeyId
+  if (!wanted) return false
+  if (!snapshotKey) return true
+  if (wanted === snapshotKey) return false
+  const out = await ctx.destination.clients.kms.send(new DescribeKeyCommand({ KeyId: wanted }))
+  return out.KeyMetadata?.Arn !== snapshotKey
+}
+
+/** Withdraw the share once the destination holds its own copy. */
+export function unshareSnapshotStep(type: SnapshotType): RelayStep {
+  const api = snapshotApi(type)
+  return {
+    name: 'unshare-snapshot',
+    title: `Stop sharing the ${api.label} with the destination account`,
+    side: 'source',
+    phases: DESTINATION_PHASES,
+    after: ['copy-snapshot'],
+    when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
+    async run(ctx, runtime) {
+      const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
+      const resource: CreatedResource = {
+        kind: api.shareKind,
+        side: 'source',
+        id,
+        disposal: 'temporary',
+        sharedWith: ctx.destination.accountId,
+      }
+      await removeAndWait(ctx, runtime, resource)
+      runtime.note(`unshared from ${ctx.destination.accountId}`)
+    },
+  }
+}
+
+/** Delete the source account's shared snapshot once nothing reads it any more. */
+export function deleteSharedSnapshotStep(type: SnapshotType, after: readonly string[]): RelayStep {
+  const api = snapshotApi(type)
+  return {
+    name: 'delete-shared-snapshot',
+    title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
+    side: 'source',
+    phases: DESTINATION_PHASES,
+    after,
+    when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
+    async run(ctx, runtime) {
+      const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
+      await deleteSnapshot(ctx, runtime, { api, side: 'source', id })
+    },
+  }
+}
+
+/** Delete the destination's copy once the restored database is available. */
+export function deleteCopiedSnapshotStep(type: SnapshotType, after: readonly string[]): RelayStep {
+  const api = snapshotApi(type)
+  return {
+    name: 'delete-copied-snapshot',
+    title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
+    side: 'destination',
+    phases: DESTINATION_PHASES,
+    after,
+    when: (ctx) => !ctx.settings.keepSnapshots,
+    async run(ctx, runtime) {
+      const id = ctx.handoff.get(Handoff.copyId)
+      if (id === undefined) {
+        runtime.note('no copy was made')
+        return
+      }
+      await deleteSnapshot(ctx, runtime, { api, side: 'destination', id })
+    },
+  }
+}
+
+export async function deleteSnapshot(
+  ctx: RefreshContext,
+  runtime: StepRuntime,
+  target: { api: SnapshotApi; side: 'source' | 'destination'; id: string },
+): Promise<void> {
+  const { api, side, id } = target
+  const resource: CreatedResource = { kind: api.type, side, id, disposal: 'temporary' }
+  await removeAndWait(ctx, runtime, resource, () =>
+    api.wait(ctx, runtime, { side, id, until: 'gone' }),
+  )
+  runtime.note(`deleted ${id}`)
+}
