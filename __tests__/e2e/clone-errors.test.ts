@@ -172,7 +172,7 @@ describe('refused before anything is created', () => {
     expectNothingCreated(s, before)
   })
 
-  it('one clone per destination account: method clone refuses, auto says why and leaves the clone', async () => {
+  it('one clone per destination account: method clone refuses, auto says why and relays instead', async () => {
     const s = await world()
     expect((await runAction({ sim: s, inputs: stagingInputs('pr-first') })).exitCode).toBe(0)
 
@@ -185,12 +185,21 @@ describe('refused before anything is created', () => {
     expect(errorLine(explicit.log)).toContain(
       'AWS allows one cross-account clone of prod-aurora per destination account, and account 222222222222 already has pr-first',
     )
-    const auto = await runAction({ sim: s, inputs: stagingInputs('pr-second') })
+    // The relay needs the destination placement named (it never falls back to default groups):
+    // without it the fallback stops before creating anything, saying which inputs to set.
+    const unplaced = await runAction({ sim: s, inputs: stagingInputs('pr-second') })
+    expect(unplaced.exitCode).toBe(1)
+    expect(errorLine(unplaced.log)).toContain('db-subnet-group')
+    expect(operations(s, from)).not.toContain('rds:CreateDBClusterSnapshot')
+    const auto = await runAction({
+      sim: s,
+      inputs: { ...stagingInputs('pr-second'), ...STAGING_PLACEMENT },
+    })
     expect(auto.log).toContain(
       '::warning::AWS allows one cross-account clone of prod-aurora per destination account, and account 222222222222 already has pr-first. method is auto, so the snapshot relay is used instead.',
     )
     expect(auto.log).toContain('Method: relay')
-    expect(operations(s, from)).not.toContain('rds:RestoreDBClusterToPointInTime')
+    expectRelayed(auto, operations(s, from))
   })
 })
 
@@ -382,9 +391,37 @@ describe('copy-on-write clone limit', () => {
     expect(errorLine(explicit.log)).toContain(
       'Source prod-aurora already has 15 clones these roles can see; AWS allows 15 copy-on-write clones, and the next "clone" would silently be a full copy taking hours',
     )
-    const auto = await runAction({ sim: s, inputs: stagingInputs('pr-x') })
+    const auto = await runAction({
+      sim: s,
+      inputs: { ...stagingInputs('pr-x'), ...STAGING_PLACEMENT },
+    })
     expect(auto.log).toContain('method is auto, so the snapshot relay is used instead.')
     expect(auto.log).toContain('Method: relay')
-    expect(operations(s, from)).not.toContain('rds:RestoreDBClusterToPointInTime')
+    expectRelayed(auto, operations(s, from))
   })
 })
+
+const STAGING_PLACEMENT = {
+  'db-subnet-group': 'staging-db',
+  'vpc-security-group-ids': 'sg-05a9e00000000000a',
+}
+
+/** The run took the Aurora snapshot relay to the end instead of cloning. */
+function expectRelayed(
+  run: { exitCode: number; outputs: Record<string, string> },
+  ops: string[],
+): void {
+  expect(run.exitCode).toBe(0)
+  expect(run.outputs.method).toBe('relay')
+  expect(run.outputs.created).toBe('true')
+  expect(ops).not.toContain('rds:RestoreDBClusterToPointInTime')
+  for (const op of [
+    'rds:CreateDBClusterSnapshot',
+    'rds:ModifyDBClusterSnapshotAttribute',
+    'rds:CopyDBClusterSnapshot',
+    'rds:RestoreDBClusterFromSnapshot',
+    'rds:CreateDBInstance',
+  ]) {
+    expect(ops).toContain(op)
+  }
+}
