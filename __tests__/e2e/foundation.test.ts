@@ -14,6 +14,7 @@ import {
   startWorld,
   type Simulator,
 } from './harness.js'
+import { RDS_THROTTLE } from '../../sim/src/index.ts'
 
 let sim: Simulator | undefined
 afterEach(async () => {
@@ -206,6 +207,24 @@ describe('credentials', () => {
     expect(run.maskedLog).toContain('permissions: id-token: write')
     expect(run.maskedLog).toContain('forks')
     expect(sim.requests).toEqual([])
+  })
+})
+
+describe('throttling and server errors', () => {
+  it("rides through RDS's token bucket and random 500s with the SDK's standard retries", async () => {
+    // RDS_THROTTLE (300 burst, 12/s) is what AWS applies; a tiny bucket makes it bite in a test.
+    expect(RDS_THROTTLE).toEqual({ ratePerSecond: 12, burst: 300 })
+    sim = await startWorld({
+      scenario: {
+        faults: { throttle: { ratePerSecond: 4, burst: 6 }, internalErrorRate: 0.1, seed: 7 },
+      },
+    })
+    const run = await runAction({ sim, inputs: { ...sameAccountClone, 'max-attempts': '10' } })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['cluster-identifier']).toBe('pr-1-app')
+    const faults = sim.requests.filter((r) => r.fault !== undefined).map((r) => r.errorCode)
+    expect(faults).toContain('Throttling')
+    expect(faults).toContain('InternalFailure')
   })
 })
 

@@ -5,6 +5,9 @@
  */
 import { AwsError, type Faults, type RequestLogEntry, type ServiceName } from './core/types.ts'
 
+/** RDS API limits per account and Region: a 300-request burst, refilled at 12 per second. */
+export const RDS_THROTTLE = { ratePerSecond: 12, burst: 300 } as const
+
 export type FaultKind = NonNullable<RequestLogEntry['fault']>
 
 export interface FaultInjector {

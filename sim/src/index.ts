@@ -26,6 +26,7 @@ import { createStsHandlers } from './services/sts.ts'
 import { createTimeline } from './timeline.ts'
 
 export { defaultDurations } from './scenario.ts'
+export { RDS_THROTTLE } from './faults.ts'
 export { signRequest } from './sigv4.ts'
 
 export interface SimulatorOptions {
