@@ -75587,6 +75587,7 @@ function accountFromArn(arn) {
 
 
 
+
 const SOURCE_PHASES = ['all', 'source'];
 const DESTINATION_PHASES = ['all', 'destination'];
 /**
@@ -75821,12 +75822,70 @@ async function deleteSnapshot(ctx, runtime, target) {
     await removeAndWait(ctx, runtime, resource, () => api.wait(ctx, runtime, { side, id, until: 'gone' }));
     runtime.note(`deleted ${id}`);
 }
+/**
+ * The DB snapshot that crosses accounts, taken of an instance (the source instance, or the
+ * Multi-AZ relay's temporary one); its ARN is the hand-off to the share and copy steps.
+ */
+function handoffSnapshotStep(options) {
+    return {
+        name: options.name,
+        title: options.title,
+        side: 'source',
+        phases: SOURCE_PHASES,
+        after: options.after,
+        async run(ctx, runtime) {
+            const rds = ctx.source.clients.rds;
+            const id = handoffSnapshotName(ctx);
+            await findOrCreate({
+                runtime,
+                what: `DB snapshot ${id}`,
+                find: () => snapshotApi('db-snapshot').find(rds, id),
+                create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
+                    DBInstanceIdentifier: options.instanceId(ctx),
+                    DBSnapshotIdentifier: id,
+                    Tags: [...ctx.tags],
+                })),
+            });
+            runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) });
+            const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id });
+            const arn = snapshot.DBSnapshotArn ?? id;
+            ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
+            Object.assign(ctx.copy, { snapshotArn: arn });
+            runtime.note(id);
+        },
+    };
+}
+/** The copy as a DB cluster restored from the destination's snapshot (Aurora or Multi-AZ). */
+function restoreClusterStep(options) {
+    return {
+        name: 'restore-cluster',
+        title: options.title,
+        side: 'destination',
+        phases: DESTINATION_PHASES,
+        after: ['copy-snapshot'],
+        async run(ctx, runtime) {
+            const rds = ctx.destination.clients.rds;
+            const input = options.input(ctx, handoffValue(ctx, Handoff.restoreFrom));
+            await findOrCreate({
+                runtime,
+                what: `DB cluster ${ctx.names.target}`,
+                find: () => (0,rds_read/* findCluster */.KG)(rds, ctx.names.target),
+                create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
+            });
+            runtime.record({
+                kind: 'db-cluster',
+                side: 'destination',
+                id: ctx.names.target,
+                disposal: 'copy',
+            });
+            await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target });
+            if (options.note)
+                runtime.note(options.note(input));
+        },
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/methods/relay-aurora.ts
-
-
-
-
 
 
 
@@ -75836,6 +75895,10 @@ async function deleteSnapshot(ctx, runtime, target) {
  * (aws-reference C): cluster snapshot → share → destination copy under the destination key →
  * RestoreDBClusterFromSnapshot → instances (as the clone adds them) → password → outputs.
  */
+const restoreAuroraClusterStep = restoreClusterStep({
+    title: 'Restore the Aurora cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+    input: (ctx, snapshotArn) => auroraRestoreInput(ctx, snapshotArn),
+});
 function auroraRelaySteps() {
     return [
         preflightStep(),
@@ -75855,30 +75918,6 @@ function auroraRelaySteps() {
         deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
     ];
 }
-const restoreAuroraClusterStep = {
-    name: 'restore-cluster',
-    title: 'Restore the Aurora cluster from the snapshot (RestoreDBClusterFromSnapshot)',
-    side: 'destination',
-    phases: DESTINATION_PHASES,
-    after: ['copy-snapshot'],
-    async run(ctx, runtime) {
-        const rds = ctx.destination.clients.rds;
-        const input = auroraRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom));
-        await findOrCreate({
-            runtime,
-            what: `DB cluster ${ctx.names.target}`,
-            find: () => (0,rds_read/* findCluster */.KG)(rds, ctx.names.target),
-            create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
-        });
-        runtime.record({
-            kind: 'db-cluster',
-            side: 'destination',
-            id: ctx.names.target,
-            disposal: 'copy',
-        });
-        await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target });
-    },
-};
 /** Engine and version from the source, so the Region's default version is never picked. */
 function auroraRestoreInput(ctx, snapshotArn) {
     const s = ctx.settings;
@@ -75909,12 +75948,17 @@ function auroraRestoreInput(ctx, snapshotArn) {
 
 
 
-
 /**
  * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
  * destination key → RestoreDBInstanceFromDBSnapshot in the placement the user named →
  * password (ModifyDBInstance) → outputs.
  */
+const snapshotSourceInstanceStep = handoffSnapshotStep({
+    name: 'snapshot-source-instance',
+    title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
+    after: ['preflight'],
+    instanceId: (ctx) => ctx.sourceDb.identifier,
+});
 function instanceRelaySteps() {
     return [
         preflightStep(),
@@ -75929,33 +75973,6 @@ function instanceRelaySteps() {
         deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
     ];
 }
-const snapshotSourceInstanceStep = {
-    name: 'snapshot-source-instance',
-    title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
-    side: 'source',
-    phases: SOURCE_PHASES,
-    after: ['preflight'],
-    async run(ctx, runtime) {
-        const rds = ctx.source.clients.rds;
-        const id = handoffSnapshotName(ctx);
-        await findOrCreate({
-            runtime,
-            what: `DB snapshot ${id}`,
-            find: () => snapshotApi('db-snapshot').find(rds, id),
-            create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
-                DBInstanceIdentifier: ctx.sourceDb.identifier,
-                DBSnapshotIdentifier: id,
-                Tags: [...ctx.tags],
-            })),
-        });
-        runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) });
-        const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id });
-        const arn = snapshot.DBSnapshotArn ?? id;
-        ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
-        Object.assign(ctx.copy, { snapshotArn: arn });
-        runtime.note(id);
-    },
-};
 const restoreInstanceStep = {
     name: 'restore-instance',
     title: 'Restore the DB instance from the snapshot (RestoreDBInstanceFromDBSnapshot)',
@@ -76019,7 +76036,6 @@ function isProvisionedIops(storageType) {
 
 
 
-
 /**
  * The Multi-AZ DB cluster relay. AWS neither copies nor shares a Multi-AZ DB cluster snapshot,
  * so the data crosses as a DB snapshot of a temporary Single-AZ instance (aws-reference B):
@@ -76031,6 +76047,19 @@ function isProvisionedIops(storageType) {
  * as soon as nothing reads them (delete-cluster-snapshot, unshare-snapshot,
  * delete-shared-snapshot, delete-copied-snapshot).
  */
+/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
+const snapshotTempInstanceStep = handoffSnapshotStep({
+    name: 'snapshot-temp-instance',
+    title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
+    after: ['restore-temp-instance'],
+    instanceId: (ctx) => ctx.names.tempInstance,
+});
+/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
+const restoreMultiAzClusterStep = restoreClusterStep({
+    title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+    input: (ctx, snapshotArn) => multiAzRestoreInput(ctx, snapshotArn),
+    note: (input) => `${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`,
+});
 function multiAzRelaySteps() {
     return [
         preflightStep(),
@@ -76041,7 +76070,7 @@ function multiAzRelaySteps() {
         deleteTempInstanceStep,
         shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
         copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
-        restoreClusterStep,
+        restoreMultiAzClusterStep,
         { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
         { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-snapshot'),
@@ -76113,34 +76142,6 @@ const deleteClusterSnapshotStep = {
         await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
     },
 };
-/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
-const snapshotTempInstanceStep = {
-    name: 'snapshot-temp-instance',
-    title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
-    side: 'source',
-    phases: SOURCE_PHASES,
-    after: ['restore-temp-instance'],
-    async run(ctx, runtime) {
-        const rds = ctx.source.clients.rds;
-        const id = handoffSnapshotName(ctx);
-        await findOrCreate({
-            runtime,
-            what: `DB snapshot ${id}`,
-            find: () => snapshotApi('db-snapshot').find(rds, id),
-            create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
-                DBInstanceIdentifier: ctx.names.tempInstance,
-                DBSnapshotIdentifier: id,
-                Tags: [...ctx.tags],
-            })),
-        });
-        runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) });
-        const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id });
-        const arn = snapshot.DBSnapshotArn ?? id;
-        ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
-        Object.assign(ctx.copy, { snapshotArn: arn });
-        runtime.note(id);
-    },
-};
 /**
  * Step 5: the temporary instance is no longer needed once its snapshot exists. It is deleted
  * beside the share, copy and restore (never on their path), and awaited before the run ends.
@@ -76155,32 +76156,6 @@ const deleteTempInstanceStep = {
         const id = ctx.names.tempInstance;
         await removeAndWait(ctx, runtime, tempInstance(ctx), () => waitForInstance(ctx, runtime, { side: 'source', id, until: 'gone' }));
         runtime.note(`deleted ${id}`);
-    },
-};
-/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
-const restoreClusterStep = {
-    name: 'restore-cluster',
-    title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
-    side: 'destination',
-    phases: DESTINATION_PHASES,
-    after: ['copy-snapshot'],
-    async run(ctx, runtime) {
-        const rds = ctx.destination.clients.rds;
-        const input = multiAzRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom));
-        await findOrCreate({
-            runtime,
-            what: `DB cluster ${ctx.names.target}`,
-            find: () => (0,rds_read/* findCluster */.KG)(rds, ctx.names.target),
-            create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
-        });
-        runtime.record({
-            kind: 'db-cluster',
-            side: 'destination',
-            id: ctx.names.target,
-            disposal: 'copy',
-        });
-        await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target });
-        runtime.note(`${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`);
     },
 };
 /**

@@ -1,31 +1,30 @@
-import {
-  RestoreDBClusterFromSnapshotCommand,
-  type RestoreDBClusterFromSnapshotCommandInput,
-} from '@aws-sdk/client-rds'
-import { findCluster } from '../aws/rds-read.js'
+import type { RestoreDBClusterFromSnapshotCommandInput } from '@aws-sdk/client-rds'
 import { createInstancesAfter } from './clone.js'
 import type { RefreshContext } from './context.js'
 import { describeCopyStep, passwordStep } from './finish.js'
-import { Handoff, handoffValue } from './relay-names.js'
 import { preflightStep, resolvePlacement } from './relay-preflight.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,
   deleteSharedSnapshotStep,
   DESTINATION_PHASES,
-  findOrCreate,
+  restoreClusterStep,
   shareSnapshotStep,
   snapshotSourceClusterStep,
   unshareSnapshotStep,
   type RelayStep,
 } from './relay-steps.js'
-import { waitForCluster } from './waits.js'
 
 /**
  * The Aurora snapshot relay, for when a clone is impossible or method: relay asks for it
  * (aws-reference C): cluster snapshot → share → destination copy under the destination key →
  * RestoreDBClusterFromSnapshot → instances (as the clone adds them) → password → outputs.
  */
+const restoreAuroraClusterStep = restoreClusterStep({
+  title: 'Restore the Aurora cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+  input: (ctx, snapshotArn) => auroraRestoreInput(ctx, snapshotArn),
+})
+
 export function auroraRelaySteps(): RelayStep[] {
   return [
     preflightStep(),
@@ -44,31 +43,6 @@ export function auroraRelaySteps(): RelayStep[] {
     deleteSharedSnapshotStep('db-cluster-snapshot', ['unshare-snapshot', 'restore-cluster']),
     deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
   ]
-}
-
-const restoreAuroraClusterStep: RelayStep = {
-  name: 'restore-cluster',
-  title: 'Restore the Aurora cluster from the snapshot (RestoreDBClusterFromSnapshot)',
-  side: 'destination',
-  phases: DESTINATION_PHASES,
-  after: ['copy-snapshot'],
-  async run(ctx, runtime) {
-    const rds = ctx.destination.clients.rds
-    const input = auroraRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom))
-    await findOrCreate({
-      runtime,
-      what: `DB cluster ${ctx.names.target}`,
-      find: () => findCluster(rds, ctx.names.target),
-      create: () => rds.send(new RestoreDBClusterFromSnapshotCommand(input)),
-    })
-    runtime.record({
-      kind: 'db-cluster',
-      side: 'destination',
-      id: ctx.names.target,
-      disposal: 'copy',
-    })
-    await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target })
-  },
 }
 
 /** Engine and version from the source, so the Region's default version is never picked. */

@@ -1,33 +1,37 @@
 import {
-  CreateDBSnapshotCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
   type RestoreDBInstanceFromDBSnapshotCommandInput,
 } from '@aws-sdk/client-rds'
 import { findInstance } from '../aws/rds-read.js'
 import type { RefreshContext } from './context.js'
 import { describeCopyStep, passwordStep } from './finish.js'
-import { Handoff, handoffSnapshotName, handoffValue } from './relay-names.js'
+import { Handoff, handoffValue } from './relay-names.js'
 import { preflightStep, resolvePlacement } from './relay-preflight.js'
-import { snapshotApi } from './relay-snapshots.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,
   deleteSharedSnapshotStep,
   DESTINATION_PHASES,
   findOrCreate,
-  handoffDisposal,
+  handoffSnapshotStep,
   shareSnapshotStep,
-  SOURCE_PHASES,
   unshareSnapshotStep,
   type RelayStep,
 } from './relay-steps.js'
-import { waitForInstance, waitForSnapshot } from './waits.js'
+import { waitForInstance } from './waits.js'
 
 /**
  * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
  * destination key → RestoreDBInstanceFromDBSnapshot in the placement the user named →
  * password (ModifyDBInstance) → outputs.
  */
+const snapshotSourceInstanceStep = handoffSnapshotStep({
+  name: 'snapshot-source-instance',
+  title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
+  after: ['preflight'],
+  instanceId: (ctx) => ctx.sourceDb.identifier,
+})
+
 export function instanceRelaySteps(): RelayStep[] {
   return [
     preflightStep(),
@@ -41,37 +45,6 @@ export function instanceRelaySteps(): RelayStep[] {
     deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
     deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
   ]
-}
-
-const snapshotSourceInstanceStep: RelayStep = {
-  name: 'snapshot-source-instance',
-  title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
-  side: 'source',
-  phases: SOURCE_PHASES,
-  after: ['preflight'],
-  async run(ctx, runtime) {
-    const rds = ctx.source.clients.rds
-    const id = handoffSnapshotName(ctx)
-    await findOrCreate({
-      runtime,
-      what: `DB snapshot ${id}`,
-      find: () => snapshotApi('db-snapshot').find(rds, id),
-      create: () =>
-        rds.send(
-          new CreateDBSnapshotCommand({
-            DBInstanceIdentifier: ctx.sourceDb.identifier,
-            DBSnapshotIdentifier: id,
-            Tags: [...ctx.tags],
-          }),
-        ),
-    })
-    runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) })
-    const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id })
-    const arn = snapshot.DBSnapshotArn ?? id
-    ctx.handoff.set(Handoff.sharedSnapshotArn, arn)
-    Object.assign(ctx.copy, { snapshotArn: arn })
-    runtime.note(id)
-  },
 }
 
 const restoreInstanceStep: RelayStep = {

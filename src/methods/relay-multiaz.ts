@@ -1,16 +1,13 @@
 import {
-  CreateDBSnapshotCommand,
-  RestoreDBClusterFromSnapshotCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
   type RestoreDBClusterFromSnapshotCommandInput,
   type RestoreDBInstanceFromDBSnapshotCommandInput,
 } from '@aws-sdk/client-rds'
-import { findCluster, findInstance } from '../aws/rds-read.js'
+import { findInstance } from '../aws/rds-read.js'
 import type { CreatedResource } from '../engine/types.js'
 import { ActionError } from '../errors.js'
 import type { RefreshContext } from './context.js'
 import { describeCopyStep, passwordStep } from './finish.js'
-import { Handoff, handoffSnapshotName, handoffValue } from './relay-names.js'
 import { preflightStep, resolvePlacement } from './relay-preflight.js'
 import { snapshotApi } from './relay-snapshots.js'
 import {
@@ -20,7 +17,8 @@ import {
   deleteSnapshot,
   DESTINATION_PHASES,
   findOrCreate,
-  handoffDisposal,
+  handoffSnapshotStep,
+  restoreClusterStep,
   removeAndWait,
   shareSnapshotStep,
   snapshotSourceClusterStep,
@@ -28,7 +26,7 @@ import {
   unshareSnapshotStep,
   type RelayStep,
 } from './relay-steps.js'
-import { waitForCluster, waitForInstance, waitForSnapshot } from './waits.js'
+import { waitForInstance } from './waits.js'
 
 /**
  * The Multi-AZ DB cluster relay. AWS neither copies nor shares a Multi-AZ DB cluster snapshot,
@@ -41,6 +39,21 @@ import { waitForCluster, waitForInstance, waitForSnapshot } from './waits.js'
  * as soon as nothing reads them (delete-cluster-snapshot, unshare-snapshot,
  * delete-shared-snapshot, delete-copied-snapshot).
  */
+/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
+const snapshotTempInstanceStep = handoffSnapshotStep({
+  name: 'snapshot-temp-instance',
+  title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
+  after: ['restore-temp-instance'],
+  instanceId: (ctx) => ctx.names.tempInstance,
+})
+
+/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
+const restoreMultiAzClusterStep = restoreClusterStep({
+  title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+  input: (ctx, snapshotArn) => multiAzRestoreInput(ctx, snapshotArn),
+  note: (input) => `${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`,
+})
+
 export function multiAzRelaySteps(): RelayStep[] {
   return [
     preflightStep(),
@@ -51,7 +64,7 @@ export function multiAzRelaySteps(): RelayStep[] {
     deleteTempInstanceStep,
     shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
     copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
-    restoreClusterStep,
+    restoreMultiAzClusterStep,
     { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
     { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
     unshareSnapshotStep('db-snapshot'),
@@ -137,38 +150,6 @@ const deleteClusterSnapshotStep: RelayStep = {
   },
 }
 
-/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
-const snapshotTempInstanceStep: RelayStep = {
-  name: 'snapshot-temp-instance',
-  title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
-  side: 'source',
-  phases: SOURCE_PHASES,
-  after: ['restore-temp-instance'],
-  async run(ctx, runtime) {
-    const rds = ctx.source.clients.rds
-    const id = handoffSnapshotName(ctx)
-    await findOrCreate({
-      runtime,
-      what: `DB snapshot ${id}`,
-      find: () => snapshotApi('db-snapshot').find(rds, id),
-      create: () =>
-        rds.send(
-          new CreateDBSnapshotCommand({
-            DBInstanceIdentifier: ctx.names.tempInstance,
-            DBSnapshotIdentifier: id,
-            Tags: [...ctx.tags],
-          }),
-        ),
-    })
-    runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) })
-    const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id })
-    const arn = snapshot.DBSnapshotArn ?? id
-    ctx.handoff.set(Handoff.sharedSnapshotArn, arn)
-    Object.assign(ctx.copy, { snapshotArn: arn })
-    runtime.note(id)
-  },
-}
-
 /**
  * Step 5: the temporary instance is no longer needed once its snapshot exists. It is deleted
  * beside the share, copy and restore (never on their path), and awaited before the run ends.
@@ -185,33 +166,6 @@ const deleteTempInstanceStep: RelayStep = {
       waitForInstance(ctx, runtime, { side: 'source', id, until: 'gone' }),
     )
     runtime.note(`deleted ${id}`)
-  },
-}
-
-/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
-const restoreClusterStep: RelayStep = {
-  name: 'restore-cluster',
-  title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
-  side: 'destination',
-  phases: DESTINATION_PHASES,
-  after: ['copy-snapshot'],
-  async run(ctx, runtime) {
-    const rds = ctx.destination.clients.rds
-    const input = multiAzRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom))
-    await findOrCreate({
-      runtime,
-      what: `DB cluster ${ctx.names.target}`,
-      find: () => findCluster(rds, ctx.names.target),
-      create: () => rds.send(new RestoreDBClusterFromSnapshotCommand(input)),
-    })
-    runtime.record({
-      kind: 'db-cluster',
-      side: 'destination',
-      id: ctx.names.target,
-      disposal: 'copy',
-    })
-    await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target })
-    runtime.note(`${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`)
   },
 }
 

@@ -1,10 +1,16 @@
-import { CreateDBClusterSnapshotCommand } from '@aws-sdk/client-rds'
+import {
+  CreateDBClusterSnapshotCommand,
+  CreateDBSnapshotCommand,
+  RestoreDBClusterFromSnapshotCommand,
+  type RestoreDBClusterFromSnapshotCommandInput,
+} from '@aws-sdk/client-rds'
+import { findCluster } from '../aws/rds-read.js'
 import { DescribeKeyCommand } from '@aws-sdk/client-kms'
 import { removeResource } from '../cleanup.js'
 import type { CreatedResource, Disposal, Step, StepRuntime } from '../engine/types.js'
 import type { Phase } from '../settings.js'
 import { sessionFor, type RefreshContext } from './context.js'
-import { copyName, Handoff, handoffValue } from './relay-names.js'
+import { copyName, Handoff, handoffSnapshotName, handoffValue } from './relay-names.js'
 import {
   accountFromArn,
   snapshotApi,
@@ -12,7 +18,7 @@ import {
   type SnapshotApi,
   type SnapshotType,
 } from './relay-snapshots.js'
-import { waitForClusterSnapshot } from './waits.js'
+import { waitForCluster, waitForClusterSnapshot, waitForSnapshot } from './waits.js'
 
 /**
  * Steps every relay shares: the source cluster snapshot, the share, the destination's copy, and
@@ -298,4 +304,82 @@ export async function deleteSnapshot(
     api.wait(ctx, runtime, { side, id, until: 'gone' }),
   )
   runtime.note(`deleted ${id}`)
+}
+
+/**
+ * The DB snapshot that crosses accounts, taken of an instance (the source instance, or the
+ * Multi-AZ relay's temporary one); its ARN is the hand-off to the share and copy steps.
+ */
+export function handoffSnapshotStep(options: {
+  readonly name: string
+  readonly title: string
+  readonly after: readonly string[]
+  readonly instanceId: (ctx: RefreshContext) => string
+}): RelayStep {
+  return {
+    name: options.name,
+    title: options.title,
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: options.after,
+    async run(ctx, runtime) {
+      const rds = ctx.source.clients.rds
+      const id = handoffSnapshotName(ctx)
+      await findOrCreate({
+        runtime,
+        what: `DB snapshot ${id}`,
+        find: () => snapshotApi('db-snapshot').find(rds, id),
+        create: () =>
+          rds.send(
+            new CreateDBSnapshotCommand({
+              DBInstanceIdentifier: options.instanceId(ctx),
+              DBSnapshotIdentifier: id,
+              Tags: [...ctx.tags],
+            }),
+          ),
+      })
+      runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) })
+      const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id })
+      const arn = snapshot.DBSnapshotArn ?? id
+      ctx.handoff.set(Handoff.sharedSnapshotArn, arn)
+      Object.assign(ctx.copy, { snapshotArn: arn })
+      runtime.note(id)
+    },
+  }
+}
+
+/** The copy as a DB cluster restored from the destination's snapshot (Aurora or Multi-AZ). */
+export function restoreClusterStep(options: {
+  readonly title: string
+  readonly input: (
+    ctx: RefreshContext,
+    snapshotArn: string,
+  ) => RestoreDBClusterFromSnapshotCommandInput
+  readonly note?: (input: RestoreDBClusterFromSnapshotCommandInput) => string
+}): RelayStep {
+  return {
+    name: 'restore-cluster',
+    title: options.title,
+    side: 'destination',
+    phases: DESTINATION_PHASES,
+    after: ['copy-snapshot'],
+    async run(ctx, runtime) {
+      const rds = ctx.destination.clients.rds
+      const input = options.input(ctx, handoffValue(ctx, Handoff.restoreFrom))
+      await findOrCreate({
+        runtime,
+        what: `DB cluster ${ctx.names.target}`,
+        find: () => findCluster(rds, ctx.names.target),
+        create: () => rds.send(new RestoreDBClusterFromSnapshotCommand(input)),
+      })
+      runtime.record({
+        kind: 'db-cluster',
+        side: 'destination',
+        id: ctx.names.target,
+        disposal: 'copy',
+      })
+      await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target })
+      if (options.note) runtime.note(options.note(input))
+    },
+  }
 }
