@@ -13,12 +13,19 @@ import {
   type World,
 } from './clone-context.js'
 
+/** The destination placement a cross-account run names (without it, a warning is expected). */
+const PLACED = {
+  dbSubnetGroup: 'staging-db',
+  vpcSecurityGroupIds: ['sg-05a9e00000000000a'],
+  dbClusterParameterGroup: 'staging-aurora-pg16',
+}
+
 function input(w: World, overrides: Partial<ClonePreflightInput> = {}) {
   const warnings: string[] = []
   const infos: string[] = []
   const value: ClonePreflightInput = {
     requested: 'auto',
-    settings: w.ctx.settings,
+    settings: { ...w.ctx.settings, ...PLACED },
     source: w.ctx.source,
     destination: w.ctx.destination,
     sameAccount: w.ctx.sameAccount,
@@ -85,14 +92,14 @@ describe('clone pre-flight: encryption', () => {
       'is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one',
     )
     expect(error.hint).toBe(
-      'Leave kms-key-id empty to make an unencrypted copy, or use method: relay to copy a snapshot with encryption.',
+      'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
     )
   })
 
   it('requires kms-key-id for an encrypted source across accounts', async () => {
     const w = world({ settings: { kmsKeyId: undefined } })
     const error = await refusal(
-      clonePreflight(input(w, { settings: settings({ kmsKeyId: undefined }) }).value),
+      clonePreflight(input(w, { settings: settings({ kmsKeyId: undefined, ...PLACED }) }).value),
     )
     expect(error.summary).toBe(
       `kms-key-id is required: source prod-aurora is encrypted (key ${SOURCE_KEY}) and the destination account 222222222222 differs from the source account`,
@@ -116,7 +123,7 @@ describe('clone pre-flight: encryption', () => {
       `Source prod-aurora is encrypted with the AWS-managed key aws/rds (${SOURCE_KEY}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
     )
     expect(error.hint).toBe(
-      'Re-encrypt the source with a customer-managed key whose policy allows the destination account (restore a snapshot copy encrypted with that key), or use method: relay.',
+      'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
     )
     expect(w.source.kms.commandCalls(DescribeKeyCommand)[0]?.args[0].input).toEqual({
       KeyId: SOURCE_KEY,
@@ -277,5 +284,23 @@ describe('clone pre-flight: clone limits', () => {
     ).resolves.toEqual({ method: 'clone' })
     expect(w.source.rds.calls()).toHaveLength(0)
     expect(fresh.source.rds.calls()).toHaveLength(0)
+  })
+})
+
+describe('clone pre-flight: placement', () => {
+  it('says across accounts which placement inputs are missing and what AWS uses instead', async () => {
+    const w = world()
+    w.source.kms
+      .on(DescribeKeyCommand)
+      .resolves({ KeyMetadata: { KeyId: 'k', Arn: SOURCE_KEY, KeyManager: 'CUSTOMER' } })
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    const run = input(w, {
+      settings: { ...w.ctx.settings, dbSubnetGroup: undefined, vpcSecurityGroupIds: [] },
+    })
+    await expect(clonePreflight(run.value)).resolves.toEqual({ method: 'clone' })
+    expect(run.warnings).toEqual([
+      "No db-subnet-group, vpc-security-group-ids, db-cluster-parameter-group: the copy in account 222222222222 gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.",
+    ])
   })
 })

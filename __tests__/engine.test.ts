@@ -113,13 +113,36 @@ describe('runPlan', () => {
     expect(events).not.toContain('start later')
   })
 
+  it("reports a sibling that ends with the abort's reason (as waits do) as cancelled, not failed", async () => {
+    const failure = new ActionError({ summary: 'copy went wrong' })
+    const waitsLikeAWaiter: Step<object> = {
+      name: 'delete-temp',
+      title: 'delete the temporary instance',
+      side: 'source',
+      run: (_ctx, runtime) =>
+        new Promise((_resolve, reject) => {
+          runtime.signal.addEventListener('abort', () => reject(runtime.signal.reason))
+        }),
+    }
+    const plan: Plan<object> = {
+      description: 'test',
+      steps: [timedStep('copy', [], { ms: 5, fail: failure }), waitsLikeAWaiter],
+    }
+    const result = await runPlan(plan, {}, engineOptions())
+    expect((result.error as ActionError).summary).toBe('copy went wrong')
+    expect(Object.fromEntries(result.steps.map((s) => [s.name, s.status]))).toEqual({
+      copy: 'failed',
+      'delete-temp': 'cancelled',
+    })
+  })
+
   it('wraps a plain error with the step name and keeps the AWS code', async () => {
     const awsError = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })
     const plan: Plan<object> = { description: 't', steps: [timedStep('x', [], { fail: awsError })] }
     const result = await runPlan(plan, {}, engineOptions())
     expect(result.error).toBeInstanceOf(ActionError)
     expect(result.error?.message).toMatch(
-      /^An AWS call failed \(step "x"\): Throttling: Rate exceeded\.\nWhat to do: AWS throttled/,
+      /^do x failed \(step "x", the destination account\): Throttling: Rate exceeded\.\nWhat to do: AWS throttled/,
     )
   })
 

@@ -73196,7 +73196,7 @@ function requestIdOf(e) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8991);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5626);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 
@@ -73786,7 +73786,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 8991:
+/***/ 5626:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73830,10 +73830,11 @@ async function runPlan(plan, ctx, options) {
             .then(() => {
             state.status = 'succeeded';
         }, (error) => {
-            const cancelled = controller.signal.aborted && isAbort(error);
+            // A sibling's failure or a cancel aborts this step: it is cancelled, not failed.
+            const cancelled = controller.signal.aborted && (isAbort(error) || error === controller.signal.reason);
             state.status = cancelled ? 'cancelled' : 'failed';
             if (!cancelled && !firstError) {
-                firstError = attachStep(error, state.step.name);
+                firstError = attachStep(error, state.step, options.accountIds);
                 controller.abort(firstError);
             }
             if (!cancelled)
@@ -73945,12 +73946,18 @@ function validatePlan(plan) {
 function isAbort(error) {
     return error instanceof Error && (error.name === 'AbortError' || error.name === 'CancelledError');
 }
-function attachStep(error, step) {
+/** Every failure names its step; an error a step did not describe itself gets the step's title and account. */
+function attachStep(error, step, accountIds) {
     if (error instanceof errors/* ActionError */.lZ)
-        return error.step ? error : error.withStep(step);
+        return error.step ? error : error.withStep(step.name);
     if (isAbort(error))
         return error;
-    return errors/* ActionError */.lZ.fromAws(error, { summary: 'An AWS call failed', step });
+    return errors/* ActionError */.lZ.fromAws(error, {
+        summary: `${step.title.replace(/\.$/, '')} failed`,
+        step: step.name,
+        side: step.side,
+        accountId: accountIds?.[step.side],
+    });
 }
 function cancellationError(reason) {
     if (reason instanceof Error)
@@ -74025,6 +74032,310 @@ function sameResource(a, b) {
 
 // EXTERNAL MODULE: ./src/inputs.ts + 2 modules
 var inputs = __nccwpck_require__(8186);
+// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
+var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/methods/phases.ts + 1 modules
+var phases = __nccwpck_require__(8849);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(7202);
+// EXTERNAL MODULE: ./src/aws/rds-read.ts
+var rds_read = __nccwpck_require__(9251);
+// EXTERNAL MODULE: ./src/tags.ts
+var src_tags = __nccwpck_require__(9506);
+;// CONCATENATED MODULE: ./src/methods/existing.ts
+
+
+
+
+
+/**
+ * Look for the target in the destination before creating anything. Under `if-exists: fail` an
+ * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
+ * A target this action does not manage is never touched.
+ */
+async function findExistingTarget(ctx) {
+    const rds = ctx.destination.clients.rds;
+    const target = ctx.names.target;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    if (!cluster && !instance)
+        return undefined;
+    const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn ?? target;
+    const where = {
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    const mode = ctx.settings.ifExists;
+    if (mode === 'fail') {
+        throw new errors/* ActionError */.lZ({
+            summary: `Target ${target} already exists in the destination account`,
+            ...where,
+            hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
+        });
+    }
+    const tags = cluster?.TagList ??
+        instance?.TagList ??
+        (await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }))).TagList;
+    if (!(0,src_tags/* isManaged */.yF)(tags)) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched`,
+            ...where,
+            hint: 'Choose another target name; the action only reuses or replaces copies it manages.',
+        });
+    }
+    if (mode === 'replace') {
+        throw new errors/* ActionError */.lZ({
+            summary: 'if-exists: replace is not available in this version',
+            ...where,
+            hint: 'Use if-exists: reuse, or delete the copy first.',
+        });
+    }
+    const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
+    warnIfDifferent(ctx, {
+        source: tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.source)?.Value,
+        status: cluster?.Status ?? instance?.DBInstanceStatus,
+    });
+    if (cluster) {
+        return {
+            kind: 'cluster',
+            identifier: cluster.DBClusterIdentifier ?? target,
+            arn,
+            endpoint: cluster.Endpoint,
+            readerEndpoint: cluster.ReaderEndpoint,
+            port: cluster.Port,
+            engine: cluster.Engine,
+            engineVersion: cluster.EngineVersion,
+            masterUsername: cluster.MasterUsername,
+            masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
+            instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+                .map((m) => m.DBInstanceIdentifier ?? '')
+                .filter(Boolean),
+            method: ctx.method,
+            created: false,
+            expiresAt: expiry ? new Date(expiry) : undefined,
+        };
+    }
+    return {
+        kind: 'instance',
+        identifier: instance?.DBInstanceIdentifier ?? target,
+        arn,
+        endpoint: instance?.Endpoint?.Address,
+        port: instance?.Endpoint?.Port,
+        engine: instance?.Engine,
+        engineVersion: instance?.EngineVersion,
+        masterUsername: instance?.MasterUsername,
+        masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
+        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
+        method: ctx.method,
+        created: false,
+        expiresAt: expiry ? new Date(expiry) : undefined,
+    };
+}
+/** Reuse reports the copy as it is; say so when it is not what this run would have made. */
+function warnIfDifferent(ctx, found) {
+    const target = ctx.names.target;
+    core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`);
+    if (found.source && found.source !== ctx.sourceDb.arn) {
+        core.warning(`${target} was copied from ${found.source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`);
+    }
+    if (found.status && found.status !== 'available') {
+        core.warning(`${target} is ${found.status}, not available; its endpoints may not answer yet.`);
+    }
+}
+
+// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
+var relay_snapshots = __nccwpck_require__(4911);
+;// CONCATENATED MODULE: ./src/names.ts
+/**
+ * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
+ * it made, and runs never collide. Instance identifiers are limited to 63 characters.
+ */
+function runNames(target, run) {
+    const runKey = `rds-refresh-${run.runId || 'local'}-${run.runAttempt || '1'}`;
+    return {
+        target,
+        instance: (index) => `${target.slice(0, 60)}-${index}`,
+        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
+        tempInstance: `${runKey}-tmp`.slice(0, 63),
+        sourceSnapshot: `${runKey}-snapshot`,
+        destinationSnapshot: `${runKey}-copy`,
+    };
+}
+
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The main step: read settings, open both accounts, then run the operation. Errors propagate to
+ * index.ts, the only place that fails the step.
+ */
+async function run(signal) {
+    const startedAt = Date.now();
+    const settings = (0,inputs/* getSettings */.mt)();
+    const accounts = await (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings));
+    core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
+    core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
+    try {
+        if (settings.operation !== 'refresh') {
+            throw new errors/* ActionError */.lZ({
+                summary: `operation: ${settings.operation} is not available in this version`,
+                hint: 'Use operation: refresh.',
+            });
+        }
+        await refresh({ settings, accounts, signal, startedAt });
+        (0,state/* saveOutcome */.Go)('succeeded');
+    }
+    catch (error) {
+        (0,state/* saveOutcome */.Go)('failed');
+        throw error;
+    }
+    finally {
+        core.setOutput(report/* Outputs */.tY.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
+    }
+}
+async function refresh({ settings, accounts, signal, startedAt }) {
+    // A source-phase job only hands over a snapshot: it needs no target.
+    const target = settings.target ?? '';
+    if (!target && settings.phase !== 'source') {
+        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
+    }
+    const { sourceDb, sameAccount, method } = await core.group(settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
+    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
+        throw new errors/* ActionError */.lZ({
+            summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
+            hint: 'Choose another target name: the action never writes to the source.',
+        });
+    }
+    // The source's own ARN names its account (a destination-phase job signs in to only one).
+    const sourceAccount = (0,relay_snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
+    core.info((0,phases/* describeStart */.ig)(settings, sourceDb));
+    core.info(`Method: ${method}`);
+    const { tags, expiresAt } = (0,src_tags/* managedTags */.L8)({
+        settings,
+        sourceArn: sourceDb.arn,
+        now: new Date(startedAt),
+    });
+    const ledger = new Ledger(state/* saveResources */.rH);
+    const ctx = {
+        settings,
+        source: accounts.source,
+        destination: accounts.destination,
+        sameAccount,
+        sourceDb,
+        method,
+        names: runNames(target, settings.run),
+        tags,
+        copy: {
+            method,
+            created: true,
+            expiresAt,
+            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+        },
+        handoff: new Map(),
+    };
+    // A source-phase job makes no copy, and may not even see the destination account.
+    const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx);
+    if (existing) {
+        (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
+        await (0,report/* writeSummary */.Sy)({
+            title: `rds-refresh: ${title}`,
+            steps: [],
+            outputs: (0,report/* copyOutputs */.OR)(existing),
+            leftBehind: [],
+            region: settings.region,
+        });
+        return;
+    }
+    const plan = (0,methods/* buildPlan */.Gg)(ctx);
+    core.info(`Plan: ${plan.description}`);
+    const accountIds = { source: sourceAccount, destination: accounts.destination.accountId };
+    const result = await runPlan(plan, ctx, {
+        output: core,
+        ledger,
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+        signal,
+        accountIds,
+    });
+    const outputs = result.error ? {} : (0,phases/* phaseOutputs */.AI)(ctx);
+    if (!result.error)
+        (0,report/* setOutputs */.n0)(outputs);
+    const kept = ledger.list().filter((r) => r.disposal === 'kept');
+    for (const resource of kept) {
+        core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`);
+    }
+    await (0,report/* writeSummary */.Sy)({
+        title: `rds-refresh: ${title} (${method})`,
+        steps: result.steps,
+        outputs: {
+            ...outputs,
+            [report/* Outputs */.tY.sourceAccountId]: sourceAccount,
+            [report/* Outputs */.tY.destinationAccountId]: accounts.destination.accountId,
+            [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+        },
+        error: result.error,
+        kept,
+        accountIds,
+        // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
+        leftBehind: ledger
+            .list()
+            .filter((r) => r.disposal === 'temporary' || (result.error && r.disposal === 'copy')),
+        region: settings.region,
+    });
+    if (result.error)
+        throw result.error;
+}
+
+
+/***/ }),
+
+/***/ 4921:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ sessionFor)
+/* harmony export */ });
+function sessionFor(ctx, side) {
+    return side === 'source' ? ctx.source : ctx.destination;
+}
+
+
+/***/ }),
+
+/***/ 7101:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Gg: () => (/* binding */ buildPlan),
+  SB: () => (/* binding */ describeKind),
+  "in": () => (/* binding */ resolveMethod)
+});
+
+// UNUSED EXPORTS: chooseMethod
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
 var rds_read = __nccwpck_require__(9251);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
@@ -74035,37 +74346,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var client_ram_dist_cjs = __nccwpck_require__(7007);
 // EXTERNAL MODULE: ./src/engine/wait.ts
 var wait = __nccwpck_require__(641);
-;// CONCATENATED MODULE: ./src/tags.ts
-/** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
-const TagKeys = {
-    managed: 'rds-refresh:managed',
-    repository: 'rds-refresh:repository',
-    runId: 'rds-refresh:run-id',
-    source: 'rds-refresh:source',
-    expiresAt: 'rds-refresh:expires-at',
-};
-function managedTags(options) {
-    const { settings, sourceArn, now } = options;
-    const expiresAt = settings.ttlSeconds === undefined
-        ? undefined
-        : new Date(now.getTime() + settings.ttlSeconds * 1000);
-    const tags = [
-        { Key: TagKeys.managed, Value: 'true' },
-        { Key: TagKeys.repository, Value: settings.run.repository || 'unknown' },
-        {
-            Key: TagKeys.runId,
-            Value: `${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}`,
-        },
-        { Key: TagKeys.source, Value: sourceArn },
-        ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
-        ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
-    ];
-    return { tags, expiresAt };
-}
-function isManaged(tags) {
-    return (tags ?? []).some((tag) => tag.Key === TagKeys.managed && tag.Value === 'true');
-}
-
+// EXTERNAL MODULE: ./src/tags.ts
+var tags = __nccwpck_require__(9506);
 ;// CONCATENATED MODULE: ./src/methods/share.ts
 
 
@@ -74172,7 +74454,7 @@ async function findShare(ram, resourceArn, principal, name) {
         nextToken = out.nextToken;
     } while (nextToken);
     const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING');
-    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === TagKeys.managed && t.value === 'true');
+    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === tags/* TagKeys */.jm.managed && t.value === 'true');
     return live.find(ours) ?? live[0];
 }
 async function listAssociations(ram, input) {
@@ -74215,7 +74497,7 @@ async function createShare(ctx, runtime) {
             tags: [
                 ...ctx.tags
                     .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
-                    .filter((t) => t.key !== TagKeys.expiresAt),
+                    .filter((t) => t.key !== tags/* TagKeys */.jm.expiresAt),
                 { key: SHARE_PRINCIPAL_TAG, value: principal },
             ],
         }));
@@ -74494,43 +74776,8 @@ function instanceError(error, ctx, instance) {
     return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
 }
 
-;// CONCATENATED MODULE: ./src/methods/context.ts
-function sessionFor(ctx, side) {
-    return side === 'source' ? ctx.source : ctx.destination;
-}
-
-;// CONCATENATED MODULE: ./src/methods/waits.ts
-
-
-
-function waitContext(ctx, runtime) {
-    return {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    };
-}
-/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
-function waitForResource(reader, ctx, runtime, target) {
-    const session = sessionFor(ctx, target.side);
-    return (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${target.id}`,
-        side: target.side,
-        accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, target.id),
-        status: (item) => reader.status(item),
-        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
-        until: target.until ?? ['available'],
-        ready: target.ready,
-    }, waitContext(ctx, runtime));
-}
-const waitForCluster = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster'], ctx, runtime, target);
-const waitForInstance = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-instance'], ctx, runtime, target);
-const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster-snapshot'], ctx, runtime, target);
-const waitForSnapshot = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-snapshot'], ctx, runtime, target);
-
+// EXTERNAL MODULE: ./src/methods/waits.ts
+var waits = __nccwpck_require__(1812);
 ;// CONCATENATED MODULE: ./src/methods/finish.ts
 
 
@@ -74570,7 +74817,7 @@ function passwordStep(after) {
                 // Masked before it goes anywhere, so no later log line, error or summary can show it.
                 core.setSecret(password);
                 await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
-                runtime.log.info('Set a generated master password (masked; not an output: rotate or read it through Secrets Manager if needed)');
+                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
                 runtime.note('generated, masked');
                 await waitForPasswordApplied(ctx, runtime, target);
                 return;
@@ -74622,14 +74869,14 @@ async function modifyCopy(ctx, runtime, target, change) {
 async function waitForPasswordApplied(ctx, runtime, target) {
     const pending = (p) => Boolean(p?.MasterUserPassword);
     if (target.kind === 'instance') {
-        await waitForInstance(ctx, runtime, {
+        await (0,waits/* waitForInstance */.WM)(ctx, runtime, {
             side: 'destination',
             id: target.id,
             ready: (i) => !pending(i.PendingModifiedValues),
         });
     }
     else {
-        await waitForCluster(ctx, runtime, {
+        await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
             side: 'destination',
             id: target.id,
             ready: (c) => !pending(c.PendingModifiedValues),
@@ -74738,7 +74985,6 @@ const SERVERLESS_CLASS = 'db.serverless';
 /** Scaling used for `db.serverless` when neither the inputs nor the source give one. */
 const DEFAULT_SERVERLESS_SCALING = { MinCapacity: 0.5, MaxCapacity: 16 };
 /** When the source's writer class cannot be read. */
-const FALLBACK_INSTANCE_CLASS = 'db.r6g.large';
 /**
  * Aurora copy-on-write clone (or full copy). Across accounts the source is first shared through
  * AWS RAM and the invitation accepted; then the source is restored to its latest restorable time
@@ -74777,7 +75023,7 @@ const cloneClusterStep = {
             id: ctx.names.target,
             disposal: 'copy',
         });
-        const cluster = await waitForCluster(ctx, runtime, {
+        const cluster = await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
             side: 'destination',
             id: ctx.names.target,
         });
@@ -74789,9 +75035,21 @@ const cloneClusterStep = {
         runtime.note(input.RestoreType === 'full-copy' ? 'full copy' : 'copy-on-write');
     },
 };
-/** The instance class of the copy's instances: the input, else the source writer's class. */
+/**
+ * The instance class of the copy's instances: the input, else the source writer's class. The
+ * pre-flight checks (clone and relay) make sure one of them is known; the action never guesses.
+ */
 function instanceClassOf(ctx) {
-    return ctx.settings.instanceClass ?? ctx.sourceDb.writerInstanceClass ?? FALLBACK_INSTANCE_CLASS;
+    const instanceClass = ctx.settings.instanceClass ?? ctx.sourceDb.writerInstanceClass;
+    if (!instanceClass) {
+        throw new errors/* ActionError */.lZ({
+            summary: `No instance class for the instances of ${ctx.names.target}`,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            hint: 'Set instance-class.',
+        });
+    }
+    return instanceClass;
 }
 /**
  * The restore call. No Performance Insights or monitoring members: AWS refuses them on a restore
@@ -74871,7 +75129,7 @@ async function createInstance(ctx, runtime, instance) {
     }
     runtime.record({ kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' });
     runtime.log.info(`Creating DB instance ${instance.id}`);
-    await waitForInstance(ctx, runtime, { side: 'destination', id: instance.id });
+    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: instance.id });
 }
 /**
  * A `db.serverless` instance needs the cluster's Serverless v2 scaling range first; AWS refuses
@@ -74907,7 +75165,7 @@ async function ensureServerlessScaling(ctx, runtime) {
             accountId: ctx.destination.accountId,
         });
     }
-    await waitForCluster(ctx, runtime, {
+    await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
         side: 'destination',
         id,
         ready: (c) => completeScaling(c.ServerlessV2ScalingConfiguration) !== undefined,
@@ -75049,6 +75307,7 @@ async function clonePreflight(input) {
     if (input.requested === 'full-copy')
         checkFullCopyAllowed(input);
     checkEncryption(input);
+    checkPlacement(input);
     if (!input.sameAccount && input.sourceDb.encrypted)
         await checkSourceKeyShareable(input);
     if (input.requested === 'full-copy')
@@ -75061,6 +75320,24 @@ function where(input) {
         side: 'source',
         accountId: input.source.accountId,
     };
+}
+/**
+ * Across accounts the source's subnet group and security groups do not exist in the destination:
+ * without placement inputs AWS puts the copy in the destination's default subnet group and
+ * default VPC security group. Allowed (it is what the API does), but never silently.
+ */
+function checkPlacement(input) {
+    if (input.sameAccount)
+        return;
+    const s = input.settings;
+    const missing = [
+        s.dbSubnetGroup ? undefined : 'db-subnet-group',
+        s.vpcSecurityGroupIds.length > 0 ? undefined : 'vpc-security-group-ids',
+        s.dbClusterParameterGroup ? undefined : 'db-cluster-parameter-group',
+    ].filter((name) => name !== undefined);
+    if (missing.length === 0)
+        return;
+    input.log.warning(`No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`);
 }
 function checkSourceShape(input) {
     const db = input.sourceDb;
@@ -75090,7 +75367,7 @@ function checkEncryption(input) {
         throw new errors/* ActionError */.lZ({
             summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
             ...where(input),
-            hint: 'Leave kms-key-id empty to make an unencrypted copy, or use method: relay to copy a snapshot with encryption.',
+            hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
         });
     }
     if (db.encrypted && !input.sameAccount && !kmsKeyId) {
@@ -75123,8 +75400,7 @@ async function checkSourceKeyShareable(input) {
         throw new errors/* ActionError */.lZ({
             summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
             ...where(input),
-            code: 'DefaultKmsKeyNotShareable',
-            hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account (restore a snapshot copy encrypted with that key), or use method: relay.',
+            hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
         });
     }
     if (key.manager === 'unknown') {
@@ -75179,60 +75455,10 @@ function cloneLimitProblem(input, census) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/methods/relay-names.ts
-/**
- * Names and hand-off values of a relay.
- *
- * The snapshot a source phase hands over says in its identifier what the destination must
- * rebuild, because a destination job sees only the shared snapshot (tags of another account's
- * snapshot are not readable):
- * - a DB cluster snapshot is an Aurora cluster's;
- * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
- *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
- *   is `db.m6gd.large`);
- * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
- */
-/** Keys of `ctx.handoff` the relay steps pass values through. */
-const Handoff = {
-    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
-    sharedSnapshotArn: 'relay:shared-snapshot-arn',
-    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
-    restoreFrom: 'relay:restore-from',
-    /** Identifier of the destination's copy, when one was made. */
-    copyId: 'relay:copy-id',
-};
-const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
-/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
-function handoffSnapshotName(ctx) {
-    const base = ctx.names.sourceSnapshot;
-    if (ctx.sourceDb.kind === 'multi-az-cluster') {
-        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
-        return `${base}-multiaz-${instanceClass.replace(/\./g, '-')}`;
-    }
-    return `${base}-instance`;
-}
-/** What a shared snapshot's type and identifier say about the database it came from. */
-function kindOfHandoff(type, id) {
-    if (type === 'db-cluster-snapshot')
-        return { kind: 'aurora-cluster' };
-    const match = MULTI_AZ_MARK.exec(id);
-    if (!match?.[1] || match[1] === 'db-unknown') {
-        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
-    }
-    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
-}
-/** The destination's copy of a shared snapshot: named after it, so a re-run finds it. */
-function copyName(sharedSnapshotId) {
-    return `${sharedSnapshotId}-copy`.slice(0, 255);
-}
-/** Value handed from one step to a later one; a missing value is a bug in the plan. */
-function handoffValue(ctx, key) {
-    const value = ctx.handoff.get(key);
-    if (value === undefined)
-        throw new Error(`Relay plan bug: no value for ${key} at this step`);
-    return value;
-}
-
+// EXTERNAL MODULE: ./src/methods/context.ts
+var context = __nccwpck_require__(4921);
+// EXTERNAL MODULE: ./src/methods/relay-names.ts
+var relay_names = __nccwpck_require__(9426);
 ;// CONCATENATED MODULE: ./src/methods/relay-preflight.ts
 
 
@@ -75278,7 +75504,7 @@ function preflightStep() {
         phases: ['all', 'source', 'destination'],
         async run(ctx, runtime) {
             if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
-                ctx.handoff.set(Handoff.sharedSnapshotArn, ctx.settings.snapshotArn);
+                ctx.handoff.set(relay_names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
                 Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
             }
             const checks = [
@@ -75286,7 +75512,8 @@ function preflightStep() {
                 relay_preflight_checkSourceKeyShareable,
                 checkDestinationCanUseSourceKey,
                 checkDestinationKey,
-                checkPlacement,
+                relay_preflight_checkPlacement,
+                checkInstanceClass,
                 checkSnapshotQuota,
             ];
             for (const check of checks)
@@ -75301,7 +75528,7 @@ function refuse(ctx, side, summary, hint, extra = {}) {
         summary,
         step: 'preflight',
         side,
-        accountId: sessionFor(ctx, side).accountId,
+        accountId: (0,context/* sessionFor */.w)(ctx, side).accountId,
         hint,
         ...extra,
     });
@@ -75354,7 +75581,18 @@ const checkDestinationKey = async (ctx, info) => {
     }
     throw refuse(ctx, 'destination', `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`, 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.', { resource: keyId, code: key.code, awsMessage: key.message });
 };
-const checkPlacement = async (ctx, info, warn) => {
+/**
+ * An Aurora copy needs a class for its instances: the source writer's by default. A
+ * destination-phase job never reads the source, so it must be told rather than guess.
+ */
+const checkInstanceClass = async (ctx) => {
+    if (ctx.sourceDb.kind !== 'aurora-cluster' || ctx.settings.phase === 'source')
+        return;
+    if (ctx.settings.instanceClass || ctx.sourceDb.writerInstanceClass)
+        return;
+    throw refuse(ctx, 'destination', "No instance class for the Aurora copy: this job cannot read the source writer's class", 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).');
+};
+const relay_preflight_checkPlacement = async (ctx, info, warn) => {
     if (ctx.settings.phase === 'source')
         return;
     const placement = resolvePlacement(ctx);
@@ -75435,7 +75673,7 @@ function snapshotsCreated(kind, ctx) {
  */
 const checkSnapshotQuota = async (ctx, info, warn) => {
     for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
-        const session = sessionFor(ctx, need.side);
+        const session = (0,context/* sessionFor */.w)(ctx, need.side);
         const adding = need.db + need.cluster;
         const count = (await countManualSnapshots(session, 'db')) + (await countManualSnapshots(session, 'cluster'));
         const after = count + adding;
@@ -75490,95 +75728,8 @@ async function describeKey(session, keyId) {
 
 // EXTERNAL MODULE: ./src/cleanup.ts
 var cleanup = __nccwpck_require__(2691);
-;// CONCATENATED MODULE: ./src/methods/relay-snapshots.ts
-
-
-
-const dbSnapshots = {
-    type: 'db-snapshot',
-    shareKind: 'db-snapshot-share',
-    label: 'DB snapshot',
-    async find(rds, id) {
-        const s = await (0,rds_read/* findSnapshot */.Cb)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBSnapshotIdentifier ?? id,
-            arn: s.DBSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.Encrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new dist_cjs/* ModifyDBSnapshotAttributeCommand */.Ypc({
-            DBSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new dist_cjs/* CopyDBSnapshotCommand */.D2s({
-            SourceDBSnapshotIdentifier: request.sourceArn,
-            TargetDBSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => waitForSnapshot(ctx, runtime, target),
-};
-const clusterSnapshots = {
-    type: 'db-cluster-snapshot',
-    shareKind: 'db-cluster-snapshot-share',
-    label: 'DB cluster snapshot',
-    async find(rds, id) {
-        const s = await (0,rds_read/* findClusterSnapshot */.MR)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBClusterSnapshotIdentifier ?? id,
-            arn: s.DBClusterSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.StorageEncrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new dist_cjs/* ModifyDBClusterSnapshotAttributeCommand */.EbD({
-            DBClusterSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new dist_cjs/* CopyDBClusterSnapshotCommand */.Xzo({
-            SourceDBClusterSnapshotIdentifier: request.sourceArn,
-            TargetDBClusterSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => waitForClusterSnapshot(ctx, runtime, target),
-};
-function snapshotApi(type) {
-    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
-}
-/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
-function snapshotIdFromArn(arn) {
-    return arn.split(':').slice(6).join(':') || arn;
-}
-/** The account id inside an ARN. */
-function accountFromArn(arn) {
-    const account = arn.split(':')[4];
-    return account && /^\d{12}$/.test(account) ? account : undefined;
-}
-
+// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
+var relay_snapshots = __nccwpck_require__(4911);
 ;// CONCATENATED MODULE: ./src/methods/relay-steps.ts
 
 
@@ -75598,7 +75749,7 @@ const DESTINATION_PHASES = ['all', 'destination'];
 function ownsSharedSnapshot(ctx) {
     if (ctx.settings.phase !== 'destination')
         return true;
-    return accountFromArn(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
+    return (0,relay_snapshots/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
 }
 /** Intermediate snapshots are kept on request; everything else temporary goes. */
 function snapshotDisposal(ctx) {
@@ -75624,7 +75775,7 @@ async function findOrCreate(options) {
 }
 /** Remove a resource the run made, wait until AWS no longer lists it, and drop it from the ledger. */
 async function removeAndWait(ctx, runtime, resource, waitGone) {
-    await (0,cleanup/* removeResource */.l)(resource, sessionFor(ctx, resource.side).clients);
+    await (0,cleanup/* removeResource */.l)(resource, (0,context/* sessionFor */.w)(ctx, resource.side).clients);
     runtime.log.info(`deleting ${resource.kind} ${resource.id}`);
     if (waitGone)
         await waitGone();
@@ -75641,7 +75792,7 @@ function snapshotSourceClusterStep(options) {
         async run(ctx, runtime) {
             const rds = ctx.source.clients.rds;
             const id = ctx.names.sourceClusterSnapshot;
-            const api = snapshotApi('db-cluster-snapshot');
+            const api = (0,relay_snapshots/* snapshotApi */.Pg)('db-cluster-snapshot');
             await findOrCreate({
                 runtime,
                 what: `DB cluster snapshot ${id}`,
@@ -75654,10 +75805,10 @@ function snapshotSourceClusterStep(options) {
             });
             const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
             runtime.record({ kind: 'db-cluster-snapshot', side: 'source', id, disposal });
-            const snapshot = await waitForClusterSnapshot(ctx, runtime, { side: 'source', id });
+            const snapshot = await (0,waits/* waitForClusterSnapshot */.Du)(ctx, runtime, { side: 'source', id });
             if (options.handoff) {
                 const arn = snapshot.DBClusterSnapshotArn ?? id;
-                ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
+                ctx.handoff.set(relay_names/* Handoff */.Pj.sharedSnapshotArn, arn);
                 Object.assign(ctx.copy, { snapshotArn: arn });
             }
             runtime.note(id);
@@ -75666,7 +75817,7 @@ function snapshotSourceClusterStep(options) {
 }
 /** Share the snapshot with the destination account (`restore` attribute). */
 function shareSnapshotStep(type, after) {
-    const api = snapshotApi(type);
+    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
     const call = type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute';
     return {
         name: 'share-snapshot',
@@ -75676,7 +75827,7 @@ function shareSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.sameAccount,
         async run(ctx, runtime) {
-            const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn));
+            const id = (0,relay_snapshots/* snapshotIdFromArn */.$e)((0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn));
             const account = ctx.destination.accountId;
             await api.setShared(ctx.source.clients.rds, id, account, true);
             runtime.record({
@@ -75698,7 +75849,7 @@ function shareSnapshotStep(type, after) {
  * the copy. In one account no copy is needed unless kms-key-id asks for another key.
  */
 function copySnapshotStep(type, after) {
-    const api = snapshotApi(type);
+    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
     const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot';
     return {
         name: 'copy-snapshot',
@@ -75707,16 +75858,16 @@ function copySnapshotStep(type, after) {
         phases: DESTINATION_PHASES,
         after,
         async run(ctx, runtime) {
-            const sourceArn = handoffValue(ctx, Handoff.sharedSnapshotArn);
+            const sourceArn = (0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn);
             const rds = ctx.destination.clients.rds;
             const shared = await api.find(rds, sourceArn);
             if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
-                ctx.handoff.set(Handoff.restoreFrom, sourceArn);
+                ctx.handoff.set(relay_names/* Handoff */.Pj.restoreFrom, sourceArn);
                 runtime.log.info('Same account and the same KMS key: the restore reads the snapshot itself, no copy needed');
                 runtime.note('not needed (same account)');
                 return;
             }
-            const targetId = copyName(snapshotIdFromArn(sourceArn));
+            const targetId = (0,relay_names/* copyName */.vC)((0,relay_snapshots/* snapshotIdFromArn */.$e)(sourceArn));
             const encrypted = shared?.encrypted ?? true;
             await findOrCreate({
                 runtime,
@@ -75738,8 +75889,8 @@ function copySnapshotStep(type, after) {
             });
             await api.wait(ctx, runtime, { side: 'destination', id: targetId });
             const copy = await api.find(rds, targetId);
-            ctx.handoff.set(Handoff.copyId, targetId);
-            ctx.handoff.set(Handoff.restoreFrom, copy?.arn ?? targetId);
+            ctx.handoff.set(relay_names/* Handoff */.Pj.copyId, targetId);
+            ctx.handoff.set(relay_names/* Handoff */.Pj.restoreFrom, copy?.arn ?? targetId);
             runtime.note(targetId);
         },
     };
@@ -75758,7 +75909,7 @@ async function needsReencryption(ctx, snapshotKey) {
 }
 /** Withdraw the share once the destination holds its own copy. */
 function unshareSnapshotStep(type) {
-    const api = snapshotApi(type);
+    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
     return {
         name: 'unshare-snapshot',
         title: `Stop sharing the ${api.label} with the destination account`,
@@ -75767,7 +75918,7 @@ function unshareSnapshotStep(type) {
         after: ['copy-snapshot'],
         when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
-            const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn));
+            const id = (0,relay_snapshots/* snapshotIdFromArn */.$e)((0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn));
             const resource = {
                 kind: api.shareKind,
                 side: 'source',
@@ -75782,7 +75933,7 @@ function unshareSnapshotStep(type) {
 }
 /** Delete the source account's shared snapshot once nothing reads it any more. */
 function deleteSharedSnapshotStep(type, after) {
-    const api = snapshotApi(type);
+    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
     return {
         name: 'delete-shared-snapshot',
         title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
@@ -75791,14 +75942,14 @@ function deleteSharedSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
-            const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn));
+            const id = (0,relay_snapshots/* snapshotIdFromArn */.$e)((0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn));
             await deleteSnapshot(ctx, runtime, { api, side: 'source', id });
         },
     };
 }
 /** Delete the destination's copy once the restored database is available. */
 function deleteCopiedSnapshotStep(type, after) {
-    const api = snapshotApi(type);
+    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
     return {
         name: 'delete-copied-snapshot',
         title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
@@ -75807,7 +75958,7 @@ function deleteCopiedSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.settings.keepSnapshots,
         async run(ctx, runtime) {
-            const id = ctx.handoff.get(Handoff.copyId);
+            const id = ctx.handoff.get(relay_names/* Handoff */.Pj.copyId);
             if (id === undefined) {
                 runtime.note('no copy was made');
                 return;
@@ -75835,11 +75986,11 @@ function handoffSnapshotStep(options) {
         after: options.after,
         async run(ctx, runtime) {
             const rds = ctx.source.clients.rds;
-            const id = handoffSnapshotName(ctx);
+            const id = (0,relay_names/* handoffSnapshotName */.Cn)(ctx);
             await findOrCreate({
                 runtime,
                 what: `DB snapshot ${id}`,
-                find: () => snapshotApi('db-snapshot').find(rds, id),
+                find: () => (0,relay_snapshots/* snapshotApi */.Pg)('db-snapshot').find(rds, id),
                 create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
                     DBInstanceIdentifier: options.instanceId(ctx),
                     DBSnapshotIdentifier: id,
@@ -75847,9 +75998,9 @@ function handoffSnapshotStep(options) {
                 })),
             });
             runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) });
-            const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id });
+            const snapshot = await (0,waits/* waitForSnapshot */.ne)(ctx, runtime, { side: 'source', id });
             const arn = snapshot.DBSnapshotArn ?? id;
-            ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
+            ctx.handoff.set(relay_names/* Handoff */.Pj.sharedSnapshotArn, arn);
             Object.assign(ctx.copy, { snapshotArn: arn });
             runtime.note(id);
         },
@@ -75865,7 +76016,7 @@ function restoreClusterStep(options) {
         after: ['copy-snapshot'],
         async run(ctx, runtime) {
             const rds = ctx.destination.clients.rds;
-            const input = options.input(ctx, handoffValue(ctx, Handoff.restoreFrom));
+            const input = options.input(ctx, (0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.restoreFrom));
             await findOrCreate({
                 runtime,
                 what: `DB cluster ${ctx.names.target}`,
@@ -75878,11 +76029,15 @@ function restoreClusterStep(options) {
                 id: ctx.names.target,
                 disposal: 'copy',
             });
-            await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target });
+            await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: ctx.names.target });
             if (options.note)
                 runtime.note(options.note(input));
         },
     };
+}
+/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
+function isProvisionedIops(storageType) {
+    return storageType === 'io1' || storageType === 'io2';
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay-aurora.ts
@@ -75981,7 +76136,7 @@ const restoreInstanceStep = {
     after: ['copy-snapshot'],
     async run(ctx, runtime) {
         const rds = ctx.destination.clients.rds;
-        const input = instanceRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom));
+        const input = instanceRestoreInput(ctx, (0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.restoreFrom));
         await findOrCreate({
             runtime,
             what: `DB instance ${ctx.names.target}`,
@@ -75994,7 +76149,7 @@ const restoreInstanceStep = {
             id: ctx.names.target,
             disposal: 'copy',
         });
-        await waitForInstance(ctx, runtime, { side: 'destination', id: ctx.names.target });
+        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: ctx.names.target });
         runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
     },
 };
@@ -76021,10 +76176,6 @@ function instanceRestoreInput(ctx, snapshotArn) {
         DeletionProtection: s.deletionProtection,
         Tags: [...ctx.tags],
     };
-}
-/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
-function isProvisionedIops(storageType) {
-    return storageType === 'io1' || storageType === 'io2';
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay-multiaz.ts
@@ -76096,7 +76247,7 @@ const restoreTempInstanceStep = {
             create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
         });
         runtime.record(tempInstance(ctx));
-        await waitForInstance(ctx, runtime, { side: 'source', id });
+        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id });
         runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
     },
 };
@@ -76123,7 +76274,7 @@ function tempInstanceInput(ctx) {
         // Smaller than the source fails ("Invalid storage size"); the same size always fits.
         AllocatedStorage: cluster?.AllocatedStorage,
         StorageType: cluster?.StorageType,
-        Iops: cluster?.Iops,
+        Iops: isProvisionedIops(cluster?.StorageType) ? cluster?.Iops : undefined,
         PubliclyAccessible: false,
         DeletionProtection: false,
         Tags: [...ctx.tags],
@@ -76138,7 +76289,7 @@ const deleteClusterSnapshotStep = {
     after: ['restore-temp-instance'],
     when: (ctx) => !ctx.settings.keepSnapshots,
     async run(ctx, runtime) {
-        const api = snapshotApi('db-cluster-snapshot');
+        const api = (0,relay_snapshots/* snapshotApi */.Pg)('db-cluster-snapshot');
         await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
     },
 };
@@ -76154,7 +76305,7 @@ const deleteTempInstanceStep = {
     after: ['snapshot-temp-instance'],
     async run(ctx, runtime) {
         const id = ctx.names.tempInstance;
-        await removeAndWait(ctx, runtime, tempInstance(ctx), () => waitForInstance(ctx, runtime, { side: 'source', id, until: 'gone' }));
+        await removeAndWait(ctx, runtime, tempInstance(ctx), () => (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id, until: 'gone' }));
         runtime.note(`deleted ${id}`);
     },
 };
@@ -76183,8 +76334,8 @@ function multiAzRestoreInput(ctx, snapshotArn) {
         EngineVersion: ctx.sourceDb.engineVersion || undefined,
         DBClusterInstanceClass: instanceClass,
         StorageType: storageType,
-        // AWS wants Iops with io1/io2 and refuses it for gp3 below its baseline; pass what the source had.
-        Iops: s.iops ?? cluster?.Iops,
+        // AWS wants Iops with io1/io2 and refuses it for gp3 below its baseline.
+        Iops: s.iops ?? (isProvisionedIops(storageType) ? cluster?.Iops : undefined),
         DBSubnetGroupName: placement.subnetGroup,
         VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
         DBClusterParameterGroupName: placement.clusterParameterGroup,
@@ -76299,123 +76450,29 @@ function buildPlan(ctx) {
     return relayPlan(ctx);
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+
+/***/ }),
+
+/***/ 8849:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Lp: () => (/* binding */ credentialSettings),
+  ig: () => (/* binding */ describeStart),
+  AI: () => (/* binding */ phaseOutputs),
+  CJ: () => (/* binding */ startPhase)
+});
 
-/** Output names, as action.yml declares them. */
-const Outputs = {
-    clusterIdentifier: 'cluster-identifier',
-    clusterArn: 'cluster-arn',
-    endpoint: 'endpoint',
-    readerEndpoint: 'reader-endpoint',
-    port: 'port',
-    engine: 'engine',
-    engineVersion: 'engine-version',
-    masterUsername: 'master-username',
-    masterUserSecretArn: 'master-user-secret-arn',
-    dbInstanceIdentifiers: 'db-instance-identifiers',
-    method: 'method',
-    created: 'created',
-    snapshotArn: 'snapshot-arn',
-    sourceAccountId: 'source-account-id',
-    destinationAccountId: 'destination-account-id',
-    expiresAt: 'expires-at',
-    durationSeconds: 'duration-seconds',
-};
-/** The outputs of a copy, by output name; values that are unknown are left out. */
-function copyOutputs(copy) {
-    const entries = [
-        [Outputs.clusterIdentifier, copy.identifier],
-        [Outputs.clusterArn, copy.arn],
-        [Outputs.endpoint, copy.endpoint],
-        [Outputs.readerEndpoint, copy.readerEndpoint],
-        [Outputs.port, copy.port],
-        [Outputs.engine, copy.engine],
-        [Outputs.engineVersion, copy.engineVersion],
-        [Outputs.masterUsername, copy.masterUsername],
-        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
-        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
-        [Outputs.method, copy.method],
-        [Outputs.created, copy.created],
-        [Outputs.snapshotArn, copy.snapshotArn],
-        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
-    ];
-    return Object.fromEntries(entries
-        .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => [k, String(v)]));
-}
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        core.setOutput(name, value);
-}
-function formatDuration(report) {
-    if (!report.startedAt || !report.endedAt)
-        return '';
-    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-const STATUS_MARK = {
-    succeeded: '✅ succeeded',
-    failed: '❌ failed',
-    cancelled: '⏹ cancelled',
-    skipped: '⏭ skipped',
-    'not-run': '… not run',
-};
-/** The job summary: source → target, the steps with their timing, outputs, and any failure. */
-async function writeSummary(input) {
-    const summary = core.summary.addHeading(input.title, 2);
-    if (input.steps.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'Started', header: true },
-                { data: 'Duration', header: true },
-                { data: 'Status', header: true },
-                { data: 'Notes', header: true },
-            ],
-            ...input.steps.map((s) => [
-                `${s.name}`,
-                s.side,
-                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '',
-                formatDuration(s),
-                STATUS_MARK[s.status],
-                s.notes.join('; '),
-            ]),
-        ]);
-    }
-    if (input.error !== undefined) {
-        summary.addHeading('Failure', 3);
-        summary.addCodeBlock((0,errors/* errorMessage */.gJ)(input.error));
-        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
-        if (hint)
-            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
-    }
-    if (input.leftBehind.length > 0) {
-        summary.addHeading('Resources left behind', 3);
-        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
-        summary.addCodeBlock(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n'), 'sh');
-    }
-    const outputRows = Object.entries(input.outputs);
-    if (outputRows.length > 0) {
-        summary.addHeading('Outputs', 3);
-        summary.addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true },
-            ],
-            ...outputRows.map(([k, v]) => [k, v]),
-        ]);
-    }
-    await summary.write();
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+// UNUSED EXPORTS: sourceFromSnapshot
 
+// EXTERNAL MODULE: ./src/aws/rds-read.ts
+var rds_read = __nccwpck_require__(9251);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
 ;// CONCATENATED MODULE: ./src/methods/detect.ts
 
 
@@ -76491,6 +76548,12 @@ function fromInstance(instance) {
     };
 }
 
+// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
+var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/methods/relay-names.ts
+var relay_names = __nccwpck_require__(9426);
+// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
+var relay_snapshots = __nccwpck_require__(4911);
 ;// CONCATENATED MODULE: ./src/methods/phases.ts
 
 
@@ -76526,7 +76589,7 @@ async function startPhase(settings, accounts) {
         const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
         return {
             sourceDb,
-            sameAccount: accountFromArn(arn) === accounts.destination.accountId,
+            sameAccount: (0,relay_snapshots/* accountFromArn */.Fl)(arn) === accounts.destination.accountId,
             method: 'relay',
         };
     }
@@ -76540,7 +76603,7 @@ async function startPhase(settings, accounts) {
     return {
         sourceDb,
         sameAccount: accounts.sameAccount,
-        method: await resolveMethod(settings.method, sourceDb, { settings, accounts }),
+        method: await (0,methods/* resolveMethod */["in"])(settings.method, sourceDb, { settings, accounts }),
     };
 }
 /** Split jobs hand over a snapshot; a clone has none. */
@@ -76571,7 +76634,7 @@ async function sourceFromSnapshot(session, arn) {
         const snapshot = await (0,rds_read/* findClusterSnapshot */.MR)(rds, arn);
         requireAvailable(arn, snapshot?.Status, where);
         return {
-            kind: kindOfHandoff('db-cluster-snapshot', id).kind,
+            kind: (0,relay_names/* kindOfHandoff */.kn)('db-cluster-snapshot', id).kind,
             identifier: snapshot?.DBClusterIdentifier ?? id,
             arn,
             engine: snapshot?.Engine ?? '',
@@ -76583,7 +76646,7 @@ async function sourceFromSnapshot(session, arn) {
     }
     const snapshot = await (0,rds_read/* findSnapshot */.Cb)(rds, arn);
     requireAvailable(arn, snapshot?.Status, where);
-    const handoff = kindOfHandoff('db-snapshot', id);
+    const handoff = (0,relay_names/* kindOfHandoff */.kn)('db-snapshot', id);
     const engine = snapshot?.Engine ?? '';
     // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
     const storage = {
@@ -76631,270 +76694,240 @@ function requireAvailable(arn, status, where) {
 }
 /** One line for the log: what this job starts from. */
 function describeStart(settings, sourceDb) {
-    const what = `${describeKind(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
+    const what = `${(0,methods/* describeKind */.SB)(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
     return settings.phase === 'destination'
         ? `Shared snapshot ${sourceDb.arn} of a ${what}`
-        : `Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
+        : `Source: ${(0,methods/* describeKind */.SB)(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
 }
 /** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
 function phaseOutputs(ctx) {
     if (ctx.settings.phase === 'destination') {
         // The source account is the snapshot's owner, not the account this job signed in to.
-        const owner = accountFromArn(ctx.settings.snapshotArn ?? '');
-        const outputs = copyOutputs(ctx.copy);
-        return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
+        const owner = (0,relay_snapshots/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '');
+        const outputs = (0,report/* copyOutputs */.OR)(ctx.copy);
+        return owner ? { ...outputs, [report/* Outputs */.tY.sourceAccountId]: owner } : outputs;
     }
     if (ctx.settings.phase !== 'source')
-        return copyOutputs(ctx.copy);
-    const outputs = { [Outputs.method]: ctx.method };
+        return (0,report/* copyOutputs */.OR)(ctx.copy);
+    const outputs = { [report/* Outputs */.tY.method]: ctx.method };
     if (ctx.copy.snapshotArn)
-        outputs[Outputs.snapshotArn] = ctx.copy.snapshotArn;
+        outputs[report/* Outputs */.tY.snapshotArn] = ctx.copy.snapshotArn;
     return outputs;
 }
 
-;// CONCATENATED MODULE: ./src/methods/existing.ts
 
+/***/ }),
 
+/***/ 9426:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cl: () => (/* binding */ handoffValue),
+/* harmony export */   Cn: () => (/* binding */ handoffSnapshotName),
+/* harmony export */   Pj: () => (/* binding */ Handoff),
+/* harmony export */   kn: () => (/* binding */ kindOfHandoff),
+/* harmony export */   vC: () => (/* binding */ copyName)
+/* harmony export */ });
 /**
- * Look for the target in the destination before creating anything. Under `if-exists: fail` an
- * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
- * A target this action does not manage is never touched.
+ * Names and hand-off values of a relay.
+ *
+ * The snapshot a source phase hands over says in its identifier what the destination must
+ * rebuild, because a destination job sees only the shared snapshot (tags of another account's
+ * snapshot are not readable):
+ * - a DB cluster snapshot is an Aurora cluster's;
+ * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
+ *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
+ *   is `db.m6gd.large`);
+ * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
  */
-async function findExistingTarget(ctx) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!cluster && !instance)
-        return undefined;
-    const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn ?? target;
-    const where = {
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    const mode = ctx.settings.ifExists;
-    if (mode === 'fail') {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} already exists in the destination account`,
-            ...where,
-            hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
-        });
+/** Keys of `ctx.handoff` the relay steps pass values through. */
+const Handoff = {
+    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
+    sharedSnapshotArn: 'relay:shared-snapshot-arn',
+    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
+    restoreFrom: 'relay:restore-from',
+    /** Identifier of the destination's copy, when one was made. */
+    copyId: 'relay:copy-id',
+};
+const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
+/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
+function handoffSnapshotName(ctx) {
+    const base = ctx.names.sourceSnapshot;
+    if (ctx.sourceDb.kind === 'multi-az-cluster') {
+        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
+        return `${base}-multiaz-${instanceClass.replace(/\./g, '-')}`;
     }
-    const tags = cluster?.TagList ??
-        instance?.TagList ??
-        (await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }))).TagList;
-    if (!isManaged(tags)) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} exists but was not created by rds-refresh (no ${TagKeys.managed}=true tag), so it is left untouched`,
-            ...where,
-            hint: 'Choose another target name; the action only reuses or replaces copies it manages.',
-        });
+    return `${base}-instance`;
+}
+/** What a shared snapshot's type and identifier say about the database it came from. */
+function kindOfHandoff(type, id) {
+    if (type === 'db-cluster-snapshot')
+        return { kind: 'aurora-cluster' };
+    const match = MULTI_AZ_MARK.exec(id);
+    if (!match?.[1] || match[1] === 'db-unknown') {
+        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
     }
-    if (mode === 'replace') {
-        throw new errors/* ActionError */.lZ({
-            summary: 'if-exists: replace is not available in this version',
-            ...where,
-            hint: 'Use if-exists: reuse, or delete the copy first.',
-        });
-    }
-    const expiry = tags?.find((t) => t.Key === TagKeys.expiresAt)?.Value;
-    warnIfDifferent(ctx, {
-        source: tags?.find((t) => t.Key === TagKeys.source)?.Value,
-        status: cluster?.Status ?? instance?.DBInstanceStatus,
-    });
-    if (cluster) {
+    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
+}
+/** The destination's copy of a shared snapshot: named after it, so a re-run finds it. */
+function copyName(sharedSnapshotId) {
+    return `${sharedSnapshotId}-copy`.slice(0, 255);
+}
+/** Value handed from one step to a later one; a missing value is a bug in the plan. */
+function handoffValue(ctx, key) {
+    const value = ctx.handoff.get(key);
+    if (value === undefined)
+        throw new Error(`Relay plan bug: no value for ${key} at this step`);
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 4911:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ snapshotIdFromArn),
+/* harmony export */   Fl: () => (/* binding */ accountFromArn),
+/* harmony export */   Pg: () => (/* binding */ snapshotApi)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
+/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1812);
+
+
+
+const dbSnapshots = {
+    type: 'db-snapshot',
+    shareKind: 'db-snapshot-share',
+    label: 'DB snapshot',
+    async find(rds, id) {
+        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
+        if (!s)
+            return undefined;
         return {
-            kind: 'cluster',
-            identifier: cluster.DBClusterIdentifier ?? target,
-            arn,
-            endpoint: cluster.Endpoint,
-            readerEndpoint: cluster.ReaderEndpoint,
-            port: cluster.Port,
-            engine: cluster.Engine,
-            engineVersion: cluster.EngineVersion,
-            masterUsername: cluster.MasterUsername,
-            masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
-            instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                .map((m) => m.DBInstanceIdentifier ?? '')
-                .filter(Boolean),
-            method: ctx.method,
-            created: false,
-            expiresAt: expiry ? new Date(expiry) : undefined,
+            id: s.DBSnapshotIdentifier ?? id,
+            arn: s.DBSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.Encrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
         };
-    }
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
+            DBSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBSnapshotCommand */ .D2s({
+            SourceDBSnapshotIdentifier: request.sourceArn,
+            TargetDBSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => (0,_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForSnapshot */ .ne)(ctx, runtime, target),
+};
+const clusterSnapshots = {
+    type: 'db-cluster-snapshot',
+    shareKind: 'db-cluster-snapshot-share',
+    label: 'DB cluster snapshot',
+    async find(rds, id) {
+        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBClusterSnapshotIdentifier ?? id,
+            arn: s.DBClusterSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.StorageEncrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
+            DBClusterSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBClusterSnapshotCommand */ .Xzo({
+            SourceDBClusterSnapshotIdentifier: request.sourceArn,
+            TargetDBClusterSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => (0,_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForClusterSnapshot */ .Du)(ctx, runtime, target),
+};
+function snapshotApi(type) {
+    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+}
+/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
+function snapshotIdFromArn(arn) {
+    return arn.split(':').slice(6).join(':') || arn;
+}
+/** The account id inside an ARN. */
+function accountFromArn(arn) {
+    const account = arn.split(':')[4];
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+
+/***/ }),
+
+/***/ 1812:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Du: () => (/* binding */ waitForClusterSnapshot),
+/* harmony export */   WM: () => (/* binding */ waitForInstance),
+/* harmony export */   ne: () => (/* binding */ waitForSnapshot),
+/* harmony export */   rc: () => (/* binding */ waitForCluster)
+/* harmony export */ });
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
+/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4921);
+
+
+
+function waitContext(ctx, runtime) {
     return {
-        kind: 'instance',
-        identifier: instance?.DBInstanceIdentifier ?? target,
-        arn,
-        endpoint: instance?.Endpoint?.Address,
-        port: instance?.Endpoint?.Port,
-        engine: instance?.Engine,
-        engineVersion: instance?.EngineVersion,
-        masterUsername: instance?.MasterUsername,
-        masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
-        method: ctx.method,
-        created: false,
-        expiresAt: expiry ? new Date(expiry) : undefined,
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
     };
 }
-/** Reuse reports the copy as it is; say so when it is not what this run would have made. */
-function warnIfDifferent(ctx, found) {
-    const target = ctx.names.target;
-    core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`);
-    if (found.source && found.source !== ctx.sourceDb.arn) {
-        core.warning(`${target} was copied from ${found.source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`);
-    }
-    if (found.status && found.status !== 'available') {
-        core.warning(`${target} is ${found.status}, not available; its endpoints may not answer yet.`);
-    }
+/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
+function waitForResource(reader, ctx, runtime, target) {
+    const session = (0,_context_js__WEBPACK_IMPORTED_MODULE_2__/* .sessionFor */ .w)(ctx, target.side);
+    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+        resource: `${reader.label} ${target.id}`,
+        side: target.side,
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, target.id),
+        status: (item) => reader.status(item),
+        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
+        until: target.until ?? ['available'],
+        ready: target.ready,
+    }, waitContext(ctx, runtime));
 }
-
-;// CONCATENATED MODULE: ./src/names.ts
-/**
- * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
- * it made, and runs never collide. Instance identifiers are limited to 63 characters.
- */
-function runNames(target, run) {
-    const runKey = `rds-refresh-${run.runId || 'local'}-${run.runAttempt || '1'}`;
-    return {
-        target,
-        instance: (index) => `${target.slice(0, 60)}-${index}`,
-        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
-        tempInstance: `${runKey}-tmp`.slice(0, 63),
-        sourceSnapshot: `${runKey}-snapshot`,
-        destinationSnapshot: `${runKey}-copy`,
-    };
-}
-
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The main step: read settings, open both accounts, then run the operation. Errors propagate to
- * index.ts, the only place that fails the step.
- */
-async function run(signal) {
-    const startedAt = Date.now();
-    const settings = (0,inputs/* getSettings */.mt)();
-    const accounts = await (0,credentials/* openAccounts */.HB)(credentialSettings(settings));
-    core.setOutput(Outputs.sourceAccountId, accounts.source.accountId);
-    core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId);
-    try {
-        if (settings.operation !== 'refresh') {
-            throw new errors/* ActionError */.lZ({
-                summary: `operation: ${settings.operation} is not available in this version`,
-                hint: 'Use operation: refresh.',
-            });
-        }
-        await refresh({ settings, accounts, signal, startedAt });
-        (0,state/* saveOutcome */.Go)('succeeded');
-    }
-    catch (error) {
-        (0,state/* saveOutcome */.Go)('failed');
-        throw error;
-    }
-    finally {
-        core.setOutput(Outputs.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
-    }
-}
-async function refresh({ settings, accounts, signal, startedAt }) {
-    // A source-phase job only hands over a snapshot: it needs no target.
-    const target = settings.target ?? '';
-    if (!target && settings.phase !== 'source') {
-        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
-    }
-    const { sourceDb, sameAccount, method } = await core.group(settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source', () => startPhase(settings, accounts));
-    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
-        throw new errors/* ActionError */.lZ({
-            summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
-            hint: 'Choose another target name: the action never writes to the source.',
-        });
-    }
-    // The source's own ARN names its account (a destination-phase job signs in to only one).
-    const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId;
-    const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
-    core.info(describeStart(settings, sourceDb));
-    core.info(`Method: ${method}`);
-    const { tags, expiresAt } = managedTags({
-        settings,
-        sourceArn: sourceDb.arn,
-        now: new Date(startedAt),
-    });
-    const ledger = new Ledger(state/* saveResources */.rH);
-    const ctx = {
-        settings,
-        source: accounts.source,
-        destination: accounts.destination,
-        sameAccount,
-        sourceDb,
-        method,
-        names: runNames(target, settings.run),
-        tags,
-        copy: {
-            method,
-            created: true,
-            expiresAt,
-            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-        },
-        handoff: new Map(),
-    };
-    // A source-phase job makes no copy, and may not even see the destination account.
-    const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx);
-    if (existing) {
-        setOutputs(copyOutputs(existing));
-        await writeSummary({
-            title: `rds-refresh: ${title}`,
-            steps: [],
-            outputs: copyOutputs(existing),
-            leftBehind: [],
-            region: settings.region,
-        });
-        return;
-    }
-    const plan = buildPlan(ctx);
-    core.info(`Plan: ${plan.description}`);
-    const result = await runPlan(plan, ctx, {
-        output: core,
-        ledger,
-        deadline: startedAt + settings.timeoutMinutes * 60_000,
-        signal,
-    });
-    const outputs = result.error ? {} : phaseOutputs(ctx);
-    if (!result.error)
-        setOutputs(outputs);
-    await writeSummary({
-        title: `rds-refresh: ${title} (${method})`,
-        steps: result.steps,
-        outputs,
-        error: result.error,
-        // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
-        leftBehind: ledger
-            .list()
-            .filter((r) => r.disposal === 'temporary' || (result.error && r.disposal === 'copy')),
-        region: settings.region,
-    });
-    if (result.error)
-        throw result.error;
-}
+const waitForCluster = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster'], ctx, runtime, target);
+const waitForInstance = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-instance'], ctx, runtime, target);
+const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster-snapshot'], ctx, runtime, target);
+const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-snapshot'], ctx, runtime, target);
 
 
 /***/ }),
@@ -76908,9 +76941,11 @@ async function refresh({ settings, accounts, signal, startedAt }) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2691);
 /* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7128);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8186);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
+/* harmony import */ var _methods_phases_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8849);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8186);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
+
 
 
 
@@ -76923,16 +76958,17 @@ async function refresh({ settings, accounts, signal, startedAt }) {
  * removed is reported with the command that removes it; the post step never fails the job.
  */
 async function runPost() {
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .loadOutcome */ .RJ)();
-    const resources = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .loadResources */ ._H)();
+    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .loadOutcome */ .RJ)();
+    const resources = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .loadResources */ ._H)();
     const toRemove = resources.filter((r) => r.disposal === 'temporary' || (r.disposal === 'copy' && outcome !== 'succeeded'));
     if (toRemove.length === 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
         return;
     }
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`);
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .getSettings */ .mt)();
-    const accounts = await (0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .openAccounts */ .HB)(settings);
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .getSettings */ .mt)();
+    // The same roles the main step opened (a destination-phase job may hold only one).
+    const accounts = await (0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .openAccounts */ .HB)((0,_methods_phases_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialSettings */ .Lp)(settings));
     const remaining = [...resources];
     const failures = [];
     // Reverse creation order: instances before their cluster, shares before their snapshots.
@@ -76949,13 +76985,149 @@ async function runPost() {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`);
         }
         catch (error) {
-            failures.push(`${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(resource, settings.region)}   # ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
+            failures.push(`${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(resource, settings.region)}   # ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
         }
     }
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .saveResources */ .rH)(remaining);
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .saveResources */ .rH)(remaining);
     if (failures.length > 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${failures.join('\n')}`);
     }
+}
+
+
+/***/ }),
+
+/***/ 665:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OR: () => (/* binding */ copyOutputs),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   n0: () => (/* binding */ setOutputs),
+/* harmony export */   tY: () => (/* binding */ Outputs)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2691);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+
+
+
+/** Output names, as action.yml declares them. */
+const Outputs = {
+    clusterIdentifier: 'cluster-identifier',
+    clusterArn: 'cluster-arn',
+    endpoint: 'endpoint',
+    readerEndpoint: 'reader-endpoint',
+    port: 'port',
+    engine: 'engine',
+    engineVersion: 'engine-version',
+    masterUsername: 'master-username',
+    masterUserSecretArn: 'master-user-secret-arn',
+    dbInstanceIdentifiers: 'db-instance-identifiers',
+    method: 'method',
+    created: 'created',
+    snapshotArn: 'snapshot-arn',
+    sourceAccountId: 'source-account-id',
+    destinationAccountId: 'destination-account-id',
+    expiresAt: 'expires-at',
+    durationSeconds: 'duration-seconds',
+};
+/** The outputs of a copy, by output name; values that are unknown are left out. */
+function copyOutputs(copy) {
+    const entries = [
+        [Outputs.clusterIdentifier, copy.identifier],
+        [Outputs.clusterArn, copy.arn],
+        [Outputs.endpoint, copy.endpoint],
+        [Outputs.readerEndpoint, copy.readerEndpoint],
+        [Outputs.port, copy.port],
+        [Outputs.engine, copy.engine],
+        [Outputs.engineVersion, copy.engineVersion],
+        [Outputs.masterUsername, copy.masterUsername],
+        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
+        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
+        [Outputs.method, copy.method],
+        [Outputs.created, copy.created],
+        [Outputs.snapshotArn, copy.snapshotArn],
+        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
+    ];
+    return Object.fromEntries(entries
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => [k, String(v)]));
+}
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value);
+}
+function formatDuration(report) {
+    if (!report.startedAt || !report.endedAt)
+        return '';
+    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+const STATUS_MARK = {
+    succeeded: '✅ succeeded',
+    failed: '❌ failed',
+    cancelled: '⏹ cancelled',
+    skipped: '⏭ skipped',
+    'not-run': '… not run',
+};
+/** The job summary: source → target, the steps with their timing, outputs, and any failure. */
+async function writeSummary(input) {
+    const summary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary.addHeading(input.title, 2);
+    if (input.steps.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Step', header: true },
+                { data: 'Account', header: true },
+                { data: 'Started', header: true },
+                { data: 'Duration', header: true },
+                { data: 'Status', header: true },
+                { data: 'Notes', header: true },
+            ],
+            ...input.steps.map((s) => [
+                `${s.name}`,
+                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
+                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
+                formatDuration(s) || '—',
+                STATUS_MARK[s.status],
+                s.notes.join('; ') || '—',
+            ]),
+        ]);
+    }
+    if (input.error !== undefined) {
+        summary.addHeading('Failure', 3);
+        summary.addCodeBlock((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(input.error));
+        const hint = input.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ ? input.error.hint : undefined;
+        if (hint)
+            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
+    }
+    if (input.leftBehind.length > 0) {
+        summary.addHeading('Resources left behind', 3);
+        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
+        summary.addCodeBlock(input.leftBehind.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n'), 'sh');
+    }
+    if (input.kept && input.kept.length > 0) {
+        summary.addHeading('Kept on purpose', 3);
+        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
+        summary.addCodeBlock(input.kept.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n'), 'sh');
+    }
+    const outputRows = Object.entries(input.outputs);
+    if (outputRows.length > 0) {
+        summary.addHeading('Outputs', 3);
+        summary.addTable([
+            [
+                { data: 'Output', header: true },
+                { data: 'Value', header: true },
+            ],
+            ...outputRows.map(([k, v]) => [k, v]),
+        ]);
+    }
+    await summary.write();
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 
@@ -77000,6 +77172,47 @@ function saveOutcome(outcome) {
 function loadOutcome() {
     const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.outcome);
     return raw === 'succeeded' || raw === 'failed' ? raw : undefined;
+}
+
+
+/***/ }),
+
+/***/ 9506:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L8: () => (/* binding */ managedTags),
+/* harmony export */   jm: () => (/* binding */ TagKeys),
+/* harmony export */   yF: () => (/* binding */ isManaged)
+/* harmony export */ });
+/** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
+const TagKeys = {
+    managed: 'rds-refresh:managed',
+    repository: 'rds-refresh:repository',
+    runId: 'rds-refresh:run-id',
+    source: 'rds-refresh:source',
+    expiresAt: 'rds-refresh:expires-at',
+};
+function managedTags(options) {
+    const { settings, sourceArn, now } = options;
+    const expiresAt = settings.ttlSeconds === undefined
+        ? undefined
+        : new Date(now.getTime() + settings.ttlSeconds * 1000);
+    const tags = [
+        { Key: TagKeys.managed, Value: 'true' },
+        { Key: TagKeys.repository, Value: settings.run.repository || 'unknown' },
+        {
+            Key: TagKeys.runId,
+            Value: `${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}`,
+        },
+        { Key: TagKeys.source, Value: sourceArn },
+        ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
+        ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
+    ];
+    return { tags, expiresAt };
+}
+function isManaged(tags) {
+    return (tags ?? []).some((tag) => tag.Key === TagKeys.managed && tag.Value === 'true');
 }
 
 

@@ -111,19 +111,32 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
 
   const plan = buildPlan(ctx)
   core.info(`Plan: ${plan.description}`)
+  const accountIds = { source: sourceAccount, destination: accounts.destination.accountId }
   const result = await runPlan(plan, ctx, {
     output: core,
     ledger,
     deadline: startedAt + settings.timeoutMinutes * 60_000,
     signal,
+    accountIds,
   })
   const outputs = result.error ? {} : phaseOutputs(ctx)
   if (!result.error) setOutputs(outputs)
+  const kept = ledger.list().filter((r) => r.disposal === 'kept')
+  for (const resource of kept) {
+    core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`)
+  }
   await writeSummary({
     title: `rds-refresh: ${title} (${method})`,
     steps: result.steps,
-    outputs,
+    outputs: {
+      ...outputs,
+      [Outputs.sourceAccountId]: sourceAccount,
+      [Outputs.destinationAccountId]: accounts.destination.accountId,
+      [Outputs.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+    },
     error: result.error,
+    kept,
+    accountIds,
     // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
     leftBehind: ledger
       .list()

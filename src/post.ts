@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { removeResource, removalCommand } from './cleanup.js'
 import { openAccounts } from './credentials.js'
+import { credentialSettings } from './methods/phases.js'
 import type { CreatedResource } from './engine/types.js'
 import { errorMessage } from './errors.js'
 import { getSettings } from './inputs.js'
@@ -25,7 +26,8 @@ export async function runPost(): Promise<void> {
     `The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`,
   )
   const settings = getSettings()
-  const accounts = await openAccounts(settings)
+  // The same roles the main step opened (a destination-phase job may hold only one).
+  const accounts = await openAccounts(credentialSettings(settings))
   const remaining: CreatedResource[] = [...resources]
   const failures: string[] = []
   // Reverse creation order: instances before their cluster, shares before their snapshots.

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { removalCommand } from './cleanup.js'
-import type { CreatedResource, StepReport } from './engine/types.js'
+import type { AccountSide, CreatedResource, StepReport } from './engine/types.js'
 import { ActionError, errorMessage } from './errors.js'
 import type { CopyResult } from './result.js'
 
@@ -60,6 +60,10 @@ export interface SummaryInput {
   readonly outputs: Record<string, string>
   readonly error?: unknown
   readonly leftBehind: readonly CreatedResource[]
+  /** Created on purpose to outlive the run (the RAM share, a hand-off snapshot, kept snapshots). */
+  readonly kept?: readonly CreatedResource[]
+  /** Account ids by side, shown in the step table. */
+  readonly accountIds?: Readonly<Record<AccountSide, string>>
   readonly region: string
 }
 
@@ -93,11 +97,11 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
       ],
       ...input.steps.map((s) => [
         `${s.name}`,
-        s.side,
-        s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '',
-        formatDuration(s),
+        input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
+        s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
+        formatDuration(s) || '—',
         STATUS_MARK[s.status],
-        s.notes.join('; '),
+        s.notes.join('; ') || '—',
       ]),
     ])
   }
@@ -114,6 +118,14 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
       input.leftBehind.map((r) => removalCommand(r, input.region)).join('\n'),
       'sh',
     )
+  }
+  if (input.kept && input.kept.length > 0) {
+    summary.addHeading('Kept on purpose', 3)
+    summary.addRaw(
+      '<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>',
+      true,
+    )
+    summary.addCodeBlock(input.kept.map((r) => removalCommand(r, input.region)).join('\n'), 'sh')
   }
   const outputRows = Object.entries(input.outputs)
   if (outputRows.length > 0) {

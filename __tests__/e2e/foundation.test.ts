@@ -76,7 +76,7 @@ describe('same-account Aurora clone through the runner interface', () => {
     for (const step of ['clone-cluster', 'create-instances', 'set-password', 'describe-copy']) {
       expect(run.summary).toMatch(
         new RegExp(
-          `<td>${step}</td><td>destination</td><td>[0-9:]+</td><td>[0-9.]+ s</td><td>✅ succeeded`,
+          `<td>${step}</td><td>destination 111111111111</td><td>[0-9:]+</td><td>[0-9.]+ s</td><td>✅ succeeded`,
         ),
       )
     }

@@ -366,6 +366,66 @@ describe('Aurora and instance relays (e2e)', () => {
 })
 
 describe('split phases (e2e)', () => {
+  it('a failed one-role destination job is cleaned up by its post step, and its re-run finishes', async () => {
+    sim = await startWorld(
+      world(undefined, {
+        faults: {
+          failCalls: [
+            {
+              operation: 'RestoreDBClusterFromSnapshot',
+              code: 'InsufficientDBClusterCapacityFault',
+              status: 403,
+              times: 1,
+            },
+          ],
+        },
+      }),
+    )
+    const source = await runAction({
+      sim,
+      inputs: {
+        'source-role-arn': ROLE_ARNS.source,
+        'destination-role-arn': ROLE_ARNS.staging,
+        source: 'prod-multiaz',
+        phase: 'source',
+        'poll-interval-seconds': '0.02',
+      },
+    })
+    expectSucceeded(source)
+    const destinationInputs = {
+      'destination-role-arn': ROLE_ARNS.staging,
+      'kms-key-id': KEYS.staging,
+      'db-subnet-group': 'staging-db',
+      'vpc-security-group-ids': STAGING_SGS,
+      phase: 'destination',
+      'snapshot-arn': source.outputs['snapshot-arn'] ?? '',
+      target: 'staging-mz',
+      'poll-interval-seconds': '0.02',
+    }
+    const failed = await runAction({ sim, inputs: destinationInputs })
+    expect(failed.exitCode).toBe(1)
+    expect(failed.maskedLog).toContain('InsufficientDBClusterCapacityFault')
+    expect(failed.maskedLog).toContain('the destination account 222222222222')
+    // The post step opens the same single role as the main step and removes the copied snapshot.
+    expect(failed.post?.maskedLog).not.toContain('Cleanup failed')
+    expect(failed.post?.maskedLog).toMatch(
+      /Removed db-snapshot \S+ \(destination account 222222222222\)/,
+    )
+    const stagingSnapshots = sim.inventory(ACCOUNTS.staging)['db-snapshots'] as {
+      Status?: string
+    }[]
+    expect(stagingSnapshots.filter((snapshot) => snapshot.Status !== 'deleting')).toEqual([])
+
+    // Re-run of the same destination job (next attempt) finishes from the same hand-off.
+    const rerun = await runAction({
+      sim,
+      inputs: destinationInputs,
+      env: { GITHUB_RUN_ATTEMPT: '2' },
+    })
+    expectSucceeded(rerun)
+    expect(rerun.outputs['cluster-identifier']).toBe('staging-mz')
+  })
+
   it('hands over snapshot-arn; the destination job finishes from it, also when re-run alone', async () => {
     sim = await startWorld(world())
     const source = await runAction({

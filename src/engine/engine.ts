@@ -1,4 +1,5 @@
 import type {
+  AccountSide,
   Plan,
   Step,
   StepLog,
@@ -26,6 +27,8 @@ export interface EngineOptions {
   readonly deadline: number
   /** Cancels the run from outside (SIGINT/SIGTERM from the runner). */
   readonly signal?: AbortSignal
+  /** Account ids by side, for errors a step did not describe itself. */
+  readonly accountIds?: Readonly<Record<AccountSide, string>>
 }
 
 export interface PlanResult {
@@ -78,10 +81,12 @@ export async function runPlan<C>(
           state.status = 'succeeded'
         },
         (error: unknown) => {
-          const cancelled = controller.signal.aborted && isAbort(error)
+          // A sibling's failure or a cancel aborts this step: it is cancelled, not failed.
+          const cancelled =
+            controller.signal.aborted && (isAbort(error) || error === controller.signal.reason)
           state.status = cancelled ? 'cancelled' : 'failed'
           if (!cancelled && !firstError) {
-            firstError = attachStep(error, state.step.name)
+            firstError = attachStep(error, state.step, options.accountIds)
             controller.abort(firstError)
           }
           if (!cancelled) runtime.log.warning(`failed: ${errorMessage(error)}`)
@@ -197,10 +202,20 @@ function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'CancelledError')
 }
 
-function attachStep(error: unknown, step: string): Error {
-  if (error instanceof ActionError) return error.step ? error : error.withStep(step)
+/** Every failure names its step; an error a step did not describe itself gets the step's title and account. */
+function attachStep<C>(
+  error: unknown,
+  step: Step<C>,
+  accountIds: EngineOptions['accountIds'],
+): Error {
+  if (error instanceof ActionError) return error.step ? error : error.withStep(step.name)
   if (isAbort(error)) return error as Error
-  return ActionError.fromAws(error, { summary: 'An AWS call failed', step })
+  return ActionError.fromAws(error, {
+    summary: `${step.title.replace(/\.$/, '')} failed`,
+    step: step.name,
+    side: step.side,
+    accountId: accountIds?.[step.side],
+  })
 }
 
 function cancellationError(reason: unknown): Error {

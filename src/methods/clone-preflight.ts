@@ -52,6 +52,7 @@ export async function clonePreflight(input: ClonePreflightInput): Promise<CloneD
   checkSourceShape(input)
   if (input.requested === 'full-copy') checkFullCopyAllowed(input)
   checkEncryption(input)
+  checkPlacement(input)
   if (!input.sameAccount && input.sourceDb.encrypted) await checkSourceKeyShareable(input)
   if (input.requested === 'full-copy') return { method: 'full-copy' }
   return checkCloneLimits(input)
@@ -63,6 +64,25 @@ function where(input: ClonePreflightInput) {
     side: 'source' as const,
     accountId: input.source.accountId,
   }
+}
+
+/**
+ * Across accounts the source's subnet group and security groups do not exist in the destination:
+ * without placement inputs AWS puts the copy in the destination's default subnet group and
+ * default VPC security group. Allowed (it is what the API does), but never silently.
+ */
+function checkPlacement(input: ClonePreflightInput): void {
+  if (input.sameAccount) return
+  const s = input.settings
+  const missing = [
+    s.dbSubnetGroup ? undefined : 'db-subnet-group',
+    s.vpcSecurityGroupIds.length > 0 ? undefined : 'vpc-security-group-ids',
+    s.dbClusterParameterGroup ? undefined : 'db-cluster-parameter-group',
+  ].filter((name): name is string => name !== undefined)
+  if (missing.length === 0) return
+  input.log.warning(
+    `No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`,
+  )
 }
 
 function checkSourceShape(input: ClonePreflightInput): void {
@@ -94,7 +114,7 @@ function checkEncryption(input: ClonePreflightInput): void {
     throw new ActionError({
       summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
       ...where(input),
-      hint: 'Leave kms-key-id empty to make an unencrypted copy, or use method: relay to copy a snapshot with encryption.',
+      hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
     })
   }
   if (db.encrypted && !input.sameAccount && !kmsKeyId) {
@@ -127,8 +147,7 @@ async function checkSourceKeyShareable(input: ClonePreflightInput): Promise<void
     throw new ActionError({
       summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
       ...where(input),
-      code: 'DefaultKmsKeyNotShareable',
-      hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account (restore a snapshot copy encrypted with that key), or use method: relay.',
+      hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
     })
   }
   if (key.manager === 'unknown') {

@@ -21,7 +21,6 @@ export const SERVERLESS_CLASS = 'db.serverless'
 export const DEFAULT_SERVERLESS_SCALING = { MinCapacity: 0.5, MaxCapacity: 16 } as const
 
 /** When the source's writer class cannot be read. */
-const FALLBACK_INSTANCE_CLASS = 'db.r6g.large'
 
 /**
  * Aurora copy-on-write clone (or full copy). Across accounts the source is first shared through
@@ -77,9 +76,21 @@ const cloneClusterStep: Step<RefreshContext> = {
   },
 }
 
-/** The instance class of the copy's instances: the input, else the source writer's class. */
+/**
+ * The instance class of the copy's instances: the input, else the source writer's class. The
+ * pre-flight checks (clone and relay) make sure one of them is known; the action never guesses.
+ */
 export function instanceClassOf(ctx: RefreshContext): string {
-  return ctx.settings.instanceClass ?? ctx.sourceDb.writerInstanceClass ?? FALLBACK_INSTANCE_CLASS
+  const instanceClass = ctx.settings.instanceClass ?? ctx.sourceDb.writerInstanceClass
+  if (!instanceClass) {
+    throw new ActionError({
+      summary: `No instance class for the instances of ${ctx.names.target}`,
+      side: 'destination',
+      accountId: ctx.destination.accountId,
+      hint: 'Set instance-class.',
+    })
+  }
+  return instanceClass
 }
 
 /**

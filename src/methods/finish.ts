@@ -46,7 +46,7 @@ export function passwordStep(after: readonly string[]): Step<RefreshContext> {
         core.setSecret(password)
         await modifyCopy(ctx, runtime, target, { MasterUserPassword: password })
         runtime.log.info(
-          'Set a generated master password (masked; not an output: rotate or read it through Secrets Manager if needed)',
+          'Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.',
         )
         runtime.note('generated, masked')
         await waitForPasswordApplied(ctx, runtime, target)

@@ -13,6 +13,7 @@ import {
   deleteSharedSnapshotStep,
   DESTINATION_PHASES,
   findOrCreate,
+  isProvisionedIops,
   handoffSnapshotStep,
   shareSnapshotStep,
   unshareSnapshotStep,
@@ -100,9 +101,4 @@ export function instanceRestoreInput(
     DeletionProtection: s.deletionProtection,
     Tags: [...ctx.tags],
   }
-}
-
-/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
-function isProvisionedIops(storageType: string | undefined): boolean {
-  return storageType === 'io1' || storageType === 'io2'
 }

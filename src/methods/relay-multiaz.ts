@@ -17,6 +17,7 @@ import {
   deleteSnapshot,
   DESTINATION_PHASES,
   findOrCreate,
+  isProvisionedIops,
   handoffSnapshotStep,
   restoreClusterStep,
   removeAndWait,
@@ -128,7 +129,7 @@ export function tempInstanceInput(
     // Smaller than the source fails ("Invalid storage size"); the same size always fits.
     AllocatedStorage: cluster?.AllocatedStorage,
     StorageType: cluster?.StorageType,
-    Iops: cluster?.Iops,
+    Iops: isProvisionedIops(cluster?.StorageType) ? cluster?.Iops : undefined,
     PubliclyAccessible: false,
     DeletionProtection: false,
     Tags: [...ctx.tags],
@@ -197,8 +198,8 @@ export function multiAzRestoreInput(
     EngineVersion: ctx.sourceDb.engineVersion || undefined,
     DBClusterInstanceClass: instanceClass,
     StorageType: storageType,
-    // AWS wants Iops with io1/io2 and refuses it for gp3 below its baseline; pass what the source had.
-    Iops: s.iops ?? cluster?.Iops,
+    // AWS wants Iops with io1/io2 and refuses it for gp3 below its baseline.
+    Iops: s.iops ?? (isProvisionedIops(storageType) ? cluster?.Iops : undefined),
     DBSubnetGroupName: placement.subnetGroup,
     VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
     DBClusterParameterGroupName: placement.clusterParameterGroup,

@@ -78,6 +78,7 @@ export function preflightStep(): RelayStep {
         checkDestinationCanUseSourceKey,
         checkDestinationKey,
         checkPlacement,
+        checkInstanceClass,
         checkSnapshotQuota,
       ]
       for (const check of checks)
@@ -187,6 +188,21 @@ const checkDestinationKey: Check = async (ctx, info) => {
     `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`,
     'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.',
     { resource: keyId, code: key.code, awsMessage: key.message },
+  )
+}
+
+/**
+ * An Aurora copy needs a class for its instances: the source writer's by default. A
+ * destination-phase job never reads the source, so it must be told rather than guess.
+ */
+const checkInstanceClass: Check = async (ctx) => {
+  if (ctx.sourceDb.kind !== 'aurora-cluster' || ctx.settings.phase === 'source') return
+  if (ctx.settings.instanceClass || ctx.sourceDb.writerInstanceClass) return
+  throw refuse(
+    ctx,
+    'destination',
+    "No instance class for the Aurora copy: this job cannot read the source writer's class",
+    'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).',
   )
 }
 

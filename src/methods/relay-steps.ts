@@ -383,3 +383,8 @@ export function restoreClusterStep(options: {
     },
   }
 }
+
+/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
+export function isProvisionedIops(storageType: string | undefined): boolean {
+  return storageType === 'io1' || storageType === 'io2'
+}
