@@ -74189,16 +74189,17 @@ var state = __nccwpck_require__(2462);
 async function run(signal) {
     const startedAt = Date.now();
     const settings = (0,inputs/* getSettings */.mt)();
+    // Refused before any AWS call, like an invalid input.
+    if (settings.operation !== 'refresh') {
+        throw new errors/* ActionError */.lZ({
+            summary: `operation: ${settings.operation} is not available in this version`,
+            hint: 'Use operation: refresh.',
+        });
+    }
     const accounts = await (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings));
     core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
     core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
     try {
-        if (settings.operation !== 'refresh') {
-            throw new errors/* ActionError */.lZ({
-                summary: `operation: ${settings.operation} is not available in this version`,
-                hint: 'Use operation: refresh.',
-            });
-        }
         await refresh({ settings, accounts, signal, startedAt });
         (0,state/* saveOutcome */.Go)('succeeded');
     }

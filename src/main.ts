@@ -22,16 +22,17 @@ import { managedTags } from './tags.js'
 export async function run(signal: AbortSignal): Promise<void> {
   const startedAt = Date.now()
   const settings = getSettings()
+  // Refused before any AWS call, like an invalid input.
+  if (settings.operation !== 'refresh') {
+    throw new ActionError({
+      summary: `operation: ${settings.operation} is not available in this version`,
+      hint: 'Use operation: refresh.',
+    })
+  }
   const accounts = await openAccounts(credentialSettings(settings))
   core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
   core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
   try {
-    if (settings.operation !== 'refresh') {
-      throw new ActionError({
-        summary: `operation: ${settings.operation} is not available in this version`,
-        hint: 'Use operation: refresh.',
-      })
-    }
     await refresh({ settings, accounts, signal, startedAt })
     saveOutcome('succeeded')
   } catch (error) {

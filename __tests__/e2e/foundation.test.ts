@@ -238,6 +238,14 @@ describe('input validation', () => {
     expect(run.post?.maskedLog).toContain('Nothing to clean up.')
   })
 
+  it('refuses an operation this version does not have, before any AWS call', async () => {
+    sim = await startWorld()
+    const run = await runAction({ sim, inputs: { ...sameAccountClone, operation: 'sweep' } })
+    expect(run.exitCode).toBe(1)
+    expect(run.maskedLog).toContain('::error::operation: sweep is not available in this version')
+    expect(sim.requests).toEqual([])
+  })
+
   it('refuses a target equal to the source in the same account', async () => {
     sim = await startWorld()
     const run = await runAction({ sim, inputs: { ...sameAccountClone, target: 'prod-aurora' } })
