@@ -70,6 +70,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     vpcSecurityGroupIds: [],
     tempVpcSecurityGroupIds: [],
     instanceCount: 1,
+    multiAz: false,
     publiclyAccessible: false,
     deletionProtection: false,
     masterPassword: 'secrets-manager',

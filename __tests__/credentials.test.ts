@@ -55,6 +55,7 @@ function settingsFor(endpoint: string, overrides: Partial<Settings> = {}): Setti
     vpcSecurityGroupIds: [],
     tempVpcSecurityGroupIds: [],
     instanceCount: 1,
+    multiAz: false,
     publiclyAccessible: false,
     deletionProtection: false,
     masterPassword: 'secrets-manager',

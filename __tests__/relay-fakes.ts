@@ -542,6 +542,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     vpcSecurityGroupIds: [],
     tempVpcSecurityGroupIds: [],
     instanceCount: 1,
+    multiAz: false,
     publiclyAccessible: false,
     deletionProtection: false,
     masterPassword: 'secrets-manager',

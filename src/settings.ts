@@ -48,6 +48,8 @@ export interface Settings {
   readonly serverless?: ServerlessScaling
   readonly storageType?: string
   readonly iops?: number
+  /** DB instance copies: Multi-AZ or Single-AZ (the default, as for most non-production copies). */
+  readonly multiAz: boolean
   readonly publiclyAccessible: boolean
   readonly deletionProtection: boolean
   readonly masterPassword: MasterPassword

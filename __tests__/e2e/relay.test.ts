@@ -338,6 +338,32 @@ describe('Aurora and instance relays (e2e)', () => {
     })
   })
 
+  it('restores a DB instance copy as Multi-AZ when multi-az asks for it', async () => {
+    sim = await startWorld(world())
+    const run = await runAction({
+      sim,
+      inputs: {
+        ...crossAccount,
+        source: 'prod-pg',
+        target: 'staging-pg',
+        'db-parameter-group': 'staging-pg16',
+        'multi-az': 'true',
+      },
+    })
+    expectSucceeded(run)
+    const restore = sim.requests.find(
+      (r) => r.operation === 'RestoreDBInstanceFromDBSnapshot' && r.account === ACCOUNTS.staging,
+    )
+    expect(restore?.input).toMatchObject({ MultiAZ: true })
+    const copy = (
+      sim.inventory(ACCOUNTS.staging)['db-instances'] as {
+        DBInstanceIdentifier?: string
+        MultiAZ?: boolean
+      }[]
+    ).find((i) => i.DBInstanceIdentifier === 'staging-pg')
+    expect(copy?.MultiAZ).toBe(true)
+  })
+
   it('relays in one account without sharing or copying', async () => {
     sim = await startWorld(world())
     const run = await runAction({

@@ -92,7 +92,7 @@ export function instanceRestoreInput(
     DBSubnetGroupName: placement.subnetGroup,
     VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
     DBParameterGroupName: placement.parameterGroup,
-    MultiAZ: false,
+    MultiAZ: s.multiAz,
     StorageType: s.storageType ?? instance?.StorageType,
     Iops:
       s.iops ??
