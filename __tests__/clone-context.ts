@@ -14,6 +14,7 @@ import type { SourceDatabase } from '../src/methods/detect.js'
 import { runNames } from '../src/names.js'
 import type { CopyMethod } from '../src/result.js'
 import type { Settings } from '../src/settings.js'
+import { testSettings } from '../__fixtures__/settings.js'
 
 export const SOURCE_ACCOUNT = '111111111111'
 export const STAGING_ACCOUNT = '222222222222'
@@ -56,38 +57,11 @@ export function mockAccount(accountId: string, role: 'source' | 'destination'): 
 }
 
 export function settings(overrides: Partial<Settings> = {}): Settings {
-  return {
-    operation: 'refresh',
-    phase: 'all',
-    region: 'us-east-1',
-    audience: 'sts.amazonaws.com',
-    roleSessionName: 'rds-refresh-42',
-    roleDurationSeconds: 3600,
+  return testSettings({
     source: { identifier: 'prod-aurora' },
     target: 'pr-123',
-    method: 'auto',
-    ifExists: 'fail',
-    vpcSecurityGroupIds: [],
-    tempVpcSecurityGroupIds: [],
-    instanceCount: 1,
-    multiAz: false,
-    publiclyAccessible: false,
-    deletionProtection: false,
-    masterPassword: 'secrets-manager',
-    tags: [],
-    keepSnapshots: false,
-    timeoutMinutes: 5,
-    pollIntervalSeconds: 0.01,
-    maxAttempts: 1,
-    run: {
-      repository: 'acme/app',
-      runId: '42',
-      runAttempt: '1',
-      workflow: 'ci',
-      serverUrl: 'https://github.com',
-    },
     ...overrides,
-  }
+  })
 }
 
 export function sourceCluster(overrides: Partial<DBCluster> = {}): DBCluster {

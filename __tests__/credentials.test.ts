@@ -11,6 +11,7 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import { startFakeSts, type FakeSts } from '../__fixtures__/fake-sts.js'
 import type { Settings } from '../src/settings.js'
+import { testSettings } from '../__fixtures__/settings.js'
 
 /** Every call into @actions/core, in order, so tests can check what was masked before a log line. */
 const events: { kind: 'setSecret' | 'info' | 'warning' | 'debug'; value: string }[] = []
@@ -43,37 +44,14 @@ const OIDC_ENV = {
 }
 
 function settingsFor(endpoint: string, overrides: Partial<Settings> = {}): Settings {
-  return {
-    operation: 'refresh',
-    phase: 'all',
+  return testSettings({
     region: 'eu-west-1',
-    audience: 'sts.amazonaws.com',
-    roleSessionName: 'rds-refresh-42',
-    roleDurationSeconds: 3600,
-    method: 'auto',
-    ifExists: 'fail',
-    vpcSecurityGroupIds: [],
-    tempVpcSecurityGroupIds: [],
-    instanceCount: 1,
-    multiAz: false,
-    publiclyAccessible: false,
-    deletionProtection: false,
-    masterPassword: 'secrets-manager',
-    tags: [],
-    keepSnapshots: false,
     timeoutMinutes: 350,
     pollIntervalSeconds: 10,
-    maxAttempts: 1,
     endpointUrl: endpoint,
-    run: {
-      repository: 'acme/app',
-      runId: '42',
-      runAttempt: '2',
-      workflow: 'refresh',
-      serverUrl: 'https://github.com',
-    },
+    run: { runAttempt: '2', workflow: 'refresh' },
     ...overrides,
-  }
+  })
 }
 
 let sts: FakeSts

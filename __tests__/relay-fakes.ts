@@ -43,6 +43,7 @@ import type { RefreshContext } from '../src/methods/context.js'
 import { detectSource, type SourceDatabase } from '../src/methods/detect.js'
 import { runNames } from '../src/names.js'
 import type { Settings } from '../src/settings.js'
+import { testSettings as baseSettings } from '../__fixtures__/settings.js'
 
 export const REGION = 'us-east-1'
 export const PROD = '111111111111'
@@ -529,37 +530,14 @@ export function productionWorld(options: { awsManagedKey?: boolean } = {}): Fake
 }
 
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
-  return {
-    operation: 'refresh',
-    phase: 'all',
+  return baseSettings({
     region: REGION,
-    audience: 'sts.amazonaws.com',
     roleSessionName: 'rds-refresh-test',
-    roleDurationSeconds: 3600,
     target: 'staging-db',
     method: 'relay',
-    ifExists: 'fail',
-    vpcSecurityGroupIds: [],
-    tempVpcSecurityGroupIds: [],
-    instanceCount: 1,
-    multiAz: false,
-    publiclyAccessible: false,
-    deletionProtection: false,
-    masterPassword: 'secrets-manager',
-    tags: [],
-    keepSnapshots: false,
-    timeoutMinutes: 5,
-    pollIntervalSeconds: 0.01,
-    maxAttempts: 1,
-    run: {
-      repository: 'acme/app',
-      runId: '42',
-      runAttempt: '1',
-      workflow: 'refresh',
-      serverUrl: 'https://github.com',
-    },
+    run: { workflow: 'refresh' },
     ...overrides,
-  }
+  })
 }
 
 /** Destination placement that exists in the staging account. */
