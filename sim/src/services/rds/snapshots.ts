@@ -39,6 +39,22 @@ export const SHARE_LIMIT = 20
 
 type AnySnapshot = ClusterSnapshotRecord | SnapshotRecord
 
+/** The members every new manual snapshot sets the same way, whatever its kind. */
+type SnapshotRecordCommon = Pick<
+  AnySnapshot,
+  | 'type'
+  | 'account'
+  | 'identifier'
+  | 'status'
+  | 'transitions'
+  | 'snapshotType'
+  | 'createdAt'
+  | 'progressStart'
+  | 'progressEnd'
+  | 'sharedWith'
+  | 'tags'
+>
+
 /** What differs between the two snapshot kinds; the rules are the same. */
 interface SnapshotKind<R extends AnySnapshot> {
   readonly type: R['type']
@@ -191,26 +207,41 @@ export function newClusterSnapshot(
   store: RdsStore,
   spec: NewClusterSnapshot,
 ): ClusterSnapshotRecord {
-  const { ctx, cluster, identifier } = spec
-  checkSnapshotRoom(store, ctx.account, identifier, CLUSTER_SNAPSHOT)
-  const seconds = store.env.scenario.durations.clusterSnapshotCreate
-  const snapshot: ClusterSnapshotRecord = {
-    ...clusterSnapshotFields(cluster),
-    type: 'db-cluster-snapshot',
+  return startManualSnapshot(store, spec, CLUSTER_SNAPSHOT, {
+    fields: clusterSnapshotFields(spec.cluster),
+    seconds: store.env.scenario.durations.clusterSnapshotCreate,
+  })
+}
+
+/**
+ * A manual snapshot of either kind: checked for room, recorded `creating`, and scheduled to
+ * finish after `seconds` (or in the scenario's failure status for this operation).
+ */
+function startManualSnapshot<R extends AnySnapshot>(
+  store: RdsStore,
+  spec: { ctx: CallContext; identifier: string; tags: Tag[] },
+  kind: SnapshotKind<R>,
+  source: { fields: Omit<R, keyof SnapshotRecordCommon>; seconds: number },
+): R {
+  const { ctx, identifier } = spec
+  checkSnapshotRoom(store, ctx.account, identifier, kind)
+  const snapshot = {
+    ...source.fields,
+    type: kind.type,
     account: ctx.account,
     identifier,
     status: 'creating',
     transitions: [],
     snapshotType: 'manual',
     createdAt: store.now(),
-    ...snapshotWindow(store, seconds),
+    ...snapshotWindow(store, source.seconds),
     sharedWith: [],
     tags: spec.tags,
-  }
+  } as unknown as R
   store.add(snapshot)
   store.schedule(
     snapshot,
-    snapshotCompletion(store, seconds, store.finalStatus(ctx.operation, identifier)),
+    snapshotCompletion(store, source.seconds, store.finalStatus(ctx.operation, identifier)),
   )
   return snapshot
 }
@@ -300,28 +331,10 @@ export function newDbSnapshot(
   store: RdsStore,
   spec: { ctx: CallContext; instance: InstanceRecord; identifier: string; tags: Tag[] },
 ): SnapshotRecord {
-  const { ctx, instance, identifier } = spec
-  checkSnapshotRoom(store, ctx.account, identifier, DB_SNAPSHOT)
-  const seconds = store.env.scenario.durations.snapshotCreate
-  const snapshot: SnapshotRecord = {
-    ...snapshotFields(instance),
-    type: 'db-snapshot',
-    account: ctx.account,
-    identifier,
-    status: 'creating',
-    transitions: [],
-    snapshotType: 'manual',
-    createdAt: store.now(),
-    ...snapshotWindow(store, seconds),
-    sharedWith: [],
-    tags: spec.tags,
-  }
-  store.add(snapshot)
-  store.schedule(
-    snapshot,
-    snapshotCompletion(store, seconds, store.finalStatus(ctx.operation, identifier)),
-  )
-  return snapshot
+  return startManualSnapshot(store, spec, DB_SNAPSHOT, {
+    fields: snapshotFields(spec.instance),
+    seconds: store.env.scenario.durations.snapshotCreate,
+  })
 }
 
 function createDbSnapshot(store: RdsStore, ctx: CallContext): Record<string, unknown> {
