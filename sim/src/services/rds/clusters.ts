@@ -25,6 +25,7 @@ import {
   str,
   strList,
   tagsOf,
+  newManagedSecret,
   usableKey,
 } from './common.ts'
 import type { Input } from './common.ts'
@@ -526,16 +527,13 @@ function modifyCluster(store: RdsStore, ctx: CallContext): ClusterRecord {
     status = 'resetting-master-credentials'
   }
   if (manage === true && !cluster.masterUserSecret) {
-    const keyRef = str(input, 'MasterUserSecretKmsKeyId')
-    const secret = {
-      SecretArn: store.secretArn(ctx.account, 'cluster'),
-      SecretStatus: 'creating',
-      KmsKeyId: keyRef
-        ? usableKey(store, ctx.account, keyRef).arn
-        : store.secretsManagerKeyArn(ctx.account),
-    }
+    const { secret, activate } = newManagedSecret(store, {
+      caller: ctx.account,
+      kind: 'cluster',
+      input,
+    })
     cluster.masterUserSecret = secret
-    atEnd.push(() => (secret.SecretStatus = 'active'))
+    atEnd.push(activate)
     status ??= 'modifying'
   }
   const transitions = []

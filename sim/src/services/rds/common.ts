@@ -2,7 +2,13 @@
 import { AwsError } from '../../core/types.ts'
 import type { KeyInfo } from '../../core/types.ts'
 import type { AccountState, RdsStore } from './store.ts'
-import type { ClusterRecord, ClusterSnapshotRecord, SnapshotRecord, Tag } from './records.ts'
+import type {
+  ClusterRecord,
+  ClusterSnapshotRecord,
+  MasterUserSecret,
+  SnapshotRecord,
+  Tag,
+} from './records.ts'
 
 export type Input = Readonly<Record<string, unknown>>
 
@@ -138,6 +144,25 @@ export function usableKey(store: RdsStore, caller: string, keyRef: string): KeyI
     )
   }
   return key
+}
+
+/**
+ * The RDS-managed master user secret that `ManageMasterUserPassword` creates: `creating` until
+ * the modification finishes, when `activate` is called.
+ */
+export function newManagedSecret(
+  store: RdsStore,
+  options: { caller: string; kind: 'cluster' | 'db'; input: Input },
+): { secret: MasterUserSecret; activate: () => void } {
+  const keyRef = str(options.input, 'MasterUserSecretKmsKeyId')
+  const secret: MasterUserSecret = {
+    SecretArn: store.secretArn(options.caller, options.kind),
+    SecretStatus: 'creating',
+    KmsKeyId: keyRef
+      ? usableKey(store, options.caller, keyRef).arn
+      : store.secretsManagerKeyArn(options.caller),
+  }
+  return { secret, activate: () => (secret.SecretStatus = 'active') }
 }
 
 /** Whether `caller` may use the key that encrypts a resource of another account. */

@@ -20,7 +20,7 @@ import {
   str,
   strList,
   tagsOf,
-  usableKey,
+  newManagedSecret,
 } from './common.ts'
 import { checkInstanceQuota, instanceRecord } from './instances-create.ts'
 import { creation, deletion } from './lifecycle.ts'
@@ -198,16 +198,9 @@ function modifyInstance(store: RdsStore, ctx: CallContext): InstanceRecord {
     status = 'resetting-master-credentials'
   }
   if (manage === true && !instance.masterUserSecret) {
-    const keyRef = str(input, 'MasterUserSecretKmsKeyId')
-    const secret = {
-      SecretArn: store.secretArn(ctx.account, 'db'),
-      SecretStatus: 'creating',
-      KmsKeyId: keyRef
-        ? usableKey(store, ctx.account, keyRef).arn
-        : store.secretsManagerKeyArn(ctx.account),
-    }
+    const { secret, activate } = newManagedSecret(store, { caller: ctx.account, kind: 'db', input })
     instance.masterUserSecret = secret
-    atEnd.push(() => (secret.SecretStatus = 'active'))
+    atEnd.push(activate)
     status ??= 'modifying'
   }
   if (newClass !== undefined && newClass !== instance.instanceClass) {
