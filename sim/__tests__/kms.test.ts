@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  AwsError,
-  type CallContext,
-  type Scenario,
-  type ServiceEnv,
-  type TimelineEvent,
-  type World,
-} from '../src/core/types.ts'
+import { fails, handlerCaller } from './handler-calls.ts'
+import { type Scenario, type ServiceEnv, type TimelineEvent } from '../src/core/types.ts'
 import { createKms } from '../src/services/kms/index.ts'
 
 const REGION = 'eu-west-1'
@@ -31,31 +25,7 @@ function harness() {
     scenario: {} as Scenario,
   }
   const kms = createKms(env)
-  const call = async (account: string, operation: string, input: Record<string, unknown> = {}) => {
-    const ctx: CallContext = {
-      service: 'kms',
-      operation,
-      account,
-      principalArn: `arn:aws:sts::${account}:assumed-role/deployer/session`,
-      region: REGION,
-      input,
-      requestId: 'req-1',
-      world: {} as World,
-    }
-    const handler = kms.handlers[operation]
-    if (!handler) throw new Error(`no handler ${operation}`)
-    return handler(ctx)
-  }
-  const fails = async (promise: Promise<unknown>, code: string, message?: string) => {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    )
-    expect(error).toBeInstanceOf(AwsError)
-    expect((error as AwsError).code).toBe(code)
-    expect((error as AwsError).status).toBe(400)
-    if (message !== undefined) expect((error as AwsError).message).toBe(message)
-  }
+  const call = handlerCaller({ service: 'kms', handlers: kms.handlers, region: REGION })
   return { kms, call, fails, advance: (ms: number) => (now += ms) }
 }
 

@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  AwsError,
-  type CallContext,
-  type Scenario,
-  type ServiceEnv,
-  type TimelineEvent,
-  type World,
-} from '../src/core/types.ts'
+import { fails, handlerCaller } from './handler-calls.ts'
+import { type Scenario, type ServiceEnv, type TimelineEvent } from '../src/core/types.ts'
 import { INVITATION_EXPIRY_SECONDS, createRam } from '../src/services/ram/index.ts'
 
 const REGION = 'eu-west-1'
@@ -41,31 +35,7 @@ function harness(activateSeconds = ACTIVATE_S) {
     [FOREIGN, { ownerAccount: EXTERNAL, type: 'rds:Cluster' }],
   ])
   const ram = createRam(env, { lookup: (arn) => clusters.get(arn) })
-  const call = async (account: string, operation: string, input: Record<string, unknown> = {}) => {
-    const ctx: CallContext = {
-      service: 'ram',
-      operation,
-      account,
-      principalArn: `arn:aws:sts::${account}:assumed-role/deployer/session`,
-      region: REGION,
-      input,
-      requestId: 'req-1',
-      world: {} as World,
-    }
-    const handler = ram.handlers[operation]
-    if (!handler) throw new Error(`no handler ${operation}`)
-    return handler(ctx)
-  }
-  const fails = async (promise: Promise<unknown>, code: string, message?: string) => {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    )
-    expect(error).toBeInstanceOf(AwsError)
-    expect((error as AwsError).code).toBe(code)
-    expect((error as AwsError).status).toBe(400)
-    if (message !== undefined) expect((error as AwsError).message).toBe(message)
-  }
+  const call = handlerCaller({ service: 'ram', handlers: ram.handlers, region: REGION })
   const share = async (input: Record<string, unknown>) => {
     const out = await call(OWNER, 'CreateResourceShare', input)
     return out.resourceShare as Record<string, unknown> & { resourceShareArn: string }
