@@ -26,6 +26,7 @@ import {
   strList,
   tagsOf,
   newManagedSecret,
+  requireAvailableSnapshot,
   usableKey,
 } from './common.ts'
 import type { Input } from './common.ts'
@@ -341,19 +342,7 @@ function restoreFromSnapshot(store: RdsStore, ctx: CallContext): ClusterRecord {
   const snap = source.snapshot
   const crossAccount = snap.account !== caller
   checkRestoreEngine(engine, snap.engine, source.kind)
-  if (snap.status !== 'available') {
-    throw source.kind === 'snapshot'
-      ? new AwsError(
-          'InvalidDBSnapshotState',
-          `DBSnapshot ${snap.identifier} is not available.`,
-          400,
-        )
-      : new AwsError(
-          'InvalidDBClusterSnapshotStateFault',
-          `DBClusterSnapshot ${snap.identifier} is not available.`,
-          400,
-        )
-  }
+  requireAvailableSnapshot(snap)
   const multiAZ = !isAurora(engine)
   if (crossAccount && snap.encrypted && !isAurora(snap.engine)) {
     throw sharedEncryptedRestore(snap.identifier)

@@ -135,6 +135,18 @@ export function findSnapshot(store: RdsStore, caller: string, ref: string): Snap
   return snapshot
 }
 
+/** A restore reads only an `available` snapshot; AWS names the kind in its refusal. */
+export function requireAvailableSnapshot(snap: ClusterSnapshotRecord | SnapshotRecord): void {
+  if (snap.status === 'available') return
+  throw snap.type === 'db-snapshot'
+    ? new AwsError('InvalidDBSnapshotState', `DBSnapshot ${snap.identifier} is not available.`, 400)
+    : new AwsError(
+        'InvalidDBClusterSnapshotStateFault',
+        `DBClusterSnapshot ${snap.identifier} is not available.`,
+        400,
+      )
+}
+
 /** A key the caller names (`KmsKeyId`), resolved and checked usable, else KMSKeyNotAccessibleFault. */
 export function usableKey(store: RdsStore, caller: string, keyRef: string): KeyInfo {
   const key = store.kms.resolveKey(caller, keyRef)

@@ -21,6 +21,7 @@ import {
   strList,
   tagsOf,
   newManagedSecret,
+  requireAvailableSnapshot,
 } from './common.ts'
 import { checkInstanceQuota, instanceRecord } from './instances-create.ts'
 import { creation, deletion } from './lifecycle.ts'
@@ -331,19 +332,7 @@ function restoreInstance(store: RdsStore, ctx: CallContext): InstanceRecord {
       `DBClusterSnapshotIdentifier can't be the identifier of an Aurora DB cluster snapshot: ${snap.identifier} is an ${snap.engine} snapshot.`,
     )
   }
-  if (snap.status !== 'available') {
-    throw snap.type === 'db-snapshot'
-      ? new AwsError(
-          'InvalidDBSnapshotState',
-          `DBSnapshot ${snap.identifier} is not available.`,
-          400,
-        )
-      : new AwsError(
-          'InvalidDBClusterSnapshotStateFault',
-          `DBClusterSnapshot ${snap.identifier} is not available.`,
-          400,
-        )
-  }
+  requireAvailableSnapshot(snap)
   if (snap.account !== caller && snap.encrypted) throw sharedEncryptedRestore(snap.identifier)
   const engine = str(input, 'Engine')
   if (engine !== undefined && engine !== snap.engine) {

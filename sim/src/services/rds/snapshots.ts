@@ -249,20 +249,7 @@ function startManualSnapshot<R extends AnySnapshot>(
 /** The fields a cluster snapshot records of its cluster. */
 export function clusterSnapshotFields(
   cluster: ClusterRecord,
-): Omit<
-  ClusterSnapshotRecord,
-  | 'type'
-  | 'account'
-  | 'identifier'
-  | 'status'
-  | 'transitions'
-  | 'snapshotType'
-  | 'createdAt'
-  | 'progressStart'
-  | 'progressEnd'
-  | 'sharedWith'
-  | 'tags'
-> {
+): Omit<ClusterSnapshotRecord, keyof SnapshotRecordCommon> {
   return {
     clusterIdentifier: cluster.identifier,
     clusterCreateTime: cluster.createdAt,
@@ -282,20 +269,7 @@ export function clusterSnapshotFields(
 /** The fields a DB snapshot records of its instance. */
 export function snapshotFields(
   instance: InstanceRecord,
-): Omit<
-  SnapshotRecord,
-  | 'type'
-  | 'account'
-  | 'identifier'
-  | 'status'
-  | 'transitions'
-  | 'snapshotType'
-  | 'createdAt'
-  | 'progressStart'
-  | 'progressEnd'
-  | 'sharedWith'
-  | 'tags'
-> {
+): Omit<SnapshotRecord, keyof SnapshotRecordCommon> {
   return {
     instanceIdentifier: instance.identifier,
     instanceCreateTime: instance.createdAt,
