@@ -7,8 +7,23 @@ export const TagKeys = {
   repository: 'rds-refresh:repository',
   runId: 'rds-refresh:run-id',
   source: 'rds-refresh:source',
+  /** The target (lower case) a resource was made for: a copy, or the hand-off snapshot of a split job. */
+  target: 'rds-refresh:target',
+  /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
+  purpose: 'rds-refresh:purpose',
   expiresAt: 'rds-refresh:expires-at',
 } as const
+
+/**
+ * Values of the purpose tag: the database the user asked for, an intermediate of one run
+ * (temporary instance, relay snapshots), or the snapshot a source-phase job hands over.
+ */
+export const Purpose = {
+  copy: 'copy',
+  intermediate: 'intermediate',
+  handoff: 'handoff',
+} as const
+export type Purpose = (typeof Purpose)[keyof typeof Purpose]
 
 export function managedTags(options: { settings: Settings; sourceArn: string; now: Date }): {
   tags: Tag[]
