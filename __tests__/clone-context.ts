@@ -2,7 +2,7 @@
  * Builders for the clone unit tests: a RefreshContext whose two accounts have their own mocked
  * RDS, RAM and KMS clients, settings with every input at its default, and a recording runtime.
  */
-import { KMSClient } from '@aws-sdk/client-kms'
+import { GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms'
 import { RAMClient } from '@aws-sdk/client-ram'
 import { RDSClient, type DBCluster } from '@aws-sdk/client-rds'
 import { STSClient } from '@aws-sdk/client-sts'
@@ -97,6 +97,21 @@ export function sourceDb(cluster: DBCluster = sourceCluster()): SourceDatabase {
   }
 }
 
+/** A source key policy that lets `account` use the key through RDS (aws-reference A6). */
+export function keyPolicyAllowing(account: string, actions = ['kms:*']): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${SOURCE_ACCOUNT}:root` },
+        Action: 'kms:*',
+      },
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: actions },
+    ],
+  })
+}
+
 export interface World {
   readonly source: MockedAccount
   readonly destination: MockedAccount
@@ -114,6 +129,7 @@ export function world(
 ): World {
   const source = mockAccount(SOURCE_ACCOUNT, 'source')
   const destination = options.sameAccount ? source : mockAccount(STAGING_ACCOUNT, 'destination')
+  source.kms.on(GetKeyPolicyCommand).resolves({ Policy: keyPolicyAllowing(STAGING_ACCOUNT) })
   const s = settings({
     kmsKeyId: options.sameAccount ? undefined : STAGING_KEY,
     ...options.settings,

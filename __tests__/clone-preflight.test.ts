@@ -1,14 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
-import { DescribeKeyCommand, ListAliasesCommand } from '@aws-sdk/client-kms'
+import { DescribeKeyCommand, GetKeyPolicyCommand, ListAliasesCommand } from '@aws-sdk/client-kms'
 import { DescribeDBClustersCommand, type DBCluster } from '@aws-sdk/client-rds'
 import { clonePreflight, type ClonePreflightInput } from '../src/methods/clone-preflight.js'
 import { ActionError } from '../src/errors.js'
 import {
   awsError,
+  keyPolicyAllowing,
   settings,
   sourceCluster,
   sourceDb,
   SOURCE_KEY,
+  STAGING_ACCOUNT,
   world,
   type World,
 } from './clone-context.js'
@@ -129,6 +131,56 @@ describe('clone pre-flight: encryption', () => {
       KeyId: SOURCE_KEY,
     })
     expect(w.source.rds.calls()).toHaveLength(0)
+  })
+
+  it('refuses when the source key policy lets the destination describe the key but not use it', async () => {
+    const w = world()
+    customerKey(w)
+    w.source.kms.on(GetKeyPolicyCommand).resolves({
+      Policy: keyPolicyAllowing(STAGING_ACCOUNT, [
+        'kms:DescribeKey',
+        'kms:Decrypt',
+        'kms:ReEncryptFrom',
+      ]),
+    })
+    const error = await refusal(clonePreflight(input(w).value))
+    expect(error.summary).toBe(
+      `The policy of the source key ${SOURCE_KEY} does not let the destination account ${STAGING_ACCOUNT} use it (kms:CreateGrant, kms:GenerateDataKey*, kms:ReEncrypt* not allowed), and the clone needs it`,
+    )
+    expect(w.source.rds.calls()).toHaveLength(0)
+  })
+
+  it('counts a CreateGrant allowed only for AWS resources, and warns when the policy cannot be read', async () => {
+    const w = world()
+    customerKey(w)
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    w.source.kms.on(GetKeyPolicyCommand).resolves({
+      Policy: JSON.stringify({
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: STAGING_ACCOUNT },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+          },
+          {
+            Effect: 'Allow',
+            Principal: { AWS: STAGING_ACCOUNT },
+            Action: 'kms:CreateGrant',
+            Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+          },
+        ],
+      }),
+    })
+    await expect(clonePreflight(input(w).value)).resolves.toEqual({ method: 'clone' })
+    w.source.kms.on(GetKeyPolicyCommand).rejects(awsError('AccessDeniedException', 'no'))
+    const run = input(w)
+    await expect(clonePreflight(run.value)).resolves.toEqual({ method: 'clone' })
+    expect(run.warnings).toEqual([
+      expect.stringContaining(
+        `Could not read the policy of the source key ${SOURCE_KEY} (AccessDeniedException: no)`,
+      ),
+    ])
   })
 
   it('falls back to the key aliases when DescribeKey is denied', async () => {

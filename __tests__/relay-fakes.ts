@@ -31,7 +31,7 @@ import {
   type DBInstance,
   type DBSnapshot,
 } from '@aws-sdk/client-rds'
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms'
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms'
 import { RAMClient } from '@aws-sdk/client-ram'
 import { STSClient } from '@aws-sdk/client-sts'
 import { mockClient } from 'aws-sdk-client-mock'
@@ -78,6 +78,8 @@ const arn = (account: string, type: string, id: string): string =>
 /** Keys: the owner can use its keys; PROD_KEY is also usable by STAGING unless `lockKey`. */
 export interface KeyRules {
   lockKey?: boolean
+  /** The key policy lets the destination describe the key, but not use it through RDS. */
+  describeOnly?: boolean
 }
 
 export class FakeWorld {
@@ -459,6 +461,34 @@ export class FakeWorld {
           KeyManager: keyArn === PROD_AWS_KEY ? 'AWS' : 'CUSTOMER',
         },
       }
+    })
+    mock.on(GetKeyPolicyCommand).callsFake(async (input: { KeyId?: string }) => {
+      this.calls.push({ account, op: 'GetKeyPolicy', input })
+      if (input.KeyId !== PROD_KEY || account !== PROD) {
+        throw awsError('AccessDeniedException', 'GetKeyPolicy is not cross-account')
+      }
+      const uses = this.keyRules.lockKey
+        ? []
+        : this.keyRules.describeOnly
+          ? ['kms:DescribeKey']
+          : [
+              'kms:DescribeKey',
+              'kms:CreateGrant',
+              'kms:Decrypt',
+              'kms:GenerateDataKey*',
+              'kms:ReEncrypt*',
+            ]
+      const statements = [
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: 'kms:*' },
+      ]
+      if (uses.length > 0) {
+        statements.push({
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${STAGING}:root` },
+          Action: uses as never,
+        })
+      }
+      return { Policy: JSON.stringify({ Statement: statements }) }
     })
   }
 }

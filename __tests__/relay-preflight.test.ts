@@ -64,6 +64,18 @@ describe('relay pre-flight', () => {
     expect(message).toContain(`principal arn:aws:iam::${STAGING}:root`)
   })
 
+  it('refuses when the key policy lets the destination describe the source key but not use it', async () => {
+    const world = productionWorld()
+    world.keyRules.describeOnly = true
+    const { message, lines } = await refusal(world, STAGING_PLACEMENT)
+    expect(message).toContain(
+      `The policy of the source key ${PROD_KEY} does not let the destination account ${STAGING} use it: kms:CreateGrant, kms:Decrypt, kms:GenerateDataKey*, kms:ReEncrypt* not allowed`,
+    )
+    expect(lines.join('\n')).toContain(
+      `the destination account ${STAGING} may describe the source key ${PROD_KEY} (kms:DescribeKey); that alone does not show it may use the key`,
+    )
+  })
+
   it('refuses a kms-key-id the destination does not have', async () => {
     const { message } = await refusal(productionWorld(), {
       ...STAGING_PLACEMENT,

@@ -3014,7 +3014,7 @@ __webpack_unused_export__ = GetKeyLastUsageCommand;
 __webpack_unused_export__ = GetKeyLastUsageRequest$;
 __webpack_unused_export__ = GetKeyLastUsageResponse$;
 __webpack_unused_export__ = GetKeyPolicy$;
-__webpack_unused_export__ = GetKeyPolicyCommand;
+exports.$r8 = GetKeyPolicyCommand;
 __webpack_unused_export__ = GetKeyPolicyRequest$;
 __webpack_unused_export__ = GetKeyPolicyResponse$;
 __webpack_unused_export__ = GetKeyRotationStatus$;
@@ -74034,8 +74034,8 @@ function sameResource(a, b) {
 
 // EXTERNAL MODULE: ./src/inputs.ts + 2 modules
 var inputs = __nccwpck_require__(8186);
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/methods/index.ts + 14 modules
+var methods = __nccwpck_require__(3488);
 // EXTERNAL MODULE: ./src/methods/phases.ts + 1 modules
 var phases = __nccwpck_require__(8849);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
@@ -74322,7 +74322,7 @@ function sessionFor(ctx, side) {
 
 /***/ }),
 
-/***/ 7101:
+/***/ 3488:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75222,6 +75222,95 @@ function cloneCount(census) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
 var client_kms_dist_cjs = __nccwpck_require__(2632);
+;// CONCATENATED MODULE: ./src/methods/key-policy.ts
+
+
+/**
+ * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
+ * its own, so DescribeKey succeeding proves none of these (aws-reference A6, B5, H).
+ */
+const RDS_KEY_ACTIONS = [
+    'kms:CreateGrant',
+    'kms:Decrypt',
+    'kms:GenerateDataKey*',
+    'kms:ReEncrypt*',
+];
+const asList = (value) => Array.isArray(value) ? value : value === undefined ? [] : [value];
+/** Conditions that hold when RDS itself uses the key on the account's behalf. */
+const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', 'kms:calleraccount']);
+/**
+ * Read the key policy with the owner's session (kms:GetKeyPolicy) and tell which of the actions
+ * RDS needs it does not allow `account` (by root ARN, bare account id or `*`). A statement with a
+ * condition RDS itself satisfies counts, but is reported as conditional; a Deny naming the
+ * account removes the action. Role principals of the account are not credited: RDS needs the
+ * account itself allowed.
+ */
+async function readKeyPolicyFor(kms, keyArn, account) {
+    let document;
+    try {
+        document = (await kms.send(new client_kms_dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' })))
+            ?.Policy;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        return {
+            read: false,
+            reason: `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`,
+        };
+    }
+    if (!document)
+        return { read: false, reason: 'GetKeyPolicy returned no policy' };
+    let statements;
+    try {
+        statements = asList(JSON.parse(document).Statement);
+    }
+    catch {
+        return { read: false, reason: 'the key policy is not JSON' };
+    }
+    const naming = statements.filter((s) => namesAccount(s.Principal, account));
+    const missing = [];
+    const conditional = [];
+    for (const action of RDS_KEY_ACTIONS) {
+        const allows = naming.filter((s) => s.Effect === 'Allow' && covers(s, action));
+        const denied = naming.some((s) => s.Effect === 'Deny' && covers(s, action));
+        const usable = allows.filter((s) => conditionKeys(s).every((k) => RDS_CONDITIONS.has(k)));
+        if (denied || usable.length === 0)
+            missing.push(action);
+        else if (usable.every((s) => conditionKeys(s).length > 0))
+            conditional.push(action);
+    }
+    return { read: true, missing, conditional };
+}
+function namesAccount(principal, account) {
+    if (principal === '*')
+        return true;
+    const aws = typeof principal === 'object' && principal !== null
+        ? principal.AWS
+        : undefined;
+    return asList(aws).some((p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root`);
+}
+/** Whether the statement's actions cover `needed` (itself possibly a wildcard like ReEncrypt*). */
+function covers(statement, needed) {
+    return asList(statement.Action).some((a) => {
+        if (typeof a !== 'string')
+            return false;
+        const pattern = new RegExp(`^${a
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`, 'i');
+        return pattern.test(needed);
+    });
+}
+function conditionKeys(statement) {
+    const condition = statement.Condition;
+    if (typeof condition !== 'object' || condition === null)
+        return [];
+    return Object.values(condition).flatMap((entries) => typeof entries === 'object' && entries !== null
+        ? Object.keys(entries).map((k) => k.toLowerCase())
+        : ['unknown']);
+}
+
 ;// CONCATENATED MODULE: ./src/methods/source-key.ts
 
 
@@ -75286,6 +75375,7 @@ function keyId(keyRef) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/clone-preflight.ts
+
 
 
 
@@ -75382,8 +75472,10 @@ function checkEncryption(input) {
     }
 }
 /**
- * A cluster shared from another account can only be restored as a copy-on-write clone (the
- * cross-account cloning procedure sends RestoreType=copy-on-write; the simulator refuses others).
+ * A cluster shared from another account can only be restored as a copy-on-write clone: the
+ * cross-account cloning procedure of the Aurora User Guide ("Cross-account cloning with AWS RAM
+ * and Amazon Aurora") restores with RestoreType=copy-on-write, and the clone limits there count
+ * only such clones.
  */
 function checkFullCopyAllowed(input) {
     if (input.sameAccount)
@@ -75412,6 +75504,24 @@ async function checkSourceKeyShareable(input) {
     else {
         input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`);
     }
+    await checkKeyPolicy(input, db.kmsKeyArn);
+}
+/** The clone in the destination needs the source key: its policy must allow what RDS uses. */
+async function checkKeyPolicy(input, keyArn) {
+    const account = input.destination.accountId;
+    const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account);
+    if (!reading.read) {
+        input.log.warning(`Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until the clone starts. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
+        return;
+    }
+    if (reading.missing.length === 0)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it (${reading.missing.join(', ')} not allowed), and the clone needs it`,
+        ...where(input),
+        resource: keyArn,
+        hint: `Add to the key policy in the source account a statement for principal arn:aws:iam::${account}:root allowing kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}.`,
+    });
 }
 async function checkCloneLimits(input) {
     const source = input.sourceDb.cluster;
@@ -75468,6 +75578,7 @@ var relay_names = __nccwpck_require__(9426);
 
 
 
+
 /**
  * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
  * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
@@ -75514,6 +75625,7 @@ function preflightStep() {
                 checkKmsKeyGiven,
                 relay_preflight_checkSourceKeyShareable,
                 checkDestinationCanUseSourceKey,
+                checkSourceKeyPolicy,
                 checkDestinationKey,
                 relay_preflight_checkPlacement,
                 checkInstanceClass,
@@ -75559,19 +75671,48 @@ const relay_preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
     }
     throw refuse(ctx, 'source', `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`, 'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.', { resource: ctx.sourceDb.kmsKeyArn });
 };
+const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
+/**
+ * From the destination: kms:DescribeKey on the source key. KMS evaluates each action on its own,
+ * so this proves only that the destination may describe the key, not that RDS may use it there;
+ * the key policy check below (from the source account) looks at the actions RDS needs.
+ */
 const checkDestinationCanUseSourceKey = async (ctx, info, warn) => {
     const keyArn = ctx.sourceDb.kmsKeyArn;
     if (!crossAccountEncrypted(ctx) || !keyArn)
         return;
     const key = await describeKey(ctx.destination, keyArn);
     if (key.metadata) {
-        info(`the destination account can use the source key ${keyArn}`);
+        info(`the destination account ${ctx.destination.accountId} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
         return;
     }
     if (key.denied || key.missing) {
-        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots`, `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${ctx.destination.accountId}:root with kms:Decrypt, kms:DescribeKey, kms:CreateGrant and kms:ReEncrypt*; and let the destination role use the key ARN in its IAM policy.`, { resource: keyArn, code: key.code, awsMessage: key.message });
+        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots: it may not even describe it (kms:DescribeKey)`, KEY_USE_HINT(ctx.destination.accountId), { resource: keyArn, code: key.code, awsMessage: key.message });
     }
     warn(`could not check the source key from the destination account (${key.message}); continuing`);
+};
+/**
+ * From the source account (jobs that hold its role): the key policy must allow the destination
+ * account every action RDS needs to copy or restore with the key. What could not be read is
+ * logged as unchecked, never assumed.
+ */
+const checkSourceKeyPolicy = async (ctx, info, warn) => {
+    const keyArn = ctx.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(ctx) || !keyArn || ctx.settings.phase === 'destination')
+        return;
+    const account = ctx.destination.accountId;
+    const reading = await readKeyPolicyFor(ctx.source.clients.kms, keyArn, account);
+    if (!reading.read) {
+        warn(`could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
+        return;
+    }
+    if (reading.missing.length > 0) {
+        throw refuse(ctx, 'source', `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`, KEY_USE_HINT(account), { resource: keyArn });
+    }
+    const conditional = reading.conditional.length > 0
+        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
+        : '';
+    info(`the source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
 };
 const checkDestinationKey = async (ctx, info) => {
     const keyId = ctx.settings.kmsKeyId;
@@ -76551,8 +76692,8 @@ function fromInstance(instance) {
     };
 }
 
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/methods/index.ts + 14 modules
+var methods = __nccwpck_require__(3488);
 // EXTERNAL MODULE: ./src/methods/relay-names.ts
 var relay_names = __nccwpck_require__(9426);
 // EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
@@ -77188,13 +77329,27 @@ function loadOutcome() {
 /* harmony export */   jm: () => (/* binding */ TagKeys),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
+/* unused harmony export Purpose */
 /** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
 const TagKeys = {
     managed: 'rds-refresh:managed',
     repository: 'rds-refresh:repository',
     runId: 'rds-refresh:run-id',
     source: 'rds-refresh:source',
+    /** The target (lower case) a resource was made for: a copy, or the hand-off snapshot of a split job. */
+    target: 'rds-refresh:target',
+    /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
+    purpose: 'rds-refresh:purpose',
     expiresAt: 'rds-refresh:expires-at',
+};
+/**
+ * Values of the purpose tag: the database the user asked for, an intermediate of one run
+ * (temporary instance, relay snapshots), or the snapshot a source-phase job hands over.
+ */
+const Purpose = {
+    copy: 'copy',
+    intermediate: 'intermediate',
+    handoff: 'handoff',
 };
 function managedTags(options) {
     const { settings, sourceArn, now } = options;

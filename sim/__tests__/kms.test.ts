@@ -210,7 +210,9 @@ describe('KMS key policy', () => {
     expect(doc.Statement[1].Action).toContain('kms:Decrypt')
   })
 
-  it('PutKeyPolicy grants and withdraws use by account root ARN or bare id', async () => {
+  const rdsUse = ['kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']
+
+  it('PutKeyPolicy grants and withdraws RDS use by account root ARN or bare id', async () => {
     const { call, kms } = seeded()
     const priv = kms.view.resolveKey(SOURCE, 'alias/private')!
     await call(SOURCE, 'PutKeyPolicy', {
@@ -218,7 +220,7 @@ describe('KMS key policy', () => {
       Policy: policyFor(ownerAdmin, {
         Effect: 'Allow',
         Principal: { AWS: [`arn:aws:iam::${DEST}:root`, OTHER] },
-        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Action: [...rdsUse, 'kms:DescribeKey'],
       }),
     })
     expect(kms.view.canUse(DEST, priv.arn)).toBe(true)
@@ -228,7 +230,7 @@ describe('KMS key policy', () => {
     )
     const policy = policyFor(
       ownerAdmin,
-      { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'kms:CreateGrant' },
+      { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'kms:*' },
       { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${DEST}:role/x` }, Action: 'kms:*' },
       { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${DEST}:root` }, Action: 'kms:Encrypt' },
     )
@@ -238,9 +240,76 @@ describe('KMS key policy', () => {
     expect((await call(SOURCE, 'GetKeyPolicy', { KeyId: priv.arn })).Policy).toBe(policy)
     await call(SOURCE, 'PutKeyPolicy', {
       KeyId: priv.arn,
-      Policy: policyFor(ownerAdmin, { Effect: 'Deny', Principal: { AWS: OTHER }, Action: 'kms:*' }),
+      Policy: policyFor(
+        ownerAdmin,
+        { Effect: 'Allow', Principal: { AWS: OTHER }, Action: 'kms:*' },
+        { Effect: 'Deny', Principal: { AWS: OTHER }, Action: 'kms:Decrypt' },
+      ),
     })
     expect(kms.view.canUse(OTHER, priv.arn)).toBe(false)
+  })
+
+  it('evaluates each action on its own: DescribeKey and RDS use are separate grants', async () => {
+    const { call, fails, kms } = seeded()
+    const priv = kms.view.resolveKey(SOURCE, 'alias/private')!
+    const describeOnly = policyFor(ownerAdmin, {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${DEST}:root` },
+      Action: 'kms:DescribeKey',
+    })
+    await call(SOURCE, 'PutKeyPolicy', { KeyId: priv.arn, Policy: describeOnly })
+    expect(metadata(await call(DEST, 'DescribeKey', { KeyId: priv.arn })).Arn).toBe(priv.arn)
+    expect(kms.view.canUse(DEST, priv.arn)).toBe(false)
+
+    // Every action but one of what RDS needs: still not usable; and no DescribeKey.
+    for (const missing of rdsUse) {
+      await call(SOURCE, 'PutKeyPolicy', {
+        KeyId: priv.arn,
+        Policy: policyFor(ownerAdmin, {
+          Effect: 'Allow',
+          Principal: { AWS: DEST },
+          Action: rdsUse.filter((a) => a !== missing),
+        }),
+      })
+      expect(kms.view.canUse(DEST, priv.arn)).toBe(false)
+    }
+    await call(SOURCE, 'PutKeyPolicy', {
+      KeyId: priv.arn,
+      Policy: policyFor(ownerAdmin, { Effect: 'Allow', Principal: { AWS: DEST }, Action: rdsUse }),
+    })
+    expect(kms.view.canUse(DEST, priv.arn)).toBe(true)
+    await fails(call(DEST, 'DescribeKey', { KeyId: priv.arn }), 'AccessDeniedException')
+  })
+
+  it('a grant condition (kms:GrantIsForAWSResource) holds for RDS, not for a direct CreateGrant', async () => {
+    const { call, fails, kms } = seeded()
+    const priv = kms.view.resolveKey(SOURCE, 'alias/private')!
+    await call(SOURCE, 'PutKeyPolicy', {
+      KeyId: priv.arn,
+      Policy: policyFor(
+        ownerAdmin,
+        {
+          Effect: 'Allow',
+          Principal: { AWS: DEST },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: DEST },
+          Action: 'kms:CreateGrant',
+          Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        },
+      ),
+    })
+    expect(kms.view.canUse(DEST, priv.arn)).toBe(true)
+    await fails(
+      call(DEST, 'CreateGrant', {
+        KeyId: priv.arn,
+        GranteePrincipal: `arn:aws:iam::${DEST}:root`,
+        Operations: ['Decrypt'],
+      }),
+      'AccessDeniedException',
+    )
   })
 
   it('PutKeyPolicy refuses malformed documents and owner lockout unless bypassed', async () => {
@@ -249,7 +318,11 @@ describe('KMS key policy', () => {
       call(SOURCE, 'PutKeyPolicy', { KeyId: KEY_ID, Policy: '{not json' }),
       'MalformedPolicyDocumentException',
     )
-    const lockout = policyFor({ Effect: 'Allow', Principal: { AWS: DEST }, Action: 'kms:Decrypt' })
+    const lockout = policyFor({
+      Effect: 'Allow',
+      Principal: { AWS: DEST },
+      Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+    })
     await fails(
       call(SOURCE, 'PutKeyPolicy', { KeyId: KEY_ID, Policy: lockout }),
       'MalformedPolicyDocumentException',

@@ -11,6 +11,7 @@ import {
   type CloneCensus,
 } from './clone-limits.js'
 import type { SourceDatabase } from './detect.js'
+import { readKeyPolicyFor, RDS_KEY_ACTIONS } from './key-policy.js'
 import { inspectSourceKey } from './source-key.js'
 
 /** Everything the clone pre-flight reads; nothing is created. */
@@ -127,8 +128,10 @@ function checkEncryption(input: ClonePreflightInput): void {
 }
 
 /**
- * A cluster shared from another account can only be restored as a copy-on-write clone (the
- * cross-account cloning procedure sends RestoreType=copy-on-write; the simulator refuses others).
+ * A cluster shared from another account can only be restored as a copy-on-write clone: the
+ * cross-account cloning procedure of the Aurora User Guide ("Cross-account cloning with AWS RAM
+ * and Amazon Aurora") restores with RestoreType=copy-on-write, and the clone limits there count
+ * only such clones.
  */
 function checkFullCopyAllowed(input: ClonePreflightInput): void {
   if (input.sameAccount) return
@@ -157,6 +160,26 @@ async function checkSourceKeyShareable(input: ClonePreflightInput): Promise<void
   } else {
     input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`)
   }
+  await checkKeyPolicy(input, db.kmsKeyArn)
+}
+
+/** The clone in the destination needs the source key: its policy must allow what RDS uses. */
+async function checkKeyPolicy(input: ClonePreflightInput, keyArn: string): Promise<void> {
+  const account = input.destination.accountId
+  const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account)
+  if (!reading.read) {
+    input.log.warning(
+      `Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until the clone starts. Allow kms:GetKeyPolicy on the key to the source role for this check.`,
+    )
+    return
+  }
+  if (reading.missing.length === 0) return
+  throw new ActionError({
+    summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it (${reading.missing.join(', ')} not allowed), and the clone needs it`,
+    ...where(input),
+    resource: keyArn,
+    hint: `Add to the key policy in the source account a statement for principal arn:aws:iam::${account}:root allowing kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}.`,
+  })
 }
 
 async function checkCloneLimits(input: ClonePreflightInput): Promise<CloneDecision> {

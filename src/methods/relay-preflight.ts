@@ -11,6 +11,7 @@ import { ActionError, awsErrorCode, isAccessDenied, isNotFound, errorMessage } f
 import type { AccountSession } from '../credentials.js'
 import { sessionFor, type RefreshContext } from './context.js'
 import type { SourceKind } from './detect.js'
+import { readKeyPolicyFor, RDS_KEY_ACTIONS } from './key-policy.js'
 import { Handoff } from './relay-names.js'
 import type { RelayStep } from './relay-steps.js'
 
@@ -76,6 +77,7 @@ export function preflightStep(): RelayStep {
         checkKmsKeyGiven,
         checkSourceKeyShareable,
         checkDestinationCanUseSourceKey,
+        checkSourceKeyPolicy,
         checkDestinationKey,
         checkPlacement,
         checkInstanceClass,
@@ -154,24 +156,68 @@ const checkSourceKeyShareable: Check = async (ctx, info, warn) => {
   )
 }
 
+const KEY_USE_HINT = (account: string): string =>
+  `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`
+
+/**
+ * From the destination: kms:DescribeKey on the source key. KMS evaluates each action on its own,
+ * so this proves only that the destination may describe the key, not that RDS may use it there;
+ * the key policy check below (from the source account) looks at the actions RDS needs.
+ */
 const checkDestinationCanUseSourceKey: Check = async (ctx, info, warn) => {
   const keyArn = ctx.sourceDb.kmsKeyArn
   if (!crossAccountEncrypted(ctx) || !keyArn) return
   const key = await describeKey(ctx.destination, keyArn)
   if (key.metadata) {
-    info(`the destination account can use the source key ${keyArn}`)
+    info(
+      `the destination account ${ctx.destination.accountId} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`,
+    )
     return
   }
   if (key.denied || key.missing) {
     throw refuse(
       ctx,
       'destination',
-      `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots`,
-      `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${ctx.destination.accountId}:root with kms:Decrypt, kms:DescribeKey, kms:CreateGrant and kms:ReEncrypt*; and let the destination role use the key ARN in its IAM policy.`,
+      `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots: it may not even describe it (kms:DescribeKey)`,
+      KEY_USE_HINT(ctx.destination.accountId),
       { resource: keyArn, code: key.code, awsMessage: key.message },
     )
   }
   warn(`could not check the source key from the destination account (${key.message}); continuing`)
+}
+
+/**
+ * From the source account (jobs that hold its role): the key policy must allow the destination
+ * account every action RDS needs to copy or restore with the key. What could not be read is
+ * logged as unchecked, never assumed.
+ */
+const checkSourceKeyPolicy: Check = async (ctx, info, warn) => {
+  const keyArn = ctx.sourceDb.kmsKeyArn
+  if (!crossAccountEncrypted(ctx) || !keyArn || ctx.settings.phase === 'destination') return
+  const account = ctx.destination.accountId
+  const reading = await readKeyPolicyFor(ctx.source.clients.kms, keyArn, account)
+  if (!reading.read) {
+    warn(
+      `could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`,
+    )
+    return
+  }
+  if (reading.missing.length > 0) {
+    throw refuse(
+      ctx,
+      'source',
+      `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`,
+      KEY_USE_HINT(account),
+      { resource: keyArn },
+    )
+  }
+  const conditional =
+    reading.conditional.length > 0
+      ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
+      : ''
+  info(
+    `the source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`,
+  )
 }
 
 const checkDestinationKey: Check = async (ctx, info) => {

@@ -12,6 +12,8 @@ export interface KmsKeyFixture {
   readonly alias?: string
   /** Accounts the key policy lets use the key (the owner always can). */
   readonly allowAccounts?: readonly string[]
+  /** The whole key policy document (overrides `allowAccounts`). */
+  readonly policy?: string
   readonly enabled?: boolean
 }
 

@@ -3,7 +3,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { AwsError, type CallContext, type ServiceHandlers } from '../../core/types.ts'
-import { policyEffect } from './policy.ts'
+import { ownerCanAdminister } from './policy.ts'
 import { type KmsAlias, type KmsGrant, type KmsKey, type KmsStore } from './store.ts'
 
 const DEFAULT_LIMIT = 50
@@ -25,11 +25,16 @@ function accessDenied(ctx: CallContext, key: KmsKey): AwsError {
   )
 }
 
-/** The key `KeyId` names, usable by the caller (cross-account only where the operation allows it). */
+/**
+ * The key `KeyId` names. Another account's key only for operations KMS allows across accounts,
+ * and only when its key policy allows this operation (`kms:<Operation>`) to the caller's account.
+ */
 function keyFor(store: KmsStore, ctx: CallContext, crossAccount: boolean): KmsKey {
   const key = store.require(ctx.account, str(ctx, 'KeyId') ?? '')
   if (key.account === ctx.account) return key
-  if (!crossAccount || !store.mayUse(ctx.account, key)) throw accessDenied(ctx, key)
+  if (!crossAccount || !store.mayCall(ctx.account, key, `kms:${ctx.operation}`)) {
+    throw accessDenied(ctx, key)
+  }
   return key
 }
 
@@ -130,8 +135,7 @@ function createKey(store: KmsStore, ctx: CallContext): Record<string, unknown> {
 
 /** KMS refuses a policy that would stop the owner from changing it again, unless bypassed. */
 function checkLockout(ctx: CallContext, policy: string, owner: string): void {
-  const effect = policyEffect(policy, owner)
-  if (!effect.ownerCanAdminister && ctx.input.BypassPolicyLockoutSafetyCheck !== true) {
+  if (!ownerCanAdminister(policy, owner) && ctx.input.BypassPolicyLockoutSafetyCheck !== true) {
     throw new AwsError(
       'MalformedPolicyDocumentException',
       'The new key policy will not allow you to update the key policy in the future.',
@@ -189,7 +193,6 @@ function putKeyPolicy(store: KmsStore, ctx: CallContext): Record<string, unknown
   const policy = str(ctx, 'Policy') ?? ''
   checkLockout(ctx, policy, key.account)
   key.policy = policy
-  key.allowAccounts = policyEffect(policy, key.account).allowAccounts
   return {}
 }
 

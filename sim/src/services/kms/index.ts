@@ -35,7 +35,7 @@ export function createKms(env: ServiceEnv): Kms {
     canUse(account: string, keyArn: string): boolean {
       const key = view.resolveKey(account, keyArn)
       const stored = key && store.keys.get(key.arn)
-      return stored !== undefined && stored.enabled && store.mayUse(account, stored)
+      return stored !== undefined && stored.enabled && store.mayUseThroughRds(account, stored)
     },
     awsManagedRdsKey: (account: string): KeyInfo => store.info(store.awsManagedRdsKey(account)),
   }
@@ -48,6 +48,7 @@ export function createKms(env: ServiceEnv): Kms {
           account: fixture.account,
           keyId: fixture.keyId,
           allowAccounts: fixture.allowAccounts,
+          policy: fixture.policy,
           enabled: fixture.enabled,
           description: fixture.alias === undefined ? undefined : `fixture key ${fixture.alias}`,
         })

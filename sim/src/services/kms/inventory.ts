@@ -1,4 +1,5 @@
 /** What one account owns in KMS, as plain data for tests and the simulator's inventory endpoint. */
+import { allowsRdsUse, namedAccounts } from './policy.ts'
 import type { KmsStore } from './store.ts'
 
 export function keyInventory(store: KmsStore, account: string): Record<string, unknown[]> {
@@ -11,7 +12,11 @@ export function keyInventory(store: KmsStore, account: string): Record<string, u
       manager: k.manager,
       enabled: k.enabled,
       description: k.description,
-      allowAccounts: [...k.allowAccounts].sort(),
+      // Accounts the policy names that may have RDS use the key.
+      allowAccounts:
+        k.manager === 'AWS'
+          ? []
+          : namedAccounts(k.policy, k.account).filter((a) => allowsRdsUse(k.policy, a)),
       creationDate: new Date(k.creationDate).toISOString(),
     })),
     'kms-aliases': [...store.aliases.values()]

@@ -1,30 +1,43 @@
 /**
- * The reduced KMS key policy: a JSON document as AWS stores it, and the set of accounts it lets use
- * the key. Only account principals (`arn:aws:iam::<acct>:root` or a bare account id) count; role and
- * user principals, conditions and service principals are kept in the document but not evaluated.
+ * The KMS key policy: a JSON document as AWS stores it, evaluated one action at a time, as KMS
+ * does. Only account principals (`arn:aws:iam::<acct>:root`, a bare account id, or `*`) count; role
+ * and user principals are kept in the document but match no caller. Three condition keys are
+ * evaluated (`kms:GrantIsForAWSResource`, `kms:ViaService`, `kms:CallerAccount`); a statement with
+ * any other condition applies to nobody.
  */
 import { AwsError } from '../../core/types.ts'
 
-/** Actions that make an account a user of the key for RDS (decrypt data, create grants for RDS). */
-const USE_ACTIONS = new Set(['*', 'kms:*', 'kms:decrypt', 'kms:creategrant'])
-/** Actions that keep the owner able to change the policy later (the lockout safety check). */
-const ADMIN_ACTIONS = new Set(['*', 'kms:*', 'kms:putkeypolicy'])
+/**
+ * What RDS needs of a caller to copy or restore with a key, or to read a resource it encrypts:
+ * kms:CreateGrant, kms:Decrypt, kms:GenerateDataKey* and kms:ReEncrypt* (aws-reference A6, B5, H).
+ */
+export const RDS_USE_ACTIONS = [
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+] as const
+
+/** The request a statement is matched against. */
+export interface KmsRequest {
+  /** The calling account. */
+  readonly account: string
+  /** `kms:<Operation>`, e.g. `kms:DescribeKey`. */
+  readonly action: string
+  /** The call comes from RDS on the caller's behalf (grants for AWS resources, kms:ViaService). */
+  readonly viaRds: boolean
+}
 
 const ACCOUNT_ROOT = /^arn:aws:iam::(\d{12}):root$/
 const ACCOUNT_ID = /^\d{12}$/
-
-/** What a policy document means for the reduced model. */
-export interface PolicyEffect {
-  /** Accounts (other than the owner) allowed to use the key. */
-  readonly allowAccounts: ReadonlySet<string>
-  /** Whether the owner account keeps `kms:PutKeyPolicy` (else the key would lock its owner out). */
-  readonly ownerCanAdminister: boolean
-}
 
 interface Statement {
   readonly Effect?: unknown
   readonly Principal?: unknown
   readonly Action?: unknown
+  readonly Condition?: unknown
 }
 
 const rootArn = (account: string): string => `arn:aws:iam::${account}:root`
@@ -108,6 +121,19 @@ export function awsManagedRdsKeyPolicy(owner: string): string {
 const asList = (value: unknown): unknown[] =>
   Array.isArray(value) ? value : value === undefined ? [] : [value]
 
+/** Whether the statement's principal names the account (root ARN, bare id, or everyone). */
+function namesAccount(principal: unknown, account: string): boolean {
+  if (principal === '*') return true
+  const aws =
+    typeof principal === 'object' && principal !== null
+      ? (principal as { AWS?: unknown }).AWS
+      : undefined
+  return asList(aws).some(
+    (p) => p === '*' || p === account || (typeof p === 'string' && p === rootArn(account)),
+  )
+}
+
+/** The accounts a statement names by root ARN or bare id. */
 function principalAccounts(principal: unknown): string[] {
   const aws =
     typeof principal === 'object' && principal !== null
@@ -121,8 +147,53 @@ function principalAccounts(principal: unknown): string[] {
   })
 }
 
-const grants = (statement: Statement, actions: ReadonlySet<string>): boolean =>
-  asList(statement.Action).some((a) => typeof a === 'string' && actions.has(a.toLowerCase()))
+/** IAM action matching: case-insensitive, `*` and `?` wildcards. */
+function actionMatches(pattern: string, action: string): boolean {
+  const regex = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('')
+  return new RegExp(`^${regex}$`, 'i').test(action)
+}
+
+const covers = (statement: Statement, action: string): boolean =>
+  asList(statement.Action).some((a) => typeof a === 'string' && actionMatches(a, action))
+
+/** The value of a condition key for this request, or undefined for a key the model lacks. */
+function conditionValue(key: string, request: KmsRequest): string | undefined {
+  switch (key.toLowerCase()) {
+    case 'kms:grantisforawsresource':
+      return String(request.viaRds)
+    case 'kms:viaservice':
+      return request.viaRds ? 'rds.amazonaws.com' : ''
+    case 'kms:calleraccount':
+      return request.account
+    default:
+      return undefined
+  }
+}
+
+/** Bool / StringEquals / StringLike conditions over the three modelled keys; others never hold. */
+function conditionsHold(condition: unknown, request: KmsRequest): boolean {
+  if (condition === undefined) return true
+  if (typeof condition !== 'object' || condition === null) return false
+  return Object.entries(condition).every(([operator, entries]) => {
+    if (typeof entries !== 'object' || entries === null) return false
+    return Object.entries(entries).every(([key, expected]) => {
+      const actual = conditionValue(key, request)
+      if (actual === undefined) return false
+      const values = asList(expected).map(String)
+      if (operator === 'Bool' || operator === 'StringEquals') return values.includes(actual)
+      if (operator === 'StringLike') return values.some((v) => actionMatches(v, actual))
+      return false
+    })
+  })
+}
+
+const applies = (statement: Statement, request: KmsRequest): boolean =>
+  namesAccount(statement.Principal, request.account) &&
+  covers(statement, request.action) &&
+  conditionsHold(statement.Condition, request)
 
 function parseStatements(document: string): Statement[] {
   let parsed: unknown
@@ -142,26 +213,30 @@ function parseStatements(document: string): Statement[] {
 }
 
 /**
- * Reads a policy document into the reduced model. Deny statements win over Allow statements for
- * the accounts they name. Throws MalformedPolicyDocumentException for a document that is not a
- * policy.
+ * Whether the key policy allows one request: an Allow statement applies and no Deny statement
+ * does (an explicit Deny wins). Throws MalformedPolicyDocumentException for a bad document.
  */
-export function policyEffect(document: string, owner: string): PolicyEffect {
-  const statements = parseStatements(document)
-  const allowed = new Set<string>()
-  const denied = new Set<string>()
-  let ownerCanAdminister = false
-  for (const statement of statements) {
-    const accounts = principalAccounts(statement.Principal)
-    if (statement.Effect === 'Deny') {
-      if (grants(statement, USE_ACTIONS)) accounts.forEach((a) => denied.add(a))
-      continue
-    }
-    if (statement.Effect !== 'Allow') continue
-    if (grants(statement, USE_ACTIONS)) accounts.forEach((a) => allowed.add(a))
-    if (accounts.includes(owner) && grants(statement, ADMIN_ACTIONS)) ownerCanAdminister = true
-  }
-  allowed.delete(owner)
-  denied.forEach((a) => allowed.delete(a))
-  return { allowAccounts: allowed, ownerCanAdminister }
+export function policyAllows(document: string, request: KmsRequest): boolean {
+  const statements = parseStatements(document).filter((s) => applies(s, request))
+  return (
+    statements.some((s) => s.Effect === 'Allow') && !statements.some((s) => s.Effect === 'Deny')
+  )
+}
+
+/** Whether the policy lets `account` have RDS use the key (every action of RDS_USE_ACTIONS). */
+export function allowsRdsUse(document: string, account: string): boolean {
+  return RDS_USE_ACTIONS.every((action) =>
+    policyAllows(document, { account, action, viaRds: true }),
+  )
+}
+
+/** The accounts other than the owner that the policy names, for the inventory. */
+export function namedAccounts(document: string, owner: string): string[] {
+  const accounts = parseStatements(document).flatMap((s) => principalAccounts(s.Principal))
+  return [...new Set(accounts)].filter((a) => a !== owner).sort()
+}
+
+/** Whether the owner keeps `kms:PutKeyPolicy` (KMS's lockout safety check). */
+export function ownerCanAdminister(document: string, owner: string): boolean {
+  return policyAllows(document, { account: owner, action: 'kms:PutKeyPolicy', viaRds: false })
 }

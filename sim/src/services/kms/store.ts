@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { AwsError, type KeyInfo } from '../../core/types.ts'
-import { awsManagedRdsKeyPolicy, customerKeyPolicy, policyEffect } from './policy.ts'
+import { allowsRdsUse, awsManagedRdsKeyPolicy, customerKeyPolicy, policyAllows } from './policy.ts'
 
 /** The alias of each account's AWS-managed RDS key. */
 export const AWS_RDS_ALIAS = 'alias/aws/rds'
@@ -20,8 +20,6 @@ export interface KmsKey {
   readonly keyUsage: string
   readonly creationDate: number
   policy: string
-  /** Accounts other than the owner that the policy lets use the key. */
-  allowAccounts: ReadonlySet<string>
   readonly tags: readonly { TagKey: string; TagValue: string }[]
 }
 
@@ -117,8 +115,6 @@ export class KmsStore {
       keyUsage: spec.keyUsage ?? 'ENCRYPT_DECRYPT',
       creationDate: this.now(),
       policy,
-      allowAccounts:
-        manager === 'AWS' ? new Set() : policyEffect(policy, spec.account).allowAccounts,
       tags: spec.tags ?? [],
     }
     if (this.keys.has(key.arn)) {
@@ -204,9 +200,20 @@ export class KmsStore {
     )
   }
 
-  /** Whether `account` may use the key at all (owner, or a customer key whose policy allows it). */
-  mayUse(account: string, key: KmsKey): boolean {
-    return key.account === account || (key.manager === 'CUSTOMER' && key.allowAccounts.has(account))
+  /**
+   * Whether `account` may have RDS use the key (copy, restore, read what it encrypts): the owner,
+   * or another account the policy allows every action RDS needs. AWS-managed keys serve their own
+   * account only.
+   */
+  mayUseThroughRds(account: string, key: KmsKey): boolean {
+    if (key.account === account) return true
+    return key.manager === 'CUSTOMER' && allowsRdsUse(key.policy, account)
+  }
+
+  /** Whether `account` may call `action` (`kms:<Op>`) on the key directly (not through RDS). */
+  mayCall(account: string, key: KmsKey, action: string): boolean {
+    if (key.account === account) return true
+    return policyAllows(key.policy, { account, action, viaRds: false })
   }
 
   aliasesOf(keyArn: string): KmsAlias[] {
