@@ -13,6 +13,7 @@ import { restoreAttribute, snapshotHandlers } from './snapshots.ts'
 import { RdsStore } from './store.ts'
 import { tagHandlers } from './tags.ts'
 import { parseRdsArn } from './common.ts'
+import { checkCreatedNames, lowerCaseNames } from './identifiers.ts'
 
 export interface Rds {
   readonly handlers: ServiceHandlers
@@ -45,7 +46,9 @@ export function createRds(options: RdsOptions): Rds {
       name,
       (ctx) => {
         store.settle()
-        return handler(ctx)
+        const input = lowerCaseNames(ctx.input)
+        checkCreatedNames(ctx.operation, ctx.input)
+        return handler({ ...ctx, input })
       },
     ]),
   )

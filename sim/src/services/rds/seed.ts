@@ -1,5 +1,6 @@
 /** Loads an RdsFixture into the store: resources start available (or stopped) at the current time. */
 import { parameterFamily } from './common.ts'
+import { checkName, PARAMETER_GROUP_RULE, SUBNET_GROUP_RULE } from './identifiers.ts'
 import type { ClusterFixture, InstanceFixture, RdsAccountFixture, RdsFixture } from './fixture.ts'
 import { instanceRecord } from './instances-create.ts'
 import { isAurora } from './records.ts'
@@ -19,11 +20,22 @@ function keyArn(store: RdsStore, account: string, alias: string | undefined): st
   return key.arn
 }
 
+/** A fixture parameter group, named as AWS allows (`default.*` are AWS's own). */
+function parameterGroup(
+  g: { name: string; family: string },
+  member: string,
+): { name: string; family: string } {
+  if (!g.name.startsWith('default.')) checkName(member, g.name, PARAMETER_GROUP_RULE)
+  return { ...g, name: g.name.toLowerCase() }
+}
+
 function seedAccount(store: RdsStore, fixture: RdsAccountFixture): void {
   const acct = store.account(fixture.account)
   if (fixture.dnsToken) acct.dnsToken = fixture.dnsToken
   for (const g of fixture.subnetGroups ?? []) {
-    acct.subnetGroups.set(g.name, { name: g.name, vpcId: g.vpcId ?? `vpc-${fixture.account}` })
+    const name = g.name.toLowerCase()
+    if (name !== 'default') checkName('DBSubnetGroupName', g.name, SUBNET_GROUP_RULE)
+    acct.subnetGroups.set(name, { name, vpcId: g.vpcId ?? `vpc-${fixture.account}` })
   }
   if (fixture.defaultSecurityGroupId) {
     acct.securityGroupIds.delete(acct.defaultSecurityGroupId)
@@ -31,9 +43,15 @@ function seedAccount(store: RdsStore, fixture: RdsAccountFixture): void {
     acct.securityGroupIds.add(fixture.defaultSecurityGroupId)
   }
   for (const sg of fixture.securityGroupIds ?? []) acct.securityGroupIds.add(sg)
-  for (const g of fixture.clusterParameterGroups ?? [])
-    acct.clusterParameterGroups.set(g.name, { ...g })
-  for (const g of fixture.parameterGroups ?? []) acct.parameterGroups.set(g.name, { ...g })
+  for (const g of fixture.clusterParameterGroups ?? []) {
+    acct.clusterParameterGroups.set(
+      g.name.toLowerCase(),
+      parameterGroup(g, 'DBClusterParameterGroupName'),
+    )
+  }
+  for (const g of fixture.parameterGroups ?? []) {
+    acct.parameterGroups.set(g.name.toLowerCase(), parameterGroup(g, 'DBParameterGroupName'))
+  }
   acct.quotas = { ...acct.quotas, ...fixture.quotas }
   for (const c of fixture.clusters ?? []) seedCluster(store, fixture.account, c)
   for (const i of fixture.instances ?? []) seedInstance(store, fixture.account, i)
