@@ -76617,7 +76617,10 @@ var rds_read = __nccwpck_require__(9251);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
+var relay_snapshots = __nccwpck_require__(4911);
 ;// CONCATENATED MODULE: ./src/methods/detect.ts
+
 
 
 const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
@@ -76631,9 +76634,13 @@ function isAuroraEngine(engine) {
 async function detectSource(session, ref) {
     const id = ref.arn ?? ref.identifier;
     const cluster = await (0,rds_read/* findCluster */.KG)(session.clients.rds, id);
-    if (cluster)
+    if (cluster) {
+        requireNamedAccount(session, ref, cluster.DBClusterArn);
         return fromCluster(cluster, await writerInstanceClass(session, cluster));
+    }
     const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, id);
+    if (instance)
+        requireNamedAccount(session, ref, instance.DBInstanceArn);
     if (instance?.DBClusterIdentifier) {
         throw new errors/* ActionError */.lZ({
             summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
@@ -76652,6 +76659,25 @@ async function detectSource(session, ref) {
         accountId: session.accountId,
         code: 'DBClusterNotFoundFault',
         hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
+    });
+}
+/**
+ * A source given by ARN must resolve to a database of the account that ARN names: never another
+ * account's database of the same name.
+ */
+function requireNamedAccount(session, ref, resolvedArn) {
+    if (!ref.arn)
+        return;
+    const named = (0,relay_snapshots/* accountFromArn */.Fl)(ref.arn);
+    const resolved = resolvedArn ? (0,relay_snapshots/* accountFromArn */.Fl)(resolvedArn) : undefined;
+    if (named === resolved)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
+        resource: ref.arn,
+        side: 'source',
+        accountId: session.accountId,
+        hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
     });
 }
 async function writerInstanceClass(session, cluster) {
@@ -76696,8 +76722,6 @@ function fromInstance(instance) {
 var methods = __nccwpck_require__(3488);
 // EXTERNAL MODULE: ./src/methods/relay-names.ts
 var relay_names = __nccwpck_require__(9426);
-// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
-var relay_snapshots = __nccwpck_require__(4911);
 ;// CONCATENATED MODULE: ./src/methods/phases.ts
 
 

@@ -3,6 +3,7 @@ import type { AccountSession } from '../credentials.js'
 import { ActionError } from '../errors.js'
 import { findCluster, findInstance } from '../aws/rds-read.js'
 import type { ResourceRef } from '../settings.js'
+import { accountFromArn } from './relay-snapshots.js'
 
 export type SourceKind = 'aurora-cluster' | 'multi-az-cluster' | 'instance'
 
@@ -38,8 +39,12 @@ export async function detectSource(
 ): Promise<SourceDatabase> {
   const id = ref.arn ?? ref.identifier
   const cluster = await findCluster(session.clients.rds, id)
-  if (cluster) return fromCluster(cluster, await writerInstanceClass(session, cluster))
+  if (cluster) {
+    requireNamedAccount(session, ref, cluster.DBClusterArn)
+    return fromCluster(cluster, await writerInstanceClass(session, cluster))
+  }
   const instance = await findInstance(session.clients.rds, id)
+  if (instance) requireNamedAccount(session, ref, instance.DBInstanceArn)
   if (instance?.DBClusterIdentifier) {
     throw new ActionError({
       summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
@@ -57,6 +62,28 @@ export async function detectSource(
     accountId: session.accountId,
     code: 'DBClusterNotFoundFault',
     hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
+  })
+}
+
+/**
+ * A source given by ARN must resolve to a database of the account that ARN names: never another
+ * account's database of the same name.
+ */
+function requireNamedAccount(
+  session: AccountSession,
+  ref: ResourceRef,
+  resolvedArn: string | undefined,
+): void {
+  if (!ref.arn) return
+  const named = accountFromArn(ref.arn)
+  const resolved = resolvedArn ? accountFromArn(resolvedArn) : undefined
+  if (named === resolved) return
+  throw new ActionError({
+    summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
+    resource: ref.arn,
+    side: 'source',
+    accountId: session.accountId,
+    hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
   })
 }
 

@@ -17,6 +17,7 @@ import {
   num,
   page,
   parameterFamily,
+  parseRdsArn,
   str,
   strList,
   tagsOf,
@@ -56,6 +57,17 @@ function ownInstance(store: RdsStore, account: string, id: string): InstanceReco
   const instance = store.account(account).instances.get(id)
   if (!instance) throw instanceNotFound(id)
   return instance
+}
+
+/**
+ * A DB instance by identifier or ARN. DB instances are never shared: another account's ARN (or
+ * an ARN of another kind) answers DBInstanceNotFound, never the caller's instance of that name.
+ */
+function instanceByRef(store: RdsStore, account: string, ref: string): InstanceRecord {
+  const arn = parseRdsArn(ref)
+  if (!arn) return ownInstance(store, account, ref)
+  if (arn.account !== account || arn.kind !== 'db') throw instanceNotFound(ref)
+  return ownInstance(store, account, arn.identifier)
 }
 
 function createInstance(store: RdsStore, ctx: CallContext): InstanceRecord {
@@ -136,7 +148,7 @@ function describeInstances(store: RdsStore, ctx: CallContext): Record<string, un
   const byId = str(input, 'DBInstanceIdentifier')
   let list =
     byId !== undefined
-      ? [ownInstance(store, ctx.account, byId.replace(/^arn:.*:db:/, ''))]
+      ? [instanceByRef(store, ctx.account, byId)]
       : [...store.account(ctx.account).instances.values()]
   const clusters = wanted.get('db-cluster-id')
   const ids = wanted.get('db-instance-id')
