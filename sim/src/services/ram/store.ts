@@ -62,7 +62,8 @@ export interface Invitation {
 
 /** What RAM knows of the resources it shares (RDS tells it). */
 export interface ResourceLookup {
-  lookup(arn: string): { ownerAccount: string; type: string } | undefined
+  /** `status` is the resource's own state (an RDS cluster's `Status`). */
+  lookup(arn: string): { ownerAccount: string; type: string; status?: string } | undefined
 }
 
 const ARN = /^arn:aws[\w-]*:[\w-]+:[\w-]*:\d{12}:.+$/
@@ -186,6 +187,14 @@ export class RamStore {
       const resource = this.resources.lookup(arn)
       if (!resource || resource.ownerAccount !== account) {
         throw new AwsError('UnknownResourceException', `The resource ${arn} could not be found.`)
+      }
+      // "You can't share an Aurora DB cluster with other AWS accounts unless the cluster is in an
+      // ACTIVE state" (Aurora User Guide, cross-account cloning). The error code is unconfirmed.
+      if (resource.status !== undefined && resource.status !== 'available') {
+        throw new AwsError(
+          'InvalidParameterException',
+          `The resource you are attempting to share (${arn}) is not in an ACTIVE state (status: ${resource.status}). Share it once it is available.`,
+        )
       }
     }
   }

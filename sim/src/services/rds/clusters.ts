@@ -33,7 +33,7 @@ import type { Input } from './common.ts'
 import { checkInstanceQuota, instanceRecord } from './instances-create.ts'
 import { creation, deletion } from './lifecycle.ts'
 import { checkPassword } from './passwords.ts'
-import { clusterShape } from './present.ts'
+import { clusterShape, sharedClusterShape } from './present.ts'
 import { isAurora } from './records.ts'
 import type { ClusterRecord, ClusterSnapshotRecord, SnapshotRecord, Tag } from './records.ts'
 import { newClusterSnapshot } from './snapshots.ts'
@@ -85,7 +85,12 @@ function describeClusters(store: RdsStore, ctx: CallContext): Record<string, unk
       (!groups || (c.cloneGroupId !== undefined && groups.includes(c.cloneGroupId))),
   )
   const { items, Marker } = page(clusters, input)
-  return { DBClusters: items.map((c) => clusterShape(store, c)), Marker }
+  return {
+    DBClusters: items.map((c) =>
+      c.account === ctx.account ? clusterShape(store, c) : sharedClusterShape(store, c),
+    ),
+    Marker,
+  }
 }
 
 function sharedClusters(store: RdsStore, caller: string): ClusterRecord[] {
@@ -203,6 +208,7 @@ function restorePointInTime(store: RdsStore, ctx: CallContext): ClusterRecord {
       c !== source && c.cloneGroupId === source.cloneGroupId && c.restoreType === 'copy-on-write',
   ).length
   const fellBack = requested === 'copy-on-write' && cowInGroup >= COW_CLONE_LIMIT
+  if (crossAccount) checkCrossAccountCloneLimits(store, source, fellBack)
   const restoreType = fellBack ? 'full-copy' : requested
   const seconds =
     restoreType === 'copy-on-write'
@@ -255,6 +261,33 @@ function checkCrossAccountClone(
   if (existing) {
     throw invalidCombination(
       `Account ${caller} already has a cross-account clone (${existing.identifier}) of DB cluster ${sourceArn}. Only one cross-account clone per account is allowed; delete it first.`,
+    )
+  }
+}
+
+/**
+ * Across accounts AWS restores only copy-on-write, so past the copy-on-write limit there is no
+ * full copy to fall back to; and it allows 15 cross-account clones per source and its clones
+ * ("You can create a maximum of 15 cross-account clones from any single Aurora DB cluster",
+ * Aurora User Guide, cross-account cloning). The error code is unconfirmed.
+ */
+function checkCrossAccountCloneLimits(
+  store: RdsStore,
+  source: ClusterRecord,
+  pastCopyOnWriteLimit: boolean,
+): void {
+  const sourceArn = store.arnOf(source)
+  const crossAccountClones = [...allClusters(store)].filter(
+    (c) => c.crossAccountClone && c.cloneGroupId === source.cloneGroupId,
+  ).length
+  if (crossAccountClones >= COW_CLONE_LIMIT) {
+    throw invalidCombination(
+      `DB cluster ${sourceArn} and its clones already have ${crossAccountClones} cross-account clones, the maximum (${COW_CLONE_LIMIT}).`,
+    )
+  }
+  if (pastCopyOnWriteLimit) {
+    throw invalidCombination(
+      `DB cluster ${sourceArn} already has ${COW_CLONE_LIMIT} copy-on-write clones; a cross-account clone must be copy-on-write, so it can't be created until one is deleted.`,
     )
   }
 }

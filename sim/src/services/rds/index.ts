@@ -20,8 +20,8 @@ export interface Rds {
   seed(fixture: RdsFixture): void
   /** Every RDS resource of the account, as the API shows it (snapshots with their restore attribute). */
   inventory(account: string): Record<string, unknown[]>
-  /** Owner and RAM resource type (`rds:Cluster`) of an existing DB cluster ARN, for RAM shares. */
-  lookup(arn: string): { ownerAccount: string; type: string } | undefined
+  /** Owner, RAM resource type (`rds:Cluster`) and status of an existing DB cluster ARN, for RAM. */
+  lookup(arn: string): { ownerAccount: string; type: string; status: string } | undefined
   /** Applies every status change due by now (handlers and inventory do this themselves). */
   settle(): void
 }
@@ -76,9 +76,13 @@ export function createRds(options: RdsOptions): Rds {
       store.settle()
       const parsed = parseRdsArn(arn)
       if (!parsed) return undefined
-      const exists =
-        parsed.kind === 'cluster' && store.account(parsed.account).clusters.has(parsed.identifier)
-      return exists ? { ownerAccount: parsed.account, type: 'rds:Cluster' } : undefined
+      const cluster =
+        parsed.kind === 'cluster'
+          ? store.account(parsed.account).clusters.get(parsed.identifier.toLowerCase())
+          : undefined
+      return cluster
+        ? { ownerAccount: parsed.account, type: 'rds:Cluster', status: cluster.status }
+        : undefined
     },
   }
 }

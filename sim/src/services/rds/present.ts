@@ -67,6 +67,20 @@ export function clusterShape(store: RdsStore, c: ClusterRecord): Record<string, 
   })
 }
 
+/**
+ * Another account's cluster shared through RAM, as DescribeDBClusters shows it: "Such entries have
+ * few fields other than DBClusterArn" (Aurora User Guide, cross-account cloning), and the example
+ * there shows exactly these four.
+ */
+export function sharedClusterShape(store: RdsStore, c: ClusterRecord): Record<string, unknown> {
+  return {
+    DBClusterArn: store.arnOf(c),
+    StorageEncrypted: c.storageEncrypted,
+    Engine: c.engine,
+    EngineVersion: c.engineVersion,
+  }
+}
+
 export function instanceShape(store: RdsStore, i: InstanceRecord): Record<string, unknown> {
   const acct = store.account(i.account)
   const subnet = acct.subnetGroups.get(i.subnetGroup)
