@@ -130,7 +130,7 @@ describe('relay pre-flight', () => {
     }
     const { message } = await refusal(full, STAGING_PLACEMENT)
     expect(message).toContain(
-      `The source account ${PROD} has 100 manual snapshots; this relay needs 2 more and the quota is 100`,
+      `The source account ${PROD} has 100 manual DB snapshots; this relay needs 1 more and the quota is 100 (ManualSnapshots)`,
     )
     expect(message).toContain('SnapshotQuotaExceeded')
 
@@ -144,7 +144,7 @@ describe('relay pre-flight', () => {
     const result = await run(h, relayPlan(h.ctx))
     expect(result.error).toBeUndefined()
     expect(h.output.lines).toContain(
-      `WARNING [preflight] the destination account ${STAGING} will have 96 of 100 manual snapshots: delete old ones before the quota stops a run`,
+      `WARNING [preflight] the destination account ${STAGING} will have 96 of 100 manual DB snapshots: delete old ones before the quota stops a run`,
     )
   })
 

@@ -16054,7 +16054,7 @@ __webpack_unused_export__ = DeregisterDBProxyTargetsCommand;
 __webpack_unused_export__ = DeregisterDBProxyTargetsRequest$;
 __webpack_unused_export__ = DeregisterDBProxyTargetsResponse$;
 __webpack_unused_export__ = DescribeAccountAttributes$;
-__webpack_unused_export__ = DescribeAccountAttributesCommand;
+exports.zSg = DescribeAccountAttributesCommand;
 __webpack_unused_export__ = DescribeAccountAttributesMessage$;
 __webpack_unused_export__ = DescribeBlueGreenDeployments$;
 __webpack_unused_export__ = DescribeBlueGreenDeploymentsCommand;
@@ -75583,8 +75583,11 @@ var relay_names = __nccwpck_require__(9426);
  * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
  * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
  */
-/** AWS's default quota of manual snapshots per account and Region, for each snapshot type. */
-const MANUAL_SNAPSHOT_QUOTA = 100;
+/**
+ * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
+ * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
+ */
+const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
 /** Warn when fewer than this many manual snapshots would remain free after the run. */
 const QUOTA_WARNING_MARGIN = 10;
 /**
@@ -75812,24 +75815,55 @@ function snapshotsCreated(kind, ctx) {
     return [source, destination].filter((a) => a.db + a.cluster > 0);
 }
 /**
- * The simulator and the one observed AWS message ("Cannot create more than 100 manual snapshots")
- * count DB and DB cluster snapshots together; counting them together is the safe reading.
+ * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
+ * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
  */
+async function snapshotQuotas(session, where, warn) {
+    let quotas;
+    try {
+        quotas = (await session.clients.rds.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
+            ?.AccountQuotas;
+    }
+    catch (error) {
+        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
+    }
+    const quota = async (name, type, label) => {
+        const found = quotas?.find((q) => q.AccountQuotaName === name);
+        return {
+            name,
+            label,
+            used: found?.Used ?? (await countManualSnapshots(session, type)),
+            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
+        };
+    };
+    return {
+        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
+        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
+    };
+}
+/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
 const checkSnapshotQuota = async (ctx, info, warn) => {
     for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
         const session = (0,context/* sessionFor */.w)(ctx, need.side);
-        const adding = need.db + need.cluster;
-        const count = (await countManualSnapshots(session, 'db')) + (await countManualSnapshots(session, 'cluster'));
-        const after = count + adding;
         const where = `${need.side} account ${session.accountId}`;
-        if (after > MANUAL_SNAPSHOT_QUOTA) {
-            throw refuse(ctx, need.side, `The ${where} has ${count} manual snapshots; this relay needs ${adding} more and the quota is ${MANUAL_SNAPSHOT_QUOTA}`, `Delete manual snapshots that are no longer needed in the ${where}, or ask AWS for a higher manual snapshot quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
-        }
-        if (MANUAL_SNAPSHOT_QUOTA - after < QUOTA_WARNING_MARGIN) {
-            warn(`the ${where} will have ${after} of ${MANUAL_SNAPSHOT_QUOTA} manual snapshots: delete old ones before the quota stops a run`);
-        }
-        else {
-            info(`${where}: ${count} manual snapshots (+${adding} during the run, quota ${MANUAL_SNAPSHOT_QUOTA})`);
+        const quotas = await snapshotQuotas(session, where, warn);
+        for (const [type, adding] of [
+            ['db', need.db],
+            ['cluster', need.cluster],
+        ]) {
+            if (adding === 0)
+                continue;
+            const quota = quotas[type];
+            const after = quota.used + adding;
+            if (after > quota.max) {
+                throw refuse(ctx, need.side, `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`, `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
+            }
+            if (quota.max - after < QUOTA_WARNING_MARGIN) {
+                warn(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
+            }
+            else {
+                info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
+            }
         }
     }
 };

@@ -622,11 +622,11 @@ describe('relay pre-flight refusals (e2e)', () => {
     )
   })
 
-  it('refuses when the manual snapshot quota would be exceeded', async () => {
+  it('refuses when the manual DB snapshot quota would be exceeded (DB and cluster snapshots count apart)', async () => {
     const full = world((fixture) =>
       changeAccount(fixture, ACCOUNTS.production, (a) => ({
         ...a,
-        snapshots: Array.from({ length: 99 }, (_, i) => ({
+        snapshots: Array.from({ length: 100 }, (_, i) => ({
           identifier: `nightly-${i}`,
           instance: 'prod-pg',
         })),
@@ -634,7 +634,48 @@ describe('relay pre-flight refusals (e2e)', () => {
     )
     const run = await refused({ source: 'prod-multiaz' }, full)
     expect(run.log).toContain(
-      `The source account ${ACCOUNTS.production} has 99 manual snapshots; this relay needs 2 more and the quota is 100`,
+      `The source account ${ACCOUNTS.production} has 100 manual DB snapshots; this relay needs 1 more and the quota is 100 (ManualSnapshots)`,
+    )
+  })
+
+  it('reads the real quotas with DescribeAccountAttributes', async () => {
+    const small = world((fixture) =>
+      changeAccount(fixture, ACCOUNTS.production, (a) => ({
+        ...a,
+        quotas: { manualClusterSnapshots: 0 },
+      })),
+    )
+    const run = await refused({ source: 'prod-multiaz' }, small)
+    expect(run.log).toContain(
+      `The source account ${ACCOUNTS.production} has 0 manual DB cluster snapshots; this relay needs 1 more and the quota is 0 (ManualClusterSnapshots)`,
+    )
+    expect(calls(sim!, ACCOUNTS.production)).toContain('rds:DescribeAccountAttributes')
+  })
+
+  it('falls back to the default quotas, and says so, when DescribeAccountAttributes is denied', async () => {
+    const full = world(
+      (fixture) =>
+        changeAccount(fixture, ACCOUNTS.production, (a) => ({
+          ...a,
+          snapshots: Array.from({ length: 100 }, (_, i) => ({
+            identifier: `nightly-${i}`,
+            instance: 'prod-pg',
+          })),
+        })),
+      {
+        faults: {
+          failCalls: [
+            { operation: 'DescribeAccountAttributes', code: 'AccessDenied', status: 403 },
+          ],
+        },
+      },
+    )
+    const run = await refused({ source: 'prod-multiaz' }, full)
+    expect(run.log).toContain(
+      `could not read the RDS quotas of the source account ${ACCOUNTS.production} (DescribeAccountAttributes: AccessDenied`,
+    )
+    expect(run.log).toContain(
+      `The source account ${ACCOUNTS.production} has 100 manual DB snapshots; this relay needs 1 more and the quota is 100 (ManualSnapshots)`,
     )
   })
 })

@@ -102,13 +102,13 @@ describe('CreateDBClusterSnapshot', () => {
     expect(h.history('maz-snap')).toEqual(['created@0', 'creating@0', 'available@300'])
   })
 
-  it('refuses a taken name, a cluster that is not available and the manual snapshot quota', async () => {
+  it('refuses a taken name, a cluster that is not available and each manual snapshot quota', async () => {
     const h = harness({
       rds: {
         accounts: [
           {
             account: SOURCE_ACCOUNT,
-            quotas: { manualSnapshots: 2 },
+            quotas: { manualSnapshots: 1, manualClusterSnapshots: 1 },
             clusters: [
               {
                 identifier: 'a',
@@ -157,7 +157,16 @@ describe('CreateDBClusterSnapshot', () => {
       }),
       'SnapshotQuotaExceeded',
       400,
-      'Cannot create more than 2 manual snapshots',
+      'Cannot create more than 1 manual DB cluster snapshots',
+    )
+    await expectAwsError(
+      h.call(SOURCE_ACCOUNT, 'CreateDBSnapshot', {
+        DBInstanceIdentifier: 'i',
+        DBSnapshotIdentifier: 's5',
+      }),
+      'SnapshotQuotaExceeded',
+      400,
+      'Cannot create more than 1 manual snapshots',
     )
     await h.call(SOURCE_ACCOUNT, 'ModifyDBCluster', {
       DBClusterIdentifier: 'a',
@@ -994,7 +1003,7 @@ describe('tags, placement lookups and inventory', () => {
     expect(h.rds.inventory(DESTINATION_ACCOUNT)['db-clusters']).toEqual([])
     expect(
       h.rds.lookup(`arn:aws:rds:us-east-1:${SOURCE_ACCOUNT}:cluster:${AURORA_CLUSTER}`),
-    ).toEqual({ ownerAccount: SOURCE_ACCOUNT, type: 'rds:Cluster' })
+    ).toEqual({ ownerAccount: SOURCE_ACCOUNT, type: 'rds:Cluster', status: 'available' })
     expect(h.rds.lookup(`arn:aws:rds:us-east-1:${SOURCE_ACCOUNT}:cluster:none`)).toBeUndefined()
     expect(h.rds.lookup(`arn:aws:rds:us-east-1:${SOURCE_ACCOUNT}:db:${INSTANCE}`)).toBeUndefined()
   })

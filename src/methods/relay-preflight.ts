@@ -1,10 +1,12 @@
 import { DescribeKeyCommand, type KeyMetadata } from '@aws-sdk/client-kms'
 import {
+  DescribeAccountAttributesCommand,
   DescribeDBClusterParameterGroupsCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBParameterGroupsCommand,
   DescribeDBSnapshotsCommand,
   DescribeDBSubnetGroupsCommand,
+  type AccountQuota,
 } from '@aws-sdk/client-rds'
 import type { AccountSide } from '../engine/types.js'
 import { ActionError, awsErrorCode, isAccessDenied, isNotFound, errorMessage } from '../errors.js'
@@ -20,8 +22,11 @@ import type { RelayStep } from './relay-steps.js'
  * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
  */
 
-/** AWS's default quota of manual snapshots per account and Region, for each snapshot type. */
-export const MANUAL_SNAPSHOT_QUOTA = 100
+/**
+ * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
+ * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
+ */
+export const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100
 /** Warn when fewer than this many manual snapshots would remain free after the run. */
 const QUOTA_WARNING_MARGIN = 10
 
@@ -353,35 +358,83 @@ export function snapshotsCreated(
   return [source, destination].filter((a) => a.db + a.cluster > 0)
 }
 
+/** A manual snapshot quota of one account: AWS counts DB and DB cluster snapshots apart. */
+interface SnapshotQuota {
+  /** `ManualSnapshots` (DB snapshots) or `ManualClusterSnapshots` (DB cluster snapshots). */
+  readonly name: 'ManualSnapshots' | 'ManualClusterSnapshots'
+  readonly label: string
+  readonly used: number
+  readonly max: number
+}
+
 /**
- * The simulator and the one observed AWS message ("Cannot create more than 100 manual snapshots")
- * count DB and DB cluster snapshots together; counting them together is the safe reading.
+ * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
+ * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
  */
+async function snapshotQuotas(
+  session: AccountSession,
+  where: string,
+  warn: Log,
+): Promise<Record<'db' | 'cluster', SnapshotQuota>> {
+  let quotas: AccountQuota[] | undefined
+  try {
+    quotas = (await session.clients.rds.send(new DescribeAccountAttributesCommand({})))
+      ?.AccountQuotas
+  } catch (error) {
+    warn(
+      `could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${awsErrorCode(error) ?? 'error'}: ${errorMessage(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`,
+    )
+  }
+  const quota = async (
+    name: SnapshotQuota['name'],
+    type: 'db' | 'cluster',
+    label: string,
+  ): Promise<SnapshotQuota> => {
+    const found = quotas?.find((q) => q.AccountQuotaName === name)
+    return {
+      name,
+      label,
+      used: found?.Used ?? (await countManualSnapshots(session, type)),
+      max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
+    }
+  }
+  return {
+    db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
+    cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
+  }
+}
+
+/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
 const checkSnapshotQuota: Check = async (ctx, info, warn) => {
   for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
     const session = sessionFor(ctx, need.side)
-    const adding = need.db + need.cluster
-    const count =
-      (await countManualSnapshots(session, 'db')) + (await countManualSnapshots(session, 'cluster'))
-    const after = count + adding
     const where = `${need.side} account ${session.accountId}`
-    if (after > MANUAL_SNAPSHOT_QUOTA) {
-      throw refuse(
-        ctx,
-        need.side,
-        `The ${where} has ${count} manual snapshots; this relay needs ${adding} more and the quota is ${MANUAL_SNAPSHOT_QUOTA}`,
-        `Delete manual snapshots that are no longer needed in the ${where}, or ask AWS for a higher manual snapshot quota (Service Quotas), then run again.`,
-        { code: 'SnapshotQuotaExceeded' },
-      )
-    }
-    if (MANUAL_SNAPSHOT_QUOTA - after < QUOTA_WARNING_MARGIN) {
-      warn(
-        `the ${where} will have ${after} of ${MANUAL_SNAPSHOT_QUOTA} manual snapshots: delete old ones before the quota stops a run`,
-      )
-    } else {
-      info(
-        `${where}: ${count} manual snapshots (+${adding} during the run, quota ${MANUAL_SNAPSHOT_QUOTA})`,
-      )
+    const quotas = await snapshotQuotas(session, where, warn)
+    for (const [type, adding] of [
+      ['db', need.db],
+      ['cluster', need.cluster],
+    ] as const) {
+      if (adding === 0) continue
+      const quota = quotas[type]
+      const after = quota.used + adding
+      if (after > quota.max) {
+        throw refuse(
+          ctx,
+          need.side,
+          `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`,
+          `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`,
+          { code: 'SnapshotQuotaExceeded' },
+        )
+      }
+      if (quota.max - after < QUOTA_WARNING_MARGIN) {
+        warn(
+          `the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`,
+        )
+      } else {
+        info(
+          `${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`,
+        )
+      }
     }
   }
 }

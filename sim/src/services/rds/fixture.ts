@@ -87,8 +87,10 @@ export interface RdsQuotas {
   readonly clusters?: number
   /** DB instances per account (default 40). */
   readonly instances?: number
-  /** Manual DB + DB cluster snapshots per account (default 100). */
+  /** Manual DB snapshots per account (`ManualSnapshots`, default 100). */
   readonly manualSnapshots?: number
+  /** Manual DB cluster snapshots per account (`ManualClusterSnapshots`, default 100). */
+  readonly manualClusterSnapshots?: number
 }
 
 export interface RdsAccountFixture {

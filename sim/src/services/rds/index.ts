@@ -3,6 +3,7 @@
  * move through AWS's documented statuses over simulated time. See README.md for the rules.
  */
 import type { KmsView, RamView, ServiceEnv, ServiceHandlers } from '../../core/types.ts'
+import { accountHandlers } from './account.ts'
 import { clusterHandlers } from './clusters.ts'
 import type { RdsFixture } from './fixture.ts'
 import { instanceHandlers } from './instances.ts'
@@ -35,6 +36,7 @@ export interface RdsOptions {
 export function createRds(options: RdsOptions): Rds {
   const store = new RdsStore(options)
   const raw = {
+    ...accountHandlers(store),
     ...clusterHandlers(store),
     ...instanceHandlers(store),
     ...snapshotHandlers(store),

@@ -178,11 +178,14 @@ function checkSnapshotRoom<R extends AnySnapshot>(
   kind: SnapshotKind<R>,
 ): void {
   if (kind.map(store.account(account)).has(id)) throw kind.alreadyExists(id)
-  const limit = store.account(account).quotas.manualSnapshots
-  if (store.manualSnapshotCount(account) >= limit) {
+  const quotas = store.account(account).quotas
+  const limit = kind.type === 'db-snapshot' ? quotas.manualSnapshots : quotas.manualClusterSnapshots
+  if (store.manualSnapshotCount(account, kind.type) >= limit) {
     throw new AwsError(
       'SnapshotQuotaExceeded',
-      `Cannot create more than ${limit} manual snapshots`,
+      kind.type === 'db-snapshot'
+        ? `Cannot create more than ${limit} manual snapshots`
+        : `Cannot create more than ${limit} manual DB cluster snapshots`,
       400,
     )
   }

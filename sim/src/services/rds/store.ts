@@ -28,7 +28,12 @@ export interface AccountState {
   instances: Map<string, InstanceRecord>
   clusterSnapshots: Map<string, ClusterSnapshotRecord>
   snapshots: Map<string, SnapshotRecord>
-  quotas: { clusters: number; instances: number; manualSnapshots: number }
+  quotas: {
+    clusters: number
+    instances: number
+    manualSnapshots: number
+    manualClusterSnapshots: number
+  }
 }
 
 export interface RdsDeps {
@@ -74,7 +79,7 @@ export class RdsStore {
         instances: new Map(),
         clusterSnapshots: new Map(),
         snapshots: new Map(),
-        quotas: { clusters: 40, instances: 40, manualSnapshots: 100 },
+        quotas: { clusters: 40, instances: 40, manualSnapshots: 100, manualClusterSnapshots: 100 },
       }
       state.securityGroupIds.add(state.defaultSecurityGroupId)
       this.accounts.set(id, state)
@@ -208,13 +213,11 @@ export class RdsStore {
     return this.arn(record.type, record.account, record.identifier)
   }
 
-  manualSnapshotCount(account: string): number {
+  /** Manual snapshots of one kind: DB snapshots and DB cluster snapshots have separate quotas. */
+  manualSnapshotCount(account: string, type: 'db-snapshot' | 'db-cluster-snapshot'): number {
     const acct = this.account(account)
-    const manual = (s: { snapshotType: string }): boolean => s.snapshotType === 'manual'
-    return (
-      [...acct.clusterSnapshots.values()].filter(manual).length +
-      [...acct.snapshots.values()].filter(manual).length
-    )
+    const snapshots = type === 'db-snapshot' ? acct.snapshots : acct.clusterSnapshots
+    return [...snapshots.values()].filter((s) => s.snapshotType === 'manual').length
   }
 
   /** A Secrets Manager secret ARN for an RDS-managed master password. */
