@@ -158,6 +158,7 @@ export function harness(options: HarnessOptions = {}): Harness {
       faults: { resourceFailures: options.resourceFailures },
       clockScale: 1,
       credentialTimeScale: 1,
+      multiAzSnapshotSharing: 'refused',
     },
   }
   const kms = new FakeKms()

@@ -35,7 +35,13 @@ function world() {
         { id: a.id, name: a.name, organizationId: a.organizationId },
       ]),
     ),
-    scenario: { durations: DURATIONS, faults: {}, clockScale: 1, credentialTimeScale: 1 },
+    scenario: {
+      durations: DURATIONS,
+      faults: {},
+      clockScale: 1,
+      credentialTimeScale: 1,
+      multiAzSnapshotSharing: 'refused',
+    },
   }
   const services: Services = createServices(env)
   services.seed(fixture.resources)

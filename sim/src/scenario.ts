@@ -1,5 +1,5 @@
 /** Scenario defaults: how long AWS takes for each transition, in simulated seconds. */
-import type { Durations, Faults, Scenario } from './core/types.ts'
+import type { Durations, Faults, MultiAzSnapshotSharing, Scenario } from './core/types.ts'
 
 /**
  * Realistic durations, roughly what AWS takes for a small database (minutes, not the hours a
@@ -29,6 +29,8 @@ export interface ScenarioOptions {
   readonly credentialTimeScale?: number
   readonly durations?: Partial<Durations>
   readonly faults?: Faults
+  /** See Scenario.multiAzSnapshotSharing (default `refused`). */
+  readonly multiAzSnapshotSharing?: MultiAzSnapshotSharing
 }
 
 /** A complete scenario from partial options: real-time credentials, unscaled clock, no faults. */
@@ -38,5 +40,6 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
     credentialTimeScale: options.credentialTimeScale ?? 1,
     durations: { ...defaultDurations, ...options.durations },
     faults: options.faults ?? {},
+    multiAzSnapshotSharing: options.multiAzSnapshotSharing ?? 'refused',
   }
 }

@@ -207,7 +207,16 @@ export interface Scenario {
    * refresh logic sees what the simulator enforces. Tests raise it to make sessions expire mid-run.
    */
   readonly credentialTimeScale: number
+  /**
+   * Whether a Multi-AZ DB cluster snapshot can be shared, an UNCONFIRMED AWS behaviour
+   * (aws-reference B): `refused` (the seed's blog, default), `share` (shareable, restore of the
+   * shared encrypted snapshot still refused, copy refused), `share-and-restore` (the destination may
+   * also restore a Multi-AZ DB cluster straight from it with its own KmsKeyId; copy refused).
+   */
+  readonly multiAzSnapshotSharing: MultiAzSnapshotSharing
 }
+
+export type MultiAzSnapshotSharing = 'refused' | 'share' | 'share-and-restore'
 
 /** What every service factory gets from the simulator. */
 export interface ServiceEnv {

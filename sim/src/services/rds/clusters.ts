@@ -378,7 +378,7 @@ function restoreFromSnapshot(store: RdsStore, ctx: CallContext): ClusterRecord {
   requireAvailableSnapshot(snap)
   const multiAZ = !isAurora(engine)
   if (crossAccount && snap.encrypted && !isAurora(snap.engine)) {
-    throw sharedEncryptedRestore(snap.identifier)
+    checkSharedEncryptedMultiAzRestore(store, source, str(input, 'KmsKeyId'))
   }
   const storage = multiAZ ? multiAzStorage(input, snap) : undefined
   checkClusterNameFree(store, caller, id)
@@ -425,6 +425,27 @@ function checkRestoreEngine(
   if (kind === 'cluster-snapshot' ? !exact : !sameFamily) {
     throw invalidCombination(
       `The engine name requested for your DB cluster (${engine}) doesn't match the engine of the snapshot (${snapshotEngine}).`,
+    )
+  }
+}
+
+/**
+ * A shared encrypted non-Aurora snapshot can't be restored directly, except, in the world where
+ * AWS allows it (scenario.multiAzSnapshotSharing `share-and-restore`), a Multi-AZ DB cluster
+ * snapshot restored with the destination's own KmsKeyId.
+ */
+function checkSharedEncryptedMultiAzRestore(
+  store: RdsStore,
+  source: RestoreSource,
+  keyRef: string | undefined,
+): void {
+  const restorable =
+    source.kind === 'cluster-snapshot' &&
+    store.env.scenario.multiAzSnapshotSharing === 'share-and-restore'
+  if (!restorable) throw sharedEncryptedRestore(source.snapshot.identifier)
+  if (keyRef === undefined) {
+    throw invalidCombination(
+      `KmsKeyId is required to restore from the encrypted snapshot ${store.arnOf(source.snapshot)} shared from account ${source.snapshot.account}: name a key of your account.`,
     )
   }
 }

@@ -470,7 +470,12 @@ function checkShareable<R extends AnySnapshot>(
   add: string[],
   kind: SnapshotKind<R>,
 ): void {
-  if (kind.type === 'db-cluster-snapshot' && !isAurora(snapshot.engine)) {
+  const multiAzSharing = store.env.scenario.multiAzSnapshotSharing
+  if (
+    kind.type === 'db-cluster-snapshot' &&
+    !isAurora(snapshot.engine) &&
+    multiAzSharing === 'refused'
+  ) {
     throw invalidValue(
       `Sharing a snapshot of a Multi-AZ DB cluster isn't supported: ${snapshot.identifier}.`,
     )
