@@ -299,6 +299,7 @@ export class FakeWorld {
         KmsKeyId: from.KmsKeyId,
         AllocatedStorage: (i.AllocatedStorage as number | undefined) ?? from.AllocatedStorage,
         StorageType: (i.StorageType as string | undefined) ?? from.StorageType,
+        Iops: i.Iops as number | undefined,
         Endpoint: { Address: `${id}.example`, Port: 5432 },
         MasterUsername: 'postgres',
       })

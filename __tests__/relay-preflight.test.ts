@@ -76,6 +76,16 @@ describe('relay pre-flight', () => {
     )
   })
 
+  it('refuses a Multi-AZ storage type without Iops, which the restore would need', async () => {
+    const world = productionWorld()
+    const cluster = world.state(PROD).clusters.get('prod-multiaz')
+    if (cluster) delete cluster.Iops
+    const { message } = await refusal(world, { ...STAGING_PLACEMENT, storageType: 'gp3' })
+    expect(message).toContain(
+      'storage-type gp3 for the Multi-AZ DB cluster copy needs iops, and this job does not know the source\'s',
+    )
+  })
+
   it('refuses a kms-key-id the destination does not have', async () => {
     const { message } = await refusal(productionWorld(), {
       ...STAGING_PLACEMENT,

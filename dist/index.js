@@ -75572,338 +75572,6 @@ function cloneLimitProblem(input, census) {
 var context = __nccwpck_require__(4921);
 // EXTERNAL MODULE: ./src/methods/relay-names.ts
 var relay_names = __nccwpck_require__(9426);
-;// CONCATENATED MODULE: ./src/methods/relay-preflight.ts
-
-
-
-
-
-
-/**
- * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
- * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
- */
-/**
- * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
- * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
- */
-const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
-/** Warn when fewer than this many manual snapshots would remain free after the run. */
-const QUOTA_WARNING_MARGIN = 10;
-/**
- * The copy's placement: the inputs, or in one account the source's own (a deliberate default,
- * logged). Across accounts nothing of the source's applies, and AWS's defaults (the default
- * security group and parameter group) are never taken silently: the pre-flight asks for them.
- */
-function resolvePlacement(ctx) {
-    const s = ctx.settings;
-    const fromSource = ctx.sameAccount && ctx.settings.phase !== 'destination';
-    const cluster = fromSource ? ctx.sourceDb.cluster : undefined;
-    const instance = fromSource ? ctx.sourceDb.instance : undefined;
-    const sourceGroups = (cluster?.VpcSecurityGroups ?? instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
-    return {
-        subnetGroup: s.dbSubnetGroup ?? cluster?.DBSubnetGroup ?? instance?.DBSubnetGroup?.DBSubnetGroupName,
-        securityGroupIds: s.vpcSecurityGroupIds.length > 0
-            ? s.vpcSecurityGroupIds
-            : sourceGroups.length > 0
-                ? sourceGroups
-                : undefined,
-        clusterParameterGroup: s.dbClusterParameterGroup ?? cluster?.DBClusterParameterGroup,
-        parameterGroup: s.dbParameterGroup ?? instance?.DBParameterGroups?.[0]?.DBParameterGroupName,
-    };
-}
-/** The pre-flight step every relay plan starts with. */
-function preflightStep() {
-    return {
-        name: 'preflight',
-        title: 'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
-        side: 'destination',
-        phases: ['all', 'source', 'destination'],
-        async run(ctx, runtime) {
-            if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
-                ctx.handoff.set(relay_names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
-                Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
-            }
-            const checks = [
-                checkKmsKeyGiven,
-                relay_preflight_checkSourceKeyShareable,
-                checkDestinationCanUseSourceKey,
-                checkSourceKeyPolicy,
-                checkDestinationKey,
-                relay_preflight_checkPlacement,
-                checkInstanceClass,
-                checkSnapshotQuota,
-            ];
-            for (const check of checks)
-                await check(ctx, (message) => runtime.log.info(message), (message) => runtime.log.warning(message));
-            runtime.note('passed');
-        },
-    };
-}
-const crossAccountEncrypted = (ctx) => !ctx.sameAccount && ctx.sourceDb.encrypted;
-function refuse(ctx, side, summary, hint, extra = {}) {
-    return new errors/* ActionError */.lZ({
-        summary,
-        step: 'preflight',
-        side,
-        accountId: (0,context/* sessionFor */.w)(ctx, side).accountId,
-        hint,
-        ...extra,
-    });
-}
-/** The destination's key matters to the jobs that copy: not to a source-phase job. */
-const copiesHere = (ctx) => ctx.settings.phase !== 'source';
-const checkKmsKeyGiven = async (ctx) => {
-    if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId)
-        return;
-    throw refuse(ctx, 'destination', `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`, 'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const relay_preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
-    if (!crossAccountEncrypted(ctx) ||
-        ctx.settings.phase === 'destination' ||
-        !ctx.sourceDb.kmsKeyArn)
-        return;
-    const key = await describeKey(ctx.source, ctx.sourceDb.kmsKeyArn);
-    if (!key.metadata) {
-        warn(`could not read the source key ${ctx.sourceDb.kmsKeyArn} (${key.message}); continuing`);
-        return;
-    }
-    if (key.metadata.KeyManager !== 'AWS') {
-        info(`source key ${ctx.sourceDb.kmsKeyArn} is customer-managed: its snapshots can be shared`);
-        return;
-    }
-    throw refuse(ctx, 'source', `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`, 'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
-/**
- * From the destination: kms:DescribeKey on the source key. KMS evaluates each action on its own,
- * so this proves only that the destination may describe the key, not that RDS may use it there;
- * the key policy check below (from the source account) looks at the actions RDS needs.
- */
-const checkDestinationCanUseSourceKey = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn)
-        return;
-    const key = await describeKey(ctx.destination, keyArn);
-    if (key.metadata) {
-        info(`the destination account ${ctx.destination.accountId} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
-        return;
-    }
-    if (key.denied || key.missing) {
-        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots: it may not even describe it (kms:DescribeKey)`, KEY_USE_HINT(ctx.destination.accountId), { resource: keyArn, code: key.code, awsMessage: key.message });
-    }
-    warn(`could not check the source key from the destination account (${key.message}); continuing`);
-};
-/**
- * From the source account (jobs that hold its role): the key policy must allow the destination
- * account every action RDS needs to copy or restore with the key. What could not be read is
- * logged as unchecked, never assumed.
- */
-const checkSourceKeyPolicy = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn || ctx.settings.phase === 'destination')
-        return;
-    const account = ctx.destination.accountId;
-    const reading = await readKeyPolicyFor(ctx.source.clients.kms, keyArn, account);
-    if (!reading.read) {
-        warn(`could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
-        return;
-    }
-    if (reading.missing.length > 0) {
-        throw refuse(ctx, 'source', `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`, KEY_USE_HINT(account), { resource: keyArn });
-    }
-    const conditional = reading.conditional.length > 0
-        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
-        : '';
-    info(`the source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
-};
-const checkDestinationKey = async (ctx, info) => {
-    const keyId = ctx.settings.kmsKeyId;
-    if (!keyId || !copiesHere(ctx))
-        return;
-    const key = await describeKey(ctx.destination, keyId);
-    if (key.metadata) {
-        info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
-        return;
-    }
-    throw refuse(ctx, 'destination', `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`, 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.', { resource: keyId, code: key.code, awsMessage: key.message });
-};
-/**
- * An Aurora copy needs a class for its instances: the source writer's by default. A
- * destination-phase job never reads the source, so it must be told rather than guess.
- */
-const checkInstanceClass = async (ctx) => {
-    if (ctx.sourceDb.kind !== 'aurora-cluster' || ctx.settings.phase === 'source')
-        return;
-    if (ctx.settings.instanceClass || ctx.sourceDb.writerInstanceClass)
-        return;
-    throw refuse(ctx, 'destination', "No instance class for the Aurora copy: this job cannot read the source writer's class", 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).');
-};
-const relay_preflight_checkPlacement = async (ctx, info, warn) => {
-    if (ctx.settings.phase === 'source')
-        return;
-    const placement = resolvePlacement(ctx);
-    const isInstance = ctx.sourceDb.kind === 'instance';
-    const missing = [
-        placement.subnetGroup ? undefined : 'db-subnet-group',
-        placement.securityGroupIds ? undefined : 'vpc-security-group-ids',
-        isInstance && !placement.parameterGroup ? 'db-parameter-group' : undefined,
-    ].filter((name) => name !== undefined);
-    if (missing.length > 0) {
-        throw refuse(ctx, 'destination', `The copy's placement in the destination account is not set: ${missing.join(', ')}`, `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`);
-    }
-    const rds = ctx.destination.clients.rds;
-    await mustExist(ctx, 'db-subnet-group', placement.subnetGroup, () => rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: placement.subnetGroup })));
-    if (!isInstance) {
-        if (placement.clusterParameterGroup) {
-            await mustExist(ctx, 'db-cluster-parameter-group', placement.clusterParameterGroup, () => rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({
-                DBClusterParameterGroupName: placement.clusterParameterGroup,
-            })));
-        }
-        else {
-            warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
-        }
-    }
-    if (placement.parameterGroup && (isInstance || ctx.sourceDb.kind === 'aurora-cluster')) {
-        await mustExist(ctx, 'db-parameter-group', placement.parameterGroup, () => rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: placement.parameterGroup })));
-    }
-    // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
-    info(`placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`);
-};
-async function mustExist(ctx, input, name, describe) {
-    if (!name)
-        return;
-    try {
-        await describe();
-    }
-    catch (error) {
-        const code = (0,errors/* awsErrorCode */.J6)(error);
-        if (!(0,errors/* isNotFound */.c4)(error) && !/NotFound/.test(code ?? ''))
-            throw error;
-        throw refuse(ctx, 'destination', `${input} ${name} does not exist in the destination account ${ctx.destination.accountId} (region ${ctx.settings.region})`, `Create it in the destination account, or set ${input} to one that exists there.`, { code, awsMessage: (0,errors/* errorMessage */.gJ)(error), resource: name });
-    }
-}
-/** Manual snapshots each account gains during the run, by snapshot type. */
-function snapshotsCreated(kind, ctx) {
-    const phase = ctx.settings.phase;
-    const source = { side: 'source', db: 0, cluster: 0 };
-    const destination = { side: 'destination', db: 0, cluster: 0 };
-    if (phase !== 'destination') {
-        if (kind === 'aurora-cluster')
-            source.cluster += 1;
-        else
-            source.db += 1;
-        if (kind === 'multi-az-cluster')
-            source.cluster += 1;
-    }
-    const copies = !ctx.sameAccount || ctx.settings.kmsKeyId !== undefined;
-    if (phase !== 'source' && copies) {
-        if (kind === 'aurora-cluster')
-            destination.cluster += 1;
-        else
-            destination.db += 1;
-    }
-    if (ctx.sameAccount) {
-        return [
-            {
-                side: 'destination',
-                db: source.db + destination.db,
-                cluster: source.cluster + destination.cluster,
-            },
-        ];
-    }
-    return [source, destination].filter((a) => a.db + a.cluster > 0);
-}
-/**
- * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
- * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
- */
-async function snapshotQuotas(session, where, warn) {
-    let quotas;
-    try {
-        quotas = (await session.clients.rds.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
-            ?.AccountQuotas;
-    }
-    catch (error) {
-        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
-    }
-    const quota = async (name, type, label) => {
-        const found = quotas?.find((q) => q.AccountQuotaName === name);
-        return {
-            name,
-            label,
-            used: found?.Used ?? (await countManualSnapshots(session, type)),
-            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
-        };
-    };
-    return {
-        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
-        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
-    };
-}
-/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
-const checkSnapshotQuota = async (ctx, info, warn) => {
-    for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
-        const session = (0,context/* sessionFor */.w)(ctx, need.side);
-        const where = `${need.side} account ${session.accountId}`;
-        const quotas = await snapshotQuotas(session, where, warn);
-        for (const [type, adding] of [
-            ['db', need.db],
-            ['cluster', need.cluster],
-        ]) {
-            if (adding === 0)
-                continue;
-            const quota = quotas[type];
-            const after = quota.used + adding;
-            if (after > quota.max) {
-                throw refuse(ctx, need.side, `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`, `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
-            }
-            if (quota.max - after < QUOTA_WARNING_MARGIN) {
-                warn(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
-            }
-            else {
-                info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
-            }
-        }
-    }
-};
-async function countManualSnapshots(session, type) {
-    const rds = session.clients.rds;
-    let count = 0;
-    let marker;
-    do {
-        if (type === 'db') {
-            const out = await rds.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
-            count += out.DBSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-        else {
-            const out = await rds.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
-                SnapshotType: 'manual',
-                MaxRecords: 100,
-                Marker: marker,
-            }));
-            count += out.DBClusterSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-    } while (marker);
-    return count;
-}
-async function describeKey(session, keyId) {
-    try {
-        const out = await session.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
-        return { metadata: out.KeyMetadata };
-    }
-    catch (error) {
-        return {
-            denied: (0,errors/* isAccessDenied */.w7)(error),
-            missing: (0,errors/* isNotFound */.c4)(error),
-            code: (0,errors/* awsErrorCode */.J6)(error),
-            message: (0,errors/* errorMessage */.gJ)(error),
-        };
-    }
-}
-
 // EXTERNAL MODULE: ./src/cleanup.ts
 var cleanup = __nccwpck_require__(2691);
 // EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
@@ -76217,6 +75885,364 @@ function restoreClusterStep(options) {
 function isProvisionedIops(storageType) {
     return storageType === 'io1' || storageType === 'io2';
 }
+/**
+ * The Multi-AZ copy's storage: the inputs, else the source cluster's. RestoreDBClusterFromSnapshot
+ * requires Iops whenever StorageType is given for a Multi-AZ DB cluster (its model documentation),
+ * gp3 included, so the source's Iops goes with its storage type; a storage type whose Iops is
+ * unknown is refused by the pre-flight (checkMultiAzStorage).
+ */
+function multiAzStorage(ctx) {
+    const storageType = ctx.settings.storageType ?? ctx.sourceDb.cluster?.StorageType;
+    const iops = ctx.settings.iops ?? ctx.sourceDb.cluster?.Iops;
+    return storageType === undefined ? { iops: ctx.settings.iops } : { storageType, iops };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay-preflight.ts
+
+
+
+
+
+
+
+/**
+ * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
+ * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
+ */
+/**
+ * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
+ * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
+ */
+const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
+/** Warn when fewer than this many manual snapshots would remain free after the run. */
+const QUOTA_WARNING_MARGIN = 10;
+/**
+ * The copy's placement: the inputs, or in one account the source's own (a deliberate default,
+ * logged). Across accounts nothing of the source's applies, and AWS's defaults (the default
+ * security group and parameter group) are never taken silently: the pre-flight asks for them.
+ */
+function resolvePlacement(ctx) {
+    const s = ctx.settings;
+    const fromSource = ctx.sameAccount && ctx.settings.phase !== 'destination';
+    const cluster = fromSource ? ctx.sourceDb.cluster : undefined;
+    const instance = fromSource ? ctx.sourceDb.instance : undefined;
+    const sourceGroups = (cluster?.VpcSecurityGroups ?? instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
+    return {
+        subnetGroup: s.dbSubnetGroup ?? cluster?.DBSubnetGroup ?? instance?.DBSubnetGroup?.DBSubnetGroupName,
+        securityGroupIds: s.vpcSecurityGroupIds.length > 0
+            ? s.vpcSecurityGroupIds
+            : sourceGroups.length > 0
+                ? sourceGroups
+                : undefined,
+        clusterParameterGroup: s.dbClusterParameterGroup ?? cluster?.DBClusterParameterGroup,
+        parameterGroup: s.dbParameterGroup ?? instance?.DBParameterGroups?.[0]?.DBParameterGroupName,
+    };
+}
+/** The pre-flight step every relay plan starts with. */
+function preflightStep() {
+    return {
+        name: 'preflight',
+        title: 'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
+        side: 'destination',
+        phases: ['all', 'source', 'destination'],
+        async run(ctx, runtime) {
+            if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
+                ctx.handoff.set(relay_names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
+                Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
+            }
+            const checks = [
+                checkKmsKeyGiven,
+                relay_preflight_checkSourceKeyShareable,
+                checkDestinationCanUseSourceKey,
+                checkSourceKeyPolicy,
+                checkDestinationKey,
+                relay_preflight_checkPlacement,
+                checkInstanceClass,
+                checkMultiAzStorage,
+                checkSnapshotQuota,
+            ];
+            for (const check of checks)
+                await check(ctx, (message) => runtime.log.info(message), (message) => runtime.log.warning(message));
+            runtime.note('passed');
+        },
+    };
+}
+const crossAccountEncrypted = (ctx) => !ctx.sameAccount && ctx.sourceDb.encrypted;
+function refuse(ctx, side, summary, hint, extra = {}) {
+    return new errors/* ActionError */.lZ({
+        summary,
+        step: 'preflight',
+        side,
+        accountId: (0,context/* sessionFor */.w)(ctx, side).accountId,
+        hint,
+        ...extra,
+    });
+}
+/** The destination's key matters to the jobs that copy: not to a source-phase job. */
+const copiesHere = (ctx) => ctx.settings.phase !== 'source';
+const checkKmsKeyGiven = async (ctx) => {
+    if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId)
+        return;
+    throw refuse(ctx, 'destination', `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`, 'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.', { resource: ctx.sourceDb.kmsKeyArn });
+};
+const relay_preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
+    if (!crossAccountEncrypted(ctx) ||
+        ctx.settings.phase === 'destination' ||
+        !ctx.sourceDb.kmsKeyArn)
+        return;
+    const key = await describeKey(ctx.source, ctx.sourceDb.kmsKeyArn);
+    if (!key.metadata) {
+        warn(`could not read the source key ${ctx.sourceDb.kmsKeyArn} (${key.message}); continuing`);
+        return;
+    }
+    if (key.metadata.KeyManager !== 'AWS') {
+        info(`source key ${ctx.sourceDb.kmsKeyArn} is customer-managed: its snapshots can be shared`);
+        return;
+    }
+    throw refuse(ctx, 'source', `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`, 'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.', { resource: ctx.sourceDb.kmsKeyArn });
+};
+const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
+/**
+ * From the destination: kms:DescribeKey on the source key. KMS evaluates each action on its own,
+ * so this proves only that the destination may describe the key, not that RDS may use it there;
+ * the key policy check below (from the source account) looks at the actions RDS needs.
+ */
+const checkDestinationCanUseSourceKey = async (ctx, info, warn) => {
+    const keyArn = ctx.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(ctx) || !keyArn)
+        return;
+    const key = await describeKey(ctx.destination, keyArn);
+    if (key.metadata) {
+        info(`the destination account ${ctx.destination.accountId} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
+        return;
+    }
+    if (key.denied || key.missing) {
+        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots: it may not even describe it (kms:DescribeKey)`, KEY_USE_HINT(ctx.destination.accountId), { resource: keyArn, code: key.code, awsMessage: key.message });
+    }
+    warn(`could not check the source key from the destination account (${key.message}); continuing`);
+};
+/**
+ * From the source account (jobs that hold its role): the key policy must allow the destination
+ * account every action RDS needs to copy or restore with the key. What could not be read is
+ * logged as unchecked, never assumed.
+ */
+const checkSourceKeyPolicy = async (ctx, info, warn) => {
+    const keyArn = ctx.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(ctx) || !keyArn || ctx.settings.phase === 'destination')
+        return;
+    const account = ctx.destination.accountId;
+    const reading = await readKeyPolicyFor(ctx.source.clients.kms, keyArn, account);
+    if (!reading.read) {
+        warn(`could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
+        return;
+    }
+    if (reading.missing.length > 0) {
+        throw refuse(ctx, 'source', `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`, KEY_USE_HINT(account), { resource: keyArn });
+    }
+    const conditional = reading.conditional.length > 0
+        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
+        : '';
+    info(`the source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
+};
+const checkDestinationKey = async (ctx, info) => {
+    const keyId = ctx.settings.kmsKeyId;
+    if (!keyId || !copiesHere(ctx))
+        return;
+    const key = await describeKey(ctx.destination, keyId);
+    if (key.metadata) {
+        info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
+        return;
+    }
+    throw refuse(ctx, 'destination', `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`, 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.', { resource: keyId, code: key.code, awsMessage: key.message });
+};
+/**
+ * An Aurora copy needs a class for its instances: the source writer's by default. A
+ * destination-phase job never reads the source, so it must be told rather than guess.
+ */
+const checkInstanceClass = async (ctx) => {
+    if (ctx.sourceDb.kind !== 'aurora-cluster' || ctx.settings.phase === 'source')
+        return;
+    if (ctx.settings.instanceClass || ctx.sourceDb.writerInstanceClass)
+        return;
+    throw refuse(ctx, 'destination', "No instance class for the Aurora copy: this job cannot read the source writer's class", 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).');
+};
+/**
+ * A Multi-AZ DB cluster restore with a storage type needs Iops (RestoreDBClusterFromSnapshot's
+ * model documentation): refuse before anything is created when neither the inputs nor the source
+ * give one.
+ */
+const checkMultiAzStorage = async (ctx) => {
+    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'source')
+        return;
+    const storage = multiAzStorage(ctx);
+    if (storage.storageType === undefined || storage.iops !== undefined)
+        return;
+    throw refuse(ctx, 'destination', `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`, "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.");
+};
+const relay_preflight_checkPlacement = async (ctx, info, warn) => {
+    if (ctx.settings.phase === 'source')
+        return;
+    const placement = resolvePlacement(ctx);
+    const isInstance = ctx.sourceDb.kind === 'instance';
+    const missing = [
+        placement.subnetGroup ? undefined : 'db-subnet-group',
+        placement.securityGroupIds ? undefined : 'vpc-security-group-ids',
+        isInstance && !placement.parameterGroup ? 'db-parameter-group' : undefined,
+    ].filter((name) => name !== undefined);
+    if (missing.length > 0) {
+        throw refuse(ctx, 'destination', `The copy's placement in the destination account is not set: ${missing.join(', ')}`, `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`);
+    }
+    const rds = ctx.destination.clients.rds;
+    await mustExist(ctx, 'db-subnet-group', placement.subnetGroup, () => rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: placement.subnetGroup })));
+    if (!isInstance) {
+        if (placement.clusterParameterGroup) {
+            await mustExist(ctx, 'db-cluster-parameter-group', placement.clusterParameterGroup, () => rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({
+                DBClusterParameterGroupName: placement.clusterParameterGroup,
+            })));
+        }
+        else {
+            warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
+        }
+    }
+    if (placement.parameterGroup && (isInstance || ctx.sourceDb.kind === 'aurora-cluster')) {
+        await mustExist(ctx, 'db-parameter-group', placement.parameterGroup, () => rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: placement.parameterGroup })));
+    }
+    // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
+    info(`placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`);
+};
+async function mustExist(ctx, input, name, describe) {
+    if (!name)
+        return;
+    try {
+        await describe();
+    }
+    catch (error) {
+        const code = (0,errors/* awsErrorCode */.J6)(error);
+        if (!(0,errors/* isNotFound */.c4)(error) && !/NotFound/.test(code ?? ''))
+            throw error;
+        throw refuse(ctx, 'destination', `${input} ${name} does not exist in the destination account ${ctx.destination.accountId} (region ${ctx.settings.region})`, `Create it in the destination account, or set ${input} to one that exists there.`, { code, awsMessage: (0,errors/* errorMessage */.gJ)(error), resource: name });
+    }
+}
+/** Manual snapshots each account gains during the run, by snapshot type. */
+function snapshotsCreated(kind, ctx) {
+    const phase = ctx.settings.phase;
+    const source = { side: 'source', db: 0, cluster: 0 };
+    const destination = { side: 'destination', db: 0, cluster: 0 };
+    if (phase !== 'destination') {
+        if (kind === 'aurora-cluster')
+            source.cluster += 1;
+        else
+            source.db += 1;
+        if (kind === 'multi-az-cluster')
+            source.cluster += 1;
+    }
+    const copies = !ctx.sameAccount || ctx.settings.kmsKeyId !== undefined;
+    if (phase !== 'source' && copies) {
+        if (kind === 'aurora-cluster')
+            destination.cluster += 1;
+        else
+            destination.db += 1;
+    }
+    if (ctx.sameAccount) {
+        return [
+            {
+                side: 'destination',
+                db: source.db + destination.db,
+                cluster: source.cluster + destination.cluster,
+            },
+        ];
+    }
+    return [source, destination].filter((a) => a.db + a.cluster > 0);
+}
+/**
+ * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
+ * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
+ */
+async function snapshotQuotas(session, where, warn) {
+    let quotas;
+    try {
+        quotas = (await session.clients.rds.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
+            ?.AccountQuotas;
+    }
+    catch (error) {
+        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
+    }
+    const quota = async (name, type, label) => {
+        const found = quotas?.find((q) => q.AccountQuotaName === name);
+        return {
+            name,
+            label,
+            used: found?.Used ?? (await countManualSnapshots(session, type)),
+            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
+        };
+    };
+    return {
+        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
+        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
+    };
+}
+/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
+const checkSnapshotQuota = async (ctx, info, warn) => {
+    for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
+        const session = (0,context/* sessionFor */.w)(ctx, need.side);
+        const where = `${need.side} account ${session.accountId}`;
+        const quotas = await snapshotQuotas(session, where, warn);
+        for (const [type, adding] of [
+            ['db', need.db],
+            ['cluster', need.cluster],
+        ]) {
+            if (adding === 0)
+                continue;
+            const quota = quotas[type];
+            const after = quota.used + adding;
+            if (after > quota.max) {
+                throw refuse(ctx, need.side, `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`, `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
+            }
+            if (quota.max - after < QUOTA_WARNING_MARGIN) {
+                warn(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
+            }
+            else {
+                info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
+            }
+        }
+    }
+};
+async function countManualSnapshots(session, type) {
+    const rds = session.clients.rds;
+    let count = 0;
+    let marker;
+    do {
+        if (type === 'db') {
+            const out = await rds.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
+            count += out.DBSnapshots?.length ?? 0;
+            marker = out.Marker;
+        }
+        else {
+            const out = await rds.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
+                SnapshotType: 'manual',
+                MaxRecords: 100,
+                Marker: marker,
+            }));
+            count += out.DBClusterSnapshots?.length ?? 0;
+            marker = out.Marker;
+        }
+    } while (marker);
+    return count;
+}
+async function describeKey(session, keyId) {
+    try {
+        const out = await session.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
+        return { metadata: out.KeyMetadata };
+    }
+    catch (error) {
+        return {
+            denied: (0,errors/* isAccessDenied */.w7)(error),
+            missing: (0,errors/* isNotFound */.c4)(error),
+            code: (0,errors/* awsErrorCode */.J6)(error),
+            message: (0,errors/* errorMessage */.gJ)(error),
+        };
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/methods/relay-aurora.ts
 
@@ -76504,16 +76530,15 @@ function multiAzRestoreInput(ctx, snapshotArn) {
             hint: 'Set instance-class (e.g. db.m6gd.large).',
         });
     }
-    const storageType = s.storageType ?? cluster?.StorageType;
+    const storage = multiAzStorage(ctx);
     return {
         DBClusterIdentifier: ctx.names.target,
         SnapshotIdentifier: snapshotArn,
         Engine: ctx.sourceDb.engine,
         EngineVersion: ctx.sourceDb.engineVersion || undefined,
         DBClusterInstanceClass: instanceClass,
-        StorageType: storageType,
-        // AWS wants Iops with io1/io2 and refuses it for gp3 below its baseline.
-        Iops: s.iops ?? (isProvisionedIops(storageType) ? cluster?.Iops : undefined),
+        StorageType: storage.storageType,
+        Iops: storage.iops,
         DBSubnetGroupName: placement.subnetGroup,
         VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
         DBClusterParameterGroupName: placement.clusterParameterGroup,

@@ -120,3 +120,38 @@ describe('Multi-AZ DB cluster snapshot sharing worlds (over the wire)', () => {
     })
   })
 })
+
+describe('Multi-AZ DB cluster restore storage (over the wire)', () => {
+  let w: WireWorld
+  afterEach(async () => w.close())
+
+  it('requires Iops whenever StorageType is given, gp3 included (RestoreDBClusterFromSnapshot model text)', async () => {
+    w = await wireWorld()
+    await w.source.rds.send(
+      new CreateDBClusterSnapshotCommand({
+        DBClusterIdentifier: MULTI_AZ_CLUSTER,
+        DBClusterSnapshotIdentifier: 'maz-own',
+      }),
+    )
+    await w.settle()
+    const restore = (id: string, storage: { StorageType?: string; Iops?: number }) =>
+      w.source.rds.send(
+        new RestoreDBClusterFromSnapshotCommand({
+          DBClusterIdentifier: id,
+          SnapshotIdentifier: 'maz-own',
+          Engine: 'postgres',
+          EngineVersion: '16.4',
+          DBClusterInstanceClass: 'db.m6gd.large',
+          ...storage,
+        }),
+      )
+    expect(await failure(restore('no-iops', { StorageType: 'gp3' }))).toMatchObject({
+      name: 'InvalidParameterCombination',
+      message: expect.stringContaining('Iops is required when StorageType (gp3)'),
+    })
+    const out = await restore('with-iops', { StorageType: 'gp3', Iops: 3000 })
+    expect(out.DBCluster).toMatchObject({ StorageType: 'gp3', Iops: 3000 })
+    const inherited = await restore('inherited', {})
+    expect(inherited.DBCluster).toMatchObject({ StorageType: 'io1', Iops: 1000 })
+  })
+})

@@ -841,7 +841,7 @@ describe('RestoreDBClusterFromSnapshot', () => {
       restore({ DBClusterInstanceClass: 'db.m6gd.large', StorageType: 'io2' }),
       'InvalidParameterCombination',
       400,
-      'Iops is required when StorageType is io2.',
+      'Iops is required when StorageType (io2) is specified for a Multi-AZ DB cluster.',
     )
     await expectAwsError(
       h.call(DESTINATION_ACCOUNT, 'RestoreDBClusterFromSnapshot', {

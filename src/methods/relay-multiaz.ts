@@ -18,6 +18,7 @@ import {
   DESTINATION_PHASES,
   findOrCreate,
   isProvisionedIops,
+  multiAzStorage,
   handoffSnapshotStep,
   restoreClusterStep,
   removeAndWait,
@@ -190,16 +191,15 @@ export function multiAzRestoreInput(
       hint: 'Set instance-class (e.g. db.m6gd.large).',
     })
   }
-  const storageType = s.storageType ?? cluster?.StorageType
+  const storage = multiAzStorage(ctx)
   return {
     DBClusterIdentifier: ctx.names.target,
     SnapshotIdentifier: snapshotArn,
     Engine: ctx.sourceDb.engine,
     EngineVersion: ctx.sourceDb.engineVersion || undefined,
     DBClusterInstanceClass: instanceClass,
-    StorageType: storageType,
-    // AWS wants Iops with io1/io2 and refuses it for gp3 below its baseline.
-    Iops: s.iops ?? (isProvisionedIops(storageType) ? cluster?.Iops : undefined),
+    StorageType: storage.storageType,
+    Iops: storage.iops,
     DBSubnetGroupName: placement.subnetGroup,
     VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
     DBClusterParameterGroupName: placement.clusterParameterGroup,

@@ -15,7 +15,7 @@ import { sessionFor, type RefreshContext } from './context.js'
 import type { SourceKind } from './detect.js'
 import { readKeyPolicyFor, RDS_KEY_ACTIONS } from './key-policy.js'
 import { Handoff } from './relay-names.js'
-import type { RelayStep } from './relay-steps.js'
+import { multiAzStorage, type RelayStep } from './relay-steps.js'
 
 /**
  * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
@@ -86,6 +86,7 @@ export function preflightStep(): RelayStep {
         checkDestinationKey,
         checkPlacement,
         checkInstanceClass,
+        checkMultiAzStorage,
         checkSnapshotQuota,
       ]
       for (const check of checks)
@@ -254,6 +255,23 @@ const checkInstanceClass: Check = async (ctx) => {
     'destination',
     "No instance class for the Aurora copy: this job cannot read the source writer's class",
     'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).',
+  )
+}
+
+/**
+ * A Multi-AZ DB cluster restore with a storage type needs Iops (RestoreDBClusterFromSnapshot's
+ * model documentation): refuse before anything is created when neither the inputs nor the source
+ * give one.
+ */
+const checkMultiAzStorage: Check = async (ctx) => {
+  if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'source') return
+  const storage = multiAzStorage(ctx)
+  if (storage.storageType === undefined || storage.iops !== undefined) return
+  throw refuse(
+    ctx,
+    'destination',
+    `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`,
+    "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.",
   )
 }
 

@@ -388,3 +388,15 @@ export function restoreClusterStep(options: {
 export function isProvisionedIops(storageType: string | undefined): boolean {
   return storageType === 'io1' || storageType === 'io2'
 }
+
+/**
+ * The Multi-AZ copy's storage: the inputs, else the source cluster's. RestoreDBClusterFromSnapshot
+ * requires Iops whenever StorageType is given for a Multi-AZ DB cluster (its model documentation),
+ * gp3 included, so the source's Iops goes with its storage type; a storage type whose Iops is
+ * unknown is refused by the pre-flight (checkMultiAzStorage).
+ */
+export function multiAzStorage(ctx: RefreshContext): { storageType?: string; iops?: number } {
+  const storageType = ctx.settings.storageType ?? ctx.sourceDb.cluster?.StorageType
+  const iops = ctx.settings.iops ?? ctx.sourceDb.cluster?.Iops
+  return storageType === undefined ? { iops: ctx.settings.iops } : { storageType, iops }
+}

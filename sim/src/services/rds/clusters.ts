@@ -466,8 +466,12 @@ function multiAzStorage(
   }
   const storageType = str(input, 'StorageType')
   const iops = num(input, 'Iops')
-  if (storageType !== undefined && ['io1', 'io2'].includes(storageType) && iops === undefined) {
-    throw invalidCombination(`Iops is required when StorageType is ${storageType}.`)
+  // RestoreDBClusterFromSnapshot StorageType: "When specified for a Multi-AZ DB cluster, a value
+  // for the Iops parameter is required."
+  if (storageType !== undefined && iops === undefined) {
+    throw invalidCombination(
+      `Iops is required when StorageType (${storageType}) is specified for a Multi-AZ DB cluster.`,
+    )
   }
   return {
     dbClusterInstanceClass: instanceClass,
