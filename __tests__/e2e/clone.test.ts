@@ -309,6 +309,34 @@ describe('master-password', () => {
     expect(run.outputs['master-user-secret-arn']).toBeUndefined()
   })
 
+  it('generate: waits until the password change is no longer pending before going on', async () => {
+    const s = await world()
+    const run = await runAction({
+      sim: s,
+      inputs: { ...stagingInputs('pr-wait'), 'master-password': 'generate' },
+    })
+    expect(run.exitCode).toBe(0)
+    const events = s.timeline.events.filter(
+      (e) => e.account === ACCOUNTS.staging && e.identifier === 'pr-wait',
+    )
+    const resetAt = events.find((e) => e.status === 'resetting-master-credentials')?.time
+    // The change is pending (PendingModifiedValues.MasterUserPassword) until this moment.
+    const appliedAt = events.find(
+      (e) => e.status === 'available' && resetAt !== undefined && e.time > resetAt,
+    )?.time
+    expect(appliedAt).toBeDefined()
+    const modify = s.requests.find((r) => r.operation === 'ModifyDBCluster')
+    const reads = s.requests.filter(
+      (r) =>
+        r.operation === 'DescribeDBClusters' &&
+        r.account === ACCOUNTS.staging &&
+        modify !== undefined &&
+        r.seq > modify.seq,
+    )
+    expect(reads.length).toBeGreaterThan(0)
+    expect(Math.max(...reads.map((r) => r.time))).toBeGreaterThanOrEqual(appliedAt ?? Infinity)
+  })
+
   it('keep: changes no password and warns', async () => {
     const s = await world()
     const run = await runAction({

@@ -569,7 +569,12 @@ function modifyCluster(store: RdsStore, ctx: CallContext): ClusterRecord {
   let status: string | undefined
   const atEnd: (() => void)[] = []
   if (password !== undefined) {
-    cluster.passwordFingerprint = fingerprint(password)
+    // Shown in PendingModifiedValues until the change is applied, as for DB instances.
+    cluster.pending.MasterUserPassword = '****'
+    atEnd.push(() => {
+      cluster.passwordFingerprint = fingerprint(password)
+      delete cluster.pending.MasterUserPassword
+    })
     if (manage === false) cluster.masterUserSecret = undefined
     status = 'resetting-master-credentials'
   }
