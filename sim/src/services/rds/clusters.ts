@@ -34,7 +34,7 @@ import { checkInstanceQuota, instanceRecord } from './instances-create.ts'
 import { creation, deletion } from './lifecycle.ts'
 import { checkPassword } from './passwords.ts'
 import { clusterShape, sharedClusterShape } from './present.ts'
-import { isAurora } from './records.ts'
+import { isAurora, newResourceId } from './records.ts'
 import type { ClusterRecord, ClusterSnapshotRecord, SnapshotRecord, Tag } from './records.ts'
 import { newClusterSnapshot } from './snapshots.ts'
 import type { RdsStore } from './store.ts'
@@ -63,10 +63,11 @@ function describeClusters(store: RdsStore, ctx: CallContext): Record<string, unk
   const input = ctx.input
   const byId = str(input, 'DBClusterIdentifier')
   const wanted = filters(input, [
-    'db-cluster-id',
-    'engine',
     'clone-group-id',
+    'db-cluster-id',
     'db-cluster-resource-id',
+    'domain',
+    'engine',
   ])
   let clusters: ClusterRecord[]
   if (byId !== undefined) {
@@ -76,13 +77,17 @@ function describeClusters(store: RdsStore, ctx: CallContext): Record<string, unk
     if (bool(input, 'IncludeShared')) clusters.push(...sharedClusters(store, ctx.account))
   }
   const ids = wanted.get('db-cluster-id')
+  const resourceIds = wanted.get('db-cluster-resource-id')
   const engines = wanted.get('engine')
   const groups = wanted.get('clone-group-id')
   clusters = clusters.filter(
     (c) =>
       (!ids || ids.includes(c.identifier) || ids.includes(store.arnOf(c))) &&
+      (!resourceIds || resourceIds.includes(c.resourceId)) &&
       (!engines || engines.includes(c.engine)) &&
-      (!groups || (c.cloneGroupId !== undefined && groups.includes(c.cloneGroupId))),
+      (!groups || (c.cloneGroupId !== undefined && groups.includes(c.cloneGroupId))) &&
+      // No simulated cluster joins an Active Directory domain.
+      !wanted.has('domain'),
   )
   const { items, Marker } = page(clusters, input)
   return {
@@ -330,10 +335,18 @@ function baseCluster(
   identifier: string,
 ): Pick<
   ClusterRecord,
-  'type' | 'account' | 'identifier' | 'status' | 'transitions' | 'createdAt' | 'pending'
+  | 'type'
+  | 'resourceId'
+  | 'account'
+  | 'identifier'
+  | 'status'
+  | 'transitions'
+  | 'createdAt'
+  | 'pending'
 > {
   return {
     type: 'db-cluster',
+    resourceId: newResourceId('cluster'),
     account,
     identifier,
     status: 'creating',

@@ -1,6 +1,7 @@
 /** Building DB instance records (CreateDBInstance, Multi-AZ cluster members, restores). */
 import { AwsError } from '../../core/types.ts'
 import type { RdsStore } from './store.ts'
+import { newResourceId } from './records.ts'
 import type { InstanceRecord, Tag } from './records.ts'
 
 export interface NewInstance {
@@ -32,6 +33,7 @@ export interface NewInstance {
 export function instanceRecord(store: RdsStore, spec: NewInstance): InstanceRecord {
   return {
     type: 'db-instance',
+    resourceId: newResourceId('db'),
     account: spec.account,
     identifier: spec.identifier,
     status: spec.status,

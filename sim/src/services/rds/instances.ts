@@ -144,7 +144,13 @@ function createInstance(store: RdsStore, ctx: CallContext): InstanceRecord {
 
 function describeInstances(store: RdsStore, ctx: CallContext): Record<string, unknown> {
   const input = ctx.input
-  const wanted = filters(input, ['db-cluster-id', 'db-instance-id', 'engine'])
+  const wanted = filters(input, [
+    'db-cluster-id',
+    'db-instance-id',
+    'dbi-resource-id',
+    'domain',
+    'engine',
+  ])
   const byId = str(input, 'DBInstanceIdentifier')
   let list =
     byId !== undefined
@@ -152,13 +158,20 @@ function describeInstances(store: RdsStore, ctx: CallContext): Record<string, un
       : [...store.account(ctx.account).instances.values()]
   const clusters = wanted.get('db-cluster-id')
   const ids = wanted.get('db-instance-id')
+  const resourceIds = wanted.get('dbi-resource-id')
   const engines = wanted.get('engine')
+  const clusterArn = (id: string): string => store.arn('db-cluster', ctx.account, id)
   list = list.filter(
     (i) =>
       (!clusters ||
-        (i.clusterIdentifier !== undefined && clusters.includes(i.clusterIdentifier))) &&
+        (i.clusterIdentifier !== undefined &&
+          (clusters.includes(i.clusterIdentifier) ||
+            clusters.includes(clusterArn(i.clusterIdentifier))))) &&
       (!ids || ids.includes(i.identifier) || ids.includes(store.arnOf(i))) &&
-      (!engines || engines.includes(i.engine)),
+      (!resourceIds || resourceIds.includes(i.resourceId)) &&
+      (!engines || engines.includes(i.engine)) &&
+      // No simulated instance joins an Active Directory domain.
+      !wanted.has('domain'),
   )
   const { items, Marker } = page(list, input)
   return { DBInstances: items.map((i) => instanceShape(store, i)), Marker }

@@ -1,4 +1,5 @@
 /** The simulator's internal RDS records (what AWS keeps), before presentation as API shapes. */
+import { randomBytes } from 'node:crypto'
 
 export interface Tag {
   Key: string
@@ -31,6 +32,8 @@ export interface MasterUserSecret {
 
 export interface ClusterRecord extends Lifecycle {
   readonly type: 'db-cluster'
+  /** DbClusterResourceId: `cluster-` and 26 characters, never reused, kept across renames. */
+  readonly resourceId: string
   engine: string
   engineVersion: string
   masterUsername: string
@@ -65,6 +68,8 @@ export interface ClusterRecord extends Lifecycle {
 
 export interface InstanceRecord extends Lifecycle {
   readonly type: 'db-instance'
+  /** DbiResourceId: `db-` and 26 characters, never reused, kept across renames. */
+  readonly resourceId: string
   clusterIdentifier?: string
   instanceClass: string
   engine: string
@@ -116,17 +121,28 @@ interface SnapshotCommon extends Lifecycle {
 
 export interface ClusterSnapshotRecord extends SnapshotCommon {
   readonly type: 'db-cluster-snapshot'
+  /** DbClusterResourceId of the source DB cluster. */
+  sourceResourceId?: string
   clusterIdentifier: string
   clusterCreateTime: number
 }
 
 export interface SnapshotRecord extends SnapshotCommon {
   readonly type: 'db-snapshot'
+  /** DbiResourceId of the source DB instance. */
+  sourceResourceId?: string
   instanceIdentifier: string
   instanceCreateTime: number
 }
 
 export type AnyRecord = ClusterRecord | InstanceRecord | ClusterSnapshotRecord | SnapshotRecord
+
+/** A resource id as RDS makes them: a prefix and 26 upper-case letters and digits. */
+export function newResourceId(prefix: 'cluster' | 'db'): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+  const bytes = randomBytes(26)
+  return `${prefix}-${[...bytes].map((b) => alphabet[b % alphabet.length]).join('')}`
+}
 
 /** Aurora engines; `mysql`/`postgres` clusters are Multi-AZ DB clusters. */
 export function isAurora(engine: string): boolean {

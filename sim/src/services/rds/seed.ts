@@ -3,7 +3,7 @@ import { parameterFamily } from './common.ts'
 import { checkName, PARAMETER_GROUP_RULE, SUBNET_GROUP_RULE } from './identifiers.ts'
 import type { ClusterFixture, InstanceFixture, RdsAccountFixture, RdsFixture } from './fixture.ts'
 import { instanceRecord } from './instances-create.ts'
-import { isAurora } from './records.ts'
+import { isAurora, newResourceId } from './records.ts'
 import type { ClusterRecord } from './records.ts'
 import { clusterSnapshotFields, snapshotFields } from './snapshots.ts'
 import type { RdsStore } from './store.ts'
@@ -101,6 +101,7 @@ function seedCluster(store: RdsStore, account: string, c: ClusterFixture): void 
   const family = parameterFamily(c.engine, c.engineVersion)
   const cluster: ClusterRecord = {
     type: 'db-cluster',
+    resourceId: newResourceId('cluster'),
     account,
     identifier: c.identifier,
     status: c.status ?? 'available',

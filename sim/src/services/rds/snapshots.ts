@@ -266,6 +266,7 @@ export function clusterSnapshotFields(
     encrypted: cluster.storageEncrypted,
     kmsKeyArn: cluster.kmsKeyArn,
     sourceInstanceClass: cluster.dbClusterInstanceClass,
+    sourceResourceId: cluster.resourceId,
   }
 }
 
@@ -286,6 +287,7 @@ export function snapshotFields(
     encrypted: instance.storageEncrypted,
     kmsKeyArn: instance.kmsKeyArn,
     sourceInstanceClass: instance.instanceClass,
+    sourceResourceId: instance.resourceId,
   }
 }
 
@@ -508,7 +510,7 @@ function describe<R extends AnySnapshot>(
     input,
     clusterKind
       ? ['db-cluster-id', 'db-cluster-snapshot-id', 'snapshot-type', 'engine']
-      : ['db-instance-id', 'db-snapshot-id', 'snapshot-type', 'engine'],
+      : ['db-instance-id', 'db-snapshot-id', 'dbi-resource-id', 'snapshot-type', 'engine'],
   )
   const idRef = str(input, kind.idMember)
   let list: R[]
@@ -533,14 +535,22 @@ function describe<R extends AnySnapshot>(
   const source = str(input, sourceMember)
   const sourceIds = wanted.get(clusterKind ? 'db-cluster-id' : 'db-instance-id')
   const snapshotIds = wanted.get(clusterKind ? 'db-cluster-snapshot-id' : 'db-snapshot-id')
+  const resourceIds = wanted.get('dbi-resource-id')
+  const resourceId = str(input, 'DbiResourceId')
+  const types = wanted.get('snapshot-type')
   const engines = wanted.get('engine')
+  const sourceArn = (s: R): string =>
+    store.arn(clusterKind ? 'db-cluster' : 'db-instance', s.account, sourceOf(s))
   list = list.filter(
     (s) =>
-      (source === undefined || sourceOf(s) === source) &&
-      (!sourceIds || sourceIds.includes(sourceOf(s))) &&
+      (source === undefined || sourceOf(s) === source || sourceArn(s) === source) &&
+      (!sourceIds || sourceIds.includes(sourceOf(s)) || sourceIds.includes(sourceArn(s))) &&
       (!snapshotIds ||
         snapshotIds.includes(s.identifier) ||
         snapshotIds.includes(store.arnOf(s))) &&
+      (!resourceIds || resourceIds.includes(s.sourceResourceId ?? '')) &&
+      (resourceId === undefined || s.sourceResourceId === resourceId) &&
+      (!types || types.includes(s.account === caller ? s.snapshotType : 'shared')) &&
       (!engines || engines.includes(s.engine)),
   )
   const { items, Marker } = page(list, input)
