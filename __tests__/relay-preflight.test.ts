@@ -82,7 +82,7 @@ describe('relay pre-flight', () => {
     if (cluster) delete cluster.Iops
     const { message } = await refusal(world, { ...STAGING_PLACEMENT, storageType: 'gp3' })
     expect(message).toContain(
-      'storage-type gp3 for the Multi-AZ DB cluster copy needs iops, and this job does not know the source\'s',
+      "storage-type gp3 for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's",
     )
   })
 
