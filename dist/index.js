@@ -73282,12 +73282,30 @@ const PARTITIONS = (/* unused pure expression or super */ null && (['aws', 'aws-
 const PARTITION = '(aws|aws-cn|aws-us-gov)';
 const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-\\d{1,2}';
 const IDENTIFIER_RULE = "an identifier has 1-63 letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-'.";
-/** DB cluster / instance identifier. */
+/**
+ * AWS's rule for DB identifiers and most RDS names, up to `max` characters: letters, digits and
+ * hyphens, a letter first, no `--`, no trailing `-`. The API reference words it the same for each
+ * kind (CreateDBInstance DBInstanceIdentifier, CreateDBCluster DBClusterIdentifier,
+ * CreateDBClusterSnapshot DBClusterSnapshotIdentifier: "Must contain from 1 to 63 letters,
+ * numbers, or hyphens. First character must be a letter. Can't end with a hyphen or contain two
+ * consecutive hyphens."; CreateDBSnapshot DBSnapshotIdentifier and the parameter group names:
+ * the same with "1 to 255").
+ */
+function isRdsName(value, max) {
+    return (value.length <= max &&
+        /^[A-Za-z][A-Za-z0-9-]*$/.test(value) &&
+        !value.includes('--') &&
+        !value.endsWith('-'));
+}
+/**
+ * DB cluster / instance identifier, in lower case: AWS "stores [it] as a lowercase string" and
+ * matches it case-insensitively (CreateDBInstance, CreateDBCluster), so the action compares and
+ * derives names in lower case.
+ */
 function identifier(input, value) {
-    const ok = /^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(value) && !value.includes('--') && !value.endsWith('-');
-    if (!ok)
+    if (!isRdsName(value, 63))
         throw invalid(input, value, IDENTIFIER_RULE);
-    return value;
+    return value.toLowerCase();
 }
 /** `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-4`. */
 function isRegion(value) {
@@ -73322,30 +73340,47 @@ function sourceArn(input, value) {
     if (!arn) {
         throw invalid(input, value, 'give a DB cluster or DB instance identifier, or its ARN: arn:aws:rds:<region>:<account>:cluster:<id> or arn:aws:rds:<region>:<account>:db:<id> (partition aws, aws-cn or aws-us-gov).');
     }
-    try {
-        identifier(input, arn.name);
-    }
-    catch {
+    if (!isRdsName(arn.name, 63))
         throw invalid(input, value, `in its ARN, ${IDENTIFIER_RULE}`);
-    }
-    return arn;
+    return withLowerCaseName(arn);
 }
-/** `arn:<p>:rds:<region>:<account>:snapshot:<name>` or `...:cluster-snapshot:<name>`. */
+/** The ARN with its resource name in lower case, as AWS stores RDS names. */
+function withLowerCaseName(arn) {
+    const name = arn.name.toLowerCase();
+    return { ...arn, name, arn: `${arn.arn.slice(0, arn.arn.length - arn.name.length)}${name}` };
+}
+/**
+ * `arn:<p>:rds:<region>:<account>:snapshot:<name>` or `...:cluster-snapshot:<name>`. The name
+ * follows CreateDBSnapshot (1-255) or CreateDBClusterSnapshot (1-63); an automated snapshot's
+ * name carries AWS's `rds:` prefix.
+ */
 function snapshotArn(input, value) {
     const arn = rdsArn(value, ['snapshot', 'cluster-snapshot']);
-    if (!arn || !/^[A-Za-z][A-Za-z0-9:-]{0,254}$/.test(arn.name)) {
+    if (!arn) {
         throw invalid(input, value, 'a snapshot ARN looks like arn:aws:rds:<region>:<account>:snapshot:<name> or arn:aws:rds:<region>:<account>:cluster-snapshot:<name> (partition aws, aws-cn or aws-us-gov).');
     }
-    return arn;
+    const max = arn.resourceType === 'cluster-snapshot' ? 63 : 255;
+    if (!isRdsName(arn.name.replace(/^rds:/, ''), max)) {
+        throw invalid(input, value, `in its ARN, a ${arn.resourceType === 'cluster-snapshot' ? 'DB cluster' : 'DB'} snapshot name has 1-${max} letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-'.`);
+    }
+    return withLowerCaseName(arn);
 }
+/**
+ * KMS key ids are a UUID or, for a multi-Region key, `mrk-` and 32 hex digits; alias names are
+ * `alias/` and letters, digits, `/`, `_` or `-` (KMS CreateAlias AliasName: "^alias/[a-zA-Z0-9/_-]+$",
+ * 1-256 characters).
+ */
+const KEY_ID = '(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})';
+const ALIAS = 'alias/[A-Za-z0-9/_-]{1,250}';
 /** A key ARN, alias ARN, key id or `alias/<name>`. */
 function kmsKey(input, value) {
-    const arn = new RegExp(`^arn:${PARTITION}:kms:(${REGION}):\\d{12}:(?:key/[A-Za-z0-9-]{1,128}|alias/[A-Za-z0-9/_-]{1,250})$`).exec(value);
-    if (arn)
-        return { kind: 'arn', value, partition: arn[1] ?? '', region: arn[2] ?? '' };
-    if (/^(?:[A-Za-z0-9-]{1,128}|alias\/[A-Za-z0-9/_-]{1,250})$/.test(value)) {
-        return { kind: 'local', value };
+    const arn = new RegExp(`^arn:${PARTITION}:kms:(${REGION}):(\\d{12}):(?:key/${KEY_ID}|${ALIAS})$`).exec(value);
+    if (arn) {
+        const [, partition = '', region = '', accountId = ''] = arn;
+        return { kind: 'arn', value, partition, region, accountId };
     }
+    if (new RegExp(`^(?:${KEY_ID}|${ALIAS})$`).test(value))
+        return { kind: 'local', value };
     throw invalid(input, value, 'a KMS key is a key ARN (arn:aws:kms:<region>:<account>:key/<id>) or an alias ARN (arn:aws:kms:<region>:<account>:alias/<name>).');
 }
 /** One of a fixed set of values, case-sensitive. */
@@ -73420,6 +73455,7 @@ function securityGroupId(input, value) {
 function tags(input, value) {
     const seen = new Set();
     return listItems(value).map((item) => {
+        noWorkflowCommand(input, item);
         const tag = parseTag(input, item);
         if (seen.has(tag.key)) {
             throw new InputError(input, item, `Input '${input}' has the key '${tag.key}' twice: tag keys must be unique.`);
@@ -73428,6 +73464,14 @@ function tags(input, value) {
         return tag;
     });
 }
+/**
+ * The AWS tag rules (RDS API reference, Tag): a key "can be from 1 to 128 Unicode characters in
+ * length and can't be prefixed with aws: or rds:", a value from 0 to 256 with the same prefix
+ * rule, and both "can only contain only the set of Unicode letters, digits, white-space, '_',
+ * '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")".
+ */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const RESERVED_TAG_PREFIX = /^(?:aws|rds):/i;
 function parseTag(input, item) {
     const reject = (allowed) => new InputError(input, item, `Input '${input}' has '${item}': ${allowed}`);
     const equals = item.indexOf('=');
@@ -73435,11 +73479,19 @@ function parseTag(input, item) {
         throw reject('a tag is key=value; separate tags by commas or new lines.');
     const key = item.slice(0, equals).trim();
     const tagValue = item.slice(equals + 1).trim();
-    if (key.length < 1 || key.length > 128 || tagValue.length > 256) {
+    // Lengths are in Unicode characters (code points), as AWS counts them.
+    const length = (text) => [...text].length;
+    if (length(key) < 1 || length(key) > 128 || length(tagValue) > 256) {
         throw reject('a tag key has 1-128 characters and a value 0-256.');
+    }
+    if (!TAG_CHARACTERS.test(key) || !TAG_CHARACTERS.test(tagValue)) {
+        throw reject("tag keys and values may contain only Unicode letters, digits, spaces and the characters _ . : / = + - @ (AWS's tag character set).");
     }
     if (/^aws:/i.test(key))
         throw reject("tag keys starting with 'aws:' are reserved by AWS.");
+    if (RESERVED_TAG_PREFIX.test(key) || RESERVED_TAG_PREFIX.test(tagValue)) {
+        throw reject("tag keys and values starting with 'aws:' or 'rds:' are reserved by AWS.");
+    }
     if (key.startsWith('rds-refresh:')) {
         throw reject("tag keys starting with 'rds-refresh:' are set by the action itself.");
     }
@@ -73473,9 +73525,51 @@ function httpUrl(input, value) {
     }
     return value;
 }
-/** Free text passed to AWS as is (names AWS checks itself). */
-function parsers_text(_input, value) {
-    return value;
+const SUBNET_GROUP_RULE = "a DB subnet group name has at most 255 letters, digits, periods, underscores, spaces or hyphens, and is not 'default'.";
+/**
+ * DB subnet group name, in lower case. CreateDBSubnetGroup DBSubnetGroupName: "This value is
+ * stored as a lowercase string. Constraints: Must contain no more than 255 letters, numbers,
+ * periods, underscores, spaces, or hyphens. Must not be default."
+ */
+function subnetGroupName(input, value) {
+    if (!/^[A-Za-z0-9._ -]{1,255}$/.test(value) || value.toLowerCase() === 'default') {
+        throw invalid(input, value, SUBNET_GROUP_RULE);
+    }
+    return value.toLowerCase();
+}
+const PARAMETER_GROUP_RULE = "a parameter group name has 1-255 letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-' (or is one of AWS's default.<family> groups, e.g. default.aurora-postgresql16).";
+/**
+ * DB (cluster) parameter group name, in lower case. CreateDBParameterGroup and
+ * CreateDBClusterParameterGroup: "Must be 1 to 255 letters, numbers, or hyphens. First character
+ * must be a letter. Can't end with a hyphen or contain two consecutive hyphens. ... This value is
+ * stored as a lowercase string." The groups AWS makes itself are named `default.<family>`
+ * (default.aurora-mysql8.0), which a user may name too.
+ */
+function parameterGroupName(input, value) {
+    const awsDefault = /^default\.[A-Za-z0-9.-]{1,247}$/.test(value);
+    if (!awsDefault && !isRdsName(value, 255))
+        throw invalid(input, value, PARAMETER_GROUP_RULE);
+    return value.toLowerCase();
+}
+/**
+ * Refuses a line break or other control character in a value (list inputs: in an item). A new
+ * line could start a workflow command such as `::add-mask::` or `::set-output` when the value is
+ * printed; the value is therefore never echoed in the message.
+ */
+function singleLine(input, value) {
+    const control = /[\p{Cc}\u2028\u2029]/u.exec(value);
+    if (control) {
+        throw new InputError(input, value, `Input '${input}' contains a line break or control character (at position ${control.index + 1}): each value is one line of printable text, and a new line could inject a workflow command into the log.`);
+    }
+}
+/**
+ * Refuses `::`, which starts a workflow command at the start of a log line, in the inputs whose
+ * syntax does not already exclude it (the audience, tags: AWS's tag set has `:`).
+ */
+function noWorkflowCommand(input, value) {
+    if (value.includes('::')) {
+        throw new InputError(input, value, `Input '${input}' contains '::', which starts a GitHub workflow command in the log; no valid value of this input has it.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/rules.ts
@@ -73493,7 +73587,9 @@ const RULES = [
     sameRegionAndPartition,
     targetIsNotSource,
     serverlessScaling,
+    iopsNeedsProvisionedStorage,
     kmsKeyAcrossAccounts,
+    kmsKeyNotOfSourceAccount,
 ];
 function phaseOnlyForRefresh({ settings: { operation, phase } }) {
     if (phase !== 'all' && operation !== 'refresh') {
@@ -73575,9 +73671,11 @@ function isSameAccount({ settings, sourceRole, destinationRole, sourceArn, }) {
     }
     return settings.sourceRoleArn === settings.destinationRoleArn;
 }
+/** Identifiers are compared as AWS matches them: case-insensitively. */
 function targetIsNotSource(parsed) {
     const { target, source } = parsed.settings;
-    if (target !== undefined && target === source?.identifier && isSameAccount(parsed)) {
+    const same = target?.toLowerCase() === source?.identifier.toLowerCase();
+    if (target !== undefined && same && isSameAccount(parsed)) {
         throw invalid('target', target, 'it is the source itself (same identifier in the same account); the target must be another database.');
     }
 }
@@ -73596,6 +73694,36 @@ function kmsKeyAcrossAccounts(parsed) {
     if (kmsKey?.kind === 'local' && !isSameAccount(parsed)) {
         throw invalid('kms-key-id', kmsKey.value, 'source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.');
     }
+}
+/** Storage types whose IOPS are set by AWS, never by the caller (gp2 by size, magnetic, Aurora). */
+const NO_PROVISIONED_IOPS = new Set(['gp2', 'standard', 'aurora', 'aurora-iopt1']);
+function iopsNeedsProvisionedStorage({ settings: { iops, storageType } }) {
+    if (iops === undefined || storageType === undefined || !NO_PROVISIONED_IOPS.has(storageType)) {
+        return;
+    }
+    throw invalid('iops', String(iops), `storage-type ${storageType} has no provisioned IOPS; set iops only with storage-type io1, io2 or gp3 (or leave storage-type empty to keep the source's).`);
+}
+/** The account that owns the source, when the inputs say: the source ARN's, else the source role's. */
+function sourceAccountOf({ sourceArn, sourceRole }) {
+    return sourceArn?.accountId ?? sourceRole?.accountId;
+}
+/**
+ * The message for a `kms-key-id` of the source account on a cross-account copy. Such a key
+ * would encrypt the non-production copy with the production key: production's key policy then
+ * governs who reads staging, and the copy breaks when that policy changes. Shared with the check
+ * that runs once the accounts are known (methods/applicability.ts).
+ */
+function sourceAccountKeyMessage(accounts) {
+    return `this key belongs to the source account ${accounts.source}, so the copy in account ${accounts.destination} would be encrypted with the production key (readable by whoever the production key policy lets in, and broken when that policy changes). Pass a customer-managed key of the destination account ${accounts.destination} (arn:aws:kms:<region>:${accounts.destination}:key/<id> or an alias ARN), which the copy is re-encrypted with.`;
+}
+function kmsKeyNotOfSourceAccount(parsed) {
+    const { kmsKey, destinationRole } = parsed;
+    const source = sourceAccountOf(parsed);
+    if (kmsKey?.kind !== 'arn' || source === undefined || destinationRole === undefined)
+        return;
+    if (source === destinationRole.accountId || kmsKey.accountId !== source)
+        return;
+    throw invalid('kms-key-id', kmsKey.value, sourceAccountKeyMessage({ source, destination: destinationRole.accountId }));
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -73655,16 +73783,70 @@ const METHODS = ['auto', 'clone', 'full-copy', 'relay'];
 const IF_EXISTS = ['fail', 'reuse', 'replace'];
 const MASTER_PASSWORDS = ['secrets-manager', 'generate', 'keep'];
 const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1'];
+/** Inputs whose values are lists, one item per line or comma. */
+const LIST_INPUTS = new Set([
+    'vpc-security-group-ids',
+    'temp-vpc-security-group-ids',
+    'tags',
+]);
+/** Inputs AWS stores in lower case and matches case-insensitively; the log says when one changed. */
+const LOWER_CASED = [
+    'source',
+    'target',
+    'snapshot-arn',
+    'db-subnet-group',
+    'db-cluster-parameter-group',
+    'db-parameter-group',
+    'temp-db-subnet-group',
+];
 /** Reads every input through core.getInput (from `process.env`), then parseSettings. */
 function getSettings(env = process.env) {
     const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]));
-    return parseSettings(raw, env);
+    return parseSettings(raw, env, core);
+}
+/**
+ * No value may carry a line break or control character into the log; `::` is excluded by each
+ * input's own syntax, and checked here for the one free-text input, the audience.
+ */
+function checkSingleLine(raw) {
+    for (const name of INPUT_NAMES) {
+        const value = (raw[name] ?? '').trim();
+        if (LIST_INPUTS.has(name)) {
+            for (const item of listItems(value))
+                singleLine(name, item);
+        }
+        else {
+            singleLine(name, value);
+        }
+    }
+    noWorkflowCommand('audience', (raw.audience ?? '').trim());
+}
+/** Says, for each name the action lower-cased, what it was given and what it uses. */
+function reportLowerCased(raw, settings, log) {
+    const used = {
+        source: settings.source?.arn ?? settings.source?.identifier,
+        target: settings.target,
+        'snapshot-arn': settings.snapshotArn,
+        'db-subnet-group': settings.dbSubnetGroup,
+        'db-cluster-parameter-group': settings.dbClusterParameterGroup,
+        'db-parameter-group': settings.dbParameterGroup,
+        'temp-db-subnet-group': settings.tempDbSubnetGroup,
+    };
+    for (const name of LOWER_CASED) {
+        const given = (raw[name] ?? '').trim();
+        const value = used[name];
+        if (value !== undefined && given !== '' && given !== value) {
+            log.info(`Input '${name}' is '${given}': AWS stores it in lower case and matches it case-insensitively, so the action uses '${value}'.`);
+        }
+    }
 }
 /**
  * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
- * `env` supplies the region fallback and the run context. Throws InputError.
+ * `env` supplies the region fallback and the run context; `log` hears which names were
+ * lower-cased. Throws InputError.
  */
-function parseSettings(raw, env) {
+function parseSettings(raw, env, log) {
+    checkSingleLine(raw);
     const value = (name) => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name];
     const optional = (name, parse) => (value(name) === '' ? undefined : parse(name, value(name)));
     const given = (name, parse) => parse(name, value(name));
@@ -73692,11 +73874,11 @@ function parseSettings(raw, env) {
         ifExists: given('if-exists', oneOf(IF_EXISTS)),
         snapshotArn: snapshot?.arn,
         kmsKeyId: kms?.value,
-        dbSubnetGroup: optional('db-subnet-group', parsers_text),
+        dbSubnetGroup: optional('db-subnet-group', subnetGroupName),
         vpcSecurityGroupIds: securityGroups('vpc-security-group-ids', value('vpc-security-group-ids')),
-        dbClusterParameterGroup: optional('db-cluster-parameter-group', parsers_text),
-        dbParameterGroup: optional('db-parameter-group', parsers_text),
-        tempDbSubnetGroup: optional('temp-db-subnet-group', parsers_text),
+        dbClusterParameterGroup: optional('db-cluster-parameter-group', parameterGroupName),
+        dbParameterGroup: optional('db-parameter-group', parameterGroupName),
+        tempDbSubnetGroup: optional('temp-db-subnet-group', subnetGroupName),
         tempVpcSecurityGroupIds: securityGroups('temp-vpc-security-group-ids', value('temp-vpc-security-group-ids')),
         instanceClass: optional('instance-class', instanceClass),
         instanceCount: given('instance-count', intInRange({ min: 1, max: 16 })),
@@ -73725,6 +73907,8 @@ function parseSettings(raw, env) {
         kmsKey: kms,
     };
     checkRules(parsed);
+    if (log)
+        reportLowerCased(raw, settings, log);
     return deepFreeze(settings);
 }
 const REGION_RULE = 'a region looks like us-east-1, eu-central-2, us-gov-west-1 or cn-north-1 (one region serves both accounts).';
@@ -77188,13 +77372,27 @@ function loadOutcome() {
 /* harmony export */   jm: () => (/* binding */ TagKeys),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
+/* unused harmony export Purpose */
 /** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
 const TagKeys = {
     managed: 'rds-refresh:managed',
     repository: 'rds-refresh:repository',
     runId: 'rds-refresh:run-id',
     source: 'rds-refresh:source',
+    /** The target (lower case) a resource was made for: a copy, or the hand-off snapshot of a split job. */
+    target: 'rds-refresh:target',
+    /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
+    purpose: 'rds-refresh:purpose',
     expiresAt: 'rds-refresh:expires-at',
+};
+/**
+ * Values of the purpose tag: the database the user asked for, an intermediate of one run
+ * (temporary instance, relay snapshots), or the snapshot a source-phase job hands over.
+ */
+const Purpose = {
+    copy: 'copy',
+    intermediate: 'intermediate',
+    handoff: 'handoff',
 };
 function managedTags(options) {
     const { settings, sourceArn, now } = options;
