@@ -73196,7 +73196,7 @@ function requestIdOf(e) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5626);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(16);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 
@@ -73972,7 +73972,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 5626:
+/***/ 16:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74332,23 +74332,8 @@ function warnIfDifferent(ctx, found) {
 
 // EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
 var relay_snapshots = __nccwpck_require__(4911);
-;// CONCATENATED MODULE: ./src/names.ts
-/**
- * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
- * it made, and runs never collide. Instance identifiers are limited to 63 characters.
- */
-function runNames(target, run) {
-    const runKey = `rds-refresh-${run.runId || 'local'}-${run.runAttempt || '1'}`;
-    return {
-        target,
-        instance: (index) => `${target.slice(0, 60)}-${index}`,
-        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
-        tempInstance: `${runKey}-tmp`.slice(0, 63),
-        sourceSnapshot: `${runKey}-snapshot`,
-        destinationSnapshot: `${runKey}-copy`,
-    };
-}
-
+// EXTERNAL MODULE: ./src/names.ts
+var names = __nccwpck_require__(6455);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/state.ts
@@ -74428,7 +74413,7 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         sameAccount,
         sourceDb,
         method,
-        names: runNames(target, settings.run),
+        names: (0,names/* runNames */.oE)(target, settings.run),
         tags,
         copy: {
             method,
@@ -76054,7 +76039,7 @@ function copySnapshotStep(type, after) {
                 runtime.note('not needed (same account)');
                 return;
             }
-            const targetId = (0,relay_names/* copyName */.vC)((0,relay_snapshots/* snapshotIdFromArn */.$e)(sourceArn));
+            const targetId = (0,relay_names/* copyName */.vC)((0,relay_snapshots/* snapshotIdFromArn */.$e)(sourceArn), type);
             const encrypted = shared?.encrypted ?? true;
             await findOrCreate({
                 runtime,
@@ -76915,6 +76900,8 @@ function phaseOutputs(ctx) {
 /* harmony export */   kn: () => (/* binding */ kindOfHandoff),
 /* harmony export */   vC: () => (/* binding */ copyName)
 /* harmony export */ });
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6455);
+
 /**
  * Names and hand-off values of a relay.
  *
@@ -76942,7 +76929,7 @@ function handoffSnapshotName(ctx) {
     const base = ctx.names.sourceSnapshot;
     if (ctx.sourceDb.kind === 'multi-az-cluster') {
         const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
-        return `${base}-multiaz-${instanceClass.replace(/\./g, '-')}`;
+        return `${base}-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
     }
     return `${base}-instance`;
 }
@@ -76956,9 +76943,26 @@ function kindOfHandoff(type, id) {
     }
     return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
 }
-/** The destination's copy of a shared snapshot: named after it, so a re-run finds it. */
-function copyName(sharedSnapshotId) {
-    return `${sharedSnapshotId}-copy`.slice(0, 255);
+/** DB snapshot identifiers have at most 255 characters (CreateDBSnapshot DBSnapshotIdentifier). */
+const DB_SNAPSHOT_MAX = 255;
+/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
+function asNamePart(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-{2,}/g, '-');
+}
+/**
+ * The destination's copy of a shared snapshot: named after it, so a re-run finds it, and valid
+ * for its kind (a DB cluster snapshot has at most 63 characters, a DB snapshot 255) whatever the
+ * shared snapshot is called, an automated `rds:` one included. Never the shared snapshot's own
+ * name, which in one account would be the snapshot itself.
+ */
+function copyName(sharedSnapshotId, type = 'db-snapshot') {
+    const max = type === 'db-cluster-snapshot' ? _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IDENTIFIER_MAX */ .JL : DB_SNAPSHOT_MAX;
+    const base = asNamePart(sharedSnapshotId);
+    const copy = `${(0,_names_js__WEBPACK_IMPORTED_MODULE_0__/* .cutName */ .CI)(base, max - '-copy'.length)}-copy`;
+    return copy === sharedSnapshotId ? `${(0,_names_js__WEBPACK_IMPORTED_MODULE_0__/* .cutName */ .CI)(base, max - '-copy2'.length)}-copy2` : copy;
 }
 /** Value handed from one step to a later one; a missing value is a bug in the plan. */
 function handoffValue(ctx, key) {
@@ -77115,6 +77119,59 @@ const waitForCluster = (ctx, runtime, target) => waitForResource(_aws_rds_read_j
 const waitForInstance = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-instance'], ctx, runtime, target);
 const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster-snapshot'], ctx, runtime, target);
 const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-snapshot'], ctx, runtime, target);
+
+
+/***/ }),
+
+/***/ 6455:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CI: () => (/* binding */ cutName),
+/* harmony export */   JL: () => (/* binding */ IDENTIFIER_MAX),
+/* harmony export */   oE: () => (/* binding */ runNames)
+/* harmony export */ });
+/**
+ * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
+ * (CreateDBInstance DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens.
+ * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens.").
+ */
+const IDENTIFIER_MAX = 63;
+/** Room for `-<index>` of every instance a copy can have (instance-count is at most 16). */
+const INSTANCE_SUFFIX = '-16'.length;
+/**
+ * `name` cut to at most `max` characters, without the trailing hyphens a cut can leave (AWS
+ * refuses a trailing `-`, and `-` + suffix would make `--`). A name that starts with a letter
+ * keeps at least that letter.
+ */
+function cutName(name, max) {
+    return name.slice(0, max).replace(/-+$/, '');
+}
+/** A run value as a name part: its letters and digits in lower case, at most `max`, else `fallback`. */
+function namePart(value, fallback, max) {
+    return (value
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, max) || fallback);
+}
+/**
+ * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
+ * it made, and runs never collide. Every name is valid for its kind whatever the target and run
+ * context: instance names cut the target at one fixed place for every index (so they stay
+ * distinct and a re-run derives the same), and never leave `--` or a trailing `-`.
+ */
+function runNames(target, run) {
+    const runKey = `rds-refresh-${namePart(run.runId, 'local', 20)}-${namePart(run.runAttempt, '1', 4)}`;
+    const prefix = (index) => cutName(target, Math.min(IDENTIFIER_MAX - INSTANCE_SUFFIX, IDENTIFIER_MAX - `-${index}`.length));
+    return {
+        target,
+        instance: (index) => `${prefix(index)}-${index}`,
+        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
+        tempInstance: `${runKey}-tmp`,
+        sourceSnapshot: `${runKey}-snapshot`,
+        destinationSnapshot: `${runKey}-copy`,
+    };
+}
 
 
 /***/ }),
