@@ -73196,7 +73196,7 @@ function requestIdOf(e) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(16);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7958);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 
@@ -73242,20 +73242,291 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8186:
+/***/ 8422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   mt: () => (/* binding */ getSettings)
+/* harmony export */ });
+/* unused harmony exports INPUT_DEFAULTS, INPUT_NAMES, parseSettings */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5165);
+/* harmony import */ var _inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8190);
+/**
+ * Every input read once, validated and turned into readonly Settings, before any AWS call.
+ * This is the only module that calls core.getInput; parseSettings is pure for tests.
+ */
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  mt: () => (/* binding */ getSettings)
-});
 
-// UNUSED EXPORTS: INPUT_DEFAULTS, INPUT_NAMES, InputError, parseSettings
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-;// CONCATENATED MODULE: ./src/inputs/parsers.ts
+
+/** Every input of action.yml with its default ('' for none); a test keeps them in step. */
+const INPUT_DEFAULTS = {
+    operation: 'refresh',
+    phase: 'all',
+    'aws-region': '',
+    'source-role-arn': '',
+    'destination-role-arn': '',
+    audience: 'sts.amazonaws.com',
+    'role-session-name': '',
+    'role-duration-seconds': '3600',
+    source: '',
+    target: '',
+    method: 'auto',
+    'if-exists': 'fail',
+    'snapshot-arn': '',
+    'kms-key-id': '',
+    'db-subnet-group': '',
+    'vpc-security-group-ids': '',
+    'db-cluster-parameter-group': '',
+    'db-parameter-group': '',
+    'temp-db-subnet-group': '',
+    'temp-vpc-security-group-ids': '',
+    'instance-class': '',
+    'instance-count': '1',
+    'serverless-min-capacity': '',
+    'serverless-max-capacity': '',
+    'storage-type': '',
+    iops: '',
+    'multi-az': 'false',
+    'publicly-accessible': 'false',
+    'deletion-protection': 'false',
+    'master-password': 'secrets-manager',
+    ttl: '',
+    tags: '',
+    'keep-snapshots': 'false',
+    'timeout-minutes': '350',
+    'poll-interval-seconds': '10',
+    'max-attempts': '5',
+    'endpoint-url': '',
+};
+/** Names of every input, in action.yml order. */
+const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+const OPERATIONS = ['refresh', 'delete', 'sweep', 'plan'];
+const PHASES = ['all', 'source', 'destination'];
+const METHODS = ['auto', 'clone', 'full-copy', 'relay'];
+const IF_EXISTS = ['fail', 'reuse', 'replace'];
+const MASTER_PASSWORDS = ['secrets-manager', 'generate', 'keep'];
+const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1'];
+/** Inputs whose values are lists, one item per line or comma. */
+const LIST_INPUTS = new Set([
+    'vpc-security-group-ids',
+    'temp-vpc-security-group-ids',
+    'tags',
+]);
+/** Inputs AWS stores in lower case and matches case-insensitively; the log says when one changed. */
+const LOWER_CASED = [
+    'source',
+    'target',
+    'snapshot-arn',
+    'db-subnet-group',
+    'db-cluster-parameter-group',
+    'db-parameter-group',
+    'temp-db-subnet-group',
+];
+/** Reads every input through core.getInput (from `process.env`), then parseSettings. */
+function getSettings(env = process.env) {
+    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(name)]));
+    return parseSettings(raw, env, _actions_core__WEBPACK_IMPORTED_MODULE_0__);
+}
+/**
+ * No value may carry a line break or control character into the log; `::` is excluded by each
+ * input's own syntax, and checked here for the one free-text input, the audience.
+ */
+function checkSingleLine(raw) {
+    for (const name of INPUT_NAMES) {
+        const value = (raw[name] ?? '').trim();
+        if (LIST_INPUTS.has(name)) {
+            for (const item of (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .listItems */ .Dw)(value))
+                (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .singleLine */ .pF)(name, item);
+        }
+        else {
+            (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .singleLine */ .pF)(name, value);
+        }
+    }
+    (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .noWorkflowCommand */ .oV)('audience', (raw.audience ?? '').trim());
+}
+/** Says, for each name the action lower-cased, what it was given and what it uses. */
+function reportLowerCased(raw, settings, log) {
+    const used = {
+        source: settings.source?.arn ?? settings.source?.identifier,
+        target: settings.target,
+        'snapshot-arn': settings.snapshotArn,
+        'db-subnet-group': settings.dbSubnetGroup,
+        'db-cluster-parameter-group': settings.dbClusterParameterGroup,
+        'db-parameter-group': settings.dbParameterGroup,
+        'temp-db-subnet-group': settings.tempDbSubnetGroup,
+    };
+    for (const name of LOWER_CASED) {
+        const given = (raw[name] ?? '').trim();
+        const value = used[name];
+        if (value !== undefined && given !== '' && given !== value) {
+            log.info(`Input '${name}' is '${given}': AWS stores it in lower case and matches it case-insensitively, so the action uses '${value}'.`);
+        }
+    }
+}
+/**
+ * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
+ * `env` supplies the region fallback and the run context; `log` hears which names were
+ * lower-cased. Throws InputError.
+ */
+function parseSettings(raw, env, log) {
+    checkSingleLine(raw);
+    const value = (name) => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name];
+    const optional = (name, parse) => (value(name) === '' ? undefined : parse(name, value(name)));
+    const given = (name, parse) => parse(name, value(name));
+    const sourceRole = optional('source-role-arn', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .roleArn */ .w3);
+    const destinationRole = optional('destination-role-arn', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .roleArn */ .w3) ?? sourceRole;
+    const sourceValue = value('source');
+    const source = sourceValue.startsWith('arn:') ? (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .sourceArn */ .jE)('source', sourceValue) : undefined;
+    const kms = optional('kms-key-id', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .kmsKey */ .zJ);
+    const snapshot = optional('snapshot-arn', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .snapshotArn */ .mi);
+    const run = runContext(env);
+    const settings = {
+        operation: given('operation', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(OPERATIONS)),
+        phase: given('phase', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(PHASES)),
+        region: region(raw['aws-region'] ?? '', env),
+        sourceRoleArn: sourceRole?.arn,
+        destinationRoleArn: destinationRole?.arn,
+        audience: value('audience'),
+        roleSessionName: (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .sessionName */ .Cy)('role-session-name', value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh')),
+        roleDurationSeconds: given('role-duration-seconds', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 900, max: 43200 })),
+        source: source
+            ? { identifier: source.name, arn: source.arn, accountId: source.accountId }
+            : optional('source', (input, id) => ({ identifier: (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .identifier */ .Cv)(input, id) })),
+        target: optional('target', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .identifier */ .Cv),
+        method: given('method', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(METHODS)),
+        ifExists: given('if-exists', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(IF_EXISTS)),
+        snapshotArn: snapshot?.arn,
+        kmsKeyId: kms?.value,
+        dbSubnetGroup: optional('db-subnet-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .subnetGroupName */ .Cw),
+        vpcSecurityGroupIds: securityGroups('vpc-security-group-ids', value('vpc-security-group-ids')),
+        dbClusterParameterGroup: optional('db-cluster-parameter-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .parameterGroupName */ .mY),
+        dbParameterGroup: optional('db-parameter-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .parameterGroupName */ .mY),
+        tempDbSubnetGroup: optional('temp-db-subnet-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .subnetGroupName */ .Cw),
+        tempVpcSecurityGroupIds: securityGroups('temp-vpc-security-group-ids', value('temp-vpc-security-group-ids')),
+        instanceClass: optional('instance-class', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .instanceClass */ .Sp),
+        instanceCount: given('instance-count', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1, max: 16 })),
+        serverless: serverlessScaling(value('serverless-min-capacity'), value('serverless-max-capacity')),
+        storageType: optional('storage-type', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(STORAGE_TYPES)),
+        iops: optional('iops', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1000, max: 256000 })),
+        multiAz: given('multi-az', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
+        publiclyAccessible: given('publicly-accessible', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
+        deletionProtection: given('deletion-protection', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
+        masterPassword: given('master-password', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(MASTER_PASSWORDS)),
+        ttlSeconds: optional('ttl', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .ttlDuration */ .fe),
+        tags: given('tags', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .tags */ ._A),
+        keepSnapshots: given('keep-snapshots', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
+        timeoutMinutes: given('timeout-minutes', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1, max: 350, note: 'a GitHub job stops after 6 hours' })),
+        pollIntervalSeconds: given('poll-interval-seconds', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 0.01, max: 300 })),
+        maxAttempts: given('max-attempts', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1, max: 20 })),
+        endpointUrl: optional('endpoint-url', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .httpUrl */ .q3),
+        run,
+    };
+    const parsed = {
+        settings,
+        sourceRole,
+        destinationRole,
+        sourceArn: source,
+        snapshot,
+        kmsKey: kms,
+    };
+    (0,_inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRules */ .MM)(parsed);
+    if (log)
+        reportLowerCased(raw, settings, log);
+    return deepFreeze(settings);
+}
+const REGION_RULE = 'a region looks like us-east-1, eu-central-2, us-gov-west-1 or cn-north-1 (one region serves both accounts).';
+/** `aws-region`, else AWS_REGION, else AWS_DEFAULT_REGION. */
+function region(input, env) {
+    const sources = [
+        ['', input.trim()],
+        [' (from AWS_REGION)', env.AWS_REGION],
+        [' (from AWS_DEFAULT_REGION)', env.AWS_DEFAULT_REGION],
+    ];
+    const found = sources.find(([, value]) => value);
+    if (!found) {
+        throw new _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('aws-region', '', "No region: set the input 'aws-region' or the environment variable AWS_REGION (one region serves both accounts).");
+    }
+    const [from, value = ''] = found;
+    if (!(0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .isRegion */ .Dp)(value)) {
+        throw new _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('aws-region', value, `Input 'aws-region'${from} is '${value}': ${REGION_RULE}`);
+    }
+    return value;
+}
+function securityGroups(input, value) {
+    return (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .listItems */ .Dw)(value).map((item) => (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .securityGroupId */ .Lu)(input, item));
+}
+const MIN_CAPACITY = (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 0, max: 256, step: 0.5 });
+const MAX_CAPACITY = (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 1, max: 256, step: 0.5 });
+/** Both capacities or neither, min not above max. */
+function serverlessScaling(min, max) {
+    if (min === '' && max === '')
+        return undefined;
+    if (min === '' || max === '') {
+        const [missing, present] = min === ''
+            ? ['serverless-min-capacity', 'serverless-max-capacity']
+            : ['serverless-max-capacity', 'serverless-min-capacity'];
+        throw new _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(missing, '', `Input '${missing}' is required with '${present}': give both serverless capacities or neither.`);
+    }
+    const minCapacity = MIN_CAPACITY('serverless-min-capacity', min);
+    const maxCapacity = MAX_CAPACITY('serverless-max-capacity', max);
+    if (minCapacity > maxCapacity) {
+        throw (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)('serverless-min-capacity', min, `the minimum must not exceed serverless-max-capacity (${max}).`);
+    }
+    return { minCapacity, maxCapacity };
+}
+function runContext(env) {
+    return {
+        repository: env.GITHUB_REPOSITORY ?? '',
+        runId: env.GITHUB_RUN_ID ?? '',
+        runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
+        workflow: env.GITHUB_WORKFLOW ?? '',
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    };
+}
+function deepFreeze(value) {
+    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+        for (const child of Object.values(value))
+            deepFreeze(child);
+        Object.freeze(value);
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 5165:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cv: () => (/* binding */ identifier),
+/* harmony export */   Cw: () => (/* binding */ subnetGroupName),
+/* harmony export */   Cy: () => (/* binding */ sessionName),
+/* harmony export */   Dp: () => (/* binding */ isRegion),
+/* harmony export */   Dw: () => (/* binding */ listItems),
+/* harmony export */   Gq: () => (/* binding */ invalid),
+/* harmony export */   Lu: () => (/* binding */ securityGroupId),
+/* harmony export */   Sp: () => (/* binding */ instanceClass),
+/* harmony export */   _A: () => (/* binding */ tags),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   fe: () => (/* binding */ ttlDuration),
+/* harmony export */   iQ: () => (/* binding */ partitionOf),
+/* harmony export */   jE: () => (/* binding */ sourceArn),
+/* harmony export */   lc: () => (/* binding */ bool),
+/* harmony export */   m1: () => (/* binding */ intInRange),
+/* harmony export */   mY: () => (/* binding */ parameterGroupName),
+/* harmony export */   mi: () => (/* binding */ snapshotArn),
+/* harmony export */   oV: () => (/* binding */ noWorkflowCommand),
+/* harmony export */   pF: () => (/* binding */ singleLine),
+/* harmony export */   q3: () => (/* binding */ httpUrl),
+/* harmony export */   uw: () => (/* binding */ decimalInRange),
+/* harmony export */   w3: () => (/* binding */ roleArn),
+/* harmony export */   yL: () => (/* binding */ oneOf),
+/* harmony export */   zJ: () => (/* binding */ kmsKey)
+/* harmony export */ });
+/* unused harmony exports PARTITIONS, IDENTIFIER_RULE, isRdsName */
 /**
  * Small parsers, one per kind of input value. Each takes the input's name and raw value and
  * returns the typed value or throws an InputError that names the input, the value and what is
@@ -73572,7 +73843,18 @@ function noWorkflowCommand(input, value) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs/rules.ts
+
+/***/ }),
+
+/***/ 8190:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MM: () => (/* binding */ checkRules),
+/* harmony export */   lY: () => (/* binding */ sourceAccountKeyMessage)
+/* harmony export */ });
+/* unused harmony exports isSameAccount, sourceAccountOf */
+/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5165);
 
 /** Throws the first InputError found, in the order a user would fix them. */
 function checkRules(parsed) {
@@ -73593,12 +73875,12 @@ const RULES = [
 ];
 function phaseOnlyForRefresh({ settings: { operation, phase } }) {
     if (phase !== 'all' && operation !== 'refresh') {
-        throw invalid('phase', phase, `phase source or destination applies only to operation refresh (operation is '${operation}'); use phase all.`);
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('phase', phase, `phase source or destination applies only to operation refresh (operation is '${operation}'); use phase all.`);
     }
 }
 function snapshotArnOnlyForDestination({ settings: { snapshotArn, phase } }) {
     if (snapshotArn !== undefined && phase !== 'destination') {
-        throw invalid('snapshot-arn', snapshotArn, `a snapshot ARN is used only with phase destination (phase is '${phase}').`);
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('snapshot-arn', snapshotArn, `a snapshot ARN is used only with phase destination (phase is '${phase}').`);
     }
 }
 const REQUIRED_FOR = {
@@ -73627,18 +73909,18 @@ function requiredInputs({ settings }) {
     const when = phase === 'all' ? `operation ${operation}` : `operation ${operation} with phase ${phase}`;
     for (const name of ['snapshot-arn', 'source', 'target']) {
         if (needs.has(name) && !present[name]) {
-            throw new InputError(name, '', `Input '${name}' is required for ${when}: ${REQUIRED_FOR[name]}.`);
+            throw new _parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, '', `Input '${name}' is required for ${when}: ${REQUIRED_FOR[name]}.`);
         }
     }
 }
 function noCloneAcrossPhases({ settings: { method, phase } }) {
     if ((method === 'clone' || method === 'full-copy') && phase !== 'all') {
-        throw invalid('method', method, `phase ${phase} hands off a shared snapshot, which a clone does not have; use method auto or relay, or phase all.`);
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('method', method, `phase ${phase} hands off a shared snapshot, which a clone does not have; use method auto or relay, or phase all.`);
     }
 }
 function sameRegionAndPartition(parsed) {
     const { region } = parsed.settings;
-    const partition = partitionOf(region);
+    const partition = (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .partitionOf */ .iQ)(region);
     const arns = [
         ['source-role-arn', parsed.sourceRole],
         ['destination-role-arn', parsed.destinationRole],
@@ -73653,10 +73935,10 @@ function sameRegionAndPartition(parsed) {
         if (!arn)
             continue;
         if (arn.region !== undefined && arn.region !== region) {
-            throw invalid(input, arn.arn, `its region ${arn.region} is not the region ${region}; one region serves both accounts, and cross-region copies are out of scope.`);
+            throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)(input, arn.arn, `its region ${arn.region} is not the region ${region}; one region serves both accounts, and cross-region copies are out of scope.`);
         }
         if (arn.partition !== partition) {
-            throw invalid(input, arn.arn, `its partition ${arn.partition} is not the partition of region ${region} (${partition}).`);
+            throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)(input, arn.arn, `its partition ${arn.partition} is not the partition of region ${region} (${partition}).`);
         }
     }
 }
@@ -73676,23 +73958,23 @@ function targetIsNotSource(parsed) {
     const { target, source } = parsed.settings;
     const same = target?.toLowerCase() === source?.identifier.toLowerCase();
     if (target !== undefined && same && isSameAccount(parsed)) {
-        throw invalid('target', target, 'it is the source itself (same identifier in the same account); the target must be another database.');
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('target', target, 'it is the source itself (same identifier in the same account); the target must be another database.');
     }
 }
 function serverlessScaling({ settings: { serverless, instanceClass } }) {
     if (serverless === undefined && instanceClass === 'db.serverless') {
-        throw invalid('instance-class', instanceClass, 'db.serverless needs serverless-min-capacity and serverless-max-capacity.');
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('instance-class', instanceClass, 'db.serverless needs serverless-min-capacity and serverless-max-capacity.');
     }
     if (serverless !== undefined &&
         instanceClass !== undefined &&
         instanceClass !== 'db.serverless') {
-        throw invalid('instance-class', instanceClass, 'serverless-min-capacity and serverless-max-capacity apply only to instance class db.serverless.');
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('instance-class', instanceClass, 'serverless-min-capacity and serverless-max-capacity apply only to instance class db.serverless.');
     }
 }
 function kmsKeyAcrossAccounts(parsed) {
     const { kmsKey } = parsed;
     if (kmsKey?.kind === 'local' && !isSameAccount(parsed)) {
-        throw invalid('kms-key-id', kmsKey.value, 'source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.');
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('kms-key-id', kmsKey.value, 'source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.');
     }
 }
 /** Storage types whose IOPS are set by AWS, never by the caller (gp2 by size, magnetic, Aurora). */
@@ -73701,7 +73983,7 @@ function iopsNeedsProvisionedStorage({ settings: { iops, storageType } }) {
     if (iops === undefined || storageType === undefined || !NO_PROVISIONED_IOPS.has(storageType)) {
         return;
     }
-    throw invalid('iops', String(iops), `storage-type ${storageType} has no provisioned IOPS; set iops only with storage-type io1, io2 or gp3 (or leave storage-type empty to keep the source's).`);
+    throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('iops', String(iops), `storage-type ${storageType} has no provisioned IOPS; set iops only with storage-type io1, io2 or gp3 (or leave storage-type empty to keep the source's).`);
 }
 /** The account that owns the source, when the inputs say: the source ARN's, else the source role's. */
 function sourceAccountOf({ sourceArn, sourceRole }) {
@@ -73723,256 +74005,13 @@ function kmsKeyNotOfSourceAccount(parsed) {
         return;
     if (source === destinationRole.accountId || kmsKey.accountId !== source)
         return;
-    throw invalid('kms-key-id', kmsKey.value, sourceAccountKeyMessage({ source, destination: destinationRole.accountId }));
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Every input read once, validated and turned into readonly Settings, before any AWS call.
- * This is the only module that calls core.getInput; parseSettings is pure for tests.
- */
-
-
-
-
-/** Every input of action.yml with its default ('' for none); a test keeps them in step. */
-const INPUT_DEFAULTS = {
-    operation: 'refresh',
-    phase: 'all',
-    'aws-region': '',
-    'source-role-arn': '',
-    'destination-role-arn': '',
-    audience: 'sts.amazonaws.com',
-    'role-session-name': '',
-    'role-duration-seconds': '3600',
-    source: '',
-    target: '',
-    method: 'auto',
-    'if-exists': 'fail',
-    'snapshot-arn': '',
-    'kms-key-id': '',
-    'db-subnet-group': '',
-    'vpc-security-group-ids': '',
-    'db-cluster-parameter-group': '',
-    'db-parameter-group': '',
-    'temp-db-subnet-group': '',
-    'temp-vpc-security-group-ids': '',
-    'instance-class': '',
-    'instance-count': '1',
-    'serverless-min-capacity': '',
-    'serverless-max-capacity': '',
-    'storage-type': '',
-    iops: '',
-    'multi-az': 'false',
-    'publicly-accessible': 'false',
-    'deletion-protection': 'false',
-    'master-password': 'secrets-manager',
-    ttl: '',
-    tags: '',
-    'keep-snapshots': 'false',
-    'timeout-minutes': '350',
-    'poll-interval-seconds': '10',
-    'max-attempts': '5',
-    'endpoint-url': '',
-};
-/** Names of every input, in action.yml order. */
-const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
-const OPERATIONS = ['refresh', 'delete', 'sweep', 'plan'];
-const PHASES = ['all', 'source', 'destination'];
-const METHODS = ['auto', 'clone', 'full-copy', 'relay'];
-const IF_EXISTS = ['fail', 'reuse', 'replace'];
-const MASTER_PASSWORDS = ['secrets-manager', 'generate', 'keep'];
-const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1'];
-/** Inputs whose values are lists, one item per line or comma. */
-const LIST_INPUTS = new Set([
-    'vpc-security-group-ids',
-    'temp-vpc-security-group-ids',
-    'tags',
-]);
-/** Inputs AWS stores in lower case and matches case-insensitively; the log says when one changed. */
-const LOWER_CASED = [
-    'source',
-    'target',
-    'snapshot-arn',
-    'db-subnet-group',
-    'db-cluster-parameter-group',
-    'db-parameter-group',
-    'temp-db-subnet-group',
-];
-/** Reads every input through core.getInput (from `process.env`), then parseSettings. */
-function getSettings(env = process.env) {
-    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]));
-    return parseSettings(raw, env, core);
-}
-/**
- * No value may carry a line break or control character into the log; `::` is excluded by each
- * input's own syntax, and checked here for the one free-text input, the audience.
- */
-function checkSingleLine(raw) {
-    for (const name of INPUT_NAMES) {
-        const value = (raw[name] ?? '').trim();
-        if (LIST_INPUTS.has(name)) {
-            for (const item of listItems(value))
-                singleLine(name, item);
-        }
-        else {
-            singleLine(name, value);
-        }
-    }
-    noWorkflowCommand('audience', (raw.audience ?? '').trim());
-}
-/** Says, for each name the action lower-cased, what it was given and what it uses. */
-function reportLowerCased(raw, settings, log) {
-    const used = {
-        source: settings.source?.arn ?? settings.source?.identifier,
-        target: settings.target,
-        'snapshot-arn': settings.snapshotArn,
-        'db-subnet-group': settings.dbSubnetGroup,
-        'db-cluster-parameter-group': settings.dbClusterParameterGroup,
-        'db-parameter-group': settings.dbParameterGroup,
-        'temp-db-subnet-group': settings.tempDbSubnetGroup,
-    };
-    for (const name of LOWER_CASED) {
-        const given = (raw[name] ?? '').trim();
-        const value = used[name];
-        if (value !== undefined && given !== '' && given !== value) {
-            log.info(`Input '${name}' is '${given}': AWS stores it in lower case and matches it case-insensitively, so the action uses '${value}'.`);
-        }
-    }
-}
-/**
- * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
- * `env` supplies the region fallback and the run context; `log` hears which names were
- * lower-cased. Throws InputError.
- */
-function parseSettings(raw, env, log) {
-    checkSingleLine(raw);
-    const value = (name) => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name];
-    const optional = (name, parse) => (value(name) === '' ? undefined : parse(name, value(name)));
-    const given = (name, parse) => parse(name, value(name));
-    const sourceRole = optional('source-role-arn', roleArn);
-    const destinationRole = optional('destination-role-arn', roleArn) ?? sourceRole;
-    const sourceValue = value('source');
-    const source = sourceValue.startsWith('arn:') ? sourceArn('source', sourceValue) : undefined;
-    const kms = optional('kms-key-id', kmsKey);
-    const snapshot = optional('snapshot-arn', snapshotArn);
-    const run = runContext(env);
-    const settings = {
-        operation: given('operation', oneOf(OPERATIONS)),
-        phase: given('phase', oneOf(PHASES)),
-        region: region(raw['aws-region'] ?? '', env),
-        sourceRoleArn: sourceRole?.arn,
-        destinationRoleArn: destinationRole?.arn,
-        audience: value('audience'),
-        roleSessionName: sessionName('role-session-name', value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh')),
-        roleDurationSeconds: given('role-duration-seconds', intInRange({ min: 900, max: 43200 })),
-        source: source
-            ? { identifier: source.name, arn: source.arn, accountId: source.accountId }
-            : optional('source', (input, id) => ({ identifier: identifier(input, id) })),
-        target: optional('target', identifier),
-        method: given('method', oneOf(METHODS)),
-        ifExists: given('if-exists', oneOf(IF_EXISTS)),
-        snapshotArn: snapshot?.arn,
-        kmsKeyId: kms?.value,
-        dbSubnetGroup: optional('db-subnet-group', subnetGroupName),
-        vpcSecurityGroupIds: securityGroups('vpc-security-group-ids', value('vpc-security-group-ids')),
-        dbClusterParameterGroup: optional('db-cluster-parameter-group', parameterGroupName),
-        dbParameterGroup: optional('db-parameter-group', parameterGroupName),
-        tempDbSubnetGroup: optional('temp-db-subnet-group', subnetGroupName),
-        tempVpcSecurityGroupIds: securityGroups('temp-vpc-security-group-ids', value('temp-vpc-security-group-ids')),
-        instanceClass: optional('instance-class', instanceClass),
-        instanceCount: given('instance-count', intInRange({ min: 1, max: 16 })),
-        serverless: inputs_serverlessScaling(value('serverless-min-capacity'), value('serverless-max-capacity')),
-        storageType: optional('storage-type', oneOf(STORAGE_TYPES)),
-        iops: optional('iops', intInRange({ min: 1000, max: 256000 })),
-        multiAz: given('multi-az', bool),
-        publiclyAccessible: given('publicly-accessible', bool),
-        deletionProtection: given('deletion-protection', bool),
-        masterPassword: given('master-password', oneOf(MASTER_PASSWORDS)),
-        ttlSeconds: optional('ttl', ttlDuration),
-        tags: given('tags', tags),
-        keepSnapshots: given('keep-snapshots', bool),
-        timeoutMinutes: given('timeout-minutes', intInRange({ min: 1, max: 350, note: 'a GitHub job stops after 6 hours' })),
-        pollIntervalSeconds: given('poll-interval-seconds', decimalInRange({ min: 0.01, max: 300 })),
-        maxAttempts: given('max-attempts', intInRange({ min: 1, max: 20 })),
-        endpointUrl: optional('endpoint-url', httpUrl),
-        run,
-    };
-    const parsed = {
-        settings,
-        sourceRole,
-        destinationRole,
-        sourceArn: source,
-        snapshot,
-        kmsKey: kms,
-    };
-    checkRules(parsed);
-    if (log)
-        reportLowerCased(raw, settings, log);
-    return deepFreeze(settings);
-}
-const REGION_RULE = 'a region looks like us-east-1, eu-central-2, us-gov-west-1 or cn-north-1 (one region serves both accounts).';
-/** `aws-region`, else AWS_REGION, else AWS_DEFAULT_REGION. */
-function region(input, env) {
-    const sources = [
-        ['', input.trim()],
-        [' (from AWS_REGION)', env.AWS_REGION],
-        [' (from AWS_DEFAULT_REGION)', env.AWS_DEFAULT_REGION],
-    ];
-    const found = sources.find(([, value]) => value);
-    if (!found) {
-        throw new InputError('aws-region', '', "No region: set the input 'aws-region' or the environment variable AWS_REGION (one region serves both accounts).");
-    }
-    const [from, value = ''] = found;
-    if (!isRegion(value)) {
-        throw new InputError('aws-region', value, `Input 'aws-region'${from} is '${value}': ${REGION_RULE}`);
-    }
-    return value;
-}
-function securityGroups(input, value) {
-    return listItems(value).map((item) => securityGroupId(input, item));
-}
-const MIN_CAPACITY = decimalInRange({ min: 0, max: 256, step: 0.5 });
-const MAX_CAPACITY = decimalInRange({ min: 1, max: 256, step: 0.5 });
-/** Both capacities or neither, min not above max. */
-function inputs_serverlessScaling(min, max) {
-    if (min === '' && max === '')
-        return undefined;
-    if (min === '' || max === '') {
-        const [missing, present] = min === ''
-            ? ['serverless-min-capacity', 'serverless-max-capacity']
-            : ['serverless-max-capacity', 'serverless-min-capacity'];
-        throw new InputError(missing, '', `Input '${missing}' is required with '${present}': give both serverless capacities or neither.`);
-    }
-    const minCapacity = MIN_CAPACITY('serverless-min-capacity', min);
-    const maxCapacity = MAX_CAPACITY('serverless-max-capacity', max);
-    if (minCapacity > maxCapacity) {
-        throw invalid('serverless-min-capacity', min, `the minimum must not exceed serverless-max-capacity (${max}).`);
-    }
-    return { minCapacity, maxCapacity };
-}
-function runContext(env) {
-    return {
-        repository: env.GITHUB_REPOSITORY ?? '',
-        runId: env.GITHUB_RUN_ID ?? '',
-        runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
-        workflow: env.GITHUB_WORKFLOW ?? '',
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-    };
-}
-function deepFreeze(value) {
-    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-        for (const child of Object.values(value))
-            deepFreeze(child);
-        Object.freeze(value);
-    }
-    return value;
+    throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('kms-key-id', kmsKey.value, sourceAccountKeyMessage({ source, destination: destinationRole.accountId }));
 }
 
 
 /***/ }),
 
-/***/ 16:
+/***/ 7958:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74216,12 +74255,188 @@ function sameResource(a, b) {
     return a.kind === b.kind && a.side === b.side && a.id === b.id;
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
-var inputs = __nccwpck_require__(8186);
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/methods/index.ts + 14 modules
+var methods = __nccwpck_require__(369);
 // EXTERNAL MODULE: ./src/methods/phases.ts + 1 modules
 var phases = __nccwpck_require__(8849);
+// EXTERNAL MODULE: ./src/inputs/parsers.ts
+var parsers = __nccwpck_require__(5165);
+// EXTERNAL MODULE: ./src/inputs/rules.ts
+var rules = __nccwpck_require__(8190);
+;// CONCATENATED MODULE: ./src/methods/applicability.ts
+/**
+ * Which inputs apply to the method this run takes. Some inputs only make sense for one kind of
+ * source or one method, and that is known only once the source is read and the method resolved.
+ * This runs then, once, before the plan creates anything: an input that contradicts the source
+ * or method is refused (the user asked for something the copy cannot have); an input that merely
+ * has no effect is named in one warning, never ignored silently.
+ */
+
+
+
+const AURORA_STORAGE = new Set(['aurora', 'aurora-iopt1']);
+/**
+ * CreateDBCluster DBClusterIdentifier: "Must contain from 1 to 63 (for Aurora DB clusters) or
+ * 1 to 52 (for Multi-AZ DB clusters) letters, numbers, or hyphens."
+ */
+const MULTI_AZ_CLUSTER_ID_MAX = 52;
+const isAurora = ({ sourceDb }) => sourceDb.kind === 'aurora-cluster';
+const isClone = ({ method }) => method === 'clone' || method === 'full-copy';
+/** A source-phase job makes no copy: what shapes the copy does not apply to it. */
+const copiesHere = ({ settings }) => settings.phase !== 'source';
+const what = ({ sourceDb }) => `${sourceDb.identifier} is a ${(0,methods/* describeKind */.SB)(sourceDb)}`;
+const CONTRADICTIONS = [
+    (input) => {
+        const storage = input.settings.storageType;
+        if (storage === undefined || !copiesHere(input))
+            return undefined;
+        if (!isAurora(input) && AURORA_STORAGE.has(storage)) {
+            return (0,parsers/* invalid */.Gq)('storage-type', storage, `Aurora storage applies only to an Aurora copy, and ${what(input)}; use gp2, gp3, io1 or io2, or leave it empty to keep the source's.`);
+        }
+        if (isAurora(input) && !AURORA_STORAGE.has(storage)) {
+            return (0,parsers/* invalid */.Gq)('storage-type', storage, `${what(input)}, whose storage is aurora or aurora-iopt1, never ${storage}; leave storage-type empty.`);
+        }
+        return undefined;
+    },
+    (input) => {
+        const iops = input.settings.iops;
+        if (iops === undefined || !isAurora(input) || !copiesHere(input))
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('iops', String(iops), `${what(input)}, and Aurora storage has no provisioned IOPS; leave iops empty.`);
+    },
+    (input) => {
+        if (!input.settings.multiAz || !isAurora(input) || !copiesHere(input))
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('multi-az', 'true', `multi-az applies to a DB instance copy, and ${what(input)}: an Aurora copy spreads over Availability Zones with instance-count 2 or more.`);
+    },
+    (input) => {
+        const count = input.settings.instanceCount;
+        if (count === 1 || isAurora(input) || !copiesHere(input))
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('instance-count', String(count), `${what(input)}, whose copy has ${input.sourceDb.kind === 'instance' ? 'one instance (use multi-az for a standby)' : 'the writer and two readers AWS makes for every Multi-AZ DB cluster'}; instance-count applies only to an Aurora copy.`);
+    },
+    (input) => {
+        const s = input.settings;
+        if (isAurora(input) || !copiesHere(input))
+            return undefined;
+        if (s.instanceClass === 'db.serverless') {
+            return (0,parsers/* invalid */.Gq)('instance-class', s.instanceClass, `db.serverless is an Aurora instance class, and ${what(input)}.`);
+        }
+        if (s.serverless === undefined)
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('serverless-min-capacity', String(s.serverless.minCapacity), `Serverless v2 capacity applies only to an Aurora copy, and ${what(input)}.`);
+    },
+    (input) => {
+        const target = input.settings.target;
+        if (input.sourceDb.kind !== 'multi-az-cluster' || !target || !copiesHere(input)) {
+            return undefined;
+        }
+        if (target.length <= MULTI_AZ_CLUSTER_ID_MAX)
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('target', target, `${what(input)}, and AWS allows at most ${MULTI_AZ_CLUSTER_ID_MAX} characters for a Multi-AZ DB cluster identifier (${target.length} given).`);
+    },
+    (input) => {
+        const key = input.settings.kmsKeyId;
+        const account = key?.startsWith('arn:') ? key.split(':')[4] : undefined;
+        if (!key || input.sameAccount || account !== input.accounts.source || !copiesHere(input)) {
+            return undefined;
+        }
+        return (0,parsers/* invalid */.Gq)('kms-key-id', key, (0,rules/* sourceAccountKeyMessage */.lY)(input.accounts));
+    },
+];
+const TEMP_INSTANCE_ONLY = 'only the Multi-AZ DB cluster relay makes a temporary instance';
+const IGNORED = [
+    (input) => input.settings.keepSnapshots && isClone(input)
+        ? ['keep-snapshots', 'a clone makes no snapshots']
+        : undefined,
+    (input) => {
+        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
+        const here = usesTemp && input.settings.phase !== 'destination';
+        if (here || input.settings.tempDbSubnetGroup === undefined)
+            return undefined;
+        return [
+            'temp-db-subnet-group',
+            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
+        ];
+    },
+    (input) => {
+        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
+        const here = usesTemp && input.settings.phase !== 'destination';
+        if (here || input.settings.tempVpcSecurityGroupIds.length === 0)
+            return undefined;
+        return [
+            'temp-vpc-security-group-ids',
+            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
+        ];
+    },
+    (input) => isAurora(input) && copiesHere(input) && input.settings.storageType !== undefined
+        ? ['storage-type', 'an Aurora copy keeps the storage configuration AWS gives the restore']
+        : undefined,
+    (input) => input.settings.multiAz && input.sourceDb.kind === 'multi-az-cluster' && copiesHere(input)
+        ? ['multi-az', 'a Multi-AZ DB cluster copy is always across three Availability Zones']
+        : undefined,
+    (input) => input.settings.dbClusterParameterGroup !== undefined &&
+        input.sourceDb.kind === 'instance' &&
+        copiesHere(input)
+        ? ['db-cluster-parameter-group', 'a DB instance has no DB cluster parameter group']
+        : undefined,
+    (input) => input.settings.dbParameterGroup !== undefined &&
+        input.sourceDb.kind === 'multi-az-cluster' &&
+        copiesHere(input)
+        ? ['db-parameter-group', 'a Multi-AZ DB cluster copy takes db-cluster-parameter-group']
+        : undefined,
+    (input) => {
+        const s = input.settings;
+        if (!isAurora(input) || s.serverless === undefined || !copiesHere(input))
+            return undefined;
+        const instanceClass = s.instanceClass ?? input.sourceDb.writerInstanceClass;
+        if (instanceClass === 'db.serverless')
+            return undefined;
+        return [
+            'serverless-min-capacity, serverless-max-capacity',
+            `the copy's instances are ${instanceClass ?? 'not db.serverless'}, not db.serverless`,
+        ];
+    },
+    (input) => {
+        if (copiesHere(input))
+            return undefined;
+        const s = input.settings;
+        const given = [
+            s.dbSubnetGroup !== undefined && 'db-subnet-group',
+            s.vpcSecurityGroupIds.length > 0 && 'vpc-security-group-ids',
+            s.dbClusterParameterGroup !== undefined && 'db-cluster-parameter-group',
+            s.dbParameterGroup !== undefined && 'db-parameter-group',
+            s.instanceClass !== undefined && 'instance-class',
+            s.instanceCount !== 1 && 'instance-count',
+            s.serverless !== undefined && 'serverless-min-capacity, serverless-max-capacity',
+            s.storageType !== undefined && 'storage-type',
+            s.iops !== undefined && 'iops',
+            s.multiAz && 'multi-az',
+        ].filter((name) => typeof name === 'string');
+        return given.length > 0
+            ? [given.join(', '), 'a source-phase job makes no copy; give them to the destination job']
+            : undefined;
+    },
+];
+/**
+ * Refuses the first input that contradicts the resolved source and method, then warns once
+ * about every input that has no effect. Makes no AWS call.
+ */
+function checkApplicability(input) {
+    for (const contradiction of CONTRADICTIONS) {
+        const error = contradiction(input);
+        if (error)
+            throw error;
+    }
+    const ignored = IGNORED.map((rule) => rule(input)).filter((entry) => entry !== undefined);
+    if (ignored.length === 0)
+        return;
+    const phase = input.settings.phase === 'all' ? '' : `, phase ${input.settings.phase}`;
+    input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${(0,methods/* describeKind */.SB)(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7202);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
@@ -74353,6 +74568,7 @@ var state = __nccwpck_require__(2462);
 
 
 
+
 /**
  * The main step: read settings, open both accounts, then run the operation. Errors propagate to
  * index.ts, the only place that fails the step.
@@ -74397,6 +74613,14 @@ async function refresh({ settings, accounts, signal, startedAt }) {
     }
     // The source's own ARN names its account (a destination-phase job signs in to only one).
     const sourceAccount = (0,relay_snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    checkApplicability({
+        settings,
+        sourceDb,
+        method,
+        sameAccount,
+        accounts: { source: sourceAccount, destination: accounts.destination.accountId },
+        log: core,
+    });
     const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
     core.info((0,phases/* describeStart */.ig)(settings, sourceDb));
     core.info(`Method: ${method}`);
@@ -74491,7 +74715,7 @@ function sessionFor(ctx, side) {
 
 /***/ }),
 
-/***/ 7101:
+/***/ 369:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75389,6 +75613,69 @@ function cloneCount(census) {
     return census.inSourceAccount.length + census.inDestinationAccount.length;
 }
 
+;// CONCATENATED MODULE: ./src/methods/placement-lookup.ts
+
+
+/** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
+const MISSING = new Set([
+    'DBSubnetGroupNotFoundFault',
+    'DBParameterGroupNotFound',
+    'DBParameterGroupNotFoundFault',
+]);
+/** The IAM action that reads each kind, named when a role may not read it. */
+const DESCRIBE_ACTION = {
+    'db-subnet-group': 'rds:DescribeDBSubnetGroups',
+    'db-cluster-parameter-group': 'rds:DescribeDBClusterParameterGroups',
+    'db-parameter-group': 'rds:DescribeDBParameterGroups',
+};
+function describe(session, item) {
+    const rds = session.clients.rds;
+    switch (item.kind) {
+        case 'db-subnet-group':
+            return rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
+        case 'db-cluster-parameter-group':
+            return rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
+        case 'db-parameter-group':
+            return rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
+    }
+}
+/**
+ * Looks up, before anything is created, each named subnet group and parameter group in the
+ * account the copy (or the relay's temporary instance) is created in, and refuses a name that
+ * does not exist there: otherwise the create call finds out, after a RAM share or snapshots
+ * already exist. A role that may not read them gets a warning naming what was not checked.
+ * VPC security groups are EC2 resources that RDS permissions cannot describe: the create call
+ * names a missing one.
+ */
+async function requirePlacement(lookup) {
+    for (const item of lookup.items) {
+        if (item.name === undefined)
+            continue;
+        try {
+            await describe(lookup.session, { ...item, name: item.name });
+        }
+        catch (error) {
+            const code = (0,errors/* awsErrorCode */.J6)(error);
+            if ((0,errors/* isAccessDenied */.w7)(error)) {
+                lookup.warn(`could not check that ${item.input} ${item.name} exists in the ${lookup.side} account ${lookup.session.accountId} (${code ?? 'AccessDenied'}): allow ${DESCRIBE_ACTION[item.kind]} to the ${lookup.side} role so a wrong name is refused before anything is created`);
+                continue;
+            }
+            if (!MISSING.has(code ?? ''))
+                throw error;
+            throw new errors/* ActionError */.lZ({
+                summary: `${item.input} ${item.name} does not exist in the ${lookup.side} account ${lookup.session.accountId} (region ${lookup.region})`,
+                step: lookup.step,
+                side: lookup.side,
+                accountId: lookup.session.accountId,
+                resource: item.name,
+                code,
+                awsMessage: (0,errors/* errorMessage */.gJ)(error),
+                hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
+            });
+        }
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
 var client_kms_dist_cjs = __nccwpck_require__(2632);
 ;// CONCATENATED MODULE: ./src/methods/source-key.ts
@@ -75458,6 +75745,7 @@ function keyId(keyRef) {
 
 
 
+
 /** Source statuses from which AWS will not clone until someone acts. */
 const UNCLONEABLE_STATUSES = new Set([
     'stopped',
@@ -75480,6 +75768,7 @@ async function clonePreflight(input) {
         checkFullCopyAllowed(input);
     checkEncryption(input);
     checkPlacement(input);
+    await checkPlacementExists(input);
     if (!input.sameAccount && input.sourceDb.encrypted)
         await checkSourceKeyShareable(input);
     if (input.requested === 'full-copy')
@@ -75510,6 +75799,28 @@ function checkPlacement(input) {
     if (missing.length === 0)
         return;
     input.log.warning(`No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`);
+}
+/**
+ * The named subnet group and parameter groups must exist in the destination before the RAM share
+ * (in the source account) or anything else is created.
+ */
+async function checkPlacementExists(input) {
+    const s = input.settings;
+    await requirePlacement({
+        session: input.destination,
+        side: 'destination',
+        region: s.region,
+        warn: (message) => input.log.warning(message),
+        items: [
+            { input: 'db-subnet-group', kind: 'db-subnet-group', name: s.dbSubnetGroup },
+            {
+                input: 'db-cluster-parameter-group',
+                kind: 'db-cluster-parameter-group',
+                name: s.dbClusterParameterGroup,
+            },
+            { input: 'db-parameter-group', kind: 'db-parameter-group', name: s.dbParameterGroup },
+        ],
+    });
 }
 function checkSourceShape(input) {
     const db = input.sourceDb;
@@ -75610,7 +75921,8 @@ async function checkCloneLimits(input) {
 }
 function cloneLimitProblem(input, census) {
     const target = input.settings.target;
-    const others = census.inDestinationAccount.filter((id) => id !== target);
+    // AWS matches identifiers case-insensitively.
+    const others = census.inDestinationAccount.filter((id) => id.toLowerCase() !== target?.toLowerCase());
     if (!input.sameAccount && others.length > 0) {
         return {
             reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,
@@ -75632,6 +75944,7 @@ var context = __nccwpck_require__(4921);
 // EXTERNAL MODULE: ./src/methods/relay-names.ts
 var relay_names = __nccwpck_require__(9426);
 ;// CONCATENATED MODULE: ./src/methods/relay-preflight.ts
+
 
 
 
@@ -75685,6 +75998,7 @@ function preflightStep() {
                 checkDestinationCanUseSourceKey,
                 checkDestinationKey,
                 relay_preflight_checkPlacement,
+                checkTempPlacement,
                 checkInstanceClass,
                 checkSnapshotQuota,
             ];
@@ -75777,37 +76091,55 @@ const relay_preflight_checkPlacement = async (ctx, info, warn) => {
     if (missing.length > 0) {
         throw refuse(ctx, 'destination', `The copy's placement in the destination account is not set: ${missing.join(', ')}`, `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`);
     }
-    const rds = ctx.destination.clients.rds;
-    await mustExist(ctx, 'db-subnet-group', placement.subnetGroup, () => rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: placement.subnetGroup })));
-    if (!isInstance) {
-        if (placement.clusterParameterGroup) {
-            await mustExist(ctx, 'db-cluster-parameter-group', placement.clusterParameterGroup, () => rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({
-                DBClusterParameterGroupName: placement.clusterParameterGroup,
-            })));
-        }
-        else {
-            warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
-        }
+    if (!isInstance && !placement.clusterParameterGroup) {
+        warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
     }
-    if (placement.parameterGroup && (isInstance || ctx.sourceDb.kind === 'aurora-cluster')) {
-        await mustExist(ctx, 'db-parameter-group', placement.parameterGroup, () => rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: placement.parameterGroup })));
-    }
+    const usesParameterGroup = isInstance || ctx.sourceDb.kind === 'aurora-cluster';
+    await requirePlacement({
+        session: ctx.destination,
+        side: 'destination',
+        region: ctx.settings.region,
+        step: 'preflight',
+        warn,
+        items: [
+            { input: 'db-subnet-group', kind: 'db-subnet-group', name: placement.subnetGroup },
+            {
+                input: 'db-cluster-parameter-group',
+                kind: 'db-cluster-parameter-group',
+                name: isInstance ? undefined : placement.clusterParameterGroup,
+            },
+            {
+                input: 'db-parameter-group',
+                kind: 'db-parameter-group',
+                name: usesParameterGroup ? placement.parameterGroup : undefined,
+            },
+        ],
+    });
     // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
     info(`placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`);
 };
-async function mustExist(ctx, input, name, describe) {
-    if (!name)
+/**
+ * The Multi-AZ relay's temporary instance is restored in the source account, in
+ * temp-db-subnet-group (default: the source cluster's own, which exists).
+ */
+const checkTempPlacement = async (ctx, _info, warn) => {
+    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'destination')
         return;
-    try {
-        await describe();
-    }
-    catch (error) {
-        const code = (0,errors/* awsErrorCode */.J6)(error);
-        if (!(0,errors/* isNotFound */.c4)(error) && !/NotFound/.test(code ?? ''))
-            throw error;
-        throw refuse(ctx, 'destination', `${input} ${name} does not exist in the destination account ${ctx.destination.accountId} (region ${ctx.settings.region})`, `Create it in the destination account, or set ${input} to one that exists there.`, { code, awsMessage: (0,errors/* errorMessage */.gJ)(error), resource: name });
-    }
-}
+    await requirePlacement({
+        session: ctx.source,
+        side: 'source',
+        region: ctx.settings.region,
+        step: 'preflight',
+        warn,
+        items: [
+            {
+                input: 'temp-db-subnet-group',
+                kind: 'db-subnet-group',
+                name: ctx.settings.tempDbSubnetGroup,
+            },
+        ],
+    });
+};
 /** Manual snapshots each account gains during the run, by snapshot type. */
 function snapshotsCreated(kind, ctx) {
     const phase = ctx.settings.phase;
@@ -76720,8 +77052,8 @@ function fromInstance(instance) {
     };
 }
 
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/methods/index.ts + 14 modules
+var methods = __nccwpck_require__(369);
 // EXTERNAL MODULE: ./src/methods/relay-names.ts
 var relay_names = __nccwpck_require__(9426);
 // EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
@@ -77187,7 +77519,7 @@ function runNames(target, run) {
 /* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7128);
 /* harmony import */ var _methods_phases_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8849);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8186);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8422);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
 
 
