@@ -77649,9 +77649,14 @@ const STATUS_MARK = {
     skipped: '⏭ skipped',
     'not-run': '… not run',
 };
-/** The job summary: source → target, the steps with their timing, outputs, and any failure. */
+/**
+ * The job summary: source → target, the steps with their timing, outputs, and any failure.
+ * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
+ * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
+ * renders as text.
+ */
 async function writeSummary(input) {
-    const summary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary.addHeading(input.title, 2);
+    const summary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary.addHeading(escapeHtml(input.title), 2);
     if (input.steps.length > 0) {
         summary.addTable([
             [
@@ -77663,18 +77668,18 @@ async function writeSummary(input) {
                 { data: 'Notes', header: true },
             ],
             ...input.steps.map((s) => [
-                `${s.name}`,
+                s.name,
                 input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
                 s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
                 formatDuration(s) || '—',
                 STATUS_MARK[s.status],
                 s.notes.join('; ') || '—',
-            ]),
+            ].map(escapeHtml)),
         ]);
     }
     if (input.error !== undefined) {
         summary.addHeading('Failure', 3);
-        summary.addCodeBlock((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(input.error));
+        summary.addCodeBlock(escapeHtml((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(input.error)));
         const hint = input.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ ? input.error.hint : undefined;
         if (hint)
             summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
@@ -77682,12 +77687,12 @@ async function writeSummary(input) {
     if (input.leftBehind.length > 0) {
         summary.addHeading('Resources left behind', 3);
         summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
-        summary.addCodeBlock(input.leftBehind.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n'), 'sh');
+        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n')), 'sh');
     }
     if (input.kept && input.kept.length > 0) {
         summary.addHeading('Kept on purpose', 3);
         summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
-        summary.addCodeBlock(input.kept.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n'), 'sh');
+        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n')), 'sh');
     }
     const outputRows = Object.entries(input.outputs);
     if (outputRows.length > 0) {
@@ -77697,13 +77702,21 @@ async function writeSummary(input) {
                 { data: 'Output', header: true },
                 { data: 'Value', header: true },
             ],
-            ...outputRows.map(([k, v]) => [k, v]),
+            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
         ]);
     }
     await summary.write();
 }
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+/** Text as HTML that renders it literally, in element content and in attribute values. */
 function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
 
