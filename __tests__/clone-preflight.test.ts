@@ -334,8 +334,9 @@ describe('clone pre-flight: clone limits', () => {
         input(fresh, { sourceDb: sourceDb(sourceCluster({ CloneGroupId: undefined })) }).value,
       ),
     ).resolves.toEqual({ method: 'clone' })
-    expect(w.source.rds.calls()).toHaveLength(0)
-    expect(fresh.source.rds.calls()).toHaveLength(0)
+    // Only the placement look-ups read RDS: no clone count.
+    expect(w.source.rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(0)
+    expect(fresh.source.rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(0)
   })
 })
 

@@ -110,7 +110,7 @@ describe('happy paths', () => {
         'instance-count': '16',
         'serverless-min-capacity': '0',
         'serverless-max-capacity': '2.5',
-        'storage-type': 'aurora-iopt1',
+        'storage-type': 'io2',
         iops: '256000',
         'multi-az': 'true',
         'publicly-accessible': 'True',
@@ -160,7 +160,7 @@ describe('happy paths', () => {
       instanceClass: 'db.serverless',
       instanceCount: 16,
       serverless: { minCapacity: 0, maxCapacity: 2.5 },
-      storageType: 'aurora-iopt1',
+      storageType: 'io2',
       iops: 256000,
       multiAz: true,
       publiclyAccessible: true,
@@ -290,9 +290,9 @@ describe('happy paths', () => {
   it('accepts a key id or alias/name in the same account', () => {
     expect(settingsWith({ 'kms-key-id': 'alias/staging' }).kmsKeyId).toBe('alias/staging')
     const sameRole = { 'source-role-arn': SOURCE_ROLE, 'destination-role-arn': SOURCE_ROLE }
-    expect(settingsWith({ ...sameRole, 'kms-key-id': '1234abcd-12ab' }).kmsKeyId).toBe(
-      '1234abcd-12ab',
-    )
+    expect(
+      settingsWith({ ...sameRole, 'kms-key-id': '1234abcd-12ab-34cd-56ef-1234567890ab' }).kmsKeyId,
+    ).toBe('1234abcd-12ab-34cd-56ef-1234567890ab')
   })
 
   it('accepts a target named like the source in another account', () => {
@@ -472,11 +472,13 @@ describe('rejections', () => {
     ],
     [
       'kms-key-id in another region',
-      { 'kms-key-id': 'arn:aws:kms:eu-west-1:222222222222:key/abcd' },
+      {
+        'kms-key-id': 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      },
       NO_ENV,
       'kms-key-id',
-      'arn:aws:kms:eu-west-1:222222222222:key/abcd',
-      `Input 'kms-key-id' is 'arn:aws:kms:eu-west-1:222222222222:key/abcd': its region eu-west-1 is not the region us-east-1; ${CROSS_REGION}`,
+      'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      `Input 'kms-key-id' is 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab': its region eu-west-1 is not the region us-east-1; ${CROSS_REGION}`,
     ],
     [
       'kms key alias across accounts',
@@ -492,11 +494,11 @@ describe('rejections', () => {
     ],
     [
       'kms key id with only a destination role',
-      { 'destination-role-arn': DEST_ROLE, 'kms-key-id': '1234abcd' },
+      { 'destination-role-arn': DEST_ROLE, 'kms-key-id': 'mrk-1234abcd12ab34cd56ef1234567890ab' },
       NO_ENV,
       'kms-key-id',
-      '1234abcd',
-      "Input 'kms-key-id' is '1234abcd': source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.",
+      'mrk-1234abcd12ab34cd56ef1234567890ab',
+      "Input 'kms-key-id' is 'mrk-1234abcd12ab34cd56ef1234567890ab': source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.",
     ],
     [
       'missing region',

@@ -549,7 +549,7 @@ export function productionWorld(options: { awsManagedKey?: boolean } = {}): Fake
     VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0prod0000000000a', Status: 'active' }],
     DBParameterGroups: [{ DBParameterGroupName: 'prod-pg16' }],
   })
-  for (const name of ['prod-db']) prod.subnetGroups.add(name)
+  for (const name of ['prod-db', 'prod-relay']) prod.subnetGroups.add(name)
   prod.clusterParameterGroups.add('prod-pg16-cluster')
   prod.parameterGroups.add('prod-pg16')
   const staging = world.state(STAGING)

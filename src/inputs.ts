@@ -25,14 +25,17 @@ import {
   isRegion,
   kmsKey,
   listItems,
+  noWorkflowCommand,
   oneOf,
+  parameterGroupName,
   roleArn,
   securityGroupId,
   sessionName,
+  singleLine,
   snapshotArn,
   sourceArn,
+  subnetGroupName,
   tags,
-  text,
   ttlDuration,
 } from './inputs/parsers.js'
 import { checkRules, type Parsed } from './inputs/rules.js'
@@ -92,20 +95,88 @@ const IF_EXISTS: readonly IfExists[] = ['fail', 'reuse', 'replace']
 const MASTER_PASSWORDS: readonly MasterPassword[] = ['secrets-manager', 'generate', 'keep']
 const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1']
 
+/** Inputs whose values are lists, one item per line or comma. */
+const LIST_INPUTS: ReadonlySet<string> = new Set<InputName>([
+  'vpc-security-group-ids',
+  'temp-vpc-security-group-ids',
+  'tags',
+])
+
+/** Inputs AWS stores in lower case and matches case-insensitively; the log says when one changed. */
+const LOWER_CASED = [
+  'source',
+  'target',
+  'snapshot-arn',
+  'db-subnet-group',
+  'db-cluster-parameter-group',
+  'db-parameter-group',
+  'temp-db-subnet-group',
+] as const satisfies readonly InputName[]
+
+/** Where parseSettings reports what it changed (a name lower-cased). */
+export interface SettingsLog {
+  info(message: string): void
+}
+
 /** Reads every input through core.getInput (from `process.env`), then parseSettings. */
 export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]))
-  return parseSettings(raw, env)
+  return parseSettings(raw, env, core)
+}
+
+/**
+ * No value may carry a line break or control character into the log; `::` is excluded by each
+ * input's own syntax, and checked here for the one free-text input, the audience.
+ */
+function checkSingleLine(raw: Readonly<Record<string, string>>): void {
+  for (const name of INPUT_NAMES) {
+    const value = (raw[name] ?? '').trim()
+    if (LIST_INPUTS.has(name)) {
+      for (const item of listItems(value)) singleLine(name, item)
+    } else {
+      singleLine(name, value)
+    }
+  }
+  noWorkflowCommand('audience', (raw.audience ?? '').trim())
+}
+
+/** Says, for each name the action lower-cased, what it was given and what it uses. */
+function reportLowerCased(
+  raw: Readonly<Record<string, string>>,
+  settings: Settings,
+  log: SettingsLog,
+): void {
+  const used: Record<(typeof LOWER_CASED)[number], string | undefined> = {
+    source: settings.source?.arn ?? settings.source?.identifier,
+    target: settings.target,
+    'snapshot-arn': settings.snapshotArn,
+    'db-subnet-group': settings.dbSubnetGroup,
+    'db-cluster-parameter-group': settings.dbClusterParameterGroup,
+    'db-parameter-group': settings.dbParameterGroup,
+    'temp-db-subnet-group': settings.tempDbSubnetGroup,
+  }
+  for (const name of LOWER_CASED) {
+    const given = (raw[name] ?? '').trim()
+    const value = used[name]
+    if (value !== undefined && given !== '' && given !== value) {
+      log.info(
+        `Input '${name}' is '${given}': AWS stores it in lower case and matches it case-insensitively, so the action uses '${value}'.`,
+      )
+    }
+  }
 }
 
 /**
  * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
- * `env` supplies the region fallback and the run context. Throws InputError.
+ * `env` supplies the region fallback and the run context; `log` hears which names were
+ * lower-cased. Throws InputError.
  */
 export function parseSettings(
   raw: Readonly<Record<string, string>>,
   env: NodeJS.ProcessEnv,
+  log?: SettingsLog,
 ): Settings {
+  checkSingleLine(raw)
   const value = (name: InputName): string => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name]
   const optional = <T>(
     name: InputName,
@@ -142,11 +213,11 @@ export function parseSettings(
     ifExists: given('if-exists', oneOf(IF_EXISTS)),
     snapshotArn: snapshot?.arn,
     kmsKeyId: kms?.value,
-    dbSubnetGroup: optional('db-subnet-group', text),
+    dbSubnetGroup: optional('db-subnet-group', subnetGroupName),
     vpcSecurityGroupIds: securityGroups('vpc-security-group-ids', value('vpc-security-group-ids')),
-    dbClusterParameterGroup: optional('db-cluster-parameter-group', text),
-    dbParameterGroup: optional('db-parameter-group', text),
-    tempDbSubnetGroup: optional('temp-db-subnet-group', text),
+    dbClusterParameterGroup: optional('db-cluster-parameter-group', parameterGroupName),
+    dbParameterGroup: optional('db-parameter-group', parameterGroupName),
+    tempDbSubnetGroup: optional('temp-db-subnet-group', subnetGroupName),
     tempVpcSecurityGroupIds: securityGroups(
       'temp-vpc-security-group-ids',
       value('temp-vpc-security-group-ids'),
@@ -184,6 +255,7 @@ export function parseSettings(
     kmsKey: kms,
   }
   checkRules(parsed)
+  if (log) reportLowerCased(raw, settings, log)
   return deepFreeze(settings)
 }
 

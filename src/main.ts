@@ -7,6 +7,7 @@ import { getSettings } from './inputs.js'
 import type { RefreshContext } from './methods/context.js'
 import { buildPlan } from './methods/index.js'
 import { credentialSettings, describeStart, phaseOutputs, startPhase } from './methods/phases.js'
+import { checkApplicability } from './methods/applicability.js'
 import { findExistingTarget } from './methods/existing.js'
 import { accountFromArn } from './methods/relay-snapshots.js'
 import { runNames } from './names.js'
@@ -68,6 +69,14 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   }
   // The source's own ARN names its account (a destination-phase job signs in to only one).
   const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId
+  checkApplicability({
+    settings,
+    sourceDb,
+    method,
+    sameAccount,
+    accounts: { source: sourceAccount, destination: accounts.destination.accountId },
+    log: core,
+  })
   const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`
   core.info(describeStart(settings, sourceDb))
   core.info(`Method: ${method}`)

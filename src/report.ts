@@ -82,9 +82,14 @@ const STATUS_MARK: Record<StepReport['status'], string> = {
   'not-run': '… not run',
 }
 
-/** The job summary: source → target, the steps with their timing, outputs, and any failure. */
+/**
+ * The job summary: source → target, the steps with their timing, outputs, and any failure.
+ * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
+ * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
+ * renders as text.
+ */
 export async function writeSummary(input: SummaryInput): Promise<void> {
-  const summary = core.summary.addHeading(input.title, 2)
+  const summary = core.summary.addHeading(escapeHtml(input.title), 2)
   if (input.steps.length > 0) {
     summary.addTable([
       [
@@ -95,19 +100,21 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
         { data: 'Status', header: true },
         { data: 'Notes', header: true },
       ],
-      ...input.steps.map((s) => [
-        `${s.name}`,
-        input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
-        s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
-        formatDuration(s) || '—',
-        STATUS_MARK[s.status],
-        s.notes.join('; ') || '—',
-      ]),
+      ...input.steps.map((s) =>
+        [
+          s.name,
+          input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
+          s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
+          formatDuration(s) || '—',
+          STATUS_MARK[s.status],
+          s.notes.join('; ') || '—',
+        ].map(escapeHtml),
+      ),
     ])
   }
   if (input.error !== undefined) {
     summary.addHeading('Failure', 3)
-    summary.addCodeBlock(errorMessage(input.error))
+    summary.addCodeBlock(escapeHtml(errorMessage(input.error)))
     const hint = input.error instanceof ActionError ? input.error.hint : undefined
     if (hint) summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true)
   }
@@ -115,7 +122,7 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
     summary.addHeading('Resources left behind', 3)
     summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true)
     summary.addCodeBlock(
-      input.leftBehind.map((r) => removalCommand(r, input.region)).join('\n'),
+      escapeHtml(input.leftBehind.map((r) => removalCommand(r, input.region)).join('\n')),
       'sh',
     )
   }
@@ -125,7 +132,10 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
       '<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>',
       true,
     )
-    summary.addCodeBlock(input.kept.map((r) => removalCommand(r, input.region)).join('\n'), 'sh')
+    summary.addCodeBlock(
+      escapeHtml(input.kept.map((r) => removalCommand(r, input.region)).join('\n')),
+      'sh',
+    )
   }
   const outputRows = Object.entries(input.outputs)
   if (outputRows.length > 0) {
@@ -135,12 +145,21 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
         { data: 'Output', header: true },
         { data: 'Value', header: true },
       ],
-      ...outputRows.map(([k, v]) => [k, v]),
+      ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
     ])
   }
   await summary.write()
 }
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+
+/** Text as HTML that renders it literally, in element content and in attribute values. */
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char)
 }

@@ -31,12 +31,32 @@ const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-\\d{1,2}'
 export const IDENTIFIER_RULE =
   "an identifier has 1-63 letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-'."
 
-/** DB cluster / instance identifier. */
+/**
+ * AWS's rule for DB identifiers and most RDS names, up to `max` characters: letters, digits and
+ * hyphens, a letter first, no `--`, no trailing `-`. The API reference words it the same for each
+ * kind (CreateDBInstance DBInstanceIdentifier, CreateDBCluster DBClusterIdentifier,
+ * CreateDBClusterSnapshot DBClusterSnapshotIdentifier: "Must contain from 1 to 63 letters,
+ * numbers, or hyphens. First character must be a letter. Can't end with a hyphen or contain two
+ * consecutive hyphens."; CreateDBSnapshot DBSnapshotIdentifier and the parameter group names:
+ * the same with "1 to 255").
+ */
+export function isRdsName(value: string, max: number): boolean {
+  return (
+    value.length <= max &&
+    /^[A-Za-z][A-Za-z0-9-]*$/.test(value) &&
+    !value.includes('--') &&
+    !value.endsWith('-')
+  )
+}
+
+/**
+ * DB cluster / instance identifier, in lower case: AWS "stores [it] as a lowercase string" and
+ * matches it case-insensitively (CreateDBInstance, CreateDBCluster), so the action compares and
+ * derives names in lower case.
+ */
 export function identifier(input: string, value: string): string {
-  const ok =
-    /^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(value) && !value.includes('--') && !value.endsWith('-')
-  if (!ok) throw invalid(input, value, IDENTIFIER_RULE)
-  return value
+  if (!isRdsName(value, 63)) throw invalid(input, value, IDENTIFIER_RULE)
+  return value.toLowerCase()
 }
 
 /** `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-4`. */
@@ -100,25 +120,39 @@ export function sourceArn(input: string, value: string): RdsArn {
       'give a DB cluster or DB instance identifier, or its ARN: arn:aws:rds:<region>:<account>:cluster:<id> or arn:aws:rds:<region>:<account>:db:<id> (partition aws, aws-cn or aws-us-gov).',
     )
   }
-  try {
-    identifier(input, arn.name)
-  } catch {
-    throw invalid(input, value, `in its ARN, ${IDENTIFIER_RULE}`)
-  }
-  return arn
+  if (!isRdsName(arn.name, 63)) throw invalid(input, value, `in its ARN, ${IDENTIFIER_RULE}`)
+  return withLowerCaseName(arn)
 }
 
-/** `arn:<p>:rds:<region>:<account>:snapshot:<name>` or `...:cluster-snapshot:<name>`. */
+/** The ARN with its resource name in lower case, as AWS stores RDS names. */
+function withLowerCaseName(arn: RdsArn): RdsArn {
+  const name = arn.name.toLowerCase()
+  return { ...arn, name, arn: `${arn.arn.slice(0, arn.arn.length - arn.name.length)}${name}` }
+}
+
+/**
+ * `arn:<p>:rds:<region>:<account>:snapshot:<name>` or `...:cluster-snapshot:<name>`. The name
+ * follows CreateDBSnapshot (1-255) or CreateDBClusterSnapshot (1-63); an automated snapshot's
+ * name carries AWS's `rds:` prefix.
+ */
 export function snapshotArn(input: string, value: string): RdsArn {
   const arn = rdsArn(value, ['snapshot', 'cluster-snapshot'])
-  if (!arn || !/^[A-Za-z][A-Za-z0-9:-]{0,254}$/.test(arn.name)) {
+  if (!arn) {
     throw invalid(
       input,
       value,
       'a snapshot ARN looks like arn:aws:rds:<region>:<account>:snapshot:<name> or arn:aws:rds:<region>:<account>:cluster-snapshot:<name> (partition aws, aws-cn or aws-us-gov).',
     )
   }
-  return arn
+  const max = arn.resourceType === 'cluster-snapshot' ? 63 : 255
+  if (!isRdsName(arn.name.replace(/^rds:/, ''), max)) {
+    throw invalid(
+      input,
+      value,
+      `in its ARN, a ${arn.resourceType === 'cluster-snapshot' ? 'DB cluster' : 'DB'} snapshot name has 1-${max} letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-'.`,
+    )
+  }
+  return withLowerCaseName(arn)
 }
 
 export type KmsKey =
@@ -127,18 +161,30 @@ export type KmsKey =
       readonly value: string
       readonly region: string
       readonly partition: string
+      /** The account that owns the key (or the alias). */
+      readonly accountId: string
     }
   | { readonly kind: 'local'; readonly value: string }
+
+/**
+ * KMS key ids are a UUID or, for a multi-Region key, `mrk-` and 32 hex digits; alias names are
+ * `alias/` and letters, digits, `/`, `_` or `-` (KMS CreateAlias AliasName: "^alias/[a-zA-Z0-9/_-]+$",
+ * 1-256 characters).
+ */
+const KEY_ID =
+  '(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})'
+const ALIAS = 'alias/[A-Za-z0-9/_-]{1,250}'
 
 /** A key ARN, alias ARN, key id or `alias/<name>`. */
 export function kmsKey(input: string, value: string): KmsKey {
   const arn = new RegExp(
-    `^arn:${PARTITION}:kms:(${REGION}):\\d{12}:(?:key/[A-Za-z0-9-]{1,128}|alias/[A-Za-z0-9/_-]{1,250})$`,
+    `^arn:${PARTITION}:kms:(${REGION}):(\\d{12}):(?:key/${KEY_ID}|${ALIAS})$`,
   ).exec(value)
-  if (arn) return { kind: 'arn', value, partition: arn[1] ?? '', region: arn[2] ?? '' }
-  if (/^(?:[A-Za-z0-9-]{1,128}|alias\/[A-Za-z0-9/_-]{1,250})$/.test(value)) {
-    return { kind: 'local', value }
+  if (arn) {
+    const [, partition = '', region = '', accountId = ''] = arn
+    return { kind: 'arn', value, partition, region, accountId }
   }
+  if (new RegExp(`^(?:${KEY_ID}|${ALIAS})$`).test(value)) return { kind: 'local', value }
   throw invalid(
     input,
     value,
@@ -253,6 +299,7 @@ export interface Tag {
 export function tags(input: string, value: string): Tag[] {
   const seen = new Set<string>()
   return listItems(value).map((item) => {
+    noWorkflowCommand(input, item)
     const tag = parseTag(input, item)
     if (seen.has(tag.key)) {
       throw new InputError(
@@ -266,6 +313,15 @@ export function tags(input: string, value: string): Tag[] {
   })
 }
 
+/**
+ * The AWS tag rules (RDS API reference, Tag): a key "can be from 1 to 128 Unicode characters in
+ * length and can't be prefixed with aws: or rds:", a value from 0 to 256 with the same prefix
+ * rule, and both "can only contain only the set of Unicode letters, digits, white-space, '_',
+ * '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")".
+ */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
+const RESERVED_TAG_PREFIX = /^(?:aws|rds):/i
+
 function parseTag(input: string, item: string): Tag {
   const reject = (allowed: string): InputError =>
     new InputError(input, item, `Input '${input}' has '${item}': ${allowed}`)
@@ -273,10 +329,20 @@ function parseTag(input: string, item: string): Tag {
   if (equals < 0) throw reject('a tag is key=value; separate tags by commas or new lines.')
   const key = item.slice(0, equals).trim()
   const tagValue = item.slice(equals + 1).trim()
-  if (key.length < 1 || key.length > 128 || tagValue.length > 256) {
+  // Lengths are in Unicode characters (code points), as AWS counts them.
+  const length = (text: string): number => [...text].length
+  if (length(key) < 1 || length(key) > 128 || length(tagValue) > 256) {
     throw reject('a tag key has 1-128 characters and a value 0-256.')
   }
+  if (!TAG_CHARACTERS.test(key) || !TAG_CHARACTERS.test(tagValue)) {
+    throw reject(
+      "tag keys and values may contain only Unicode letters, digits, spaces and the characters _ . : / = + - @ (AWS's tag character set).",
+    )
+  }
   if (/^aws:/i.test(key)) throw reject("tag keys starting with 'aws:' are reserved by AWS.")
+  if (RESERVED_TAG_PREFIX.test(key) || RESERVED_TAG_PREFIX.test(tagValue)) {
+    throw reject("tag keys and values starting with 'aws:' or 'rds:' are reserved by AWS.")
+  }
   if (key.startsWith('rds-refresh:')) {
     throw reject("tag keys starting with 'rds-refresh:' are set by the action itself.")
   }
@@ -321,7 +387,63 @@ export function httpUrl(input: string, value: string): string {
   return value
 }
 
-/** Free text passed to AWS as is (names AWS checks itself). */
-export function text(_input: string, value: string): string {
-  return value
+const SUBNET_GROUP_RULE =
+  "a DB subnet group name has at most 255 letters, digits, periods, underscores, spaces or hyphens, and is not 'default'."
+
+/**
+ * DB subnet group name, in lower case. CreateDBSubnetGroup DBSubnetGroupName: "This value is
+ * stored as a lowercase string. Constraints: Must contain no more than 255 letters, numbers,
+ * periods, underscores, spaces, or hyphens. Must not be default."
+ */
+export function subnetGroupName(input: string, value: string): string {
+  if (!/^[A-Za-z0-9._ -]{1,255}$/.test(value) || value.toLowerCase() === 'default') {
+    throw invalid(input, value, SUBNET_GROUP_RULE)
+  }
+  return value.toLowerCase()
+}
+
+const PARAMETER_GROUP_RULE =
+  "a parameter group name has 1-255 letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-' (or is one of AWS's default.<family> groups, e.g. default.aurora-postgresql16)."
+
+/**
+ * DB (cluster) parameter group name, in lower case. CreateDBParameterGroup and
+ * CreateDBClusterParameterGroup: "Must be 1 to 255 letters, numbers, or hyphens. First character
+ * must be a letter. Can't end with a hyphen or contain two consecutive hyphens. ... This value is
+ * stored as a lowercase string." The groups AWS makes itself are named `default.<family>`
+ * (default.aurora-mysql8.0), which a user may name too.
+ */
+export function parameterGroupName(input: string, value: string): string {
+  const awsDefault = /^default\.[A-Za-z0-9.-]{1,247}$/.test(value)
+  if (!awsDefault && !isRdsName(value, 255)) throw invalid(input, value, PARAMETER_GROUP_RULE)
+  return value.toLowerCase()
+}
+
+/**
+ * Refuses a line break or other control character in a value (list inputs: in an item). A new
+ * line could start a workflow command such as `::add-mask::` or `::set-output` when the value is
+ * printed; the value is therefore never echoed in the message.
+ */
+export function singleLine(input: string, value: string): void {
+  const control = /[\p{Cc}\u2028\u2029]/u.exec(value)
+  if (control) {
+    throw new InputError(
+      input,
+      value,
+      `Input '${input}' contains a line break or control character (at position ${control.index + 1}): each value is one line of printable text, and a new line could inject a workflow command into the log.`,
+    )
+  }
+}
+
+/**
+ * Refuses `::`, which starts a workflow command at the start of a log line, in the inputs whose
+ * syntax does not already exclude it (the audience, tags: AWS's tag set has `:`).
+ */
+export function noWorkflowCommand(input: string, value: string): void {
+  if (value.includes('::')) {
+    throw new InputError(
+      input,
+      value,
+      `Input '${input}' contains '::', which starts a GitHub workflow command in the log; no valid value of this input has it.`,
+    )
+  }
 }

@@ -35,7 +35,9 @@ const RULES: readonly ((parsed: Parsed) => void)[] = [
   sameRegionAndPartition,
   targetIsNotSource,
   serverlessScaling,
+  iopsNeedsProvisionedStorage,
   kmsKeyAcrossAccounts,
+  kmsKeyNotOfSourceAccount,
 ]
 
 function phaseOnlyForRefresh({ settings: { operation, phase } }: Parsed): void {
@@ -150,9 +152,11 @@ export function isSameAccount({
   return settings.sourceRoleArn === settings.destinationRoleArn
 }
 
+/** Identifiers are compared as AWS matches them: case-insensitively. */
 function targetIsNotSource(parsed: Parsed): void {
   const { target, source } = parsed.settings
-  if (target !== undefined && target === source?.identifier && isSameAccount(parsed)) {
+  const same = target?.toLowerCase() === source?.identifier.toLowerCase()
+  if (target !== undefined && same && isSameAccount(parsed)) {
     throw invalid(
       'target',
       target,
@@ -191,4 +195,48 @@ function kmsKeyAcrossAccounts(parsed: Parsed): void {
       'source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.',
     )
   }
+}
+
+/** Storage types whose IOPS are set by AWS, never by the caller (gp2 by size, magnetic, Aurora). */
+const NO_PROVISIONED_IOPS = new Set(['gp2', 'standard', 'aurora', 'aurora-iopt1'])
+
+function iopsNeedsProvisionedStorage({ settings: { iops, storageType } }: Parsed): void {
+  if (iops === undefined || storageType === undefined || !NO_PROVISIONED_IOPS.has(storageType)) {
+    return
+  }
+  throw invalid(
+    'iops',
+    String(iops),
+    `storage-type ${storageType} has no provisioned IOPS; set iops only with storage-type io1, io2 or gp3 (or leave storage-type empty to keep the source's).`,
+  )
+}
+
+/** The account that owns the source, when the inputs say: the source ARN's, else the source role's. */
+export function sourceAccountOf({ sourceArn, sourceRole }: Parsed): string | undefined {
+  return sourceArn?.accountId ?? sourceRole?.accountId
+}
+
+/**
+ * The message for a `kms-key-id` of the source account on a cross-account copy. Such a key
+ * would encrypt the non-production copy with the production key: production's key policy then
+ * governs who reads staging, and the copy breaks when that policy changes. Shared with the check
+ * that runs once the accounts are known (methods/applicability.ts).
+ */
+export function sourceAccountKeyMessage(accounts: {
+  readonly source: string
+  readonly destination: string
+}): string {
+  return `this key belongs to the source account ${accounts.source}, so the copy in account ${accounts.destination} would be encrypted with the production key (readable by whoever the production key policy lets in, and broken when that policy changes). Pass a customer-managed key of the destination account ${accounts.destination} (arn:aws:kms:<region>:${accounts.destination}:key/<id> or an alias ARN), which the copy is re-encrypted with.`
+}
+
+function kmsKeyNotOfSourceAccount(parsed: Parsed): void {
+  const { kmsKey, destinationRole } = parsed
+  const source = sourceAccountOf(parsed)
+  if (kmsKey?.kind !== 'arn' || source === undefined || destinationRole === undefined) return
+  if (source === destinationRole.accountId || kmsKey.accountId !== source) return
+  throw invalid(
+    'kms-key-id',
+    kmsKey.value,
+    sourceAccountKeyMessage({ source, destination: destinationRole.accountId }),
+  )
 }

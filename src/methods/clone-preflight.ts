@@ -12,6 +12,7 @@ import {
 } from './clone-limits.js'
 import type { SourceDatabase } from './detect.js'
 import { readKeyPolicyFor, RDS_KEY_ACTIONS } from './key-policy.js'
+import { requirePlacement } from './placement-lookup.js'
 import { inspectSourceKey } from './source-key.js'
 
 /** Everything the clone pre-flight reads; nothing is created. */
@@ -54,6 +55,7 @@ export async function clonePreflight(input: ClonePreflightInput): Promise<CloneD
   if (input.requested === 'full-copy') checkFullCopyAllowed(input)
   checkEncryption(input)
   checkPlacement(input)
+  await checkPlacementExists(input)
   if (!input.sameAccount && input.sourceDb.encrypted) await checkSourceKeyShareable(input)
   if (input.requested === 'full-copy') return { method: 'full-copy' }
   return checkCloneLimits(input)
@@ -84,6 +86,29 @@ function checkPlacement(input: ClonePreflightInput): void {
   input.log.warning(
     `No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`,
   )
+}
+
+/**
+ * The named subnet group and parameter groups must exist in the destination before the RAM share
+ * (in the source account) or anything else is created.
+ */
+async function checkPlacementExists(input: ClonePreflightInput): Promise<void> {
+  const s = input.settings
+  await requirePlacement({
+    session: input.destination,
+    side: 'destination',
+    region: s.region,
+    warn: (message) => input.log.warning(message),
+    items: [
+      { input: 'db-subnet-group', kind: 'db-subnet-group', name: s.dbSubnetGroup },
+      {
+        input: 'db-cluster-parameter-group',
+        kind: 'db-cluster-parameter-group',
+        name: s.dbClusterParameterGroup,
+      },
+      { input: 'db-parameter-group', kind: 'db-parameter-group', name: s.dbParameterGroup },
+    ],
+  })
 }
 
 function checkSourceShape(input: ClonePreflightInput): void {
@@ -214,7 +239,10 @@ function cloneLimitProblem(
   census: CloneCensus,
 ): { reason: string; hint: string } | undefined {
   const target = input.settings.target
-  const others = census.inDestinationAccount.filter((id) => id !== target)
+  // AWS matches identifiers case-insensitively.
+  const others = census.inDestinationAccount.filter(
+    (id) => id.toLowerCase() !== target?.toLowerCase(),
+  )
   if (!input.sameAccount && others.length > 0) {
     return {
       reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,

@@ -1,11 +1,8 @@
 import { DescribeKeyCommand, type KeyMetadata } from '@aws-sdk/client-kms'
 import {
   DescribeAccountAttributesCommand,
-  DescribeDBClusterParameterGroupsCommand,
   DescribeDBClusterSnapshotsCommand,
-  DescribeDBParameterGroupsCommand,
   DescribeDBSnapshotsCommand,
-  DescribeDBSubnetGroupsCommand,
   type AccountQuota,
 } from '@aws-sdk/client-rds'
 import type { AccountSide } from '../engine/types.js'
@@ -14,6 +11,7 @@ import type { AccountSession } from '../credentials.js'
 import { sessionFor, type RefreshContext } from './context.js'
 import type { SourceKind } from './detect.js'
 import { readKeyPolicyFor, RDS_KEY_ACTIONS } from './key-policy.js'
+import { requirePlacement } from './placement-lookup.js'
 import { Handoff } from './relay-names.js'
 import { multiAzStorage, type RelayStep } from './relay-steps.js'
 
@@ -85,6 +83,7 @@ export function preflightStep(): RelayStep {
         checkSourceKeyPolicy,
         checkDestinationKey,
         checkPlacement,
+        checkTempPlacement,
         checkInstanceClass,
         checkMultiAzStorage,
         checkSnapshotQuota,
@@ -292,58 +291,58 @@ const checkPlacement: Check = async (ctx, info, warn) => {
       `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`,
     )
   }
-  const rds = ctx.destination.clients.rds
-  await mustExist(ctx, 'db-subnet-group', placement.subnetGroup, () =>
-    rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: placement.subnetGroup })),
-  )
-  if (!isInstance) {
-    if (placement.clusterParameterGroup) {
-      await mustExist(ctx, 'db-cluster-parameter-group', placement.clusterParameterGroup, () =>
-        rds.send(
-          new DescribeDBClusterParameterGroupsCommand({
-            DBClusterParameterGroupName: placement.clusterParameterGroup,
-          }),
-        ),
-      )
-    } else {
-      warn(
-        "no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group",
-      )
-    }
-  }
-  if (placement.parameterGroup && (isInstance || ctx.sourceDb.kind === 'aurora-cluster')) {
-    await mustExist(ctx, 'db-parameter-group', placement.parameterGroup, () =>
-      rds.send(
-        new DescribeDBParameterGroupsCommand({ DBParameterGroupName: placement.parameterGroup }),
-      ),
+  if (!isInstance && !placement.clusterParameterGroup) {
+    warn(
+      "no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group",
     )
   }
+  const usesParameterGroup = isInstance || ctx.sourceDb.kind === 'aurora-cluster'
+  await requirePlacement({
+    session: ctx.destination,
+    side: 'destination',
+    region: ctx.settings.region,
+    step: 'preflight',
+    warn,
+    items: [
+      { input: 'db-subnet-group', kind: 'db-subnet-group', name: placement.subnetGroup },
+      {
+        input: 'db-cluster-parameter-group',
+        kind: 'db-cluster-parameter-group',
+        name: isInstance ? undefined : placement.clusterParameterGroup,
+      },
+      {
+        input: 'db-parameter-group',
+        kind: 'db-parameter-group',
+        name: usesParameterGroup ? placement.parameterGroup : undefined,
+      },
+    ],
+  })
   // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
   info(
     `placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`,
   )
 }
 
-async function mustExist(
-  ctx: RefreshContext,
-  input: string,
-  name: string | undefined,
-  describe: () => Promise<unknown>,
-): Promise<void> {
-  if (!name) return
-  try {
-    await describe()
-  } catch (error) {
-    const code = awsErrorCode(error)
-    if (!isNotFound(error) && !/NotFound/.test(code ?? '')) throw error
-    throw refuse(
-      ctx,
-      'destination',
-      `${input} ${name} does not exist in the destination account ${ctx.destination.accountId} (region ${ctx.settings.region})`,
-      `Create it in the destination account, or set ${input} to one that exists there.`,
-      { code, awsMessage: errorMessage(error), resource: name },
-    )
-  }
+/**
+ * The Multi-AZ relay's temporary instance is restored in the source account, in
+ * temp-db-subnet-group (default: the source cluster's own, which exists).
+ */
+const checkTempPlacement: Check = async (ctx, _info, warn) => {
+  if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'destination') return
+  await requirePlacement({
+    session: ctx.source,
+    side: 'source',
+    region: ctx.settings.region,
+    step: 'preflight',
+    warn,
+    items: [
+      {
+        input: 'temp-db-subnet-group',
+        kind: 'db-subnet-group',
+        name: ctx.settings.tempDbSubnetGroup,
+      },
+    ],
+  })
 }
 
 /** Manual snapshots each account gains during the run, by snapshot type. */

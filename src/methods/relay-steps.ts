@@ -186,7 +186,7 @@ export function copySnapshotStep(type: SnapshotType, after: readonly string[]): 
         runtime.note('not needed (same account)')
         return
       }
-      const targetId = copyName(snapshotIdFromArn(sourceArn))
+      const targetId = copyName(snapshotIdFromArn(sourceArn), type)
       const encrypted = shared?.encrypted ?? true
       await findOrCreate({
         runtime,
