@@ -43,6 +43,8 @@ export interface E2eRun {
   readonly env?: Readonly<Record<string, string | undefined>>
   readonly post?: boolean
   readonly cancelAfterMs?: number
+  readonly cancelWhen?: () => boolean
+  readonly beforePost?: () => void | Promise<void>
 }
 
 /** Inputs every run against the simulator needs: its endpoint, the region, fast polling. */
@@ -64,6 +66,8 @@ export function runAction(run: E2eRun): Promise<ActionRun> {
     env: { ...oidcEnv(run.sim), ...run.env },
     post: run.post,
     cancelAfterMs: run.cancelAfterMs,
+    cancelWhen: run.cancelWhen,
+    beforePost: run.beforePost,
   })
 }
 
