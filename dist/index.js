@@ -72550,9 +72550,13 @@ async function callerIdentity(sts, request) {
         return { accountId: answer.Account, callerArn: answer.Arn };
     }
     catch (e) {
-        // Failures while assuming the role are already described by the provider.
+        // Failures while assuming the role are already described by the provider; a stop by
+        // whoever stopped the run.
         if (e instanceof errors/* ActionError */.lZ)
             throw e;
+        const stop = request.deps.signal;
+        if (stop?.aborted)
+            throw (0,deadline/* stopReason */.PJ)(stop);
         throw errors/* ActionError */.lZ.fromAws(e, {
             summary: `Could not confirm the ${request.sides.join(' and ')} account identity (sts:GetCallerIdentity)`,
             resource: request.roleArn ?? 'ambient credentials',
@@ -72891,7 +72895,8 @@ async function stage(signal, what, postStep, work) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Oc: () => (/* binding */ Ledger),
 /* harmony export */   kj: () => (/* binding */ describePostStep),
-/* harmony export */   ng: () => (/* binding */ leftForPostStep)
+/* harmony export */   ng: () => (/* binding */ leftForPostStep),
+/* harmony export */   wW: () => (/* binding */ describeCancel)
 /* harmony export */ });
 /**
  * Every resource the run created, in creation order, persisted on each change so that the post
@@ -72946,6 +72951,16 @@ function describePostStep(resources, outcome) {
         return `${kept}the post step has nothing to remove`;
     const list = removed.map((r) => `${r.kind} ${r.id} (${r.side} account)`).join(', ');
     return `${kept}the post step removes ${list}`;
+}
+/**
+ * What a cancel means at this moment, from what the post step will read: once every step has
+ * succeeded the copy is finished and kept, and only intermediates are left to remove.
+ */
+function describeCancel(resources, outcome) {
+    if (outcome === 'succeeded') {
+        return `the refresh had already finished; ${describePostStep(resources, outcome)}`;
+    }
+    return `stopping; ${describePostStep(resources, 'failed')}`;
 }
 
 
@@ -73497,7 +73512,8 @@ async function entry() {
     (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .markMainStarted */ .UM)();
     const controller = new AbortController();
     const cancel = (signal) => {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: ${whatACancelDoesNow()}.`);
+        const { resources, outcome } = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .savedInThisStep */ .Jy)();
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .describeCancel */ .wW)(resources, outcome)}.`);
         controller.abort((0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelledBy */ .tK)(signal));
     };
     process.once('SIGINT', () => cancel('SIGINT'));
@@ -73510,17 +73526,6 @@ async function entry() {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack ?? '');
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
     }
-}
-/**
- * What stopping now means, from what the post step will read: once every step has succeeded the
- * copy is finished and kept, and only intermediates are left to remove.
- */
-function whatACancelDoesNow() {
-    const { resources, outcome } = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .savedInThisStep */ .Jy)();
-    if (outcome === 'succeeded') {
-        return `the refresh had already finished; ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .describePostStep */ .kj)(resources, outcome)}`;
-    }
-    return `stopping; ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .describePostStep */ .kj)(resources, 'failed')}`;
 }
 /** Resolves once everything written to stdout and stderr has been handed to the OS. */
 async function flushOutput() {
@@ -74191,8 +74196,11 @@ async function runPlan(plan, ctx, options) {
         if (!controller.signal.aborted) {
             await Promise.race([settled, stopped]);
         }
-        else if (!(await settlesWithin(settled, SETTLE_AFTER_STOP_MS))) {
-            abandon(states, options.output);
+        else {
+            const settleMs = options.settleAfterStopMs ?? SETTLE_AFTER_STOP_MS;
+            if (await settlesWithin(settled, settleMs))
+                continue;
+            abandon(states, { output: options.output, settleMs });
             break;
         }
     }
@@ -74220,14 +74228,14 @@ async function settlesWithin(promise, ms) {
     }
 }
 /** Steps still running after a stop are left behind: reported as cancelled, never awaited. */
-function abandon(states, output) {
+function abandon(states, { output, settleMs }) {
     for (const state of states.values()) {
         if (state.status !== 'running')
             continue;
         state.status = 'cancelled';
         state.endedAt = new Date();
         state.notes.push('did not stop in time');
-        output.warning(`[${state.step.name}] did not stop within ${SETTLE_AFTER_STOP_MS / 1000}s of the stop; left behind`);
+        output.warning(`[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`);
     }
 }
 /** `step "a" was running`, `steps "a" and "b" were running`, or `no step was running`. */

@@ -44,8 +44,6 @@ export interface RunOptions {
   readonly cancelAfterMs?: number
   /** Send SIGINT to the main step as soon as this returns true (checked every 20 ms). */
   readonly cancelWhen?: () => boolean
-  /** Called between the main step and the post step (a test changes the world there). */
-  readonly beforePost?: () => void | Promise<void>
   readonly entry?: string
 }
 
@@ -62,7 +60,6 @@ export function inputDefaults(): Record<string, string> {
 export async function runAction(options: RunOptions): Promise<ActionRun> {
   const main = await runStep(options, {})
   if (options.post === false || !('isPost' in main.state)) return main
-  await options.beforePost?.()
   const post = await runStep(
     { ...options, cancelAfterMs: undefined, cancelWhen: undefined },
     main.state,

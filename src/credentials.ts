@@ -156,8 +156,11 @@ async function callerIdentity(
     }
     return { accountId: answer.Account, callerArn: answer.Arn }
   } catch (e) {
-    // Failures while assuming the role are already described by the provider.
+    // Failures while assuming the role are already described by the provider; a stop by
+    // whoever stopped the run.
     if (e instanceof ActionError) throw e
+    const stop = request.deps.signal
+    if (stop?.aborted) throw stopReason(stop)
     throw ActionError.fromAws(e, {
       summary: `Could not confirm the ${request.sides.join(' and ')} account identity (sts:GetCallerIdentity)`,
       resource: request.roleArn ?? 'ambient credentials',

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { cancelledBy } from './engine/deadline.js'
-import { describePostStep } from './engine/ledger.js'
+import { describeCancel } from './engine/ledger.js'
 import { errorMessage } from './errors.js'
 import { run } from './main.js'
 import { runPost } from './post.js'
@@ -22,7 +22,8 @@ async function entry(): Promise<void> {
   markMainStarted()
   const controller = new AbortController()
   const cancel = (signal: string): void => {
-    core.warning(`Received ${signal}: ${whatACancelDoesNow()}.`)
+    const { resources, outcome } = savedInThisStep()
+    core.warning(`Received ${signal}: ${describeCancel(resources, outcome)}.`)
     controller.abort(cancelledBy(signal))
   }
   process.once('SIGINT', () => cancel('SIGINT'))
@@ -34,18 +35,6 @@ async function entry(): Promise<void> {
       core.debug(error.stack ?? '')
     core.setFailed(errorMessage(error))
   }
-}
-
-/**
- * What stopping now means, from what the post step will read: once every step has succeeded the
- * copy is finished and kept, and only intermediates are left to remove.
- */
-function whatACancelDoesNow(): string {
-  const { resources, outcome } = savedInThisStep()
-  if (outcome === 'succeeded') {
-    return `the refresh had already finished; ${describePostStep(resources, outcome)}`
-  }
-  return `stopping; ${describePostStep(resources, 'failed')}`
 }
 
 /** Resolves once everything written to stdout and stderr has been handed to the OS. */

@@ -44,7 +44,6 @@ export interface E2eRun {
   readonly post?: boolean
   readonly cancelAfterMs?: number
   readonly cancelWhen?: () => boolean
-  readonly beforePost?: () => void | Promise<void>
 }
 
 /** Inputs every run against the simulator needs: its endpoint, the region, fast polling. */
@@ -67,7 +66,6 @@ export function runAction(run: E2eRun): Promise<ActionRun> {
     post: run.post,
     cancelAfterMs: run.cancelAfterMs,
     cancelWhen: run.cancelWhen,
-    beforePost: run.beforePost,
   })
 }
 

@@ -30,6 +30,8 @@ export interface EngineOptions {
   readonly signal?: AbortSignal
   /** Account ids by side, for errors a step did not describe itself. */
   readonly accountIds?: Readonly<Record<AccountSide, string>>
+  /** How long steps get to settle after a stop; SETTLE_AFTER_STOP_MS unless a test sets it. */
+  readonly settleAfterStopMs?: number
 }
 
 export interface PlanResult {
@@ -137,8 +139,10 @@ export async function runPlan<C>(
     const settled = Promise.race(running.values())
     if (!controller.signal.aborted) {
       await Promise.race([settled, stopped])
-    } else if (!(await settlesWithin(settled, SETTLE_AFTER_STOP_MS))) {
-      abandon(states, options.output)
+    } else {
+      const settleMs = options.settleAfterStopMs ?? SETTLE_AFTER_STOP_MS
+      if (await settlesWithin(settled, settleMs)) continue
+      abandon(states, { output: options.output, settleMs })
       break
     }
   }
@@ -171,14 +175,17 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /** Steps still running after a stop are left behind: reported as cancelled, never awaited. */
-function abandon<C>(states: Map<string, StepState<C>>, output: EngineOutput): void {
+function abandon<C>(
+  states: Map<string, StepState<C>>,
+  { output, settleMs }: { output: EngineOutput; settleMs: number },
+): void {
   for (const state of states.values()) {
     if (state.status !== 'running') continue
     state.status = 'cancelled'
     state.endedAt = new Date()
     state.notes.push('did not stop in time')
     output.warning(
-      `[${state.step.name}] did not stop within ${SETTLE_AFTER_STOP_MS / 1000}s of the stop; left behind`,
+      `[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`,
     )
   }
 }

@@ -73,3 +73,14 @@ export function describePostStep(
   const list = removed.map((r) => `${r.kind} ${r.id} (${r.side} account)`).join(', ')
   return `${kept}the post step removes ${list}`
 }
+
+/**
+ * What a cancel means at this moment, from what the post step will read: once every step has
+ * succeeded the copy is finished and kept, and only intermediates are left to remove.
+ */
+export function describeCancel(resources: readonly CreatedResource[], outcome: RunOutcome): string {
+  if (outcome === 'succeeded') {
+    return `the refresh had already finished; ${describePostStep(resources, outcome)}`
+  }
+  return `stopping; ${describePostStep(resources, 'failed')}`
+}
