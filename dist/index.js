@@ -72770,9 +72770,10 @@ function needsRenewal(session) {
 /* harmony export */   dw: () => (/* binding */ stage),
 /* harmony export */   rW: () => (/* binding */ boundSignal),
 /* harmony export */   tK: () => (/* binding */ cancelledBy),
+/* harmony export */   tt: () => (/* binding */ afterGrace),
 /* harmony export */   zf: () => (/* binding */ isAbortError)
 /* harmony export */ });
-/* unused harmony export StopError */
+/* unused harmony exports StopError, CALL_GRACE_MS */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
  * How a run stops before its end: the runner cancels it (SIGINT/SIGTERM), or its deadline
@@ -72810,6 +72811,25 @@ function boundSignal(options) {
         ? AbortSignal.any([options.outer, controller.signal])
         : controller.signal;
     return { signal, deadline: options.deadline, dispose: () => clearTimeout(timer) };
+}
+/**
+ * How long calls already in flight get to answer after a stop. Steps stop at once; a create that
+ * AWS answers within this time is recorded, so the post step knows to remove it, rather than cut
+ * off with its answer lost. Control-plane calls answer within a second or two; a call that hangs is
+ * cut off all the same.
+ */
+const CALL_GRACE_MS = 3_000;
+/** A signal that aborts, with `signal`'s reason, `graceMs` after `signal` does: for AWS calls. */
+function afterGrace(signal, graceMs = CALL_GRACE_MS) {
+    const controller = new AbortController();
+    const abortLater = () => {
+        setTimeout(() => controller.abort(signal.reason), graceMs).unref();
+    };
+    if (signal.aborted)
+        abortLater();
+    else
+        signal.addEventListener('abort', abortLater, { once: true });
+    return controller.signal;
 }
 /**
  * `work`, or the signal's reason as soon as the signal aborts: for awaits that cannot be aborted
@@ -74534,7 +74554,9 @@ async function run(cancel) {
     });
     const { signal } = bound;
     try {
-        const accounts = await (0,deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings), { signal }));
+        // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
+        const calls = (0,deadline/* afterGrace */.tt)(signal);
+        const accounts = await (0,deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings), { signal: calls }));
         core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
         core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
         try {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { openAccounts, type Accounts } from './credentials.js'
-import { boundSignal, deadlinePassed, stage } from './engine/deadline.js'
+import { afterGrace, boundSignal, deadlinePassed, stage } from './engine/deadline.js'
 import { runPlan } from './engine/engine.js'
 import { describePostStep, Ledger } from './engine/ledger.js'
 import { ActionError } from './errors.js'
@@ -43,8 +43,10 @@ export async function run(cancel: AbortSignal): Promise<void> {
   })
   const { signal } = bound
   try {
+    // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
+    const calls = afterGrace(signal)
     const accounts = await stage(signal, 'signing in to the accounts', NOTHING_CREATED, () =>
-      openAccounts(credentialSettings(settings), { signal }),
+      openAccounts(credentialSettings(settings), { signal: calls }),
     )
     core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
     core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)

@@ -60,6 +60,25 @@ export function boundSignal(options: {
 }
 
 /**
+ * How long calls already in flight get to answer after a stop. Steps stop at once; a create that
+ * AWS answers within this time is recorded, so the post step knows to remove it, rather than cut
+ * off with its answer lost. Control-plane calls answer within a second or two; a call that hangs is
+ * cut off all the same.
+ */
+export const CALL_GRACE_MS = 3_000
+
+/** A signal that aborts, with `signal`'s reason, `graceMs` after `signal` does: for AWS calls. */
+export function afterGrace(signal: AbortSignal, graceMs = CALL_GRACE_MS): AbortSignal {
+  const controller = new AbortController()
+  const abortLater = (): void => {
+    setTimeout(() => controller.abort(signal.reason), graceMs).unref()
+  }
+  if (signal.aborted) abortLater()
+  else signal.addEventListener('abort', abortLater, { once: true })
+  return controller.signal
+}
+
+/**
  * `work`, or the signal's reason as soon as the signal aborts: for awaits that cannot be aborted
  * themselves (the OIDC token request), so they cannot hold a stopped run.
  */
