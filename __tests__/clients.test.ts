@@ -1,12 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { ListAliasesCommand } from '@aws-sdk/client-kms'
+import { GetResourceSharesCommand } from '@aws-sdk/client-ram'
+import { DescribeDBClustersCommand } from '@aws-sdk/client-rds'
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import { startFakeSts, type FakeSts } from '../__fixtures__/fake-sts.js'
 import {
   buildUserAgent,
   createClients,
+  HTTP_TIMEOUTS,
   sanitizeUserAgentValue,
+  type AwsClients,
   type ClientOptions,
 } from '../src/aws/clients.js'
+import { deadlinePassed } from '../src/engine/deadline.js'
+import { region as simRegion, sourceKeys, start } from '../sim/__tests__/helpers.ts'
+import type { Simulator } from '../sim/src/index.ts'
 
 const userAgent = { repository: 'acme/app', runId: '42', runAttempt: '2' }
 const staticKeys = async () => ({ accessKeyId: 'AKIATEST', secretAccessKey: 'test-secret' })
@@ -113,5 +121,102 @@ describe('user agent values', () => {
       ['md/repo', 'o_r'],
       ['md/run', '1-3'],
     ])
+  })
+})
+
+describe('timeouts and the run signal on the wire', () => {
+  let sim: Simulator | undefined
+  let clients: AwsClients | undefined
+  afterEach(async () => {
+    for (const client of Object.values(clients ?? {})) client.destroy()
+    clients = undefined
+    await sim?.close()
+    sim = undefined
+  })
+
+  const hangGetCallerIdentity = (times?: number) =>
+    start({
+      scenario: {
+        faults: {
+          networkFaults: [
+            { kind: 'hang', operation: 'GetCallerIdentity', ...(times && { times }) },
+          ],
+        },
+      },
+    })
+  const simOptions = (world: Simulator, overrides: Partial<ClientOptions> = {}) =>
+    options({
+      region: simRegion,
+      endpoint: world.url,
+      credentials: async () => sourceKeys,
+      maxAttempts: 3,
+      ...overrides,
+    })
+  const faults = (world: Simulator) => world.requests.map((r) => r.fault)
+
+  it('gives up on an attempt that gets no answer, and the SDK retries it', async () => {
+    const world = await hangGetCallerIdentity(1)
+    sim = world
+    clients = createClients(
+      simOptions(world, { timeouts: { connectionMs: 5_000, requestMs: 300 } }),
+    )
+    const answer = await clients.sts.send(new GetCallerIdentityCommand({}))
+    expect(answer.Account).toBe('111111111111')
+    expect(answer.$metadata.attempts).toBe(2)
+    expect(faults(world)).toEqual(['hang', undefined])
+  })
+
+  it('uses the documented timeouts by default, as errors rather than warnings', async () => {
+    const world = await start()
+    sim = world
+    const built = createClients(simOptions(world))
+    clients = built
+    // A handler reads its configuration on its first request; answers do not matter here.
+    await Promise.allSettled([
+      built.rds.send(new DescribeDBClustersCommand({})),
+      built.ram.send(new GetResourceSharesCommand({ resourceOwner: 'SELF' })),
+      built.kms.send(new ListAliasesCommand({})),
+      built.sts.send(new GetCallerIdentityCommand({})),
+    ])
+    for (const client of Object.values(built)) {
+      expect(client.config.requestHandler.httpHandlerConfigs()).toMatchObject({
+        connectionTimeout: HTTP_TIMEOUTS.connectionMs,
+        requestTimeout: HTTP_TIMEOUTS.requestMs,
+        throwOnRequestTimeout: true,
+      })
+    }
+    expect(HTTP_TIMEOUTS).toEqual({ connectionMs: 10_000, requestMs: 60_000 })
+  })
+
+  it("the run's signal aborts a call in flight, with the stop as its cause, and it is not retried", async () => {
+    const world = await hangGetCallerIdentity()
+    sim = world
+    const controller = new AbortController()
+    clients = createClients(simOptions(world, { signal: controller.signal }))
+    const call = clients.sts.send(new GetCallerIdentityCommand({})).catch((e: unknown) => e)
+    while (world.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    const stop = deadlinePassed('timeout-minutes (1)')
+    controller.abort(stop)
+    const error = await call
+    expect(error).toMatchObject({ name: 'AbortError', cause: stop })
+    expect(faults(world)).toEqual(['hang'])
+    // A stopped run sends nothing more.
+    await expect(clients.rds.send(new DescribeDBClustersCommand({}))).rejects.toMatchObject({
+      name: 'AbortError',
+    })
+    expect(world.requests).toHaveLength(1)
+  })
+
+  it("a call's own abort signal still works next to the run's", async () => {
+    const world = await hangGetCallerIdentity()
+    sim = world
+    clients = createClients(simOptions(world, { signal: new AbortController().signal }))
+    const own = new AbortController()
+    const call = clients.sts
+      .send(new GetCallerIdentityCommand({}), { abortSignal: own.signal })
+      .catch((e: unknown) => e)
+    while (world.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    own.abort()
+    expect(await call).toMatchObject({ name: 'AbortError' })
   })
 })

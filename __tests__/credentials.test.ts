@@ -33,6 +33,7 @@ jest.unstable_mockModule('@actions/core', () => core)
 const { openAccounts, webIdentityCredentials, requireOidcEnvironment, shareCredentials } =
   await import('../src/credentials.js')
 const { ActionError } = await import('../src/errors.js')
+const { cancelledBy } = await import('../src/engine/deadline.js')
 
 const SOURCE_ROLE = 'arn:aws:iam::111111111111:role/source-role'
 const DESTINATION_ROLE = 'arn:aws:iam::222222222222:role/destination-role'
@@ -293,11 +294,13 @@ describe('refresh', () => {
     })
     const before = Date.now()
     const credentials = await provider()
+    const after = Date.now()
     expect(credentials.accessKeyId).toBe(sts.issued[0]?.accessKeyId)
     expect(credentials.expiration).toBeInstanceOf(Date)
-    const lifetime = (credentials.expiration?.getTime() ?? 0) - before
-    expect(lifetime).toBeGreaterThan(3590_000)
-    expect(lifetime).toBeLessThanOrEqual(3601_000)
+    // An hour from when STS answered, however long the call took.
+    const expiration = credentials.expiration?.getTime() ?? 0
+    expect(expiration).toBeGreaterThan(before + 3590_000)
+    expect(expiration).toBeLessThanOrEqual(after + 3601_000)
     expect(assumeCalls()[0]?.params.WebIdentityToken).toBe('injected-token-for-sts.amazonaws.com')
     expect(assumeCalls()[0]?.userAgent).toMatch(/rds-refresh/)
     // Fresh for an hour: asking again reuses the session.
@@ -432,6 +435,53 @@ describe('OIDC environment', () => {
     )
     expect((error as Error).message).toContain('permissions: id-token: write')
     expect(assumeCalls()).toHaveLength(0)
+  })
+})
+
+describe('a token endpoint that never answers', () => {
+  const never = () => new Promise<string>(() => undefined)
+
+  it('gives up after the token timeout, says so, and calls no AWS API', async () => {
+    getIDToken.mockImplementationOnce(never)
+    const error = await openAccounts(settingsFor(sts.endpoint, { sourceRoleArn: SOURCE_ROLE }), {
+      env: OIDC_ENV,
+      tokenTimeoutMs: 50,
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as Error).message).toContain(
+      `Could not get a GitHub OIDC token (audience sts.amazonaws.com) to assume ${SOURCE_ROLE}: the GitHub OIDC token endpoint did not answer within 0.05 s`,
+    )
+    expect((error as Error).message).toContain('githubstatus.com')
+    expect(sts.calls).toHaveLength(0)
+  })
+
+  it('gives up on a re-mint the same way: the call that needed fresh credentials fails', async () => {
+    // Sessions live 1 s and are renewed in their last half; the second token never comes.
+    const accounts = await openAccounts(settingsFor(sts.endpoint, { sourceRoleArn: SHORT_ROLE }), {
+      env: OIDC_ENV,
+      tokenTimeoutMs: 50,
+    })
+    getIDToken.mockImplementationOnce(never)
+    await pause(600)
+    const error = await accounts.source.clients.sts
+      .send(new GetCallerIdentityCommand({}))
+      .catch((e: unknown) => e)
+    expect((error as Error).message).toContain('did not answer within 0.05 s')
+    expect(getIDToken).toHaveBeenCalledTimes(2)
+  })
+
+  it('stops waiting as soon as the run stops, with the stop as the reason', async () => {
+    getIDToken.mockImplementationOnce(never)
+    const controller = new AbortController()
+    const stop = cancelledBy('SIGTERM')
+    const opening = openAccounts(settingsFor(sts.endpoint, { sourceRoleArn: SOURCE_ROLE }), {
+      env: OIDC_ENV,
+      signal: controller.signal,
+    }).catch((e: unknown) => e)
+    await pause(20)
+    controller.abort(stop)
+    expect(await opening).toBe(stop)
+    expect(sts.calls).toHaveLength(0)
   })
 })
 

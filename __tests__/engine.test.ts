@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { runPlan, validatePlan, type EngineOutput } from '../src/engine/engine.js'
-import { Ledger } from '../src/engine/ledger.js'
-import type { Plan, Step } from '../src/engine/types.js'
+import { cancelledBy, deadlinePassed } from '../src/engine/deadline.js'
+import { describeCancel, describePostStep, Ledger } from '../src/engine/ledger.js'
+import type { CreatedResource, Plan, Step } from '../src/engine/types.js'
 import { ActionError } from '../src/errors.js'
 
 interface Recorder extends EngineOutput {
@@ -164,19 +165,95 @@ describe('runPlan', () => {
     expect(events).toEqual(['start clone', 'end clone'])
   })
 
-  it('stops at once when cancelled from outside', async () => {
+  it('stops at once when cancelled from outside, naming the step that was running', async () => {
     const controller = new AbortController()
     const plan: Plan<object> = { description: 't', steps: [timedStep('long', [], { ms: 10_000 })] }
-    setTimeout(
-      () =>
-        controller.abort(
-          Object.assign(new Error('The run was cancelled (SIGINT)'), { name: 'CancelledError' }),
-        ),
-      20,
-    )
+    setTimeout(() => controller.abort(cancelledBy('SIGINT')), 20)
     const result = await runPlan(plan, {}, { ...engineOptions(), signal: controller.signal })
     expect(result.steps[0]?.status).toBe('cancelled')
-    expect(result.error?.message).toBe('The run was cancelled (SIGINT)')
+    expect(result.error?.message).toBe(
+      'The run was cancelled (SIGINT) while step "long" was running; the post step has nothing to remove.',
+    )
+  })
+
+  it('at the deadline, names every running step and what the post step removes', async () => {
+    const controller = new AbortController()
+    const ledger = new Ledger(() => undefined)
+    const record: Step<object> = {
+      name: 'clone',
+      title: 'clone',
+      side: 'destination',
+      async run(_ctx, runtime) {
+        runtime.record({ kind: 'db-cluster', side: 'destination', id: 'pr-1', disposal: 'copy' })
+        runtime.record({ kind: 'db-snapshot', side: 'source', id: 'snap', disposal: 'kept' })
+      },
+    }
+    const plan: Plan<object> = {
+      description: 't',
+      steps: [
+        record,
+        timedStep('a', [], { after: ['clone'], ms: 10_000 }),
+        timedStep('b', [], { after: ['clone'], ms: 10_000 }),
+      ],
+    }
+    setTimeout(() => controller.abort(deadlinePassed('timeout-minutes (1)')), 50)
+    const result = await runPlan(
+      plan,
+      {},
+      { ...engineOptions(), ledger, signal: controller.signal },
+    )
+    expect(result.error).toBeInstanceOf(ActionError)
+    expect(result.error?.message).toMatch(
+      /^timeout-minutes \(1\) ran out while steps "a" and "b" were running; the post step removes db-cluster pr-1 \(destination account\)\.\nWhat to do: Raise timeout-minutes/,
+    )
+    expect(result.steps.map((s) => s.status)).toEqual(['succeeded', 'cancelled', 'cancelled'])
+  })
+
+  it('reports a step that wraps the aborted call in its own error as cancelled, not failed', async () => {
+    const controller = new AbortController()
+    const wraps: Step<object> = {
+      name: 'restore',
+      title: 'restore',
+      side: 'destination',
+      run: (_ctx, runtime) =>
+        new Promise((_resolve, reject) => {
+          runtime.signal.addEventListener('abort', () => {
+            // What the SDK throws for an aborted request, as a step's own error would wrap it.
+            const aborted = Object.assign(new Error('Request aborted'), { name: 'AbortError' })
+            reject(new ActionError({ summary: 'Could not restore', cause: aborted }))
+          })
+        }),
+    }
+    setTimeout(() => controller.abort(deadlinePassed('timeout-minutes (1)')), 20)
+    const result = await runPlan(
+      { description: 't', steps: [wraps] },
+      {},
+      { ...engineOptions(), signal: controller.signal },
+    )
+    expect(result.steps[0]?.status).toBe('cancelled')
+    expect(result.error?.message).toContain('timeout-minutes (1) ran out while step "restore"')
+  })
+
+  it('leaves behind a step that ignores the stop, once the settle time has passed', async () => {
+    const controller = new AbortController()
+    const output = recorder()
+    const deaf: Step<object> = {
+      name: 'deaf',
+      title: 'never stops',
+      side: 'source',
+      run: () => new Promise<void>(() => undefined),
+    }
+    setTimeout(() => controller.abort(cancelledBy('SIGTERM')), 20)
+    const result = await runPlan(
+      { description: 't', steps: [deaf] },
+      {},
+      { ...engineOptions(output), signal: controller.signal, settleAfterStopMs: 50 },
+    )
+    expect(result.steps[0]).toMatchObject({ status: 'cancelled', notes: ['did not stop in time'] })
+    expect(result.error?.message).toContain('The run was cancelled (SIGTERM) while step "deaf"')
+    expect(output.lines).toContain(
+      'warning [deaf] did not stop within 0.05s of the stop; left behind',
+    )
   })
 
   it('groups a step that runs alone and prefixes every line with its name', async () => {
@@ -242,5 +319,48 @@ describe('validatePlan', () => {
     expect(() =>
       validatePlan({ description: 't', steps: [step('a', ['b']), step('b', ['a'])] }),
     ).toThrow('dependency cycle')
+  })
+})
+
+describe('what the post step will do', () => {
+  const copy: CreatedResource = {
+    kind: 'db-cluster',
+    side: 'destination',
+    id: 'pr-1',
+    disposal: 'copy',
+  }
+  const temp: CreatedResource = {
+    kind: 'db-snapshot',
+    side: 'source',
+    id: 'rds-refresh-1',
+    disposal: 'temporary',
+  }
+  const kept: CreatedResource = {
+    kind: 'resource-share',
+    side: 'source',
+    id: 'arn',
+    disposal: 'kept',
+  }
+
+  it('removes intermediates always and the copy unless the run succeeded', () => {
+    expect(describePostStep([copy, temp, kept], 'failed')).toBe(
+      'the post step removes db-cluster pr-1 (destination account), db-snapshot rds-refresh-1 (source account)',
+    )
+    expect(describePostStep([copy, temp, kept], undefined)).toBe(
+      describePostStep([copy, temp, kept], 'failed'),
+    )
+    expect(describePostStep([copy, temp], 'succeeded')).toBe(
+      'the copy pr-1 is kept; the post step removes db-snapshot rds-refresh-1 (source account)',
+    )
+    expect(describePostStep([kept], 'failed')).toBe('the post step has nothing to remove')
+  })
+
+  it('a cancel after the last step says the copy is kept, not that the post step removes it', () => {
+    expect(describeCancel([copy], 'succeeded')).toBe(
+      'the refresh had already finished; the copy pr-1 is kept; the post step has nothing to remove',
+    )
+    expect(describeCancel([copy], undefined)).toBe(
+      'stopping; the post step removes db-cluster pr-1 (destination account)',
+    )
   })
 })

@@ -650,7 +650,7 @@ describe('rejections', () => {
       NO_ENV,
       'timeout-minutes',
       '351',
-      "Input 'timeout-minutes' is '351': allowed is a whole number from 1 to 350 (a GitHub job stops after 6 hours).",
+      "Input 'timeout-minutes' is '351': allowed is a number from 0.1 to 350 (a GitHub job stops after 6 hours).",
     ],
     [
       'poll-interval-seconds',

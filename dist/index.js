@@ -72334,7 +72334,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   HB: () => (/* binding */ openAccounts)
 });
 
-// UNUSED EXPORTS: assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
+// UNUSED EXPORTS: OIDC_TOKEN_TIMEOUT_MS, assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
@@ -72348,17 +72348,55 @@ var client_kms_dist_cjs = __nccwpck_require__(2632);
 var client_ram_dist_cjs = __nccwpck_require__(7007);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var client_rds_dist_cjs = __nccwpck_require__(7202);
+// EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
+var node_http_handler_dist_cjs = __nccwpck_require__(1279);
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
 /**
  * The one place AWS clients are built: every client gets the same region, endpoint, retry policy,
- * user agent and credentials, so an account's four clients behave alike.
+ * timeouts, user agent and credentials, so an account's four clients behave alike.
  */
+
 
 
 
 
 /** The action's name in every request's user agent. */
 const USER_AGENT_NAME = 'rds-refresh';
+/**
+ * RDS, RAM, KMS and STS calls are control-plane requests: even one that starts hours of work
+ * (a restore, a snapshot copy) answers within seconds, and the work is then polled. 60 s per
+ * attempt is the AWS CLI's default read timeout, far above any healthy answer; 10 s covers a TCP
+ * and TLS handshake to a regional endpoint from any runner. A hung attempt then costs at most a
+ * minute before the SDK retries it, and `timeout-minutes` bounds the whole run on top.
+ */
+const HTTP_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
+/**
+ * The SDK's Node.js handler with both timeouts, and the run's signal added to every request so a
+ * cancel or the deadline aborts calls in flight (the SDK does not retry an aborted call).
+ */
+class BoundedHttpHandler extends node_http_handler_dist_cjs.NodeHttpHandler {
+    runSignal;
+    constructor(options, runSignal) {
+        super(options);
+        this.runSignal = runSignal;
+    }
+    handle(...[request, options = {}]) {
+        const perCall = options.abortSignal;
+        const signals = [perCall, this.runSignal].filter((s) => s !== undefined);
+        const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+        return super.handle(request, { ...options, abortSignal });
+    }
+}
+/** A new handler per client: destroying one client must not close another's connections. */
+function requestHandler(options) {
+    const timeouts = options.timeouts ?? HTTP_TIMEOUTS;
+    return new BoundedHttpHandler({
+        connectionTimeout: timeouts.connectionMs,
+        requestTimeout: timeouts.requestMs,
+        // Without it the handler only logs a warning when requestTimeout passes, and waits on.
+        throwOnRequestTimeout: true,
+    }, options.signal);
+}
 /** Characters the SDK leaves alone in a user-agent value; anything else would be escaped. */
 const USER_AGENT_DISALLOWED = /[^!$%&'*+\-.^_`|~\w#]/g;
 /** A user-agent value made of allowed characters only (`acme/app` → `acme_app`). */
@@ -72387,27 +72425,31 @@ function baseClientConfig(options) {
         retryMode: 'standard',
         maxAttempts: options.maxAttempts,
         customUserAgent: buildUserAgent(options.userAgent),
+        requestHandler: requestHandler(options),
     };
 }
 /**
  * The four clients of one account, all configured alike.
  *
- * @param options region, endpoint, credentials (undefined: default chain), retries, user agent
+ * @param options region, endpoint, credentials (undefined: default chain), retries, user agent,
+ *   the run's signal and timeouts
  * @returns RDS, RAM, KMS and STS clients sharing the credentials
  */
 function createClients(options) {
-    const config = {
+    const config = () => ({
         ...baseClientConfig(options),
         ...(options.credentials !== undefined && { credentials: options.credentials }),
-    };
+    });
     return {
-        rds: new client_rds_dist_cjs/* RDSClient */.rYe(config),
-        ram: new client_ram_dist_cjs.RAMClient(config),
-        kms: new client_kms_dist_cjs/* KMSClient */.pgq(config),
-        sts: new dist_cjs/* STSClient */.iM(config),
+        rds: new client_rds_dist_cjs/* RDSClient */.rYe(config()),
+        ram: new client_ram_dist_cjs.RAMClient(config()),
+        kms: new client_kms_dist_cjs/* KMSClient */.pgq(config()),
+        sts: new dist_cjs/* STSClient */.iM(config()),
     };
 }
 
+// EXTERNAL MODULE: ./src/engine/deadline.ts
+var deadline = __nccwpck_require__(7964);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/credentials.ts
@@ -72421,9 +72463,17 @@ var errors = __nccwpck_require__(3916);
 
 
 
+
 /** The SDK refreshes memoized credentials this long before they expire; we share its window. */
 const REFRESH_WINDOW_MS = 5 * 60_000;
 const OIDC_PROVIDER_HOST = 'token.actions.githubusercontent.com';
+/**
+ * Bound on one OIDC token request, its own retries included. GitHub's token endpoint answers in
+ * well under a second; `core.getIDToken` has no timeout of its own, so a hung endpoint would hold
+ * the run (or, during a mid-run re-mint, the AWS call waiting for credentials) forever. A minute
+ * matches the AWS calls' own request timeout (aws/clients.ts).
+ */
+const OIDC_TOKEN_TIMEOUT_MS = 60_000;
 /**
  * Confirms both accounts and returns their clients. Roles are assumed from the OIDC token; an
  * empty role means ambient credentials (the SDK's default chain). Equal roles share one provider
@@ -72471,6 +72521,7 @@ async function openSession(request) {
         endpoint: settings.endpointUrl,
         maxAttempts: settings.maxAttempts,
         userAgent: settings.run,
+        signal: request.deps.signal,
     };
     const credentials = roleArn === undefined
         ? undefined
@@ -72483,6 +72534,7 @@ async function openSession(request) {
             repository: settings.run.repository,
             clientConfig,
             getIDToken: request.deps.getIDToken ?? ((audience) => core.getIDToken(audience)),
+            tokenTimeoutMs: request.deps.tokenTimeoutMs,
         });
     const clients = createClients({ ...clientConfig, credentials });
     const identity = await callerIdentity(clients.sts, request);
@@ -72498,9 +72550,13 @@ async function callerIdentity(sts, request) {
         return { accountId: answer.Account, callerArn: answer.Arn };
     }
     catch (e) {
-        // Failures while assuming the role are already described by the provider.
+        // Failures while assuming the role are already described by the provider; a stop by
+        // whoever stopped the run.
         if (e instanceof errors/* ActionError */.lZ)
             throw e;
+        const stop = request.deps.signal;
+        if (stop?.aborted)
+            throw (0,deadline/* stopReason */.PJ)(stop);
         throw errors/* ActionError */.lZ.fromAws(e, {
             summary: `Could not confirm the ${request.sides.join(' and ')} account identity (sts:GetCallerIdentity)`,
             resource: request.roleArn ?? 'ambient credentials',
@@ -72580,14 +72636,20 @@ async function assumeFromOidc(options) {
 async function mintToken(options) {
     let token;
     try {
-        token = await options.getIDToken(options.audience);
+        token = await boundedTokenRequest(options);
     }
     catch (e) {
+        // A stop (cancel, deadline) is reported as such by whoever stopped the run.
+        const stop = options.clientConfig.signal;
+        if (stop?.aborted)
+            throw (0,deadline/* stopReason */.PJ)(stop);
         throw new errors/* ActionError */.lZ({
             summary: `Could not get a GitHub OIDC token (audience ${options.audience}) to assume ${options.roleArn}: ${(0,errors/* errorMessage */.gJ)(e)}`,
             resource: options.roleArn,
             side: options.sides[0] ?? 'source',
-            hint: 'Check that the job has `permissions: id-token: write`, then re-run the job.',
+            hint: e instanceof Error && e.name === 'TimeoutError'
+                ? 'Re-run the job; if the token endpoint keeps hanging, check https://www.githubstatus.com.'
+                : 'Check that the job has `permissions: id-token: write`, then re-run the job.',
             cause: e,
         });
     }
@@ -72595,6 +72657,24 @@ async function mintToken(options) {
     // on that staying true.
     core.setSecret(token);
     return token;
+}
+/**
+ * The token request, given up after `tokenTimeoutMs` or when the run stops. The request itself
+ * cannot be aborted (`core.getIDToken` takes no signal): it is abandoned, and the main and post
+ * steps end with an explicit exit (index.ts) so an abandoned socket cannot keep them alive.
+ */
+function boundedTokenRequest(options) {
+    const timeoutMs = options.tokenTimeoutMs ?? OIDC_TOKEN_TIMEOUT_MS;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const stop = options.clientConfig.signal;
+    const request = (0,deadline/* raceSignal */.WU)(options.getIDToken(options.audience), stop ? AbortSignal.any([stop, timeout]) : timeout);
+    return request.catch((e) => {
+        if (!timeout.aborted || stop?.aborted)
+            throw e;
+        const error = new Error(`the GitHub OIDC token endpoint did not answer within ${timeoutMs / 1000} s`);
+        error.name = 'TimeoutError';
+        throw error;
+    });
 }
 /** Masks every credential value before anything (log line, error message) could print it. */
 function maskCredentials(credentials) {
@@ -72674,6 +72754,233 @@ function needsRenewal(session) {
         return false;
     const lifetime = expiration - session.obtainedAt;
     return expiration - Date.now() < Math.min(REFRESH_WINDOW_MS, lifetime / 2);
+}
+
+
+/***/ }),
+
+/***/ 7964:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hx: () => (/* binding */ deadlinePassed),
+/* harmony export */   PJ: () => (/* binding */ stopReason),
+/* harmony export */   WU: () => (/* binding */ raceSignal),
+/* harmony export */   Wm: () => (/* binding */ stoppedError),
+/* harmony export */   dw: () => (/* binding */ stage),
+/* harmony export */   rW: () => (/* binding */ boundSignal),
+/* harmony export */   tK: () => (/* binding */ cancelledBy),
+/* harmony export */   tt: () => (/* binding */ afterGrace),
+/* harmony export */   zf: () => (/* binding */ isAbortError)
+/* harmony export */ });
+/* unused harmony exports StopError, CALL_GRACE_MS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/**
+ * How a run stops before its end: the runner cancels it (SIGINT/SIGTERM), or its deadline
+ * (`timeout-minutes`) passes. Either aborts one signal that every AWS call (through the clients'
+ * request handler), every wait and every step obeys, so nothing in flight outlives it.
+ */
+
+/** The reason a run's signal aborted. */
+class StopError extends Error {
+    stop;
+    constructor(stop, message) {
+        super(message);
+        this.stop = stop;
+        // CancelledError is the name every abort check already knows for a cancel.
+        this.name = stop === 'cancel' ? 'CancelledError' : 'DeadlineError';
+    }
+}
+/** The runner cancelled the job (it sends SIGINT, then SIGTERM). */
+function cancelledBy(signal) {
+    return new StopError('cancel', `The run was cancelled (${signal})`);
+}
+/** The deadline passed; `what` names the bound, e.g. `timeout-minutes (5)`. */
+function deadlinePassed(what) {
+    return new StopError('deadline', `${what} ran out`);
+}
+/**
+ * The run's signal: `outer` (the runner's cancel) or the deadline, whichever comes first. Its
+ * timer is unref'd: it stops work that is still running, it never keeps a finished process alive.
+ */
+function boundSignal(options) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(options.reason()), Math.max(0, options.deadline - Date.now()));
+    timer.unref();
+    const signal = options.outer
+        ? AbortSignal.any([options.outer, controller.signal])
+        : controller.signal;
+    return { signal, deadline: options.deadline, dispose: () => clearTimeout(timer) };
+}
+/**
+ * How long calls already in flight get to answer after a stop. Steps stop at once; a create that
+ * AWS answers within this time is recorded, so the post step knows to remove it, rather than cut
+ * off with its answer lost. Control-plane calls answer within a second or two; a call that hangs is
+ * cut off all the same.
+ */
+const CALL_GRACE_MS = 3_000;
+/** A signal that aborts, with `signal`'s reason, `graceMs` after `signal` does: for AWS calls. */
+function afterGrace(signal, graceMs = CALL_GRACE_MS) {
+    const controller = new AbortController();
+    const abortLater = () => {
+        setTimeout(() => controller.abort(signal.reason), graceMs).unref();
+    };
+    if (signal.aborted)
+        abortLater();
+    else
+        signal.addEventListener('abort', abortLater, { once: true });
+    return controller.signal;
+}
+/**
+ * `work`, or the signal's reason as soon as the signal aborts: for awaits that cannot be aborted
+ * themselves (the OIDC token request), so they cannot hold a stopped run.
+ */
+function raceSignal(work, signal) {
+    if (signal.aborted)
+        return Promise.reject(stopReason(signal));
+    let onAbort = () => undefined;
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => reject(stopReason(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+    });
+    return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+/** The signal's reason as an Error (an AbortSignal may abort with anything). */
+function stopReason(signal) {
+    const reason = signal.reason;
+    if (reason instanceof Error)
+        return reason;
+    const error = new Error('The run was cancelled');
+    error.name = 'CancelledError';
+    return error;
+}
+/**
+ * Whether an error is (or was caused by) an abort: the SDK's `AbortError` from a call the signal
+ * stopped, a stop reason, even when a step wrapped it in its own error.
+ */
+function isAbortError(error) {
+    for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+        if (e instanceof StopError || e.name === 'AbortError' || e.name === 'CancelledError') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * The error a stopped run reports: what stopped it, what was running, and what the post step
+ * will do about what the run created.
+ *
+ * @param reason the signal's reason (a StopError; anything else passes through)
+ * @param where what was running, e.g. `step "create-instances" was running`
+ * @param postStep what the post step does, e.g. `the post step removes db-cluster pr-1 (…)`
+ */
+function stoppedError(reason, where, postStep) {
+    if (!(reason instanceof StopError)) {
+        return reason instanceof Error ? reason : new Error(String(reason));
+    }
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        summary: `${reason.message} while ${where}; ${postStep}`,
+        hint: reason.stop === 'deadline'
+            ? 'Raise timeout-minutes if the run needs more time. If a call never answered, check ' +
+                "that the runner reaches the AWS endpoints and GitHub's OIDC token endpoint (README, 'Timeouts')."
+            : undefined,
+        cause: reason,
+    });
+}
+/**
+ * Work outside the plan's steps (signing in, reading the source), stopped by the run's signal as
+ * a step is; a stop names the work and what the post step will do.
+ *
+ * @param signal the run's signal
+ * @param what what the work is, e.g. `signing in to the accounts`
+ * @param postStep what the post step will do if the run stops now (ledger.ts describePostStep)
+ */
+async function stage(signal, what, postStep, work) {
+    try {
+        return await raceSignal(work(), signal);
+    }
+    catch (error) {
+        if (!signal.aborted)
+            throw error;
+        throw stoppedError(signal.reason, what, postStep());
+    }
+}
+
+
+/***/ }),
+
+/***/ 5309:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Oc: () => (/* binding */ Ledger),
+/* harmony export */   kj: () => (/* binding */ describePostStep),
+/* harmony export */   ng: () => (/* binding */ leftForPostStep),
+/* harmony export */   wW: () => (/* binding */ describeCancel)
+/* harmony export */ });
+/**
+ * Every resource the run created, in creation order, persisted on each change so that the post
+ * step (and a summary after a failure) know what exists even if the main step is killed.
+ */
+class Ledger {
+    persist;
+    resources;
+    constructor(persist, initial = []) {
+        this.persist = persist;
+        this.resources = [...initial];
+    }
+    record(resource) {
+        const index = this.resources.findIndex((r) => sameResource(r, resource));
+        if (index >= 0)
+            this.resources[index] = resource;
+        else
+            this.resources.push(resource);
+        this.persist(this.list());
+    }
+    release(resource) {
+        const index = this.resources.findIndex((r) => sameResource(r, resource));
+        if (index < 0)
+            return;
+        this.resources.splice(index, 1);
+        this.persist(this.list());
+    }
+    list() {
+        return [...this.resources];
+    }
+}
+function sameResource(a, b) {
+    return a.kind === b.kind && a.side === b.side && a.id === b.id;
+}
+/**
+ * What the post step removes: intermediates always, the copy unless the run succeeded; `kept`
+ * resources outlive the run on purpose.
+ */
+function leftForPostStep(resources, outcome) {
+    return resources.filter((r) => r.disposal === 'temporary' || (r.disposal === 'copy' && outcome !== 'succeeded'));
+}
+/**
+ * What the post step will do, as a clause for a stop or cancel message, e.g. `the post step
+ * removes db-cluster pr-1 (destination account)` or `the copy pr-1 is kept; the post step has
+ * nothing to remove`.
+ */
+function describePostStep(resources, outcome) {
+    const removed = leftForPostStep(resources, outcome);
+    const keptCopies = resources.filter((r) => r.disposal === 'copy' && !removed.includes(r));
+    const kept = keptCopies.length > 0 ? `the copy ${keptCopies.map((r) => r.id).join(', ')} is kept; ` : '';
+    if (removed.length === 0)
+        return `${kept}the post step has nothing to remove`;
+    const list = removed.map((r) => `${r.kind} ${r.id} (${r.side} account)`).join(', ');
+    return `${kept}the post step removes ${list}`;
+}
+/**
+ * What a cancel means at this moment, from what the post step will read: once every step has
+ * succeeded the copy is finished and kept, and only intermediates are left to remove.
+ */
+function describeCancel(resources, outcome) {
+    if (outcome === 'succeeded') {
+        return `the refresh had already finished; ${describePostStep(resources, outcome)}`;
+    }
+    return `stopping; ${describePostStep(resources, 'failed')}`;
 }
 
 
@@ -73195,10 +73502,14 @@ function requestIdOf(e) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5626);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7964);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5309);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9734);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6661);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
+
+
 
 
 
@@ -73209,33 +73520,44 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  * actions/checkout does). This is the only place that fails the step.
  */
 async function entry() {
-    if ((0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .isPost */ .tl)()) {
+    if ((0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .isPost */ .tl)()) {
         try {
-            await (0,_post_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)();
+            await (0,_post_js__WEBPACK_IMPORTED_MODULE_4__/* .runPost */ .a2)();
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
         }
         return;
     }
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .markMainStarted */ .UM)();
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .markMainStarted */ .UM)();
     const controller = new AbortController();
     const cancel = (signal) => {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: stopping; the post step removes what this run created.`);
-        controller.abort(Object.assign(new Error(`The run was cancelled (${signal})`), { name: 'CancelledError' }));
+        const { resources, outcome } = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .savedInThisStep */ .Jy)();
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .describeCancel */ .wW)(resources, outcome)}.`);
+        controller.abort((0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelledBy */ .tK)(signal));
     };
     process.once('SIGINT', () => cancel('SIGINT'));
     process.once('SIGTERM', () => cancel('SIGTERM'));
     try {
-        await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)(controller.signal);
+        await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(controller.signal);
     }
     catch (error) {
         if (process.env.SHOW_STACK_TRACE === 'true' && error instanceof Error)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack ?? '');
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
     }
 }
+/** Resolves once everything written to stdout and stderr has been handed to the OS. */
+async function flushOutput() {
+    await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', () => resolve()))));
+}
 await entry();
+// The step is over, but a request abandoned at a stop can still hold a socket open (the OIDC
+// token request cannot be aborted, and a server may never close a connection), and Node would
+// wait for it: the runner would then show the step running until the job's own timeout. Exit
+// explicitly, with the exit code setFailed chose, once the output has been flushed.
+await flushOutput();
+process.exit();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -73710,7 +74032,7 @@ function parseSettings(raw, env) {
         ttlSeconds: optional('ttl', ttlDuration),
         tags: given('tags', tags),
         keepSnapshots: given('keep-snapshots', bool),
-        timeoutMinutes: given('timeout-minutes', intInRange({ min: 1, max: 350, note: 'a GitHub job stops after 6 hours' })),
+        timeoutMinutes: given('timeout-minutes', decimalInRange({ min: 0.1, max: 350, note: 'a GitHub job stops after 6 hours' })),
         pollIntervalSeconds: given('poll-interval-seconds', decimalInRange({ min: 0.01, max: 300 })),
         maxAttempts: given('max-attempts', intInRange({ min: 1, max: 20 })),
         endpointUrl: optional('endpoint-url', httpUrl),
@@ -73788,7 +74110,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 5626:
+/***/ 9734:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73801,26 +74123,49 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./src/credentials.ts + 1 modules
 var credentials = __nccwpck_require__(7128);
+// EXTERNAL MODULE: ./src/engine/deadline.ts
+var deadline = __nccwpck_require__(7964);
+// EXTERNAL MODULE: ./src/engine/ledger.ts
+var engine_ledger = __nccwpck_require__(5309);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/engine/engine.ts
 
+
+
+/**
+ * How long steps get to settle once the run is stopped. Every AWS call and wait obeys the signal
+ * at once; this only bounds a step stuck in something that does not, so a stopped run ends within
+ * seconds whatever its steps do.
+ */
+const SETTLE_AFTER_STOP_MS = 5_000;
 /**
  * Run a plan: each step starts as soon as the steps it comes `after` have succeeded, so
  * independent steps overlap. The first failure aborts the others, lets them settle, and is
- * returned with every step's timing for the summary.
+ * returned with every step's timing for the summary. A stop from outside (cancel, deadline) is
+ * returned as an error naming the steps that were running and what the post step will remove.
  */
 async function runPlan(plan, ctx, options) {
     validatePlan(plan);
     const controller = new AbortController();
-    const onOuterAbort = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    if (options.signal?.aborted)
-        onOuterAbort();
     const states = new Map(plan.steps.map((step) => [step.name, { step, status: 'pending', notes: [] }]));
     const groups = new GroupTracker(options.output);
     const running = new Map();
     let firstError;
+    /** The steps that were running when the run was stopped from outside. */
+    let interrupted;
+    const onOuterAbort = () => {
+        interrupted = [...running.keys()];
+        controller.abort(options.signal?.reason);
+    };
+    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    if (options.signal?.aborted)
+        onOuterAbort();
+    const stopped = new Promise((resolve) => {
+        if (controller.signal.aborted)
+            resolve();
+        controller.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
     const launch = (state) => {
         state.status = 'running';
         state.startedAt = new Date();
@@ -73833,7 +74178,7 @@ async function runPlan(plan, ctx, options) {
             state.status = 'succeeded';
         }, (error) => {
             // A sibling's failure or a cancel aborts this step: it is cancelled, not failed.
-            const cancelled = controller.signal.aborted && (isAbort(error) || error === controller.signal.reason);
+            const cancelled = controller.signal.aborted && ((0,deadline/* isAbortError */.zf)(error) || error === controller.signal.reason);
             state.status = cancelled ? 'cancelled' : 'failed';
             if (!cancelled && !firstError) {
                 firstError = attachStep(error, state.step, options.accountIds);
@@ -73867,7 +74212,17 @@ async function runPlan(plan, ctx, options) {
         }
         if (running.size === 0)
             break;
-        await Promise.race(running.values());
+        const settled = Promise.race(running.values());
+        if (!controller.signal.aborted) {
+            await Promise.race([settled, stopped]);
+        }
+        else {
+            const settleMs = options.settleAfterStopMs ?? SETTLE_AFTER_STOP_MS;
+            if (await settlesWithin(settled, settleMs))
+                continue;
+            abandon(states, { output: options.output, settleMs });
+            break;
+        }
     }
     options.signal?.removeEventListener('abort', onOuterAbort);
     for (const state of states.values()) {
@@ -73875,9 +74230,42 @@ async function runPlan(plan, ctx, options) {
             state.status = 'not-run';
     }
     if (!firstError && controller.signal.aborted) {
-        firstError = cancellationError(options.signal?.reason);
+        firstError = (0,deadline/* stoppedError */.Wm)(options.signal?.aborted ? options.signal.reason : (0,deadline/* stopReason */.PJ)(controller.signal), describeRunning(interrupted ?? []), (0,engine_ledger/* describePostStep */.kj)(options.ledger.list(), 'failed'));
     }
     return { steps: [...states.values()].map(toReport), error: firstError };
+}
+/** Whether `promise` settles within `ms`; the timer is cleared either way. */
+async function settlesWithin(promise, ms) {
+    let timer;
+    const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+    });
+    try {
+        return await Promise.race([promise.then(() => true), timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** Steps still running after a stop are left behind: reported as cancelled, never awaited. */
+function abandon(states, { output, settleMs }) {
+    for (const state of states.values()) {
+        if (state.status !== 'running')
+            continue;
+        state.status = 'cancelled';
+        state.endedAt = new Date();
+        state.notes.push('did not stop in time');
+        output.warning(`[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`);
+    }
+}
+/** `step "a" was running`, `steps "a" and "b" were running`, or `no step was running`. */
+function describeRunning(steps) {
+    const quoted = steps.map((name) => `"${name}"`);
+    if (quoted.length === 0)
+        return 'no step was running';
+    if (quoted.length === 1)
+        return `step ${quoted[0]} was running`;
+    return `steps ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} were running`;
 }
 function dependenciesDone(step, states) {
     return (step.after ?? []).every((name) => {
@@ -73945,14 +74333,11 @@ function validatePlan(plan) {
     for (const name of names)
         visit(name);
 }
-function isAbort(error) {
-    return error instanceof Error && (error.name === 'AbortError' || error.name === 'CancelledError');
-}
 /** Every failure names its step; an error a step did not describe itself gets the step's title and account. */
 function attachStep(error, step, accountIds) {
     if (error instanceof errors/* ActionError */.lZ)
         return error.step ? error : error.withStep(step.name);
-    if (isAbort(error))
+    if ((0,deadline/* isAbortError */.zf)(error))
         return error;
     return errors/* ActionError */.lZ.fromAws(error, {
         summary: `${step.title.replace(/\.$/, '')} failed`,
@@ -73960,13 +74345,6 @@ function attachStep(error, step, accountIds) {
         side: step.side,
         accountId: accountIds?.[step.side],
     });
-}
-function cancellationError(reason) {
-    if (reason instanceof Error)
-        return reason;
-    const error = new Error('The run was cancelled');
-    error.name = 'CancelledError';
-    return error;
 }
 /**
  * Log groups cannot nest or interleave, so a step gets a group only while it runs alone; lines of
@@ -73995,41 +74373,6 @@ class GroupTracker {
         this.output.endGroup();
         this.open = undefined;
     }
-}
-
-;// CONCATENATED MODULE: ./src/engine/ledger.ts
-/**
- * Every resource the run created, in creation order, persisted on each change so that the post
- * step (and a summary after a failure) know what exists even if the main step is killed.
- */
-class Ledger {
-    persist;
-    resources;
-    constructor(persist, initial = []) {
-        this.persist = persist;
-        this.resources = [...initial];
-    }
-    record(resource) {
-        const index = this.resources.findIndex((r) => sameResource(r, resource));
-        if (index >= 0)
-            this.resources[index] = resource;
-        else
-            this.resources.push(resource);
-        this.persist(this.list());
-    }
-    release(resource) {
-        const index = this.resources.findIndex((r) => sameResource(r, resource));
-        if (index < 0)
-            return;
-        this.resources.splice(index, 1);
-        this.persist(this.list());
-    }
-    list() {
-        return [...this.resources];
-    }
-}
-function sameResource(a, b) {
-    return a.kind === b.kind && a.side === b.side && a.id === b.id;
 }
 
 // EXTERNAL MODULE: ./src/inputs.ts + 2 modules
@@ -74184,11 +74527,17 @@ var state = __nccwpck_require__(2462);
 
 
 
+
+/** What the post step does if the run stops before it created anything. */
+const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'failed');
 /**
  * The main step: read settings, open both accounts, then run the operation. Errors propagate to
  * index.ts, the only place that fails the step.
+ *
+ * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
+ *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
  */
-async function run(signal) {
+async function run(cancel) {
     const startedAt = Date.now();
     const settings = (0,inputs/* getSettings */.mt)();
     // Refused before any AWS call, like an invalid input.
@@ -74198,28 +74547,43 @@ async function run(signal) {
             hint: 'Use operation: refresh.',
         });
     }
-    const accounts = await (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings));
-    core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
-    core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
+    const bound = (0,deadline/* boundSignal */.rW)({
+        outer: cancel,
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+        reason: () => (0,deadline/* deadlinePassed */.Hx)(`timeout-minutes (${settings.timeoutMinutes})`),
+    });
+    const { signal } = bound;
     try {
-        await refresh({ settings, accounts, signal, startedAt });
-        (0,state/* saveOutcome */.Go)('succeeded');
-    }
-    catch (error) {
-        (0,state/* saveOutcome */.Go)('failed');
-        throw error;
+        // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
+        const calls = (0,deadline/* afterGrace */.tt)(signal);
+        const accounts = await (0,deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings), { signal: calls }));
+        core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
+        core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
+        try {
+            await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline });
+            (0,state/* saveOutcome */.Go)('succeeded');
+        }
+        catch (error) {
+            (0,state/* saveOutcome */.Go)('failed');
+            throw error;
+        }
+        finally {
+            core.setOutput(report/* Outputs */.tY.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
+        }
     }
     finally {
-        core.setOutput(report/* Outputs */.tY.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
+        bound.dispose();
     }
 }
-async function refresh({ settings, accounts, signal, startedAt }) {
+async function refresh(options) {
+    const { settings, accounts, signal, startedAt } = options;
     // A source-phase job only hands over a snapshot: it needs no target.
     const target = settings.target ?? '';
     if (!target && settings.phase !== 'source') {
         throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
     }
-    const { sourceDb, sameAccount, method } = await core.group(settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
+    const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
+    const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () => (0,deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, () => (0,phases/* startPhase */.CJ)(settings, accounts)));
     if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
         throw new errors/* ActionError */.lZ({
             summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
@@ -74236,7 +74600,7 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         sourceArn: sourceDb.arn,
         now: new Date(startedAt),
     });
-    const ledger = new Ledger(state/* saveResources */.rH);
+    const ledger = new engine_ledger/* Ledger */.Oc(state/* saveResources */.rH);
     const ctx = {
         settings,
         source: accounts.source,
@@ -74255,7 +74619,9 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         handoff: new Map(),
     };
     // A source-phase job makes no copy, and may not even see the destination account.
-    const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx);
+    const existing = settings.phase === 'source'
+        ? undefined
+        : await (0,deadline/* stage */.dw)(signal, `looking for an existing ${target}`, () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed'), () => findExistingTarget(ctx));
     if (existing) {
         (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
         await (0,report/* writeSummary */.Sy)({
@@ -74273,10 +74639,13 @@ async function refresh({ settings, accounts, signal, startedAt }) {
     const result = await runPlan(plan, ctx, {
         output: core,
         ledger,
-        deadline: startedAt + settings.timeoutMinutes * 60_000,
+        deadline: options.deadline,
         signal,
         accountIds,
     });
+    // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
+    if (!result.error)
+        (0,state/* saveOutcome */.Go)('succeeded');
     const outputs = result.error ? {} : (0,phases/* phaseOutputs */.AI)(ctx);
     if (!result.error)
         (0,report/* setOutputs */.n0)(outputs);
@@ -77163,15 +77532,20 @@ const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ runPost)
+/* harmony export */   a2: () => (/* binding */ runPost)
 /* harmony export */ });
+/* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2691);
 /* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7128);
 /* harmony import */ var _methods_phases_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8849);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8186);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7964);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5309);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8186);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
+
+
 
 
 
@@ -77180,45 +77554,97 @@ const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_
 
 
 /**
+ * The post step's own bound, at most: long enough for AWS to accept every deletion (seconds),
+ * and to wait for a resource still being created until it can be deleted; short enough that a
+ * hung call or a resource stuck in `creating` cannot hold the job. What is not removed by then
+ * is reported with its removal command (and carries the managed tags and expiry for sweep).
+ */
+const POST_STEP_MAX_MINUTES = 30;
+/** The post step's bound: as long as the main step's `timeout-minutes`, at most 30 minutes. */
+function postStepMinutes(settings) {
+    return Math.min(settings.timeoutMinutes, POST_STEP_MAX_MINUTES);
+}
+/**
  * The post step (`post-if: always()`): remove what the main step left. Temporary resources always
  * go; the copy itself goes only when the main step did not succeed. Anything that cannot be
- * removed is reported with the command that removes it; the post step never fails the job.
+ * removed within the post step's bound is reported with the command that removes it; the post
+ * step never fails the job.
  */
 async function runPost() {
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .loadOutcome */ .RJ)();
-    const resources = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .loadResources */ ._H)();
-    const toRemove = resources.filter((r) => r.disposal === 'temporary' || (r.disposal === 'copy' && outcome !== 'succeeded'));
+    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadOutcome */ .RJ)();
+    const resources = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadResources */ ._H)();
+    const toRemove = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .leftForPostStep */ .ng)(resources, outcome);
     if (toRemove.length === 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
         return;
     }
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`);
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .getSettings */ .mt)();
-    // The same roles the main step opened (a destination-phase job may hold only one).
-    const accounts = await (0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .openAccounts */ .HB)((0,_methods_phases_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialSettings */ .Lp)(settings));
-    const remaining = [...resources];
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .getSettings */ .mt)();
+    const minutes = postStepMinutes(settings);
+    const bound = (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .boundSignal */ .rW)({
+        deadline: Date.now() + minutes * 60_000,
+        reason: () => (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .deadlinePassed */ .Hx)(`the post step's ${minutes}-minute bound`),
+    });
+    try {
+        await removeAll({
+            settings,
+            resources,
+            toRemove,
+            signal: bound.signal,
+            deadline: bound.deadline,
+        });
+    }
+    finally {
+        bound.dispose();
+    }
+}
+async function removeAll(removal) {
+    const { settings, signal } = removal;
+    const remaining = [...removal.resources];
     const failures = [];
+    const fail = (resource, reason) => {
+        failures.push(`${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(resource, settings.region)}   # ${reason}`);
+    };
+    const why = (error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(signal.aborted ? (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .stopReason */ .PJ)(signal) : error);
     // Reverse creation order: instances before their cluster, shares before their snapshots.
-    for (const resource of [...toRemove].reverse()) {
-        const session = resource.side === 'source' ? accounts.source : accounts.destination;
+    const ordered = [...removal.toRemove].reverse();
+    // The same roles the main step opened (a destination-phase job may hold only one).
+    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .openAccounts */ .HB)((0,_methods_phases_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
+        for (const resource of ordered)
+            fail(resource, `could not sign in: ${why(error)}`);
+        return undefined;
+    });
+    for (const resource of accounts ? ordered : []) {
+        if (signal.aborted || !accounts) {
+            fail(resource, `not attempted: ${why(undefined)}`);
+            continue;
+        }
         try {
-            await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removeResource */ .l)(resource, session.clients, {
-                log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_0__.info, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug },
-                pollSeconds: settings.pollIntervalSeconds,
-                deadline: Date.now() + settings.timeoutMinutes * 60_000,
-                accountId: session.accountId,
-            });
+            const accountId = await removeOne(resource, accounts, removal);
             remaining.splice(remaining.indexOf(resource), 1);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${resource.kind} ${resource.id} (${resource.side} account ${accountId})`);
         }
         catch (error) {
-            failures.push(`${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(resource, settings.region)}   # ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
+            fail(resource, why(error));
         }
     }
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .saveResources */ .rH)(remaining);
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .saveResources */ .rH)(remaining);
     if (failures.length > 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${failures.join('\n')}`);
     }
+}
+/** Removes one resource within the post step's bound; returns the account it was removed from. */
+async function removeOne(resource, accounts, { settings, signal, deadline }) {
+    const session = resource.side === 'source' ? accounts.source : accounts.destination;
+    const removing = (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removeResource */ .l)(resource, session.clients, {
+        log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_0__.info, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug },
+        pollSeconds: settings.pollIntervalSeconds,
+        deadline,
+        signal,
+        accountId: session.accountId,
+    });
+    await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .raceSignal */ .WU)(removing, signal);
+    return session.accountId;
 }
 
 
@@ -77365,6 +77791,7 @@ function escapeHtml(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Go: () => (/* binding */ saveOutcome),
+/* harmony export */   Jy: () => (/* binding */ savedInThisStep),
 /* harmony export */   RJ: () => (/* binding */ loadOutcome),
 /* harmony export */   UM: () => (/* binding */ markMainStarted),
 /* harmony export */   _H: () => (/* binding */ loadResources),
@@ -77375,6 +77802,14 @@ function escapeHtml(text) {
 
 /** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
 const Keys = { isPost: 'isPost', resources: 'resources', outcome: 'outcome' };
+/**
+ * What this step saved so far: the post step will read exactly this, so a message about what it
+ * will do (a cancel in the main step) is computed from it.
+ */
+const savedHere = { resources: [] };
+function savedInThisStep() {
+    return { ...savedHere };
+}
 function isPost() {
     return _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.isPost) === 'true';
 }
@@ -77383,6 +77818,7 @@ function markMainStarted() {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.isPost, 'true');
 }
 function saveResources(resources) {
+    savedHere.resources = [...resources];
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.resources, JSON.stringify(resources));
 }
 function loadResources() {
@@ -77393,6 +77829,7 @@ function loadResources() {
     return Array.isArray(parsed) ? parsed : [];
 }
 function saveOutcome(outcome) {
+    savedHere.outcome = outcome;
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.outcome, outcome);
 }
 /** Undefined when the main step never got to say (killed or cancelled). */

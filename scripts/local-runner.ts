@@ -5,7 +5,7 @@
  * Used by the end-to-end tests, `npm run demo` and `npm run bench`.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -42,6 +42,8 @@ export interface RunOptions {
   readonly echo?: boolean
   /** Send SIGINT to the main step after this many ms (the runner's cancel). */
   readonly cancelAfterMs?: number
+  /** Send SIGINT to the main step as soon as this returns true (checked every 20 ms). */
+  readonly cancelWhen?: () => boolean
   readonly entry?: string
 }
 
@@ -58,12 +60,28 @@ export function inputDefaults(): Record<string, string> {
 export async function runAction(options: RunOptions): Promise<ActionRun> {
   const main = await runStep(options, {})
   if (options.post === false || !('isPost' in main.state)) return main
-  const post = await runStep({ ...options, cancelAfterMs: undefined }, main.state)
+  const post = await runStep(
+    { ...options, cancelAfterMs: undefined, cancelWhen: undefined },
+    main.state,
+  )
   return { ...main, post }
 }
 
+/** One step in its own temporary runner directory, removed once the step's files are read. */
 async function runStep(options: RunOptions, savedState: Record<string, string>): Promise<StepRun> {
   const dir = mkdtempSync(join(tmpdir(), 'rds-refresh-step-'))
+  try {
+    return await runStepIn(dir, options, savedState)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function runStepIn(
+  dir: string,
+  options: RunOptions,
+  savedState: Record<string, string>,
+): Promise<StepRun> {
   const files = {
     GITHUB_OUTPUT: join(dir, 'output'),
     GITHUB_STATE: join(dir, 'state'),
@@ -148,9 +166,19 @@ function spawnNode(
       options.cancelAfterMs === undefined
         ? undefined
         : setTimeout(() => child.kill('SIGINT'), options.cancelAfterMs)
+    const { cancelWhen } = options
+    const watch =
+      cancelWhen === undefined
+        ? undefined
+        : setInterval(() => {
+            if (!cancelWhen()) return
+            clearInterval(watch)
+            child.kill('SIGINT')
+          }, 20)
     child.on('error', reject)
     child.on('close', (code) => {
       if (timer) clearTimeout(timer)
+      if (watch) clearInterval(watch)
       resolvePromise({ exitCode: code ?? 1, log })
     })
   })

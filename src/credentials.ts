@@ -9,6 +9,7 @@ import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
 import { fromWebToken } from '@aws-sdk/credential-providers'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types'
 import { baseClientConfig, createClients, type AwsClients } from './aws/clients.js'
+import { raceSignal, stopReason } from './engine/deadline.js'
 import {
   ActionError,
   awsErrorCode,
@@ -40,12 +41,24 @@ export interface Accounts {
 export interface CredentialDeps {
   readonly env?: Readonly<Record<string, string | undefined>>
   readonly getIDToken?: (audience: string) => Promise<string>
+  /** The run's cancel and deadline: aborts every call of these clients, token requests too. */
+  readonly signal?: AbortSignal
+  /** Bound on one OIDC token request; OIDC_TOKEN_TIMEOUT_MS unless a test needs a shorter one. */
+  readonly tokenTimeoutMs?: number
 }
 
 /** The SDK refreshes memoized credentials this long before they expire; we share its window. */
 const REFRESH_WINDOW_MS = 5 * 60_000
 
 const OIDC_PROVIDER_HOST = 'token.actions.githubusercontent.com'
+
+/**
+ * Bound on one OIDC token request, its own retries included. GitHub's token endpoint answers in
+ * well under a second; `core.getIDToken` has no timeout of its own, so a hung endpoint would hold
+ * the run (or, during a mid-run re-mint, the AWS call waiting for credentials) forever. A minute
+ * matches the AWS calls' own request timeout (aws/clients.ts).
+ */
+export const OIDC_TOKEN_TIMEOUT_MS = 60_000
 
 /**
  * Confirms both accounts and returns their clients. Roles are assumed from the OIDC token; an
@@ -110,6 +123,7 @@ async function openSession(request: SessionRequest): Promise<OpenedSession> {
     endpoint: settings.endpointUrl,
     maxAttempts: settings.maxAttempts,
     userAgent: settings.run,
+    signal: request.deps.signal,
   }
   const credentials =
     roleArn === undefined
@@ -123,6 +137,7 @@ async function openSession(request: SessionRequest): Promise<OpenedSession> {
           repository: settings.run.repository,
           clientConfig,
           getIDToken: request.deps.getIDToken ?? ((audience) => core.getIDToken(audience)),
+          tokenTimeoutMs: request.deps.tokenTimeoutMs,
         })
   const clients = createClients({ ...clientConfig, credentials })
   const identity = await callerIdentity(clients.sts, request)
@@ -141,8 +156,11 @@ async function callerIdentity(
     }
     return { accountId: answer.Account, callerArn: answer.Arn }
   } catch (e) {
-    // Failures while assuming the role are already described by the provider.
+    // Failures while assuming the role are already described by the provider; a stop by
+    // whoever stopped the run.
     if (e instanceof ActionError) throw e
+    const stop = request.deps.signal
+    if (stop?.aborted) throw stopReason(stop)
     throw ActionError.fromAws(e, {
       summary: `Could not confirm the ${request.sides.join(' and ')} account identity (sts:GetCallerIdentity)`,
       resource: request.roleArn ?? 'ambient credentials',
@@ -204,6 +222,8 @@ export interface WebIdentityOptions {
   /** Region, endpoint, retries and user agent of the STS client that assumes the role. */
   readonly clientConfig: Parameters<typeof baseClientConfig>[0]
   readonly getIDToken: (audience: string) => Promise<string>
+  /** Defaults to OIDC_TOKEN_TIMEOUT_MS. */
+  readonly tokenTimeoutMs?: number
 }
 
 /**
@@ -249,13 +269,19 @@ async function assumeFromOidc(options: WebIdentityOptions): Promise<AwsCredentia
 async function mintToken(options: WebIdentityOptions): Promise<string> {
   let token: string
   try {
-    token = await options.getIDToken(options.audience)
+    token = await boundedTokenRequest(options)
   } catch (e) {
+    // A stop (cancel, deadline) is reported as such by whoever stopped the run.
+    const stop = options.clientConfig.signal
+    if (stop?.aborted) throw stopReason(stop)
     throw new ActionError({
       summary: `Could not get a GitHub OIDC token (audience ${options.audience}) to assume ${options.roleArn}: ${errorMessage(e)}`,
       resource: options.roleArn,
       side: options.sides[0] ?? 'source',
-      hint: 'Check that the job has `permissions: id-token: write`, then re-run the job.',
+      hint:
+        e instanceof Error && e.name === 'TimeoutError'
+          ? 'Re-run the job; if the token endpoint keeps hanging, check https://www.githubstatus.com.'
+          : 'Check that the job has `permissions: id-token: write`, then re-run the job.',
       cause: e,
     })
   }
@@ -263,6 +289,29 @@ async function mintToken(options: WebIdentityOptions): Promise<string> {
   // on that staying true.
   core.setSecret(token)
   return token
+}
+
+/**
+ * The token request, given up after `tokenTimeoutMs` or when the run stops. The request itself
+ * cannot be aborted (`core.getIDToken` takes no signal): it is abandoned, and the main and post
+ * steps end with an explicit exit (index.ts) so an abandoned socket cannot keep them alive.
+ */
+function boundedTokenRequest(options: WebIdentityOptions): Promise<string> {
+  const timeoutMs = options.tokenTimeoutMs ?? OIDC_TOKEN_TIMEOUT_MS
+  const timeout = AbortSignal.timeout(timeoutMs)
+  const stop = options.clientConfig.signal
+  const request = raceSignal(
+    options.getIDToken(options.audience),
+    stop ? AbortSignal.any([stop, timeout]) : timeout,
+  )
+  return request.catch((e: unknown) => {
+    if (!timeout.aborted || stop?.aborted) throw e
+    const error = new Error(
+      `the GitHub OIDC token endpoint did not answer within ${timeoutMs / 1000} s`,
+    )
+    error.name = 'TimeoutError'
+    throw error
+  })
 }
 
 /** Masks every credential value before anything (log line, error message) could print it. */

@@ -1,8 +1,10 @@
 import * as core from '@actions/core'
+import { cancelledBy } from './engine/deadline.js'
+import { describeCancel } from './engine/ledger.js'
 import { errorMessage } from './errors.js'
 import { run } from './main.js'
 import { runPost } from './post.js'
-import { isPost, markMainStarted } from './state.js'
+import { isPost, markMainStarted, savedInThisStep } from './state.js'
 
 /**
  * One bundle serves the main step and the post step, told apart by saved state (as
@@ -20,10 +22,9 @@ async function entry(): Promise<void> {
   markMainStarted()
   const controller = new AbortController()
   const cancel = (signal: string): void => {
-    core.warning(`Received ${signal}: stopping; the post step removes what this run created.`)
-    controller.abort(
-      Object.assign(new Error(`The run was cancelled (${signal})`), { name: 'CancelledError' }),
-    )
+    const { resources, outcome } = savedInThisStep()
+    core.warning(`Received ${signal}: ${describeCancel(resources, outcome)}.`)
+    controller.abort(cancelledBy(signal))
   }
   process.once('SIGINT', () => cancel('SIGINT'))
   process.once('SIGTERM', () => cancel('SIGTERM'))
@@ -36,4 +37,19 @@ async function entry(): Promise<void> {
   }
 }
 
+/** Resolves once everything written to stdout and stderr has been handed to the OS. */
+async function flushOutput(): Promise<void> {
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) => new Promise<void>((resolve) => stream.write('', () => resolve())),
+    ),
+  )
+}
+
 await entry()
+// The step is over, but a request abandoned at a stop can still hold a socket open (the OIDC
+// token request cannot be aborted, and a server may never close a connection), and Node would
+// wait for it: the runner would then show the step running until the job's own timeout. Exit
+// explicitly, with the exit code setFailed chose, once the output has been flushed.
+await flushOutput()
+process.exit()

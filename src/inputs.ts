@@ -239,7 +239,7 @@ export function parseSettings(
     keepSnapshots: given('keep-snapshots', bool),
     timeoutMinutes: given(
       'timeout-minutes',
-      intInRange({ min: 1, max: 350, note: 'a GitHub job stops after 6 hours' }),
+      decimalInRange({ min: 0.1, max: 350, note: 'a GitHub job stops after 6 hours' }),
     ),
     pollIntervalSeconds: given('poll-interval-seconds', decimalInRange({ min: 0.01, max: 300 })),
     maxAttempts: given('max-attempts', intInRange({ min: 1, max: 20 })),

@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { openAccounts, type Accounts } from './credentials.js'
+import { afterGrace, boundSignal, deadlinePassed, stage } from './engine/deadline.js'
 import { runPlan } from './engine/engine.js'
-import { Ledger } from './engine/ledger.js'
+import { describePostStep, Ledger } from './engine/ledger.js'
 import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
 import type { RefreshContext } from './methods/context.js'
@@ -16,11 +17,17 @@ import type { Settings } from './settings.js'
 import { saveOutcome, saveResources } from './state.js'
 import { managedTags } from './tags.js'
 
+/** What the post step does if the run stops before it created anything. */
+const NOTHING_CREATED = (): string => describePostStep([], 'failed')
+
 /**
  * The main step: read settings, open both accounts, then run the operation. Errors propagate to
  * index.ts, the only place that fails the step.
+ *
+ * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
+ *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
  */
-export async function run(signal: AbortSignal): Promise<void> {
+export async function run(cancel: AbortSignal): Promise<void> {
   const startedAt = Date.now()
   const settings = getSettings()
   // Refused before any AWS call, like an invalid input.
@@ -30,17 +37,31 @@ export async function run(signal: AbortSignal): Promise<void> {
       hint: 'Use operation: refresh.',
     })
   }
-  const accounts = await openAccounts(credentialSettings(settings))
-  core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
-  core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
+  const bound = boundSignal({
+    outer: cancel,
+    deadline: startedAt + settings.timeoutMinutes * 60_000,
+    reason: () => deadlinePassed(`timeout-minutes (${settings.timeoutMinutes})`),
+  })
+  const { signal } = bound
   try {
-    await refresh({ settings, accounts, signal, startedAt })
-    saveOutcome('succeeded')
-  } catch (error) {
-    saveOutcome('failed')
-    throw error
+    // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
+    const calls = afterGrace(signal)
+    const accounts = await stage(signal, 'signing in to the accounts', NOTHING_CREATED, () =>
+      openAccounts(credentialSettings(settings), { signal: calls }),
+    )
+    core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
+    core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
+    try {
+      await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline })
+      saveOutcome('succeeded')
+    } catch (error) {
+      saveOutcome('failed')
+      throw error
+    } finally {
+      core.setOutput(Outputs.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)))
+    }
   } finally {
-    core.setOutput(Outputs.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)))
+    bound.dispose()
   }
 }
 
@@ -49,17 +70,20 @@ interface RefreshOptions {
   readonly accounts: Accounts
   readonly signal: AbortSignal
   readonly startedAt: number
+  /** Epoch ms by which the run must end (timeout-minutes). */
+  readonly deadline: number
 }
 
-async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions): Promise<void> {
+async function refresh(options: RefreshOptions): Promise<void> {
+  const { settings, accounts, signal, startedAt } = options
   // A source-phase job only hands over a snapshot: it needs no target.
   const target = settings.target ?? ''
   if (!target && settings.phase !== 'source') {
     throw new ActionError({ summary: 'refresh needs target' })
   }
-  const { sourceDb, sameAccount, method } = await core.group(
-    settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source',
-    () => startPhase(settings, accounts),
+  const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source'
+  const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () =>
+    stage(signal, `reading ${read}`, NOTHING_CREATED, () => startPhase(settings, accounts)),
   )
   if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
     throw new ActionError({
@@ -106,7 +130,15 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   }
 
   // A source-phase job makes no copy, and may not even see the destination account.
-  const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx)
+  const existing =
+    settings.phase === 'source'
+      ? undefined
+      : await stage(
+          signal,
+          `looking for an existing ${target}`,
+          () => describePostStep(ledger.list(), 'failed'),
+          () => findExistingTarget(ctx),
+        )
   if (existing) {
     setOutputs(copyOutputs(existing))
     await writeSummary({
@@ -125,10 +157,12 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   const result = await runPlan(plan, ctx, {
     output: core,
     ledger,
-    deadline: startedAt + settings.timeoutMinutes * 60_000,
+    deadline: options.deadline,
     signal,
     accountIds,
   })
+  // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
+  if (!result.error) saveOutcome('succeeded')
   const outputs = result.error ? {} : phaseOutputs(ctx)
   if (!result.error) setOutputs(outputs)
   const kept = ledger.list().filter((r) => r.disposal === 'kept')

@@ -6,6 +6,19 @@ const Keys = { isPost: 'isPost', resources: 'resources', outcome: 'outcome' } as
 
 export type Outcome = 'succeeded' | 'failed'
 
+/**
+ * What this step saved so far: the post step will read exactly this, so a message about what it
+ * will do (a cancel in the main step) is computed from it.
+ */
+const savedHere: { resources: readonly CreatedResource[]; outcome?: Outcome } = { resources: [] }
+
+export function savedInThisStep(): {
+  readonly resources: readonly CreatedResource[]
+  readonly outcome?: Outcome
+} {
+  return { ...savedHere }
+}
+
 export function isPost(): boolean {
   return core.getState(Keys.isPost) === 'true'
 }
@@ -16,6 +29,7 @@ export function markMainStarted(): void {
 }
 
 export function saveResources(resources: readonly CreatedResource[]): void {
+  savedHere.resources = [...resources]
   core.saveState(Keys.resources, JSON.stringify(resources))
 }
 
@@ -27,6 +41,7 @@ export function loadResources(): CreatedResource[] {
 }
 
 export function saveOutcome(outcome: Outcome): void {
+  savedHere.outcome = outcome
   core.saveState(Keys.outcome, outcome)
 }
 

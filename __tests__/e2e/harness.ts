@@ -43,6 +43,7 @@ export interface E2eRun {
   readonly env?: Readonly<Record<string, string | undefined>>
   readonly post?: boolean
   readonly cancelAfterMs?: number
+  readonly cancelWhen?: () => boolean
 }
 
 /** Inputs every run against the simulator needs: its endpoint, the region, fast polling. */
@@ -64,6 +65,7 @@ export function runAction(run: E2eRun): Promise<ActionRun> {
     env: { ...oidcEnv(run.sim), ...run.env },
     post: run.post,
     cancelAfterMs: run.cancelAfterMs,
+    cancelWhen: run.cancelWhen,
   })
 }
 

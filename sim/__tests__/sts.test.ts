@@ -1,4 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest,
+} from '@jest/globals'
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms'
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds'
 import {
@@ -135,11 +144,13 @@ describe('STS AssumeRoleWithWebIdentity with the real STS client', () => {
   it('issues session credentials that sign for the role account', async () => {
     const before = Date.now()
     const out = await assume()
+    const after = Date.now()
     expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/)
     expect(out.Credentials?.SessionToken).toBeTruthy()
+    // An hour from when STS answered, whenever that was (the wire carries whole seconds).
     const expiration = out.Credentials?.Expiration?.getTime() ?? 0
-    expect(expiration - before).toBeGreaterThanOrEqual(3600_000 - 1000)
-    expect(expiration - before).toBeLessThanOrEqual(3600_000 + 1000)
+    expect(expiration).toBeGreaterThanOrEqual(before + 3600_000 - 1000)
+    expect(expiration).toBeLessThanOrEqual(after + 3600_000 + 1000)
     expect(out.AssumedRoleUser?.Arn).toBe(
       `arn:aws:sts::${source}:assumed-role/refresh-source/rds-refresh-42`,
     )
@@ -292,10 +303,37 @@ describe('credential lifetime in scaled real time', () => {
     sim = await start({ scenario: { credentialTimeScale: 3600 } })
   })
   afterAll(() => sim.close())
+  // The clock stands still unless a test moves it: a loaded machine cannot let a token or a
+  // session expire between two calls that expect it valid, and expiry is a step of the test.
+  // Only Date is faked; timers and sockets run for real.
+  beforeEach(() => {
+    jest.useFakeTimers({
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    })
+  })
+  afterEach(() => {
+    jest.useRealTimers()
+  })
+  const advanceClock = (ms: number) => jest.setSystemTime(Date.now() + ms)
 
   it('answers ExpiredTokenException for an expired OIDC token', async () => {
     const token = await idToken(sim, 'sts.amazonaws.com')
-    await new Promise((resolve) => setTimeout(resolve, 120))
+    advanceClock(120)
     const sts = stsClient(sim)
     const error = await sts
       .send(
@@ -338,7 +376,7 @@ describe('credential lifetime in scaled real time', () => {
     expect(fixed.expiration.getTime() - Date.now()).toBeLessThanOrEqual(250)
     const stale = new RDSClient(clientConfig(sim, fixed))
     await stale.send(new DescribeDBClustersCommand({}))
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    advanceClock(300)
     const error = await stale.send(new DescribeDBClustersCommand({})).catch((e: unknown) => e)
     expect(error).toMatchObject({
       name: 'ExpiredToken',
@@ -357,7 +395,7 @@ describe('credential lifetime in scaled real time', () => {
     // The SDK memoizes a provider and refreshes it when fewer than 5 minutes remain: every call here.
     const fresh = new RDSClient({ region, endpoint: sim.url, maxAttempts: 1, credentials: mint })
     await fresh.send(new DescribeDBClustersCommand({}))
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    advanceClock(300)
     await fresh.send(new DescribeDBClustersCommand({}))
     const rdsCalls = sim.requests.filter((r) => r.service === 'rds')
     expect(rdsCalls.map((r) => r.errorCode)).toEqual([

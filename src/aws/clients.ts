@@ -1,12 +1,13 @@
 /**
  * The one place AWS clients are built: every client gets the same region, endpoint, retry policy,
- * user agent and credentials, so an account's four clients behave alike.
+ * timeouts, user agent and credentials, so an account's four clients behave alike.
  */
 
 import { KMSClient } from '@aws-sdk/client-kms'
 import { RAMClient } from '@aws-sdk/client-ram'
 import { RDSClient } from '@aws-sdk/client-rds'
 import { STSClient } from '@aws-sdk/client-sts'
+import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler'
 import type { AwsCredentialIdentityProvider, UserAgent } from '@aws-sdk/types'
 
 /** The action's name in every request's user agent. */
@@ -28,6 +29,61 @@ export interface ClientOptions {
   /** Attempts per call, first one included (SDK standard retry mode). */
   readonly maxAttempts: number
   readonly userAgent: UserAgentInfo
+  /** Aborts every call in flight and refuses new ones: the run's cancel and deadline. */
+  readonly signal?: AbortSignal
+  /** Per-attempt timeouts; HTTP_TIMEOUTS unless a test needs shorter ones. */
+  readonly timeouts?: HttpTimeouts
+}
+
+/** Bounds on one attempt of one call; the SDK's standard retry mode retries a timed-out attempt. */
+export interface HttpTimeouts {
+  /** Until the TCP (and TLS) connection is established. */
+  readonly connectionMs: number
+  /** From sending the request until the response headers arrive. */
+  readonly requestMs: number
+}
+
+/**
+ * RDS, RAM, KMS and STS calls are control-plane requests: even one that starts hours of work
+ * (a restore, a snapshot copy) answers within seconds, and the work is then polled. 60 s per
+ * attempt is the AWS CLI's default read timeout, far above any healthy answer; 10 s covers a TCP
+ * and TLS handshake to a regional endpoint from any runner. A hung attempt then costs at most a
+ * minute before the SDK retries it, and `timeout-minutes` bounds the whole run on top.
+ */
+export const HTTP_TIMEOUTS: HttpTimeouts = { connectionMs: 10_000, requestMs: 60_000 }
+
+/**
+ * The SDK's Node.js handler with both timeouts, and the run's signal added to every request so a
+ * cancel or the deadline aborts calls in flight (the SDK does not retry an aborted call).
+ */
+class BoundedHttpHandler extends NodeHttpHandler {
+  constructor(
+    options: NodeHttpHandlerOptions,
+    private readonly runSignal: AbortSignal | undefined,
+  ) {
+    super(options)
+  }
+
+  override handle(...[request, options = {}]: Parameters<NodeHttpHandler['handle']>) {
+    const perCall = options.abortSignal as AbortSignal | undefined
+    const signals = [perCall, this.runSignal].filter((s): s is AbortSignal => s !== undefined)
+    const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0]
+    return super.handle(request, { ...options, abortSignal })
+  }
+}
+
+/** A new handler per client: destroying one client must not close another's connections. */
+function requestHandler(options: Pick<ClientOptions, 'signal' | 'timeouts'>): NodeHttpHandler {
+  const timeouts = options.timeouts ?? HTTP_TIMEOUTS
+  return new BoundedHttpHandler(
+    {
+      connectionTimeout: timeouts.connectionMs,
+      requestTimeout: timeouts.requestMs,
+      // Without it the handler only logs a warning when requestTimeout passes, and waits on.
+      throwOnRequestTimeout: true,
+    },
+    options.signal,
+  )
 }
 
 /** The clients of one account. */
@@ -69,24 +125,26 @@ export function baseClientConfig(options: Omit<ClientOptions, 'credentials'>) {
     retryMode: 'standard',
     maxAttempts: options.maxAttempts,
     customUserAgent: buildUserAgent(options.userAgent),
+    requestHandler: requestHandler(options),
   } as const
 }
 
 /**
  * The four clients of one account, all configured alike.
  *
- * @param options region, endpoint, credentials (undefined: default chain), retries, user agent
+ * @param options region, endpoint, credentials (undefined: default chain), retries, user agent,
+ *   the run's signal and timeouts
  * @returns RDS, RAM, KMS and STS clients sharing the credentials
  */
 export function createClients(options: ClientOptions): AwsClients {
-  const config = {
+  const config = () => ({
     ...baseClientConfig(options),
     ...(options.credentials !== undefined && { credentials: options.credentials }),
-  }
+  })
   return {
-    rds: new RDSClient(config),
-    ram: new RAMClient(config),
-    kms: new KMSClient(config),
-    sts: new STSClient(config),
+    rds: new RDSClient(config()),
+    ram: new RAMClient(config()),
+    kms: new KMSClient(config()),
+    sts: new STSClient(config()),
   }
 }

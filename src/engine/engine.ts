@@ -8,8 +8,9 @@ import type {
   StepStatus,
   CreatedResource,
 } from './types.js'
-import type { Ledger } from './ledger.js'
+import { describePostStep, type Ledger } from './ledger.js'
 import { ActionError, errorMessage } from '../errors.js'
+import { isAbortError, stopReason, stoppedError } from './deadline.js'
 
 /** Where the engine writes: @actions/core in the action, a recorder in tests. */
 export interface EngineOutput {
@@ -25,10 +26,12 @@ export interface EngineOptions {
   readonly ledger: Ledger
   /** Epoch ms by which the whole run must end. */
   readonly deadline: number
-  /** Cancels the run from outside (SIGINT/SIGTERM from the runner). */
+  /** Stops the run from outside: the runner's cancel, or the deadline (deadline.ts). */
   readonly signal?: AbortSignal
   /** Account ids by side, for errors a step did not describe itself. */
   readonly accountIds?: Readonly<Record<AccountSide, string>>
+  /** How long steps get to settle after a stop; SETTLE_AFTER_STOP_MS unless a test sets it. */
+  readonly settleAfterStopMs?: number
 }
 
 export interface PlanResult {
@@ -46,9 +49,17 @@ interface StepState<C> {
 }
 
 /**
+ * How long steps get to settle once the run is stopped. Every AWS call and wait obeys the signal
+ * at once; this only bounds a step stuck in something that does not, so a stopped run ends within
+ * seconds whatever its steps do.
+ */
+const SETTLE_AFTER_STOP_MS = 5_000
+
+/**
  * Run a plan: each step starts as soon as the steps it comes `after` have succeeded, so
  * independent steps overlap. The first failure aborts the others, lets them settle, and is
- * returned with every step's timing for the summary.
+ * returned with every step's timing for the summary. A stop from outside (cancel, deadline) is
+ * returned as an error naming the steps that were running and what the post step will remove.
  */
 export async function runPlan<C>(
   plan: Plan<C>,
@@ -57,16 +68,24 @@ export async function runPlan<C>(
 ): Promise<PlanResult> {
   validatePlan(plan)
   const controller = new AbortController()
-  const onOuterAbort = (): void => controller.abort(options.signal?.reason)
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true })
-  if (options.signal?.aborted) onOuterAbort()
-
   const states = new Map<string, StepState<C>>(
     plan.steps.map((step) => [step.name, { step, status: 'pending', notes: [] }]),
   )
   const groups = new GroupTracker(options.output)
   const running = new Map<string, Promise<void>>()
   let firstError: Error | undefined
+  /** The steps that were running when the run was stopped from outside. */
+  let interrupted: string[] | undefined
+  const onOuterAbort = (): void => {
+    interrupted = [...running.keys()]
+    controller.abort(options.signal?.reason)
+  }
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true })
+  if (options.signal?.aborted) onOuterAbort()
+  const stopped = new Promise<void>((resolve) => {
+    if (controller.signal.aborted) resolve()
+    controller.signal.addEventListener('abort', () => resolve(), { once: true })
+  })
 
   const launch = (state: StepState<C>): void => {
     state.status = 'running'
@@ -83,7 +102,7 @@ export async function runPlan<C>(
         (error: unknown) => {
           // A sibling's failure or a cancel aborts this step: it is cancelled, not failed.
           const cancelled =
-            controller.signal.aborted && (isAbort(error) || error === controller.signal.reason)
+            controller.signal.aborted && (isAbortError(error) || error === controller.signal.reason)
           state.status = cancelled ? 'cancelled' : 'failed'
           if (!cancelled && !firstError) {
             firstError = attachStep(error, state.step, options.accountIds)
@@ -117,7 +136,15 @@ export async function runPlan<C>(
       }
     }
     if (running.size === 0) break
-    await Promise.race(running.values())
+    const settled = Promise.race(running.values())
+    if (!controller.signal.aborted) {
+      await Promise.race([settled, stopped])
+    } else {
+      const settleMs = options.settleAfterStopMs ?? SETTLE_AFTER_STOP_MS
+      if (await settlesWithin(settled, settleMs)) continue
+      abandon(states, { output: options.output, settleMs })
+      break
+    }
   }
 
   options.signal?.removeEventListener('abort', onOuterAbort)
@@ -125,9 +152,50 @@ export async function runPlan<C>(
     if (state.status === 'pending') state.status = 'not-run'
   }
   if (!firstError && controller.signal.aborted) {
-    firstError = cancellationError(options.signal?.reason)
+    firstError = stoppedError(
+      options.signal?.aborted ? options.signal.reason : stopReason(controller.signal),
+      describeRunning(interrupted ?? []),
+      describePostStep(options.ledger.list(), 'failed'),
+    )
   }
   return { steps: [...states.values()].map(toReport), error: firstError }
+}
+
+/** Whether `promise` settles within `ms`; the timer is cleared either way. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([promise.then(() => true), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Steps still running after a stop are left behind: reported as cancelled, never awaited. */
+function abandon<C>(
+  states: Map<string, StepState<C>>,
+  { output, settleMs }: { output: EngineOutput; settleMs: number },
+): void {
+  for (const state of states.values()) {
+    if (state.status !== 'running') continue
+    state.status = 'cancelled'
+    state.endedAt = new Date()
+    state.notes.push('did not stop in time')
+    output.warning(
+      `[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`,
+    )
+  }
+}
+
+/** `step "a" was running`, `steps "a" and "b" were running`, or `no step was running`. */
+function describeRunning(steps: readonly string[]): string {
+  const quoted = steps.map((name) => `"${name}"`)
+  if (quoted.length === 0) return 'no step was running'
+  if (quoted.length === 1) return `step ${quoted[0]} was running`
+  return `steps ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} were running`
 }
 
 function dependenciesDone<C>(step: Step<C>, states: Map<string, StepState<C>>): boolean {
@@ -198,10 +266,6 @@ export function validatePlan<C>(plan: Plan<C>): void {
   for (const name of names) visit(name)
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'CancelledError')
-}
-
 /** Every failure names its step; an error a step did not describe itself gets the step's title and account. */
 function attachStep<C>(
   error: unknown,
@@ -209,20 +273,13 @@ function attachStep<C>(
   accountIds: EngineOptions['accountIds'],
 ): Error {
   if (error instanceof ActionError) return error.step ? error : error.withStep(step.name)
-  if (isAbort(error)) return error as Error
+  if (isAbortError(error)) return error as Error
   return ActionError.fromAws(error, {
     summary: `${step.title.replace(/\.$/, '')} failed`,
     step: step.name,
     side: step.side,
     accountId: accountIds?.[step.side],
   })
-}
-
-function cancellationError(reason: unknown): Error {
-  if (reason instanceof Error) return reason
-  const error = new Error('The run was cancelled')
-  error.name = 'CancelledError'
-  return error
 }
 
 /**

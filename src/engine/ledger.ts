@@ -39,3 +39,48 @@ function sameResource(
 ): boolean {
   return a.kind === b.kind && a.side === b.side && a.id === b.id
 }
+
+/** How the main step ended, as the post step reads it; undefined when it never said (killed). */
+export type RunOutcome = 'succeeded' | 'failed' | undefined
+
+/**
+ * What the post step removes: intermediates always, the copy unless the run succeeded; `kept`
+ * resources outlive the run on purpose.
+ */
+export function leftForPostStep(
+  resources: readonly CreatedResource[],
+  outcome: RunOutcome,
+): CreatedResource[] {
+  return resources.filter(
+    (r) => r.disposal === 'temporary' || (r.disposal === 'copy' && outcome !== 'succeeded'),
+  )
+}
+
+/**
+ * What the post step will do, as a clause for a stop or cancel message, e.g. `the post step
+ * removes db-cluster pr-1 (destination account)` or `the copy pr-1 is kept; the post step has
+ * nothing to remove`.
+ */
+export function describePostStep(
+  resources: readonly CreatedResource[],
+  outcome: RunOutcome,
+): string {
+  const removed = leftForPostStep(resources, outcome)
+  const keptCopies = resources.filter((r) => r.disposal === 'copy' && !removed.includes(r))
+  const kept =
+    keptCopies.length > 0 ? `the copy ${keptCopies.map((r) => r.id).join(', ')} is kept; ` : ''
+  if (removed.length === 0) return `${kept}the post step has nothing to remove`
+  const list = removed.map((r) => `${r.kind} ${r.id} (${r.side} account)`).join(', ')
+  return `${kept}the post step removes ${list}`
+}
+
+/**
+ * What a cancel means at this moment, from what the post step will read: once every step has
+ * succeeded the copy is finished and kept, and only intermediates are left to remove.
+ */
+export function describeCancel(resources: readonly CreatedResource[], outcome: RunOutcome): string {
+  if (outcome === 'succeeded') {
+    return `the refresh had already finished; ${describePostStep(resources, outcome)}`
+  }
+  return `stopping; ${describePostStep(resources, 'failed')}`
+}
