@@ -328,11 +328,9 @@ describe('clone pre-flight: placement', () => {
     expect(w.source.kms.calls()).toHaveLength(0)
 
     w.destination.rds.on(DescribeDBSubnetGroupsCommand).rejects(awsError('AccessDenied', 'no', 403))
-    w.destination.rds
-      .on(DescribeDBClusterParameterGroupsCommand)
-      .resolves({
-        DBClusterParameterGroups: [{ DBClusterParameterGroupName: 'staging-aurora-pg16' }],
-      })
+    w.destination.rds.on(DescribeDBClusterParameterGroupsCommand).resolves({
+      DBClusterParameterGroups: [{ DBClusterParameterGroupName: 'staging-aurora-pg16' }],
+    })
     const denied = input(w)
     await expect(clonePreflight(denied.value)).resolves.toEqual({ method: 'clone' })
     expect(denied.warnings).toEqual([
