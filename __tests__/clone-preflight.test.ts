@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { DescribeKeyCommand, GetKeyPolicyCommand, ListAliasesCommand } from '@aws-sdk/client-kms'
-import { DescribeDBClustersCommand, type DBCluster } from '@aws-sdk/client-rds'
+import {
+  DescribeDBClusterParameterGroupsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBSubnetGroupsCommand,
+  type DBCluster,
+} from '@aws-sdk/client-rds'
 import { clonePreflight, type ClonePreflightInput } from '../src/methods/clone-preflight.js'
 import { ActionError } from '../src/errors.js'
 import {
@@ -355,5 +360,40 @@ describe('clone pre-flight: placement', () => {
     expect(run.warnings).toEqual([
       "No db-subnet-group, vpc-security-group-ids, db-cluster-parameter-group: the copy in account 222222222222 gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.",
     ])
+  })
+
+  it('looks the placement up in the destination: a missing subnet group is refused, a role that may not read it is warned about', async () => {
+    const w = world()
+    customerKey(w)
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
+    w.destination.rds
+      .on(DescribeDBSubnetGroupsCommand)
+      .rejects(
+        awsError('DBSubnetGroupNotFoundFault', "DB subnet group 'staging-db' not found.", 404),
+      )
+    const missing = await refusal(clonePreflight(input(w).value))
+    expect(missing.summary).toBe(
+      'db-subnet-group staging-db does not exist in the destination account 222222222222 (region us-east-1)',
+    )
+    expect(missing.code).toBe('DBSubnetGroupNotFoundFault')
+    expect(w.source.kms.calls()).toHaveLength(0)
+
+    w.destination.rds.on(DescribeDBSubnetGroupsCommand).rejects(awsError('AccessDenied', 'no', 403))
+    w.destination.rds.on(DescribeDBClusterParameterGroupsCommand).resolves({
+      DBClusterParameterGroups: [{ DBClusterParameterGroupName: 'staging-aurora-pg16' }],
+    })
+    const denied = input(w)
+    await expect(clonePreflight(denied.value)).resolves.toEqual({ method: 'clone' })
+    expect(denied.warnings).toEqual([
+      'could not check that db-subnet-group staging-db exists in the destination account 222222222222 (AccessDenied): allow rds:DescribeDBSubnetGroups to the destination role so a wrong name is refused before anything is created',
+    ])
+
+    w.destination.rds
+      .on(DescribeDBSubnetGroupsCommand)
+      .rejects(awsError('InternalFailure', 'x', 500))
+    expect((await clonePreflight(input(w).value).catch((e: unknown) => e)) as Error).toMatchObject({
+      name: 'InternalFailure',
+    })
   })
 })
