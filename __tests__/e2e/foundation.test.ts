@@ -294,7 +294,17 @@ describe('failures and cancel', () => {
 
   it('on cancel, stops and leaves the post step to remove the half-made copy', async () => {
     sim = await startWorld({ scenario: { clockScale: 60 } })
-    const run = await runAction({ sim, inputs: sameAccountClone, cancelAfterMs: 2_500 })
+    const world = sim
+    // Cancelled once the clone exists, whenever that is on a loaded machine (a fixed delay can
+    // land before Node has even loaded the action, which then dies without a word).
+    const run = await runAction({
+      sim,
+      inputs: sameAccountClone,
+      cancelWhen: () =>
+        world.requests.some(
+          (r) => r.operation === 'RestoreDBClusterToPointInTime' && r.endedAt !== undefined,
+        ),
+    })
     expect(run.exitCode).not.toBe(0)
     expect(run.maskedLog).toContain('Received SIGINT')
     expect(run.post?.exitCode).toBe(0)

@@ -249,7 +249,15 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
     const run = await runAction({
       sim,
       inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },
-      cancelAfterMs: 3000,
+      // Once the source side has made its first intermediate, whenever that is on a loaded machine.
+      cancelWhen: () =>
+        sim?.requests.some(
+          (r) =>
+            r.account === ACCOUNTS.production &&
+            /^(Create|Restore|Copy)/.test(r.operation) &&
+            r.endedAt !== undefined &&
+            r.errorCode === undefined,
+        ) ?? false,
     })
     expect(run.exitCode).not.toBe(0)
     expect(run.log).toContain('Received SIGINT')

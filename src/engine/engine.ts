@@ -49,9 +49,9 @@ interface StepState<C> {
 }
 
 /**
- * How long steps get to settle once the run is stopped. Every AWS call and wait obeys the signal
- * at once; this only bounds a step stuck in something that does not, so a stopped run ends within
- * seconds whatever its steps do.
+ * How long steps get to settle once the run is stopped from outside. Waits obey the stop at once
+ * and AWS calls within CALL_GRACE_MS (deadline.ts); this bounds a step stuck in anything else, so
+ * a stopped run ends within seconds whatever its steps do.
  */
 const SETTLE_AFTER_STOP_MS = 5_000
 
@@ -82,9 +82,10 @@ export async function runPlan<C>(
   }
   options.signal?.addEventListener('abort', onOuterAbort, { once: true })
   if (options.signal?.aborted) onOuterAbort()
+  /** Resolves when the run is stopped from outside; never without an outer signal. */
   const stopped = new Promise<void>((resolve) => {
-    if (controller.signal.aborted) resolve()
-    controller.signal.addEventListener('abort', () => resolve(), { once: true })
+    if (options.signal?.aborted) resolve()
+    options.signal?.addEventListener('abort', () => resolve(), { once: true })
   })
 
   const launch = (state: StepState<C>): void => {
@@ -137,14 +138,16 @@ export async function runPlan<C>(
     }
     if (running.size === 0) break
     const settled = Promise.race(running.values())
-    if (!controller.signal.aborted) {
+    // Running, or winding down after a step's failure: siblings settle as their waits abort and
+    // their calls answer. Only a stop from outside bounds how long they get.
+    if (!options.signal?.aborted) {
       await Promise.race([settled, stopped])
-    } else {
-      const settleMs = options.settleAfterStopMs ?? SETTLE_AFTER_STOP_MS
-      if (await settlesWithin(settled, settleMs)) continue
-      abandon(states, { output: options.output, settleMs })
-      break
+      continue
     }
+    const settleMs = options.settleAfterStopMs ?? SETTLE_AFTER_STOP_MS
+    if (await settlesWithin(settled, settleMs)) continue
+    abandon(states, { output: options.output, settleMs })
+    break
   }
 
   options.signal?.removeEventListener('abort', onOuterAbort)
