@@ -16745,11 +16745,11 @@ __webpack_unused_export__ = paginateDescribeDBClusterBacktracks;
 __webpack_unused_export__ = paginateDescribeDBClusterEndpoints;
 __webpack_unused_export__ = paginateDescribeDBClusterParameterGroups;
 __webpack_unused_export__ = paginateDescribeDBClusterParameters;
-__webpack_unused_export__ = paginateDescribeDBClusterSnapshots;
+exports.G8v = paginateDescribeDBClusterSnapshots;
 exports.cbb = paginateDescribeDBClusters;
 __webpack_unused_export__ = paginateDescribeDBEngineVersions;
 __webpack_unused_export__ = paginateDescribeDBInstanceAutomatedBackups;
-__webpack_unused_export__ = paginateDescribeDBInstances;
+exports.$PQ = paginateDescribeDBInstances;
 __webpack_unused_export__ = paginateDescribeDBLogFiles;
 __webpack_unused_export__ = paginateDescribeDBMajorEngineVersions;
 __webpack_unused_export__ = paginateDescribeDBParameterGroups;
@@ -16761,7 +16761,7 @@ __webpack_unused_export__ = paginateDescribeDBProxyTargets;
 __webpack_unused_export__ = paginateDescribeDBRecommendations;
 __webpack_unused_export__ = paginateDescribeDBSecurityGroups;
 __webpack_unused_export__ = paginateDescribeDBSnapshotTenantDatabases;
-__webpack_unused_export__ = paginateDescribeDBSnapshots;
+exports.iKM = paginateDescribeDBSnapshots;
 __webpack_unused_export__ = paginateDescribeDBSubnetGroups;
 __webpack_unused_export__ = paginateDescribeEngineDefaultClusterParameters;
 __webpack_unused_export__ = paginateDescribeEngineDefaultParameters;
@@ -73196,7 +73196,7 @@ function requestIdOf(e) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5626);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6030);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 
@@ -73445,6 +73445,13 @@ function parseTag(input, item) {
     }
     return { key, value: tagValue };
 }
+/** An AWS account id in a list input: 12 digits. */
+function accountId(input, value) {
+    if (!/^\d{12}$/.test(value)) {
+        throw new InputError(input, value, `Input '${input}' lists '${value}': an AWS account id has exactly 12 digits (separate ids with commas or new lines).`);
+    }
+    return value;
+}
 /** STS role session name: 2-64 of letters, digits and `+=,.@_-`. */
 function sessionName(input, value) {
     if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
@@ -73495,8 +73502,9 @@ const RULES = [
     serverlessScaling,
     kmsKeyAcrossAccounts,
 ];
-function phaseOnlyForRefresh({ settings: { operation, phase } }) {
-    if (phase !== 'all' && operation !== 'refresh') {
+function phaseOnlyForRefresh({ settings: { operation, planOperation, phase } }) {
+    const planned = operation === 'plan' ? planOperation : operation;
+    if (phase !== 'all' && planned !== 'refresh') {
         throw invalid('phase', phase, `phase source or destination applies only to operation refresh (operation is '${operation}'); use phase all.`);
     }
 }
@@ -73513,7 +73521,8 @@ const REQUIRED_FOR = {
 function requiredInputs({ settings }) {
     const { operation, phase } = settings;
     const needs = new Set();
-    if (operation === 'refresh' || operation === 'plan') {
+    const planned = operation === 'plan' ? settings.planOperation : operation;
+    if (planned === 'refresh') {
         if (phase !== 'destination')
             needs.add('source');
         if (phase !== 'source')
@@ -73521,14 +73530,15 @@ function requiredInputs({ settings }) {
         if (phase === 'destination')
             needs.add('snapshot-arn');
     }
-    if (operation === 'delete')
+    if (planned === 'delete')
         needs.add('target');
     const present = {
         source: settings.source !== undefined,
         target: settings.target !== undefined,
         'snapshot-arn': settings.snapshotArn !== undefined,
     };
-    const when = phase === 'all' ? `operation ${operation}` : `operation ${operation} with phase ${phase}`;
+    const what = operation === 'plan' ? `operation plan (plan-operation ${planned})` : `operation ${operation}`;
+    const when = phase === 'all' ? what : `${what} with phase ${phase}`;
     for (const name of ['snapshot-arn', 'source', 'target']) {
         if (needs.has(name) && !present[name]) {
             throw new InputError(name, '', `Input '${name}' is required for ${when}: ${REQUIRED_FOR[name]}.`);
@@ -73610,6 +73620,7 @@ function kmsKeyAcrossAccounts(parsed) {
 /** Every input of action.yml with its default ('' for none); a test keeps them in step. */
 const INPUT_DEFAULTS = {
     operation: 'refresh',
+    'plan-operation': 'refresh',
     phase: 'all',
     'aws-region': '',
     'source-role-arn': '',
@@ -73617,6 +73628,7 @@ const INPUT_DEFAULTS = {
     audience: 'sts.amazonaws.com',
     'role-session-name': '',
     'role-duration-seconds': '3600',
+    'allowed-account-ids': '',
     source: '',
     target: '',
     method: 'auto',
@@ -73642,6 +73654,7 @@ const INPUT_DEFAULTS = {
     ttl: '',
     tags: '',
     'keep-snapshots': 'false',
+    'final-snapshot-identifier': '',
     'timeout-minutes': '350',
     'poll-interval-seconds': '10',
     'max-attempts': '5',
@@ -73650,6 +73663,7 @@ const INPUT_DEFAULTS = {
 /** Names of every input, in action.yml order. */
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
 const OPERATIONS = ['refresh', 'delete', 'sweep', 'plan'];
+const PLANNED_OPERATIONS = ['refresh', 'delete', 'sweep'];
 const PHASES = ['all', 'source', 'destination'];
 const METHODS = ['auto', 'clone', 'full-copy', 'relay'];
 const IF_EXISTS = ['fail', 'reuse', 'replace'];
@@ -73677,6 +73691,7 @@ function parseSettings(raw, env) {
     const run = runContext(env);
     const settings = {
         operation: given('operation', oneOf(OPERATIONS)),
+        planOperation: given('plan-operation', oneOf(PLANNED_OPERATIONS)),
         phase: given('phase', oneOf(PHASES)),
         region: region(raw['aws-region'] ?? '', env),
         sourceRoleArn: sourceRole?.arn,
@@ -73684,6 +73699,7 @@ function parseSettings(raw, env) {
         audience: value('audience'),
         roleSessionName: sessionName('role-session-name', value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh')),
         roleDurationSeconds: given('role-duration-seconds', intInRange({ min: 900, max: 43200 })),
+        allowedAccountIds: accountIds('allowed-account-ids', value('allowed-account-ids')),
         source: source
             ? { identifier: source.name, arn: source.arn, accountId: source.accountId }
             : optional('source', (input, id) => ({ identifier: identifier(input, id) })),
@@ -73710,6 +73726,7 @@ function parseSettings(raw, env) {
         ttlSeconds: optional('ttl', ttlDuration),
         tags: given('tags', tags),
         keepSnapshots: given('keep-snapshots', bool),
+        finalSnapshotIdentifier: optional('final-snapshot-identifier', identifier),
         timeoutMinutes: given('timeout-minutes', intInRange({ min: 1, max: 350, note: 'a GitHub job stops after 6 hours' })),
         pollIntervalSeconds: given('poll-interval-seconds', decimalInRange({ min: 0.01, max: 300 })),
         maxAttempts: given('max-attempts', intInRange({ min: 1, max: 20 })),
@@ -73747,6 +73764,9 @@ function region(input, env) {
 }
 function securityGroups(input, value) {
     return listItems(value).map((item) => securityGroupId(input, item));
+}
+function accountIds(input, value) {
+    return listItems(value).map((item) => accountId(input, item));
 }
 const MIN_CAPACITY = decimalInRange({ min: 0, max: 256, step: 0.5 });
 const MAX_CAPACITY = decimalInRange({ min: 1, max: 256, step: 0.5 });
@@ -73788,7 +73808,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 5626:
+/***/ 6030:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73799,10 +73819,37 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./src/credentials.ts + 1 modules
-var credentials = __nccwpck_require__(7128);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/allowed-accounts.ts
+
+/**
+ * `allowed-account-ids`, as configure-aws-credentials has it: when the list is set, every account
+ * the run assumed must be on it. Checked right after the accounts are confirmed, so a wrong role
+ * (or a role that moved to another account) stops the run before any change.
+ */
+function checkAllowedAccounts(settings, accounts) {
+    const allowed = settings.allowedAccountIds;
+    if (allowed.length === 0)
+        return;
+    // One role serves both sides in one account: name it as the destination, where changes happen.
+    const sessions = accounts.sameAccount
+        ? [accounts.destination]
+        : [accounts.source, accounts.destination];
+    for (const session of sessions) {
+        if (allowed.includes(session.accountId))
+            continue;
+        throw new errors/* ActionError */.lZ({
+            summary: `The ${session.role} account ${session.accountId} (${session.callerArn}) is not in allowed-account-ids (${allowed.join(', ')}); nothing was changed`,
+            side: session.role,
+            accountId: session.accountId,
+            hint: `Check ${session.role === 'source' ? 'source-role-arn' : 'destination-role-arn'} names a role in an allowed account, or add ${session.accountId} to allowed-account-ids if this account is meant to be used.`,
+        });
+    }
+}
+
+// EXTERNAL MODULE: ./src/credentials.ts + 1 modules
+var credentials = __nccwpck_require__(7128);
 ;// CONCATENATED MODULE: ./src/engine/engine.ts
 
 /**
@@ -74034,10 +74081,10 @@ function sameResource(a, b) {
 
 // EXTERNAL MODULE: ./src/inputs.ts + 2 modules
 var inputs = __nccwpck_require__(8186);
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
-// EXTERNAL MODULE: ./src/methods/phases.ts + 1 modules
-var phases = __nccwpck_require__(8849);
+// EXTERNAL MODULE: ./src/methods/index.ts + 12 modules
+var methods = __nccwpck_require__(2069);
+// EXTERNAL MODULE: ./src/methods/phases.ts
+var phases = __nccwpck_require__(8620);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7202);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
@@ -74146,8 +74193,463 @@ function warnIfDifferent(ctx, found) {
     }
 }
 
+// EXTERNAL MODULE: ./src/report.ts
+var report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/engine/wait.ts
+var wait = __nccwpck_require__(641);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
+
+async function listClusters(rds) {
+    const found = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, {}))
+        found.push(...(page.DBClusters ?? []));
+    return found;
+}
+async function readInventory(rds) {
+    const instances = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBInstances */.$PQ)({ client: rds }, {}))
+        instances.push(...(page.DBInstances ?? []));
+    const clusterSnapshots = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client: rds }, { SnapshotType: 'manual' }))
+        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
+    const snapshots = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client: rds }, { SnapshotType: 'manual' }))
+        snapshots.push(...(page.DBSnapshots ?? []));
+    return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
+var client_ram_dist_cjs = __nccwpck_require__(7007);
+// EXTERNAL MODULE: ./src/methods/share.ts
+var methods_share = __nccwpck_require__(7941);
+// EXTERNAL MODULE: ./src/methods/detect.ts
+var detect = __nccwpck_require__(9631);
 // EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
 var relay_snapshots = __nccwpck_require__(4911);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
+
+
+
+
+
+
+/** The value of one tag, if present. */
+function tagValue(tags, key) {
+    return tags?.find((tag) => tag.Key === key)?.Value;
+}
+/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
+async function tagsOf(rds, arn, listed) {
+    if (listed)
+        return listed;
+    const out = await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }));
+    return out.TagList ?? [];
+}
+/**
+ * Read the target in the destination account, changing nothing. A target that does not exist is
+ * reported as gone (a pull request can be closed twice); one this action does not manage, or an
+ * instance that belongs to a cluster, is refused before anything is changed.
+ */
+async function inspectTarget(destination, target) {
+    const rds = destination.clients.rds;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    if (cluster)
+        return fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
+    if (!instance)
+        return { state: 'gone', identifier: target };
+    const where = {
+        resource: instance.DBInstanceArn ?? target,
+        side: 'destination',
+        accountId: destination.accountId,
+    };
+    if (instance.DBClusterIdentifier) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
+            ...where,
+            hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
+        });
+    }
+    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
+    requireManaged(target, tags, where);
+    return {
+        state: 'present',
+        identifier: instance.DBInstanceIdentifier ?? target,
+        arn: instance.DBInstanceArn ?? target,
+        kind: 'instance',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        engine: instance.Engine ?? '',
+        deletionProtection: instance.DeletionProtection ?? false,
+        members: [],
+        tags,
+        crossAccountClone: false,
+    };
+}
+function arnOf(cluster) {
+    return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? '';
+}
+function fromCluster(destination, cluster, tags) {
+    const identifier = cluster.DBClusterIdentifier ?? '';
+    requireManaged(identifier, tags, {
+        resource: arnOf(cluster),
+        side: 'destination',
+        accountId: destination.accountId,
+    });
+    const aurora = (0,detect/* isAuroraEngine */.r)(cluster.Engine);
+    const members = aurora
+        ? [...(cluster.DBClusterMembers ?? [])]
+            .sort((a, b) => Number(a.IsClusterWriter ?? false) - Number(b.IsClusterWriter ?? false))
+            .flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []))
+        : [];
+    return {
+        state: 'present',
+        identifier,
+        arn: arnOf(cluster),
+        kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
+        status: cluster.Status ?? 'unknown',
+        engine: cluster.Engine ?? '',
+        deletionProtection: cluster.DeletionProtection ?? false,
+        members,
+        tags,
+        crossAccountClone: cluster.CrossAccountClone ?? false,
+        cloneGroupId: cluster.CloneGroupId,
+    };
+}
+function requireManaged(target, tags, where) {
+    if ((0,src_tags/* isManaged */.yF)(tags))
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `Target ${target} was not created by rds-refresh: it lacks the tag ${src_tags/* TagKeys */.jm.managed}=true, so it is left untouched`,
+        ...where,
+        hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
+    });
+}
+/** A DB instance of an Aurora cluster or a DB instance is deleted on its own. */
+function isAuroraTarget(target) {
+    return target.kind === 'aurora-cluster';
+}
+/**
+ * A target equal to the source (same identifier in the same account) is refused for every
+ * operation, whatever proves ownership: a managed base copy can be the source of its branches.
+ */
+function refuseTargetIsSource(settings, accounts, target) {
+    const source = settings.source;
+    if (!source)
+        return;
+    const sourceAccount = source.accountId ?? (0,relay_snapshots/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
+    if (sourceAccount !== accounts.destination.accountId)
+        return;
+    if (source.identifier.toLowerCase() !== target.toLowerCase())
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `target ${target} is the source itself (same account ${sourceAccount})`,
+        side: 'destination',
+        accountId: accounts.destination.accountId,
+        hint: 'Choose another target: the action never changes or deletes its source.',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/shares.ts
+
+
+
+
+
+/** Associations that still hold the resource or principal in the share. */
+const HELD = new Set(['ASSOCIATED', 'ASSOCIATING']);
+/**
+ * Live shares (ACTIVE or PENDING) the source account owns that carry the managed tag. The tag
+ * proves the action made the share; a share someone else made is never listed.
+ */
+async function managedShares(ram) {
+    const shares = [];
+    const pages = (0,client_ram_dist_cjs.paginateGetResourceShares)({ client: ram }, { resourceOwner: 'SELF', tagFilters: [{ tagKey: src_tags/* TagKeys */.jm.managed, tagValues: ['true'] }] });
+    for await (const page of pages)
+        shares.push(...(page.resourceShares ?? []));
+    const live = shares.filter((s) => (s.status === 'ACTIVE' || s.status === 'PENDING') &&
+        (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true'));
+    return Promise.all(live.map((share) => describeShare(ram, share)));
+}
+async function describeShare(ram, share) {
+    const arn = share.resourceShareArn ?? '';
+    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await (0,methods_share/* listAssociations */.lq)(ram, { associationType, resourceShareArns: [arn] }))
+        .filter((a) => HELD.has(a.status ?? ''))
+        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
+    return {
+        arn,
+        name: share.name ?? arn,
+        status: share.status ?? 'unknown',
+        createdAt: share.creationTime,
+        resources: resources ?? [],
+        principals: principals ?? [],
+    };
+}
+/**
+ * Copies in the destination that still need a shared source: its cross-account clones. A clone
+ * is in the source's clone group (CloneGroupId, which AWS keeps for every clone of a cluster), or
+ * a managed copy whose source tag names the source. Clusters in `except` are left out (copies
+ * being deleted).
+ */
+function clonesOf(options) {
+    const { sourceArn, sourceCloneGroupId, except } = options;
+    return options.destinationClusters
+        .filter((c) => c.CrossAccountClone === true &&
+        !(except ?? []).includes(c.DBClusterIdentifier ?? '') &&
+        ((sourceCloneGroupId !== undefined && c.CloneGroupId === sourceCloneGroupId) ||
+            tagValue(c.TagList, src_tags/* TagKeys */.jm.source) === sourceArn))
+        .map((c) => c.DBClusterIdentifier ?? '');
+}
+/** Why a managed share may not be withdrawn yet, or undefined when nothing uses it any more. */
+async function shareStillNeeded(options) {
+    const { share, destinationAccountId } = options;
+    const others = share.principals.filter((p) => p !== destinationAccountId);
+    if (others.length > 0) {
+        return `also shared with ${others.join(', ')}: a job for ${others.length > 1 ? 'those accounts' : 'that account'} decides`;
+    }
+    for (const resource of share.resources) {
+        const cluster = await (0,rds_read/* findCluster */.KG)(options.source.clients.rds, resource);
+        const clones = clonesOf({
+            destinationClusters: options.destinationClusters,
+            sourceArn: resource,
+            sourceCloneGroupId: cluster?.CloneGroupId,
+            except: options.except,
+        });
+        if (clones.length > 0)
+            return `still used by the clone ${clones.join(', ')}`;
+    }
+    return undefined;
+}
+/** Withdraw a share; one already being deleted counts as withdrawn. */
+async function withdrawShare(ram, arn) {
+    try {
+        await ram.send(new client_ram_dist_cjs.DeleteResourceShareCommand({ resourceShareArn: arn }));
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
+            return;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/delete.ts
+
+
+
+
+
+
+
+
+/** Statuses from which AWS accepts a deletion (a failed resource too, with no final snapshot). */
+const DELETABLE = ['available', ...wait/* FAILURE_STATUSES */.Ul];
+const isCluster = (ctx) => ctx.target.kind !== 'instance';
+const alreadyDeleting = (ctx) => ctx.target.status === 'deleting';
+/**
+ * Tear a managed target down in the destination account: deletion protection off (the target is
+ * proven managed), Aurora readers then the writer, then the cluster (or the DB instance), and wait
+ * until AWS reports it gone. With the source role, a RAM share made only for this clone is
+ * withdrawn once no other copy uses it.
+ */
+function deletionPlan(ctx) {
+    const kind = ctx.target.kind === 'instance' ? 'DB instance' : 'DB cluster';
+    const snapshot = ctx.settings.finalSnapshotIdentifier;
+    return {
+        description: `Delete the ${kind} ${ctx.target.identifier}${snapshot ? ` after a final snapshot ${snapshot}` : ', with no final snapshot'}`,
+        steps: [
+            disableProtectionStep,
+            deleteInstancesStep,
+            deleteTargetStep,
+            waitDeletedStep,
+            withdrawShareStep,
+        ],
+    };
+}
+const disableProtectionStep = {
+    name: 'disable-deletion-protection',
+    title: 'Turn off deletion protection on the managed target',
+    side: 'destination',
+    when: (ctx) => ctx.target.deletionProtection && !alreadyDeleting(ctx),
+    async run(ctx, runtime) {
+        const rds = ctx.accounts.destination.clients.rds;
+        const id = ctx.target.identifier;
+        await (isCluster(ctx)
+            ? rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+                DBClusterIdentifier: id,
+                DeletionProtection: false,
+                ApplyImmediately: true,
+            }))
+            : rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+                DBInstanceIdentifier: id,
+                DeletionProtection: false,
+                ApplyImmediately: true,
+            })));
+        await waitForTarget(ctx, runtime, {
+            until: ['available'],
+            ready: (item) => !item.DeletionProtection,
+        });
+    },
+};
+const deleteInstancesStep = {
+    name: 'delete-instances',
+    title: 'Delete the Aurora DB instances, readers first, then the writer',
+    side: 'destination',
+    after: ['disable-deletion-protection'],
+    when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.members.length > 0,
+    async run(ctx, runtime) {
+        const members = ctx.target.members;
+        const readers = members.slice(0, -1);
+        const writer = members.slice(-1);
+        // Deleting the writer while readers live fails over to a reader: readers go first.
+        await Promise.all(readers.map((id) => deleteMember(ctx, runtime, id)));
+        await Promise.all(writer.map((id) => deleteMember(ctx, runtime, id)));
+        runtime.note(`${members.length} instance(s)`);
+    },
+};
+async function deleteMember(ctx, runtime, id) {
+    try {
+        await ctx.accounts.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
+        runtime.log.info(`Deleting DB instance ${id}`);
+    }
+    catch (error) {
+        if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
+            return;
+        throw error;
+    }
+}
+const deleteTargetStep = {
+    name: 'delete-target',
+    title: 'Delete the target DB cluster or DB instance',
+    side: 'destination',
+    after: ['delete-instances'],
+    when: (ctx) => !alreadyDeleting(ctx),
+    async run(ctx, runtime) {
+        await waitForTarget(ctx, runtime, { until: DELETABLE, failOn: ['stopped'] });
+        const rds = ctx.accounts.destination.clients.rds;
+        const id = ctx.target.identifier;
+        const finalSnapshot = ctx.settings.finalSnapshotIdentifier;
+        const snapshot = finalSnapshot
+            ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
+            : { SkipFinalSnapshot: true };
+        try {
+            await (isCluster(ctx)
+                ? rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, ...snapshot }))
+                : rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, ...snapshot })));
+        }
+        catch (error) {
+            if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
+                return;
+            throw errors/* ActionError */.lZ.fromAws(error, {
+                summary: `Could not delete ${id}`,
+                step: runtime.name,
+                resource: ctx.target.arn,
+                side: 'destination',
+                accountId: ctx.accounts.destination.accountId,
+            });
+        }
+        runtime.note(finalSnapshot ? `final snapshot ${finalSnapshot}` : 'no final snapshot');
+        runtime.log.info(finalSnapshot
+            ? `Deleting ${id}; AWS takes the final snapshot ${finalSnapshot} first (kept: it is not managed, so sweep leaves it)`
+            : `Deleting ${id} with no final snapshot`);
+    },
+};
+const waitDeletedStep = {
+    name: 'wait-deleted',
+    title: 'Wait until AWS reports the target and its instances deleted',
+    side: 'destination',
+    after: ['delete-target'],
+    async run(ctx, runtime) {
+        await Promise.all([
+            ...ctx.target.members.map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
+            waitForTarget(ctx, runtime, { until: 'gone' }),
+        ]);
+    },
+};
+/**
+ * The clone's RAM share is tagged managed and named after the source and the destination account.
+ * It is withdrawn only when no other copy in the destination still uses the source through it.
+ */
+const withdrawShareStep = {
+    name: 'withdraw-share',
+    title: 'Withdraw the RAM share made for this clone, when no other copy uses it',
+    side: 'source',
+    after: ['wait-deleted'],
+    when: (ctx) => ctx.target.crossAccountClone && !ctx.accounts.sameAccount,
+    async run(ctx, runtime) {
+        const decision = await shareDecision(ctx);
+        runtime.log.info(decision.message);
+        runtime.note(decision.note);
+        if (decision.withdraw) {
+            await withdrawShare(ctx.accounts.source.clients.ram, decision.withdraw);
+        }
+    },
+};
+/** What happens to the clone's share; read only, so `operation: plan` shows the same answer. */
+async function shareDecision(ctx) {
+    const sourceArn = tagValue(ctx.target.tags, src_tags/* TagKeys */.jm.source);
+    if (!sourceArn) {
+        return {
+            message: `${ctx.target.identifier} has no ${src_tags/* TagKeys */.jm.source} tag: its source share is left in place`,
+            note: 'share left (source unknown)',
+        };
+    }
+    const { source, destination } = ctx.accounts;
+    const shares = (await managedShares(source.clients.ram)).filter((s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId));
+    if (shares.length === 0) {
+        return {
+            message: `No managed RAM share of ${sourceArn} with account ${destination.accountId} in the source account ${source.accountId}: nothing to withdraw`,
+            note: 'no managed share',
+        };
+    }
+    const destinationClusters = await listClusters(destination.clients.rds);
+    for (const share of shares) {
+        const needed = await shareStillNeeded({
+            share,
+            source,
+            destinationAccountId: destination.accountId,
+            destinationClusters,
+            except: [ctx.target.identifier],
+        });
+        if (needed) {
+            return {
+                message: `RAM share ${share.arn} is kept: ${needed}`,
+                note: `share kept (${needed})`,
+            };
+        }
+        return {
+            withdraw: share.arn,
+            message: `Withdrawing RAM share ${share.arn} (${share.name}) in the source account ${source.accountId}: no other copy in ${destination.accountId} uses it`,
+            note: 'share withdrawn',
+        };
+    }
+    return { message: 'No share to withdraw', note: 'no managed share' };
+}
+function waitForTarget(ctx, runtime, spec) {
+    const reader = (isCluster(ctx) ? rds_read/* READERS */.Hk['db-cluster'] : rds_read/* READERS */.Hk['db-instance']);
+    return waitGone(reader, ctx.accounts.destination, ctx.target.identifier, runtime, ctx, spec);
+}
+/** Wait on one destination resource with the run's polling (by default until it is gone). */
+function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
+    return (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${id}`,
+        side: 'destination',
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, id),
+        status: (item) => reader.status(item),
+        ...spec,
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+/** AWS's answer to deleting what is already being deleted. */
+function isBeingDeleted(error) {
+    const message = error instanceof Error ? error.message : '';
+    return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message);
+}
+
 ;// CONCATENATED MODULE: ./src/names.ts
 /**
  * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
@@ -74165,11 +74667,743 @@ function runNames(target, run) {
     };
 }
 
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
+// EXTERNAL MODULE: ./src/methods/relay-names.ts
+var relay_names = __nccwpck_require__(9426);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
+
+
+/**
+ * What each step of a refresh would create, change or delete, for `operation: plan`. Keyed by
+ * step name; a unit test fails when a method gains a step this table does not describe.
+ */
+const REFRESH_CHANGES = {
+    preflight: () => 'none (reads keys, placement and snapshot quota)',
+    'share-source': (ctx) => `creates (or reuses) the RAM resource share ${(0,methods_share/* shareName */.pt)(ctx.sourceDb.identifier, ctx.destination.accountId)}, kept for later runs`,
+    'accept-share': () => 'accepts the share invitation, when the accounts need one',
+    'clone-cluster': (ctx) => `creates the DB cluster ${ctx.names.target} (${ctx.method})`,
+    'create-instances': (ctx) => `creates the DB instances ${instanceNames(ctx).join(', ')} in ${ctx.names.target}`,
+    'set-password': (ctx) => ctx.settings.masterPassword === 'keep'
+        ? `none (master-password: keep: ${ctx.names.target} keeps the source's password)`
+        : `changes the master password of ${ctx.names.target} (${ctx.settings.masterPassword})`,
+    'describe-copy': () => 'none (reads the copy for the outputs)',
+    'snapshot-source-cluster': (ctx) => `creates the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (temporary)`,
+    'restore-temp-instance': (ctx) => `creates the DB instance ${ctx.names.tempInstance} (temporary, deleted in this run)`,
+    'snapshot-temp-instance': (ctx) => `creates the DB snapshot ${(0,relay_names/* handoffSnapshotName */.Cn)(ctx)}`,
+    'snapshot-source-instance': (ctx) => `creates the DB snapshot ${(0,relay_names/* handoffSnapshotName */.Cn)(ctx)}`,
+    'share-snapshot': (ctx) => `shares the snapshot with account ${ctx.destination.accountId} (restore attribute)`,
+    'delete-temp-instance': (ctx) => `deletes the DB instance ${ctx.names.tempInstance}`,
+    'delete-cluster-snapshot': (ctx) => `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot}`,
+    'copy-snapshot': (ctx) => `creates the snapshot copy ${(0,relay_names/* copyName */.vC)(sharedSnapshotName(ctx))} re-encrypted${ctx.settings.kmsKeyId ? ` with ${ctx.settings.kmsKeyId}` : ''}`,
+    'restore-cluster': (ctx) => `creates the DB cluster ${ctx.names.target}`,
+    'restore-instance': (ctx) => `creates the DB instance ${ctx.names.target}`,
+    'unshare-snapshot': (ctx) => `stops sharing the snapshot with ${ctx.destination.accountId}`,
+    'delete-shared-snapshot': () => 'deletes the shared snapshot (unless keep-snapshots, or it is a hand-off to another job)',
+    'delete-copied-snapshot': () => 'deletes the destination copy of the snapshot (unless keep-snapshots)',
+};
+function instanceNames(ctx) {
+    return Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
+}
+/** The shared snapshot: a cluster snapshot for Aurora, else the hand-off DB snapshot. */
+function sharedSnapshotName(ctx) {
+    if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
+        return ctx.settings.snapshotArn.split(':').slice(6).join(':');
+    }
+    return ctx.sourceDb.kind === 'aurora-cluster'
+        ? ctx.names.sourceClusterSnapshot
+        : (0,relay_names/* handoffSnapshotName */.Cn)(ctx);
+}
+
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(2691);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep-rules.ts
+
+
+/**
+ * What `sweep` decides about one resource, as pure rules over what AWS reported: the managed tag
+ * proves ownership, the purpose tag says what the resource is for, the expiry tag (copies) or
+ * the age (leftovers of a run) says whether its time is over.
+ */
+/** Leftovers younger than this may belong to a run still going; older ones were abandoned. */
+const LEFTOVER_AGE_MS = 24 * 3600_000;
+/** Name of a relay's temporary instance (names.ts): a hint for resources with no purpose tag. */
+const TEMP_INSTANCE_NAME = /^rds-refresh-.+-tmp$/;
+function decide(item, rules) {
+    const keep = (reason) => ({ item, action: 'keep', reason });
+    if (!(0,src_tags/* isManaged */.yF)(item.tags)) {
+        return keep(`no ${src_tags/* TagKeys */.jm.managed}=true tag: not this action's, never touched`);
+    }
+    if (item.status === 'deleting')
+        return keep('already being deleted');
+    if (item.id === rules.sourceIdentifier)
+        return keep("this job's source: never swept");
+    const { purpose, hint } = purposeOf(item);
+    if (purpose === src_tags/* Purpose */.nb.copy) {
+        if (item.side === 'source') {
+            return keep('a copy in the source account: a sweep whose destination is this account decides');
+        }
+        return decideCopy(item, rules, keep, hint);
+    }
+    if (purpose === src_tags/* Purpose */.nb.intermediate || purpose === src_tags/* Purpose */.nb.handoff) {
+        return decideLeftover(item, rules, purpose, hint);
+    }
+    return keep(`unknown ${src_tags/* TagKeys */.jm.purpose} '${purpose}'`);
+}
+function decideCopy(item, rules, keep, hint) {
+    const expiry = tagValue(item.tags, src_tags/* TagKeys */.jm.expiresAt);
+    if (expiry === undefined) {
+        return keep(`a copy with no ${src_tags/* TagKeys */.jm.expiresAt} tag (no ttl): never swept${hint}`);
+    }
+    const at = new Date(expiry);
+    if (Number.isNaN(at.getTime()))
+        return keep(`unreadable ${src_tags/* TagKeys */.jm.expiresAt} '${expiry}'`);
+    if (at.getTime() > rules.now.getTime())
+        return keep(`expires at ${at.toISOString()}${hint}`);
+    return { item, action: 'delete', reason: `expired at ${at.toISOString()}${hint}` };
+}
+function decideLeftover(item, rules, purpose, hint) {
+    const what = purpose === src_tags/* Purpose */.nb.handoff ? 'hand-off snapshot' : 'intermediate';
+    const run = tagValue(item.tags, src_tags/* TagKeys */.jm.runId);
+    const of = run ? ` of run ${run}` : '';
+    if (!item.createdAt) {
+        return { item, action: 'keep', reason: `${what}${of} with no creation time yet${hint}` };
+    }
+    const age = rules.now.getTime() - item.createdAt.getTime();
+    const hours = Math.floor(age / 3600_000);
+    if (age < LEFTOVER_AGE_MS) {
+        return {
+            item,
+            action: 'keep',
+            reason: `${what}${of}, ${hours} h old: younger than a day, its run may still need it${hint}`,
+        };
+    }
+    return {
+        item,
+        action: 'delete',
+        reason: `leftover ${what}${of}, ${hours} h old${hint}`,
+    };
+}
+/**
+ * The purpose tag, or for resources made before it existed a guess from the kind and name,
+ * said so in the reason. The guess only ever applies to resources the managed tag already proves.
+ */
+function purposeOf(item) {
+    const tagged = tagValue(item.tags, src_tags/* TagKeys */.jm.purpose);
+    if (tagged !== undefined)
+        return { purpose: tagged, hint: '' };
+    if (item.kind === 'db-cluster-snapshot' || item.kind === 'db-snapshot') {
+        return { purpose: src_tags/* Purpose */.nb.intermediate, hint: ' (no purpose tag: a managed snapshot)' };
+    }
+    if (item.kind === 'db-instance' && TEMP_INSTANCE_NAME.test(item.id)) {
+        return {
+            purpose: src_tags/* Purpose */.nb.intermediate,
+            hint: ' (no purpose tag: named as a temporary instance)',
+        };
+    }
+    return { purpose: src_tags/* Purpose */.nb.copy, hint: '' };
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep.ts
+
+
+
+
+
+
+
+
+
+
+/** Deletions in flight at once: parallel, yet far below RDS's 12 requests a second. */
+const SWEEP_CONCURRENCY = 4;
+/** The source account is swept for leftovers only when the job holds a role there. */
+const holdsSourceRole = (accounts) => !accounts.sameAccount;
+/** Read both accounts and decide, changing nothing (`operation: plan` shows exactly this). */
+async function surveySweep(options) {
+    const { accounts, settings, now } = options;
+    const sourceIdentifier = accounts.sameAccount || settings.source?.accountId === accounts.destination.accountId
+        ? settings.source?.identifier
+        : undefined;
+    const destination = await readInventory(accounts.destination.clients.rds);
+    const decisions = itemsOf(destination, accounts.destination).map((item) => decide(item, { now, sourceIdentifier }));
+    if (!holdsSourceRole(accounts)) {
+        return { decisions, destinationClusters: destination.clusters };
+    }
+    const source = await readInventory(accounts.source.clients.rds);
+    decisions.push(...itemsOf(source, accounts.source).map((item) => decide(item, { now, sourceIdentifier: settings.source?.identifier })));
+    const shares = await managedShares(accounts.source.clients.ram);
+    return { decisions, destinationClusters: destination.clusters, shares };
+}
+/** Every resource an account owns that can be deleted on its own (cluster members go with it). */
+function itemsOf(inventory, session) {
+    const base = { side: session.role, accountId: session.accountId };
+    return [
+        ...inventory.clusters.map((c) => ({
+            ...base,
+            kind: 'db-cluster',
+            id: c.DBClusterIdentifier ?? '',
+            arn: c.DBClusterArn ?? '',
+            tags: c.TagList ?? [],
+            status: c.Status ?? 'unknown',
+            createdAt: c.ClusterCreateTime,
+        })),
+        ...inventory.instances
+            .filter((i) => !i.DBClusterIdentifier)
+            .map((i) => ({
+            ...base,
+            kind: 'db-instance',
+            id: i.DBInstanceIdentifier ?? '',
+            arn: i.DBInstanceArn ?? '',
+            tags: i.TagList ?? [],
+            status: i.DBInstanceStatus ?? 'unknown',
+            createdAt: i.InstanceCreateTime,
+        })),
+        ...inventory.clusterSnapshots.map((s) => ({
+            ...base,
+            kind: 'db-cluster-snapshot',
+            id: s.DBClusterSnapshotIdentifier ?? '',
+            arn: s.DBClusterSnapshotArn ?? '',
+            tags: s.TagList ?? [],
+            status: s.Status ?? 'unknown',
+            createdAt: s.SnapshotCreateTime,
+        })),
+        ...inventory.snapshots.map((s) => ({
+            ...base,
+            kind: 'db-snapshot',
+            id: s.DBSnapshotIdentifier ?? '',
+            arn: s.DBSnapshotArn ?? '',
+            tags: s.TagList ?? [],
+            status: s.Status ?? 'unknown',
+            createdAt: s.SnapshotCreateTime,
+        })),
+    ];
+}
+/**
+ * Decide about each managed RAM share once the RDS deletions are done (or, for a plan, as if
+ * they were): a share goes when it is older than a day, is shared only with this destination,
+ * and no clone in the destination uses it any more.
+ */
+async function decideShares(survey, options) {
+    const { accounts, now } = options;
+    const decisions = [];
+    for (const share of survey.shares ?? []) {
+        const item = {
+            kind: 'resource-share',
+            id: share.name,
+            arn: share.arn,
+            side: 'source',
+            accountId: accounts.source.accountId,
+            tags: [{ Key: src_tags/* TagKeys */.jm.managed, Value: 'true' }],
+            status: share.status,
+            createdAt: share.createdAt,
+        };
+        const keep = (reason) => ({ item, action: 'keep', reason });
+        if (!share.principals.includes(accounts.destination.accountId)) {
+            decisions.push(keep(`shared with ${share.principals.join(', ') || 'no account'}, not ${accounts.destination.accountId}: a sweep for that account decides`));
+            continue;
+        }
+        const age = share.createdAt ? now.getTime() - share.createdAt.getTime() : 0;
+        if (age < LEFTOVER_AGE_MS) {
+            decisions.push(keep('younger than a day: a refresh may be about to clone through it'));
+            continue;
+        }
+        const needed = await shareStillNeeded({
+            share,
+            source: accounts.source,
+            destinationAccountId: accounts.destination.accountId,
+            destinationClusters: options.destinationClusters,
+            except: options.except,
+        });
+        decisions.push(needed
+            ? keep(needed)
+            : { item, action: 'delete', reason: 'no copy in the destination uses it any more' });
+    }
+    return decisions;
+}
+/** `operation: sweep`: survey, delete what is due (a few at a time), then the unused shares. */
+async function runSweep(options) {
+    const { accounts } = options;
+    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
+    const due = survey.decisions.filter((d) => d.action === 'delete');
+    core.info(`${due.length} resource(s) to delete, ${survey.decisions.length - due.length} kept`);
+    const outcomes = await core.group(`Delete ${due.length} resource(s), ${SWEEP_CONCURRENCY} at a time`, () => deleteAll(survey.decisions, options));
+    if (survey.shares) {
+        const shareDecisions = await decideShares(survey, {
+            ...options,
+            // Read again: clones deleted above no longer hold their shares.
+            destinationClusters: (await readInventory(accounts.destination.clients.rds)).clusters,
+            except: [],
+        });
+        outcomes.push(...(await deleteAll(shareDecisions, options)));
+    }
+    await writeSweepSummary(`rds-refresh: sweep of ${accounts.destination.accountId}`, outcomes, options);
+    const failed = outcomes.filter((o) => o.result === 'failed');
+    if (failed.length > 0) {
+        throw new errors/* ActionError */.lZ({
+            summary: `sweep could not delete ${failed.length} resource(s): ${failed.map((o) => `${o.decision.item.kind} ${o.decision.item.id} (${o.error ?? 'unknown error'})`).join('; ')}`,
+            side: 'destination',
+            accountId: accounts.destination.accountId,
+            hint: 'The job summary lists each failure; the next sweep retries them.',
+        });
+    }
+}
+async function deleteAll(decisions, options) {
+    for (const d of decisions) {
+        const verb = d.action === 'delete' ? 'delete' : 'keep';
+        core.info(`${verb} ${d.item.kind} ${d.item.id} (${d.item.side} ${d.item.accountId}): ${d.reason}`);
+    }
+    const outcomes = decisions.map((decision) => ({
+        decision,
+        result: 'kept',
+    }));
+    const queue = outcomes
+        .map((o, index) => ({ o, index }))
+        .filter(({ o }) => o.decision.action === 'delete');
+    const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+            const { o, index } = next;
+            try {
+                await deleteOne(o.decision.item, options);
+                outcomes[index] = { decision: o.decision, result: 'deleted' };
+                core.info(`Deleted ${o.decision.item.kind} ${o.decision.item.id}`);
+            }
+            catch (error) {
+                outcomes[index] = { decision: o.decision, result: 'failed', error: (0,errors/* errorMessage */.gJ)(error) };
+                core.warning(`Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
+    return outcomes;
+}
+/** Delete one resource the survey proved managed, and wait until AWS reports it gone. */
+async function deleteOne(item, options) {
+    const session = item.side === 'source' ? options.accounts.source : options.accounts.destination;
+    if (item.kind === 'resource-share') {
+        await withdrawShare(session.clients.ram, item.arn);
+        return;
+    }
+    const log = { info: core.info, warning: core.warning, debug: core.debug };
+    const poll = {
+        pollSeconds: options.settings.pollIntervalSeconds,
+        deadline: options.deadline,
+        signal: options.signal,
+    };
+    await (0,cleanup/* removeResource */.l)({ kind: item.kind, side: item.side, id: item.id, disposal: 'copy' }, session.clients, { log, accountId: session.accountId, ...poll });
+    const reader = rds_read/* READERS */.Hk[item.kind];
+    await (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${item.id}`,
+        side: item.side,
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, item.id),
+        status: (found) => reader.status(found),
+        until: 'gone',
+    }, { step: 'sweep', log, ...poll });
+}
+const RESULT_MARK = {
+    deleted: '🗑 deleted',
+    kept: 'kept',
+    failed: '❌ failed',
+    'would delete': '🗑 would delete',
+};
+/** The summary table: every resource looked at, what happened to it and why. */
+async function writeSweepSummary(title, outcomes, options) {
+    const count = (result) => outcomes.filter((o) => o.result === result).length;
+    const summary = core.summary.addHeading(title, 2);
+    summary.addRaw(`<p>Region ${options.settings.region}: ${count('deleted')} deleted, ${count('would delete')} would be deleted, ${count('kept')} kept, ${count('failed')} failed.</p>`, true);
+    if (outcomes.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Resource', header: true },
+                { data: 'Kind', header: true },
+                { data: 'Account', header: true },
+                { data: 'Result', header: true },
+                { data: 'Why', header: true },
+            ],
+            ...outcomes.map((o) => [
+                (0,report/* escapeHtml */.ZD)(o.decision.item.id),
+                o.decision.item.kind,
+                `${o.decision.item.side} ${o.decision.item.accountId}`,
+                RESULT_MARK[o.result],
+                (0,report/* escapeHtml */.ZD)(o.error ? `${o.decision.reason}; ${o.error}` : o.decision.reason),
+            ]),
+        ]);
+    }
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `operation: plan`: what `plan-operation` (refresh, delete or sweep) would do, from the same
+ * reads that operation makes first, and nothing else: only Describe*, List* and Get* calls.
+ */
+async function runPlanOperation(options) {
+    switch (options.settings.planOperation) {
+        case 'refresh':
+            return planRefresh(options);
+        case 'delete':
+            return planDelete(options);
+        case 'sweep':
+            return planSweep(options);
+    }
+}
+async function planRefresh({ settings, accounts, startedAt }) {
+    const target = settings.target ?? '';
+    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
+    if (target)
+        refuseTargetIsSource(settings, accounts, target);
+    const { tags, expiresAt } = (0,src_tags/* managedTags */.L8)({
+        settings,
+        sourceArn: sourceDb.arn,
+        now: new Date(startedAt),
+    });
+    const ctx = {
+        settings,
+        source: accounts.source,
+        destination: accounts.destination,
+        sameAccount,
+        sourceDb,
+        method,
+        names: runNames(target, settings.run),
+        tags,
+        copy: {
+            method,
+            created: true,
+            expiresAt,
+            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+        },
+        handoff: new Map(),
+    };
+    const plan = (0,methods/* buildPlan */.Gg)(ctx);
+    const checks = await runPreflight(plan, ctx);
+    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
+    const sourceAccount = (0,relay_snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const facts = [
+        `Source: ${(0,methods/* describeKind */.SB)(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
+        `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
+        `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
+        `Plan: ${plan.description}`,
+        ...(existing ? [existing.line] : []),
+    ];
+    const steps = plan.steps
+        .filter((step) => !step.when || step.when(ctx))
+        .map((step) => planned(step, REFRESH_CHANGES[step.name]?.(ctx) ?? 'see the step'));
+    await writePlanSummary({
+        title: `rds-refresh plan: refresh ${sourceDb.identifier} → ${target || '(hand-off snapshot)'}`,
+        facts,
+        steps,
+        checks,
+        accounts,
+    });
+    if (existing?.refusal)
+        throw existing.refusal;
+}
+/** The relay's pre-flight step reads only; run it and keep what it said. */
+async function runPreflight(plan, ctx) {
+    const preflight = plan.steps.find((step) => step.name === 'preflight');
+    if (!preflight) {
+        return [
+            'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
+        ];
+    }
+    const lines = [];
+    const runtime = {
+        name: preflight.name,
+        log: {
+            info: (m) => (lines.push(m), core.info(m)),
+            warning: (m) => (lines.push(`⚠ ${m}`), core.warning(m)),
+            debug: (m) => core.debug(m),
+        },
+        signal: new AbortController().signal,
+        deadline: Date.now() + 60_000,
+        record: () => undefined,
+        release: () => undefined,
+        note: () => undefined,
+    };
+    try {
+        await preflight.run(ctx, runtime);
+    }
+    catch (error) {
+        lines.push(`❌ ${(0,errors/* errorMessage */.gJ)(error)}`);
+        await writePlanSummary({
+            title: `rds-refresh plan: refresh ${ctx.sourceDb.identifier} → ${ctx.names.target}`,
+            facts: ['The refresh would stop at its pre-flight checks.'],
+            steps: [],
+            checks: lines,
+            accounts: { source: ctx.source, destination: ctx.destination, sameAccount: ctx.sameAccount },
+        });
+        throw error;
+    }
+    return [...lines, 'Pre-flight: passed'];
+}
+/** What if-exists would do with a target that is already there. */
+async function existingTarget(ctx) {
+    const rds = ctx.destination.clients.rds;
+    const target = ctx.names.target;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn;
+    if (!arn)
+        return { line: `${target} does not exist yet: it would be created` };
+    const managed = (0,src_tags/* isManaged */.yF)(await tagsOf(rds, arn, cluster?.TagList ?? instance?.TagList));
+    const where = {
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (!managed) {
+        return {
+            line: `${target} exists and is not managed: the refresh would stop`,
+            refusal: new errors/* ActionError */.lZ({
+                summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag): the refresh would stop`,
+                ...where,
+                hint: 'Choose another target name.',
+            }),
+        };
+    }
+    switch (ctx.settings.ifExists) {
+        case 'reuse':
+            return {
+                line: `${target} exists and is managed: if-exists: reuse reports it as it is, nothing is created`,
+            };
+        case 'replace':
+            return {
+                line: `${target} exists and is managed: if-exists: replace builds the new copy under a temporary name, swaps it in by rename and deletes the old copy`,
+            };
+        case 'fail':
+            return {
+                line: `${target} exists: if-exists: fail would stop the refresh`,
+                refusal: new errors/* ActionError */.lZ({
+                    summary: `Target ${target} already exists in the destination account: the refresh would stop`,
+                    ...where,
+                    hint: 'Use if-exists: reuse or replace, or another target.',
+                }),
+            };
+    }
+}
+function methodReason(settings, kind, method) {
+    if (settings.phase !== 'all')
+        return 'split jobs hand over a snapshot, so the snapshot relay';
+    if (settings.method !== 'auto')
+        return `method: ${settings.method} was asked`;
+    if (kind !== 'aurora-cluster') {
+        return 'a Multi-AZ DB cluster or DB instance crosses accounts as a snapshot (the relay)';
+    }
+    return method === 'clone'
+        ? 'Aurora source: a copy-on-write clone takes minutes whatever the size'
+        : 'Aurora source, but the clone pre-flight found a clone impossible here (see the log), so the snapshot relay';
+}
+async function planDelete({ settings, accounts }) {
+    const target = settings.target ?? '';
+    refuseTargetIsSource(settings, accounts, target);
+    const title = `rds-refresh plan: delete ${target} (destination ${accounts.destination.accountId})`;
+    let view;
+    try {
+        view = await core.group('Read the target', () => inspectTarget(accounts.destination, target));
+    }
+    catch (error) {
+        await writePlanSummary({
+            title,
+            facts: [`❌ ${(0,errors/* errorMessage */.gJ)(error)}`],
+            steps: [],
+            checks: [],
+            accounts,
+        });
+        throw error;
+    }
+    if (view.state === 'gone') {
+        await writePlanSummary({
+            title,
+            facts: [
+                `${target} does not exist in ${accounts.destination.accountId}: delete would succeed with nothing to do`,
+            ],
+            steps: [],
+            checks: [],
+            accounts,
+        });
+        return;
+    }
+    const ctx = { settings, accounts, target: view };
+    const plan = deletionPlan(ctx);
+    const share = plan.steps.some((s) => s.name === 'withdraw-share' && s.when?.(ctx) !== false)
+        ? await shareDecision(ctx)
+        : undefined;
+    const changes = {
+        'disable-deletion-protection': `turns off deletion protection on ${view.identifier}`,
+        'delete-instances': `deletes the DB instances ${view.members.join(', ')}`,
+        'delete-target': `deletes ${view.identifier}${settings.finalSnapshotIdentifier ? ` after the final snapshot ${settings.finalSnapshotIdentifier}` : ', no final snapshot'}`,
+        'wait-deleted': 'none (waits)',
+        'withdraw-share': share?.message ?? 'none',
+    };
+    await writePlanSummary({
+        title,
+        facts: [
+            `Target: ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn}, engine ${view.engine}, status ${view.status}, managed (${src_tags/* TagKeys */.jm.managed}=true)`,
+            `Plan: ${plan.description}`,
+        ],
+        steps: plan.steps
+            .filter((step) => !step.when || step.when(ctx))
+            .map((step) => planned(step, changes[step.name] ?? 'see the step')),
+        checks: [`${view.identifier} carries ${src_tags/* TagKeys */.jm.managed}=true: delete may act on it`],
+        accounts,
+    });
+}
+async function planSweep({ settings, accounts, signal, startedAt }) {
+    const now = new Date(startedAt);
+    const options = {
+        settings,
+        accounts,
+        signal,
+        now,
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+    };
+    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
+    const deleted = survey.decisions
+        .filter((d) => d.action === 'delete' && d.item.kind === 'db-cluster' && d.item.side === 'destination')
+        .map((d) => d.item.id);
+    const shares = await decideShares(survey, {
+        accounts,
+        now,
+        destinationClusters: survey.destinationClusters,
+        except: deleted,
+    });
+    const outcomes = [...survey.decisions, ...shares].map((decision) => ({
+        decision,
+        result: decision.action === 'delete' ? 'would delete' : 'kept',
+    }));
+    for (const o of outcomes) {
+        core.info(`${o.result} ${o.decision.item.kind} ${o.decision.item.id}: ${o.decision.reason}`);
+    }
+    await writeSweepSummary(`rds-refresh plan: sweep of ${accounts.destination.accountId} (nothing was changed)`, outcomes, { settings });
+}
+function planned(step, changes) {
+    return { name: step.name, title: step.title, side: step.side, changes };
+}
+async function writePlanSummary(input) {
+    for (const fact of input.facts)
+        core.info(fact);
+    input.steps.forEach((s, i) => core.info(`${i + 1}. ${s.name} (${s.side}): ${s.changes}`));
+    const summary = core.summary.addHeading(input.title, 2);
+    summary.addRaw('<p>A plan: nothing was changed.</p>', true);
+    summary.addList(input.facts.map(report/* escapeHtml */.ZD));
+    if (input.steps.length > 0) {
+        summary.addHeading('Steps', 3);
+        summary.addTable([
+            [
+                { data: '#', header: true },
+                { data: 'Step', header: true },
+                { data: 'Account', header: true },
+                { data: 'What it does', header: true },
+                { data: 'Creates, changes or deletes', header: true },
+            ],
+            ...input.steps.map((s, i) => [
+                String(i + 1),
+                s.name,
+                `${s.side} ${input.accounts[s.side].accountId}`,
+                (0,report/* escapeHtml */.ZD)(s.title),
+                (0,report/* escapeHtml */.ZD)(s.changes),
+            ]),
+        ]);
+    }
+    if (input.checks.length > 0) {
+        summary.addHeading('Pre-flight checks', 3);
+        summary.addList(input.checks.map(report/* escapeHtml */.ZD));
+    }
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/index.ts
+
+
+
+
+
+
+
+
+
+/** `delete`, `sweep` and `plan`: the operations besides refresh. */
+async function runLifecycle(options) {
+    const deadline = options.startedAt + options.settings.timeoutMinutes * 60_000;
+    switch (options.settings.operation) {
+        case 'delete':
+            return runDelete(options);
+        case 'sweep':
+            return runSweep({ ...options, deadline, now: new Date(options.startedAt) });
+        case 'plan':
+            return runPlanOperation(options);
+        case 'refresh':
+            throw new errors/* ActionError */.lZ({ summary: 'refresh is not a lifecycle operation' });
+    }
+}
+/** `operation: delete`: tear the managed target down; a target already gone is success. */
+async function runDelete({ settings, accounts, signal, startedAt, }) {
+    const target = settings.target ?? '';
+    refuseTargetIsSource(settings, accounts, target);
+    const destination = accounts.destination;
+    const title = `rds-refresh: delete ${target} (destination ${destination.accountId})`;
+    const view = await core.group('Read the target', () => inspectTarget(destination, target));
+    const outputs = () => ({
+        [report/* Outputs */.tY.destinationAccountId]: destination.accountId,
+        [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+    });
+    if (view.state === 'gone') {
+        core.info(`${target} does not exist in the destination account ${destination.accountId}: nothing to delete (already deleted, or never created)`);
+        core.summary.addRaw(`<p>${target} was already gone: nothing was deleted.</p>`, true);
+        await (0,report/* writeSummary */.Sy)({
+            title,
+            steps: [],
+            outputs: outputs(),
+            leftBehind: [],
+            region: settings.region,
+        });
+        return;
+    }
+    core.info(`Deleting the managed ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn} (status ${view.status})`);
+    const ctx = { settings, accounts, target: view };
+    const plan = deletionPlan(ctx);
+    core.info(`Plan: ${plan.description}`);
+    const accountIds = { source: accounts.source.accountId, destination: destination.accountId };
+    const result = await runPlan(plan, ctx, {
+        output: core,
+        // A deletion creates nothing of its own for the post step to remove.
+        ledger: new Ledger(() => undefined),
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+        signal,
+        accountIds,
+    });
+    if (!result.error)
+        core.info(`${target} is deleted`);
+    await (0,report/* writeSummary */.Sy)({
+        title,
+        steps: result.steps,
+        outputs: outputs(),
+        error: result.error,
+        accountIds,
+        leftBehind: [],
+        region: settings.region,
+    });
+    if (result.error)
+        throw result.error;
+}
+
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -74191,18 +75425,15 @@ var state = __nccwpck_require__(2462);
 async function run(signal) {
     const startedAt = Date.now();
     const settings = (0,inputs/* getSettings */.mt)();
-    // Refused before any AWS call, like an invalid input.
-    if (settings.operation !== 'refresh') {
-        throw new errors/* ActionError */.lZ({
-            summary: `operation: ${settings.operation} is not available in this version`,
-            hint: 'Use operation: refresh.',
-        });
-    }
     const accounts = await (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings));
+    checkAllowedAccounts(settings, accounts);
     core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
     core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
     try {
-        await refresh({ settings, accounts, signal, startedAt });
+        if (settings.operation === 'refresh')
+            await refresh({ settings, accounts, signal, startedAt });
+        else
+            await runLifecycle({ settings, accounts, signal, startedAt });
         (0,state/* saveOutcome */.Go)('succeeded');
     }
     catch (error) {
@@ -74322,7 +75553,93 @@ function sessionFor(ctx, side) {
 
 /***/ }),
 
-/***/ 7101:
+/***/ 9631:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ detectSource),
+/* harmony export */   r: () => (/* binding */ isAuroraEngine)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
+
+
+const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
+function isAuroraEngine(engine) {
+    return engine !== undefined && AURORA_ENGINES.has(engine);
+}
+/**
+ * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
+ * instance. A member instance of a cluster is refused: the cluster is what gets copied.
+ */
+async function detectSource(session, ref) {
+    const id = ref.arn ?? ref.identifier;
+    const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(session.clients.rds, id);
+    if (cluster)
+        return fromCluster(cluster, await writerInstanceClass(session, cluster));
+    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, id);
+    if (instance?.DBClusterIdentifier) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
+            resource: `DB instance ${ref.identifier}`,
+            side: 'source',
+            accountId: session.accountId,
+            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
+        });
+    }
+    if (instance)
+        return fromInstance(instance);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        summary: `Source ${id} was not found as a DB cluster or DB instance`,
+        resource: id,
+        side: 'source',
+        accountId: session.accountId,
+        code: 'DBClusterNotFoundFault',
+        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
+    });
+}
+async function writerInstanceClass(session, cluster) {
+    if (!isAuroraEngine(cluster.Engine))
+        return undefined;
+    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
+    if (!writer?.DBInstanceIdentifier)
+        return undefined;
+    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, writer.DBInstanceIdentifier);
+    return instance?.DBInstanceClass;
+}
+function fromCluster(cluster, writerClass) {
+    const engine = cluster.Engine ?? '';
+    return {
+        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        arn: cluster.DBClusterArn ?? '',
+        engine,
+        engineVersion: cluster.EngineVersion ?? '',
+        status: cluster.Status ?? 'unknown',
+        encrypted: cluster.StorageEncrypted ?? false,
+        kmsKeyArn: cluster.KmsKeyId,
+        cluster,
+        writerInstanceClass: writerClass,
+    };
+}
+function fromInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        arn: instance.DBInstanceArn ?? '',
+        engine: instance.Engine ?? '',
+        engineVersion: instance.EngineVersion ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        encrypted: instance.StorageEncrypted ?? false,
+        kmsKeyArn: instance.KmsKeyId,
+        instance,
+    };
+}
+
+
+/***/ }),
+
+/***/ 2069:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74343,363 +75660,8 @@ var errors = __nccwpck_require__(3916);
 var rds_read = __nccwpck_require__(9251);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7202);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(7007);
-// EXTERNAL MODULE: ./src/engine/wait.ts
-var wait = __nccwpck_require__(641);
-// EXTERNAL MODULE: ./src/tags.ts
-var tags = __nccwpck_require__(9506);
-;// CONCATENATED MODULE: ./src/methods/share.ts
-
-
-
-
-
-/** Handoff keys the share steps fill. */
-const ShareHandoff = {
-    arn: 'resource-share-arn',
-    /** `true` when the destination is outside the source's AWS Organization (an invitation is sent). */
-    external: 'resource-share-external',
-};
-/** Tag on shares this action creates: which account the source is shared with. */
-const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
-/** How long to wait for the invitation of an external share to reach the destination. */
-const INVITATION_WAIT_MS = 5 * 60_000;
-/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
-const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
-/** The share's name: one share per source cluster and destination account. */
-function shareName(sourceIdentifier, principal) {
-    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
-}
-/**
- * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
- * RAM accepts up to 64 characters.
- */
-function shareClientToken(ctx) {
-    const run = `${ctx.settings.run.runId || 'local'}-${ctx.settings.run.runAttempt || '1'}`;
-    const digest = (0,external_node_crypto_.createHash)('sha256')
-        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
-        .digest('hex');
-    return `rds-refresh-${digest.slice(0, 40)}`;
-}
-/**
- * Source account: find the one RAM share that holds this source cluster for the destination
- * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
- * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
- * UNCONFIRMED (aws-reference A5/A6).
- */
-const shareSourceStep = {
-    name: 'share-source',
-    title: 'Share the source cluster with the destination account (AWS RAM)',
-    side: 'source',
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const ram = ctx.source.clients.ram;
-        const principal = ctx.destination.accountId;
-        const found = await findShare(ram, ctx.sourceDb.arn, principal, shareName(ctx.sourceDb.identifier, principal));
-        let arn;
-        if (found?.resourceShareArn) {
-            arn = found.resourceShareArn;
-            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
-            runtime.note('reused');
-        }
-        else {
-            arn = await createShare(ctx, runtime);
-            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
-            runtime.note('created');
-        }
-        ctx.handoff.set(ShareHandoff.arn, arn);
-        await waitForShareActive(ctx, runtime, arn);
-        const association = await principalAssociation(ram, arn, principal);
-        if (association?.status === 'FAILED') {
-            throw unusableInvitation(ctx, 'EXPIRED', arn, {
-                step: runtime.name,
-                resource: arn,
-                side: 'source',
-                accountId: ctx.source.accountId,
-            }, undefined, association.statusMessage);
-        }
-        ctx.handoff.set(ShareHandoff.external, String(association?.external ?? false));
-    },
-};
-/**
- * Find a live share owned by the caller that holds both the resource and the principal. Shares
- * this action created (by name or tag) come first; a share someone else made works as well.
- */
-async function findShare(ram, resourceArn, principal, name) {
-    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
-    const withResource = unique(byResource
-        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
-        .map((a) => a.resourceShareArn));
-    if (withResource.length === 0)
-        return undefined;
-    const byPrincipal = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        principal,
-        resourceShareArns: withResource,
-    });
-    const withBoth = unique(byPrincipal
-        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
-        .map((a) => a.resourceShareArn));
-    if (withBoth.length === 0)
-        return undefined;
-    const shares = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({
-            resourceOwner: 'SELF',
-            resourceShareArns: withBoth,
-            nextToken,
-        }));
-        shares.push(...(out.resourceShares ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING');
-    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === tags/* TagKeys */.jm.managed && t.value === 'true');
-    return live.find(ours) ?? live[0];
-}
-async function listAssociations(ram, input) {
-    const found = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new client_ram_dist_cjs.GetResourceShareAssociationsCommand({ ...input, nextToken }));
-        found.push(...(out.resourceShareAssociations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    return found;
-}
-async function principalAssociation(ram, shareArn, principal) {
-    const associations = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        resourceShareArns: [shareArn],
-        principal,
-    });
-    return associations.find((a) => a.associatedEntity === principal);
-}
-function unique(values) {
-    return [...new Set(values.filter((v) => Boolean(v)))];
-}
-async function createShare(ctx, runtime) {
-    const principal = ctx.destination.accountId;
-    const where = {
-        step: runtime.name,
-        resource: ctx.sourceDb.arn,
-        side: 'source',
-        accountId: ctx.source.accountId,
-    };
-    try {
-        const out = await ctx.source.clients.ram.send(new client_ram_dist_cjs.CreateResourceShareCommand({
-            name: shareName(ctx.sourceDb.identifier, principal),
-            resourceArns: [ctx.sourceDb.arn],
-            principals: [principal],
-            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
-            allowExternalPrincipals: true,
-            clientToken: shareClientToken(ctx),
-            tags: [
-                ...ctx.tags
-                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
-                    .filter((t) => t.key !== tags/* TagKeys */.jm.expiresAt),
-                { key: SHARE_PRINCIPAL_TAG, value: principal },
-            ],
-        }));
-        const arn = out.resourceShare?.resourceShareArn;
-        if (!arn)
-            throw new errors/* ActionError */.lZ({ summary: 'RAM returned no resource share ARN', ...where });
-        runtime.record({
-            kind: 'resource-share',
-            side: 'source',
-            id: arn,
-            disposal: 'kept',
-            sharedWith: principal,
-        });
-        return arn;
-    }
-    catch (error) {
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
-            ...where,
-            hint: shareHint((0,errors/* awsErrorCode */.J6)(error)),
-        });
-    }
-}
-function shareHint(code) {
-    switch (code) {
-        case 'OperationNotPermittedException':
-            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
-        case 'ResourceShareLimitExceededException':
-            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
-        case 'AccessDeniedException':
-        case 'AccessDenied':
-            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
-        default:
-            return undefined;
-    }
-}
-async function waitForShareActive(ctx, runtime, arn) {
-    const ram = ctx.source.clients.ram;
-    await (0,wait/* waitFor */.fm)({
-        resource: `resource share ${arn}`,
-        side: 'source',
-        accountId: ctx.source.accountId,
-        describe: async () => {
-            const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [arn] }));
-            return out.resourceShares?.[0];
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-/**
- * Destination account: accept the share's invitation when one is pending (an account outside the
- * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
- * the destination. An invitation already accepted by an earlier run is fine.
- */
-const acceptShareStep = {
-    name: 'accept-share',
-    title: 'Accept the resource share in the destination account (when invited)',
-    side: 'destination',
-    after: ['share-source'],
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const arn = ctx.handoff.get(ShareHandoff.arn);
-        if (!arn)
-            throw new errors/* ActionError */.lZ({
-                summary: 'No resource share was handed over by share-source',
-                step: runtime.name,
-            });
-        const external = ctx.handoff.get(ShareHandoff.external) === 'true';
-        const invitation = external
-            ? await waitForInvitation(ctx, runtime, arn)
-            : await latestInvitation(ctx, arn);
-        if (!invitation) {
-            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
-            runtime.note('no invitation (same organization)');
-        }
-        else {
-            await settleInvitation(ctx, runtime, invitation);
-        }
-        await waitForShareReceived(ctx, runtime, arn);
-    },
-};
-/** The invitation for the share that matters most: accepted, then pending, then the newest. */
-async function latestInvitation(ctx, shareArn) {
-    const ram = ctx.destination.clients.ram;
-    const invitations = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new client_ram_dist_cjs.GetResourceShareInvitationsCommand({ resourceShareArns: [shareArn], nextToken }));
-        invitations.push(...(out.resourceShareInvitations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
-    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
-    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
-}
-/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
-async function waitForInvitation(ctx, runtime, shareArn) {
-    return (0,wait/* waitFor */.fm)({
-        resource: `invitation to resource share ${shareArn}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: () => latestInvitation(ctx, shareArn),
-        status: (i) => i.status ?? 'unknown',
-        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
-        failOn: [],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        // The invitation is made with the share: minutes without one mean something else is wrong.
-        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-async function settleInvitation(ctx, runtime, invitation) {
-    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
-    const shareArn = invitation.resourceShareArn ?? ctx.handoff.get(ShareHandoff.arn) ?? 'unknown';
-    const where = {
-        step: runtime.name,
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    if (invitation.status === 'ACCEPTED') {
-        runtime.log.info(`Invitation ${arn} was already accepted`);
-        runtime.note('invitation already accepted');
-        return;
-    }
-    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
-        throw unusableInvitation(ctx, invitation.status, shareArn, where);
-    }
-    try {
-        await ctx.destination.clients.ram.send(new client_ram_dist_cjs.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: arn }));
-        runtime.log.info(`Accepted invitation ${arn}`);
-        runtime.note('invitation accepted');
-    }
-    catch (error) {
-        const code = (0,errors/* awsErrorCode */.J6)(error);
-        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
-            runtime.log.info(`Invitation ${arn} was already accepted`);
-            return;
-        }
-        if (code === 'ResourceShareInvitationExpiredException')
-            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
-        if (code === 'ResourceShareInvitationAlreadyRejectedException')
-            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not accept the invitation to resource share ${shareArn}`,
-            ...where,
-        });
-    }
-}
-function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
-    const region = ctx.settings.region;
-    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
-    return new errors/* ActionError */.lZ({
-        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
-        ...where,
-        code: status === 'EXPIRED'
-            ? 'ResourceShareInvitationExpiredException'
-            : 'ResourceShareInvitationAlreadyRejectedException',
-        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
-        cause,
-    });
-}
-/** The share reaches the destination once its principal association is in place. */
-async function waitForShareReceived(ctx, runtime, arn) {
-    const ram = ctx.destination.clients.ram;
-    await (0,wait/* waitFor */.fm)({
-        resource: `resource share ${arn} (received)`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: async () => {
-            const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({
-                resourceOwner: 'OTHER-ACCOUNTS',
-                resourceShareArns: [arn],
-            }));
-            return out.resourceShares?.[0] ?? { status: 'not yet received' };
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-
+// EXTERNAL MODULE: ./src/methods/share.ts
+var share = __nccwpck_require__(7941);
 ;// CONCATENATED MODULE: ./src/methods/clone-errors.ts
 
 
@@ -74727,7 +75689,7 @@ function cloneError(error, ctx, step) {
                     : `${summary}: the destination account ${ctx.destination.accountId} cannot see the source cluster ${source.arn} (AWS answers the same for a cluster that does not exist and one not shared with the caller)`,
                 hint: ctx.sameAccount
                     ? 'Check the source still exists and the role may describe it.'
-                    : `Check that resource share ${ctx.handoff.get(ShareHandoff.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
+                    : `Check that resource share ${ctx.handoff.get(share/* ShareHandoff */.a3.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
             });
         case 'KMSKeyNotAccessibleFault':
             return errors/* ActionError */.lZ.fromAws(error, {
@@ -74779,8 +75741,12 @@ function instanceError(error, ctx, instance) {
     return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/methods/waits.ts
 var waits = __nccwpck_require__(1812);
+// EXTERNAL MODULE: ./src/engine/wait.ts
+var wait = __nccwpck_require__(641);
 ;// CONCATENATED MODULE: ./src/methods/finish.ts
 
 
@@ -74997,8 +75963,8 @@ function clonePlan() {
     return {
         description: 'Aurora clone: RAM share (cross-account) → RestoreDBClusterToPointInTime → DB instances → password',
         steps: [
-            shareSourceStep,
-            acceptShareStep,
+            share/* shareSourceStep */.xv,
+            share/* acceptShareStep */.cS,
             cloneClusterStep,
             createInstancesStep,
             passwordStep(['create-instances']),
@@ -76456,108 +77422,23 @@ function buildPlan(ctx) {
 
 /***/ }),
 
-/***/ 8849:
+/***/ 8620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Lp: () => (/* binding */ credentialSettings),
-  ig: () => (/* binding */ describeStart),
-  AI: () => (/* binding */ phaseOutputs),
-  CJ: () => (/* binding */ startPhase)
-});
-
-// UNUSED EXPORTS: sourceFromSnapshot
-
-// EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(9251);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-;// CONCATENATED MODULE: ./src/methods/detect.ts
-
-
-const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
-function isAuroraEngine(engine) {
-    return engine !== undefined && AURORA_ENGINES.has(engine);
-}
-/**
- * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
- * instance. A member instance of a cluster is refused: the cluster is what gets copied.
- */
-async function detectSource(session, ref) {
-    const id = ref.arn ?? ref.identifier;
-    const cluster = await (0,rds_read/* findCluster */.KG)(session.clients.rds, id);
-    if (cluster)
-        return fromCluster(cluster, await writerInstanceClass(session, cluster));
-    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, id);
-    if (instance?.DBClusterIdentifier) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
-            resource: `DB instance ${ref.identifier}`,
-            side: 'source',
-            accountId: session.accountId,
-            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
-        });
-    }
-    if (instance)
-        return fromInstance(instance);
-    throw new errors/* ActionError */.lZ({
-        summary: `Source ${id} was not found as a DB cluster or DB instance`,
-        resource: id,
-        side: 'source',
-        accountId: session.accountId,
-        code: 'DBClusterNotFoundFault',
-        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
-    });
-}
-async function writerInstanceClass(session, cluster) {
-    if (!isAuroraEngine(cluster.Engine))
-        return undefined;
-    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
-    if (!writer?.DBInstanceIdentifier)
-        return undefined;
-    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, writer.DBInstanceIdentifier);
-    return instance?.DBInstanceClass;
-}
-function fromCluster(cluster, writerClass) {
-    const engine = cluster.Engine ?? '';
-    return {
-        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
-        identifier: cluster.DBClusterIdentifier ?? '',
-        arn: cluster.DBClusterArn ?? '',
-        engine,
-        engineVersion: cluster.EngineVersion ?? '',
-        status: cluster.Status ?? 'unknown',
-        encrypted: cluster.StorageEncrypted ?? false,
-        kmsKeyArn: cluster.KmsKeyId,
-        cluster,
-        writerInstanceClass: writerClass,
-    };
-}
-function fromInstance(instance) {
-    return {
-        kind: 'instance',
-        identifier: instance.DBInstanceIdentifier ?? '',
-        arn: instance.DBInstanceArn ?? '',
-        engine: instance.Engine ?? '',
-        engineVersion: instance.EngineVersion ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        encrypted: instance.StorageEncrypted ?? false,
-        kmsKeyArn: instance.KmsKeyId,
-        instance,
-    };
-}
-
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
-// EXTERNAL MODULE: ./src/methods/relay-names.ts
-var relay_names = __nccwpck_require__(9426);
-// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
-var relay_snapshots = __nccwpck_require__(4911);
-;// CONCATENATED MODULE: ./src/methods/phases.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AI: () => (/* binding */ phaseOutputs),
+/* harmony export */   CJ: () => (/* binding */ startPhase),
+/* harmony export */   Lp: () => (/* binding */ credentialSettings),
+/* harmony export */   ig: () => (/* binding */ describeStart)
+/* harmony export */ });
+/* unused harmony export sourceFromSnapshot */
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(665);
+/* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9631);
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2069);
+/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9426);
+/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4911);
 
 
 
@@ -76569,10 +77450,13 @@ var relay_snapshots = __nccwpck_require__(4911);
  * A destination-phase job reads nothing in the source account and usually holds no credentials
  * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
  * that one. With two different roles it opens both, and then also withdraws the share and
- * deletes the handed-over snapshot once its copy exists.
+ * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
+ * destination account alike; with both roles they also withdraw what was shared from the source.
  */
 function credentialSettings(settings) {
-    if (settings.phase !== 'destination')
+    const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation;
+    const destinationOnly = operation === 'delete' || operation === 'sweep' || settings.phase === 'destination';
+    if (!destinationOnly)
         return settings;
     if (settings.sourceRoleArn && settings.destinationRoleArn)
         return settings;
@@ -76583,7 +77467,7 @@ async function startPhase(settings, accounts) {
     if (settings.phase === 'destination') {
         const arn = settings.snapshotArn;
         if (!arn) {
-            throw new errors/* ActionError */.lZ({
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
                 summary: 'phase: destination needs snapshot-arn',
                 hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
             });
@@ -76592,13 +77476,13 @@ async function startPhase(settings, accounts) {
         const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
         return {
             sourceDb,
-            sameAccount: (0,relay_snapshots/* accountFromArn */.Fl)(arn) === accounts.destination.accountId,
+            sameAccount: (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(arn) === accounts.destination.accountId,
             method: 'relay',
         };
     }
     if (!settings.source)
-        throw new errors/* ActionError */.lZ({ summary: 'refresh needs the source input' });
-    const sourceDb = await detectSource(accounts.source, settings.source);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({ summary: 'refresh needs the source input' });
+    const sourceDb = await (0,_detect_js__WEBPACK_IMPORTED_MODULE_3__/* .detectSource */ .P)(accounts.source, settings.source);
     if (settings.phase === 'source') {
         splitMethod(settings);
         return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
@@ -76606,14 +77490,14 @@ async function startPhase(settings, accounts) {
     return {
         sourceDb,
         sameAccount: accounts.sameAccount,
-        method: await (0,methods/* resolveMethod */["in"])(settings.method, sourceDb, { settings, accounts }),
+        method: await (0,_index_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveMethod */ ["in"])(settings.method, sourceDb, { settings, accounts }),
     };
 }
 /** Split jobs hand over a snapshot; a clone has none. */
 function splitMethod(settings) {
     if (settings.method === 'auto' || settings.method === 'relay')
         return;
-    throw new errors/* ActionError */.lZ({
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
         summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
         hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
     });
@@ -76625,7 +77509,7 @@ function splitMethod(settings) {
 async function sourceFromSnapshot(session, arn) {
     const type = arn.split(':')[5];
     if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
-        throw new errors/* ActionError */.lZ({
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
             summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
             hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
         });
@@ -76634,10 +77518,10 @@ async function sourceFromSnapshot(session, arn) {
     const rds = session.clients.rds;
     const id = arn.split(':').slice(6).join(':');
     if (type === 'cluster-snapshot') {
-        const snapshot = await (0,rds_read/* findClusterSnapshot */.MR)(rds, arn);
+        const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, arn);
         requireAvailable(arn, snapshot?.Status, where);
         return {
-            kind: (0,relay_names/* kindOfHandoff */.kn)('db-cluster-snapshot', id).kind,
+            kind: (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-cluster-snapshot', id).kind,
             identifier: snapshot?.DBClusterIdentifier ?? id,
             arn,
             engine: snapshot?.Engine ?? '',
@@ -76647,9 +77531,9 @@ async function sourceFromSnapshot(session, arn) {
             kmsKeyArn: snapshot?.KmsKeyId,
         };
     }
-    const snapshot = await (0,rds_read/* findSnapshot */.Cb)(rds, arn);
+    const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, arn);
     requireAvailable(arn, snapshot?.Status, where);
-    const handoff = (0,relay_names/* kindOfHandoff */.kn)('db-snapshot', id);
+    const handoff = (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-snapshot', id);
     const engine = snapshot?.Engine ?? '';
     // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
     const storage = {
@@ -76681,14 +77565,14 @@ async function sourceFromSnapshot(session, arn) {
 }
 function requireAvailable(arn, status, where) {
     if (status === undefined) {
-        throw new errors/* ActionError */.lZ({
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
             summary: `Snapshot ${arn} is not shared with the destination account ${where.accountId}, or does not exist`,
             ...where,
             hint: 'Run the phase: source job with this destination account (destination-role-arn of this account) and pass its snapshot-arn; AWS answers the same for a snapshot that does not exist and one not shared with this account.',
         });
     }
     if (status !== 'available') {
-        throw new errors/* ActionError */.lZ({
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
             summary: `Snapshot ${arn} is ${status}, not available`,
             ...where,
             hint: 'Start the destination phase after the source phase has finished.',
@@ -76697,24 +77581,24 @@ function requireAvailable(arn, status, where) {
 }
 /** One line for the log: what this job starts from. */
 function describeStart(settings, sourceDb) {
-    const what = `${(0,methods/* describeKind */.SB)(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
+    const what = `${(0,_index_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
     return settings.phase === 'destination'
         ? `Shared snapshot ${sourceDb.arn} of a ${what}`
-        : `Source: ${(0,methods/* describeKind */.SB)(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
+        : `Source: ${(0,_index_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
 }
 /** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
 function phaseOutputs(ctx) {
     if (ctx.settings.phase === 'destination') {
         // The source account is the snapshot's owner, not the account this job signed in to.
-        const owner = (0,relay_snapshots/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '');
-        const outputs = (0,report/* copyOutputs */.OR)(ctx.copy);
-        return owner ? { ...outputs, [report/* Outputs */.tY.sourceAccountId]: owner } : outputs;
+        const owner = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(ctx.settings.snapshotArn ?? '');
+        const outputs = (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
+        return owner ? { ...outputs, [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.sourceAccountId]: owner } : outputs;
     }
     if (ctx.settings.phase !== 'source')
-        return (0,report/* copyOutputs */.OR)(ctx.copy);
-    const outputs = { [report/* Outputs */.tY.method]: ctx.method };
+        return (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
+    const outputs = { [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.method]: ctx.method };
     if (ctx.copy.snapshotArn)
-        outputs[report/* Outputs */.tY.snapshotArn] = ctx.copy.snapshotArn;
+        outputs[_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.snapshotArn] = ctx.copy.snapshotArn;
     return outputs;
 }
 
@@ -76889,6 +77773,375 @@ function accountFromArn(arn) {
 
 /***/ }),
 
+/***/ 7941:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a3: () => (/* binding */ ShareHandoff),
+/* harmony export */   cS: () => (/* binding */ acceptShareStep),
+/* harmony export */   lq: () => (/* binding */ listAssociations),
+/* harmony export */   pt: () => (/* binding */ shareName),
+/* harmony export */   xv: () => (/* binding */ shareSourceStep)
+/* harmony export */ });
+/* unused harmony exports SHARE_PRINCIPAL_TAG, shareClientToken, findShare */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7007);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9506);
+
+
+
+
+
+/** Handoff keys the share steps fill. */
+const ShareHandoff = {
+    arn: 'resource-share-arn',
+    /** `true` when the destination is outside the source's AWS Organization (an invitation is sent). */
+    external: 'resource-share-external',
+};
+/** Tag on shares this action creates: which account the source is shared with. */
+const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
+/** How long to wait for the invitation of an external share to reach the destination. */
+const INVITATION_WAIT_MS = 5 * 60_000;
+/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
+const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
+/** The share's name: one share per source cluster and destination account. */
+function shareName(sourceIdentifier, principal) {
+    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
+}
+/**
+ * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
+ * RAM accepts up to 64 characters.
+ */
+function shareClientToken(ctx) {
+    const run = `${ctx.settings.run.runId || 'local'}-${ctx.settings.run.runAttempt || '1'}`;
+    const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
+        .digest('hex');
+    return `rds-refresh-${digest.slice(0, 40)}`;
+}
+/**
+ * Source account: find the one RAM share that holds this source cluster for the destination
+ * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
+ * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
+ * UNCONFIRMED (aws-reference A5/A6).
+ */
+const shareSourceStep = {
+    name: 'share-source',
+    title: 'Share the source cluster with the destination account (AWS RAM)',
+    side: 'source',
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const ram = ctx.source.clients.ram;
+        const principal = ctx.destination.accountId;
+        const found = await findShare(ram, ctx.sourceDb.arn, principal, shareName(ctx.sourceDb.identifier, principal));
+        let arn;
+        if (found?.resourceShareArn) {
+            arn = found.resourceShareArn;
+            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
+            runtime.note('reused');
+        }
+        else {
+            arn = await createShare(ctx, runtime);
+            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
+            runtime.note('created');
+        }
+        ctx.handoff.set(ShareHandoff.arn, arn);
+        await waitForShareActive(ctx, runtime, arn);
+        const association = await principalAssociation(ram, arn, principal);
+        if (association?.status === 'FAILED') {
+            throw unusableInvitation(ctx, 'EXPIRED', arn, {
+                step: runtime.name,
+                resource: arn,
+                side: 'source',
+                accountId: ctx.source.accountId,
+            }, undefined, association.statusMessage);
+        }
+        ctx.handoff.set(ShareHandoff.external, String(association?.external ?? false));
+    },
+};
+/**
+ * Find a live share owned by the caller that holds both the resource and the principal. Shares
+ * this action created (by name or tag) come first; a share someone else made works as well.
+ */
+async function findShare(ram, resourceArn, principal, name) {
+    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
+    const withResource = unique(byResource
+        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
+        .map((a) => a.resourceShareArn));
+    if (withResource.length === 0)
+        return undefined;
+    const byPrincipal = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        principal,
+        resourceShareArns: withResource,
+    });
+    const withBoth = unique(byPrincipal
+        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
+        .map((a) => a.resourceShareArn));
+    if (withBoth.length === 0)
+        return undefined;
+    const shares = [];
+    let nextToken;
+    do {
+        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
+            resourceOwner: 'SELF',
+            resourceShareArns: withBoth,
+            nextToken,
+        }));
+        shares.push(...(out.resourceShares ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING');
+    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.managed && t.value === 'true');
+    return live.find(ours) ?? live[0];
+}
+async function listAssociations(ram, input) {
+    const found = [];
+    let nextToken;
+    do {
+        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareAssociationsCommand({ ...input, nextToken }));
+        found.push(...(out.resourceShareAssociations ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    return found;
+}
+async function principalAssociation(ram, shareArn, principal) {
+    const associations = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        resourceShareArns: [shareArn],
+        principal,
+    });
+    return associations.find((a) => a.associatedEntity === principal);
+}
+function unique(values) {
+    return [...new Set(values.filter((v) => Boolean(v)))];
+}
+async function createShare(ctx, runtime) {
+    const principal = ctx.destination.accountId;
+    const where = {
+        step: runtime.name,
+        resource: ctx.sourceDb.arn,
+        side: 'source',
+        accountId: ctx.source.accountId,
+    };
+    try {
+        const out = await ctx.source.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.CreateResourceShareCommand({
+            name: shareName(ctx.sourceDb.identifier, principal),
+            resourceArns: [ctx.sourceDb.arn],
+            principals: [principal],
+            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
+            allowExternalPrincipals: true,
+            clientToken: shareClientToken(ctx),
+            tags: [
+                ...ctx.tags
+                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
+                    .filter((t) => t.key !== _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.expiresAt),
+                { key: SHARE_PRINCIPAL_TAG, value: principal },
+            ],
+        }));
+        const arn = out.resourceShare?.resourceShareArn;
+        if (!arn)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({ summary: 'RAM returned no resource share ARN', ...where });
+        runtime.record({
+            kind: 'resource-share',
+            side: 'source',
+            id: arn,
+            disposal: 'kept',
+            sharedWith: principal,
+        });
+        return arn;
+    }
+    catch (error) {
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
+            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
+            ...where,
+            hint: shareHint((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error)),
+        });
+    }
+}
+function shareHint(code) {
+    switch (code) {
+        case 'OperationNotPermittedException':
+            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
+        case 'ResourceShareLimitExceededException':
+            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
+        case 'AccessDeniedException':
+        case 'AccessDenied':
+            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
+        default:
+            return undefined;
+    }
+}
+async function waitForShareActive(ctx, runtime, arn) {
+    const ram = ctx.source.clients.ram;
+    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+        resource: `resource share ${arn}`,
+        side: 'source',
+        accountId: ctx.source.accountId,
+        describe: async () => {
+            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [arn] }));
+            return out.resourceShares?.[0];
+        },
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+/**
+ * Destination account: accept the share's invitation when one is pending (an account outside the
+ * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
+ * the destination. An invitation already accepted by an earlier run is fine.
+ */
+const acceptShareStep = {
+    name: 'accept-share',
+    title: 'Accept the resource share in the destination account (when invited)',
+    side: 'destination',
+    after: ['share-source'],
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const arn = ctx.handoff.get(ShareHandoff.arn);
+        if (!arn)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
+                summary: 'No resource share was handed over by share-source',
+                step: runtime.name,
+            });
+        const external = ctx.handoff.get(ShareHandoff.external) === 'true';
+        const invitation = external
+            ? await waitForInvitation(ctx, runtime, arn)
+            : await latestInvitation(ctx, arn);
+        if (!invitation) {
+            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
+            runtime.note('no invitation (same organization)');
+        }
+        else {
+            await settleInvitation(ctx, runtime, invitation);
+        }
+        await waitForShareReceived(ctx, runtime, arn);
+    },
+};
+/** The invitation for the share that matters most: accepted, then pending, then the newest. */
+async function latestInvitation(ctx, shareArn) {
+    const ram = ctx.destination.clients.ram;
+    const invitations = [];
+    let nextToken;
+    do {
+        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareInvitationsCommand({ resourceShareArns: [shareArn], nextToken }));
+        invitations.push(...(out.resourceShareInvitations ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
+    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
+    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
+}
+/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
+async function waitForInvitation(ctx, runtime, shareArn) {
+    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+        resource: `invitation to resource share ${shareArn}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: () => latestInvitation(ctx, shareArn),
+        status: (i) => i.status ?? 'unknown',
+        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
+        failOn: [],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        // The invitation is made with the share: minutes without one mean something else is wrong.
+        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+async function settleInvitation(ctx, runtime, invitation) {
+    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
+    const shareArn = invitation.resourceShareArn ?? ctx.handoff.get(ShareHandoff.arn) ?? 'unknown';
+    const where = {
+        step: runtime.name,
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (invitation.status === 'ACCEPTED') {
+        runtime.log.info(`Invitation ${arn} was already accepted`);
+        runtime.note('invitation already accepted');
+        return;
+    }
+    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
+        throw unusableInvitation(ctx, invitation.status, shareArn, where);
+    }
+    try {
+        await ctx.destination.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: arn }));
+        runtime.log.info(`Accepted invitation ${arn}`);
+        runtime.note('invitation accepted');
+    }
+    catch (error) {
+        const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error);
+        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
+            runtime.log.info(`Invitation ${arn} was already accepted`);
+            return;
+        }
+        if (code === 'ResourceShareInvitationExpiredException')
+            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
+        if (code === 'ResourceShareInvitationAlreadyRejectedException')
+            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
+            summary: `Could not accept the invitation to resource share ${shareArn}`,
+            ...where,
+        });
+    }
+}
+function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
+    const region = ctx.settings.region;
+    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
+        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
+        ...where,
+        code: status === 'EXPIRED'
+            ? 'ResourceShareInvitationExpiredException'
+            : 'ResourceShareInvitationAlreadyRejectedException',
+        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
+        cause,
+    });
+}
+/** The share reaches the destination once its principal association is in place. */
+async function waitForShareReceived(ctx, runtime, arn) {
+    const ram = ctx.destination.clients.ram;
+    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+        resource: `resource share ${arn} (received)`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: async () => {
+            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
+                resourceOwner: 'OTHER-ACCOUNTS',
+                resourceShareArns: [arn],
+            }));
+            return out.resourceShares?.[0] ?? { status: 'not yet received' };
+        },
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+
+
+/***/ }),
+
 /***/ 1812:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -76944,7 +78197,7 @@ const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2691);
 /* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7128);
-/* harmony import */ var _methods_phases_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8849);
+/* harmony import */ var _methods_phases_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8620);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8186);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
@@ -77006,6 +78259,7 @@ async function runPost() {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ copyOutputs),
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml),
 /* harmony export */   n0: () => (/* binding */ setOutputs),
 /* harmony export */   tY: () => (/* binding */ Outputs)
 /* harmony export */ });
@@ -77186,6 +78440,7 @@ function loadOutcome() {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   L8: () => (/* binding */ managedTags),
 /* harmony export */   jm: () => (/* binding */ TagKeys),
+/* harmony export */   nb: () => (/* binding */ Purpose),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
 /** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
@@ -77194,7 +78449,20 @@ const TagKeys = {
     repository: 'rds-refresh:repository',
     runId: 'rds-refresh:run-id',
     source: 'rds-refresh:source',
+    /** The target (lower case) a resource was made for: a copy, or the hand-off snapshot of a split job. */
+    target: 'rds-refresh:target',
+    /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
+    purpose: 'rds-refresh:purpose',
     expiresAt: 'rds-refresh:expires-at',
+};
+/**
+ * Values of the purpose tag: the database the user asked for, an intermediate of one run
+ * (temporary instance, relay snapshots), or the snapshot a source-phase job hands over.
+ */
+const Purpose = {
+    copy: 'copy',
+    intermediate: 'intermediate',
+    handoff: 'handoff',
 };
 function managedTags(options) {
     const { settings, sourceArn, now } = options;

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { checkAllowedAccounts } from './allowed-accounts.js'
 import { openAccounts, type Accounts } from './credentials.js'
 import { runPlan } from './engine/engine.js'
 import { Ledger } from './engine/ledger.js'
@@ -8,6 +9,7 @@ import type { RefreshContext } from './methods/context.js'
 import { buildPlan } from './methods/index.js'
 import { credentialSettings, describeStart, phaseOutputs, startPhase } from './methods/phases.js'
 import { findExistingTarget } from './methods/existing.js'
+import { runLifecycle } from './methods/lifecycle/index.js'
 import { accountFromArn } from './methods/relay-snapshots.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
@@ -22,18 +24,13 @@ import { managedTags } from './tags.js'
 export async function run(signal: AbortSignal): Promise<void> {
   const startedAt = Date.now()
   const settings = getSettings()
-  // Refused before any AWS call, like an invalid input.
-  if (settings.operation !== 'refresh') {
-    throw new ActionError({
-      summary: `operation: ${settings.operation} is not available in this version`,
-      hint: 'Use operation: refresh.',
-    })
-  }
   const accounts = await openAccounts(credentialSettings(settings))
+  checkAllowedAccounts(settings, accounts)
   core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
   core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
   try {
-    await refresh({ settings, accounts, signal, startedAt })
+    if (settings.operation === 'refresh') await refresh({ settings, accounts, signal, startedAt })
+    else await runLifecycle({ settings, accounts, signal, startedAt })
     saveOutcome('succeeded')
   } catch (error) {
     saveOutcome('failed')

@@ -141,6 +141,6 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
   await summary.write()
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }

@@ -11,6 +11,11 @@ export function seedRds(store: RdsStore, fixture: RdsFixture): void {
   for (const account of fixture.accounts) seedAccount(store, account)
 }
 
+/** When a seeded resource was created: `ageSeconds` of simulated time before the seed. */
+function createdAt(store: RdsStore, ageSeconds: number | undefined): number {
+  return store.now() - (ageSeconds ?? 0) * 1000
+}
+
 function keyArn(store: RdsStore, account: string, alias: string | undefined): string | undefined {
   if (alias === undefined) return undefined
   if (alias === 'aws/rds') return store.kms.awsManagedRdsKey(account).arn
@@ -49,7 +54,7 @@ function seedAccount(store: RdsStore, fixture: RdsAccountFixture): void {
       status: 'available',
       transitions: [],
       snapshotType: 'manual',
-      createdAt: store.now(),
+      createdAt: createdAt(store, s.ageSeconds),
       progressStart: store.now(),
       progressEnd: store.now(),
       sharedWith: [...(s.sharedWith ?? [])],
@@ -68,7 +73,7 @@ function seedAccount(store: RdsStore, fixture: RdsAccountFixture): void {
       status: 'available',
       transitions: [],
       snapshotType: 'manual',
-      createdAt: store.now(),
+      createdAt: createdAt(store, s.ageSeconds),
       progressStart: store.now(),
       progressEnd: store.now(),
       sharedWith: [...(s.sharedWith ?? [])],
@@ -103,7 +108,7 @@ function seedCluster(store: RdsStore, account: string, c: ClusterFixture): void 
     securityGroupIds: [...(c.securityGroupIds ?? [acct.defaultSecurityGroupId])],
     clusterParameterGroup: c.clusterParameterGroup ?? `default.${family}`,
     publiclyAccessible: false,
-    createdAt: store.now(),
+    createdAt: createdAt(store, c.ageSeconds),
     tags: [...(c.tags ?? [])],
     pending: {},
   }
@@ -139,6 +144,7 @@ function seedCluster(store: RdsStore, account: string, c: ClusterFixture): void 
         kmsKeyArn,
         promotionTier: 'promotionTier' in m ? m.promotionTier : undefined,
         isWriter: hasWriter ? m.writer === true : index === 0,
+        createdAt: cluster.createdAt,
       }),
     )
   })
@@ -167,6 +173,7 @@ function seedInstance(store: RdsStore, account: string, i: InstanceFixture): voi
       kmsKeyArn,
       deletionProtection: i.deletionProtection,
       tags: [...(i.tags ?? [])],
+      createdAt: createdAt(store, i.ageSeconds),
     }),
   )
 }
