@@ -20,7 +20,9 @@ import { SOURCE_ARN, sourceCluster, STAGING_ACCOUNT, world } from './clone-conte
 const NOW = new Date('2026-06-01T12:00:00Z')
 const HOUR = 3600_000
 
-function item(overrides: Partial<SweepItem> & { tags?: Record<string, string> }): SweepItem {
+function item(
+  overrides: Partial<Omit<SweepItem, 'tags'>> & { tags?: Record<string, string> },
+): SweepItem {
   const { tags, ...rest } = overrides
   return {
     kind: 'db-cluster',
@@ -139,6 +141,15 @@ describe('sweep rules', () => {
       item({ kind: 'db-instance', id: 'pr-2-db' }),
       'keep',
       /no rds-refresh:expires-at tag/,
+    ],
+    [
+      'an expired copy under deletion protection',
+      item({
+        deletionProtection: true,
+        tags: managed({ 'rds-refresh:expires-at': '2020-01-01T00:00:00Z' }),
+      }),
+      'keep',
+      /deletion protection is on: sweep never turns it off/,
     ],
     [
       'an unknown purpose',

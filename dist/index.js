@@ -74323,10 +74323,6 @@ function requireManaged(target, tags, where) {
         hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
     });
 }
-/** A DB instance of an Aurora cluster or a DB instance is deleted on its own. */
-function isAuroraTarget(target) {
-    return target.kind === 'aurora-cluster';
-}
 /**
  * A target equal to the source (same identifier in the same account) is refused for every
  * operation, whatever proves ownership: a managed base copy can be the source of its branches.
@@ -74736,6 +74732,9 @@ function decide(item, rules) {
         return keep('already being deleted');
     if (item.id === rules.sourceIdentifier)
         return keep("this job's source: never swept");
+    if (item.deletionProtection) {
+        return keep('deletion protection is on: sweep never turns it off (operation: delete does)');
+    }
     const { purpose, hint } = purposeOf(item);
     if (purpose === src_tags/* Purpose */.nb.copy) {
         if (item.side === 'source') {
@@ -74823,15 +74822,28 @@ async function surveySweep(options) {
     const sourceIdentifier = accounts.sameAccount || settings.source?.accountId === accounts.destination.accountId
         ? settings.source?.identifier
         : undefined;
-    const destination = await readInventory(accounts.destination.clients.rds);
+    const destination = await readAccount(accounts.destination);
     const decisions = itemsOf(destination, accounts.destination).map((item) => decide(item, { now, sourceIdentifier }));
     if (!holdsSourceRole(accounts)) {
         return { decisions, destinationClusters: destination.clusters };
     }
-    const source = await readInventory(accounts.source.clients.rds);
+    const source = await readAccount(accounts.source);
     decisions.push(...itemsOf(source, accounts.source).map((item) => decide(item, { now, sourceIdentifier: settings.source?.identifier })));
     const shares = await managedShares(accounts.source.clients.ram);
     return { decisions, destinationClusters: destination.clusters, shares };
+}
+async function readAccount(session) {
+    try {
+        return await readInventory(session.clients.rds);
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not list the DB clusters, DB instances and snapshots of the ${session.role} account`,
+            side: session.role,
+            accountId: session.accountId,
+            hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots (and rds:ListTagsForResource).',
+        });
+    }
 }
 /** Every resource an account owns that can be deleted on its own (cluster members go with it). */
 function itemsOf(inventory, session) {
@@ -74845,6 +74857,7 @@ function itemsOf(inventory, session) {
             tags: c.TagList ?? [],
             status: c.Status ?? 'unknown',
             createdAt: c.ClusterCreateTime,
+            deletionProtection: c.DeletionProtection,
         })),
         ...inventory.instances
             .filter((i) => !i.DBClusterIdentifier)
@@ -74856,6 +74869,7 @@ function itemsOf(inventory, session) {
             tags: i.TagList ?? [],
             status: i.DBInstanceStatus ?? 'unknown',
             createdAt: i.InstanceCreateTime,
+            deletionProtection: i.DeletionProtection,
         })),
         ...inventory.clusterSnapshots.map((s) => ({
             ...base,
@@ -74930,7 +74944,7 @@ async function runSweep(options) {
         const shareDecisions = await decideShares(survey, {
             ...options,
             // Read again: clones deleted above no longer hold their shares.
-            destinationClusters: (await readInventory(accounts.destination.clients.rds)).clusters,
+            destinationClusters: await listClusters(accounts.destination.clients.rds),
             except: [],
         });
         outcomes.push(...(await deleteAll(shareDecisions, options)));

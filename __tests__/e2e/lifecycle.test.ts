@@ -226,6 +226,21 @@ describe('operation: delete', () => {
     )
     expect(sourceWrites).toEqual([])
   })
+  it('refuses a target that is the source itself before any AWS call', async () => {
+    sim = await startWorld()
+    const run = await runAction({
+      sim,
+      inputs: {
+        'source-role-arn': ROLE_ARNS.source,
+        operation: 'delete',
+        source: 'prod-aurora',
+        target: 'prod-aurora',
+      },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.maskedLog).toContain('it is the source itself')
+    expect(calls(sim)).toEqual([])
+  })
 })
 
 describe('allowed-account-ids', () => {
@@ -267,6 +282,11 @@ function sweepWorld() {
         ),
         aurora('pr-undated', managed({ 'rds-refresh:purpose': 'copy' })),
         aurora('team-db', [{ Key: 'rds-refresh:expires-at', Value: past }]),
+        aurora(
+          'pr-protected',
+          managed({ 'rds-refresh:purpose': 'copy', 'rds-refresh:expires-at': past }),
+          { deletionProtection: true },
+        ),
       ],
       instances: [
         postgres('pr-expired-db', managed({ 'rds-refresh:expires-at': past })),
@@ -347,6 +367,7 @@ describe('operation: sweep', () => {
     expect([...new Set(deleted)].sort()).toEqual([...SWEPT, 'pr-expired-1', 'pr-expired-2'].sort())
     const staging = Object.values(inventoryOf(sim, ACCOUNTS.staging)).flat().join(' ')
     for (const kept of [
+      'pr-protected',
       'pr-fresh',
       'pr-undated',
       'team-db',
@@ -374,6 +395,9 @@ describe('operation: sweep', () => {
     )
     expect(run.summary).toMatch(
       /<td>team-db<\/td>.*<td>kept<\/td><td>no rds-refresh:managed=true tag/,
+    )
+    expect(run.summary).toMatch(
+      /<td>pr-protected<\/td>.*<td>kept<\/td><td>deletion protection is on/,
     )
     expect(run.summary).toMatch(/<td>rds-refresh-950-1-cluster-snapshot<\/td>.*younger than a day/)
     expect(run.summary).toMatch(

@@ -25,6 +25,8 @@ export interface SweepItem {
   readonly tags: readonly Tag[]
   readonly status: string
   readonly createdAt?: Date
+  /** Deletion protection is on (DB clusters and DB instances). */
+  readonly deletionProtection?: boolean
 }
 
 export interface SweepDecision {
@@ -49,6 +51,9 @@ export function decide(item: SweepItem, rules: SweepRules): SweepDecision {
   }
   if (item.status === 'deleting') return keep('already being deleted')
   if (item.id === rules.sourceIdentifier) return keep("this job's source: never swept")
+  if (item.deletionProtection) {
+    return keep('deletion protection is on: sweep never turns it off (operation: delete does)')
+  }
   const { purpose, hint } = purposeOf(item)
   if (purpose === Purpose.copy) {
     if (item.side === 'source') {

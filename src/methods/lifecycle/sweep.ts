@@ -8,7 +8,7 @@ import { ActionError, errorMessage } from '../../errors.js'
 import { escapeHtml } from '../../report.js'
 import type { Settings } from '../../settings.js'
 import { TagKeys } from '../../tags.js'
-import { readInventory, type AccountInventory } from './inventory.js'
+import { listClusters, readInventory, type AccountInventory } from './inventory.js'
 import { managedShares, shareStillNeeded, withdrawShare, type ManagedShare } from './shares.js'
 import { decide, LEFTOVER_AGE_MS, type SweepDecision, type SweepItem } from './sweep-rules.js'
 
@@ -41,14 +41,14 @@ export async function surveySweep(options: SweepOptions): Promise<SweepSurvey> {
     accounts.sameAccount || settings.source?.accountId === accounts.destination.accountId
       ? settings.source?.identifier
       : undefined
-  const destination = await readInventory(accounts.destination.clients.rds)
+  const destination = await readAccount(accounts.destination)
   const decisions = itemsOf(destination, accounts.destination).map((item) =>
     decide(item, { now, sourceIdentifier }),
   )
   if (!holdsSourceRole(accounts)) {
     return { decisions, destinationClusters: destination.clusters }
   }
-  const source = await readInventory(accounts.source.clients.rds)
+  const source = await readAccount(accounts.source)
   decisions.push(
     ...itemsOf(source, accounts.source).map((item) =>
       decide(item, { now, sourceIdentifier: settings.source?.identifier }),
@@ -56,6 +56,19 @@ export async function surveySweep(options: SweepOptions): Promise<SweepSurvey> {
   )
   const shares = await managedShares(accounts.source.clients.ram)
   return { decisions, destinationClusters: destination.clusters, shares }
+}
+
+async function readAccount(session: AccountSession): Promise<AccountInventory> {
+  try {
+    return await readInventory(session.clients.rds)
+  } catch (error) {
+    throw ActionError.fromAws(error, {
+      summary: `Could not list the DB clusters, DB instances and snapshots of the ${session.role} account`,
+      side: session.role,
+      accountId: session.accountId,
+      hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots (and rds:ListTagsForResource).',
+    })
+  }
 }
 
 /** Every resource an account owns that can be deleted on its own (cluster members go with it). */
@@ -70,6 +83,7 @@ function itemsOf(inventory: AccountInventory, session: AccountSession): SweepIte
       tags: c.TagList ?? [],
       status: c.Status ?? 'unknown',
       createdAt: c.ClusterCreateTime,
+      deletionProtection: c.DeletionProtection,
     })),
     ...inventory.instances
       .filter((i) => !i.DBClusterIdentifier)
@@ -81,6 +95,7 @@ function itemsOf(inventory: AccountInventory, session: AccountSession): SweepIte
         tags: i.TagList ?? [],
         status: i.DBInstanceStatus ?? 'unknown',
         createdAt: i.InstanceCreateTime,
+        deletionProtection: i.DeletionProtection,
       })),
     ...inventory.clusterSnapshots.map((s) => ({
       ...base,
@@ -179,7 +194,7 @@ export async function runSweep(options: SweepOptions): Promise<void> {
     const shareDecisions = await decideShares(survey, {
       ...options,
       // Read again: clones deleted above no longer hold their shares.
-      destinationClusters: (await readInventory(accounts.destination.clients.rds)).clusters,
+      destinationClusters: await listClusters(accounts.destination.clients.rds),
       except: [],
     })
     outcomes.push(...(await deleteAll(shareDecisions, options)))

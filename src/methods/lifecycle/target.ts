@@ -1,7 +1,6 @@
 import {
   ListTagsForResourceCommand,
   type DBCluster,
-  type DBInstance,
   type RDSClient,
   type Tag,
 } from '@aws-sdk/client-rds'
@@ -142,11 +141,6 @@ function requireManaged(
   })
 }
 
-/** A DB instance of an Aurora cluster or a DB instance is deleted on its own. */
-export function isAuroraTarget(target: ManagedTarget): boolean {
-  return target.kind === 'aurora-cluster'
-}
-
 /**
  * A target equal to the source (same identifier in the same account) is refused for every
  * operation, whatever proves ownership: a managed base copy can be the source of its branches.
@@ -169,5 +163,3 @@ export function refuseTargetIsSource(
     hint: 'Choose another target: the action never changes or deletes its source.',
   })
 }
-
-export type { DBCluster, DBInstance }
