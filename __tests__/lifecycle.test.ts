@@ -4,11 +4,18 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { GetResourceShareAssociationsCommand, GetResourceSharesCommand } from '@aws-sdk/client-ram'
-import { DescribeDBClustersCommand, type DBCluster } from '@aws-sdk/client-rds'
+import {
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  type DBCluster,
+} from '@aws-sdk/client-rds'
 import type { Accounts } from '../src/credentials.js'
 import { clonePlan } from '../src/methods/clone.js'
 import type { RefreshContext } from '../src/methods/context.js'
 import type { SourceKind } from '../src/methods/detect.js'
+import { readInventory } from '../src/methods/lifecycle/inventory.js'
 import { REFRESH_CHANGES } from '../src/methods/lifecycle/plan-changes.js'
 import { managedShares } from '../src/methods/lifecycle/shares.js'
 import { decideShares } from '../src/methods/lifecycle/sweep.js'
@@ -316,5 +323,29 @@ describe('operation: plan describes every step', () => {
     expect(REFRESH_CHANGES['share-source']?.(ctx)).toContain(
       'rds-refresh-prod-aurora-to-222222222222',
     )
+  })
+})
+
+describe('sweep inventory', () => {
+  it('reads every page of every kind, manual snapshots only', async () => {
+    const { destination } = world()
+    const rds = destination.rds
+    rds.on(DescribeDBClustersCommand, { Marker: undefined }).resolves({
+      DBClusters: [{ DBClusterIdentifier: 'a' }],
+      Marker: 'page-2',
+    })
+    rds
+      .on(DescribeDBClustersCommand, { Marker: 'page-2' })
+      .resolves({ DBClusters: [{ DBClusterIdentifier: 'b' }] })
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceIdentifier: 'i' }] })
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] })
+    rds.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [{ DBSnapshotIdentifier: 's' }] })
+    const inventory = await readInventory(destination.session.clients.rds)
+    expect(inventory.clusters.map((c) => c.DBClusterIdentifier)).toEqual(['a', 'b'])
+    expect(inventory.instances).toHaveLength(1)
+    expect(inventory.snapshots).toHaveLength(1)
+    expect(rds.commandCalls(DescribeDBSnapshotsCommand)[0]?.args[0].input).toMatchObject({
+      SnapshotType: 'manual',
+    })
   })
 })
