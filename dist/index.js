@@ -75023,7 +75023,15 @@ const RESULT_MARK = {
 async function writeSweepSummary(title, outcomes, options) {
     const count = (result) => outcomes.filter((o) => o.result === result).length;
     const summary = core.summary.addHeading(title, 2);
-    summary.addRaw(`<p>Region ${options.settings.region}: ${count('deleted')} deleted, ${count('would delete')} would be deleted, ${count('kept')} kept, ${count('failed')} failed.</p>`, true);
+    const counts = [
+        ['deleted', 'deleted'],
+        ['would delete', 'would be deleted'],
+        ['kept', 'kept'],
+        ['failed', 'failed'],
+    ]
+        .filter(([result]) => result === 'kept' || count(result) > 0)
+        .map(([result, label]) => `${count(result)} ${label}`);
+    summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true);
     if (outcomes.length > 0) {
         summary.addTable([
             [

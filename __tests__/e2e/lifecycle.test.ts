@@ -184,6 +184,35 @@ describe('operation: delete', () => {
     expect(inventory['db-snapshots']?.join()).toContain('pr-8-final')
   })
 
+  it('deletes a managed Multi-AZ DB cluster in one call (its members go with it)', async () => {
+    sim = await worldWith({
+      [ACCOUNTS.staging]: {
+        clusters: [
+          {
+            identifier: 'pr-12-maz',
+            engine: 'postgres',
+            engineVersion: '16.4',
+            masterUsername: 'postgres',
+            dbClusterInstanceClass: 'db.m6gd.large',
+            storageType: 'io1',
+            allocatedStorage: 100,
+            iops: 1000,
+            tags: managed({ 'rds-refresh:purpose': 'copy' }),
+          },
+        ],
+      },
+    })
+    const run = await runAction({
+      sim,
+      inputs: { ...stagingOnly, operation: 'delete', target: 'pr-12-maz' },
+    })
+    expect(run.exitCode).toBe(0)
+    expect(requestsOf(sim, 'DeleteDBInstance')).toEqual([])
+    expect(requestsOf(sim, 'DeleteDBCluster')).toHaveLength(1)
+    const inventory = Object.values(inventoryOf(sim, ACCOUNTS.staging)).flat().join(' ')
+    expect(inventory).not.toContain('pr-12-maz')
+  })
+
   it('refuses a target without the managed tag and changes nothing', async () => {
     sim = await worldWith({
       [ACCOUNTS.staging]: { clusters: [aurora('team-db', [{ Key: 'team', Value: 'data' }])] },
