@@ -10,11 +10,13 @@ export function testSettings(
   const { run, ...rest } = overrides
   return {
     operation: 'refresh',
+    planOperation: 'refresh',
     phase: 'all',
     region: 'us-east-1',
     audience: 'sts.amazonaws.com',
     roleSessionName: 'rds-refresh-42',
     roleDurationSeconds: 3600,
+    allowedAccountIds: [],
     method: 'auto',
     ifExists: 'fail',
     vpcSecurityGroupIds: [],

@@ -36,9 +36,24 @@ function errorWith(overrides: Record<string, string | undefined>, env = NO_ENV):
 }
 
 describe('happy paths', () => {
+  it('reads allowed-account-ids as a list and plans a sweep without source or target', () => {
+    const settings = settingsWith({
+      operation: 'plan',
+      'plan-operation': 'sweep',
+      source: undefined,
+      target: undefined,
+      'allowed-account-ids': '111111111111\n222222222222,',
+    })
+    expect(settings.planOperation).toBe('sweep')
+    expect(settings.allowedAccountIds).toEqual(['111111111111', '222222222222'])
+  })
+
   it('applies every default to a minimal refresh', () => {
     expect(settingsWith({})).toEqual({
       operation: 'refresh',
+      planOperation: 'refresh',
+      allowedAccountIds: [],
+      finalSnapshotIdentifier: undefined,
       phase: 'all',
       region: 'us-east-1',
       sourceRoleArn: undefined,
@@ -134,6 +149,9 @@ describe('happy paths', () => {
     )
     expect(settings).toEqual({
       operation: 'refresh',
+      planOperation: 'refresh',
+      allowedAccountIds: [],
+      finalSnapshotIdentifier: undefined,
       phase: 'all',
       region: 'eu-central-2',
       sourceRoleArn: SOURCE_ROLE,
@@ -873,7 +891,23 @@ describe('rejections', () => {
       NO_ENV,
       'target',
       '',
-      "Input 'target' is required for operation plan: the identifier of the destination cluster or instance.",
+      "Input 'target' is required for operation plan (plan-operation refresh): the identifier of the destination cluster or instance.",
+    ],
+    [
+      'plan of a delete without target',
+      { operation: 'plan', 'plan-operation': 'delete', source: undefined, target: undefined },
+      NO_ENV,
+      'target',
+      '',
+      "Input 'target' is required for operation plan (plan-operation delete): the identifier of the destination cluster or instance.",
+    ],
+    [
+      'allowed-account-ids with a malformed id',
+      { 'allowed-account-ids': '111111111111, 2222' },
+      NO_ENV,
+      'allowed-account-ids',
+      '2222',
+      "Input 'allowed-account-ids' lists '2222': an AWS account id has exactly 12 digits (separate ids with commas or new lines).",
     ],
     [
       'phase source without source',

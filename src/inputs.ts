@@ -9,12 +9,14 @@ import type {
   Method,
   Operation,
   Phase,
+  PlannedOperation,
   RunContext,
   ServerlessScaling,
   Settings,
 } from './settings.js'
 import {
   InputError,
+  accountId,
   bool,
   decimalInRange,
   httpUrl,
@@ -45,6 +47,7 @@ export { InputError } from './inputs/parsers.js'
 /** Every input of action.yml with its default ('' for none); a test keeps them in step. */
 export const INPUT_DEFAULTS = {
   operation: 'refresh',
+  'plan-operation': 'refresh',
   phase: 'all',
   'aws-region': '',
   'source-role-arn': '',
@@ -52,6 +55,7 @@ export const INPUT_DEFAULTS = {
   audience: 'sts.amazonaws.com',
   'role-session-name': '',
   'role-duration-seconds': '3600',
+  'allowed-account-ids': '',
   source: '',
   target: '',
   method: 'auto',
@@ -77,6 +81,7 @@ export const INPUT_DEFAULTS = {
   ttl: '',
   tags: '',
   'keep-snapshots': 'false',
+  'final-snapshot-identifier': '',
   'timeout-minutes': '350',
   'poll-interval-seconds': '10',
   'max-attempts': '5',
@@ -89,6 +94,7 @@ export type InputName = keyof typeof INPUT_DEFAULTS
 export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as readonly InputName[]
 
 const OPERATIONS: readonly Operation[] = ['refresh', 'delete', 'sweep', 'plan']
+const PLANNED_OPERATIONS: readonly PlannedOperation[] = ['refresh', 'delete', 'sweep']
 const PHASES: readonly Phase[] = ['all', 'source', 'destination']
 const METHODS: readonly Method[] = ['auto', 'clone', 'full-copy', 'relay']
 const IF_EXISTS: readonly IfExists[] = ['fail', 'reuse', 'replace']
@@ -195,6 +201,7 @@ export function parseSettings(
 
   const settings: Settings = {
     operation: given('operation', oneOf(OPERATIONS)),
+    planOperation: given('plan-operation', oneOf(PLANNED_OPERATIONS)),
     phase: given('phase', oneOf(PHASES)),
     region: region(raw['aws-region'] ?? '', env),
     sourceRoleArn: sourceRole?.arn,
@@ -205,6 +212,7 @@ export function parseSettings(
       value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh'),
     ),
     roleDurationSeconds: given('role-duration-seconds', intInRange({ min: 900, max: 43200 })),
+    allowedAccountIds: accountIds('allowed-account-ids', value('allowed-account-ids')),
     source: source
       ? { identifier: source.name, arn: source.arn, accountId: source.accountId }
       : optional('source', (input, id) => ({ identifier: identifier(input, id) })),
@@ -237,6 +245,7 @@ export function parseSettings(
     ttlSeconds: optional('ttl', ttlDuration),
     tags: given('tags', tags),
     keepSnapshots: given('keep-snapshots', bool),
+    finalSnapshotIdentifier: optional('final-snapshot-identifier', identifier),
     timeoutMinutes: given(
       'timeout-minutes',
       decimalInRange({ min: 0.1, max: 350, note: 'a GitHub job stops after 6 hours' }),
@@ -290,6 +299,10 @@ function region(input: string, env: NodeJS.ProcessEnv): string {
 
 function securityGroups(input: InputName, value: string): readonly string[] {
   return listItems(value).map((item) => securityGroupId(input, item))
+}
+
+function accountIds(input: InputName, value: string): readonly string[] {
+  return listItems(value).map((item) => accountId(input, item))
 }
 
 const MIN_CAPACITY = decimalInRange({ min: 0, max: 256, step: 0.5 })

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { checkAllowedAccounts } from './allowed-accounts.js'
 import { openAccounts, type Accounts } from './credentials.js'
 import { afterGrace, boundSignal, deadlinePassed, stage } from './engine/deadline.js'
 import { runPlan } from './engine/engine.js'
@@ -10,6 +11,7 @@ import { buildPlan } from './methods/index.js'
 import { credentialSettings, describeStart, phaseOutputs, startPhase } from './methods/phases.js'
 import { checkApplicability } from './methods/applicability.js'
 import { findExistingTarget } from './methods/existing.js'
+import { runLifecycle } from './methods/lifecycle/index.js'
 import { accountFromArn } from './methods/relay-snapshots.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
@@ -30,13 +32,6 @@ const NOTHING_CREATED = (): string => describePostStep([], 'failed')
 export async function run(cancel: AbortSignal): Promise<void> {
   const startedAt = Date.now()
   const settings = getSettings()
-  // Refused before any AWS call, like an invalid input.
-  if (settings.operation !== 'refresh') {
-    throw new ActionError({
-      summary: `operation: ${settings.operation} is not available in this version`,
-      hint: 'Use operation: refresh.',
-    })
-  }
   const bound = boundSignal({
     outer: cancel,
     deadline: startedAt + settings.timeoutMinutes * 60_000,
@@ -49,10 +44,15 @@ export async function run(cancel: AbortSignal): Promise<void> {
     const accounts = await stage(signal, 'signing in to the accounts', NOTHING_CREATED, () =>
       openAccounts(credentialSettings(settings), { signal: calls }),
     )
+    checkAllowedAccounts(settings, accounts)
     core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
     core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
     try {
-      await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline })
+      if (settings.operation === 'refresh') {
+        await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline })
+      } else {
+        await runLifecycle({ settings, accounts, signal, startedAt })
+      }
       saveOutcome('succeeded')
     } catch (error) {
       saveOutcome('failed')

@@ -160,6 +160,6 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 }
 
 /** Text as HTML that renders it literally, in element content and in attribute values. */
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char)
 }

@@ -8,6 +8,8 @@ export type Phase = 'all' | 'source' | 'destination'
 export type Method = 'auto' | 'clone' | 'full-copy' | 'relay'
 export type IfExists = 'fail' | 'reuse' | 'replace'
 export type MasterPassword = 'secrets-manager' | 'generate' | 'keep'
+/** The operations `operation: plan` can describe. */
+export type PlannedOperation = Exclude<Operation, 'plan'>
 
 /** A source given by identifier, or by ARN (which also names its account). */
 export interface ResourceRef {
@@ -24,6 +26,8 @@ export interface ServerlessScaling {
 
 export interface Settings {
   readonly operation: Operation
+  /** With `operation: plan`: which operation to describe. */
+  readonly planOperation: PlannedOperation
   readonly phase: Phase
   readonly region: string
   readonly sourceRoleArn?: string
@@ -31,6 +35,8 @@ export interface Settings {
   readonly audience: string
   readonly roleSessionName: string
   readonly roleDurationSeconds: number
+  /** When not empty, the run stops before any change if an assumed account is not listed. */
+  readonly allowedAccountIds: readonly string[]
   readonly source?: ResourceRef
   readonly target?: string
   readonly method: Method
@@ -57,6 +63,8 @@ export interface Settings {
   readonly ttlSeconds?: number
   readonly tags: readonly { readonly key: string; readonly value: string }[]
   readonly keepSnapshots: boolean
+  /** `operation: delete`: take a final snapshot under this name (none by default). */
+  readonly finalSnapshotIdentifier?: string
   readonly timeoutMinutes: number
   readonly pollIntervalSeconds: number
   readonly maxAttempts: number

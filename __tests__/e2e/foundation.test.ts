@@ -238,11 +238,14 @@ describe('input validation', () => {
     expect(run.post?.maskedLog).toContain('Nothing to clean up.')
   })
 
-  it('refuses an operation this version does not have, before any AWS call', async () => {
+  it('refuses an operation plan cannot describe, before any AWS call', async () => {
     sim = await startWorld()
-    const run = await runAction({ sim, inputs: { ...sameAccountClone, operation: 'sweep' } })
+    const run = await runAction({
+      sim,
+      inputs: { ...sameAccountClone, operation: 'plan', 'plan-operation': 'nuke' },
+    })
     expect(run.exitCode).toBe(1)
-    expect(run.maskedLog).toContain('::error::operation: sweep is not available in this version')
+    expect(run.maskedLog).toContain("::error::Input 'plan-operation' is 'nuke'")
     expect(sim.requests).toEqual([])
   })
 

@@ -349,6 +349,18 @@ function parseTag(input: string, item: string): Tag {
   return { key, value: tagValue }
 }
 
+/** An AWS account id in a list input: 12 digits. */
+export function accountId(input: string, value: string): string {
+  if (!/^\d{12}$/.test(value)) {
+    throw new InputError(
+      input,
+      value,
+      `Input '${input}' lists '${value}': an AWS account id has exactly 12 digits (separate ids with commas or new lines).`,
+    )
+  }
+  return value
+}
+
 /** STS role session name: 2-64 of letters, digits and `+=,.@_-`. */
 export function sessionName(input: string, value: string): string {
   if (!/^[\w+=,.@-]{2,64}$/.test(value)) {

@@ -40,8 +40,9 @@ const RULES: readonly ((parsed: Parsed) => void)[] = [
   kmsKeyNotOfSourceAccount,
 ]
 
-function phaseOnlyForRefresh({ settings: { operation, phase } }: Parsed): void {
-  if (phase !== 'all' && operation !== 'refresh') {
+function phaseOnlyForRefresh({ settings: { operation, planOperation, phase } }: Parsed): void {
+  const planned = operation === 'plan' ? planOperation : operation
+  if (phase !== 'all' && planned !== 'refresh') {
     throw invalid(
       'phase',
       phase,
@@ -69,19 +70,21 @@ const REQUIRED_FOR = {
 function requiredInputs({ settings }: Parsed): void {
   const { operation, phase } = settings
   const needs = new Set<keyof typeof REQUIRED_FOR>()
-  if (operation === 'refresh' || operation === 'plan') {
+  const planned = operation === 'plan' ? settings.planOperation : operation
+  if (planned === 'refresh') {
     if (phase !== 'destination') needs.add('source')
     if (phase !== 'source') needs.add('target')
     if (phase === 'destination') needs.add('snapshot-arn')
   }
-  if (operation === 'delete') needs.add('target')
+  if (planned === 'delete') needs.add('target')
   const present = {
     source: settings.source !== undefined,
     target: settings.target !== undefined,
     'snapshot-arn': settings.snapshotArn !== undefined,
   }
-  const when =
-    phase === 'all' ? `operation ${operation}` : `operation ${operation} with phase ${phase}`
+  const what =
+    operation === 'plan' ? `operation plan (plan-operation ${planned})` : `operation ${operation}`
+  const when = phase === 'all' ? what : `${what} with phase ${phase}`
   for (const name of ['snapshot-arn', 'source', 'target'] as const) {
     if (needs.has(name) && !present[name]) {
       throw new InputError(

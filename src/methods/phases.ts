@@ -29,10 +29,14 @@ export interface PhaseStart {
  * A destination-phase job reads nothing in the source account and usually holds no credentials
  * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
  * that one. With two different roles it opens both, and then also withdraws the share and
- * deletes the handed-over snapshot once its copy exists.
+ * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
+ * destination account alike; with both roles they also withdraw what was shared from the source.
  */
 export function credentialSettings(settings: Settings): Settings {
-  if (settings.phase !== 'destination') return settings
+  const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation
+  const destinationOnly =
+    operation === 'delete' || operation === 'sweep' || settings.phase === 'destination'
+  if (!destinationOnly) return settings
   if (settings.sourceRoleArn && settings.destinationRoleArn) return settings
   const role = settings.destinationRoleArn ?? settings.sourceRoleArn
   return { ...settings, sourceRoleArn: role, destinationRoleArn: role }

@@ -153,7 +153,7 @@ export async function findShare(
   return live.find(ours) ?? live[0]
 }
 
-async function listAssociations(
+export async function listAssociations(
   ram: RAMClient,
   input: GetResourceShareAssociationsCommandInput,
 ): Promise<ResourceShareAssociation[]> {

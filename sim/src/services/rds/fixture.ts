@@ -40,6 +40,8 @@ export interface ClusterFixture {
   readonly deletionProtection?: boolean
   readonly serverlessV2?: { readonly MinCapacity: number; readonly MaxCapacity: number }
   readonly tags?: readonly TagFixture[]
+  /** Created this many simulated seconds before the world starts (default 0: at the start). */
+  readonly ageSeconds?: number
 }
 
 export interface InstanceFixture {
@@ -58,6 +60,8 @@ export interface InstanceFixture {
   readonly multiAZ?: boolean
   readonly deletionProtection?: boolean
   readonly tags?: readonly TagFixture[]
+  /** Created this many simulated seconds before the world starts (default 0: at the start). */
+  readonly ageSeconds?: number
 }
 
 export interface ClusterSnapshotFixture {
@@ -67,6 +71,8 @@ export interface ClusterSnapshotFixture {
   /** Accounts the snapshot is shared with (`restore` attribute). */
   readonly sharedWith?: readonly string[]
   readonly tags?: readonly TagFixture[]
+  /** Created this many simulated seconds before the world starts (default 0: at the start). */
+  readonly ageSeconds?: number
 }
 
 export interface SnapshotFixture {
@@ -75,6 +81,8 @@ export interface SnapshotFixture {
   readonly instance: string
   readonly sharedWith?: readonly string[]
   readonly tags?: readonly TagFixture[]
+  /** Created this many simulated seconds before the world starts (default 0: at the start). */
+  readonly ageSeconds?: number
 }
 
 export interface ParameterGroupFixture {

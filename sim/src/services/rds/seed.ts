@@ -12,6 +12,11 @@ export function seedRds(store: RdsStore, fixture: RdsFixture): void {
   for (const account of fixture.accounts) seedAccount(store, account)
 }
 
+/** When a seeded resource was created: `ageSeconds` of simulated time before the seed. */
+function createdAt(store: RdsStore, ageSeconds: number | undefined): number {
+  return store.now() - (ageSeconds ?? 0) * 1000
+}
+
 function keyArn(store: RdsStore, account: string, alias: string | undefined): string | undefined {
   if (alias === undefined) return undefined
   if (alias === 'aws/rds') return store.kms.awsManagedRdsKey(account).arn
@@ -67,7 +72,7 @@ function seedAccount(store: RdsStore, fixture: RdsAccountFixture): void {
       status: 'available',
       transitions: [],
       snapshotType: 'manual',
-      createdAt: store.now(),
+      createdAt: createdAt(store, s.ageSeconds),
       progressStart: store.now(),
       progressEnd: store.now(),
       sharedWith: [...(s.sharedWith ?? [])],
@@ -86,7 +91,7 @@ function seedAccount(store: RdsStore, fixture: RdsAccountFixture): void {
       status: 'available',
       transitions: [],
       snapshotType: 'manual',
-      createdAt: store.now(),
+      createdAt: createdAt(store, s.ageSeconds),
       progressStart: store.now(),
       progressEnd: store.now(),
       sharedWith: [...(s.sharedWith ?? [])],
@@ -122,7 +127,7 @@ function seedCluster(store: RdsStore, account: string, c: ClusterFixture): void 
     securityGroupIds: [...(c.securityGroupIds ?? [acct.defaultSecurityGroupId])],
     clusterParameterGroup: c.clusterParameterGroup ?? `default.${family}`,
     publiclyAccessible: false,
-    createdAt: store.now(),
+    createdAt: createdAt(store, c.ageSeconds),
     tags: [...(c.tags ?? [])],
     pending: {},
   }
@@ -158,6 +163,7 @@ function seedCluster(store: RdsStore, account: string, c: ClusterFixture): void 
         kmsKeyArn,
         promotionTier: 'promotionTier' in m ? m.promotionTier : undefined,
         isWriter: hasWriter ? m.writer === true : index === 0,
+        createdAt: cluster.createdAt,
       }),
     )
   })
@@ -186,6 +192,7 @@ function seedInstance(store: RdsStore, account: string, i: InstanceFixture): voi
       kmsKeyArn,
       deletionProtection: i.deletionProtection,
       tags: [...(i.tags ?? [])],
+      createdAt: createdAt(store, i.ageSeconds),
     }),
   )
 }

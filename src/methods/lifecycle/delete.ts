@@ -1,0 +1,279 @@
+import {
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  ModifyDBClusterCommand,
+  ModifyDBInstanceCommand,
+} from '@aws-sdk/client-rds'
+import { READERS, type ResourceReader } from '../../aws/rds-read.js'
+import type { Accounts, AccountSession } from '../../credentials.js'
+import type { Plan, Step, StepRuntime } from '../../engine/types.js'
+import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
+import { ActionError, isNotFound } from '../../errors.js'
+import type { Settings } from '../../settings.js'
+import { TagKeys } from '../../tags.js'
+import { listClusters } from './inventory.js'
+import { managedShares, shareStillNeeded, withdrawShare } from './shares.js'
+import { tagValue, type ManagedTarget } from './target.js'
+
+/** What the steps of a deletion share. */
+export interface DeleteContext {
+  readonly settings: Settings
+  readonly accounts: Accounts
+  readonly target: ManagedTarget
+}
+
+/** Statuses from which AWS accepts a deletion (a failed resource too, with no final snapshot). */
+const DELETABLE = ['available', ...FAILURE_STATUSES]
+
+const isCluster = (ctx: DeleteContext): boolean => ctx.target.kind !== 'instance'
+const alreadyDeleting = (ctx: DeleteContext): boolean => ctx.target.status === 'deleting'
+
+/**
+ * Tear a managed target down in the destination account: deletion protection off (the target is
+ * proven managed), Aurora readers then the writer, then the cluster (or the DB instance), and wait
+ * until AWS reports it gone. With the source role, a RAM share made only for this clone is
+ * withdrawn once no other copy uses it.
+ */
+export function deletionPlan(ctx: DeleteContext): Plan<DeleteContext> {
+  const kind = ctx.target.kind === 'instance' ? 'DB instance' : 'DB cluster'
+  const snapshot = ctx.settings.finalSnapshotIdentifier
+  return {
+    description: `Delete the ${kind} ${ctx.target.identifier}${snapshot ? ` after a final snapshot ${snapshot}` : ', with no final snapshot'}`,
+    steps: [
+      disableProtectionStep,
+      deleteInstancesStep,
+      deleteTargetStep,
+      waitDeletedStep,
+      withdrawShareStep,
+    ],
+  }
+}
+
+const disableProtectionStep: Step<DeleteContext> = {
+  name: 'disable-deletion-protection',
+  title: 'Turn off deletion protection on the managed target',
+  side: 'destination',
+  when: (ctx) => ctx.target.deletionProtection && !alreadyDeleting(ctx),
+  async run(ctx, runtime) {
+    const rds = ctx.accounts.destination.clients.rds
+    const id = ctx.target.identifier
+    await (isCluster(ctx)
+      ? rds.send(
+          new ModifyDBClusterCommand({
+            DBClusterIdentifier: id,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+          }),
+        )
+      : rds.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: id,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+          }),
+        ))
+    await waitForTarget(ctx, runtime, {
+      until: ['available'],
+      ready: (item) => !(item as { DeletionProtection?: boolean }).DeletionProtection,
+    })
+  },
+}
+
+const deleteInstancesStep: Step<DeleteContext> = {
+  name: 'delete-instances',
+  title: 'Delete the Aurora DB instances, readers first, then the writer',
+  side: 'destination',
+  after: ['disable-deletion-protection'],
+  when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.members.length > 0,
+  async run(ctx, runtime) {
+    const members = ctx.target.members
+    const readers = members.slice(0, -1)
+    const writer = members.slice(-1)
+    // Deleting the writer while readers live fails over to a reader: readers go first.
+    await Promise.all(readers.map((id) => deleteMember(ctx, runtime, id)))
+    await Promise.all(writer.map((id) => deleteMember(ctx, runtime, id)))
+    runtime.note(`${members.length} instance(s)`)
+  },
+}
+
+async function deleteMember(ctx: DeleteContext, runtime: StepRuntime, id: string): Promise<void> {
+  try {
+    await ctx.accounts.destination.clients.rds.send(
+      new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }),
+    )
+    runtime.log.info(`Deleting DB instance ${id}`)
+  } catch (error) {
+    if (isNotFound(error) || isBeingDeleted(error)) return
+    throw error
+  }
+}
+
+const deleteTargetStep: Step<DeleteContext> = {
+  name: 'delete-target',
+  title: 'Delete the target DB cluster or DB instance',
+  side: 'destination',
+  after: ['delete-instances'],
+  when: (ctx) => !alreadyDeleting(ctx),
+  async run(ctx, runtime) {
+    await waitForTarget(ctx, runtime, { until: DELETABLE, failOn: ['stopped'] })
+    const rds = ctx.accounts.destination.clients.rds
+    const id = ctx.target.identifier
+    const finalSnapshot = ctx.settings.finalSnapshotIdentifier
+    const snapshot = finalSnapshot
+      ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
+      : { SkipFinalSnapshot: true }
+    try {
+      await (isCluster(ctx)
+        ? rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, ...snapshot }))
+        : rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, ...snapshot })))
+    } catch (error) {
+      if (isNotFound(error) || isBeingDeleted(error)) return
+      throw ActionError.fromAws(error, {
+        summary: `Could not delete ${id}`,
+        step: runtime.name,
+        resource: ctx.target.arn,
+        side: 'destination',
+        accountId: ctx.accounts.destination.accountId,
+      })
+    }
+    runtime.note(finalSnapshot ? `final snapshot ${finalSnapshot}` : 'no final snapshot')
+    runtime.log.info(
+      finalSnapshot
+        ? `Deleting ${id}; AWS takes the final snapshot ${finalSnapshot} first (kept: it is not managed, so sweep leaves it)`
+        : `Deleting ${id} with no final snapshot`,
+    )
+  },
+}
+
+const waitDeletedStep: Step<DeleteContext> = {
+  name: 'wait-deleted',
+  title: 'Wait until AWS reports the target and its instances deleted',
+  side: 'destination',
+  after: ['delete-target'],
+  async run(ctx, runtime) {
+    await Promise.all([
+      ...ctx.target.members.map((id) =>
+        waitGone(READERS['db-instance'], ctx.accounts.destination, id, runtime, ctx),
+      ),
+      waitForTarget(ctx, runtime, { until: 'gone' }),
+    ])
+  },
+}
+
+/**
+ * The clone's RAM share is tagged managed and named after the source and the destination account.
+ * It is withdrawn only when no other copy in the destination still uses the source through it.
+ */
+const withdrawShareStep: Step<DeleteContext> = {
+  name: 'withdraw-share',
+  title: 'Withdraw the RAM share made for this clone, when no other copy uses it',
+  side: 'source',
+  after: ['wait-deleted'],
+  when: (ctx) => ctx.target.crossAccountClone && !ctx.accounts.sameAccount,
+  async run(ctx, runtime) {
+    const decision = await shareDecision(ctx)
+    runtime.log.info(decision.message)
+    runtime.note(decision.note)
+    if (decision.withdraw) {
+      await withdrawShare(ctx.accounts.source.clients.ram, decision.withdraw)
+    }
+  },
+}
+
+/** What happens to the clone's share; read only, so `operation: plan` shows the same answer. */
+export async function shareDecision(
+  ctx: DeleteContext,
+): Promise<{ withdraw?: string; message: string; note: string }> {
+  const sourceArn = tagValue(ctx.target.tags, TagKeys.source)
+  if (!sourceArn) {
+    return {
+      message: `${ctx.target.identifier} has no ${TagKeys.source} tag: its source share is left in place`,
+      note: 'share left (source unknown)',
+    }
+  }
+  const { source, destination } = ctx.accounts
+  const shares = (await managedShares(source.clients.ram)).filter(
+    (s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId),
+  )
+  if (shares.length === 0) {
+    return {
+      message: `No managed RAM share of ${sourceArn} with account ${destination.accountId} in the source account ${source.accountId}: nothing to withdraw`,
+      note: 'no managed share',
+    }
+  }
+  const destinationClusters = await listClusters(destination.clients.rds)
+  for (const share of shares) {
+    const needed = await shareStillNeeded({
+      share,
+      source,
+      destinationAccountId: destination.accountId,
+      destinationClusters,
+      except: [ctx.target.identifier],
+    })
+    if (needed) {
+      return {
+        message: `RAM share ${share.arn} is kept: ${needed}`,
+        note: `share kept (${needed})`,
+      }
+    }
+    return {
+      withdraw: share.arn,
+      message: `Withdrawing RAM share ${share.arn} (${share.name}) in the source account ${source.accountId}: no other copy in ${destination.accountId} uses it`,
+      note: 'share withdrawn',
+    }
+  }
+  return { message: 'No share to withdraw', note: 'no managed share' }
+}
+
+function waitForTarget(
+  ctx: DeleteContext,
+  runtime: StepRuntime,
+  spec: {
+    until: 'gone' | readonly string[]
+    failOn?: readonly string[]
+    ready?: (item: unknown) => boolean
+  },
+): Promise<unknown> {
+  const reader = (
+    isCluster(ctx) ? READERS['db-cluster'] : READERS['db-instance']
+  ) as ResourceReader<unknown>
+  return waitGone(reader, ctx.accounts.destination, ctx.target.identifier, runtime, ctx, spec)
+}
+
+/** Wait on one destination resource with the run's polling (by default until it is gone). */
+function waitGone<T>(
+  reader: ResourceReader<T>,
+  session: AccountSession,
+  id: string,
+  runtime: StepRuntime,
+  ctx: DeleteContext,
+  spec: {
+    until: 'gone' | readonly string[]
+    failOn?: readonly string[]
+    ready?: (item: T) => boolean
+  } = { until: 'gone' },
+): Promise<T> {
+  return waitFor(
+    {
+      resource: `${reader.label} ${id}`,
+      side: 'destination',
+      accountId: session.accountId,
+      describe: () => reader.find(session.clients.rds, id),
+      status: (item) => reader.status(item),
+      ...spec,
+    },
+    {
+      step: runtime.name,
+      log: runtime.log,
+      signal: runtime.signal,
+      deadline: runtime.deadline,
+      pollSeconds: ctx.settings.pollIntervalSeconds,
+    },
+  )
+}
+
+/** AWS's answer to deleting what is already being deleted. */
+export function isBeingDeleted(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : ''
+  return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message)
+}

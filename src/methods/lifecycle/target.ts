@@ -1,0 +1,165 @@
+import {
+  ListTagsForResourceCommand,
+  type DBCluster,
+  type RDSClient,
+  type Tag,
+} from '@aws-sdk/client-rds'
+import { findCluster, findInstance } from '../../aws/rds-read.js'
+import type { AccountSession } from '../../credentials.js'
+import { ActionError } from '../../errors.js'
+import type { Settings } from '../../settings.js'
+import { isManaged, TagKeys } from '../../tags.js'
+import { isAuroraEngine } from '../detect.js'
+import { accountFromArn } from '../relay-snapshots.js'
+
+/** A target as `delete` finds it in the destination account. */
+export type TargetView = { readonly state: 'gone'; readonly identifier: string } | ManagedTarget
+
+/** A target that exists and carries the managed tag: the only kind `delete` acts on. */
+export interface ManagedTarget {
+  readonly state: 'present'
+  readonly identifier: string
+  readonly arn: string
+  /** `aurora-cluster` and `multi-az-cluster` are DB clusters; `instance` a standalone DB instance. */
+  readonly kind: 'aurora-cluster' | 'multi-az-cluster' | 'instance'
+  readonly status: string
+  readonly engine: string
+  readonly deletionProtection: boolean
+  /** Aurora members, readers first and the writer last (deleting the writer first fails over). */
+  readonly members: readonly string[]
+  readonly tags: readonly Tag[]
+  /** A clone of a cluster shared from another account (through AWS RAM). */
+  readonly crossAccountClone: boolean
+  readonly cloneGroupId?: string
+}
+
+/** The value of one tag, if present. */
+export function tagValue(tags: readonly Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((tag) => tag.Key === key)?.Value
+}
+
+/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
+export async function tagsOf(
+  rds: RDSClient,
+  arn: string,
+  listed: Tag[] | undefined,
+): Promise<Tag[]> {
+  if (listed) return listed
+  const out = await rds.send(new ListTagsForResourceCommand({ ResourceName: arn }))
+  return out.TagList ?? []
+}
+
+/**
+ * Read the target in the destination account, changing nothing. A target that does not exist is
+ * reported as gone (a pull request can be closed twice); one this action does not manage, or an
+ * instance that belongs to a cluster, is refused before anything is changed.
+ */
+export async function inspectTarget(
+  destination: AccountSession,
+  target: string,
+): Promise<TargetView> {
+  const rds = destination.clients.rds
+  const cluster = await findCluster(rds, target)
+  if (cluster)
+    return fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList))
+  const instance = await findInstance(rds, target)
+  if (!instance) return { state: 'gone', identifier: target }
+  const where = {
+    resource: instance.DBInstanceArn ?? target,
+    side: 'destination' as const,
+    accountId: destination.accountId,
+  }
+  if (instance.DBClusterIdentifier) {
+    throw new ActionError({
+      summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
+      ...where,
+      hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
+    })
+  }
+  const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList)
+  requireManaged(target, tags, where)
+  return {
+    state: 'present',
+    identifier: instance.DBInstanceIdentifier ?? target,
+    arn: instance.DBInstanceArn ?? target,
+    kind: 'instance',
+    status: instance.DBInstanceStatus ?? 'unknown',
+    engine: instance.Engine ?? '',
+    deletionProtection: instance.DeletionProtection ?? false,
+    members: [],
+    tags,
+    crossAccountClone: false,
+  }
+}
+
+function arnOf(cluster: DBCluster): string {
+  return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? ''
+}
+
+function fromCluster(
+  destination: AccountSession,
+  cluster: DBCluster,
+  tags: readonly Tag[],
+): ManagedTarget {
+  const identifier = cluster.DBClusterIdentifier ?? ''
+  requireManaged(identifier, tags, {
+    resource: arnOf(cluster),
+    side: 'destination',
+    accountId: destination.accountId,
+  })
+  const aurora = isAuroraEngine(cluster.Engine)
+  const members = aurora
+    ? [...(cluster.DBClusterMembers ?? [])]
+        .sort((a, b) => Number(a.IsClusterWriter ?? false) - Number(b.IsClusterWriter ?? false))
+        .flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []))
+    : []
+  return {
+    state: 'present',
+    identifier,
+    arn: arnOf(cluster),
+    kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
+    status: cluster.Status ?? 'unknown',
+    engine: cluster.Engine ?? '',
+    deletionProtection: cluster.DeletionProtection ?? false,
+    members,
+    tags,
+    crossAccountClone: cluster.CrossAccountClone ?? false,
+    cloneGroupId: cluster.CloneGroupId,
+  }
+}
+
+function requireManaged(
+  target: string,
+  tags: readonly Tag[],
+  where: { resource: string; side: 'destination'; accountId: string },
+): void {
+  if (isManaged(tags as Tag[])) return
+  throw new ActionError({
+    summary: `Target ${target} was not created by rds-refresh: it lacks the tag ${TagKeys.managed}=true, so it is left untouched`,
+    ...where,
+    hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
+  })
+}
+
+/**
+ * A target equal to the source (same identifier in the same account) is refused for every
+ * operation, whatever proves ownership: a managed base copy can be the source of its branches.
+ */
+export function refuseTargetIsSource(
+  settings: Settings,
+  accounts: { source: AccountSession; destination: AccountSession },
+  target: string,
+): void {
+  const source = settings.source
+  if (!source) return
+  const sourceAccount =
+    source.accountId ?? accountFromArn(source.arn ?? '') ?? accounts.source.accountId
+  if (sourceAccount !== accounts.destination.accountId) return
+  if (source.identifier.toLowerCase() !== target.toLowerCase()) return
+  throw new ActionError({
+    summary: `target ${target} is the source itself (same account ${sourceAccount})`,
+    side: 'destination',
+    accountId: accounts.destination.accountId,
+    hint: 'Choose another target: the action never changes or deletes its source.',
+  })
+}
