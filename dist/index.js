@@ -16745,11 +16745,11 @@ __webpack_unused_export__ = paginateDescribeDBClusterBacktracks;
 __webpack_unused_export__ = paginateDescribeDBClusterEndpoints;
 __webpack_unused_export__ = paginateDescribeDBClusterParameterGroups;
 __webpack_unused_export__ = paginateDescribeDBClusterParameters;
-__webpack_unused_export__ = paginateDescribeDBClusterSnapshots;
+exports.G8v = paginateDescribeDBClusterSnapshots;
 exports.cbb = paginateDescribeDBClusters;
 __webpack_unused_export__ = paginateDescribeDBEngineVersions;
 __webpack_unused_export__ = paginateDescribeDBInstanceAutomatedBackups;
-__webpack_unused_export__ = paginateDescribeDBInstances;
+exports.$PQ = paginateDescribeDBInstances;
 __webpack_unused_export__ = paginateDescribeDBLogFiles;
 __webpack_unused_export__ = paginateDescribeDBMajorEngineVersions;
 __webpack_unused_export__ = paginateDescribeDBParameterGroups;
@@ -16761,7 +16761,7 @@ __webpack_unused_export__ = paginateDescribeDBProxyTargets;
 __webpack_unused_export__ = paginateDescribeDBRecommendations;
 __webpack_unused_export__ = paginateDescribeDBSecurityGroups;
 __webpack_unused_export__ = paginateDescribeDBSnapshotTenantDatabases;
-__webpack_unused_export__ = paginateDescribeDBSnapshots;
+exports.iKM = paginateDescribeDBSnapshots;
 __webpack_unused_export__ = paginateDescribeDBSubnetGroups;
 __webpack_unused_export__ = paginateDescribeEngineDefaultClusterParameters;
 __webpack_unused_export__ = paginateDescribeEngineDefaultParameters;
@@ -72073,6 +72073,129 @@ module.exports = {
 
 /***/ }),
 
+/***/ 2856:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $S: () => (/* binding */ describeOwner),
+/* harmony export */   AE: () => (/* binding */ proves),
+/* harmony export */   EZ: () => (/* binding */ tagValue),
+/* harmony export */   Fg: () => (/* binding */ tagsOf),
+/* harmony export */   MK: () => (/* binding */ madeByRun),
+/* harmony export */   ef: () => (/* binding */ describeProof),
+/* harmony export */   y6: () => (/* binding */ findRunResources),
+/* harmony export */   yK: () => (/* binding */ runIdentity)
+/* harmony export */ });
+/* unused harmony export isHandoffFor */
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9506);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
+
+
+
+function runIdentity(run, target) {
+    return { runId: (0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdOf */ .SR)(run), target: target || undefined };
+}
+function tagValue(tags, key) {
+    return (tags ?? []).find((tag) => tag.Key === key)?.Value;
+}
+
+/** "This run made it": managed, and this run's id and attempt. */
+function madeByRun(tags, run) {
+    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) && tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId) === run.runId;
+}
+/**
+ * "The hand-off made for this target": a snapshot a source-phase job of the same workflow run
+ * made for this target. The attempt is ignored: re-running only the destination job gives it a
+ * new attempt number, and the hand-off of the first attempt is still the one it was meant for.
+ */
+function isHandoffFor(tags, run) {
+    const target = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target);
+    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId);
+    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.purpose) === _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .Purpose */ .nb.handoff &&
+        run.target !== undefined &&
+        target === run.target.toLowerCase() &&
+        runId !== undefined &&
+        workflowRunOf(runId) === workflowRunOf(run.runId));
+}
+/** `4242-3` → `4242`: the workflow run, whatever the attempt. */
+function workflowRunOf(runId) {
+    return runId.replace(/-\d+$/, '');
+}
+function proves(proof, tags, run) {
+    return proof === 'handoff' ? isHandoffFor(tags, run) : madeByRun(tags, run);
+}
+/** How a proof reads in a message. */
+function describeProof(proof, run) {
+    return proof === 'handoff'
+        ? `a hand-off snapshot made for target ${run.target ?? '(none)'} by workflow run ${workflowRunOf(run.runId)}`
+        : `made by this run (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true and ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId}=${run.runId})`;
+}
+/** What tags say about whose a resource is, for messages. */
+function describeOwner(tags) {
+    if (!(0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags))
+        return `no ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true tag`;
+    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId);
+    return runId ? `made by run ${runId}` : `no ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId} tag`;
+}
+/** The RDS resource that carries a kind's tags: a snapshot share's tags are its snapshot's. */
+const TAGGED_KIND = {
+    'db-cluster': 'db-cluster',
+    'db-instance': 'db-instance',
+    'db-snapshot': 'db-snapshot',
+    'db-cluster-snapshot': 'db-cluster-snapshot',
+    'db-snapshot-share': 'db-snapshot',
+    'db-cluster-snapshot-share': 'db-cluster-snapshot',
+};
+/**
+ * The tags of an RDS resource, read from its describe (every RDS describe carries TagList);
+ * undefined when it does not exist. A RAM share answers no tags: the action keeps its shares
+ * (share.ts) and never removes one.
+ */
+async function tagsOf(rds, kind, id) {
+    const readerKind = TAGGED_KIND[kind];
+    if (!readerKind)
+        return [];
+    const found = (await _rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .READERS */ .Hk[readerKind].find(rds, id));
+    return found ? (found.TagList ?? []) : undefined;
+}
+/**
+ * Everything in one account that this run made, found by its tags rather than by any record:
+ * the DB clusters, DB instances and manual snapshots of both kinds whose tags prove it
+ * (`madeByRun`). It finds what a run created but never got to record (an answer lost, the process
+ * killed).
+ */
+async function findRunResources(rds, run) {
+    const found = [];
+    const keep = (kind, id, tags) => {
+        if (id && madeByRun(tags, run)) {
+            found.push({ kind, id, purpose: tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.purpose) });
+        }
+    };
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBInstances */ .$PQ)({ client: rds }, {})) {
+        for (const i of page.DBInstances ?? [])
+            keep('db-instance', i.DBInstanceIdentifier, i.TagList);
+    }
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, {})) {
+        for (const c of page.DBClusters ?? [])
+            keep('db-cluster', c.DBClusterIdentifier, c.TagList);
+    }
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBSnapshots */ .iKM)({ client: rds }, { SnapshotType: 'manual' })) {
+        for (const s of page.DBSnapshots ?? [])
+            keep('db-snapshot', s.DBSnapshotIdentifier, s.TagList);
+    }
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBClusterSnapshots */ .G8v)({ client: rds }, { SnapshotType: 'manual' })) {
+        for (const s of page.DBClusterSnapshots ?? []) {
+            keep('db-cluster-snapshot', s.DBClusterSnapshotIdentifier, s.TagList);
+        }
+    }
+    return found;
+}
+
+
+/***/ }),
+
 /***/ 9251:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72167,42 +72290,50 @@ const READERS = {
 /* harmony export */   M: () => (/* binding */ removalCommand),
 /* harmony export */   l: () => (/* binding */ removeResource)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7007);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7007);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(641);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+
 
 
 
 
 
 /**
- * Remove one resource the action created. Idempotent: a resource that is already gone (or being
- * deleted) counts as removed. With `settle`, first waits until AWS accepts a deletion (a cluster
- * or instance still being created, a snapshot still being taken). Returns once AWS has accepted
- * the deletion.
+ * Remove one resource the action created, after proving from its tags that it is ours (a snapshot
+ * share by its snapshot's tags): nothing else is ever modified or deleted. Idempotent: a resource
+ * already gone (or being deleted) counts as removed. Returns once AWS has accepted the deletion.
  */
-async function removeResource(resource, clients, settle) {
+async function removeResource(resource, clients, options) {
     try {
-        if (settle)
-            await untilDeletable(resource, clients, settle);
+        const tags = await (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .tagsOf */ .Fg)(clients.rds, resource.kind, resource.id);
+        if (tags === undefined)
+            return { result: 'gone' };
+        if (!(0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .proves */ .AE)(options.proof ?? 'run', tags, options.run)) {
+            return { result: 'not-ours', owner: (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .describeOwner */ .$S)(tags) };
+        }
+        if (options.settle)
+            await untilDeletable(resource, clients, options.settle);
         await REMOVERS[resource.kind](resource, clients);
+        return { result: 'removed' };
     }
     catch (error) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isNotFound */ .c4)(error) || isAlreadyDeleting(error))
-            return;
+        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) || isAlreadyDeleting(error))
+            return { result: 'gone' };
         throw error;
     }
 }
 /** Statuses from which AWS accepts a deletion. A copying snapshot may be deleted (the copy stops). */
-const DELETABLE = ['available', 'stopped', 'copying', ..._engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .FAILURE_STATUSES */ .Ul];
+const DELETABLE = ['available', 'stopped', 'copying', ..._engine_wait_js__WEBPACK_IMPORTED_MODULE_2__/* .FAILURE_STATUSES */ .Ul];
 async function untilDeletable(resource, { rds }, settle) {
     const reader = readerFor(resource.kind);
     if (!reader)
         return;
-    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_2__/* .waitFor */ .fm)({
         resource: `${resource.kind} ${resource.id}`,
         side: resource.side,
         accountId: settle.accountId,
@@ -72225,24 +72356,24 @@ async function untilDeletable(resource, { rds }, settle) {
 }
 /** The reader of a kind whose status decides when AWS accepts a deletion; shares have none. */
 function readerFor(kind) {
-    return kind in _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk
-        ? _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk[kind]
+    return kind in _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .READERS */ .Hk
+        ? _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .READERS */ .Hk[kind]
         : undefined;
 }
 const REMOVERS = {
     'db-instance': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBInstanceCommand */ .Yvh({
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBInstanceCommand */ .Yvh({
             DBInstanceIdentifier: id,
             SkipFinalSnapshot: true,
             DeleteAutomatedBackups: true,
         }));
     },
     'db-cluster': async ({ id }, { rds }) => {
-        const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findCluster */ .KG)(rds, id);
+        const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(rds, id);
         if (!cluster || cluster.Status === 'deleting')
             return;
         if (cluster.DeletionProtection) {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .ModifyDBClusterCommand */ .gSX({
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .ModifyDBClusterCommand */ .gSX({
                 DBClusterIdentifier: id,
                 DeletionProtection: false,
                 ApplyImmediately: true,
@@ -72256,29 +72387,29 @@ const REMOVERS = {
                 if (!member.DBInstanceIdentifier)
                     continue;
                 try {
-                    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBInstanceCommand */ .Yvh({
+                    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBInstanceCommand */ .Yvh({
                         DBInstanceIdentifier: member.DBInstanceIdentifier,
                         SkipFinalSnapshot: true,
                     }));
                 }
                 catch (error) {
-                    if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .isNotFound */ .c4)(error) && !isAlreadyDeleting(error))
+                    if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) && !isAlreadyDeleting(error))
                         throw error;
                 }
             }
         }
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBClusterCommand */ .Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBClusterCommand */ .Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
     },
     'db-cluster-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
     },
     'db-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
     },
     'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
         if (!sharedWith)
             return;
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
             DBSnapshotIdentifier: id,
             AttributeName: 'restore',
             ValuesToRemove: [sharedWith],
@@ -72287,14 +72418,14 @@ const REMOVERS = {
     'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
         if (!sharedWith)
             return;
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_3__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
             DBClusterSnapshotIdentifier: id,
             AttributeName: 'restore',
             ValuesToRemove: [sharedWith],
         }));
     },
     'resource-share': async ({ id }, { ram }) => {
-        await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.DeleteResourceShareCommand({ resourceShareArn: id }));
+        await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__.DeleteResourceShareCommand({ resourceShareArn: id }));
     },
 };
 function isAlreadyDeleting(error) {
@@ -72891,9 +73022,10 @@ function abortError(ctx) {
 /* harmony export */   c4: () => (/* binding */ isNotFound),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   v4: () => (/* binding */ describeAccount),
 /* harmony export */   w7: () => (/* binding */ isAccessDenied)
 /* harmony export */ });
-/* unused harmony exports describeAccount, isThrottling */
+/* unused harmony export isThrottling */
 /**
  * One error type for every failure the action reports, and helpers that read AWS SDK errors.
  *
@@ -74034,8 +74166,8 @@ function sameResource(a, b) {
 
 // EXTERNAL MODULE: ./src/inputs.ts + 2 modules
 var inputs = __nccwpck_require__(8186);
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/methods/index.ts + 14 modules
+var methods = __nccwpck_require__(2934);
 // EXTERNAL MODULE: ./src/methods/phases.ts + 1 modules
 var phases = __nccwpck_require__(8849);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
@@ -74044,7 +74176,13 @@ var dist_cjs = __nccwpck_require__(7202);
 var rds_read = __nccwpck_require__(9251);
 // EXTERNAL MODULE: ./src/tags.ts
 var src_tags = __nccwpck_require__(9506);
+// EXTERNAL MODULE: ./src/aws/ownership.ts
+var ownership = __nccwpck_require__(2856);
+// EXTERNAL MODULE: ./src/engine/wait.ts
+var wait = __nccwpck_require__(641);
 ;// CONCATENATED MODULE: ./src/methods/existing.ts
+
+
 
 
 
@@ -74055,14 +74193,14 @@ var src_tags = __nccwpck_require__(9506);
  * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
  * A target this action does not manage is never touched.
  */
-async function findExistingTarget(ctx) {
+async function findExistingTarget(ctx, wait) {
     const rds = ctx.destination.clients.rds;
     const target = ctx.names.target;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!cluster && !instance)
+    const found = await (0,rds_read/* findCluster */.KG)(rds, target);
+    const foundInstance = found ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    if (!found && !foundInstance)
         return undefined;
-    const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn ?? target;
+    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target;
     const where = {
         resource: arn,
         side: 'destination',
@@ -74076,8 +74214,8 @@ async function findExistingTarget(ctx) {
             hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
         });
     }
-    const tags = cluster?.TagList ??
-        instance?.TagList ??
+    const tags = found?.TagList ??
+        foundInstance?.TagList ??
         (await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }))).TagList;
     if (!(0,src_tags/* isManaged */.yF)(tags)) {
         throw new errors/* ActionError */.lZ({
@@ -74093,11 +74231,14 @@ async function findExistingTarget(ctx) {
             hint: 'Use if-exists: reuse, or delete the copy first.',
         });
     }
-    const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
-    warnIfDifferent(ctx, {
-        source: tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.source)?.Value,
-        status: cluster?.Status ?? instance?.DBInstanceStatus,
+    const { cluster, instance } = await untilComplete(ctx, {
+        kind: found ? 'cluster' : 'instance',
+        seen: { cluster: found, instance: foundInstance },
+        madeBy: (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.runId),
+        wait,
     });
+    const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
+    warnIfDifferent(ctx, (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.source));
     if (cluster) {
         return {
             kind: 'cluster',
@@ -74135,26 +74276,99 @@ async function findExistingTarget(ctx) {
     };
 }
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */
-function warnIfDifferent(ctx, found) {
+function warnIfDifferent(ctx, source) {
     const target = ctx.names.target;
     core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`);
-    if (found.source && found.source !== ctx.sourceDb.arn) {
-        core.warning(`${target} was copied from ${found.source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`);
+    if (source && source !== ctx.sourceDb.arn) {
+        core.warning(`${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`);
     }
-    if (found.status && found.status !== 'available') {
-        core.warning(`${target} is ${found.status}, not available; its endpoints may not answer yet.`);
+}
+const COMPLETE = 'complete';
+/** The copy's state, from a describe just made (`seen`) or a fresh one. */
+async function readCopy(ctx, kind, seen) {
+    const rds = ctx.destination.clients.rds;
+    const target = ctx.names.target;
+    if (kind === 'instance') {
+        const instance = seen?.instance ?? (await (0,rds_read/* findInstance */.XD)(rds, target));
+        if (!instance)
+            return undefined;
+        const status = instance.DBInstanceStatus ?? 'unknown';
+        return { state: status === 'available' ? COMPLETE : status, instance };
+    }
+    const cluster = seen?.cluster ?? (await (0,rds_read/* findCluster */.KG)(rds, target));
+    if (!cluster)
+        return undefined;
+    if (cluster.Status !== 'available')
+        return { state: cluster.Status ?? 'unknown', cluster };
+    const members = (cluster.DBClusterMembers ?? []).flatMap((m) => m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []);
+    if (members.length === 0)
+        return { state: 'available without DB instances', cluster };
+    for (const id of members) {
+        const status = (await (0,rds_read/* findInstance */.XD)(rds, id))?.DBInstanceStatus ?? 'missing';
+        if (status !== 'available')
+            return { state: `DB instance ${id} ${status}`, cluster };
+    }
+    return { state: COMPLETE, cluster };
+}
+/**
+ * `reuse` reports only a complete copy: available, with every DB instance available. A copy that
+ * is not (another run may still be building it, or a run died half-way) is waited for, within the
+ * run's timeout; one that is still incomplete then, or fails, is refused, and the log says which.
+ */
+async function untilComplete(ctx, options) {
+    const target = ctx.names.target;
+    const first = await readCopy(ctx, options.kind, options.seen);
+    if (first?.state === COMPLETE)
+        return first;
+    let last = first?.state ?? 'gone';
+    const where = {
+        resource: target,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    core.info(`if-exists: reuse: ${target} is not complete yet (${first?.state ?? 'gone'}); it was made by run ${options.madeBy ?? 'unknown'}, which may still be building it. Waiting for it, at most until the timeout, before reusing it.`);
+    try {
+        return await (0,wait/* waitFor */.fm)({
+            ...where,
+            resource: `${options.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${target}`,
+            describe: async () => {
+                const copy = await readCopy(ctx, options.kind);
+                last = copy?.state ?? 'gone';
+                return copy;
+            },
+            status: (copy) => copy.state,
+            until: [COMPLETE],
+            failOn: wait/* FAILURE_STATUSES */.Ul,
+        }, {
+            step: 'reuse',
+            log: { info: core.info, warning: core.warning, debug: core.debug },
+            signal: options.wait.signal,
+            deadline: options.wait.deadline,
+            pollSeconds: ctx.settings.pollIntervalSeconds,
+        });
+    }
+    catch (error) {
+        if (options.wait.signal.aborted)
+            throw error;
+        throw new errors/* ActionError */.lZ({
+            summary: `if-exists: reuse refused ${target}: it is ${last}, not a complete copy (available, with every DB instance available), and did not become one in time`,
+            cause: error,
+            ...where,
+            hint: `reuse never adopts a copy that is still being built or was left half-made. If run ${options.madeBy ?? '(unknown)'} is still building it, re-run once it has finished; if it is a leftover, delete it (or use if-exists: replace) and re-run.`,
+        });
     }
 }
 
 // EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
 var relay_snapshots = __nccwpck_require__(4911);
 ;// CONCATENATED MODULE: ./src/names.ts
+
 /**
  * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
  * it made, and runs never collide. Instance identifiers are limited to 63 characters.
  */
 function runNames(target, run) {
-    const runKey = `rds-refresh-${run.runId || 'local'}-${run.runAttempt || '1'}`;
+    const runKey = `rds-refresh-${(0,src_tags/* runIdOf */.SR)(run)}`;
     return {
         target,
         instance: (index) => `${target.slice(0, 60)}-${index}`,
@@ -74219,6 +74433,9 @@ async function refresh({ settings, accounts, signal, startedAt }) {
     if (!target && settings.phase !== 'source') {
         throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
     }
+    if (!target) {
+        core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.');
+    }
     const { sourceDb, sameAccount, method } = await core.group(settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
     if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
         throw new errors/* ActionError */.lZ({
@@ -74255,7 +74472,12 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         handoff: new Map(),
     };
     // A source-phase job makes no copy, and may not even see the destination account.
-    const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx);
+    const existing = settings.phase === 'source'
+        ? undefined
+        : await findExistingTarget(ctx, {
+            signal,
+            deadline: startedAt + settings.timeoutMinutes * 60_000,
+        });
     if (existing) {
         (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
         await (0,report/* writeSummary */.Sy)({
@@ -74280,7 +74502,10 @@ async function refresh({ settings, accounts, signal, startedAt }) {
     const outputs = result.error ? {} : (0,phases/* phaseOutputs */.AI)(ctx);
     if (!result.error)
         (0,report/* setOutputs */.n0)(outputs);
-    const kept = ledger.list().filter((r) => r.disposal === 'kept');
+    // A hand-off outlives a source-phase job that succeeds; the post step removes it otherwise.
+    const kept = ledger
+        .list()
+        .filter((r) => r.disposal === 'kept' || (!result.error && r.disposal === 'handoff'));
     for (const resource of kept) {
         core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`);
     }
@@ -74299,7 +74524,8 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
         leftBehind: ledger
             .list()
-            .filter((r) => r.disposal === 'temporary' || (result.error && r.disposal === 'copy')),
+            .filter((r) => r.disposal === 'temporary' ||
+            (result.error && (r.disposal === 'copy' || r.disposal === 'handoff'))),
         region: settings.region,
     });
     if (result.error)
@@ -74313,16 +74539,30 @@ async function refresh({ settings, accounts, signal, startedAt }) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nj: () => (/* binding */ tagsFor),
+/* harmony export */   ng: () => (/* binding */ runOf),
 /* harmony export */   w: () => (/* binding */ sessionFor)
 /* harmony export */ });
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9506);
+
+
 function sessionFor(ctx, side) {
     return side === 'source' ? ctx.source : ctx.destination;
+}
+/** This run as the ownership proofs see it: its run id and its target. */
+function runOf(ctx) {
+    return (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdentity */ .yK)(ctx.settings.run, ctx.names.target);
+}
+/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
+function tagsFor(ctx, purpose) {
+    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: ctx.names.target });
 }
 
 
 /***/ }),
 
-/***/ 7101:
+/***/ 2934:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74343,14 +74583,83 @@ var errors = __nccwpck_require__(3916);
 var rds_read = __nccwpck_require__(9251);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(7202);
+// EXTERNAL MODULE: ./src/tags.ts
+var tags = __nccwpck_require__(9506);
+// EXTERNAL MODULE: ./src/methods/context.ts
+var context = __nccwpck_require__(4921);
+// EXTERNAL MODULE: ./src/aws/ownership.ts
+var ownership = __nccwpck_require__(2856);
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(2691);
+;// CONCATENATED MODULE: ./src/methods/find-or-create.ts
+
+
+
+
+
+/**
+ * Every create call of a refresh goes through here: find → intent → create → record. A resource
+ * under the run's deterministic name is adopted only when its tags prove this run made it (a
+ * re-run of the same attempt, or a create whose answer was lost); anything else under that name
+ * is a collision and the run stops, naming it.
+ */
+async function findOrCreate(options) {
+    const { ctx, runtime, resource } = options;
+    const rds = (0,context/* sessionFor */.w)(ctx, resource.side).clients.rds;
+    const existing = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
+    if (existing !== undefined) {
+        requireThisRun(ctx, resource, existing);
+        runtime.log.info(`${labelOf(resource)} already exists and its tags prove this run made it (an earlier try): adopting it`);
+        runtime.note('reused');
+        runtime.record(resource);
+        return 'reused';
+    }
+    // Saved before the call: if the answer never comes back, the post step still knows where to look.
+    runtime.record({ ...resource, intent: true });
+    try {
+        await options.create();
+    }
+    catch (error) {
+        const made = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
+        if (made === undefined) {
+            runtime.release(resource);
+            throw error;
+        }
+        requireThisRun(ctx, resource, made);
+        runtime.log.warning(`The create call of ${labelOf(resource)} answered ${(0,errors/* awsErrorCode */.J6)(error) ?? (0,errors/* errorMessage */.gJ)(error)}, but it exists with this run's tags: an earlier try of the same call made it and its answer was lost. Adopting it.`);
+        runtime.note('adopted after a lost answer');
+    }
+    runtime.record(resource);
+    return 'created';
+}
+function labelOf(resource) {
+    const reader = resource.kind in rds_read/* READERS */.Hk ? rds_read/* READERS */.Hk[resource.kind] : null;
+    return `${reader?.label ?? resource.kind} ${resource.id}`;
+}
+/** A resource under this run's name that the run did not make: refuse, and say what to do. */
+function requireThisRun(ctx, resource, tags) {
+    const run = (0,context/* runOf */.ng)(ctx);
+    if ((0,ownership/* madeByRun */.MK)(tags, run))
+        return;
+    const accountId = (0,context/* sessionFor */.w)(ctx, resource.side).accountId;
+    const isCopy = resource.disposal === 'copy';
+    throw new errors/* ActionError */.lZ({
+        summary: `${labelOf(resource)} already exists in ${(0,errors/* describeAccount */.v4)(resource.side, accountId)} and this run did not make it (${(0,ownership/* describeOwner */.$S)(tags)}); it is left untouched`,
+        resource: resource.id,
+        side: resource.side,
+        accountId,
+        hint: isCopy
+            ? `Another run may be creating ${ctx.names.target} right now: wait for it and use if-exists: reuse, or choose another target.`
+            : `This run (run id ${run.runId}) names its intermediates after its run id and attempt; another run with the same id (a run without GITHUB_RUN_ID is "local") or someone else made this one. If nothing needs it, remove it (${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}) and re-run; otherwise re-run the workflow, whose new attempt uses new names.`,
+    });
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
 var client_ram_dist_cjs = __nccwpck_require__(7007);
 // EXTERNAL MODULE: ./src/engine/wait.ts
 var wait = __nccwpck_require__(641);
-// EXTERNAL MODULE: ./src/tags.ts
-var tags = __nccwpck_require__(9506);
 ;// CONCATENATED MODULE: ./src/methods/share.ts
 
 
@@ -74378,7 +74687,7 @@ function shareName(sourceIdentifier, principal) {
  * RAM accepts up to 64 characters.
  */
 function shareClientToken(ctx) {
-    const run = `${ctx.settings.run.runId || 'local'}-${ctx.settings.run.runAttempt || '1'}`;
+    const run = (0,tags/* runIdOf */.SR)(ctx.settings.run);
     const digest = (0,external_node_crypto_.createHash)('sha256')
         .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
         .digest('hex');
@@ -74983,6 +75292,9 @@ function describeCopyStep(after) {
 
 
 
+
+
+
 /** The Serverless v2 instance class; the cluster needs a scaling range before one is added. */
 const SERVERLESS_CLASS = 'db.serverless';
 /** Scaling used for `db.serverless` when neither the inputs nor the source give one. */
@@ -75014,17 +75326,19 @@ const cloneClusterStep = {
     async run(ctx, runtime) {
         const input = cloneInput(ctx);
         runtime.log.info(`RestoreType=${input.RestoreType ?? ''} from ${input.SourceDBClusterIdentifier ?? ''} to ${ctx.names.target}${input.KmsKeyId ? ` with KMS key ${input.KmsKeyId}` : ''}`);
-        try {
-            await ctx.destination.clients.rds.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok(input));
-        }
-        catch (error) {
-            throw cloneError(error, ctx, runtime.name);
-        }
-        runtime.record({
-            kind: 'db-cluster',
-            side: 'destination',
-            id: ctx.names.target,
-            disposal: 'copy',
+        const rds = ctx.destination.clients.rds;
+        await findOrCreate({
+            ctx,
+            runtime,
+            resource: { kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' },
+            create: async () => {
+                try {
+                    await rds.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok(input));
+                }
+                catch (error) {
+                    throw cloneError(error, ctx, runtime.name);
+                }
+            },
         });
         const cluster = await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
             side: 'destination',
@@ -75072,7 +75386,7 @@ function cloneInput(ctx) {
         KmsKeyId: s.kmsKeyId,
         DeletionProtection: s.deletionProtection,
         ServerlessV2ScalingConfiguration: restoreScaling(ctx),
-        Tags: [...ctx.tags],
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
     };
 }
 /** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
@@ -75116,22 +75430,30 @@ function createInstancesAfter(after) {
 }
 async function createInstance(ctx, runtime, instance) {
     const s = ctx.settings;
-    try {
-        await ctx.destination.clients.rds.send(new dist_cjs/* CreateDBInstanceCommand */.day({
-            DBInstanceIdentifier: instance.id,
-            DBClusterIdentifier: ctx.names.target,
-            DBInstanceClass: instance.instanceClass,
-            Engine: ctx.sourceDb.engine,
-            PubliclyAccessible: s.publiclyAccessible,
-            DBParameterGroupName: s.dbParameterGroup,
-            Tags: [...ctx.tags],
-        }));
-    }
-    catch (error) {
-        throw instanceError(error, ctx, { step: runtime.name, ...instance });
-    }
-    runtime.record({ kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' });
-    runtime.log.info(`Creating DB instance ${instance.id}`);
+    const rds = ctx.destination.clients.rds;
+    const made = await findOrCreate({
+        ctx,
+        runtime,
+        resource: { kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' },
+        create: async () => {
+            try {
+                await rds.send(new dist_cjs/* CreateDBInstanceCommand */.day({
+                    DBInstanceIdentifier: instance.id,
+                    DBClusterIdentifier: ctx.names.target,
+                    DBInstanceClass: instance.instanceClass,
+                    Engine: ctx.sourceDb.engine,
+                    PubliclyAccessible: s.publiclyAccessible,
+                    DBParameterGroupName: s.dbParameterGroup,
+                    Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+                }));
+            }
+            catch (error) {
+                throw instanceError(error, ctx, { step: runtime.name, ...instance });
+            }
+        },
+    });
+    if (made === 'created')
+        runtime.log.info(`Creating DB instance ${instance.id}`);
     await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: instance.id });
 }
 /**
@@ -75458,8 +75780,6 @@ function cloneLimitProblem(input, census) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/methods/context.ts
-var context = __nccwpck_require__(4921);
 // EXTERNAL MODULE: ./src/methods/relay-names.ts
 var relay_names = __nccwpck_require__(9426);
 ;// CONCATENATED MODULE: ./src/methods/relay-preflight.ts
@@ -75729,11 +76049,12 @@ async function describeKey(session, keyId) {
     }
 }
 
-// EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(2691);
 // EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
 var relay_snapshots = __nccwpck_require__(4911);
 ;// CONCATENATED MODULE: ./src/methods/relay-steps.ts
+
+
+
 
 
 
@@ -75759,30 +76080,57 @@ function snapshotDisposal(ctx) {
     return ctx.settings.keepSnapshots ? 'kept' : 'temporary';
 }
 /**
- * The snapshot handed to the destination outlives a source-phase job (the destination job needs
- * it), so it is recorded as kept there; in one job it is an intermediate like the others.
+ * The snapshot handed to the destination outlives a source-phase job that succeeds (the
+ * destination job needs it), and goes when that job fails or is cancelled; in one job it is an
+ * intermediate like the others.
  */
 function handoffDisposal(ctx) {
-    return ctx.settings.phase === 'source' ? 'kept' : snapshotDisposal(ctx);
+    return ctx.settings.phase === 'source' ? 'handoff' : snapshotDisposal(ctx);
 }
-/** Look for what an earlier attempt of this run made under the same name; otherwise create it. */
-async function findOrCreate(options) {
-    const existing = await options.find();
-    if (existing !== undefined) {
-        options.runtime.log.info(`${options.what} already exists (an earlier attempt made it): reusing it`);
-        options.runtime.note('reused');
-        return 'reused';
+/** What the shared snapshot is for: the hand-off of a source-phase job, else an intermediate. */
+function handoffPurpose(ctx) {
+    return ctx.settings.phase === 'source' ? tags/* Purpose */.nb.handoff : tags/* Purpose */.nb.intermediate;
+}
+/**
+ * The proof a removal of the shared snapshot (or its share) needs: in a destination-phase job it
+ * was made by the source-phase job, so it must be the hand-off for this target; otherwise this
+ * run made it.
+ */
+function sharedSnapshotProof(ctx) {
+    return ctx.settings.phase === 'destination' ? 'handoff' : 'run';
+}
+/**
+ * Remove an intermediate once nothing reads it, wait until AWS no longer lists it, and drop it
+ * from the ledger. Only what the proof covers is touched: this run's own intermediates, or (proof
+ * `handoff`) the snapshot a source-phase job made for this target; anything else is used and left
+ * alone, and the log and summary say so. A failed removal does not fail the run: the copy it
+ * served is made or being made, and a failure here must never lead to its removal. It is a
+ * warning naming the resource and its removal command; the post step tries again.
+ */
+async function removeAndWait(ctx, runtime, target) {
+    const { resource, proof } = target;
+    const session = (0,context/* sessionFor */.w)(ctx, resource.side);
+    const label = `${resource.kind} ${resource.id}`;
+    try {
+        const outcome = await (0,cleanup/* removeResource */.l)(resource, session.clients, { run: (0,context/* runOf */.ng)(ctx), proof });
+        if (outcome.result === 'not-ours') {
+            runtime.log.info(`${label} (${resource.side} account ${session.accountId}) is not ${(0,ownership/* describeProof */.ef)(proof ?? 'run', (0,context/* runOf */.ng)(ctx))} (${outcome.owner}): it is used and left alone`);
+            runtime.note(`left alone: ${resource.id} is not this run's`);
+            return 'left';
+        }
+        runtime.log.info(`deleting ${label}`);
+        if (outcome.result === 'removed' && target.waitGone)
+            await target.waitGone();
     }
-    await options.create();
-    return 'created';
-}
-/** Remove a resource the run made, wait until AWS no longer lists it, and drop it from the ledger. */
-async function removeAndWait(ctx, runtime, resource, waitGone) {
-    await (0,cleanup/* removeResource */.l)(resource, (0,context/* sessionFor */.w)(ctx, resource.side).clients);
-    runtime.log.info(`deleting ${resource.kind} ${resource.id}`);
-    if (waitGone)
-        await waitGone();
+    catch (error) {
+        if (runtime.signal.aborted)
+            throw error;
+        runtime.log.warning(`Could not remove ${label} (${resource.side} account ${session.accountId}): ${(0,errors/* errorMessage */.gJ)(error)}. The run goes on; the post step tries again. To remove it by hand: ${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}`);
+        runtime.note(`left behind: ${resource.id}`);
+        return 'left';
+    }
     runtime.release(resource);
+    return 'removed';
 }
 /** Step 1 of the Multi-AZ relay, and the first step of the Aurora relay. */
 function snapshotSourceClusterStep(options) {
@@ -75795,19 +76143,18 @@ function snapshotSourceClusterStep(options) {
         async run(ctx, runtime) {
             const rds = ctx.source.clients.rds;
             const id = ctx.names.sourceClusterSnapshot;
-            const api = (0,relay_snapshots/* snapshotApi */.Pg)('db-cluster-snapshot');
+            const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
+            const purpose = options.handoff ? handoffPurpose(ctx) : tags/* Purpose */.nb.intermediate;
             await findOrCreate({
+                ctx,
                 runtime,
-                what: `DB cluster snapshot ${id}`,
-                find: () => api.find(rds, id),
+                resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
                 create: () => rds.send(new dist_cjs/* CreateDBClusterSnapshotCommand */.Iv4({
                     DBClusterIdentifier: ctx.sourceDb.identifier,
                     DBClusterSnapshotIdentifier: id,
-                    Tags: [...ctx.tags],
+                    Tags: (0,context/* tagsFor */.Nj)(ctx, purpose),
                 })),
             });
-            const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
-            runtime.record({ kind: 'db-cluster-snapshot', side: 'source', id, disposal });
             const snapshot = await (0,waits/* waitForClusterSnapshot */.Du)(ctx, runtime, { side: 'source', id });
             if (options.handoff) {
                 const arn = snapshot.DBClusterSnapshotArn ?? id;
@@ -75832,15 +76179,17 @@ function shareSnapshotStep(type, after) {
         async run(ctx, runtime) {
             const id = (0,relay_snapshots/* snapshotIdFromArn */.$e)((0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn));
             const account = ctx.destination.accountId;
-            await api.setShared(ctx.source.clients.rds, id, account, true);
-            runtime.record({
+            const share = {
                 kind: api.shareKind,
                 side: 'source',
                 id,
                 // A source-phase job hands the share over; the destination job needs it after this job ends.
-                disposal: ctx.settings.phase === 'source' ? 'kept' : 'temporary',
+                disposal: ctx.settings.phase === 'source' ? 'handoff' : 'temporary',
                 sharedWith: account,
-            });
+            };
+            runtime.record({ ...share, intent: true });
+            await api.setShared(ctx.source.clients.rds, id, account, true);
+            runtime.record(share);
             runtime.log.info(`${api.label} ${id} is shared with account ${account}`);
             runtime.note(`shared with ${account}`);
         },
@@ -75870,25 +76219,24 @@ function copySnapshotStep(type, after) {
                 runtime.note('not needed (same account)');
                 return;
             }
-            const targetId = (0,relay_names/* copyName */.vC)((0,relay_snapshots/* snapshotIdFromArn */.$e)(sourceArn));
+            const targetId = ctx.names.destinationSnapshot;
             const encrypted = shared?.encrypted ?? true;
             await findOrCreate({
+                ctx,
                 runtime,
-                what: `${api.label} ${targetId}`,
-                find: () => api.find(rds, targetId),
+                resource: {
+                    kind: type,
+                    side: 'destination',
+                    id: targetId,
+                    disposal: snapshotDisposal(ctx),
+                },
                 create: () => api.copy(rds, {
                     sourceArn,
                     targetId,
                     // A cluster snapshot that is not encrypted cannot be copied with a key.
                     kmsKeyId: type === 'db-cluster-snapshot' && !encrypted ? undefined : ctx.settings.kmsKeyId,
-                    tags: ctx.tags,
+                    tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.intermediate),
                 }),
-            });
-            runtime.record({
-                kind: type,
-                side: 'destination',
-                id: targetId,
-                disposal: snapshotDisposal(ctx),
             });
             await api.wait(ctx, runtime, { side: 'destination', id: targetId });
             const copy = await api.find(rds, targetId);
@@ -75929,8 +76277,9 @@ function unshareSnapshotStep(type) {
                 disposal: 'temporary',
                 sharedWith: ctx.destination.accountId,
             };
-            await removeAndWait(ctx, runtime, resource);
-            runtime.note(`unshared from ${ctx.destination.accountId}`);
+            const done = await removeAndWait(ctx, runtime, { resource, proof: sharedSnapshotProof(ctx) });
+            if (done === 'removed')
+                runtime.note(`unshared from ${ctx.destination.accountId}`);
         },
     };
 }
@@ -75946,7 +76295,12 @@ function deleteSharedSnapshotStep(type, after) {
         when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
             const id = (0,relay_snapshots/* snapshotIdFromArn */.$e)((0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn));
-            await deleteSnapshot(ctx, runtime, { api, side: 'source', id });
+            await deleteSnapshot(ctx, runtime, {
+                api,
+                side: 'source',
+                id,
+                proof: sharedSnapshotProof(ctx),
+            });
         },
     };
 }
@@ -75971,10 +76325,15 @@ function deleteCopiedSnapshotStep(type, after) {
     };
 }
 async function deleteSnapshot(ctx, runtime, target) {
-    const { api, side, id } = target;
+    const { api, side, id, proof } = target;
     const resource = { kind: api.type, side, id, disposal: 'temporary' };
-    await removeAndWait(ctx, runtime, resource, () => api.wait(ctx, runtime, { side, id, until: 'gone' }));
-    runtime.note(`deleted ${id}`);
+    const done = await removeAndWait(ctx, runtime, {
+        resource,
+        proof,
+        waitGone: () => api.wait(ctx, runtime, { side, id, until: 'gone' }),
+    });
+    if (done === 'removed')
+        runtime.note(`deleted ${id}`);
 }
 /**
  * The DB snapshot that crosses accounts, taken of an instance (the source instance, or the
@@ -75991,16 +76350,15 @@ function handoffSnapshotStep(options) {
             const rds = ctx.source.clients.rds;
             const id = (0,relay_names/* handoffSnapshotName */.Cn)(ctx);
             await findOrCreate({
+                ctx,
                 runtime,
-                what: `DB snapshot ${id}`,
-                find: () => (0,relay_snapshots/* snapshotApi */.Pg)('db-snapshot').find(rds, id),
+                resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
                 create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
                     DBInstanceIdentifier: options.instanceId(ctx),
                     DBSnapshotIdentifier: id,
-                    Tags: [...ctx.tags],
+                    Tags: (0,context/* tagsFor */.Nj)(ctx, handoffPurpose(ctx)),
                 })),
             });
-            runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) });
             const snapshot = await (0,waits/* waitForSnapshot */.ne)(ctx, runtime, { side: 'source', id });
             const arn = snapshot.DBSnapshotArn ?? id;
             ctx.handoff.set(relay_names/* Handoff */.Pj.sharedSnapshotArn, arn);
@@ -76021,16 +76379,15 @@ function restoreClusterStep(options) {
             const rds = ctx.destination.clients.rds;
             const input = options.input(ctx, (0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.restoreFrom));
             await findOrCreate({
+                ctx,
                 runtime,
-                what: `DB cluster ${ctx.names.target}`,
-                find: () => (0,rds_read/* findCluster */.KG)(rds, ctx.names.target),
+                resource: {
+                    kind: 'db-cluster',
+                    side: 'destination',
+                    id: ctx.names.target,
+                    disposal: 'copy',
+                },
                 create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
-            });
-            runtime.record({
-                kind: 'db-cluster',
-                side: 'destination',
-                id: ctx.names.target,
-                disposal: 'copy',
             });
             await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: ctx.names.target });
             if (options.note)
@@ -76044,6 +76401,8 @@ function isProvisionedIops(storageType) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay-aurora.ts
+
+
 
 
 
@@ -76094,11 +76453,13 @@ function auroraRestoreInput(ctx, snapshotArn) {
         ServerlessV2ScalingConfiguration: s.serverless
             ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
             : undefined,
-        Tags: [...ctx.tags],
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay-instance.ts
+
+
 
 
 
@@ -76141,16 +76502,15 @@ const restoreInstanceStep = {
         const rds = ctx.destination.clients.rds;
         const input = instanceRestoreInput(ctx, (0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.restoreFrom));
         await findOrCreate({
+            ctx,
             runtime,
-            what: `DB instance ${ctx.names.target}`,
-            find: () => (0,rds_read/* findInstance */.XD)(rds, ctx.names.target),
+            resource: {
+                kind: 'db-instance',
+                side: 'destination',
+                id: ctx.names.target,
+                disposal: 'copy',
+            },
             create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
-        });
-        runtime.record({
-            kind: 'db-instance',
-            side: 'destination',
-            id: ctx.names.target,
-            disposal: 'copy',
         });
         await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: ctx.names.target });
         runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
@@ -76177,11 +76537,13 @@ function instanceRestoreInput(ctx, snapshotArn) {
             (isProvisionedIops(s.storageType ?? instance?.StorageType) ? instance?.Iops : undefined),
         PubliclyAccessible: s.publiclyAccessible,
         DeletionProtection: s.deletionProtection,
-        Tags: [...ctx.tags],
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay-multiaz.ts
+
+
 
 
 
@@ -76244,12 +76606,11 @@ const restoreTempInstanceStep = {
         const id = ctx.names.tempInstance;
         const input = tempInstanceInput(ctx);
         await findOrCreate({
+            ctx,
             runtime,
-            what: `DB instance ${id}`,
-            find: () => (0,rds_read/* findInstance */.XD)(rds, id),
+            resource: tempInstance(ctx),
             create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
         });
-        runtime.record(tempInstance(ctx));
         await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id });
         runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
     },
@@ -76280,7 +76641,7 @@ function tempInstanceInput(ctx) {
         Iops: isProvisionedIops(cluster?.StorageType) ? cluster?.Iops : undefined,
         PubliclyAccessible: false,
         DeletionProtection: false,
-        Tags: [...ctx.tags],
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.intermediate),
     };
 }
 /** The cluster snapshot is only read by step 2: once the instance exists it can go. */
@@ -76308,8 +76669,12 @@ const deleteTempInstanceStep = {
     after: ['snapshot-temp-instance'],
     async run(ctx, runtime) {
         const id = ctx.names.tempInstance;
-        await removeAndWait(ctx, runtime, tempInstance(ctx), () => (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id, until: 'gone' }));
-        runtime.note(`deleted ${id}`);
+        const done = await removeAndWait(ctx, runtime, {
+            resource: tempInstance(ctx),
+            waitGone: () => (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id, until: 'gone' }),
+        });
+        if (done === 'removed')
+            runtime.note(`deleted ${id}`);
     },
 };
 /**
@@ -76345,7 +76710,7 @@ function multiAzRestoreInput(ctx, snapshotArn) {
         PubliclyAccessible: s.publiclyAccessible,
         KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
         DeletionProtection: s.deletionProtection,
-        Tags: [...ctx.tags],
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
     };
 }
 
@@ -76551,8 +76916,8 @@ function fromInstance(instance) {
     };
 }
 
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/methods/index.ts + 14 modules
+var methods = __nccwpck_require__(2934);
 // EXTERNAL MODULE: ./src/methods/relay-names.ts
 var relay_names = __nccwpck_require__(9426);
 // EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
@@ -76728,8 +77093,7 @@ function phaseOutputs(ctx) {
 /* harmony export */   Cl: () => (/* binding */ handoffValue),
 /* harmony export */   Cn: () => (/* binding */ handoffSnapshotName),
 /* harmony export */   Pj: () => (/* binding */ Handoff),
-/* harmony export */   kn: () => (/* binding */ kindOfHandoff),
-/* harmony export */   vC: () => (/* binding */ copyName)
+/* harmony export */   kn: () => (/* binding */ kindOfHandoff)
 /* harmony export */ });
 /**
  * Names and hand-off values of a relay.
@@ -76771,10 +77135,6 @@ function kindOfHandoff(type, id) {
         return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
     }
     return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
-}
-/** The destination's copy of a shared snapshot: named after it, so a re-run finds it. */
-function copyName(sharedSnapshotId) {
-    return `${sharedSnapshotId}-copy`.slice(0, 255);
 }
 /** Value handed from one step to a later one; a missing value is a bug in the plan. */
 function handoffValue(ctx, key) {
@@ -76942,12 +77302,16 @@ const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_
 /* harmony export */   a: () => (/* binding */ runPost)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2691);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7128);
-/* harmony import */ var _methods_phases_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8849);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8186);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2856);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2691);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7128);
+/* harmony import */ var _methods_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8849);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8186);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9506);
+
+
 
 
 
@@ -76956,45 +77320,106 @@ const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_
 
 
 /**
- * The post step (`post-if: always()`): remove what the main step left. Temporary resources always
- * go; the copy itself goes only when the main step did not succeed. Anything that cannot be
- * removed is reported with the command that removes it; the post step never fails the job.
+ * The post step (`post-if: always()`): remove what the main step left. What this run made is the
+ * union of the ledger (including intents: calls whose answer never came) and a look-up by this
+ * run's id tag in every account the job holds credentials for. Intermediates always go; a copy
+ * or a source-phase hand-off only when the main step did not succeed. Each removal first proves
+ * from the resource's tags that this run made it, so a post step never removes what another run
+ * made. Anything that cannot be removed is reported with the command that removes it; the post
+ * step never fails the job.
  */
 async function runPost() {
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .loadOutcome */ .RJ)();
-    const resources = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .loadResources */ ._H)();
-    const toRemove = resources.filter((r) => r.disposal === 'temporary' || (r.disposal === 'copy' && outcome !== 'succeeded'));
+    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadOutcome */ .RJ)();
+    const ledger = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadResources */ ._H)();
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .getSettings */ .mt)();
+    const run = (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdentity */ .yK)(settings.run, settings.target);
+    // The same roles the main step opened (a destination-phase job may hold only one).
+    const accounts = await (0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_methods_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .credentialSettings */ .Lp)(settings));
+    const resources = [...ledger, ...(await untracked({ accounts, run, settings, ledger }))];
+    const toRemove = resources.filter((r) => removedWhen(r.disposal, outcome));
     if (toRemove.length === 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
         return;
     }
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`);
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .getSettings */ .mt)();
-    // The same roles the main step opened (a destination-phase job may hold only one).
-    const accounts = await (0,_credentials_js__WEBPACK_IMPORTED_MODULE_2__/* .openAccounts */ .HB)((0,_methods_phases_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialSettings */ .Lp)(settings));
-    const remaining = [...resources];
+    const remaining = [...ledger];
     const failures = [];
     // Reverse creation order: instances before their cluster, shares before their snapshots.
     for (const resource of [...toRemove].reverse()) {
-        const session = resource.side === 'source' ? accounts.source : accounts.destination;
+        const session = sessionOf(accounts, resource.side);
+        const where = `${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`;
         try {
-            await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removeResource */ .l)(resource, session.clients, {
-                log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_0__.info, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug },
-                pollSeconds: settings.pollIntervalSeconds,
-                deadline: Date.now() + settings.timeoutMinutes * 60_000,
-                accountId: session.accountId,
+            const outcome = await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removeResource */ .l)(resource, session.clients, {
+                run,
+                settle: {
+                    log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_0__.info, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug },
+                    pollSeconds: settings.pollIntervalSeconds,
+                    deadline: Date.now() + settings.timeoutMinutes * 60_000,
+                    accountId: session.accountId,
+                },
             });
-            remaining.splice(remaining.indexOf(resource), 1);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`);
+            if (remaining.includes(resource))
+                remaining.splice(remaining.indexOf(resource), 1);
+            if (outcome.result === 'not-ours') {
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${where} was not made by this run (${outcome.owner})`);
+            }
+            else if (outcome.result === 'removed') {
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${where}`);
+            }
         }
         catch (error) {
-            failures.push(`${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(resource, settings.region)}   # ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(error)}`);
+            failures.push(`${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removalCommand */ .M)(resource, settings.region)}   # ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}`);
         }
     }
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .saveResources */ .rH)(remaining);
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .saveResources */ .rH)(remaining);
     if (failures.length > 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${failures.join('\n')}`);
     }
+}
+/** Intermediates always; the copy and a hand-off only when the main step did not succeed. */
+function removedWhen(disposal, outcome) {
+    if (disposal === 'temporary')
+        return true;
+    return (disposal === 'copy' || disposal === 'handoff') && outcome !== 'succeeded';
+}
+function sessionOf(accounts, side) {
+    return side === 'source' ? accounts.source : accounts.destination;
+}
+/**
+ * What this run made that the ledger does not know: found by its run-id tag in each account the
+ * job can read (once when both sides are one account), with its purpose tag saying how it goes.
+ */
+async function untracked(options) {
+    const { accounts, run, settings, ledger } = options;
+    const sides = accounts.source.accountId === accounts.destination.accountId
+        ? ['destination']
+        : ['source', 'destination'];
+    const known = new Set(ledger.map((r) => `${sessionOf(accounts, r.side).accountId}:${r.kind}:${r.id}`));
+    const found = [];
+    for (const side of sides) {
+        const session = sessionOf(accounts, side);
+        try {
+            for (const tagged of await (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .findRunResources */ .y6)(session.clients.rds, run)) {
+                if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`))
+                    continue;
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Found ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) by this run's tags; the ledger did not record it`);
+                found.push({ ...tagged, side, disposal: disposalOf(tagged, settings) });
+            }
+        }
+        catch (error) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`);
+        }
+    }
+    return found;
+}
+/** The disposal a resource found by its tags gets from its purpose tag. */
+function disposalOf(tagged, settings) {
+    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.copy)
+        return 'copy';
+    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.handoff)
+        return 'handoff';
+    const snapshot = tagged.kind === 'db-snapshot' || tagged.kind === 'db-cluster-snapshot';
+    return snapshot && settings.keepSnapshots ? 'kept' : 'temporary';
 }
 
 
@@ -77185,7 +77610,10 @@ function loadOutcome() {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   L8: () => (/* binding */ managedTags),
+/* harmony export */   SR: () => (/* binding */ runIdOf),
+/* harmony export */   iu: () => (/* binding */ resourceTags),
 /* harmony export */   jm: () => (/* binding */ TagKeys),
+/* harmony export */   nb: () => (/* binding */ Purpose),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
 /** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
@@ -77194,7 +77622,20 @@ const TagKeys = {
     repository: 'rds-refresh:repository',
     runId: 'rds-refresh:run-id',
     source: 'rds-refresh:source',
+    /** The target (lower case) a resource was made for: a copy, or the hand-off snapshot of a split job. */
+    target: 'rds-refresh:target',
+    /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
+    purpose: 'rds-refresh:purpose',
     expiresAt: 'rds-refresh:expires-at',
+};
+/**
+ * Values of the purpose tag: the database the user asked for, an intermediate of one run
+ * (temporary instance, relay snapshots), or the snapshot a source-phase job hands over.
+ */
+const Purpose = {
+    copy: 'copy',
+    intermediate: 'intermediate',
+    handoff: 'handoff',
 };
 function managedTags(options) {
     const { settings, sourceArn, now } = options;
@@ -77204,16 +77645,29 @@ function managedTags(options) {
     const tags = [
         { Key: TagKeys.managed, Value: 'true' },
         { Key: TagKeys.repository, Value: settings.run.repository || 'unknown' },
-        {
-            Key: TagKeys.runId,
-            Value: `${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}`,
-        },
+        { Key: TagKeys.runId, Value: runIdOf(settings.run) },
         { Key: TagKeys.source, Value: sourceArn },
         ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
         ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
     ];
     return { tags, expiresAt };
 }
+/** The value of the run-id tag: `<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>` (`local-1` outside Actions). */
+function runIdOf(run) {
+    return `${run.runId || 'local'}-${run.runAttempt || '1'}`;
+}
+/**
+ * The tags of one created resource: the run's tags, what it is for, and the target it was made
+ * for (lower case) when the run has one. The ownership proofs (aws/ownership.ts) read them back.
+ */
+function resourceTags(base, options) {
+    return [
+        ...base,
+        { Key: TagKeys.purpose, Value: options.purpose },
+        ...(options.target ? [{ Key: TagKeys.target, Value: options.target.toLowerCase() }] : []),
+    ];
+}
+/** "This action manages it": the managed tag (`replace`, `delete`, `sweep`, `reuse`). */
 function isManaged(tags) {
     return (tags ?? []).some((tag) => tag.Key === TagKeys.managed && tag.Value === 'true');
 }

@@ -56,6 +56,11 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   if (!target && settings.phase !== 'source') {
     throw new ActionError({ summary: 'refresh needs target' })
   }
+  if (!target) {
+    core.warning(
+      'phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.',
+    )
+  }
   const { sourceDb, sameAccount, method } = await core.group(
     settings.phase === 'destination' ? 'Read the shared snapshot' : 'Read the source',
     () => startPhase(settings, accounts),
@@ -97,7 +102,13 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   }
 
   // A source-phase job makes no copy, and may not even see the destination account.
-  const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx)
+  const existing =
+    settings.phase === 'source'
+      ? undefined
+      : await findExistingTarget(ctx, {
+          signal,
+          deadline: startedAt + settings.timeoutMinutes * 60_000,
+        })
   if (existing) {
     setOutputs(copyOutputs(existing))
     await writeSummary({
@@ -122,7 +133,10 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   })
   const outputs = result.error ? {} : phaseOutputs(ctx)
   if (!result.error) setOutputs(outputs)
-  const kept = ledger.list().filter((r) => r.disposal === 'kept')
+  // A hand-off outlives a source-phase job that succeeds; the post step removes it otherwise.
+  const kept = ledger
+    .list()
+    .filter((r) => r.disposal === 'kept' || (!result.error && r.disposal === 'handoff'))
   for (const resource of kept) {
     core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`)
   }
@@ -141,7 +155,11 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
     leftBehind: ledger
       .list()
-      .filter((r) => r.disposal === 'temporary' || (result.error && r.disposal === 'copy')),
+      .filter(
+        (r) =>
+          r.disposal === 'temporary' ||
+          (result.error && (r.disposal === 'copy' || r.disposal === 'handoff')),
+      ),
     region: settings.region,
   })
   if (result.error) throw result.error

@@ -1,12 +1,13 @@
 import type { RunNames } from './methods/context.js'
 import type { RunContext } from './settings.js'
+import { runIdOf } from './tags.js'
 
 /**
  * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
  * it made, and runs never collide. Instance identifiers are limited to 63 characters.
  */
 export function runNames(target: string, run: RunContext): RunNames {
-  const runKey = `rds-refresh-${run.runId || 'local'}-${run.runAttempt || '1'}`
+  const runKey = `rds-refresh-${runIdOf(run)}`
   return {
     target,
     instance: (index: number) => `${target.slice(0, 60)}-${index}`,

@@ -55,11 +55,6 @@ export function kindOfHandoff(
   return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') }
 }
 
-/** The destination's copy of a shared snapshot: named after it, so a re-run finds it. */
-export function copyName(sharedSnapshotId: string): string {
-  return `${sharedSnapshotId}-copy`.slice(0, 255)
-}
-
 /** Value handed from one step to a later one; a missing value is a bug in the plan. */
 export function handoffValue(ctx: RefreshContext, key: string): string {
   const value = ctx.handoff.get(key)
