@@ -72162,7 +72162,7 @@ async function tagsOf(rds, kind, id) {
 }
 /**
  * Everything in one account that this run made, found by its tags rather than by any record:
- * the DB clusters, DB instances and manual snapshots of both kinds whose tags prove it
+ * the DB clusters, DB instances outside clusters and manual snapshots of both kinds whose tags prove it
  * (`madeByRun`). It finds what a run created but never got to record (an answer lost, the process
  * killed).
  */
@@ -72174,8 +72174,12 @@ async function findRunResources(rds, run) {
         }
     };
     for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBInstances */ .$PQ)({ client: rds }, {})) {
-        for (const i of page.DBInstances ?? [])
-            keep('db-instance', i.DBInstanceIdentifier, i.TagList);
+        // A cluster's members go with their cluster (whose removal deletes Aurora members first; a
+        // Multi-AZ cluster's members cannot be deleted on their own).
+        for (const i of page.DBInstances ?? []) {
+            if (!i.DBClusterIdentifier)
+                keep('db-instance', i.DBInstanceIdentifier, i.TagList);
+        }
     }
     for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, {})) {
         for (const c of page.DBClusters ?? [])
@@ -76115,7 +76119,7 @@ async function removeAndWait(ctx, runtime, target) {
         const outcome = await (0,cleanup/* removeResource */.l)(resource, session.clients, { run: (0,context/* runOf */.ng)(ctx), proof });
         if (outcome.result === 'not-ours') {
             runtime.log.info(`${label} (${resource.side} account ${session.accountId}) is not ${(0,ownership/* describeProof */.ef)(proof ?? 'run', (0,context/* runOf */.ng)(ctx))} (${outcome.owner}): it is used and left alone`);
-            runtime.note(`left alone: ${resource.id} is not this run's`);
+            runtime.note(`left alone, not made by this run: ${resource.id}`);
             return 'left';
         }
         runtime.log.info(`deleting ${label}`);

@@ -120,7 +120,7 @@ export interface TaggedResource {
 
 /**
  * Everything in one account that this run made, found by its tags rather than by any record:
- * the DB clusters, DB instances and manual snapshots of both kinds whose tags prove it
+ * the DB clusters, DB instances outside clusters and manual snapshots of both kinds whose tags prove it
  * (`madeByRun`). It finds what a run created but never got to record (an answer lost, the process
  * killed).
  */
@@ -135,7 +135,11 @@ export async function findRunResources(
     }
   }
   for await (const page of paginateDescribeDBInstances({ client: rds }, {})) {
-    for (const i of page.DBInstances ?? []) keep('db-instance', i.DBInstanceIdentifier, i.TagList)
+    // A cluster's members go with their cluster (whose removal deletes Aurora members first; a
+    // Multi-AZ cluster's members cannot be deleted on their own).
+    for (const i of page.DBInstances ?? []) {
+      if (!i.DBClusterIdentifier) keep('db-instance', i.DBInstanceIdentifier, i.TagList)
+    }
   }
   for await (const page of paginateDescribeDBClusters({ client: rds }, {})) {
     for (const c of page.DBClusters ?? []) keep('db-cluster', c.DBClusterIdentifier, c.TagList)

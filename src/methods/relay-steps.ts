@@ -97,7 +97,7 @@ export async function removeAndWait(
       runtime.log.info(
         `${label} (${resource.side} account ${session.accountId}) is not ${describeProof(proof ?? 'run', runOf(ctx))} (${outcome.owner}): it is used and left alone`,
       )
-      runtime.note(`left alone: ${resource.id} is not this run's`)
+      runtime.note(`left alone, not made by this run: ${resource.id}`)
       return 'left'
     }
     runtime.log.info(`deleting ${label}`)
