@@ -1,0 +1,274 @@
+/**
+ * Ownership end to end: the action changes or deletes only what it can prove it made (tags), in
+ * both accounts, through `node dist/index.js` (main and post) against the simulator.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  ACCOUNTS,
+  createdSince,
+  inventoryOf,
+  KEYS,
+  ROLE_ARNS,
+  runAction,
+  startWorld,
+  type ActionRun,
+  type Inventory,
+  type Simulator,
+  type WorldOptions,
+} from './harness.js'
+import { STAGING_SECURITY_GROUPS } from '../../sim/fixtures/production.ts'
+
+type Fixture = Parameters<NonNullable<WorldOptions['fixture']>>[0]
+type RdsAccount = NonNullable<Fixture['resources']['rds']>['accounts'][number]
+type Tags = { Key: string; Value: string }[]
+
+/** Intermediates are named after the run (the local runner's GITHUB_RUN_ID 4242, attempt 1). */
+const RUN = 'rds-refresh-4242-1'
+const MULTI_AZ_HANDOFF = `${RUN}-snapshot-multiaz-db-m6gd-large`
+const REGION = 'us-east-1'
+
+const placement = {
+  'kms-key-id': KEYS.staging,
+  'db-subnet-group': 'staging-db',
+  'vpc-security-group-ids': STAGING_SECURITY_GROUPS.join(','),
+  'poll-interval-seconds': '0.02',
+}
+const bothRoles = {
+  'source-role-arn': ROLE_ARNS.source,
+  'destination-role-arn': ROLE_ARNS.staging,
+}
+/** What each relay and the clone need besides source and target. */
+const INPUTS = {
+  multiAz: { ...bothRoles, ...placement, source: 'prod-multiaz' },
+  aurora: {
+    ...bothRoles,
+    ...placement,
+    source: 'prod-aurora',
+    method: 'relay',
+    'db-cluster-parameter-group': 'staging-aurora-pg16',
+  },
+  instance: { ...bothRoles, ...placement, source: 'prod-pg', 'db-parameter-group': 'staging-pg16' },
+  clone: {
+    ...bothRoles,
+    ...placement,
+    source: 'prod-aurora',
+    method: 'clone',
+    'db-cluster-parameter-group': 'staging-aurora-pg16',
+  },
+} as const
+
+/** Tags another run of the action put on what it made. */
+const OTHER_RUN: Tags = [
+  { Key: 'rds-refresh:managed', Value: 'true' },
+  { Key: 'rds-refresh:run-id', Value: '9999-1' },
+]
+
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+function changeAccount(
+  fixture: Fixture,
+  account: string,
+  change: (a: RdsAccount) => RdsAccount,
+): Fixture {
+  const rds = fixture.resources.rds
+  if (!rds) return fixture
+  const accounts = rds.accounts.map((a) => (a.account === account ? change(a) : a))
+  return { ...fixture, resources: { ...fixture.resources, rds: { ...rds, accounts } } }
+}
+
+/** A standalone instance in staging that snapshots planted there can be taken of. */
+const STAGING_LEGACY = {
+  identifier: 'staging-legacy',
+  engine: 'postgres',
+  engineVersion: '16.4',
+  instanceClass: 'db.t4g.medium',
+  masterUsername: 'postgres',
+  allocatedStorage: 50,
+  storageType: 'gp3',
+  kmsKeyAlias: 'rds-staging',
+  subnetGroup: 'staging-db',
+  securityGroupIds: [...STAGING_SECURITY_GROUPS],
+}
+
+/** Modify and Delete requests that named a resource (by identifier or ARN), from request `since`. */
+function changesTo(world: Simulator, id: string, since = 0): string[] {
+  return world.requests
+    .slice(since)
+    .filter((r) => /^(Modify|Delete|Remove)/.test(r.operation))
+    .filter((r) => JSON.stringify(r.input).includes(id))
+    .map((r) => `${r.account}:${r.operation}`)
+}
+
+/** Inventories of both accounts, leaving out what is being deleted (the post step does not wait). */
+function settled(world: Simulator): Record<string, Inventory> {
+  const strip = (inventory: Inventory): Inventory =>
+    Object.fromEntries(
+      Object.entries(inventory).map(([type, ids]) => [
+        type,
+        ids.filter((id) => !/\((deleting|deleted)\)$/.test(id)),
+      ]),
+    )
+  return {
+    [ACCOUNTS.production]: strip(inventoryOf(world, ACCOUNTS.production)),
+    [ACCOUNTS.staging]: strip(inventoryOf(world, ACCOUNTS.staging)),
+  }
+}
+
+/** What exists after the run (and its post step) that did not before, per account. */
+function leftSince(before: Record<string, Inventory>, world: Simulator): Record<string, Inventory> {
+  const after = settled(world)
+  return Object.fromEntries(
+    Object.entries(after).map(([account, inventory]) => [
+      account,
+      createdSince(before[account] ?? {}, inventory),
+    ]),
+  )
+}
+
+function expectSucceeded(run: ActionRun): void {
+  if (run.exitCode !== 0) throw new Error(`action failed:\n${run.log}`)
+  expect(run.post?.log ?? '').not.toMatch(/Could not remove/)
+}
+
+describe('a snapshot handed to phase: destination', () => {
+  it("uses a DBA's manual snapshot in the destination and leaves it alone", async () => {
+    sim = await startWorld({
+      fixture: (f) =>
+        changeAccount(f, ACCOUNTS.staging, (a) => ({
+          ...a,
+          instances: [STAGING_LEGACY],
+          snapshots: [{ identifier: 'dba-before-upgrade', instance: 'staging-legacy' }],
+        })),
+    })
+    const run = await runAction({
+      sim,
+      inputs: {
+        ...placement,
+        'destination-role-arn': ROLE_ARNS.staging,
+        phase: 'destination',
+        'snapshot-arn': `arn:aws:rds:${REGION}:${ACCOUNTS.staging}:snapshot:dba-before-upgrade`,
+        target: 'staging-from-dba',
+        'db-parameter-group': 'staging-pg16',
+      },
+    })
+    expectSucceeded(run)
+    expect(changesTo(sim, 'dba-before-upgrade')).toEqual([])
+    expect(run.log).toMatch(
+      /\[delete-shared-snapshot\] db-snapshot dba-before-upgrade \(source account 222222222222\) is not a hand-off snapshot made for target staging-from-dba .*\(no rds-refresh:managed=true tag\): it is used and left alone/,
+    )
+    expect(inventoryOf(sim, ACCOUNTS.staging)['db-snapshots']).toEqual([
+      'dba-before-upgrade (available)',
+    ])
+    expect(inventoryOf(sim, ACCOUNTS.staging)['db-instances']).toContain(
+      'staging-from-dba (available)',
+    )
+  })
+
+  it.each([
+    {
+      what: 'a production DB snapshot',
+      snapshots: [
+        { identifier: 'prod-pg-nightly', instance: 'prod-pg', sharedWith: [ACCOUNTS.staging] },
+      ],
+      clusterSnapshots: [],
+      arn: `arn:aws:rds:${REGION}:${ACCOUNTS.production}:snapshot:prod-pg-nightly`,
+      id: 'prod-pg-nightly',
+      inputs: { 'db-parameter-group': 'staging-pg16' },
+      copy: 'db-instances',
+    },
+    {
+      what: 'a production cluster snapshot handed over by another workflow run',
+      snapshots: [],
+      clusterSnapshots: [
+        {
+          identifier: 'prod-aurora-handoff',
+          cluster: 'prod-aurora',
+          sharedWith: [ACCOUNTS.staging],
+          tags: [
+            ...OTHER_RUN,
+            { Key: 'rds-refresh:purpose', Value: 'handoff' },
+            { Key: 'rds-refresh:target', Value: 'staging-copy' },
+          ],
+        },
+      ],
+      arn: `arn:aws:rds:${REGION}:${ACCOUNTS.production}:cluster-snapshot:prod-aurora-handoff`,
+      id: 'prod-aurora-handoff',
+      inputs: {
+        'db-cluster-parameter-group': 'staging-aurora-pg16',
+        'instance-class': 'db.r6g.large',
+      },
+      copy: 'db-clusters',
+    },
+  ])(
+    'with both roles, uses $what and neither unshares nor deletes it',
+    async ({ snapshots, clusterSnapshots, arn, id, inputs, copy }) => {
+      sim = await startWorld({
+        fixture: (f) =>
+          changeAccount(f, ACCOUNTS.production, (a) => ({ ...a, snapshots, clusterSnapshots })),
+      })
+      const before = settled(sim)
+      const run = await runAction({
+        sim,
+        inputs: {
+          ...placement,
+          ...bothRoles,
+          ...inputs,
+          phase: 'destination',
+          'snapshot-arn': arn,
+          target: 'staging-copy',
+        },
+      })
+      expectSucceeded(run)
+      expect(changesTo(sim, id)).toEqual([])
+      expect(run.log).toContain('[unshare-snapshot]')
+      expect(run.log).toMatch(
+        new RegExp(`${id} \\(source account 111111111111\\) is not a hand-off`),
+      )
+      expect(run.summary).toContain(`left alone, not made by this run: ${id}`)
+      // The copy is made; the run's own copy of the snapshot is gone; production is as it was.
+      expect(leftSince(before, sim)[ACCOUNTS.production]).toEqual({})
+      expect(leftSince(before, sim)[ACCOUNTS.staging]?.[copy]).toEqual(['staging-copy (available)'])
+      expect(leftSince(before, sim)[ACCOUNTS.staging]?.['db-snapshots']).toBeUndefined()
+      expect(leftSince(before, sim)[ACCOUNTS.staging]?.['db-cluster-snapshots']).toBeUndefined()
+    },
+  )
+
+  it('deletes and unshares the hand-off the source phase of the same workflow run made for this target', async () => {
+    sim = await startWorld()
+    const before = settled(sim)
+    const source = await runAction({
+      sim,
+      inputs: { ...bothRoles, source: 'prod-multiaz', target: 'staging-mz', phase: 'source' },
+    })
+    expectSucceeded(source)
+    const sourceJobRequests = sim.requests.length
+    const destination = await runAction({
+      sim,
+      inputs: {
+        ...placement,
+        ...bothRoles,
+        phase: 'destination',
+        'snapshot-arn': source.outputs['snapshot-arn'] ?? '',
+        target: 'staging-mz',
+      },
+      // A re-run of only the destination job: same workflow run, next attempt.
+      env: { GITHUB_RUN_ATTEMPT: '2' },
+    })
+    expectSucceeded(destination)
+    expect(changesTo(sim, MULTI_AZ_HANDOFF, sourceJobRequests)).toEqual([
+      `${ACCOUNTS.production}:ModifyDBSnapshotAttribute`,
+      `${ACCOUNTS.production}:DeleteDBSnapshot`,
+    ])
+    expect(leftSince(before, sim)).toEqual({
+      [ACCOUNTS.production]: {},
+      [ACCOUNTS.staging]: {
+        'db-clusters': ['staging-mz (available)'],
+        'db-instances': [1, 2, 3].map((n) => `staging-mz-instance-${n} (available)`),
+      },
+    })
+  })
+})
