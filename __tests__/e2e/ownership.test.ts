@@ -118,14 +118,18 @@ function settled(world: Simulator): Record<string, Inventory> {
   }
 }
 
-/** What exists after the run (and its post step) that did not before, per account. */
+/**
+ * What exists after the run (and its post step) that did not before, per account. A clone's RAM
+ * share is left out: it is kept on purpose for later runs (share.ts).
+ */
 function leftSince(before: Record<string, Inventory>, world: Simulator): Record<string, Inventory> {
   const after = settled(world)
   return Object.fromEntries(
-    Object.entries(after).map(([account, inventory]) => [
-      account,
-      createdSince(before[account] ?? {}, inventory),
-    ]),
+    Object.entries(after).map(([account, inventory]) => {
+      const left = createdSince(before[account] ?? {}, inventory)
+      delete left['resource-shares']
+      return [account, left]
+    }),
   )
 }
 
@@ -271,4 +275,101 @@ describe('a snapshot handed to phase: destination', () => {
       },
     })
   })
+})
+
+/** A resource planted under a name a run would use, and the run that would meet it. */
+interface LookAlike {
+  readonly name: string
+  readonly account: string
+  readonly step: string
+  readonly inputs: Record<string, string>
+  readonly plant: (a: RdsAccount, tags: Tags | undefined) => RdsAccount
+}
+
+const LOOK_ALIKES: readonly LookAlike[] = [
+  {
+    name: `${RUN}-cluster-snapshot`,
+    account: ACCOUNTS.production,
+    step: 'snapshot-source-cluster',
+    inputs: { ...INPUTS.multiAz, target: 'staging-mz' },
+    plant: (a, tags) => ({
+      ...a,
+      clusterSnapshots: [{ identifier: `${RUN}-cluster-snapshot`, cluster: 'prod-multiaz', tags }],
+    }),
+  },
+  {
+    name: `${RUN}-tmp`,
+    account: ACCOUNTS.production,
+    step: 'restore-temp-instance',
+    inputs: { ...INPUTS.multiAz, target: 'staging-mz' },
+    plant: (a, tags) => ({
+      ...a,
+      instances: [
+        ...(a.instances ?? []),
+        { ...STAGING_LEGACY, identifier: `${RUN}-tmp`, kmsKeyAlias: 'rds-prod', tags },
+      ],
+    }),
+  },
+  {
+    name: MULTI_AZ_HANDOFF,
+    account: ACCOUNTS.production,
+    step: 'snapshot-temp-instance',
+    inputs: { ...INPUTS.multiAz, target: 'staging-mz' },
+    plant: (a, tags) => ({
+      ...a,
+      snapshots: [{ identifier: MULTI_AZ_HANDOFF, instance: 'prod-pg', tags }],
+    }),
+  },
+  {
+    name: `${RUN}-copy`,
+    account: ACCOUNTS.staging,
+    step: 'copy-snapshot',
+    inputs: { ...INPUTS.instance, target: 'staging-pg' },
+    plant: (a, tags) => ({
+      ...a,
+      instances: [STAGING_LEGACY],
+      snapshots: [{ identifier: `${RUN}-copy`, instance: 'staging-legacy', tags }],
+    }),
+  },
+  {
+    name: 'pr-7-1',
+    account: ACCOUNTS.staging,
+    step: 'create-instances',
+    inputs: { ...INPUTS.clone, target: 'pr-7' },
+    plant: (a, tags) => ({
+      ...a,
+      instances: [{ ...STAGING_LEGACY, identifier: 'pr-7-1', tags }],
+    }),
+  },
+]
+
+describe('a resource under one of the run’s names that the run did not make', () => {
+  const cases = LOOK_ALIKES.flatMap((lookAlike) => [
+    { ...lookAlike, who: 'untagged', tags: undefined, owner: 'no rds-refresh:managed=true tag' },
+    { ...lookAlike, who: 'made by another run', tags: OTHER_RUN, owner: 'made by run 9999-1' },
+  ])
+
+  it.each(cases)(
+    '$name ($who) is a collision: refused, named, left untouched, nothing leaks',
+    async ({ name, account, step, inputs, plant, tags, owner }) => {
+      sim = await startWorld({
+        fixture: (f) => changeAccount(f, account, (a) => plant(a, tags)),
+      })
+      const before = settled(sim)
+      const run = await runAction({ sim, inputs })
+      expect(run.exitCode).toBe(1)
+      const side = account === ACCOUNTS.production ? 'source' : 'destination'
+      expect(run.maskedLog).toContain(
+        `${name} already exists in the ${side} account ${account} and this run did not make it (${owner}); it is left untouched (step "${step}"`,
+      )
+      expect(changesTo(sim, name)).toEqual([])
+      expect(run.post?.log ?? '').not.toMatch(/Could not remove/)
+      // Everything the run made is gone again; the look-alike is still there.
+      expect(leftSince(before, sim)).toEqual({
+        [ACCOUNTS.production]: {},
+        [ACCOUNTS.staging]: {},
+      })
+      expect(JSON.stringify(settled(sim)[account])).toContain(`${name} (`)
+    },
+  )
 })
