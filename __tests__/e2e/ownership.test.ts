@@ -373,3 +373,54 @@ describe('a resource under one of the run’s names that the run did not make', 
     },
   )
 })
+
+describe('a create call whose answer is lost (AWS acted; the SDK retries into the run’s own resource)', () => {
+  const lost = (
+    method: keyof typeof INPUTS,
+    target: string,
+    operation: string,
+    kind: 'lose-answer' | 'reset-after',
+  ) => ({ method, target, operation, kind })
+  const cases = [
+    lost('clone', 'pr-lost', 'RestoreDBClusterToPointInTime', 'lose-answer'),
+    lost('clone', 'pr-lost', 'CreateDBInstance', 'reset-after'),
+    lost('multiAz', 'staging-mz', 'CreateDBClusterSnapshot', 'lose-answer'),
+    lost('multiAz', 'staging-mz', 'RestoreDBInstanceFromDBSnapshot', 'reset-after'),
+    lost('multiAz', 'staging-mz', 'CreateDBSnapshot', 'lose-answer'),
+    lost('multiAz', 'staging-mz', 'CopyDBSnapshot', 'reset-after'),
+    lost('multiAz', 'staging-mz', 'RestoreDBClusterFromSnapshot', 'lose-answer'),
+    lost('aurora', 'staging-aurora', 'CreateDBClusterSnapshot', 'reset-after'),
+    lost('aurora', 'staging-aurora', 'CopyDBClusterSnapshot', 'lose-answer'),
+    lost('aurora', 'staging-aurora', 'RestoreDBClusterFromSnapshot', 'reset-after'),
+    lost('instance', 'staging-pg', 'CreateDBSnapshot', 'reset-after'),
+    lost('instance', 'staging-pg', 'CopyDBSnapshot', 'lose-answer'),
+    lost('instance', 'staging-pg', 'RestoreDBInstanceFromDBSnapshot', 'lose-answer'),
+  ]
+
+  it.each(cases)(
+    '$method: $operation ($kind) is adopted as the run’s own; only the copy is left',
+    async ({ method, target, operation, kind }) => {
+      sim = await startWorld({
+        scenario: { faults: { networkFaults: [{ kind, operation, times: 1 }] } },
+      })
+      const before = settled(sim)
+      const run = await runAction({ sim, inputs: { ...INPUTS[method], target } })
+      expectSucceeded(run)
+      expect(sim.requests.filter((r) => r.fault === kind).map((r) => r.operation)).toEqual([
+        operation,
+      ])
+      expect(run.log).toContain('its answer was lost. Adopting it.')
+      expect(run.log).not.toContain('already has a cross-account clone')
+      const left = leftSince(before, sim)
+      expect(left[ACCOUNTS.production]).toEqual({})
+      expect(
+        Object.values(left[ACCOUNTS.staging] ?? {})
+          .flat()
+          .filter((id) => !id.startsWith(target)),
+      ).toEqual([])
+      expect(
+        left[ACCOUNTS.staging]?.['db-clusters'] ?? left[ACCOUNTS.staging]?.['db-instances'],
+      ).toContain(`${target} (available)`)
+    },
+  )
+})
