@@ -76129,7 +76129,7 @@ async function removeAndWait(ctx, runtime, target) {
     catch (error) {
         if (runtime.signal.aborted)
             throw error;
-        runtime.log.warning(`Could not remove ${label} (${resource.side} account ${session.accountId}): ${(0,errors/* errorMessage */.gJ)(error)}. The run goes on; the post step tries again. To remove it by hand: ${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}`);
+        runtime.log.warning(`Could not remove ${label} (${resource.side} account ${session.accountId}): ${[(0,errors/* awsErrorCode */.J6)(error), (0,errors/* errorMessage */.gJ)(error)].filter(Boolean).join(': ')}. The run goes on; the post step tries again. To remove it by hand: ${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}`);
         runtime.note(`left behind: ${resource.id}`);
         return 'left';
     }

@@ -424,3 +424,68 @@ describe('a create call whose answer is lost (AWS acted; the SDK retries into th
     },
   )
 })
+
+describe('cleanup of intermediates after the copy is made', () => {
+  it('a failed deletion of an intermediate is a warning with its removal command; the copy stays', async () => {
+    sim = await startWorld({
+      scenario: {
+        faults: {
+          failCalls: [
+            {
+              operation: 'DeleteDBSnapshot',
+              account: ACCOUNTS.staging,
+              code: 'InvalidDBSnapshotState',
+              message: 'injected: the snapshot cannot be deleted now',
+            },
+          ],
+        },
+      },
+    })
+    const run = await runAction({ sim, inputs: { ...INPUTS.multiAz, target: 'staging-mz' } })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['cluster-identifier']).toBe('staging-mz')
+    const command = `aws rds delete-db-snapshot --db-snapshot-identifier ${RUN}-copy --region ${REGION}`
+    expect(run.maskedLog).toMatch(
+      new RegExp(
+        `::warning::\\[delete-copied-snapshot\\] Could not remove db-snapshot ${RUN}-copy \\(destination account 222222222222\\): .*InvalidDBSnapshotState.*To remove it by hand: ${command}`,
+      ),
+    )
+    expect(run.summary).toContain('Resources left behind')
+    expect(run.summary).toContain(command)
+    // The post step tries again, cannot either, says so, and keeps the finished copy.
+    expect(run.post?.log).toContain('Could not remove 1 resource(s)')
+    expect(run.post?.log).toContain(command)
+    expect(changesTo(sim, 'staging-mz')).toEqual([`${ACCOUNTS.staging}:ModifyDBCluster`])
+    expect(settled(sim)[ACCOUNTS.staging]?.['db-clusters']).toEqual(['staging-mz (available)'])
+  })
+})
+
+describe('a source-phase job that does not finish', () => {
+  it('a failed phase: source removes its hand-off snapshot', async () => {
+    sim = await startWorld({
+      scenario: {
+        faults: {
+          failCalls: [
+            {
+              operation: 'ModifyDBSnapshotAttribute',
+              code: 'InvalidDBSnapshotState',
+              message: 'injected: cannot share now',
+              times: 1,
+            },
+          ],
+        },
+      },
+    })
+    const before = settled(sim)
+    const run = await runAction({
+      sim,
+      inputs: { ...bothRoles, source: 'prod-multiaz', target: 'staging-mz', phase: 'source' },
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.post?.log).toContain(
+      `Removed db-snapshot ${MULTI_AZ_HANDOFF} (source account ${ACCOUNTS.production})`,
+    )
+    expect(run.post?.log).not.toContain('Nothing to clean up')
+    expect(leftSince(before, sim)).toEqual({ [ACCOUNTS.production]: {}, [ACCOUNTS.staging]: {} })
+  })
+})

@@ -8,7 +8,7 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms'
 import { describeProof, type Proof } from '../aws/ownership.js'
 import { removalCommand, removeResource } from '../cleanup.js'
 import type { CreatedResource, Disposal, Step, StepRuntime } from '../engine/types.js'
-import { errorMessage } from '../errors.js'
+import { awsErrorCode, errorMessage } from '../errors.js'
 import type { Phase } from '../settings.js'
 import { Purpose } from '../tags.js'
 import { runOf, sessionFor, tagsFor, type RefreshContext } from './context.js'
@@ -105,7 +105,7 @@ export async function removeAndWait(
   } catch (error) {
     if (runtime.signal.aborted) throw error
     runtime.log.warning(
-      `Could not remove ${label} (${resource.side} account ${session.accountId}): ${errorMessage(error)}. The run goes on; the post step tries again. To remove it by hand: ${removalCommand(resource, ctx.settings.region)}`,
+      `Could not remove ${label} (${resource.side} account ${session.accountId}): ${[awsErrorCode(error), errorMessage(error)].filter(Boolean).join(': ')}. The run goes on; the post step tries again. To remove it by hand: ${removalCommand(resource, ctx.settings.region)}`,
     )
     runtime.note(`left behind: ${resource.id}`)
     return 'left'
