@@ -489,3 +489,52 @@ describe('a source-phase job that does not finish', () => {
     expect(leftSince(before, sim)).toEqual({ [ACCOUNTS.production]: {}, [ACCOUNTS.staging]: {} })
   })
 })
+
+describe('two runs on one target', () => {
+  it('reuse waits for the copy another run is building; a cancelled run removes nothing of it', async () => {
+    // The copy's instance takes 30 s (real) to build, so run B finds it incomplete.
+    sim = await startWorld({ scenario: { durations: { instanceCreate: 18_000 } } })
+    const world = sim
+    const inputs = { ...INPUTS.clone, target: 'pr-shared' }
+    const runA = runAction({ sim, inputs })
+    const building = () =>
+      (inventoryOf(world, ACCOUNTS.staging)['db-instances'] ?? []).includes(
+        'pr-shared-1 (creating)',
+      )
+    let settledA = false
+    void runA.finally(() => (settledA = true))
+    while (!building() && !settledA) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(building()).toBe(true)
+
+    const reuse = { ...inputs, 'if-exists': 'reuse' }
+    const [a, cancelled, reused] = await Promise.all([
+      runA,
+      runAction({ sim, inputs: reuse, env: { GITHUB_RUN_ID: '5151' }, cancelAfterMs: 6000 }),
+      runAction({ sim, inputs: reuse, env: { GITHUB_RUN_ID: '6161' } }),
+    ])
+    expectSucceeded(a)
+    expect(a.outputs).toMatchObject({ 'cluster-identifier': 'pr-shared', created: 'true' })
+
+    // B, cancelled while A builds: its post step has nothing of its own to remove.
+    expect(cancelled.exitCode).not.toBe(0)
+    expect(cancelled.post?.log).toContain('Nothing to clean up.')
+
+    // C waited for A's copy to be complete and reports it as it is.
+    expectSucceeded(reused)
+    expect(reused.log).toMatch(
+      /if-exists: reuse: pr-shared is not complete yet \(.*\); it was made by run 4242-1, which may still be building it/,
+    )
+    expect(reused.outputs).toMatchObject({
+      'cluster-identifier': 'pr-shared',
+      created: 'false',
+      'db-instance-identifiers': 'pr-shared-1',
+    })
+
+    // Only A changed its copy (the password), nobody deleted anything of it.
+    expect(changesTo(sim, 'pr-shared')).toEqual([`${ACCOUNTS.staging}:ModifyDBCluster`])
+    expect(settled(sim)[ACCOUNTS.staging]).toMatchObject({
+      'db-clusters': ['pr-shared (available)'],
+      'db-instances': ['pr-shared-1 (available)'],
+    })
+  })
+})
