@@ -172,7 +172,15 @@ describe('a snapshot handed to phase: destination', () => {
     )
   })
 
-  it.each([
+  it.each<{
+    what: string
+    snapshots: RdsAccount['snapshots']
+    clusterSnapshots: RdsAccount['clusterSnapshots']
+    arn: string
+    id: string
+    inputs: Record<string, string>
+    copy: string
+  }>([
     {
       what: 'a production DB snapshot',
       snapshots: [
