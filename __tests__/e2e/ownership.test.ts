@@ -546,3 +546,50 @@ describe('two runs on one target', () => {
     })
   })
 })
+
+describe('the post step finds this run’s resources by tag', () => {
+  it('removes what the saved state does not list, and nothing another run made', async () => {
+    sim = await startWorld({
+      fixture: (f) =>
+        changeAccount(f, ACCOUNTS.staging, (a) => ({
+          ...a,
+          instances: [STAGING_LEGACY],
+          snapshots: [
+            { identifier: 'other-run-copy', instance: 'staging-legacy', tags: OTHER_RUN },
+          ],
+        })),
+      scenario: {
+        faults: {
+          resourceFailures: [
+            { operation: 'RestoreDBClusterFromSnapshot', status: 'incompatible-restore' },
+          ],
+        },
+      },
+    })
+    const before = settled(sim)
+    const inputs = { ...INPUTS.multiAz, target: 'staging-mz', 'keep-snapshots': 'true' }
+    const main = await runAction({ sim, inputs, post: false })
+    expect(main.exitCode).toBe(1)
+    // The post step of the same run, with a saved state that lists nothing.
+    const post = await runAction({
+      sim,
+      inputs,
+      post: false,
+      env: { STATE_isPost: 'true', STATE_outcome: 'failed' },
+    })
+    expect(post.exitCode).toBe(0)
+    expect(post.log).toContain(
+      "Found db-cluster staging-mz (destination account 222222222222) by this run's tags",
+    )
+    expect(post.log).toContain('Removed db-cluster staging-mz')
+    expect(post.log).not.toContain('other-run-copy')
+    expect(changesTo(sim, 'other-run-copy')).toEqual([])
+    // keep-snapshots: the run's snapshots stay on request; everything else it made is gone.
+    const left = leftSince(before, sim)
+    expect(left[ACCOUNTS.staging]).toEqual({ 'db-snapshots': [`${RUN}-copy (available)`] })
+    expect(left[ACCOUNTS.production]).toEqual({
+      'db-snapshots': [`${MULTI_AZ_HANDOFF} (available)`],
+      'db-cluster-snapshots': [`${RUN}-cluster-snapshot (available)`],
+    })
+  })
+})
