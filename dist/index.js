@@ -74417,6 +74417,7 @@ async function run(signal) {
         });
     }
     const accounts = await (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings));
+    (0,state/* markSignedIn */.X2)();
     core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
     core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
     try {
@@ -77335,12 +77336,20 @@ const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_
 async function runPost() {
     const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadOutcome */ .RJ)();
     const ledger = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadResources */ ._H)();
+    // A main step that succeeded recorded everything it made (each create records its intent
+    // first and every step finished); one that did not may have been cut off mid-call, once it
+    // held credentials.
+    const lookUp = outcome !== 'succeeded' && (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .wasSignedIn */ .$1)();
+    if (!lookUp && !ledger.some((r) => removedWhen(r.disposal, outcome))) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
+        return;
+    }
     const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .getSettings */ .mt)();
     const run = (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdentity */ .yK)(settings.run, settings.target);
     // The same roles the main step opened (a destination-phase job may hold only one).
     const accounts = await (0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_methods_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .credentialSettings */ .Lp)(settings));
-    const resources = [...ledger, ...(await untracked({ accounts, run, settings, ledger }))];
-    const toRemove = resources.filter((r) => removedWhen(r.disposal, outcome));
+    const found = lookUp ? await untracked({ accounts, run, settings, ledger }) : [];
+    const toRemove = [...ledger, ...found].filter((r) => removedWhen(r.disposal, outcome));
     if (toRemove.length === 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
         return;
@@ -77569,9 +77578,11 @@ function escapeHtml(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ wasSignedIn),
 /* harmony export */   Go: () => (/* binding */ saveOutcome),
 /* harmony export */   RJ: () => (/* binding */ loadOutcome),
 /* harmony export */   UM: () => (/* binding */ markMainStarted),
+/* harmony export */   X2: () => (/* binding */ markSignedIn),
 /* harmony export */   _H: () => (/* binding */ loadResources),
 /* harmony export */   rH: () => (/* binding */ saveResources),
 /* harmony export */   tl: () => (/* binding */ isPost)
@@ -77579,13 +77590,25 @@ function escapeHtml(text) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 
 /** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
-const Keys = { isPost: 'isPost', resources: 'resources', outcome: 'outcome' };
+const Keys = {
+    isPost: 'isPost',
+    resources: 'resources',
+    outcome: 'outcome',
+    signedIn: 'signedIn',
+};
 function isPost() {
     return _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.isPost) === 'true';
 }
 /** Called first thing in the main step, so the post step knows it is the post step. */
 function markMainStarted() {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.isPost, 'true');
+}
+/** The main step holds credentials for its accounts: from here on it may create something. */
+function markSignedIn() {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.signedIn, 'true');
+}
+function wasSignedIn() {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.signedIn) === 'true';
 }
 function saveResources(resources) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.resources, JSON.stringify(resources));

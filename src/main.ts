@@ -12,7 +12,7 @@ import { accountFromArn } from './methods/relay-snapshots.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
 import type { Settings } from './settings.js'
-import { saveOutcome, saveResources } from './state.js'
+import { markSignedIn, saveOutcome, saveResources } from './state.js'
 import { managedTags } from './tags.js'
 
 /**
@@ -30,6 +30,7 @@ export async function run(signal: AbortSignal): Promise<void> {
     })
   }
   const accounts = await openAccounts(credentialSettings(settings))
+  markSignedIn()
   core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
   core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
   try {

@@ -7,13 +7,13 @@ import type { AccountSide, CreatedResource, Disposal } from './engine/types.js'
 import { errorMessage } from './errors.js'
 import { getSettings } from './inputs.js'
 import type { Settings } from './settings.js'
-import { loadOutcome, loadResources, saveResources, type Outcome } from './state.js'
+import { loadOutcome, loadResources, saveResources, wasSignedIn, type Outcome } from './state.js'
 import { Purpose } from './tags.js'
 
 /**
  * The post step (`post-if: always()`): remove what the main step left. What this run made is the
- * union of the ledger (including intents: calls whose answer never came) and a look-up by this
- * run's id tag in every account the job holds credentials for. Intermediates always go; a copy
+ * union of the ledger (including intents: calls whose answer never came) and, when the main step
+ * did not succeed, a look-up by this run's id tag in every account the job holds credentials for. Intermediates always go; a copy
  * or a source-phase hand-off only when the main step did not succeed. Each removal first proves
  * from the resource's tags that this run made it, so a post step never removes what another run
  * made. Anything that cannot be removed is reported with the command that removes it; the post
@@ -22,12 +22,20 @@ import { Purpose } from './tags.js'
 export async function runPost(): Promise<void> {
   const outcome = loadOutcome()
   const ledger = loadResources()
+  // A main step that succeeded recorded everything it made (each create records its intent
+  // first and every step finished); one that did not may have been cut off mid-call, once it
+  // held credentials.
+  const lookUp = outcome !== 'succeeded' && wasSignedIn()
+  if (!lookUp && !ledger.some((r) => removedWhen(r.disposal, outcome))) {
+    core.info('Nothing to clean up.')
+    return
+  }
   const settings = getSettings()
   const run = runIdentity(settings.run, settings.target)
   // The same roles the main step opened (a destination-phase job may hold only one).
   const accounts = await openAccounts(credentialSettings(settings))
-  const resources = [...ledger, ...(await untracked({ accounts, run, settings, ledger }))]
-  const toRemove = resources.filter((r) => removedWhen(r.disposal, outcome))
+  const found = lookUp ? await untracked({ accounts, run, settings, ledger }) : []
+  const toRemove = [...ledger, ...found].filter((r) => removedWhen(r.disposal, outcome))
   if (toRemove.length === 0) {
     core.info('Nothing to clean up.')
     return

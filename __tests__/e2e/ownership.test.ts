@@ -575,7 +575,7 @@ describe('the post step finds this run’s resources by tag', () => {
       sim,
       inputs,
       post: false,
-      env: { STATE_isPost: 'true', STATE_outcome: 'failed' },
+      env: { STATE_isPost: 'true', STATE_outcome: 'failed', STATE_signedIn: 'true' },
     })
     expect(post.exitCode).toBe(0)
     expect(post.log).toContain(
