@@ -20,6 +20,9 @@ const { ActionError } = await import('../src/errors.js')
 const { awsError, settings, sourceCluster, sourceDb, SOURCE_ARN, SOURCE_KEY, STAGING_KEY, world } =
   await import('./clone-context.js')
 
+/** reuse may wait for a copy being built, within the run's bounds; these copies need no wait. */
+const WAIT = { signal: new AbortController().signal, deadline: Date.now() + 60_000 }
+
 function notFound(w: ReturnType<typeof world>): void {
   w.destination.rds
     .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'pr-123' })
@@ -109,7 +112,7 @@ describe('if-exists for a clone target', () => {
   it('fail: refuses an existing target', async () => {
     const w = world()
     w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [managedCopy()] })
-    const error = (await findExistingTarget(w.ctx).catch((e: unknown) => e)) as InstanceType<
+    const error = (await findExistingTarget(w.ctx, WAIT).catch((e: unknown) => e)) as InstanceType<
       typeof ActionError
     >
     expect(error.summary).toBe('Target pr-123 already exists in the destination account')
@@ -119,7 +122,10 @@ describe('if-exists for a clone target', () => {
     warnings.length = 0
     const w = world({ settings: { ifExists: 'reuse' } })
     w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [managedCopy()] })
-    const result = await findExistingTarget(w.ctx)
+    w.destination.rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [{ DBInstanceIdentifier: 'pr-123-1', DBInstanceStatus: 'available' }],
+    })
+    const result = await findExistingTarget(w.ctx, WAIT)
     expect(result).toEqual({
       kind: 'cluster',
       identifier: 'pr-123',
@@ -137,17 +143,17 @@ describe('if-exists for a clone target', () => {
       expiresAt: undefined,
     })
     expect(warnings).toEqual([])
-    expect(w.destination.rds.calls()).toHaveLength(1)
+    // The cluster, then its instance: reuse reports only a complete copy.
+    expect(w.destination.rds.calls()).toHaveLength(2)
   })
 
-  it('reuse: warns when the managed copy came from another source or is not available', async () => {
+  it('reuse: warns when the managed copy came from another source', async () => {
     warnings.length = 0
     const w = world({ settings: { ifExists: 'reuse' } })
     const other = 'arn:aws:rds:us-east-1:111111111111:cluster:other'
     w.destination.rds.on(DescribeDBClustersCommand).resolves({
       DBClusters: [
         managedCopy({
-          Status: 'modifying',
           TagList: [
             { Key: 'rds-refresh:managed', Value: 'true' },
             { Key: 'rds-refresh:source', Value: other },
@@ -155,19 +161,42 @@ describe('if-exists for a clone target', () => {
         }),
       ],
     })
-    await findExistingTarget(w.ctx)
+    w.destination.rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [{ DBInstanceIdentifier: 'pr-123-1', DBInstanceStatus: 'available' }],
+    })
+    await findExistingTarget(w.ctx, WAIT)
     expect(warnings).toEqual([
       `pr-123 was copied from ${other}, not from ${SOURCE_ARN}; it is reused as it is. Use another target for a copy of this source.`,
-      'pr-123 is modifying, not available; its endpoints may not answer yet.',
     ])
   })
+
+  it.each([
+    ['not available', { Status: 'modifying' }, 'modifying'],
+    ['without instances', { DBClusterMembers: [] }, 'available without DB instances'],
+  ])(
+    'reuse: refuses a copy %s once the timeout has passed, saying why',
+    async (_, overrides, state) => {
+      const w = world({ settings: { ifExists: 'reuse' } })
+      w.destination.rds
+        .on(DescribeDBClustersCommand)
+        .resolves({ DBClusters: [managedCopy(overrides)] })
+      const error = (await findExistingTarget(w.ctx, {
+        signal: new AbortController().signal,
+        deadline: Date.now(),
+      }).catch((e: unknown) => e)) as InstanceType<typeof ActionError>
+      expect(error.summary).toBe(
+        `if-exists: reuse refused pr-123: it is ${state}, not a complete copy (available, with every DB instance available), and did not become one in time`,
+      )
+      expect(error.hint).toContain('reuse never adopts a copy that is still being built')
+    },
+  )
 
   it('reuse: refuses a target this action does not manage', async () => {
     const w = world({ settings: { ifExists: 'reuse' } })
     w.destination.rds
       .on(DescribeDBClustersCommand)
       .resolves({ DBClusters: [managedCopy({ TagList: [] })] })
-    const error = (await findExistingTarget(w.ctx).catch((e: unknown) => e)) as InstanceType<
+    const error = (await findExistingTarget(w.ctx, WAIT).catch((e: unknown) => e)) as InstanceType<
       typeof ActionError
     >
     expect(error.summary).toBe(

@@ -19,6 +19,8 @@ import { Ledger } from '../src/engine/ledger.js'
 import type { CreatedResource } from '../src/engine/types.js'
 import { ActionError } from '../src/errors.js'
 import { clonePlan, cloneInput, createInstancesAfter } from '../src/methods/clone.js'
+import { tagsFor } from '../src/methods/context.js'
+import { Purpose } from '../src/tags.js'
 import {
   awsError,
   runtime,
@@ -49,23 +51,43 @@ function copyCluster(overrides: Partial<DBCluster> = {}): DBCluster {
   }
 }
 
-/** The destination answers like a healthy RDS: every create succeeds and is available at once. */
-function healthyDestination(w: World, cluster: DBCluster = copyCluster()): void {
-  w.destination.rds
-    .on(RestoreDBClusterToPointInTimeCommand)
-    .resolves({ DBCluster: { DBClusterIdentifier: 'pr-123' } })
+/**
+ * The destination answers like a healthy RDS: nothing exists before its create call, and every
+ * create succeeds and is available at once.
+ */
+function healthyDestination(w: World, cluster: DBCluster = copyCluster()): Set<string> {
+  const created = new Set<string>()
+  const exists = (id: string | undefined, notFound: string) => {
+    if (!id || !created.has(id)) throw awsError(notFound)
+  }
+  w.destination.rds.on(RestoreDBClusterToPointInTimeCommand).callsFake(() => {
+    created.add('pr-123')
+    return { DBCluster: { DBClusterIdentifier: 'pr-123' } }
+  })
   w.destination.rds
     .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'pr-123' })
-    .resolves({ DBClusters: [cluster] })
-  w.destination.rds.on(CreateDBInstanceCommand).resolves({})
+    .callsFake(() => {
+      exists('pr-123', 'DBClusterNotFoundFault')
+      return { DBClusters: [cluster] }
+    })
+  w.destination.rds
+    .on(CreateDBInstanceCommand)
+    .callsFake((input: { DBInstanceIdentifier?: string }) => {
+      created.add(input.DBInstanceIdentifier ?? '')
+      return {}
+    })
   w.destination.rds
     .on(DescribeDBInstancesCommand)
-    .callsFake((input: { DBInstanceIdentifier?: string }) => ({
-      DBInstances: [
-        { DBInstanceIdentifier: input.DBInstanceIdentifier, DBInstanceStatus: 'available' },
-      ],
-    }))
+    .callsFake((input: { DBInstanceIdentifier?: string }) => {
+      exists(input.DBInstanceIdentifier, 'DBInstanceNotFound')
+      return {
+        DBInstances: [
+          { DBInstanceIdentifier: input.DBInstanceIdentifier, DBInstanceStatus: 'available' },
+        ],
+      }
+    })
   w.destination.rds.on(ModifyDBClusterCommand).resolves({})
+  return created
 }
 
 function sharedAcrossAccounts(w: World): void {
@@ -139,7 +161,7 @@ describe('clone plan, one account', () => {
       RestoreType: 'copy-on-write',
       UseLatestRestorableTime: true,
       DeletionProtection: false,
-      Tags: w.ctx.tags,
+      Tags: tagsFor(w.ctx, Purpose.copy),
     })
     expect(w.destination.rds.commandCalls(CreateDBInstanceCommand)[0]?.args[0].input).toEqual({
       DBInstanceIdentifier: 'pr-123-1',
@@ -147,7 +169,7 @@ describe('clone plan, one account', () => {
       DBInstanceClass: 'db.r6g.large',
       Engine: 'aurora-postgresql',
       PubliclyAccessible: false,
-      Tags: w.ctx.tags,
+      Tags: tagsFor(w.ctx, Purpose.copy),
     })
     expect(w.destination.rds.commandCalls(ModifyDBClusterCommand)[0]?.args[0].input).toEqual({
       DBClusterIdentifier: 'pr-123',
@@ -177,16 +199,19 @@ describe('clone plan, one account', () => {
       sameAccount: true,
       settings: { instanceCount: 3, instanceClass: 'db.r7g.large' },
     })
-    healthyDestination(w)
+    const created = healthyDestination(w)
     let inFlight = 0
     let maxInFlight = 0
-    w.destination.rds.on(CreateDBInstanceCommand).callsFake(async () => {
-      inFlight += 1
-      maxInFlight = Math.max(maxInFlight, inFlight)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-      inFlight -= 1
-      return {}
-    })
+    w.destination.rds
+      .on(CreateDBInstanceCommand)
+      .callsFake(async (input: { DBInstanceIdentifier: string }) => {
+        created.add(input.DBInstanceIdentifier)
+        inFlight += 1
+        maxInFlight = Math.max(maxInFlight, inFlight)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        inFlight -= 1
+        return {}
+      })
     const { result, lines } = await run(w)
     expect(result.error).toBeUndefined()
     const creates = w.destination.rds
@@ -233,7 +258,7 @@ describe('clone plan, one account', () => {
       KmsKeyId: STAGING_KEY,
       DeletionProtection: true,
       ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
-      Tags: w.ctx.tags,
+      Tags: tagsFor(w.ctx, Purpose.copy),
     })
   })
 })
@@ -244,6 +269,7 @@ describe('clone plan, Serverless v2', () => {
     healthyDestination(w)
     w.destination.rds
       .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'pr-123' })
+      .rejectsOnce(awsError('DBClusterNotFoundFault'))
       .resolvesOnce({ DBClusters: [copyCluster()] })
       .resolvesOnce({ DBClusters: [copyCluster()] })
       .resolves({

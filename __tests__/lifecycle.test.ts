@@ -159,6 +159,24 @@ describe('sweep rules', () => {
       /deletion protection is on: sweep never turns it off/,
     ],
     [
+      'an old snapshot kept by keep-snapshots, with no expiry',
+      item({ kind: 'db-snapshot', tags: managed({ 'rds-refresh:purpose': 'kept' }) }),
+      'keep',
+      /no rds-refresh:expires-at tag .*kept by keep-snapshots/,
+    ],
+    [
+      'a snapshot kept by keep-snapshots whose expiry passed',
+      item({
+        kind: 'db-cluster-snapshot',
+        tags: managed({
+          'rds-refresh:purpose': 'kept',
+          'rds-refresh:expires-at': '2026-06-01T11:00:00Z',
+        }),
+      }),
+      'delete',
+      /expired at .*kept by keep-snapshots/,
+    ],
+    [
       'an unknown purpose',
       item({ tags: managed({ 'rds-refresh:purpose': 'pet' }) }),
       'keep',

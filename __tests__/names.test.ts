@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RefreshContext } from '../src/methods/context.js'
 import type { SourceKind } from '../src/methods/detect.js'
-import { copyName, handoffSnapshotName, kindOfHandoff } from '../src/methods/relay-names.js'
+import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay-names.js'
 import { runNames } from '../src/names.js'
 import type { RunContext } from '../src/settings.js'
 
@@ -191,31 +191,10 @@ describe('hand-off and copy names', () => {
     }
   })
 
-  it("a copy's name is valid for its kind and never the shared snapshot's own", () => {
-    const pick = random(7)
-    const shared = (max: number): string[] => [
-      'a',
-      'x'.repeat(max),
-      `${'x'.repeat(max - 5)}-copy`,
-      `${'x'.repeat(max - 6)}-copyz`,
-      `${'a'.repeat(max - 6)}-b-cd`,
-      'rds:prod-db-2026-11-30-03-10',
-      ...Array.from({ length: 200 }, () =>
-        target(1 + Math.floor(pick() * max), pick, pick() < 0.5 ? 0.5 : 0.15),
-      ),
-    ]
-    const kinds: ['db-snapshot' | 'db-cluster-snapshot', number][] = [
-      ['db-snapshot', DB_SNAPSHOT],
-      ['db-cluster-snapshot', CLUSTER_SNAPSHOT],
-    ]
-    for (const [type, max] of kinds) {
-      for (const id of shared(max)) {
-        const copy = copyName(id, type)
-        expect({ id, copy, valid: validName(copy, max) }).toEqual({ id, copy, valid: true })
-        expect(copy).not.toBe(id)
-        expect(copyName(id, type)).toBe(copy)
-      }
+  it("the destination's copy is named after the run, valid as a DB cluster snapshot (the shorter limit)", () => {
+    for (const overrides of RUNS) {
+      const copy = runNames('staging-db', run(overrides)).destinationSnapshot
+      expect({ copy, valid: validName(copy, CLUSTER_SNAPSHOT) }).toEqual({ copy, valid: true })
     }
-    expect(copyName('x', 'db-snapshot')).toBe('x-copy')
   })
 })

@@ -30,6 +30,7 @@ import {
   type DBClusterSnapshot,
   type DBInstance,
   type DBSnapshot,
+  type Tag,
 } from '@aws-sdk/client-rds'
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms'
 import { RAMClient } from '@aws-sdk/client-ram'
@@ -42,6 +43,7 @@ import type { AccountSide } from '../src/engine/types.js'
 import type { RefreshContext } from '../src/methods/context.js'
 import { detectSource, type SourceDatabase } from '../src/methods/detect.js'
 import { runNames } from '../src/names.js'
+import { runIdOf } from '../src/tags.js'
 import type { Settings } from '../src/settings.js'
 import { testSettings as baseSettings } from '../__fixtures__/settings.js'
 
@@ -71,6 +73,9 @@ interface AccountState {
 function awsError(name: string, message: string, status = 400): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } })
 }
+
+/** The tags a create call asked for, as describes return them. */
+const tagsOf = (input: Record<string, unknown>): Tag[] => [...((input.Tags as Tag[]) ?? [])]
 
 const arn = (account: string, type: string, id: string): string =>
   `arn:aws:rds:${REGION}:${account}:${type}:${id}`
@@ -254,6 +259,7 @@ export class FakeWorld {
         StorageType: cluster.StorageType,
         Status: 'available',
         SnapshotType: 'manual',
+        TagList: tagsOf(i),
         shared: new Set(),
       })
       return {}
@@ -275,6 +281,7 @@ export class FakeWorld {
         Iops: instance.Iops,
         Status: 'available',
         SnapshotType: 'manual',
+        TagList: tagsOf(i),
         shared: new Set(),
       })
       return {}
@@ -302,6 +309,7 @@ export class FakeWorld {
         Iops: i.Iops as number | undefined,
         Endpoint: { Address: `${id}.example`, Port: 5432 },
         MasterUsername: 'postgres',
+        TagList: tagsOf(i),
       })
       return {}
     })
@@ -325,6 +333,7 @@ export class FakeWorld {
         Port: 5432,
         MasterUsername: 'postgres',
         DBClusterMembers: [],
+        TagList: tagsOf(i),
       })
       return {}
     })
@@ -334,6 +343,7 @@ export class FakeWorld {
         DBInstanceIdentifier: id,
         DBInstanceStatus: 'available',
         DBClusterIdentifier: str(i.DBClusterIdentifier),
+        TagList: tagsOf(i),
       })
       const cluster = s.clusters.get(str(i.DBClusterIdentifier))
       cluster?.DBClusterMembers?.push({
@@ -360,6 +370,7 @@ export class FakeWorld {
           [idKey]: id,
           [arnKey]: arn(account, type, id),
           KmsKeyId: (i.KmsKeyId as string | undefined) ?? from.KmsKeyId,
+          TagList: tagsOf(i),
           shared: new Set(),
         })
         return {}
@@ -624,7 +635,10 @@ export async function makeContext(
     sourceDb,
     method: 'relay',
     names: runNames(options.settings.target ?? 'staging-db', options.settings.run),
-    tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+    tags: [
+      { Key: 'rds-refresh:managed', Value: 'true' },
+      { Key: 'rds-refresh:run-id', Value: runIdOf(options.settings.run) },
+    ],
     copy: {
       method: 'relay',
       created: true,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { relayPlan, forPhase } from '../src/methods/relay-plan.js'
-import { copyName, handoffSnapshotName, kindOfHandoff } from '../src/methods/relay-names.js'
+import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay-names.js'
+import { tagsFor } from '../src/methods/context.js'
+import { Purpose } from '../src/tags.js'
 import { credentialSettings, phaseOutputs, sourceFromSnapshot } from '../src/methods/phases.js'
 import {
   makeContext,
@@ -15,6 +17,8 @@ import {
 } from './relay-fakes.js'
 
 const HANDOFF = 'rds-refresh-42-1-snapshot-multiaz-db-m6gd-large'
+/** The destination's copy of the shared snapshot is named after the run that copies it. */
+const COPY = 'rds-refresh-42-1-copy'
 const HANDOFF_ARN = `arn:aws:rds:us-east-1:${PROD}:snapshot:${HANDOFF}`
 
 describe('Multi-AZ DB cluster relay', () => {
@@ -84,7 +88,7 @@ describe('Multi-AZ DB cluster relay', () => {
       Iops: 3000,
       PubliclyAccessible: false,
       DeletionProtection: false,
-      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+      Tags: tagsFor(h.ctx, Purpose.intermediate),
     })
     expect(world.call('ModifyDBSnapshotAttribute')?.input).toEqual({
       DBSnapshotIdentifier: HANDOFF,
@@ -94,14 +98,14 @@ describe('Multi-AZ DB cluster relay', () => {
     const copy = world.call('CopyDBSnapshot')?.input
     expect(copy).toEqual({
       SourceDBSnapshotIdentifier: HANDOFF_ARN,
-      TargetDBSnapshotIdentifier: `${HANDOFF}-copy`,
+      TargetDBSnapshotIdentifier: COPY,
       KmsKeyId: STAGING_KEY,
-      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+      Tags: tagsFor(h.ctx, Purpose.intermediate),
     })
     expect(copy).not.toHaveProperty('PreSignedUrl')
     expect(world.call('RestoreDBClusterFromSnapshot')?.input).toEqual({
       DBClusterIdentifier: 'staging-db',
-      SnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:snapshot:${HANDOFF}-copy`,
+      SnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:snapshot:${COPY}`,
       Engine: 'postgres',
       EngineVersion: '16.4',
       DBClusterInstanceClass: 'db.m6gd.large',
@@ -112,7 +116,7 @@ describe('Multi-AZ DB cluster relay', () => {
       PubliclyAccessible: false,
       KmsKeyId: STAGING_KEY,
       DeletionProtection: false,
-      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+      Tags: tagsFor(h.ctx, Purpose.copy),
     })
     expect(world.call('DeleteDBInstance')?.input).toMatchObject({
       DBInstanceIdentifier: 'rds-refresh-42-1-tmp',
@@ -192,7 +196,7 @@ describe('Multi-AZ DB cluster relay', () => {
       clusterSnapshots: ['rds-refresh-42-1-cluster-snapshot'],
       shares: [],
     })
-    expect(world.inventory(STAGING)).toMatchObject({ snapshots: [`${HANDOFF}-copy`], shares: [] })
+    expect(world.inventory(STAGING)).toMatchObject({ snapshots: [COPY], shares: [] })
     expect(h.ledger.list()).toEqual([
       {
         kind: 'db-cluster-snapshot',
@@ -201,7 +205,7 @@ describe('Multi-AZ DB cluster relay', () => {
         disposal: 'kept',
       },
       { kind: 'db-snapshot', side: 'source', id: HANDOFF, disposal: 'kept' },
-      { kind: 'db-snapshot', side: 'destination', id: `${HANDOFF}-copy`, disposal: 'kept' },
+      { kind: 'db-snapshot', side: 'destination', id: COPY, disposal: 'kept' },
       { kind: 'db-cluster', side: 'destination', id: 'staging-db', disposal: 'copy' },
     ])
   })
@@ -301,13 +305,13 @@ describe('Aurora snapshot relay', () => {
     })
     expect(world.call('CopyDBClusterSnapshot')?.input).toEqual({
       SourceDBClusterSnapshotIdentifier: snapshotArn,
-      TargetDBClusterSnapshotIdentifier: 'rds-refresh-42-1-cluster-snapshot-copy',
+      TargetDBClusterSnapshotIdentifier: 'rds-refresh-42-1-copy',
       KmsKeyId: STAGING_KEY,
-      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+      Tags: tagsFor(h.ctx, Purpose.intermediate),
     })
     expect(world.call('RestoreDBClusterFromSnapshot')?.input).toEqual({
       DBClusterIdentifier: 'staging-db',
-      SnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:cluster-snapshot:rds-refresh-42-1-cluster-snapshot-copy`,
+      SnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:cluster-snapshot:rds-refresh-42-1-copy`,
       Engine: 'aurora-postgresql',
       EngineVersion: '16.4',
       DBSubnetGroupName: 'staging-db',
@@ -315,7 +319,7 @@ describe('Aurora snapshot relay', () => {
       DBClusterParameterGroupName: 'staging-aurora-pg16',
       KmsKeyId: STAGING_KEY,
       DeletionProtection: false,
-      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+      Tags: tagsFor(h.ctx, Purpose.copy),
     })
     expect(world.calls.filter((c) => c.op === 'CreateDBInstance').map((c) => c.input)).toEqual([
       expect.objectContaining({
@@ -353,7 +357,7 @@ describe('DB instance relay', () => {
     })
     expect(world.call('RestoreDBInstanceFromDBSnapshot')?.input).toEqual({
       DBInstanceIdentifier: 'staging-db',
-      DBSnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:snapshot:rds-refresh-42-1-snapshot-instance-copy`,
+      DBSnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:snapshot:rds-refresh-42-1-copy`,
       DBInstanceClass: 'db.t4g.medium',
       DBSubnetGroupName: 'staging-db',
       VpcSecurityGroupIds: ['sg-0stag0000000000a'],
@@ -362,7 +366,7 @@ describe('DB instance relay', () => {
       StorageType: 'gp3',
       PubliclyAccessible: false,
       DeletionProtection: false,
-      Tags: [{ Key: 'rds-refresh:managed', Value: 'true' }],
+      Tags: tagsFor(h.ctx, Purpose.copy),
     })
     expect(world.call('ModifyDBInstance')?.input).toEqual({
       DBInstanceIdentifier: 'staging-db',
@@ -414,12 +418,12 @@ describe('split phases', () => {
       shares: [`${HANDOFF}→${STAGING}`],
     })
     expect(h.ledger.list()).toEqual([
-      { kind: 'db-snapshot', side: 'source', id: HANDOFF, disposal: 'kept' },
+      { kind: 'db-snapshot', side: 'source', id: HANDOFF, disposal: 'handoff' },
       {
         kind: 'db-snapshot-share',
         side: 'source',
         id: HANDOFF,
-        disposal: 'kept',
+        disposal: 'handoff',
         sharedWith: STAGING,
       },
     ])
@@ -487,10 +491,7 @@ describe('split phases', () => {
     const second = await run(again, relayPlan(again.ctx))
     expect(second.error).toBeUndefined()
     expect(world.ops(STAGING)).not.toContain('CopyDBSnapshot')
-    expect(second.steps.find((s) => s.name === 'copy-snapshot')?.notes).toEqual([
-      'reused',
-      `${HANDOFF}-copy`,
-    ])
+    expect(second.steps.find((s) => s.name === 'copy-snapshot')?.notes).toEqual(['reused', COPY])
     expect(world.inventory(PROD)).toMatchObject({ snapshots: [], shares: [] })
     expect(world.inventory(STAGING)).toMatchObject({ clusters: ['staging-db'], snapshots: [] })
   })
@@ -564,6 +565,5 @@ describe('hand-off names', () => {
     })
     expect(kindOfHandoff('db-snapshot', 'my-own-snapshot')).toEqual({ kind: 'instance' })
     expect(kindOfHandoff('db-cluster-snapshot', 'anything')).toEqual({ kind: 'aurora-cluster' })
-    expect(copyName('x')).toBe('x-copy')
   })
 })

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-rds'
 import { DeleteResourceShareCommand } from '@aws-sdk/client-ram'
 import type { AwsClients } from './aws/clients.js'
+import { describeOwner, proves, tagsOf, type Proof, type RunIdentity } from './aws/ownership.js'
 import { findCluster, READERS, type ResourceReader } from './aws/rds-read.js'
 import type { CreatedResource, StepLog } from './engine/types.js'
 import { FAILURE_STATUSES, waitFor } from './engine/wait.js'
@@ -23,22 +24,43 @@ export interface SettleOptions {
   readonly accountId: string
 }
 
+/** Whose resource a removal may touch: this run's, or (proof `handoff`) the hand-off for its target. */
+export interface RemovalOptions {
+  readonly run: RunIdentity
+  /** Default `run`: managed tag and this run's id. */
+  readonly proof?: Proof
+  /** First wait until AWS accepts a deletion (a cluster still being created, a snapshot being taken). */
+  readonly settle?: SettleOptions
+}
+
 /**
- * Remove one resource the action created. Idempotent: a resource that is already gone (or being
- * deleted) counts as removed. With `settle`, first waits until AWS accepts a deletion (a cluster
- * or instance still being created, a snapshot still being taken). Returns once AWS has accepted
- * the deletion.
+ * What a removal did: AWS accepted the deletion (or unshare), the resource was already gone, or
+ * its tags do not prove it is ours and it was left untouched (`owner` says whose it is).
+ */
+export type RemovalOutcome =
+  { readonly result: 'removed' | 'gone' } | { readonly result: 'not-ours'; readonly owner: string }
+
+/**
+ * Remove one resource the action created, after proving from its tags that it is ours (a snapshot
+ * share by its snapshot's tags): nothing else is ever modified or deleted. Idempotent: a resource
+ * already gone (or being deleted) counts as removed. Returns once AWS has accepted the deletion.
  */
 export async function removeResource(
   resource: CreatedResource,
   clients: AwsClients,
-  settle?: SettleOptions,
-): Promise<void> {
+  options: RemovalOptions,
+): Promise<RemovalOutcome> {
   try {
-    if (settle) await untilDeletable(resource, clients, settle)
+    const tags = await tagsOf(clients.rds, resource.kind, resource.id)
+    if (tags === undefined) return { result: 'gone' }
+    if (!proves(options.proof ?? 'run', tags, options.run)) {
+      return { result: 'not-ours', owner: describeOwner(tags) }
+    }
+    if (options.settle) await untilDeletable(resource, clients, options.settle)
     await REMOVERS[resource.kind](resource, clients)
+    return { result: 'removed' }
   } catch (error) {
-    if (isNotFound(error) || isAlreadyDeleting(error)) return
+    if (isNotFound(error) || isAlreadyDeleting(error)) return { result: 'gone' }
     throw error
   }
 }

@@ -16,7 +16,7 @@ import { accountFromArn } from './methods/relay-snapshots.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
 import type { Settings } from './settings.js'
-import { saveOutcome, saveResources } from './state.js'
+import { markSignedIn, saveOutcome, saveResources } from './state.js'
 import { managedTags } from './tags.js'
 
 /** What the post step does if the run stops before it created anything. */
@@ -44,6 +44,7 @@ export async function run(cancel: AbortSignal): Promise<void> {
     const accounts = await stage(signal, 'signing in to the accounts', NOTHING_CREATED, () =>
       openAccounts(credentialSettings(settings), { signal: calls }),
     )
+    markSignedIn()
     checkAllowedAccounts(settings, accounts)
     core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
     core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
@@ -75,11 +76,16 @@ interface RefreshOptions {
 }
 
 async function refresh(options: RefreshOptions): Promise<void> {
-  const { settings, accounts, signal, startedAt } = options
+  const { settings, accounts, signal, startedAt, deadline } = options
   // A source-phase job only hands over a snapshot: it needs no target.
   const target = settings.target ?? ''
   if (!target && settings.phase !== 'source') {
     throw new ActionError({ summary: 'refresh needs target' })
+  }
+  if (!target) {
+    core.warning(
+      'phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.',
+    )
   }
   const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source'
   const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () =>
@@ -137,7 +143,7 @@ async function refresh(options: RefreshOptions): Promise<void> {
           signal,
           `looking for an existing ${target}`,
           () => describePostStep(ledger.list(), 'failed'),
-          () => findExistingTarget(ctx),
+          () => findExistingTarget(ctx, { signal, deadline }),
         )
   if (existing) {
     setOutputs(copyOutputs(existing))
@@ -165,7 +171,10 @@ async function refresh(options: RefreshOptions): Promise<void> {
   if (!result.error) saveOutcome('succeeded')
   const outputs = result.error ? {} : phaseOutputs(ctx)
   if (!result.error) setOutputs(outputs)
-  const kept = ledger.list().filter((r) => r.disposal === 'kept')
+  // A hand-off outlives a source-phase job that succeeds; the post step removes it otherwise.
+  const kept = ledger
+    .list()
+    .filter((r) => r.disposal === 'kept' || (!result.error && r.disposal === 'handoff'))
   for (const resource of kept) {
     core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`)
   }
@@ -184,7 +193,11 @@ async function refresh(options: RefreshOptions): Promise<void> {
     // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
     leftBehind: ledger
       .list()
-      .filter((r) => r.disposal === 'temporary' || (result.error && r.disposal === 'copy')),
+      .filter(
+        (r) =>
+          r.disposal === 'temporary' ||
+          (result.error && (r.disposal === 'copy' || r.disposal === 'handoff')),
+      ),
     region: settings.region,
   })
   if (result.error) throw result.error

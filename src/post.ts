@@ -1,14 +1,16 @@
 import * as core from '@actions/core'
+import { findRunResources, runIdentity, type RunIdentity } from './aws/ownership.js'
 import { removeResource, removalCommand } from './cleanup.js'
-import { openAccounts, type Accounts } from './credentials.js'
+import { openAccounts, type AccountSession, type Accounts } from './credentials.js'
 import { credentialSettings } from './methods/phases.js'
-import type { CreatedResource } from './engine/types.js'
+import type { AccountSide, CreatedResource, Disposal } from './engine/types.js'
 import { boundSignal, deadlinePassed, raceSignal, stopReason } from './engine/deadline.js'
 import { leftForPostStep } from './engine/ledger.js'
 import { errorMessage } from './errors.js'
 import { getSettings } from './inputs.js'
 import type { Settings } from './settings.js'
-import { loadOutcome, loadResources, saveResources } from './state.js'
+import { loadOutcome, loadResources, saveResources, wasSignedIn } from './state.js'
+import { Purpose } from './tags.js'
 
 /**
  * The post step's own bound, at most: long enough for AWS to accept every deletion (seconds),
@@ -24,22 +26,25 @@ export function postStepMinutes(settings: Pick<Settings, 'timeoutMinutes'>): num
 }
 
 /**
- * The post step (`post-if: always()`): remove what the main step left. Temporary resources always
- * go; the copy itself goes only when the main step did not succeed. Anything that cannot be
- * removed within the post step's bound is reported with the command that removes it; the post
- * step never fails the job.
+ * The post step (`post-if: always()`): remove what the main step left. What this run made is the
+ * union of the ledger (including intents: calls whose answer never came) and, when the main step
+ * did not succeed, a look-up by this run's id tag in every account the job holds credentials
+ * for. Intermediates always go; a copy or a source-phase hand-off only when the main step did
+ * not succeed. Each removal first proves from the resource's tags that this run made it, so a
+ * post step never removes what another run made. Anything that cannot be removed within the post
+ * step's bound is reported with the command that removes it; the post step never fails the job.
  */
 export async function runPost(): Promise<void> {
   const outcome = loadOutcome()
-  const resources = loadResources()
-  const toRemove = leftForPostStep(resources, outcome)
-  if (toRemove.length === 0) {
+  const ledger = loadResources()
+  // A main step that succeeded recorded everything it made (each create records its intent
+  // first and every step finished); one that did not may have been cut off mid-call, once it
+  // held credentials.
+  const lookUp = outcome !== 'succeeded' && wasSignedIn()
+  if (!lookUp && leftForPostStep(ledger, outcome).length === 0) {
     core.info('Nothing to clean up.')
     return
   }
-  core.info(
-    `The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`,
-  )
   const settings = getSettings()
   const minutes = postStepMinutes(settings)
   const bound = boundSignal({
@@ -47,80 +52,153 @@ export async function runPost(): Promise<void> {
     reason: () => deadlinePassed(`the post step's ${minutes}-minute bound`),
   })
   try {
-    await removeAll({
-      settings,
-      resources,
-      toRemove,
-      signal: bound.signal,
-      deadline: bound.deadline,
-    })
+    await cleanUp({ settings, ledger, lookUp, signal: bound.signal, deadline: bound.deadline })
   } finally {
     bound.dispose()
   }
 }
 
-interface Removal {
+interface Cleanup {
   readonly settings: Settings
   /** Everything the main step recorded; what is removed leaves the saved list. */
-  readonly resources: readonly CreatedResource[]
-  readonly toRemove: readonly CreatedResource[]
+  readonly ledger: readonly CreatedResource[]
+  /** Also look this run's resources up by tag (the main step may have been cut off mid-call). */
+  readonly lookUp: boolean
   readonly signal: AbortSignal
   readonly deadline: number
 }
 
-async function removeAll(removal: Removal): Promise<void> {
-  const { settings, signal } = removal
-  const remaining = [...removal.resources]
-  const failures: string[] = []
-  const fail = (resource: CreatedResource, reason: string): void => {
-    failures.push(`${removalCommand(resource, settings.region)}   # ${reason}`)
-  }
+async function cleanUp(cleanup: Cleanup): Promise<void> {
+  const { settings, ledger, signal } = cleanup
+  const outcome = loadOutcome()
+  const run = runIdentity(settings.run, settings.target)
   const why = (error: unknown): string => errorMessage(signal.aborted ? stopReason(signal) : error)
-  // Reverse creation order: instances before their cluster, shares before their snapshots.
-  const ordered = [...removal.toRemove].reverse()
   // The same roles the main step opened (a destination-phase job may hold only one).
   const accounts = await raceSignal(
     openAccounts(credentialSettings(settings), { signal }),
     signal,
   ).catch((error: unknown) => {
-    for (const resource of ordered) fail(resource, `could not sign in: ${why(error)}`)
+    reportFailures(
+      settings,
+      leftForPostStep(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]),
+    )
     return undefined
   })
-  for (const resource of accounts ? ordered : []) {
-    if (signal.aborted || !accounts) {
-      fail(resource, `not attempted: ${why(undefined)}`)
+  if (!accounts) return
+  const found = cleanup.lookUp ? await untracked({ accounts, run, settings, ledger }) : []
+  const toRemove = leftForPostStep([...ledger, ...found], outcome)
+  if (toRemove.length === 0) {
+    core.info('Nothing to clean up.')
+    return
+  }
+  core.info(
+    `The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`,
+  )
+  const remaining = [...ledger]
+  const failures: [CreatedResource, string][] = []
+  // Reverse creation order: instances before their cluster, shares before their snapshots.
+  for (const resource of [...toRemove].reverse()) {
+    if (signal.aborted) {
+      failures.push([resource, `not attempted: ${why(undefined)}`])
       continue
     }
     try {
-      const accountId = await removeOne(resource, accounts, removal)
-      remaining.splice(remaining.indexOf(resource), 1)
-      core.info(`Removed ${resource.kind} ${resource.id} (${resource.side} account ${accountId})`)
+      await removeOne(resource, { accounts, run, cleanup })
+      if (remaining.includes(resource)) remaining.splice(remaining.indexOf(resource), 1)
     } catch (error) {
-      fail(resource, why(error))
+      failures.push([resource, why(error)])
     }
   }
   saveResources(remaining)
-  if (failures.length > 0) {
-    core.warning(
-      `Could not remove ${failures.length} resource(s); remove them by hand:\n${failures.join('\n')}`,
-    )
+  reportFailures(settings, failures)
+}
+
+/** Removes one resource, proven this run's, within the post step's bound. */
+async function removeOne(
+  resource: CreatedResource,
+  context: { accounts: Accounts; run: RunIdentity; cleanup: Cleanup },
+): Promise<void> {
+  const { accounts, run, cleanup } = context
+  const session = sessionOf(accounts, resource.side)
+  const where = `${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`
+  const removing = removeResource(resource, session.clients, {
+    run,
+    settle: {
+      log: { info: core.info, warning: core.warning, debug: core.debug },
+      pollSeconds: cleanup.settings.pollIntervalSeconds,
+      deadline: cleanup.deadline,
+      signal: cleanup.signal,
+      accountId: session.accountId,
+    },
+  })
+  const removal = await raceSignal(removing, cleanup.signal)
+  if (removal.result === 'not-ours') {
+    core.info(`Left alone: ${where} was not made by this run (${removal.owner})`)
+  } else if (removal.result === 'removed') {
+    core.info(`Removed ${where}`)
   }
 }
 
-/** Removes one resource within the post step's bound; returns the account it was removed from. */
-async function removeOne(
-  resource: CreatedResource,
-  accounts: Accounts,
-  { settings, signal, deadline }: Removal,
-): Promise<string> {
-  const session = resource.side === 'source' ? accounts.source : accounts.destination
-  const removing = removeResource(resource, session.clients, {
-    log: { info: core.info, warning: core.warning, debug: core.debug },
-    pollSeconds: settings.pollIntervalSeconds,
-    deadline,
-    signal,
-    accountId: session.accountId,
-  })
-  await raceSignal(removing, signal)
-  return session.accountId
+function reportFailures(
+  settings: Settings,
+  failures: readonly (readonly [CreatedResource, string])[],
+): void {
+  if (failures.length === 0) return
+  const lines = failures.map(
+    ([resource, reason]) => `${removalCommand(resource, settings.region)}   # ${reason}`,
+  )
+  core.warning(
+    `Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`,
+  )
+}
+
+function sessionOf(accounts: Accounts, side: AccountSide): AccountSession {
+  return side === 'source' ? accounts.source : accounts.destination
+}
+
+/**
+ * What this run made that the ledger does not know: found by its run-id tag in each account the
+ * job can read (once when both sides are one account), with its purpose tag saying how it goes.
+ */
+async function untracked(options: {
+  accounts: Accounts
+  run: RunIdentity
+  settings: Settings
+  ledger: readonly CreatedResource[]
+}): Promise<CreatedResource[]> {
+  const { accounts, run, settings, ledger } = options
+  const sides: AccountSide[] =
+    accounts.source.accountId === accounts.destination.accountId
+      ? ['destination']
+      : ['source', 'destination']
+  const known = new Set(
+    ledger.map((r) => `${sessionOf(accounts, r.side).accountId}:${r.kind}:${r.id}`),
+  )
+  const found: CreatedResource[] = []
+  for (const side of sides) {
+    const session = sessionOf(accounts, side)
+    try {
+      for (const tagged of await findRunResources(session.clients.rds, run)) {
+        if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`)) continue
+        core.info(
+          `Found ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) by this run's tags; the ledger did not record it`,
+        )
+        found.push({ ...tagged, side, disposal: disposalOf(tagged, settings) })
+      }
+    } catch (error) {
+      core.warning(
+        `Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${errorMessage(error)}. Only what the main step recorded is removed.`,
+      )
+    }
+  }
+  return found
+}
+
+/** The disposal a resource found by its tags gets from its purpose tag. */
+function disposalOf(tagged: { kind: string; purpose?: string }, settings: Settings): Disposal {
+  if (tagged.purpose === Purpose.copy) return 'copy'
+  if (tagged.purpose === Purpose.handoff) return 'handoff'
+  if (tagged.purpose === Purpose.kept) return 'kept'
+  const snapshot = tagged.kind === 'db-snapshot' || tagged.kind === 'db-cluster-snapshot'
+  return snapshot && settings.keepSnapshots ? 'kept' : 'temporary'
 }

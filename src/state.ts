@@ -2,7 +2,12 @@ import * as core from '@actions/core'
 import type { CreatedResource } from './engine/types.js'
 
 /** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
-const Keys = { isPost: 'isPost', resources: 'resources', outcome: 'outcome' } as const
+const Keys = {
+  isPost: 'isPost',
+  resources: 'resources',
+  outcome: 'outcome',
+  signedIn: 'signedIn',
+} as const
 
 export type Outcome = 'succeeded' | 'failed'
 
@@ -26,6 +31,15 @@ export function isPost(): boolean {
 /** Called first thing in the main step, so the post step knows it is the post step. */
 export function markMainStarted(): void {
   core.saveState(Keys.isPost, 'true')
+}
+
+/** The main step holds credentials for its accounts: from here on it may create something. */
+export function markSignedIn(): void {
+  core.saveState(Keys.signedIn, 'true')
+}
+
+export function wasSignedIn(): boolean {
+  return core.getState(Keys.signedIn) === 'true'
 }
 
 export function saveResources(resources: readonly CreatedResource[]): void {

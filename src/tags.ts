@@ -1,5 +1,5 @@
 import type { Tag } from '@aws-sdk/client-rds'
-import type { Settings } from './settings.js'
+import type { RunContext, Settings } from './settings.js'
 
 /** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
 export const TagKeys = {
@@ -16,12 +16,14 @@ export const TagKeys = {
 
 /**
  * Values of the purpose tag: the database the user asked for, an intermediate of one run
- * (temporary instance, relay snapshots), or the snapshot a source-phase job hands over.
+ * (temporary instance, relay snapshots), the snapshot a source-phase job hands over, or a relay
+ * snapshot kept on request (`keep-snapshots`), which `sweep` treats like a copy.
  */
 export const Purpose = {
   copy: 'copy',
   intermediate: 'intermediate',
   handoff: 'handoff',
+  kept: 'kept',
 } as const
 export type Purpose = (typeof Purpose)[keyof typeof Purpose]
 
@@ -37,10 +39,7 @@ export function managedTags(options: { settings: Settings; sourceArn: string; no
   const tags: Tag[] = [
     { Key: TagKeys.managed, Value: 'true' },
     { Key: TagKeys.repository, Value: settings.run.repository || 'unknown' },
-    {
-      Key: TagKeys.runId,
-      Value: `${settings.run.runId || 'local'}-${settings.run.runAttempt || '1'}`,
-    },
+    { Key: TagKeys.runId, Value: runIdOf(settings.run) },
     { Key: TagKeys.source, Value: sourceArn },
     ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
     ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
@@ -48,6 +47,27 @@ export function managedTags(options: { settings: Settings; sourceArn: string; no
   return { tags, expiresAt }
 }
 
+/** The value of the run-id tag: `<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>` (`local-1` outside Actions). */
+export function runIdOf(run: RunContext): string {
+  return `${run.runId || 'local'}-${run.runAttempt || '1'}`
+}
+
+/**
+ * The tags of one created resource: the run's tags, what it is for, and the target it was made
+ * for (lower case) when the run has one. The ownership proofs (aws/ownership.ts) read them back.
+ */
+export function resourceTags(
+  base: readonly Tag[],
+  options: { purpose: Purpose; target?: string },
+): Tag[] {
+  return [
+    ...base,
+    { Key: TagKeys.purpose, Value: options.purpose },
+    ...(options.target ? [{ Key: TagKeys.target, Value: options.target.toLowerCase() }] : []),
+  ]
+}
+
+/** "This action manages it": the managed tag (`replace`, `delete`, `sweep`, `reuse`). */
 export function isManaged(tags: readonly Tag[] | undefined): boolean {
   return (tags ?? []).some((tag) => tag.Key === TagKeys.managed && tag.Value === 'true')
 }

@@ -145,7 +145,7 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
 
     const restore = sim.requests.find((r) => r.operation === 'RestoreDBClusterFromSnapshot')
     expect(restore?.input).toMatchObject({
-      SnapshotIdentifier: `arn:aws:rds:us-east-1:${ACCOUNTS.staging}:snapshot:${HANDOFF}-copy`,
+      SnapshotIdentifier: `arn:aws:rds:us-east-1:${ACCOUNTS.staging}:snapshot:${RUN}-copy`,
       Engine: 'postgres',
       EngineVersion: '16.4',
       DBClusterInstanceClass: 'db.m6gd.large',
@@ -174,8 +174,8 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
       events.findIndex((e) => e.identifier === identifier && e.status === status)
     const tempDeleting = at(`${RUN}-tmp`, 'deleting')
     const tempGone = at(`${RUN}-tmp`, 'deleted')
-    const copyStarts = at(`${HANDOFF}-copy`, 'copying')
-    const copyDone = at(`${HANDOFF}-copy`, 'available')
+    const copyStarts = at(`${RUN}-copy`, 'copying')
+    const copyDone = at(`${RUN}-copy`, 'available')
     const restoreStarts = at('staging-mz', 'creating')
     const restoreDone = at('staging-mz', 'available')
     expect(
@@ -214,7 +214,7 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
     expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
     expect(inventory(sim, ACCOUNTS.staging)).toMatchObject({
       clusters: ['staging-mz'],
-      snapshots: [`${HANDOFF}-copy`],
+      snapshots: [`${RUN}-copy`],
       shares: [],
     })
     expect(run.post?.log).toContain('Nothing to clean up.')
@@ -460,7 +460,7 @@ describe('split phases (e2e)', () => {
     expect(rerun.outputs['cluster-identifier']).toBe('staging-mz')
   })
 
-  it('hands over snapshot-arn; the destination job finishes from it, also when re-run alone', async () => {
+  it('hands over snapshot-arn; the destination job finishes from it; a job for another target leaves it alone', async () => {
     sim = await startWorld(world())
     const source = await runAction({
       sim,
@@ -468,6 +468,7 @@ describe('split phases (e2e)', () => {
         'source-role-arn': ROLE_ARNS.source,
         'destination-role-arn': ROLE_ARNS.staging,
         source: 'prod-multiaz',
+        target: 'staging-mz',
         phase: 'source',
         'poll-interval-seconds': '0.02',
       },
@@ -520,11 +521,11 @@ describe('split phases (e2e)', () => {
       shares: [`${HANDOFF}→${ACCOUNTS.staging}`],
     })
 
-    // Re-run of the destination job alone (the copy was kept): it reuses the copy. Given the
-    // source role too and no keep-snapshots, it also withdraws the share and deletes both snapshots.
+    // A destination job for another target, with both roles and without keep-snapshots: the
+    // hand-off was made for staging-mz, so it makes its own copy and leaves the hand-off alone.
     const copies = () => sim!.requests.filter((r) => r.operation === 'CopyDBSnapshot').length
     const before = copies()
-    const again = await runAction({
+    const other = await runAction({
       sim,
       inputs: {
         ...destinationInputs,
@@ -534,14 +535,20 @@ describe('split phases (e2e)', () => {
       },
       env: { GITHUB_RUN_ATTEMPT: '2' },
     })
-    expectSucceeded(again)
-    expect(copies()).toBe(before)
-    expect(again.log).toContain('already exists (an earlier attempt made it): reusing it')
-    expect(again.log).toContain('[unshare-snapshot] succeeded')
-    untouchedProduction(sim)
+    expectSucceeded(other)
+    expect(copies()).toBe(before + 1)
+    expect(other.log).toMatch(
+      /\[unshare-snapshot\] db-snapshot-share \S+ \(source account 111111111111\) is not a hand-off snapshot made for target staging-mz-2 by workflow run 4242 .*: it is used and left alone/,
+    )
+    expect(other.summary).toContain(`left alone, not made by this run: ${HANDOFF}`)
+    expect(inventory(sim, ACCOUNTS.production)).toMatchObject({
+      snapshots: [HANDOFF],
+      shares: [`${HANDOFF}→${ACCOUNTS.staging}`],
+    })
+    // The first destination job's copy was kept on request; the second removed its own.
     expect(inventory(sim, ACCOUNTS.staging)).toMatchObject({
       clusters: ['staging-mz', 'staging-mz-2'],
-      snapshots: [],
+      snapshots: [`${RUN}-copy`],
       shares: [],
     })
   })

@@ -44,15 +44,17 @@ function sameResource(
 export type RunOutcome = 'succeeded' | 'failed' | undefined
 
 /**
- * What the post step removes: intermediates always, the copy unless the run succeeded; `kept`
- * resources outlive the run on purpose.
+ * What the post step removes: intermediates always, the copy and a source-phase hand-off unless
+ * the run succeeded; `kept` resources outlive the run on purpose.
  */
 export function leftForPostStep(
   resources: readonly CreatedResource[],
   outcome: RunOutcome,
 ): CreatedResource[] {
   return resources.filter(
-    (r) => r.disposal === 'temporary' || (r.disposal === 'copy' && outcome !== 'succeeded'),
+    (r) =>
+      r.disposal === 'temporary' ||
+      ((r.disposal === 'copy' || r.disposal === 'handoff') && outcome !== 'succeeded'),
   )
 }
 

@@ -20,9 +20,11 @@ export type ResourceKind =
  * What happens to a created resource when the run ends:
  * - `temporary`: an intermediate; removed at the end whatever happens (unless kept on purpose).
  * - `copy`: the database the user asked for; kept on success, removed when the run fails.
+ * - `handoff`: the snapshot (and its share) a source-phase job hands to the destination job; kept
+ *   when the job succeeds, removed like a copy when it does not.
  * - `kept`: created on purpose to outlive the run (e.g. snapshots with keep-snapshots).
  */
-export type Disposal = 'temporary' | 'copy' | 'kept'
+export type Disposal = 'temporary' | 'copy' | 'handoff' | 'kept'
 
 export interface CreatedResource {
   readonly kind: ResourceKind
@@ -32,6 +34,11 @@ export interface CreatedResource {
   readonly disposal: Disposal
   /** For snapshot shares: the account the snapshot is shared with. */
   readonly sharedWith?: string
+  /**
+   * Recorded just before the create call ("about to create"): the resource may or may not exist.
+   * Cleared once the call returns. Whoever removes it first proves it is this run's.
+   */
+  readonly intent?: boolean
 }
 
 export interface StepLog {

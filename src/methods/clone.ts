@@ -8,7 +8,9 @@ import {
 import { findCluster } from '../aws/rds-read.js'
 import type { Plan, Step, StepRuntime } from '../engine/types.js'
 import { ActionError } from '../errors.js'
-import type { RefreshContext } from './context.js'
+import { Purpose } from '../tags.js'
+import { tagsFor, type RefreshContext } from './context.js'
+import { findOrCreate } from './find-or-create.js'
 import { cloneError, instanceError } from './clone-errors.js'
 import { describeCopyStep, passwordStep } from './finish.js'
 import { acceptShareStep, shareSourceStep } from './share.js'
@@ -52,16 +54,18 @@ const cloneClusterStep: Step<RefreshContext> = {
     runtime.log.info(
       `RestoreType=${input.RestoreType ?? ''} from ${input.SourceDBClusterIdentifier ?? ''} to ${ctx.names.target}${input.KmsKeyId ? ` with KMS key ${input.KmsKeyId}` : ''}`,
     )
-    try {
-      await ctx.destination.clients.rds.send(new RestoreDBClusterToPointInTimeCommand(input))
-    } catch (error) {
-      throw cloneError(error, ctx, runtime.name)
-    }
-    runtime.record({
-      kind: 'db-cluster',
-      side: 'destination',
-      id: ctx.names.target,
-      disposal: 'copy',
+    const rds = ctx.destination.clients.rds
+    await findOrCreate({
+      ctx,
+      runtime,
+      resource: { kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' },
+      create: async () => {
+        try {
+          await rds.send(new RestoreDBClusterToPointInTimeCommand(input))
+        } catch (error) {
+          throw cloneError(error, ctx, runtime.name)
+        }
+      },
     })
     const cluster = await waitForCluster(ctx, runtime, {
       side: 'destination',
@@ -111,7 +115,7 @@ export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCo
     KmsKeyId: s.kmsKeyId,
     DeletionProtection: s.deletionProtection,
     ServerlessV2ScalingConfiguration: restoreScaling(ctx),
-    Tags: [...ctx.tags],
+    Tags: tagsFor(ctx, Purpose.copy),
   }
 }
 
@@ -164,23 +168,30 @@ async function createInstance(
   instance: { id: string; instanceClass: string },
 ): Promise<void> {
   const s = ctx.settings
-  try {
-    await ctx.destination.clients.rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: instance.id,
-        DBClusterIdentifier: ctx.names.target,
-        DBInstanceClass: instance.instanceClass,
-        Engine: ctx.sourceDb.engine,
-        PubliclyAccessible: s.publiclyAccessible,
-        DBParameterGroupName: s.dbParameterGroup,
-        Tags: [...ctx.tags],
-      }),
-    )
-  } catch (error) {
-    throw instanceError(error, ctx, { step: runtime.name, ...instance })
-  }
-  runtime.record({ kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' })
-  runtime.log.info(`Creating DB instance ${instance.id}`)
+  const rds = ctx.destination.clients.rds
+  const made = await findOrCreate({
+    ctx,
+    runtime,
+    resource: { kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' },
+    create: async () => {
+      try {
+        await rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: instance.id,
+            DBClusterIdentifier: ctx.names.target,
+            DBInstanceClass: instance.instanceClass,
+            Engine: ctx.sourceDb.engine,
+            PubliclyAccessible: s.publiclyAccessible,
+            DBParameterGroupName: s.dbParameterGroup,
+            Tags: tagsFor(ctx, Purpose.copy),
+          }),
+        )
+      } catch (error) {
+        throw instanceError(error, ctx, { step: runtime.name, ...instance })
+      }
+    },
+  })
+  if (made === 'created') runtime.log.info(`Creating DB instance ${instance.id}`)
   await waitForInstance(ctx, runtime, { side: 'destination', id: instance.id })
 }
 

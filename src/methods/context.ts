@@ -4,6 +4,8 @@ import type { Settings } from '../settings.js'
 import type { Tag } from '@aws-sdk/client-rds'
 import type { SourceDatabase } from './detect.js'
 import type { AccountSide } from '../engine/types.js'
+import { runIdentity, type RunIdentity } from '../aws/ownership.js'
+import { resourceTags, type Purpose } from '../tags.js'
 
 /**
  * Everything a method's steps share. Steps read settings, accounts and the source, and fill
@@ -40,9 +42,20 @@ export interface RunNames {
   readonly sourceClusterSnapshot: string
   readonly tempInstance: string
   readonly sourceSnapshot: string
+  /** The destination's copy of the shared snapshot (named after this run, not the hand-off). */
   readonly destinationSnapshot: string
 }
 
 export function sessionFor(ctx: RefreshContext, side: AccountSide): AccountSession {
   return side === 'source' ? ctx.source : ctx.destination
+}
+
+/** This run as the ownership proofs see it: its run id and its target. */
+export function runOf(ctx: RefreshContext): RunIdentity {
+  return runIdentity(ctx.settings.run, ctx.names.target)
+}
+
+/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
+export function tagsFor(ctx: RefreshContext, purpose: Purpose): Tag[] {
+  return resourceTags(ctx.tags, { purpose, target: ctx.names.target })
 }

@@ -4,6 +4,9 @@ import { findCluster, findInstance } from '../aws/rds-read.js'
 import { ActionError } from '../errors.js'
 import type { CopyResult } from '../result.js'
 import { isManaged, TagKeys } from '../tags.js'
+import { tagValue } from '../aws/ownership.js'
+import { FAILURE_STATUSES, waitFor } from '../engine/wait.js'
+import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
 import type { RefreshContext } from './context.js'
 
 /**
@@ -11,14 +14,17 @@ import type { RefreshContext } from './context.js'
  * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
  * A target this action does not manage is never touched.
  */
-export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResult | undefined> {
+export async function findExistingTarget(
+  ctx: RefreshContext,
+  wait: ReuseWait,
+): Promise<CopyResult | undefined> {
   const rds = ctx.destination.clients.rds
   const target = ctx.names.target
-  const cluster = await findCluster(rds, target)
-  const instance = cluster ? undefined : await findInstance(rds, target)
-  if (!cluster && !instance) return undefined
+  const found = await findCluster(rds, target)
+  const foundInstance = found ? undefined : await findInstance(rds, target)
+  if (!found && !foundInstance) return undefined
 
-  const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn ?? target
+  const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target
   const where = {
     resource: arn,
     side: 'destination' as const,
@@ -33,8 +39,8 @@ export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResul
     })
   }
   const tags =
-    cluster?.TagList ??
-    instance?.TagList ??
+    found?.TagList ??
+    foundInstance?.TagList ??
     (await rds.send(new ListTagsForResourceCommand({ ResourceName: arn }))).TagList
   if (!isManaged(tags)) {
     throw new ActionError({
@@ -50,11 +56,14 @@ export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResul
       hint: 'Use if-exists: reuse, or delete the copy first.',
     })
   }
-  const expiry = tags?.find((t) => t.Key === TagKeys.expiresAt)?.Value
-  warnIfDifferent(ctx, {
-    source: tags?.find((t) => t.Key === TagKeys.source)?.Value,
-    status: cluster?.Status ?? instance?.DBInstanceStatus,
+  const { cluster, instance } = await untilComplete(ctx, {
+    kind: found ? 'cluster' : 'instance',
+    seen: { cluster: found, instance: foundInstance },
+    madeBy: tagValue(tags, TagKeys.runId),
+    wait,
   })
+  const expiry = tags?.find((t) => t.Key === TagKeys.expiresAt)?.Value
+  warnIfDifferent(ctx, tagValue(tags, TagKeys.source))
   if (cluster) {
     return {
       kind: 'cluster',
@@ -93,15 +102,115 @@ export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResul
 }
 
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */
-function warnIfDifferent(ctx: RefreshContext, found: { source?: string; status?: string }): void {
+function warnIfDifferent(ctx: RefreshContext, source: string | undefined): void {
   const target = ctx.names.target
   core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`)
-  if (found.source && found.source !== ctx.sourceDb.arn) {
+  if (source && source !== ctx.sourceDb.arn) {
     core.warning(
-      `${target} was copied from ${found.source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`,
+      `${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`,
     )
   }
-  if (found.status && found.status !== 'available') {
-    core.warning(`${target} is ${found.status}, not available; its endpoints may not answer yet.`)
+}
+
+/** How long `reuse` may wait for a copy that is still being built: the run's own bounds. */
+export interface ReuseWait {
+  readonly signal: AbortSignal
+  /** Epoch ms: the run's deadline (timeout-minutes). */
+  readonly deadline: number
+}
+
+/** A copy as `reuse` sees it: `complete` once it and every instance are available. */
+interface CopyState {
+  readonly state: string
+  readonly cluster?: DBCluster
+  readonly instance?: DBInstance
+}
+
+const COMPLETE = 'complete'
+
+/** The copy's state, from a describe just made (`seen`) or a fresh one. */
+async function readCopy(
+  ctx: RefreshContext,
+  kind: 'cluster' | 'instance',
+  seen?: { cluster?: DBCluster; instance?: DBInstance },
+): Promise<CopyState | undefined> {
+  const rds = ctx.destination.clients.rds
+  const target = ctx.names.target
+  if (kind === 'instance') {
+    const instance = seen?.instance ?? (await findInstance(rds, target))
+    if (!instance) return undefined
+    const status = instance.DBInstanceStatus ?? 'unknown'
+    return { state: status === 'available' ? COMPLETE : status, instance }
+  }
+  const cluster = seen?.cluster ?? (await findCluster(rds, target))
+  if (!cluster) return undefined
+  if (cluster.Status !== 'available') return { state: cluster.Status ?? 'unknown', cluster }
+  const members = (cluster.DBClusterMembers ?? []).flatMap((m) =>
+    m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : [],
+  )
+  if (members.length === 0) return { state: 'available without DB instances', cluster }
+  for (const id of members) {
+    const status = (await findInstance(rds, id))?.DBInstanceStatus ?? 'missing'
+    if (status !== 'available') return { state: `DB instance ${id} ${status}`, cluster }
+  }
+  return { state: COMPLETE, cluster }
+}
+
+/**
+ * `reuse` reports only a complete copy: available, with every DB instance available. A copy that
+ * is not (another run may still be building it, or a run died half-way) is waited for, within the
+ * run's timeout; one that is still incomplete then, or fails, is refused, and the log says which.
+ */
+async function untilComplete(
+  ctx: RefreshContext,
+  options: {
+    kind: 'cluster' | 'instance'
+    seen: { cluster?: DBCluster; instance?: DBInstance }
+    madeBy?: string
+    wait: ReuseWait
+  },
+): Promise<CopyState> {
+  const target = ctx.names.target
+  const first = await readCopy(ctx, options.kind, options.seen)
+  if (first?.state === COMPLETE) return first
+  let last = first?.state ?? 'gone'
+  const where = {
+    resource: target,
+    side: 'destination' as const,
+    accountId: ctx.destination.accountId,
+  }
+  core.info(
+    `if-exists: reuse: ${target} is not complete yet (${first?.state ?? 'gone'}); it was made by run ${options.madeBy ?? 'unknown'}, which may still be building it. Waiting for it, at most until the timeout, before reusing it.`,
+  )
+  try {
+    return await waitFor(
+      {
+        ...where,
+        resource: `${options.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${target}`,
+        describe: async () => {
+          const copy = await readCopy(ctx, options.kind)
+          last = copy?.state ?? 'gone'
+          return copy
+        },
+        status: (copy) => copy.state,
+        until: [COMPLETE],
+        failOn: FAILURE_STATUSES,
+      },
+      {
+        step: 'reuse',
+        log: { info: core.info, warning: core.warning, debug: core.debug },
+        signal: options.wait.signal,
+        deadline: options.wait.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+      },
+    )
+  } catch (error) {
+    if (options.wait.signal.aborted) throw error
+    throw new ActionError({
+      summary: `if-exists: reuse refused ${target}: it is ${last}, not a complete copy (available, with every DB instance available), and did not become one in time`,
+      cause: error,
+      ...where,
+      hint: `reuse never adopts a copy that is still being built or was left half-made. If run ${options.madeBy ?? '(unknown)'} is still building it, re-run once it has finished; if it is a leftover, delete it (or use if-exists: replace) and re-run.`,
+    })
   }
 }

@@ -1,6 +1,7 @@
 import type { RestoreDBClusterFromSnapshotCommandInput } from '@aws-sdk/client-rds'
 import { createInstancesAfter } from './clone.js'
-import type { RefreshContext } from './context.js'
+import { Purpose } from '../tags.js'
+import { tagsFor, type RefreshContext } from './context.js'
 import { describeCopyStep, passwordStep } from './finish.js'
 import { preflightStep, resolvePlacement } from './relay-preflight.js'
 import {
@@ -66,6 +67,6 @@ export function auroraRestoreInput(
     ServerlessV2ScalingConfiguration: s.serverless
       ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
       : undefined,
-    Tags: [...ctx.tags],
+    Tags: tagsFor(ctx, Purpose.copy),
   }
 }

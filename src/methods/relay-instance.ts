@@ -2,8 +2,9 @@ import {
   RestoreDBInstanceFromDBSnapshotCommand,
   type RestoreDBInstanceFromDBSnapshotCommandInput,
 } from '@aws-sdk/client-rds'
-import { findInstance } from '../aws/rds-read.js'
-import type { RefreshContext } from './context.js'
+import { Purpose } from '../tags.js'
+import { tagsFor, type RefreshContext } from './context.js'
+import { findOrCreate } from './find-or-create.js'
 import { describeCopyStep, passwordStep } from './finish.js'
 import { Handoff, handoffValue } from './relay-names.js'
 import { preflightStep, resolvePlacement } from './relay-preflight.js'
@@ -12,7 +13,6 @@ import {
   deleteCopiedSnapshotStep,
   deleteSharedSnapshotStep,
   DESTINATION_PHASES,
-  findOrCreate,
   isProvisionedIops,
   handoffSnapshotStep,
   shareSnapshotStep,
@@ -58,16 +58,15 @@ const restoreInstanceStep: RelayStep = {
     const rds = ctx.destination.clients.rds
     const input = instanceRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom))
     await findOrCreate({
+      ctx,
       runtime,
-      what: `DB instance ${ctx.names.target}`,
-      find: () => findInstance(rds, ctx.names.target),
+      resource: {
+        kind: 'db-instance',
+        side: 'destination',
+        id: ctx.names.target,
+        disposal: 'copy',
+      },
       create: () => rds.send(new RestoreDBInstanceFromDBSnapshotCommand(input)),
-    })
-    runtime.record({
-      kind: 'db-instance',
-      side: 'destination',
-      id: ctx.names.target,
-      disposal: 'copy',
     })
     await waitForInstance(ctx, runtime, { side: 'destination', id: ctx.names.target })
     runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`)
@@ -99,6 +98,6 @@ export function instanceRestoreInput(
       (isProvisionedIops(s.storageType ?? instance?.StorageType) ? instance?.Iops : undefined),
     PubliclyAccessible: s.publiclyAccessible,
     DeletionProtection: s.deletionProtection,
-    Tags: [...ctx.tags],
+    Tags: tagsFor(ctx, Purpose.copy),
   }
 }

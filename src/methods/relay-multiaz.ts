@@ -3,10 +3,11 @@ import {
   type RestoreDBClusterFromSnapshotCommandInput,
   type RestoreDBInstanceFromDBSnapshotCommandInput,
 } from '@aws-sdk/client-rds'
-import { findInstance } from '../aws/rds-read.js'
 import type { CreatedResource } from '../engine/types.js'
 import { ActionError } from '../errors.js'
-import type { RefreshContext } from './context.js'
+import { tagsFor, type RefreshContext } from './context.js'
+import { findOrCreate } from './find-or-create.js'
+import { Purpose } from '../tags.js'
 import { describeCopyStep, passwordStep } from './finish.js'
 import { preflightStep, resolvePlacement } from './relay-preflight.js'
 import { snapshotApi } from './relay-snapshots.js'
@@ -16,7 +17,6 @@ import {
   deleteSharedSnapshotStep,
   deleteSnapshot,
   DESTINATION_PHASES,
-  findOrCreate,
   isProvisionedIops,
   multiAzStorage,
   handoffSnapshotStep,
@@ -88,12 +88,11 @@ const restoreTempInstanceStep: RelayStep = {
     const id = ctx.names.tempInstance
     const input = tempInstanceInput(ctx)
     await findOrCreate({
+      ctx,
       runtime,
-      what: `DB instance ${id}`,
-      find: () => findInstance(rds, id),
+      resource: tempInstance(ctx),
       create: () => rds.send(new RestoreDBInstanceFromDBSnapshotCommand(input)),
     })
-    runtime.record(tempInstance(ctx))
     await waitForInstance(ctx, runtime, { side: 'source', id })
     runtime.note(
       `${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`,
@@ -133,7 +132,7 @@ export function tempInstanceInput(
     Iops: isProvisionedIops(cluster?.StorageType) ? cluster?.Iops : undefined,
     PubliclyAccessible: false,
     DeletionProtection: false,
-    Tags: [...ctx.tags],
+    Tags: tagsFor(ctx, Purpose.intermediate),
   }
 }
 
@@ -164,10 +163,11 @@ const deleteTempInstanceStep: RelayStep = {
   after: ['snapshot-temp-instance'],
   async run(ctx, runtime) {
     const id = ctx.names.tempInstance
-    await removeAndWait(ctx, runtime, tempInstance(ctx), () =>
-      waitForInstance(ctx, runtime, { side: 'source', id, until: 'gone' }),
-    )
-    runtime.note(`deleted ${id}`)
+    const done = await removeAndWait(ctx, runtime, {
+      resource: tempInstance(ctx),
+      waitGone: () => waitForInstance(ctx, runtime, { side: 'source', id, until: 'gone' }),
+    })
+    if (done === 'removed') runtime.note(`deleted ${id}`)
   },
 }
 
@@ -206,6 +206,6 @@ export function multiAzRestoreInput(
     PubliclyAccessible: s.publiclyAccessible,
     KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
     DeletionProtection: s.deletionProtection,
-    Tags: [...ctx.tags],
+    Tags: tagsFor(ctx, Purpose.copy),
   }
 }

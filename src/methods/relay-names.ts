@@ -1,4 +1,3 @@
-import { cutName, IDENTIFIER_MAX } from '../names.js'
 import type { RefreshContext } from './context.js'
 import type { SourceKind } from './detect.js'
 
@@ -56,31 +55,12 @@ export function kindOfHandoff(
   return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') }
 }
 
-/** DB snapshot identifiers have at most 255 characters (CreateDBSnapshot DBSnapshotIdentifier). */
-const DB_SNAPSHOT_MAX = 255
-
 /** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
 function asNamePart(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-{2,}/g, '-')
-}
-
-/**
- * The destination's copy of a shared snapshot: named after it, so a re-run finds it, and valid
- * for its kind (a DB cluster snapshot has at most 63 characters, a DB snapshot 255) whatever the
- * shared snapshot is called, an automated `rds:` one included. Never the shared snapshot's own
- * name, which in one account would be the snapshot itself.
- */
-export function copyName(
-  sharedSnapshotId: string,
-  type: 'db-snapshot' | 'db-cluster-snapshot' = 'db-snapshot',
-): string {
-  const max = type === 'db-cluster-snapshot' ? IDENTIFIER_MAX : DB_SNAPSHOT_MAX
-  const base = asNamePart(sharedSnapshotId)
-  const copy = `${cutName(base, max - '-copy'.length)}-copy`
-  return copy === sharedSnapshotId ? `${cutName(base, max - '-copy2'.length)}-copy2` : copy
 }
 
 /** Value handed from one step to a later one; a missing value is a bug in the plan. */

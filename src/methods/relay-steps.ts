@@ -4,13 +4,16 @@ import {
   RestoreDBClusterFromSnapshotCommand,
   type RestoreDBClusterFromSnapshotCommandInput,
 } from '@aws-sdk/client-rds'
-import { findCluster } from '../aws/rds-read.js'
 import { DescribeKeyCommand } from '@aws-sdk/client-kms'
-import { removeResource } from '../cleanup.js'
+import { describeProof, type Proof } from '../aws/ownership.js'
+import { removalCommand, removeResource } from '../cleanup.js'
 import type { CreatedResource, Disposal, Step, StepRuntime } from '../engine/types.js'
+import { awsErrorCode, errorMessage } from '../errors.js'
 import type { Phase } from '../settings.js'
-import { sessionFor, type RefreshContext } from './context.js'
-import { copyName, Handoff, handoffSnapshotName, handoffValue } from './relay-names.js'
+import { Purpose } from '../tags.js'
+import { runOf, sessionFor, tagsFor, type RefreshContext } from './context.js'
+import { findOrCreate } from './find-or-create.js'
+import { Handoff, handoffSnapshotName, handoffValue } from './relay-names.js'
 import {
   accountFromArn,
   snapshotApi,
@@ -50,43 +53,70 @@ export function snapshotDisposal(ctx: RefreshContext): Disposal {
 }
 
 /**
- * The snapshot handed to the destination outlives a source-phase job (the destination job needs
- * it), so it is recorded as kept there; in one job it is an intermediate like the others.
+ * The snapshot handed to the destination outlives a source-phase job that succeeds (the
+ * destination job needs it), and goes when that job fails or is cancelled; in one job it is an
+ * intermediate like the others.
  */
 export function handoffDisposal(ctx: RefreshContext): Disposal {
-  return ctx.settings.phase === 'source' ? 'kept' : snapshotDisposal(ctx)
+  return ctx.settings.phase === 'source' ? 'handoff' : snapshotDisposal(ctx)
 }
 
-/** Look for what an earlier attempt of this run made under the same name; otherwise create it. */
-export async function findOrCreate<T>(options: {
-  readonly runtime: StepRuntime
-  readonly what: string
-  readonly find: () => Promise<T | undefined>
-  readonly create: () => Promise<unknown>
-}): Promise<'created' | 'reused'> {
-  const existing = await options.find()
-  if (existing !== undefined) {
-    options.runtime.log.info(
-      `${options.what} already exists (an earlier attempt made it): reusing it`,
-    )
-    options.runtime.note('reused')
-    return 'reused'
-  }
-  await options.create()
-  return 'created'
+/** What the shared snapshot is for: the hand-off of a source-phase job, else like the others. */
+function handoffPurpose(ctx: RefreshContext): Purpose {
+  return ctx.settings.phase === 'source' ? Purpose.handoff : snapshotPurpose(ctx)
 }
 
-/** Remove a resource the run made, wait until AWS no longer lists it, and drop it from the ledger. */
+/** A relay snapshot is an intermediate, or kept on request (so `sweep` leaves it until it expires). */
+export function snapshotPurpose(ctx: RefreshContext): Purpose {
+  return ctx.settings.keepSnapshots ? Purpose.kept : Purpose.intermediate
+}
+
+/**
+ * The proof a removal of the shared snapshot (or its share) needs: in a destination-phase job it
+ * was made by the source-phase job, so it must be the hand-off for this target; otherwise this
+ * run made it.
+ */
+function sharedSnapshotProof(ctx: RefreshContext): Proof {
+  return ctx.settings.phase === 'destination' ? 'handoff' : 'run'
+}
+
+/**
+ * Remove an intermediate once nothing reads it, wait until AWS no longer lists it, and drop it
+ * from the ledger. Only what the proof covers is touched: this run's own intermediates, or (proof
+ * `handoff`) the snapshot a source-phase job made for this target; anything else is used and left
+ * alone, and the log and summary say so. A failed removal does not fail the run: the copy it
+ * served is made or being made, and a failure here must never lead to its removal. It is a
+ * warning naming the resource and its removal command; the post step tries again.
+ */
 export async function removeAndWait(
   ctx: RefreshContext,
   runtime: StepRuntime,
-  resource: CreatedResource,
-  waitGone?: () => Promise<unknown>,
-): Promise<void> {
-  await removeResource(resource, sessionFor(ctx, resource.side).clients)
-  runtime.log.info(`deleting ${resource.kind} ${resource.id}`)
-  if (waitGone) await waitGone()
+  target: { resource: CreatedResource; proof?: Proof; waitGone?: () => Promise<unknown> },
+): Promise<'removed' | 'left'> {
+  const { resource, proof } = target
+  const session = sessionFor(ctx, resource.side)
+  const label = `${resource.kind} ${resource.id}`
+  try {
+    const outcome = await removeResource(resource, session.clients, { run: runOf(ctx), proof })
+    if (outcome.result === 'not-ours') {
+      runtime.log.info(
+        `${label} (${resource.side} account ${session.accountId}) is not ${describeProof(proof ?? 'run', runOf(ctx))} (${outcome.owner}): it is used and left alone`,
+      )
+      runtime.note(`left alone, not made by this run: ${resource.id}`)
+      return 'left'
+    }
+    runtime.log.info(`deleting ${label}`)
+    if (outcome.result === 'removed' && target.waitGone) await target.waitGone()
+  } catch (error) {
+    if (runtime.signal.aborted) throw error
+    runtime.log.warning(
+      `Could not remove ${label} (${resource.side} account ${session.accountId}): ${[awsErrorCode(error), errorMessage(error)].filter(Boolean).join(': ')}. The run goes on; the post step tries again. To remove it by hand: ${removalCommand(resource, ctx.settings.region)}`,
+    )
+    runtime.note(`left behind: ${resource.id}`)
+    return 'left'
+  }
   runtime.release(resource)
+  return 'removed'
 }
 
 /** Step 1 of the Multi-AZ relay, and the first step of the Aurora relay. */
@@ -103,22 +133,21 @@ export function snapshotSourceClusterStep(options: {
     async run(ctx, runtime) {
       const rds = ctx.source.clients.rds
       const id = ctx.names.sourceClusterSnapshot
-      const api = snapshotApi('db-cluster-snapshot')
+      const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx)
+      const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx)
       await findOrCreate({
+        ctx,
         runtime,
-        what: `DB cluster snapshot ${id}`,
-        find: () => api.find(rds, id),
+        resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
         create: () =>
           rds.send(
             new CreateDBClusterSnapshotCommand({
               DBClusterIdentifier: ctx.sourceDb.identifier,
               DBClusterSnapshotIdentifier: id,
-              Tags: [...ctx.tags],
+              Tags: tagsFor(ctx, purpose),
             }),
           ),
       })
-      const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx)
-      runtime.record({ kind: 'db-cluster-snapshot', side: 'source', id, disposal })
       const snapshot = await waitForClusterSnapshot(ctx, runtime, { side: 'source', id })
       if (options.handoff) {
         const arn = snapshot.DBClusterSnapshotArn ?? id
@@ -145,15 +174,17 @@ export function shareSnapshotStep(type: SnapshotType, after: readonly string[]):
     async run(ctx, runtime) {
       const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
       const account = ctx.destination.accountId
-      await api.setShared(ctx.source.clients.rds, id, account, true)
-      runtime.record({
+      const share: CreatedResource = {
         kind: api.shareKind,
         side: 'source',
         id,
         // A source-phase job hands the share over; the destination job needs it after this job ends.
-        disposal: ctx.settings.phase === 'source' ? 'kept' : 'temporary',
+        disposal: ctx.settings.phase === 'source' ? 'handoff' : 'temporary',
         sharedWith: account,
-      })
+      }
+      runtime.record({ ...share, intent: true })
+      await api.setShared(ctx.source.clients.rds, id, account, true)
+      runtime.record(share)
       runtime.log.info(`${api.label} ${id} is shared with account ${account}`)
       runtime.note(`shared with ${account}`)
     },
@@ -186,12 +217,17 @@ export function copySnapshotStep(type: SnapshotType, after: readonly string[]): 
         runtime.note('not needed (same account)')
         return
       }
-      const targetId = copyName(snapshotIdFromArn(sourceArn), type)
+      const targetId = ctx.names.destinationSnapshot
       const encrypted = shared?.encrypted ?? true
       await findOrCreate({
+        ctx,
         runtime,
-        what: `${api.label} ${targetId}`,
-        find: () => api.find(rds, targetId),
+        resource: {
+          kind: type,
+          side: 'destination',
+          id: targetId,
+          disposal: snapshotDisposal(ctx),
+        },
         create: () =>
           api.copy(rds, {
             sourceArn,
@@ -199,14 +235,8 @@ export function copySnapshotStep(type: SnapshotType, after: readonly string[]): 
             // A cluster snapshot that is not encrypted cannot be copied with a key.
             kmsKeyId:
               type === 'db-cluster-snapshot' && !encrypted ? undefined : ctx.settings.kmsKeyId,
-            tags: ctx.tags,
+            tags: tagsFor(ctx, snapshotPurpose(ctx)),
           }),
-      })
-      runtime.record({
-        kind: type,
-        side: 'destination',
-        id: targetId,
-        disposal: snapshotDisposal(ctx),
       })
       await api.wait(ctx, runtime, { side: 'destination', id: targetId })
       const copy = await api.find(rds, targetId)
@@ -249,8 +279,8 @@ export function unshareSnapshotStep(type: SnapshotType): RelayStep {
         disposal: 'temporary',
         sharedWith: ctx.destination.accountId,
       }
-      await removeAndWait(ctx, runtime, resource)
-      runtime.note(`unshared from ${ctx.destination.accountId}`)
+      const done = await removeAndWait(ctx, runtime, { resource, proof: sharedSnapshotProof(ctx) })
+      if (done === 'removed') runtime.note(`unshared from ${ctx.destination.accountId}`)
     },
   }
 }
@@ -267,7 +297,12 @@ export function deleteSharedSnapshotStep(type: SnapshotType, after: readonly str
     when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
     async run(ctx, runtime) {
       const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
-      await deleteSnapshot(ctx, runtime, { api, side: 'source', id })
+      await deleteSnapshot(ctx, runtime, {
+        api,
+        side: 'source',
+        id,
+        proof: sharedSnapshotProof(ctx),
+      })
     },
   }
 }
@@ -296,14 +331,16 @@ export function deleteCopiedSnapshotStep(type: SnapshotType, after: readonly str
 export async function deleteSnapshot(
   ctx: RefreshContext,
   runtime: StepRuntime,
-  target: { api: SnapshotApi; side: 'source' | 'destination'; id: string },
+  target: { api: SnapshotApi; side: 'source' | 'destination'; id: string; proof?: Proof },
 ): Promise<void> {
-  const { api, side, id } = target
+  const { api, side, id, proof } = target
   const resource: CreatedResource = { kind: api.type, side, id, disposal: 'temporary' }
-  await removeAndWait(ctx, runtime, resource, () =>
-    api.wait(ctx, runtime, { side, id, until: 'gone' }),
-  )
-  runtime.note(`deleted ${id}`)
+  const done = await removeAndWait(ctx, runtime, {
+    resource,
+    proof,
+    waitGone: () => api.wait(ctx, runtime, { side, id, until: 'gone' }),
+  })
+  if (done === 'removed') runtime.note(`deleted ${id}`)
 }
 
 /**
@@ -326,19 +363,18 @@ export function handoffSnapshotStep(options: {
       const rds = ctx.source.clients.rds
       const id = handoffSnapshotName(ctx)
       await findOrCreate({
+        ctx,
         runtime,
-        what: `DB snapshot ${id}`,
-        find: () => snapshotApi('db-snapshot').find(rds, id),
+        resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
         create: () =>
           rds.send(
             new CreateDBSnapshotCommand({
               DBInstanceIdentifier: options.instanceId(ctx),
               DBSnapshotIdentifier: id,
-              Tags: [...ctx.tags],
+              Tags: tagsFor(ctx, handoffPurpose(ctx)),
             }),
           ),
       })
-      runtime.record({ kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) })
       const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id })
       const arn = snapshot.DBSnapshotArn ?? id
       ctx.handoff.set(Handoff.sharedSnapshotArn, arn)
@@ -367,16 +403,15 @@ export function restoreClusterStep(options: {
       const rds = ctx.destination.clients.rds
       const input = options.input(ctx, handoffValue(ctx, Handoff.restoreFrom))
       await findOrCreate({
+        ctx,
         runtime,
-        what: `DB cluster ${ctx.names.target}`,
-        find: () => findCluster(rds, ctx.names.target),
+        resource: {
+          kind: 'db-cluster',
+          side: 'destination',
+          id: ctx.names.target,
+          disposal: 'copy',
+        },
         create: () => rds.send(new RestoreDBClusterFromSnapshotCommand(input)),
-      })
-      runtime.record({
-        kind: 'db-cluster',
-        side: 'destination',
-        id: ctx.names.target,
-        disposal: 'copy',
       })
       await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target })
       if (options.note) runtime.note(options.note(input))

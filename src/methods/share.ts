@@ -14,7 +14,7 @@ import {
 import type { AccountSide, Step, StepRuntime } from '../engine/types.js'
 import { waitFor } from '../engine/wait.js'
 import { ActionError, awsErrorCode } from '../errors.js'
-import { TagKeys } from '../tags.js'
+import { runIdOf, TagKeys } from '../tags.js'
 import type { RefreshContext } from './context.js'
 
 /** Handoff keys the share steps fill. */
@@ -43,7 +43,7 @@ export function shareName(sourceIdentifier: string, principal: string): string {
  * RAM accepts up to 64 characters.
  */
 export function shareClientToken(ctx: RefreshContext): string {
-  const run = `${ctx.settings.run.runId || 'local'}-${ctx.settings.run.runAttempt || '1'}`
+  const run = runIdOf(ctx.settings.run)
   const digest = createHash('sha256')
     .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
     .digest('hex')

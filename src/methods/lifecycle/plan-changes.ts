@@ -1,5 +1,5 @@
 import type { RefreshContext } from '../context.js'
-import { copyName, handoffSnapshotName } from '../relay-names.js'
+import { handoffSnapshotName } from '../relay-names.js'
 import { shareName } from '../share.js'
 
 /**
@@ -31,7 +31,7 @@ export const REFRESH_CHANGES: Readonly<Record<string, (ctx: RefreshContext) => s
   'delete-cluster-snapshot': (ctx) =>
     `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot}`,
   'copy-snapshot': (ctx) =>
-    `creates the snapshot copy ${copyName(sharedSnapshotName(ctx))} re-encrypted${ctx.settings.kmsKeyId ? ` with ${ctx.settings.kmsKeyId}` : ''}`,
+    `creates the snapshot copy ${ctx.names.destinationSnapshot} re-encrypted${ctx.settings.kmsKeyId ? ` with ${ctx.settings.kmsKeyId}` : ''}`,
   'restore-cluster': (ctx) => `creates the DB cluster ${ctx.names.target}`,
   'restore-instance': (ctx) => `creates the DB instance ${ctx.names.target}`,
   'unshare-snapshot': (ctx) => `stops sharing the snapshot with ${ctx.destination.accountId}`,
@@ -43,14 +43,4 @@ export const REFRESH_CHANGES: Readonly<Record<string, (ctx: RefreshContext) => s
 
 function instanceNames(ctx: RefreshContext): string[] {
   return Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1))
-}
-
-/** The shared snapshot: a cluster snapshot for Aurora, else the hand-off DB snapshot. */
-function sharedSnapshotName(ctx: RefreshContext): string {
-  if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
-    return ctx.settings.snapshotArn.split(':').slice(6).join(':')
-  }
-  return ctx.sourceDb.kind === 'aurora-cluster'
-    ? ctx.names.sourceClusterSnapshot
-    : handoffSnapshotName(ctx)
 }

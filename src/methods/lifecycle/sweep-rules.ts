@@ -61,6 +61,10 @@ export function decide(item: SweepItem, rules: SweepRules): SweepDecision {
     }
     return decideCopy(item, rules, keep, hint)
   }
+  if (purpose === Purpose.kept) {
+    // Kept on request (keep-snapshots): like a copy, it goes only once its expiry has passed.
+    return decideCopy(item, rules, keep, ' (kept by keep-snapshots)')
+  }
   if (purpose === Purpose.intermediate || purpose === Purpose.handoff) {
     return decideLeftover(item, rules, purpose, hint)
   }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { DBCluster } from '@aws-sdk/client-rds'
 import { READERS, type ResourceReader } from '../../aws/rds-read.js'
+import { runIdentity } from '../../aws/ownership.js'
 import { removeResource } from '../../cleanup.js'
 import type { Accounts, AccountSession } from '../../credentials.js'
 import { waitFor } from '../../engine/wait.js'
@@ -264,11 +265,24 @@ async function deleteOne(item: SweepItem, options: SweepOptions): Promise<void> 
     deadline: options.deadline,
     signal: options.signal,
   }
-  await removeResource(
+  // The sweep decided from the managed tag; the removal checks it again on the resource itself.
+  const removal = await removeResource(
     { kind: item.kind, side: item.side, id: item.id, disposal: 'copy' },
     session.clients,
-    { log, accountId: session.accountId, ...poll },
+    {
+      run: runIdentity(options.settings.run, options.settings.target),
+      proof: 'managed',
+      settle: { log, accountId: session.accountId, ...poll },
+    },
   )
+  if (removal.result === 'not-ours') {
+    throw new ActionError({
+      summary: `${item.kind} ${item.id} is not managed by rds-refresh (${removal.owner}); left untouched`,
+      resource: item.id,
+      side: item.side,
+      accountId: session.accountId,
+    })
+  }
   const reader = READERS[item.kind] as ResourceReader<unknown>
   await waitFor(
     {
