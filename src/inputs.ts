@@ -106,6 +106,7 @@ const LIST_INPUTS: ReadonlySet<string> = new Set<InputName>([
   'vpc-security-group-ids',
   'temp-vpc-security-group-ids',
   'tags',
+  'allowed-account-ids',
 ])
 
 /** Inputs AWS stores in lower case and matches case-insensitively; the log says when one changed. */

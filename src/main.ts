@@ -44,8 +44,9 @@ export async function run(cancel: AbortSignal): Promise<void> {
     const accounts = await stage(signal, 'signing in to the accounts', NOTHING_CREATED, () =>
       openAccounts(credentialSettings(settings), { signal: calls }),
     )
-    markSignedIn()
+    // Refused before anything is created: the post step then has nothing to look for.
     checkAllowedAccounts(settings, accounts)
+    markSignedIn()
     core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
     core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
     try {
