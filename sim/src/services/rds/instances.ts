@@ -29,6 +29,7 @@ import { checkPassword } from './passwords.ts'
 import { instanceShape } from './present.ts'
 import { isAurora } from './records.ts'
 import type { ClusterSnapshotRecord, InstanceRecord, SnapshotRecord } from './records.ts'
+import { ghostFor, leaveGhost } from './renames.ts'
 import { newDbSnapshot } from './snapshots.ts'
 import type { RdsStore } from './store.ts'
 import { fingerprint } from './store.ts'
@@ -134,6 +135,11 @@ function describeInstances(store: RdsStore, ctx: CallContext): Record<string, un
   const input = ctx.input
   const wanted = filters(input, ['db-cluster-id', 'db-instance-id', 'engine'])
   const byId = str(input, 'DBInstanceIdentifier')
+  const stale =
+    byId === undefined
+      ? undefined
+      : ghostFor(store, { type: 'db-instance', account: ctx.account, identifier: byId })
+  if (stale) return { DBInstances: [stale] }
   let list =
     byId !== undefined
       ? [ownInstance(store, ctx.account, byId.replace(/^arn:.*:db:/, ''))]
@@ -212,6 +218,10 @@ function modifyInstance(store: RdsStore, ctx: CallContext): InstanceRecord {
   }
   if (newId !== undefined && newId !== instance.identifier) {
     if (applyNow) {
+      leaveGhost(store, instance, {
+        shape: instanceShape(store, instance),
+        leavesAt: store.after(seconds / 2),
+      })
       instance.renamingTo = newId
       status = 'renaming'
       transitions.push({

@@ -1,5 +1,6 @@
 /** Records → API output shapes (member names as in the RDS model). Timestamps are Dates. */
 import type { RdsStore } from './store.ts'
+import { resourceIdOf } from './renames.ts'
 import { enginePort, isAurora } from './records.ts'
 import type {
   ClusterRecord,
@@ -26,6 +27,7 @@ export function clusterShape(store: RdsStore, c: ClusterRecord): Record<string, 
   return defined({
     DBClusterIdentifier: c.identifier,
     DBClusterArn: store.arnOf(c),
+    DbClusterResourceId: resourceIdOf(c),
     Status: c.status,
     Engine: c.engine,
     EngineVersion: c.engineVersion,
@@ -73,6 +75,7 @@ export function instanceShape(store: RdsStore, i: InstanceRecord): Record<string
   return defined({
     DBInstanceIdentifier: i.identifier,
     DBInstanceArn: store.arnOf(i),
+    DbiResourceId: resourceIdOf(i),
     DBInstanceClass: i.instanceClass,
     Engine: i.engine,
     EngineVersion: i.engineVersion,
