@@ -17,6 +17,7 @@ export function testSettings(
     roleDurationSeconds: 3600,
     method: 'auto',
     ifExists: 'fail',
+    replaceStrategy: 'swap',
     vpcSecurityGroupIds: [],
     tempVpcSecurityGroupIds: [],
     instanceCount: 1,

@@ -73196,7 +73196,7 @@ function requestIdOf(e) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5626);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7341);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 
@@ -73494,6 +73494,7 @@ const RULES = [
     targetIsNotSource,
     serverlessScaling,
     kmsKeyAcrossAccounts,
+    replaceStrategyOnlyForReplace,
 ];
 function phaseOnlyForRefresh({ settings: { operation, phase } }) {
     if (phase !== 'all' && operation !== 'refresh') {
@@ -73597,6 +73598,11 @@ function kmsKeyAcrossAccounts(parsed) {
         throw invalid('kms-key-id', kmsKey.value, 'source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.');
     }
 }
+function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists } }) {
+    if (replaceStrategy !== 'swap' && ifExists !== 'replace') {
+        throw invalid('replace-strategy', replaceStrategy, `replace-strategy says how if-exists: replace frees the target name, and if-exists is '${ifExists}'; set if-exists: replace, or leave replace-strategy out.`);
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
@@ -73621,6 +73627,7 @@ const INPUT_DEFAULTS = {
     target: '',
     method: 'auto',
     'if-exists': 'fail',
+    'replace-strategy': 'swap',
     'snapshot-arn': '',
     'kms-key-id': '',
     'db-subnet-group': '',
@@ -73653,6 +73660,7 @@ const OPERATIONS = ['refresh', 'delete', 'sweep', 'plan'];
 const PHASES = ['all', 'source', 'destination'];
 const METHODS = ['auto', 'clone', 'full-copy', 'relay'];
 const IF_EXISTS = ['fail', 'reuse', 'replace'];
+const REPLACE_STRATEGIES = ['swap', 'delete-first'];
 const MASTER_PASSWORDS = ['secrets-manager', 'generate', 'keep'];
 const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1'];
 /** Reads every input through core.getInput (from `process.env`), then parseSettings. */
@@ -73690,6 +73698,7 @@ function parseSettings(raw, env) {
         target: optional('target', identifier),
         method: given('method', oneOf(METHODS)),
         ifExists: given('if-exists', oneOf(IF_EXISTS)),
+        replaceStrategy: given('replace-strategy', oneOf(REPLACE_STRATEGIES)),
         snapshotArn: snapshot?.arn,
         kmsKeyId: kms?.value,
         dbSubnetGroup: optional('db-subnet-group', parsers_text),
@@ -73788,7 +73797,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 5626:
+/***/ 7341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74034,8 +74043,8 @@ function sameResource(a, b) {
 
 // EXTERNAL MODULE: ./src/inputs.ts + 2 modules
 var inputs = __nccwpck_require__(8186);
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/methods/index.ts + 12 modules
+var methods = __nccwpck_require__(8079);
 // EXTERNAL MODULE: ./src/methods/phases.ts + 1 modules
 var phases = __nccwpck_require__(8849);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
@@ -74053,7 +74062,8 @@ var src_tags = __nccwpck_require__(9506);
 /**
  * Look for the target in the destination before creating anything. Under `if-exists: fail` an
  * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
- * A target this action does not manage is never touched.
+ * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
+ * never touched.
  */
 async function findExistingTarget(ctx) {
     const rds = ctx.destination.clients.rds;
@@ -74079,20 +74089,7 @@ async function findExistingTarget(ctx) {
     const tags = cluster?.TagList ??
         instance?.TagList ??
         (await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }))).TagList;
-    if (!(0,src_tags/* isManaged */.yF)(tags)) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched`,
-            ...where,
-            hint: 'Choose another target name; the action only reuses or replaces copies it manages.',
-        });
-    }
-    if (mode === 'replace') {
-        throw new errors/* ActionError */.lZ({
-            summary: 'if-exists: replace is not available in this version',
-            ...where,
-            hint: 'Use if-exists: reuse, or delete the copy first.',
-        });
-    }
+    requireManaged({ target, tags, where, purpose: mode });
     const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
     warnIfDifferent(ctx, {
         source: tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.source)?.Value,
@@ -74134,6 +74131,21 @@ async function findExistingTarget(ctx) {
         expiresAt: expiry ? new Date(expiry) : undefined,
     };
 }
+/**
+ * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
+ * carrying this action's managed tag, read from the resource itself in the destination account.
+ * Ownership is never inferred from a name.
+ */
+function requireManaged(options) {
+    if ((0,src_tags/* isManaged */.yF)(options.tags))
+        return;
+    const { target, where, purpose } = options;
+    throw new errors/* ActionError */.lZ({
+        summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
+        ...where,
+        hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
+    });
+}
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */
 function warnIfDifferent(ctx, found) {
     const target = ctx.names.target;
@@ -74146,8 +74158,6 @@ function warnIfDifferent(ctx, found) {
     }
 }
 
-// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
-var relay_snapshots = __nccwpck_require__(4911);
 ;// CONCATENATED MODULE: ./src/names.ts
 /**
  * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
@@ -74165,11 +74175,710 @@ function runNames(target, run) {
     };
 }
 
+// EXTERNAL MODULE: ./src/methods/finish.ts
+var finish = __nccwpck_require__(4103);
+// EXTERNAL MODULE: ./src/engine/wait.ts
+var wait = __nccwpck_require__(641);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
+
+
+
+
+function describedCluster(cluster) {
+    return {
+        kind: 'cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        resourceId: cluster.DbClusterResourceId ?? '',
+        status: cluster.Status ?? 'unknown',
+        arn: cluster.DBClusterArn ?? '',
+    };
+}
+function describedInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        resourceId: instance.DbiResourceId ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        arn: instance.DBInstanceArn ?? '',
+    };
+}
+/** What the name answers right now: a cluster or instance, or nothing. */
+async function describeName(ctx, kind, name) {
+    const rds = ctx.destination.clients.rds;
+    if (kind === 'cluster') {
+        const cluster = await (0,rds_read/* findCluster */.KG)(rds, name);
+        return cluster ? describedCluster(cluster) : undefined;
+    }
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, name);
+    return instance ? describedInstance(instance) : undefined;
+}
+function label(kind) {
+    return kind === 'cluster' ? 'DB cluster' : 'DB instance';
+}
+/**
+ * Ask AWS for the rename. ApplyImmediately always: without it the rename waits for the next
+ * maintenance window (aws-reference E2, E5).
+ */
+async function requestRename(ctx, move) {
+    const rds = ctx.destination.clients.rds;
+    if (move.kind === 'cluster') {
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: move.from,
+            NewDBClusterIdentifier: move.to,
+            ApplyImmediately: true,
+        }));
+    }
+    else {
+        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+            DBInstanceIdentifier: move.from,
+            NewDBInstanceIdentifier: move.to,
+            ApplyImmediately: true,
+        }));
+    }
+}
+/**
+ * Wait until `name` answers as the resource `resourceId`, available. Right after a rename a
+ * describe of a name can still show the resource that left it, with its old status (aws-reference
+ * 0.1 rename gotcha, E3), and the name can answer "not found" in between: only the resource id
+ * tells which resource answers, so a status alone is never taken as the answer.
+ */
+async function waitUntilAnswers(ctx, runtime, expected) {
+    const answer = await (0,wait/* waitFor */.fm)({
+        resource: `${label(expected.kind)} ${expected.name}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: async () => ({ found: await describeName(ctx, expected.kind, expected.name) }),
+        status: ({ found }) => {
+            if (!found)
+                return 'not answering yet';
+            if (found.resourceId !== expected.resourceId)
+                return 'still answering as the resource that left';
+            return found.status;
+        },
+        until: ['available'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+    if (!answer.found) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(expected.kind)} ${expected.name} did not answer`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return answer.found;
+}
+
+// EXTERNAL MODULE: ./src/methods/waits.ts
+var waits = __nccwpck_require__(1812);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/retire.ts
+
+
+
+
+
+
+/**
+ * Delete a copy this action manages, and wait until it is gone: deletion protection off (only
+ * once its managed tag is read again on this very resource), then for an Aurora cluster the
+ * readers, the writer and the cluster (aws-reference E6); a Multi-AZ DB cluster takes its members
+ * with it; a DB instance goes alone. No final snapshot: the copy is a copy.
+ */
+async function deleteManagedCopy(ctx, runtime, copy) {
+    if (copy.kind === 'cluster')
+        await deleteCluster(ctx, runtime, copy);
+    else
+        await deleteInstance(ctx, runtime, copy);
+}
+function where(ctx, runtime, copy) {
+    return {
+        step: runtime.name,
+        resource: copy.identifier,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+}
+/** The copy as it is now, proven to be the same resource and managed; undefined when gone. */
+async function provenCopy(ctx, runtime, options) {
+    const { copy, found } = options;
+    if (!found)
+        return undefined;
+    if (options.resourceId(found) !== copy.resourceId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${options.resourceId(found) ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
+            ...where(ctx, runtime, copy),
+            hint: 'Something else renamed resources in this account during the run; check what holds this name.',
+        });
+    }
+    requireManaged({
+        target: copy.identifier,
+        tags: found.TagList,
+        where: { resource: copy.identifier, side: 'destination', accountId: ctx.destination.accountId },
+        purpose: 'delete',
+    });
+    return found;
+}
+async function deleteCluster(ctx, runtime, copy) {
+    const rds = ctx.destination.clients.rds;
+    const cluster = await provenCopy(ctx, runtime, {
+        copy,
+        found: await (0,rds_read/* findCluster */.KG)(rds, copy.identifier),
+        resourceId: (c) => c.DbClusterResourceId,
+    });
+    if (!cluster)
+        return;
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (!cluster.DeletionProtection)
+            return;
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: copy.identifier,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+        }));
+    });
+    // Multi-AZ DB clusters take their members with them (aws-reference E6).
+    const aurora = cluster.Engine?.startsWith('aurora') ?? false;
+    const members = aurora ? (cluster.DBClusterMembers ?? []) : [];
+    const readers = members.filter((m) => !m.IsClusterWriter);
+    const writers = members.filter((m) => m.IsClusterWriter);
+    // Readers first: deleting the writer first would fail over to a reader that is going anyway.
+    for (const group of [readers, writers]) {
+        await Promise.all(group.map((member) => deleteMember(ctx, runtime, member.DBInstanceIdentifier ?? '')));
+    }
+    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: copy.identifier, SkipFinalSnapshot: true })));
+    runtime.log.info(`Deleting DB cluster ${copy.identifier}`);
+    await Promise.all(members.map((m) => (0,waits/* waitForInstance */.WM)(ctx, runtime, {
+        side: 'destination',
+        id: m.DBInstanceIdentifier ?? '',
+        until: 'gone',
+    })));
+    await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+}
+async function deleteMember(ctx, runtime, id) {
+    runtime.log.info(`Deleting DB instance ${id}`);
+    await send(ctx, runtime, { kind: 'instance', identifier: id, resourceId: '' }, 'delete', () => ctx.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })));
+}
+async function deleteInstance(ctx, runtime, copy) {
+    const rds = ctx.destination.clients.rds;
+    const instance = await provenCopy(ctx, runtime, {
+        copy,
+        found: await (0,rds_read/* findInstance */.XD)(rds, copy.identifier),
+        resourceId: (i) => i.DbiResourceId,
+    });
+    if (!instance)
+        return;
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (!instance.DeletionProtection)
+            return;
+        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+            DBInstanceIdentifier: copy.identifier,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+        }));
+    });
+    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
+        DBInstanceIdentifier: copy.identifier,
+        SkipFinalSnapshot: true,
+        DeleteAutomatedBackups: true,
+    })));
+    runtime.log.info(`Deleting DB instance ${copy.identifier}`);
+    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+}
+async function send(ctx, runtime, copy, action, call) {
+    try {
+        await call();
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not ${action} ${label(copy.kind)} ${copy.identifier}`,
+            ...where(ctx, runtime, copy),
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/stages.ts
+
+
+
+
+
+
+/**
+ * Old copy away, then the new one into place, each as a cluster (or instance) stage followed by
+ * an Aurora-instances stage. Instance identifiers are account-wide and survive a cluster rename
+ * (aws-reference E5), so the old instances holding names the new ones take (`<target>-1`, ...)
+ * move away first. A Multi-AZ DB cluster's members keep the names AWS gave them.
+ */
+async function swapStages(ctx, options) {
+    const { names } = options;
+    const newCopy = await requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging);
+    const old = await currentOld(ctx, options);
+    const newMembers = await auroraMembers(ctx, newCopy);
+    const moves = memberMoves(ctx, {
+        members: newMembers,
+        from: names.staging,
+        to: names.target,
+    });
+    const finalNames = new Set(moves.map((m) => m.to));
+    const oldMembers = old
+        ? (await auroraMembers(ctx, old)).filter((m) => finalNames.has(m.identifier))
+        : [];
+    const oldMoves = memberMoves(ctx, { members: oldMembers, from: names.target, to: names.retired });
+    const stages = [
+        old
+            ? [{ kind: old.kind, from: names.target, to: names.retired, resourceId: old.resourceId }]
+            : [],
+        oldMoves,
+        [
+            {
+                kind: newCopy.kind,
+                from: names.staging,
+                to: names.target,
+                resourceId: newCopy.resourceId,
+            },
+        ],
+        moves,
+    ];
+    return {
+        stages: stages.filter((stage) => stage.length > 0),
+        newCopy,
+        newMembers: newMembers.map((m) => m.identifier),
+        old,
+    };
+}
+/**
+ * The old copy as it is now. Between the first look and the swap an hour may pass: it must still
+ * be the same resource, still managed, and available (AWS renames only an available resource).
+ */
+async function currentOld(ctx, options) {
+    const { names, old } = options;
+    const now = await describeName(ctx, old.kind, names.target);
+    if (!now)
+        return undefined;
+    const where = {
+        resource: now.arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (now.resourceId !== old.resourceId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(old.kind)} ${names.target} changed during the run (resource ${now.resourceId}, was ${old.resourceId}); nothing was renamed`,
+            ...where,
+            hint: 'Another run or tool replaced the target meanwhile. Give each target one concurrency group, then re-run; the new copy under its temporary name is removed by the post step.',
+        });
+    }
+    const tags = await ctx.destination.clients.rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: now.arn }));
+    requireManaged({ target: names.target, tags: tags.TagList, where, purpose: 'replace' });
+    if (now.status !== 'available') {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(old.kind)} ${names.target} is ${now.status}, and AWS renames only an available resource; nothing was renamed`,
+            ...where,
+            hint: 'Start it (or wait until it is available) and re-run; the new copy under its temporary name is removed by the post step.',
+        });
+    }
+    return now;
+}
+async function requireAvailable(ctx, kind, name) {
+    const found = await describeName(ctx, kind, name);
+    if (found?.status === 'available')
+        return found;
+    throw new errors/* ActionError */.lZ({
+        summary: `The new copy ${name} is ${found?.status ?? 'missing'}, not available; nothing was renamed`,
+        resource: name,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    });
+}
+/** An Aurora cluster's instances, each with its resource id; none for other kinds. */
+async function auroraMembers(ctx, copy) {
+    if (copy.kind !== 'cluster')
+        return [];
+    const cluster = await (0,rds_read/* findCluster */.KG)(ctx.destination.clients.rds, copy.identifier);
+    if (!cluster?.Engine?.startsWith('aurora'))
+        return [];
+    const ids = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
+    const members = await Promise.all(ids.map((id) => requireAvailable(ctx, 'instance', id)));
+    return members;
+}
+/**
+ * Renames of the members named after one cluster name (names.ts: `<name>-<n>`) to the same
+ * position under another. Members named otherwise keep their names.
+ */
+function memberMoves(ctx, options) {
+    const from = runNames(options.from, ctx.settings.run);
+    const to = runNames(options.to, ctx.settings.run);
+    return options.members.flatMap((member) => {
+        const index = positionOf(member.identifier, from.instance);
+        if (index === undefined)
+            return [];
+        return [
+            {
+                kind: 'instance',
+                from: member.identifier,
+                to: to.instance(index),
+                resourceId: member.resourceId,
+            },
+        ];
+    });
+}
+/** Highest instance count the action creates (instance-count is at most 16). */
+const MAX_INSTANCES = 16;
+function positionOf(id, instance) {
+    for (let index = 1; index <= MAX_INSTANCES; index++) {
+        if (instance(index) === id)
+            return index;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/swap.ts
+
+
+/**
+ * Run the renames stage by stage. A rename counts as made once AWS accepted it. If any rename
+ * fails, every rename made is undone in reverse order so the target name points to the database
+ * it pointed to before, and the error says what failed and where everything is now.
+ */
+async function runSwap(ctx, runtime, options) {
+    const made = [];
+    for (const stage of options.stages) {
+        const results = await Promise.allSettled(stage.map(async (move) => {
+            runtime.log.info(`Renaming ${label(move.kind)} ${move.from} → ${move.to}`);
+            try {
+                await requestRename(ctx, move);
+            }
+            catch (cause) {
+                throw new MoveError(move, cause);
+            }
+            made.push(move);
+            try {
+                await waitUntilAnswers(ctx, runtime, { ...move, name: move.to });
+            }
+            catch (cause) {
+                throw new MoveError(move, cause);
+            }
+            runtime.log.info(`${label(move.kind)} ${move.to} answers as ${move.resourceId}`);
+        }));
+        const failure = results.find((r) => r.status === 'rejected');
+        if (!failure)
+            continue;
+        const { move, cause } = failure.reason instanceof MoveError
+            ? failure.reason
+            : { move: stage[0], cause: failure.reason };
+        // A cancel or the deadline is no reason to leave the target name empty: undo all the same.
+        const rolledBack = await rollBack(ctx, runtime, made);
+        const target = await describeName(ctx, options.target.kind, options.target.name).catch(() => undefined);
+        throw swapError(ctx, runtime, { failed: move, cause, ...rolledBack, target });
+    }
+}
+/** Time a roll-back may take past the run's deadline: a few renames (aws-reference E4). */
+const ROLLBACK_MINUTES = 30;
+class MoveError extends Error {
+    move;
+    cause;
+    constructor(move, cause) {
+        super((0,errors/* errorMessage */.gJ)(cause));
+        this.move = move;
+        this.cause = cause;
+    }
+}
+/** Undo the renames made, newest first; each waits for the one it undoes to have taken effect. */
+async function rollBack(ctx, runtime, made) {
+    const undone = [];
+    const notUndone = [];
+    // Rolling back must not stop at the run's cancel signal or deadline: it is what leaves the
+    // target name on a working database.
+    const steady = {
+        ...runtime,
+        signal: new AbortController().signal,
+        deadline: Math.max(runtime.deadline, Date.now() + ROLLBACK_MINUTES * 60_000),
+    };
+    for (const move of [...made].reverse()) {
+        const back = { ...move, from: move.to, to: move.from };
+        runtime.log.warning(`Rolling back: renaming ${label(move.kind)} ${back.from} → ${back.to}`);
+        try {
+            await waitUntilAnswers(ctx, steady, { ...move, name: move.to });
+            await requestRename(ctx, back);
+            await waitUntilAnswers(ctx, steady, { ...back, name: back.to });
+            undone.push(move);
+        }
+        catch (cause) {
+            notUndone.push({ move, cause });
+            runtime.log.warning(`Could not rename ${label(move.kind)} ${back.from} back to ${back.to}: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        }
+    }
+    return { undone, notUndone };
+}
+function swapError(ctx, runtime, failure) {
+    const { failed, cause, undone, notUndone, target } = failure;
+    const what = `${label(failed.kind)} ${failed.from} → ${failed.to}`;
+    const rolled = undone.length === 0
+        ? 'No rename had taken effect, so nothing was rolled back.'
+        : `Rolled back: ${undone.map((m) => `${m.to} → ${m.from}`).join(', ')}.`;
+    const stuck = notUndone.map(({ move, cause: why }) => {
+        return `${label(move.kind)} ${move.to} could not be renamed back to ${move.from} (${(0,errors/* awsErrorCode */.J6)(why) ?? (0,errors/* errorMessage */.gJ)(why)})`;
+    });
+    const now = target
+        ? `${label(target.kind)} ${target.identifier} answers as resource ${target.resourceId}, status ${target.status}.`
+        : `Nothing answers under the target name right now.`;
+    return errors/* ActionError */.lZ.fromAws(cause, {
+        summary: `Replace failed at the rename ${what}. ${rolled}${stuck.length > 0 ? ` NOT rolled back: ${stuck.join('; ')}.` : ''} ${now}`,
+        step: runtime.name,
+        resource: failed.from,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        hint: stuck.length > 0
+            ? `Rename the resources listed as not rolled back by hand (aws rds modify-db-cluster / modify-db-instance --new-db-...-identifier --apply-immediately) so the target name holds the database you want; the new copy is removed by the post step only under its temporary name.`
+            : 'The target name serves the previous copy again; the new copy under its temporary name is removed by the post step. Fix the cause and re-run.',
+    });
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/swap-names.ts
+
+/**
+ * Longest temporary name: the copy's instances get `-<n>` appended (names.ts keeps 60 characters
+ * of a cluster name), and every identifier AWS takes is at most 63.
+ */
+const MAX_LENGTH = 60;
+/**
+ * Names derived from the run, so a re-run of the same attempt finds what it made and two runs
+ * never collide: `<target>-<run id>-<attempt>-new` / `-old`. Valid for every valid target (starts
+ * with the target's letter, no `--`, no trailing `-`, at most 60 characters); a target too long
+ * to keep whole is shortened and keeps a hash of itself, so two long targets never share names.
+ */
+function swapNames(target, run) {
+    const runKey = `${clean(run.runId) || 'local'}-${clean(run.runAttempt) || '1'}`;
+    const name = (role) => {
+        const suffix = `-${runKey}-${role}`;
+        if (target.length + suffix.length <= MAX_LENGTH)
+            return `${target}${suffix}`;
+        const hash = (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex').slice(0, 6);
+        const room = MAX_LENGTH - suffix.length - hash.length - 1;
+        return `${target.slice(0, room).replace(/-+$/, '')}-${hash}${suffix}`;
+    };
+    return { target, staging: name('new'), retired: name('old') };
+}
+/** Lower-case letters and digits only: run ids are digits, but the names must stay valid. */
+function clean(value) {
+    return value
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 20);
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/replace.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `if-exists: replace` when the target exists: the copy it holds, proven managed by its tags in
+ * the destination account. Undefined when there is nothing to replace (the first run simply
+ * creates the target). An unmanaged target is refused before anything is created.
+ */
+async function findReplaceTarget(ctx) {
+    if (ctx.settings.ifExists !== 'replace')
+        return undefined;
+    const target = ctx.names.target;
+    const found = (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target));
+    if (!found) {
+        core.info(`${target} does not exist yet: if-exists: replace creates it`);
+        return undefined;
+    }
+    const tags = await tagsOf(ctx, found.arn);
+    requireManaged({
+        target,
+        tags,
+        where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },
+        purpose: 'replace',
+    });
+    core.info(`Replacing ${label(found.kind)} ${target} (resource ${found.resourceId}, ${found.status}); replace-strategy: ${ctx.settings.replaceStrategy}`);
+    return found;
+}
+async function tagsOf(ctx, arn) {
+    const out = await ctx.destination.clients.rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }));
+    return out.TagList;
+}
+/** The context and plan of a replace: the usual copy plan, framed by the swap or the deletion. */
+function replaceRun(ctx, old) {
+    const names = swapNames(ctx.names.target, ctx.settings.run);
+    const tags = withTags(ctx.tags, [
+        { Key: src_tags/* TagKeys */.jm.target, Value: names.target },
+        { Key: src_tags/* TagKeys */.jm.purpose, Value: src_tags/* Purpose */.nb.copy },
+    ]);
+    if (ctx.settings.replaceStrategy === 'delete-first') {
+        const runCtx = { ...ctx, tags };
+        return { ctx: runCtx, plan: deleteFirstPlan((0,methods/* buildPlan */.Gg)(runCtx), old) };
+    }
+    // The new copy is built under the staging name; its instances take names.ts's derivation of it.
+    const runCtx = { ...ctx, tags, names: runNames(names.staging, ctx.settings.run) };
+    return { ctx: runCtx, plan: swapPlan((0,methods/* buildPlan */.Gg)(runCtx), { old, names }) };
+}
+/** Tags with `extra` set, replacing any tag of the same key. */
+function withTags(tags, extra) {
+    const keys = new Set(extra.map((t) => t.Key));
+    return [...tags.filter((t) => !keys.has(t.Key)), ...extra];
+}
+/** The context seen under the target name: what the copy is called once it is in place. */
+function asTarget(ctx, names) {
+    return { ...ctx, names: runNames(names.target, ctx.settings.run) };
+}
+function swapPlan(base, options) {
+    const { names } = options;
+    const swapped = {};
+    const built = base.steps.map((s) => s.name);
+    const swap = {
+        name: 'swap-into-place',
+        title: `Swap the new copy into ${names.target} by renames (old copy → ${names.retired}, new copy ${names.staging} → ${names.target})`,
+        side: 'destination',
+        after: built,
+        async run(ctx, runtime) {
+            const stages = await swapStages(ctx, { names, old: options.old });
+            await runSwap(ctx, runtime, {
+                stages: stages.stages,
+                target: { kind: stages.newCopy.kind, name: names.target },
+            });
+            handOver(runtime, { ctx, names, stages });
+            swapped.retired = stages.old && { ...stages.old, identifier: names.retired };
+            runtime.note(stages.old
+                ? `${names.target} now serves ${stages.newCopy.resourceId}`
+                : `${names.target} was gone; the new copy took the name`);
+        },
+    };
+    const describe = (0,finish/* describeCopyStep */.r6)([swap.name]);
+    const describeReplaced = {
+        ...describe,
+        name: 'describe-replaced-copy',
+        title: `Read the endpoints of ${names.target}, now the new copy`,
+        run: (ctx, runtime) => describe.run(asTarget(ctx, names), runtime),
+    };
+    const retire = {
+        name: 'delete-old-copy',
+        title: `Delete the old copy, renamed ${names.retired} (readers, writer, then the cluster)`,
+        side: 'destination',
+        after: [swap.name],
+        async run(ctx, runtime) {
+            const old = swapped.retired;
+            if (!old) {
+                runtime.note('nothing to delete');
+                return;
+            }
+            await retireOldCopy(ctx, runtime, old);
+        },
+    };
+    return {
+        description: `${base.description} → swap into ${names.target} by renames → delete the old copy`,
+        steps: [...base.steps, swap, describeReplaced, retire],
+    };
+}
+/**
+ * After the swap the new copy is the target: the ledger no longer lists it under its staging
+ * names (a failed run after this point must never remove the target), and it lists the old copy
+ * as temporary, so the post step deletes it if this run cannot.
+ */
+function handOver(runtime, options) {
+    const { names, stages } = options;
+    runtime.release({ kind: 'db-cluster', side: 'destination', id: names.staging });
+    runtime.release({ kind: 'db-instance', side: 'destination', id: names.staging });
+    for (const member of stages.newMembers) {
+        runtime.release({ kind: 'db-instance', side: 'destination', id: member });
+    }
+    if (stages.old) {
+        runtime.record({
+            kind: stages.old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
+            side: 'destination',
+            id: names.retired,
+            disposal: 'temporary',
+        });
+    }
+}
+/**
+ * Deleting the old copy is awaited and reported, but it no longer decides the run: the target
+ * already serves the new copy. A failure is a warning, and the post step tries again.
+ */
+async function retireOldCopy(ctx, runtime, old) {
+    try {
+        await deleteManagedCopy(ctx, runtime, old);
+    }
+    catch (error) {
+        if (runtime.signal.aborted)
+            throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        runtime.log.warning(`The old copy ${old.identifier} could not be deleted; the post step tries again, and reports the command to delete it if it cannot. ${message}`);
+        runtime.note(`old copy ${old.identifier} NOT deleted`);
+        return;
+    }
+    runtime.release({
+        kind: old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
+        side: 'destination',
+        id: old.identifier,
+    });
+    runtime.note(`deleted ${old.identifier}`);
+}
+/**
+ * `replace-strategy: delete-first`: the old copy is deleted before the new one is built under
+ * the target name, which stays empty meanwhile. The log and the summary say so.
+ */
+function deleteFirstPlan(base, old) {
+    let emptySince;
+    const first = {
+        name: 'delete-old-first',
+        title: `Delete the old copy ${old.identifier} first (replace-strategy: delete-first: the name is empty until the new copy is available)`,
+        side: 'destination',
+        async run(ctx, runtime) {
+            runtime.log.warning(`replace-strategy: delete-first: ${old.identifier} is deleted now, and the name ${old.identifier} answers nothing until the new copy is available (downtime accepted by the workflow).`);
+            emptySince = Date.now();
+            await deleteManagedCopy(ctx, runtime, old);
+            runtime.note(`${old.identifier} empty from ${new Date(emptySince).toISOString()}`);
+        },
+    };
+    const steps = base.steps.map((step) => {
+        const rooted = (step.after ?? []).length === 0 ? { ...step, after: [first.name] } : step;
+        if (step.name !== 'describe-copy')
+            return rooted;
+        return {
+            ...rooted,
+            async run(ctx, runtime) {
+                await step.run(ctx, runtime);
+                const seconds = Math.round((Date.now() - (emptySince ?? Date.now())) / 1000);
+                runtime.log.info(`${old.identifier} answers again, as the new copy, after ${seconds}s empty`);
+                runtime.note(`${old.identifier} was empty for ${seconds}s`);
+            },
+        };
+    });
+    if (!steps.some((s) => s.name === 'describe-copy')) {
+        throw new errors/* ActionError */.lZ({ summary: 'A replace needs a plan that ends by reading the copy' });
+    }
+    return {
+        description: `delete the old copy first (downtime) → ${base.description}`,
+        steps: [first, ...steps],
+    };
+}
+
+// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
+var relay_snapshots = __nccwpck_require__(4911);
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(665);
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -74255,7 +74964,9 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         handoff: new Map(),
     };
     // A source-phase job makes no copy, and may not even see the destination account.
-    const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx);
+    const copyPhase = settings.phase !== 'source';
+    const replacing = copyPhase ? await findReplaceTarget(ctx) : undefined;
+    const existing = copyPhase && settings.ifExists !== 'replace' ? await findExistingTarget(ctx) : undefined;
     if (existing) {
         (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
         await (0,report/* writeSummary */.Sy)({
@@ -74267,10 +74978,12 @@ async function refresh({ settings, accounts, signal, startedAt }) {
         });
         return;
     }
-    const plan = (0,methods/* buildPlan */.Gg)(ctx);
+    const { ctx: runCtx, plan } = replacing
+        ? replaceRun(ctx, replacing)
+        : { ctx, plan: (0,methods/* buildPlan */.Gg)(ctx) };
     core.info(`Plan: ${plan.description}`);
     const accountIds = { source: sourceAccount, destination: accounts.destination.accountId };
-    const result = await runPlan(plan, ctx, {
+    const result = await runPlan(plan, runCtx, {
         output: core,
         ledger,
         deadline: startedAt + settings.timeoutMinutes * 60_000,
@@ -74322,7 +75035,219 @@ function sessionFor(ctx, side) {
 
 /***/ }),
 
-/***/ 7101:
+/***/ 4103:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r6: () => (/* binding */ describeCopyStep),
+/* harmony export */   yP: () => (/* binding */ passwordStep)
+/* harmony export */ });
+/* unused harmony export generatePassword */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3218);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9251);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1812);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(641);
+
+
+
+
+
+
+
+/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
+const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
+    .filter((c) => !'/"@'.includes(c))
+    .join('');
+/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
+function generatePassword(length = 32) {
+    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomInt)(PASSWORD_ALPHABET.length)]).join('');
+}
+/**
+ * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
+ * output), a random masked password, or the source's password left as it is (a warning).
+ */
+function passwordStep(after) {
+    return {
+        name: 'set-password',
+        title: 'Set the master password of the copy',
+        side: 'destination',
+        after,
+        async run(ctx, runtime) {
+            const mode = ctx.settings.masterPassword;
+            if (mode === 'keep') {
+                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
+                runtime.note('kept the source password');
+                return;
+            }
+            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
+            if (mode === 'generate') {
+                const password = generatePassword();
+                // Masked before it goes anywhere, so no later log line, error or summary can show it.
+                _actions_core__WEBPACK_IMPORTED_MODULE_1__.setSecret(password);
+                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
+                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
+                runtime.note('generated, masked');
+                await waitForPasswordApplied(ctx, runtime, target);
+                return;
+            }
+            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
+            runtime.note('managed in Secrets Manager');
+            await waitForPasswordApplied(ctx, runtime, target);
+            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
+        },
+    };
+}
+async function modifyCopy(ctx, runtime, target, change) {
+    const rds = ctx.destination.clients.rds;
+    try {
+        if (target.kind === 'instance') {
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_6__/* .ModifyDBInstanceCommand */ .R1U({
+                DBInstanceIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+        else {
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_6__/* .ModifyDBClusterCommand */ .gSX({
+                DBClusterIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+    }
+    catch (error) {
+        // AWS's message is kept out: it could quote the request, and the password must never be shown.
+        const managed = 'ManageMasterUserPassword' in change;
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ.fromAws(error, {
+            summary: managed
+                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
+                : `Could not set the generated master password on ${target.id}`,
+            step: runtime.name,
+            resource: target.id,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
+            hint: managed
+                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
+                : undefined,
+        });
+    }
+}
+/** The change is applied once the copy is available again with no password change pending. */
+async function waitForPasswordApplied(ctx, runtime, target) {
+    const pending = (p) => Boolean(p?.MasterUserPassword);
+    if (target.kind === 'instance') {
+        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForInstance */ .WM)(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (i) => !pending(i.PendingModifiedValues),
+        });
+    }
+    else {
+        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForCluster */ .rc)(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (c) => !pending(c.PendingModifiedValues),
+        });
+    }
+}
+/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
+async function waitForSecret(ctx, runtime) {
+    const rds = ctx.destination.clients.rds;
+    const id = ctx.names.target;
+    const read = async () => {
+        const item = ctx.copy.kind === 'instance' ? await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, id) : await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
+        return item?.MasterUserSecret ?? {};
+    };
+    const secret = await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_5__/* .waitFor */ .fm)({
+        resource: `master user secret of ${id}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: read,
+        status: (s) => s.SecretStatus ?? 'not yet created',
+        until: ['active'],
+        failOn: ['impaired'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+    if (!secret.SecretArn) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+            summary: `RDS reported no secret ARN for ${id}`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return secret.SecretArn;
+}
+/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
+function describeCopyStep(after) {
+    return {
+        name: 'describe-copy',
+        title: 'Read the endpoints of the copy',
+        side: 'destination',
+        after,
+        async run(ctx) {
+            const rds = ctx.destination.clients.rds;
+            if (ctx.copy.kind === 'instance') {
+                const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, ctx.names.target);
+                if (!instance)
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+                        summary: `The copy ${ctx.names.target} is gone`,
+                        side: 'destination',
+                        accountId: ctx.destination.accountId,
+                    });
+                Object.assign(ctx.copy, {
+                    identifier: instance.DBInstanceIdentifier,
+                    arn: instance.DBInstanceArn,
+                    endpoint: instance.Endpoint?.Address,
+                    port: instance.Endpoint?.Port,
+                    engine: instance.Engine,
+                    engineVersion: instance.EngineVersion,
+                    masterUsername: instance.MasterUsername,
+                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
+                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
+                });
+                return;
+            }
+            const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, ctx.names.target);
+            if (!cluster)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+                    summary: `The copy ${ctx.names.target} is gone`,
+                    side: 'destination',
+                    accountId: ctx.destination.accountId,
+                });
+            Object.assign(ctx.copy, {
+                kind: 'cluster',
+                identifier: cluster.DBClusterIdentifier,
+                arn: cluster.DBClusterArn,
+                endpoint: cluster.Endpoint,
+                readerEndpoint: cluster.ReaderEndpoint,
+                port: cluster.Port,
+                engine: cluster.Engine,
+                engineVersion: cluster.EngineVersion,
+                masterUsername: cluster.MasterUsername,
+                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+                    .map((m) => m.DBInstanceIdentifier ?? '')
+                    .filter(Boolean),
+            });
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 8079:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74779,202 +75704,10 @@ function instanceError(error, ctx, instance) {
     return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
 }
 
+// EXTERNAL MODULE: ./src/methods/finish.ts
+var finish = __nccwpck_require__(4103);
 // EXTERNAL MODULE: ./src/methods/waits.ts
 var waits = __nccwpck_require__(1812);
-;// CONCATENATED MODULE: ./src/methods/finish.ts
-
-
-
-
-
-
-
-/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
-const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
-    .filter((c) => !'/"@'.includes(c))
-    .join('');
-/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
-function generatePassword(length = 32) {
-    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,external_node_crypto_.randomInt)(PASSWORD_ALPHABET.length)]).join('');
-}
-/**
- * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
- * output), a random masked password, or the source's password left as it is (a warning).
- */
-function passwordStep(after) {
-    return {
-        name: 'set-password',
-        title: 'Set the master password of the copy',
-        side: 'destination',
-        after,
-        async run(ctx, runtime) {
-            const mode = ctx.settings.masterPassword;
-            if (mode === 'keep') {
-                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
-                runtime.note('kept the source password');
-                return;
-            }
-            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
-            if (mode === 'generate') {
-                const password = generatePassword();
-                // Masked before it goes anywhere, so no later log line, error or summary can show it.
-                core.setSecret(password);
-                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
-                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
-                runtime.note('generated, masked');
-                await waitForPasswordApplied(ctx, runtime, target);
-                return;
-            }
-            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
-            runtime.note('managed in Secrets Manager');
-            await waitForPasswordApplied(ctx, runtime, target);
-            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
-        },
-    };
-}
-async function modifyCopy(ctx, runtime, target, change) {
-    const rds = ctx.destination.clients.rds;
-    try {
-        if (target.kind === 'instance') {
-            await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-                DBInstanceIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-        else {
-            await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-                DBClusterIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-    }
-    catch (error) {
-        // AWS's message is kept out: it could quote the request, and the password must never be shown.
-        const managed = 'ManageMasterUserPassword' in change;
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: managed
-                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
-                : `Could not set the generated master password on ${target.id}`,
-            step: runtime.name,
-            resource: target.id,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
-            hint: managed
-                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
-                : undefined,
-        });
-    }
-}
-/** The change is applied once the copy is available again with no password change pending. */
-async function waitForPasswordApplied(ctx, runtime, target) {
-    const pending = (p) => Boolean(p?.MasterUserPassword);
-    if (target.kind === 'instance') {
-        await (0,waits/* waitForInstance */.WM)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (i) => !pending(i.PendingModifiedValues),
-        });
-    }
-    else {
-        await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (c) => !pending(c.PendingModifiedValues),
-        });
-    }
-}
-/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
-async function waitForSecret(ctx, runtime) {
-    const rds = ctx.destination.clients.rds;
-    const id = ctx.names.target;
-    const read = async () => {
-        const item = ctx.copy.kind === 'instance' ? await (0,rds_read/* findInstance */.XD)(rds, id) : await (0,rds_read/* findCluster */.KG)(rds, id);
-        return item?.MasterUserSecret ?? {};
-    };
-    const secret = await (0,wait/* waitFor */.fm)({
-        resource: `master user secret of ${id}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: read,
-        status: (s) => s.SecretStatus ?? 'not yet created',
-        until: ['active'],
-        failOn: ['impaired'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-    if (!secret.SecretArn) {
-        throw new errors/* ActionError */.lZ({
-            summary: `RDS reported no secret ARN for ${id}`,
-            step: runtime.name,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    return secret.SecretArn;
-}
-/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
-function describeCopyStep(after) {
-    return {
-        name: 'describe-copy',
-        title: 'Read the endpoints of the copy',
-        side: 'destination',
-        after,
-        async run(ctx) {
-            const rds = ctx.destination.clients.rds;
-            if (ctx.copy.kind === 'instance') {
-                const instance = await (0,rds_read/* findInstance */.XD)(rds, ctx.names.target);
-                if (!instance)
-                    throw new errors/* ActionError */.lZ({
-                        summary: `The copy ${ctx.names.target} is gone`,
-                        side: 'destination',
-                        accountId: ctx.destination.accountId,
-                    });
-                Object.assign(ctx.copy, {
-                    identifier: instance.DBInstanceIdentifier,
-                    arn: instance.DBInstanceArn,
-                    endpoint: instance.Endpoint?.Address,
-                    port: instance.Endpoint?.Port,
-                    engine: instance.Engine,
-                    engineVersion: instance.EngineVersion,
-                    masterUsername: instance.MasterUsername,
-                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
-                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
-                });
-                return;
-            }
-            const cluster = await (0,rds_read/* findCluster */.KG)(rds, ctx.names.target);
-            if (!cluster)
-                throw new errors/* ActionError */.lZ({
-                    summary: `The copy ${ctx.names.target} is gone`,
-                    side: 'destination',
-                    accountId: ctx.destination.accountId,
-                });
-            Object.assign(ctx.copy, {
-                kind: 'cluster',
-                identifier: cluster.DBClusterIdentifier,
-                arn: cluster.DBClusterArn,
-                endpoint: cluster.Endpoint,
-                readerEndpoint: cluster.ReaderEndpoint,
-                port: cluster.Port,
-                engine: cluster.Engine,
-                engineVersion: cluster.EngineVersion,
-                masterUsername: cluster.MasterUsername,
-                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                    .map((m) => m.DBInstanceIdentifier ?? '')
-                    .filter(Boolean),
-            });
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/methods/clone.ts
 
 
@@ -75001,8 +75734,8 @@ function clonePlan() {
             acceptShareStep,
             cloneClusterStep,
             createInstancesStep,
-            passwordStep(['create-instances']),
-            describeCopyStep(['set-password']),
+            (0,finish/* passwordStep */.yP)(['create-instances']),
+            (0,finish/* describeCopyStep */.r6)(['set-password']),
         ],
     };
 }
@@ -75413,6 +76146,8 @@ async function checkSourceKeyShareable(input) {
         input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`);
     }
 }
+/** The documented way to many fast copies of one source in one account (README "Base and branches"). */
+const BASE_AND_BRANCHES_HINT = 'For many copies in one account (one per pull request), keep a base copy there made by a relay (nightly: method: relay, if-exists: replace) and clone each pull-request database from that base in the same account (source: the base, one role): same-account clones take minutes, up to 15 per base. See "Base and branches" in the README.';
 async function checkCloneLimits(input) {
     const source = input.sourceDb.cluster;
     if (!source)
@@ -75440,12 +76175,25 @@ async function checkCloneLimits(input) {
     throw new errors/* ActionError */.lZ({ summary: problem.reason, ...where(input), hint: problem.hint });
 }
 function cloneLimitProblem(input, census) {
+    if (input.sourceDb.cluster?.CrossAccountClone) {
+        return {
+            reason: `${input.sourceDb.identifier} is itself a cross-account clone, and AWS does not clone a cross-account clone`,
+            hint: `Use method: relay (or auto) to copy it through a snapshot. To branch pull-request databases from a base, make the base with method: relay so that its account owns it. ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
     const target = input.settings.target;
     const others = census.inDestinationAccount.filter((id) => id !== target);
     if (!input.sameAccount && others.length > 0) {
         return {
             reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,
-            hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy.`,
+            hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy. ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
+    const swapping = input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap';
+    if (!input.sameAccount && swapping && target && census.inDestinationAccount.includes(target)) {
+        return {
+            reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
+            hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,
         };
     }
     const count = cloneCount(census);
@@ -76069,8 +76817,8 @@ function auroraRelaySteps() {
         ]),
         restoreAuroraClusterStep,
         { ...createInstancesAfter(['restore-cluster']), phases: DESTINATION_PHASES },
-        { ...passwordStep(['create-instances']), phases: DESTINATION_PHASES },
-        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* passwordStep */.yP)(['create-instances']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-cluster-snapshot'),
         deleteSharedSnapshotStep('db-cluster-snapshot', ['unshare-snapshot', 'restore-cluster']),
         deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
@@ -76124,8 +76872,8 @@ function instanceRelaySteps() {
         shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
         copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
         restoreInstanceStep,
-        { ...passwordStep(['restore-instance']), phases: DESTINATION_PHASES },
-        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* passwordStep */.yP)(['restore-instance']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-snapshot'),
         deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
         deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
@@ -76225,8 +76973,8 @@ function multiAzRelaySteps() {
         shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
         copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
         restoreMultiAzClusterStep,
-        { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
-        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* passwordStep */.yP)(['restore-cluster']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-snapshot'),
         deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster']),
         deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster']),
@@ -76551,8 +77299,8 @@ function fromInstance(instance) {
     };
 }
 
-// EXTERNAL MODULE: ./src/methods/index.ts + 13 modules
-var methods = __nccwpck_require__(7101);
+// EXTERNAL MODULE: ./src/methods/index.ts + 12 modules
+var methods = __nccwpck_require__(8079);
 // EXTERNAL MODULE: ./src/methods/relay-names.ts
 var relay_names = __nccwpck_require__(9426);
 // EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
@@ -77186,6 +77934,7 @@ function loadOutcome() {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   L8: () => (/* binding */ managedTags),
 /* harmony export */   jm: () => (/* binding */ TagKeys),
+/* harmony export */   nb: () => (/* binding */ Purpose),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
 /** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
@@ -77194,7 +77943,20 @@ const TagKeys = {
     repository: 'rds-refresh:repository',
     runId: 'rds-refresh:run-id',
     source: 'rds-refresh:source',
+    /** The target (lower case) a resource was made for: a copy, or the hand-off snapshot of a split job. */
+    target: 'rds-refresh:target',
+    /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
+    purpose: 'rds-refresh:purpose',
     expiresAt: 'rds-refresh:expires-at',
+};
+/**
+ * Values of the purpose tag: the database the user asked for, an intermediate of one run
+ * (temporary instance, relay snapshots), or the snapshot a source-phase job hands over.
+ */
+const Purpose = {
+    copy: 'copy',
+    intermediate: 'intermediate',
+    handoff: 'handoff',
 };
 function managedTags(options) {
     const { settings, sourceArn, now } = options;

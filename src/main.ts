@@ -8,6 +8,7 @@ import type { RefreshContext } from './methods/context.js'
 import { buildPlan } from './methods/index.js'
 import { credentialSettings, describeStart, phaseOutputs, startPhase } from './methods/phases.js'
 import { findExistingTarget } from './methods/existing.js'
+import { findReplaceTarget, replaceRun } from './methods/lifecycle/replace.js'
 import { accountFromArn } from './methods/relay-snapshots.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
@@ -97,7 +98,10 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
   }
 
   // A source-phase job makes no copy, and may not even see the destination account.
-  const existing = settings.phase === 'source' ? undefined : await findExistingTarget(ctx)
+  const copyPhase = settings.phase !== 'source'
+  const replacing = copyPhase ? await findReplaceTarget(ctx) : undefined
+  const existing =
+    copyPhase && settings.ifExists !== 'replace' ? await findExistingTarget(ctx) : undefined
   if (existing) {
     setOutputs(copyOutputs(existing))
     await writeSummary({
@@ -110,10 +114,12 @@ async function refresh({ settings, accounts, signal, startedAt }: RefreshOptions
     return
   }
 
-  const plan = buildPlan(ctx)
+  const { ctx: runCtx, plan } = replacing
+    ? replaceRun(ctx, replacing)
+    : { ctx, plan: buildPlan(ctx) }
   core.info(`Plan: ${plan.description}`)
   const accountIds = { source: sourceAccount, destination: accounts.destination.accountId }
-  const result = await runPlan(plan, ctx, {
+  const result = await runPlan(plan, runCtx, {
     output: core,
     ledger,
     deadline: startedAt + settings.timeoutMinutes * 60_000,

@@ -7,6 +7,8 @@ export type Operation = 'refresh' | 'delete' | 'sweep' | 'plan'
 export type Phase = 'all' | 'source' | 'destination'
 export type Method = 'auto' | 'clone' | 'full-copy' | 'relay'
 export type IfExists = 'fail' | 'reuse' | 'replace'
+/** How `replace` frees the target name: rename swap (no downtime), or delete first (downtime). */
+export type ReplaceStrategy = 'swap' | 'delete-first'
 export type MasterPassword = 'secrets-manager' | 'generate' | 'keep'
 
 /** A source given by identifier, or by ARN (which also names its account). */
@@ -35,6 +37,7 @@ export interface Settings {
   readonly target?: string
   readonly method: Method
   readonly ifExists: IfExists
+  readonly replaceStrategy: ReplaceStrategy
   readonly snapshotArn?: string
   readonly kmsKeyId?: string
   readonly dbSubnetGroup?: string

@@ -36,6 +36,7 @@ const RULES: readonly ((parsed: Parsed) => void)[] = [
   targetIsNotSource,
   serverlessScaling,
   kmsKeyAcrossAccounts,
+  replaceStrategyOnlyForReplace,
 ]
 
 function phaseOnlyForRefresh({ settings: { operation, phase } }: Parsed): void {
@@ -189,6 +190,16 @@ function kmsKeyAcrossAccounts(parsed: Parsed): void {
       'kms-key-id',
       kmsKey.value,
       'source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.',
+    )
+  }
+}
+
+function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists } }: Parsed): void {
+  if (replaceStrategy !== 'swap' && ifExists !== 'replace') {
+    throw invalid(
+      'replace-strategy',
+      replaceStrategy,
+      `replace-strategy says how if-exists: replace frees the target name, and if-exists is '${ifExists}'; set if-exists: replace, or leave replace-strategy out.`,
     )
   }
 }
