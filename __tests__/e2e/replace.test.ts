@@ -81,7 +81,8 @@ const replace = { 'if-exists': 'replace' }
 
 describe('replace: the target keeps its name and endpoint and serves a new resource', () => {
   it('Aurora cluster (same-account clone): old copy away, new copy in, instances too, old deleted after', async () => {
-    const s = await world()
+    // A long stale window: the target names keep answering as the old copy well after the swap.
+    const s = await world({ scenario: { durations: { renameStale: 1200 } } })
     const account = ACCOUNTS.production
     expectSucceeded(await runAs(s, 100, sameAccountInputs('staging-db')))
     const before = clusterOf(s, account, 'staging-db') as Item
@@ -132,6 +133,9 @@ describe('replace: the target keeps its name and endpoint and serves a new resou
       'db-instance-identifiers': 'staging-db-1',
       created: 'true',
     })
+    // Only the resource id told the old copy's stale answer from the new copy under the same name.
+    expect(run.log).toContain('DB cluster staging-db: still answering as the resource that left')
+    expect(run.log).toContain('DB instance staging-db-1: still answering as the resource that left')
     expect(run.summary).toContain('swap-into-place')
     expect(run.summary).toContain('delete-old-copy')
     expect(run.post?.log).toContain('Nothing to clean up.')
@@ -165,7 +169,12 @@ describe('replace: the target keeps its name and endpoint and serves a new resou
   it('DB instance (relay): the instance is swapped and the old one deleted after', async () => {
     const s = await world()
     const account = ACCOUNTS.staging
-    const inputs = { ...crossAccount, source: 'prod-pg', target: 'staging-pg' }
+    const inputs = {
+      ...crossAccount,
+      source: 'prod-pg',
+      target: 'staging-pg',
+      'db-parameter-group': 'staging-pg16',
+    }
     expectSucceeded(await runAs(s, 300, inputs))
     const before = instanceOf(s, account, 'staging-pg') as Item
     const from = s.requests.length
@@ -242,7 +251,7 @@ describe('replace: a failed rename is rolled back', () => {
 })
 
 describe('replace: one cross-account clone per source per account', () => {
-  const cloned = { ...stagingInputs('staging-db'), 'db-subnet-group': 'staging-db' }
+  const cloned = { ...crossAccount, source: 'prod-aurora', target: 'staging-db' }
 
   it('default (method auto, replace-strategy swap): relay then swap, the endpoint answers throughout', async () => {
     const s = await world()
