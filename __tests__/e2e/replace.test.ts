@@ -174,6 +174,7 @@ describe('replace: the target keeps its name and endpoint and serves a new resou
       source: 'prod-pg',
       target: 'staging-pg',
       'db-parameter-group': 'staging-pg16',
+      'deletion-protection': 'true',
     }
     expectSucceeded(await runAs(s, 300, inputs))
     const before = instanceOf(s, account, 'staging-pg') as Item
@@ -193,6 +194,22 @@ describe('replace: the target keeps its name and endpoint and serves a new resou
       'DeleteDBInstance staging-pg-301-1-old',
     ])
     expect(run.outputs['db-instance-identifiers']).toBe('staging-pg')
+    // The old copy's deletion protection went off (it is managed) after the swap, before the delete.
+    const requests = s.requests.slice(from).filter((r) => r.account === account && !r.errorCode)
+    const unprotect = requests.findIndex(
+      (r) =>
+        r.operation === 'ModifyDBInstance' &&
+        (r.input as Item).DBInstanceIdentifier === 'staging-pg-301-1-old' &&
+        (r.input as Item).DeletionProtection === false,
+    )
+    const swapped = requests.findIndex(
+      (r) => (r.input as Item).NewDBInstanceIdentifier === 'staging-pg',
+    )
+    const deleted = requests.findIndex((r) => r.operation === 'DeleteDBInstance')
+    expect(swapped).toBeGreaterThan(0)
+    expect(unprotect).toBeGreaterThan(swapped)
+    expect(deleted).toBeGreaterThan(unprotect)
+    expect(after.DeletionProtection).toBe(true)
   })
 })
 
