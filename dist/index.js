@@ -72081,7 +72081,8 @@ module.exports = {
 /* harmony export */   Hk: () => (/* binding */ READERS),
 /* harmony export */   KG: () => (/* binding */ findCluster),
 /* harmony export */   MR: () => (/* binding */ findClusterSnapshot),
-/* harmony export */   XD: () => (/* binding */ findInstance)
+/* harmony export */   XD: () => (/* binding */ findInstance),
+/* harmony export */   g$: () => (/* binding */ readTags)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
@@ -72120,6 +72121,11 @@ async function findSnapshot(rds, id) {
         }));
         return out.DBSnapshots?.[0];
     });
+}
+/** The tags of a resource, read from the resource itself (ownership is proven by them). */
+async function readTags(rds, arn) {
+    const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ListTagsForResourceCommand */ .a_e({ ResourceName: arn }));
+    return out.TagList ?? [];
 }
 async function orUndefined(read) {
     try {
@@ -74047,14 +74053,11 @@ var inputs = __nccwpck_require__(8186);
 var methods = __nccwpck_require__(8079);
 // EXTERNAL MODULE: ./src/methods/phases.ts + 1 modules
 var phases = __nccwpck_require__(8849);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7202);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
 var rds_read = __nccwpck_require__(9251);
 // EXTERNAL MODULE: ./src/tags.ts
 var src_tags = __nccwpck_require__(9506);
 ;// CONCATENATED MODULE: ./src/methods/existing.ts
-
 
 
 
@@ -74086,9 +74089,7 @@ async function findExistingTarget(ctx) {
             hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
         });
     }
-    const tags = cluster?.TagList ??
-        instance?.TagList ??
-        (await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }))).TagList;
+    const tags = cluster?.TagList ?? instance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
     requireManaged({ target, tags, where, purpose: mode });
     const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
     warnIfDifferent(ctx, {
@@ -74177,6 +74178,8 @@ function runNames(target, run) {
 
 // EXTERNAL MODULE: ./src/methods/finish.ts
 var finish = __nccwpck_require__(4103);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(7202);
 // EXTERNAL MODULE: ./src/engine/wait.ts
 var wait = __nccwpck_require__(641);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
@@ -74407,7 +74410,6 @@ async function send(ctx, runtime, copy, action, call) {
 
 
 
-
 /**
  * Old copy away, then the new one into place, each as a cluster (or instance) stage followed by
  * an Aurora-instances stage. Instance identifiers are account-wide and survive a cluster rename
@@ -74472,8 +74474,8 @@ async function currentOld(ctx, options) {
             hint: 'Another run or tool replaced the target meanwhile. Give each target one concurrency group, then re-run; the new copy under its temporary name is removed by the post step.',
         });
     }
-    const tags = await ctx.destination.clients.rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: now.arn }));
-    requireManaged({ target: names.target, tags: tags.TagList, where, purpose: 'replace' });
+    const tags = await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, now.arn);
+    requireManaged({ target: names.target, tags, where, purpose: 'replace' });
     if (now.status !== 'available') {
         throw new errors/* ActionError */.lZ({
             summary: `${label(old.kind)} ${names.target} is ${now.status}, and AWS renames only an available resource; nothing was renamed`,
@@ -74686,7 +74688,6 @@ function clean(value) {
 
 
 
-
 /**
  * `if-exists: replace` when the target exists: the copy it holds, proven managed by its tags in
  * the destination account. Undefined when there is nothing to replace (the first run simply
@@ -74701,19 +74702,14 @@ async function findReplaceTarget(ctx) {
         core.info(`${target} does not exist yet: if-exists: replace creates it`);
         return undefined;
     }
-    const tags = await tagsOf(ctx, found.arn);
     requireManaged({
         target,
-        tags,
+        tags: await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, found.arn),
         where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },
         purpose: 'replace',
     });
     core.info(`Replacing ${label(found.kind)} ${target} (resource ${found.resourceId}, ${found.status}); replace-strategy: ${ctx.settings.replaceStrategy}`);
     return found;
-}
-async function tagsOf(ctx, arn) {
-    const out = await ctx.destination.clients.rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }));
-    return out.TagList;
 }
 /** The context and plan of a replace: the usual copy plan, framed by the swap or the deletion. */
 function replaceRun(ctx, old) {
@@ -74862,9 +74858,6 @@ function deleteFirstPlan(base, old) {
             },
         };
     });
-    if (!steps.some((s) => s.name === 'describe-copy')) {
-        throw new errors/* ActionError */.lZ({ summary: 'A replace needs a plan that ends by reading the copy' });
-    }
     return {
         description: `delete the old copy first (downtime) → ${base.description}`,
         steps: [first, ...steps],

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { ListTagsForResourceCommand, type Tag } from '@aws-sdk/client-rds'
-import { findCluster, findInstance } from '../aws/rds-read.js'
+import type { Tag } from '@aws-sdk/client-rds'
+import { findCluster, findInstance, readTags } from '../aws/rds-read.js'
 import { ActionError } from '../errors.js'
 import type { CopyResult } from '../result.js'
 import { isManaged, TagKeys } from '../tags.js'
@@ -33,10 +33,7 @@ export async function findExistingTarget(ctx: RefreshContext): Promise<CopyResul
       hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
     })
   }
-  const tags =
-    cluster?.TagList ??
-    instance?.TagList ??
-    (await rds.send(new ListTagsForResourceCommand({ ResourceName: arn }))).TagList
+  const tags = cluster?.TagList ?? instance?.TagList ?? (await readTags(rds, arn))
   requireManaged({ target, tags, where, purpose: mode })
   const expiry = tags?.find((t) => t.Key === TagKeys.expiresAt)?.Value
   warnIfDifferent(ctx, {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import { ListTagsForResourceCommand, type Tag } from '@aws-sdk/client-rds'
+import type { Tag } from '@aws-sdk/client-rds'
+import { readTags } from '../../aws/rds-read.js'
 import type { Plan, Step, StepRuntime } from '../../engine/types.js'
-import { ActionError } from '../../errors.js'
 import { runNames } from '../../names.js'
 import { Purpose, TagKeys } from '../../tags.js'
 import type { RefreshContext } from '../context.js'
@@ -28,10 +28,9 @@ export async function findReplaceTarget(ctx: RefreshContext): Promise<Described 
     core.info(`${target} does not exist yet: if-exists: replace creates it`)
     return undefined
   }
-  const tags = await tagsOf(ctx, found.arn)
   requireManaged({
     target,
-    tags,
+    tags: await readTags(ctx.destination.clients.rds, found.arn),
     where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },
     purpose: 'replace',
   })
@@ -39,13 +38,6 @@ export async function findReplaceTarget(ctx: RefreshContext): Promise<Described 
     `Replacing ${label(found.kind)} ${target} (resource ${found.resourceId}, ${found.status}); replace-strategy: ${ctx.settings.replaceStrategy}`,
   )
   return found
-}
-
-async function tagsOf(ctx: RefreshContext, arn: string): Promise<Tag[] | undefined> {
-  const out = await ctx.destination.clients.rds.send(
-    new ListTagsForResourceCommand({ ResourceName: arn }),
-  )
-  return out.TagList
 }
 
 /** The context and plan of a replace: the usual copy plan, framed by the swap or the deletion. */
@@ -223,9 +215,6 @@ function deleteFirstPlan(base: Plan<RefreshContext>, old: Described): Plan<Refre
       },
     }
   })
-  if (!steps.some((s) => s.name === 'describe-copy')) {
-    throw new ActionError({ summary: 'A replace needs a plan that ends by reading the copy' })
-  }
   return {
     description: `delete the old copy first (downtime) → ${base.description}`,
     steps: [first, ...steps],

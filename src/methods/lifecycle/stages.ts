@@ -1,5 +1,4 @@
-import { ListTagsForResourceCommand } from '@aws-sdk/client-rds'
-import { findCluster } from '../../aws/rds-read.js'
+import { findCluster, readTags } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
 import { runNames } from '../../names.js'
 import type { RefreshContext } from '../context.js'
@@ -89,10 +88,8 @@ async function currentOld(
       hint: 'Another run or tool replaced the target meanwhile. Give each target one concurrency group, then re-run; the new copy under its temporary name is removed by the post step.',
     })
   }
-  const tags = await ctx.destination.clients.rds.send(
-    new ListTagsForResourceCommand({ ResourceName: now.arn }),
-  )
-  requireManaged({ target: names.target, tags: tags.TagList, where, purpose: 'replace' })
+  const tags = await readTags(ctx.destination.clients.rds, now.arn)
+  requireManaged({ target: names.target, tags, where, purpose: 'replace' })
   if (now.status !== 'available') {
     throw new ActionError({
       summary: `${label(old.kind)} ${names.target} is ${now.status}, and AWS renames only an available resource; nothing was renamed`,
