@@ -82,7 +82,7 @@ const replace = { 'if-exists': 'replace' }
 describe('replace: the target keeps its name and endpoint and serves a new resource', () => {
   it('Aurora cluster (same-account clone): old copy away, new copy in, instances too, old deleted after', async () => {
     // A long stale window: the target names keep answering as the old copy well after the swap.
-    const s = await world({ scenario: { durations: { renameStale: 1200 } } })
+    const s = await world({ scenario: { durations: { renameStale: 4800 } } })
     const account = ACCOUNTS.production
     expectSucceeded(await runAs(s, 100, sameAccountInputs('staging-db')))
     const before = clusterOf(s, account, 'staging-db') as Item
