@@ -74575,7 +74575,13 @@ async function runSwap(ctx, runtime, options) {
         // A cancel or the deadline is no reason to leave the target name empty: undo all the same.
         const rolledBack = await rollBack(ctx, runtime, made);
         const target = await describeName(ctx, options.target.kind, options.target.name).catch(() => undefined);
-        throw swapError(ctx, runtime, { failed: move, cause, ...rolledBack, target });
+        throw swapError(ctx, runtime, {
+            failed: move,
+            cause,
+            ...rolledBack,
+            target,
+            copies: { previous: options.target.previous, next: options.target.next },
+        });
     }
 }
 /** Time a roll-back may take past the run's deadline: a few renames (aws-reference E4). */
@@ -74617,7 +74623,7 @@ async function rollBack(ctx, runtime, made) {
     return { undone, notUndone };
 }
 function swapError(ctx, runtime, failure) {
-    const { failed, cause, undone, notUndone, target } = failure;
+    const { failed, cause, undone, notUndone, target, copies } = failure;
     const what = `${label(failed.kind)} ${failed.from} → ${failed.to}`;
     const rolled = undone.length === 0
         ? 'No rename had taken effect, so nothing was rolled back.'
@@ -74625,8 +74631,13 @@ function swapError(ctx, runtime, failure) {
     const stuck = notUndone.map(({ move, cause: why }) => {
         return `${label(move.kind)} ${move.to} could not be renamed back to ${move.from} (${(0,errors/* awsErrorCode */.J6)(why) ?? (0,errors/* errorMessage */.gJ)(why)})`;
     });
+    const which = target?.resourceId === copies.previous
+        ? 'the previous copy'
+        : target?.resourceId === copies.next
+            ? 'the new copy'
+            : 'resource';
     const now = target
-        ? `${label(target.kind)} ${target.identifier} answers as resource ${target.resourceId}, status ${target.status}.`
+        ? `${label(target.kind)} ${target.identifier} answers as ${which} (${target.resourceId}), status ${target.status}.`
         : `Nothing answers under the target name right now.`;
     return errors/* ActionError */.lZ.fromAws(cause, {
         summary: `Replace failed at the rename ${what}. ${rolled}${stuck.length > 0 ? ` NOT rolled back: ${stuck.join('; ')}.` : ''} ${now}`,
@@ -74748,7 +74759,12 @@ function swapPlan(base, options) {
             const stages = await swapStages(ctx, { names, old: options.old });
             await runSwap(ctx, runtime, {
                 stages: stages.stages,
-                target: { kind: stages.newCopy.kind, name: names.target },
+                target: {
+                    kind: stages.newCopy.kind,
+                    name: names.target,
+                    previous: stages.old?.resourceId,
+                    next: stages.newCopy.resourceId,
+                },
             });
             handOver(runtime, { ctx, names, stages });
             swapped.retired = stages.old && { ...stages.old, identifier: names.retired };

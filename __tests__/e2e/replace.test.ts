@@ -243,7 +243,9 @@ describe('replace: a failed rename is rolled back', () => {
       const error = errorLine(run.log)
       expect(error).toContain('Replace failed at the rename')
       expect(error).toContain('InvalidDBClusterStateFault')
-      expect(error).toContain('answers as resource')
+      expect(error).toContain(
+        `DB cluster staging-db answers as the previous copy (${String(before.DbClusterResourceId)}), status available`,
+      )
       const now = clusterOf(s, account, 'staging-db') as Item
       expect(now.DbClusterResourceId).toBe(before.DbClusterResourceId)
       expect(now.Status).toBe('available')

@@ -86,7 +86,12 @@ function swapPlan(
       const stages = await swapStages(ctx, { names, old: options.old })
       await runSwap(ctx, runtime, {
         stages: stages.stages,
-        target: { kind: stages.newCopy.kind, name: names.target },
+        target: {
+          kind: stages.newCopy.kind,
+          name: names.target,
+          previous: stages.old?.resourceId,
+          next: stages.newCopy.resourceId,
+        },
       })
       handOver(runtime, { ctx, names, stages })
       swapped.retired = stages.old && { ...stages.old, identifier: names.retired }

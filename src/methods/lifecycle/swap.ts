@@ -23,6 +23,8 @@ export interface SwapFailure {
   readonly undone: readonly Move[]
   readonly notUndone: readonly { move: Move; cause: unknown }[]
   readonly target?: Described
+  /** Resource ids of the copy replaced (if any) and of the new copy. */
+  readonly copies: { readonly previous?: string; readonly next: string }
 }
 
 /**
@@ -33,7 +35,11 @@ export interface SwapFailure {
 export async function runSwap(
   ctx: RefreshContext,
   runtime: StepRuntime,
-  options: { stages: SwapStages; target: { kind: Move['kind']; name: string } },
+  options: {
+    stages: SwapStages
+    /** The target name, and the resource ids of the old and the new copy, for the error. */
+    target: { kind: Move['kind']; name: string; previous?: string; next: string }
+  },
 ): Promise<void> {
   const made: Move[] = []
   for (const stage of options.stages) {
@@ -65,7 +71,13 @@ export async function runSwap(
     const target = await describeName(ctx, options.target.kind, options.target.name).catch(
       () => undefined,
     )
-    throw swapError(ctx, runtime, { failed: move, cause, ...rolledBack, target })
+    throw swapError(ctx, runtime, {
+      failed: move,
+      cause,
+      ...rolledBack,
+      target,
+      copies: { previous: options.target.previous, next: options.target.next },
+    })
   }
 }
 
@@ -115,7 +127,7 @@ async function rollBack(
 }
 
 function swapError(ctx: RefreshContext, runtime: StepRuntime, failure: SwapFailure): ActionError {
-  const { failed, cause, undone, notUndone, target } = failure
+  const { failed, cause, undone, notUndone, target, copies } = failure
   const what = `${label(failed.kind)} ${failed.from} → ${failed.to}`
   const rolled =
     undone.length === 0
@@ -124,8 +136,14 @@ function swapError(ctx: RefreshContext, runtime: StepRuntime, failure: SwapFailu
   const stuck = notUndone.map(({ move, cause: why }) => {
     return `${label(move.kind)} ${move.to} could not be renamed back to ${move.from} (${awsErrorCode(why) ?? errorMessage(why)})`
   })
+  const which =
+    target?.resourceId === copies.previous
+      ? 'the previous copy'
+      : target?.resourceId === copies.next
+        ? 'the new copy'
+        : 'resource'
   const now = target
-    ? `${label(target.kind)} ${target.identifier} answers as resource ${target.resourceId}, status ${target.status}.`
+    ? `${label(target.kind)} ${target.identifier} answers as ${which} (${target.resourceId}), status ${target.status}.`
     : `Nothing answers under the target name right now.`
   return ActionError.fromAws(cause, {
     summary: `Replace failed at the rename ${what}. ${rolled}${stuck.length > 0 ? ` NOT rolled back: ${stuck.join('; ')}.` : ''} ${now}`,
