@@ -3,7 +3,13 @@
  * runs: a per-account token bucket per service (real time), seeded random internal errors, and
  * named calls failing with named errors a number of times.
  */
-import { AwsError, type Faults, type RequestLogEntry, type ServiceName } from './core/types.ts'
+import {
+  AwsError,
+  type Faults,
+  type NetworkFault,
+  type RequestLogEntry,
+  type ServiceName,
+} from './core/types.ts'
 
 /** RDS API limits per account and Region: a 300-request burst, refilled at 12 per second. */
 export const RDS_THROTTLE = { ratePerSecond: 12, burst: 300 } as const
@@ -18,6 +24,8 @@ export interface FaultInjector {
     account?: string
     input?: Readonly<Record<string, unknown>>
   }): { error: AwsError; kind: FaultKind } | undefined
+  /** The network fault this call meets, if any (counts against the fault's `times`). */
+  network(call: { operation: string; account?: string }): NetworkFault | undefined
   /** Replaces the faults; buckets, counters and the random sequence start afresh. */
   set(faults: Faults): void
 }
@@ -30,7 +38,8 @@ const throttleErrors: Record<ServiceName, () => AwsError> = {
   ram: () => new AwsError('ThrottlingException', 'Rate exceeded', 429),
 }
 
-const internalMessage =
+/** RDS's own wording of an internal failure. */
+export const internalMessage =
   'The request processing has failed because of an unknown error, exception or failure.'
 const internalErrors: Record<ServiceName, () => AwsError> = {
   rds: () => new AwsError('InternalFailure', internalMessage, 500),
@@ -59,6 +68,7 @@ export function createFaultInjector(
   let random = seededRandom(initial.seed ?? 1)
   let buckets = new Map<string, { tokens: number; at: number }>()
   let used: number[] = []
+  let networkUsed: number[] = []
 
   const takeToken = (key: string): boolean => {
     const throttle = faults.throttle
@@ -82,6 +92,18 @@ export function createFaultInjector(
       random = seededRandom(next.seed ?? 1)
       buckets = new Map()
       used = []
+      networkUsed = []
+    },
+    network({ operation, account }) {
+      for (const [index, fault] of (faults.networkFaults ?? []).entries()) {
+        if (fault.operation !== operation) continue
+        if (fault.account !== undefined && fault.account !== account) continue
+        const count = networkUsed[index] ?? 0
+        if (count >= (fault.times ?? Number.POSITIVE_INFINITY)) continue
+        networkUsed[index] = count + 1
+        return fault
+      }
+      return undefined
     },
     check({ service, operation, account, input }) {
       if (account !== undefined && !takeToken(`${account}/${service}`)) {

@@ -9,12 +9,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   AwsError,
   type CallContext,
+  type NetworkFault,
   type RequestLogEntry,
   type ServiceHandlers,
   type ServiceName,
   type World,
 } from './core/types.ts'
-import type { FaultInjector } from './faults.ts'
+import { internalMessage, type FaultInjector } from './faults.ts'
 import type { Caller, ErrorFamily, IdentityStore } from './identity.ts'
 import type { RequestLog } from './log.ts'
 import { errorInfo, loadModel, type Model } from './model.ts'
@@ -112,7 +113,7 @@ async function handle(
 ): Promise<void> {
   const startedAt = Date.now()
   const raw = toRaw(req, await readBody(req))
-  if (raw.path === oidcTokenPath) return send(res, answerOidc(deps, raw, startedAt))
+  if (raw.path === oidcTokenPath) return deliver(res, answerOidc(deps, raw, startedAt))
   const service = route(deps, wires, raw)
   if (!service) {
     const error = new AwsError(
@@ -122,7 +123,31 @@ async function handle(
     )
     return send(res, wires.rds.protocol.encodeError(error, randomUUID()))
   }
-  send(res, await answer(deps, service, wires[service], raw, startedAt))
+  deliver(res, await answer(deps, service, wires[service], raw, startedAt))
+}
+
+/** An answer, and the network fault (if any) that decides whether and when it reaches the caller. */
+interface Delivery {
+  /** Undefined only for a call that hangs. */
+  readonly response?: WireResponse
+  readonly network?: NetworkFault
+}
+
+/** Sends the answer as the network fault allows: now, later, never, or not at all (reset). */
+function deliver(res: ServerResponse, delivery: Delivery): void {
+  const { response, network } = delivery
+  if (!response || network?.kind === 'hang') return
+  if (network?.kind === 'reset-after') {
+    res.socket?.destroy()
+    return
+  }
+  if (network?.kind === 'delay') {
+    setTimeout(() => {
+      if (!res.socket?.destroyed) send(res, response)
+    }, network.delayMs ?? 0).unref()
+    return
+  }
+  send(res, response)
 }
 
 /** Which service a request is for: the SigV4 scope, else what the unsigned request names. */
@@ -147,7 +172,7 @@ async function answer(
   wire: ServiceWire,
   raw: RawRequest,
   startedAt: number,
-): Promise<WireResponse> {
+): Promise<Delivery> {
   const requestId = randomUUID()
   const operation = wire.protocol.operationOf(raw) ?? 'Unknown'
   let entry: RequestLogEntry | undefined
@@ -178,7 +203,15 @@ async function answer(
     })
     if (fault) {
       deps.log.end(entry, { errorCode: fault.error.code, fault: fault.kind })
-      return wire.protocol.encodeError(fault.error, requestId)
+      return { response: wire.protocol.encodeError(fault.error, requestId) }
+    }
+    const network = deps.faults.network({
+      operation: decoded.operation,
+      ...(account !== undefined && { account }),
+    })
+    if (network?.kind === 'hang') {
+      deps.log.end(entry, { fault: 'hang' })
+      return { network }
     }
     const handler = deps.handlers[service][decoded.operation]
     if (!handler) {
@@ -200,9 +233,14 @@ async function answer(
       world: deps.world,
     }
     const output = await handler(ctx)
+    if (network?.kind === 'lose-answer') {
+      const lost = new AwsError('InternalFailure', internalMessage, 500)
+      deps.log.end(entry, { errorCode: lost.code, fault: network.kind })
+      return { response: wire.protocol.encodeError(lost, requestId), network }
+    }
     const response = wire.protocol.encode(decoded.operation, output, requestId)
-    deps.log.end(entry, {})
-    return response
+    deps.log.end(entry, network ? { fault: network.kind } : {})
+    return { response, ...(network && { network }) }
   } catch (thrown) {
     const error = asAwsError(wire.model, thrown)
     entry ??= deps.log.begin({
@@ -213,7 +251,7 @@ async function answer(
       startedAt,
     })
     deps.log.end(entry, { errorCode: error.code })
-    return wire.protocol.encodeError(error, requestId)
+    return { response: wire.protocol.encodeError(error, requestId) }
   }
 }
 
@@ -237,7 +275,7 @@ function asAwsError(model: Model, thrown: unknown): AwsError {
   return new AwsError('InternalFailure', `Simulator bug: ${message}`, 500)
 }
 
-function answerOidc(deps: ServerDeps, raw: RawRequest, startedAt: number): WireResponse {
+function answerOidc(deps: ServerDeps, raw: RawRequest, startedAt: number): Delivery {
   const audience = raw.query.get('audience') ?? undefined
   const entry = deps.log.begin({
     service: 'oidc',
@@ -254,16 +292,27 @@ function answerOidc(deps: ServerDeps, raw: RawRequest, startedAt: number): WireR
   ) {
     deps.log.end(entry, { errorCode: 'Unauthorized' })
     return {
-      status: 401,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Bad credentials' }),
+      response: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Bad credentials' }),
+      },
     }
   }
-  const value = deps.oidc.issue(audience)
-  deps.log.end(entry, {})
-  return {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ count: 1, value }),
+  const network = deps.faults.network({ operation: 'GetIdToken' })
+  if (network?.kind === 'hang') {
+    deps.log.end(entry, { fault: 'hang' })
+    return { network }
   }
+  const value = deps.oidc.issue(audience)
+  deps.log.end(entry, network ? { fault: network.kind } : {})
+  const response = {
+    status: network?.kind === 'lose-answer' ? 500 : 200,
+    headers: { 'content-type': 'application/json' },
+    body:
+      network?.kind === 'lose-answer'
+        ? JSON.stringify({ message: 'Internal Server Error' })
+        : JSON.stringify({ count: 1, value }),
+  }
+  return { response, ...(network && { network }) }
 }

@@ -43,7 +43,7 @@ export interface RequestLogEntry {
   /** Wire error code when the call failed, else undefined. */
   errorCode?: string
   /** Which fault, if any, produced the error. */
-  fault?: 'throttle' | 'internal' | 'injected'
+  fault?: 'throttle' | 'internal' | 'injected' | NetworkFaultKind
   /** Real ms timestamps, for overlap checks. */
   readonly startedAt: number
   endedAt?: number
@@ -196,8 +196,33 @@ export interface Faults {
     readonly input?: Readonly<Record<string, string | number | boolean>>
   }[]
   readonly resourceFailures?: readonly ResourceFailure[]
+  /**
+   * Failures of the network rather than of AWS: a call that is never answered, or whose answer
+   * is lost after AWS acted on it. `operation` may be `GetIdToken` (service `oidc`) for the OIDC
+   * token endpoint. Matched in order, each `times` times (default: always).
+   */
+  readonly networkFaults?: readonly NetworkFault[]
   /** Seed for random faults. */
   readonly seed?: number
+}
+
+/**
+ * - `hang`: the request is read and logged, never handled and never answered (the connection
+ *   stays open until the simulator closes): an endpoint that accepts connections but never replies.
+ * - `lose-answer`: the handler runs (the change happens), then the answer is replaced by HTTP 500
+ *   `InternalFailure`, as when AWS acted but its answer failed on the way.
+ * - `reset-after`: the handler runs, then the connection is destroyed without an answer.
+ * - `delay`: the handler runs, and the answer is sent `delayMs` real milliseconds later.
+ */
+export type NetworkFaultKind = 'hang' | 'lose-answer' | 'reset-after' | 'delay'
+
+export interface NetworkFault {
+  readonly kind: NetworkFaultKind
+  readonly operation: string
+  readonly account?: string
+  readonly times?: number
+  /** For `delay`: real milliseconds before the answer goes out. */
+  readonly delayMs?: number
 }
 
 export interface Scenario {
