@@ -74476,24 +74476,24 @@ async function currentOld(ctx, options) {
     }
     const tags = await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, now.arn);
     requireManaged({ target: names.target, tags, where, purpose: 'replace' });
-    if (now.status !== 'available') {
-        throw new errors/* ActionError */.lZ({
-            summary: `${label(old.kind)} ${names.target} is ${now.status}, and AWS renames only an available resource; nothing was renamed`,
-            ...where,
-            hint: 'Start it (or wait until it is available) and re-run; the new copy under its temporary name is removed by the post step.',
-        });
-    }
+    if (now.status !== 'available')
+        throw notAvailable(ctx, now);
     return now;
 }
+/** AWS renames only an available resource: check each one before the first rename. */
 async function requireAvailable(ctx, kind, name) {
     const found = await describeName(ctx, kind, name);
     if (found?.status === 'available')
         return found;
-    throw new errors/* ActionError */.lZ({
-        summary: `The new copy ${name} is ${found?.status ?? 'missing'}, not available; nothing was renamed`,
-        resource: name,
+    throw notAvailable(ctx, { kind, identifier: name, status: found?.status ?? 'missing' });
+}
+function notAvailable(ctx, found) {
+    return new errors/* ActionError */.lZ({
+        summary: `${label(found.kind)} ${found.identifier} is ${found.status}, not available, and AWS renames only an available resource; nothing was renamed`,
+        resource: found.identifier,
         side: 'destination',
         accountId: ctx.destination.accountId,
+        hint: 'Start it or wait until it is available, then re-run; the new copy under its temporary name is removed by the post step.',
     });
 }
 /** An Aurora cluster's instances, each with its resource id; none for other kinds. */
@@ -74530,9 +74530,10 @@ function memberMoves(ctx, options) {
 }
 /** Highest instance count the action creates (instance-count is at most 16). */
 const MAX_INSTANCES = 16;
+/** AWS keeps identifiers in lower case and matches them regardless of case. */
 function positionOf(id, instance) {
     for (let index = 1; index <= MAX_INSTANCES; index++) {
-        if (instance(index) === id)
+        if (instance(index).toLowerCase() === id.toLowerCase())
             return index;
     }
     return undefined;

@@ -213,6 +213,35 @@ describe('replace: the target keeps its name and endpoint and serves a new resou
   })
 })
 
+describe('replace: deleting the old copy', () => {
+  it('a failed deletion is a warning: the run succeeds on the new copy and the post step deletes the old one', async () => {
+    const s = await world()
+    const account = ACCOUNTS.production
+    expectSucceeded(await runAs(s, 800, sameAccountInputs('staging-db')))
+    s.setFaults({
+      failCalls: [
+        {
+          operation: 'DeleteDBCluster',
+          code: 'InvalidDBClusterStateFault',
+          input: { DBClusterIdentifier: 'staging-db-801-1-old' },
+          times: 1,
+        },
+      ],
+    })
+
+    const run = await runAs(s, 801, { ...sameAccountInputs('staging-db'), ...replace })
+
+    expectSucceeded(run)
+    expect(run.log).toMatch(/::warning::.*The old copy staging-db-801-1-old could not be deleted/)
+    expect(run.summary).toContain('old copy staging-db-801-1-old NOT deleted')
+    expect(run.outputs['cluster-identifier']).toBe('staging-db')
+    expect(run.post?.log).toContain('Removed db-cluster staging-db-801-1-old')
+    expect(run.post?.log).not.toMatch(/Removed db-(cluster|instance) staging-db( |-1 )/)
+    expect(clusterOf(s, account, 'staging-db')?.Status).toBe('available')
+    expect(instanceOf(s, account, 'staging-db-1')?.DBInstanceStatus).toBe('available')
+  })
+})
+
 describe('replace: a failed rename is rolled back', () => {
   const renames = [
     ['the old cluster away', { NewDBClusterIdentifier: 'staging-db-401-1-old' }, 'ModifyDBCluster'],

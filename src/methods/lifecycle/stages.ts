@@ -90,16 +90,11 @@ async function currentOld(
   }
   const tags = await readTags(ctx.destination.clients.rds, now.arn)
   requireManaged({ target: names.target, tags, where, purpose: 'replace' })
-  if (now.status !== 'available') {
-    throw new ActionError({
-      summary: `${label(old.kind)} ${names.target} is ${now.status}, and AWS renames only an available resource; nothing was renamed`,
-      ...where,
-      hint: 'Start it (or wait until it is available) and re-run; the new copy under its temporary name is removed by the post step.',
-    })
-  }
+  if (now.status !== 'available') throw notAvailable(ctx, now)
   return now
 }
 
+/** AWS renames only an available resource: check each one before the first rename. */
 async function requireAvailable(
   ctx: RefreshContext,
   kind: Described['kind'],
@@ -107,11 +102,19 @@ async function requireAvailable(
 ): Promise<Described> {
   const found = await describeName(ctx, kind, name)
   if (found?.status === 'available') return found
-  throw new ActionError({
-    summary: `The new copy ${name} is ${found?.status ?? 'missing'}, not available; nothing was renamed`,
-    resource: name,
+  throw notAvailable(ctx, { kind, identifier: name, status: found?.status ?? 'missing' })
+}
+
+function notAvailable(
+  ctx: RefreshContext,
+  found: Pick<Described, 'kind' | 'identifier' | 'status'>,
+): ActionError {
+  return new ActionError({
+    summary: `${label(found.kind)} ${found.identifier} is ${found.status}, not available, and AWS renames only an available resource; nothing was renamed`,
+    resource: found.identifier,
     side: 'destination',
     accountId: ctx.destination.accountId,
+    hint: 'Start it or wait until it is available, then re-run; the new copy under its temporary name is removed by the post step.',
   })
 }
 
@@ -152,9 +155,10 @@ function memberMoves(
 /** Highest instance count the action creates (instance-count is at most 16). */
 const MAX_INSTANCES = 16
 
+/** AWS keeps identifiers in lower case and matches them regardless of case. */
 function positionOf(id: string, instance: (index: number) => string): number | undefined {
   for (let index = 1; index <= MAX_INSTANCES; index++) {
-    if (instance(index) === id) return index
+    if (instance(index).toLowerCase() === id.toLowerCase()) return index
   }
   return undefined
 }
