@@ -19,6 +19,7 @@ export function testSettings(
     allowedAccountIds: [],
     method: 'auto',
     ifExists: 'fail',
+    replaceStrategy: 'swap',
     vpcSecurityGroupIds: [],
     tempVpcSecurityGroupIds: [],
     instanceCount: 1,

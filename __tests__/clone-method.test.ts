@@ -200,7 +200,7 @@ describe('if-exists for a clone target', () => {
       typeof ActionError
     >
     expect(error.summary).toBe(
-      'Target pr-123 exists but was not created by rds-refresh (no rds-refresh:managed=true tag), so it is left untouched',
+      'Target pr-123 exists but was not created by rds-refresh (no rds-refresh:managed=true tag), so it is left untouched: reuse acts only on copies carrying that tag',
     )
   })
 })

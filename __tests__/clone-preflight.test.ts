@@ -6,7 +6,11 @@ import {
   DescribeDBSubnetGroupsCommand,
   type DBCluster,
 } from '@aws-sdk/client-rds'
-import { clonePreflight, type ClonePreflightInput } from '../src/methods/clone-preflight.js'
+import {
+  BASE_AND_BRANCHES_HINT,
+  clonePreflight,
+  type ClonePreflightInput,
+} from '../src/methods/clone-preflight.js'
 import { ActionError } from '../src/errors.js'
 import {
   awsError,
@@ -274,11 +278,39 @@ describe('clone pre-flight: clone limits', () => {
       'AWS allows one cross-account clone of prod-aurora per destination account, and account 222222222222 already has pr-99',
     )
     expect(error.hint).toBe(
-      'Delete pr-99 first, or use method: relay (or auto) for a snapshot copy.',
+      `Delete pr-99 first, or use method: relay (or auto) for a snapshot copy. ${BASE_AND_BRANCHES_HINT}`,
+    )
+    expect(error.hint).toContain('Base and branches')
+  })
+
+  it('replacing the clone itself by a swap needs a second clone: refused under clone, relay under auto', async () => {
+    const replacing = { ifExists: 'replace' as const, target: 'pr-123' }
+    const w = world({ settings: replacing })
+    customerKey(w)
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster()] })
+    w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: clones(['pr-123']) })
+    const error = await refusal(clonePreflight(input(w, { requested: 'clone' }).value))
+    expect(error.summary).toContain(
+      'pr-123 is the cross-account clone of prod-aurora in account 222222222222',
+    )
+    expect(error.hint).toContain('replace-strategy: delete-first')
+    const auto = input(w, { requested: 'auto' })
+    await expect(clonePreflight(auto.value)).resolves.toMatchObject({ method: 'relay' })
+    expect(auto.warnings.join('\n')).toContain(
+      'A relay then swap keeps pr-123 answering throughout',
     )
   })
 
-  it('does not count the target itself (reuse or replace of the same clone)', async () => {
+  it('refuses to clone a cross-account clone, naming base and branches', async () => {
+    const base = sourceCluster({ CrossAccountClone: true })
+    const w = world({ sameAccount: true, cluster: base })
+    w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [base] })
+    const error = await refusal(clonePreflight(input(w, { requested: 'clone' }).value))
+    expect(error.summary).toContain('is itself a cross-account clone')
+    expect(error.hint).toContain('make the base with method: relay')
+  })
+
+  it('does not count the target itself (reuse, or replace-strategy: delete-first)', async () => {
     const w = world()
     customerKey(w)
     w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [sourceCluster()] })

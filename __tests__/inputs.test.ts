@@ -65,6 +65,7 @@ describe('happy paths', () => {
       target: 'staging-db',
       method: 'auto',
       ifExists: 'fail',
+      replaceStrategy: 'swap',
       snapshotArn: undefined,
       kmsKeyId: undefined,
       dbSubnetGroup: undefined,
@@ -167,6 +168,7 @@ describe('happy paths', () => {
       target: 'pr-123-app',
       method: 'relay',
       ifExists: 'replace',
+      replaceStrategy: 'swap',
       snapshotArn: undefined,
       kmsKeyId: 'arn:aws:kms:eu-central-2:222222222222:alias/staging',
       dbSubnetGroup: 'staging-subnets',
@@ -278,6 +280,21 @@ describe('happy paths', () => {
     ).toBe('ap-southeast-4')
     expect(settingsWith(noRegion, { AWS_DEFAULT_REGION: 'us-west-2' }).region).toBe('us-west-2')
     expect(settingsWith({}, { AWS_REGION: 'us-west-2' }).region).toBe('us-east-1')
+  })
+
+  it('reads replace-strategy: swap by default, delete-first only with if-exists replace', () => {
+    expect(settingsWith({ 'if-exists': 'replace' }).replaceStrategy).toBe('swap')
+    expect(
+      settingsWith({ 'if-exists': 'replace', 'replace-strategy': 'delete-first' }).replaceStrategy,
+    ).toBe('delete-first')
+    const unknown = errorWith({ 'if-exists': 'replace', 'replace-strategy': 'rename' })
+    expect({ input: unknown.input, value: unknown.value }).toEqual({
+      input: 'replace-strategy',
+      value: 'rename',
+    })
+    const alone = errorWith({ 'replace-strategy': 'delete-first' })
+    expect(alone.input).toBe('replace-strategy')
+    expect(alone.message).toContain("if-exists is 'fail'; set if-exists: replace")
   })
 
   it('allows if-exists replace with operation plan', () => {

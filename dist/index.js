@@ -72212,7 +72212,8 @@ async function findRunResources(rds, run) {
 /* harmony export */   Hk: () => (/* binding */ READERS),
 /* harmony export */   KG: () => (/* binding */ findCluster),
 /* harmony export */   MR: () => (/* binding */ findClusterSnapshot),
-/* harmony export */   XD: () => (/* binding */ findInstance)
+/* harmony export */   XD: () => (/* binding */ findInstance),
+/* harmony export */   g$: () => (/* binding */ readTags)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5216);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
@@ -72251,6 +72252,11 @@ async function findSnapshot(rds, id) {
         }));
         return out.DBSnapshots?.[0];
     });
+}
+/** The tags of a resource, read from the resource itself (ownership is proven by them). */
+async function readTags(rds, arn) {
+    const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ListTagsForResourceCommand */ .a_e({ ResourceName: arn }));
+    return out.TagList ?? [];
 }
 async function orUndefined(read) {
     try {
@@ -73646,7 +73652,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(594);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2261);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3247);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5576);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6305);
 
@@ -73739,6 +73745,7 @@ const INPUT_DEFAULTS = {
     target: '',
     method: 'auto',
     'if-exists': 'fail',
+    'replace-strategy': 'swap',
     'snapshot-arn': '',
     'kms-key-id': '',
     'db-subnet-group': '',
@@ -73773,6 +73780,7 @@ const PLANNED_OPERATIONS = ['refresh', 'delete', 'sweep'];
 const PHASES = ['all', 'source', 'destination'];
 const METHODS = ['auto', 'clone', 'full-copy', 'relay'];
 const IF_EXISTS = ['fail', 'reuse', 'replace'];
+const REPLACE_STRATEGIES = ['swap', 'delete-first'];
 const MASTER_PASSWORDS = ['secrets-manager', 'generate', 'keep'];
 const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1'];
 /** Inputs whose values are lists, one item per line or comma. */
@@ -73780,6 +73788,7 @@ const LIST_INPUTS = new Set([
     'vpc-security-group-ids',
     'temp-vpc-security-group-ids',
     'tags',
+    'allowed-account-ids',
 ]);
 /** Inputs AWS stores in lower case and matches case-insensitively; the log says when one changed. */
 const LOWER_CASED = [
@@ -73866,6 +73875,7 @@ function parseSettings(raw, env, log) {
         target: optional('target', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .identifier */ .Cv),
         method: given('method', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(METHODS)),
         ifExists: given('if-exists', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(IF_EXISTS)),
+        replaceStrategy: given('replace-strategy', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(REPLACE_STRATEGIES)),
         snapshotArn: snapshot?.arn,
         kmsKeyId: kms?.value,
         dbSubnetGroup: optional('db-subnet-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .subnetGroupName */ .Cw),
@@ -74353,6 +74363,7 @@ const RULES = [
     iopsNeedsProvisionedStorage,
     kmsKeyAcrossAccounts,
     kmsKeyNotOfSourceAccount,
+    replaceStrategyOnlyForReplace,
 ];
 function phaseOnlyForRefresh({ settings: { operation, planOperation, phase } }) {
     const planned = operation === 'plan' ? planOperation : operation;
@@ -74491,11 +74502,16 @@ function kmsKeyNotOfSourceAccount(parsed) {
         return;
     throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('kms-key-id', kmsKey.value, sourceAccountKeyMessage({ source, destination: destinationRole.accountId }));
 }
+function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists } }) {
+    if (replaceStrategy !== 'swap' && ifExists !== 'replace') {
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('replace-strategy', replaceStrategy, `replace-strategy says how if-exists: replace frees the target name, and if-exists is '${ifExists}'; set if-exists: replace, or leave replace-strategy out.`);
+    }
+}
 
 
 /***/ }),
 
-/***/ 2261:
+/***/ 3247:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74791,8 +74807,8 @@ class GroupTracker {
 
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(4707);
-// EXTERNAL MODULE: ./src/methods/index.ts + 15 modules
-var methods = __nccwpck_require__(7004);
+// EXTERNAL MODULE: ./src/methods/index.ts + 14 modules
+var methods = __nccwpck_require__(2905);
 // EXTERNAL MODULE: ./src/methods/phases.ts
 var phases = __nccwpck_require__(1709);
 // EXTERNAL MODULE: ./src/inputs/parsers.ts
@@ -74971,8 +74987,6 @@ function checkApplicability(input) {
     input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${(0,methods/* describeKind */.SB)(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
 }
 
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(5216);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
 var rds_read = __nccwpck_require__(4454);
 // EXTERNAL MODULE: ./src/tags.ts
@@ -74988,11 +75002,11 @@ var wait = __nccwpck_require__(9158);
 
 
 
-
 /**
  * Look for the target in the destination before creating anything. Under `if-exists: fail` an
  * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
- * A target this action does not manage is never touched.
+ * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
+ * never touched.
  */
 async function findExistingTarget(ctx, wait) {
     const rds = ctx.destination.clients.rds;
@@ -75015,23 +75029,8 @@ async function findExistingTarget(ctx, wait) {
             hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
         });
     }
-    const tags = found?.TagList ??
-        foundInstance?.TagList ??
-        (await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }))).TagList;
-    if (!(0,src_tags/* isManaged */.yF)(tags)) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched`,
-            ...where,
-            hint: 'Choose another target name; the action only reuses or replaces copies it manages.',
-        });
-    }
-    if (mode === 'replace') {
-        throw new errors/* ActionError */.lZ({
-            summary: 'if-exists: replace is not available in this version',
-            ...where,
-            hint: 'Use if-exists: reuse, or delete the copy first.',
-        });
-    }
+    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
+    requireManaged({ target, tags, where, purpose: mode });
     const { cluster, instance } = await untilComplete(ctx, {
         kind: found ? 'cluster' : 'instance',
         seen: { cluster: found, instance: foundInstance },
@@ -75075,6 +75074,21 @@ async function findExistingTarget(ctx, wait) {
         created: false,
         expiresAt: expiry ? new Date(expiry) : undefined,
     };
+}
+/**
+ * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
+ * carrying this action's managed tag, read from the resource itself in the destination account.
+ * Ownership is never inferred from a name.
+ */
+function requireManaged(options) {
+    if ((0,src_tags/* isManaged */.yF)(options.tags))
+        return;
+    const { target, where, purpose } = options;
+    throw new errors/* ActionError */.lZ({
+        summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
+        ...where,
+        hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
+    });
 }
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */
 function warnIfDifferent(ctx, source) {
@@ -75162,6 +75176,8 @@ async function untilComplete(ctx, options) {
 
 // EXTERNAL MODULE: ./src/report.ts
 var report = __nccwpck_require__(6936);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5216);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
 
 async function listClusters(rds) {
@@ -75235,7 +75251,7 @@ async function inspectTarget(destination, target) {
         });
     }
     const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
-    requireManaged(target, tags, where);
+    target_requireManaged(target, tags, where);
     return {
         state: 'present',
         identifier: instance.DBInstanceIdentifier ?? target,
@@ -75254,7 +75270,7 @@ function arnOf(cluster) {
 }
 function fromCluster(destination, cluster, tags) {
     const identifier = cluster.DBClusterIdentifier ?? '';
-    requireManaged(identifier, tags, {
+    target_requireManaged(identifier, tags, {
         resource: arnOf(cluster),
         side: 'destination',
         accountId: destination.accountId,
@@ -75279,7 +75295,7 @@ function fromCluster(destination, cluster, tags) {
         cloneGroupId: cluster.CloneGroupId,
     };
 }
-function requireManaged(target, tags, where) {
+function target_requireManaged(target, tags, where) {
     if ((0,src_tags/* isManaged */.yF)(tags))
         return;
     throw new errors/* ActionError */.lZ({
@@ -76421,9 +76437,711 @@ async function runDelete({ settings, accounts, signal, startedAt, }) {
         throw result.error;
 }
 
+// EXTERNAL MODULE: ./src/methods/finish.ts
+var finish = __nccwpck_require__(9430);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
+
+
+
+
+function describedCluster(cluster) {
+    return {
+        kind: 'cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        resourceId: cluster.DbClusterResourceId ?? '',
+        status: cluster.Status ?? 'unknown',
+        arn: cluster.DBClusterArn ?? '',
+    };
+}
+function describedInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        resourceId: instance.DbiResourceId ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        arn: instance.DBInstanceArn ?? '',
+    };
+}
+/** What the name answers right now: a cluster or instance, or nothing. */
+async function describeName(ctx, kind, name) {
+    const rds = ctx.destination.clients.rds;
+    if (kind === 'cluster') {
+        const cluster = await (0,rds_read/* findCluster */.KG)(rds, name);
+        return cluster ? describedCluster(cluster) : undefined;
+    }
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, name);
+    return instance ? describedInstance(instance) : undefined;
+}
+function label(kind) {
+    return kind === 'cluster' ? 'DB cluster' : 'DB instance';
+}
+/**
+ * Ask AWS for the rename. ApplyImmediately always: without it the rename waits for the next
+ * maintenance window (aws-reference E2, E5).
+ */
+async function requestRename(ctx, move) {
+    const rds = ctx.destination.clients.rds;
+    if (move.kind === 'cluster') {
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: move.from,
+            NewDBClusterIdentifier: move.to,
+            ApplyImmediately: true,
+        }));
+    }
+    else {
+        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+            DBInstanceIdentifier: move.from,
+            NewDBInstanceIdentifier: move.to,
+            ApplyImmediately: true,
+        }));
+    }
+}
+/**
+ * Wait until `name` answers as the resource `resourceId`, available. Right after a rename a
+ * describe of a name can still show the resource that left it, with its old status (aws-reference
+ * 0.1 rename gotcha, E3), and the name can answer "not found" in between: only the resource id
+ * tells which resource answers, so a status alone is never taken as the answer.
+ */
+async function waitUntilAnswers(ctx, runtime, expected) {
+    const answer = await (0,wait/* waitFor */.fm)({
+        resource: `${label(expected.kind)} ${expected.name}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: async () => ({ found: await describeName(ctx, expected.kind, expected.name) }),
+        status: ({ found }) => {
+            if (!found)
+                return 'not answering yet';
+            if (found.resourceId !== expected.resourceId)
+                return 'still answering as the resource that left';
+            return found.status;
+        },
+        until: ['available'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+    if (!answer.found) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(expected.kind)} ${expected.name} did not answer`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return answer.found;
+}
+
+// EXTERNAL MODULE: ./src/methods/waits.ts
+var waits = __nccwpck_require__(9343);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/retire.ts
+
+
+
+
+
+
+/**
+ * Delete a copy this action manages, and wait until it is gone: deletion protection off (only
+ * once its managed tag is read again on this very resource), then for an Aurora cluster the
+ * readers, the writer and the cluster (aws-reference E6); a Multi-AZ DB cluster takes its members
+ * with it; a DB instance goes alone. No final snapshot: the copy is a copy.
+ */
+async function deleteManagedCopy(ctx, runtime, copy) {
+    if (copy.kind === 'cluster')
+        await deleteCluster(ctx, runtime, copy);
+    else
+        await deleteInstance(ctx, runtime, copy);
+}
+function where(ctx, runtime, copy) {
+    return {
+        step: runtime.name,
+        resource: copy.identifier,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+}
+/** The copy as it is now, proven to be the same resource and managed; undefined when gone. */
+async function provenCopy(ctx, runtime, options) {
+    const { copy, found } = options;
+    if (!found)
+        return undefined;
+    if (options.resourceId(found) !== copy.resourceId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${options.resourceId(found) ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
+            ...where(ctx, runtime, copy),
+            hint: 'Something else renamed resources in this account during the run; check what holds this name.',
+        });
+    }
+    requireManaged({
+        target: copy.identifier,
+        tags: found.TagList,
+        where: { resource: copy.identifier, side: 'destination', accountId: ctx.destination.accountId },
+        purpose: 'delete',
+    });
+    return found;
+}
+async function deleteCluster(ctx, runtime, copy) {
+    const rds = ctx.destination.clients.rds;
+    const cluster = await provenCopy(ctx, runtime, {
+        copy,
+        found: await (0,rds_read/* findCluster */.KG)(rds, copy.identifier),
+        resourceId: (c) => c.DbClusterResourceId,
+    });
+    if (!cluster)
+        return;
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (!cluster.DeletionProtection)
+            return;
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: copy.identifier,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+        }));
+    });
+    // Multi-AZ DB clusters take their members with them (aws-reference E6).
+    const aurora = cluster.Engine?.startsWith('aurora') ?? false;
+    const members = aurora ? (cluster.DBClusterMembers ?? []) : [];
+    const readers = members.filter((m) => !m.IsClusterWriter);
+    const writers = members.filter((m) => m.IsClusterWriter);
+    // Readers first: deleting the writer first would fail over to a reader that is going anyway.
+    for (const group of [readers, writers]) {
+        await Promise.all(group.map((member) => retire_deleteMember(ctx, runtime, member.DBInstanceIdentifier ?? '')));
+    }
+    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: copy.identifier, SkipFinalSnapshot: true })));
+    runtime.log.info(`Deleting DB cluster ${copy.identifier}`);
+    await Promise.all(members.map((m) => (0,waits/* waitForInstance */.WM)(ctx, runtime, {
+        side: 'destination',
+        id: m.DBInstanceIdentifier ?? '',
+        until: 'gone',
+    })));
+    await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+}
+async function retire_deleteMember(ctx, runtime, id) {
+    runtime.log.info(`Deleting DB instance ${id}`);
+    await send(ctx, runtime, { kind: 'instance', identifier: id, resourceId: '' }, 'delete', () => ctx.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })));
+}
+async function deleteInstance(ctx, runtime, copy) {
+    const rds = ctx.destination.clients.rds;
+    const instance = await provenCopy(ctx, runtime, {
+        copy,
+        found: await (0,rds_read/* findInstance */.XD)(rds, copy.identifier),
+        resourceId: (i) => i.DbiResourceId,
+    });
+    if (!instance)
+        return;
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (!instance.DeletionProtection)
+            return;
+        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+            DBInstanceIdentifier: copy.identifier,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+        }));
+    });
+    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
+        DBInstanceIdentifier: copy.identifier,
+        SkipFinalSnapshot: true,
+        DeleteAutomatedBackups: true,
+    })));
+    runtime.log.info(`Deleting DB instance ${copy.identifier}`);
+    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+}
+async function send(ctx, runtime, copy, action, call) {
+    try {
+        await call();
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not ${action} ${label(copy.kind)} ${copy.identifier}`,
+            ...where(ctx, runtime, copy),
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/stages.ts
+
+
+
+
+
+/**
+ * Old copy away, then the new one into place, each as a cluster (or instance) stage followed by
+ * an Aurora-instances stage. Instance identifiers are account-wide and survive a cluster rename
+ * (aws-reference E5), so the old instances holding names the new ones take (`<target>-1`, ...)
+ * move away first. A Multi-AZ DB cluster's members keep the names AWS gave them.
+ */
+async function swapStages(ctx, options) {
+    const { names } = options;
+    const newCopy = await requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging);
+    const old = await currentOld(ctx, options);
+    const newMembers = await auroraMembers(ctx, newCopy);
+    const moves = memberMoves(ctx, {
+        members: newMembers,
+        from: names.staging,
+        to: names.target,
+    });
+    const finalNames = new Set(moves.map((m) => m.to));
+    const oldMembers = old
+        ? (await auroraMembers(ctx, old)).filter((m) => finalNames.has(m.identifier))
+        : [];
+    const oldMoves = memberMoves(ctx, { members: oldMembers, from: names.target, to: names.retired });
+    const stages = [
+        old
+            ? [{ kind: old.kind, from: names.target, to: names.retired, resourceId: old.resourceId }]
+            : [],
+        oldMoves,
+        [
+            {
+                kind: newCopy.kind,
+                from: names.staging,
+                to: names.target,
+                resourceId: newCopy.resourceId,
+            },
+        ],
+        moves,
+    ];
+    return {
+        stages: stages.filter((stage) => stage.length > 0),
+        newCopy,
+        newMembers: newMembers.map((m) => m.identifier),
+        old,
+    };
+}
+/**
+ * The old copy as it is now. Between the first look and the swap an hour may pass: it must still
+ * be the same resource, still managed, and available (AWS renames only an available resource).
+ */
+async function currentOld(ctx, options) {
+    const { names, old } = options;
+    const now = await describeName(ctx, old.kind, names.target);
+    if (!now)
+        return undefined;
+    const where = {
+        resource: now.arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (now.resourceId !== old.resourceId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(old.kind)} ${names.target} changed during the run (resource ${now.resourceId}, was ${old.resourceId}); nothing was renamed`,
+            ...where,
+            hint: 'Another run or tool replaced the target meanwhile. Give each target one concurrency group, then re-run; the new copy under its temporary name is removed by the post step.',
+        });
+    }
+    const tags = await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, now.arn);
+    requireManaged({ target: names.target, tags, where, purpose: 'replace' });
+    if (now.status !== 'available')
+        throw notAvailable(ctx, now);
+    return now;
+}
+/** AWS renames only an available resource: check each one before the first rename. */
+async function requireAvailable(ctx, kind, name) {
+    const found = await describeName(ctx, kind, name);
+    if (found?.status === 'available')
+        return found;
+    throw notAvailable(ctx, { kind, identifier: name, status: found?.status ?? 'missing' });
+}
+function notAvailable(ctx, found) {
+    return new errors/* ActionError */.lZ({
+        summary: `${label(found.kind)} ${found.identifier} is ${found.status}, not available, and AWS renames only an available resource; nothing was renamed`,
+        resource: found.identifier,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        hint: 'Start it or wait until it is available, then re-run; the new copy under its temporary name is removed by the post step.',
+    });
+}
+/** An Aurora cluster's instances, each with its resource id; none for other kinds. */
+async function auroraMembers(ctx, copy) {
+    if (copy.kind !== 'cluster')
+        return [];
+    const cluster = await (0,rds_read/* findCluster */.KG)(ctx.destination.clients.rds, copy.identifier);
+    if (!cluster?.Engine?.startsWith('aurora'))
+        return [];
+    const ids = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
+    const members = await Promise.all(ids.map((id) => requireAvailable(ctx, 'instance', id)));
+    return members;
+}
+/**
+ * Renames of the members named after one cluster name (names.ts: `<name>-<n>`) to the same
+ * position under another. Members named otherwise keep their names.
+ */
+function memberMoves(ctx, options) {
+    const from = runNames(options.from, ctx.settings.run);
+    const to = runNames(options.to, ctx.settings.run);
+    return options.members.flatMap((member) => {
+        const index = positionOf(member.identifier, from.instance);
+        if (index === undefined)
+            return [];
+        return [
+            {
+                kind: 'instance',
+                from: member.identifier,
+                to: to.instance(index),
+                resourceId: member.resourceId,
+            },
+        ];
+    });
+}
+/** Highest instance count the action creates (instance-count is at most 16). */
+const MAX_INSTANCES = 16;
+/** AWS keeps identifiers in lower case and matches them regardless of case. */
+function positionOf(id, instance) {
+    for (let index = 1; index <= MAX_INSTANCES; index++) {
+        if (instance(index).toLowerCase() === id.toLowerCase())
+            return index;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/swap.ts
+
+
+/**
+ * Run the renames stage by stage. A rename counts as made once AWS accepted it. If any rename
+ * fails, every rename made is undone in reverse order so the target name points to the database
+ * it pointed to before, and the error says what failed and where everything is now.
+ */
+async function runSwap(ctx, runtime, options) {
+    const made = [];
+    for (const stage of options.stages) {
+        const results = await Promise.allSettled(stage.map(async (move) => {
+            runtime.log.info(`Renaming ${label(move.kind)} ${move.from} → ${move.to}`);
+            try {
+                await requestRename(ctx, move);
+            }
+            catch (cause) {
+                throw new MoveError(move, cause);
+            }
+            made.push(move);
+            try {
+                await waitUntilAnswers(ctx, runtime, { ...move, name: move.to });
+            }
+            catch (cause) {
+                throw new MoveError(move, cause);
+            }
+            runtime.log.info(`${label(move.kind)} ${move.to} answers as ${move.resourceId}`);
+        }));
+        const failure = results.find((r) => r.status === 'rejected');
+        if (!failure)
+            continue;
+        const { move, cause } = failure.reason instanceof MoveError
+            ? failure.reason
+            : { move: stage[0], cause: failure.reason };
+        // A cancel or the deadline is no reason to leave the target name empty: undo all the same.
+        const rolledBack = await rollBack(ctx, runtime, made);
+        const target = await describeName(ctx, options.target.kind, options.target.name).catch(() => undefined);
+        throw swapError(ctx, runtime, {
+            failed: move,
+            cause,
+            ...rolledBack,
+            target,
+            copies: { previous: options.target.previous, next: options.target.next },
+        });
+    }
+}
+/** Time a roll-back may take past the run's deadline: a few renames (aws-reference E4). */
+const ROLLBACK_MINUTES = 30;
+class MoveError extends Error {
+    move;
+    cause;
+    constructor(move, cause) {
+        super((0,errors/* errorMessage */.gJ)(cause));
+        this.move = move;
+        this.cause = cause;
+    }
+}
+/** Undo the renames made, newest first; each waits for the one it undoes to have taken effect. */
+async function rollBack(ctx, runtime, made) {
+    const undone = [];
+    const notUndone = [];
+    // Rolling back must not stop at the run's cancel signal or deadline: it is what leaves the
+    // target name on a working database.
+    const steady = {
+        ...runtime,
+        signal: new AbortController().signal,
+        deadline: Math.max(runtime.deadline, Date.now() + ROLLBACK_MINUTES * 60_000),
+    };
+    for (const move of [...made].reverse()) {
+        const back = { ...move, from: move.to, to: move.from };
+        runtime.log.warning(`Rolling back: renaming ${label(move.kind)} ${back.from} → ${back.to}`);
+        try {
+            await waitUntilAnswers(ctx, steady, { ...move, name: move.to });
+            await requestRename(ctx, back);
+            await waitUntilAnswers(ctx, steady, { ...back, name: back.to });
+            undone.push(move);
+        }
+        catch (cause) {
+            notUndone.push({ move, cause });
+            runtime.log.warning(`Could not rename ${label(move.kind)} ${back.from} back to ${back.to}: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        }
+    }
+    return { undone, notUndone };
+}
+function swapError(ctx, runtime, failure) {
+    const { failed, cause, undone, notUndone, target, copies } = failure;
+    const what = `${label(failed.kind)} ${failed.from} → ${failed.to}`;
+    const rolled = undone.length === 0
+        ? 'No rename had taken effect, so nothing was rolled back.'
+        : `Rolled back: ${undone.map((m) => `${m.to} → ${m.from}`).join(', ')}.`;
+    const stuck = notUndone.map(({ move, cause: why }) => {
+        return `${label(move.kind)} ${move.to} could not be renamed back to ${move.from} (${(0,errors/* awsErrorCode */.J6)(why) ?? (0,errors/* errorMessage */.gJ)(why)})`;
+    });
+    const which = target?.resourceId === copies.previous
+        ? 'the previous copy'
+        : target?.resourceId === copies.next
+            ? 'the new copy'
+            : 'resource';
+    const now = target
+        ? `${label(target.kind)} ${target.identifier} answers as ${which} (${target.resourceId}), status ${target.status}.`
+        : `Nothing answers under the target name right now.`;
+    return errors/* ActionError */.lZ.fromAws(cause, {
+        summary: `Replace failed at the rename ${what}. ${rolled}${stuck.length > 0 ? ` NOT rolled back: ${stuck.join('; ')}.` : ''} ${now}`,
+        step: runtime.name,
+        resource: failed.from,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        hint: stuck.length > 0
+            ? `Rename the resources listed as not rolled back by hand (aws rds modify-db-cluster / modify-db-instance --new-db-...-identifier --apply-immediately) so the target name holds the database you want; the new copy is removed by the post step only under its temporary name.`
+            : 'The target name serves the previous copy again; the new copy under its temporary name is removed by the post step. Fix the cause and re-run.',
+    });
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/swap-names.ts
+
+/**
+ * Longest temporary name: the copy's instances get `-<n>` appended (names.ts keeps 60 characters
+ * of a cluster name), and every identifier AWS takes is at most 63.
+ */
+const MAX_LENGTH = 60;
+/**
+ * Names derived from the run, so a re-run of the same attempt finds what it made and two runs
+ * never collide: `<target>-<run id>-<attempt>-new` / `-old`. Valid for every valid target (starts
+ * with the target's letter, no `--`, no trailing `-`, at most 60 characters); a target too long
+ * to keep whole is shortened and keeps a hash of itself, so two long targets never share names.
+ */
+function swapNames(target, run) {
+    const runKey = `${clean(run.runId) || 'local'}-${clean(run.runAttempt) || '1'}`;
+    const name = (role) => {
+        const suffix = `-${runKey}-${role}`;
+        if (target.length + suffix.length <= MAX_LENGTH)
+            return `${target}${suffix}`;
+        const hash = (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex').slice(0, 6);
+        const room = MAX_LENGTH - suffix.length - hash.length - 1;
+        return `${target.slice(0, room).replace(/-+$/, '')}-${hash}${suffix}`;
+    };
+    return { target, staging: name('new'), retired: name('old') };
+}
+/** Lower-case letters and digits only: run ids are digits, but the names must stay valid. */
+function clean(value) {
+    return value
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 20);
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/replace.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `if-exists: replace` when the target exists: the copy it holds, proven managed by its tags in
+ * the destination account. Undefined when there is nothing to replace (the first run simply
+ * creates the target). An unmanaged target is refused before anything is created.
+ */
+async function findReplaceTarget(ctx) {
+    if (ctx.settings.ifExists !== 'replace')
+        return undefined;
+    const target = ctx.names.target;
+    const found = (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target));
+    if (!found) {
+        core.info(`${target} does not exist yet: if-exists: replace creates it`);
+        return undefined;
+    }
+    requireManaged({
+        target,
+        tags: await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, found.arn),
+        where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },
+        purpose: 'replace',
+    });
+    core.info(`Replacing ${label(found.kind)} ${target} (resource ${found.resourceId}, ${found.status}); replace-strategy: ${ctx.settings.replaceStrategy}`);
+    return found;
+}
+/** The context and plan of a replace: the usual copy plan, framed by the swap or the deletion. */
+function replaceRun(ctx, old) {
+    const names = swapNames(ctx.names.target, ctx.settings.run);
+    const tags = withTags(ctx.tags, [
+        { Key: src_tags/* TagKeys */.jm.target, Value: names.target },
+        { Key: src_tags/* TagKeys */.jm.purpose, Value: src_tags/* Purpose */.nb.copy },
+    ]);
+    if (ctx.settings.replaceStrategy === 'delete-first') {
+        const runCtx = { ...ctx, tags };
+        return { ctx: runCtx, plan: deleteFirstPlan((0,methods/* buildPlan */.Gg)(runCtx), old) };
+    }
+    // The new copy is built under the staging name; its instances take names.ts's derivation of it.
+    const runCtx = { ...ctx, tags, names: runNames(names.staging, ctx.settings.run) };
+    return { ctx: runCtx, plan: swapPlan((0,methods/* buildPlan */.Gg)(runCtx), { old, names }) };
+}
+/** Tags with `extra` set, replacing any tag of the same key. */
+function withTags(tags, extra) {
+    const keys = new Set(extra.map((t) => t.Key));
+    return [...tags.filter((t) => !keys.has(t.Key)), ...extra];
+}
+/** The context seen under the target name: what the copy is called once it is in place. */
+function asTarget(ctx, names) {
+    return { ...ctx, names: runNames(names.target, ctx.settings.run) };
+}
+function swapPlan(base, options) {
+    const { names } = options;
+    const swapped = {};
+    const built = base.steps.map((s) => s.name);
+    const swap = {
+        name: 'swap-into-place',
+        title: `Swap the new copy into ${names.target} by renames (old copy → ${names.retired}, new copy ${names.staging} → ${names.target})`,
+        side: 'destination',
+        after: built,
+        async run(ctx, runtime) {
+            const stages = await swapStages(ctx, { names, old: options.old });
+            await runSwap(ctx, runtime, {
+                stages: stages.stages,
+                target: {
+                    kind: stages.newCopy.kind,
+                    name: names.target,
+                    previous: stages.old?.resourceId,
+                    next: stages.newCopy.resourceId,
+                },
+            });
+            handOver(runtime, { ctx, names, stages });
+            swapped.retired = stages.old && { ...stages.old, identifier: names.retired };
+            runtime.note(stages.old
+                ? `${names.target} now serves ${stages.newCopy.resourceId}`
+                : `${names.target} was gone; the new copy took the name`);
+        },
+    };
+    const describe = (0,finish/* describeCopyStep */.r6)([swap.name]);
+    const describeReplaced = {
+        ...describe,
+        name: 'describe-replaced-copy',
+        title: `Read the endpoints of ${names.target}, now the new copy`,
+        run: (ctx, runtime) => describe.run(asTarget(ctx, names), runtime),
+    };
+    const retire = {
+        name: 'delete-old-copy',
+        title: `Delete the old copy, renamed ${names.retired} (readers, writer, then the cluster)`,
+        side: 'destination',
+        after: [swap.name],
+        async run(ctx, runtime) {
+            const old = swapped.retired;
+            if (!old) {
+                runtime.note('nothing to delete');
+                return;
+            }
+            await retireOldCopy(ctx, runtime, old);
+        },
+    };
+    return {
+        description: `${base.description} → swap into ${names.target} by renames → delete the old copy`,
+        steps: [...base.steps, swap, describeReplaced, retire],
+    };
+}
+/**
+ * After the swap the new copy is the target: the ledger no longer lists it under its staging
+ * names (a failed run after this point must never remove the target), and it lists the old copy
+ * as temporary, so the post step deletes it if this run cannot.
+ */
+function handOver(runtime, options) {
+    const { names, stages } = options;
+    runtime.release({ kind: 'db-cluster', side: 'destination', id: names.staging });
+    runtime.release({ kind: 'db-instance', side: 'destination', id: names.staging });
+    for (const member of stages.newMembers) {
+        runtime.release({ kind: 'db-instance', side: 'destination', id: member });
+    }
+    if (stages.old) {
+        runtime.record({
+            kind: stages.old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
+            side: 'destination',
+            id: names.retired,
+            disposal: 'temporary',
+        });
+    }
+}
+/**
+ * Deleting the old copy is awaited and reported, but it no longer decides the run: the target
+ * already serves the new copy. A failure is a warning, and the post step tries again.
+ */
+async function retireOldCopy(ctx, runtime, old) {
+    try {
+        await deleteManagedCopy(ctx, runtime, old);
+    }
+    catch (error) {
+        if (runtime.signal.aborted)
+            throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        runtime.log.warning(`The old copy ${old.identifier} could not be deleted; the post step tries again, and reports the command to delete it if it cannot. ${message}`);
+        runtime.note(`old copy ${old.identifier} NOT deleted`);
+        return;
+    }
+    runtime.release({
+        kind: old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
+        side: 'destination',
+        id: old.identifier,
+    });
+    runtime.note(`deleted ${old.identifier}`);
+}
+/**
+ * `replace-strategy: delete-first`: the old copy is deleted before the new one is built under
+ * the target name, which stays empty meanwhile. The log and the summary say so.
+ */
+function deleteFirstPlan(base, old) {
+    let emptySince;
+    const first = {
+        name: 'delete-old-first',
+        title: `Delete the old copy ${old.identifier} first (replace-strategy: delete-first: the name is empty until the new copy is available)`,
+        side: 'destination',
+        async run(ctx, runtime) {
+            runtime.log.warning(`replace-strategy: delete-first: ${old.identifier} is deleted now, and the name ${old.identifier} answers nothing until the new copy is available (downtime accepted by the workflow).`);
+            emptySince = Date.now();
+            await deleteManagedCopy(ctx, runtime, old);
+            runtime.note(`${old.identifier} empty from ${new Date(emptySince).toISOString()}`);
+        },
+    };
+    const steps = base.steps.map((step) => {
+        const rooted = (step.after ?? []).length === 0 ? { ...step, after: [first.name] } : step;
+        if (step.name !== 'describe-copy')
+            return rooted;
+        return {
+            ...rooted,
+            async run(ctx, runtime) {
+                await step.run(ctx, runtime);
+                const seconds = Math.round((Date.now() - (emptySince ?? Date.now())) / 1000);
+                runtime.log.info(`${old.identifier} answers again, as the new copy, after ${seconds}s empty`);
+                runtime.note(`${old.identifier} was empty for ${seconds}s`);
+            },
+        };
+    });
+    return {
+        description: `delete the old copy first (downtime) → ${base.description}`,
+        steps: [first, ...steps],
+    };
+}
+
 // EXTERNAL MODULE: ./src/state.ts
 var state = __nccwpck_require__(6305);
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -76464,8 +77182,9 @@ async function run(cancel) {
         // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
         const calls = (0,engine_deadline/* afterGrace */.tt)(signal);
         const accounts = await (0,engine_deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings), { signal: calls }));
-        (0,state/* markSignedIn */.X2)();
+        // Refused before anything is created: the post step then has nothing to look for.
         checkAllowedAccounts(settings, accounts);
+        (0,state/* markSignedIn */.X2)();
         core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
         core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
         try {
@@ -76544,9 +77263,14 @@ async function refresh(options) {
         handoff: new Map(),
     };
     // A source-phase job makes no copy, and may not even see the destination account.
-    const existing = settings.phase === 'source'
-        ? undefined
-        : await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed'), () => findExistingTarget(ctx, { signal, deadline }));
+    const copyPhase = settings.phase !== 'source';
+    const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
+    const replacing = copyPhase
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx))
+        : undefined;
+    const existing = copyPhase && settings.ifExists !== 'replace'
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }))
+        : undefined;
     if (existing) {
         (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
         await (0,report/* writeSummary */.Sy)({
@@ -76558,10 +77282,12 @@ async function refresh(options) {
         });
         return;
     }
-    const plan = (0,methods/* buildPlan */.Gg)(ctx);
+    const { ctx: runCtx, plan } = replacing
+        ? replaceRun(ctx, replacing)
+        : { ctx, plan: (0,methods/* buildPlan */.Gg)(ctx) };
     core.info(`Plan: ${plan.description}`);
     const accountIds = { source: sourceAccount, destination: accounts.destination.accountId };
-    const result = await runPlan(plan, ctx, {
+    const result = await runPlan(plan, runCtx, {
         output: core,
         ledger,
         deadline: options.deadline,
@@ -76745,7 +77471,219 @@ function fromInstance(instance) {
 
 /***/ }),
 
-/***/ 7004:
+/***/ 9430:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r6: () => (/* binding */ describeCopyStep),
+/* harmony export */   yP: () => (/* binding */ passwordStep)
+/* harmony export */ });
+/* unused harmony export generatePassword */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1800);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5216);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4454);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4533);
+/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9343);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9158);
+
+
+
+
+
+
+
+/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
+const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
+    .filter((c) => !'/"@'.includes(c))
+    .join('');
+/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
+function generatePassword(length = 32) {
+    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomInt)(PASSWORD_ALPHABET.length)]).join('');
+}
+/**
+ * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
+ * output), a random masked password, or the source's password left as it is (a warning).
+ */
+function passwordStep(after) {
+    return {
+        name: 'set-password',
+        title: 'Set the master password of the copy',
+        side: 'destination',
+        after,
+        async run(ctx, runtime) {
+            const mode = ctx.settings.masterPassword;
+            if (mode === 'keep') {
+                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
+                runtime.note('kept the source password');
+                return;
+            }
+            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
+            if (mode === 'generate') {
+                const password = generatePassword();
+                // Masked before it goes anywhere, so no later log line, error or summary can show it.
+                _actions_core__WEBPACK_IMPORTED_MODULE_1__.setSecret(password);
+                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
+                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
+                runtime.note('generated, masked');
+                await waitForPasswordApplied(ctx, runtime, target);
+                return;
+            }
+            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
+            runtime.note('managed in Secrets Manager');
+            await waitForPasswordApplied(ctx, runtime, target);
+            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
+        },
+    };
+}
+async function modifyCopy(ctx, runtime, target, change) {
+    const rds = ctx.destination.clients.rds;
+    try {
+        if (target.kind === 'instance') {
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_6__/* .ModifyDBInstanceCommand */ .R1U({
+                DBInstanceIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+        else {
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_6__/* .ModifyDBClusterCommand */ .gSX({
+                DBClusterIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+    }
+    catch (error) {
+        // AWS's message is kept out: it could quote the request, and the password must never be shown.
+        const managed = 'ManageMasterUserPassword' in change;
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ.fromAws(error, {
+            summary: managed
+                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
+                : `Could not set the generated master password on ${target.id}`,
+            step: runtime.name,
+            resource: target.id,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
+            hint: managed
+                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
+                : undefined,
+        });
+    }
+}
+/** The change is applied once the copy is available again with no password change pending. */
+async function waitForPasswordApplied(ctx, runtime, target) {
+    const pending = (p) => Boolean(p?.MasterUserPassword);
+    if (target.kind === 'instance') {
+        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForInstance */ .WM)(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (i) => !pending(i.PendingModifiedValues),
+        });
+    }
+    else {
+        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForCluster */ .rc)(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (c) => !pending(c.PendingModifiedValues),
+        });
+    }
+}
+/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
+async function waitForSecret(ctx, runtime) {
+    const rds = ctx.destination.clients.rds;
+    const id = ctx.names.target;
+    const read = async () => {
+        const item = ctx.copy.kind === 'instance' ? await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, id) : await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
+        return item?.MasterUserSecret ?? {};
+    };
+    const secret = await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_5__/* .waitFor */ .fm)({
+        resource: `master user secret of ${id}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: read,
+        status: (s) => s.SecretStatus ?? 'not yet created',
+        until: ['active'],
+        failOn: ['impaired'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+    if (!secret.SecretArn) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+            summary: `RDS reported no secret ARN for ${id}`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return secret.SecretArn;
+}
+/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
+function describeCopyStep(after) {
+    return {
+        name: 'describe-copy',
+        title: 'Read the endpoints of the copy',
+        side: 'destination',
+        after,
+        async run(ctx) {
+            const rds = ctx.destination.clients.rds;
+            if (ctx.copy.kind === 'instance') {
+                const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, ctx.names.target);
+                if (!instance)
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+                        summary: `The copy ${ctx.names.target} is gone`,
+                        side: 'destination',
+                        accountId: ctx.destination.accountId,
+                    });
+                Object.assign(ctx.copy, {
+                    identifier: instance.DBInstanceIdentifier,
+                    arn: instance.DBInstanceArn,
+                    endpoint: instance.Endpoint?.Address,
+                    port: instance.Endpoint?.Port,
+                    engine: instance.Engine,
+                    engineVersion: instance.EngineVersion,
+                    masterUsername: instance.MasterUsername,
+                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
+                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
+                });
+                return;
+            }
+            const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, ctx.names.target);
+            if (!cluster)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+                    summary: `The copy ${ctx.names.target} is gone`,
+                    side: 'destination',
+                    accountId: ctx.destination.accountId,
+                });
+            Object.assign(ctx.copy, {
+                kind: 'cluster',
+                identifier: cluster.DBClusterIdentifier,
+                arn: cluster.DBClusterArn,
+                endpoint: cluster.Endpoint,
+                readerEndpoint: cluster.ReaderEndpoint,
+                port: cluster.Port,
+                engine: cluster.Engine,
+                engineVersion: cluster.EngineVersion,
+                masterUsername: cluster.MasterUsername,
+                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+                    .map((m) => m.DBInstanceIdentifier ?? '')
+                    .filter(Boolean),
+            });
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 2905:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76918,206 +77856,10 @@ function instanceError(error, ctx, instance) {
     return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/methods/finish.ts
+var finish = __nccwpck_require__(9430);
 // EXTERNAL MODULE: ./src/methods/waits.ts
 var waits = __nccwpck_require__(9343);
-// EXTERNAL MODULE: ./src/engine/wait.ts
-var wait = __nccwpck_require__(9158);
-;// CONCATENATED MODULE: ./src/methods/finish.ts
-
-
-
-
-
-
-
-/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
-const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
-    .filter((c) => !'/"@'.includes(c))
-    .join('');
-/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
-function generatePassword(length = 32) {
-    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,external_node_crypto_.randomInt)(PASSWORD_ALPHABET.length)]).join('');
-}
-/**
- * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
- * output), a random masked password, or the source's password left as it is (a warning).
- */
-function passwordStep(after) {
-    return {
-        name: 'set-password',
-        title: 'Set the master password of the copy',
-        side: 'destination',
-        after,
-        async run(ctx, runtime) {
-            const mode = ctx.settings.masterPassword;
-            if (mode === 'keep') {
-                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
-                runtime.note('kept the source password');
-                return;
-            }
-            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
-            if (mode === 'generate') {
-                const password = generatePassword();
-                // Masked before it goes anywhere, so no later log line, error or summary can show it.
-                core.setSecret(password);
-                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
-                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
-                runtime.note('generated, masked');
-                await waitForPasswordApplied(ctx, runtime, target);
-                return;
-            }
-            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
-            runtime.note('managed in Secrets Manager');
-            await waitForPasswordApplied(ctx, runtime, target);
-            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
-        },
-    };
-}
-async function modifyCopy(ctx, runtime, target, change) {
-    const rds = ctx.destination.clients.rds;
-    try {
-        if (target.kind === 'instance') {
-            await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-                DBInstanceIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-        else {
-            await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-                DBClusterIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-    }
-    catch (error) {
-        // AWS's message is kept out: it could quote the request, and the password must never be shown.
-        const managed = 'ManageMasterUserPassword' in change;
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: managed
-                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
-                : `Could not set the generated master password on ${target.id}`,
-            step: runtime.name,
-            resource: target.id,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
-            hint: managed
-                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
-                : undefined,
-        });
-    }
-}
-/** The change is applied once the copy is available again with no password change pending. */
-async function waitForPasswordApplied(ctx, runtime, target) {
-    const pending = (p) => Boolean(p?.MasterUserPassword);
-    if (target.kind === 'instance') {
-        await (0,waits/* waitForInstance */.WM)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (i) => !pending(i.PendingModifiedValues),
-        });
-    }
-    else {
-        await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (c) => !pending(c.PendingModifiedValues),
-        });
-    }
-}
-/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
-async function waitForSecret(ctx, runtime) {
-    const rds = ctx.destination.clients.rds;
-    const id = ctx.names.target;
-    const read = async () => {
-        const item = ctx.copy.kind === 'instance' ? await (0,rds_read/* findInstance */.XD)(rds, id) : await (0,rds_read/* findCluster */.KG)(rds, id);
-        return item?.MasterUserSecret ?? {};
-    };
-    const secret = await (0,wait/* waitFor */.fm)({
-        resource: `master user secret of ${id}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: read,
-        status: (s) => s.SecretStatus ?? 'not yet created',
-        until: ['active'],
-        failOn: ['impaired'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-    if (!secret.SecretArn) {
-        throw new errors/* ActionError */.lZ({
-            summary: `RDS reported no secret ARN for ${id}`,
-            step: runtime.name,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    return secret.SecretArn;
-}
-/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
-function describeCopyStep(after) {
-    return {
-        name: 'describe-copy',
-        title: 'Read the endpoints of the copy',
-        side: 'destination',
-        after,
-        async run(ctx) {
-            const rds = ctx.destination.clients.rds;
-            if (ctx.copy.kind === 'instance') {
-                const instance = await (0,rds_read/* findInstance */.XD)(rds, ctx.names.target);
-                if (!instance)
-                    throw new errors/* ActionError */.lZ({
-                        summary: `The copy ${ctx.names.target} is gone`,
-                        side: 'destination',
-                        accountId: ctx.destination.accountId,
-                    });
-                Object.assign(ctx.copy, {
-                    identifier: instance.DBInstanceIdentifier,
-                    arn: instance.DBInstanceArn,
-                    endpoint: instance.Endpoint?.Address,
-                    port: instance.Endpoint?.Port,
-                    engine: instance.Engine,
-                    engineVersion: instance.EngineVersion,
-                    masterUsername: instance.MasterUsername,
-                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
-                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
-                });
-                return;
-            }
-            const cluster = await (0,rds_read/* findCluster */.KG)(rds, ctx.names.target);
-            if (!cluster)
-                throw new errors/* ActionError */.lZ({
-                    summary: `The copy ${ctx.names.target} is gone`,
-                    side: 'destination',
-                    accountId: ctx.destination.accountId,
-                });
-            Object.assign(ctx.copy, {
-                kind: 'cluster',
-                identifier: cluster.DBClusterIdentifier,
-                arn: cluster.DBClusterArn,
-                endpoint: cluster.Endpoint,
-                readerEndpoint: cluster.ReaderEndpoint,
-                port: cluster.Port,
-                engine: cluster.Engine,
-                engineVersion: cluster.EngineVersion,
-                masterUsername: cluster.MasterUsername,
-                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                    .map((m) => m.DBInstanceIdentifier ?? '')
-                    .filter(Boolean),
-            });
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/methods/clone.ts
 
 
@@ -77147,8 +77889,8 @@ function clonePlan() {
             share/* acceptShareStep */.cS,
             cloneClusterStep,
             createInstancesStep,
-            passwordStep(['create-instances']),
-            describeCopyStep(['set-password']),
+            (0,finish/* passwordStep */.yP)(['create-instances']),
+            (0,finish/* describeCopyStep */.r6)(['set-password']),
         ],
     };
 }
@@ -77766,6 +78508,8 @@ async function checkKeyPolicy(input, keyArn) {
         hint: `Add to the key policy in the source account a statement for principal arn:aws:iam::${account}:root allowing kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}.`,
     });
 }
+/** The documented way to many fast copies of one source in one account (README "Base and branches"). */
+const BASE_AND_BRANCHES_HINT = 'For many copies in one account (one per pull request), keep a base copy there made by a relay (nightly: method: relay, if-exists: replace) and clone each pull-request database from that base in the same account (source: the base, one role): same-account clones take minutes, up to 15 per base. See "Base and branches" in the README.';
 async function checkCloneLimits(input) {
     const source = input.sourceDb.cluster;
     if (!source)
@@ -77793,13 +78537,26 @@ async function checkCloneLimits(input) {
     throw new errors/* ActionError */.lZ({ summary: problem.reason, ...where(input), hint: problem.hint });
 }
 function cloneLimitProblem(input, census) {
+    if (input.sourceDb.cluster?.CrossAccountClone) {
+        return {
+            reason: `${input.sourceDb.identifier} is itself a cross-account clone, and AWS does not clone a cross-account clone`,
+            hint: `Use method: relay (or auto) to copy it through a snapshot. To branch pull-request databases from a base, make the base with method: relay so that its account owns it. ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
     const target = input.settings.target;
     // AWS matches identifiers case-insensitively.
     const others = census.inDestinationAccount.filter((id) => id.toLowerCase() !== target?.toLowerCase());
     if (!input.sameAccount && others.length > 0) {
         return {
             reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,
-            hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy.`,
+            hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy. ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
+    const swapping = input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap';
+    if (!input.sameAccount && swapping && target && census.inDestinationAccount.includes(target)) {
+        return {
+            reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
+            hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,
         };
     }
     const count = cloneCount(census);
@@ -78575,8 +79332,8 @@ function auroraRelaySteps() {
         ]),
         restoreAuroraClusterStep,
         { ...createInstancesAfter(['restore-cluster']), phases: DESTINATION_PHASES },
-        { ...passwordStep(['create-instances']), phases: DESTINATION_PHASES },
-        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* passwordStep */.yP)(['create-instances']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-cluster-snapshot'),
         deleteSharedSnapshotStep('db-cluster-snapshot', ['unshare-snapshot', 'restore-cluster']),
         deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
@@ -78632,8 +79389,8 @@ function instanceRelaySteps() {
         shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
         copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
         restoreInstanceStep,
-        { ...passwordStep(['restore-instance']), phases: DESTINATION_PHASES },
-        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* passwordStep */.yP)(['restore-instance']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-snapshot'),
         deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
         deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
@@ -78734,8 +79491,8 @@ function multiAzRelaySteps() {
         shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
         copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
         restoreMultiAzClusterStep,
-        { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
-        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* passwordStep */.yP)(['restore-cluster']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-snapshot'),
         deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster']),
         deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster']),
@@ -78981,7 +79738,7 @@ function buildPlan(ctx) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4533);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6936);
 /* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7766);
-/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7004);
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2905);
 /* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8909);
 /* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5848);
 

@@ -10,6 +10,7 @@ import type {
   Operation,
   Phase,
   PlannedOperation,
+  ReplaceStrategy,
   RunContext,
   ServerlessScaling,
   Settings,
@@ -60,6 +61,7 @@ export const INPUT_DEFAULTS = {
   target: '',
   method: 'auto',
   'if-exists': 'fail',
+  'replace-strategy': 'swap',
   'snapshot-arn': '',
   'kms-key-id': '',
   'db-subnet-group': '',
@@ -98,6 +100,7 @@ const PLANNED_OPERATIONS: readonly PlannedOperation[] = ['refresh', 'delete', 's
 const PHASES: readonly Phase[] = ['all', 'source', 'destination']
 const METHODS: readonly Method[] = ['auto', 'clone', 'full-copy', 'relay']
 const IF_EXISTS: readonly IfExists[] = ['fail', 'reuse', 'replace']
+const REPLACE_STRATEGIES: readonly ReplaceStrategy[] = ['swap', 'delete-first']
 const MASTER_PASSWORDS: readonly MasterPassword[] = ['secrets-manager', 'generate', 'keep']
 const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1']
 
@@ -220,6 +223,7 @@ export function parseSettings(
     target: optional('target', identifier),
     method: given('method', oneOf(METHODS)),
     ifExists: given('if-exists', oneOf(IF_EXISTS)),
+    replaceStrategy: given('replace-strategy', oneOf(REPLACE_STRATEGIES)),
     snapshotArn: snapshot?.arn,
     kmsKeyId: kms?.value,
     dbSubnetGroup: optional('db-subnet-group', subnetGroupName),

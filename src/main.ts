@@ -12,6 +12,7 @@ import { credentialSettings, describeStart, phaseOutputs, startPhase } from './m
 import { checkApplicability } from './methods/applicability.js'
 import { findExistingTarget } from './methods/existing.js'
 import { runLifecycle } from './methods/lifecycle/index.js'
+import { findReplaceTarget, replaceRun } from './methods/lifecycle/replace.js'
 import { accountFromArn } from './methods/relay-snapshots.js'
 import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
@@ -137,15 +138,19 @@ async function refresh(options: RefreshOptions): Promise<void> {
   }
 
   // A source-phase job makes no copy, and may not even see the destination account.
+  const copyPhase = settings.phase !== 'source'
+  const nothingYet = (): string => describePostStep(ledger.list(), 'failed')
+  const replacing = copyPhase
+    ? await stage(signal, `looking for ${target} to replace`, nothingYet, () =>
+        findReplaceTarget(ctx),
+      )
+    : undefined
   const existing =
-    settings.phase === 'source'
-      ? undefined
-      : await stage(
-          signal,
-          `looking for an existing ${target}`,
-          () => describePostStep(ledger.list(), 'failed'),
-          () => findExistingTarget(ctx, { signal, deadline }),
+    copyPhase && settings.ifExists !== 'replace'
+      ? await stage(signal, `looking for an existing ${target}`, nothingYet, () =>
+          findExistingTarget(ctx, { signal, deadline }),
         )
+      : undefined
   if (existing) {
     setOutputs(copyOutputs(existing))
     await writeSummary({
@@ -158,10 +163,12 @@ async function refresh(options: RefreshOptions): Promise<void> {
     return
   }
 
-  const plan = buildPlan(ctx)
+  const { ctx: runCtx, plan } = replacing
+    ? replaceRun(ctx, replacing)
+    : { ctx, plan: buildPlan(ctx) }
   core.info(`Plan: ${plan.description}`)
   const accountIds = { source: sourceAccount, destination: accounts.destination.accountId }
-  const result = await runPlan(plan, ctx, {
+  const result = await runPlan(plan, runCtx, {
     output: core,
     ledger,
     deadline: options.deadline,

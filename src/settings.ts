@@ -7,6 +7,8 @@ export type Operation = 'refresh' | 'delete' | 'sweep' | 'plan'
 export type Phase = 'all' | 'source' | 'destination'
 export type Method = 'auto' | 'clone' | 'full-copy' | 'relay'
 export type IfExists = 'fail' | 'reuse' | 'replace'
+/** How `replace` frees the target name: rename swap (no downtime), or delete first (downtime). */
+export type ReplaceStrategy = 'swap' | 'delete-first'
 export type MasterPassword = 'secrets-manager' | 'generate' | 'keep'
 /** The operations `operation: plan` can describe. */
 export type PlannedOperation = Exclude<Operation, 'plan'>
@@ -41,6 +43,7 @@ export interface Settings {
   readonly target?: string
   readonly method: Method
   readonly ifExists: IfExists
+  readonly replaceStrategy: ReplaceStrategy
   readonly snapshotArn?: string
   readonly kmsKeyId?: string
   readonly dbSubnetGroup?: string

@@ -121,6 +121,29 @@ describe('fault injection', () => {
     rds.destroy()
     kms.destroy()
   })
+
+  it('fails only the requests whose input has the named member values', async () => {
+    sim = await start({
+      scenario: {
+        faults: {
+          failCalls: [
+            {
+              operation: 'DescribeDBClusters',
+              code: 'InvalidDBClusterStateFault',
+              input: { DBClusterIdentifier: 'prod-aurora' },
+            },
+          ],
+        },
+      },
+    })
+    const rds = new RDSClient(clientConfig(sim))
+    await expect(
+      rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'prod-aurora' })),
+    ).rejects.toMatchObject({ name: 'InvalidDBClusterStateFault' })
+    await expect(rds.send(new DescribeDBClustersCommand({}))).resolves.toBeDefined()
+    expect(sim.requests.map((r) => r.fault)).toEqual(['injected', undefined])
+    rds.destroy()
+  })
 })
 
 describe('request log', () => {

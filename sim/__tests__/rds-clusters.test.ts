@@ -107,13 +107,14 @@ describe('ModifyDBCluster: rename', () => {
       400,
     )
     h.advance(30)
-    await expectAwsError(
-      cluster(h, SOURCE_ACCOUNT, AURORA_CLUSTER),
-      'DBClusterNotFoundFault',
-      404,
-      `DBCluster ${AURORA_CLUSTER} not found.`,
-    )
+    // The name left still answers, for a while, with the cluster as it was (same resource id).
+    expect(await cluster(h, SOURCE_ACCOUNT, AURORA_CLUSTER)).toMatchObject({
+      DBClusterIdentifier: AURORA_CLUSTER,
+      Status: 'available',
+      DbClusterResourceId: before.DbClusterResourceId,
+    })
     const renamed = await cluster(h, SOURCE_ACCOUNT, 'prod-aurora-old')
+    expect(renamed.DbClusterResourceId).toBe(before.DbClusterResourceId)
     expect(renamed.Status).toBe('renaming')
     expect(renamed.Endpoint).toBe(
       String(before.Endpoint).replace(AURORA_CLUSTER, 'prod-aurora-old'),
@@ -126,6 +127,42 @@ describe('ModifyDBCluster: rename', () => {
     expect((await cluster(h, SOURCE_ACCOUNT, 'prod-aurora-old')).Status).toBe('available')
     expect(h.history(AURORA_CLUSTER, 'db-cluster').slice(2)).toEqual(['renaming@0'])
     expect(h.history('prod-aurora-old', 'db-cluster')).toEqual(['renaming@30', 'available@60'])
+    h.advance(150)
+    await expectAwsError(
+      cluster(h, SOURCE_ACCOUNT, AURORA_CLUSTER),
+      'DBClusterNotFoundFault',
+      404,
+      `DBCluster ${AURORA_CLUSTER} not found.`,
+    )
+  })
+
+  it('a cluster renamed into a name just left answers there only once the stale answer expires', async () => {
+    const h = harness()
+    const old = await cluster(h, SOURCE_ACCOUNT, AURORA_CLUSTER)
+    await modify(h, { NewDBClusterIdentifier: 'prod-aurora-old', ApplyImmediately: true })
+    h.advance(60)
+    await h.call(SOURCE_ACCOUNT, 'ModifyDBCluster', {
+      DBClusterIdentifier: MULTI_AZ_CLUSTER,
+      NewDBClusterIdentifier: AURORA_CLUSTER,
+      ApplyImmediately: true,
+    })
+    h.advance(60)
+    // Moved in and available, yet the name still shows the cluster that left it.
+    expect(await cluster(h, SOURCE_ACCOUNT, AURORA_CLUSTER)).toMatchObject({
+      DbClusterResourceId: old.DbClusterResourceId,
+      Status: 'available',
+    })
+    h.advance(90)
+    const now = await cluster(h, SOURCE_ACCOUNT, AURORA_CLUSTER)
+    expect(now.DbClusterResourceId).not.toBe(old.DbClusterResourceId)
+    expect(now.Engine).toBe('postgres')
+    // Renaming the first cluster back ends its stale answer: the name shows the live truth.
+    await h.call(SOURCE_ACCOUNT, 'ModifyDBCluster', {
+      DBClusterIdentifier: 'prod-aurora-old',
+      NewDBClusterIdentifier: 'prod-aurora-back',
+      ApplyImmediately: true,
+    })
+    expect((await cluster(h, SOURCE_ACCOUNT, 'prod-aurora-old')).Status).toBe('renaming')
   })
 
   it('refuses a taken name and a cluster shared through RAM', async () => {

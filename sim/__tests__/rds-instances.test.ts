@@ -228,19 +228,29 @@ describe('ModifyDBInstance', () => {
       DBInstanceIdentifier: INSTANCE,
       DBInstanceStatus: 'renaming',
     })
+    const resourceId = (out.DBInstance as { DbiResourceId: string }).DbiResourceId
+    expect(resourceId).toMatch(/^db-[A-Z0-9]{26}$/)
     h.advance(60)
+    // The old name still answers for a while with the instance as it was.
+    expect(await instance(h, SOURCE_ACCOUNT, INSTANCE)).toMatchObject({
+      DBInstanceIdentifier: INSTANCE,
+      DBInstanceStatus: 'available',
+      DbiResourceId: resourceId,
+    })
+    expect((await instance(h, SOURCE_ACCOUNT, 'prod-pg-old')).DBInstanceStatus).toBe('renaming')
+    h.advance(60)
+    const renamed = await instance(h, SOURCE_ACCOUNT, 'prod-pg-old')
+    expect(renamed.DBInstanceStatus).toBe('available')
+    expect(renamed.DbiResourceId).toBe(resourceId)
+    expect((renamed.Endpoint as { Address: string }).Address).toMatch(/^prod-pg-old\./)
+    expect(h.history('prod-pg-old')).toEqual(['renaming@60', 'available@120'])
+    h.advance(120)
     await expectAwsError(
       instance(h, SOURCE_ACCOUNT, INSTANCE),
       'DBInstanceNotFound',
       404,
       `DBInstance ${INSTANCE} not found.`,
     )
-    expect((await instance(h, SOURCE_ACCOUNT, 'prod-pg-old')).DBInstanceStatus).toBe('renaming')
-    h.advance(60)
-    const renamed = await instance(h, SOURCE_ACCOUNT, 'prod-pg-old')
-    expect(renamed.DBInstanceStatus).toBe('available')
-    expect((renamed.Endpoint as { Address: string }).Address).toMatch(/^prod-pg-old\./)
-    expect(h.history('prod-pg-old')).toEqual(['renaming@60', 'available@120'])
   })
 
   it('keeps a rename or class change pending without ApplyImmediately', async () => {

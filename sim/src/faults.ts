@@ -22,6 +22,7 @@ export interface FaultInjector {
     service: ServiceName
     operation: string
     account?: string
+    input?: Readonly<Record<string, unknown>>
   }): { error: AwsError; kind: FaultKind } | undefined
   /** The network fault this call meets, if any (counts against the fault's `times`). */
   network(call: { operation: string; account?: string }): NetworkFault | undefined
@@ -104,7 +105,7 @@ export function createFaultInjector(
       }
       return undefined
     },
-    check({ service, operation, account }) {
+    check({ service, operation, account, input }) {
       if (account !== undefined && !takeToken(`${account}/${service}`)) {
         return { error: throttleErrors[service](), kind: 'throttle' }
       }
@@ -112,6 +113,7 @@ export function createFaultInjector(
       for (const [index, call] of calls.entries()) {
         if (call.operation !== operation) continue
         if (call.account !== undefined && call.account !== account) continue
+        if (call.input && !matchesInput(call.input, input)) continue
         const count = used[index] ?? 0
         if (count >= (call.times ?? Number.POSITIVE_INFINITY)) continue
         used[index] = count + 1
@@ -123,4 +125,12 @@ export function createFaultInjector(
       return undefined
     },
   }
+}
+
+/** Every member the fault names has that value in the request. */
+function matchesInput(
+  wanted: Readonly<Record<string, unknown>>,
+  input: Readonly<Record<string, unknown>> | undefined,
+): boolean {
+  return Object.entries(wanted).every(([member, value]) => input?.[member] === value)
 }

@@ -22,6 +22,7 @@ export const defaultDurations: Durations = {
   snapshotCopy: 900,
   snapshotDelete: 30,
   shareActivate: 5,
+  renameStale: 180,
 }
 
 export interface ScenarioOptions {

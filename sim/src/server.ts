@@ -199,6 +199,7 @@ async function answer(
       service,
       operation: decoded.operation,
       ...(account !== undefined && { account }),
+      input: decoded.input,
     })
     if (fault) {
       deps.log.end(entry, { errorCode: fault.error.code, fault: fault.kind })

@@ -3,11 +3,13 @@ import {
   DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
+  ListTagsForResourceCommand,
   type DBCluster,
   type DBClusterSnapshot,
   type DBInstance,
   type DBSnapshot,
   type RDSClient,
+  type Tag,
 } from '@aws-sdk/client-rds'
 import { isNotFound } from '../errors.js'
 
@@ -54,6 +56,12 @@ export async function findSnapshot(rds: RDSClient, id: string): Promise<DBSnapsh
     )
     return out.DBSnapshots?.[0]
   })
+}
+
+/** The tags of a resource, read from the resource itself (ownership is proven by them). */
+export async function readTags(rds: RDSClient, arn: string): Promise<Tag[]> {
+  const out = await rds.send(new ListTagsForResourceCommand({ ResourceName: arn }))
+  return out.TagList ?? []
 }
 
 async function orUndefined<T>(read: () => Promise<T | undefined>): Promise<T | undefined> {

@@ -38,6 +38,7 @@ const RULES: readonly ((parsed: Parsed) => void)[] = [
   iopsNeedsProvisionedStorage,
   kmsKeyAcrossAccounts,
   kmsKeyNotOfSourceAccount,
+  replaceStrategyOnlyForReplace,
 ]
 
 function phaseOnlyForRefresh({ settings: { operation, planOperation, phase } }: Parsed): void {
@@ -242,4 +243,14 @@ function kmsKeyNotOfSourceAccount(parsed: Parsed): void {
     kmsKey.value,
     sourceAccountKeyMessage({ source, destination: destinationRole.accountId }),
   )
+}
+
+function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists } }: Parsed): void {
+  if (replaceStrategy !== 'swap' && ifExists !== 'replace') {
+    throw invalid(
+      'replace-strategy',
+      replaceStrategy,
+      `replace-strategy says how if-exists: replace frees the target name, and if-exists is '${ifExists}'; set if-exists: replace, or leave replace-strategy out.`,
+    )
+  }
 }

@@ -207,6 +207,10 @@ async function checkKeyPolicy(input: ClonePreflightInput, keyArn: string): Promi
   })
 }
 
+/** The documented way to many fast copies of one source in one account (README "Base and branches"). */
+export const BASE_AND_BRANCHES_HINT =
+  'For many copies in one account (one per pull request), keep a base copy there made by a relay (nightly: method: relay, if-exists: replace) and clone each pull-request database from that base in the same account (source: the base, one role): same-account clones take minutes, up to 15 per base. See "Base and branches" in the README.'
+
 async function checkCloneLimits(input: ClonePreflightInput): Promise<CloneDecision> {
   const source = input.sourceDb.cluster
   if (!source) return { method: 'clone' }
@@ -238,6 +242,12 @@ function cloneLimitProblem(
   input: ClonePreflightInput,
   census: CloneCensus,
 ): { reason: string; hint: string } | undefined {
+  if (input.sourceDb.cluster?.CrossAccountClone) {
+    return {
+      reason: `${input.sourceDb.identifier} is itself a cross-account clone, and AWS does not clone a cross-account clone`,
+      hint: `Use method: relay (or auto) to copy it through a snapshot. To branch pull-request databases from a base, make the base with method: relay so that its account owns it. ${BASE_AND_BRANCHES_HINT}`,
+    }
+  }
   const target = input.settings.target
   // AWS matches identifiers case-insensitively.
   const others = census.inDestinationAccount.filter(
@@ -246,7 +256,15 @@ function cloneLimitProblem(
   if (!input.sameAccount && others.length > 0) {
     return {
       reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,
-      hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy.`,
+      hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy. ${BASE_AND_BRANCHES_HINT}`,
+    }
+  }
+  const swapping =
+    input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap'
+  if (!input.sameAccount && swapping && target && census.inDestinationAccount.includes(target)) {
+    return {
+      reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
+      hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,
     }
   }
   const count = cloneCount(census)

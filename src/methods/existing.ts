@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { ListTagsForResourceCommand } from '@aws-sdk/client-rds'
-import { findCluster, findInstance } from '../aws/rds-read.js'
+import type { Tag } from '@aws-sdk/client-rds'
+import { findCluster, findInstance, readTags } from '../aws/rds-read.js'
 import { ActionError } from '../errors.js'
 import type { CopyResult } from '../result.js'
 import { isManaged, TagKeys } from '../tags.js'
@@ -12,7 +12,8 @@ import type { RefreshContext } from './context.js'
 /**
  * Look for the target in the destination before creating anything. Under `if-exists: fail` an
  * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
- * A target this action does not manage is never touched.
+ * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
+ * never touched.
  */
 export async function findExistingTarget(
   ctx: RefreshContext,
@@ -38,24 +39,8 @@ export async function findExistingTarget(
       hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
     })
   }
-  const tags =
-    found?.TagList ??
-    foundInstance?.TagList ??
-    (await rds.send(new ListTagsForResourceCommand({ ResourceName: arn }))).TagList
-  if (!isManaged(tags)) {
-    throw new ActionError({
-      summary: `Target ${target} exists but was not created by rds-refresh (no ${TagKeys.managed}=true tag), so it is left untouched`,
-      ...where,
-      hint: 'Choose another target name; the action only reuses or replaces copies it manages.',
-    })
-  }
-  if (mode === 'replace') {
-    throw new ActionError({
-      summary: 'if-exists: replace is not available in this version',
-      ...where,
-      hint: 'Use if-exists: reuse, or delete the copy first.',
-    })
-  }
+  const tags = found?.TagList ?? foundInstance?.TagList ?? (await readTags(rds, arn))
+  requireManaged({ target, tags, where, purpose: mode })
   const { cluster, instance } = await untilComplete(ctx, {
     kind: found ? 'cluster' : 'instance',
     seen: { cluster: found, instance: foundInstance },
@@ -99,6 +84,26 @@ export async function findExistingTarget(
     created: false,
     expiresAt: expiry ? new Date(expiry) : undefined,
   }
+}
+
+/**
+ * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
+ * carrying this action's managed tag, read from the resource itself in the destination account.
+ * Ownership is never inferred from a name.
+ */
+export function requireManaged(options: {
+  target: string
+  tags: readonly Tag[] | undefined
+  where: { resource: string; side: 'destination'; accountId: string }
+  purpose: 'reuse' | 'replace' | 'delete'
+}): void {
+  if (isManaged(options.tags)) return
+  const { target, where, purpose } = options
+  throw new ActionError({
+    summary: `Target ${target} exists but was not created by rds-refresh (no ${TagKeys.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
+    ...where,
+    hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
+  })
 }
 
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */

@@ -165,6 +165,8 @@ export interface Durations {
   snapshotCopy: number
   snapshotDelete: number
   shareActivate: number // RAM share PENDING → ACTIVE
+  /** After a rename, how long the name left still answers with the resource as it was. */
+  renameStale?: number
 }
 
 /** A resource that ends in a failure state instead of `available`. */
@@ -190,6 +192,8 @@ export interface Faults {
     readonly status?: number
     readonly times?: number
     readonly account?: string
+    /** Only requests whose input has these member values (e.g. one rename's NewDBClusterIdentifier). */
+    readonly input?: Readonly<Record<string, string | number | boolean>>
   }[]
   readonly resourceFailures?: readonly ResourceFailure[]
   /**

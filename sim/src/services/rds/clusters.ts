@@ -36,6 +36,7 @@ import { checkPassword } from './passwords.ts'
 import { clusterShape, sharedClusterShape } from './present.ts'
 import { isAurora, newResourceId } from './records.ts'
 import type { ClusterRecord, ClusterSnapshotRecord, SnapshotRecord, Tag } from './records.ts'
+import { ghostFor, leaveGhost } from './renames.ts'
 import { newClusterSnapshot } from './snapshots.ts'
 import type { RdsStore } from './store.ts'
 import { fingerprint } from './store.ts'
@@ -70,6 +71,11 @@ function describeClusters(store: RdsStore, ctx: CallContext): Record<string, unk
     'engine',
   ])
   let clusters: ClusterRecord[]
+  const stale =
+    byId === undefined
+      ? undefined
+      : ghostFor(store, { type: 'db-cluster', account: ctx.account, identifier: byId })
+  if (stale) return { DBClusters: [stale] }
   if (byId !== undefined) {
     clusters = [findCluster(store, ctx.account, byId, true)]
   } else {
@@ -197,6 +203,11 @@ function restorePointInTime(store: RdsStore, ctx: CallContext): ClusterRecord {
       400,
     )
   }
+  if (source.crossAccountClone) {
+    throw invalidCombination(
+      `You can't clone ${store.arnOf(source)}: it is itself a cross-account clone. Clone its source, or restore a snapshot of it.`,
+    )
+  }
   if (crossAccount) checkCrossAccountClone(store, caller, source, requested)
   checkClusterNameFree(store, caller, id)
   checkClusterQuota(store, caller)
@@ -252,11 +263,6 @@ function checkCrossAccountClone(
   if (restoreType !== 'copy-on-write') {
     throw invalidCombination(
       'A DB cluster shared from another AWS account can only be restored with RestoreType copy-on-write.',
-    )
-  }
-  if (source.crossAccountClone) {
-    throw invalidCombination(
-      `You can't clone ${store.arnOf(source)}: it is itself a clone that was shared with you.`,
     )
   }
   const sourceArn = store.arnOf(source)
@@ -604,6 +610,10 @@ function modifyCluster(store: RdsStore, ctx: CallContext): ClusterRecord {
   const transitions = []
   if (newId !== undefined && newId !== cluster.identifier) {
     if (applyNow) {
+      leaveGhost(store, cluster, {
+        shape: clusterShape(store, cluster),
+        leavesAt: store.after(seconds / 2),
+      })
       cluster.renamingTo = newId
       status = 'renaming'
       transitions.push({

@@ -30,6 +30,7 @@ import { checkPassword } from './passwords.ts'
 import { instanceShape } from './present.ts'
 import { isAurora } from './records.ts'
 import type { ClusterSnapshotRecord, InstanceRecord, SnapshotRecord } from './records.ts'
+import { ghostFor, leaveGhost } from './renames.ts'
 import { newDbSnapshot } from './snapshots.ts'
 import type { RdsStore } from './store.ts'
 import { fingerprint } from './store.ts'
@@ -152,6 +153,11 @@ function describeInstances(store: RdsStore, ctx: CallContext): Record<string, un
     'engine',
   ])
   const byId = str(input, 'DBInstanceIdentifier')
+  const stale =
+    byId === undefined
+      ? undefined
+      : ghostFor(store, { type: 'db-instance', account: ctx.account, identifier: byId })
+  if (stale) return { DBInstances: [stale] }
   let list =
     byId !== undefined
       ? [instanceByRef(store, ctx.account, byId)]
@@ -237,6 +243,10 @@ function modifyInstance(store: RdsStore, ctx: CallContext): InstanceRecord {
   }
   if (newId !== undefined && newId !== instance.identifier) {
     if (applyNow) {
+      leaveGhost(store, instance, {
+        shape: instanceShape(store, instance),
+        leavesAt: store.after(seconds / 2),
+      })
       instance.renamingTo = newId
       status = 'renaming'
       transitions.push({
