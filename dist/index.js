@@ -72100,9 +72100,15 @@ function tagValue(tags, key) {
     return (tags ?? []).find((tag) => tag.Key === key)?.Value;
 }
 
-/** "This run made it": managed, and this run's id and attempt. */
+/**
+ * "This run made it": managed, this run's id and attempt, and this run's target. The target
+ * matters because the jobs of one workflow run (a matrix over targets) share the run id and
+ * attempt: one job must never adopt or remove what a sibling job made for another target.
+ */
 function madeByRun(tags, run) {
-    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) && tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId) === run.runId;
+    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId) === run.runId &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target) === run.target?.toLowerCase());
 }
 /**
  * "The hand-off made for this target": a snapshot a source-phase job of the same workflow run
@@ -72130,7 +72136,7 @@ function proves(proof, tags, run) {
 function describeProof(proof, run) {
     return proof === 'handoff'
         ? `a hand-off snapshot made for target ${run.target ?? '(none)'} by workflow run ${workflowRunOf(run.runId)}`
-        : `made by this run (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true and ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId}=${run.runId})`;
+        : `made by this run (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true, ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId}=${run.runId}, ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target}=${run.target?.toLowerCase() ?? '(none)'})`;
 }
 /** What tags say about whose a resource is, for messages. */
 function describeOwner(tags) {
@@ -77326,8 +77332,8 @@ const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_
 
 /**
  * The post step (`post-if: always()`): remove what the main step left. What this run made is the
- * union of the ledger (including intents: calls whose answer never came) and a look-up by this
- * run's id tag in every account the job holds credentials for. Intermediates always go; a copy
+ * union of the ledger (including intents: calls whose answer never came) and, when the main step
+ * did not succeed, a look-up by this run's id tag in every account the job holds credentials for. Intermediates always go; a copy
  * or a source-phase hand-off only when the main step did not succeed. Each removal first proves
  * from the resource's tags that this run made it, so a post step never removes what another run
  * made. Anything that cannot be removed is reported with the command that removes it; the post
