@@ -77405,8 +77405,11 @@ function sessionOf(accounts, side) {
     return side === 'source' ? accounts.source : accounts.destination;
 }
 /**
- * What this run made that the ledger does not know: found by its run-id tag in each account the
- * job can read (once when both sides are one account), with its purpose tag saying how it goes.
+ * What this run made that the ledger does not know: found by its run-id and target tags in each
+ * account the job can read (once when both sides are one account), with its purpose tag saying how
+ * it goes. Intermediates only: a copy is created only after its intent is saved, so a copy missing
+ * from the ledger was made by another job of the same workflow run (same run id and target) and is
+ * left alone.
  */
 async function untracked(options) {
     const { accounts, run, settings, ledger } = options;
@@ -77421,6 +77424,10 @@ async function untracked(options) {
             for (const tagged of await (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .findRunResources */ .y6)(session.clients.rds, run)) {
                 if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`))
                     continue;
+                if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.copy) {
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) carries this run's tags but this job never recorded creating it`);
+                    continue;
+                }
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Found ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) by this run's tags; the ledger did not record it`);
                 found.push({ ...tagged, side, disposal: disposalOf(tagged, settings) });
             }
@@ -77433,8 +77440,6 @@ async function untracked(options) {
 }
 /** The disposal a resource found by its tags gets from its purpose tag. */
 function disposalOf(tagged, settings) {
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.copy)
-        return 'copy';
     if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.handoff)
         return 'handoff';
     const snapshot = tagged.kind === 'db-snapshot' || tagged.kind === 'db-cluster-snapshot';
