@@ -15,10 +15,17 @@ const tag = (Key: string, Value: string) => ({ Key, Value })
 const managed = tag(TagKeys.managed, 'true')
 
 describe('ownership proofs', () => {
-  it('this run made it: managed and this run id and attempt, nothing less', () => {
-    expect(madeByRun([managed, tag(TagKeys.runId, '4242-2')], run)).toBe(true)
-    expect(madeByRun([managed, tag(TagKeys.runId, '4242-1')], run)).toBe(false)
-    expect(madeByRun([tag(TagKeys.runId, '4242-2')], run)).toBe(false)
+  it('this run made it: managed, this run id and attempt, and this target, nothing less', () => {
+    const target = tag(TagKeys.target, 'staging-pg')
+    expect(madeByRun([managed, tag(TagKeys.runId, '4242-2'), target], run)).toBe(true)
+    expect(madeByRun([managed, tag(TagKeys.runId, '4242-1'), target], run)).toBe(false)
+    expect(madeByRun([tag(TagKeys.runId, '4242-2'), target], run)).toBe(false)
+    // A sibling job of the same workflow run (matrix) made it for another target, or for none.
+    expect(
+      madeByRun([managed, tag(TagKeys.runId, '4242-2'), tag(TagKeys.target, 'other')], run),
+    ).toBe(false)
+    expect(madeByRun([managed, tag(TagKeys.runId, '4242-2')], run)).toBe(false)
+    expect(madeByRun([managed, tag(TagKeys.runId, '4242-2')], runIdentity(RUN))).toBe(true)
     expect(madeByRun([managed], run)).toBe(false)
     expect(madeByRun(undefined, run)).toBe(false)
   })

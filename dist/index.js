@@ -72100,9 +72100,15 @@ function tagValue(tags, key) {
     return (tags ?? []).find((tag) => tag.Key === key)?.Value;
 }
 
-/** "This run made it": managed, and this run's id and attempt. */
+/**
+ * "This run made it": managed, this run's id and attempt, and this run's target. The target
+ * matters because the jobs of one workflow run (a matrix over targets) share the run id and
+ * attempt: one job must never adopt or remove what a sibling job made for another target.
+ */
 function madeByRun(tags, run) {
-    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) && tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId) === run.runId;
+    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId) === run.runId &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target) === run.target?.toLowerCase());
 }
 /**
  * "The hand-off made for this target": a snapshot a source-phase job of the same workflow run
@@ -72134,7 +72140,7 @@ function describeProof(proof, run) {
         return `managed by rds-refresh (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true)`;
     return proof === 'handoff'
         ? `a hand-off snapshot made for target ${run.target ?? '(none)'} by workflow run ${workflowRunOf(run.runId)}`
-        : `made by this run (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true and ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId}=${run.runId})`;
+        : `made by this run (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true, ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId}=${run.runId}, ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target}=${run.target?.toLowerCase() ?? '(none)'})`;
 }
 /** What tags say about whose a resource is, for messages. */
 function describeOwner(tags) {
@@ -77075,6 +77081,8 @@ function handOver(runtime, options) {
             side: 'destination',
             id: names.retired,
             disposal: 'temporary',
+            // Made by an earlier run: the managed tag is its proof.
+            proof: 'managed',
         });
     }
 }
@@ -80611,6 +80619,7 @@ async function removeOne(resource, context) {
     const where = `${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`;
     const removing = (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removeResource */ .l)(resource, session.clients, {
         run,
+        ...(resource.proof && { proof: resource.proof }),
         settle: {
             log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_0__.info, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug },
             pollSeconds: cleanup.settings.pollIntervalSeconds,
@@ -80637,8 +80646,11 @@ function sessionOf(accounts, side) {
     return side === 'source' ? accounts.source : accounts.destination;
 }
 /**
- * What this run made that the ledger does not know: found by its run-id tag in each account the
- * job can read (once when both sides are one account), with its purpose tag saying how it goes.
+ * What this run made that the ledger does not know: found by its run-id and target tags in each
+ * account the job can read (once when both sides are one account), with its purpose tag saying how
+ * it goes. Intermediates only: a copy is created only after its intent is saved, so a copy missing
+ * from the ledger was made by another job of the same workflow run (same run id and target) and is
+ * left alone.
  */
 async function untracked(options) {
     const { accounts, run, settings, ledger } = options;
@@ -80653,6 +80665,10 @@ async function untracked(options) {
             for (const tagged of await (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .findRunResources */ .y6)(session.clients.rds, run)) {
                 if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`))
                     continue;
+                if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.copy) {
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) carries this run's tags but this job never recorded creating it`);
+                    continue;
+                }
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Found ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) by this run's tags; the ledger did not record it`);
                 found.push({ ...tagged, side, disposal: disposalOf(tagged, settings) });
             }
@@ -80665,8 +80681,6 @@ async function untracked(options) {
 }
 /** The disposal a resource found by its tags gets from its purpose tag. */
 function disposalOf(tagged, settings) {
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.copy)
-        return 'copy';
     if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.handoff)
         return 'handoff';
     if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.kept)

@@ -123,6 +123,7 @@ async function removeOne(
   const where = `${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`
   const removing = removeResource(resource, session.clients, {
     run,
+    ...(resource.proof && { proof: resource.proof }),
     settle: {
       log: { info: core.info, warning: core.warning, debug: core.debug },
       pollSeconds: cleanup.settings.pollIntervalSeconds,
@@ -157,8 +158,11 @@ function sessionOf(accounts: Accounts, side: AccountSide): AccountSession {
 }
 
 /**
- * What this run made that the ledger does not know: found by its run-id tag in each account the
- * job can read (once when both sides are one account), with its purpose tag saying how it goes.
+ * What this run made that the ledger does not know: found by its run-id and target tags in each
+ * account the job can read (once when both sides are one account), with its purpose tag saying how
+ * it goes. Intermediates only: a copy is created only after its intent is saved, so a copy missing
+ * from the ledger was made by another job of the same workflow run (same run id and target) and is
+ * left alone.
  */
 async function untracked(options: {
   accounts: Accounts
@@ -180,6 +184,12 @@ async function untracked(options: {
     try {
       for (const tagged of await findRunResources(session.clients.rds, run)) {
         if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`)) continue
+        if (tagged.purpose === Purpose.copy) {
+          core.info(
+            `Left alone: ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) carries this run's tags but this job never recorded creating it`,
+          )
+          continue
+        }
         core.info(
           `Found ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) by this run's tags; the ledger did not record it`,
         )
@@ -196,7 +206,6 @@ async function untracked(options: {
 
 /** The disposal a resource found by its tags gets from its purpose tag. */
 function disposalOf(tagged: { kind: string; purpose?: string }, settings: Settings): Disposal {
-  if (tagged.purpose === Purpose.copy) return 'copy'
   if (tagged.purpose === Purpose.handoff) return 'handoff'
   if (tagged.purpose === Purpose.kept) return 'kept'
   const snapshot = tagged.kind === 'db-snapshot' || tagged.kind === 'db-cluster-snapshot'

@@ -36,9 +36,17 @@ export function tagValue(tags: readonly Tag[] | undefined, key: string): string 
 
 export { isManaged }
 
-/** "This run made it": managed, and this run's id and attempt. */
+/**
+ * "This run made it": managed, this run's id and attempt, and this run's target. The target
+ * matters because the jobs of one workflow run (a matrix over targets) share the run id and
+ * attempt: one job must never adopt or remove what a sibling job made for another target.
+ */
 export function madeByRun(tags: readonly Tag[] | undefined, run: RunIdentity): boolean {
-  return isManaged(tags) && tagValue(tags, TagKeys.runId) === run.runId
+  return (
+    isManaged(tags) &&
+    tagValue(tags, TagKeys.runId) === run.runId &&
+    tagValue(tags, TagKeys.target) === run.target?.toLowerCase()
+  )
 }
 
 /**
@@ -80,7 +88,7 @@ export function describeProof(proof: Proof, run: RunIdentity): string {
   if (proof === 'managed') return `managed by rds-refresh (${TagKeys.managed}=true)`
   return proof === 'handoff'
     ? `a hand-off snapshot made for target ${run.target ?? '(none)'} by workflow run ${workflowRunOf(run.runId)}`
-    : `made by this run (${TagKeys.managed}=true and ${TagKeys.runId}=${run.runId})`
+    : `made by this run (${TagKeys.managed}=true, ${TagKeys.runId}=${run.runId}, ${TagKeys.target}=${run.target?.toLowerCase() ?? '(none)'})`
 }
 
 /** What tags say about whose a resource is, for messages. */

@@ -1,3 +1,4 @@
+import type { Proof } from '../aws/ownership.js'
 /**
  * A refresh is a plan: named steps with dependencies, run by one engine (engine.ts). Methods
  * (clone, relays, delete) describe the AWS procedure as steps; waiting, state, cancel, timing and
@@ -39,6 +40,11 @@ export interface CreatedResource {
    * Cleared once the call returns. Whoever removes it first proves it is this run's.
    */
   readonly intent?: boolean
+  /**
+   * The proof its removal needs (aws/ownership.ts); default `run`, made by this run. The copy a
+   * replace swapped out was made by an earlier run: `managed`.
+   */
+  readonly proof?: Proof
 }
 
 export interface StepLog {

@@ -154,6 +154,8 @@ function handOver(
       side: 'destination',
       id: names.retired,
       disposal: 'temporary',
+      // Made by an earlier run: the managed tag is its proof.
+      proof: 'managed',
     })
   }
 }
