@@ -441,6 +441,23 @@ describe('base and branches (Aurora)', () => {
       expect(now.DbClusterResourceId).toBe(clone.DbClusterResourceId)
     }
     expect(names(s, account, 'db-clusters')).toEqual(['base', 'pr-1', 'pr-2'])
+
+    // The pull requests close: each PR database is deleted (twice for one: a PR can be closed
+    // twice), and the base stays.
+    const teardown = (target: string) => ({
+      'source-role-arn': ROLE_ARNS.staging,
+      operation: 'delete',
+      target,
+    })
+    for (const [runId, pr] of [
+      [704, 'pr-1'],
+      [705, 'pr-2'],
+      [706, 'pr-2'],
+    ] as const) {
+      expectSucceeded(await runAs(s, runId, teardown(pr)))
+    }
+    expect(names(s, account, 'db-clusters')).toEqual(['base'])
+    expect(clusterOf(s, account, 'base')?.Status).toBe('available')
   })
 
   it('a base made by a cross-account clone cannot be branched: the refusal names the pattern', async () => {
