@@ -8,7 +8,8 @@
  */
 import { KEYS, ROLE_ARNS } from '../e2e/harness.ts'
 import type { CallMatch, GateSpec, HoldPoint } from './gate.ts'
-import type { Expectation, Outcome, RunSpec, Scenario, Signal } from './scenario.ts'
+import type { Expectation, Outcome, Scenario, Signal } from './scenario.ts'
+import { createdBy } from './verdict.ts'
 import {
   anotherRunsTags,
   clusterSnapshotArn,
@@ -99,11 +100,7 @@ const FREE_TEXT: readonly {
 ]
 
 /** Marks of an injection that worked: a workflow command of its own, or HTML in the summary. */
-function noInjection(outcome: {
-  runs: readonly {
-    run: { log: string; summary: string; post?: { log: string; summary: string } }
-  }[]
-}): string[] {
+function noInjection(outcome: Outcome): string[] {
   const problems: string[] = []
   for (const { run } of outcome.runs) {
     for (const step of [run, ...(run.post ? [run.post] : [])]) {
@@ -163,36 +160,17 @@ const freeTextHostiles: Scenario[] = FREE_TEXT.flatMap((field) =>
 const target63 = `${'a'.repeat(59)}-bcd`
 
 /** The run succeeds, and every identifier AWS was asked to create is valid and lower case. */
-function createsValidNames(outcome: {
-  requests: readonly { operation: string; input: Readonly<Record<string, unknown>> }[]
-}): string[] {
-  const ids = outcome.requests
-    .filter((r) => /^(Create|Restore|Copy)/.test(r.operation))
-    .flatMap((r) =>
-      [
-        'DBClusterIdentifier',
-        'DBInstanceIdentifier',
-        'DBSnapshotIdentifier',
-        'DBClusterSnapshotIdentifier',
-        'TargetDBSnapshotIdentifier',
-        'TargetDBClusterSnapshotIdentifier',
-      ]
-        .filter((f) => r.operation !== 'CreateDBClusterSnapshot' || f !== 'DBClusterIdentifier')
-        .filter((f) => r.operation !== 'CreateDBSnapshot' || f !== 'DBInstanceIdentifier')
-        .map((f) => r.input[f])
-        .filter((v): v is string => typeof v === 'string'),
-    )
-  return ids
+function createsValidNames(outcome: Outcome): string[] {
+  return outcome.requests
+    .flatMap(createdBy)
+    .map((created) => created.id)
     .filter((id) => !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(id) || id.length > 255)
     .map((id) => `asked AWS to create an invalid or upper-case identifier: ${id}`)
 }
 
 /** Either refused before any change, or run with a warning naming the input. */
 function refusedOrWarned(input: string) {
-  return (outcome: {
-    requests: readonly unknown[]
-    runs: readonly { run: { exitCode: number; log: string } }[]
-  }): string[] => {
+  return (outcome: Outcome): string[] => {
     const run = outcome.runs[0]?.run
     if (!run) return ['no run']
     if (run.exitCode !== 0)
@@ -669,11 +647,14 @@ function raceScenario(options: {
     ci: options.ci,
     gate: options.hold,
     runs: async (stage) => {
-      const a = stage.run({ inputs, runId: RUN_A, signal: undefined })
+      const a = stage.run({ inputs, runId: RUN_A })
       const gate = stage.gate
       if (!gate) throw new Error('race scenario without a gate')
       await Promise.race([gate.reached, a])
-      if (!gate.hasBeenReached) return void (await a)
+      if (!gate.hasBeenReached) {
+        await a
+        return
+      }
       // Run A is held mid-build; run B (reuse) starts now. A goes on when B ends or polls.
       const polls = () =>
         stage.sim.requests.filter(
@@ -1111,5 +1092,3 @@ export const SCENARIOS: readonly Scenario[] = [
 
 /** The CI subset: every category and every method, a few minutes of CPU at most. */
 export const CI_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((s) => s.ci)
-
-export type { RunSpec }
