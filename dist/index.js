@@ -77188,13 +77188,27 @@ function loadOutcome() {
 /* harmony export */   jm: () => (/* binding */ TagKeys),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
+/* unused harmony export Purpose */
 /** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
 const TagKeys = {
     managed: 'rds-refresh:managed',
     repository: 'rds-refresh:repository',
     runId: 'rds-refresh:run-id',
     source: 'rds-refresh:source',
+    /** The target (lower case) a resource was made for: a copy, or the hand-off snapshot of a split job. */
+    target: 'rds-refresh:target',
+    /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
+    purpose: 'rds-refresh:purpose',
     expiresAt: 'rds-refresh:expires-at',
+};
+/**
+ * Values of the purpose tag: the database the user asked for, an intermediate of one run
+ * (temporary instance, relay snapshots), or the snapshot a source-phase job hands over.
+ */
+const Purpose = {
+    copy: 'copy',
+    intermediate: 'intermediate',
+    handoff: 'handoff',
 };
 function managedTags(options) {
     const { settings, sourceArn, now } = options;
