@@ -19,8 +19,8 @@ export interface CallMatch {
  * Where the run is held:
  * - `call`: the matched call arrived and AWS has not acted yet;
  * - `answer`: AWS acted on the matched call and its answer has not left yet (a slow answer);
- * - `next-call`: the first read (Describe…) after the matched call: the run is between calls,
- *   typically polling the resource it just changed.
+ * - `next-call`: the first read, after the matched call was answered, of something that call
+ *   named (in the same account): the run is between calls, polling what it just changed.
  */
 export type HoldPoint = 'call' | 'answer' | 'next-call'
 
@@ -29,7 +29,21 @@ export interface GateSpec {
   readonly hold: HoldPoint
 }
 
-type Decision = 'hold-before' | 'hold-after' | undefined
+type Decision = 'hold-before' | 'hold-after' | 'watch-reads' | undefined
+
+/** Identifiers and ARNs a call names (its input) or answers with (e.g. a new RAM share's ARN). */
+function namesIn(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) namesIn(item, into)
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const names = /(Identifier|Arn)s?$/i.test(key) ? [item].flat() : []
+      if (names.length > 0 && names.every((n) => typeof n === 'string')) {
+        for (const name of names as string[]) into.add(name)
+      } else namesIn(item, into)
+    }
+  }
+  return into
+}
 
 export class CallGate {
   /** Resolves when the run is held at the chosen point. */
@@ -38,7 +52,8 @@ export class CallGate {
   private releaseHeld!: () => void
   private readonly released: Promise<void>
   private matches = 0
-  private waitingForNext = false
+  /** With `next-call`: what the matched call named, once it has been answered. */
+  private watched?: { readonly account: string; readonly names: ReadonlySet<string> }
   private done = false
   private wasReached = false
   private readonly spec: GateSpec
@@ -82,31 +97,42 @@ export class CallGate {
     return async (ctx) => {
       const decision = this.decide(ctx)
       if (decision === 'hold-before') await this.hold()
+      let output: Record<string, unknown> | undefined
       try {
-        return await handler(ctx)
+        output = await handler(ctx)
+        return output
       } finally {
         if (decision === 'hold-after') await this.hold()
+        if (decision === 'watch-reads') {
+          this.watched = { account: ctx.account, names: namesIn([ctx.input, output]) }
+        }
       }
     }
   }
 
   private decide(ctx: CallContext): Decision {
     if (this.done) return undefined
-    if (this.waitingForNext && ctx.operation.startsWith('Describe')) {
-      this.waitingForNext = false
-      return 'hold-before'
-    }
+    if (this.watched) return this.isWatchedRead(ctx) ? 'hold-before' : undefined
     const { operation, account, nth = 1 } = this.spec.match
     if (ctx.operation !== operation || (account !== undefined && ctx.account !== account)) {
       return undefined
     }
     this.matches += 1
     if (this.matches !== nth) return undefined
-    if (this.spec.hold === 'next-call') {
-      this.waitingForNext = true
-      return undefined
-    }
+    if (this.spec.hold === 'next-call') return 'watch-reads'
     return this.spec.hold === 'call' ? 'hold-before' : 'hold-after'
+  }
+
+  /**
+   * A read in the same account about something the matched call named: the run polling what it
+   * just changed, so it has taken the answer in (reads of steps running beside it do not count).
+   */
+  private isWatchedRead(ctx: CallContext): boolean {
+    const watched = this.watched
+    if (!watched || ctx.account !== watched.account) return false
+    if (!/^(Describe|Get|List)/.test(ctx.operation)) return false
+    const named = namesIn(ctx.input)
+    return [...named].some((name) => watched.names.has(name))
   }
 
   private async hold(): Promise<void> {
