@@ -15631,7 +15631,7 @@ __webpack_unused_export__ = AddSourceIdentifierToSubscriptionCommand;
 __webpack_unused_export__ = AddSourceIdentifierToSubscriptionMessage$;
 __webpack_unused_export__ = AddSourceIdentifierToSubscriptionResult$;
 __webpack_unused_export__ = AddTagsToResource$;
-__webpack_unused_export__ = AddTagsToResourceCommand;
+exports.X3P = AddTagsToResourceCommand;
 __webpack_unused_export__ = AddTagsToResourceMessage$;
 __webpack_unused_export__ = AdditionalStorageVolume$;
 __webpack_unused_export__ = AdditionalStorageVolumeOutput$;
@@ -75105,6 +75105,11 @@ function warnIfDifferent(ctx, source) {
     }
 }
 const COMPLETE = 'complete';
+const BUILDING = `still being built (${src_tags/* TagKeys */.jm.state}=${src_tags/* CopyState */.T9.building})`;
+/** Its run has not finished it yet; a copy made before the state tag existed counts as finished. */
+function stillBuilding(tags) {
+    return (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.state) === src_tags/* CopyState */.T9.building;
+}
 /** The copy's state, from a describe just made (`seen`) or a fresh one. */
 async function readCopy(ctx, kind, seen) {
     const rds = ctx.destination.clients.rds;
@@ -75114,6 +75119,9 @@ async function readCopy(ctx, kind, seen) {
         if (!instance)
             return undefined;
         const status = instance.DBInstanceStatus ?? 'unknown';
+        if (status === 'available' && stillBuilding(instance.TagList)) {
+            return { state: BUILDING, instance };
+        }
         return { state: status === 'available' ? COMPLETE : status, instance };
     }
     const cluster = seen?.cluster ?? (await (0,rds_read/* findCluster */.KG)(rds, target));
@@ -75121,6 +75129,8 @@ async function readCopy(ctx, kind, seen) {
         return undefined;
     if (cluster.Status !== 'available')
         return { state: cluster.Status ?? 'unknown', cluster };
+    if (stillBuilding(cluster.TagList))
+        return { state: BUILDING, cluster };
     const members = (cluster.DBClusterMembers ?? []).flatMap((m) => m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []);
     if (members.length === 0)
         return { state: 'available without DB instances', cluster };
@@ -77490,11 +77500,13 @@ function fromInstance(instance) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1800);
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5216);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5216);
 /* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4454);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4533);
 /* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9343);
 /* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9158);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7291);
+
 
 
 
@@ -77549,14 +77561,14 @@ async function modifyCopy(ctx, runtime, target, change) {
     const rds = ctx.destination.clients.rds;
     try {
         if (target.kind === 'instance') {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_6__/* .ModifyDBInstanceCommand */ .R1U({
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBInstanceCommand */ .R1U({
                 DBInstanceIdentifier: target.id,
                 ApplyImmediately: true,
                 ...change,
             }));
         }
         else {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_6__/* .ModifyDBClusterCommand */ .gSX({
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBClusterCommand */ .gSX({
                 DBClusterIdentifier: target.id,
                 ApplyImmediately: true,
                 ...change,
@@ -77660,6 +77672,7 @@ function describeCopyStep(after) {
                     masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
                     instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
                 });
+                await markReady(ctx, instance.DBInstanceArn);
                 return;
             }
             const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, ctx.names.target);
@@ -77684,8 +77697,21 @@ function describeCopyStep(after) {
                     .map((m) => m.DBInstanceIdentifier ?? '')
                     .filter(Boolean),
             });
+            await markReady(ctx, cluster.DBClusterArn);
         },
     };
+}
+/**
+ * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
+ * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
+ */
+async function markReady(ctx, arn) {
+    if (!arn)
+        return;
+    await ctx.destination.clients.rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .AddTagsToResourceCommand */ .X3P({
+        ResourceName: arn,
+        Tags: [{ Key: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TagKeys */ .jm.state, Value: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .CopyState */ .T9.ready }],
+    }));
 }
 
 
@@ -80917,6 +80943,7 @@ function loadOutcome() {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   L8: () => (/* binding */ managedTags),
 /* harmony export */   SR: () => (/* binding */ runIdOf),
+/* harmony export */   T9: () => (/* binding */ CopyState),
 /* harmony export */   iu: () => (/* binding */ resourceTags),
 /* harmony export */   jm: () => (/* binding */ TagKeys),
 /* harmony export */   nb: () => (/* binding */ Purpose),
@@ -80933,7 +80960,14 @@ const TagKeys = {
     /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
     purpose: 'rds-refresh:purpose',
     expiresAt: 'rds-refresh:expires-at',
+    /**
+     * A copy's build state: `building` from its create call, `ready` once its run has finished it
+     * (password set, endpoints read). `reuse` adopts only a ready copy (or one older than the tag).
+     */
+    state: 'rds-refresh:state',
 };
+/** Values of the state tag. */
+const CopyState = { building: 'building', ready: 'ready' };
 /**
  * Values of the purpose tag: the database the user asked for, an intermediate of one run
  * (temporary instance, relay snapshots), the snapshot a source-phase job hands over, or a relay
@@ -80973,6 +81007,9 @@ function resourceTags(base, options) {
         ...base,
         { Key: TagKeys.purpose, Value: options.purpose },
         ...(options.target ? [{ Key: TagKeys.target, Value: options.target.toLowerCase() }] : []),
+        ...(options.purpose === Purpose.copy
+            ? [{ Key: TagKeys.state, Value: CopyState.building }]
+            : []),
     ];
 }
 /** "This action manages it": the managed tag (`replace`, `delete`, `sweep`, `reuse`). */

@@ -4,7 +4,7 @@
  * and the OIDC variables; then the post step with the saved state as STATE_* variables.
  * Used by the end-to-end tests, `npm run demo` and `npm run bench`.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -44,6 +44,11 @@ export interface RunOptions {
   readonly cancelAfterMs?: number
   /** Send SIGINT to the main step as soon as this returns true (checked every 20 ms). */
   readonly cancelWhen?: () => boolean
+  /**
+   * Called with each step's process as it starts, e.g. to signal it when the simulator sees a
+   * given call rather than after a delay (the safety suite).
+   */
+  readonly onSpawn?: (child: ChildProcess, step: 'main' | 'post') => void
   readonly entry?: string
 }
 
@@ -115,11 +120,10 @@ async function runStepIn(
   }
 
   const started = Date.now()
-  const { exitCode, log } = await spawnNode(
-    options.entry ?? join(ROOT, 'dist', 'index.js'),
-    env,
-    options,
-  )
+  const { exitCode, log } = await spawnNode(options.entry ?? join(ROOT, 'dist', 'index.js'), env, {
+    ...options,
+    step: 'isPost' in savedState ? 'post' : 'main',
+  })
   const masker = new Masker()
   const maskedLog = log
     .split('\n')
@@ -141,10 +145,11 @@ async function runStepIn(
 function spawnNode(
   entry: string,
   env: Record<string, string>,
-  options: RunOptions,
+  options: RunOptions & { readonly step: 'main' | 'post' },
 ): Promise<{ exitCode: number; log: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    options.onSpawn?.(child, options.step)
     let log = ''
     let pending = ''
     const masker = new Masker()

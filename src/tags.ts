@@ -12,7 +12,15 @@ export const TagKeys = {
   /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
   purpose: 'rds-refresh:purpose',
   expiresAt: 'rds-refresh:expires-at',
+  /**
+   * A copy's build state: `building` from its create call, `ready` once its run has finished it
+   * (password set, endpoints read). `reuse` adopts only a ready copy (or one older than the tag).
+   */
+  state: 'rds-refresh:state',
 } as const
+
+/** Values of the state tag. */
+export const CopyState = { building: 'building', ready: 'ready' } as const
 
 /**
  * Values of the purpose tag: the database the user asked for, an intermediate of one run
@@ -64,6 +72,9 @@ export function resourceTags(
     ...base,
     { Key: TagKeys.purpose, Value: options.purpose },
     ...(options.target ? [{ Key: TagKeys.target, Value: options.target.toLowerCase() }] : []),
+    ...(options.purpose === Purpose.copy
+      ? [{ Key: TagKeys.state, Value: CopyState.building }]
+      : []),
   ]
 }
 

@@ -4,7 +4,11 @@
  */
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/src/index.ts'
 import { productionFixture, ROLE_ARNS } from '../../sim/fixtures/production.ts'
-import { runAction as runLocal, type ActionRun } from '../../scripts/local-runner.ts'
+import {
+  runAction as runLocal,
+  type ActionRun,
+  type RunOptions,
+} from '../../scripts/local-runner.ts'
 
 export { ROLE_ARNS }
 export type { ActionRun, Simulator }
@@ -27,6 +31,8 @@ export interface WorldOptions {
   readonly scenario?: SimulatorOptions['scenario']
   /** Change the production-like fixture before the world starts. */
   readonly fixture?: (fixture: Fixture) => Fixture
+  /** Wrap the simulator's services (the safety suite holds chosen calls to signal the run). */
+  readonly services?: SimulatorOptions['services']
 }
 
 /** Default scale: ten simulated minutes pass in one real second. */
@@ -34,7 +40,11 @@ const DEFAULT_SCALE = 600
 
 export async function startWorld(options: WorldOptions = {}): Promise<Simulator> {
   const fixture = options.fixture ? options.fixture(productionFixture()) : productionFixture()
-  return startSimulator({ fixture, scenario: { clockScale: DEFAULT_SCALE, ...options.scenario } })
+  return startSimulator({
+    fixture,
+    scenario: { clockScale: DEFAULT_SCALE, ...options.scenario },
+    services: options.services,
+  })
 }
 
 export interface E2eRun {
@@ -44,6 +54,7 @@ export interface E2eRun {
   readonly post?: boolean
   readonly cancelAfterMs?: number
   readonly cancelWhen?: () => boolean
+  readonly onSpawn?: RunOptions['onSpawn']
 }
 
 /** Inputs every run against the simulator needs: its endpoint, the region, fast polling. */
@@ -66,6 +77,7 @@ export function runAction(run: E2eRun): Promise<ActionRun> {
     post: run.post,
     cancelAfterMs: run.cancelAfterMs,
     cancelWhen: run.cancelWhen,
+    onSpawn: run.onSpawn,
   })
 }
 

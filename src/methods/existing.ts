@@ -3,7 +3,7 @@ import type { Tag } from '@aws-sdk/client-rds'
 import { findCluster, findInstance, readTags } from '../aws/rds-read.js'
 import { ActionError } from '../errors.js'
 import type { CopyResult } from '../result.js'
-import { isManaged, TagKeys } from '../tags.js'
+import { CopyState, isManaged, TagKeys } from '../tags.js'
 import { tagValue } from '../aws/ownership.js'
 import { FAILURE_STATUSES, waitFor } from '../engine/wait.js'
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
@@ -132,6 +132,12 @@ interface CopyState {
 }
 
 const COMPLETE = 'complete'
+const BUILDING = `still being built (${TagKeys.state}=${CopyState.building})`
+
+/** Its run has not finished it yet; a copy made before the state tag existed counts as finished. */
+function stillBuilding(tags: readonly Tag[] | undefined): boolean {
+  return tagValue(tags, TagKeys.state) === CopyState.building
+}
 
 /** The copy's state, from a describe just made (`seen`) or a fresh one. */
 async function readCopy(
@@ -145,11 +151,15 @@ async function readCopy(
     const instance = seen?.instance ?? (await findInstance(rds, target))
     if (!instance) return undefined
     const status = instance.DBInstanceStatus ?? 'unknown'
+    if (status === 'available' && stillBuilding(instance.TagList)) {
+      return { state: BUILDING, instance }
+    }
     return { state: status === 'available' ? COMPLETE : status, instance }
   }
   const cluster = seen?.cluster ?? (await findCluster(rds, target))
   if (!cluster) return undefined
   if (cluster.Status !== 'available') return { state: cluster.Status ?? 'unknown', cluster }
+  if (stillBuilding(cluster.TagList)) return { state: BUILDING, cluster }
   const members = (cluster.DBClusterMembers ?? []).flatMap((m) =>
     m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : [],
   )

@@ -1,12 +1,17 @@
 import { randomInt } from 'node:crypto'
 import * as core from '@actions/core'
-import { ModifyDBClusterCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds'
+import {
+  AddTagsToResourceCommand,
+  ModifyDBClusterCommand,
+  ModifyDBInstanceCommand,
+} from '@aws-sdk/client-rds'
 import { findCluster, findInstance } from '../aws/rds-read.js'
 import type { Step, StepRuntime } from '../engine/types.js'
 import { ActionError } from '../errors.js'
 import type { RefreshContext } from './context.js'
 import { waitForCluster, waitForInstance } from './waits.js'
 import { waitFor } from '../engine/wait.js'
+import { CopyState, TagKeys } from '../tags.js'
 
 /** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
 const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
@@ -201,6 +206,7 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
           masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
           instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
         })
+        await markReady(ctx, instance.DBInstanceArn)
         return
       }
       const cluster = await findCluster(rds, ctx.names.target)
@@ -225,6 +231,21 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
           .map((m) => m.DBInstanceIdentifier ?? '')
           .filter(Boolean),
       })
+      await markReady(ctx, cluster.DBClusterArn)
     },
   }
+}
+
+/**
+ * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
+ * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
+ */
+async function markReady(ctx: RefreshContext, arn: string | undefined): Promise<void> {
+  if (!arn) return
+  await ctx.destination.clients.rds.send(
+    new AddTagsToResourceCommand({
+      ResourceName: arn,
+      Tags: [{ Key: TagKeys.state, Value: CopyState.ready }],
+    }),
+  )
 }
