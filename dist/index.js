@@ -73658,7 +73658,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(594);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3247);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5279);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5576);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6305);
 
@@ -74274,11 +74274,16 @@ function sessionName(input, value) {
 }
 /** `db.` and a class, e.g. db.r6g.large or db.serverless. */
 function instanceClass(input, value) {
-    if (!/^db\.[a-z0-9]+(?:\.[a-z0-9-]+)*$/.test(value)) {
-        throw invalid(input, value, 'an instance class looks like db.r6g.large or db.serverless.');
+    if (value.length > INSTANCE_CLASS_MAX || !/^db\.[a-z0-9]+(?:\.[a-z0-9-]+)*$/.test(value)) {
+        throw invalid(input, value, `an instance class looks like db.r6g.large or db.serverless (at most ${INSTANCE_CLASS_MAX} characters).`);
     }
     return value;
 }
+/**
+ * Longer than any RDS instance class: the longest in the RDS instance-class tables today
+ * (`db.r6gd.16xlarge.tpc2.mem4x`-style optimized-CPU classes) has under 30 characters.
+ */
+const INSTANCE_CLASS_MAX = 40;
 /** An http(s) URL. */
 function httpUrl(input, value) {
     let url;
@@ -74517,7 +74522,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 3247:
+/***/ 5279:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74813,6 +74818,8 @@ class GroupTracker {
 
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(4707);
+// EXTERNAL MODULE: ./src/methods/context.ts
+var context = __nccwpck_require__(9866);
 // EXTERNAL MODULE: ./src/methods/index.ts + 14 modules
 var methods = __nccwpck_require__(2905);
 // EXTERNAL MODULE: ./src/methods/phases.ts
@@ -75643,49 +75650,6 @@ function isBeingDeleted(error) {
     return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message);
 }
 
-;// CONCATENATED MODULE: ./src/names.ts
-/**
- * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
- * (CreateDBInstance DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens.
- * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens.").
- */
-const IDENTIFIER_MAX = 63;
-/** Room for `-<index>` of every instance a copy can have (instance-count is at most 16). */
-const INSTANCE_SUFFIX = '-16'.length;
-/**
- * `name` cut to at most `max` characters, without the trailing hyphens a cut can leave (AWS
- * refuses a trailing `-`, and `-` + suffix would make `--`). A name that starts with a letter
- * keeps at least that letter.
- */
-function cutName(name, max) {
-    return name.slice(0, max).replace(/-+$/, '');
-}
-/** A run value as a name part: its letters and digits in lower case, at most `max`, else `fallback`. */
-function namePart(value, fallback, max) {
-    return (value
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, '')
-        .slice(0, max) || fallback);
-}
-/**
- * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
- * it made, and runs never collide. Every name is valid for its kind whatever the target and run
- * context: instance names cut the target at one fixed place for every index (so they stay
- * distinct and a re-run derives the same), and never leave `--` or a trailing `-`.
- */
-function runNames(target, run) {
-    const runKey = `rds-refresh-${namePart(run.runId, 'local', 20)}-${namePart(run.runAttempt, '1', 4)}`;
-    const prefix = (index) => cutName(target, Math.min(IDENTIFIER_MAX - INSTANCE_SUFFIX, IDENTIFIER_MAX - `-${index}`.length));
-    return {
-        target,
-        instance: (index) => `${prefix(index)}-${index}`,
-        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
-        tempInstance: `${runKey}-tmp`,
-        sourceSnapshot: `${runKey}-snapshot`,
-        destinationSnapshot: `${runKey}-copy`,
-    };
-}
-
 // EXTERNAL MODULE: ./src/methods/relay-names.ts
 var relay_names = __nccwpck_require__(8909);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
@@ -76118,28 +76082,15 @@ async function planRefresh({ settings, accounts, startedAt }) {
     const { sourceDb, sameAccount, method } = await core.group('Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
     if (target)
         refuseTargetIsSource(settings, accounts, target);
-    const { tags, expiresAt } = (0,src_tags/* managedTags */.L8)({
+    const ctx = (0,context/* createRefreshContext */.fS)({
         settings,
-        sourceArn: sourceDb.arn,
-        now: new Date(startedAt),
-    });
-    const ctx = {
-        settings,
-        source: accounts.source,
-        destination: accounts.destination,
-        sameAccount,
+        accounts,
         sourceDb,
+        sameAccount,
         method,
-        names: runNames(target, settings.run),
-        tags,
-        copy: {
-            method,
-            created: true,
-            expiresAt,
-            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-        },
-        handoff: new Map(),
-    };
+        target,
+        startedAt,
+    });
     const plan = (0,methods/* buildPlan */.Gg)(ctx);
     const checks = await runPreflight(plan, ctx);
     const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
@@ -76453,6 +76404,8 @@ async function runDelete({ settings, accounts, signal, startedAt, }) {
         throw result.error;
 }
 
+// EXTERNAL MODULE: ./src/names.ts
+var src_names = __nccwpck_require__(6564);
 // EXTERNAL MODULE: ./src/methods/finish.ts
 var finish = __nccwpck_require__(9430);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
@@ -76785,8 +76738,8 @@ async function auroraMembers(ctx, copy) {
  * position under another. Members named otherwise keep their names.
  */
 function memberMoves(ctx, options) {
-    const from = runNames(options.from, ctx.settings.run);
-    const to = runNames(options.to, ctx.settings.run);
+    const from = (0,src_names/* runNames */.oE)(options.from, ctx.settings.run);
+    const to = (0,src_names/* runNames */.oE)(options.to, ctx.settings.run);
     return options.members.flatMap((member) => {
         const index = positionOf(member.identifier, from.instance);
         if (index === undefined)
@@ -77008,7 +76961,7 @@ function replaceRun(ctx, old) {
         return { ctx: runCtx, plan: deleteFirstPlan((0,methods/* buildPlan */.Gg)(runCtx), old) };
     }
     // The new copy is built under the staging name; its instances take names.ts's derivation of it.
-    const runCtx = { ...ctx, tags, names: runNames(names.staging, ctx.settings.run) };
+    const runCtx = { ...ctx, tags, names: (0,src_names/* runNames */.oE)(names.staging, ctx.settings.run) };
     return { ctx: runCtx, plan: swapPlan((0,methods/* buildPlan */.Gg)(runCtx), { old, names }) };
 }
 /** Tags with `extra` set, replacing any tag of the same key. */
@@ -77018,7 +76971,7 @@ function withTags(tags, extra) {
 }
 /** The context seen under the target name: what the copy is called once it is in place. */
 function asTarget(ctx, names) {
-    return { ...ctx, names: runNames(names.target, ctx.settings.run) };
+    return { ...ctx, names: (0,src_names/* runNames */.oE)(names.target, ctx.settings.run) };
 }
 function swapPlan(base, options) {
     const { names } = options;
@@ -77177,7 +77130,6 @@ var state = __nccwpck_require__(6305);
 
 
 
-
 /** What the post step does if the run stops before it created anything. */
 const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'failed');
 /**
@@ -77257,29 +77209,16 @@ async function refresh(options) {
     const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
     core.info((0,phases/* describeStart */.ig)(settings, sourceDb));
     core.info(`Method: ${method}`);
-    const { tags, expiresAt } = (0,src_tags/* managedTags */.L8)({
-        settings,
-        sourceArn: sourceDb.arn,
-        now: new Date(startedAt),
-    });
     const ledger = new engine_ledger/* Ledger */.Oc(state/* saveResources */.rH);
-    const ctx = {
+    const ctx = (0,context/* createRefreshContext */.fS)({
         settings,
-        source: accounts.source,
-        destination: accounts.destination,
-        sameAccount,
+        accounts,
         sourceDb,
+        sameAccount,
         method,
-        names: runNames(target, settings.run),
-        tags,
-        copy: {
-            method,
-            created: true,
-            expiresAt,
-            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-        },
-        handoff: new Map(),
-    };
+        target,
+        startedAt,
+    });
     // A source-phase job makes no copy, and may not even see the destination account.
     const copyPhase = settings.phase !== 'source';
     const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
@@ -77356,11 +77295,14 @@ async function refresh(options) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Nj: () => (/* binding */ tagsFor),
+/* harmony export */   fS: () => (/* binding */ createRefreshContext),
 /* harmony export */   ng: () => (/* binding */ runOf),
 /* harmony export */   w: () => (/* binding */ sessionFor)
 /* harmony export */ });
 /* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(723);
 /* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7291);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6564);
+
 
 
 function sessionFor(ctx, side) {
@@ -77373,6 +77315,32 @@ function runOf(ctx) {
 /** Tags for one create call: the run's tags, the resource's purpose, and the target. */
 function tagsFor(ctx, purpose) {
     return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: ctx.names.target });
+}
+/** The context every step of a refresh shares, with the run's names and tags. */
+function createRefreshContext(start) {
+    const { settings, accounts, sourceDb, method } = start;
+    const { tags, expiresAt } = (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .managedTags */ .L8)({
+        settings,
+        sourceArn: sourceDb.arn,
+        now: new Date(start.startedAt),
+    });
+    return {
+        settings,
+        source: accounts.source,
+        destination: accounts.destination,
+        sameAccount: start.sameAccount,
+        sourceDb,
+        method,
+        names: (0,_names_js__WEBPACK_IMPORTED_MODULE_2__/* .runNames */ .oE)(start.target, settings.run),
+        tags,
+        copy: {
+            method,
+            created: true,
+            expiresAt,
+            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+        },
+        handoff: new Map(),
+    };
 }
 
 
@@ -80526,13 +80494,65 @@ const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_
 
 /***/ }),
 
+/***/ 6564:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   oE: () => (/* binding */ runNames)
+/* harmony export */ });
+/* unused harmony exports IDENTIFIER_MAX, cutName */
+/**
+ * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
+ * (CreateDBInstance DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens.
+ * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens.").
+ */
+const IDENTIFIER_MAX = 63;
+/** Room for `-<index>` of every instance a copy can have (instance-count is at most 16). */
+const INSTANCE_SUFFIX = '-16'.length;
+/**
+ * `name` cut to at most `max` characters, without the trailing hyphens a cut can leave (AWS
+ * refuses a trailing `-`, and `-` + suffix would make `--`). A name that starts with a letter
+ * keeps at least that letter.
+ */
+function cutName(name, max) {
+    return name.slice(0, max).replace(/-+$/, '');
+}
+/** A run value as a name part: its letters and digits in lower case, at most `max`, else `fallback`. */
+function namePart(value, fallback, max) {
+    return (value
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, max) || fallback);
+}
+/**
+ * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
+ * it made, and runs never collide. Every name is valid for its kind whatever the target and run
+ * context: instance names cut the target at one fixed place for every index (so they stay
+ * distinct and a re-run derives the same), and never leave `--` or a trailing `-`.
+ */
+function runNames(target, run) {
+    const runKey = `rds-refresh-${namePart(run.runId, 'local', 20)}-${namePart(run.runAttempt, '1', 4)}`;
+    const prefix = (index) => cutName(target, Math.min(IDENTIFIER_MAX - INSTANCE_SUFFIX, IDENTIFIER_MAX - `-${index}`.length));
+    return {
+        target,
+        instance: (index) => `${prefix(index)}-${index}`,
+        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
+        tempInstance: `${runKey}-tmp`,
+        sourceSnapshot: `${runKey}-snapshot`,
+        destinationSnapshot: `${runKey}-copy`,
+    };
+}
+
+
+/***/ }),
+
 /***/ 5576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a2: () => (/* binding */ runPost)
 /* harmony export */ });
-/* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes */
+/* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes, removalWaves */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
 /* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(723);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(832);
@@ -80611,30 +80631,23 @@ async function cleanUp(cleanup) {
     });
     if (!accounts)
         return;
-    const found = cleanup.lookUp ? await untracked({ accounts, run, settings, ledger }) : [];
-    const toRemove = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)([...ledger, ...found], outcome);
-    if (toRemove.length === 0) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
-        return;
-    }
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`);
     const remaining = [...ledger];
     const failures = [];
-    // Reverse creation order: instances before their cluster, shares before their snapshots.
-    for (const resource of [...toRemove].reverse()) {
-        if (signal.aborted) {
-            failures.push([resource, `not attempted: ${why(undefined)}`]);
-            continue;
-        }
-        try {
-            await removeOne(resource, { accounts, run, cleanup });
-            if (remaining.includes(resource))
-                remaining.splice(remaining.indexOf(resource), 1);
-        }
-        catch (error) {
-            failures.push([resource, why(error)]);
-        }
+    const remove = (resources) => removeInWaves(resources, { accounts, run, cleanup, remaining, failures, why });
+    // What the main step recorded goes first: a look-up whose calls hang must not cost it the bound.
+    const known = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome);
+    const found = async () => (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(await untracked({ accounts, run, settings, ledger }), outcome);
+    if (known.length > 0) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created.`);
+        await remove(known);
     }
+    const more = cleanup.lookUp && !signal.aborted ? await found() : [];
+    if (more.length > 0) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removing ${more.length} more resource(s) this run's tags name.`);
+        await remove(more);
+    }
+    if (known.length + more.length === 0)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
     (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .saveResources */ .rH)(remaining);
     reportFailures(settings, failures);
 }
@@ -80661,6 +80674,41 @@ async function removeOne(resource, context) {
     else if (removal.result === 'removed') {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${where}`);
     }
+}
+/**
+ * Removes in waves: shares before their snapshots, instances before their clusters. Within a
+ * wave the removals run side by side, so one resource whose calls hang cannot use up the post
+ * step's bound before the others (a temporary instance holding production data above all) are
+ * tried. What is removed leaves `remaining`; what is not goes to `failures`.
+ */
+async function removeInWaves(resources, context) {
+    const { remaining, failures, why, cleanup } = context;
+    for (const wave of removalWaves(resources)) {
+        await Promise.all(wave.map(async (resource) => {
+            if (cleanup.signal.aborted) {
+                failures.push([resource, `not attempted: ${why(undefined)}`]);
+                return;
+            }
+            try {
+                await removeOne(resource, context);
+                if (remaining.includes(resource))
+                    remaining.splice(remaining.indexOf(resource), 1);
+            }
+            catch (error) {
+                failures.push([resource, why(error)]);
+            }
+        }));
+    }
+}
+/** The order AWS accepts deletions in: what depends on a resource goes before it. */
+const WAVES = [
+    ['resource-share', 'db-snapshot-share', 'db-cluster-snapshot-share'],
+    ['db-instance'],
+    ['db-cluster'],
+    ['db-snapshot', 'db-cluster-snapshot'],
+];
+function removalWaves(resources) {
+    return WAVES.map((kinds) => resources.filter((r) => kinds.includes(r.kind))).filter((wave) => wave.length > 0);
 }
 function reportFailures(settings, failures) {
     if (failures.length === 0)

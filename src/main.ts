@@ -6,7 +6,7 @@ import { runPlan } from './engine/engine.js'
 import { describePostStep, Ledger } from './engine/ledger.js'
 import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
-import type { RefreshContext } from './methods/context.js'
+import { createRefreshContext } from './methods/context.js'
 import { buildPlan } from './methods/index.js'
 import { credentialSettings, describeStart, phaseOutputs, startPhase } from './methods/phases.js'
 import { checkApplicability } from './methods/applicability.js'
@@ -14,11 +14,9 @@ import { findExistingTarget } from './methods/existing.js'
 import { runLifecycle } from './methods/lifecycle/index.js'
 import { findReplaceTarget, replaceRun } from './methods/lifecycle/replace.js'
 import { accountFromArn } from './methods/relay-snapshots.js'
-import { runNames } from './names.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
 import type { Settings } from './settings.js'
 import { markSignedIn, saveOutcome, saveResources } from './state.js'
-import { managedTags } from './tags.js'
 
 /** What the post step does if the run stops before it created anything. */
 const NOTHING_CREATED = (): string => describePostStep([], 'failed')
@@ -113,29 +111,16 @@ async function refresh(options: RefreshOptions): Promise<void> {
   core.info(describeStart(settings, sourceDb))
   core.info(`Method: ${method}`)
 
-  const { tags, expiresAt } = managedTags({
-    settings,
-    sourceArn: sourceDb.arn,
-    now: new Date(startedAt),
-  })
   const ledger = new Ledger(saveResources)
-  const ctx: RefreshContext = {
+  const ctx = createRefreshContext({
     settings,
-    source: accounts.source,
-    destination: accounts.destination,
-    sameAccount,
+    accounts,
     sourceDb,
+    sameAccount,
     method,
-    names: runNames(target, settings.run),
-    tags,
-    copy: {
-      method,
-      created: true,
-      expiresAt,
-      kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-    },
-    handoff: new Map(),
-  }
+    target,
+    startedAt,
+  })
 
   // A source-phase job makes no copy, and may not even see the destination account.
   const copyPhase = settings.phase !== 'source'

@@ -85,30 +85,26 @@ async function cleanUp(cleanup: Cleanup): Promise<void> {
     return undefined
   })
   if (!accounts) return
-  const found = cleanup.lookUp ? await untracked({ accounts, run, settings, ledger }) : []
-  const toRemove = leftForPostStep([...ledger, ...found], outcome)
-  if (toRemove.length === 0) {
-    core.info('Nothing to clean up.')
-    return
-  }
-  core.info(
-    `The main step ${outcome ?? 'did not finish'}; removing ${toRemove.length} resource(s) it created.`,
-  )
   const remaining = [...ledger]
   const failures: [CreatedResource, string][] = []
-  // Reverse creation order: instances before their cluster, shares before their snapshots.
-  for (const resource of [...toRemove].reverse()) {
-    if (signal.aborted) {
-      failures.push([resource, `not attempted: ${why(undefined)}`])
-      continue
-    }
-    try {
-      await removeOne(resource, { accounts, run, cleanup })
-      if (remaining.includes(resource)) remaining.splice(remaining.indexOf(resource), 1)
-    } catch (error) {
-      failures.push([resource, why(error)])
-    }
+  const remove = (resources: readonly CreatedResource[]) =>
+    removeInWaves(resources, { accounts, run, cleanup, remaining, failures, why })
+  // What the main step recorded goes first: a look-up whose calls hang must not cost it the bound.
+  const known = leftForPostStep(ledger, outcome)
+  const found = async () =>
+    leftForPostStep(await untracked({ accounts, run, settings, ledger }), outcome)
+  if (known.length > 0) {
+    core.info(
+      `The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created.`,
+    )
+    await remove(known)
   }
+  const more = cleanup.lookUp && !signal.aborted ? await found() : []
+  if (more.length > 0) {
+    core.info(`Removing ${more.length} more resource(s) this run's tags name.`)
+    await remove(more)
+  }
+  if (known.length + more.length === 0) core.info('Nothing to clean up.')
   saveResources(remaining)
   reportFailures(settings, failures)
 }
@@ -138,6 +134,56 @@ async function removeOne(
   } else if (removal.result === 'removed') {
     core.info(`Removed ${where}`)
   }
+}
+
+/**
+ * Removes in waves: shares before their snapshots, instances before their clusters. Within a
+ * wave the removals run side by side, so one resource whose calls hang cannot use up the post
+ * step's bound before the others (a temporary instance holding production data above all) are
+ * tried. What is removed leaves `remaining`; what is not goes to `failures`.
+ */
+async function removeInWaves(
+  resources: readonly CreatedResource[],
+  context: {
+    accounts: Accounts
+    run: RunIdentity
+    cleanup: Cleanup
+    remaining: CreatedResource[]
+    failures: [CreatedResource, string][]
+    why: (error: unknown) => string
+  },
+): Promise<void> {
+  const { remaining, failures, why, cleanup } = context
+  for (const wave of removalWaves(resources)) {
+    await Promise.all(
+      wave.map(async (resource) => {
+        if (cleanup.signal.aborted) {
+          failures.push([resource, `not attempted: ${why(undefined)}`])
+          return
+        }
+        try {
+          await removeOne(resource, context)
+          if (remaining.includes(resource)) remaining.splice(remaining.indexOf(resource), 1)
+        } catch (error) {
+          failures.push([resource, why(error)])
+        }
+      }),
+    )
+  }
+}
+
+/** The order AWS accepts deletions in: what depends on a resource goes before it. */
+const WAVES: readonly (readonly CreatedResource['kind'][])[] = [
+  ['resource-share', 'db-snapshot-share', 'db-cluster-snapshot-share'],
+  ['db-instance'],
+  ['db-cluster'],
+  ['db-snapshot', 'db-cluster-snapshot'],
+]
+
+export function removalWaves(resources: readonly CreatedResource[]): CreatedResource[][] {
+  return WAVES.map((kinds) => resources.filter((r) => kinds.includes(r.kind))).filter(
+    (wave) => wave.length > 0,
+  )
 }
 
 function reportFailures(

@@ -203,9 +203,16 @@ const specialHostiles: Scenario[] = [
   hostile('target of 63 characters with a hyphen at 60', inputsOf('clone', { target: target63 }), {
     expect: { succeeds: true, check: createsValidNames },
   }),
+  // CreateDBCluster allows a Multi-AZ DB cluster identifier of at most 52 characters: refused
+  // once the source is read, before any change; 52 works.
   hostile(
     'target of 63 characters, multi-az relay',
     inputsOf('multiaz-relay', { target: 'b'.repeat(63) }),
+    { refusedBefore: 'change' },
+  ),
+  hostile(
+    'target of 52 characters, multi-az relay',
+    inputsOf('multiaz-relay', { target: 'b'.repeat(52) }),
     {
       expect: { succeeds: true, check: createsValidNames },
     },
@@ -930,8 +937,10 @@ const splitScenarios: Scenario[] = [
     name: 'instance-relay split jobs: the destination job deletes only its own hand-off',
     category: 'planted look-alike',
     runs: async (stage) => {
+      // The source job names the target (as the README's split workflow does): its hand-off is
+      // tagged for it, so the destination job may prove it is its own and remove it.
       const source = await stage.run({
-        inputs: { ...inputsOf('instance-relay'), phase: 'source', target: '' },
+        inputs: { ...inputsOf('instance-relay'), phase: 'source' },
       })
       await stage.run({
         inputs: {

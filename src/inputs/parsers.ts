@@ -375,11 +375,21 @@ export function sessionName(input: string, value: string): string {
 
 /** `db.` and a class, e.g. db.r6g.large or db.serverless. */
 export function instanceClass(input: string, value: string): string {
-  if (!/^db\.[a-z0-9]+(?:\.[a-z0-9-]+)*$/.test(value)) {
-    throw invalid(input, value, 'an instance class looks like db.r6g.large or db.serverless.')
+  if (value.length > INSTANCE_CLASS_MAX || !/^db\.[a-z0-9]+(?:\.[a-z0-9-]+)*$/.test(value)) {
+    throw invalid(
+      input,
+      value,
+      `an instance class looks like db.r6g.large or db.serverless (at most ${INSTANCE_CLASS_MAX} characters).`,
+    )
   }
   return value
 }
+
+/**
+ * Longer than any RDS instance class: the longest in the RDS instance-class tables today
+ * (`db.r6gd.16xlarge.tpc2.mem4x`-style optimized-CPU classes) has under 30 characters.
+ */
+const INSTANCE_CLASS_MAX = 40
 
 /** An http(s) URL. */
 export function httpUrl(input: string, value: string): string {

@@ -1,11 +1,12 @@
-import type { AccountSession } from '../credentials.js'
+import type { AccountSession, Accounts } from '../credentials.js'
 import type { CopyResult, CopyMethod } from '../result.js'
 import type { Settings } from '../settings.js'
 import type { Tag } from '@aws-sdk/client-rds'
 import type { SourceDatabase } from './detect.js'
 import type { AccountSide } from '../engine/types.js'
 import { runIdentity, type RunIdentity } from '../aws/ownership.js'
-import { resourceTags, type Purpose } from '../tags.js'
+import { managedTags, resourceTags, type Purpose } from '../tags.js'
+import { runNames } from '../names.js'
 
 /**
  * Everything a method's steps share. Steps read settings, accounts and the source, and fill
@@ -58,4 +59,43 @@ export function runOf(ctx: RefreshContext): RunIdentity {
 /** Tags for one create call: the run's tags, the resource's purpose, and the target. */
 export function tagsFor(ctx: RefreshContext, purpose: Purpose): Tag[] {
   return resourceTags(ctx.tags, { purpose, target: ctx.names.target })
+}
+
+/** What a refresh (or its plan) starts from, once the source is read and the method chosen. */
+export interface RefreshStart {
+  readonly settings: Settings
+  readonly accounts: Accounts
+  readonly sourceDb: SourceDatabase
+  readonly sameAccount: boolean
+  readonly method: CopyMethod
+  readonly target: string
+  /** Epoch ms the run started: the expiry (`ttl`) counts from it. */
+  readonly startedAt: number
+}
+
+/** The context every step of a refresh shares, with the run's names and tags. */
+export function createRefreshContext(start: RefreshStart): RefreshContext {
+  const { settings, accounts, sourceDb, method } = start
+  const { tags, expiresAt } = managedTags({
+    settings,
+    sourceArn: sourceDb.arn,
+    now: new Date(start.startedAt),
+  })
+  return {
+    settings,
+    source: accounts.source,
+    destination: accounts.destination,
+    sameAccount: start.sameAccount,
+    sourceDb,
+    method,
+    names: runNames(start.target, settings.run),
+    tags,
+    copy: {
+      method,
+      created: true,
+      expiresAt,
+      kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+    },
+    handoff: new Map(),
+  }
 }

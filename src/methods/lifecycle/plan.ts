@@ -5,9 +5,8 @@ import type { AccountSide, Plan, Step, StepRuntime } from '../../engine/types.js
 import { ActionError, errorMessage } from '../../errors.js'
 import { escapeHtml } from '../../report.js'
 import type { Settings } from '../../settings.js'
-import { isManaged, managedTags, TagKeys } from '../../tags.js'
-import { runNames } from '../../names.js'
-import type { RefreshContext } from '../context.js'
+import { isManaged, TagKeys } from '../../tags.js'
+import { createRefreshContext, type RefreshContext } from '../context.js'
 import { describeKind, buildPlan } from '../index.js'
 import { startPhase } from '../phases.js'
 import { accountFromArn } from '../relay-snapshots.js'
@@ -52,28 +51,15 @@ async function planRefresh({ settings, accounts, startedAt }: PlanOptions): Prom
     startPhase(settings, accounts),
   )
   if (target) refuseTargetIsSource(settings, accounts, target)
-  const { tags, expiresAt } = managedTags({
+  const ctx = createRefreshContext({
     settings,
-    sourceArn: sourceDb.arn,
-    now: new Date(startedAt),
-  })
-  const ctx: RefreshContext = {
-    settings,
-    source: accounts.source,
-    destination: accounts.destination,
-    sameAccount,
+    accounts,
     sourceDb,
+    sameAccount,
     method,
-    names: runNames(target, settings.run),
-    tags,
-    copy: {
-      method,
-      created: true,
-      expiresAt,
-      kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-    },
-    handoff: new Map(),
-  }
+    target,
+    startedAt,
+  })
   const plan = buildPlan(ctx)
   const checks = await runPreflight(plan, ctx)
   const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx)
