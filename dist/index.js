@@ -77310,11 +77310,18 @@ function sessionFor(ctx, side) {
 }
 /** This run as the ownership proofs see it: its run id and its target. */
 function runOf(ctx) {
-    return (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdentity */ .yK)(ctx.settings.run, ctx.names.target);
+    return (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdentity */ .yK)(ctx.settings.run, madeFor(ctx));
+}
+/**
+ * The target a resource is made for: the user's, also while a replace builds the copy under a
+ * temporary name, so the post step (which knows only the input) proves the same run and target.
+ */
+function madeFor(ctx) {
+    return ctx.settings.target ?? ctx.names.target;
 }
 /** Tags for one create call: the run's tags, the resource's purpose, and the target. */
 function tagsFor(ctx, purpose) {
-    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: ctx.names.target });
+    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: madeFor(ctx) });
 }
 /** The context every step of a refresh shares, with the run's names and tags. */
 function createRefreshContext(start) {

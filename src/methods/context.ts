@@ -53,12 +53,20 @@ export function sessionFor(ctx: RefreshContext, side: AccountSide): AccountSessi
 
 /** This run as the ownership proofs see it: its run id and its target. */
 export function runOf(ctx: RefreshContext): RunIdentity {
-  return runIdentity(ctx.settings.run, ctx.names.target)
+  return runIdentity(ctx.settings.run, madeFor(ctx))
+}
+
+/**
+ * The target a resource is made for: the user's, also while a replace builds the copy under a
+ * temporary name, so the post step (which knows only the input) proves the same run and target.
+ */
+function madeFor(ctx: RefreshContext): string {
+  return ctx.settings.target ?? ctx.names.target
 }
 
 /** Tags for one create call: the run's tags, the resource's purpose, and the target. */
 export function tagsFor(ctx: RefreshContext, purpose: Purpose): Tag[] {
-  return resourceTags(ctx.tags, { purpose, target: ctx.names.target })
+  return resourceTags(ctx.tags, { purpose, target: madeFor(ctx) })
 }
 
 /** What a refresh (or its plan) starts from, once the source is read and the method chosen. */
