@@ -1,12 +1,12 @@
 /**
  * Inputs that do not apply to the resolved source and method: contradictions refused, the rest
- * named in one warning (src/methods/applicability.ts).
+ * named in one warning (src/methods/common/applicability.ts).
  */
 import { describe, expect, it } from '@jest/globals'
 import { testSettings } from '../__fixtures__/settings.js'
 import { InputError } from '../src/inputs.js'
-import { checkApplicability, type ApplicabilityInput } from '../src/methods/applicability.js'
-import type { SourceDatabase, SourceKind } from '../src/methods/detect.js'
+import { checkApplicability, type ApplicabilityInput } from '../src/methods/common/applicability.js'
+import type { SourceDatabase, SourceKind } from '../src/methods/common/detect.js'
 import type { CopyMethod } from '../src/result.js'
 import type { Settings } from '../src/settings.js'
 

@@ -14,8 +14,8 @@ jest.unstable_mockModule('@actions/core', () => ({
   setSecret: jest.fn(),
 }))
 
-const { resolveMethod, chooseMethod } = await import('../src/methods/index.js')
-const { findExistingTarget } = await import('../src/methods/existing.js')
+const { resolveMethod, chooseMethod } = await import('../src/methods/choose-method.js')
+const { findExistingTarget } = await import('../src/methods/common/existing.js')
 const { ActionError } = await import('../src/errors.js')
 const { awsError, settings, sourceCluster, sourceDb, SOURCE_ARN, SOURCE_KEY, STAGING_KEY, world } =
   await import('./clone-context.js')

@@ -16,7 +16,7 @@ jest.unstable_mockModule('@actions/core', () => ({
   debug: jest.fn(),
 }))
 
-const { generatePassword, passwordStep } = await import('../src/methods/finish.js')
+const { generatePassword, passwordStep } = await import('../src/methods/common/finish.js')
 const { runtime, world } = await import('./clone-context.js')
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:222222222222:secret:rds!cluster-abc'

@@ -18,8 +18,8 @@ import { runPlan } from '../src/engine/engine.js'
 import { Ledger } from '../src/engine/ledger.js'
 import type { CreatedResource } from '../src/engine/types.js'
 import { ActionError } from '../src/errors.js'
-import { clonePlan, cloneInput, createInstancesAfter } from '../src/methods/clone.js'
-import { tagsFor } from '../src/methods/context.js'
+import { clonePlan, cloneInput, createInstancesAfter } from '../src/methods/clone/plan.js'
+import { tagsFor } from '../src/methods/common/context.js'
 import { Purpose } from '../src/tags.js'
 import {
   awsError,

@@ -10,7 +10,7 @@ import {
   BASE_AND_BRANCHES_HINT,
   clonePreflight,
   type ClonePreflightInput,
-} from '../src/methods/clone-preflight.js'
+} from '../src/methods/clone/preflight.js'
 import { ActionError } from '../src/errors.js'
 import {
   awsError,

@@ -13,7 +13,7 @@ import {
   shareName,
   shareSourceStep,
   ShareHandoff,
-} from '../src/methods/share.js'
+} from '../src/methods/clone/ram-share.js'
 import {
   awsError,
   runtime,

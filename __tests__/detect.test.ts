@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds'
-import { detectSource } from '../src/methods/detect.js'
+import { detectSource } from '../src/methods/common/detect.js'
 import { ActionError } from '../src/errors.js'
 import { awsError, world } from './clone-context.js'
 

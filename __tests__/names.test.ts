@@ -4,9 +4,9 @@
  * a 61-character target whose 60th character is '-' gave `…--1`).
  */
 import { describe, expect, it } from '@jest/globals'
-import type { RefreshContext } from '../src/methods/context.js'
-import type { SourceKind } from '../src/methods/detect.js'
-import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay-names.js'
+import type { RefreshContext } from '../src/methods/common/context.js'
+import type { SourceKind } from '../src/methods/common/detect.js'
+import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay/names.js'
 import { runNames } from '../src/names.js'
 import type { RunContext } from '../src/settings.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { PlanResult } from '../src/engine/engine.js'
-import { relayPlan } from '../src/methods/relay-plan.js'
+import { relayPlan } from '../src/methods/relay/plan.js'
 import type { Settings } from '../src/settings.js'
 import {
   FakeWorld,

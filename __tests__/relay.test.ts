@@ -1,9 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import { relayPlan, forPhase } from '../src/methods/relay-plan.js'
-import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay-names.js'
-import { tagsFor } from '../src/methods/context.js'
+import { relayPlan, forPhase } from '../src/methods/relay/plan.js'
+import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay/names.js'
+import { tagsFor } from '../src/methods/common/context.js'
 import { Purpose } from '../src/tags.js'
-import { credentialSettings, phaseOutputs, sourceFromSnapshot } from '../src/methods/phases.js'
+import {
+  credentialSettings,
+  phaseOutputs,
+  sourceFromSnapshot,
+} from '../src/methods/common/phases.js'
 import {
   makeContext,
   PROD,

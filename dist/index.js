@@ -72161,7 +72161,7 @@ const TAGGED_KIND = {
 /**
  * The tags of an RDS resource, read from its describe (every RDS describe carries TagList);
  * undefined when it does not exist. A RAM share answers no tags: the action keeps its shares
- * (share.ts) and never removes one.
+ * (methods/clone/ram-share.ts) and never removes one.
  */
 async function tagsOf(rds, kind, id) {
     const readerKind = TAGGED_KIND[kind];
@@ -73658,7 +73658,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7964);
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5309);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5012);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9226);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
 
@@ -74499,7 +74499,7 @@ function sourceAccountOf({ sourceArn, sourceRole }) {
  * The message for a `kms-key-id` of the source account on a cross-account copy. Such a key
  * would encrypt the non-production copy with the production key: production's key policy then
  * governs who reads staging, and the copy breaks when that policy changes. Shared with the check
- * that runs once the accounts are known (methods/applicability.ts).
+ * that runs once the accounts are known (methods/common/applicability.ts).
  */
 function sourceAccountKeyMessage(accounts) {
     return `this key belongs to the source account ${accounts.source}, so the copy in account ${accounts.destination} would be encrypted with the production key (readable by whoever the production key policy lets in, and broken when that policy changes). Pass a customer-managed key of the destination account ${accounts.destination} (arn:aws:kms:<region>:${accounts.destination}:key/<id> or an alias ARN), which the copy is re-encrypted with.`;
@@ -74522,7 +74522,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 5012:
+/***/ 9226:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74818,17 +74818,17 @@ class GroupTracker {
 
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(8422);
-// EXTERNAL MODULE: ./src/methods/context.ts
-var context = __nccwpck_require__(4921);
-// EXTERNAL MODULE: ./src/methods/index.ts + 14 modules
-var methods = __nccwpck_require__(5183);
-// EXTERNAL MODULE: ./src/methods/phases.ts
-var phases = __nccwpck_require__(8620);
+// EXTERNAL MODULE: ./src/methods/common/context.ts
+var context = __nccwpck_require__(8269);
+// EXTERNAL MODULE: ./src/methods/choose-method.ts + 14 modules
+var choose_method = __nccwpck_require__(1427);
+// EXTERNAL MODULE: ./src/methods/common/phases.ts
+var phases = __nccwpck_require__(4408);
 // EXTERNAL MODULE: ./src/inputs/parsers.ts
 var parsers = __nccwpck_require__(5165);
 // EXTERNAL MODULE: ./src/inputs/rules.ts
 var rules = __nccwpck_require__(8190);
-;// CONCATENATED MODULE: ./src/methods/applicability.ts
+;// CONCATENATED MODULE: ./src/methods/common/applicability.ts
 /**
  * Which inputs apply to the method this run takes. Some inputs only make sense for one kind of
  * source or one method, and that is known only once the source is read and the method resolved.
@@ -74849,7 +74849,7 @@ const isAurora = ({ sourceDb }) => sourceDb.kind === 'aurora-cluster';
 const isClone = ({ method }) => method === 'clone' || method === 'full-copy';
 /** A source-phase job makes no copy: what shapes the copy does not apply to it. */
 const copiesHere = ({ settings }) => settings.phase !== 'source';
-const what = ({ sourceDb }) => `${sourceDb.identifier} is a ${(0,methods/* describeKind */.SB)(sourceDb)}`;
+const what = ({ sourceDb }) => `${sourceDb.identifier} is a ${(0,choose_method/* describeKind */.SB)(sourceDb)}`;
 const CONTRADICTIONS = [
     (input) => {
         const storage = input.settings.storageType;
@@ -74997,7 +74997,7 @@ function checkApplicability(input) {
     if (ignored.length === 0)
         return;
     const phase = input.settings.phase === 'all' ? '' : `, phase ${input.settings.phase}`;
-    input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${(0,methods/* describeKind */.SB)(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
+    input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${(0,choose_method/* describeKind */.SB)(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
 }
 
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
@@ -75008,7 +75008,7 @@ var src_tags = __nccwpck_require__(9506);
 var ownership = __nccwpck_require__(2856);
 // EXTERNAL MODULE: ./src/engine/wait.ts
 var wait = __nccwpck_require__(641);
-;// CONCATENATED MODULE: ./src/methods/existing.ts
+;// CONCATENATED MODULE: ./src/methods/common/existing.ts
 
 
 
@@ -75224,12 +75224,12 @@ async function readInventory(rds) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
 var client_ram_dist_cjs = __nccwpck_require__(7007);
-// EXTERNAL MODULE: ./src/methods/share.ts
-var methods_share = __nccwpck_require__(7941);
-// EXTERNAL MODULE: ./src/methods/detect.ts
-var detect = __nccwpck_require__(9631);
-// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
-var relay_snapshots = __nccwpck_require__(4911);
+// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
+var ram_share = __nccwpck_require__(3710);
+// EXTERNAL MODULE: ./src/methods/common/detect.ts
+var detect = __nccwpck_require__(2283);
+// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
+var snapshots = __nccwpck_require__(4713);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
 
 
@@ -75335,7 +75335,7 @@ function refuseTargetIsSource(settings, accounts, target) {
     const source = settings.source;
     if (!source)
         return;
-    const sourceAccount = source.accountId ?? (0,relay_snapshots/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
+    const sourceAccount = source.accountId ?? (0,snapshots/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
     if (sourceAccount !== accounts.destination.accountId)
         return;
     if (source.identifier.toLowerCase() !== target.toLowerCase())
@@ -75371,7 +75371,7 @@ async function managedShares(ram) {
 }
 async function describeShare(ram, share) {
     const arn = share.resourceShareArn ?? '';
-    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await (0,methods_share/* listAssociations */.lq)(ram, { associationType, resourceShareArns: [arn] }))
+    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await (0,ram_share/* listAssociations */.lq)(ram, { associationType, resourceShareArns: [arn] }))
         .filter((a) => HELD.has(a.status ?? ''))
         .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
     return {
@@ -75650,8 +75650,8 @@ function isBeingDeleted(error) {
     return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message);
 }
 
-// EXTERNAL MODULE: ./src/methods/relay-names.ts
-var relay_names = __nccwpck_require__(9426);
+// EXTERNAL MODULE: ./src/methods/relay/names.ts
+var names = __nccwpck_require__(2192);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
 
 
@@ -75661,7 +75661,7 @@ var relay_names = __nccwpck_require__(9426);
  */
 const REFRESH_CHANGES = {
     preflight: () => 'none (reads keys, placement and snapshot quota)',
-    'share-source': (ctx) => `creates (or reuses) the RAM resource share ${(0,methods_share/* shareName */.pt)(ctx.sourceDb.identifier, ctx.destination.accountId)}, kept for later runs`,
+    'share-source': (ctx) => `creates (or reuses) the RAM resource share ${(0,ram_share/* shareName */.pt)(ctx.sourceDb.identifier, ctx.destination.accountId)}, kept for later runs`,
     'accept-share': () => 'accepts the share invitation, when the accounts need one',
     'clone-cluster': (ctx) => `creates the DB cluster ${ctx.names.target} (${ctx.method})`,
     'create-instances': (ctx) => `creates the DB instances ${instanceNames(ctx).join(', ')} in ${ctx.names.target}`,
@@ -75671,8 +75671,8 @@ const REFRESH_CHANGES = {
     'describe-copy': () => 'none (reads the copy for the outputs)',
     'snapshot-source-cluster': (ctx) => `creates the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (temporary)`,
     'restore-temp-instance': (ctx) => `creates the DB instance ${ctx.names.tempInstance} (temporary, deleted in this run)`,
-    'snapshot-temp-instance': (ctx) => `creates the DB snapshot ${(0,relay_names/* handoffSnapshotName */.Cn)(ctx)}`,
-    'snapshot-source-instance': (ctx) => `creates the DB snapshot ${(0,relay_names/* handoffSnapshotName */.Cn)(ctx)}`,
+    'snapshot-temp-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
+    'snapshot-source-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
     'share-snapshot': (ctx) => `shares the snapshot with account ${ctx.destination.accountId} (restore attribute)`,
     'delete-temp-instance': (ctx) => `deletes the DB instance ${ctx.names.tempInstance}`,
     'delete-cluster-snapshot': (ctx) => `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot}`,
@@ -76091,12 +76091,12 @@ async function planRefresh({ settings, accounts, startedAt }) {
         target,
         startedAt,
     });
-    const plan = (0,methods/* buildPlan */.Gg)(ctx);
+    const plan = (0,choose_method/* buildPlan */.Gg)(ctx);
     const checks = await runPreflight(plan, ctx);
     const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
-    const sourceAccount = (0,relay_snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
     const facts = [
-        `Source: ${(0,methods/* describeKind */.SB)(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
+        `Source: ${(0,choose_method/* describeKind */.SB)(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
         `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
         `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
         `Plan: ${plan.description}`,
@@ -76406,8 +76406,8 @@ async function runDelete({ settings, accounts, signal, startedAt, }) {
 
 // EXTERNAL MODULE: ./src/names.ts
 var src_names = __nccwpck_require__(6455);
-// EXTERNAL MODULE: ./src/methods/finish.ts
-var finish = __nccwpck_require__(4103);
+// EXTERNAL MODULE: ./src/methods/common/finish.ts
+var finish = __nccwpck_require__(4251);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
 
 
@@ -76503,8 +76503,8 @@ async function waitUntilAnswers(ctx, runtime, expected) {
     return answer.found;
 }
 
-// EXTERNAL MODULE: ./src/methods/waits.ts
-var waits = __nccwpck_require__(1812);
+// EXTERNAL MODULE: ./src/methods/common/waits.ts
+var waits = __nccwpck_require__(8502);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/retire.ts
 
 
@@ -76958,11 +76958,11 @@ function replaceRun(ctx, old) {
     ]);
     if (ctx.settings.replaceStrategy === 'delete-first') {
         const runCtx = { ...ctx, tags };
-        return { ctx: runCtx, plan: deleteFirstPlan((0,methods/* buildPlan */.Gg)(runCtx), old) };
+        return { ctx: runCtx, plan: deleteFirstPlan((0,choose_method/* buildPlan */.Gg)(runCtx), old) };
     }
     // The new copy is built under the staging name; its instances take names.ts's derivation of it.
     const runCtx = { ...ctx, tags, names: (0,src_names/* runNames */.oE)(names.staging, ctx.settings.run) };
-    return { ctx: runCtx, plan: swapPlan((0,methods/* buildPlan */.Gg)(runCtx), { old, names }) };
+    return { ctx: runCtx, plan: swapPlan((0,choose_method/* buildPlan */.Gg)(runCtx), { old, names }) };
 }
 /** Tags with `extra` set, replacing any tag of the same key. */
 function withTags(tags, extra) {
@@ -77197,7 +77197,7 @@ async function refresh(options) {
         });
     }
     // The source's own ARN names its account (a destination-phase job signs in to only one).
-    const sourceAccount = (0,relay_snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
     checkApplicability({
         settings,
         sourceDb,
@@ -77241,7 +77241,7 @@ async function refresh(options) {
     }
     const { ctx: runCtx, plan } = replacing
         ? replaceRun(ctx, replacing)
-        : { ctx, plan: (0,methods/* buildPlan */.Gg)(ctx) };
+        : { ctx, plan: (0,choose_method/* buildPlan */.Gg)(ctx) };
     core.info(`Plan: ${plan.description}`);
     const accountIds = { source: sourceAccount, destination: accounts.destination.accountId };
     const result = await runPlan(plan, runCtx, {
@@ -77290,409 +77290,7 @@ async function refresh(options) {
 
 /***/ }),
 
-/***/ 4921:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Nj: () => (/* binding */ tagsFor),
-/* harmony export */   fS: () => (/* binding */ createRefreshContext),
-/* harmony export */   ng: () => (/* binding */ runOf),
-/* harmony export */   w: () => (/* binding */ sessionFor)
-/* harmony export */ });
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9506);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6455);
-
-
-
-function sessionFor(ctx, side) {
-    return side === 'source' ? ctx.source : ctx.destination;
-}
-/** This run as the ownership proofs see it: its run id and its target. */
-function runOf(ctx) {
-    return (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdentity */ .yK)(ctx.settings.run, madeFor(ctx));
-}
-/**
- * The target a resource is made for: the user's, also while a replace builds the copy under a
- * temporary name, so the post step (which knows only the input) proves the same run and target.
- */
-function madeFor(ctx) {
-    return ctx.settings.target ?? ctx.names.target;
-}
-/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
-function tagsFor(ctx, purpose) {
-    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: madeFor(ctx) });
-}
-/** The context every step of a refresh shares, with the run's names and tags. */
-function createRefreshContext(start) {
-    const { settings, accounts, sourceDb, method } = start;
-    const { tags, expiresAt } = (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .managedTags */ .L8)({
-        settings,
-        sourceArn: sourceDb.arn,
-        now: new Date(start.startedAt),
-    });
-    return {
-        settings,
-        source: accounts.source,
-        destination: accounts.destination,
-        sameAccount: start.sameAccount,
-        sourceDb,
-        method,
-        names: (0,_names_js__WEBPACK_IMPORTED_MODULE_2__/* .runNames */ .oE)(start.target, settings.run),
-        tags,
-        copy: {
-            method,
-            created: true,
-            expiresAt,
-            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-        },
-        handoff: new Map(),
-    };
-}
-
-
-/***/ }),
-
-/***/ 9631:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ detectSource),
-/* harmony export */   r: () => (/* binding */ isAuroraEngine)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4911);
-
-
-
-const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
-function isAuroraEngine(engine) {
-    return engine !== undefined && AURORA_ENGINES.has(engine);
-}
-/**
- * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
- * instance. A member instance of a cluster is refused: the cluster is what gets copied.
- */
-async function detectSource(session, ref) {
-    const id = ref.arn ?? ref.identifier;
-    const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(session.clients.rds, id);
-    if (cluster) {
-        requireNamedAccount(session, ref, cluster.DBClusterArn);
-        return fromCluster(cluster, await writerInstanceClass(session, cluster));
-    }
-    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, id);
-    if (instance)
-        requireNamedAccount(session, ref, instance.DBInstanceArn);
-    if (instance?.DBClusterIdentifier) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
-            resource: `DB instance ${ref.identifier}`,
-            side: 'source',
-            accountId: session.accountId,
-            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
-        });
-    }
-    if (instance)
-        return fromInstance(instance);
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-        summary: `Source ${id} was not found as a DB cluster or DB instance`,
-        resource: id,
-        side: 'source',
-        accountId: session.accountId,
-        code: 'DBClusterNotFoundFault',
-        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
-    });
-}
-/**
- * A source given by ARN must resolve to a database of the account that ARN names: never another
- * account's database of the same name.
- */
-function requireNamedAccount(session, ref, resolvedArn) {
-    if (!ref.arn)
-        return;
-    const named = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(ref.arn);
-    const resolved = resolvedArn ? (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(resolvedArn) : undefined;
-    if (named === resolved)
-        return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-        summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
-        resource: ref.arn,
-        side: 'source',
-        accountId: session.accountId,
-        hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
-    });
-}
-async function writerInstanceClass(session, cluster) {
-    if (!isAuroraEngine(cluster.Engine))
-        return undefined;
-    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
-    if (!writer?.DBInstanceIdentifier)
-        return undefined;
-    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, writer.DBInstanceIdentifier);
-    return instance?.DBInstanceClass;
-}
-function fromCluster(cluster, writerClass) {
-    const engine = cluster.Engine ?? '';
-    return {
-        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
-        identifier: cluster.DBClusterIdentifier ?? '',
-        arn: cluster.DBClusterArn ?? '',
-        engine,
-        engineVersion: cluster.EngineVersion ?? '',
-        status: cluster.Status ?? 'unknown',
-        encrypted: cluster.StorageEncrypted ?? false,
-        kmsKeyArn: cluster.KmsKeyId,
-        cluster,
-        writerInstanceClass: writerClass,
-    };
-}
-function fromInstance(instance) {
-    return {
-        kind: 'instance',
-        identifier: instance.DBInstanceIdentifier ?? '',
-        arn: instance.DBInstanceArn ?? '',
-        engine: instance.Engine ?? '',
-        engineVersion: instance.EngineVersion ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        encrypted: instance.StorageEncrypted ?? false,
-        kmsKeyArn: instance.KmsKeyId,
-        instance,
-    };
-}
-
-
-/***/ }),
-
-/***/ 4103:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   r6: () => (/* binding */ describeCopyStep),
-/* harmony export */   yP: () => (/* binding */ passwordStep)
-/* harmony export */ });
-/* unused harmony export generatePassword */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3218);
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9251);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1812);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(641);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9506);
-
-
-
-
-
-
-
-
-/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
-const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
-    .filter((c) => !'/"@'.includes(c))
-    .join('');
-/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
-function generatePassword(length = 32) {
-    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomInt)(PASSWORD_ALPHABET.length)]).join('');
-}
-/**
- * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
- * output), a random masked password, or the source's password left as it is (a warning).
- */
-function passwordStep(after) {
-    return {
-        name: 'set-password',
-        title: 'Set the master password of the copy',
-        side: 'destination',
-        after,
-        async run(ctx, runtime) {
-            const mode = ctx.settings.masterPassword;
-            if (mode === 'keep') {
-                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
-                runtime.note('kept the source password');
-                return;
-            }
-            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
-            if (mode === 'generate') {
-                const password = generatePassword();
-                // Masked before it goes anywhere, so no later log line, error or summary can show it.
-                _actions_core__WEBPACK_IMPORTED_MODULE_1__.setSecret(password);
-                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
-                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
-                runtime.note('generated, masked');
-                await waitForPasswordApplied(ctx, runtime, target);
-                return;
-            }
-            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
-            runtime.note('managed in Secrets Manager');
-            await waitForPasswordApplied(ctx, runtime, target);
-            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
-        },
-    };
-}
-async function modifyCopy(ctx, runtime, target, change) {
-    const rds = ctx.destination.clients.rds;
-    try {
-        if (target.kind === 'instance') {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBInstanceCommand */ .R1U({
-                DBInstanceIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-        else {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBClusterCommand */ .gSX({
-                DBClusterIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-    }
-    catch (error) {
-        // AWS's message is kept out: it could quote the request, and the password must never be shown.
-        const managed = 'ManageMasterUserPassword' in change;
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ.fromAws(error, {
-            summary: managed
-                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
-                : `Could not set the generated master password on ${target.id}`,
-            step: runtime.name,
-            resource: target.id,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
-            hint: managed
-                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
-                : undefined,
-        });
-    }
-}
-/** The change is applied once the copy is available again with no password change pending. */
-async function waitForPasswordApplied(ctx, runtime, target) {
-    const pending = (p) => Boolean(p?.MasterUserPassword);
-    if (target.kind === 'instance') {
-        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForInstance */ .WM)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (i) => !pending(i.PendingModifiedValues),
-        });
-    }
-    else {
-        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForCluster */ .rc)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (c) => !pending(c.PendingModifiedValues),
-        });
-    }
-}
-/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
-async function waitForSecret(ctx, runtime) {
-    const rds = ctx.destination.clients.rds;
-    const id = ctx.names.target;
-    const read = async () => {
-        const item = ctx.copy.kind === 'instance' ? await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, id) : await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
-        return item?.MasterUserSecret ?? {};
-    };
-    const secret = await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_5__/* .waitFor */ .fm)({
-        resource: `master user secret of ${id}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: read,
-        status: (s) => s.SecretStatus ?? 'not yet created',
-        until: ['active'],
-        failOn: ['impaired'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-    if (!secret.SecretArn) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-            summary: `RDS reported no secret ARN for ${id}`,
-            step: runtime.name,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    return secret.SecretArn;
-}
-/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
-function describeCopyStep(after) {
-    return {
-        name: 'describe-copy',
-        title: 'Read the endpoints of the copy',
-        side: 'destination',
-        after,
-        async run(ctx) {
-            const rds = ctx.destination.clients.rds;
-            if (ctx.copy.kind === 'instance') {
-                const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, ctx.names.target);
-                if (!instance)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-                        summary: `The copy ${ctx.names.target} is gone`,
-                        side: 'destination',
-                        accountId: ctx.destination.accountId,
-                    });
-                Object.assign(ctx.copy, {
-                    identifier: instance.DBInstanceIdentifier,
-                    arn: instance.DBInstanceArn,
-                    endpoint: instance.Endpoint?.Address,
-                    port: instance.Endpoint?.Port,
-                    engine: instance.Engine,
-                    engineVersion: instance.EngineVersion,
-                    masterUsername: instance.MasterUsername,
-                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
-                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
-                });
-                await markReady(ctx, instance.DBInstanceArn);
-                return;
-            }
-            const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, ctx.names.target);
-            if (!cluster)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-                    summary: `The copy ${ctx.names.target} is gone`,
-                    side: 'destination',
-                    accountId: ctx.destination.accountId,
-                });
-            Object.assign(ctx.copy, {
-                kind: 'cluster',
-                identifier: cluster.DBClusterIdentifier,
-                arn: cluster.DBClusterArn,
-                endpoint: cluster.Endpoint,
-                readerEndpoint: cluster.ReaderEndpoint,
-                port: cluster.Port,
-                engine: cluster.Engine,
-                engineVersion: cluster.EngineVersion,
-                masterUsername: cluster.MasterUsername,
-                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                    .map((m) => m.DBInstanceIdentifier ?? '')
-                    .filter(Boolean),
-            });
-            await markReady(ctx, cluster.DBClusterArn);
-        },
-    };
-}
-/**
- * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
- * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
- */
-async function markReady(ctx, arn) {
-    if (!arn)
-        return;
-    await ctx.destination.clients.rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .AddTagsToResourceCommand */ .X3P({
-        ResourceName: arn,
-        Tags: [{ Key: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TagKeys */ .jm.state, Value: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .CopyState */ .T9.ready }],
-    }));
-}
-
-
-/***/ }),
-
-/***/ 5183:
+/***/ 1427:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77715,13 +77313,13 @@ var rds_read = __nccwpck_require__(9251);
 var dist_cjs = __nccwpck_require__(7202);
 // EXTERNAL MODULE: ./src/tags.ts
 var tags = __nccwpck_require__(9506);
-// EXTERNAL MODULE: ./src/methods/context.ts
-var context = __nccwpck_require__(4921);
+// EXTERNAL MODULE: ./src/methods/common/context.ts
+var context = __nccwpck_require__(8269);
 // EXTERNAL MODULE: ./src/aws/ownership.ts
 var ownership = __nccwpck_require__(2856);
 // EXTERNAL MODULE: ./src/cleanup.ts
 var cleanup = __nccwpck_require__(2691);
-;// CONCATENATED MODULE: ./src/methods/find-or-create.ts
+;// CONCATENATED MODULE: ./src/methods/common/find-or-create.ts
 
 
 
@@ -77784,9 +77382,9 @@ function requireThisRun(ctx, resource, tags) {
     });
 }
 
-// EXTERNAL MODULE: ./src/methods/share.ts
-var share = __nccwpck_require__(7941);
-;// CONCATENATED MODULE: ./src/methods/clone-errors.ts
+// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
+var ram_share = __nccwpck_require__(3710);
+;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
 
 
 /**
@@ -77813,7 +77411,7 @@ function cloneError(error, ctx, step) {
                     : `${summary}: the destination account ${ctx.destination.accountId} cannot see the source cluster ${source.arn} (AWS answers the same for a cluster that does not exist and one not shared with the caller)`,
                 hint: ctx.sameAccount
                     ? 'Check the source still exists and the role may describe it.'
-                    : `Check that resource share ${ctx.handoff.get(share/* ShareHandoff */.a3.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
+                    : `Check that resource share ${ctx.handoff.get(ram_share/* ShareHandoff */.a3.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
             });
         case 'KMSKeyNotAccessibleFault':
             return errors/* ActionError */.lZ.fromAws(error, {
@@ -77865,11 +77463,11 @@ function instanceError(error, ctx, instance) {
     return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
 }
 
-// EXTERNAL MODULE: ./src/methods/finish.ts
-var finish = __nccwpck_require__(4103);
-// EXTERNAL MODULE: ./src/methods/waits.ts
-var waits = __nccwpck_require__(1812);
-;// CONCATENATED MODULE: ./src/methods/clone.ts
+// EXTERNAL MODULE: ./src/methods/common/finish.ts
+var finish = __nccwpck_require__(4251);
+// EXTERNAL MODULE: ./src/methods/common/waits.ts
+var waits = __nccwpck_require__(8502);
+;// CONCATENATED MODULE: ./src/methods/clone/plan.ts
 
 
 
@@ -77894,8 +77492,8 @@ function clonePlan() {
     return {
         description: 'Aurora clone: RAM share (cross-account) → RestoreDBClusterToPointInTime → DB instances → password',
         steps: [
-            share/* shareSourceStep */.xv,
-            share/* acceptShareStep */.cS,
+            ram_share/* shareSourceStep */.xv,
+            ram_share/* acceptShareStep */.cS,
             cloneClusterStep,
             createInstancesStep,
             (0,finish/* passwordStep */.yP)(['create-instances']),
@@ -78082,7 +77680,7 @@ async function ensureServerlessScaling(ctx, runtime) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/methods/clone-limits.ts
+;// CONCATENATED MODULE: ./src/methods/clone/limits.ts
 
 /**
  * AWS documents up to 15 copy-on-write clones of one source at a time; past that a "clone"
@@ -78129,7 +77727,7 @@ function cloneCount(census) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
 var client_kms_dist_cjs = __nccwpck_require__(2632);
-;// CONCATENATED MODULE: ./src/methods/key-policy.ts
+;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
 
 
 /**
@@ -78218,7 +77816,7 @@ function conditionKeys(statement) {
         : ['unknown']);
 }
 
-;// CONCATENATED MODULE: ./src/methods/placement-lookup.ts
+;// CONCATENATED MODULE: ./src/methods/common/placement-lookup.ts
 
 
 /** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
@@ -78281,7 +77879,7 @@ async function requirePlacement(lookup) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/methods/source-key.ts
+;// CONCATENATED MODULE: ./src/methods/common/source-key.ts
 
 
 const AWS_RDS_ALIAS = 'alias/aws/rds';
@@ -78344,7 +77942,7 @@ function keyId(keyRef) {
     return match?.[1] ?? keyRef;
 }
 
-;// CONCATENATED MODULE: ./src/methods/clone-preflight.ts
+;// CONCATENATED MODULE: ./src/methods/clone/preflight.ts
 
 
 
@@ -78578,11 +78176,11 @@ function cloneLimitProblem(input, census) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/methods/relay-names.ts
-var relay_names = __nccwpck_require__(9426);
-// EXTERNAL MODULE: ./src/methods/relay-snapshots.ts
-var relay_snapshots = __nccwpck_require__(4911);
-;// CONCATENATED MODULE: ./src/methods/relay-steps.ts
+// EXTERNAL MODULE: ./src/methods/relay/names.ts
+var names = __nccwpck_require__(2192);
+// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
+var snapshots = __nccwpck_require__(4713);
+;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
 
 
 
@@ -78604,7 +78202,7 @@ const DESTINATION_PHASES = ['all', 'destination'];
 function ownsSharedSnapshot(ctx) {
     if (ctx.settings.phase !== 'destination')
         return true;
-    return (0,relay_snapshots/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
+    return (0,snapshots/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
 }
 /** Intermediate snapshots are kept on request; everything else temporary goes. */
 function snapshotDisposal(ctx) {
@@ -78693,7 +78291,7 @@ function snapshotSourceClusterStep(options) {
             const snapshot = await (0,waits/* waitForClusterSnapshot */.Du)(ctx, runtime, { side: 'source', id });
             if (options.handoff) {
                 const arn = snapshot.DBClusterSnapshotArn ?? id;
-                ctx.handoff.set(relay_names/* Handoff */.Pj.sharedSnapshotArn, arn);
+                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
                 Object.assign(ctx.copy, { snapshotArn: arn });
             }
             runtime.note(id);
@@ -78702,7 +78300,7 @@ function snapshotSourceClusterStep(options) {
 }
 /** Share the snapshot with the destination account (`restore` attribute). */
 function shareSnapshotStep(type, after) {
-    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
     const call = type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute';
     return {
         name: 'share-snapshot',
@@ -78712,7 +78310,7 @@ function shareSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.sameAccount,
         async run(ctx, runtime) {
-            const id = (0,relay_snapshots/* snapshotIdFromArn */.$e)((0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn));
+            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
             const account = ctx.destination.accountId;
             const share = {
                 kind: api.shareKind,
@@ -78736,7 +78334,7 @@ function shareSnapshotStep(type, after) {
  * the copy. In one account no copy is needed unless kms-key-id asks for another key.
  */
 function copySnapshotStep(type, after) {
-    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
     const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot';
     return {
         name: 'copy-snapshot',
@@ -78745,11 +78343,11 @@ function copySnapshotStep(type, after) {
         phases: DESTINATION_PHASES,
         after,
         async run(ctx, runtime) {
-            const sourceArn = (0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn);
+            const sourceArn = (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn);
             const rds = ctx.destination.clients.rds;
             const shared = await api.find(rds, sourceArn);
             if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
-                ctx.handoff.set(relay_names/* Handoff */.Pj.restoreFrom, sourceArn);
+                ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, sourceArn);
                 runtime.log.info('Same account and the same KMS key: the restore reads the snapshot itself, no copy needed');
                 runtime.note('not needed (same account)');
                 return;
@@ -78775,8 +78373,8 @@ function copySnapshotStep(type, after) {
             });
             await api.wait(ctx, runtime, { side: 'destination', id: targetId });
             const copy = await api.find(rds, targetId);
-            ctx.handoff.set(relay_names/* Handoff */.Pj.copyId, targetId);
-            ctx.handoff.set(relay_names/* Handoff */.Pj.restoreFrom, copy?.arn ?? targetId);
+            ctx.handoff.set(names/* Handoff */.Pj.copyId, targetId);
+            ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, copy?.arn ?? targetId);
             runtime.note(targetId);
         },
     };
@@ -78795,7 +78393,7 @@ async function needsReencryption(ctx, snapshotKey) {
 }
 /** Withdraw the share once the destination holds its own copy. */
 function unshareSnapshotStep(type) {
-    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
     return {
         name: 'unshare-snapshot',
         title: `Stop sharing the ${api.label} with the destination account`,
@@ -78804,7 +78402,7 @@ function unshareSnapshotStep(type) {
         after: ['copy-snapshot'],
         when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
-            const id = (0,relay_snapshots/* snapshotIdFromArn */.$e)((0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn));
+            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
             const resource = {
                 kind: api.shareKind,
                 side: 'source',
@@ -78820,7 +78418,7 @@ function unshareSnapshotStep(type) {
 }
 /** Delete the source account's shared snapshot once nothing reads it any more. */
 function deleteSharedSnapshotStep(type, after) {
-    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
     return {
         name: 'delete-shared-snapshot',
         title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
@@ -78829,7 +78427,7 @@ function deleteSharedSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
-            const id = (0,relay_snapshots/* snapshotIdFromArn */.$e)((0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.sharedSnapshotArn));
+            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
             await deleteSnapshot(ctx, runtime, {
                 api,
                 side: 'source',
@@ -78841,7 +78439,7 @@ function deleteSharedSnapshotStep(type, after) {
 }
 /** Delete the destination's copy once the restored database is available. */
 function deleteCopiedSnapshotStep(type, after) {
-    const api = (0,relay_snapshots/* snapshotApi */.Pg)(type);
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
     return {
         name: 'delete-copied-snapshot',
         title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
@@ -78850,7 +78448,7 @@ function deleteCopiedSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.settings.keepSnapshots,
         async run(ctx, runtime) {
-            const id = ctx.handoff.get(relay_names/* Handoff */.Pj.copyId);
+            const id = ctx.handoff.get(names/* Handoff */.Pj.copyId);
             if (id === undefined) {
                 runtime.note('no copy was made');
                 return;
@@ -78883,7 +78481,7 @@ function handoffSnapshotStep(options) {
         after: options.after,
         async run(ctx, runtime) {
             const rds = ctx.source.clients.rds;
-            const id = (0,relay_names/* handoffSnapshotName */.Cn)(ctx);
+            const id = (0,names/* handoffSnapshotName */.Cn)(ctx);
             await findOrCreate({
                 ctx,
                 runtime,
@@ -78896,7 +78494,7 @@ function handoffSnapshotStep(options) {
             });
             const snapshot = await (0,waits/* waitForSnapshot */.ne)(ctx, runtime, { side: 'source', id });
             const arn = snapshot.DBSnapshotArn ?? id;
-            ctx.handoff.set(relay_names/* Handoff */.Pj.sharedSnapshotArn, arn);
+            ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
             Object.assign(ctx.copy, { snapshotArn: arn });
             runtime.note(id);
         },
@@ -78912,7 +78510,7 @@ function restoreClusterStep(options) {
         after: ['copy-snapshot'],
         async run(ctx, runtime) {
             const rds = ctx.destination.clients.rds;
-            const input = options.input(ctx, (0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.restoreFrom));
+            const input = options.input(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
             await findOrCreate({
                 ctx,
                 runtime,
@@ -78946,7 +78544,7 @@ function multiAzStorage(ctx) {
     return storageType === undefined ? { iops: ctx.settings.iops } : { storageType, iops };
 }
 
-;// CONCATENATED MODULE: ./src/methods/relay-preflight.ts
+;// CONCATENATED MODULE: ./src/methods/relay/preflight.ts
 
 
 
@@ -78997,16 +78595,16 @@ function preflightStep() {
         phases: ['all', 'source', 'destination'],
         async run(ctx, runtime) {
             if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
-                ctx.handoff.set(relay_names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
+                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
                 Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
             }
             const checks = [
                 checkKmsKeyGiven,
-                relay_preflight_checkSourceKeyShareable,
+                preflight_checkSourceKeyShareable,
                 checkDestinationCanUseSourceKey,
                 checkSourceKeyPolicy,
                 checkDestinationKey,
-                relay_preflight_checkPlacement,
+                preflight_checkPlacement,
                 checkTempPlacement,
                 checkInstanceClass,
                 checkMultiAzStorage,
@@ -79036,7 +78634,7 @@ const checkKmsKeyGiven = async (ctx) => {
         return;
     throw refuse(ctx, 'destination', `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`, 'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.', { resource: ctx.sourceDb.kmsKeyArn });
 };
-const relay_preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
+const preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
     if (!crossAccountEncrypted(ctx) ||
         ctx.settings.phase === 'destination' ||
         !ctx.sourceDb.kmsKeyArn)
@@ -79130,7 +78728,7 @@ const checkMultiAzStorage = async (ctx) => {
         return;
     throw refuse(ctx, 'destination', `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`, "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.");
 };
-const relay_preflight_checkPlacement = async (ctx, info, warn) => {
+const preflight_checkPlacement = async (ctx, info, warn) => {
     if (ctx.settings.phase === 'source')
         return;
     const placement = resolvePlacement(ctx);
@@ -79313,7 +78911,7 @@ async function describeKey(session, keyId) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/methods/relay-aurora.ts
+;// CONCATENATED MODULE: ./src/methods/relay/aurora.ts
 
 
 
@@ -79370,7 +78968,7 @@ function auroraRestoreInput(ctx, snapshotArn) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/methods/relay-instance.ts
+;// CONCATENATED MODULE: ./src/methods/relay/instance.ts
 
 
 
@@ -79413,7 +79011,7 @@ const restoreInstanceStep = {
     after: ['copy-snapshot'],
     async run(ctx, runtime) {
         const rds = ctx.destination.clients.rds;
-        const input = instanceRestoreInput(ctx, (0,relay_names/* handoffValue */.Cl)(ctx, relay_names/* Handoff */.Pj.restoreFrom));
+        const input = instanceRestoreInput(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
         await findOrCreate({
             ctx,
             runtime,
@@ -79454,7 +79052,7 @@ function instanceRestoreInput(ctx, snapshotArn) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/methods/relay-multiaz.ts
+;// CONCATENATED MODULE: ./src/methods/relay/multiaz.ts
 
 
 
@@ -79566,7 +79164,7 @@ const deleteClusterSnapshotStep = {
     after: ['restore-temp-instance'],
     when: (ctx) => !ctx.settings.keepSnapshots,
     async run(ctx, runtime) {
-        const api = (0,relay_snapshots/* snapshotApi */.Pg)('db-cluster-snapshot');
+        const api = (0,snapshots/* snapshotApi */.Pg)('db-cluster-snapshot');
         await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
     },
 };
@@ -79626,7 +79224,7 @@ function multiAzRestoreInput(ctx, snapshotArn) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/methods/relay-plan.ts
+;// CONCATENATED MODULE: ./src/methods/relay/plan.ts
 
 
 
@@ -79661,7 +79259,7 @@ function forPhase(steps, phase) {
     }));
 }
 
-;// CONCATENATED MODULE: ./src/methods/index.ts
+;// CONCATENATED MODULE: ./src/methods/choose-method.ts
 
 
 
@@ -79733,360 +79331,7 @@ function buildPlan(ctx) {
 
 /***/ }),
 
-/***/ 8620:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AI: () => (/* binding */ phaseOutputs),
-/* harmony export */   CJ: () => (/* binding */ startPhase),
-/* harmony export */   Lp: () => (/* binding */ credentialSettings),
-/* harmony export */   ig: () => (/* binding */ describeStart)
-/* harmony export */ });
-/* unused harmony export sourceFromSnapshot */
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(665);
-/* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9631);
-/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5183);
-/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9426);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4911);
-
-
-
-
-
-
-
-/**
- * A destination-phase job reads nothing in the source account and usually holds no credentials
- * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
- * that one. With two different roles it opens both, and then also withdraws the share and
- * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
- * destination account alike; with both roles they also withdraw what was shared from the source.
- */
-function credentialSettings(settings) {
-    const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation;
-    const destinationOnly = operation === 'delete' || operation === 'sweep' || settings.phase === 'destination';
-    if (!destinationOnly)
-        return settings;
-    if (settings.sourceRoleArn && settings.destinationRoleArn)
-        return settings;
-    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
-    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
-}
-async function startPhase(settings, accounts) {
-    if (settings.phase === 'destination') {
-        const arn = settings.snapshotArn;
-        if (!arn) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-                summary: 'phase: destination needs snapshot-arn',
-                hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
-            });
-        }
-        splitMethod(settings);
-        const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
-        return {
-            sourceDb,
-            sameAccount: (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(arn) === accounts.destination.accountId,
-            method: 'relay',
-        };
-    }
-    if (!settings.source)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({ summary: 'refresh needs the source input' });
-    const sourceDb = await (0,_detect_js__WEBPACK_IMPORTED_MODULE_3__/* .detectSource */ .P)(accounts.source, settings.source);
-    if (settings.phase === 'source') {
-        splitMethod(settings);
-        return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
-    }
-    return {
-        sourceDb,
-        sameAccount: accounts.sameAccount,
-        method: await (0,_index_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveMethod */ ["in"])(settings.method, sourceDb, { settings, accounts }),
-    };
-}
-/** Split jobs hand over a snapshot; a clone has none. */
-function splitMethod(settings) {
-    if (settings.method === 'auto' || settings.method === 'relay')
-        return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-        summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
-        hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
-    });
-}
-/**
- * The source as a shared snapshot describes it. Describing it by ARN with IncludeShared also
- * proves it is shared with this account: AWS answers "not found" otherwise.
- */
-async function sourceFromSnapshot(session, arn) {
-    const type = arn.split(':')[5];
-    if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-            summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
-            hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
-        });
-    }
-    const where = { resource: arn, side: 'destination', accountId: session.accountId };
-    const rds = session.clients.rds;
-    const id = arn.split(':').slice(6).join(':');
-    if (type === 'cluster-snapshot') {
-        const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, arn);
-        requireAvailable(arn, snapshot?.Status, where);
-        return {
-            kind: (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-cluster-snapshot', id).kind,
-            identifier: snapshot?.DBClusterIdentifier ?? id,
-            arn,
-            engine: snapshot?.Engine ?? '',
-            engineVersion: snapshot?.EngineVersion ?? '',
-            status: 'snapshot available',
-            encrypted: snapshot?.StorageEncrypted ?? false,
-            kmsKeyArn: snapshot?.KmsKeyId,
-        };
-    }
-    const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, arn);
-    requireAvailable(arn, snapshot?.Status, where);
-    const handoff = (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-snapshot', id);
-    const engine = snapshot?.Engine ?? '';
-    // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
-    const storage = {
-        Engine: engine,
-        StorageType: snapshot?.StorageType,
-        Iops: snapshot?.Iops,
-        AllocatedStorage: snapshot?.AllocatedStorage,
-    };
-    const facts = handoff.kind === 'multi-az-cluster'
-        ? {
-            cluster: {
-                ...storage,
-                DBClusterInstanceClass: handoff.instanceClass,
-            },
-        }
-        : { instance: storage };
-    return {
-        kind: handoff.kind,
-        // A Multi-AZ hand-off was taken of the relay's temporary instance: the snapshot names it better.
-        identifier: handoff.kind === 'multi-az-cluster' ? id : (snapshot?.DBInstanceIdentifier ?? id),
-        arn,
-        engine,
-        engineVersion: snapshot?.EngineVersion ?? '',
-        status: 'snapshot available',
-        encrypted: snapshot?.Encrypted ?? false,
-        kmsKeyArn: snapshot?.KmsKeyId,
-        ...facts,
-    };
-}
-function requireAvailable(arn, status, where) {
-    if (status === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-            summary: `Snapshot ${arn} is not shared with the destination account ${where.accountId}, or does not exist`,
-            ...where,
-            hint: 'Run the phase: source job with this destination account (destination-role-arn of this account) and pass its snapshot-arn; AWS answers the same for a snapshot that does not exist and one not shared with this account.',
-        });
-    }
-    if (status !== 'available') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-            summary: `Snapshot ${arn} is ${status}, not available`,
-            ...where,
-            hint: 'Start the destination phase after the source phase has finished.',
-        });
-    }
-}
-/** One line for the log: what this job starts from. */
-function describeStart(settings, sourceDb) {
-    const what = `${(0,_index_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
-    return settings.phase === 'destination'
-        ? `Shared snapshot ${sourceDb.arn} of a ${what}`
-        : `Source: ${(0,_index_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
-}
-/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
-function phaseOutputs(ctx) {
-    if (ctx.settings.phase === 'destination') {
-        // The source account is the snapshot's owner, not the account this job signed in to.
-        const owner = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(ctx.settings.snapshotArn ?? '');
-        const outputs = (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
-        return owner ? { ...outputs, [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.sourceAccountId]: owner } : outputs;
-    }
-    if (ctx.settings.phase !== 'source')
-        return (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
-    const outputs = { [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.method]: ctx.method };
-    if (ctx.copy.snapshotArn)
-        outputs[_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.snapshotArn] = ctx.copy.snapshotArn;
-    return outputs;
-}
-
-
-/***/ }),
-
-/***/ 9426:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cl: () => (/* binding */ handoffValue),
-/* harmony export */   Cn: () => (/* binding */ handoffSnapshotName),
-/* harmony export */   Pj: () => (/* binding */ Handoff),
-/* harmony export */   kn: () => (/* binding */ kindOfHandoff)
-/* harmony export */ });
-/**
- * Names and hand-off values of a relay.
- *
- * The snapshot a source phase hands over says in its identifier what the destination must
- * rebuild, because a destination job sees only the shared snapshot (tags of another account's
- * snapshot are not readable):
- * - a DB cluster snapshot is an Aurora cluster's;
- * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
- *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
- *   is `db.m6gd.large`);
- * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
- */
-/** Keys of `ctx.handoff` the relay steps pass values through. */
-const Handoff = {
-    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
-    sharedSnapshotArn: 'relay:shared-snapshot-arn',
-    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
-    restoreFrom: 'relay:restore-from',
-    /** Identifier of the destination's copy, when one was made. */
-    copyId: 'relay:copy-id',
-};
-const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
-/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
-function handoffSnapshotName(ctx) {
-    const base = ctx.names.sourceSnapshot;
-    if (ctx.sourceDb.kind === 'multi-az-cluster') {
-        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
-        return `${base}-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
-    }
-    return `${base}-instance`;
-}
-/** What a shared snapshot's type and identifier say about the database it came from. */
-function kindOfHandoff(type, id) {
-    if (type === 'db-cluster-snapshot')
-        return { kind: 'aurora-cluster' };
-    const match = MULTI_AZ_MARK.exec(id);
-    if (!match?.[1] || match[1] === 'db-unknown') {
-        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
-    }
-    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
-}
-/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
-function asNamePart(text) {
-    return text
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, '-')
-        .replace(/-{2,}/g, '-');
-}
-/** Value handed from one step to a later one; a missing value is a bug in the plan. */
-function handoffValue(ctx, key) {
-    const value = ctx.handoff.get(key);
-    if (value === undefined)
-        throw new Error(`Relay plan bug: no value for ${key} at this step`);
-    return value;
-}
-
-
-/***/ }),
-
-/***/ 4911:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $e: () => (/* binding */ snapshotIdFromArn),
-/* harmony export */   Fl: () => (/* binding */ accountFromArn),
-/* harmony export */   Pg: () => (/* binding */ snapshotApi)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1812);
-
-
-
-const dbSnapshots = {
-    type: 'db-snapshot',
-    shareKind: 'db-snapshot-share',
-    label: 'DB snapshot',
-    async find(rds, id) {
-        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBSnapshotIdentifier ?? id,
-            arn: s.DBSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.Encrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
-            DBSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBSnapshotCommand */ .D2s({
-            SourceDBSnapshotIdentifier: request.sourceArn,
-            TargetDBSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => (0,_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForSnapshot */ .ne)(ctx, runtime, target),
-};
-const clusterSnapshots = {
-    type: 'db-cluster-snapshot',
-    shareKind: 'db-cluster-snapshot-share',
-    label: 'DB cluster snapshot',
-    async find(rds, id) {
-        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBClusterSnapshotIdentifier ?? id,
-            arn: s.DBClusterSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.StorageEncrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
-            DBClusterSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBClusterSnapshotCommand */ .Xzo({
-            SourceDBClusterSnapshotIdentifier: request.sourceArn,
-            TargetDBClusterSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => (0,_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForClusterSnapshot */ .Du)(ctx, runtime, target),
-};
-function snapshotApi(type) {
-    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
-}
-/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
-function snapshotIdFromArn(arn) {
-    return arn.split(':').slice(6).join(':') || arn;
-}
-/** The account id inside an ARN. */
-function accountFromArn(arn) {
-    const account = arn.split(':')[4];
-    return account && /^\d{12}$/.test(account) ? account : undefined;
-}
-
-
-/***/ }),
-
-/***/ 7941:
+/***/ 3710:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80455,7 +79700,592 @@ async function waitForShareReceived(ctx, runtime, arn) {
 
 /***/ }),
 
-/***/ 1812:
+/***/ 8269:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nj: () => (/* binding */ tagsFor),
+/* harmony export */   fS: () => (/* binding */ createRefreshContext),
+/* harmony export */   ng: () => (/* binding */ runOf),
+/* harmony export */   w: () => (/* binding */ sessionFor)
+/* harmony export */ });
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9506);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6455);
+
+
+
+function sessionFor(ctx, side) {
+    return side === 'source' ? ctx.source : ctx.destination;
+}
+/** This run as the ownership proofs see it: its run id and its target. */
+function runOf(ctx) {
+    return (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdentity */ .yK)(ctx.settings.run, madeFor(ctx));
+}
+/**
+ * The target a resource is made for: the user's, also while a replace builds the copy under a
+ * temporary name, so the post step (which knows only the input) proves the same run and target.
+ */
+function madeFor(ctx) {
+    return ctx.settings.target ?? ctx.names.target;
+}
+/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
+function tagsFor(ctx, purpose) {
+    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: madeFor(ctx) });
+}
+/** The context every step of a refresh shares, with the run's names and tags. */
+function createRefreshContext(start) {
+    const { settings, accounts, sourceDb, method } = start;
+    const { tags, expiresAt } = (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .managedTags */ .L8)({
+        settings,
+        sourceArn: sourceDb.arn,
+        now: new Date(start.startedAt),
+    });
+    return {
+        settings,
+        source: accounts.source,
+        destination: accounts.destination,
+        sameAccount: start.sameAccount,
+        sourceDb,
+        method,
+        names: (0,_names_js__WEBPACK_IMPORTED_MODULE_2__/* .runNames */ .oE)(start.target, settings.run),
+        tags,
+        copy: {
+            method,
+            created: true,
+            expiresAt,
+            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+        },
+        handoff: new Map(),
+    };
+}
+
+
+/***/ }),
+
+/***/ 2283:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ detectSource),
+/* harmony export */   r: () => (/* binding */ isAuroraEngine)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
+/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4713);
+
+
+
+const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
+function isAuroraEngine(engine) {
+    return engine !== undefined && AURORA_ENGINES.has(engine);
+}
+/**
+ * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
+ * instance. A member instance of a cluster is refused: the cluster is what gets copied.
+ */
+async function detectSource(session, ref) {
+    const id = ref.arn ?? ref.identifier;
+    const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(session.clients.rds, id);
+    if (cluster) {
+        requireNamedAccount(session, ref, cluster.DBClusterArn);
+        return fromCluster(cluster, await writerInstanceClass(session, cluster));
+    }
+    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, id);
+    if (instance)
+        requireNamedAccount(session, ref, instance.DBInstanceArn);
+    if (instance?.DBClusterIdentifier) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
+            resource: `DB instance ${ref.identifier}`,
+            side: 'source',
+            accountId: session.accountId,
+            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
+        });
+    }
+    if (instance)
+        return fromInstance(instance);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        summary: `Source ${id} was not found as a DB cluster or DB instance`,
+        resource: id,
+        side: 'source',
+        accountId: session.accountId,
+        code: 'DBClusterNotFoundFault',
+        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
+    });
+}
+/**
+ * A source given by ARN must resolve to a database of the account that ARN names: never another
+ * account's database of the same name.
+ */
+function requireNamedAccount(session, ref, resolvedArn) {
+    if (!ref.arn)
+        return;
+    const named = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(ref.arn);
+    const resolved = resolvedArn ? (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(resolvedArn) : undefined;
+    if (named === resolved)
+        return;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
+        resource: ref.arn,
+        side: 'source',
+        accountId: session.accountId,
+        hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
+    });
+}
+async function writerInstanceClass(session, cluster) {
+    if (!isAuroraEngine(cluster.Engine))
+        return undefined;
+    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
+    if (!writer?.DBInstanceIdentifier)
+        return undefined;
+    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, writer.DBInstanceIdentifier);
+    return instance?.DBInstanceClass;
+}
+function fromCluster(cluster, writerClass) {
+    const engine = cluster.Engine ?? '';
+    return {
+        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        arn: cluster.DBClusterArn ?? '',
+        engine,
+        engineVersion: cluster.EngineVersion ?? '',
+        status: cluster.Status ?? 'unknown',
+        encrypted: cluster.StorageEncrypted ?? false,
+        kmsKeyArn: cluster.KmsKeyId,
+        cluster,
+        writerInstanceClass: writerClass,
+    };
+}
+function fromInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        arn: instance.DBInstanceArn ?? '',
+        engine: instance.Engine ?? '',
+        engineVersion: instance.EngineVersion ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        encrypted: instance.StorageEncrypted ?? false,
+        kmsKeyArn: instance.KmsKeyId,
+        instance,
+    };
+}
+
+
+/***/ }),
+
+/***/ 4251:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r6: () => (/* binding */ describeCopyStep),
+/* harmony export */   yP: () => (/* binding */ passwordStep)
+/* harmony export */ });
+/* unused harmony export generatePassword */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3218);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9251);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8502);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(641);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9506);
+
+
+
+
+
+
+
+
+/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
+const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
+    .filter((c) => !'/"@'.includes(c))
+    .join('');
+/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
+function generatePassword(length = 32) {
+    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomInt)(PASSWORD_ALPHABET.length)]).join('');
+}
+/**
+ * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
+ * output), a random masked password, or the source's password left as it is (a warning).
+ */
+function passwordStep(after) {
+    return {
+        name: 'set-password',
+        title: 'Set the master password of the copy',
+        side: 'destination',
+        after,
+        async run(ctx, runtime) {
+            const mode = ctx.settings.masterPassword;
+            if (mode === 'keep') {
+                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
+                runtime.note('kept the source password');
+                return;
+            }
+            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
+            if (mode === 'generate') {
+                const password = generatePassword();
+                // Masked before it goes anywhere, so no later log line, error or summary can show it.
+                _actions_core__WEBPACK_IMPORTED_MODULE_1__.setSecret(password);
+                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
+                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
+                runtime.note('generated, masked');
+                await waitForPasswordApplied(ctx, runtime, target);
+                return;
+            }
+            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
+            runtime.note('managed in Secrets Manager');
+            await waitForPasswordApplied(ctx, runtime, target);
+            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
+        },
+    };
+}
+async function modifyCopy(ctx, runtime, target, change) {
+    const rds = ctx.destination.clients.rds;
+    try {
+        if (target.kind === 'instance') {
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBInstanceCommand */ .R1U({
+                DBInstanceIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+        else {
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBClusterCommand */ .gSX({
+                DBClusterIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+    }
+    catch (error) {
+        // AWS's message is kept out: it could quote the request, and the password must never be shown.
+        const managed = 'ManageMasterUserPassword' in change;
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ.fromAws(error, {
+            summary: managed
+                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
+                : `Could not set the generated master password on ${target.id}`,
+            step: runtime.name,
+            resource: target.id,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
+            hint: managed
+                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
+                : undefined,
+        });
+    }
+}
+/** The change is applied once the copy is available again with no password change pending. */
+async function waitForPasswordApplied(ctx, runtime, target) {
+    const pending = (p) => Boolean(p?.MasterUserPassword);
+    if (target.kind === 'instance') {
+        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForInstance */ .WM)(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (i) => !pending(i.PendingModifiedValues),
+        });
+    }
+    else {
+        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForCluster */ .rc)(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (c) => !pending(c.PendingModifiedValues),
+        });
+    }
+}
+/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
+async function waitForSecret(ctx, runtime) {
+    const rds = ctx.destination.clients.rds;
+    const id = ctx.names.target;
+    const read = async () => {
+        const item = ctx.copy.kind === 'instance' ? await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, id) : await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
+        return item?.MasterUserSecret ?? {};
+    };
+    const secret = await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_5__/* .waitFor */ .fm)({
+        resource: `master user secret of ${id}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: read,
+        status: (s) => s.SecretStatus ?? 'not yet created',
+        until: ['active'],
+        failOn: ['impaired'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+    if (!secret.SecretArn) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+            summary: `RDS reported no secret ARN for ${id}`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return secret.SecretArn;
+}
+/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
+function describeCopyStep(after) {
+    return {
+        name: 'describe-copy',
+        title: 'Read the endpoints of the copy',
+        side: 'destination',
+        after,
+        async run(ctx) {
+            const rds = ctx.destination.clients.rds;
+            if (ctx.copy.kind === 'instance') {
+                const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, ctx.names.target);
+                if (!instance)
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+                        summary: `The copy ${ctx.names.target} is gone`,
+                        side: 'destination',
+                        accountId: ctx.destination.accountId,
+                    });
+                Object.assign(ctx.copy, {
+                    identifier: instance.DBInstanceIdentifier,
+                    arn: instance.DBInstanceArn,
+                    endpoint: instance.Endpoint?.Address,
+                    port: instance.Endpoint?.Port,
+                    engine: instance.Engine,
+                    engineVersion: instance.EngineVersion,
+                    masterUsername: instance.MasterUsername,
+                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
+                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
+                });
+                await markReady(ctx, instance.DBInstanceArn);
+                return;
+            }
+            const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, ctx.names.target);
+            if (!cluster)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+                    summary: `The copy ${ctx.names.target} is gone`,
+                    side: 'destination',
+                    accountId: ctx.destination.accountId,
+                });
+            Object.assign(ctx.copy, {
+                kind: 'cluster',
+                identifier: cluster.DBClusterIdentifier,
+                arn: cluster.DBClusterArn,
+                endpoint: cluster.Endpoint,
+                readerEndpoint: cluster.ReaderEndpoint,
+                port: cluster.Port,
+                engine: cluster.Engine,
+                engineVersion: cluster.EngineVersion,
+                masterUsername: cluster.MasterUsername,
+                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+                    .map((m) => m.DBInstanceIdentifier ?? '')
+                    .filter(Boolean),
+            });
+            await markReady(ctx, cluster.DBClusterArn);
+        },
+    };
+}
+/**
+ * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
+ * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
+ */
+async function markReady(ctx, arn) {
+    if (!arn)
+        return;
+    await ctx.destination.clients.rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .AddTagsToResourceCommand */ .X3P({
+        ResourceName: arn,
+        Tags: [{ Key: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TagKeys */ .jm.state, Value: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .CopyState */ .T9.ready }],
+    }));
+}
+
+
+/***/ }),
+
+/***/ 4408:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AI: () => (/* binding */ phaseOutputs),
+/* harmony export */   CJ: () => (/* binding */ startPhase),
+/* harmony export */   Lp: () => (/* binding */ credentialSettings),
+/* harmony export */   ig: () => (/* binding */ describeStart)
+/* harmony export */ });
+/* unused harmony export sourceFromSnapshot */
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(665);
+/* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2283);
+/* harmony import */ var _choose_method_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1427);
+/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2192);
+/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4713);
+
+
+
+
+
+
+
+/**
+ * A destination-phase job reads nothing in the source account and usually holds no credentials
+ * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
+ * that one. With two different roles it opens both, and then also withdraws the share and
+ * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
+ * destination account alike; with both roles they also withdraw what was shared from the source.
+ */
+function credentialSettings(settings) {
+    const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation;
+    const destinationOnly = operation === 'delete' || operation === 'sweep' || settings.phase === 'destination';
+    if (!destinationOnly)
+        return settings;
+    if (settings.sourceRoleArn && settings.destinationRoleArn)
+        return settings;
+    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
+    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
+}
+async function startPhase(settings, accounts) {
+    if (settings.phase === 'destination') {
+        const arn = settings.snapshotArn;
+        if (!arn) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+                summary: 'phase: destination needs snapshot-arn',
+                hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
+            });
+        }
+        splitMethod(settings);
+        const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
+        return {
+            sourceDb,
+            sameAccount: (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(arn) === accounts.destination.accountId,
+            method: 'relay',
+        };
+    }
+    if (!settings.source)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({ summary: 'refresh needs the source input' });
+    const sourceDb = await (0,_detect_js__WEBPACK_IMPORTED_MODULE_3__/* .detectSource */ .P)(accounts.source, settings.source);
+    if (settings.phase === 'source') {
+        splitMethod(settings);
+        return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
+    }
+    return {
+        sourceDb,
+        sameAccount: accounts.sameAccount,
+        method: await (0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveMethod */ ["in"])(settings.method, sourceDb, { settings, accounts }),
+    };
+}
+/** Split jobs hand over a snapshot; a clone has none. */
+function splitMethod(settings) {
+    if (settings.method === 'auto' || settings.method === 'relay')
+        return;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+        summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
+        hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
+    });
+}
+/**
+ * The source as a shared snapshot describes it. Describing it by ARN with IncludeShared also
+ * proves it is shared with this account: AWS answers "not found" otherwise.
+ */
+async function sourceFromSnapshot(session, arn) {
+    const type = arn.split(':')[5];
+    if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+            summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
+            hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
+        });
+    }
+    const where = { resource: arn, side: 'destination', accountId: session.accountId };
+    const rds = session.clients.rds;
+    const id = arn.split(':').slice(6).join(':');
+    if (type === 'cluster-snapshot') {
+        const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, arn);
+        requireAvailable(arn, snapshot?.Status, where);
+        return {
+            kind: (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-cluster-snapshot', id).kind,
+            identifier: snapshot?.DBClusterIdentifier ?? id,
+            arn,
+            engine: snapshot?.Engine ?? '',
+            engineVersion: snapshot?.EngineVersion ?? '',
+            status: 'snapshot available',
+            encrypted: snapshot?.StorageEncrypted ?? false,
+            kmsKeyArn: snapshot?.KmsKeyId,
+        };
+    }
+    const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, arn);
+    requireAvailable(arn, snapshot?.Status, where);
+    const handoff = (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-snapshot', id);
+    const engine = snapshot?.Engine ?? '';
+    // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
+    const storage = {
+        Engine: engine,
+        StorageType: snapshot?.StorageType,
+        Iops: snapshot?.Iops,
+        AllocatedStorage: snapshot?.AllocatedStorage,
+    };
+    const facts = handoff.kind === 'multi-az-cluster'
+        ? {
+            cluster: {
+                ...storage,
+                DBClusterInstanceClass: handoff.instanceClass,
+            },
+        }
+        : { instance: storage };
+    return {
+        kind: handoff.kind,
+        // A Multi-AZ hand-off was taken of the relay's temporary instance: the snapshot names it better.
+        identifier: handoff.kind === 'multi-az-cluster' ? id : (snapshot?.DBInstanceIdentifier ?? id),
+        arn,
+        engine,
+        engineVersion: snapshot?.EngineVersion ?? '',
+        status: 'snapshot available',
+        encrypted: snapshot?.Encrypted ?? false,
+        kmsKeyArn: snapshot?.KmsKeyId,
+        ...facts,
+    };
+}
+function requireAvailable(arn, status, where) {
+    if (status === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+            summary: `Snapshot ${arn} is not shared with the destination account ${where.accountId}, or does not exist`,
+            ...where,
+            hint: 'Run the phase: source job with this destination account (destination-role-arn of this account) and pass its snapshot-arn; AWS answers the same for a snapshot that does not exist and one not shared with this account.',
+        });
+    }
+    if (status !== 'available') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+            summary: `Snapshot ${arn} is ${status}, not available`,
+            ...where,
+            hint: 'Start the destination phase after the source phase has finished.',
+        });
+    }
+}
+/** One line for the log: what this job starts from. */
+function describeStart(settings, sourceDb) {
+    const what = `${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
+    return settings.phase === 'destination'
+        ? `Shared snapshot ${sourceDb.arn} of a ${what}`
+        : `Source: ${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
+}
+/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
+function phaseOutputs(ctx) {
+    if (ctx.settings.phase === 'destination') {
+        // The source account is the snapshot's owner, not the account this job signed in to.
+        const owner = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(ctx.settings.snapshotArn ?? '');
+        const outputs = (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
+        return owner ? { ...outputs, [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.sourceAccountId]: owner } : outputs;
+    }
+    if (ctx.settings.phase !== 'source')
+        return (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
+    const outputs = { [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.method]: ctx.method };
+    if (ctx.copy.snapshotArn)
+        outputs[_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.snapshotArn] = ctx.copy.snapshotArn;
+    return outputs;
+}
+
+
+/***/ }),
+
+/***/ 8502:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80466,7 +80296,7 @@ async function waitForShareReceived(ctx, runtime, arn) {
 /* harmony export */ });
 /* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
 /* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
-/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4921);
+/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8269);
 
 
 
@@ -80497,6 +80327,176 @@ const waitForCluster = (ctx, runtime, target) => waitForResource(_aws_rds_read_j
 const waitForInstance = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-instance'], ctx, runtime, target);
 const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster-snapshot'], ctx, runtime, target);
 const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-snapshot'], ctx, runtime, target);
+
+
+/***/ }),
+
+/***/ 2192:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cl: () => (/* binding */ handoffValue),
+/* harmony export */   Cn: () => (/* binding */ handoffSnapshotName),
+/* harmony export */   Pj: () => (/* binding */ Handoff),
+/* harmony export */   kn: () => (/* binding */ kindOfHandoff)
+/* harmony export */ });
+/**
+ * Names and hand-off values of a relay.
+ *
+ * The snapshot a source phase hands over says in its identifier what the destination must
+ * rebuild, because a destination job sees only the shared snapshot (tags of another account's
+ * snapshot are not readable):
+ * - a DB cluster snapshot is an Aurora cluster's;
+ * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
+ *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
+ *   is `db.m6gd.large`);
+ * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
+ */
+/** Keys of `ctx.handoff` the relay steps pass values through. */
+const Handoff = {
+    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
+    sharedSnapshotArn: 'relay:shared-snapshot-arn',
+    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
+    restoreFrom: 'relay:restore-from',
+    /** Identifier of the destination's copy, when one was made. */
+    copyId: 'relay:copy-id',
+};
+const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
+/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
+function handoffSnapshotName(ctx) {
+    const base = ctx.names.sourceSnapshot;
+    if (ctx.sourceDb.kind === 'multi-az-cluster') {
+        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
+        return `${base}-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
+    }
+    return `${base}-instance`;
+}
+/** What a shared snapshot's type and identifier say about the database it came from. */
+function kindOfHandoff(type, id) {
+    if (type === 'db-cluster-snapshot')
+        return { kind: 'aurora-cluster' };
+    const match = MULTI_AZ_MARK.exec(id);
+    if (!match?.[1] || match[1] === 'db-unknown') {
+        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
+    }
+    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
+}
+/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
+function asNamePart(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-{2,}/g, '-');
+}
+/** Value handed from one step to a later one; a missing value is a bug in the plan. */
+function handoffValue(ctx, key) {
+    const value = ctx.handoff.get(key);
+    if (value === undefined)
+        throw new Error(`Relay plan bug: no value for ${key} at this step`);
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 4713:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ snapshotIdFromArn),
+/* harmony export */   Fl: () => (/* binding */ accountFromArn),
+/* harmony export */   Pg: () => (/* binding */ snapshotApi)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
+/* harmony import */ var _common_waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8502);
+
+
+
+const dbSnapshots = {
+    type: 'db-snapshot',
+    shareKind: 'db-snapshot-share',
+    label: 'DB snapshot',
+    async find(rds, id) {
+        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBSnapshotIdentifier ?? id,
+            arn: s.DBSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.Encrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
+            DBSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBSnapshotCommand */ .D2s({
+            SourceDBSnapshotIdentifier: request.sourceArn,
+            TargetDBSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForSnapshot */ .ne)(ctx, runtime, target),
+};
+const clusterSnapshots = {
+    type: 'db-cluster-snapshot',
+    shareKind: 'db-cluster-snapshot-share',
+    label: 'DB cluster snapshot',
+    async find(rds, id) {
+        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBClusterSnapshotIdentifier ?? id,
+            arn: s.DBClusterSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.StorageEncrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
+            DBClusterSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBClusterSnapshotCommand */ .Xzo({
+            SourceDBClusterSnapshotIdentifier: request.sourceArn,
+            TargetDBClusterSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForClusterSnapshot */ .Du)(ctx, runtime, target),
+};
+function snapshotApi(type) {
+    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+}
+/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
+function snapshotIdFromArn(arn) {
+    return arn.split(':').slice(6).join(':') || arn;
+}
+/** The account id inside an ARN. */
+function accountFromArn(arn) {
+    const account = arn.split(':')[4];
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+}
 
 
 /***/ }),
@@ -80564,7 +80564,7 @@ function runNames(target, run) {
 /* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2856);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2691);
 /* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7128);
-/* harmony import */ var _methods_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8620);
+/* harmony import */ var _methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4408);
 /* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7964);
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5309);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3916);
@@ -80632,7 +80632,7 @@ async function cleanUp(cleanup) {
     const run = (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdentity */ .yK)(settings.run, settings.target);
     const why = (error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(signal.aborted ? (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .stopReason */ .PJ)(signal) : error);
     // The same roles the main step opened (a destination-phase job may hold only one).
-    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_methods_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
+    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
         reportFailures(settings, (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]));
         return undefined;
     });

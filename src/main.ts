@@ -6,14 +6,19 @@ import { runPlan } from './engine/engine.js'
 import { describePostStep, Ledger } from './engine/ledger.js'
 import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
-import { createRefreshContext } from './methods/context.js'
-import { buildPlan } from './methods/index.js'
-import { credentialSettings, describeStart, phaseOutputs, startPhase } from './methods/phases.js'
-import { checkApplicability } from './methods/applicability.js'
-import { findExistingTarget } from './methods/existing.js'
+import { createRefreshContext } from './methods/common/context.js'
+import { buildPlan } from './methods/choose-method.js'
+import {
+  credentialSettings,
+  describeStart,
+  phaseOutputs,
+  startPhase,
+} from './methods/common/phases.js'
+import { checkApplicability } from './methods/common/applicability.js'
+import { findExistingTarget } from './methods/common/existing.js'
 import { runLifecycle } from './methods/lifecycle/index.js'
 import { findReplaceTarget, replaceRun } from './methods/lifecycle/replace.js'
-import { accountFromArn } from './methods/relay-snapshots.js'
+import { accountFromArn } from './methods/relay/snapshots.js'
 import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
 import type { Settings } from './settings.js'
 import { markSignedIn, saveOutcome, saveResources } from './state.js'

@@ -1,4 +1,4 @@
-import type { RunNames } from './methods/context.js'
+import type { RunNames } from './methods/common/context.js'
 import type { RunContext } from './settings.js'
 
 /**

@@ -120,7 +120,7 @@ function settled(world: Simulator): Record<string, Inventory> {
 
 /**
  * What exists after the run (and its post step) that did not before, per account. A clone's RAM
- * share is left out: it is kept on purpose for later runs (share.ts).
+ * share is left out: it is kept on purpose for later runs (methods/clone/ram-share.ts).
  */
 function leftSince(before: Record<string, Inventory>, world: Simulator): Record<string, Inventory> {
   const after = settled(world)

@@ -111,7 +111,7 @@ const TAGGED_KIND: Partial<Record<ResourceKind, keyof typeof READERS>> = {
 /**
  * The tags of an RDS resource, read from its describe (every RDS describe carries TagList);
  * undefined when it does not exist. A RAM share answers no tags: the action keeps its shares
- * (share.ts) and never removes one.
+ * (methods/clone/ram-share.ts) and never removes one.
  */
 export async function tagsOf(
   rds: RDSClient,

@@ -224,7 +224,7 @@ export function sourceAccountOf({ sourceArn, sourceRole }: Parsed): string | und
  * The message for a `kms-key-id` of the source account on a cross-account copy. Such a key
  * would encrypt the non-production copy with the production key: production's key policy then
  * governs who reads staging, and the copy breaks when that policy changes. Shared with the check
- * that runs once the accounts are known (methods/applicability.ts).
+ * that runs once the accounts are known (methods/common/applicability.ts).
  */
 export function sourceAccountKeyMessage(accounts: {
   readonly source: string

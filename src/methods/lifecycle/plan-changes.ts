@@ -1,6 +1,6 @@
-import type { RefreshContext } from '../context.js'
-import { handoffSnapshotName } from '../relay-names.js'
-import { shareName } from '../share.js'
+import type { RefreshContext } from '../common/context.js'
+import { handoffSnapshotName } from '../relay/names.js'
+import { shareName } from '../clone/ram-share.js'
 
 /**
  * What each step of a refresh would create, change or delete, for `operation: plan`. Keyed by

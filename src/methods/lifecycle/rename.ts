@@ -8,7 +8,7 @@ import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { StepRuntime } from '../../engine/types.js'
 import { waitFor } from '../../engine/wait.js'
 import { ActionError } from '../../errors.js'
-import type { RefreshContext } from '../context.js'
+import type { RefreshContext } from '../common/context.js'
 
 /** A DB cluster (Aurora or Multi-AZ) or a DB instance (standalone or an Aurora member). */
 export type RdsKind = 'cluster' | 'instance'

@@ -9,9 +9,9 @@ import {
 import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { StepRuntime } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
-import type { RefreshContext } from '../context.js'
-import { requireManaged } from '../existing.js'
-import { waitForCluster, waitForInstance } from '../waits.js'
+import type { RefreshContext } from '../common/context.js'
+import { requireManaged } from '../common/existing.js'
+import { waitForCluster, waitForInstance } from '../common/waits.js'
 import { label, type Described } from './rename.js'
 
 /**

@@ -8,7 +8,7 @@ import type { DBCluster } from '@aws-sdk/client-rds'
 import { findCluster } from '../../aws/rds-read.js'
 import type { AccountSession } from '../../credentials.js'
 import { TagKeys } from '../../tags.js'
-import { listAssociations } from '../share.js'
+import { listAssociations } from '../clone/ram-share.js'
 import { tagValue } from './target.js'
 
 /** Associations that still hold the resource or principal in the share. */

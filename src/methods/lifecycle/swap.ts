@@ -1,6 +1,6 @@
 import type { StepRuntime } from '../../engine/types.js'
 import { ActionError, awsErrorCode, errorMessage } from '../../errors.js'
-import type { RefreshContext } from '../context.js'
+import type { RefreshContext } from '../common/context.js'
 import {
   describeName,
   label,

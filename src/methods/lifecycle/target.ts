@@ -9,8 +9,8 @@ import type { AccountSession } from '../../credentials.js'
 import { ActionError } from '../../errors.js'
 import type { Settings } from '../../settings.js'
 import { isManaged, TagKeys } from '../../tags.js'
-import { isAuroraEngine } from '../detect.js'
-import { accountFromArn } from '../relay-snapshots.js'
+import { isAuroraEngine } from '../common/detect.js'
+import { accountFromArn } from '../relay/snapshots.js'
 
 /** A target as `delete` finds it in the destination account. */
 export type TargetView = { readonly state: 'gone'; readonly identifier: string } | ManagedTarget

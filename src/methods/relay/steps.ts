@@ -5,23 +5,23 @@ import {
   type RestoreDBClusterFromSnapshotCommandInput,
 } from '@aws-sdk/client-rds'
 import { DescribeKeyCommand } from '@aws-sdk/client-kms'
-import { describeProof, type Proof } from '../aws/ownership.js'
-import { removalCommand, removeResource } from '../cleanup.js'
-import type { CreatedResource, Disposal, Step, StepRuntime } from '../engine/types.js'
-import { awsErrorCode, errorMessage } from '../errors.js'
-import type { Phase } from '../settings.js'
-import { Purpose } from '../tags.js'
-import { runOf, sessionFor, tagsFor, type RefreshContext } from './context.js'
-import { findOrCreate } from './find-or-create.js'
-import { Handoff, handoffSnapshotName, handoffValue } from './relay-names.js'
+import { describeProof, type Proof } from '../../aws/ownership.js'
+import { removalCommand, removeResource } from '../../cleanup.js'
+import type { CreatedResource, Disposal, Step, StepRuntime } from '../../engine/types.js'
+import { awsErrorCode, errorMessage } from '../../errors.js'
+import type { Phase } from '../../settings.js'
+import { Purpose } from '../../tags.js'
+import { runOf, sessionFor, tagsFor, type RefreshContext } from '../common/context.js'
+import { findOrCreate } from '../common/find-or-create.js'
+import { Handoff, handoffSnapshotName, handoffValue } from './names.js'
 import {
   accountFromArn,
   snapshotApi,
   snapshotIdFromArn,
   type SnapshotApi,
   type SnapshotType,
-} from './relay-snapshots.js'
-import { waitForCluster, waitForClusterSnapshot, waitForSnapshot } from './waits.js'
+} from './snapshots.js'
+import { waitForCluster, waitForClusterSnapshot, waitForSnapshot } from '../common/waits.js'
 
 /**
  * Steps every relay shares: the source cluster snapshot, the share, the destination's copy, and

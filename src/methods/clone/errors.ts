@@ -1,6 +1,6 @@
-import { ActionError, awsErrorCode, hintFor } from '../errors.js'
-import type { RefreshContext } from './context.js'
-import { ShareHandoff } from './share.js'
+import { ActionError, awsErrorCode, hintFor } from '../../errors.js'
+import type { RefreshContext } from '../common/context.js'
+import { ShareHandoff } from './ram-share.js'
 
 /**
  * Turn an error of RestoreDBClusterToPointInTime into what the user can act on. AWS answers

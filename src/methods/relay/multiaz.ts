@@ -3,14 +3,14 @@ import {
   type RestoreDBClusterFromSnapshotCommandInput,
   type RestoreDBInstanceFromDBSnapshotCommandInput,
 } from '@aws-sdk/client-rds'
-import type { CreatedResource } from '../engine/types.js'
-import { ActionError } from '../errors.js'
-import { tagsFor, type RefreshContext } from './context.js'
-import { findOrCreate } from './find-or-create.js'
-import { Purpose } from '../tags.js'
-import { describeCopyStep, passwordStep } from './finish.js'
-import { preflightStep, resolvePlacement } from './relay-preflight.js'
-import { snapshotApi } from './relay-snapshots.js'
+import type { CreatedResource } from '../../engine/types.js'
+import { ActionError } from '../../errors.js'
+import { tagsFor, type RefreshContext } from '../common/context.js'
+import { findOrCreate } from '../common/find-or-create.js'
+import { Purpose } from '../../tags.js'
+import { describeCopyStep, passwordStep } from '../common/finish.js'
+import { preflightStep, resolvePlacement } from './preflight.js'
+import { snapshotApi } from './snapshots.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,
@@ -27,8 +27,8 @@ import {
   SOURCE_PHASES,
   unshareSnapshotStep,
   type RelayStep,
-} from './relay-steps.js'
-import { waitForInstance } from './waits.js'
+} from './steps.js'
+import { waitForInstance } from '../common/waits.js'
 
 /**
  * The Multi-AZ DB cluster relay. AWS neither copies nor shares a Multi-AZ DB cluster snapshot,

@@ -2,12 +2,12 @@ import {
   RestoreDBInstanceFromDBSnapshotCommand,
   type RestoreDBInstanceFromDBSnapshotCommandInput,
 } from '@aws-sdk/client-rds'
-import { Purpose } from '../tags.js'
-import { tagsFor, type RefreshContext } from './context.js'
-import { findOrCreate } from './find-or-create.js'
-import { describeCopyStep, passwordStep } from './finish.js'
-import { Handoff, handoffValue } from './relay-names.js'
-import { preflightStep, resolvePlacement } from './relay-preflight.js'
+import { Purpose } from '../../tags.js'
+import { tagsFor, type RefreshContext } from '../common/context.js'
+import { findOrCreate } from '../common/find-or-create.js'
+import { describeCopyStep, passwordStep } from '../common/finish.js'
+import { Handoff, handoffValue } from './names.js'
+import { preflightStep, resolvePlacement } from './preflight.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,
@@ -18,8 +18,8 @@ import {
   shareSnapshotStep,
   unshareSnapshotStep,
   type RelayStep,
-} from './relay-steps.js'
-import { waitForInstance } from './waits.js'
+} from './steps.js'
+import { waitForInstance } from '../common/waits.js'
 
 /**
  * The DB instance relay (aws-reference D): snapshot → share → destination copy under the

@@ -1,7 +1,7 @@
 import type { DBCluster, DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds'
-import { READERS, type ResourceReader } from '../aws/rds-read.js'
-import type { AccountSide, StepRuntime } from '../engine/types.js'
-import { waitFor } from '../engine/wait.js'
+import { READERS, type ResourceReader } from '../../aws/rds-read.js'
+import type { AccountSide, StepRuntime } from '../../engine/types.js'
+import { waitFor } from '../../engine/wait.js'
 import { sessionFor, type RefreshContext } from './context.js'
 
 /** Which resource to wait for, on which side, until what. */

@@ -5,12 +5,12 @@
  * or method is refused (the user asked for something the copy cannot have); an input that merely
  * has no effect is named in one warning, never ignored silently.
  */
-import { invalid, InputError } from '../inputs/parsers.js'
-import { sourceAccountKeyMessage } from '../inputs/rules.js'
-import type { CopyMethod } from '../result.js'
-import type { Settings } from '../settings.js'
+import { invalid, InputError } from '../../inputs/parsers.js'
+import { sourceAccountKeyMessage } from '../../inputs/rules.js'
+import type { CopyMethod } from '../../result.js'
+import type { Settings } from '../../settings.js'
 import type { SourceDatabase } from './detect.js'
-import { describeKind } from './index.js'
+import { describeKind } from '../choose-method.js'
 
 export interface ApplicabilityInput {
   readonly settings: Settings

@@ -1,5 +1,5 @@
 import { GetKeyPolicyCommand, type KMSClient } from '@aws-sdk/client-kms'
-import { awsErrorCode, errorMessage, isAccessDenied } from '../errors.js'
+import { awsErrorCode, errorMessage, isAccessDenied } from '../../errors.js'
 
 /**
  * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on

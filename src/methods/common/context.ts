@@ -1,12 +1,12 @@
-import type { AccountSession, Accounts } from '../credentials.js'
-import type { CopyResult, CopyMethod } from '../result.js'
-import type { Settings } from '../settings.js'
+import type { AccountSession, Accounts } from '../../credentials.js'
+import type { CopyResult, CopyMethod } from '../../result.js'
+import type { Settings } from '../../settings.js'
 import type { Tag } from '@aws-sdk/client-rds'
 import type { SourceDatabase } from './detect.js'
-import type { AccountSide } from '../engine/types.js'
-import { runIdentity, type RunIdentity } from '../aws/ownership.js'
-import { managedTags, resourceTags, type Purpose } from '../tags.js'
-import { runNames } from '../names.js'
+import type { AccountSide } from '../../engine/types.js'
+import { runIdentity, type RunIdentity } from '../../aws/ownership.js'
+import { managedTags, resourceTags, type Purpose } from '../../tags.js'
+import { runNames } from '../../names.js'
 
 /**
  * Everything a method's steps share. Steps read settings, accounts and the source, and fill

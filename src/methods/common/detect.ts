@@ -1,9 +1,9 @@
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
-import type { AccountSession } from '../credentials.js'
-import { ActionError } from '../errors.js'
-import { findCluster, findInstance } from '../aws/rds-read.js'
-import type { ResourceRef } from '../settings.js'
-import { accountFromArn } from './relay-snapshots.js'
+import type { AccountSession } from '../../credentials.js'
+import { ActionError } from '../../errors.js'
+import { findCluster, findInstance } from '../../aws/rds-read.js'
+import type { ResourceRef } from '../../settings.js'
+import { accountFromArn } from '../relay/snapshots.js'
 
 export type SourceKind = 'aurora-cluster' | 'multi-az-cluster' | 'instance'
 

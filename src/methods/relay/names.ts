@@ -1,5 +1,5 @@
-import type { RefreshContext } from './context.js'
-import type { SourceKind } from './detect.js'
+import type { RefreshContext } from '../common/context.js'
+import type { SourceKind } from '../common/detect.js'
 
 /**
  * Names and hand-off values of a relay.

@@ -6,10 +6,10 @@ import {
   type RDSClient,
   type Tag,
 } from '@aws-sdk/client-rds'
-import { findClusterSnapshot, findSnapshot } from '../aws/rds-read.js'
-import type { AccountSide, ResourceKind, StepRuntime } from '../engine/types.js'
-import type { RefreshContext } from './context.js'
-import { waitForClusterSnapshot, waitForSnapshot } from './waits.js'
+import { findClusterSnapshot, findSnapshot } from '../../aws/rds-read.js'
+import type { AccountSide, ResourceKind, StepRuntime } from '../../engine/types.js'
+import type { RefreshContext } from '../common/context.js'
+import { waitForClusterSnapshot, waitForSnapshot } from '../common/waits.js'
 
 /**
  * The two kinds of snapshot a relay moves between accounts, behind one small interface: a DB

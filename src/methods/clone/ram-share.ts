@@ -11,11 +11,11 @@ import {
   type ResourceShareAssociation,
   type ResourceShareInvitation,
 } from '@aws-sdk/client-ram'
-import type { AccountSide, Step, StepRuntime } from '../engine/types.js'
-import { waitFor } from '../engine/wait.js'
-import { ActionError, awsErrorCode } from '../errors.js'
-import { runIdOf, TagKeys } from '../tags.js'
-import type { RefreshContext } from './context.js'
+import type { AccountSide, Step, StepRuntime } from '../../engine/types.js'
+import { waitFor } from '../../engine/wait.js'
+import { ActionError, awsErrorCode } from '../../errors.js'
+import { runIdOf, TagKeys } from '../../tags.js'
+import type { RefreshContext } from '../common/context.js'
 
 /** Handoff keys the share steps fill. */
 export const ShareHandoff = {

@@ -5,16 +5,16 @@ import {
   type RestoreDBClusterToPointInTimeCommandInput,
   type ServerlessV2ScalingConfiguration,
 } from '@aws-sdk/client-rds'
-import { findCluster } from '../aws/rds-read.js'
-import type { Plan, Step, StepRuntime } from '../engine/types.js'
-import { ActionError } from '../errors.js'
-import { Purpose } from '../tags.js'
-import { tagsFor, type RefreshContext } from './context.js'
-import { findOrCreate } from './find-or-create.js'
-import { cloneError, instanceError } from './clone-errors.js'
-import { describeCopyStep, passwordStep } from './finish.js'
-import { acceptShareStep, shareSourceStep } from './share.js'
-import { waitForCluster, waitForInstance } from './waits.js'
+import { findCluster } from '../../aws/rds-read.js'
+import type { Plan, Step, StepRuntime } from '../../engine/types.js'
+import { ActionError } from '../../errors.js'
+import { Purpose } from '../../tags.js'
+import { tagsFor, type RefreshContext } from '../common/context.js'
+import { findOrCreate } from '../common/find-or-create.js'
+import { cloneError, instanceError } from './errors.js'
+import { describeCopyStep, passwordStep } from '../common/finish.js'
+import { acceptShareStep, shareSourceStep } from './ram-share.js'
+import { waitForCluster, waitForInstance } from '../common/waits.js'
 
 /** The Serverless v2 instance class; the cluster needs a scaling range before one is added. */
 export const SERVERLESS_CLASS = 'db.serverless'

@@ -1,9 +1,9 @@
 import type { Tag } from '@aws-sdk/client-rds'
-import { describeOwner, madeByRun, tagsOf } from '../aws/ownership.js'
-import { READERS } from '../aws/rds-read.js'
-import { removalCommand } from '../cleanup.js'
-import type { CreatedResource, StepRuntime } from '../engine/types.js'
-import { ActionError, awsErrorCode, describeAccount, errorMessage } from '../errors.js'
+import { describeOwner, madeByRun, tagsOf } from '../../aws/ownership.js'
+import { READERS } from '../../aws/rds-read.js'
+import { removalCommand } from '../../cleanup.js'
+import type { CreatedResource, StepRuntime } from '../../engine/types.js'
+import { ActionError, awsErrorCode, describeAccount, errorMessage } from '../../errors.js'
 import { runOf, sessionFor, type RefreshContext } from './context.js'
 
 /**

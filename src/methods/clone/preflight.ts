@@ -1,19 +1,19 @@
-import type { AccountSession } from '../credentials.js'
-import type { StepLog } from '../engine/types.js'
-import { ActionError } from '../errors.js'
-import type { CopyMethod } from '../result.js'
-import type { Settings } from '../settings.js'
+import type { AccountSession } from '../../credentials.js'
+import type { StepLog } from '../../engine/types.js'
+import { ActionError } from '../../errors.js'
+import type { CopyMethod } from '../../result.js'
+import type { Settings } from '../../settings.js'
 import {
   CLONE_LIMIT_WARNING,
   cloneCount,
   COPY_ON_WRITE_CLONE_LIMIT,
   countClones,
   type CloneCensus,
-} from './clone-limits.js'
-import type { SourceDatabase } from './detect.js'
-import { readKeyPolicyFor, RDS_KEY_ACTIONS } from './key-policy.js'
-import { requirePlacement } from './placement-lookup.js'
-import { inspectSourceKey } from './source-key.js'
+} from './limits.js'
+import type { SourceDatabase } from '../common/detect.js'
+import { readKeyPolicyFor, RDS_KEY_ACTIONS } from '../common/key-policy.js'
+import { requirePlacement } from '../common/placement-lookup.js'
+import { inspectSourceKey } from '../common/source-key.js'
 
 /** Everything the clone pre-flight reads; nothing is created. */
 export interface ClonePreflightInput {

@@ -5,13 +5,13 @@ import {
   ModifyDBClusterCommand,
   ModifyDBInstanceCommand,
 } from '@aws-sdk/client-rds'
-import { findCluster, findInstance } from '../aws/rds-read.js'
-import type { Step, StepRuntime } from '../engine/types.js'
-import { ActionError } from '../errors.js'
+import { findCluster, findInstance } from '../../aws/rds-read.js'
+import type { Step, StepRuntime } from '../../engine/types.js'
+import { ActionError } from '../../errors.js'
 import type { RefreshContext } from './context.js'
 import { waitForCluster, waitForInstance } from './waits.js'
-import { waitFor } from '../engine/wait.js'
-import { CopyState, TagKeys } from '../tags.js'
+import { waitFor } from '../../engine/wait.js'
+import { CopyState, TagKeys } from '../../tags.js'
 
 /** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
 const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))

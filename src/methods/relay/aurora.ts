@@ -1,9 +1,9 @@
 import type { RestoreDBClusterFromSnapshotCommandInput } from '@aws-sdk/client-rds'
-import { createInstancesAfter } from './clone.js'
-import { Purpose } from '../tags.js'
-import { tagsFor, type RefreshContext } from './context.js'
-import { describeCopyStep, passwordStep } from './finish.js'
-import { preflightStep, resolvePlacement } from './relay-preflight.js'
+import { createInstancesAfter } from '../clone/plan.js'
+import { Purpose } from '../../tags.js'
+import { tagsFor, type RefreshContext } from '../common/context.js'
+import { describeCopyStep, passwordStep } from '../common/finish.js'
+import { preflightStep, resolvePlacement } from './preflight.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,
@@ -14,7 +14,7 @@ import {
   snapshotSourceClusterStep,
   unshareSnapshotStep,
   type RelayStep,
-} from './relay-steps.js'
+} from './steps.js'
 
 /**
  * The Aurora snapshot relay, for when a clone is impossible or method: relay asks for it

@@ -5,15 +5,21 @@ import {
   DescribeDBSnapshotsCommand,
   type AccountQuota,
 } from '@aws-sdk/client-rds'
-import type { AccountSide } from '../engine/types.js'
-import { ActionError, awsErrorCode, isAccessDenied, isNotFound, errorMessage } from '../errors.js'
-import type { AccountSession } from '../credentials.js'
-import { sessionFor, type RefreshContext } from './context.js'
-import type { SourceKind } from './detect.js'
-import { readKeyPolicyFor, RDS_KEY_ACTIONS } from './key-policy.js'
-import { requirePlacement } from './placement-lookup.js'
-import { Handoff } from './relay-names.js'
-import { multiAzStorage, type RelayStep } from './relay-steps.js'
+import type { AccountSide } from '../../engine/types.js'
+import {
+  ActionError,
+  awsErrorCode,
+  isAccessDenied,
+  isNotFound,
+  errorMessage,
+} from '../../errors.js'
+import type { AccountSession } from '../../credentials.js'
+import { sessionFor, type RefreshContext } from '../common/context.js'
+import type { SourceKind } from '../common/detect.js'
+import { readKeyPolicyFor, RDS_KEY_ACTIONS } from '../common/key-policy.js'
+import { requirePlacement } from '../common/placement-lookup.js'
+import { Handoff } from './names.js'
+import { multiAzStorage, type RelayStep } from './steps.js'
 
 /**
  * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is

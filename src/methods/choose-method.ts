@@ -5,11 +5,11 @@ import { ActionError } from '../errors.js'
 import type { CopyMethod } from '../result.js'
 import type { Method, Settings } from '../settings.js'
 import { findCluster, findInstance } from '../aws/rds-read.js'
-import { clonePlan } from './clone.js'
-import { clonePreflight } from './clone-preflight.js'
-import type { RefreshContext } from './context.js'
-import type { SourceDatabase } from './detect.js'
-import { relayPlan } from './relay-plan.js'
+import { clonePlan } from './clone/plan.js'
+import { clonePreflight } from './clone/preflight.js'
+import type { RefreshContext } from './common/context.js'
+import type { SourceDatabase } from './common/detect.js'
+import { relayPlan } from './relay/plan.js'
 
 /**
  * The method for a source: Aurora clones by default; Multi-AZ DB clusters and DB instances relay

@@ -1,11 +1,11 @@
-import type { Plan } from '../engine/types.js'
-import type { Phase } from '../settings.js'
-import type { RefreshContext } from './context.js'
-import type { SourceKind } from './detect.js'
-import { auroraRelaySteps } from './relay-aurora.js'
-import { instanceRelaySteps } from './relay-instance.js'
-import { multiAzRelaySteps } from './relay-multiaz.js'
-import type { RelayStep } from './relay-steps.js'
+import type { Plan } from '../../engine/types.js'
+import type { Phase } from '../../settings.js'
+import type { RefreshContext } from '../common/context.js'
+import type { SourceKind } from '../common/detect.js'
+import { auroraRelaySteps } from './aurora.js'
+import { instanceRelaySteps } from './instance.js'
+import { multiAzRelaySteps } from './multiaz.js'
+import type { RelayStep } from './steps.js'
 
 const DESCRIPTIONS: Record<SourceKind, string> = {
   'multi-az-cluster':

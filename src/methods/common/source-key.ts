@@ -1,5 +1,5 @@
 import { DescribeKeyCommand, ListAliasesCommand, type KMSClient } from '@aws-sdk/client-kms'
-import { awsErrorCode, errorMessage, isAccessDenied } from '../errors.js'
+import { awsErrorCode, errorMessage, isAccessDenied } from '../../errors.js'
 
 /** Who manages the source's KMS key, and how we learned it. */
 export interface SourceKey {

@@ -3,9 +3,9 @@ import {
   DescribeDBParameterGroupsCommand,
   DescribeDBSubnetGroupsCommand,
 } from '@aws-sdk/client-rds'
-import type { AccountSession } from '../credentials.js'
-import type { AccountSide } from '../engine/types.js'
-import { ActionError, awsErrorCode, errorMessage, isAccessDenied } from '../errors.js'
+import type { AccountSession } from '../../credentials.js'
+import type { AccountSide } from '../../engine/types.js'
+import { ActionError, awsErrorCode, errorMessage, isAccessDenied } from '../../errors.js'
 
 /** The placement names the action passes to a create call, by what they name. */
 export type PlacementKind = 'db-subnet-group' | 'db-cluster-parameter-group' | 'db-parameter-group'
