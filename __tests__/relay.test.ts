@@ -24,6 +24,13 @@ const HANDOFF = 'rds-refresh-42-1-snapshot-multiaz-db-m6gd-large'
 /** The destination's copy of the shared snapshot is named after the run that copies it. */
 const COPY = 'rds-refresh-42-1-copy'
 const HANDOFF_ARN = `arn:aws:rds:us-east-1:${PROD}:snapshot:${HANDOFF}`
+/** The direct path's steps, skipped on the 7 steps (these fakes run without a path choice). */
+const DIRECT_STEPS = [
+  'share-cluster-snapshot',
+  'restore-cluster-direct',
+  'unshare-cluster-snapshot',
+  'delete-shared-cluster-snapshot',
+]
 
 describe('Multi-AZ DB cluster relay', () => {
   it('lists the 7 steps by name, with the temporary instance deleted beside share, copy and restore', async () => {
@@ -34,6 +41,10 @@ describe('Multi-AZ DB cluster relay', () => {
     expect(plan.steps.map((s) => s.name)).toEqual([
       'preflight',
       'snapshot-source-cluster',
+      'share-cluster-snapshot',
+      'restore-cluster-direct',
+      'unshare-cluster-snapshot',
+      'delete-shared-cluster-snapshot',
       'restore-temp-instance',
       'delete-cluster-snapshot',
       'snapshot-temp-instance',
@@ -62,7 +73,11 @@ describe('Multi-AZ DB cluster relay', () => {
     const h = await makeContext(world, { settings: testSettings(STAGING_PLACEMENT) })
     const result = await run(h, relayPlan(h.ctx))
     expect(result.error).toBeUndefined()
-    expect(result.steps.every((s) => s.status === 'succeeded')).toBe(true)
+    expect(
+      result.steps.every(
+        (s) => s.status === (DIRECT_STEPS.includes(s.name) ? 'skipped' : 'succeeded'),
+      ),
+    ).toBe(true)
 
     const creates = world.calls
       .filter((c) => /^(Create|Restore|Copy|Modify.*Attribute)/.test(c.op))
@@ -190,6 +205,7 @@ describe('Multi-AZ DB cluster relay', () => {
     const result = await run(h, relayPlan(h.ctx))
     expect(result.error).toBeUndefined()
     expect(result.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
+      ...DIRECT_STEPS,
       'delete-cluster-snapshot',
       'delete-shared-snapshot',
       'delete-copied-snapshot',
@@ -403,6 +419,7 @@ describe('split phases', () => {
     expect(plan.steps.map((s) => s.name)).toEqual([
       'preflight',
       'snapshot-source-cluster',
+      'share-cluster-snapshot',
       'restore-temp-instance',
       'delete-cluster-snapshot',
       'snapshot-temp-instance',
@@ -460,6 +477,9 @@ describe('split phases', () => {
     const plan = relayPlan(h.ctx)
     expect(plan.steps.map((s) => s.name)).toEqual([
       'preflight',
+      'restore-cluster-direct',
+      'unshare-cluster-snapshot',
+      'delete-shared-cluster-snapshot',
       'copy-snapshot',
       'restore-cluster',
       'set-password',
@@ -473,6 +493,7 @@ describe('split phases', () => {
     expect(first.error).toBeUndefined()
     expect(world.ops(PROD)).toEqual([])
     expect(first.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
+      ...DIRECT_STEPS.slice(1),
       'unshare-snapshot',
       'delete-shared-snapshot',
       'delete-copied-snapshot',

@@ -17,6 +17,8 @@ export const Outputs = {
   masterUserSecretArn: 'master-user-secret-arn',
   dbInstanceIdentifiers: 'db-instance-identifiers',
   method: 'method',
+  multiAzPath: 'multi-az-path',
+  multiAzPathReason: 'multi-az-path-reason',
   created: 'created',
   snapshotArn: 'snapshot-arn',
   sourceAccountId: 'source-account-id',

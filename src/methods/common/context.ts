@@ -7,6 +7,8 @@ import type { AccountSide } from '../../engine/types.js'
 import { runIdentity, type RunIdentity } from '../../aws/ownership.js'
 import { managedTags, resourceTags, type Purpose } from '../../tags.js'
 import { runNames } from '../../names.js'
+import { chooseMultiAzPath, type MultiAzPathChoice } from '../relay/multiaz-path.js'
+import { withClusterSnapshotName } from '../relay/names.js'
 
 /**
  * Everything a method's steps share. Steps read settings, accounts and the source, and fill
@@ -29,6 +31,8 @@ export interface RefreshContext {
   readonly copy: CopyDraft
   /** Values steps hand to later steps (snapshot ARNs, share ARNs). */
   readonly handoff: Map<string, string>
+  /** Multi-AZ DB cluster sources: the relay's path, which a refusal by AWS may turn once. */
+  readonly multiAzPath?: MultiAzPathChoice
 }
 
 /** The copy as the steps fill it in; complete once the last step has run. */
@@ -96,7 +100,7 @@ export function createRefreshContext(start: RefreshStart): RefreshContext {
     sameAccount: start.sameAccount,
     sourceDb,
     method,
-    names: runNames(start.target, settings.run),
+    names: withClusterSnapshotName(runNames(start.target, settings.run), sourceDb),
     tags,
     copy: {
       method,
@@ -105,5 +109,6 @@ export function createRefreshContext(start: RefreshStart): RefreshContext {
       kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
     },
     handoff: new Map(),
+    multiAzPath: chooseMultiAzPath({ settings, sourceDb, sameAccount: start.sameAccount }),
   }
 }

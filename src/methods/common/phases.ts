@@ -8,6 +8,7 @@ import type { Settings } from '../../settings.js'
 import type { RefreshContext } from './context.js'
 import { detectSource, type SourceDatabase } from './detect.js'
 import { describeKind, resolveMethod } from '../choose-method.js'
+import { multiAzPathOutputs } from '../relay/multiaz-path.js'
 import { kindOfHandoff } from '../relay/names.js'
 import { accountFromArn } from '../relay/snapshots.js'
 
@@ -102,8 +103,9 @@ export async function sourceFromSnapshot(
   if (type === 'cluster-snapshot') {
     const snapshot = await findClusterSnapshot(rds, arn)
     requireAvailable(arn, snapshot?.Status, where)
+    const handoff = kindOfHandoff('db-cluster-snapshot', id, snapshot?.Engine)
     return {
-      kind: kindOfHandoff('db-cluster-snapshot', id).kind,
+      kind: handoff.kind,
       identifier: snapshot?.DBClusterIdentifier ?? id,
       arn,
       engine: snapshot?.Engine ?? '',
@@ -111,6 +113,10 @@ export async function sourceFromSnapshot(
       status: 'snapshot available',
       encrypted: snapshot?.StorageEncrypted ?? false,
       kmsKeyArn: snapshot?.KmsKeyId,
+      // A cluster snapshot shows no Iops, so the copy keeps the snapshot's storage unless the inputs say.
+      cluster: handoff.instanceClass
+        ? { DBClusterInstanceClass: handoff.instanceClass }
+        : undefined,
     }
   }
   const snapshot = await findSnapshot(rds, arn)
@@ -181,11 +187,19 @@ export function phaseOutputs(ctx: RefreshContext): Record<string, string> {
   if (ctx.settings.phase === 'destination') {
     // The source account is the snapshot's owner, not the account this job signed in to.
     const owner = accountFromArn(ctx.settings.snapshotArn ?? '')
-    const outputs = copyOutputs(ctx.copy as CopyResult)
+    const outputs = {
+      ...copyOutputs(ctx.copy as CopyResult),
+      ...multiAzPathOutputs(ctx.multiAzPath),
+    }
     return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs
   }
-  if (ctx.settings.phase !== 'source') return copyOutputs(ctx.copy as CopyResult)
-  const outputs: Record<string, string> = { [Outputs.method]: ctx.method }
+  if (ctx.settings.phase !== 'source') {
+    return { ...copyOutputs(ctx.copy as CopyResult), ...multiAzPathOutputs(ctx.multiAzPath) }
+  }
+  const outputs: Record<string, string> = {
+    [Outputs.method]: ctx.method,
+    ...multiAzPathOutputs(ctx.multiAzPath),
+  }
   if (ctx.copy.snapshotArn) outputs[Outputs.snapshotArn] = ctx.copy.snapshotArn
   return outputs
 }
