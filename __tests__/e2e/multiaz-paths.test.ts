@@ -186,7 +186,7 @@ describe('Multi-AZ relay under auto: the direct path first, the 7 steps when AWS
       inputs: {
         'source-role-arn': ROLE_ARNS.source,
         source: 'prod-multiaz',
-        target: 'prod-mz-copy',
+        target: 'mz-copy',
         'poll-interval-seconds': '0.02',
       },
     })
@@ -200,7 +200,7 @@ describe('Multi-AZ relay under auto: the direct path first, the 7 steps when AWS
     expect(requests(sim, 'RestoreDBClusterFromSnapshot')[0]?.input.SnapshotIdentifier).toBe(
       CLUSTER_SNAPSHOT_ARN,
     )
-    expect(made(sim, ACCOUNTS.production)).toEqual({ ...NOTHING, clusters: ['prod-mz-copy'] })
+    expect(made(sim, ACCOUNTS.production)).toEqual({ ...NOTHING, clusters: ['mz-copy'] })
   })
 })
 
