@@ -75693,6 +75693,10 @@ const REFRESH_CHANGES = {
     'restore-instance': (ctx) => `creates the DB instance ${ctx.names.target}`,
     'unshare-snapshot': (ctx) => `stops sharing the snapshot with ${ctx.destination.accountId}`,
     'delete-shared-snapshot': () => 'deletes the shared snapshot (unless keep-snapshots, or it is a hand-off to another job)',
+    'share-cluster-snapshot': (ctx) => `shares the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} with account ${ctx.destination.accountId}; if AWS refuses, the 7 steps run instead`,
+    'restore-cluster-direct': (ctx) => `creates the DB cluster ${ctx.names.target} straight from the cluster snapshot; if AWS refuses, the 7 steps run instead`,
+    'unshare-cluster-snapshot': (ctx) => `stops sharing the DB cluster snapshot with ${ctx.destination.accountId}`,
+    'delete-shared-cluster-snapshot': (ctx) => `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (unless keep-snapshots, or it is a hand-off to another job)`,
     'delete-copied-snapshot': () => 'deletes the destination copy of the snapshot (unless keep-snapshots)',
 };
 function instanceNames(ctx) {
@@ -79178,7 +79182,8 @@ function unshareClusterSnapshotStep() {
         ...unshare,
         name: 'unshare-cluster-snapshot',
         after: ['restore-cluster-direct'],
-        when: (ctx) => (ctx.multiAzPath?.shared ?? false) && (unshare.when?.(ctx) ?? true),
+        when: (ctx) => (ctx.multiAzPath?.shared === true || (0,multiaz_path/* onPath */.L)(ctx.multiAzPath, 'direct')) &&
+            (unshare.when?.(ctx) ?? true),
     };
 }
 /** Delete the cluster snapshot the copy was restored from (unless keep-snapshots). */

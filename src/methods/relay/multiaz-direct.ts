@@ -123,7 +123,9 @@ export function unshareClusterSnapshotStep(): RelayStep {
     ...unshare,
     name: 'unshare-cluster-snapshot',
     after: ['restore-cluster-direct'],
-    when: (ctx) => (ctx.multiAzPath?.shared ?? false) && (unshare.when?.(ctx) ?? true),
+    when: (ctx) =>
+      (ctx.multiAzPath?.shared === true || onPath(ctx.multiAzPath, 'direct')) &&
+      (unshare.when?.(ctx) ?? true),
   }
 }
 
