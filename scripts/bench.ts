@@ -25,6 +25,8 @@ interface Scenario {
   readonly inputs: Record<string, string>
   /** Identifier of the relay's temporary instance, whose deletion must stay off the path. */
   readonly tempInstancePrefix?: string
+  /** The simulator world's answer on Multi-AZ DB cluster snapshot sharing (default `refused`). */
+  readonly multiAzSnapshotSharing?: 'refused' | 'share' | 'share-and-restore'
 }
 
 const REGION = 'us-east-1'
@@ -50,9 +52,14 @@ const SCENARIOS: readonly Scenario[] = [
     inputs: { ...STAGING, source: 'prod-aurora', target: 'bench-xclone' },
   },
   {
-    name: 'Multi-AZ DB cluster relay, cross-account',
+    name: 'Multi-AZ DB cluster relay, cross-account, 7 steps (AWS refuses the share)',
     inputs: { ...STAGING, source: 'prod-multiaz', target: 'bench-multiaz' },
     tempInstancePrefix: 'rds-refresh-',
+  },
+  {
+    name: 'Multi-AZ DB cluster relay, cross-account, direct path (AWS shares and restores)',
+    inputs: { ...STAGING, source: 'prod-multiaz', target: 'bench-multiaz' },
+    multiAzSnapshotSharing: 'share-and-restore',
   },
   {
     name: 'DB instance relay, cross-account',
@@ -189,7 +196,7 @@ for (const scenario of SCENARIOS) {
   for (let i = 0; i < runs; i++) {
     const sim = await startSimulator({
       fixture: productionFixture(),
-      scenario: { clockScale: scale },
+      scenario: { clockScale: scale, multiAzSnapshotSharing: scenario.multiAzSnapshotSharing },
     })
     try {
       results.push(
