@@ -13,6 +13,7 @@ import {
   startWorld,
   type ActionRun,
   type Simulator,
+  type WorldOptions,
 } from './harness.js'
 import { STAGING_SECURITY_GROUPS } from '../../sim/fixtures/production.ts'
 
@@ -44,9 +45,30 @@ afterEach(async () => {
   sim = undefined
 })
 
-async function world(sharing: Sharing): Promise<Simulator> {
-  sim = await startWorld({ scenario: { multiAzSnapshotSharing: sharing } })
+async function world(
+  sharing: Sharing,
+  options: { unencrypted?: boolean } = {},
+): Promise<Simulator> {
+  sim = await startWorld({
+    scenario: { multiAzSnapshotSharing: sharing },
+    fixture: options.unencrypted ? unencryptedMultiAz : undefined,
+  })
   return sim
+}
+
+type Fixture = Parameters<NonNullable<WorldOptions['fixture']>>[0]
+
+/** The same world with prod-multiaz unencrypted: AWS documents restoring a shared unencrypted snapshot. */
+function unencryptedMultiAz(fixture: Fixture): Fixture {
+  const rds = fixture.resources.rds
+  if (!rds) return fixture
+  const accounts = rds.accounts.map((account) => ({
+    ...account,
+    clusters: account.clusters?.map((cluster) =>
+      cluster.identifier === 'prod-multiaz' ? { ...cluster, kmsKeyAlias: undefined } : cluster,
+    ),
+  }))
+  return { ...fixture, resources: { ...fixture.resources, rds: { ...rds, accounts } } }
 }
 
 type Item = Record<string, unknown> & { Attributes?: { AttributeValues?: string[] }[] }
@@ -315,6 +337,46 @@ describe('split jobs on both paths', () => {
         "the hand-off is a DB snapshot of the source job's temporary instance",
     })
     expect(requests(sim, 'RestoreDBClusterFromSnapshot')).toHaveLength(1)
+  })
+
+  it('auto with an unencrypted source where AWS shares: the cluster snapshot is the hand-off, restored directly', async () => {
+    const sim = await world('share', { unencrypted: true })
+    const source = await runAction({ sim, inputs: sourceJob })
+    expectSucceeded(source)
+    expect(source.outputs).toMatchObject({
+      'multi-az-path': 'direct',
+      'snapshot-arn': CLUSTER_SNAPSHOT_ARN,
+    })
+    expect(requests(sim, 'RestoreDBInstanceFromDBSnapshot')).toEqual([])
+    const destination = await runAction({ sim, inputs: destinationJob(CLUSTER_SNAPSHOT_ARN) })
+    expectSucceeded(destination)
+    expect(destination.outputs['multi-az-path']).toBe('direct')
+    expect(requests(sim, 'RestoreDBClusterFromSnapshot')[0]?.input).toMatchObject({
+      SnapshotIdentifier: CLUSTER_SNAPSHOT_ARN,
+      DBClusterInstanceClass: 'db.m6gd.large',
+    })
+    expect(made(sim, ACCOUNTS.staging)).toEqual({ ...NOTHING, clusters: ['staging-mz'] })
+  })
+
+  it('auto with an unencrypted source where AWS refuses the share: the source job falls back and hands over a DB snapshot', async () => {
+    const sim = await world('refused', { unencrypted: true })
+    const source = await runAction({ sim, inputs: sourceJob })
+    expectSucceeded(source)
+    expect(source.outputs).toMatchObject({
+      'multi-az-path': 'seven-step',
+      'snapshot-arn': DB_SNAPSHOT_ARN,
+    })
+    expect(source.outputs['multi-az-path-reason']).toMatch(/^AWS refused to share/)
+    // Its cluster snapshot, made as a hand-off, went once the temporary instance existed.
+    expect(made(sim, ACCOUNTS.production)).toEqual({
+      ...NOTHING,
+      snapshots: [SNAPSHOT],
+      shares: [ACCOUNTS.staging],
+    })
+    const destination = await runAction({ sim, inputs: destinationJob(DB_SNAPSHOT_ARN) })
+    expectSucceeded(destination)
+    expect(destination.outputs['multi-az-path']).toBe('seven-step')
+    expect(made(sim, ACCOUNTS.staging)).toEqual({ ...NOTHING, clusters: ['staging-mz'] })
   })
 
   it('direct: the source job hands over the cluster snapshot; the destination job restores from it, then, with both roles, removes it', async () => {
