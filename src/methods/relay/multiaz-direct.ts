@@ -104,11 +104,13 @@ export function restoreClusterDirectStep(
         })
         return
       }
-      if (ctx.multiAzPath && !ctx.multiAzPath.forced) {
-        ctx.multiAzPath.reason = ctx.sameAccount
+      const choice = ctx.multiAzPath
+      if (choice && !choice.forced) {
+        choice.reason = ctx.sameAccount
           ? 'same account: restored straight from the cluster snapshot'
           : 'AWS shared the cluster snapshot and restored the copy straight from it'
       }
+      runtime.log.info(`Direct path: ${choice?.reason ?? 'restored from the cluster snapshot'}`)
     },
   })
 }
