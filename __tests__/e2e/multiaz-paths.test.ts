@@ -124,6 +124,9 @@ describe('Multi-AZ relay under auto: the direct path first, the 7 steps when AWS
       'snapshot-arn': CLUSTER_SNAPSHOT_ARN,
     })
     expect(run.log).toContain('starts on the direct path')
+    expect(run.log).toContain(
+      '[restore-cluster-direct] Direct path: AWS shared the cluster snapshot and restored the copy straight from it',
+    )
     expect(run.summary).toContain('<td>multi-az-path</td><td>direct</td>')
     for (const step of ['share-cluster-snapshot', 'restore-cluster-direct', 'set-password']) {
       expect(run.log).toContain(`[${step}] succeeded`)
