@@ -213,7 +213,7 @@ describe('hand-off and copy names', () => {
     }
     const short = context('multi-az-cluster', 'db.m6gd.large', { runId: '12345678901' })
     expect(withClusterSnapshotName(short.names, short.sourceDb).sourceClusterSnapshot).toBe(
-      'rds-refresh-12345678901-1-snapshot-multiaz-db-m6gd-large',
+      'rds-refresh-12345678901-1-cluster-multiaz-db-m6gd-large',
     )
     const aurora = context('aurora-cluster', 'db.r6g.large')
     expect(withClusterSnapshotName(aurora.names, aurora.sourceDb)).toBe(aurora.names)

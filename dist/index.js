@@ -80681,12 +80681,13 @@ const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
 /**
  * A Multi-AZ relay's cluster snapshot carries the class in its identifier too, when it fits in
  * the 63 characters of a DB cluster snapshot identifier: on the direct path it is the hand-off.
+ * `…-cluster-snapshot` becomes `…-cluster-multiaz-<class>`, apart from the DB snapshot's name.
  */
 function withClusterSnapshotName(names, sourceDb) {
     const instanceClass = sourceDb.cluster?.DBClusterInstanceClass;
     if (sourceDb.kind !== 'multi-az-cluster' || !instanceClass)
         return names;
-    const name = `${names.sourceSnapshot}${multiAzMark(instanceClass)}`;
+    const name = names.sourceClusterSnapshot.replace(/-snapshot$/, multiAzMark(instanceClass));
     return name.length <= _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IDENTIFIER_MAX */ .JL ? { ...names, sourceClusterSnapshot: name } : names;
 }
 function multiAzMark(instanceClass) {

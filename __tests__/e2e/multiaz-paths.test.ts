@@ -21,9 +21,10 @@ type Sharing = 'refused' | 'share' | 'share-and-restore'
 
 const RUN = 'rds-refresh-4242-1'
 /** The cluster snapshot, and on the 7 steps the DB snapshot, both say the class in their name. */
-const SNAPSHOT = `${RUN}-snapshot-multiaz-db-m6gd-large`
-const CLUSTER_SNAPSHOT_ARN = `arn:aws:rds:us-east-1:${ACCOUNTS.production}:cluster-snapshot:${SNAPSHOT}`
-const DB_SNAPSHOT_ARN = `arn:aws:rds:us-east-1:${ACCOUNTS.production}:snapshot:${SNAPSHOT}`
+const CLUSTER_SNAPSHOT = `${RUN}-cluster-multiaz-db-m6gd-large`
+const DB_SNAPSHOT = `${RUN}-snapshot-multiaz-db-m6gd-large`
+const CLUSTER_SNAPSHOT_ARN = `arn:aws:rds:us-east-1:${ACCOUNTS.production}:cluster-snapshot:${CLUSTER_SNAPSHOT}`
+const DB_SNAPSHOT_ARN = `arn:aws:rds:us-east-1:${ACCOUNTS.production}:snapshot:${DB_SNAPSHOT}`
 
 const destinationInputs = {
   'destination-role-arn': ROLE_ARNS.staging,
@@ -170,7 +171,7 @@ describe('Multi-AZ relay under auto: the direct path first, the 7 steps when AWS
     // One cluster snapshot, and the temporary instance restored from it.
     expect(requests(sim, 'CreateDBClusterSnapshot')).toHaveLength(1)
     expect(requests(sim, 'RestoreDBInstanceFromDBSnapshot')[0]?.input).toMatchObject({
-      DBClusterSnapshotIdentifier: SNAPSHOT,
+      DBClusterSnapshotIdentifier: CLUSTER_SNAPSHOT,
     })
     // No direct restore was tried: the share had already been refused.
     expect(
@@ -252,12 +253,12 @@ describe('multi-az-path forces a path', () => {
     const run = await runAction({ sim, inputs: { ...crossAccount, 'multi-az-path': 'direct' } })
     expect(run.exitCode).toBe(1)
     expect(run.log).toContain(
-      `AWS refused to share the Multi-AZ DB cluster snapshot ${SNAPSHOT} with account ${ACCOUNTS.staging}`,
+      `AWS refused to share the Multi-AZ DB cluster snapshot ${CLUSTER_SNAPSHOT} with account ${ACCOUNTS.staging}`,
     )
     expect(run.log).toContain('InvalidParameterValue')
     expect(run.log).toContain('set multi-az-path to auto (falls back to the 7 steps) or seven-step')
     expect(requests(sim, 'RestoreDBInstanceFromDBSnapshot')).toEqual([])
-    expect(run.post?.log).toContain(`Removed db-cluster-snapshot ${SNAPSHOT}`)
+    expect(run.post?.log).toContain(`Removed db-cluster-snapshot ${CLUSTER_SNAPSHOT}`)
     expect(run.post?.log).not.toContain('Could not remove')
     expect(made(sim, ACCOUNTS.production)).toEqual(NOTHING)
     expect(made(sim, ACCOUNTS.staging)).toEqual(NOTHING)
@@ -299,7 +300,7 @@ describe('cancel on the direct path', () => {
     expect(run.exitCode).not.toBe(0)
     expect(run.log).toContain('Received SIGINT')
     expect(run.post?.log).toContain('Removed db-cluster staging-mz')
-    expect(run.post?.log).toContain(`Removed db-cluster-snapshot ${SNAPSHOT}`)
+    expect(run.post?.log).toContain(`Removed db-cluster-snapshot ${CLUSTER_SNAPSHOT}`)
     expect(run.post?.log).not.toContain('Could not remove')
     expect(made(sim, ACCOUNTS.production)).toEqual(NOTHING)
     expect(made(sim, ACCOUNTS.staging)).toEqual(NOTHING)
@@ -373,7 +374,7 @@ describe('split jobs on both paths', () => {
     // Its cluster snapshot, made as a hand-off, went once the temporary instance existed.
     expect(made(sim, ACCOUNTS.production)).toEqual({
       ...NOTHING,
-      snapshots: [SNAPSHOT],
+      snapshots: [DB_SNAPSHOT],
       shares: [ACCOUNTS.staging],
     })
     const destination = await runAction({ sim, inputs: destinationJob(DB_SNAPSHOT_ARN) })
@@ -393,7 +394,7 @@ describe('split jobs on both paths', () => {
     })
     expect(made(sim, ACCOUNTS.production)).toEqual({
       ...NOTHING,
-      clusterSnapshots: [SNAPSHOT],
+      clusterSnapshots: [CLUSTER_SNAPSHOT],
       shares: [ACCOUNTS.staging],
     })
     expect(requests(sim, 'RestoreDBInstanceFromDBSnapshot')).toEqual([])
@@ -439,7 +440,7 @@ describe('split jobs on both paths', () => {
     // The hand-off belongs to the source job's account: this job holds no role there.
     expect(made(sim, ACCOUNTS.production)).toEqual({
       ...NOTHING,
-      clusterSnapshots: [SNAPSHOT],
+      clusterSnapshots: [CLUSTER_SNAPSHOT],
       shares: [ACCOUNTS.staging],
     })
   })

@@ -810,7 +810,7 @@ const planted = (name: string, scenario: Omit<Scenario, 'name' | 'category'>): S
 })
 
 /** A Multi-AZ relay's cluster snapshot says the source's class (db.m6gd.large) in its name. */
-const MULTI_AZ_CLUSTER_SNAPSHOT = `${RUN_KEY}-snapshot-multiaz-db-m6gd-large`
+const MULTI_AZ_CLUSTER_SNAPSHOT = `${RUN_KEY}-cluster-multiaz-db-m6gd-large`
 
 const untaggedOrForeign = [
   ['untagged', undefined],
@@ -890,7 +890,7 @@ const plantedScenarios: Scenario[] = [
         account: PRODUCTION,
         clusterSnapshots: [
           {
-            identifier: 'rds-refresh-local-1-snapshot-multiaz-db-m6gd-large',
+            identifier: 'rds-refresh-local-1-cluster-multiaz-db-m6gd-large',
             cluster: 'prod-multiaz',
             tags: anotherRunsTags('local-1'),
           },
