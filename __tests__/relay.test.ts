@@ -3,11 +3,9 @@ import { relayPlan, forPhase } from '../src/methods/relay/plan.js'
 import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay/names.js'
 import { tagsFor } from '../src/methods/common/context.js'
 import { Purpose } from '../src/tags.js'
-import {
-  credentialSettings,
-  phaseOutputs,
-  sourceFromSnapshot,
-} from '../src/methods/common/phases.js'
+import { sourceFromSnapshot } from '../src/methods/common/phases.js'
+import { credentialSettings } from '../src/credentials.js'
+import { phaseOutputs } from '../src/report.js'
 import {
   makeContext,
   PROD,

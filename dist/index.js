@@ -1,27 +1,27 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2632:
+/***/ 9518:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { defaultProvider } = __nccwpck_require__(255);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsJson1_1Protocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultKMSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -3232,14 +3232,14 @@ __webpack_unused_export__ = paginateListRetirableGrants;
 
 /***/ }),
 
-/***/ 7872:
+/***/ 1514:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveHttpAuthSchemeConfig = exports.defaultRAMHttpAuthSchemeProvider = exports.defaultRAMHttpAuthSchemeParametersProvider = void 0;
-const httpAuthSchemes_1 = __nccwpck_require__(7523);
-const client_1 = __nccwpck_require__(2658);
+const httpAuthSchemes_1 = __nccwpck_require__(1877);
+const client_1 = __nccwpck_require__(8468);
 const defaultRAMHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
         operation: (0, client_1.getSmithyContext)(context).operation,
@@ -3285,13 +3285,13 @@ exports.resolveHttpAuthSchemeConfig = resolveHttpAuthSchemeConfig;
 
 /***/ }),
 
-/***/ 9435:
+/***/ 9537:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bdd = void 0;
-const endpoints_1 = __nccwpck_require__(2085);
+const endpoints_1 = __nccwpck_require__(7003);
 const k = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
 const _data = {
@@ -3344,15 +3344,15 @@ exports.bdd = endpoints_1.BinaryDecisionDiagram.from(nodes, root, _data.conditio
 
 /***/ }),
 
-/***/ 8326:
+/***/ 2132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.defaultEndpointResolver = void 0;
-const client_1 = __nccwpck_require__(5152);
-const endpoints_1 = __nccwpck_require__(2085);
-const bdd_1 = __nccwpck_require__(9435);
+const client_1 = __nccwpck_require__(490);
+const endpoints_1 = __nccwpck_require__(7003);
+const bdd_1 = __nccwpck_require__(9537);
 const cache = new endpoints_1.EndpointCache({
     size: 50,
     params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
@@ -3369,24 +3369,24 @@ endpoints_1.customEndpointFunctions.aws = client_1.awsEndpointFunctions;
 
 /***/ }),
 
-/***/ 7007:
+/***/ 8369:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var client$1 = __nccwpck_require__(5152);
-var core = __nccwpck_require__(402);
-var client = __nccwpck_require__(2658);
-var config = __nccwpck_require__(7291);
-var endpoints = __nccwpck_require__(2085);
-var protocols = __nccwpck_require__(3422);
-var retry = __nccwpck_require__(3609);
-var schema = __nccwpck_require__(6890);
-var httpAuthSchemeProvider = __nccwpck_require__(7872);
-var runtimeConfig = __nccwpck_require__(2881);
-var schemas_0 = __nccwpck_require__(9611);
-var errors = __nccwpck_require__(6215);
-var RAMServiceException = __nccwpck_require__(7786);
+var client$1 = __nccwpck_require__(490);
+var core = __nccwpck_require__(7996);
+var client = __nccwpck_require__(8468);
+var config = __nccwpck_require__(3433);
+var endpoints = __nccwpck_require__(7003);
+var protocols = __nccwpck_require__(284);
+var retry = __nccwpck_require__(8367);
+var schema = __nccwpck_require__(2692);
+var httpAuthSchemeProvider = __nccwpck_require__(1514);
+var runtimeConfig = __nccwpck_require__(3227);
+var schemas_0 = __nccwpck_require__(5465);
+var errors = __nccwpck_require__(973);
+var RAMServiceException = __nccwpck_require__(3384);
 
 const resolveClientEndpointParameters = (options) => {
     return Object.assign(options, {
@@ -4158,13 +4158,13 @@ Object.keys(errors).forEach(function (k) {
 
 /***/ }),
 
-/***/ 7786:
+/***/ 3384:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RAMServiceException = exports.__ServiceException = void 0;
-const client_1 = __nccwpck_require__(2658);
+const client_1 = __nccwpck_require__(8468);
 Object.defineProperty(exports, "__ServiceException", ({ enumerable: true, get: function () { return client_1.ServiceException; } }));
 class RAMServiceException extends client_1.ServiceException {
     constructor(options) {
@@ -4177,13 +4177,13 @@ exports.RAMServiceException = RAMServiceException;
 
 /***/ }),
 
-/***/ 6215:
+/***/ 973:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UnmatchedPolicyPermissionException = exports.InvalidResourceTypeException = exports.MissingRequiredParameterException = exports.InvalidMaxResultsException = exports.ResourceArnNotFoundException = exports.InvalidNextTokenException = exports.TagPolicyViolationException = exports.TagLimitExceededException = exports.PermissionVersionsLimitExceededException = exports.PermissionLimitExceededException = exports.PermissionAlreadyExistsException = exports.MalformedPolicyTemplateException = exports.InvalidPolicyException = exports.UnknownResourceException = exports.ThrottlingException = exports.ResourceShareLimitExceededException = exports.InvalidStateTransitionException = exports.InvalidParameterException = exports.ServiceUnavailableException = exports.ServerInternalException = exports.ResourceShareInvitationExpiredException = exports.ResourceShareInvitationArnNotFoundException = exports.ResourceShareInvitationAlreadyRejectedException = exports.ResourceShareInvitationAlreadyAcceptedException = exports.OperationNotPermittedException = exports.MalformedArnException = exports.InvalidClientTokenException = exports.IdempotentParameterMismatchException = void 0;
-const RAMServiceException_1 = __nccwpck_require__(7786);
+const RAMServiceException_1 = __nccwpck_require__(3384);
 class IdempotentParameterMismatchException extends RAMServiceException_1.RAMServiceException {
     name = "IdempotentParameterMismatchException";
     $fault = "client";
@@ -4552,23 +4552,23 @@ exports.UnmatchedPolicyPermissionException = UnmatchedPolicyPermissionException;
 
 /***/ }),
 
-/***/ 2881:
+/***/ 3227:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRuntimeConfig = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const package_json_1 = tslib_1.__importDefault(__nccwpck_require__(1595));
-const client_1 = __nccwpck_require__(5152);
-const httpAuthSchemes_1 = __nccwpck_require__(7523);
-const credential_provider_node_1 = __nccwpck_require__(5861);
-const client_2 = __nccwpck_require__(2658);
-const config_1 = __nccwpck_require__(7291);
-const retry_1 = __nccwpck_require__(3609);
-const serde_1 = __nccwpck_require__(2430);
-const node_http_handler_1 = __nccwpck_require__(1279);
-const runtimeConfig_shared_1 = __nccwpck_require__(9974);
+const tslib_1 = __nccwpck_require__(2146);
+const package_json_1 = tslib_1.__importDefault(__nccwpck_require__(3990));
+const client_1 = __nccwpck_require__(490);
+const httpAuthSchemes_1 = __nccwpck_require__(1877);
+const credential_provider_node_1 = __nccwpck_require__(255);
+const client_2 = __nccwpck_require__(8468);
+const config_1 = __nccwpck_require__(3433);
+const retry_1 = __nccwpck_require__(8367);
+const serde_1 = __nccwpck_require__(1892);
+const node_http_handler_1 = __nccwpck_require__(7105);
+const runtimeConfig_shared_1 = __nccwpck_require__(7547);
 const getRuntimeConfig = (config) => {
     (0, client_2.emitWarningIfUnsupportedVersion)(process.version);
     const defaultsMode = (0, config_1.resolveDefaultsModeConfig)(config);
@@ -4608,20 +4608,20 @@ exports.getRuntimeConfig = getRuntimeConfig;
 
 /***/ }),
 
-/***/ 9974:
+/***/ 7547:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRuntimeConfig = void 0;
-const httpAuthSchemes_1 = __nccwpck_require__(7523);
-const protocols_1 = __nccwpck_require__(7288);
-const client_1 = __nccwpck_require__(2658);
-const protocols_2 = __nccwpck_require__(3422);
-const serde_1 = __nccwpck_require__(2430);
-const httpAuthSchemeProvider_1 = __nccwpck_require__(7872);
-const endpointResolver_1 = __nccwpck_require__(8326);
-const schemas_0_1 = __nccwpck_require__(9611);
+const httpAuthSchemes_1 = __nccwpck_require__(1877);
+const protocols_1 = __nccwpck_require__(8150);
+const client_1 = __nccwpck_require__(8468);
+const protocols_2 = __nccwpck_require__(284);
+const serde_1 = __nccwpck_require__(1892);
+const httpAuthSchemeProvider_1 = __nccwpck_require__(1514);
+const endpointResolver_1 = __nccwpck_require__(2132);
+const schemas_0_1 = __nccwpck_require__(5465);
 const getRuntimeConfig = (config) => {
     return {
         apiVersion: "2018-01-04",
@@ -4657,7 +4657,7 @@ exports.getRuntimeConfig = getRuntimeConfig;
 
 /***/ }),
 
-/***/ 9611:
+/***/ 5465:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4923,9 +4923,9 @@ const _va = "value";
 const _wI = "workIds";
 const _xN = "xmlName";
 const n0 = "com.amazonaws.ram";
-const schema_1 = __nccwpck_require__(6890);
-const errors_1 = __nccwpck_require__(6215);
-const RAMServiceException_1 = __nccwpck_require__(7786);
+const schema_1 = __nccwpck_require__(2692);
+const errors_1 = __nccwpck_require__(973);
+const RAMServiceException_1 = __nccwpck_require__(3384);
 const _s_registry = schema_1.TypeRegistry.for(_s);
 exports.RAMServiceException$ = [-3, _s, "RAMServiceException", 0, [], []];
 _s_registry.registerError(exports.RAMServiceException$, RAMServiceException_1.RAMServiceException);
@@ -5711,28 +5711,28 @@ exports.UpdateResourceShare$ = [9, n0, _URS,
 
 /***/ }),
 
-/***/ 7202:
+/***/ 5216:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
-const { getCrossRegionPresignedUrlPlugin } = __nccwpck_require__(2716);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { defaultProvider } = __nccwpck_require__(255);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsQueryProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
+const { getCrossRegionPresignedUrlPlugin } = __nccwpck_require__(5770);
 
 const defaultRDSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -16804,28 +16804,28 @@ __webpack_unused_export__ = waitUntilTenantDatabaseDeleted;
 
 /***/ }),
 
-/***/ 1695:
+/***/ 7453:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { SignatureV4MultiRegion } = __nccwpck_require__(9767);
+const { defaultProvider } = __nccwpck_require__(255);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsQueryProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -18065,22 +18065,22 @@ __webpack_unused_export__ = getDefaultRoleAssumerWithWebIdentity;
 
 /***/ }),
 
-/***/ 5152:
+/***/ 490:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
-const { InvokeStore } = __nccwpck_require__(9320);
-const { normalizeProvider } = __nccwpck_require__(402);
-const { RETRY_MODES } = __nccwpck_require__(3609);
+const { HttpRequest, parseUrl } = __nccwpck_require__(284);
+const { InvokeStore } = __nccwpck_require__(5222);
+const { normalizeProvider } = __nccwpck_require__(7996);
+const { RETRY_MODES } = __nccwpck_require__(8367);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
-const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
-const { EndpointError, resolveEndpoint } = __nccwpck_require__(2085);
+const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(7003);
+const { EndpointError, resolveEndpoint } = __nccwpck_require__(7003);
 exports.EndpointError = EndpointError;
 exports.isIpAddress = isIpAddress;
 exports.resolveEndpoint = resolveEndpoint;
-const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
-const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(7291);
+const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(3433);
+const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(3433);
 exports.NODE_REGION_CONFIG_FILE_OPTIONS = NODE_REGION_CONFIG_FILE_OPTIONS;
 exports.NODE_REGION_CONFIG_OPTIONS = NODE_REGION_CONFIG_OPTIONS;
 exports.REGION_ENV_NAME = REGION_ENV_NAME;
@@ -18879,7 +18879,7 @@ const NODE_APP_ID_CONFIG_OPTIONS = {
 };
 
 const createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-    const module = __nccwpck_require__(9449);
+    const module = __nccwpck_require__(6571);
     const parse = module.parse ?? module.default.parse ?? (() => "");
     const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse(window.navigator.userAgent) : undefined;
     const sections = [
@@ -19086,15 +19086,15 @@ exports.userAgentMiddleware = userAgentMiddleware;
 
 /***/ }),
 
-/***/ 7523:
+/***/ 1877:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(402);
-const { SignatureV4 } = __nccwpck_require__(5118);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(7996);
+const { SignatureV4 } = __nccwpck_require__(2496);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(284);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
 
 const getDateHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.date ?? response.headers?.Date) : undefined;
 const getAgeHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.age ?? response.headers?.Age) : undefined;
@@ -19454,14 +19454,14 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 7288:
+/***/ 8150:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(4645);
-const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(6890);
-const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(2658);
-const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(3422);
-const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(3422);
+const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(2207);
+const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(2692);
+const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(8468);
+const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(284);
+const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(284);
 exports.JsonCodec = JsonCodec;
 exports.JsonCodec2 = JsonCodec2;
 exports.JsonShapeDeserializer = JsonShapeDeserializer;
@@ -19472,8 +19472,8 @@ exports.loadJsonRpcErrorCode = loadJsonRpcErrorCode;
 exports.loadRestJsonErrorCode = loadRestJsonErrorCode;
 exports.parseJsonBody = parseJsonBody;
 exports.parseJsonErrorBody = parseJsonErrorBody;
-const { parseXML, XmlNode, XmlText } = __nccwpck_require__(4274);
-const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(2430);
+const { parseXML, XmlNode, XmlText } = __nccwpck_require__(3756);
+const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(1892);
 
 class ProtocolLib {
     queryCompat;
@@ -20965,10 +20965,10 @@ exports.parseXmlErrorBody = parseXmlErrorBody;
 
 /***/ }),
 
-/***/ 519:
+/***/ 9409:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { buildQueryString } = __nccwpck_require__(3422);
+const { buildQueryString } = __nccwpck_require__(284);
 
 const validate = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
 const parse = (arn) => {
@@ -21035,10 +21035,10 @@ exports.validate = validate;
 
 /***/ }),
 
-/***/ 5081:
+/***/ 3707:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { CredentialsProviderError } = __nccwpck_require__(3433);
 
 function resolveLogins(logins) {
     return Promise.all(Object.keys(logins).reduce((arr, name) => {
@@ -21059,7 +21059,7 @@ function resolveLogins(logins) {
 function fromCognitoIdentity(parameters) {
     return async (awsIdentityProperties) => {
         parameters.logger?.debug("@aws-sdk/credential-provider-cognito-identity - fromCognitoIdentity");
-        const { GetCredentialsForIdentityCommand, CognitoIdentityClient } = __nccwpck_require__(361);
+        const { GetCredentialsForIdentityCommand, CognitoIdentityClient } = __nccwpck_require__(2107);
         const fromConfigs = (property) => parameters.clientConfig?.[property] ??
             parameters.parentClientConfig?.[property] ??
             awsIdentityProperties?.callerClientConfig?.[property];
@@ -21197,7 +21197,7 @@ function fromCognitoIdentityPool({ accountId, cache = localStorage(), client, cl
         ? `aws:cognito-identity-credentials:${identityPoolId}:${userIdentifier}`
         : undefined;
     let provider = async (awsIdentityProperties) => {
-        const { GetIdCommand, CognitoIdentityClient } = __nccwpck_require__(361);
+        const { GetIdCommand, CognitoIdentityClient } = __nccwpck_require__(2107);
         const fromConfigs = (property) => clientConfig?.[property] ??
             parentClientConfig?.[property] ??
             awsIdentityProperties?.callerClientConfig?.[property];
@@ -21244,10 +21244,10 @@ exports.fromCognitoIdentityPool = fromCognitoIdentityPool;
 
 /***/ }),
 
-/***/ 361:
+/***/ 2107:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } = __nccwpck_require__(364);
+const { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } = __nccwpck_require__(1238);
 exports.CognitoIdentityClient = CognitoIdentityClient;
 exports.GetCredentialsForIdentityCommand = GetCredentialsForIdentityCommand;
 exports.GetIdCommand = GetIdCommand;
@@ -21255,11 +21255,11 @@ exports.GetIdCommand = GetIdCommand;
 
 /***/ }),
 
-/***/ 5606:
+/***/ 5660:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError } = __nccwpck_require__(3433);
 
 const ENV_KEY = "AWS_ACCESS_KEY_ID";
 const ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
@@ -21301,15 +21301,15 @@ exports.fromEnv = fromEnv;
 
 /***/ }),
 
-/***/ 8605:
+/***/ 2463:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
-const { NodeHttpHandler } = __nccwpck_require__(1279);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError } = __nccwpck_require__(3433);
+const { NodeHttpHandler } = __nccwpck_require__(7105);
 const fs = __nccwpck_require__(1455);
-const { HttpRequest } = __nccwpck_require__(3422);
-const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(2430);
+const { HttpRequest } = __nccwpck_require__(284);
+const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(1892);
 
 const ECS_CONTAINER_HOST = "169.254.170.2";
 const EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
@@ -21487,28 +21487,28 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 5869:
+/***/ 6967:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(490);
 
 const resolveCredentialSource = (credentialSource, profileName, logger) => {
     const sourceProvidersMap = {
         EcsContainer: async (options) => {
-            const { fromHttp } = __nccwpck_require__(8605);
-            const { fromContainerMetadata } = __nccwpck_require__(566);
+            const { fromHttp } = __nccwpck_require__(2463);
+            const { fromContainerMetadata } = __nccwpck_require__(3916);
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
             return async () => chain(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
         },
         Ec2InstanceMetadata: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-            const { fromInstanceMetadata } = __nccwpck_require__(566);
+            const { fromInstanceMetadata } = __nccwpck_require__(3916);
             return async () => fromInstanceMetadata(options)().then(setNamedProvider);
         },
         Environment: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-            const { fromEnv } = __nccwpck_require__(5606);
+            const { fromEnv } = __nccwpck_require__(5660);
             return async () => fromEnv(options)().then(setNamedProvider);
         },
     };
@@ -21550,7 +21550,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(1838);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -21603,7 +21603,7 @@ const isLoginProfile = (data) => {
     return Boolean(data && data.login_session);
 };
 const resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-    const { fromLoginCredentials } = __nccwpck_require__(4072);
+    const { fromLoginCredentials } = __nccwpck_require__(6642);
     const credentials = await fromLoginCredentials({
         ...options,
         profile: profileName,
@@ -21613,7 +21613,7 @@ const resolveLoginCredentials = async (profileName, options, callerClientConfig)
 
 const isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
 const resolveProcessCredentials = async (options, profile) => {
-    const { fromProcess } = __nccwpck_require__(5360);
+    const { fromProcess } = __nccwpck_require__(2925);
     const credentials = await fromProcess({
         ...options,
         profile,
@@ -21622,7 +21622,7 @@ const resolveProcessCredentials = async (options, profile) => {
 };
 
 const resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-    const { fromSSO } = __nccwpck_require__(998);
+    const { fromSSO } = __nccwpck_require__(9592);
     return fromSSO({
         profile,
         logger: options.logger,
@@ -21670,7 +21670,7 @@ const isWebIdentityProfile = (arg) => Boolean(arg) &&
     typeof arg.role_arn === "string" &&
     ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
 const resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
-    const { fromTokenFile } = __nccwpck_require__(9956);
+    const { fromTokenFile } = __nccwpck_require__(2298);
     const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
@@ -21723,12 +21723,12 @@ exports.fromIni = fromIni;
 
 /***/ }),
 
-/***/ 4072:
+/***/ 6642:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
-const { HttpRequest } = __nccwpck_require__(3422);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(3433);
+const { HttpRequest } = __nccwpck_require__(284);
 const { createHash, createPrivateKey, createPublicKey, sign } = __nccwpck_require__(7598);
 const { promises } = __nccwpck_require__(3024);
 const { homedir } = __nccwpck_require__(8161);
@@ -21783,7 +21783,7 @@ class LoginCredentialsFetcher {
         if (freshExpiry - Date.now() > LoginCredentialsFetcher.REFRESH_THRESHOLD) {
             return this.toCredentials(freshToken.accessToken);
         }
-        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(9762);
+        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(348);
         const { logger, userAgentAppId } = this.callerClientConfig ?? {};
         const isH2 = (requestHandler) => {
             return requestHandler?.metadata?.handlerProtocol === "h2";
@@ -22024,18 +22024,18 @@ exports.fromLoginCredentials = fromLoginCredentials;
 
 /***/ }),
 
-/***/ 5861:
+/***/ 255:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5606);
-const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(7291);
+const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5660);
+const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(3433);
 
 const ENV_IMDS_DISABLED = "AWS_EC2_METADATA_DISABLED";
 const remoteProvider = async (init) => {
-    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(566);
+    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(3916);
     if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = __nccwpck_require__(8605);
+        const { fromHttp } = __nccwpck_require__(2463);
         return chain(fromHttp(init), fromContainerMetadata(init));
     }
     if (process.env[ENV_IMDS_DISABLED] && process.env[ENV_IMDS_DISABLED] !== "false") {
@@ -22158,22 +22158,22 @@ const defaultProvider = (init = {}) => memoizeChain([
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
             throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = __nccwpck_require__(998);
+        const { fromSSO } = __nccwpck_require__(9592);
         return fromSSO(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(5869);
+        const { fromIni } = __nccwpck_require__(6967);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess } = __nccwpck_require__(5360);
+        const { fromProcess } = __nccwpck_require__(2925);
         return fromProcess(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
-        const { fromTokenFile } = __nccwpck_require__(9956);
+        const { fromTokenFile } = __nccwpck_require__(2298);
         return fromTokenFile(init)(awsIdentityProperties);
     },
     async () => {
@@ -22197,13 +22197,13 @@ exports.defaultProvider = defaultProvider;
 
 /***/ }),
 
-/***/ 5360:
+/***/ 2925:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
+const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(3433);
 const { exec } = __nccwpck_require__(1421);
 const { promisify } = __nccwpck_require__(7975);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { setCredentialFeature } = __nccwpck_require__(490);
 
 const getValidatedProcessCredentials = (profileName, data, profiles) => {
     if (data.Version !== 1) {
@@ -22280,12 +22280,12 @@ exports.fromProcess = fromProcess;
 
 /***/ }),
 
-/***/ 998:
+/***/ 9592:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { fromSso } = __nccwpck_require__(5433);
+const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { fromSso } = __nccwpck_require__(763);
 
 const isSsoProfile = (arg) => arg &&
     (typeof arg.sso_start_url === "string" ||
@@ -22339,7 +22339,7 @@ const resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ss
         });
     }
     const { accessToken } = token;
-    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(3707);
+    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(7525);
     const sso = ssoClient ||
         new SSOClient(Object.assign({}, clientConfig ?? {}, {
             logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
@@ -22479,21 +22479,21 @@ exports.validateSsoProfile = validateSsoProfile;
 
 /***/ }),
 
-/***/ 3707:
+/***/ 7525:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(2579);
+const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(5853);
 exports.GetRoleCredentialsCommand = GetRoleCredentialsCommand;
 exports.SSOClient = SSOClient;
 
 
 /***/ }),
 
-/***/ 9956:
+/***/ 2298:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(3433);
 const { readFileSync } = __nccwpck_require__(3024);
 
 const fromWebToken = (init) => async (awsIdentityProperties) => {
@@ -22501,7 +22501,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1838);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -22554,12 +22554,12 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 9719:
+/***/ 3045:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { ProviderError, CredentialsProviderError, loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
-const { normalizeProvider } = __nccwpck_require__(402);
+const { ProviderError, CredentialsProviderError, loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(3433);
+const { normalizeProvider } = __nccwpck_require__(7996);
 
 const createCredentialChain = (...credentialProviders) => {
     let expireAfter = -1;
@@ -22603,14 +22603,14 @@ const propertyProviderChain = (...providers) => async (awsIdentityProperties) =>
 
 const fromCognitoIdentity = (options) => {
     return async (args) => {
-        const { fromCognitoIdentity: _fromCognitoIdentity } = __nccwpck_require__(5081);
+        const { fromCognitoIdentity: _fromCognitoIdentity } = __nccwpck_require__(3707);
         return _fromCognitoIdentity(options)(args);
     };
 };
 
 const fromCognitoIdentityPool = (options) => {
     return async (args) => {
-        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = __nccwpck_require__(5081);
+        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = __nccwpck_require__(3707);
         return _fromCognitoIdentityPool(options)(args);
     };
 };
@@ -22618,28 +22618,28 @@ const fromCognitoIdentityPool = (options) => {
 const fromContainerMetadata = (init) => {
     return async (props) => {
         init?.logger?.debug("@smithy/credential-provider-imds", "fromContainerMetadata");
-        const { fromContainerMetadata: _fromContainerMetadata } = __nccwpck_require__(566);
+        const { fromContainerMetadata: _fromContainerMetadata } = __nccwpck_require__(3916);
         return _fromContainerMetadata(init)();
     };
 };
 
 const fromEnv = (init) => {
     return async (args) => {
-        const { fromEnv: _fromEnv } = __nccwpck_require__(5606);
+        const { fromEnv: _fromEnv } = __nccwpck_require__(5660);
         return _fromEnv(init)(args);
     };
 };
 
 const fromHttp = (options = {}) => {
     return async (args) => {
-        const { fromHttp: _fromHttp } = __nccwpck_require__(8605);
+        const { fromHttp: _fromHttp } = __nccwpck_require__(2463);
         return _fromHttp(options)(args);
     };
 };
 
 const fromIni = (init = {}) => {
     return async (args) => {
-        const { fromIni: _fromIni } = __nccwpck_require__(5869);
+        const { fromIni: _fromIni } = __nccwpck_require__(6967);
         return _fromIni({ ...init })(args);
     };
 };
@@ -22647,15 +22647,15 @@ const fromIni = (init = {}) => {
 const fromInstanceMetadata = (init) => {
     return async (props) => {
         init?.logger?.debug("@smithy/credential-provider-imds", "fromInstanceMetadata");
-        const { setCredentialFeature } = __nccwpck_require__(5152);
-        const { fromInstanceMetadata: _fromInstanceMetadata } = __nccwpck_require__(566);
+        const { setCredentialFeature } = __nccwpck_require__(490);
+        const { fromInstanceMetadata: _fromInstanceMetadata } = __nccwpck_require__(3916);
         return _fromInstanceMetadata(init)().then((creds) => setCredentialFeature(creds, "CREDENTIALS_IMDS", "0"));
     };
 };
 
 const fromLoginCredentials = (init) => {
     return async (args) => {
-        const { fromLoginCredentials: _fromLoginCredentials } = __nccwpck_require__(4072);
+        const { fromLoginCredentials: _fromLoginCredentials } = __nccwpck_require__(6642);
         return _fromLoginCredentials({ ...init })(args);
     };
 };
@@ -22664,7 +22664,7 @@ const fromNodeProviderChain = (init = {}) => {
     let chain;
     return async (args) => {
         if (!chain) {
-            const { defaultProvider } = __nccwpck_require__(5861);
+            const { defaultProvider } = __nccwpck_require__(255);
             chain = defaultProvider({ ...init });
         }
         return chain(args);
@@ -22673,14 +22673,14 @@ const fromNodeProviderChain = (init = {}) => {
 
 const fromProcess = (init) => {
     return async (args) => {
-        const { fromProcess: _fromProcess } = __nccwpck_require__(5360);
+        const { fromProcess: _fromProcess } = __nccwpck_require__(2925);
         return _fromProcess(init)(args);
     };
 };
 
 const fromSSO = (init = {}) => {
     return async (args) => {
-        const { fromSSO: _fromSSO } = __nccwpck_require__(998);
+        const { fromSSO: _fromSSO } = __nccwpck_require__(9592);
         return _fromSSO({ ...init })(args);
     };
 };
@@ -22703,7 +22703,7 @@ const fromTemporaryCredentials$1 = (options, credentialDefaultProvider, regionPr
             }
             params.TokenCode = await options.mfaCodeProvider(params?.SerialNumber);
         }
-        const { AssumeRoleCommand, STSClient } = __nccwpck_require__(7366);
+        const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1884);
         if (!stsClient) {
             const defaultCredentialsOrError = typeof credentialDefaultProvider === "function" ? credentialDefaultProvider() : undefined;
             const credentialSources = [
@@ -22814,14 +22814,14 @@ const fromTemporaryCredentials = (options) => {
 
 const fromTokenFile = (init = {}) => {
     return async (args) => {
-        const { fromTokenFile: _fromTokenFile } = __nccwpck_require__(9956);
+        const { fromTokenFile: _fromTokenFile } = __nccwpck_require__(2298);
         return _fromTokenFile({ ...init })(args);
     };
 };
 
 const fromWebToken = (init) => {
     return async (args) => {
-        const { fromWebToken: _fromWebToken } = __nccwpck_require__(9956);
+        const { fromWebToken: _fromWebToken } = __nccwpck_require__(2298);
         return _fromWebToken({ ...init })(args);
     };
 };
@@ -22846,23 +22846,23 @@ __webpack_unused_export__ = propertyProviderChain;
 
 /***/ }),
 
-/***/ 7366:
+/***/ 1884:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1136);
+const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1838);
 exports.AssumeRoleCommand = AssumeRoleCommand;
 exports.STSClient = STSClient;
 
 
 /***/ }),
 
-/***/ 2716:
+/***/ 5770:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { formatUrl } = __nccwpck_require__(519);
-const { toEndpointV1 } = __nccwpck_require__(2085);
-const { HttpRequest } = __nccwpck_require__(3422);
-const { SignatureV4 } = __nccwpck_require__(5118);
+const { formatUrl } = __nccwpck_require__(9409);
+const { toEndpointV1 } = __nccwpck_require__(7003);
+const { HttpRequest } = __nccwpck_require__(284);
+const { SignatureV4 } = __nccwpck_require__(2496);
 
 const regARN = /arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?/;
 const sourceIdToCommandKeyMap = {
@@ -22961,25 +22961,25 @@ exports.getCrossRegionPresignedUrlPlugin = getCrossRegionPresignedUrlPlugin;
 
 /***/ }),
 
-/***/ 364:
+/***/ 1238:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsJson1_1Protocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultCognitoIdentityHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -23595,25 +23595,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 9762:
+/***/ 348:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24205,25 +24205,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 9443:
+/***/ 3305:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24899,25 +24899,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 2579:
+/***/ 5853:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -25380,26 +25380,26 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 1136:
+/***/ 1838:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { SignatureV4MultiRegion } = __nccwpck_require__(9767);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsQueryProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -26277,10 +26277,10 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 
 /***/ }),
 
-/***/ 5785:
+/***/ 9767:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(5118);
+const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(2496);
 
 const signatureV4CrtContainer = {
     CrtSignerV4: null,
@@ -26439,12 +26439,12 @@ exports.signatureV4CrtContainer = signatureV4CrtContainer;
 
 /***/ }),
 
-/***/ 5433:
+/***/ 763:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setTokenFeature } = __nccwpck_require__(5152);
-const { getBearerTokenEnvKey } = __nccwpck_require__(7523);
-const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(7291);
+const { setTokenFeature } = __nccwpck_require__(490);
+const { getBearerTokenEnvKey } = __nccwpck_require__(1877);
+const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(3433);
 const { promises } = __nccwpck_require__(3024);
 
 const fromEnvSigningName = ({ logger, signingName } = {}) => async () => {
@@ -26465,7 +26465,7 @@ const EXPIRE_WINDOW_MS = 5 * 60 * 1000;
 const REFRESH_MESSAGE = `To refresh this SSO session run 'aws sso login' with the corresponding profile.`;
 
 const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
-    const { SSOOIDCClient } = __nccwpck_require__(9443);
+    const { SSOOIDCClient } = __nccwpck_require__(3305);
     const coalesce = (prop) => init.clientConfig?.[prop] ?? init.parentClientConfig?.[prop] ?? callerClientConfig?.[prop];
     const ssoOidcClient = new SSOOIDCClient(Object.assign({}, init.clientConfig ?? {}, {
         region: ssoRegion ?? init.clientConfig?.region,
@@ -26476,7 +26476,7 @@ const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
 };
 
 const getNewSsoOidcToken = async (ssoToken, ssoRegion, init = {}, callerClientConfig) => {
-    const { CreateTokenCommand } = __nccwpck_require__(9443);
+    const { CreateTokenCommand } = __nccwpck_require__(3305);
     const ssoOidcClient = await getSsoOidcClient(ssoRegion, init, callerClientConfig);
     return ssoOidcClient.send(new CreateTokenCommand({
         clientId: ssoToken.clientId,
@@ -26622,7 +26622,7 @@ exports.nodeProvider = nodeProvider;
 
 /***/ }),
 
-/***/ 4274:
+/***/ 3756:
 /***/ ((__unused_webpack_module, exports) => {
 
 const ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -27001,7 +27001,7 @@ exports.parseXML = parseXML;
 
 /***/ }),
 
-/***/ 9320:
+/***/ 5222:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -27139,15 +27139,15 @@ exports.InvokeStoreBase = InvokeStoreBase;
 
 /***/ }),
 
-/***/ 402:
+/***/ 7996:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, hasOwn } = __nccwpck_require__(4534);
+const { getSmithyContext, hasOwn } = __nccwpck_require__(9928);
 exports.getSmithyContext = getSmithyContext;
-const { HttpRequest } = __nccwpck_require__(3422);
-const { requestBuilder } = __nccwpck_require__(3422);
+const { HttpRequest } = __nccwpck_require__(284);
+const { requestBuilder } = __nccwpck_require__(284);
 exports.requestBuilder = requestBuilder;
-const { HttpApiKeyAuthLocation } = __nccwpck_require__(690);
+const { HttpApiKeyAuthLocation } = __nccwpck_require__(5192);
 
 const resolveAuthOptions = (candidateAuthOptions, authSchemePreference) => {
     if (!authSchemePreference || authSchemePreference.length === 0) {
@@ -27492,13 +27492,13 @@ exports.setFeature = setFeature;
 
 /***/ }),
 
-/***/ 4645:
+/***/ 2207:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(2430);
-const { hasOwn } = __nccwpck_require__(4534);
-const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(3422);
-const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(6890);
+const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(1892);
+const { hasOwn } = __nccwpck_require__(9928);
+const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(284);
+const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(2692);
 
 const majorUint64 = 0;
 const majorNegativeInt64 = 1;
@@ -30041,12 +30041,12 @@ exports.tagSymbol = tagSymbol;
 
 /***/ }),
 
-/***/ 9542:
+/***/ 9128:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createReadStream } = __nccwpck_require__(3024);
 const { Writable } = __nccwpck_require__(7075);
-const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
+const { toUint8Array, concatBytes } = __nccwpck_require__(1892);
 const { createHash, createHmac } = __nccwpck_require__(7598);
 const zlib = __nccwpck_require__(8522);
 
@@ -30625,16 +30625,16 @@ exports.readableStreamHasher = readableStreamHasher;
 
 /***/ }),
 
-/***/ 2658:
+/***/ 8468:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(4534);
-const { getSmithyContext, normalizeProvider } = __nccwpck_require__(4534);
+const { hasOwn } = __nccwpck_require__(9928);
+const { getSmithyContext, normalizeProvider } = __nccwpck_require__(9928);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
-const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(5192);
 exports.AlgorithmId = AlgorithmId;
-const { NormalizedSchema } = __nccwpck_require__(6890);
+const { NormalizedSchema } = __nccwpck_require__(2692);
 
 const getAllAliases = (name, aliases) => {
     const _aliases = [];
@@ -31865,16 +31865,16 @@ exports.withBaseException = withBaseException;
 
 /***/ }),
 
-/***/ 7291:
+/***/ 3433:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { homedir } = __nccwpck_require__(8161);
 const { sep, join } = __nccwpck_require__(6760);
 const { createHash } = __nccwpck_require__(7598);
 const { readFile: readFile$1 } = __nccwpck_require__(1455);
-const { IniSectionType } = __nccwpck_require__(690);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { isValidHostLabel } = __nccwpck_require__(4534);
+const { IniSectionType } = __nccwpck_require__(5192);
+const { normalizeProvider } = __nccwpck_require__(8468);
+const { isValidHostLabel } = __nccwpck_require__(9928);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -32659,15 +32659,15 @@ exports.resolveRegionConfig = resolveRegionConfig;
 
 /***/ }),
 
-/***/ 2085:
+/***/ 7003:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(4534);
+const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(3433);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(9928);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
-const { EndpointURLScheme } = __nccwpck_require__(690);
+const { EndpointURLScheme } = __nccwpck_require__(5192);
 
 const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 const CONFIG_ENDPOINT_URL = "endpoint_url";
@@ -33550,14 +33550,14 @@ exports.resolveParams = resolveParams;
 
 /***/ }),
 
-/***/ 6579:
+/***/ 9901:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32 } = __nccwpck_require__(9542);
-const { hasOwn } = __nccwpck_require__(4534);
-const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(2430);
+const { Crc32 } = __nccwpck_require__(9128);
+const { hasOwn } = __nccwpck_require__(9928);
+const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(1892);
 const { Readable } = __nccwpck_require__(7075);
-const { TypeRegistry } = __nccwpck_require__(6890);
+const { TypeRegistry } = __nccwpck_require__(2692);
 
 class Int64 {
     bytes;
@@ -34500,19 +34500,19 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 
 /***/ }),
 
-/***/ 3422:
+/***/ 284:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(2430);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(4534);
-const { parseQueryString, parseUrl } = __nccwpck_require__(4534);
+const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(1892);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(9928);
+const { parseQueryString, parseUrl } = __nccwpck_require__(9928);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
 exports.parseQueryString = parseQueryString;
 exports.parseUrl = parseUrl;
-const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(6890);
-const { FieldPosition } = __nccwpck_require__(690);
+const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(2692);
+const { FieldPosition } = __nccwpck_require__(5192);
 
 const collectBody = async (streamBody = new Uint8Array(), context) => {
     if (streamBody instanceof Uint8Array) {
@@ -34915,7 +34915,7 @@ class HttpProtocol extends SerdeContext {
         });
     }
     async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(6579);
+        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(9901);
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
             marshaller,
@@ -37603,15 +37603,15 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 3609:
+/***/ 8367:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
-const { NoOpLogger, normalizeProvider } = __nccwpck_require__(2658);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { parseRfc7231DateTime, v4 } = __nccwpck_require__(2430);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
-const { hasOwn } = __nccwpck_require__(4534);
+const { NoOpLogger, normalizeProvider } = __nccwpck_require__(8468);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(284);
+const { parseRfc7231DateTime, v4 } = __nccwpck_require__(1892);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
+const { hasOwn } = __nccwpck_require__(9928);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -38498,10 +38498,10 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 
 /***/ }),
 
-/***/ 6890:
+/***/ 2692:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(4534);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(9928);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -39214,14 +39214,14 @@ exports.translateTraits = translateTraits;
 
 /***/ }),
 
-/***/ 2430:
+/***/ 1892:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __nccwpck_require__(7598);
-const { hasOwn, HttpResponse } = __nccwpck_require__(4534);
+const { hasOwn, HttpResponse } = __nccwpck_require__(9928);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __nccwpck_require__(3024);
-const { toEndpointV1 } = __nccwpck_require__(2085);
+const { toEndpointV1 } = __nccwpck_require__(7003);
 const { Readable, Writable, PassThrough } = __nccwpck_require__(7075);
 
 const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
@@ -40997,10 +40997,10 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 4534:
+/***/ 9928:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
 
 const getSmithyContext = (context) => context[SMITHY_CONTEXT_KEY] || (context[SMITHY_CONTEXT_KEY] = {});
 
@@ -41196,12 +41196,12 @@ exports.toEndpointV1 = toEndpointV1;
 
 /***/ }),
 
-/***/ 566:
+/***/ 3916:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
+const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(3433);
 const node_http = __nccwpck_require__(7067);
-const { parseUrl } = __nccwpck_require__(3422);
+const { parseUrl } = __nccwpck_require__(284);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
     typeof arg === "object" &&
@@ -41573,13 +41573,13 @@ exports.providerConfigFromInit = providerConfigFromInit;
 
 /***/ }),
 
-/***/ 1279:
+/***/ 7105:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(2430);
-const { streamCollector } = __nccwpck_require__(2430);
+const { hasOwn } = __nccwpck_require__(1892);
+const { streamCollector } = __nccwpck_require__(1892);
 exports.streamCollector = streamCollector;
-const { buildQueryString, HttpResponse } = __nccwpck_require__(3422);
+const { buildQueryString, HttpResponse } = __nccwpck_require__(284);
 const node_https = __nccwpck_require__(4708);
 const { Readable } = __nccwpck_require__(7075);
 const http2 = __nccwpck_require__(2467);
@@ -42494,12 +42494,12 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
-/***/ 5118:
+/***/ 2496:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(2430);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { escapeUri, HttpRequest } = __nccwpck_require__(3422);
+const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(1892);
+const { normalizeProvider } = __nccwpck_require__(8468);
+const { escapeUri, HttpRequest } = __nccwpck_require__(284);
 
 class HeaderFormatter {
     format(headers) {
@@ -43098,7 +43098,7 @@ exports.signatureV4aContainer = signatureV4aContainer;
 
 /***/ }),
 
-/***/ 690:
+/***/ 5192:
 /***/ ((__unused_webpack_module, exports) => {
 
 var HttpAuthLocation;
@@ -43201,14 +43201,14 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 5290:
+/***/ 6252:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
 __webpack_unused_export__ = exports.IX = __webpack_unused_export__ = exports.$C = void 0;
-var client_1 = __nccwpck_require__(2658);
+var client_1 = __nccwpck_require__(8468);
 Object.defineProperty(exports, "$C", ({ enumerable: true, get: function () { return client_1.createWaiter; } }));
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return client_1.waiterServiceDefaults; } });
 Object.defineProperty(exports, "IX", ({ enumerable: true, get: function () { return client_1.WaiterState; } }));
@@ -43217,7 +43217,7 @@ __webpack_unused_export__ = ({ enumerable: true, get: function () { return clien
 
 /***/ }),
 
-/***/ 9449:
+/***/ 6571:
 /***/ (function(module) {
 
 /*!
@@ -43237,7 +43237,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 1860:
+/***/ 2146:
 /***/ ((module) => {
 
 /******************************************************************************
@@ -43704,15 +43704,15 @@ var __rewriteRelativeImportExtension;
 
 /***/ }),
 
-/***/ 770:
+/***/ 408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(376);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 376:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -43984,34 +43984,34 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 4718:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(271)
+const Dispatcher = __nccwpck_require__(2377)
+const Pool = __nccwpck_require__(8014)
+const BalancedPool = __nccwpck_require__(3207)
+const Agent = __nccwpck_require__(5539)
+const ProxyAgent = __nccwpck_require__(9710)
+const EnvHttpProxyAgent = __nccwpck_require__(6699)
+const RetryAgent = __nccwpck_require__(9176)
+const errors = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const api = __nccwpck_require__(5889)
+const buildConnector = __nccwpck_require__(5106)
+const MockClient = __nccwpck_require__(2839)
+const MockAgent = __nccwpck_require__(587)
+const MockPool = __nccwpck_require__(3926)
+const mockErrors = __nccwpck_require__(5347)
+const RetryHandler = __nccwpck_require__(3174)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(4743)
+const DecoratorHandler = __nccwpck_require__(6949)
+const RedirectHandler = __nccwpck_require__(3216)
+const createRedirectInterceptor = __nccwpck_require__(5306)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -44029,10 +44029,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(1068),
+  retry: __nccwpck_require__(9636),
+  dump: __nccwpck_require__(5786),
+  dns: __nccwpck_require__(6149)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -44094,7 +44094,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(6860).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -44106,39 +44106,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
+/* unused reexport */ __nccwpck_require__(5662).Headers
+/* unused reexport */ __nccwpck_require__(9317).Response
+/* unused reexport */ __nccwpck_require__(3713).Request
+/* unused reexport */ __nccwpck_require__(8440).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+/* unused reexport */ __nccwpck_require__(4881).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(8709)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { CacheStorage } = __nccwpck_require__(7403)
+const { kConstruct } = __nccwpck_require__(8271)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(8495)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(782)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(6814)
+/* unused reexport */ __nccwpck_require__(3435).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -44154,18 +44154,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(6376)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 6128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(5386)
+const { RequestAbortedError } = __nccwpck_require__(6593)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -44225,16 +44225,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2574:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -44340,7 +44340,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 884:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -44354,10 +44354,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -44598,16 +44598,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 865:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { Readable } = __nccwpck_require__(3897)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -44819,18 +44819,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 4754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -45046,15 +45046,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 3408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(5386)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -45161,21 +45161,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 5889:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(865)
+module.exports.stream = __nccwpck_require__(4754)
+module.exports.pipeline = __nccwpck_require__(884)
+module.exports.upgrade = __nccwpck_require__(3408)
+module.exports.connect = __nccwpck_require__(2574)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 3897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -45184,9 +45184,9 @@ module.exports.connect = __nccwpck_require__(2279)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { ReadableStreamFrom } = __nccwpck_require__(5386)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -45567,15 +45567,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 6425:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(3897)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -45667,16 +45667,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 5106:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(5386)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(6593)
+const timers = __nccwpck_require__(5929)
 
 function noop () {}
 
@@ -45914,7 +45914,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 4037:
 /***/ ((module) => {
 
 
@@ -46039,7 +46039,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 6644:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46248,7 +46248,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 6593:
 /***/ ((module) => {
 
 
@@ -46680,7 +46680,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 8957:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46688,7 +46688,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -46703,9 +46703,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(5386)
+const { channels } = __nccwpck_require__(6644)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -47169,7 +47169,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 3377:
 /***/ ((module) => {
 
 module.exports = {
@@ -47243,7 +47243,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 3838:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47251,7 +47251,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(4037)
 
 class TstNode {
   /** @type {any} */
@@ -47402,13 +47402,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 5386:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(3377)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -47416,9 +47416,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
+const { tree } = __nccwpck_require__(3838)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -48128,18 +48128,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 5539:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
+const DispatcherBase = __nccwpck_require__(803)
+const Pool = __nccwpck_require__(8014)
+const Client = __nccwpck_require__(271)
+const util = __nccwpck_require__(5386)
+const createRedirectInterceptor = __nccwpck_require__(5306)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -48268,7 +48268,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 3207:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48276,7 +48276,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const {
   PoolBase,
   kClients,
@@ -48284,10 +48284,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const { parseOrigin } = __nccwpck_require__(3440)
+} = __nccwpck_require__(1278)
+const Pool = __nccwpck_require__(8014)
+const { kUrl, kInterceptors } = __nccwpck_require__(3377)
+const { parseOrigin } = __nccwpck_require__(5386)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -48484,7 +48484,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 8939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48492,9 +48492,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(5386)
+const { channels } = __nccwpck_require__(6644)
+const timers = __nccwpck_require__(5929)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -48507,7 +48507,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const {
   kUrl,
   kReset,
@@ -48540,9 +48540,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(3377)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(6402)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -48554,11 +48554,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(9240) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(9968))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -48566,7 +48566,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(9240))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -49481,7 +49481,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(6962).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -50004,7 +50004,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 7726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -50012,13 +50012,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(5386)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const {
   kUrl,
   kReset,
@@ -50037,7 +50037,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(3377)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -50443,7 +50443,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(6962).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -50803,7 +50803,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 271:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -50813,16 +50813,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(5386)
+const { channels } = __nccwpck_require__(6644)
+const Request = __nccwpck_require__(8957)
+const DispatcherBase = __nccwpck_require__(803)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(6593)
+const buildConnector = __nccwpck_require__(5106)
 const {
   kUrl,
   kServerName,
@@ -50864,9 +50864,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(3377)
+const connectH1 = __nccwpck_require__(8939)
+const connectH2 = __nccwpck_require__(7726)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -51174,7 +51174,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(5306)
 
 function onError (client, err) {
   if (
@@ -51434,19 +51434,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 803:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(2377)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(6593)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(3377)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -51649,7 +51649,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 2377:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -51721,15 +51721,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 6699:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(803)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(3377)
+const ProxyAgent = __nccwpck_require__(9710)
+const Agent = __nccwpck_require__(5539)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -51888,7 +51888,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 2190:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -52012,15 +52012,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 1278:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(803)
+const FixedQueue = __nccwpck_require__(2190)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(3377)
+const PoolStats = __nccwpck_require__(1680)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -52213,10 +52213,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 1680:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(3377)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -52254,7 +52254,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 8014:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52265,14 +52265,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(1278)
+const Client = __nccwpck_require__(271)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { kUrl, kInterceptors } = __nccwpck_require__(3377)
+const buildConnector = __nccwpck_require__(5106)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -52368,19 +52368,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 9710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const Agent = __nccwpck_require__(5539)
+const Pool = __nccwpck_require__(8014)
+const DispatcherBase = __nccwpck_require__(803)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(6593)
+const buildConnector = __nccwpck_require__(5106)
+const Client = __nccwpck_require__(271)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -52649,13 +52649,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 9176:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(2377)
+const RetryHandler = __nccwpck_require__(3174)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -52691,7 +52691,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 4743:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52699,8 +52699,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const Agent = __nccwpck_require__(5539)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -52730,7 +52730,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 6949:
 /***/ ((module) => {
 
 
@@ -52781,15 +52781,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8754:
+/***/ 3216:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(5386)
+const { kBodyUsed } = __nccwpck_require__(3377)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -53020,20 +53020,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 3174:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(3377)
+const { RequestRetryError } = __nccwpck_require__(6593)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(5386)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -53464,14 +53464,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 6149:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(6949)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(6593)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -53846,14 +53846,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 5786:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const util = __nccwpck_require__(5386)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
+const DecoratorHandler = __nccwpck_require__(6949)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -53976,12 +53976,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 5306:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(3216)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -54004,11 +54004,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 1068:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(3216)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -54035,11 +54035,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 9636:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(3174)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -54061,13 +54061,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 6402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(6650);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -54345,7 +54345,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 9240:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54357,7 +54357,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 9968:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54369,7 +54369,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 6650:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54390,13 +54390,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 587:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(3377)
+const Agent = __nccwpck_require__(5539)
 const {
   kAgent,
   kMockAgentSet,
@@ -54407,14 +54407,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(2539)
+const MockClient = __nccwpck_require__(2839)
+const MockPool = __nccwpck_require__(3926)
+const { matchValue, buildMockOptions } = __nccwpck_require__(463)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(6593)
+const Dispatcher = __nccwpck_require__(2377)
+const Pluralizer = __nccwpck_require__(39)
+const PendingInterceptorsFormatter = __nccwpck_require__(2708)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -54557,14 +54557,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 2839:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(271)
+const { buildMockDispatch } = __nccwpck_require__(463)
 const {
   kDispatches,
   kMockAgent,
@@ -54573,10 +54573,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(2539)
+const { MockInterceptor } = __nccwpck_require__(7073)
+const Symbols = __nccwpck_require__(3377)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -54623,12 +54623,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 5347:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(6593)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -54658,12 +54658,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 7073:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(463)
 const {
   kDispatches,
   kDispatchKey,
@@ -54671,9 +54671,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(2539)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { buildURL } = __nccwpck_require__(5386)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -54872,14 +54872,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 3926:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(8014)
+const { buildMockDispatch } = __nccwpck_require__(463)
 const {
   kDispatches,
   kMockAgent,
@@ -54888,10 +54888,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(2539)
+const { MockInterceptor } = __nccwpck_require__(7073)
+const Symbols = __nccwpck_require__(3377)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -54938,7 +54938,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 2539:
 /***/ ((module) => {
 
 
@@ -54968,20 +54968,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 463:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(5347)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(2539)
+const { buildURL } = __nccwpck_require__(5386)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -55342,7 +55342,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 2708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -55392,7 +55392,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 39:
 /***/ ((module) => {
 
 
@@ -55428,7 +55428,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 5929:
 /***/ ((module) => {
 
 
@@ -55858,20 +55858,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 3892:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
+const { kConstruct } = __nccwpck_require__(8271)
+const { urlEquals, getFieldValues } = __nccwpck_require__(2012)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(5386)
+const { webidl } = __nccwpck_require__(6083)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9317)
+const { Request, fromInnerRequest } = __nccwpck_require__(3713)
+const { kState } = __nccwpck_require__(6970)
+const { fetching } = __nccwpck_require__(6860)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1118)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -56724,15 +56724,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 7403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(8271)
+const { Cache } = __nccwpck_require__(3892)
+const { webidl } = __nccwpck_require__(6083)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
 
 class CacheStorage {
   /**
@@ -56883,26 +56883,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 8271:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(3377).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 2012:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(782)
+const { isValidHeaderName } = __nccwpck_require__(1118)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -56947,7 +56947,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 9922:
 /***/ ((module) => {
 
 
@@ -56966,15 +56966,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 8495:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(5816)
+const { stringify } = __nccwpck_require__(2095)
+const { webidl } = __nccwpck_require__(6083)
+const { Headers } = __nccwpck_require__(5662)
 
 /**
  * @typedef {Object} Cookie
@@ -57157,14 +57157,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 5816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(9922)
+const { isCTLExcludingHtab } = __nccwpck_require__(2095)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(782)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -57474,7 +57474,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 2095:
 /***/ ((module) => {
 
 
@@ -57833,13 +57833,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 6301:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(625)
 
 /**
  * @type {number[]} BOM
@@ -58414,23 +58414,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 6376:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(6860)
+const { makeRequest } = __nccwpck_require__(3713)
+const { webidl } = __nccwpck_require__(6083)
+const { EventSourceStream } = __nccwpck_require__(6301)
+const { parseMIMEType } = __nccwpck_require__(782)
+const { createFastMessageEvent } = __nccwpck_require__(6814)
+const { isNetworkError } = __nccwpck_require__(9317)
+const { delay } = __nccwpck_require__(625)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { environmentSettingsObject } = __nccwpck_require__(1118)
+const { getGlobalDispatcher } = __nccwpck_require__(4743)
 
 let experimentalWarned = false
 
@@ -58904,7 +58904,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 625:
 /***/ ((module) => {
 
 
@@ -58948,12 +58948,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 6962:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(5386)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -58963,16 +58963,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(1118)
+const { FormData } = __nccwpck_require__(8440)
+const { kState } = __nccwpck_require__(6970)
+const { webidl } = __nccwpck_require__(6083)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const { serializeAMimeType } = __nccwpck_require__(782)
+const { multipartFormDataParser } = __nccwpck_require__(4646)
 let random
 
 try {
@@ -59484,7 +59484,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 6833:
 /***/ ((module) => {
 
 
@@ -59615,7 +59615,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -60366,12 +60366,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 9255:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(3377)
 
 class CompatWeakRef {
   constructor (value) {
@@ -60419,14 +60419,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 1508:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(6970)
+const { webidl } = __nccwpck_require__(6083)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -60552,16 +60552,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 4646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
+const { utf8DecodeBytes } = __nccwpck_require__(1118)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(782)
+const { isFileLike } = __nccwpck_require__(1508)
+const { makeEntry } = __nccwpck_require__(8440)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -61033,16 +61033,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 8440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(1118)
+const { kState } = __nccwpck_require__(6970)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { FileLike, isFileLike } = __nccwpck_require__(1508)
+const { webidl } = __nccwpck_require__(6083)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -61292,7 +61292,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 8709:
 /***/ ((module) => {
 
 
@@ -61339,21 +61339,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 5662:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(3377)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(1118)
+const { webidl } = __nccwpck_require__(6083)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -62033,7 +62033,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 6860:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -62046,9 +62046,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest } = __nccwpck_require__(9967)
+} = __nccwpck_require__(9317)
+const { HeadersList } = __nccwpck_require__(5662)
+const { Request, cloneRequest } = __nccwpck_require__(3713)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -62084,23 +62084,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
+} = __nccwpck_require__(1118)
+const { kState, kDispatcher } = __nccwpck_require__(6970)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(6962)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(6833)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(782)
+const { getGlobalDispatcher } = __nccwpck_require__(4743)
+const { webidl } = __nccwpck_require__(6083)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -64310,23 +64310,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 3713:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6962)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5662)
+const { FinalizationRegistry } = __nccwpck_require__(9255)()
+const util = __nccwpck_require__(5386)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1118)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -64336,12 +64336,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(6833)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(6970)
+const { webidl } = __nccwpck_require__(6083)
+const { URLSerializer } = __nccwpck_require__(782)
+const { kConstruct } = __nccwpck_require__(3377)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -65354,14 +65354,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 9317:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5662)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6962)
+const util = __nccwpck_require__(5386)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -65373,16 +65373,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1118)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(6833)
+const { kState, kHeaders } = __nccwpck_require__(6970)
+const { webidl } = __nccwpck_require__(6083)
+const { FormData } = __nccwpck_require__(8440)
+const { URLSerializer } = __nccwpck_require__(782)
+const { kConstruct } = __nccwpck_require__(3377)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -65971,7 +65971,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 6970:
 /***/ ((module) => {
 
 
@@ -65987,21 +65987,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 1118:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(6833)
+const { getGlobalOrigin } = __nccwpck_require__(8709)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(782)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(5386)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(6083)
 
 let supportedHashes = []
 
@@ -67626,14 +67626,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 6083:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(3440)
+const { toUSVString } = __nccwpck_require__(5386)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -68328,7 +68328,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 2685:
 /***/ ((module) => {
 
 
@@ -68625,7 +68625,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 4881:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -68634,16 +68634,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(5860)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+} = __nccwpck_require__(8391)
+const { webidl } = __nccwpck_require__(6083)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -68976,12 +68976,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 699:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(6083)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -69061,7 +69061,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 8391:
 /***/ ((module) => {
 
 
@@ -69078,7 +69078,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 5860:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -69089,10 +69089,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
+} = __nccwpck_require__(8391)
+const { ProgressEvent } = __nccwpck_require__(699)
+const { getEncoding } = __nccwpck_require__(2685)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(782)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -69476,27 +69476,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 3403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(9322)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+} = __nccwpck_require__(7610)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(3479)
+const { channels } = __nccwpck_require__(6644)
+const { CloseEvent } = __nccwpck_require__(6814)
+const { makeRequest } = __nccwpck_require__(3713)
+const { fetching } = __nccwpck_require__(6860)
+const { Headers, getHeadersList } = __nccwpck_require__(5662)
+const { getDecodeSplit } = __nccwpck_require__(1118)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
 
 /** @type {import('crypto')} */
 let crypto
@@ -69854,7 +69854,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 9322:
 /***/ ((module) => {
 
 
@@ -69927,14 +69927,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 6814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(6083)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(3377)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -70263,12 +70263,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 4226:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(9322)
 
 const BUFFER_SIZE = 16386
 
@@ -70366,14 +70366,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 6495:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(3479)
+const { MessageSizeExceededError } = __nccwpck_require__(6593)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -70478,16 +70478,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 1298:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(9322)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(7610)
+const { channels } = __nccwpck_require__(6644)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -70497,11 +70497,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(3479)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
+const { closeWebSocketConnection } = __nccwpck_require__(3403)
+const { PerMessageDeflate } = __nccwpck_require__(6495)
+const { MessageSizeExceededError } = __nccwpck_require__(6593)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -71012,14 +71012,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 8470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
+const { opcodes, sendHints } = __nccwpck_require__(9322)
+const FixedQueue = __nccwpck_require__(2190)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -71123,7 +71123,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 7610:
 /***/ ((module) => {
 
 
@@ -71142,16 +71142,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 3479:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(7610)
+const { states, opcodes } = __nccwpck_require__(9322)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(6814)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(782)
 
 /* globals Blob */
 
@@ -71471,15 +71471,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 3435:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(6083)
+const { URLSerializer } = __nccwpck_require__(782)
+const { environmentSettingsObject } = __nccwpck_require__(1118)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(9322)
 const {
   kWebSocketURL,
   kReadyState,
@@ -71488,21 +71488,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(7610)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+} = __nccwpck_require__(3479)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3403)
+const { ByteParser } = __nccwpck_require__(1298)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(5386)
+const { getGlobalDispatcher } = __nccwpck_require__(4743)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(6814)
+const { SendQueue } = __nccwpck_require__(8470)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -72073,7 +72073,36 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2856:
+/***/ 2529:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fl: () => (/* binding */ accountFromArn),
+/* harmony export */   PR: () => (/* binding */ rdsResourceId),
+/* harmony export */   kV: () => (/* binding */ rdsResourceType)
+/* harmony export */ });
+/**
+ * Reading ARNs (`arn:<partition>:<service>:<region>:<account>:<resource>`). RDS writes its
+ * resources as `<type>:<id>` (`arn:aws:rds:us-east-1:111111111111:cluster-snapshot:nightly`).
+ */
+/** The account id inside an ARN; undefined when the ARN names none (or is not an ARN). */
+function accountFromArn(arn) {
+    const account = arn.split(':')[4];
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+/** The resource type of an RDS ARN (`snapshot`, `cluster-snapshot`, `cluster`, `db`). */
+function rdsResourceType(arn) {
+    return arn.startsWith('arn:') ? arn.split(':')[5] : undefined;
+}
+/** The identifier inside an RDS ARN; anything that is not an ARN is returned as it is. */
+function rdsResourceId(arn) {
+    return arn.split(':').slice(6).join(':') || arn;
+}
+
+
+/***/ }),
+
+/***/ 723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72087,9 +72116,9 @@ module.exports = {
 /* harmony export */   yK: () => (/* binding */ runIdentity)
 /* harmony export */ });
 /* unused harmony export isHandoffFor */
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9506);
-/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5216);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7291);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
 
 
 
@@ -72210,7 +72239,7 @@ async function findRunResources(rds, run) {
 
 /***/ }),
 
-/***/ 9251:
+/***/ 4454:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72221,8 +72250,8 @@ async function findRunResources(rds, run) {
 /* harmony export */   XD: () => (/* binding */ findInstance),
 /* harmony export */   g$: () => (/* binding */ readTags)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5216);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
 
 
 /**
@@ -72303,20 +72332,20 @@ const READERS = {
 
 /***/ }),
 
-/***/ 2691:
+/***/ 832:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   M: () => (/* binding */ removalCommand),
 /* harmony export */   l: () => (/* binding */ removeResource)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7007);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5216);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8369);
 /* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(641);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(723);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9158);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4533);
 
 
 
@@ -72476,31 +72505,34 @@ function removalCommand(resource, region) {
 
 /***/ }),
 
-/***/ 7128:
+/***/ 1452:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Lp: () => (/* binding */ credentialSettings),
   HB: () => (/* binding */ openAccounts)
 });
 
 // UNUSED EXPORTS: OIDC_TOKEN_TIMEOUT_MS, assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1695);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-providers/dist-cjs/index.js
-var credential_providers_dist_cjs = __nccwpck_require__(9719);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __nccwpck_require__(2632);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(7007);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var client_rds_dist_cjs = __nccwpck_require__(7202);
-// EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
-var node_http_handler_dist_cjs = __nccwpck_require__(1279);
+// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(1800);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(7453);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/credential-providers/dist-cjs/index.js
+var credential_providers_dist_cjs = __nccwpck_require__(3045);
+// EXTERNAL MODULE: ./src/aws/arn.ts
+var arn = __nccwpck_require__(2529);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __nccwpck_require__(9518);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
+var client_ram_dist_cjs = __nccwpck_require__(8369);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var client_rds_dist_cjs = __nccwpck_require__(5216);
+// EXTERNAL MODULE: ../../main/node_modules/@smithy/node-http-handler/dist-cjs/index.js
+var node_http_handler_dist_cjs = __nccwpck_require__(7105);
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
 /**
  * The one place AWS clients are built: every client gets the same region, endpoint, retry policy,
@@ -72600,15 +72632,16 @@ function createClients(options) {
 }
 
 // EXTERNAL MODULE: ./src/engine/deadline.ts
-var deadline = __nccwpck_require__(7964);
+var deadline = __nccwpck_require__(4371);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(4533);
 ;// CONCATENATED MODULE: ./src/credentials.ts
 /**
  * Credentials for the two accounts: each role is assumed straight from the job's GitHub OIDC
  * token (never chained through another role), and re-assumed with a fresh token whenever the
  * session nears its end, so runs longer than the role's session still work.
  */
+
 
 
 
@@ -72851,7 +72884,7 @@ function assumeRoleHint(e, options) {
     const wireCode = e?.Code;
     const codes = [code, typeof wireCode === 'string' ? wireCode : ''];
     if (codes.some((c) => TRUST_CODES.has(c))) {
-        const account = options.roleArn.split(':')[4] || 'the role’s account';
+        const account = (0,arn/* accountFromArn */.Fl)(options.roleArn) ?? 'the role’s account';
         return (`Check the trust policy of ${options.roleArn}: the OIDC identity provider ` +
             `${OIDC_PROVIDER_HOST} must exist in account ${account}, the token's aud must be ` +
             `"${options.audience}" (the audience input) and its sub must match ` +
@@ -72906,11 +72939,28 @@ function needsRenewal(session) {
     const lifetime = expiration - session.obtainedAt;
     return expiration - Date.now() < Math.min(REFRESH_WINDOW_MS, lifetime / 2);
 }
+/**
+ * A destination-phase job reads nothing in the source account and usually holds no credentials
+ * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
+ * that one. With two different roles it opens both, and then also withdraws the share and
+ * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
+ * destination account alike; with both roles they also withdraw what was shared from the source.
+ */
+function credentialSettings(settings) {
+    const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation;
+    const destinationOnly = operation === 'delete' || operation === 'sweep' || settings.phase === 'destination';
+    if (!destinationOnly)
+        return settings;
+    if (settings.sourceRoleArn && settings.destinationRoleArn)
+        return settings;
+    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
+    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
+}
 
 
 /***/ }),
 
-/***/ 7964:
+/***/ 4371:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72925,7 +72975,7 @@ function needsRenewal(session) {
 /* harmony export */   zf: () => (/* binding */ isAbortError)
 /* harmony export */ });
 /* unused harmony exports StopError, CALL_GRACE_MS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
 /**
  * How a run stops before its end: the runner cancels it (SIGINT/SIGTERM), or its deadline
  * (`timeout-minutes`) passes. Either aborts one signal that every AWS call (through the clients'
@@ -73060,7 +73110,7 @@ async function stage(signal, what, postStep, work) {
 
 /***/ }),
 
-/***/ 5309:
+/***/ 594:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73138,7 +73188,7 @@ function describeCancel(resources, outcome) {
 
 /***/ }),
 
-/***/ 641:
+/***/ 9158:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73146,8 +73196,8 @@ function describeCancel(resources, outcome) {
 /* harmony export */   fm: () => (/* binding */ waitFor)
 /* harmony export */ });
 /* unused harmony exports formatElapsed, isTransient */
-/* harmony import */ var _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5290);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6252);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
 
 
 /**
@@ -73340,7 +73390,7 @@ function abortError(ctx) {
 
 /***/ }),
 
-/***/ 3916:
+/***/ 4533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73650,17 +73700,17 @@ function requestIdOf(e) {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 5388:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7964);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5309);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9226);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6661);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(594);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8547);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5576);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6305);
 
 
 
@@ -73717,16 +73767,16 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8422:
+/***/ 4707:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   mt: () => (/* binding */ getSettings)
 /* harmony export */ });
 /* unused harmony exports INPUT_DEFAULTS, INPUT_NAMES, parseSettings */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5165);
-/* harmony import */ var _inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8190);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
+/* harmony import */ var _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1152);
+/* harmony import */ var _inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(639);
 /**
  * Every input read once, validated and turned into readonly Settings, before any AWS call.
  * This is the only module that calls core.getInput; parseSettings is pure for tests.
@@ -73986,7 +74036,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 5165:
+/***/ 1152:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74348,7 +74398,7 @@ function noWorkflowCommand(input, value) {
 
 /***/ }),
 
-/***/ 8190:
+/***/ 639:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74356,7 +74406,7 @@ function noWorkflowCommand(input, value) {
 /* harmony export */   lY: () => (/* binding */ sourceAccountKeyMessage)
 /* harmony export */ });
 /* unused harmony exports isSameAccount, sourceAccountOf */
-/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5165);
+/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1152);
 
 /** Throws the first InputError found, in the order a user would fix them. */
 function checkRules(parsed) {
@@ -74522,7 +74572,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 9226:
+/***/ 8547:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74531,10 +74581,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(1800);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(4533);
 ;// CONCATENATED MODULE: ./src/allowed-accounts.ts
 
 /**
@@ -74563,11 +74613,11 @@ function checkAllowedAccounts(settings, accounts) {
 }
 
 // EXTERNAL MODULE: ./src/credentials.ts + 1 modules
-var credentials = __nccwpck_require__(7128);
+var credentials = __nccwpck_require__(1452);
 // EXTERNAL MODULE: ./src/engine/deadline.ts
-var engine_deadline = __nccwpck_require__(7964);
+var engine_deadline = __nccwpck_require__(4371);
 // EXTERNAL MODULE: ./src/engine/ledger.ts
-var engine_ledger = __nccwpck_require__(5309);
+var engine_ledger = __nccwpck_require__(594);
 ;// CONCATENATED MODULE: ./src/engine/engine.ts
 
 
@@ -74817,2508 +74867,109 @@ class GroupTracker {
 }
 
 // EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
-// EXTERNAL MODULE: ./src/methods/common/context.ts
-var context = __nccwpck_require__(8269);
-// EXTERNAL MODULE: ./src/methods/choose-method.ts + 14 modules
-var choose_method = __nccwpck_require__(1427);
-// EXTERNAL MODULE: ./src/methods/common/phases.ts
-var phases = __nccwpck_require__(4408);
-// EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __nccwpck_require__(5165);
-// EXTERNAL MODULE: ./src/inputs/rules.ts
-var rules = __nccwpck_require__(8190);
-;// CONCATENATED MODULE: ./src/methods/common/applicability.ts
-/**
- * Which inputs apply to the method this run takes. Some inputs only make sense for one kind of
- * source or one method, and that is known only once the source is read and the method resolved.
- * This runs then, once, before the plan creates anything: an input that contradicts the source
- * or method is refused (the user asked for something the copy cannot have); an input that merely
- * has no effect is named in one warning, never ignored silently.
- */
-
-
-
-const AURORA_STORAGE = new Set(['aurora', 'aurora-iopt1']);
-/**
- * CreateDBCluster DBClusterIdentifier: "Must contain from 1 to 63 (for Aurora DB clusters) or
- * 1 to 52 (for Multi-AZ DB clusters) letters, numbers, or hyphens."
- */
-const MULTI_AZ_CLUSTER_ID_MAX = 52;
-const isAurora = ({ sourceDb }) => sourceDb.kind === 'aurora-cluster';
-const isClone = ({ method }) => method === 'clone' || method === 'full-copy';
-/** A source-phase job makes no copy: what shapes the copy does not apply to it. */
-const copiesHere = ({ settings }) => settings.phase !== 'source';
-const what = ({ sourceDb }) => `${sourceDb.identifier} is a ${(0,choose_method/* describeKind */.SB)(sourceDb)}`;
-const CONTRADICTIONS = [
-    (input) => {
-        const storage = input.settings.storageType;
-        if (storage === undefined || !copiesHere(input))
-            return undefined;
-        if (!isAurora(input) && AURORA_STORAGE.has(storage)) {
-            return (0,parsers/* invalid */.Gq)('storage-type', storage, `Aurora storage applies only to an Aurora copy, and ${what(input)}; use gp2, gp3, io1 or io2, or leave it empty to keep the source's.`);
-        }
-        if (isAurora(input) && !AURORA_STORAGE.has(storage)) {
-            return (0,parsers/* invalid */.Gq)('storage-type', storage, `${what(input)}, whose storage is aurora or aurora-iopt1, never ${storage}; leave storage-type empty.`);
-        }
-        return undefined;
-    },
-    (input) => {
-        const iops = input.settings.iops;
-        if (iops === undefined || !isAurora(input) || !copiesHere(input))
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('iops', String(iops), `${what(input)}, and Aurora storage has no provisioned IOPS; leave iops empty.`);
-    },
-    (input) => {
-        if (!input.settings.multiAz || !isAurora(input) || !copiesHere(input))
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('multi-az', 'true', `multi-az applies to a DB instance copy, and ${what(input)}: an Aurora copy spreads over Availability Zones with instance-count 2 or more.`);
-    },
-    (input) => {
-        const count = input.settings.instanceCount;
-        if (count === 1 || isAurora(input) || !copiesHere(input))
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('instance-count', String(count), `${what(input)}, whose copy has ${input.sourceDb.kind === 'instance' ? 'one instance (use multi-az for a standby)' : 'the writer and two readers AWS makes for every Multi-AZ DB cluster'}; instance-count applies only to an Aurora copy.`);
-    },
-    (input) => {
-        const s = input.settings;
-        if (isAurora(input) || !copiesHere(input))
-            return undefined;
-        if (s.instanceClass === 'db.serverless') {
-            return (0,parsers/* invalid */.Gq)('instance-class', s.instanceClass, `db.serverless is an Aurora instance class, and ${what(input)}.`);
-        }
-        if (s.serverless === undefined)
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('serverless-min-capacity', String(s.serverless.minCapacity), `Serverless v2 capacity applies only to an Aurora copy, and ${what(input)}.`);
-    },
-    (input) => {
-        const target = input.settings.target;
-        if (input.sourceDb.kind !== 'multi-az-cluster' || !target || !copiesHere(input)) {
-            return undefined;
-        }
-        if (target.length <= MULTI_AZ_CLUSTER_ID_MAX)
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('target', target, `${what(input)}, and AWS allows at most ${MULTI_AZ_CLUSTER_ID_MAX} characters for a Multi-AZ DB cluster identifier (${target.length} given).`);
-    },
-    (input) => {
-        const key = input.settings.kmsKeyId;
-        const account = key?.startsWith('arn:') ? key.split(':')[4] : undefined;
-        if (!key || input.sameAccount || account !== input.accounts.source || !copiesHere(input)) {
-            return undefined;
-        }
-        return (0,parsers/* invalid */.Gq)('kms-key-id', key, (0,rules/* sourceAccountKeyMessage */.lY)(input.accounts));
-    },
-];
-const TEMP_INSTANCE_ONLY = 'only the Multi-AZ DB cluster relay makes a temporary instance';
-const IGNORED = [
-    (input) => input.settings.keepSnapshots && isClone(input)
-        ? ['keep-snapshots', 'a clone makes no snapshots']
-        : undefined,
-    (input) => {
-        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
-        const here = usesTemp && input.settings.phase !== 'destination';
-        if (here || input.settings.tempDbSubnetGroup === undefined)
-            return undefined;
-        return [
-            'temp-db-subnet-group',
-            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
-        ];
-    },
-    (input) => {
-        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
-        const here = usesTemp && input.settings.phase !== 'destination';
-        if (here || input.settings.tempVpcSecurityGroupIds.length === 0)
-            return undefined;
-        return [
-            'temp-vpc-security-group-ids',
-            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
-        ];
-    },
-    (input) => isAurora(input) && copiesHere(input) && input.settings.storageType !== undefined
-        ? ['storage-type', 'an Aurora copy keeps the storage configuration AWS gives the restore']
-        : undefined,
-    (input) => input.settings.multiAz && input.sourceDb.kind === 'multi-az-cluster' && copiesHere(input)
-        ? ['multi-az', 'a Multi-AZ DB cluster copy is always across three Availability Zones']
-        : undefined,
-    (input) => input.settings.dbClusterParameterGroup !== undefined &&
-        input.sourceDb.kind === 'instance' &&
-        copiesHere(input)
-        ? ['db-cluster-parameter-group', 'a DB instance has no DB cluster parameter group']
-        : undefined,
-    (input) => input.settings.dbParameterGroup !== undefined &&
-        input.sourceDb.kind === 'multi-az-cluster' &&
-        copiesHere(input)
-        ? ['db-parameter-group', 'a Multi-AZ DB cluster copy takes db-cluster-parameter-group']
-        : undefined,
-    (input) => {
-        const s = input.settings;
-        if (!isAurora(input) || s.serverless === undefined || !copiesHere(input))
-            return undefined;
-        const instanceClass = s.instanceClass ?? input.sourceDb.writerInstanceClass;
-        if (instanceClass === 'db.serverless')
-            return undefined;
-        return [
-            'serverless-min-capacity, serverless-max-capacity',
-            `the copy's instances are ${instanceClass ?? 'not db.serverless'}, not db.serverless`,
-        ];
-    },
-    (input) => {
-        if (copiesHere(input))
-            return undefined;
-        const s = input.settings;
-        const given = [
-            s.dbSubnetGroup !== undefined && 'db-subnet-group',
-            s.vpcSecurityGroupIds.length > 0 && 'vpc-security-group-ids',
-            s.dbClusterParameterGroup !== undefined && 'db-cluster-parameter-group',
-            s.dbParameterGroup !== undefined && 'db-parameter-group',
-            s.instanceClass !== undefined && 'instance-class',
-            s.instanceCount !== 1 && 'instance-count',
-            s.serverless !== undefined && 'serverless-min-capacity, serverless-max-capacity',
-            s.storageType !== undefined && 'storage-type',
-            s.iops !== undefined && 'iops',
-            s.multiAz && 'multi-az',
-        ].filter((name) => typeof name === 'string');
-        return given.length > 0
-            ? [given.join(', '), 'a source-phase job makes no copy; give them to the destination job']
-            : undefined;
-    },
-];
-/**
- * Refuses the first input that contradicts the resolved source and method, then warns once
- * about every input that has no effect. Makes no AWS call.
- */
-function checkApplicability(input) {
-    for (const contradiction of CONTRADICTIONS) {
-        const error = contradiction(input);
-        if (error)
-            throw error;
-    }
-    const ignored = IGNORED.map((rule) => rule(input)).filter((entry) => entry !== undefined);
-    if (ignored.length === 0)
-        return;
-    const phase = input.settings.phase === 'all' ? '' : `, phase ${input.settings.phase}`;
-    input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${(0,choose_method/* describeKind */.SB)(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
-}
-
-// EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(9251);
-// EXTERNAL MODULE: ./src/tags.ts
-var src_tags = __nccwpck_require__(9506);
+var inputs = __nccwpck_require__(4707);
 // EXTERNAL MODULE: ./src/aws/ownership.ts
-var ownership = __nccwpck_require__(2856);
-// EXTERNAL MODULE: ./src/engine/wait.ts
-var wait = __nccwpck_require__(641);
-;// CONCATENATED MODULE: ./src/methods/common/existing.ts
-
-
-
-
-
-
+var ownership = __nccwpck_require__(723);
+// EXTERNAL MODULE: ./src/tags.ts
+var src_tags = __nccwpck_require__(7291);
+;// CONCATENATED MODULE: ./src/names.ts
 /**
- * Look for the target in the destination before creating anything. Under `if-exists: fail` an
- * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
- * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
- * never touched.
+ * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
+ * (CreateDBInstance DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens.
+ * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens.").
  */
-async function findExistingTarget(ctx, wait) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    const found = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const foundInstance = found ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!found && !foundInstance)
-        return undefined;
-    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target;
-    const where = {
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    const mode = ctx.settings.ifExists;
-    if (mode === 'fail') {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} already exists in the destination account`,
-            ...where,
-            hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
-        });
-    }
-    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
-    requireManaged({ target, tags, where, purpose: mode });
-    const { cluster, instance } = await untilComplete(ctx, {
-        kind: found ? 'cluster' : 'instance',
-        seen: { cluster: found, instance: foundInstance },
-        madeBy: (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.runId),
-        wait,
-    });
-    const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
-    warnIfDifferent(ctx, (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.source));
-    if (cluster) {
-        return {
-            kind: 'cluster',
-            identifier: cluster.DBClusterIdentifier ?? target,
-            arn,
-            endpoint: cluster.Endpoint,
-            readerEndpoint: cluster.ReaderEndpoint,
-            port: cluster.Port,
-            engine: cluster.Engine,
-            engineVersion: cluster.EngineVersion,
-            masterUsername: cluster.MasterUsername,
-            masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
-            instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                .map((m) => m.DBInstanceIdentifier ?? '')
-                .filter(Boolean),
-            method: ctx.method,
-            created: false,
-            expiresAt: expiry ? new Date(expiry) : undefined,
-        };
-    }
-    return {
-        kind: 'instance',
-        identifier: instance?.DBInstanceIdentifier ?? target,
-        arn,
-        endpoint: instance?.Endpoint?.Address,
-        port: instance?.Endpoint?.Port,
-        engine: instance?.Engine,
-        engineVersion: instance?.EngineVersion,
-        masterUsername: instance?.MasterUsername,
-        masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
-        method: ctx.method,
-        created: false,
-        expiresAt: expiry ? new Date(expiry) : undefined,
-    };
-}
+const IDENTIFIER_MAX = 63;
+/** Room for `-<index>` of every instance a copy can have (instance-count is at most 16). */
+const INSTANCE_SUFFIX = '-16'.length;
 /**
- * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
- * carrying this action's managed tag, read from the resource itself in the destination account.
- * Ownership is never inferred from a name.
+ * `name` cut to at most `max` characters, without the trailing hyphens a cut can leave (AWS
+ * refuses a trailing `-`, and `-` + suffix would make `--`). A name that starts with a letter
+ * keeps at least that letter.
  */
-function requireManaged(options) {
-    if ((0,src_tags/* isManaged */.yF)(options.tags))
-        return;
-    const { target, where, purpose } = options;
-    throw new errors/* ActionError */.lZ({
-        summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
-        ...where,
-        hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
-    });
-}
-/** Reuse reports the copy as it is; say so when it is not what this run would have made. */
-function warnIfDifferent(ctx, source) {
-    const target = ctx.names.target;
-    core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`);
-    if (source && source !== ctx.sourceDb.arn) {
-        core.warning(`${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`);
-    }
-}
-const COMPLETE = 'complete';
-const BUILDING = `still being built (${src_tags/* TagKeys */.jm.state}=${src_tags/* CopyState */.T9.building})`;
-/** Its run has not finished it yet; a copy made before the state tag existed counts as finished. */
-function stillBuilding(tags) {
-    return (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.state) === src_tags/* CopyState */.T9.building;
-}
-/** The copy's state, from a describe just made (`seen`) or a fresh one. */
-async function readCopy(ctx, kind, seen) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    if (kind === 'instance') {
-        const instance = seen?.instance ?? (await (0,rds_read/* findInstance */.XD)(rds, target));
-        if (!instance)
-            return undefined;
-        const status = instance.DBInstanceStatus ?? 'unknown';
-        if (status === 'available' && stillBuilding(instance.TagList)) {
-            return { state: BUILDING, instance };
-        }
-        return { state: status === 'available' ? COMPLETE : status, instance };
-    }
-    const cluster = seen?.cluster ?? (await (0,rds_read/* findCluster */.KG)(rds, target));
-    if (!cluster)
-        return undefined;
-    if (cluster.Status !== 'available')
-        return { state: cluster.Status ?? 'unknown', cluster };
-    if (stillBuilding(cluster.TagList))
-        return { state: BUILDING, cluster };
-    const members = (cluster.DBClusterMembers ?? []).flatMap((m) => m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []);
-    if (members.length === 0)
-        return { state: 'available without DB instances', cluster };
-    for (const id of members) {
-        const status = (await (0,rds_read/* findInstance */.XD)(rds, id))?.DBInstanceStatus ?? 'missing';
-        if (status !== 'available')
-            return { state: `DB instance ${id} ${status}`, cluster };
-    }
-    return { state: COMPLETE, cluster };
-}
-/**
- * `reuse` reports only a complete copy: available, with every DB instance available. A copy that
- * is not (another run may still be building it, or a run died half-way) is waited for, within the
- * run's timeout; one that is still incomplete then, or fails, is refused, and the log says which.
- */
-async function untilComplete(ctx, options) {
-    const target = ctx.names.target;
-    const first = await readCopy(ctx, options.kind, options.seen);
-    if (first?.state === COMPLETE)
-        return first;
-    let last = first?.state ?? 'gone';
-    const where = {
-        resource: target,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    core.info(`if-exists: reuse: ${target} is not complete yet (${first?.state ?? 'gone'}); it was made by run ${options.madeBy ?? 'unknown'}, which may still be building it. Waiting for it, at most until the timeout, before reusing it.`);
-    try {
-        return await (0,wait/* waitFor */.fm)({
-            ...where,
-            resource: `${options.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${target}`,
-            describe: async () => {
-                const copy = await readCopy(ctx, options.kind);
-                last = copy?.state ?? 'gone';
-                return copy;
-            },
-            status: (copy) => copy.state,
-            until: [COMPLETE],
-            failOn: wait/* FAILURE_STATUSES */.Ul,
-        }, {
-            step: 'reuse',
-            log: { info: core.info, warning: core.warning, debug: core.debug },
-            signal: options.wait.signal,
-            deadline: options.wait.deadline,
-            pollSeconds: ctx.settings.pollIntervalSeconds,
-        });
-    }
-    catch (error) {
-        if (options.wait.signal.aborted)
-            throw error;
-        throw new errors/* ActionError */.lZ({
-            summary: `if-exists: reuse refused ${target}: it is ${last}, not a complete copy (available, with every DB instance available), and did not become one in time`,
-            cause: error,
-            ...where,
-            hint: `reuse never adopts a copy that is still being built or was left half-made. If run ${options.madeBy ?? '(unknown)'} is still building it, re-run once it has finished; if it is a leftover, delete it (or use if-exists: replace) and re-run.`,
-        });
-    }
-}
-
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7202);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
-
-async function listClusters(rds) {
-    const found = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, {}))
-        found.push(...(page.DBClusters ?? []));
-    return found;
-}
-async function readInventory(rds) {
-    const instances = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBInstances */.$PQ)({ client: rds }, {}))
-        instances.push(...(page.DBInstances ?? []));
-    const clusterSnapshots = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client: rds }, { SnapshotType: 'manual' }))
-        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
-    const snapshots = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client: rds }, { SnapshotType: 'manual' }))
-        snapshots.push(...(page.DBSnapshots ?? []));
-    return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(7007);
-// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
-var ram_share = __nccwpck_require__(3710);
-// EXTERNAL MODULE: ./src/methods/common/detect.ts
-var detect = __nccwpck_require__(2283);
-// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
-var snapshots = __nccwpck_require__(4713);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
-
-
-
-
-
-
-/** The value of one tag, if present. */
-function tagValue(tags, key) {
-    return tags?.find((tag) => tag.Key === key)?.Value;
-}
-/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
-async function tagsOf(rds, arn, listed) {
-    if (listed)
-        return listed;
-    const out = await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }));
-    return out.TagList ?? [];
-}
-/**
- * Read the target in the destination account, changing nothing. A target that does not exist is
- * reported as gone (a pull request can be closed twice); one this action does not manage, or an
- * instance that belongs to a cluster, is refused before anything is changed.
- */
-async function inspectTarget(destination, target) {
-    const rds = destination.clients.rds;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    if (cluster)
-        return fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
-    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!instance)
-        return { state: 'gone', identifier: target };
-    const where = {
-        resource: instance.DBInstanceArn ?? target,
-        side: 'destination',
-        accountId: destination.accountId,
-    };
-    if (instance.DBClusterIdentifier) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
-            ...where,
-            hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
-        });
-    }
-    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
-    target_requireManaged(target, tags, where);
-    return {
-        state: 'present',
-        identifier: instance.DBInstanceIdentifier ?? target,
-        arn: instance.DBInstanceArn ?? target,
-        kind: 'instance',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        engine: instance.Engine ?? '',
-        deletionProtection: instance.DeletionProtection ?? false,
-        members: [],
-        tags,
-        crossAccountClone: false,
-    };
-}
-function arnOf(cluster) {
-    return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? '';
-}
-function fromCluster(destination, cluster, tags) {
-    const identifier = cluster.DBClusterIdentifier ?? '';
-    target_requireManaged(identifier, tags, {
-        resource: arnOf(cluster),
-        side: 'destination',
-        accountId: destination.accountId,
-    });
-    const aurora = (0,detect/* isAuroraEngine */.r)(cluster.Engine);
-    const members = aurora
-        ? [...(cluster.DBClusterMembers ?? [])]
-            .sort((a, b) => Number(a.IsClusterWriter ?? false) - Number(b.IsClusterWriter ?? false))
-            .flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []))
-        : [];
-    return {
-        state: 'present',
-        identifier,
-        arn: arnOf(cluster),
-        kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
-        status: cluster.Status ?? 'unknown',
-        engine: cluster.Engine ?? '',
-        deletionProtection: cluster.DeletionProtection ?? false,
-        members,
-        tags,
-        crossAccountClone: cluster.CrossAccountClone ?? false,
-        cloneGroupId: cluster.CloneGroupId,
-    };
-}
-function target_requireManaged(target, tags, where) {
-    if ((0,src_tags/* isManaged */.yF)(tags))
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `Target ${target} was not created by rds-refresh: it lacks the tag ${src_tags/* TagKeys */.jm.managed}=true, so it is left untouched`,
-        ...where,
-        hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
-    });
-}
-/**
- * A target equal to the source (same identifier in the same account) is refused for every
- * operation, whatever proves ownership: a managed base copy can be the source of its branches.
- */
-function refuseTargetIsSource(settings, accounts, target) {
-    const source = settings.source;
-    if (!source)
-        return;
-    const sourceAccount = source.accountId ?? (0,snapshots/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
-    if (sourceAccount !== accounts.destination.accountId)
-        return;
-    if (source.identifier.toLowerCase() !== target.toLowerCase())
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `target ${target} is the source itself (same account ${sourceAccount})`,
-        side: 'destination',
-        accountId: accounts.destination.accountId,
-        hint: 'Choose another target: the action never changes or deletes its source.',
-    });
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/shares.ts
-
-
-
-
-
-/** Associations that still hold the resource or principal in the share. */
-const HELD = new Set(['ASSOCIATED', 'ASSOCIATING']);
-/**
- * Live shares (ACTIVE or PENDING) the source account owns that carry the managed tag. The tag
- * proves the action made the share; a share someone else made is never listed.
- */
-async function managedShares(ram) {
-    const shares = [];
-    const pages = (0,client_ram_dist_cjs.paginateGetResourceShares)({ client: ram }, { resourceOwner: 'SELF', tagFilters: [{ tagKey: src_tags/* TagKeys */.jm.managed, tagValues: ['true'] }] });
-    for await (const page of pages)
-        shares.push(...(page.resourceShares ?? []));
-    const live = shares.filter((s) => (s.status === 'ACTIVE' || s.status === 'PENDING') &&
-        (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true'));
-    return Promise.all(live.map((share) => describeShare(ram, share)));
-}
-async function describeShare(ram, share) {
-    const arn = share.resourceShareArn ?? '';
-    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await (0,ram_share/* listAssociations */.lq)(ram, { associationType, resourceShareArns: [arn] }))
-        .filter((a) => HELD.has(a.status ?? ''))
-        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
-    return {
-        arn,
-        name: share.name ?? arn,
-        status: share.status ?? 'unknown',
-        createdAt: share.creationTime,
-        resources: resources ?? [],
-        principals: principals ?? [],
-    };
-}
-/**
- * Copies in the destination that still need a shared source: its cross-account clones. A clone
- * is in the source's clone group (CloneGroupId, which AWS keeps for every clone of a cluster), or
- * a managed copy whose source tag names the source. Clusters in `except` are left out (copies
- * being deleted).
- */
-function clonesOf(options) {
-    const { sourceArn, sourceCloneGroupId, except } = options;
-    return options.destinationClusters
-        .filter((c) => c.CrossAccountClone === true &&
-        !(except ?? []).includes(c.DBClusterIdentifier ?? '') &&
-        ((sourceCloneGroupId !== undefined && c.CloneGroupId === sourceCloneGroupId) ||
-            tagValue(c.TagList, src_tags/* TagKeys */.jm.source) === sourceArn))
-        .map((c) => c.DBClusterIdentifier ?? '');
-}
-/** Why a managed share may not be withdrawn yet, or undefined when nothing uses it any more. */
-async function shareStillNeeded(options) {
-    const { share, destinationAccountId } = options;
-    const others = share.principals.filter((p) => p !== destinationAccountId);
-    if (others.length > 0) {
-        return `also shared with ${others.join(', ')}: a job for ${others.length > 1 ? 'those accounts' : 'that account'} decides`;
-    }
-    for (const resource of share.resources) {
-        const cluster = await (0,rds_read/* findCluster */.KG)(options.source.clients.rds, resource);
-        const clones = clonesOf({
-            destinationClusters: options.destinationClusters,
-            sourceArn: resource,
-            sourceCloneGroupId: cluster?.CloneGroupId,
-            except: options.except,
-        });
-        if (clones.length > 0)
-            return `still used by the clone ${clones.join(', ')}`;
-    }
-    return undefined;
-}
-/** Withdraw a share; one already being deleted counts as withdrawn. */
-async function withdrawShare(ram, arn) {
-    try {
-        await ram.send(new client_ram_dist_cjs.DeleteResourceShareCommand({ resourceShareArn: arn }));
-    }
-    catch (error) {
-        const name = error.name;
-        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
-            return;
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/delete.ts
-
-
-
-
-
-
-
-
-/** Statuses from which AWS accepts a deletion (a failed resource too, with no final snapshot). */
-const DELETABLE = ['available', ...wait/* FAILURE_STATUSES */.Ul];
-const isCluster = (ctx) => ctx.target.kind !== 'instance';
-const alreadyDeleting = (ctx) => ctx.target.status === 'deleting';
-/**
- * Tear a managed target down in the destination account: deletion protection off (the target is
- * proven managed), Aurora readers then the writer, then the cluster (or the DB instance), and wait
- * until AWS reports it gone. With the source role, a RAM share made only for this clone is
- * withdrawn once no other copy uses it.
- */
-function deletionPlan(ctx) {
-    const kind = ctx.target.kind === 'instance' ? 'DB instance' : 'DB cluster';
-    const snapshot = ctx.settings.finalSnapshotIdentifier;
-    return {
-        description: `Delete the ${kind} ${ctx.target.identifier}${snapshot ? ` after a final snapshot ${snapshot}` : ', with no final snapshot'}`,
-        steps: [
-            disableProtectionStep,
-            deleteInstancesStep,
-            deleteTargetStep,
-            waitDeletedStep,
-            withdrawShareStep,
-        ],
-    };
-}
-const disableProtectionStep = {
-    name: 'disable-deletion-protection',
-    title: 'Turn off deletion protection on the managed target',
-    side: 'destination',
-    when: (ctx) => ctx.target.deletionProtection && !alreadyDeleting(ctx),
-    async run(ctx, runtime) {
-        const rds = ctx.accounts.destination.clients.rds;
-        const id = ctx.target.identifier;
-        await (isCluster(ctx)
-            ? rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-                DBClusterIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            }))
-            : rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-                DBInstanceIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            })));
-        await waitForTarget(ctx, runtime, {
-            until: ['available'],
-            ready: (item) => !item.DeletionProtection,
-        });
-    },
-};
-const deleteInstancesStep = {
-    name: 'delete-instances',
-    title: 'Delete the Aurora DB instances, readers first, then the writer',
-    side: 'destination',
-    after: ['disable-deletion-protection'],
-    when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.members.length > 0,
-    async run(ctx, runtime) {
-        const members = ctx.target.members;
-        const readers = members.slice(0, -1);
-        const writer = members.slice(-1);
-        // Deleting the writer while readers live fails over to a reader: readers go first.
-        await Promise.all(readers.map((id) => deleteMember(ctx, runtime, id)));
-        await Promise.all(writer.map((id) => deleteMember(ctx, runtime, id)));
-        runtime.note(`${members.length} instance(s)`);
-    },
-};
-async function deleteMember(ctx, runtime, id) {
-    try {
-        await ctx.accounts.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
-        runtime.log.info(`Deleting DB instance ${id}`);
-    }
-    catch (error) {
-        if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
-            return;
-        throw error;
-    }
-}
-const deleteTargetStep = {
-    name: 'delete-target',
-    title: 'Delete the target DB cluster or DB instance',
-    side: 'destination',
-    after: ['delete-instances'],
-    when: (ctx) => !alreadyDeleting(ctx),
-    async run(ctx, runtime) {
-        await waitForTarget(ctx, runtime, { until: DELETABLE, failOn: ['stopped'] });
-        const rds = ctx.accounts.destination.clients.rds;
-        const id = ctx.target.identifier;
-        const finalSnapshot = ctx.settings.finalSnapshotIdentifier;
-        const snapshot = finalSnapshot
-            ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
-            : { SkipFinalSnapshot: true };
-        try {
-            await (isCluster(ctx)
-                ? rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, ...snapshot }))
-                : rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, ...snapshot })));
-        }
-        catch (error) {
-            if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
-                return;
-            throw errors/* ActionError */.lZ.fromAws(error, {
-                summary: `Could not delete ${id}`,
-                step: runtime.name,
-                resource: ctx.target.arn,
-                side: 'destination',
-                accountId: ctx.accounts.destination.accountId,
-            });
-        }
-        runtime.note(finalSnapshot ? `final snapshot ${finalSnapshot}` : 'no final snapshot');
-        runtime.log.info(finalSnapshot
-            ? `Deleting ${id}; AWS takes the final snapshot ${finalSnapshot} first (kept: it is not managed, so sweep leaves it)`
-            : `Deleting ${id} with no final snapshot`);
-    },
-};
-const waitDeletedStep = {
-    name: 'wait-deleted',
-    title: 'Wait until AWS reports the target and its instances deleted',
-    side: 'destination',
-    after: ['delete-target'],
-    async run(ctx, runtime) {
-        await Promise.all([
-            ...ctx.target.members.map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
-            waitForTarget(ctx, runtime, { until: 'gone' }),
-        ]);
-    },
-};
-/**
- * The clone's RAM share is tagged managed and named after the source and the destination account.
- * It is withdrawn only when no other copy in the destination still uses the source through it.
- */
-const withdrawShareStep = {
-    name: 'withdraw-share',
-    title: 'Withdraw the RAM share made for this clone, when no other copy uses it',
-    side: 'source',
-    after: ['wait-deleted'],
-    when: (ctx) => ctx.target.crossAccountClone && !ctx.accounts.sameAccount,
-    async run(ctx, runtime) {
-        const decision = await shareDecision(ctx);
-        runtime.log.info(decision.message);
-        runtime.note(decision.note);
-        if (decision.withdraw) {
-            await withdrawShare(ctx.accounts.source.clients.ram, decision.withdraw);
-        }
-    },
-};
-/** What happens to the clone's share; read only, so `operation: plan` shows the same answer. */
-async function shareDecision(ctx) {
-    const sourceArn = tagValue(ctx.target.tags, src_tags/* TagKeys */.jm.source);
-    if (!sourceArn) {
-        return {
-            message: `${ctx.target.identifier} has no ${src_tags/* TagKeys */.jm.source} tag: its source share is left in place`,
-            note: 'share left (source unknown)',
-        };
-    }
-    const { source, destination } = ctx.accounts;
-    const shares = (await managedShares(source.clients.ram)).filter((s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId));
-    if (shares.length === 0) {
-        return {
-            message: `No managed RAM share of ${sourceArn} with account ${destination.accountId} in the source account ${source.accountId}: nothing to withdraw`,
-            note: 'no managed share',
-        };
-    }
-    const destinationClusters = await listClusters(destination.clients.rds);
-    for (const share of shares) {
-        const needed = await shareStillNeeded({
-            share,
-            source,
-            destinationAccountId: destination.accountId,
-            destinationClusters,
-            except: [ctx.target.identifier],
-        });
-        if (needed) {
-            return {
-                message: `RAM share ${share.arn} is kept: ${needed}`,
-                note: `share kept (${needed})`,
-            };
-        }
-        return {
-            withdraw: share.arn,
-            message: `Withdrawing RAM share ${share.arn} (${share.name}) in the source account ${source.accountId}: no other copy in ${destination.accountId} uses it`,
-            note: 'share withdrawn',
-        };
-    }
-    return { message: 'No share to withdraw', note: 'no managed share' };
-}
-function waitForTarget(ctx, runtime, spec) {
-    const reader = (isCluster(ctx) ? rds_read/* READERS */.Hk['db-cluster'] : rds_read/* READERS */.Hk['db-instance']);
-    return waitGone(reader, ctx.accounts.destination, ctx.target.identifier, runtime, ctx, spec);
-}
-/** Wait on one destination resource with the run's polling (by default until it is gone). */
-function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
-    return (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${id}`,
-        side: 'destination',
-        accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, id),
-        status: (item) => reader.status(item),
-        ...spec,
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-/** AWS's answer to deleting what is already being deleted. */
-function isBeingDeleted(error) {
-    const message = error instanceof Error ? error.message : '';
-    return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message);
-}
-
-// EXTERNAL MODULE: ./src/methods/relay/names.ts
-var names = __nccwpck_require__(2192);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
-
-
-/**
- * What each step of a refresh would create, change or delete, for `operation: plan`. Keyed by
- * step name; a unit test fails when a method gains a step this table does not describe.
- */
-const REFRESH_CHANGES = {
-    preflight: () => 'none (reads keys, placement and snapshot quota)',
-    'share-source': (ctx) => `creates (or reuses) the RAM resource share ${(0,ram_share/* shareName */.pt)(ctx.sourceDb.identifier, ctx.destination.accountId)}, kept for later runs`,
-    'accept-share': () => 'accepts the share invitation, when the accounts need one',
-    'clone-cluster': (ctx) => `creates the DB cluster ${ctx.names.target} (${ctx.method})`,
-    'create-instances': (ctx) => `creates the DB instances ${instanceNames(ctx).join(', ')} in ${ctx.names.target}`,
-    'set-password': (ctx) => ctx.settings.masterPassword === 'keep'
-        ? `none (master-password: keep: ${ctx.names.target} keeps the source's password)`
-        : `changes the master password of ${ctx.names.target} (${ctx.settings.masterPassword})`,
-    'describe-copy': () => 'none (reads the copy for the outputs)',
-    'snapshot-source-cluster': (ctx) => `creates the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (temporary)`,
-    'restore-temp-instance': (ctx) => `creates the DB instance ${ctx.names.tempInstance} (temporary, deleted in this run)`,
-    'snapshot-temp-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
-    'snapshot-source-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
-    'share-snapshot': (ctx) => `shares the snapshot with account ${ctx.destination.accountId} (restore attribute)`,
-    'delete-temp-instance': (ctx) => `deletes the DB instance ${ctx.names.tempInstance}`,
-    'delete-cluster-snapshot': (ctx) => `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot}`,
-    'copy-snapshot': (ctx) => `creates the snapshot copy ${ctx.names.destinationSnapshot} re-encrypted${ctx.settings.kmsKeyId ? ` with ${ctx.settings.kmsKeyId}` : ''}`,
-    'restore-cluster': (ctx) => `creates the DB cluster ${ctx.names.target}`,
-    'restore-instance': (ctx) => `creates the DB instance ${ctx.names.target}`,
-    'unshare-snapshot': (ctx) => `stops sharing the snapshot with ${ctx.destination.accountId}`,
-    'delete-shared-snapshot': () => 'deletes the shared snapshot (unless keep-snapshots, or it is a hand-off to another job)',
-    'delete-copied-snapshot': () => 'deletes the destination copy of the snapshot (unless keep-snapshots)',
-};
-function instanceNames(ctx) {
-    return Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
-}
-
-// EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(2691);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep-rules.ts
-
-
-/**
- * What `sweep` decides about one resource, as pure rules over what AWS reported: the managed tag
- * proves ownership, the purpose tag says what the resource is for, the expiry tag (copies) or
- * the age (leftovers of a run) says whether its time is over.
- */
-/** Leftovers younger than this may belong to a run still going; older ones were abandoned. */
-const LEFTOVER_AGE_MS = 24 * 3600_000;
-/** Name of a relay's temporary instance (names.ts): a hint for resources with no purpose tag. */
-const TEMP_INSTANCE_NAME = /^rds-refresh-.+-tmp$/;
-function decide(item, rules) {
-    const keep = (reason) => ({ item, action: 'keep', reason });
-    if (!(0,src_tags/* isManaged */.yF)(item.tags)) {
-        return keep(`no ${src_tags/* TagKeys */.jm.managed}=true tag: not this action's, never touched`);
-    }
-    if (item.status === 'deleting')
-        return keep('already being deleted');
-    if (item.id === rules.sourceIdentifier)
-        return keep("this job's source: never swept");
-    if (item.deletionProtection) {
-        return keep('deletion protection is on: sweep never turns it off (operation: delete does)');
-    }
-    const { purpose, hint } = purposeOf(item);
-    if (purpose === src_tags/* Purpose */.nb.copy) {
-        if (item.side === 'source') {
-            return keep('a copy in the source account: a sweep whose destination is this account decides');
-        }
-        return decideCopy(item, rules, keep, hint);
-    }
-    if (purpose === src_tags/* Purpose */.nb.kept) {
-        // Kept on request (keep-snapshots): like a copy, it goes only once its expiry has passed.
-        return decideCopy(item, rules, keep, ' (kept by keep-snapshots)');
-    }
-    if (purpose === src_tags/* Purpose */.nb.intermediate || purpose === src_tags/* Purpose */.nb.handoff) {
-        return decideLeftover(item, rules, purpose, hint);
-    }
-    return keep(`unknown ${src_tags/* TagKeys */.jm.purpose} '${purpose}'`);
-}
-function decideCopy(item, rules, keep, hint) {
-    const expiry = tagValue(item.tags, src_tags/* TagKeys */.jm.expiresAt);
-    if (expiry === undefined) {
-        return keep(`a copy with no ${src_tags/* TagKeys */.jm.expiresAt} tag (no ttl): never swept${hint}`);
-    }
-    const at = new Date(expiry);
-    if (Number.isNaN(at.getTime()))
-        return keep(`unreadable ${src_tags/* TagKeys */.jm.expiresAt} '${expiry}'`);
-    if (at.getTime() > rules.now.getTime())
-        return keep(`expires at ${at.toISOString()}${hint}`);
-    return { item, action: 'delete', reason: `expired at ${at.toISOString()}${hint}` };
-}
-function decideLeftover(item, rules, purpose, hint) {
-    const what = purpose === src_tags/* Purpose */.nb.handoff ? 'hand-off snapshot' : 'intermediate';
-    const run = tagValue(item.tags, src_tags/* TagKeys */.jm.runId);
-    const of = run ? ` of run ${run}` : '';
-    if (!item.createdAt) {
-        return { item, action: 'keep', reason: `${what}${of} with no creation time yet${hint}` };
-    }
-    const age = rules.now.getTime() - item.createdAt.getTime();
-    const hours = Math.floor(age / 3600_000);
-    if (age < LEFTOVER_AGE_MS) {
-        return {
-            item,
-            action: 'keep',
-            reason: `${what}${of}, ${hours} h old: younger than a day, its run may still need it${hint}`,
-        };
-    }
-    return {
-        item,
-        action: 'delete',
-        reason: `leftover ${what}${of}, ${hours} h old${hint}`,
-    };
-}
-/**
- * The purpose tag, or for resources made before it existed a guess from the kind and name,
- * said so in the reason. The guess only ever applies to resources the managed tag already proves.
- */
-function purposeOf(item) {
-    const tagged = tagValue(item.tags, src_tags/* TagKeys */.jm.purpose);
-    if (tagged !== undefined)
-        return { purpose: tagged, hint: '' };
-    if (item.kind === 'db-cluster-snapshot' || item.kind === 'db-snapshot') {
-        return { purpose: src_tags/* Purpose */.nb.intermediate, hint: ' (no purpose tag: a managed snapshot)' };
-    }
-    if (item.kind === 'db-instance' && TEMP_INSTANCE_NAME.test(item.id)) {
-        return {
-            purpose: src_tags/* Purpose */.nb.intermediate,
-            hint: ' (no purpose tag: named as a temporary instance)',
-        };
-    }
-    return { purpose: src_tags/* Purpose */.nb.copy, hint: '' };
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep.ts
-
-
-
-
-
-
-
-
-
-
-
-/** Deletions in flight at once: parallel, yet far below RDS's 12 requests a second. */
-const SWEEP_CONCURRENCY = 4;
-/** The source account is swept for leftovers only when the job holds a role there. */
-const holdsSourceRole = (accounts) => !accounts.sameAccount;
-/** Read both accounts and decide, changing nothing (`operation: plan` shows exactly this). */
-async function surveySweep(options) {
-    const { accounts, settings, now } = options;
-    const sourceIdentifier = accounts.sameAccount || settings.source?.accountId === accounts.destination.accountId
-        ? settings.source?.identifier
-        : undefined;
-    const destination = await readAccount(accounts.destination);
-    const decisions = itemsOf(destination, accounts.destination).map((item) => decide(item, { now, sourceIdentifier }));
-    if (!holdsSourceRole(accounts)) {
-        return { decisions, destinationClusters: destination.clusters };
-    }
-    const source = await readAccount(accounts.source);
-    decisions.push(...itemsOf(source, accounts.source).map((item) => decide(item, { now, sourceIdentifier: settings.source?.identifier })));
-    const shares = await managedShares(accounts.source.clients.ram);
-    return { decisions, destinationClusters: destination.clusters, shares };
-}
-async function readAccount(session) {
-    try {
-        return await readInventory(session.clients.rds);
-    }
-    catch (error) {
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not list the DB clusters, DB instances and snapshots of the ${session.role} account`,
-            side: session.role,
-            accountId: session.accountId,
-            hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots (and rds:ListTagsForResource).',
-        });
-    }
-}
-/** Every resource an account owns that can be deleted on its own (cluster members go with it). */
-function itemsOf(inventory, session) {
-    const base = { side: session.role, accountId: session.accountId };
-    return [
-        ...inventory.clusters.map((c) => ({
-            ...base,
-            kind: 'db-cluster',
-            id: c.DBClusterIdentifier ?? '',
-            arn: c.DBClusterArn ?? '',
-            tags: c.TagList ?? [],
-            status: c.Status ?? 'unknown',
-            createdAt: c.ClusterCreateTime,
-            deletionProtection: c.DeletionProtection,
-        })),
-        ...inventory.instances
-            .filter((i) => !i.DBClusterIdentifier)
-            .map((i) => ({
-            ...base,
-            kind: 'db-instance',
-            id: i.DBInstanceIdentifier ?? '',
-            arn: i.DBInstanceArn ?? '',
-            tags: i.TagList ?? [],
-            status: i.DBInstanceStatus ?? 'unknown',
-            createdAt: i.InstanceCreateTime,
-            deletionProtection: i.DeletionProtection,
-        })),
-        ...inventory.clusterSnapshots.map((s) => ({
-            ...base,
-            kind: 'db-cluster-snapshot',
-            id: s.DBClusterSnapshotIdentifier ?? '',
-            arn: s.DBClusterSnapshotArn ?? '',
-            tags: s.TagList ?? [],
-            status: s.Status ?? 'unknown',
-            createdAt: s.SnapshotCreateTime,
-        })),
-        ...inventory.snapshots.map((s) => ({
-            ...base,
-            kind: 'db-snapshot',
-            id: s.DBSnapshotIdentifier ?? '',
-            arn: s.DBSnapshotArn ?? '',
-            tags: s.TagList ?? [],
-            status: s.Status ?? 'unknown',
-            createdAt: s.SnapshotCreateTime,
-        })),
-    ];
-}
-/**
- * Decide about each managed RAM share once the RDS deletions are done (or, for a plan, as if
- * they were): a share goes when it is older than a day, is shared only with this destination,
- * and no clone in the destination uses it any more.
- */
-async function decideShares(survey, options) {
-    const { accounts, now } = options;
-    const decisions = [];
-    for (const share of survey.shares ?? []) {
-        const item = {
-            kind: 'resource-share',
-            id: share.name,
-            arn: share.arn,
-            side: 'source',
-            accountId: accounts.source.accountId,
-            tags: [{ Key: src_tags/* TagKeys */.jm.managed, Value: 'true' }],
-            status: share.status,
-            createdAt: share.createdAt,
-        };
-        const keep = (reason) => ({ item, action: 'keep', reason });
-        if (!share.principals.includes(accounts.destination.accountId)) {
-            decisions.push(keep(`shared with ${share.principals.join(', ') || 'no account'}, not ${accounts.destination.accountId}: a sweep for that account decides`));
-            continue;
-        }
-        const age = share.createdAt ? now.getTime() - share.createdAt.getTime() : 0;
-        if (age < LEFTOVER_AGE_MS) {
-            decisions.push(keep('younger than a day: a refresh may be about to clone through it'));
-            continue;
-        }
-        const needed = await shareStillNeeded({
-            share,
-            source: accounts.source,
-            destinationAccountId: accounts.destination.accountId,
-            destinationClusters: options.destinationClusters,
-            except: options.except,
-        });
-        decisions.push(needed
-            ? keep(needed)
-            : { item, action: 'delete', reason: 'no copy in the destination uses it any more' });
-    }
-    return decisions;
-}
-/** `operation: sweep`: survey, delete what is due (a few at a time), then the unused shares. */
-async function runSweep(options) {
-    const { accounts } = options;
-    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
-    const due = survey.decisions.filter((d) => d.action === 'delete');
-    core.info(`${due.length} resource(s) to delete, ${survey.decisions.length - due.length} kept`);
-    const outcomes = await core.group(`Delete ${due.length} resource(s), ${SWEEP_CONCURRENCY} at a time`, () => deleteAll(survey.decisions, options));
-    if (survey.shares) {
-        const shareDecisions = await decideShares(survey, {
-            ...options,
-            // Read again: clones deleted above no longer hold their shares.
-            destinationClusters: await listClusters(accounts.destination.clients.rds),
-            except: [],
-        });
-        outcomes.push(...(await deleteAll(shareDecisions, options)));
-    }
-    await writeSweepSummary(`rds-refresh: sweep of ${accounts.destination.accountId}`, outcomes, options);
-    const failed = outcomes.filter((o) => o.result === 'failed');
-    if (failed.length > 0) {
-        throw new errors/* ActionError */.lZ({
-            summary: `sweep could not delete ${failed.length} resource(s): ${failed.map((o) => `${o.decision.item.kind} ${o.decision.item.id} (${o.error ?? 'unknown error'})`).join('; ')}`,
-            side: 'destination',
-            accountId: accounts.destination.accountId,
-            hint: 'The job summary lists each failure; the next sweep retries them.',
-        });
-    }
-}
-async function deleteAll(decisions, options) {
-    for (const d of decisions) {
-        const verb = d.action === 'delete' ? 'delete' : 'keep';
-        core.info(`${verb} ${d.item.kind} ${d.item.id} (${d.item.side} ${d.item.accountId}): ${d.reason}`);
-    }
-    const outcomes = decisions.map((decision) => ({
-        decision,
-        result: 'kept',
-    }));
-    const queue = outcomes
-        .map((o, index) => ({ o, index }))
-        .filter(({ o }) => o.decision.action === 'delete');
-    const worker = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-            const { o, index } = next;
-            try {
-                await deleteOne(o.decision.item, options);
-                outcomes[index] = { decision: o.decision, result: 'deleted' };
-                core.info(`Deleted ${o.decision.item.kind} ${o.decision.item.id}`);
-            }
-            catch (error) {
-                outcomes[index] = { decision: o.decision, result: 'failed', error: (0,errors/* errorMessage */.gJ)(error) };
-                core.warning(`Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
-    return outcomes;
-}
-/** Delete one resource the survey proved managed, and wait until AWS reports it gone. */
-async function deleteOne(item, options) {
-    const session = item.side === 'source' ? options.accounts.source : options.accounts.destination;
-    if (item.kind === 'resource-share') {
-        await withdrawShare(session.clients.ram, item.arn);
-        return;
-    }
-    const log = { info: core.info, warning: core.warning, debug: core.debug };
-    const poll = {
-        pollSeconds: options.settings.pollIntervalSeconds,
-        deadline: options.deadline,
-        signal: options.signal,
-    };
-    // The sweep decided from the managed tag; the removal checks it again on the resource itself.
-    const removal = await (0,cleanup/* removeResource */.l)({ kind: item.kind, side: item.side, id: item.id, disposal: 'copy' }, session.clients, {
-        run: (0,ownership/* runIdentity */.yK)(options.settings.run, options.settings.target),
-        proof: 'managed',
-        settle: { log, accountId: session.accountId, ...poll },
-    });
-    if (removal.result === 'not-ours') {
-        throw new errors/* ActionError */.lZ({
-            summary: `${item.kind} ${item.id} is not managed by rds-refresh (${removal.owner}); left untouched`,
-            resource: item.id,
-            side: item.side,
-            accountId: session.accountId,
-        });
-    }
-    const reader = rds_read/* READERS */.Hk[item.kind];
-    await (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${item.id}`,
-        side: item.side,
-        accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, item.id),
-        status: (found) => reader.status(found),
-        until: 'gone',
-    }, { step: 'sweep', log, ...poll });
-}
-const RESULT_MARK = {
-    deleted: '🗑 deleted',
-    kept: 'kept',
-    failed: '❌ failed',
-    'would delete': '🗑 would delete',
-};
-/** The summary table: every resource looked at, what happened to it and why. */
-async function writeSweepSummary(title, outcomes, options) {
-    const count = (result) => outcomes.filter((o) => o.result === result).length;
-    const summary = core.summary.addHeading(title, 2);
-    const counts = [
-        ['deleted', 'deleted'],
-        ['would delete', 'would be deleted'],
-        ['kept', 'kept'],
-        ['failed', 'failed'],
-    ]
-        .filter(([result]) => result === 'kept' || count(result) > 0)
-        .map(([result, label]) => `${count(result)} ${label}`);
-    summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true);
-    if (outcomes.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Resource', header: true },
-                { data: 'Kind', header: true },
-                { data: 'Account', header: true },
-                { data: 'Result', header: true },
-                { data: 'Why', header: true },
-            ],
-            ...outcomes.map((o) => [
-                (0,report/* escapeHtml */.ZD)(o.decision.item.id),
-                o.decision.item.kind,
-                `${o.decision.item.side} ${o.decision.item.accountId}`,
-                RESULT_MARK[o.result],
-                (0,report/* escapeHtml */.ZD)(o.error ? `${o.decision.reason}; ${o.error}` : o.decision.reason),
-            ]),
-        ]);
-    }
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/plan.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * `operation: plan`: what `plan-operation` (refresh, delete or sweep) would do, from the same
- * reads that operation makes first, and nothing else: only Describe*, List* and Get* calls.
- */
-async function runPlanOperation(options) {
-    switch (options.settings.planOperation) {
-        case 'refresh':
-            return planRefresh(options);
-        case 'delete':
-            return planDelete(options);
-        case 'sweep':
-            return planSweep(options);
-    }
-}
-async function planRefresh({ settings, accounts, startedAt }) {
-    const target = settings.target ?? '';
-    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
-    if (target)
-        refuseTargetIsSource(settings, accounts, target);
-    const ctx = (0,context/* createRefreshContext */.fS)({
-        settings,
-        accounts,
-        sourceDb,
-        sameAccount,
-        method,
-        target,
-        startedAt,
-    });
-    const plan = (0,choose_method/* buildPlan */.Gg)(ctx);
-    const checks = await runPreflight(plan, ctx);
-    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
-    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
-    const facts = [
-        `Source: ${(0,choose_method/* describeKind */.SB)(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
-        `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
-        `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
-        `Plan: ${plan.description}`,
-        ...(existing ? [existing.line] : []),
-    ];
-    const steps = plan.steps
-        .filter((step) => !step.when || step.when(ctx))
-        .map((step) => planned(step, REFRESH_CHANGES[step.name]?.(ctx) ?? 'see the step'));
-    await writePlanSummary({
-        title: `rds-refresh plan: refresh ${sourceDb.identifier} → ${target || '(hand-off snapshot)'}`,
-        facts,
-        steps,
-        checks,
-        accounts,
-    });
-    if (existing?.refusal)
-        throw existing.refusal;
-}
-/** The relay's pre-flight step reads only; run it and keep what it said. */
-async function runPreflight(plan, ctx) {
-    const preflight = plan.steps.find((step) => step.name === 'preflight');
-    if (!preflight) {
-        return [
-            'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
-        ];
-    }
-    const lines = [];
-    const runtime = {
-        name: preflight.name,
-        log: {
-            info: (m) => (lines.push(m), core.info(m)),
-            warning: (m) => (lines.push(`⚠ ${m}`), core.warning(m)),
-            debug: (m) => core.debug(m),
-        },
-        signal: new AbortController().signal,
-        deadline: Date.now() + 60_000,
-        record: () => undefined,
-        release: () => undefined,
-        note: () => undefined,
-    };
-    try {
-        await preflight.run(ctx, runtime);
-    }
-    catch (error) {
-        lines.push(`❌ ${(0,errors/* errorMessage */.gJ)(error)}`);
-        await writePlanSummary({
-            title: `rds-refresh plan: refresh ${ctx.sourceDb.identifier} → ${ctx.names.target}`,
-            facts: ['The refresh would stop at its pre-flight checks.'],
-            steps: [],
-            checks: lines,
-            accounts: { source: ctx.source, destination: ctx.destination, sameAccount: ctx.sameAccount },
-        });
-        throw error;
-    }
-    return [...lines, 'Pre-flight: passed'];
-}
-/** What if-exists would do with a target that is already there. */
-async function existingTarget(ctx) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
-    const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn;
-    if (!arn)
-        return { line: `${target} does not exist yet: it would be created` };
-    const managed = (0,src_tags/* isManaged */.yF)(await tagsOf(rds, arn, cluster?.TagList ?? instance?.TagList));
-    const where = {
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    if (!managed) {
-        return {
-            line: `${target} exists and is not managed: the refresh would stop`,
-            refusal: new errors/* ActionError */.lZ({
-                summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag): the refresh would stop`,
-                ...where,
-                hint: 'Choose another target name.',
-            }),
-        };
-    }
-    switch (ctx.settings.ifExists) {
-        case 'reuse':
-            return {
-                line: `${target} exists and is managed: if-exists: reuse reports it as it is, nothing is created`,
-            };
-        case 'replace':
-            return {
-                line: `${target} exists and is managed: if-exists: replace builds the new copy under a temporary name, swaps it in by rename and deletes the old copy`,
-            };
-        case 'fail':
-            return {
-                line: `${target} exists: if-exists: fail would stop the refresh`,
-                refusal: new errors/* ActionError */.lZ({
-                    summary: `Target ${target} already exists in the destination account: the refresh would stop`,
-                    ...where,
-                    hint: 'Use if-exists: reuse or replace, or another target.',
-                }),
-            };
-    }
-}
-function methodReason(settings, kind, method) {
-    if (settings.phase !== 'all')
-        return 'split jobs hand over a snapshot, so the snapshot relay';
-    if (settings.method !== 'auto')
-        return `method: ${settings.method} was asked`;
-    if (kind !== 'aurora-cluster') {
-        return 'a Multi-AZ DB cluster or DB instance crosses accounts as a snapshot (the relay)';
-    }
-    return method === 'clone'
-        ? 'Aurora source: a copy-on-write clone takes minutes whatever the size'
-        : 'Aurora source, but the clone pre-flight found a clone impossible here (see the log), so the snapshot relay';
-}
-async function planDelete({ settings, accounts }) {
-    const target = settings.target ?? '';
-    refuseTargetIsSource(settings, accounts, target);
-    const title = `rds-refresh plan: delete ${target} (destination ${accounts.destination.accountId})`;
-    let view;
-    try {
-        view = await core.group('Read the target', () => inspectTarget(accounts.destination, target));
-    }
-    catch (error) {
-        await writePlanSummary({
-            title,
-            facts: [`❌ ${(0,errors/* errorMessage */.gJ)(error)}`],
-            steps: [],
-            checks: [],
-            accounts,
-        });
-        throw error;
-    }
-    if (view.state === 'gone') {
-        await writePlanSummary({
-            title,
-            facts: [
-                `${target} does not exist in ${accounts.destination.accountId}: delete would succeed with nothing to do`,
-            ],
-            steps: [],
-            checks: [],
-            accounts,
-        });
-        return;
-    }
-    const ctx = { settings, accounts, target: view };
-    const plan = deletionPlan(ctx);
-    const share = plan.steps.some((s) => s.name === 'withdraw-share' && s.when?.(ctx) !== false)
-        ? await shareDecision(ctx)
-        : undefined;
-    const changes = {
-        'disable-deletion-protection': `turns off deletion protection on ${view.identifier}`,
-        'delete-instances': `deletes the DB instances ${view.members.join(', ')}`,
-        'delete-target': `deletes ${view.identifier}${settings.finalSnapshotIdentifier ? ` after the final snapshot ${settings.finalSnapshotIdentifier}` : ', no final snapshot'}`,
-        'wait-deleted': 'none (waits)',
-        'withdraw-share': share?.message ?? 'none',
-    };
-    await writePlanSummary({
-        title,
-        facts: [
-            `Target: ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn}, engine ${view.engine}, status ${view.status}, managed (${src_tags/* TagKeys */.jm.managed}=true)`,
-            `Plan: ${plan.description}`,
-        ],
-        steps: plan.steps
-            .filter((step) => !step.when || step.when(ctx))
-            .map((step) => planned(step, changes[step.name] ?? 'see the step')),
-        checks: [`${view.identifier} carries ${src_tags/* TagKeys */.jm.managed}=true: delete may act on it`],
-        accounts,
-    });
-}
-async function planSweep({ settings, accounts, signal, startedAt }) {
-    const now = new Date(startedAt);
-    const options = {
-        settings,
-        accounts,
-        signal,
-        now,
-        deadline: startedAt + settings.timeoutMinutes * 60_000,
-    };
-    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
-    const deleted = survey.decisions
-        .filter((d) => d.action === 'delete' && d.item.kind === 'db-cluster' && d.item.side === 'destination')
-        .map((d) => d.item.id);
-    const shares = await decideShares(survey, {
-        accounts,
-        now,
-        destinationClusters: survey.destinationClusters,
-        except: deleted,
-    });
-    const outcomes = [...survey.decisions, ...shares].map((decision) => ({
-        decision,
-        result: decision.action === 'delete' ? 'would delete' : 'kept',
-    }));
-    for (const o of outcomes) {
-        core.info(`${o.result} ${o.decision.item.kind} ${o.decision.item.id}: ${o.decision.reason}`);
-    }
-    await writeSweepSummary(`rds-refresh plan: sweep of ${accounts.destination.accountId} (nothing was changed)`, outcomes, { settings });
-}
-function planned(step, changes) {
-    return { name: step.name, title: step.title, side: step.side, changes };
-}
-async function writePlanSummary(input) {
-    for (const fact of input.facts)
-        core.info(fact);
-    input.steps.forEach((s, i) => core.info(`${i + 1}. ${s.name} (${s.side}): ${s.changes}`));
-    const summary = core.summary.addHeading(input.title, 2);
-    summary.addRaw('<p>A plan: nothing was changed.</p>', true);
-    summary.addList(input.facts.map(report/* escapeHtml */.ZD));
-    if (input.steps.length > 0) {
-        summary.addHeading('Steps', 3);
-        summary.addTable([
-            [
-                { data: '#', header: true },
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'What it does', header: true },
-                { data: 'Creates, changes or deletes', header: true },
-            ],
-            ...input.steps.map((s, i) => [
-                String(i + 1),
-                s.name,
-                `${s.side} ${input.accounts[s.side].accountId}`,
-                (0,report/* escapeHtml */.ZD)(s.title),
-                (0,report/* escapeHtml */.ZD)(s.changes),
-            ]),
-        ]);
-    }
-    if (input.checks.length > 0) {
-        summary.addHeading('Pre-flight checks', 3);
-        summary.addList(input.checks.map(report/* escapeHtml */.ZD));
-    }
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/index.ts
-
-
-
-
-
-
-
-
-
-/** `delete`, `sweep` and `plan`: the operations besides refresh. */
-async function runLifecycle(options) {
-    const deadline = options.startedAt + options.settings.timeoutMinutes * 60_000;
-    switch (options.settings.operation) {
-        case 'delete':
-            return runDelete(options);
-        case 'sweep':
-            return runSweep({ ...options, deadline, now: new Date(options.startedAt) });
-        case 'plan':
-            return runPlanOperation(options);
-        case 'refresh':
-            throw new errors/* ActionError */.lZ({ summary: 'refresh is not a lifecycle operation' });
-    }
-}
-/** `operation: delete`: tear the managed target down; a target already gone is success. */
-async function runDelete({ settings, accounts, signal, startedAt, }) {
-    const target = settings.target ?? '';
-    refuseTargetIsSource(settings, accounts, target);
-    const destination = accounts.destination;
-    const title = `rds-refresh: delete ${target} (destination ${destination.accountId})`;
-    const view = await core.group('Read the target', () => inspectTarget(destination, target));
-    const outputs = () => ({
-        [report/* Outputs */.tY.destinationAccountId]: destination.accountId,
-        [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
-    });
-    if (view.state === 'gone') {
-        core.info(`${target} does not exist in the destination account ${destination.accountId}: nothing to delete (already deleted, or never created)`);
-        core.summary.addRaw(`<p>${target} was already gone: nothing was deleted.</p>`, true);
-        await (0,report/* writeSummary */.Sy)({
-            title,
-            steps: [],
-            outputs: outputs(),
-            leftBehind: [],
-            region: settings.region,
-        });
-        return;
-    }
-    core.info(`Deleting the managed ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn} (status ${view.status})`);
-    const ctx = { settings, accounts, target: view };
-    const plan = deletionPlan(ctx);
-    core.info(`Plan: ${plan.description}`);
-    const accountIds = { source: accounts.source.accountId, destination: destination.accountId };
-    const result = await runPlan(plan, ctx, {
-        output: core,
-        // A deletion creates nothing of its own for the post step to remove.
-        ledger: new engine_ledger/* Ledger */.Oc(() => undefined),
-        deadline: startedAt + settings.timeoutMinutes * 60_000,
-        signal,
-        accountIds,
-    });
-    if (!result.error)
-        core.info(`${target} is deleted`);
-    await (0,report/* writeSummary */.Sy)({
-        title,
-        steps: result.steps,
-        outputs: outputs(),
-        error: result.error,
-        accountIds,
-        leftBehind: [],
-        region: settings.region,
-    });
-    if (result.error)
-        throw result.error;
-}
-
-// EXTERNAL MODULE: ./src/names.ts
-var src_names = __nccwpck_require__(6455);
-// EXTERNAL MODULE: ./src/methods/common/finish.ts
-var finish = __nccwpck_require__(4251);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
-
-
-
-
-function describedCluster(cluster) {
-    return {
-        kind: 'cluster',
-        identifier: cluster.DBClusterIdentifier ?? '',
-        resourceId: cluster.DbClusterResourceId ?? '',
-        status: cluster.Status ?? 'unknown',
-        arn: cluster.DBClusterArn ?? '',
-    };
-}
-function describedInstance(instance) {
-    return {
-        kind: 'instance',
-        identifier: instance.DBInstanceIdentifier ?? '',
-        resourceId: instance.DbiResourceId ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        arn: instance.DBInstanceArn ?? '',
-    };
-}
-/** What the name answers right now: a cluster or instance, or nothing. */
-async function describeName(ctx, kind, name) {
-    const rds = ctx.destination.clients.rds;
-    if (kind === 'cluster') {
-        const cluster = await (0,rds_read/* findCluster */.KG)(rds, name);
-        return cluster ? describedCluster(cluster) : undefined;
-    }
-    const instance = await (0,rds_read/* findInstance */.XD)(rds, name);
-    return instance ? describedInstance(instance) : undefined;
-}
-function label(kind) {
-    return kind === 'cluster' ? 'DB cluster' : 'DB instance';
-}
-/**
- * Ask AWS for the rename. ApplyImmediately always: without it the rename waits for the next
- * maintenance window (aws-reference E2, E5).
- */
-async function requestRename(ctx, move) {
-    const rds = ctx.destination.clients.rds;
-    if (move.kind === 'cluster') {
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: move.from,
-            NewDBClusterIdentifier: move.to,
-            ApplyImmediately: true,
-        }));
-    }
-    else {
-        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-            DBInstanceIdentifier: move.from,
-            NewDBInstanceIdentifier: move.to,
-            ApplyImmediately: true,
-        }));
-    }
-}
-/**
- * Wait until `name` answers as the resource `resourceId`, available. Right after a rename a
- * describe of a name can still show the resource that left it, with its old status (aws-reference
- * 0.1 rename gotcha, E3), and the name can answer "not found" in between: only the resource id
- * tells which resource answers, so a status alone is never taken as the answer.
- */
-async function waitUntilAnswers(ctx, runtime, expected) {
-    const answer = await (0,wait/* waitFor */.fm)({
-        resource: `${label(expected.kind)} ${expected.name}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: async () => ({ found: await describeName(ctx, expected.kind, expected.name) }),
-        status: ({ found }) => {
-            if (!found)
-                return 'not answering yet';
-            if (found.resourceId !== expected.resourceId)
-                return 'still answering as the resource that left';
-            return found.status;
-        },
-        until: ['available'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-    if (!answer.found) {
-        throw new errors/* ActionError */.lZ({
-            summary: `${label(expected.kind)} ${expected.name} did not answer`,
-            step: runtime.name,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    return answer.found;
-}
-
-// EXTERNAL MODULE: ./src/methods/common/waits.ts
-var waits = __nccwpck_require__(8502);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/retire.ts
-
-
-
-
-
-
-/**
- * Delete a copy this action manages, and wait until it is gone: deletion protection off (only
- * once its managed tag is read again on this very resource), then for an Aurora cluster the
- * readers, the writer and the cluster (aws-reference E6); a Multi-AZ DB cluster takes its members
- * with it; a DB instance goes alone. No final snapshot: the copy is a copy.
- */
-async function deleteManagedCopy(ctx, runtime, copy) {
-    if (copy.kind === 'cluster')
-        await deleteCluster(ctx, runtime, copy);
-    else
-        await deleteInstance(ctx, runtime, copy);
-}
-function where(ctx, runtime, copy) {
-    return {
-        step: runtime.name,
-        resource: copy.identifier,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-}
-/** The copy as it is now, proven to be the same resource and managed; undefined when gone. */
-async function provenCopy(ctx, runtime, options) {
-    const { copy, found } = options;
-    if (!found)
-        return undefined;
-    if (options.resourceId(found) !== copy.resourceId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${options.resourceId(found) ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
-            ...where(ctx, runtime, copy),
-            hint: 'Something else renamed resources in this account during the run; check what holds this name.',
-        });
-    }
-    requireManaged({
-        target: copy.identifier,
-        tags: found.TagList,
-        where: { resource: copy.identifier, side: 'destination', accountId: ctx.destination.accountId },
-        purpose: 'delete',
-    });
-    return found;
-}
-async function deleteCluster(ctx, runtime, copy) {
-    const rds = ctx.destination.clients.rds;
-    const cluster = await provenCopy(ctx, runtime, {
-        copy,
-        found: await (0,rds_read/* findCluster */.KG)(rds, copy.identifier),
-        resourceId: (c) => c.DbClusterResourceId,
-    });
-    if (!cluster)
-        return;
-    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
-        if (!cluster.DeletionProtection)
-            return;
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: copy.identifier,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-        }));
-    });
-    // Multi-AZ DB clusters take their members with them (aws-reference E6).
-    const aurora = cluster.Engine?.startsWith('aurora') ?? false;
-    const members = aurora ? (cluster.DBClusterMembers ?? []) : [];
-    const readers = members.filter((m) => !m.IsClusterWriter);
-    const writers = members.filter((m) => m.IsClusterWriter);
-    // Readers first: deleting the writer first would fail over to a reader that is going anyway.
-    for (const group of [readers, writers]) {
-        await Promise.all(group.map((member) => retire_deleteMember(ctx, runtime, member.DBInstanceIdentifier ?? '')));
-    }
-    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: copy.identifier, SkipFinalSnapshot: true })));
-    runtime.log.info(`Deleting DB cluster ${copy.identifier}`);
-    await Promise.all(members.map((m) => (0,waits/* waitForInstance */.WM)(ctx, runtime, {
-        side: 'destination',
-        id: m.DBInstanceIdentifier ?? '',
-        until: 'gone',
-    })));
-    await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
-}
-async function retire_deleteMember(ctx, runtime, id) {
-    runtime.log.info(`Deleting DB instance ${id}`);
-    await send(ctx, runtime, { kind: 'instance', identifier: id, resourceId: '' }, 'delete', () => ctx.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })));
-}
-async function deleteInstance(ctx, runtime, copy) {
-    const rds = ctx.destination.clients.rds;
-    const instance = await provenCopy(ctx, runtime, {
-        copy,
-        found: await (0,rds_read/* findInstance */.XD)(rds, copy.identifier),
-        resourceId: (i) => i.DbiResourceId,
-    });
-    if (!instance)
-        return;
-    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
-        if (!instance.DeletionProtection)
-            return;
-        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-            DBInstanceIdentifier: copy.identifier,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-        }));
-    });
-    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
-        DBInstanceIdentifier: copy.identifier,
-        SkipFinalSnapshot: true,
-        DeleteAutomatedBackups: true,
-    })));
-    runtime.log.info(`Deleting DB instance ${copy.identifier}`);
-    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
-}
-async function send(ctx, runtime, copy, action, call) {
-    try {
-        await call();
-    }
-    catch (error) {
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not ${action} ${label(copy.kind)} ${copy.identifier}`,
-            ...where(ctx, runtime, copy),
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/stages.ts
-
-
-
-
-
-/**
- * Old copy away, then the new one into place, each as a cluster (or instance) stage followed by
- * an Aurora-instances stage. Instance identifiers are account-wide and survive a cluster rename
- * (aws-reference E5), so the old instances holding names the new ones take (`<target>-1`, ...)
- * move away first. A Multi-AZ DB cluster's members keep the names AWS gave them.
- */
-async function swapStages(ctx, options) {
-    const { names } = options;
-    const newCopy = await requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging);
-    const old = await currentOld(ctx, options);
-    const newMembers = await auroraMembers(ctx, newCopy);
-    const moves = memberMoves(ctx, {
-        members: newMembers,
-        from: names.staging,
-        to: names.target,
-    });
-    const finalNames = new Set(moves.map((m) => m.to));
-    const oldMembers = old
-        ? (await auroraMembers(ctx, old)).filter((m) => finalNames.has(m.identifier))
-        : [];
-    const oldMoves = memberMoves(ctx, { members: oldMembers, from: names.target, to: names.retired });
-    const stages = [
-        old
-            ? [{ kind: old.kind, from: names.target, to: names.retired, resourceId: old.resourceId }]
-            : [],
-        oldMoves,
-        [
-            {
-                kind: newCopy.kind,
-                from: names.staging,
-                to: names.target,
-                resourceId: newCopy.resourceId,
-            },
-        ],
-        moves,
-    ];
-    return {
-        stages: stages.filter((stage) => stage.length > 0),
-        newCopy,
-        newMembers: newMembers.map((m) => m.identifier),
-        old,
-    };
-}
-/**
- * The old copy as it is now. Between the first look and the swap an hour may pass: it must still
- * be the same resource, still managed, and available (AWS renames only an available resource).
- */
-async function currentOld(ctx, options) {
-    const { names, old } = options;
-    const now = await describeName(ctx, old.kind, names.target);
-    if (!now)
-        return undefined;
-    const where = {
-        resource: now.arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    if (now.resourceId !== old.resourceId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `${label(old.kind)} ${names.target} changed during the run (resource ${now.resourceId}, was ${old.resourceId}); nothing was renamed`,
-            ...where,
-            hint: 'Another run or tool replaced the target meanwhile. Give each target one concurrency group, then re-run; the new copy under its temporary name is removed by the post step.',
-        });
-    }
-    const tags = await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, now.arn);
-    requireManaged({ target: names.target, tags, where, purpose: 'replace' });
-    if (now.status !== 'available')
-        throw notAvailable(ctx, now);
-    return now;
-}
-/** AWS renames only an available resource: check each one before the first rename. */
-async function requireAvailable(ctx, kind, name) {
-    const found = await describeName(ctx, kind, name);
-    if (found?.status === 'available')
-        return found;
-    throw notAvailable(ctx, { kind, identifier: name, status: found?.status ?? 'missing' });
-}
-function notAvailable(ctx, found) {
-    return new errors/* ActionError */.lZ({
-        summary: `${label(found.kind)} ${found.identifier} is ${found.status}, not available, and AWS renames only an available resource; nothing was renamed`,
-        resource: found.identifier,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        hint: 'Start it or wait until it is available, then re-run; the new copy under its temporary name is removed by the post step.',
-    });
-}
-/** An Aurora cluster's instances, each with its resource id; none for other kinds. */
-async function auroraMembers(ctx, copy) {
-    if (copy.kind !== 'cluster')
-        return [];
-    const cluster = await (0,rds_read/* findCluster */.KG)(ctx.destination.clients.rds, copy.identifier);
-    if (!cluster?.Engine?.startsWith('aurora'))
-        return [];
-    const ids = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
-    const members = await Promise.all(ids.map((id) => requireAvailable(ctx, 'instance', id)));
-    return members;
-}
-/**
- * Renames of the members named after one cluster name (names.ts: `<name>-<n>`) to the same
- * position under another. Members named otherwise keep their names.
- */
-function memberMoves(ctx, options) {
-    const from = (0,src_names/* runNames */.oE)(options.from, ctx.settings.run);
-    const to = (0,src_names/* runNames */.oE)(options.to, ctx.settings.run);
-    return options.members.flatMap((member) => {
-        const index = positionOf(member.identifier, from.instance);
-        if (index === undefined)
-            return [];
-        return [
-            {
-                kind: 'instance',
-                from: member.identifier,
-                to: to.instance(index),
-                resourceId: member.resourceId,
-            },
-        ];
-    });
-}
-/** Highest instance count the action creates (instance-count is at most 16). */
-const MAX_INSTANCES = 16;
-/** AWS keeps identifiers in lower case and matches them regardless of case. */
-function positionOf(id, instance) {
-    for (let index = 1; index <= MAX_INSTANCES; index++) {
-        if (instance(index).toLowerCase() === id.toLowerCase())
-            return index;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/swap.ts
-
-
-/**
- * Run the renames stage by stage. A rename counts as made once AWS accepted it. If any rename
- * fails, every rename made is undone in reverse order so the target name points to the database
- * it pointed to before, and the error says what failed and where everything is now.
- */
-async function runSwap(ctx, runtime, options) {
-    const made = [];
-    for (const stage of options.stages) {
-        const results = await Promise.allSettled(stage.map(async (move) => {
-            runtime.log.info(`Renaming ${label(move.kind)} ${move.from} → ${move.to}`);
-            try {
-                await requestRename(ctx, move);
-            }
-            catch (cause) {
-                throw new MoveError(move, cause);
-            }
-            made.push(move);
-            try {
-                await waitUntilAnswers(ctx, runtime, { ...move, name: move.to });
-            }
-            catch (cause) {
-                throw new MoveError(move, cause);
-            }
-            runtime.log.info(`${label(move.kind)} ${move.to} answers as ${move.resourceId}`);
-        }));
-        const failure = results.find((r) => r.status === 'rejected');
-        if (!failure)
-            continue;
-        const { move, cause } = failure.reason instanceof MoveError
-            ? failure.reason
-            : { move: stage[0], cause: failure.reason };
-        // A cancel or the deadline is no reason to leave the target name empty: undo all the same.
-        const rolledBack = await rollBack(ctx, runtime, made);
-        const target = await describeName(ctx, options.target.kind, options.target.name).catch(() => undefined);
-        throw swapError(ctx, runtime, {
-            failed: move,
-            cause,
-            ...rolledBack,
-            target,
-            copies: { previous: options.target.previous, next: options.target.next },
-        });
-    }
-}
-/** Time a roll-back may take past the run's deadline: a few renames (aws-reference E4). */
-const ROLLBACK_MINUTES = 30;
-class MoveError extends Error {
-    move;
-    cause;
-    constructor(move, cause) {
-        super((0,errors/* errorMessage */.gJ)(cause));
-        this.move = move;
-        this.cause = cause;
-    }
-}
-/** Undo the renames made, newest first; each waits for the one it undoes to have taken effect. */
-async function rollBack(ctx, runtime, made) {
-    const undone = [];
-    const notUndone = [];
-    // Rolling back must not stop at the run's cancel signal or deadline: it is what leaves the
-    // target name on a working database.
-    const steady = {
-        ...runtime,
-        signal: new AbortController().signal,
-        deadline: Math.max(runtime.deadline, Date.now() + ROLLBACK_MINUTES * 60_000),
-    };
-    for (const move of [...made].reverse()) {
-        const back = { ...move, from: move.to, to: move.from };
-        runtime.log.warning(`Rolling back: renaming ${label(move.kind)} ${back.from} → ${back.to}`);
-        try {
-            await waitUntilAnswers(ctx, steady, { ...move, name: move.to });
-            await requestRename(ctx, back);
-            await waitUntilAnswers(ctx, steady, { ...back, name: back.to });
-            undone.push(move);
-        }
-        catch (cause) {
-            notUndone.push({ move, cause });
-            runtime.log.warning(`Could not rename ${label(move.kind)} ${back.from} back to ${back.to}: ${(0,errors/* errorMessage */.gJ)(cause)}`);
-        }
-    }
-    return { undone, notUndone };
-}
-function swapError(ctx, runtime, failure) {
-    const { failed, cause, undone, notUndone, target, copies } = failure;
-    const what = `${label(failed.kind)} ${failed.from} → ${failed.to}`;
-    const rolled = undone.length === 0
-        ? 'No rename had taken effect, so nothing was rolled back.'
-        : `Rolled back: ${undone.map((m) => `${m.to} → ${m.from}`).join(', ')}.`;
-    const stuck = notUndone.map(({ move, cause: why }) => {
-        return `${label(move.kind)} ${move.to} could not be renamed back to ${move.from} (${(0,errors/* awsErrorCode */.J6)(why) ?? (0,errors/* errorMessage */.gJ)(why)})`;
-    });
-    const which = target?.resourceId === copies.previous
-        ? 'the previous copy'
-        : target?.resourceId === copies.next
-            ? 'the new copy'
-            : 'resource';
-    const now = target
-        ? `${label(target.kind)} ${target.identifier} answers as ${which} (${target.resourceId}), status ${target.status}.`
-        : `Nothing answers under the target name right now.`;
-    return errors/* ActionError */.lZ.fromAws(cause, {
-        summary: `Replace failed at the rename ${what}. ${rolled}${stuck.length > 0 ? ` NOT rolled back: ${stuck.join('; ')}.` : ''} ${now}`,
-        step: runtime.name,
-        resource: failed.from,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        hint: stuck.length > 0
-            ? `Rename the resources listed as not rolled back by hand (aws rds modify-db-cluster / modify-db-instance --new-db-...-identifier --apply-immediately) so the target name holds the database you want; the new copy is removed by the post step only under its temporary name.`
-            : 'The target name serves the previous copy again; the new copy under its temporary name is removed by the post step. Fix the cause and re-run.',
-    });
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/swap-names.ts
-
-/**
- * Longest temporary name: the copy's instances get `-<n>` appended (names.ts keeps 60 characters
- * of a cluster name), and every identifier AWS takes is at most 63.
- */
-const MAX_LENGTH = 60;
-/**
- * Names derived from the run, so a re-run of the same attempt finds what it made and two runs
- * never collide: `<target>-<run id>-<attempt>-new` / `-old`. Valid for every valid target (starts
- * with the target's letter, no `--`, no trailing `-`, at most 60 characters); a target too long
- * to keep whole is shortened and keeps a hash of itself, so two long targets never share names.
- */
-function swapNames(target, run) {
-    const runKey = `${clean(run.runId) || 'local'}-${clean(run.runAttempt) || '1'}`;
-    const name = (role) => {
-        const suffix = `-${runKey}-${role}`;
-        if (target.length + suffix.length <= MAX_LENGTH)
-            return `${target}${suffix}`;
-        const hash = (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex').slice(0, 6);
-        const room = MAX_LENGTH - suffix.length - hash.length - 1;
-        return `${target.slice(0, room).replace(/-+$/, '')}-${hash}${suffix}`;
-    };
-    return { target, staging: name('new'), retired: name('old') };
-}
-/** Lower-case letters and digits only: run ids are digits, but the names must stay valid. */
-function clean(value) {
-    return value
+function cutName(name, max) {
+    return name.slice(0, max).replace(/-+$/, '');
+}
+/** A run value as a name part: its letters and digits in lower case, at most `max`, else `fallback`. */
+function namePart(value, fallback, max) {
+    return (value
         .toLowerCase()
         .replace(/[^a-z0-9]/g, '')
-        .slice(0, 20);
+        .slice(0, max) || fallback);
 }
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/replace.ts
-
-
-
-
-
-
-
-
-
-
-
-
 /**
- * `if-exists: replace` when the target exists: the copy it holds, proven managed by its tags in
- * the destination account. Undefined when there is nothing to replace (the first run simply
- * creates the target). An unmanaged target is refused before anything is created.
+ * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
+ * it made, and runs never collide. Every name is valid for its kind whatever the target and run
+ * context: instance names cut the target at one fixed place for every index (so they stay
+ * distinct and a re-run derives the same), and never leave `--` or a trailing `-`.
  */
-async function findReplaceTarget(ctx) {
-    if (ctx.settings.ifExists !== 'replace')
-        return undefined;
-    const target = ctx.names.target;
-    const found = (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target));
-    if (!found) {
-        core.info(`${target} does not exist yet: if-exists: replace creates it`);
-        return undefined;
-    }
-    requireManaged({
-        target,
-        tags: await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, found.arn),
-        where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },
-        purpose: 'replace',
-    });
-    core.info(`Replacing ${label(found.kind)} ${target} (resource ${found.resourceId}, ${found.status}); replace-strategy: ${ctx.settings.replaceStrategy}`);
-    return found;
-}
-/** The context and plan of a replace: the usual copy plan, framed by the swap or the deletion. */
-function replaceRun(ctx, old) {
-    const names = swapNames(ctx.names.target, ctx.settings.run);
-    const tags = withTags(ctx.tags, [
-        { Key: src_tags/* TagKeys */.jm.target, Value: names.target },
-        { Key: src_tags/* TagKeys */.jm.purpose, Value: src_tags/* Purpose */.nb.copy },
-    ]);
-    if (ctx.settings.replaceStrategy === 'delete-first') {
-        const runCtx = { ...ctx, tags };
-        return { ctx: runCtx, plan: deleteFirstPlan((0,choose_method/* buildPlan */.Gg)(runCtx), old) };
-    }
-    // The new copy is built under the staging name; its instances take names.ts's derivation of it.
-    const runCtx = { ...ctx, tags, names: (0,src_names/* runNames */.oE)(names.staging, ctx.settings.run) };
-    return { ctx: runCtx, plan: swapPlan((0,choose_method/* buildPlan */.Gg)(runCtx), { old, names }) };
-}
-/** Tags with `extra` set, replacing any tag of the same key. */
-function withTags(tags, extra) {
-    const keys = new Set(extra.map((t) => t.Key));
-    return [...tags.filter((t) => !keys.has(t.Key)), ...extra];
-}
-/** The context seen under the target name: what the copy is called once it is in place. */
-function asTarget(ctx, names) {
-    return { ...ctx, names: (0,src_names/* runNames */.oE)(names.target, ctx.settings.run) };
-}
-function swapPlan(base, options) {
-    const { names } = options;
-    const swapped = {};
-    const built = base.steps.map((s) => s.name);
-    const swap = {
-        name: 'swap-into-place',
-        title: `Swap the new copy into ${names.target} by renames (old copy → ${names.retired}, new copy ${names.staging} → ${names.target})`,
-        side: 'destination',
-        after: built,
-        async run(ctx, runtime) {
-            const stages = await swapStages(ctx, { names, old: options.old });
-            await runSwap(ctx, runtime, {
-                stages: stages.stages,
-                target: {
-                    kind: stages.newCopy.kind,
-                    name: names.target,
-                    previous: stages.old?.resourceId,
-                    next: stages.newCopy.resourceId,
-                },
-            });
-            handOver(runtime, { ctx, names, stages });
-            swapped.retired = stages.old && { ...stages.old, identifier: names.retired };
-            runtime.note(stages.old
-                ? `${names.target} now serves ${stages.newCopy.resourceId}`
-                : `${names.target} was gone; the new copy took the name`);
-        },
-    };
-    const describe = (0,finish/* describeCopyStep */.r6)([swap.name]);
-    const describeReplaced = {
-        ...describe,
-        name: 'describe-replaced-copy',
-        title: `Read the endpoints of ${names.target}, now the new copy`,
-        run: (ctx, runtime) => describe.run(asTarget(ctx, names), runtime),
-    };
-    const retire = {
-        name: 'delete-old-copy',
-        title: `Delete the old copy, renamed ${names.retired} (readers, writer, then the cluster)`,
-        side: 'destination',
-        after: [swap.name],
-        async run(ctx, runtime) {
-            const old = swapped.retired;
-            if (!old) {
-                runtime.note('nothing to delete');
-                return;
-            }
-            await retireOldCopy(ctx, runtime, old);
-        },
-    };
+function runNames(target, run) {
+    const runKey = `rds-refresh-${namePart(run.runId, 'local', 20)}-${namePart(run.runAttempt, '1', 4)}`;
+    const prefix = (index) => cutName(target, Math.min(IDENTIFIER_MAX - INSTANCE_SUFFIX, IDENTIFIER_MAX - `-${index}`.length));
     return {
-        description: `${base.description} → swap into ${names.target} by renames → delete the old copy`,
-        steps: [...base.steps, swap, describeReplaced, retire],
+        target,
+        instance: (index) => `${prefix(index)}-${index}`,
+        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
+        tempInstance: `${runKey}-tmp`,
+        sourceSnapshot: `${runKey}-snapshot`,
+        destinationSnapshot: `${runKey}-copy`,
     };
 }
-/**
- * After the swap the new copy is the target: the ledger no longer lists it under its staging
- * names (a failed run after this point must never remove the target), and it lists the old copy
- * as temporary, so the post step deletes it if this run cannot.
- */
-function handOver(runtime, options) {
-    const { names, stages } = options;
-    runtime.release({ kind: 'db-cluster', side: 'destination', id: names.staging });
-    runtime.release({ kind: 'db-instance', side: 'destination', id: names.staging });
-    for (const member of stages.newMembers) {
-        runtime.release({ kind: 'db-instance', side: 'destination', id: member });
-    }
-    if (stages.old) {
-        runtime.record({
-            kind: stages.old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
-            side: 'destination',
-            id: names.retired,
-            disposal: 'temporary',
-            // Made by an earlier run: the managed tag is its proof.
-            proof: 'managed',
-        });
-    }
+
+;// CONCATENATED MODULE: ./src/methods/common/context.ts
+
+
+
+function sessionFor(ctx, side) {
+    return side === 'source' ? ctx.source : ctx.destination;
+}
+/** This run as the ownership proofs see it: its run id and its target. */
+function runOf(ctx) {
+    return (0,ownership/* runIdentity */.yK)(ctx.settings.run, madeFor(ctx));
 }
 /**
- * Deleting the old copy is awaited and reported, but it no longer decides the run: the target
- * already serves the new copy. A failure is a warning, and the post step tries again.
+ * The target a resource is made for: the user's, also while a replace builds the copy under a
+ * temporary name, so the post step (which knows only the input) proves the same run and target.
  */
-async function retireOldCopy(ctx, runtime, old) {
-    try {
-        await deleteManagedCopy(ctx, runtime, old);
-    }
-    catch (error) {
-        if (runtime.signal.aborted)
-            throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        runtime.log.warning(`The old copy ${old.identifier} could not be deleted; the post step tries again, and reports the command to delete it if it cannot. ${message}`);
-        runtime.note(`old copy ${old.identifier} NOT deleted`);
-        return;
-    }
-    runtime.release({
-        kind: old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
-        side: 'destination',
-        id: old.identifier,
-    });
-    runtime.note(`deleted ${old.identifier}`);
+function madeFor(ctx) {
+    return ctx.settings.target ?? ctx.names.target;
 }
-/**
- * `replace-strategy: delete-first`: the old copy is deleted before the new one is built under
- * the target name, which stays empty meanwhile. The log and the summary say so.
- */
-function deleteFirstPlan(base, old) {
-    let emptySince;
-    const first = {
-        name: 'delete-old-first',
-        title: `Delete the old copy ${old.identifier} first (replace-strategy: delete-first: the name is empty until the new copy is available)`,
-        side: 'destination',
-        async run(ctx, runtime) {
-            runtime.log.warning(`replace-strategy: delete-first: ${old.identifier} is deleted now, and the name ${old.identifier} answers nothing until the new copy is available (downtime accepted by the workflow).`);
-            emptySince = Date.now();
-            await deleteManagedCopy(ctx, runtime, old);
-            runtime.note(`${old.identifier} empty from ${new Date(emptySince).toISOString()}`);
-        },
-    };
-    const steps = base.steps.map((step) => {
-        const rooted = (step.after ?? []).length === 0 ? { ...step, after: [first.name] } : step;
-        if (step.name !== 'describe-copy')
-            return rooted;
-        return {
-            ...rooted,
-            async run(ctx, runtime) {
-                await step.run(ctx, runtime);
-                const seconds = Math.round((Date.now() - (emptySince ?? Date.now())) / 1000);
-                runtime.log.info(`${old.identifier} answers again, as the new copy, after ${seconds}s empty`);
-                runtime.note(`${old.identifier} was empty for ${seconds}s`);
-            },
-        };
+/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
+function tagsFor(ctx, purpose) {
+    return (0,src_tags/* resourceTags */.iu)(ctx.tags, { purpose, target: madeFor(ctx) });
+}
+/** The context every step of a refresh shares, with the run's names and tags. */
+function createRefreshContext(start) {
+    const { settings, accounts, sourceDb, method } = start;
+    const { tags, expiresAt } = (0,src_tags/* managedTags */.L8)({
+        settings,
+        sourceArn: sourceDb.arn,
+        now: new Date(start.startedAt),
     });
     return {
-        description: `delete the old copy first (downtime) → ${base.description}`,
-        steps: [first, ...steps],
+        settings,
+        source: accounts.source,
+        destination: accounts.destination,
+        sameAccount: start.sameAccount,
+        sourceDb,
+        method,
+        names: runNames(start.target, settings.run),
+        tags,
+        copy: {
+            method,
+            created: true,
+            expiresAt,
+            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+        },
+        handoff: new Map(),
     };
 }
 
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** What the post step does if the run stops before it created anything. */
-const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'failed');
-/**
- * The main step: read settings, open both accounts, then run the operation. Errors propagate to
- * index.ts, the only place that fails the step.
- *
- * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
- *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
- */
-async function run(cancel) {
-    const startedAt = Date.now();
-    const settings = (0,inputs/* getSettings */.mt)();
-    const bound = (0,engine_deadline/* boundSignal */.rW)({
-        outer: cancel,
-        deadline: startedAt + settings.timeoutMinutes * 60_000,
-        reason: () => (0,engine_deadline/* deadlinePassed */.Hx)(`timeout-minutes (${settings.timeoutMinutes})`),
-    });
-    const { signal } = bound;
-    try {
-        // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
-        const calls = (0,engine_deadline/* afterGrace */.tt)(signal);
-        const accounts = await (0,engine_deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings), { signal: calls }));
-        // Refused before anything is created: the post step then has nothing to look for.
-        checkAllowedAccounts(settings, accounts);
-        (0,state/* markSignedIn */.X2)();
-        core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
-        core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
-        try {
-            if (settings.operation === 'refresh') {
-                await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline });
-            }
-            else {
-                await runLifecycle({ settings, accounts, signal, startedAt });
-            }
-            (0,state/* saveOutcome */.Go)('succeeded');
-        }
-        catch (error) {
-            (0,state/* saveOutcome */.Go)('failed');
-            throw error;
-        }
-        finally {
-            core.setOutput(report/* Outputs */.tY.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
-        }
-    }
-    finally {
-        bound.dispose();
-    }
-}
-async function refresh(options) {
-    const { settings, accounts, signal, startedAt, deadline } = options;
-    // A source-phase job only hands over a snapshot: it needs no target.
-    const target = settings.target ?? '';
-    if (!target && settings.phase !== 'source') {
-        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
-    }
-    if (!target) {
-        core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.');
-    }
-    const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
-    const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, () => (0,phases/* startPhase */.CJ)(settings, accounts)));
-    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
-        throw new errors/* ActionError */.lZ({
-            summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
-            hint: 'Choose another target name: the action never writes to the source.',
-        });
-    }
-    // The source's own ARN names its account (a destination-phase job signs in to only one).
-    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
-    checkApplicability({
-        settings,
-        sourceDb,
-        method,
-        sameAccount,
-        accounts: { source: sourceAccount, destination: accounts.destination.accountId },
-        log: core,
-    });
-    const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
-    core.info((0,phases/* describeStart */.ig)(settings, sourceDb));
-    core.info(`Method: ${method}`);
-    const ledger = new engine_ledger/* Ledger */.Oc(state/* saveResources */.rH);
-    const ctx = (0,context/* createRefreshContext */.fS)({
-        settings,
-        accounts,
-        sourceDb,
-        sameAccount,
-        method,
-        target,
-        startedAt,
-    });
-    // A source-phase job makes no copy, and may not even see the destination account.
-    const copyPhase = settings.phase !== 'source';
-    const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
-    const replacing = copyPhase
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx))
-        : undefined;
-    const existing = copyPhase && settings.ifExists !== 'replace'
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }))
-        : undefined;
-    if (existing) {
-        (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
-        await (0,report/* writeSummary */.Sy)({
-            title: `rds-refresh: ${title}`,
-            steps: [],
-            outputs: (0,report/* copyOutputs */.OR)(existing),
-            leftBehind: [],
-            region: settings.region,
-        });
-        return;
-    }
-    const { ctx: runCtx, plan } = replacing
-        ? replaceRun(ctx, replacing)
-        : { ctx, plan: (0,choose_method/* buildPlan */.Gg)(ctx) };
-    core.info(`Plan: ${plan.description}`);
-    const accountIds = { source: sourceAccount, destination: accounts.destination.accountId };
-    const result = await runPlan(plan, runCtx, {
-        output: core,
-        ledger,
-        deadline: options.deadline,
-        signal,
-        accountIds,
-    });
-    // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
-    if (!result.error)
-        (0,state/* saveOutcome */.Go)('succeeded');
-    const outputs = result.error ? {} : (0,phases/* phaseOutputs */.AI)(ctx);
-    if (!result.error)
-        (0,report/* setOutputs */.n0)(outputs);
-    // A hand-off outlives a source-phase job that succeeds; the post step removes it otherwise.
-    const kept = ledger
-        .list()
-        .filter((r) => r.disposal === 'kept' || (!result.error && r.disposal === 'handoff'));
-    for (const resource of kept) {
-        core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`);
-    }
-    await (0,report/* writeSummary */.Sy)({
-        title: `rds-refresh: ${title} (${method})`,
-        steps: result.steps,
-        outputs: {
-            ...outputs,
-            [report/* Outputs */.tY.sourceAccountId]: sourceAccount,
-            [report/* Outputs */.tY.destinationAccountId]: accounts.destination.accountId,
-            [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
-        },
-        error: result.error,
-        kept,
-        accountIds,
-        // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
-        leftBehind: ledger
-            .list()
-            .filter((r) => r.disposal === 'temporary' ||
-            (result.error && (r.disposal === 'copy' || r.disposal === 'handoff'))),
-        region: settings.region,
-    });
-    if (result.error)
-        throw result.error;
-}
-
-
-/***/ }),
-
-/***/ 1427:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Gg: () => (/* binding */ buildPlan),
-  SB: () => (/* binding */ describeKind),
-  "in": () => (/* binding */ resolveMethod)
-});
-
-// UNUSED EXPORTS: chooseMethod
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(9251);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7202);
-// EXTERNAL MODULE: ./src/tags.ts
-var tags = __nccwpck_require__(9506);
-// EXTERNAL MODULE: ./src/methods/common/context.ts
-var context = __nccwpck_require__(8269);
-// EXTERNAL MODULE: ./src/aws/ownership.ts
-var ownership = __nccwpck_require__(2856);
+var rds_read = __nccwpck_require__(4454);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5216);
 // EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(2691);
+var cleanup = __nccwpck_require__(832);
 ;// CONCATENATED MODULE: ./src/methods/common/find-or-create.ts
 
 
@@ -77333,7 +74984,7 @@ var cleanup = __nccwpck_require__(2691);
  */
 async function findOrCreate(options) {
     const { ctx, runtime, resource } = options;
-    const rds = (0,context/* sessionFor */.w)(ctx, resource.side).clients.rds;
+    const rds = sessionFor(ctx, resource.side).clients.rds;
     const existing = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
     if (existing !== undefined) {
         requireThisRun(ctx, resource, existing);
@@ -77366,10 +75017,10 @@ function labelOf(resource) {
 }
 /** A resource under this run's name that the run did not make: refuse, and say what to do. */
 function requireThisRun(ctx, resource, tags) {
-    const run = (0,context/* runOf */.ng)(ctx);
+    const run = runOf(ctx);
     if ((0,ownership/* madeByRun */.MK)(tags, run))
         return;
-    const accountId = (0,context/* sessionFor */.w)(ctx, resource.side).accountId;
+    const accountId = sessionFor(ctx, resource.side).accountId;
     const isCopy = resource.disposal === 'copy';
     throw new errors/* ActionError */.lZ({
         summary: `${labelOf(resource)} already exists in ${(0,errors/* describeAccount */.v4)(resource.side, accountId)} and this run did not make it (${(0,ownership/* describeOwner */.$S)(tags)}); it is left untouched`,
@@ -77382,8 +75033,361 @@ function requireThisRun(ctx, resource, tags) {
     });
 }
 
-// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
-var ram_share = __nccwpck_require__(3710);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
+var client_ram_dist_cjs = __nccwpck_require__(8369);
+// EXTERNAL MODULE: ./src/engine/wait.ts
+var wait = __nccwpck_require__(9158);
+;// CONCATENATED MODULE: ./src/methods/clone/ram-share.ts
+
+
+
+
+
+/** Handoff keys the share steps fill. */
+const ShareHandoff = {
+    arn: 'resource-share-arn',
+    /** `true` when the destination is outside the source's AWS Organization (an invitation is sent). */
+    external: 'resource-share-external',
+};
+/** Tag on shares this action creates: which account the source is shared with. */
+const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
+/** How long to wait for the invitation of an external share to reach the destination. */
+const INVITATION_WAIT_MS = 5 * 60_000;
+/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
+const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
+/** The share's name: one share per source cluster and destination account. */
+function shareName(sourceIdentifier, principal) {
+    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
+}
+/**
+ * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
+ * RAM accepts up to 64 characters.
+ */
+function shareClientToken(ctx) {
+    const run = (0,src_tags/* runIdOf */.SR)(ctx.settings.run);
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
+        .digest('hex');
+    return `rds-refresh-${digest.slice(0, 40)}`;
+}
+/**
+ * Source account: find the one RAM share that holds this source cluster for the destination
+ * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
+ * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
+ * UNCONFIRMED (aws-reference A5/A6).
+ */
+const shareSourceStep = {
+    name: 'share-source',
+    title: 'Share the source cluster with the destination account (AWS RAM)',
+    side: 'source',
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const ram = ctx.source.clients.ram;
+        const principal = ctx.destination.accountId;
+        const found = await findShare(ram, ctx.sourceDb.arn, principal, shareName(ctx.sourceDb.identifier, principal));
+        let arn;
+        if (found?.resourceShareArn) {
+            arn = found.resourceShareArn;
+            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
+            runtime.note('reused');
+        }
+        else {
+            arn = await createShare(ctx, runtime);
+            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
+            runtime.note('created');
+        }
+        ctx.handoff.set(ShareHandoff.arn, arn);
+        await waitForShareActive(ctx, runtime, arn);
+        const association = await principalAssociation(ram, arn, principal);
+        if (association?.status === 'FAILED') {
+            throw unusableInvitation(ctx, 'EXPIRED', arn, {
+                step: runtime.name,
+                resource: arn,
+                side: 'source',
+                accountId: ctx.source.accountId,
+            }, undefined, association.statusMessage);
+        }
+        ctx.handoff.set(ShareHandoff.external, String(association?.external ?? false));
+    },
+};
+/**
+ * Find a live share owned by the caller that holds both the resource and the principal. Shares
+ * this action created (by name or tag) come first; a share someone else made works as well.
+ */
+async function findShare(ram, resourceArn, principal, name) {
+    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
+    const withResource = unique(byResource
+        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
+        .map((a) => a.resourceShareArn));
+    if (withResource.length === 0)
+        return undefined;
+    const byPrincipal = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        principal,
+        resourceShareArns: withResource,
+    });
+    const withBoth = unique(byPrincipal
+        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
+        .map((a) => a.resourceShareArn));
+    if (withBoth.length === 0)
+        return undefined;
+    const shares = [];
+    let nextToken;
+    do {
+        const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({
+            resourceOwner: 'SELF',
+            resourceShareArns: withBoth,
+            nextToken,
+        }));
+        shares.push(...(out.resourceShares ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING');
+    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true');
+    return live.find(ours) ?? live[0];
+}
+async function listAssociations(ram, input) {
+    const found = [];
+    let nextToken;
+    do {
+        const out = await ram.send(new client_ram_dist_cjs.GetResourceShareAssociationsCommand({ ...input, nextToken }));
+        found.push(...(out.resourceShareAssociations ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    return found;
+}
+async function principalAssociation(ram, shareArn, principal) {
+    const associations = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        resourceShareArns: [shareArn],
+        principal,
+    });
+    return associations.find((a) => a.associatedEntity === principal);
+}
+function unique(values) {
+    return [...new Set(values.filter((v) => Boolean(v)))];
+}
+async function createShare(ctx, runtime) {
+    const principal = ctx.destination.accountId;
+    const where = {
+        step: runtime.name,
+        resource: ctx.sourceDb.arn,
+        side: 'source',
+        accountId: ctx.source.accountId,
+    };
+    try {
+        const out = await ctx.source.clients.ram.send(new client_ram_dist_cjs.CreateResourceShareCommand({
+            name: shareName(ctx.sourceDb.identifier, principal),
+            resourceArns: [ctx.sourceDb.arn],
+            principals: [principal],
+            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
+            allowExternalPrincipals: true,
+            clientToken: shareClientToken(ctx),
+            tags: [
+                ...ctx.tags
+                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
+                    .filter((t) => t.key !== src_tags/* TagKeys */.jm.expiresAt),
+                { key: SHARE_PRINCIPAL_TAG, value: principal },
+            ],
+        }));
+        const arn = out.resourceShare?.resourceShareArn;
+        if (!arn)
+            throw new errors/* ActionError */.lZ({ summary: 'RAM returned no resource share ARN', ...where });
+        runtime.record({
+            kind: 'resource-share',
+            side: 'source',
+            id: arn,
+            disposal: 'kept',
+            sharedWith: principal,
+        });
+        return arn;
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
+            ...where,
+            hint: shareHint((0,errors/* awsErrorCode */.J6)(error)),
+        });
+    }
+}
+function shareHint(code) {
+    switch (code) {
+        case 'OperationNotPermittedException':
+            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
+        case 'ResourceShareLimitExceededException':
+            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
+        case 'AccessDeniedException':
+        case 'AccessDenied':
+            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
+        default:
+            return undefined;
+    }
+}
+async function waitForShareActive(ctx, runtime, arn) {
+    const ram = ctx.source.clients.ram;
+    await (0,wait/* waitFor */.fm)({
+        resource: `resource share ${arn}`,
+        side: 'source',
+        accountId: ctx.source.accountId,
+        describe: async () => {
+            const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [arn] }));
+            return out.resourceShares?.[0];
+        },
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+/**
+ * Destination account: accept the share's invitation when one is pending (an account outside the
+ * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
+ * the destination. An invitation already accepted by an earlier run is fine.
+ */
+const acceptShareStep = {
+    name: 'accept-share',
+    title: 'Accept the resource share in the destination account (when invited)',
+    side: 'destination',
+    after: ['share-source'],
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const arn = ctx.handoff.get(ShareHandoff.arn);
+        if (!arn)
+            throw new errors/* ActionError */.lZ({
+                summary: 'No resource share was handed over by share-source',
+                step: runtime.name,
+            });
+        const external = ctx.handoff.get(ShareHandoff.external) === 'true';
+        const invitation = external
+            ? await waitForInvitation(ctx, runtime, arn)
+            : await latestInvitation(ctx, arn);
+        if (!invitation) {
+            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
+            runtime.note('no invitation (same organization)');
+        }
+        else {
+            await settleInvitation(ctx, runtime, invitation);
+        }
+        await waitForShareReceived(ctx, runtime, arn);
+    },
+};
+/** The invitation for the share that matters most: accepted, then pending, then the newest. */
+async function latestInvitation(ctx, shareArn) {
+    const ram = ctx.destination.clients.ram;
+    const invitations = [];
+    let nextToken;
+    do {
+        const out = await ram.send(new client_ram_dist_cjs.GetResourceShareInvitationsCommand({ resourceShareArns: [shareArn], nextToken }));
+        invitations.push(...(out.resourceShareInvitations ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
+    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
+    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
+}
+/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
+async function waitForInvitation(ctx, runtime, shareArn) {
+    return (0,wait/* waitFor */.fm)({
+        resource: `invitation to resource share ${shareArn}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: () => latestInvitation(ctx, shareArn),
+        status: (i) => i.status ?? 'unknown',
+        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
+        failOn: [],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        // The invitation is made with the share: minutes without one mean something else is wrong.
+        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+async function settleInvitation(ctx, runtime, invitation) {
+    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
+    const shareArn = invitation.resourceShareArn ?? ctx.handoff.get(ShareHandoff.arn) ?? 'unknown';
+    const where = {
+        step: runtime.name,
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (invitation.status === 'ACCEPTED') {
+        runtime.log.info(`Invitation ${arn} was already accepted`);
+        runtime.note('invitation already accepted');
+        return;
+    }
+    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
+        throw unusableInvitation(ctx, invitation.status, shareArn, where);
+    }
+    try {
+        await ctx.destination.clients.ram.send(new client_ram_dist_cjs.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: arn }));
+        runtime.log.info(`Accepted invitation ${arn}`);
+        runtime.note('invitation accepted');
+    }
+    catch (error) {
+        const code = (0,errors/* awsErrorCode */.J6)(error);
+        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
+            runtime.log.info(`Invitation ${arn} was already accepted`);
+            return;
+        }
+        if (code === 'ResourceShareInvitationExpiredException')
+            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
+        if (code === 'ResourceShareInvitationAlreadyRejectedException')
+            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not accept the invitation to resource share ${shareArn}`,
+            ...where,
+        });
+    }
+}
+function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
+    const region = ctx.settings.region;
+    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
+    return new errors/* ActionError */.lZ({
+        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
+        ...where,
+        code: status === 'EXPIRED'
+            ? 'ResourceShareInvitationExpiredException'
+            : 'ResourceShareInvitationAlreadyRejectedException',
+        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
+        cause,
+    });
+}
+/** The share reaches the destination once its principal association is in place. */
+async function waitForShareReceived(ctx, runtime, arn) {
+    const ram = ctx.destination.clients.ram;
+    await (0,wait/* waitFor */.fm)({
+        resource: `resource share ${arn} (received)`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: async () => {
+            const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({
+                resourceOwner: 'OTHER-ACCOUNTS',
+                resourceShareArns: [arn],
+            }));
+            return out.resourceShares?.[0] ?? { status: 'not yet received' };
+        },
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
 
 
@@ -77411,7 +75415,7 @@ function cloneError(error, ctx, step) {
                     : `${summary}: the destination account ${ctx.destination.accountId} cannot see the source cluster ${source.arn} (AWS answers the same for a cluster that does not exist and one not shared with the caller)`,
                 hint: ctx.sameAccount
                     ? 'Check the source still exists and the role may describe it.'
-                    : `Check that resource share ${ctx.handoff.get(ram_share/* ShareHandoff */.a3.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
+                    : `Check that resource share ${ctx.handoff.get(ShareHandoff.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
             });
         case 'KMSKeyNotAccessibleFault':
             return errors/* ActionError */.lZ.fromAws(error, {
@@ -77463,10 +75467,247 @@ function instanceError(error, ctx, instance) {
     return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
 }
 
-// EXTERNAL MODULE: ./src/methods/common/finish.ts
-var finish = __nccwpck_require__(4251);
-// EXTERNAL MODULE: ./src/methods/common/waits.ts
-var waits = __nccwpck_require__(8502);
+;// CONCATENATED MODULE: ./src/methods/common/waits.ts
+
+
+
+function waitContext(ctx, runtime) {
+    return {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    };
+}
+/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
+function waitForResource(reader, ctx, runtime, target) {
+    const session = sessionFor(ctx, target.side);
+    return (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${target.id}`,
+        side: target.side,
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, target.id),
+        status: (item) => reader.status(item),
+        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
+        until: target.until ?? ['available'],
+        ready: target.ready,
+    }, waitContext(ctx, runtime));
+}
+const waitForCluster = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster'], ctx, runtime, target);
+const waitForInstance = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-instance'], ctx, runtime, target);
+const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster-snapshot'], ctx, runtime, target);
+const waitForSnapshot = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-snapshot'], ctx, runtime, target);
+
+;// CONCATENATED MODULE: ./src/methods/common/finish.ts
+
+
+
+
+
+
+
+
+/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
+const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
+    .filter((c) => !'/"@'.includes(c))
+    .join('');
+/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
+function generatePassword(length = 32) {
+    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,external_node_crypto_.randomInt)(PASSWORD_ALPHABET.length)]).join('');
+}
+/**
+ * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
+ * output), a random masked password, or the source's password left as it is (a warning).
+ */
+function passwordStep(after) {
+    return {
+        name: 'set-password',
+        title: 'Set the master password of the copy',
+        side: 'destination',
+        after,
+        async run(ctx, runtime) {
+            const mode = ctx.settings.masterPassword;
+            if (mode === 'keep') {
+                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
+                runtime.note('kept the source password');
+                return;
+            }
+            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
+            if (mode === 'generate') {
+                const password = generatePassword();
+                // Masked before it goes anywhere, so no later log line, error or summary can show it.
+                core.setSecret(password);
+                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
+                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
+                runtime.note('generated, masked');
+                await waitForPasswordApplied(ctx, runtime, target);
+                return;
+            }
+            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
+            runtime.note('managed in Secrets Manager');
+            await waitForPasswordApplied(ctx, runtime, target);
+            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
+        },
+    };
+}
+async function modifyCopy(ctx, runtime, target, change) {
+    const rds = ctx.destination.clients.rds;
+    try {
+        if (target.kind === 'instance') {
+            await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+                DBInstanceIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+        else {
+            await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+                DBClusterIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+    }
+    catch (error) {
+        // AWS's message is kept out: it could quote the request, and the password must never be shown.
+        const managed = 'ManageMasterUserPassword' in change;
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: managed
+                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
+                : `Could not set the generated master password on ${target.id}`,
+            step: runtime.name,
+            resource: target.id,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
+            hint: managed
+                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
+                : undefined,
+        });
+    }
+}
+/** The change is applied once the copy is available again with no password change pending. */
+async function waitForPasswordApplied(ctx, runtime, target) {
+    const pending = (p) => Boolean(p?.MasterUserPassword);
+    if (target.kind === 'instance') {
+        await waitForInstance(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (i) => !pending(i.PendingModifiedValues),
+        });
+    }
+    else {
+        await waitForCluster(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (c) => !pending(c.PendingModifiedValues),
+        });
+    }
+}
+/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
+async function waitForSecret(ctx, runtime) {
+    const rds = ctx.destination.clients.rds;
+    const id = ctx.names.target;
+    const read = async () => {
+        const item = ctx.copy.kind === 'instance' ? await (0,rds_read/* findInstance */.XD)(rds, id) : await (0,rds_read/* findCluster */.KG)(rds, id);
+        return item?.MasterUserSecret ?? {};
+    };
+    const secret = await (0,wait/* waitFor */.fm)({
+        resource: `master user secret of ${id}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: read,
+        status: (s) => s.SecretStatus ?? 'not yet created',
+        until: ['active'],
+        failOn: ['impaired'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+    if (!secret.SecretArn) {
+        throw new errors/* ActionError */.lZ({
+            summary: `RDS reported no secret ARN for ${id}`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return secret.SecretArn;
+}
+/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
+function describeCopyStep(after) {
+    return {
+        name: 'describe-copy',
+        title: 'Read the endpoints of the copy',
+        side: 'destination',
+        after,
+        async run(ctx) {
+            const rds = ctx.destination.clients.rds;
+            if (ctx.copy.kind === 'instance') {
+                const instance = await (0,rds_read/* findInstance */.XD)(rds, ctx.names.target);
+                if (!instance)
+                    throw new errors/* ActionError */.lZ({
+                        summary: `The copy ${ctx.names.target} is gone`,
+                        side: 'destination',
+                        accountId: ctx.destination.accountId,
+                    });
+                Object.assign(ctx.copy, {
+                    identifier: instance.DBInstanceIdentifier,
+                    arn: instance.DBInstanceArn,
+                    endpoint: instance.Endpoint?.Address,
+                    port: instance.Endpoint?.Port,
+                    engine: instance.Engine,
+                    engineVersion: instance.EngineVersion,
+                    masterUsername: instance.MasterUsername,
+                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
+                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
+                });
+                await markReady(ctx, instance.DBInstanceArn);
+                return;
+            }
+            const cluster = await (0,rds_read/* findCluster */.KG)(rds, ctx.names.target);
+            if (!cluster)
+                throw new errors/* ActionError */.lZ({
+                    summary: `The copy ${ctx.names.target} is gone`,
+                    side: 'destination',
+                    accountId: ctx.destination.accountId,
+                });
+            Object.assign(ctx.copy, {
+                kind: 'cluster',
+                identifier: cluster.DBClusterIdentifier,
+                arn: cluster.DBClusterArn,
+                endpoint: cluster.Endpoint,
+                readerEndpoint: cluster.ReaderEndpoint,
+                port: cluster.Port,
+                engine: cluster.Engine,
+                engineVersion: cluster.EngineVersion,
+                masterUsername: cluster.MasterUsername,
+                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+                    .map((m) => m.DBInstanceIdentifier ?? '')
+                    .filter(Boolean),
+            });
+            await markReady(ctx, cluster.DBClusterArn);
+        },
+    };
+}
+/**
+ * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
+ * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
+ */
+async function markReady(ctx, arn) {
+    if (!arn)
+        return;
+    await ctx.destination.clients.rds.send(new dist_cjs/* AddTagsToResourceCommand */.X3P({
+        ResourceName: arn,
+        Tags: [{ Key: src_tags/* TagKeys */.jm.state, Value: src_tags/* CopyState */.T9.ready }],
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/methods/clone/plan.ts
 
 
@@ -77492,12 +75733,12 @@ function clonePlan() {
     return {
         description: 'Aurora clone: RAM share (cross-account) → RestoreDBClusterToPointInTime → DB instances → password',
         steps: [
-            ram_share/* shareSourceStep */.xv,
-            ram_share/* acceptShareStep */.cS,
+            shareSourceStep,
+            acceptShareStep,
             cloneClusterStep,
             createInstancesStep,
-            (0,finish/* passwordStep */.yP)(['create-instances']),
-            (0,finish/* describeCopyStep */.r6)(['set-password']),
+            passwordStep(['create-instances']),
+            describeCopyStep(['set-password']),
         ],
     };
 }
@@ -77523,7 +75764,7 @@ const cloneClusterStep = {
                 }
             },
         });
-        const cluster = await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
+        const cluster = await waitForCluster(ctx, runtime, {
             side: 'destination',
             id: ctx.names.target,
         });
@@ -77569,7 +75810,7 @@ function cloneInput(ctx) {
         KmsKeyId: s.kmsKeyId,
         DeletionProtection: s.deletionProtection,
         ServerlessV2ScalingConfiguration: restoreScaling(ctx),
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
     };
 }
 /** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
@@ -77627,7 +75868,7 @@ async function createInstance(ctx, runtime, instance) {
                     Engine: ctx.sourceDb.engine,
                     PubliclyAccessible: s.publiclyAccessible,
                     DBParameterGroupName: s.dbParameterGroup,
-                    Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+                    Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
                 }));
             }
             catch (error) {
@@ -77637,7 +75878,7 @@ async function createInstance(ctx, runtime, instance) {
     });
     if (made === 'created')
         runtime.log.info(`Creating DB instance ${instance.id}`);
-    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: instance.id });
+    await waitForInstance(ctx, runtime, { side: 'destination', id: instance.id });
 }
 /**
  * A `db.serverless` instance needs the cluster's Serverless v2 scaling range first; AWS refuses
@@ -77673,7 +75914,7 @@ async function ensureServerlessScaling(ctx, runtime) {
             accountId: ctx.destination.accountId,
         });
     }
-    await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
+    await waitForCluster(ctx, runtime, {
         side: 'destination',
         id,
         ready: (c) => completeScaling(c.ServerlessV2ScalingConfiguration) !== undefined,
@@ -77725,8 +75966,8 @@ function cloneCount(census) {
     return census.inSourceAccount.length + census.inDestinationAccount.length;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __nccwpck_require__(2632);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __nccwpck_require__(9518);
 ;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
 
 
@@ -78176,11 +76417,147 @@ function cloneLimitProblem(input, census) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/methods/relay/names.ts
-var names = __nccwpck_require__(2192);
-// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
-var snapshots = __nccwpck_require__(4713);
+;// CONCATENATED MODULE: ./src/methods/relay/names.ts
+/**
+ * Names and hand-off values of a relay.
+ *
+ * The snapshot a source phase hands over says in its identifier what the destination must
+ * rebuild, because a destination job sees only the shared snapshot (tags of another account's
+ * snapshot are not readable):
+ * - a DB cluster snapshot is an Aurora cluster's;
+ * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
+ *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
+ *   is `db.m6gd.large`);
+ * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
+ */
+/** Keys of `ctx.handoff` the relay steps pass values through. */
+const Handoff = {
+    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
+    sharedSnapshotArn: 'relay:shared-snapshot-arn',
+    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
+    restoreFrom: 'relay:restore-from',
+    /** Identifier of the destination's copy, when one was made. */
+    copyId: 'relay:copy-id',
+};
+const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
+/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
+function handoffSnapshotName(ctx) {
+    const base = ctx.names.sourceSnapshot;
+    if (ctx.sourceDb.kind === 'multi-az-cluster') {
+        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
+        return `${base}-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
+    }
+    return `${base}-instance`;
+}
+/** What a shared snapshot's type and identifier say about the database it came from. */
+function kindOfHandoff(type, id) {
+    if (type === 'db-cluster-snapshot')
+        return { kind: 'aurora-cluster' };
+    const match = MULTI_AZ_MARK.exec(id);
+    if (!match?.[1] || match[1] === 'db-unknown') {
+        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
+    }
+    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
+}
+/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
+function asNamePart(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-{2,}/g, '-');
+}
+/** Value handed from one step to a later one; a missing value is a bug in the plan. */
+function handoffValue(ctx, key) {
+    const value = ctx.handoff.get(key);
+    if (value === undefined)
+        throw new Error(`Relay plan bug: no value for ${key} at this step`);
+    return value;
+}
+
+// EXTERNAL MODULE: ./src/aws/arn.ts
+var aws_arn = __nccwpck_require__(2529);
+;// CONCATENATED MODULE: ./src/methods/relay/snapshots.ts
+
+
+
+const dbSnapshots = {
+    type: 'db-snapshot',
+    shareKind: 'db-snapshot-share',
+    label: 'DB snapshot',
+    async find(rds, id) {
+        const s = await (0,rds_read/* findSnapshot */.Cb)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBSnapshotIdentifier ?? id,
+            arn: s.DBSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.Encrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new dist_cjs/* ModifyDBSnapshotAttributeCommand */.Ypc({
+            DBSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new dist_cjs/* CopyDBSnapshotCommand */.D2s({
+            SourceDBSnapshotIdentifier: request.sourceArn,
+            TargetDBSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => waitForSnapshot(ctx, runtime, target),
+};
+const clusterSnapshots = {
+    type: 'db-cluster-snapshot',
+    shareKind: 'db-cluster-snapshot-share',
+    label: 'DB cluster snapshot',
+    async find(rds, id) {
+        const s = await (0,rds_read/* findClusterSnapshot */.MR)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBClusterSnapshotIdentifier ?? id,
+            arn: s.DBClusterSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.StorageEncrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new dist_cjs/* ModifyDBClusterSnapshotAttributeCommand */.EbD({
+            DBClusterSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new dist_cjs/* CopyDBClusterSnapshotCommand */.Xzo({
+            SourceDBClusterSnapshotIdentifier: request.sourceArn,
+            TargetDBClusterSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => waitForClusterSnapshot(ctx, runtime, target),
+};
+function snapshotApi(type) {
+    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+}
+
 ;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
+
 
 
 
@@ -78202,7 +76579,7 @@ const DESTINATION_PHASES = ['all', 'destination'];
 function ownsSharedSnapshot(ctx) {
     if (ctx.settings.phase !== 'destination')
         return true;
-    return (0,snapshots/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
+    return (0,aws_arn/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
 }
 /** Intermediate snapshots are kept on request; everything else temporary goes. */
 function snapshotDisposal(ctx) {
@@ -78218,11 +76595,11 @@ function handoffDisposal(ctx) {
 }
 /** What the shared snapshot is for: the hand-off of a source-phase job, else like the others. */
 function handoffPurpose(ctx) {
-    return ctx.settings.phase === 'source' ? tags/* Purpose */.nb.handoff : snapshotPurpose(ctx);
+    return ctx.settings.phase === 'source' ? src_tags/* Purpose */.nb.handoff : snapshotPurpose(ctx);
 }
 /** A relay snapshot is an intermediate, or kept on request (so `sweep` leaves it until it expires). */
 function snapshotPurpose(ctx) {
-    return ctx.settings.keepSnapshots ? tags/* Purpose */.nb.kept : tags/* Purpose */.nb.intermediate;
+    return ctx.settings.keepSnapshots ? src_tags/* Purpose */.nb.kept : src_tags/* Purpose */.nb.intermediate;
 }
 /**
  * The proof a removal of the shared snapshot (or its share) needs: in a destination-phase job it
@@ -78242,12 +76619,12 @@ function sharedSnapshotProof(ctx) {
  */
 async function removeAndWait(ctx, runtime, target) {
     const { resource, proof } = target;
-    const session = (0,context/* sessionFor */.w)(ctx, resource.side);
+    const session = sessionFor(ctx, resource.side);
     const label = `${resource.kind} ${resource.id}`;
     try {
-        const outcome = await (0,cleanup/* removeResource */.l)(resource, session.clients, { run: (0,context/* runOf */.ng)(ctx), proof });
+        const outcome = await (0,cleanup/* removeResource */.l)(resource, session.clients, { run: runOf(ctx), proof });
         if (outcome.result === 'not-ours') {
-            runtime.log.info(`${label} (${resource.side} account ${session.accountId}) is not ${(0,ownership/* describeProof */.ef)(proof ?? 'run', (0,context/* runOf */.ng)(ctx))} (${outcome.owner}): it is used and left alone`);
+            runtime.log.info(`${label} (${resource.side} account ${session.accountId}) is not ${(0,ownership/* describeProof */.ef)(proof ?? 'run', runOf(ctx))} (${outcome.owner}): it is used and left alone`);
             runtime.note(`left alone, not made by this run: ${resource.id}`);
             return 'left';
         }
@@ -78285,13 +76662,13 @@ function snapshotSourceClusterStep(options) {
                 create: () => rds.send(new dist_cjs/* CreateDBClusterSnapshotCommand */.Iv4({
                     DBClusterIdentifier: ctx.sourceDb.identifier,
                     DBClusterSnapshotIdentifier: id,
-                    Tags: (0,context/* tagsFor */.Nj)(ctx, purpose),
+                    Tags: tagsFor(ctx, purpose),
                 })),
             });
-            const snapshot = await (0,waits/* waitForClusterSnapshot */.Du)(ctx, runtime, { side: 'source', id });
+            const snapshot = await waitForClusterSnapshot(ctx, runtime, { side: 'source', id });
             if (options.handoff) {
                 const arn = snapshot.DBClusterSnapshotArn ?? id;
-                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
+                ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
                 Object.assign(ctx.copy, { snapshotArn: arn });
             }
             runtime.note(id);
@@ -78300,7 +76677,7 @@ function snapshotSourceClusterStep(options) {
 }
 /** Share the snapshot with the destination account (`restore` attribute). */
 function shareSnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    const api = snapshotApi(type);
     const call = type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute';
     return {
         name: 'share-snapshot',
@@ -78310,7 +76687,7 @@ function shareSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.sameAccount,
         async run(ctx, runtime) {
-            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
+            const id = (0,aws_arn/* rdsResourceId */.PR)(handoffValue(ctx, Handoff.sharedSnapshotArn));
             const account = ctx.destination.accountId;
             const share = {
                 kind: api.shareKind,
@@ -78334,7 +76711,7 @@ function shareSnapshotStep(type, after) {
  * the copy. In one account no copy is needed unless kms-key-id asks for another key.
  */
 function copySnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    const api = snapshotApi(type);
     const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot';
     return {
         name: 'copy-snapshot',
@@ -78343,11 +76720,11 @@ function copySnapshotStep(type, after) {
         phases: DESTINATION_PHASES,
         after,
         async run(ctx, runtime) {
-            const sourceArn = (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn);
+            const sourceArn = handoffValue(ctx, Handoff.sharedSnapshotArn);
             const rds = ctx.destination.clients.rds;
             const shared = await api.find(rds, sourceArn);
             if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
-                ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, sourceArn);
+                ctx.handoff.set(Handoff.restoreFrom, sourceArn);
                 runtime.log.info('Same account and the same KMS key: the restore reads the snapshot itself, no copy needed');
                 runtime.note('not needed (same account)');
                 return;
@@ -78368,13 +76745,13 @@ function copySnapshotStep(type, after) {
                     targetId,
                     // A cluster snapshot that is not encrypted cannot be copied with a key.
                     kmsKeyId: type === 'db-cluster-snapshot' && !encrypted ? undefined : ctx.settings.kmsKeyId,
-                    tags: (0,context/* tagsFor */.Nj)(ctx, snapshotPurpose(ctx)),
+                    tags: tagsFor(ctx, snapshotPurpose(ctx)),
                 }),
             });
             await api.wait(ctx, runtime, { side: 'destination', id: targetId });
             const copy = await api.find(rds, targetId);
-            ctx.handoff.set(names/* Handoff */.Pj.copyId, targetId);
-            ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, copy?.arn ?? targetId);
+            ctx.handoff.set(Handoff.copyId, targetId);
+            ctx.handoff.set(Handoff.restoreFrom, copy?.arn ?? targetId);
             runtime.note(targetId);
         },
     };
@@ -78393,7 +76770,7 @@ async function needsReencryption(ctx, snapshotKey) {
 }
 /** Withdraw the share once the destination holds its own copy. */
 function unshareSnapshotStep(type) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    const api = snapshotApi(type);
     return {
         name: 'unshare-snapshot',
         title: `Stop sharing the ${api.label} with the destination account`,
@@ -78402,7 +76779,7 @@ function unshareSnapshotStep(type) {
         after: ['copy-snapshot'],
         when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
-            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
+            const id = (0,aws_arn/* rdsResourceId */.PR)(handoffValue(ctx, Handoff.sharedSnapshotArn));
             const resource = {
                 kind: api.shareKind,
                 side: 'source',
@@ -78418,7 +76795,7 @@ function unshareSnapshotStep(type) {
 }
 /** Delete the source account's shared snapshot once nothing reads it any more. */
 function deleteSharedSnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    const api = snapshotApi(type);
     return {
         name: 'delete-shared-snapshot',
         title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
@@ -78427,7 +76804,7 @@ function deleteSharedSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
-            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
+            const id = (0,aws_arn/* rdsResourceId */.PR)(handoffValue(ctx, Handoff.sharedSnapshotArn));
             await deleteSnapshot(ctx, runtime, {
                 api,
                 side: 'source',
@@ -78439,7 +76816,7 @@ function deleteSharedSnapshotStep(type, after) {
 }
 /** Delete the destination's copy once the restored database is available. */
 function deleteCopiedSnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    const api = snapshotApi(type);
     return {
         name: 'delete-copied-snapshot',
         title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
@@ -78448,7 +76825,7 @@ function deleteCopiedSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.settings.keepSnapshots,
         async run(ctx, runtime) {
-            const id = ctx.handoff.get(names/* Handoff */.Pj.copyId);
+            const id = ctx.handoff.get(Handoff.copyId);
             if (id === undefined) {
                 runtime.note('no copy was made');
                 return;
@@ -78481,7 +76858,7 @@ function handoffSnapshotStep(options) {
         after: options.after,
         async run(ctx, runtime) {
             const rds = ctx.source.clients.rds;
-            const id = (0,names/* handoffSnapshotName */.Cn)(ctx);
+            const id = handoffSnapshotName(ctx);
             await findOrCreate({
                 ctx,
                 runtime,
@@ -78489,12 +76866,12 @@ function handoffSnapshotStep(options) {
                 create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
                     DBInstanceIdentifier: options.instanceId(ctx),
                     DBSnapshotIdentifier: id,
-                    Tags: (0,context/* tagsFor */.Nj)(ctx, handoffPurpose(ctx)),
+                    Tags: tagsFor(ctx, handoffPurpose(ctx)),
                 })),
             });
-            const snapshot = await (0,waits/* waitForSnapshot */.ne)(ctx, runtime, { side: 'source', id });
+            const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id });
             const arn = snapshot.DBSnapshotArn ?? id;
-            ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
+            ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
             Object.assign(ctx.copy, { snapshotArn: arn });
             runtime.note(id);
         },
@@ -78510,7 +76887,7 @@ function restoreClusterStep(options) {
         after: ['copy-snapshot'],
         async run(ctx, runtime) {
             const rds = ctx.destination.clients.rds;
-            const input = options.input(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
+            const input = options.input(ctx, handoffValue(ctx, Handoff.restoreFrom));
             await findOrCreate({
                 ctx,
                 runtime,
@@ -78522,7 +76899,7 @@ function restoreClusterStep(options) {
                 },
                 create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
             });
-            await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: ctx.names.target });
+            await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target });
             if (options.note)
                 runtime.note(options.note(input));
         },
@@ -78595,7 +76972,7 @@ function preflightStep() {
         phases: ['all', 'source', 'destination'],
         async run(ctx, runtime) {
             if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
-                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
+                ctx.handoff.set(Handoff.sharedSnapshotArn, ctx.settings.snapshotArn);
                 Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
             }
             const checks = [
@@ -78622,7 +76999,7 @@ function refuse(ctx, side, summary, hint, extra = {}) {
         summary,
         step: 'preflight',
         side,
-        accountId: (0,context/* sessionFor */.w)(ctx, side).accountId,
+        accountId: sessionFor(ctx, side).accountId,
         hint,
         ...extra,
     });
@@ -78851,7 +77228,7 @@ async function snapshotQuotas(session, where, warn) {
 /** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
 const checkSnapshotQuota = async (ctx, info, warn) => {
     for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
-        const session = (0,context/* sessionFor */.w)(ctx, need.side);
+        const session = sessionFor(ctx, need.side);
         const where = `${need.side} account ${session.accountId}`;
         const quotas = await snapshotQuotas(session, where, warn);
         for (const [type, adding] of [
@@ -78939,8 +77316,8 @@ function auroraRelaySteps() {
         ]),
         restoreAuroraClusterStep,
         { ...createInstancesAfter(['restore-cluster']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* passwordStep */.yP)(['create-instances']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
+        { ...passwordStep(['create-instances']), phases: DESTINATION_PHASES },
+        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-cluster-snapshot'),
         deleteSharedSnapshotStep('db-cluster-snapshot', ['unshare-snapshot', 'restore-cluster']),
         deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
@@ -78964,7 +77341,7 @@ function auroraRestoreInput(ctx, snapshotArn) {
         ServerlessV2ScalingConfiguration: s.serverless
             ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
             : undefined,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
     };
 }
 
@@ -78996,8 +77373,8 @@ function instanceRelaySteps() {
         shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
         copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
         restoreInstanceStep,
-        { ...(0,finish/* passwordStep */.yP)(['restore-instance']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
+        { ...passwordStep(['restore-instance']), phases: DESTINATION_PHASES },
+        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-snapshot'),
         deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
         deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
@@ -79011,7 +77388,7 @@ const restoreInstanceStep = {
     after: ['copy-snapshot'],
     async run(ctx, runtime) {
         const rds = ctx.destination.clients.rds;
-        const input = instanceRestoreInput(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
+        const input = instanceRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom));
         await findOrCreate({
             ctx,
             runtime,
@@ -79023,7 +77400,7 @@ const restoreInstanceStep = {
             },
             create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
         });
-        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: ctx.names.target });
+        await waitForInstance(ctx, runtime, { side: 'destination', id: ctx.names.target });
         runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
     },
 };
@@ -79048,7 +77425,7 @@ function instanceRestoreInput(ctx, snapshotArn) {
             (isProvisionedIops(s.storageType ?? instance?.StorageType) ? instance?.Iops : undefined),
         PubliclyAccessible: s.publiclyAccessible,
         DeletionProtection: s.deletionProtection,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
     };
 }
 
@@ -79098,8 +77475,8 @@ function multiAzRelaySteps() {
         shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
         copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
         restoreMultiAzClusterStep,
-        { ...(0,finish/* passwordStep */.yP)(['restore-cluster']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
+        { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
+        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
         unshareSnapshotStep('db-snapshot'),
         deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster']),
         deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster']),
@@ -79122,7 +77499,7 @@ const restoreTempInstanceStep = {
             resource: tempInstance(ctx),
             create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
         });
-        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id });
+        await waitForInstance(ctx, runtime, { side: 'source', id });
         runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
     },
 };
@@ -79152,7 +77529,7 @@ function tempInstanceInput(ctx) {
         Iops: isProvisionedIops(cluster?.StorageType) ? cluster?.Iops : undefined,
         PubliclyAccessible: false,
         DeletionProtection: false,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.intermediate),
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.intermediate),
     };
 }
 /** The cluster snapshot is only read by step 2: once the instance exists it can go. */
@@ -79164,7 +77541,7 @@ const deleteClusterSnapshotStep = {
     after: ['restore-temp-instance'],
     when: (ctx) => !ctx.settings.keepSnapshots,
     async run(ctx, runtime) {
-        const api = (0,snapshots/* snapshotApi */.Pg)('db-cluster-snapshot');
+        const api = snapshotApi('db-cluster-snapshot');
         await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
     },
 };
@@ -79182,7 +77559,7 @@ const deleteTempInstanceStep = {
         const id = ctx.names.tempInstance;
         const done = await removeAndWait(ctx, runtime, {
             resource: tempInstance(ctx),
-            waitGone: () => (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id, until: 'gone' }),
+            waitGone: () => waitForInstance(ctx, runtime, { side: 'source', id, until: 'gone' }),
         });
         if (done === 'removed')
             runtime.note(`deleted ${id}`);
@@ -79220,7 +77597,7 @@ function multiAzRestoreInput(ctx, snapshotArn) {
         PubliclyAccessible: s.publiclyAccessible,
         KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
         DeletionProtection: s.deletionProtection,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
     };
 }
 
@@ -79328,451 +77705,7 @@ function buildPlan(ctx) {
     return relayPlan(ctx);
 }
 
-
-/***/ }),
-
-/***/ 3710:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a3: () => (/* binding */ ShareHandoff),
-/* harmony export */   cS: () => (/* binding */ acceptShareStep),
-/* harmony export */   lq: () => (/* binding */ listAssociations),
-/* harmony export */   pt: () => (/* binding */ shareName),
-/* harmony export */   xv: () => (/* binding */ shareSourceStep)
-/* harmony export */ });
-/* unused harmony exports SHARE_PRINCIPAL_TAG, shareClientToken, findShare */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7007);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9506);
-
-
-
-
-
-/** Handoff keys the share steps fill. */
-const ShareHandoff = {
-    arn: 'resource-share-arn',
-    /** `true` when the destination is outside the source's AWS Organization (an invitation is sent). */
-    external: 'resource-share-external',
-};
-/** Tag on shares this action creates: which account the source is shared with. */
-const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
-/** How long to wait for the invitation of an external share to reach the destination. */
-const INVITATION_WAIT_MS = 5 * 60_000;
-/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
-const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
-/** The share's name: one share per source cluster and destination account. */
-function shareName(sourceIdentifier, principal) {
-    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
-}
-/**
- * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
- * RAM accepts up to 64 characters.
- */
-function shareClientToken(ctx) {
-    const run = (0,_tags_js__WEBPACK_IMPORTED_MODULE_3__/* .runIdOf */ .SR)(ctx.settings.run);
-    const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
-        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
-        .digest('hex');
-    return `rds-refresh-${digest.slice(0, 40)}`;
-}
-/**
- * Source account: find the one RAM share that holds this source cluster for the destination
- * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
- * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
- * UNCONFIRMED (aws-reference A5/A6).
- */
-const shareSourceStep = {
-    name: 'share-source',
-    title: 'Share the source cluster with the destination account (AWS RAM)',
-    side: 'source',
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const ram = ctx.source.clients.ram;
-        const principal = ctx.destination.accountId;
-        const found = await findShare(ram, ctx.sourceDb.arn, principal, shareName(ctx.sourceDb.identifier, principal));
-        let arn;
-        if (found?.resourceShareArn) {
-            arn = found.resourceShareArn;
-            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
-            runtime.note('reused');
-        }
-        else {
-            arn = await createShare(ctx, runtime);
-            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
-            runtime.note('created');
-        }
-        ctx.handoff.set(ShareHandoff.arn, arn);
-        await waitForShareActive(ctx, runtime, arn);
-        const association = await principalAssociation(ram, arn, principal);
-        if (association?.status === 'FAILED') {
-            throw unusableInvitation(ctx, 'EXPIRED', arn, {
-                step: runtime.name,
-                resource: arn,
-                side: 'source',
-                accountId: ctx.source.accountId,
-            }, undefined, association.statusMessage);
-        }
-        ctx.handoff.set(ShareHandoff.external, String(association?.external ?? false));
-    },
-};
-/**
- * Find a live share owned by the caller that holds both the resource and the principal. Shares
- * this action created (by name or tag) come first; a share someone else made works as well.
- */
-async function findShare(ram, resourceArn, principal, name) {
-    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
-    const withResource = unique(byResource
-        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
-        .map((a) => a.resourceShareArn));
-    if (withResource.length === 0)
-        return undefined;
-    const byPrincipal = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        principal,
-        resourceShareArns: withResource,
-    });
-    const withBoth = unique(byPrincipal
-        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
-        .map((a) => a.resourceShareArn));
-    if (withBoth.length === 0)
-        return undefined;
-    const shares = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
-            resourceOwner: 'SELF',
-            resourceShareArns: withBoth,
-            nextToken,
-        }));
-        shares.push(...(out.resourceShares ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING');
-    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.managed && t.value === 'true');
-    return live.find(ours) ?? live[0];
-}
-async function listAssociations(ram, input) {
-    const found = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareAssociationsCommand({ ...input, nextToken }));
-        found.push(...(out.resourceShareAssociations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    return found;
-}
-async function principalAssociation(ram, shareArn, principal) {
-    const associations = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        resourceShareArns: [shareArn],
-        principal,
-    });
-    return associations.find((a) => a.associatedEntity === principal);
-}
-function unique(values) {
-    return [...new Set(values.filter((v) => Boolean(v)))];
-}
-async function createShare(ctx, runtime) {
-    const principal = ctx.destination.accountId;
-    const where = {
-        step: runtime.name,
-        resource: ctx.sourceDb.arn,
-        side: 'source',
-        accountId: ctx.source.accountId,
-    };
-    try {
-        const out = await ctx.source.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.CreateResourceShareCommand({
-            name: shareName(ctx.sourceDb.identifier, principal),
-            resourceArns: [ctx.sourceDb.arn],
-            principals: [principal],
-            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
-            allowExternalPrincipals: true,
-            clientToken: shareClientToken(ctx),
-            tags: [
-                ...ctx.tags
-                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
-                    .filter((t) => t.key !== _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.expiresAt),
-                { key: SHARE_PRINCIPAL_TAG, value: principal },
-            ],
-        }));
-        const arn = out.resourceShare?.resourceShareArn;
-        if (!arn)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({ summary: 'RAM returned no resource share ARN', ...where });
-        runtime.record({
-            kind: 'resource-share',
-            side: 'source',
-            id: arn,
-            disposal: 'kept',
-            sharedWith: principal,
-        });
-        return arn;
-    }
-    catch (error) {
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
-            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
-            ...where,
-            hint: shareHint((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error)),
-        });
-    }
-}
-function shareHint(code) {
-    switch (code) {
-        case 'OperationNotPermittedException':
-            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
-        case 'ResourceShareLimitExceededException':
-            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
-        case 'AccessDeniedException':
-        case 'AccessDenied':
-            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
-        default:
-            return undefined;
-    }
-}
-async function waitForShareActive(ctx, runtime, arn) {
-    const ram = ctx.source.clients.ram;
-    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `resource share ${arn}`,
-        side: 'source',
-        accountId: ctx.source.accountId,
-        describe: async () => {
-            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [arn] }));
-            return out.resourceShares?.[0];
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-/**
- * Destination account: accept the share's invitation when one is pending (an account outside the
- * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
- * the destination. An invitation already accepted by an earlier run is fine.
- */
-const acceptShareStep = {
-    name: 'accept-share',
-    title: 'Accept the resource share in the destination account (when invited)',
-    side: 'destination',
-    after: ['share-source'],
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const arn = ctx.handoff.get(ShareHandoff.arn);
-        if (!arn)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
-                summary: 'No resource share was handed over by share-source',
-                step: runtime.name,
-            });
-        const external = ctx.handoff.get(ShareHandoff.external) === 'true';
-        const invitation = external
-            ? await waitForInvitation(ctx, runtime, arn)
-            : await latestInvitation(ctx, arn);
-        if (!invitation) {
-            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
-            runtime.note('no invitation (same organization)');
-        }
-        else {
-            await settleInvitation(ctx, runtime, invitation);
-        }
-        await waitForShareReceived(ctx, runtime, arn);
-    },
-};
-/** The invitation for the share that matters most: accepted, then pending, then the newest. */
-async function latestInvitation(ctx, shareArn) {
-    const ram = ctx.destination.clients.ram;
-    const invitations = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareInvitationsCommand({ resourceShareArns: [shareArn], nextToken }));
-        invitations.push(...(out.resourceShareInvitations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
-    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
-    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
-}
-/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
-async function waitForInvitation(ctx, runtime, shareArn) {
-    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `invitation to resource share ${shareArn}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: () => latestInvitation(ctx, shareArn),
-        status: (i) => i.status ?? 'unknown',
-        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
-        failOn: [],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        // The invitation is made with the share: minutes without one mean something else is wrong.
-        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-async function settleInvitation(ctx, runtime, invitation) {
-    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
-    const shareArn = invitation.resourceShareArn ?? ctx.handoff.get(ShareHandoff.arn) ?? 'unknown';
-    const where = {
-        step: runtime.name,
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    if (invitation.status === 'ACCEPTED') {
-        runtime.log.info(`Invitation ${arn} was already accepted`);
-        runtime.note('invitation already accepted');
-        return;
-    }
-    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
-        throw unusableInvitation(ctx, invitation.status, shareArn, where);
-    }
-    try {
-        await ctx.destination.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: arn }));
-        runtime.log.info(`Accepted invitation ${arn}`);
-        runtime.note('invitation accepted');
-    }
-    catch (error) {
-        const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error);
-        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
-            runtime.log.info(`Invitation ${arn} was already accepted`);
-            return;
-        }
-        if (code === 'ResourceShareInvitationExpiredException')
-            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
-        if (code === 'ResourceShareInvitationAlreadyRejectedException')
-            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
-            summary: `Could not accept the invitation to resource share ${shareArn}`,
-            ...where,
-        });
-    }
-}
-function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
-    const region = ctx.settings.region;
-    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
-        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
-        ...where,
-        code: status === 'EXPIRED'
-            ? 'ResourceShareInvitationExpiredException'
-            : 'ResourceShareInvitationAlreadyRejectedException',
-        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
-        cause,
-    });
-}
-/** The share reaches the destination once its principal association is in place. */
-async function waitForShareReceived(ctx, runtime, arn) {
-    const ram = ctx.destination.clients.ram;
-    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `resource share ${arn} (received)`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: async () => {
-            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
-                resourceOwner: 'OTHER-ACCOUNTS',
-                resourceShareArns: [arn],
-            }));
-            return out.resourceShares?.[0] ?? { status: 'not yet received' };
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-
-
-/***/ }),
-
-/***/ 8269:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Nj: () => (/* binding */ tagsFor),
-/* harmony export */   fS: () => (/* binding */ createRefreshContext),
-/* harmony export */   ng: () => (/* binding */ runOf),
-/* harmony export */   w: () => (/* binding */ sessionFor)
-/* harmony export */ });
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9506);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6455);
-
-
-
-function sessionFor(ctx, side) {
-    return side === 'source' ? ctx.source : ctx.destination;
-}
-/** This run as the ownership proofs see it: its run id and its target. */
-function runOf(ctx) {
-    return (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdentity */ .yK)(ctx.settings.run, madeFor(ctx));
-}
-/**
- * The target a resource is made for: the user's, also while a replace builds the copy under a
- * temporary name, so the post step (which knows only the input) proves the same run and target.
- */
-function madeFor(ctx) {
-    return ctx.settings.target ?? ctx.names.target;
-}
-/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
-function tagsFor(ctx, purpose) {
-    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: madeFor(ctx) });
-}
-/** The context every step of a refresh shares, with the run's names and tags. */
-function createRefreshContext(start) {
-    const { settings, accounts, sourceDb, method } = start;
-    const { tags, expiresAt } = (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .managedTags */ .L8)({
-        settings,
-        sourceArn: sourceDb.arn,
-        now: new Date(start.startedAt),
-    });
-    return {
-        settings,
-        source: accounts.source,
-        destination: accounts.destination,
-        sameAccount: start.sameAccount,
-        sourceDb,
-        method,
-        names: (0,_names_js__WEBPACK_IMPORTED_MODULE_2__/* .runNames */ .oE)(start.target, settings.run),
-        tags,
-        copy: {
-            method,
-            created: true,
-            expiresAt,
-            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-        },
-        handoff: new Map(),
-    };
-}
-
-
-/***/ }),
-
-/***/ 2283:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ detectSource),
-/* harmony export */   r: () => (/* binding */ isAuroraEngine)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4713);
+;// CONCATENATED MODULE: ./src/methods/common/detect.ts
 
 
 
@@ -79786,16 +77719,16 @@ function isAuroraEngine(engine) {
  */
 async function detectSource(session, ref) {
     const id = ref.arn ?? ref.identifier;
-    const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(session.clients.rds, id);
+    const cluster = await (0,rds_read/* findCluster */.KG)(session.clients.rds, id);
     if (cluster) {
         requireNamedAccount(session, ref, cluster.DBClusterArn);
         return fromCluster(cluster, await writerInstanceClass(session, cluster));
     }
-    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, id);
+    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, id);
     if (instance)
         requireNamedAccount(session, ref, instance.DBInstanceArn);
     if (instance?.DBClusterIdentifier) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        throw new errors/* ActionError */.lZ({
             summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
             resource: `DB instance ${ref.identifier}`,
             side: 'source',
@@ -79805,7 +77738,7 @@ async function detectSource(session, ref) {
     }
     if (instance)
         return fromInstance(instance);
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+    throw new errors/* ActionError */.lZ({
         summary: `Source ${id} was not found as a DB cluster or DB instance`,
         resource: id,
         side: 'source',
@@ -79821,11 +77754,11 @@ async function detectSource(session, ref) {
 function requireNamedAccount(session, ref, resolvedArn) {
     if (!ref.arn)
         return;
-    const named = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(ref.arn);
-    const resolved = resolvedArn ? (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(resolvedArn) : undefined;
+    const named = (0,aws_arn/* accountFromArn */.Fl)(ref.arn);
+    const resolved = resolvedArn ? (0,aws_arn/* accountFromArn */.Fl)(resolvedArn) : undefined;
     if (named === resolved)
         return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+    throw new errors/* ActionError */.lZ({
         summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
         resource: ref.arn,
         side: 'source',
@@ -79839,7 +77772,7 @@ async function writerInstanceClass(session, cluster) {
     const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
     if (!writer?.DBInstanceIdentifier)
         return undefined;
-    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, writer.DBInstanceIdentifier);
+    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, writer.DBInstanceIdentifier);
     return instance?.DBInstanceClass;
 }
 function fromCluster(cluster, writerClass) {
@@ -79871,283 +77804,18 @@ function fromInstance(instance) {
     };
 }
 
-
-/***/ }),
-
-/***/ 4251:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   r6: () => (/* binding */ describeCopyStep),
-/* harmony export */   yP: () => (/* binding */ passwordStep)
-/* harmony export */ });
-/* unused harmony export generatePassword */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3218);
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9251);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8502);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(641);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9506);
+;// CONCATENATED MODULE: ./src/methods/common/phases.ts
 
 
 
 
 
 
-
-
-/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
-const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
-    .filter((c) => !'/"@'.includes(c))
-    .join('');
-/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
-function generatePassword(length = 32) {
-    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomInt)(PASSWORD_ALPHABET.length)]).join('');
-}
-/**
- * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
- * output), a random masked password, or the source's password left as it is (a warning).
- */
-function passwordStep(after) {
-    return {
-        name: 'set-password',
-        title: 'Set the master password of the copy',
-        side: 'destination',
-        after,
-        async run(ctx, runtime) {
-            const mode = ctx.settings.masterPassword;
-            if (mode === 'keep') {
-                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
-                runtime.note('kept the source password');
-                return;
-            }
-            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
-            if (mode === 'generate') {
-                const password = generatePassword();
-                // Masked before it goes anywhere, so no later log line, error or summary can show it.
-                _actions_core__WEBPACK_IMPORTED_MODULE_1__.setSecret(password);
-                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
-                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
-                runtime.note('generated, masked');
-                await waitForPasswordApplied(ctx, runtime, target);
-                return;
-            }
-            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
-            runtime.note('managed in Secrets Manager');
-            await waitForPasswordApplied(ctx, runtime, target);
-            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
-        },
-    };
-}
-async function modifyCopy(ctx, runtime, target, change) {
-    const rds = ctx.destination.clients.rds;
-    try {
-        if (target.kind === 'instance') {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBInstanceCommand */ .R1U({
-                DBInstanceIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-        else {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBClusterCommand */ .gSX({
-                DBClusterIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-    }
-    catch (error) {
-        // AWS's message is kept out: it could quote the request, and the password must never be shown.
-        const managed = 'ManageMasterUserPassword' in change;
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ.fromAws(error, {
-            summary: managed
-                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
-                : `Could not set the generated master password on ${target.id}`,
-            step: runtime.name,
-            resource: target.id,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
-            hint: managed
-                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
-                : undefined,
-        });
-    }
-}
-/** The change is applied once the copy is available again with no password change pending. */
-async function waitForPasswordApplied(ctx, runtime, target) {
-    const pending = (p) => Boolean(p?.MasterUserPassword);
-    if (target.kind === 'instance') {
-        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForInstance */ .WM)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (i) => !pending(i.PendingModifiedValues),
-        });
-    }
-    else {
-        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForCluster */ .rc)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (c) => !pending(c.PendingModifiedValues),
-        });
-    }
-}
-/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
-async function waitForSecret(ctx, runtime) {
-    const rds = ctx.destination.clients.rds;
-    const id = ctx.names.target;
-    const read = async () => {
-        const item = ctx.copy.kind === 'instance' ? await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, id) : await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
-        return item?.MasterUserSecret ?? {};
-    };
-    const secret = await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_5__/* .waitFor */ .fm)({
-        resource: `master user secret of ${id}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: read,
-        status: (s) => s.SecretStatus ?? 'not yet created',
-        until: ['active'],
-        failOn: ['impaired'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-    if (!secret.SecretArn) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-            summary: `RDS reported no secret ARN for ${id}`,
-            step: runtime.name,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    return secret.SecretArn;
-}
-/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
-function describeCopyStep(after) {
-    return {
-        name: 'describe-copy',
-        title: 'Read the endpoints of the copy',
-        side: 'destination',
-        after,
-        async run(ctx) {
-            const rds = ctx.destination.clients.rds;
-            if (ctx.copy.kind === 'instance') {
-                const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, ctx.names.target);
-                if (!instance)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-                        summary: `The copy ${ctx.names.target} is gone`,
-                        side: 'destination',
-                        accountId: ctx.destination.accountId,
-                    });
-                Object.assign(ctx.copy, {
-                    identifier: instance.DBInstanceIdentifier,
-                    arn: instance.DBInstanceArn,
-                    endpoint: instance.Endpoint?.Address,
-                    port: instance.Endpoint?.Port,
-                    engine: instance.Engine,
-                    engineVersion: instance.EngineVersion,
-                    masterUsername: instance.MasterUsername,
-                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
-                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
-                });
-                await markReady(ctx, instance.DBInstanceArn);
-                return;
-            }
-            const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, ctx.names.target);
-            if (!cluster)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-                    summary: `The copy ${ctx.names.target} is gone`,
-                    side: 'destination',
-                    accountId: ctx.destination.accountId,
-                });
-            Object.assign(ctx.copy, {
-                kind: 'cluster',
-                identifier: cluster.DBClusterIdentifier,
-                arn: cluster.DBClusterArn,
-                endpoint: cluster.Endpoint,
-                readerEndpoint: cluster.ReaderEndpoint,
-                port: cluster.Port,
-                engine: cluster.Engine,
-                engineVersion: cluster.EngineVersion,
-                masterUsername: cluster.MasterUsername,
-                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                    .map((m) => m.DBInstanceIdentifier ?? '')
-                    .filter(Boolean),
-            });
-            await markReady(ctx, cluster.DBClusterArn);
-        },
-    };
-}
-/**
- * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
- * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
- */
-async function markReady(ctx, arn) {
-    if (!arn)
-        return;
-    await ctx.destination.clients.rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .AddTagsToResourceCommand */ .X3P({
-        ResourceName: arn,
-        Tags: [{ Key: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TagKeys */ .jm.state, Value: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .CopyState */ .T9.ready }],
-    }));
-}
-
-
-/***/ }),
-
-/***/ 4408:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AI: () => (/* binding */ phaseOutputs),
-/* harmony export */   CJ: () => (/* binding */ startPhase),
-/* harmony export */   Lp: () => (/* binding */ credentialSettings),
-/* harmony export */   ig: () => (/* binding */ describeStart)
-/* harmony export */ });
-/* unused harmony export sourceFromSnapshot */
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(665);
-/* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2283);
-/* harmony import */ var _choose_method_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1427);
-/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2192);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4713);
-
-
-
-
-
-
-
-/**
- * A destination-phase job reads nothing in the source account and usually holds no credentials
- * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
- * that one. With two different roles it opens both, and then also withdraws the share and
- * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
- * destination account alike; with both roles they also withdraw what was shared from the source.
- */
-function credentialSettings(settings) {
-    const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation;
-    const destinationOnly = operation === 'delete' || operation === 'sweep' || settings.phase === 'destination';
-    if (!destinationOnly)
-        return settings;
-    if (settings.sourceRoleArn && settings.destinationRoleArn)
-        return settings;
-    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
-    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
-}
 async function startPhase(settings, accounts) {
     if (settings.phase === 'destination') {
         const arn = settings.snapshotArn;
         if (!arn) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+            throw new errors/* ActionError */.lZ({
                 summary: 'phase: destination needs snapshot-arn',
                 hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
             });
@@ -80156,13 +77824,13 @@ async function startPhase(settings, accounts) {
         const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
         return {
             sourceDb,
-            sameAccount: (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(arn) === accounts.destination.accountId,
+            sameAccount: (0,aws_arn/* accountFromArn */.Fl)(arn) === accounts.destination.accountId,
             method: 'relay',
         };
     }
     if (!settings.source)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({ summary: 'refresh needs the source input' });
-    const sourceDb = await (0,_detect_js__WEBPACK_IMPORTED_MODULE_3__/* .detectSource */ .P)(accounts.source, settings.source);
+        throw new errors/* ActionError */.lZ({ summary: 'refresh needs the source input' });
+    const sourceDb = await detectSource(accounts.source, settings.source);
     if (settings.phase === 'source') {
         splitMethod(settings);
         return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
@@ -80170,14 +77838,14 @@ async function startPhase(settings, accounts) {
     return {
         sourceDb,
         sameAccount: accounts.sameAccount,
-        method: await (0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveMethod */ ["in"])(settings.method, sourceDb, { settings, accounts }),
+        method: await resolveMethod(settings.method, sourceDb, { settings, accounts }),
     };
 }
 /** Split jobs hand over a snapshot; a clone has none. */
 function splitMethod(settings) {
     if (settings.method === 'auto' || settings.method === 'relay')
         return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+    throw new errors/* ActionError */.lZ({
         summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
         hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
     });
@@ -80187,21 +77855,21 @@ function splitMethod(settings) {
  * proves it is shared with this account: AWS answers "not found" otherwise.
  */
 async function sourceFromSnapshot(session, arn) {
-    const type = arn.split(':')[5];
-    if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+    const type = (0,aws_arn/* rdsResourceType */.kV)(arn);
+    if (type !== 'snapshot' && type !== 'cluster-snapshot') {
+        throw new errors/* ActionError */.lZ({
             summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
             hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
         });
     }
     const where = { resource: arn, side: 'destination', accountId: session.accountId };
     const rds = session.clients.rds;
-    const id = arn.split(':').slice(6).join(':');
+    const id = (0,aws_arn/* rdsResourceId */.PR)(arn);
     if (type === 'cluster-snapshot') {
-        const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, arn);
+        const snapshot = await (0,rds_read/* findClusterSnapshot */.MR)(rds, arn);
         requireAvailable(arn, snapshot?.Status, where);
         return {
-            kind: (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-cluster-snapshot', id).kind,
+            kind: kindOfHandoff('db-cluster-snapshot', id).kind,
             identifier: snapshot?.DBClusterIdentifier ?? id,
             arn,
             engine: snapshot?.Engine ?? '',
@@ -80211,9 +77879,9 @@ async function sourceFromSnapshot(session, arn) {
             kmsKeyArn: snapshot?.KmsKeyId,
         };
     }
-    const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, arn);
+    const snapshot = await (0,rds_read/* findSnapshot */.Cb)(rds, arn);
     requireAvailable(arn, snapshot?.Status, where);
-    const handoff = (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-snapshot', id);
+    const handoff = kindOfHandoff('db-snapshot', id);
     const engine = snapshot?.Engine ?? '';
     // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
     const storage = {
@@ -80245,14 +77913,14 @@ async function sourceFromSnapshot(session, arn) {
 }
 function requireAvailable(arn, status, where) {
     if (status === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+        throw new errors/* ActionError */.lZ({
             summary: `Snapshot ${arn} is not shared with the destination account ${where.accountId}, or does not exist`,
             ...where,
             hint: 'Run the phase: source job with this destination account (destination-role-arn of this account) and pass its snapshot-arn; AWS answers the same for a snapshot that does not exist and one not shared with this account.',
         });
     }
     if (status !== 'available') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+        throw new errors/* ActionError */.lZ({
             summary: `Snapshot ${arn} is ${status}, not available`,
             ...where,
             hint: 'Start the destination phase after the source phase has finished.',
@@ -80261,317 +77929,2620 @@ function requireAvailable(arn, status, where) {
 }
 /** One line for the log: what this job starts from. */
 function describeStart(settings, sourceDb) {
-    const what = `${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
+    const what = `${describeKind(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
     return settings.phase === 'destination'
         ? `Shared snapshot ${sourceDb.arn} of a ${what}`
-        : `Source: ${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
+        : `Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
+}
+
+// EXTERNAL MODULE: ./src/inputs/parsers.ts
+var parsers = __nccwpck_require__(1152);
+// EXTERNAL MODULE: ./src/inputs/rules.ts
+var rules = __nccwpck_require__(639);
+;// CONCATENATED MODULE: ./src/methods/common/applicability.ts
+/**
+ * Which inputs apply to the method this run takes. Some inputs only make sense for one kind of
+ * source or one method, and that is known only once the source is read and the method resolved.
+ * This runs then, once, before the plan creates anything: an input that contradicts the source
+ * or method is refused (the user asked for something the copy cannot have); an input that merely
+ * has no effect is named in one warning, never ignored silently.
+ */
+
+
+
+
+const AURORA_STORAGE = new Set(['aurora', 'aurora-iopt1']);
+/**
+ * CreateDBCluster DBClusterIdentifier: "Must contain from 1 to 63 (for Aurora DB clusters) or
+ * 1 to 52 (for Multi-AZ DB clusters) letters, numbers, or hyphens."
+ */
+const MULTI_AZ_CLUSTER_ID_MAX = 52;
+const isAurora = ({ sourceDb }) => sourceDb.kind === 'aurora-cluster';
+const isClone = ({ method }) => method === 'clone' || method === 'full-copy';
+/** A source-phase job makes no copy: what shapes the copy does not apply to it. */
+const applicability_copiesHere = ({ settings }) => settings.phase !== 'source';
+const what = ({ sourceDb }) => `${sourceDb.identifier} is a ${describeKind(sourceDb)}`;
+const CONTRADICTIONS = [
+    (input) => {
+        const storage = input.settings.storageType;
+        if (storage === undefined || !applicability_copiesHere(input))
+            return undefined;
+        if (!isAurora(input) && AURORA_STORAGE.has(storage)) {
+            return (0,parsers/* invalid */.Gq)('storage-type', storage, `Aurora storage applies only to an Aurora copy, and ${what(input)}; use gp2, gp3, io1 or io2, or leave it empty to keep the source's.`);
+        }
+        if (isAurora(input) && !AURORA_STORAGE.has(storage)) {
+            return (0,parsers/* invalid */.Gq)('storage-type', storage, `${what(input)}, whose storage is aurora or aurora-iopt1, never ${storage}; leave storage-type empty.`);
+        }
+        return undefined;
+    },
+    (input) => {
+        const iops = input.settings.iops;
+        if (iops === undefined || !isAurora(input) || !applicability_copiesHere(input))
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('iops', String(iops), `${what(input)}, and Aurora storage has no provisioned IOPS; leave iops empty.`);
+    },
+    (input) => {
+        if (!input.settings.multiAz || !isAurora(input) || !applicability_copiesHere(input))
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('multi-az', 'true', `multi-az applies to a DB instance copy, and ${what(input)}: an Aurora copy spreads over Availability Zones with instance-count 2 or more.`);
+    },
+    (input) => {
+        const count = input.settings.instanceCount;
+        if (count === 1 || isAurora(input) || !applicability_copiesHere(input))
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('instance-count', String(count), `${what(input)}, whose copy has ${input.sourceDb.kind === 'instance' ? 'one instance (use multi-az for a standby)' : 'the writer and two readers AWS makes for every Multi-AZ DB cluster'}; instance-count applies only to an Aurora copy.`);
+    },
+    (input) => {
+        const s = input.settings;
+        if (isAurora(input) || !applicability_copiesHere(input))
+            return undefined;
+        if (s.instanceClass === 'db.serverless') {
+            return (0,parsers/* invalid */.Gq)('instance-class', s.instanceClass, `db.serverless is an Aurora instance class, and ${what(input)}.`);
+        }
+        if (s.serverless === undefined)
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('serverless-min-capacity', String(s.serverless.minCapacity), `Serverless v2 capacity applies only to an Aurora copy, and ${what(input)}.`);
+    },
+    (input) => {
+        const target = input.settings.target;
+        if (input.sourceDb.kind !== 'multi-az-cluster' || !target || !applicability_copiesHere(input)) {
+            return undefined;
+        }
+        if (target.length <= MULTI_AZ_CLUSTER_ID_MAX)
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('target', target, `${what(input)}, and AWS allows at most ${MULTI_AZ_CLUSTER_ID_MAX} characters for a Multi-AZ DB cluster identifier (${target.length} given).`);
+    },
+    (input) => {
+        const key = input.settings.kmsKeyId;
+        const account = (0,aws_arn/* accountFromArn */.Fl)(key ?? '');
+        if (!key || input.sameAccount || account !== input.accounts.source || !applicability_copiesHere(input)) {
+            return undefined;
+        }
+        return (0,parsers/* invalid */.Gq)('kms-key-id', key, (0,rules/* sourceAccountKeyMessage */.lY)(input.accounts));
+    },
+];
+const TEMP_INSTANCE_ONLY = 'only the Multi-AZ DB cluster relay makes a temporary instance';
+const IGNORED = [
+    (input) => input.settings.keepSnapshots && isClone(input)
+        ? ['keep-snapshots', 'a clone makes no snapshots']
+        : undefined,
+    (input) => {
+        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
+        const here = usesTemp && input.settings.phase !== 'destination';
+        if (here || input.settings.tempDbSubnetGroup === undefined)
+            return undefined;
+        return [
+            'temp-db-subnet-group',
+            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
+        ];
+    },
+    (input) => {
+        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
+        const here = usesTemp && input.settings.phase !== 'destination';
+        if (here || input.settings.tempVpcSecurityGroupIds.length === 0)
+            return undefined;
+        return [
+            'temp-vpc-security-group-ids',
+            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
+        ];
+    },
+    (input) => isAurora(input) && applicability_copiesHere(input) && input.settings.storageType !== undefined
+        ? ['storage-type', 'an Aurora copy keeps the storage configuration AWS gives the restore']
+        : undefined,
+    (input) => input.settings.multiAz && input.sourceDb.kind === 'multi-az-cluster' && applicability_copiesHere(input)
+        ? ['multi-az', 'a Multi-AZ DB cluster copy is always across three Availability Zones']
+        : undefined,
+    (input) => input.settings.dbClusterParameterGroup !== undefined &&
+        input.sourceDb.kind === 'instance' &&
+        applicability_copiesHere(input)
+        ? ['db-cluster-parameter-group', 'a DB instance has no DB cluster parameter group']
+        : undefined,
+    (input) => input.settings.dbParameterGroup !== undefined &&
+        input.sourceDb.kind === 'multi-az-cluster' &&
+        applicability_copiesHere(input)
+        ? ['db-parameter-group', 'a Multi-AZ DB cluster copy takes db-cluster-parameter-group']
+        : undefined,
+    (input) => {
+        const s = input.settings;
+        if (!isAurora(input) || s.serverless === undefined || !applicability_copiesHere(input))
+            return undefined;
+        const instanceClass = s.instanceClass ?? input.sourceDb.writerInstanceClass;
+        if (instanceClass === 'db.serverless')
+            return undefined;
+        return [
+            'serverless-min-capacity, serverless-max-capacity',
+            `the copy's instances are ${instanceClass ?? 'not db.serverless'}, not db.serverless`,
+        ];
+    },
+    (input) => {
+        if (applicability_copiesHere(input))
+            return undefined;
+        const s = input.settings;
+        const given = [
+            s.dbSubnetGroup !== undefined && 'db-subnet-group',
+            s.vpcSecurityGroupIds.length > 0 && 'vpc-security-group-ids',
+            s.dbClusterParameterGroup !== undefined && 'db-cluster-parameter-group',
+            s.dbParameterGroup !== undefined && 'db-parameter-group',
+            s.instanceClass !== undefined && 'instance-class',
+            s.instanceCount !== 1 && 'instance-count',
+            s.serverless !== undefined && 'serverless-min-capacity, serverless-max-capacity',
+            s.storageType !== undefined && 'storage-type',
+            s.iops !== undefined && 'iops',
+            s.multiAz && 'multi-az',
+        ].filter((name) => typeof name === 'string');
+        return given.length > 0
+            ? [given.join(', '), 'a source-phase job makes no copy; give them to the destination job']
+            : undefined;
+    },
+];
+/**
+ * Refuses the first input that contradicts the resolved source and method, then warns once
+ * about every input that has no effect. Makes no AWS call.
+ */
+function checkApplicability(input) {
+    for (const contradiction of CONTRADICTIONS) {
+        const error = contradiction(input);
+        if (error)
+            throw error;
+    }
+    const ignored = IGNORED.map((rule) => rule(input)).filter((entry) => entry !== undefined);
+    if (ignored.length === 0)
+        return;
+    const phase = input.settings.phase === 'all' ? '' : `, phase ${input.settings.phase}`;
+    input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${describeKind(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/existing.ts
+
+
+
+
+
+
+/**
+ * Look for the target in the destination before creating anything. Under `if-exists: fail` an
+ * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
+ * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
+ * never touched.
+ */
+async function findExistingTarget(ctx, wait) {
+    const rds = ctx.destination.clients.rds;
+    const target = ctx.names.target;
+    const found = await (0,rds_read/* findCluster */.KG)(rds, target);
+    const foundInstance = found ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    if (!found && !foundInstance)
+        return undefined;
+    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target;
+    const where = {
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    const mode = ctx.settings.ifExists;
+    if (mode === 'fail') {
+        throw new errors/* ActionError */.lZ({
+            summary: `Target ${target} already exists in the destination account`,
+            ...where,
+            hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
+        });
+    }
+    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
+    requireManaged({ target, tags, where, purpose: mode });
+    const { cluster, instance } = await untilComplete(ctx, {
+        kind: found ? 'cluster' : 'instance',
+        seen: { cluster: found, instance: foundInstance },
+        madeBy: (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.runId),
+        wait,
+    });
+    const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
+    warnIfDifferent(ctx, (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.source));
+    if (cluster) {
+        return {
+            kind: 'cluster',
+            identifier: cluster.DBClusterIdentifier ?? target,
+            arn,
+            endpoint: cluster.Endpoint,
+            readerEndpoint: cluster.ReaderEndpoint,
+            port: cluster.Port,
+            engine: cluster.Engine,
+            engineVersion: cluster.EngineVersion,
+            masterUsername: cluster.MasterUsername,
+            masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
+            instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+                .map((m) => m.DBInstanceIdentifier ?? '')
+                .filter(Boolean),
+            method: ctx.method,
+            created: false,
+            expiresAt: expiry ? new Date(expiry) : undefined,
+        };
+    }
+    return {
+        kind: 'instance',
+        identifier: instance?.DBInstanceIdentifier ?? target,
+        arn,
+        endpoint: instance?.Endpoint?.Address,
+        port: instance?.Endpoint?.Port,
+        engine: instance?.Engine,
+        engineVersion: instance?.EngineVersion,
+        masterUsername: instance?.MasterUsername,
+        masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
+        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
+        method: ctx.method,
+        created: false,
+        expiresAt: expiry ? new Date(expiry) : undefined,
+    };
+}
+/**
+ * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
+ * carrying this action's managed tag, read from the resource itself in the destination account.
+ * Ownership is never inferred from a name.
+ */
+function requireManaged(options) {
+    if ((0,src_tags/* isManaged */.yF)(options.tags))
+        return;
+    const { target, where, purpose } = options;
+    throw new errors/* ActionError */.lZ({
+        summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
+        ...where,
+        hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
+    });
+}
+/** Reuse reports the copy as it is; say so when it is not what this run would have made. */
+function warnIfDifferent(ctx, source) {
+    const target = ctx.names.target;
+    core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`);
+    if (source && source !== ctx.sourceDb.arn) {
+        core.warning(`${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`);
+    }
+}
+const COMPLETE = 'complete';
+const BUILDING = `still being built (${src_tags/* TagKeys */.jm.state}=${src_tags/* CopyState */.T9.building})`;
+/** Its run has not finished it yet; a copy made before the state tag existed counts as finished. */
+function stillBuilding(tags) {
+    return (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.state) === src_tags/* CopyState */.T9.building;
+}
+/** The copy's state, from a describe just made (`seen`) or a fresh one. */
+async function readCopy(ctx, kind, seen) {
+    const rds = ctx.destination.clients.rds;
+    const target = ctx.names.target;
+    if (kind === 'instance') {
+        const instance = seen?.instance ?? (await (0,rds_read/* findInstance */.XD)(rds, target));
+        if (!instance)
+            return undefined;
+        const status = instance.DBInstanceStatus ?? 'unknown';
+        if (status === 'available' && stillBuilding(instance.TagList)) {
+            return { state: BUILDING, instance };
+        }
+        return { state: status === 'available' ? COMPLETE : status, instance };
+    }
+    const cluster = seen?.cluster ?? (await (0,rds_read/* findCluster */.KG)(rds, target));
+    if (!cluster)
+        return undefined;
+    if (cluster.Status !== 'available')
+        return { state: cluster.Status ?? 'unknown', cluster };
+    if (stillBuilding(cluster.TagList))
+        return { state: BUILDING, cluster };
+    const members = (cluster.DBClusterMembers ?? []).flatMap((m) => m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []);
+    if (members.length === 0)
+        return { state: 'available without DB instances', cluster };
+    for (const id of members) {
+        const status = (await (0,rds_read/* findInstance */.XD)(rds, id))?.DBInstanceStatus ?? 'missing';
+        if (status !== 'available')
+            return { state: `DB instance ${id} ${status}`, cluster };
+    }
+    return { state: COMPLETE, cluster };
+}
+/**
+ * `reuse` reports only a complete copy: available, with every DB instance available. A copy that
+ * is not (another run may still be building it, or a run died half-way) is waited for, within the
+ * run's timeout; one that is still incomplete then, or fails, is refused, and the log says which.
+ */
+async function untilComplete(ctx, options) {
+    const target = ctx.names.target;
+    const first = await readCopy(ctx, options.kind, options.seen);
+    if (first?.state === COMPLETE)
+        return first;
+    let last = first?.state ?? 'gone';
+    const where = {
+        resource: target,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    core.info(`if-exists: reuse: ${target} is not complete yet (${first?.state ?? 'gone'}); it was made by run ${options.madeBy ?? 'unknown'}, which may still be building it. Waiting for it, at most until the timeout, before reusing it.`);
+    try {
+        return await (0,wait/* waitFor */.fm)({
+            ...where,
+            resource: `${options.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${target}`,
+            describe: async () => {
+                const copy = await readCopy(ctx, options.kind);
+                last = copy?.state ?? 'gone';
+                return copy;
+            },
+            status: (copy) => copy.state,
+            until: [COMPLETE],
+            failOn: wait/* FAILURE_STATUSES */.Ul,
+        }, {
+            step: 'reuse',
+            log: { info: core.info, warning: core.warning, debug: core.debug },
+            signal: options.wait.signal,
+            deadline: options.wait.deadline,
+            pollSeconds: ctx.settings.pollIntervalSeconds,
+        });
+    }
+    catch (error) {
+        if (options.wait.signal.aborted)
+            throw error;
+        throw new errors/* ActionError */.lZ({
+            summary: `if-exists: reuse refused ${target}: it is ${last}, not a complete copy (available, with every DB instance available), and did not become one in time`,
+            cause: error,
+            ...where,
+            hint: `reuse never adopts a copy that is still being built or was left half-made. If run ${options.madeBy ?? '(unknown)'} is still building it, re-run once it has finished; if it is a leftover, delete it (or use if-exists: replace) and re-run.`,
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+
+/** Output names, as action.yml declares them. */
+const Outputs = {
+    clusterIdentifier: 'cluster-identifier',
+    clusterArn: 'cluster-arn',
+    endpoint: 'endpoint',
+    readerEndpoint: 'reader-endpoint',
+    port: 'port',
+    engine: 'engine',
+    engineVersion: 'engine-version',
+    masterUsername: 'master-username',
+    masterUserSecretArn: 'master-user-secret-arn',
+    dbInstanceIdentifiers: 'db-instance-identifiers',
+    method: 'method',
+    created: 'created',
+    snapshotArn: 'snapshot-arn',
+    sourceAccountId: 'source-account-id',
+    destinationAccountId: 'destination-account-id',
+    expiresAt: 'expires-at',
+    durationSeconds: 'duration-seconds',
+};
+/** The outputs of a copy, by output name; values that are unknown are left out. */
+function copyOutputs(copy) {
+    const entries = [
+        [Outputs.clusterIdentifier, copy.identifier],
+        [Outputs.clusterArn, copy.arn],
+        [Outputs.endpoint, copy.endpoint],
+        [Outputs.readerEndpoint, copy.readerEndpoint],
+        [Outputs.port, copy.port],
+        [Outputs.engine, copy.engine],
+        [Outputs.engineVersion, copy.engineVersion],
+        [Outputs.masterUsername, copy.masterUsername],
+        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
+        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
+        [Outputs.method, copy.method],
+        [Outputs.created, copy.created],
+        [Outputs.snapshotArn, copy.snapshotArn],
+        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
+    ];
+    return Object.fromEntries(entries
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => [k, String(v)]));
 }
 /** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
-function phaseOutputs(ctx) {
-    if (ctx.settings.phase === 'destination') {
+function phaseOutputs(report) {
+    const { settings, copy } = report;
+    if (settings.phase === 'destination') {
         // The source account is the snapshot's owner, not the account this job signed in to.
-        const owner = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(ctx.settings.snapshotArn ?? '');
-        const outputs = (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
-        return owner ? { ...outputs, [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.sourceAccountId]: owner } : outputs;
+        const owner = (0,aws_arn/* accountFromArn */.Fl)(settings.snapshotArn ?? '');
+        const outputs = copyOutputs(copy);
+        return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
     }
-    if (ctx.settings.phase !== 'source')
-        return (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
-    const outputs = { [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.method]: ctx.method };
-    if (ctx.copy.snapshotArn)
-        outputs[_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.snapshotArn] = ctx.copy.snapshotArn;
+    if (settings.phase !== 'source')
+        return copyOutputs(copy);
+    const outputs = { [Outputs.method]: report.method };
+    if (copy.snapshotArn)
+        outputs[Outputs.snapshotArn] = copy.snapshotArn;
     return outputs;
 }
-
-
-/***/ }),
-
-/***/ 8502:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Du: () => (/* binding */ waitForClusterSnapshot),
-/* harmony export */   WM: () => (/* binding */ waitForInstance),
-/* harmony export */   ne: () => (/* binding */ waitForSnapshot),
-/* harmony export */   rc: () => (/* binding */ waitForCluster)
-/* harmony export */ });
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
-/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8269);
-
-
-
-function waitContext(ctx, runtime) {
+/**
+ * What the summary lists from the ledger: resources kept on purpose (a hand-off outlives a
+ * source-phase job that succeeds), and those left for the post step to remove.
+ */
+function ledgerBlocks(resources, failed) {
     return {
+        kept: resources.filter((r) => r.disposal === 'kept' || (!failed && r.disposal === 'handoff')),
+        leftBehind: resources.filter((r) => r.disposal === 'temporary' ||
+            (failed && (r.disposal === 'copy' || r.disposal === 'handoff'))),
+    };
+}
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        core.setOutput(name, value);
+}
+function formatDuration(report) {
+    if (!report.startedAt || !report.endedAt)
+        return '';
+    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+const STATUS_MARK = {
+    succeeded: '✅ succeeded',
+    failed: '❌ failed',
+    cancelled: '⏹ cancelled',
+    skipped: '⏭ skipped',
+    'not-run': '… not run',
+};
+/**
+ * The job summary: source → target, the steps with their timing, outputs, and any failure.
+ * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
+ * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
+ * renders as text.
+ */
+async function writeSummary(input) {
+    const summary = core.summary.addHeading(escapeHtml(input.title), 2);
+    if (input.steps.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Step', header: true },
+                { data: 'Account', header: true },
+                { data: 'Started', header: true },
+                { data: 'Duration', header: true },
+                { data: 'Status', header: true },
+                { data: 'Notes', header: true },
+            ],
+            ...input.steps.map((s) => [
+                s.name,
+                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
+                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
+                formatDuration(s) || '—',
+                STATUS_MARK[s.status],
+                s.notes.join('; ') || '—',
+            ].map(escapeHtml)),
+        ]);
+    }
+    if (input.error !== undefined) {
+        summary.addHeading('Failure', 3);
+        summary.addCodeBlock(escapeHtml((0,errors/* errorMessage */.gJ)(input.error)));
+        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
+        if (hint)
+            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
+    }
+    if (input.leftBehind.length > 0) {
+        summary.addHeading('Resources left behind', 3);
+        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    if (input.kept && input.kept.length > 0) {
+        summary.addHeading('Kept on purpose', 3);
+        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    const outputRows = Object.entries(input.outputs);
+    if (outputRows.length > 0) {
+        summary.addHeading('Outputs', 3);
+        summary.addTable([
+            [
+                { data: 'Output', header: true },
+                { data: 'Value', header: true },
+            ],
+            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
+        ]);
+    }
+    await summary.write();
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+/** Text as HTML that renders it literally, in element content and in attribute values. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
+
+async function listClusters(rds) {
+    const found = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, {}))
+        found.push(...(page.DBClusters ?? []));
+    return found;
+}
+async function readInventory(rds) {
+    const instances = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBInstances */.$PQ)({ client: rds }, {}))
+        instances.push(...(page.DBInstances ?? []));
+    const clusterSnapshots = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client: rds }, { SnapshotType: 'manual' }))
+        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
+    const snapshots = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client: rds }, { SnapshotType: 'manual' }))
+        snapshots.push(...(page.DBSnapshots ?? []));
+    return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
+
+
+
+
+
+
+/** The value of one tag, if present. */
+function tagValue(tags, key) {
+    return tags?.find((tag) => tag.Key === key)?.Value;
+}
+/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
+async function tagsOf(rds, arn, listed) {
+    if (listed)
+        return listed;
+    const out = await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }));
+    return out.TagList ?? [];
+}
+/**
+ * Read the target in the destination account, changing nothing. A target that does not exist is
+ * reported as gone (a pull request can be closed twice); one this action does not manage, or an
+ * instance that belongs to a cluster, is refused before anything is changed.
+ */
+async function inspectTarget(destination, target) {
+    const rds = destination.clients.rds;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    if (cluster)
+        return target_fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
+    if (!instance)
+        return { state: 'gone', identifier: target };
+    const where = {
+        resource: instance.DBInstanceArn ?? target,
+        side: 'destination',
+        accountId: destination.accountId,
+    };
+    if (instance.DBClusterIdentifier) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
+            ...where,
+            hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
+        });
+    }
+    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
+    target_requireManaged(target, tags, where);
+    return {
+        state: 'present',
+        identifier: instance.DBInstanceIdentifier ?? target,
+        arn: instance.DBInstanceArn ?? target,
+        kind: 'instance',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        engine: instance.Engine ?? '',
+        deletionProtection: instance.DeletionProtection ?? false,
+        members: [],
+        tags,
+        crossAccountClone: false,
+    };
+}
+function arnOf(cluster) {
+    return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? '';
+}
+function target_fromCluster(destination, cluster, tags) {
+    const identifier = cluster.DBClusterIdentifier ?? '';
+    target_requireManaged(identifier, tags, {
+        resource: arnOf(cluster),
+        side: 'destination',
+        accountId: destination.accountId,
+    });
+    const aurora = isAuroraEngine(cluster.Engine);
+    const members = aurora
+        ? [...(cluster.DBClusterMembers ?? [])]
+            .sort((a, b) => Number(a.IsClusterWriter ?? false) - Number(b.IsClusterWriter ?? false))
+            .flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []))
+        : [];
+    return {
+        state: 'present',
+        identifier,
+        arn: arnOf(cluster),
+        kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
+        status: cluster.Status ?? 'unknown',
+        engine: cluster.Engine ?? '',
+        deletionProtection: cluster.DeletionProtection ?? false,
+        members,
+        tags,
+        crossAccountClone: cluster.CrossAccountClone ?? false,
+        cloneGroupId: cluster.CloneGroupId,
+    };
+}
+function target_requireManaged(target, tags, where) {
+    if ((0,src_tags/* isManaged */.yF)(tags))
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `Target ${target} was not created by rds-refresh: it lacks the tag ${src_tags/* TagKeys */.jm.managed}=true, so it is left untouched`,
+        ...where,
+        hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
+    });
+}
+/**
+ * A target equal to the source (same identifier in the same account) is refused for every
+ * operation, whatever proves ownership: a managed base copy can be the source of its branches.
+ */
+function refuseTargetIsSource(settings, accounts, target) {
+    const source = settings.source;
+    if (!source)
+        return;
+    const sourceAccount = source.accountId ?? (0,aws_arn/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
+    if (sourceAccount !== accounts.destination.accountId)
+        return;
+    if (source.identifier.toLowerCase() !== target.toLowerCase())
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `target ${target} is the source itself (same account ${sourceAccount})`,
+        side: 'destination',
+        accountId: accounts.destination.accountId,
+        hint: 'Choose another target: the action never changes or deletes its source.',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/shares.ts
+
+
+
+
+
+/** Associations that still hold the resource or principal in the share. */
+const HELD = new Set(['ASSOCIATED', 'ASSOCIATING']);
+/**
+ * Live shares (ACTIVE or PENDING) the source account owns that carry the managed tag. The tag
+ * proves the action made the share; a share someone else made is never listed.
+ */
+async function managedShares(ram) {
+    const shares = [];
+    const pages = (0,client_ram_dist_cjs.paginateGetResourceShares)({ client: ram }, { resourceOwner: 'SELF', tagFilters: [{ tagKey: src_tags/* TagKeys */.jm.managed, tagValues: ['true'] }] });
+    for await (const page of pages)
+        shares.push(...(page.resourceShares ?? []));
+    const live = shares.filter((s) => (s.status === 'ACTIVE' || s.status === 'PENDING') &&
+        (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true'));
+    return Promise.all(live.map((share) => describeShare(ram, share)));
+}
+async function describeShare(ram, share) {
+    const arn = share.resourceShareArn ?? '';
+    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await listAssociations(ram, { associationType, resourceShareArns: [arn] }))
+        .filter((a) => HELD.has(a.status ?? ''))
+        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
+    return {
+        arn,
+        name: share.name ?? arn,
+        status: share.status ?? 'unknown',
+        createdAt: share.creationTime,
+        resources: resources ?? [],
+        principals: principals ?? [],
+    };
+}
+/**
+ * Copies in the destination that still need a shared source: its cross-account clones. A clone
+ * is in the source's clone group (CloneGroupId, which AWS keeps for every clone of a cluster), or
+ * a managed copy whose source tag names the source. Clusters in `except` are left out (copies
+ * being deleted).
+ */
+function clonesOf(options) {
+    const { sourceArn, sourceCloneGroupId, except } = options;
+    return options.destinationClusters
+        .filter((c) => c.CrossAccountClone === true &&
+        !(except ?? []).includes(c.DBClusterIdentifier ?? '') &&
+        ((sourceCloneGroupId !== undefined && c.CloneGroupId === sourceCloneGroupId) ||
+            tagValue(c.TagList, src_tags/* TagKeys */.jm.source) === sourceArn))
+        .map((c) => c.DBClusterIdentifier ?? '');
+}
+/** Why a managed share may not be withdrawn yet, or undefined when nothing uses it any more. */
+async function shareStillNeeded(options) {
+    const { share, destinationAccountId } = options;
+    const others = share.principals.filter((p) => p !== destinationAccountId);
+    if (others.length > 0) {
+        return `also shared with ${others.join(', ')}: a job for ${others.length > 1 ? 'those accounts' : 'that account'} decides`;
+    }
+    for (const resource of share.resources) {
+        const cluster = await (0,rds_read/* findCluster */.KG)(options.source.clients.rds, resource);
+        const clones = clonesOf({
+            destinationClusters: options.destinationClusters,
+            sourceArn: resource,
+            sourceCloneGroupId: cluster?.CloneGroupId,
+            except: options.except,
+        });
+        if (clones.length > 0)
+            return `still used by the clone ${clones.join(', ')}`;
+    }
+    return undefined;
+}
+/** Withdraw a share; one already being deleted counts as withdrawn. */
+async function withdrawShare(ram, arn) {
+    try {
+        await ram.send(new client_ram_dist_cjs.DeleteResourceShareCommand({ resourceShareArn: arn }));
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
+            return;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/delete.ts
+
+
+
+
+
+
+
+
+/** Statuses from which AWS accepts a deletion (a failed resource too, with no final snapshot). */
+const DELETABLE = ['available', ...wait/* FAILURE_STATUSES */.Ul];
+const isCluster = (ctx) => ctx.target.kind !== 'instance';
+const alreadyDeleting = (ctx) => ctx.target.status === 'deleting';
+/**
+ * Tear a managed target down in the destination account: deletion protection off (the target is
+ * proven managed), Aurora readers then the writer, then the cluster (or the DB instance), and wait
+ * until AWS reports it gone. With the source role, a RAM share made only for this clone is
+ * withdrawn once no other copy uses it.
+ */
+function deletionPlan(ctx) {
+    const kind = ctx.target.kind === 'instance' ? 'DB instance' : 'DB cluster';
+    const snapshot = ctx.settings.finalSnapshotIdentifier;
+    return {
+        description: `Delete the ${kind} ${ctx.target.identifier}${snapshot ? ` after a final snapshot ${snapshot}` : ', with no final snapshot'}`,
+        steps: [
+            disableProtectionStep,
+            deleteInstancesStep,
+            deleteTargetStep,
+            waitDeletedStep,
+            withdrawShareStep,
+        ],
+    };
+}
+const disableProtectionStep = {
+    name: 'disable-deletion-protection',
+    title: 'Turn off deletion protection on the managed target',
+    side: 'destination',
+    when: (ctx) => ctx.target.deletionProtection && !alreadyDeleting(ctx),
+    async run(ctx, runtime) {
+        const rds = ctx.accounts.destination.clients.rds;
+        const id = ctx.target.identifier;
+        await (isCluster(ctx)
+            ? rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+                DBClusterIdentifier: id,
+                DeletionProtection: false,
+                ApplyImmediately: true,
+            }))
+            : rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+                DBInstanceIdentifier: id,
+                DeletionProtection: false,
+                ApplyImmediately: true,
+            })));
+        await waitForTarget(ctx, runtime, {
+            until: ['available'],
+            ready: (item) => !item.DeletionProtection,
+        });
+    },
+};
+const deleteInstancesStep = {
+    name: 'delete-instances',
+    title: 'Delete the Aurora DB instances, readers first, then the writer',
+    side: 'destination',
+    after: ['disable-deletion-protection'],
+    when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.members.length > 0,
+    async run(ctx, runtime) {
+        const members = ctx.target.members;
+        const readers = members.slice(0, -1);
+        const writer = members.slice(-1);
+        // Deleting the writer while readers live fails over to a reader: readers go first.
+        await Promise.all(readers.map((id) => deleteMember(ctx, runtime, id)));
+        await Promise.all(writer.map((id) => deleteMember(ctx, runtime, id)));
+        runtime.note(`${members.length} instance(s)`);
+    },
+};
+async function deleteMember(ctx, runtime, id) {
+    try {
+        await ctx.accounts.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
+        runtime.log.info(`Deleting DB instance ${id}`);
+    }
+    catch (error) {
+        if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
+            return;
+        throw error;
+    }
+}
+const deleteTargetStep = {
+    name: 'delete-target',
+    title: 'Delete the target DB cluster or DB instance',
+    side: 'destination',
+    after: ['delete-instances'],
+    when: (ctx) => !alreadyDeleting(ctx),
+    async run(ctx, runtime) {
+        await waitForTarget(ctx, runtime, { until: DELETABLE, failOn: ['stopped'] });
+        const rds = ctx.accounts.destination.clients.rds;
+        const id = ctx.target.identifier;
+        const finalSnapshot = ctx.settings.finalSnapshotIdentifier;
+        const snapshot = finalSnapshot
+            ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
+            : { SkipFinalSnapshot: true };
+        try {
+            await (isCluster(ctx)
+                ? rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, ...snapshot }))
+                : rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, ...snapshot })));
+        }
+        catch (error) {
+            if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
+                return;
+            throw errors/* ActionError */.lZ.fromAws(error, {
+                summary: `Could not delete ${id}`,
+                step: runtime.name,
+                resource: ctx.target.arn,
+                side: 'destination',
+                accountId: ctx.accounts.destination.accountId,
+            });
+        }
+        runtime.note(finalSnapshot ? `final snapshot ${finalSnapshot}` : 'no final snapshot');
+        runtime.log.info(finalSnapshot
+            ? `Deleting ${id}; AWS takes the final snapshot ${finalSnapshot} first (kept: it is not managed, so sweep leaves it)`
+            : `Deleting ${id} with no final snapshot`);
+    },
+};
+const waitDeletedStep = {
+    name: 'wait-deleted',
+    title: 'Wait until AWS reports the target and its instances deleted',
+    side: 'destination',
+    after: ['delete-target'],
+    async run(ctx, runtime) {
+        await Promise.all([
+            ...ctx.target.members.map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
+            waitForTarget(ctx, runtime, { until: 'gone' }),
+        ]);
+    },
+};
+/**
+ * The clone's RAM share is tagged managed and named after the source and the destination account.
+ * It is withdrawn only when no other copy in the destination still uses the source through it.
+ */
+const withdrawShareStep = {
+    name: 'withdraw-share',
+    title: 'Withdraw the RAM share made for this clone, when no other copy uses it',
+    side: 'source',
+    after: ['wait-deleted'],
+    when: (ctx) => ctx.target.crossAccountClone && !ctx.accounts.sameAccount,
+    async run(ctx, runtime) {
+        const decision = await shareDecision(ctx);
+        runtime.log.info(decision.message);
+        runtime.note(decision.note);
+        if (decision.withdraw) {
+            await withdrawShare(ctx.accounts.source.clients.ram, decision.withdraw);
+        }
+    },
+};
+/** What happens to the clone's share; read only, so `operation: plan` shows the same answer. */
+async function shareDecision(ctx) {
+    const sourceArn = tagValue(ctx.target.tags, src_tags/* TagKeys */.jm.source);
+    if (!sourceArn) {
+        return {
+            message: `${ctx.target.identifier} has no ${src_tags/* TagKeys */.jm.source} tag: its source share is left in place`,
+            note: 'share left (source unknown)',
+        };
+    }
+    const { source, destination } = ctx.accounts;
+    const shares = (await managedShares(source.clients.ram)).filter((s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId));
+    if (shares.length === 0) {
+        return {
+            message: `No managed RAM share of ${sourceArn} with account ${destination.accountId} in the source account ${source.accountId}: nothing to withdraw`,
+            note: 'no managed share',
+        };
+    }
+    const destinationClusters = await listClusters(destination.clients.rds);
+    for (const share of shares) {
+        const needed = await shareStillNeeded({
+            share,
+            source,
+            destinationAccountId: destination.accountId,
+            destinationClusters,
+            except: [ctx.target.identifier],
+        });
+        if (needed) {
+            return {
+                message: `RAM share ${share.arn} is kept: ${needed}`,
+                note: `share kept (${needed})`,
+            };
+        }
+        return {
+            withdraw: share.arn,
+            message: `Withdrawing RAM share ${share.arn} (${share.name}) in the source account ${source.accountId}: no other copy in ${destination.accountId} uses it`,
+            note: 'share withdrawn',
+        };
+    }
+    return { message: 'No share to withdraw', note: 'no managed share' };
+}
+function waitForTarget(ctx, runtime, spec) {
+    const reader = (isCluster(ctx) ? rds_read/* READERS */.Hk['db-cluster'] : rds_read/* READERS */.Hk['db-instance']);
+    return waitGone(reader, ctx.accounts.destination, ctx.target.identifier, runtime, ctx, spec);
+}
+/** Wait on one destination resource with the run's polling (by default until it is gone). */
+function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
+    return (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${id}`,
+        side: 'destination',
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, id),
+        status: (item) => reader.status(item),
+        ...spec,
+    }, {
         step: runtime.name,
         log: runtime.log,
         signal: runtime.signal,
         deadline: runtime.deadline,
         pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+/** AWS's answer to deleting what is already being deleted. */
+function isBeingDeleted(error) {
+    const message = error instanceof Error ? error.message : '';
+    return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message);
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
+
+
+/**
+ * What each step of a refresh would create, change or delete, for `operation: plan`. Keyed by
+ * step name; a unit test fails when a method gains a step this table does not describe.
+ */
+const REFRESH_CHANGES = {
+    preflight: () => 'none (reads keys, placement and snapshot quota)',
+    'share-source': (ctx) => `creates (or reuses) the RAM resource share ${shareName(ctx.sourceDb.identifier, ctx.destination.accountId)}, kept for later runs`,
+    'accept-share': () => 'accepts the share invitation, when the accounts need one',
+    'clone-cluster': (ctx) => `creates the DB cluster ${ctx.names.target} (${ctx.method})`,
+    'create-instances': (ctx) => `creates the DB instances ${instanceNames(ctx).join(', ')} in ${ctx.names.target}`,
+    'set-password': (ctx) => ctx.settings.masterPassword === 'keep'
+        ? `none (master-password: keep: ${ctx.names.target} keeps the source's password)`
+        : `changes the master password of ${ctx.names.target} (${ctx.settings.masterPassword})`,
+    'describe-copy': () => 'none (reads the copy for the outputs)',
+    'snapshot-source-cluster': (ctx) => `creates the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (temporary)`,
+    'restore-temp-instance': (ctx) => `creates the DB instance ${ctx.names.tempInstance} (temporary, deleted in this run)`,
+    'snapshot-temp-instance': (ctx) => `creates the DB snapshot ${handoffSnapshotName(ctx)}`,
+    'snapshot-source-instance': (ctx) => `creates the DB snapshot ${handoffSnapshotName(ctx)}`,
+    'share-snapshot': (ctx) => `shares the snapshot with account ${ctx.destination.accountId} (restore attribute)`,
+    'delete-temp-instance': (ctx) => `deletes the DB instance ${ctx.names.tempInstance}`,
+    'delete-cluster-snapshot': (ctx) => `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot}`,
+    'copy-snapshot': (ctx) => `creates the snapshot copy ${ctx.names.destinationSnapshot} re-encrypted${ctx.settings.kmsKeyId ? ` with ${ctx.settings.kmsKeyId}` : ''}`,
+    'restore-cluster': (ctx) => `creates the DB cluster ${ctx.names.target}`,
+    'restore-instance': (ctx) => `creates the DB instance ${ctx.names.target}`,
+    'unshare-snapshot': (ctx) => `stops sharing the snapshot with ${ctx.destination.accountId}`,
+    'delete-shared-snapshot': () => 'deletes the shared snapshot (unless keep-snapshots, or it is a hand-off to another job)',
+    'delete-copied-snapshot': () => 'deletes the destination copy of the snapshot (unless keep-snapshots)',
+};
+function instanceNames(ctx) {
+    return Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep-rules.ts
+
+
+/**
+ * What `sweep` decides about one resource, as pure rules over what AWS reported: the managed tag
+ * proves ownership, the purpose tag says what the resource is for, the expiry tag (copies) or
+ * the age (leftovers of a run) says whether its time is over.
+ */
+/** Leftovers younger than this may belong to a run still going; older ones were abandoned. */
+const LEFTOVER_AGE_MS = 24 * 3600_000;
+/** Name of a relay's temporary instance (names.ts): a hint for resources with no purpose tag. */
+const TEMP_INSTANCE_NAME = /^rds-refresh-.+-tmp$/;
+function decide(item, rules) {
+    const keep = (reason) => ({ item, action: 'keep', reason });
+    if (!(0,src_tags/* isManaged */.yF)(item.tags)) {
+        return keep(`no ${src_tags/* TagKeys */.jm.managed}=true tag: not this action's, never touched`);
+    }
+    if (item.status === 'deleting')
+        return keep('already being deleted');
+    if (item.id === rules.sourceIdentifier)
+        return keep("this job's source: never swept");
+    if (item.deletionProtection) {
+        return keep('deletion protection is on: sweep never turns it off (operation: delete does)');
+    }
+    const { purpose, hint } = purposeOf(item);
+    if (purpose === src_tags/* Purpose */.nb.copy) {
+        if (item.side === 'source') {
+            return keep('a copy in the source account: a sweep whose destination is this account decides');
+        }
+        return decideCopy(item, rules, keep, hint);
+    }
+    if (purpose === src_tags/* Purpose */.nb.kept) {
+        // Kept on request (keep-snapshots): like a copy, it goes only once its expiry has passed.
+        return decideCopy(item, rules, keep, ' (kept by keep-snapshots)');
+    }
+    if (purpose === src_tags/* Purpose */.nb.intermediate || purpose === src_tags/* Purpose */.nb.handoff) {
+        return decideLeftover(item, rules, purpose, hint);
+    }
+    return keep(`unknown ${src_tags/* TagKeys */.jm.purpose} '${purpose}'`);
+}
+function decideCopy(item, rules, keep, hint) {
+    const expiry = tagValue(item.tags, src_tags/* TagKeys */.jm.expiresAt);
+    if (expiry === undefined) {
+        return keep(`a copy with no ${src_tags/* TagKeys */.jm.expiresAt} tag (no ttl): never swept${hint}`);
+    }
+    const at = new Date(expiry);
+    if (Number.isNaN(at.getTime()))
+        return keep(`unreadable ${src_tags/* TagKeys */.jm.expiresAt} '${expiry}'`);
+    if (at.getTime() > rules.now.getTime())
+        return keep(`expires at ${at.toISOString()}${hint}`);
+    return { item, action: 'delete', reason: `expired at ${at.toISOString()}${hint}` };
+}
+function decideLeftover(item, rules, purpose, hint) {
+    const what = purpose === src_tags/* Purpose */.nb.handoff ? 'hand-off snapshot' : 'intermediate';
+    const run = tagValue(item.tags, src_tags/* TagKeys */.jm.runId);
+    const of = run ? ` of run ${run}` : '';
+    if (!item.createdAt) {
+        return { item, action: 'keep', reason: `${what}${of} with no creation time yet${hint}` };
+    }
+    const age = rules.now.getTime() - item.createdAt.getTime();
+    const hours = Math.floor(age / 3600_000);
+    if (age < LEFTOVER_AGE_MS) {
+        return {
+            item,
+            action: 'keep',
+            reason: `${what}${of}, ${hours} h old: younger than a day, its run may still need it${hint}`,
+        };
+    }
+    return {
+        item,
+        action: 'delete',
+        reason: `leftover ${what}${of}, ${hours} h old${hint}`,
     };
 }
-/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
-function waitForResource(reader, ctx, runtime, target) {
-    const session = (0,_context_js__WEBPACK_IMPORTED_MODULE_2__/* .sessionFor */ .w)(ctx, target.side);
-    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `${reader.label} ${target.id}`,
-        side: target.side,
+/**
+ * The purpose tag, or for resources made before it existed a guess from the kind and name,
+ * said so in the reason. The guess only ever applies to resources the managed tag already proves.
+ */
+function purposeOf(item) {
+    const tagged = tagValue(item.tags, src_tags/* TagKeys */.jm.purpose);
+    if (tagged !== undefined)
+        return { purpose: tagged, hint: '' };
+    if (item.kind === 'db-cluster-snapshot' || item.kind === 'db-snapshot') {
+        return { purpose: src_tags/* Purpose */.nb.intermediate, hint: ' (no purpose tag: a managed snapshot)' };
+    }
+    if (item.kind === 'db-instance' && TEMP_INSTANCE_NAME.test(item.id)) {
+        return {
+            purpose: src_tags/* Purpose */.nb.intermediate,
+            hint: ' (no purpose tag: named as a temporary instance)',
+        };
+    }
+    return { purpose: src_tags/* Purpose */.nb.copy, hint: '' };
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep.ts
+
+
+
+
+
+
+
+
+
+
+
+/** Deletions in flight at once: parallel, yet far below RDS's 12 requests a second. */
+const SWEEP_CONCURRENCY = 4;
+/** The source account is swept for leftovers only when the job holds a role there. */
+const holdsSourceRole = (accounts) => !accounts.sameAccount;
+/** Read both accounts and decide, changing nothing (`operation: plan` shows exactly this). */
+async function surveySweep(options) {
+    const { accounts, settings, now } = options;
+    const sourceIdentifier = accounts.sameAccount || settings.source?.accountId === accounts.destination.accountId
+        ? settings.source?.identifier
+        : undefined;
+    const destination = await readAccount(accounts.destination);
+    const decisions = itemsOf(destination, accounts.destination).map((item) => decide(item, { now, sourceIdentifier }));
+    if (!holdsSourceRole(accounts)) {
+        return { decisions, destinationClusters: destination.clusters };
+    }
+    const source = await readAccount(accounts.source);
+    decisions.push(...itemsOf(source, accounts.source).map((item) => decide(item, { now, sourceIdentifier: settings.source?.identifier })));
+    const shares = await managedShares(accounts.source.clients.ram);
+    return { decisions, destinationClusters: destination.clusters, shares };
+}
+async function readAccount(session) {
+    try {
+        return await readInventory(session.clients.rds);
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not list the DB clusters, DB instances and snapshots of the ${session.role} account`,
+            side: session.role,
+            accountId: session.accountId,
+            hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots (and rds:ListTagsForResource).',
+        });
+    }
+}
+/** Every resource an account owns that can be deleted on its own (cluster members go with it). */
+function itemsOf(inventory, session) {
+    const base = { side: session.role, accountId: session.accountId };
+    return [
+        ...inventory.clusters.map((c) => ({
+            ...base,
+            kind: 'db-cluster',
+            id: c.DBClusterIdentifier ?? '',
+            arn: c.DBClusterArn ?? '',
+            tags: c.TagList ?? [],
+            status: c.Status ?? 'unknown',
+            createdAt: c.ClusterCreateTime,
+            deletionProtection: c.DeletionProtection,
+        })),
+        ...inventory.instances
+            .filter((i) => !i.DBClusterIdentifier)
+            .map((i) => ({
+            ...base,
+            kind: 'db-instance',
+            id: i.DBInstanceIdentifier ?? '',
+            arn: i.DBInstanceArn ?? '',
+            tags: i.TagList ?? [],
+            status: i.DBInstanceStatus ?? 'unknown',
+            createdAt: i.InstanceCreateTime,
+            deletionProtection: i.DeletionProtection,
+        })),
+        ...inventory.clusterSnapshots.map((s) => ({
+            ...base,
+            kind: 'db-cluster-snapshot',
+            id: s.DBClusterSnapshotIdentifier ?? '',
+            arn: s.DBClusterSnapshotArn ?? '',
+            tags: s.TagList ?? [],
+            status: s.Status ?? 'unknown',
+            createdAt: s.SnapshotCreateTime,
+        })),
+        ...inventory.snapshots.map((s) => ({
+            ...base,
+            kind: 'db-snapshot',
+            id: s.DBSnapshotIdentifier ?? '',
+            arn: s.DBSnapshotArn ?? '',
+            tags: s.TagList ?? [],
+            status: s.Status ?? 'unknown',
+            createdAt: s.SnapshotCreateTime,
+        })),
+    ];
+}
+/**
+ * Decide about each managed RAM share once the RDS deletions are done (or, for a plan, as if
+ * they were): a share goes when it is older than a day, is shared only with this destination,
+ * and no clone in the destination uses it any more.
+ */
+async function decideShares(survey, options) {
+    const { accounts, now } = options;
+    const decisions = [];
+    for (const share of survey.shares ?? []) {
+        const item = {
+            kind: 'resource-share',
+            id: share.name,
+            arn: share.arn,
+            side: 'source',
+            accountId: accounts.source.accountId,
+            tags: [{ Key: src_tags/* TagKeys */.jm.managed, Value: 'true' }],
+            status: share.status,
+            createdAt: share.createdAt,
+        };
+        const keep = (reason) => ({ item, action: 'keep', reason });
+        if (!share.principals.includes(accounts.destination.accountId)) {
+            decisions.push(keep(`shared with ${share.principals.join(', ') || 'no account'}, not ${accounts.destination.accountId}: a sweep for that account decides`));
+            continue;
+        }
+        const age = share.createdAt ? now.getTime() - share.createdAt.getTime() : 0;
+        if (age < LEFTOVER_AGE_MS) {
+            decisions.push(keep('younger than a day: a refresh may be about to clone through it'));
+            continue;
+        }
+        const needed = await shareStillNeeded({
+            share,
+            source: accounts.source,
+            destinationAccountId: accounts.destination.accountId,
+            destinationClusters: options.destinationClusters,
+            except: options.except,
+        });
+        decisions.push(needed
+            ? keep(needed)
+            : { item, action: 'delete', reason: 'no copy in the destination uses it any more' });
+    }
+    return decisions;
+}
+/** `operation: sweep`: survey, delete what is due (a few at a time), then the unused shares. */
+async function runSweep(options) {
+    const { accounts } = options;
+    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
+    const due = survey.decisions.filter((d) => d.action === 'delete');
+    core.info(`${due.length} resource(s) to delete, ${survey.decisions.length - due.length} kept`);
+    const outcomes = await core.group(`Delete ${due.length} resource(s), ${SWEEP_CONCURRENCY} at a time`, () => deleteAll(survey.decisions, options));
+    if (survey.shares) {
+        const shareDecisions = await decideShares(survey, {
+            ...options,
+            // Read again: clones deleted above no longer hold their shares.
+            destinationClusters: await listClusters(accounts.destination.clients.rds),
+            except: [],
+        });
+        outcomes.push(...(await deleteAll(shareDecisions, options)));
+    }
+    await writeSweepSummary(`rds-refresh: sweep of ${accounts.destination.accountId}`, outcomes, options);
+    const failed = outcomes.filter((o) => o.result === 'failed');
+    if (failed.length > 0) {
+        throw new errors/* ActionError */.lZ({
+            summary: `sweep could not delete ${failed.length} resource(s): ${failed.map((o) => `${o.decision.item.kind} ${o.decision.item.id} (${o.error ?? 'unknown error'})`).join('; ')}`,
+            side: 'destination',
+            accountId: accounts.destination.accountId,
+            hint: 'The job summary lists each failure; the next sweep retries them.',
+        });
+    }
+}
+async function deleteAll(decisions, options) {
+    for (const d of decisions) {
+        const verb = d.action === 'delete' ? 'delete' : 'keep';
+        core.info(`${verb} ${d.item.kind} ${d.item.id} (${d.item.side} ${d.item.accountId}): ${d.reason}`);
+    }
+    const outcomes = decisions.map((decision) => ({
+        decision,
+        result: 'kept',
+    }));
+    const queue = outcomes
+        .map((o, index) => ({ o, index }))
+        .filter(({ o }) => o.decision.action === 'delete');
+    const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+            const { o, index } = next;
+            try {
+                await deleteOne(o.decision.item, options);
+                outcomes[index] = { decision: o.decision, result: 'deleted' };
+                core.info(`Deleted ${o.decision.item.kind} ${o.decision.item.id}`);
+            }
+            catch (error) {
+                outcomes[index] = { decision: o.decision, result: 'failed', error: (0,errors/* errorMessage */.gJ)(error) };
+                core.warning(`Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
+    return outcomes;
+}
+/** Delete one resource the survey proved managed, and wait until AWS reports it gone. */
+async function deleteOne(item, options) {
+    const session = item.side === 'source' ? options.accounts.source : options.accounts.destination;
+    if (item.kind === 'resource-share') {
+        await withdrawShare(session.clients.ram, item.arn);
+        return;
+    }
+    const log = { info: core.info, warning: core.warning, debug: core.debug };
+    const poll = {
+        pollSeconds: options.settings.pollIntervalSeconds,
+        deadline: options.deadline,
+        signal: options.signal,
+    };
+    // The sweep decided from the managed tag; the removal checks it again on the resource itself.
+    const removal = await (0,cleanup/* removeResource */.l)({ kind: item.kind, side: item.side, id: item.id, disposal: 'copy' }, session.clients, {
+        run: (0,ownership/* runIdentity */.yK)(options.settings.run, options.settings.target),
+        proof: 'managed',
+        settle: { log, accountId: session.accountId, ...poll },
+    });
+    if (removal.result === 'not-ours') {
+        throw new errors/* ActionError */.lZ({
+            summary: `${item.kind} ${item.id} is not managed by rds-refresh (${removal.owner}); left untouched`,
+            resource: item.id,
+            side: item.side,
+            accountId: session.accountId,
+        });
+    }
+    const reader = rds_read/* READERS */.Hk[item.kind];
+    await (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${item.id}`,
+        side: item.side,
         accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, target.id),
-        status: (item) => reader.status(item),
-        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
-        until: target.until ?? ['available'],
-        ready: target.ready,
-    }, waitContext(ctx, runtime));
+        describe: () => reader.find(session.clients.rds, item.id),
+        status: (found) => reader.status(found),
+        until: 'gone',
+    }, { step: 'sweep', log, ...poll });
 }
-const waitForCluster = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster'], ctx, runtime, target);
-const waitForInstance = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-instance'], ctx, runtime, target);
-const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster-snapshot'], ctx, runtime, target);
-const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-snapshot'], ctx, runtime, target);
-
-
-/***/ }),
-
-/***/ 2192:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cl: () => (/* binding */ handoffValue),
-/* harmony export */   Cn: () => (/* binding */ handoffSnapshotName),
-/* harmony export */   Pj: () => (/* binding */ Handoff),
-/* harmony export */   kn: () => (/* binding */ kindOfHandoff)
-/* harmony export */ });
-/**
- * Names and hand-off values of a relay.
- *
- * The snapshot a source phase hands over says in its identifier what the destination must
- * rebuild, because a destination job sees only the shared snapshot (tags of another account's
- * snapshot are not readable):
- * - a DB cluster snapshot is an Aurora cluster's;
- * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
- *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
- *   is `db.m6gd.large`);
- * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
- */
-/** Keys of `ctx.handoff` the relay steps pass values through. */
-const Handoff = {
-    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
-    sharedSnapshotArn: 'relay:shared-snapshot-arn',
-    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
-    restoreFrom: 'relay:restore-from',
-    /** Identifier of the destination's copy, when one was made. */
-    copyId: 'relay:copy-id',
+const RESULT_MARK = {
+    deleted: '🗑 deleted',
+    kept: 'kept',
+    failed: '❌ failed',
+    'would delete': '🗑 would delete',
 };
-const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
-/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
-function handoffSnapshotName(ctx) {
-    const base = ctx.names.sourceSnapshot;
-    if (ctx.sourceDb.kind === 'multi-az-cluster') {
-        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
-        return `${base}-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
+/** The summary table: every resource looked at, what happened to it and why. */
+async function writeSweepSummary(title, outcomes, options) {
+    const count = (result) => outcomes.filter((o) => o.result === result).length;
+    const summary = core.summary.addHeading(title, 2);
+    const counts = [
+        ['deleted', 'deleted'],
+        ['would delete', 'would be deleted'],
+        ['kept', 'kept'],
+        ['failed', 'failed'],
+    ]
+        .filter(([result]) => result === 'kept' || count(result) > 0)
+        .map(([result, label]) => `${count(result)} ${label}`);
+    summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true);
+    if (outcomes.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Resource', header: true },
+                { data: 'Kind', header: true },
+                { data: 'Account', header: true },
+                { data: 'Result', header: true },
+                { data: 'Why', header: true },
+            ],
+            ...outcomes.map((o) => [
+                escapeHtml(o.decision.item.id),
+                o.decision.item.kind,
+                `${o.decision.item.side} ${o.decision.item.accountId}`,
+                RESULT_MARK[o.result],
+                escapeHtml(o.error ? `${o.decision.reason}; ${o.error}` : o.decision.reason),
+            ]),
+        ]);
     }
-    return `${base}-instance`;
+    await summary.write();
 }
-/** What a shared snapshot's type and identifier say about the database it came from. */
-function kindOfHandoff(type, id) {
-    if (type === 'db-cluster-snapshot')
-        return { kind: 'aurora-cluster' };
-    const match = MULTI_AZ_MARK.exec(id);
-    if (!match?.[1] || match[1] === 'db-unknown') {
-        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `operation: plan`: what `plan-operation` (refresh, delete or sweep) would do, from the same
+ * reads that operation makes first, and nothing else: only Describe*, List* and Get* calls.
+ */
+async function runPlanOperation(options) {
+    switch (options.settings.planOperation) {
+        case 'refresh':
+            return planRefresh(options);
+        case 'delete':
+            return planDelete(options);
+        case 'sweep':
+            return planSweep(options);
     }
-    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
 }
-/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
-function asNamePart(text) {
-    return text
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, '-')
-        .replace(/-{2,}/g, '-');
+async function planRefresh({ settings, accounts, startedAt }) {
+    const target = settings.target ?? '';
+    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => startPhase(settings, accounts));
+    if (target)
+        refuseTargetIsSource(settings, accounts, target);
+    const ctx = createRefreshContext({
+        settings,
+        accounts,
+        sourceDb,
+        sameAccount,
+        method,
+        target,
+        startedAt,
+    });
+    const plan = buildPlan(ctx);
+    const checks = await runPreflight(plan, ctx);
+    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
+    const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const facts = [
+        `Source: ${describeKind(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
+        `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
+        `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
+        `Plan: ${plan.description}`,
+        ...(existing ? [existing.line] : []),
+    ];
+    const steps = plan.steps
+        .filter((step) => !step.when || step.when(ctx))
+        .map((step) => planned(step, REFRESH_CHANGES[step.name]?.(ctx) ?? 'see the step'));
+    await writePlanSummary({
+        title: `rds-refresh plan: refresh ${sourceDb.identifier} → ${target || '(hand-off snapshot)'}`,
+        facts,
+        steps,
+        checks,
+        accounts,
+    });
+    if (existing?.refusal)
+        throw existing.refusal;
 }
-/** Value handed from one step to a later one; a missing value is a bug in the plan. */
-function handoffValue(ctx, key) {
-    const value = ctx.handoff.get(key);
-    if (value === undefined)
-        throw new Error(`Relay plan bug: no value for ${key} at this step`);
-    return value;
+/** The relay's pre-flight step reads only; run it and keep what it said. */
+async function runPreflight(plan, ctx) {
+    const preflight = plan.steps.find((step) => step.name === 'preflight');
+    if (!preflight) {
+        return [
+            'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
+        ];
+    }
+    const lines = [];
+    const runtime = {
+        name: preflight.name,
+        log: {
+            info: (m) => (lines.push(m), core.info(m)),
+            warning: (m) => (lines.push(`⚠ ${m}`), core.warning(m)),
+            debug: (m) => core.debug(m),
+        },
+        signal: new AbortController().signal,
+        deadline: Date.now() + 60_000,
+        record: () => undefined,
+        release: () => undefined,
+        note: () => undefined,
+    };
+    try {
+        await preflight.run(ctx, runtime);
+    }
+    catch (error) {
+        lines.push(`❌ ${(0,errors/* errorMessage */.gJ)(error)}`);
+        await writePlanSummary({
+            title: `rds-refresh plan: refresh ${ctx.sourceDb.identifier} → ${ctx.names.target}`,
+            facts: ['The refresh would stop at its pre-flight checks.'],
+            steps: [],
+            checks: lines,
+            accounts: { source: ctx.source, destination: ctx.destination, sameAccount: ctx.sameAccount },
+        });
+        throw error;
+    }
+    return [...lines, 'Pre-flight: passed'];
 }
-
-
-/***/ }),
-
-/***/ 4713:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $e: () => (/* binding */ snapshotIdFromArn),
-/* harmony export */   Fl: () => (/* binding */ accountFromArn),
-/* harmony export */   Pg: () => (/* binding */ snapshotApi)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _common_waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8502);
-
-
-
-const dbSnapshots = {
-    type: 'db-snapshot',
-    shareKind: 'db-snapshot-share',
-    label: 'DB snapshot',
-    async find(rds, id) {
-        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
-        if (!s)
-            return undefined;
+/** What if-exists would do with a target that is already there. */
+async function existingTarget(ctx) {
+    const rds = ctx.destination.clients.rds;
+    const target = ctx.names.target;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn;
+    if (!arn)
+        return { line: `${target} does not exist yet: it would be created` };
+    const managed = (0,src_tags/* isManaged */.yF)(await tagsOf(rds, arn, cluster?.TagList ?? instance?.TagList));
+    const where = {
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (!managed) {
         return {
-            id: s.DBSnapshotIdentifier ?? id,
-            arn: s.DBSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.Encrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
+            line: `${target} exists and is not managed: the refresh would stop`,
+            refusal: new errors/* ActionError */.lZ({
+                summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag): the refresh would stop`,
+                ...where,
+                hint: 'Choose another target name.',
+            }),
         };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
-            DBSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBSnapshotCommand */ .D2s({
-            SourceDBSnapshotIdentifier: request.sourceArn,
-            TargetDBSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForSnapshot */ .ne)(ctx, runtime, target),
-};
-const clusterSnapshots = {
-    type: 'db-cluster-snapshot',
-    shareKind: 'db-cluster-snapshot-share',
-    label: 'DB cluster snapshot',
-    async find(rds, id) {
-        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBClusterSnapshotIdentifier ?? id,
-            arn: s.DBClusterSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.StorageEncrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
-            DBClusterSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBClusterSnapshotCommand */ .Xzo({
-            SourceDBClusterSnapshotIdentifier: request.sourceArn,
-            TargetDBClusterSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForClusterSnapshot */ .Du)(ctx, runtime, target),
-};
-function snapshotApi(type) {
-    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+    }
+    switch (ctx.settings.ifExists) {
+        case 'reuse':
+            return {
+                line: `${target} exists and is managed: if-exists: reuse reports it as it is, nothing is created`,
+            };
+        case 'replace':
+            return {
+                line: `${target} exists and is managed: if-exists: replace builds the new copy under a temporary name, swaps it in by rename and deletes the old copy`,
+            };
+        case 'fail':
+            return {
+                line: `${target} exists: if-exists: fail would stop the refresh`,
+                refusal: new errors/* ActionError */.lZ({
+                    summary: `Target ${target} already exists in the destination account: the refresh would stop`,
+                    ...where,
+                    hint: 'Use if-exists: reuse or replace, or another target.',
+                }),
+            };
+    }
 }
-/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
-function snapshotIdFromArn(arn) {
-    return arn.split(':').slice(6).join(':') || arn;
+function methodReason(settings, kind, method) {
+    if (settings.phase !== 'all')
+        return 'split jobs hand over a snapshot, so the snapshot relay';
+    if (settings.method !== 'auto')
+        return `method: ${settings.method} was asked`;
+    if (kind !== 'aurora-cluster') {
+        return 'a Multi-AZ DB cluster or DB instance crosses accounts as a snapshot (the relay)';
+    }
+    return method === 'clone'
+        ? 'Aurora source: a copy-on-write clone takes minutes whatever the size'
+        : 'Aurora source, but the clone pre-flight found a clone impossible here (see the log), so the snapshot relay';
 }
-/** The account id inside an ARN. */
-function accountFromArn(arn) {
-    const account = arn.split(':')[4];
-    return account && /^\d{12}$/.test(account) ? account : undefined;
+async function planDelete({ settings, accounts }) {
+    const target = settings.target ?? '';
+    refuseTargetIsSource(settings, accounts, target);
+    const title = `rds-refresh plan: delete ${target} (destination ${accounts.destination.accountId})`;
+    let view;
+    try {
+        view = await core.group('Read the target', () => inspectTarget(accounts.destination, target));
+    }
+    catch (error) {
+        await writePlanSummary({
+            title,
+            facts: [`❌ ${(0,errors/* errorMessage */.gJ)(error)}`],
+            steps: [],
+            checks: [],
+            accounts,
+        });
+        throw error;
+    }
+    if (view.state === 'gone') {
+        await writePlanSummary({
+            title,
+            facts: [
+                `${target} does not exist in ${accounts.destination.accountId}: delete would succeed with nothing to do`,
+            ],
+            steps: [],
+            checks: [],
+            accounts,
+        });
+        return;
+    }
+    const ctx = { settings, accounts, target: view };
+    const plan = deletionPlan(ctx);
+    const share = plan.steps.some((s) => s.name === 'withdraw-share' && s.when?.(ctx) !== false)
+        ? await shareDecision(ctx)
+        : undefined;
+    const changes = {
+        'disable-deletion-protection': `turns off deletion protection on ${view.identifier}`,
+        'delete-instances': `deletes the DB instances ${view.members.join(', ')}`,
+        'delete-target': `deletes ${view.identifier}${settings.finalSnapshotIdentifier ? ` after the final snapshot ${settings.finalSnapshotIdentifier}` : ', no final snapshot'}`,
+        'wait-deleted': 'none (waits)',
+        'withdraw-share': share?.message ?? 'none',
+    };
+    await writePlanSummary({
+        title,
+        facts: [
+            `Target: ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn}, engine ${view.engine}, status ${view.status}, managed (${src_tags/* TagKeys */.jm.managed}=true)`,
+            `Plan: ${plan.description}`,
+        ],
+        steps: plan.steps
+            .filter((step) => !step.when || step.when(ctx))
+            .map((step) => planned(step, changes[step.name] ?? 'see the step')),
+        checks: [`${view.identifier} carries ${src_tags/* TagKeys */.jm.managed}=true: delete may act on it`],
+        accounts,
+    });
+}
+async function planSweep({ settings, accounts, signal, startedAt }) {
+    const now = new Date(startedAt);
+    const options = {
+        settings,
+        accounts,
+        signal,
+        now,
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+    };
+    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
+    const deleted = survey.decisions
+        .filter((d) => d.action === 'delete' && d.item.kind === 'db-cluster' && d.item.side === 'destination')
+        .map((d) => d.item.id);
+    const shares = await decideShares(survey, {
+        accounts,
+        now,
+        destinationClusters: survey.destinationClusters,
+        except: deleted,
+    });
+    const outcomes = [...survey.decisions, ...shares].map((decision) => ({
+        decision,
+        result: decision.action === 'delete' ? 'would delete' : 'kept',
+    }));
+    for (const o of outcomes) {
+        core.info(`${o.result} ${o.decision.item.kind} ${o.decision.item.id}: ${o.decision.reason}`);
+    }
+    await writeSweepSummary(`rds-refresh plan: sweep of ${accounts.destination.accountId} (nothing was changed)`, outcomes, { settings });
+}
+function planned(step, changes) {
+    return { name: step.name, title: step.title, side: step.side, changes };
+}
+async function writePlanSummary(input) {
+    for (const fact of input.facts)
+        core.info(fact);
+    input.steps.forEach((s, i) => core.info(`${i + 1}. ${s.name} (${s.side}): ${s.changes}`));
+    const summary = core.summary.addHeading(input.title, 2);
+    summary.addRaw('<p>A plan: nothing was changed.</p>', true);
+    summary.addList(input.facts.map(escapeHtml));
+    if (input.steps.length > 0) {
+        summary.addHeading('Steps', 3);
+        summary.addTable([
+            [
+                { data: '#', header: true },
+                { data: 'Step', header: true },
+                { data: 'Account', header: true },
+                { data: 'What it does', header: true },
+                { data: 'Creates, changes or deletes', header: true },
+            ],
+            ...input.steps.map((s, i) => [
+                String(i + 1),
+                s.name,
+                `${s.side} ${input.accounts[s.side].accountId}`,
+                escapeHtml(s.title),
+                escapeHtml(s.changes),
+            ]),
+        ]);
+    }
+    if (input.checks.length > 0) {
+        summary.addHeading('Pre-flight checks', 3);
+        summary.addList(input.checks.map(escapeHtml));
+    }
+    await summary.write();
 }
 
+;// CONCATENATED MODULE: ./src/methods/lifecycle/index.ts
 
-/***/ }),
 
-/***/ 6455:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   oE: () => (/* binding */ runNames)
-/* harmony export */ });
-/* unused harmony exports IDENTIFIER_MAX, cutName */
+
+
+
+
+
+
+/** `delete`, `sweep` and `plan`: the operations besides refresh. */
+async function runLifecycle(options) {
+    const deadline = options.startedAt + options.settings.timeoutMinutes * 60_000;
+    switch (options.settings.operation) {
+        case 'delete':
+            return runDelete(options);
+        case 'sweep':
+            return runSweep({ ...options, deadline, now: new Date(options.startedAt) });
+        case 'plan':
+            return runPlanOperation(options);
+        case 'refresh':
+            throw new errors/* ActionError */.lZ({ summary: 'refresh is not a lifecycle operation' });
+    }
+}
+/** `operation: delete`: tear the managed target down; a target already gone is success. */
+async function runDelete({ settings, accounts, signal, startedAt, }) {
+    const target = settings.target ?? '';
+    refuseTargetIsSource(settings, accounts, target);
+    const destination = accounts.destination;
+    const title = `rds-refresh: delete ${target} (destination ${destination.accountId})`;
+    const view = await core.group('Read the target', () => inspectTarget(destination, target));
+    const outputs = () => ({
+        [Outputs.destinationAccountId]: destination.accountId,
+        [Outputs.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+    });
+    if (view.state === 'gone') {
+        core.info(`${target} does not exist in the destination account ${destination.accountId}: nothing to delete (already deleted, or never created)`);
+        core.summary.addRaw(`<p>${target} was already gone: nothing was deleted.</p>`, true);
+        await writeSummary({
+            title,
+            steps: [],
+            outputs: outputs(),
+            leftBehind: [],
+            region: settings.region,
+        });
+        return;
+    }
+    core.info(`Deleting the managed ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn} (status ${view.status})`);
+    const ctx = { settings, accounts, target: view };
+    const plan = deletionPlan(ctx);
+    core.info(`Plan: ${plan.description}`);
+    const accountIds = { source: accounts.source.accountId, destination: destination.accountId };
+    const result = await runPlan(plan, ctx, {
+        output: core,
+        // A deletion creates nothing of its own for the post step to remove.
+        ledger: new engine_ledger/* Ledger */.Oc(() => undefined),
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+        signal,
+        accountIds,
+    });
+    if (!result.error)
+        core.info(`${target} is deleted`);
+    await writeSummary({
+        title,
+        steps: result.steps,
+        outputs: outputs(),
+        error: result.error,
+        accountIds,
+        leftBehind: [],
+        region: settings.region,
+    });
+    if (result.error)
+        throw result.error;
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
+
+
+
+
+function describedCluster(cluster) {
+    return {
+        kind: 'cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        resourceId: cluster.DbClusterResourceId ?? '',
+        status: cluster.Status ?? 'unknown',
+        arn: cluster.DBClusterArn ?? '',
+    };
+}
+function describedInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        resourceId: instance.DbiResourceId ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        arn: instance.DBInstanceArn ?? '',
+    };
+}
+/** What the name answers right now: a cluster or instance, or nothing. */
+async function describeName(ctx, kind, name) {
+    const rds = ctx.destination.clients.rds;
+    if (kind === 'cluster') {
+        const cluster = await (0,rds_read/* findCluster */.KG)(rds, name);
+        return cluster ? describedCluster(cluster) : undefined;
+    }
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, name);
+    return instance ? describedInstance(instance) : undefined;
+}
+function label(kind) {
+    return kind === 'cluster' ? 'DB cluster' : 'DB instance';
+}
 /**
- * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
- * (CreateDBInstance DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens.
- * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens.").
+ * Ask AWS for the rename. ApplyImmediately always: without it the rename waits for the next
+ * maintenance window (aws-reference E2, E5).
  */
-const IDENTIFIER_MAX = 63;
-/** Room for `-<index>` of every instance a copy can have (instance-count is at most 16). */
-const INSTANCE_SUFFIX = '-16'.length;
-/**
- * `name` cut to at most `max` characters, without the trailing hyphens a cut can leave (AWS
- * refuses a trailing `-`, and `-` + suffix would make `--`). A name that starts with a letter
- * keeps at least that letter.
- */
-function cutName(name, max) {
-    return name.slice(0, max).replace(/-+$/, '');
+async function requestRename(ctx, move) {
+    const rds = ctx.destination.clients.rds;
+    if (move.kind === 'cluster') {
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: move.from,
+            NewDBClusterIdentifier: move.to,
+            ApplyImmediately: true,
+        }));
+    }
+    else {
+        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+            DBInstanceIdentifier: move.from,
+            NewDBInstanceIdentifier: move.to,
+            ApplyImmediately: true,
+        }));
+    }
 }
-/** A run value as a name part: its letters and digits in lower case, at most `max`, else `fallback`. */
-function namePart(value, fallback, max) {
-    return (value
+/**
+ * Wait until `name` answers as the resource `resourceId`, available. Right after a rename a
+ * describe of a name can still show the resource that left it, with its old status (aws-reference
+ * 0.1 rename gotcha, E3), and the name can answer "not found" in between: only the resource id
+ * tells which resource answers, so a status alone is never taken as the answer.
+ */
+async function waitUntilAnswers(ctx, runtime, expected) {
+    const answer = await (0,wait/* waitFor */.fm)({
+        resource: `${label(expected.kind)} ${expected.name}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: async () => ({ found: await describeName(ctx, expected.kind, expected.name) }),
+        status: ({ found }) => {
+            if (!found)
+                return 'not answering yet';
+            if (found.resourceId !== expected.resourceId)
+                return 'still answering as the resource that left';
+            return found.status;
+        },
+        until: ['available'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+    if (!answer.found) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(expected.kind)} ${expected.name} did not answer`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return answer.found;
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/retire.ts
+
+
+
+
+
+
+/**
+ * Delete a copy this action manages, and wait until it is gone: deletion protection off (only
+ * once its managed tag is read again on this very resource), then for an Aurora cluster the
+ * readers, the writer and the cluster (aws-reference E6); a Multi-AZ DB cluster takes its members
+ * with it; a DB instance goes alone. No final snapshot: the copy is a copy.
+ */
+async function deleteManagedCopy(ctx, runtime, copy) {
+    if (copy.kind === 'cluster')
+        await deleteCluster(ctx, runtime, copy);
+    else
+        await deleteInstance(ctx, runtime, copy);
+}
+function retire_where(ctx, runtime, copy) {
+    return {
+        step: runtime.name,
+        resource: copy.identifier,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+}
+/** The copy as it is now, proven to be the same resource and managed; undefined when gone. */
+async function provenCopy(ctx, runtime, options) {
+    const { copy, found } = options;
+    if (!found)
+        return undefined;
+    if (options.resourceId(found) !== copy.resourceId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${options.resourceId(found) ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
+            ...retire_where(ctx, runtime, copy),
+            hint: 'Something else renamed resources in this account during the run; check what holds this name.',
+        });
+    }
+    requireManaged({
+        target: copy.identifier,
+        tags: found.TagList,
+        where: { resource: copy.identifier, side: 'destination', accountId: ctx.destination.accountId },
+        purpose: 'delete',
+    });
+    return found;
+}
+async function deleteCluster(ctx, runtime, copy) {
+    const rds = ctx.destination.clients.rds;
+    const cluster = await provenCopy(ctx, runtime, {
+        copy,
+        found: await (0,rds_read/* findCluster */.KG)(rds, copy.identifier),
+        resourceId: (c) => c.DbClusterResourceId,
+    });
+    if (!cluster)
+        return;
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (!cluster.DeletionProtection)
+            return;
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: copy.identifier,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+        }));
+    });
+    // Multi-AZ DB clusters take their members with them (aws-reference E6).
+    const aurora = cluster.Engine?.startsWith('aurora') ?? false;
+    const members = aurora ? (cluster.DBClusterMembers ?? []) : [];
+    const readers = members.filter((m) => !m.IsClusterWriter);
+    const writers = members.filter((m) => m.IsClusterWriter);
+    // Readers first: deleting the writer first would fail over to a reader that is going anyway.
+    for (const group of [readers, writers]) {
+        await Promise.all(group.map((member) => retire_deleteMember(ctx, runtime, member.DBInstanceIdentifier ?? '')));
+    }
+    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: copy.identifier, SkipFinalSnapshot: true })));
+    runtime.log.info(`Deleting DB cluster ${copy.identifier}`);
+    await Promise.all(members.map((m) => waitForInstance(ctx, runtime, {
+        side: 'destination',
+        id: m.DBInstanceIdentifier ?? '',
+        until: 'gone',
+    })));
+    await waitForCluster(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+}
+async function retire_deleteMember(ctx, runtime, id) {
+    runtime.log.info(`Deleting DB instance ${id}`);
+    await send(ctx, runtime, { kind: 'instance', identifier: id, resourceId: '' }, 'delete', () => ctx.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })));
+}
+async function deleteInstance(ctx, runtime, copy) {
+    const rds = ctx.destination.clients.rds;
+    const instance = await provenCopy(ctx, runtime, {
+        copy,
+        found: await (0,rds_read/* findInstance */.XD)(rds, copy.identifier),
+        resourceId: (i) => i.DbiResourceId,
+    });
+    if (!instance)
+        return;
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (!instance.DeletionProtection)
+            return;
+        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+            DBInstanceIdentifier: copy.identifier,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+        }));
+    });
+    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
+        DBInstanceIdentifier: copy.identifier,
+        SkipFinalSnapshot: true,
+        DeleteAutomatedBackups: true,
+    })));
+    runtime.log.info(`Deleting DB instance ${copy.identifier}`);
+    await waitForInstance(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+}
+async function send(ctx, runtime, copy, action, call) {
+    try {
+        await call();
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not ${action} ${label(copy.kind)} ${copy.identifier}`,
+            ...retire_where(ctx, runtime, copy),
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/stages.ts
+
+
+
+
+
+/**
+ * Old copy away, then the new one into place, each as a cluster (or instance) stage followed by
+ * an Aurora-instances stage. Instance identifiers are account-wide and survive a cluster rename
+ * (aws-reference E5), so the old instances holding names the new ones take (`<target>-1`, ...)
+ * move away first. A Multi-AZ DB cluster's members keep the names AWS gave them.
+ */
+async function swapStages(ctx, options) {
+    const { names } = options;
+    const newCopy = await stages_requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging);
+    const old = await currentOld(ctx, options);
+    const newMembers = await auroraMembers(ctx, newCopy);
+    const moves = memberMoves(ctx, {
+        members: newMembers,
+        from: names.staging,
+        to: names.target,
+    });
+    const finalNames = new Set(moves.map((m) => m.to));
+    const oldMembers = old
+        ? (await auroraMembers(ctx, old)).filter((m) => finalNames.has(m.identifier))
+        : [];
+    const oldMoves = memberMoves(ctx, { members: oldMembers, from: names.target, to: names.retired });
+    const stages = [
+        old
+            ? [{ kind: old.kind, from: names.target, to: names.retired, resourceId: old.resourceId }]
+            : [],
+        oldMoves,
+        [
+            {
+                kind: newCopy.kind,
+                from: names.staging,
+                to: names.target,
+                resourceId: newCopy.resourceId,
+            },
+        ],
+        moves,
+    ];
+    return {
+        stages: stages.filter((stage) => stage.length > 0),
+        newCopy,
+        newMembers: newMembers.map((m) => m.identifier),
+        old,
+    };
+}
+/**
+ * The old copy as it is now. Between the first look and the swap an hour may pass: it must still
+ * be the same resource, still managed, and available (AWS renames only an available resource).
+ */
+async function currentOld(ctx, options) {
+    const { names, old } = options;
+    const now = await describeName(ctx, old.kind, names.target);
+    if (!now)
+        return undefined;
+    const where = {
+        resource: now.arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (now.resourceId !== old.resourceId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(old.kind)} ${names.target} changed during the run (resource ${now.resourceId}, was ${old.resourceId}); nothing was renamed`,
+            ...where,
+            hint: 'Another run or tool replaced the target meanwhile. Give each target one concurrency group, then re-run; the new copy under its temporary name is removed by the post step.',
+        });
+    }
+    const tags = await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, now.arn);
+    requireManaged({ target: names.target, tags, where, purpose: 'replace' });
+    if (now.status !== 'available')
+        throw notAvailable(ctx, now);
+    return now;
+}
+/** AWS renames only an available resource: check each one before the first rename. */
+async function stages_requireAvailable(ctx, kind, name) {
+    const found = await describeName(ctx, kind, name);
+    if (found?.status === 'available')
+        return found;
+    throw notAvailable(ctx, { kind, identifier: name, status: found?.status ?? 'missing' });
+}
+function notAvailable(ctx, found) {
+    return new errors/* ActionError */.lZ({
+        summary: `${label(found.kind)} ${found.identifier} is ${found.status}, not available, and AWS renames only an available resource; nothing was renamed`,
+        resource: found.identifier,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        hint: 'Start it or wait until it is available, then re-run; the new copy under its temporary name is removed by the post step.',
+    });
+}
+/** An Aurora cluster's instances, each with its resource id; none for other kinds. */
+async function auroraMembers(ctx, copy) {
+    if (copy.kind !== 'cluster')
+        return [];
+    const cluster = await (0,rds_read/* findCluster */.KG)(ctx.destination.clients.rds, copy.identifier);
+    if (!cluster?.Engine?.startsWith('aurora'))
+        return [];
+    const ids = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
+    const members = await Promise.all(ids.map((id) => stages_requireAvailable(ctx, 'instance', id)));
+    return members;
+}
+/**
+ * Renames of the members named after one cluster name (names.ts: `<name>-<n>`) to the same
+ * position under another. Members named otherwise keep their names.
+ */
+function memberMoves(ctx, options) {
+    const from = runNames(options.from, ctx.settings.run);
+    const to = runNames(options.to, ctx.settings.run);
+    return options.members.flatMap((member) => {
+        const index = positionOf(member.identifier, from.instance);
+        if (index === undefined)
+            return [];
+        return [
+            {
+                kind: 'instance',
+                from: member.identifier,
+                to: to.instance(index),
+                resourceId: member.resourceId,
+            },
+        ];
+    });
+}
+/** Highest instance count the action creates (instance-count is at most 16). */
+const MAX_INSTANCES = 16;
+/** AWS keeps identifiers in lower case and matches them regardless of case. */
+function positionOf(id, instance) {
+    for (let index = 1; index <= MAX_INSTANCES; index++) {
+        if (instance(index).toLowerCase() === id.toLowerCase())
+            return index;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/swap.ts
+
+
+/**
+ * Run the renames stage by stage. A rename counts as made once AWS accepted it. If any rename
+ * fails, every rename made is undone in reverse order so the target name points to the database
+ * it pointed to before, and the error says what failed and where everything is now.
+ */
+async function runSwap(ctx, runtime, options) {
+    const made = [];
+    for (const stage of options.stages) {
+        const results = await Promise.allSettled(stage.map(async (move) => {
+            runtime.log.info(`Renaming ${label(move.kind)} ${move.from} → ${move.to}`);
+            try {
+                await requestRename(ctx, move);
+            }
+            catch (cause) {
+                throw new MoveError(move, cause);
+            }
+            made.push(move);
+            try {
+                await waitUntilAnswers(ctx, runtime, { ...move, name: move.to });
+            }
+            catch (cause) {
+                throw new MoveError(move, cause);
+            }
+            runtime.log.info(`${label(move.kind)} ${move.to} answers as ${move.resourceId}`);
+        }));
+        const failure = results.find((r) => r.status === 'rejected');
+        if (!failure)
+            continue;
+        const { move, cause } = failure.reason instanceof MoveError
+            ? failure.reason
+            : { move: stage[0], cause: failure.reason };
+        // A cancel or the deadline is no reason to leave the target name empty: undo all the same.
+        const rolledBack = await rollBack(ctx, runtime, made);
+        const target = await describeName(ctx, options.target.kind, options.target.name).catch(() => undefined);
+        throw swapError(ctx, runtime, {
+            failed: move,
+            cause,
+            ...rolledBack,
+            target,
+            copies: { previous: options.target.previous, next: options.target.next },
+        });
+    }
+}
+/** Time a roll-back may take past the run's deadline: a few renames (aws-reference E4). */
+const ROLLBACK_MINUTES = 30;
+class MoveError extends Error {
+    move;
+    cause;
+    constructor(move, cause) {
+        super((0,errors/* errorMessage */.gJ)(cause));
+        this.move = move;
+        this.cause = cause;
+    }
+}
+/** Undo the renames made, newest first; each waits for the one it undoes to have taken effect. */
+async function rollBack(ctx, runtime, made) {
+    const undone = [];
+    const notUndone = [];
+    // Rolling back must not stop at the run's cancel signal or deadline: it is what leaves the
+    // target name on a working database.
+    const steady = {
+        ...runtime,
+        signal: new AbortController().signal,
+        deadline: Math.max(runtime.deadline, Date.now() + ROLLBACK_MINUTES * 60_000),
+    };
+    for (const move of [...made].reverse()) {
+        const back = { ...move, from: move.to, to: move.from };
+        runtime.log.warning(`Rolling back: renaming ${label(move.kind)} ${back.from} → ${back.to}`);
+        try {
+            await waitUntilAnswers(ctx, steady, { ...move, name: move.to });
+            await requestRename(ctx, back);
+            await waitUntilAnswers(ctx, steady, { ...back, name: back.to });
+            undone.push(move);
+        }
+        catch (cause) {
+            notUndone.push({ move, cause });
+            runtime.log.warning(`Could not rename ${label(move.kind)} ${back.from} back to ${back.to}: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        }
+    }
+    return { undone, notUndone };
+}
+function swapError(ctx, runtime, failure) {
+    const { failed, cause, undone, notUndone, target, copies } = failure;
+    const what = `${label(failed.kind)} ${failed.from} → ${failed.to}`;
+    const rolled = undone.length === 0
+        ? 'No rename had taken effect, so nothing was rolled back.'
+        : `Rolled back: ${undone.map((m) => `${m.to} → ${m.from}`).join(', ')}.`;
+    const stuck = notUndone.map(({ move, cause: why }) => {
+        return `${label(move.kind)} ${move.to} could not be renamed back to ${move.from} (${(0,errors/* awsErrorCode */.J6)(why) ?? (0,errors/* errorMessage */.gJ)(why)})`;
+    });
+    const which = target?.resourceId === copies.previous
+        ? 'the previous copy'
+        : target?.resourceId === copies.next
+            ? 'the new copy'
+            : 'resource';
+    const now = target
+        ? `${label(target.kind)} ${target.identifier} answers as ${which} (${target.resourceId}), status ${target.status}.`
+        : `Nothing answers under the target name right now.`;
+    return errors/* ActionError */.lZ.fromAws(cause, {
+        summary: `Replace failed at the rename ${what}. ${rolled}${stuck.length > 0 ? ` NOT rolled back: ${stuck.join('; ')}.` : ''} ${now}`,
+        step: runtime.name,
+        resource: failed.from,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        hint: stuck.length > 0
+            ? `Rename the resources listed as not rolled back by hand (aws rds modify-db-cluster / modify-db-instance --new-db-...-identifier --apply-immediately) so the target name holds the database you want; the new copy is removed by the post step only under its temporary name.`
+            : 'The target name serves the previous copy again; the new copy under its temporary name is removed by the post step. Fix the cause and re-run.',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/swap-names.ts
+
+/**
+ * Longest temporary name: the copy's instances get `-<n>` appended (names.ts keeps 60 characters
+ * of a cluster name), and every identifier AWS takes is at most 63.
+ */
+const MAX_LENGTH = 60;
+/**
+ * Names derived from the run, so a re-run of the same attempt finds what it made and two runs
+ * never collide: `<target>-<run id>-<attempt>-new` / `-old`. Valid for every valid target (starts
+ * with the target's letter, no `--`, no trailing `-`, at most 60 characters); a target too long
+ * to keep whole is shortened and keeps a hash of itself, so two long targets never share names.
+ */
+function swapNames(target, run) {
+    const runKey = `${clean(run.runId) || 'local'}-${clean(run.runAttempt) || '1'}`;
+    const name = (role) => {
+        const suffix = `-${runKey}-${role}`;
+        if (target.length + suffix.length <= MAX_LENGTH)
+            return `${target}${suffix}`;
+        const hash = (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex').slice(0, 6);
+        const room = MAX_LENGTH - suffix.length - hash.length - 1;
+        return `${target.slice(0, room).replace(/-+$/, '')}-${hash}${suffix}`;
+    };
+    return { target, staging: name('new'), retired: name('old') };
+}
+/** Lower-case letters and digits only: run ids are digits, but the names must stay valid. */
+function clean(value) {
+    return value
         .toLowerCase()
         .replace(/[^a-z0-9]/g, '')
-        .slice(0, max) || fallback);
+        .slice(0, 20);
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/replace.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `if-exists: replace` when the target exists: the copy it holds, proven managed by its tags in
+ * the destination account. Undefined when there is nothing to replace (the first run simply
+ * creates the target). An unmanaged target is refused before anything is created.
+ */
+async function findReplaceTarget(ctx) {
+    if (ctx.settings.ifExists !== 'replace')
+        return undefined;
+    const target = ctx.names.target;
+    const found = (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target));
+    if (!found) {
+        core.info(`${target} does not exist yet: if-exists: replace creates it`);
+        return undefined;
+    }
+    requireManaged({
+        target,
+        tags: await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, found.arn),
+        where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },
+        purpose: 'replace',
+    });
+    core.info(`Replacing ${label(found.kind)} ${target} (resource ${found.resourceId}, ${found.status}); replace-strategy: ${ctx.settings.replaceStrategy}`);
+    return found;
+}
+/** The context and plan of a replace: the usual copy plan, framed by the swap or the deletion. */
+function replaceRun(ctx, old) {
+    const names = swapNames(ctx.names.target, ctx.settings.run);
+    const tags = withTags(ctx.tags, [
+        { Key: src_tags/* TagKeys */.jm.target, Value: names.target },
+        { Key: src_tags/* TagKeys */.jm.purpose, Value: src_tags/* Purpose */.nb.copy },
+    ]);
+    if (ctx.settings.replaceStrategy === 'delete-first') {
+        const runCtx = { ...ctx, tags };
+        return { ctx: runCtx, plan: deleteFirstPlan(buildPlan(runCtx), old) };
+    }
+    // The new copy is built under the staging name; its instances take names.ts's derivation of it.
+    const runCtx = { ...ctx, tags, names: runNames(names.staging, ctx.settings.run) };
+    return { ctx: runCtx, plan: swapPlan(buildPlan(runCtx), { old, names }) };
+}
+/** Tags with `extra` set, replacing any tag of the same key. */
+function withTags(tags, extra) {
+    const keys = new Set(extra.map((t) => t.Key));
+    return [...tags.filter((t) => !keys.has(t.Key)), ...extra];
+}
+/** The context seen under the target name: what the copy is called once it is in place. */
+function asTarget(ctx, names) {
+    return { ...ctx, names: runNames(names.target, ctx.settings.run) };
+}
+function swapPlan(base, options) {
+    const { names } = options;
+    const swapped = {};
+    const built = base.steps.map((s) => s.name);
+    const swap = {
+        name: 'swap-into-place',
+        title: `Swap the new copy into ${names.target} by renames (old copy → ${names.retired}, new copy ${names.staging} → ${names.target})`,
+        side: 'destination',
+        after: built,
+        async run(ctx, runtime) {
+            const stages = await swapStages(ctx, { names, old: options.old });
+            await runSwap(ctx, runtime, {
+                stages: stages.stages,
+                target: {
+                    kind: stages.newCopy.kind,
+                    name: names.target,
+                    previous: stages.old?.resourceId,
+                    next: stages.newCopy.resourceId,
+                },
+            });
+            handOver(runtime, { ctx, names, stages });
+            swapped.retired = stages.old && { ...stages.old, identifier: names.retired };
+            runtime.note(stages.old
+                ? `${names.target} now serves ${stages.newCopy.resourceId}`
+                : `${names.target} was gone; the new copy took the name`);
+        },
+    };
+    const describe = describeCopyStep([swap.name]);
+    const describeReplaced = {
+        ...describe,
+        name: 'describe-replaced-copy',
+        title: `Read the endpoints of ${names.target}, now the new copy`,
+        run: (ctx, runtime) => describe.run(asTarget(ctx, names), runtime),
+    };
+    const retire = {
+        name: 'delete-old-copy',
+        title: `Delete the old copy, renamed ${names.retired} (readers, writer, then the cluster)`,
+        side: 'destination',
+        after: [swap.name],
+        async run(ctx, runtime) {
+            const old = swapped.retired;
+            if (!old) {
+                runtime.note('nothing to delete');
+                return;
+            }
+            await retireOldCopy(ctx, runtime, old);
+        },
+    };
+    return {
+        description: `${base.description} → swap into ${names.target} by renames → delete the old copy`,
+        steps: [...base.steps, swap, describeReplaced, retire],
+    };
 }
 /**
- * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
- * it made, and runs never collide. Every name is valid for its kind whatever the target and run
- * context: instance names cut the target at one fixed place for every index (so they stay
- * distinct and a re-run derives the same), and never leave `--` or a trailing `-`.
+ * After the swap the new copy is the target: the ledger no longer lists it under its staging
+ * names (a failed run after this point must never remove the target), and it lists the old copy
+ * as temporary, so the post step deletes it if this run cannot.
  */
-function runNames(target, run) {
-    const runKey = `rds-refresh-${namePart(run.runId, 'local', 20)}-${namePart(run.runAttempt, '1', 4)}`;
-    const prefix = (index) => cutName(target, Math.min(IDENTIFIER_MAX - INSTANCE_SUFFIX, IDENTIFIER_MAX - `-${index}`.length));
-    return {
-        target,
-        instance: (index) => `${prefix(index)}-${index}`,
-        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
-        tempInstance: `${runKey}-tmp`,
-        sourceSnapshot: `${runKey}-snapshot`,
-        destinationSnapshot: `${runKey}-copy`,
+function handOver(runtime, options) {
+    const { names, stages } = options;
+    runtime.release({ kind: 'db-cluster', side: 'destination', id: names.staging });
+    runtime.release({ kind: 'db-instance', side: 'destination', id: names.staging });
+    for (const member of stages.newMembers) {
+        runtime.release({ kind: 'db-instance', side: 'destination', id: member });
+    }
+    if (stages.old) {
+        runtime.record({
+            kind: stages.old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
+            side: 'destination',
+            id: names.retired,
+            disposal: 'temporary',
+            // Made by an earlier run: the managed tag is its proof.
+            proof: 'managed',
+        });
+    }
+}
+/**
+ * Deleting the old copy is awaited and reported, but it no longer decides the run: the target
+ * already serves the new copy. A failure is a warning, and the post step tries again.
+ */
+async function retireOldCopy(ctx, runtime, old) {
+    try {
+        await deleteManagedCopy(ctx, runtime, old);
+    }
+    catch (error) {
+        if (runtime.signal.aborted)
+            throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        runtime.log.warning(`The old copy ${old.identifier} could not be deleted; the post step tries again, and reports the command to delete it if it cannot. ${message}`);
+        runtime.note(`old copy ${old.identifier} NOT deleted`);
+        return;
+    }
+    runtime.release({
+        kind: old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
+        side: 'destination',
+        id: old.identifier,
+    });
+    runtime.note(`deleted ${old.identifier}`);
+}
+/**
+ * `replace-strategy: delete-first`: the old copy is deleted before the new one is built under
+ * the target name, which stays empty meanwhile. The log and the summary say so.
+ */
+function deleteFirstPlan(base, old) {
+    let emptySince;
+    const first = {
+        name: 'delete-old-first',
+        title: `Delete the old copy ${old.identifier} first (replace-strategy: delete-first: the name is empty until the new copy is available)`,
+        side: 'destination',
+        async run(ctx, runtime) {
+            runtime.log.warning(`replace-strategy: delete-first: ${old.identifier} is deleted now, and the name ${old.identifier} answers nothing until the new copy is available (downtime accepted by the workflow).`);
+            emptySince = Date.now();
+            await deleteManagedCopy(ctx, runtime, old);
+            runtime.note(`${old.identifier} empty from ${new Date(emptySince).toISOString()}`);
+        },
     };
+    const steps = base.steps.map((step) => {
+        const rooted = (step.after ?? []).length === 0 ? { ...step, after: [first.name] } : step;
+        if (step.name !== 'describe-copy')
+            return rooted;
+        return {
+            ...rooted,
+            async run(ctx, runtime) {
+                await step.run(ctx, runtime);
+                const seconds = Math.round((Date.now() - (emptySince ?? Date.now())) / 1000);
+                runtime.log.info(`${old.identifier} answers again, as the new copy, after ${seconds}s empty`);
+                runtime.note(`${old.identifier} was empty for ${seconds}s`);
+            },
+        };
+    });
+    return {
+        description: `delete the old copy first (downtime) → ${base.description}`,
+        steps: [first, ...steps],
+    };
+}
+
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(6305);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** What the post step does if the run stops before it created anything. */
+const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'failed');
+/**
+ * The main step: read settings, open both accounts, then run the operation. Errors propagate to
+ * index.ts, the only place that fails the step.
+ *
+ * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
+ *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
+ */
+async function run(cancel) {
+    const startedAt = Date.now();
+    const settings = (0,inputs/* getSettings */.mt)();
+    const bound = (0,engine_deadline/* boundSignal */.rW)({
+        outer: cancel,
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+        reason: () => (0,engine_deadline/* deadlinePassed */.Hx)(`timeout-minutes (${settings.timeoutMinutes})`),
+    });
+    const { signal } = bound;
+    try {
+        // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
+        const calls = (0,engine_deadline/* afterGrace */.tt)(signal);
+        const accounts = await (0,engine_deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,credentials/* credentialSettings */.Lp)(settings), { signal: calls }));
+        // Refused before anything is created: the post step then has nothing to look for.
+        checkAllowedAccounts(settings, accounts);
+        (0,state/* markSignedIn */.X2)();
+        core.setOutput(Outputs.sourceAccountId, accounts.source.accountId);
+        core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId);
+        try {
+            if (settings.operation === 'refresh') {
+                await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline });
+            }
+            else {
+                await runLifecycle({ settings, accounts, signal, startedAt });
+            }
+            (0,state/* saveOutcome */.Go)('succeeded');
+        }
+        catch (error) {
+            (0,state/* saveOutcome */.Go)('failed');
+            throw error;
+        }
+        finally {
+            core.setOutput(Outputs.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
+        }
+    }
+    finally {
+        bound.dispose();
+    }
+}
+async function refresh(options) {
+    const { settings, accounts, signal, startedAt, deadline } = options;
+    // A source-phase job only hands over a snapshot: it needs no target.
+    const target = settings.target ?? '';
+    if (!target && settings.phase !== 'source') {
+        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
+    }
+    if (!target) {
+        core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.');
+    }
+    const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
+    const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, () => startPhase(settings, accounts)));
+    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
+        throw new errors/* ActionError */.lZ({
+            summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
+            hint: 'Choose another target name: the action never writes to the source.',
+        });
+    }
+    // The source's own ARN names its account (a destination-phase job signs in to only one).
+    const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    checkApplicability({
+        settings,
+        sourceDb,
+        method,
+        sameAccount,
+        accounts: { source: sourceAccount, destination: accounts.destination.accountId },
+        log: core,
+    });
+    const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
+    core.info(describeStart(settings, sourceDb));
+    core.info(`Method: ${method}`);
+    const ledger = new engine_ledger/* Ledger */.Oc(state/* saveResources */.rH);
+    const ctx = createRefreshContext({
+        settings,
+        accounts,
+        sourceDb,
+        sameAccount,
+        method,
+        target,
+        startedAt,
+    });
+    // A source-phase job makes no copy, and may not even see the destination account.
+    const copyPhase = settings.phase !== 'source';
+    const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
+    const replacing = copyPhase
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx))
+        : undefined;
+    const existing = copyPhase && settings.ifExists !== 'replace'
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }))
+        : undefined;
+    if (existing) {
+        setOutputs(copyOutputs(existing));
+        await writeSummary({
+            title: `rds-refresh: ${title}`,
+            steps: [],
+            outputs: copyOutputs(existing),
+            leftBehind: [],
+            region: settings.region,
+        });
+        return;
+    }
+    const { ctx: runCtx, plan } = replacing
+        ? replaceRun(ctx, replacing)
+        : { ctx, plan: buildPlan(ctx) };
+    core.info(`Plan: ${plan.description}`);
+    const accountIds = { source: sourceAccount, destination: accounts.destination.accountId };
+    const result = await runPlan(plan, runCtx, {
+        output: core,
+        ledger,
+        deadline: options.deadline,
+        signal,
+        accountIds,
+    });
+    // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
+    if (!result.error)
+        (0,state/* saveOutcome */.Go)('succeeded');
+    const outputs = result.error ? {} : phaseOutputs(ctx);
+    if (!result.error)
+        setOutputs(outputs);
+    const { kept, leftBehind } = ledgerBlocks(ledger.list(), result.error !== undefined);
+    for (const resource of kept) {
+        core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`);
+    }
+    await writeSummary({
+        title: `rds-refresh: ${title} (${method})`,
+        steps: result.steps,
+        outputs: {
+            ...outputs,
+            [Outputs.sourceAccountId]: sourceAccount,
+            [Outputs.destinationAccountId]: accounts.destination.accountId,
+            [Outputs.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+        },
+        error: result.error,
+        kept,
+        accountIds,
+        leftBehind,
+        region: settings.region,
+    });
+    if (result.error)
+        throw result.error;
 }
 
 
 /***/ }),
 
-/***/ 6661:
+/***/ 5576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a2: () => (/* binding */ runPost)
 /* harmony export */ });
 /* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes, removalWaves */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2856);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2691);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7128);
-/* harmony import */ var _methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4408);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7964);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5309);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8422);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2462);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9506);
-
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(723);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(832);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1452);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4371);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(594);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4533);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4707);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6305);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7291);
 
 
 
@@ -80603,21 +80574,21 @@ function postStepMinutes(settings) {
  * step's bound is reported with the command that removes it; the post step never fails the job.
  */
 async function runPost() {
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadOutcome */ .RJ)();
-    const ledger = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadResources */ ._H)();
+    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadOutcome */ .RJ)();
+    const ledger = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadResources */ ._H)();
     // A main step that succeeded recorded everything it made (each create records its intent
     // first and every step finished); one that did not may have been cut off mid-call, once it
     // held credentials.
-    const lookUp = outcome !== 'succeeded' && (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .wasSignedIn */ .$1)();
-    if (!lookUp && (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome).length === 0) {
+    const lookUp = outcome !== 'succeeded' && (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .wasSignedIn */ .$1)();
+    if (!lookUp && (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(ledger, outcome).length === 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
         return;
     }
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_7__/* .getSettings */ .mt)();
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .getSettings */ .mt)();
     const minutes = postStepMinutes(settings);
-    const bound = (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .boundSignal */ .rW)({
+    const bound = (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .boundSignal */ .rW)({
         deadline: Date.now() + minutes * 60_000,
-        reason: () => (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .deadlinePassed */ .Hx)(`the post step's ${minutes}-minute bound`),
+        reason: () => (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .deadlinePassed */ .Hx)(`the post step's ${minutes}-minute bound`),
     });
     try {
         await cleanUp({ settings, ledger, lookUp, signal: bound.signal, deadline: bound.deadline });
@@ -80628,12 +80599,12 @@ async function runPost() {
 }
 async function cleanUp(cleanup) {
     const { settings, ledger, signal } = cleanup;
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadOutcome */ .RJ)();
+    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadOutcome */ .RJ)();
     const run = (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdentity */ .yK)(settings.run, settings.target);
-    const why = (error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(signal.aborted ? (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .stopReason */ .PJ)(signal) : error);
+    const why = (error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(signal.aborted ? (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .stopReason */ .PJ)(signal) : error);
     // The same roles the main step opened (a destination-phase job may hold only one).
-    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
-        reportFailures(settings, (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]));
+    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
+        reportFailures(settings, (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]));
         return undefined;
     });
     if (!accounts)
@@ -80642,8 +80613,8 @@ async function cleanUp(cleanup) {
     const failures = [];
     const remove = (resources) => removeInWaves(resources, { accounts, run, cleanup, remaining, failures, why });
     // What the main step recorded goes first: a look-up whose calls hang must not cost it the bound.
-    const known = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome);
-    const found = async () => (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(await untracked({ accounts, run, settings, ledger }), outcome);
+    const known = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(ledger, outcome);
+    const found = async () => (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(await untracked({ accounts, run, settings, ledger }), outcome);
     if (known.length > 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created.`);
         await remove(known);
@@ -80655,7 +80626,7 @@ async function cleanUp(cleanup) {
     }
     if (known.length + more.length === 0)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .saveResources */ .rH)(remaining);
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .saveResources */ .rH)(remaining);
     reportFailures(settings, failures);
 }
 /** Removes one resource, proven this run's, within the post step's bound. */
@@ -80674,7 +80645,7 @@ async function removeOne(resource, context) {
             accountId: session.accountId,
         },
     });
-    const removal = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)(removing, cleanup.signal);
+    const removal = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .raceSignal */ .WU)(removing, cleanup.signal);
     if (removal.result === 'not-ours') {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${where} was not made by this run (${removal.owner})`);
     }
@@ -80746,7 +80717,7 @@ async function untracked(options) {
             for (const tagged of await (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .findRunResources */ .y6)(session.clients.rds, run)) {
                 if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`))
                     continue;
-                if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.copy) {
+                if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.copy) {
                     _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) carries this run's tags but this job never recorded creating it`);
                     continue;
                 }
@@ -80755,16 +80726,16 @@ async function untracked(options) {
             }
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`);
         }
     }
     return found;
 }
 /** The disposal a resource found by its tags gets from its purpose tag. */
 function disposalOf(tagged, settings) {
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.handoff)
+    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.handoff)
         return 'handoff';
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.kept)
+    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.kept)
         return 'kept';
     const snapshot = tagged.kind === 'db-snapshot' || tagged.kind === 'db-cluster-snapshot';
     return snapshot && settings.keepSnapshots ? 'kept' : 'temporary';
@@ -80773,157 +80744,7 @@ function disposalOf(tagged, settings) {
 
 /***/ }),
 
-/***/ 665:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OR: () => (/* binding */ copyOutputs),
-/* harmony export */   Sy: () => (/* binding */ writeSummary),
-/* harmony export */   ZD: () => (/* binding */ escapeHtml),
-/* harmony export */   n0: () => (/* binding */ setOutputs),
-/* harmony export */   tY: () => (/* binding */ Outputs)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2691);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-
-
-
-/** Output names, as action.yml declares them. */
-const Outputs = {
-    clusterIdentifier: 'cluster-identifier',
-    clusterArn: 'cluster-arn',
-    endpoint: 'endpoint',
-    readerEndpoint: 'reader-endpoint',
-    port: 'port',
-    engine: 'engine',
-    engineVersion: 'engine-version',
-    masterUsername: 'master-username',
-    masterUserSecretArn: 'master-user-secret-arn',
-    dbInstanceIdentifiers: 'db-instance-identifiers',
-    method: 'method',
-    created: 'created',
-    snapshotArn: 'snapshot-arn',
-    sourceAccountId: 'source-account-id',
-    destinationAccountId: 'destination-account-id',
-    expiresAt: 'expires-at',
-    durationSeconds: 'duration-seconds',
-};
-/** The outputs of a copy, by output name; values that are unknown are left out. */
-function copyOutputs(copy) {
-    const entries = [
-        [Outputs.clusterIdentifier, copy.identifier],
-        [Outputs.clusterArn, copy.arn],
-        [Outputs.endpoint, copy.endpoint],
-        [Outputs.readerEndpoint, copy.readerEndpoint],
-        [Outputs.port, copy.port],
-        [Outputs.engine, copy.engine],
-        [Outputs.engineVersion, copy.engineVersion],
-        [Outputs.masterUsername, copy.masterUsername],
-        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
-        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
-        [Outputs.method, copy.method],
-        [Outputs.created, copy.created],
-        [Outputs.snapshotArn, copy.snapshotArn],
-        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
-    ];
-    return Object.fromEntries(entries
-        .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => [k, String(v)]));
-}
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value);
-}
-function formatDuration(report) {
-    if (!report.startedAt || !report.endedAt)
-        return '';
-    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-const STATUS_MARK = {
-    succeeded: '✅ succeeded',
-    failed: '❌ failed',
-    cancelled: '⏹ cancelled',
-    skipped: '⏭ skipped',
-    'not-run': '… not run',
-};
-/**
- * The job summary: source → target, the steps with their timing, outputs, and any failure.
- * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
- * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
- * renders as text.
- */
-async function writeSummary(input) {
-    const summary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary.addHeading(escapeHtml(input.title), 2);
-    if (input.steps.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'Started', header: true },
-                { data: 'Duration', header: true },
-                { data: 'Status', header: true },
-                { data: 'Notes', header: true },
-            ],
-            ...input.steps.map((s) => [
-                s.name,
-                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
-                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
-                formatDuration(s) || '—',
-                STATUS_MARK[s.status],
-                s.notes.join('; ') || '—',
-            ].map(escapeHtml)),
-        ]);
-    }
-    if (input.error !== undefined) {
-        summary.addHeading('Failure', 3);
-        summary.addCodeBlock(escapeHtml((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(input.error)));
-        const hint = input.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ ? input.error.hint : undefined;
-        if (hint)
-            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
-    }
-    if (input.leftBehind.length > 0) {
-        summary.addHeading('Resources left behind', 3);
-        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n')), 'sh');
-    }
-    if (input.kept && input.kept.length > 0) {
-        summary.addHeading('Kept on purpose', 3);
-        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n')), 'sh');
-    }
-    const outputRows = Object.entries(input.outputs);
-    if (outputRows.length > 0) {
-        summary.addHeading('Outputs', 3);
-        summary.addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true },
-            ],
-            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
-        ]);
-    }
-    await summary.write();
-}
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-};
-/** Text as HTML that renders it literally, in element content and in attribute values. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
-}
-
-
-/***/ }),
-
-/***/ 2462:
+/***/ 6305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80937,7 +80758,7 @@ function escapeHtml(text) {
 /* harmony export */   rH: () => (/* binding */ saveResources),
 /* harmony export */   tl: () => (/* binding */ isPost)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
 
 /** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
 const Keys = {
@@ -80992,7 +80813,7 @@ function loadOutcome() {
 
 /***/ }),
 
-/***/ 9506:
+/***/ 7291:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -81320,7 +81141,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3218:
+/***/ 1800:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -81358,7 +81179,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   warning: () => (/* binding */ warning)
 });
 
-// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+// NAMESPACE OBJECT: ../../main/node_modules/@actions/core/lib/platform.js
 var platform_namespaceObject = {};
 __nccwpck_require__.r(platform_namespaceObject);
 __nccwpck_require__.d(platform_namespaceObject, {
@@ -81372,7 +81193,7 @@ __nccwpck_require__.d(platform_namespaceObject, {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -81408,7 +81229,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -81504,7 +81325,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -81547,7 +81368,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -81638,11 +81459,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(408);
+// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(4718);
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -82339,7 +82160,7 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82415,7 +82236,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82489,7 +82310,7 @@ class OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82770,7 +82591,7 @@ const _summary = new Summary();
 const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -82812,7 +82633,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82992,7 +82813,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83266,7 +83087,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83854,7 +83675,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83934,7 +83755,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83999,7 +83820,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -84320,7 +84141,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 1595:
+/***/ 3990:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"@aws-sdk/client-ram","description":"AWS SDK for JavaScript Ram Client for Node.js, Browser and React Native","version":"3.1048.0","scripts":{"build":"concurrently \'yarn:build:types\' \'yarn:build:es\' && yarn build:cjs","build:cjs":"node ../../scripts/compilation/inline client-ram","build:es":"tsc -p tsconfig.es.json","build:include:deps":"yarn g:turbo run build -F=\\"$npm_package_name\\"","build:types":"tsc -p tsconfig.types.json","build:types:downlevel":"downlevel-dts dist-types dist-types/ts3.4","clean":"premove dist-cjs dist-es dist-types tsconfig.cjs.tsbuildinfo tsconfig.es.tsbuildinfo tsconfig.types.tsbuildinfo","extract:docs":"api-extractor run --local","generate:client":"node ../../scripts/generate-clients/single-service --solo ram","test:index":"tsc --noEmit ./test/index-types.ts && node ./test/index-objects.spec.mjs"},"main":"./dist-cjs/index.js","types":"./dist-types/index.d.ts","module":"./dist-es/index.js","sideEffects":false,"dependencies":{"@aws-crypto/sha256-browser":"5.2.0","@aws-crypto/sha256-js":"5.2.0","@aws-sdk/core":"^3.974.11","@aws-sdk/credential-provider-node":"^3.972.42","@aws-sdk/types":"^3.973.8","@smithy/core":"^3.24.2","@smithy/fetch-http-handler":"^5.4.2","@smithy/node-http-handler":"^4.7.2","@smithy/types":"^4.14.1","tslib":"^2.6.2"},"devDependencies":{"@tsconfig/node20":"20.1.8","@types/node":"^20.14.8","concurrently":"7.0.0","downlevel-dts":"0.10.1","premove":"4.0.0","typescript":"~5.8.3"},"engines":{"node":">=20.0.0"},"typesVersions":{"<4.5":{"dist-types/*":["dist-types/ts3.4/*"]}},"files":["dist-*/**"],"author":{"name":"AWS SDK for JavaScript Team","url":"https://aws.amazon.com/javascript/"},"license":"Apache-2.0","browser":{"./dist-es/runtimeConfig":"./dist-es/runtimeConfig.browser"},"react-native":{"./dist-es/runtimeConfig":"./dist-es/runtimeConfig.native"},"homepage":"https://github.com/aws/aws-sdk-js-v3/tree/main/clients/client-ram","repository":{"type":"git","url":"https://github.com/aws/aws-sdk-js-v3.git","directory":"clients/client-ram"}}');
@@ -84507,7 +84328,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@aws-sdk/client-ram","descrip
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(5388);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

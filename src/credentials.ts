@@ -8,6 +8,7 @@ import * as core from '@actions/core'
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
 import { fromWebToken } from '@aws-sdk/credential-providers'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types'
+import { accountFromArn } from './aws/arn.js'
 import { baseClientConfig, createClients, type AwsClients } from './aws/clients.js'
 import { raceSignal, stopReason } from './engine/deadline.js'
 import {
@@ -342,7 +343,7 @@ export function assumeRoleHint(
   const wireCode = (e as { Code?: unknown } | null)?.Code
   const codes = [code, typeof wireCode === 'string' ? wireCode : '']
   if (codes.some((c) => TRUST_CODES.has(c))) {
-    const account = options.roleArn.split(':')[4] || 'the role’s account'
+    const account = accountFromArn(options.roleArn) ?? 'the role’s account'
     return (
       `Check the trust policy of ${options.roleArn}: the OIDC identity provider ` +
       `${OIDC_PROVIDER_HOST} must exist in account ${account}, the token's aud must be ` +
@@ -406,4 +407,21 @@ function needsRenewal(session: {
   if (expiration === undefined) return false
   const lifetime = expiration - session.obtainedAt
   return expiration - Date.now() < Math.min(REFRESH_WINDOW_MS, lifetime / 2)
+}
+
+/**
+ * A destination-phase job reads nothing in the source account and usually holds no credentials
+ * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
+ * that one. With two different roles it opens both, and then also withdraws the share and
+ * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
+ * destination account alike; with both roles they also withdraw what was shared from the source.
+ */
+export function credentialSettings(settings: Settings): Settings {
+  const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation
+  const destinationOnly =
+    operation === 'delete' || operation === 'sweep' || settings.phase === 'destination'
+  if (!destinationOnly) return settings
+  if (settings.sourceRoleArn && settings.destinationRoleArn) return settings
+  const role = settings.destinationRoleArn ?? settings.sourceRoleArn
+  return { ...settings, sourceRoleArn: role, destinationRoleArn: role }
 }

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { checkAllowedAccounts } from './allowed-accounts.js'
-import { openAccounts, type Accounts } from './credentials.js'
+import { credentialSettings, openAccounts, type Accounts } from './credentials.js'
 import { afterGrace, boundSignal, deadlinePassed, stage } from './engine/deadline.js'
 import { runPlan } from './engine/engine.js'
 import { describePostStep, Ledger } from './engine/ledger.js'
@@ -8,18 +8,20 @@ import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
 import { createRefreshContext } from './methods/common/context.js'
 import { buildPlan } from './methods/choose-method.js'
-import {
-  credentialSettings,
-  describeStart,
-  phaseOutputs,
-  startPhase,
-} from './methods/common/phases.js'
+import { describeStart, startPhase } from './methods/common/phases.js'
 import { checkApplicability } from './methods/common/applicability.js'
 import { findExistingTarget } from './methods/common/existing.js'
 import { runLifecycle } from './methods/lifecycle/index.js'
 import { findReplaceTarget, replaceRun } from './methods/lifecycle/replace.js'
-import { accountFromArn } from './methods/relay/snapshots.js'
-import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
+import { accountFromArn } from './aws/arn.js'
+import {
+  copyOutputs,
+  ledgerBlocks,
+  Outputs,
+  phaseOutputs,
+  setOutputs,
+  writeSummary,
+} from './report.js'
 import type { Settings } from './settings.js'
 import { markSignedIn, saveOutcome, saveResources } from './state.js'
 
@@ -169,10 +171,7 @@ async function refresh(options: RefreshOptions): Promise<void> {
   if (!result.error) saveOutcome('succeeded')
   const outputs = result.error ? {} : phaseOutputs(ctx)
   if (!result.error) setOutputs(outputs)
-  // A hand-off outlives a source-phase job that succeeds; the post step removes it otherwise.
-  const kept = ledger
-    .list()
-    .filter((r) => r.disposal === 'kept' || (!result.error && r.disposal === 'handoff'))
+  const { kept, leftBehind } = ledgerBlocks(ledger.list(), result.error !== undefined)
   for (const resource of kept) {
     core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`)
   }
@@ -188,14 +187,7 @@ async function refresh(options: RefreshOptions): Promise<void> {
     error: result.error,
     kept,
     accountIds,
-    // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
-    leftBehind: ledger
-      .list()
-      .filter(
-        (r) =>
-          r.disposal === 'temporary' ||
-          (result.error && (r.disposal === 'copy' || r.disposal === 'handoff')),
-      ),
+    leftBehind,
     region: settings.region,
   })
   if (result.error) throw result.error

@@ -1,8 +1,12 @@
 import * as core from '@actions/core'
 import { findRunResources, runIdentity, type RunIdentity } from './aws/ownership.js'
 import { removeResource, removalCommand } from './cleanup.js'
-import { openAccounts, type AccountSession, type Accounts } from './credentials.js'
-import { credentialSettings } from './methods/common/phases.js'
+import {
+  credentialSettings,
+  openAccounts,
+  type AccountSession,
+  type Accounts,
+} from './credentials.js'
 import type { AccountSide, CreatedResource, Disposal } from './engine/types.js'
 import { boundSignal, deadlinePassed, raceSignal, stopReason } from './engine/deadline.js'
 import { leftForPostStep } from './engine/ledger.js'

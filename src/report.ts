@@ -2,7 +2,9 @@ import * as core from '@actions/core'
 import { removalCommand } from './cleanup.js'
 import type { AccountSide, CreatedResource, StepReport } from './engine/types.js'
 import { ActionError, errorMessage } from './errors.js'
-import type { CopyResult } from './result.js'
+import { accountFromArn } from './aws/arn.js'
+import type { CopyMethod, CopyResult } from './result.js'
+import type { Settings } from './settings.js'
 
 /** Output names, as action.yml declares them. */
 export const Outputs = {
@@ -48,6 +50,46 @@ export function copyOutputs(copy: CopyResult): Record<string, string> {
       .filter((e): e is [string, string | number | boolean] => e[1] !== undefined && e[1] !== '')
       .map(([k, v]) => [k, String(v)]),
   )
+}
+
+/** What a refresh job reports from: the phase it ran, its method and the copy as its steps left it. */
+export interface RefreshReport {
+  readonly settings: Pick<Settings, 'phase' | 'snapshotArn'>
+  readonly method: CopyMethod
+  readonly copy: Partial<CopyResult>
+}
+
+/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
+export function phaseOutputs(report: RefreshReport): Record<string, string> {
+  const { settings, copy } = report
+  if (settings.phase === 'destination') {
+    // The source account is the snapshot's owner, not the account this job signed in to.
+    const owner = accountFromArn(settings.snapshotArn ?? '')
+    const outputs = copyOutputs(copy as CopyResult)
+    return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs
+  }
+  if (settings.phase !== 'source') return copyOutputs(copy as CopyResult)
+  const outputs: Record<string, string> = { [Outputs.method]: report.method }
+  if (copy.snapshotArn) outputs[Outputs.snapshotArn] = copy.snapshotArn
+  return outputs
+}
+
+/**
+ * What the summary lists from the ledger: resources kept on purpose (a hand-off outlives a
+ * source-phase job that succeeds), and those left for the post step to remove.
+ */
+export function ledgerBlocks(
+  resources: readonly CreatedResource[],
+  failed: boolean,
+): { kept: CreatedResource[]; leftBehind: CreatedResource[] } {
+  return {
+    kept: resources.filter((r) => r.disposal === 'kept' || (!failed && r.disposal === 'handoff')),
+    leftBehind: resources.filter(
+      (r) =>
+        r.disposal === 'temporary' ||
+        (failed && (r.disposal === 'copy' || r.disposal === 'handoff')),
+    ),
+  }
 }
 
 export function setOutputs(outputs: Record<string, string>): void {

@@ -3,7 +3,7 @@ import type { AccountSession } from '../../credentials.js'
 import { ActionError } from '../../errors.js'
 import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { ResourceRef } from '../../settings.js'
-import { accountFromArn } from '../relay/snapshots.js'
+import { accountFromArn } from '../../aws/arn.js'
 
 export type SourceKind = 'aurora-cluster' | 'multi-az-cluster' | 'instance'
 

@@ -2,14 +2,12 @@ import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
 import type { AccountSession, Accounts } from '../../credentials.js'
 import { findClusterSnapshot, findSnapshot } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
-import { copyOutputs, Outputs } from '../../report.js'
-import type { CopyMethod, CopyResult } from '../../result.js'
+import type { CopyMethod } from '../../result.js'
 import type { Settings } from '../../settings.js'
-import type { RefreshContext } from './context.js'
 import { detectSource, type SourceDatabase } from './detect.js'
 import { describeKind, resolveMethod } from '../choose-method.js'
 import { kindOfHandoff } from '../relay/names.js'
-import { accountFromArn } from '../relay/snapshots.js'
+import { accountFromArn, rdsResourceId, rdsResourceType } from '../../aws/arn.js'
 
 /**
  * Split jobs. `phase: source` runs the relay up to the share and hands over `snapshot-arn`;
@@ -23,23 +21,6 @@ export interface PhaseStart {
   /** For phase destination: the snapshot's owner is the destination account. */
   readonly sameAccount: boolean
   readonly method: CopyMethod
-}
-
-/**
- * A destination-phase job reads nothing in the source account and usually holds no credentials
- * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
- * that one. With two different roles it opens both, and then also withdraws the share and
- * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
- * destination account alike; with both roles they also withdraw what was shared from the source.
- */
-export function credentialSettings(settings: Settings): Settings {
-  const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation
-  const destinationOnly =
-    operation === 'delete' || operation === 'sweep' || settings.phase === 'destination'
-  if (!destinationOnly) return settings
-  if (settings.sourceRoleArn && settings.destinationRoleArn) return settings
-  const role = settings.destinationRoleArn ?? settings.sourceRoleArn
-  return { ...settings, sourceRoleArn: role, destinationRoleArn: role }
 }
 
 export async function startPhase(settings: Settings, accounts: Accounts): Promise<PhaseStart> {
@@ -89,8 +70,8 @@ export async function sourceFromSnapshot(
   session: AccountSession,
   arn: string,
 ): Promise<SourceDatabase> {
-  const type = arn.split(':')[5]
-  if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
+  const type = rdsResourceType(arn)
+  if (type !== 'snapshot' && type !== 'cluster-snapshot') {
     throw new ActionError({
       summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
       hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
@@ -98,7 +79,7 @@ export async function sourceFromSnapshot(
   }
   const where = { resource: arn, side: 'destination' as const, accountId: session.accountId }
   const rds = session.clients.rds
-  const id = arn.split(':').slice(6).join(':')
+  const id = rdsResourceId(arn)
   if (type === 'cluster-snapshot') {
     const snapshot = await findClusterSnapshot(rds, arn)
     requireAvailable(arn, snapshot?.Status, where)
@@ -174,18 +155,4 @@ export function describeStart(settings: Settings, sourceDb: SourceDatabase): str
   return settings.phase === 'destination'
     ? `Shared snapshot ${sourceDb.arn} of a ${what}`
     : `Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`
-}
-
-/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
-export function phaseOutputs(ctx: RefreshContext): Record<string, string> {
-  if (ctx.settings.phase === 'destination') {
-    // The source account is the snapshot's owner, not the account this job signed in to.
-    const owner = accountFromArn(ctx.settings.snapshotArn ?? '')
-    const outputs = copyOutputs(ctx.copy as CopyResult)
-    return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs
-  }
-  if (ctx.settings.phase !== 'source') return copyOutputs(ctx.copy as CopyResult)
-  const outputs: Record<string, string> = { [Outputs.method]: ctx.method }
-  if (ctx.copy.snapshotArn) outputs[Outputs.snapshotArn] = ctx.copy.snapshotArn
-  return outputs
 }

@@ -10,7 +10,7 @@ import { ActionError } from '../../errors.js'
 import type { Settings } from '../../settings.js'
 import { isManaged, TagKeys } from '../../tags.js'
 import { isAuroraEngine } from '../common/detect.js'
-import { accountFromArn } from '../relay/snapshots.js'
+import { accountFromArn } from '../../aws/arn.js'
 
 /** A target as `delete` finds it in the destination account. */
 export type TargetView = { readonly state: 'gone'; readonly identifier: string } | ManagedTarget

@@ -137,14 +137,3 @@ const clusterSnapshots: SnapshotApi = {
 export function snapshotApi(type: SnapshotType): SnapshotApi {
   return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots
 }
-
-/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
-export function snapshotIdFromArn(arn: string): string {
-  return arn.split(':').slice(6).join(':') || arn
-}
-
-/** The account id inside an ARN. */
-export function accountFromArn(arn: string): string | undefined {
-  const account = arn.split(':')[4]
-  return account && /^\d{12}$/.test(account) ? account : undefined
-}

@@ -14,13 +14,8 @@ import { Purpose } from '../../tags.js'
 import { runOf, sessionFor, tagsFor, type RefreshContext } from '../common/context.js'
 import { findOrCreate } from '../common/find-or-create.js'
 import { Handoff, handoffSnapshotName, handoffValue } from './names.js'
-import {
-  accountFromArn,
-  snapshotApi,
-  snapshotIdFromArn,
-  type SnapshotApi,
-  type SnapshotType,
-} from './snapshots.js'
+import { accountFromArn, rdsResourceId } from '../../aws/arn.js'
+import { snapshotApi, type SnapshotApi, type SnapshotType } from './snapshots.js'
 import { waitForCluster, waitForClusterSnapshot, waitForSnapshot } from '../common/waits.js'
 
 /**
@@ -172,7 +167,7 @@ export function shareSnapshotStep(type: SnapshotType, after: readonly string[]):
     after,
     when: (ctx) => !ctx.sameAccount,
     async run(ctx, runtime) {
-      const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
+      const id = rdsResourceId(handoffValue(ctx, Handoff.sharedSnapshotArn))
       const account = ctx.destination.accountId
       const share: CreatedResource = {
         kind: api.shareKind,
@@ -271,7 +266,7 @@ export function unshareSnapshotStep(type: SnapshotType): RelayStep {
     after: ['copy-snapshot'],
     when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
     async run(ctx, runtime) {
-      const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
+      const id = rdsResourceId(handoffValue(ctx, Handoff.sharedSnapshotArn))
       const resource: CreatedResource = {
         kind: api.shareKind,
         side: 'source',
@@ -296,7 +291,7 @@ export function deleteSharedSnapshotStep(type: SnapshotType, after: readonly str
     after,
     when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
     async run(ctx, runtime) {
-      const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
+      const id = rdsResourceId(handoffValue(ctx, Handoff.sharedSnapshotArn))
       await deleteSnapshot(ctx, runtime, {
         api,
         side: 'source',
