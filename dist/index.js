@@ -72102,6 +72102,172 @@ function rdsResourceId(arn) {
 
 /***/ }),
 
+/***/ 9835:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CW: () => (/* binding */ isExpiredCredentials),
+/* harmony export */   JR: () => (/* binding */ hintFor),
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   tJ: () => (/* binding */ isAlreadyDeleting),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */ });
+/* unused harmony exports isThrottling, AWS_ERROR_HINTS */
+/**
+ * AWS error codes the action recognises, and what to do about each known one. The SDK's
+ * `err.name` is the model's shape name (`DBSnapshotNotFoundFault`) while the wire code
+ * (`DBSnapshotNotFound`) can differ and shows up in `Code`; every predicate here accepts both.
+ */
+/** Every code the error answers to: its name, its wire `Code` and an ActionError's `code`. */
+function errorCodes(e) {
+    if (typeof e !== 'object' || e === null)
+        return [];
+    const record = e;
+    return [record.name, record.Code, record.code].filter((value) => typeof value === 'string' && value !== '');
+}
+function hasCode(e, codes) {
+    return errorCodes(e).some((code) => codes.has(code));
+}
+function httpStatus(e) {
+    if (typeof e !== 'object' || e === null)
+        return undefined;
+    const metadata = e.$metadata;
+    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
+/** As the SDK's own classification (smithy service-error-classification THROTTLING_ERROR_CODES). */
+const THROTTLING_CODES = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'RequestThrottledException',
+    'TooManyRequestsException',
+    'ProvisionedThroughputExceededException',
+    'TransactionInProgressException',
+    'RequestLimitExceeded',
+    'BandwidthLimitExceeded',
+    'LimitExceededException',
+    'RequestThrottled',
+    'SlowDown',
+    'PriorRequestNotComplete',
+    'EC2ThrottledException',
+]);
+/** True when AWS asked us to slow down (throttling code, HTTP 429, or the SDK's own flag). */
+function isThrottling(e) {
+    if (hasCode(e, THROTTLING_CODES) || httpStatus(e) === 429)
+        return true;
+    const retryable = e?.$retryable;
+    return typeof e === 'object' && retryable?.throttling === true;
+}
+/**
+ * The lookups of the four resources the action describes by name. Configuration objects that are
+ * missing (subnet group, parameter group) are left out on purpose: they are a setup mistake, not
+ * "the target does not exist yet".
+ */
+const NOT_FOUND_CODES = new Set([
+    'DBClusterNotFoundFault',
+    'DBInstanceNotFound',
+    'DBInstanceNotFoundFault',
+    'DBSnapshotNotFound',
+    'DBSnapshotNotFoundFault',
+    'DBClusterSnapshotNotFoundFault',
+]);
+/** True when a DB cluster, DB instance, DB snapshot or DB cluster snapshot does not exist. */
+function isNotFound(e) {
+    return hasCode(e, NOT_FOUND_CODES);
+}
+const ACCESS_DENIED_CODES = new Set([
+    'AccessDenied',
+    'AccessDeniedException',
+    'UnauthorizedOperation',
+    'AuthorizationError',
+]);
+/** True when IAM (or a resource/key policy) refused the call. */
+function isAccessDenied(e) {
+    return hasCode(e, ACCESS_DENIED_CODES);
+}
+const EXPIRED_CREDENTIALS_CODES = new Set([
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'RequestExpired',
+    'InvalidClientTokenId',
+]);
+/** True when the credentials (or the OIDC token) were expired or unknown to AWS. */
+function isExpiredCredentials(e) {
+    return hasCode(e, EXPIRED_CREDENTIALS_CODES);
+}
+const QUOTA_HINT = 'Delete what is no longer needed or ask AWS for a higher quota (Service Quotas console, Amazon RDS).';
+const CAPACITY_HINT = 'AWS has no capacity for this instance class in the Availability Zone right now: retry later, or choose another instance-class.';
+const ACCESS_DENIED_HINT = "The role's IAM policy does not allow this call: add the action named in the message to the role's policy (and check any SCP, resource or key policy that applies).";
+const EXPIRED_HINT = 'The credentials expired. They are refreshed automatically; if this persists, re-run the job (GitHub OIDC tokens live about 5 minutes) and check role-duration-seconds.';
+/**
+ * Known causes and what to do, by AWS error code (shape names and wire codes alike). Plain data:
+ * the README's troubleshooting section is generated from it.
+ */
+const AWS_ERROR_HINTS = Object.fromEntries([
+    [
+        'KMSKeyNotAccessibleFault',
+        'The KMS key cannot be used by this account: an AWS-managed key (aws/rds) can never be shared across accounts. Encrypt the source with a customer-managed key whose key policy allows the destination account, and set kms-key-id to a customer-managed key in the destination account that the destination role may use (kms:CreateGrant, kms:DescribeKey, kms:Decrypt, kms:GenerateDataKey*).',
+    ],
+    ['DBClusterQuotaExceededFault', `The account reached its DB cluster quota. ${QUOTA_HINT}`],
+    ['InstanceQuotaExceeded', `The account reached its DB instance quota. ${QUOTA_HINT}`],
+    ['InstanceQuotaExceededFault', `The account reached its DB instance quota. ${QUOTA_HINT}`],
+    ['InsufficientDBClusterCapacityFault', CAPACITY_HINT],
+    ['InsufficientDBInstanceCapacity', CAPACITY_HINT],
+    ['InsufficientDBInstanceCapacityFault', CAPACITY_HINT],
+    [
+        'SnapshotQuotaExceeded',
+        `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
+    ],
+    [
+        'SnapshotQuotaExceededFault',
+        `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
+    ],
+    [
+        'SharedSnapshotQuotaExceeded',
+        'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
+    ],
+    [
+        'SharedSnapshotQuotaExceededFault',
+        'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
+    ],
+    [
+        'DBClusterAlreadyExistsFault',
+        'A DB cluster with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
+    ],
+    [
+        'DBInstanceAlreadyExists',
+        'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
+    ],
+    [
+        'DBInstanceAlreadyExistsFault',
+        'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
+    ],
+    ['AccessDenied', ACCESS_DENIED_HINT],
+    ['AccessDeniedException', ACCESS_DENIED_HINT],
+    ['ExpiredToken', EXPIRED_HINT],
+    ['ExpiredTokenException', EXPIRED_HINT],
+    [
+        'Throttling',
+        'AWS throttled the requests (RDS allows about 12 per second per account and Region, shared with every other tool): raise poll-interval-seconds or retry later; the SDK already retried.',
+    ],
+    [
+        'ThrottlingException',
+        'AWS throttled the requests: raise poll-interval-seconds or retry later; the SDK already retried.',
+    ],
+]);
+/** What to do about a known AWS error code, or undefined when the code has no known cause. */
+function hintFor(code) {
+    return Object.hasOwn(AWS_ERROR_HINTS, code) ? AWS_ERROR_HINTS[code] : undefined;
+}
+/** AWS's answer to deleting what is already being deleted (no code of its own: read the message). */
+function isAlreadyDeleting(error) {
+    const message = error instanceof Error ? error.message : '';
+    return /already being deleted|is being deleted|in deleting state|(status|state) deleting/i.test(message);
+}
+
+
+/***/ }),
+
 /***/ 723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72345,7 +72511,7 @@ const READERS = {
 /* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(723);
 /* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
 /* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9158);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4533);
+/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9835);
 
 
 
@@ -72371,7 +72537,7 @@ async function removeResource(resource, clients, options) {
         return { result: 'removed' };
     }
     catch (error) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) || isAlreadyDeleting(error))
+        if ((0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) || (0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__/* .isAlreadyDeleting */ .tJ)(error))
             return { result: 'gone' };
         throw error;
     }
@@ -72442,7 +72608,7 @@ const REMOVERS = {
                     }));
                 }
                 catch (error) {
-                    if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) && !isAlreadyDeleting(error))
+                    if (!(0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) && !(0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__/* .isAlreadyDeleting */ .tJ)(error))
                         throw error;
                 }
             }
@@ -72477,10 +72643,6 @@ const REMOVERS = {
         await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__.DeleteResourceShareCommand({ resourceShareArn: id }));
     },
 };
-function isAlreadyDeleting(error) {
-    const message = error instanceof Error ? error.message : '';
-    return /already being deleted|is being deleted|status deleting|state deleting/i.test(message);
-}
 /** The AWS CLI command that removes a resource, for the summary after a failure. */
 function removalCommand(resource, region) {
     const r = `--region ${region}`;
@@ -73394,22 +73556,25 @@ function abortError(ctx) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CW: () => (/* binding */ isExpiredCredentials),
+/* harmony export */   CW: () => (/* reexport safe */ _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__.CW),
 /* harmony export */   J6: () => (/* binding */ awsErrorCode),
-/* harmony export */   JR: () => (/* binding */ hintFor),
-/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   JR: () => (/* reexport safe */ _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__.JR),
+/* harmony export */   c4: () => (/* reexport safe */ _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__.c4),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
 /* harmony export */   v4: () => (/* binding */ describeAccount),
-/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */   w7: () => (/* reexport safe */ _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__.w7)
 /* harmony export */ });
-/* unused harmony export isThrottling */
+/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9835);
 /**
  * One error type for every failure the action reports, and helpers that read AWS SDK errors.
  *
  * The SDK's `err.name` is the model's shape name (`DBSnapshotNotFoundFault`) while the wire code
  * (`DBSnapshotNotFound`) can differ and shows up in `Code`; every helper here accepts both.
  */
+
+// Every error helper is read from here; the AWS codes and hints behind them live in aws/.
+
 /**
  * A failure described for a person: what failed, where (step, resource, account), the AWS code
  * and message, and what to do. Fields stay public so the job summary can show them.
@@ -73451,7 +73616,7 @@ class ActionError extends Error {
             code,
             awsMessage: context.awsMessage ?? (message === code ? undefined : message),
             requestId: context.requestId ?? requestIdOf(e),
-            hint: context.hint ?? (code ? hintFor(code) : undefined),
+            hint: context.hint ?? (code ? (0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__/* .hintFor */ .JR)(code) : undefined),
             cause: e,
         });
     }
@@ -73551,144 +73716,6 @@ function awsErrorCode(e) {
     if (typeof record.code === 'string' && record.code)
         return record.code;
     return undefined;
-}
-/** Every code the error answers to: its name, its wire `Code` and an ActionError's `code`. */
-function errorCodes(e) {
-    if (typeof e !== 'object' || e === null)
-        return [];
-    const record = e;
-    return [record.name, record.Code, record.code].filter((value) => typeof value === 'string' && value !== '');
-}
-function hasCode(e, codes) {
-    return errorCodes(e).some((code) => codes.has(code));
-}
-function httpStatus(e) {
-    if (typeof e !== 'object' || e === null)
-        return undefined;
-    const metadata = e.$metadata;
-    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
-}
-/** As the SDK's own classification (smithy service-error-classification THROTTLING_ERROR_CODES). */
-const THROTTLING_CODES = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'ThrottledException',
-    'RequestThrottledException',
-    'TooManyRequestsException',
-    'ProvisionedThroughputExceededException',
-    'TransactionInProgressException',
-    'RequestLimitExceeded',
-    'BandwidthLimitExceeded',
-    'LimitExceededException',
-    'RequestThrottled',
-    'SlowDown',
-    'PriorRequestNotComplete',
-    'EC2ThrottledException',
-]);
-/** True when AWS asked us to slow down (throttling code, HTTP 429, or the SDK's own flag). */
-function isThrottling(e) {
-    if (hasCode(e, THROTTLING_CODES) || httpStatus(e) === 429)
-        return true;
-    const retryable = e?.$retryable;
-    return typeof e === 'object' && retryable?.throttling === true;
-}
-/**
- * The lookups of the four resources the action describes by name. Configuration objects that are
- * missing (subnet group, parameter group) are left out on purpose: they are a setup mistake, not
- * "the target does not exist yet".
- */
-const NOT_FOUND_CODES = new Set([
-    'DBClusterNotFoundFault',
-    'DBInstanceNotFound',
-    'DBInstanceNotFoundFault',
-    'DBSnapshotNotFound',
-    'DBSnapshotNotFoundFault',
-    'DBClusterSnapshotNotFoundFault',
-]);
-/** True when a DB cluster, DB instance, DB snapshot or DB cluster snapshot does not exist. */
-function isNotFound(e) {
-    return hasCode(e, NOT_FOUND_CODES);
-}
-const ACCESS_DENIED_CODES = new Set([
-    'AccessDenied',
-    'AccessDeniedException',
-    'UnauthorizedOperation',
-    'AuthorizationError',
-]);
-/** True when IAM (or a resource/key policy) refused the call. */
-function isAccessDenied(e) {
-    return hasCode(e, ACCESS_DENIED_CODES);
-}
-const EXPIRED_CREDENTIALS_CODES = new Set([
-    'ExpiredToken',
-    'ExpiredTokenException',
-    'RequestExpired',
-    'InvalidClientTokenId',
-]);
-/** True when the credentials (or the OIDC token) were expired or unknown to AWS. */
-function isExpiredCredentials(e) {
-    return hasCode(e, EXPIRED_CREDENTIALS_CODES);
-}
-const QUOTA_HINT = 'Delete what is no longer needed or ask AWS for a higher quota (Service Quotas console, Amazon RDS).';
-const CAPACITY_HINT = 'AWS has no capacity for this instance class in the Availability Zone right now: retry later, or choose another instance-class.';
-const ACCESS_DENIED_HINT = "The role's IAM policy does not allow this call: add the action named in the message to the role's policy (and check any SCP, resource or key policy that applies).";
-const EXPIRED_HINT = 'The credentials expired. They are refreshed automatically; if this persists, re-run the job (GitHub OIDC tokens live about 5 minutes) and check role-duration-seconds.';
-/** Known causes and what to do, by AWS error code (shape names and wire codes alike). */
-const HINTS = new Map([
-    [
-        'KMSKeyNotAccessibleFault',
-        'The KMS key cannot be used by this account: an AWS-managed key (aws/rds) can never be shared across accounts. Encrypt the source with a customer-managed key whose key policy allows the destination account, and set kms-key-id to a customer-managed key in the destination account that the destination role may use (kms:CreateGrant, kms:DescribeKey, kms:Decrypt, kms:GenerateDataKey*).',
-    ],
-    ['DBClusterQuotaExceededFault', `The account reached its DB cluster quota. ${QUOTA_HINT}`],
-    ['InstanceQuotaExceeded', `The account reached its DB instance quota. ${QUOTA_HINT}`],
-    ['InstanceQuotaExceededFault', `The account reached its DB instance quota. ${QUOTA_HINT}`],
-    ['InsufficientDBClusterCapacityFault', CAPACITY_HINT],
-    ['InsufficientDBInstanceCapacity', CAPACITY_HINT],
-    ['InsufficientDBInstanceCapacityFault', CAPACITY_HINT],
-    [
-        'SnapshotQuotaExceeded',
-        `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
-    ],
-    [
-        'SnapshotQuotaExceededFault',
-        `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
-    ],
-    [
-        'SharedSnapshotQuotaExceeded',
-        'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
-    ],
-    [
-        'SharedSnapshotQuotaExceededFault',
-        'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
-    ],
-    [
-        'DBClusterAlreadyExistsFault',
-        'A DB cluster with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
-    ],
-    [
-        'DBInstanceAlreadyExists',
-        'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
-    ],
-    [
-        'DBInstanceAlreadyExistsFault',
-        'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
-    ],
-    ['AccessDenied', ACCESS_DENIED_HINT],
-    ['AccessDeniedException', ACCESS_DENIED_HINT],
-    ['ExpiredToken', EXPIRED_HINT],
-    ['ExpiredTokenException', EXPIRED_HINT],
-    [
-        'Throttling',
-        'AWS throttled the requests (RDS allows about 12 per second per account and Region, shared with every other tool): raise poll-interval-seconds or retry later; the SDK already retried.',
-    ],
-    [
-        'ThrottlingException',
-        'AWS throttled the requests: raise poll-interval-seconds or retry later; the SDK already retried.',
-    ],
-]);
-/** What to do about a known AWS error code, or undefined when the code has no known cause. */
-function hintFor(code) {
-    return HINTS.get(code);
 }
 function requestIdOf(e) {
     if (e instanceof ActionError)
@@ -78464,6 +78491,8 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
+// EXTERNAL MODULE: ./src/aws/error-codes.ts
+var error_codes = __nccwpck_require__(9835);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
 
 async function listClusters(rds) {
@@ -78695,6 +78724,7 @@ async function withdrawShare(ram, arn) {
 
 
 
+
 /** Statuses from which AWS accepts a deletion (a failed resource too, with no final snapshot). */
 const DELETABLE = ['available', ...wait/* FAILURE_STATUSES */.Ul];
 const isCluster = (ctx) => ctx.target.kind !== 'instance';
@@ -78766,7 +78796,7 @@ async function deleteMember(ctx, runtime, id) {
         runtime.log.info(`Deleting DB instance ${id}`);
     }
     catch (error) {
-        if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
+        if ((0,error_codes/* isNotFound */.c4)(error) || (0,error_codes/* isAlreadyDeleting */.tJ)(error))
             return;
         throw error;
     }
@@ -78791,7 +78821,7 @@ const deleteTargetStep = {
                 : rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, ...snapshot })));
         }
         catch (error) {
-            if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
+            if ((0,error_codes/* isNotFound */.c4)(error) || (0,error_codes/* isAlreadyDeleting */.tJ)(error))
                 return;
             throw errors/* ActionError */.lZ.fromAws(error, {
                 summary: `Could not delete ${id}`,
@@ -78898,11 +78928,6 @@ function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
         deadline: runtime.deadline,
         pollSeconds: ctx.settings.pollIntervalSeconds,
     });
-}
-/** AWS's answer to deleting what is already being deleted. */
-function isBeingDeleted(error) {
-    const message = error instanceof Error ? error.message : '';
-    return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message);
 }
 
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts

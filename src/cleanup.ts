@@ -13,7 +13,7 @@ import { describeOwner, proves, tagsOf, type Proof, type RunIdentity } from './a
 import { findCluster, READERS, type ResourceReader } from './aws/rds-read.js'
 import type { CreatedResource, StepLog } from './engine/types.js'
 import { FAILURE_STATUSES, waitFor } from './engine/wait.js'
-import { isNotFound } from './errors.js'
+import { isAlreadyDeleting, isNotFound } from './aws/error-codes.js'
 
 /** How to wait when AWS cannot delete a resource yet (a cluster still `creating`). */
 export interface SettleOptions {
@@ -181,11 +181,6 @@ const REMOVERS: Record<CreatedResource['kind'], Remover> = {
   'resource-share': async ({ id }, { ram }) => {
     await ram.send(new DeleteResourceShareCommand({ resourceShareArn: id }))
   },
-}
-
-function isAlreadyDeleting(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : ''
-  return /already being deleted|is being deleted|status deleting|state deleting/i.test(message)
 }
 
 /** The AWS CLI command that removes a resource, for the summary after a failure. */

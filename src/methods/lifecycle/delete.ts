@@ -8,7 +8,8 @@ import { READERS, type ResourceReader } from '../../aws/rds-read.js'
 import type { Accounts, AccountSession } from '../../credentials.js'
 import type { Plan, Step, StepRuntime } from '../../engine/types.js'
 import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
-import { ActionError, isNotFound } from '../../errors.js'
+import { isAlreadyDeleting, isNotFound } from '../../aws/error-codes.js'
+import { ActionError } from '../../errors.js'
 import type { Settings } from '../../settings.js'
 import { TagKeys } from '../../tags.js'
 import { listClusters } from './inventory.js'
@@ -103,7 +104,7 @@ async function deleteMember(ctx: DeleteContext, runtime: StepRuntime, id: string
     )
     runtime.log.info(`Deleting DB instance ${id}`)
   } catch (error) {
-    if (isNotFound(error) || isBeingDeleted(error)) return
+    if (isNotFound(error) || isAlreadyDeleting(error)) return
     throw error
   }
 }
@@ -127,7 +128,7 @@ const deleteTargetStep: Step<DeleteContext> = {
         ? rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, ...snapshot }))
         : rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, ...snapshot })))
     } catch (error) {
-      if (isNotFound(error) || isBeingDeleted(error)) return
+      if (isNotFound(error) || isAlreadyDeleting(error)) return
       throw ActionError.fromAws(error, {
         summary: `Could not delete ${id}`,
         step: runtime.name,
@@ -270,10 +271,4 @@ function waitGone<T>(
       pollSeconds: ctx.settings.pollIntervalSeconds,
     },
   )
-}
-
-/** AWS's answer to deleting what is already being deleted. */
-export function isBeingDeleted(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : ''
-  return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message)
 }
