@@ -40,7 +40,7 @@ import type { AccountSession } from '../src/credentials.js'
 import { runPlan, type PlanResult } from '../src/engine/engine.js'
 import { Ledger } from '../src/engine/ledger.js'
 import type { AccountSide } from '../src/engine/types.js'
-import type { RefreshContext } from '../src/methods/common/context.js'
+import { refreshValues, type RefreshContext } from '../src/methods/common/context.js'
 import { detectSource, type SourceDatabase } from '../src/methods/common/detect.js'
 import { runNames } from '../src/names.js'
 import { runIdOf } from '../src/tags.js'
@@ -639,12 +639,8 @@ export async function makeContext(
       { Key: 'rds-refresh:managed', Value: 'true' },
       { Key: 'rds-refresh:run-id', Value: runIdOf(options.settings.run) },
     ],
-    copy: {
-      method: 'relay',
-      created: true,
-      kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-    },
-    handoff: new Map(),
+    copyKind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+    values: refreshValues(options.settings),
   }
   const lines: string[] = []
   const output = {

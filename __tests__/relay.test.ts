@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { relayPlan, forPhase } from '../src/methods/relay/plan.js'
 import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay/names.js'
-import { tagsFor } from '../src/methods/common/context.js'
+import { refreshReport, tagsFor } from '../src/methods/common/context.js'
 import { Purpose } from '../src/tags.js'
 import { sourceFromSnapshot } from '../src/methods/common/phases.js'
 import { credentialSettings } from '../src/credentials.js'
@@ -142,7 +142,7 @@ describe('Multi-AZ DB cluster relay', () => {
     expect(h.ledger.list()).toEqual([
       { kind: 'db-cluster', side: 'destination', id: 'staging-db', disposal: 'copy' },
     ])
-    expect(h.ctx.copy).toMatchObject({
+    expect(refreshReport(h.ctx).copy).toMatchObject({
       identifier: 'staging-db',
       endpoint: 'staging-db.cluster.example',
       masterUserSecretArn: `arn:aws:secretsmanager:us-east-1:${STAGING}:secret:rds!staging-db`,
@@ -340,7 +340,7 @@ describe('Aurora snapshot relay', () => {
       clusterSnapshots: [],
       shares: [],
     })
-    expect(h.ctx.copy.snapshotArn).toBe(snapshotArn)
+    expect(refreshReport(h.ctx).copy.snapshotArn).toBe(snapshotArn)
   })
 })
 
@@ -383,7 +383,7 @@ describe('DB instance relay', () => {
       shares: [],
     })
     expect(world.inventory(PROD)).toMatchObject({ snapshots: [], shares: [] })
-    expect(h.ctx.copy).toMatchObject({
+    expect(refreshReport(h.ctx).copy).toMatchObject({
       kind: 'instance',
       endpoint: 'staging-db.example',
       port: 5432,
@@ -429,7 +429,10 @@ describe('split phases', () => {
         sharedWith: STAGING,
       },
     ])
-    expect(phaseOutputs(h.ctx)).toEqual({ method: 'relay', 'snapshot-arn': HANDOFF_ARN })
+    expect(phaseOutputs(refreshReport(h.ctx))).toEqual({
+      method: 'relay',
+      'snapshot-arn': HANDOFF_ARN,
+    })
   })
 
   it('phase destination rebuilds the Multi-AZ cluster from the shared snapshot alone, and a re-run reuses the copy', async () => {

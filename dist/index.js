@@ -72469,7 +72469,6 @@ async function orUndefined(read) {
         throw error;
     }
 }
-/** The four kinds of RDS resource the action waits for and removes. */
 const READERS = {
     'db-cluster': {
         label: 'DB cluster',
@@ -73735,7 +73734,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(594);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8547);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1027);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5576);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6305);
 
@@ -74599,7 +74598,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 8547:
+/***/ 1027:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74895,6 +74894,36 @@ class GroupTracker {
 
 // EXTERNAL MODULE: ./src/inputs.ts
 var inputs = __nccwpck_require__(4707);
+;// CONCATENATED MODULE: ./src/engine/step-value.ts
+/**
+ * A value one step learns and later steps read (a share's ARN, the snapshot a restore reads).
+ * Typed, named for the error a plan bug would raise, and set by the step that produces it; a
+ * step that reads it comes `after` that step. Plans declare their values in their context, so
+ * what flows between steps is visible in one place and checked by the compiler.
+ */
+class StepValue {
+    name;
+    value;
+    constructor(name) {
+        this.name = name;
+    }
+    /** Set by the step that produces it (a later step may refine it, e.g. the copy once renamed). */
+    set(value) {
+        this.value = value;
+    }
+    /** For the steps that need it: a missing value means a step runs before its producer. */
+    get() {
+        if (this.value === undefined) {
+            throw new Error(`Plan bug: ${this.name} is read before any step produced it`);
+        }
+        return this.value;
+    }
+    /** For readers that can do without it (messages, a step that may have been skipped). */
+    peek() {
+        return this.value;
+    }
+}
+
 // EXTERNAL MODULE: ./src/aws/ownership.ts
 var ownership = __nccwpck_require__(723);
 // EXTERNAL MODULE: ./src/tags.ts
@@ -74946,6 +74975,31 @@ function runNames(target, run) {
 
 
 
+
+/** Empty values for a new run; a destination-phase job starts from the snapshot handed to it. */
+function refreshValues(settings) {
+    const values = {
+        resourceShare: new StepValue('the resource share'),
+        sharedSnapshotArn: new StepValue('the ARN of the shared snapshot'),
+        restoreFrom: new StepValue('the snapshot the restore reads'),
+        destinationCopyId: new StepValue("the destination's copy of the snapshot"),
+        masterUserSecretArn: new StepValue('the master user secret'),
+        copy: new StepValue('the finished copy'),
+    };
+    if (settings.phase === 'destination' && settings.snapshotArn) {
+        values.sharedSnapshotArn.set(settings.snapshotArn);
+    }
+    return values;
+}
+/** The refresh as the outputs report it: the finished copy, and the snapshot handed over. */
+function refreshReport(ctx) {
+    const snapshotArn = ctx.values.sharedSnapshotArn.peek();
+    return {
+        settings: ctx.settings,
+        method: ctx.method,
+        copy: { ...ctx.values.copy.peek(), ...(snapshotArn && { snapshotArn }) },
+    };
+}
 function sessionFor(ctx, side) {
     return side === 'source' ? ctx.source : ctx.destination;
 }
@@ -74981,13 +75035,9 @@ function createRefreshContext(start) {
         method,
         names: runNames(start.target, settings.run),
         tags,
-        copy: {
-            method,
-            created: true,
-            expiresAt,
-            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-        },
-        handoff: new Map(),
+        copyKind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+        expiresAt,
+        values: refreshValues(settings),
     };
 }
 
@@ -74995,21 +75045,114 @@ function createRefreshContext(start) {
 var rds_read = __nccwpck_require__(4454);
 // EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(5216);
+;// CONCATENATED MODULE: ./src/aws/rds-databases.ts
+
+/** The Aurora clone (copy-on-write or full copy), or a point-in-time restore. */
+async function restoreClusterToPointInTime(rds, input) {
+    await rds.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok(input));
+}
+async function restoreClusterFromSnapshot(rds, input) {
+    await rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input));
+}
+/** From a DB snapshot, or (DBClusterSnapshotIdentifier) a Multi-AZ DB cluster snapshot. */
+async function restoreInstanceFromSnapshot(rds, input) {
+    await rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input));
+}
+/** A DB instance in an Aurora cluster (a restored or cloned cluster starts with none). */
+async function createClusterInstance(rds, input) {
+    await rds.send(new dist_cjs/* CreateDBInstanceCommand */.day(input));
+}
+/**
+ * ModifyDBCluster or ModifyDBInstance. ApplyImmediately always: otherwise a rename or password
+ * change waits for the next maintenance window (aws-reference E2, E5).
+ */
+async function modifyDatabase(rds, target, change) {
+    const { newIdentifier, ServerlessV2ScalingConfiguration, ...common } = change;
+    if (target.kind === 'cluster') {
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: target.id,
+            ApplyImmediately: true,
+            ...common,
+            ...(ServerlessV2ScalingConfiguration && { ServerlessV2ScalingConfiguration }),
+            ...(newIdentifier !== undefined && { NewDBClusterIdentifier: newIdentifier }),
+        }));
+        return;
+    }
+    await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+        DBInstanceIdentifier: target.id,
+        ApplyImmediately: true,
+        ...common,
+        ...(newIdentifier !== undefined && { NewDBInstanceIdentifier: newIdentifier }),
+    }));
+}
+/** Add (or overwrite) tags on a resource, by ARN. */
+async function addTags(rds, arn, tags) {
+    await rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [...tags] }));
+}
+
 // EXTERNAL MODULE: ./src/cleanup.ts
 var cleanup = __nccwpck_require__(832);
-;// CONCATENATED MODULE: ./src/methods/common/find-or-create.ts
+// EXTERNAL MODULE: ./src/engine/wait.ts
+var wait = __nccwpck_require__(9158);
+;// CONCATENATED MODULE: ./src/methods/common/waits.ts
+
+
+
+function waitContext(ctx, runtime) {
+    return {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    };
+}
+/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
+function waitForResource(reader, ctx, runtime, target) {
+    const session = sessionFor(ctx, target.side);
+    return (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${target.id}`,
+        side: target.side,
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, target.id),
+        status: (item) => reader.status(item),
+        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
+        until: target.until ?? ['available'],
+        ready: target.ready,
+    }, waitContext(ctx, runtime));
+}
+/** Wait for one RDS resource of the run, of any kind the action creates. */
+const waitForKind = (kind, ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk[kind], ctx, runtime, target);
+const waitForCluster = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster'], ctx, runtime, target);
+const waitForInstance = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-instance'], ctx, runtime, target);
+const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(READERS['db-cluster-snapshot'], ctx, runtime, target);
+const waitForSnapshot = (ctx, runtime, target) => waitForResource(READERS['db-snapshot'], ctx, runtime, target);
+
+;// CONCATENATED MODULE: ./src/methods/common/provision.ts
+
 
 
 
 
 
 /**
- * Every create call of a refresh goes through here: find → intent → create → record. A resource
- * under the run's deterministic name is adopted only when its tags prove this run made it (a
- * re-run of the same attempt, or a create whose answer was lost); anything else under that name
- * is a collision and the run stops, naming it.
+ * Every create of a refresh goes through here: find → start → record → wait. A resource under the
+ * run's deterministic name is adopted only when its tags prove this run made it (a re-run of the
+ * same attempt, or a create whose answer was lost); anything else under that name is a collision
+ * and the run stops, naming it. Then it waits until the resource is available.
  */
-async function findOrCreate(options) {
+async function provision(options) {
+    const { ctx, runtime, resource } = options;
+    const made = await findOrStart(options);
+    const ready = await waitForKind(resource.kind, ctx, runtime, {
+        side: resource.side,
+        id: resource.id,
+        ready: options.ready,
+    });
+    return { made, resource: ready };
+}
+/** Find → intent → start → record. */
+async function findOrStart(options) {
     const { ctx, runtime, resource } = options;
     const rds = sessionFor(ctx, resource.side).clients.rds;
     const existing = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
@@ -75023,7 +75166,7 @@ async function findOrCreate(options) {
     // Saved before the call: if the answer never comes back, the post step still knows where to look.
     runtime.record({ ...resource, intent: true });
     try {
-        await options.create();
+        await options.start();
     }
     catch (error) {
         const made = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
@@ -75039,8 +75182,7 @@ async function findOrCreate(options) {
     return 'created';
 }
 function labelOf(resource) {
-    const reader = resource.kind in rds_read/* READERS */.Hk ? rds_read/* READERS */.Hk[resource.kind] : null;
-    return `${reader?.label ?? resource.kind} ${resource.id}`;
+    return `${rds_read/* READERS */.Hk[resource.kind].label} ${resource.id}`;
 }
 /** A resource under this run's name that the run did not make: refuse, and say what to do. */
 function requireThisRun(ctx, resource, tags) {
@@ -75060,363 +75202,7 @@ function requireThisRun(ctx, resource, tags) {
     });
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(8369);
-// EXTERNAL MODULE: ./src/engine/wait.ts
-var wait = __nccwpck_require__(9158);
-;// CONCATENATED MODULE: ./src/methods/clone/ram-share.ts
-
-
-
-
-
-/** Handoff keys the share steps fill. */
-const ShareHandoff = {
-    arn: 'resource-share-arn',
-    /** `true` when the destination is outside the source's AWS Organization (an invitation is sent). */
-    external: 'resource-share-external',
-};
-/** Tag on shares this action creates: which account the source is shared with. */
-const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
-/** How long to wait for the invitation of an external share to reach the destination. */
-const INVITATION_WAIT_MS = 5 * 60_000;
-/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
-const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
-/** The share's name: one share per source cluster and destination account. */
-function shareName(sourceIdentifier, principal) {
-    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
-}
-/**
- * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
- * RAM accepts up to 64 characters.
- */
-function shareClientToken(ctx) {
-    const run = (0,src_tags/* runIdOf */.SR)(ctx.settings.run);
-    const digest = (0,external_node_crypto_.createHash)('sha256')
-        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
-        .digest('hex');
-    return `rds-refresh-${digest.slice(0, 40)}`;
-}
-/**
- * Source account: find the one RAM share that holds this source cluster for the destination
- * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
- * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
- * UNCONFIRMED (aws-reference A5/A6).
- */
-const shareSourceStep = {
-    name: 'share-source',
-    title: 'Share the source cluster with the destination account (AWS RAM)',
-    side: 'source',
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const ram = ctx.source.clients.ram;
-        const principal = ctx.destination.accountId;
-        const found = await findShare(ram, ctx.sourceDb.arn, principal, shareName(ctx.sourceDb.identifier, principal));
-        let arn;
-        if (found?.resourceShareArn) {
-            arn = found.resourceShareArn;
-            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
-            runtime.note('reused');
-        }
-        else {
-            arn = await createShare(ctx, runtime);
-            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
-            runtime.note('created');
-        }
-        ctx.handoff.set(ShareHandoff.arn, arn);
-        await waitForShareActive(ctx, runtime, arn);
-        const association = await principalAssociation(ram, arn, principal);
-        if (association?.status === 'FAILED') {
-            throw unusableInvitation(ctx, 'EXPIRED', arn, {
-                step: runtime.name,
-                resource: arn,
-                side: 'source',
-                accountId: ctx.source.accountId,
-            }, undefined, association.statusMessage);
-        }
-        ctx.handoff.set(ShareHandoff.external, String(association?.external ?? false));
-    },
-};
-/**
- * Find a live share owned by the caller that holds both the resource and the principal. Shares
- * this action created (by name or tag) come first; a share someone else made works as well.
- */
-async function findShare(ram, resourceArn, principal, name) {
-    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
-    const withResource = unique(byResource
-        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
-        .map((a) => a.resourceShareArn));
-    if (withResource.length === 0)
-        return undefined;
-    const byPrincipal = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        principal,
-        resourceShareArns: withResource,
-    });
-    const withBoth = unique(byPrincipal
-        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
-        .map((a) => a.resourceShareArn));
-    if (withBoth.length === 0)
-        return undefined;
-    const shares = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({
-            resourceOwner: 'SELF',
-            resourceShareArns: withBoth,
-            nextToken,
-        }));
-        shares.push(...(out.resourceShares ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING');
-    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true');
-    return live.find(ours) ?? live[0];
-}
-async function listAssociations(ram, input) {
-    const found = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new client_ram_dist_cjs.GetResourceShareAssociationsCommand({ ...input, nextToken }));
-        found.push(...(out.resourceShareAssociations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    return found;
-}
-async function principalAssociation(ram, shareArn, principal) {
-    const associations = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        resourceShareArns: [shareArn],
-        principal,
-    });
-    return associations.find((a) => a.associatedEntity === principal);
-}
-function unique(values) {
-    return [...new Set(values.filter((v) => Boolean(v)))];
-}
-async function createShare(ctx, runtime) {
-    const principal = ctx.destination.accountId;
-    const where = {
-        step: runtime.name,
-        resource: ctx.sourceDb.arn,
-        side: 'source',
-        accountId: ctx.source.accountId,
-    };
-    try {
-        const out = await ctx.source.clients.ram.send(new client_ram_dist_cjs.CreateResourceShareCommand({
-            name: shareName(ctx.sourceDb.identifier, principal),
-            resourceArns: [ctx.sourceDb.arn],
-            principals: [principal],
-            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
-            allowExternalPrincipals: true,
-            clientToken: shareClientToken(ctx),
-            tags: [
-                ...ctx.tags
-                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
-                    .filter((t) => t.key !== src_tags/* TagKeys */.jm.expiresAt),
-                { key: SHARE_PRINCIPAL_TAG, value: principal },
-            ],
-        }));
-        const arn = out.resourceShare?.resourceShareArn;
-        if (!arn)
-            throw new errors/* ActionError */.lZ({ summary: 'RAM returned no resource share ARN', ...where });
-        runtime.record({
-            kind: 'resource-share',
-            side: 'source',
-            id: arn,
-            disposal: 'kept',
-            sharedWith: principal,
-        });
-        return arn;
-    }
-    catch (error) {
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
-            ...where,
-            hint: shareHint((0,errors/* awsErrorCode */.J6)(error)),
-        });
-    }
-}
-function shareHint(code) {
-    switch (code) {
-        case 'OperationNotPermittedException':
-            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
-        case 'ResourceShareLimitExceededException':
-            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
-        case 'AccessDeniedException':
-        case 'AccessDenied':
-            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
-        default:
-            return undefined;
-    }
-}
-async function waitForShareActive(ctx, runtime, arn) {
-    const ram = ctx.source.clients.ram;
-    await (0,wait/* waitFor */.fm)({
-        resource: `resource share ${arn}`,
-        side: 'source',
-        accountId: ctx.source.accountId,
-        describe: async () => {
-            const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [arn] }));
-            return out.resourceShares?.[0];
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-/**
- * Destination account: accept the share's invitation when one is pending (an account outside the
- * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
- * the destination. An invitation already accepted by an earlier run is fine.
- */
-const acceptShareStep = {
-    name: 'accept-share',
-    title: 'Accept the resource share in the destination account (when invited)',
-    side: 'destination',
-    after: ['share-source'],
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const arn = ctx.handoff.get(ShareHandoff.arn);
-        if (!arn)
-            throw new errors/* ActionError */.lZ({
-                summary: 'No resource share was handed over by share-source',
-                step: runtime.name,
-            });
-        const external = ctx.handoff.get(ShareHandoff.external) === 'true';
-        const invitation = external
-            ? await waitForInvitation(ctx, runtime, arn)
-            : await latestInvitation(ctx, arn);
-        if (!invitation) {
-            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
-            runtime.note('no invitation (same organization)');
-        }
-        else {
-            await settleInvitation(ctx, runtime, invitation);
-        }
-        await waitForShareReceived(ctx, runtime, arn);
-    },
-};
-/** The invitation for the share that matters most: accepted, then pending, then the newest. */
-async function latestInvitation(ctx, shareArn) {
-    const ram = ctx.destination.clients.ram;
-    const invitations = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new client_ram_dist_cjs.GetResourceShareInvitationsCommand({ resourceShareArns: [shareArn], nextToken }));
-        invitations.push(...(out.resourceShareInvitations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
-    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
-    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
-}
-/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
-async function waitForInvitation(ctx, runtime, shareArn) {
-    return (0,wait/* waitFor */.fm)({
-        resource: `invitation to resource share ${shareArn}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: () => latestInvitation(ctx, shareArn),
-        status: (i) => i.status ?? 'unknown',
-        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
-        failOn: [],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        // The invitation is made with the share: minutes without one mean something else is wrong.
-        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-async function settleInvitation(ctx, runtime, invitation) {
-    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
-    const shareArn = invitation.resourceShareArn ?? ctx.handoff.get(ShareHandoff.arn) ?? 'unknown';
-    const where = {
-        step: runtime.name,
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    if (invitation.status === 'ACCEPTED') {
-        runtime.log.info(`Invitation ${arn} was already accepted`);
-        runtime.note('invitation already accepted');
-        return;
-    }
-    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
-        throw unusableInvitation(ctx, invitation.status, shareArn, where);
-    }
-    try {
-        await ctx.destination.clients.ram.send(new client_ram_dist_cjs.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: arn }));
-        runtime.log.info(`Accepted invitation ${arn}`);
-        runtime.note('invitation accepted');
-    }
-    catch (error) {
-        const code = (0,errors/* awsErrorCode */.J6)(error);
-        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
-            runtime.log.info(`Invitation ${arn} was already accepted`);
-            return;
-        }
-        if (code === 'ResourceShareInvitationExpiredException')
-            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
-        if (code === 'ResourceShareInvitationAlreadyRejectedException')
-            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not accept the invitation to resource share ${shareArn}`,
-            ...where,
-        });
-    }
-}
-function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
-    const region = ctx.settings.region;
-    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
-    return new errors/* ActionError */.lZ({
-        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
-        ...where,
-        code: status === 'EXPIRED'
-            ? 'ResourceShareInvitationExpiredException'
-            : 'ResourceShareInvitationAlreadyRejectedException',
-        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
-        cause,
-    });
-}
-/** The share reaches the destination once its principal association is in place. */
-async function waitForShareReceived(ctx, runtime, arn) {
-    const ram = ctx.destination.clients.ram;
-    await (0,wait/* waitFor */.fm)({
-        resource: `resource share ${arn} (received)`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: async () => {
-            const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({
-                resourceOwner: 'OTHER-ACCOUNTS',
-                resourceShareArns: [arn],
-            }));
-            return out.resourceShares?.[0] ?? { status: 'not yet received' };
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
-
 
 /**
  * Turn an error of RestoreDBClusterToPointInTime into what the user can act on. AWS answers
@@ -75442,7 +75228,7 @@ function cloneError(error, ctx, step) {
                     : `${summary}: the destination account ${ctx.destination.accountId} cannot see the source cluster ${source.arn} (AWS answers the same for a cluster that does not exist and one not shared with the caller)`,
                 hint: ctx.sameAccount
                     ? 'Check the source still exists and the role may describe it.'
-                    : `Check that resource share ${ctx.handoff.get(ShareHandoff.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
+                    : `Check that resource share ${ctx.values.resourceShare.peek()?.arn ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
             });
         case 'KMSKeyNotAccessibleFault':
             return errors/* ActionError */.lZ.fromAws(error, {
@@ -75494,38 +75280,8 @@ function instanceError(error, ctx, instance) {
     return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
 }
 
-;// CONCATENATED MODULE: ./src/methods/common/waits.ts
-
-
-
-function waitContext(ctx, runtime) {
-    return {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    };
-}
-/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
-function waitForResource(reader, ctx, runtime, target) {
-    const session = sessionFor(ctx, target.side);
-    return (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${target.id}`,
-        side: target.side,
-        accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, target.id),
-        status: (item) => reader.status(item),
-        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
-        until: target.until ?? ['available'],
-        ready: target.ready,
-    }, waitContext(ctx, runtime));
-}
-const waitForCluster = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster'], ctx, runtime, target);
-const waitForInstance = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-instance'], ctx, runtime, target);
-const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster-snapshot'], ctx, runtime, target);
-const waitForSnapshot = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-snapshot'], ctx, runtime, target);
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/methods/common/finish.ts
 
 
@@ -75560,7 +75316,7 @@ function passwordStep(after) {
                 runtime.note('kept the source password');
                 return;
             }
-            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
+            const target = { kind: ctx.copyKind, id: ctx.names.target };
             if (mode === 'generate') {
                 const password = generatePassword();
                 // Masked before it goes anywhere, so no later log line, error or summary can show it.
@@ -75574,7 +75330,7 @@ function passwordStep(after) {
             await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
             runtime.note('managed in Secrets Manager');
             await waitForPasswordApplied(ctx, runtime, target);
-            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
+            ctx.values.masterUserSecretArn.set(await waitForSecret(ctx, runtime));
         },
     };
 }
@@ -75637,7 +75393,7 @@ async function waitForSecret(ctx, runtime) {
     const rds = ctx.destination.clients.rds;
     const id = ctx.names.target;
     const read = async () => {
-        const item = ctx.copy.kind === 'instance' ? await (0,rds_read/* findInstance */.XD)(rds, id) : await (0,rds_read/* findCluster */.KG)(rds, id);
+        const item = ctx.copyKind === 'instance' ? await (0,rds_read/* findInstance */.XD)(rds, id) : await (0,rds_read/* findCluster */.KG)(rds, id);
         return item?.MasterUserSecret ?? {};
     };
     const secret = await (0,wait/* waitFor */.fm)({
@@ -75673,54 +75429,59 @@ function describeCopyStep(after) {
         side: 'destination',
         after,
         async run(ctx) {
-            const rds = ctx.destination.clients.rds;
-            if (ctx.copy.kind === 'instance') {
-                const instance = await (0,rds_read/* findInstance */.XD)(rds, ctx.names.target);
-                if (!instance)
-                    throw new errors/* ActionError */.lZ({
-                        summary: `The copy ${ctx.names.target} is gone`,
-                        side: 'destination',
-                        accountId: ctx.destination.accountId,
-                    });
-                Object.assign(ctx.copy, {
-                    identifier: instance.DBInstanceIdentifier,
-                    arn: instance.DBInstanceArn,
-                    endpoint: instance.Endpoint?.Address,
-                    port: instance.Endpoint?.Port,
-                    engine: instance.Engine,
-                    engineVersion: instance.EngineVersion,
-                    masterUsername: instance.MasterUsername,
-                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
-                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
-                });
-                await markReady(ctx, instance.DBInstanceArn);
-                return;
-            }
-            const cluster = await (0,rds_read/* findCluster */.KG)(rds, ctx.names.target);
-            if (!cluster)
-                throw new errors/* ActionError */.lZ({
-                    summary: `The copy ${ctx.names.target} is gone`,
-                    side: 'destination',
-                    accountId: ctx.destination.accountId,
-                });
-            Object.assign(ctx.copy, {
-                kind: 'cluster',
-                identifier: cluster.DBClusterIdentifier,
-                arn: cluster.DBClusterArn,
-                endpoint: cluster.Endpoint,
-                readerEndpoint: cluster.ReaderEndpoint,
-                port: cluster.Port,
-                engine: cluster.Engine,
-                engineVersion: cluster.EngineVersion,
-                masterUsername: cluster.MasterUsername,
-                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                    .map((m) => m.DBInstanceIdentifier ?? '')
-                    .filter(Boolean),
-            });
-            await markReady(ctx, cluster.DBClusterArn);
+            const copy = await readCopy(ctx);
+            ctx.values.copy.set(copy);
+            await markReady(ctx, copy.arn);
         },
     };
+}
+/** The copy as the outputs report it, read from the destination account. */
+async function readCopy(ctx) {
+    const rds = ctx.destination.clients.rds;
+    const id = ctx.names.target;
+    const made = { method: ctx.method, created: true, expiresAt: ctx.expiresAt };
+    const secretArn = ctx.values.masterUserSecretArn.peek();
+    if (ctx.copyKind === 'instance') {
+        const instance = (await (0,rds_read/* findInstance */.XD)(rds, id)) ?? copyGone(ctx);
+        return {
+            ...made,
+            kind: 'instance',
+            // Unknown values are left out of the outputs ('' is).
+            identifier: instance.DBInstanceIdentifier ?? '',
+            arn: instance.DBInstanceArn ?? '',
+            endpoint: instance.Endpoint?.Address,
+            port: instance.Endpoint?.Port,
+            engine: instance.Engine,
+            engineVersion: instance.EngineVersion,
+            masterUsername: instance.MasterUsername,
+            masterUserSecretArn: secretArn ?? instance.MasterUserSecret?.SecretArn,
+            instanceIdentifiers: [instance.DBInstanceIdentifier ?? id],
+        };
+    }
+    const cluster = (await (0,rds_read/* findCluster */.KG)(rds, id)) ?? copyGone(ctx);
+    return {
+        ...made,
+        kind: 'cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        arn: cluster.DBClusterArn ?? '',
+        endpoint: cluster.Endpoint,
+        readerEndpoint: cluster.ReaderEndpoint,
+        port: cluster.Port,
+        engine: cluster.Engine,
+        engineVersion: cluster.EngineVersion,
+        masterUsername: cluster.MasterUsername,
+        masterUserSecretArn: secretArn ?? cluster.MasterUserSecret?.SecretArn,
+        instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+            .map((m) => m.DBInstanceIdentifier ?? '')
+            .filter(Boolean),
+    };
+}
+function copyGone(ctx) {
+    throw new errors/* ActionError */.lZ({
+        summary: `The copy ${ctx.names.target} is gone`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    });
 }
 /**
  * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
@@ -75733,6 +75494,399 @@ async function markReady(ctx, arn) {
         ResourceName: arn,
         Tags: [{ Key: src_tags/* TagKeys */.jm.state, Value: src_tags/* CopyState */.T9.ready }],
     }));
+}
+
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
+var client_ram_dist_cjs = __nccwpck_require__(8369);
+;// CONCATENATED MODULE: ./src/aws/ram.ts
+
+
+/**
+ * AWS RAM, as the Aurora clone shares a source cluster with another account: find or create the
+ * share, accept its invitation, and (delete, sweep) list and withdraw the shares it made.
+ */
+/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
+const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
+/** Associations that still hold the resource or principal in the share. */
+const HELD_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING']);
+async function listAssociations(ram, input) {
+    const found = [];
+    for await (const page of (0,client_ram_dist_cjs.paginateGetResourceShareAssociations)({ client: ram }, input)) {
+        found.push(...(page.resourceShareAssociations ?? []));
+    }
+    return found;
+}
+async function listShares(ram, input) {
+    const found = [];
+    for await (const page of (0,client_ram_dist_cjs.paginateGetResourceShares)({ client: ram }, input)) {
+        found.push(...(page.resourceShares ?? []));
+    }
+    return found;
+}
+const isLive = (s) => s.status === 'ACTIVE' || s.status === 'PENDING';
+const carriesManagedTag = (s) => (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true');
+/**
+ * Find a live share owned by the caller that holds both the resource and the principal. Shares
+ * this action created (by name or tag) come first; a share someone else made works as well.
+ */
+async function findShare(ram, wanted) {
+    const { resourceArn, principal } = wanted;
+    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
+    const withResource = unique(byResource
+        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
+        .map((a) => a.resourceShareArn));
+    if (withResource.length === 0)
+        return undefined;
+    const byPrincipal = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        principal,
+        resourceShareArns: withResource,
+    });
+    const withBoth = unique(byPrincipal
+        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
+        .map((a) => a.resourceShareArn));
+    if (withBoth.length === 0)
+        return undefined;
+    const live = (await listShares(ram, { resourceOwner: 'SELF', resourceShareArns: withBoth })).filter(isLive);
+    return live.find((s) => s.name === wanted.name || carriesManagedTag(s)) ?? live[0];
+}
+/** The principal's association with a share (its status says whether the share reached it). */
+async function principalAssociation(ram, shareArn, principal) {
+    const associations = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        resourceShareArns: [shareArn],
+        principal,
+    });
+    return associations.find((a) => a.associatedEntity === principal);
+}
+function unique(values) {
+    return [...new Set(values.filter((v) => Boolean(v)))];
+}
+/** Create a share; its ARN, or undefined when RAM answered none. */
+async function createShare(ram, input) {
+    const out = await ram.send(new client_ram_dist_cjs.CreateResourceShareCommand(input));
+    return out.resourceShare?.resourceShareArn;
+}
+/**
+ * One share by ARN: one this account owns (`SELF`), or one shared with it (`OTHER-ACCOUNTS`,
+ * which lists it only once its principal association is in place).
+ */
+async function getShare(ram, arn, owner) {
+    const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({ resourceOwner: owner, resourceShareArns: [arn] }));
+    return out.resourceShares?.[0];
+}
+/** The invitations to a share that reached the caller's account. */
+async function listInvitations(ram, shareArn) {
+    const found = [];
+    const pages = (0,client_ram_dist_cjs.paginateGetResourceShareInvitations)({ client: ram }, { resourceShareArns: [shareArn] });
+    for await (const page of pages)
+        found.push(...(page.resourceShareInvitations ?? []));
+    return found;
+}
+async function acceptInvitation(ram, invitationArn) {
+    await ram.send(new client_ram_dist_cjs.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn }));
+}
+/**
+ * Live shares (ACTIVE or PENDING) the account owns that carry the managed tag. The tag proves the
+ * action made the share; a share someone else made is never listed.
+ */
+async function managedShares(ram) {
+    const shares = await listShares(ram, {
+        resourceOwner: 'SELF',
+        tagFilters: [{ tagKey: src_tags/* TagKeys */.jm.managed, tagValues: ['true'] }],
+    });
+    const live = shares.filter((s) => isLive(s) && carriesManagedTag(s));
+    return Promise.all(live.map((share) => describeShare(ram, share)));
+}
+async function describeShare(ram, share) {
+    const arn = share.resourceShareArn ?? '';
+    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await listAssociations(ram, { associationType, resourceShareArns: [arn] }))
+        .filter((a) => HELD_ASSOCIATION.has(a.status ?? ''))
+        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
+    return {
+        arn,
+        name: share.name ?? arn,
+        status: share.status ?? 'unknown',
+        createdAt: share.creationTime,
+        resources: resources ?? [],
+        principals: principals ?? [],
+    };
+}
+/** Withdraw (delete) a share; one already gone or being deleted counts as withdrawn. */
+async function withdrawShare(ram, arn) {
+    try {
+        await ram.send(new client_ram_dist_cjs.DeleteResourceShareCommand({ resourceShareArn: arn }));
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
+            return;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/clone/ram-share.ts
+
+
+
+
+
+/** Tag on shares this action creates: which account the source is shared with. */
+const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
+/** How long to wait for the invitation of an external share to reach the destination. */
+const INVITATION_WAIT_MS = 5 * 60_000;
+/** The share's name: one share per source cluster and destination account. */
+function shareName(sourceIdentifier, principal) {
+    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
+}
+/**
+ * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
+ * RAM accepts up to 64 characters.
+ */
+function shareClientToken(ctx) {
+    const run = (0,src_tags/* runIdOf */.SR)(ctx.settings.run);
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
+        .digest('hex');
+    return `rds-refresh-${digest.slice(0, 40)}`;
+}
+/**
+ * Source account: find the one RAM share that holds this source cluster for the destination
+ * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
+ * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
+ * UNCONFIRMED (aws-reference A5/A6).
+ */
+const shareSourceStep = {
+    name: 'share-source',
+    title: 'Share the source cluster with the destination account (AWS RAM)',
+    side: 'source',
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const ram = ctx.source.clients.ram;
+        const principal = ctx.destination.accountId;
+        const found = await findShare(ram, {
+            resourceArn: ctx.sourceDb.arn,
+            principal,
+            name: shareName(ctx.sourceDb.identifier, principal),
+        });
+        let arn;
+        if (found?.resourceShareArn) {
+            arn = found.resourceShareArn;
+            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
+            runtime.note('reused');
+        }
+        else {
+            arn = await ram_share_createShare(ctx, runtime);
+            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
+            runtime.note('created');
+        }
+        await waitForShareActive(ctx, runtime, arn);
+        const association = await principalAssociation(ram, arn, principal);
+        if (association?.status === 'FAILED') {
+            throw unusableInvitation(ctx, 'EXPIRED', arn, {
+                step: runtime.name,
+                resource: arn,
+                side: 'source',
+                accountId: ctx.source.accountId,
+            }, undefined, association.statusMessage);
+        }
+        ctx.values.resourceShare.set({ arn, external: association?.external ?? false });
+    },
+};
+async function ram_share_createShare(ctx, runtime) {
+    const principal = ctx.destination.accountId;
+    const where = {
+        step: runtime.name,
+        resource: ctx.sourceDb.arn,
+        side: 'source',
+        accountId: ctx.source.accountId,
+    };
+    try {
+        const arn = await createShare(ctx.source.clients.ram, {
+            name: shareName(ctx.sourceDb.identifier, principal),
+            resourceArns: [ctx.sourceDb.arn],
+            principals: [principal],
+            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
+            allowExternalPrincipals: true,
+            clientToken: shareClientToken(ctx),
+            tags: [
+                ...ctx.tags
+                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
+                    .filter((t) => t.key !== src_tags/* TagKeys */.jm.expiresAt),
+                { key: SHARE_PRINCIPAL_TAG, value: principal },
+            ],
+        });
+        if (!arn)
+            throw new errors/* ActionError */.lZ({ summary: 'RAM returned no resource share ARN', ...where });
+        runtime.record({
+            kind: 'resource-share',
+            side: 'source',
+            id: arn,
+            disposal: 'kept',
+            sharedWith: principal,
+        });
+        return arn;
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
+            ...where,
+            hint: shareHint((0,errors/* awsErrorCode */.J6)(error)),
+        });
+    }
+}
+function shareHint(code) {
+    switch (code) {
+        case 'OperationNotPermittedException':
+            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
+        case 'ResourceShareLimitExceededException':
+            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
+        case 'AccessDeniedException':
+        case 'AccessDenied':
+            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
+        default:
+            return undefined;
+    }
+}
+async function waitForShareActive(ctx, runtime, arn) {
+    const ram = ctx.source.clients.ram;
+    await (0,wait/* waitFor */.fm)({
+        resource: `resource share ${arn}`,
+        side: 'source',
+        accountId: ctx.source.accountId,
+        describe: () => getShare(ram, arn, 'SELF'),
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+/**
+ * Destination account: accept the share's invitation when one is pending (an account outside the
+ * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
+ * the destination. An invitation already accepted by an earlier run is fine.
+ */
+const acceptShareStep = {
+    name: 'accept-share',
+    title: 'Accept the resource share in the destination account (when invited)',
+    side: 'destination',
+    after: ['share-source'],
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const { arn, external } = ctx.values.resourceShare.get();
+        const invitation = external
+            ? await waitForInvitation(ctx, runtime, arn)
+            : await latestInvitation(ctx, arn);
+        if (!invitation) {
+            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
+            runtime.note('no invitation (same organization)');
+        }
+        else {
+            await settleInvitation(ctx, runtime, invitation);
+        }
+        await waitForShareReceived(ctx, runtime, arn);
+    },
+};
+/** The invitation for the share that matters most: accepted, then pending, then the newest. */
+async function latestInvitation(ctx, shareArn) {
+    const invitations = await listInvitations(ctx.destination.clients.ram, shareArn);
+    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
+    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
+    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
+}
+/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
+async function waitForInvitation(ctx, runtime, shareArn) {
+    return (0,wait/* waitFor */.fm)({
+        resource: `invitation to resource share ${shareArn}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: () => latestInvitation(ctx, shareArn),
+        status: (i) => i.status ?? 'unknown',
+        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
+        failOn: [],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        // The invitation is made with the share: minutes without one mean something else is wrong.
+        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+async function settleInvitation(ctx, runtime, invitation) {
+    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
+    const shareArn = invitation.resourceShareArn ?? ctx.values.resourceShare.peek()?.arn ?? 'unknown';
+    const where = {
+        step: runtime.name,
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (invitation.status === 'ACCEPTED') {
+        runtime.log.info(`Invitation ${arn} was already accepted`);
+        runtime.note('invitation already accepted');
+        return;
+    }
+    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
+        throw unusableInvitation(ctx, invitation.status, shareArn, where);
+    }
+    try {
+        await acceptInvitation(ctx.destination.clients.ram, arn);
+        runtime.log.info(`Accepted invitation ${arn}`);
+        runtime.note('invitation accepted');
+    }
+    catch (error) {
+        const code = (0,errors/* awsErrorCode */.J6)(error);
+        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
+            runtime.log.info(`Invitation ${arn} was already accepted`);
+            return;
+        }
+        if (code === 'ResourceShareInvitationExpiredException')
+            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
+        if (code === 'ResourceShareInvitationAlreadyRejectedException')
+            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not accept the invitation to resource share ${shareArn}`,
+            ...where,
+        });
+    }
+}
+function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
+    const region = ctx.settings.region;
+    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
+    return new errors/* ActionError */.lZ({
+        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
+        ...where,
+        code: status === 'EXPIRED'
+            ? 'ResourceShareInvitationExpiredException'
+            : 'ResourceShareInvitationAlreadyRejectedException',
+        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
+        cause,
+    });
+}
+/** The share reaches the destination once its principal association is in place. */
+async function waitForShareReceived(ctx, runtime, arn) {
+    const ram = ctx.destination.clients.ram;
+    await (0,wait/* waitFor */.fm)({
+        resource: `resource share ${arn} (received)`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: async () => (await getShare(ram, arn, 'OTHER-ACCOUNTS')) ?? { status: 'not yet received' },
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/methods/clone/plan.ts
@@ -75778,27 +75932,13 @@ const cloneClusterStep = {
         const input = cloneInput(ctx);
         runtime.log.info(`RestoreType=${input.RestoreType ?? ''} from ${input.SourceDBClusterIdentifier ?? ''} to ${ctx.names.target}${input.KmsKeyId ? ` with KMS key ${input.KmsKeyId}` : ''}`);
         const rds = ctx.destination.clients.rds;
-        await findOrCreate({
+        await provision({
             ctx,
             runtime,
             resource: { kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' },
-            create: async () => {
-                try {
-                    await rds.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok(input));
-                }
-                catch (error) {
-                    throw cloneError(error, ctx, runtime.name);
-                }
-            },
-        });
-        const cluster = await waitForCluster(ctx, runtime, {
-            side: 'destination',
-            id: ctx.names.target,
-        });
-        Object.assign(ctx.copy, {
-            kind: 'cluster',
-            arn: cluster.DBClusterArn,
-            identifier: cluster.DBClusterIdentifier,
+            start: () => restoreClusterToPointInTime(rds, input).catch((error) => {
+                throw cloneError(error, ctx, runtime.name);
+            }),
         });
         runtime.note(input.RestoreType === 'full-copy' ? 'full copy' : 'copy-on-write');
     },
@@ -75864,7 +76004,6 @@ const createInstancesStep = {
         if (instanceClass === SERVERLESS_CLASS)
             await ensureServerlessScaling(ctx, runtime);
         const ids = Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
-        Object.assign(ctx.copy, { instanceIdentifiers: ids });
         runtime.log.info(`Creating ${ids.length} × ${instanceClass} in parallel: ${ids.join(', ')}`);
         // In parallel: each takes minutes, and AWS builds them independently.
         await Promise.all(ids.map((id) => createInstance(ctx, runtime, { id, instanceClass })));
@@ -75882,30 +76021,25 @@ function createInstancesAfter(after) {
 async function createInstance(ctx, runtime, instance) {
     const s = ctx.settings;
     const rds = ctx.destination.clients.rds;
-    const made = await findOrCreate({
+    await provision({
         ctx,
         runtime,
         resource: { kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' },
-        create: async () => {
-            try {
-                await rds.send(new dist_cjs/* CreateDBInstanceCommand */.day({
-                    DBInstanceIdentifier: instance.id,
-                    DBClusterIdentifier: ctx.names.target,
-                    DBInstanceClass: instance.instanceClass,
-                    Engine: ctx.sourceDb.engine,
-                    PubliclyAccessible: s.publiclyAccessible,
-                    DBParameterGroupName: s.dbParameterGroup,
-                    Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
-                }));
-            }
-            catch (error) {
+        start: async () => {
+            await createClusterInstance(rds, {
+                DBInstanceIdentifier: instance.id,
+                DBClusterIdentifier: ctx.names.target,
+                DBInstanceClass: instance.instanceClass,
+                Engine: ctx.sourceDb.engine,
+                PubliclyAccessible: s.publiclyAccessible,
+                DBParameterGroupName: s.dbParameterGroup,
+                Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
+            }).catch((error) => {
                 throw instanceError(error, ctx, { step: runtime.name, ...instance });
-            }
+            });
+            runtime.log.info(`Creating DB instance ${instance.id}`);
         },
     });
-    if (made === 'created')
-        runtime.log.info(`Creating DB instance ${instance.id}`);
-    await waitForInstance(ctx, runtime, { side: 'destination', id: instance.id });
 }
 /**
  * A `db.serverless` instance needs the cluster's Serverless v2 scaling range first; AWS refuses
@@ -75926,11 +76060,7 @@ async function ensureServerlessScaling(ctx, runtime) {
         });
     runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
     try {
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: id,
-            ServerlessV2ScalingConfiguration: scaling,
-            ApplyImmediately: true,
-        }));
+        await modifyDatabase(rds, { kind: 'cluster', id }, { ServerlessV2ScalingConfiguration: scaling });
     }
     catch (error) {
         throw errors/* ActionError */.lZ.fromAws(error, {
@@ -76446,7 +76576,7 @@ function cloneLimitProblem(input, census) {
 
 ;// CONCATENATED MODULE: ./src/methods/relay/names.ts
 /**
- * Names and hand-off values of a relay.
+ * Names of a relay's snapshots.
  *
  * The snapshot a source phase hands over says in its identifier what the destination must
  * rebuild, because a destination job sees only the shared snapshot (tags of another account's
@@ -76457,15 +76587,6 @@ function cloneLimitProblem(input, census) {
  *   is `db.m6gd.large`);
  * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
  */
-/** Keys of `ctx.handoff` the relay steps pass values through. */
-const Handoff = {
-    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
-    sharedSnapshotArn: 'relay:shared-snapshot-arn',
-    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
-    restoreFrom: 'relay:restore-from',
-    /** Identifier of the destination's copy, when one was made. */
-    copyId: 'relay:copy-id',
-};
 const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
 /** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
 function handoffSnapshotName(ctx) {
@@ -76493,24 +76614,24 @@ function asNamePart(text) {
         .replace(/[^a-z0-9-]+/g, '-')
         .replace(/-{2,}/g, '-');
 }
-/** Value handed from one step to a later one; a missing value is a bug in the plan. */
-function handoffValue(ctx, key) {
-    const value = ctx.handoff.get(key);
-    if (value === undefined)
-        throw new Error(`Relay plan bug: no value for ${key} at this step`);
-    return value;
-}
 
 // EXTERNAL MODULE: ./src/aws/arn.ts
 var aws_arn = __nccwpck_require__(2529);
-;// CONCATENATED MODULE: ./src/methods/relay/snapshots.ts
+;// CONCATENATED MODULE: ./src/aws/rds-snapshots.ts
 
 
-
+/** The `restore` attribute change that shares a snapshot with an account, or stops sharing it. */
+function restoreAttribute(change) {
+    return {
+        AttributeName: 'restore',
+        ...(change.shared ? { ValuesToAdd: [change.account] } : { ValuesToRemove: [change.account] }),
+    };
+}
 const dbSnapshots = {
     type: 'db-snapshot',
     shareKind: 'db-snapshot-share',
     label: 'DB snapshot',
+    calls: { share: 'ModifyDBSnapshotAttribute', copy: 'CopyDBSnapshot' },
     async find(rds, id) {
         const s = await (0,rds_read/* findSnapshot */.Cb)(rds, id);
         if (!s)
@@ -76525,12 +76646,17 @@ const dbSnapshots = {
             engineVersion: s.EngineVersion,
         };
     },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+    async create(rds, request) {
+        await rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
+            DBInstanceIdentifier: request.sourceId,
+            DBSnapshotIdentifier: request.snapshotId,
+            Tags: [...request.tags],
+        }));
+    },
+    async setShared(rds, id, change) {
         await rds.send(new dist_cjs/* ModifyDBSnapshotAttributeCommand */.Ypc({
             DBSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
+            ...restoreAttribute(change),
         }));
     },
     async copy(rds, request) {
@@ -76541,12 +76667,12 @@ const dbSnapshots = {
             Tags: [...request.tags],
         }));
     },
-    wait: (ctx, runtime, target) => waitForSnapshot(ctx, runtime, target),
 };
 const clusterSnapshots = {
     type: 'db-cluster-snapshot',
     shareKind: 'db-cluster-snapshot-share',
     label: 'DB cluster snapshot',
+    calls: { share: 'ModifyDBClusterSnapshotAttribute', copy: 'CopyDBClusterSnapshot' },
     async find(rds, id) {
         const s = await (0,rds_read/* findClusterSnapshot */.MR)(rds, id);
         if (!s)
@@ -76561,12 +76687,17 @@ const clusterSnapshots = {
             engineVersion: s.EngineVersion,
         };
     },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+    async create(rds, request) {
+        await rds.send(new dist_cjs/* CreateDBClusterSnapshotCommand */.Iv4({
+            DBClusterIdentifier: request.sourceId,
+            DBClusterSnapshotIdentifier: request.snapshotId,
+            Tags: [...request.tags],
+        }));
+    },
+    async setShared(rds, id, change) {
         await rds.send(new dist_cjs/* ModifyDBClusterSnapshotAttributeCommand */.EbD({
             DBClusterSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
+            ...restoreAttribute(change),
         }));
     },
     async copy(rds, request) {
@@ -76577,7 +76708,6 @@ const clusterSnapshots = {
             Tags: [...request.tags],
         }));
     },
-    wait: (ctx, runtime, target) => waitForClusterSnapshot(ctx, runtime, target),
 };
 function snapshotApi(type) {
     return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
@@ -76678,25 +76808,21 @@ function snapshotSourceClusterStep(options) {
         phases: SOURCE_PHASES,
         after: ['preflight'],
         async run(ctx, runtime) {
-            const rds = ctx.source.clients.rds;
             const id = ctx.names.sourceClusterSnapshot;
             const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
             const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx);
-            await findOrCreate({
+            const { resource: snapshot } = await provision({
                 ctx,
                 runtime,
                 resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
-                create: () => rds.send(new dist_cjs/* CreateDBClusterSnapshotCommand */.Iv4({
-                    DBClusterIdentifier: ctx.sourceDb.identifier,
-                    DBClusterSnapshotIdentifier: id,
-                    Tags: tagsFor(ctx, purpose),
-                })),
+                start: () => snapshotApi('db-cluster-snapshot').create(ctx.source.clients.rds, {
+                    sourceId: ctx.sourceDb.identifier,
+                    snapshotId: id,
+                    tags: tagsFor(ctx, purpose),
+                }),
             });
-            const snapshot = await waitForClusterSnapshot(ctx, runtime, { side: 'source', id });
             if (options.handoff) {
-                const arn = snapshot.DBClusterSnapshotArn ?? id;
-                ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
-                Object.assign(ctx.copy, { snapshotArn: arn });
+                ctx.values.sharedSnapshotArn.set(snapshot.DBClusterSnapshotArn ?? id);
             }
             runtime.note(id);
         },
@@ -76705,16 +76831,15 @@ function snapshotSourceClusterStep(options) {
 /** Share the snapshot with the destination account (`restore` attribute). */
 function shareSnapshotStep(type, after) {
     const api = snapshotApi(type);
-    const call = type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute';
     return {
         name: 'share-snapshot',
-        title: `Share the ${api.label} with the destination account (${call} restore)`,
+        title: `Share the ${api.label} with the destination account (${api.calls.share} restore)`,
         side: 'source',
         phases: SOURCE_PHASES,
         after,
         when: (ctx) => !ctx.sameAccount,
         async run(ctx, runtime) {
-            const id = (0,aws_arn/* rdsResourceId */.PR)(handoffValue(ctx, Handoff.sharedSnapshotArn));
+            const id = (0,aws_arn/* rdsResourceId */.PR)(ctx.values.sharedSnapshotArn.get());
             const account = ctx.destination.accountId;
             const share = {
                 kind: api.shareKind,
@@ -76725,7 +76850,7 @@ function shareSnapshotStep(type, after) {
                 sharedWith: account,
             };
             runtime.record({ ...share, intent: true });
-            await api.setShared(ctx.source.clients.rds, id, account, true);
+            await api.setShared(ctx.source.clients.rds, id, { account, shared: true });
             runtime.record(share);
             runtime.log.info(`${api.label} ${id} is shared with account ${account}`);
             runtime.note(`shared with ${account}`);
@@ -76739,26 +76864,25 @@ function shareSnapshotStep(type, after) {
  */
 function copySnapshotStep(type, after) {
     const api = snapshotApi(type);
-    const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot';
     return {
         name: 'copy-snapshot',
-        title: `Copy the shared ${api.label} into the destination account (${call}, destination KMS key)`,
+        title: `Copy the shared ${api.label} into the destination account (${api.calls.copy}, destination KMS key)`,
         side: 'destination',
         phases: DESTINATION_PHASES,
         after,
         async run(ctx, runtime) {
-            const sourceArn = handoffValue(ctx, Handoff.sharedSnapshotArn);
+            const sourceArn = ctx.values.sharedSnapshotArn.get();
             const rds = ctx.destination.clients.rds;
             const shared = await api.find(rds, sourceArn);
             if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
-                ctx.handoff.set(Handoff.restoreFrom, sourceArn);
+                ctx.values.restoreFrom.set(sourceArn);
                 runtime.log.info('Same account and the same KMS key: the restore reads the snapshot itself, no copy needed');
                 runtime.note('not needed (same account)');
                 return;
             }
             const targetId = ctx.names.destinationSnapshot;
             const encrypted = shared?.encrypted ?? true;
-            await findOrCreate({
+            const { resource: copy } = await provision({
                 ctx,
                 runtime,
                 resource: {
@@ -76767,7 +76891,7 @@ function copySnapshotStep(type, after) {
                     id: targetId,
                     disposal: snapshotDisposal(ctx),
                 },
-                create: () => api.copy(rds, {
+                start: () => api.copy(rds, {
                     sourceArn,
                     targetId,
                     // A cluster snapshot that is not encrypted cannot be copied with a key.
@@ -76775,13 +76899,15 @@ function copySnapshotStep(type, after) {
                     tags: tagsFor(ctx, snapshotPurpose(ctx)),
                 }),
             });
-            await api.wait(ctx, runtime, { side: 'destination', id: targetId });
-            const copy = await api.find(rds, targetId);
-            ctx.handoff.set(Handoff.copyId, targetId);
-            ctx.handoff.set(Handoff.restoreFrom, copy?.arn ?? targetId);
+            ctx.values.destinationCopyId.set(targetId);
+            ctx.values.restoreFrom.set(snapshotArnOf(copy) ?? targetId);
             runtime.note(targetId);
         },
     };
+}
+/** The ARN of a snapshot of either type, as AWS describes it. */
+function snapshotArnOf(snapshot) {
+    return snapshot.DBSnapshotArn ?? snapshot.DBClusterSnapshotArn;
 }
 /** In one account, a copy is only worth making when kms-key-id names another key. */
 async function needsReencryption(ctx, snapshotKey) {
@@ -76806,7 +76932,7 @@ function unshareSnapshotStep(type) {
         after: ['copy-snapshot'],
         when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
-            const id = (0,aws_arn/* rdsResourceId */.PR)(handoffValue(ctx, Handoff.sharedSnapshotArn));
+            const id = (0,aws_arn/* rdsResourceId */.PR)(ctx.values.sharedSnapshotArn.get());
             const resource = {
                 kind: api.shareKind,
                 side: 'source',
@@ -76831,7 +76957,7 @@ function deleteSharedSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
-            const id = (0,aws_arn/* rdsResourceId */.PR)(handoffValue(ctx, Handoff.sharedSnapshotArn));
+            const id = (0,aws_arn/* rdsResourceId */.PR)(ctx.values.sharedSnapshotArn.get());
             await deleteSnapshot(ctx, runtime, {
                 api,
                 side: 'source',
@@ -76852,7 +76978,7 @@ function deleteCopiedSnapshotStep(type, after) {
         after,
         when: (ctx) => !ctx.settings.keepSnapshots,
         async run(ctx, runtime) {
-            const id = ctx.handoff.get(Handoff.copyId);
+            const id = ctx.values.destinationCopyId.peek();
             if (id === undefined) {
                 runtime.note('no copy was made');
                 return;
@@ -76867,7 +76993,7 @@ async function deleteSnapshot(ctx, runtime, target) {
     const done = await removeAndWait(ctx, runtime, {
         resource,
         proof,
-        waitGone: () => api.wait(ctx, runtime, { side, id, until: 'gone' }),
+        waitGone: () => waitForKind(api.type, ctx, runtime, { side, id, until: 'gone' }),
     });
     if (done === 'removed')
         runtime.note(`deleted ${id}`);
@@ -76884,22 +77010,18 @@ function handoffSnapshotStep(options) {
         phases: SOURCE_PHASES,
         after: options.after,
         async run(ctx, runtime) {
-            const rds = ctx.source.clients.rds;
             const id = handoffSnapshotName(ctx);
-            await findOrCreate({
+            const { resource: snapshot } = await provision({
                 ctx,
                 runtime,
                 resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
-                create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
-                    DBInstanceIdentifier: options.instanceId(ctx),
-                    DBSnapshotIdentifier: id,
-                    Tags: tagsFor(ctx, handoffPurpose(ctx)),
-                })),
+                start: () => snapshotApi('db-snapshot').create(ctx.source.clients.rds, {
+                    sourceId: options.instanceId(ctx),
+                    snapshotId: id,
+                    tags: tagsFor(ctx, handoffPurpose(ctx)),
+                }),
             });
-            const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id });
-            const arn = snapshot.DBSnapshotArn ?? id;
-            ctx.handoff.set(Handoff.sharedSnapshotArn, arn);
-            Object.assign(ctx.copy, { snapshotArn: arn });
+            ctx.values.sharedSnapshotArn.set(snapshot.DBSnapshotArn ?? id);
             runtime.note(id);
         },
     };
@@ -76913,9 +77035,8 @@ function restoreClusterStep(options) {
         phases: DESTINATION_PHASES,
         after: ['copy-snapshot'],
         async run(ctx, runtime) {
-            const rds = ctx.destination.clients.rds;
-            const input = options.input(ctx, handoffValue(ctx, Handoff.restoreFrom));
-            await findOrCreate({
+            const input = options.input(ctx, ctx.values.restoreFrom.get());
+            await provision({
                 ctx,
                 runtime,
                 resource: {
@@ -76924,9 +77045,8 @@ function restoreClusterStep(options) {
                     id: ctx.names.target,
                     disposal: 'copy',
                 },
-                create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
+                start: () => restoreClusterFromSnapshot(ctx.destination.clients.rds, input),
             });
-            await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target });
             if (options.note)
                 runtime.note(options.note(input));
         },
@@ -76949,7 +77069,6 @@ function multiAzStorage(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay/preflight.ts
-
 
 
 
@@ -76998,10 +77117,6 @@ function preflightStep() {
         side: 'destination',
         phases: ['all', 'source', 'destination'],
         async run(ctx, runtime) {
-            if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
-                ctx.handoff.set(Handoff.sharedSnapshotArn, ctx.settings.snapshotArn);
-                Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
-            }
             const checks = [
                 checkKmsKeyGiven,
                 preflight_checkSourceKeyShareable,
@@ -77380,8 +77495,6 @@ function auroraRestoreInput(ctx, snapshotArn) {
 
 
 
-
-
 /**
  * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
  * destination key → RestoreDBInstanceFromDBSnapshot in the placement the user named →
@@ -77414,9 +77527,8 @@ const restoreInstanceStep = {
     phases: DESTINATION_PHASES,
     after: ['copy-snapshot'],
     async run(ctx, runtime) {
-        const rds = ctx.destination.clients.rds;
-        const input = instanceRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom));
-        await findOrCreate({
+        const input = instanceRestoreInput(ctx, ctx.values.restoreFrom.get());
+        await provision({
             ctx,
             runtime,
             resource: {
@@ -77425,9 +77537,8 @@ const restoreInstanceStep = {
                 id: ctx.names.target,
                 disposal: 'copy',
             },
-            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
+            start: () => restoreInstanceFromSnapshot(ctx.destination.clients.rds, input),
         });
-        await waitForInstance(ctx, runtime, { side: 'destination', id: ctx.names.target });
         runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
     },
 };
@@ -77517,16 +77628,14 @@ const restoreTempInstanceStep = {
     phases: SOURCE_PHASES,
     after: ['snapshot-source-cluster'],
     async run(ctx, runtime) {
-        const rds = ctx.source.clients.rds;
         const id = ctx.names.tempInstance;
         const input = tempInstanceInput(ctx);
-        await findOrCreate({
+        await provision({
             ctx,
             runtime,
             resource: tempInstance(ctx),
-            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
+            start: () => restoreInstanceFromSnapshot(ctx.source.clients.rds, input),
         });
-        await waitForInstance(ctx, runtime, { side: 'source', id });
         runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
     },
 };
@@ -78249,7 +78358,7 @@ function stillBuilding(tags) {
     return (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.state) === src_tags/* CopyState */.T9.building;
 }
 /** The copy's state, from a describe just made (`seen`) or a fresh one. */
-async function readCopy(ctx, kind, seen) {
+async function existing_readCopy(ctx, kind, seen) {
     const rds = ctx.destination.clients.rds;
     const target = ctx.names.target;
     if (kind === 'instance') {
@@ -78286,7 +78395,7 @@ async function readCopy(ctx, kind, seen) {
  */
 async function untilComplete(ctx, options) {
     const target = ctx.names.target;
-    const first = await readCopy(ctx, options.kind, options.seen);
+    const first = await existing_readCopy(ctx, options.kind, options.seen);
     if (first?.state === COMPLETE)
         return first;
     let last = first?.state ?? 'gone';
@@ -78301,7 +78410,7 @@ async function untilComplete(ctx, options) {
             ...where,
             resource: `${options.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${target}`,
             describe: async () => {
-                const copy = await readCopy(ctx, options.kind);
+                const copy = await existing_readCopy(ctx, options.kind);
                 last = copy?.state ?? 'gone';
                 return copy;
             },
@@ -78636,37 +78745,6 @@ function refuseTargetIsSource(settings, accounts, target) {
 
 
 
-
-
-/** Associations that still hold the resource or principal in the share. */
-const HELD = new Set(['ASSOCIATED', 'ASSOCIATING']);
-/**
- * Live shares (ACTIVE or PENDING) the source account owns that carry the managed tag. The tag
- * proves the action made the share; a share someone else made is never listed.
- */
-async function managedShares(ram) {
-    const shares = [];
-    const pages = (0,client_ram_dist_cjs.paginateGetResourceShares)({ client: ram }, { resourceOwner: 'SELF', tagFilters: [{ tagKey: src_tags/* TagKeys */.jm.managed, tagValues: ['true'] }] });
-    for await (const page of pages)
-        shares.push(...(page.resourceShares ?? []));
-    const live = shares.filter((s) => (s.status === 'ACTIVE' || s.status === 'PENDING') &&
-        (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true'));
-    return Promise.all(live.map((share) => describeShare(ram, share)));
-}
-async function describeShare(ram, share) {
-    const arn = share.resourceShareArn ?? '';
-    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await listAssociations(ram, { associationType, resourceShareArns: [arn] }))
-        .filter((a) => HELD.has(a.status ?? ''))
-        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
-    return {
-        arn,
-        name: share.name ?? arn,
-        status: share.status ?? 'unknown',
-        createdAt: share.creationTime,
-        resources: resources ?? [],
-        principals: principals ?? [],
-    };
-}
 /**
  * Copies in the destination that still need a shared source: its cross-account clones. A clone
  * is in the source's clone group (CloneGroupId, which AWS keeps for every clone of a cluster), or
@@ -78702,20 +78780,9 @@ async function shareStillNeeded(options) {
     }
     return undefined;
 }
-/** Withdraw a share; one already being deleted counts as withdrawn. */
-async function withdrawShare(ram, arn) {
-    try {
-        await ram.send(new client_ram_dist_cjs.DeleteResourceShareCommand({ resourceShareArn: arn }));
-    }
-    catch (error) {
-        const name = error.name;
-        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
-            return;
-        throw error;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/delete.ts
+
 
 
 
@@ -79060,6 +79127,7 @@ function purposeOf(item) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep.ts
+
 
 
 
@@ -79914,7 +79982,7 @@ async function send(ctx, runtime, copy, action, call) {
  */
 async function swapStages(ctx, options) {
     const { names } = options;
-    const newCopy = await stages_requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging);
+    const newCopy = await stages_requireAvailable(ctx, ctx.copyKind, names.staging);
     const old = await currentOld(ctx, options);
     const newMembers = await auroraMembers(ctx, newCopy);
     const moves = memberMoves(ctx, {
@@ -80522,7 +80590,7 @@ async function refresh(options) {
     // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
     if (!result.error)
         (0,state/* saveOutcome */.Go)('succeeded');
-    const outputs = result.error ? {} : phaseOutputs(ctx);
+    const outputs = result.error ? {} : phaseOutputs(refreshReport(ctx));
     if (!result.error)
         setOutputs(outputs);
     const { kept, leftBehind } = ledgerBlocks(ledger.list(), result.error !== undefined);

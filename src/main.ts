@@ -6,7 +6,7 @@ import { runPlan } from './engine/engine.js'
 import { describePostStep, Ledger } from './engine/ledger.js'
 import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
-import { createRefreshContext } from './methods/common/context.js'
+import { createRefreshContext, refreshReport } from './methods/common/context.js'
 import { buildPlan } from './methods/choose-method.js'
 import { describeStart, startPhase } from './methods/common/phases.js'
 import { checkApplicability } from './methods/common/applicability.js'
@@ -169,7 +169,7 @@ async function refresh(options: RefreshOptions): Promise<void> {
   })
   // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
   if (!result.error) saveOutcome('succeeded')
-  const outputs = result.error ? {} : phaseOutputs(ctx)
+  const outputs = result.error ? {} : phaseOutputs(refreshReport(ctx))
   if (!result.error) setOutputs(outputs)
   const { kept, leftBehind } = ledgerBlocks(ledger.list(), result.error !== undefined)
   for (const resource of kept) {

@@ -8,6 +8,7 @@ import {
 import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { Step, StepRuntime } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
+import type { CopyResult } from '../../result.js'
 import type { RefreshContext } from './context.js'
 import { waitForCluster, waitForInstance } from './waits.js'
 import { waitFor } from '../../engine/wait.js'
@@ -44,7 +45,7 @@ export function passwordStep(after: readonly string[]): Step<RefreshContext> {
         runtime.note('kept the source password')
         return
       }
-      const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target }
+      const target = { kind: ctx.copyKind, id: ctx.names.target }
       if (mode === 'generate') {
         const password = generatePassword()
         // Masked before it goes anywhere, so no later log line, error or summary can show it.
@@ -60,7 +61,7 @@ export function passwordStep(after: readonly string[]): Step<RefreshContext> {
       await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true })
       runtime.note('managed in Secrets Manager')
       await waitForPasswordApplied(ctx, runtime, target)
-      Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) })
+      ctx.values.masterUserSecretArn.set(await waitForSecret(ctx, runtime))
     },
   }
 }
@@ -146,7 +147,7 @@ async function waitForSecret(ctx: RefreshContext, runtime: StepRuntime): Promise
   const id = ctx.names.target
   const read = async () => {
     const item =
-      ctx.copy.kind === 'instance' ? await findInstance(rds, id) : await findCluster(rds, id)
+      ctx.copyKind === 'instance' ? await findInstance(rds, id) : await findCluster(rds, id)
     return item?.MasterUserSecret ?? {}
   }
   const secret = await waitFor(
@@ -186,61 +187,68 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
     side: 'destination',
     after,
     async run(ctx) {
-      const rds = ctx.destination.clients.rds
-      if (ctx.copy.kind === 'instance') {
-        const instance = await findInstance(rds, ctx.names.target)
-        if (!instance)
-          throw new ActionError({
-            summary: `The copy ${ctx.names.target} is gone`,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-          })
-        Object.assign(ctx.copy, {
-          identifier: instance.DBInstanceIdentifier,
-          arn: instance.DBInstanceArn,
-          endpoint: instance.Endpoint?.Address,
-          port: instance.Endpoint?.Port,
-          engine: instance.Engine,
-          engineVersion: instance.EngineVersion,
-          masterUsername: instance.MasterUsername,
-          masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
-          instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
-        })
-        await markReady(ctx, instance.DBInstanceArn)
-        return
-      }
-      const cluster = await findCluster(rds, ctx.names.target)
-      if (!cluster)
-        throw new ActionError({
-          summary: `The copy ${ctx.names.target} is gone`,
-          side: 'destination',
-          accountId: ctx.destination.accountId,
-        })
-      Object.assign(ctx.copy, {
-        kind: 'cluster',
-        identifier: cluster.DBClusterIdentifier,
-        arn: cluster.DBClusterArn,
-        endpoint: cluster.Endpoint,
-        readerEndpoint: cluster.ReaderEndpoint,
-        port: cluster.Port,
-        engine: cluster.Engine,
-        engineVersion: cluster.EngineVersion,
-        masterUsername: cluster.MasterUsername,
-        masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-          .map((m) => m.DBInstanceIdentifier ?? '')
-          .filter(Boolean),
-      })
-      await markReady(ctx, cluster.DBClusterArn)
+      const copy = await readCopy(ctx)
+      ctx.values.copy.set(copy)
+      await markReady(ctx, copy.arn)
     },
   }
+}
+
+/** The copy as the outputs report it, read from the destination account. */
+async function readCopy(ctx: RefreshContext): Promise<CopyResult> {
+  const rds = ctx.destination.clients.rds
+  const id = ctx.names.target
+  const made = { method: ctx.method, created: true, expiresAt: ctx.expiresAt }
+  const secretArn = ctx.values.masterUserSecretArn.peek()
+  if (ctx.copyKind === 'instance') {
+    const instance = (await findInstance(rds, id)) ?? copyGone(ctx)
+    return {
+      ...made,
+      kind: 'instance',
+      // Unknown values are left out of the outputs ('' is).
+      identifier: instance.DBInstanceIdentifier ?? '',
+      arn: instance.DBInstanceArn ?? '',
+      endpoint: instance.Endpoint?.Address,
+      port: instance.Endpoint?.Port,
+      engine: instance.Engine,
+      engineVersion: instance.EngineVersion,
+      masterUsername: instance.MasterUsername,
+      masterUserSecretArn: secretArn ?? instance.MasterUserSecret?.SecretArn,
+      instanceIdentifiers: [instance.DBInstanceIdentifier ?? id],
+    }
+  }
+  const cluster = (await findCluster(rds, id)) ?? copyGone(ctx)
+  return {
+    ...made,
+    kind: 'cluster',
+    identifier: cluster.DBClusterIdentifier ?? '',
+    arn: cluster.DBClusterArn ?? '',
+    endpoint: cluster.Endpoint,
+    readerEndpoint: cluster.ReaderEndpoint,
+    port: cluster.Port,
+    engine: cluster.Engine,
+    engineVersion: cluster.EngineVersion,
+    masterUsername: cluster.MasterUsername,
+    masterUserSecretArn: secretArn ?? cluster.MasterUserSecret?.SecretArn,
+    instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+      .map((m) => m.DBInstanceIdentifier ?? '')
+      .filter(Boolean),
+  }
+}
+
+function copyGone(ctx: RefreshContext): never {
+  throw new ActionError({
+    summary: `The copy ${ctx.names.target} is gone`,
+    side: 'destination',
+    accountId: ctx.destination.accountId,
+  })
 }
 
 /**
  * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
  * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
  */
-async function markReady(ctx: RefreshContext, arn: string | undefined): Promise<void> {
+async function markReady(ctx: RefreshContext, arn: string): Promise<void> {
   if (!arn) return
   await ctx.destination.clients.rds.send(
     new AddTagsToResourceCommand({

@@ -1,5 +1,10 @@
 import type { DBCluster, DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds'
-import { READERS, type ResourceReader } from '../../aws/rds-read.js'
+import {
+  READERS,
+  type RdsKind,
+  type RdsResources,
+  type ResourceReader,
+} from '../../aws/rds-read.js'
 import type { AccountSide, StepRuntime } from '../../engine/types.js'
 import { waitFor } from '../../engine/wait.js'
 import { sessionFor, type RefreshContext } from './context.js'
@@ -46,6 +51,14 @@ function waitForResource<T>(
     waitContext(ctx, runtime),
   )
 }
+
+/** Wait for one RDS resource of the run, of any kind the action creates. */
+export const waitForKind = <K extends RdsKind>(
+  kind: K,
+  ctx: RefreshContext,
+  runtime: StepRuntime,
+  target: WaitTarget<RdsResources[K]>,
+): Promise<RdsResources[K]> => waitForResource(READERS[kind], ctx, runtime, target)
 
 export const waitForCluster = (
   ctx: RefreshContext,

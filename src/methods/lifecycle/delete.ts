@@ -13,7 +13,8 @@ import { ActionError } from '../../errors.js'
 import type { Settings } from '../../settings.js'
 import { TagKeys } from '../../tags.js'
 import { listClusters } from './inventory.js'
-import { managedShares, shareStillNeeded, withdrawShare } from './shares.js'
+import { managedShares, withdrawShare } from '../../aws/ram.js'
+import { shareStillNeeded } from './shares.js'
 import { tagValue, type ManagedTarget } from './target.js'
 
 /** What the steps of a deletion share. */

@@ -29,7 +29,7 @@ export async function swapStages(
   options: { names: SwapNames; old: Described },
 ): Promise<SwapLayout> {
   const { names } = options
-  const newCopy = await requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging)
+  const newCopy = await requireAvailable(ctx, ctx.copyKind, names.staging)
   const old = await currentOld(ctx, options)
   const newMembers = await auroraMembers(ctx, newCopy)
   const moves = memberMoves(ctx, {

@@ -10,7 +10,8 @@ import { escapeHtml } from '../../report.js'
 import type { Settings } from '../../settings.js'
 import { TagKeys } from '../../tags.js'
 import { listClusters, readInventory, type AccountInventory } from './inventory.js'
-import { managedShares, shareStillNeeded, withdrawShare, type ManagedShare } from './shares.js'
+import { managedShares, withdrawShare, type ManagedShare } from '../../aws/ram.js'
+import { shareStillNeeded } from './shares.js'
 import { decide, LEFTOVER_AGE_MS, type SweepDecision, type SweepItem } from './sweep-rules.js'
 
 /** Deletions in flight at once: parallel, yet far below RDS's 12 requests a second. */

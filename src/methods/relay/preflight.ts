@@ -18,7 +18,6 @@ import { sessionFor, type RefreshContext } from '../common/context.js'
 import type { SourceKind } from '../common/detect.js'
 import { readKeyPolicyFor, RDS_KEY_ACTIONS } from '../common/key-policy.js'
 import { requirePlacement } from '../common/placement-lookup.js'
-import { Handoff } from './names.js'
 import { multiAzStorage, type RelayStep } from './steps.js'
 
 /**
@@ -78,10 +77,6 @@ export function preflightStep(): RelayStep {
     side: 'destination',
     phases: ['all', 'source', 'destination'],
     async run(ctx, runtime) {
-      if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
-        ctx.handoff.set(Handoff.sharedSnapshotArn, ctx.settings.snapshotArn)
-        Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn })
-      }
       const checks = [
         checkKmsKeyGiven,
         checkSourceKeyShareable,
