@@ -72277,19 +72277,22 @@ function isAlreadyDeleting(error) {
 /* harmony export */   EZ: () => (/* binding */ tagValue),
 /* harmony export */   Fg: () => (/* binding */ tagsOf),
 /* harmony export */   MK: () => (/* binding */ madeByRun),
+/* harmony export */   RI: () => (/* binding */ requireManaged),
 /* harmony export */   ef: () => (/* binding */ describeProof),
 /* harmony export */   y6: () => (/* binding */ findRunResources),
 /* harmony export */   yK: () => (/* binding */ runIdentity)
 /* harmony export */ });
 /* unused harmony export isHandoffFor */
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5216);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7291);
-/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7291);
+/* harmony import */ var _rds_inventory_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6428);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4454);
+
 
 
 
 function runIdentity(run, target) {
-    return { runId: (0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdOf */ .SR)(run), target: target || undefined };
+    return { runId: (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdOf */ .SR)(run), target: target || undefined };
 }
 function tagValue(tags, key) {
     return (tags ?? []).find((tag) => tag.Key === key)?.Value;
@@ -72301,9 +72304,9 @@ function tagValue(tags, key) {
  * attempt: one job must never adopt or remove what a sibling job made for another target.
  */
 function madeByRun(tags, run) {
-    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) &&
-        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId) === run.runId &&
-        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target) === run.target?.toLowerCase());
+    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(tags) &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId) === run.runId &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.target) === run.target?.toLowerCase());
 }
 /**
  * "The hand-off made for this target": a snapshot a source-phase job of the same workflow run
@@ -72311,10 +72314,10 @@ function madeByRun(tags, run) {
  * new attempt number, and the hand-off of the first attempt is still the one it was meant for.
  */
 function isHandoffFor(tags, run) {
-    const target = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target);
-    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId);
-    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) &&
-        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.purpose) === _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .Purpose */ .nb.handoff &&
+    const target = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.target);
+    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId);
+    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(tags) &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.purpose) === _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .Purpose */ .nb.handoff &&
         run.target !== undefined &&
         target === run.target.toLowerCase() &&
         runId !== undefined &&
@@ -72326,23 +72329,40 @@ function workflowRunOf(runId) {
 }
 function proves(proof, tags, run) {
     if (proof === 'managed')
-        return (0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags);
+        return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(tags);
     return proof === 'handoff' ? isHandoffFor(tags, run) : madeByRun(tags, run);
 }
 /** How a proof reads in a message. */
 function describeProof(proof, run) {
     if (proof === 'managed')
-        return `managed by rds-refresh (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true)`;
+        return `managed by rds-refresh (${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.managed}=true)`;
     return proof === 'handoff'
         ? `a hand-off snapshot made for target ${run.target ?? '(none)'} by workflow run ${workflowRunOf(run.runId)}`
-        : `made by this run (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true, ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId}=${run.runId}, ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target}=${run.target?.toLowerCase() ?? '(none)'})`;
+        : `made by this run (${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.managed}=true, ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId}=${run.runId}, ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.target}=${run.target?.toLowerCase() ?? '(none)'})`;
+}
+/**
+ * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
+ * carrying this action's managed tag, read from the resource itself in the destination account.
+ * Ownership is never inferred from a name.
+ */
+function requireManaged(options) {
+    if ((0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(options.tags))
+        return;
+    const { target, where, purpose } = options;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        summary: `Target ${target} exists but was not created by rds-refresh (no ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
+        ...where,
+        hint: purpose === 'delete'
+            ? 'The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.'
+            : 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
+    });
 }
 /** What tags say about whose a resource is, for messages. */
 function describeOwner(tags) {
-    if (!(0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags))
-        return `no ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true tag`;
-    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId);
-    return runId ? `made by run ${runId}` : `no ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId} tag`;
+    if (!(0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(tags))
+        return `no ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.managed}=true tag`;
+    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId);
+    return runId ? `made by run ${runId}` : `no ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId} tag`;
 }
 /** The RDS resource that carries a kind's tags: a snapshot share's tags are its snapshot's. */
 const TAGGED_KIND = {
@@ -72362,7 +72382,7 @@ async function tagsOf(rds, kind, id) {
     const readerKind = TAGGED_KIND[kind];
     if (!readerKind)
         return [];
-    const found = (await _rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .READERS */ .Hk[readerKind].find(rds, id));
+    const found = (await _rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .READERS */ .Hk[readerKind].find(rds, id));
     return found ? (found.TagList ?? []) : undefined;
 }
 /**
@@ -72375,31 +72395,266 @@ async function findRunResources(rds, run) {
     const found = [];
     const keep = (kind, id, tags) => {
         if (id && madeByRun(tags, run)) {
-            found.push({ kind, id, purpose: tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.purpose) });
+            found.push({ kind, id, purpose: tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.purpose) });
         }
     };
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBInstances */ .$PQ)({ client: rds }, {})) {
-        // A cluster's members go with their cluster (whose removal deletes Aurora members first; a
-        // Multi-AZ cluster's members cannot be deleted on their own).
-        for (const i of page.DBInstances ?? []) {
-            if (!i.DBClusterIdentifier)
-                keep('db-instance', i.DBInstanceIdentifier, i.TagList);
-        }
+    const inventory = await (0,_rds_inventory_js__WEBPACK_IMPORTED_MODULE_3__/* .readInventory */ .z)(rds);
+    // A cluster's members go with their cluster (whose removal deletes Aurora members first; a
+    // Multi-AZ cluster's members cannot be deleted on their own).
+    for (const i of inventory.instances) {
+        if (!i.DBClusterIdentifier)
+            keep('db-instance', i.DBInstanceIdentifier, i.TagList);
     }
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, {})) {
-        for (const c of page.DBClusters ?? [])
-            keep('db-cluster', c.DBClusterIdentifier, c.TagList);
-    }
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBSnapshots */ .iKM)({ client: rds }, { SnapshotType: 'manual' })) {
-        for (const s of page.DBSnapshots ?? [])
-            keep('db-snapshot', s.DBSnapshotIdentifier, s.TagList);
-    }
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBClusterSnapshots */ .G8v)({ client: rds }, { SnapshotType: 'manual' })) {
-        for (const s of page.DBClusterSnapshots ?? []) {
-            keep('db-cluster-snapshot', s.DBClusterSnapshotIdentifier, s.TagList);
-        }
+    for (const c of inventory.clusters)
+        keep('db-cluster', c.DBClusterIdentifier, c.TagList);
+    for (const s of inventory.snapshots)
+        keep('db-snapshot', s.DBSnapshotIdentifier, s.TagList);
+    for (const s of inventory.clusterSnapshots) {
+        keep('db-cluster-snapshot', s.DBClusterSnapshotIdentifier, s.TagList);
     }
     return found;
+}
+
+
+/***/ }),
+
+/***/ 1310:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B0: () => (/* binding */ findShare),
+/* harmony export */   GN: () => (/* binding */ withdrawShare),
+/* harmony export */   J1: () => (/* binding */ listInvitations),
+/* harmony export */   QA: () => (/* binding */ acceptInvitation),
+/* harmony export */   Ru: () => (/* binding */ deleteShare),
+/* harmony export */   cI: () => (/* binding */ managedShares),
+/* harmony export */   cn: () => (/* binding */ createShare),
+/* harmony export */   er: () => (/* binding */ getShare),
+/* harmony export */   i4: () => (/* binding */ principalAssociation)
+/* harmony export */ });
+/* unused harmony export listAssociations */
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8369);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7291);
+
+
+/**
+ * AWS RAM, as the Aurora clone shares a source cluster with another account: find or create the
+ * share, accept its invitation, and (delete, sweep) list and withdraw the shares it made.
+ */
+/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
+const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
+/** Associations that still hold the resource or principal in the share. */
+const HELD_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING']);
+async function listAssociations(ram, input) {
+    const found = [];
+    for await (const page of (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShareAssociations)({ client: ram }, input)) {
+        found.push(...(page.resourceShareAssociations ?? []));
+    }
+    return found;
+}
+async function listShares(ram, input) {
+    const found = [];
+    for await (const page of (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShares)({ client: ram }, input)) {
+        found.push(...(page.resourceShares ?? []));
+    }
+    return found;
+}
+const isLive = (s) => s.status === 'ACTIVE' || s.status === 'PENDING';
+const carriesManagedTag = (s) => (s.tags ?? []).some((t) => t.key === _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed && t.value === 'true');
+/**
+ * Find a live share owned by the caller that holds both the resource and the principal. Shares
+ * this action created (by name or tag) come first; a share someone else made works as well.
+ */
+async function findShare(ram, wanted) {
+    const { resourceArn, principal } = wanted;
+    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
+    const withResource = unique(byResource
+        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
+        .map((a) => a.resourceShareArn));
+    if (withResource.length === 0)
+        return undefined;
+    const byPrincipal = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        principal,
+        resourceShareArns: withResource,
+    });
+    const withBoth = unique(byPrincipal
+        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
+        .map((a) => a.resourceShareArn));
+    if (withBoth.length === 0)
+        return undefined;
+    const live = (await listShares(ram, { resourceOwner: 'SELF', resourceShareArns: withBoth })).filter(isLive);
+    return live.find((s) => s.name === wanted.name || carriesManagedTag(s)) ?? live[0];
+}
+/** The principal's association with a share (its status says whether the share reached it). */
+async function principalAssociation(ram, shareArn, principal) {
+    const associations = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        resourceShareArns: [shareArn],
+        principal,
+    });
+    return associations.find((a) => a.associatedEntity === principal);
+}
+function unique(values) {
+    return [...new Set(values.filter((v) => Boolean(v)))];
+}
+/** Create a share; its ARN, or undefined when RAM answered none. */
+async function createShare(ram, input) {
+    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.CreateResourceShareCommand(input));
+    return out.resourceShare?.resourceShareArn;
+}
+/**
+ * One share by ARN: one this account owns (`SELF`), or one shared with it (`OTHER-ACCOUNTS`,
+ * which lists it only once its principal association is in place).
+ */
+async function getShare(ram, arn, owner) {
+    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.GetResourceSharesCommand({ resourceOwner: owner, resourceShareArns: [arn] }));
+    return out.resourceShares?.[0];
+}
+/** The invitations to a share that reached the caller's account. */
+async function listInvitations(ram, shareArn) {
+    const found = [];
+    const pages = (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShareInvitations)({ client: ram }, { resourceShareArns: [shareArn] });
+    for await (const page of pages)
+        found.push(...(page.resourceShareInvitations ?? []));
+    return found;
+}
+async function acceptInvitation(ram, invitationArn) {
+    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn }));
+}
+/**
+ * Live shares (ACTIVE or PENDING) the account owns that carry the managed tag. The tag proves the
+ * action made the share; a share someone else made is never listed.
+ */
+async function managedShares(ram) {
+    const shares = await listShares(ram, {
+        resourceOwner: 'SELF',
+        tagFilters: [{ tagKey: _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed, tagValues: ['true'] }],
+    });
+    const live = shares.filter((s) => isLive(s) && carriesManagedTag(s));
+    return Promise.all(live.map((share) => describeShare(ram, share)));
+}
+async function describeShare(ram, share) {
+    const arn = share.resourceShareArn ?? '';
+    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await listAssociations(ram, { associationType, resourceShareArns: [arn] }))
+        .filter((a) => HELD_ASSOCIATION.has(a.status ?? ''))
+        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
+    return {
+        arn,
+        name: share.name ?? arn,
+        status: share.status ?? 'unknown',
+        createdAt: share.creationTime,
+        resources: resources ?? [],
+        principals: principals ?? [],
+    };
+}
+async function deleteShare(ram, arn) {
+    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.DeleteResourceShareCommand({ resourceShareArn: arn }));
+}
+/** Withdraw (delete) a share; one already gone or being deleted counts as withdrawn. */
+async function withdrawShare(ram, arn) {
+    try {
+        await deleteShare(ram, arn);
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
+            return;
+        throw error;
+    }
+}
+
+
+/***/ }),
+
+/***/ 7054:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JE: () => (/* binding */ addTags),
+/* harmony export */   KL: () => (/* binding */ modifyDatabase),
+/* harmony export */   aZ: () => (/* binding */ restoreInstanceFromSnapshot),
+/* harmony export */   c2: () => (/* binding */ createClusterInstance),
+/* harmony export */   p6: () => (/* binding */ restoreClusterFromSnapshot),
+/* harmony export */   s9: () => (/* binding */ restoreClusterToPointInTime)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5216);
+
+/** The Aurora clone (copy-on-write or full copy), or a point-in-time restore. */
+async function restoreClusterToPointInTime(rds, input) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .RestoreDBClusterToPointInTimeCommand */ .fok(input));
+}
+async function restoreClusterFromSnapshot(rds, input) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .RestoreDBClusterFromSnapshotCommand */ .sX2(input));
+}
+/** From a DB snapshot, or (DBClusterSnapshotIdentifier) a Multi-AZ DB cluster snapshot. */
+async function restoreInstanceFromSnapshot(rds, input) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .RestoreDBInstanceFromDBSnapshotCommand */ .dX$(input));
+}
+/** A DB instance in an Aurora cluster (a restored or cloned cluster starts with none). */
+async function createClusterInstance(rds, input) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .CreateDBInstanceCommand */ .day(input));
+}
+/**
+ * ModifyDBCluster or ModifyDBInstance. ApplyImmediately always: otherwise a rename or password
+ * change waits for the next maintenance window (aws-reference E2, E5).
+ */
+async function modifyDatabase(rds, target, change) {
+    const { newIdentifier, ServerlessV2ScalingConfiguration, ...common } = change;
+    if (target.kind === 'cluster') {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .ModifyDBClusterCommand */ .gSX({
+            DBClusterIdentifier: target.id,
+            ApplyImmediately: true,
+            ...common,
+            ...(ServerlessV2ScalingConfiguration && { ServerlessV2ScalingConfiguration }),
+            ...(newIdentifier !== undefined && { NewDBClusterIdentifier: newIdentifier }),
+        }));
+        return;
+    }
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .ModifyDBInstanceCommand */ .R1U({
+        DBInstanceIdentifier: target.id,
+        ApplyImmediately: true,
+        ...common,
+        ...(newIdentifier !== undefined && { NewDBInstanceIdentifier: newIdentifier }),
+    }));
+}
+/** Add (or overwrite) tags on a resource, by ARN. */
+async function addTags(rds, arn, tags) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .AddTagsToResourceCommand */ .X3P({ ResourceName: arn, Tags: [...tags] }));
+}
+
+
+/***/ }),
+
+/***/ 6428:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ listClusters),
+/* harmony export */   z: () => (/* binding */ readInventory)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5216);
+
+/** Every DB cluster, or those the filters select (e.g. `clone-group-id`). */
+async function listClusters(rds, filters) {
+    const found = [];
+    const pages = (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, filters ? { Filters: filters } : {});
+    for await (const page of pages)
+        found.push(...(page.DBClusters ?? []));
+    return found;
+}
+async function readInventory(rds) {
+    const instances = [];
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBInstances */ .$PQ)({ client: rds }, {}))
+        instances.push(...(page.DBInstances ?? []));
+    const clusterSnapshots = [];
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBClusterSnapshots */ .G8v)({ client: rds }, { SnapshotType: 'manual' }))
+        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
+    const snapshots = [];
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBSnapshots */ .iKM)({ client: rds }, { SnapshotType: 'manual' }))
+        snapshots.push(...(page.DBSnapshots ?? []));
+    return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
 }
 
 
@@ -72497,6 +72752,226 @@ const READERS = {
 
 /***/ }),
 
+/***/ 8745:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ snapshotApi)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5216);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4454);
+
+
+/** The `restore` attribute change that shares a snapshot with an account, or stops sharing it. */
+function restoreAttribute(change) {
+    return {
+        AttributeName: 'restore',
+        ...(change.shared ? { ValuesToAdd: [change.account] } : { ValuesToRemove: [change.account] }),
+    };
+}
+const dbSnapshots = {
+    type: 'db-snapshot',
+    shareKind: 'db-snapshot-share',
+    label: 'DB snapshot',
+    calls: { share: 'ModifyDBSnapshotAttribute', copy: 'CopyDBSnapshot' },
+    async find(rds, id) {
+        const s = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBSnapshotIdentifier ?? id,
+            arn: s.DBSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.Encrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async create(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBSnapshotCommand */ .SQw({
+            DBInstanceIdentifier: request.sourceId,
+            DBSnapshotIdentifier: request.snapshotId,
+            Tags: [...request.tags],
+        }));
+    },
+    async setShared(rds, id, change) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
+            DBSnapshotIdentifier: id,
+            ...restoreAttribute(change),
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBSnapshotCommand */ .D2s({
+            SourceDBSnapshotIdentifier: request.sourceArn,
+            TargetDBSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+};
+const clusterSnapshots = {
+    type: 'db-cluster-snapshot',
+    shareKind: 'db-cluster-snapshot-share',
+    label: 'DB cluster snapshot',
+    calls: { share: 'ModifyDBClusterSnapshotAttribute', copy: 'CopyDBClusterSnapshot' },
+    async find(rds, id) {
+        const s = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBClusterSnapshotIdentifier ?? id,
+            arn: s.DBClusterSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.StorageEncrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async create(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBClusterSnapshotCommand */ .Iv4({
+            DBClusterIdentifier: request.sourceId,
+            DBClusterSnapshotIdentifier: request.snapshotId,
+            Tags: [...request.tags],
+        }));
+    },
+    async setShared(rds, id, change) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
+            DBClusterSnapshotIdentifier: id,
+            ...restoreAttribute(change),
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBClusterSnapshotCommand */ .Xzo({
+            SourceDBClusterSnapshotIdentifier: request.sourceArn,
+            TargetDBClusterSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+};
+function snapshotApi(type) {
+    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+}
+
+
+/***/ }),
+
+/***/ 8383:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hg: () => (/* binding */ deleteDatabase),
+/* harmony export */   Oz: () => (/* binding */ REMOVERS),
+/* harmony export */   V4: () => (/* binding */ deleteMembers),
+/* harmony export */   WP: () => (/* binding */ disableDeletionProtection),
+/* harmony export */   rY: () => (/* binding */ auroraMemberWaves)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5216);
+/* harmony import */ var _error_codes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9835);
+/* harmony import */ var _ram_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1310);
+/* harmony import */ var _rds_databases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7054);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4454);
+/* harmony import */ var _rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8745);
+
+
+
+
+
+
+async function disableDeletionProtection(rds, target) {
+    await (0,_rds_databases_js__WEBPACK_IMPORTED_MODULE_4__/* .modifyDatabase */ .KL)(rds, target, { DeletionProtection: false });
+}
+/**
+ * An Aurora cluster's members in the order they can go: the readers together, then the writer
+ * (deleting the writer first would fail over to a reader that is going anyway).
+ */
+function auroraMemberWaves(members) {
+    const ids = (wave) => wave.flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []));
+    const waves = [
+        ids(members.filter((m) => !m.IsClusterWriter)),
+        ids(members.filter((m) => m.IsClusterWriter)),
+    ];
+    return waves.filter((wave) => wave.length > 0);
+}
+/**
+ * Delete Aurora members wave by wave (auroraMemberWaves), no final snapshot; a member already gone
+ * or being deleted counts as deleted. AWS refuses to delete an Aurora cluster before its members.
+ */
+async function deleteMembers(rds, waves, onDeleting = () => undefined) {
+    for (const wave of waves) {
+        await Promise.all(wave.map(async (id) => {
+            try {
+                await deleteDatabase(rds, { kind: 'instance', id }, {});
+                onDeleting(id);
+            }
+            catch (error) {
+                if (!(0,_error_codes_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(error) && !(0,_error_codes_js__WEBPACK_IMPORTED_MODULE_0__/* .isAlreadyDeleting */ .tJ)(error))
+                    throw error;
+            }
+        }));
+    }
+}
+/** DeleteDBCluster or DeleteDBInstance: with a final snapshot when one is named, else none. */
+async function deleteDatabase(rds, target, options) {
+    const snapshot = options.finalSnapshot
+        ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: options.finalSnapshot }
+        : { SkipFinalSnapshot: true };
+    if (target.kind === 'cluster') {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBClusterCommand */ .Xi9({ DBClusterIdentifier: target.id, ...snapshot }));
+        return;
+    }
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBInstanceCommand */ .Yvh({
+        DBInstanceIdentifier: target.id,
+        ...snapshot,
+        ...(options.deleteAutomatedBackups && { DeleteAutomatedBackups: true }),
+    }));
+}
+/** How each kind of resource the action creates is removed (an intermediate, or a failed copy). */
+const REMOVERS = {
+    'db-instance': async ({ id }, { rds }) => {
+        await deleteDatabase(rds, { kind: 'instance', id }, { deleteAutomatedBackups: true });
+    },
+    'db-cluster': async ({ id }, { rds }) => {
+        const cluster = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
+        if (!cluster || cluster.Status === 'deleting')
+            return;
+        if (cluster.DeletionProtection)
+            await disableDeletionProtection(rds, { kind: 'cluster', id });
+        // Multi-AZ DB clusters take their members with them (aws-reference E6).
+        if (cluster.Engine?.startsWith('aurora')) {
+            await deleteMembers(rds, auroraMemberWaves(cluster.DBClusterMembers ?? []));
+        }
+        await deleteDatabase(rds, { kind: 'cluster', id }, {});
+    },
+    'db-cluster-snapshot': async ({ id }, { rds }) => {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
+    },
+    'db-snapshot': async ({ id }, { rds }) => {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
+    },
+    'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
+        if (!sharedWith)
+            return;
+        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)('db-snapshot').setShared(rds, id, { account: sharedWith, shared: false });
+    },
+    'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
+        if (!sharedWith)
+            return;
+        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)('db-cluster-snapshot').setShared(rds, id, {
+            account: sharedWith,
+            shared: false,
+        });
+    },
+    'resource-share': async ({ id }, { ram }) => {
+        await (0,_ram_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteShare */ .Ru)(ram, id);
+    },
+};
+
+
+/***/ }),
+
 /***/ 832:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72504,14 +72979,11 @@ const READERS = {
 /* harmony export */   M: () => (/* binding */ removalCommand),
 /* harmony export */   l: () => (/* binding */ removeResource)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5216);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8369);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__);
 /* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(723);
 /* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9158);
-/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9835);
-
+/* harmony import */ var _aws_removers_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8383);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9158);
+/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9835);
 
 
 
@@ -72532,22 +73004,22 @@ async function removeResource(resource, clients, options) {
         }
         if (options.settle)
             await untilDeletable(resource, clients, options.settle);
-        await REMOVERS[resource.kind](resource, clients);
+        await _aws_removers_js__WEBPACK_IMPORTED_MODULE_2__/* .REMOVERS */ .Oz[resource.kind](resource, clients);
         return { result: 'removed' };
     }
     catch (error) {
-        if ((0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) || (0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__/* .isAlreadyDeleting */ .tJ)(error))
+        if ((0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .isNotFound */ .c4)(error) || (0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .isAlreadyDeleting */ .tJ)(error))
             return { result: 'gone' };
         throw error;
     }
 }
 /** Statuses from which AWS accepts a deletion. A copying snapshot may be deleted (the copy stops). */
-const DELETABLE = ['available', 'stopped', 'copying', ..._engine_wait_js__WEBPACK_IMPORTED_MODULE_2__/* .FAILURE_STATUSES */ .Ul];
+const DELETABLE = ['available', 'stopped', 'copying', ..._engine_wait_js__WEBPACK_IMPORTED_MODULE_3__/* .FAILURE_STATUSES */ .Ul];
 async function untilDeletable(resource, { rds }, settle) {
     const reader = readerFor(resource.kind);
     if (!reader)
         return;
-    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_2__/* .waitFor */ .fm)({
+    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_3__/* .waitFor */ .fm)({
         resource: `${resource.kind} ${resource.id}`,
         side: resource.side,
         accountId: settle.accountId,
@@ -72574,74 +73046,6 @@ function readerFor(kind) {
         ? _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .READERS */ .Hk[kind]
         : undefined;
 }
-const REMOVERS = {
-    'db-instance': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBInstanceCommand */ .Yvh({
-            DBInstanceIdentifier: id,
-            SkipFinalSnapshot: true,
-            DeleteAutomatedBackups: true,
-        }));
-    },
-    'db-cluster': async ({ id }, { rds }) => {
-        const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(rds, id);
-        if (!cluster || cluster.Status === 'deleting')
-            return;
-        if (cluster.DeletionProtection) {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .ModifyDBClusterCommand */ .gSX({
-                DBClusterIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            }));
-        }
-        // Aurora refuses to delete a cluster whose instances are not yet deleting; Multi-AZ
-        // clusters take their members with them, so only Aurora members are deleted here.
-        if (cluster.Engine?.startsWith('aurora')) {
-            const members = [...(cluster.DBClusterMembers ?? [])].sort((a, b) => Number(a.IsClusterWriter) - Number(b.IsClusterWriter));
-            for (const member of members) {
-                if (!member.DBInstanceIdentifier)
-                    continue;
-                try {
-                    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBInstanceCommand */ .Yvh({
-                        DBInstanceIdentifier: member.DBInstanceIdentifier,
-                        SkipFinalSnapshot: true,
-                    }));
-                }
-                catch (error) {
-                    if (!(0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) && !(0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_3__/* .isAlreadyDeleting */ .tJ)(error))
-                        throw error;
-                }
-            }
-        }
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBClusterCommand */ .Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
-    },
-    'db-cluster-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
-    },
-    'db-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
-    },
-    'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-        if (!sharedWith)
-            return;
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
-            DBSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ValuesToRemove: [sharedWith],
-        }));
-    },
-    'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-        if (!sharedWith)
-            return;
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
-            DBClusterSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ValuesToRemove: [sharedWith],
-        }));
-    },
-    'resource-share': async ({ id }, { ram }) => {
-        await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__.DeleteResourceShareCommand({ resourceShareArn: id }));
-    },
-};
 /** The AWS CLI command that removes a resource, for the summary after a failure. */
 function removalCommand(resource, region) {
     const r = `--region ${region}`;
@@ -73734,7 +74138,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(594);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1027);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(607);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5576);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6305);
 
@@ -74598,7 +75002,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 1027:
+/***/ 607:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75043,53 +75447,8 @@ function createRefreshContext(start) {
 
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
 var rds_read = __nccwpck_require__(4454);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(5216);
-;// CONCATENATED MODULE: ./src/aws/rds-databases.ts
-
-/** The Aurora clone (copy-on-write or full copy), or a point-in-time restore. */
-async function restoreClusterToPointInTime(rds, input) {
-    await rds.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok(input));
-}
-async function restoreClusterFromSnapshot(rds, input) {
-    await rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input));
-}
-/** From a DB snapshot, or (DBClusterSnapshotIdentifier) a Multi-AZ DB cluster snapshot. */
-async function restoreInstanceFromSnapshot(rds, input) {
-    await rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input));
-}
-/** A DB instance in an Aurora cluster (a restored or cloned cluster starts with none). */
-async function createClusterInstance(rds, input) {
-    await rds.send(new dist_cjs/* CreateDBInstanceCommand */.day(input));
-}
-/**
- * ModifyDBCluster or ModifyDBInstance. ApplyImmediately always: otherwise a rename or password
- * change waits for the next maintenance window (aws-reference E2, E5).
- */
-async function modifyDatabase(rds, target, change) {
-    const { newIdentifier, ServerlessV2ScalingConfiguration, ...common } = change;
-    if (target.kind === 'cluster') {
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: target.id,
-            ApplyImmediately: true,
-            ...common,
-            ...(ServerlessV2ScalingConfiguration && { ServerlessV2ScalingConfiguration }),
-            ...(newIdentifier !== undefined && { NewDBClusterIdentifier: newIdentifier }),
-        }));
-        return;
-    }
-    await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-        DBInstanceIdentifier: target.id,
-        ApplyImmediately: true,
-        ...common,
-        ...(newIdentifier !== undefined && { NewDBInstanceIdentifier: newIdentifier }),
-    }));
-}
-/** Add (or overwrite) tags on a resource, by ARN. */
-async function addTags(rds, arn, tags) {
-    await rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [...tags] }));
-}
-
+// EXTERNAL MODULE: ./src/aws/rds-databases.ts
+var rds_databases = __nccwpck_require__(7054);
 // EXTERNAL MODULE: ./src/cleanup.ts
 var cleanup = __nccwpck_require__(832);
 // EXTERNAL MODULE: ./src/engine/wait.ts
@@ -75335,22 +75694,8 @@ function passwordStep(after) {
     };
 }
 async function modifyCopy(ctx, runtime, target, change) {
-    const rds = ctx.destination.clients.rds;
     try {
-        if (target.kind === 'instance') {
-            await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-                DBInstanceIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-        else {
-            await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-                DBClusterIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
+        await (0,rds_databases/* modifyDatabase */.KL)(ctx.destination.clients.rds, target, change);
     }
     catch (error) {
         // AWS's message is kept out: it could quote the request, and the password must never be shown.
@@ -75490,141 +75835,11 @@ function copyGone(ctx) {
 async function markReady(ctx, arn) {
     if (!arn)
         return;
-    await ctx.destination.clients.rds.send(new dist_cjs/* AddTagsToResourceCommand */.X3P({
-        ResourceName: arn,
-        Tags: [{ Key: src_tags/* TagKeys */.jm.state, Value: src_tags/* CopyState */.T9.ready }],
-    }));
+    await (0,rds_databases/* addTags */.JE)(ctx.destination.clients.rds, arn, [{ Key: src_tags/* TagKeys */.jm.state, Value: src_tags/* CopyState */.T9.ready }]);
 }
 
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(8369);
-;// CONCATENATED MODULE: ./src/aws/ram.ts
-
-
-/**
- * AWS RAM, as the Aurora clone shares a source cluster with another account: find or create the
- * share, accept its invitation, and (delete, sweep) list and withdraw the shares it made.
- */
-/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
-const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
-/** Associations that still hold the resource or principal in the share. */
-const HELD_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING']);
-async function listAssociations(ram, input) {
-    const found = [];
-    for await (const page of (0,client_ram_dist_cjs.paginateGetResourceShareAssociations)({ client: ram }, input)) {
-        found.push(...(page.resourceShareAssociations ?? []));
-    }
-    return found;
-}
-async function listShares(ram, input) {
-    const found = [];
-    for await (const page of (0,client_ram_dist_cjs.paginateGetResourceShares)({ client: ram }, input)) {
-        found.push(...(page.resourceShares ?? []));
-    }
-    return found;
-}
-const isLive = (s) => s.status === 'ACTIVE' || s.status === 'PENDING';
-const carriesManagedTag = (s) => (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true');
-/**
- * Find a live share owned by the caller that holds both the resource and the principal. Shares
- * this action created (by name or tag) come first; a share someone else made works as well.
- */
-async function findShare(ram, wanted) {
-    const { resourceArn, principal } = wanted;
-    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
-    const withResource = unique(byResource
-        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
-        .map((a) => a.resourceShareArn));
-    if (withResource.length === 0)
-        return undefined;
-    const byPrincipal = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        principal,
-        resourceShareArns: withResource,
-    });
-    const withBoth = unique(byPrincipal
-        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
-        .map((a) => a.resourceShareArn));
-    if (withBoth.length === 0)
-        return undefined;
-    const live = (await listShares(ram, { resourceOwner: 'SELF', resourceShareArns: withBoth })).filter(isLive);
-    return live.find((s) => s.name === wanted.name || carriesManagedTag(s)) ?? live[0];
-}
-/** The principal's association with a share (its status says whether the share reached it). */
-async function principalAssociation(ram, shareArn, principal) {
-    const associations = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        resourceShareArns: [shareArn],
-        principal,
-    });
-    return associations.find((a) => a.associatedEntity === principal);
-}
-function unique(values) {
-    return [...new Set(values.filter((v) => Boolean(v)))];
-}
-/** Create a share; its ARN, or undefined when RAM answered none. */
-async function createShare(ram, input) {
-    const out = await ram.send(new client_ram_dist_cjs.CreateResourceShareCommand(input));
-    return out.resourceShare?.resourceShareArn;
-}
-/**
- * One share by ARN: one this account owns (`SELF`), or one shared with it (`OTHER-ACCOUNTS`,
- * which lists it only once its principal association is in place).
- */
-async function getShare(ram, arn, owner) {
-    const out = await ram.send(new client_ram_dist_cjs.GetResourceSharesCommand({ resourceOwner: owner, resourceShareArns: [arn] }));
-    return out.resourceShares?.[0];
-}
-/** The invitations to a share that reached the caller's account. */
-async function listInvitations(ram, shareArn) {
-    const found = [];
-    const pages = (0,client_ram_dist_cjs.paginateGetResourceShareInvitations)({ client: ram }, { resourceShareArns: [shareArn] });
-    for await (const page of pages)
-        found.push(...(page.resourceShareInvitations ?? []));
-    return found;
-}
-async function acceptInvitation(ram, invitationArn) {
-    await ram.send(new client_ram_dist_cjs.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn }));
-}
-/**
- * Live shares (ACTIVE or PENDING) the account owns that carry the managed tag. The tag proves the
- * action made the share; a share someone else made is never listed.
- */
-async function managedShares(ram) {
-    const shares = await listShares(ram, {
-        resourceOwner: 'SELF',
-        tagFilters: [{ tagKey: src_tags/* TagKeys */.jm.managed, tagValues: ['true'] }],
-    });
-    const live = shares.filter((s) => isLive(s) && carriesManagedTag(s));
-    return Promise.all(live.map((share) => describeShare(ram, share)));
-}
-async function describeShare(ram, share) {
-    const arn = share.resourceShareArn ?? '';
-    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await listAssociations(ram, { associationType, resourceShareArns: [arn] }))
-        .filter((a) => HELD_ASSOCIATION.has(a.status ?? ''))
-        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
-    return {
-        arn,
-        name: share.name ?? arn,
-        status: share.status ?? 'unknown',
-        createdAt: share.creationTime,
-        resources: resources ?? [],
-        principals: principals ?? [],
-    };
-}
-/** Withdraw (delete) a share; one already gone or being deleted counts as withdrawn. */
-async function withdrawShare(ram, arn) {
-    try {
-        await ram.send(new client_ram_dist_cjs.DeleteResourceShareCommand({ resourceShareArn: arn }));
-    }
-    catch (error) {
-        const name = error.name;
-        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
-            return;
-        throw error;
-    }
-}
-
+// EXTERNAL MODULE: ./src/aws/ram.ts
+var aws_ram = __nccwpck_require__(1310);
 ;// CONCATENATED MODULE: ./src/methods/clone/ram-share.ts
 
 
@@ -75664,7 +75879,7 @@ const shareSourceStep = {
     async run(ctx, runtime) {
         const ram = ctx.source.clients.ram;
         const principal = ctx.destination.accountId;
-        const found = await findShare(ram, {
+        const found = await (0,aws_ram/* findShare */.B0)(ram, {
             resourceArn: ctx.sourceDb.arn,
             principal,
             name: shareName(ctx.sourceDb.identifier, principal),
@@ -75676,12 +75891,12 @@ const shareSourceStep = {
             runtime.note('reused');
         }
         else {
-            arn = await ram_share_createShare(ctx, runtime);
+            arn = await createShare(ctx, runtime);
             runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
             runtime.note('created');
         }
         await waitForShareActive(ctx, runtime, arn);
-        const association = await principalAssociation(ram, arn, principal);
+        const association = await (0,aws_ram/* principalAssociation */.i4)(ram, arn, principal);
         if (association?.status === 'FAILED') {
             throw unusableInvitation(ctx, 'EXPIRED', arn, {
                 step: runtime.name,
@@ -75693,7 +75908,7 @@ const shareSourceStep = {
         ctx.values.resourceShare.set({ arn, external: association?.external ?? false });
     },
 };
-async function ram_share_createShare(ctx, runtime) {
+async function createShare(ctx, runtime) {
     const principal = ctx.destination.accountId;
     const where = {
         step: runtime.name,
@@ -75702,7 +75917,7 @@ async function ram_share_createShare(ctx, runtime) {
         accountId: ctx.source.accountId,
     };
     try {
-        const arn = await createShare(ctx.source.clients.ram, {
+        const arn = await (0,aws_ram/* createShare */.cn)(ctx.source.clients.ram, {
             name: shareName(ctx.sourceDb.identifier, principal),
             resourceArns: [ctx.sourceDb.arn],
             principals: [principal],
@@ -75754,7 +75969,7 @@ async function waitForShareActive(ctx, runtime, arn) {
         resource: `resource share ${arn}`,
         side: 'source',
         accountId: ctx.source.accountId,
-        describe: () => getShare(ram, arn, 'SELF'),
+        describe: () => (0,aws_ram/* getShare */.er)(ram, arn, 'SELF'),
         status: (s) => s.status ?? 'unknown',
         until: ['ACTIVE'],
         failOn: ['FAILED', 'DELETING', 'DELETED'],
@@ -75794,7 +76009,7 @@ const acceptShareStep = {
 };
 /** The invitation for the share that matters most: accepted, then pending, then the newest. */
 async function latestInvitation(ctx, shareArn) {
-    const invitations = await listInvitations(ctx.destination.clients.ram, shareArn);
+    const invitations = await (0,aws_ram/* listInvitations */.J1)(ctx.destination.clients.ram, shareArn);
     const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
     const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
     return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
@@ -75836,7 +76051,7 @@ async function settleInvitation(ctx, runtime, invitation) {
         throw unusableInvitation(ctx, invitation.status, shareArn, where);
     }
     try {
-        await acceptInvitation(ctx.destination.clients.ram, arn);
+        await (0,aws_ram/* acceptInvitation */.QA)(ctx.destination.clients.ram, arn);
         runtime.log.info(`Accepted invitation ${arn}`);
         runtime.note('invitation accepted');
     }
@@ -75876,7 +76091,7 @@ async function waitForShareReceived(ctx, runtime, arn) {
         resource: `resource share ${arn} (received)`,
         side: 'destination',
         accountId: ctx.destination.accountId,
-        describe: async () => (await getShare(ram, arn, 'OTHER-ACCOUNTS')) ?? { status: 'not yet received' },
+        describe: async () => (await (0,aws_ram/* getShare */.er)(ram, arn, 'OTHER-ACCOUNTS')) ?? { status: 'not yet received' },
         status: (s) => s.status ?? 'unknown',
         until: ['ACTIVE'],
         failOn: ['FAILED', 'DELETING', 'DELETED'],
@@ -75936,7 +76151,7 @@ const cloneClusterStep = {
             ctx,
             runtime,
             resource: { kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' },
-            start: () => restoreClusterToPointInTime(rds, input).catch((error) => {
+            start: () => (0,rds_databases/* restoreClusterToPointInTime */.s9)(rds, input).catch((error) => {
                 throw cloneError(error, ctx, runtime.name);
             }),
         });
@@ -76026,7 +76241,7 @@ async function createInstance(ctx, runtime, instance) {
         runtime,
         resource: { kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' },
         start: async () => {
-            await createClusterInstance(rds, {
+            await (0,rds_databases/* createClusterInstance */.c2)(rds, {
                 DBInstanceIdentifier: instance.id,
                 DBClusterIdentifier: ctx.names.target,
                 DBInstanceClass: instance.instanceClass,
@@ -76060,7 +76275,7 @@ async function ensureServerlessScaling(ctx, runtime) {
         });
     runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
     try {
-        await modifyDatabase(rds, { kind: 'cluster', id }, { ServerlessV2ScalingConfiguration: scaling });
+        await (0,rds_databases/* modifyDatabase */.KL)(rds, { kind: 'cluster', id }, { ServerlessV2ScalingConfiguration: scaling });
     }
     catch (error) {
         throw errors/* ActionError */.lZ.fromAws(error, {
@@ -76078,6 +76293,8 @@ async function ensureServerlessScaling(ctx, runtime) {
     });
 }
 
+// EXTERNAL MODULE: ./src/aws/rds-inventory.ts
+var rds_inventory = __nccwpck_require__(6428);
 ;// CONCATENATED MODULE: ./src/methods/clone/limits.ts
 
 /**
@@ -76107,13 +76324,9 @@ async function countClones(input) {
     };
 }
 async function clonesInGroup(rds, group) {
-    const found = [];
-    const pages = (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, { Filters: [{ Name: 'clone-group-id', Values: [group] }] });
-    for await (const page of pages) {
-        // Checked again here: the filter is what narrows the listing, the field is what counts.
-        found.push(...(page.DBClusters ?? []).filter((c) => c.CloneGroupId === group));
-    }
-    return found;
+    const listed = await (0,rds_inventory/* listClusters */.U)(rds, [{ Name: 'clone-group-id', Values: [group] }]);
+    // Checked again here: the filter is what narrows the listing, the field is what counts.
+    return listed.filter((c) => c.CloneGroupId === group);
 }
 function identifierOf(cluster) {
     return cluster.DBClusterIdentifier ?? cluster.DBClusterArn ?? 'unknown';
@@ -76124,7 +76337,7 @@ function cloneCount(census) {
 }
 
 // EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __nccwpck_require__(9518);
+var dist_cjs = __nccwpck_require__(9518);
 ;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
 
 
@@ -76151,7 +76364,7 @@ const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', '
 async function readKeyPolicyFor(kms, keyArn, account) {
     let document;
     try {
-        document = (await kms.send(new client_kms_dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' })))
+        document = (await kms.send(new dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' })))
             ?.Policy;
     }
     catch (error) {
@@ -76214,6 +76427,8 @@ function conditionKeys(statement) {
         : ['unknown']);
 }
 
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var client_rds_dist_cjs = __nccwpck_require__(5216);
 ;// CONCATENATED MODULE: ./src/methods/common/placement-lookup.ts
 
 
@@ -76233,11 +76448,11 @@ function describe(session, item) {
     const rds = session.clients.rds;
     switch (item.kind) {
         case 'db-subnet-group':
-            return rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
+            return rds.send(new client_rds_dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
         case 'db-cluster-parameter-group':
-            return rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
+            return rds.send(new client_rds_dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
         case 'db-parameter-group':
-            return rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
+            return rds.send(new client_rds_dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
     }
 }
 /**
@@ -76291,7 +76506,7 @@ async function inspectSourceKey(kms, keyRef) {
         return { arn: keyRef, manager: 'AWS', basis: 'the key is referenced by its alias aws/rds' };
     }
     try {
-        const out = await kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyRef }));
+        const out = await kms.send(new dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyRef }));
         const manager = out.KeyMetadata?.KeyManager;
         return {
             arn: out.KeyMetadata?.Arn ?? keyRef,
@@ -76307,7 +76522,7 @@ async function inspectSourceKey(kms, keyRef) {
 }
 async function inspectByAlias(kms, keyRef, denied) {
     try {
-        const out = await kms.send(new client_kms_dist_cjs/* ListAliasesCommand */.UZx({ KeyId: keyId(keyRef) }));
+        const out = await kms.send(new dist_cjs/* ListAliasesCommand */.UZx({ KeyId: keyId(keyRef) }));
         const names = (out.Aliases ?? []).map((alias) => alias.AliasName ?? '');
         if (names.includes(AWS_RDS_ALIAS)) {
             return {
@@ -76617,102 +76832,8 @@ function asNamePart(text) {
 
 // EXTERNAL MODULE: ./src/aws/arn.ts
 var aws_arn = __nccwpck_require__(2529);
-;// CONCATENATED MODULE: ./src/aws/rds-snapshots.ts
-
-
-/** The `restore` attribute change that shares a snapshot with an account, or stops sharing it. */
-function restoreAttribute(change) {
-    return {
-        AttributeName: 'restore',
-        ...(change.shared ? { ValuesToAdd: [change.account] } : { ValuesToRemove: [change.account] }),
-    };
-}
-const dbSnapshots = {
-    type: 'db-snapshot',
-    shareKind: 'db-snapshot-share',
-    label: 'DB snapshot',
-    calls: { share: 'ModifyDBSnapshotAttribute', copy: 'CopyDBSnapshot' },
-    async find(rds, id) {
-        const s = await (0,rds_read/* findSnapshot */.Cb)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBSnapshotIdentifier ?? id,
-            arn: s.DBSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.Encrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async create(rds, request) {
-        await rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
-            DBInstanceIdentifier: request.sourceId,
-            DBSnapshotIdentifier: request.snapshotId,
-            Tags: [...request.tags],
-        }));
-    },
-    async setShared(rds, id, change) {
-        await rds.send(new dist_cjs/* ModifyDBSnapshotAttributeCommand */.Ypc({
-            DBSnapshotIdentifier: id,
-            ...restoreAttribute(change),
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new dist_cjs/* CopyDBSnapshotCommand */.D2s({
-            SourceDBSnapshotIdentifier: request.sourceArn,
-            TargetDBSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-};
-const clusterSnapshots = {
-    type: 'db-cluster-snapshot',
-    shareKind: 'db-cluster-snapshot-share',
-    label: 'DB cluster snapshot',
-    calls: { share: 'ModifyDBClusterSnapshotAttribute', copy: 'CopyDBClusterSnapshot' },
-    async find(rds, id) {
-        const s = await (0,rds_read/* findClusterSnapshot */.MR)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBClusterSnapshotIdentifier ?? id,
-            arn: s.DBClusterSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.StorageEncrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async create(rds, request) {
-        await rds.send(new dist_cjs/* CreateDBClusterSnapshotCommand */.Iv4({
-            DBClusterIdentifier: request.sourceId,
-            DBClusterSnapshotIdentifier: request.snapshotId,
-            Tags: [...request.tags],
-        }));
-    },
-    async setShared(rds, id, change) {
-        await rds.send(new dist_cjs/* ModifyDBClusterSnapshotAttributeCommand */.EbD({
-            DBClusterSnapshotIdentifier: id,
-            ...restoreAttribute(change),
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new dist_cjs/* CopyDBClusterSnapshotCommand */.Xzo({
-            SourceDBClusterSnapshotIdentifier: request.sourceArn,
-            TargetDBClusterSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-};
-function snapshotApi(type) {
-    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
-}
-
+// EXTERNAL MODULE: ./src/aws/rds-snapshots.ts
+var rds_snapshots = __nccwpck_require__(8745);
 ;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
 
 
@@ -76815,7 +76936,7 @@ function snapshotSourceClusterStep(options) {
                 ctx,
                 runtime,
                 resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
-                start: () => snapshotApi('db-cluster-snapshot').create(ctx.source.clients.rds, {
+                start: () => (0,rds_snapshots/* snapshotApi */.P)('db-cluster-snapshot').create(ctx.source.clients.rds, {
                     sourceId: ctx.sourceDb.identifier,
                     snapshotId: id,
                     tags: tagsFor(ctx, purpose),
@@ -76830,7 +76951,7 @@ function snapshotSourceClusterStep(options) {
 }
 /** Share the snapshot with the destination account (`restore` attribute). */
 function shareSnapshotStep(type, after) {
-    const api = snapshotApi(type);
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
     return {
         name: 'share-snapshot',
         title: `Share the ${api.label} with the destination account (${api.calls.share} restore)`,
@@ -76863,7 +76984,7 @@ function shareSnapshotStep(type, after) {
  * the copy. In one account no copy is needed unless kms-key-id asks for another key.
  */
 function copySnapshotStep(type, after) {
-    const api = snapshotApi(type);
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
     return {
         name: 'copy-snapshot',
         title: `Copy the shared ${api.label} into the destination account (${api.calls.copy}, destination KMS key)`,
@@ -76918,12 +77039,12 @@ async function needsReencryption(ctx, snapshotKey) {
         return true;
     if (wanted === snapshotKey)
         return false;
-    const out = await ctx.destination.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: wanted }));
+    const out = await ctx.destination.clients.kms.send(new dist_cjs/* DescribeKeyCommand */.spV({ KeyId: wanted }));
     return out.KeyMetadata?.Arn !== snapshotKey;
 }
 /** Withdraw the share once the destination holds its own copy. */
 function unshareSnapshotStep(type) {
-    const api = snapshotApi(type);
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
     return {
         name: 'unshare-snapshot',
         title: `Stop sharing the ${api.label} with the destination account`,
@@ -76948,7 +77069,7 @@ function unshareSnapshotStep(type) {
 }
 /** Delete the source account's shared snapshot once nothing reads it any more. */
 function deleteSharedSnapshotStep(type, after) {
-    const api = snapshotApi(type);
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
     return {
         name: 'delete-shared-snapshot',
         title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
@@ -76969,7 +77090,7 @@ function deleteSharedSnapshotStep(type, after) {
 }
 /** Delete the destination's copy once the restored database is available. */
 function deleteCopiedSnapshotStep(type, after) {
-    const api = snapshotApi(type);
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
     return {
         name: 'delete-copied-snapshot',
         title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
@@ -77015,7 +77136,7 @@ function handoffSnapshotStep(options) {
                 ctx,
                 runtime,
                 resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
-                start: () => snapshotApi('db-snapshot').create(ctx.source.clients.rds, {
+                start: () => (0,rds_snapshots/* snapshotApi */.P)('db-snapshot').create(ctx.source.clients.rds, {
                     sourceId: options.instanceId(ctx),
                     snapshotId: id,
                     tags: tagsFor(ctx, handoffPurpose(ctx)),
@@ -77045,7 +77166,7 @@ function restoreClusterStep(options) {
                     id: ctx.names.target,
                     disposal: 'copy',
                 },
-                start: () => restoreClusterFromSnapshot(ctx.destination.clients.rds, input),
+                start: () => (0,rds_databases/* restoreClusterFromSnapshot */.p6)(ctx.destination.clients.rds, input),
             });
             if (options.note)
                 runtime.note(options.note(input));
@@ -77347,7 +77468,7 @@ function snapshotsCreated(kind, ctx) {
 async function snapshotQuotas(session, where, warn) {
     let quotas;
     try {
-        quotas = (await session.clients.rds.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
+        quotas = (await session.clients.rds.send(new client_rds_dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
             ?.AccountQuotas;
     }
     catch (error) {
@@ -77399,12 +77520,12 @@ async function countManualSnapshots(session, type) {
     let marker;
     do {
         if (type === 'db') {
-            const out = await rds.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
+            const out = await rds.send(new client_rds_dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
             count += out.DBSnapshots?.length ?? 0;
             marker = out.Marker;
         }
         else {
-            const out = await rds.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
+            const out = await rds.send(new client_rds_dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
                 SnapshotType: 'manual',
                 MaxRecords: 100,
                 Marker: marker,
@@ -77417,7 +77538,7 @@ async function countManualSnapshots(session, type) {
 }
 async function describeKey(session, keyId) {
     try {
-        const out = await session.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
+        const out = await session.clients.kms.send(new dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
         return { metadata: out.KeyMetadata };
     }
     catch (error) {
@@ -77537,7 +77658,7 @@ const restoreInstanceStep = {
                 id: ctx.names.target,
                 disposal: 'copy',
             },
-            start: () => restoreInstanceFromSnapshot(ctx.destination.clients.rds, input),
+            start: () => (0,rds_databases/* restoreInstanceFromSnapshot */.aZ)(ctx.destination.clients.rds, input),
         });
         runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
     },
@@ -77634,7 +77755,7 @@ const restoreTempInstanceStep = {
             ctx,
             runtime,
             resource: tempInstance(ctx),
-            start: () => restoreInstanceFromSnapshot(ctx.source.clients.rds, input),
+            start: () => (0,rds_databases/* restoreInstanceFromSnapshot */.aZ)(ctx.source.clients.rds, input),
         });
         runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
     },
@@ -77677,7 +77798,7 @@ const deleteClusterSnapshotStep = {
     after: ['restore-temp-instance'],
     when: (ctx) => !ctx.settings.keepSnapshots,
     async run(ctx, runtime) {
-        const api = snapshotApi('db-cluster-snapshot');
+        const api = (0,rds_snapshots/* snapshotApi */.P)('db-cluster-snapshot');
         await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
     },
 };
@@ -78283,7 +78404,7 @@ async function findExistingTarget(ctx, wait) {
         });
     }
     const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
-    requireManaged({ target, tags, where, purpose: mode });
+    (0,ownership/* requireManaged */.RI)({ target, tags, where, purpose: mode });
     const { cluster, instance } = await untilComplete(ctx, {
         kind: found ? 'cluster' : 'instance',
         seen: { cluster: found, instance: foundInstance },
@@ -78327,21 +78448,6 @@ async function findExistingTarget(ctx, wait) {
         created: false,
         expiresAt: expiry ? new Date(expiry) : undefined,
     };
-}
-/**
- * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
- * carrying this action's managed tag, read from the resource itself in the destination account.
- * Ownership is never inferred from a name.
- */
-function requireManaged(options) {
-    if ((0,src_tags/* isManaged */.yF)(options.tags))
-        return;
-    const { target, where, purpose } = options;
-    throw new errors/* ActionError */.lZ({
-        summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
-        ...where,
-        hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
-    });
 }
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */
 function warnIfDifferent(ctx, source) {
@@ -78602,145 +78708,6 @@ function escapeHtml(text) {
 
 // EXTERNAL MODULE: ./src/aws/error-codes.ts
 var error_codes = __nccwpck_require__(9835);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
-
-async function listClusters(rds) {
-    const found = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, {}))
-        found.push(...(page.DBClusters ?? []));
-    return found;
-}
-async function readInventory(rds) {
-    const instances = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBInstances */.$PQ)({ client: rds }, {}))
-        instances.push(...(page.DBInstances ?? []));
-    const clusterSnapshots = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client: rds }, { SnapshotType: 'manual' }))
-        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
-    const snapshots = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client: rds }, { SnapshotType: 'manual' }))
-        snapshots.push(...(page.DBSnapshots ?? []));
-    return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
-
-
-
-
-
-
-/** The value of one tag, if present. */
-function tagValue(tags, key) {
-    return tags?.find((tag) => tag.Key === key)?.Value;
-}
-/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
-async function tagsOf(rds, arn, listed) {
-    if (listed)
-        return listed;
-    const out = await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }));
-    return out.TagList ?? [];
-}
-/**
- * Read the target in the destination account, changing nothing. A target that does not exist is
- * reported as gone (a pull request can be closed twice); one this action does not manage, or an
- * instance that belongs to a cluster, is refused before anything is changed.
- */
-async function inspectTarget(destination, target) {
-    const rds = destination.clients.rds;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    if (cluster)
-        return target_fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
-    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!instance)
-        return { state: 'gone', identifier: target };
-    const where = {
-        resource: instance.DBInstanceArn ?? target,
-        side: 'destination',
-        accountId: destination.accountId,
-    };
-    if (instance.DBClusterIdentifier) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
-            ...where,
-            hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
-        });
-    }
-    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
-    target_requireManaged(target, tags, where);
-    return {
-        state: 'present',
-        identifier: instance.DBInstanceIdentifier ?? target,
-        arn: instance.DBInstanceArn ?? target,
-        kind: 'instance',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        engine: instance.Engine ?? '',
-        deletionProtection: instance.DeletionProtection ?? false,
-        members: [],
-        tags,
-        crossAccountClone: false,
-    };
-}
-function arnOf(cluster) {
-    return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? '';
-}
-function target_fromCluster(destination, cluster, tags) {
-    const identifier = cluster.DBClusterIdentifier ?? '';
-    target_requireManaged(identifier, tags, {
-        resource: arnOf(cluster),
-        side: 'destination',
-        accountId: destination.accountId,
-    });
-    const aurora = isAuroraEngine(cluster.Engine);
-    const members = aurora
-        ? [...(cluster.DBClusterMembers ?? [])]
-            .sort((a, b) => Number(a.IsClusterWriter ?? false) - Number(b.IsClusterWriter ?? false))
-            .flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []))
-        : [];
-    return {
-        state: 'present',
-        identifier,
-        arn: arnOf(cluster),
-        kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
-        status: cluster.Status ?? 'unknown',
-        engine: cluster.Engine ?? '',
-        deletionProtection: cluster.DeletionProtection ?? false,
-        members,
-        tags,
-        crossAccountClone: cluster.CrossAccountClone ?? false,
-        cloneGroupId: cluster.CloneGroupId,
-    };
-}
-function target_requireManaged(target, tags, where) {
-    if ((0,src_tags/* isManaged */.yF)(tags))
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `Target ${target} was not created by rds-refresh: it lacks the tag ${src_tags/* TagKeys */.jm.managed}=true, so it is left untouched`,
-        ...where,
-        hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
-    });
-}
-/**
- * A target equal to the source (same identifier in the same account) is refused for every
- * operation, whatever proves ownership: a managed base copy can be the source of its branches.
- */
-function refuseTargetIsSource(settings, accounts, target) {
-    const source = settings.source;
-    if (!source)
-        return;
-    const sourceAccount = source.accountId ?? (0,aws_arn/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
-    if (sourceAccount !== accounts.destination.accountId)
-        return;
-    if (source.identifier.toLowerCase() !== target.toLowerCase())
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `target ${target} is the source itself (same account ${sourceAccount})`,
-        side: 'destination',
-        accountId: accounts.destination.accountId,
-        hint: 'Choose another target: the action never changes or deletes its source.',
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/shares.ts
 
 
@@ -78757,7 +78724,7 @@ function clonesOf(options) {
         .filter((c) => c.CrossAccountClone === true &&
         !(except ?? []).includes(c.DBClusterIdentifier ?? '') &&
         ((sourceCloneGroupId !== undefined && c.CloneGroupId === sourceCloneGroupId) ||
-            tagValue(c.TagList, src_tags/* TagKeys */.jm.source) === sourceArn))
+            (0,ownership/* tagValue */.EZ)(c.TagList, src_tags/* TagKeys */.jm.source) === sourceArn))
         .map((c) => c.DBClusterIdentifier ?? '');
 }
 /** Why a managed share may not be withdrawn yet, or undefined when nothing uses it any more. */
@@ -78781,6 +78748,8 @@ async function shareStillNeeded(options) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./src/aws/removers.ts
+var removers = __nccwpck_require__(8383);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/delete.ts
 
 
@@ -78795,6 +78764,7 @@ async function shareStillNeeded(options) {
 /** Statuses from which AWS accepts a deletion (a failed resource too, with no final snapshot). */
 const DELETABLE = ['available', ...wait/* FAILURE_STATUSES */.Ul];
 const isCluster = (ctx) => ctx.target.kind !== 'instance';
+const targetRef = (ctx) => ({ kind: isCluster(ctx) ? 'cluster' : 'instance', id: ctx.target.identifier });
 const alreadyDeleting = (ctx) => ctx.target.status === 'deleting';
 /**
  * Tear a managed target down in the destination account: deletion protection off (the target is
@@ -78822,19 +78792,7 @@ const disableProtectionStep = {
     side: 'destination',
     when: (ctx) => ctx.target.deletionProtection && !alreadyDeleting(ctx),
     async run(ctx, runtime) {
-        const rds = ctx.accounts.destination.clients.rds;
-        const id = ctx.target.identifier;
-        await (isCluster(ctx)
-            ? rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-                DBClusterIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            }))
-            : rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-                DBInstanceIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            })));
+        await (0,removers/* disableDeletionProtection */.WP)(ctx.accounts.destination.clients.rds, targetRef(ctx));
         await waitForTarget(ctx, runtime, {
             until: ['available'],
             ready: (item) => !item.DeletionProtection,
@@ -78846,28 +78804,12 @@ const deleteInstancesStep = {
     title: 'Delete the Aurora DB instances, readers first, then the writer',
     side: 'destination',
     after: ['disable-deletion-protection'],
-    when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.members.length > 0,
+    when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.memberWaves.length > 0,
     async run(ctx, runtime) {
-        const members = ctx.target.members;
-        const readers = members.slice(0, -1);
-        const writer = members.slice(-1);
-        // Deleting the writer while readers live fails over to a reader: readers go first.
-        await Promise.all(readers.map((id) => deleteMember(ctx, runtime, id)));
-        await Promise.all(writer.map((id) => deleteMember(ctx, runtime, id)));
-        runtime.note(`${members.length} instance(s)`);
+        await (0,removers/* deleteMembers */.V4)(ctx.accounts.destination.clients.rds, ctx.target.memberWaves, (id) => runtime.log.info(`Deleting DB instance ${id}`));
+        runtime.note(`${ctx.target.memberWaves.flat().length} instance(s)`);
     },
 };
-async function deleteMember(ctx, runtime, id) {
-    try {
-        await ctx.accounts.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
-        runtime.log.info(`Deleting DB instance ${id}`);
-    }
-    catch (error) {
-        if ((0,error_codes/* isNotFound */.c4)(error) || (0,error_codes/* isAlreadyDeleting */.tJ)(error))
-            return;
-        throw error;
-    }
-}
 const deleteTargetStep = {
     name: 'delete-target',
     title: 'Delete the target DB cluster or DB instance',
@@ -78876,16 +78818,10 @@ const deleteTargetStep = {
     when: (ctx) => !alreadyDeleting(ctx),
     async run(ctx, runtime) {
         await waitForTarget(ctx, runtime, { until: DELETABLE, failOn: ['stopped'] });
-        const rds = ctx.accounts.destination.clients.rds;
         const id = ctx.target.identifier;
         const finalSnapshot = ctx.settings.finalSnapshotIdentifier;
-        const snapshot = finalSnapshot
-            ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
-            : { SkipFinalSnapshot: true };
         try {
-            await (isCluster(ctx)
-                ? rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, ...snapshot }))
-                : rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, ...snapshot })));
+            await (0,removers/* deleteDatabase */.Hg)(ctx.accounts.destination.clients.rds, targetRef(ctx), { finalSnapshot });
         }
         catch (error) {
             if ((0,error_codes/* isNotFound */.c4)(error) || (0,error_codes/* isAlreadyDeleting */.tJ)(error))
@@ -78911,7 +78847,9 @@ const waitDeletedStep = {
     after: ['delete-target'],
     async run(ctx, runtime) {
         await Promise.all([
-            ...ctx.target.members.map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
+            ...ctx.target.memberWaves
+                .flat()
+                .map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
             waitForTarget(ctx, runtime, { until: 'gone' }),
         ]);
     },
@@ -78931,13 +78869,13 @@ const withdrawShareStep = {
         runtime.log.info(decision.message);
         runtime.note(decision.note);
         if (decision.withdraw) {
-            await withdrawShare(ctx.accounts.source.clients.ram, decision.withdraw);
+            await (0,aws_ram/* withdrawShare */.GN)(ctx.accounts.source.clients.ram, decision.withdraw);
         }
     },
 };
 /** What happens to the clone's share; read only, so `operation: plan` shows the same answer. */
 async function shareDecision(ctx) {
-    const sourceArn = tagValue(ctx.target.tags, src_tags/* TagKeys */.jm.source);
+    const sourceArn = (0,ownership/* tagValue */.EZ)(ctx.target.tags, src_tags/* TagKeys */.jm.source);
     if (!sourceArn) {
         return {
             message: `${ctx.target.identifier} has no ${src_tags/* TagKeys */.jm.source} tag: its source share is left in place`,
@@ -78945,14 +78883,14 @@ async function shareDecision(ctx) {
         };
     }
     const { source, destination } = ctx.accounts;
-    const shares = (await managedShares(source.clients.ram)).filter((s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId));
+    const shares = (await (0,aws_ram/* managedShares */.cI)(source.clients.ram)).filter((s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId));
     if (shares.length === 0) {
         return {
             message: `No managed RAM share of ${sourceArn} with account ${destination.accountId} in the source account ${source.accountId}: nothing to withdraw`,
             note: 'no managed share',
         };
     }
-    const destinationClusters = await listClusters(destination.clients.rds);
+    const destinationClusters = await (0,rds_inventory/* listClusters */.U)(destination.clients.rds);
     for (const share of shares) {
         const needed = await shareStillNeeded({
             share,
@@ -79073,7 +79011,7 @@ function decide(item, rules) {
     return keep(`unknown ${src_tags/* TagKeys */.jm.purpose} '${purpose}'`);
 }
 function decideCopy(item, rules, keep, hint) {
-    const expiry = tagValue(item.tags, src_tags/* TagKeys */.jm.expiresAt);
+    const expiry = (0,ownership/* tagValue */.EZ)(item.tags, src_tags/* TagKeys */.jm.expiresAt);
     if (expiry === undefined) {
         return keep(`a copy with no ${src_tags/* TagKeys */.jm.expiresAt} tag (no ttl): never swept${hint}`);
     }
@@ -79086,7 +79024,7 @@ function decideCopy(item, rules, keep, hint) {
 }
 function decideLeftover(item, rules, purpose, hint) {
     const what = purpose === src_tags/* Purpose */.nb.handoff ? 'hand-off snapshot' : 'intermediate';
-    const run = tagValue(item.tags, src_tags/* TagKeys */.jm.runId);
+    const run = (0,ownership/* tagValue */.EZ)(item.tags, src_tags/* TagKeys */.jm.runId);
     const of = run ? ` of run ${run}` : '';
     if (!item.createdAt) {
         return { item, action: 'keep', reason: `${what}${of} with no creation time yet${hint}` };
@@ -79111,7 +79049,7 @@ function decideLeftover(item, rules, purpose, hint) {
  * said so in the reason. The guess only ever applies to resources the managed tag already proves.
  */
 function purposeOf(item) {
-    const tagged = tagValue(item.tags, src_tags/* TagKeys */.jm.purpose);
+    const tagged = (0,ownership/* tagValue */.EZ)(item.tags, src_tags/* TagKeys */.jm.purpose);
     if (tagged !== undefined)
         return { purpose: tagged, hint: '' };
     if (item.kind === 'db-cluster-snapshot' || item.kind === 'db-snapshot') {
@@ -79156,12 +79094,12 @@ async function surveySweep(options) {
     }
     const source = await readAccount(accounts.source);
     decisions.push(...itemsOf(source, accounts.source).map((item) => decide(item, { now, sourceIdentifier: settings.source?.identifier })));
-    const shares = await managedShares(accounts.source.clients.ram);
+    const shares = await (0,aws_ram/* managedShares */.cI)(accounts.source.clients.ram);
     return { decisions, destinationClusters: destination.clusters, shares };
 }
 async function readAccount(session) {
     try {
-        return await readInventory(session.clients.rds);
+        return await (0,rds_inventory/* readInventory */.z)(session.clients.rds);
     }
     catch (error) {
         throw errors/* ActionError */.lZ.fromAws(error, {
@@ -79271,7 +79209,7 @@ async function runSweep(options) {
         const shareDecisions = await decideShares(survey, {
             ...options,
             // Read again: clones deleted above no longer hold their shares.
-            destinationClusters: await listClusters(accounts.destination.clients.rds),
+            destinationClusters: await (0,rds_inventory/* listClusters */.U)(accounts.destination.clients.rds),
             except: [],
         });
         outcomes.push(...(await deleteAll(shareDecisions, options)));
@@ -79320,7 +79258,7 @@ async function deleteAll(decisions, options) {
 async function deleteOne(item, options) {
     const session = item.side === 'source' ? options.accounts.source : options.accounts.destination;
     if (item.kind === 'resource-share') {
-        await withdrawShare(session.clients.ram, item.arn);
+        await (0,aws_ram/* withdrawShare */.GN)(session.clients.ram, item.arn);
         return;
     }
     const log = { info: core.info, warning: core.warning, debug: core.debug };
@@ -79391,6 +79329,105 @@ async function writeSweepSummary(title, outcomes, options) {
         ]);
     }
     await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
+
+
+
+
+
+
+/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
+async function tagsOf(rds, arn, listed) {
+    return listed ?? (0,rds_read/* readTags */.g$)(rds, arn);
+}
+/**
+ * Read the target in the destination account, changing nothing. A target that does not exist is
+ * reported as gone (a pull request can be closed twice); one this action does not manage, or an
+ * instance that belongs to a cluster, is refused before anything is changed.
+ */
+async function inspectTarget(destination, target) {
+    const rds = destination.clients.rds;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    if (cluster)
+        return target_fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
+    if (!instance)
+        return { state: 'gone', identifier: target };
+    const where = {
+        resource: instance.DBInstanceArn ?? target,
+        side: 'destination',
+        accountId: destination.accountId,
+    };
+    if (instance.DBClusterIdentifier) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
+            ...where,
+            hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
+        });
+    }
+    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
+    (0,ownership/* requireManaged */.RI)({ target, tags, where, purpose: 'delete' });
+    return {
+        state: 'present',
+        identifier: instance.DBInstanceIdentifier ?? target,
+        arn: instance.DBInstanceArn ?? target,
+        kind: 'instance',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        engine: instance.Engine ?? '',
+        deletionProtection: instance.DeletionProtection ?? false,
+        memberWaves: [],
+        tags,
+        crossAccountClone: false,
+    };
+}
+function arnOf(cluster) {
+    return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? '';
+}
+function target_fromCluster(destination, cluster, tags) {
+    const identifier = cluster.DBClusterIdentifier ?? '';
+    (0,ownership/* requireManaged */.RI)({
+        target: identifier,
+        tags,
+        where: { resource: arnOf(cluster), side: 'destination', accountId: destination.accountId },
+        purpose: 'delete',
+    });
+    const aurora = isAuroraEngine(cluster.Engine);
+    return {
+        state: 'present',
+        identifier,
+        arn: arnOf(cluster),
+        kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
+        status: cluster.Status ?? 'unknown',
+        engine: cluster.Engine ?? '',
+        deletionProtection: cluster.DeletionProtection ?? false,
+        // Multi-AZ DB clusters take their members with them (aws-reference E6).
+        memberWaves: aurora ? (0,removers/* auroraMemberWaves */.rY)(cluster.DBClusterMembers ?? []) : [],
+        tags,
+        crossAccountClone: cluster.CrossAccountClone ?? false,
+        cloneGroupId: cluster.CloneGroupId,
+    };
+}
+/**
+ * A target equal to the source (same identifier in the same account) is refused for every
+ * operation, whatever proves ownership: a managed base copy can be the source of its branches.
+ */
+function refuseTargetIsSource(settings, accounts, target) {
+    const source = settings.source;
+    if (!source)
+        return;
+    const sourceAccount = source.accountId ?? (0,aws_arn/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
+    if (sourceAccount !== accounts.destination.accountId)
+        return;
+    if (source.identifier.toLowerCase() !== target.toLowerCase())
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `target ${target} is the source itself (same account ${sourceAccount})`,
+        side: 'destination',
+        accountId: accounts.destination.accountId,
+        hint: 'Choose another target: the action never changes or deletes its source.',
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/plan.ts
@@ -79591,7 +79628,7 @@ async function planDelete({ settings, accounts }) {
         : undefined;
     const changes = {
         'disable-deletion-protection': `turns off deletion protection on ${view.identifier}`,
-        'delete-instances': `deletes the DB instances ${view.members.join(', ')}`,
+        'delete-instances': `deletes the DB instances ${view.memberWaves.flat().join(', ')}`,
         'delete-target': `deletes ${view.identifier}${settings.finalSnapshotIdentifier ? ` after the final snapshot ${settings.finalSnapshotIdentifier}` : ', no final snapshot'}`,
         'wait-deleted': 'none (waits)',
         'withdraw-share': share?.message ?? 'none',
@@ -79789,21 +79826,7 @@ function label(kind) {
  * maintenance window (aws-reference E2, E5).
  */
 async function requestRename(ctx, move) {
-    const rds = ctx.destination.clients.rds;
-    if (move.kind === 'cluster') {
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: move.from,
-            NewDBClusterIdentifier: move.to,
-            ApplyImmediately: true,
-        }));
-    }
-    else {
-        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-            DBInstanceIdentifier: move.from,
-            NewDBInstanceIdentifier: move.to,
-            ApplyImmediately: true,
-        }));
-    }
+    await (0,rds_databases/* modifyDatabase */.KL)(ctx.destination.clients.rds, { kind: move.kind, id: move.from }, { newIdentifier: move.to });
 }
 /**
  * Wait until `name` answers as the resource `resourceId`, available. Right after a rename a
@@ -79857,10 +79880,22 @@ async function waitUntilAnswers(ctx, runtime, expected) {
  * with it; a DB instance goes alone. No final snapshot: the copy is a copy.
  */
 async function deleteManagedCopy(ctx, runtime, copy) {
-    if (copy.kind === 'cluster')
-        await deleteCluster(ctx, runtime, copy);
-    else
-        await deleteInstance(ctx, runtime, copy);
+    const rds = ctx.destination.clients.rds;
+    const now = await provenCopy(ctx, runtime, copy);
+    if (!now)
+        return;
+    const target = { kind: copy.kind, id: copy.identifier };
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (now.deletionProtection)
+            await (0,removers/* disableDeletionProtection */.WP)(rds, target);
+    });
+    await send(ctx, runtime, copy, 'delete the DB instances of', () => (0,removers/* deleteMembers */.V4)(rds, now.memberWaves, (id) => runtime.log.info(`Deleting DB instance ${id}`)));
+    await send(ctx, runtime, copy, 'delete', () => (0,removers/* deleteDatabase */.Hg)(rds, target, { deleteAutomatedBackups: copy.kind === 'instance' }));
+    runtime.log.info(`Deleting ${label(copy.kind)} ${copy.identifier}`);
+    const gone = { side: 'destination', until: 'gone' };
+    await Promise.all(now.memberWaves.flat().map((id) => waitForKind('db-instance', ctx, runtime, { ...gone, id })));
+    const kind = copy.kind === 'cluster' ? 'db-cluster' : 'db-instance';
+    await waitForKind(kind, ctx, runtime, { ...gone, id: copy.identifier });
 }
 function retire_where(ctx, runtime, copy) {
     return {
@@ -79870,91 +79905,45 @@ function retire_where(ctx, runtime, copy) {
         accountId: ctx.destination.accountId,
     };
 }
+async function retire_readCopy(ctx, copy) {
+    const rds = ctx.destination.clients.rds;
+    if (copy.kind === 'instance') {
+        const instance = await (0,rds_read/* findInstance */.XD)(rds, copy.identifier);
+        return (instance && {
+            resourceId: instance.DbiResourceId,
+            deletionProtection: instance.DeletionProtection ?? false,
+            tags: instance.TagList,
+            memberWaves: [],
+        });
+    }
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, copy.identifier);
+    const aurora = cluster?.Engine?.startsWith('aurora') ?? false;
+    return (cluster && {
+        resourceId: cluster.DbClusterResourceId,
+        deletionProtection: cluster.DeletionProtection ?? false,
+        tags: cluster.TagList,
+        memberWaves: aurora ? (0,removers/* auroraMemberWaves */.rY)(cluster.DBClusterMembers ?? []) : [],
+    });
+}
 /** The copy as it is now, proven to be the same resource and managed; undefined when gone. */
-async function provenCopy(ctx, runtime, options) {
-    const { copy, found } = options;
-    if (!found)
+async function provenCopy(ctx, runtime, copy) {
+    const now = await retire_readCopy(ctx, copy);
+    if (!now)
         return undefined;
-    if (options.resourceId(found) !== copy.resourceId) {
+    if (now.resourceId !== copy.resourceId) {
         throw new errors/* ActionError */.lZ({
-            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${options.resourceId(found) ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
+            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${now.resourceId ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
             ...retire_where(ctx, runtime, copy),
             hint: 'Something else renamed resources in this account during the run; check what holds this name.',
         });
     }
-    requireManaged({
+    (0,ownership/* requireManaged */.RI)({
         target: copy.identifier,
-        tags: found.TagList,
+        tags: now.tags,
         where: { resource: copy.identifier, side: 'destination', accountId: ctx.destination.accountId },
         purpose: 'delete',
     });
-    return found;
-}
-async function deleteCluster(ctx, runtime, copy) {
-    const rds = ctx.destination.clients.rds;
-    const cluster = await provenCopy(ctx, runtime, {
-        copy,
-        found: await (0,rds_read/* findCluster */.KG)(rds, copy.identifier),
-        resourceId: (c) => c.DbClusterResourceId,
-    });
-    if (!cluster)
-        return;
-    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
-        if (!cluster.DeletionProtection)
-            return;
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: copy.identifier,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-        }));
-    });
-    // Multi-AZ DB clusters take their members with them (aws-reference E6).
-    const aurora = cluster.Engine?.startsWith('aurora') ?? false;
-    const members = aurora ? (cluster.DBClusterMembers ?? []) : [];
-    const readers = members.filter((m) => !m.IsClusterWriter);
-    const writers = members.filter((m) => m.IsClusterWriter);
-    // Readers first: deleting the writer first would fail over to a reader that is going anyway.
-    for (const group of [readers, writers]) {
-        await Promise.all(group.map((member) => retire_deleteMember(ctx, runtime, member.DBInstanceIdentifier ?? '')));
-    }
-    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: copy.identifier, SkipFinalSnapshot: true })));
-    runtime.log.info(`Deleting DB cluster ${copy.identifier}`);
-    await Promise.all(members.map((m) => waitForInstance(ctx, runtime, {
-        side: 'destination',
-        id: m.DBInstanceIdentifier ?? '',
-        until: 'gone',
-    })));
-    await waitForCluster(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
-}
-async function retire_deleteMember(ctx, runtime, id) {
-    runtime.log.info(`Deleting DB instance ${id}`);
-    await send(ctx, runtime, { kind: 'instance', identifier: id, resourceId: '' }, 'delete', () => ctx.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })));
-}
-async function deleteInstance(ctx, runtime, copy) {
-    const rds = ctx.destination.clients.rds;
-    const instance = await provenCopy(ctx, runtime, {
-        copy,
-        found: await (0,rds_read/* findInstance */.XD)(rds, copy.identifier),
-        resourceId: (i) => i.DbiResourceId,
-    });
-    if (!instance)
-        return;
-    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
-        if (!instance.DeletionProtection)
-            return;
-        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-            DBInstanceIdentifier: copy.identifier,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-        }));
-    });
-    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
-        DBInstanceIdentifier: copy.identifier,
-        SkipFinalSnapshot: true,
-        DeleteAutomatedBackups: true,
-    })));
-    runtime.log.info(`Deleting DB instance ${copy.identifier}`);
-    await waitForInstance(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+    return now;
 }
 async function send(ctx, runtime, copy, action, call) {
     try {
@@ -80039,7 +80028,7 @@ async function currentOld(ctx, options) {
         });
     }
     const tags = await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, now.arn);
-    requireManaged({ target: names.target, tags, where, purpose: 'replace' });
+    (0,ownership/* requireManaged */.RI)({ target: names.target, tags, where, purpose: 'replace' });
     if (now.status !== 'available')
         throw notAvailable(ctx, now);
     return now;
@@ -80276,7 +80265,7 @@ async function findReplaceTarget(ctx) {
         core.info(`${target} does not exist yet: if-exists: replace creates it`);
         return undefined;
     }
-    requireManaged({
+    (0,ownership/* requireManaged */.RI)({
         target,
         tags: await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, found.arn),
         where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },

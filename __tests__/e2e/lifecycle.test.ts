@@ -222,7 +222,9 @@ describe('operation: delete', () => {
       inputs: { ...stagingOnly, operation: 'delete', target: 'team-db' },
     })
     expect(run.exitCode).toBe(1)
-    expect(run.maskedLog).toContain('lacks the tag rds-refresh:managed=true')
+    expect(run.maskedLog).toContain(
+      'Target team-db exists but was not created by rds-refresh (no rds-refresh:managed=true tag), so it is left untouched: delete acts only on copies carrying that tag',
+    )
     expect(changes(sim)).toEqual([])
     expect(inventoryOf(sim, ACCOUNTS.staging)['db-clusters']).toContain('team-db (available)')
   })

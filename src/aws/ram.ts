@@ -193,10 +193,14 @@ async function describeShare(ram: RAMClient, share: ResourceShare): Promise<Mana
   }
 }
 
+export async function deleteShare(ram: RAMClient, arn: string): Promise<void> {
+  await ram.send(new DeleteResourceShareCommand({ resourceShareArn: arn }))
+}
+
 /** Withdraw (delete) a share; one already gone or being deleted counts as withdrawn. */
 export async function withdrawShare(ram: RAMClient, arn: string): Promise<void> {
   try {
-    await ram.send(new DeleteResourceShareCommand({ resourceShareArn: arn }))
+    await deleteShare(ram, arn)
   } catch (error) {
     const name = (error as { name?: string }).name
     if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException') return

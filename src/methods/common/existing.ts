@@ -3,8 +3,8 @@ import type { Tag } from '@aws-sdk/client-rds'
 import { findCluster, findInstance, readTags } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
 import type { CopyResult } from '../../result.js'
-import { CopyState, isManaged, TagKeys } from '../../tags.js'
-import { tagValue } from '../../aws/ownership.js'
+import { CopyState, TagKeys } from '../../tags.js'
+import { requireManaged, tagValue } from '../../aws/ownership.js'
 import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
 import type { RefreshContext } from './context.js'
@@ -84,26 +84,6 @@ export async function findExistingTarget(
     created: false,
     expiresAt: expiry ? new Date(expiry) : undefined,
   }
-}
-
-/**
- * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
- * carrying this action's managed tag, read from the resource itself in the destination account.
- * Ownership is never inferred from a name.
- */
-export function requireManaged(options: {
-  target: string
-  tags: readonly Tag[] | undefined
-  where: { resource: string; side: 'destination'; accountId: string }
-  purpose: 'reuse' | 'replace' | 'delete'
-}): void {
-  if (isManaged(options.tags)) return
-  const { target, where, purpose } = options
-  throw new ActionError({
-    summary: `Target ${target} exists but was not created by rds-refresh (no ${TagKeys.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
-    ...where,
-    hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
-  })
 }
 
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */

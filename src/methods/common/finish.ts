@@ -1,10 +1,6 @@
 import { randomInt } from 'node:crypto'
 import * as core from '@actions/core'
-import {
-  AddTagsToResourceCommand,
-  ModifyDBClusterCommand,
-  ModifyDBInstanceCommand,
-} from '@aws-sdk/client-rds'
+import { addTags, modifyDatabase } from '../../aws/rds-databases.js'
 import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { Step, StepRuntime } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
@@ -79,25 +75,8 @@ async function modifyCopy(
   target: CopyRef,
   change: PasswordChange,
 ): Promise<void> {
-  const rds = ctx.destination.clients.rds
   try {
-    if (target.kind === 'instance') {
-      await rds.send(
-        new ModifyDBInstanceCommand({
-          DBInstanceIdentifier: target.id,
-          ApplyImmediately: true,
-          ...change,
-        }),
-      )
-    } else {
-      await rds.send(
-        new ModifyDBClusterCommand({
-          DBClusterIdentifier: target.id,
-          ApplyImmediately: true,
-          ...change,
-        }),
-      )
-    }
+    await modifyDatabase(ctx.destination.clients.rds, target, change)
   } catch (error) {
     // AWS's message is kept out: it could quote the request, and the password must never be shown.
     const managed = 'ManageMasterUserPassword' in change
@@ -250,10 +229,5 @@ function copyGone(ctx: RefreshContext): never {
  */
 async function markReady(ctx: RefreshContext, arn: string): Promise<void> {
   if (!arn) return
-  await ctx.destination.clients.rds.send(
-    new AddTagsToResourceCommand({
-      ResourceName: arn,
-      Tags: [{ Key: TagKeys.state, Value: CopyState.ready }],
-    }),
-  )
+  await addTags(ctx.destination.clients.rds, arn, [{ Key: TagKeys.state, Value: CopyState.ready }])
 }

@@ -216,7 +216,7 @@ async function planDelete({ settings, accounts }: PlanOptions): Promise<void> {
     : undefined
   const changes: Record<string, string> = {
     'disable-deletion-protection': `turns off deletion protection on ${view.identifier}`,
-    'delete-instances': `deletes the DB instances ${view.members.join(', ')}`,
+    'delete-instances': `deletes the DB instances ${view.memberWaves.flat().join(', ')}`,
     'delete-target': `deletes ${view.identifier}${settings.finalSnapshotIdentifier ? ` after the final snapshot ${settings.finalSnapshotIdentifier}` : ', no final snapshot'}`,
     'wait-deleted': 'none (waits)',
     'withdraw-share': share?.message ?? 'none',

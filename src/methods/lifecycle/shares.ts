@@ -3,7 +3,7 @@ import { findCluster } from '../../aws/rds-read.js'
 import type { AccountSession } from '../../credentials.js'
 import { TagKeys } from '../../tags.js'
 import type { ManagedShare } from '../../aws/ram.js'
-import { tagValue } from './target.js'
+import { tagValue } from '../../aws/ownership.js'
 
 /**
  * Copies in the destination that still need a shared source: its cross-account clones. A clone
