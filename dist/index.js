@@ -78376,11 +78376,13 @@ function checkApplicability(input) {
 
 
 
+
 /**
  * Look for the target in the destination before creating anything. Under `if-exists: fail` an
  * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
  * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
- * never touched.
+ * never touched. A copy an earlier try of this very run left half-built (its tags prove this run
+ * made it, and it is still `building`) is no existing target: the plan continues it.
  */
 async function findExistingTarget(ctx, wait) {
     const rds = ctx.destination.clients.rds;
@@ -78395,6 +78397,11 @@ async function findExistingTarget(ctx, wait) {
         side: 'destination',
         accountId: ctx.destination.accountId,
     };
+    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
+    if ((0,ownership/* madeByRun */.MK)(tags, runOf(ctx)) && stillBuilding(tags)) {
+        core.info(`${target} exists, still being built, and its tags prove this run made it (an earlier try of the same run and attempt): the run continues it instead of starting over`);
+        return undefined;
+    }
     const mode = ctx.settings.ifExists;
     if (mode === 'fail') {
         throw new errors/* ActionError */.lZ({
@@ -78403,7 +78410,6 @@ async function findExistingTarget(ctx, wait) {
             hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
         });
     }
-    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
     (0,ownership/* requireManaged */.RI)({ target, tags, where, purpose: mode });
     const { cluster, instance } = await untilComplete(ctx, {
         kind: found ? 'cluster' : 'instance',

@@ -4,16 +4,17 @@ import { findCluster, findInstance, readTags } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
 import type { CopyResult } from '../../result.js'
 import { CopyState, TagKeys } from '../../tags.js'
-import { requireManaged, tagValue } from '../../aws/ownership.js'
+import { madeByRun, requireManaged, tagValue } from '../../aws/ownership.js'
 import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
-import type { RefreshContext } from './context.js'
+import { runOf, type RefreshContext } from './context.js'
 
 /**
  * Look for the target in the destination before creating anything. Under `if-exists: fail` an
  * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
  * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
- * never touched.
+ * never touched. A copy an earlier try of this very run left half-built (its tags prove this run
+ * made it, and it is still `building`) is no existing target: the plan continues it.
  */
 export async function findExistingTarget(
   ctx: RefreshContext,
@@ -31,6 +32,13 @@ export async function findExistingTarget(
     side: 'destination' as const,
     accountId: ctx.destination.accountId,
   }
+  const tags = found?.TagList ?? foundInstance?.TagList ?? (await readTags(rds, arn))
+  if (madeByRun(tags, runOf(ctx)) && stillBuilding(tags)) {
+    core.info(
+      `${target} exists, still being built, and its tags prove this run made it (an earlier try of the same run and attempt): the run continues it instead of starting over`,
+    )
+    return undefined
+  }
   const mode = ctx.settings.ifExists
   if (mode === 'fail') {
     throw new ActionError({
@@ -39,7 +47,6 @@ export async function findExistingTarget(
       hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
     })
   }
-  const tags = found?.TagList ?? foundInstance?.TagList ?? (await readTags(rds, arn))
   requireManaged({ target, tags, where, purpose: mode })
   const { cluster, instance } = await untilComplete(ctx, {
     kind: found ? 'cluster' : 'instance',
