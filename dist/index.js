@@ -73758,7 +73758,8 @@ function describeCancel(resources, outcome) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ul: () => (/* binding */ FAILURE_STATUSES),
-/* harmony export */   fm: () => (/* binding */ waitFor)
+/* harmony export */   fm: () => (/* binding */ waitFor),
+/* harmony export */   vf: () => (/* binding */ stepWaitContext)
 /* harmony export */ });
 /* unused harmony exports formatElapsed, isTransient */
 /* harmony import */ var _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6252);
@@ -73788,6 +73789,16 @@ const FAILURE_STATUSES = [
 ];
 /** How often a freshly created resource may answer "not found" before that counts (eventual consistency). */
 const NOT_FOUND_GRACE_POLLS = 3;
+/** How a step waits: under its name, log, signal and deadline, at the run's poll interval. */
+function stepWaitContext(runtime, pollSeconds) {
+    return {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds,
+    };
+}
 /**
  * Ceiling for the waiter's growing, jittered poll delay. Twice the poll interval keeps the time
  * AWS sits idle between steps small (npm run bench: the copy is ready on average within one
@@ -74138,7 +74149,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(594);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(607);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2842);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5576);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6305);
 
@@ -75002,7 +75013,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 607:
+/***/ 2842:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75457,15 +75468,6 @@ var wait = __nccwpck_require__(9158);
 
 
 
-function waitContext(ctx, runtime) {
-    return {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    };
-}
 /** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
 function waitForResource(reader, ctx, runtime, target) {
     const session = sessionFor(ctx, target.side);
@@ -75478,7 +75480,7 @@ function waitForResource(reader, ctx, runtime, target) {
         progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
         until: target.until ?? ['available'],
         ready: target.ready,
-    }, waitContext(ctx, runtime));
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
 }
 /** Wait for one RDS resource of the run, of any kind the action creates. */
 const waitForKind = (kind, ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk[kind], ctx, runtime, target);
@@ -75641,7 +75643,48 @@ function instanceError(error, ctx, instance) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/methods/common/copy-result.ts
+/**
+ * The copy as the outputs report it, from its DB cluster or DB instance as AWS describes it.
+ * An unknown ARN is '' (left out of the outputs); an unknown identifier is the name asked for.
+ */
+function copyResult(described, origin) {
+    const { name, ...made } = origin;
+    if ('instance' in described) {
+        const instance = described.instance;
+        return {
+            ...made,
+            kind: 'instance',
+            identifier: instance.DBInstanceIdentifier ?? name,
+            arn: instance.DBInstanceArn ?? '',
+            endpoint: instance.Endpoint?.Address,
+            port: instance.Endpoint?.Port,
+            engine: instance.Engine,
+            engineVersion: instance.EngineVersion,
+            masterUsername: instance.MasterUsername,
+            masterUserSecretArn: made.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
+            instanceIdentifiers: [instance.DBInstanceIdentifier ?? name],
+        };
+    }
+    const cluster = described.cluster;
+    return {
+        ...made,
+        kind: 'cluster',
+        identifier: cluster.DBClusterIdentifier ?? name,
+        arn: cluster.DBClusterArn ?? '',
+        endpoint: cluster.Endpoint,
+        readerEndpoint: cluster.ReaderEndpoint,
+        port: cluster.Port,
+        engine: cluster.Engine,
+        engineVersion: cluster.EngineVersion,
+        masterUsername: cluster.MasterUsername,
+        masterUserSecretArn: made.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+        instanceIdentifiers: (cluster.DBClusterMembers ?? []).flatMap((m) => m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/methods/common/finish.ts
+
 
 
 
@@ -75749,13 +75792,7 @@ async function waitForSecret(ctx, runtime) {
         status: (s) => s.SecretStatus ?? 'not yet created',
         until: ['active'],
         failOn: ['impaired'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
     if (!secret.SecretArn) {
         throw new errors/* ActionError */.lZ({
             summary: `RDS reported no secret ARN for ${id}`,
@@ -75783,43 +75820,20 @@ function describeCopyStep(after) {
 /** The copy as the outputs report it, read from the destination account. */
 async function readCopy(ctx) {
     const rds = ctx.destination.clients.rds;
-    const id = ctx.names.target;
-    const made = { method: ctx.method, created: true, expiresAt: ctx.expiresAt };
-    const secretArn = ctx.values.masterUserSecretArn.peek();
-    if (ctx.copyKind === 'instance') {
-        const instance = (await (0,rds_read/* findInstance */.XD)(rds, id)) ?? copyGone(ctx);
-        return {
-            ...made,
-            kind: 'instance',
-            // Unknown values are left out of the outputs ('' is).
-            identifier: instance.DBInstanceIdentifier ?? '',
-            arn: instance.DBInstanceArn ?? '',
-            endpoint: instance.Endpoint?.Address,
-            port: instance.Endpoint?.Port,
-            engine: instance.Engine,
-            engineVersion: instance.EngineVersion,
-            masterUsername: instance.MasterUsername,
-            masterUserSecretArn: secretArn ?? instance.MasterUserSecret?.SecretArn,
-            instanceIdentifiers: [instance.DBInstanceIdentifier ?? id],
-        };
-    }
-    const cluster = (await (0,rds_read/* findCluster */.KG)(rds, id)) ?? copyGone(ctx);
-    return {
-        ...made,
-        kind: 'cluster',
-        identifier: cluster.DBClusterIdentifier ?? '',
-        arn: cluster.DBClusterArn ?? '',
-        endpoint: cluster.Endpoint,
-        readerEndpoint: cluster.ReaderEndpoint,
-        port: cluster.Port,
-        engine: cluster.Engine,
-        engineVersion: cluster.EngineVersion,
-        masterUsername: cluster.MasterUsername,
-        masterUserSecretArn: secretArn ?? cluster.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-            .map((m) => m.DBInstanceIdentifier ?? '')
-            .filter(Boolean),
+    const name = ctx.names.target;
+    const origin = {
+        name,
+        method: ctx.method,
+        created: true,
+        expiresAt: ctx.expiresAt,
+        masterUserSecretArn: ctx.values.masterUserSecretArn.peek(),
     };
+    if (ctx.copyKind === 'instance') {
+        const instance = (await (0,rds_read/* findInstance */.XD)(rds, name)) ?? copyGone(ctx);
+        return copyResult({ instance }, origin);
+    }
+    const cluster = (await (0,rds_read/* findCluster */.KG)(rds, name)) ?? copyGone(ctx);
+    return copyResult({ cluster }, origin);
 }
 function copyGone(ctx) {
     throw new errors/* ActionError */.lZ({
@@ -75973,13 +75987,7 @@ async function waitForShareActive(ctx, runtime, arn) {
         status: (s) => s.status ?? 'unknown',
         until: ['ACTIVE'],
         failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
 }
 /**
  * Destination account: accept the share's invitation when one is pending (an account outside the
@@ -76025,12 +76033,9 @@ async function waitForInvitation(ctx, runtime, shareArn) {
         until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
         failOn: [],
     }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
+        ...(0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds),
         // The invitation is made with the share: minutes without one mean something else is wrong.
         deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
-        pollSeconds: ctx.settings.pollIntervalSeconds,
     });
 }
 async function settleInvitation(ctx, runtime, invitation) {
@@ -76095,13 +76100,7 @@ async function waitForShareReceived(ctx, runtime, arn) {
         status: (s) => s.status ?? 'unknown',
         until: ['ACTIVE'],
         failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
 }
 
 ;// CONCATENATED MODULE: ./src/methods/clone/plan.ts
@@ -78377,6 +78376,7 @@ function checkApplicability(input) {
 
 
 
+
 /**
  * Look for the target in the destination before creating anything. Under `if-exists: fail` an
  * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
@@ -78419,41 +78419,15 @@ async function findExistingTarget(ctx, wait) {
     });
     const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
     warnIfDifferent(ctx, (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.source));
-    if (cluster) {
-        return {
-            kind: 'cluster',
-            identifier: cluster.DBClusterIdentifier ?? target,
-            arn,
-            endpoint: cluster.Endpoint,
-            readerEndpoint: cluster.ReaderEndpoint,
-            port: cluster.Port,
-            engine: cluster.Engine,
-            engineVersion: cluster.EngineVersion,
-            masterUsername: cluster.MasterUsername,
-            masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
-            instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                .map((m) => m.DBInstanceIdentifier ?? '')
-                .filter(Boolean),
-            method: ctx.method,
-            created: false,
-            expiresAt: expiry ? new Date(expiry) : undefined,
-        };
-    }
-    return {
-        kind: 'instance',
-        identifier: instance?.DBInstanceIdentifier ?? target,
-        arn,
-        endpoint: instance?.Endpoint?.Address,
-        port: instance?.Endpoint?.Port,
-        engine: instance?.Engine,
-        engineVersion: instance?.EngineVersion,
-        masterUsername: instance?.MasterUsername,
-        masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
+    const origin = {
+        name: target,
         method: ctx.method,
         created: false,
         expiresAt: expiry ? new Date(expiry) : undefined,
     };
+    if (cluster)
+        return copyResult({ cluster }, origin);
+    return copyResult({ instance: instance ?? {} }, origin);
 }
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */
 function warnIfDifferent(ctx, source) {
@@ -78932,13 +78906,7 @@ function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
         describe: () => reader.find(session.clients.rds, id),
         status: (item) => reader.status(item),
         ...spec,
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
 }
 
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
@@ -79854,13 +79822,7 @@ async function waitUntilAnswers(ctx, runtime, expected) {
             return found.status;
         },
         until: ['available'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
     if (!answer.found) {
         throw new errors/* ActionError */.lZ({
             summary: `${label(expected.kind)} ${expected.name} did not answer`,

@@ -1,6 +1,6 @@
 import { createWaiter, WaiterState, type WaiterResult } from '@smithy/util-waiter'
 import { ActionError, awsErrorCode, errorMessage, isNotFound } from '../errors.js'
-import type { AccountSide, StepLog } from './types.js'
+import type { AccountSide, StepLog, StepRuntime } from './types.js'
 
 /**
  * Statuses from which a resource never becomes available. The SDK's own waiters miss most of
@@ -50,6 +50,17 @@ export interface WaitContext {
   readonly signal: AbortSignal
   readonly deadline: number
   readonly pollSeconds: number
+}
+
+/** How a step waits: under its name, log, signal and deadline, at the run's poll interval. */
+export function stepWaitContext(runtime: StepRuntime, pollSeconds: number): WaitContext {
+  return {
+    step: runtime.name,
+    log: runtime.log,
+    signal: runtime.signal,
+    deadline: runtime.deadline,
+    pollSeconds,
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   principalAssociation,
 } from '../../aws/ram.js'
 import type { AccountSide, Step, StepRuntime } from '../../engine/types.js'
-import { waitFor } from '../../engine/wait.js'
+import { stepWaitContext, waitFor } from '../../engine/wait.js'
 import { ActionError, awsErrorCode } from '../../errors.js'
 import { runIdOf, TagKeys } from '../../tags.js'
 import type { RefreshContext } from '../common/context.js'
@@ -162,13 +162,7 @@ async function waitForShareActive(
       until: ['ACTIVE'],
       failOn: ['FAILED', 'DELETING', 'DELETED'],
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
 }
 
@@ -229,12 +223,9 @@ async function waitForInvitation(
       failOn: [],
     },
     {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
+      ...stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
       // The invitation is made with the share: minutes without one mean something else is wrong.
       deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
-      pollSeconds: ctx.settings.pollIntervalSeconds,
     },
   )
 }
@@ -321,12 +312,6 @@ async function waitForShareReceived(
       until: ['ACTIVE'],
       failOn: ['FAILED', 'DELETING', 'DELETED'],
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
 }

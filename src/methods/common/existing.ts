@@ -8,6 +8,7 @@ import { madeByRun, requireManaged, tagValue } from '../../aws/ownership.js'
 import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
 import { runOf, type RefreshContext } from './context.js'
+import { copyResult } from './copy-result.js'
 
 /**
  * Look for the target in the destination before creating anything. Under `if-exists: fail` an
@@ -56,41 +57,14 @@ export async function findExistingTarget(
   })
   const expiry = tags?.find((t) => t.Key === TagKeys.expiresAt)?.Value
   warnIfDifferent(ctx, tagValue(tags, TagKeys.source))
-  if (cluster) {
-    return {
-      kind: 'cluster',
-      identifier: cluster.DBClusterIdentifier ?? target,
-      arn,
-      endpoint: cluster.Endpoint,
-      readerEndpoint: cluster.ReaderEndpoint,
-      port: cluster.Port,
-      engine: cluster.Engine,
-      engineVersion: cluster.EngineVersion,
-      masterUsername: cluster.MasterUsername,
-      masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
-      instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-        .map((m) => m.DBInstanceIdentifier ?? '')
-        .filter(Boolean),
-      method: ctx.method,
-      created: false,
-      expiresAt: expiry ? new Date(expiry) : undefined,
-    }
-  }
-  return {
-    kind: 'instance',
-    identifier: instance?.DBInstanceIdentifier ?? target,
-    arn,
-    endpoint: instance?.Endpoint?.Address,
-    port: instance?.Endpoint?.Port,
-    engine: instance?.Engine,
-    engineVersion: instance?.EngineVersion,
-    masterUsername: instance?.MasterUsername,
-    masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
-    instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
+  const origin = {
+    name: target,
     method: ctx.method,
     created: false,
     expiresAt: expiry ? new Date(expiry) : undefined,
   }
+  if (cluster) return copyResult({ cluster }, origin)
+  return copyResult({ instance: instance ?? {} }, origin)
 }
 
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */

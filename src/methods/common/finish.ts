@@ -6,8 +6,9 @@ import type { Step, StepRuntime } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
 import type { CopyResult } from '../../result.js'
 import type { RefreshContext } from './context.js'
+import { copyResult } from './copy-result.js'
 import { waitForCluster, waitForInstance } from './waits.js'
-import { waitFor } from '../../engine/wait.js'
+import { stepWaitContext, waitFor } from '../../engine/wait.js'
 import { CopyState, TagKeys } from '../../tags.js'
 
 /** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
@@ -139,13 +140,7 @@ async function waitForSecret(ctx: RefreshContext, runtime: StepRuntime): Promise
       until: ['active'],
       failOn: ['impaired'],
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
   if (!secret.SecretArn) {
     throw new ActionError({
@@ -176,43 +171,20 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
 /** The copy as the outputs report it, read from the destination account. */
 async function readCopy(ctx: RefreshContext): Promise<CopyResult> {
   const rds = ctx.destination.clients.rds
-  const id = ctx.names.target
-  const made = { method: ctx.method, created: true, expiresAt: ctx.expiresAt }
-  const secretArn = ctx.values.masterUserSecretArn.peek()
+  const name = ctx.names.target
+  const origin = {
+    name,
+    method: ctx.method,
+    created: true,
+    expiresAt: ctx.expiresAt,
+    masterUserSecretArn: ctx.values.masterUserSecretArn.peek(),
+  }
   if (ctx.copyKind === 'instance') {
-    const instance = (await findInstance(rds, id)) ?? copyGone(ctx)
-    return {
-      ...made,
-      kind: 'instance',
-      // Unknown values are left out of the outputs ('' is).
-      identifier: instance.DBInstanceIdentifier ?? '',
-      arn: instance.DBInstanceArn ?? '',
-      endpoint: instance.Endpoint?.Address,
-      port: instance.Endpoint?.Port,
-      engine: instance.Engine,
-      engineVersion: instance.EngineVersion,
-      masterUsername: instance.MasterUsername,
-      masterUserSecretArn: secretArn ?? instance.MasterUserSecret?.SecretArn,
-      instanceIdentifiers: [instance.DBInstanceIdentifier ?? id],
-    }
+    const instance = (await findInstance(rds, name)) ?? copyGone(ctx)
+    return copyResult({ instance }, origin)
   }
-  const cluster = (await findCluster(rds, id)) ?? copyGone(ctx)
-  return {
-    ...made,
-    kind: 'cluster',
-    identifier: cluster.DBClusterIdentifier ?? '',
-    arn: cluster.DBClusterArn ?? '',
-    endpoint: cluster.Endpoint,
-    readerEndpoint: cluster.ReaderEndpoint,
-    port: cluster.Port,
-    engine: cluster.Engine,
-    engineVersion: cluster.EngineVersion,
-    masterUsername: cluster.MasterUsername,
-    masterUserSecretArn: secretArn ?? cluster.MasterUserSecret?.SecretArn,
-    instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-      .map((m) => m.DBInstanceIdentifier ?? '')
-      .filter(Boolean),
-  }
+  const cluster = (await findCluster(rds, name)) ?? copyGone(ctx)
+  return copyResult({ cluster }, origin)
 }
 
 function copyGone(ctx: RefreshContext): never {

@@ -6,7 +6,7 @@ import {
   type ResourceReader,
 } from '../../aws/rds-read.js'
 import type { AccountSide, StepRuntime } from '../../engine/types.js'
-import { waitFor } from '../../engine/wait.js'
+import { stepWaitContext, waitFor } from '../../engine/wait.js'
 import { sessionFor, type RefreshContext } from './context.js'
 
 /** Which resource to wait for, on which side, until what. */
@@ -17,16 +17,6 @@ export interface WaitTarget<T = unknown> {
   readonly until?: 'gone' | readonly string[]
   /** Extra condition on top of the status (e.g. no password change pending). */
   readonly ready?: (item: T) => boolean
-}
-
-function waitContext(ctx: RefreshContext, runtime: StepRuntime) {
-  return {
-    step: runtime.name,
-    log: runtime.log,
-    signal: runtime.signal,
-    deadline: runtime.deadline,
-    pollSeconds: ctx.settings.pollIntervalSeconds,
-  }
 }
 
 /** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
@@ -48,7 +38,7 @@ function waitForResource<T>(
       until: target.until ?? ['available'],
       ready: target.ready,
     },
-    waitContext(ctx, runtime),
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
 }
 

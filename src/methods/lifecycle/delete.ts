@@ -1,7 +1,7 @@
 import { READERS, type ResourceReader } from '../../aws/rds-read.js'
 import type { Accounts, AccountSession } from '../../credentials.js'
 import type { Plan, Step, StepRuntime } from '../../engine/types.js'
-import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
+import { FAILURE_STATUSES, stepWaitContext, waitFor } from '../../engine/wait.js'
 import { isAlreadyDeleting, isNotFound } from '../../aws/error-codes.js'
 import { ActionError } from '../../errors.js'
 import type { Settings } from '../../settings.js'
@@ -225,12 +225,6 @@ function waitGone<T>(
       status: (item) => reader.status(item),
       ...spec,
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
 }

@@ -2,7 +2,7 @@ import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
 import { modifyDatabase, type DatabaseKind } from '../../aws/rds-databases.js'
 import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { StepRuntime } from '../../engine/types.js'
-import { waitFor } from '../../engine/wait.js'
+import { stepWaitContext, waitFor } from '../../engine/wait.js'
 import { ActionError } from '../../errors.js'
 import type { RefreshContext } from '../common/context.js'
 
@@ -103,13 +103,7 @@ export async function waitUntilAnswers(
       },
       until: ['available'],
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
   if (!answer.found) {
     throw new ActionError({
