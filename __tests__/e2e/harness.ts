@@ -141,3 +141,42 @@ export function createdSince(before: Inventory, after: Inventory): Inventory {
   }
   return result
 }
+
+/** An account's relay-relevant resources by identifier (sorted), and its snapshot shares. */
+export interface RelayInventory {
+  clusters: string[]
+  instances: string[]
+  snapshots: string[]
+  clusterSnapshots: string[]
+  shares: string[]
+}
+
+type Item = Record<string, unknown> & { Attributes?: { AttributeValues?: string[] }[] }
+
+/**
+ * What an account holds, by identifier, with every snapshot share as `snapshot→account`.
+ * `settled: false` leaves out what is already being deleted (the post step does not wait).
+ */
+export function relayInventory(world: Simulator, account: string, settled = true): RelayInventory {
+  const all = world.inventory(account) as Record<string, Item[]>
+  const raw = Object.fromEntries(
+    Object.entries(all).map(([type, items]) => [
+      type,
+      settled ? items : items.filter((i) => (i.Status ?? i.DBInstanceStatus) !== 'deleting'),
+    ]),
+  )
+  const ids = (type: string, key: string) => (raw[type] ?? []).map((r) => String(r[key]))
+  const shares = [...(raw['db-snapshots'] ?? []), ...(raw['db-cluster-snapshots'] ?? [])].flatMap(
+    (s) =>
+      (s.Attributes ?? [])
+        .flatMap((a) => a.AttributeValues ?? [])
+        .map((a) => `${String(s.DBSnapshotIdentifier ?? s.DBClusterSnapshotIdentifier)}→${a}`),
+  )
+  return {
+    clusters: ids('db-clusters', 'DBClusterIdentifier').sort(),
+    instances: ids('db-instances', 'DBInstanceIdentifier').sort(),
+    snapshots: ids('db-snapshots', 'DBSnapshotIdentifier').sort(),
+    clusterSnapshots: ids('db-cluster-snapshots', 'DBClusterSnapshotIdentifier').sort(),
+    shares,
+  }
+}

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   ACCOUNTS,
   calls,
+  relayInventory as inventory,
   KEYS,
   ROLE_ARNS,
   runAction,
@@ -58,44 +59,6 @@ afterEach(async () => {
   await sim?.close()
   sim = undefined
 })
-
-interface Inventory {
-  clusters: string[]
-  instances: string[]
-  snapshots: string[]
-  clusterSnapshots: string[]
-  shares: string[]
-}
-
-type Item = Record<string, unknown> & { Attributes?: { AttributeValues?: string[] }[] }
-
-/**
- * What an account holds, by identifier, with every snapshot share as `snapshot→account`.
- * `settled: false` leaves out what is already being deleted (the post step does not wait).
- */
-function inventory(world: Simulator, account: string, settled = true): Inventory {
-  const all = world.inventory(account) as Record<string, Item[]>
-  const raw = Object.fromEntries(
-    Object.entries(all).map(([type, items]) => [
-      type,
-      settled ? items : items.filter((i) => (i.Status ?? i.DBInstanceStatus) !== 'deleting'),
-    ]),
-  )
-  const ids = (type: string, key: string) => (raw[type] ?? []).map((r) => String(r[key]))
-  const shares = [...(raw['db-snapshots'] ?? []), ...(raw['db-cluster-snapshots'] ?? [])].flatMap(
-    (s) =>
-      (s.Attributes ?? [])
-        .flatMap((a) => a.AttributeValues ?? [])
-        .map((a) => `${String(s.DBSnapshotIdentifier ?? s.DBClusterSnapshotIdentifier)}→${a}`),
-  )
-  return {
-    clusters: ids('db-clusters', 'DBClusterIdentifier').sort(),
-    instances: ids('db-instances', 'DBInstanceIdentifier').sort(),
-    snapshots: ids('db-snapshots', 'DBSnapshotIdentifier').sort(),
-    clusterSnapshots: ids('db-cluster-snapshots', 'DBClusterSnapshotIdentifier').sort(),
-    shares,
-  }
-}
 
 /** Production as the fixture seeds it: the relay must leave it exactly so. */
 function untouchedProduction(world: Simulator): void {
