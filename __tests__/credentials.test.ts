@@ -13,6 +13,7 @@ import type { Settings } from '../src/settings.js'
 import { testSettings } from '../__fixtures__/settings.js'
 import { startSimulator, type Simulator } from '../sim/src/index.ts'
 import type { Fixture, RoleFixture } from '../sim/src/core/types.ts'
+import type { ResourceFixture } from '../sim/src/services/fixture.ts'
 
 /** Every call into @actions/core, in order, so tests can check what was masked before a log line. */
 const events: { kind: 'setSecret' | 'info' | 'warning' | 'debug'; value: string }[] = []
@@ -66,7 +67,7 @@ const FAILING_ROLES: RoleFixture[] = [
   })),
 ]
 
-function fixture(): Fixture {
+function fixture(): Fixture<ResourceFixture> {
   const account = (id: string, roles: string[]) => ({
     id,
     name: `account-${id}`,
