@@ -35,14 +35,23 @@ export interface WorldOptions {
   readonly services?: SimulatorOptions['services']
 }
 
-/** Default scale: ten simulated minutes pass in one real second. */
-const DEFAULT_SCALE = 600
+/**
+ * Default scale: fifty simulated minutes pass in one real second, so a relay's hours of snapshots
+ * and restores take seconds. Assertions never depend on it: the action polls until AWS is done.
+ */
+export const FAST_SCALE = 3000
+/**
+ * Ten simulated minutes per real second: for tests that shape durations (`scenario.durations`) to
+ * keep a resource in a state long enough to act on it (a cancel, a second run), and ask for it.
+ */
+export const TIMED_SCALE = 600
 
 export async function startWorld(options: WorldOptions = {}): Promise<Simulator> {
   const fixture = options.fixture ? options.fixture(productionFixture()) : productionFixture()
+  const clockScale = options.scenario?.durations ? TIMED_SCALE : FAST_SCALE
   return startSimulator({
     fixture,
-    scenario: { clockScale: DEFAULT_SCALE, ...options.scenario },
+    scenario: { clockScale, ...options.scenario },
     services: options.services,
   })
 }

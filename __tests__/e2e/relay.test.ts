@@ -11,6 +11,7 @@ import {
   ROLE_ARNS,
   runAction,
   startWorld,
+  TIMED_SCALE,
   type ActionRun,
   type Simulator,
   type WorldOptions,
@@ -208,7 +209,8 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
     expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
   })
   it('cancelled mid-relay, the post step removes what was made in both accounts', async () => {
-    sim = await startWorld(world())
+    // The cancel must reach the run while it still works: simulated time at the timed pace.
+    sim = await startWorld(world(undefined, { clockScale: TIMED_SCALE }))
     const run = await runAction({
       sim,
       inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },
