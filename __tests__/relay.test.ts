@@ -15,8 +15,8 @@ import {
   PROD,
   PROD_KEY,
   relayContext,
-  relaySettings as testSettings,
-  runRelay as run,
+  relaySettings,
+  runRelay,
   startRelayWorld,
   STAGING,
   STAGING_KEY,
@@ -79,7 +79,7 @@ const HANDOFF_ARN = `arn:aws:rds:us-east-1:${PROD}:snapshot:${HANDOFF}`
 describe('Multi-AZ DB cluster relay', () => {
   it('lists the 7 steps by name, with the temporary instance deleted beside share, copy and restore', async () => {
     const world = await productionWorld()
-    const h = await relayContext(world, { settings: testSettings(STAGING_PLACEMENT) })
+    const h = await relayContext(world, { settings: relaySettings(STAGING_PLACEMENT) })
     const plan = relayPlan(h.ctx)
     const byName = new Map(plan.steps.map((s) => [s.name, s]))
     expect(plan.steps.map((s) => s.name)).toEqual([
@@ -110,8 +110,8 @@ describe('Multi-AZ DB cluster relay', () => {
 
   it('relays cross-account with re-encryption and leaves only the copy', async () => {
     const world = await productionWorld()
-    const h = await relayContext(world, { settings: testSettings(STAGING_PLACEMENT) })
-    const result = await run(h)
+    const h = await relayContext(world, { settings: relaySettings(STAGING_PLACEMENT) })
+    const result = await runRelay(h)
     expect(result.error).toBeUndefined()
     expect(result.steps.every((s) => s.status === 'succeeded')).toBe(true)
 
@@ -208,7 +208,7 @@ describe('Multi-AZ DB cluster relay', () => {
 
   it('uses the temp placement inputs and the instance-class, storage and iops inputs', async () => {
     const world = await productionWorld()
-    const settings = testSettings({
+    const settings = relaySettings({
       ...STAGING_PLACEMENT,
       tempDbSubnetGroup: 'prod-relay',
       tempVpcSecurityGroupIds: [RELAY_SG],
@@ -220,7 +220,7 @@ describe('Multi-AZ DB cluster relay', () => {
       deletionProtection: true,
     })
     const h = await relayContext(world, { settings })
-    expect((await run(h)).error).toBeUndefined()
+    expect((await runRelay(h)).error).toBeUndefined()
     expect(callOf(h, 'RestoreDBInstanceFromDBSnapshot')?.input).toMatchObject({
       DBSubnetGroupName: 'prod-relay',
       VpcSecurityGroupIds: [RELAY_SG],
@@ -239,9 +239,9 @@ describe('Multi-AZ DB cluster relay', () => {
   it('keeps the snapshots (recorded as kept) but not the share or the temporary instance with keep-snapshots', async () => {
     const world = await productionWorld()
     const h = await relayContext(world, {
-      settings: testSettings({ ...STAGING_PLACEMENT, keepSnapshots: true }),
+      settings: relaySettings({ ...STAGING_PLACEMENT, keepSnapshots: true }),
     })
-    const result = await run(h)
+    const result = await runRelay(h)
     expect(result.error).toBeUndefined()
     expect(result.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
       'delete-cluster-snapshot',
@@ -271,10 +271,10 @@ describe('Multi-AZ DB cluster relay', () => {
   it('in one account neither shares nor copies, restores from the snapshot itself, then deletes it', async () => {
     const world = await productionWorld()
     const h = await relayContext(world, {
-      settings: testSettings({ target: 'prod-multiaz-copy' }),
+      settings: relaySettings({ target: 'prod-multiaz-copy' }),
       sameAccount: true,
     })
-    const result = await run(h)
+    const result = await runRelay(h)
     expect(result.error).toBeUndefined()
     expect(result.steps.find((s) => s.name === 'share-snapshot')?.status).toBe('skipped')
     expect(result.steps.find((s) => s.name === 'copy-snapshot')?.notes).toEqual([
@@ -297,19 +297,19 @@ describe('Multi-AZ DB cluster relay', () => {
 
   it('in one account copies when kms-key-id names another key', async () => {
     const world = await productionWorld()
-    const settings = testSettings({
+    const settings = relaySettings({
       target: 'prod-multiaz-copy',
       kmsKeyId: `arn:aws:kms:us-east-1:${PROD}:alias/aws/rds`,
     })
     const h = await relayContext(world, { settings, sameAccount: true })
-    expect((await run(h)).error).toBeUndefined()
+    expect((await runRelay(h)).error).toBeUndefined()
     expect(callOf(h, 'CopyDBSnapshot')?.input).toMatchObject({ KmsKeyId: settings.kmsKeyId })
     expect(inventory(world, PROD).snapshots).toEqual([])
   })
 
   it('on a failed copy leaves the temporaries in the ledger for the post step', async () => {
     const world = await productionWorld()
-    const h = await relayContext(world, { settings: testSettings(STAGING_PLACEMENT) })
+    const h = await relayContext(world, { settings: relaySettings(STAGING_PLACEMENT) })
     world.setFaults({
       failCalls: [
         {
@@ -321,7 +321,7 @@ describe('Multi-AZ DB cluster relay', () => {
         },
       ],
     })
-    const result = await run(h)
+    const result = await runRelay(h)
     expect(result.error?.message).toContain('KMSKeyNotAccessibleFault')
     expect(result.error).toMatchObject({ step: 'copy-snapshot', code: 'KMSKeyNotAccessibleFault' })
     expect(result.steps.find((s) => s.name === 'restore-cluster')?.status).toBe('not-run')
@@ -337,7 +337,7 @@ describe('Multi-AZ DB cluster relay', () => {
 describe('Aurora snapshot relay', () => {
   it('snapshots, shares, copies with the destination key, restores with engine and version, adds instances', async () => {
     const world = await productionWorld()
-    const settings = testSettings({
+    const settings = relaySettings({
       ...STAGING_PLACEMENT,
       dbClusterParameterGroup: 'staging-aurora-pg16',
       instanceCount: 2,
@@ -413,8 +413,8 @@ describe('DB instance relay', () => {
 
   it('restores with the named placement, Single-AZ, and sets the password with ModifyDBInstance', async () => {
     const world = await productionWorld()
-    const h = await relayContext(world, { settings: testSettings(placement), source: 'prod-pg' })
-    const result = await run(h)
+    const h = await relayContext(world, { settings: relaySettings(placement), source: 'prod-pg' })
+    const result = await runRelay(h)
     expect(result.error).toBeUndefined()
     expect(result.steps.map((s) => s.name)).toContain('restore-instance')
     expect(callOf(h, 'CreateDBSnapshot')?.input).toMatchObject({
@@ -459,7 +459,7 @@ describe('split phases', () => {
   it('phase source stops after sharing, keeps the hand-off and removes its own temporaries', async () => {
     const world = await productionWorld()
     const h = await relayContext(world, {
-      settings: testSettings({ ...STAGING_PLACEMENT, phase: 'source' }),
+      settings: relaySettings({ ...STAGING_PLACEMENT, phase: 'source' }),
     })
     const plan = relayPlan(h.ctx)
     expect(plan.steps.map((s) => s.name)).toEqual([
@@ -498,10 +498,10 @@ describe('split phases', () => {
 
   it('phase destination rebuilds the Multi-AZ cluster from the shared snapshot alone, and a re-run reuses the copy', async () => {
     const world = await productionWorld()
-    const source = await relayContext(world, { settings: testSettings({ phase: 'source' }) })
-    await run(source)
+    const source = await relayContext(world, { settings: relaySettings({ phase: 'source' }) })
+    await runRelay(source)
 
-    const settings = testSettings({
+    const settings = relaySettings({
       ...STAGING_PLACEMENT,
       phase: 'destination',
       snapshotArn: HANDOFF_ARN,
@@ -554,7 +554,7 @@ describe('split phases', () => {
     await removeCluster(world, 'staging-db')
     const rerun = { ...settings, keepSnapshots: false }
     const again = await relayContext(world, { settings: rerun, sourceDb })
-    const second = await run(again)
+    const second = await runRelay(again)
     expect(second.error).toBeUndefined()
     expect(opsOf(again, STAGING)).not.toContain('CopyDBSnapshot')
     expect(second.steps.find((s) => s.name === 'copy-snapshot')?.notes).toEqual(['reused', COPY])
@@ -575,17 +575,17 @@ describe('split phases', () => {
 
   it('opens only the destination role in phase destination', () => {
     const role = `arn:aws:iam::${STAGING}:role/rds-refresh-destination`
-    const destination = testSettings({ phase: 'destination', destinationRoleArn: role })
+    const destination = relaySettings({ phase: 'destination', destinationRoleArn: role })
     expect(credentialSettings(destination)).toMatchObject({
       sourceRoleArn: role,
       destinationRoleArn: role,
     })
-    const viaSource = testSettings({ phase: 'destination', sourceRoleArn: role })
+    const viaSource = relaySettings({ phase: 'destination', sourceRoleArn: role })
     expect(credentialSettings(viaSource)).toMatchObject({
       sourceRoleArn: role,
       destinationRoleArn: role,
     })
-    const all = testSettings({ sourceRoleArn: 'a', destinationRoleArn: role })
+    const all = relaySettings({ sourceRoleArn: 'a', destinationRoleArn: role })
     expect(credentialSettings(all)).toBe(all)
   })
 
@@ -618,9 +618,9 @@ describe('split phases', () => {
 describe('hand-off names', () => {
   it('encode the source kind and the Multi-AZ instance class', async () => {
     const world = await productionWorld()
-    const multiAz = await relayContext(world, { settings: testSettings() })
+    const multiAz = await relayContext(world, { settings: relaySettings() })
     expect(handoffSnapshotName(multiAz.ctx)).toBe(HANDOFF)
-    const instance = await relayContext(world, { settings: testSettings(), source: 'prod-pg' })
+    const instance = await relayContext(world, { settings: relaySettings(), source: 'prod-pg' })
     expect(handoffSnapshotName(instance.ctx)).toBe('rds-refresh-42-1-snapshot-instance')
     expect(kindOfHandoff('db-snapshot', HANDOFF)).toEqual({
       kind: 'multi-az-cluster',
