@@ -35,14 +35,23 @@ export interface WorldOptions {
   readonly services?: SimulatorOptions['services']
 }
 
-/** Default scale: ten simulated minutes pass in one real second. */
-const DEFAULT_SCALE = 600
+/**
+ * Default scale: fifty simulated minutes pass in one real second, so a relay's hours of snapshots
+ * and restores take seconds. Assertions never depend on it: the action polls until AWS is done.
+ */
+export const FAST_SCALE = 3000
+/**
+ * Ten simulated minutes per real second: for tests that shape durations (`scenario.durations`) to
+ * keep a resource in a state long enough to act on it (a cancel, a second run), and ask for it.
+ */
+export const TIMED_SCALE = 600
 
 export async function startWorld(options: WorldOptions = {}): Promise<Simulator> {
   const fixture = options.fixture ? options.fixture(productionFixture()) : productionFixture()
+  const clockScale = options.scenario?.durations ? TIMED_SCALE : FAST_SCALE
   return startSimulator({
     fixture,
-    scenario: { clockScale: DEFAULT_SCALE, ...options.scenario },
+    scenario: { clockScale, ...options.scenario },
     services: options.services,
   })
 }
@@ -140,4 +149,43 @@ export function createdSince(before: Inventory, after: Inventory): Inventory {
     if (added.length > 0) result[type] = added
   }
   return result
+}
+
+/** An account's relay-relevant resources by identifier (sorted), and its snapshot shares. */
+export interface RelayInventory {
+  clusters: string[]
+  instances: string[]
+  snapshots: string[]
+  clusterSnapshots: string[]
+  shares: string[]
+}
+
+type Item = Record<string, unknown> & { Attributes?: { AttributeValues?: string[] }[] }
+
+/**
+ * What an account holds, by identifier, with every snapshot share as `snapshot→account`.
+ * `settled: false` leaves out what is already being deleted (the post step does not wait).
+ */
+export function relayInventory(world: Simulator, account: string, settled = true): RelayInventory {
+  const all = world.inventory(account) as Record<string, Item[]>
+  const raw = Object.fromEntries(
+    Object.entries(all).map(([type, items]) => [
+      type,
+      settled ? items : items.filter((i) => (i.Status ?? i.DBInstanceStatus) !== 'deleting'),
+    ]),
+  )
+  const ids = (type: string, key: string) => (raw[type] ?? []).map((r) => String(r[key]))
+  const shares = [...(raw['db-snapshots'] ?? []), ...(raw['db-cluster-snapshots'] ?? [])].flatMap(
+    (s) =>
+      (s.Attributes ?? [])
+        .flatMap((a) => a.AttributeValues ?? [])
+        .map((a) => `${String(s.DBSnapshotIdentifier ?? s.DBClusterSnapshotIdentifier)}→${a}`),
+  )
+  return {
+    clusters: ids('db-clusters', 'DBClusterIdentifier').sort(),
+    instances: ids('db-instances', 'DBInstanceIdentifier').sort(),
+    snapshots: ids('db-snapshots', 'DBSnapshotIdentifier').sort(),
+    clusterSnapshots: ids('db-cluster-snapshots', 'DBClusterSnapshotIdentifier').sort(),
+    shares,
+  }
 }

@@ -6,10 +6,12 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   ACCOUNTS,
   calls,
+  relayInventory as inventory,
   KEYS,
   ROLE_ARNS,
   runAction,
   startWorld,
+  TIMED_SCALE,
   type ActionRun,
   type Simulator,
   type WorldOptions,
@@ -58,44 +60,6 @@ afterEach(async () => {
   await sim?.close()
   sim = undefined
 })
-
-interface Inventory {
-  clusters: string[]
-  instances: string[]
-  snapshots: string[]
-  clusterSnapshots: string[]
-  shares: string[]
-}
-
-type Item = Record<string, unknown> & { Attributes?: { AttributeValues?: string[] }[] }
-
-/**
- * What an account holds, by identifier, with every snapshot share as `snapshot→account`.
- * `settled: false` leaves out what is already being deleted (the post step does not wait).
- */
-function inventory(world: Simulator, account: string, settled = true): Inventory {
-  const all = world.inventory(account) as Record<string, Item[]>
-  const raw = Object.fromEntries(
-    Object.entries(all).map(([type, items]) => [
-      type,
-      settled ? items : items.filter((i) => (i.Status ?? i.DBInstanceStatus) !== 'deleting'),
-    ]),
-  )
-  const ids = (type: string, key: string) => (raw[type] ?? []).map((r) => String(r[key]))
-  const shares = [...(raw['db-snapshots'] ?? []), ...(raw['db-cluster-snapshots'] ?? [])].flatMap(
-    (s) =>
-      (s.Attributes ?? [])
-        .flatMap((a) => a.AttributeValues ?? [])
-        .map((a) => `${String(s.DBSnapshotIdentifier ?? s.DBClusterSnapshotIdentifier)}→${a}`),
-  )
-  return {
-    clusters: ids('db-clusters', 'DBClusterIdentifier').sort(),
-    instances: ids('db-instances', 'DBInstanceIdentifier').sort(),
-    snapshots: ids('db-snapshots', 'DBSnapshotIdentifier').sort(),
-    clusterSnapshots: ids('db-cluster-snapshots', 'DBClusterSnapshotIdentifier').sort(),
-    shares,
-  }
-}
 
 /** Production as the fixture seeds it: the relay must leave it exactly so. */
 function untouchedProduction(world: Simulator): void {
@@ -245,7 +209,8 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
     expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
   })
   it('cancelled mid-relay, the post step removes what was made in both accounts', async () => {
-    sim = await startWorld(world())
+    // The cancel must reach the run while it still works: simulated time at the timed pace.
+    sim = await startWorld(world(undefined, { clockScale: TIMED_SCALE }))
     const run = await runAction({
       sim,
       inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },

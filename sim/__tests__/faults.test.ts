@@ -12,7 +12,8 @@ afterEach(async () => {
 
 describe('fault injection', () => {
   it('throttles past the burst with Throttling "Rate exceeded", per account, and standard retries recover', async () => {
-    sim = await start({ scenario: { faults: { throttle: { ratePerSecond: 4, burst: 3 } } } })
+    // A token every 1000 s: the burst stays spent however slowly a loaded machine sends the calls.
+    sim = await start({ scenario: { faults: { throttle: { ratePerSecond: 0.001, burst: 3 } } } })
     const once = new RDSClient(clientConfig(sim))
     for (let i = 0; i < 3; i++) await once.send(new DescribeDBClustersCommand({}))
     const error = await once.send(new DescribeDBClustersCommand({})).catch((e: unknown) => e)
@@ -29,8 +30,9 @@ describe('fault injection', () => {
     // Another account has its own bucket.
     const other = new RDSClient(clientConfig(sim, destinationKeys))
     await expect(other.send(new DescribeDBClustersCommand({}))).resolves.toBeDefined()
-    // The SDK's standard mode backs off (throttling base 500 ms) and the bucket refills.
-    // Drain the bucket first so the retrying client's first attempt is throttled.
+    // The SDK's standard mode backs off (throttling base 500 ms) and the bucket refills: one token a
+    // second. Drain the bucket first so the retrying client's first attempt is throttled.
+    sim.setFaults({ throttle: { ratePerSecond: 1, burst: 1 } })
     while (
       await once.send(new DescribeDBClustersCommand({})).then(
         () => true,

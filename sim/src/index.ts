@@ -14,7 +14,7 @@ import type {
 } from './core/types.ts'
 import { createClock } from './clock.ts'
 import { createFaultInjector } from './faults.ts'
-import { createIdentityStore } from './identity.ts'
+import { createIdentityStore, type Session } from './identity.ts'
 import { createRequestLog } from './log.ts'
 import { createOidcIssuer, type Claims } from './oidc.ts'
 import { createScenario, type ScenarioOptions } from './scenario.ts'
@@ -28,6 +28,7 @@ import { createTimeline } from './timeline.ts'
 export { defaultDurations } from './scenario.ts'
 export { RDS_THROTTLE } from './faults.ts'
 export { signRequest } from './sigv4.ts'
+export type { Session } from './identity.ts'
 
 export interface SimulatorOptions {
   readonly fixture: Fixture<ResourceFixture>
@@ -54,6 +55,8 @@ export interface Simulator {
   readonly timeline: Timeline
   /** Everything that exists in `account`, by resource type. */
   inventory(account: string): Record<string, unknown[]>
+  /** Every session STS issued, in order, with its keys (tests check what was masked). */
+  sessions(): readonly Session[]
   readonly world: World
   /** Replaces the faults from now on (buckets, counters and random sequence restart). */
   setFaults(faults: Faults): void
@@ -108,6 +111,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     requests: log.entries,
     timeline,
     inventory: (account) => services.inventory(account),
+    sessions: () => identity.sessions(),
     world,
     setFaults(next) {
       scenario.faults = next

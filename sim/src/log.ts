@@ -9,6 +9,7 @@ export interface RequestLog {
     operation: string
     account?: string
     accessKeyId?: string
+    userAgent?: string
     input: Record<string, unknown>
     /** Real ms when the request arrived (default: now). */
     startedAt?: number

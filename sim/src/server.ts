@@ -191,6 +191,7 @@ async function answer(
       operation: decoded.operation,
       ...(account !== undefined && { account }),
       ...(caller && { accessKeyId: caller.accessKeyId }),
+      ...userAgentOf(raw),
       input: decoded.input,
       startedAt,
     })
@@ -273,6 +274,12 @@ function asAwsError(model: Model, thrown: unknown): AwsError {
   console.error('simulator: handler failure', thrown)
   const message = thrown instanceof Error ? thrown.message : String(thrown)
   return new AwsError('InternalFailure', `Simulator bug: ${message}`, 500)
+}
+
+/** The caller's user agent, as CloudTrail records it (the SDK's `x-amz-user-agent`, else `user-agent`). */
+function userAgentOf(raw: RawRequest): { userAgent?: string } {
+  const agent = raw.headers['x-amz-user-agent'] ?? raw.headers['user-agent']
+  return agent === undefined ? {} : { userAgent: agent }
 }
 
 function answerOidc(deps: ServerDeps, raw: RawRequest, startedAt: number): Delivery {

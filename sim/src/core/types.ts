@@ -39,6 +39,8 @@ export interface RequestLogEntry {
   readonly operation: string
   readonly account?: string
   readonly accessKeyId?: string
+  /** The caller's user agent (`x-amz-user-agent`, else `user-agent`), as CloudTrail logs it. */
+  readonly userAgent?: string
   readonly input: Readonly<Record<string, unknown>>
   /** Wire error code when the call failed, else undefined. */
   errorCode?: string
