@@ -10,6 +10,7 @@ export interface RequestLog {
     account?: string
     accessKeyId?: string
     input: Record<string, unknown>
+    userAgent?: string
     /** Real ms when the request arrived (default: now). */
     startedAt?: number
   }): RequestLogEntry

@@ -192,6 +192,7 @@ async function answer(
       ...(account !== undefined && { account }),
       ...(caller && { accessKeyId: caller.accessKeyId }),
       input: decoded.input,
+      ...userAgentOf(raw),
       startedAt,
     })
     validateInput(wire.model, wire.model.operations[decoded.operation]?.input?.shape, decoded.input)
@@ -253,6 +254,12 @@ async function answer(
     deps.log.end(entry, { errorCode: error.code })
     return { response: wire.protocol.encodeError(error, requestId) }
   }
+}
+
+/** The SDK sends its user agent (with any custom part) as `x-amz-user-agent`; others as `user-agent`. */
+function userAgentOf(raw: RawRequest): { userAgent?: string } {
+  const agent = raw.headers['x-amz-user-agent'] ?? raw.headers['user-agent']
+  return agent === undefined ? {} : { userAgent: agent }
 }
 
 /**

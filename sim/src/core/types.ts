@@ -40,6 +40,8 @@ export interface RequestLogEntry {
   readonly account?: string
   readonly accessKeyId?: string
   readonly input: Readonly<Record<string, unknown>>
+  /** The caller's `x-amz-user-agent` (else `user-agent`) header: which tool and run called. */
+  readonly userAgent?: string
   /** Wire error code when the call failed, else undefined. */
   errorCode?: string
   /** Which fault, if any, produced the error. */
