@@ -73201,7 +73201,8 @@ class PollSchedule {
         this.backoff = outcome.throttled ? Math.min(this.backoff * 2, MAX_BACKOFF) : 1;
         if (outcome.progress === undefined || outcome.throttled)
             return;
-        const point = { at: now, percent: outcome.progress };
+        // PercentProgress is a whole number, cut down: 99 means somewhere in [99, 100).
+        const point = { at: now, percent: Math.min(outcome.progress + 0.5, 100) };
         if (this.firstProgress === undefined || point.percent < this.firstProgress.percent) {
             this.firstProgress = point;
         }
