@@ -244,7 +244,7 @@ async function startup(): Promise<BenchResults['startup']> {
     scenario: { clockScale: scale },
   })
   try {
-    return await measureStartup({ sim, minimalEntry, probeModule, dir: workDir, times: 5 })
+    return await measureStartup({ sim, minimalEntry, probeModule, dir: workDir, times: 9 })
   } finally {
     await sim.close()
   }
