@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { formatElapsed, isTransient, waitFor, type WaitContext } from '../src/engine/wait.js'
 import { ActionError } from '../src/errors.js'
 
@@ -115,6 +115,27 @@ describe('waitFor', () => {
       context(),
     )
     expect(result.status).toBe('available')
+  })
+
+  it('keeps waiting when AWS throttles or fails after the resource was seen: no answer is not "gone"', async () => {
+    const result = await waitFor(
+      spec(
+        sequence([
+          { status: 'creating' },
+          awsError('Throttling', 400),
+          awsError('Throttling', 400),
+          awsError('InternalFailure', 500),
+          { status: 'available' },
+        ]),
+      ),
+      context(),
+    )
+    expect(result.status).toBe('available')
+    const describeGone = jest.fn(
+      sequence([{ status: 'deleting' }, awsError('Throttling', 400), undefined]),
+    )
+    await waitFor(spec(describeGone, 'gone'), context())
+    expect(describeGone).toHaveBeenCalledTimes(3)
   })
 
   it('tolerates "not found" right after a create, but not once the resource was seen', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds'
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms'
+import { createFaultInjector } from '../src/faults.ts'
 import type { Simulator } from '../src/index.ts'
 import { clientConfig, destination, destinationKeys, source, start } from './helpers.ts'
 
@@ -48,6 +49,29 @@ describe('fault injection', () => {
       undefined,
     ])
     for (const client of [once, other, retrying]) client.destroy()
+  })
+
+  it("refills a `time: 'simulated'` bucket per simulated second, whatever real time does", () => {
+    let real = 0
+    let simulated = 0
+    const faults = createFaultInjector(
+      { throttle: { ratePerSecond: 2, burst: 3, time: 'simulated' } },
+      { realNow: () => real, simulatedNow: () => simulated },
+    )
+    const call = () =>
+      faults.check({ service: 'rds', operation: 'DescribeDBClusters', account: source })
+    for (let i = 0; i < 3; i++) expect(call()).toBeUndefined()
+    expect(call()?.kind).toBe('throttle')
+    // An hour of real time refills nothing; half a simulated second refills one token.
+    real += 3_600_000
+    expect(call()?.kind).toBe('throttle')
+    simulated += 500
+    expect(call()).toBeUndefined()
+    expect(call()?.kind).toBe('throttle')
+    // The bucket holds at most `burst`.
+    simulated += 60_000
+    for (let i = 0; i < 3; i++) expect(call()).toBeUndefined()
+    expect(call()?.error.code).toBe('Throttling')
   })
 
   it('answers seeded, repeatable InternalFailure 500s', async () => {

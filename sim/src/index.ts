@@ -84,7 +84,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const world: World = { ...env, kms: services.kms, ram: services.ram }
   const identity = createIdentityStore(fixture.accounts)
   const oidc = createOidcIssuer({ credentialTimeScale: scenario.credentialTimeScale })
-  const faults = createFaultInjector(scenario.faults)
+  const faults = createFaultInjector(scenario.faults, { simulatedNow: clock.now })
   const log = createRequestLog(clock)
   const sts = createStsHandlers({
     accounts: fixture.accounts,

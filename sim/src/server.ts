@@ -256,6 +256,12 @@ async function answer(
   }
 }
 
+/** The SDK sends its user agent (with any custom part) as `x-amz-user-agent`; others as `user-agent`. */
+function userAgentOf(raw: RawRequest): { userAgent?: string } {
+  const agent = raw.headers['x-amz-user-agent'] ?? raw.headers['user-agent']
+  return agent === undefined ? {} : { userAgent: agent }
+}
+
 /**
  * A handler's error as the wire carries it: a modeled error gets the model's wire code and status
  * (so `DBSnapshotNotFoundFault` thrown by shape name still goes out as `DBSnapshotNotFound`, 404);
@@ -274,12 +280,6 @@ function asAwsError(model: Model, thrown: unknown): AwsError {
   console.error('simulator: handler failure', thrown)
   const message = thrown instanceof Error ? thrown.message : String(thrown)
   return new AwsError('InternalFailure', `Simulator bug: ${message}`, 500)
-}
-
-/** The caller's user agent, as CloudTrail records it (the SDK's `x-amz-user-agent`, else `user-agent`). */
-function userAgentOf(raw: RawRequest): { userAgent?: string } {
-  const agent = raw.headers['x-amz-user-agent'] ?? raw.headers['user-agent']
-  return agent === undefined ? {} : { userAgent: agent }
 }
 
 function answerOidc(deps: ServerDeps, raw: RawRequest, startedAt: number): Delivery {

@@ -1,5 +1,6 @@
 import { createWaiter, WaiterState, type WaiterResult } from '@smithy/util-waiter'
 import { ActionError, awsErrorCode, errorMessage, isNotFound } from '../errors.js'
+import { PollSchedule, TICKS_PER_POLL } from './poll-schedule.js'
 import type { AccountSide, StepLog, StepRuntime } from './types.js'
 
 /**
@@ -63,21 +64,18 @@ export function stepWaitContext(runtime: StepRuntime, pollSeconds: number): Wait
   }
 }
 
-/**
- * Ceiling for the waiter's growing, jittered poll delay. Twice the poll interval keeps the time
- * AWS sits idle between steps small (npm run bench: the copy is ready on average within one
- * interval), at one describe call every 10-20 s per wait, far below RDS's 12 calls/s.
- */
-function maxDelaySeconds(pollSeconds: number): number {
-  return pollSeconds * 2
-}
-
 export function formatElapsed(ms: number): string {
   const seconds = Math.round(ms / 1000)
   if (seconds < 60) return `${seconds}s`
   const minutes = Math.floor(seconds / 60)
   if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`
+}
+
+/** AWS refused the call for its rate: RDS `Throttling`, `ThrottlingException`, `RequestLimitExceeded`. */
+export function isThrottling(error: unknown): boolean {
+  const code = awsErrorCode(error)
+  return code !== undefined && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code)
 }
 
 /** Errors worth another poll: throttling, server faults, the network. Everything else is permanent. */
@@ -87,9 +85,8 @@ export function isTransient(error: unknown): boolean {
     $retryable?: unknown
     name?: string
   }
-  if (e?.$retryable) return true
+  if (e?.$retryable || isThrottling(error)) return true
   const code = awsErrorCode(error)
-  if (code && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code)) return true
   const status = e?.$metadata?.httpStatusCode
   if (status === undefined)
     return !code || code === 'TimeoutError' || /ECONN|ETIMEDOUT|socket/i.test(String(error))
@@ -99,7 +96,8 @@ export function isTransient(error: unknown): boolean {
 /**
  * Poll until the resource reaches one of `spec.until`, logging every status change with the
  * elapsed time. Fails at once on a failure status or a permanent error, and with a clear timeout
- * error at the run's deadline.
+ * error at the run's deadline. The SDK's waiter runs the loop on a fine tick (a fifth of the
+ * interval); PollSchedule decides on which ticks AWS is asked.
  */
 export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T> {
   const started = Date.now()
@@ -107,14 +105,24 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
   let lastSeen: string | undefined
   let latest: T | undefined
   let seen = false
-  let polls = 0
+  let notFound = 0
 
+  const schedule = new PollSchedule(ctx.pollSeconds * 1000, started)
   const check = async (): Promise<WaiterResult> => {
-    polls += 1
-    const item = await describeOnce(spec, ctx)
+    const sentAt = Date.now()
+    if (!schedule.due(sentAt)) return { state: WaiterState.RETRY }
+    const answer = await describeOnce(spec, ctx)
+    if ('transient' in answer) {
+      // No answer about the resource: poll again, later still while AWS throttles.
+      schedule.record(sentAt, { throttled: answer.throttled })
+      return { state: WaiterState.RETRY }
+    }
+    const { item } = answer
+    schedule.record(sentAt, { progress: item && spec.progress?.(item) })
     if (item === undefined) {
       if (spec.until === 'gone') return { state: WaiterState.SUCCESS }
-      if (seen || polls > NOT_FOUND_GRACE_POLLS) {
+      notFound += 1
+      if (seen || notFound > NOT_FOUND_GRACE_POLLS) {
         throw new ActionError({
           summary: `${spec.resource} disappeared while waiting for it to become ${describeUntil(spec)}`,
           step: ctx.step,
@@ -160,8 +168,8 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
     {
       client: undefined,
       maxWaitTime: remainingSeconds,
-      minDelay: ctx.pollSeconds,
-      maxDelay: maxDelaySeconds(ctx.pollSeconds),
+      minDelay: ctx.pollSeconds / TICKS_PER_POLL,
+      maxDelay: ctx.pollSeconds / TICKS_PER_POLL,
       abortSignal: ctx.signal,
     },
     undefined,
@@ -174,14 +182,17 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
   throw timeoutError(spec, ctx, lastSeen)
 }
 
-async function describeOnce<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T | undefined> {
+async function describeOnce<T>(
+  spec: WaitSpec<T>,
+  ctx: WaitContext,
+): Promise<{ item: T | undefined } | { transient: true; throttled: boolean }> {
   try {
-    return await spec.describe()
+    return { item: await spec.describe() }
   } catch (error) {
-    if (isNotFound(error)) return undefined
+    if (isNotFound(error)) return { item: undefined }
     if (isTransient(error)) {
       ctx.log.debug(`${spec.resource}: transient error while polling: ${errorMessage(error)}`)
-      return spec.until === 'gone' ? ({} as T) : undefined
+      return { transient: true, throttled: isThrottling(error) }
     }
     throw ActionError.fromAws(error, {
       summary: `Could not read the status of ${spec.resource}`,

@@ -182,8 +182,16 @@ export interface ResourceFailure {
 }
 
 export interface Faults {
-  /** RDS-style token bucket per account: `ratePerSecond` refill, `burst` capacity (real time). */
-  readonly throttle?: { readonly ratePerSecond: number; readonly burst: number }
+  /**
+   * RDS-style token bucket per account: `ratePerSecond` refill, `burst` capacity. It refills in
+   * real time unless `time` is `simulated` (then per simulated second, so that polling scaled by
+   * `clockScale` meets the bucket at the rate it would meet AWS's).
+   */
+  readonly throttle?: {
+    readonly ratePerSecond: number
+    readonly burst: number
+    readonly time?: 'real' | 'simulated'
+  }
   /** Probability (0-1) that any call answers HTTP 500 `InternalFailure`. Seeded, repeatable. */
   readonly internalErrorRate?: number
   /** A named call failing with a named error, `times` times (default: always). */
