@@ -285,8 +285,8 @@ const specialHostiles: Scenario[] = [
       'snapshot-arn': 'arn:aws:rds:eu-west-1:111111111111:snapshot:x',
     }),
   ),
-  hostile('timeout-minutes 0', inputsOf('clone', { 'timeout-minutes': '0' })),
-  hostile('timeout-minutes 351', inputsOf('clone', { 'timeout-minutes': '351' })),
+  hostile('deadline-minutes 0', inputsOf('clone', { 'deadline-minutes': '0' })),
+  hostile('deadline-minutes 351', inputsOf('clone', { 'deadline-minutes': '351' })),
   hostile('poll-interval-seconds 0', inputsOf('clone', { 'poll-interval-seconds': '0' })),
   hostile('max-attempts 0', inputsOf('clone', { 'max-attempts': '0' })),
   hostile('role-duration-seconds 899', inputsOf('clone', { 'role-duration-seconds': '899' })),
@@ -586,7 +586,7 @@ const HANG_BOUND_SECONDS = 30
 
 const hangScenarios: Scenario[] = [
   {
-    name: 'clone: CreateDBInstance never answers (timeout-minutes 1)',
+    name: 'clone: CreateDBInstance never answers (deadline-minutes 1)',
     category: 'hang',
     ci: true,
     world: {
@@ -595,33 +595,33 @@ const hangScenarios: Scenario[] = [
       },
     },
     runs: {
-      inputs: inputsOf('clone', { 'timeout-minutes': '1' }),
+      inputs: inputsOf('clone', { 'deadline-minutes': '1' }),
       exitWithinSeconds: HANG_BOUND_SECONDS,
     },
   },
   {
-    name: 'clone: the OIDC token endpoint never answers (timeout-minutes 1)',
+    name: 'clone: the OIDC token endpoint never answers (deadline-minutes 1)',
     category: 'hang',
     ci: true,
     world: { faults: { networkFaults: [{ kind: 'hang', operation: 'GetIdToken' }] } },
     runs: {
-      inputs: inputsOf('clone', { 'timeout-minutes': '1' }),
+      inputs: inputsOf('clone', { 'deadline-minutes': '1' }),
       exitWithinSeconds: HANG_BOUND_SECONDS,
     },
   },
   {
-    name: 'instance-relay: CopyDBSnapshot never answers (timeout-minutes 1)',
+    name: 'instance-relay: CopyDBSnapshot never answers (deadline-minutes 1)',
     category: 'hang',
     world: {
       faults: { networkFaults: [{ kind: 'hang', operation: 'CopyDBSnapshot', account: STAGING }] },
     },
     runs: {
-      inputs: inputsOf('instance-relay', { 'timeout-minutes': '1' }),
+      inputs: inputsOf('instance-relay', { 'deadline-minutes': '1' }),
       exitWithinSeconds: HANG_BOUND_SECONDS,
     },
   },
   {
-    name: 'multiaz-relay: every DescribeDBSnapshots poll in production hangs (timeout-minutes 1)',
+    name: 'multiaz-relay: every DescribeDBSnapshots poll in production hangs (deadline-minutes 1)',
     category: 'hang',
     world: {
       faults: {
@@ -629,7 +629,7 @@ const hangScenarios: Scenario[] = [
       },
     },
     runs: {
-      inputs: inputsOf('multiaz-relay', { 'timeout-minutes': '1' }),
+      inputs: inputsOf('multiaz-relay', { 'deadline-minutes': '1' }),
       exitWithinSeconds: HANG_BOUND_SECONDS,
     },
   },
