@@ -78455,12 +78455,15 @@ function deleteSharedSnapshotStep(type, after) {
         when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
             const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
-            await deleteSnapshot(ctx, runtime, {
+            const done = await deleteSnapshot(ctx, runtime, {
                 api,
                 side: 'source',
                 id,
                 proof: sharedSnapshotProof(ctx),
             });
+            // The snapshot-arn output names only a snapshot that still exists.
+            if (done === 'removed')
+                ctx.copy.snapshotArn = undefined;
         },
     };
 }
@@ -78494,6 +78497,7 @@ async function deleteSnapshot(ctx, runtime, target) {
     });
     if (done === 'removed')
         runtime.note(`deleted ${id}`);
+    return done;
 }
 /**
  * The DB snapshot that crosses accounts, taken of an instance (the source instance, or the
@@ -80820,6 +80824,8 @@ function disposalOf(tagged, settings) {
 const Outputs = {
     clusterIdentifier: 'cluster-identifier',
     clusterArn: 'cluster-arn',
+    dbIdentifier: 'db-identifier',
+    dbArn: 'db-arn',
     endpoint: 'endpoint',
     readerEndpoint: 'reader-endpoint',
     port: 'port',
@@ -80841,6 +80847,8 @@ function copyOutputs(copy) {
     const entries = [
         [Outputs.clusterIdentifier, copy.identifier],
         [Outputs.clusterArn, copy.arn],
+        [Outputs.dbIdentifier, copy.identifier],
+        [Outputs.dbArn, copy.arn],
         [Outputs.endpoint, copy.endpoint],
         [Outputs.readerEndpoint, copy.readerEndpoint],
         [Outputs.port, copy.port],

@@ -297,12 +297,14 @@ export function deleteSharedSnapshotStep(type: SnapshotType, after: readonly str
     when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
     async run(ctx, runtime) {
       const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
-      await deleteSnapshot(ctx, runtime, {
+      const done = await deleteSnapshot(ctx, runtime, {
         api,
         side: 'source',
         id,
         proof: sharedSnapshotProof(ctx),
       })
+      // The snapshot-arn output names only a snapshot that still exists.
+      if (done === 'removed') ctx.copy.snapshotArn = undefined
     },
   }
 }
@@ -332,7 +334,7 @@ export async function deleteSnapshot(
   ctx: RefreshContext,
   runtime: StepRuntime,
   target: { api: SnapshotApi; side: 'source' | 'destination'; id: string; proof?: Proof },
-): Promise<void> {
+): Promise<'removed' | 'left'> {
   const { api, side, id, proof } = target
   const resource: CreatedResource = { kind: api.type, side, id, disposal: 'temporary' }
   const done = await removeAndWait(ctx, runtime, {
@@ -341,6 +343,7 @@ export async function deleteSnapshot(
     waitGone: () => api.wait(ctx, runtime, { side, id, until: 'gone' }),
   })
   if (done === 'removed') runtime.note(`deleted ${id}`)
+  return done
 }
 
 /**
