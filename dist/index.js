@@ -73353,7 +73353,7 @@ function abortError(ctx) {
 /* harmony export */   v4: () => (/* binding */ describeAccount),
 /* harmony export */   w7: () => (/* binding */ isAccessDenied)
 /* harmony export */ });
-/* unused harmony export isThrottling */
+/* unused harmony exports isThrottling, HINTS */
 /**
  * One error type for every failure the action reports, and helpers that read AWS SDK errors.
  *

@@ -270,7 +270,7 @@ const EXPIRED_HINT =
   'The credentials expired. They are refreshed automatically; if this persists, re-run the job (GitHub OIDC tokens live about 5 minutes) and check role-duration-seconds.'
 
 /** Known causes and what to do, by AWS error code (shape names and wire codes alike). */
-const HINTS: ReadonlyMap<string, string> = new Map([
+export const HINTS: ReadonlyMap<string, string> = new Map([
   [
     'KMSKeyNotAccessibleFault',
     'The KMS key cannot be used by this account: an AWS-managed key (aws/rds) can never be shared across accounts. Encrypt the source with a customer-managed key whose key policy allows the destination account, and set kms-key-id to a customer-managed key in the destination account that the destination role may use (kms:CreateGrant, kms:DescribeKey, kms:Decrypt, kms:GenerateDataKey*).',
