@@ -192,7 +192,7 @@ describe('timeouts and the run signal on the wire', () => {
     clients = createClients(simOptions(world, { signal: controller.signal }))
     const call = clients.sts.send(new GetCallerIdentityCommand({})).catch((e: unknown) => e)
     while (world.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
-    const stop = deadlinePassed('timeout-minutes (1)')
+    const stop = deadlinePassed('deadline-minutes (1)')
     controller.abort(stop)
     const error = await call
     expect(error).toMatchObject({ name: 'AbortError', cause: stop })

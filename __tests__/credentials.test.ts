@@ -500,7 +500,7 @@ describe('OIDC environment', () => {
     )
     expect(message).toContain('Add `permissions: id-token: write` to the job (or the workflow)')
     expect(message).toContain('Pull requests from forks never get an OIDC token')
-    expect(message).toContain('`pull_request_target` with care')
+    expect(message).toContain('`pull_request_target` must not be used to get one')
     expect(message).toContain('ambient credentials')
     expect(stsCalls()).toHaveLength(0)
     expect(getIDToken).not.toHaveBeenCalled()

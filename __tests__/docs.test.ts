@@ -4,6 +4,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { AWS_ERROR_HINTS } from '../src/aws/error-codes.js'
+const HINTS = new Map(Object.entries(AWS_ERROR_HINTS))
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const script = join(root, 'scripts', 'docs.mjs')
@@ -16,6 +18,11 @@ function docs(files: { readme: string; action: string }, ...flags: string[]) {
     { encoding: 'utf8' },
   )
   return { status: result.status, stderr: result.stderr }
+}
+
+/** A literal string as a regular expression. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 describe('scripts/docs.mjs', () => {
@@ -53,13 +60,35 @@ describe('scripts/docs.mjs', () => {
     const drifted = docs(files, '--check')
     expect(drifted.status).toBe(1)
     expect(drifted.stderr).toBe(
-      `${files.readme}: the Inputs/Outputs tables differ from ${files.action}. Run \`npm run docs\` and commit README.md.\n`,
+      `${files.readme}: the Inputs/Outputs tables differ from ${files.action}, or the Troubleshooting table from the hint table. Run \`npm run docs\` and commit README.md.\n`,
     )
     expect(docs(files).status).toBe(0)
     expect(readFileSync(files.readme, 'utf8')).toMatch(
       /^\| `role-duration-seconds` .*\| `900` +\|$/m,
     )
     expect(docs(files, '--check')).toEqual({ status: 0, stderr: '' })
+  })
+
+  it('lists every AWS error code of the hint table in Troubleshooting, with its hint', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const section = readme.slice(
+      readme.indexOf('<!-- troubleshooting:start -->'),
+      readme.indexOf('<!-- troubleshooting:end -->'),
+    )
+    const rows = section.split('\n').filter((line) => line.startsWith('| `'))
+    for (const [code, hint] of HINTS) {
+      const row = rows.find((line) => line.includes(`\`${code}\``))
+      expect(row?.replace(/ +\|$/, '')).toMatch(new RegExp(`\\| ${escape(hint)}$`))
+    }
+    // One row per distinct hint: codes that share a hint share a row.
+    expect(rows).toHaveLength(new Set(HINTS.values()).size)
+  })
+
+  it('fails --check when a troubleshooting row was edited by hand', () => {
+    freshCopies()
+    const readme = readFileSync(files.readme, 'utf8')
+    writeFileSync(files.readme, readme.replace('the SDK already retried.', 'retried.'))
+    expect(docs(files, '--check').status).toBe(1)
   })
 
   it('fails --check when a README table was edited by hand', () => {

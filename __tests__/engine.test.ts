@@ -196,7 +196,7 @@ describe('runPlan', () => {
         timedStep('b', [], { after: ['clone'], ms: 10_000 }),
       ],
     }
-    setTimeout(() => controller.abort(deadlinePassed('timeout-minutes (1)')), 50)
+    setTimeout(() => controller.abort(deadlinePassed('deadline-minutes (1)')), 50)
     const result = await runPlan(
       plan,
       {},
@@ -204,7 +204,7 @@ describe('runPlan', () => {
     )
     expect(result.error).toBeInstanceOf(ActionError)
     expect(result.error?.message).toMatch(
-      /^timeout-minutes \(1\) ran out while steps "a" and "b" were running; the post step removes db-cluster pr-1 \(destination account\)\.\nWhat to do: Raise timeout-minutes/,
+      /^deadline-minutes \(1\) ran out while steps "a" and "b" were running; the post step removes db-cluster pr-1 \(destination account\)\.\nWhat to do: Raise deadline-minutes/,
     )
     expect(result.steps.map((s) => s.status)).toEqual(['succeeded', 'cancelled', 'cancelled'])
   })
@@ -224,14 +224,14 @@ describe('runPlan', () => {
           })
         }),
     }
-    setTimeout(() => controller.abort(deadlinePassed('timeout-minutes (1)')), 20)
+    setTimeout(() => controller.abort(deadlinePassed('deadline-minutes (1)')), 20)
     const result = await runPlan(
       { description: 't', steps: [wraps] },
       {},
       { ...engineOptions(), signal: controller.signal },
     )
     expect(result.steps[0]?.status).toBe('cancelled')
-    expect(result.error?.message).toContain('timeout-minutes (1) ran out while step "restore"')
+    expect(result.error?.message).toContain('deadline-minutes (1) ran out while step "restore"')
   })
 
   it('leaves behind a step that ignores the stop, once the settle time has passed', async () => {

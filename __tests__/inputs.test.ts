@@ -135,7 +135,7 @@ describe('happy paths', () => {
         ttl: '72h',
         tags: 'team=data\ncost-center=42',
         'keep-snapshots': 'true',
-        'timeout-minutes': '1',
+        'deadline-minutes': '1',
         'poll-interval-seconds': '0.01',
         'max-attempts': '20',
         'endpoint-url': 'http://127.0.0.1:4566',
@@ -680,12 +680,28 @@ describe('rejections', () => {
       "Input 'iops' is '999': allowed is a whole number from 1000 to 256000.",
     ],
     [
-      'timeout-minutes',
+      'deadline-minutes',
+      { 'deadline-minutes': '351' },
+      NO_ENV,
+      'deadline-minutes',
+      '351',
+      "Input 'deadline-minutes' is '351': allowed is a number from 0.1 to 350 (a GitHub job stops after 6 hours).",
+    ],
+    [
+      'timeout-minutes (the former name) out of range',
       { 'timeout-minutes': '351' },
       NO_ENV,
       'timeout-minutes',
       '351',
       "Input 'timeout-minutes' is '351': allowed is a number from 0.1 to 350 (a GitHub job stops after 6 hours).",
+    ],
+    [
+      'deadline-minutes and its former name timeout-minutes disagree',
+      { 'deadline-minutes': '30', 'timeout-minutes': '20' },
+      NO_ENV,
+      'timeout-minutes',
+      '20',
+      "Inputs 'deadline-minutes' (30) and 'timeout-minutes' (20) disagree: 'timeout-minutes' is the former name of 'deadline-minutes'. Give only 'deadline-minutes'.",
     ],
     [
       'poll-interval-seconds',
@@ -1038,6 +1054,44 @@ describe('rejections', () => {
       value,
       message,
     })
+  })
+})
+
+describe('timeout-minutes, the former name of deadline-minutes', () => {
+  function parseLogged(overrides: Record<string, string>) {
+    const warnings: { message: string; title?: string }[] = []
+    const settings = parseSettings({ ...MINIMAL, ...overrides }, NO_ENV, {
+      info: () => undefined,
+      warning: (message, properties) => warnings.push({ message, title: properties?.title }),
+    })
+    return { minutes: settings.timeoutMinutes, warnings }
+  }
+
+  it('is honoured, with one titled deprecation warning', () => {
+    expect(parseLogged({ 'timeout-minutes': '20' })).toEqual({
+      minutes: 20,
+      warnings: [
+        {
+          message:
+            "Input 'timeout-minutes' is deprecated: rename it to 'deadline-minutes' (same meaning, 20 minutes here). The old name reads like the step keyword 'timeout-minutes', which the runner applies to the whole step; it will be removed in the next major version.",
+          title: 'Deprecated input timeout-minutes (use deadline-minutes)',
+        },
+      ],
+    })
+  })
+
+  it('may be given beside deadline-minutes when they agree (20 and 20.0)', () => {
+    const { minutes, warnings } = parseLogged({
+      'deadline-minutes': '20.0',
+      'timeout-minutes': '20',
+    })
+    expect(minutes).toBe(20)
+    expect(warnings).toHaveLength(1)
+  })
+
+  it('says nothing when only deadline-minutes is given, or neither (350)', () => {
+    expect(parseLogged({ 'deadline-minutes': '45' })).toEqual({ minutes: 45, warnings: [] })
+    expect(parseLogged({})).toEqual({ minutes: 350, warnings: [] })
   })
 })
 

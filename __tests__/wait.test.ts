@@ -165,7 +165,7 @@ describe('waitFor', () => {
     expect((error as Error).message).toContain(
       'Timed out waiting for DB snapshot s1 to become available (last status: creating) (step "copy-snapshot"',
     )
-    expect((error as Error).message).toContain('timeout-minutes')
+    expect((error as Error).message).toContain('deadline-minutes')
   })
 
   it('ends with the cancellation when the run is aborted', async () => {

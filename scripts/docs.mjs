@@ -1,5 +1,7 @@
 // Generates README.md's Inputs and Outputs tables from action.yml, between the markers
-// <!-- inputs:start -->/<!-- inputs:end --> and <!-- outputs:start -->/<!-- outputs:end -->.
+// <!-- inputs:start -->/<!-- inputs:end --> and <!-- outputs:start -->/<!-- outputs:end -->, and
+// the Troubleshooting table from the action's hint table (AWS error code → what to do), between
+// <!-- troubleshooting:start -->/<!-- troubleshooting:end -->.
 //
 //   node scripts/docs.mjs            rewrite the tables in README.md
 //   node scripts/docs.mjs --check    exit 1 when README.md's tables differ from action.yml
@@ -9,6 +11,9 @@ import { URL, fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as prettier from 'prettier'
 import { parse } from 'yaml'
+// The AWS error code → hint table the action prints from.
+import { AWS_ERROR_HINTS } from '../src/aws/error-codes.ts'
+const HINTS = new Map(Object.entries(AWS_ERROR_HINTS))
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
@@ -54,6 +59,17 @@ function outputsTable(outputs) {
   return table(['Output', 'Description'], rows)
 }
 
+/** One row per hint, with every AWS error code that leads to it, in the table's order. */
+function troubleshootingTable(hints) {
+  const codesByHint = new Map()
+  for (const [code, hint] of hints) codesByHint.set(hint, [...(codesByHint.get(hint) ?? []), code])
+  const rows = [...codesByHint].map(([hint, codes]) => [
+    codes.map((c) => code(c)).join(', '),
+    cell(hint),
+  ])
+  return table(['AWS error code', 'What to do'], rows)
+}
+
 /** Formats a generated table the way `prettier --check` expects it in the repository's README. */
 async function format(markdown) {
   const config = (await prettier.resolveConfig(`${root}README.md`)) ?? {}
@@ -77,10 +93,11 @@ async function main() {
   const current = readFileSync(args.readme, 'utf8')
   let next = replaceSection(current, 'inputs', await format(inputsTable(action.inputs)))
   next = replaceSection(next, 'outputs', await format(outputsTable(action.outputs)))
+  next = replaceSection(next, 'troubleshooting', await format(troubleshootingTable(HINTS)))
   if (args.check) {
     if (next !== current) {
       console.error(
-        `${args.readme}: the Inputs/Outputs tables differ from ${args.action}. Run \`npm run docs\` and commit README.md.`,
+        `${args.readme}: the Inputs/Outputs tables differ from ${args.action}, or the Troubleshooting table from the hint table. Run \`npm run docs\` and commit README.md.`,
       )
       process.exitCode = 1
     }

@@ -204,8 +204,9 @@ export function requireOidcEnvironment(env: Readonly<Record<string, string | und
     summary: `A role is set (source-role-arn/destination-role-arn) but this job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
     hint:
       'Add `permissions: id-token: write` to the job (or the workflow). Pull requests from ' +
-      'forks never get an OIDC token: use `pull_request_target` with care (it runs with the ' +
-      "base repository's permissions), or leave the role inputs empty and provide ambient " +
+      'forks never get an OIDC token, and `pull_request_target` must not be used to get one: ' +
+      "it runs with the base repository's permissions, so the pull request's code would run " +
+      'with these roles. Without OIDC, leave the role inputs empty and provide ambient ' +
       'credentials (e.g. aws-actions/configure-aws-credentials) instead.',
   })
 }

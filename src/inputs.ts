@@ -84,7 +84,8 @@ export const INPUT_DEFAULTS = {
   tags: '',
   'keep-snapshots': 'false',
   'final-snapshot-identifier': '',
-  'timeout-minutes': '350',
+  'deadline-minutes': '',
+  'timeout-minutes': '',
   'poll-interval-seconds': '10',
   'max-attempts': '5',
   'endpoint-url': '',
@@ -123,15 +124,22 @@ const LOWER_CASED = [
   'temp-db-subnet-group',
 ] as const satisfies readonly InputName[]
 
-/** Where parseSettings reports what it changed (a name lower-cased). */
+/** Where parseSettings reports what it changed (a name lower-cased) and deprecated names. */
 export interface SettingsLog {
   info(message: string): void
+  warning(message: string, properties?: { title?: string }): void
 }
 
-/** Reads every input through core.getInput (from `process.env`), then parseSettings. */
-export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+/**
+ * Reads every input through core.getInput (from `process.env`), then parseSettings. The post step
+ * reads the same inputs again and passes `null`, so nothing is said twice.
+ */
+export function getSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  log: SettingsLog | null = core,
+): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]))
-  return parseSettings(raw, env, core)
+  return parseSettings(raw, env, log ?? undefined)
 }
 
 /**
@@ -251,10 +259,7 @@ export function parseSettings(
     tags: given('tags', tags),
     keepSnapshots: given('keep-snapshots', bool),
     finalSnapshotIdentifier: optional('final-snapshot-identifier', identifier),
-    timeoutMinutes: given(
-      'timeout-minutes',
-      decimalInRange({ min: 0.1, max: 350, note: 'a GitHub job stops after 6 hours' }),
-    ),
+    timeoutMinutes: deadlineMinutes(raw, log),
     pollIntervalSeconds: given('poll-interval-seconds', decimalInRange({ min: 0.01, max: 300 })),
     maxAttempts: given('max-attempts', intInRange({ min: 1, max: 20 })),
     endpointUrl: optional('endpoint-url', httpUrl),
@@ -308,6 +313,38 @@ function securityGroups(input: InputName, value: string): readonly string[] {
 
 function accountIds(input: InputName, value: string): readonly string[] {
   return listItems(value).map((item) => accountId(input, item))
+}
+
+const DEADLINE_MINUTES = decimalInRange({
+  min: 0.1,
+  max: 350,
+  note: 'a GitHub job stops after 6 hours',
+})
+const DEFAULT_DEADLINE_MINUTES = '350'
+
+/**
+ * `deadline-minutes`, or `timeout-minutes`, its former name: that one read like the step keyword
+ * `timeout-minutes`, which the runner enforces on the whole step. The former name still works,
+ * with one warning; given both, they must agree.
+ */
+function deadlineMinutes(raw: Readonly<Record<string, string>>, log?: SettingsLog): number {
+  const current = (raw['deadline-minutes'] ?? '').trim()
+  const former = (raw['timeout-minutes'] ?? '').trim()
+  if (former === '')
+    return DEADLINE_MINUTES('deadline-minutes', current || DEFAULT_DEADLINE_MINUTES)
+  const minutes = DEADLINE_MINUTES('timeout-minutes', former)
+  if (current !== '' && DEADLINE_MINUTES('deadline-minutes', current) !== minutes) {
+    throw new InputError(
+      'timeout-minutes',
+      former,
+      `Inputs 'deadline-minutes' (${current}) and 'timeout-minutes' (${former}) disagree: 'timeout-minutes' is the former name of 'deadline-minutes'. Give only 'deadline-minutes'.`,
+    )
+  }
+  log?.warning(
+    `Input 'timeout-minutes' is deprecated: rename it to 'deadline-minutes' (same meaning, ${minutes} minutes here). The old name reads like the step keyword 'timeout-minutes', which the runner applies to the whole step; it will be removed in the next major version.`,
+    { title: 'Deprecated input timeout-minutes (use deadline-minutes)' },
+  )
+  return minutes
 }
 
 const MIN_CAPACITY = decimalInRange({ min: 0, max: 256, step: 0.5 })

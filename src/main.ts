@@ -33,7 +33,7 @@ const NOTHING_CREATED = (): string => describePostStep([], 'failed')
  * index.ts, the only place that fails the step.
  *
  * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
- *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
+ *   (`deadline-minutes` from the start), and the two together stop every call, wait and step
  */
 export async function run(cancel: AbortSignal): Promise<void> {
   const startedAt = Date.now()
@@ -41,7 +41,7 @@ export async function run(cancel: AbortSignal): Promise<void> {
   const bound = boundSignal({
     outer: cancel,
     deadline: startedAt + settings.timeoutMinutes * 60_000,
-    reason: () => deadlinePassed(`timeout-minutes (${settings.timeoutMinutes})`),
+    reason: () => deadlinePassed(`deadline-minutes (${settings.timeoutMinutes})`),
   })
   const { signal } = bound
   try {
@@ -78,7 +78,7 @@ interface RefreshOptions {
   readonly accounts: Accounts
   readonly signal: AbortSignal
   readonly startedAt: number
-  /** Epoch ms by which the run must end (timeout-minutes). */
+  /** Epoch ms by which the run must end (deadline-minutes). */
   readonly deadline: number
 }
 

@@ -24,7 +24,7 @@ import { Purpose } from './tags.js'
  */
 export const POST_STEP_MAX_MINUTES = 30
 
-/** The post step's bound: as long as the main step's `timeout-minutes`, at most 30 minutes. */
+/** The post step's bound: as long as the main step's `deadline-minutes`, at most 30 minutes. */
 export function postStepMinutes(settings: Pick<Settings, 'timeoutMinutes'>): number {
   return Math.min(settings.timeoutMinutes, POST_STEP_MAX_MINUTES)
 }
@@ -49,7 +49,7 @@ export async function runPost(): Promise<void> {
     core.info('Nothing to clean up.')
     return
   }
-  const settings = getSettings()
+  const settings = getSettings(process.env, null)
   const minutes = postStepMinutes(settings)
   const bound = boundSignal({
     deadline: Date.now() + minutes * 60_000,

@@ -10,6 +10,8 @@ import type { Settings } from './settings.js'
 export const Outputs = {
   clusterIdentifier: 'cluster-identifier',
   clusterArn: 'cluster-arn',
+  dbIdentifier: 'db-identifier',
+  dbArn: 'db-arn',
   endpoint: 'endpoint',
   readerEndpoint: 'reader-endpoint',
   port: 'port',
@@ -32,6 +34,8 @@ export function copyOutputs(copy: CopyResult): Record<string, string> {
   const entries: [string, string | number | boolean | undefined][] = [
     [Outputs.clusterIdentifier, copy.identifier],
     [Outputs.clusterArn, copy.arn],
+    [Outputs.dbIdentifier, copy.identifier],
+    [Outputs.dbArn, copy.arn],
     [Outputs.endpoint, copy.endpoint],
     [Outputs.readerEndpoint, copy.readerEndpoint],
     [Outputs.port, copy.port],

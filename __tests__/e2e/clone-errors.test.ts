@@ -334,7 +334,7 @@ describe('AWS errors during the run', () => {
       })
       const run = await runAction({
         sim: s,
-        inputs: { ...stagingInputs('pr-x'), 'timeout-minutes': '300' },
+        inputs: { ...stagingInputs('pr-x'), 'deadline-minutes': '300' },
       })
       expect(run.exitCode).toBe(1)
       expect(errorLine(run.log)).toContain(`DB cluster pr-x went into status '${status}'`)

@@ -56,6 +56,8 @@ describe('same-account clone', () => {
       'destination-account-id': ACCOUNTS.production,
       'cluster-identifier': 'pr-same',
       'cluster-arn': `arn:aws:rds:us-east-1:${ACCOUNTS.production}:cluster:pr-same`,
+      'db-identifier': 'pr-same',
+      'db-arn': `arn:aws:rds:us-east-1:${ACCOUNTS.production}:cluster:pr-same`,
       endpoint: cluster.Endpoint,
       'reader-endpoint': cluster.ReaderEndpoint,
       port: '5432',

@@ -276,7 +276,7 @@ describe('failures and cancel', () => {
       },
     })
     const before = inventoryOf(sim, ACCOUNTS.production)
-    const run = await runAction({ sim, inputs: { ...sameAccountClone, 'timeout-minutes': '350' } })
+    const run = await runAction({ sim, inputs: { ...sameAccountClone, 'deadline-minutes': '350' } })
     expect(run.exitCode).toBe(1)
     expect(run.maskedLog).toContain(
       "DB cluster pr-1-app went into status 'inaccessible-encryption-credentials'",

@@ -285,8 +285,8 @@ const specialHostiles: Scenario[] = [
       'snapshot-arn': 'arn:aws:rds:eu-west-1:111111111111:snapshot:x',
     }),
   ),
-  hostile('timeout-minutes 0', inputsOf('clone', { 'timeout-minutes': '0' })),
-  hostile('timeout-minutes 351', inputsOf('clone', { 'timeout-minutes': '351' })),
+  hostile('deadline-minutes 0', inputsOf('clone', { 'deadline-minutes': '0' })),
+  hostile('deadline-minutes 351', inputsOf('clone', { 'deadline-minutes': '351' })),
   hostile('poll-interval-seconds 0', inputsOf('clone', { 'poll-interval-seconds': '0' })),
   hostile('max-attempts 0', inputsOf('clone', { 'max-attempts': '0' })),
   hostile('role-duration-seconds 899', inputsOf('clone', { 'role-duration-seconds': '899' })),
@@ -591,7 +591,7 @@ const HANG_DEADLINE_MINUTES = '0.25'
 
 const hangScenarios: Scenario[] = [
   {
-    name: 'clone: CreateDBInstance never answers (timeout-minutes 0.25)',
+    name: 'clone: CreateDBInstance never answers (deadline-minutes 0.25)',
     category: 'hang',
     ci: true,
     world: {
@@ -600,33 +600,33 @@ const hangScenarios: Scenario[] = [
       },
     },
     runs: {
-      inputs: inputsOf('clone', { 'timeout-minutes': HANG_DEADLINE_MINUTES }),
+      inputs: inputsOf('clone', { 'deadline-minutes': HANG_DEADLINE_MINUTES }),
       exitWithinSeconds: HANG_BOUND_SECONDS,
     },
   },
   {
-    name: 'clone: the OIDC token endpoint never answers (timeout-minutes 0.25)',
+    name: 'clone: the OIDC token endpoint never answers (deadline-minutes 0.25)',
     category: 'hang',
     ci: true,
     world: { faults: { networkFaults: [{ kind: 'hang', operation: 'GetIdToken' }] } },
     runs: {
-      inputs: inputsOf('clone', { 'timeout-minutes': HANG_DEADLINE_MINUTES }),
+      inputs: inputsOf('clone', { 'deadline-minutes': HANG_DEADLINE_MINUTES }),
       exitWithinSeconds: HANG_BOUND_SECONDS,
     },
   },
   {
-    name: 'instance-relay: CopyDBSnapshot never answers (timeout-minutes 0.25)',
+    name: 'instance-relay: CopyDBSnapshot never answers (deadline-minutes 0.25)',
     category: 'hang',
     world: {
       faults: { networkFaults: [{ kind: 'hang', operation: 'CopyDBSnapshot', account: STAGING }] },
     },
     runs: {
-      inputs: inputsOf('instance-relay', { 'timeout-minutes': HANG_DEADLINE_MINUTES }),
+      inputs: inputsOf('instance-relay', { 'deadline-minutes': HANG_DEADLINE_MINUTES }),
       exitWithinSeconds: HANG_BOUND_SECONDS,
     },
   },
   {
-    name: 'multiaz-relay: every DescribeDBSnapshots poll in production hangs (timeout-minutes 0.25)',
+    name: 'multiaz-relay: every DescribeDBSnapshots poll in production hangs (deadline-minutes 0.25)',
     category: 'hang',
     world: {
       faults: {
@@ -634,7 +634,7 @@ const hangScenarios: Scenario[] = [
       },
     },
     runs: {
-      inputs: inputsOf('multiaz-relay', { 'timeout-minutes': HANG_DEADLINE_MINUTES }),
+      inputs: inputsOf('multiaz-relay', { 'deadline-minutes': HANG_DEADLINE_MINUTES }),
       exitWithinSeconds: HANG_BOUND_SECONDS,
     },
   },

@@ -238,7 +238,7 @@ function timeoutError<T>(
     resource: spec.resource,
     side: spec.side,
     accountId: spec.accountId,
-    hint: 'Raise timeout-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
+    hint: 'Raise deadline-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
   })
 }
 

@@ -42,6 +42,8 @@ export interface RefreshValues {
   readonly resourceShare: StepValue<{ readonly arn: string; readonly external: boolean }>
   /** The snapshot that crosses accounts: taken by the source side, or the snapshot-arn input. */
   readonly sharedSnapshotArn: StepValue<string>
+  /** delete-shared-snapshot → the outputs: the run removed the shared snapshot. */
+  readonly sharedSnapshotDeleted: StepValue<true>
   /** copy-snapshot → restore: the destination's copy, or the shared snapshot when none is made. */
   readonly restoreFrom: StepValue<string>
   /** copy-snapshot → delete-copied-snapshot: the destination's copy, when one was made. */
@@ -57,6 +59,7 @@ export function refreshValues(settings: Pick<Settings, 'phase' | 'snapshotArn'>)
   const values: RefreshValues = {
     resourceShare: new StepValue('the resource share'),
     sharedSnapshotArn: new StepValue('the ARN of the shared snapshot'),
+    sharedSnapshotDeleted: new StepValue('the removal of the shared snapshot'),
     restoreFrom: new StepValue('the snapshot the restore reads'),
     destinationCopyId: new StepValue("the destination's copy of the snapshot"),
     masterUserSecretArn: new StepValue('the master user secret'),
@@ -70,7 +73,10 @@ export function refreshValues(settings: Pick<Settings, 'phase' | 'snapshotArn'>)
 
 /** The refresh as the outputs report it: the finished copy, and the snapshot handed over. */
 export function refreshReport(ctx: RefreshContext): RefreshReport {
-  const snapshotArn = ctx.values.sharedSnapshotArn.peek()
+  // The snapshot-arn output names only a snapshot that still exists.
+  const snapshotArn = ctx.values.sharedSnapshotDeleted.peek()
+    ? undefined
+    : ctx.values.sharedSnapshotArn.peek()
   return {
     settings: ctx.settings,
     method: ctx.method,

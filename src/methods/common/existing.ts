@@ -81,7 +81,7 @@ function warnIfDifferent(ctx: RefreshContext, source: string | undefined): void 
 /** How long `reuse` may wait for a copy that is still being built: the run's own bounds. */
 export interface ReuseWait {
   readonly signal: AbortSignal
-  /** Epoch ms: the run's deadline (timeout-minutes). */
+  /** Epoch ms: the run's deadline (deadline-minutes). */
   readonly deadline: number
 }
 

@@ -285,12 +285,13 @@ export function deleteSharedSnapshotStep(type: SnapshotType, after: readonly str
     when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
     async run(ctx, runtime) {
       const id = rdsResourceId(ctx.values.sharedSnapshotArn.get())
-      await deleteSnapshot(ctx, runtime, {
+      const done = await deleteSnapshot(ctx, runtime, {
         api,
         side: 'source',
         id,
         proof: sharedSnapshotProof(ctx),
       })
+      if (done === 'removed') ctx.values.sharedSnapshotDeleted.set(true)
     },
   }
 }
@@ -320,7 +321,7 @@ export async function deleteSnapshot(
   ctx: RefreshContext,
   runtime: StepRuntime,
   target: { api: SnapshotApi; side: 'source' | 'destination'; id: string; proof?: Proof },
-): Promise<void> {
+): Promise<'removed' | 'left'> {
   const { api, side, id, proof } = target
   const resource: CreatedResource = { kind: api.type, side, id, disposal: 'temporary' }
   const done = await removeAndWait(ctx, runtime, {
@@ -329,6 +330,7 @@ export async function deleteSnapshot(
     waitGone: () => waitForKind(api.type, ctx, runtime, { side, id, until: 'gone' }),
   })
   if (done === 'removed') runtime.note(`deleted ${id}`)
+  return done
 }
 
 /**
