@@ -11,7 +11,6 @@ import type {
   Phase,
   PlannedOperation,
   ReplaceStrategy,
-  RunContext,
   ServerlessScaling,
   Settings,
 } from './settings.js'
@@ -42,6 +41,9 @@ import {
   ttlDuration,
 } from './inputs/parsers.js'
 import { checkRules, type Parsed } from './inputs/rules.js'
+import { context as runnerContext } from '@actions/github'
+import { runContextOf, type GitHubContext } from './github/context.js'
+import { defaultSessionName } from './github/session-name.js'
 
 export { InputError } from './inputs/parsers.js'
 
@@ -129,9 +131,12 @@ export interface SettingsLog {
 }
 
 /** Reads every input through core.getInput (from `process.env`), then parseSettings. */
-export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export function getSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  github: GitHubContext = runnerContext,
+): Settings {
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]))
-  return parseSettings(raw, env, core)
+  return parseSettings(raw, env, core, github)
 }
 
 /**
@@ -178,13 +183,14 @@ function reportLowerCased(
 
 /**
  * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
- * `env` supplies the region fallback and the run context; `log` hears which names were
- * lower-cased. Throws InputError.
+ * `env` supplies the region fallback, `github` (`@actions/github`'s context) the run; `log` hears
+ * which names were lower-cased. Throws InputError.
  */
 export function parseSettings(
   raw: Readonly<Record<string, string>>,
   env: NodeJS.ProcessEnv,
   log?: SettingsLog,
+  github: GitHubContext = runnerContext,
 ): Settings {
   checkSingleLine(raw)
   const value = (name: InputName): string => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name]
@@ -201,7 +207,7 @@ export function parseSettings(
   const source = sourceValue.startsWith('arn:') ? sourceArn('source', sourceValue) : undefined
   const kms = optional('kms-key-id', kmsKey)
   const snapshot = optional('snapshot-arn', snapshotArn)
-  const run = runContext(env)
+  const run = runContextOf(github)
 
   const settings: Settings = {
     operation: given('operation', oneOf(OPERATIONS)),
@@ -213,7 +219,7 @@ export function parseSettings(
     audience: value('audience'),
     roleSessionName: sessionName(
       'role-session-name',
-      value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh'),
+      value('role-session-name') || defaultSessionName(run),
     ),
     roleDurationSeconds: given('role-duration-seconds', intInRange({ min: 900, max: 43200 })),
     allowedAccountIds: accountIds('allowed-account-ids', value('allowed-account-ids')),
@@ -337,16 +343,6 @@ function serverlessScaling(min: string, max: string): ServerlessScaling | undefi
     )
   }
   return { minCapacity, maxCapacity }
-}
-
-function runContext(env: NodeJS.ProcessEnv): RunContext {
-  return {
-    repository: env.GITHUB_REPOSITORY ?? '',
-    runId: env.GITHUB_RUN_ID ?? '',
-    runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
-    workflow: env.GITHUB_WORKFLOW ?? '',
-    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-  }
 }
 
 function deepFreeze<T>(value: T): T {
