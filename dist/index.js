@@ -73156,7 +73156,7 @@ const READERS = {
 /* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__);
 /* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
 /* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(641);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2988);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
 
 
@@ -73326,7 +73326,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   HB: () => (/* binding */ openAccounts)
 });
 
-// UNUSED EXPORTS: OIDC_TOKEN_TIMEOUT_MS, assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
+// UNUSED EXPORTS: FORK_LINE, OIDC_TOKEN_TIMEOUT_MS, assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var core = __nccwpck_require__(6257);
@@ -73480,7 +73480,7 @@ async function openAccounts(settings, deps = {}) {
     // The contract defaults destination-role-arn to source-role-arn; applied here too, harmlessly.
     const destinationRoleArn = nonEmpty(settings.destinationRoleArn) ?? sourceRoleArn;
     if (sourceRoleArn !== undefined || destinationRoleArn !== undefined) {
-        requireOidcEnvironment(deps.env ?? process.env);
+        requireOidcEnvironment(deps.env ?? process.env, { fork: settings.run.fork });
     }
     const shared = sourceRoleArn === destinationRoleArn;
     const open = (sides, roleArn) => openSession({ settings, deps, sides, roleArn });
@@ -73572,14 +73572,19 @@ function nonEmpty(value) {
     const trimmed = value?.trim();
     return trimmed ? trimmed : undefined;
 }
+/** The one line a fork's pull request gets when the action would sign in with a role. */
+const FORK_LINE = 'Could not sign in to AWS: this pull request comes from a fork, and GitHub gives fork pull requests neither an OIDC token nor a token that can write; push the branch to this repository to get a database for it';
 /**
  * Fails before any AWS call when the job cannot mint OIDC tokens: `core.getIDToken` would
  * otherwise fail deep inside the first AWS call with a bare "Unable to get … env variable".
  */
-function requireOidcEnvironment(env) {
+function requireOidcEnvironment(env, run = {}) {
     const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter((name) => !env[name]);
     if (missing.length === 0)
         return;
+    // Nothing in a fork's workflow can change this: one line says so.
+    if (run.fork)
+        throw new errors/* ActionError */.lZ({ summary: FORK_LINE });
     throw new errors/* ActionError */.lZ({
         summary: `A role is set (source-role-arn/destination-role-arn) but this job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
         hint: 'Add `permissions: id-token: write` to the job (or the workflow). Pull requests from ' +
@@ -73979,16 +73984,73 @@ function describeCancel(resources, outcome) {
 
 /***/ }),
 
-/***/ 641:
+/***/ 2988:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ul: () => (/* binding */ FAILURE_STATUSES),
-/* harmony export */   fm: () => (/* binding */ waitFor)
-/* harmony export */ });
-/* unused harmony exports formatElapsed, isTransient */
-/* harmony import */ var _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5290);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ul: () => (/* binding */ FAILURE_STATUSES),
+  fm: () => (/* binding */ waitFor)
+});
+
+// UNUSED EXPORTS: formatElapsed, isTransient
+
+// EXTERNAL MODULE: ./node_modules/@smithy/util-waiter/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5290);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/engine/heartbeat.ts
+/** The heartbeat comes every this many poll intervals: once a minute at the default 10 s. */
+const HEARTBEAT_POLLS = 6;
+/** A progress line: live even while overlapping steps hold their other lines back. */
+function logProgress(log, message) {
+    if (log.progress)
+        log.progress(message);
+    else
+        log.info(message);
+}
+function startHeartbeat(options) {
+    const started = Date.now();
+    let status;
+    let percent;
+    const timer = setInterval(() => {
+        if (status === undefined)
+            return;
+        logProgress(options.log, describeBeat({ ...options, status, percent, elapsedMs: Date.now() - started }));
+    }, options.everyMs);
+    // A wait that ends with the process must not be kept alive by its heartbeat.
+    timer.unref();
+    return {
+        seen(nextStatus, nextPercent) {
+            status = nextStatus;
+            percent = nextPercent;
+        },
+        stop: () => clearInterval(timer),
+    };
+}
+function describeBeat(beat) {
+    const waited = `${beat.resource}: still ${beat.status} after ${beat.format(beat.elapsedMs)}`;
+    if (beat.percent === undefined)
+        return `${waited} (AWS gives no progress for this status)`;
+    const left = estimateLeftMs(beat.percent, beat.elapsedMs);
+    return left === undefined
+        ? `${waited}, ${beat.percent}% done`
+        : `${waited}, ${beat.percent}% done, about ${beat.format(left)} left`;
+}
+/**
+ * What is left if the rest goes as fast as the part seen so far: none before the first percent
+ * (nothing to go on) or at 100. The percentage counts from the start of the operation, so a wait
+ * that began later (a re-run finding a copy under way) sees a rosier pace than the real one.
+ */
+function estimateLeftMs(percent, elapsedMs) {
+    if (percent < 1 || percent >= 100)
+        return undefined;
+    return (elapsedMs * (100 - percent)) / percent;
+}
+
+;// CONCATENATED MODULE: ./src/engine/wait.ts
+
 
 
 /**
@@ -74036,7 +74098,7 @@ function isTransient(error) {
     const e = error;
     if (e?.$retryable)
         return true;
-    const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error);
+    const code = (0,errors/* awsErrorCode */.J6)(error);
     if (code && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code))
         return true;
     const status = e?.$metadata?.httpStatusCode;
@@ -74061,9 +74123,9 @@ async function waitFor(spec, ctx) {
         const item = await describeOnce(spec, ctx);
         if (item === undefined) {
             if (spec.until === 'gone')
-                return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS };
+                return { state: dist_cjs/* WaiterState */.IX.SUCCESS };
             if (seen || polls > NOT_FOUND_GRACE_POLLS) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+                throw new errors/* ActionError */.lZ({
                     summary: `${spec.resource} disappeared while waiting for it to become ${describeUntil(spec)}`,
                     step: ctx.step,
                     resource: spec.resource,
@@ -74073,15 +74135,16 @@ async function waitFor(spec, ctx) {
                 });
             }
             logChange(`not found yet`);
-            return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.RETRY };
+            return { state: dist_cjs/* WaiterState */.IX.RETRY };
         }
         seen = true;
         latest = item;
         const status = spec.status(item);
         const progress = spec.progress?.(item);
+        heartbeat.seen(status, progress);
         logChange(progress === undefined ? status : `${status} ${progress}%`);
         if (failOn.includes(status)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+            throw new errors/* ActionError */.lZ({
                 summary: `${spec.resource} went into status '${status}'`,
                 step: ctx.step,
                 resource: spec.resource,
@@ -74091,30 +74154,36 @@ async function waitFor(spec, ctx) {
             });
         }
         if (spec.until !== 'gone' && spec.until.includes(status) && (spec.ready?.(item) ?? true)) {
-            return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS };
+            return { state: dist_cjs/* WaiterState */.IX.SUCCESS };
         }
-        return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.RETRY };
+        return { state: dist_cjs/* WaiterState */.IX.RETRY };
     };
     const logChange = (text) => {
         if (text === lastSeen)
             return;
         lastSeen = text;
-        ctx.log.info(`${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`);
+        logProgress(ctx.log, `${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`);
     };
     const remainingSeconds = (ctx.deadline - Date.now()) / 1000;
     if (remainingSeconds <= ctx.pollSeconds)
         throw timeoutError(spec, ctx, lastSeen);
-    const result = await (0,_smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .createWaiter */ .$C)({
+    const heartbeat = startHeartbeat({
+        resource: spec.resource,
+        log: ctx.log,
+        everyMs: ctx.pollSeconds * 1000 * HEARTBEAT_POLLS,
+        format: formatElapsed,
+    });
+    const result = await (0,dist_cjs/* createWaiter */.$C)({
         client: undefined,
         maxWaitTime: remainingSeconds,
         minDelay: ctx.pollSeconds,
         maxDelay: maxDelaySeconds(ctx.pollSeconds),
         abortSignal: ctx.signal,
-    }, undefined, check);
-    if (result.state === _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS) {
+    }, undefined, check).finally(() => heartbeat.stop());
+    if (result.state === dist_cjs/* WaiterState */.IX.SUCCESS) {
         return latest;
     }
-    if (result.state === _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.ABORTED)
+    if (result.state === dist_cjs/* WaiterState */.IX.ABORTED)
         throw abortError(ctx);
     throw timeoutError(spec, ctx, lastSeen);
 }
@@ -74123,13 +74192,13 @@ async function describeOnce(spec, ctx) {
         return await spec.describe();
     }
     catch (error) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(error))
+        if ((0,errors/* isNotFound */.c4)(error))
             return undefined;
         if (isTransient(error)) {
-            ctx.log.debug(`${spec.resource}: transient error while polling: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}`);
+            ctx.log.debug(`${spec.resource}: transient error while polling: ${(0,errors/* errorMessage */.gJ)(error)}`);
             return spec.until === 'gone' ? {} : undefined;
         }
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ.fromAws(error, {
+        throw errors/* ActionError */.lZ.fromAws(error, {
             summary: `Could not read the status of ${spec.resource}`,
             step: ctx.step,
             resource: spec.resource,
@@ -74160,7 +74229,7 @@ function hintForStatus(status) {
     return 'Look at the RDS events for this resource in the console for the cause.';
 }
 function timeoutError(spec, ctx, lastSeen) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+    return new errors/* ActionError */.lZ({
         summary: `Timed out waiting for ${spec.resource} to become ${describeUntil(spec)} (last status: ${lastSeen ?? 'unknown'})`,
         step: ctx.step,
         resource: spec.resource,
@@ -74491,17 +74560,50 @@ function requestIdOf(e) {
 
 /***/ }),
 
+/***/ 4793:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ titledLog),
+/* harmony export */   n: () => (/* binding */ failureTitle)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+
+
+/**
+ * A log whose warnings carry `title`: the run page lists annotations by title, so each says what
+ * it is about before anyone opens it. (Steps get theirs from the engine, titled by step.)
+ */
+function titledLog(title) {
+    return {
+        info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(message),
+        warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(message, { title }),
+        debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(message),
+    };
+}
+/** The title of the run's error annotation: the step that failed, when one did. */
+function failureTitle(error) {
+    const step = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ ? error.step : undefined;
+    return step ? `rds-refresh failed in step ${step}` : 'rds-refresh failed';
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7964);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5309);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5309);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9226);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6661);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
+/* harmony import */ var _github_annotations_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4793);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5830);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6661);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
+
 
 
 
@@ -74514,31 +74616,35 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  * actions/checkout does). This is the only place that fails the step.
  */
 async function entry() {
-    if ((0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .isPost */ .tl)()) {
+    if ((0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .isPost */ .tl)()) {
         try {
-            await (0,_post_js__WEBPACK_IMPORTED_MODULE_4__/* .runPost */ .a2)();
+            await (0,_post_js__WEBPACK_IMPORTED_MODULE_5__/* .runPost */ .a2)();
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`, { title: 'rds-refresh: cleanup' });
         }
         return;
     }
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .markMainStarted */ .UM)();
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .markMainStarted */ .UM)();
     const controller = new AbortController();
     const cancel = (signal) => {
-        const { resources, outcome } = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .savedInThisStep */ .Jy)();
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .describeCancel */ .wW)(resources, outcome)}.`);
+        const { resources, outcome } = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .savedInThisStep */ .Jy)();
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_7__/* .describeCancel */ .wW)(resources, outcome)}.`, {
+            title: 'rds-refresh: cancelled',
+        });
         controller.abort((0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelledBy */ .tK)(signal));
     };
     process.once('SIGINT', () => cancel('SIGINT'));
     process.once('SIGTERM', () => cancel('SIGTERM'));
     try {
-        await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(controller.signal);
+        await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)(controller.signal);
     }
     catch (error) {
         if (process.env.SHOW_STACK_TRACE === 'true' && error instanceof Error)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack ?? '');
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
+        // setFailed, with a title for the run page's annotation.
+        process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_0__.ExitCode.Failure;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.error((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error), { title: (0,_github_annotations_js__WEBPACK_IMPORTED_MODULE_3__/* .failureTitle */ .n)(error) });
     }
 }
 /** Resolves once everything written to stdout and stderr has been handed to the OS. */
@@ -74558,7 +74664,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2802:
+/***/ 2139:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74575,6 +74681,11224 @@ var core = __nccwpck_require__(6257);
 var parsers = __nccwpck_require__(5165);
 // EXTERNAL MODULE: ./src/inputs/rules.ts
 var rules = __nccwpck_require__(8190);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
+var lib_github = __nccwpck_require__(2413);
+;// CONCATENATED MODULE: ./src/github/context.ts
+/** Events whose payload is a pull request the action may comment on. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+function runContextOf(github) {
+    const pullRequest = pullRequestNumber(github);
+    return {
+        repository: repositoryOf(github),
+        runId: numberText(github.runId),
+        runAttempt: numberText(github.runAttempt) || '1',
+        workflow: github.workflow ?? '',
+        serverUrl: github.serverUrl || 'https://github.com',
+        apiUrl: github.apiUrl || 'https://api.github.com',
+        sha: github.sha || undefined,
+        actor: github.actor || undefined,
+        eventName: github.eventName || undefined,
+        ...(pullRequest !== undefined && { pullRequest }),
+        ...(pullRequest !== undefined && isFork(github) && { fork: true }),
+    };
+}
+/** `owner/name`; `context.repo` throws without GITHUB_REPOSITORY and a payload repository. */
+function repositoryOf(github) {
+    try {
+        const { owner, repo } = github.repo;
+        return owner && repo ? `${owner}/${repo}` : '';
+    }
+    catch {
+        return '';
+    }
+}
+/** The context parses run ids with parseInt: NaN when the variable is unset. */
+function numberText(value) {
+    return value !== undefined && Number.isFinite(value) ? String(value) : '';
+}
+/** The pull request of a pull_request(_target) event, or of a comment on one. */
+function pullRequestNumber(github) {
+    const { payload } = github;
+    const number = PULL_REQUEST_EVENTS.has(github.eventName)
+        ? (payload.pull_request?.number ?? payload.number)
+        : payload.issue?.pull_request
+            ? payload.issue.number
+            : undefined;
+    return typeof number === 'number' && Number.isInteger(number) && number > 0 ? number : undefined;
+}
+/**
+ * A `pull_request` run for a head branch in another repository: GitHub gives it a read-only
+ * token and no OIDC token. (`pull_request_target` runs in the base repository's context.)
+ */
+function isFork(github) {
+    if (github.eventName !== 'pull_request')
+        return false;
+    const pr = github.payload.pull_request;
+    // A fork deleted since the pull request was opened leaves `head.repo` null.
+    if (pr?.head?.repo === null)
+        return true;
+    const head = pr?.head?.repo?.full_name;
+    const base = pr?.base?.repo?.full_name;
+    return head !== undefined && base !== undefined && head !== base;
+}
+
+;// CONCATENATED MODULE: ./src/github/session-name.ts
+/** RoleSessionName: 2-64 characters from `[\w+=,.@-]` (AssumeRoleWithWebIdentity). */
+const SESSION_NAME_MAX = 64;
+const SESSION_NAME_DISALLOWED = /[^\w+=,.@-]/g;
+/**
+ * The default role session name, which CloudTrail shows on every call the run makes:
+ * `rds-refresh-<run id>-<attempt>[-pr<number>]-<owner>.<repository>`, the run first so a long
+ * repository name is what gets cut. `rds-refresh` outside Actions.
+ */
+function defaultSessionName(run) {
+    if (!run.runId)
+        return 'rds-refresh';
+    const parts = [
+        'rds-refresh',
+        run.runId,
+        run.runAttempt || '1',
+        ...(run.pullRequest === undefined ? [] : [`pr${run.pullRequest}`]),
+        ...(run.repository ? [run.repository.replace('/', '.')] : []),
+    ];
+    return parts
+        .join('-')
+        .replace(SESSION_NAME_DISALLOWED, '')
+        .slice(0, SESSION_NAME_MAX)
+        .replace(/[-.]+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Every input read once, validated and turned into readonly Settings, before any AWS call.
+ * This is the only module that calls core.getInput; parseSettings is pure for tests.
+ */
+
+
+
+
+
+
+
+/** Every input of action.yml with its default ('' for none); a test keeps them in step. */
+const INPUT_DEFAULTS = {
+    operation: 'refresh',
+    'plan-operation': 'refresh',
+    phase: 'all',
+    'aws-region': '',
+    'source-role-arn': '',
+    'destination-role-arn': '',
+    audience: 'sts.amazonaws.com',
+    'role-session-name': '',
+    'role-duration-seconds': '3600',
+    'allowed-account-ids': '',
+    source: '',
+    target: '',
+    method: 'auto',
+    'if-exists': 'fail',
+    'replace-strategy': 'swap',
+    'snapshot-arn': '',
+    'kms-key-id': '',
+    'db-subnet-group': '',
+    'vpc-security-group-ids': '',
+    'db-cluster-parameter-group': '',
+    'db-parameter-group': '',
+    'temp-db-subnet-group': '',
+    'temp-vpc-security-group-ids': '',
+    'instance-class': '',
+    'instance-count': '1',
+    'serverless-min-capacity': '',
+    'serverless-max-capacity': '',
+    'storage-type': '',
+    iops: '',
+    'multi-az': 'false',
+    'publicly-accessible': 'false',
+    'deletion-protection': 'false',
+    'master-password': 'secrets-manager',
+    ttl: '',
+    tags: '',
+    'keep-snapshots': 'false',
+    'final-snapshot-identifier': '',
+    'timeout-minutes': '350',
+    'poll-interval-seconds': '10',
+    'max-attempts': '5',
+    'endpoint-url': '',
+    'pull-request-comment': 'true',
+    'github-token': '${{ github.token }}',
+};
+/** Names of every input, in action.yml order. */
+const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+const OPERATIONS = ['refresh', 'delete', 'sweep', 'plan'];
+const PLANNED_OPERATIONS = ['refresh', 'delete', 'sweep'];
+const PHASES = ['all', 'source', 'destination'];
+const METHODS = ['auto', 'clone', 'full-copy', 'relay'];
+const IF_EXISTS = ['fail', 'reuse', 'replace'];
+const REPLACE_STRATEGIES = ['swap', 'delete-first'];
+const MASTER_PASSWORDS = ['secrets-manager', 'generate', 'keep'];
+const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1'];
+/** Inputs whose values are lists, one item per line or comma. */
+const LIST_INPUTS = new Set([
+    'vpc-security-group-ids',
+    'temp-vpc-security-group-ids',
+    'tags',
+    'allowed-account-ids',
+]);
+/** Inputs AWS stores in lower case and matches case-insensitively; the log says when one changed. */
+const LOWER_CASED = [
+    'source',
+    'target',
+    'snapshot-arn',
+    'db-subnet-group',
+    'db-cluster-parameter-group',
+    'db-parameter-group',
+    'temp-db-subnet-group',
+];
+/** Reads every input through core.getInput (from `process.env`), then parseSettings. */
+function getSettings(env = process.env, github = lib_github/* context */._) {
+    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]));
+    return parseSettings(raw, env, core, github);
+}
+/**
+ * No value may carry a line break or control character into the log; `::` is excluded by each
+ * input's own syntax, and checked here for the one free-text input, the audience.
+ */
+function checkSingleLine(raw) {
+    for (const name of INPUT_NAMES) {
+        const value = (raw[name] ?? '').trim();
+        if (LIST_INPUTS.has(name)) {
+            for (const item of (0,parsers/* listItems */.Dw)(value))
+                (0,parsers/* singleLine */.pF)(name, item);
+        }
+        else {
+            (0,parsers/* singleLine */.pF)(name, value);
+        }
+    }
+    (0,parsers/* noWorkflowCommand */.oV)('audience', (raw.audience ?? '').trim());
+}
+/** Says, for each name the action lower-cased, what it was given and what it uses. */
+function reportLowerCased(raw, settings, log) {
+    const used = {
+        source: settings.source?.arn ?? settings.source?.identifier,
+        target: settings.target,
+        'snapshot-arn': settings.snapshotArn,
+        'db-subnet-group': settings.dbSubnetGroup,
+        'db-cluster-parameter-group': settings.dbClusterParameterGroup,
+        'db-parameter-group': settings.dbParameterGroup,
+        'temp-db-subnet-group': settings.tempDbSubnetGroup,
+    };
+    for (const name of LOWER_CASED) {
+        const given = (raw[name] ?? '').trim();
+        const value = used[name];
+        if (value !== undefined && given !== '' && given !== value) {
+            log.info(`Input '${name}' is '${given}': AWS stores it in lower case and matches it case-insensitively, so the action uses '${value}'.`);
+        }
+    }
+}
+/**
+ * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
+ * `env` supplies the region fallback, `github` (`@actions/github`'s context) the run; `log` hears
+ * which names were lower-cased. Throws InputError.
+ */
+function parseSettings(raw, env, log, github = lib_github/* context */._) {
+    checkSingleLine(raw);
+    const value = (name) => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name];
+    const optional = (name, parse) => (value(name) === '' ? undefined : parse(name, value(name)));
+    const given = (name, parse) => parse(name, value(name));
+    const sourceRole = optional('source-role-arn', parsers/* roleArn */.w3);
+    const destinationRole = optional('destination-role-arn', parsers/* roleArn */.w3) ?? sourceRole;
+    const sourceValue = value('source');
+    const source = sourceValue.startsWith('arn:') ? (0,parsers/* sourceArn */.jE)('source', sourceValue) : undefined;
+    const kms = optional('kms-key-id', parsers/* kmsKey */.zJ);
+    const snapshot = optional('snapshot-arn', parsers/* snapshotArn */.mi);
+    const run = runContextOf(github);
+    const settings = {
+        operation: given('operation', (0,parsers/* oneOf */.yL)(OPERATIONS)),
+        planOperation: given('plan-operation', (0,parsers/* oneOf */.yL)(PLANNED_OPERATIONS)),
+        phase: given('phase', (0,parsers/* oneOf */.yL)(PHASES)),
+        region: region(raw['aws-region'] ?? '', env),
+        sourceRoleArn: sourceRole?.arn,
+        destinationRoleArn: destinationRole?.arn,
+        audience: value('audience'),
+        roleSessionName: (0,parsers/* sessionName */.Cy)('role-session-name', value('role-session-name') || defaultSessionName(run)),
+        roleDurationSeconds: given('role-duration-seconds', (0,parsers/* intInRange */.m1)({ min: 900, max: 43200 })),
+        allowedAccountIds: accountIds('allowed-account-ids', value('allowed-account-ids')),
+        source: source
+            ? { identifier: source.name, arn: source.arn, accountId: source.accountId }
+            : optional('source', (input, id) => ({ identifier: (0,parsers/* identifier */.Cv)(input, id) })),
+        target: optional('target', parsers/* identifier */.Cv),
+        method: given('method', (0,parsers/* oneOf */.yL)(METHODS)),
+        ifExists: given('if-exists', (0,parsers/* oneOf */.yL)(IF_EXISTS)),
+        replaceStrategy: given('replace-strategy', (0,parsers/* oneOf */.yL)(REPLACE_STRATEGIES)),
+        snapshotArn: snapshot?.arn,
+        kmsKeyId: kms?.value,
+        dbSubnetGroup: optional('db-subnet-group', parsers/* subnetGroupName */.Cw),
+        vpcSecurityGroupIds: securityGroups('vpc-security-group-ids', value('vpc-security-group-ids')),
+        dbClusterParameterGroup: optional('db-cluster-parameter-group', parsers/* parameterGroupName */.mY),
+        dbParameterGroup: optional('db-parameter-group', parsers/* parameterGroupName */.mY),
+        tempDbSubnetGroup: optional('temp-db-subnet-group', parsers/* subnetGroupName */.Cw),
+        tempVpcSecurityGroupIds: securityGroups('temp-vpc-security-group-ids', value('temp-vpc-security-group-ids')),
+        instanceClass: optional('instance-class', parsers/* instanceClass */.Sp),
+        instanceCount: given('instance-count', (0,parsers/* intInRange */.m1)({ min: 1, max: 16 })),
+        serverless: serverlessScaling(value('serverless-min-capacity'), value('serverless-max-capacity')),
+        storageType: optional('storage-type', (0,parsers/* oneOf */.yL)(STORAGE_TYPES)),
+        iops: optional('iops', (0,parsers/* intInRange */.m1)({ min: 1000, max: 256000 })),
+        multiAz: given('multi-az', parsers/* bool */.lc),
+        publiclyAccessible: given('publicly-accessible', parsers/* bool */.lc),
+        deletionProtection: given('deletion-protection', parsers/* bool */.lc),
+        masterPassword: given('master-password', (0,parsers/* oneOf */.yL)(MASTER_PASSWORDS)),
+        ttlSeconds: optional('ttl', parsers/* ttlDuration */.fe),
+        tags: given('tags', parsers/* tags */._A),
+        keepSnapshots: given('keep-snapshots', parsers/* bool */.lc),
+        finalSnapshotIdentifier: optional('final-snapshot-identifier', parsers/* identifier */.Cv),
+        timeoutMinutes: given('timeout-minutes', (0,parsers/* decimalInRange */.uw)({ min: 0.1, max: 350, note: 'a GitHub job stops after 6 hours' })),
+        pollIntervalSeconds: given('poll-interval-seconds', (0,parsers/* decimalInRange */.uw)({ min: 0.01, max: 300 })),
+        maxAttempts: given('max-attempts', (0,parsers/* intInRange */.m1)({ min: 1, max: 20 })),
+        endpointUrl: optional('endpoint-url', parsers/* httpUrl */.q3),
+        pullRequestComment: given('pull-request-comment', parsers/* bool */.lc),
+        githubToken: githubToken(value('github-token')),
+        run,
+    };
+    const parsed = {
+        settings,
+        sourceRole,
+        destinationRole,
+        sourceArn: source,
+        snapshot,
+        kmsKey: kms,
+    };
+    (0,rules/* checkRules */.MM)(parsed);
+    if (log)
+        reportLowerCased(raw, settings, log);
+    return deepFreeze(settings);
+}
+const REGION_RULE = 'a region looks like us-east-1, eu-central-2, us-gov-west-1 or cn-north-1 (one region serves both accounts).';
+/** `aws-region`, else AWS_REGION, else AWS_DEFAULT_REGION. */
+function region(input, env) {
+    const sources = [
+        ['', input.trim()],
+        [' (from AWS_REGION)', env.AWS_REGION],
+        [' (from AWS_DEFAULT_REGION)', env.AWS_DEFAULT_REGION],
+    ];
+    const found = sources.find(([, value]) => value);
+    if (!found) {
+        throw new parsers/* InputError */.dz('aws-region', '', "No region: set the input 'aws-region' or the environment variable AWS_REGION (one region serves both accounts).");
+    }
+    const [from, value = ''] = found;
+    if (!(0,parsers/* isRegion */.Dp)(value)) {
+        throw new parsers/* InputError */.dz('aws-region', value, `Input 'aws-region'${from} is '${value}': ${REGION_RULE}`);
+    }
+    return value;
+}
+/** The token, unless it is the default expression unexpanded (a run outside Actions). */
+function githubToken(value) {
+    return value === '' || value === INPUT_DEFAULTS['github-token'] ? undefined : value;
+}
+function securityGroups(input, value) {
+    return (0,parsers/* listItems */.Dw)(value).map((item) => (0,parsers/* securityGroupId */.Lu)(input, item));
+}
+function accountIds(input, value) {
+    return (0,parsers/* listItems */.Dw)(value).map((item) => (0,parsers/* accountId */.lS)(input, item));
+}
+const MIN_CAPACITY = (0,parsers/* decimalInRange */.uw)({ min: 0, max: 256, step: 0.5 });
+const MAX_CAPACITY = (0,parsers/* decimalInRange */.uw)({ min: 1, max: 256, step: 0.5 });
+/** Both capacities or neither, min not above max. */
+function serverlessScaling(min, max) {
+    if (min === '' && max === '')
+        return undefined;
+    if (min === '' || max === '') {
+        const [missing, present] = min === ''
+            ? ['serverless-min-capacity', 'serverless-max-capacity']
+            : ['serverless-max-capacity', 'serverless-min-capacity'];
+        throw new parsers/* InputError */.dz(missing, '', `Input '${missing}' is required with '${present}': give both serverless capacities or neither.`);
+    }
+    const minCapacity = MIN_CAPACITY('serverless-min-capacity', min);
+    const maxCapacity = MAX_CAPACITY('serverless-max-capacity', max);
+    if (minCapacity > maxCapacity) {
+        throw (0,parsers/* invalid */.Gq)('serverless-min-capacity', min, `the minimum must not exceed serverless-max-capacity (${max}).`);
+    }
+    return { minCapacity, maxCapacity };
+}
+function deepFreeze(value) {
+    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+        for (const child of Object.values(value))
+            deepFreeze(child);
+        Object.freeze(value);
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 5165:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cv: () => (/* binding */ identifier),
+/* harmony export */   Cw: () => (/* binding */ subnetGroupName),
+/* harmony export */   Cy: () => (/* binding */ sessionName),
+/* harmony export */   Dp: () => (/* binding */ isRegion),
+/* harmony export */   Dw: () => (/* binding */ listItems),
+/* harmony export */   Gq: () => (/* binding */ invalid),
+/* harmony export */   Lu: () => (/* binding */ securityGroupId),
+/* harmony export */   Sp: () => (/* binding */ instanceClass),
+/* harmony export */   _A: () => (/* binding */ tags),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   fe: () => (/* binding */ ttlDuration),
+/* harmony export */   iQ: () => (/* binding */ partitionOf),
+/* harmony export */   jE: () => (/* binding */ sourceArn),
+/* harmony export */   lS: () => (/* binding */ accountId),
+/* harmony export */   lc: () => (/* binding */ bool),
+/* harmony export */   m1: () => (/* binding */ intInRange),
+/* harmony export */   mY: () => (/* binding */ parameterGroupName),
+/* harmony export */   mi: () => (/* binding */ snapshotArn),
+/* harmony export */   oV: () => (/* binding */ noWorkflowCommand),
+/* harmony export */   pF: () => (/* binding */ singleLine),
+/* harmony export */   q3: () => (/* binding */ httpUrl),
+/* harmony export */   uw: () => (/* binding */ decimalInRange),
+/* harmony export */   w3: () => (/* binding */ roleArn),
+/* harmony export */   yL: () => (/* binding */ oneOf),
+/* harmony export */   zJ: () => (/* binding */ kmsKey)
+/* harmony export */ });
+/* unused harmony exports PARTITIONS, IDENTIFIER_RULE, isRdsName */
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9506);
+/**
+ * Small parsers, one per kind of input value. Each takes the input's name and raw value and
+ * returns the typed value or throws an InputError that names the input, the value and what is
+ * allowed. They know nothing about other inputs: combinations live in rules.ts.
+ */
+
+/** An input that cannot be used as given; thrown before any AWS call. */
+class InputError extends Error {
+    /** Name of the input, as in action.yml. */
+    input;
+    /** The offending value (one item of a list input), '' when missing. */
+    value;
+    constructor(input, value, message) {
+        super(message);
+        this.name = 'InputError';
+        this.input = input;
+        this.value = value;
+    }
+}
+/** The standard rejection: `Input '<name>' is '<value>': <what is allowed>` */
+function invalid(input, value, allowed) {
+    return new InputError(input, value, `Input '${input}' is '${value}': ${allowed}`);
+}
+const PARTITIONS = (/* unused pure expression or super */ null && (['aws', 'aws-cn', 'aws-us-gov']));
+const PARTITION = '(aws|aws-cn|aws-us-gov)';
+const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-\\d{1,2}';
+const IDENTIFIER_RULE = "an identifier has 1-63 letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-'.";
+/**
+ * AWS's rule for DB identifiers and most RDS names, up to `max` characters: letters, digits and
+ * hyphens, a letter first, no `--`, no trailing `-`. The API reference words it the same for each
+ * kind (CreateDBInstance DBInstanceIdentifier, CreateDBCluster DBClusterIdentifier,
+ * CreateDBClusterSnapshot DBClusterSnapshotIdentifier: "Must contain from 1 to 63 letters,
+ * numbers, or hyphens. First character must be a letter. Can't end with a hyphen or contain two
+ * consecutive hyphens."; CreateDBSnapshot DBSnapshotIdentifier and the parameter group names:
+ * the same with "1 to 255").
+ */
+function isRdsName(value, max) {
+    return (value.length <= max &&
+        /^[A-Za-z][A-Za-z0-9-]*$/.test(value) &&
+        !value.includes('--') &&
+        !value.endsWith('-'));
+}
+/**
+ * DB cluster / instance identifier, in lower case: AWS "stores [it] as a lowercase string" and
+ * matches it case-insensitively (CreateDBInstance, CreateDBCluster), so the action compares and
+ * derives names in lower case.
+ */
+function identifier(input, value) {
+    if (!isRdsName(value, 63))
+        throw invalid(input, value, IDENTIFIER_RULE);
+    return value.toLowerCase();
+}
+/** `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-4`. */
+function isRegion(value) {
+    return new RegExp(`^${REGION}$`).test(value);
+}
+/** The partition a region belongs to. */
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+/** `arn:<partition>:iam::<account>:role/<path/name>` */
+function roleArn(input, value) {
+    const match = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}):role/((?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64})$`).exec(value);
+    if (!match) {
+        throw invalid(input, value, 'a role ARN looks like arn:aws:iam::123456789012:role/name (partition aws, aws-cn or aws-us-gov; a path is allowed).');
+    }
+    return { arn: value, partition: match[1] ?? '', accountId: match[2] ?? '' };
+}
+function rdsArn(value, types) {
+    const match = new RegExp(`^arn:${PARTITION}:rds:(${REGION}):(\\d{12}):(${types.join('|')}):(.+)$`).exec(value);
+    if (!match)
+        return undefined;
+    const [, partition = '', region = '', accountId = '', resourceType = '', name = ''] = match;
+    return { arn: value, partition, region, accountId, resourceType, name };
+}
+/** `arn:<p>:rds:<region>:<account>:cluster:<id>` or `...:db:<id>`. */
+function sourceArn(input, value) {
+    const arn = rdsArn(value, ['cluster', 'db']);
+    if (!arn) {
+        throw invalid(input, value, 'give a DB cluster or DB instance identifier, or its ARN: arn:aws:rds:<region>:<account>:cluster:<id> or arn:aws:rds:<region>:<account>:db:<id> (partition aws, aws-cn or aws-us-gov).');
+    }
+    if (!isRdsName(arn.name, 63))
+        throw invalid(input, value, `in its ARN, ${IDENTIFIER_RULE}`);
+    return withLowerCaseName(arn);
+}
+/** The ARN with its resource name in lower case, as AWS stores RDS names. */
+function withLowerCaseName(arn) {
+    const name = arn.name.toLowerCase();
+    return { ...arn, name, arn: `${arn.arn.slice(0, arn.arn.length - arn.name.length)}${name}` };
+}
+/**
+ * `arn:<p>:rds:<region>:<account>:snapshot:<name>` or `...:cluster-snapshot:<name>`. The name
+ * follows CreateDBSnapshot (1-255) or CreateDBClusterSnapshot (1-63); an automated snapshot's
+ * name carries AWS's `rds:` prefix.
+ */
+function snapshotArn(input, value) {
+    const arn = rdsArn(value, ['snapshot', 'cluster-snapshot']);
+    if (!arn) {
+        throw invalid(input, value, 'a snapshot ARN looks like arn:aws:rds:<region>:<account>:snapshot:<name> or arn:aws:rds:<region>:<account>:cluster-snapshot:<name> (partition aws, aws-cn or aws-us-gov).');
+    }
+    const max = arn.resourceType === 'cluster-snapshot' ? 63 : 255;
+    if (!isRdsName(arn.name.replace(/^rds:/, ''), max)) {
+        throw invalid(input, value, `in its ARN, a ${arn.resourceType === 'cluster-snapshot' ? 'DB cluster' : 'DB'} snapshot name has 1-${max} letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-'.`);
+    }
+    return withLowerCaseName(arn);
+}
+/**
+ * KMS key ids are a UUID or, for a multi-Region key, `mrk-` and 32 hex digits; alias names are
+ * `alias/` and letters, digits, `/`, `_` or `-` (KMS CreateAlias AliasName: "^alias/[a-zA-Z0-9/_-]+$",
+ * 1-256 characters).
+ */
+const KEY_ID = '(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})';
+const ALIAS = 'alias/[A-Za-z0-9/_-]{1,250}';
+/** A key ARN, alias ARN, key id or `alias/<name>`. */
+function kmsKey(input, value) {
+    const arn = new RegExp(`^arn:${PARTITION}:kms:(${REGION}):(\\d{12}):(?:key/${KEY_ID}|${ALIAS})$`).exec(value);
+    if (arn) {
+        const [, partition = '', region = '', accountId = ''] = arn;
+        return { kind: 'arn', value, partition, region, accountId };
+    }
+    if (new RegExp(`^(?:${KEY_ID}|${ALIAS})$`).test(value))
+        return { kind: 'local', value };
+    throw invalid(input, value, 'a KMS key is a key ARN (arn:aws:kms:<region>:<account>:key/<id>) or an alias ARN (arn:aws:kms:<region>:<account>:alias/<name>).');
+}
+/** One of a fixed set of values, case-sensitive. */
+function oneOf(allowed) {
+    return (input, value) => {
+        if (!allowed.includes(value)) {
+            throw invalid(input, value, `allowed values are ${allowed.join(', ')}.`);
+        }
+        return value;
+    };
+}
+/** YAML 1.2 core schema booleans, as core.getBooleanInput accepts them. */
+function bool(input, value) {
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    throw invalid(input, value, 'a boolean is true, True, TRUE, false, False or FALSE (YAML 1.2 core schema).');
+}
+/** A whole number within [min, max]. */
+function intInRange({ min, max, note }) {
+    return (input, value) => {
+        const number = Number(value);
+        if (!/^\d+$/.test(value) || number < min || number > max) {
+            throw invalid(input, value, `allowed is a whole number from ${min} to ${max}${suffix(note)}.`);
+        }
+        return number;
+    };
+}
+/** A decimal number within [min, max], optionally restricted to multiples of `step`. */
+function decimalInRange({ min, max, note, step }) {
+    return (input, value) => {
+        const number = Number(value);
+        const onStep = step === undefined || Number.isInteger(number / step);
+        if (!/^\d+(?:\.\d+)?$/.test(value) || number < min || number > max || !onStep) {
+            const steps = step === undefined ? '' : ` in steps of ${step}`;
+            throw invalid(input, value, `allowed is a number from ${min} to ${max}${steps}${suffix(note)}.`);
+        }
+        return number;
+    };
+}
+function suffix(note) {
+    return note ? ` (${note})` : '';
+}
+const DURATION_UNITS = { m: 60, h: 3600, d: 86400, w: 604800 };
+const MIN_TTL_SECONDS = 3600;
+const MAX_TTL_SECONDS = 365 * 86400;
+/** `<n>m`, `<n>h`, `<n>d` or `<n>w`, from 1 hour to 365 days, in seconds. */
+function ttlDuration(input, value) {
+    const match = /^(\d+)([mhdw])$/.exec(value);
+    const seconds = match ? Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] ?? 0) : NaN;
+    if (!(seconds >= MIN_TTL_SECONDS && seconds <= MAX_TTL_SECONDS)) {
+        throw invalid(input, value, 'a duration is a whole number with a unit m, h, d or w (e.g. 90m, 72h, 7d, 2w), from 1 hour to 365 days.');
+    }
+    return seconds;
+}
+/** Items separated by commas or new lines, trimmed, empty ones dropped. */
+function listItems(value) {
+    return value
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+/** A VPC security group id in a list input. */
+function securityGroupId(input, value) {
+    if (!/^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(value)) {
+        throw new InputError(input, value, `Input '${input}' has '${value}': a security group id is sg- followed by 8 or 17 lowercase hex digits; separate ids by commas or new lines.`);
+    }
+    return value;
+}
+/** Tags `key=value` separated by commas or new lines; keys unique. */
+function tags(input, value) {
+    const seen = new Set();
+    const items = listItems(value);
+    if (items.length > _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5) {
+        throw new InputError(input, value, `Input '${input}' has ${items.length} tags: at most ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5} (AWS allows ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_TAGS_PER_RESOURCE */ .MZ} tags per resource, and the action sets ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_TAGS_PER_RESOURCE */ .MZ - _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5} of its own).`);
+    }
+    return items.map((item) => {
+        noWorkflowCommand(input, item);
+        const tag = parseTag(input, item);
+        if (seen.has(tag.key)) {
+            throw new InputError(input, item, `Input '${input}' has the key '${tag.key}' twice: tag keys must be unique.`);
+        }
+        seen.add(tag.key);
+        return tag;
+    });
+}
+/**
+ * The AWS tag rules (RDS API reference, Tag): a key "can be from 1 to 128 Unicode characters in
+ * length and can't be prefixed with aws: or rds:", a value from 0 to 256 with the same prefix
+ * rule, and both "can only contain only the set of Unicode letters, digits, white-space, '_',
+ * '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")".
+ */
+const TAG_CHARACTERS = new RegExp(`^[${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TAG_CHARACTER_CLASS */ .AJ}]*$`, 'u');
+const RESERVED_TAG_PREFIX = /^(?:aws|rds):/i;
+function parseTag(input, item) {
+    const reject = (allowed) => new InputError(input, item, `Input '${input}' has '${item}': ${allowed}`);
+    const equals = item.indexOf('=');
+    if (equals < 0)
+        throw reject('a tag is key=value; separate tags by commas or new lines.');
+    const key = item.slice(0, equals).trim();
+    const tagValue = item.slice(equals + 1).trim();
+    // Lengths are in Unicode characters (code points), as AWS counts them.
+    const length = (text) => [...text].length;
+    if (length(key) < 1 || length(key) > 128 || length(tagValue) > 256) {
+        throw reject('a tag key has 1-128 characters and a value 0-256.');
+    }
+    if (!TAG_CHARACTERS.test(key) || !TAG_CHARACTERS.test(tagValue)) {
+        throw reject("tag keys and values may contain only Unicode letters, digits, spaces and the characters _ . : / = + - @ (AWS's tag character set).");
+    }
+    if (/^aws:/i.test(key))
+        throw reject("tag keys starting with 'aws:' are reserved by AWS.");
+    if (RESERVED_TAG_PREFIX.test(key) || RESERVED_TAG_PREFIX.test(tagValue)) {
+        throw reject("tag keys and values starting with 'aws:' or 'rds:' are reserved by AWS.");
+    }
+    if (key.startsWith('rds-refresh:')) {
+        throw reject("tag keys starting with 'rds-refresh:' are set by the action itself.");
+    }
+    return { key, value: tagValue };
+}
+/** An AWS account id in a list input: 12 digits. */
+function accountId(input, value) {
+    if (!/^\d{12}$/.test(value)) {
+        throw new InputError(input, value, `Input '${input}' lists '${value}': an AWS account id has exactly 12 digits (separate ids with commas or new lines).`);
+    }
+    return value;
+}
+/** STS role session name: 2-64 of letters, digits and `+=,.@_-`. */
+function sessionName(input, value) {
+    if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
+        throw invalid(input, value, 'a session name has 2-64 letters, digits or the characters +=,.@_-.');
+    }
+    return value;
+}
+/** `db.` and a class, e.g. db.r6g.large or db.serverless. */
+function instanceClass(input, value) {
+    if (value.length > INSTANCE_CLASS_MAX || !/^db\.[a-z0-9]+(?:\.[a-z0-9-]+)*$/.test(value)) {
+        throw invalid(input, value, `an instance class looks like db.r6g.large or db.serverless (at most ${INSTANCE_CLASS_MAX} characters).`);
+    }
+    return value;
+}
+/**
+ * Longer than any RDS instance class: the longest in the RDS instance-class tables today
+ * (`db.r6gd.16xlarge.tpc2.mem4x`-style optimized-CPU classes) has under 30 characters.
+ */
+const INSTANCE_CLASS_MAX = 40;
+/** An http(s) URL. */
+function httpUrl(input, value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+        throw invalid(input, value, 'an endpoint is an http:// or https:// URL, e.g. http://127.0.0.1:4566.');
+    }
+    return value;
+}
+const SUBNET_GROUP_RULE = "a DB subnet group name has at most 255 letters, digits, periods, underscores, spaces or hyphens, and is not 'default'.";
+/**
+ * DB subnet group name, in lower case. CreateDBSubnetGroup DBSubnetGroupName: "This value is
+ * stored as a lowercase string. Constraints: Must contain no more than 255 letters, numbers,
+ * periods, underscores, spaces, or hyphens. Must not be default."
+ */
+function subnetGroupName(input, value) {
+    if (!/^[A-Za-z0-9._ -]{1,255}$/.test(value) || value.toLowerCase() === 'default') {
+        throw invalid(input, value, SUBNET_GROUP_RULE);
+    }
+    return value.toLowerCase();
+}
+const PARAMETER_GROUP_RULE = "a parameter group name has 1-255 letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-' (or is one of AWS's default.<family> groups, e.g. default.aurora-postgresql16).";
+/**
+ * DB (cluster) parameter group name, in lower case. CreateDBParameterGroup and
+ * CreateDBClusterParameterGroup: "Must be 1 to 255 letters, numbers, or hyphens. First character
+ * must be a letter. Can't end with a hyphen or contain two consecutive hyphens. ... This value is
+ * stored as a lowercase string." The groups AWS makes itself are named `default.<family>`
+ * (default.aurora-mysql8.0), which a user may name too.
+ */
+function parameterGroupName(input, value) {
+    const awsDefault = /^default\.[A-Za-z0-9.-]{1,247}$/.test(value);
+    if (!awsDefault && !isRdsName(value, 255))
+        throw invalid(input, value, PARAMETER_GROUP_RULE);
+    return value.toLowerCase();
+}
+/**
+ * Refuses a line break or other control character in a value (list inputs: in an item). A new
+ * line could start a workflow command such as `::add-mask::` or `::set-output` when the value is
+ * printed; the value is therefore never echoed in the message.
+ */
+function singleLine(input, value) {
+    const control = /[\p{Cc}\u2028\u2029]/u.exec(value);
+    if (control) {
+        throw new InputError(input, value, `Input '${input}' contains a line break or control character (at position ${control.index + 1}): each value is one line of printable text, and a new line could inject a workflow command into the log.`);
+    }
+}
+/**
+ * Refuses `::`, which starts a workflow command at the start of a log line, in the inputs whose
+ * syntax does not already exclude it (the audience, tags: AWS's tag set has `:`).
+ */
+function noWorkflowCommand(input, value) {
+    if (value.includes('::')) {
+        throw new InputError(input, value, `Input '${input}' contains '::', which starts a GitHub workflow command in the log; no valid value of this input has it.`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 8190:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MM: () => (/* binding */ checkRules),
+/* harmony export */   lY: () => (/* binding */ sourceAccountKeyMessage)
+/* harmony export */ });
+/* unused harmony exports isSameAccount, sourceAccountOf */
+/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5165);
+
+/** Throws the first InputError found, in the order a user would fix them. */
+function checkRules(parsed) {
+    for (const rule of RULES)
+        rule(parsed);
+}
+const RULES = [
+    phaseOnlyForRefresh,
+    snapshotArnOnlyForDestination,
+    requiredInputs,
+    noCloneAcrossPhases,
+    sameRegionAndPartition,
+    targetIsNotSource,
+    serverlessScaling,
+    iopsNeedsProvisionedStorage,
+    kmsKeyAcrossAccounts,
+    kmsKeyNotOfSourceAccount,
+    replaceStrategyOnlyForReplace,
+];
+function phaseOnlyForRefresh({ settings: { operation, planOperation, phase } }) {
+    const planned = operation === 'plan' ? planOperation : operation;
+    if (phase !== 'all' && planned !== 'refresh') {
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('phase', phase, `phase source or destination applies only to operation refresh (operation is '${operation}'); use phase all.`);
+    }
+}
+function snapshotArnOnlyForDestination({ settings: { snapshotArn, phase } }) {
+    if (snapshotArn !== undefined && phase !== 'destination') {
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('snapshot-arn', snapshotArn, `a snapshot ARN is used only with phase destination (phase is '${phase}').`);
+    }
+}
+const REQUIRED_FOR = {
+    source: 'the source DB cluster or DB instance, by identifier or ARN',
+    target: 'the identifier of the destination cluster or instance',
+    'snapshot-arn': 'the snapshot-arn output of the phase source job',
+};
+function requiredInputs({ settings }) {
+    const { operation, phase } = settings;
+    const needs = new Set();
+    const planned = operation === 'plan' ? settings.planOperation : operation;
+    if (planned === 'refresh') {
+        if (phase !== 'destination')
+            needs.add('source');
+        if (phase !== 'source')
+            needs.add('target');
+        if (phase === 'destination')
+            needs.add('snapshot-arn');
+    }
+    if (planned === 'delete')
+        needs.add('target');
+    const present = {
+        source: settings.source !== undefined,
+        target: settings.target !== undefined,
+        'snapshot-arn': settings.snapshotArn !== undefined,
+    };
+    const what = operation === 'plan' ? `operation plan (plan-operation ${planned})` : `operation ${operation}`;
+    const when = phase === 'all' ? what : `${what} with phase ${phase}`;
+    for (const name of ['snapshot-arn', 'source', 'target']) {
+        if (needs.has(name) && !present[name]) {
+            throw new _parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, '', `Input '${name}' is required for ${when}: ${REQUIRED_FOR[name]}.`);
+        }
+    }
+}
+function noCloneAcrossPhases({ settings: { method, phase } }) {
+    if ((method === 'clone' || method === 'full-copy') && phase !== 'all') {
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('method', method, `phase ${phase} hands off a shared snapshot, which a clone does not have; use method auto or relay, or phase all.`);
+    }
+}
+function sameRegionAndPartition(parsed) {
+    const { region } = parsed.settings;
+    const partition = (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .partitionOf */ .iQ)(region);
+    const arns = [
+        ['source-role-arn', parsed.sourceRole],
+        ['destination-role-arn', parsed.destinationRole],
+        ['source', parsed.sourceArn],
+        ['snapshot-arn', parsed.snapshot],
+        [
+            'kms-key-id',
+            parsed.kmsKey?.kind === 'arn' ? { ...parsed.kmsKey, arn: parsed.kmsKey.value } : undefined,
+        ],
+    ];
+    for (const [input, arn] of arns) {
+        if (!arn)
+            continue;
+        if (arn.region !== undefined && arn.region !== region) {
+            throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)(input, arn.arn, `its region ${arn.region} is not the region ${region}; one region serves both accounts, and cross-region copies are out of scope.`);
+        }
+        if (arn.partition !== partition) {
+            throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)(input, arn.arn, `its partition ${arn.partition} is not the partition of region ${region} (${partition}).`);
+        }
+    }
+}
+/**
+ * Whether source and destination are the same account: by account ids when both are known,
+ * else when both sides use the same role (or both ambient credentials).
+ */
+function isSameAccount({ settings, sourceRole, destinationRole, sourceArn, }) {
+    const sourceAccount = sourceArn?.accountId ?? sourceRole?.accountId;
+    if (sourceAccount !== undefined && destinationRole !== undefined) {
+        return sourceAccount === destinationRole.accountId;
+    }
+    return settings.sourceRoleArn === settings.destinationRoleArn;
+}
+/** Identifiers are compared as AWS matches them: case-insensitively. */
+function targetIsNotSource(parsed) {
+    const { target, source } = parsed.settings;
+    const same = target?.toLowerCase() === source?.identifier.toLowerCase();
+    if (target !== undefined && same && isSameAccount(parsed)) {
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('target', target, 'it is the source itself (same identifier in the same account); the target must be another database.');
+    }
+}
+function serverlessScaling({ settings: { serverless, instanceClass } }) {
+    if (serverless === undefined && instanceClass === 'db.serverless') {
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('instance-class', instanceClass, 'db.serverless needs serverless-min-capacity and serverless-max-capacity.');
+    }
+    if (serverless !== undefined &&
+        instanceClass !== undefined &&
+        instanceClass !== 'db.serverless') {
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('instance-class', instanceClass, 'serverless-min-capacity and serverless-max-capacity apply only to instance class db.serverless.');
+    }
+}
+function kmsKeyAcrossAccounts(parsed) {
+    const { kmsKey } = parsed;
+    if (kmsKey?.kind === 'local' && !isSameAccount(parsed)) {
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('kms-key-id', kmsKey.value, 'source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.');
+    }
+}
+/** Storage types whose IOPS are set by AWS, never by the caller (gp2 by size, magnetic, Aurora). */
+const NO_PROVISIONED_IOPS = new Set(['gp2', 'standard', 'aurora', 'aurora-iopt1']);
+function iopsNeedsProvisionedStorage({ settings: { iops, storageType } }) {
+    if (iops === undefined || storageType === undefined || !NO_PROVISIONED_IOPS.has(storageType)) {
+        return;
+    }
+    throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('iops', String(iops), `storage-type ${storageType} has no provisioned IOPS; set iops only with storage-type io1, io2 or gp3 (or leave storage-type empty to keep the source's).`);
+}
+/** The account that owns the source, when the inputs say: the source ARN's, else the source role's. */
+function sourceAccountOf({ sourceArn, sourceRole }) {
+    return sourceArn?.accountId ?? sourceRole?.accountId;
+}
+/**
+ * The message for a `kms-key-id` of the source account on a cross-account copy. Such a key
+ * would encrypt the non-production copy with the production key: production's key policy then
+ * governs who reads staging, and the copy breaks when that policy changes. Shared with the check
+ * that runs once the accounts are known (methods/common/applicability.ts).
+ */
+function sourceAccountKeyMessage(accounts) {
+    return `this key belongs to the source account ${accounts.source}, so the copy in account ${accounts.destination} would be encrypted with the production key (readable by whoever the production key policy lets in, and broken when that policy changes). Pass a customer-managed key of the destination account ${accounts.destination} (arn:aws:kms:<region>:${accounts.destination}:key/<id> or an alias ARN), which the copy is re-encrypted with.`;
+}
+function kmsKeyNotOfSourceAccount(parsed) {
+    const { kmsKey, destinationRole } = parsed;
+    const source = sourceAccountOf(parsed);
+    if (kmsKey?.kind !== 'arn' || source === undefined || destinationRole === undefined)
+        return;
+    if (source === destinationRole.accountId || kmsKey.accountId !== source)
+        return;
+    throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('kms-key-id', kmsKey.value, sourceAccountKeyMessage({ source, destination: destinationRole.accountId }));
+}
+function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists } }) {
+    if (replaceStrategy !== 'swap' && ifExists !== 'replace') {
+        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('replace-strategy', replaceStrategy, `replace-strategy says how if-exists: replace frees the target name, and if-exists is '${ifExists}'; set if-exists: replace, or leave replace-strategy out.`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 5830:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/allowed-accounts.ts
+
+/**
+ * `allowed-account-ids`, as configure-aws-credentials has it: when the list is set, every account
+ * the run assumed must be on it. Checked right after the accounts are confirmed, so a wrong role
+ * (or a role that moved to another account) stops the run before any change.
+ */
+function checkAllowedAccounts(settings, accounts) {
+    const allowed = settings.allowedAccountIds;
+    if (allowed.length === 0)
+        return;
+    // One role serves both sides in one account: name it as the destination, where changes happen.
+    const sessions = accounts.sameAccount
+        ? [accounts.destination]
+        : [accounts.source, accounts.destination];
+    for (const session of sessions) {
+        if (allowed.includes(session.accountId))
+            continue;
+        throw new errors/* ActionError */.lZ({
+            summary: `The ${session.role} account ${session.accountId} (${session.callerArn}) is not in allowed-account-ids (${allowed.join(', ')}); nothing was changed`,
+            side: session.role,
+            accountId: session.accountId,
+            hint: `Check ${session.role === 'source' ? 'source-role-arn' : 'destination-role-arn'} names a role in an allowed account, or add ${session.accountId} to allowed-account-ids if this account is meant to be used.`,
+        });
+    }
+}
+
+// EXTERNAL MODULE: ./src/credentials.ts + 1 modules
+var credentials = __nccwpck_require__(7128);
+// EXTERNAL MODULE: ./src/engine/deadline.ts
+var engine_deadline = __nccwpck_require__(7964);
+// EXTERNAL MODULE: ./src/engine/ledger.ts
+var engine_ledger = __nccwpck_require__(5309);
+;// CONCATENATED MODULE: ./src/engine/step-output.ts
+class StepOutput {
+    output;
+    steps = new Map();
+    /** The step whose group is open, if any. */
+    live;
+    constructor(output) {
+        this.output = output;
+    }
+    /** A step starts; `title` heads its group. */
+    starting(name, title) {
+        const heading = `${name}: ${title}`;
+        if (this.steps.size === 0) {
+            this.steps.set(name, { heading, continued: false });
+            this.open(name);
+            return;
+        }
+        if (this.live !== undefined) {
+            const current = this.steps.get(this.live);
+            if (current) {
+                current.held = [];
+                current.continued = true;
+            }
+            this.close();
+        }
+        this.steps.set(name, { heading, held: [], continued: false });
+    }
+    /** A step ended: its held lines are printed as its group, then `closing` outside any group. */
+    finished(name, closing) {
+        const step = this.steps.get(name);
+        this.steps.delete(name);
+        if (this.live === name)
+            this.close();
+        else if (step?.held && step.held.length > 0)
+            this.printGroup(step);
+        this.output.info(closing);
+        const [remaining] = this.steps.keys();
+        if (this.steps.size === 1 && remaining !== undefined)
+            this.goLive(remaining);
+    }
+    /** The log a step writes to (every line prefixed with `[name]`). */
+    logFor(name) {
+        const prefix = `[${name}] `;
+        const title = `rds-refresh: ${name}`;
+        return {
+            info: (message) => this.line(name, prefix + message, false),
+            progress: (message) => this.line(name, prefix + message, true),
+            warning: (message) => this.warning(prefix + message, { title }),
+            debug: (message) => this.output.debug(prefix + message),
+        };
+    }
+    /** A warning is an annotation: shown at once, whatever group is open. */
+    warning(message, properties) {
+        this.output.warning(message, properties);
+    }
+    line(name, text, progress) {
+        const held = this.steps.get(name)?.held;
+        if (held === undefined) {
+            this.output.info(text);
+            return;
+        }
+        held.push(text);
+        if (progress)
+            this.output.info(text);
+    }
+    goLive(name) {
+        const step = this.steps.get(name);
+        if (!step)
+            return;
+        this.open(name);
+        for (const text of step.held ?? [])
+            this.output.info(text);
+        step.held = undefined;
+    }
+    printGroup(step) {
+        this.output.startGroup(step.continued ? `${step.heading} (continued)` : step.heading);
+        for (const text of step.held ?? [])
+            this.output.info(text);
+        this.output.endGroup();
+    }
+    open(name) {
+        const step = this.steps.get(name);
+        if (!step)
+            return;
+        this.output.startGroup(step.continued ? `${step.heading} (continued)` : step.heading);
+        this.live = name;
+    }
+    close() {
+        if (this.live === undefined)
+            return;
+        this.output.endGroup();
+        this.live = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/engine.ts
+
+
+
+
+/**
+ * How long steps get to settle once the run is stopped from outside. Waits obey the stop at once
+ * and AWS calls within CALL_GRACE_MS (deadline.ts); this bounds a step stuck in anything else, so
+ * a stopped run ends within seconds whatever its steps do.
+ */
+const SETTLE_AFTER_STOP_MS = 5_000;
+/**
+ * Run a plan: each step starts as soon as the steps it comes `after` have succeeded, so
+ * independent steps overlap. The first failure aborts the others, lets them settle, and is
+ * returned with every step's timing for the summary. A stop from outside (cancel, deadline) is
+ * returned as an error naming the steps that were running and what the post step will remove.
+ */
+async function runPlan(plan, ctx, options) {
+    validatePlan(plan);
+    const controller = new AbortController();
+    const states = new Map(plan.steps.map((step) => [step.name, { step, status: 'pending', notes: [] }]));
+    const lines = new StepOutput(options.output);
+    const running = new Map();
+    let firstError;
+    /** The steps that were running when the run was stopped from outside. */
+    let interrupted;
+    const onOuterAbort = () => {
+        interrupted = [...running.keys()];
+        controller.abort(options.signal?.reason);
+    };
+    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    if (options.signal?.aborted)
+        onOuterAbort();
+    /** Resolves when the run is stopped from outside; never without an outer signal. */
+    const stopped = new Promise((resolve) => {
+        if (options.signal?.aborted)
+            resolve();
+        options.signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+    const launch = (state) => {
+        state.status = 'running';
+        state.startedAt = new Date();
+        lines.starting(state.step.name, state.step.title);
+        const runtime = createRuntime(state, {
+            options,
+            signal: controller.signal,
+            log: lines.logFor(state.step.name),
+        });
+        runtime.log.progress?.(state.step.title);
+        const promise = state.step
+            .run(ctx, runtime)
+            .then(() => {
+            state.status = 'succeeded';
+        }, (error) => {
+            // A sibling's failure or a cancel aborts this step: it is cancelled, not failed.
+            const cancelled = controller.signal.aborted && ((0,engine_deadline/* isAbortError */.zf)(error) || error === controller.signal.reason);
+            state.status = cancelled ? 'cancelled' : 'failed';
+            if (!cancelled && !firstError) {
+                firstError = attachStep(error, state.step, options.accountIds);
+                controller.abort(firstError);
+            }
+            else if (!cancelled) {
+                // Only the first failure is the run's error (printed once, by index.ts); a later one
+                // would otherwise go unsaid.
+                runtime.log.warning(`also failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
+        })
+            .finally(() => {
+            state.endedAt = new Date();
+            running.delete(state.step.name);
+            const seconds = ((state.endedAt.getTime() - (state.startedAt?.getTime() ?? 0)) /
+                1000).toFixed(1);
+            lines.finished(state.step.name, `[${state.step.name}] ${state.status} in ${seconds}s`);
+        });
+        running.set(state.step.name, promise);
+    };
+    for (;;) {
+        if (!controller.signal.aborted) {
+            for (const state of states.values()) {
+                if (state.status !== 'pending')
+                    continue;
+                if (state.step.when && !state.step.when(ctx)) {
+                    state.status = 'skipped';
+                    continue;
+                }
+                if (dependenciesDone(state.step, states))
+                    launch(state);
+            }
+        }
+        if (running.size === 0)
+            break;
+        const settled = Promise.race(running.values());
+        // Running, or winding down after a step's failure: siblings settle as their waits abort and
+        // their calls answer. Only a stop from outside bounds how long they get.
+        if (!options.signal?.aborted) {
+            await Promise.race([settled, stopped]);
+            continue;
+        }
+        const settleMs = options.settleAfterStopMs ?? SETTLE_AFTER_STOP_MS;
+        if (await settlesWithin(settled, settleMs))
+            continue;
+        abandon(states, { output: options.output, settleMs });
+        break;
+    }
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    for (const state of states.values()) {
+        if (state.status === 'pending')
+            state.status = 'not-run';
+    }
+    if (!firstError && controller.signal.aborted) {
+        firstError = (0,engine_deadline/* stoppedError */.Wm)(options.signal?.aborted ? options.signal.reason : (0,engine_deadline/* stopReason */.PJ)(controller.signal), describeRunning(interrupted ?? []), (0,engine_ledger/* describePostStep */.kj)(options.ledger.list(), 'failed'));
+    }
+    return { steps: [...states.values()].map(toReport), error: firstError };
+}
+/** Whether `promise` settles within `ms`; the timer is cleared either way. */
+async function settlesWithin(promise, ms) {
+    let timer;
+    const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+    });
+    try {
+        return await Promise.race([promise.then(() => true), timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** Steps still running after a stop are left behind: reported as cancelled, never awaited. */
+function abandon(states, { output, settleMs }) {
+    for (const state of states.values()) {
+        if (state.status !== 'running')
+            continue;
+        state.status = 'cancelled';
+        state.endedAt = new Date();
+        state.notes.push('did not stop in time');
+        output.warning(`[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`, { title: `rds-refresh: ${state.step.name}` });
+    }
+}
+/** `step "a" was running`, `steps "a" and "b" were running`, or `no step was running`. */
+function describeRunning(steps) {
+    const quoted = steps.map((name) => `"${name}"`);
+    if (quoted.length === 0)
+        return 'no step was running';
+    if (quoted.length === 1)
+        return `step ${quoted[0]} was running`;
+    return `steps ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} were running`;
+}
+function dependenciesDone(step, states) {
+    return (step.after ?? []).every((name) => {
+        const status = states.get(name)?.status;
+        return status === 'succeeded' || status === 'skipped';
+    });
+}
+function createRuntime(state, { options, signal, log }) {
+    return {
+        name: state.step.name,
+        log,
+        signal,
+        deadline: options.deadline,
+        record: (resource) => options.ledger.record(resource),
+        release: (resource) => options.ledger.release(resource),
+        note: (text) => state.notes.push(text),
+    };
+}
+function toReport(state) {
+    return {
+        name: state.step.name,
+        title: state.step.title,
+        side: state.step.side,
+        status: state.status === 'pending' || state.status === 'running' ? 'not-run' : state.status,
+        startedAt: state.startedAt,
+        endedAt: state.endedAt,
+        notes: state.notes,
+    };
+}
+/** Names must be unique and dependencies must exist and form no cycle. */
+function validatePlan(plan) {
+    const names = new Set();
+    for (const step of plan.steps) {
+        if (names.has(step.name))
+            throw new Error(`Plan has two steps named '${step.name}'`);
+        names.add(step.name);
+    }
+    for (const step of plan.steps) {
+        for (const dependency of step.after ?? []) {
+            if (!names.has(dependency)) {
+                throw new Error(`Step '${step.name}' comes after '${dependency}', which is not in the plan`);
+            }
+        }
+    }
+    const byName = new Map(plan.steps.map((step) => [step.name, step]));
+    const visiting = new Set();
+    const done = new Set();
+    const visit = (name) => {
+        if (done.has(name))
+            return;
+        if (visiting.has(name))
+            throw new Error(`Plan has a dependency cycle through '${name}'`);
+        visiting.add(name);
+        for (const dependency of byName.get(name)?.after ?? [])
+            visit(dependency);
+        visiting.delete(name);
+        done.add(name);
+    };
+    for (const name of names)
+        visit(name);
+}
+/** Every failure names its step; an error a step did not describe itself gets the step's title and account. */
+function attachStep(error, step, accountIds) {
+    if (error instanceof errors/* ActionError */.lZ)
+        return error.step ? error : error.withStep(step.name);
+    if ((0,engine_deadline/* isAbortError */.zf)(error))
+        return error;
+    return errors/* ActionError */.lZ.fromAws(error, {
+        summary: `${step.title.replace(/\.$/, '')} failed`,
+        step: step.name,
+        side: step.side,
+        accountId: accountIds?.[step.side],
+    });
+}
+
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var inputs = __nccwpck_require__(2139);
+// EXTERNAL MODULE: ./src/github/annotations.ts
+var annotations = __nccwpck_require__(4793);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
+var github = __nccwpck_require__(2413);
+// EXTERNAL MODULE: ./src/report.ts + 1 modules
+var report = __nccwpck_require__(9832);
+// EXTERNAL MODULE: ./src/report/connect.ts
+var connect = __nccwpck_require__(6816);
+;// CONCATENATED MODULE: ./src/github/comment-body.ts
+/**
+ * The pull request comment, as Markdown: the database a pull request got (what, where, how to
+ * connect, until when), or that it is gone. It names the password's secret, never a password.
+ */
+
+
+/**
+ * Hidden in the rendered comment; finds the one comment for this target in this account again
+ * on later runs (identifiers are `[a-z0-9-]`, account ids digits: nothing that ends a comment).
+ */
+function commentMarker(target, accountId) {
+    return `<!-- rds-refresh target=${target.toLowerCase()} account=${accountId} -->`;
+}
+function readyComment(comment) {
+    const { outputs } = comment;
+    const connection = (0,connect/* connectionOf */.ao)(outputs, comment.region);
+    const reused = outputs[report/* Outputs */.tY.created] === 'false';
+    const expiresAt = outputs[report/* Outputs */.tY.expiresAt];
+    const rows = [
+        ['Target', `${code(comment.target)} in account ${comment.accountId} (${comment.region})`],
+        ['Engine', [outputs[report/* Outputs */.tY.engine], outputs[report/* Outputs */.tY.engineVersion]].filter(Boolean).join(' ')],
+        [
+            'Method',
+            reused
+                ? 'reused as it was (if-exists: reuse)'
+                : `${outputs[report/* Outputs */.tY.method] ?? 'unknown'}, ${formatDuration(comment.durationSeconds)}`,
+        ],
+        ...(connection
+            ? (0,connect/* connectionRows */.k$)(connection).map(([label, value]) => [label, label === 'Password' ? passwordCell(value) : code(value)])
+            : []),
+        ['Expires', expiresAt ? formatTime(new Date(expiresAt)) : 'never (no ttl)'],
+    ];
+    const example = connection ? (0,connect/* connectExample */.pu)(connection) : undefined;
+    return [
+        commentMarker(comment.target, comment.accountId),
+        `### 🗄️ Database ${code(comment.target)} is ready`,
+        '',
+        '| | |',
+        '| --- | --- |',
+        ...rows
+            .filter((row) => Boolean(row[1]))
+            .map(([label, value]) => `| ${label} | ${cell(value)} |`),
+        ...(example
+            ? [
+                '',
+                'Connect (with credentials for the destination account; the password is read from Secrets Manager):',
+                '',
+                '```sh',
+                example,
+                '```',
+            ]
+            : []),
+        '',
+        footer(comment.run, comment.at),
+    ].join('\n');
+}
+function goneComment(comment) {
+    return [
+        commentMarker(comment.target, comment.accountId),
+        `### 🗑️ Database ${code(comment.target)} is gone`,
+        '',
+        `Deleted from account ${comment.accountId} on ${formatTime(comment.at)} (\`operation: delete\`)${comment.finalSnapshot ? `, after a final snapshot ${code(comment.finalSnapshot)}` : ''}.`,
+        '',
+        footer(comment.run, comment.at),
+    ].join('\n');
+}
+/** Which run wrote the comment, linked, and for which commit. */
+function footer(run, at) {
+    const runText = run.runId
+        ? `[run ${run.runId}, attempt ${run.runAttempt}](${run.serverUrl}/${run.repository}/actions/runs/${run.runId}/attempts/${run.runAttempt})`
+        : 'a local run';
+    const commit = run.sha ? ` for commit ${run.sha.slice(0, 7)}` : '';
+    return `<sub>rds-refresh · ${runText}${commit} · ${formatTime(at)}</sub>`;
+}
+/** `in Secrets Manager: <arn>` with the ARN as code; the reason there is none as text. */
+function passwordCell(text) {
+    const secret = /^in Secrets Manager: (\S+)$/.exec(text);
+    return secret?.[1] ? `in Secrets Manager: ${code(secret[1])}` : text;
+}
+function code(text) {
+    return `\`${text.replace(/`/g, "'")}\``;
+}
+/** A table cell: a `|` would start the next cell. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+function formatTime(date) {
+    return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+function formatDuration(seconds) {
+    if (seconds < 60)
+        return `took ${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60)
+        return `took ${minutes} min ${seconds % 60} s`;
+    return `took ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-request-comment.ts
+/**
+ * One comment per target on the pull request a run is for: created on the first run, updated in
+ * place on later ones (found by its hidden marker), and told when the database is deleted. A
+ * comment is never a reason to fail a refresh: anything that goes wrong is one warning.
+ */
+
+
+
+
+/** A hung GitHub API must not hold the job; the refresh itself is already done. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const WARNING_TITLE = 'rds-refresh: pull request comment';
+/** Posts or updates the comment when the run is for a pull request and comments are on. */
+async function commentOnPullRequest(request) {
+    const { settings } = request;
+    const { run } = settings;
+    const number = run.pullRequest;
+    if (!settings.pullRequestComment || number === undefined)
+        return;
+    if (run.fork) {
+        core.info(`No comment on pull request #${number}: it comes from a fork, and GitHub gives fork pull requests a read-only token.`);
+        return;
+    }
+    if (!settings.githubToken) {
+        core.warning(`No comment on pull request #${number}: the github-token input is empty. Set it (the default is the job's token), or set pull-request-comment: false.`, { title: WARNING_TITLE });
+        return;
+    }
+    const [owner = '', repo = ''] = run.repository.split('/');
+    const where = { owner, repo, issue_number: number };
+    try {
+        const octokit = (0,github/* getOctokit */.Q)(settings.githubToken, {
+            baseUrl: run.apiUrl,
+            request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
+        });
+        const existing = await findComment(octokit, where, request.marker);
+        if (existing !== undefined) {
+            await octokit.rest.issues.updateComment({
+                owner,
+                repo,
+                comment_id: existing,
+                body: request.body,
+            });
+            core.info(`Updated the comment on pull request #${number}`);
+        }
+        else if (request.mode === 'create-or-update') {
+            await octokit.rest.issues.createComment({ ...where, body: request.body });
+            core.info(`Commented on pull request #${number}`);
+        }
+        else {
+            core.info(`No comment of this action on pull request #${number} to update`);
+        }
+    }
+    catch (error) {
+        core.warning(describeFailure(number, error), { title: WARNING_TITLE });
+    }
+}
+/** The id of this action's comment carrying `marker`: written by a bot, never a person's. */
+async function findComment(octokit, where, marker) {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        ...where,
+        per_page: 100,
+    });
+    return comments.find((c) => c.user?.type === 'Bot' && (c.body ?? '').startsWith(marker))?.id;
+}
+function describeFailure(number, error) {
+    const status = error.status;
+    if (status === 403) {
+        return `No comment on pull request #${number}: the job's token may not write to pull requests (HTTP 403: ${(0,errors/* errorMessage */.gJ)(error)}). Give the job \`permissions: pull-requests: write\`, or set pull-request-comment: false. The refresh itself is unaffected.`;
+    }
+    const code = typeof status === 'number' ? `HTTP ${status}: ` : '';
+    return `Could not comment on pull request #${number} (${code}${(0,errors/* errorMessage */.gJ)(error)}). The refresh itself is unaffected.`;
+}
+/** After a refresh: the database, where it is and how to connect. */
+async function commentReady(settings, copy) {
+    const target = settings.target ?? '';
+    const now = new Date();
+    await commentOnPullRequest({
+        settings,
+        marker: commentMarker(target, copy.accountId),
+        body: readyComment({
+            target,
+            accountId: copy.accountId,
+            region: settings.region,
+            outputs: copy.outputs,
+            durationSeconds: Math.round((now.getTime() - copy.startedAt) / 1000),
+            run: settings.run,
+            at: now,
+        }),
+        mode: 'create-or-update',
+    });
+}
+/** After `operation: delete`: the comment says the database is gone, and when. */
+async function commentGone(settings, accountId) {
+    const target = settings.target ?? '';
+    await commentOnPullRequest({
+        settings,
+        marker: commentMarker(target, accountId),
+        body: goneComment({
+            target,
+            accountId,
+            finalSnapshot: settings.finalSnapshotIdentifier,
+            run: settings.run,
+            at: new Date(),
+        }),
+        mode: 'update',
+    });
+}
+
+// EXTERNAL MODULE: ./src/methods/common/context.ts
+var context = __nccwpck_require__(8269);
+// EXTERNAL MODULE: ./src/methods/choose-method.ts + 14 modules
+var choose_method = __nccwpck_require__(1427);
+// EXTERNAL MODULE: ./src/methods/common/phases.ts
+var phases = __nccwpck_require__(4408);
+// EXTERNAL MODULE: ./src/inputs/parsers.ts
+var parsers = __nccwpck_require__(5165);
+// EXTERNAL MODULE: ./src/inputs/rules.ts
+var rules = __nccwpck_require__(8190);
+;// CONCATENATED MODULE: ./src/methods/common/applicability.ts
+/**
+ * Which inputs apply to the method this run takes. Some inputs only make sense for one kind of
+ * source or one method, and that is known only once the source is read and the method resolved.
+ * This runs then, once, before the plan creates anything: an input that contradicts the source
+ * or method is refused (the user asked for something the copy cannot have); an input that merely
+ * has no effect is named in one warning, never ignored silently.
+ */
+
+
+
+const AURORA_STORAGE = new Set(['aurora', 'aurora-iopt1']);
+/**
+ * CreateDBCluster DBClusterIdentifier: "Must contain from 1 to 63 (for Aurora DB clusters) or
+ * 1 to 52 (for Multi-AZ DB clusters) letters, numbers, or hyphens."
+ */
+const MULTI_AZ_CLUSTER_ID_MAX = 52;
+const isAurora = ({ sourceDb }) => sourceDb.kind === 'aurora-cluster';
+const isClone = ({ method }) => method === 'clone' || method === 'full-copy';
+/** A source-phase job makes no copy: what shapes the copy does not apply to it. */
+const copiesHere = ({ settings }) => settings.phase !== 'source';
+const what = ({ sourceDb }) => `${sourceDb.identifier} is a ${(0,choose_method/* describeKind */.SB)(sourceDb)}`;
+const CONTRADICTIONS = [
+    (input) => {
+        const storage = input.settings.storageType;
+        if (storage === undefined || !copiesHere(input))
+            return undefined;
+        if (!isAurora(input) && AURORA_STORAGE.has(storage)) {
+            return (0,parsers/* invalid */.Gq)('storage-type', storage, `Aurora storage applies only to an Aurora copy, and ${what(input)}; use gp2, gp3, io1 or io2, or leave it empty to keep the source's.`);
+        }
+        if (isAurora(input) && !AURORA_STORAGE.has(storage)) {
+            return (0,parsers/* invalid */.Gq)('storage-type', storage, `${what(input)}, whose storage is aurora or aurora-iopt1, never ${storage}; leave storage-type empty.`);
+        }
+        return undefined;
+    },
+    (input) => {
+        const iops = input.settings.iops;
+        if (iops === undefined || !isAurora(input) || !copiesHere(input))
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('iops', String(iops), `${what(input)}, and Aurora storage has no provisioned IOPS; leave iops empty.`);
+    },
+    (input) => {
+        if (!input.settings.multiAz || !isAurora(input) || !copiesHere(input))
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('multi-az', 'true', `multi-az applies to a DB instance copy, and ${what(input)}: an Aurora copy spreads over Availability Zones with instance-count 2 or more.`);
+    },
+    (input) => {
+        const count = input.settings.instanceCount;
+        if (count === 1 || isAurora(input) || !copiesHere(input))
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('instance-count', String(count), `${what(input)}, whose copy has ${input.sourceDb.kind === 'instance' ? 'one instance (use multi-az for a standby)' : 'the writer and two readers AWS makes for every Multi-AZ DB cluster'}; instance-count applies only to an Aurora copy.`);
+    },
+    (input) => {
+        const s = input.settings;
+        if (isAurora(input) || !copiesHere(input))
+            return undefined;
+        if (s.instanceClass === 'db.serverless') {
+            return (0,parsers/* invalid */.Gq)('instance-class', s.instanceClass, `db.serverless is an Aurora instance class, and ${what(input)}.`);
+        }
+        if (s.serverless === undefined)
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('serverless-min-capacity', String(s.serverless.minCapacity), `Serverless v2 capacity applies only to an Aurora copy, and ${what(input)}.`);
+    },
+    (input) => {
+        const target = input.settings.target;
+        if (input.sourceDb.kind !== 'multi-az-cluster' || !target || !copiesHere(input)) {
+            return undefined;
+        }
+        if (target.length <= MULTI_AZ_CLUSTER_ID_MAX)
+            return undefined;
+        return (0,parsers/* invalid */.Gq)('target', target, `${what(input)}, and AWS allows at most ${MULTI_AZ_CLUSTER_ID_MAX} characters for a Multi-AZ DB cluster identifier (${target.length} given).`);
+    },
+    (input) => {
+        const key = input.settings.kmsKeyId;
+        const account = key?.startsWith('arn:') ? key.split(':')[4] : undefined;
+        if (!key || input.sameAccount || account !== input.accounts.source || !copiesHere(input)) {
+            return undefined;
+        }
+        return (0,parsers/* invalid */.Gq)('kms-key-id', key, (0,rules/* sourceAccountKeyMessage */.lY)(input.accounts));
+    },
+];
+const TEMP_INSTANCE_ONLY = 'only the Multi-AZ DB cluster relay makes a temporary instance';
+const IGNORED = [
+    (input) => input.settings.keepSnapshots && isClone(input)
+        ? ['keep-snapshots', 'a clone makes no snapshots']
+        : undefined,
+    (input) => {
+        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
+        const here = usesTemp && input.settings.phase !== 'destination';
+        if (here || input.settings.tempDbSubnetGroup === undefined)
+            return undefined;
+        return [
+            'temp-db-subnet-group',
+            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
+        ];
+    },
+    (input) => {
+        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
+        const here = usesTemp && input.settings.phase !== 'destination';
+        if (here || input.settings.tempVpcSecurityGroupIds.length === 0)
+            return undefined;
+        return [
+            'temp-vpc-security-group-ids',
+            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
+        ];
+    },
+    (input) => isAurora(input) && copiesHere(input) && input.settings.storageType !== undefined
+        ? ['storage-type', 'an Aurora copy keeps the storage configuration AWS gives the restore']
+        : undefined,
+    (input) => input.settings.multiAz && input.sourceDb.kind === 'multi-az-cluster' && copiesHere(input)
+        ? ['multi-az', 'a Multi-AZ DB cluster copy is always across three Availability Zones']
+        : undefined,
+    (input) => input.settings.dbClusterParameterGroup !== undefined &&
+        input.sourceDb.kind === 'instance' &&
+        copiesHere(input)
+        ? ['db-cluster-parameter-group', 'a DB instance has no DB cluster parameter group']
+        : undefined,
+    (input) => input.settings.dbParameterGroup !== undefined &&
+        input.sourceDb.kind === 'multi-az-cluster' &&
+        copiesHere(input)
+        ? ['db-parameter-group', 'a Multi-AZ DB cluster copy takes db-cluster-parameter-group']
+        : undefined,
+    (input) => {
+        const s = input.settings;
+        if (!isAurora(input) || s.serverless === undefined || !copiesHere(input))
+            return undefined;
+        const instanceClass = s.instanceClass ?? input.sourceDb.writerInstanceClass;
+        if (instanceClass === 'db.serverless')
+            return undefined;
+        return [
+            'serverless-min-capacity, serverless-max-capacity',
+            `the copy's instances are ${instanceClass ?? 'not db.serverless'}, not db.serverless`,
+        ];
+    },
+    (input) => {
+        if (copiesHere(input))
+            return undefined;
+        const s = input.settings;
+        const given = [
+            s.dbSubnetGroup !== undefined && 'db-subnet-group',
+            s.vpcSecurityGroupIds.length > 0 && 'vpc-security-group-ids',
+            s.dbClusterParameterGroup !== undefined && 'db-cluster-parameter-group',
+            s.dbParameterGroup !== undefined && 'db-parameter-group',
+            s.instanceClass !== undefined && 'instance-class',
+            s.instanceCount !== 1 && 'instance-count',
+            s.serverless !== undefined && 'serverless-min-capacity, serverless-max-capacity',
+            s.storageType !== undefined && 'storage-type',
+            s.iops !== undefined && 'iops',
+            s.multiAz && 'multi-az',
+        ].filter((name) => typeof name === 'string');
+        return given.length > 0
+            ? [given.join(', '), 'a source-phase job makes no copy; give them to the destination job']
+            : undefined;
+    },
+];
+/**
+ * Refuses the first input that contradicts the resolved source and method, then warns once
+ * about every input that has no effect. Makes no AWS call.
+ */
+function checkApplicability(input) {
+    for (const contradiction of CONTRADICTIONS) {
+        const error = contradiction(input);
+        if (error)
+            throw error;
+    }
+    const ignored = IGNORED.map((rule) => rule(input)).filter((entry) => entry !== undefined);
+    if (ignored.length === 0)
+        return;
+    const phase = input.settings.phase === 'all' ? '' : `, phase ${input.settings.phase}`;
+    input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${(0,choose_method/* describeKind */.SB)(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
+}
+
+// EXTERNAL MODULE: ./src/aws/rds-read.ts
+var rds_read = __nccwpck_require__(9251);
+// EXTERNAL MODULE: ./src/tags.ts
+var src_tags = __nccwpck_require__(9506);
+// EXTERNAL MODULE: ./src/aws/ownership.ts
+var ownership = __nccwpck_require__(2856);
+// EXTERNAL MODULE: ./src/engine/wait.ts + 1 modules
+var wait = __nccwpck_require__(2988);
+;// CONCATENATED MODULE: ./src/methods/common/existing.ts
+
+
+
+
+
+
+
+/**
+ * Look for the target in the destination before creating anything. Under `if-exists: fail` an
+ * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
+ * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
+ * never touched.
+ */
+async function findExistingTarget(ctx, wait) {
+    const rds = ctx.destination.clients.rds;
+    const target = ctx.names.target;
+    const found = await (0,rds_read/* findCluster */.KG)(rds, target);
+    const foundInstance = found ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    if (!found && !foundInstance)
+        return undefined;
+    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target;
+    const where = {
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    const mode = ctx.settings.ifExists;
+    if (mode === 'fail') {
+        throw new errors/* ActionError */.lZ({
+            summary: `Target ${target} already exists in the destination account`,
+            ...where,
+            hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
+        });
+    }
+    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
+    requireManaged({ target, tags, where, purpose: mode });
+    const { cluster, instance } = await untilComplete(ctx, {
+        kind: found ? 'cluster' : 'instance',
+        seen: { cluster: found, instance: foundInstance },
+        madeBy: (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.runId),
+        wait,
+    });
+    const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
+    warnIfDifferent(ctx, (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.source));
+    if (cluster) {
+        return {
+            kind: 'cluster',
+            identifier: cluster.DBClusterIdentifier ?? target,
+            arn,
+            endpoint: cluster.Endpoint,
+            readerEndpoint: cluster.ReaderEndpoint,
+            port: cluster.Port,
+            engine: cluster.Engine,
+            engineVersion: cluster.EngineVersion,
+            masterUsername: cluster.MasterUsername,
+            masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
+            instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+                .map((m) => m.DBInstanceIdentifier ?? '')
+                .filter(Boolean),
+            method: ctx.method,
+            created: false,
+            expiresAt: expiry ? new Date(expiry) : undefined,
+        };
+    }
+    return {
+        kind: 'instance',
+        identifier: instance?.DBInstanceIdentifier ?? target,
+        arn,
+        endpoint: instance?.Endpoint?.Address,
+        port: instance?.Endpoint?.Port,
+        engine: instance?.Engine,
+        engineVersion: instance?.EngineVersion,
+        masterUsername: instance?.MasterUsername,
+        masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
+        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
+        method: ctx.method,
+        created: false,
+        expiresAt: expiry ? new Date(expiry) : undefined,
+    };
+}
+/**
+ * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
+ * carrying this action's managed tag, read from the resource itself in the destination account.
+ * Ownership is never inferred from a name.
+ */
+function requireManaged(options) {
+    if ((0,src_tags/* isManaged */.yF)(options.tags))
+        return;
+    const { target, where, purpose } = options;
+    throw new errors/* ActionError */.lZ({
+        summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
+        ...where,
+        hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
+    });
+}
+/** Reuse reports the copy as it is; say so when it is not what this run would have made. */
+function warnIfDifferent(ctx, source) {
+    const target = ctx.names.target;
+    core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`);
+    if (source && source !== ctx.sourceDb.arn) {
+        core.warning(`${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`, { title: 'rds-refresh: reused a copy of another source' });
+    }
+}
+const COMPLETE = 'complete';
+const BUILDING = `still being built (${src_tags/* TagKeys */.jm.state}=${src_tags/* CopyState */.T9.building})`;
+/** Its run has not finished it yet; a copy made before the state tag existed counts as finished. */
+function stillBuilding(tags) {
+    return (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.state) === src_tags/* CopyState */.T9.building;
+}
+/** The copy's state, from a describe just made (`seen`) or a fresh one. */
+async function readCopy(ctx, kind, seen) {
+    const rds = ctx.destination.clients.rds;
+    const target = ctx.names.target;
+    if (kind === 'instance') {
+        const instance = seen?.instance ?? (await (0,rds_read/* findInstance */.XD)(rds, target));
+        if (!instance)
+            return undefined;
+        const status = instance.DBInstanceStatus ?? 'unknown';
+        if (status === 'available' && stillBuilding(instance.TagList)) {
+            return { state: BUILDING, instance };
+        }
+        return { state: status === 'available' ? COMPLETE : status, instance };
+    }
+    const cluster = seen?.cluster ?? (await (0,rds_read/* findCluster */.KG)(rds, target));
+    if (!cluster)
+        return undefined;
+    if (cluster.Status !== 'available')
+        return { state: cluster.Status ?? 'unknown', cluster };
+    if (stillBuilding(cluster.TagList))
+        return { state: BUILDING, cluster };
+    const members = (cluster.DBClusterMembers ?? []).flatMap((m) => m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []);
+    if (members.length === 0)
+        return { state: 'available without DB instances', cluster };
+    for (const id of members) {
+        const status = (await (0,rds_read/* findInstance */.XD)(rds, id))?.DBInstanceStatus ?? 'missing';
+        if (status !== 'available')
+            return { state: `DB instance ${id} ${status}`, cluster };
+    }
+    return { state: COMPLETE, cluster };
+}
+/**
+ * `reuse` reports only a complete copy: available, with every DB instance available. A copy that
+ * is not (another run may still be building it, or a run died half-way) is waited for, within the
+ * run's timeout; one that is still incomplete then, or fails, is refused, and the log says which.
+ */
+async function untilComplete(ctx, options) {
+    const target = ctx.names.target;
+    const first = await readCopy(ctx, options.kind, options.seen);
+    if (first?.state === COMPLETE)
+        return first;
+    let last = first?.state ?? 'gone';
+    const where = {
+        resource: target,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    core.info(`if-exists: reuse: ${target} is not complete yet (${first?.state ?? 'gone'}); it was made by run ${options.madeBy ?? 'unknown'}, which may still be building it. Waiting for it, at most until the timeout, before reusing it.`);
+    try {
+        return await (0,wait/* waitFor */.fm)({
+            ...where,
+            resource: `${options.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${target}`,
+            describe: async () => {
+                const copy = await readCopy(ctx, options.kind);
+                last = copy?.state ?? 'gone';
+                return copy;
+            },
+            status: (copy) => copy.state,
+            until: [COMPLETE],
+            failOn: wait/* FAILURE_STATUSES */.Ul,
+        }, {
+            step: 'reuse',
+            log: (0,annotations/* titledLog */.N)('rds-refresh: reuse'),
+            signal: options.wait.signal,
+            deadline: options.wait.deadline,
+            pollSeconds: ctx.settings.pollIntervalSeconds,
+        });
+    }
+    catch (error) {
+        if (options.wait.signal.aborted)
+            throw error;
+        throw new errors/* ActionError */.lZ({
+            summary: `if-exists: reuse refused ${target}: it is ${last}, not a complete copy (available, with every DB instance available), and did not become one in time`,
+            cause: error,
+            ...where,
+            hint: `reuse never adopts a copy that is still being built or was left half-made. If run ${options.madeBy ?? '(unknown)'} is still building it, re-run once it has finished; if it is a leftover, delete it (or use if-exists: replace) and re-run.`,
+        });
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(7202);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
+
+async function listClusters(rds) {
+    const found = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, {}))
+        found.push(...(page.DBClusters ?? []));
+    return found;
+}
+async function readInventory(rds) {
+    const instances = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBInstances */.$PQ)({ client: rds }, {}))
+        instances.push(...(page.DBInstances ?? []));
+    const clusterSnapshots = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client: rds }, { SnapshotType: 'manual' }))
+        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
+    const snapshots = [];
+    for await (const page of (0,dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client: rds }, { SnapshotType: 'manual' }))
+        snapshots.push(...(page.DBSnapshots ?? []));
+    return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
+var client_ram_dist_cjs = __nccwpck_require__(7007);
+// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
+var ram_share = __nccwpck_require__(3710);
+// EXTERNAL MODULE: ./src/methods/common/detect.ts
+var detect = __nccwpck_require__(2283);
+// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
+var snapshots = __nccwpck_require__(4713);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
+
+
+
+
+
+
+/** The value of one tag, if present. */
+function tagValue(tags, key) {
+    return tags?.find((tag) => tag.Key === key)?.Value;
+}
+/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
+async function tagsOf(rds, arn, listed) {
+    if (listed)
+        return listed;
+    const out = await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }));
+    return out.TagList ?? [];
+}
+/**
+ * Read the target in the destination account, changing nothing. A target that does not exist is
+ * reported as gone (a pull request can be closed twice); one this action does not manage, or an
+ * instance that belongs to a cluster, is refused before anything is changed.
+ */
+async function inspectTarget(destination, target) {
+    const rds = destination.clients.rds;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    if (cluster)
+        return fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
+    if (!instance)
+        return { state: 'gone', identifier: target };
+    const where = {
+        resource: instance.DBInstanceArn ?? target,
+        side: 'destination',
+        accountId: destination.accountId,
+    };
+    if (instance.DBClusterIdentifier) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
+            ...where,
+            hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
+        });
+    }
+    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
+    target_requireManaged(target, tags, where);
+    return {
+        state: 'present',
+        identifier: instance.DBInstanceIdentifier ?? target,
+        arn: instance.DBInstanceArn ?? target,
+        kind: 'instance',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        engine: instance.Engine ?? '',
+        deletionProtection: instance.DeletionProtection ?? false,
+        members: [],
+        tags,
+        crossAccountClone: false,
+    };
+}
+function arnOf(cluster) {
+    return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? '';
+}
+function fromCluster(destination, cluster, tags) {
+    const identifier = cluster.DBClusterIdentifier ?? '';
+    target_requireManaged(identifier, tags, {
+        resource: arnOf(cluster),
+        side: 'destination',
+        accountId: destination.accountId,
+    });
+    const aurora = (0,detect/* isAuroraEngine */.r)(cluster.Engine);
+    const members = aurora
+        ? [...(cluster.DBClusterMembers ?? [])]
+            .sort((a, b) => Number(a.IsClusterWriter ?? false) - Number(b.IsClusterWriter ?? false))
+            .flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []))
+        : [];
+    return {
+        state: 'present',
+        identifier,
+        arn: arnOf(cluster),
+        kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
+        status: cluster.Status ?? 'unknown',
+        engine: cluster.Engine ?? '',
+        deletionProtection: cluster.DeletionProtection ?? false,
+        members,
+        tags,
+        crossAccountClone: cluster.CrossAccountClone ?? false,
+        cloneGroupId: cluster.CloneGroupId,
+    };
+}
+function target_requireManaged(target, tags, where) {
+    if ((0,src_tags/* isManaged */.yF)(tags))
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `Target ${target} was not created by rds-refresh: it lacks the tag ${src_tags/* TagKeys */.jm.managed}=true, so it is left untouched`,
+        ...where,
+        hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
+    });
+}
+/**
+ * A target equal to the source (same identifier in the same account) is refused for every
+ * operation, whatever proves ownership: a managed base copy can be the source of its branches.
+ */
+function refuseTargetIsSource(settings, accounts, target) {
+    const source = settings.source;
+    if (!source)
+        return;
+    const sourceAccount = source.accountId ?? (0,snapshots/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
+    if (sourceAccount !== accounts.destination.accountId)
+        return;
+    if (source.identifier.toLowerCase() !== target.toLowerCase())
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `target ${target} is the source itself (same account ${sourceAccount})`,
+        side: 'destination',
+        accountId: accounts.destination.accountId,
+        hint: 'Choose another target: the action never changes or deletes its source.',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/shares.ts
+
+
+
+
+
+/** Associations that still hold the resource or principal in the share. */
+const HELD = new Set(['ASSOCIATED', 'ASSOCIATING']);
+/**
+ * Live shares (ACTIVE or PENDING) the source account owns that carry the managed tag. The tag
+ * proves the action made the share; a share someone else made is never listed.
+ */
+async function managedShares(ram) {
+    const shares = [];
+    const pages = (0,client_ram_dist_cjs.paginateGetResourceShares)({ client: ram }, { resourceOwner: 'SELF', tagFilters: [{ tagKey: src_tags/* TagKeys */.jm.managed, tagValues: ['true'] }] });
+    for await (const page of pages)
+        shares.push(...(page.resourceShares ?? []));
+    const live = shares.filter((s) => (s.status === 'ACTIVE' || s.status === 'PENDING') &&
+        (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true'));
+    return Promise.all(live.map((share) => describeShare(ram, share)));
+}
+async function describeShare(ram, share) {
+    const arn = share.resourceShareArn ?? '';
+    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await (0,ram_share/* listAssociations */.lq)(ram, { associationType, resourceShareArns: [arn] }))
+        .filter((a) => HELD.has(a.status ?? ''))
+        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
+    return {
+        arn,
+        name: share.name ?? arn,
+        status: share.status ?? 'unknown',
+        createdAt: share.creationTime,
+        resources: resources ?? [],
+        principals: principals ?? [],
+    };
+}
+/**
+ * Copies in the destination that still need a shared source: its cross-account clones. A clone
+ * is in the source's clone group (CloneGroupId, which AWS keeps for every clone of a cluster), or
+ * a managed copy whose source tag names the source. Clusters in `except` are left out (copies
+ * being deleted).
+ */
+function clonesOf(options) {
+    const { sourceArn, sourceCloneGroupId, except } = options;
+    return options.destinationClusters
+        .filter((c) => c.CrossAccountClone === true &&
+        !(except ?? []).includes(c.DBClusterIdentifier ?? '') &&
+        ((sourceCloneGroupId !== undefined && c.CloneGroupId === sourceCloneGroupId) ||
+            tagValue(c.TagList, src_tags/* TagKeys */.jm.source) === sourceArn))
+        .map((c) => c.DBClusterIdentifier ?? '');
+}
+/** Why a managed share may not be withdrawn yet, or undefined when nothing uses it any more. */
+async function shareStillNeeded(options) {
+    const { share, destinationAccountId } = options;
+    const others = share.principals.filter((p) => p !== destinationAccountId);
+    if (others.length > 0) {
+        return `also shared with ${others.join(', ')}: a job for ${others.length > 1 ? 'those accounts' : 'that account'} decides`;
+    }
+    for (const resource of share.resources) {
+        const cluster = await (0,rds_read/* findCluster */.KG)(options.source.clients.rds, resource);
+        const clones = clonesOf({
+            destinationClusters: options.destinationClusters,
+            sourceArn: resource,
+            sourceCloneGroupId: cluster?.CloneGroupId,
+            except: options.except,
+        });
+        if (clones.length > 0)
+            return `still used by the clone ${clones.join(', ')}`;
+    }
+    return undefined;
+}
+/** Withdraw a share; one already being deleted counts as withdrawn. */
+async function withdrawShare(ram, arn) {
+    try {
+        await ram.send(new client_ram_dist_cjs.DeleteResourceShareCommand({ resourceShareArn: arn }));
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
+            return;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/delete.ts
+
+
+
+
+
+
+
+
+/** Statuses from which AWS accepts a deletion (a failed resource too, with no final snapshot). */
+const DELETABLE = ['available', ...wait/* FAILURE_STATUSES */.Ul];
+const isCluster = (ctx) => ctx.target.kind !== 'instance';
+const alreadyDeleting = (ctx) => ctx.target.status === 'deleting';
+/**
+ * Tear a managed target down in the destination account: deletion protection off (the target is
+ * proven managed), Aurora readers then the writer, then the cluster (or the DB instance), and wait
+ * until AWS reports it gone. With the source role, a RAM share made only for this clone is
+ * withdrawn once no other copy uses it.
+ */
+function deletionPlan(ctx) {
+    const kind = ctx.target.kind === 'instance' ? 'DB instance' : 'DB cluster';
+    const snapshot = ctx.settings.finalSnapshotIdentifier;
+    return {
+        description: `Delete the ${kind} ${ctx.target.identifier}${snapshot ? ` after a final snapshot ${snapshot}` : ', with no final snapshot'}`,
+        steps: [
+            disableProtectionStep,
+            deleteInstancesStep,
+            deleteTargetStep,
+            waitDeletedStep,
+            withdrawShareStep,
+        ],
+    };
+}
+const disableProtectionStep = {
+    name: 'disable-deletion-protection',
+    title: 'Turn off deletion protection on the managed target',
+    side: 'destination',
+    when: (ctx) => ctx.target.deletionProtection && !alreadyDeleting(ctx),
+    async run(ctx, runtime) {
+        const rds = ctx.accounts.destination.clients.rds;
+        const id = ctx.target.identifier;
+        await (isCluster(ctx)
+            ? rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+                DBClusterIdentifier: id,
+                DeletionProtection: false,
+                ApplyImmediately: true,
+            }))
+            : rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+                DBInstanceIdentifier: id,
+                DeletionProtection: false,
+                ApplyImmediately: true,
+            })));
+        await waitForTarget(ctx, runtime, {
+            until: ['available'],
+            ready: (item) => !item.DeletionProtection,
+        });
+    },
+};
+const deleteInstancesStep = {
+    name: 'delete-instances',
+    title: 'Delete the Aurora DB instances, readers first, then the writer',
+    side: 'destination',
+    after: ['disable-deletion-protection'],
+    when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.members.length > 0,
+    async run(ctx, runtime) {
+        const members = ctx.target.members;
+        const readers = members.slice(0, -1);
+        const writer = members.slice(-1);
+        // Deleting the writer while readers live fails over to a reader: readers go first.
+        await Promise.all(readers.map((id) => deleteMember(ctx, runtime, id)));
+        await Promise.all(writer.map((id) => deleteMember(ctx, runtime, id)));
+        runtime.note(`${members.length} instance(s)`);
+    },
+};
+async function deleteMember(ctx, runtime, id) {
+    try {
+        await ctx.accounts.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
+        runtime.log.info(`Deleting DB instance ${id}`);
+    }
+    catch (error) {
+        if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
+            return;
+        throw error;
+    }
+}
+const deleteTargetStep = {
+    name: 'delete-target',
+    title: 'Delete the target DB cluster or DB instance',
+    side: 'destination',
+    after: ['delete-instances'],
+    when: (ctx) => !alreadyDeleting(ctx),
+    async run(ctx, runtime) {
+        await waitForTarget(ctx, runtime, { until: DELETABLE, failOn: ['stopped'] });
+        const rds = ctx.accounts.destination.clients.rds;
+        const id = ctx.target.identifier;
+        const finalSnapshot = ctx.settings.finalSnapshotIdentifier;
+        const snapshot = finalSnapshot
+            ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
+            : { SkipFinalSnapshot: true };
+        try {
+            await (isCluster(ctx)
+                ? rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, ...snapshot }))
+                : rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, ...snapshot })));
+        }
+        catch (error) {
+            if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
+                return;
+            throw errors/* ActionError */.lZ.fromAws(error, {
+                summary: `Could not delete ${id}`,
+                step: runtime.name,
+                resource: ctx.target.arn,
+                side: 'destination',
+                accountId: ctx.accounts.destination.accountId,
+            });
+        }
+        runtime.note(finalSnapshot ? `final snapshot ${finalSnapshot}` : 'no final snapshot');
+        runtime.log.info(finalSnapshot
+            ? `Deleting ${id}; AWS takes the final snapshot ${finalSnapshot} first (kept: it is not managed, so sweep leaves it)`
+            : `Deleting ${id} with no final snapshot`);
+    },
+};
+const waitDeletedStep = {
+    name: 'wait-deleted',
+    title: 'Wait until AWS reports the target and its instances deleted',
+    side: 'destination',
+    after: ['delete-target'],
+    async run(ctx, runtime) {
+        await Promise.all([
+            ...ctx.target.members.map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
+            waitForTarget(ctx, runtime, { until: 'gone' }),
+        ]);
+    },
+};
+/**
+ * The clone's RAM share is tagged managed and named after the source and the destination account.
+ * It is withdrawn only when no other copy in the destination still uses the source through it.
+ */
+const withdrawShareStep = {
+    name: 'withdraw-share',
+    title: 'Withdraw the RAM share made for this clone, when no other copy uses it',
+    side: 'source',
+    after: ['wait-deleted'],
+    when: (ctx) => ctx.target.crossAccountClone && !ctx.accounts.sameAccount,
+    async run(ctx, runtime) {
+        const decision = await shareDecision(ctx);
+        runtime.log.info(decision.message);
+        runtime.note(decision.note);
+        if (decision.withdraw) {
+            await withdrawShare(ctx.accounts.source.clients.ram, decision.withdraw);
+        }
+    },
+};
+/** What happens to the clone's share; read only, so `operation: plan` shows the same answer. */
+async function shareDecision(ctx) {
+    const sourceArn = tagValue(ctx.target.tags, src_tags/* TagKeys */.jm.source);
+    if (!sourceArn) {
+        return {
+            message: `${ctx.target.identifier} has no ${src_tags/* TagKeys */.jm.source} tag: its source share is left in place`,
+            note: 'share left (source unknown)',
+        };
+    }
+    const { source, destination } = ctx.accounts;
+    const shares = (await managedShares(source.clients.ram)).filter((s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId));
+    if (shares.length === 0) {
+        return {
+            message: `No managed RAM share of ${sourceArn} with account ${destination.accountId} in the source account ${source.accountId}: nothing to withdraw`,
+            note: 'no managed share',
+        };
+    }
+    const destinationClusters = await listClusters(destination.clients.rds);
+    for (const share of shares) {
+        const needed = await shareStillNeeded({
+            share,
+            source,
+            destinationAccountId: destination.accountId,
+            destinationClusters,
+            except: [ctx.target.identifier],
+        });
+        if (needed) {
+            return {
+                message: `RAM share ${share.arn} is kept: ${needed}`,
+                note: `share kept (${needed})`,
+            };
+        }
+        return {
+            withdraw: share.arn,
+            message: `Withdrawing RAM share ${share.arn} (${share.name}) in the source account ${source.accountId}: no other copy in ${destination.accountId} uses it`,
+            note: 'share withdrawn',
+        };
+    }
+    return { message: 'No share to withdraw', note: 'no managed share' };
+}
+function waitForTarget(ctx, runtime, spec) {
+    const reader = (isCluster(ctx) ? rds_read/* READERS */.Hk['db-cluster'] : rds_read/* READERS */.Hk['db-instance']);
+    return waitGone(reader, ctx.accounts.destination, ctx.target.identifier, runtime, ctx, spec);
+}
+/** Wait on one destination resource with the run's polling (by default until it is gone). */
+function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
+    return (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${id}`,
+        side: 'destination',
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, id),
+        status: (item) => reader.status(item),
+        ...spec,
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+/** AWS's answer to deleting what is already being deleted. */
+function isBeingDeleted(error) {
+    const message = error instanceof Error ? error.message : '';
+    return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message);
+}
+
+// EXTERNAL MODULE: ./src/methods/relay/names.ts
+var names = __nccwpck_require__(2192);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
+
+
+/**
+ * What each step of a refresh would create, change or delete, for `operation: plan`. Keyed by
+ * step name; a unit test fails when a method gains a step this table does not describe.
+ */
+const REFRESH_CHANGES = {
+    preflight: () => 'none (reads keys, placement and snapshot quota)',
+    'share-source': (ctx) => `creates (or reuses) the RAM resource share ${(0,ram_share/* shareName */.pt)(ctx.sourceDb.identifier, ctx.destination.accountId)}, kept for later runs`,
+    'accept-share': () => 'accepts the share invitation, when the accounts need one',
+    'clone-cluster': (ctx) => `creates the DB cluster ${ctx.names.target} (${ctx.method})`,
+    'create-instances': (ctx) => `creates the DB instances ${instanceNames(ctx).join(', ')} in ${ctx.names.target}`,
+    'set-password': (ctx) => ctx.settings.masterPassword === 'keep'
+        ? `none (master-password: keep: ${ctx.names.target} keeps the source's password)`
+        : `changes the master password of ${ctx.names.target} (${ctx.settings.masterPassword})`,
+    'describe-copy': () => 'none (reads the copy for the outputs)',
+    'snapshot-source-cluster': (ctx) => `creates the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (temporary)`,
+    'restore-temp-instance': (ctx) => `creates the DB instance ${ctx.names.tempInstance} (temporary, deleted in this run)`,
+    'snapshot-temp-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
+    'snapshot-source-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
+    'share-snapshot': (ctx) => `shares the snapshot with account ${ctx.destination.accountId} (restore attribute)`,
+    'delete-temp-instance': (ctx) => `deletes the DB instance ${ctx.names.tempInstance}`,
+    'delete-cluster-snapshot': (ctx) => `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot}`,
+    'copy-snapshot': (ctx) => `creates the snapshot copy ${ctx.names.destinationSnapshot} re-encrypted${ctx.settings.kmsKeyId ? ` with ${ctx.settings.kmsKeyId}` : ''}`,
+    'restore-cluster': (ctx) => `creates the DB cluster ${ctx.names.target}`,
+    'restore-instance': (ctx) => `creates the DB instance ${ctx.names.target}`,
+    'unshare-snapshot': (ctx) => `stops sharing the snapshot with ${ctx.destination.accountId}`,
+    'delete-shared-snapshot': () => 'deletes the shared snapshot (unless keep-snapshots, or it is a hand-off to another job)',
+    'delete-copied-snapshot': () => 'deletes the destination copy of the snapshot (unless keep-snapshots)',
+};
+function instanceNames(ctx) {
+    return Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
+}
+
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(2691);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep-rules.ts
+
+
+/**
+ * What `sweep` decides about one resource, as pure rules over what AWS reported: the managed tag
+ * proves ownership, the purpose tag says what the resource is for, the expiry tag (copies) or
+ * the age (leftovers of a run) says whether its time is over.
+ */
+/** Leftovers younger than this may belong to a run still going; older ones were abandoned. */
+const LEFTOVER_AGE_MS = 24 * 3600_000;
+/** Name of a relay's temporary instance (names.ts): a hint for resources with no purpose tag. */
+const TEMP_INSTANCE_NAME = /^rds-refresh-.+-tmp$/;
+function decide(item, rules) {
+    const keep = (reason) => ({ item, action: 'keep', reason });
+    if (!(0,src_tags/* isManaged */.yF)(item.tags)) {
+        return keep(`no ${src_tags/* TagKeys */.jm.managed}=true tag: not this action's, never touched`);
+    }
+    if (item.status === 'deleting')
+        return keep('already being deleted');
+    if (item.id === rules.sourceIdentifier)
+        return keep("this job's source: never swept");
+    if (item.deletionProtection) {
+        return keep('deletion protection is on: sweep never turns it off (operation: delete does)');
+    }
+    const { purpose, hint } = purposeOf(item);
+    if (purpose === src_tags/* Purpose */.nb.copy) {
+        if (item.side === 'source') {
+            return keep('a copy in the source account: a sweep whose destination is this account decides');
+        }
+        return decideCopy(item, rules, keep, hint);
+    }
+    if (purpose === src_tags/* Purpose */.nb.kept) {
+        // Kept on request (keep-snapshots): like a copy, it goes only once its expiry has passed.
+        return decideCopy(item, rules, keep, ' (kept by keep-snapshots)');
+    }
+    if (purpose === src_tags/* Purpose */.nb.intermediate || purpose === src_tags/* Purpose */.nb.handoff) {
+        return decideLeftover(item, rules, purpose, hint);
+    }
+    return keep(`unknown ${src_tags/* TagKeys */.jm.purpose} '${purpose}'`);
+}
+function decideCopy(item, rules, keep, hint) {
+    const expiry = tagValue(item.tags, src_tags/* TagKeys */.jm.expiresAt);
+    if (expiry === undefined) {
+        return keep(`a copy with no ${src_tags/* TagKeys */.jm.expiresAt} tag (no ttl): never swept${hint}`);
+    }
+    const at = new Date(expiry);
+    if (Number.isNaN(at.getTime()))
+        return keep(`unreadable ${src_tags/* TagKeys */.jm.expiresAt} '${expiry}'`);
+    if (at.getTime() > rules.now.getTime())
+        return keep(`expires at ${at.toISOString()}${hint}`);
+    return { item, action: 'delete', reason: `expired at ${at.toISOString()}${hint}` };
+}
+function decideLeftover(item, rules, purpose, hint) {
+    const what = purpose === src_tags/* Purpose */.nb.handoff ? 'hand-off snapshot' : 'intermediate';
+    const run = tagValue(item.tags, src_tags/* TagKeys */.jm.runId);
+    const of = run ? ` of run ${run}` : '';
+    if (!item.createdAt) {
+        return { item, action: 'keep', reason: `${what}${of} with no creation time yet${hint}` };
+    }
+    const age = rules.now.getTime() - item.createdAt.getTime();
+    const hours = Math.floor(age / 3600_000);
+    if (age < LEFTOVER_AGE_MS) {
+        return {
+            item,
+            action: 'keep',
+            reason: `${what}${of}, ${hours} h old: younger than a day, its run may still need it${hint}`,
+        };
+    }
+    return {
+        item,
+        action: 'delete',
+        reason: `leftover ${what}${of}, ${hours} h old${hint}`,
+    };
+}
+/**
+ * The purpose tag, or for resources made before it existed a guess from the kind and name,
+ * said so in the reason. The guess only ever applies to resources the managed tag already proves.
+ */
+function purposeOf(item) {
+    const tagged = tagValue(item.tags, src_tags/* TagKeys */.jm.purpose);
+    if (tagged !== undefined)
+        return { purpose: tagged, hint: '' };
+    if (item.kind === 'db-cluster-snapshot' || item.kind === 'db-snapshot') {
+        return { purpose: src_tags/* Purpose */.nb.intermediate, hint: ' (no purpose tag: a managed snapshot)' };
+    }
+    if (item.kind === 'db-instance' && TEMP_INSTANCE_NAME.test(item.id)) {
+        return {
+            purpose: src_tags/* Purpose */.nb.intermediate,
+            hint: ' (no purpose tag: named as a temporary instance)',
+        };
+    }
+    return { purpose: src_tags/* Purpose */.nb.copy, hint: '' };
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep.ts
+
+
+
+
+
+
+
+
+
+
+
+/** Deletions in flight at once: parallel, yet far below RDS's 12 requests a second. */
+const SWEEP_CONCURRENCY = 4;
+/** The source account is swept for leftovers only when the job holds a role there. */
+const holdsSourceRole = (accounts) => !accounts.sameAccount;
+/** Read both accounts and decide, changing nothing (`operation: plan` shows exactly this). */
+async function surveySweep(options) {
+    const { accounts, settings, now } = options;
+    const sourceIdentifier = accounts.sameAccount || settings.source?.accountId === accounts.destination.accountId
+        ? settings.source?.identifier
+        : undefined;
+    const destination = await readAccount(accounts.destination);
+    const decisions = itemsOf(destination, accounts.destination).map((item) => decide(item, { now, sourceIdentifier }));
+    if (!holdsSourceRole(accounts)) {
+        return { decisions, destinationClusters: destination.clusters };
+    }
+    const source = await readAccount(accounts.source);
+    decisions.push(...itemsOf(source, accounts.source).map((item) => decide(item, { now, sourceIdentifier: settings.source?.identifier })));
+    const shares = await managedShares(accounts.source.clients.ram);
+    return { decisions, destinationClusters: destination.clusters, shares };
+}
+async function readAccount(session) {
+    try {
+        return await readInventory(session.clients.rds);
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not list the DB clusters, DB instances and snapshots of the ${session.role} account`,
+            side: session.role,
+            accountId: session.accountId,
+            hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots (and rds:ListTagsForResource).',
+        });
+    }
+}
+/** Every resource an account owns that can be deleted on its own (cluster members go with it). */
+function itemsOf(inventory, session) {
+    const base = { side: session.role, accountId: session.accountId };
+    return [
+        ...inventory.clusters.map((c) => ({
+            ...base,
+            kind: 'db-cluster',
+            id: c.DBClusterIdentifier ?? '',
+            arn: c.DBClusterArn ?? '',
+            tags: c.TagList ?? [],
+            status: c.Status ?? 'unknown',
+            createdAt: c.ClusterCreateTime,
+            deletionProtection: c.DeletionProtection,
+        })),
+        ...inventory.instances
+            .filter((i) => !i.DBClusterIdentifier)
+            .map((i) => ({
+            ...base,
+            kind: 'db-instance',
+            id: i.DBInstanceIdentifier ?? '',
+            arn: i.DBInstanceArn ?? '',
+            tags: i.TagList ?? [],
+            status: i.DBInstanceStatus ?? 'unknown',
+            createdAt: i.InstanceCreateTime,
+            deletionProtection: i.DeletionProtection,
+        })),
+        ...inventory.clusterSnapshots.map((s) => ({
+            ...base,
+            kind: 'db-cluster-snapshot',
+            id: s.DBClusterSnapshotIdentifier ?? '',
+            arn: s.DBClusterSnapshotArn ?? '',
+            tags: s.TagList ?? [],
+            status: s.Status ?? 'unknown',
+            createdAt: s.SnapshotCreateTime,
+        })),
+        ...inventory.snapshots.map((s) => ({
+            ...base,
+            kind: 'db-snapshot',
+            id: s.DBSnapshotIdentifier ?? '',
+            arn: s.DBSnapshotArn ?? '',
+            tags: s.TagList ?? [],
+            status: s.Status ?? 'unknown',
+            createdAt: s.SnapshotCreateTime,
+        })),
+    ];
+}
+/**
+ * Decide about each managed RAM share once the RDS deletions are done (or, for a plan, as if
+ * they were): a share goes when it is older than a day, is shared only with this destination,
+ * and no clone in the destination uses it any more.
+ */
+async function decideShares(survey, options) {
+    const { accounts, now } = options;
+    const decisions = [];
+    for (const share of survey.shares ?? []) {
+        const item = {
+            kind: 'resource-share',
+            id: share.name,
+            arn: share.arn,
+            side: 'source',
+            accountId: accounts.source.accountId,
+            tags: [{ Key: src_tags/* TagKeys */.jm.managed, Value: 'true' }],
+            status: share.status,
+            createdAt: share.createdAt,
+        };
+        const keep = (reason) => ({ item, action: 'keep', reason });
+        if (!share.principals.includes(accounts.destination.accountId)) {
+            decisions.push(keep(`shared with ${share.principals.join(', ') || 'no account'}, not ${accounts.destination.accountId}: a sweep for that account decides`));
+            continue;
+        }
+        const age = share.createdAt ? now.getTime() - share.createdAt.getTime() : 0;
+        if (age < LEFTOVER_AGE_MS) {
+            decisions.push(keep('younger than a day: a refresh may be about to clone through it'));
+            continue;
+        }
+        const needed = await shareStillNeeded({
+            share,
+            source: accounts.source,
+            destinationAccountId: accounts.destination.accountId,
+            destinationClusters: options.destinationClusters,
+            except: options.except,
+        });
+        decisions.push(needed
+            ? keep(needed)
+            : { item, action: 'delete', reason: 'no copy in the destination uses it any more' });
+    }
+    return decisions;
+}
+/** `operation: sweep`: survey, delete what is due (a few at a time), then the unused shares. */
+async function runSweep(options) {
+    const { accounts } = options;
+    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
+    const due = survey.decisions.filter((d) => d.action === 'delete');
+    core.info(`${due.length} resource(s) to delete, ${survey.decisions.length - due.length} kept`);
+    const outcomes = await core.group(`Delete ${due.length} resource(s), ${SWEEP_CONCURRENCY} at a time`, () => deleteAll(survey.decisions, options));
+    if (survey.shares) {
+        const shareDecisions = await decideShares(survey, {
+            ...options,
+            // Read again: clones deleted above no longer hold their shares.
+            destinationClusters: await listClusters(accounts.destination.clients.rds),
+            except: [],
+        });
+        outcomes.push(...(await deleteAll(shareDecisions, options)));
+    }
+    await writeSweepSummary(`rds-refresh: sweep of ${accounts.destination.accountId}`, outcomes, options);
+    const failed = outcomes.filter((o) => o.result === 'failed');
+    if (failed.length > 0) {
+        throw new errors/* ActionError */.lZ({
+            summary: `sweep could not delete ${failed.length} resource(s): ${failed.map((o) => `${o.decision.item.kind} ${o.decision.item.id} (${o.error ?? 'unknown error'})`).join('; ')}`,
+            side: 'destination',
+            accountId: accounts.destination.accountId,
+            hint: 'The job summary lists each failure; the next sweep retries them.',
+        });
+    }
+}
+async function deleteAll(decisions, options) {
+    for (const d of decisions) {
+        const verb = d.action === 'delete' ? 'delete' : 'keep';
+        core.info(`${verb} ${d.item.kind} ${d.item.id} (${d.item.side} ${d.item.accountId}): ${d.reason}`);
+    }
+    const outcomes = decisions.map((decision) => ({
+        decision,
+        result: 'kept',
+    }));
+    const queue = outcomes
+        .map((o, index) => ({ o, index }))
+        .filter(({ o }) => o.decision.action === 'delete');
+    const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+            const { o, index } = next;
+            try {
+                await deleteOne(o.decision.item, options);
+                outcomes[index] = { decision: o.decision, result: 'deleted' };
+                core.info(`Deleted ${o.decision.item.kind} ${o.decision.item.id}`);
+            }
+            catch (error) {
+                outcomes[index] = { decision: o.decision, result: 'failed', error: (0,errors/* errorMessage */.gJ)(error) };
+                core.warning(`Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${(0,errors/* errorMessage */.gJ)(error)}`, { title: 'rds-refresh sweep: not deleted' });
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
+    return outcomes;
+}
+/** Delete one resource the survey proved managed, and wait until AWS reports it gone. */
+async function deleteOne(item, options) {
+    const session = item.side === 'source' ? options.accounts.source : options.accounts.destination;
+    if (item.kind === 'resource-share') {
+        await withdrawShare(session.clients.ram, item.arn);
+        return;
+    }
+    const log = { info: core.info, warning: core.warning, debug: core.debug };
+    const poll = {
+        pollSeconds: options.settings.pollIntervalSeconds,
+        deadline: options.deadline,
+        signal: options.signal,
+    };
+    // The sweep decided from the managed tag; the removal checks it again on the resource itself.
+    const removal = await (0,cleanup/* removeResource */.l)({ kind: item.kind, side: item.side, id: item.id, disposal: 'copy' }, session.clients, {
+        run: (0,ownership/* runIdentity */.yK)(options.settings.run, options.settings.target),
+        proof: 'managed',
+        settle: { log, accountId: session.accountId, ...poll },
+    });
+    if (removal.result === 'not-ours') {
+        throw new errors/* ActionError */.lZ({
+            summary: `${item.kind} ${item.id} is not managed by rds-refresh (${removal.owner}); left untouched`,
+            resource: item.id,
+            side: item.side,
+            accountId: session.accountId,
+        });
+    }
+    const reader = rds_read/* READERS */.Hk[item.kind];
+    await (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${item.id}`,
+        side: item.side,
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, item.id),
+        status: (found) => reader.status(found),
+        until: 'gone',
+    }, { step: 'sweep', log, ...poll });
+}
+const RESULT_MARK = {
+    deleted: '🗑 deleted',
+    kept: 'kept',
+    failed: '❌ failed',
+    'would delete': '🗑 would delete',
+};
+/** The summary table: every resource looked at, what happened to it and why. */
+async function writeSweepSummary(title, outcomes, options) {
+    const count = (result) => outcomes.filter((o) => o.result === result).length;
+    const summary = core.summary.addHeading(title, 2);
+    const counts = [
+        ['deleted', 'deleted'],
+        ['would delete', 'would be deleted'],
+        ['kept', 'kept'],
+        ['failed', 'failed'],
+    ]
+        .filter(([result]) => result === 'kept' || count(result) > 0)
+        .map(([result, label]) => `${count(result)} ${label}`);
+    summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true);
+    if (outcomes.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Resource', header: true },
+                { data: 'Kind', header: true },
+                { data: 'Account', header: true },
+                { data: 'Result', header: true },
+                { data: 'Why', header: true },
+            ],
+            ...outcomes.map((o) => [
+                (0,report/* escapeHtml */.ZD)(o.decision.item.id),
+                o.decision.item.kind,
+                `${o.decision.item.side} ${o.decision.item.accountId}`,
+                RESULT_MARK[o.result],
+                (0,report/* escapeHtml */.ZD)(o.error ? `${o.decision.reason}; ${o.error}` : o.decision.reason),
+            ]),
+        ]);
+    }
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `operation: plan`: what `plan-operation` (refresh, delete or sweep) would do, from the same
+ * reads that operation makes first, and nothing else: only Describe*, List* and Get* calls.
+ */
+async function runPlanOperation(options) {
+    switch (options.settings.planOperation) {
+        case 'refresh':
+            return planRefresh(options);
+        case 'delete':
+            return planDelete(options);
+        case 'sweep':
+            return planSweep(options);
+    }
+}
+async function planRefresh({ settings, accounts, startedAt }) {
+    const target = settings.target ?? '';
+    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
+    if (target)
+        refuseTargetIsSource(settings, accounts, target);
+    const ctx = (0,context/* createRefreshContext */.fS)({
+        settings,
+        accounts,
+        sourceDb,
+        sameAccount,
+        method,
+        target,
+        startedAt,
+    });
+    const plan = (0,choose_method/* buildPlan */.Gg)(ctx);
+    const checks = await runPreflight(plan, ctx);
+    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
+    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const facts = [
+        `Source: ${(0,choose_method/* describeKind */.SB)(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
+        `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
+        `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
+        `Plan: ${plan.description}`,
+        ...(existing ? [existing.line] : []),
+    ];
+    const steps = plan.steps
+        .filter((step) => !step.when || step.when(ctx))
+        .map((step) => planned(step, REFRESH_CHANGES[step.name]?.(ctx) ?? 'see the step'));
+    await writePlanSummary({
+        title: `rds-refresh plan: refresh ${sourceDb.identifier} → ${target || '(hand-off snapshot)'}`,
+        facts,
+        steps,
+        checks,
+        accounts,
+    });
+    if (existing?.refusal)
+        throw existing.refusal;
+}
+/** The relay's pre-flight step reads only; run it and keep what it said. */
+async function runPreflight(plan, ctx) {
+    const preflight = plan.steps.find((step) => step.name === 'preflight');
+    if (!preflight) {
+        return [
+            'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
+        ];
+    }
+    const lines = [];
+    const runtime = {
+        name: preflight.name,
+        log: {
+            info: (m) => (lines.push(m), core.info(m)),
+            warning: (m) => (lines.push(`⚠ ${m}`),
+                core.warning(m, { title: `rds-refresh plan: ${preflight.name}` })),
+            debug: (m) => core.debug(m),
+        },
+        signal: new AbortController().signal,
+        deadline: Date.now() + 60_000,
+        record: () => undefined,
+        release: () => undefined,
+        note: () => undefined,
+    };
+    try {
+        await preflight.run(ctx, runtime);
+    }
+    catch (error) {
+        lines.push(`❌ ${(0,errors/* errorMessage */.gJ)(error)}`);
+        await writePlanSummary({
+            title: `rds-refresh plan: refresh ${ctx.sourceDb.identifier} → ${ctx.names.target}`,
+            facts: ['The refresh would stop at its pre-flight checks.'],
+            steps: [],
+            checks: lines,
+            accounts: { source: ctx.source, destination: ctx.destination, sameAccount: ctx.sameAccount },
+        });
+        throw error;
+    }
+    return [...lines, 'Pre-flight: passed'];
+}
+/** What if-exists would do with a target that is already there. */
+async function existingTarget(ctx) {
+    const rds = ctx.destination.clients.rds;
+    const target = ctx.names.target;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn;
+    if (!arn)
+        return { line: `${target} does not exist yet: it would be created` };
+    const managed = (0,src_tags/* isManaged */.yF)(await tagsOf(rds, arn, cluster?.TagList ?? instance?.TagList));
+    const where = {
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (!managed) {
+        return {
+            line: `${target} exists and is not managed: the refresh would stop`,
+            refusal: new errors/* ActionError */.lZ({
+                summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag): the refresh would stop`,
+                ...where,
+                hint: 'Choose another target name.',
+            }),
+        };
+    }
+    switch (ctx.settings.ifExists) {
+        case 'reuse':
+            return {
+                line: `${target} exists and is managed: if-exists: reuse reports it as it is, nothing is created`,
+            };
+        case 'replace':
+            return {
+                line: `${target} exists and is managed: if-exists: replace builds the new copy under a temporary name, swaps it in by rename and deletes the old copy`,
+            };
+        case 'fail':
+            return {
+                line: `${target} exists: if-exists: fail would stop the refresh`,
+                refusal: new errors/* ActionError */.lZ({
+                    summary: `Target ${target} already exists in the destination account: the refresh would stop`,
+                    ...where,
+                    hint: 'Use if-exists: reuse or replace, or another target.',
+                }),
+            };
+    }
+}
+function methodReason(settings, kind, method) {
+    if (settings.phase !== 'all')
+        return 'split jobs hand over a snapshot, so the snapshot relay';
+    if (settings.method !== 'auto')
+        return `method: ${settings.method} was asked`;
+    if (kind !== 'aurora-cluster') {
+        return 'a Multi-AZ DB cluster or DB instance crosses accounts as a snapshot (the relay)';
+    }
+    return method === 'clone'
+        ? 'Aurora source: a copy-on-write clone takes minutes whatever the size'
+        : 'Aurora source, but the clone pre-flight found a clone impossible here (see the log), so the snapshot relay';
+}
+async function planDelete({ settings, accounts }) {
+    const target = settings.target ?? '';
+    refuseTargetIsSource(settings, accounts, target);
+    const title = `rds-refresh plan: delete ${target} (destination ${accounts.destination.accountId})`;
+    let view;
+    try {
+        view = await core.group('Read the target', () => inspectTarget(accounts.destination, target));
+    }
+    catch (error) {
+        await writePlanSummary({
+            title,
+            facts: [`❌ ${(0,errors/* errorMessage */.gJ)(error)}`],
+            steps: [],
+            checks: [],
+            accounts,
+        });
+        throw error;
+    }
+    if (view.state === 'gone') {
+        await writePlanSummary({
+            title,
+            facts: [
+                `${target} does not exist in ${accounts.destination.accountId}: delete would succeed with nothing to do`,
+            ],
+            steps: [],
+            checks: [],
+            accounts,
+        });
+        return;
+    }
+    const ctx = { settings, accounts, target: view };
+    const plan = deletionPlan(ctx);
+    const share = plan.steps.some((s) => s.name === 'withdraw-share' && s.when?.(ctx) !== false)
+        ? await shareDecision(ctx)
+        : undefined;
+    const changes = {
+        'disable-deletion-protection': `turns off deletion protection on ${view.identifier}`,
+        'delete-instances': `deletes the DB instances ${view.members.join(', ')}`,
+        'delete-target': `deletes ${view.identifier}${settings.finalSnapshotIdentifier ? ` after the final snapshot ${settings.finalSnapshotIdentifier}` : ', no final snapshot'}`,
+        'wait-deleted': 'none (waits)',
+        'withdraw-share': share?.message ?? 'none',
+    };
+    await writePlanSummary({
+        title,
+        facts: [
+            `Target: ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn}, engine ${view.engine}, status ${view.status}, managed (${src_tags/* TagKeys */.jm.managed}=true)`,
+            `Plan: ${plan.description}`,
+        ],
+        steps: plan.steps
+            .filter((step) => !step.when || step.when(ctx))
+            .map((step) => planned(step, changes[step.name] ?? 'see the step')),
+        checks: [`${view.identifier} carries ${src_tags/* TagKeys */.jm.managed}=true: delete may act on it`],
+        accounts,
+    });
+}
+async function planSweep({ settings, accounts, signal, startedAt }) {
+    const now = new Date(startedAt);
+    const options = {
+        settings,
+        accounts,
+        signal,
+        now,
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+    };
+    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
+    const deleted = survey.decisions
+        .filter((d) => d.action === 'delete' && d.item.kind === 'db-cluster' && d.item.side === 'destination')
+        .map((d) => d.item.id);
+    const shares = await decideShares(survey, {
+        accounts,
+        now,
+        destinationClusters: survey.destinationClusters,
+        except: deleted,
+    });
+    const outcomes = [...survey.decisions, ...shares].map((decision) => ({
+        decision,
+        result: decision.action === 'delete' ? 'would delete' : 'kept',
+    }));
+    for (const o of outcomes) {
+        core.info(`${o.result} ${o.decision.item.kind} ${o.decision.item.id}: ${o.decision.reason}`);
+    }
+    await writeSweepSummary(`rds-refresh plan: sweep of ${accounts.destination.accountId} (nothing was changed)`, outcomes, { settings });
+}
+function planned(step, changes) {
+    return { name: step.name, title: step.title, side: step.side, changes };
+}
+async function writePlanSummary(input) {
+    for (const fact of input.facts)
+        core.info(fact);
+    input.steps.forEach((s, i) => core.info(`${i + 1}. ${s.name} (${s.side}): ${s.changes}`));
+    const summary = core.summary.addHeading(input.title, 2);
+    summary.addRaw('<p>A plan: nothing was changed.</p>', true);
+    summary.addList(input.facts.map(report/* escapeHtml */.ZD));
+    if (input.steps.length > 0) {
+        summary.addHeading('Steps', 3);
+        summary.addTable([
+            [
+                { data: '#', header: true },
+                { data: 'Step', header: true },
+                { data: 'Account', header: true },
+                { data: 'What it does', header: true },
+                { data: 'Creates, changes or deletes', header: true },
+            ],
+            ...input.steps.map((s, i) => [
+                String(i + 1),
+                s.name,
+                `${s.side} ${input.accounts[s.side].accountId}`,
+                (0,report/* escapeHtml */.ZD)(s.title),
+                (0,report/* escapeHtml */.ZD)(s.changes),
+            ]),
+        ]);
+    }
+    if (input.checks.length > 0) {
+        summary.addHeading('Pre-flight checks', 3);
+        summary.addList(input.checks.map(report/* escapeHtml */.ZD));
+    }
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/index.ts
+
+
+
+
+
+
+
+
+
+/** `delete`, `sweep` and `plan`: the operations besides refresh. */
+async function runLifecycle(options) {
+    const deadline = options.startedAt + options.settings.timeoutMinutes * 60_000;
+    switch (options.settings.operation) {
+        case 'delete':
+            return runDelete(options);
+        case 'sweep':
+            return runSweep({ ...options, deadline, now: new Date(options.startedAt) });
+        case 'plan':
+            return runPlanOperation(options);
+        case 'refresh':
+            throw new errors/* ActionError */.lZ({ summary: 'refresh is not a lifecycle operation' });
+    }
+}
+/** `operation: delete`: tear the managed target down; a target already gone is success. */
+async function runDelete({ settings, accounts, signal, startedAt, }) {
+    const target = settings.target ?? '';
+    refuseTargetIsSource(settings, accounts, target);
+    const destination = accounts.destination;
+    const title = `rds-refresh: delete ${target} (destination ${destination.accountId})`;
+    const view = await core.group('Read the target', () => inspectTarget(destination, target));
+    const outputs = () => ({
+        [report/* Outputs */.tY.destinationAccountId]: destination.accountId,
+        [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+    });
+    if (view.state === 'gone') {
+        core.info(`${target} does not exist in the destination account ${destination.accountId}: nothing to delete (already deleted, or never created)`);
+        core.summary.addRaw(`<p>${target} was already gone: nothing was deleted.</p>`, true);
+        await (0,report/* writeSummary */.Sy)({
+            title,
+            steps: [],
+            outputs: outputs(),
+            leftBehind: [],
+            region: settings.region,
+        });
+        return;
+    }
+    core.info(`Deleting the managed ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn} (status ${view.status})`);
+    const ctx = { settings, accounts, target: view };
+    const plan = deletionPlan(ctx);
+    core.info(`Plan: ${plan.description}`);
+    const accountIds = { source: accounts.source.accountId, destination: destination.accountId };
+    const result = await runPlan(plan, ctx, {
+        output: core,
+        // A deletion creates nothing of its own for the post step to remove.
+        ledger: new engine_ledger/* Ledger */.Oc(() => undefined),
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+        signal,
+        accountIds,
+    });
+    if (!result.error)
+        core.info(`${target} is deleted`);
+    await (0,report/* writeSummary */.Sy)({
+        title,
+        steps: result.steps,
+        outputs: outputs(),
+        error: result.error,
+        accountIds,
+        leftBehind: [],
+        region: settings.region,
+    });
+    if (result.error)
+        throw result.error;
+}
+
+// EXTERNAL MODULE: ./src/names.ts
+var src_names = __nccwpck_require__(6455);
+// EXTERNAL MODULE: ./src/methods/common/finish.ts
+var finish = __nccwpck_require__(4251);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
+
+
+
+
+function describedCluster(cluster) {
+    return {
+        kind: 'cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        resourceId: cluster.DbClusterResourceId ?? '',
+        status: cluster.Status ?? 'unknown',
+        arn: cluster.DBClusterArn ?? '',
+    };
+}
+function describedInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        resourceId: instance.DbiResourceId ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        arn: instance.DBInstanceArn ?? '',
+    };
+}
+/** What the name answers right now: a cluster or instance, or nothing. */
+async function describeName(ctx, kind, name) {
+    const rds = ctx.destination.clients.rds;
+    if (kind === 'cluster') {
+        const cluster = await (0,rds_read/* findCluster */.KG)(rds, name);
+        return cluster ? describedCluster(cluster) : undefined;
+    }
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, name);
+    return instance ? describedInstance(instance) : undefined;
+}
+function label(kind) {
+    return kind === 'cluster' ? 'DB cluster' : 'DB instance';
+}
+/**
+ * Ask AWS for the rename. ApplyImmediately always: without it the rename waits for the next
+ * maintenance window (aws-reference E2, E5).
+ */
+async function requestRename(ctx, move) {
+    const rds = ctx.destination.clients.rds;
+    if (move.kind === 'cluster') {
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: move.from,
+            NewDBClusterIdentifier: move.to,
+            ApplyImmediately: true,
+        }));
+    }
+    else {
+        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+            DBInstanceIdentifier: move.from,
+            NewDBInstanceIdentifier: move.to,
+            ApplyImmediately: true,
+        }));
+    }
+}
+/**
+ * Wait until `name` answers as the resource `resourceId`, available. Right after a rename a
+ * describe of a name can still show the resource that left it, with its old status (aws-reference
+ * 0.1 rename gotcha, E3), and the name can answer "not found" in between: only the resource id
+ * tells which resource answers, so a status alone is never taken as the answer.
+ */
+async function waitUntilAnswers(ctx, runtime, expected) {
+    const answer = await (0,wait/* waitFor */.fm)({
+        resource: `${label(expected.kind)} ${expected.name}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: async () => ({ found: await describeName(ctx, expected.kind, expected.name) }),
+        status: ({ found }) => {
+            if (!found)
+                return 'not answering yet';
+            if (found.resourceId !== expected.resourceId)
+                return 'still answering as the resource that left';
+            return found.status;
+        },
+        until: ['available'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+    if (!answer.found) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(expected.kind)} ${expected.name} did not answer`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return answer.found;
+}
+
+// EXTERNAL MODULE: ./src/methods/common/waits.ts
+var waits = __nccwpck_require__(8502);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/retire.ts
+
+
+
+
+
+
+/**
+ * Delete a copy this action manages, and wait until it is gone: deletion protection off (only
+ * once its managed tag is read again on this very resource), then for an Aurora cluster the
+ * readers, the writer and the cluster (aws-reference E6); a Multi-AZ DB cluster takes its members
+ * with it; a DB instance goes alone. No final snapshot: the copy is a copy.
+ */
+async function deleteManagedCopy(ctx, runtime, copy) {
+    if (copy.kind === 'cluster')
+        await deleteCluster(ctx, runtime, copy);
+    else
+        await deleteInstance(ctx, runtime, copy);
+}
+function where(ctx, runtime, copy) {
+    return {
+        step: runtime.name,
+        resource: copy.identifier,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+}
+/** The copy as it is now, proven to be the same resource and managed; undefined when gone. */
+async function provenCopy(ctx, runtime, options) {
+    const { copy, found } = options;
+    if (!found)
+        return undefined;
+    if (options.resourceId(found) !== copy.resourceId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${options.resourceId(found) ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
+            ...where(ctx, runtime, copy),
+            hint: 'Something else renamed resources in this account during the run; check what holds this name.',
+        });
+    }
+    requireManaged({
+        target: copy.identifier,
+        tags: found.TagList,
+        where: { resource: copy.identifier, side: 'destination', accountId: ctx.destination.accountId },
+        purpose: 'delete',
+    });
+    return found;
+}
+async function deleteCluster(ctx, runtime, copy) {
+    const rds = ctx.destination.clients.rds;
+    const cluster = await provenCopy(ctx, runtime, {
+        copy,
+        found: await (0,rds_read/* findCluster */.KG)(rds, copy.identifier),
+        resourceId: (c) => c.DbClusterResourceId,
+    });
+    if (!cluster)
+        return;
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (!cluster.DeletionProtection)
+            return;
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: copy.identifier,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+        }));
+    });
+    // Multi-AZ DB clusters take their members with them (aws-reference E6).
+    const aurora = cluster.Engine?.startsWith('aurora') ?? false;
+    const members = aurora ? (cluster.DBClusterMembers ?? []) : [];
+    const readers = members.filter((m) => !m.IsClusterWriter);
+    const writers = members.filter((m) => m.IsClusterWriter);
+    // Readers first: deleting the writer first would fail over to a reader that is going anyway.
+    for (const group of [readers, writers]) {
+        await Promise.all(group.map((member) => retire_deleteMember(ctx, runtime, member.DBInstanceIdentifier ?? '')));
+    }
+    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: copy.identifier, SkipFinalSnapshot: true })));
+    runtime.log.info(`Deleting DB cluster ${copy.identifier}`);
+    await Promise.all(members.map((m) => (0,waits/* waitForInstance */.WM)(ctx, runtime, {
+        side: 'destination',
+        id: m.DBInstanceIdentifier ?? '',
+        until: 'gone',
+    })));
+    await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+}
+async function retire_deleteMember(ctx, runtime, id) {
+    runtime.log.info(`Deleting DB instance ${id}`);
+    await send(ctx, runtime, { kind: 'instance', identifier: id, resourceId: '' }, 'delete', () => ctx.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })));
+}
+async function deleteInstance(ctx, runtime, copy) {
+    const rds = ctx.destination.clients.rds;
+    const instance = await provenCopy(ctx, runtime, {
+        copy,
+        found: await (0,rds_read/* findInstance */.XD)(rds, copy.identifier),
+        resourceId: (i) => i.DbiResourceId,
+    });
+    if (!instance)
+        return;
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (!instance.DeletionProtection)
+            return;
+        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
+            DBInstanceIdentifier: copy.identifier,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+        }));
+    });
+    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
+        DBInstanceIdentifier: copy.identifier,
+        SkipFinalSnapshot: true,
+        DeleteAutomatedBackups: true,
+    })));
+    runtime.log.info(`Deleting DB instance ${copy.identifier}`);
+    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+}
+async function send(ctx, runtime, copy, action, call) {
+    try {
+        await call();
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not ${action} ${label(copy.kind)} ${copy.identifier}`,
+            ...where(ctx, runtime, copy),
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/stages.ts
+
+
+
+
+
+/**
+ * Old copy away, then the new one into place, each as a cluster (or instance) stage followed by
+ * an Aurora-instances stage. Instance identifiers are account-wide and survive a cluster rename
+ * (aws-reference E5), so the old instances holding names the new ones take (`<target>-1`, ...)
+ * move away first. A Multi-AZ DB cluster's members keep the names AWS gave them.
+ */
+async function swapStages(ctx, options) {
+    const { names } = options;
+    const newCopy = await requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging);
+    const old = await currentOld(ctx, options);
+    const newMembers = await auroraMembers(ctx, newCopy);
+    const moves = memberMoves(ctx, {
+        members: newMembers,
+        from: names.staging,
+        to: names.target,
+    });
+    const finalNames = new Set(moves.map((m) => m.to));
+    const oldMembers = old
+        ? (await auroraMembers(ctx, old)).filter((m) => finalNames.has(m.identifier))
+        : [];
+    const oldMoves = memberMoves(ctx, { members: oldMembers, from: names.target, to: names.retired });
+    const stages = [
+        old
+            ? [{ kind: old.kind, from: names.target, to: names.retired, resourceId: old.resourceId }]
+            : [],
+        oldMoves,
+        [
+            {
+                kind: newCopy.kind,
+                from: names.staging,
+                to: names.target,
+                resourceId: newCopy.resourceId,
+            },
+        ],
+        moves,
+    ];
+    return {
+        stages: stages.filter((stage) => stage.length > 0),
+        newCopy,
+        newMembers: newMembers.map((m) => m.identifier),
+        old,
+    };
+}
+/**
+ * The old copy as it is now. Between the first look and the swap an hour may pass: it must still
+ * be the same resource, still managed, and available (AWS renames only an available resource).
+ */
+async function currentOld(ctx, options) {
+    const { names, old } = options;
+    const now = await describeName(ctx, old.kind, names.target);
+    if (!now)
+        return undefined;
+    const where = {
+        resource: now.arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (now.resourceId !== old.resourceId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `${label(old.kind)} ${names.target} changed during the run (resource ${now.resourceId}, was ${old.resourceId}); nothing was renamed`,
+            ...where,
+            hint: 'Another run or tool replaced the target meanwhile. Give each target one concurrency group, then re-run; the new copy under its temporary name is removed by the post step.',
+        });
+    }
+    const tags = await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, now.arn);
+    requireManaged({ target: names.target, tags, where, purpose: 'replace' });
+    if (now.status !== 'available')
+        throw notAvailable(ctx, now);
+    return now;
+}
+/** AWS renames only an available resource: check each one before the first rename. */
+async function requireAvailable(ctx, kind, name) {
+    const found = await describeName(ctx, kind, name);
+    if (found?.status === 'available')
+        return found;
+    throw notAvailable(ctx, { kind, identifier: name, status: found?.status ?? 'missing' });
+}
+function notAvailable(ctx, found) {
+    return new errors/* ActionError */.lZ({
+        summary: `${label(found.kind)} ${found.identifier} is ${found.status}, not available, and AWS renames only an available resource; nothing was renamed`,
+        resource: found.identifier,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        hint: 'Start it or wait until it is available, then re-run; the new copy under its temporary name is removed by the post step.',
+    });
+}
+/** An Aurora cluster's instances, each with its resource id; none for other kinds. */
+async function auroraMembers(ctx, copy) {
+    if (copy.kind !== 'cluster')
+        return [];
+    const cluster = await (0,rds_read/* findCluster */.KG)(ctx.destination.clients.rds, copy.identifier);
+    if (!cluster?.Engine?.startsWith('aurora'))
+        return [];
+    const ids = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
+    const members = await Promise.all(ids.map((id) => requireAvailable(ctx, 'instance', id)));
+    return members;
+}
+/**
+ * Renames of the members named after one cluster name (names.ts: `<name>-<n>`) to the same
+ * position under another. Members named otherwise keep their names.
+ */
+function memberMoves(ctx, options) {
+    const from = (0,src_names/* runNames */.oE)(options.from, ctx.settings.run);
+    const to = (0,src_names/* runNames */.oE)(options.to, ctx.settings.run);
+    return options.members.flatMap((member) => {
+        const index = positionOf(member.identifier, from.instance);
+        if (index === undefined)
+            return [];
+        return [
+            {
+                kind: 'instance',
+                from: member.identifier,
+                to: to.instance(index),
+                resourceId: member.resourceId,
+            },
+        ];
+    });
+}
+/** Highest instance count the action creates (instance-count is at most 16). */
+const MAX_INSTANCES = 16;
+/** AWS keeps identifiers in lower case and matches them regardless of case. */
+function positionOf(id, instance) {
+    for (let index = 1; index <= MAX_INSTANCES; index++) {
+        if (instance(index).toLowerCase() === id.toLowerCase())
+            return index;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/swap.ts
+
+
+/**
+ * Run the renames stage by stage. A rename counts as made once AWS accepted it. If any rename
+ * fails, every rename made is undone in reverse order so the target name points to the database
+ * it pointed to before, and the error says what failed and where everything is now.
+ */
+async function runSwap(ctx, runtime, options) {
+    const made = [];
+    for (const stage of options.stages) {
+        const results = await Promise.allSettled(stage.map(async (move) => {
+            runtime.log.info(`Renaming ${label(move.kind)} ${move.from} → ${move.to}`);
+            try {
+                await requestRename(ctx, move);
+            }
+            catch (cause) {
+                throw new MoveError(move, cause);
+            }
+            made.push(move);
+            try {
+                await waitUntilAnswers(ctx, runtime, { ...move, name: move.to });
+            }
+            catch (cause) {
+                throw new MoveError(move, cause);
+            }
+            runtime.log.info(`${label(move.kind)} ${move.to} answers as ${move.resourceId}`);
+        }));
+        const failure = results.find((r) => r.status === 'rejected');
+        if (!failure)
+            continue;
+        const { move, cause } = failure.reason instanceof MoveError
+            ? failure.reason
+            : { move: stage[0], cause: failure.reason };
+        // A cancel or the deadline is no reason to leave the target name empty: undo all the same.
+        const rolledBack = await rollBack(ctx, runtime, made);
+        const target = await describeName(ctx, options.target.kind, options.target.name).catch(() => undefined);
+        throw swapError(ctx, runtime, {
+            failed: move,
+            cause,
+            ...rolledBack,
+            target,
+            copies: { previous: options.target.previous, next: options.target.next },
+        });
+    }
+}
+/** Time a roll-back may take past the run's deadline: a few renames (aws-reference E4). */
+const ROLLBACK_MINUTES = 30;
+class MoveError extends Error {
+    move;
+    cause;
+    constructor(move, cause) {
+        super((0,errors/* errorMessage */.gJ)(cause));
+        this.move = move;
+        this.cause = cause;
+    }
+}
+/** Undo the renames made, newest first; each waits for the one it undoes to have taken effect. */
+async function rollBack(ctx, runtime, made) {
+    const undone = [];
+    const notUndone = [];
+    // Rolling back must not stop at the run's cancel signal or deadline: it is what leaves the
+    // target name on a working database.
+    const steady = {
+        ...runtime,
+        signal: new AbortController().signal,
+        deadline: Math.max(runtime.deadline, Date.now() + ROLLBACK_MINUTES * 60_000),
+    };
+    for (const move of [...made].reverse()) {
+        const back = { ...move, from: move.to, to: move.from };
+        runtime.log.warning(`Rolling back: renaming ${label(move.kind)} ${back.from} → ${back.to}`);
+        try {
+            await waitUntilAnswers(ctx, steady, { ...move, name: move.to });
+            await requestRename(ctx, back);
+            await waitUntilAnswers(ctx, steady, { ...back, name: back.to });
+            undone.push(move);
+        }
+        catch (cause) {
+            notUndone.push({ move, cause });
+            runtime.log.warning(`Could not rename ${label(move.kind)} ${back.from} back to ${back.to}: ${(0,errors/* errorMessage */.gJ)(cause)}`);
+        }
+    }
+    return { undone, notUndone };
+}
+function swapError(ctx, runtime, failure) {
+    const { failed, cause, undone, notUndone, target, copies } = failure;
+    const what = `${label(failed.kind)} ${failed.from} → ${failed.to}`;
+    const rolled = undone.length === 0
+        ? 'No rename had taken effect, so nothing was rolled back.'
+        : `Rolled back: ${undone.map((m) => `${m.to} → ${m.from}`).join(', ')}.`;
+    const stuck = notUndone.map(({ move, cause: why }) => {
+        return `${label(move.kind)} ${move.to} could not be renamed back to ${move.from} (${(0,errors/* awsErrorCode */.J6)(why) ?? (0,errors/* errorMessage */.gJ)(why)})`;
+    });
+    const which = target?.resourceId === copies.previous
+        ? 'the previous copy'
+        : target?.resourceId === copies.next
+            ? 'the new copy'
+            : 'resource';
+    const now = target
+        ? `${label(target.kind)} ${target.identifier} answers as ${which} (${target.resourceId}), status ${target.status}.`
+        : `Nothing answers under the target name right now.`;
+    return errors/* ActionError */.lZ.fromAws(cause, {
+        summary: `Replace failed at the rename ${what}. ${rolled}${stuck.length > 0 ? ` NOT rolled back: ${stuck.join('; ')}.` : ''} ${now}`,
+        step: runtime.name,
+        resource: failed.from,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        hint: stuck.length > 0
+            ? `Rename the resources listed as not rolled back by hand (aws rds modify-db-cluster / modify-db-instance --new-db-...-identifier --apply-immediately) so the target name holds the database you want; the new copy is removed by the post step only under its temporary name.`
+            : 'The target name serves the previous copy again; the new copy under its temporary name is removed by the post step. Fix the cause and re-run.',
+    });
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/methods/lifecycle/swap-names.ts
+
+/**
+ * Longest temporary name: the copy's instances get `-<n>` appended (names.ts keeps 60 characters
+ * of a cluster name), and every identifier AWS takes is at most 63.
+ */
+const MAX_LENGTH = 60;
+/**
+ * Names derived from the run, so a re-run of the same attempt finds what it made and two runs
+ * never collide: `<target>-<run id>-<attempt>-new` / `-old`. Valid for every valid target (starts
+ * with the target's letter, no `--`, no trailing `-`, at most 60 characters); a target too long
+ * to keep whole is shortened and keeps a hash of itself, so two long targets never share names.
+ */
+function swapNames(target, run) {
+    const runKey = `${clean(run.runId) || 'local'}-${clean(run.runAttempt) || '1'}`;
+    const name = (role) => {
+        const suffix = `-${runKey}-${role}`;
+        if (target.length + suffix.length <= MAX_LENGTH)
+            return `${target}${suffix}`;
+        const hash = (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex').slice(0, 6);
+        const room = MAX_LENGTH - suffix.length - hash.length - 1;
+        return `${target.slice(0, room).replace(/-+$/, '')}-${hash}${suffix}`;
+    };
+    return { target, staging: name('new'), retired: name('old') };
+}
+/** Lower-case letters and digits only: run ids are digits, but the names must stay valid. */
+function clean(value) {
+    return value
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 20);
+}
+
+;// CONCATENATED MODULE: ./src/methods/lifecycle/replace.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `if-exists: replace` when the target exists: the copy it holds, proven managed by its tags in
+ * the destination account. Undefined when there is nothing to replace (the first run simply
+ * creates the target). An unmanaged target is refused before anything is created.
+ */
+async function findReplaceTarget(ctx) {
+    if (ctx.settings.ifExists !== 'replace')
+        return undefined;
+    const target = ctx.names.target;
+    const found = (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target));
+    if (!found) {
+        core.info(`${target} does not exist yet: if-exists: replace creates it`);
+        return undefined;
+    }
+    requireManaged({
+        target,
+        tags: await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, found.arn),
+        where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },
+        purpose: 'replace',
+    });
+    core.info(`Replacing ${label(found.kind)} ${target} (resource ${found.resourceId}, ${found.status}); replace-strategy: ${ctx.settings.replaceStrategy}`);
+    return found;
+}
+/** The context and plan of a replace: the usual copy plan, framed by the swap or the deletion. */
+function replaceRun(ctx, old) {
+    const names = swapNames(ctx.names.target, ctx.settings.run);
+    const tags = withTags(ctx.tags, [
+        { Key: src_tags/* TagKeys */.jm.target, Value: names.target },
+        { Key: src_tags/* TagKeys */.jm.purpose, Value: src_tags/* Purpose */.nb.copy },
+    ]);
+    if (ctx.settings.replaceStrategy === 'delete-first') {
+        const runCtx = { ...ctx, tags };
+        return { ctx: runCtx, plan: deleteFirstPlan((0,choose_method/* buildPlan */.Gg)(runCtx), old) };
+    }
+    // The new copy is built under the staging name; its instances take names.ts's derivation of it.
+    const runCtx = { ...ctx, tags, names: (0,src_names/* runNames */.oE)(names.staging, ctx.settings.run) };
+    return { ctx: runCtx, plan: swapPlan((0,choose_method/* buildPlan */.Gg)(runCtx), { old, names }) };
+}
+/** Tags with `extra` set, replacing any tag of the same key. */
+function withTags(tags, extra) {
+    const keys = new Set(extra.map((t) => t.Key));
+    return [...tags.filter((t) => !keys.has(t.Key)), ...extra];
+}
+/** The context seen under the target name: what the copy is called once it is in place. */
+function asTarget(ctx, names) {
+    return { ...ctx, names: (0,src_names/* runNames */.oE)(names.target, ctx.settings.run) };
+}
+function swapPlan(base, options) {
+    const { names } = options;
+    const swapped = {};
+    const built = base.steps.map((s) => s.name);
+    const swap = {
+        name: 'swap-into-place',
+        title: `Swap the new copy into ${names.target} by renames (old copy → ${names.retired}, new copy ${names.staging} → ${names.target})`,
+        side: 'destination',
+        after: built,
+        async run(ctx, runtime) {
+            const stages = await swapStages(ctx, { names, old: options.old });
+            await runSwap(ctx, runtime, {
+                stages: stages.stages,
+                target: {
+                    kind: stages.newCopy.kind,
+                    name: names.target,
+                    previous: stages.old?.resourceId,
+                    next: stages.newCopy.resourceId,
+                },
+            });
+            handOver(runtime, { ctx, names, stages });
+            swapped.retired = stages.old && { ...stages.old, identifier: names.retired };
+            runtime.note(stages.old
+                ? `${names.target} now serves ${stages.newCopy.resourceId}`
+                : `${names.target} was gone; the new copy took the name`);
+        },
+    };
+    const describe = (0,finish/* describeCopyStep */.r6)([swap.name]);
+    const describeReplaced = {
+        ...describe,
+        name: 'describe-replaced-copy',
+        title: `Read the endpoints of ${names.target}, now the new copy`,
+        run: (ctx, runtime) => describe.run(asTarget(ctx, names), runtime),
+    };
+    const retire = {
+        name: 'delete-old-copy',
+        title: `Delete the old copy, renamed ${names.retired} (readers, writer, then the cluster)`,
+        side: 'destination',
+        after: [swap.name],
+        async run(ctx, runtime) {
+            const old = swapped.retired;
+            if (!old) {
+                runtime.note('nothing to delete');
+                return;
+            }
+            await retireOldCopy(ctx, runtime, old);
+        },
+    };
+    return {
+        description: `${base.description} → swap into ${names.target} by renames → delete the old copy`,
+        steps: [...base.steps, swap, describeReplaced, retire],
+    };
+}
+/**
+ * After the swap the new copy is the target: the ledger no longer lists it under its staging
+ * names (a failed run after this point must never remove the target), and it lists the old copy
+ * as temporary, so the post step deletes it if this run cannot.
+ */
+function handOver(runtime, options) {
+    const { names, stages } = options;
+    runtime.release({ kind: 'db-cluster', side: 'destination', id: names.staging });
+    runtime.release({ kind: 'db-instance', side: 'destination', id: names.staging });
+    for (const member of stages.newMembers) {
+        runtime.release({ kind: 'db-instance', side: 'destination', id: member });
+    }
+    if (stages.old) {
+        runtime.record({
+            kind: stages.old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
+            side: 'destination',
+            id: names.retired,
+            disposal: 'temporary',
+            // Made by an earlier run: the managed tag is its proof.
+            proof: 'managed',
+        });
+    }
+}
+/**
+ * Deleting the old copy is awaited and reported, but it no longer decides the run: the target
+ * already serves the new copy. A failure is a warning, and the post step tries again.
+ */
+async function retireOldCopy(ctx, runtime, old) {
+    try {
+        await deleteManagedCopy(ctx, runtime, old);
+    }
+    catch (error) {
+        if (runtime.signal.aborted)
+            throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        runtime.log.warning(`The old copy ${old.identifier} could not be deleted; the post step tries again, and reports the command to delete it if it cannot. ${message}`);
+        runtime.note(`old copy ${old.identifier} NOT deleted`);
+        return;
+    }
+    runtime.release({
+        kind: old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
+        side: 'destination',
+        id: old.identifier,
+    });
+    runtime.note(`deleted ${old.identifier}`);
+}
+/**
+ * `replace-strategy: delete-first`: the old copy is deleted before the new one is built under
+ * the target name, which stays empty meanwhile. The log and the summary say so.
+ */
+function deleteFirstPlan(base, old) {
+    let emptySince;
+    const first = {
+        name: 'delete-old-first',
+        title: `Delete the old copy ${old.identifier} first (replace-strategy: delete-first: the name is empty until the new copy is available)`,
+        side: 'destination',
+        async run(ctx, runtime) {
+            runtime.log.warning(`replace-strategy: delete-first: ${old.identifier} is deleted now, and the name ${old.identifier} answers nothing until the new copy is available (downtime accepted by the workflow).`);
+            emptySince = Date.now();
+            await deleteManagedCopy(ctx, runtime, old);
+            runtime.note(`${old.identifier} empty from ${new Date(emptySince).toISOString()}`);
+        },
+    };
+    const steps = base.steps.map((step) => {
+        const rooted = (step.after ?? []).length === 0 ? { ...step, after: [first.name] } : step;
+        if (step.name !== 'describe-copy')
+            return rooted;
+        return {
+            ...rooted,
+            async run(ctx, runtime) {
+                await step.run(ctx, runtime);
+                const seconds = Math.round((Date.now() - (emptySince ?? Date.now())) / 1000);
+                runtime.log.info(`${old.identifier} answers again, as the new copy, after ${seconds}s empty`);
+                runtime.note(`${old.identifier} was empty for ${seconds}s`);
+            },
+        };
+    });
+    return {
+        description: `delete the old copy first (downtime) → ${base.description}`,
+        steps: [first, ...steps],
+    };
+}
+
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** What the post step does if the run stops before it created anything. */
+const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'failed');
+/**
+ * The main step: read settings, open both accounts, then run the operation. Errors propagate to
+ * index.ts, the only place that fails the step.
+ *
+ * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
+ *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
+ */
+async function run(cancel) {
+    const startedAt = Date.now();
+    const settings = (0,inputs/* getSettings */.mt)();
+    const bound = (0,engine_deadline/* boundSignal */.rW)({
+        outer: cancel,
+        deadline: startedAt + settings.timeoutMinutes * 60_000,
+        reason: () => (0,engine_deadline/* deadlinePassed */.Hx)(`timeout-minutes (${settings.timeoutMinutes})`),
+    });
+    const { signal } = bound;
+    try {
+        // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
+        const calls = (0,engine_deadline/* afterGrace */.tt)(signal);
+        const accounts = await (0,engine_deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings), { signal: calls }));
+        // Refused before anything is created: the post step then has nothing to look for.
+        checkAllowedAccounts(settings, accounts);
+        (0,state/* markSignedIn */.X2)();
+        core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
+        core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
+        try {
+            const destination = accounts.destination.accountId;
+            if (settings.operation === 'refresh') {
+                const outputs = await refresh({
+                    settings,
+                    accounts,
+                    signal,
+                    startedAt,
+                    deadline: bound.deadline,
+                });
+                (0,state/* saveOutcome */.Go)('succeeded');
+                if (outputs)
+                    await commentReady(settings, { outputs, accountId: destination, startedAt });
+            }
+            else {
+                await runLifecycle({ settings, accounts, signal, startedAt });
+                (0,state/* saveOutcome */.Go)('succeeded');
+                if (settings.operation === 'delete')
+                    await commentGone(settings, destination);
+            }
+        }
+        catch (error) {
+            (0,state/* saveOutcome */.Go)('failed');
+            throw error;
+        }
+        finally {
+            core.setOutput(report/* Outputs */.tY.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
+        }
+    }
+    finally {
+        bound.dispose();
+    }
+}
+/** The copy's outputs; undefined for a source-phase job, which makes no copy. */
+async function refresh(options) {
+    const { settings, accounts, signal, startedAt, deadline } = options;
+    // A source-phase job only hands over a snapshot: it needs no target.
+    const target = settings.target ?? '';
+    if (!target && settings.phase !== 'source') {
+        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
+    }
+    if (!target) {
+        core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.', { title: 'rds-refresh: hand-off without target' });
+    }
+    const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
+    const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, () => (0,phases/* startPhase */.CJ)(settings, accounts)));
+    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
+        throw new errors/* ActionError */.lZ({
+            summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
+            hint: 'Choose another target name: the action never writes to the source.',
+        });
+    }
+    // The source's own ARN names its account (a destination-phase job signs in to only one).
+    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    checkApplicability({
+        settings,
+        sourceDb,
+        method,
+        sameAccount,
+        accounts: { source: sourceAccount, destination: accounts.destination.accountId },
+        log: (0,annotations/* titledLog */.N)('rds-refresh: inputs ignored'),
+    });
+    const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
+    core.info((0,phases/* describeStart */.ig)(settings, sourceDb));
+    core.info(`Method: ${method}`);
+    const ledger = new engine_ledger/* Ledger */.Oc(state/* saveResources */.rH);
+    const ctx = (0,context/* createRefreshContext */.fS)({
+        settings,
+        accounts,
+        sourceDb,
+        sameAccount,
+        method,
+        target,
+        startedAt,
+    });
+    // A source-phase job makes no copy, and may not even see the destination account.
+    const copyPhase = settings.phase !== 'source';
+    const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
+    const replacing = copyPhase
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx))
+        : undefined;
+    const existing = copyPhase && settings.ifExists !== 'replace'
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }))
+        : undefined;
+    if (existing) {
+        (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
+        await (0,report/* writeSummary */.Sy)({
+            title: `rds-refresh: ${title}`,
+            steps: [],
+            outputs: (0,report/* copyOutputs */.OR)(existing),
+            leftBehind: [],
+            region: settings.region,
+        });
+        return (0,report/* copyOutputs */.OR)(existing);
+    }
+    const { ctx: runCtx, plan } = replacing
+        ? replaceRun(ctx, replacing)
+        : { ctx, plan: (0,choose_method/* buildPlan */.Gg)(ctx) };
+    core.info(`Plan: ${plan.description}`);
+    const accountIds = { source: sourceAccount, destination: accounts.destination.accountId };
+    const result = await runPlan(plan, runCtx, {
+        output: core,
+        ledger,
+        deadline: options.deadline,
+        signal,
+        accountIds,
+    });
+    // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
+    if (!result.error)
+        (0,state/* saveOutcome */.Go)('succeeded');
+    const outputs = result.error ? {} : (0,phases/* phaseOutputs */.AI)(ctx);
+    if (!result.error)
+        (0,report/* setOutputs */.n0)(outputs);
+    // A hand-off outlives a source-phase job that succeeds; the post step removes it otherwise.
+    const kept = ledger
+        .list()
+        .filter((r) => r.disposal === 'kept' || (!result.error && r.disposal === 'handoff'));
+    for (const resource of kept) {
+        core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`);
+    }
+    await (0,report/* writeSummary */.Sy)({
+        title: `rds-refresh: ${title} (${method})`,
+        steps: result.steps,
+        outputs: {
+            ...outputs,
+            [report/* Outputs */.tY.sourceAccountId]: sourceAccount,
+            [report/* Outputs */.tY.destinationAccountId]: accounts.destination.accountId,
+            [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+        },
+        error: result.error,
+        kept,
+        accountIds,
+        // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
+        leftBehind: ledger
+            .list()
+            .filter((r) => r.disposal === 'temporary' ||
+            (result.error && (r.disposal === 'copy' || r.disposal === 'handoff'))),
+        region: settings.region,
+    });
+    if (result.error)
+        throw result.error;
+    return copyPhase ? outputs : undefined;
+}
+
+
+/***/ }),
+
+/***/ 1427:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Gg: () => (/* binding */ buildPlan),
+  SB: () => (/* binding */ describeKind),
+  "in": () => (/* binding */ resolveMethod)
+});
+
+// UNUSED EXPORTS: chooseMethod
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/aws/rds-read.ts
+var rds_read = __nccwpck_require__(9251);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(7202);
+// EXTERNAL MODULE: ./src/tags.ts
+var tags = __nccwpck_require__(9506);
+// EXTERNAL MODULE: ./src/methods/common/context.ts
+var context = __nccwpck_require__(8269);
+// EXTERNAL MODULE: ./src/aws/ownership.ts
+var ownership = __nccwpck_require__(2856);
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(2691);
+;// CONCATENATED MODULE: ./src/methods/common/find-or-create.ts
+
+
+
+
+
+/**
+ * Every create call of a refresh goes through here: find → intent → create → record. A resource
+ * under the run's deterministic name is adopted only when its tags prove this run made it (a
+ * re-run of the same attempt, or a create whose answer was lost); anything else under that name
+ * is a collision and the run stops, naming it.
+ */
+async function findOrCreate(options) {
+    const { ctx, runtime, resource } = options;
+    const rds = (0,context/* sessionFor */.w)(ctx, resource.side).clients.rds;
+    const existing = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
+    if (existing !== undefined) {
+        requireThisRun(ctx, resource, existing);
+        runtime.log.info(`${labelOf(resource)} already exists and its tags prove this run made it (an earlier try): adopting it`);
+        runtime.note('reused');
+        runtime.record(resource);
+        return 'reused';
+    }
+    // Saved before the call: if the answer never comes back, the post step still knows where to look.
+    runtime.record({ ...resource, intent: true });
+    try {
+        await options.create();
+    }
+    catch (error) {
+        const made = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
+        if (made === undefined) {
+            runtime.release(resource);
+            throw error;
+        }
+        requireThisRun(ctx, resource, made);
+        runtime.log.warning(`The create call of ${labelOf(resource)} answered ${(0,errors/* awsErrorCode */.J6)(error) ?? (0,errors/* errorMessage */.gJ)(error)}, but it exists with this run's tags: an earlier try of the same call made it and its answer was lost. Adopting it.`);
+        runtime.note('adopted after a lost answer');
+    }
+    runtime.record(resource);
+    return 'created';
+}
+function labelOf(resource) {
+    const reader = resource.kind in rds_read/* READERS */.Hk ? rds_read/* READERS */.Hk[resource.kind] : null;
+    return `${reader?.label ?? resource.kind} ${resource.id}`;
+}
+/** A resource under this run's name that the run did not make: refuse, and say what to do. */
+function requireThisRun(ctx, resource, tags) {
+    const run = (0,context/* runOf */.ng)(ctx);
+    if ((0,ownership/* madeByRun */.MK)(tags, run))
+        return;
+    const accountId = (0,context/* sessionFor */.w)(ctx, resource.side).accountId;
+    const isCopy = resource.disposal === 'copy';
+    throw new errors/* ActionError */.lZ({
+        summary: `${labelOf(resource)} already exists in ${(0,errors/* describeAccount */.v4)(resource.side, accountId)} and this run did not make it (${(0,ownership/* describeOwner */.$S)(tags)}); it is left untouched`,
+        resource: resource.id,
+        side: resource.side,
+        accountId,
+        hint: isCopy
+            ? `Another run may be creating ${ctx.names.target} right now: wait for it and use if-exists: reuse, or choose another target.`
+            : `This run (run id ${run.runId}) names its intermediates after its run id and attempt; another run with the same id (a run without GITHUB_RUN_ID is "local") or someone else made this one. If nothing needs it, remove it (${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}) and re-run; otherwise re-run the workflow, whose new attempt uses new names.`,
+    });
+}
+
+// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
+var ram_share = __nccwpck_require__(3710);
+;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
+
+
+/**
+ * Turn an error of RestoreDBClusterToPointInTime into what the user can act on. AWS answers
+ * DBClusterNotFoundFault both for a source that does not exist and for one not shared with the
+ * caller, so the message names both.
+ */
+function cloneError(error, ctx, step) {
+    const code = (0,errors/* awsErrorCode */.J6)(error);
+    const source = ctx.sourceDb;
+    const where = {
+        step,
+        resource: source.arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    const summary = `Could not clone ${source.identifier} into ${ctx.names.target}`;
+    switch (code) {
+        case 'DBClusterNotFoundFault':
+            return errors/* ActionError */.lZ.fromAws(error, {
+                ...where,
+                summary: ctx.sameAccount
+                    ? `${summary}: the source cluster ${source.arn} was not found`
+                    : `${summary}: the destination account ${ctx.destination.accountId} cannot see the source cluster ${source.arn} (AWS answers the same for a cluster that does not exist and one not shared with the caller)`,
+                hint: ctx.sameAccount
+                    ? 'Check the source still exists and the role may describe it.'
+                    : `Check that resource share ${ctx.handoff.get(ram_share/* ShareHandoff */.a3.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
+            });
+        case 'KMSKeyNotAccessibleFault':
+            return errors/* ActionError */.lZ.fromAws(error, {
+                ...where,
+                summary: `${summary}: a KMS key is not usable by the destination account`,
+                hint: ctx.sameAccount
+                    ? `Check kms-key-id (${ctx.settings.kmsKeyId ?? 'not set: the source key'}) exists, is enabled, and the role may use it.`
+                    : `The source key ${source.kmsKeyArn ?? ''} must allow account ${ctx.destination.accountId} (kms:CreateGrant, kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*), and kms-key-id ${ctx.settings.kmsKeyId ?? ''} must be a key the destination role may use; see docs/cross-account.md.`,
+            });
+        case 'InvalidDBClusterStateFault':
+            return errors/* ActionError */.lZ.fromAws(error, {
+                ...where,
+                summary: `${summary}: the source cluster is not in a state AWS clones from`,
+                hint: 'Re-run once the source cluster is available (not stopped, starting or being modified).',
+            });
+        case 'DBClusterQuotaExceededFault':
+        case 'InsufficientDBClusterCapacityFault':
+        case 'StorageQuotaExceeded':
+        case 'StorageQuotaExceededFault':
+        case 'DBClusterAlreadyExistsFault':
+            return errors/* ActionError */.lZ.fromAws(error, {
+                ...where,
+                resource: ctx.names.target,
+                summary,
+                hint: (0,errors/* hintFor */.JR)(code) ??
+                    'The account has reached its storage quota: delete unused copies or ask AWS for a higher quota.',
+            });
+        default:
+            return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
+    }
+}
+/** Errors of CreateDBInstance for one of the copy's instances. */
+function instanceError(error, ctx, instance) {
+    const code = (0,errors/* awsErrorCode */.J6)(error);
+    const where = {
+        step: instance.step,
+        resource: instance.id,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    const summary = `Could not create DB instance ${instance.id} (${instance.instanceClass}) in ${ctx.names.target}`;
+    if (code === 'InsufficientDBInstanceCapacity' || code === 'InsufficientDBInstanceCapacityFault') {
+        return errors/* ActionError */.lZ.fromAws(error, {
+            ...where,
+            summary: `${summary}: AWS has no capacity for ${instance.instanceClass} right now`,
+            hint: "AWS has no capacity for this class in the subnet group's Availability Zones right now: try another instance-class (for example db.serverless or another generation), or retry later.",
+        });
+    }
+    return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
+}
+
+// EXTERNAL MODULE: ./src/methods/common/finish.ts
+var finish = __nccwpck_require__(4251);
+// EXTERNAL MODULE: ./src/methods/common/waits.ts
+var waits = __nccwpck_require__(8502);
+;// CONCATENATED MODULE: ./src/methods/clone/plan.ts
+
+
+
+
+
+
+
+
+
+
+/** The Serverless v2 instance class; the cluster needs a scaling range before one is added. */
+const SERVERLESS_CLASS = 'db.serverless';
+/** Scaling used for `db.serverless` when neither the inputs nor the source give one. */
+const DEFAULT_SERVERLESS_SCALING = { MinCapacity: 0.5, MaxCapacity: 16 };
+/** When the source's writer class cannot be read. */
+/**
+ * Aurora copy-on-write clone (or full copy). Across accounts the source is first shared through
+ * AWS RAM and the invitation accepted; then the source is restored to its latest restorable time
+ * into the destination, instances are added (the clone starts with none), and the password set.
+ */
+function clonePlan() {
+    return {
+        description: 'Aurora clone: RAM share (cross-account) → RestoreDBClusterToPointInTime → DB instances → password',
+        steps: [
+            ram_share/* shareSourceStep */.xv,
+            ram_share/* acceptShareStep */.cS,
+            cloneClusterStep,
+            createInstancesStep,
+            (0,finish/* passwordStep */.yP)(['create-instances']),
+            (0,finish/* describeCopyStep */.r6)(['set-password']),
+        ],
+    };
+}
+const cloneClusterStep = {
+    name: 'clone-cluster',
+    title: 'Clone the source cluster into the destination (RestoreDBClusterToPointInTime)',
+    side: 'destination',
+    after: ['accept-share'],
+    async run(ctx, runtime) {
+        const input = cloneInput(ctx);
+        runtime.log.info(`RestoreType=${input.RestoreType ?? ''} from ${input.SourceDBClusterIdentifier ?? ''} to ${ctx.names.target}${input.KmsKeyId ? ` with KMS key ${input.KmsKeyId}` : ''}`);
+        const rds = ctx.destination.clients.rds;
+        await findOrCreate({
+            ctx,
+            runtime,
+            resource: { kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' },
+            create: async () => {
+                try {
+                    await rds.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok(input));
+                }
+                catch (error) {
+                    throw cloneError(error, ctx, runtime.name);
+                }
+            },
+        });
+        const cluster = await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
+            side: 'destination',
+            id: ctx.names.target,
+        });
+        Object.assign(ctx.copy, {
+            kind: 'cluster',
+            arn: cluster.DBClusterArn,
+            identifier: cluster.DBClusterIdentifier,
+        });
+        runtime.note(input.RestoreType === 'full-copy' ? 'full copy' : 'copy-on-write');
+    },
+};
+/**
+ * The instance class of the copy's instances: the input, else the source writer's class. The
+ * pre-flight checks (clone and relay) make sure one of them is known; the action never guesses.
+ */
+function instanceClassOf(ctx) {
+    const instanceClass = ctx.settings.instanceClass ?? ctx.sourceDb.writerInstanceClass;
+    if (!instanceClass) {
+        throw new errors/* ActionError */.lZ({
+            summary: `No instance class for the instances of ${ctx.names.target}`,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            hint: 'Set instance-class.',
+        });
+    }
+    return instanceClass;
+}
+/**
+ * The restore call. No Performance Insights or monitoring members: AWS refuses them on a restore
+ * (InvalidParameterCombination, aws-reference A1); they can be turned on after.
+ */
+function cloneInput(ctx) {
+    const s = ctx.settings;
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
+        SourceDBClusterIdentifier: ctx.sourceDb.arn,
+        RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
+        UseLatestRestorableTime: true,
+        DBSubnetGroupName: s.dbSubnetGroup,
+        VpcSecurityGroupIds: s.vpcSecurityGroupIds.length > 0 ? [...s.vpcSecurityGroupIds] : undefined,
+        DBClusterParameterGroupName: s.dbClusterParameterGroup,
+        KmsKeyId: s.kmsKeyId,
+        DeletionProtection: s.deletionProtection,
+        ServerlessV2ScalingConfiguration: restoreScaling(ctx),
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+    };
+}
+/** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
+function restoreScaling(ctx) {
+    const s = ctx.settings.serverless;
+    if (s)
+        return { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity };
+    if (instanceClassOf(ctx) !== SERVERLESS_CLASS)
+        return undefined;
+    return completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration);
+}
+function completeScaling(scaling) {
+    if (scaling?.MinCapacity === undefined || scaling.MaxCapacity === undefined)
+        return undefined;
+    return { MinCapacity: scaling.MinCapacity, MaxCapacity: scaling.MaxCapacity };
+}
+const createInstancesStep = {
+    name: 'create-instances',
+    title: "Create the copy's DB instances (a clone starts with none) and wait for them",
+    side: 'destination',
+    after: ['clone-cluster'],
+    async run(ctx, runtime) {
+        const instanceClass = instanceClassOf(ctx);
+        if (instanceClass === SERVERLESS_CLASS)
+            await ensureServerlessScaling(ctx, runtime);
+        const ids = Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
+        Object.assign(ctx.copy, { instanceIdentifiers: ids });
+        runtime.log.info(`Creating ${ids.length} × ${instanceClass} in parallel: ${ids.join(', ')}`);
+        // In parallel: each takes minutes, and AWS builds them independently.
+        await Promise.all(ids.map((id) => createInstance(ctx, runtime, { id, instanceClass })));
+        runtime.note(`${ids.length} × ${instanceClass}`);
+    },
+};
+/**
+ * The clone's instance step, after other steps: the Aurora snapshot relay restores a cluster
+ * that has no instances either, and adds them the same way (same signature as on the relay
+ * branch, so both merge cleanly).
+ */
+function createInstancesAfter(after) {
+    return { ...createInstancesStep, after };
+}
+async function createInstance(ctx, runtime, instance) {
+    const s = ctx.settings;
+    const rds = ctx.destination.clients.rds;
+    const made = await findOrCreate({
+        ctx,
+        runtime,
+        resource: { kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' },
+        create: async () => {
+            try {
+                await rds.send(new dist_cjs/* CreateDBInstanceCommand */.day({
+                    DBInstanceIdentifier: instance.id,
+                    DBClusterIdentifier: ctx.names.target,
+                    DBInstanceClass: instance.instanceClass,
+                    Engine: ctx.sourceDb.engine,
+                    PubliclyAccessible: s.publiclyAccessible,
+                    DBParameterGroupName: s.dbParameterGroup,
+                    Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+                }));
+            }
+            catch (error) {
+                throw instanceError(error, ctx, { step: runtime.name, ...instance });
+            }
+        },
+    });
+    if (made === 'created')
+        runtime.log.info(`Creating DB instance ${instance.id}`);
+    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: instance.id });
+}
+/**
+ * A `db.serverless` instance needs the cluster's Serverless v2 scaling range first; AWS refuses
+ * the instance otherwise. Set it when the restore did not (inputs, then the source's range, then
+ * a small default).
+ */
+async function ensureServerlessScaling(ctx, runtime) {
+    const rds = ctx.destination.clients.rds;
+    const id = ctx.names.target;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, id);
+    if (completeScaling(cluster?.ServerlessV2ScalingConfiguration))
+        return;
+    const s = ctx.settings.serverless;
+    const scaling = s
+        ? { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
+        : (completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration) ?? {
+            ...DEFAULT_SERVERLESS_SCALING,
+        });
+    runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
+    try {
+        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
+            DBClusterIdentifier: id,
+            ServerlessV2ScalingConfiguration: scaling,
+            ApplyImmediately: true,
+        }));
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not set the Serverless v2 scaling of ${id}`,
+            step: runtime.name,
+            resource: id,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
+        side: 'destination',
+        id,
+        ready: (c) => completeScaling(c.ServerlessV2ScalingConfiguration) !== undefined,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/methods/clone/limits.ts
+
+/**
+ * AWS documents up to 15 copy-on-write clones of one source at a time; past that a "clone"
+ * silently becomes a full copy that takes hours (aws-reference A4). Across accounts it allows
+ * one clone per destination account (A5).
+ */
+const COPY_ON_WRITE_CLONE_LIMIT = 15;
+/** From this many clones on, the log warns that the limit is near. */
+const CLONE_LIMIT_WARNING = 12;
+/**
+ * Count the clusters of the source's clone group each account shows its role. Full copies
+ * (point-in-time restores) inherit the group too, so this can overcount, never undercount what
+ * these two roles see; clones in third accounts stay invisible.
+ */
+async function countClones(input) {
+    const group = input.source.CloneGroupId;
+    if (!group)
+        return { inSourceAccount: [], inDestinationAccount: [] };
+    const sourceArn = input.source.DBClusterArn;
+    const inSource = (await clonesInGroup(input.sourceRds, group)).filter((c) => c.DBClusterArn !== sourceArn);
+    const inDestination = input.destinationRds ? await clonesInGroup(input.destinationRds, group) : [];
+    return {
+        cloneGroupId: group,
+        inSourceAccount: inSource.map(identifierOf),
+        inDestinationAccount: inDestination.map(identifierOf),
+    };
+}
+async function clonesInGroup(rds, group) {
+    const found = [];
+    const pages = (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, { Filters: [{ Name: 'clone-group-id', Values: [group] }] });
+    for await (const page of pages) {
+        // Checked again here: the filter is what narrows the listing, the field is what counts.
+        found.push(...(page.DBClusters ?? []).filter((c) => c.CloneGroupId === group));
+    }
+    return found;
+}
+function identifierOf(cluster) {
+    return cluster.DBClusterIdentifier ?? cluster.DBClusterArn ?? 'unknown';
+}
+/** How many clones count against the copy-on-write limit. */
+function cloneCount(census) {
+    return census.inSourceAccount.length + census.inDestinationAccount.length;
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __nccwpck_require__(2632);
+;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
+
+
+/**
+ * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
+ * its own, so DescribeKey succeeding proves none of these (aws-reference A6, B5, H).
+ */
+const RDS_KEY_ACTIONS = [
+    'kms:CreateGrant',
+    'kms:Decrypt',
+    'kms:GenerateDataKey*',
+    'kms:ReEncrypt*',
+];
+const asList = (value) => Array.isArray(value) ? value : value === undefined ? [] : [value];
+/** Conditions that hold when RDS itself uses the key on the account's behalf. */
+const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', 'kms:calleraccount']);
+/**
+ * Read the key policy with the owner's session (kms:GetKeyPolicy) and tell which of the actions
+ * RDS needs it does not allow `account` (by root ARN, bare account id or `*`). A statement with a
+ * condition RDS itself satisfies counts, but is reported as conditional; a Deny naming the
+ * account removes the action. Role principals of the account are not credited: RDS needs the
+ * account itself allowed.
+ */
+async function readKeyPolicyFor(kms, keyArn, account) {
+    let document;
+    try {
+        document = (await kms.send(new client_kms_dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' })))
+            ?.Policy;
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        return {
+            read: false,
+            reason: `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`,
+        };
+    }
+    if (!document)
+        return { read: false, reason: 'GetKeyPolicy returned no policy' };
+    let statements;
+    try {
+        statements = asList(JSON.parse(document).Statement);
+    }
+    catch {
+        return { read: false, reason: 'the key policy is not JSON' };
+    }
+    const naming = statements.filter((s) => namesAccount(s.Principal, account));
+    const missing = [];
+    const conditional = [];
+    for (const action of RDS_KEY_ACTIONS) {
+        const allows = naming.filter((s) => s.Effect === 'Allow' && covers(s, action));
+        const denied = naming.some((s) => s.Effect === 'Deny' && covers(s, action));
+        const usable = allows.filter((s) => conditionKeys(s).every((k) => RDS_CONDITIONS.has(k)));
+        if (denied || usable.length === 0)
+            missing.push(action);
+        else if (usable.every((s) => conditionKeys(s).length > 0))
+            conditional.push(action);
+    }
+    return { read: true, missing, conditional };
+}
+function namesAccount(principal, account) {
+    if (principal === '*')
+        return true;
+    const aws = typeof principal === 'object' && principal !== null
+        ? principal.AWS
+        : undefined;
+    return asList(aws).some((p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root`);
+}
+/** Whether the statement's actions cover `needed` (itself possibly a wildcard like ReEncrypt*). */
+function covers(statement, needed) {
+    return asList(statement.Action).some((a) => {
+        if (typeof a !== 'string')
+            return false;
+        const pattern = new RegExp(`^${a
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`, 'i');
+        return pattern.test(needed);
+    });
+}
+function conditionKeys(statement) {
+    const condition = statement.Condition;
+    if (typeof condition !== 'object' || condition === null)
+        return [];
+    return Object.values(condition).flatMap((entries) => typeof entries === 'object' && entries !== null
+        ? Object.keys(entries).map((k) => k.toLowerCase())
+        : ['unknown']);
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/placement-lookup.ts
+
+
+/** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
+const MISSING = new Set([
+    'DBSubnetGroupNotFoundFault',
+    'DBParameterGroupNotFound',
+    'DBParameterGroupNotFoundFault',
+]);
+/** The IAM action that reads each kind, named when a role may not read it. */
+const DESCRIBE_ACTION = {
+    'db-subnet-group': 'rds:DescribeDBSubnetGroups',
+    'db-cluster-parameter-group': 'rds:DescribeDBClusterParameterGroups',
+    'db-parameter-group': 'rds:DescribeDBParameterGroups',
+};
+function describe(session, item) {
+    const rds = session.clients.rds;
+    switch (item.kind) {
+        case 'db-subnet-group':
+            return rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
+        case 'db-cluster-parameter-group':
+            return rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
+        case 'db-parameter-group':
+            return rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
+    }
+}
+/**
+ * Looks up, before anything is created, each named subnet group and parameter group in the
+ * account the copy (or the relay's temporary instance) is created in, and refuses a name that
+ * does not exist there: otherwise the create call finds out, after a RAM share or snapshots
+ * already exist. A role that may not read them gets a warning naming what was not checked.
+ * VPC security groups are EC2 resources that RDS permissions cannot describe: the create call
+ * names a missing one.
+ */
+async function requirePlacement(lookup) {
+    for (const item of lookup.items) {
+        if (item.name === undefined)
+            continue;
+        try {
+            await describe(lookup.session, { ...item, name: item.name });
+        }
+        catch (error) {
+            const code = (0,errors/* awsErrorCode */.J6)(error);
+            if ((0,errors/* isAccessDenied */.w7)(error)) {
+                lookup.warn(`could not check that ${item.input} ${item.name} exists in the ${lookup.side} account ${lookup.session.accountId} (${code ?? 'AccessDenied'}): allow ${DESCRIBE_ACTION[item.kind]} to the ${lookup.side} role so a wrong name is refused before anything is created`);
+                continue;
+            }
+            if (!MISSING.has(code ?? ''))
+                throw error;
+            throw new errors/* ActionError */.lZ({
+                summary: `${item.input} ${item.name} does not exist in the ${lookup.side} account ${lookup.session.accountId} (region ${lookup.region})`,
+                step: lookup.step,
+                side: lookup.side,
+                accountId: lookup.session.accountId,
+                resource: item.name,
+                code,
+                awsMessage: (0,errors/* errorMessage */.gJ)(error),
+                hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
+            });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/source-key.ts
+
+
+const AWS_RDS_ALIAS = 'alias/aws/rds';
+/**
+ * Find out whether the source's key is AWS-managed (`aws/rds`), which AWS refuses to share and
+ * so to clone across accounts. Reads `KeyManager` with DescribeKey; when the source role may not
+ * describe the key, falls back to the key's aliases, then to the reference itself, and says so.
+ */
+async function inspectSourceKey(kms, keyRef) {
+    if (keyRef.endsWith(`:${AWS_RDS_ALIAS}`) || keyRef === AWS_RDS_ALIAS) {
+        return { arn: keyRef, manager: 'AWS', basis: 'the key is referenced by its alias aws/rds' };
+    }
+    try {
+        const out = await kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyRef }));
+        const manager = out.KeyMetadata?.KeyManager;
+        return {
+            arn: out.KeyMetadata?.Arn ?? keyRef,
+            manager: manager === 'AWS' || manager === 'CUSTOMER' ? manager : 'unknown',
+            basis: 'kms:DescribeKey',
+        };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        return inspectByAlias(kms, keyRef, `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+}
+async function inspectByAlias(kms, keyRef, denied) {
+    try {
+        const out = await kms.send(new client_kms_dist_cjs/* ListAliasesCommand */.UZx({ KeyId: keyId(keyRef) }));
+        const names = (out.Aliases ?? []).map((alias) => alias.AliasName ?? '');
+        if (names.includes(AWS_RDS_ALIAS)) {
+            return {
+                arn: keyRef,
+                manager: 'AWS',
+                basis: 'kms:DescribeKey was denied; the key has the alias aws/rds',
+            };
+        }
+        if (names.length > 0) {
+            return {
+                arn: keyRef,
+                manager: 'CUSTOMER',
+                basis: `kms:DescribeKey was denied; the key's aliases (${names.join(', ')}) are not aws/rds`,
+            };
+        }
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+    }
+    return {
+        arn: keyRef,
+        manager: 'unknown',
+        basis: `the source role may not describe the key (${denied})`,
+    };
+}
+/** The key id from a key ARN (`arn:aws:kms:r:a:key/<id>`), or the reference unchanged. */
+function keyId(keyRef) {
+    const match = /:key\/(.+)$/.exec(keyRef);
+    return match?.[1] ?? keyRef;
+}
+
+;// CONCATENATED MODULE: ./src/methods/clone/preflight.ts
+
+
+
+
+
+/** Source statuses from which AWS will not clone until someone acts. */
+const UNCLONEABLE_STATUSES = new Set([
+    'stopped',
+    'stopping',
+    'starting',
+    'inaccessible-encryption-credentials',
+    'inaccessible-encryption-credentials-recoverable',
+    'failed',
+    'deleting',
+]);
+/**
+ * Check, before anything is created, that AWS can clone this source into the destination, and
+ * refuse with the reason and the fix when it cannot. Under `auto`, a clone that is impossible only
+ * because of the clone limits (one per destination account, 15 copy-on-write clones) becomes the
+ * snapshot relay, and the log says why.
+ */
+async function clonePreflight(input) {
+    checkSourceShape(input);
+    if (input.requested === 'full-copy')
+        checkFullCopyAllowed(input);
+    checkEncryption(input);
+    checkPlacement(input);
+    await checkPlacementExists(input);
+    if (!input.sameAccount && input.sourceDb.encrypted)
+        await checkSourceKeyShareable(input);
+    if (input.requested === 'full-copy')
+        return { method: 'full-copy' };
+    return checkCloneLimits(input);
+}
+function where(input) {
+    return {
+        resource: input.sourceDb.arn,
+        side: 'source',
+        accountId: input.source.accountId,
+    };
+}
+/**
+ * Across accounts the source's subnet group and security groups do not exist in the destination:
+ * without placement inputs AWS puts the copy in the destination's default subnet group and
+ * default VPC security group. Allowed (it is what the API does), but never silently.
+ */
+function checkPlacement(input) {
+    if (input.sameAccount)
+        return;
+    const s = input.settings;
+    const missing = [
+        s.dbSubnetGroup ? undefined : 'db-subnet-group',
+        s.vpcSecurityGroupIds.length > 0 ? undefined : 'vpc-security-group-ids',
+        s.dbClusterParameterGroup ? undefined : 'db-cluster-parameter-group',
+    ].filter((name) => name !== undefined);
+    if (missing.length === 0)
+        return;
+    input.log.warning(`No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`);
+}
+/**
+ * The named subnet group and parameter groups must exist in the destination before the RAM share
+ * (in the source account) or anything else is created.
+ */
+async function checkPlacementExists(input) {
+    const s = input.settings;
+    await requirePlacement({
+        session: input.destination,
+        side: 'destination',
+        region: s.region,
+        warn: (message) => input.log.warning(message),
+        items: [
+            { input: 'db-subnet-group', kind: 'db-subnet-group', name: s.dbSubnetGroup },
+            {
+                input: 'db-cluster-parameter-group',
+                kind: 'db-cluster-parameter-group',
+                name: s.dbClusterParameterGroup,
+            },
+            { input: 'db-parameter-group', kind: 'db-parameter-group', name: s.dbParameterGroup },
+        ],
+    });
+}
+function checkSourceShape(input) {
+    const db = input.sourceDb;
+    const members = db.cluster?.DBClusterMembers ?? [];
+    if (members.length === 0) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Source ${db.identifier} has no DB instance, and Aurora only clones a cluster with at least one`,
+            ...where(input),
+            hint: 'Add a DB instance to the source cluster (a headless cluster, such as a global database secondary without instances, cannot be cloned), or use method: relay.',
+        });
+    }
+    if (UNCLONEABLE_STATUSES.has(db.status)) {
+        const stopped = db.status === 'stopped' || db.status === 'stopping';
+        throw new errors/* ActionError */.lZ({
+            summary: `Source ${db.identifier} is ${db.status}, and AWS clones only a running cluster`,
+            ...where(input),
+            hint: stopped
+                ? `Start it first (aws rds start-db-cluster --db-cluster-identifier ${db.identifier}) and re-run once it is available.`
+                : 'Re-run once the source cluster is available.',
+        });
+    }
+}
+function checkEncryption(input) {
+    const db = input.sourceDb;
+    const kmsKeyId = input.settings.kmsKeyId;
+    if (!db.encrypted && kmsKeyId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
+            ...where(input),
+            hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
+        });
+    }
+    if (db.encrypted && !input.sameAccount && !kmsKeyId) {
+        throw new errors/* ActionError */.lZ({
+            summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
+            ...where(input),
+            hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) the destination account may use, for example its own key; see docs/cross-account.md for the key policies.',
+        });
+    }
+}
+/**
+ * A cluster shared from another account can only be restored as a copy-on-write clone: the
+ * cross-account cloning procedure of the Aurora User Guide ("Cross-account cloning with AWS RAM
+ * and Amazon Aurora") restores with RestoreType=copy-on-write, and the clone limits there count
+ * only such clones.
+ */
+function checkFullCopyAllowed(input) {
+    if (input.sameAccount)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `method: full-copy works only within one account: AWS restores a cluster shared from another account (${input.sourceDb.identifier}) only as a copy-on-write clone`,
+        ...where(input),
+        hint: 'Use method: clone (or auto) for a clone, or method: relay for a full copy through a snapshot.',
+    });
+}
+async function checkSourceKeyShareable(input) {
+    const db = input.sourceDb;
+    if (!db.kmsKeyArn)
+        return;
+    const key = await inspectSourceKey(input.source.clients.kms, db.kmsKeyArn);
+    if (key.manager === 'AWS') {
+        throw new errors/* ActionError */.lZ({
+            summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
+            ...where(input),
+            hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
+        });
+    }
+    if (key.manager === 'unknown') {
+        input.log.warning(`Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, the clone fails with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`);
+    }
+    else {
+        input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`);
+    }
+    await checkKeyPolicy(input, db.kmsKeyArn);
+}
+/** The clone in the destination needs the source key: its policy must allow what RDS uses. */
+async function checkKeyPolicy(input, keyArn) {
+    const account = input.destination.accountId;
+    const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account);
+    if (!reading.read) {
+        input.log.warning(`Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until the clone starts. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
+        return;
+    }
+    if (reading.missing.length === 0)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it (${reading.missing.join(', ')} not allowed), and the clone needs it`,
+        ...where(input),
+        resource: keyArn,
+        hint: `Add to the key policy in the source account a statement for principal arn:aws:iam::${account}:root allowing kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}.`,
+    });
+}
+/** The documented way to many fast copies of one source in one account (README "Base and branches"). */
+const BASE_AND_BRANCHES_HINT = 'For many copies in one account (one per pull request), keep a base copy there made by a relay (nightly: method: relay, if-exists: replace) and clone each pull-request database from that base in the same account (source: the base, one role): same-account clones take minutes, up to 15 per base. See "Base and branches" in the README.';
+async function checkCloneLimits(input) {
+    const source = input.sourceDb.cluster;
+    if (!source)
+        return { method: 'clone' };
+    const census = await countClones({
+        source,
+        sourceRds: input.source.clients.rds,
+        destinationRds: input.sameAccount ? undefined : input.destination.clients.rds,
+    });
+    const problem = cloneLimitProblem(input, census);
+    if (!problem) {
+        const count = cloneCount(census);
+        if (count >= CLONE_LIMIT_WARNING) {
+            input.log.warning(`Source ${input.sourceDb.identifier} already has ${count} clones these roles can see (AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones; past that a clone becomes a slow full copy). Delete copies no longer needed.`);
+        }
+        else if (census.cloneGroupId) {
+            input.log.info(`Clone group ${census.cloneGroupId}: ${count} other clone(s) visible`);
+        }
+        return { method: 'clone' };
+    }
+    if (input.requested === 'auto') {
+        input.log.warning(`${problem.reason}. method is auto, so the snapshot relay is used instead.`);
+        return { method: 'relay', reason: problem.reason };
+    }
+    throw new errors/* ActionError */.lZ({ summary: problem.reason, ...where(input), hint: problem.hint });
+}
+function cloneLimitProblem(input, census) {
+    if (input.sourceDb.cluster?.CrossAccountClone) {
+        return {
+            reason: `${input.sourceDb.identifier} is itself a cross-account clone, and AWS does not clone a cross-account clone`,
+            hint: `Use method: relay (or auto) to copy it through a snapshot. To branch pull-request databases from a base, make the base with method: relay so that its account owns it. ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
+    const target = input.settings.target;
+    // AWS matches identifiers case-insensitively.
+    const others = census.inDestinationAccount.filter((id) => id.toLowerCase() !== target?.toLowerCase());
+    if (!input.sameAccount && others.length > 0) {
+        return {
+            reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,
+            hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy. ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
+    const swapping = input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap';
+    if (!input.sameAccount && swapping && target && census.inDestinationAccount.includes(target)) {
+        return {
+            reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
+            hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
+    const count = cloneCount(census);
+    if (count >= COPY_ON_WRITE_CLONE_LIMIT) {
+        return {
+            reason: `Source ${input.sourceDb.identifier} already has ${count} clones these roles can see; AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones, and the next "clone" would silently be a full copy taking hours`,
+            hint: 'Delete clones no longer needed, or use method: full-copy or relay knowingly.',
+        };
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/github/annotations.ts
+var annotations = __nccwpck_require__(4793);
+// EXTERNAL MODULE: ./src/methods/relay/names.ts
+var names = __nccwpck_require__(2192);
+// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
+var snapshots = __nccwpck_require__(4713);
+;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
+
+
+
+
+
+
+
+
+
+
+
+const SOURCE_PHASES = ['all', 'source'];
+const DESTINATION_PHASES = ['all', 'destination'];
+/**
+ * Whether this job holds credentials for the account that owns the shared snapshot, so it can
+ * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
+ * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
+ */
+function ownsSharedSnapshot(ctx) {
+    if (ctx.settings.phase !== 'destination')
+        return true;
+    return (0,snapshots/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
+}
+/** Intermediate snapshots are kept on request; everything else temporary goes. */
+function snapshotDisposal(ctx) {
+    return ctx.settings.keepSnapshots ? 'kept' : 'temporary';
+}
+/**
+ * The snapshot handed to the destination outlives a source-phase job that succeeds (the
+ * destination job needs it), and goes when that job fails or is cancelled; in one job it is an
+ * intermediate like the others.
+ */
+function handoffDisposal(ctx) {
+    return ctx.settings.phase === 'source' ? 'handoff' : snapshotDisposal(ctx);
+}
+/** What the shared snapshot is for: the hand-off of a source-phase job, else like the others. */
+function handoffPurpose(ctx) {
+    return ctx.settings.phase === 'source' ? tags/* Purpose */.nb.handoff : snapshotPurpose(ctx);
+}
+/** A relay snapshot is an intermediate, or kept on request (so `sweep` leaves it until it expires). */
+function snapshotPurpose(ctx) {
+    return ctx.settings.keepSnapshots ? tags/* Purpose */.nb.kept : tags/* Purpose */.nb.intermediate;
+}
+/**
+ * The proof a removal of the shared snapshot (or its share) needs: in a destination-phase job it
+ * was made by the source-phase job, so it must be the hand-off for this target; otherwise this
+ * run made it.
+ */
+function sharedSnapshotProof(ctx) {
+    return ctx.settings.phase === 'destination' ? 'handoff' : 'run';
+}
+/**
+ * Remove an intermediate once nothing reads it, wait until AWS no longer lists it, and drop it
+ * from the ledger. Only what the proof covers is touched: this run's own intermediates, or (proof
+ * `handoff`) the snapshot a source-phase job made for this target; anything else is used and left
+ * alone, and the log and summary say so. A failed removal does not fail the run: the copy it
+ * served is made or being made, and a failure here must never lead to its removal. It is a
+ * warning naming the resource and its removal command; the post step tries again.
+ */
+async function removeAndWait(ctx, runtime, target) {
+    const { resource, proof } = target;
+    const session = (0,context/* sessionFor */.w)(ctx, resource.side);
+    const label = `${resource.kind} ${resource.id}`;
+    try {
+        const outcome = await (0,cleanup/* removeResource */.l)(resource, session.clients, { run: (0,context/* runOf */.ng)(ctx), proof });
+        if (outcome.result === 'not-ours') {
+            runtime.log.info(`${label} (${resource.side} account ${session.accountId}) is not ${(0,ownership/* describeProof */.ef)(proof ?? 'run', (0,context/* runOf */.ng)(ctx))} (${outcome.owner}): it is used and left alone`);
+            runtime.note(`left alone, not made by this run: ${resource.id}`);
+            return 'left';
+        }
+        runtime.log.info(`deleting ${label}`);
+        if (outcome.result === 'removed' && target.waitGone)
+            await target.waitGone();
+    }
+    catch (error) {
+        if (runtime.signal.aborted)
+            throw error;
+        runtime.log.warning(`Could not remove ${label} (${resource.side} account ${session.accountId}): ${[(0,errors/* awsErrorCode */.J6)(error), (0,errors/* errorMessage */.gJ)(error)].filter(Boolean).join(': ')}. The run goes on; the post step tries again. To remove it by hand: ${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}`);
+        runtime.note(`left behind: ${resource.id}`);
+        return 'left';
+    }
+    runtime.release(resource);
+    return 'removed';
+}
+/** Step 1 of the Multi-AZ relay, and the first step of the Aurora relay. */
+function snapshotSourceClusterStep(options) {
+    return {
+        name: 'snapshot-source-cluster',
+        title: 'Snapshot the source cluster (CreateDBClusterSnapshot) and wait until available',
+        side: 'source',
+        phases: SOURCE_PHASES,
+        after: ['preflight'],
+        async run(ctx, runtime) {
+            const rds = ctx.source.clients.rds;
+            const id = ctx.names.sourceClusterSnapshot;
+            const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
+            const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx);
+            await findOrCreate({
+                ctx,
+                runtime,
+                resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
+                create: () => rds.send(new dist_cjs/* CreateDBClusterSnapshotCommand */.Iv4({
+                    DBClusterIdentifier: ctx.sourceDb.identifier,
+                    DBClusterSnapshotIdentifier: id,
+                    Tags: (0,context/* tagsFor */.Nj)(ctx, purpose),
+                })),
+            });
+            const snapshot = await (0,waits/* waitForClusterSnapshot */.Du)(ctx, runtime, { side: 'source', id });
+            if (options.handoff) {
+                const arn = snapshot.DBClusterSnapshotArn ?? id;
+                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
+                Object.assign(ctx.copy, { snapshotArn: arn });
+            }
+            runtime.note(id);
+        },
+    };
+}
+/** Share the snapshot with the destination account (`restore` attribute). */
+function shareSnapshotStep(type, after) {
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    const call = type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute';
+    return {
+        name: 'share-snapshot',
+        title: `Share the ${api.label} with the destination account (${call} restore)`,
+        side: 'source',
+        phases: SOURCE_PHASES,
+        after,
+        when: (ctx) => !ctx.sameAccount,
+        async run(ctx, runtime) {
+            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
+            const account = ctx.destination.accountId;
+            const share = {
+                kind: api.shareKind,
+                side: 'source',
+                id,
+                // A source-phase job hands the share over; the destination job needs it after this job ends.
+                disposal: ctx.settings.phase === 'source' ? 'handoff' : 'temporary',
+                sharedWith: account,
+            };
+            runtime.record({ ...share, intent: true });
+            await api.setShared(ctx.source.clients.rds, id, account, true);
+            runtime.record(share);
+            runtime.log.info(`${api.label} ${id} is shared with account ${account}`);
+            runtime.note(`shared with ${account}`);
+        },
+    };
+}
+/**
+ * Copy the shared snapshot into the destination account, re-encrypted with kms-key-id: AWS
+ * restores neither a shared encrypted RDS snapshot nor one the source can still delete under
+ * the copy. In one account no copy is needed unless kms-key-id asks for another key.
+ */
+function copySnapshotStep(type, after) {
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot';
+    return {
+        name: 'copy-snapshot',
+        title: `Copy the shared ${api.label} into the destination account (${call}, destination KMS key)`,
+        side: 'destination',
+        phases: DESTINATION_PHASES,
+        after,
+        async run(ctx, runtime) {
+            const sourceArn = (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn);
+            const rds = ctx.destination.clients.rds;
+            const shared = await api.find(rds, sourceArn);
+            if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
+                ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, sourceArn);
+                runtime.log.info('Same account and the same KMS key: the restore reads the snapshot itself, no copy needed');
+                runtime.note('not needed (same account)');
+                return;
+            }
+            const targetId = ctx.names.destinationSnapshot;
+            const encrypted = shared?.encrypted ?? true;
+            await findOrCreate({
+                ctx,
+                runtime,
+                resource: {
+                    kind: type,
+                    side: 'destination',
+                    id: targetId,
+                    disposal: snapshotDisposal(ctx),
+                },
+                create: () => api.copy(rds, {
+                    sourceArn,
+                    targetId,
+                    // A cluster snapshot that is not encrypted cannot be copied with a key.
+                    kmsKeyId: type === 'db-cluster-snapshot' && !encrypted ? undefined : ctx.settings.kmsKeyId,
+                    tags: (0,context/* tagsFor */.Nj)(ctx, snapshotPurpose(ctx)),
+                }),
+            });
+            await api.wait(ctx, runtime, { side: 'destination', id: targetId });
+            const copy = await api.find(rds, targetId);
+            ctx.handoff.set(names/* Handoff */.Pj.copyId, targetId);
+            ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, copy?.arn ?? targetId);
+            runtime.note(targetId);
+        },
+    };
+}
+/** In one account, a copy is only worth making when kms-key-id names another key. */
+async function needsReencryption(ctx, snapshotKey) {
+    const wanted = ctx.settings.kmsKeyId;
+    if (!wanted)
+        return false;
+    if (!snapshotKey)
+        return true;
+    if (wanted === snapshotKey)
+        return false;
+    const out = await ctx.destination.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: wanted }));
+    return out.KeyMetadata?.Arn !== snapshotKey;
+}
+/** Withdraw the share once the destination holds its own copy. */
+function unshareSnapshotStep(type) {
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    return {
+        name: 'unshare-snapshot',
+        title: `Stop sharing the ${api.label} with the destination account`,
+        side: 'source',
+        phases: DESTINATION_PHASES,
+        after: ['copy-snapshot'],
+        when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
+        async run(ctx, runtime) {
+            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
+            const resource = {
+                kind: api.shareKind,
+                side: 'source',
+                id,
+                disposal: 'temporary',
+                sharedWith: ctx.destination.accountId,
+            };
+            const done = await removeAndWait(ctx, runtime, { resource, proof: sharedSnapshotProof(ctx) });
+            if (done === 'removed')
+                runtime.note(`unshared from ${ctx.destination.accountId}`);
+        },
+    };
+}
+/** Delete the source account's shared snapshot once nothing reads it any more. */
+function deleteSharedSnapshotStep(type, after) {
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    return {
+        name: 'delete-shared-snapshot',
+        title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
+        side: 'source',
+        phases: DESTINATION_PHASES,
+        after,
+        when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
+        async run(ctx, runtime) {
+            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
+            await deleteSnapshot(ctx, runtime, {
+                api,
+                side: 'source',
+                id,
+                proof: sharedSnapshotProof(ctx),
+            });
+        },
+    };
+}
+/** Delete the destination's copy once the restored database is available. */
+function deleteCopiedSnapshotStep(type, after) {
+    const api = (0,snapshots/* snapshotApi */.Pg)(type);
+    return {
+        name: 'delete-copied-snapshot',
+        title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
+        side: 'destination',
+        phases: DESTINATION_PHASES,
+        after,
+        when: (ctx) => !ctx.settings.keepSnapshots,
+        async run(ctx, runtime) {
+            const id = ctx.handoff.get(names/* Handoff */.Pj.copyId);
+            if (id === undefined) {
+                runtime.note('no copy was made');
+                return;
+            }
+            await deleteSnapshot(ctx, runtime, { api, side: 'destination', id });
+        },
+    };
+}
+async function deleteSnapshot(ctx, runtime, target) {
+    const { api, side, id, proof } = target;
+    const resource = { kind: api.type, side, id, disposal: 'temporary' };
+    const done = await removeAndWait(ctx, runtime, {
+        resource,
+        proof,
+        waitGone: () => api.wait(ctx, runtime, { side, id, until: 'gone' }),
+    });
+    if (done === 'removed')
+        runtime.note(`deleted ${id}`);
+}
+/**
+ * The DB snapshot that crosses accounts, taken of an instance (the source instance, or the
+ * Multi-AZ relay's temporary one); its ARN is the hand-off to the share and copy steps.
+ */
+function handoffSnapshotStep(options) {
+    return {
+        name: options.name,
+        title: options.title,
+        side: 'source',
+        phases: SOURCE_PHASES,
+        after: options.after,
+        async run(ctx, runtime) {
+            const rds = ctx.source.clients.rds;
+            const id = (0,names/* handoffSnapshotName */.Cn)(ctx);
+            await findOrCreate({
+                ctx,
+                runtime,
+                resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
+                create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
+                    DBInstanceIdentifier: options.instanceId(ctx),
+                    DBSnapshotIdentifier: id,
+                    Tags: (0,context/* tagsFor */.Nj)(ctx, handoffPurpose(ctx)),
+                })),
+            });
+            const snapshot = await (0,waits/* waitForSnapshot */.ne)(ctx, runtime, { side: 'source', id });
+            const arn = snapshot.DBSnapshotArn ?? id;
+            ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
+            Object.assign(ctx.copy, { snapshotArn: arn });
+            runtime.note(id);
+        },
+    };
+}
+/** The copy as a DB cluster restored from the destination's snapshot (Aurora or Multi-AZ). */
+function restoreClusterStep(options) {
+    return {
+        name: 'restore-cluster',
+        title: options.title,
+        side: 'destination',
+        phases: DESTINATION_PHASES,
+        after: ['copy-snapshot'],
+        async run(ctx, runtime) {
+            const rds = ctx.destination.clients.rds;
+            const input = options.input(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
+            await findOrCreate({
+                ctx,
+                runtime,
+                resource: {
+                    kind: 'db-cluster',
+                    side: 'destination',
+                    id: ctx.names.target,
+                    disposal: 'copy',
+                },
+                create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
+            });
+            await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: ctx.names.target });
+            if (options.note)
+                runtime.note(options.note(input));
+        },
+    };
+}
+/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
+function isProvisionedIops(storageType) {
+    return storageType === 'io1' || storageType === 'io2';
+}
+/**
+ * The Multi-AZ copy's storage: the inputs, else the source cluster's. RestoreDBClusterFromSnapshot
+ * requires Iops whenever StorageType is given for a Multi-AZ DB cluster (its model documentation),
+ * gp3 included, so the source's Iops goes with its storage type; a storage type whose Iops is
+ * unknown is refused by the pre-flight (checkMultiAzStorage).
+ */
+function multiAzStorage(ctx) {
+    const storageType = ctx.settings.storageType ?? ctx.sourceDb.cluster?.StorageType;
+    const iops = ctx.settings.iops ?? ctx.sourceDb.cluster?.Iops;
+    return storageType === undefined ? { iops: ctx.settings.iops } : { storageType, iops };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/preflight.ts
+
+
+
+
+
+
+
+
+/**
+ * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
+ * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
+ */
+/**
+ * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
+ * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
+ */
+const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
+/** Warn when fewer than this many manual snapshots would remain free after the run. */
+const QUOTA_WARNING_MARGIN = 10;
+/**
+ * The copy's placement: the inputs, or in one account the source's own (a deliberate default,
+ * logged). Across accounts nothing of the source's applies, and AWS's defaults (the default
+ * security group and parameter group) are never taken silently: the pre-flight asks for them.
+ */
+function resolvePlacement(ctx) {
+    const s = ctx.settings;
+    const fromSource = ctx.sameAccount && ctx.settings.phase !== 'destination';
+    const cluster = fromSource ? ctx.sourceDb.cluster : undefined;
+    const instance = fromSource ? ctx.sourceDb.instance : undefined;
+    const sourceGroups = (cluster?.VpcSecurityGroups ?? instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
+    return {
+        subnetGroup: s.dbSubnetGroup ?? cluster?.DBSubnetGroup ?? instance?.DBSubnetGroup?.DBSubnetGroupName,
+        securityGroupIds: s.vpcSecurityGroupIds.length > 0
+            ? s.vpcSecurityGroupIds
+            : sourceGroups.length > 0
+                ? sourceGroups
+                : undefined,
+        clusterParameterGroup: s.dbClusterParameterGroup ?? cluster?.DBClusterParameterGroup,
+        parameterGroup: s.dbParameterGroup ?? instance?.DBParameterGroups?.[0]?.DBParameterGroupName,
+    };
+}
+/** The pre-flight step every relay plan starts with. */
+function preflightStep() {
+    return {
+        name: 'preflight',
+        title: 'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
+        side: 'destination',
+        phases: ['all', 'source', 'destination'],
+        async run(ctx, runtime) {
+            if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
+                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
+                Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
+            }
+            const checks = [
+                checkKmsKeyGiven,
+                preflight_checkSourceKeyShareable,
+                checkDestinationCanUseSourceKey,
+                checkSourceKeyPolicy,
+                checkDestinationKey,
+                preflight_checkPlacement,
+                checkTempPlacement,
+                checkInstanceClass,
+                checkMultiAzStorage,
+                checkSnapshotQuota,
+            ];
+            for (const check of checks)
+                await check(ctx, (message) => runtime.log.info(message), (message) => runtime.log.warning(message));
+            runtime.note('passed');
+        },
+    };
+}
+const crossAccountEncrypted = (ctx) => !ctx.sameAccount && ctx.sourceDb.encrypted;
+function refuse(ctx, side, summary, hint, extra = {}) {
+    return new errors/* ActionError */.lZ({
+        summary,
+        step: 'preflight',
+        side,
+        accountId: (0,context/* sessionFor */.w)(ctx, side).accountId,
+        hint,
+        ...extra,
+    });
+}
+/** The destination's key matters to the jobs that copy: not to a source-phase job. */
+const copiesHere = (ctx) => ctx.settings.phase !== 'source';
+const checkKmsKeyGiven = async (ctx) => {
+    if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId)
+        return;
+    throw refuse(ctx, 'destination', `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`, 'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.', { resource: ctx.sourceDb.kmsKeyArn });
+};
+const preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
+    if (!crossAccountEncrypted(ctx) ||
+        ctx.settings.phase === 'destination' ||
+        !ctx.sourceDb.kmsKeyArn)
+        return;
+    const key = await describeKey(ctx.source, ctx.sourceDb.kmsKeyArn);
+    if (!key.metadata) {
+        warn(`could not read the source key ${ctx.sourceDb.kmsKeyArn} (${key.message}); continuing`);
+        return;
+    }
+    if (key.metadata.KeyManager !== 'AWS') {
+        info(`source key ${ctx.sourceDb.kmsKeyArn} is customer-managed: its snapshots can be shared`);
+        return;
+    }
+    throw refuse(ctx, 'source', `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`, 'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.', { resource: ctx.sourceDb.kmsKeyArn });
+};
+const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
+/**
+ * From the destination: kms:DescribeKey on the source key. KMS evaluates each action on its own,
+ * so this proves only that the destination may describe the key, not that RDS may use it there;
+ * the key policy check below (from the source account) looks at the actions RDS needs.
+ */
+const checkDestinationCanUseSourceKey = async (ctx, info, warn) => {
+    const keyArn = ctx.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(ctx) || !keyArn)
+        return;
+    const key = await describeKey(ctx.destination, keyArn);
+    if (key.metadata) {
+        info(`the destination account ${ctx.destination.accountId} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
+        return;
+    }
+    if (key.denied || key.missing) {
+        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots: it may not even describe it (kms:DescribeKey)`, KEY_USE_HINT(ctx.destination.accountId), { resource: keyArn, code: key.code, awsMessage: key.message });
+    }
+    warn(`could not check the source key from the destination account (${key.message}); continuing`);
+};
+/**
+ * From the source account (jobs that hold its role): the key policy must allow the destination
+ * account every action RDS needs to copy or restore with the key. What could not be read is
+ * logged as unchecked, never assumed.
+ */
+const checkSourceKeyPolicy = async (ctx, info, warn) => {
+    const keyArn = ctx.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(ctx) || !keyArn || ctx.settings.phase === 'destination')
+        return;
+    const account = ctx.destination.accountId;
+    const reading = await readKeyPolicyFor(ctx.source.clients.kms, keyArn, account);
+    if (!reading.read) {
+        warn(`could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
+        return;
+    }
+    if (reading.missing.length > 0) {
+        throw refuse(ctx, 'source', `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`, KEY_USE_HINT(account), { resource: keyArn });
+    }
+    const conditional = reading.conditional.length > 0
+        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
+        : '';
+    info(`the source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
+};
+const checkDestinationKey = async (ctx, info) => {
+    const keyId = ctx.settings.kmsKeyId;
+    if (!keyId || !copiesHere(ctx))
+        return;
+    const key = await describeKey(ctx.destination, keyId);
+    if (key.metadata) {
+        info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
+        return;
+    }
+    throw refuse(ctx, 'destination', `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`, 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.', { resource: keyId, code: key.code, awsMessage: key.message });
+};
+/**
+ * An Aurora copy needs a class for its instances: the source writer's by default. A
+ * destination-phase job never reads the source, so it must be told rather than guess.
+ */
+const checkInstanceClass = async (ctx) => {
+    if (ctx.sourceDb.kind !== 'aurora-cluster' || ctx.settings.phase === 'source')
+        return;
+    if (ctx.settings.instanceClass || ctx.sourceDb.writerInstanceClass)
+        return;
+    throw refuse(ctx, 'destination', "No instance class for the Aurora copy: this job cannot read the source writer's class", 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).');
+};
+/**
+ * A Multi-AZ DB cluster restore with a storage type needs Iops (RestoreDBClusterFromSnapshot's
+ * model documentation): refuse before anything is created when neither the inputs nor the source
+ * give one.
+ */
+const checkMultiAzStorage = async (ctx) => {
+    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'source')
+        return;
+    const storage = multiAzStorage(ctx);
+    if (storage.storageType === undefined || storage.iops !== undefined)
+        return;
+    throw refuse(ctx, 'destination', `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`, "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.");
+};
+const preflight_checkPlacement = async (ctx, info, warn) => {
+    if (ctx.settings.phase === 'source')
+        return;
+    const placement = resolvePlacement(ctx);
+    const isInstance = ctx.sourceDb.kind === 'instance';
+    const missing = [
+        placement.subnetGroup ? undefined : 'db-subnet-group',
+        placement.securityGroupIds ? undefined : 'vpc-security-group-ids',
+        isInstance && !placement.parameterGroup ? 'db-parameter-group' : undefined,
+    ].filter((name) => name !== undefined);
+    if (missing.length > 0) {
+        throw refuse(ctx, 'destination', `The copy's placement in the destination account is not set: ${missing.join(', ')}`, `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`);
+    }
+    if (!isInstance && !placement.clusterParameterGroup) {
+        warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
+    }
+    const usesParameterGroup = isInstance || ctx.sourceDb.kind === 'aurora-cluster';
+    await requirePlacement({
+        session: ctx.destination,
+        side: 'destination',
+        region: ctx.settings.region,
+        step: 'preflight',
+        warn,
+        items: [
+            { input: 'db-subnet-group', kind: 'db-subnet-group', name: placement.subnetGroup },
+            {
+                input: 'db-cluster-parameter-group',
+                kind: 'db-cluster-parameter-group',
+                name: isInstance ? undefined : placement.clusterParameterGroup,
+            },
+            {
+                input: 'db-parameter-group',
+                kind: 'db-parameter-group',
+                name: usesParameterGroup ? placement.parameterGroup : undefined,
+            },
+        ],
+    });
+    // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
+    info(`placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`);
+};
+/**
+ * The Multi-AZ relay's temporary instance is restored in the source account, in
+ * temp-db-subnet-group (default: the source cluster's own, which exists).
+ */
+const checkTempPlacement = async (ctx, _info, warn) => {
+    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'destination')
+        return;
+    await requirePlacement({
+        session: ctx.source,
+        side: 'source',
+        region: ctx.settings.region,
+        step: 'preflight',
+        warn,
+        items: [
+            {
+                input: 'temp-db-subnet-group',
+                kind: 'db-subnet-group',
+                name: ctx.settings.tempDbSubnetGroup,
+            },
+        ],
+    });
+};
+/** Manual snapshots each account gains during the run, by snapshot type. */
+function snapshotsCreated(kind, ctx) {
+    const phase = ctx.settings.phase;
+    const source = { side: 'source', db: 0, cluster: 0 };
+    const destination = { side: 'destination', db: 0, cluster: 0 };
+    if (phase !== 'destination') {
+        if (kind === 'aurora-cluster')
+            source.cluster += 1;
+        else
+            source.db += 1;
+        if (kind === 'multi-az-cluster')
+            source.cluster += 1;
+    }
+    const copies = !ctx.sameAccount || ctx.settings.kmsKeyId !== undefined;
+    if (phase !== 'source' && copies) {
+        if (kind === 'aurora-cluster')
+            destination.cluster += 1;
+        else
+            destination.db += 1;
+    }
+    if (ctx.sameAccount) {
+        return [
+            {
+                side: 'destination',
+                db: source.db + destination.db,
+                cluster: source.cluster + destination.cluster,
+            },
+        ];
+    }
+    return [source, destination].filter((a) => a.db + a.cluster > 0);
+}
+/**
+ * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
+ * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
+ */
+async function snapshotQuotas(session, where, warn) {
+    let quotas;
+    try {
+        quotas = (await session.clients.rds.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
+            ?.AccountQuotas;
+    }
+    catch (error) {
+        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
+    }
+    const quota = async (name, type, label) => {
+        const found = quotas?.find((q) => q.AccountQuotaName === name);
+        return {
+            name,
+            label,
+            used: found?.Used ?? (await countManualSnapshots(session, type)),
+            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
+        };
+    };
+    return {
+        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
+        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
+    };
+}
+/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
+const checkSnapshotQuota = async (ctx, info, warn) => {
+    for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
+        const session = (0,context/* sessionFor */.w)(ctx, need.side);
+        const where = `${need.side} account ${session.accountId}`;
+        const quotas = await snapshotQuotas(session, where, warn);
+        for (const [type, adding] of [
+            ['db', need.db],
+            ['cluster', need.cluster],
+        ]) {
+            if (adding === 0)
+                continue;
+            const quota = quotas[type];
+            const after = quota.used + adding;
+            if (after > quota.max) {
+                throw refuse(ctx, need.side, `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`, `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
+            }
+            if (quota.max - after < QUOTA_WARNING_MARGIN) {
+                warn(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
+            }
+            else {
+                info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
+            }
+        }
+    }
+};
+async function countManualSnapshots(session, type) {
+    const rds = session.clients.rds;
+    let count = 0;
+    let marker;
+    do {
+        if (type === 'db') {
+            const out = await rds.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
+            count += out.DBSnapshots?.length ?? 0;
+            marker = out.Marker;
+        }
+        else {
+            const out = await rds.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
+                SnapshotType: 'manual',
+                MaxRecords: 100,
+                Marker: marker,
+            }));
+            count += out.DBClusterSnapshots?.length ?? 0;
+            marker = out.Marker;
+        }
+    } while (marker);
+    return count;
+}
+async function describeKey(session, keyId) {
+    try {
+        const out = await session.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
+        return { metadata: out.KeyMetadata };
+    }
+    catch (error) {
+        return {
+            denied: (0,errors/* isAccessDenied */.w7)(error),
+            missing: (0,errors/* isNotFound */.c4)(error),
+            code: (0,errors/* awsErrorCode */.J6)(error),
+            message: (0,errors/* errorMessage */.gJ)(error),
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/aurora.ts
+
+
+
+
+
+
+/**
+ * The Aurora snapshot relay, for when a clone is impossible or method: relay asks for it
+ * (aws-reference C): cluster snapshot → share → destination copy under the destination key →
+ * RestoreDBClusterFromSnapshot → instances (as the clone adds them) → password → outputs.
+ */
+const restoreAuroraClusterStep = restoreClusterStep({
+    title: 'Restore the Aurora cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+    input: (ctx, snapshotArn) => auroraRestoreInput(ctx, snapshotArn),
+});
+function auroraRelaySteps() {
+    return [
+        preflightStep(),
+        snapshotSourceClusterStep({ handoff: true }),
+        shareSnapshotStep('db-cluster-snapshot', ['snapshot-source-cluster']),
+        copySnapshotStep('db-cluster-snapshot', [
+            'share-snapshot',
+            'snapshot-source-cluster',
+            'preflight',
+        ]),
+        restoreAuroraClusterStep,
+        { ...createInstancesAfter(['restore-cluster']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* passwordStep */.yP)(['create-instances']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
+        unshareSnapshotStep('db-cluster-snapshot'),
+        deleteSharedSnapshotStep('db-cluster-snapshot', ['unshare-snapshot', 'restore-cluster']),
+        deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
+    ];
+}
+/** Engine and version from the source, so the Region's default version is never picked. */
+function auroraRestoreInput(ctx, snapshotArn) {
+    const s = ctx.settings;
+    const placement = resolvePlacement(ctx);
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        SnapshotIdentifier: snapshotArn,
+        Engine: ctx.sourceDb.engine,
+        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
+        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
+        DeletionProtection: s.deletionProtection,
+        // Needed before a db.serverless instance is added (aws-reference A3).
+        ServerlessV2ScalingConfiguration: s.serverless
+            ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
+            : undefined,
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/instance.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
+ * destination key → RestoreDBInstanceFromDBSnapshot in the placement the user named →
+ * password (ModifyDBInstance) → outputs.
+ */
+const snapshotSourceInstanceStep = handoffSnapshotStep({
+    name: 'snapshot-source-instance',
+    title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
+    after: ['preflight'],
+    instanceId: (ctx) => ctx.sourceDb.identifier,
+});
+function instanceRelaySteps() {
+    return [
+        preflightStep(),
+        snapshotSourceInstanceStep,
+        shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
+        copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
+        restoreInstanceStep,
+        { ...(0,finish/* passwordStep */.yP)(['restore-instance']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
+        unshareSnapshotStep('db-snapshot'),
+        deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
+        deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
+    ];
+}
+const restoreInstanceStep = {
+    name: 'restore-instance',
+    title: 'Restore the DB instance from the snapshot (RestoreDBInstanceFromDBSnapshot)',
+    side: 'destination',
+    phases: DESTINATION_PHASES,
+    after: ['copy-snapshot'],
+    async run(ctx, runtime) {
+        const rds = ctx.destination.clients.rds;
+        const input = instanceRestoreInput(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
+        await findOrCreate({
+            ctx,
+            runtime,
+            resource: {
+                kind: 'db-instance',
+                side: 'destination',
+                id: ctx.names.target,
+                disposal: 'copy',
+            },
+            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
+        });
+        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: ctx.names.target });
+        runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
+    },
+};
+/**
+ * The placement is always explicit (the pre-flight refuses a missing one): left out, AWS would
+ * use the default security group and the default parameter group. Single-AZ, as AWS defaults.
+ */
+function instanceRestoreInput(ctx, snapshotArn) {
+    const s = ctx.settings;
+    const instance = ctx.sourceDb.instance;
+    const placement = resolvePlacement(ctx);
+    return {
+        DBInstanceIdentifier: ctx.names.target,
+        DBSnapshotIdentifier: snapshotArn,
+        DBInstanceClass: s.instanceClass ?? instance?.DBInstanceClass,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBParameterGroupName: placement.parameterGroup,
+        MultiAZ: s.multiAz,
+        StorageType: s.storageType ?? instance?.StorageType,
+        Iops: s.iops ??
+            (isProvisionedIops(s.storageType ?? instance?.StorageType) ? instance?.Iops : undefined),
+        PubliclyAccessible: s.publiclyAccessible,
+        DeletionProtection: s.deletionProtection,
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/multiaz.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * The Multi-AZ DB cluster relay. AWS neither copies nor shares a Multi-AZ DB cluster snapshot,
+ * so the data crosses as a DB snapshot of a temporary Single-AZ instance (aws-reference B):
+ *
+ *   1 snapshot-source-cluster → 2 restore-temp-instance → 3 snapshot-temp-instance →
+ *   4 share-snapshot → 6 copy-snapshot → 7 restore-cluster → set-password → describe-copy
+ *
+ * and 5 delete-temp-instance starts right after 3, beside 4, 6 and 7. Intermediates are removed
+ * as soon as nothing reads them (delete-cluster-snapshot, unshare-snapshot,
+ * delete-shared-snapshot, delete-copied-snapshot).
+ */
+/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
+const snapshotTempInstanceStep = handoffSnapshotStep({
+    name: 'snapshot-temp-instance',
+    title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
+    after: ['restore-temp-instance'],
+    instanceId: (ctx) => ctx.names.tempInstance,
+});
+/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
+const restoreMultiAzClusterStep = restoreClusterStep({
+    title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+    input: (ctx, snapshotArn) => multiAzRestoreInput(ctx, snapshotArn),
+    note: (input) => `${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`,
+});
+function multiAzRelaySteps() {
+    return [
+        preflightStep(),
+        snapshotSourceClusterStep({ handoff: false }),
+        restoreTempInstanceStep,
+        deleteClusterSnapshotStep,
+        snapshotTempInstanceStep,
+        deleteTempInstanceStep,
+        shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
+        copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
+        restoreMultiAzClusterStep,
+        { ...(0,finish/* passwordStep */.yP)(['restore-cluster']), phases: DESTINATION_PHASES },
+        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
+        unshareSnapshotStep('db-snapshot'),
+        deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster']),
+        deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster']),
+    ];
+}
+/** Step 2: a temporary Single-AZ instance restored from the cluster snapshot. */
+const restoreTempInstanceStep = {
+    name: 'restore-temp-instance',
+    title: 'Restore the cluster snapshot to a temporary Single-AZ DB instance (RestoreDBInstanceFromDBSnapshot)',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['snapshot-source-cluster'],
+    async run(ctx, runtime) {
+        const rds = ctx.source.clients.rds;
+        const id = ctx.names.tempInstance;
+        const input = tempInstanceInput(ctx);
+        await findOrCreate({
+            ctx,
+            runtime,
+            resource: tempInstance(ctx),
+            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
+        });
+        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id });
+        runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
+    },
+};
+function tempInstance(ctx) {
+    return { kind: 'db-instance', side: 'source', id: ctx.names.tempInstance, disposal: 'temporary' };
+}
+/**
+ * The temporary instance: Single-AZ, in the subnet group and security groups the user named for
+ * it (default: the source cluster's), with the source's class and at least its storage.
+ */
+function tempInstanceInput(ctx) {
+    const s = ctx.settings;
+    const cluster = ctx.sourceDb.cluster;
+    const sourceGroups = (cluster?.VpcSecurityGroups ?? []).flatMap((g) => g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []);
+    const groups = s.tempVpcSecurityGroupIds.length > 0 ? [...s.tempVpcSecurityGroupIds] : sourceGroups;
+    return {
+        DBInstanceIdentifier: ctx.names.tempInstance,
+        DBClusterSnapshotIdentifier: ctx.names.sourceClusterSnapshot,
+        Engine: ctx.sourceDb.engine,
+        DBInstanceClass: cluster?.DBClusterInstanceClass,
+        MultiAZ: false,
+        DBSubnetGroupName: s.tempDbSubnetGroup ?? cluster?.DBSubnetGroup,
+        VpcSecurityGroupIds: groups.length > 0 ? groups : undefined,
+        // Smaller than the source fails ("Invalid storage size"); the same size always fits.
+        AllocatedStorage: cluster?.AllocatedStorage,
+        StorageType: cluster?.StorageType,
+        Iops: isProvisionedIops(cluster?.StorageType) ? cluster?.Iops : undefined,
+        PubliclyAccessible: false,
+        DeletionProtection: false,
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.intermediate),
+    };
+}
+/** The cluster snapshot is only read by step 2: once the instance exists it can go. */
+const deleteClusterSnapshotStep = {
+    name: 'delete-cluster-snapshot',
+    title: 'Delete the source cluster snapshot once the temporary instance exists (unless keep-snapshots)',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['restore-temp-instance'],
+    when: (ctx) => !ctx.settings.keepSnapshots,
+    async run(ctx, runtime) {
+        const api = (0,snapshots/* snapshotApi */.Pg)('db-cluster-snapshot');
+        await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
+    },
+};
+/**
+ * Step 5: the temporary instance is no longer needed once its snapshot exists. It is deleted
+ * beside the share, copy and restore (never on their path), and awaited before the run ends.
+ */
+const deleteTempInstanceStep = {
+    name: 'delete-temp-instance',
+    title: 'Delete the temporary instance (SkipFinalSnapshot), beside the copy and restore',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['snapshot-temp-instance'],
+    async run(ctx, runtime) {
+        const id = ctx.names.tempInstance;
+        const done = await removeAndWait(ctx, runtime, {
+            resource: tempInstance(ctx),
+            waitGone: () => (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id, until: 'gone' }),
+        });
+        if (done === 'removed')
+            runtime.note(`deleted ${id}`);
+    },
+};
+/**
+ * Engine and EngineVersion come from the source (else AWS picks the Region's default version);
+ * AWS accepts the snapshot only as an ARN here.
+ */
+function multiAzRestoreInput(ctx, snapshotArn) {
+    const s = ctx.settings;
+    const cluster = ctx.sourceDb.cluster;
+    const placement = resolvePlacement(ctx);
+    const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass;
+    if (!instanceClass) {
+        throw new errors/* ActionError */.lZ({
+            summary: 'The DBClusterInstanceClass of the Multi-AZ copy is unknown',
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            hint: 'Set instance-class (e.g. db.m6gd.large).',
+        });
+    }
+    const storage = multiAzStorage(ctx);
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        SnapshotIdentifier: snapshotArn,
+        Engine: ctx.sourceDb.engine,
+        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        DBClusterInstanceClass: instanceClass,
+        StorageType: storage.storageType,
+        Iops: storage.iops,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
+        PubliclyAccessible: s.publiclyAccessible,
+        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
+        DeletionProtection: s.deletionProtection,
+        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/plan.ts
+
+
+
+const DESCRIPTIONS = {
+    'multi-az-cluster': 'Multi-AZ DB cluster relay: cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot',
+    'aurora-cluster': 'Aurora snapshot relay: cluster snapshot → share → copy → RestoreDBClusterFromSnapshot → instances',
+    instance: 'DB instance relay: snapshot → share → copy → RestoreDBInstanceFromDBSnapshot',
+};
+const PHASE_NOTE = {
+    all: '',
+    source: ' (phase source: stops after sharing)',
+    destination: ' (phase destination: starts from snapshot-arn)',
+};
+/** The snapshot relay for the source's kind, cut to the steps of the phase this job runs. */
+function relayPlan(ctx) {
+    const kind = ctx.sourceDb.kind;
+    const steps = kind === 'multi-az-cluster'
+        ? multiAzRelaySteps()
+        : kind === 'aurora-cluster'
+            ? auroraRelaySteps()
+            : instanceRelaySteps();
+    const phase = ctx.settings.phase;
+    return { description: DESCRIPTIONS[kind] + PHASE_NOTE[phase], steps: forPhase(steps, phase) };
+}
+/** Keep the phase's steps; dependencies on steps of the other phase are met by the other job. */
+function forPhase(steps, phase) {
+    const kept = steps.filter((step) => step.phases.includes(phase));
+    const names = new Set(kept.map((step) => step.name));
+    return kept.map((step) => ({
+        ...step,
+        after: (step.after ?? []).filter((name) => names.has(name)),
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/methods/choose-method.ts
+
+
+
+
+
+
+/**
+ * The method for a source: Aurora clones by default; Multi-AZ DB clusters and DB instances relay
+ * through snapshots. An explicit method that cannot work for the source is refused, never changed.
+ */
+function chooseMethod(requested, source) {
+    const aurora = source.kind === 'aurora-cluster';
+    if (requested === 'auto')
+        return aurora ? 'clone' : 'relay';
+    if ((requested === 'clone' || requested === 'full-copy') && !aurora) {
+        throw new errors/* ActionError */.lZ({
+            summary: `method: ${requested} needs an Aurora source, and ${source.identifier} is a ${describeKind(source)} (engine ${source.engine})`,
+            resource: source.arn,
+            side: 'source',
+            hint: 'Use method: relay or auto.',
+        });
+    }
+    return requested;
+}
+/**
+ * The method this run takes: chooseMethod's choice, checked against what AWS allows before
+ * anything is created. For an Aurora clone that runs the clone pre-flight (source state,
+ * encryption and keys, clone limits), which under `auto` may turn to the relay and says why.
+ * When the target already exists, `if-exists` decides first (existing.ts), so no pre-flight.
+ */
+async function resolveMethod(requested, source, inputs) {
+    const method = chooseMethod(requested, source);
+    if (method === 'relay')
+        return method;
+    const { settings, accounts } = inputs;
+    const target = settings.target;
+    if (settings.ifExists !== 'replace' && target) {
+        const rds = accounts.destination.clients.rds;
+        if ((await (0,rds_read/* findCluster */.KG)(rds, target)) ?? (await (0,rds_read/* findInstance */.XD)(rds, target)))
+            return method;
+    }
+    const decision = await clonePreflight({
+        requested: requested === 'auto' ? 'auto' : method,
+        settings,
+        source: accounts.source,
+        destination: accounts.destination,
+        sameAccount: accounts.sameAccount,
+        sourceDb: source,
+        log: inputs.log ?? (0,annotations/* titledLog */.N)('rds-refresh: pre-flight'),
+    });
+    return decision.method;
+}
+function describeKind(source) {
+    switch (source.kind) {
+        case 'aurora-cluster':
+            return 'Aurora DB cluster';
+        case 'multi-az-cluster':
+            return 'Multi-AZ DB cluster';
+        case 'instance':
+            return 'DB instance';
+    }
+}
+function buildPlan(ctx) {
+    if (ctx.method === 'clone' || ctx.method === 'full-copy')
+        return clonePlan();
+    return relayPlan(ctx);
+}
+
+
+/***/ }),
+
+/***/ 3710:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a3: () => (/* binding */ ShareHandoff),
+/* harmony export */   cS: () => (/* binding */ acceptShareStep),
+/* harmony export */   lq: () => (/* binding */ listAssociations),
+/* harmony export */   pt: () => (/* binding */ shareName),
+/* harmony export */   xv: () => (/* binding */ shareSourceStep)
+/* harmony export */ });
+/* unused harmony exports SHARE_PRINCIPAL_TAG, shareClientToken, findShare */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7007);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2988);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9506);
+
+
+
+
+
+/** Handoff keys the share steps fill. */
+const ShareHandoff = {
+    arn: 'resource-share-arn',
+    /** `true` when the destination is outside the source's AWS Organization (an invitation is sent). */
+    external: 'resource-share-external',
+};
+/** Tag on shares this action creates: which account the source is shared with. */
+const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
+/** How long to wait for the invitation of an external share to reach the destination. */
+const INVITATION_WAIT_MS = 5 * 60_000;
+/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
+const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
+/** The share's name: one share per source cluster and destination account. */
+function shareName(sourceIdentifier, principal) {
+    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
+}
+/**
+ * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
+ * RAM accepts up to 64 characters.
+ */
+function shareClientToken(ctx) {
+    const run = (0,_tags_js__WEBPACK_IMPORTED_MODULE_3__/* .runIdOf */ .SR)(ctx.settings.run);
+    const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
+        .digest('hex');
+    return `rds-refresh-${digest.slice(0, 40)}`;
+}
+/**
+ * Source account: find the one RAM share that holds this source cluster for the destination
+ * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
+ * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
+ * UNCONFIRMED (aws-reference A5/A6).
+ */
+const shareSourceStep = {
+    name: 'share-source',
+    title: 'Share the source cluster with the destination account (AWS RAM)',
+    side: 'source',
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const ram = ctx.source.clients.ram;
+        const principal = ctx.destination.accountId;
+        const found = await findShare(ram, ctx.sourceDb.arn, principal, shareName(ctx.sourceDb.identifier, principal));
+        let arn;
+        if (found?.resourceShareArn) {
+            arn = found.resourceShareArn;
+            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
+            runtime.note('reused');
+        }
+        else {
+            arn = await createShare(ctx, runtime);
+            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
+            runtime.note('created');
+        }
+        ctx.handoff.set(ShareHandoff.arn, arn);
+        await waitForShareActive(ctx, runtime, arn);
+        const association = await principalAssociation(ram, arn, principal);
+        if (association?.status === 'FAILED') {
+            throw unusableInvitation(ctx, 'EXPIRED', arn, {
+                step: runtime.name,
+                resource: arn,
+                side: 'source',
+                accountId: ctx.source.accountId,
+            }, undefined, association.statusMessage);
+        }
+        ctx.handoff.set(ShareHandoff.external, String(association?.external ?? false));
+    },
+};
+/**
+ * Find a live share owned by the caller that holds both the resource and the principal. Shares
+ * this action created (by name or tag) come first; a share someone else made works as well.
+ */
+async function findShare(ram, resourceArn, principal, name) {
+    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
+    const withResource = unique(byResource
+        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
+        .map((a) => a.resourceShareArn));
+    if (withResource.length === 0)
+        return undefined;
+    const byPrincipal = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        principal,
+        resourceShareArns: withResource,
+    });
+    const withBoth = unique(byPrincipal
+        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
+        .map((a) => a.resourceShareArn));
+    if (withBoth.length === 0)
+        return undefined;
+    const shares = [];
+    let nextToken;
+    do {
+        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
+            resourceOwner: 'SELF',
+            resourceShareArns: withBoth,
+            nextToken,
+        }));
+        shares.push(...(out.resourceShares ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING');
+    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.managed && t.value === 'true');
+    return live.find(ours) ?? live[0];
+}
+async function listAssociations(ram, input) {
+    const found = [];
+    let nextToken;
+    do {
+        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareAssociationsCommand({ ...input, nextToken }));
+        found.push(...(out.resourceShareAssociations ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    return found;
+}
+async function principalAssociation(ram, shareArn, principal) {
+    const associations = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        resourceShareArns: [shareArn],
+        principal,
+    });
+    return associations.find((a) => a.associatedEntity === principal);
+}
+function unique(values) {
+    return [...new Set(values.filter((v) => Boolean(v)))];
+}
+async function createShare(ctx, runtime) {
+    const principal = ctx.destination.accountId;
+    const where = {
+        step: runtime.name,
+        resource: ctx.sourceDb.arn,
+        side: 'source',
+        accountId: ctx.source.accountId,
+    };
+    try {
+        const out = await ctx.source.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.CreateResourceShareCommand({
+            name: shareName(ctx.sourceDb.identifier, principal),
+            resourceArns: [ctx.sourceDb.arn],
+            principals: [principal],
+            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
+            allowExternalPrincipals: true,
+            clientToken: shareClientToken(ctx),
+            tags: [
+                ...ctx.tags
+                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
+                    .filter((t) => t.key !== _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.expiresAt),
+                { key: SHARE_PRINCIPAL_TAG, value: principal },
+            ],
+        }));
+        const arn = out.resourceShare?.resourceShareArn;
+        if (!arn)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({ summary: 'RAM returned no resource share ARN', ...where });
+        runtime.record({
+            kind: 'resource-share',
+            side: 'source',
+            id: arn,
+            disposal: 'kept',
+            sharedWith: principal,
+        });
+        return arn;
+    }
+    catch (error) {
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
+            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
+            ...where,
+            hint: shareHint((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error)),
+        });
+    }
+}
+function shareHint(code) {
+    switch (code) {
+        case 'OperationNotPermittedException':
+            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
+        case 'ResourceShareLimitExceededException':
+            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
+        case 'AccessDeniedException':
+        case 'AccessDenied':
+            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
+        default:
+            return undefined;
+    }
+}
+async function waitForShareActive(ctx, runtime, arn) {
+    const ram = ctx.source.clients.ram;
+    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+        resource: `resource share ${arn}`,
+        side: 'source',
+        accountId: ctx.source.accountId,
+        describe: async () => {
+            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [arn] }));
+            return out.resourceShares?.[0];
+        },
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+/**
+ * Destination account: accept the share's invitation when one is pending (an account outside the
+ * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
+ * the destination. An invitation already accepted by an earlier run is fine.
+ */
+const acceptShareStep = {
+    name: 'accept-share',
+    title: 'Accept the resource share in the destination account (when invited)',
+    side: 'destination',
+    after: ['share-source'],
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const arn = ctx.handoff.get(ShareHandoff.arn);
+        if (!arn)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
+                summary: 'No resource share was handed over by share-source',
+                step: runtime.name,
+            });
+        const external = ctx.handoff.get(ShareHandoff.external) === 'true';
+        const invitation = external
+            ? await waitForInvitation(ctx, runtime, arn)
+            : await latestInvitation(ctx, arn);
+        if (!invitation) {
+            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
+            runtime.note('no invitation (same organization)');
+        }
+        else {
+            await settleInvitation(ctx, runtime, invitation);
+        }
+        await waitForShareReceived(ctx, runtime, arn);
+    },
+};
+/** The invitation for the share that matters most: accepted, then pending, then the newest. */
+async function latestInvitation(ctx, shareArn) {
+    const ram = ctx.destination.clients.ram;
+    const invitations = [];
+    let nextToken;
+    do {
+        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareInvitationsCommand({ resourceShareArns: [shareArn], nextToken }));
+        invitations.push(...(out.resourceShareInvitations ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
+    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
+    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
+}
+/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
+async function waitForInvitation(ctx, runtime, shareArn) {
+    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+        resource: `invitation to resource share ${shareArn}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: () => latestInvitation(ctx, shareArn),
+        status: (i) => i.status ?? 'unknown',
+        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
+        failOn: [],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        // The invitation is made with the share: minutes without one mean something else is wrong.
+        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+async function settleInvitation(ctx, runtime, invitation) {
+    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
+    const shareArn = invitation.resourceShareArn ?? ctx.handoff.get(ShareHandoff.arn) ?? 'unknown';
+    const where = {
+        step: runtime.name,
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (invitation.status === 'ACCEPTED') {
+        runtime.log.info(`Invitation ${arn} was already accepted`);
+        runtime.note('invitation already accepted');
+        return;
+    }
+    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
+        throw unusableInvitation(ctx, invitation.status, shareArn, where);
+    }
+    try {
+        await ctx.destination.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: arn }));
+        runtime.log.info(`Accepted invitation ${arn}`);
+        runtime.note('invitation accepted');
+    }
+    catch (error) {
+        const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error);
+        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
+            runtime.log.info(`Invitation ${arn} was already accepted`);
+            return;
+        }
+        if (code === 'ResourceShareInvitationExpiredException')
+            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
+        if (code === 'ResourceShareInvitationAlreadyRejectedException')
+            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
+            summary: `Could not accept the invitation to resource share ${shareArn}`,
+            ...where,
+        });
+    }
+}
+function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
+    const region = ctx.settings.region;
+    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
+        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
+        ...where,
+        code: status === 'EXPIRED'
+            ? 'ResourceShareInvitationExpiredException'
+            : 'ResourceShareInvitationAlreadyRejectedException',
+        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
+        cause,
+    });
+}
+/** The share reaches the destination once its principal association is in place. */
+async function waitForShareReceived(ctx, runtime, arn) {
+    const ram = ctx.destination.clients.ram;
+    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+        resource: `resource share ${arn} (received)`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: async () => {
+            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
+                resourceOwner: 'OTHER-ACCOUNTS',
+                resourceShareArns: [arn],
+            }));
+            return out.resourceShares?.[0] ?? { status: 'not yet received' };
+        },
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+}
+
+
+/***/ }),
+
+/***/ 8269:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nj: () => (/* binding */ tagsFor),
+/* harmony export */   fS: () => (/* binding */ createRefreshContext),
+/* harmony export */   ng: () => (/* binding */ runOf),
+/* harmony export */   w: () => (/* binding */ sessionFor)
+/* harmony export */ });
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9506);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6455);
+
+
+
+function sessionFor(ctx, side) {
+    return side === 'source' ? ctx.source : ctx.destination;
+}
+/** This run as the ownership proofs see it: its run id and its target. */
+function runOf(ctx) {
+    return (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdentity */ .yK)(ctx.settings.run, madeFor(ctx));
+}
+/**
+ * The target a resource is made for: the user's, also while a replace builds the copy under a
+ * temporary name, so the post step (which knows only the input) proves the same run and target.
+ */
+function madeFor(ctx) {
+    return ctx.settings.target ?? ctx.names.target;
+}
+/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
+function tagsFor(ctx, purpose) {
+    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: madeFor(ctx) });
+}
+/** The context every step of a refresh shares, with the run's names and tags. */
+function createRefreshContext(start) {
+    const { settings, accounts, sourceDb, method } = start;
+    const { tags, expiresAt } = (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .managedTags */ .L8)({
+        settings,
+        sourceArn: sourceDb.arn,
+        now: new Date(start.startedAt),
+    });
+    return {
+        settings,
+        source: accounts.source,
+        destination: accounts.destination,
+        sameAccount: start.sameAccount,
+        sourceDb,
+        method,
+        names: (0,_names_js__WEBPACK_IMPORTED_MODULE_2__/* .runNames */ .oE)(start.target, settings.run),
+        tags,
+        copy: {
+            method,
+            created: true,
+            expiresAt,
+            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+        },
+        handoff: new Map(),
+    };
+}
+
+
+/***/ }),
+
+/***/ 2283:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ detectSource),
+/* harmony export */   r: () => (/* binding */ isAuroraEngine)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
+/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4713);
+
+
+
+const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
+function isAuroraEngine(engine) {
+    return engine !== undefined && AURORA_ENGINES.has(engine);
+}
+/**
+ * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
+ * instance. A member instance of a cluster is refused: the cluster is what gets copied.
+ */
+async function detectSource(session, ref) {
+    const id = ref.arn ?? ref.identifier;
+    const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(session.clients.rds, id);
+    if (cluster) {
+        requireNamedAccount(session, ref, cluster.DBClusterArn);
+        return fromCluster(cluster, await writerInstanceClass(session, cluster));
+    }
+    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, id);
+    if (instance)
+        requireNamedAccount(session, ref, instance.DBInstanceArn);
+    if (instance?.DBClusterIdentifier) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
+            resource: `DB instance ${ref.identifier}`,
+            side: 'source',
+            accountId: session.accountId,
+            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
+        });
+    }
+    if (instance)
+        return fromInstance(instance);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        summary: `Source ${id} was not found as a DB cluster or DB instance`,
+        resource: id,
+        side: 'source',
+        accountId: session.accountId,
+        code: 'DBClusterNotFoundFault',
+        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
+    });
+}
+/**
+ * A source given by ARN must resolve to a database of the account that ARN names: never another
+ * account's database of the same name.
+ */
+function requireNamedAccount(session, ref, resolvedArn) {
+    if (!ref.arn)
+        return;
+    const named = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(ref.arn);
+    const resolved = resolvedArn ? (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(resolvedArn) : undefined;
+    if (named === resolved)
+        return;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
+        resource: ref.arn,
+        side: 'source',
+        accountId: session.accountId,
+        hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
+    });
+}
+async function writerInstanceClass(session, cluster) {
+    if (!isAuroraEngine(cluster.Engine))
+        return undefined;
+    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
+    if (!writer?.DBInstanceIdentifier)
+        return undefined;
+    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, writer.DBInstanceIdentifier);
+    return instance?.DBInstanceClass;
+}
+function fromCluster(cluster, writerClass) {
+    const engine = cluster.Engine ?? '';
+    return {
+        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        arn: cluster.DBClusterArn ?? '',
+        engine,
+        engineVersion: cluster.EngineVersion ?? '',
+        status: cluster.Status ?? 'unknown',
+        encrypted: cluster.StorageEncrypted ?? false,
+        kmsKeyArn: cluster.KmsKeyId,
+        cluster,
+        writerInstanceClass: writerClass,
+    };
+}
+function fromInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        arn: instance.DBInstanceArn ?? '',
+        engine: instance.Engine ?? '',
+        engineVersion: instance.EngineVersion ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        encrypted: instance.StorageEncrypted ?? false,
+        kmsKeyArn: instance.KmsKeyId,
+        instance,
+    };
+}
+
+
+/***/ }),
+
+/***/ 4251:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   r6: () => (/* binding */ describeCopyStep),
+/* harmony export */   yP: () => (/* binding */ passwordStep)
+/* harmony export */ });
+/* unused harmony export generatePassword */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6257);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9251);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8502);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2988);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9506);
+
+
+
+
+
+
+
+
+/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
+const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
+    .filter((c) => !'/"@'.includes(c))
+    .join('');
+/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
+function generatePassword(length = 32) {
+    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomInt)(PASSWORD_ALPHABET.length)]).join('');
+}
+/**
+ * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
+ * output), a random masked password, or the source's password left as it is (a warning).
+ */
+function passwordStep(after) {
+    return {
+        name: 'set-password',
+        title: 'Set the master password of the copy',
+        side: 'destination',
+        after,
+        async run(ctx, runtime) {
+            const mode = ctx.settings.masterPassword;
+            if (mode === 'keep') {
+                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
+                runtime.note('kept the source password');
+                return;
+            }
+            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
+            if (mode === 'generate') {
+                const password = generatePassword();
+                // Masked before it goes anywhere, so no later log line, error or summary can show it.
+                _actions_core__WEBPACK_IMPORTED_MODULE_1__.setSecret(password);
+                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
+                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
+                runtime.note('generated, masked');
+                await waitForPasswordApplied(ctx, runtime, target);
+                return;
+            }
+            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
+            runtime.note('managed in Secrets Manager');
+            await waitForPasswordApplied(ctx, runtime, target);
+            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
+        },
+    };
+}
+async function modifyCopy(ctx, runtime, target, change) {
+    const rds = ctx.destination.clients.rds;
+    try {
+        if (target.kind === 'instance') {
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBInstanceCommand */ .R1U({
+                DBInstanceIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+        else {
+            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBClusterCommand */ .gSX({
+                DBClusterIdentifier: target.id,
+                ApplyImmediately: true,
+                ...change,
+            }));
+        }
+    }
+    catch (error) {
+        // AWS's message is kept out: it could quote the request, and the password must never be shown.
+        const managed = 'ManageMasterUserPassword' in change;
+        throw _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ.fromAws(error, {
+            summary: managed
+                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
+                : `Could not set the generated master password on ${target.id}`,
+            step: runtime.name,
+            resource: target.id,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
+            hint: managed
+                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
+                : undefined,
+        });
+    }
+}
+/** The change is applied once the copy is available again with no password change pending. */
+async function waitForPasswordApplied(ctx, runtime, target) {
+    const pending = (p) => Boolean(p?.MasterUserPassword);
+    if (target.kind === 'instance') {
+        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForInstance */ .WM)(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (i) => !pending(i.PendingModifiedValues),
+        });
+    }
+    else {
+        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForCluster */ .rc)(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (c) => !pending(c.PendingModifiedValues),
+        });
+    }
+}
+/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
+async function waitForSecret(ctx, runtime) {
+    const rds = ctx.destination.clients.rds;
+    const id = ctx.names.target;
+    const read = async () => {
+        const item = ctx.copy.kind === 'instance' ? await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, id) : await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
+        return item?.MasterUserSecret ?? {};
+    };
+    const secret = await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_5__/* .waitFor */ .fm)({
+        resource: `master user secret of ${id}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: read,
+        status: (s) => s.SecretStatus ?? 'not yet created',
+        until: ['active'],
+        failOn: ['impaired'],
+    }, {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    });
+    if (!secret.SecretArn) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+            summary: `RDS reported no secret ARN for ${id}`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return secret.SecretArn;
+}
+/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
+function describeCopyStep(after) {
+    return {
+        name: 'describe-copy',
+        title: 'Read the endpoints of the copy',
+        side: 'destination',
+        after,
+        async run(ctx) {
+            const rds = ctx.destination.clients.rds;
+            if (ctx.copy.kind === 'instance') {
+                const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, ctx.names.target);
+                if (!instance)
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+                        summary: `The copy ${ctx.names.target} is gone`,
+                        side: 'destination',
+                        accountId: ctx.destination.accountId,
+                    });
+                Object.assign(ctx.copy, {
+                    identifier: instance.DBInstanceIdentifier,
+                    arn: instance.DBInstanceArn,
+                    endpoint: instance.Endpoint?.Address,
+                    port: instance.Endpoint?.Port,
+                    engine: instance.Engine,
+                    engineVersion: instance.EngineVersion,
+                    masterUsername: instance.MasterUsername,
+                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
+                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
+                });
+                await markReady(ctx, instance.DBInstanceArn);
+                return;
+            }
+            const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, ctx.names.target);
+            if (!cluster)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
+                    summary: `The copy ${ctx.names.target} is gone`,
+                    side: 'destination',
+                    accountId: ctx.destination.accountId,
+                });
+            Object.assign(ctx.copy, {
+                kind: 'cluster',
+                identifier: cluster.DBClusterIdentifier,
+                arn: cluster.DBClusterArn,
+                endpoint: cluster.Endpoint,
+                readerEndpoint: cluster.ReaderEndpoint,
+                port: cluster.Port,
+                engine: cluster.Engine,
+                engineVersion: cluster.EngineVersion,
+                masterUsername: cluster.MasterUsername,
+                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
+                    .map((m) => m.DBInstanceIdentifier ?? '')
+                    .filter(Boolean),
+            });
+            await markReady(ctx, cluster.DBClusterArn);
+        },
+    };
+}
+/**
+ * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
+ * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
+ */
+async function markReady(ctx, arn) {
+    if (!arn)
+        return;
+    await ctx.destination.clients.rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .AddTagsToResourceCommand */ .X3P({
+        ResourceName: arn,
+        Tags: [{ Key: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TagKeys */ .jm.state, Value: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .CopyState */ .T9.ready }],
+    }));
+}
+
+
+/***/ }),
+
+/***/ 4408:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AI: () => (/* binding */ phaseOutputs),
+/* harmony export */   CJ: () => (/* binding */ startPhase),
+/* harmony export */   Lp: () => (/* binding */ credentialSettings),
+/* harmony export */   ig: () => (/* binding */ describeStart)
+/* harmony export */ });
+/* unused harmony export sourceFromSnapshot */
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9832);
+/* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2283);
+/* harmony import */ var _choose_method_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1427);
+/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2192);
+/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4713);
+
+
+
+
+
+
+
+/**
+ * A destination-phase job reads nothing in the source account and usually holds no credentials
+ * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
+ * that one. With two different roles it opens both, and then also withdraws the share and
+ * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
+ * destination account alike; with both roles they also withdraw what was shared from the source.
+ */
+function credentialSettings(settings) {
+    const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation;
+    const destinationOnly = operation === 'delete' || operation === 'sweep' || settings.phase === 'destination';
+    if (!destinationOnly)
+        return settings;
+    if (settings.sourceRoleArn && settings.destinationRoleArn)
+        return settings;
+    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
+    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
+}
+async function startPhase(settings, accounts) {
+    if (settings.phase === 'destination') {
+        const arn = settings.snapshotArn;
+        if (!arn) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+                summary: 'phase: destination needs snapshot-arn',
+                hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
+            });
+        }
+        splitMethod(settings);
+        const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
+        return {
+            sourceDb,
+            sameAccount: (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(arn) === accounts.destination.accountId,
+            method: 'relay',
+        };
+    }
+    if (!settings.source)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({ summary: 'refresh needs the source input' });
+    const sourceDb = await (0,_detect_js__WEBPACK_IMPORTED_MODULE_3__/* .detectSource */ .P)(accounts.source, settings.source);
+    if (settings.phase === 'source') {
+        splitMethod(settings);
+        return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
+    }
+    return {
+        sourceDb,
+        sameAccount: accounts.sameAccount,
+        method: await (0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveMethod */ ["in"])(settings.method, sourceDb, { settings, accounts }),
+    };
+}
+/** Split jobs hand over a snapshot; a clone has none. */
+function splitMethod(settings) {
+    if (settings.method === 'auto' || settings.method === 'relay')
+        return;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+        summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
+        hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
+    });
+}
+/**
+ * The source as a shared snapshot describes it. Describing it by ARN with IncludeShared also
+ * proves it is shared with this account: AWS answers "not found" otherwise.
+ */
+async function sourceFromSnapshot(session, arn) {
+    const type = arn.split(':')[5];
+    if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+            summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
+            hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
+        });
+    }
+    const where = { resource: arn, side: 'destination', accountId: session.accountId };
+    const rds = session.clients.rds;
+    const id = arn.split(':').slice(6).join(':');
+    if (type === 'cluster-snapshot') {
+        const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, arn);
+        requireAvailable(arn, snapshot?.Status, where);
+        return {
+            kind: (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-cluster-snapshot', id).kind,
+            identifier: snapshot?.DBClusterIdentifier ?? id,
+            arn,
+            engine: snapshot?.Engine ?? '',
+            engineVersion: snapshot?.EngineVersion ?? '',
+            status: 'snapshot available',
+            encrypted: snapshot?.StorageEncrypted ?? false,
+            kmsKeyArn: snapshot?.KmsKeyId,
+        };
+    }
+    const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, arn);
+    requireAvailable(arn, snapshot?.Status, where);
+    const handoff = (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-snapshot', id);
+    const engine = snapshot?.Engine ?? '';
+    // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
+    const storage = {
+        Engine: engine,
+        StorageType: snapshot?.StorageType,
+        Iops: snapshot?.Iops,
+        AllocatedStorage: snapshot?.AllocatedStorage,
+    };
+    const facts = handoff.kind === 'multi-az-cluster'
+        ? {
+            cluster: {
+                ...storage,
+                DBClusterInstanceClass: handoff.instanceClass,
+            },
+        }
+        : { instance: storage };
+    return {
+        kind: handoff.kind,
+        // A Multi-AZ hand-off was taken of the relay's temporary instance: the snapshot names it better.
+        identifier: handoff.kind === 'multi-az-cluster' ? id : (snapshot?.DBInstanceIdentifier ?? id),
+        arn,
+        engine,
+        engineVersion: snapshot?.EngineVersion ?? '',
+        status: 'snapshot available',
+        encrypted: snapshot?.Encrypted ?? false,
+        kmsKeyArn: snapshot?.KmsKeyId,
+        ...facts,
+    };
+}
+function requireAvailable(arn, status, where) {
+    if (status === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+            summary: `Snapshot ${arn} is not shared with the destination account ${where.accountId}, or does not exist`,
+            ...where,
+            hint: 'Run the phase: source job with this destination account (destination-role-arn of this account) and pass its snapshot-arn; AWS answers the same for a snapshot that does not exist and one not shared with this account.',
+        });
+    }
+    if (status !== 'available') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
+            summary: `Snapshot ${arn} is ${status}, not available`,
+            ...where,
+            hint: 'Start the destination phase after the source phase has finished.',
+        });
+    }
+}
+/** One line for the log: what this job starts from. */
+function describeStart(settings, sourceDb) {
+    const what = `${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
+    return settings.phase === 'destination'
+        ? `Shared snapshot ${sourceDb.arn} of a ${what}`
+        : `Source: ${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
+}
+/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
+function phaseOutputs(ctx) {
+    if (ctx.settings.phase === 'destination') {
+        // The source account is the snapshot's owner, not the account this job signed in to.
+        const owner = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(ctx.settings.snapshotArn ?? '');
+        const outputs = (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
+        return owner ? { ...outputs, [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.sourceAccountId]: owner } : outputs;
+    }
+    if (ctx.settings.phase !== 'source')
+        return (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
+    const outputs = { [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.method]: ctx.method };
+    if (ctx.copy.snapshotArn)
+        outputs[_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.snapshotArn] = ctx.copy.snapshotArn;
+    return outputs;
+}
+
+
+/***/ }),
+
+/***/ 8502:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Du: () => (/* binding */ waitForClusterSnapshot),
+/* harmony export */   WM: () => (/* binding */ waitForInstance),
+/* harmony export */   ne: () => (/* binding */ waitForSnapshot),
+/* harmony export */   rc: () => (/* binding */ waitForCluster)
+/* harmony export */ });
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2988);
+/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8269);
+
+
+
+function waitContext(ctx, runtime) {
+    return {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds: ctx.settings.pollIntervalSeconds,
+    };
+}
+/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
+function waitForResource(reader, ctx, runtime, target) {
+    const session = (0,_context_js__WEBPACK_IMPORTED_MODULE_2__/* .sessionFor */ .w)(ctx, target.side);
+    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
+        resource: `${reader.label} ${target.id}`,
+        side: target.side,
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, target.id),
+        status: (item) => reader.status(item),
+        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
+        until: target.until ?? ['available'],
+        ready: target.ready,
+    }, waitContext(ctx, runtime));
+}
+const waitForCluster = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster'], ctx, runtime, target);
+const waitForInstance = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-instance'], ctx, runtime, target);
+const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster-snapshot'], ctx, runtime, target);
+const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-snapshot'], ctx, runtime, target);
+
+
+/***/ }),
+
+/***/ 2192:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cl: () => (/* binding */ handoffValue),
+/* harmony export */   Cn: () => (/* binding */ handoffSnapshotName),
+/* harmony export */   Pj: () => (/* binding */ Handoff),
+/* harmony export */   kn: () => (/* binding */ kindOfHandoff)
+/* harmony export */ });
+/**
+ * Names and hand-off values of a relay.
+ *
+ * The snapshot a source phase hands over says in its identifier what the destination must
+ * rebuild, because a destination job sees only the shared snapshot (tags of another account's
+ * snapshot are not readable):
+ * - a DB cluster snapshot is an Aurora cluster's;
+ * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
+ *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
+ *   is `db.m6gd.large`);
+ * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
+ */
+/** Keys of `ctx.handoff` the relay steps pass values through. */
+const Handoff = {
+    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
+    sharedSnapshotArn: 'relay:shared-snapshot-arn',
+    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
+    restoreFrom: 'relay:restore-from',
+    /** Identifier of the destination's copy, when one was made. */
+    copyId: 'relay:copy-id',
+};
+const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
+/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
+function handoffSnapshotName(ctx) {
+    const base = ctx.names.sourceSnapshot;
+    if (ctx.sourceDb.kind === 'multi-az-cluster') {
+        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
+        return `${base}-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
+    }
+    return `${base}-instance`;
+}
+/** What a shared snapshot's type and identifier say about the database it came from. */
+function kindOfHandoff(type, id) {
+    if (type === 'db-cluster-snapshot')
+        return { kind: 'aurora-cluster' };
+    const match = MULTI_AZ_MARK.exec(id);
+    if (!match?.[1] || match[1] === 'db-unknown') {
+        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
+    }
+    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
+}
+/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
+function asNamePart(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-{2,}/g, '-');
+}
+/** Value handed from one step to a later one; a missing value is a bug in the plan. */
+function handoffValue(ctx, key) {
+    const value = ctx.handoff.get(key);
+    if (value === undefined)
+        throw new Error(`Relay plan bug: no value for ${key} at this step`);
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 4713:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ snapshotIdFromArn),
+/* harmony export */   Fl: () => (/* binding */ accountFromArn),
+/* harmony export */   Pg: () => (/* binding */ snapshotApi)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
+/* harmony import */ var _common_waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8502);
+
+
+
+const dbSnapshots = {
+    type: 'db-snapshot',
+    shareKind: 'db-snapshot-share',
+    label: 'DB snapshot',
+    async find(rds, id) {
+        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBSnapshotIdentifier ?? id,
+            arn: s.DBSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.Encrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
+            DBSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBSnapshotCommand */ .D2s({
+            SourceDBSnapshotIdentifier: request.sourceArn,
+            TargetDBSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForSnapshot */ .ne)(ctx, runtime, target),
+};
+const clusterSnapshots = {
+    type: 'db-cluster-snapshot',
+    shareKind: 'db-cluster-snapshot-share',
+    label: 'DB cluster snapshot',
+    async find(rds, id) {
+        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBClusterSnapshotIdentifier ?? id,
+            arn: s.DBClusterSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.StorageEncrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async setShared(rds, id, account, shared) {
+        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
+            DBClusterSnapshotIdentifier: id,
+            AttributeName: 'restore',
+            ...change,
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBClusterSnapshotCommand */ .Xzo({
+            SourceDBClusterSnapshotIdentifier: request.sourceArn,
+            TargetDBClusterSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForClusterSnapshot */ .Du)(ctx, runtime, target),
+};
+function snapshotApi(type) {
+    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+}
+/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
+function snapshotIdFromArn(arn) {
+    return arn.split(':').slice(6).join(':') || arn;
+}
+/** The account id inside an ARN. */
+function accountFromArn(arn) {
+    const account = arn.split(':')[4];
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+
+/***/ }),
+
+/***/ 6455:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   oE: () => (/* binding */ runNames)
+/* harmony export */ });
+/* unused harmony exports IDENTIFIER_MAX, cutName */
+/**
+ * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
+ * (CreateDBInstance DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens.
+ * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens.").
+ */
+const IDENTIFIER_MAX = 63;
+/** Room for `-<index>` of every instance a copy can have (instance-count is at most 16). */
+const INSTANCE_SUFFIX = '-16'.length;
+/**
+ * `name` cut to at most `max` characters, without the trailing hyphens a cut can leave (AWS
+ * refuses a trailing `-`, and `-` + suffix would make `--`). A name that starts with a letter
+ * keeps at least that letter.
+ */
+function cutName(name, max) {
+    return name.slice(0, max).replace(/-+$/, '');
+}
+/** A run value as a name part: its letters and digits in lower case, at most `max`, else `fallback`. */
+function namePart(value, fallback, max) {
+    return (value
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, max) || fallback);
+}
+/**
+ * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
+ * it made, and runs never collide. Every name is valid for its kind whatever the target and run
+ * context: instance names cut the target at one fixed place for every index (so they stay
+ * distinct and a re-run derives the same), and never leave `--` or a trailing `-`.
+ */
+function runNames(target, run) {
+    const runKey = `rds-refresh-${namePart(run.runId, 'local', 20)}-${namePart(run.runAttempt, '1', 4)}`;
+    const prefix = (index) => cutName(target, Math.min(IDENTIFIER_MAX - INSTANCE_SUFFIX, IDENTIFIER_MAX - `-${index}`.length));
+    return {
+        target,
+        instance: (index) => `${prefix(index)}-${index}`,
+        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
+        tempInstance: `${runKey}-tmp`,
+        sourceSnapshot: `${runKey}-snapshot`,
+        destinationSnapshot: `${runKey}-copy`,
+    };
+}
+
+
+/***/ }),
+
+/***/ 6661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a2: () => (/* binding */ runPost)
+/* harmony export */ });
+/* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes, removalWaves */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2856);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2691);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7128);
+/* harmony import */ var _methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4408);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7964);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5309);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2139);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2462);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9506);
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The post step's own bound, at most: long enough for AWS to accept every deletion (seconds),
+ * and to wait for a resource still being created until it can be deleted; short enough that a
+ * hung call or a resource stuck in `creating` cannot hold the job. What is not removed by then
+ * is reported with its removal command (and carries the managed tags and expiry for sweep).
+ */
+const POST_STEP_MAX_MINUTES = 30;
+/** The post step's bound: as long as the main step's `timeout-minutes`, at most 30 minutes. */
+function postStepMinutes(settings) {
+    return Math.min(settings.timeoutMinutes, POST_STEP_MAX_MINUTES);
+}
+/**
+ * The post step (`post-if: always()`): remove what the main step left. What this run made is the
+ * union of the ledger (including intents: calls whose answer never came) and, when the main step
+ * did not succeed, a look-up by this run's id tag in every account the job holds credentials
+ * for. Intermediates always go; a copy or a source-phase hand-off only when the main step did
+ * not succeed. Each removal first proves from the resource's tags that this run made it, so a
+ * post step never removes what another run made. Anything that cannot be removed within the post
+ * step's bound is reported with the command that removes it; the post step never fails the job.
+ */
+async function runPost() {
+    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadOutcome */ .RJ)();
+    const ledger = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadResources */ ._H)();
+    // A main step that succeeded recorded everything it made (each create records its intent
+    // first and every step finished); one that did not may have been cut off mid-call, once it
+    // held credentials.
+    const lookUp = outcome !== 'succeeded' && (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .wasSignedIn */ .$1)();
+    if (!lookUp && (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome).length === 0) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
+        return;
+    }
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_7__/* .getSettings */ .mt)();
+    const minutes = postStepMinutes(settings);
+    const bound = (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .boundSignal */ .rW)({
+        deadline: Date.now() + minutes * 60_000,
+        reason: () => (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .deadlinePassed */ .Hx)(`the post step's ${minutes}-minute bound`),
+    });
+    try {
+        await cleanUp({ settings, ledger, lookUp, signal: bound.signal, deadline: bound.deadline });
+    }
+    finally {
+        bound.dispose();
+    }
+}
+async function cleanUp(cleanup) {
+    const { settings, ledger, signal } = cleanup;
+    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadOutcome */ .RJ)();
+    const run = (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdentity */ .yK)(settings.run, settings.target);
+    const why = (error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(signal.aborted ? (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .stopReason */ .PJ)(signal) : error);
+    // The same roles the main step opened (a destination-phase job may hold only one).
+    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
+        reportFailures(settings, (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]));
+        return undefined;
+    });
+    if (!accounts)
+        return;
+    const remaining = [...ledger];
+    const failures = [];
+    const remove = (resources) => removeInWaves(resources, { accounts, run, cleanup, remaining, failures, why });
+    // What the main step recorded goes first: a look-up whose calls hang must not cost it the bound.
+    const known = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome);
+    const found = async () => (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(await untracked({ accounts, run, settings, ledger }), outcome);
+    if (known.length > 0) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created.`);
+        await remove(known);
+    }
+    const more = cleanup.lookUp && !signal.aborted ? await found() : [];
+    if (more.length > 0) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removing ${more.length} more resource(s) this run's tags name.`);
+        await remove(more);
+    }
+    if (known.length + more.length === 0)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .saveResources */ .rH)(remaining);
+    reportFailures(settings, failures);
+}
+/** Removes one resource, proven this run's, within the post step's bound. */
+async function removeOne(resource, context) {
+    const { accounts, run, cleanup } = context;
+    const session = sessionOf(accounts, resource.side);
+    const where = `${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`;
+    const removing = (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removeResource */ .l)(resource, session.clients, {
+        run,
+        ...(resource.proof && { proof: resource.proof }),
+        settle: {
+            log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_0__.info, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug },
+            pollSeconds: cleanup.settings.pollIntervalSeconds,
+            deadline: cleanup.deadline,
+            signal: cleanup.signal,
+            accountId: session.accountId,
+        },
+    });
+    const removal = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)(removing, cleanup.signal);
+    if (removal.result === 'not-ours') {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${where} was not made by this run (${removal.owner})`);
+    }
+    else if (removal.result === 'removed') {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${where}`);
+    }
+}
+/**
+ * Removes in waves: shares before their snapshots, instances before their clusters. Within a
+ * wave the removals run side by side, so one resource whose calls hang cannot use up the post
+ * step's bound before the others (a temporary instance holding production data above all) are
+ * tried. What is removed leaves `remaining`; what is not goes to `failures`.
+ */
+async function removeInWaves(resources, context) {
+    const { remaining, failures, why, cleanup } = context;
+    for (const wave of removalWaves(resources)) {
+        await Promise.all(wave.map(async (resource) => {
+            if (cleanup.signal.aborted) {
+                failures.push([resource, `not attempted: ${why(undefined)}`]);
+                return;
+            }
+            try {
+                await removeOne(resource, context);
+                if (remaining.includes(resource))
+                    remaining.splice(remaining.indexOf(resource), 1);
+            }
+            catch (error) {
+                failures.push([resource, why(error)]);
+            }
+        }));
+    }
+}
+/** The order AWS accepts deletions in: what depends on a resource goes before it. */
+const WAVES = [
+    ['resource-share', 'db-snapshot-share', 'db-cluster-snapshot-share'],
+    ['db-instance'],
+    ['db-cluster'],
+    ['db-snapshot', 'db-cluster-snapshot'],
+];
+function removalWaves(resources) {
+    return WAVES.map((kinds) => resources.filter((r) => kinds.includes(r.kind))).filter((wave) => wave.length > 0);
+}
+function reportFailures(settings, failures) {
+    if (failures.length === 0)
+        return;
+    const lines = failures.map(([resource, reason]) => `${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removalCommand */ .M)(resource, settings.region)}   # ${reason}`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`, { title: 'rds-refresh post step: left behind' });
+}
+function sessionOf(accounts, side) {
+    return side === 'source' ? accounts.source : accounts.destination;
+}
+/**
+ * What this run made that the ledger does not know: found by its run-id and target tags in each
+ * account the job can read (once when both sides are one account), with its purpose tag saying how
+ * it goes. Intermediates only: a copy is created only after its intent is saved, so a copy missing
+ * from the ledger was made by another job of the same workflow run (same run id and target) and is
+ * left alone.
+ */
+async function untracked(options) {
+    const { accounts, run, settings, ledger } = options;
+    const sides = accounts.source.accountId === accounts.destination.accountId
+        ? ['destination']
+        : ['source', 'destination'];
+    const known = new Set(ledger.map((r) => `${sessionOf(accounts, r.side).accountId}:${r.kind}:${r.id}`));
+    const found = [];
+    for (const side of sides) {
+        const session = sessionOf(accounts, side);
+        try {
+            for (const tagged of await (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .findRunResources */ .y6)(session.clients.rds, run)) {
+                if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`))
+                    continue;
+                if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.copy) {
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) carries this run's tags but this job never recorded creating it`);
+                    continue;
+                }
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Found ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) by this run's tags; the ledger did not record it`);
+                found.push({ ...tagged, side, disposal: disposalOf(tagged, settings) });
+            }
+        }
+        catch (error) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`, { title: 'rds-refresh post step: tag look-up failed' });
+        }
+    }
+    return found;
+}
+/** The disposal a resource found by its tags gets from its purpose tag. */
+function disposalOf(tagged, settings) {
+    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.handoff)
+        return 'handoff';
+    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.kept)
+        return 'kept';
+    const snapshot = tagged.kind === 'db-snapshot' || tagged.kind === 'db-cluster-snapshot';
+    return snapshot && settings.keepSnapshots ? 'kept' : 'temporary';
+}
+
+
+/***/ }),
+
+/***/ 9832:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  tY: () => (/* binding */ Outputs),
+  OR: () => (/* binding */ copyOutputs),
+  ZD: () => (/* binding */ escapeHtml),
+  n0: () => (/* binding */ setOutputs),
+  Sy: () => (/* binding */ writeSummary)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(2691);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/report/connect.ts
+var connect = __nccwpck_require__(6816);
+;// CONCATENATED MODULE: ./src/report/timeline.ts
+/** Mermaid task tags: done (grey), crit (red); a cancelled step is drawn as done. */
+const TAG = {
+    succeeded: 'done',
+    failed: 'crit',
+    cancelled: 'done',
+};
+/** A fenced `mermaid` block, or undefined when no step ran. */
+function timelineChart(steps) {
+    const ran = steps.filter((s) => s.startedAt !== undefined && s.endedAt !== undefined);
+    if (ran.length === 0)
+        return undefined;
+    const sides = [...new Set(ran.map((s) => s.side))];
+    const lines = [
+        '```mermaid',
+        'gantt',
+        '  dateFormat x',
+        '  axisFormat %H:%M:%S',
+        ...sides.flatMap((side) => [
+            `  section ${side} account`,
+            ...ran
+                .filter((s) => s.side === side)
+                .map((s, index) => {
+                const tag = TAG[s.status];
+                const start = s.startedAt.getTime();
+                // A bar shorter than a millisecond would not be drawn at all.
+                const end = Math.max(s.endedAt.getTime(), start + 1);
+                return `  ${taskName(s)} :${tag ? `${tag}, ` : ''}${side[0]}${index}, ${start}, ${end}`;
+            }),
+        ]),
+        '```',
+    ];
+    return lines.join('\n');
+}
+/** Step names are kebab-case; a `:` or `#` would end Mermaid's task name early. */
+function taskName(step) {
+    const status = step.status === 'succeeded' ? '' : ` (${step.status})`;
+    return `${step.name}${status}`.replace(/[:#;]/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+
+
+/** Output names, as action.yml declares them. */
+const Outputs = {
+    clusterIdentifier: 'cluster-identifier',
+    clusterArn: 'cluster-arn',
+    endpoint: 'endpoint',
+    readerEndpoint: 'reader-endpoint',
+    port: 'port',
+    engine: 'engine',
+    engineVersion: 'engine-version',
+    masterUsername: 'master-username',
+    masterUserSecretArn: 'master-user-secret-arn',
+    dbInstanceIdentifiers: 'db-instance-identifiers',
+    method: 'method',
+    created: 'created',
+    snapshotArn: 'snapshot-arn',
+    sourceAccountId: 'source-account-id',
+    destinationAccountId: 'destination-account-id',
+    expiresAt: 'expires-at',
+    durationSeconds: 'duration-seconds',
+};
+/** The outputs of a copy, by output name; values that are unknown are left out. */
+function copyOutputs(copy) {
+    const entries = [
+        [Outputs.clusterIdentifier, copy.identifier],
+        [Outputs.clusterArn, copy.arn],
+        [Outputs.endpoint, copy.endpoint],
+        [Outputs.readerEndpoint, copy.readerEndpoint],
+        [Outputs.port, copy.port],
+        [Outputs.engine, copy.engine],
+        [Outputs.engineVersion, copy.engineVersion],
+        [Outputs.masterUsername, copy.masterUsername],
+        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
+        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
+        [Outputs.method, copy.method],
+        [Outputs.created, copy.created],
+        [Outputs.snapshotArn, copy.snapshotArn],
+        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
+    ];
+    return Object.fromEntries(entries
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => [k, String(v)]));
+}
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        core.setOutput(name, value);
+}
+function formatDuration(report) {
+    if (!report.startedAt || !report.endedAt)
+        return '';
+    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+const STATUS_MARK = {
+    succeeded: '✅ succeeded',
+    failed: '❌ failed',
+    cancelled: '⏹ cancelled',
+    skipped: '⏭ skipped',
+    'not-run': '… not run',
+};
+/**
+ * The job summary: source → target, the steps with their timing, outputs, and any failure.
+ * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
+ * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
+ * renders as text.
+ */
+async function writeSummary(input) {
+    const summary = core.summary.addHeading(escapeHtml(input.title), 2);
+    if (input.steps.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Step', header: true },
+                { data: 'Account', header: true },
+                { data: 'Started', header: true },
+                { data: 'Duration', header: true },
+                { data: 'Status', header: true },
+                { data: 'Notes', header: true },
+            ],
+            ...input.steps.map((s) => [
+                s.name,
+                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
+                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
+                formatDuration(s) || '—',
+                STATUS_MARK[s.status],
+                s.notes.join('; ') || '—',
+            ].map(escapeHtml)),
+        ]);
+    }
+    addTimeline(summary, input.steps);
+    if (input.error !== undefined) {
+        summary.addHeading('Failure', 3);
+        summary.addCodeBlock(escapeHtml((0,errors/* errorMessage */.gJ)(input.error)));
+        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
+        if (hint)
+            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
+    }
+    if (input.leftBehind.length > 0) {
+        summary.addHeading('Resources left behind', 3);
+        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    if (input.kept && input.kept.length > 0) {
+        summary.addHeading('Kept on purpose', 3);
+        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    addConnection(summary, input);
+    const outputRows = Object.entries(input.outputs);
+    if (outputRows.length > 0) {
+        summary.addHeading('Outputs', 3);
+        summary.addTable([
+            [
+                { data: 'Output', header: true },
+                { data: 'Value', header: true },
+            ],
+            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
+        ]);
+    }
+    await summary.write();
+}
+/** The steps on one time axis (Mermaid renders fenced blocks only, so it is raw Markdown). */
+function addTimeline(summary, steps) {
+    const chart = timelineChart(steps);
+    if (chart)
+        summary.addHeading('Timeline', 3).addRaw(`\n${chart}\n`, true);
+}
+/** Where the copy is and a command that reads its password from Secrets Manager. */
+function addConnection(summary, input) {
+    const connection = (0,connect/* connectionOf */.ao)(input.outputs, input.region);
+    if (!connection)
+        return;
+    summary.addHeading('How to connect', 3);
+    summary.addTable((0,connect/* connectionRows */.k$)(connection).map(([label, value]) => [label, escapeHtml(value)]));
+    const example = (0,connect/* connectExample */.pu)(connection);
+    if (example)
+        summary.addRaw(`\n\`\`\`sh\n${example}\n\`\`\`\n`, true);
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+/** Text as HTML that renders it literally, in element content and in attribute values. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+
+/***/ }),
+
+/***/ 6816:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ao: () => (/* binding */ connectionOf),
+/* harmony export */   k$: () => (/* binding */ connectionRows),
+/* harmony export */   pu: () => (/* binding */ connectExample)
+/* harmony export */ });
+/* unused harmony exports passwordCommand, passwordNote */
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9832);
+/**
+ * How to reach the copy: its address, and a command that reads the password from Secrets Manager
+ * with the AWS CLI at the moment it is needed. The password itself is never written anywhere: the
+ * job summary and the pull request comment hold only the secret's ARN.
+ */
+
+/** The connection a refresh's outputs describe; undefined before the copy has an endpoint. */
+function connectionOf(outputs, region) {
+    const endpoint = outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.endpoint];
+    if (!endpoint)
+        return undefined;
+    return {
+        endpoint,
+        port: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.port],
+        readerEndpoint: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.readerEndpoint],
+        engine: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.engine],
+        user: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.masterUsername],
+        secretArn: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.masterUserSecretArn],
+        region,
+    };
+}
+/** Single quotes for the shell: every value here comes from AWS, but a name is never trusted. */
+function shellQuote(text) {
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+/** The AWS CLI call that prints the password (the RDS secret's `password` key), or undefined. */
+function passwordCommand(connection) {
+    if (!connection.secretArn)
+        return undefined;
+    return [
+        'aws secretsmanager get-secret-value',
+        `--region ${shellQuote(connection.region)}`,
+        `--secret-id ${shellQuote(connection.secretArn)}`,
+        "--query SecretString --output text | jq -r '.password'",
+    ].join(' ');
+}
+/**
+ * A copy-paste example: the engine's usual client, given the password by the command above
+ * through its environment variable (never on the command line) where the client has one.
+ */
+function connectExample(connection) {
+    const password = passwordCommand(connection);
+    if (!password)
+        return undefined;
+    const host = shellQuote(connection.endpoint);
+    const port = connection.port ?? '';
+    const user = shellQuote(connection.user ?? 'admin');
+    const engine = connection.engine ?? '';
+    if (/postgres/.test(engine)) {
+        return `PGPASSWORD="$(${password})" \\\n  psql "host=${connection.endpoint} port=${port} user=${connection.user ?? 'postgres'} dbname=postgres sslmode=require"`;
+    }
+    if (/mysql|mariadb/.test(engine)) {
+        return `MYSQL_PWD="$(${password})" \\\n  mysql --host=${host} --port=${port} --user=${user} --ssl-mode=REQUIRED`;
+    }
+    if (/sqlserver/.test(engine)) {
+        return `SQLCMDPASSWORD="$(${password})" \\\n  sqlcmd -S ${shellQuote(`${connection.endpoint},${port}`)} -U ${user}`;
+    }
+    return password;
+}
+/** Where the password is: the secret, or why there is none to point at. */
+function passwordNote(connection) {
+    if (connection.secretArn)
+        return `in Secrets Manager: ${connection.secretArn}`;
+    return "not in Secrets Manager: the source's (master-password: keep), or generated, masked and stored nowhere (master-password: generate)";
+}
+/** The connection as rows of label and value, for the summary and the comment. */
+function connectionRows(connection) {
+    const rows = [
+        ['Endpoint', connection.endpoint],
+        ['Reader endpoint', connection.readerEndpoint],
+        ['Port', connection.port],
+        ['User', connection.user],
+        ['Password', passwordNote(connection)],
+    ];
+    return rows.filter((row) => Boolean(row[1]));
+}
+
+
+/***/ }),
+
+/***/ 2462:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ wasSignedIn),
+/* harmony export */   Go: () => (/* binding */ saveOutcome),
+/* harmony export */   Jy: () => (/* binding */ savedInThisStep),
+/* harmony export */   RJ: () => (/* binding */ loadOutcome),
+/* harmony export */   UM: () => (/* binding */ markMainStarted),
+/* harmony export */   X2: () => (/* binding */ markSignedIn),
+/* harmony export */   _H: () => (/* binding */ loadResources),
+/* harmony export */   rH: () => (/* binding */ saveResources),
+/* harmony export */   tl: () => (/* binding */ isPost)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+
+/** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
+const Keys = {
+    isPost: 'isPost',
+    resources: 'resources',
+    outcome: 'outcome',
+    signedIn: 'signedIn',
+};
+/**
+ * What this step saved so far: the post step will read exactly this, so a message about what it
+ * will do (a cancel in the main step) is computed from it.
+ */
+const savedHere = { resources: [] };
+function savedInThisStep() {
+    return { ...savedHere };
+}
+function isPost() {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.isPost) === 'true';
+}
+/** Called first thing in the main step, so the post step knows it is the post step. */
+function markMainStarted() {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.isPost, 'true');
+}
+/** The main step holds credentials for its accounts: from here on it may create something. */
+function markSignedIn() {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.signedIn, 'true');
+}
+function wasSignedIn() {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.signedIn) === 'true';
+}
+function saveResources(resources) {
+    savedHere.resources = [...resources];
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.resources, JSON.stringify(resources));
+}
+function loadResources() {
+    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.resources);
+    if (!raw)
+        return [];
+    const parsed = JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed : [];
+}
+function saveOutcome(outcome) {
+    savedHere.outcome = outcome;
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.outcome, outcome);
+}
+/** Undefined when the main step never got to say (killed or cancelled). */
+function loadOutcome() {
+    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.outcome);
+    return raw === 'succeeded' || raw === 'failed' ? raw : undefined;
+}
+
+
+/***/ }),
+
+/***/ 9506:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AJ: () => (/* binding */ TAG_CHARACTER_CLASS),
+/* harmony export */   F5: () => (/* binding */ MAX_USER_TAGS),
+/* harmony export */   L8: () => (/* binding */ managedTags),
+/* harmony export */   MZ: () => (/* binding */ MAX_TAGS_PER_RESOURCE),
+/* harmony export */   SR: () => (/* binding */ runIdOf),
+/* harmony export */   T9: () => (/* binding */ CopyState),
+/* harmony export */   iu: () => (/* binding */ resourceTags),
+/* harmony export */   jm: () => (/* binding */ TagKeys),
+/* harmony export */   nb: () => (/* binding */ Purpose),
+/* harmony export */   yF: () => (/* binding */ isManaged)
+/* harmony export */ });
+/* unused harmony export tagValue */
+/** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
+const TagKeys = {
+    managed: 'rds-refresh:managed',
+    repository: 'rds-refresh:repository',
+    runId: 'rds-refresh:run-id',
+    source: 'rds-refresh:source',
+    /** The target (lower case) a resource was made for: a copy, or the hand-off snapshot of a split job. */
+    target: 'rds-refresh:target',
+    /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
+    purpose: 'rds-refresh:purpose',
+    expiresAt: 'rds-refresh:expires-at',
+    /**
+     * A copy's build state: `building` from its create call, `ready` once its run has finished it
+     * (password set, endpoints read). `reuse` adopts only a ready copy (or one older than the tag).
+     */
+    state: 'rds-refresh:state',
+    /** The run that made it, from `@actions/github`'s context (github/context.ts). */
+    workflow: 'rds-refresh:workflow',
+    pullRequest: 'rds-refresh:pull-request',
+    commit: 'rds-refresh:commit',
+    actor: 'rds-refresh:actor',
+};
+/**
+ * RDS allows 50 tags per resource ("Tagging Amazon RDS resources": "A resource can have a
+ * maximum of 50 tags"); the action's own keys take their share, the `tags` input the rest.
+ */
+const MAX_TAGS_PER_RESOURCE = 50;
+const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - Object.keys(TagKeys).length;
+/** Values of the state tag. */
+const CopyState = { building: 'building', ready: 'ready' };
+/**
+ * Values of the purpose tag: the database the user asked for, an intermediate of one run
+ * (temporary instance, relay snapshots), the snapshot a source-phase job hands over, or a relay
+ * snapshot kept on request (`keep-snapshots`), which `sweep` treats like a copy.
+ */
+const Purpose = {
+    copy: 'copy',
+    intermediate: 'intermediate',
+    handoff: 'handoff',
+    kept: 'kept',
+};
+function managedTags(options) {
+    const { settings, sourceArn, now } = options;
+    const expiresAt = settings.ttlSeconds === undefined
+        ? undefined
+        : new Date(now.getTime() + settings.ttlSeconds * 1000);
+    const tags = [
+        { Key: TagKeys.managed, Value: 'true' },
+        { Key: TagKeys.repository, Value: tagValue(settings.run.repository) || 'unknown' },
+        { Key: TagKeys.runId, Value: runIdOf(settings.run) },
+        { Key: TagKeys.source, Value: sourceArn },
+        ...runTags(settings.run),
+        ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
+        ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
+    ];
+    return { tags, expiresAt };
+}
+/** Workflow, pull request, commit and actor: each only when the run has it. */
+function runTags(run) {
+    const values = [
+        [TagKeys.workflow, run.workflow],
+        [TagKeys.pullRequest, run.pullRequest?.toString()],
+        [TagKeys.commit, run.sha],
+        [TagKeys.actor, run.actor],
+    ];
+    return values
+        .map(([Key, value]) => ({ Key, Value: tagValue(value ?? '') }))
+        .filter((tag) => tag.Value !== '');
+}
+/**
+ * The characters of tag keys and values (RDS API reference, Tag: "the set of Unicode letters,
+ * digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@'"), as a regular expression class.
+ */
+const TAG_CHARACTER_CLASS = '\\p{L}\\p{Z}\\p{N}_.:/=+\\-@';
+const TAG_VALUE_DISALLOWED = new RegExp(`[^${TAG_CHARACTER_CLASS}]`, 'gu');
+const TAG_VALUE_MAX = 256;
+/**
+ * `text` as a tag value AWS accepts: disallowed characters (a workflow named `CI (PR) #1`, an
+ * actor `dependabot[bot]`) become `_`, a reserved `aws:`/`rds:` prefix is broken with `_`, and
+ * the value is cut at 256 characters (code points, as AWS counts them).
+ */
+function tagValue(text) {
+    const allowed = text.trim().replace(TAG_VALUE_DISALLOWED, '_');
+    const unreserved = /^(?:aws|rds):/i.test(allowed) ? `_${allowed}` : allowed;
+    return [...unreserved].slice(0, TAG_VALUE_MAX).join('');
+}
+/** The value of the run-id tag: `<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>` (`local-1` outside Actions). */
+function runIdOf(run) {
+    return `${run.runId || 'local'}-${run.runAttempt || '1'}`;
+}
+/**
+ * The tags of one created resource: the run's tags, what it is for, and the target it was made
+ * for (lower case) when the run has one. The ownership proofs (aws/ownership.ts) read them back.
+ */
+function resourceTags(base, options) {
+    return [
+        ...base,
+        { Key: TagKeys.purpose, Value: options.purpose },
+        ...(options.target ? [{ Key: TagKeys.target, Value: options.target.toLowerCase() }] : []),
+        ...(options.purpose === Purpose.copy
+            ? [{ Key: TagKeys.state, Value: CopyState.building }]
+            : []),
+    ];
+}
+/** "This action manages it": the managed tag (`replace`, `delete`, `sweep`, `reuse`). */
+function isManaged(tags) {
+    return (tags ?? []).some((tag) => tag.Key === TagKeys.managed && tag.Value === 'true');
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 6257:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
+});
+
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = _summary;
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 2413:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _: () => (/* binding */ github_context),
+  Q: () => (/* binding */ getOctokit)
+});
+
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -79541,7 +90865,7 @@ const defaults = {
         fetch: getProxyFetch(baseUrl)
     }
 };
-const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
 
 /**
  * Convience function to correctly format Octokit Options to pass into the constructor.
@@ -79549,15 +90873,15 @@ const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function utils_getOctokitOptions(token, options) {
+function getOctokitOptions(token, options) {
     const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
     // Auth
-    const auth = Utils.getAuthString(token, opts);
+    const auth = getAuthString(token, opts);
     if (auth) {
         opts.auth = auth;
     }
     // Orchestration ID
-    const userAgent = Utils.getUserAgentWithOrchestrationId(opts.userAgent);
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
     if (userAgent) {
         opts.userAgent = userAgent;
     }
@@ -79579,10741 +90903,6 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./src/github/context.ts
-/** Events whose payload is a pull request the action may comment on. */
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
-function runContextOf(github) {
-    const pullRequest = pullRequestNumber(github);
-    return {
-        repository: repositoryOf(github),
-        runId: numberText(github.runId),
-        runAttempt: numberText(github.runAttempt) || '1',
-        workflow: github.workflow ?? '',
-        serverUrl: github.serverUrl || 'https://github.com',
-        apiUrl: github.apiUrl || 'https://api.github.com',
-        sha: github.sha || undefined,
-        actor: github.actor || undefined,
-        eventName: github.eventName || undefined,
-        ...(pullRequest !== undefined && { pullRequest }),
-        ...(pullRequest !== undefined && isFork(github) && { fork: true }),
-    };
-}
-/** `owner/name`; `context.repo` throws without GITHUB_REPOSITORY and a payload repository. */
-function repositoryOf(github) {
-    try {
-        const { owner, repo } = github.repo;
-        return owner && repo ? `${owner}/${repo}` : '';
-    }
-    catch {
-        return '';
-    }
-}
-/** The context parses run ids with parseInt: NaN when the variable is unset. */
-function numberText(value) {
-    return value !== undefined && Number.isFinite(value) ? String(value) : '';
-}
-/** The pull request of a pull_request(_target) event, or of a comment on one. */
-function pullRequestNumber(github) {
-    const { payload } = github;
-    const number = PULL_REQUEST_EVENTS.has(github.eventName)
-        ? (payload.pull_request?.number ?? payload.number)
-        : payload.issue?.pull_request
-            ? payload.issue.number
-            : undefined;
-    return typeof number === 'number' && Number.isInteger(number) && number > 0 ? number : undefined;
-}
-/**
- * A `pull_request` run for a head branch in another repository: GitHub gives it a read-only
- * token and no OIDC token. (`pull_request_target` runs in the base repository's context.)
- */
-function isFork(github) {
-    if (github.eventName !== 'pull_request')
-        return false;
-    const pr = github.payload.pull_request;
-    // A fork deleted since the pull request was opened leaves `head.repo` null.
-    if (pr?.head?.repo === null)
-        return true;
-    const head = pr?.head?.repo?.full_name;
-    const base = pr?.base?.repo?.full_name;
-    return head !== undefined && base !== undefined && head !== base;
-}
-
-;// CONCATENATED MODULE: ./src/github/session-name.ts
-/** RoleSessionName: 2-64 characters from `[\w+=,.@-]` (AssumeRoleWithWebIdentity). */
-const SESSION_NAME_MAX = 64;
-const SESSION_NAME_DISALLOWED = /[^\w+=,.@-]/g;
-/**
- * The default role session name, which CloudTrail shows on every call the run makes:
- * `rds-refresh-<run id>-<attempt>[-pr<number>]-<owner>.<repository>`, the run first so a long
- * repository name is what gets cut. `rds-refresh` outside Actions.
- */
-function defaultSessionName(run) {
-    if (!run.runId)
-        return 'rds-refresh';
-    const parts = [
-        'rds-refresh',
-        run.runId,
-        run.runAttempt || '1',
-        ...(run.pullRequest === undefined ? [] : [`pr${run.pullRequest}`]),
-        ...(run.repository ? [run.repository.replace('/', '.')] : []),
-    ];
-    return parts
-        .join('-')
-        .replace(SESSION_NAME_DISALLOWED, '')
-        .slice(0, SESSION_NAME_MAX)
-        .replace(/[-.]+$/, '');
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Every input read once, validated and turned into readonly Settings, before any AWS call.
- * This is the only module that calls core.getInput; parseSettings is pure for tests.
- */
-
-
-
-
-
-
-
-/** Every input of action.yml with its default ('' for none); a test keeps them in step. */
-const INPUT_DEFAULTS = {
-    operation: 'refresh',
-    'plan-operation': 'refresh',
-    phase: 'all',
-    'aws-region': '',
-    'source-role-arn': '',
-    'destination-role-arn': '',
-    audience: 'sts.amazonaws.com',
-    'role-session-name': '',
-    'role-duration-seconds': '3600',
-    'allowed-account-ids': '',
-    source: '',
-    target: '',
-    method: 'auto',
-    'if-exists': 'fail',
-    'replace-strategy': 'swap',
-    'snapshot-arn': '',
-    'kms-key-id': '',
-    'db-subnet-group': '',
-    'vpc-security-group-ids': '',
-    'db-cluster-parameter-group': '',
-    'db-parameter-group': '',
-    'temp-db-subnet-group': '',
-    'temp-vpc-security-group-ids': '',
-    'instance-class': '',
-    'instance-count': '1',
-    'serverless-min-capacity': '',
-    'serverless-max-capacity': '',
-    'storage-type': '',
-    iops: '',
-    'multi-az': 'false',
-    'publicly-accessible': 'false',
-    'deletion-protection': 'false',
-    'master-password': 'secrets-manager',
-    ttl: '',
-    tags: '',
-    'keep-snapshots': 'false',
-    'final-snapshot-identifier': '',
-    'timeout-minutes': '350',
-    'poll-interval-seconds': '10',
-    'max-attempts': '5',
-    'endpoint-url': '',
-};
-/** Names of every input, in action.yml order. */
-const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
-const OPERATIONS = ['refresh', 'delete', 'sweep', 'plan'];
-const PLANNED_OPERATIONS = ['refresh', 'delete', 'sweep'];
-const PHASES = ['all', 'source', 'destination'];
-const METHODS = ['auto', 'clone', 'full-copy', 'relay'];
-const IF_EXISTS = ['fail', 'reuse', 'replace'];
-const REPLACE_STRATEGIES = ['swap', 'delete-first'];
-const MASTER_PASSWORDS = ['secrets-manager', 'generate', 'keep'];
-const STORAGE_TYPES = ['gp2', 'gp3', 'io1', 'io2', 'standard', 'aurora', 'aurora-iopt1'];
-/** Inputs whose values are lists, one item per line or comma. */
-const LIST_INPUTS = new Set([
-    'vpc-security-group-ids',
-    'temp-vpc-security-group-ids',
-    'tags',
-    'allowed-account-ids',
-]);
-/** Inputs AWS stores in lower case and matches case-insensitively; the log says when one changed. */
-const LOWER_CASED = [
-    'source',
-    'target',
-    'snapshot-arn',
-    'db-subnet-group',
-    'db-cluster-parameter-group',
-    'db-parameter-group',
-    'temp-db-subnet-group',
-];
-/** Reads every input through core.getInput (from `process.env`), then parseSettings. */
-function getSettings(env = process.env, github = github_context) {
-    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]));
-    return parseSettings(raw, env, core, github);
-}
-/**
- * No value may carry a line break or control character into the log; `::` is excluded by each
- * input's own syntax, and checked here for the one free-text input, the audience.
- */
-function checkSingleLine(raw) {
-    for (const name of INPUT_NAMES) {
-        const value = (raw[name] ?? '').trim();
-        if (LIST_INPUTS.has(name)) {
-            for (const item of (0,parsers/* listItems */.Dw)(value))
-                (0,parsers/* singleLine */.pF)(name, item);
-        }
-        else {
-            (0,parsers/* singleLine */.pF)(name, value);
-        }
-    }
-    (0,parsers/* noWorkflowCommand */.oV)('audience', (raw.audience ?? '').trim());
-}
-/** Says, for each name the action lower-cased, what it was given and what it uses. */
-function reportLowerCased(raw, settings, log) {
-    const used = {
-        source: settings.source?.arn ?? settings.source?.identifier,
-        target: settings.target,
-        'snapshot-arn': settings.snapshotArn,
-        'db-subnet-group': settings.dbSubnetGroup,
-        'db-cluster-parameter-group': settings.dbClusterParameterGroup,
-        'db-parameter-group': settings.dbParameterGroup,
-        'temp-db-subnet-group': settings.tempDbSubnetGroup,
-    };
-    for (const name of LOWER_CASED) {
-        const given = (raw[name] ?? '').trim();
-        const value = used[name];
-        if (value !== undefined && given !== '' && given !== value) {
-            log.info(`Input '${name}' is '${given}': AWS stores it in lower case and matches it case-insensitively, so the action uses '${value}'.`);
-        }
-    }
-}
-/**
- * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
- * `env` supplies the region fallback, `github` (`@actions/github`'s context) the run; `log` hears
- * which names were lower-cased. Throws InputError.
- */
-function parseSettings(raw, env, log, github = github_context) {
-    checkSingleLine(raw);
-    const value = (name) => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name];
-    const optional = (name, parse) => (value(name) === '' ? undefined : parse(name, value(name)));
-    const given = (name, parse) => parse(name, value(name));
-    const sourceRole = optional('source-role-arn', parsers/* roleArn */.w3);
-    const destinationRole = optional('destination-role-arn', parsers/* roleArn */.w3) ?? sourceRole;
-    const sourceValue = value('source');
-    const source = sourceValue.startsWith('arn:') ? (0,parsers/* sourceArn */.jE)('source', sourceValue) : undefined;
-    const kms = optional('kms-key-id', parsers/* kmsKey */.zJ);
-    const snapshot = optional('snapshot-arn', parsers/* snapshotArn */.mi);
-    const run = runContextOf(github);
-    const settings = {
-        operation: given('operation', (0,parsers/* oneOf */.yL)(OPERATIONS)),
-        planOperation: given('plan-operation', (0,parsers/* oneOf */.yL)(PLANNED_OPERATIONS)),
-        phase: given('phase', (0,parsers/* oneOf */.yL)(PHASES)),
-        region: region(raw['aws-region'] ?? '', env),
-        sourceRoleArn: sourceRole?.arn,
-        destinationRoleArn: destinationRole?.arn,
-        audience: value('audience'),
-        roleSessionName: (0,parsers/* sessionName */.Cy)('role-session-name', value('role-session-name') || defaultSessionName(run)),
-        roleDurationSeconds: given('role-duration-seconds', (0,parsers/* intInRange */.m1)({ min: 900, max: 43200 })),
-        allowedAccountIds: accountIds('allowed-account-ids', value('allowed-account-ids')),
-        source: source
-            ? { identifier: source.name, arn: source.arn, accountId: source.accountId }
-            : optional('source', (input, id) => ({ identifier: (0,parsers/* identifier */.Cv)(input, id) })),
-        target: optional('target', parsers/* identifier */.Cv),
-        method: given('method', (0,parsers/* oneOf */.yL)(METHODS)),
-        ifExists: given('if-exists', (0,parsers/* oneOf */.yL)(IF_EXISTS)),
-        replaceStrategy: given('replace-strategy', (0,parsers/* oneOf */.yL)(REPLACE_STRATEGIES)),
-        snapshotArn: snapshot?.arn,
-        kmsKeyId: kms?.value,
-        dbSubnetGroup: optional('db-subnet-group', parsers/* subnetGroupName */.Cw),
-        vpcSecurityGroupIds: securityGroups('vpc-security-group-ids', value('vpc-security-group-ids')),
-        dbClusterParameterGroup: optional('db-cluster-parameter-group', parsers/* parameterGroupName */.mY),
-        dbParameterGroup: optional('db-parameter-group', parsers/* parameterGroupName */.mY),
-        tempDbSubnetGroup: optional('temp-db-subnet-group', parsers/* subnetGroupName */.Cw),
-        tempVpcSecurityGroupIds: securityGroups('temp-vpc-security-group-ids', value('temp-vpc-security-group-ids')),
-        instanceClass: optional('instance-class', parsers/* instanceClass */.Sp),
-        instanceCount: given('instance-count', (0,parsers/* intInRange */.m1)({ min: 1, max: 16 })),
-        serverless: serverlessScaling(value('serverless-min-capacity'), value('serverless-max-capacity')),
-        storageType: optional('storage-type', (0,parsers/* oneOf */.yL)(STORAGE_TYPES)),
-        iops: optional('iops', (0,parsers/* intInRange */.m1)({ min: 1000, max: 256000 })),
-        multiAz: given('multi-az', parsers/* bool */.lc),
-        publiclyAccessible: given('publicly-accessible', parsers/* bool */.lc),
-        deletionProtection: given('deletion-protection', parsers/* bool */.lc),
-        masterPassword: given('master-password', (0,parsers/* oneOf */.yL)(MASTER_PASSWORDS)),
-        ttlSeconds: optional('ttl', parsers/* ttlDuration */.fe),
-        tags: given('tags', parsers/* tags */._A),
-        keepSnapshots: given('keep-snapshots', parsers/* bool */.lc),
-        finalSnapshotIdentifier: optional('final-snapshot-identifier', parsers/* identifier */.Cv),
-        timeoutMinutes: given('timeout-minutes', (0,parsers/* decimalInRange */.uw)({ min: 0.1, max: 350, note: 'a GitHub job stops after 6 hours' })),
-        pollIntervalSeconds: given('poll-interval-seconds', (0,parsers/* decimalInRange */.uw)({ min: 0.01, max: 300 })),
-        maxAttempts: given('max-attempts', (0,parsers/* intInRange */.m1)({ min: 1, max: 20 })),
-        endpointUrl: optional('endpoint-url', parsers/* httpUrl */.q3),
-        run,
-    };
-    const parsed = {
-        settings,
-        sourceRole,
-        destinationRole,
-        sourceArn: source,
-        snapshot,
-        kmsKey: kms,
-    };
-    (0,rules/* checkRules */.MM)(parsed);
-    if (log)
-        reportLowerCased(raw, settings, log);
-    return deepFreeze(settings);
-}
-const REGION_RULE = 'a region looks like us-east-1, eu-central-2, us-gov-west-1 or cn-north-1 (one region serves both accounts).';
-/** `aws-region`, else AWS_REGION, else AWS_DEFAULT_REGION. */
-function region(input, env) {
-    const sources = [
-        ['', input.trim()],
-        [' (from AWS_REGION)', env.AWS_REGION],
-        [' (from AWS_DEFAULT_REGION)', env.AWS_DEFAULT_REGION],
-    ];
-    const found = sources.find(([, value]) => value);
-    if (!found) {
-        throw new parsers/* InputError */.dz('aws-region', '', "No region: set the input 'aws-region' or the environment variable AWS_REGION (one region serves both accounts).");
-    }
-    const [from, value = ''] = found;
-    if (!(0,parsers/* isRegion */.Dp)(value)) {
-        throw new parsers/* InputError */.dz('aws-region', value, `Input 'aws-region'${from} is '${value}': ${REGION_RULE}`);
-    }
-    return value;
-}
-function securityGroups(input, value) {
-    return (0,parsers/* listItems */.Dw)(value).map((item) => (0,parsers/* securityGroupId */.Lu)(input, item));
-}
-function accountIds(input, value) {
-    return (0,parsers/* listItems */.Dw)(value).map((item) => (0,parsers/* accountId */.lS)(input, item));
-}
-const MIN_CAPACITY = (0,parsers/* decimalInRange */.uw)({ min: 0, max: 256, step: 0.5 });
-const MAX_CAPACITY = (0,parsers/* decimalInRange */.uw)({ min: 1, max: 256, step: 0.5 });
-/** Both capacities or neither, min not above max. */
-function serverlessScaling(min, max) {
-    if (min === '' && max === '')
-        return undefined;
-    if (min === '' || max === '') {
-        const [missing, present] = min === ''
-            ? ['serverless-min-capacity', 'serverless-max-capacity']
-            : ['serverless-max-capacity', 'serverless-min-capacity'];
-        throw new parsers/* InputError */.dz(missing, '', `Input '${missing}' is required with '${present}': give both serverless capacities or neither.`);
-    }
-    const minCapacity = MIN_CAPACITY('serverless-min-capacity', min);
-    const maxCapacity = MAX_CAPACITY('serverless-max-capacity', max);
-    if (minCapacity > maxCapacity) {
-        throw (0,parsers/* invalid */.Gq)('serverless-min-capacity', min, `the minimum must not exceed serverless-max-capacity (${max}).`);
-    }
-    return { minCapacity, maxCapacity };
-}
-function deepFreeze(value) {
-    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-        for (const child of Object.values(value))
-            deepFreeze(child);
-        Object.freeze(value);
-    }
-    return value;
-}
-
-
-/***/ }),
-
-/***/ 5165:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cv: () => (/* binding */ identifier),
-/* harmony export */   Cw: () => (/* binding */ subnetGroupName),
-/* harmony export */   Cy: () => (/* binding */ sessionName),
-/* harmony export */   Dp: () => (/* binding */ isRegion),
-/* harmony export */   Dw: () => (/* binding */ listItems),
-/* harmony export */   Gq: () => (/* binding */ invalid),
-/* harmony export */   Lu: () => (/* binding */ securityGroupId),
-/* harmony export */   Sp: () => (/* binding */ instanceClass),
-/* harmony export */   _A: () => (/* binding */ tags),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   fe: () => (/* binding */ ttlDuration),
-/* harmony export */   iQ: () => (/* binding */ partitionOf),
-/* harmony export */   jE: () => (/* binding */ sourceArn),
-/* harmony export */   lS: () => (/* binding */ accountId),
-/* harmony export */   lc: () => (/* binding */ bool),
-/* harmony export */   m1: () => (/* binding */ intInRange),
-/* harmony export */   mY: () => (/* binding */ parameterGroupName),
-/* harmony export */   mi: () => (/* binding */ snapshotArn),
-/* harmony export */   oV: () => (/* binding */ noWorkflowCommand),
-/* harmony export */   pF: () => (/* binding */ singleLine),
-/* harmony export */   q3: () => (/* binding */ httpUrl),
-/* harmony export */   uw: () => (/* binding */ decimalInRange),
-/* harmony export */   w3: () => (/* binding */ roleArn),
-/* harmony export */   yL: () => (/* binding */ oneOf),
-/* harmony export */   zJ: () => (/* binding */ kmsKey)
-/* harmony export */ });
-/* unused harmony exports PARTITIONS, IDENTIFIER_RULE, isRdsName */
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9506);
-/**
- * Small parsers, one per kind of input value. Each takes the input's name and raw value and
- * returns the typed value or throws an InputError that names the input, the value and what is
- * allowed. They know nothing about other inputs: combinations live in rules.ts.
- */
-
-/** An input that cannot be used as given; thrown before any AWS call. */
-class InputError extends Error {
-    /** Name of the input, as in action.yml. */
-    input;
-    /** The offending value (one item of a list input), '' when missing. */
-    value;
-    constructor(input, value, message) {
-        super(message);
-        this.name = 'InputError';
-        this.input = input;
-        this.value = value;
-    }
-}
-/** The standard rejection: `Input '<name>' is '<value>': <what is allowed>` */
-function invalid(input, value, allowed) {
-    return new InputError(input, value, `Input '${input}' is '${value}': ${allowed}`);
-}
-const PARTITIONS = (/* unused pure expression or super */ null && (['aws', 'aws-cn', 'aws-us-gov']));
-const PARTITION = '(aws|aws-cn|aws-us-gov)';
-const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-\\d{1,2}';
-const IDENTIFIER_RULE = "an identifier has 1-63 letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-'.";
-/**
- * AWS's rule for DB identifiers and most RDS names, up to `max` characters: letters, digits and
- * hyphens, a letter first, no `--`, no trailing `-`. The API reference words it the same for each
- * kind (CreateDBInstance DBInstanceIdentifier, CreateDBCluster DBClusterIdentifier,
- * CreateDBClusterSnapshot DBClusterSnapshotIdentifier: "Must contain from 1 to 63 letters,
- * numbers, or hyphens. First character must be a letter. Can't end with a hyphen or contain two
- * consecutive hyphens."; CreateDBSnapshot DBSnapshotIdentifier and the parameter group names:
- * the same with "1 to 255").
- */
-function isRdsName(value, max) {
-    return (value.length <= max &&
-        /^[A-Za-z][A-Za-z0-9-]*$/.test(value) &&
-        !value.includes('--') &&
-        !value.endsWith('-'));
-}
-/**
- * DB cluster / instance identifier, in lower case: AWS "stores [it] as a lowercase string" and
- * matches it case-insensitively (CreateDBInstance, CreateDBCluster), so the action compares and
- * derives names in lower case.
- */
-function identifier(input, value) {
-    if (!isRdsName(value, 63))
-        throw invalid(input, value, IDENTIFIER_RULE);
-    return value.toLowerCase();
-}
-/** `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-4`. */
-function isRegion(value) {
-    return new RegExp(`^${REGION}$`).test(value);
-}
-/** The partition a region belongs to. */
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
-}
-/** `arn:<partition>:iam::<account>:role/<path/name>` */
-function roleArn(input, value) {
-    const match = new RegExp(`^arn:${PARTITION}:iam::(\\d{12}):role/((?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64})$`).exec(value);
-    if (!match) {
-        throw invalid(input, value, 'a role ARN looks like arn:aws:iam::123456789012:role/name (partition aws, aws-cn or aws-us-gov; a path is allowed).');
-    }
-    return { arn: value, partition: match[1] ?? '', accountId: match[2] ?? '' };
-}
-function rdsArn(value, types) {
-    const match = new RegExp(`^arn:${PARTITION}:rds:(${REGION}):(\\d{12}):(${types.join('|')}):(.+)$`).exec(value);
-    if (!match)
-        return undefined;
-    const [, partition = '', region = '', accountId = '', resourceType = '', name = ''] = match;
-    return { arn: value, partition, region, accountId, resourceType, name };
-}
-/** `arn:<p>:rds:<region>:<account>:cluster:<id>` or `...:db:<id>`. */
-function sourceArn(input, value) {
-    const arn = rdsArn(value, ['cluster', 'db']);
-    if (!arn) {
-        throw invalid(input, value, 'give a DB cluster or DB instance identifier, or its ARN: arn:aws:rds:<region>:<account>:cluster:<id> or arn:aws:rds:<region>:<account>:db:<id> (partition aws, aws-cn or aws-us-gov).');
-    }
-    if (!isRdsName(arn.name, 63))
-        throw invalid(input, value, `in its ARN, ${IDENTIFIER_RULE}`);
-    return withLowerCaseName(arn);
-}
-/** The ARN with its resource name in lower case, as AWS stores RDS names. */
-function withLowerCaseName(arn) {
-    const name = arn.name.toLowerCase();
-    return { ...arn, name, arn: `${arn.arn.slice(0, arn.arn.length - arn.name.length)}${name}` };
-}
-/**
- * `arn:<p>:rds:<region>:<account>:snapshot:<name>` or `...:cluster-snapshot:<name>`. The name
- * follows CreateDBSnapshot (1-255) or CreateDBClusterSnapshot (1-63); an automated snapshot's
- * name carries AWS's `rds:` prefix.
- */
-function snapshotArn(input, value) {
-    const arn = rdsArn(value, ['snapshot', 'cluster-snapshot']);
-    if (!arn) {
-        throw invalid(input, value, 'a snapshot ARN looks like arn:aws:rds:<region>:<account>:snapshot:<name> or arn:aws:rds:<region>:<account>:cluster-snapshot:<name> (partition aws, aws-cn or aws-us-gov).');
-    }
-    const max = arn.resourceType === 'cluster-snapshot' ? 63 : 255;
-    if (!isRdsName(arn.name.replace(/^rds:/, ''), max)) {
-        throw invalid(input, value, `in its ARN, a ${arn.resourceType === 'cluster-snapshot' ? 'DB cluster' : 'DB'} snapshot name has 1-${max} letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-'.`);
-    }
-    return withLowerCaseName(arn);
-}
-/**
- * KMS key ids are a UUID or, for a multi-Region key, `mrk-` and 32 hex digits; alias names are
- * `alias/` and letters, digits, `/`, `_` or `-` (KMS CreateAlias AliasName: "^alias/[a-zA-Z0-9/_-]+$",
- * 1-256 characters).
- */
-const KEY_ID = '(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})';
-const ALIAS = 'alias/[A-Za-z0-9/_-]{1,250}';
-/** A key ARN, alias ARN, key id or `alias/<name>`. */
-function kmsKey(input, value) {
-    const arn = new RegExp(`^arn:${PARTITION}:kms:(${REGION}):(\\d{12}):(?:key/${KEY_ID}|${ALIAS})$`).exec(value);
-    if (arn) {
-        const [, partition = '', region = '', accountId = ''] = arn;
-        return { kind: 'arn', value, partition, region, accountId };
-    }
-    if (new RegExp(`^(?:${KEY_ID}|${ALIAS})$`).test(value))
-        return { kind: 'local', value };
-    throw invalid(input, value, 'a KMS key is a key ARN (arn:aws:kms:<region>:<account>:key/<id>) or an alias ARN (arn:aws:kms:<region>:<account>:alias/<name>).');
-}
-/** One of a fixed set of values, case-sensitive. */
-function oneOf(allowed) {
-    return (input, value) => {
-        if (!allowed.includes(value)) {
-            throw invalid(input, value, `allowed values are ${allowed.join(', ')}.`);
-        }
-        return value;
-    };
-}
-/** YAML 1.2 core schema booleans, as core.getBooleanInput accepts them. */
-function bool(input, value) {
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
-    throw invalid(input, value, 'a boolean is true, True, TRUE, false, False or FALSE (YAML 1.2 core schema).');
-}
-/** A whole number within [min, max]. */
-function intInRange({ min, max, note }) {
-    return (input, value) => {
-        const number = Number(value);
-        if (!/^\d+$/.test(value) || number < min || number > max) {
-            throw invalid(input, value, `allowed is a whole number from ${min} to ${max}${suffix(note)}.`);
-        }
-        return number;
-    };
-}
-/** A decimal number within [min, max], optionally restricted to multiples of `step`. */
-function decimalInRange({ min, max, note, step }) {
-    return (input, value) => {
-        const number = Number(value);
-        const onStep = step === undefined || Number.isInteger(number / step);
-        if (!/^\d+(?:\.\d+)?$/.test(value) || number < min || number > max || !onStep) {
-            const steps = step === undefined ? '' : ` in steps of ${step}`;
-            throw invalid(input, value, `allowed is a number from ${min} to ${max}${steps}${suffix(note)}.`);
-        }
-        return number;
-    };
-}
-function suffix(note) {
-    return note ? ` (${note})` : '';
-}
-const DURATION_UNITS = { m: 60, h: 3600, d: 86400, w: 604800 };
-const MIN_TTL_SECONDS = 3600;
-const MAX_TTL_SECONDS = 365 * 86400;
-/** `<n>m`, `<n>h`, `<n>d` or `<n>w`, from 1 hour to 365 days, in seconds. */
-function ttlDuration(input, value) {
-    const match = /^(\d+)([mhdw])$/.exec(value);
-    const seconds = match ? Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] ?? 0) : NaN;
-    if (!(seconds >= MIN_TTL_SECONDS && seconds <= MAX_TTL_SECONDS)) {
-        throw invalid(input, value, 'a duration is a whole number with a unit m, h, d or w (e.g. 90m, 72h, 7d, 2w), from 1 hour to 365 days.');
-    }
-    return seconds;
-}
-/** Items separated by commas or new lines, trimmed, empty ones dropped. */
-function listItems(value) {
-    return value
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-/** A VPC security group id in a list input. */
-function securityGroupId(input, value) {
-    if (!/^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(value)) {
-        throw new InputError(input, value, `Input '${input}' has '${value}': a security group id is sg- followed by 8 or 17 lowercase hex digits; separate ids by commas or new lines.`);
-    }
-    return value;
-}
-/** Tags `key=value` separated by commas or new lines; keys unique. */
-function tags(input, value) {
-    const seen = new Set();
-    const items = listItems(value);
-    if (items.length > _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5) {
-        throw new InputError(input, value, `Input '${input}' has ${items.length} tags: at most ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5} (AWS allows ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_TAGS_PER_RESOURCE */ .MZ} tags per resource, and the action sets ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_TAGS_PER_RESOURCE */ .MZ - _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5} of its own).`);
-    }
-    return items.map((item) => {
-        noWorkflowCommand(input, item);
-        const tag = parseTag(input, item);
-        if (seen.has(tag.key)) {
-            throw new InputError(input, item, `Input '${input}' has the key '${tag.key}' twice: tag keys must be unique.`);
-        }
-        seen.add(tag.key);
-        return tag;
-    });
-}
-/**
- * The AWS tag rules (RDS API reference, Tag): a key "can be from 1 to 128 Unicode characters in
- * length and can't be prefixed with aws: or rds:", a value from 0 to 256 with the same prefix
- * rule, and both "can only contain only the set of Unicode letters, digits, white-space, '_',
- * '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")".
- */
-const TAG_CHARACTERS = new RegExp(`^[${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TAG_CHARACTER_CLASS */ .AJ}]*$`, 'u');
-const RESERVED_TAG_PREFIX = /^(?:aws|rds):/i;
-function parseTag(input, item) {
-    const reject = (allowed) => new InputError(input, item, `Input '${input}' has '${item}': ${allowed}`);
-    const equals = item.indexOf('=');
-    if (equals < 0)
-        throw reject('a tag is key=value; separate tags by commas or new lines.');
-    const key = item.slice(0, equals).trim();
-    const tagValue = item.slice(equals + 1).trim();
-    // Lengths are in Unicode characters (code points), as AWS counts them.
-    const length = (text) => [...text].length;
-    if (length(key) < 1 || length(key) > 128 || length(tagValue) > 256) {
-        throw reject('a tag key has 1-128 characters and a value 0-256.');
-    }
-    if (!TAG_CHARACTERS.test(key) || !TAG_CHARACTERS.test(tagValue)) {
-        throw reject("tag keys and values may contain only Unicode letters, digits, spaces and the characters _ . : / = + - @ (AWS's tag character set).");
-    }
-    if (/^aws:/i.test(key))
-        throw reject("tag keys starting with 'aws:' are reserved by AWS.");
-    if (RESERVED_TAG_PREFIX.test(key) || RESERVED_TAG_PREFIX.test(tagValue)) {
-        throw reject("tag keys and values starting with 'aws:' or 'rds:' are reserved by AWS.");
-    }
-    if (key.startsWith('rds-refresh:')) {
-        throw reject("tag keys starting with 'rds-refresh:' are set by the action itself.");
-    }
-    return { key, value: tagValue };
-}
-/** An AWS account id in a list input: 12 digits. */
-function accountId(input, value) {
-    if (!/^\d{12}$/.test(value)) {
-        throw new InputError(input, value, `Input '${input}' lists '${value}': an AWS account id has exactly 12 digits (separate ids with commas or new lines).`);
-    }
-    return value;
-}
-/** STS role session name: 2-64 of letters, digits and `+=,.@_-`. */
-function sessionName(input, value) {
-    if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
-        throw invalid(input, value, 'a session name has 2-64 letters, digits or the characters +=,.@_-.');
-    }
-    return value;
-}
-/** `db.` and a class, e.g. db.r6g.large or db.serverless. */
-function instanceClass(input, value) {
-    if (value.length > INSTANCE_CLASS_MAX || !/^db\.[a-z0-9]+(?:\.[a-z0-9-]+)*$/.test(value)) {
-        throw invalid(input, value, `an instance class looks like db.r6g.large or db.serverless (at most ${INSTANCE_CLASS_MAX} characters).`);
-    }
-    return value;
-}
-/**
- * Longer than any RDS instance class: the longest in the RDS instance-class tables today
- * (`db.r6gd.16xlarge.tpc2.mem4x`-style optimized-CPU classes) has under 30 characters.
- */
-const INSTANCE_CLASS_MAX = 40;
-/** An http(s) URL. */
-function httpUrl(input, value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-        throw invalid(input, value, 'an endpoint is an http:// or https:// URL, e.g. http://127.0.0.1:4566.');
-    }
-    return value;
-}
-const SUBNET_GROUP_RULE = "a DB subnet group name has at most 255 letters, digits, periods, underscores, spaces or hyphens, and is not 'default'.";
-/**
- * DB subnet group name, in lower case. CreateDBSubnetGroup DBSubnetGroupName: "This value is
- * stored as a lowercase string. Constraints: Must contain no more than 255 letters, numbers,
- * periods, underscores, spaces, or hyphens. Must not be default."
- */
-function subnetGroupName(input, value) {
-    if (!/^[A-Za-z0-9._ -]{1,255}$/.test(value) || value.toLowerCase() === 'default') {
-        throw invalid(input, value, SUBNET_GROUP_RULE);
-    }
-    return value.toLowerCase();
-}
-const PARAMETER_GROUP_RULE = "a parameter group name has 1-255 letters, digits or hyphens, starts with a letter, and has no '--' and no trailing '-' (or is one of AWS's default.<family> groups, e.g. default.aurora-postgresql16).";
-/**
- * DB (cluster) parameter group name, in lower case. CreateDBParameterGroup and
- * CreateDBClusterParameterGroup: "Must be 1 to 255 letters, numbers, or hyphens. First character
- * must be a letter. Can't end with a hyphen or contain two consecutive hyphens. ... This value is
- * stored as a lowercase string." The groups AWS makes itself are named `default.<family>`
- * (default.aurora-mysql8.0), which a user may name too.
- */
-function parameterGroupName(input, value) {
-    const awsDefault = /^default\.[A-Za-z0-9.-]{1,247}$/.test(value);
-    if (!awsDefault && !isRdsName(value, 255))
-        throw invalid(input, value, PARAMETER_GROUP_RULE);
-    return value.toLowerCase();
-}
-/**
- * Refuses a line break or other control character in a value (list inputs: in an item). A new
- * line could start a workflow command such as `::add-mask::` or `::set-output` when the value is
- * printed; the value is therefore never echoed in the message.
- */
-function singleLine(input, value) {
-    const control = /[\p{Cc}\u2028\u2029]/u.exec(value);
-    if (control) {
-        throw new InputError(input, value, `Input '${input}' contains a line break or control character (at position ${control.index + 1}): each value is one line of printable text, and a new line could inject a workflow command into the log.`);
-    }
-}
-/**
- * Refuses `::`, which starts a workflow command at the start of a log line, in the inputs whose
- * syntax does not already exclude it (the audience, tags: AWS's tag set has `:`).
- */
-function noWorkflowCommand(input, value) {
-    if (value.includes('::')) {
-        throw new InputError(input, value, `Input '${input}' contains '::', which starts a GitHub workflow command in the log; no valid value of this input has it.`);
-    }
-}
-
-
-/***/ }),
-
-/***/ 8190:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   MM: () => (/* binding */ checkRules),
-/* harmony export */   lY: () => (/* binding */ sourceAccountKeyMessage)
-/* harmony export */ });
-/* unused harmony exports isSameAccount, sourceAccountOf */
-/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5165);
-
-/** Throws the first InputError found, in the order a user would fix them. */
-function checkRules(parsed) {
-    for (const rule of RULES)
-        rule(parsed);
-}
-const RULES = [
-    phaseOnlyForRefresh,
-    snapshotArnOnlyForDestination,
-    requiredInputs,
-    noCloneAcrossPhases,
-    sameRegionAndPartition,
-    targetIsNotSource,
-    serverlessScaling,
-    iopsNeedsProvisionedStorage,
-    kmsKeyAcrossAccounts,
-    kmsKeyNotOfSourceAccount,
-    replaceStrategyOnlyForReplace,
-];
-function phaseOnlyForRefresh({ settings: { operation, planOperation, phase } }) {
-    const planned = operation === 'plan' ? planOperation : operation;
-    if (phase !== 'all' && planned !== 'refresh') {
-        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('phase', phase, `phase source or destination applies only to operation refresh (operation is '${operation}'); use phase all.`);
-    }
-}
-function snapshotArnOnlyForDestination({ settings: { snapshotArn, phase } }) {
-    if (snapshotArn !== undefined && phase !== 'destination') {
-        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('snapshot-arn', snapshotArn, `a snapshot ARN is used only with phase destination (phase is '${phase}').`);
-    }
-}
-const REQUIRED_FOR = {
-    source: 'the source DB cluster or DB instance, by identifier or ARN',
-    target: 'the identifier of the destination cluster or instance',
-    'snapshot-arn': 'the snapshot-arn output of the phase source job',
-};
-function requiredInputs({ settings }) {
-    const { operation, phase } = settings;
-    const needs = new Set();
-    const planned = operation === 'plan' ? settings.planOperation : operation;
-    if (planned === 'refresh') {
-        if (phase !== 'destination')
-            needs.add('source');
-        if (phase !== 'source')
-            needs.add('target');
-        if (phase === 'destination')
-            needs.add('snapshot-arn');
-    }
-    if (planned === 'delete')
-        needs.add('target');
-    const present = {
-        source: settings.source !== undefined,
-        target: settings.target !== undefined,
-        'snapshot-arn': settings.snapshotArn !== undefined,
-    };
-    const what = operation === 'plan' ? `operation plan (plan-operation ${planned})` : `operation ${operation}`;
-    const when = phase === 'all' ? what : `${what} with phase ${phase}`;
-    for (const name of ['snapshot-arn', 'source', 'target']) {
-        if (needs.has(name) && !present[name]) {
-            throw new _parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(name, '', `Input '${name}' is required for ${when}: ${REQUIRED_FOR[name]}.`);
-        }
-    }
-}
-function noCloneAcrossPhases({ settings: { method, phase } }) {
-    if ((method === 'clone' || method === 'full-copy') && phase !== 'all') {
-        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('method', method, `phase ${phase} hands off a shared snapshot, which a clone does not have; use method auto or relay, or phase all.`);
-    }
-}
-function sameRegionAndPartition(parsed) {
-    const { region } = parsed.settings;
-    const partition = (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .partitionOf */ .iQ)(region);
-    const arns = [
-        ['source-role-arn', parsed.sourceRole],
-        ['destination-role-arn', parsed.destinationRole],
-        ['source', parsed.sourceArn],
-        ['snapshot-arn', parsed.snapshot],
-        [
-            'kms-key-id',
-            parsed.kmsKey?.kind === 'arn' ? { ...parsed.kmsKey, arn: parsed.kmsKey.value } : undefined,
-        ],
-    ];
-    for (const [input, arn] of arns) {
-        if (!arn)
-            continue;
-        if (arn.region !== undefined && arn.region !== region) {
-            throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)(input, arn.arn, `its region ${arn.region} is not the region ${region}; one region serves both accounts, and cross-region copies are out of scope.`);
-        }
-        if (arn.partition !== partition) {
-            throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)(input, arn.arn, `its partition ${arn.partition} is not the partition of region ${region} (${partition}).`);
-        }
-    }
-}
-/**
- * Whether source and destination are the same account: by account ids when both are known,
- * else when both sides use the same role (or both ambient credentials).
- */
-function isSameAccount({ settings, sourceRole, destinationRole, sourceArn, }) {
-    const sourceAccount = sourceArn?.accountId ?? sourceRole?.accountId;
-    if (sourceAccount !== undefined && destinationRole !== undefined) {
-        return sourceAccount === destinationRole.accountId;
-    }
-    return settings.sourceRoleArn === settings.destinationRoleArn;
-}
-/** Identifiers are compared as AWS matches them: case-insensitively. */
-function targetIsNotSource(parsed) {
-    const { target, source } = parsed.settings;
-    const same = target?.toLowerCase() === source?.identifier.toLowerCase();
-    if (target !== undefined && same && isSameAccount(parsed)) {
-        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('target', target, 'it is the source itself (same identifier in the same account); the target must be another database.');
-    }
-}
-function serverlessScaling({ settings: { serverless, instanceClass } }) {
-    if (serverless === undefined && instanceClass === 'db.serverless') {
-        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('instance-class', instanceClass, 'db.serverless needs serverless-min-capacity and serverless-max-capacity.');
-    }
-    if (serverless !== undefined &&
-        instanceClass !== undefined &&
-        instanceClass !== 'db.serverless') {
-        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('instance-class', instanceClass, 'serverless-min-capacity and serverless-max-capacity apply only to instance class db.serverless.');
-    }
-}
-function kmsKeyAcrossAccounts(parsed) {
-    const { kmsKey } = parsed;
-    if (kmsKey?.kind === 'local' && !isSameAccount(parsed)) {
-        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('kms-key-id', kmsKey.value, 'source and destination are different accounts, and a cross-account copy needs the destination key by key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (arn:aws:kms:<region>:<account>:alias/<name>); a key id or alias/name is accepted only when both sides use the same account.');
-    }
-}
-/** Storage types whose IOPS are set by AWS, never by the caller (gp2 by size, magnetic, Aurora). */
-const NO_PROVISIONED_IOPS = new Set(['gp2', 'standard', 'aurora', 'aurora-iopt1']);
-function iopsNeedsProvisionedStorage({ settings: { iops, storageType } }) {
-    if (iops === undefined || storageType === undefined || !NO_PROVISIONED_IOPS.has(storageType)) {
-        return;
-    }
-    throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('iops', String(iops), `storage-type ${storageType} has no provisioned IOPS; set iops only with storage-type io1, io2 or gp3 (or leave storage-type empty to keep the source's).`);
-}
-/** The account that owns the source, when the inputs say: the source ARN's, else the source role's. */
-function sourceAccountOf({ sourceArn, sourceRole }) {
-    return sourceArn?.accountId ?? sourceRole?.accountId;
-}
-/**
- * The message for a `kms-key-id` of the source account on a cross-account copy. Such a key
- * would encrypt the non-production copy with the production key: production's key policy then
- * governs who reads staging, and the copy breaks when that policy changes. Shared with the check
- * that runs once the accounts are known (methods/common/applicability.ts).
- */
-function sourceAccountKeyMessage(accounts) {
-    return `this key belongs to the source account ${accounts.source}, so the copy in account ${accounts.destination} would be encrypted with the production key (readable by whoever the production key policy lets in, and broken when that policy changes). Pass a customer-managed key of the destination account ${accounts.destination} (arn:aws:kms:<region>:${accounts.destination}:key/<id> or an alias ARN), which the copy is re-encrypted with.`;
-}
-function kmsKeyNotOfSourceAccount(parsed) {
-    const { kmsKey, destinationRole } = parsed;
-    const source = sourceAccountOf(parsed);
-    if (kmsKey?.kind !== 'arn' || source === undefined || destinationRole === undefined)
-        return;
-    if (source === destinationRole.accountId || kmsKey.accountId !== source)
-        return;
-    throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('kms-key-id', kmsKey.value, sourceAccountKeyMessage({ source, destination: destinationRole.accountId }));
-}
-function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists } }) {
-    if (replaceStrategy !== 'swap' && ifExists !== 'replace') {
-        throw (0,_parsers_js__WEBPACK_IMPORTED_MODULE_0__/* .invalid */ .Gq)('replace-strategy', replaceStrategy, `replace-strategy says how if-exists: replace frees the target name, and if-exists is '${ifExists}'; set if-exists: replace, or leave replace-strategy out.`);
-    }
-}
-
-
-/***/ }),
-
-/***/ 9226:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/allowed-accounts.ts
-
-/**
- * `allowed-account-ids`, as configure-aws-credentials has it: when the list is set, every account
- * the run assumed must be on it. Checked right after the accounts are confirmed, so a wrong role
- * (or a role that moved to another account) stops the run before any change.
- */
-function checkAllowedAccounts(settings, accounts) {
-    const allowed = settings.allowedAccountIds;
-    if (allowed.length === 0)
-        return;
-    // One role serves both sides in one account: name it as the destination, where changes happen.
-    const sessions = accounts.sameAccount
-        ? [accounts.destination]
-        : [accounts.source, accounts.destination];
-    for (const session of sessions) {
-        if (allowed.includes(session.accountId))
-            continue;
-        throw new errors/* ActionError */.lZ({
-            summary: `The ${session.role} account ${session.accountId} (${session.callerArn}) is not in allowed-account-ids (${allowed.join(', ')}); nothing was changed`,
-            side: session.role,
-            accountId: session.accountId,
-            hint: `Check ${session.role === 'source' ? 'source-role-arn' : 'destination-role-arn'} names a role in an allowed account, or add ${session.accountId} to allowed-account-ids if this account is meant to be used.`,
-        });
-    }
-}
-
-// EXTERNAL MODULE: ./src/credentials.ts + 1 modules
-var credentials = __nccwpck_require__(7128);
-// EXTERNAL MODULE: ./src/engine/deadline.ts
-var engine_deadline = __nccwpck_require__(7964);
-// EXTERNAL MODULE: ./src/engine/ledger.ts
-var engine_ledger = __nccwpck_require__(5309);
-;// CONCATENATED MODULE: ./src/engine/engine.ts
-
-
-
-/**
- * How long steps get to settle once the run is stopped from outside. Waits obey the stop at once
- * and AWS calls within CALL_GRACE_MS (deadline.ts); this bounds a step stuck in anything else, so
- * a stopped run ends within seconds whatever its steps do.
- */
-const SETTLE_AFTER_STOP_MS = 5_000;
-/**
- * Run a plan: each step starts as soon as the steps it comes `after` have succeeded, so
- * independent steps overlap. The first failure aborts the others, lets them settle, and is
- * returned with every step's timing for the summary. A stop from outside (cancel, deadline) is
- * returned as an error naming the steps that were running and what the post step will remove.
- */
-async function runPlan(plan, ctx, options) {
-    validatePlan(plan);
-    const controller = new AbortController();
-    const states = new Map(plan.steps.map((step) => [step.name, { step, status: 'pending', notes: [] }]));
-    const groups = new GroupTracker(options.output);
-    const running = new Map();
-    let firstError;
-    /** The steps that were running when the run was stopped from outside. */
-    let interrupted;
-    const onOuterAbort = () => {
-        interrupted = [...running.keys()];
-        controller.abort(options.signal?.reason);
-    };
-    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    if (options.signal?.aborted)
-        onOuterAbort();
-    /** Resolves when the run is stopped from outside; never without an outer signal. */
-    const stopped = new Promise((resolve) => {
-        if (options.signal?.aborted)
-            resolve();
-        options.signal?.addEventListener('abort', () => resolve(), { once: true });
-    });
-    const launch = (state) => {
-        state.status = 'running';
-        state.startedAt = new Date();
-        groups.starting(state.step, running.size === 0);
-        const runtime = createRuntime(state, { options, signal: controller.signal });
-        runtime.log.info(`${state.step.title}`);
-        const promise = state.step
-            .run(ctx, runtime)
-            .then(() => {
-            state.status = 'succeeded';
-        }, (error) => {
-            // A sibling's failure or a cancel aborts this step: it is cancelled, not failed.
-            const cancelled = controller.signal.aborted && ((0,engine_deadline/* isAbortError */.zf)(error) || error === controller.signal.reason);
-            state.status = cancelled ? 'cancelled' : 'failed';
-            if (!cancelled && !firstError) {
-                firstError = attachStep(error, state.step, options.accountIds);
-                controller.abort(firstError);
-            }
-            if (!cancelled)
-                runtime.log.warning(`failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        })
-            .finally(() => {
-            state.endedAt = new Date();
-            running.delete(state.step.name);
-            groups.finished(state.step);
-            const seconds = ((state.endedAt.getTime() - (state.startedAt?.getTime() ?? 0)) /
-                1000).toFixed(1);
-            options.output.info(`[${state.step.name}] ${state.status} in ${seconds}s`);
-        });
-        running.set(state.step.name, promise);
-    };
-    for (;;) {
-        if (!controller.signal.aborted) {
-            for (const state of states.values()) {
-                if (state.status !== 'pending')
-                    continue;
-                if (state.step.when && !state.step.when(ctx)) {
-                    state.status = 'skipped';
-                    continue;
-                }
-                if (dependenciesDone(state.step, states))
-                    launch(state);
-            }
-        }
-        if (running.size === 0)
-            break;
-        const settled = Promise.race(running.values());
-        // Running, or winding down after a step's failure: siblings settle as their waits abort and
-        // their calls answer. Only a stop from outside bounds how long they get.
-        if (!options.signal?.aborted) {
-            await Promise.race([settled, stopped]);
-            continue;
-        }
-        const settleMs = options.settleAfterStopMs ?? SETTLE_AFTER_STOP_MS;
-        if (await settlesWithin(settled, settleMs))
-            continue;
-        abandon(states, { output: options.output, settleMs });
-        break;
-    }
-    options.signal?.removeEventListener('abort', onOuterAbort);
-    for (const state of states.values()) {
-        if (state.status === 'pending')
-            state.status = 'not-run';
-    }
-    if (!firstError && controller.signal.aborted) {
-        firstError = (0,engine_deadline/* stoppedError */.Wm)(options.signal?.aborted ? options.signal.reason : (0,engine_deadline/* stopReason */.PJ)(controller.signal), describeRunning(interrupted ?? []), (0,engine_ledger/* describePostStep */.kj)(options.ledger.list(), 'failed'));
-    }
-    return { steps: [...states.values()].map(toReport), error: firstError };
-}
-/** Whether `promise` settles within `ms`; the timer is cleared either way. */
-async function settlesWithin(promise, ms) {
-    let timer;
-    const timeout = new Promise((resolve) => {
-        timer = setTimeout(() => resolve(false), ms);
-    });
-    try {
-        return await Promise.race([promise.then(() => true), timeout]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-/** Steps still running after a stop are left behind: reported as cancelled, never awaited. */
-function abandon(states, { output, settleMs }) {
-    for (const state of states.values()) {
-        if (state.status !== 'running')
-            continue;
-        state.status = 'cancelled';
-        state.endedAt = new Date();
-        state.notes.push('did not stop in time');
-        output.warning(`[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`);
-    }
-}
-/** `step "a" was running`, `steps "a" and "b" were running`, or `no step was running`. */
-function describeRunning(steps) {
-    const quoted = steps.map((name) => `"${name}"`);
-    if (quoted.length === 0)
-        return 'no step was running';
-    if (quoted.length === 1)
-        return `step ${quoted[0]} was running`;
-    return `steps ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} were running`;
-}
-function dependenciesDone(step, states) {
-    return (step.after ?? []).every((name) => {
-        const status = states.get(name)?.status;
-        return status === 'succeeded' || status === 'skipped';
-    });
-}
-function createRuntime(state, { options, signal }) {
-    const prefix = `[${state.step.name}] `;
-    const log = {
-        info: (message) => options.output.info(prefix + message),
-        warning: (message) => options.output.warning(prefix + message),
-        debug: (message) => options.output.debug(prefix + message),
-    };
-    return {
-        name: state.step.name,
-        log,
-        signal,
-        deadline: options.deadline,
-        record: (resource) => options.ledger.record(resource),
-        release: (resource) => options.ledger.release(resource),
-        note: (text) => state.notes.push(text),
-    };
-}
-function toReport(state) {
-    return {
-        name: state.step.name,
-        title: state.step.title,
-        side: state.step.side,
-        status: state.status === 'pending' || state.status === 'running' ? 'not-run' : state.status,
-        startedAt: state.startedAt,
-        endedAt: state.endedAt,
-        notes: state.notes,
-    };
-}
-/** Names must be unique and dependencies must exist and form no cycle. */
-function validatePlan(plan) {
-    const names = new Set();
-    for (const step of plan.steps) {
-        if (names.has(step.name))
-            throw new Error(`Plan has two steps named '${step.name}'`);
-        names.add(step.name);
-    }
-    for (const step of plan.steps) {
-        for (const dependency of step.after ?? []) {
-            if (!names.has(dependency)) {
-                throw new Error(`Step '${step.name}' comes after '${dependency}', which is not in the plan`);
-            }
-        }
-    }
-    const byName = new Map(plan.steps.map((step) => [step.name, step]));
-    const visiting = new Set();
-    const done = new Set();
-    const visit = (name) => {
-        if (done.has(name))
-            return;
-        if (visiting.has(name))
-            throw new Error(`Plan has a dependency cycle through '${name}'`);
-        visiting.add(name);
-        for (const dependency of byName.get(name)?.after ?? [])
-            visit(dependency);
-        visiting.delete(name);
-        done.add(name);
-    };
-    for (const name of names)
-        visit(name);
-}
-/** Every failure names its step; an error a step did not describe itself gets the step's title and account. */
-function attachStep(error, step, accountIds) {
-    if (error instanceof errors/* ActionError */.lZ)
-        return error.step ? error : error.withStep(step.name);
-    if ((0,engine_deadline/* isAbortError */.zf)(error))
-        return error;
-    return errors/* ActionError */.lZ.fromAws(error, {
-        summary: `${step.title.replace(/\.$/, '')} failed`,
-        step: step.name,
-        side: step.side,
-        accountId: accountIds?.[step.side],
-    });
-}
-/**
- * Log groups cannot nest or interleave, so a step gets a group only while it runs alone; lines of
- * overlapping steps stay readable through their `[step]` prefix.
- */
-class GroupTracker {
-    output;
-    open;
-    constructor(output) {
-        this.output = output;
-    }
-    starting(step, alone) {
-        this.close();
-        if (alone) {
-            this.output.startGroup(`${step.name}: ${step.title}`);
-            this.open = step.name;
-        }
-    }
-    finished(step) {
-        if (this.open === step.name)
-            this.close();
-    }
-    close() {
-        if (this.open === undefined)
-            return;
-        this.output.endGroup();
-        this.open = undefined;
-    }
-}
-
-// EXTERNAL MODULE: ./src/inputs.ts + 25 modules
-var inputs = __nccwpck_require__(2802);
-// EXTERNAL MODULE: ./src/methods/common/context.ts
-var context = __nccwpck_require__(8269);
-// EXTERNAL MODULE: ./src/methods/choose-method.ts + 14 modules
-var choose_method = __nccwpck_require__(1427);
-// EXTERNAL MODULE: ./src/methods/common/phases.ts
-var phases = __nccwpck_require__(4408);
-// EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __nccwpck_require__(5165);
-// EXTERNAL MODULE: ./src/inputs/rules.ts
-var rules = __nccwpck_require__(8190);
-;// CONCATENATED MODULE: ./src/methods/common/applicability.ts
-/**
- * Which inputs apply to the method this run takes. Some inputs only make sense for one kind of
- * source or one method, and that is known only once the source is read and the method resolved.
- * This runs then, once, before the plan creates anything: an input that contradicts the source
- * or method is refused (the user asked for something the copy cannot have); an input that merely
- * has no effect is named in one warning, never ignored silently.
- */
-
-
-
-const AURORA_STORAGE = new Set(['aurora', 'aurora-iopt1']);
-/**
- * CreateDBCluster DBClusterIdentifier: "Must contain from 1 to 63 (for Aurora DB clusters) or
- * 1 to 52 (for Multi-AZ DB clusters) letters, numbers, or hyphens."
- */
-const MULTI_AZ_CLUSTER_ID_MAX = 52;
-const isAurora = ({ sourceDb }) => sourceDb.kind === 'aurora-cluster';
-const isClone = ({ method }) => method === 'clone' || method === 'full-copy';
-/** A source-phase job makes no copy: what shapes the copy does not apply to it. */
-const copiesHere = ({ settings }) => settings.phase !== 'source';
-const what = ({ sourceDb }) => `${sourceDb.identifier} is a ${(0,choose_method/* describeKind */.SB)(sourceDb)}`;
-const CONTRADICTIONS = [
-    (input) => {
-        const storage = input.settings.storageType;
-        if (storage === undefined || !copiesHere(input))
-            return undefined;
-        if (!isAurora(input) && AURORA_STORAGE.has(storage)) {
-            return (0,parsers/* invalid */.Gq)('storage-type', storage, `Aurora storage applies only to an Aurora copy, and ${what(input)}; use gp2, gp3, io1 or io2, or leave it empty to keep the source's.`);
-        }
-        if (isAurora(input) && !AURORA_STORAGE.has(storage)) {
-            return (0,parsers/* invalid */.Gq)('storage-type', storage, `${what(input)}, whose storage is aurora or aurora-iopt1, never ${storage}; leave storage-type empty.`);
-        }
-        return undefined;
-    },
-    (input) => {
-        const iops = input.settings.iops;
-        if (iops === undefined || !isAurora(input) || !copiesHere(input))
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('iops', String(iops), `${what(input)}, and Aurora storage has no provisioned IOPS; leave iops empty.`);
-    },
-    (input) => {
-        if (!input.settings.multiAz || !isAurora(input) || !copiesHere(input))
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('multi-az', 'true', `multi-az applies to a DB instance copy, and ${what(input)}: an Aurora copy spreads over Availability Zones with instance-count 2 or more.`);
-    },
-    (input) => {
-        const count = input.settings.instanceCount;
-        if (count === 1 || isAurora(input) || !copiesHere(input))
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('instance-count', String(count), `${what(input)}, whose copy has ${input.sourceDb.kind === 'instance' ? 'one instance (use multi-az for a standby)' : 'the writer and two readers AWS makes for every Multi-AZ DB cluster'}; instance-count applies only to an Aurora copy.`);
-    },
-    (input) => {
-        const s = input.settings;
-        if (isAurora(input) || !copiesHere(input))
-            return undefined;
-        if (s.instanceClass === 'db.serverless') {
-            return (0,parsers/* invalid */.Gq)('instance-class', s.instanceClass, `db.serverless is an Aurora instance class, and ${what(input)}.`);
-        }
-        if (s.serverless === undefined)
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('serverless-min-capacity', String(s.serverless.minCapacity), `Serverless v2 capacity applies only to an Aurora copy, and ${what(input)}.`);
-    },
-    (input) => {
-        const target = input.settings.target;
-        if (input.sourceDb.kind !== 'multi-az-cluster' || !target || !copiesHere(input)) {
-            return undefined;
-        }
-        if (target.length <= MULTI_AZ_CLUSTER_ID_MAX)
-            return undefined;
-        return (0,parsers/* invalid */.Gq)('target', target, `${what(input)}, and AWS allows at most ${MULTI_AZ_CLUSTER_ID_MAX} characters for a Multi-AZ DB cluster identifier (${target.length} given).`);
-    },
-    (input) => {
-        const key = input.settings.kmsKeyId;
-        const account = key?.startsWith('arn:') ? key.split(':')[4] : undefined;
-        if (!key || input.sameAccount || account !== input.accounts.source || !copiesHere(input)) {
-            return undefined;
-        }
-        return (0,parsers/* invalid */.Gq)('kms-key-id', key, (0,rules/* sourceAccountKeyMessage */.lY)(input.accounts));
-    },
-];
-const TEMP_INSTANCE_ONLY = 'only the Multi-AZ DB cluster relay makes a temporary instance';
-const IGNORED = [
-    (input) => input.settings.keepSnapshots && isClone(input)
-        ? ['keep-snapshots', 'a clone makes no snapshots']
-        : undefined,
-    (input) => {
-        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
-        const here = usesTemp && input.settings.phase !== 'destination';
-        if (here || input.settings.tempDbSubnetGroup === undefined)
-            return undefined;
-        return [
-            'temp-db-subnet-group',
-            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
-        ];
-    },
-    (input) => {
-        const usesTemp = input.sourceDb.kind === 'multi-az-cluster' && !isClone(input);
-        const here = usesTemp && input.settings.phase !== 'destination';
-        if (here || input.settings.tempVpcSecurityGroupIds.length === 0)
-            return undefined;
-        return [
-            'temp-vpc-security-group-ids',
-            usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
-        ];
-    },
-    (input) => isAurora(input) && copiesHere(input) && input.settings.storageType !== undefined
-        ? ['storage-type', 'an Aurora copy keeps the storage configuration AWS gives the restore']
-        : undefined,
-    (input) => input.settings.multiAz && input.sourceDb.kind === 'multi-az-cluster' && copiesHere(input)
-        ? ['multi-az', 'a Multi-AZ DB cluster copy is always across three Availability Zones']
-        : undefined,
-    (input) => input.settings.dbClusterParameterGroup !== undefined &&
-        input.sourceDb.kind === 'instance' &&
-        copiesHere(input)
-        ? ['db-cluster-parameter-group', 'a DB instance has no DB cluster parameter group']
-        : undefined,
-    (input) => input.settings.dbParameterGroup !== undefined &&
-        input.sourceDb.kind === 'multi-az-cluster' &&
-        copiesHere(input)
-        ? ['db-parameter-group', 'a Multi-AZ DB cluster copy takes db-cluster-parameter-group']
-        : undefined,
-    (input) => {
-        const s = input.settings;
-        if (!isAurora(input) || s.serverless === undefined || !copiesHere(input))
-            return undefined;
-        const instanceClass = s.instanceClass ?? input.sourceDb.writerInstanceClass;
-        if (instanceClass === 'db.serverless')
-            return undefined;
-        return [
-            'serverless-min-capacity, serverless-max-capacity',
-            `the copy's instances are ${instanceClass ?? 'not db.serverless'}, not db.serverless`,
-        ];
-    },
-    (input) => {
-        if (copiesHere(input))
-            return undefined;
-        const s = input.settings;
-        const given = [
-            s.dbSubnetGroup !== undefined && 'db-subnet-group',
-            s.vpcSecurityGroupIds.length > 0 && 'vpc-security-group-ids',
-            s.dbClusterParameterGroup !== undefined && 'db-cluster-parameter-group',
-            s.dbParameterGroup !== undefined && 'db-parameter-group',
-            s.instanceClass !== undefined && 'instance-class',
-            s.instanceCount !== 1 && 'instance-count',
-            s.serverless !== undefined && 'serverless-min-capacity, serverless-max-capacity',
-            s.storageType !== undefined && 'storage-type',
-            s.iops !== undefined && 'iops',
-            s.multiAz && 'multi-az',
-        ].filter((name) => typeof name === 'string');
-        return given.length > 0
-            ? [given.join(', '), 'a source-phase job makes no copy; give them to the destination job']
-            : undefined;
-    },
-];
-/**
- * Refuses the first input that contradicts the resolved source and method, then warns once
- * about every input that has no effect. Makes no AWS call.
- */
-function checkApplicability(input) {
-    for (const contradiction of CONTRADICTIONS) {
-        const error = contradiction(input);
-        if (error)
-            throw error;
-    }
-    const ignored = IGNORED.map((rule) => rule(input)).filter((entry) => entry !== undefined);
-    if (ignored.length === 0)
-        return;
-    const phase = input.settings.phase === 'all' ? '' : `, phase ${input.settings.phase}`;
-    input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${(0,choose_method/* describeKind */.SB)(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
-}
-
-// EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(9251);
-// EXTERNAL MODULE: ./src/tags.ts
-var src_tags = __nccwpck_require__(9506);
-// EXTERNAL MODULE: ./src/aws/ownership.ts
-var ownership = __nccwpck_require__(2856);
-// EXTERNAL MODULE: ./src/engine/wait.ts
-var wait = __nccwpck_require__(641);
-;// CONCATENATED MODULE: ./src/methods/common/existing.ts
-
-
-
-
-
-
-/**
- * Look for the target in the destination before creating anything. Under `if-exists: fail` an
- * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
- * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
- * never touched.
- */
-async function findExistingTarget(ctx, wait) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    const found = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const foundInstance = found ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!found && !foundInstance)
-        return undefined;
-    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target;
-    const where = {
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    const mode = ctx.settings.ifExists;
-    if (mode === 'fail') {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} already exists in the destination account`,
-            ...where,
-            hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
-        });
-    }
-    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
-    requireManaged({ target, tags, where, purpose: mode });
-    const { cluster, instance } = await untilComplete(ctx, {
-        kind: found ? 'cluster' : 'instance',
-        seen: { cluster: found, instance: foundInstance },
-        madeBy: (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.runId),
-        wait,
-    });
-    const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
-    warnIfDifferent(ctx, (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.source));
-    if (cluster) {
-        return {
-            kind: 'cluster',
-            identifier: cluster.DBClusterIdentifier ?? target,
-            arn,
-            endpoint: cluster.Endpoint,
-            readerEndpoint: cluster.ReaderEndpoint,
-            port: cluster.Port,
-            engine: cluster.Engine,
-            engineVersion: cluster.EngineVersion,
-            masterUsername: cluster.MasterUsername,
-            masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
-            instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                .map((m) => m.DBInstanceIdentifier ?? '')
-                .filter(Boolean),
-            method: ctx.method,
-            created: false,
-            expiresAt: expiry ? new Date(expiry) : undefined,
-        };
-    }
-    return {
-        kind: 'instance',
-        identifier: instance?.DBInstanceIdentifier ?? target,
-        arn,
-        endpoint: instance?.Endpoint?.Address,
-        port: instance?.Endpoint?.Port,
-        engine: instance?.Engine,
-        engineVersion: instance?.EngineVersion,
-        masterUsername: instance?.MasterUsername,
-        masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
-        method: ctx.method,
-        created: false,
-        expiresAt: expiry ? new Date(expiry) : undefined,
-    };
-}
-/**
- * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
- * carrying this action's managed tag, read from the resource itself in the destination account.
- * Ownership is never inferred from a name.
- */
-function requireManaged(options) {
-    if ((0,src_tags/* isManaged */.yF)(options.tags))
-        return;
-    const { target, where, purpose } = options;
-    throw new errors/* ActionError */.lZ({
-        summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
-        ...where,
-        hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
-    });
-}
-/** Reuse reports the copy as it is; say so when it is not what this run would have made. */
-function warnIfDifferent(ctx, source) {
-    const target = ctx.names.target;
-    core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`);
-    if (source && source !== ctx.sourceDb.arn) {
-        core.warning(`${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`);
-    }
-}
-const COMPLETE = 'complete';
-const BUILDING = `still being built (${src_tags/* TagKeys */.jm.state}=${src_tags/* CopyState */.T9.building})`;
-/** Its run has not finished it yet; a copy made before the state tag existed counts as finished. */
-function stillBuilding(tags) {
-    return (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.state) === src_tags/* CopyState */.T9.building;
-}
-/** The copy's state, from a describe just made (`seen`) or a fresh one. */
-async function readCopy(ctx, kind, seen) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    if (kind === 'instance') {
-        const instance = seen?.instance ?? (await (0,rds_read/* findInstance */.XD)(rds, target));
-        if (!instance)
-            return undefined;
-        const status = instance.DBInstanceStatus ?? 'unknown';
-        if (status === 'available' && stillBuilding(instance.TagList)) {
-            return { state: BUILDING, instance };
-        }
-        return { state: status === 'available' ? COMPLETE : status, instance };
-    }
-    const cluster = seen?.cluster ?? (await (0,rds_read/* findCluster */.KG)(rds, target));
-    if (!cluster)
-        return undefined;
-    if (cluster.Status !== 'available')
-        return { state: cluster.Status ?? 'unknown', cluster };
-    if (stillBuilding(cluster.TagList))
-        return { state: BUILDING, cluster };
-    const members = (cluster.DBClusterMembers ?? []).flatMap((m) => m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []);
-    if (members.length === 0)
-        return { state: 'available without DB instances', cluster };
-    for (const id of members) {
-        const status = (await (0,rds_read/* findInstance */.XD)(rds, id))?.DBInstanceStatus ?? 'missing';
-        if (status !== 'available')
-            return { state: `DB instance ${id} ${status}`, cluster };
-    }
-    return { state: COMPLETE, cluster };
-}
-/**
- * `reuse` reports only a complete copy: available, with every DB instance available. A copy that
- * is not (another run may still be building it, or a run died half-way) is waited for, within the
- * run's timeout; one that is still incomplete then, or fails, is refused, and the log says which.
- */
-async function untilComplete(ctx, options) {
-    const target = ctx.names.target;
-    const first = await readCopy(ctx, options.kind, options.seen);
-    if (first?.state === COMPLETE)
-        return first;
-    let last = first?.state ?? 'gone';
-    const where = {
-        resource: target,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    core.info(`if-exists: reuse: ${target} is not complete yet (${first?.state ?? 'gone'}); it was made by run ${options.madeBy ?? 'unknown'}, which may still be building it. Waiting for it, at most until the timeout, before reusing it.`);
-    try {
-        return await (0,wait/* waitFor */.fm)({
-            ...where,
-            resource: `${options.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${target}`,
-            describe: async () => {
-                const copy = await readCopy(ctx, options.kind);
-                last = copy?.state ?? 'gone';
-                return copy;
-            },
-            status: (copy) => copy.state,
-            until: [COMPLETE],
-            failOn: wait/* FAILURE_STATUSES */.Ul,
-        }, {
-            step: 'reuse',
-            log: { info: core.info, warning: core.warning, debug: core.debug },
-            signal: options.wait.signal,
-            deadline: options.wait.deadline,
-            pollSeconds: ctx.settings.pollIntervalSeconds,
-        });
-    }
-    catch (error) {
-        if (options.wait.signal.aborted)
-            throw error;
-        throw new errors/* ActionError */.lZ({
-            summary: `if-exists: reuse refused ${target}: it is ${last}, not a complete copy (available, with every DB instance available), and did not become one in time`,
-            cause: error,
-            ...where,
-            hint: `reuse never adopts a copy that is still being built or was left half-made. If run ${options.madeBy ?? '(unknown)'} is still building it, re-run once it has finished; if it is a leftover, delete it (or use if-exists: replace) and re-run.`,
-        });
-    }
-}
-
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7202);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
-
-async function listClusters(rds) {
-    const found = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, {}))
-        found.push(...(page.DBClusters ?? []));
-    return found;
-}
-async function readInventory(rds) {
-    const instances = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBInstances */.$PQ)({ client: rds }, {}))
-        instances.push(...(page.DBInstances ?? []));
-    const clusterSnapshots = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client: rds }, { SnapshotType: 'manual' }))
-        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
-    const snapshots = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client: rds }, { SnapshotType: 'manual' }))
-        snapshots.push(...(page.DBSnapshots ?? []));
-    return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(7007);
-// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
-var ram_share = __nccwpck_require__(3710);
-// EXTERNAL MODULE: ./src/methods/common/detect.ts
-var detect = __nccwpck_require__(2283);
-// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
-var snapshots = __nccwpck_require__(4713);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
-
-
-
-
-
-
-/** The value of one tag, if present. */
-function tagValue(tags, key) {
-    return tags?.find((tag) => tag.Key === key)?.Value;
-}
-/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
-async function tagsOf(rds, arn, listed) {
-    if (listed)
-        return listed;
-    const out = await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }));
-    return out.TagList ?? [];
-}
-/**
- * Read the target in the destination account, changing nothing. A target that does not exist is
- * reported as gone (a pull request can be closed twice); one this action does not manage, or an
- * instance that belongs to a cluster, is refused before anything is changed.
- */
-async function inspectTarget(destination, target) {
-    const rds = destination.clients.rds;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    if (cluster)
-        return fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
-    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!instance)
-        return { state: 'gone', identifier: target };
-    const where = {
-        resource: instance.DBInstanceArn ?? target,
-        side: 'destination',
-        accountId: destination.accountId,
-    };
-    if (instance.DBClusterIdentifier) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
-            ...where,
-            hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
-        });
-    }
-    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
-    target_requireManaged(target, tags, where);
-    return {
-        state: 'present',
-        identifier: instance.DBInstanceIdentifier ?? target,
-        arn: instance.DBInstanceArn ?? target,
-        kind: 'instance',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        engine: instance.Engine ?? '',
-        deletionProtection: instance.DeletionProtection ?? false,
-        members: [],
-        tags,
-        crossAccountClone: false,
-    };
-}
-function arnOf(cluster) {
-    return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? '';
-}
-function fromCluster(destination, cluster, tags) {
-    const identifier = cluster.DBClusterIdentifier ?? '';
-    target_requireManaged(identifier, tags, {
-        resource: arnOf(cluster),
-        side: 'destination',
-        accountId: destination.accountId,
-    });
-    const aurora = (0,detect/* isAuroraEngine */.r)(cluster.Engine);
-    const members = aurora
-        ? [...(cluster.DBClusterMembers ?? [])]
-            .sort((a, b) => Number(a.IsClusterWriter ?? false) - Number(b.IsClusterWriter ?? false))
-            .flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []))
-        : [];
-    return {
-        state: 'present',
-        identifier,
-        arn: arnOf(cluster),
-        kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
-        status: cluster.Status ?? 'unknown',
-        engine: cluster.Engine ?? '',
-        deletionProtection: cluster.DeletionProtection ?? false,
-        members,
-        tags,
-        crossAccountClone: cluster.CrossAccountClone ?? false,
-        cloneGroupId: cluster.CloneGroupId,
-    };
-}
-function target_requireManaged(target, tags, where) {
-    if ((0,src_tags/* isManaged */.yF)(tags))
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `Target ${target} was not created by rds-refresh: it lacks the tag ${src_tags/* TagKeys */.jm.managed}=true, so it is left untouched`,
-        ...where,
-        hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
-    });
-}
-/**
- * A target equal to the source (same identifier in the same account) is refused for every
- * operation, whatever proves ownership: a managed base copy can be the source of its branches.
- */
-function refuseTargetIsSource(settings, accounts, target) {
-    const source = settings.source;
-    if (!source)
-        return;
-    const sourceAccount = source.accountId ?? (0,snapshots/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
-    if (sourceAccount !== accounts.destination.accountId)
-        return;
-    if (source.identifier.toLowerCase() !== target.toLowerCase())
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `target ${target} is the source itself (same account ${sourceAccount})`,
-        side: 'destination',
-        accountId: accounts.destination.accountId,
-        hint: 'Choose another target: the action never changes or deletes its source.',
-    });
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/shares.ts
-
-
-
-
-
-/** Associations that still hold the resource or principal in the share. */
-const HELD = new Set(['ASSOCIATED', 'ASSOCIATING']);
-/**
- * Live shares (ACTIVE or PENDING) the source account owns that carry the managed tag. The tag
- * proves the action made the share; a share someone else made is never listed.
- */
-async function managedShares(ram) {
-    const shares = [];
-    const pages = (0,client_ram_dist_cjs.paginateGetResourceShares)({ client: ram }, { resourceOwner: 'SELF', tagFilters: [{ tagKey: src_tags/* TagKeys */.jm.managed, tagValues: ['true'] }] });
-    for await (const page of pages)
-        shares.push(...(page.resourceShares ?? []));
-    const live = shares.filter((s) => (s.status === 'ACTIVE' || s.status === 'PENDING') &&
-        (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true'));
-    return Promise.all(live.map((share) => describeShare(ram, share)));
-}
-async function describeShare(ram, share) {
-    const arn = share.resourceShareArn ?? '';
-    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await (0,ram_share/* listAssociations */.lq)(ram, { associationType, resourceShareArns: [arn] }))
-        .filter((a) => HELD.has(a.status ?? ''))
-        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
-    return {
-        arn,
-        name: share.name ?? arn,
-        status: share.status ?? 'unknown',
-        createdAt: share.creationTime,
-        resources: resources ?? [],
-        principals: principals ?? [],
-    };
-}
-/**
- * Copies in the destination that still need a shared source: its cross-account clones. A clone
- * is in the source's clone group (CloneGroupId, which AWS keeps for every clone of a cluster), or
- * a managed copy whose source tag names the source. Clusters in `except` are left out (copies
- * being deleted).
- */
-function clonesOf(options) {
-    const { sourceArn, sourceCloneGroupId, except } = options;
-    return options.destinationClusters
-        .filter((c) => c.CrossAccountClone === true &&
-        !(except ?? []).includes(c.DBClusterIdentifier ?? '') &&
-        ((sourceCloneGroupId !== undefined && c.CloneGroupId === sourceCloneGroupId) ||
-            tagValue(c.TagList, src_tags/* TagKeys */.jm.source) === sourceArn))
-        .map((c) => c.DBClusterIdentifier ?? '');
-}
-/** Why a managed share may not be withdrawn yet, or undefined when nothing uses it any more. */
-async function shareStillNeeded(options) {
-    const { share, destinationAccountId } = options;
-    const others = share.principals.filter((p) => p !== destinationAccountId);
-    if (others.length > 0) {
-        return `also shared with ${others.join(', ')}: a job for ${others.length > 1 ? 'those accounts' : 'that account'} decides`;
-    }
-    for (const resource of share.resources) {
-        const cluster = await (0,rds_read/* findCluster */.KG)(options.source.clients.rds, resource);
-        const clones = clonesOf({
-            destinationClusters: options.destinationClusters,
-            sourceArn: resource,
-            sourceCloneGroupId: cluster?.CloneGroupId,
-            except: options.except,
-        });
-        if (clones.length > 0)
-            return `still used by the clone ${clones.join(', ')}`;
-    }
-    return undefined;
-}
-/** Withdraw a share; one already being deleted counts as withdrawn. */
-async function withdrawShare(ram, arn) {
-    try {
-        await ram.send(new client_ram_dist_cjs.DeleteResourceShareCommand({ resourceShareArn: arn }));
-    }
-    catch (error) {
-        const name = error.name;
-        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
-            return;
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/delete.ts
-
-
-
-
-
-
-
-
-/** Statuses from which AWS accepts a deletion (a failed resource too, with no final snapshot). */
-const DELETABLE = ['available', ...wait/* FAILURE_STATUSES */.Ul];
-const isCluster = (ctx) => ctx.target.kind !== 'instance';
-const alreadyDeleting = (ctx) => ctx.target.status === 'deleting';
-/**
- * Tear a managed target down in the destination account: deletion protection off (the target is
- * proven managed), Aurora readers then the writer, then the cluster (or the DB instance), and wait
- * until AWS reports it gone. With the source role, a RAM share made only for this clone is
- * withdrawn once no other copy uses it.
- */
-function deletionPlan(ctx) {
-    const kind = ctx.target.kind === 'instance' ? 'DB instance' : 'DB cluster';
-    const snapshot = ctx.settings.finalSnapshotIdentifier;
-    return {
-        description: `Delete the ${kind} ${ctx.target.identifier}${snapshot ? ` after a final snapshot ${snapshot}` : ', with no final snapshot'}`,
-        steps: [
-            disableProtectionStep,
-            deleteInstancesStep,
-            deleteTargetStep,
-            waitDeletedStep,
-            withdrawShareStep,
-        ],
-    };
-}
-const disableProtectionStep = {
-    name: 'disable-deletion-protection',
-    title: 'Turn off deletion protection on the managed target',
-    side: 'destination',
-    when: (ctx) => ctx.target.deletionProtection && !alreadyDeleting(ctx),
-    async run(ctx, runtime) {
-        const rds = ctx.accounts.destination.clients.rds;
-        const id = ctx.target.identifier;
-        await (isCluster(ctx)
-            ? rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-                DBClusterIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            }))
-            : rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-                DBInstanceIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            })));
-        await waitForTarget(ctx, runtime, {
-            until: ['available'],
-            ready: (item) => !item.DeletionProtection,
-        });
-    },
-};
-const deleteInstancesStep = {
-    name: 'delete-instances',
-    title: 'Delete the Aurora DB instances, readers first, then the writer',
-    side: 'destination',
-    after: ['disable-deletion-protection'],
-    when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.members.length > 0,
-    async run(ctx, runtime) {
-        const members = ctx.target.members;
-        const readers = members.slice(0, -1);
-        const writer = members.slice(-1);
-        // Deleting the writer while readers live fails over to a reader: readers go first.
-        await Promise.all(readers.map((id) => deleteMember(ctx, runtime, id)));
-        await Promise.all(writer.map((id) => deleteMember(ctx, runtime, id)));
-        runtime.note(`${members.length} instance(s)`);
-    },
-};
-async function deleteMember(ctx, runtime, id) {
-    try {
-        await ctx.accounts.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
-        runtime.log.info(`Deleting DB instance ${id}`);
-    }
-    catch (error) {
-        if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
-            return;
-        throw error;
-    }
-}
-const deleteTargetStep = {
-    name: 'delete-target',
-    title: 'Delete the target DB cluster or DB instance',
-    side: 'destination',
-    after: ['delete-instances'],
-    when: (ctx) => !alreadyDeleting(ctx),
-    async run(ctx, runtime) {
-        await waitForTarget(ctx, runtime, { until: DELETABLE, failOn: ['stopped'] });
-        const rds = ctx.accounts.destination.clients.rds;
-        const id = ctx.target.identifier;
-        const finalSnapshot = ctx.settings.finalSnapshotIdentifier;
-        const snapshot = finalSnapshot
-            ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
-            : { SkipFinalSnapshot: true };
-        try {
-            await (isCluster(ctx)
-                ? rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, ...snapshot }))
-                : rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, ...snapshot })));
-        }
-        catch (error) {
-            if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
-                return;
-            throw errors/* ActionError */.lZ.fromAws(error, {
-                summary: `Could not delete ${id}`,
-                step: runtime.name,
-                resource: ctx.target.arn,
-                side: 'destination',
-                accountId: ctx.accounts.destination.accountId,
-            });
-        }
-        runtime.note(finalSnapshot ? `final snapshot ${finalSnapshot}` : 'no final snapshot');
-        runtime.log.info(finalSnapshot
-            ? `Deleting ${id}; AWS takes the final snapshot ${finalSnapshot} first (kept: it is not managed, so sweep leaves it)`
-            : `Deleting ${id} with no final snapshot`);
-    },
-};
-const waitDeletedStep = {
-    name: 'wait-deleted',
-    title: 'Wait until AWS reports the target and its instances deleted',
-    side: 'destination',
-    after: ['delete-target'],
-    async run(ctx, runtime) {
-        await Promise.all([
-            ...ctx.target.members.map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
-            waitForTarget(ctx, runtime, { until: 'gone' }),
-        ]);
-    },
-};
-/**
- * The clone's RAM share is tagged managed and named after the source and the destination account.
- * It is withdrawn only when no other copy in the destination still uses the source through it.
- */
-const withdrawShareStep = {
-    name: 'withdraw-share',
-    title: 'Withdraw the RAM share made for this clone, when no other copy uses it',
-    side: 'source',
-    after: ['wait-deleted'],
-    when: (ctx) => ctx.target.crossAccountClone && !ctx.accounts.sameAccount,
-    async run(ctx, runtime) {
-        const decision = await shareDecision(ctx);
-        runtime.log.info(decision.message);
-        runtime.note(decision.note);
-        if (decision.withdraw) {
-            await withdrawShare(ctx.accounts.source.clients.ram, decision.withdraw);
-        }
-    },
-};
-/** What happens to the clone's share; read only, so `operation: plan` shows the same answer. */
-async function shareDecision(ctx) {
-    const sourceArn = tagValue(ctx.target.tags, src_tags/* TagKeys */.jm.source);
-    if (!sourceArn) {
-        return {
-            message: `${ctx.target.identifier} has no ${src_tags/* TagKeys */.jm.source} tag: its source share is left in place`,
-            note: 'share left (source unknown)',
-        };
-    }
-    const { source, destination } = ctx.accounts;
-    const shares = (await managedShares(source.clients.ram)).filter((s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId));
-    if (shares.length === 0) {
-        return {
-            message: `No managed RAM share of ${sourceArn} with account ${destination.accountId} in the source account ${source.accountId}: nothing to withdraw`,
-            note: 'no managed share',
-        };
-    }
-    const destinationClusters = await listClusters(destination.clients.rds);
-    for (const share of shares) {
-        const needed = await shareStillNeeded({
-            share,
-            source,
-            destinationAccountId: destination.accountId,
-            destinationClusters,
-            except: [ctx.target.identifier],
-        });
-        if (needed) {
-            return {
-                message: `RAM share ${share.arn} is kept: ${needed}`,
-                note: `share kept (${needed})`,
-            };
-        }
-        return {
-            withdraw: share.arn,
-            message: `Withdrawing RAM share ${share.arn} (${share.name}) in the source account ${source.accountId}: no other copy in ${destination.accountId} uses it`,
-            note: 'share withdrawn',
-        };
-    }
-    return { message: 'No share to withdraw', note: 'no managed share' };
-}
-function waitForTarget(ctx, runtime, spec) {
-    const reader = (isCluster(ctx) ? rds_read/* READERS */.Hk['db-cluster'] : rds_read/* READERS */.Hk['db-instance']);
-    return waitGone(reader, ctx.accounts.destination, ctx.target.identifier, runtime, ctx, spec);
-}
-/** Wait on one destination resource with the run's polling (by default until it is gone). */
-function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
-    return (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${id}`,
-        side: 'destination',
-        accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, id),
-        status: (item) => reader.status(item),
-        ...spec,
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-/** AWS's answer to deleting what is already being deleted. */
-function isBeingDeleted(error) {
-    const message = error instanceof Error ? error.message : '';
-    return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message);
-}
-
-// EXTERNAL MODULE: ./src/methods/relay/names.ts
-var names = __nccwpck_require__(2192);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
-
-
-/**
- * What each step of a refresh would create, change or delete, for `operation: plan`. Keyed by
- * step name; a unit test fails when a method gains a step this table does not describe.
- */
-const REFRESH_CHANGES = {
-    preflight: () => 'none (reads keys, placement and snapshot quota)',
-    'share-source': (ctx) => `creates (or reuses) the RAM resource share ${(0,ram_share/* shareName */.pt)(ctx.sourceDb.identifier, ctx.destination.accountId)}, kept for later runs`,
-    'accept-share': () => 'accepts the share invitation, when the accounts need one',
-    'clone-cluster': (ctx) => `creates the DB cluster ${ctx.names.target} (${ctx.method})`,
-    'create-instances': (ctx) => `creates the DB instances ${instanceNames(ctx).join(', ')} in ${ctx.names.target}`,
-    'set-password': (ctx) => ctx.settings.masterPassword === 'keep'
-        ? `none (master-password: keep: ${ctx.names.target} keeps the source's password)`
-        : `changes the master password of ${ctx.names.target} (${ctx.settings.masterPassword})`,
-    'describe-copy': () => 'none (reads the copy for the outputs)',
-    'snapshot-source-cluster': (ctx) => `creates the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (temporary)`,
-    'restore-temp-instance': (ctx) => `creates the DB instance ${ctx.names.tempInstance} (temporary, deleted in this run)`,
-    'snapshot-temp-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
-    'snapshot-source-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
-    'share-snapshot': (ctx) => `shares the snapshot with account ${ctx.destination.accountId} (restore attribute)`,
-    'delete-temp-instance': (ctx) => `deletes the DB instance ${ctx.names.tempInstance}`,
-    'delete-cluster-snapshot': (ctx) => `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot}`,
-    'copy-snapshot': (ctx) => `creates the snapshot copy ${ctx.names.destinationSnapshot} re-encrypted${ctx.settings.kmsKeyId ? ` with ${ctx.settings.kmsKeyId}` : ''}`,
-    'restore-cluster': (ctx) => `creates the DB cluster ${ctx.names.target}`,
-    'restore-instance': (ctx) => `creates the DB instance ${ctx.names.target}`,
-    'unshare-snapshot': (ctx) => `stops sharing the snapshot with ${ctx.destination.accountId}`,
-    'delete-shared-snapshot': () => 'deletes the shared snapshot (unless keep-snapshots, or it is a hand-off to another job)',
-    'delete-copied-snapshot': () => 'deletes the destination copy of the snapshot (unless keep-snapshots)',
-};
-function instanceNames(ctx) {
-    return Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
-}
-
-// EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(2691);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep-rules.ts
-
-
-/**
- * What `sweep` decides about one resource, as pure rules over what AWS reported: the managed tag
- * proves ownership, the purpose tag says what the resource is for, the expiry tag (copies) or
- * the age (leftovers of a run) says whether its time is over.
- */
-/** Leftovers younger than this may belong to a run still going; older ones were abandoned. */
-const LEFTOVER_AGE_MS = 24 * 3600_000;
-/** Name of a relay's temporary instance (names.ts): a hint for resources with no purpose tag. */
-const TEMP_INSTANCE_NAME = /^rds-refresh-.+-tmp$/;
-function decide(item, rules) {
-    const keep = (reason) => ({ item, action: 'keep', reason });
-    if (!(0,src_tags/* isManaged */.yF)(item.tags)) {
-        return keep(`no ${src_tags/* TagKeys */.jm.managed}=true tag: not this action's, never touched`);
-    }
-    if (item.status === 'deleting')
-        return keep('already being deleted');
-    if (item.id === rules.sourceIdentifier)
-        return keep("this job's source: never swept");
-    if (item.deletionProtection) {
-        return keep('deletion protection is on: sweep never turns it off (operation: delete does)');
-    }
-    const { purpose, hint } = purposeOf(item);
-    if (purpose === src_tags/* Purpose */.nb.copy) {
-        if (item.side === 'source') {
-            return keep('a copy in the source account: a sweep whose destination is this account decides');
-        }
-        return decideCopy(item, rules, keep, hint);
-    }
-    if (purpose === src_tags/* Purpose */.nb.kept) {
-        // Kept on request (keep-snapshots): like a copy, it goes only once its expiry has passed.
-        return decideCopy(item, rules, keep, ' (kept by keep-snapshots)');
-    }
-    if (purpose === src_tags/* Purpose */.nb.intermediate || purpose === src_tags/* Purpose */.nb.handoff) {
-        return decideLeftover(item, rules, purpose, hint);
-    }
-    return keep(`unknown ${src_tags/* TagKeys */.jm.purpose} '${purpose}'`);
-}
-function decideCopy(item, rules, keep, hint) {
-    const expiry = tagValue(item.tags, src_tags/* TagKeys */.jm.expiresAt);
-    if (expiry === undefined) {
-        return keep(`a copy with no ${src_tags/* TagKeys */.jm.expiresAt} tag (no ttl): never swept${hint}`);
-    }
-    const at = new Date(expiry);
-    if (Number.isNaN(at.getTime()))
-        return keep(`unreadable ${src_tags/* TagKeys */.jm.expiresAt} '${expiry}'`);
-    if (at.getTime() > rules.now.getTime())
-        return keep(`expires at ${at.toISOString()}${hint}`);
-    return { item, action: 'delete', reason: `expired at ${at.toISOString()}${hint}` };
-}
-function decideLeftover(item, rules, purpose, hint) {
-    const what = purpose === src_tags/* Purpose */.nb.handoff ? 'hand-off snapshot' : 'intermediate';
-    const run = tagValue(item.tags, src_tags/* TagKeys */.jm.runId);
-    const of = run ? ` of run ${run}` : '';
-    if (!item.createdAt) {
-        return { item, action: 'keep', reason: `${what}${of} with no creation time yet${hint}` };
-    }
-    const age = rules.now.getTime() - item.createdAt.getTime();
-    const hours = Math.floor(age / 3600_000);
-    if (age < LEFTOVER_AGE_MS) {
-        return {
-            item,
-            action: 'keep',
-            reason: `${what}${of}, ${hours} h old: younger than a day, its run may still need it${hint}`,
-        };
-    }
-    return {
-        item,
-        action: 'delete',
-        reason: `leftover ${what}${of}, ${hours} h old${hint}`,
-    };
-}
-/**
- * The purpose tag, or for resources made before it existed a guess from the kind and name,
- * said so in the reason. The guess only ever applies to resources the managed tag already proves.
- */
-function purposeOf(item) {
-    const tagged = tagValue(item.tags, src_tags/* TagKeys */.jm.purpose);
-    if (tagged !== undefined)
-        return { purpose: tagged, hint: '' };
-    if (item.kind === 'db-cluster-snapshot' || item.kind === 'db-snapshot') {
-        return { purpose: src_tags/* Purpose */.nb.intermediate, hint: ' (no purpose tag: a managed snapshot)' };
-    }
-    if (item.kind === 'db-instance' && TEMP_INSTANCE_NAME.test(item.id)) {
-        return {
-            purpose: src_tags/* Purpose */.nb.intermediate,
-            hint: ' (no purpose tag: named as a temporary instance)',
-        };
-    }
-    return { purpose: src_tags/* Purpose */.nb.copy, hint: '' };
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep.ts
-
-
-
-
-
-
-
-
-
-
-
-/** Deletions in flight at once: parallel, yet far below RDS's 12 requests a second. */
-const SWEEP_CONCURRENCY = 4;
-/** The source account is swept for leftovers only when the job holds a role there. */
-const holdsSourceRole = (accounts) => !accounts.sameAccount;
-/** Read both accounts and decide, changing nothing (`operation: plan` shows exactly this). */
-async function surveySweep(options) {
-    const { accounts, settings, now } = options;
-    const sourceIdentifier = accounts.sameAccount || settings.source?.accountId === accounts.destination.accountId
-        ? settings.source?.identifier
-        : undefined;
-    const destination = await readAccount(accounts.destination);
-    const decisions = itemsOf(destination, accounts.destination).map((item) => decide(item, { now, sourceIdentifier }));
-    if (!holdsSourceRole(accounts)) {
-        return { decisions, destinationClusters: destination.clusters };
-    }
-    const source = await readAccount(accounts.source);
-    decisions.push(...itemsOf(source, accounts.source).map((item) => decide(item, { now, sourceIdentifier: settings.source?.identifier })));
-    const shares = await managedShares(accounts.source.clients.ram);
-    return { decisions, destinationClusters: destination.clusters, shares };
-}
-async function readAccount(session) {
-    try {
-        return await readInventory(session.clients.rds);
-    }
-    catch (error) {
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not list the DB clusters, DB instances and snapshots of the ${session.role} account`,
-            side: session.role,
-            accountId: session.accountId,
-            hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots (and rds:ListTagsForResource).',
-        });
-    }
-}
-/** Every resource an account owns that can be deleted on its own (cluster members go with it). */
-function itemsOf(inventory, session) {
-    const base = { side: session.role, accountId: session.accountId };
-    return [
-        ...inventory.clusters.map((c) => ({
-            ...base,
-            kind: 'db-cluster',
-            id: c.DBClusterIdentifier ?? '',
-            arn: c.DBClusterArn ?? '',
-            tags: c.TagList ?? [],
-            status: c.Status ?? 'unknown',
-            createdAt: c.ClusterCreateTime,
-            deletionProtection: c.DeletionProtection,
-        })),
-        ...inventory.instances
-            .filter((i) => !i.DBClusterIdentifier)
-            .map((i) => ({
-            ...base,
-            kind: 'db-instance',
-            id: i.DBInstanceIdentifier ?? '',
-            arn: i.DBInstanceArn ?? '',
-            tags: i.TagList ?? [],
-            status: i.DBInstanceStatus ?? 'unknown',
-            createdAt: i.InstanceCreateTime,
-            deletionProtection: i.DeletionProtection,
-        })),
-        ...inventory.clusterSnapshots.map((s) => ({
-            ...base,
-            kind: 'db-cluster-snapshot',
-            id: s.DBClusterSnapshotIdentifier ?? '',
-            arn: s.DBClusterSnapshotArn ?? '',
-            tags: s.TagList ?? [],
-            status: s.Status ?? 'unknown',
-            createdAt: s.SnapshotCreateTime,
-        })),
-        ...inventory.snapshots.map((s) => ({
-            ...base,
-            kind: 'db-snapshot',
-            id: s.DBSnapshotIdentifier ?? '',
-            arn: s.DBSnapshotArn ?? '',
-            tags: s.TagList ?? [],
-            status: s.Status ?? 'unknown',
-            createdAt: s.SnapshotCreateTime,
-        })),
-    ];
-}
-/**
- * Decide about each managed RAM share once the RDS deletions are done (or, for a plan, as if
- * they were): a share goes when it is older than a day, is shared only with this destination,
- * and no clone in the destination uses it any more.
- */
-async function decideShares(survey, options) {
-    const { accounts, now } = options;
-    const decisions = [];
-    for (const share of survey.shares ?? []) {
-        const item = {
-            kind: 'resource-share',
-            id: share.name,
-            arn: share.arn,
-            side: 'source',
-            accountId: accounts.source.accountId,
-            tags: [{ Key: src_tags/* TagKeys */.jm.managed, Value: 'true' }],
-            status: share.status,
-            createdAt: share.createdAt,
-        };
-        const keep = (reason) => ({ item, action: 'keep', reason });
-        if (!share.principals.includes(accounts.destination.accountId)) {
-            decisions.push(keep(`shared with ${share.principals.join(', ') || 'no account'}, not ${accounts.destination.accountId}: a sweep for that account decides`));
-            continue;
-        }
-        const age = share.createdAt ? now.getTime() - share.createdAt.getTime() : 0;
-        if (age < LEFTOVER_AGE_MS) {
-            decisions.push(keep('younger than a day: a refresh may be about to clone through it'));
-            continue;
-        }
-        const needed = await shareStillNeeded({
-            share,
-            source: accounts.source,
-            destinationAccountId: accounts.destination.accountId,
-            destinationClusters: options.destinationClusters,
-            except: options.except,
-        });
-        decisions.push(needed
-            ? keep(needed)
-            : { item, action: 'delete', reason: 'no copy in the destination uses it any more' });
-    }
-    return decisions;
-}
-/** `operation: sweep`: survey, delete what is due (a few at a time), then the unused shares. */
-async function runSweep(options) {
-    const { accounts } = options;
-    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
-    const due = survey.decisions.filter((d) => d.action === 'delete');
-    core.info(`${due.length} resource(s) to delete, ${survey.decisions.length - due.length} kept`);
-    const outcomes = await core.group(`Delete ${due.length} resource(s), ${SWEEP_CONCURRENCY} at a time`, () => deleteAll(survey.decisions, options));
-    if (survey.shares) {
-        const shareDecisions = await decideShares(survey, {
-            ...options,
-            // Read again: clones deleted above no longer hold their shares.
-            destinationClusters: await listClusters(accounts.destination.clients.rds),
-            except: [],
-        });
-        outcomes.push(...(await deleteAll(shareDecisions, options)));
-    }
-    await writeSweepSummary(`rds-refresh: sweep of ${accounts.destination.accountId}`, outcomes, options);
-    const failed = outcomes.filter((o) => o.result === 'failed');
-    if (failed.length > 0) {
-        throw new errors/* ActionError */.lZ({
-            summary: `sweep could not delete ${failed.length} resource(s): ${failed.map((o) => `${o.decision.item.kind} ${o.decision.item.id} (${o.error ?? 'unknown error'})`).join('; ')}`,
-            side: 'destination',
-            accountId: accounts.destination.accountId,
-            hint: 'The job summary lists each failure; the next sweep retries them.',
-        });
-    }
-}
-async function deleteAll(decisions, options) {
-    for (const d of decisions) {
-        const verb = d.action === 'delete' ? 'delete' : 'keep';
-        core.info(`${verb} ${d.item.kind} ${d.item.id} (${d.item.side} ${d.item.accountId}): ${d.reason}`);
-    }
-    const outcomes = decisions.map((decision) => ({
-        decision,
-        result: 'kept',
-    }));
-    const queue = outcomes
-        .map((o, index) => ({ o, index }))
-        .filter(({ o }) => o.decision.action === 'delete');
-    const worker = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-            const { o, index } = next;
-            try {
-                await deleteOne(o.decision.item, options);
-                outcomes[index] = { decision: o.decision, result: 'deleted' };
-                core.info(`Deleted ${o.decision.item.kind} ${o.decision.item.id}`);
-            }
-            catch (error) {
-                outcomes[index] = { decision: o.decision, result: 'failed', error: (0,errors/* errorMessage */.gJ)(error) };
-                core.warning(`Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
-    return outcomes;
-}
-/** Delete one resource the survey proved managed, and wait until AWS reports it gone. */
-async function deleteOne(item, options) {
-    const session = item.side === 'source' ? options.accounts.source : options.accounts.destination;
-    if (item.kind === 'resource-share') {
-        await withdrawShare(session.clients.ram, item.arn);
-        return;
-    }
-    const log = { info: core.info, warning: core.warning, debug: core.debug };
-    const poll = {
-        pollSeconds: options.settings.pollIntervalSeconds,
-        deadline: options.deadline,
-        signal: options.signal,
-    };
-    // The sweep decided from the managed tag; the removal checks it again on the resource itself.
-    const removal = await (0,cleanup/* removeResource */.l)({ kind: item.kind, side: item.side, id: item.id, disposal: 'copy' }, session.clients, {
-        run: (0,ownership/* runIdentity */.yK)(options.settings.run, options.settings.target),
-        proof: 'managed',
-        settle: { log, accountId: session.accountId, ...poll },
-    });
-    if (removal.result === 'not-ours') {
-        throw new errors/* ActionError */.lZ({
-            summary: `${item.kind} ${item.id} is not managed by rds-refresh (${removal.owner}); left untouched`,
-            resource: item.id,
-            side: item.side,
-            accountId: session.accountId,
-        });
-    }
-    const reader = rds_read/* READERS */.Hk[item.kind];
-    await (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${item.id}`,
-        side: item.side,
-        accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, item.id),
-        status: (found) => reader.status(found),
-        until: 'gone',
-    }, { step: 'sweep', log, ...poll });
-}
-const RESULT_MARK = {
-    deleted: '🗑 deleted',
-    kept: 'kept',
-    failed: '❌ failed',
-    'would delete': '🗑 would delete',
-};
-/** The summary table: every resource looked at, what happened to it and why. */
-async function writeSweepSummary(title, outcomes, options) {
-    const count = (result) => outcomes.filter((o) => o.result === result).length;
-    const summary = core.summary.addHeading(title, 2);
-    const counts = [
-        ['deleted', 'deleted'],
-        ['would delete', 'would be deleted'],
-        ['kept', 'kept'],
-        ['failed', 'failed'],
-    ]
-        .filter(([result]) => result === 'kept' || count(result) > 0)
-        .map(([result, label]) => `${count(result)} ${label}`);
-    summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true);
-    if (outcomes.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Resource', header: true },
-                { data: 'Kind', header: true },
-                { data: 'Account', header: true },
-                { data: 'Result', header: true },
-                { data: 'Why', header: true },
-            ],
-            ...outcomes.map((o) => [
-                (0,report/* escapeHtml */.ZD)(o.decision.item.id),
-                o.decision.item.kind,
-                `${o.decision.item.side} ${o.decision.item.accountId}`,
-                RESULT_MARK[o.result],
-                (0,report/* escapeHtml */.ZD)(o.error ? `${o.decision.reason}; ${o.error}` : o.decision.reason),
-            ]),
-        ]);
-    }
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/plan.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * `operation: plan`: what `plan-operation` (refresh, delete or sweep) would do, from the same
- * reads that operation makes first, and nothing else: only Describe*, List* and Get* calls.
- */
-async function runPlanOperation(options) {
-    switch (options.settings.planOperation) {
-        case 'refresh':
-            return planRefresh(options);
-        case 'delete':
-            return planDelete(options);
-        case 'sweep':
-            return planSweep(options);
-    }
-}
-async function planRefresh({ settings, accounts, startedAt }) {
-    const target = settings.target ?? '';
-    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
-    if (target)
-        refuseTargetIsSource(settings, accounts, target);
-    const ctx = (0,context/* createRefreshContext */.fS)({
-        settings,
-        accounts,
-        sourceDb,
-        sameAccount,
-        method,
-        target,
-        startedAt,
-    });
-    const plan = (0,choose_method/* buildPlan */.Gg)(ctx);
-    const checks = await runPreflight(plan, ctx);
-    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
-    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
-    const facts = [
-        `Source: ${(0,choose_method/* describeKind */.SB)(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
-        `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
-        `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
-        `Plan: ${plan.description}`,
-        ...(existing ? [existing.line] : []),
-    ];
-    const steps = plan.steps
-        .filter((step) => !step.when || step.when(ctx))
-        .map((step) => planned(step, REFRESH_CHANGES[step.name]?.(ctx) ?? 'see the step'));
-    await writePlanSummary({
-        title: `rds-refresh plan: refresh ${sourceDb.identifier} → ${target || '(hand-off snapshot)'}`,
-        facts,
-        steps,
-        checks,
-        accounts,
-    });
-    if (existing?.refusal)
-        throw existing.refusal;
-}
-/** The relay's pre-flight step reads only; run it and keep what it said. */
-async function runPreflight(plan, ctx) {
-    const preflight = plan.steps.find((step) => step.name === 'preflight');
-    if (!preflight) {
-        return [
-            'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
-        ];
-    }
-    const lines = [];
-    const runtime = {
-        name: preflight.name,
-        log: {
-            info: (m) => (lines.push(m), core.info(m)),
-            warning: (m) => (lines.push(`⚠ ${m}`), core.warning(m)),
-            debug: (m) => core.debug(m),
-        },
-        signal: new AbortController().signal,
-        deadline: Date.now() + 60_000,
-        record: () => undefined,
-        release: () => undefined,
-        note: () => undefined,
-    };
-    try {
-        await preflight.run(ctx, runtime);
-    }
-    catch (error) {
-        lines.push(`❌ ${(0,errors/* errorMessage */.gJ)(error)}`);
-        await writePlanSummary({
-            title: `rds-refresh plan: refresh ${ctx.sourceDb.identifier} → ${ctx.names.target}`,
-            facts: ['The refresh would stop at its pre-flight checks.'],
-            steps: [],
-            checks: lines,
-            accounts: { source: ctx.source, destination: ctx.destination, sameAccount: ctx.sameAccount },
-        });
-        throw error;
-    }
-    return [...lines, 'Pre-flight: passed'];
-}
-/** What if-exists would do with a target that is already there. */
-async function existingTarget(ctx) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
-    const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn;
-    if (!arn)
-        return { line: `${target} does not exist yet: it would be created` };
-    const managed = (0,src_tags/* isManaged */.yF)(await tagsOf(rds, arn, cluster?.TagList ?? instance?.TagList));
-    const where = {
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    if (!managed) {
-        return {
-            line: `${target} exists and is not managed: the refresh would stop`,
-            refusal: new errors/* ActionError */.lZ({
-                summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag): the refresh would stop`,
-                ...where,
-                hint: 'Choose another target name.',
-            }),
-        };
-    }
-    switch (ctx.settings.ifExists) {
-        case 'reuse':
-            return {
-                line: `${target} exists and is managed: if-exists: reuse reports it as it is, nothing is created`,
-            };
-        case 'replace':
-            return {
-                line: `${target} exists and is managed: if-exists: replace builds the new copy under a temporary name, swaps it in by rename and deletes the old copy`,
-            };
-        case 'fail':
-            return {
-                line: `${target} exists: if-exists: fail would stop the refresh`,
-                refusal: new errors/* ActionError */.lZ({
-                    summary: `Target ${target} already exists in the destination account: the refresh would stop`,
-                    ...where,
-                    hint: 'Use if-exists: reuse or replace, or another target.',
-                }),
-            };
-    }
-}
-function methodReason(settings, kind, method) {
-    if (settings.phase !== 'all')
-        return 'split jobs hand over a snapshot, so the snapshot relay';
-    if (settings.method !== 'auto')
-        return `method: ${settings.method} was asked`;
-    if (kind !== 'aurora-cluster') {
-        return 'a Multi-AZ DB cluster or DB instance crosses accounts as a snapshot (the relay)';
-    }
-    return method === 'clone'
-        ? 'Aurora source: a copy-on-write clone takes minutes whatever the size'
-        : 'Aurora source, but the clone pre-flight found a clone impossible here (see the log), so the snapshot relay';
-}
-async function planDelete({ settings, accounts }) {
-    const target = settings.target ?? '';
-    refuseTargetIsSource(settings, accounts, target);
-    const title = `rds-refresh plan: delete ${target} (destination ${accounts.destination.accountId})`;
-    let view;
-    try {
-        view = await core.group('Read the target', () => inspectTarget(accounts.destination, target));
-    }
-    catch (error) {
-        await writePlanSummary({
-            title,
-            facts: [`❌ ${(0,errors/* errorMessage */.gJ)(error)}`],
-            steps: [],
-            checks: [],
-            accounts,
-        });
-        throw error;
-    }
-    if (view.state === 'gone') {
-        await writePlanSummary({
-            title,
-            facts: [
-                `${target} does not exist in ${accounts.destination.accountId}: delete would succeed with nothing to do`,
-            ],
-            steps: [],
-            checks: [],
-            accounts,
-        });
-        return;
-    }
-    const ctx = { settings, accounts, target: view };
-    const plan = deletionPlan(ctx);
-    const share = plan.steps.some((s) => s.name === 'withdraw-share' && s.when?.(ctx) !== false)
-        ? await shareDecision(ctx)
-        : undefined;
-    const changes = {
-        'disable-deletion-protection': `turns off deletion protection on ${view.identifier}`,
-        'delete-instances': `deletes the DB instances ${view.members.join(', ')}`,
-        'delete-target': `deletes ${view.identifier}${settings.finalSnapshotIdentifier ? ` after the final snapshot ${settings.finalSnapshotIdentifier}` : ', no final snapshot'}`,
-        'wait-deleted': 'none (waits)',
-        'withdraw-share': share?.message ?? 'none',
-    };
-    await writePlanSummary({
-        title,
-        facts: [
-            `Target: ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn}, engine ${view.engine}, status ${view.status}, managed (${src_tags/* TagKeys */.jm.managed}=true)`,
-            `Plan: ${plan.description}`,
-        ],
-        steps: plan.steps
-            .filter((step) => !step.when || step.when(ctx))
-            .map((step) => planned(step, changes[step.name] ?? 'see the step')),
-        checks: [`${view.identifier} carries ${src_tags/* TagKeys */.jm.managed}=true: delete may act on it`],
-        accounts,
-    });
-}
-async function planSweep({ settings, accounts, signal, startedAt }) {
-    const now = new Date(startedAt);
-    const options = {
-        settings,
-        accounts,
-        signal,
-        now,
-        deadline: startedAt + settings.timeoutMinutes * 60_000,
-    };
-    const survey = await core.group('Survey the managed resources', () => surveySweep(options));
-    const deleted = survey.decisions
-        .filter((d) => d.action === 'delete' && d.item.kind === 'db-cluster' && d.item.side === 'destination')
-        .map((d) => d.item.id);
-    const shares = await decideShares(survey, {
-        accounts,
-        now,
-        destinationClusters: survey.destinationClusters,
-        except: deleted,
-    });
-    const outcomes = [...survey.decisions, ...shares].map((decision) => ({
-        decision,
-        result: decision.action === 'delete' ? 'would delete' : 'kept',
-    }));
-    for (const o of outcomes) {
-        core.info(`${o.result} ${o.decision.item.kind} ${o.decision.item.id}: ${o.decision.reason}`);
-    }
-    await writeSweepSummary(`rds-refresh plan: sweep of ${accounts.destination.accountId} (nothing was changed)`, outcomes, { settings });
-}
-function planned(step, changes) {
-    return { name: step.name, title: step.title, side: step.side, changes };
-}
-async function writePlanSummary(input) {
-    for (const fact of input.facts)
-        core.info(fact);
-    input.steps.forEach((s, i) => core.info(`${i + 1}. ${s.name} (${s.side}): ${s.changes}`));
-    const summary = core.summary.addHeading(input.title, 2);
-    summary.addRaw('<p>A plan: nothing was changed.</p>', true);
-    summary.addList(input.facts.map(report/* escapeHtml */.ZD));
-    if (input.steps.length > 0) {
-        summary.addHeading('Steps', 3);
-        summary.addTable([
-            [
-                { data: '#', header: true },
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'What it does', header: true },
-                { data: 'Creates, changes or deletes', header: true },
-            ],
-            ...input.steps.map((s, i) => [
-                String(i + 1),
-                s.name,
-                `${s.side} ${input.accounts[s.side].accountId}`,
-                (0,report/* escapeHtml */.ZD)(s.title),
-                (0,report/* escapeHtml */.ZD)(s.changes),
-            ]),
-        ]);
-    }
-    if (input.checks.length > 0) {
-        summary.addHeading('Pre-flight checks', 3);
-        summary.addList(input.checks.map(report/* escapeHtml */.ZD));
-    }
-    await summary.write();
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/index.ts
-
-
-
-
-
-
-
-
-
-/** `delete`, `sweep` and `plan`: the operations besides refresh. */
-async function runLifecycle(options) {
-    const deadline = options.startedAt + options.settings.timeoutMinutes * 60_000;
-    switch (options.settings.operation) {
-        case 'delete':
-            return runDelete(options);
-        case 'sweep':
-            return runSweep({ ...options, deadline, now: new Date(options.startedAt) });
-        case 'plan':
-            return runPlanOperation(options);
-        case 'refresh':
-            throw new errors/* ActionError */.lZ({ summary: 'refresh is not a lifecycle operation' });
-    }
-}
-/** `operation: delete`: tear the managed target down; a target already gone is success. */
-async function runDelete({ settings, accounts, signal, startedAt, }) {
-    const target = settings.target ?? '';
-    refuseTargetIsSource(settings, accounts, target);
-    const destination = accounts.destination;
-    const title = `rds-refresh: delete ${target} (destination ${destination.accountId})`;
-    const view = await core.group('Read the target', () => inspectTarget(destination, target));
-    const outputs = () => ({
-        [report/* Outputs */.tY.destinationAccountId]: destination.accountId,
-        [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
-    });
-    if (view.state === 'gone') {
-        core.info(`${target} does not exist in the destination account ${destination.accountId}: nothing to delete (already deleted, or never created)`);
-        core.summary.addRaw(`<p>${target} was already gone: nothing was deleted.</p>`, true);
-        await (0,report/* writeSummary */.Sy)({
-            title,
-            steps: [],
-            outputs: outputs(),
-            leftBehind: [],
-            region: settings.region,
-        });
-        return;
-    }
-    core.info(`Deleting the managed ${view.kind === 'instance' ? 'DB instance' : 'DB cluster'} ${view.arn} (status ${view.status})`);
-    const ctx = { settings, accounts, target: view };
-    const plan = deletionPlan(ctx);
-    core.info(`Plan: ${plan.description}`);
-    const accountIds = { source: accounts.source.accountId, destination: destination.accountId };
-    const result = await runPlan(plan, ctx, {
-        output: core,
-        // A deletion creates nothing of its own for the post step to remove.
-        ledger: new engine_ledger/* Ledger */.Oc(() => undefined),
-        deadline: startedAt + settings.timeoutMinutes * 60_000,
-        signal,
-        accountIds,
-    });
-    if (!result.error)
-        core.info(`${target} is deleted`);
-    await (0,report/* writeSummary */.Sy)({
-        title,
-        steps: result.steps,
-        outputs: outputs(),
-        error: result.error,
-        accountIds,
-        leftBehind: [],
-        region: settings.region,
-    });
-    if (result.error)
-        throw result.error;
-}
-
-// EXTERNAL MODULE: ./src/names.ts
-var src_names = __nccwpck_require__(6455);
-// EXTERNAL MODULE: ./src/methods/common/finish.ts
-var finish = __nccwpck_require__(4251);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
-
-
-
-
-function describedCluster(cluster) {
-    return {
-        kind: 'cluster',
-        identifier: cluster.DBClusterIdentifier ?? '',
-        resourceId: cluster.DbClusterResourceId ?? '',
-        status: cluster.Status ?? 'unknown',
-        arn: cluster.DBClusterArn ?? '',
-    };
-}
-function describedInstance(instance) {
-    return {
-        kind: 'instance',
-        identifier: instance.DBInstanceIdentifier ?? '',
-        resourceId: instance.DbiResourceId ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        arn: instance.DBInstanceArn ?? '',
-    };
-}
-/** What the name answers right now: a cluster or instance, or nothing. */
-async function describeName(ctx, kind, name) {
-    const rds = ctx.destination.clients.rds;
-    if (kind === 'cluster') {
-        const cluster = await (0,rds_read/* findCluster */.KG)(rds, name);
-        return cluster ? describedCluster(cluster) : undefined;
-    }
-    const instance = await (0,rds_read/* findInstance */.XD)(rds, name);
-    return instance ? describedInstance(instance) : undefined;
-}
-function label(kind) {
-    return kind === 'cluster' ? 'DB cluster' : 'DB instance';
-}
-/**
- * Ask AWS for the rename. ApplyImmediately always: without it the rename waits for the next
- * maintenance window (aws-reference E2, E5).
- */
-async function requestRename(ctx, move) {
-    const rds = ctx.destination.clients.rds;
-    if (move.kind === 'cluster') {
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: move.from,
-            NewDBClusterIdentifier: move.to,
-            ApplyImmediately: true,
-        }));
-    }
-    else {
-        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-            DBInstanceIdentifier: move.from,
-            NewDBInstanceIdentifier: move.to,
-            ApplyImmediately: true,
-        }));
-    }
-}
-/**
- * Wait until `name` answers as the resource `resourceId`, available. Right after a rename a
- * describe of a name can still show the resource that left it, with its old status (aws-reference
- * 0.1 rename gotcha, E3), and the name can answer "not found" in between: only the resource id
- * tells which resource answers, so a status alone is never taken as the answer.
- */
-async function waitUntilAnswers(ctx, runtime, expected) {
-    const answer = await (0,wait/* waitFor */.fm)({
-        resource: `${label(expected.kind)} ${expected.name}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: async () => ({ found: await describeName(ctx, expected.kind, expected.name) }),
-        status: ({ found }) => {
-            if (!found)
-                return 'not answering yet';
-            if (found.resourceId !== expected.resourceId)
-                return 'still answering as the resource that left';
-            return found.status;
-        },
-        until: ['available'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-    if (!answer.found) {
-        throw new errors/* ActionError */.lZ({
-            summary: `${label(expected.kind)} ${expected.name} did not answer`,
-            step: runtime.name,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    return answer.found;
-}
-
-// EXTERNAL MODULE: ./src/methods/common/waits.ts
-var waits = __nccwpck_require__(8502);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/retire.ts
-
-
-
-
-
-
-/**
- * Delete a copy this action manages, and wait until it is gone: deletion protection off (only
- * once its managed tag is read again on this very resource), then for an Aurora cluster the
- * readers, the writer and the cluster (aws-reference E6); a Multi-AZ DB cluster takes its members
- * with it; a DB instance goes alone. No final snapshot: the copy is a copy.
- */
-async function deleteManagedCopy(ctx, runtime, copy) {
-    if (copy.kind === 'cluster')
-        await deleteCluster(ctx, runtime, copy);
-    else
-        await deleteInstance(ctx, runtime, copy);
-}
-function where(ctx, runtime, copy) {
-    return {
-        step: runtime.name,
-        resource: copy.identifier,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-}
-/** The copy as it is now, proven to be the same resource and managed; undefined when gone. */
-async function provenCopy(ctx, runtime, options) {
-    const { copy, found } = options;
-    if (!found)
-        return undefined;
-    if (options.resourceId(found) !== copy.resourceId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${options.resourceId(found) ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
-            ...where(ctx, runtime, copy),
-            hint: 'Something else renamed resources in this account during the run; check what holds this name.',
-        });
-    }
-    requireManaged({
-        target: copy.identifier,
-        tags: found.TagList,
-        where: { resource: copy.identifier, side: 'destination', accountId: ctx.destination.accountId },
-        purpose: 'delete',
-    });
-    return found;
-}
-async function deleteCluster(ctx, runtime, copy) {
-    const rds = ctx.destination.clients.rds;
-    const cluster = await provenCopy(ctx, runtime, {
-        copy,
-        found: await (0,rds_read/* findCluster */.KG)(rds, copy.identifier),
-        resourceId: (c) => c.DbClusterResourceId,
-    });
-    if (!cluster)
-        return;
-    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
-        if (!cluster.DeletionProtection)
-            return;
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: copy.identifier,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-        }));
-    });
-    // Multi-AZ DB clusters take their members with them (aws-reference E6).
-    const aurora = cluster.Engine?.startsWith('aurora') ?? false;
-    const members = aurora ? (cluster.DBClusterMembers ?? []) : [];
-    const readers = members.filter((m) => !m.IsClusterWriter);
-    const writers = members.filter((m) => m.IsClusterWriter);
-    // Readers first: deleting the writer first would fail over to a reader that is going anyway.
-    for (const group of [readers, writers]) {
-        await Promise.all(group.map((member) => retire_deleteMember(ctx, runtime, member.DBInstanceIdentifier ?? '')));
-    }
-    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: copy.identifier, SkipFinalSnapshot: true })));
-    runtime.log.info(`Deleting DB cluster ${copy.identifier}`);
-    await Promise.all(members.map((m) => (0,waits/* waitForInstance */.WM)(ctx, runtime, {
-        side: 'destination',
-        id: m.DBInstanceIdentifier ?? '',
-        until: 'gone',
-    })));
-    await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
-}
-async function retire_deleteMember(ctx, runtime, id) {
-    runtime.log.info(`Deleting DB instance ${id}`);
-    await send(ctx, runtime, { kind: 'instance', identifier: id, resourceId: '' }, 'delete', () => ctx.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })));
-}
-async function deleteInstance(ctx, runtime, copy) {
-    const rds = ctx.destination.clients.rds;
-    const instance = await provenCopy(ctx, runtime, {
-        copy,
-        found: await (0,rds_read/* findInstance */.XD)(rds, copy.identifier),
-        resourceId: (i) => i.DbiResourceId,
-    });
-    if (!instance)
-        return;
-    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
-        if (!instance.DeletionProtection)
-            return;
-        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-            DBInstanceIdentifier: copy.identifier,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-        }));
-    });
-    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
-        DBInstanceIdentifier: copy.identifier,
-        SkipFinalSnapshot: true,
-        DeleteAutomatedBackups: true,
-    })));
-    runtime.log.info(`Deleting DB instance ${copy.identifier}`);
-    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
-}
-async function send(ctx, runtime, copy, action, call) {
-    try {
-        await call();
-    }
-    catch (error) {
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not ${action} ${label(copy.kind)} ${copy.identifier}`,
-            ...where(ctx, runtime, copy),
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/stages.ts
-
-
-
-
-
-/**
- * Old copy away, then the new one into place, each as a cluster (or instance) stage followed by
- * an Aurora-instances stage. Instance identifiers are account-wide and survive a cluster rename
- * (aws-reference E5), so the old instances holding names the new ones take (`<target>-1`, ...)
- * move away first. A Multi-AZ DB cluster's members keep the names AWS gave them.
- */
-async function swapStages(ctx, options) {
-    const { names } = options;
-    const newCopy = await requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging);
-    const old = await currentOld(ctx, options);
-    const newMembers = await auroraMembers(ctx, newCopy);
-    const moves = memberMoves(ctx, {
-        members: newMembers,
-        from: names.staging,
-        to: names.target,
-    });
-    const finalNames = new Set(moves.map((m) => m.to));
-    const oldMembers = old
-        ? (await auroraMembers(ctx, old)).filter((m) => finalNames.has(m.identifier))
-        : [];
-    const oldMoves = memberMoves(ctx, { members: oldMembers, from: names.target, to: names.retired });
-    const stages = [
-        old
-            ? [{ kind: old.kind, from: names.target, to: names.retired, resourceId: old.resourceId }]
-            : [],
-        oldMoves,
-        [
-            {
-                kind: newCopy.kind,
-                from: names.staging,
-                to: names.target,
-                resourceId: newCopy.resourceId,
-            },
-        ],
-        moves,
-    ];
-    return {
-        stages: stages.filter((stage) => stage.length > 0),
-        newCopy,
-        newMembers: newMembers.map((m) => m.identifier),
-        old,
-    };
-}
-/**
- * The old copy as it is now. Between the first look and the swap an hour may pass: it must still
- * be the same resource, still managed, and available (AWS renames only an available resource).
- */
-async function currentOld(ctx, options) {
-    const { names, old } = options;
-    const now = await describeName(ctx, old.kind, names.target);
-    if (!now)
-        return undefined;
-    const where = {
-        resource: now.arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    if (now.resourceId !== old.resourceId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `${label(old.kind)} ${names.target} changed during the run (resource ${now.resourceId}, was ${old.resourceId}); nothing was renamed`,
-            ...where,
-            hint: 'Another run or tool replaced the target meanwhile. Give each target one concurrency group, then re-run; the new copy under its temporary name is removed by the post step.',
-        });
-    }
-    const tags = await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, now.arn);
-    requireManaged({ target: names.target, tags, where, purpose: 'replace' });
-    if (now.status !== 'available')
-        throw notAvailable(ctx, now);
-    return now;
-}
-/** AWS renames only an available resource: check each one before the first rename. */
-async function requireAvailable(ctx, kind, name) {
-    const found = await describeName(ctx, kind, name);
-    if (found?.status === 'available')
-        return found;
-    throw notAvailable(ctx, { kind, identifier: name, status: found?.status ?? 'missing' });
-}
-function notAvailable(ctx, found) {
-    return new errors/* ActionError */.lZ({
-        summary: `${label(found.kind)} ${found.identifier} is ${found.status}, not available, and AWS renames only an available resource; nothing was renamed`,
-        resource: found.identifier,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        hint: 'Start it or wait until it is available, then re-run; the new copy under its temporary name is removed by the post step.',
-    });
-}
-/** An Aurora cluster's instances, each with its resource id; none for other kinds. */
-async function auroraMembers(ctx, copy) {
-    if (copy.kind !== 'cluster')
-        return [];
-    const cluster = await (0,rds_read/* findCluster */.KG)(ctx.destination.clients.rds, copy.identifier);
-    if (!cluster?.Engine?.startsWith('aurora'))
-        return [];
-    const ids = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
-    const members = await Promise.all(ids.map((id) => requireAvailable(ctx, 'instance', id)));
-    return members;
-}
-/**
- * Renames of the members named after one cluster name (names.ts: `<name>-<n>`) to the same
- * position under another. Members named otherwise keep their names.
- */
-function memberMoves(ctx, options) {
-    const from = (0,src_names/* runNames */.oE)(options.from, ctx.settings.run);
-    const to = (0,src_names/* runNames */.oE)(options.to, ctx.settings.run);
-    return options.members.flatMap((member) => {
-        const index = positionOf(member.identifier, from.instance);
-        if (index === undefined)
-            return [];
-        return [
-            {
-                kind: 'instance',
-                from: member.identifier,
-                to: to.instance(index),
-                resourceId: member.resourceId,
-            },
-        ];
-    });
-}
-/** Highest instance count the action creates (instance-count is at most 16). */
-const MAX_INSTANCES = 16;
-/** AWS keeps identifiers in lower case and matches them regardless of case. */
-function positionOf(id, instance) {
-    for (let index = 1; index <= MAX_INSTANCES; index++) {
-        if (instance(index).toLowerCase() === id.toLowerCase())
-            return index;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/swap.ts
-
-
-/**
- * Run the renames stage by stage. A rename counts as made once AWS accepted it. If any rename
- * fails, every rename made is undone in reverse order so the target name points to the database
- * it pointed to before, and the error says what failed and where everything is now.
- */
-async function runSwap(ctx, runtime, options) {
-    const made = [];
-    for (const stage of options.stages) {
-        const results = await Promise.allSettled(stage.map(async (move) => {
-            runtime.log.info(`Renaming ${label(move.kind)} ${move.from} → ${move.to}`);
-            try {
-                await requestRename(ctx, move);
-            }
-            catch (cause) {
-                throw new MoveError(move, cause);
-            }
-            made.push(move);
-            try {
-                await waitUntilAnswers(ctx, runtime, { ...move, name: move.to });
-            }
-            catch (cause) {
-                throw new MoveError(move, cause);
-            }
-            runtime.log.info(`${label(move.kind)} ${move.to} answers as ${move.resourceId}`);
-        }));
-        const failure = results.find((r) => r.status === 'rejected');
-        if (!failure)
-            continue;
-        const { move, cause } = failure.reason instanceof MoveError
-            ? failure.reason
-            : { move: stage[0], cause: failure.reason };
-        // A cancel or the deadline is no reason to leave the target name empty: undo all the same.
-        const rolledBack = await rollBack(ctx, runtime, made);
-        const target = await describeName(ctx, options.target.kind, options.target.name).catch(() => undefined);
-        throw swapError(ctx, runtime, {
-            failed: move,
-            cause,
-            ...rolledBack,
-            target,
-            copies: { previous: options.target.previous, next: options.target.next },
-        });
-    }
-}
-/** Time a roll-back may take past the run's deadline: a few renames (aws-reference E4). */
-const ROLLBACK_MINUTES = 30;
-class MoveError extends Error {
-    move;
-    cause;
-    constructor(move, cause) {
-        super((0,errors/* errorMessage */.gJ)(cause));
-        this.move = move;
-        this.cause = cause;
-    }
-}
-/** Undo the renames made, newest first; each waits for the one it undoes to have taken effect. */
-async function rollBack(ctx, runtime, made) {
-    const undone = [];
-    const notUndone = [];
-    // Rolling back must not stop at the run's cancel signal or deadline: it is what leaves the
-    // target name on a working database.
-    const steady = {
-        ...runtime,
-        signal: new AbortController().signal,
-        deadline: Math.max(runtime.deadline, Date.now() + ROLLBACK_MINUTES * 60_000),
-    };
-    for (const move of [...made].reverse()) {
-        const back = { ...move, from: move.to, to: move.from };
-        runtime.log.warning(`Rolling back: renaming ${label(move.kind)} ${back.from} → ${back.to}`);
-        try {
-            await waitUntilAnswers(ctx, steady, { ...move, name: move.to });
-            await requestRename(ctx, back);
-            await waitUntilAnswers(ctx, steady, { ...back, name: back.to });
-            undone.push(move);
-        }
-        catch (cause) {
-            notUndone.push({ move, cause });
-            runtime.log.warning(`Could not rename ${label(move.kind)} ${back.from} back to ${back.to}: ${(0,errors/* errorMessage */.gJ)(cause)}`);
-        }
-    }
-    return { undone, notUndone };
-}
-function swapError(ctx, runtime, failure) {
-    const { failed, cause, undone, notUndone, target, copies } = failure;
-    const what = `${label(failed.kind)} ${failed.from} → ${failed.to}`;
-    const rolled = undone.length === 0
-        ? 'No rename had taken effect, so nothing was rolled back.'
-        : `Rolled back: ${undone.map((m) => `${m.to} → ${m.from}`).join(', ')}.`;
-    const stuck = notUndone.map(({ move, cause: why }) => {
-        return `${label(move.kind)} ${move.to} could not be renamed back to ${move.from} (${(0,errors/* awsErrorCode */.J6)(why) ?? (0,errors/* errorMessage */.gJ)(why)})`;
-    });
-    const which = target?.resourceId === copies.previous
-        ? 'the previous copy'
-        : target?.resourceId === copies.next
-            ? 'the new copy'
-            : 'resource';
-    const now = target
-        ? `${label(target.kind)} ${target.identifier} answers as ${which} (${target.resourceId}), status ${target.status}.`
-        : `Nothing answers under the target name right now.`;
-    return errors/* ActionError */.lZ.fromAws(cause, {
-        summary: `Replace failed at the rename ${what}. ${rolled}${stuck.length > 0 ? ` NOT rolled back: ${stuck.join('; ')}.` : ''} ${now}`,
-        step: runtime.name,
-        resource: failed.from,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        hint: stuck.length > 0
-            ? `Rename the resources listed as not rolled back by hand (aws rds modify-db-cluster / modify-db-instance --new-db-...-identifier --apply-immediately) so the target name holds the database you want; the new copy is removed by the post step only under its temporary name.`
-            : 'The target name serves the previous copy again; the new copy under its temporary name is removed by the post step. Fix the cause and re-run.',
-    });
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/swap-names.ts
-
-/**
- * Longest temporary name: the copy's instances get `-<n>` appended (names.ts keeps 60 characters
- * of a cluster name), and every identifier AWS takes is at most 63.
- */
-const MAX_LENGTH = 60;
-/**
- * Names derived from the run, so a re-run of the same attempt finds what it made and two runs
- * never collide: `<target>-<run id>-<attempt>-new` / `-old`. Valid for every valid target (starts
- * with the target's letter, no `--`, no trailing `-`, at most 60 characters); a target too long
- * to keep whole is shortened and keeps a hash of itself, so two long targets never share names.
- */
-function swapNames(target, run) {
-    const runKey = `${clean(run.runId) || 'local'}-${clean(run.runAttempt) || '1'}`;
-    const name = (role) => {
-        const suffix = `-${runKey}-${role}`;
-        if (target.length + suffix.length <= MAX_LENGTH)
-            return `${target}${suffix}`;
-        const hash = (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex').slice(0, 6);
-        const room = MAX_LENGTH - suffix.length - hash.length - 1;
-        return `${target.slice(0, room).replace(/-+$/, '')}-${hash}${suffix}`;
-    };
-    return { target, staging: name('new'), retired: name('old') };
-}
-/** Lower-case letters and digits only: run ids are digits, but the names must stay valid. */
-function clean(value) {
-    return value
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, '')
-        .slice(0, 20);
-}
-
-;// CONCATENATED MODULE: ./src/methods/lifecycle/replace.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * `if-exists: replace` when the target exists: the copy it holds, proven managed by its tags in
- * the destination account. Undefined when there is nothing to replace (the first run simply
- * creates the target). An unmanaged target is refused before anything is created.
- */
-async function findReplaceTarget(ctx) {
-    if (ctx.settings.ifExists !== 'replace')
-        return undefined;
-    const target = ctx.names.target;
-    const found = (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target));
-    if (!found) {
-        core.info(`${target} does not exist yet: if-exists: replace creates it`);
-        return undefined;
-    }
-    requireManaged({
-        target,
-        tags: await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, found.arn),
-        where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },
-        purpose: 'replace',
-    });
-    core.info(`Replacing ${label(found.kind)} ${target} (resource ${found.resourceId}, ${found.status}); replace-strategy: ${ctx.settings.replaceStrategy}`);
-    return found;
-}
-/** The context and plan of a replace: the usual copy plan, framed by the swap or the deletion. */
-function replaceRun(ctx, old) {
-    const names = swapNames(ctx.names.target, ctx.settings.run);
-    const tags = withTags(ctx.tags, [
-        { Key: src_tags/* TagKeys */.jm.target, Value: names.target },
-        { Key: src_tags/* TagKeys */.jm.purpose, Value: src_tags/* Purpose */.nb.copy },
-    ]);
-    if (ctx.settings.replaceStrategy === 'delete-first') {
-        const runCtx = { ...ctx, tags };
-        return { ctx: runCtx, plan: deleteFirstPlan((0,choose_method/* buildPlan */.Gg)(runCtx), old) };
-    }
-    // The new copy is built under the staging name; its instances take names.ts's derivation of it.
-    const runCtx = { ...ctx, tags, names: (0,src_names/* runNames */.oE)(names.staging, ctx.settings.run) };
-    return { ctx: runCtx, plan: swapPlan((0,choose_method/* buildPlan */.Gg)(runCtx), { old, names }) };
-}
-/** Tags with `extra` set, replacing any tag of the same key. */
-function withTags(tags, extra) {
-    const keys = new Set(extra.map((t) => t.Key));
-    return [...tags.filter((t) => !keys.has(t.Key)), ...extra];
-}
-/** The context seen under the target name: what the copy is called once it is in place. */
-function asTarget(ctx, names) {
-    return { ...ctx, names: (0,src_names/* runNames */.oE)(names.target, ctx.settings.run) };
-}
-function swapPlan(base, options) {
-    const { names } = options;
-    const swapped = {};
-    const built = base.steps.map((s) => s.name);
-    const swap = {
-        name: 'swap-into-place',
-        title: `Swap the new copy into ${names.target} by renames (old copy → ${names.retired}, new copy ${names.staging} → ${names.target})`,
-        side: 'destination',
-        after: built,
-        async run(ctx, runtime) {
-            const stages = await swapStages(ctx, { names, old: options.old });
-            await runSwap(ctx, runtime, {
-                stages: stages.stages,
-                target: {
-                    kind: stages.newCopy.kind,
-                    name: names.target,
-                    previous: stages.old?.resourceId,
-                    next: stages.newCopy.resourceId,
-                },
-            });
-            handOver(runtime, { ctx, names, stages });
-            swapped.retired = stages.old && { ...stages.old, identifier: names.retired };
-            runtime.note(stages.old
-                ? `${names.target} now serves ${stages.newCopy.resourceId}`
-                : `${names.target} was gone; the new copy took the name`);
-        },
-    };
-    const describe = (0,finish/* describeCopyStep */.r6)([swap.name]);
-    const describeReplaced = {
-        ...describe,
-        name: 'describe-replaced-copy',
-        title: `Read the endpoints of ${names.target}, now the new copy`,
-        run: (ctx, runtime) => describe.run(asTarget(ctx, names), runtime),
-    };
-    const retire = {
-        name: 'delete-old-copy',
-        title: `Delete the old copy, renamed ${names.retired} (readers, writer, then the cluster)`,
-        side: 'destination',
-        after: [swap.name],
-        async run(ctx, runtime) {
-            const old = swapped.retired;
-            if (!old) {
-                runtime.note('nothing to delete');
-                return;
-            }
-            await retireOldCopy(ctx, runtime, old);
-        },
-    };
-    return {
-        description: `${base.description} → swap into ${names.target} by renames → delete the old copy`,
-        steps: [...base.steps, swap, describeReplaced, retire],
-    };
-}
-/**
- * After the swap the new copy is the target: the ledger no longer lists it under its staging
- * names (a failed run after this point must never remove the target), and it lists the old copy
- * as temporary, so the post step deletes it if this run cannot.
- */
-function handOver(runtime, options) {
-    const { names, stages } = options;
-    runtime.release({ kind: 'db-cluster', side: 'destination', id: names.staging });
-    runtime.release({ kind: 'db-instance', side: 'destination', id: names.staging });
-    for (const member of stages.newMembers) {
-        runtime.release({ kind: 'db-instance', side: 'destination', id: member });
-    }
-    if (stages.old) {
-        runtime.record({
-            kind: stages.old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
-            side: 'destination',
-            id: names.retired,
-            disposal: 'temporary',
-            // Made by an earlier run: the managed tag is its proof.
-            proof: 'managed',
-        });
-    }
-}
-/**
- * Deleting the old copy is awaited and reported, but it no longer decides the run: the target
- * already serves the new copy. A failure is a warning, and the post step tries again.
- */
-async function retireOldCopy(ctx, runtime, old) {
-    try {
-        await deleteManagedCopy(ctx, runtime, old);
-    }
-    catch (error) {
-        if (runtime.signal.aborted)
-            throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        runtime.log.warning(`The old copy ${old.identifier} could not be deleted; the post step tries again, and reports the command to delete it if it cannot. ${message}`);
-        runtime.note(`old copy ${old.identifier} NOT deleted`);
-        return;
-    }
-    runtime.release({
-        kind: old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
-        side: 'destination',
-        id: old.identifier,
-    });
-    runtime.note(`deleted ${old.identifier}`);
-}
-/**
- * `replace-strategy: delete-first`: the old copy is deleted before the new one is built under
- * the target name, which stays empty meanwhile. The log and the summary say so.
- */
-function deleteFirstPlan(base, old) {
-    let emptySince;
-    const first = {
-        name: 'delete-old-first',
-        title: `Delete the old copy ${old.identifier} first (replace-strategy: delete-first: the name is empty until the new copy is available)`,
-        side: 'destination',
-        async run(ctx, runtime) {
-            runtime.log.warning(`replace-strategy: delete-first: ${old.identifier} is deleted now, and the name ${old.identifier} answers nothing until the new copy is available (downtime accepted by the workflow).`);
-            emptySince = Date.now();
-            await deleteManagedCopy(ctx, runtime, old);
-            runtime.note(`${old.identifier} empty from ${new Date(emptySince).toISOString()}`);
-        },
-    };
-    const steps = base.steps.map((step) => {
-        const rooted = (step.after ?? []).length === 0 ? { ...step, after: [first.name] } : step;
-        if (step.name !== 'describe-copy')
-            return rooted;
-        return {
-            ...rooted,
-            async run(ctx, runtime) {
-                await step.run(ctx, runtime);
-                const seconds = Math.round((Date.now() - (emptySince ?? Date.now())) / 1000);
-                runtime.log.info(`${old.identifier} answers again, as the new copy, after ${seconds}s empty`);
-                runtime.note(`${old.identifier} was empty for ${seconds}s`);
-            },
-        };
-    });
-    return {
-        description: `delete the old copy first (downtime) → ${base.description}`,
-        steps: [first, ...steps],
-    };
-}
-
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** What the post step does if the run stops before it created anything. */
-const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'failed');
-/**
- * The main step: read settings, open both accounts, then run the operation. Errors propagate to
- * index.ts, the only place that fails the step.
- *
- * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
- *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
- */
-async function run(cancel) {
-    const startedAt = Date.now();
-    const settings = (0,inputs/* getSettings */.mt)();
-    const bound = (0,engine_deadline/* boundSignal */.rW)({
-        outer: cancel,
-        deadline: startedAt + settings.timeoutMinutes * 60_000,
-        reason: () => (0,engine_deadline/* deadlinePassed */.Hx)(`timeout-minutes (${settings.timeoutMinutes})`),
-    });
-    const { signal } = bound;
-    try {
-        // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
-        const calls = (0,engine_deadline/* afterGrace */.tt)(signal);
-        const accounts = await (0,engine_deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings), { signal: calls }));
-        // Refused before anything is created: the post step then has nothing to look for.
-        checkAllowedAccounts(settings, accounts);
-        (0,state/* markSignedIn */.X2)();
-        core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
-        core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
-        try {
-            if (settings.operation === 'refresh') {
-                await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline });
-            }
-            else {
-                await runLifecycle({ settings, accounts, signal, startedAt });
-            }
-            (0,state/* saveOutcome */.Go)('succeeded');
-        }
-        catch (error) {
-            (0,state/* saveOutcome */.Go)('failed');
-            throw error;
-        }
-        finally {
-            core.setOutput(report/* Outputs */.tY.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
-        }
-    }
-    finally {
-        bound.dispose();
-    }
-}
-async function refresh(options) {
-    const { settings, accounts, signal, startedAt, deadline } = options;
-    // A source-phase job only hands over a snapshot: it needs no target.
-    const target = settings.target ?? '';
-    if (!target && settings.phase !== 'source') {
-        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
-    }
-    if (!target) {
-        core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.');
-    }
-    const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
-    const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, () => (0,phases/* startPhase */.CJ)(settings, accounts)));
-    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
-        throw new errors/* ActionError */.lZ({
-            summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
-            hint: 'Choose another target name: the action never writes to the source.',
-        });
-    }
-    // The source's own ARN names its account (a destination-phase job signs in to only one).
-    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
-    checkApplicability({
-        settings,
-        sourceDb,
-        method,
-        sameAccount,
-        accounts: { source: sourceAccount, destination: accounts.destination.accountId },
-        log: core,
-    });
-    const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
-    core.info((0,phases/* describeStart */.ig)(settings, sourceDb));
-    core.info(`Method: ${method}`);
-    const ledger = new engine_ledger/* Ledger */.Oc(state/* saveResources */.rH);
-    const ctx = (0,context/* createRefreshContext */.fS)({
-        settings,
-        accounts,
-        sourceDb,
-        sameAccount,
-        method,
-        target,
-        startedAt,
-    });
-    // A source-phase job makes no copy, and may not even see the destination account.
-    const copyPhase = settings.phase !== 'source';
-    const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
-    const replacing = copyPhase
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx))
-        : undefined;
-    const existing = copyPhase && settings.ifExists !== 'replace'
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }))
-        : undefined;
-    if (existing) {
-        (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
-        await (0,report/* writeSummary */.Sy)({
-            title: `rds-refresh: ${title}`,
-            steps: [],
-            outputs: (0,report/* copyOutputs */.OR)(existing),
-            leftBehind: [],
-            region: settings.region,
-        });
-        return;
-    }
-    const { ctx: runCtx, plan } = replacing
-        ? replaceRun(ctx, replacing)
-        : { ctx, plan: (0,choose_method/* buildPlan */.Gg)(ctx) };
-    core.info(`Plan: ${plan.description}`);
-    const accountIds = { source: sourceAccount, destination: accounts.destination.accountId };
-    const result = await runPlan(plan, runCtx, {
-        output: core,
-        ledger,
-        deadline: options.deadline,
-        signal,
-        accountIds,
-    });
-    // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
-    if (!result.error)
-        (0,state/* saveOutcome */.Go)('succeeded');
-    const outputs = result.error ? {} : (0,phases/* phaseOutputs */.AI)(ctx);
-    if (!result.error)
-        (0,report/* setOutputs */.n0)(outputs);
-    // A hand-off outlives a source-phase job that succeeds; the post step removes it otherwise.
-    const kept = ledger
-        .list()
-        .filter((r) => r.disposal === 'kept' || (!result.error && r.disposal === 'handoff'));
-    for (const resource of kept) {
-        core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`);
-    }
-    await (0,report/* writeSummary */.Sy)({
-        title: `rds-refresh: ${title} (${method})`,
-        steps: result.steps,
-        outputs: {
-            ...outputs,
-            [report/* Outputs */.tY.sourceAccountId]: sourceAccount,
-            [report/* Outputs */.tY.destinationAccountId]: accounts.destination.accountId,
-            [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
-        },
-        error: result.error,
-        kept,
-        accountIds,
-        // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
-        leftBehind: ledger
-            .list()
-            .filter((r) => r.disposal === 'temporary' ||
-            (result.error && (r.disposal === 'copy' || r.disposal === 'handoff'))),
-        region: settings.region,
-    });
-    if (result.error)
-        throw result.error;
-}
-
-
-/***/ }),
-
-/***/ 1427:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Gg: () => (/* binding */ buildPlan),
-  SB: () => (/* binding */ describeKind),
-  "in": () => (/* binding */ resolveMethod)
-});
-
-// UNUSED EXPORTS: chooseMethod
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(9251);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7202);
-// EXTERNAL MODULE: ./src/tags.ts
-var tags = __nccwpck_require__(9506);
-// EXTERNAL MODULE: ./src/methods/common/context.ts
-var context = __nccwpck_require__(8269);
-// EXTERNAL MODULE: ./src/aws/ownership.ts
-var ownership = __nccwpck_require__(2856);
-// EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(2691);
-;// CONCATENATED MODULE: ./src/methods/common/find-or-create.ts
-
-
-
-
-
-/**
- * Every create call of a refresh goes through here: find → intent → create → record. A resource
- * under the run's deterministic name is adopted only when its tags prove this run made it (a
- * re-run of the same attempt, or a create whose answer was lost); anything else under that name
- * is a collision and the run stops, naming it.
- */
-async function findOrCreate(options) {
-    const { ctx, runtime, resource } = options;
-    const rds = (0,context/* sessionFor */.w)(ctx, resource.side).clients.rds;
-    const existing = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
-    if (existing !== undefined) {
-        requireThisRun(ctx, resource, existing);
-        runtime.log.info(`${labelOf(resource)} already exists and its tags prove this run made it (an earlier try): adopting it`);
-        runtime.note('reused');
-        runtime.record(resource);
-        return 'reused';
-    }
-    // Saved before the call: if the answer never comes back, the post step still knows where to look.
-    runtime.record({ ...resource, intent: true });
-    try {
-        await options.create();
-    }
-    catch (error) {
-        const made = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
-        if (made === undefined) {
-            runtime.release(resource);
-            throw error;
-        }
-        requireThisRun(ctx, resource, made);
-        runtime.log.warning(`The create call of ${labelOf(resource)} answered ${(0,errors/* awsErrorCode */.J6)(error) ?? (0,errors/* errorMessage */.gJ)(error)}, but it exists with this run's tags: an earlier try of the same call made it and its answer was lost. Adopting it.`);
-        runtime.note('adopted after a lost answer');
-    }
-    runtime.record(resource);
-    return 'created';
-}
-function labelOf(resource) {
-    const reader = resource.kind in rds_read/* READERS */.Hk ? rds_read/* READERS */.Hk[resource.kind] : null;
-    return `${reader?.label ?? resource.kind} ${resource.id}`;
-}
-/** A resource under this run's name that the run did not make: refuse, and say what to do. */
-function requireThisRun(ctx, resource, tags) {
-    const run = (0,context/* runOf */.ng)(ctx);
-    if ((0,ownership/* madeByRun */.MK)(tags, run))
-        return;
-    const accountId = (0,context/* sessionFor */.w)(ctx, resource.side).accountId;
-    const isCopy = resource.disposal === 'copy';
-    throw new errors/* ActionError */.lZ({
-        summary: `${labelOf(resource)} already exists in ${(0,errors/* describeAccount */.v4)(resource.side, accountId)} and this run did not make it (${(0,ownership/* describeOwner */.$S)(tags)}); it is left untouched`,
-        resource: resource.id,
-        side: resource.side,
-        accountId,
-        hint: isCopy
-            ? `Another run may be creating ${ctx.names.target} right now: wait for it and use if-exists: reuse, or choose another target.`
-            : `This run (run id ${run.runId}) names its intermediates after its run id and attempt; another run with the same id (a run without GITHUB_RUN_ID is "local") or someone else made this one. If nothing needs it, remove it (${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}) and re-run; otherwise re-run the workflow, whose new attempt uses new names.`,
-    });
-}
-
-// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
-var ram_share = __nccwpck_require__(3710);
-;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
-
-
-/**
- * Turn an error of RestoreDBClusterToPointInTime into what the user can act on. AWS answers
- * DBClusterNotFoundFault both for a source that does not exist and for one not shared with the
- * caller, so the message names both.
- */
-function cloneError(error, ctx, step) {
-    const code = (0,errors/* awsErrorCode */.J6)(error);
-    const source = ctx.sourceDb;
-    const where = {
-        step,
-        resource: source.arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    const summary = `Could not clone ${source.identifier} into ${ctx.names.target}`;
-    switch (code) {
-        case 'DBClusterNotFoundFault':
-            return errors/* ActionError */.lZ.fromAws(error, {
-                ...where,
-                summary: ctx.sameAccount
-                    ? `${summary}: the source cluster ${source.arn} was not found`
-                    : `${summary}: the destination account ${ctx.destination.accountId} cannot see the source cluster ${source.arn} (AWS answers the same for a cluster that does not exist and one not shared with the caller)`,
-                hint: ctx.sameAccount
-                    ? 'Check the source still exists and the role may describe it.'
-                    : `Check that resource share ${ctx.handoff.get(ram_share/* ShareHandoff */.a3.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
-            });
-        case 'KMSKeyNotAccessibleFault':
-            return errors/* ActionError */.lZ.fromAws(error, {
-                ...where,
-                summary: `${summary}: a KMS key is not usable by the destination account`,
-                hint: ctx.sameAccount
-                    ? `Check kms-key-id (${ctx.settings.kmsKeyId ?? 'not set: the source key'}) exists, is enabled, and the role may use it.`
-                    : `The source key ${source.kmsKeyArn ?? ''} must allow account ${ctx.destination.accountId} (kms:CreateGrant, kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*), and kms-key-id ${ctx.settings.kmsKeyId ?? ''} must be a key the destination role may use; see docs/cross-account.md.`,
-            });
-        case 'InvalidDBClusterStateFault':
-            return errors/* ActionError */.lZ.fromAws(error, {
-                ...where,
-                summary: `${summary}: the source cluster is not in a state AWS clones from`,
-                hint: 'Re-run once the source cluster is available (not stopped, starting or being modified).',
-            });
-        case 'DBClusterQuotaExceededFault':
-        case 'InsufficientDBClusterCapacityFault':
-        case 'StorageQuotaExceeded':
-        case 'StorageQuotaExceededFault':
-        case 'DBClusterAlreadyExistsFault':
-            return errors/* ActionError */.lZ.fromAws(error, {
-                ...where,
-                resource: ctx.names.target,
-                summary,
-                hint: (0,errors/* hintFor */.JR)(code) ??
-                    'The account has reached its storage quota: delete unused copies or ask AWS for a higher quota.',
-            });
-        default:
-            return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
-    }
-}
-/** Errors of CreateDBInstance for one of the copy's instances. */
-function instanceError(error, ctx, instance) {
-    const code = (0,errors/* awsErrorCode */.J6)(error);
-    const where = {
-        step: instance.step,
-        resource: instance.id,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    const summary = `Could not create DB instance ${instance.id} (${instance.instanceClass}) in ${ctx.names.target}`;
-    if (code === 'InsufficientDBInstanceCapacity' || code === 'InsufficientDBInstanceCapacityFault') {
-        return errors/* ActionError */.lZ.fromAws(error, {
-            ...where,
-            summary: `${summary}: AWS has no capacity for ${instance.instanceClass} right now`,
-            hint: "AWS has no capacity for this class in the subnet group's Availability Zones right now: try another instance-class (for example db.serverless or another generation), or retry later.",
-        });
-    }
-    return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
-}
-
-// EXTERNAL MODULE: ./src/methods/common/finish.ts
-var finish = __nccwpck_require__(4251);
-// EXTERNAL MODULE: ./src/methods/common/waits.ts
-var waits = __nccwpck_require__(8502);
-;// CONCATENATED MODULE: ./src/methods/clone/plan.ts
-
-
-
-
-
-
-
-
-
-
-/** The Serverless v2 instance class; the cluster needs a scaling range before one is added. */
-const SERVERLESS_CLASS = 'db.serverless';
-/** Scaling used for `db.serverless` when neither the inputs nor the source give one. */
-const DEFAULT_SERVERLESS_SCALING = { MinCapacity: 0.5, MaxCapacity: 16 };
-/** When the source's writer class cannot be read. */
-/**
- * Aurora copy-on-write clone (or full copy). Across accounts the source is first shared through
- * AWS RAM and the invitation accepted; then the source is restored to its latest restorable time
- * into the destination, instances are added (the clone starts with none), and the password set.
- */
-function clonePlan() {
-    return {
-        description: 'Aurora clone: RAM share (cross-account) → RestoreDBClusterToPointInTime → DB instances → password',
-        steps: [
-            ram_share/* shareSourceStep */.xv,
-            ram_share/* acceptShareStep */.cS,
-            cloneClusterStep,
-            createInstancesStep,
-            (0,finish/* passwordStep */.yP)(['create-instances']),
-            (0,finish/* describeCopyStep */.r6)(['set-password']),
-        ],
-    };
-}
-const cloneClusterStep = {
-    name: 'clone-cluster',
-    title: 'Clone the source cluster into the destination (RestoreDBClusterToPointInTime)',
-    side: 'destination',
-    after: ['accept-share'],
-    async run(ctx, runtime) {
-        const input = cloneInput(ctx);
-        runtime.log.info(`RestoreType=${input.RestoreType ?? ''} from ${input.SourceDBClusterIdentifier ?? ''} to ${ctx.names.target}${input.KmsKeyId ? ` with KMS key ${input.KmsKeyId}` : ''}`);
-        const rds = ctx.destination.clients.rds;
-        await findOrCreate({
-            ctx,
-            runtime,
-            resource: { kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' },
-            create: async () => {
-                try {
-                    await rds.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok(input));
-                }
-                catch (error) {
-                    throw cloneError(error, ctx, runtime.name);
-                }
-            },
-        });
-        const cluster = await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
-            side: 'destination',
-            id: ctx.names.target,
-        });
-        Object.assign(ctx.copy, {
-            kind: 'cluster',
-            arn: cluster.DBClusterArn,
-            identifier: cluster.DBClusterIdentifier,
-        });
-        runtime.note(input.RestoreType === 'full-copy' ? 'full copy' : 'copy-on-write');
-    },
-};
-/**
- * The instance class of the copy's instances: the input, else the source writer's class. The
- * pre-flight checks (clone and relay) make sure one of them is known; the action never guesses.
- */
-function instanceClassOf(ctx) {
-    const instanceClass = ctx.settings.instanceClass ?? ctx.sourceDb.writerInstanceClass;
-    if (!instanceClass) {
-        throw new errors/* ActionError */.lZ({
-            summary: `No instance class for the instances of ${ctx.names.target}`,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            hint: 'Set instance-class.',
-        });
-    }
-    return instanceClass;
-}
-/**
- * The restore call. No Performance Insights or monitoring members: AWS refuses them on a restore
- * (InvalidParameterCombination, aws-reference A1); they can be turned on after.
- */
-function cloneInput(ctx) {
-    const s = ctx.settings;
-    return {
-        DBClusterIdentifier: ctx.names.target,
-        // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
-        SourceDBClusterIdentifier: ctx.sourceDb.arn,
-        RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
-        UseLatestRestorableTime: true,
-        DBSubnetGroupName: s.dbSubnetGroup,
-        VpcSecurityGroupIds: s.vpcSecurityGroupIds.length > 0 ? [...s.vpcSecurityGroupIds] : undefined,
-        DBClusterParameterGroupName: s.dbClusterParameterGroup,
-        KmsKeyId: s.kmsKeyId,
-        DeletionProtection: s.deletionProtection,
-        ServerlessV2ScalingConfiguration: restoreScaling(ctx),
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-    };
-}
-/** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
-function restoreScaling(ctx) {
-    const s = ctx.settings.serverless;
-    if (s)
-        return { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity };
-    if (instanceClassOf(ctx) !== SERVERLESS_CLASS)
-        return undefined;
-    return completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration);
-}
-function completeScaling(scaling) {
-    if (scaling?.MinCapacity === undefined || scaling.MaxCapacity === undefined)
-        return undefined;
-    return { MinCapacity: scaling.MinCapacity, MaxCapacity: scaling.MaxCapacity };
-}
-const createInstancesStep = {
-    name: 'create-instances',
-    title: "Create the copy's DB instances (a clone starts with none) and wait for them",
-    side: 'destination',
-    after: ['clone-cluster'],
-    async run(ctx, runtime) {
-        const instanceClass = instanceClassOf(ctx);
-        if (instanceClass === SERVERLESS_CLASS)
-            await ensureServerlessScaling(ctx, runtime);
-        const ids = Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
-        Object.assign(ctx.copy, { instanceIdentifiers: ids });
-        runtime.log.info(`Creating ${ids.length} × ${instanceClass} in parallel: ${ids.join(', ')}`);
-        // In parallel: each takes minutes, and AWS builds them independently.
-        await Promise.all(ids.map((id) => createInstance(ctx, runtime, { id, instanceClass })));
-        runtime.note(`${ids.length} × ${instanceClass}`);
-    },
-};
-/**
- * The clone's instance step, after other steps: the Aurora snapshot relay restores a cluster
- * that has no instances either, and adds them the same way (same signature as on the relay
- * branch, so both merge cleanly).
- */
-function createInstancesAfter(after) {
-    return { ...createInstancesStep, after };
-}
-async function createInstance(ctx, runtime, instance) {
-    const s = ctx.settings;
-    const rds = ctx.destination.clients.rds;
-    const made = await findOrCreate({
-        ctx,
-        runtime,
-        resource: { kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' },
-        create: async () => {
-            try {
-                await rds.send(new dist_cjs/* CreateDBInstanceCommand */.day({
-                    DBInstanceIdentifier: instance.id,
-                    DBClusterIdentifier: ctx.names.target,
-                    DBInstanceClass: instance.instanceClass,
-                    Engine: ctx.sourceDb.engine,
-                    PubliclyAccessible: s.publiclyAccessible,
-                    DBParameterGroupName: s.dbParameterGroup,
-                    Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-                }));
-            }
-            catch (error) {
-                throw instanceError(error, ctx, { step: runtime.name, ...instance });
-            }
-        },
-    });
-    if (made === 'created')
-        runtime.log.info(`Creating DB instance ${instance.id}`);
-    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: instance.id });
-}
-/**
- * A `db.serverless` instance needs the cluster's Serverless v2 scaling range first; AWS refuses
- * the instance otherwise. Set it when the restore did not (inputs, then the source's range, then
- * a small default).
- */
-async function ensureServerlessScaling(ctx, runtime) {
-    const rds = ctx.destination.clients.rds;
-    const id = ctx.names.target;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, id);
-    if (completeScaling(cluster?.ServerlessV2ScalingConfiguration))
-        return;
-    const s = ctx.settings.serverless;
-    const scaling = s
-        ? { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
-        : (completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration) ?? {
-            ...DEFAULT_SERVERLESS_SCALING,
-        });
-    runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
-    try {
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: id,
-            ServerlessV2ScalingConfiguration: scaling,
-            ApplyImmediately: true,
-        }));
-    }
-    catch (error) {
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not set the Serverless v2 scaling of ${id}`,
-            step: runtime.name,
-            resource: id,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
-        side: 'destination',
-        id,
-        ready: (c) => completeScaling(c.ServerlessV2ScalingConfiguration) !== undefined,
-    });
-}
-
-;// CONCATENATED MODULE: ./src/methods/clone/limits.ts
-
-/**
- * AWS documents up to 15 copy-on-write clones of one source at a time; past that a "clone"
- * silently becomes a full copy that takes hours (aws-reference A4). Across accounts it allows
- * one clone per destination account (A5).
- */
-const COPY_ON_WRITE_CLONE_LIMIT = 15;
-/** From this many clones on, the log warns that the limit is near. */
-const CLONE_LIMIT_WARNING = 12;
-/**
- * Count the clusters of the source's clone group each account shows its role. Full copies
- * (point-in-time restores) inherit the group too, so this can overcount, never undercount what
- * these two roles see; clones in third accounts stay invisible.
- */
-async function countClones(input) {
-    const group = input.source.CloneGroupId;
-    if (!group)
-        return { inSourceAccount: [], inDestinationAccount: [] };
-    const sourceArn = input.source.DBClusterArn;
-    const inSource = (await clonesInGroup(input.sourceRds, group)).filter((c) => c.DBClusterArn !== sourceArn);
-    const inDestination = input.destinationRds ? await clonesInGroup(input.destinationRds, group) : [];
-    return {
-        cloneGroupId: group,
-        inSourceAccount: inSource.map(identifierOf),
-        inDestinationAccount: inDestination.map(identifierOf),
-    };
-}
-async function clonesInGroup(rds, group) {
-    const found = [];
-    const pages = (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, { Filters: [{ Name: 'clone-group-id', Values: [group] }] });
-    for await (const page of pages) {
-        // Checked again here: the filter is what narrows the listing, the field is what counts.
-        found.push(...(page.DBClusters ?? []).filter((c) => c.CloneGroupId === group));
-    }
-    return found;
-}
-function identifierOf(cluster) {
-    return cluster.DBClusterIdentifier ?? cluster.DBClusterArn ?? 'unknown';
-}
-/** How many clones count against the copy-on-write limit. */
-function cloneCount(census) {
-    return census.inSourceAccount.length + census.inDestinationAccount.length;
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __nccwpck_require__(2632);
-;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
-
-
-/**
- * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
- * its own, so DescribeKey succeeding proves none of these (aws-reference A6, B5, H).
- */
-const RDS_KEY_ACTIONS = [
-    'kms:CreateGrant',
-    'kms:Decrypt',
-    'kms:GenerateDataKey*',
-    'kms:ReEncrypt*',
-];
-const asList = (value) => Array.isArray(value) ? value : value === undefined ? [] : [value];
-/** Conditions that hold when RDS itself uses the key on the account's behalf. */
-const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', 'kms:calleraccount']);
-/**
- * Read the key policy with the owner's session (kms:GetKeyPolicy) and tell which of the actions
- * RDS needs it does not allow `account` (by root ARN, bare account id or `*`). A statement with a
- * condition RDS itself satisfies counts, but is reported as conditional; a Deny naming the
- * account removes the action. Role principals of the account are not credited: RDS needs the
- * account itself allowed.
- */
-async function readKeyPolicyFor(kms, keyArn, account) {
-    let document;
-    try {
-        document = (await kms.send(new client_kms_dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' })))
-            ?.Policy;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        return {
-            read: false,
-            reason: `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`,
-        };
-    }
-    if (!document)
-        return { read: false, reason: 'GetKeyPolicy returned no policy' };
-    let statements;
-    try {
-        statements = asList(JSON.parse(document).Statement);
-    }
-    catch {
-        return { read: false, reason: 'the key policy is not JSON' };
-    }
-    const naming = statements.filter((s) => namesAccount(s.Principal, account));
-    const missing = [];
-    const conditional = [];
-    for (const action of RDS_KEY_ACTIONS) {
-        const allows = naming.filter((s) => s.Effect === 'Allow' && covers(s, action));
-        const denied = naming.some((s) => s.Effect === 'Deny' && covers(s, action));
-        const usable = allows.filter((s) => conditionKeys(s).every((k) => RDS_CONDITIONS.has(k)));
-        if (denied || usable.length === 0)
-            missing.push(action);
-        else if (usable.every((s) => conditionKeys(s).length > 0))
-            conditional.push(action);
-    }
-    return { read: true, missing, conditional };
-}
-function namesAccount(principal, account) {
-    if (principal === '*')
-        return true;
-    const aws = typeof principal === 'object' && principal !== null
-        ? principal.AWS
-        : undefined;
-    return asList(aws).some((p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root`);
-}
-/** Whether the statement's actions cover `needed` (itself possibly a wildcard like ReEncrypt*). */
-function covers(statement, needed) {
-    return asList(statement.Action).some((a) => {
-        if (typeof a !== 'string')
-            return false;
-        const pattern = new RegExp(`^${a
-            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-            .replace(/\*/g, '.*')
-            .replace(/\?/g, '.')}$`, 'i');
-        return pattern.test(needed);
-    });
-}
-function conditionKeys(statement) {
-    const condition = statement.Condition;
-    if (typeof condition !== 'object' || condition === null)
-        return [];
-    return Object.values(condition).flatMap((entries) => typeof entries === 'object' && entries !== null
-        ? Object.keys(entries).map((k) => k.toLowerCase())
-        : ['unknown']);
-}
-
-;// CONCATENATED MODULE: ./src/methods/common/placement-lookup.ts
-
-
-/** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
-const MISSING = new Set([
-    'DBSubnetGroupNotFoundFault',
-    'DBParameterGroupNotFound',
-    'DBParameterGroupNotFoundFault',
-]);
-/** The IAM action that reads each kind, named when a role may not read it. */
-const DESCRIBE_ACTION = {
-    'db-subnet-group': 'rds:DescribeDBSubnetGroups',
-    'db-cluster-parameter-group': 'rds:DescribeDBClusterParameterGroups',
-    'db-parameter-group': 'rds:DescribeDBParameterGroups',
-};
-function describe(session, item) {
-    const rds = session.clients.rds;
-    switch (item.kind) {
-        case 'db-subnet-group':
-            return rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
-        case 'db-cluster-parameter-group':
-            return rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
-        case 'db-parameter-group':
-            return rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
-    }
-}
-/**
- * Looks up, before anything is created, each named subnet group and parameter group in the
- * account the copy (or the relay's temporary instance) is created in, and refuses a name that
- * does not exist there: otherwise the create call finds out, after a RAM share or snapshots
- * already exist. A role that may not read them gets a warning naming what was not checked.
- * VPC security groups are EC2 resources that RDS permissions cannot describe: the create call
- * names a missing one.
- */
-async function requirePlacement(lookup) {
-    for (const item of lookup.items) {
-        if (item.name === undefined)
-            continue;
-        try {
-            await describe(lookup.session, { ...item, name: item.name });
-        }
-        catch (error) {
-            const code = (0,errors/* awsErrorCode */.J6)(error);
-            if ((0,errors/* isAccessDenied */.w7)(error)) {
-                lookup.warn(`could not check that ${item.input} ${item.name} exists in the ${lookup.side} account ${lookup.session.accountId} (${code ?? 'AccessDenied'}): allow ${DESCRIBE_ACTION[item.kind]} to the ${lookup.side} role so a wrong name is refused before anything is created`);
-                continue;
-            }
-            if (!MISSING.has(code ?? ''))
-                throw error;
-            throw new errors/* ActionError */.lZ({
-                summary: `${item.input} ${item.name} does not exist in the ${lookup.side} account ${lookup.session.accountId} (region ${lookup.region})`,
-                step: lookup.step,
-                side: lookup.side,
-                accountId: lookup.session.accountId,
-                resource: item.name,
-                code,
-                awsMessage: (0,errors/* errorMessage */.gJ)(error),
-                hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
-            });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/common/source-key.ts
-
-
-const AWS_RDS_ALIAS = 'alias/aws/rds';
-/**
- * Find out whether the source's key is AWS-managed (`aws/rds`), which AWS refuses to share and
- * so to clone across accounts. Reads `KeyManager` with DescribeKey; when the source role may not
- * describe the key, falls back to the key's aliases, then to the reference itself, and says so.
- */
-async function inspectSourceKey(kms, keyRef) {
-    if (keyRef.endsWith(`:${AWS_RDS_ALIAS}`) || keyRef === AWS_RDS_ALIAS) {
-        return { arn: keyRef, manager: 'AWS', basis: 'the key is referenced by its alias aws/rds' };
-    }
-    try {
-        const out = await kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyRef }));
-        const manager = out.KeyMetadata?.KeyManager;
-        return {
-            arn: out.KeyMetadata?.Arn ?? keyRef,
-            manager: manager === 'AWS' || manager === 'CUSTOMER' ? manager : 'unknown',
-            basis: 'kms:DescribeKey',
-        };
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        return inspectByAlias(kms, keyRef, `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-}
-async function inspectByAlias(kms, keyRef, denied) {
-    try {
-        const out = await kms.send(new client_kms_dist_cjs/* ListAliasesCommand */.UZx({ KeyId: keyId(keyRef) }));
-        const names = (out.Aliases ?? []).map((alias) => alias.AliasName ?? '');
-        if (names.includes(AWS_RDS_ALIAS)) {
-            return {
-                arn: keyRef,
-                manager: 'AWS',
-                basis: 'kms:DescribeKey was denied; the key has the alias aws/rds',
-            };
-        }
-        if (names.length > 0) {
-            return {
-                arn: keyRef,
-                manager: 'CUSTOMER',
-                basis: `kms:DescribeKey was denied; the key's aliases (${names.join(', ')}) are not aws/rds`,
-            };
-        }
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-    }
-    return {
-        arn: keyRef,
-        manager: 'unknown',
-        basis: `the source role may not describe the key (${denied})`,
-    };
-}
-/** The key id from a key ARN (`arn:aws:kms:r:a:key/<id>`), or the reference unchanged. */
-function keyId(keyRef) {
-    const match = /:key\/(.+)$/.exec(keyRef);
-    return match?.[1] ?? keyRef;
-}
-
-;// CONCATENATED MODULE: ./src/methods/clone/preflight.ts
-
-
-
-
-
-/** Source statuses from which AWS will not clone until someone acts. */
-const UNCLONEABLE_STATUSES = new Set([
-    'stopped',
-    'stopping',
-    'starting',
-    'inaccessible-encryption-credentials',
-    'inaccessible-encryption-credentials-recoverable',
-    'failed',
-    'deleting',
-]);
-/**
- * Check, before anything is created, that AWS can clone this source into the destination, and
- * refuse with the reason and the fix when it cannot. Under `auto`, a clone that is impossible only
- * because of the clone limits (one per destination account, 15 copy-on-write clones) becomes the
- * snapshot relay, and the log says why.
- */
-async function clonePreflight(input) {
-    checkSourceShape(input);
-    if (input.requested === 'full-copy')
-        checkFullCopyAllowed(input);
-    checkEncryption(input);
-    checkPlacement(input);
-    await checkPlacementExists(input);
-    if (!input.sameAccount && input.sourceDb.encrypted)
-        await checkSourceKeyShareable(input);
-    if (input.requested === 'full-copy')
-        return { method: 'full-copy' };
-    return checkCloneLimits(input);
-}
-function where(input) {
-    return {
-        resource: input.sourceDb.arn,
-        side: 'source',
-        accountId: input.source.accountId,
-    };
-}
-/**
- * Across accounts the source's subnet group and security groups do not exist in the destination:
- * without placement inputs AWS puts the copy in the destination's default subnet group and
- * default VPC security group. Allowed (it is what the API does), but never silently.
- */
-function checkPlacement(input) {
-    if (input.sameAccount)
-        return;
-    const s = input.settings;
-    const missing = [
-        s.dbSubnetGroup ? undefined : 'db-subnet-group',
-        s.vpcSecurityGroupIds.length > 0 ? undefined : 'vpc-security-group-ids',
-        s.dbClusterParameterGroup ? undefined : 'db-cluster-parameter-group',
-    ].filter((name) => name !== undefined);
-    if (missing.length === 0)
-        return;
-    input.log.warning(`No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`);
-}
-/**
- * The named subnet group and parameter groups must exist in the destination before the RAM share
- * (in the source account) or anything else is created.
- */
-async function checkPlacementExists(input) {
-    const s = input.settings;
-    await requirePlacement({
-        session: input.destination,
-        side: 'destination',
-        region: s.region,
-        warn: (message) => input.log.warning(message),
-        items: [
-            { input: 'db-subnet-group', kind: 'db-subnet-group', name: s.dbSubnetGroup },
-            {
-                input: 'db-cluster-parameter-group',
-                kind: 'db-cluster-parameter-group',
-                name: s.dbClusterParameterGroup,
-            },
-            { input: 'db-parameter-group', kind: 'db-parameter-group', name: s.dbParameterGroup },
-        ],
-    });
-}
-function checkSourceShape(input) {
-    const db = input.sourceDb;
-    const members = db.cluster?.DBClusterMembers ?? [];
-    if (members.length === 0) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} has no DB instance, and Aurora only clones a cluster with at least one`,
-            ...where(input),
-            hint: 'Add a DB instance to the source cluster (a headless cluster, such as a global database secondary without instances, cannot be cloned), or use method: relay.',
-        });
-    }
-    if (UNCLONEABLE_STATUSES.has(db.status)) {
-        const stopped = db.status === 'stopped' || db.status === 'stopping';
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is ${db.status}, and AWS clones only a running cluster`,
-            ...where(input),
-            hint: stopped
-                ? `Start it first (aws rds start-db-cluster --db-cluster-identifier ${db.identifier}) and re-run once it is available.`
-                : 'Re-run once the source cluster is available.',
-        });
-    }
-}
-function checkEncryption(input) {
-    const db = input.sourceDb;
-    const kmsKeyId = input.settings.kmsKeyId;
-    if (!db.encrypted && kmsKeyId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
-            ...where(input),
-            hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
-        });
-    }
-    if (db.encrypted && !input.sameAccount && !kmsKeyId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
-            ...where(input),
-            hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) the destination account may use, for example its own key; see docs/cross-account.md for the key policies.',
-        });
-    }
-}
-/**
- * A cluster shared from another account can only be restored as a copy-on-write clone: the
- * cross-account cloning procedure of the Aurora User Guide ("Cross-account cloning with AWS RAM
- * and Amazon Aurora") restores with RestoreType=copy-on-write, and the clone limits there count
- * only such clones.
- */
-function checkFullCopyAllowed(input) {
-    if (input.sameAccount)
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `method: full-copy works only within one account: AWS restores a cluster shared from another account (${input.sourceDb.identifier}) only as a copy-on-write clone`,
-        ...where(input),
-        hint: 'Use method: clone (or auto) for a clone, or method: relay for a full copy through a snapshot.',
-    });
-}
-async function checkSourceKeyShareable(input) {
-    const db = input.sourceDb;
-    if (!db.kmsKeyArn)
-        return;
-    const key = await inspectSourceKey(input.source.clients.kms, db.kmsKeyArn);
-    if (key.manager === 'AWS') {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
-            ...where(input),
-            hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
-        });
-    }
-    if (key.manager === 'unknown') {
-        input.log.warning(`Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, the clone fails with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`);
-    }
-    else {
-        input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`);
-    }
-    await checkKeyPolicy(input, db.kmsKeyArn);
-}
-/** The clone in the destination needs the source key: its policy must allow what RDS uses. */
-async function checkKeyPolicy(input, keyArn) {
-    const account = input.destination.accountId;
-    const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account);
-    if (!reading.read) {
-        input.log.warning(`Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until the clone starts. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
-        return;
-    }
-    if (reading.missing.length === 0)
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it (${reading.missing.join(', ')} not allowed), and the clone needs it`,
-        ...where(input),
-        resource: keyArn,
-        hint: `Add to the key policy in the source account a statement for principal arn:aws:iam::${account}:root allowing kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}.`,
-    });
-}
-/** The documented way to many fast copies of one source in one account (README "Base and branches"). */
-const BASE_AND_BRANCHES_HINT = 'For many copies in one account (one per pull request), keep a base copy there made by a relay (nightly: method: relay, if-exists: replace) and clone each pull-request database from that base in the same account (source: the base, one role): same-account clones take minutes, up to 15 per base. See "Base and branches" in the README.';
-async function checkCloneLimits(input) {
-    const source = input.sourceDb.cluster;
-    if (!source)
-        return { method: 'clone' };
-    const census = await countClones({
-        source,
-        sourceRds: input.source.clients.rds,
-        destinationRds: input.sameAccount ? undefined : input.destination.clients.rds,
-    });
-    const problem = cloneLimitProblem(input, census);
-    if (!problem) {
-        const count = cloneCount(census);
-        if (count >= CLONE_LIMIT_WARNING) {
-            input.log.warning(`Source ${input.sourceDb.identifier} already has ${count} clones these roles can see (AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones; past that a clone becomes a slow full copy). Delete copies no longer needed.`);
-        }
-        else if (census.cloneGroupId) {
-            input.log.info(`Clone group ${census.cloneGroupId}: ${count} other clone(s) visible`);
-        }
-        return { method: 'clone' };
-    }
-    if (input.requested === 'auto') {
-        input.log.warning(`${problem.reason}. method is auto, so the snapshot relay is used instead.`);
-        return { method: 'relay', reason: problem.reason };
-    }
-    throw new errors/* ActionError */.lZ({ summary: problem.reason, ...where(input), hint: problem.hint });
-}
-function cloneLimitProblem(input, census) {
-    if (input.sourceDb.cluster?.CrossAccountClone) {
-        return {
-            reason: `${input.sourceDb.identifier} is itself a cross-account clone, and AWS does not clone a cross-account clone`,
-            hint: `Use method: relay (or auto) to copy it through a snapshot. To branch pull-request databases from a base, make the base with method: relay so that its account owns it. ${BASE_AND_BRANCHES_HINT}`,
-        };
-    }
-    const target = input.settings.target;
-    // AWS matches identifiers case-insensitively.
-    const others = census.inDestinationAccount.filter((id) => id.toLowerCase() !== target?.toLowerCase());
-    if (!input.sameAccount && others.length > 0) {
-        return {
-            reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,
-            hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy. ${BASE_AND_BRANCHES_HINT}`,
-        };
-    }
-    const swapping = input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap';
-    if (!input.sameAccount && swapping && target && census.inDestinationAccount.includes(target)) {
-        return {
-            reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
-            hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,
-        };
-    }
-    const count = cloneCount(census);
-    if (count >= COPY_ON_WRITE_CLONE_LIMIT) {
-        return {
-            reason: `Source ${input.sourceDb.identifier} already has ${count} clones these roles can see; AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones, and the next "clone" would silently be a full copy taking hours`,
-            hint: 'Delete clones no longer needed, or use method: full-copy or relay knowingly.',
-        };
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: ./src/methods/relay/names.ts
-var names = __nccwpck_require__(2192);
-// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
-var snapshots = __nccwpck_require__(4713);
-;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
-
-
-
-
-
-
-
-
-
-
-
-const SOURCE_PHASES = ['all', 'source'];
-const DESTINATION_PHASES = ['all', 'destination'];
-/**
- * Whether this job holds credentials for the account that owns the shared snapshot, so it can
- * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
- * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
- */
-function ownsSharedSnapshot(ctx) {
-    if (ctx.settings.phase !== 'destination')
-        return true;
-    return (0,snapshots/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
-}
-/** Intermediate snapshots are kept on request; everything else temporary goes. */
-function snapshotDisposal(ctx) {
-    return ctx.settings.keepSnapshots ? 'kept' : 'temporary';
-}
-/**
- * The snapshot handed to the destination outlives a source-phase job that succeeds (the
- * destination job needs it), and goes when that job fails or is cancelled; in one job it is an
- * intermediate like the others.
- */
-function handoffDisposal(ctx) {
-    return ctx.settings.phase === 'source' ? 'handoff' : snapshotDisposal(ctx);
-}
-/** What the shared snapshot is for: the hand-off of a source-phase job, else like the others. */
-function handoffPurpose(ctx) {
-    return ctx.settings.phase === 'source' ? tags/* Purpose */.nb.handoff : snapshotPurpose(ctx);
-}
-/** A relay snapshot is an intermediate, or kept on request (so `sweep` leaves it until it expires). */
-function snapshotPurpose(ctx) {
-    return ctx.settings.keepSnapshots ? tags/* Purpose */.nb.kept : tags/* Purpose */.nb.intermediate;
-}
-/**
- * The proof a removal of the shared snapshot (or its share) needs: in a destination-phase job it
- * was made by the source-phase job, so it must be the hand-off for this target; otherwise this
- * run made it.
- */
-function sharedSnapshotProof(ctx) {
-    return ctx.settings.phase === 'destination' ? 'handoff' : 'run';
-}
-/**
- * Remove an intermediate once nothing reads it, wait until AWS no longer lists it, and drop it
- * from the ledger. Only what the proof covers is touched: this run's own intermediates, or (proof
- * `handoff`) the snapshot a source-phase job made for this target; anything else is used and left
- * alone, and the log and summary say so. A failed removal does not fail the run: the copy it
- * served is made or being made, and a failure here must never lead to its removal. It is a
- * warning naming the resource and its removal command; the post step tries again.
- */
-async function removeAndWait(ctx, runtime, target) {
-    const { resource, proof } = target;
-    const session = (0,context/* sessionFor */.w)(ctx, resource.side);
-    const label = `${resource.kind} ${resource.id}`;
-    try {
-        const outcome = await (0,cleanup/* removeResource */.l)(resource, session.clients, { run: (0,context/* runOf */.ng)(ctx), proof });
-        if (outcome.result === 'not-ours') {
-            runtime.log.info(`${label} (${resource.side} account ${session.accountId}) is not ${(0,ownership/* describeProof */.ef)(proof ?? 'run', (0,context/* runOf */.ng)(ctx))} (${outcome.owner}): it is used and left alone`);
-            runtime.note(`left alone, not made by this run: ${resource.id}`);
-            return 'left';
-        }
-        runtime.log.info(`deleting ${label}`);
-        if (outcome.result === 'removed' && target.waitGone)
-            await target.waitGone();
-    }
-    catch (error) {
-        if (runtime.signal.aborted)
-            throw error;
-        runtime.log.warning(`Could not remove ${label} (${resource.side} account ${session.accountId}): ${[(0,errors/* awsErrorCode */.J6)(error), (0,errors/* errorMessage */.gJ)(error)].filter(Boolean).join(': ')}. The run goes on; the post step tries again. To remove it by hand: ${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}`);
-        runtime.note(`left behind: ${resource.id}`);
-        return 'left';
-    }
-    runtime.release(resource);
-    return 'removed';
-}
-/** Step 1 of the Multi-AZ relay, and the first step of the Aurora relay. */
-function snapshotSourceClusterStep(options) {
-    return {
-        name: 'snapshot-source-cluster',
-        title: 'Snapshot the source cluster (CreateDBClusterSnapshot) and wait until available',
-        side: 'source',
-        phases: SOURCE_PHASES,
-        after: ['preflight'],
-        async run(ctx, runtime) {
-            const rds = ctx.source.clients.rds;
-            const id = ctx.names.sourceClusterSnapshot;
-            const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
-            const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx);
-            await findOrCreate({
-                ctx,
-                runtime,
-                resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
-                create: () => rds.send(new dist_cjs/* CreateDBClusterSnapshotCommand */.Iv4({
-                    DBClusterIdentifier: ctx.sourceDb.identifier,
-                    DBClusterSnapshotIdentifier: id,
-                    Tags: (0,context/* tagsFor */.Nj)(ctx, purpose),
-                })),
-            });
-            const snapshot = await (0,waits/* waitForClusterSnapshot */.Du)(ctx, runtime, { side: 'source', id });
-            if (options.handoff) {
-                const arn = snapshot.DBClusterSnapshotArn ?? id;
-                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
-                Object.assign(ctx.copy, { snapshotArn: arn });
-            }
-            runtime.note(id);
-        },
-    };
-}
-/** Share the snapshot with the destination account (`restore` attribute). */
-function shareSnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    const call = type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute';
-    return {
-        name: 'share-snapshot',
-        title: `Share the ${api.label} with the destination account (${call} restore)`,
-        side: 'source',
-        phases: SOURCE_PHASES,
-        after,
-        when: (ctx) => !ctx.sameAccount,
-        async run(ctx, runtime) {
-            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
-            const account = ctx.destination.accountId;
-            const share = {
-                kind: api.shareKind,
-                side: 'source',
-                id,
-                // A source-phase job hands the share over; the destination job needs it after this job ends.
-                disposal: ctx.settings.phase === 'source' ? 'handoff' : 'temporary',
-                sharedWith: account,
-            };
-            runtime.record({ ...share, intent: true });
-            await api.setShared(ctx.source.clients.rds, id, account, true);
-            runtime.record(share);
-            runtime.log.info(`${api.label} ${id} is shared with account ${account}`);
-            runtime.note(`shared with ${account}`);
-        },
-    };
-}
-/**
- * Copy the shared snapshot into the destination account, re-encrypted with kms-key-id: AWS
- * restores neither a shared encrypted RDS snapshot nor one the source can still delete under
- * the copy. In one account no copy is needed unless kms-key-id asks for another key.
- */
-function copySnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot';
-    return {
-        name: 'copy-snapshot',
-        title: `Copy the shared ${api.label} into the destination account (${call}, destination KMS key)`,
-        side: 'destination',
-        phases: DESTINATION_PHASES,
-        after,
-        async run(ctx, runtime) {
-            const sourceArn = (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn);
-            const rds = ctx.destination.clients.rds;
-            const shared = await api.find(rds, sourceArn);
-            if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
-                ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, sourceArn);
-                runtime.log.info('Same account and the same KMS key: the restore reads the snapshot itself, no copy needed');
-                runtime.note('not needed (same account)');
-                return;
-            }
-            const targetId = ctx.names.destinationSnapshot;
-            const encrypted = shared?.encrypted ?? true;
-            await findOrCreate({
-                ctx,
-                runtime,
-                resource: {
-                    kind: type,
-                    side: 'destination',
-                    id: targetId,
-                    disposal: snapshotDisposal(ctx),
-                },
-                create: () => api.copy(rds, {
-                    sourceArn,
-                    targetId,
-                    // A cluster snapshot that is not encrypted cannot be copied with a key.
-                    kmsKeyId: type === 'db-cluster-snapshot' && !encrypted ? undefined : ctx.settings.kmsKeyId,
-                    tags: (0,context/* tagsFor */.Nj)(ctx, snapshotPurpose(ctx)),
-                }),
-            });
-            await api.wait(ctx, runtime, { side: 'destination', id: targetId });
-            const copy = await api.find(rds, targetId);
-            ctx.handoff.set(names/* Handoff */.Pj.copyId, targetId);
-            ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, copy?.arn ?? targetId);
-            runtime.note(targetId);
-        },
-    };
-}
-/** In one account, a copy is only worth making when kms-key-id names another key. */
-async function needsReencryption(ctx, snapshotKey) {
-    const wanted = ctx.settings.kmsKeyId;
-    if (!wanted)
-        return false;
-    if (!snapshotKey)
-        return true;
-    if (wanted === snapshotKey)
-        return false;
-    const out = await ctx.destination.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: wanted }));
-    return out.KeyMetadata?.Arn !== snapshotKey;
-}
-/** Withdraw the share once the destination holds its own copy. */
-function unshareSnapshotStep(type) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    return {
-        name: 'unshare-snapshot',
-        title: `Stop sharing the ${api.label} with the destination account`,
-        side: 'source',
-        phases: DESTINATION_PHASES,
-        after: ['copy-snapshot'],
-        when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
-        async run(ctx, runtime) {
-            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
-            const resource = {
-                kind: api.shareKind,
-                side: 'source',
-                id,
-                disposal: 'temporary',
-                sharedWith: ctx.destination.accountId,
-            };
-            const done = await removeAndWait(ctx, runtime, { resource, proof: sharedSnapshotProof(ctx) });
-            if (done === 'removed')
-                runtime.note(`unshared from ${ctx.destination.accountId}`);
-        },
-    };
-}
-/** Delete the source account's shared snapshot once nothing reads it any more. */
-function deleteSharedSnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    return {
-        name: 'delete-shared-snapshot',
-        title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
-        side: 'source',
-        phases: DESTINATION_PHASES,
-        after,
-        when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
-        async run(ctx, runtime) {
-            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
-            await deleteSnapshot(ctx, runtime, {
-                api,
-                side: 'source',
-                id,
-                proof: sharedSnapshotProof(ctx),
-            });
-        },
-    };
-}
-/** Delete the destination's copy once the restored database is available. */
-function deleteCopiedSnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    return {
-        name: 'delete-copied-snapshot',
-        title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
-        side: 'destination',
-        phases: DESTINATION_PHASES,
-        after,
-        when: (ctx) => !ctx.settings.keepSnapshots,
-        async run(ctx, runtime) {
-            const id = ctx.handoff.get(names/* Handoff */.Pj.copyId);
-            if (id === undefined) {
-                runtime.note('no copy was made');
-                return;
-            }
-            await deleteSnapshot(ctx, runtime, { api, side: 'destination', id });
-        },
-    };
-}
-async function deleteSnapshot(ctx, runtime, target) {
-    const { api, side, id, proof } = target;
-    const resource = { kind: api.type, side, id, disposal: 'temporary' };
-    const done = await removeAndWait(ctx, runtime, {
-        resource,
-        proof,
-        waitGone: () => api.wait(ctx, runtime, { side, id, until: 'gone' }),
-    });
-    if (done === 'removed')
-        runtime.note(`deleted ${id}`);
-}
-/**
- * The DB snapshot that crosses accounts, taken of an instance (the source instance, or the
- * Multi-AZ relay's temporary one); its ARN is the hand-off to the share and copy steps.
- */
-function handoffSnapshotStep(options) {
-    return {
-        name: options.name,
-        title: options.title,
-        side: 'source',
-        phases: SOURCE_PHASES,
-        after: options.after,
-        async run(ctx, runtime) {
-            const rds = ctx.source.clients.rds;
-            const id = (0,names/* handoffSnapshotName */.Cn)(ctx);
-            await findOrCreate({
-                ctx,
-                runtime,
-                resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
-                create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
-                    DBInstanceIdentifier: options.instanceId(ctx),
-                    DBSnapshotIdentifier: id,
-                    Tags: (0,context/* tagsFor */.Nj)(ctx, handoffPurpose(ctx)),
-                })),
-            });
-            const snapshot = await (0,waits/* waitForSnapshot */.ne)(ctx, runtime, { side: 'source', id });
-            const arn = snapshot.DBSnapshotArn ?? id;
-            ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
-            Object.assign(ctx.copy, { snapshotArn: arn });
-            runtime.note(id);
-        },
-    };
-}
-/** The copy as a DB cluster restored from the destination's snapshot (Aurora or Multi-AZ). */
-function restoreClusterStep(options) {
-    return {
-        name: 'restore-cluster',
-        title: options.title,
-        side: 'destination',
-        phases: DESTINATION_PHASES,
-        after: ['copy-snapshot'],
-        async run(ctx, runtime) {
-            const rds = ctx.destination.clients.rds;
-            const input = options.input(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
-            await findOrCreate({
-                ctx,
-                runtime,
-                resource: {
-                    kind: 'db-cluster',
-                    side: 'destination',
-                    id: ctx.names.target,
-                    disposal: 'copy',
-                },
-                create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
-            });
-            await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: ctx.names.target });
-            if (options.note)
-                runtime.note(options.note(input));
-        },
-    };
-}
-/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
-function isProvisionedIops(storageType) {
-    return storageType === 'io1' || storageType === 'io2';
-}
-/**
- * The Multi-AZ copy's storage: the inputs, else the source cluster's. RestoreDBClusterFromSnapshot
- * requires Iops whenever StorageType is given for a Multi-AZ DB cluster (its model documentation),
- * gp3 included, so the source's Iops goes with its storage type; a storage type whose Iops is
- * unknown is refused by the pre-flight (checkMultiAzStorage).
- */
-function multiAzStorage(ctx) {
-    const storageType = ctx.settings.storageType ?? ctx.sourceDb.cluster?.StorageType;
-    const iops = ctx.settings.iops ?? ctx.sourceDb.cluster?.Iops;
-    return storageType === undefined ? { iops: ctx.settings.iops } : { storageType, iops };
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/preflight.ts
-
-
-
-
-
-
-
-
-/**
- * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
- * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
- */
-/**
- * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
- * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
- */
-const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
-/** Warn when fewer than this many manual snapshots would remain free after the run. */
-const QUOTA_WARNING_MARGIN = 10;
-/**
- * The copy's placement: the inputs, or in one account the source's own (a deliberate default,
- * logged). Across accounts nothing of the source's applies, and AWS's defaults (the default
- * security group and parameter group) are never taken silently: the pre-flight asks for them.
- */
-function resolvePlacement(ctx) {
-    const s = ctx.settings;
-    const fromSource = ctx.sameAccount && ctx.settings.phase !== 'destination';
-    const cluster = fromSource ? ctx.sourceDb.cluster : undefined;
-    const instance = fromSource ? ctx.sourceDb.instance : undefined;
-    const sourceGroups = (cluster?.VpcSecurityGroups ?? instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
-    return {
-        subnetGroup: s.dbSubnetGroup ?? cluster?.DBSubnetGroup ?? instance?.DBSubnetGroup?.DBSubnetGroupName,
-        securityGroupIds: s.vpcSecurityGroupIds.length > 0
-            ? s.vpcSecurityGroupIds
-            : sourceGroups.length > 0
-                ? sourceGroups
-                : undefined,
-        clusterParameterGroup: s.dbClusterParameterGroup ?? cluster?.DBClusterParameterGroup,
-        parameterGroup: s.dbParameterGroup ?? instance?.DBParameterGroups?.[0]?.DBParameterGroupName,
-    };
-}
-/** The pre-flight step every relay plan starts with. */
-function preflightStep() {
-    return {
-        name: 'preflight',
-        title: 'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
-        side: 'destination',
-        phases: ['all', 'source', 'destination'],
-        async run(ctx, runtime) {
-            if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
-                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
-                Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
-            }
-            const checks = [
-                checkKmsKeyGiven,
-                preflight_checkSourceKeyShareable,
-                checkDestinationCanUseSourceKey,
-                checkSourceKeyPolicy,
-                checkDestinationKey,
-                preflight_checkPlacement,
-                checkTempPlacement,
-                checkInstanceClass,
-                checkMultiAzStorage,
-                checkSnapshotQuota,
-            ];
-            for (const check of checks)
-                await check(ctx, (message) => runtime.log.info(message), (message) => runtime.log.warning(message));
-            runtime.note('passed');
-        },
-    };
-}
-const crossAccountEncrypted = (ctx) => !ctx.sameAccount && ctx.sourceDb.encrypted;
-function refuse(ctx, side, summary, hint, extra = {}) {
-    return new errors/* ActionError */.lZ({
-        summary,
-        step: 'preflight',
-        side,
-        accountId: (0,context/* sessionFor */.w)(ctx, side).accountId,
-        hint,
-        ...extra,
-    });
-}
-/** The destination's key matters to the jobs that copy: not to a source-phase job. */
-const copiesHere = (ctx) => ctx.settings.phase !== 'source';
-const checkKmsKeyGiven = async (ctx) => {
-    if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId)
-        return;
-    throw refuse(ctx, 'destination', `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`, 'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
-    if (!crossAccountEncrypted(ctx) ||
-        ctx.settings.phase === 'destination' ||
-        !ctx.sourceDb.kmsKeyArn)
-        return;
-    const key = await describeKey(ctx.source, ctx.sourceDb.kmsKeyArn);
-    if (!key.metadata) {
-        warn(`could not read the source key ${ctx.sourceDb.kmsKeyArn} (${key.message}); continuing`);
-        return;
-    }
-    if (key.metadata.KeyManager !== 'AWS') {
-        info(`source key ${ctx.sourceDb.kmsKeyArn} is customer-managed: its snapshots can be shared`);
-        return;
-    }
-    throw refuse(ctx, 'source', `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`, 'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
-/**
- * From the destination: kms:DescribeKey on the source key. KMS evaluates each action on its own,
- * so this proves only that the destination may describe the key, not that RDS may use it there;
- * the key policy check below (from the source account) looks at the actions RDS needs.
- */
-const checkDestinationCanUseSourceKey = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn)
-        return;
-    const key = await describeKey(ctx.destination, keyArn);
-    if (key.metadata) {
-        info(`the destination account ${ctx.destination.accountId} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
-        return;
-    }
-    if (key.denied || key.missing) {
-        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots: it may not even describe it (kms:DescribeKey)`, KEY_USE_HINT(ctx.destination.accountId), { resource: keyArn, code: key.code, awsMessage: key.message });
-    }
-    warn(`could not check the source key from the destination account (${key.message}); continuing`);
-};
-/**
- * From the source account (jobs that hold its role): the key policy must allow the destination
- * account every action RDS needs to copy or restore with the key. What could not be read is
- * logged as unchecked, never assumed.
- */
-const checkSourceKeyPolicy = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn || ctx.settings.phase === 'destination')
-        return;
-    const account = ctx.destination.accountId;
-    const reading = await readKeyPolicyFor(ctx.source.clients.kms, keyArn, account);
-    if (!reading.read) {
-        warn(`could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
-        return;
-    }
-    if (reading.missing.length > 0) {
-        throw refuse(ctx, 'source', `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`, KEY_USE_HINT(account), { resource: keyArn });
-    }
-    const conditional = reading.conditional.length > 0
-        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
-        : '';
-    info(`the source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
-};
-const checkDestinationKey = async (ctx, info) => {
-    const keyId = ctx.settings.kmsKeyId;
-    if (!keyId || !copiesHere(ctx))
-        return;
-    const key = await describeKey(ctx.destination, keyId);
-    if (key.metadata) {
-        info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
-        return;
-    }
-    throw refuse(ctx, 'destination', `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`, 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.', { resource: keyId, code: key.code, awsMessage: key.message });
-};
-/**
- * An Aurora copy needs a class for its instances: the source writer's by default. A
- * destination-phase job never reads the source, so it must be told rather than guess.
- */
-const checkInstanceClass = async (ctx) => {
-    if (ctx.sourceDb.kind !== 'aurora-cluster' || ctx.settings.phase === 'source')
-        return;
-    if (ctx.settings.instanceClass || ctx.sourceDb.writerInstanceClass)
-        return;
-    throw refuse(ctx, 'destination', "No instance class for the Aurora copy: this job cannot read the source writer's class", 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).');
-};
-/**
- * A Multi-AZ DB cluster restore with a storage type needs Iops (RestoreDBClusterFromSnapshot's
- * model documentation): refuse before anything is created when neither the inputs nor the source
- * give one.
- */
-const checkMultiAzStorage = async (ctx) => {
-    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'source')
-        return;
-    const storage = multiAzStorage(ctx);
-    if (storage.storageType === undefined || storage.iops !== undefined)
-        return;
-    throw refuse(ctx, 'destination', `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`, "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.");
-};
-const preflight_checkPlacement = async (ctx, info, warn) => {
-    if (ctx.settings.phase === 'source')
-        return;
-    const placement = resolvePlacement(ctx);
-    const isInstance = ctx.sourceDb.kind === 'instance';
-    const missing = [
-        placement.subnetGroup ? undefined : 'db-subnet-group',
-        placement.securityGroupIds ? undefined : 'vpc-security-group-ids',
-        isInstance && !placement.parameterGroup ? 'db-parameter-group' : undefined,
-    ].filter((name) => name !== undefined);
-    if (missing.length > 0) {
-        throw refuse(ctx, 'destination', `The copy's placement in the destination account is not set: ${missing.join(', ')}`, `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`);
-    }
-    if (!isInstance && !placement.clusterParameterGroup) {
-        warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
-    }
-    const usesParameterGroup = isInstance || ctx.sourceDb.kind === 'aurora-cluster';
-    await requirePlacement({
-        session: ctx.destination,
-        side: 'destination',
-        region: ctx.settings.region,
-        step: 'preflight',
-        warn,
-        items: [
-            { input: 'db-subnet-group', kind: 'db-subnet-group', name: placement.subnetGroup },
-            {
-                input: 'db-cluster-parameter-group',
-                kind: 'db-cluster-parameter-group',
-                name: isInstance ? undefined : placement.clusterParameterGroup,
-            },
-            {
-                input: 'db-parameter-group',
-                kind: 'db-parameter-group',
-                name: usesParameterGroup ? placement.parameterGroup : undefined,
-            },
-        ],
-    });
-    // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
-    info(`placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`);
-};
-/**
- * The Multi-AZ relay's temporary instance is restored in the source account, in
- * temp-db-subnet-group (default: the source cluster's own, which exists).
- */
-const checkTempPlacement = async (ctx, _info, warn) => {
-    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'destination')
-        return;
-    await requirePlacement({
-        session: ctx.source,
-        side: 'source',
-        region: ctx.settings.region,
-        step: 'preflight',
-        warn,
-        items: [
-            {
-                input: 'temp-db-subnet-group',
-                kind: 'db-subnet-group',
-                name: ctx.settings.tempDbSubnetGroup,
-            },
-        ],
-    });
-};
-/** Manual snapshots each account gains during the run, by snapshot type. */
-function snapshotsCreated(kind, ctx) {
-    const phase = ctx.settings.phase;
-    const source = { side: 'source', db: 0, cluster: 0 };
-    const destination = { side: 'destination', db: 0, cluster: 0 };
-    if (phase !== 'destination') {
-        if (kind === 'aurora-cluster')
-            source.cluster += 1;
-        else
-            source.db += 1;
-        if (kind === 'multi-az-cluster')
-            source.cluster += 1;
-    }
-    const copies = !ctx.sameAccount || ctx.settings.kmsKeyId !== undefined;
-    if (phase !== 'source' && copies) {
-        if (kind === 'aurora-cluster')
-            destination.cluster += 1;
-        else
-            destination.db += 1;
-    }
-    if (ctx.sameAccount) {
-        return [
-            {
-                side: 'destination',
-                db: source.db + destination.db,
-                cluster: source.cluster + destination.cluster,
-            },
-        ];
-    }
-    return [source, destination].filter((a) => a.db + a.cluster > 0);
-}
-/**
- * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
- * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
- */
-async function snapshotQuotas(session, where, warn) {
-    let quotas;
-    try {
-        quotas = (await session.clients.rds.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
-            ?.AccountQuotas;
-    }
-    catch (error) {
-        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
-    }
-    const quota = async (name, type, label) => {
-        const found = quotas?.find((q) => q.AccountQuotaName === name);
-        return {
-            name,
-            label,
-            used: found?.Used ?? (await countManualSnapshots(session, type)),
-            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
-        };
-    };
-    return {
-        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
-        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
-    };
-}
-/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
-const checkSnapshotQuota = async (ctx, info, warn) => {
-    for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
-        const session = (0,context/* sessionFor */.w)(ctx, need.side);
-        const where = `${need.side} account ${session.accountId}`;
-        const quotas = await snapshotQuotas(session, where, warn);
-        for (const [type, adding] of [
-            ['db', need.db],
-            ['cluster', need.cluster],
-        ]) {
-            if (adding === 0)
-                continue;
-            const quota = quotas[type];
-            const after = quota.used + adding;
-            if (after > quota.max) {
-                throw refuse(ctx, need.side, `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`, `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
-            }
-            if (quota.max - after < QUOTA_WARNING_MARGIN) {
-                warn(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
-            }
-            else {
-                info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
-            }
-        }
-    }
-};
-async function countManualSnapshots(session, type) {
-    const rds = session.clients.rds;
-    let count = 0;
-    let marker;
-    do {
-        if (type === 'db') {
-            const out = await rds.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
-            count += out.DBSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-        else {
-            const out = await rds.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
-                SnapshotType: 'manual',
-                MaxRecords: 100,
-                Marker: marker,
-            }));
-            count += out.DBClusterSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-    } while (marker);
-    return count;
-}
-async function describeKey(session, keyId) {
-    try {
-        const out = await session.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
-        return { metadata: out.KeyMetadata };
-    }
-    catch (error) {
-        return {
-            denied: (0,errors/* isAccessDenied */.w7)(error),
-            missing: (0,errors/* isNotFound */.c4)(error),
-            code: (0,errors/* awsErrorCode */.J6)(error),
-            message: (0,errors/* errorMessage */.gJ)(error),
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/aurora.ts
-
-
-
-
-
-
-/**
- * The Aurora snapshot relay, for when a clone is impossible or method: relay asks for it
- * (aws-reference C): cluster snapshot → share → destination copy under the destination key →
- * RestoreDBClusterFromSnapshot → instances (as the clone adds them) → password → outputs.
- */
-const restoreAuroraClusterStep = restoreClusterStep({
-    title: 'Restore the Aurora cluster from the snapshot (RestoreDBClusterFromSnapshot)',
-    input: (ctx, snapshotArn) => auroraRestoreInput(ctx, snapshotArn),
-});
-function auroraRelaySteps() {
-    return [
-        preflightStep(),
-        snapshotSourceClusterStep({ handoff: true }),
-        shareSnapshotStep('db-cluster-snapshot', ['snapshot-source-cluster']),
-        copySnapshotStep('db-cluster-snapshot', [
-            'share-snapshot',
-            'snapshot-source-cluster',
-            'preflight',
-        ]),
-        restoreAuroraClusterStep,
-        { ...createInstancesAfter(['restore-cluster']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* passwordStep */.yP)(['create-instances']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
-        unshareSnapshotStep('db-cluster-snapshot'),
-        deleteSharedSnapshotStep('db-cluster-snapshot', ['unshare-snapshot', 'restore-cluster']),
-        deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
-    ];
-}
-/** Engine and version from the source, so the Region's default version is never picked. */
-function auroraRestoreInput(ctx, snapshotArn) {
-    const s = ctx.settings;
-    const placement = resolvePlacement(ctx);
-    return {
-        DBClusterIdentifier: ctx.names.target,
-        SnapshotIdentifier: snapshotArn,
-        Engine: ctx.sourceDb.engine,
-        EngineVersion: ctx.sourceDb.engineVersion || undefined,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
-        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-        DeletionProtection: s.deletionProtection,
-        // Needed before a db.serverless instance is added (aws-reference A3).
-        ServerlessV2ScalingConfiguration: s.serverless
-            ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
-            : undefined,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/instance.ts
-
-
-
-
-
-
-
-
-
-/**
- * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
- * destination key → RestoreDBInstanceFromDBSnapshot in the placement the user named →
- * password (ModifyDBInstance) → outputs.
- */
-const snapshotSourceInstanceStep = handoffSnapshotStep({
-    name: 'snapshot-source-instance',
-    title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
-    after: ['preflight'],
-    instanceId: (ctx) => ctx.sourceDb.identifier,
-});
-function instanceRelaySteps() {
-    return [
-        preflightStep(),
-        snapshotSourceInstanceStep,
-        shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
-        copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
-        restoreInstanceStep,
-        { ...(0,finish/* passwordStep */.yP)(['restore-instance']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
-        unshareSnapshotStep('db-snapshot'),
-        deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
-        deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
-    ];
-}
-const restoreInstanceStep = {
-    name: 'restore-instance',
-    title: 'Restore the DB instance from the snapshot (RestoreDBInstanceFromDBSnapshot)',
-    side: 'destination',
-    phases: DESTINATION_PHASES,
-    after: ['copy-snapshot'],
-    async run(ctx, runtime) {
-        const rds = ctx.destination.clients.rds;
-        const input = instanceRestoreInput(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
-        await findOrCreate({
-            ctx,
-            runtime,
-            resource: {
-                kind: 'db-instance',
-                side: 'destination',
-                id: ctx.names.target,
-                disposal: 'copy',
-            },
-            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
-        });
-        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: ctx.names.target });
-        runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
-    },
-};
-/**
- * The placement is always explicit (the pre-flight refuses a missing one): left out, AWS would
- * use the default security group and the default parameter group. Single-AZ, as AWS defaults.
- */
-function instanceRestoreInput(ctx, snapshotArn) {
-    const s = ctx.settings;
-    const instance = ctx.sourceDb.instance;
-    const placement = resolvePlacement(ctx);
-    return {
-        DBInstanceIdentifier: ctx.names.target,
-        DBSnapshotIdentifier: snapshotArn,
-        DBInstanceClass: s.instanceClass ?? instance?.DBInstanceClass,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBParameterGroupName: placement.parameterGroup,
-        MultiAZ: s.multiAz,
-        StorageType: s.storageType ?? instance?.StorageType,
-        Iops: s.iops ??
-            (isProvisionedIops(s.storageType ?? instance?.StorageType) ? instance?.Iops : undefined),
-        PubliclyAccessible: s.publiclyAccessible,
-        DeletionProtection: s.deletionProtection,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/multiaz.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * The Multi-AZ DB cluster relay. AWS neither copies nor shares a Multi-AZ DB cluster snapshot,
- * so the data crosses as a DB snapshot of a temporary Single-AZ instance (aws-reference B):
- *
- *   1 snapshot-source-cluster → 2 restore-temp-instance → 3 snapshot-temp-instance →
- *   4 share-snapshot → 6 copy-snapshot → 7 restore-cluster → set-password → describe-copy
- *
- * and 5 delete-temp-instance starts right after 3, beside 4, 6 and 7. Intermediates are removed
- * as soon as nothing reads them (delete-cluster-snapshot, unshare-snapshot,
- * delete-shared-snapshot, delete-copied-snapshot).
- */
-/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
-const snapshotTempInstanceStep = handoffSnapshotStep({
-    name: 'snapshot-temp-instance',
-    title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
-    after: ['restore-temp-instance'],
-    instanceId: (ctx) => ctx.names.tempInstance,
-});
-/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
-const restoreMultiAzClusterStep = restoreClusterStep({
-    title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
-    input: (ctx, snapshotArn) => multiAzRestoreInput(ctx, snapshotArn),
-    note: (input) => `${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`,
-});
-function multiAzRelaySteps() {
-    return [
-        preflightStep(),
-        snapshotSourceClusterStep({ handoff: false }),
-        restoreTempInstanceStep,
-        deleteClusterSnapshotStep,
-        snapshotTempInstanceStep,
-        deleteTempInstanceStep,
-        shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
-        copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
-        restoreMultiAzClusterStep,
-        { ...(0,finish/* passwordStep */.yP)(['restore-cluster']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
-        unshareSnapshotStep('db-snapshot'),
-        deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster']),
-        deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster']),
-    ];
-}
-/** Step 2: a temporary Single-AZ instance restored from the cluster snapshot. */
-const restoreTempInstanceStep = {
-    name: 'restore-temp-instance',
-    title: 'Restore the cluster snapshot to a temporary Single-AZ DB instance (RestoreDBInstanceFromDBSnapshot)',
-    side: 'source',
-    phases: SOURCE_PHASES,
-    after: ['snapshot-source-cluster'],
-    async run(ctx, runtime) {
-        const rds = ctx.source.clients.rds;
-        const id = ctx.names.tempInstance;
-        const input = tempInstanceInput(ctx);
-        await findOrCreate({
-            ctx,
-            runtime,
-            resource: tempInstance(ctx),
-            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
-        });
-        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id });
-        runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
-    },
-};
-function tempInstance(ctx) {
-    return { kind: 'db-instance', side: 'source', id: ctx.names.tempInstance, disposal: 'temporary' };
-}
-/**
- * The temporary instance: Single-AZ, in the subnet group and security groups the user named for
- * it (default: the source cluster's), with the source's class and at least its storage.
- */
-function tempInstanceInput(ctx) {
-    const s = ctx.settings;
-    const cluster = ctx.sourceDb.cluster;
-    const sourceGroups = (cluster?.VpcSecurityGroups ?? []).flatMap((g) => g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []);
-    const groups = s.tempVpcSecurityGroupIds.length > 0 ? [...s.tempVpcSecurityGroupIds] : sourceGroups;
-    return {
-        DBInstanceIdentifier: ctx.names.tempInstance,
-        DBClusterSnapshotIdentifier: ctx.names.sourceClusterSnapshot,
-        Engine: ctx.sourceDb.engine,
-        DBInstanceClass: cluster?.DBClusterInstanceClass,
-        MultiAZ: false,
-        DBSubnetGroupName: s.tempDbSubnetGroup ?? cluster?.DBSubnetGroup,
-        VpcSecurityGroupIds: groups.length > 0 ? groups : undefined,
-        // Smaller than the source fails ("Invalid storage size"); the same size always fits.
-        AllocatedStorage: cluster?.AllocatedStorage,
-        StorageType: cluster?.StorageType,
-        Iops: isProvisionedIops(cluster?.StorageType) ? cluster?.Iops : undefined,
-        PubliclyAccessible: false,
-        DeletionProtection: false,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.intermediate),
-    };
-}
-/** The cluster snapshot is only read by step 2: once the instance exists it can go. */
-const deleteClusterSnapshotStep = {
-    name: 'delete-cluster-snapshot',
-    title: 'Delete the source cluster snapshot once the temporary instance exists (unless keep-snapshots)',
-    side: 'source',
-    phases: SOURCE_PHASES,
-    after: ['restore-temp-instance'],
-    when: (ctx) => !ctx.settings.keepSnapshots,
-    async run(ctx, runtime) {
-        const api = (0,snapshots/* snapshotApi */.Pg)('db-cluster-snapshot');
-        await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
-    },
-};
-/**
- * Step 5: the temporary instance is no longer needed once its snapshot exists. It is deleted
- * beside the share, copy and restore (never on their path), and awaited before the run ends.
- */
-const deleteTempInstanceStep = {
-    name: 'delete-temp-instance',
-    title: 'Delete the temporary instance (SkipFinalSnapshot), beside the copy and restore',
-    side: 'source',
-    phases: SOURCE_PHASES,
-    after: ['snapshot-temp-instance'],
-    async run(ctx, runtime) {
-        const id = ctx.names.tempInstance;
-        const done = await removeAndWait(ctx, runtime, {
-            resource: tempInstance(ctx),
-            waitGone: () => (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id, until: 'gone' }),
-        });
-        if (done === 'removed')
-            runtime.note(`deleted ${id}`);
-    },
-};
-/**
- * Engine and EngineVersion come from the source (else AWS picks the Region's default version);
- * AWS accepts the snapshot only as an ARN here.
- */
-function multiAzRestoreInput(ctx, snapshotArn) {
-    const s = ctx.settings;
-    const cluster = ctx.sourceDb.cluster;
-    const placement = resolvePlacement(ctx);
-    const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass;
-    if (!instanceClass) {
-        throw new errors/* ActionError */.lZ({
-            summary: 'The DBClusterInstanceClass of the Multi-AZ copy is unknown',
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            hint: 'Set instance-class (e.g. db.m6gd.large).',
-        });
-    }
-    const storage = multiAzStorage(ctx);
-    return {
-        DBClusterIdentifier: ctx.names.target,
-        SnapshotIdentifier: snapshotArn,
-        Engine: ctx.sourceDb.engine,
-        EngineVersion: ctx.sourceDb.engineVersion || undefined,
-        DBClusterInstanceClass: instanceClass,
-        StorageType: storage.storageType,
-        Iops: storage.iops,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
-        PubliclyAccessible: s.publiclyAccessible,
-        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-        DeletionProtection: s.deletionProtection,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/plan.ts
-
-
-
-const DESCRIPTIONS = {
-    'multi-az-cluster': 'Multi-AZ DB cluster relay: cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot',
-    'aurora-cluster': 'Aurora snapshot relay: cluster snapshot → share → copy → RestoreDBClusterFromSnapshot → instances',
-    instance: 'DB instance relay: snapshot → share → copy → RestoreDBInstanceFromDBSnapshot',
-};
-const PHASE_NOTE = {
-    all: '',
-    source: ' (phase source: stops after sharing)',
-    destination: ' (phase destination: starts from snapshot-arn)',
-};
-/** The snapshot relay for the source's kind, cut to the steps of the phase this job runs. */
-function relayPlan(ctx) {
-    const kind = ctx.sourceDb.kind;
-    const steps = kind === 'multi-az-cluster'
-        ? multiAzRelaySteps()
-        : kind === 'aurora-cluster'
-            ? auroraRelaySteps()
-            : instanceRelaySteps();
-    const phase = ctx.settings.phase;
-    return { description: DESCRIPTIONS[kind] + PHASE_NOTE[phase], steps: forPhase(steps, phase) };
-}
-/** Keep the phase's steps; dependencies on steps of the other phase are met by the other job. */
-function forPhase(steps, phase) {
-    const kept = steps.filter((step) => step.phases.includes(phase));
-    const names = new Set(kept.map((step) => step.name));
-    return kept.map((step) => ({
-        ...step,
-        after: (step.after ?? []).filter((name) => names.has(name)),
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/methods/choose-method.ts
-
-
-
-
-
-
-/**
- * The method for a source: Aurora clones by default; Multi-AZ DB clusters and DB instances relay
- * through snapshots. An explicit method that cannot work for the source is refused, never changed.
- */
-function chooseMethod(requested, source) {
-    const aurora = source.kind === 'aurora-cluster';
-    if (requested === 'auto')
-        return aurora ? 'clone' : 'relay';
-    if ((requested === 'clone' || requested === 'full-copy') && !aurora) {
-        throw new errors/* ActionError */.lZ({
-            summary: `method: ${requested} needs an Aurora source, and ${source.identifier} is a ${describeKind(source)} (engine ${source.engine})`,
-            resource: source.arn,
-            side: 'source',
-            hint: 'Use method: relay or auto.',
-        });
-    }
-    return requested;
-}
-/**
- * The method this run takes: chooseMethod's choice, checked against what AWS allows before
- * anything is created. For an Aurora clone that runs the clone pre-flight (source state,
- * encryption and keys, clone limits), which under `auto` may turn to the relay and says why.
- * When the target already exists, `if-exists` decides first (existing.ts), so no pre-flight.
- */
-async function resolveMethod(requested, source, inputs) {
-    const method = chooseMethod(requested, source);
-    if (method === 'relay')
-        return method;
-    const { settings, accounts } = inputs;
-    const target = settings.target;
-    if (settings.ifExists !== 'replace' && target) {
-        const rds = accounts.destination.clients.rds;
-        if ((await (0,rds_read/* findCluster */.KG)(rds, target)) ?? (await (0,rds_read/* findInstance */.XD)(rds, target)))
-            return method;
-    }
-    const decision = await clonePreflight({
-        requested: requested === 'auto' ? 'auto' : method,
-        settings,
-        source: accounts.source,
-        destination: accounts.destination,
-        sameAccount: accounts.sameAccount,
-        sourceDb: source,
-        log: inputs.log ?? core,
-    });
-    return decision.method;
-}
-function describeKind(source) {
-    switch (source.kind) {
-        case 'aurora-cluster':
-            return 'Aurora DB cluster';
-        case 'multi-az-cluster':
-            return 'Multi-AZ DB cluster';
-        case 'instance':
-            return 'DB instance';
-    }
-}
-function buildPlan(ctx) {
-    if (ctx.method === 'clone' || ctx.method === 'full-copy')
-        return clonePlan();
-    return relayPlan(ctx);
-}
-
-
-/***/ }),
-
-/***/ 3710:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a3: () => (/* binding */ ShareHandoff),
-/* harmony export */   cS: () => (/* binding */ acceptShareStep),
-/* harmony export */   lq: () => (/* binding */ listAssociations),
-/* harmony export */   pt: () => (/* binding */ shareName),
-/* harmony export */   xv: () => (/* binding */ shareSourceStep)
-/* harmony export */ });
-/* unused harmony exports SHARE_PRINCIPAL_TAG, shareClientToken, findShare */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7007);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9506);
-
-
-
-
-
-/** Handoff keys the share steps fill. */
-const ShareHandoff = {
-    arn: 'resource-share-arn',
-    /** `true` when the destination is outside the source's AWS Organization (an invitation is sent). */
-    external: 'resource-share-external',
-};
-/** Tag on shares this action creates: which account the source is shared with. */
-const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
-/** How long to wait for the invitation of an external share to reach the destination. */
-const INVITATION_WAIT_MS = 5 * 60_000;
-/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
-const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
-/** The share's name: one share per source cluster and destination account. */
-function shareName(sourceIdentifier, principal) {
-    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
-}
-/**
- * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
- * RAM accepts up to 64 characters.
- */
-function shareClientToken(ctx) {
-    const run = (0,_tags_js__WEBPACK_IMPORTED_MODULE_3__/* .runIdOf */ .SR)(ctx.settings.run);
-    const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
-        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
-        .digest('hex');
-    return `rds-refresh-${digest.slice(0, 40)}`;
-}
-/**
- * Source account: find the one RAM share that holds this source cluster for the destination
- * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
- * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
- * UNCONFIRMED (aws-reference A5/A6).
- */
-const shareSourceStep = {
-    name: 'share-source',
-    title: 'Share the source cluster with the destination account (AWS RAM)',
-    side: 'source',
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const ram = ctx.source.clients.ram;
-        const principal = ctx.destination.accountId;
-        const found = await findShare(ram, ctx.sourceDb.arn, principal, shareName(ctx.sourceDb.identifier, principal));
-        let arn;
-        if (found?.resourceShareArn) {
-            arn = found.resourceShareArn;
-            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
-            runtime.note('reused');
-        }
-        else {
-            arn = await createShare(ctx, runtime);
-            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
-            runtime.note('created');
-        }
-        ctx.handoff.set(ShareHandoff.arn, arn);
-        await waitForShareActive(ctx, runtime, arn);
-        const association = await principalAssociation(ram, arn, principal);
-        if (association?.status === 'FAILED') {
-            throw unusableInvitation(ctx, 'EXPIRED', arn, {
-                step: runtime.name,
-                resource: arn,
-                side: 'source',
-                accountId: ctx.source.accountId,
-            }, undefined, association.statusMessage);
-        }
-        ctx.handoff.set(ShareHandoff.external, String(association?.external ?? false));
-    },
-};
-/**
- * Find a live share owned by the caller that holds both the resource and the principal. Shares
- * this action created (by name or tag) come first; a share someone else made works as well.
- */
-async function findShare(ram, resourceArn, principal, name) {
-    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
-    const withResource = unique(byResource
-        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
-        .map((a) => a.resourceShareArn));
-    if (withResource.length === 0)
-        return undefined;
-    const byPrincipal = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        principal,
-        resourceShareArns: withResource,
-    });
-    const withBoth = unique(byPrincipal
-        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
-        .map((a) => a.resourceShareArn));
-    if (withBoth.length === 0)
-        return undefined;
-    const shares = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
-            resourceOwner: 'SELF',
-            resourceShareArns: withBoth,
-            nextToken,
-        }));
-        shares.push(...(out.resourceShares ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING');
-    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.managed && t.value === 'true');
-    return live.find(ours) ?? live[0];
-}
-async function listAssociations(ram, input) {
-    const found = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareAssociationsCommand({ ...input, nextToken }));
-        found.push(...(out.resourceShareAssociations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    return found;
-}
-async function principalAssociation(ram, shareArn, principal) {
-    const associations = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        resourceShareArns: [shareArn],
-        principal,
-    });
-    return associations.find((a) => a.associatedEntity === principal);
-}
-function unique(values) {
-    return [...new Set(values.filter((v) => Boolean(v)))];
-}
-async function createShare(ctx, runtime) {
-    const principal = ctx.destination.accountId;
-    const where = {
-        step: runtime.name,
-        resource: ctx.sourceDb.arn,
-        side: 'source',
-        accountId: ctx.source.accountId,
-    };
-    try {
-        const out = await ctx.source.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.CreateResourceShareCommand({
-            name: shareName(ctx.sourceDb.identifier, principal),
-            resourceArns: [ctx.sourceDb.arn],
-            principals: [principal],
-            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
-            allowExternalPrincipals: true,
-            clientToken: shareClientToken(ctx),
-            tags: [
-                ...ctx.tags
-                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
-                    .filter((t) => t.key !== _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.expiresAt),
-                { key: SHARE_PRINCIPAL_TAG, value: principal },
-            ],
-        }));
-        const arn = out.resourceShare?.resourceShareArn;
-        if (!arn)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({ summary: 'RAM returned no resource share ARN', ...where });
-        runtime.record({
-            kind: 'resource-share',
-            side: 'source',
-            id: arn,
-            disposal: 'kept',
-            sharedWith: principal,
-        });
-        return arn;
-    }
-    catch (error) {
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
-            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
-            ...where,
-            hint: shareHint((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error)),
-        });
-    }
-}
-function shareHint(code) {
-    switch (code) {
-        case 'OperationNotPermittedException':
-            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
-        case 'ResourceShareLimitExceededException':
-            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
-        case 'AccessDeniedException':
-        case 'AccessDenied':
-            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
-        default:
-            return undefined;
-    }
-}
-async function waitForShareActive(ctx, runtime, arn) {
-    const ram = ctx.source.clients.ram;
-    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `resource share ${arn}`,
-        side: 'source',
-        accountId: ctx.source.accountId,
-        describe: async () => {
-            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [arn] }));
-            return out.resourceShares?.[0];
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-/**
- * Destination account: accept the share's invitation when one is pending (an account outside the
- * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
- * the destination. An invitation already accepted by an earlier run is fine.
- */
-const acceptShareStep = {
-    name: 'accept-share',
-    title: 'Accept the resource share in the destination account (when invited)',
-    side: 'destination',
-    after: ['share-source'],
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const arn = ctx.handoff.get(ShareHandoff.arn);
-        if (!arn)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
-                summary: 'No resource share was handed over by share-source',
-                step: runtime.name,
-            });
-        const external = ctx.handoff.get(ShareHandoff.external) === 'true';
-        const invitation = external
-            ? await waitForInvitation(ctx, runtime, arn)
-            : await latestInvitation(ctx, arn);
-        if (!invitation) {
-            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
-            runtime.note('no invitation (same organization)');
-        }
-        else {
-            await settleInvitation(ctx, runtime, invitation);
-        }
-        await waitForShareReceived(ctx, runtime, arn);
-    },
-};
-/** The invitation for the share that matters most: accepted, then pending, then the newest. */
-async function latestInvitation(ctx, shareArn) {
-    const ram = ctx.destination.clients.ram;
-    const invitations = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareInvitationsCommand({ resourceShareArns: [shareArn], nextToken }));
-        invitations.push(...(out.resourceShareInvitations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
-    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
-    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
-}
-/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
-async function waitForInvitation(ctx, runtime, shareArn) {
-    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `invitation to resource share ${shareArn}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: () => latestInvitation(ctx, shareArn),
-        status: (i) => i.status ?? 'unknown',
-        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
-        failOn: [],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        // The invitation is made with the share: minutes without one mean something else is wrong.
-        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-async function settleInvitation(ctx, runtime, invitation) {
-    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
-    const shareArn = invitation.resourceShareArn ?? ctx.handoff.get(ShareHandoff.arn) ?? 'unknown';
-    const where = {
-        step: runtime.name,
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    if (invitation.status === 'ACCEPTED') {
-        runtime.log.info(`Invitation ${arn} was already accepted`);
-        runtime.note('invitation already accepted');
-        return;
-    }
-    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
-        throw unusableInvitation(ctx, invitation.status, shareArn, where);
-    }
-    try {
-        await ctx.destination.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: arn }));
-        runtime.log.info(`Accepted invitation ${arn}`);
-        runtime.note('invitation accepted');
-    }
-    catch (error) {
-        const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error);
-        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
-            runtime.log.info(`Invitation ${arn} was already accepted`);
-            return;
-        }
-        if (code === 'ResourceShareInvitationExpiredException')
-            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
-        if (code === 'ResourceShareInvitationAlreadyRejectedException')
-            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
-            summary: `Could not accept the invitation to resource share ${shareArn}`,
-            ...where,
-        });
-    }
-}
-function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
-    const region = ctx.settings.region;
-    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
-        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
-        ...where,
-        code: status === 'EXPIRED'
-            ? 'ResourceShareInvitationExpiredException'
-            : 'ResourceShareInvitationAlreadyRejectedException',
-        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
-        cause,
-    });
-}
-/** The share reaches the destination once its principal association is in place. */
-async function waitForShareReceived(ctx, runtime, arn) {
-    const ram = ctx.destination.clients.ram;
-    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `resource share ${arn} (received)`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: async () => {
-            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
-                resourceOwner: 'OTHER-ACCOUNTS',
-                resourceShareArns: [arn],
-            }));
-            return out.resourceShares?.[0] ?? { status: 'not yet received' };
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-
-
-/***/ }),
-
-/***/ 8269:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Nj: () => (/* binding */ tagsFor),
-/* harmony export */   fS: () => (/* binding */ createRefreshContext),
-/* harmony export */   ng: () => (/* binding */ runOf),
-/* harmony export */   w: () => (/* binding */ sessionFor)
-/* harmony export */ });
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9506);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6455);
-
-
-
-function sessionFor(ctx, side) {
-    return side === 'source' ? ctx.source : ctx.destination;
-}
-/** This run as the ownership proofs see it: its run id and its target. */
-function runOf(ctx) {
-    return (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdentity */ .yK)(ctx.settings.run, madeFor(ctx));
-}
-/**
- * The target a resource is made for: the user's, also while a replace builds the copy under a
- * temporary name, so the post step (which knows only the input) proves the same run and target.
- */
-function madeFor(ctx) {
-    return ctx.settings.target ?? ctx.names.target;
-}
-/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
-function tagsFor(ctx, purpose) {
-    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: madeFor(ctx) });
-}
-/** The context every step of a refresh shares, with the run's names and tags. */
-function createRefreshContext(start) {
-    const { settings, accounts, sourceDb, method } = start;
-    const { tags, expiresAt } = (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .managedTags */ .L8)({
-        settings,
-        sourceArn: sourceDb.arn,
-        now: new Date(start.startedAt),
-    });
-    return {
-        settings,
-        source: accounts.source,
-        destination: accounts.destination,
-        sameAccount: start.sameAccount,
-        sourceDb,
-        method,
-        names: (0,_names_js__WEBPACK_IMPORTED_MODULE_2__/* .runNames */ .oE)(start.target, settings.run),
-        tags,
-        copy: {
-            method,
-            created: true,
-            expiresAt,
-            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-        },
-        handoff: new Map(),
-    };
-}
-
-
-/***/ }),
-
-/***/ 2283:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ detectSource),
-/* harmony export */   r: () => (/* binding */ isAuroraEngine)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4713);
-
-
-
-const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
-function isAuroraEngine(engine) {
-    return engine !== undefined && AURORA_ENGINES.has(engine);
-}
-/**
- * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
- * instance. A member instance of a cluster is refused: the cluster is what gets copied.
- */
-async function detectSource(session, ref) {
-    const id = ref.arn ?? ref.identifier;
-    const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(session.clients.rds, id);
-    if (cluster) {
-        requireNamedAccount(session, ref, cluster.DBClusterArn);
-        return fromCluster(cluster, await writerInstanceClass(session, cluster));
-    }
-    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, id);
-    if (instance)
-        requireNamedAccount(session, ref, instance.DBInstanceArn);
-    if (instance?.DBClusterIdentifier) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
-            resource: `DB instance ${ref.identifier}`,
-            side: 'source',
-            accountId: session.accountId,
-            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
-        });
-    }
-    if (instance)
-        return fromInstance(instance);
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-        summary: `Source ${id} was not found as a DB cluster or DB instance`,
-        resource: id,
-        side: 'source',
-        accountId: session.accountId,
-        code: 'DBClusterNotFoundFault',
-        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
-    });
-}
-/**
- * A source given by ARN must resolve to a database of the account that ARN names: never another
- * account's database of the same name.
- */
-function requireNamedAccount(session, ref, resolvedArn) {
-    if (!ref.arn)
-        return;
-    const named = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(ref.arn);
-    const resolved = resolvedArn ? (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(resolvedArn) : undefined;
-    if (named === resolved)
-        return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-        summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
-        resource: ref.arn,
-        side: 'source',
-        accountId: session.accountId,
-        hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
-    });
-}
-async function writerInstanceClass(session, cluster) {
-    if (!isAuroraEngine(cluster.Engine))
-        return undefined;
-    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
-    if (!writer?.DBInstanceIdentifier)
-        return undefined;
-    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, writer.DBInstanceIdentifier);
-    return instance?.DBInstanceClass;
-}
-function fromCluster(cluster, writerClass) {
-    const engine = cluster.Engine ?? '';
-    return {
-        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
-        identifier: cluster.DBClusterIdentifier ?? '',
-        arn: cluster.DBClusterArn ?? '',
-        engine,
-        engineVersion: cluster.EngineVersion ?? '',
-        status: cluster.Status ?? 'unknown',
-        encrypted: cluster.StorageEncrypted ?? false,
-        kmsKeyArn: cluster.KmsKeyId,
-        cluster,
-        writerInstanceClass: writerClass,
-    };
-}
-function fromInstance(instance) {
-    return {
-        kind: 'instance',
-        identifier: instance.DBInstanceIdentifier ?? '',
-        arn: instance.DBInstanceArn ?? '',
-        engine: instance.Engine ?? '',
-        engineVersion: instance.EngineVersion ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        encrypted: instance.StorageEncrypted ?? false,
-        kmsKeyArn: instance.KmsKeyId,
-        instance,
-    };
-}
-
-
-/***/ }),
-
-/***/ 4251:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   r6: () => (/* binding */ describeCopyStep),
-/* harmony export */   yP: () => (/* binding */ passwordStep)
-/* harmony export */ });
-/* unused harmony export generatePassword */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6257);
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9251);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8502);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(641);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9506);
-
-
-
-
-
-
-
-
-/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
-const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
-    .filter((c) => !'/"@'.includes(c))
-    .join('');
-/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
-function generatePassword(length = 32) {
-    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomInt)(PASSWORD_ALPHABET.length)]).join('');
-}
-/**
- * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
- * output), a random masked password, or the source's password left as it is (a warning).
- */
-function passwordStep(after) {
-    return {
-        name: 'set-password',
-        title: 'Set the master password of the copy',
-        side: 'destination',
-        after,
-        async run(ctx, runtime) {
-            const mode = ctx.settings.masterPassword;
-            if (mode === 'keep') {
-                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
-                runtime.note('kept the source password');
-                return;
-            }
-            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
-            if (mode === 'generate') {
-                const password = generatePassword();
-                // Masked before it goes anywhere, so no later log line, error or summary can show it.
-                _actions_core__WEBPACK_IMPORTED_MODULE_1__.setSecret(password);
-                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
-                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
-                runtime.note('generated, masked');
-                await waitForPasswordApplied(ctx, runtime, target);
-                return;
-            }
-            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
-            runtime.note('managed in Secrets Manager');
-            await waitForPasswordApplied(ctx, runtime, target);
-            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
-        },
-    };
-}
-async function modifyCopy(ctx, runtime, target, change) {
-    const rds = ctx.destination.clients.rds;
-    try {
-        if (target.kind === 'instance') {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBInstanceCommand */ .R1U({
-                DBInstanceIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-        else {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBClusterCommand */ .gSX({
-                DBClusterIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-    }
-    catch (error) {
-        // AWS's message is kept out: it could quote the request, and the password must never be shown.
-        const managed = 'ManageMasterUserPassword' in change;
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ.fromAws(error, {
-            summary: managed
-                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
-                : `Could not set the generated master password on ${target.id}`,
-            step: runtime.name,
-            resource: target.id,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
-            hint: managed
-                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
-                : undefined,
-        });
-    }
-}
-/** The change is applied once the copy is available again with no password change pending. */
-async function waitForPasswordApplied(ctx, runtime, target) {
-    const pending = (p) => Boolean(p?.MasterUserPassword);
-    if (target.kind === 'instance') {
-        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForInstance */ .WM)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (i) => !pending(i.PendingModifiedValues),
-        });
-    }
-    else {
-        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForCluster */ .rc)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (c) => !pending(c.PendingModifiedValues),
-        });
-    }
-}
-/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
-async function waitForSecret(ctx, runtime) {
-    const rds = ctx.destination.clients.rds;
-    const id = ctx.names.target;
-    const read = async () => {
-        const item = ctx.copy.kind === 'instance' ? await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, id) : await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
-        return item?.MasterUserSecret ?? {};
-    };
-    const secret = await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_5__/* .waitFor */ .fm)({
-        resource: `master user secret of ${id}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: read,
-        status: (s) => s.SecretStatus ?? 'not yet created',
-        until: ['active'],
-        failOn: ['impaired'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-    if (!secret.SecretArn) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-            summary: `RDS reported no secret ARN for ${id}`,
-            step: runtime.name,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    return secret.SecretArn;
-}
-/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
-function describeCopyStep(after) {
-    return {
-        name: 'describe-copy',
-        title: 'Read the endpoints of the copy',
-        side: 'destination',
-        after,
-        async run(ctx) {
-            const rds = ctx.destination.clients.rds;
-            if (ctx.copy.kind === 'instance') {
-                const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, ctx.names.target);
-                if (!instance)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-                        summary: `The copy ${ctx.names.target} is gone`,
-                        side: 'destination',
-                        accountId: ctx.destination.accountId,
-                    });
-                Object.assign(ctx.copy, {
-                    identifier: instance.DBInstanceIdentifier,
-                    arn: instance.DBInstanceArn,
-                    endpoint: instance.Endpoint?.Address,
-                    port: instance.Endpoint?.Port,
-                    engine: instance.Engine,
-                    engineVersion: instance.EngineVersion,
-                    masterUsername: instance.MasterUsername,
-                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
-                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
-                });
-                await markReady(ctx, instance.DBInstanceArn);
-                return;
-            }
-            const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, ctx.names.target);
-            if (!cluster)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-                    summary: `The copy ${ctx.names.target} is gone`,
-                    side: 'destination',
-                    accountId: ctx.destination.accountId,
-                });
-            Object.assign(ctx.copy, {
-                kind: 'cluster',
-                identifier: cluster.DBClusterIdentifier,
-                arn: cluster.DBClusterArn,
-                endpoint: cluster.Endpoint,
-                readerEndpoint: cluster.ReaderEndpoint,
-                port: cluster.Port,
-                engine: cluster.Engine,
-                engineVersion: cluster.EngineVersion,
-                masterUsername: cluster.MasterUsername,
-                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                    .map((m) => m.DBInstanceIdentifier ?? '')
-                    .filter(Boolean),
-            });
-            await markReady(ctx, cluster.DBClusterArn);
-        },
-    };
-}
-/**
- * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
- * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
- */
-async function markReady(ctx, arn) {
-    if (!arn)
-        return;
-    await ctx.destination.clients.rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .AddTagsToResourceCommand */ .X3P({
-        ResourceName: arn,
-        Tags: [{ Key: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TagKeys */ .jm.state, Value: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .CopyState */ .T9.ready }],
-    }));
-}
-
-
-/***/ }),
-
-/***/ 4408:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AI: () => (/* binding */ phaseOutputs),
-/* harmony export */   CJ: () => (/* binding */ startPhase),
-/* harmony export */   Lp: () => (/* binding */ credentialSettings),
-/* harmony export */   ig: () => (/* binding */ describeStart)
-/* harmony export */ });
-/* unused harmony export sourceFromSnapshot */
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(665);
-/* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2283);
-/* harmony import */ var _choose_method_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1427);
-/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2192);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4713);
-
-
-
-
-
-
-
-/**
- * A destination-phase job reads nothing in the source account and usually holds no credentials
- * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
- * that one. With two different roles it opens both, and then also withdraws the share and
- * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
- * destination account alike; with both roles they also withdraw what was shared from the source.
- */
-function credentialSettings(settings) {
-    const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation;
-    const destinationOnly = operation === 'delete' || operation === 'sweep' || settings.phase === 'destination';
-    if (!destinationOnly)
-        return settings;
-    if (settings.sourceRoleArn && settings.destinationRoleArn)
-        return settings;
-    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
-    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
-}
-async function startPhase(settings, accounts) {
-    if (settings.phase === 'destination') {
-        const arn = settings.snapshotArn;
-        if (!arn) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-                summary: 'phase: destination needs snapshot-arn',
-                hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
-            });
-        }
-        splitMethod(settings);
-        const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
-        return {
-            sourceDb,
-            sameAccount: (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(arn) === accounts.destination.accountId,
-            method: 'relay',
-        };
-    }
-    if (!settings.source)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({ summary: 'refresh needs the source input' });
-    const sourceDb = await (0,_detect_js__WEBPACK_IMPORTED_MODULE_3__/* .detectSource */ .P)(accounts.source, settings.source);
-    if (settings.phase === 'source') {
-        splitMethod(settings);
-        return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
-    }
-    return {
-        sourceDb,
-        sameAccount: accounts.sameAccount,
-        method: await (0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveMethod */ ["in"])(settings.method, sourceDb, { settings, accounts }),
-    };
-}
-/** Split jobs hand over a snapshot; a clone has none. */
-function splitMethod(settings) {
-    if (settings.method === 'auto' || settings.method === 'relay')
-        return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-        summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
-        hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
-    });
-}
-/**
- * The source as a shared snapshot describes it. Describing it by ARN with IncludeShared also
- * proves it is shared with this account: AWS answers "not found" otherwise.
- */
-async function sourceFromSnapshot(session, arn) {
-    const type = arn.split(':')[5];
-    if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-            summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
-            hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
-        });
-    }
-    const where = { resource: arn, side: 'destination', accountId: session.accountId };
-    const rds = session.clients.rds;
-    const id = arn.split(':').slice(6).join(':');
-    if (type === 'cluster-snapshot') {
-        const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, arn);
-        requireAvailable(arn, snapshot?.Status, where);
-        return {
-            kind: (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-cluster-snapshot', id).kind,
-            identifier: snapshot?.DBClusterIdentifier ?? id,
-            arn,
-            engine: snapshot?.Engine ?? '',
-            engineVersion: snapshot?.EngineVersion ?? '',
-            status: 'snapshot available',
-            encrypted: snapshot?.StorageEncrypted ?? false,
-            kmsKeyArn: snapshot?.KmsKeyId,
-        };
-    }
-    const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, arn);
-    requireAvailable(arn, snapshot?.Status, where);
-    const handoff = (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_5__/* .kindOfHandoff */ .kn)('db-snapshot', id);
-    const engine = snapshot?.Engine ?? '';
-    // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
-    const storage = {
-        Engine: engine,
-        StorageType: snapshot?.StorageType,
-        Iops: snapshot?.Iops,
-        AllocatedStorage: snapshot?.AllocatedStorage,
-    };
-    const facts = handoff.kind === 'multi-az-cluster'
-        ? {
-            cluster: {
-                ...storage,
-                DBClusterInstanceClass: handoff.instanceClass,
-            },
-        }
-        : { instance: storage };
-    return {
-        kind: handoff.kind,
-        // A Multi-AZ hand-off was taken of the relay's temporary instance: the snapshot names it better.
-        identifier: handoff.kind === 'multi-az-cluster' ? id : (snapshot?.DBInstanceIdentifier ?? id),
-        arn,
-        engine,
-        engineVersion: snapshot?.EngineVersion ?? '',
-        status: 'snapshot available',
-        encrypted: snapshot?.Encrypted ?? false,
-        kmsKeyArn: snapshot?.KmsKeyId,
-        ...facts,
-    };
-}
-function requireAvailable(arn, status, where) {
-    if (status === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-            summary: `Snapshot ${arn} is not shared with the destination account ${where.accountId}, or does not exist`,
-            ...where,
-            hint: 'Run the phase: source job with this destination account (destination-role-arn of this account) and pass its snapshot-arn; AWS answers the same for a snapshot that does not exist and one not shared with this account.',
-        });
-    }
-    if (status !== 'available') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-            summary: `Snapshot ${arn} is ${status}, not available`,
-            ...where,
-            hint: 'Start the destination phase after the source phase has finished.',
-        });
-    }
-}
-/** One line for the log: what this job starts from. */
-function describeStart(settings, sourceDb) {
-    const what = `${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
-    return settings.phase === 'destination'
-        ? `Shared snapshot ${sourceDb.arn} of a ${what}`
-        : `Source: ${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
-}
-/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
-function phaseOutputs(ctx) {
-    if (ctx.settings.phase === 'destination') {
-        // The source account is the snapshot's owner, not the account this job signed in to.
-        const owner = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__/* .accountFromArn */ .Fl)(ctx.settings.snapshotArn ?? '');
-        const outputs = (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
-        return owner ? { ...outputs, [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.sourceAccountId]: owner } : outputs;
-    }
-    if (ctx.settings.phase !== 'source')
-        return (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy);
-    const outputs = { [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.method]: ctx.method };
-    if (ctx.copy.snapshotArn)
-        outputs[_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.snapshotArn] = ctx.copy.snapshotArn;
-    return outputs;
-}
-
-
-/***/ }),
-
-/***/ 8502:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Du: () => (/* binding */ waitForClusterSnapshot),
-/* harmony export */   WM: () => (/* binding */ waitForInstance),
-/* harmony export */   ne: () => (/* binding */ waitForSnapshot),
-/* harmony export */   rc: () => (/* binding */ waitForCluster)
-/* harmony export */ });
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
-/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8269);
-
-
-
-function waitContext(ctx, runtime) {
-    return {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    };
-}
-/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
-function waitForResource(reader, ctx, runtime, target) {
-    const session = (0,_context_js__WEBPACK_IMPORTED_MODULE_2__/* .sessionFor */ .w)(ctx, target.side);
-    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `${reader.label} ${target.id}`,
-        side: target.side,
-        accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, target.id),
-        status: (item) => reader.status(item),
-        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
-        until: target.until ?? ['available'],
-        ready: target.ready,
-    }, waitContext(ctx, runtime));
-}
-const waitForCluster = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster'], ctx, runtime, target);
-const waitForInstance = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-instance'], ctx, runtime, target);
-const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster-snapshot'], ctx, runtime, target);
-const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-snapshot'], ctx, runtime, target);
-
-
-/***/ }),
-
-/***/ 2192:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Cl: () => (/* binding */ handoffValue),
-/* harmony export */   Cn: () => (/* binding */ handoffSnapshotName),
-/* harmony export */   Pj: () => (/* binding */ Handoff),
-/* harmony export */   kn: () => (/* binding */ kindOfHandoff)
-/* harmony export */ });
-/**
- * Names and hand-off values of a relay.
- *
- * The snapshot a source phase hands over says in its identifier what the destination must
- * rebuild, because a destination job sees only the shared snapshot (tags of another account's
- * snapshot are not readable):
- * - a DB cluster snapshot is an Aurora cluster's;
- * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
- *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
- *   is `db.m6gd.large`);
- * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
- */
-/** Keys of `ctx.handoff` the relay steps pass values through. */
-const Handoff = {
-    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
-    sharedSnapshotArn: 'relay:shared-snapshot-arn',
-    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
-    restoreFrom: 'relay:restore-from',
-    /** Identifier of the destination's copy, when one was made. */
-    copyId: 'relay:copy-id',
-};
-const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
-/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
-function handoffSnapshotName(ctx) {
-    const base = ctx.names.sourceSnapshot;
-    if (ctx.sourceDb.kind === 'multi-az-cluster') {
-        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
-        return `${base}-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
-    }
-    return `${base}-instance`;
-}
-/** What a shared snapshot's type and identifier say about the database it came from. */
-function kindOfHandoff(type, id) {
-    if (type === 'db-cluster-snapshot')
-        return { kind: 'aurora-cluster' };
-    const match = MULTI_AZ_MARK.exec(id);
-    if (!match?.[1] || match[1] === 'db-unknown') {
-        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
-    }
-    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
-}
-/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
-function asNamePart(text) {
-    return text
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, '-')
-        .replace(/-{2,}/g, '-');
-}
-/** Value handed from one step to a later one; a missing value is a bug in the plan. */
-function handoffValue(ctx, key) {
-    const value = ctx.handoff.get(key);
-    if (value === undefined)
-        throw new Error(`Relay plan bug: no value for ${key} at this step`);
-    return value;
-}
-
-
-/***/ }),
-
-/***/ 4713:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $e: () => (/* binding */ snapshotIdFromArn),
-/* harmony export */   Fl: () => (/* binding */ accountFromArn),
-/* harmony export */   Pg: () => (/* binding */ snapshotApi)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _common_waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8502);
-
-
-
-const dbSnapshots = {
-    type: 'db-snapshot',
-    shareKind: 'db-snapshot-share',
-    label: 'DB snapshot',
-    async find(rds, id) {
-        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBSnapshotIdentifier ?? id,
-            arn: s.DBSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.Encrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
-            DBSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBSnapshotCommand */ .D2s({
-            SourceDBSnapshotIdentifier: request.sourceArn,
-            TargetDBSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForSnapshot */ .ne)(ctx, runtime, target),
-};
-const clusterSnapshots = {
-    type: 'db-cluster-snapshot',
-    shareKind: 'db-cluster-snapshot-share',
-    label: 'DB cluster snapshot',
-    async find(rds, id) {
-        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBClusterSnapshotIdentifier ?? id,
-            arn: s.DBClusterSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.StorageEncrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
-            DBClusterSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBClusterSnapshotCommand */ .Xzo({
-            SourceDBClusterSnapshotIdentifier: request.sourceArn,
-            TargetDBClusterSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForClusterSnapshot */ .Du)(ctx, runtime, target),
-};
-function snapshotApi(type) {
-    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
-}
-/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
-function snapshotIdFromArn(arn) {
-    return arn.split(':').slice(6).join(':') || arn;
-}
-/** The account id inside an ARN. */
-function accountFromArn(arn) {
-    const account = arn.split(':')[4];
-    return account && /^\d{12}$/.test(account) ? account : undefined;
-}
-
-
-/***/ }),
-
-/***/ 6455:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   oE: () => (/* binding */ runNames)
-/* harmony export */ });
-/* unused harmony exports IDENTIFIER_MAX, cutName */
-/**
- * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
- * (CreateDBInstance DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens.
- * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens.").
- */
-const IDENTIFIER_MAX = 63;
-/** Room for `-<index>` of every instance a copy can have (instance-count is at most 16). */
-const INSTANCE_SUFFIX = '-16'.length;
-/**
- * `name` cut to at most `max` characters, without the trailing hyphens a cut can leave (AWS
- * refuses a trailing `-`, and `-` + suffix would make `--`). A name that starts with a letter
- * keeps at least that letter.
- */
-function cutName(name, max) {
-    return name.slice(0, max).replace(/-+$/, '');
-}
-/** A run value as a name part: its letters and digits in lower case, at most `max`, else `fallback`. */
-function namePart(value, fallback, max) {
-    return (value
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, '')
-        .slice(0, max) || fallback);
-}
-/**
- * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
- * it made, and runs never collide. Every name is valid for its kind whatever the target and run
- * context: instance names cut the target at one fixed place for every index (so they stay
- * distinct and a re-run derives the same), and never leave `--` or a trailing `-`.
- */
-function runNames(target, run) {
-    const runKey = `rds-refresh-${namePart(run.runId, 'local', 20)}-${namePart(run.runAttempt, '1', 4)}`;
-    const prefix = (index) => cutName(target, Math.min(IDENTIFIER_MAX - INSTANCE_SUFFIX, IDENTIFIER_MAX - `-${index}`.length));
-    return {
-        target,
-        instance: (index) => `${prefix(index)}-${index}`,
-        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
-        tempInstance: `${runKey}-tmp`,
-        sourceSnapshot: `${runKey}-snapshot`,
-        destinationSnapshot: `${runKey}-copy`,
-    };
-}
-
-
-/***/ }),
-
-/***/ 6661:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a2: () => (/* binding */ runPost)
-/* harmony export */ });
-/* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes, removalWaves */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2856);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2691);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7128);
-/* harmony import */ var _methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4408);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7964);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5309);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2802);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2462);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9506);
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The post step's own bound, at most: long enough for AWS to accept every deletion (seconds),
- * and to wait for a resource still being created until it can be deleted; short enough that a
- * hung call or a resource stuck in `creating` cannot hold the job. What is not removed by then
- * is reported with its removal command (and carries the managed tags and expiry for sweep).
- */
-const POST_STEP_MAX_MINUTES = 30;
-/** The post step's bound: as long as the main step's `timeout-minutes`, at most 30 minutes. */
-function postStepMinutes(settings) {
-    return Math.min(settings.timeoutMinutes, POST_STEP_MAX_MINUTES);
-}
-/**
- * The post step (`post-if: always()`): remove what the main step left. What this run made is the
- * union of the ledger (including intents: calls whose answer never came) and, when the main step
- * did not succeed, a look-up by this run's id tag in every account the job holds credentials
- * for. Intermediates always go; a copy or a source-phase hand-off only when the main step did
- * not succeed. Each removal first proves from the resource's tags that this run made it, so a
- * post step never removes what another run made. Anything that cannot be removed within the post
- * step's bound is reported with the command that removes it; the post step never fails the job.
- */
-async function runPost() {
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadOutcome */ .RJ)();
-    const ledger = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadResources */ ._H)();
-    // A main step that succeeded recorded everything it made (each create records its intent
-    // first and every step finished); one that did not may have been cut off mid-call, once it
-    // held credentials.
-    const lookUp = outcome !== 'succeeded' && (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .wasSignedIn */ .$1)();
-    if (!lookUp && (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome).length === 0) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
-        return;
-    }
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_7__/* .getSettings */ .mt)();
-    const minutes = postStepMinutes(settings);
-    const bound = (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .boundSignal */ .rW)({
-        deadline: Date.now() + minutes * 60_000,
-        reason: () => (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .deadlinePassed */ .Hx)(`the post step's ${minutes}-minute bound`),
-    });
-    try {
-        await cleanUp({ settings, ledger, lookUp, signal: bound.signal, deadline: bound.deadline });
-    }
-    finally {
-        bound.dispose();
-    }
-}
-async function cleanUp(cleanup) {
-    const { settings, ledger, signal } = cleanup;
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadOutcome */ .RJ)();
-    const run = (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdentity */ .yK)(settings.run, settings.target);
-    const why = (error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(signal.aborted ? (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .stopReason */ .PJ)(signal) : error);
-    // The same roles the main step opened (a destination-phase job may hold only one).
-    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
-        reportFailures(settings, (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]));
-        return undefined;
-    });
-    if (!accounts)
-        return;
-    const remaining = [...ledger];
-    const failures = [];
-    const remove = (resources) => removeInWaves(resources, { accounts, run, cleanup, remaining, failures, why });
-    // What the main step recorded goes first: a look-up whose calls hang must not cost it the bound.
-    const known = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome);
-    const found = async () => (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(await untracked({ accounts, run, settings, ledger }), outcome);
-    if (known.length > 0) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created.`);
-        await remove(known);
-    }
-    const more = cleanup.lookUp && !signal.aborted ? await found() : [];
-    if (more.length > 0) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removing ${more.length} more resource(s) this run's tags name.`);
-        await remove(more);
-    }
-    if (known.length + more.length === 0)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .saveResources */ .rH)(remaining);
-    reportFailures(settings, failures);
-}
-/** Removes one resource, proven this run's, within the post step's bound. */
-async function removeOne(resource, context) {
-    const { accounts, run, cleanup } = context;
-    const session = sessionOf(accounts, resource.side);
-    const where = `${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`;
-    const removing = (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removeResource */ .l)(resource, session.clients, {
-        run,
-        ...(resource.proof && { proof: resource.proof }),
-        settle: {
-            log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_0__.info, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug },
-            pollSeconds: cleanup.settings.pollIntervalSeconds,
-            deadline: cleanup.deadline,
-            signal: cleanup.signal,
-            accountId: session.accountId,
-        },
-    });
-    const removal = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)(removing, cleanup.signal);
-    if (removal.result === 'not-ours') {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${where} was not made by this run (${removal.owner})`);
-    }
-    else if (removal.result === 'removed') {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${where}`);
-    }
-}
-/**
- * Removes in waves: shares before their snapshots, instances before their clusters. Within a
- * wave the removals run side by side, so one resource whose calls hang cannot use up the post
- * step's bound before the others (a temporary instance holding production data above all) are
- * tried. What is removed leaves `remaining`; what is not goes to `failures`.
- */
-async function removeInWaves(resources, context) {
-    const { remaining, failures, why, cleanup } = context;
-    for (const wave of removalWaves(resources)) {
-        await Promise.all(wave.map(async (resource) => {
-            if (cleanup.signal.aborted) {
-                failures.push([resource, `not attempted: ${why(undefined)}`]);
-                return;
-            }
-            try {
-                await removeOne(resource, context);
-                if (remaining.includes(resource))
-                    remaining.splice(remaining.indexOf(resource), 1);
-            }
-            catch (error) {
-                failures.push([resource, why(error)]);
-            }
-        }));
-    }
-}
-/** The order AWS accepts deletions in: what depends on a resource goes before it. */
-const WAVES = [
-    ['resource-share', 'db-snapshot-share', 'db-cluster-snapshot-share'],
-    ['db-instance'],
-    ['db-cluster'],
-    ['db-snapshot', 'db-cluster-snapshot'],
-];
-function removalWaves(resources) {
-    return WAVES.map((kinds) => resources.filter((r) => kinds.includes(r.kind))).filter((wave) => wave.length > 0);
-}
-function reportFailures(settings, failures) {
-    if (failures.length === 0)
-        return;
-    const lines = failures.map(([resource, reason]) => `${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removalCommand */ .M)(resource, settings.region)}   # ${reason}`);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`);
-}
-function sessionOf(accounts, side) {
-    return side === 'source' ? accounts.source : accounts.destination;
-}
-/**
- * What this run made that the ledger does not know: found by its run-id and target tags in each
- * account the job can read (once when both sides are one account), with its purpose tag saying how
- * it goes. Intermediates only: a copy is created only after its intent is saved, so a copy missing
- * from the ledger was made by another job of the same workflow run (same run id and target) and is
- * left alone.
- */
-async function untracked(options) {
-    const { accounts, run, settings, ledger } = options;
-    const sides = accounts.source.accountId === accounts.destination.accountId
-        ? ['destination']
-        : ['source', 'destination'];
-    const known = new Set(ledger.map((r) => `${sessionOf(accounts, r.side).accountId}:${r.kind}:${r.id}`));
-    const found = [];
-    for (const side of sides) {
-        const session = sessionOf(accounts, side);
-        try {
-            for (const tagged of await (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .findRunResources */ .y6)(session.clients.rds, run)) {
-                if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`))
-                    continue;
-                if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.copy) {
-                    _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) carries this run's tags but this job never recorded creating it`);
-                    continue;
-                }
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Found ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) by this run's tags; the ledger did not record it`);
-                found.push({ ...tagged, side, disposal: disposalOf(tagged, settings) });
-            }
-        }
-        catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`);
-        }
-    }
-    return found;
-}
-/** The disposal a resource found by its tags gets from its purpose tag. */
-function disposalOf(tagged, settings) {
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.handoff)
-        return 'handoff';
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.kept)
-        return 'kept';
-    const snapshot = tagged.kind === 'db-snapshot' || tagged.kind === 'db-cluster-snapshot';
-    return snapshot && settings.keepSnapshots ? 'kept' : 'temporary';
-}
-
-
-/***/ }),
-
-/***/ 665:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OR: () => (/* binding */ copyOutputs),
-/* harmony export */   Sy: () => (/* binding */ writeSummary),
-/* harmony export */   ZD: () => (/* binding */ escapeHtml),
-/* harmony export */   n0: () => (/* binding */ setOutputs),
-/* harmony export */   tY: () => (/* binding */ Outputs)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2691);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-
-
-
-/** Output names, as action.yml declares them. */
-const Outputs = {
-    clusterIdentifier: 'cluster-identifier',
-    clusterArn: 'cluster-arn',
-    endpoint: 'endpoint',
-    readerEndpoint: 'reader-endpoint',
-    port: 'port',
-    engine: 'engine',
-    engineVersion: 'engine-version',
-    masterUsername: 'master-username',
-    masterUserSecretArn: 'master-user-secret-arn',
-    dbInstanceIdentifiers: 'db-instance-identifiers',
-    method: 'method',
-    created: 'created',
-    snapshotArn: 'snapshot-arn',
-    sourceAccountId: 'source-account-id',
-    destinationAccountId: 'destination-account-id',
-    expiresAt: 'expires-at',
-    durationSeconds: 'duration-seconds',
-};
-/** The outputs of a copy, by output name; values that are unknown are left out. */
-function copyOutputs(copy) {
-    const entries = [
-        [Outputs.clusterIdentifier, copy.identifier],
-        [Outputs.clusterArn, copy.arn],
-        [Outputs.endpoint, copy.endpoint],
-        [Outputs.readerEndpoint, copy.readerEndpoint],
-        [Outputs.port, copy.port],
-        [Outputs.engine, copy.engine],
-        [Outputs.engineVersion, copy.engineVersion],
-        [Outputs.masterUsername, copy.masterUsername],
-        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
-        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
-        [Outputs.method, copy.method],
-        [Outputs.created, copy.created],
-        [Outputs.snapshotArn, copy.snapshotArn],
-        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
-    ];
-    return Object.fromEntries(entries
-        .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => [k, String(v)]));
-}
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value);
-}
-function formatDuration(report) {
-    if (!report.startedAt || !report.endedAt)
-        return '';
-    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-const STATUS_MARK = {
-    succeeded: '✅ succeeded',
-    failed: '❌ failed',
-    cancelled: '⏹ cancelled',
-    skipped: '⏭ skipped',
-    'not-run': '… not run',
-};
-/**
- * The job summary: source → target, the steps with their timing, outputs, and any failure.
- * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
- * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
- * renders as text.
- */
-async function writeSummary(input) {
-    const summary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary.addHeading(escapeHtml(input.title), 2);
-    if (input.steps.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'Started', header: true },
-                { data: 'Duration', header: true },
-                { data: 'Status', header: true },
-                { data: 'Notes', header: true },
-            ],
-            ...input.steps.map((s) => [
-                s.name,
-                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
-                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
-                formatDuration(s) || '—',
-                STATUS_MARK[s.status],
-                s.notes.join('; ') || '—',
-            ].map(escapeHtml)),
-        ]);
-    }
-    if (input.error !== undefined) {
-        summary.addHeading('Failure', 3);
-        summary.addCodeBlock(escapeHtml((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(input.error)));
-        const hint = input.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ ? input.error.hint : undefined;
-        if (hint)
-            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
-    }
-    if (input.leftBehind.length > 0) {
-        summary.addHeading('Resources left behind', 3);
-        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n')), 'sh');
-    }
-    if (input.kept && input.kept.length > 0) {
-        summary.addHeading('Kept on purpose', 3);
-        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n')), 'sh');
-    }
-    const outputRows = Object.entries(input.outputs);
-    if (outputRows.length > 0) {
-        summary.addHeading('Outputs', 3);
-        summary.addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true },
-            ],
-            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
-        ]);
-    }
-    await summary.write();
-}
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-};
-/** Text as HTML that renders it literally, in element content and in attribute values. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
-}
-
-
-/***/ }),
-
-/***/ 2462:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $1: () => (/* binding */ wasSignedIn),
-/* harmony export */   Go: () => (/* binding */ saveOutcome),
-/* harmony export */   Jy: () => (/* binding */ savedInThisStep),
-/* harmony export */   RJ: () => (/* binding */ loadOutcome),
-/* harmony export */   UM: () => (/* binding */ markMainStarted),
-/* harmony export */   X2: () => (/* binding */ markSignedIn),
-/* harmony export */   _H: () => (/* binding */ loadResources),
-/* harmony export */   rH: () => (/* binding */ saveResources),
-/* harmony export */   tl: () => (/* binding */ isPost)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-
-/** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
-const Keys = {
-    isPost: 'isPost',
-    resources: 'resources',
-    outcome: 'outcome',
-    signedIn: 'signedIn',
-};
-/**
- * What this step saved so far: the post step will read exactly this, so a message about what it
- * will do (a cancel in the main step) is computed from it.
- */
-const savedHere = { resources: [] };
-function savedInThisStep() {
-    return { ...savedHere };
-}
-function isPost() {
-    return _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.isPost) === 'true';
-}
-/** Called first thing in the main step, so the post step knows it is the post step. */
-function markMainStarted() {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.isPost, 'true');
-}
-/** The main step holds credentials for its accounts: from here on it may create something. */
-function markSignedIn() {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.signedIn, 'true');
-}
-function wasSignedIn() {
-    return _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.signedIn) === 'true';
-}
-function saveResources(resources) {
-    savedHere.resources = [...resources];
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.resources, JSON.stringify(resources));
-}
-function loadResources() {
-    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.resources);
-    if (!raw)
-        return [];
-    const parsed = JSON.parse(raw);
-    return Array.isArray(parsed) ? parsed : [];
-}
-function saveOutcome(outcome) {
-    savedHere.outcome = outcome;
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(Keys.outcome, outcome);
-}
-/** Undefined when the main step never got to say (killed or cancelled). */
-function loadOutcome() {
-    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(Keys.outcome);
-    return raw === 'succeeded' || raw === 'failed' ? raw : undefined;
-}
-
-
-/***/ }),
-
-/***/ 9506:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AJ: () => (/* binding */ TAG_CHARACTER_CLASS),
-/* harmony export */   F5: () => (/* binding */ MAX_USER_TAGS),
-/* harmony export */   L8: () => (/* binding */ managedTags),
-/* harmony export */   MZ: () => (/* binding */ MAX_TAGS_PER_RESOURCE),
-/* harmony export */   SR: () => (/* binding */ runIdOf),
-/* harmony export */   T9: () => (/* binding */ CopyState),
-/* harmony export */   iu: () => (/* binding */ resourceTags),
-/* harmony export */   jm: () => (/* binding */ TagKeys),
-/* harmony export */   nb: () => (/* binding */ Purpose),
-/* harmony export */   yF: () => (/* binding */ isManaged)
-/* harmony export */ });
-/* unused harmony export tagValue */
-/** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
-const TagKeys = {
-    managed: 'rds-refresh:managed',
-    repository: 'rds-refresh:repository',
-    runId: 'rds-refresh:run-id',
-    source: 'rds-refresh:source',
-    /** The target (lower case) a resource was made for: a copy, or the hand-off snapshot of a split job. */
-    target: 'rds-refresh:target',
-    /** What the resource is for; `sweep` tells leftovers from copies by it (see Purpose). */
-    purpose: 'rds-refresh:purpose',
-    expiresAt: 'rds-refresh:expires-at',
-    /**
-     * A copy's build state: `building` from its create call, `ready` once its run has finished it
-     * (password set, endpoints read). `reuse` adopts only a ready copy (or one older than the tag).
-     */
-    state: 'rds-refresh:state',
-    /** The run that made it, from `@actions/github`'s context (github/context.ts). */
-    workflow: 'rds-refresh:workflow',
-    pullRequest: 'rds-refresh:pull-request',
-    commit: 'rds-refresh:commit',
-    actor: 'rds-refresh:actor',
-};
-/**
- * RDS allows 50 tags per resource ("Tagging Amazon RDS resources": "A resource can have a
- * maximum of 50 tags"); the action's own keys take their share, the `tags` input the rest.
- */
-const MAX_TAGS_PER_RESOURCE = 50;
-const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - Object.keys(TagKeys).length;
-/** Values of the state tag. */
-const CopyState = { building: 'building', ready: 'ready' };
-/**
- * Values of the purpose tag: the database the user asked for, an intermediate of one run
- * (temporary instance, relay snapshots), the snapshot a source-phase job hands over, or a relay
- * snapshot kept on request (`keep-snapshots`), which `sweep` treats like a copy.
- */
-const Purpose = {
-    copy: 'copy',
-    intermediate: 'intermediate',
-    handoff: 'handoff',
-    kept: 'kept',
-};
-function managedTags(options) {
-    const { settings, sourceArn, now } = options;
-    const expiresAt = settings.ttlSeconds === undefined
-        ? undefined
-        : new Date(now.getTime() + settings.ttlSeconds * 1000);
-    const tags = [
-        { Key: TagKeys.managed, Value: 'true' },
-        { Key: TagKeys.repository, Value: tagValue(settings.run.repository) || 'unknown' },
-        { Key: TagKeys.runId, Value: runIdOf(settings.run) },
-        { Key: TagKeys.source, Value: sourceArn },
-        ...runTags(settings.run),
-        ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
-        ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
-    ];
-    return { tags, expiresAt };
-}
-/** Workflow, pull request, commit and actor: each only when the run has it. */
-function runTags(run) {
-    const values = [
-        [TagKeys.workflow, run.workflow],
-        [TagKeys.pullRequest, run.pullRequest?.toString()],
-        [TagKeys.commit, run.sha],
-        [TagKeys.actor, run.actor],
-    ];
-    return values
-        .map(([Key, value]) => ({ Key, Value: tagValue(value ?? '') }))
-        .filter((tag) => tag.Value !== '');
-}
-/**
- * The characters of tag keys and values (RDS API reference, Tag: "the set of Unicode letters,
- * digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@'"), as a regular expression class.
- */
-const TAG_CHARACTER_CLASS = '\\p{L}\\p{Z}\\p{N}_.:/=+\\-@';
-const TAG_VALUE_DISALLOWED = new RegExp(`[^${TAG_CHARACTER_CLASS}]`, 'gu');
-const TAG_VALUE_MAX = 256;
-/**
- * `text` as a tag value AWS accepts: disallowed characters (a workflow named `CI (PR) #1`, an
- * actor `dependabot[bot]`) become `_`, a reserved `aws:`/`rds:` prefix is broken with `_`, and
- * the value is cut at 256 characters (code points, as AWS counts them).
- */
-function tagValue(text) {
-    const allowed = text.trim().replace(TAG_VALUE_DISALLOWED, '_');
-    const unreserved = /^(?:aws|rds):/i.test(allowed) ? `_${allowed}` : allowed;
-    return [...unreserved].slice(0, TAG_VALUE_MAX).join('');
-}
-/** The value of the run-id tag: `<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>` (`local-1` outside Actions). */
-function runIdOf(run) {
-    return `${run.runId || 'local'}-${run.runAttempt || '1'}`;
-}
-/**
- * The tags of one created resource: the run's tags, what it is for, and the target it was made
- * for (lower case) when the run has one. The ownership proofs (aws/ownership.ts) read them back.
- */
-function resourceTags(base, options) {
-    return [
-        ...base,
-        { Key: TagKeys.purpose, Value: options.purpose },
-        ...(options.target ? [{ Key: TagKeys.target, Value: options.target.toLowerCase() }] : []),
-        ...(options.purpose === Purpose.copy
-            ? [{ Key: TagKeys.state, Value: CopyState.building }]
-            : []),
-    ];
-}
-/** "This action manages it": the managed tag (`replace`, `delete`, `sweep`, `reuse`). */
-function isManaged(tags) {
-    return (tags ?? []).some((tag) => tag.Key === TagKeys.managed && tag.Value === 'true');
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 6257:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-// ESM COMPAT FLAG
-__nccwpck_require__.r(__webpack_exports__);
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ExitCode: () => (/* binding */ ExitCode),
-  addPath: () => (/* binding */ addPath),
-  debug: () => (/* binding */ debug),
-  endGroup: () => (/* binding */ endGroup),
-  error: () => (/* binding */ error),
-  exportVariable: () => (/* binding */ exportVariable),
-  getBooleanInput: () => (/* binding */ getBooleanInput),
-  getIDToken: () => (/* binding */ getIDToken),
-  getInput: () => (/* binding */ getInput),
-  getMultilineInput: () => (/* binding */ getMultilineInput),
-  getState: () => (/* binding */ getState),
-  group: () => (/* binding */ group),
-  info: () => (/* binding */ info),
-  isDebug: () => (/* binding */ isDebug),
-  markdownSummary: () => (/* reexport */ markdownSummary),
-  notice: () => (/* binding */ notice),
-  platform: () => (/* reexport */ platform_namespaceObject),
-  saveState: () => (/* binding */ saveState),
-  setCommandEcho: () => (/* binding */ setCommandEcho),
-  setFailed: () => (/* binding */ setFailed),
-  setOutput: () => (/* binding */ setOutput),
-  setSecret: () => (/* binding */ setSecret),
-  startGroup: () => (/* binding */ startGroup),
-  summary: () => (/* reexport */ summary),
-  toPlatformPath: () => (/* reexport */ toPlatformPath),
-  toPosixPath: () => (/* reexport */ toPosixPath),
-  toWin32Path: () => (/* reexport */ toWin32Path),
-  warning: () => (/* binding */ warning)
-});
-
-// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
-var platform_namespaceObject = {};
-__nccwpck_require__.r(platform_namespaceObject);
-__nccwpck_require__.d(platform_namespaceObject, {
-  arch: () => (arch),
-  getDetails: () => (getDetails),
-  isLinux: () => (isLinux),
-  isMacOS: () => (isMacOS),
-  isWindows: () => (isWindows),
-  platform: () => (platform)
-});
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
-}
-function issue(name, message = '') {
-    issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = _summary;
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function debug(message) {
-    issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
 
 /***/ }),
 

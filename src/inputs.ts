@@ -90,6 +90,8 @@ export const INPUT_DEFAULTS = {
   'poll-interval-seconds': '10',
   'max-attempts': '5',
   'endpoint-url': '',
+  'pull-request-comment': 'true',
+  'github-token': '${{ github.token }}',
 } as const satisfies Record<string, string>
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -264,6 +266,8 @@ export function parseSettings(
     pollIntervalSeconds: given('poll-interval-seconds', decimalInRange({ min: 0.01, max: 300 })),
     maxAttempts: given('max-attempts', intInRange({ min: 1, max: 20 })),
     endpointUrl: optional('endpoint-url', httpUrl),
+    pullRequestComment: given('pull-request-comment', bool),
+    githubToken: githubToken(value('github-token')),
     run,
   }
   const parsed: Parsed = {
@@ -306,6 +310,11 @@ function region(input: string, env: NodeJS.ProcessEnv): string {
     )
   }
   return value
+}
+
+/** The token, unless it is the default expression unexpanded (a run outside Actions). */
+function githubToken(value: string): string | undefined {
+  return value === '' || value === INPUT_DEFAULTS['github-token'] ? undefined : value
 }
 
 function securityGroups(input: InputName, value: string): readonly string[] {

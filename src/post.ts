@@ -196,6 +196,7 @@ function reportFailures(
   )
   core.warning(
     `Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`,
+    { title: 'rds-refresh post step: left behind' },
   )
 }
 
@@ -244,6 +245,7 @@ async function untracked(options: {
     } catch (error) {
       core.warning(
         `Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${errorMessage(error)}. Only what the main step recorded is removed.`,
+        { title: 'rds-refresh post step: tag look-up failed' },
       )
     }
   }

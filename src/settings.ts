@@ -72,6 +72,10 @@ export interface Settings {
   readonly pollIntervalSeconds: number
   readonly maxAttempts: number
   readonly endpointUrl?: string
+  /** Keep a comment on the run's pull request (`pull-request-comment`). */
+  readonly pullRequestComment: boolean
+  /** `github-token`: for the pull request comment. */
+  readonly githubToken?: string
   /** From the runner's environment, for tags, names and the user agent. */
   readonly run: RunContext
 }

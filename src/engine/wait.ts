@@ -1,6 +1,7 @@
 import { createWaiter, WaiterState, type WaiterResult } from '@smithy/util-waiter'
 import { ActionError, awsErrorCode, errorMessage, isNotFound } from '../errors.js'
 import type { AccountSide, StepLog } from './types.js'
+import { HEARTBEAT_POLLS, logProgress, startHeartbeat } from './heartbeat.js'
 
 /**
  * Statuses from which a resource never becomes available. The SDK's own waiters miss most of
@@ -120,6 +121,7 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
     latest = item
     const status = spec.status(item)
     const progress = spec.progress?.(item)
+    heartbeat.seen(status, progress)
     logChange(progress === undefined ? status : `${status} ${progress}%`)
     if (failOn.includes(status)) {
       throw new ActionError({
@@ -140,11 +142,17 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
   const logChange = (text: string): void => {
     if (text === lastSeen) return
     lastSeen = text
-    ctx.log.info(`${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`)
+    logProgress(ctx.log, `${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`)
   }
 
   const remainingSeconds = (ctx.deadline - Date.now()) / 1000
   if (remainingSeconds <= ctx.pollSeconds) throw timeoutError(spec, ctx, lastSeen)
+  const heartbeat = startHeartbeat({
+    resource: spec.resource,
+    log: ctx.log,
+    everyMs: ctx.pollSeconds * 1000 * HEARTBEAT_POLLS,
+    format: formatElapsed,
+  })
   const result = await createWaiter(
     {
       client: undefined,
@@ -155,7 +163,7 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
     },
     undefined,
     check,
-  )
+  ).finally(() => heartbeat.stop())
   if (result.state === WaiterState.SUCCESS) {
     return latest as T
   }

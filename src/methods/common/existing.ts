@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { titledLog } from '../../github/annotations.js'
 import type { Tag } from '@aws-sdk/client-rds'
 import { findCluster, findInstance, readTags } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
@@ -113,6 +114,7 @@ function warnIfDifferent(ctx: RefreshContext, source: string | undefined): void 
   if (source && source !== ctx.sourceDb.arn) {
     core.warning(
       `${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`,
+      { title: 'rds-refresh: reused a copy of another source' },
     )
   }
 }
@@ -213,7 +215,7 @@ async function untilComplete(
       },
       {
         step: 'reuse',
-        log: { info: core.info, warning: core.warning, debug: core.debug },
+        log: titledLog('rds-refresh: reuse'),
         signal: options.wait.signal,
         deadline: options.wait.deadline,
         pollSeconds: ctx.settings.pollIntervalSeconds,
