@@ -82178,10 +82178,13 @@ function timelineChart(steps) {
     ];
     return lines.join('\n');
 }
-/** Step names are kebab-case; a `:` or `#` would end Mermaid's task name early. */
+/**
+ * Step names are kebab-case; anything else (a `:` or `#` ends Mermaid's task name, a backtick
+ * could end the fenced block, `<` starts HTML) becomes a space.
+ */
 function taskName(step) {
     const status = step.status === 'succeeded' ? '' : ` (${step.status})`;
-    return `${step.name}${status}`.replace(/[:#;]/g, ' ');
+    return `${step.name}${status}`.replace(/[^\w .()-]/g, ' ');
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
