@@ -91,6 +91,8 @@ describe('happy paths', () => {
       pollIntervalSeconds: 10,
       maxAttempts: 5,
       endpointUrl: undefined,
+      pullRequestComment: true,
+      githubToken: undefined,
       run: {
         repository: '',
         runId: '',
@@ -198,6 +200,8 @@ describe('happy paths', () => {
       pollIntervalSeconds: 0.01,
       maxAttempts: 20,
       endpointUrl: 'http://127.0.0.1:4566',
+      pullRequestComment: true,
+      githubToken: undefined,
       run: {
         repository: 'acme/app',
         runId: '987654',
