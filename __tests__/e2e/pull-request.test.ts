@@ -230,4 +230,26 @@ describe('the run page', () => {
     for (const line of annotations) expect(line).toMatch(/^::(warning|error) title=[^:]+::/)
     expectNoSecret(s, [run])
   })
+
+  it('a failed step is printed once, as the error with its title, not also as a warning', async () => {
+    const s = await world()
+    s.setFaults({
+      failCalls: [
+        {
+          operation: 'RestoreDBClusterToPointInTime',
+          code: 'InsufficientDBClusterCapacityFault',
+          message: 'Cannot create a cluster: no capacity.',
+          status: 403,
+        },
+      ],
+    })
+    const run = await refresh(s, { runId: '9002', token: s.github.writeToken })
+    expect(run.exitCode).toBe(1)
+    const mentions = run.log.split('\n').filter((l) => l.includes('no capacity'))
+    expect(mentions).toHaveLength(1)
+    expect(mentions[0]).toMatch(/^::error title=rds-refresh failed in step clone-cluster::/)
+    expect(run.log).toMatch(/^\[clone-cluster\] failed in \d+\.\ds$/m)
+    // A failed refresh leaves the pull request alone.
+    expect(bodies(s)).toEqual([])
+  })
 })
