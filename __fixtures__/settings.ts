@@ -32,6 +32,7 @@ export function testSettings(
     timeoutMinutes: 5,
     pollIntervalSeconds: 0.01,
     maxAttempts: 1,
+    pullRequestComment: false,
     ...rest,
     run: {
       repository: 'acme/app',

@@ -50,7 +50,7 @@ describe('scripts/docs.mjs', () => {
       /^\| `role-duration-seconds` +\| Session length \(900-43200\)[^|]*\| `3600` +\|$/m,
     )
     expect(readme).toMatch(/^\| `created` +\| true when this run created the copy[^|]*\|$/m)
-    expect(readme).toContain('Defaults to rds-refresh-&lt;run id&gt;.')
+    expect(readme).toContain('Defaults to rds-refresh-&lt;run id&gt;-&lt;attempt&gt;')
   })
 
   it('fails --check when action.yml changed, and passes after regenerating', () => {

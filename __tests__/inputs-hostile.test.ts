@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { InputError, parseSettings, type SettingsLog } from '../src/inputs.js'
+import { githubContext } from '../__fixtures__/github-context.js'
 
 const SOURCE_ROLE = 'arn:aws:iam::111111111111:role/rds-refresh-source'
 const DEST_ROLE = 'arn:aws:iam::222222222222:role/rds-refresh-destination'
@@ -14,7 +15,7 @@ const STAGING_KEY = 'arn:aws:kms:us-east-1:222222222222:key/2222bbbb-0000-4000-8
 const PROD_KEY = 'arn:aws:kms:us-east-1:111111111111:key/1111aaaa-0000-4000-8000-000000000001'
 
 function settingsWith(overrides: Record<string, string>, log?: SettingsLog) {
-  return parseSettings({ ...MINIMAL, ...overrides }, {}, log)
+  return parseSettings({ ...MINIMAL, ...overrides }, {}, log, githubContext())
 }
 
 function errorWith(overrides: Record<string, string>): InputError {

@@ -8,6 +8,7 @@ import {
   getSettings,
   parseSettings,
 } from '../src/inputs.js'
+import { githubContext } from '../__fixtures__/github-context.js'
 
 const SOURCE_ROLE = 'arn:aws:iam::111111111111:role/rds-refresh-source'
 const DEST_ROLE = 'arn:aws:iam::222222222222:role/ci/rds-refresh-destination'
@@ -21,7 +22,7 @@ function settingsWith(overrides: Record<string, string | undefined>, env = NO_EN
       (entry): entry is [string, string] => entry[1] !== undefined,
     ),
   )
-  return parseSettings(raw, env)
+  return parseSettings(raw, env, undefined, githubContext(env))
 }
 
 /** The InputError parseSettings throws for `overrides`. */
@@ -90,12 +91,15 @@ describe('happy paths', () => {
       pollIntervalSeconds: 10,
       maxAttempts: 5,
       endpointUrl: undefined,
+      pullRequestComment: true,
+      githubToken: undefined,
       run: {
         repository: '',
         runId: '',
         runAttempt: '1',
         workflow: '',
         serverUrl: 'https://github.com',
+        apiUrl: 'https://api.github.com',
       },
     })
   })
@@ -196,12 +200,18 @@ describe('happy paths', () => {
       pollIntervalSeconds: 0.01,
       maxAttempts: 20,
       endpointUrl: 'http://127.0.0.1:4566',
+      pullRequestComment: true,
+      githubToken: undefined,
       run: {
         repository: 'acme/app',
         runId: '987654',
         runAttempt: '3',
         workflow: 'Refresh staging',
         serverUrl: 'https://ghe.example.com',
+        apiUrl: 'https://api.github.com',
+        sha: undefined,
+        actor: undefined,
+        eventName: undefined,
       },
     })
   })
@@ -221,8 +231,21 @@ describe('happy paths', () => {
     expect(settings.destinationRoleArn).toBe(SOURCE_ROLE)
   })
 
-  it('defaults role-session-name to rds-refresh-<run id>', () => {
-    expect(settingsWith({}, { GITHUB_RUN_ID: '42' }).roleSessionName).toBe('rds-refresh-42')
+  it('defaults role-session-name to rds-refresh-<run id>-<attempt>[-pr<number>]-<repository>', () => {
+    expect(settingsWith({}, { GITHUB_RUN_ID: '42' }).roleSessionName).toBe('rds-refresh-42-1')
+    const pr = githubContext(
+      {
+        GITHUB_RUN_ID: '42',
+        GITHUB_RUN_ATTEMPT: '2',
+        GITHUB_REPOSITORY: 'acme/app',
+        GITHUB_EVENT_NAME: 'pull_request',
+      },
+      { pull_request: { number: 17 } },
+    )
+    expect(parseSettings(MINIMAL, {}, undefined, pr).roleSessionName).toBe(
+      'rds-refresh-42-2-pr17-acme.app',
+    )
+    expect(settingsWith({}).roleSessionName).toBe('rds-refresh')
   })
 
   test.each([
@@ -1107,7 +1130,7 @@ describe('getSettings', () => {
       process.env['INPUT_IF-EXISTS'] = 'reuse'
       process.env.INPUT_TTL = '7d'
       process.env.INPUT_TAGS = 'team=data\nowner=db'
-      const settings = getSettings({ GITHUB_RUN_ID: '77' })
+      const settings = getSettings({}, { github: githubContext({ GITHUB_RUN_ID: '77' }) })
       expect(settings).toMatchObject({
         region: 'eu-west-1',
         sourceRoleArn: SOURCE_ROLE,
@@ -1120,7 +1143,7 @@ describe('getSettings', () => {
           { key: 'team', value: 'data' },
           { key: 'owner', value: 'db' },
         ],
-        roleSessionName: 'rds-refresh-77',
+        roleSessionName: 'rds-refresh-77-1',
         operation: 'refresh',
       })
     } finally {

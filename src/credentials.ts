@@ -78,7 +78,7 @@ export async function openAccounts(
   // The contract defaults destination-role-arn to source-role-arn; applied here too, harmlessly.
   const destinationRoleArn = nonEmpty(settings.destinationRoleArn) ?? sourceRoleArn
   if (sourceRoleArn !== undefined || destinationRoleArn !== undefined) {
-    requireOidcEnvironment(deps.env ?? process.env)
+    requireOidcEnvironment(deps.env ?? process.env, { fork: settings.run.fork })
   }
   const shared = sourceRoleArn === destinationRoleArn
   const open = (sides: readonly AccountSide[], roleArn: string | undefined) =>
@@ -191,15 +191,24 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined
 }
 
+/** The one line a fork's pull request gets when the action would sign in with a role. */
+export const FORK_LINE =
+  'Could not sign in to AWS: this pull request comes from a fork, and GitHub gives fork pull requests neither an OIDC token nor a token that can write; push the branch to this repository to get a database for it'
+
 /**
  * Fails before any AWS call when the job cannot mint OIDC tokens: `core.getIDToken` would
  * otherwise fail deep inside the first AWS call with a bare "Unable to get … env variable".
  */
-export function requireOidcEnvironment(env: Readonly<Record<string, string | undefined>>): void {
+export function requireOidcEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  run: { readonly fork?: boolean } = {},
+): void {
   const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
     (name) => !env[name],
   )
   if (missing.length === 0) return
+  // Nothing in a fork's workflow can change this: one line says so.
+  if (run.fork) throw new ActionError({ summary: FORK_LINE })
   throw new ActionError({
     summary: `A role is set (source-role-arn/destination-role-arn) but this job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
     hint:

@@ -11,7 +11,6 @@ import type {
   Phase,
   PlannedOperation,
   ReplaceStrategy,
-  RunContext,
   ServerlessScaling,
   Settings,
 } from './settings.js'
@@ -42,6 +41,9 @@ import {
   ttlDuration,
 } from './inputs/parsers.js'
 import { checkRules, type Parsed } from './inputs/rules.js'
+import { context as runnerContext } from '@actions/github'
+import { runContextOf, type GitHubContext } from './github/context.js'
+import { defaultSessionName } from './github/session-name.js'
 
 export { InputError } from './inputs/parsers.js'
 
@@ -89,6 +91,8 @@ export const INPUT_DEFAULTS = {
   'poll-interval-seconds': '10',
   'max-attempts': '5',
   'endpoint-url': '',
+  'pull-request-comment': 'true',
+  'github-token': '${{ github.token }}',
 } as const satisfies Record<string, string>
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -132,14 +136,15 @@ export interface SettingsLog {
 
 /**
  * Reads every input through core.getInput (from `process.env`), then parseSettings. The post step
- * reads the same inputs again and passes `null`, so nothing is said twice.
+ * reads the same inputs again and passes `log: null`, so nothing is said twice.
  */
 export function getSettings(
   env: NodeJS.ProcessEnv = process.env,
-  log: SettingsLog | null = core,
+  options: { readonly log?: SettingsLog | null; readonly github?: GitHubContext } = {},
 ): Settings {
+  const { log = core, github = runnerContext } = options
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]))
-  return parseSettings(raw, env, log ?? undefined)
+  return parseSettings(raw, env, log ?? undefined, github)
 }
 
 /**
@@ -186,13 +191,14 @@ function reportLowerCased(
 
 /**
  * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
- * `env` supplies the region fallback and the run context; `log` hears which names were
- * lower-cased. Throws InputError.
+ * `env` supplies the region fallback, `github` (`@actions/github`'s context) the run; `log` hears
+ * which names were lower-cased. Throws InputError.
  */
 export function parseSettings(
   raw: Readonly<Record<string, string>>,
   env: NodeJS.ProcessEnv,
   log?: SettingsLog,
+  github: GitHubContext = runnerContext,
 ): Settings {
   checkSingleLine(raw)
   const value = (name: InputName): string => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name]
@@ -209,7 +215,7 @@ export function parseSettings(
   const source = sourceValue.startsWith('arn:') ? sourceArn('source', sourceValue) : undefined
   const kms = optional('kms-key-id', kmsKey)
   const snapshot = optional('snapshot-arn', snapshotArn)
-  const run = runContext(env)
+  const run = runContextOf(github)
 
   const settings: Settings = {
     operation: given('operation', oneOf(OPERATIONS)),
@@ -221,7 +227,7 @@ export function parseSettings(
     audience: value('audience'),
     roleSessionName: sessionName(
       'role-session-name',
-      value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh'),
+      value('role-session-name') || defaultSessionName(run),
     ),
     roleDurationSeconds: given('role-duration-seconds', intInRange({ min: 900, max: 43200 })),
     allowedAccountIds: accountIds('allowed-account-ids', value('allowed-account-ids')),
@@ -263,6 +269,8 @@ export function parseSettings(
     pollIntervalSeconds: given('poll-interval-seconds', decimalInRange({ min: 0.01, max: 300 })),
     maxAttempts: given('max-attempts', intInRange({ min: 1, max: 20 })),
     endpointUrl: optional('endpoint-url', httpUrl),
+    pullRequestComment: given('pull-request-comment', bool),
+    githubToken: githubToken(value('github-token')),
     run,
   }
   const parsed: Parsed = {
@@ -305,6 +313,11 @@ function region(input: string, env: NodeJS.ProcessEnv): string {
     )
   }
   return value
+}
+
+/** The token, unless it is the default expression unexpanded (a run outside Actions). */
+function githubToken(value: string): string | undefined {
+  return value === '' || value === INPUT_DEFAULTS['github-token'] ? undefined : value
 }
 
 function securityGroups(input: InputName, value: string): readonly string[] {
@@ -374,16 +387,6 @@ function serverlessScaling(min: string, max: string): ServerlessScaling | undefi
     )
   }
   return { minCapacity, maxCapacity }
-}
-
-function runContext(env: NodeJS.ProcessEnv): RunContext {
-  return {
-    repository: env.GITHUB_REPOSITORY ?? '',
-    runId: env.GITHUB_RUN_ID ?? '',
-    runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
-    workflow: env.GITHUB_WORKFLOW ?? '',
-    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-  }
 }
 
 function deepFreeze<T>(value: T): T {

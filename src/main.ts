@@ -6,6 +6,8 @@ import { runPlan } from './engine/engine.js'
 import { describePostStep, Ledger } from './engine/ledger.js'
 import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
+import { titledLog } from './github/annotations.js'
+import { commentGone, commentReady } from './github/pull-request-comment.js'
 import { createRefreshContext, refreshReport } from './methods/common/context.js'
 import { buildPlan } from './methods/choose-method.js'
 import { describeStart, startPhase } from './methods/common/phases.js'
@@ -56,12 +58,22 @@ export async function run(cancel: AbortSignal): Promise<void> {
     core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
     core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
     try {
+      const destination = accounts.destination.accountId
       if (settings.operation === 'refresh') {
-        await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline })
+        const outputs = await refresh({
+          settings,
+          accounts,
+          signal,
+          startedAt,
+          deadline: bound.deadline,
+        })
+        saveOutcome('succeeded')
+        if (outputs) await commentReady(settings, { outputs, accountId: destination, startedAt })
       } else {
         await runLifecycle({ settings, accounts, signal, startedAt })
+        saveOutcome('succeeded')
+        if (settings.operation === 'delete') await commentGone(settings, destination)
       }
-      saveOutcome('succeeded')
     } catch (error) {
       saveOutcome('failed')
       throw error
@@ -82,7 +94,8 @@ interface RefreshOptions {
   readonly deadline: number
 }
 
-async function refresh(options: RefreshOptions): Promise<void> {
+/** The copy's outputs; undefined for a source-phase job, which makes no copy. */
+async function refresh(options: RefreshOptions): Promise<Record<string, string> | undefined> {
   const { settings, accounts, signal, startedAt, deadline } = options
   // A source-phase job only hands over a snapshot: it needs no target.
   const target = settings.target ?? ''
@@ -92,6 +105,7 @@ async function refresh(options: RefreshOptions): Promise<void> {
   if (!target) {
     core.warning(
       'phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.',
+      { title: 'rds-refresh: hand-off without target' },
     )
   }
   const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source'
@@ -112,7 +126,7 @@ async function refresh(options: RefreshOptions): Promise<void> {
     method,
     sameAccount,
     accounts: { source: sourceAccount, destination: accounts.destination.accountId },
-    log: core,
+    log: titledLog('rds-refresh: inputs ignored'),
   })
   const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`
   core.info(describeStart(settings, sourceDb))
@@ -152,7 +166,7 @@ async function refresh(options: RefreshOptions): Promise<void> {
       leftBehind: [],
       region: settings.region,
     })
-    return
+    return copyOutputs(existing)
   }
 
   const { ctx: runCtx, plan } = replacing
@@ -191,4 +205,5 @@ async function refresh(options: RefreshOptions): Promise<void> {
     region: settings.region,
   })
   if (result.error) throw result.error
+  return copyPhase ? outputs : undefined
 }

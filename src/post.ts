@@ -49,7 +49,7 @@ export async function runPost(): Promise<void> {
     core.info('Nothing to clean up.')
     return
   }
-  const settings = getSettings(process.env, null)
+  const settings = getSettings(process.env, { log: null })
   const minutes = postStepMinutes(settings)
   const bound = boundSignal({
     deadline: Date.now() + minutes * 60_000,
@@ -200,6 +200,7 @@ function reportFailures(
   )
   core.warning(
     `Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`,
+    { title: 'rds-refresh post step: left behind' },
   )
 }
 
@@ -248,6 +249,7 @@ async function untracked(options: {
     } catch (error) {
       core.warning(
         `Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${errorMessage(error)}. Only what the main step recorded is removed.`,
+        { title: 'rds-refresh post step: tag look-up failed' },
       )
     }
   }

@@ -5,6 +5,8 @@ import { ActionError, errorMessage } from './errors.js'
 import { accountFromArn } from './aws/arn.js'
 import type { CopyMethod, CopyResult } from './result.js'
 import type { Settings } from './settings.js'
+import { connectExample, connectionOf, connectionRows } from './report/connect.js'
+import { timelineChart } from './report/timeline.js'
 
 /** Output names, as action.yml declares them. */
 export const Outputs = {
@@ -158,6 +160,7 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
       ),
     ])
   }
+  addTimeline(summary, input.steps)
   if (input.error !== undefined) {
     summary.addHeading('Failure', 3)
     summary.addCodeBlock(escapeHtml(errorMessage(input.error)))
@@ -183,6 +186,7 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
       'sh',
     )
   }
+  addConnection(summary, input)
   const outputRows = Object.entries(input.outputs)
   if (outputRows.length > 0) {
     summary.addHeading('Outputs', 3)
@@ -195,6 +199,24 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
     ])
   }
   await summary.write()
+}
+
+type Summary = typeof core.summary
+
+/** The steps on one time axis (Mermaid renders fenced blocks only, so it is raw Markdown). */
+function addTimeline(summary: Summary, steps: readonly StepReport[]): void {
+  const chart = timelineChart(steps)
+  if (chart) summary.addHeading('Timeline', 3).addRaw(`\n${chart}\n`, true)
+}
+
+/** Where the copy is and a command that reads its password from Secrets Manager. */
+function addConnection(summary: Summary, input: SummaryInput): void {
+  const connection = connectionOf(input.outputs, input.region)
+  if (!connection) return
+  summary.addHeading('How to connect', 3)
+  summary.addTable(connectionRows(connection).map(([label, value]) => [label, escapeHtml(value)]))
+  const example = connectExample(connection)
+  if (example) summary.addRaw(`\n\`\`\`sh\n${example}\n\`\`\`\n`, true)
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {

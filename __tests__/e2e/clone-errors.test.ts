@@ -196,7 +196,7 @@ describe('refused before anything is created', () => {
       inputs: { ...stagingInputs('pr-second'), ...STAGING_PLACEMENT },
     })
     expect(auto.log).toContain(
-      '::warning::AWS allows one cross-account clone of prod-aurora per destination account, and account 222222222222 already has pr-first. method is auto, so the snapshot relay is used instead.',
+      '::warning title=rds-refresh%3A pre-flight::AWS allows one cross-account clone of prod-aurora per destination account, and account 222222222222 already has pr-first. method is auto, so the snapshot relay is used instead.',
     )
     expect(auto.log).toContain('Method: relay')
     expectRelayed(auto, operations(s, from))
@@ -376,7 +376,7 @@ describe('copy-on-write clone limit', () => {
     const run = await runAction({ sim: s, inputs: stagingInputs('pr-x') })
     expect(run.exitCode).toBe(0)
     expect(run.log).toContain(
-      '::warning::Source prod-aurora already has 12 clones these roles can see (AWS allows 15 copy-on-write clones; past that a clone becomes a slow full copy).',
+      '::warning title=rds-refresh%3A pre-flight::Source prod-aurora already has 12 clones these roles can see (AWS allows 15 copy-on-write clones; past that a clone becomes a slow full copy).',
     )
   })
 

@@ -136,11 +136,11 @@ export function withClusters(account: string, clusters: readonly ClusterFixture[
   }
 }
 
-/** The error line the action printed (`::error::…`), unescaped. */
+/** The error line the action printed (`::error title=…::…`), its message unescaped. */
 export function errorLine(log: string): string {
-  const line = log.split('\n').find((l) => l.startsWith('::error::')) ?? ''
+  const line = log.split('\n').find((l) => l.startsWith('::error')) ?? ''
   return line
-    .replace(/^::error::/, '')
+    .replace(/^::error[^:]*::/, '')
     .replace(/%0A/g, '\n')
     .replace(/%25/g, '%')
 }

@@ -403,7 +403,7 @@ describe('master-password', () => {
     expect(run.exitCode).toBe(0)
     expect(operations(s)).not.toContain('rds:ModifyDBCluster')
     expect(run.log).toContain(
-      "::warning::[set-password] master-password is keep: the copy still has the source database's master password.",
+      "::warning title=rds-refresh%3A set-password::[set-password] master-password is keep: the copy still has the source database's master password.",
     )
   })
 })

@@ -63,7 +63,7 @@ describe('an AWS call that never answers', () => {
       const run = await runAction({ sim, inputs: { ...clone, ...SHORT } })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
-        '::error::deadline-minutes (0.1) ran out while reading the source; the post step has nothing to remove.',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while reading the source; the post step has nothing to remove.',
       )
       expect(run.maskedLog).toContain('What to do: Raise deadline-minutes')
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS)
@@ -115,7 +115,7 @@ describe('an AWS call that never answers', () => {
       const run = await runAction({ sim, inputs: { ...clone, ...SHORT } })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
-        '::error::deadline-minutes (0.1) ran out while step "clone-cluster" was running;',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while step "clone-cluster" was running;',
       )
       expect(run.maskedLog).toContain('[clone-cluster] cancelled in')
       expect(run.summary).toContain('deadline-minutes (0.1) ran out')
@@ -145,7 +145,7 @@ describe('an AWS call that never answers', () => {
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
         // The instance whose create call hung is recorded as an intent before the call.
-        '::error::deadline-minutes (0.1) ran out while step "create-instances" was running; the post step removes db-cluster pr-1-app (destination account), db-instance pr-1-app-1 (destination account).',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while step "create-instances" was running; the post step removes db-cluster pr-1-app (destination account), db-instance pr-1-app-1 (destination account).',
       )
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS)
 
@@ -195,7 +195,7 @@ describe('an endpoint that accepts connections but never replies', () => {
       })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
-        '::error::deadline-minutes (0.1) ran out while signing in to the accounts; the post step has nothing to remove.',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while signing in to the accounts; the post step has nothing to remove.',
       )
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS)
       // The token came from GitHub (the simulator's stand-in); STS never answered.
@@ -217,7 +217,7 @@ describe('a hung OIDC token endpoint', () => {
       const run = await runAction({ sim, inputs: { ...clone, ...SHORT } })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
-        '::error::deadline-minutes (0.1) ran out while signing in to the accounts;',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while signing in to the accounts;',
       )
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS)
       expect(hung(sim)).toEqual(['oidc:GetIdToken'])
@@ -248,7 +248,7 @@ describe('a hung OIDC token endpoint', () => {
       const run = await running
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toMatch(
-        /::error::deadline-minutes \(0\.2\) ran out while step "[a-z-]+" was running; the post step removes db-cluster pr-1-app \(destination account\)/,
+        /::error title=rds-refresh failed::deadline-minutes \(0\.2\) ran out while step "[a-z-]+" was running; the post step removes db-cluster pr-1-app \(destination account\)/,
       )
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS + 6_000)
       expect(hung(world)).toContain('oidc:GetIdToken')
@@ -289,7 +289,7 @@ describe('a slow answer, then a cancel', () => {
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain('Received SIGINT: stopping;')
       expect(run.maskedLog).toContain(
-        '::error::The run was cancelled (SIGINT) while step "clone-cluster" was running;',
+        '::error title=rds-refresh failed::The run was cancelled (SIGINT) while step "clone-cluster" was running;',
       )
       expect(run.durationMs).toBeLessThan(60_000)
       expect(run.post?.exitCode).toBe(0)

@@ -328,7 +328,8 @@ function judgeRefusal(outcome: Outcome, before: 'aws' | 'change'): string[] {
   if (!run) return ['no run']
   const problems: string[] = []
   if (run.exitCode === 0) problems.push('the hostile input was accepted: the run succeeded')
-  else if (!run.log.includes('::error::')) problems.push('the run failed without an ::error:: line')
+  else if (!/^::error[^:]*::/m.test(run.log))
+    problems.push('the run failed without an ::error:: line')
   if (before === 'aws' && outcome.requests.length > 0) {
     const first = outcome.requests[0]
     problems.push(
@@ -347,7 +348,7 @@ function judgeRefusal(outcome: Outcome, before: 'aws' | 'change'): string[] {
 export function errorLines(log: string): string {
   return log
     .split('\n')
-    .filter((line) => line.startsWith('::error::'))
+    .filter((line) => line.startsWith('::error'))
     .join(' | ')
     .slice(0, 400)
 }

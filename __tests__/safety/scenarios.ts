@@ -174,8 +174,8 @@ function refusedOrWarned(input: string) {
     const run = outcome.runs[0]?.run
     if (!run) return ['no run']
     if (run.exitCode !== 0)
-      return run.log.includes('::error::') ? [] : ['failed without an ::error:: line']
-    return run.log.split('\n').some((l) => l.startsWith('::warning::') && l.includes(input))
+      return /^::error[^:]*::/m.test(run.log) ? [] : ['failed without an ::error:: line']
+    return run.log.split('\n').some((l) => l.startsWith('::warning') && l.includes(input))
       ? []
       : [`${input} does not apply to this method and was ignored without a word`]
   }

@@ -1,7 +1,7 @@
 /**
  * The local AWS simulator: `startSimulator()` builds a world from a fixture (accounts, roles,
- * keys, resources) and serves RDS, STS, KMS and RAM on one 127.0.0.1 endpoint, plus a stand-in for
- * GitHub's OIDC token endpoint.
+ * keys, resources) and serves RDS, STS, KMS and RAM on one 127.0.0.1 endpoint, plus stand-ins for
+ * GitHub's OIDC token endpoint and the pull request comments of its REST API.
  */
 import type {
   AccountInfo,
@@ -17,6 +17,7 @@ import { createFaultInjector } from './faults.ts'
 import { createIdentityStore, type Session } from './identity.ts'
 import { createRequestLog } from './log.ts'
 import { createOidcIssuer, type Claims } from './oidc.ts'
+import { createGitHubApi, githubApiPath, type GitHubApi } from './github.ts'
 import { createScenario, type ScenarioOptions } from './scenario.ts'
 import { listen, oidcTokenPath } from './server.ts'
 import type { ResourceFixture } from './services/fixture.ts'
@@ -51,6 +52,8 @@ export interface Simulator {
     /** Overrides claims (sub, repository, ref, …) of tokens issued from now on. */
     claims(overrides: Claims): void
   }
+  /** The GitHub REST API stand-in: `apiUrl` is the runner's `GITHUB_API_URL`. */
+  readonly github: GitHubApi & { readonly apiUrl: string }
   readonly requests: readonly RequestLogEntry[]
   readonly timeline: Timeline
   /** Everything that exists in `account`, by resource type. */
@@ -84,6 +87,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const world: World = { ...env, kms: services.kms, ram: services.ram }
   const identity = createIdentityStore(fixture.accounts)
   const oidc = createOidcIssuer({ credentialTimeScale: scenario.credentialTimeScale })
+  const github = createGitHubApi()
   const faults = createFaultInjector(scenario.faults, { simulatedNow: clock.now })
   const log = createRequestLog(clock)
   const sts = createStsHandlers({
@@ -96,7 +100,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   })
   const handlers = { ...services.handlers, sts }
   const { server, url } = await listen(
-    { world, handlers, identity, oidc, faults, log },
+    { world, handlers, identity, oidc, github, faults, log },
     options.port ?? 0,
   )
 
@@ -108,6 +112,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       requestToken: oidc.requestToken,
       claims: (overrides) => oidc.setClaims(overrides),
     },
+    github: Object.assign(github, { apiUrl: `${url}${githubApiPath}` }),
     requests: log.entries,
     timeline,
     inventory: (account) => services.inventory(account),

@@ -5,7 +5,7 @@ export interface RequestLog {
   readonly entries: readonly RequestLogEntry[]
   /** Opens an entry when a request has been routed and decoded. */
   begin(fields: {
-    service: ServiceName | 'oidc'
+    service: ServiceName | 'oidc' | 'github'
     operation: string
     account?: string
     accessKeyId?: string

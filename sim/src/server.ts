@@ -20,6 +20,7 @@ import type { Caller, ErrorFamily, IdentityStore } from './identity.ts'
 import type { RequestLog } from './log.ts'
 import { errorInfo, loadModel, type Model } from './model.ts'
 import type { OidcIssuer } from './oidc.ts'
+import { githubApiPath, type GitHubApi } from './github.ts'
 import { createJsonProtocol } from './protocols/json.ts'
 import { createQueryProtocol } from './protocols/query.ts'
 import { createRestJsonProtocol } from './protocols/restjson.ts'
@@ -35,6 +36,7 @@ export interface ServerDeps {
   readonly handlers: Readonly<Record<ServiceName, ServiceHandlers>>
   readonly identity: IdentityStore
   readonly oidc: OidcIssuer
+  readonly github: GitHubApi
   readonly faults: FaultInjector
   readonly log: RequestLog
 }
@@ -114,6 +116,9 @@ async function handle(
   const startedAt = Date.now()
   const raw = toRaw(req, await readBody(req))
   if (raw.path === oidcTokenPath) return deliver(res, answerOidc(deps, raw, startedAt))
+  if (raw.path.startsWith(`${githubApiPath}/`)) {
+    return deliver(res, answerGitHub(deps, raw, startedAt))
+  }
   const service = route(deps, wires, raw)
   if (!service) {
     const error = new AwsError(
@@ -280,6 +285,14 @@ function asAwsError(model: Model, thrown: unknown): AwsError {
   console.error('simulator: handler failure', thrown)
   const message = thrown instanceof Error ? thrown.message : String(thrown)
   return new AwsError('InternalFailure', `Simulator bug: ${message}`, 500)
+}
+
+function answerGitHub(deps: ServerDeps, raw: RawRequest, startedAt: number): Delivery {
+  const { operation, response, error } = deps.github.answer(raw)
+  const input = raw.body ? ({ ...(JSON.parse(raw.body) as object) } as Record<string, unknown>) : {}
+  const entry = deps.log.begin({ service: 'github', operation, input, startedAt })
+  deps.log.end(entry, error === undefined ? {} : { errorCode: error })
+  return { response }
 }
 
 function answerOidc(deps: ServerDeps, raw: RawRequest, startedAt: number): Delivery {

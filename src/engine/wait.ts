@@ -1,5 +1,7 @@
 import { createWaiter, WaiterState, type WaiterResult } from '@smithy/util-waiter'
 import { ActionError, awsErrorCode, errorMessage, isNotFound } from '../errors.js'
+import { isThrottling } from '../aws/error-codes.js'
+import { HEARTBEAT_POLLS, logProgress, startHeartbeat } from './heartbeat.js'
 import { PollSchedule, TICKS_PER_POLL } from './poll-schedule.js'
 import type { AccountSide, StepLog, StepRuntime } from './types.js'
 
@@ -72,12 +74,6 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`
 }
 
-/** AWS refused the call for its rate: RDS `Throttling`, `ThrottlingException`, `RequestLimitExceeded`. */
-export function isThrottling(error: unknown): boolean {
-  const code = awsErrorCode(error)
-  return code !== undefined && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code)
-}
-
 /** Errors worth another poll: throttling, server faults, the network. Everything else is permanent. */
 export function isTransient(error: unknown): boolean {
   const e = error as {
@@ -139,6 +135,7 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
     latest = item
     const status = spec.status(item)
     const progress = spec.progress?.(item)
+    heartbeat.seen(status, progress)
     logChange(progress === undefined ? status : `${status} ${progress}%`)
     if (failOn.includes(status)) {
       throw new ActionError({
@@ -159,11 +156,17 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
   const logChange = (text: string): void => {
     if (text === lastSeen) return
     lastSeen = text
-    ctx.log.info(`${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`)
+    logProgress(ctx.log, `${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`)
   }
 
   const remainingSeconds = (ctx.deadline - Date.now()) / 1000
   if (remainingSeconds <= ctx.pollSeconds) throw timeoutError(spec, ctx, lastSeen)
+  const heartbeat = startHeartbeat({
+    resource: spec.resource,
+    log: ctx.log,
+    everyMs: ctx.pollSeconds * 1000 * HEARTBEAT_POLLS,
+    format: formatElapsed,
+  })
   const result = await createWaiter(
     {
       client: undefined,
@@ -174,7 +177,7 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
     },
     undefined,
     check,
-  )
+  ).finally(() => heartbeat.stop())
   if (result.state === WaiterState.SUCCESS) {
     return latest as T
   }

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import type { Accounts } from '../credentials.js'
 import type { Plan } from '../engine/types.js'
 import { ActionError } from '../errors.js'
@@ -7,6 +6,7 @@ import type { Method, Settings } from '../settings.js'
 import { findCluster, findInstance } from '../aws/rds-read.js'
 import { clonePlan } from './clone/plan.js'
 import { clonePreflight } from './clone/preflight.js'
+import { titledLog } from '../github/annotations.js'
 import type { RefreshContext } from './common/context.js'
 import type { SourceDatabase } from './common/detect.js'
 import { relayPlan } from './relay/plan.js'
@@ -62,7 +62,7 @@ export async function resolveMethod(
     destination: accounts.destination,
     sameAccount: accounts.sameAccount,
     sourceDb: source,
-    log: inputs.log ?? core,
+    log: inputs.log ?? titledLog('rds-refresh: pre-flight'),
   })
   return decision.method
 }

@@ -35,7 +35,7 @@ export interface Clock {
 export interface RequestLogEntry {
   readonly seq: number
   readonly time: number // simulated ms
-  readonly service: ServiceName | 'oidc'
+  readonly service: ServiceName | 'oidc' | 'github'
   readonly operation: string
   readonly account?: string
   readonly accessKeyId?: string

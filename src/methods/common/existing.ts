@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { titledLog } from '../../github/annotations.js'
 import type { Tag } from '@aws-sdk/client-rds'
 import { findCluster, findInstance, readTags } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
@@ -74,6 +75,7 @@ function warnIfDifferent(ctx: RefreshContext, source: string | undefined): void 
   if (source && source !== ctx.sourceDb.arn) {
     core.warning(
       `${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`,
+      { title: 'rds-refresh: reused a copy of another source' },
     )
   }
 }
@@ -174,7 +176,7 @@ async function untilComplete(
       },
       {
         step: 'reuse',
-        log: { info: core.info, warning: core.warning, debug: core.debug },
+        log: titledLog('rds-refresh: reuse'),
         signal: options.wait.signal,
         deadline: options.wait.deadline,
         pollSeconds: ctx.settings.pollIntervalSeconds,

@@ -97,7 +97,10 @@ async function runPreflight(plan: Plan<RefreshContext>, ctx: RefreshContext): Pr
     name: preflight.name,
     log: {
       info: (m) => (lines.push(m), core.info(m)),
-      warning: (m) => (lines.push(`⚠ ${m}`), core.warning(m)),
+      warning: (m) => (
+        lines.push(`⚠ ${m}`),
+        core.warning(m, { title: `rds-refresh plan: ${preflight.name}` })
+      ),
       debug: (m) => core.debug(m),
     },
     signal: new AbortController().signal,

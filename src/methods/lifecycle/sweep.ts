@@ -245,6 +245,7 @@ async function deleteAll(
         outcomes[index] = { decision: o.decision, result: 'failed', error: errorMessage(error) }
         core.warning(
           `Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${errorMessage(error)}`,
+          { title: 'rds-refresh sweep: not deleted' },
         )
       }
     }

@@ -35,10 +35,40 @@ export function strList(input: Input, name: string): string[] | undefined {
 export function tagsOf(input: Input): Tag[] {
   const value = input.Tags
   if (!Array.isArray(value)) return []
-  return value.map((t: { Key?: unknown; Value?: unknown }) => ({
-    Key: String(t.Key ?? ''),
-    Value: String(t.Value ?? ''),
-  }))
+  return checkTags(
+    value.map((t: { Key?: unknown; Value?: unknown }) => ({
+      Key: String(t.Key ?? ''),
+      Value: String(t.Value ?? ''),
+    })),
+  )
+}
+
+/** "A resource can have a maximum of 50 tags" (RDS User Guide, Tagging Amazon RDS resources). */
+export const MAX_TAGS = 50
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
+
+/**
+ * The RDS API reference's Tag rules: key 1-128 and value 0-256 Unicode characters, from the tag
+ * character set, no `aws:` key prefix; and at most 50 tags on one resource.
+ */
+export function checkTags(tags: Tag[]): Tag[] {
+  if (tags.length > MAX_TAGS) {
+    throw invalidValue(
+      `A resource can have a maximum of ${MAX_TAGS} tags; the request has ${tags.length}.`,
+    )
+  }
+  for (const { Key, Value } of tags) {
+    const keyLength = [...Key].length
+    if (keyLength < 1 || keyLength > 128 || [...Value].length > 256) {
+      throw invalidValue(`Tag ${Key}: a key has 1-128 characters and a value at most 256.`)
+    }
+    if (!TAG_TEXT.test(Key) || !TAG_TEXT.test(Value) || /^aws:/i.test(Key)) {
+      throw invalidValue(
+        `Tag ${Key}=${Value} has characters tags do not allow, or a reserved prefix.`,
+      )
+    }
+  }
+  return tags
 }
 
 /** Merges tag lists; later keys win. */
