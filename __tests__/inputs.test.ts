@@ -86,6 +86,7 @@ describe('happy paths', () => {
       ttlSeconds: undefined,
       tags: [],
       keepSnapshots: false,
+      allowExternalPrincipals: false,
       timeoutMinutes: 350,
       pollIntervalSeconds: 10,
       maxAttempts: 5,

@@ -64,6 +64,7 @@ export const INPUT_DEFAULTS = {
   'replace-strategy': 'swap',
   'snapshot-arn': '',
   'kms-key-id': '',
+  'allow-external-principals': 'false',
   'db-subnet-group': '',
   'vpc-security-group-ids': '',
   'db-cluster-parameter-group': '',
@@ -250,6 +251,7 @@ export function parseSettings(
     ttlSeconds: optional('ttl', ttlDuration),
     tags: given('tags', tags),
     keepSnapshots: given('keep-snapshots', bool),
+    allowExternalPrincipals: given('allow-external-principals', bool),
     finalSnapshotIdentifier: optional('final-snapshot-identifier', identifier),
     timeoutMinutes: given(
       'timeout-minutes',

@@ -98,6 +98,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
       const role = roleArn(caller.account, caller.session?.roleName ?? '')
       for (const check of checks) {
         if (!needsIdentity(caller, service, check)) continue
+        if (check.existing && deps.resources.tagsOf(check.resource) === undefined) continue
         const decision = evaluate(policies, check)
         if (decision.effect === 'allow') {
           usage.push({

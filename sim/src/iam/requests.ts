@@ -27,6 +27,11 @@ export interface Check {
   readonly resource: string
   readonly context: Readonly<Record<string, string>>
   readonly via?: 'rds'
+  /**
+   * The call acts on an existing resource. When it does not exist the service answers NotFound
+   * and the check is skipped (UNCONFIRMED: with tag conditions AWS may answer AccessDenied).
+   */
+  readonly existing?: boolean
 }
 
 export interface CallFacts {
@@ -108,6 +113,14 @@ export class CheckBuilder {
       const context = { ...this.requestTags(), ...this.resourceContext(resource) }
       this.checks.push({ action, resource, context })
     }
+    return this
+  }
+
+  /** The action on an existing resource (modify, delete, tag): see Check.existing. */
+  onExisting(action: string, resource: string | undefined): this {
+    if (resource === undefined) return this
+    const context = { ...this.requestTags(), ...this.resourceContext(resource) }
+    this.checks.push({ action, resource, context, existing: true })
     return this
   }
 
@@ -197,10 +210,12 @@ const rds: Readonly<Record<string, Rule>> = {
     'DBParameterGroupName',
   ),
   DescribeAccountAttributes: (b) => b.add('rds:DescribeAccountAttributes', '*'),
-  ListTagsForResource: (b, input) => b.add('rds:ListTagsForResource', str(input, 'ResourceName')),
-  AddTagsToResource: (b, input) => b.add('rds:AddTagsToResource', str(input, 'ResourceName')),
+  ListTagsForResource: (b, input) =>
+    b.onExisting('rds:ListTagsForResource', str(input, 'ResourceName')),
+  AddTagsToResource: (b, input) =>
+    b.onExisting('rds:AddTagsToResource', str(input, 'ResourceName')),
   RemoveTagsFromResource: (b, input) =>
-    b.add('rds:RemoveTagsFromResource', str(input, 'ResourceName')),
+    b.onExisting('rds:RemoveTagsFromResource', str(input, 'ResourceName')),
   CreateDBClusterSnapshot: (b, input) => {
     const snapshot = b.rdsArn('cluster-snapshot', str(input, 'DBClusterSnapshotIdentifier'))
     b.add('rds:CreateDBClusterSnapshot', b.rdsArn('cluster', str(input, 'DBClusterIdentifier')))
@@ -267,39 +282,41 @@ const rds: Readonly<Record<string, Rule>> = {
     b.tagOnCreate('rds:AddTagsToResource', db)
   },
   ModifyDBCluster: (b, input, facts) => {
-    b.add('rds:ModifyDBCluster', b.rdsArn('cluster', str(input, 'DBClusterIdentifier')))
+    b.onExisting('rds:ModifyDBCluster', b.rdsArn('cluster', str(input, 'DBClusterIdentifier')))
     managedSecret(b, input, facts, 'cluster')
   },
   ModifyDBInstance: (b, input, facts) => {
-    b.add('rds:ModifyDBInstance', b.rdsArn('db', str(input, 'DBInstanceIdentifier')))
+    b.onExisting('rds:ModifyDBInstance', b.rdsArn('db', str(input, 'DBInstanceIdentifier')))
     managedSecret(b, input, facts, 'db')
   },
   DeleteDBCluster: (b, input) => {
     const final = str(input, 'FinalDBSnapshotIdentifier')
     const snapshot = final === undefined ? undefined : b.rdsArn('cluster-snapshot', final)
-    b.add('rds:DeleteDBCluster', b.rdsArn('cluster', str(input, 'DBClusterIdentifier')), snapshot)
+    b.onExisting('rds:DeleteDBCluster', b.rdsArn('cluster', str(input, 'DBClusterIdentifier')))
+    b.add('rds:DeleteDBCluster', snapshot)
     if (snapshot !== undefined) b.add('rds:CreateDBClusterSnapshot', snapshot)
   },
   DeleteDBInstance: (b, input) => {
     const final = str(input, 'FinalDBSnapshotIdentifier')
     const snapshot = final === undefined ? undefined : b.rdsArn('snapshot', final)
-    b.add('rds:DeleteDBInstance', b.rdsArn('db', str(input, 'DBInstanceIdentifier')), snapshot)
+    b.onExisting('rds:DeleteDBInstance', b.rdsArn('db', str(input, 'DBInstanceIdentifier')))
+    b.add('rds:DeleteDBInstance', snapshot)
     if (snapshot !== undefined) b.add('rds:CreateDBSnapshot', snapshot)
   },
   DeleteDBSnapshot: (b, input) =>
-    b.add('rds:DeleteDBSnapshot', b.rdsArn('snapshot', str(input, 'DBSnapshotIdentifier'))),
+    b.onExisting('rds:DeleteDBSnapshot', b.rdsArn('snapshot', str(input, 'DBSnapshotIdentifier'))),
   DeleteDBClusterSnapshot: (b, input) =>
-    b.add(
+    b.onExisting(
       'rds:DeleteDBClusterSnapshot',
       b.rdsArn('cluster-snapshot', str(input, 'DBClusterSnapshotIdentifier')),
     ),
   ModifyDBSnapshotAttribute: (b, input) =>
-    b.add(
+    b.onExisting(
       'rds:ModifyDBSnapshotAttribute',
       b.rdsArn('snapshot', str(input, 'DBSnapshotIdentifier')),
     ),
   ModifyDBClusterSnapshotAttribute: (b, input) =>
-    b.add(
+    b.onExisting(
       'rds:ModifyDBClusterSnapshotAttribute',
       b.rdsArn('cluster-snapshot', str(input, 'DBClusterSnapshotIdentifier')),
     ),
@@ -339,8 +356,8 @@ const ram: Readonly<Record<string, Rule>> = {
   AcceptResourceShareInvitation: (b, input) =>
     b.add('ram:AcceptResourceShareInvitation', str(input, 'resourceShareInvitationArn')),
   DeleteResourceShare: (b, input) =>
-    b.add('ram:DeleteResourceShare', str(input, 'resourceShareArn')),
-  TagResource: (b, input) => b.add('ram:TagResource', str(input, 'resourceShareArn')),
+    b.onExisting('ram:DeleteResourceShare', str(input, 'resourceShareArn')),
+  TagResource: (b, input) => b.onExisting('ram:TagResource', str(input, 'resourceShareArn')),
 }
 
 /** KMS calls on a named key are checked on the key's ARN; list calls on `*`. */
