@@ -104,6 +104,10 @@ function settle(file, next, current) {
 }
 
 async function main() {
+  const stale = Object.keys(GENERATED).filter((name) => {
+    const file = `${args.iam}/${name}`
+    return !settle(file, generatedText(args.iam, name), readFileSync(file, 'utf8'))
+  })
   const action = parse(readFileSync(args.action, 'utf8'))
   const current = readFileSync(args.readme, 'utf8')
   let next = replaceSection(current, 'inputs', await format(inputsTable(action.inputs)))
@@ -113,10 +117,6 @@ async function main() {
   const readmeCurrent = settle(args.readme, next, current)
   const guide = readFileSync(args.guide, 'utf8')
   const guideCurrent = settle(args.guide, await includePolicies(guide, args.guide), guide)
-  const stale = Object.keys(GENERATED).filter((name) => {
-    const file = `${args.iam}/${name}`
-    return !settle(file, generatedText(args.iam, name), readFileSync(file, 'utf8'))
-  })
   if (!args.check) return
   if (!tablesCurrent) {
     console.error(

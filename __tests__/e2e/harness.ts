@@ -77,8 +77,14 @@ export function policiesForRun(
     lifecycle: operation === 'delete' || operation === 'sweep',
     method: (inputs.method || 'auto') as PolicyMethod,
   })
+  // A destination-phase job names no source role: the source account is the hand-off's, or the
+  // fixture's production account, as the user's destination policy names their source account.
+  const sourceAccount =
+    source !== undefined
+      ? accountOf(source)
+      : (inputs['snapshot-arn']?.split(':')[4] ?? accountOf(ROLE_ARNS.source))
   const accounts = {
-    source: accountOf(source ?? destination ?? ''),
+    source: sourceAccount,
     destination: accountOf(destination ?? source ?? ''),
   }
   const load = (file: string) => {
@@ -130,10 +136,30 @@ export function editedPolicies(change: {
   }
 }
 
+/**
+ * `method: auto` (the default) can only relay a source that is not an Aurora cluster, so such a
+ * run gets the relay files: what auto needs beyond them is then a failure, not hidden by the union.
+ */
+function effectiveInputs(
+  sim: Simulator,
+  inputs: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  if ((inputs.method || 'auto') !== 'auto' || !inputs.source) return inputs
+  const sourceRole = inputs['source-role-arn'] || inputs['destination-role-arn'] || ''
+  const clusters = sim.inventory(accountOf(sourceRole))['db-clusters'] ?? []
+  const name = inputs.source.split(':').at(-1)?.toLowerCase()
+  const aurora = clusters.some((item) => {
+    const cluster = item as { DBClusterIdentifier?: string; Engine?: string }
+    return cluster.DBClusterIdentifier === name && cluster.Engine?.startsWith('aurora')
+  })
+  return aurora ? inputs : { ...inputs, method: 'relay' }
+}
+
 /** Attaches the run's policies to its roles (every other fixture role: none, allow-all). */
-function applyIam(sim: Simulator, inputs: Readonly<Record<string, string>>): void {
+function applyIam(sim: Simulator, given: Readonly<Record<string, string>>): void {
   const mode = worldIam.get(sim) ?? policiesForRun
   if (mode === 'off') return
+  const inputs = effectiveInputs(sim, given)
   for (const arn of Object.values(ROLE_ARNS)) sim.iam.setRolePolicies(arn, undefined)
   for (const [arn, policies] of mode(inputs)) sim.iam.setRolePolicies(arn, policies)
 }
@@ -164,7 +190,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<Simulator>
     scenario: { clockScale: DEFAULT_SCALE, ...options.scenario },
     services: options.services,
   })
-  const iam = options.iam ?? 'shipped'
+  // RDS_REFRESH_IAM=off: every world allow-all, to tell an IAM refusal from another failure.
+  const iam = options.iam ?? (process.env.RDS_REFRESH_IAM === 'off' ? 'off' : 'shipped')
   if (iam !== 'shipped') worldIam.set(sim, iam)
   return sim
 }

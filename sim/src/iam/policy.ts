@@ -59,13 +59,21 @@ const asList = (value: unknown): string[] =>
       ? []
       : [String(value)]
 
+const compiled = new Map<string, RegExp>()
+
 /** IAM wildcard match: `*` any run, `?` one character; `caseless` for actions. */
 export function wildcardMatches(pattern: string, text: string, caseless = false): boolean {
-  const source = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('')
-  return new RegExp(`^${source}$`, caseless ? 'is' : 's').test(text)
+  const key = `${caseless ? 'i' : 's'}${pattern}`
+  let regex = compiled.get(key)
+  if (!regex) {
+    const source = pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')
+    regex = new RegExp(`^${source}$`, caseless ? 'is' : 's')
+    compiled.set(key, regex)
+  }
+  return regex.test(text)
 }
 
 /** The Action pattern of the statement that covers the action, or undefined. */

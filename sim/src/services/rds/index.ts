@@ -81,8 +81,8 @@ export function createRds(options: RdsOptions): Rds {
         })),
       }
     },
+    // No settle here: IAM reads tags as they are, and must not move simulated state forward.
     resourceFacts: (arn) => {
-      store.settle()
       const parsed = parseRdsArn(arn)
       if (!parsed) return undefined
       const acct = store.account(parsed.account)
