@@ -104,10 +104,12 @@ function settle(file, next, current) {
 }
 
 async function main() {
-  const stale = Object.keys(GENERATED).filter((name) => {
+  const stale = []
+  for (const name of Object.keys(GENERATED)) {
     const file = `${args.iam}/${name}`
-    return !settle(file, generatedText(args.iam, name), readFileSync(file, 'utf8'))
-  })
+    const current = readFileSync(file, 'utf8')
+    if (!settle(file, await generatedText(args.iam, name), current)) stale.push(name)
+  }
   const action = parse(readFileSync(args.action, 'utf8'))
   const current = readFileSync(args.readme, 'utf8')
   let next = replaceSection(current, 'inputs', await format(inputsTable(action.inputs)))

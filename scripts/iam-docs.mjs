@@ -3,6 +3,7 @@
 // `*-auto.json` is the union of its `*-clone.json` and `*-relay.json`, statement by statement.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import * as prettier from 'prettier'
 
 /** Files generated from others: name → [role, the files it unites]. */
 export const GENERATED = {
@@ -50,10 +51,12 @@ export function readPolicy(dir, file) {
   return JSON.parse(readFileSync(join(dir, file), 'utf8'))
 }
 
-/** The text a generated file must have. */
-export function generatedText(dir, file) {
+/** The text a generated file must have: the union, formatted as `prettier --check` wants it. */
+export async function generatedText(dir, file) {
   const sources = GENERATED[file].map((source) => readPolicy(dir, source))
-  return `${JSON.stringify(unitePolicies(sources), null, 2)}\n`
+  const path = join(dir, file)
+  const config = (await prettier.resolveConfig(path)) ?? {}
+  return prettier.format(JSON.stringify(unitePolicies(sources)), { ...config, filepath: path })
 }
 
 /** Markdown blocks the README and docs include: marker name → file. */

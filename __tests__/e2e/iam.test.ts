@@ -114,15 +114,18 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
   // A cross-account clone can only be replaced delete-first (one clone per destination account);
   // a relayed instance by a swap of renames.
   it.each([
-    ['clone, delete-first', { ...CLONE, 'replace-strategy': 'delete-first' }],
-    ['DB instance relay, swap', INSTANCE_RELAY],
+    ['clone, delete-first', CLONE, { 'replace-strategy': 'delete-first' }],
+    ['DB instance relay, swap', INSTANCE_RELAY, {}],
   ])(
     'a %s replacing its managed copy',
-    async (_name, inputs) => {
+    async (_name, inputs, strategy) => {
       const sim = await startWorld()
       try {
         expect((await runAction({ sim, inputs })).exitCode).toBe(0)
-        const replace = await runAction({ sim, inputs: { ...inputs, 'if-exists': 'replace' } })
+        const replace = await runAction({
+          sim,
+          inputs: { ...inputs, ...strategy, 'if-exists': 'replace' },
+        })
         expect(replace.maskedLog.split('\n').filter((l) => l.startsWith('::error'))).toEqual([])
         expect(replace.exitCode).toBe(0)
         usage.push(...sim.iam.usage)
