@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startSimulator } from '../sim/src/index.ts'
 import { productionFixture, ROLE_ARNS } from '../sim/fixtures/production.ts'
+import { policyFilesFor, shippedPolicy, type PolicyMethod } from '../sim/fixtures/shipped-iam.ts'
 import { ROOT, runAction } from './local-runner.ts'
 
 const overrides = Object.fromEntries(
@@ -22,7 +23,7 @@ const overrides = Object.fromEntries(
 const sim = await startSimulator({ fixture: productionFixture(), scenario: { clockScale: 600 } })
 console.log(`Local AWS simulator at ${sim.url} (simulated time runs 600× faster)\n`)
 try {
-  const inputs = {
+  const inputs: Record<string, string> = {
     'aws-region': sim.region,
     'endpoint-url': sim.url,
     'source-role-arn': ROLE_ARNS.source,
@@ -38,6 +39,21 @@ try {
     ttl: '72h',
     ...overrides,
   }
+  // The roles hold the shipped IAM policies (iam/), as a user's would.
+  const files = policyFilesFor({
+    oneAccount: inputs['source-role-arn'] === inputs['destination-role-arn'],
+    lifecycle: inputs.operation === 'delete' || inputs.operation === 'sweep',
+    method: (inputs.method ?? 'auto') as PolicyMethod,
+  })
+  const accountOf = (arn: string) => arn.split(':')[4] ?? ''
+  const accounts = {
+    source: accountOf(inputs['source-role-arn'] ?? ''),
+    destination: accountOf(inputs['destination-role-arn'] ?? ''),
+  }
+  sim.iam.setRolePolicies(inputs['destination-role-arn'] ?? '', [
+    shippedPolicy(files.destination, accounts),
+  ])
+  sim.iam.setRolePolicies(inputs['source-role-arn'] ?? '', [shippedPolicy(files.source, accounts)])
   const run = await runAction({
     inputs,
     env: {
