@@ -29,6 +29,7 @@ export function testSettings(
     masterPassword: 'secrets-manager',
     tags: [],
     keepSnapshots: false,
+    allowExternalPrincipals: false,
     timeoutMinutes: 5,
     pollIntervalSeconds: 0.01,
     maxAttempts: 1,

@@ -106,7 +106,7 @@ describe('share-source', () => {
       name: 'rds-refresh-prod-aurora-to-222222222222',
       resourceArns: [SOURCE_ARN],
       principals: [STAGING_ACCOUNT],
-      allowExternalPrincipals: true,
+      allowExternalPrincipals: false,
       clientToken: shareClientToken(w.ctx),
       tags: [
         { key: 'rds-refresh:managed', value: 'true' },

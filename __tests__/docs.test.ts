@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -104,6 +104,46 @@ describe('scripts/docs.mjs', () => {
     writeFileSync(files.readme, `${readme}\n## Usage\n\nWritten by hand.\n`)
     expect(docs(files).status).toBe(0)
     expect(readFileSync(files.readme, 'utf8')).toBe(`${readme}\n## Usage\n\nWritten by hand.\n`)
+  })
+
+  it('includes every shipped policy file in the README or the cross-account guide, as it is', () => {
+    const docsText =
+      readFileSync(join(root, 'README.md'), 'utf8') +
+      readFileSync(join(root, 'docs', 'cross-account.md'), 'utf8')
+    for (const file of ['source-clone.json', 'destination-relay.json', 'one-account.json']) {
+      const text = readFileSync(join(root, 'iam', file), 'utf8').trimEnd()
+      expect(docsText).toContain(`\`\`\`json\n${text}\n\`\`\``)
+    }
+    expect(docsText).toContain('<!-- iam:source-key-policy:start -->')
+  })
+
+  it('fails --check when an IAM block or a generated policy differs from iam/, and regenerates', () => {
+    freshCopies()
+    const iam = join(dir, 'iam')
+    const guide = join(dir, 'cross-account.md')
+    cpSync(join(root, 'iam'), iam, { recursive: true })
+    copyFileSync(join(root, 'docs', 'cross-account.md'), guide)
+    const run = (...flags: string[]) =>
+      spawnSync(
+        process.execPath,
+        [script, ...flags, '--readme', files.readme, '--action', files.action],
+        { encoding: 'utf8', env: { ...process.env } },
+      )
+    const withPaths = (...flags: string[]) => run(...flags, '--iam', iam, '--guide', guide)
+    expect(withPaths('--check').status).toBe(0)
+    const clone = JSON.parse(readFileSync(join(iam, 'source-clone.json'), 'utf8'))
+    clone.Statement[0].Action.push('rds:DescribeDBClusterEndpoints')
+    writeFileSync(join(iam, 'source-clone.json'), `${JSON.stringify(clone, null, 2)}\n`)
+    const drifted = withPaths('--check')
+    expect(drifted.status).toBe(1)
+    expect(drifted.stderr).toContain('an IAM policy block differs')
+    expect(drifted.stderr).toContain('source-auto.json differ from the per-method files')
+    expect(withPaths().status).toBe(0)
+    expect(readFileSync(join(iam, 'source-auto.json'), 'utf8')).toContain(
+      'rds:DescribeDBClusterEndpoints',
+    )
+    expect(readFileSync(guide, 'utf8')).toContain('rds:DescribeDBClusterEndpoints')
+    expect(withPaths('--check').status).toBe(0)
   })
 
   it('fails when the markers are missing', () => {

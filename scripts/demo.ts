@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util'
 import { startSimulator } from '../sim/src/index.ts'
 import { loadFixture } from '../sim/src/load-fixture.ts'
 import { ROLE_ARNS } from '../sim/fixtures/production.ts'
+import { policyFilesFor, shippedPolicy, type PolicyMethod } from '../sim/fixtures/shipped-iam.ts'
 import { ROOT, runAction } from './local-runner.ts'
 
 const args = parseArgs({
@@ -49,17 +50,37 @@ function demoInputs(region: string): Record<string, string> {
   }
 }
 
+/** Gives the run's two roles the shipped IAM policies for what it does. */
+function grantShippedPolicies(inputs: Record<string, string>): void {
+  const files = policyFilesFor({
+    oneAccount: inputs['source-role-arn'] === inputs['destination-role-arn'],
+    lifecycle: inputs.operation === 'delete' || inputs.operation === 'sweep',
+    method: (inputs.method ?? 'auto') as PolicyMethod,
+  })
+  const accountOf = (arn: string) => arn.split(':')[4] ?? ''
+  const accounts = {
+    source: accountOf(inputs['source-role-arn'] ?? ''),
+    destination: accountOf(inputs['destination-role-arn'] ?? ''),
+  }
+  sim.iam.setRolePolicies(inputs['destination-role-arn'] ?? '', [
+    shippedPolicy(files.destination, accounts),
+  ])
+  sim.iam.setRolePolicies(inputs['source-role-arn'] ?? '', [shippedPolicy(files.source, accounts)])
+}
+
 const fixture = await loadFixture(args.values.fixture)
 const sim = await startSimulator({ fixture, scenario: { clockScale: 600 } })
 console.log(`Local AWS simulator at ${sim.url} (simulated time runs 600× faster)\n`)
 try {
-  const inputs = {
+  const inputs: Record<string, string> = {
     'aws-region': sim.region,
     'endpoint-url': sim.url,
     'poll-interval-seconds': '0.2',
     ...(args.values.fixture === undefined ? demoInputs(sim.region) : {}),
     ...overrides,
   }
+  // The roles hold the shipped IAM policies (iam/), as a user's would.
+  if (inputs['source-role-arn'] && inputs['destination-role-arn']) grantShippedPolicies(inputs)
   const run = await runAction({
     inputs,
     env: {

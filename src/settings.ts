@@ -66,6 +66,8 @@ export interface Settings {
   readonly ttlSeconds?: number
   readonly tags: readonly { readonly key: string; readonly value: string }[]
   readonly keepSnapshots: boolean
+  /** Cross-account clone: the RAM share allows principals outside the source's Organization. */
+  readonly allowExternalPrincipals: boolean
   /** `operation: delete`: take a final snapshot under this name (none by default). */
   readonly finalSnapshotIdentifier?: string
   readonly timeoutMinutes: number

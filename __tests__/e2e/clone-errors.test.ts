@@ -4,7 +4,15 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds'
-import { ACCOUNTS, KEYS, runAction, startWorld, type Simulator } from './harness.ts'
+import {
+  ACCOUNTS,
+  editedPolicies,
+  KEYS,
+  ROLE_ARNS,
+  runAction,
+  startWorld,
+  type Simulator,
+} from './harness.ts'
 import {
   added,
   errorLine,
@@ -86,14 +94,14 @@ describe('refused before anything is created', () => {
   })
 
   it('an aws/rds source is still recognised when the source role may not describe the key', async () => {
-    const s = await world(
-      failing({
-        operation: 'DescribeKey',
-        code: 'AccessDeniedException',
-        message: 'User is not authorized to perform: kms:DescribeKey',
-        account: ACCOUNTS.production,
+    // A source role whose policy grants kms:ListAliases instead of the shipped kms:DescribeKey.
+    const s = await world({
+      iam: editedPolicies({
+        role: ROLE_ARNS.source,
+        remove: ['kms:DescribeKey'],
+        add: ['kms:ListAliases'],
       }),
-    )
+    })
     const before = inventoryOf(s)
     const run = await runAction({
       sim: s,

@@ -29,6 +29,7 @@ export function partnerInputs(target: string): Record<string, string> {
   return {
     'source-role-arn': ROLE_ARNS.source,
     'destination-role-arn': ROLE_ARNS.partner,
+    'allow-external-principals': 'true',
     source: 'prod-aurora',
     target,
     'kms-key-id': KEYS.partner,

@@ -42,9 +42,10 @@ function aurora(identifier: string, tags: { Key: string; Value: string }[], extr
     engineVersion: '16.4',
     masterUsername: 'postgres',
     subnetGroup: 'staging-db',
+    // The action tags the instances it adds as it tags the cluster.
     instances: [
-      { identifier: `${identifier}-1`, instanceClass: 'db.r6g.large', writer: true },
-      { identifier: `${identifier}-2`, instanceClass: 'db.r6g.large' },
+      { identifier: `${identifier}-1`, instanceClass: 'db.r6g.large', writer: true, tags },
+      { identifier: `${identifier}-2`, instanceClass: 'db.r6g.large', tags },
     ],
     tags,
     ...extra,

@@ -14,6 +14,7 @@ import type {
 } from './core/types.ts'
 import { createClock } from './clock.ts'
 import { createFaultInjector } from './faults.ts'
+import { createAuthorizer, type Authorizer } from './iam/authorizer.ts'
 import { createIdentityStore, type Session } from './identity.ts'
 import { createRequestLog } from './log.ts'
 import { createOidcIssuer, type Claims } from './oidc.ts'
@@ -61,6 +62,8 @@ export interface Simulator {
   /** Every session STS issued, in order, with its keys (tests check what was masked). */
   sessions(): readonly Session[]
   readonly world: World
+  /** IAM as the simulator enforced it: every allowed check with its statement, every refusal. */
+  readonly iam: Pick<Authorizer, 'usage' | 'denials' | 'setRolePolicies'>
   /** Replaces the faults from now on (buckets, counters and random sequence restart). */
   setFaults(faults: Faults): void
   close(): Promise<void>
@@ -99,8 +102,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       ctx.accessKeyId === undefined ? undefined : identity.session(ctx.accessKeyId),
   })
   const handlers = { ...services.handlers, sts }
+  const authorizer = createAuthorizer({
+    accounts: fixture.accounts,
+    region: fixture.region,
+    resources: services.iam,
+    kms: services.kms,
+  })
   const { server, url } = await listen(
-    { world, handlers, identity, oidc, github, faults, log },
+    { world, handlers, identity, oidc, github, faults, log, authorizer },
     options.port ?? 0,
   )
 
@@ -118,6 +127,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     inventory: (account) => services.inventory(account),
     sessions: () => identity.sessions(),
     world,
+    iam: {
+      usage: authorizer.usage,
+      denials: authorizer.denials,
+      setRolePolicies: (arn, policies) => authorizer.setRolePolicies(arn, policies),
+    },
     setFaults(next) {
       scenario.faults = next
       faults.set(next)

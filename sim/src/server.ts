@@ -16,6 +16,7 @@ import {
   type World,
 } from './core/types.ts'
 import { internalMessage, type FaultInjector } from './faults.ts'
+import type { Authorizer } from './iam/authorizer.ts'
 import type { Caller, ErrorFamily, IdentityStore } from './identity.ts'
 import type { RequestLog } from './log.ts'
 import { errorInfo, loadModel, type Model } from './model.ts'
@@ -39,6 +40,7 @@ export interface ServerDeps {
   readonly github: GitHubApi
   readonly faults: FaultInjector
   readonly log: RequestLog
+  readonly authorizer: Authorizer
 }
 
 interface ServiceWire {
@@ -201,6 +203,14 @@ async function answer(
       startedAt,
     })
     validateInput(wire.model, wire.model.operations[decoded.operation]?.input?.shape, decoded.input)
+    if (caller) {
+      deps.authorizer.authorize({
+        caller,
+        service,
+        operation: decoded.operation,
+        input: decoded.input,
+      })
+    }
     const fault = deps.faults.check({
       service,
       operation: decoded.operation,

@@ -104,8 +104,10 @@ async function createShare(ctx: RefreshContext, runtime: StepRuntime): Promise<s
       name: shareName(ctx.sourceDb.identifier, principal),
       resourceArns: [ctx.sourceDb.arn],
       principals: [principal],
-      // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
-      allowExternalPrincipals: true,
+      // Outside the source's AWS Organization the destination needs an invitation, which only a
+      // share allowing external principals sends; inside, RAM sharing with the Organization
+      // needs neither (and an SCP may deny external shares).
+      allowExternalPrincipals: ctx.settings.allowExternalPrincipals,
       clientToken: shareClientToken(ctx),
       tags: [
         ...ctx.tags
@@ -135,12 +137,12 @@ async function createShare(ctx: RefreshContext, runtime: StepRuntime): Promise<s
 function shareHint(code: string | undefined): string | undefined {
   switch (code) {
     case 'OperationNotPermittedException':
-      return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.'
+      return "RAM refused the principal: if the destination account is outside the source account's AWS Organization, set allow-external-principals: true; if it is inside, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md."
     case 'ResourceShareLimitExceededException':
       return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.'
     case 'AccessDeniedException':
     case 'AccessDenied':
-      return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).'
+      return 'The source role needs ram:CreateResourceShare and ram:TagResource (iam/source-clone.json); with allow-external-principals: true, a service control policy that denies external RAM sharing refuses the share (see docs/cross-account.md).'
     default:
       return undefined
   }

@@ -17,6 +17,7 @@ export interface ClusterInstanceFixture {
   /** The first instance is the writer unless one says otherwise. */
   readonly writer?: boolean
   readonly promotionTier?: number
+  readonly tags?: readonly TagFixture[]
 }
 
 export interface ClusterFixture {

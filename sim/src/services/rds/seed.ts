@@ -164,6 +164,7 @@ function seedCluster(store: RdsStore, account: string, c: ClusterFixture): void 
         promotionTier: 'promotionTier' in m ? m.promotionTier : undefined,
         isWriter: hasWriter ? m.writer === true : index === 0,
         createdAt: cluster.createdAt,
+        tags: [...('tags' in m ? (m.tags ?? []) : [])],
       }),
     )
   })
