@@ -17,6 +17,8 @@ export interface ClusterInstanceFixture {
   /** The first instance is the writer unless one says otherwise. */
   readonly writer?: boolean
   readonly promotionTier?: number
+  /** Default: the engine's `default.<family>`. */
+  readonly parameterGroup?: string
 }
 
 export interface ClusterFixture {
