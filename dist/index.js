@@ -1,27 +1,27 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2632:
+/***/ 9518:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { defaultProvider } = __nccwpck_require__(255);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsJson1_1Protocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultKMSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -3232,14 +3232,14 @@ __webpack_unused_export__ = paginateListRetirableGrants;
 
 /***/ }),
 
-/***/ 7872:
+/***/ 1514:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveHttpAuthSchemeConfig = exports.defaultRAMHttpAuthSchemeProvider = exports.defaultRAMHttpAuthSchemeParametersProvider = void 0;
-const httpAuthSchemes_1 = __nccwpck_require__(7523);
-const client_1 = __nccwpck_require__(2658);
+const httpAuthSchemes_1 = __nccwpck_require__(1877);
+const client_1 = __nccwpck_require__(8468);
 const defaultRAMHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
         operation: (0, client_1.getSmithyContext)(context).operation,
@@ -3285,13 +3285,13 @@ exports.resolveHttpAuthSchemeConfig = resolveHttpAuthSchemeConfig;
 
 /***/ }),
 
-/***/ 9435:
+/***/ 9537:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bdd = void 0;
-const endpoints_1 = __nccwpck_require__(2085);
+const endpoints_1 = __nccwpck_require__(7003);
 const k = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
 const _data = {
@@ -3344,15 +3344,15 @@ exports.bdd = endpoints_1.BinaryDecisionDiagram.from(nodes, root, _data.conditio
 
 /***/ }),
 
-/***/ 8326:
+/***/ 2132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.defaultEndpointResolver = void 0;
-const client_1 = __nccwpck_require__(5152);
-const endpoints_1 = __nccwpck_require__(2085);
-const bdd_1 = __nccwpck_require__(9435);
+const client_1 = __nccwpck_require__(490);
+const endpoints_1 = __nccwpck_require__(7003);
+const bdd_1 = __nccwpck_require__(9537);
 const cache = new endpoints_1.EndpointCache({
     size: 50,
     params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
@@ -3369,24 +3369,24 @@ endpoints_1.customEndpointFunctions.aws = client_1.awsEndpointFunctions;
 
 /***/ }),
 
-/***/ 7007:
+/***/ 8369:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var client$1 = __nccwpck_require__(5152);
-var core = __nccwpck_require__(402);
-var client = __nccwpck_require__(2658);
-var config = __nccwpck_require__(7291);
-var endpoints = __nccwpck_require__(2085);
-var protocols = __nccwpck_require__(3422);
-var retry = __nccwpck_require__(3609);
-var schema = __nccwpck_require__(6890);
-var httpAuthSchemeProvider = __nccwpck_require__(7872);
-var runtimeConfig = __nccwpck_require__(2881);
-var schemas_0 = __nccwpck_require__(9611);
-var errors = __nccwpck_require__(6215);
-var RAMServiceException = __nccwpck_require__(7786);
+var client$1 = __nccwpck_require__(490);
+var core = __nccwpck_require__(7996);
+var client = __nccwpck_require__(8468);
+var config = __nccwpck_require__(3433);
+var endpoints = __nccwpck_require__(7003);
+var protocols = __nccwpck_require__(284);
+var retry = __nccwpck_require__(8367);
+var schema = __nccwpck_require__(2692);
+var httpAuthSchemeProvider = __nccwpck_require__(1514);
+var runtimeConfig = __nccwpck_require__(3227);
+var schemas_0 = __nccwpck_require__(5465);
+var errors = __nccwpck_require__(973);
+var RAMServiceException = __nccwpck_require__(3384);
 
 const resolveClientEndpointParameters = (options) => {
     return Object.assign(options, {
@@ -4158,13 +4158,13 @@ Object.keys(errors).forEach(function (k) {
 
 /***/ }),
 
-/***/ 7786:
+/***/ 3384:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RAMServiceException = exports.__ServiceException = void 0;
-const client_1 = __nccwpck_require__(2658);
+const client_1 = __nccwpck_require__(8468);
 Object.defineProperty(exports, "__ServiceException", ({ enumerable: true, get: function () { return client_1.ServiceException; } }));
 class RAMServiceException extends client_1.ServiceException {
     constructor(options) {
@@ -4177,13 +4177,13 @@ exports.RAMServiceException = RAMServiceException;
 
 /***/ }),
 
-/***/ 6215:
+/***/ 973:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UnmatchedPolicyPermissionException = exports.InvalidResourceTypeException = exports.MissingRequiredParameterException = exports.InvalidMaxResultsException = exports.ResourceArnNotFoundException = exports.InvalidNextTokenException = exports.TagPolicyViolationException = exports.TagLimitExceededException = exports.PermissionVersionsLimitExceededException = exports.PermissionLimitExceededException = exports.PermissionAlreadyExistsException = exports.MalformedPolicyTemplateException = exports.InvalidPolicyException = exports.UnknownResourceException = exports.ThrottlingException = exports.ResourceShareLimitExceededException = exports.InvalidStateTransitionException = exports.InvalidParameterException = exports.ServiceUnavailableException = exports.ServerInternalException = exports.ResourceShareInvitationExpiredException = exports.ResourceShareInvitationArnNotFoundException = exports.ResourceShareInvitationAlreadyRejectedException = exports.ResourceShareInvitationAlreadyAcceptedException = exports.OperationNotPermittedException = exports.MalformedArnException = exports.InvalidClientTokenException = exports.IdempotentParameterMismatchException = void 0;
-const RAMServiceException_1 = __nccwpck_require__(7786);
+const RAMServiceException_1 = __nccwpck_require__(3384);
 class IdempotentParameterMismatchException extends RAMServiceException_1.RAMServiceException {
     name = "IdempotentParameterMismatchException";
     $fault = "client";
@@ -4552,23 +4552,23 @@ exports.UnmatchedPolicyPermissionException = UnmatchedPolicyPermissionException;
 
 /***/ }),
 
-/***/ 2881:
+/***/ 3227:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRuntimeConfig = void 0;
-const tslib_1 = __nccwpck_require__(1860);
-const package_json_1 = tslib_1.__importDefault(__nccwpck_require__(1595));
-const client_1 = __nccwpck_require__(5152);
-const httpAuthSchemes_1 = __nccwpck_require__(7523);
-const credential_provider_node_1 = __nccwpck_require__(5861);
-const client_2 = __nccwpck_require__(2658);
-const config_1 = __nccwpck_require__(7291);
-const retry_1 = __nccwpck_require__(3609);
-const serde_1 = __nccwpck_require__(2430);
-const node_http_handler_1 = __nccwpck_require__(1279);
-const runtimeConfig_shared_1 = __nccwpck_require__(9974);
+const tslib_1 = __nccwpck_require__(2146);
+const package_json_1 = tslib_1.__importDefault(__nccwpck_require__(3990));
+const client_1 = __nccwpck_require__(490);
+const httpAuthSchemes_1 = __nccwpck_require__(1877);
+const credential_provider_node_1 = __nccwpck_require__(255);
+const client_2 = __nccwpck_require__(8468);
+const config_1 = __nccwpck_require__(3433);
+const retry_1 = __nccwpck_require__(8367);
+const serde_1 = __nccwpck_require__(1892);
+const node_http_handler_1 = __nccwpck_require__(7105);
+const runtimeConfig_shared_1 = __nccwpck_require__(7547);
 const getRuntimeConfig = (config) => {
     (0, client_2.emitWarningIfUnsupportedVersion)(process.version);
     const defaultsMode = (0, config_1.resolveDefaultsModeConfig)(config);
@@ -4608,20 +4608,20 @@ exports.getRuntimeConfig = getRuntimeConfig;
 
 /***/ }),
 
-/***/ 9974:
+/***/ 7547:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRuntimeConfig = void 0;
-const httpAuthSchemes_1 = __nccwpck_require__(7523);
-const protocols_1 = __nccwpck_require__(7288);
-const client_1 = __nccwpck_require__(2658);
-const protocols_2 = __nccwpck_require__(3422);
-const serde_1 = __nccwpck_require__(2430);
-const httpAuthSchemeProvider_1 = __nccwpck_require__(7872);
-const endpointResolver_1 = __nccwpck_require__(8326);
-const schemas_0_1 = __nccwpck_require__(9611);
+const httpAuthSchemes_1 = __nccwpck_require__(1877);
+const protocols_1 = __nccwpck_require__(8150);
+const client_1 = __nccwpck_require__(8468);
+const protocols_2 = __nccwpck_require__(284);
+const serde_1 = __nccwpck_require__(1892);
+const httpAuthSchemeProvider_1 = __nccwpck_require__(1514);
+const endpointResolver_1 = __nccwpck_require__(2132);
+const schemas_0_1 = __nccwpck_require__(5465);
 const getRuntimeConfig = (config) => {
     return {
         apiVersion: "2018-01-04",
@@ -4657,7 +4657,7 @@ exports.getRuntimeConfig = getRuntimeConfig;
 
 /***/ }),
 
-/***/ 9611:
+/***/ 5465:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4923,9 +4923,9 @@ const _va = "value";
 const _wI = "workIds";
 const _xN = "xmlName";
 const n0 = "com.amazonaws.ram";
-const schema_1 = __nccwpck_require__(6890);
-const errors_1 = __nccwpck_require__(6215);
-const RAMServiceException_1 = __nccwpck_require__(7786);
+const schema_1 = __nccwpck_require__(2692);
+const errors_1 = __nccwpck_require__(973);
+const RAMServiceException_1 = __nccwpck_require__(3384);
 const _s_registry = schema_1.TypeRegistry.for(_s);
 exports.RAMServiceException$ = [-3, _s, "RAMServiceException", 0, [], []];
 _s_registry.registerError(exports.RAMServiceException$, RAMServiceException_1.RAMServiceException);
@@ -5711,28 +5711,28 @@ exports.UpdateResourceShare$ = [9, n0, _URS,
 
 /***/ }),
 
-/***/ 7202:
+/***/ 5216:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
-const { getCrossRegionPresignedUrlPlugin } = __nccwpck_require__(2716);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { defaultProvider } = __nccwpck_require__(255);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsQueryProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
+const { getCrossRegionPresignedUrlPlugin } = __nccwpck_require__(5770);
 
 const defaultRDSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -16804,28 +16804,28 @@ __webpack_unused_export__ = waitUntilTenantDatabaseDeleted;
 
 /***/ }),
 
-/***/ 1695:
+/***/ 7453:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { SignatureV4MultiRegion } = __nccwpck_require__(9767);
+const { defaultProvider } = __nccwpck_require__(255);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsQueryProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -18065,22 +18065,22 @@ __webpack_unused_export__ = getDefaultRoleAssumerWithWebIdentity;
 
 /***/ }),
 
-/***/ 5152:
+/***/ 490:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
-const { InvokeStore } = __nccwpck_require__(9320);
-const { normalizeProvider } = __nccwpck_require__(402);
-const { RETRY_MODES } = __nccwpck_require__(3609);
+const { HttpRequest, parseUrl } = __nccwpck_require__(284);
+const { InvokeStore } = __nccwpck_require__(5222);
+const { normalizeProvider } = __nccwpck_require__(7996);
+const { RETRY_MODES } = __nccwpck_require__(8367);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
-const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
-const { EndpointError, resolveEndpoint } = __nccwpck_require__(2085);
+const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(7003);
+const { EndpointError, resolveEndpoint } = __nccwpck_require__(7003);
 exports.EndpointError = EndpointError;
 exports.isIpAddress = isIpAddress;
 exports.resolveEndpoint = resolveEndpoint;
-const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
-const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(7291);
+const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(3433);
+const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(3433);
 exports.NODE_REGION_CONFIG_FILE_OPTIONS = NODE_REGION_CONFIG_FILE_OPTIONS;
 exports.NODE_REGION_CONFIG_OPTIONS = NODE_REGION_CONFIG_OPTIONS;
 exports.REGION_ENV_NAME = REGION_ENV_NAME;
@@ -18879,7 +18879,7 @@ const NODE_APP_ID_CONFIG_OPTIONS = {
 };
 
 const createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-    const module = __nccwpck_require__(9449);
+    const module = __nccwpck_require__(6571);
     const parse = module.parse ?? module.default.parse ?? (() => "");
     const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse(window.navigator.userAgent) : undefined;
     const sections = [
@@ -19086,15 +19086,15 @@ exports.userAgentMiddleware = userAgentMiddleware;
 
 /***/ }),
 
-/***/ 7523:
+/***/ 1877:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(402);
-const { SignatureV4 } = __nccwpck_require__(5118);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(7996);
+const { SignatureV4 } = __nccwpck_require__(2496);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(284);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
 
 const getDateHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.date ?? response.headers?.Date) : undefined;
 const getAgeHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.age ?? response.headers?.Age) : undefined;
@@ -19454,14 +19454,14 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 7288:
+/***/ 8150:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(4645);
-const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(6890);
-const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(2658);
-const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(3422);
-const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(3422);
+const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(2207);
+const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(2692);
+const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(8468);
+const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(284);
+const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(284);
 exports.JsonCodec = JsonCodec;
 exports.JsonCodec2 = JsonCodec2;
 exports.JsonShapeDeserializer = JsonShapeDeserializer;
@@ -19472,8 +19472,8 @@ exports.loadJsonRpcErrorCode = loadJsonRpcErrorCode;
 exports.loadRestJsonErrorCode = loadRestJsonErrorCode;
 exports.parseJsonBody = parseJsonBody;
 exports.parseJsonErrorBody = parseJsonErrorBody;
-const { parseXML, XmlNode, XmlText } = __nccwpck_require__(4274);
-const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(2430);
+const { parseXML, XmlNode, XmlText } = __nccwpck_require__(3756);
+const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(1892);
 
 class ProtocolLib {
     queryCompat;
@@ -20965,10 +20965,10 @@ exports.parseXmlErrorBody = parseXmlErrorBody;
 
 /***/ }),
 
-/***/ 519:
+/***/ 9409:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { buildQueryString } = __nccwpck_require__(3422);
+const { buildQueryString } = __nccwpck_require__(284);
 
 const validate = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
 const parse = (arn) => {
@@ -21035,10 +21035,10 @@ exports.validate = validate;
 
 /***/ }),
 
-/***/ 5081:
+/***/ 3707:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { CredentialsProviderError } = __nccwpck_require__(3433);
 
 function resolveLogins(logins) {
     return Promise.all(Object.keys(logins).reduce((arr, name) => {
@@ -21059,7 +21059,7 @@ function resolveLogins(logins) {
 function fromCognitoIdentity(parameters) {
     return async (awsIdentityProperties) => {
         parameters.logger?.debug("@aws-sdk/credential-provider-cognito-identity - fromCognitoIdentity");
-        const { GetCredentialsForIdentityCommand, CognitoIdentityClient } = __nccwpck_require__(361);
+        const { GetCredentialsForIdentityCommand, CognitoIdentityClient } = __nccwpck_require__(2107);
         const fromConfigs = (property) => parameters.clientConfig?.[property] ??
             parameters.parentClientConfig?.[property] ??
             awsIdentityProperties?.callerClientConfig?.[property];
@@ -21197,7 +21197,7 @@ function fromCognitoIdentityPool({ accountId, cache = localStorage(), client, cl
         ? `aws:cognito-identity-credentials:${identityPoolId}:${userIdentifier}`
         : undefined;
     let provider = async (awsIdentityProperties) => {
-        const { GetIdCommand, CognitoIdentityClient } = __nccwpck_require__(361);
+        const { GetIdCommand, CognitoIdentityClient } = __nccwpck_require__(2107);
         const fromConfigs = (property) => clientConfig?.[property] ??
             parentClientConfig?.[property] ??
             awsIdentityProperties?.callerClientConfig?.[property];
@@ -21244,10 +21244,10 @@ exports.fromCognitoIdentityPool = fromCognitoIdentityPool;
 
 /***/ }),
 
-/***/ 361:
+/***/ 2107:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } = __nccwpck_require__(364);
+const { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } = __nccwpck_require__(1238);
 exports.CognitoIdentityClient = CognitoIdentityClient;
 exports.GetCredentialsForIdentityCommand = GetCredentialsForIdentityCommand;
 exports.GetIdCommand = GetIdCommand;
@@ -21255,11 +21255,11 @@ exports.GetIdCommand = GetIdCommand;
 
 /***/ }),
 
-/***/ 5606:
+/***/ 5660:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError } = __nccwpck_require__(3433);
 
 const ENV_KEY = "AWS_ACCESS_KEY_ID";
 const ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
@@ -21301,15 +21301,15 @@ exports.fromEnv = fromEnv;
 
 /***/ }),
 
-/***/ 8605:
+/***/ 2463:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
-const { NodeHttpHandler } = __nccwpck_require__(1279);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError } = __nccwpck_require__(3433);
+const { NodeHttpHandler } = __nccwpck_require__(7105);
 const fs = __nccwpck_require__(1455);
-const { HttpRequest } = __nccwpck_require__(3422);
-const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(2430);
+const { HttpRequest } = __nccwpck_require__(284);
+const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(1892);
 
 const ECS_CONTAINER_HOST = "169.254.170.2";
 const EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
@@ -21487,28 +21487,28 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 5869:
+/***/ 6967:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(490);
 
 const resolveCredentialSource = (credentialSource, profileName, logger) => {
     const sourceProvidersMap = {
         EcsContainer: async (options) => {
-            const { fromHttp } = __nccwpck_require__(8605);
-            const { fromContainerMetadata } = __nccwpck_require__(566);
+            const { fromHttp } = __nccwpck_require__(2463);
+            const { fromContainerMetadata } = __nccwpck_require__(3916);
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
             return async () => chain(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
         },
         Ec2InstanceMetadata: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-            const { fromInstanceMetadata } = __nccwpck_require__(566);
+            const { fromInstanceMetadata } = __nccwpck_require__(3916);
             return async () => fromInstanceMetadata(options)().then(setNamedProvider);
         },
         Environment: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-            const { fromEnv } = __nccwpck_require__(5606);
+            const { fromEnv } = __nccwpck_require__(5660);
             return async () => fromEnv(options)().then(setNamedProvider);
         },
     };
@@ -21550,7 +21550,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(1838);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -21603,7 +21603,7 @@ const isLoginProfile = (data) => {
     return Boolean(data && data.login_session);
 };
 const resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-    const { fromLoginCredentials } = __nccwpck_require__(4072);
+    const { fromLoginCredentials } = __nccwpck_require__(6642);
     const credentials = await fromLoginCredentials({
         ...options,
         profile: profileName,
@@ -21613,7 +21613,7 @@ const resolveLoginCredentials = async (profileName, options, callerClientConfig)
 
 const isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
 const resolveProcessCredentials = async (options, profile) => {
-    const { fromProcess } = __nccwpck_require__(5360);
+    const { fromProcess } = __nccwpck_require__(2925);
     const credentials = await fromProcess({
         ...options,
         profile,
@@ -21622,7 +21622,7 @@ const resolveProcessCredentials = async (options, profile) => {
 };
 
 const resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-    const { fromSSO } = __nccwpck_require__(998);
+    const { fromSSO } = __nccwpck_require__(9592);
     return fromSSO({
         profile,
         logger: options.logger,
@@ -21670,7 +21670,7 @@ const isWebIdentityProfile = (arg) => Boolean(arg) &&
     typeof arg.role_arn === "string" &&
     ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
 const resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
-    const { fromTokenFile } = __nccwpck_require__(9956);
+    const { fromTokenFile } = __nccwpck_require__(2298);
     const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
@@ -21723,12 +21723,12 @@ exports.fromIni = fromIni;
 
 /***/ }),
 
-/***/ 4072:
+/***/ 6642:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
-const { HttpRequest } = __nccwpck_require__(3422);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(3433);
+const { HttpRequest } = __nccwpck_require__(284);
 const { createHash, createPrivateKey, createPublicKey, sign } = __nccwpck_require__(7598);
 const { promises } = __nccwpck_require__(3024);
 const { homedir } = __nccwpck_require__(8161);
@@ -21783,7 +21783,7 @@ class LoginCredentialsFetcher {
         if (freshExpiry - Date.now() > LoginCredentialsFetcher.REFRESH_THRESHOLD) {
             return this.toCredentials(freshToken.accessToken);
         }
-        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(9762);
+        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(348);
         const { logger, userAgentAppId } = this.callerClientConfig ?? {};
         const isH2 = (requestHandler) => {
             return requestHandler?.metadata?.handlerProtocol === "h2";
@@ -22024,18 +22024,18 @@ exports.fromLoginCredentials = fromLoginCredentials;
 
 /***/ }),
 
-/***/ 5861:
+/***/ 255:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5606);
-const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(7291);
+const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5660);
+const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(3433);
 
 const ENV_IMDS_DISABLED = "AWS_EC2_METADATA_DISABLED";
 const remoteProvider = async (init) => {
-    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(566);
+    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(3916);
     if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = __nccwpck_require__(8605);
+        const { fromHttp } = __nccwpck_require__(2463);
         return chain(fromHttp(init), fromContainerMetadata(init));
     }
     if (process.env[ENV_IMDS_DISABLED] && process.env[ENV_IMDS_DISABLED] !== "false") {
@@ -22158,22 +22158,22 @@ const defaultProvider = (init = {}) => memoizeChain([
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
             throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = __nccwpck_require__(998);
+        const { fromSSO } = __nccwpck_require__(9592);
         return fromSSO(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(5869);
+        const { fromIni } = __nccwpck_require__(6967);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess } = __nccwpck_require__(5360);
+        const { fromProcess } = __nccwpck_require__(2925);
         return fromProcess(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
-        const { fromTokenFile } = __nccwpck_require__(9956);
+        const { fromTokenFile } = __nccwpck_require__(2298);
         return fromTokenFile(init)(awsIdentityProperties);
     },
     async () => {
@@ -22197,13 +22197,13 @@ exports.defaultProvider = defaultProvider;
 
 /***/ }),
 
-/***/ 5360:
+/***/ 2925:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
+const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(3433);
 const { exec } = __nccwpck_require__(1421);
 const { promisify } = __nccwpck_require__(7975);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { setCredentialFeature } = __nccwpck_require__(490);
 
 const getValidatedProcessCredentials = (profileName, data, profiles) => {
     if (data.Version !== 1) {
@@ -22280,12 +22280,12 @@ exports.fromProcess = fromProcess;
 
 /***/ }),
 
-/***/ 998:
+/***/ 9592:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { fromSso } = __nccwpck_require__(5433);
+const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { fromSso } = __nccwpck_require__(763);
 
 const isSsoProfile = (arg) => arg &&
     (typeof arg.sso_start_url === "string" ||
@@ -22339,7 +22339,7 @@ const resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ss
         });
     }
     const { accessToken } = token;
-    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(3707);
+    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(7525);
     const sso = ssoClient ||
         new SSOClient(Object.assign({}, clientConfig ?? {}, {
             logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
@@ -22479,21 +22479,21 @@ exports.validateSsoProfile = validateSsoProfile;
 
 /***/ }),
 
-/***/ 3707:
+/***/ 7525:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(2579);
+const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(5853);
 exports.GetRoleCredentialsCommand = GetRoleCredentialsCommand;
 exports.SSOClient = SSOClient;
 
 
 /***/ }),
 
-/***/ 9956:
+/***/ 2298:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(3433);
 const { readFileSync } = __nccwpck_require__(3024);
 
 const fromWebToken = (init) => async (awsIdentityProperties) => {
@@ -22501,7 +22501,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1838);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -22554,12 +22554,12 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 9719:
+/***/ 3045:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { ProviderError, CredentialsProviderError, loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
-const { normalizeProvider } = __nccwpck_require__(402);
+const { ProviderError, CredentialsProviderError, loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(3433);
+const { normalizeProvider } = __nccwpck_require__(7996);
 
 const createCredentialChain = (...credentialProviders) => {
     let expireAfter = -1;
@@ -22603,14 +22603,14 @@ const propertyProviderChain = (...providers) => async (awsIdentityProperties) =>
 
 const fromCognitoIdentity = (options) => {
     return async (args) => {
-        const { fromCognitoIdentity: _fromCognitoIdentity } = __nccwpck_require__(5081);
+        const { fromCognitoIdentity: _fromCognitoIdentity } = __nccwpck_require__(3707);
         return _fromCognitoIdentity(options)(args);
     };
 };
 
 const fromCognitoIdentityPool = (options) => {
     return async (args) => {
-        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = __nccwpck_require__(5081);
+        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = __nccwpck_require__(3707);
         return _fromCognitoIdentityPool(options)(args);
     };
 };
@@ -22618,28 +22618,28 @@ const fromCognitoIdentityPool = (options) => {
 const fromContainerMetadata = (init) => {
     return async (props) => {
         init?.logger?.debug("@smithy/credential-provider-imds", "fromContainerMetadata");
-        const { fromContainerMetadata: _fromContainerMetadata } = __nccwpck_require__(566);
+        const { fromContainerMetadata: _fromContainerMetadata } = __nccwpck_require__(3916);
         return _fromContainerMetadata(init)();
     };
 };
 
 const fromEnv = (init) => {
     return async (args) => {
-        const { fromEnv: _fromEnv } = __nccwpck_require__(5606);
+        const { fromEnv: _fromEnv } = __nccwpck_require__(5660);
         return _fromEnv(init)(args);
     };
 };
 
 const fromHttp = (options = {}) => {
     return async (args) => {
-        const { fromHttp: _fromHttp } = __nccwpck_require__(8605);
+        const { fromHttp: _fromHttp } = __nccwpck_require__(2463);
         return _fromHttp(options)(args);
     };
 };
 
 const fromIni = (init = {}) => {
     return async (args) => {
-        const { fromIni: _fromIni } = __nccwpck_require__(5869);
+        const { fromIni: _fromIni } = __nccwpck_require__(6967);
         return _fromIni({ ...init })(args);
     };
 };
@@ -22647,15 +22647,15 @@ const fromIni = (init = {}) => {
 const fromInstanceMetadata = (init) => {
     return async (props) => {
         init?.logger?.debug("@smithy/credential-provider-imds", "fromInstanceMetadata");
-        const { setCredentialFeature } = __nccwpck_require__(5152);
-        const { fromInstanceMetadata: _fromInstanceMetadata } = __nccwpck_require__(566);
+        const { setCredentialFeature } = __nccwpck_require__(490);
+        const { fromInstanceMetadata: _fromInstanceMetadata } = __nccwpck_require__(3916);
         return _fromInstanceMetadata(init)().then((creds) => setCredentialFeature(creds, "CREDENTIALS_IMDS", "0"));
     };
 };
 
 const fromLoginCredentials = (init) => {
     return async (args) => {
-        const { fromLoginCredentials: _fromLoginCredentials } = __nccwpck_require__(4072);
+        const { fromLoginCredentials: _fromLoginCredentials } = __nccwpck_require__(6642);
         return _fromLoginCredentials({ ...init })(args);
     };
 };
@@ -22664,7 +22664,7 @@ const fromNodeProviderChain = (init = {}) => {
     let chain;
     return async (args) => {
         if (!chain) {
-            const { defaultProvider } = __nccwpck_require__(5861);
+            const { defaultProvider } = __nccwpck_require__(255);
             chain = defaultProvider({ ...init });
         }
         return chain(args);
@@ -22673,14 +22673,14 @@ const fromNodeProviderChain = (init = {}) => {
 
 const fromProcess = (init) => {
     return async (args) => {
-        const { fromProcess: _fromProcess } = __nccwpck_require__(5360);
+        const { fromProcess: _fromProcess } = __nccwpck_require__(2925);
         return _fromProcess(init)(args);
     };
 };
 
 const fromSSO = (init = {}) => {
     return async (args) => {
-        const { fromSSO: _fromSSO } = __nccwpck_require__(998);
+        const { fromSSO: _fromSSO } = __nccwpck_require__(9592);
         return _fromSSO({ ...init })(args);
     };
 };
@@ -22703,7 +22703,7 @@ const fromTemporaryCredentials$1 = (options, credentialDefaultProvider, regionPr
             }
             params.TokenCode = await options.mfaCodeProvider(params?.SerialNumber);
         }
-        const { AssumeRoleCommand, STSClient } = __nccwpck_require__(7366);
+        const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1884);
         if (!stsClient) {
             const defaultCredentialsOrError = typeof credentialDefaultProvider === "function" ? credentialDefaultProvider() : undefined;
             const credentialSources = [
@@ -22814,14 +22814,14 @@ const fromTemporaryCredentials = (options) => {
 
 const fromTokenFile = (init = {}) => {
     return async (args) => {
-        const { fromTokenFile: _fromTokenFile } = __nccwpck_require__(9956);
+        const { fromTokenFile: _fromTokenFile } = __nccwpck_require__(2298);
         return _fromTokenFile({ ...init })(args);
     };
 };
 
 const fromWebToken = (init) => {
     return async (args) => {
-        const { fromWebToken: _fromWebToken } = __nccwpck_require__(9956);
+        const { fromWebToken: _fromWebToken } = __nccwpck_require__(2298);
         return _fromWebToken({ ...init })(args);
     };
 };
@@ -22846,23 +22846,23 @@ __webpack_unused_export__ = propertyProviderChain;
 
 /***/ }),
 
-/***/ 7366:
+/***/ 1884:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1136);
+const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1838);
 exports.AssumeRoleCommand = AssumeRoleCommand;
 exports.STSClient = STSClient;
 
 
 /***/ }),
 
-/***/ 2716:
+/***/ 5770:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { formatUrl } = __nccwpck_require__(519);
-const { toEndpointV1 } = __nccwpck_require__(2085);
-const { HttpRequest } = __nccwpck_require__(3422);
-const { SignatureV4 } = __nccwpck_require__(5118);
+const { formatUrl } = __nccwpck_require__(9409);
+const { toEndpointV1 } = __nccwpck_require__(7003);
+const { HttpRequest } = __nccwpck_require__(284);
+const { SignatureV4 } = __nccwpck_require__(2496);
 
 const regARN = /arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?/;
 const sourceIdToCommandKeyMap = {
@@ -22961,25 +22961,25 @@ exports.getCrossRegionPresignedUrlPlugin = getCrossRegionPresignedUrlPlugin;
 
 /***/ }),
 
-/***/ 364:
+/***/ 1238:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsJson1_1Protocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultCognitoIdentityHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -23595,25 +23595,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 9762:
+/***/ 348:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24205,25 +24205,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 9443:
+/***/ 3305:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24899,25 +24899,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 2579:
+/***/ 5853:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -25380,26 +25380,26 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 1136:
+/***/ 1838:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(490);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
+const { Command: $Command } = __nccwpck_require__(8468);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
+const { SignatureV4MultiRegion } = __nccwpck_require__(9767);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
+const { AwsQueryProtocol } = __nccwpck_require__(8150);
+const { Sha256 } = __nccwpck_require__(9128);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -26277,10 +26277,10 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 
 /***/ }),
 
-/***/ 5785:
+/***/ 9767:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(5118);
+const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(2496);
 
 const signatureV4CrtContainer = {
     CrtSignerV4: null,
@@ -26439,12 +26439,12 @@ exports.signatureV4CrtContainer = signatureV4CrtContainer;
 
 /***/ }),
 
-/***/ 5433:
+/***/ 763:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setTokenFeature } = __nccwpck_require__(5152);
-const { getBearerTokenEnvKey } = __nccwpck_require__(7523);
-const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(7291);
+const { setTokenFeature } = __nccwpck_require__(490);
+const { getBearerTokenEnvKey } = __nccwpck_require__(1877);
+const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(3433);
 const { promises } = __nccwpck_require__(3024);
 
 const fromEnvSigningName = ({ logger, signingName } = {}) => async () => {
@@ -26465,7 +26465,7 @@ const EXPIRE_WINDOW_MS = 5 * 60 * 1000;
 const REFRESH_MESSAGE = `To refresh this SSO session run 'aws sso login' with the corresponding profile.`;
 
 const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
-    const { SSOOIDCClient } = __nccwpck_require__(9443);
+    const { SSOOIDCClient } = __nccwpck_require__(3305);
     const coalesce = (prop) => init.clientConfig?.[prop] ?? init.parentClientConfig?.[prop] ?? callerClientConfig?.[prop];
     const ssoOidcClient = new SSOOIDCClient(Object.assign({}, init.clientConfig ?? {}, {
         region: ssoRegion ?? init.clientConfig?.region,
@@ -26476,7 +26476,7 @@ const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
 };
 
 const getNewSsoOidcToken = async (ssoToken, ssoRegion, init = {}, callerClientConfig) => {
-    const { CreateTokenCommand } = __nccwpck_require__(9443);
+    const { CreateTokenCommand } = __nccwpck_require__(3305);
     const ssoOidcClient = await getSsoOidcClient(ssoRegion, init, callerClientConfig);
     return ssoOidcClient.send(new CreateTokenCommand({
         clientId: ssoToken.clientId,
@@ -26622,7 +26622,7 @@ exports.nodeProvider = nodeProvider;
 
 /***/ }),
 
-/***/ 4274:
+/***/ 3756:
 /***/ ((__unused_webpack_module, exports) => {
 
 const ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -27001,7 +27001,7 @@ exports.parseXML = parseXML;
 
 /***/ }),
 
-/***/ 9320:
+/***/ 5222:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -27139,15 +27139,15 @@ exports.InvokeStoreBase = InvokeStoreBase;
 
 /***/ }),
 
-/***/ 402:
+/***/ 7996:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, hasOwn } = __nccwpck_require__(4534);
+const { getSmithyContext, hasOwn } = __nccwpck_require__(9928);
 exports.getSmithyContext = getSmithyContext;
-const { HttpRequest } = __nccwpck_require__(3422);
-const { requestBuilder } = __nccwpck_require__(3422);
+const { HttpRequest } = __nccwpck_require__(284);
+const { requestBuilder } = __nccwpck_require__(284);
 exports.requestBuilder = requestBuilder;
-const { HttpApiKeyAuthLocation } = __nccwpck_require__(690);
+const { HttpApiKeyAuthLocation } = __nccwpck_require__(5192);
 
 const resolveAuthOptions = (candidateAuthOptions, authSchemePreference) => {
     if (!authSchemePreference || authSchemePreference.length === 0) {
@@ -27492,13 +27492,13 @@ exports.setFeature = setFeature;
 
 /***/ }),
 
-/***/ 4645:
+/***/ 2207:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(2430);
-const { hasOwn } = __nccwpck_require__(4534);
-const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(3422);
-const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(6890);
+const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(1892);
+const { hasOwn } = __nccwpck_require__(9928);
+const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(284);
+const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(2692);
 
 const majorUint64 = 0;
 const majorNegativeInt64 = 1;
@@ -30041,12 +30041,12 @@ exports.tagSymbol = tagSymbol;
 
 /***/ }),
 
-/***/ 9542:
+/***/ 9128:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createReadStream } = __nccwpck_require__(3024);
 const { Writable } = __nccwpck_require__(7075);
-const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
+const { toUint8Array, concatBytes } = __nccwpck_require__(1892);
 const { createHash, createHmac } = __nccwpck_require__(7598);
 const zlib = __nccwpck_require__(8522);
 
@@ -30625,16 +30625,16 @@ exports.readableStreamHasher = readableStreamHasher;
 
 /***/ }),
 
-/***/ 2658:
+/***/ 8468:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(4534);
-const { getSmithyContext, normalizeProvider } = __nccwpck_require__(4534);
+const { hasOwn } = __nccwpck_require__(9928);
+const { getSmithyContext, normalizeProvider } = __nccwpck_require__(9928);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
-const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(5192);
 exports.AlgorithmId = AlgorithmId;
-const { NormalizedSchema } = __nccwpck_require__(6890);
+const { NormalizedSchema } = __nccwpck_require__(2692);
 
 const getAllAliases = (name, aliases) => {
     const _aliases = [];
@@ -31865,16 +31865,16 @@ exports.withBaseException = withBaseException;
 
 /***/ }),
 
-/***/ 7291:
+/***/ 3433:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { homedir } = __nccwpck_require__(8161);
 const { sep, join } = __nccwpck_require__(6760);
 const { createHash } = __nccwpck_require__(7598);
 const { readFile: readFile$1 } = __nccwpck_require__(1455);
-const { IniSectionType } = __nccwpck_require__(690);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { isValidHostLabel } = __nccwpck_require__(4534);
+const { IniSectionType } = __nccwpck_require__(5192);
+const { normalizeProvider } = __nccwpck_require__(8468);
+const { isValidHostLabel } = __nccwpck_require__(9928);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -32659,15 +32659,15 @@ exports.resolveRegionConfig = resolveRegionConfig;
 
 /***/ }),
 
-/***/ 2085:
+/***/ 7003:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(4534);
+const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(3433);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(9928);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
-const { EndpointURLScheme } = __nccwpck_require__(690);
+const { EndpointURLScheme } = __nccwpck_require__(5192);
 
 const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 const CONFIG_ENDPOINT_URL = "endpoint_url";
@@ -33550,14 +33550,14 @@ exports.resolveParams = resolveParams;
 
 /***/ }),
 
-/***/ 6579:
+/***/ 9901:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32 } = __nccwpck_require__(9542);
-const { hasOwn } = __nccwpck_require__(4534);
-const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(2430);
+const { Crc32 } = __nccwpck_require__(9128);
+const { hasOwn } = __nccwpck_require__(9928);
+const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(1892);
 const { Readable } = __nccwpck_require__(7075);
-const { TypeRegistry } = __nccwpck_require__(6890);
+const { TypeRegistry } = __nccwpck_require__(2692);
 
 class Int64 {
     bytes;
@@ -34500,19 +34500,19 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 
 /***/ }),
 
-/***/ 3422:
+/***/ 284:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(2430);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(4534);
-const { parseQueryString, parseUrl } = __nccwpck_require__(4534);
+const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(1892);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(9928);
+const { parseQueryString, parseUrl } = __nccwpck_require__(9928);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
 exports.parseQueryString = parseQueryString;
 exports.parseUrl = parseUrl;
-const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(6890);
-const { FieldPosition } = __nccwpck_require__(690);
+const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(2692);
+const { FieldPosition } = __nccwpck_require__(5192);
 
 const collectBody = async (streamBody = new Uint8Array(), context) => {
     if (streamBody instanceof Uint8Array) {
@@ -34915,7 +34915,7 @@ class HttpProtocol extends SerdeContext {
         });
     }
     async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(6579);
+        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(9901);
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
             marshaller,
@@ -37603,15 +37603,15 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 3609:
+/***/ 8367:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
-const { NoOpLogger, normalizeProvider } = __nccwpck_require__(2658);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { parseRfc7231DateTime, v4 } = __nccwpck_require__(2430);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
-const { hasOwn } = __nccwpck_require__(4534);
+const { NoOpLogger, normalizeProvider } = __nccwpck_require__(8468);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(284);
+const { parseRfc7231DateTime, v4 } = __nccwpck_require__(1892);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
+const { hasOwn } = __nccwpck_require__(9928);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -38498,10 +38498,10 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 
 /***/ }),
 
-/***/ 6890:
+/***/ 2692:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(4534);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(9928);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -39214,14 +39214,14 @@ exports.translateTraits = translateTraits;
 
 /***/ }),
 
-/***/ 2430:
+/***/ 1892:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __nccwpck_require__(7598);
-const { hasOwn, HttpResponse } = __nccwpck_require__(4534);
+const { hasOwn, HttpResponse } = __nccwpck_require__(9928);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __nccwpck_require__(3024);
-const { toEndpointV1 } = __nccwpck_require__(2085);
+const { toEndpointV1 } = __nccwpck_require__(7003);
 const { Readable, Writable, PassThrough } = __nccwpck_require__(7075);
 
 const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
@@ -40997,10 +40997,10 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 4534:
+/***/ 9928:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
 
 const getSmithyContext = (context) => context[SMITHY_CONTEXT_KEY] || (context[SMITHY_CONTEXT_KEY] = {});
 
@@ -41196,12 +41196,12 @@ exports.toEndpointV1 = toEndpointV1;
 
 /***/ }),
 
-/***/ 566:
+/***/ 3916:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
+const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(3433);
 const node_http = __nccwpck_require__(7067);
-const { parseUrl } = __nccwpck_require__(3422);
+const { parseUrl } = __nccwpck_require__(284);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
     typeof arg === "object" &&
@@ -41573,13 +41573,13 @@ exports.providerConfigFromInit = providerConfigFromInit;
 
 /***/ }),
 
-/***/ 1279:
+/***/ 7105:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(2430);
-const { streamCollector } = __nccwpck_require__(2430);
+const { hasOwn } = __nccwpck_require__(1892);
+const { streamCollector } = __nccwpck_require__(1892);
 exports.streamCollector = streamCollector;
-const { buildQueryString, HttpResponse } = __nccwpck_require__(3422);
+const { buildQueryString, HttpResponse } = __nccwpck_require__(284);
 const node_https = __nccwpck_require__(4708);
 const { Readable } = __nccwpck_require__(7075);
 const http2 = __nccwpck_require__(2467);
@@ -42494,12 +42494,12 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
-/***/ 5118:
+/***/ 2496:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(2430);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { escapeUri, HttpRequest } = __nccwpck_require__(3422);
+const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(1892);
+const { normalizeProvider } = __nccwpck_require__(8468);
+const { escapeUri, HttpRequest } = __nccwpck_require__(284);
 
 class HeaderFormatter {
     format(headers) {
@@ -43098,7 +43098,7 @@ exports.signatureV4aContainer = signatureV4aContainer;
 
 /***/ }),
 
-/***/ 690:
+/***/ 5192:
 /***/ ((__unused_webpack_module, exports) => {
 
 var HttpAuthLocation;
@@ -43201,14 +43201,14 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 5290:
+/***/ 6252:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
 __webpack_unused_export__ = exports.IX = __webpack_unused_export__ = exports.$C = void 0;
-var client_1 = __nccwpck_require__(2658);
+var client_1 = __nccwpck_require__(8468);
 Object.defineProperty(exports, "$C", ({ enumerable: true, get: function () { return client_1.createWaiter; } }));
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return client_1.waiterServiceDefaults; } });
 Object.defineProperty(exports, "IX", ({ enumerable: true, get: function () { return client_1.WaiterState; } }));
@@ -43217,7 +43217,7 @@ __webpack_unused_export__ = ({ enumerable: true, get: function () { return clien
 
 /***/ }),
 
-/***/ 9449:
+/***/ 6571:
 /***/ (function(module) {
 
 /*!
@@ -43237,7 +43237,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 1860:
+/***/ 2146:
 /***/ ((module) => {
 
 /******************************************************************************
@@ -43704,15 +43704,15 @@ var __rewriteRelativeImportExtension;
 
 /***/ }),
 
-/***/ 770:
+/***/ 408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(376);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 376:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -43984,34 +43984,34 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 4718:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(271)
+const Dispatcher = __nccwpck_require__(2377)
+const Pool = __nccwpck_require__(8014)
+const BalancedPool = __nccwpck_require__(3207)
+const Agent = __nccwpck_require__(5539)
+const ProxyAgent = __nccwpck_require__(9710)
+const EnvHttpProxyAgent = __nccwpck_require__(6699)
+const RetryAgent = __nccwpck_require__(9176)
+const errors = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const api = __nccwpck_require__(5889)
+const buildConnector = __nccwpck_require__(5106)
+const MockClient = __nccwpck_require__(2839)
+const MockAgent = __nccwpck_require__(587)
+const MockPool = __nccwpck_require__(3926)
+const mockErrors = __nccwpck_require__(5347)
+const RetryHandler = __nccwpck_require__(3174)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(4743)
+const DecoratorHandler = __nccwpck_require__(6949)
+const RedirectHandler = __nccwpck_require__(3216)
+const createRedirectInterceptor = __nccwpck_require__(5306)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -44029,10 +44029,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(1068),
+  retry: __nccwpck_require__(9636),
+  dump: __nccwpck_require__(5786),
+  dns: __nccwpck_require__(6149)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -44094,7 +44094,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(6860).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -44106,39 +44106,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
+/* unused reexport */ __nccwpck_require__(5662).Headers
+/* unused reexport */ __nccwpck_require__(9317).Response
+/* unused reexport */ __nccwpck_require__(3713).Request
+/* unused reexport */ __nccwpck_require__(8440).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+/* unused reexport */ __nccwpck_require__(4881).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(8709)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { CacheStorage } = __nccwpck_require__(7403)
+const { kConstruct } = __nccwpck_require__(8271)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(8495)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(782)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(6814)
+/* unused reexport */ __nccwpck_require__(3435).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -44154,18 +44154,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(6376)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 6128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(5386)
+const { RequestAbortedError } = __nccwpck_require__(6593)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -44225,16 +44225,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2574:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -44340,7 +44340,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 884:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -44354,10 +44354,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -44598,16 +44598,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 865:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { Readable } = __nccwpck_require__(3897)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -44819,18 +44819,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 4754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -45046,15 +45046,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 3408:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(5386)
+const { addSignal, removeSignal } = __nccwpck_require__(6128)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -45161,21 +45161,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 5889:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(865)
+module.exports.stream = __nccwpck_require__(4754)
+module.exports.pipeline = __nccwpck_require__(884)
+module.exports.upgrade = __nccwpck_require__(3408)
+module.exports.connect = __nccwpck_require__(2574)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 3897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -45184,9 +45184,9 @@ module.exports.connect = __nccwpck_require__(2279)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { ReadableStreamFrom } = __nccwpck_require__(5386)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -45567,15 +45567,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 6425:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(3897)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -45667,16 +45667,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 5106:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(5386)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(6593)
+const timers = __nccwpck_require__(5929)
 
 function noop () {}
 
@@ -45914,7 +45914,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 4037:
 /***/ ((module) => {
 
 
@@ -46039,7 +46039,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 6644:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46248,7 +46248,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 6593:
 /***/ ((module) => {
 
 
@@ -46680,7 +46680,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 8957:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46688,7 +46688,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -46703,9 +46703,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(5386)
+const { channels } = __nccwpck_require__(6644)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -47169,7 +47169,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 3377:
 /***/ ((module) => {
 
 module.exports = {
@@ -47243,7 +47243,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 3838:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47251,7 +47251,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(4037)
 
 class TstNode {
   /** @type {any} */
@@ -47402,13 +47402,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 5386:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(3377)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -47416,9 +47416,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
+const { tree } = __nccwpck_require__(3838)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -48128,18 +48128,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 5539:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
+const DispatcherBase = __nccwpck_require__(803)
+const Pool = __nccwpck_require__(8014)
+const Client = __nccwpck_require__(271)
+const util = __nccwpck_require__(5386)
+const createRedirectInterceptor = __nccwpck_require__(5306)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -48268,7 +48268,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 3207:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48276,7 +48276,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const {
   PoolBase,
   kClients,
@@ -48284,10 +48284,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const { parseOrigin } = __nccwpck_require__(3440)
+} = __nccwpck_require__(1278)
+const Pool = __nccwpck_require__(8014)
+const { kUrl, kInterceptors } = __nccwpck_require__(3377)
+const { parseOrigin } = __nccwpck_require__(5386)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -48484,7 +48484,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 8939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48492,9 +48492,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(5386)
+const { channels } = __nccwpck_require__(6644)
+const timers = __nccwpck_require__(5929)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -48507,7 +48507,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const {
   kUrl,
   kReset,
@@ -48540,9 +48540,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(3377)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(6402)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -48554,11 +48554,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(9240) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(9968))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -48566,7 +48566,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(9240))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -49481,7 +49481,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(6962).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -50004,7 +50004,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 7726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -50012,13 +50012,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(5386)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(6593)
 const {
   kUrl,
   kReset,
@@ -50037,7 +50037,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(3377)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -50443,7 +50443,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(6962).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -50803,7 +50803,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 271:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -50813,16 +50813,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(5386)
+const { channels } = __nccwpck_require__(6644)
+const Request = __nccwpck_require__(8957)
+const DispatcherBase = __nccwpck_require__(803)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(6593)
+const buildConnector = __nccwpck_require__(5106)
 const {
   kUrl,
   kServerName,
@@ -50864,9 +50864,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(3377)
+const connectH1 = __nccwpck_require__(8939)
+const connectH2 = __nccwpck_require__(7726)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -51174,7 +51174,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(5306)
 
 function onError (client, err) {
   if (
@@ -51434,19 +51434,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 803:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(2377)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(6593)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(3377)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -51649,7 +51649,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 2377:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -51721,15 +51721,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 6699:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(803)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(3377)
+const ProxyAgent = __nccwpck_require__(9710)
+const Agent = __nccwpck_require__(5539)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -51888,7 +51888,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 2190:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -52012,15 +52012,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 1278:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(803)
+const FixedQueue = __nccwpck_require__(2190)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(3377)
+const PoolStats = __nccwpck_require__(1680)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -52213,10 +52213,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 1680:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(3377)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -52254,7 +52254,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 8014:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52265,14 +52265,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(1278)
+const Client = __nccwpck_require__(271)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(6593)
+const util = __nccwpck_require__(5386)
+const { kUrl, kInterceptors } = __nccwpck_require__(3377)
+const buildConnector = __nccwpck_require__(5106)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -52368,19 +52368,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 9710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const Agent = __nccwpck_require__(5539)
+const Pool = __nccwpck_require__(8014)
+const DispatcherBase = __nccwpck_require__(803)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(6593)
+const buildConnector = __nccwpck_require__(5106)
+const Client = __nccwpck_require__(271)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -52649,13 +52649,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 9176:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(2377)
+const RetryHandler = __nccwpck_require__(3174)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -52691,7 +52691,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 4743:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52699,8 +52699,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const Agent = __nccwpck_require__(5539)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -52730,7 +52730,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 6949:
 /***/ ((module) => {
 
 
@@ -52781,15 +52781,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8754:
+/***/ 3216:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(5386)
+const { kBodyUsed } = __nccwpck_require__(3377)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -53020,20 +53020,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 3174:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(3377)
+const { RequestRetryError } = __nccwpck_require__(6593)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(5386)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -53464,14 +53464,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 6149:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(6949)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(6593)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -53846,14 +53846,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 5786:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const util = __nccwpck_require__(5386)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
+const DecoratorHandler = __nccwpck_require__(6949)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -53976,12 +53976,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 5306:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(3216)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -54004,11 +54004,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 1068:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(3216)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -54035,11 +54035,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 9636:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(3174)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -54061,13 +54061,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 6402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(6650);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -54345,7 +54345,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 9240:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54357,7 +54357,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 9968:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54369,7 +54369,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 6650:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54390,13 +54390,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 587:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(3377)
+const Agent = __nccwpck_require__(5539)
 const {
   kAgent,
   kMockAgentSet,
@@ -54407,14 +54407,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(2539)
+const MockClient = __nccwpck_require__(2839)
+const MockPool = __nccwpck_require__(3926)
+const { matchValue, buildMockOptions } = __nccwpck_require__(463)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(6593)
+const Dispatcher = __nccwpck_require__(2377)
+const Pluralizer = __nccwpck_require__(39)
+const PendingInterceptorsFormatter = __nccwpck_require__(2708)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -54557,14 +54557,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 2839:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(271)
+const { buildMockDispatch } = __nccwpck_require__(463)
 const {
   kDispatches,
   kMockAgent,
@@ -54573,10 +54573,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(2539)
+const { MockInterceptor } = __nccwpck_require__(7073)
+const Symbols = __nccwpck_require__(3377)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -54623,12 +54623,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 5347:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(6593)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -54658,12 +54658,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 7073:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(463)
 const {
   kDispatches,
   kDispatchKey,
@@ -54671,9 +54671,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(2539)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { buildURL } = __nccwpck_require__(5386)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -54872,14 +54872,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 3926:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(8014)
+const { buildMockDispatch } = __nccwpck_require__(463)
 const {
   kDispatches,
   kMockAgent,
@@ -54888,10 +54888,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(2539)
+const { MockInterceptor } = __nccwpck_require__(7073)
+const Symbols = __nccwpck_require__(3377)
+const { InvalidArgumentError } = __nccwpck_require__(6593)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -54938,7 +54938,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 2539:
 /***/ ((module) => {
 
 
@@ -54968,20 +54968,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 463:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(5347)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(2539)
+const { buildURL } = __nccwpck_require__(5386)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -55342,7 +55342,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 2708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -55392,7 +55392,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 39:
 /***/ ((module) => {
 
 
@@ -55428,7 +55428,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 5929:
 /***/ ((module) => {
 
 
@@ -55858,20 +55858,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 3892:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
+const { kConstruct } = __nccwpck_require__(8271)
+const { urlEquals, getFieldValues } = __nccwpck_require__(2012)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(5386)
+const { webidl } = __nccwpck_require__(6083)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9317)
+const { Request, fromInnerRequest } = __nccwpck_require__(3713)
+const { kState } = __nccwpck_require__(6970)
+const { fetching } = __nccwpck_require__(6860)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1118)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -56724,15 +56724,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 7403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(8271)
+const { Cache } = __nccwpck_require__(3892)
+const { webidl } = __nccwpck_require__(6083)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
 
 class CacheStorage {
   /**
@@ -56883,26 +56883,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 8271:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(3377).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 2012:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(782)
+const { isValidHeaderName } = __nccwpck_require__(1118)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -56947,7 +56947,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 9922:
 /***/ ((module) => {
 
 
@@ -56966,15 +56966,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 8495:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(5816)
+const { stringify } = __nccwpck_require__(2095)
+const { webidl } = __nccwpck_require__(6083)
+const { Headers } = __nccwpck_require__(5662)
 
 /**
  * @typedef {Object} Cookie
@@ -57157,14 +57157,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 5816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(9922)
+const { isCTLExcludingHtab } = __nccwpck_require__(2095)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(782)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -57474,7 +57474,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 2095:
 /***/ ((module) => {
 
 
@@ -57833,13 +57833,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 6301:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(625)
 
 /**
  * @type {number[]} BOM
@@ -58414,23 +58414,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 6376:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(6860)
+const { makeRequest } = __nccwpck_require__(3713)
+const { webidl } = __nccwpck_require__(6083)
+const { EventSourceStream } = __nccwpck_require__(6301)
+const { parseMIMEType } = __nccwpck_require__(782)
+const { createFastMessageEvent } = __nccwpck_require__(6814)
+const { isNetworkError } = __nccwpck_require__(9317)
+const { delay } = __nccwpck_require__(625)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { environmentSettingsObject } = __nccwpck_require__(1118)
+const { getGlobalDispatcher } = __nccwpck_require__(4743)
 
 let experimentalWarned = false
 
@@ -58904,7 +58904,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 625:
 /***/ ((module) => {
 
 
@@ -58948,12 +58948,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 6962:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(5386)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -58963,16 +58963,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(1118)
+const { FormData } = __nccwpck_require__(8440)
+const { kState } = __nccwpck_require__(6970)
+const { webidl } = __nccwpck_require__(6083)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const { serializeAMimeType } = __nccwpck_require__(782)
+const { multipartFormDataParser } = __nccwpck_require__(4646)
 let random
 
 try {
@@ -59484,7 +59484,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 6833:
 /***/ ((module) => {
 
 
@@ -59615,7 +59615,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -60366,12 +60366,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 9255:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(3377)
 
 class CompatWeakRef {
   constructor (value) {
@@ -60419,14 +60419,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 1508:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(6970)
+const { webidl } = __nccwpck_require__(6083)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -60552,16 +60552,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 4646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
+const { utf8DecodeBytes } = __nccwpck_require__(1118)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(782)
+const { isFileLike } = __nccwpck_require__(1508)
+const { makeEntry } = __nccwpck_require__(8440)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -61033,16 +61033,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 8440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(1118)
+const { kState } = __nccwpck_require__(6970)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { FileLike, isFileLike } = __nccwpck_require__(1508)
+const { webidl } = __nccwpck_require__(6083)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -61292,7 +61292,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 8709:
 /***/ ((module) => {
 
 
@@ -61339,21 +61339,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 5662:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(3377)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(1118)
+const { webidl } = __nccwpck_require__(6083)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -62033,7 +62033,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 6860:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -62046,9 +62046,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest } = __nccwpck_require__(9967)
+} = __nccwpck_require__(9317)
+const { HeadersList } = __nccwpck_require__(5662)
+const { Request, cloneRequest } = __nccwpck_require__(3713)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -62084,23 +62084,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
+} = __nccwpck_require__(1118)
+const { kState, kDispatcher } = __nccwpck_require__(6970)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(6962)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(6833)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(782)
+const { getGlobalDispatcher } = __nccwpck_require__(4743)
+const { webidl } = __nccwpck_require__(6083)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -64310,23 +64310,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 3713:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6962)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5662)
+const { FinalizationRegistry } = __nccwpck_require__(9255)()
+const util = __nccwpck_require__(5386)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1118)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -64336,12 +64336,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(6833)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(6970)
+const { webidl } = __nccwpck_require__(6083)
+const { URLSerializer } = __nccwpck_require__(782)
+const { kConstruct } = __nccwpck_require__(3377)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -65354,14 +65354,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 9317:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5662)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6962)
+const util = __nccwpck_require__(5386)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -65373,16 +65373,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(1118)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(6833)
+const { kState, kHeaders } = __nccwpck_require__(6970)
+const { webidl } = __nccwpck_require__(6083)
+const { FormData } = __nccwpck_require__(8440)
+const { URLSerializer } = __nccwpck_require__(782)
+const { kConstruct } = __nccwpck_require__(3377)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -65971,7 +65971,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 6970:
 /***/ ((module) => {
 
 
@@ -65987,21 +65987,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 1118:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(6833)
+const { getGlobalOrigin } = __nccwpck_require__(8709)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(782)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(5386)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(6083)
 
 let supportedHashes = []
 
@@ -67626,14 +67626,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 6083:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(3440)
+const { toUSVString } = __nccwpck_require__(5386)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -68328,7 +68328,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 2685:
 /***/ ((module) => {
 
 
@@ -68625,7 +68625,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 4881:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -68634,16 +68634,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(5860)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+} = __nccwpck_require__(8391)
+const { webidl } = __nccwpck_require__(6083)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -68976,12 +68976,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 699:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(6083)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -69061,7 +69061,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 8391:
 /***/ ((module) => {
 
 
@@ -69078,7 +69078,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 5860:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -69089,10 +69089,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
+} = __nccwpck_require__(8391)
+const { ProgressEvent } = __nccwpck_require__(699)
+const { getEncoding } = __nccwpck_require__(2685)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(782)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -69476,27 +69476,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 3403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(9322)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+} = __nccwpck_require__(7610)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(3479)
+const { channels } = __nccwpck_require__(6644)
+const { CloseEvent } = __nccwpck_require__(6814)
+const { makeRequest } = __nccwpck_require__(3713)
+const { fetching } = __nccwpck_require__(6860)
+const { Headers, getHeadersList } = __nccwpck_require__(5662)
+const { getDecodeSplit } = __nccwpck_require__(1118)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
 
 /** @type {import('crypto')} */
 let crypto
@@ -69854,7 +69854,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 9322:
 /***/ ((module) => {
 
 
@@ -69927,14 +69927,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 6814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(6083)
+const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(3377)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -70263,12 +70263,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 4226:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(9322)
 
 const BUFFER_SIZE = 16386
 
@@ -70366,14 +70366,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 6495:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(3479)
+const { MessageSizeExceededError } = __nccwpck_require__(6593)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -70478,16 +70478,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 1298:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(9322)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(7610)
+const { channels } = __nccwpck_require__(6644)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -70497,11 +70497,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(3479)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
+const { closeWebSocketConnection } = __nccwpck_require__(3403)
+const { PerMessageDeflate } = __nccwpck_require__(6495)
+const { MessageSizeExceededError } = __nccwpck_require__(6593)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -71012,14 +71012,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 8470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(4226)
+const { opcodes, sendHints } = __nccwpck_require__(9322)
+const FixedQueue = __nccwpck_require__(2190)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -71123,7 +71123,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 7610:
 /***/ ((module) => {
 
 
@@ -71142,16 +71142,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 3479:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(7610)
+const { states, opcodes } = __nccwpck_require__(9322)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(6814)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(782)
 
 /* globals Blob */
 
@@ -71471,15 +71471,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 3435:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(6083)
+const { URLSerializer } = __nccwpck_require__(782)
+const { environmentSettingsObject } = __nccwpck_require__(1118)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(9322)
 const {
   kWebSocketURL,
   kReadyState,
@@ -71488,21 +71488,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(7610)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+} = __nccwpck_require__(3479)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3403)
+const { ByteParser } = __nccwpck_require__(1298)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(5386)
+const { getGlobalDispatcher } = __nccwpck_require__(4743)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(6814)
+const { SendQueue } = __nccwpck_require__(8470)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -72073,7 +72073,120 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2856:
+/***/ 5199:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rx: () => (/* binding */ describeKey),
+/* harmony export */   Xm: () => (/* binding */ keyManager),
+/* harmony export */   mX: () => (/* binding */ keyArnOf),
+/* harmony export */   qB: () => (/* binding */ readKeyPolicy)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_kms__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9518);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+
+
+/** DescribeKey, its refusal returned rather than thrown. */
+async function describeKey(kms, keyRef) {
+    try {
+        const out = await kms.send(new _aws_sdk_client_kms__WEBPACK_IMPORTED_MODULE_1__/* .DescribeKeyCommand */ .spV({ KeyId: keyRef }));
+        return { metadata: out.KeyMetadata ?? {} };
+    }
+    catch (error) {
+        return {
+            refusal: {
+                denied: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(error),
+                missing: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(error),
+                code: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error),
+                message: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error),
+                error,
+            },
+        };
+    }
+}
+/** The key ARN a key id, alias or ARN stands for; throws what KMS answered when it can't tell. */
+async function keyArnOf(kms, keyRef) {
+    const lookup = await describeKey(kms, keyRef);
+    if (lookup.refusal)
+        throw lookup.refusal.error;
+    return lookup.metadata.Arn;
+}
+const AWS_RDS_ALIAS = 'alias/aws/rds';
+/**
+ * Whether a key is AWS-managed (`aws/rds`). Reads `KeyManager` with DescribeKey; when the role
+ * may not describe the key, falls back to the key's aliases (ListAliases), then to unknown, and
+ * says which. Other refusals are thrown.
+ */
+async function keyManager(kms, keyRef) {
+    if (keyRef.endsWith(`:${AWS_RDS_ALIAS}`) || keyRef === AWS_RDS_ALIAS) {
+        return { arn: keyRef, manager: 'AWS', basis: 'the key is referenced by its alias aws/rds' };
+    }
+    const lookup = await describeKey(kms, keyRef);
+    if (lookup.refusal) {
+        if (!lookup.refusal.denied)
+            throw lookup.refusal.error;
+        const denied = `${lookup.refusal.code ?? 'AccessDenied'}: ${lookup.refusal.message}`;
+        return managerByAlias(kms, keyRef, denied);
+    }
+    const manager = lookup.metadata.KeyManager;
+    return {
+        arn: lookup.metadata.Arn ?? keyRef,
+        manager: manager === 'AWS' || manager === 'CUSTOMER' ? manager : 'unknown',
+        basis: 'kms:DescribeKey',
+    };
+}
+async function managerByAlias(kms, keyRef, denied) {
+    try {
+        const out = await kms.send(new _aws_sdk_client_kms__WEBPACK_IMPORTED_MODULE_1__/* .ListAliasesCommand */ .UZx({ KeyId: keyIdOf(keyRef) }));
+        const names = (out.Aliases ?? []).map((alias) => alias.AliasName ?? '');
+        if (names.includes(AWS_RDS_ALIAS)) {
+            return {
+                arn: keyRef,
+                manager: 'AWS',
+                basis: 'kms:DescribeKey was denied; the key has the alias aws/rds',
+            };
+        }
+        if (names.length > 0) {
+            return {
+                arn: keyRef,
+                manager: 'CUSTOMER',
+                basis: `kms:DescribeKey was denied; the key's aliases (${names.join(', ')}) are not aws/rds`,
+            };
+        }
+    }
+    catch (error) {
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(error))
+            throw error;
+    }
+    return {
+        arn: keyRef,
+        manager: 'unknown',
+        basis: `the source role may not describe the key (${denied})`,
+    };
+}
+/** The key id from a key ARN (`arn:aws:kms:r:a:key/<id>`), or the reference unchanged. */
+function keyIdOf(keyRef) {
+    const match = /:key\/(.+)$/.exec(keyRef);
+    return match?.[1] ?? keyRef;
+}
+async function readKeyPolicy(kms, keyArn) {
+    try {
+        const out = await kms.send(new _aws_sdk_client_kms__WEBPACK_IMPORTED_MODULE_1__/* .GetKeyPolicyCommand */ .$r8({ KeyId: keyArn, PolicyName: 'default' }));
+        if (!out?.Policy)
+            return { refused: 'GetKeyPolicy returned no policy' };
+        return { document: out.Policy };
+    }
+    catch (error) {
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(error))
+            throw error;
+        return { refused: `${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error) ?? 'AccessDenied'}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}` };
+    }
+}
+
+
+/***/ }),
+
+/***/ 723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72087,9 +72200,9 @@ module.exports = {
 /* harmony export */   yK: () => (/* binding */ runIdentity)
 /* harmony export */ });
 /* unused harmony export isHandoffFor */
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9506);
-/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5216);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7291);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
 
 
 
@@ -72210,7 +72323,7 @@ async function findRunResources(rds, run) {
 
 /***/ }),
 
-/***/ 9251:
+/***/ 4454:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72221,8 +72334,8 @@ async function findRunResources(rds, run) {
 /* harmony export */   XD: () => (/* binding */ findInstance),
 /* harmony export */   g$: () => (/* binding */ readTags)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5216);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
 
 
 /**
@@ -72303,20 +72416,20 @@ const READERS = {
 
 /***/ }),
 
-/***/ 2691:
+/***/ 832:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   M: () => (/* binding */ removalCommand),
 /* harmony export */   l: () => (/* binding */ removeResource)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7007);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5216);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8369);
 /* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(641);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(723);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9158);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4533);
 
 
 
@@ -72476,7 +72589,7 @@ function removalCommand(resource, region) {
 
 /***/ }),
 
-/***/ 7128:
+/***/ 1452:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72487,20 +72600,20 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: OIDC_TOKEN_TIMEOUT_MS, assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1695);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-providers/dist-cjs/index.js
-var credential_providers_dist_cjs = __nccwpck_require__(9719);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __nccwpck_require__(2632);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(7007);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var client_rds_dist_cjs = __nccwpck_require__(7202);
-// EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
-var node_http_handler_dist_cjs = __nccwpck_require__(1279);
+// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(1800);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(7453);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/credential-providers/dist-cjs/index.js
+var credential_providers_dist_cjs = __nccwpck_require__(3045);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __nccwpck_require__(9518);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
+var client_ram_dist_cjs = __nccwpck_require__(8369);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var client_rds_dist_cjs = __nccwpck_require__(5216);
+// EXTERNAL MODULE: ../../main/node_modules/@smithy/node-http-handler/dist-cjs/index.js
+var node_http_handler_dist_cjs = __nccwpck_require__(7105);
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
 /**
  * The one place AWS clients are built: every client gets the same region, endpoint, retry policy,
@@ -72600,9 +72713,9 @@ function createClients(options) {
 }
 
 // EXTERNAL MODULE: ./src/engine/deadline.ts
-var deadline = __nccwpck_require__(7964);
+var deadline = __nccwpck_require__(4371);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(4533);
 ;// CONCATENATED MODULE: ./src/credentials.ts
 /**
  * Credentials for the two accounts: each role is assumed straight from the job's GitHub OIDC
@@ -72910,7 +73023,7 @@ function needsRenewal(session) {
 
 /***/ }),
 
-/***/ 7964:
+/***/ 4371:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72925,7 +73038,7 @@ function needsRenewal(session) {
 /* harmony export */   zf: () => (/* binding */ isAbortError)
 /* harmony export */ });
 /* unused harmony exports StopError, CALL_GRACE_MS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
 /**
  * How a run stops before its end: the runner cancels it (SIGINT/SIGTERM), or its deadline
  * (`timeout-minutes`) passes. Either aborts one signal that every AWS call (through the clients'
@@ -73060,7 +73173,7 @@ async function stage(signal, what, postStep, work) {
 
 /***/ }),
 
-/***/ 5309:
+/***/ 594:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73138,7 +73251,7 @@ function describeCancel(resources, outcome) {
 
 /***/ }),
 
-/***/ 641:
+/***/ 9158:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73146,8 +73259,8 @@ function describeCancel(resources, outcome) {
 /* harmony export */   fm: () => (/* binding */ waitFor)
 /* harmony export */ });
 /* unused harmony exports formatElapsed, isTransient */
-/* harmony import */ var _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5290);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6252);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
 
 
 /**
@@ -73340,7 +73453,7 @@ function abortError(ctx) {
 
 /***/ }),
 
-/***/ 3916:
+/***/ 4533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73650,17 +73763,17 @@ function requestIdOf(e) {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 5388:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7964);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5309);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9226);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6661);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2462);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(594);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6914);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5576);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6305);
 
 
 
@@ -73717,16 +73830,16 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8422:
+/***/ 4707:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   mt: () => (/* binding */ getSettings)
 /* harmony export */ });
 /* unused harmony exports INPUT_DEFAULTS, INPUT_NAMES, parseSettings */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5165);
-/* harmony import */ var _inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8190);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
+/* harmony import */ var _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1152);
+/* harmony import */ var _inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(639);
 /**
  * Every input read once, validated and turned into readonly Settings, before any AWS call.
  * This is the only module that calls core.getInput; parseSettings is pure for tests.
@@ -73986,7 +74099,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 5165:
+/***/ 1152:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74348,7 +74461,7 @@ function noWorkflowCommand(input, value) {
 
 /***/ }),
 
-/***/ 8190:
+/***/ 639:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74356,7 +74469,7 @@ function noWorkflowCommand(input, value) {
 /* harmony export */   lY: () => (/* binding */ sourceAccountKeyMessage)
 /* harmony export */ });
 /* unused harmony exports isSameAccount, sourceAccountOf */
-/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5165);
+/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1152);
 
 /** Throws the first InputError found, in the order a user would fix them. */
 function checkRules(parsed) {
@@ -74522,7 +74635,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 9226:
+/***/ 6914:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74531,10 +74644,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(1800);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(4533);
 ;// CONCATENATED MODULE: ./src/allowed-accounts.ts
 
 /**
@@ -74563,11 +74676,11 @@ function checkAllowedAccounts(settings, accounts) {
 }
 
 // EXTERNAL MODULE: ./src/credentials.ts + 1 modules
-var credentials = __nccwpck_require__(7128);
+var credentials = __nccwpck_require__(1452);
 // EXTERNAL MODULE: ./src/engine/deadline.ts
-var engine_deadline = __nccwpck_require__(7964);
+var engine_deadline = __nccwpck_require__(4371);
 // EXTERNAL MODULE: ./src/engine/ledger.ts
-var engine_ledger = __nccwpck_require__(5309);
+var engine_ledger = __nccwpck_require__(594);
 ;// CONCATENATED MODULE: ./src/engine/engine.ts
 
 
@@ -74817,17 +74930,17 @@ class GroupTracker {
 }
 
 // EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(8422);
+var inputs = __nccwpck_require__(4707);
 // EXTERNAL MODULE: ./src/methods/common/context.ts
-var context = __nccwpck_require__(8269);
-// EXTERNAL MODULE: ./src/methods/choose-method.ts + 14 modules
-var choose_method = __nccwpck_require__(1427);
+var context = __nccwpck_require__(4868);
+// EXTERNAL MODULE: ./src/methods/choose-method.ts + 11 modules
+var choose_method = __nccwpck_require__(2940);
 // EXTERNAL MODULE: ./src/methods/common/phases.ts
-var phases = __nccwpck_require__(4408);
+var phases = __nccwpck_require__(2183);
 // EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __nccwpck_require__(5165);
+var parsers = __nccwpck_require__(1152);
 // EXTERNAL MODULE: ./src/inputs/rules.ts
-var rules = __nccwpck_require__(8190);
+var rules = __nccwpck_require__(639);
 ;// CONCATENATED MODULE: ./src/methods/common/applicability.ts
 /**
  * Which inputs apply to the method this run takes. Some inputs only make sense for one kind of
@@ -75000,14 +75113,16 @@ function checkApplicability(input) {
     input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${(0,choose_method/* describeKind */.SB)(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
 }
 
+// EXTERNAL MODULE: ./src/methods/common/preflight/index.ts + 5 modules
+var preflight = __nccwpck_require__(8640);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(9251);
+var rds_read = __nccwpck_require__(4454);
 // EXTERNAL MODULE: ./src/tags.ts
-var src_tags = __nccwpck_require__(9506);
+var src_tags = __nccwpck_require__(7291);
 // EXTERNAL MODULE: ./src/aws/ownership.ts
-var ownership = __nccwpck_require__(2856);
+var ownership = __nccwpck_require__(723);
 // EXTERNAL MODULE: ./src/engine/wait.ts
-var wait = __nccwpck_require__(641);
+var wait = __nccwpck_require__(9158);
 ;// CONCATENATED MODULE: ./src/methods/common/existing.ts
 
 
@@ -75016,19 +75131,29 @@ var wait = __nccwpck_require__(641);
 
 
 /**
- * Look for the target in the destination before creating anything. Under `if-exists: fail` an
- * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
+ * Look the target up in the destination, once per run: the method's choice, `if-exists` and a
+ * replace all read this one answer.
+ */
+async function lookupTarget(destination, target) {
+    const rds = destination.clients.rds;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    if (cluster)
+        return { cluster };
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
+    return instance ? { instance } : undefined;
+}
+/**
+ * What to do with a target that already exists, before creating anything. Under `if-exists:
+ * fail` an existing target stops the run; under `reuse` a copy this action manages is reported as it is.
  * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
  * never touched.
  */
-async function findExistingTarget(ctx, wait) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    const found = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const foundInstance = found ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!found && !foundInstance)
+async function findExistingTarget(ctx, wait, target) {
+    if (!target)
         return undefined;
-    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target;
+    const { cluster: found, instance: foundInstance } = target;
+    const name = ctx.names.target;
+    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? name;
     const where = {
         resource: arn,
         side: 'destination',
@@ -75037,13 +75162,13 @@ async function findExistingTarget(ctx, wait) {
     const mode = ctx.settings.ifExists;
     if (mode === 'fail') {
         throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} already exists in the destination account`,
+            summary: `Target ${name} already exists in the destination account`,
             ...where,
             hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
         });
     }
-    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
-    requireManaged({ target, tags, where, purpose: mode });
+    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, arn));
+    requireManaged({ target: name, tags, where, purpose: mode });
     const { cluster, instance } = await untilComplete(ctx, {
         kind: found ? 'cluster' : 'instance',
         seen: { cluster: found, instance: foundInstance },
@@ -75055,7 +75180,7 @@ async function findExistingTarget(ctx, wait) {
     if (cluster) {
         return {
             kind: 'cluster',
-            identifier: cluster.DBClusterIdentifier ?? target,
+            identifier: cluster.DBClusterIdentifier ?? name,
             arn,
             endpoint: cluster.Endpoint,
             readerEndpoint: cluster.ReaderEndpoint,
@@ -75074,7 +75199,7 @@ async function findExistingTarget(ctx, wait) {
     }
     return {
         kind: 'instance',
-        identifier: instance?.DBInstanceIdentifier ?? target,
+        identifier: instance?.DBInstanceIdentifier ?? name,
         arn,
         endpoint: instance?.Endpoint?.Address,
         port: instance?.Endpoint?.Port,
@@ -75082,7 +75207,7 @@ async function findExistingTarget(ctx, wait) {
         engineVersion: instance?.EngineVersion,
         masterUsername: instance?.MasterUsername,
         masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
+        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? name],
         method: ctx.method,
         created: false,
         expiresAt: expiry ? new Date(expiry) : undefined,
@@ -75198,9 +75323,9 @@ async function untilComplete(ctx, options) {
 }
 
 // EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7202);
+var report = __nccwpck_require__(6936);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5216);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
 
 async function listClusters(rds) {
@@ -75222,14 +75347,14 @@ async function readInventory(rds) {
     return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(7007);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
+var client_ram_dist_cjs = __nccwpck_require__(8369);
 // EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
-var ram_share = __nccwpck_require__(3710);
+var ram_share = __nccwpck_require__(6669);
 // EXTERNAL MODULE: ./src/methods/common/detect.ts
-var detect = __nccwpck_require__(2283);
+var detect = __nccwpck_require__(2316);
 // EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
-var snapshots = __nccwpck_require__(4713);
+var snapshots = __nccwpck_require__(254);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
 
 
@@ -75651,7 +75776,7 @@ function isBeingDeleted(error) {
 }
 
 // EXTERNAL MODULE: ./src/methods/relay/names.ts
-var names = __nccwpck_require__(2192);
+var names = __nccwpck_require__(4359);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
 
 
@@ -75688,7 +75813,7 @@ function instanceNames(ctx) {
 }
 
 // EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(2691);
+var cleanup = __nccwpck_require__(832);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep-rules.ts
 
 
@@ -76079,7 +76204,8 @@ async function runPlanOperation(options) {
 }
 async function planRefresh({ settings, accounts, startedAt }) {
     const target = settings.target ?? '';
-    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
+    const found = settings.phase === 'source' ? undefined : await lookupTarget(accounts.destination, target);
+    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts, { exists: found !== undefined }));
     if (target)
         refuseTargetIsSource(settings, accounts, target);
     const ctx = (0,context/* createRefreshContext */.fS)({
@@ -76093,7 +76219,7 @@ async function planRefresh({ settings, accounts, startedAt }) {
     });
     const plan = (0,choose_method/* buildPlan */.Gg)(ctx);
     const checks = await runPreflight(plan, ctx);
-    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
+    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx, found);
     const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
     const facts = [
         `Source: ${(0,choose_method/* describeKind */.SB)(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
@@ -76154,11 +76280,10 @@ async function runPreflight(plan, ctx) {
     return [...lines, 'Pre-flight: passed'];
 }
 /** What if-exists would do with a target that is already there. */
-async function existingTarget(ctx) {
+async function existingTarget(ctx, found) {
     const rds = ctx.destination.clients.rds;
     const target = ctx.names.target;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    const { cluster, instance } = found ?? {};
     const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn;
     if (!arn)
         return { line: `${target} does not exist yet: it would be created` };
@@ -76405,9 +76530,9 @@ async function runDelete({ settings, accounts, signal, startedAt, }) {
 }
 
 // EXTERNAL MODULE: ./src/names.ts
-var src_names = __nccwpck_require__(6455);
+var src_names = __nccwpck_require__(6564);
 // EXTERNAL MODULE: ./src/methods/common/finish.ts
-var finish = __nccwpck_require__(4251);
+var finish = __nccwpck_require__(7716);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
 
 
@@ -76504,7 +76629,7 @@ async function waitUntilAnswers(ctx, runtime, expected) {
 }
 
 // EXTERNAL MODULE: ./src/methods/common/waits.ts
-var waits = __nccwpck_require__(8502);
+var waits = __nccwpck_require__(6653);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/retire.ts
 
 
@@ -76931,11 +77056,15 @@ function clean(value) {
  * the destination account. Undefined when there is nothing to replace (the first run simply
  * creates the target). An unmanaged target is refused before anything is created.
  */
-async function findReplaceTarget(ctx) {
+async function findReplaceTarget(ctx, existing) {
     if (ctx.settings.ifExists !== 'replace')
         return undefined;
     const target = ctx.names.target;
-    const found = (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target));
+    const found = existing?.cluster
+        ? describedCluster(existing.cluster)
+        : existing?.instance
+            ? describedInstance(existing.instance)
+            : undefined;
     if (!found) {
         core.info(`${target} does not exist yet: if-exists: replace creates it`);
         return undefined;
@@ -77110,7 +77239,7 @@ function deleteFirstPlan(base, old) {
 }
 
 // EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
+var state = __nccwpck_require__(6305);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -77180,22 +77309,20 @@ async function run(cancel) {
 }
 async function refresh(options) {
     const { settings, accounts, signal, startedAt, deadline } = options;
-    // A source-phase job only hands over a snapshot: it needs no target.
+    // inputs/rules.ts requires target unless the job is a source phase, which only hands over a
+    // snapshot; the same rules refused a target that is the source itself.
     const target = settings.target ?? '';
-    if (!target && settings.phase !== 'source') {
-        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
-    }
     if (!target) {
         core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.');
     }
+    // A source-phase job makes no copy, and may not even see the destination account.
+    const copyPhase = settings.phase !== 'source';
     const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
-    const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, () => (0,phases/* startPhase */.CJ)(settings, accounts)));
-    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
-        throw new errors/* ActionError */.lZ({
-            summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
-            hint: 'Choose another target name: the action never writes to the source.',
-        });
-    }
+    const { sourceDb, sameAccount, method, found } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, async () => {
+        const found = copyPhase ? await lookupTarget(accounts.destination, target) : undefined;
+        const start = await (0,phases/* startPhase */.CJ)(settings, accounts, { exists: found !== undefined });
+        return { ...start, found };
+    }));
     // The source's own ARN names its account (a destination-phase job signs in to only one).
     const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
     checkApplicability({
@@ -77219,14 +77346,12 @@ async function refresh(options) {
         target,
         startedAt,
     });
-    // A source-phase job makes no copy, and may not even see the destination account.
-    const copyPhase = settings.phase !== 'source';
     const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
     const replacing = copyPhase
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx))
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx, found))
         : undefined;
     const existing = copyPhase && settings.ifExists !== 'replace'
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }))
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }, found))
         : undefined;
     if (existing) {
         (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
@@ -77277,6 +77402,7 @@ async function refresh(options) {
         kept,
         accountIds,
         // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
+        notes: copyPhase ? [(0,preflight/* describePlacement */.BJ)(runCtx, (0,preflight/* resolvePlacement */.ep)(runCtx))] : [],
         leftBehind: ledger
             .list()
             .filter((r) => r.disposal === 'temporary' ||
@@ -77290,7 +77416,7 @@ async function refresh(options) {
 
 /***/ }),
 
-/***/ 1427:
+/***/ 2940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77303,22 +77429,22 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: chooseMethod
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(1800);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(4533);
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5216);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(9251);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7202);
+var rds_read = __nccwpck_require__(4454);
 // EXTERNAL MODULE: ./src/tags.ts
-var tags = __nccwpck_require__(9506);
+var tags = __nccwpck_require__(7291);
 // EXTERNAL MODULE: ./src/methods/common/context.ts
-var context = __nccwpck_require__(8269);
+var context = __nccwpck_require__(4868);
 // EXTERNAL MODULE: ./src/aws/ownership.ts
-var ownership = __nccwpck_require__(2856);
+var ownership = __nccwpck_require__(723);
 // EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(2691);
+var cleanup = __nccwpck_require__(832);
 ;// CONCATENATED MODULE: ./src/methods/common/find-or-create.ts
 
 
@@ -77382,8 +77508,10 @@ function requireThisRun(ctx, resource, tags) {
     });
 }
 
+// EXTERNAL MODULE: ./src/methods/common/preflight/index.ts + 5 modules
+var preflight = __nccwpck_require__(8640);
 // EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
-var ram_share = __nccwpck_require__(3710);
+var ram_share = __nccwpck_require__(6669);
 ;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
 
 
@@ -77464,10 +77592,11 @@ function instanceError(error, ctx, instance) {
 }
 
 // EXTERNAL MODULE: ./src/methods/common/finish.ts
-var finish = __nccwpck_require__(4251);
+var finish = __nccwpck_require__(7716);
 // EXTERNAL MODULE: ./src/methods/common/waits.ts
-var waits = __nccwpck_require__(8502);
+var waits = __nccwpck_require__(6653);
 ;// CONCATENATED MODULE: ./src/methods/clone/plan.ts
+
 
 
 
@@ -77557,15 +77686,16 @@ function instanceClassOf(ctx) {
  */
 function cloneInput(ctx) {
     const s = ctx.settings;
+    const placement = (0,preflight/* resolvePlacement */.ep)(ctx);
     return {
         DBClusterIdentifier: ctx.names.target,
         // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
         SourceDBClusterIdentifier: ctx.sourceDb.arn,
         RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
         UseLatestRestorableTime: true,
-        DBSubnetGroupName: s.dbSubnetGroup,
-        VpcSecurityGroupIds: s.vpcSecurityGroupIds.length > 0 ? [...s.vpcSecurityGroupIds] : undefined,
-        DBClusterParameterGroupName: s.dbClusterParameterGroup,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
         KmsKeyId: s.kmsKeyId,
         DeletionProtection: s.deletionProtection,
         ServerlessV2ScalingConfiguration: restoreScaling(ctx),
@@ -77626,7 +77756,7 @@ async function createInstance(ctx, runtime, instance) {
                     DBInstanceClass: instance.instanceClass,
                     Engine: ctx.sourceDb.engine,
                     PubliclyAccessible: s.publiclyAccessible,
-                    DBParameterGroupName: s.dbParameterGroup,
+                    DBParameterGroupName: (0,preflight/* resolvePlacement */.ep)(ctx).parameterGroup,
                     Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
                 }));
             }
@@ -77725,226 +77855,7 @@ function cloneCount(census) {
     return census.inSourceAccount.length + census.inDestinationAccount.length;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __nccwpck_require__(2632);
-;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
-
-
-/**
- * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
- * its own, so DescribeKey succeeding proves none of these (aws-reference A6, B5, H).
- */
-const RDS_KEY_ACTIONS = [
-    'kms:CreateGrant',
-    'kms:Decrypt',
-    'kms:GenerateDataKey*',
-    'kms:ReEncrypt*',
-];
-const asList = (value) => Array.isArray(value) ? value : value === undefined ? [] : [value];
-/** Conditions that hold when RDS itself uses the key on the account's behalf. */
-const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', 'kms:calleraccount']);
-/**
- * Read the key policy with the owner's session (kms:GetKeyPolicy) and tell which of the actions
- * RDS needs it does not allow `account` (by root ARN, bare account id or `*`). A statement with a
- * condition RDS itself satisfies counts, but is reported as conditional; a Deny naming the
- * account removes the action. Role principals of the account are not credited: RDS needs the
- * account itself allowed.
- */
-async function readKeyPolicyFor(kms, keyArn, account) {
-    let document;
-    try {
-        document = (await kms.send(new client_kms_dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' })))
-            ?.Policy;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        return {
-            read: false,
-            reason: `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`,
-        };
-    }
-    if (!document)
-        return { read: false, reason: 'GetKeyPolicy returned no policy' };
-    let statements;
-    try {
-        statements = asList(JSON.parse(document).Statement);
-    }
-    catch {
-        return { read: false, reason: 'the key policy is not JSON' };
-    }
-    const naming = statements.filter((s) => namesAccount(s.Principal, account));
-    const missing = [];
-    const conditional = [];
-    for (const action of RDS_KEY_ACTIONS) {
-        const allows = naming.filter((s) => s.Effect === 'Allow' && covers(s, action));
-        const denied = naming.some((s) => s.Effect === 'Deny' && covers(s, action));
-        const usable = allows.filter((s) => conditionKeys(s).every((k) => RDS_CONDITIONS.has(k)));
-        if (denied || usable.length === 0)
-            missing.push(action);
-        else if (usable.every((s) => conditionKeys(s).length > 0))
-            conditional.push(action);
-    }
-    return { read: true, missing, conditional };
-}
-function namesAccount(principal, account) {
-    if (principal === '*')
-        return true;
-    const aws = typeof principal === 'object' && principal !== null
-        ? principal.AWS
-        : undefined;
-    return asList(aws).some((p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root`);
-}
-/** Whether the statement's actions cover `needed` (itself possibly a wildcard like ReEncrypt*). */
-function covers(statement, needed) {
-    return asList(statement.Action).some((a) => {
-        if (typeof a !== 'string')
-            return false;
-        const pattern = new RegExp(`^${a
-            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-            .replace(/\*/g, '.*')
-            .replace(/\?/g, '.')}$`, 'i');
-        return pattern.test(needed);
-    });
-}
-function conditionKeys(statement) {
-    const condition = statement.Condition;
-    if (typeof condition !== 'object' || condition === null)
-        return [];
-    return Object.values(condition).flatMap((entries) => typeof entries === 'object' && entries !== null
-        ? Object.keys(entries).map((k) => k.toLowerCase())
-        : ['unknown']);
-}
-
-;// CONCATENATED MODULE: ./src/methods/common/placement-lookup.ts
-
-
-/** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
-const MISSING = new Set([
-    'DBSubnetGroupNotFoundFault',
-    'DBParameterGroupNotFound',
-    'DBParameterGroupNotFoundFault',
-]);
-/** The IAM action that reads each kind, named when a role may not read it. */
-const DESCRIBE_ACTION = {
-    'db-subnet-group': 'rds:DescribeDBSubnetGroups',
-    'db-cluster-parameter-group': 'rds:DescribeDBClusterParameterGroups',
-    'db-parameter-group': 'rds:DescribeDBParameterGroups',
-};
-function describe(session, item) {
-    const rds = session.clients.rds;
-    switch (item.kind) {
-        case 'db-subnet-group':
-            return rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
-        case 'db-cluster-parameter-group':
-            return rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
-        case 'db-parameter-group':
-            return rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
-    }
-}
-/**
- * Looks up, before anything is created, each named subnet group and parameter group in the
- * account the copy (or the relay's temporary instance) is created in, and refuses a name that
- * does not exist there: otherwise the create call finds out, after a RAM share or snapshots
- * already exist. A role that may not read them gets a warning naming what was not checked.
- * VPC security groups are EC2 resources that RDS permissions cannot describe: the create call
- * names a missing one.
- */
-async function requirePlacement(lookup) {
-    for (const item of lookup.items) {
-        if (item.name === undefined)
-            continue;
-        try {
-            await describe(lookup.session, { ...item, name: item.name });
-        }
-        catch (error) {
-            const code = (0,errors/* awsErrorCode */.J6)(error);
-            if ((0,errors/* isAccessDenied */.w7)(error)) {
-                lookup.warn(`could not check that ${item.input} ${item.name} exists in the ${lookup.side} account ${lookup.session.accountId} (${code ?? 'AccessDenied'}): allow ${DESCRIBE_ACTION[item.kind]} to the ${lookup.side} role so a wrong name is refused before anything is created`);
-                continue;
-            }
-            if (!MISSING.has(code ?? ''))
-                throw error;
-            throw new errors/* ActionError */.lZ({
-                summary: `${item.input} ${item.name} does not exist in the ${lookup.side} account ${lookup.session.accountId} (region ${lookup.region})`,
-                step: lookup.step,
-                side: lookup.side,
-                accountId: lookup.session.accountId,
-                resource: item.name,
-                code,
-                awsMessage: (0,errors/* errorMessage */.gJ)(error),
-                hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
-            });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/common/source-key.ts
-
-
-const AWS_RDS_ALIAS = 'alias/aws/rds';
-/**
- * Find out whether the source's key is AWS-managed (`aws/rds`), which AWS refuses to share and
- * so to clone across accounts. Reads `KeyManager` with DescribeKey; when the source role may not
- * describe the key, falls back to the key's aliases, then to the reference itself, and says so.
- */
-async function inspectSourceKey(kms, keyRef) {
-    if (keyRef.endsWith(`:${AWS_RDS_ALIAS}`) || keyRef === AWS_RDS_ALIAS) {
-        return { arn: keyRef, manager: 'AWS', basis: 'the key is referenced by its alias aws/rds' };
-    }
-    try {
-        const out = await kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyRef }));
-        const manager = out.KeyMetadata?.KeyManager;
-        return {
-            arn: out.KeyMetadata?.Arn ?? keyRef,
-            manager: manager === 'AWS' || manager === 'CUSTOMER' ? manager : 'unknown',
-            basis: 'kms:DescribeKey',
-        };
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        return inspectByAlias(kms, keyRef, `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-}
-async function inspectByAlias(kms, keyRef, denied) {
-    try {
-        const out = await kms.send(new client_kms_dist_cjs/* ListAliasesCommand */.UZx({ KeyId: keyId(keyRef) }));
-        const names = (out.Aliases ?? []).map((alias) => alias.AliasName ?? '');
-        if (names.includes(AWS_RDS_ALIAS)) {
-            return {
-                arn: keyRef,
-                manager: 'AWS',
-                basis: 'kms:DescribeKey was denied; the key has the alias aws/rds',
-            };
-        }
-        if (names.length > 0) {
-            return {
-                arn: keyRef,
-                manager: 'CUSTOMER',
-                basis: `kms:DescribeKey was denied; the key's aliases (${names.join(', ')}) are not aws/rds`,
-            };
-        }
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-    }
-    return {
-        arn: keyRef,
-        manager: 'unknown',
-        basis: `the source role may not describe the key (${denied})`,
-    };
-}
-/** The key id from a key ARN (`arn:aws:kms:r:a:key/<id>`), or the reference unchanged. */
-function keyId(keyRef) {
-    const match = /:key\/(.+)$/.exec(keyRef);
-    return match?.[1] ?? keyRef;
-}
-
 ;// CONCATENATED MODULE: ./src/methods/clone/preflight.ts
-
-
 
 
 
@@ -77959,23 +77870,24 @@ const UNCLONEABLE_STATUSES = new Set([
     'deleting',
 ]);
 /**
- * Check, before anything is created, that AWS can clone this source into the destination, and
- * refuse with the reason and the fix when it cannot. Under `auto`, a clone that is impossible only
- * because of the clone limits (one per destination account, 15 copy-on-write clones) becomes the
- * snapshot relay, and the log says why.
+ * The pre-flight of a clone: what only a clone needs (a running source with an instance, the
+ * clone limits), then the pre-flight every method shares (keys, placement). Under `auto`, a
+ * clone that is impossible only because of the clone limits (one per destination account, 15
+ * copy-on-write clones) becomes the snapshot relay, and the log says why; the relay's own
+ * pre-flight step then runs the shared checks.
  */
 async function clonePreflight(input) {
+    const fullCopy = input.requested === 'full-copy';
+    const run = { ...input, method: fullCopy ? 'full-copy' : 'clone' };
     checkSourceShape(input);
-    if (input.requested === 'full-copy')
+    if (fullCopy)
         checkFullCopyAllowed(input);
-    checkEncryption(input);
-    checkPlacement(input);
-    await checkPlacementExists(input);
-    if (!input.sameAccount && input.sourceDb.encrypted)
-        await checkSourceKeyShareable(input);
-    if (input.requested === 'full-copy')
-        return { method: 'full-copy' };
-    return checkCloneLimits(input);
+    checkUnencryptedSource(input);
+    const decision = fullCopy ? { method: run.method } : await checkCloneLimits(input);
+    if (decision.method === 'relay')
+        return decision;
+    await (0,preflight/* runPreflight */.hg)(run);
+    return decision;
 }
 function where(input) {
     return {
@@ -77983,46 +77895,6 @@ function where(input) {
         side: 'source',
         accountId: input.source.accountId,
     };
-}
-/**
- * Across accounts the source's subnet group and security groups do not exist in the destination:
- * without placement inputs AWS puts the copy in the destination's default subnet group and
- * default VPC security group. Allowed (it is what the API does), but never silently.
- */
-function checkPlacement(input) {
-    if (input.sameAccount)
-        return;
-    const s = input.settings;
-    const missing = [
-        s.dbSubnetGroup ? undefined : 'db-subnet-group',
-        s.vpcSecurityGroupIds.length > 0 ? undefined : 'vpc-security-group-ids',
-        s.dbClusterParameterGroup ? undefined : 'db-cluster-parameter-group',
-    ].filter((name) => name !== undefined);
-    if (missing.length === 0)
-        return;
-    input.log.warning(`No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`);
-}
-/**
- * The named subnet group and parameter groups must exist in the destination before the RAM share
- * (in the source account) or anything else is created.
- */
-async function checkPlacementExists(input) {
-    const s = input.settings;
-    await requirePlacement({
-        session: input.destination,
-        side: 'destination',
-        region: s.region,
-        warn: (message) => input.log.warning(message),
-        items: [
-            { input: 'db-subnet-group', kind: 'db-subnet-group', name: s.dbSubnetGroup },
-            {
-                input: 'db-cluster-parameter-group',
-                kind: 'db-cluster-parameter-group',
-                name: s.dbClusterParameterGroup,
-            },
-            { input: 'db-parameter-group', kind: 'db-parameter-group', name: s.dbParameterGroup },
-        ],
-    });
 }
 function checkSourceShape(input) {
     const db = input.sourceDb;
@@ -78045,23 +77917,15 @@ function checkSourceShape(input) {
         });
     }
 }
-function checkEncryption(input) {
+function checkUnencryptedSource(input) {
     const db = input.sourceDb;
-    const kmsKeyId = input.settings.kmsKeyId;
-    if (!db.encrypted && kmsKeyId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
-            ...where(input),
-            hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
-        });
-    }
-    if (db.encrypted && !input.sameAccount && !kmsKeyId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
-            ...where(input),
-            hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) the destination account may use, for example its own key; see docs/cross-account.md for the key policies.',
-        });
-    }
+    if (db.encrypted || !input.settings.kmsKeyId)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
+        ...where(input),
+        hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
+    });
 }
 /**
  * A cluster shared from another account can only be restored as a copy-on-write clone: the
@@ -78076,43 +77940,6 @@ function checkFullCopyAllowed(input) {
         summary: `method: full-copy works only within one account: AWS restores a cluster shared from another account (${input.sourceDb.identifier}) only as a copy-on-write clone`,
         ...where(input),
         hint: 'Use method: clone (or auto) for a clone, or method: relay for a full copy through a snapshot.',
-    });
-}
-async function checkSourceKeyShareable(input) {
-    const db = input.sourceDb;
-    if (!db.kmsKeyArn)
-        return;
-    const key = await inspectSourceKey(input.source.clients.kms, db.kmsKeyArn);
-    if (key.manager === 'AWS') {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
-            ...where(input),
-            hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
-        });
-    }
-    if (key.manager === 'unknown') {
-        input.log.warning(`Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, the clone fails with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`);
-    }
-    else {
-        input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`);
-    }
-    await checkKeyPolicy(input, db.kmsKeyArn);
-}
-/** The clone in the destination needs the source key: its policy must allow what RDS uses. */
-async function checkKeyPolicy(input, keyArn) {
-    const account = input.destination.accountId;
-    const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account);
-    if (!reading.read) {
-        input.log.warning(`Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until the clone starts. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
-        return;
-    }
-    if (reading.missing.length === 0)
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it (${reading.missing.join(', ')} not allowed), and the clone needs it`,
-        ...where(input),
-        resource: keyArn,
-        hint: `Add to the key policy in the source account a statement for principal arn:aws:iam::${account}:root allowing kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}.`,
     });
 }
 /** The documented way to many fast copies of one source in one account (README "Base and branches"). */
@@ -78160,7 +77987,8 @@ function cloneLimitProblem(input, census) {
         };
     }
     const swapping = input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap';
-    if (!input.sameAccount && swapping && target && census.inDestinationAccount.includes(target)) {
+    const cloneIsTarget = census.inDestinationAccount.some((id) => id.toLowerCase() === target?.toLowerCase());
+    if (!input.sameAccount && swapping && target && cloneIsTarget) {
         return {
             reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
             hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,
@@ -78176,10 +78004,14 @@ function cloneLimitProblem(input, census) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./src/methods/common/placement-lookup.ts
+var placement_lookup = __nccwpck_require__(4135);
 // EXTERNAL MODULE: ./src/methods/relay/names.ts
-var names = __nccwpck_require__(2192);
+var names = __nccwpck_require__(4359);
+// EXTERNAL MODULE: ./src/aws/kms.ts
+var kms = __nccwpck_require__(5199);
 // EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
-var snapshots = __nccwpck_require__(4713);
+var snapshots = __nccwpck_require__(254);
 ;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
 
 
@@ -78388,8 +78220,7 @@ async function needsReencryption(ctx, snapshotKey) {
         return true;
     if (wanted === snapshotKey)
         return false;
-    const out = await ctx.destination.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: wanted }));
-    return out.KeyMetadata?.Arn !== snapshotKey;
+    return (await (0,kms/* keyArnOf */.mX)(ctx.destination.clients.kms, wanted)) !== snapshotKey;
 }
 /** Withdraw the share once the destination holds its own copy. */
 function unshareSnapshotStep(type) {
@@ -78549,47 +78380,13 @@ function multiAzStorage(ctx) {
 
 
 
-
-
-
-
 /**
- * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
- * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
+ * The relay's pre-flight step: the shared pre-flight (keys, placement, snapshot quota) with the
+ * relay's own checks, before the first snapshot is taken.
  */
-/**
- * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
- * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
- */
-const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
-/** Warn when fewer than this many manual snapshots would remain free after the run. */
-const QUOTA_WARNING_MARGIN = 10;
-/**
- * The copy's placement: the inputs, or in one account the source's own (a deliberate default,
- * logged). Across accounts nothing of the source's applies, and AWS's defaults (the default
- * security group and parameter group) are never taken silently: the pre-flight asks for them.
- */
-function resolvePlacement(ctx) {
-    const s = ctx.settings;
-    const fromSource = ctx.sameAccount && ctx.settings.phase !== 'destination';
-    const cluster = fromSource ? ctx.sourceDb.cluster : undefined;
-    const instance = fromSource ? ctx.sourceDb.instance : undefined;
-    const sourceGroups = (cluster?.VpcSecurityGroups ?? instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
-    return {
-        subnetGroup: s.dbSubnetGroup ?? cluster?.DBSubnetGroup ?? instance?.DBSubnetGroup?.DBSubnetGroupName,
-        securityGroupIds: s.vpcSecurityGroupIds.length > 0
-            ? s.vpcSecurityGroupIds
-            : sourceGroups.length > 0
-                ? sourceGroups
-                : undefined,
-        clusterParameterGroup: s.dbClusterParameterGroup ?? cluster?.DBClusterParameterGroup,
-        parameterGroup: s.dbParameterGroup ?? instance?.DBParameterGroups?.[0]?.DBParameterGroupName,
-    };
-}
-/** The pre-flight step every relay plan starts with. */
 function preflightStep() {
     return {
-        name: 'preflight',
+        name: preflight/* PREFLIGHT_STEP */.$k,
         title: 'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
         side: 'destination',
         phases: ['all', 'source', 'destination'],
@@ -78598,320 +78395,67 @@ function preflightStep() {
                 ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
                 Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
             }
-            const checks = [
-                checkKmsKeyGiven,
-                preflight_checkSourceKeyShareable,
-                checkDestinationCanUseSourceKey,
-                checkSourceKeyPolicy,
-                checkDestinationKey,
-                preflight_checkPlacement,
-                checkTempPlacement,
-                checkInstanceClass,
-                checkMultiAzStorage,
-                checkSnapshotQuota,
-            ];
-            for (const check of checks)
-                await check(ctx, (message) => runtime.log.info(message), (message) => runtime.log.warning(message));
+            await (0,preflight/* runPreflight */.hg)({ ...ctx, log: runtime.log }, RELAY_CHECKS);
             runtime.note('passed');
         },
     };
 }
-const crossAccountEncrypted = (ctx) => !ctx.sameAccount && ctx.sourceDb.encrypted;
-function refuse(ctx, side, summary, hint, extra = {}) {
-    return new errors/* ActionError */.lZ({
-        summary,
-        step: 'preflight',
-        side,
-        accountId: (0,context/* sessionFor */.w)(ctx, side).accountId,
-        hint,
-        ...extra,
+/**
+ * The Multi-AZ relay's temporary instance is restored in the source account, in
+ * temp-db-subnet-group (default: the source cluster's own, which exists).
+ */
+const checkTempPlacement = async (input) => {
+    if (input.sourceDb.kind !== 'multi-az-cluster' || input.settings.phase === 'destination')
+        return;
+    await (0,placement_lookup/* requirePlacement */.x)({
+        session: input.source,
+        side: 'source',
+        region: input.settings.region,
+        step: preflight/* PREFLIGHT_STEP */.$k,
+        warn: (message) => input.log.warning(message),
+        items: [
+            {
+                input: 'temp-db-subnet-group',
+                kind: 'db-subnet-group',
+                name: input.settings.tempDbSubnetGroup,
+            },
+        ],
     });
-}
-/** The destination's key matters to the jobs that copy: not to a source-phase job. */
-const copiesHere = (ctx) => ctx.settings.phase !== 'source';
-const checkKmsKeyGiven = async (ctx) => {
-    if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId)
-        return;
-    throw refuse(ctx, 'destination', `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`, 'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
-    if (!crossAccountEncrypted(ctx) ||
-        ctx.settings.phase === 'destination' ||
-        !ctx.sourceDb.kmsKeyArn)
-        return;
-    const key = await describeKey(ctx.source, ctx.sourceDb.kmsKeyArn);
-    if (!key.metadata) {
-        warn(`could not read the source key ${ctx.sourceDb.kmsKeyArn} (${key.message}); continuing`);
-        return;
-    }
-    if (key.metadata.KeyManager !== 'AWS') {
-        info(`source key ${ctx.sourceDb.kmsKeyArn} is customer-managed: its snapshots can be shared`);
-        return;
-    }
-    throw refuse(ctx, 'source', `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`, 'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
-/**
- * From the destination: kms:DescribeKey on the source key. KMS evaluates each action on its own,
- * so this proves only that the destination may describe the key, not that RDS may use it there;
- * the key policy check below (from the source account) looks at the actions RDS needs.
- */
-const checkDestinationCanUseSourceKey = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn)
-        return;
-    const key = await describeKey(ctx.destination, keyArn);
-    if (key.metadata) {
-        info(`the destination account ${ctx.destination.accountId} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
-        return;
-    }
-    if (key.denied || key.missing) {
-        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots: it may not even describe it (kms:DescribeKey)`, KEY_USE_HINT(ctx.destination.accountId), { resource: keyArn, code: key.code, awsMessage: key.message });
-    }
-    warn(`could not check the source key from the destination account (${key.message}); continuing`);
-};
-/**
- * From the source account (jobs that hold its role): the key policy must allow the destination
- * account every action RDS needs to copy or restore with the key. What could not be read is
- * logged as unchecked, never assumed.
- */
-const checkSourceKeyPolicy = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn || ctx.settings.phase === 'destination')
-        return;
-    const account = ctx.destination.accountId;
-    const reading = await readKeyPolicyFor(ctx.source.clients.kms, keyArn, account);
-    if (!reading.read) {
-        warn(`could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
-        return;
-    }
-    if (reading.missing.length > 0) {
-        throw refuse(ctx, 'source', `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`, KEY_USE_HINT(account), { resource: keyArn });
-    }
-    const conditional = reading.conditional.length > 0
-        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
-        : '';
-    info(`the source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
-};
-const checkDestinationKey = async (ctx, info) => {
-    const keyId = ctx.settings.kmsKeyId;
-    if (!keyId || !copiesHere(ctx))
-        return;
-    const key = await describeKey(ctx.destination, keyId);
-    if (key.metadata) {
-        info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
-        return;
-    }
-    throw refuse(ctx, 'destination', `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`, 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.', { resource: keyId, code: key.code, awsMessage: key.message });
 };
 /**
  * An Aurora copy needs a class for its instances: the source writer's by default. A
  * destination-phase job never reads the source, so it must be told rather than guess.
  */
-const checkInstanceClass = async (ctx) => {
-    if (ctx.sourceDb.kind !== 'aurora-cluster' || ctx.settings.phase === 'source')
+const checkInstanceClass = (input) => {
+    if (input.sourceDb.kind !== 'aurora-cluster' || input.settings.phase === 'source')
         return;
-    if (ctx.settings.instanceClass || ctx.sourceDb.writerInstanceClass)
+    if (input.settings.instanceClass || input.sourceDb.writerInstanceClass)
         return;
-    throw refuse(ctx, 'destination', "No instance class for the Aurora copy: this job cannot read the source writer's class", 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).');
+    throw (0,preflight/* refusal */.x5)(input, 'destination', {
+        summary: "No instance class for the Aurora copy: this job cannot read the source writer's class",
+        hint: 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).',
+    });
 };
 /**
  * A Multi-AZ DB cluster restore with a storage type needs Iops (RestoreDBClusterFromSnapshot's
  * model documentation): refuse before anything is created when neither the inputs nor the source
  * give one.
  */
-const checkMultiAzStorage = async (ctx) => {
-    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'source')
+const checkMultiAzStorage = (input) => {
+    if (input.sourceDb.kind !== 'multi-az-cluster' || input.settings.phase === 'source')
         return;
-    const storage = multiAzStorage(ctx);
+    const storage = multiAzStorage(input);
     if (storage.storageType === undefined || storage.iops !== undefined)
         return;
-    throw refuse(ctx, 'destination', `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`, "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.");
-};
-const preflight_checkPlacement = async (ctx, info, warn) => {
-    if (ctx.settings.phase === 'source')
-        return;
-    const placement = resolvePlacement(ctx);
-    const isInstance = ctx.sourceDb.kind === 'instance';
-    const missing = [
-        placement.subnetGroup ? undefined : 'db-subnet-group',
-        placement.securityGroupIds ? undefined : 'vpc-security-group-ids',
-        isInstance && !placement.parameterGroup ? 'db-parameter-group' : undefined,
-    ].filter((name) => name !== undefined);
-    if (missing.length > 0) {
-        throw refuse(ctx, 'destination', `The copy's placement in the destination account is not set: ${missing.join(', ')}`, `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`);
-    }
-    if (!isInstance && !placement.clusterParameterGroup) {
-        warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
-    }
-    const usesParameterGroup = isInstance || ctx.sourceDb.kind === 'aurora-cluster';
-    await requirePlacement({
-        session: ctx.destination,
-        side: 'destination',
-        region: ctx.settings.region,
-        step: 'preflight',
-        warn,
-        items: [
-            { input: 'db-subnet-group', kind: 'db-subnet-group', name: placement.subnetGroup },
-            {
-                input: 'db-cluster-parameter-group',
-                kind: 'db-cluster-parameter-group',
-                name: isInstance ? undefined : placement.clusterParameterGroup,
-            },
-            {
-                input: 'db-parameter-group',
-                kind: 'db-parameter-group',
-                name: usesParameterGroup ? placement.parameterGroup : undefined,
-            },
-        ],
-    });
-    // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
-    info(`placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`);
-};
-/**
- * The Multi-AZ relay's temporary instance is restored in the source account, in
- * temp-db-subnet-group (default: the source cluster's own, which exists).
- */
-const checkTempPlacement = async (ctx, _info, warn) => {
-    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'destination')
-        return;
-    await requirePlacement({
-        session: ctx.source,
-        side: 'source',
-        region: ctx.settings.region,
-        step: 'preflight',
-        warn,
-        items: [
-            {
-                input: 'temp-db-subnet-group',
-                kind: 'db-subnet-group',
-                name: ctx.settings.tempDbSubnetGroup,
-            },
-        ],
+    throw (0,preflight/* refusal */.x5)(input, 'destination', {
+        summary: `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`,
+        hint: "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.",
     });
 };
-/** Manual snapshots each account gains during the run, by snapshot type. */
-function snapshotsCreated(kind, ctx) {
-    const phase = ctx.settings.phase;
-    const source = { side: 'source', db: 0, cluster: 0 };
-    const destination = { side: 'destination', db: 0, cluster: 0 };
-    if (phase !== 'destination') {
-        if (kind === 'aurora-cluster')
-            source.cluster += 1;
-        else
-            source.db += 1;
-        if (kind === 'multi-az-cluster')
-            source.cluster += 1;
-    }
-    const copies = !ctx.sameAccount || ctx.settings.kmsKeyId !== undefined;
-    if (phase !== 'source' && copies) {
-        if (kind === 'aurora-cluster')
-            destination.cluster += 1;
-        else
-            destination.db += 1;
-    }
-    if (ctx.sameAccount) {
-        return [
-            {
-                side: 'destination',
-                db: source.db + destination.db,
-                cluster: source.cluster + destination.cluster,
-            },
-        ];
-    }
-    return [source, destination].filter((a) => a.db + a.cluster > 0);
-}
-/**
- * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
- * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
- */
-async function snapshotQuotas(session, where, warn) {
-    let quotas;
-    try {
-        quotas = (await session.clients.rds.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
-            ?.AccountQuotas;
-    }
-    catch (error) {
-        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
-    }
-    const quota = async (name, type, label) => {
-        const found = quotas?.find((q) => q.AccountQuotaName === name);
-        return {
-            name,
-            label,
-            used: found?.Used ?? (await countManualSnapshots(session, type)),
-            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
-        };
-    };
-    return {
-        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
-        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
-    };
-}
-/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
-const checkSnapshotQuota = async (ctx, info, warn) => {
-    for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
-        const session = (0,context/* sessionFor */.w)(ctx, need.side);
-        const where = `${need.side} account ${session.accountId}`;
-        const quotas = await snapshotQuotas(session, where, warn);
-        for (const [type, adding] of [
-            ['db', need.db],
-            ['cluster', need.cluster],
-        ]) {
-            if (adding === 0)
-                continue;
-            const quota = quotas[type];
-            const after = quota.used + adding;
-            if (after > quota.max) {
-                throw refuse(ctx, need.side, `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`, `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
-            }
-            if (quota.max - after < QUOTA_WARNING_MARGIN) {
-                warn(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
-            }
-            else {
-                info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
-            }
-        }
-    }
-};
-async function countManualSnapshots(session, type) {
-    const rds = session.clients.rds;
-    let count = 0;
-    let marker;
-    do {
-        if (type === 'db') {
-            const out = await rds.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
-            count += out.DBSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-        else {
-            const out = await rds.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
-                SnapshotType: 'manual',
-                MaxRecords: 100,
-                Marker: marker,
-            }));
-            count += out.DBClusterSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-    } while (marker);
-    return count;
-}
-async function describeKey(session, keyId) {
-    try {
-        const out = await session.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
-        return { metadata: out.KeyMetadata };
-    }
-    catch (error) {
-        return {
-            denied: (0,errors/* isAccessDenied */.w7)(error),
-            missing: (0,errors/* isNotFound */.c4)(error),
-            code: (0,errors/* awsErrorCode */.J6)(error),
-            message: (0,errors/* errorMessage */.gJ)(error),
-        };
-    }
-}
+const RELAY_CHECKS = [checkTempPlacement, checkInstanceClass, checkMultiAzStorage];
 
 ;// CONCATENATED MODULE: ./src/methods/relay/aurora.ts
+
 
 
 
@@ -78949,7 +78493,7 @@ function auroraRelaySteps() {
 /** Engine and version from the source, so the Region's default version is never picked. */
 function auroraRestoreInput(ctx, snapshotArn) {
     const s = ctx.settings;
-    const placement = resolvePlacement(ctx);
+    const placement = (0,preflight/* resolvePlacement */.ep)(ctx);
     return {
         DBClusterIdentifier: ctx.names.target,
         SnapshotIdentifier: snapshotArn,
@@ -78969,6 +78513,7 @@ function auroraRestoreInput(ctx, snapshotArn) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay/instance.ts
+
 
 
 
@@ -79034,7 +78579,7 @@ const restoreInstanceStep = {
 function instanceRestoreInput(ctx, snapshotArn) {
     const s = ctx.settings;
     const instance = ctx.sourceDb.instance;
-    const placement = resolvePlacement(ctx);
+    const placement = (0,preflight/* resolvePlacement */.ep)(ctx);
     return {
         DBInstanceIdentifier: ctx.names.target,
         DBSnapshotIdentifier: snapshotArn,
@@ -79053,6 +78598,7 @@ function instanceRestoreInput(ctx, snapshotArn) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay/multiaz.ts
+
 
 
 
@@ -79195,7 +78741,7 @@ const deleteTempInstanceStep = {
 function multiAzRestoreInput(ctx, snapshotArn) {
     const s = ctx.settings;
     const cluster = ctx.sourceDb.cluster;
-    const placement = resolvePlacement(ctx);
+    const placement = (0,preflight/* resolvePlacement */.ep)(ctx);
     const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass;
     if (!instanceClass) {
         throw new errors/* ActionError */.lZ({
@@ -79265,7 +78811,6 @@ function forPhase(steps, phase) {
 
 
 
-
 /**
  * The method for a source: Aurora clones by default; Multi-AZ DB clusters and DB instances relay
  * through snapshots. An explicit method that cannot work for the source is refused, never changed.
@@ -79286,21 +78831,18 @@ function chooseMethod(requested, source) {
 }
 /**
  * The method this run takes: chooseMethod's choice, checked against what AWS allows before
- * anything is created. For an Aurora clone that runs the clone pre-flight (source state,
- * encryption and keys, clone limits), which under `auto` may turn to the relay and says why.
- * When the target already exists, `if-exists` decides first (existing.ts), so no pre-flight.
+ * anything is created. For an Aurora clone that runs the clone pre-flight (source state, clone
+ * limits, then the shared keys and placement checks), which under `auto` may turn to the relay
+ * and says why; the relay runs the shared pre-flight as its first step. When the target already
+ * exists, `if-exists` decides first (existing.ts), so no pre-flight.
  */
 async function resolveMethod(requested, source, inputs) {
     const method = chooseMethod(requested, source);
     if (method === 'relay')
         return method;
     const { settings, accounts } = inputs;
-    const target = settings.target;
-    if (settings.ifExists !== 'replace' && target) {
-        const rds = accounts.destination.clients.rds;
-        if ((await (0,rds_read/* findCluster */.KG)(rds, target)) ?? (await (0,rds_read/* findInstance */.XD)(rds, target)))
-            return method;
-    }
+    if (settings.ifExists !== 'replace' && inputs.targetExists)
+        return method;
     const decision = await clonePreflight({
         requested: requested === 'auto' ? 'auto' : method,
         settings,
@@ -79331,7 +78873,7 @@ function buildPlan(ctx) {
 
 /***/ }),
 
-/***/ 3710:
+/***/ 6669:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79344,11 +78886,11 @@ function buildPlan(ctx) {
 /* unused harmony exports SHARE_PRINCIPAL_TAG, shareClientToken, findShare */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7007);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8369);
 /* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9506);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9158);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7291);
 
 
 
@@ -79700,7 +79242,7 @@ async function waitForShareReceived(ctx, runtime, arn) {
 
 /***/ }),
 
-/***/ 8269:
+/***/ 4868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79709,9 +79251,9 @@ async function waitForShareReceived(ctx, runtime, arn) {
 /* harmony export */   ng: () => (/* binding */ runOf),
 /* harmony export */   w: () => (/* binding */ sessionFor)
 /* harmony export */ });
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9506);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6455);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(723);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7291);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6564);
 
 
 
@@ -79763,16 +79305,16 @@ function createRefreshContext(start) {
 
 /***/ }),
 
-/***/ 2283:
+/***/ 2316:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   P: () => (/* binding */ detectSource),
 /* harmony export */   r: () => (/* binding */ isAuroraEngine)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4713);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
+/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(254);
 
 
 
@@ -79789,7 +79331,7 @@ async function detectSource(session, ref) {
     const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(session.clients.rds, id);
     if (cluster) {
         requireNamedAccount(session, ref, cluster.DBClusterArn);
-        return fromCluster(cluster, await writerInstanceClass(session, cluster));
+        return fromCluster(cluster, await readWriter(session, cluster));
     }
     const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, id);
     if (instance)
@@ -79833,16 +79375,16 @@ function requireNamedAccount(session, ref, resolvedArn) {
         hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
     });
 }
-async function writerInstanceClass(session, cluster) {
+/** An Aurora cluster's writer instance: its class and parameter group serve the copy. */
+async function readWriter(session, cluster) {
     if (!isAuroraEngine(cluster.Engine))
         return undefined;
     const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
     if (!writer?.DBInstanceIdentifier)
         return undefined;
-    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, writer.DBInstanceIdentifier);
-    return instance?.DBInstanceClass;
+    return (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, writer.DBInstanceIdentifier);
 }
-function fromCluster(cluster, writerClass) {
+function fromCluster(cluster, writer) {
     const engine = cluster.Engine ?? '';
     return {
         kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
@@ -79854,7 +79396,8 @@ function fromCluster(cluster, writerClass) {
         encrypted: cluster.StorageEncrypted ?? false,
         kmsKeyArn: cluster.KmsKeyId,
         cluster,
-        writerInstanceClass: writerClass,
+        writerInstanceClass: writer?.DBInstanceClass,
+        writerParameterGroup: writer?.DBParameterGroups?.[0]?.DBParameterGroupName,
     };
 }
 function fromInstance(instance) {
@@ -79874,7 +79417,7 @@ function fromInstance(instance) {
 
 /***/ }),
 
-/***/ 4251:
+/***/ 7716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79884,13 +79427,13 @@ function fromInstance(instance) {
 /* unused harmony export generatePassword */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3218);
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9251);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8502);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(641);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9506);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1800);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5216);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4454);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4533);
+/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6653);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9158);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7291);
 
 
 
@@ -80102,7 +79645,7 @@ async function markReady(ctx, arn) {
 
 /***/ }),
 
-/***/ 4408:
+/***/ 2183:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80112,13 +79655,13 @@ async function markReady(ctx, arn) {
 /* harmony export */   ig: () => (/* binding */ describeStart)
 /* harmony export */ });
 /* unused harmony export sourceFromSnapshot */
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(665);
-/* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2283);
-/* harmony import */ var _choose_method_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1427);
-/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2192);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4713);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4454);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4533);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6936);
+/* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2316);
+/* harmony import */ var _choose_method_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2940);
+/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4359);
+/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(254);
 
 
 
@@ -80143,16 +79686,13 @@ function credentialSettings(settings) {
     const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
     return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
 }
-async function startPhase(settings, accounts) {
+/**
+ * Read what the refresh starts from and resolve its method. `inputs/rules.ts` already required
+ * snapshot-arn for phase destination and source otherwise, and refused a clone split into phases.
+ */
+async function startPhase(settings, accounts, target) {
     if (settings.phase === 'destination') {
         const arn = settings.snapshotArn;
-        if (!arn) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-                summary: 'phase: destination needs snapshot-arn',
-                hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
-            });
-        }
-        splitMethod(settings);
         const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
         return {
             sourceDb,
@@ -80160,27 +79700,19 @@ async function startPhase(settings, accounts) {
             method: 'relay',
         };
     }
-    if (!settings.source)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({ summary: 'refresh needs the source input' });
     const sourceDb = await (0,_detect_js__WEBPACK_IMPORTED_MODULE_3__/* .detectSource */ .P)(accounts.source, settings.source);
     if (settings.phase === 'source') {
-        splitMethod(settings);
         return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
     }
     return {
         sourceDb,
         sameAccount: accounts.sameAccount,
-        method: await (0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveMethod */ ["in"])(settings.method, sourceDb, { settings, accounts }),
+        method: await (0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveMethod */ ["in"])(settings.method, sourceDb, {
+            settings,
+            accounts,
+            targetExists: target.exists,
+        }),
     };
-}
-/** Split jobs hand over a snapshot; a clone has none. */
-function splitMethod(settings) {
-    if (settings.method === 'auto' || settings.method === 'relay')
-        return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-        summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
-        hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
-    });
 }
 /**
  * The source as a shared snapshot describes it. Describing it by ARN with IncludeShared also
@@ -80285,7 +79817,609 @@ function phaseOutputs(ctx) {
 
 /***/ }),
 
-/***/ 8502:
+/***/ 4135:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ requirePlacement)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5216);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+
+
+/** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
+const MISSING = new Set([
+    'DBSubnetGroupNotFoundFault',
+    'DBParameterGroupNotFound',
+    'DBParameterGroupNotFoundFault',
+]);
+/** The IAM action that reads each kind, named when a role may not read it. */
+const DESCRIBE_ACTION = {
+    'db-subnet-group': 'rds:DescribeDBSubnetGroups',
+    'db-cluster-parameter-group': 'rds:DescribeDBClusterParameterGroups',
+    'db-parameter-group': 'rds:DescribeDBParameterGroups',
+};
+function describe(session, item) {
+    const rds = session.clients.rds;
+    switch (item.kind) {
+        case 'db-subnet-group':
+            return rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBSubnetGroupsCommand */ .WWK({ DBSubnetGroupName: item.name }));
+        case 'db-cluster-parameter-group':
+            return rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBClusterParameterGroupsCommand */ .g$L({ DBClusterParameterGroupName: item.name }));
+        case 'db-parameter-group':
+            return rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBParameterGroupsCommand */ .yH7({ DBParameterGroupName: item.name }));
+    }
+}
+/**
+ * Looks up, before anything is created, each named subnet group and parameter group in the
+ * account the copy (or the relay's temporary instance) is created in, and refuses a name that
+ * does not exist there: otherwise the create call finds out, after a RAM share or snapshots
+ * already exist. A role that may not read them gets a warning naming what was not checked.
+ * VPC security groups are EC2 resources that RDS permissions cannot describe: the create call
+ * names a missing one.
+ */
+async function requirePlacement(lookup) {
+    for (const item of lookup.items) {
+        if (item.name === undefined)
+            continue;
+        try {
+            await describe(lookup.session, { ...item, name: item.name });
+        }
+        catch (error) {
+            const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error);
+            if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(error)) {
+                lookup.warn(`could not check that ${item.input} ${item.name} exists in the ${lookup.side} account ${lookup.session.accountId} (${code ?? 'AccessDenied'}): allow ${DESCRIBE_ACTION[item.kind]} to the ${lookup.side} role so a wrong name is refused before anything is created`);
+                continue;
+            }
+            if (!MISSING.has(code ?? ''))
+                throw error;
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+                summary: `${item.input} ${item.name} does not exist in the ${lookup.side} account ${lookup.session.accountId} (region ${lookup.region})`,
+                step: lookup.step,
+                side: lookup.side,
+                accountId: lookup.session.accountId,
+                resource: item.name,
+                code,
+                awsMessage: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error),
+                hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
+            });
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 8640:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  $k: () => (/* reexport */ PREFLIGHT_STEP),
+  BJ: () => (/* reexport */ describePlacement),
+  x5: () => (/* reexport */ refusal),
+  ep: () => (/* reexport */ resolvePlacement),
+  hg: () => (/* binding */ runPreflight)
+});
+
+// EXTERNAL MODULE: ./src/aws/kms.ts
+var aws_kms = __nccwpck_require__(5199);
+;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
+
+/**
+ * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
+ * its own, so DescribeKey succeeding proves none of these (aws-reference A6, B5, H).
+ */
+const RDS_KEY_ACTIONS = [
+    'kms:CreateGrant',
+    'kms:Decrypt',
+    'kms:GenerateDataKey*',
+    'kms:ReEncrypt*',
+];
+const asList = (value) => Array.isArray(value) ? value : value === undefined ? [] : [value];
+/** Conditions that hold when RDS itself uses the key on the account's behalf. */
+const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', 'kms:calleraccount']);
+/**
+ * Read the key policy with the owner's session (kms:GetKeyPolicy) and tell which of the actions
+ * RDS needs it does not allow `account` (by root ARN, bare account id or `*`). A statement with a
+ * condition RDS itself satisfies counts, but is reported as conditional; a Deny naming the
+ * account removes the action. Role principals of the account are not credited: RDS needs the
+ * account itself allowed.
+ */
+async function readKeyPolicyFor(kms, keyArn, account) {
+    const { document, refused } = await (0,aws_kms/* readKeyPolicy */.qB)(kms, keyArn);
+    if (document === undefined)
+        return { read: false, reason: refused };
+    let statements;
+    try {
+        statements = asList(JSON.parse(document).Statement);
+    }
+    catch {
+        return { read: false, reason: 'the key policy is not JSON' };
+    }
+    const naming = statements.filter((s) => namesAccount(s.Principal, account));
+    const missing = [];
+    const conditional = [];
+    for (const action of RDS_KEY_ACTIONS) {
+        const allows = naming.filter((s) => s.Effect === 'Allow' && covers(s, action));
+        const denied = naming.some((s) => s.Effect === 'Deny' && covers(s, action));
+        const usable = allows.filter((s) => conditionKeys(s).every((k) => RDS_CONDITIONS.has(k)));
+        if (denied || usable.length === 0)
+            missing.push(action);
+        else if (usable.every((s) => conditionKeys(s).length > 0))
+            conditional.push(action);
+    }
+    return { read: true, missing, conditional };
+}
+function namesAccount(principal, account) {
+    if (principal === '*')
+        return true;
+    const aws = typeof principal === 'object' && principal !== null
+        ? principal.AWS
+        : undefined;
+    return asList(aws).some((p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root`);
+}
+/** Whether the statement's actions cover `needed` (itself possibly a wildcard like ReEncrypt*). */
+function covers(statement, needed) {
+    return asList(statement.Action).some((a) => {
+        if (typeof a !== 'string')
+            return false;
+        const pattern = new RegExp(`^${a
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`, 'i');
+        return pattern.test(needed);
+    });
+}
+function conditionKeys(statement) {
+    const condition = statement.Condition;
+    if (typeof condition !== 'object' || condition === null)
+        return [];
+    return Object.values(condition).flatMap((entries) => typeof entries === 'object' && entries !== null
+        ? Object.keys(entries).map((k) => k.toLowerCase())
+        : ['unknown']);
+}
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(4533);
+;// CONCATENATED MODULE: ./src/methods/common/preflight/input.ts
+
+/** The step name refusals carry, in the log and the job summary. */
+const PREFLIGHT_STEP = 'preflight';
+/** A pre-flight refusal on one side, in that side's account. */
+function refusal(input, side, details) {
+    const session = side === 'source' ? input.source : input.destination;
+    return new errors/* ActionError */.lZ({ step: PREFLIGHT_STEP, side, accountId: session.accountId, ...details });
+}
+/** The copy is made by this job (not by a phase: source job, which only hands over a snapshot). */
+const copiesHere = (input) => input.settings.phase !== 'source';
+/** This job reads the source account (a phase: destination job starts from a shared snapshot). */
+const readsSource = (input) => input.settings.phase !== 'destination';
+const crossAccountEncrypted = (input) => !input.sameAccount && input.sourceDb.encrypted;
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/keys.ts
+
+
+
+/**
+ * The KMS checks every method shares. Across accounts an encrypted source reaches the
+ * destination only under a customer-managed key that account may use, and the copy is
+ * re-encrypted with kms-key-id, a key of the destination. KMS evaluates each action on its own,
+ * so each check says exactly what it proved.
+ */
+const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
+const kmsKeyGiven = (input) => {
+    if (!crossAccountEncrypted(input) || !copiesHere(input) || input.settings.kmsKeyId)
+        return;
+    const db = input.sourceDb;
+    throw refusal(input, 'destination', {
+        summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
+        resource: db.kmsKeyArn ?? db.arn,
+        hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) of the destination account, which the copy is encrypted with; see docs/cross-account.md for the key policies.',
+    });
+};
+/** aws/rds is never shared with another account: neither a clone nor a snapshot can cross. */
+const sourceKeyShareable = async (input) => {
+    const db = input.sourceDb;
+    if (!crossAccountEncrypted(input) || !readsSource(input) || !db.kmsKeyArn)
+        return;
+    const key = await (0,aws_kms/* keyManager */.Xm)(input.source.clients.kms, db.kmsKeyArn);
+    if (key.manager === 'AWS') {
+        throw refusal(input, 'source', {
+            summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account ${input.destination.accountId}`,
+            resource: key.arn,
+            hint: `Re-encrypt with a customer-managed key: create a KMS key in the source account whose policy lets the destination account use it (kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}), copy a snapshot of the source with it (aws rds copy-db-cluster-snapshot / copy-db-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a phase: source job), then run again.`,
+        });
+    }
+    if (key.manager === 'unknown') {
+        input.log.warning(`Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, AWS refuses the copy with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`);
+        return;
+    }
+    input.log.info(`Source key ${key.arn} is customer-managed (${key.basis})`);
+};
+/**
+ * From the destination: kms:DescribeKey on the source key. This proves only that the destination
+ * may describe the key, not that RDS may use it there; the key policy check (from the source
+ * account) looks at the actions RDS needs.
+ */
+const destinationMayDescribeSourceKey = async (input) => {
+    const keyArn = input.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(input) || !keyArn)
+        return;
+    const account = input.destination.accountId;
+    const key = await (0,aws_kms/* describeKey */.Rx)(input.destination.clients.kms, keyArn);
+    if (!key.refusal) {
+        input.log.info(`The destination account ${account} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
+        return;
+    }
+    if (key.refusal.denied || key.refusal.missing) {
+        throw refusal(input, 'destination', {
+            summary: `The destination account ${account} cannot use the KMS key ${keyArn} that encrypts the source: it may not even describe it (kms:DescribeKey)`,
+            resource: keyArn,
+            code: key.refusal.code,
+            awsMessage: key.refusal.message,
+            hint: KEY_USE_HINT(account),
+        });
+    }
+    input.log.warning(`Could not check the source key from the destination account (${key.refusal.message}); continuing`);
+};
+/**
+ * From the source account: the key policy must allow the destination account every action RDS
+ * needs to copy, restore or clone with the key. What could not be read is logged as unchecked,
+ * never assumed.
+ */
+const sourceKeyPolicy = async (input) => {
+    const keyArn = input.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(input) || !keyArn || !readsSource(input))
+        return;
+    const account = input.destination.accountId;
+    const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account);
+    if (!reading.read) {
+        input.log.warning(`Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
+        return;
+    }
+    if (reading.missing.length > 0) {
+        throw refusal(input, 'source', {
+            summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`,
+            resource: keyArn,
+            hint: KEY_USE_HINT(account),
+        });
+    }
+    const conditional = reading.conditional.length > 0
+        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
+        : '';
+    input.log.info(`The source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
+};
+/** kms-key-id must name a key the destination account can describe. */
+const destinationKey = async (input) => {
+    const keyId = input.settings.kmsKeyId;
+    if (!keyId || !copiesHere(input))
+        return;
+    const account = input.destination.accountId;
+    const key = await (0,aws_kms/* describeKey */.Rx)(input.destination.clients.kms, keyId);
+    if (!key.refusal) {
+        input.log.info(`Destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
+        return;
+    }
+    throw refusal(input, 'destination', {
+        summary: `kms-key-id ${keyId} is not a KMS key the destination account ${account} can use`,
+        resource: keyId,
+        code: key.refusal.code,
+        awsMessage: key.refusal.message,
+        hint: 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.',
+    });
+};
+/** In the order a user fixes them: the input, the source key, then the destination's key. */
+const KEY_CHECKS = [
+    kmsKeyGiven,
+    sourceKeyShareable,
+    destinationMayDescribeSourceKey,
+    sourceKeyPolicy,
+    destinationKey,
+];
+
+// EXTERNAL MODULE: ./src/methods/common/placement-lookup.ts
+var placement_lookup = __nccwpck_require__(4135);
+;// CONCATENATED MODULE: ./src/methods/common/preflight/placement.ts
+
+
+/**
+ * The placement inputs each kind of copy takes: a cluster's subnet group, security groups and
+ * cluster parameter group go on its restore, an Aurora copy's DB parameter group on its
+ * instances (CreateDBInstance), a DB instance's on its restore (aws-reference A1, A2, B7, C4, D3).
+ */
+const APPLIES = {
+    'aurora-cluster': [
+        'db-subnet-group',
+        'vpc-security-group-ids',
+        'db-cluster-parameter-group',
+        'db-parameter-group',
+    ],
+    'multi-az-cluster': ['db-subnet-group', 'vpc-security-group-ids', 'db-cluster-parameter-group'],
+    instance: ['db-subnet-group', 'vpc-security-group-ids', 'db-parameter-group'],
+};
+/**
+ * Without these AWS places the copy in the default VPC's default security group (and a DB
+ * instance in the default DB parameter group): never taken silently, so across accounts a missing
+ * one is refused. The others (the engine's default parameter groups) are named in a warning.
+ */
+const REQUIRED = {
+    'aurora-cluster': ['db-subnet-group', 'vpc-security-group-ids'],
+    'multi-az-cluster': ['db-subnet-group', 'vpc-security-group-ids'],
+    instance: ['db-subnet-group', 'vpc-security-group-ids', 'db-parameter-group'],
+};
+const LABELS = {
+    'db-subnet-group': 'DB subnet group',
+    'vpc-security-group-ids': 'VPC security groups',
+    'db-cluster-parameter-group': 'DB cluster parameter group',
+    'db-parameter-group': 'DB parameter group',
+};
+/** The source's own placement; only a job that read the source database has it. */
+function sourcePlacement(db) {
+    const groups = (db.cluster?.VpcSecurityGroups ?? db.instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
+    return {
+        'db-subnet-group': db.cluster?.DBSubnetGroup ?? db.instance?.DBSubnetGroup?.DBSubnetGroupName ?? '',
+        'vpc-security-group-ids': groups,
+        'db-cluster-parameter-group': db.cluster?.DBClusterParameterGroup ?? '',
+        'db-parameter-group': db.writerParameterGroup ?? db.instance?.DBParameterGroups?.[0]?.DBParameterGroupName ?? '',
+    };
+}
+function givenPlacement(s) {
+    return {
+        'db-subnet-group': s.dbSubnetGroup ?? '',
+        'vpc-security-group-ids': s.vpcSecurityGroupIds,
+        'db-cluster-parameter-group': s.dbClusterParameterGroup ?? '',
+        'db-parameter-group': s.dbParameterGroup ?? '',
+    };
+}
+/**
+ * The copy's placement: the inputs; in one account, each one not set is the source's own (its
+ * DB subnet group, VPC security groups and parameter groups), and `inherited` says which. Across
+ * accounts nothing of the source's exists in the destination, so nothing is taken from it.
+ */
+function resolvePlacement(run) {
+    const given = givenPlacement(run.settings);
+    // A destination-phase job starts from a shared snapshot: it never saw the source's placement.
+    const inherits = run.sameAccount && run.settings.phase !== 'destination';
+    const fromSource = inherits ? sourcePlacement(run.sourceDb) : undefined;
+    const inherited = [];
+    const value = (name) => {
+        if (given[name].length > 0)
+            return given[name];
+        const own = fromSource?.[name];
+        if (!APPLIES[run.sourceDb.kind].includes(name) || !own || own.length === 0)
+            return undefined;
+        inherited.push(name);
+        return own;
+    };
+    const placement = {
+        subnetGroup: value('db-subnet-group'),
+        securityGroupIds: value('vpc-security-group-ids'),
+        clusterParameterGroup: value('db-cluster-parameter-group'),
+        parameterGroup: value('db-parameter-group'),
+    };
+    return { ...placement, inherited };
+}
+function placement_valueOf(placement, name) {
+    switch (name) {
+        case 'db-subnet-group':
+            return placement.subnetGroup;
+        case 'vpc-security-group-ids':
+            return placement.securityGroupIds?.join(', ');
+        case 'db-cluster-parameter-group':
+            return placement.clusterParameterGroup;
+        case 'db-parameter-group':
+            return placement.parameterGroup;
+    }
+}
+/** One line for the log and the job summary: where the copy goes, and what came from the source. */
+function describePlacement(run, placement) {
+    const parts = APPLIES[run.sourceDb.kind].flatMap((name) => {
+        const value = placement_valueOf(placement, name);
+        if (value === undefined)
+            return [`${LABELS[name]}: AWS's default`];
+        const from = placement.inherited.includes(name) ? " (the source's)" : '';
+        return [`${LABELS[name]} ${value}${from}`];
+    });
+    const inherited = placement.inherited.length > 0
+        ? `; source and destination are one account and ${placement.inherited.join(', ')} ${placement.inherited.length > 1 ? 'are' : 'is'} not set, so the copy takes the source's`
+        : '';
+    return `Placement: ${parts.join(', ')}${inherited}`;
+}
+/** The kind of group each input names, for the existence look-up. */
+const LOOKUP = {
+    'db-subnet-group': 'db-subnet-group',
+    'db-cluster-parameter-group': 'db-cluster-parameter-group',
+    'db-parameter-group': 'db-parameter-group',
+};
+/**
+ * One rule for every method: in one account the copy takes the source's placement for what is
+ * not set; across accounts a missing subnet group or security groups (and a DB instance's
+ * parameter group) are refused, and missing parameter groups that fall back to the engine's
+ * default are named in a warning. Names given as inputs must exist in the destination.
+ */
+const checkPlacement = async (input) => {
+    if (!copiesHere(input))
+        return;
+    const placement = resolvePlacement(input);
+    const kind = input.sourceDb.kind;
+    const unset = APPLIES[kind].filter((name) => placement_valueOf(placement, name) === undefined);
+    const missing = unset.filter((name) => REQUIRED[kind].includes(name));
+    if (missing.length > 0) {
+        throw refusal(input, 'destination', {
+            summary: `The copy's placement in the destination account ${input.destination.accountId} is not set: ${missing.join(', ')}`,
+            hint: `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group${kind === 'instance' ? ' and default parameter group' : ''}, which the action never does silently.${input.sameAccount ? '' : " Across accounts nothing of the source's placement exists in the destination, so none is taken from it."}`,
+        });
+    }
+    if (unset.length > 0) {
+        input.log.warning(`No ${unset.join(', ')}: the copy in account ${input.destination.accountId} gets the engine's default ${unset.map((name) => LABELS[name]).join(' and ')}. Set ${unset.length > 1 ? 'them' : 'it'} to give the copy the parameters your workloads expect.`);
+    }
+    await (0,placement_lookup/* requirePlacement */.x)({
+        session: input.destination,
+        side: 'destination',
+        region: input.settings.region,
+        step: PREFLIGHT_STEP,
+        warn: (message) => input.log.warning(message),
+        items: APPLIES[kind].flatMap((name) => {
+            const lookup = LOOKUP[name];
+            // What the source itself uses exists; only names the user typed are looked up.
+            if (!lookup || placement.inherited.includes(name))
+                return [];
+            return [{ input: name, kind: lookup, name: placement_valueOf(placement, name) }];
+        }),
+    });
+    // RDS cannot list VPC security groups (that is EC2); the create call names a missing one.
+    input.log.info(describePlacement(input, placement));
+};
+
+// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5216);
+;// CONCATENATED MODULE: ./src/methods/common/preflight/quota.ts
+
+
+
+/**
+ * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
+ * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
+ */
+const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
+/** Warn when fewer than this many manual snapshots would remain free after the run. */
+const QUOTA_WARNING_MARGIN = 10;
+/** Manual snapshots each account gains during the run, by snapshot type (none for a clone). */
+function snapshotsCreated(input) {
+    if (input.method !== 'relay')
+        return [];
+    const kind = input.sourceDb.kind;
+    const phase = input.settings.phase;
+    const source = { side: 'source', db: 0, cluster: 0 };
+    const destination = { side: 'destination', db: 0, cluster: 0 };
+    if (phase !== 'destination') {
+        if (kind === 'aurora-cluster')
+            source.cluster += 1;
+        else
+            source.db += 1;
+        if (kind === 'multi-az-cluster')
+            source.cluster += 1;
+    }
+    const copies = !input.sameAccount || input.settings.kmsKeyId !== undefined;
+    if (phase !== 'source' && copies) {
+        if (kind === 'aurora-cluster')
+            destination.cluster += 1;
+        else
+            destination.db += 1;
+    }
+    if (input.sameAccount) {
+        return [
+            {
+                side: 'destination',
+                db: source.db + destination.db,
+                cluster: source.cluster + destination.cluster,
+            },
+        ];
+    }
+    return [source, destination].filter((a) => a.db + a.cluster > 0);
+}
+/**
+ * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
+ * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
+ */
+async function snapshotQuotas(session, where, warn) {
+    let quotas;
+    try {
+        quotas = (await session.clients.rds.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
+            ?.AccountQuotas;
+    }
+    catch (error) {
+        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
+    }
+    const quota = async (name, type, label) => {
+        const found = quotas?.find((q) => q.AccountQuotaName === name);
+        return {
+            name,
+            label,
+            used: found?.Used ?? (await countManualSnapshots(session, type)),
+            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
+        };
+    };
+    return {
+        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
+        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
+    };
+}
+/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
+const checkSnapshotQuota = async (input) => {
+    for (const need of snapshotsCreated(input)) {
+        const session = need.side === 'source' ? input.source : input.destination;
+        const where = `${need.side} account ${session.accountId}`;
+        const quotas = await snapshotQuotas(session, where, (m) => input.log.warning(m));
+        for (const [type, adding] of [
+            ['db', need.db],
+            ['cluster', need.cluster],
+        ]) {
+            if (adding === 0)
+                continue;
+            const quota = quotas[type];
+            const after = quota.used + adding;
+            if (after > quota.max) {
+                throw refusal(input, need.side, {
+                    summary: `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`,
+                    hint: `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`,
+                    code: 'SnapshotQuotaExceeded',
+                });
+            }
+            if (quota.max - after < QUOTA_WARNING_MARGIN) {
+                input.log.warning(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
+            }
+            else {
+                input.log.info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
+            }
+        }
+    }
+};
+async function countManualSnapshots(session, type) {
+    const client = session.clients.rds;
+    const request = { SnapshotType: 'manual', MaxRecords: 100 };
+    let count = 0;
+    if (type === 'db') {
+        for await (const page of (0,dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client }, request)) {
+            count += page.DBSnapshots?.length ?? 0;
+        }
+    }
+    else {
+        for await (const page of (0,dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client }, request)) {
+            count += page.DBClusterSnapshots?.length ?? 0;
+        }
+    }
+    return count;
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/index.ts
+/**
+ * The one pre-flight of every method: before anything is created, the checks that decide
+ * whether AWS can make this copy, refused with the reason and the fix. Keys, placement and
+ * snapshot quota are shared; each method adds its own few (clone/preflight.ts,
+ * relay/preflight.ts).
+ */
+
+
+
+
+
+/**
+ * Runs the shared checks, with the method's own checks after placement (they concern the copy)
+ * and before the snapshot quota (which costs the most calls), in that order.
+ */
+async function runPreflight(input, methodChecks = []) {
+    const checks = [...KEY_CHECKS, checkPlacement, ...methodChecks, checkSnapshotQuota];
+    for (const check of checks)
+        await check(input);
+}
+
+
+/***/ }),
+
+/***/ 6653:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80294,9 +80428,9 @@ function phaseOutputs(ctx) {
 /* harmony export */   ne: () => (/* binding */ waitForSnapshot),
 /* harmony export */   rc: () => (/* binding */ waitForCluster)
 /* harmony export */ });
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
-/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8269);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4454);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9158);
+/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4868);
 
 
 
@@ -80331,7 +80465,7 @@ const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_
 
 /***/ }),
 
-/***/ 2192:
+/***/ 4359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80399,7 +80533,7 @@ function handoffValue(ctx, key) {
 
 /***/ }),
 
-/***/ 4713:
+/***/ 254:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80407,9 +80541,9 @@ function handoffValue(ctx, key) {
 /* harmony export */   Fl: () => (/* binding */ accountFromArn),
 /* harmony export */   Pg: () => (/* binding */ snapshotApi)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7202);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
-/* harmony import */ var _common_waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8502);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5216);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4454);
+/* harmony import */ var _common_waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6653);
 
 
 
@@ -80501,7 +80635,7 @@ function accountFromArn(arn) {
 
 /***/ }),
 
-/***/ 6455:
+/***/ 6564:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80553,24 +80687,24 @@ function runNames(target, run) {
 
 /***/ }),
 
-/***/ 6661:
+/***/ 5576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a2: () => (/* binding */ runPost)
 /* harmony export */ });
 /* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes, removalWaves */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2856);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2691);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7128);
-/* harmony import */ var _methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4408);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7964);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5309);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8422);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2462);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9506);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(723);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(832);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1452);
+/* harmony import */ var _methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2183);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4371);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(594);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4533);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4707);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6305);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7291);
 
 
 
@@ -80773,7 +80907,7 @@ function disposalOf(tagged, settings) {
 
 /***/ }),
 
-/***/ 665:
+/***/ 6936:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80783,9 +80917,9 @@ function disposalOf(tagged, settings) {
 /* harmony export */   n0: () => (/* binding */ setOutputs),
 /* harmony export */   tY: () => (/* binding */ Outputs)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2691);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(832);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
 
 
 
@@ -80878,6 +81012,8 @@ async function writeSummary(input) {
             ].map(escapeHtml)),
         ]);
     }
+    if (input.notes && input.notes.length > 0)
+        summary.addList(input.notes.map(escapeHtml));
     if (input.error !== undefined) {
         summary.addHeading('Failure', 3);
         summary.addCodeBlock(escapeHtml((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(input.error)));
@@ -80923,7 +81059,7 @@ function escapeHtml(text) {
 
 /***/ }),
 
-/***/ 2462:
+/***/ 6305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80937,7 +81073,7 @@ function escapeHtml(text) {
 /* harmony export */   rH: () => (/* binding */ saveResources),
 /* harmony export */   tl: () => (/* binding */ isPost)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
 
 /** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
 const Keys = {
@@ -80992,7 +81128,7 @@ function loadOutcome() {
 
 /***/ }),
 
-/***/ 9506:
+/***/ 7291:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -81320,7 +81456,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3218:
+/***/ 1800:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -81358,7 +81494,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   warning: () => (/* binding */ warning)
 });
 
-// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+// NAMESPACE OBJECT: ../../main/node_modules/@actions/core/lib/platform.js
 var platform_namespaceObject = {};
 __nccwpck_require__.r(platform_namespaceObject);
 __nccwpck_require__.d(platform_namespaceObject, {
@@ -81372,7 +81508,7 @@ __nccwpck_require__.d(platform_namespaceObject, {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -81408,7 +81544,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -81504,7 +81640,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -81547,7 +81683,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -81638,11 +81774,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(408);
+// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(4718);
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -82339,7 +82475,7 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82415,7 +82551,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82489,7 +82625,7 @@ class OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82770,7 +82906,7 @@ const _summary = new Summary();
 const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -82812,7 +82948,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82992,7 +83128,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83266,7 +83402,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83854,7 +83990,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83934,7 +84070,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83999,7 +84135,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -84320,7 +84456,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 1595:
+/***/ 3990:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"@aws-sdk/client-ram","description":"AWS SDK for JavaScript Ram Client for Node.js, Browser and React Native","version":"3.1048.0","scripts":{"build":"concurrently \'yarn:build:types\' \'yarn:build:es\' && yarn build:cjs","build:cjs":"node ../../scripts/compilation/inline client-ram","build:es":"tsc -p tsconfig.es.json","build:include:deps":"yarn g:turbo run build -F=\\"$npm_package_name\\"","build:types":"tsc -p tsconfig.types.json","build:types:downlevel":"downlevel-dts dist-types dist-types/ts3.4","clean":"premove dist-cjs dist-es dist-types tsconfig.cjs.tsbuildinfo tsconfig.es.tsbuildinfo tsconfig.types.tsbuildinfo","extract:docs":"api-extractor run --local","generate:client":"node ../../scripts/generate-clients/single-service --solo ram","test:index":"tsc --noEmit ./test/index-types.ts && node ./test/index-objects.spec.mjs"},"main":"./dist-cjs/index.js","types":"./dist-types/index.d.ts","module":"./dist-es/index.js","sideEffects":false,"dependencies":{"@aws-crypto/sha256-browser":"5.2.0","@aws-crypto/sha256-js":"5.2.0","@aws-sdk/core":"^3.974.11","@aws-sdk/credential-provider-node":"^3.972.42","@aws-sdk/types":"^3.973.8","@smithy/core":"^3.24.2","@smithy/fetch-http-handler":"^5.4.2","@smithy/node-http-handler":"^4.7.2","@smithy/types":"^4.14.1","tslib":"^2.6.2"},"devDependencies":{"@tsconfig/node20":"20.1.8","@types/node":"^20.14.8","concurrently":"7.0.0","downlevel-dts":"0.10.1","premove":"4.0.0","typescript":"~5.8.3"},"engines":{"node":">=20.0.0"},"typesVersions":{"<4.5":{"dist-types/*":["dist-types/ts3.4/*"]}},"files":["dist-*/**"],"author":{"name":"AWS SDK for JavaScript Team","url":"https://aws.amazon.com/javascript/"},"license":"Apache-2.0","browser":{"./dist-es/runtimeConfig":"./dist-es/runtimeConfig.browser"},"react-native":{"./dist-es/runtimeConfig":"./dist-es/runtimeConfig.native"},"homepage":"https://github.com/aws/aws-sdk-js-v3/tree/main/clients/client-ram","repository":{"type":"git","url":"https://github.com/aws/aws-sdk-js-v3.git","directory":"clients/client-ram"}}');
@@ -84507,7 +84643,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@aws-sdk/client-ram","descrip
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(5388);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

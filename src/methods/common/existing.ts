@@ -7,25 +7,45 @@ import { CopyState, isManaged, TagKeys } from '../../tags.js'
 import { tagValue } from '../../aws/ownership.js'
 import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
+import type { AccountSession } from '../../credentials.js'
 import type { RefreshContext } from './context.js'
 
+/** The target as the destination account answers for its name: a DB cluster or a DB instance. */
+export interface FoundTarget {
+  readonly cluster?: DBCluster
+  readonly instance?: DBInstance
+}
+
 /**
- * Look for the target in the destination before creating anything. Under `if-exists: fail` an
- * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
+ * Look the target up in the destination, once per run: the method's choice, `if-exists` and a
+ * replace all read this one answer.
+ */
+export async function lookupTarget(
+  destination: AccountSession,
+  target: string,
+): Promise<FoundTarget | undefined> {
+  const rds = destination.clients.rds
+  const cluster = await findCluster(rds, target)
+  if (cluster) return { cluster }
+  const instance = await findInstance(rds, target)
+  return instance ? { instance } : undefined
+}
+
+/**
+ * What to do with a target that already exists, before creating anything. Under `if-exists:
+ * fail` an existing target stops the run; under `reuse` a copy this action manages is reported as it is.
  * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
  * never touched.
  */
 export async function findExistingTarget(
   ctx: RefreshContext,
   wait: ReuseWait,
+  target: FoundTarget | undefined,
 ): Promise<CopyResult | undefined> {
-  const rds = ctx.destination.clients.rds
-  const target = ctx.names.target
-  const found = await findCluster(rds, target)
-  const foundInstance = found ? undefined : await findInstance(rds, target)
-  if (!found && !foundInstance) return undefined
-
-  const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target
+  if (!target) return undefined
+  const { cluster: found, instance: foundInstance } = target
+  const name = ctx.names.target
+  const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? name
   const where = {
     resource: arn,
     side: 'destination' as const,
@@ -34,13 +54,14 @@ export async function findExistingTarget(
   const mode = ctx.settings.ifExists
   if (mode === 'fail') {
     throw new ActionError({
-      summary: `Target ${target} already exists in the destination account`,
+      summary: `Target ${name} already exists in the destination account`,
       ...where,
       hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
     })
   }
-  const tags = found?.TagList ?? foundInstance?.TagList ?? (await readTags(rds, arn))
-  requireManaged({ target, tags, where, purpose: mode })
+  const tags =
+    found?.TagList ?? foundInstance?.TagList ?? (await readTags(ctx.destination.clients.rds, arn))
+  requireManaged({ target: name, tags, where, purpose: mode })
   const { cluster, instance } = await untilComplete(ctx, {
     kind: found ? 'cluster' : 'instance',
     seen: { cluster: found, instance: foundInstance },
@@ -52,7 +73,7 @@ export async function findExistingTarget(
   if (cluster) {
     return {
       kind: 'cluster',
-      identifier: cluster.DBClusterIdentifier ?? target,
+      identifier: cluster.DBClusterIdentifier ?? name,
       arn,
       endpoint: cluster.Endpoint,
       readerEndpoint: cluster.ReaderEndpoint,
@@ -71,7 +92,7 @@ export async function findExistingTarget(
   }
   return {
     kind: 'instance',
-    identifier: instance?.DBInstanceIdentifier ?? target,
+    identifier: instance?.DBInstanceIdentifier ?? name,
     arn,
     endpoint: instance?.Endpoint?.Address,
     port: instance?.Endpoint?.Port,
@@ -79,7 +100,7 @@ export async function findExistingTarget(
     engineVersion: instance?.EngineVersion,
     masterUsername: instance?.MasterUsername,
     masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
-    instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
+    instanceIdentifiers: [instance?.DBInstanceIdentifier ?? name],
     method: ctx.method,
     created: false,
     expiresAt: expiry ? new Date(expiry) : undefined,

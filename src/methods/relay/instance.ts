@@ -7,7 +7,8 @@ import { tagsFor, type RefreshContext } from '../common/context.js'
 import { findOrCreate } from '../common/find-or-create.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
 import { Handoff, handoffValue } from './names.js'
-import { preflightStep, resolvePlacement } from './preflight.js'
+import { resolvePlacement } from '../common/preflight/index.js'
+import { preflightStep } from './preflight.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,

@@ -9,7 +9,8 @@ import { tagsFor, type RefreshContext } from '../common/context.js'
 import { findOrCreate } from '../common/find-or-create.js'
 import { Purpose } from '../../tags.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
-import { preflightStep, resolvePlacement } from './preflight.js'
+import { resolvePlacement } from '../common/preflight/index.js'
+import { preflightStep } from './preflight.js'
 import { snapshotApi } from './snapshots.js'
 import {
   copySnapshotStep,
