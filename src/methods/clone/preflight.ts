@@ -42,22 +42,19 @@ const UNCLONEABLE_STATUSES = new Set([
 ])
 
 /**
- * The pre-flight of a clone: what only a clone needs (a running source with an instance, the
- * clone limits), then the pre-flight every method shares (keys, placement). Under `auto`, a
- * clone that is impossible only because of the clone limits (one per destination account, 15
- * copy-on-write clones) becomes the snapshot relay, and the log says why; the relay's own
- * pre-flight step then runs the shared checks.
+ * The pre-flight of a clone: what only a clone needs (a running source with an instance), the
+ * pre-flight every method shares (keys, placement), then the clone limits. Under `auto`, a clone
+ * that is impossible only because of the clone limits (one per destination account, 15
+ * copy-on-write clones) becomes the snapshot relay, and the log says why; the relay's pre-flight
+ * step then adds its own checks.
  */
 export async function clonePreflight(input: ClonePreflightInput): Promise<CloneDecision> {
   const fullCopy = input.requested === 'full-copy'
-  const run: PreflightInput = { ...input, method: fullCopy ? 'full-copy' : 'clone' }
   checkSourceShape(input)
   if (fullCopy) checkFullCopyAllowed(input)
   checkUnencryptedSource(input)
-  const decision = fullCopy ? { method: run.method } : await checkCloneLimits(input)
-  if (decision.method === 'relay') return decision
-  await runPreflight(run)
-  return decision
+  await runPreflight({ ...input, method: fullCopy ? 'full-copy' : 'clone' })
+  return fullCopy ? { method: 'full-copy' } : checkCloneLimits(input)
 }
 
 function where(input: ClonePreflightInput) {
