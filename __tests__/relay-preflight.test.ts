@@ -58,7 +58,7 @@ describe('relay pre-flight', () => {
     world.keyRules.lockKey = true
     const { message } = await refusal(world, STAGING_PLACEMENT)
     expect(message).toContain(
-      `The destination account ${STAGING} cannot use the KMS key ${PROD_KEY}`,
+      `The destination account ${STAGING} may not describe the KMS key ${PROD_KEY}`,
     )
     expect(message).toContain('AccessDeniedException')
     expect(message).toContain(`principal arn:aws:iam::${STAGING}:root`)

@@ -75114,7 +75114,7 @@ function checkApplicability(input) {
 }
 
 // EXTERNAL MODULE: ./src/methods/common/preflight/index.ts + 5 modules
-var preflight = __nccwpck_require__(8640);
+var preflight = __nccwpck_require__(7497);
 // EXTERNAL MODULE: ./src/aws/rds-read.ts
 var rds_read = __nccwpck_require__(4454);
 // EXTERNAL MODULE: ./src/tags.ts
@@ -76188,6 +76188,7 @@ async function writeSweepSummary(title, outcomes, options) {
 
 
 
+
 /**
  * `operation: plan`: what `plan-operation` (refresh, delete or sweep) would do, from the same
  * reads that operation makes first, and nothing else: only Describe*, List* and Get* calls.
@@ -76226,6 +76227,7 @@ async function planRefresh({ settings, accounts, startedAt }) {
         `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
         `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
         `Plan: ${plan.description}`,
+        ...(settings.phase === 'source' ? [] : [(0,preflight/* describePlacement */.BJ)(ctx, (0,preflight/* resolvePlacement */.ep)(ctx))]),
         ...(existing ? [existing.line] : []),
     ];
     const steps = plan.steps
@@ -76246,7 +76248,7 @@ async function runPreflight(plan, ctx) {
     const preflight = plan.steps.find((step) => step.name === 'preflight');
     if (!preflight) {
         return [
-            'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
+            'Clone pre-flight (source state, keys, placement, clone limits): passed (see the log)',
         ];
     }
     const lines = [];
@@ -77509,7 +77511,7 @@ function requireThisRun(ctx, resource, tags) {
 }
 
 // EXTERNAL MODULE: ./src/methods/common/preflight/index.ts + 5 modules
-var preflight = __nccwpck_require__(8640);
+var preflight = __nccwpck_require__(7497);
 // EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
 var ram_share = __nccwpck_require__(6669);
 ;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
@@ -77870,24 +77872,20 @@ const UNCLONEABLE_STATUSES = new Set([
     'deleting',
 ]);
 /**
- * The pre-flight of a clone: what only a clone needs (a running source with an instance, the
- * clone limits), then the pre-flight every method shares (keys, placement). Under `auto`, a
- * clone that is impossible only because of the clone limits (one per destination account, 15
- * copy-on-write clones) becomes the snapshot relay, and the log says why; the relay's own
- * pre-flight step then runs the shared checks.
+ * The pre-flight of a clone: what only a clone needs (a running source with an instance), the
+ * pre-flight every method shares (keys, placement), then the clone limits. Under `auto`, a clone
+ * that is impossible only because of the clone limits (one per destination account, 15
+ * copy-on-write clones) becomes the snapshot relay, and the log says why; the relay's pre-flight
+ * step then adds its own checks.
  */
 async function clonePreflight(input) {
     const fullCopy = input.requested === 'full-copy';
-    const run = { ...input, method: fullCopy ? 'full-copy' : 'clone' };
     checkSourceShape(input);
     if (fullCopy)
         checkFullCopyAllowed(input);
     checkUnencryptedSource(input);
-    const decision = fullCopy ? { method: run.method } : await checkCloneLimits(input);
-    if (decision.method === 'relay')
-        return decision;
-    await (0,preflight/* runPreflight */.hg)(run);
-    return decision;
+    await (0,preflight/* runPreflight */.hg)({ ...input, method: fullCopy ? 'full-copy' : 'clone' });
+    return fullCopy ? { method: 'full-copy' } : checkCloneLimits(input);
 }
 function where(input) {
     return {
@@ -79890,7 +79888,7 @@ async function requirePlacement(lookup) {
 
 /***/ }),
 
-/***/ 8640:
+/***/ 7497:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79905,7 +79903,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/aws/kms.ts
 var aws_kms = __nccwpck_require__(5199);
-;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
+;// CONCATENATED MODULE: ./src/methods/common/preflight/key-policy.ts
 
 /**
  * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
@@ -80055,7 +80053,7 @@ const destinationMayDescribeSourceKey = async (input) => {
     }
     if (key.refusal.denied || key.refusal.missing) {
         throw refusal(input, 'destination', {
-            summary: `The destination account ${account} cannot use the KMS key ${keyArn} that encrypts the source: it may not even describe it (kms:DescribeKey)`,
+            summary: `The destination account ${account} may not describe the KMS key ${keyArn} that encrypts the source (kms:DescribeKey refused), and a cross-account copy needs kms:DescribeKey on it besides the actions RDS uses (${RDS_KEY_ACTIONS.join(', ')})`,
             resource: keyArn,
             code: key.refusal.code,
             awsMessage: key.refusal.message,

@@ -607,7 +607,9 @@ describe('relay pre-flight refusals (e2e)', () => {
       },
     }))
     const run = await refused({ source: 'prod-multiaz' }, locked)
-    expect(run.log).toContain(`The destination account ${ACCOUNTS.staging} cannot use the KMS key`)
+    expect(run.log).toContain(
+      `The destination account ${ACCOUNTS.staging} may not describe the KMS key`,
+    )
     expect(run.log).toContain('AccessDeniedException')
   })
 

@@ -9,6 +9,7 @@ import { createRefreshContext, type RefreshContext } from '../common/context.js'
 import { describeKind, buildPlan } from '../choose-method.js'
 import { lookupTarget, type FoundTarget } from '../common/existing.js'
 import { startPhase } from '../common/phases.js'
+import { describePlacement, resolvePlacement } from '../common/preflight/index.js'
 import { accountFromArn } from '../relay/snapshots.js'
 import { deletionPlan, shareDecision, type DeleteContext } from './delete.js'
 import { REFRESH_CHANGES } from './plan-changes.js'
@@ -71,6 +72,7 @@ async function planRefresh({ settings, accounts, startedAt }: PlanOptions): Prom
     `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
     `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
     `Plan: ${plan.description}`,
+    ...(settings.phase === 'source' ? [] : [describePlacement(ctx, resolvePlacement(ctx))]),
     ...(existing ? [existing.line] : []),
   ]
   const steps = plan.steps
@@ -90,9 +92,7 @@ async function planRefresh({ settings, accounts, startedAt }: PlanOptions): Prom
 async function runPreflight(plan: Plan<RefreshContext>, ctx: RefreshContext): Promise<string[]> {
   const preflight = plan.steps.find((step) => step.name === 'preflight')
   if (!preflight) {
-    return [
-      'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
-    ]
+    return ['Clone pre-flight (source state, keys, placement, clone limits): passed (see the log)']
   }
   const lines: string[] = []
   const runtime: StepRuntime = {

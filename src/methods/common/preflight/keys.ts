@@ -1,5 +1,5 @@
 import { describeKey, keyManager } from '../../../aws/kms.js'
-import { RDS_KEY_ACTIONS, readKeyPolicyFor } from '../key-policy.js'
+import { RDS_KEY_ACTIONS, readKeyPolicyFor } from './key-policy.js'
 import { copiesHere, crossAccountEncrypted, readsSource, refusal, type Check } from './input.js'
 
 /**
@@ -61,7 +61,7 @@ const destinationMayDescribeSourceKey: Check = async (input) => {
   }
   if (key.refusal.denied || key.refusal.missing) {
     throw refusal(input, 'destination', {
-      summary: `The destination account ${account} cannot use the KMS key ${keyArn} that encrypts the source: it may not even describe it (kms:DescribeKey)`,
+      summary: `The destination account ${account} may not describe the KMS key ${keyArn} that encrypts the source (kms:DescribeKey refused), and a cross-account copy needs kms:DescribeKey on it besides the actions RDS uses (${RDS_KEY_ACTIONS.join(', ')})`,
       resource: keyArn,
       code: key.refusal.code,
       awsMessage: key.refusal.message,

@@ -1,5 +1,5 @@
 import type { KMSClient } from '@aws-sdk/client-kms'
-import { readKeyPolicy } from '../../aws/kms.js'
+import { readKeyPolicy } from '../../../aws/kms.js'
 
 /**
  * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
