@@ -76247,9 +76247,7 @@ async function planRefresh({ settings, accounts, startedAt }) {
 async function runPreflight(plan, ctx) {
     const preflight = plan.steps.find((step) => step.name === 'preflight');
     if (!preflight) {
-        return [
-            'Clone pre-flight (source state, keys, placement, clone limits): passed (see the log)',
-        ];
+        return ['Clone pre-flight (source state, keys, placement, clone limits): passed (see the log)'];
     }
     const lines = [];
     const runtime = {
@@ -77403,8 +77401,8 @@ async function refresh(options) {
         error: result.error,
         kept,
         accountIds,
-        // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
         notes: copyPhase ? [(0,preflight/* describePlacement */.BJ)(runCtx, (0,preflight/* resolvePlacement */.ep)(runCtx))] : [],
+        // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
         leftBehind: ledger
             .list()
             .filter((r) => r.disposal === 'temporary' ||
@@ -79819,6 +79817,7 @@ function phaseOutputs(ctx) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ subnetGroupVpc),
 /* harmony export */   x: () => (/* binding */ requirePlacement)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5216);
@@ -79882,6 +79881,18 @@ async function requirePlacement(lookup) {
                 hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
             });
         }
+    }
+}
+/** The VPC of a DB subnet group, or why it could not be read (AccessDenied only). */
+async function subnetGroupVpc(session, name) {
+    try {
+        const out = await session.clients.rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBSubnetGroupsCommand */ .WWK({ DBSubnetGroupName: name }));
+        return { vpcId: out.DBSubnetGroups?.[0]?.VpcId };
+    }
+    catch (error) {
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(error))
+            throw error;
+        return { refused: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error) ?? 'AccessDenied' };
     }
 }
 
@@ -80267,9 +80278,36 @@ const checkPlacement = async (input) => {
             return [{ input: name, kind: lookup, name: placement_valueOf(placement, name) }];
         }),
     });
+    await checkInheritedGroupsFit(input, placement);
     // RDS cannot list VPC security groups (that is EC2); the create call names a missing one.
     input.log.info(describePlacement(input, placement));
 };
+/**
+ * Security groups belong to one VPC: the source's fit a db-subnet-group given as input only when
+ * that subnet group is in the source's VPC. AWS would refuse the create otherwise, after the
+ * snapshots of a relay exist.
+ */
+async function checkInheritedGroupsFit(input, placement) {
+    const inheritsGroups = placement.inherited.includes('vpc-security-group-ids');
+    const given = placement.inherited.includes('db-subnet-group') ? undefined : placement.subnetGroup;
+    const own = sourcePlacement(input.sourceDb)['db-subnet-group'];
+    if (!inheritsGroups || !given || !own || given.toLowerCase() === own.toLowerCase())
+        return;
+    const [theirs, ours] = [
+        await (0,placement_lookup/* subnetGroupVpc */.a)(input.destination, given),
+        await (0,placement_lookup/* subnetGroupVpc */.a)(input.destination, own),
+    ];
+    if (theirs.refused || ours.refused) {
+        input.log.warning(`could not compare the VPC of db-subnet-group ${given} with that of the source's subnet group ${own} (${theirs.refused ?? ours.refused ?? ''}): the copy takes the source's security groups, which fit only a subnet group in the source's VPC. Allow rds:DescribeDBSubnetGroups, or set vpc-security-group-ids.`);
+        return;
+    }
+    if (theirs.vpcId === ours.vpcId)
+        return;
+    throw refusal(input, 'destination', {
+        summary: `db-subnet-group ${given} is in VPC ${theirs.vpcId ?? 'unknown'}, but the security groups the copy would take from the source belong to VPC ${ours.vpcId ?? 'unknown'} (subnet group ${own})`,
+        hint: `Set vpc-security-group-ids to security groups of VPC ${theirs.vpcId ?? 'of that subnet group'}, or leave db-subnet-group unset to keep the source's.`,
+    });
+}
 
 // EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(5216);

@@ -184,8 +184,8 @@ async function refresh(options: RefreshOptions): Promise<void> {
     error: result.error,
     kept,
     accountIds,
-    // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
     notes: copyPhase ? [describePlacement(runCtx, resolvePlacement(runCtx))] : [],
+    // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
     leftBehind: ledger
       .list()
       .filter(

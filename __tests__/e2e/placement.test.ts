@@ -188,6 +188,54 @@ describe('placement in one account: the copy takes the source’s', () => {
   })
 })
 
+/** Two more subnet groups in production: one in the source's VPC, one in another VPC. */
+function moreSubnetGroups(fixture: Fixture): Fixture {
+  const rds = fixture.resources.rds
+  if (!rds) return fixture
+  const accounts = rds.accounts.map((a) =>
+    a.account === ACCOUNTS.production
+      ? {
+          ...a,
+          subnetGroups: [
+            ...(a.subnetGroups ?? []),
+            { name: 'prod-db-b', vpcId: `vpc-${ACCOUNTS.production}` },
+            { name: 'other-vpc-db', vpcId: 'vpc-0other' },
+          ],
+        }
+      : a,
+  )
+  return { ...fixture, resources: { ...fixture.resources, rds: { ...rds, accounts } } }
+}
+
+describe('placement in one account: a subnet group given, the security groups inherited', () => {
+  it('takes the source’s security groups into another subnet group of the same VPC', async () => {
+    sim = await startWorld({ fixture: moreSubnetGroups })
+    const run = await runAction({
+      sim,
+      inputs: oneAccount('prod-aurora', 'pr-subnet', { 'db-subnet-group': 'prod-db-b' }),
+    })
+    expect(errorLine(run.log)).toBe('')
+    expect(clusterPlacement(sim, 'pr-subnet')).toMatchObject({
+      subnetGroup: 'prod-db-b',
+      securityGroups: [SOURCE_SECURITY_GROUP],
+    })
+  })
+
+  it('refuses, before anything is created, a subnet group in another VPC than the source’s security groups', async () => {
+    sim = await startWorld({ fixture: moreSubnetGroups })
+    const before = inventoryOf(sim, ACCOUNTS.production)
+    const run = await runAction({
+      sim,
+      inputs: oneAccount('prod-pg', 'pg-subnet', { 'db-subnet-group': 'other-vpc-db' }),
+    })
+    expect(run.exitCode).toBe(1)
+    expect(errorLine(run.log)).toContain(
+      `db-subnet-group other-vpc-db is in VPC vpc-0other, but the security groups the copy would take from the source belong to VPC vpc-${ACCOUNTS.production} (subnet group prod-db)`,
+    )
+    expect(createdSince(before, inventoryOf(sim, ACCOUNTS.production))).toEqual({})
+  })
+})
+
 describe('placement across accounts', () => {
   const unplaced = { 'db-subnet-group': '', 'vpc-security-group-ids': '' }
 

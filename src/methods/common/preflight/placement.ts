@@ -1,7 +1,7 @@
 import type { Settings } from '../../../settings.js'
 import type { SourceDatabase, SourceKind } from '../detect.js'
-import { requirePlacement, type PlacementKind } from '../placement-lookup.js'
-import { copiesHere, PREFLIGHT_STEP, refusal, type Check } from './input.js'
+import { requirePlacement, subnetGroupVpc, type PlacementKind } from '../placement-lookup.js'
+import { copiesHere, PREFLIGHT_STEP, refusal, type Check, type PreflightInput } from './input.js'
 
 /** The placement inputs, as the user names them. */
 export type PlacementInput =
@@ -180,6 +180,34 @@ export const checkPlacement: Check = async (input) => {
       return [{ input: name, kind: lookup, name: valueOf(placement, name) }]
     }),
   })
+  await checkInheritedGroupsFit(input, placement)
   // RDS cannot list VPC security groups (that is EC2); the create call names a missing one.
   input.log.info(describePlacement(input, placement))
+}
+
+/**
+ * Security groups belong to one VPC: the source's fit a db-subnet-group given as input only when
+ * that subnet group is in the source's VPC. AWS would refuse the create otherwise, after the
+ * snapshots of a relay exist.
+ */
+async function checkInheritedGroupsFit(input: PreflightInput, placement: Placement): Promise<void> {
+  const inheritsGroups = placement.inherited.includes('vpc-security-group-ids')
+  const given = placement.inherited.includes('db-subnet-group') ? undefined : placement.subnetGroup
+  const own = sourcePlacement(input.sourceDb)['db-subnet-group'] as string
+  if (!inheritsGroups || !given || !own || given.toLowerCase() === own.toLowerCase()) return
+  const [theirs, ours] = [
+    await subnetGroupVpc(input.destination, given),
+    await subnetGroupVpc(input.destination, own),
+  ]
+  if (theirs.refused || ours.refused) {
+    input.log.warning(
+      `could not compare the VPC of db-subnet-group ${given} with that of the source's subnet group ${own} (${theirs.refused ?? ours.refused ?? ''}): the copy takes the source's security groups, which fit only a subnet group in the source's VPC. Allow rds:DescribeDBSubnetGroups, or set vpc-security-group-ids.`,
+    )
+    return
+  }
+  if (theirs.vpcId === ours.vpcId) return
+  throw refusal(input, 'destination', {
+    summary: `db-subnet-group ${given} is in VPC ${theirs.vpcId ?? 'unknown'}, but the security groups the copy would take from the source belong to VPC ${ours.vpcId ?? 'unknown'} (subnet group ${own})`,
+    hint: `Set vpc-security-group-ids to security groups of VPC ${theirs.vpcId ?? 'of that subnet group'}, or leave db-subnet-group unset to keep the source's.`,
+  })
 }
