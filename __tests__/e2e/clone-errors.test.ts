@@ -81,7 +81,7 @@ describe('refused before anything is created', () => {
       /^Source prod-aurora-default-key is encrypted with the AWS-managed key aws\/rds \(arn:aws:kms:us-east-1:111111111111:key\/[\w-]+\), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account 222222222222/,
     )
     expect(error).toContain('Re-encrypt with a customer-managed key')
-    expect(error).toContain('method: relay does not help here')
+    expect(error).toContain('--kms-key-id <key ARN>')
     expectNothingCreated(s, before)
   })
 
