@@ -49,7 +49,7 @@ describe('relay pre-flight', () => {
   it('refuses a source under the AWS managed key aws/rds and says how to re-encrypt', async () => {
     const { message } = await refusal(await world({ awsManagedKey: true }), STAGING_PLACEMENT)
     expect(message).toContain(
-      'The source prod-multiaz is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account',
+      `Source prod-multiaz is encrypted with the AWS-managed key aws/rds (arn:aws:kms:us-east-1:${PROD}:key/aws-rds), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account ${STAGING}`,
     )
     expect(message).toContain(`source account ${PROD}`)
     expect(message).toContain('Re-encrypt with a customer-managed key')
@@ -62,17 +62,17 @@ describe('relay pre-flight', () => {
       vpcSecurityGroupIds: ['sg-1'],
     })
     expect(message).toContain(
-      'The source prod-multiaz is encrypted and the accounts differ, but no kms-key-id is set',
+      `kms-key-id is required: source prod-multiaz is encrypted (key ${PROD_KEY}) and the destination account ${STAGING} differs from the source account`,
     )
     expect(message).toContain(
-      'set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account',
+      'Set kms-key-id to a customer-managed key ARN (or alias ARN) of the destination account',
     )
   })
 
   it('refuses when the destination account cannot use the source key', async () => {
     const { message } = await refusal(await world({ sourceKeyFor: 'none' }), STAGING_PLACEMENT)
     expect(message).toContain(
-      `The destination account ${STAGING} cannot use the KMS key ${PROD_KEY}`,
+      `The destination account ${STAGING} may not describe the KMS key ${PROD_KEY}`,
     )
     expect(message).toContain('AccessDeniedException')
     expect(message).toContain(`principal arn:aws:iam::${STAGING}:root`)
@@ -87,7 +87,7 @@ describe('relay pre-flight', () => {
       `The policy of the source key ${PROD_KEY} does not let the destination account ${STAGING} use it: kms:CreateGrant, kms:Decrypt, kms:GenerateDataKey*, kms:ReEncrypt* not allowed`,
     )
     expect(lines.join('\n')).toContain(
-      `the destination account ${STAGING} may describe the source key ${PROD_KEY} (kms:DescribeKey); that alone does not show it may use the key`,
+      `The destination account ${STAGING} may describe the source key ${PROD_KEY} (kms:DescribeKey); that alone does not show it may use the key`,
     )
   })
 
@@ -120,7 +120,7 @@ describe('relay pre-flight', () => {
   it('asks for the placement across accounts instead of taking AWS defaults', async () => {
     const { message } = await refusal(await world(), { kmsKeyId: STAGING_KEY }, 'prod-pg')
     expect(message).toContain(
-      "The copy's placement in the destination account is not set: db-subnet-group, vpc-security-group-ids, db-parameter-group",
+      `The copy's placement in the destination account ${STAGING} is not set: db-subnet-group, vpc-security-group-ids, db-parameter-group`,
     )
     expect(message).toContain('default security group and default parameter group')
   })

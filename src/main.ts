@@ -4,7 +4,6 @@ import { credentialSettings, openAccounts, type Accounts } from './credentials.j
 import { afterGrace, boundSignal, deadlinePassed, stage } from './engine/deadline.js'
 import { runPlan } from './engine/engine.js'
 import { describePostStep, Ledger } from './engine/ledger.js'
-import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
 import { titledLog } from './github/annotations.js'
 import { commentGone, commentReady } from './github/pull-request-comment.js'
@@ -12,7 +11,8 @@ import { createRefreshContext, refreshReport } from './methods/common/context.js
 import { buildPlan } from './methods/choose-method.js'
 import { describeStart, startPhase } from './methods/common/phases.js'
 import { checkApplicability } from './methods/common/applicability.js'
-import { findExistingTarget } from './methods/common/existing.js'
+import { describePlacement, resolvePlacement } from './methods/common/preflight/index.js'
+import { findExistingTarget, lookupTarget } from './methods/common/existing.js'
 import { runLifecycle } from './methods/lifecycle/index.js'
 import { findReplaceTarget, replaceRun } from './methods/lifecycle/replace.js'
 import { accountFromArn } from './aws/arn.js'
@@ -97,27 +97,25 @@ interface RefreshOptions {
 /** The copy's outputs; undefined for a source-phase job, which makes no copy. */
 async function refresh(options: RefreshOptions): Promise<Record<string, string> | undefined> {
   const { settings, accounts, signal, startedAt, deadline } = options
-  // A source-phase job only hands over a snapshot: it needs no target.
+  // inputs/rules.ts requires target unless the job is a source phase, which only hands over a
+  // snapshot; the same rules refused a target that is the source itself.
   const target = settings.target ?? ''
-  if (!target && settings.phase !== 'source') {
-    throw new ActionError({ summary: 'refresh needs target' })
-  }
   if (!target) {
     core.warning(
       'phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.',
       { title: 'rds-refresh: hand-off without target' },
     )
   }
+  // A source-phase job makes no copy, and may not even see the destination account.
+  const copyPhase = settings.phase !== 'source'
   const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source'
-  const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () =>
-    stage(signal, `reading ${read}`, NOTHING_CREATED, () => startPhase(settings, accounts)),
+  const { sourceDb, sameAccount, method, found } = await core.group(`Read ${read}`, () =>
+    stage(signal, `reading ${read}`, NOTHING_CREATED, async () => {
+      const found = copyPhase ? await lookupTarget(accounts.destination, target) : undefined
+      const start = await startPhase(settings, accounts, { exists: found !== undefined })
+      return { ...start, found }
+    }),
   )
-  if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
-    throw new ActionError({
-      summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
-      hint: 'Choose another target name: the action never writes to the source.',
-    })
-  }
   // The source's own ARN names its account (a destination-phase job signs in to only one).
   const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId
   checkApplicability({
@@ -143,18 +141,16 @@ async function refresh(options: RefreshOptions): Promise<Record<string, string> 
     startedAt,
   })
 
-  // A source-phase job makes no copy, and may not even see the destination account.
-  const copyPhase = settings.phase !== 'source'
   const nothingYet = (): string => describePostStep(ledger.list(), 'failed')
   const replacing = copyPhase
     ? await stage(signal, `looking for ${target} to replace`, nothingYet, () =>
-        findReplaceTarget(ctx),
+        findReplaceTarget(ctx, found),
       )
     : undefined
   const existing =
     copyPhase && settings.ifExists !== 'replace'
       ? await stage(signal, `looking for an existing ${target}`, nothingYet, () =>
-          findExistingTarget(ctx, { signal, deadline }),
+          findExistingTarget(ctx, { signal, deadline }, found),
         )
       : undefined
   if (existing) {
@@ -201,6 +197,7 @@ async function refresh(options: RefreshOptions): Promise<Record<string, string> 
     error: result.error,
     kept,
     accountIds,
+    notes: copyPhase ? [describePlacement(runCtx, resolvePlacement(runCtx))] : [],
     leftBehind,
     region: settings.region,
   })

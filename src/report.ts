@@ -113,6 +113,8 @@ export interface SummaryInput {
   /** Account ids by side, shown in the step table. */
   readonly accountIds?: Readonly<Record<AccountSide, string>>
   readonly region: string
+  /** Facts about the copy worth reading beside the steps (where it was placed). */
+  readonly notes?: readonly string[]
 }
 
 function formatDuration(report: StepReport): string {
@@ -160,6 +162,7 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
       ),
     ])
   }
+  if (input.notes && input.notes.length > 0) summary.addList(input.notes.map(escapeHtml))
   addTimeline(summary, input.steps)
   if (input.error !== undefined) {
     summary.addHeading('Failure', 3)

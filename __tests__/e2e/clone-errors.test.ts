@@ -86,10 +86,10 @@ describe('refused before anything is created', () => {
     expect(run.exitCode).toBe(1)
     const error = errorLine(run.log)
     expect(error).toMatch(
-      /^Source prod-aurora-default-key is encrypted with the AWS-managed key aws\/rds \(arn:aws:kms:us-east-1:111111111111:key\/[\w-]+\), which AWS does not share with other accounts, so it cannot be cloned across accounts/,
+      /^Source prod-aurora-default-key is encrypted with the AWS-managed key aws\/rds \(arn:aws:kms:us-east-1:111111111111:key\/[\w-]+\), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account 222222222222/,
     )
-    expect(error).toContain('Re-encrypt the source with a customer-managed key')
-    expect(error).toContain('method: relay does not help here')
+    expect(error).toContain('Re-encrypt with a customer-managed key')
+    expect(error).toContain('--kms-key-id <key ARN>')
     expectNothingCreated(s, before)
   })
 
@@ -180,6 +180,25 @@ describe('refused before anything is created', () => {
     expectNothingCreated(s, before)
   })
 
+  it('a kms-key-id the destination account may not use', async () => {
+    const s = await world()
+    const before = inventoryOf(s)
+    const run = await runAction({
+      sim: s,
+      inputs: {
+        ...stagingInputs('pr-x'),
+        'kms-key-id': 'arn:aws:kms:us-east-1:333333333333:alias/rds-staging',
+      },
+    })
+    expect(run.exitCode).toBe(1)
+    const error = errorLine(run.log)
+    expect(error).toContain(
+      'kms-key-id arn:aws:kms:us-east-1:333333333333:alias/rds-staging is not a KMS key the destination account 222222222222 can use',
+    )
+    expect(error).toContain('AccessDeniedException')
+    expectNothingCreated(s, before)
+  })
+
   it('one clone per destination account: method clone refuses, auto says why and relays instead', async () => {
     const s = await world()
     expect((await runAction({ sim: s, inputs: stagingInputs('pr-first') })).exitCode).toBe(0)
@@ -195,7 +214,14 @@ describe('refused before anything is created', () => {
     )
     // The relay needs the destination placement named (it never falls back to default groups):
     // without it the fallback stops before creating anything, saying which inputs to set.
-    const unplaced = await runAction({ sim: s, inputs: stagingInputs('pr-second') })
+    const unplaced = await runAction({
+      sim: s,
+      inputs: {
+        ...stagingInputs('pr-second'),
+        'db-subnet-group': '',
+        'vpc-security-group-ids': '',
+      },
+    })
     expect(unplaced.exitCode).toBe(1)
     expect(errorLine(unplaced.log)).toContain('db-subnet-group')
     expect(operations(s, from)).not.toContain('rds:CreateDBClusterSnapshot')
@@ -263,15 +289,16 @@ describe('AWS errors during the run', () => {
     })
   })
 
-  it('KMS key not accessible: a destination key the destination account may not use', async () => {
-    const s = await world()
-    const run = await runAction({
-      sim: s,
-      inputs: {
-        ...stagingInputs('pr-x'),
-        'kms-key-id': 'arn:aws:kms:us-east-1:333333333333:alias/rds-staging',
-      },
-    })
+  it('KMS key not accessible: a key RDS refuses at the clone is named with the fix', async () => {
+    const s = await world(
+      failing({
+        operation: 'RestoreDBClusterToPointInTime',
+        code: 'KMSKeyNotAccessibleFault',
+        message: 'The specified KMS key is not accessible.',
+        status: 400,
+      }),
+    )
+    const run = await runAction({ sim: s, inputs: stagingInputs('pr-x') })
     expect(run.exitCode).toBe(1)
     const error = errorLine(run.log)
     expect(error).toContain(

@@ -559,7 +559,7 @@ describe('relay pre-flight refusals (e2e)', () => {
   it('refuses a source under the aws/rds key', async () => {
     const run = await refused({ source: 'prod-aurora-default-key', method: 'relay' })
     expect(run.log).toContain(
-      'encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared',
+      'which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account',
     )
     expect(run.log).toContain('Re-encrypt with a customer-managed key')
   })
@@ -575,13 +575,15 @@ describe('relay pre-flight refusals (e2e)', () => {
       },
     }))
     const run = await refused({ source: 'prod-multiaz' }, locked)
-    expect(run.log).toContain(`The destination account ${ACCOUNTS.staging} cannot use the KMS key`)
+    expect(run.log).toContain(
+      `The destination account ${ACCOUNTS.staging} may not describe the KMS key`,
+    )
     expect(run.log).toContain('AccessDeniedException')
   })
 
   it('refuses an encrypted cross-account relay without kms-key-id', async () => {
     const run = await refused({ source: 'prod-multiaz', 'kms-key-id': '' })
-    expect(run.log).toContain('is encrypted and the accounts differ, but no kms-key-id is set')
+    expect(run.log).toContain('kms-key-id is required: source prod-multiaz is encrypted')
   })
 
   it('refuses a missing placement and a subnet group or parameter group that does not exist', async () => {
@@ -591,7 +593,7 @@ describe('relay pre-flight refusals (e2e)', () => {
       'vpc-security-group-ids': '',
     })
     expect(unset.log).toContain(
-      'placement in the destination account is not set: db-subnet-group, vpc-security-group-ids, db-parameter-group',
+      `placement in the destination account ${ACCOUNTS.staging} is not set: db-subnet-group, vpc-security-group-ids, db-parameter-group`,
     )
     await sim?.close()
     const subnet = await refused({ source: 'prod-multiaz', 'db-subnet-group': 'nope-db' })

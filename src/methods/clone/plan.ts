@@ -13,6 +13,7 @@ import { ActionError } from '../../errors.js'
 import { Purpose } from '../../tags.js'
 import { tagsFor, type RefreshContext } from '../common/context.js'
 import { provision } from '../common/provision.js'
+import { resolvePlacement } from '../common/preflight/index.js'
 import { cloneError, instanceError } from './errors.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
 import { acceptShareStep, shareSourceStep } from './ram-share.js'
@@ -93,15 +94,16 @@ export function instanceClassOf(ctx: RefreshContext): string {
  */
 export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCommandInput {
   const s = ctx.settings
+  const placement = resolvePlacement(ctx)
   return {
     DBClusterIdentifier: ctx.names.target,
     // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
     SourceDBClusterIdentifier: ctx.sourceDb.arn,
     RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
     UseLatestRestorableTime: true,
-    DBSubnetGroupName: s.dbSubnetGroup,
-    VpcSecurityGroupIds: s.vpcSecurityGroupIds.length > 0 ? [...s.vpcSecurityGroupIds] : undefined,
-    DBClusterParameterGroupName: s.dbClusterParameterGroup,
+    DBSubnetGroupName: placement.subnetGroup,
+    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+    DBClusterParameterGroupName: placement.clusterParameterGroup,
     KmsKeyId: s.kmsKeyId,
     DeletionProtection: s.deletionProtection,
     ServerlessV2ScalingConfiguration: restoreScaling(ctx),
@@ -169,7 +171,7 @@ async function createInstance(
         DBInstanceClass: instance.instanceClass,
         Engine: ctx.sourceDb.engine,
         PubliclyAccessible: s.publiclyAccessible,
-        DBParameterGroupName: s.dbParameterGroup,
+        DBParameterGroupName: resolvePlacement(ctx).parameterGroup,
         Tags: tagsFor(ctx, Purpose.copy),
       }).catch((error: unknown) => {
         throw instanceError(error, ctx, { step: runtime.name, ...instance })

@@ -8,12 +8,34 @@ import { CopyState, TagKeys } from '../../tags.js'
 import { madeByRun, requireManaged, tagValue } from '../../aws/ownership.js'
 import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
+import type { AccountSession } from '../../credentials.js'
 import { runOf, type RefreshContext } from './context.js'
 import { copyResult } from './copy-result.js'
 
+/** The target as the destination account answers for its name: a DB cluster or a DB instance. */
+export interface FoundTarget {
+  readonly cluster?: DBCluster
+  readonly instance?: DBInstance
+}
+
 /**
- * Look for the target in the destination before creating anything. Under `if-exists: fail` an
- * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
+ * Look the target up in the destination, once per run: the method's choice, `if-exists` and a
+ * replace all read this one answer.
+ */
+export async function lookupTarget(
+  destination: AccountSession,
+  target: string,
+): Promise<FoundTarget | undefined> {
+  const rds = destination.clients.rds
+  const cluster = await findCluster(rds, target)
+  if (cluster) return { cluster }
+  const instance = await findInstance(rds, target)
+  return instance ? { instance } : undefined
+}
+
+/**
+ * What to do with a target that already exists, before creating anything. Under `if-exists:
+ * fail` an existing target stops the run; under `reuse` a copy this action manages is reported as it is.
  * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
  * never touched. A copy an earlier try of this very run left half-built (its tags prove this run
  * made it, and it is still `building`) is no existing target: the plan continues it.
@@ -21,35 +43,34 @@ import { copyResult } from './copy-result.js'
 export async function findExistingTarget(
   ctx: RefreshContext,
   wait: ReuseWait,
+  target: FoundTarget | undefined,
 ): Promise<CopyResult | undefined> {
-  const rds = ctx.destination.clients.rds
-  const target = ctx.names.target
-  const found = await findCluster(rds, target)
-  const foundInstance = found ? undefined : await findInstance(rds, target)
-  if (!found && !foundInstance) return undefined
-
-  const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target
+  if (!target) return undefined
+  const { cluster: found, instance: foundInstance } = target
+  const name = ctx.names.target
+  const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? name
   const where = {
     resource: arn,
     side: 'destination' as const,
     accountId: ctx.destination.accountId,
   }
-  const tags = found?.TagList ?? foundInstance?.TagList ?? (await readTags(rds, arn))
+  const tags =
+    found?.TagList ?? foundInstance?.TagList ?? (await readTags(ctx.destination.clients.rds, arn))
   if (madeByRun(tags, runOf(ctx)) && stillBuilding(tags)) {
     core.info(
-      `${target} exists, still being built, and its tags prove this run made it (an earlier try of the same run and attempt): the run continues it instead of starting over`,
+      `${name} exists, still being built, and its tags prove this run made it (an earlier try of the same run and attempt): the run continues it instead of starting over`,
     )
     return undefined
   }
   const mode = ctx.settings.ifExists
   if (mode === 'fail') {
     throw new ActionError({
-      summary: `Target ${target} already exists in the destination account`,
+      summary: `Target ${name} already exists in the destination account`,
       ...where,
       hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
     })
   }
-  requireManaged({ target, tags, where, purpose: mode })
+  requireManaged({ target: name, tags, where, purpose: mode })
   const { cluster, instance } = await untilComplete(ctx, {
     kind: found ? 'cluster' : 'instance',
     seen: { cluster: found, instance: foundInstance },
@@ -59,7 +80,7 @@ export async function findExistingTarget(
   const expiry = tags?.find((t) => t.Key === TagKeys.expiresAt)?.Value
   warnIfDifferent(ctx, tagValue(tags, TagKeys.source))
   const origin = {
-    name: target,
+    name,
     method: ctx.method,
     created: false,
     expiresAt: expiry ? new Date(expiry) : undefined,

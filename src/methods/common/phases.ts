@@ -3,7 +3,7 @@ import type { AccountSession, Accounts } from '../../credentials.js'
 import { findClusterSnapshot, findSnapshot } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
 import type { CopyMethod } from '../../result.js'
-import type { Settings } from '../../settings.js'
+import type { ResourceRef, Settings } from '../../settings.js'
 import { detectSource, type SourceDatabase } from './detect.js'
 import { describeKind, resolveMethod } from '../choose-method.js'
 import { kindOfHandoff } from '../relay/names.js'
@@ -23,16 +23,17 @@ export interface PhaseStart {
   readonly method: CopyMethod
 }
 
-export async function startPhase(settings: Settings, accounts: Accounts): Promise<PhaseStart> {
+/**
+ * Read what the refresh starts from and resolve its method. `inputs/rules.ts` already required
+ * snapshot-arn for phase destination and source otherwise, and refused a clone split into phases.
+ */
+export async function startPhase(
+  settings: Settings,
+  accounts: Accounts,
+  target: { readonly exists: boolean },
+): Promise<PhaseStart> {
   if (settings.phase === 'destination') {
-    const arn = settings.snapshotArn
-    if (!arn) {
-      throw new ActionError({
-        summary: 'phase: destination needs snapshot-arn',
-        hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
-      })
-    }
-    splitMethod(settings)
+    const arn = settings.snapshotArn as string
     const sourceDb = await sourceFromSnapshot(accounts.destination, arn)
     return {
       sourceDb,
@@ -40,26 +41,19 @@ export async function startPhase(settings: Settings, accounts: Accounts): Promis
       method: 'relay',
     }
   }
-  if (!settings.source) throw new ActionError({ summary: 'refresh needs the source input' })
-  const sourceDb = await detectSource(accounts.source, settings.source)
+  const sourceDb = await detectSource(accounts.source, settings.source as ResourceRef)
   if (settings.phase === 'source') {
-    splitMethod(settings)
     return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' }
   }
   return {
     sourceDb,
     sameAccount: accounts.sameAccount,
-    method: await resolveMethod(settings.method, sourceDb, { settings, accounts }),
+    method: await resolveMethod(settings.method, sourceDb, {
+      settings,
+      accounts,
+      targetExists: target.exists,
+    }),
   }
-}
-
-/** Split jobs hand over a snapshot; a clone has none. */
-function splitMethod(settings: Settings): void {
-  if (settings.method === 'auto' || settings.method === 'relay') return
-  throw new ActionError({
-    summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
-    hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
-  })
 }
 
 /**

@@ -10,7 +10,8 @@ import { tagsFor, type RefreshContext } from '../common/context.js'
 import { provision } from '../common/provision.js'
 import { Purpose } from '../../tags.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
-import { preflightStep, resolvePlacement } from './preflight.js'
+import { resolvePlacement } from '../common/preflight/index.js'
+import { preflightStep } from './preflight.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,

@@ -1,5 +1,5 @@
 import type { RestoreDBClusterFromSnapshotCommandInput } from '@aws-sdk/client-rds'
-import { DescribeKeyCommand } from '@aws-sdk/client-kms'
+import { keyArnOf } from '../../aws/kms.js'
 import { describeProof, type Proof } from '../../aws/ownership.js'
 import { removalCommand, removeResource } from '../../cleanup.js'
 import type { CreatedResource, Disposal, Step, StepRuntime } from '../../engine/types.js'
@@ -244,8 +244,7 @@ async function needsReencryption(
   if (!wanted) return false
   if (!snapshotKey) return true
   if (wanted === snapshotKey) return false
-  const out = await ctx.destination.clients.kms.send(new DescribeKeyCommand({ KeyId: wanted }))
-  return out.KeyMetadata?.Arn !== snapshotKey
+  return (await keyArnOf(ctx.destination.clients.kms, wanted)) !== snapshotKey
 }
 
 /** Withdraw the share once the destination holds its own copy. */
@@ -412,7 +411,10 @@ export function isProvisionedIops(storageType: string | undefined): boolean {
  * gp3 included, so the source's Iops goes with its storage type; a storage type whose Iops is
  * unknown is refused by the pre-flight (checkMultiAzStorage).
  */
-export function multiAzStorage(ctx: RefreshContext): { storageType?: string; iops?: number } {
+export function multiAzStorage(ctx: Pick<RefreshContext, 'settings' | 'sourceDb'>): {
+  storageType?: string
+  iops?: number
+} {
   const storageType = ctx.settings.storageType ?? ctx.sourceDb.cluster?.StorageType
   const iops = ctx.settings.iops ?? ctx.sourceDb.cluster?.Iops
   return storageType === undefined ? { iops: ctx.settings.iops } : { storageType, iops }

@@ -256,14 +256,24 @@ export function checkClusterParameterGroup(
   family: string,
 ): string {
   if (name === undefined) return `default.${family}`
-  if (!acct.clusterParameterGroups.has(name) && !name.startsWith('default.')) {
+  const group = acct.clusterParameterGroups.get(name)
+  if (!group && !name.startsWith('default.')) {
     throw new AwsError(
       'DBClusterParameterGroupNotFound',
       `DBClusterParameterGroup not found: ${name}`,
       404,
     )
   }
+  checkFamily(name, group?.family ?? name.slice('default.'.length), family)
   return name
+}
+
+/** A parameter group serves only its own family (engine and major version). */
+function checkFamily(name: string, groupFamily: string, family: string): void {
+  if (groupFamily === family) return
+  throw invalidCombination(
+    `The parameter group ${name} with DBParameterGroupFamily ${groupFamily} can't be used for this instance. Use a parameter group with DBParameterGroupFamily ${family}.`,
+  )
 }
 
 export function checkParameterGroup(
@@ -272,9 +282,11 @@ export function checkParameterGroup(
   family: string,
 ): string {
   if (name === undefined) return `default.${family}`
-  if (!acct.parameterGroups.has(name) && !name.startsWith('default.')) {
+  const group = acct.parameterGroups.get(name)
+  if (!group && !name.startsWith('default.')) {
     throw new AwsError('DBParameterGroupNotFound', `DBParameterGroup not found: ${name}`, 404)
   }
+  checkFamily(name, group?.family ?? name.slice('default.'.length), family)
   return name
 }
 

@@ -18,6 +18,8 @@ export interface ClusterInstanceFixture {
   readonly writer?: boolean
   readonly promotionTier?: number
   readonly tags?: readonly TagFixture[]
+  /** Default: the engine's `default.<family>`. */
+  readonly parameterGroup?: string
 }
 
 export interface ClusterFixture {

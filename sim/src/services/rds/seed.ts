@@ -158,7 +158,8 @@ function seedCluster(store: RdsStore, account: string, c: ClusterFixture): void 
         iops: c.iops,
         subnetGroup: cluster.subnetGroup,
         securityGroupIds: cluster.securityGroupIds,
-        parameterGroup: `default.${family}`,
+        parameterGroup:
+          ('parameterGroup' in m ? m.parameterGroup : undefined) ?? `default.${family}`,
         storageEncrypted: cluster.storageEncrypted,
         kmsKeyArn,
         promotionTier: 'promotionTier' in m ? m.promotionTier : undefined,
