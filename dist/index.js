@@ -1,27 +1,870 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9518:
+/***/ 9659:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+exports.getProxyUrl = getProxyUrl;
+exports.isHttps = isHttps;
+const http = __importStar(__nccwpck_require__(8611));
+const https = __importStar(__nccwpck_require__(5692));
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (exports.Headers = Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+exports.HttpClientError = HttpClientError;
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+exports.HttpClientResponse = HttpClientResponse;
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+exports.HttpClient = HttpClient;
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3335:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getProxyUrl = getProxyUrl;
+exports.checkBypass = checkBypass;
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+
+/***/ }),
+
+/***/ 2632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { defaultProvider } = __nccwpck_require__(255);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsJson1_1Protocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultKMSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -3232,14 +4075,14 @@ __webpack_unused_export__ = paginateListRetirableGrants;
 
 /***/ }),
 
-/***/ 1514:
+/***/ 7872:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveHttpAuthSchemeConfig = exports.defaultRAMHttpAuthSchemeProvider = exports.defaultRAMHttpAuthSchemeParametersProvider = void 0;
-const httpAuthSchemes_1 = __nccwpck_require__(1877);
-const client_1 = __nccwpck_require__(8468);
+const httpAuthSchemes_1 = __nccwpck_require__(7523);
+const client_1 = __nccwpck_require__(2658);
 const defaultRAMHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
         operation: (0, client_1.getSmithyContext)(context).operation,
@@ -3285,13 +4128,13 @@ exports.resolveHttpAuthSchemeConfig = resolveHttpAuthSchemeConfig;
 
 /***/ }),
 
-/***/ 9537:
+/***/ 9435:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bdd = void 0;
-const endpoints_1 = __nccwpck_require__(7003);
+const endpoints_1 = __nccwpck_require__(2085);
 const k = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
 const _data = {
@@ -3344,15 +4187,15 @@ exports.bdd = endpoints_1.BinaryDecisionDiagram.from(nodes, root, _data.conditio
 
 /***/ }),
 
-/***/ 2132:
+/***/ 8326:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.defaultEndpointResolver = void 0;
-const client_1 = __nccwpck_require__(490);
-const endpoints_1 = __nccwpck_require__(7003);
-const bdd_1 = __nccwpck_require__(9537);
+const client_1 = __nccwpck_require__(5152);
+const endpoints_1 = __nccwpck_require__(2085);
+const bdd_1 = __nccwpck_require__(9435);
 const cache = new endpoints_1.EndpointCache({
     size: 50,
     params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
@@ -3369,24 +4212,24 @@ endpoints_1.customEndpointFunctions.aws = client_1.awsEndpointFunctions;
 
 /***/ }),
 
-/***/ 8369:
+/***/ 7007:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var client$1 = __nccwpck_require__(490);
-var core = __nccwpck_require__(7996);
-var client = __nccwpck_require__(8468);
-var config = __nccwpck_require__(3433);
-var endpoints = __nccwpck_require__(7003);
-var protocols = __nccwpck_require__(284);
-var retry = __nccwpck_require__(8367);
-var schema = __nccwpck_require__(2692);
-var httpAuthSchemeProvider = __nccwpck_require__(1514);
-var runtimeConfig = __nccwpck_require__(3227);
-var schemas_0 = __nccwpck_require__(5465);
-var errors = __nccwpck_require__(973);
-var RAMServiceException = __nccwpck_require__(3384);
+var client$1 = __nccwpck_require__(5152);
+var core = __nccwpck_require__(402);
+var client = __nccwpck_require__(2658);
+var config = __nccwpck_require__(7291);
+var endpoints = __nccwpck_require__(2085);
+var protocols = __nccwpck_require__(3422);
+var retry = __nccwpck_require__(3609);
+var schema = __nccwpck_require__(6890);
+var httpAuthSchemeProvider = __nccwpck_require__(7872);
+var runtimeConfig = __nccwpck_require__(2881);
+var schemas_0 = __nccwpck_require__(9611);
+var errors = __nccwpck_require__(6215);
+var RAMServiceException = __nccwpck_require__(7786);
 
 const resolveClientEndpointParameters = (options) => {
     return Object.assign(options, {
@@ -4158,13 +5001,13 @@ Object.keys(errors).forEach(function (k) {
 
 /***/ }),
 
-/***/ 3384:
+/***/ 7786:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RAMServiceException = exports.__ServiceException = void 0;
-const client_1 = __nccwpck_require__(8468);
+const client_1 = __nccwpck_require__(2658);
 Object.defineProperty(exports, "__ServiceException", ({ enumerable: true, get: function () { return client_1.ServiceException; } }));
 class RAMServiceException extends client_1.ServiceException {
     constructor(options) {
@@ -4177,13 +5020,13 @@ exports.RAMServiceException = RAMServiceException;
 
 /***/ }),
 
-/***/ 973:
+/***/ 6215:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UnmatchedPolicyPermissionException = exports.InvalidResourceTypeException = exports.MissingRequiredParameterException = exports.InvalidMaxResultsException = exports.ResourceArnNotFoundException = exports.InvalidNextTokenException = exports.TagPolicyViolationException = exports.TagLimitExceededException = exports.PermissionVersionsLimitExceededException = exports.PermissionLimitExceededException = exports.PermissionAlreadyExistsException = exports.MalformedPolicyTemplateException = exports.InvalidPolicyException = exports.UnknownResourceException = exports.ThrottlingException = exports.ResourceShareLimitExceededException = exports.InvalidStateTransitionException = exports.InvalidParameterException = exports.ServiceUnavailableException = exports.ServerInternalException = exports.ResourceShareInvitationExpiredException = exports.ResourceShareInvitationArnNotFoundException = exports.ResourceShareInvitationAlreadyRejectedException = exports.ResourceShareInvitationAlreadyAcceptedException = exports.OperationNotPermittedException = exports.MalformedArnException = exports.InvalidClientTokenException = exports.IdempotentParameterMismatchException = void 0;
-const RAMServiceException_1 = __nccwpck_require__(3384);
+const RAMServiceException_1 = __nccwpck_require__(7786);
 class IdempotentParameterMismatchException extends RAMServiceException_1.RAMServiceException {
     name = "IdempotentParameterMismatchException";
     $fault = "client";
@@ -4552,23 +5395,23 @@ exports.UnmatchedPolicyPermissionException = UnmatchedPolicyPermissionException;
 
 /***/ }),
 
-/***/ 3227:
+/***/ 2881:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRuntimeConfig = void 0;
-const tslib_1 = __nccwpck_require__(2146);
-const package_json_1 = tslib_1.__importDefault(__nccwpck_require__(3990));
-const client_1 = __nccwpck_require__(490);
-const httpAuthSchemes_1 = __nccwpck_require__(1877);
-const credential_provider_node_1 = __nccwpck_require__(255);
-const client_2 = __nccwpck_require__(8468);
-const config_1 = __nccwpck_require__(3433);
-const retry_1 = __nccwpck_require__(8367);
-const serde_1 = __nccwpck_require__(1892);
-const node_http_handler_1 = __nccwpck_require__(7105);
-const runtimeConfig_shared_1 = __nccwpck_require__(7547);
+const tslib_1 = __nccwpck_require__(1860);
+const package_json_1 = tslib_1.__importDefault(__nccwpck_require__(1595));
+const client_1 = __nccwpck_require__(5152);
+const httpAuthSchemes_1 = __nccwpck_require__(7523);
+const credential_provider_node_1 = __nccwpck_require__(5861);
+const client_2 = __nccwpck_require__(2658);
+const config_1 = __nccwpck_require__(7291);
+const retry_1 = __nccwpck_require__(3609);
+const serde_1 = __nccwpck_require__(2430);
+const node_http_handler_1 = __nccwpck_require__(1279);
+const runtimeConfig_shared_1 = __nccwpck_require__(9974);
 const getRuntimeConfig = (config) => {
     (0, client_2.emitWarningIfUnsupportedVersion)(process.version);
     const defaultsMode = (0, config_1.resolveDefaultsModeConfig)(config);
@@ -4608,20 +5451,20 @@ exports.getRuntimeConfig = getRuntimeConfig;
 
 /***/ }),
 
-/***/ 7547:
+/***/ 9974:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRuntimeConfig = void 0;
-const httpAuthSchemes_1 = __nccwpck_require__(1877);
-const protocols_1 = __nccwpck_require__(8150);
-const client_1 = __nccwpck_require__(8468);
-const protocols_2 = __nccwpck_require__(284);
-const serde_1 = __nccwpck_require__(1892);
-const httpAuthSchemeProvider_1 = __nccwpck_require__(1514);
-const endpointResolver_1 = __nccwpck_require__(2132);
-const schemas_0_1 = __nccwpck_require__(5465);
+const httpAuthSchemes_1 = __nccwpck_require__(7523);
+const protocols_1 = __nccwpck_require__(7288);
+const client_1 = __nccwpck_require__(2658);
+const protocols_2 = __nccwpck_require__(3422);
+const serde_1 = __nccwpck_require__(2430);
+const httpAuthSchemeProvider_1 = __nccwpck_require__(7872);
+const endpointResolver_1 = __nccwpck_require__(8326);
+const schemas_0_1 = __nccwpck_require__(9611);
 const getRuntimeConfig = (config) => {
     return {
         apiVersion: "2018-01-04",
@@ -4657,7 +5500,7 @@ exports.getRuntimeConfig = getRuntimeConfig;
 
 /***/ }),
 
-/***/ 5465:
+/***/ 9611:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4923,9 +5766,9 @@ const _va = "value";
 const _wI = "workIds";
 const _xN = "xmlName";
 const n0 = "com.amazonaws.ram";
-const schema_1 = __nccwpck_require__(2692);
-const errors_1 = __nccwpck_require__(973);
-const RAMServiceException_1 = __nccwpck_require__(3384);
+const schema_1 = __nccwpck_require__(6890);
+const errors_1 = __nccwpck_require__(6215);
+const RAMServiceException_1 = __nccwpck_require__(7786);
 const _s_registry = schema_1.TypeRegistry.for(_s);
 exports.RAMServiceException$ = [-3, _s, "RAMServiceException", 0, [], []];
 _s_registry.registerError(exports.RAMServiceException$, RAMServiceException_1.RAMServiceException);
@@ -5711,28 +6554,28 @@ exports.UpdateResourceShare$ = [9, n0, _URS,
 
 /***/ }),
 
-/***/ 5216:
+/***/ 7202:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { defaultProvider } = __nccwpck_require__(255);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsQueryProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
-const { getCrossRegionPresignedUrlPlugin } = __nccwpck_require__(5770);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+const { getCrossRegionPresignedUrlPlugin } = __nccwpck_require__(2716);
 
 const defaultRDSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -16804,28 +17647,28 @@ __webpack_unused_export__ = waitUntilTenantDatabaseDeleted;
 
 /***/ }),
 
-/***/ 7453:
+/***/ 1695:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { SignatureV4MultiRegion } = __nccwpck_require__(9767);
-const { defaultProvider } = __nccwpck_require__(255);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsQueryProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -18065,22 +18908,22 @@ __webpack_unused_export__ = getDefaultRoleAssumerWithWebIdentity;
 
 /***/ }),
 
-/***/ 490:
+/***/ 5152:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { HttpRequest, parseUrl } = __nccwpck_require__(284);
-const { InvokeStore } = __nccwpck_require__(5222);
-const { normalizeProvider } = __nccwpck_require__(7996);
-const { RETRY_MODES } = __nccwpck_require__(8367);
+const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
+const { InvokeStore } = __nccwpck_require__(9320);
+const { normalizeProvider } = __nccwpck_require__(402);
+const { RETRY_MODES } = __nccwpck_require__(3609);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
-const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(7003);
-const { EndpointError, resolveEndpoint } = __nccwpck_require__(7003);
+const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
+const { EndpointError, resolveEndpoint } = __nccwpck_require__(2085);
 exports.EndpointError = EndpointError;
 exports.isIpAddress = isIpAddress;
 exports.resolveEndpoint = resolveEndpoint;
-const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(3433);
-const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(3433);
+const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
+const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(7291);
 exports.NODE_REGION_CONFIG_FILE_OPTIONS = NODE_REGION_CONFIG_FILE_OPTIONS;
 exports.NODE_REGION_CONFIG_OPTIONS = NODE_REGION_CONFIG_OPTIONS;
 exports.REGION_ENV_NAME = REGION_ENV_NAME;
@@ -18879,7 +19722,7 @@ const NODE_APP_ID_CONFIG_OPTIONS = {
 };
 
 const createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-    const module = __nccwpck_require__(6571);
+    const module = __nccwpck_require__(9449);
     const parse = module.parse ?? module.default.parse ?? (() => "");
     const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse(window.navigator.userAgent) : undefined;
     const sections = [
@@ -19086,15 +19929,15 @@ exports.userAgentMiddleware = userAgentMiddleware;
 
 /***/ }),
 
-/***/ 1877:
+/***/ 7523:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(3433);
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(7996);
-const { SignatureV4 } = __nccwpck_require__(2496);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(284);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
+const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(402);
+const { SignatureV4 } = __nccwpck_require__(5118);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
 
 const getDateHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.date ?? response.headers?.Date) : undefined;
 const getAgeHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.age ?? response.headers?.Age) : undefined;
@@ -19454,14 +20297,14 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 8150:
+/***/ 7288:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(2207);
-const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(2692);
-const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(8468);
-const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(284);
-const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(284);
+const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(4645);
+const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(6890);
+const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(2658);
+const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(3422);
+const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(3422);
 exports.JsonCodec = JsonCodec;
 exports.JsonCodec2 = JsonCodec2;
 exports.JsonShapeDeserializer = JsonShapeDeserializer;
@@ -19472,8 +20315,8 @@ exports.loadJsonRpcErrorCode = loadJsonRpcErrorCode;
 exports.loadRestJsonErrorCode = loadRestJsonErrorCode;
 exports.parseJsonBody = parseJsonBody;
 exports.parseJsonErrorBody = parseJsonErrorBody;
-const { parseXML, XmlNode, XmlText } = __nccwpck_require__(3756);
-const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(1892);
+const { parseXML, XmlNode, XmlText } = __nccwpck_require__(4274);
+const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(2430);
 
 class ProtocolLib {
     queryCompat;
@@ -20965,10 +21808,10 @@ exports.parseXmlErrorBody = parseXmlErrorBody;
 
 /***/ }),
 
-/***/ 9409:
+/***/ 519:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { buildQueryString } = __nccwpck_require__(284);
+const { buildQueryString } = __nccwpck_require__(3422);
 
 const validate = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
 const parse = (arn) => {
@@ -21035,10 +21878,10 @@ exports.validate = validate;
 
 /***/ }),
 
-/***/ 3707:
+/***/ 5081:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError } = __nccwpck_require__(3433);
+const { CredentialsProviderError } = __nccwpck_require__(7291);
 
 function resolveLogins(logins) {
     return Promise.all(Object.keys(logins).reduce((arr, name) => {
@@ -21059,7 +21902,7 @@ function resolveLogins(logins) {
 function fromCognitoIdentity(parameters) {
     return async (awsIdentityProperties) => {
         parameters.logger?.debug("@aws-sdk/credential-provider-cognito-identity - fromCognitoIdentity");
-        const { GetCredentialsForIdentityCommand, CognitoIdentityClient } = __nccwpck_require__(2107);
+        const { GetCredentialsForIdentityCommand, CognitoIdentityClient } = __nccwpck_require__(361);
         const fromConfigs = (property) => parameters.clientConfig?.[property] ??
             parameters.parentClientConfig?.[property] ??
             awsIdentityProperties?.callerClientConfig?.[property];
@@ -21197,7 +22040,7 @@ function fromCognitoIdentityPool({ accountId, cache = localStorage(), client, cl
         ? `aws:cognito-identity-credentials:${identityPoolId}:${userIdentifier}`
         : undefined;
     let provider = async (awsIdentityProperties) => {
-        const { GetIdCommand, CognitoIdentityClient } = __nccwpck_require__(2107);
+        const { GetIdCommand, CognitoIdentityClient } = __nccwpck_require__(361);
         const fromConfigs = (property) => clientConfig?.[property] ??
             parentClientConfig?.[property] ??
             awsIdentityProperties?.callerClientConfig?.[property];
@@ -21244,10 +22087,10 @@ exports.fromCognitoIdentityPool = fromCognitoIdentityPool;
 
 /***/ }),
 
-/***/ 2107:
+/***/ 361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } = __nccwpck_require__(1238);
+const { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } = __nccwpck_require__(364);
 exports.CognitoIdentityClient = CognitoIdentityClient;
 exports.GetCredentialsForIdentityCommand = GetCredentialsForIdentityCommand;
 exports.GetIdCommand = GetIdCommand;
@@ -21255,11 +22098,11 @@ exports.GetIdCommand = GetIdCommand;
 
 /***/ }),
 
-/***/ 5660:
+/***/ 5606:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { CredentialsProviderError } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError } = __nccwpck_require__(7291);
 
 const ENV_KEY = "AWS_ACCESS_KEY_ID";
 const ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
@@ -21301,15 +22144,15 @@ exports.fromEnv = fromEnv;
 
 /***/ }),
 
-/***/ 2463:
+/***/ 8605:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { CredentialsProviderError } = __nccwpck_require__(3433);
-const { NodeHttpHandler } = __nccwpck_require__(7105);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { NodeHttpHandler } = __nccwpck_require__(1279);
 const fs = __nccwpck_require__(1455);
-const { HttpRequest } = __nccwpck_require__(284);
-const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(1892);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(2430);
 
 const ECS_CONTAINER_HOST = "169.254.170.2";
 const EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
@@ -21487,28 +22330,28 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 6967:
+/***/ 5869:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(3433);
-const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(5152);
 
 const resolveCredentialSource = (credentialSource, profileName, logger) => {
     const sourceProvidersMap = {
         EcsContainer: async (options) => {
-            const { fromHttp } = __nccwpck_require__(2463);
-            const { fromContainerMetadata } = __nccwpck_require__(3916);
+            const { fromHttp } = __nccwpck_require__(8605);
+            const { fromContainerMetadata } = __nccwpck_require__(566);
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
             return async () => chain(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
         },
         Ec2InstanceMetadata: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-            const { fromInstanceMetadata } = __nccwpck_require__(3916);
+            const { fromInstanceMetadata } = __nccwpck_require__(566);
             return async () => fromInstanceMetadata(options)().then(setNamedProvider);
         },
         Environment: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-            const { fromEnv } = __nccwpck_require__(5660);
+            const { fromEnv } = __nccwpck_require__(5606);
             return async () => fromEnv(options)().then(setNamedProvider);
         },
     };
@@ -21550,7 +22393,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(1838);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(1136);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -21603,7 +22446,7 @@ const isLoginProfile = (data) => {
     return Boolean(data && data.login_session);
 };
 const resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-    const { fromLoginCredentials } = __nccwpck_require__(6642);
+    const { fromLoginCredentials } = __nccwpck_require__(4072);
     const credentials = await fromLoginCredentials({
         ...options,
         profile: profileName,
@@ -21613,7 +22456,7 @@ const resolveLoginCredentials = async (profileName, options, callerClientConfig)
 
 const isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
 const resolveProcessCredentials = async (options, profile) => {
-    const { fromProcess } = __nccwpck_require__(2925);
+    const { fromProcess } = __nccwpck_require__(5360);
     const credentials = await fromProcess({
         ...options,
         profile,
@@ -21622,7 +22465,7 @@ const resolveProcessCredentials = async (options, profile) => {
 };
 
 const resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-    const { fromSSO } = __nccwpck_require__(9592);
+    const { fromSSO } = __nccwpck_require__(998);
     return fromSSO({
         profile,
         logger: options.logger,
@@ -21670,7 +22513,7 @@ const isWebIdentityProfile = (arg) => Boolean(arg) &&
     typeof arg.role_arn === "string" &&
     ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
 const resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
-    const { fromTokenFile } = __nccwpck_require__(2298);
+    const { fromTokenFile } = __nccwpck_require__(9956);
     const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
@@ -21723,12 +22566,12 @@ exports.fromIni = fromIni;
 
 /***/ }),
 
-/***/ 6642:
+/***/ 4072:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(3433);
-const { HttpRequest } = __nccwpck_require__(284);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
+const { HttpRequest } = __nccwpck_require__(3422);
 const { createHash, createPrivateKey, createPublicKey, sign } = __nccwpck_require__(7598);
 const { promises } = __nccwpck_require__(3024);
 const { homedir } = __nccwpck_require__(8161);
@@ -21783,7 +22626,7 @@ class LoginCredentialsFetcher {
         if (freshExpiry - Date.now() > LoginCredentialsFetcher.REFRESH_THRESHOLD) {
             return this.toCredentials(freshToken.accessToken);
         }
-        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(348);
+        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(9762);
         const { logger, userAgentAppId } = this.callerClientConfig ?? {};
         const isH2 = (requestHandler) => {
             return requestHandler?.metadata?.handlerProtocol === "h2";
@@ -22024,18 +22867,18 @@ exports.fromLoginCredentials = fromLoginCredentials;
 
 /***/ }),
 
-/***/ 255:
+/***/ 5861:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5660);
-const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(3433);
+const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5606);
+const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(7291);
 
 const ENV_IMDS_DISABLED = "AWS_EC2_METADATA_DISABLED";
 const remoteProvider = async (init) => {
-    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(3916);
+    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(566);
     if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = __nccwpck_require__(2463);
+        const { fromHttp } = __nccwpck_require__(8605);
         return chain(fromHttp(init), fromContainerMetadata(init));
     }
     if (process.env[ENV_IMDS_DISABLED] && process.env[ENV_IMDS_DISABLED] !== "false") {
@@ -22158,22 +23001,22 @@ const defaultProvider = (init = {}) => memoizeChain([
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
             throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = __nccwpck_require__(9592);
+        const { fromSSO } = __nccwpck_require__(998);
         return fromSSO(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(6967);
+        const { fromIni } = __nccwpck_require__(5869);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess } = __nccwpck_require__(2925);
+        const { fromProcess } = __nccwpck_require__(5360);
         return fromProcess(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
-        const { fromTokenFile } = __nccwpck_require__(2298);
+        const { fromTokenFile } = __nccwpck_require__(9956);
         return fromTokenFile(init)(awsIdentityProperties);
     },
     async () => {
@@ -22197,13 +23040,13 @@ exports.defaultProvider = defaultProvider;
 
 /***/ }),
 
-/***/ 2925:
+/***/ 5360:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(3433);
+const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
 const { exec } = __nccwpck_require__(1421);
 const { promisify } = __nccwpck_require__(7975);
-const { setCredentialFeature } = __nccwpck_require__(490);
+const { setCredentialFeature } = __nccwpck_require__(5152);
 
 const getValidatedProcessCredentials = (profileName, data, profiles) => {
     if (data.Version !== 1) {
@@ -22280,12 +23123,12 @@ exports.fromProcess = fromProcess;
 
 /***/ }),
 
-/***/ 9592:
+/***/ 998:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(3433);
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { fromSso } = __nccwpck_require__(763);
+const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { fromSso } = __nccwpck_require__(5433);
 
 const isSsoProfile = (arg) => arg &&
     (typeof arg.sso_start_url === "string" ||
@@ -22339,7 +23182,7 @@ const resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ss
         });
     }
     const { accessToken } = token;
-    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(7525);
+    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(3707);
     const sso = ssoClient ||
         new SSOClient(Object.assign({}, clientConfig ?? {}, {
             logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
@@ -22479,21 +23322,21 @@ exports.validateSsoProfile = validateSsoProfile;
 
 /***/ }),
 
-/***/ 7525:
+/***/ 3707:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(5853);
+const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(2579);
 exports.GetRoleCredentialsCommand = GetRoleCredentialsCommand;
 exports.SSOClient = SSOClient;
 
 
 /***/ }),
 
-/***/ 2298:
+/***/ 9956:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(7291);
 const { readFileSync } = __nccwpck_require__(3024);
 
 const fromWebToken = (init) => async (awsIdentityProperties) => {
@@ -22501,7 +23344,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1838);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1136);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -22554,12 +23397,12 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 3045:
+/***/ 9719:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { ProviderError, CredentialsProviderError, loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(3433);
-const { normalizeProvider } = __nccwpck_require__(7996);
+const { ProviderError, CredentialsProviderError, loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
+const { normalizeProvider } = __nccwpck_require__(402);
 
 const createCredentialChain = (...credentialProviders) => {
     let expireAfter = -1;
@@ -22603,14 +23446,14 @@ const propertyProviderChain = (...providers) => async (awsIdentityProperties) =>
 
 const fromCognitoIdentity = (options) => {
     return async (args) => {
-        const { fromCognitoIdentity: _fromCognitoIdentity } = __nccwpck_require__(3707);
+        const { fromCognitoIdentity: _fromCognitoIdentity } = __nccwpck_require__(5081);
         return _fromCognitoIdentity(options)(args);
     };
 };
 
 const fromCognitoIdentityPool = (options) => {
     return async (args) => {
-        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = __nccwpck_require__(3707);
+        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = __nccwpck_require__(5081);
         return _fromCognitoIdentityPool(options)(args);
     };
 };
@@ -22618,28 +23461,28 @@ const fromCognitoIdentityPool = (options) => {
 const fromContainerMetadata = (init) => {
     return async (props) => {
         init?.logger?.debug("@smithy/credential-provider-imds", "fromContainerMetadata");
-        const { fromContainerMetadata: _fromContainerMetadata } = __nccwpck_require__(3916);
+        const { fromContainerMetadata: _fromContainerMetadata } = __nccwpck_require__(566);
         return _fromContainerMetadata(init)();
     };
 };
 
 const fromEnv = (init) => {
     return async (args) => {
-        const { fromEnv: _fromEnv } = __nccwpck_require__(5660);
+        const { fromEnv: _fromEnv } = __nccwpck_require__(5606);
         return _fromEnv(init)(args);
     };
 };
 
 const fromHttp = (options = {}) => {
     return async (args) => {
-        const { fromHttp: _fromHttp } = __nccwpck_require__(2463);
+        const { fromHttp: _fromHttp } = __nccwpck_require__(8605);
         return _fromHttp(options)(args);
     };
 };
 
 const fromIni = (init = {}) => {
     return async (args) => {
-        const { fromIni: _fromIni } = __nccwpck_require__(6967);
+        const { fromIni: _fromIni } = __nccwpck_require__(5869);
         return _fromIni({ ...init })(args);
     };
 };
@@ -22647,15 +23490,15 @@ const fromIni = (init = {}) => {
 const fromInstanceMetadata = (init) => {
     return async (props) => {
         init?.logger?.debug("@smithy/credential-provider-imds", "fromInstanceMetadata");
-        const { setCredentialFeature } = __nccwpck_require__(490);
-        const { fromInstanceMetadata: _fromInstanceMetadata } = __nccwpck_require__(3916);
+        const { setCredentialFeature } = __nccwpck_require__(5152);
+        const { fromInstanceMetadata: _fromInstanceMetadata } = __nccwpck_require__(566);
         return _fromInstanceMetadata(init)().then((creds) => setCredentialFeature(creds, "CREDENTIALS_IMDS", "0"));
     };
 };
 
 const fromLoginCredentials = (init) => {
     return async (args) => {
-        const { fromLoginCredentials: _fromLoginCredentials } = __nccwpck_require__(6642);
+        const { fromLoginCredentials: _fromLoginCredentials } = __nccwpck_require__(4072);
         return _fromLoginCredentials({ ...init })(args);
     };
 };
@@ -22664,7 +23507,7 @@ const fromNodeProviderChain = (init = {}) => {
     let chain;
     return async (args) => {
         if (!chain) {
-            const { defaultProvider } = __nccwpck_require__(255);
+            const { defaultProvider } = __nccwpck_require__(5861);
             chain = defaultProvider({ ...init });
         }
         return chain(args);
@@ -22673,14 +23516,14 @@ const fromNodeProviderChain = (init = {}) => {
 
 const fromProcess = (init) => {
     return async (args) => {
-        const { fromProcess: _fromProcess } = __nccwpck_require__(2925);
+        const { fromProcess: _fromProcess } = __nccwpck_require__(5360);
         return _fromProcess(init)(args);
     };
 };
 
 const fromSSO = (init = {}) => {
     return async (args) => {
-        const { fromSSO: _fromSSO } = __nccwpck_require__(9592);
+        const { fromSSO: _fromSSO } = __nccwpck_require__(998);
         return _fromSSO({ ...init })(args);
     };
 };
@@ -22703,7 +23546,7 @@ const fromTemporaryCredentials$1 = (options, credentialDefaultProvider, regionPr
             }
             params.TokenCode = await options.mfaCodeProvider(params?.SerialNumber);
         }
-        const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1884);
+        const { AssumeRoleCommand, STSClient } = __nccwpck_require__(7366);
         if (!stsClient) {
             const defaultCredentialsOrError = typeof credentialDefaultProvider === "function" ? credentialDefaultProvider() : undefined;
             const credentialSources = [
@@ -22814,14 +23657,14 @@ const fromTemporaryCredentials = (options) => {
 
 const fromTokenFile = (init = {}) => {
     return async (args) => {
-        const { fromTokenFile: _fromTokenFile } = __nccwpck_require__(2298);
+        const { fromTokenFile: _fromTokenFile } = __nccwpck_require__(9956);
         return _fromTokenFile({ ...init })(args);
     };
 };
 
 const fromWebToken = (init) => {
     return async (args) => {
-        const { fromWebToken: _fromWebToken } = __nccwpck_require__(2298);
+        const { fromWebToken: _fromWebToken } = __nccwpck_require__(9956);
         return _fromWebToken({ ...init })(args);
     };
 };
@@ -22846,23 +23689,23 @@ __webpack_unused_export__ = propertyProviderChain;
 
 /***/ }),
 
-/***/ 1884:
+/***/ 7366:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1838);
+const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1136);
 exports.AssumeRoleCommand = AssumeRoleCommand;
 exports.STSClient = STSClient;
 
 
 /***/ }),
 
-/***/ 5770:
+/***/ 2716:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { formatUrl } = __nccwpck_require__(9409);
-const { toEndpointV1 } = __nccwpck_require__(7003);
-const { HttpRequest } = __nccwpck_require__(284);
-const { SignatureV4 } = __nccwpck_require__(2496);
+const { formatUrl } = __nccwpck_require__(519);
+const { toEndpointV1 } = __nccwpck_require__(2085);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { SignatureV4 } = __nccwpck_require__(5118);
 
 const regARN = /arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?/;
 const sourceIdToCommandKeyMap = {
@@ -22961,25 +23804,25 @@ exports.getCrossRegionPresignedUrlPlugin = getCrossRegionPresignedUrlPlugin;
 
 /***/ }),
 
-/***/ 1238:
+/***/ 364:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsJson1_1Protocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultCognitoIdentityHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -23595,25 +24438,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 348:
+/***/ 9762:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24205,25 +25048,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 3305:
+/***/ 9443:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24899,25 +25742,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 5853:
+/***/ 2579:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -25380,26 +26223,26 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 1838:
+/***/ 1136:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { SignatureV4MultiRegion } = __nccwpck_require__(9767);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsQueryProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -26277,10 +27120,10 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 
 /***/ }),
 
-/***/ 9767:
+/***/ 5785:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(2496);
+const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(5118);
 
 const signatureV4CrtContainer = {
     CrtSignerV4: null,
@@ -26439,12 +27282,12 @@ exports.signatureV4CrtContainer = signatureV4CrtContainer;
 
 /***/ }),
 
-/***/ 763:
+/***/ 5433:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setTokenFeature } = __nccwpck_require__(490);
-const { getBearerTokenEnvKey } = __nccwpck_require__(1877);
-const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(3433);
+const { setTokenFeature } = __nccwpck_require__(5152);
+const { getBearerTokenEnvKey } = __nccwpck_require__(7523);
+const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(7291);
 const { promises } = __nccwpck_require__(3024);
 
 const fromEnvSigningName = ({ logger, signingName } = {}) => async () => {
@@ -26465,7 +27308,7 @@ const EXPIRE_WINDOW_MS = 5 * 60 * 1000;
 const REFRESH_MESSAGE = `To refresh this SSO session run 'aws sso login' with the corresponding profile.`;
 
 const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
-    const { SSOOIDCClient } = __nccwpck_require__(3305);
+    const { SSOOIDCClient } = __nccwpck_require__(9443);
     const coalesce = (prop) => init.clientConfig?.[prop] ?? init.parentClientConfig?.[prop] ?? callerClientConfig?.[prop];
     const ssoOidcClient = new SSOOIDCClient(Object.assign({}, init.clientConfig ?? {}, {
         region: ssoRegion ?? init.clientConfig?.region,
@@ -26476,7 +27319,7 @@ const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
 };
 
 const getNewSsoOidcToken = async (ssoToken, ssoRegion, init = {}, callerClientConfig) => {
-    const { CreateTokenCommand } = __nccwpck_require__(3305);
+    const { CreateTokenCommand } = __nccwpck_require__(9443);
     const ssoOidcClient = await getSsoOidcClient(ssoRegion, init, callerClientConfig);
     return ssoOidcClient.send(new CreateTokenCommand({
         clientId: ssoToken.clientId,
@@ -26622,7 +27465,7 @@ exports.nodeProvider = nodeProvider;
 
 /***/ }),
 
-/***/ 3756:
+/***/ 4274:
 /***/ ((__unused_webpack_module, exports) => {
 
 const ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -27001,7 +27844,7 @@ exports.parseXML = parseXML;
 
 /***/ }),
 
-/***/ 5222:
+/***/ 9320:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -27139,15 +27982,15 @@ exports.InvokeStoreBase = InvokeStoreBase;
 
 /***/ }),
 
-/***/ 7996:
+/***/ 402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, hasOwn } = __nccwpck_require__(9928);
+const { getSmithyContext, hasOwn } = __nccwpck_require__(4534);
 exports.getSmithyContext = getSmithyContext;
-const { HttpRequest } = __nccwpck_require__(284);
-const { requestBuilder } = __nccwpck_require__(284);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { requestBuilder } = __nccwpck_require__(3422);
 exports.requestBuilder = requestBuilder;
-const { HttpApiKeyAuthLocation } = __nccwpck_require__(5192);
+const { HttpApiKeyAuthLocation } = __nccwpck_require__(690);
 
 const resolveAuthOptions = (candidateAuthOptions, authSchemePreference) => {
     if (!authSchemePreference || authSchemePreference.length === 0) {
@@ -27492,13 +28335,13 @@ exports.setFeature = setFeature;
 
 /***/ }),
 
-/***/ 2207:
+/***/ 4645:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(1892);
-const { hasOwn } = __nccwpck_require__(9928);
-const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(284);
-const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(2692);
+const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(2430);
+const { hasOwn } = __nccwpck_require__(4534);
+const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(3422);
+const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(6890);
 
 const majorUint64 = 0;
 const majorNegativeInt64 = 1;
@@ -30041,12 +30884,12 @@ exports.tagSymbol = tagSymbol;
 
 /***/ }),
 
-/***/ 9128:
+/***/ 9542:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createReadStream } = __nccwpck_require__(3024);
 const { Writable } = __nccwpck_require__(7075);
-const { toUint8Array, concatBytes } = __nccwpck_require__(1892);
+const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
 const { createHash, createHmac } = __nccwpck_require__(7598);
 const zlib = __nccwpck_require__(8522);
 
@@ -30625,16 +31468,16 @@ exports.readableStreamHasher = readableStreamHasher;
 
 /***/ }),
 
-/***/ 8468:
+/***/ 2658:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(9928);
-const { getSmithyContext, normalizeProvider } = __nccwpck_require__(9928);
+const { hasOwn } = __nccwpck_require__(4534);
+const { getSmithyContext, normalizeProvider } = __nccwpck_require__(4534);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
-const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(5192);
+const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(690);
 exports.AlgorithmId = AlgorithmId;
-const { NormalizedSchema } = __nccwpck_require__(2692);
+const { NormalizedSchema } = __nccwpck_require__(6890);
 
 const getAllAliases = (name, aliases) => {
     const _aliases = [];
@@ -31865,16 +32708,16 @@ exports.withBaseException = withBaseException;
 
 /***/ }),
 
-/***/ 3433:
+/***/ 7291:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { homedir } = __nccwpck_require__(8161);
 const { sep, join } = __nccwpck_require__(6760);
 const { createHash } = __nccwpck_require__(7598);
 const { readFile: readFile$1 } = __nccwpck_require__(1455);
-const { IniSectionType } = __nccwpck_require__(5192);
-const { normalizeProvider } = __nccwpck_require__(8468);
-const { isValidHostLabel } = __nccwpck_require__(9928);
+const { IniSectionType } = __nccwpck_require__(690);
+const { normalizeProvider } = __nccwpck_require__(2658);
+const { isValidHostLabel } = __nccwpck_require__(4534);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -32659,15 +33502,15 @@ exports.resolveRegionConfig = resolveRegionConfig;
 
 /***/ }),
 
-/***/ 7003:
+/***/ 2085:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(3433);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(9928);
+const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(4534);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
-const { EndpointURLScheme } = __nccwpck_require__(5192);
+const { EndpointURLScheme } = __nccwpck_require__(690);
 
 const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 const CONFIG_ENDPOINT_URL = "endpoint_url";
@@ -33550,14 +34393,14 @@ exports.resolveParams = resolveParams;
 
 /***/ }),
 
-/***/ 9901:
+/***/ 6579:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32 } = __nccwpck_require__(9128);
-const { hasOwn } = __nccwpck_require__(9928);
-const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(1892);
+const { Crc32 } = __nccwpck_require__(9542);
+const { hasOwn } = __nccwpck_require__(4534);
+const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(2430);
 const { Readable } = __nccwpck_require__(7075);
-const { TypeRegistry } = __nccwpck_require__(2692);
+const { TypeRegistry } = __nccwpck_require__(6890);
 
 class Int64 {
     bytes;
@@ -34500,19 +35343,19 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 
 /***/ }),
 
-/***/ 284:
+/***/ 3422:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(1892);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(9928);
-const { parseQueryString, parseUrl } = __nccwpck_require__(9928);
+const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(2430);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(4534);
+const { parseQueryString, parseUrl } = __nccwpck_require__(4534);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
 exports.parseQueryString = parseQueryString;
 exports.parseUrl = parseUrl;
-const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(2692);
-const { FieldPosition } = __nccwpck_require__(5192);
+const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(6890);
+const { FieldPosition } = __nccwpck_require__(690);
 
 const collectBody = async (streamBody = new Uint8Array(), context) => {
     if (streamBody instanceof Uint8Array) {
@@ -34915,7 +35758,7 @@ class HttpProtocol extends SerdeContext {
         });
     }
     async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(9901);
+        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(6579);
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
             marshaller,
@@ -37603,15 +38446,15 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 8367:
+/***/ 3609:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
-const { NoOpLogger, normalizeProvider } = __nccwpck_require__(8468);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(284);
-const { parseRfc7231DateTime, v4 } = __nccwpck_require__(1892);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
-const { hasOwn } = __nccwpck_require__(9928);
+const { NoOpLogger, normalizeProvider } = __nccwpck_require__(2658);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
+const { parseRfc7231DateTime, v4 } = __nccwpck_require__(2430);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { hasOwn } = __nccwpck_require__(4534);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -38498,10 +39341,10 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 
 /***/ }),
 
-/***/ 2692:
+/***/ 6890:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(9928);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(4534);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -39214,14 +40057,14 @@ exports.translateTraits = translateTraits;
 
 /***/ }),
 
-/***/ 1892:
+/***/ 2430:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __nccwpck_require__(7598);
-const { hasOwn, HttpResponse } = __nccwpck_require__(9928);
+const { hasOwn, HttpResponse } = __nccwpck_require__(4534);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __nccwpck_require__(3024);
-const { toEndpointV1 } = __nccwpck_require__(7003);
+const { toEndpointV1 } = __nccwpck_require__(2085);
 const { Readable, Writable, PassThrough } = __nccwpck_require__(7075);
 
 const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
@@ -40997,10 +41840,10 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 9928:
+/***/ 4534:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
 
 const getSmithyContext = (context) => context[SMITHY_CONTEXT_KEY] || (context[SMITHY_CONTEXT_KEY] = {});
 
@@ -41196,12 +42039,12 @@ exports.toEndpointV1 = toEndpointV1;
 
 /***/ }),
 
-/***/ 3916:
+/***/ 566:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(3433);
+const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
 const node_http = __nccwpck_require__(7067);
-const { parseUrl } = __nccwpck_require__(284);
+const { parseUrl } = __nccwpck_require__(3422);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
     typeof arg === "object" &&
@@ -41573,13 +42416,13 @@ exports.providerConfigFromInit = providerConfigFromInit;
 
 /***/ }),
 
-/***/ 7105:
+/***/ 1279:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(1892);
-const { streamCollector } = __nccwpck_require__(1892);
+const { hasOwn } = __nccwpck_require__(2430);
+const { streamCollector } = __nccwpck_require__(2430);
 exports.streamCollector = streamCollector;
-const { buildQueryString, HttpResponse } = __nccwpck_require__(284);
+const { buildQueryString, HttpResponse } = __nccwpck_require__(3422);
 const node_https = __nccwpck_require__(4708);
 const { Readable } = __nccwpck_require__(7075);
 const http2 = __nccwpck_require__(2467);
@@ -42494,12 +43337,12 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
-/***/ 2496:
+/***/ 5118:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(1892);
-const { normalizeProvider } = __nccwpck_require__(8468);
-const { escapeUri, HttpRequest } = __nccwpck_require__(284);
+const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(2430);
+const { normalizeProvider } = __nccwpck_require__(2658);
+const { escapeUri, HttpRequest } = __nccwpck_require__(3422);
 
 class HeaderFormatter {
     format(headers) {
@@ -43098,7 +43941,7 @@ exports.signatureV4aContainer = signatureV4aContainer;
 
 /***/ }),
 
-/***/ 5192:
+/***/ 690:
 /***/ ((__unused_webpack_module, exports) => {
 
 var HttpAuthLocation;
@@ -43201,14 +44044,14 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 6252:
+/***/ 5290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
 __webpack_unused_export__ = exports.IX = __webpack_unused_export__ = exports.$C = void 0;
-var client_1 = __nccwpck_require__(8468);
+var client_1 = __nccwpck_require__(2658);
 Object.defineProperty(exports, "$C", ({ enumerable: true, get: function () { return client_1.createWaiter; } }));
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return client_1.waiterServiceDefaults; } });
 Object.defineProperty(exports, "IX", ({ enumerable: true, get: function () { return client_1.WaiterState; } }));
@@ -43217,7 +44060,7 @@ __webpack_unused_export__ = ({ enumerable: true, get: function () { return clien
 
 /***/ }),
 
-/***/ 6571:
+/***/ 9449:
 /***/ (function(module) {
 
 /*!
@@ -43237,7 +44080,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 2146:
+/***/ 1860:
 /***/ ((module) => {
 
 /******************************************************************************
@@ -43704,18 +44547,17 @@ var __rewriteRelativeImportExtension;
 
 /***/ }),
 
-/***/ 408:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(376);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 376:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -43979,65 +44821,64 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
 
-/***/ 4718:
+/***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(271)
-const Dispatcher = __nccwpck_require__(2377)
-const Pool = __nccwpck_require__(8014)
-const BalancedPool = __nccwpck_require__(3207)
-const Agent = __nccwpck_require__(5539)
-const ProxyAgent = __nccwpck_require__(9710)
-const EnvHttpProxyAgent = __nccwpck_require__(6699)
-const RetryAgent = __nccwpck_require__(9176)
-const errors = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
+const Client = __nccwpck_require__(3701)
+const Dispatcher = __nccwpck_require__(883)
+const Pool = __nccwpck_require__(628)
+const BalancedPool = __nccwpck_require__(837)
+const Agent = __nccwpck_require__(7405)
+const ProxyAgent = __nccwpck_require__(6672)
+const EnvHttpProxyAgent = __nccwpck_require__(3137)
+const RetryAgent = __nccwpck_require__(50)
+const errors = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(5889)
-const buildConnector = __nccwpck_require__(5106)
-const MockClient = __nccwpck_require__(2839)
-const MockAgent = __nccwpck_require__(587)
-const MockPool = __nccwpck_require__(3926)
-const mockErrors = __nccwpck_require__(5347)
-const RetryHandler = __nccwpck_require__(3174)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(4743)
-const DecoratorHandler = __nccwpck_require__(6949)
-const RedirectHandler = __nccwpck_require__(3216)
-const createRedirectInterceptor = __nccwpck_require__(5306)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const mockErrors = __nccwpck_require__(2429)
+const RetryHandler = __nccwpck_require__(7816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8155)
+const RedirectHandler = __nccwpck_require__(8754)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1068),
-  retry: __nccwpck_require__(9636),
-  dump: __nccwpck_require__(5786),
-  dns: __nccwpck_require__(6149)
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
+  redirect: __nccwpck_require__(1514),
+  retry: __nccwpck_require__(2026),
+  dump: __nccwpck_require__(8060),
+  dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -44091,11 +44932,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(6860).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+const fetchImpl = (__nccwpck_require__(4398).fetch)
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -44106,66 +44947,66 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(5662).Headers
-/* unused reexport */ __nccwpck_require__(9317).Response
-/* unused reexport */ __nccwpck_require__(3713).Request
-/* unused reexport */ __nccwpck_require__(8440).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(4881).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(8709)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(7403)
-const { kConstruct } = __nccwpck_require__(8271)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(8495)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(782)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(6814)
-/* unused reexport */ __nccwpck_require__(3435).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(6376)
+const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 6128:
+/***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(5386)
-const { RequestAbortedError } = __nccwpck_require__(6593)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -44225,16 +45066,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2574:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -44340,7 +45181,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 884:
+/***/ 6862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -44354,10 +45195,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -44598,16 +45439,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 865:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(3897)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
+const { Readable } = __nccwpck_require__(9927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -44819,18 +45660,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 4754:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -45046,15 +45887,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 3408:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(5386)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -45161,21 +46002,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 5889:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(865)
-module.exports.stream = __nccwpck_require__(4754)
-module.exports.pipeline = __nccwpck_require__(884)
-module.exports.upgrade = __nccwpck_require__(3408)
-module.exports.connect = __nccwpck_require__(2574)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(2279)
 
 
 /***/ }),
 
-/***/ 3897:
+/***/ 9927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -45184,9 +46025,9 @@ module.exports.connect = __nccwpck_require__(2574)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { ReadableStreamFrom } = __nccwpck_require__(5386)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -45567,15 +46408,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 6425:
+/***/ 7655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 
-const { chunksDecode } = __nccwpck_require__(3897)
+const { chunksDecode } = __nccwpck_require__(9927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -45667,16 +46508,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5106:
+/***/ 9136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(5386)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(6593)
-const timers = __nccwpck_require__(5929)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const timers = __nccwpck_require__(6603)
 
 function noop () {}
 
@@ -45914,7 +46755,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 4037:
+/***/ 735:
 /***/ ((module) => {
 
 
@@ -46039,7 +46880,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6644:
+/***/ 2414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46248,7 +47089,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6593:
+/***/ 8707:
 /***/ ((module) => {
 
 
@@ -46680,7 +47521,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8957:
+/***/ 4655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46688,7 +47529,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -46703,9 +47544,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(5386)
-const { channels } = __nccwpck_require__(6644)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -47169,7 +48010,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 3377:
+/***/ 6443:
 /***/ ((module) => {
 
 module.exports = {
@@ -47243,7 +48084,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3838:
+/***/ 7752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47251,7 +48092,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(4037)
+} = __nccwpck_require__(735)
 
 class TstNode {
   /** @type {any} */
@@ -47402,13 +48243,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5386:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(3377)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -47416,9 +48257,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
-const { tree } = __nccwpck_require__(3838)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { tree } = __nccwpck_require__(7752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -48128,18 +48969,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5539:
+/***/ 7405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
-const DispatcherBase = __nccwpck_require__(803)
-const Pool = __nccwpck_require__(8014)
-const Client = __nccwpck_require__(271)
-const util = __nccwpck_require__(5386)
-const createRedirectInterceptor = __nccwpck_require__(5306)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1841)
+const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(3701)
+const util = __nccwpck_require__(3440)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -48268,7 +49109,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 3207:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48276,7 +49117,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -48284,10 +49125,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(1278)
-const Pool = __nccwpck_require__(8014)
-const { kUrl, kInterceptors } = __nccwpck_require__(3377)
-const { parseOrigin } = __nccwpck_require__(5386)
+} = __nccwpck_require__(2128)
+const Pool = __nccwpck_require__(628)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -48484,7 +49325,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 8939:
+/***/ 637:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48492,9 +49333,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(5386)
-const { channels } = __nccwpck_require__(6644)
-const timers = __nccwpck_require__(5929)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -48507,7 +49348,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -48540,9 +49381,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(3377)
+} = __nccwpck_require__(6443)
 
-const constants = __nccwpck_require__(6402)
+const constants = __nccwpck_require__(2824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -48554,11 +49395,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(9240) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(9968))
+    mod = await WebAssembly.compile(__nccwpck_require__(3434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -48566,7 +49407,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(9240))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -49481,7 +50322,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(6962).extractBody)
+      extractBody = (__nccwpck_require__(4492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -50004,7 +50845,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 7726:
+/***/ 8788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -50012,13 +50853,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(5386)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -50037,7 +50878,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(3377)
+} = __nccwpck_require__(6443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -50443,7 +51284,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(6962).extractBody)
+    extractBody ??= (__nccwpck_require__(4492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -50803,7 +51644,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 271:
+/***/ 3701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -50813,16 +51654,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(5386)
-const { channels } = __nccwpck_require__(6644)
-const Request = __nccwpck_require__(8957)
-const DispatcherBase = __nccwpck_require__(803)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(6593)
-const buildConnector = __nccwpck_require__(5106)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kServerName,
@@ -50864,9 +51705,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(3377)
-const connectH1 = __nccwpck_require__(8939)
-const connectH2 = __nccwpck_require__(7726)
+} = __nccwpck_require__(6443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(8788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -51174,7 +52015,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5306)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 function onError (client, err) {
   if (
@@ -51434,19 +52275,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 803:
+/***/ 1841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2377)
+const Dispatcher = __nccwpck_require__(883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(6593)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(3377)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -51649,7 +52490,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2377:
+/***/ 883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -51721,15 +52562,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 6699:
+/***/ 3137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(803)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(3377)
-const ProxyAgent = __nccwpck_require__(9710)
-const Agent = __nccwpck_require__(5539)
+const DispatcherBase = __nccwpck_require__(1841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
+const ProxyAgent = __nccwpck_require__(6672)
+const Agent = __nccwpck_require__(7405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -51888,7 +52729,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 2190:
+/***/ 4660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -52012,15 +52853,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 1278:
+/***/ 2128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(803)
-const FixedQueue = __nccwpck_require__(2190)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(3377)
-const PoolStats = __nccwpck_require__(1680)
+const DispatcherBase = __nccwpck_require__(1841)
+const FixedQueue = __nccwpck_require__(4660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const PoolStats = __nccwpck_require__(3246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -52213,10 +53054,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1680:
+/***/ 3246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(3377)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -52254,7 +53095,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 8014:
+/***/ 628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52265,14 +53106,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(1278)
-const Client = __nccwpck_require__(271)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { kUrl, kInterceptors } = __nccwpck_require__(3377)
-const buildConnector = __nccwpck_require__(5106)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -52368,19 +53209,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9710:
+/***/ 6672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(5539)
-const Pool = __nccwpck_require__(8014)
-const DispatcherBase = __nccwpck_require__(803)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(6593)
-const buildConnector = __nccwpck_require__(5106)
-const Client = __nccwpck_require__(271)
+const Agent = __nccwpck_require__(7405)
+const Pool = __nccwpck_require__(628)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
+const Client = __nccwpck_require__(3701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -52649,13 +53490,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 9176:
+/***/ 50:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2377)
-const RetryHandler = __nccwpck_require__(3174)
+const Dispatcher = __nccwpck_require__(883)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -52691,7 +53532,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 4743:
+/***/ 2581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52699,8 +53540,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const Agent = __nccwpck_require__(5539)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -52730,7 +53571,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6949:
+/***/ 8155:
 /***/ ((module) => {
 
 
@@ -52781,15 +53622,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 3216:
+/***/ 8754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(5386)
-const { kBodyUsed } = __nccwpck_require__(3377)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -53020,20 +53861,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 3174:
+/***/ 7816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(3377)
-const { RequestRetryError } = __nccwpck_require__(6593)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(5386)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -53464,14 +54305,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 6149:
+/***/ 379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(6949)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(6593)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -53846,14 +54687,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 5786:
+/***/ 8060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(5386)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
-const DecoratorHandler = __nccwpck_require__(6949)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -53976,12 +54817,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5306:
+/***/ 5092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(3216)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -54004,11 +54845,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1068:
+/***/ 1514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(3216)
+const RedirectHandler = __nccwpck_require__(8754)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -54035,11 +54876,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 9636:
+/***/ 2026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(3174)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -54061,13 +54902,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 6402:
+/***/ 2824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(6650);
+const utils_1 = __nccwpck_require__(172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -54345,7 +55186,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 9240:
+/***/ 3870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54357,7 +55198,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 9968:
+/***/ 3434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54369,7 +55210,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 6650:
+/***/ 172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54390,13 +55231,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 587:
+/***/ 7501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(3377)
-const Agent = __nccwpck_require__(5539)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
 const {
   kAgent,
   kMockAgentSet,
@@ -54407,14 +55248,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(2539)
-const MockClient = __nccwpck_require__(2839)
-const MockPool = __nccwpck_require__(3926)
-const { matchValue, buildMockOptions } = __nccwpck_require__(463)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(6593)
-const Dispatcher = __nccwpck_require__(2377)
-const Pluralizer = __nccwpck_require__(39)
-const PendingInterceptorsFormatter = __nccwpck_require__(2708)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(883)
+const Pluralizer = __nccwpck_require__(1529)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -54557,14 +55398,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 2839:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(271)
-const { buildMockDispatch } = __nccwpck_require__(463)
+const Client = __nccwpck_require__(3701)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -54573,10 +55414,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(2539)
-const { MockInterceptor } = __nccwpck_require__(7073)
-const Symbols = __nccwpck_require__(3377)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -54623,12 +55464,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 5347:
+/***/ 2429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(6593)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -54658,12 +55499,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7073:
+/***/ 1511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(463)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -54671,9 +55512,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(2539)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const { buildURL } = __nccwpck_require__(5386)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { buildURL } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -54872,14 +55713,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 3926:
+/***/ 4004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(8014)
-const { buildMockDispatch } = __nccwpck_require__(463)
+const Pool = __nccwpck_require__(628)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -54888,10 +55729,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(2539)
-const { MockInterceptor } = __nccwpck_require__(7073)
-const Symbols = __nccwpck_require__(3377)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -54938,7 +55779,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 2539:
+/***/ 1117:
 /***/ ((module) => {
 
 
@@ -54968,20 +55809,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 463:
+/***/ 3397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(5347)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(2539)
-const { buildURL } = __nccwpck_require__(5386)
+} = __nccwpck_require__(1117)
+const { buildURL } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -55342,7 +56183,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2708:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -55392,7 +56233,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 39:
+/***/ 1529:
 /***/ ((module) => {
 
 
@@ -55428,7 +56269,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 5929:
+/***/ 6603:
 /***/ ((module) => {
 
 
@@ -55858,20 +56699,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3892:
+/***/ 9634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(8271)
-const { urlEquals, getFieldValues } = __nccwpck_require__(2012)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(5386)
-const { webidl } = __nccwpck_require__(6083)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9317)
-const { Request, fromInnerRequest } = __nccwpck_require__(3713)
-const { kState } = __nccwpck_require__(6970)
-const { fetching } = __nccwpck_require__(6860)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1118)
+const { kConstruct } = __nccwpck_require__(109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(5893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { Request, fromInnerRequest } = __nccwpck_require__(9967)
+const { kState } = __nccwpck_require__(3627)
+const { fetching } = __nccwpck_require__(4398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -56724,15 +57565,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7403:
+/***/ 3245:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(8271)
-const { Cache } = __nccwpck_require__(3892)
-const { webidl } = __nccwpck_require__(6083)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(109)
+const { Cache } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
   /**
@@ -56883,26 +57724,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8271:
+/***/ 109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(3377).kConstruct)
+  kConstruct: (__nccwpck_require__(6443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 2012:
+/***/ 6798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(782)
-const { isValidHeaderName } = __nccwpck_require__(1118)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -56947,7 +57788,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9922:
+/***/ 1276:
 /***/ ((module) => {
 
 
@@ -56966,15 +57807,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8495:
+/***/ 9061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(5816)
-const { stringify } = __nccwpck_require__(2095)
-const { webidl } = __nccwpck_require__(6083)
-const { Headers } = __nccwpck_require__(5662)
+const { parseSetCookie } = __nccwpck_require__(1978)
+const { stringify } = __nccwpck_require__(7797)
+const { webidl } = __nccwpck_require__(5893)
+const { Headers } = __nccwpck_require__(660)
 
 /**
  * @typedef {Object} Cookie
@@ -57157,14 +57998,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5816:
+/***/ 1978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(9922)
-const { isCTLExcludingHtab } = __nccwpck_require__(2095)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(782)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
+const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -57474,7 +58315,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2095:
+/***/ 7797:
 /***/ ((module) => {
 
 
@@ -57833,13 +58674,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6301:
+/***/ 4031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(625)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
 
 /**
  * @type {number[]} BOM
@@ -58414,23 +59255,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6376:
+/***/ 1238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(6860)
-const { makeRequest } = __nccwpck_require__(3713)
-const { webidl } = __nccwpck_require__(6083)
-const { EventSourceStream } = __nccwpck_require__(6301)
-const { parseMIMEType } = __nccwpck_require__(782)
-const { createFastMessageEvent } = __nccwpck_require__(6814)
-const { isNetworkError } = __nccwpck_require__(9317)
-const { delay } = __nccwpck_require__(625)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
-const { environmentSettingsObject } = __nccwpck_require__(1118)
-const { getGlobalDispatcher } = __nccwpck_require__(4743)
+const { fetching } = __nccwpck_require__(4398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(5893)
+const { EventSourceStream } = __nccwpck_require__(4031)
+const { parseMIMEType } = __nccwpck_require__(1900)
+const { createFastMessageEvent } = __nccwpck_require__(5188)
+const { isNetworkError } = __nccwpck_require__(9051)
+const { delay } = __nccwpck_require__(4811)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
 
@@ -58904,7 +59745,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 625:
+/***/ 4811:
 /***/ ((module) => {
 
 
@@ -58948,12 +59789,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6962:
+/***/ 4492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(5386)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -58963,16 +59804,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(1118)
-const { FormData } = __nccwpck_require__(8440)
-const { kState } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
+} = __nccwpck_require__(3168)
+const { FormData } = __nccwpck_require__(5910)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(782)
-const { multipartFormDataParser } = __nccwpck_require__(4646)
+const { serializeAMimeType } = __nccwpck_require__(1900)
+const { multipartFormDataParser } = __nccwpck_require__(116)
 let random
 
 try {
@@ -59484,7 +60325,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6833:
+/***/ 4495:
 /***/ ((module) => {
 
 
@@ -59615,7 +60456,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 782:
+/***/ 1900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -60366,12 +61207,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9255:
+/***/ 6653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(3377)
+const { kConnected, kSize } = __nccwpck_require__(6443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -60419,14 +61260,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1508:
+/***/ 7114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -60552,16 +61393,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 4646:
+/***/ 116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
-const { utf8DecodeBytes } = __nccwpck_require__(1118)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(782)
-const { isFileLike } = __nccwpck_require__(1508)
-const { makeEntry } = __nccwpck_require__(8440)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(3168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
+const { isFileLike } = __nccwpck_require__(7114)
+const { makeEntry } = __nccwpck_require__(5910)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -61033,16 +61874,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8440:
+/***/ 5910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(1118)
-const { kState } = __nccwpck_require__(6970)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
-const { FileLike, isFileLike } = __nccwpck_require__(1508)
-const { webidl } = __nccwpck_require__(6083)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
+const { kState } = __nccwpck_require__(3627)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { FileLike, isFileLike } = __nccwpck_require__(7114)
+const { webidl } = __nccwpck_require__(5893)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -61292,7 +62133,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 8709:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -61339,21 +62180,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5662:
+/***/ 660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(3377)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(1118)
-const { webidl } = __nccwpck_require__(6083)
+} = __nccwpck_require__(3168)
+const { webidl } = __nccwpck_require__(5893)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -62033,7 +62874,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6860:
+/***/ 4398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -62046,9 +62887,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9317)
-const { HeadersList } = __nccwpck_require__(5662)
-const { Request, cloneRequest } = __nccwpck_require__(3713)
+} = __nccwpck_require__(9051)
+const { HeadersList } = __nccwpck_require__(660)
+const { Request, cloneRequest } = __nccwpck_require__(9967)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -62084,23 +62925,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(1118)
-const { kState, kDispatcher } = __nccwpck_require__(6970)
+} = __nccwpck_require__(3168)
+const { kState, kDispatcher } = __nccwpck_require__(3627)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(6962)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(6833)
+} = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(782)
-const { getGlobalDispatcher } = __nccwpck_require__(4743)
-const { webidl } = __nccwpck_require__(6083)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(5893)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -64310,23 +65151,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3713:
+/***/ 9967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6962)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5662)
-const { FinalizationRegistry } = __nccwpck_require__(9255)()
-const util = __nccwpck_require__(5386)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
+const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(1118)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -64336,12 +65177,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(6833)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
-const { URLSerializer } = __nccwpck_require__(782)
-const { kConstruct } = __nccwpck_require__(3377)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -65354,14 +66195,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9317:
+/***/ 9051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5662)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6962)
-const util = __nccwpck_require__(5386)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -65373,16 +66214,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(1118)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(6833)
-const { kState, kHeaders } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
-const { FormData } = __nccwpck_require__(8440)
-const { URLSerializer } = __nccwpck_require__(782)
-const { kConstruct } = __nccwpck_require__(3377)
+} = __nccwpck_require__(4495)
+const { kState, kHeaders } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { FormData } = __nccwpck_require__(5910)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -65971,7 +66812,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6970:
+/***/ 3627:
 /***/ ((module) => {
 
 
@@ -65987,21 +66828,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1118:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(6833)
-const { getGlobalOrigin } = __nccwpck_require__(8709)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(782)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(5386)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(6083)
+const { webidl } = __nccwpck_require__(5893)
 
 let supportedHashes = []
 
@@ -67626,14 +68467,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6083:
+/***/ 5893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(5386)
+const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -68328,7 +69169,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2685:
+/***/ 2607:
 /***/ ((module) => {
 
 
@@ -68625,7 +69466,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4881:
+/***/ 8355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -68634,16 +69475,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(5860)
+} = __nccwpck_require__(3610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(8391)
-const { webidl } = __nccwpck_require__(6083)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
+} = __nccwpck_require__(961)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -68976,12 +69817,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 699:
+/***/ 8573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6083)
+const { webidl } = __nccwpck_require__(5893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -69061,7 +69902,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8391:
+/***/ 961:
 /***/ ((module) => {
 
 
@@ -69078,7 +69919,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5860:
+/***/ 3610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -69089,10 +69930,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(8391)
-const { ProgressEvent } = __nccwpck_require__(699)
-const { getEncoding } = __nccwpck_require__(2685)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(782)
+} = __nccwpck_require__(961)
+const { ProgressEvent } = __nccwpck_require__(8573)
+const { getEncoding } = __nccwpck_require__(2607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -69476,27 +70317,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3403:
+/***/ 6897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(9322)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(7610)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(3479)
-const { channels } = __nccwpck_require__(6644)
-const { CloseEvent } = __nccwpck_require__(6814)
-const { makeRequest } = __nccwpck_require__(3713)
-const { fetching } = __nccwpck_require__(6860)
-const { Headers, getHeadersList } = __nccwpck_require__(5662)
-const { getDecodeSplit } = __nccwpck_require__(1118)
-const { WebsocketFrameSend } = __nccwpck_require__(4226)
+} = __nccwpck_require__(1216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
+const { channels } = __nccwpck_require__(2414)
+const { CloseEvent } = __nccwpck_require__(5188)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { Headers, getHeadersList } = __nccwpck_require__(660)
+const { getDecodeSplit } = __nccwpck_require__(3168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
@@ -69854,7 +70695,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9322:
+/***/ 736:
 /***/ ((module) => {
 
 
@@ -69927,14 +70768,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6814:
+/***/ 5188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6083)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
-const { kConstruct } = __nccwpck_require__(3377)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -70263,12 +71104,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4226:
+/***/ 3264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(9322)
+const { maxUnsigned16Bit } = __nccwpck_require__(736)
 
 const BUFFER_SIZE = 16386
 
@@ -70366,14 +71207,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6495:
+/***/ 9469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(3479)
-const { MessageSizeExceededError } = __nccwpck_require__(6593)
+const { isValidClientWindowBits } = __nccwpck_require__(8625)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -70478,16 +71319,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1298:
+/***/ 1652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(9322)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(7610)
-const { channels } = __nccwpck_require__(6644)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
+const { channels } = __nccwpck_require__(2414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -70497,11 +71338,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(3479)
-const { WebsocketFrameSend } = __nccwpck_require__(4226)
-const { closeWebSocketConnection } = __nccwpck_require__(3403)
-const { PerMessageDeflate } = __nccwpck_require__(6495)
-const { MessageSizeExceededError } = __nccwpck_require__(6593)
+} = __nccwpck_require__(8625)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { closeWebSocketConnection } = __nccwpck_require__(6897)
+const { PerMessageDeflate } = __nccwpck_require__(9469)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -71012,14 +71853,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8470:
+/***/ 3900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(4226)
-const { opcodes, sendHints } = __nccwpck_require__(9322)
-const FixedQueue = __nccwpck_require__(2190)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(736)
+const FixedQueue = __nccwpck_require__(4660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -71123,7 +71964,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 7610:
+/***/ 1216:
 /***/ ((module) => {
 
 
@@ -71142,16 +71983,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3479:
+/***/ 8625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(7610)
-const { states, opcodes } = __nccwpck_require__(9322)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(6814)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
+const { states, opcodes } = __nccwpck_require__(736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(782)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
 
 /* globals Blob */
 
@@ -71471,15 +72312,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3435:
+/***/ 3726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6083)
-const { URLSerializer } = __nccwpck_require__(782)
-const { environmentSettingsObject } = __nccwpck_require__(1118)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(9322)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -71488,21 +72329,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(7610)
+} = __nccwpck_require__(1216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(3479)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3403)
-const { ByteParser } = __nccwpck_require__(1298)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(5386)
-const { getGlobalDispatcher } = __nccwpck_require__(4743)
+} = __nccwpck_require__(8625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
+const { ByteParser } = __nccwpck_require__(1652)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(6814)
-const { SendQueue } = __nccwpck_require__(8470)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
+const { SendQueue } = __nccwpck_require__(3900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -72073,7 +72914,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2529:
+/***/ 1626:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72102,17 +72943,18 @@ function rdsResourceId(arn) {
 
 /***/ }),
 
-/***/ 9835:
+/***/ 2348:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CW: () => (/* binding */ isExpiredCredentials),
+/* harmony export */   E2: () => (/* binding */ isThrottling),
 /* harmony export */   JR: () => (/* binding */ hintFor),
 /* harmony export */   c4: () => (/* binding */ isNotFound),
 /* harmony export */   tJ: () => (/* binding */ isAlreadyDeleting),
 /* harmony export */   w7: () => (/* binding */ isAccessDenied)
 /* harmony export */ });
-/* unused harmony exports isThrottling, AWS_ERROR_HINTS */
+/* unused harmony export AWS_ERROR_HINTS */
 /**
  * AWS error codes the action recognises, and what to do about each known one. The SDK's
  * `err.name` is the model's shape name (`DBSnapshotNotFoundFault`) while the wire code
@@ -72268,7 +73110,7 @@ function isAlreadyDeleting(error) {
 
 /***/ }),
 
-/***/ 723:
+/***/ 2856:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72283,10 +73125,10 @@ function isAlreadyDeleting(error) {
 /* harmony export */   yK: () => (/* binding */ runIdentity)
 /* harmony export */ });
 /* unused harmony export isHandoffFor */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7291);
-/* harmony import */ var _rds_inventory_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6428);
-/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4454);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9506);
+/* harmony import */ var _rds_inventory_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9103);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9251);
 
 
 
@@ -72418,7 +73260,7 @@ async function findRunResources(rds, run) {
 
 /***/ }),
 
-/***/ 1310:
+/***/ 3333:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72433,9 +73275,9 @@ async function findRunResources(rds, run) {
 /* harmony export */   i4: () => (/* binding */ principalAssociation)
 /* harmony export */ });
 /* unused harmony export listAssociations */
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8369);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7007);
 /* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7291);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9506);
 
 
 /**
@@ -72568,7 +73410,7 @@ async function withdrawShare(ram, arn) {
 
 /***/ }),
 
-/***/ 7054:
+/***/ 5061:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72579,7 +73421,7 @@ async function withdrawShare(ram, arn) {
 /* harmony export */   p6: () => (/* binding */ restoreClusterFromSnapshot),
 /* harmony export */   s9: () => (/* binding */ restoreClusterToPointInTime)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5216);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7202);
 
 /** The Aurora clone (copy-on-write or full copy), or a point-in-time restore. */
 async function restoreClusterToPointInTime(rds, input) {
@@ -72627,14 +73469,14 @@ async function addTags(rds, arn, tags) {
 
 /***/ }),
 
-/***/ 6428:
+/***/ 9103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   U: () => (/* binding */ listClusters),
 /* harmony export */   z: () => (/* binding */ readInventory)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5216);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7202);
 
 /** Every DB cluster, or those the filters select (e.g. `clone-group-id`). */
 async function listClusters(rds, filters) {
@@ -72660,7 +73502,7 @@ async function readInventory(rds) {
 
 /***/ }),
 
-/***/ 4454:
+/***/ 9251:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72671,8 +73513,8 @@ async function readInventory(rds) {
 /* harmony export */   XD: () => (/* binding */ findInstance),
 /* harmony export */   g$: () => (/* binding */ readTags)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5216);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 
 /**
@@ -72752,14 +73594,14 @@ const READERS = {
 
 /***/ }),
 
-/***/ 8745:
+/***/ 8142:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   P: () => (/* binding */ snapshotApi)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5216);
-/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4454);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
 
 
 /** The `restore` attribute change that shares a snapshot with an account, or stops sharing it. */
@@ -72858,7 +73700,7 @@ function snapshotApi(type) {
 
 /***/ }),
 
-/***/ 8383:
+/***/ 210:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72868,12 +73710,12 @@ function snapshotApi(type) {
 /* harmony export */   WP: () => (/* binding */ disableDeletionProtection),
 /* harmony export */   rY: () => (/* binding */ auroraMemberWaves)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5216);
-/* harmony import */ var _error_codes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9835);
-/* harmony import */ var _ram_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1310);
-/* harmony import */ var _rds_databases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7054);
-/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4454);
-/* harmony import */ var _rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8745);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7202);
+/* harmony import */ var _error_codes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2348);
+/* harmony import */ var _ram_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3333);
+/* harmony import */ var _rds_databases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5061);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9251);
+/* harmony import */ var _rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8142);
 
 
 
@@ -72972,18 +73814,18 @@ const REMOVERS = {
 
 /***/ }),
 
-/***/ 832:
+/***/ 2691:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   M: () => (/* binding */ removalCommand),
 /* harmony export */   l: () => (/* binding */ removeResource)
 /* harmony export */ });
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(723);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
-/* harmony import */ var _aws_removers_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8383);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9158);
-/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9835);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2856);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9251);
+/* harmony import */ var _aws_removers_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(210);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(254);
+/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2348);
 
 
 
@@ -73070,7 +73912,7 @@ function removalCommand(resource, region) {
 
 /***/ }),
 
-/***/ 1452:
+/***/ 7128:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73080,24 +73922,24 @@ __nccwpck_require__.d(__webpack_exports__, {
   HB: () => (/* binding */ openAccounts)
 });
 
-// UNUSED EXPORTS: OIDC_TOKEN_TIMEOUT_MS, assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
+// UNUSED EXPORTS: FORK_LINE, OIDC_TOKEN_TIMEOUT_MS, assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
 
-// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(1800);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7453);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/credential-providers/dist-cjs/index.js
-var credential_providers_dist_cjs = __nccwpck_require__(3045);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(1695);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-providers/dist-cjs/index.js
+var credential_providers_dist_cjs = __nccwpck_require__(9719);
 // EXTERNAL MODULE: ./src/aws/arn.ts
-var arn = __nccwpck_require__(2529);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __nccwpck_require__(9518);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(8369);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var client_rds_dist_cjs = __nccwpck_require__(5216);
-// EXTERNAL MODULE: ../../main/node_modules/@smithy/node-http-handler/dist-cjs/index.js
-var node_http_handler_dist_cjs = __nccwpck_require__(7105);
+var arn = __nccwpck_require__(1626);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __nccwpck_require__(2632);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ram/dist-cjs/index.js
+var client_ram_dist_cjs = __nccwpck_require__(7007);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var client_rds_dist_cjs = __nccwpck_require__(7202);
+// EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
+var node_http_handler_dist_cjs = __nccwpck_require__(1279);
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
 /**
  * The one place AWS clients are built: every client gets the same region, endpoint, retry policy,
@@ -73115,7 +73957,7 @@ const USER_AGENT_NAME = 'rds-refresh';
  * (a restore, a snapshot copy) answers within seconds, and the work is then polled. 60 s per
  * attempt is the AWS CLI's default read timeout, far above any healthy answer; 10 s covers a TCP
  * and TLS handshake to a regional endpoint from any runner. A hung attempt then costs at most a
- * minute before the SDK retries it, and `timeout-minutes` bounds the whole run on top.
+ * minute before the SDK retries it, and `deadline-minutes` bounds the whole run on top.
  */
 const HTTP_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
 /**
@@ -73197,9 +74039,9 @@ function createClients(options) {
 }
 
 // EXTERNAL MODULE: ./src/engine/deadline.ts
-var deadline = __nccwpck_require__(4371);
+var deadline = __nccwpck_require__(7964);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(4533);
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/credentials.ts
 /**
  * Credentials for the two accounts: each role is assumed straight from the job's GitHub OIDC
@@ -73237,7 +74079,7 @@ async function openAccounts(settings, deps = {}) {
     // The contract defaults destination-role-arn to source-role-arn; applied here too, harmlessly.
     const destinationRoleArn = nonEmpty(settings.destinationRoleArn) ?? sourceRoleArn;
     if (sourceRoleArn !== undefined || destinationRoleArn !== undefined) {
-        requireOidcEnvironment(deps.env ?? process.env);
+        requireOidcEnvironment(deps.env ?? process.env, { fork: settings.run.fork });
     }
     const shared = sourceRoleArn === destinationRoleArn;
     const open = (sides, roleArn) => openSession({ settings, deps, sides, roleArn });
@@ -73329,19 +74171,25 @@ function nonEmpty(value) {
     const trimmed = value?.trim();
     return trimmed ? trimmed : undefined;
 }
+/** The one line a fork's pull request gets when the action would sign in with a role. */
+const FORK_LINE = 'Could not sign in to AWS: this pull request comes from a fork, and GitHub gives fork pull requests neither an OIDC token nor a token that can write; push the branch to this repository to get a database for it';
 /**
  * Fails before any AWS call when the job cannot mint OIDC tokens: `core.getIDToken` would
  * otherwise fail deep inside the first AWS call with a bare "Unable to get … env variable".
  */
-function requireOidcEnvironment(env) {
+function requireOidcEnvironment(env, run = {}) {
     const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter((name) => !env[name]);
     if (missing.length === 0)
         return;
+    // Nothing in a fork's workflow can change this: one line says so.
+    if (run.fork)
+        throw new errors/* ActionError */.lZ({ summary: FORK_LINE });
     throw new errors/* ActionError */.lZ({
         summary: `A role is set (source-role-arn/destination-role-arn) but this job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
         hint: 'Add `permissions: id-token: write` to the job (or the workflow). Pull requests from ' +
-            'forks never get an OIDC token: use `pull_request_target` with care (it runs with the ' +
-            "base repository's permissions), or leave the role inputs empty and provide ambient " +
+            'forks never get an OIDC token, and `pull_request_target` must not be used to get one: ' +
+            "it runs with the base repository's permissions, so the pull request's code would run " +
+            'with these roles. Without OIDC, leave the role inputs empty and provide ambient ' +
             'credentials (e.g. aws-actions/configure-aws-credentials) instead.',
     });
 }
@@ -73525,7 +74373,7 @@ function credentialSettings(settings) {
 
 /***/ }),
 
-/***/ 4371:
+/***/ 7964:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73540,10 +74388,10 @@ function credentialSettings(settings) {
 /* harmony export */   zf: () => (/* binding */ isAbortError)
 /* harmony export */ });
 /* unused harmony exports StopError, CALL_GRACE_MS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /**
  * How a run stops before its end: the runner cancels it (SIGINT/SIGTERM), or its deadline
- * (`timeout-minutes`) passes. Either aborts one signal that every AWS call (through the clients'
+ * (`deadline-minutes`) passes. Either aborts one signal that every AWS call (through the clients'
  * request handler), every wait and every step obeys, so nothing in flight outlives it.
  */
 
@@ -73561,7 +74409,7 @@ class StopError extends Error {
 function cancelledBy(signal) {
     return new StopError('cancel', `The run was cancelled (${signal})`);
 }
-/** The deadline passed; `what` names the bound, e.g. `timeout-minutes (5)`. */
+/** The deadline passed; `what` names the bound, e.g. `deadline-minutes (5)`. */
 function deadlinePassed(what) {
     return new StopError('deadline', `${what} ran out`);
 }
@@ -73647,7 +74495,7 @@ function stoppedError(reason, where, postStep) {
     return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
         summary: `${reason.message} while ${where}; ${postStep}`,
         hint: reason.stop === 'deadline'
-            ? 'Raise timeout-minutes if the run needs more time. If a call never answered, check ' +
+            ? 'Raise deadline-minutes if the run needs more time. If a call never answered, check ' +
                 "that the runner reaches the AWS endpoints and GitHub's OIDC token endpoint (README, 'Timeouts')."
             : undefined,
         cause: reason,
@@ -73675,7 +74523,7 @@ async function stage(signal, what, postStep, work) {
 
 /***/ }),
 
-/***/ 594:
+/***/ 5309:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73753,17 +74601,161 @@ function describeCancel(resources, outcome) {
 
 /***/ }),
 
-/***/ 9158:
+/***/ 254:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ul: () => (/* binding */ FAILURE_STATUSES),
-/* harmony export */   fm: () => (/* binding */ waitFor),
-/* harmony export */   vf: () => (/* binding */ stepWaitContext)
-/* harmony export */ });
-/* unused harmony exports formatElapsed, isTransient */
-/* harmony import */ var _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6252);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ul: () => (/* binding */ FAILURE_STATUSES),
+  vf: () => (/* binding */ stepWaitContext),
+  fm: () => (/* binding */ waitFor)
+});
+
+// UNUSED EXPORTS: formatElapsed, isTransient
+
+// EXTERNAL MODULE: ./node_modules/@smithy/util-waiter/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5290);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/aws/error-codes.ts
+var error_codes = __nccwpck_require__(2348);
+;// CONCATENATED MODULE: ./src/engine/heartbeat.ts
+/** The heartbeat comes every this many poll intervals: once a minute at the default 10 s. */
+const HEARTBEAT_POLLS = 6;
+/** A progress line: live even while overlapping steps hold their other lines back. */
+function logProgress(log, message) {
+    if (log.progress)
+        log.progress(message);
+    else
+        log.info(message);
+}
+function startHeartbeat(options) {
+    const started = Date.now();
+    let status;
+    let percent;
+    const timer = setInterval(() => {
+        if (status === undefined)
+            return;
+        logProgress(options.log, describeBeat({ ...options, status, percent, elapsedMs: Date.now() - started }));
+    }, options.everyMs);
+    // A wait that ends with the process must not be kept alive by its heartbeat.
+    timer.unref();
+    return {
+        seen(nextStatus, nextPercent) {
+            status = nextStatus;
+            percent = nextPercent;
+        },
+        stop: () => clearInterval(timer),
+    };
+}
+function describeBeat(beat) {
+    const waited = `${beat.resource}: still ${beat.status} after ${beat.format(beat.elapsedMs)}`;
+    if (beat.percent === undefined)
+        return `${waited} (AWS gives no progress for this status)`;
+    const left = estimateLeftMs(beat.percent, beat.elapsedMs);
+    return left === undefined
+        ? `${waited}, ${beat.percent}% done`
+        : `${waited}, ${beat.percent}% done, about ${beat.format(left)} left`;
+}
+/**
+ * What is left if the rest goes as fast as the part seen so far: none before the first percent
+ * (nothing to go on) or at 100. The percentage counts from the start of the operation, so a wait
+ * that began later (a re-run finding a copy under way) sees a rosier pace than the real one.
+ */
+function estimateLeftMs(percent, elapsedMs) {
+    if (percent < 1 || percent >= 100)
+        return undefined;
+    return (elapsedMs * (100 - percent)) / percent;
+}
+
+;// CONCATENATED MODULE: ./src/engine/poll-schedule.ts
+/**
+ * When a wait describes its resource. Every wait may spend at most one describe call per poll
+ * interval on average (6 a minute at the default 10 s), counted from the wait's start; within that
+ * budget it polls
+ * - on a fixed interval, without jitter: a finished step is noticed half an interval late on
+ *   average, where the SDK waiters' growing, jittered delays let it sit up to two intervals;
+ * - sooner when the resource's PercentProgress says when it will be done, saving calls while the
+ *   end is far off to spend them close to it;
+ * - less often while AWS throttles: every wait of every run in the account meets the same token
+ *   bucket, so they all back off together, and pick up the interval again after an answer.
+ */
+/** Checks per poll interval: how finely a poll can be placed (1 s at the default 10 s). */
+const TICKS_PER_POLL = 10;
+/** The closest two polls come when spending saved calls: a fifth of the interval. */
+const CLOSEST_FRACTION = 5;
+/** The longest a throttled wait stretches its interval: 8 × 10 s. */
+const MAX_BACKOFF = 8;
+/** Progress extrapolated further ahead than this many intervals lets the wait poll half as often. */
+const FAR_INTERVALS = 3;
+class PollSchedule {
+    pollMs;
+    startedAt;
+    polls = 0;
+    lastPollAt;
+    backoff = 1;
+    firstProgress;
+    lastProgress;
+    /**
+     * @param pollMs the poll interval: the budget's rate and the interval without better knowledge
+     * @param startedAt when the wait started (ms); the budget counts from here
+     */
+    constructor(pollMs, startedAt) {
+        this.pollMs = pollMs;
+        this.startedAt = startedAt;
+    }
+    /** Whether to describe now: the planned time has come and the budget holds a call. */
+    due(now) {
+        return now >= this.nextAt() && this.budget(now) >= 1;
+    }
+    /** Records a describe call sent at `now` and what it answered. */
+    record(now, outcome) {
+        this.polls += 1;
+        this.lastPollAt = now;
+        this.backoff = outcome.throttled ? Math.min(this.backoff * 2, MAX_BACKOFF) : 1;
+        if (outcome.progress === undefined || outcome.throttled)
+            return;
+        // PercentProgress is a whole number, cut down: 99 means somewhere in [99, 100).
+        const point = { at: now, percent: Math.min(outcome.progress + 0.5, 100) };
+        if (this.firstProgress === undefined || point.percent < this.firstProgress.percent) {
+            this.firstProgress = point;
+        }
+        this.lastProgress = point;
+    }
+    /** Calls the budget holds at `now`: one to start with, one more per interval since the start. */
+    budget(now) {
+        return 1 + (now - this.startedAt) / this.pollMs - this.polls;
+    }
+    /** When the next describe is planned (ms), before the budget's say. */
+    nextAt() {
+        if (this.lastPollAt === undefined)
+            return this.startedAt;
+        const regular = this.lastPollAt + this.pollMs * this.backoff;
+        const done = this.backoff === 1 ? this.expectedDoneAt() : undefined;
+        if (done === undefined)
+            return regular;
+        if (done <= regular)
+            return Math.max(done, this.lastPollAt + this.pollMs / CLOSEST_FRACTION);
+        if (done - this.lastPollAt > FAR_INTERVALS * this.pollMs)
+            return this.lastPollAt + 2 * this.pollMs;
+        return regular;
+    }
+    /** When PercentProgress reaches 100 at the rate it has moved so far; undefined if it has not. */
+    expectedDoneAt() {
+        const first = this.firstProgress;
+        const last = this.lastProgress;
+        if (!first || !last || last.at <= first.at || last.percent <= first.percent)
+            return undefined;
+        const rate = (last.percent - first.percent) / (last.at - first.at);
+        return last.at + (100 - last.percent) / rate;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/wait.ts
+
+
+
 
 
 /**
@@ -73799,14 +74791,6 @@ function stepWaitContext(runtime, pollSeconds) {
         pollSeconds,
     };
 }
-/**
- * Ceiling for the waiter's growing, jittered poll delay. Twice the poll interval keeps the time
- * AWS sits idle between steps small (npm run bench: the copy is ready on average within one
- * interval), at one describe call every 10-20 s per wait, far below RDS's 12 calls/s.
- */
-function maxDelaySeconds(pollSeconds) {
-    return pollSeconds * 2;
-}
 function formatElapsed(ms) {
     const seconds = Math.round(ms / 1000);
     if (seconds < 60)
@@ -73819,11 +74803,9 @@ function formatElapsed(ms) {
 /** Errors worth another poll: throttling, server faults, the network. Everything else is permanent. */
 function isTransient(error) {
     const e = error;
-    if (e?.$retryable)
+    if (e?.$retryable || (0,error_codes/* isThrottling */.E2)(error))
         return true;
-    const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error);
-    if (code && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code))
-        return true;
+    const code = (0,errors/* awsErrorCode */.J6)(error);
     const status = e?.$metadata?.httpStatusCode;
     if (status === undefined)
         return !code || code === 'TimeoutError' || /ECONN|ETIMEDOUT|socket/i.test(String(error));
@@ -73832,7 +74814,8 @@ function isTransient(error) {
 /**
  * Poll until the resource reaches one of `spec.until`, logging every status change with the
  * elapsed time. Fails at once on a failure status or a permanent error, and with a clear timeout
- * error at the run's deadline.
+ * error at the run's deadline. The SDK's waiter runs the loop on a fine tick (a fifth of the
+ * interval); PollSchedule decides on which ticks AWS is asked.
  */
 async function waitFor(spec, ctx) {
     const started = Date.now();
@@ -73840,15 +74823,26 @@ async function waitFor(spec, ctx) {
     let lastSeen;
     let latest;
     let seen = false;
-    let polls = 0;
+    let notFound = 0;
+    const schedule = new PollSchedule(ctx.pollSeconds * 1000, started);
     const check = async () => {
-        polls += 1;
-        const item = await describeOnce(spec, ctx);
+        const sentAt = Date.now();
+        if (!schedule.due(sentAt))
+            return { state: dist_cjs/* WaiterState */.IX.RETRY };
+        const answer = await describeOnce(spec, ctx);
+        if ('transient' in answer) {
+            // No answer about the resource: poll again, later still while AWS throttles.
+            schedule.record(sentAt, { throttled: answer.throttled });
+            return { state: dist_cjs/* WaiterState */.IX.RETRY };
+        }
+        const { item } = answer;
+        schedule.record(sentAt, { progress: item && spec.progress?.(item) });
         if (item === undefined) {
             if (spec.until === 'gone')
-                return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS };
-            if (seen || polls > NOT_FOUND_GRACE_POLLS) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+                return { state: dist_cjs/* WaiterState */.IX.SUCCESS };
+            notFound += 1;
+            if (seen || notFound > NOT_FOUND_GRACE_POLLS) {
+                throw new errors/* ActionError */.lZ({
                     summary: `${spec.resource} disappeared while waiting for it to become ${describeUntil(spec)}`,
                     step: ctx.step,
                     resource: spec.resource,
@@ -73858,15 +74852,16 @@ async function waitFor(spec, ctx) {
                 });
             }
             logChange(`not found yet`);
-            return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.RETRY };
+            return { state: dist_cjs/* WaiterState */.IX.RETRY };
         }
         seen = true;
         latest = item;
         const status = spec.status(item);
         const progress = spec.progress?.(item);
+        heartbeat.seen(status, progress);
         logChange(progress === undefined ? status : `${status} ${progress}%`);
         if (failOn.includes(status)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+            throw new errors/* ActionError */.lZ({
                 summary: `${spec.resource} went into status '${status}'`,
                 step: ctx.step,
                 resource: spec.resource,
@@ -73876,45 +74871,51 @@ async function waitFor(spec, ctx) {
             });
         }
         if (spec.until !== 'gone' && spec.until.includes(status) && (spec.ready?.(item) ?? true)) {
-            return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS };
+            return { state: dist_cjs/* WaiterState */.IX.SUCCESS };
         }
-        return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.RETRY };
+        return { state: dist_cjs/* WaiterState */.IX.RETRY };
     };
     const logChange = (text) => {
         if (text === lastSeen)
             return;
         lastSeen = text;
-        ctx.log.info(`${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`);
+        logProgress(ctx.log, `${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`);
     };
     const remainingSeconds = (ctx.deadline - Date.now()) / 1000;
     if (remainingSeconds <= ctx.pollSeconds)
         throw timeoutError(spec, ctx, lastSeen);
-    const result = await (0,_smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .createWaiter */ .$C)({
+    const heartbeat = startHeartbeat({
+        resource: spec.resource,
+        log: ctx.log,
+        everyMs: ctx.pollSeconds * 1000 * HEARTBEAT_POLLS,
+        format: formatElapsed,
+    });
+    const result = await (0,dist_cjs/* createWaiter */.$C)({
         client: undefined,
         maxWaitTime: remainingSeconds,
-        minDelay: ctx.pollSeconds,
-        maxDelay: maxDelaySeconds(ctx.pollSeconds),
+        minDelay: ctx.pollSeconds / TICKS_PER_POLL,
+        maxDelay: ctx.pollSeconds / TICKS_PER_POLL,
         abortSignal: ctx.signal,
-    }, undefined, check);
-    if (result.state === _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS) {
+    }, undefined, check).finally(() => heartbeat.stop());
+    if (result.state === dist_cjs/* WaiterState */.IX.SUCCESS) {
         return latest;
     }
-    if (result.state === _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.ABORTED)
+    if (result.state === dist_cjs/* WaiterState */.IX.ABORTED)
         throw abortError(ctx);
     throw timeoutError(spec, ctx, lastSeen);
 }
 async function describeOnce(spec, ctx) {
     try {
-        return await spec.describe();
+        return { item: await spec.describe() };
     }
     catch (error) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(error))
-            return undefined;
+        if ((0,errors/* isNotFound */.c4)(error))
+            return { item: undefined };
         if (isTransient(error)) {
-            ctx.log.debug(`${spec.resource}: transient error while polling: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}`);
-            return spec.until === 'gone' ? {} : undefined;
+            ctx.log.debug(`${spec.resource}: transient error while polling: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return { transient: true, throttled: (0,error_codes/* isThrottling */.E2)(error) };
         }
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ.fromAws(error, {
+        throw errors/* ActionError */.lZ.fromAws(error, {
             summary: `Could not read the status of ${spec.resource}`,
             step: ctx.step,
             resource: spec.resource,
@@ -73945,13 +74946,13 @@ function hintForStatus(status) {
     return 'Look at the RDS events for this resource in the console for the cause.';
 }
 function timeoutError(spec, ctx, lastSeen) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+    return new errors/* ActionError */.lZ({
         summary: `Timed out waiting for ${spec.resource} to become ${describeUntil(spec)} (last status: ${lastSeen ?? 'unknown'})`,
         step: ctx.step,
         resource: spec.resource,
         side: spec.side,
         accountId: spec.accountId,
-        hint: 'Raise timeout-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
+        hint: 'Raise deadline-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
     });
 }
 function abortError(ctx) {
@@ -73966,7 +74967,7 @@ function abortError(ctx) {
 
 /***/ }),
 
-/***/ 4533:
+/***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73979,7 +74980,7 @@ function abortError(ctx) {
 /* harmony export */   v4: () => (/* binding */ describeAccount),
 /* harmony export */   w7: () => (/* reexport safe */ _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__.w7)
 /* harmony export */ });
-/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9835);
+/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2348);
 /**
  * One error type for every failure the action reports, and helpers that read AWS SDK errors.
  *
@@ -74141,17 +75142,50 @@ function requestIdOf(e) {
 
 /***/ }),
 
-/***/ 5388:
+/***/ 4793:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ titledLog),
+/* harmony export */   n: () => (/* binding */ failureTitle)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+
+
+/**
+ * A log whose warnings carry `title`: the run page lists annotations by title, so each says what
+ * it is about before anyone opens it. (Steps get theirs from the engine, titled by step.)
+ */
+function titledLog(title) {
+    return {
+        info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(message),
+        warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(message, { title }),
+        debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(message),
+    };
+}
+/** The title of the run's error annotation: the step that failed, when one did. */
+function failureTitle(error) {
+    const step = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ ? error.step : undefined;
+    return step ? `rds-refresh failed in step ${step}` : 'rds-refresh failed';
+}
+
+
+/***/ }),
+
+/***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(594);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2842);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5576);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6305);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7964);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5309);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _github_annotations_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4793);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9858);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6661);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
+
 
 
 
@@ -74164,31 +75198,35 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  * actions/checkout does). This is the only place that fails the step.
  */
 async function entry() {
-    if ((0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .isPost */ .tl)()) {
+    if ((0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .isPost */ .tl)()) {
         try {
-            await (0,_post_js__WEBPACK_IMPORTED_MODULE_4__/* .runPost */ .a2)();
+            await (0,_post_js__WEBPACK_IMPORTED_MODULE_5__/* .runPost */ .a2)();
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`, { title: 'rds-refresh: cleanup' });
         }
         return;
     }
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .markMainStarted */ .UM)();
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .markMainStarted */ .UM)();
     const controller = new AbortController();
     const cancel = (signal) => {
-        const { resources, outcome } = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .savedInThisStep */ .Jy)();
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .describeCancel */ .wW)(resources, outcome)}.`);
+        const { resources, outcome } = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .savedInThisStep */ .Jy)();
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_7__/* .describeCancel */ .wW)(resources, outcome)}.`, {
+            title: 'rds-refresh: cancelled',
+        });
         controller.abort((0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelledBy */ .tK)(signal));
     };
     process.once('SIGINT', () => cancel('SIGINT'));
     process.once('SIGTERM', () => cancel('SIGTERM'));
     try {
-        await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(controller.signal);
+        await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)(controller.signal);
     }
     catch (error) {
         if (process.env.SHOW_STACK_TRACE === 'true' && error instanceof Error)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack ?? '');
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
+        // setFailed, with a title for the run page's annotation.
+        process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_0__.ExitCode.Failure;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.error((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error), { title: (0,_github_annotations_js__WEBPACK_IMPORTED_MODULE_3__/* .failureTitle */ .n)(error) });
     }
 }
 /** Resolves once everything written to stdout and stderr has been handed to the OS. */
@@ -74208,20 +75246,118 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4707:
+/***/ 2139:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   mt: () => (/* binding */ getSettings)
-/* harmony export */ });
-/* unused harmony exports INPUT_DEFAULTS, INPUT_NAMES, parseSettings */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
-/* harmony import */ var _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1152);
-/* harmony import */ var _inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(639);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mt: () => (/* binding */ getSettings)
+});
+
+// UNUSED EXPORTS: INPUT_DEFAULTS, INPUT_NAMES, InputError, parseSettings
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./src/inputs/parsers.ts
+var parsers = __nccwpck_require__(5165);
+// EXTERNAL MODULE: ./src/inputs/rules.ts
+var rules = __nccwpck_require__(8190);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
+var lib_github = __nccwpck_require__(2413);
+;// CONCATENATED MODULE: ./src/github/context.ts
+/** Events whose payload is a pull request the action may comment on. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+function runContextOf(github) {
+    const pullRequest = pullRequestNumber(github);
+    return {
+        repository: repositoryOf(github),
+        runId: numberText(github.runId),
+        runAttempt: numberText(github.runAttempt) || '1',
+        workflow: github.workflow ?? '',
+        serverUrl: github.serverUrl || 'https://github.com',
+        apiUrl: github.apiUrl || 'https://api.github.com',
+        sha: github.sha || undefined,
+        actor: github.actor || undefined,
+        eventName: github.eventName || undefined,
+        ...(pullRequest !== undefined && { pullRequest }),
+        ...(pullRequest !== undefined && isFork(github) && { fork: true }),
+    };
+}
+/** `owner/name`; `context.repo` throws without GITHUB_REPOSITORY and a payload repository. */
+function repositoryOf(github) {
+    try {
+        const { owner, repo } = github.repo;
+        return owner && repo ? `${owner}/${repo}` : '';
+    }
+    catch {
+        return '';
+    }
+}
+/** The context parses run ids with parseInt: NaN when the variable is unset. */
+function numberText(value) {
+    return value !== undefined && Number.isFinite(value) ? String(value) : '';
+}
+/** The pull request of a pull_request(_target) event, or of a comment on one. */
+function pullRequestNumber(github) {
+    const { payload } = github;
+    const number = PULL_REQUEST_EVENTS.has(github.eventName)
+        ? (payload.pull_request?.number ?? payload.number)
+        : payload.issue?.pull_request
+            ? payload.issue.number
+            : undefined;
+    return typeof number === 'number' && Number.isInteger(number) && number > 0 ? number : undefined;
+}
+/**
+ * A `pull_request` run for a head branch in another repository: GitHub gives it a read-only
+ * token and no OIDC token. (`pull_request_target` runs in the base repository's context.)
+ */
+function isFork(github) {
+    if (github.eventName !== 'pull_request')
+        return false;
+    const pr = github.payload.pull_request;
+    // A fork deleted since the pull request was opened leaves `head.repo` null.
+    if (pr?.head?.repo === null)
+        return true;
+    const head = pr?.head?.repo?.full_name;
+    const base = pr?.base?.repo?.full_name;
+    return head !== undefined && base !== undefined && head !== base;
+}
+
+;// CONCATENATED MODULE: ./src/github/session-name.ts
+/** RoleSessionName: 2-64 characters from `[\w+=,.@-]` (AssumeRoleWithWebIdentity). */
+const SESSION_NAME_MAX = 64;
+const SESSION_NAME_DISALLOWED = /[^\w+=,.@-]/g;
+/**
+ * The default role session name, which CloudTrail shows on every call the run makes:
+ * `rds-refresh-<run id>-<attempt>[-pr<number>]-<owner>.<repository>`, the run first so a long
+ * repository name is what gets cut. `rds-refresh` outside Actions.
+ */
+function defaultSessionName(run) {
+    if (!run.runId)
+        return 'rds-refresh';
+    const parts = [
+        'rds-refresh',
+        run.runId,
+        run.runAttempt || '1',
+        ...(run.pullRequest === undefined ? [] : [`pr${run.pullRequest}`]),
+        ...(run.repository ? [run.repository.replace('/', '.')] : []),
+    ];
+    return parts
+        .join('-')
+        .replace(SESSION_NAME_DISALLOWED, '')
+        .slice(0, SESSION_NAME_MAX)
+        .replace(/[-.]+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Every input read once, validated and turned into readonly Settings, before any AWS call.
  * This is the only module that calls core.getInput; parseSettings is pure for tests.
  */
+
+
+
 
 
 
@@ -74245,6 +75381,7 @@ const INPUT_DEFAULTS = {
     'replace-strategy': 'swap',
     'snapshot-arn': '',
     'kms-key-id': '',
+    'allow-external-principals': 'false',
     'db-subnet-group': '',
     'vpc-security-group-ids': '',
     'db-cluster-parameter-group': '',
@@ -74265,10 +75402,13 @@ const INPUT_DEFAULTS = {
     tags: '',
     'keep-snapshots': 'false',
     'final-snapshot-identifier': '',
-    'timeout-minutes': '350',
+    'deadline-minutes': '',
+    'timeout-minutes': '',
     'poll-interval-seconds': '10',
     'max-attempts': '5',
     'endpoint-url': '',
+    'pull-request-comment': 'true',
+    'github-token': '${{ github.token }}',
 };
 /** Names of every input, in action.yml order. */
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
@@ -74297,10 +75437,14 @@ const LOWER_CASED = [
     'db-parameter-group',
     'temp-db-subnet-group',
 ];
-/** Reads every input through core.getInput (from `process.env`), then parseSettings. */
-function getSettings(env = process.env) {
-    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(name)]));
-    return parseSettings(raw, env, _actions_core__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Reads every input through core.getInput (from `process.env`), then parseSettings. The post step
+ * reads the same inputs again and passes `log: null`, so nothing is said twice.
+ */
+function getSettings(env = process.env, options = {}) {
+    const { log = core, github = lib_github/* context */._ } = options;
+    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]));
+    return parseSettings(raw, env, log ?? undefined, github);
 }
 /**
  * No value may carry a line break or control character into the log; `::` is excluded by each
@@ -74310,14 +75454,14 @@ function checkSingleLine(raw) {
     for (const name of INPUT_NAMES) {
         const value = (raw[name] ?? '').trim();
         if (LIST_INPUTS.has(name)) {
-            for (const item of (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .listItems */ .Dw)(value))
-                (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .singleLine */ .pF)(name, item);
+            for (const item of (0,parsers/* listItems */.Dw)(value))
+                (0,parsers/* singleLine */.pF)(name, item);
         }
         else {
-            (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .singleLine */ .pF)(name, value);
+            (0,parsers/* singleLine */.pF)(name, value);
         }
     }
-    (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .noWorkflowCommand */ .oV)('audience', (raw.audience ?? '').trim());
+    (0,parsers/* noWorkflowCommand */.oV)('audience', (raw.audience ?? '').trim());
 }
 /** Says, for each name the action lower-cased, what it was given and what it uses. */
 function reportLowerCased(raw, settings, log) {
@@ -74340,64 +75484,67 @@ function reportLowerCased(raw, settings, log) {
 }
 /**
  * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
- * `env` supplies the region fallback and the run context; `log` hears which names were
- * lower-cased. Throws InputError.
+ * `env` supplies the region fallback, `github` (`@actions/github`'s context) the run; `log` hears
+ * which names were lower-cased. Throws InputError.
  */
-function parseSettings(raw, env, log) {
+function parseSettings(raw, env, log, github = lib_github/* context */._) {
     checkSingleLine(raw);
     const value = (name) => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name];
     const optional = (name, parse) => (value(name) === '' ? undefined : parse(name, value(name)));
     const given = (name, parse) => parse(name, value(name));
-    const sourceRole = optional('source-role-arn', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .roleArn */ .w3);
-    const destinationRole = optional('destination-role-arn', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .roleArn */ .w3) ?? sourceRole;
+    const sourceRole = optional('source-role-arn', parsers/* roleArn */.w3);
+    const destinationRole = optional('destination-role-arn', parsers/* roleArn */.w3) ?? sourceRole;
     const sourceValue = value('source');
-    const source = sourceValue.startsWith('arn:') ? (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .sourceArn */ .jE)('source', sourceValue) : undefined;
-    const kms = optional('kms-key-id', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .kmsKey */ .zJ);
-    const snapshot = optional('snapshot-arn', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .snapshotArn */ .mi);
-    const run = runContext(env);
+    const source = sourceValue.startsWith('arn:') ? (0,parsers/* sourceArn */.jE)('source', sourceValue) : undefined;
+    const kms = optional('kms-key-id', parsers/* kmsKey */.zJ);
+    const snapshot = optional('snapshot-arn', parsers/* snapshotArn */.mi);
+    const run = runContextOf(github);
     const settings = {
-        operation: given('operation', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(OPERATIONS)),
-        planOperation: given('plan-operation', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(PLANNED_OPERATIONS)),
-        phase: given('phase', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(PHASES)),
+        operation: given('operation', (0,parsers/* oneOf */.yL)(OPERATIONS)),
+        planOperation: given('plan-operation', (0,parsers/* oneOf */.yL)(PLANNED_OPERATIONS)),
+        phase: given('phase', (0,parsers/* oneOf */.yL)(PHASES)),
         region: region(raw['aws-region'] ?? '', env),
         sourceRoleArn: sourceRole?.arn,
         destinationRoleArn: destinationRole?.arn,
         audience: value('audience'),
-        roleSessionName: (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .sessionName */ .Cy)('role-session-name', value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh')),
-        roleDurationSeconds: given('role-duration-seconds', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 900, max: 43200 })),
+        roleSessionName: (0,parsers/* sessionName */.Cy)('role-session-name', value('role-session-name') || defaultSessionName(run)),
+        roleDurationSeconds: given('role-duration-seconds', (0,parsers/* intInRange */.m1)({ min: 900, max: 43200 })),
         allowedAccountIds: accountIds('allowed-account-ids', value('allowed-account-ids')),
         source: source
             ? { identifier: source.name, arn: source.arn, accountId: source.accountId }
-            : optional('source', (input, id) => ({ identifier: (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .identifier */ .Cv)(input, id) })),
-        target: optional('target', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .identifier */ .Cv),
-        method: given('method', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(METHODS)),
-        ifExists: given('if-exists', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(IF_EXISTS)),
-        replaceStrategy: given('replace-strategy', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(REPLACE_STRATEGIES)),
+            : optional('source', (input, id) => ({ identifier: (0,parsers/* identifier */.Cv)(input, id) })),
+        target: optional('target', parsers/* identifier */.Cv),
+        method: given('method', (0,parsers/* oneOf */.yL)(METHODS)),
+        ifExists: given('if-exists', (0,parsers/* oneOf */.yL)(IF_EXISTS)),
+        replaceStrategy: given('replace-strategy', (0,parsers/* oneOf */.yL)(REPLACE_STRATEGIES)),
         snapshotArn: snapshot?.arn,
         kmsKeyId: kms?.value,
-        dbSubnetGroup: optional('db-subnet-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .subnetGroupName */ .Cw),
+        dbSubnetGroup: optional('db-subnet-group', parsers/* subnetGroupName */.Cw),
         vpcSecurityGroupIds: securityGroups('vpc-security-group-ids', value('vpc-security-group-ids')),
-        dbClusterParameterGroup: optional('db-cluster-parameter-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .parameterGroupName */ .mY),
-        dbParameterGroup: optional('db-parameter-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .parameterGroupName */ .mY),
-        tempDbSubnetGroup: optional('temp-db-subnet-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .subnetGroupName */ .Cw),
+        dbClusterParameterGroup: optional('db-cluster-parameter-group', parsers/* parameterGroupName */.mY),
+        dbParameterGroup: optional('db-parameter-group', parsers/* parameterGroupName */.mY),
+        tempDbSubnetGroup: optional('temp-db-subnet-group', parsers/* subnetGroupName */.Cw),
         tempVpcSecurityGroupIds: securityGroups('temp-vpc-security-group-ids', value('temp-vpc-security-group-ids')),
-        instanceClass: optional('instance-class', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .instanceClass */ .Sp),
-        instanceCount: given('instance-count', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1, max: 16 })),
+        instanceClass: optional('instance-class', parsers/* instanceClass */.Sp),
+        instanceCount: given('instance-count', (0,parsers/* intInRange */.m1)({ min: 1, max: 16 })),
         serverless: serverlessScaling(value('serverless-min-capacity'), value('serverless-max-capacity')),
-        storageType: optional('storage-type', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(STORAGE_TYPES)),
-        iops: optional('iops', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1000, max: 256000 })),
-        multiAz: given('multi-az', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
-        publiclyAccessible: given('publicly-accessible', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
-        deletionProtection: given('deletion-protection', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
-        masterPassword: given('master-password', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(MASTER_PASSWORDS)),
-        ttlSeconds: optional('ttl', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .ttlDuration */ .fe),
-        tags: given('tags', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .tags */ ._A),
-        keepSnapshots: given('keep-snapshots', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
-        finalSnapshotIdentifier: optional('final-snapshot-identifier', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .identifier */ .Cv),
-        timeoutMinutes: given('timeout-minutes', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 0.1, max: 350, note: 'a GitHub job stops after 6 hours' })),
-        pollIntervalSeconds: given('poll-interval-seconds', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 0.01, max: 300 })),
-        maxAttempts: given('max-attempts', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1, max: 20 })),
-        endpointUrl: optional('endpoint-url', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .httpUrl */ .q3),
+        storageType: optional('storage-type', (0,parsers/* oneOf */.yL)(STORAGE_TYPES)),
+        iops: optional('iops', (0,parsers/* intInRange */.m1)({ min: 1000, max: 256000 })),
+        multiAz: given('multi-az', parsers/* bool */.lc),
+        publiclyAccessible: given('publicly-accessible', parsers/* bool */.lc),
+        deletionProtection: given('deletion-protection', parsers/* bool */.lc),
+        masterPassword: given('master-password', (0,parsers/* oneOf */.yL)(MASTER_PASSWORDS)),
+        ttlSeconds: optional('ttl', parsers/* ttlDuration */.fe),
+        tags: given('tags', parsers/* tags */._A),
+        keepSnapshots: given('keep-snapshots', parsers/* bool */.lc),
+        allowExternalPrincipals: given('allow-external-principals', parsers/* bool */.lc),
+        finalSnapshotIdentifier: optional('final-snapshot-identifier', parsers/* identifier */.Cv),
+        timeoutMinutes: deadlineMinutes(raw, log),
+        pollIntervalSeconds: given('poll-interval-seconds', (0,parsers/* decimalInRange */.uw)({ min: 0.01, max: 300 })),
+        maxAttempts: given('max-attempts', (0,parsers/* intInRange */.m1)({ min: 1, max: 20 })),
+        endpointUrl: optional('endpoint-url', parsers/* httpUrl */.q3),
+        pullRequestComment: given('pull-request-comment', parsers/* bool */.lc),
+        githubToken: githubToken(value('github-token')),
         run,
     };
     const parsed = {
@@ -74408,7 +75555,7 @@ function parseSettings(raw, env, log) {
         snapshot,
         kmsKey: kms,
     };
-    (0,_inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRules */ .MM)(parsed);
+    (0,rules/* checkRules */.MM)(parsed);
     if (log)
         reportLowerCased(raw, settings, log);
     return deepFreeze(settings);
@@ -74423,22 +75570,49 @@ function region(input, env) {
     ];
     const found = sources.find(([, value]) => value);
     if (!found) {
-        throw new _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('aws-region', '', "No region: set the input 'aws-region' or the environment variable AWS_REGION (one region serves both accounts).");
+        throw new parsers/* InputError */.dz('aws-region', '', "No region: set the input 'aws-region' or the environment variable AWS_REGION (one region serves both accounts).");
     }
     const [from, value = ''] = found;
-    if (!(0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .isRegion */ .Dp)(value)) {
-        throw new _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('aws-region', value, `Input 'aws-region'${from} is '${value}': ${REGION_RULE}`);
+    if (!(0,parsers/* isRegion */.Dp)(value)) {
+        throw new parsers/* InputError */.dz('aws-region', value, `Input 'aws-region'${from} is '${value}': ${REGION_RULE}`);
     }
     return value;
 }
+/** The token, unless it is the default expression unexpanded (a run outside Actions). */
+function githubToken(value) {
+    return value === '' || value === INPUT_DEFAULTS['github-token'] ? undefined : value;
+}
 function securityGroups(input, value) {
-    return (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .listItems */ .Dw)(value).map((item) => (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .securityGroupId */ .Lu)(input, item));
+    return (0,parsers/* listItems */.Dw)(value).map((item) => (0,parsers/* securityGroupId */.Lu)(input, item));
 }
 function accountIds(input, value) {
-    return (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .listItems */ .Dw)(value).map((item) => (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .accountId */ .lS)(input, item));
+    return (0,parsers/* listItems */.Dw)(value).map((item) => (0,parsers/* accountId */.lS)(input, item));
 }
-const MIN_CAPACITY = (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 0, max: 256, step: 0.5 });
-const MAX_CAPACITY = (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 1, max: 256, step: 0.5 });
+const DEADLINE_MINUTES = (0,parsers/* decimalInRange */.uw)({
+    min: 0.1,
+    max: 350,
+    note: 'a GitHub job stops after 6 hours',
+});
+const DEFAULT_DEADLINE_MINUTES = '350';
+/**
+ * `deadline-minutes`, or `timeout-minutes`, its former name: that one read like the step keyword
+ * `timeout-minutes`, which the runner enforces on the whole step. The former name still works,
+ * with one warning; given both, they must agree.
+ */
+function deadlineMinutes(raw, log) {
+    const current = (raw['deadline-minutes'] ?? '').trim();
+    const former = (raw['timeout-minutes'] ?? '').trim();
+    if (former === '')
+        return DEADLINE_MINUTES('deadline-minutes', current || DEFAULT_DEADLINE_MINUTES);
+    const minutes = DEADLINE_MINUTES('timeout-minutes', former);
+    if (current !== '' && DEADLINE_MINUTES('deadline-minutes', current) !== minutes) {
+        throw new parsers/* InputError */.dz('timeout-minutes', former, `Inputs 'deadline-minutes' (${current}) and 'timeout-minutes' (${former}) disagree: 'timeout-minutes' is the former name of 'deadline-minutes'. Give only 'deadline-minutes'.`);
+    }
+    log?.warning(`Input 'timeout-minutes' is deprecated: rename it to 'deadline-minutes' (same meaning, ${minutes} minutes here). The old name reads like the step keyword 'timeout-minutes', which the runner applies to the whole step; it will be removed in the next major version.`, { title: 'Deprecated input timeout-minutes (use deadline-minutes)' });
+    return minutes;
+}
+const MIN_CAPACITY = (0,parsers/* decimalInRange */.uw)({ min: 0, max: 256, step: 0.5 });
+const MAX_CAPACITY = (0,parsers/* decimalInRange */.uw)({ min: 1, max: 256, step: 0.5 });
 /** Both capacities or neither, min not above max. */
 function serverlessScaling(min, max) {
     if (min === '' && max === '')
@@ -74447,23 +75621,14 @@ function serverlessScaling(min, max) {
         const [missing, present] = min === ''
             ? ['serverless-min-capacity', 'serverless-max-capacity']
             : ['serverless-max-capacity', 'serverless-min-capacity'];
-        throw new _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(missing, '', `Input '${missing}' is required with '${present}': give both serverless capacities or neither.`);
+        throw new parsers/* InputError */.dz(missing, '', `Input '${missing}' is required with '${present}': give both serverless capacities or neither.`);
     }
     const minCapacity = MIN_CAPACITY('serverless-min-capacity', min);
     const maxCapacity = MAX_CAPACITY('serverless-max-capacity', max);
     if (minCapacity > maxCapacity) {
-        throw (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)('serverless-min-capacity', min, `the minimum must not exceed serverless-max-capacity (${max}).`);
+        throw (0,parsers/* invalid */.Gq)('serverless-min-capacity', min, `the minimum must not exceed serverless-max-capacity (${max}).`);
     }
     return { minCapacity, maxCapacity };
-}
-function runContext(env) {
-    return {
-        repository: env.GITHUB_REPOSITORY ?? '',
-        runId: env.GITHUB_RUN_ID ?? '',
-        runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
-        workflow: env.GITHUB_WORKFLOW ?? '',
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-    };
 }
 function deepFreeze(value) {
     if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -74477,7 +75642,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 1152:
+/***/ 5165:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74508,11 +75673,13 @@ function deepFreeze(value) {
 /* harmony export */   zJ: () => (/* binding */ kmsKey)
 /* harmony export */ });
 /* unused harmony exports PARTITIONS, IDENTIFIER_RULE, isRdsName */
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9506);
 /**
  * Small parsers, one per kind of input value. Each takes the input's name and raw value and
  * returns the typed value or throws an InputError that names the input, the value and what is
  * allowed. They know nothing about other inputs: combinations live in rules.ts.
  */
+
 /** An input that cannot be used as given; thrown before any AWS call. */
 class InputError extends Error {
     /** Name of the input, as in action.yml. */
@@ -74706,7 +75873,11 @@ function securityGroupId(input, value) {
 /** Tags `key=value` separated by commas or new lines; keys unique. */
 function tags(input, value) {
     const seen = new Set();
-    return listItems(value).map((item) => {
+    const items = listItems(value);
+    if (items.length > _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5) {
+        throw new InputError(input, value, `Input '${input}' has ${items.length} tags: at most ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5} (AWS allows ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_TAGS_PER_RESOURCE */ .MZ} tags per resource, and the action sets ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_TAGS_PER_RESOURCE */ .MZ - _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5} of its own).`);
+    }
+    return items.map((item) => {
         noWorkflowCommand(input, item);
         const tag = parseTag(input, item);
         if (seen.has(tag.key)) {
@@ -74722,7 +75893,7 @@ function tags(input, value) {
  * rule, and both "can only contain only the set of Unicode letters, digits, white-space, '_',
  * '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")".
  */
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTERS = new RegExp(`^[${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TAG_CHARACTER_CLASS */ .AJ}]*$`, 'u');
 const RESERVED_TAG_PREFIX = /^(?:aws|rds):/i;
 function parseTag(input, item) {
     const reject = (allowed) => new InputError(input, item, `Input '${input}' has '${item}': ${allowed}`);
@@ -74839,7 +76010,7 @@ function noWorkflowCommand(input, value) {
 
 /***/ }),
 
-/***/ 639:
+/***/ 8190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74847,7 +76018,7 @@ function noWorkflowCommand(input, value) {
 /* harmony export */   lY: () => (/* binding */ sourceAccountKeyMessage)
 /* harmony export */ });
 /* unused harmony exports isSameAccount, sourceAccountOf */
-/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1152);
+/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5165);
 
 /** Throws the first InputError found, in the order a user would fix them. */
 function checkRules(parsed) {
@@ -75013,7 +76184,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 2842:
+/***/ 9858:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75022,10 +76193,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(1800);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(4533);
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/allowed-accounts.ts
 
 /**
@@ -75054,12 +76225,108 @@ function checkAllowedAccounts(settings, accounts) {
 }
 
 // EXTERNAL MODULE: ./src/credentials.ts + 1 modules
-var credentials = __nccwpck_require__(1452);
+var credentials = __nccwpck_require__(7128);
 // EXTERNAL MODULE: ./src/engine/deadline.ts
-var engine_deadline = __nccwpck_require__(4371);
+var engine_deadline = __nccwpck_require__(7964);
 // EXTERNAL MODULE: ./src/engine/ledger.ts
-var engine_ledger = __nccwpck_require__(594);
+var engine_ledger = __nccwpck_require__(5309);
+;// CONCATENATED MODULE: ./src/engine/step-output.ts
+class StepOutput {
+    output;
+    steps = new Map();
+    /** The step whose group is open, if any. */
+    live;
+    constructor(output) {
+        this.output = output;
+    }
+    /** A step starts; `title` heads its group. */
+    starting(name, title) {
+        const heading = `${name}: ${title}`;
+        if (this.steps.size === 0) {
+            this.steps.set(name, { heading, continued: false });
+            this.open(name);
+            return;
+        }
+        if (this.live !== undefined) {
+            const current = this.steps.get(this.live);
+            if (current) {
+                current.held = [];
+                current.continued = true;
+            }
+            this.close();
+        }
+        this.steps.set(name, { heading, held: [], continued: false });
+    }
+    /** A step ended: its held lines are printed as its group, then `closing` outside any group. */
+    finished(name, closing) {
+        const step = this.steps.get(name);
+        this.steps.delete(name);
+        if (this.live === name)
+            this.close();
+        else if (step?.held && step.held.length > 0)
+            this.printGroup(step);
+        this.output.info(closing);
+        const [remaining] = this.steps.keys();
+        if (this.steps.size === 1 && remaining !== undefined)
+            this.goLive(remaining);
+    }
+    /** The log a step writes to (every line prefixed with `[name]`). */
+    logFor(name) {
+        const prefix = `[${name}] `;
+        const title = `rds-refresh: ${name}`;
+        return {
+            info: (message) => this.line(name, prefix + message, false),
+            progress: (message) => this.line(name, prefix + message, true),
+            warning: (message) => this.warning(prefix + message, { title }),
+            debug: (message) => this.output.debug(prefix + message),
+        };
+    }
+    /** A warning is an annotation: shown at once, whatever group is open. */
+    warning(message, properties) {
+        this.output.warning(message, properties);
+    }
+    line(name, text, progress) {
+        const held = this.steps.get(name)?.held;
+        if (held === undefined) {
+            this.output.info(text);
+            return;
+        }
+        held.push(text);
+        if (progress)
+            this.output.info(text);
+    }
+    goLive(name) {
+        const step = this.steps.get(name);
+        if (!step)
+            return;
+        this.open(name);
+        for (const text of step.held ?? [])
+            this.output.info(text);
+        step.held = undefined;
+    }
+    printGroup(step) {
+        this.output.startGroup(step.continued ? `${step.heading} (continued)` : step.heading);
+        for (const text of step.held ?? [])
+            this.output.info(text);
+        this.output.endGroup();
+    }
+    open(name) {
+        const step = this.steps.get(name);
+        if (!step)
+            return;
+        this.output.startGroup(step.continued ? `${step.heading} (continued)` : step.heading);
+        this.live = name;
+    }
+    close() {
+        if (this.live === undefined)
+            return;
+        this.output.endGroup();
+        this.live = undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/engine.ts
+
 
 
 
@@ -75079,7 +76346,7 @@ async function runPlan(plan, ctx, options) {
     validatePlan(plan);
     const controller = new AbortController();
     const states = new Map(plan.steps.map((step) => [step.name, { step, status: 'pending', notes: [] }]));
-    const groups = new GroupTracker(options.output);
+    const lines = new StepOutput(options.output);
     const running = new Map();
     let firstError;
     /** The steps that were running when the run was stopped from outside. */
@@ -75100,9 +76367,13 @@ async function runPlan(plan, ctx, options) {
     const launch = (state) => {
         state.status = 'running';
         state.startedAt = new Date();
-        groups.starting(state.step, running.size === 0);
-        const runtime = createRuntime(state, { options, signal: controller.signal });
-        runtime.log.info(`${state.step.title}`);
+        lines.starting(state.step.name, state.step.title);
+        const runtime = createRuntime(state, {
+            options,
+            signal: controller.signal,
+            log: lines.logFor(state.step.name),
+        });
+        runtime.log.progress?.(state.step.title);
         const promise = state.step
             .run(ctx, runtime)
             .then(() => {
@@ -75115,16 +76386,18 @@ async function runPlan(plan, ctx, options) {
                 firstError = attachStep(error, state.step, options.accountIds);
                 controller.abort(firstError);
             }
-            if (!cancelled)
-                runtime.log.warning(`failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            else if (!cancelled) {
+                // Only the first failure is the run's error (printed once, by index.ts); a later one
+                // would otherwise go unsaid.
+                runtime.log.warning(`also failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
         })
             .finally(() => {
             state.endedAt = new Date();
             running.delete(state.step.name);
-            groups.finished(state.step);
             const seconds = ((state.endedAt.getTime() - (state.startedAt?.getTime() ?? 0)) /
                 1000).toFixed(1);
-            options.output.info(`[${state.step.name}] ${state.status} in ${seconds}s`);
+            lines.finished(state.step.name, `[${state.step.name}] ${state.status} in ${seconds}s`);
         });
         running.set(state.step.name, promise);
     };
@@ -75187,7 +76460,7 @@ function abandon(states, { output, settleMs }) {
         state.status = 'cancelled';
         state.endedAt = new Date();
         state.notes.push('did not stop in time');
-        output.warning(`[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`);
+        output.warning(`[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`, { title: `rds-refresh: ${state.step.name}` });
     }
 }
 /** `step "a" was running`, `steps "a" and "b" were running`, or `no step was running`. */
@@ -75205,13 +76478,7 @@ function dependenciesDone(step, states) {
         return status === 'succeeded' || status === 'skipped';
     });
 }
-function createRuntime(state, { options, signal }) {
-    const prefix = `[${state.step.name}] `;
-    const log = {
-        info: (message) => options.output.info(prefix + message),
-        warning: (message) => options.output.warning(prefix + message),
-        debug: (message) => options.output.debug(prefix + message),
-    };
+function createRuntime(state, { options, signal, log }) {
     return {
         name: state.step.name,
         log,
@@ -75278,37 +76545,536 @@ function attachStep(error, step, accountIds) {
         accountId: accountIds?.[step.side],
     });
 }
+
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var inputs = __nccwpck_require__(2139);
+// EXTERNAL MODULE: ./src/github/annotations.ts
+var annotations = __nccwpck_require__(4793);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
+var github = __nccwpck_require__(2413);
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(2691);
+// EXTERNAL MODULE: ./src/aws/arn.ts
+var aws_arn = __nccwpck_require__(1626);
+;// CONCATENATED MODULE: ./src/report/connect.ts
 /**
- * Log groups cannot nest or interleave, so a step gets a group only while it runs alone; lines of
- * overlapping steps stay readable through their `[step]` prefix.
+ * How to reach the copy: its address, and a command that reads the password from Secrets Manager
+ * with the AWS CLI at the moment it is needed. The password itself is never written anywhere: the
+ * job summary and the pull request comment hold only the secret's ARN.
  */
-class GroupTracker {
-    output;
-    open;
-    constructor(output) {
-        this.output = output;
+
+/** The connection a refresh's outputs describe; undefined before the copy has an endpoint. */
+function connectionOf(outputs, region) {
+    const endpoint = outputs[Outputs.endpoint];
+    if (!endpoint)
+        return undefined;
+    return {
+        endpoint,
+        port: outputs[Outputs.port],
+        readerEndpoint: outputs[Outputs.readerEndpoint],
+        engine: outputs[Outputs.engine],
+        user: outputs[Outputs.masterUsername],
+        secretArn: outputs[Outputs.masterUserSecretArn],
+        region,
+    };
+}
+/** Single quotes for the shell: every value here comes from AWS, but a name is never trusted. */
+function shellQuote(text) {
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+/** The AWS CLI call that prints the password (the RDS secret's `password` key), or undefined. */
+function passwordCommand(connection) {
+    if (!connection.secretArn)
+        return undefined;
+    return [
+        'aws secretsmanager get-secret-value',
+        `--region ${shellQuote(connection.region)}`,
+        `--secret-id ${shellQuote(connection.secretArn)}`,
+        "--query SecretString --output text | jq -r '.password'",
+    ].join(' ');
+}
+/**
+ * A copy-paste example: the engine's usual client, given the password by the command above
+ * through its environment variable (never on the command line) where the client has one.
+ */
+function connectExample(connection) {
+    const password = passwordCommand(connection);
+    if (!password)
+        return undefined;
+    const host = shellQuote(connection.endpoint);
+    const port = connection.port ?? '';
+    const user = shellQuote(connection.user ?? 'admin');
+    const engine = connection.engine ?? '';
+    if (/postgres/.test(engine)) {
+        return `PGPASSWORD="$(${password})" \\\n  psql "host=${connection.endpoint} port=${port} user=${connection.user ?? 'postgres'} dbname=postgres sslmode=require"`;
     }
-    starting(step, alone) {
-        this.close();
-        if (alone) {
-            this.output.startGroup(`${step.name}: ${step.title}`);
-            this.open = step.name;
-        }
+    if (/mysql|mariadb/.test(engine)) {
+        return `MYSQL_PWD="$(${password})" \\\n  mysql --host=${host} --port=${port} --user=${user} --ssl-mode=REQUIRED`;
     }
-    finished(step) {
-        if (this.open === step.name)
-            this.close();
+    if (/sqlserver/.test(engine)) {
+        return `SQLCMDPASSWORD="$(${password})" \\\n  sqlcmd -S ${shellQuote(`${connection.endpoint},${port}`)} -U ${user}`;
     }
-    close() {
-        if (this.open === undefined)
-            return;
-        this.output.endGroup();
-        this.open = undefined;
-    }
+    return password;
+}
+/** Where the password is: the secret, or why there is none to point at. */
+function passwordNote(connection) {
+    if (connection.secretArn)
+        return `in Secrets Manager: ${connection.secretArn}`;
+    return "not in Secrets Manager: the source's (master-password: keep), or generated, masked and stored nowhere (master-password: generate)";
+}
+/** The connection as rows of label and value, for the summary and the comment. */
+function connectionRows(connection) {
+    const rows = [
+        ['Endpoint', connection.endpoint],
+        ['Reader endpoint', connection.readerEndpoint],
+        ['Port', connection.port],
+        ['User', connection.user],
+        ['Password', passwordNote(connection)],
+    ];
+    return rows.filter((row) => Boolean(row[1]));
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(4707);
+;// CONCATENATED MODULE: ./src/report/timeline.ts
+/** Mermaid task tags: done (grey), crit (red); a cancelled step is drawn as done. */
+const TAG = {
+    succeeded: 'done',
+    failed: 'crit',
+    cancelled: 'done',
+};
+/** A fenced `mermaid` block, or undefined when no step ran. */
+function timelineChart(steps) {
+    const ran = steps.filter((s) => s.startedAt !== undefined && s.endedAt !== undefined);
+    if (ran.length === 0)
+        return undefined;
+    const sides = [...new Set(ran.map((s) => s.side))];
+    const lines = [
+        '```mermaid',
+        'gantt',
+        '  dateFormat x',
+        '  axisFormat %H:%M:%S',
+        ...sides.flatMap((side) => [
+            `  section ${side} account`,
+            ...ran
+                .filter((s) => s.side === side)
+                .map((s, index) => {
+                const tag = TAG[s.status];
+                const start = s.startedAt.getTime();
+                // A bar shorter than a millisecond would not be drawn at all.
+                const end = Math.max(s.endedAt.getTime(), start + 1);
+                return `  ${taskName(s)} :${tag ? `${tag}, ` : ''}${side[0]}${index}, ${start}, ${end}`;
+            }),
+        ]),
+        '```',
+    ];
+    return lines.join('\n');
+}
+/**
+ * Step names are kebab-case; anything else (a `:` or `#` ends Mermaid's task name, a backtick
+ * could end the fenced block, `<` starts HTML) becomes a space.
+ */
+function taskName(step) {
+    const status = step.status === 'succeeded' ? '' : ` (${step.status})`;
+    return `${step.name}${status}`.replace(/[^\w .()-]/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+
+
+
+/** Output names, as action.yml declares them. */
+const Outputs = {
+    clusterIdentifier: 'cluster-identifier',
+    clusterArn: 'cluster-arn',
+    dbIdentifier: 'db-identifier',
+    dbArn: 'db-arn',
+    endpoint: 'endpoint',
+    readerEndpoint: 'reader-endpoint',
+    port: 'port',
+    engine: 'engine',
+    engineVersion: 'engine-version',
+    masterUsername: 'master-username',
+    masterUserSecretArn: 'master-user-secret-arn',
+    dbInstanceIdentifiers: 'db-instance-identifiers',
+    method: 'method',
+    created: 'created',
+    snapshotArn: 'snapshot-arn',
+    sourceAccountId: 'source-account-id',
+    destinationAccountId: 'destination-account-id',
+    expiresAt: 'expires-at',
+    durationSeconds: 'duration-seconds',
+};
+/** The outputs of a copy, by output name; values that are unknown are left out. */
+function copyOutputs(copy) {
+    const entries = [
+        [Outputs.clusterIdentifier, copy.identifier],
+        [Outputs.clusterArn, copy.arn],
+        [Outputs.dbIdentifier, copy.identifier],
+        [Outputs.dbArn, copy.arn],
+        [Outputs.endpoint, copy.endpoint],
+        [Outputs.readerEndpoint, copy.readerEndpoint],
+        [Outputs.port, copy.port],
+        [Outputs.engine, copy.engine],
+        [Outputs.engineVersion, copy.engineVersion],
+        [Outputs.masterUsername, copy.masterUsername],
+        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
+        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
+        [Outputs.method, copy.method],
+        [Outputs.created, copy.created],
+        [Outputs.snapshotArn, copy.snapshotArn],
+        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
+    ];
+    return Object.fromEntries(entries
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => [k, String(v)]));
+}
+/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
+function phaseOutputs(report) {
+    const { settings, copy } = report;
+    if (settings.phase === 'destination') {
+        // The source account is the snapshot's owner, not the account this job signed in to.
+        const owner = (0,aws_arn/* accountFromArn */.Fl)(settings.snapshotArn ?? '');
+        const outputs = copyOutputs(copy);
+        return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
+    }
+    if (settings.phase !== 'source')
+        return copyOutputs(copy);
+    const outputs = { [Outputs.method]: report.method };
+    if (copy.snapshotArn)
+        outputs[Outputs.snapshotArn] = copy.snapshotArn;
+    return outputs;
+}
+/**
+ * What the summary lists from the ledger: resources kept on purpose (a hand-off outlives a
+ * source-phase job that succeeds), and those left for the post step to remove.
+ */
+function ledgerBlocks(resources, failed) {
+    return {
+        kept: resources.filter((r) => r.disposal === 'kept' || (!failed && r.disposal === 'handoff')),
+        leftBehind: resources.filter((r) => r.disposal === 'temporary' ||
+            (failed && (r.disposal === 'copy' || r.disposal === 'handoff'))),
+    };
+}
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        core.setOutput(name, value);
+}
+function formatDuration(report) {
+    if (!report.startedAt || !report.endedAt)
+        return '';
+    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+const STATUS_MARK = {
+    succeeded: '✅ succeeded',
+    failed: '❌ failed',
+    cancelled: '⏹ cancelled',
+    skipped: '⏭ skipped',
+    'not-run': '… not run',
+};
+/**
+ * The job summary: source → target, the steps with their timing, outputs, and any failure.
+ * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
+ * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
+ * renders as text.
+ */
+async function writeSummary(input) {
+    const summary = core.summary.addHeading(escapeHtml(input.title), 2);
+    if (input.steps.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Step', header: true },
+                { data: 'Account', header: true },
+                { data: 'Started', header: true },
+                { data: 'Duration', header: true },
+                { data: 'Status', header: true },
+                { data: 'Notes', header: true },
+            ],
+            ...input.steps.map((s) => [
+                s.name,
+                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
+                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
+                formatDuration(s) || '—',
+                STATUS_MARK[s.status],
+                s.notes.join('; ') || '—',
+            ].map(escapeHtml)),
+        ]);
+    }
+    if (input.notes && input.notes.length > 0)
+        summary.addList(input.notes.map(escapeHtml));
+    addTimeline(summary, input.steps);
+    if (input.error !== undefined) {
+        summary.addHeading('Failure', 3);
+        summary.addCodeBlock(escapeHtml((0,errors/* errorMessage */.gJ)(input.error)));
+        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
+        if (hint)
+            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
+    }
+    if (input.leftBehind.length > 0) {
+        summary.addHeading('Resources left behind', 3);
+        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    if (input.kept && input.kept.length > 0) {
+        summary.addHeading('Kept on purpose', 3);
+        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    addConnection(summary, input);
+    const outputRows = Object.entries(input.outputs);
+    if (outputRows.length > 0) {
+        summary.addHeading('Outputs', 3);
+        summary.addTable([
+            [
+                { data: 'Output', header: true },
+                { data: 'Value', header: true },
+            ],
+            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
+        ]);
+    }
+    await summary.write();
+}
+/** The steps on one time axis (Mermaid renders fenced blocks only, so it is raw Markdown). */
+function addTimeline(summary, steps) {
+    const chart = timelineChart(steps);
+    if (chart)
+        summary.addHeading('Timeline', 3).addRaw(`\n${chart}\n`, true);
+}
+/** Where the copy is and a command that reads its password from Secrets Manager. */
+function addConnection(summary, input) {
+    const connection = connectionOf(input.outputs, input.region);
+    if (!connection)
+        return;
+    summary.addHeading('How to connect', 3);
+    summary.addTable(connectionRows(connection).map(([label, value]) => [label, escapeHtml(value)]));
+    const example = connectExample(connection);
+    if (example)
+        summary.addRaw(`\n\`\`\`sh\n${example}\n\`\`\`\n`, true);
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+/** Text as HTML that renders it literally, in element content and in attribute values. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+;// CONCATENATED MODULE: ./src/github/comment-body.ts
+/**
+ * The pull request comment, as Markdown: the database a pull request got (what, where, how to
+ * connect, until when), or that it is gone. It names the password's secret, never a password.
+ */
+
+
+/**
+ * Hidden in the rendered comment; finds the one comment for this target in this account again
+ * on later runs (identifiers are `[a-z0-9-]`, account ids digits: nothing that ends a comment).
+ */
+function commentMarker(target, accountId) {
+    return `<!-- rds-refresh target=${target.toLowerCase()} account=${accountId} -->`;
+}
+function readyComment(comment) {
+    const { outputs } = comment;
+    const connection = connectionOf(outputs, comment.region);
+    const reused = outputs[Outputs.created] === 'false';
+    const expiresAt = outputs[Outputs.expiresAt];
+    const rows = [
+        ['Target', `${code(comment.target)} in account ${comment.accountId} (${comment.region})`],
+        ['Engine', [outputs[Outputs.engine], outputs[Outputs.engineVersion]].filter(Boolean).join(' ')],
+        [
+            'Method',
+            reused
+                ? 'reused as it was (if-exists: reuse)'
+                : `${outputs[Outputs.method] ?? 'unknown'}, ${comment_body_formatDuration(comment.durationSeconds)}`,
+        ],
+        ...(connection
+            ? connectionRows(connection).map(([label, value]) => [label, label === 'Password' ? passwordCell(value) : code(value)])
+            : []),
+        ['Expires', expiresAt ? formatTime(new Date(expiresAt)) : 'never (no ttl)'],
+    ];
+    const example = connection ? connectExample(connection) : undefined;
+    return [
+        commentMarker(comment.target, comment.accountId),
+        `### 🗄️ Database ${code(comment.target)} is ready`,
+        '',
+        '| | |',
+        '| --- | --- |',
+        ...rows
+            .filter((row) => Boolean(row[1]))
+            .map(([label, value]) => `| ${label} | ${cell(value)} |`),
+        ...(example
+            ? [
+                '',
+                'Connect (with credentials for the destination account; the password is read from Secrets Manager):',
+                '',
+                '```sh',
+                example,
+                '```',
+            ]
+            : []),
+        '',
+        footer(comment.run, comment.at),
+    ].join('\n');
+}
+function goneComment(comment) {
+    return [
+        commentMarker(comment.target, comment.accountId),
+        `### 🗑️ Database ${code(comment.target)} is gone`,
+        '',
+        `Deleted from account ${comment.accountId} on ${formatTime(comment.at)} (\`operation: delete\`)${comment.finalSnapshot ? `, after a final snapshot ${code(comment.finalSnapshot)}` : ''}.`,
+        '',
+        footer(comment.run, comment.at),
+    ].join('\n');
+}
+/** Which run wrote the comment, linked, and for which commit. */
+function footer(run, at) {
+    const runText = run.runId
+        ? `[run ${run.runId}, attempt ${run.runAttempt}](${run.serverUrl}/${run.repository}/actions/runs/${run.runId}/attempts/${run.runAttempt})`
+        : 'a local run';
+    const commit = run.sha ? ` for commit ${run.sha.slice(0, 7)}` : '';
+    return `<sub>rds-refresh · ${runText}${commit} · ${formatTime(at)}</sub>`;
+}
+/** `in Secrets Manager: <arn>` with the ARN as code; the reason there is none as text. */
+function passwordCell(text) {
+    const secret = /^in Secrets Manager: (\S+)$/.exec(text);
+    return secret?.[1] ? `in Secrets Manager: ${code(secret[1])}` : text;
+}
+function code(text) {
+    return `\`${text.replace(/`/g, "'")}\``;
+}
+/** A table cell: a `|` would start the next cell. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+function formatTime(date) {
+    return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+function comment_body_formatDuration(seconds) {
+    if (seconds < 60)
+        return `took ${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60)
+        return `took ${minutes} min ${seconds % 60} s`;
+    return `took ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-request-comment.ts
+/**
+ * One comment per target on the pull request a run is for: created on the first run, updated in
+ * place on later ones (found by its hidden marker), and told when the database is deleted. A
+ * comment is never a reason to fail a refresh: anything that goes wrong is one warning.
+ */
+
+
+
+
+/** A hung GitHub API must not hold the job; the refresh itself is already done. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const WARNING_TITLE = 'rds-refresh: pull request comment';
+/** Posts or updates the comment when the run is for a pull request and comments are on. */
+async function commentOnPullRequest(request) {
+    const { settings } = request;
+    const { run } = settings;
+    const number = run.pullRequest;
+    if (!settings.pullRequestComment || number === undefined)
+        return;
+    if (run.fork) {
+        core.info(`No comment on pull request #${number}: it comes from a fork, and GitHub gives fork pull requests a read-only token.`);
+        return;
+    }
+    if (!settings.githubToken) {
+        core.warning(`No comment on pull request #${number}: the github-token input is empty. Set it (the default is the job's token), or set pull-request-comment: false.`, { title: WARNING_TITLE });
+        return;
+    }
+    const [owner = '', repo = ''] = run.repository.split('/');
+    const where = { owner, repo, issue_number: number };
+    try {
+        const octokit = (0,github/* getOctokit */.Q)(settings.githubToken, {
+            baseUrl: run.apiUrl,
+            request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
+        });
+        const existing = await findComment(octokit, where, request.marker);
+        if (existing !== undefined) {
+            await octokit.rest.issues.updateComment({
+                owner,
+                repo,
+                comment_id: existing,
+                body: request.body,
+            });
+            core.info(`Updated the comment on pull request #${number}`);
+        }
+        else if (request.mode === 'create-or-update') {
+            await octokit.rest.issues.createComment({ ...where, body: request.body });
+            core.info(`Commented on pull request #${number}`);
+        }
+        else {
+            core.info(`No comment of this action on pull request #${number} to update`);
+        }
+    }
+    catch (error) {
+        core.warning(describeFailure(number, error), { title: WARNING_TITLE });
+    }
+}
+/** The id of this action's comment carrying `marker`: written by a bot, never a person's. */
+async function findComment(octokit, where, marker) {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        ...where,
+        per_page: 100,
+    });
+    return comments.find((c) => c.user?.type === 'Bot' && (c.body ?? '').startsWith(marker))?.id;
+}
+function describeFailure(number, error) {
+    const status = error.status;
+    if (status === 403) {
+        return `No comment on pull request #${number}: the job's token may not write to pull requests (HTTP 403: ${(0,errors/* errorMessage */.gJ)(error)}). Give the job \`permissions: pull-requests: write\`, or set pull-request-comment: false. The refresh itself is unaffected.`;
+    }
+    const code = typeof status === 'number' ? `HTTP ${status}: ` : '';
+    return `Could not comment on pull request #${number} (${code}${(0,errors/* errorMessage */.gJ)(error)}). The refresh itself is unaffected.`;
+}
+/** After a refresh: the database, where it is and how to connect. */
+async function commentReady(settings, copy) {
+    const target = settings.target ?? '';
+    const now = new Date();
+    await commentOnPullRequest({
+        settings,
+        marker: commentMarker(target, copy.accountId),
+        body: readyComment({
+            target,
+            accountId: copy.accountId,
+            region: settings.region,
+            outputs: copy.outputs,
+            durationSeconds: Math.round((now.getTime() - copy.startedAt) / 1000),
+            run: settings.run,
+            at: now,
+        }),
+        mode: 'create-or-update',
+    });
+}
+/** After `operation: delete`: the comment says the database is gone, and when. */
+async function commentGone(settings, accountId) {
+    const target = settings.target ?? '';
+    await commentOnPullRequest({
+        settings,
+        marker: commentMarker(target, accountId),
+        body: goneComment({
+            target,
+            accountId,
+            finalSnapshot: settings.finalSnapshotIdentifier,
+            run: settings.run,
+            at: new Date(),
+        }),
+        mode: 'update',
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/engine/step-value.ts
 /**
  * A value one step learns and later steps read (a share's ARN, the snapshot a restore reads).
@@ -75340,9 +77106,9 @@ class StepValue {
 }
 
 // EXTERNAL MODULE: ./src/aws/ownership.ts
-var ownership = __nccwpck_require__(723);
+var ownership = __nccwpck_require__(2856);
 // EXTERNAL MODULE: ./src/tags.ts
-var src_tags = __nccwpck_require__(7291);
+var src_tags = __nccwpck_require__(9506);
 ;// CONCATENATED MODULE: ./src/names.ts
 /**
  * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
@@ -75396,6 +77162,7 @@ function refreshValues(settings) {
     const values = {
         resourceShare: new StepValue('the resource share'),
         sharedSnapshotArn: new StepValue('the ARN of the shared snapshot'),
+        sharedSnapshotDeleted: new StepValue('the removal of the shared snapshot'),
         restoreFrom: new StepValue('the snapshot the restore reads'),
         destinationCopyId: new StepValue("the destination's copy of the snapshot"),
         masterUserSecretArn: new StepValue('the master user secret'),
@@ -75408,7 +77175,10 @@ function refreshValues(settings) {
 }
 /** The refresh as the outputs report it: the finished copy, and the snapshot handed over. */
 function refreshReport(ctx) {
-    const snapshotArn = ctx.values.sharedSnapshotArn.peek();
+    // The snapshot-arn output names only a snapshot that still exists.
+    const snapshotArn = ctx.values.sharedSnapshotDeleted.peek()
+        ? undefined
+        : ctx.values.sharedSnapshotArn.peek();
     return {
         settings: ctx.settings,
         method: ctx.method,
@@ -75456,14 +77226,12 @@ function createRefreshContext(start) {
     };
 }
 
-// EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(4454);
 // EXTERNAL MODULE: ./src/aws/rds-databases.ts
-var rds_databases = __nccwpck_require__(7054);
-// EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(832);
-// EXTERNAL MODULE: ./src/engine/wait.ts
-var wait = __nccwpck_require__(9158);
+var rds_databases = __nccwpck_require__(5061);
+// EXTERNAL MODULE: ./src/aws/rds-read.ts
+var rds_read = __nccwpck_require__(9251);
+// EXTERNAL MODULE: ./src/engine/wait.ts + 2 modules
+var wait = __nccwpck_require__(254);
 ;// CONCATENATED MODULE: ./src/methods/common/waits.ts
 
 
@@ -75561,6 +77329,717 @@ function requireThisRun(ctx, resource, tags) {
             ? `Another run may be creating ${ctx.names.target} right now: wait for it and use if-exists: reuse, or choose another target.`
             : `This run (run id ${run.runId}) names its intermediates after its run id and attempt; another run with the same id (a run without GITHUB_RUN_ID is "local") or someone else made this one. If nothing needs it, remove it (${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}) and re-run; otherwise re-run the workflow, whose new attempt uses new names.`,
     });
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(2632);
+;// CONCATENATED MODULE: ./src/aws/kms.ts
+
+
+/** DescribeKey, its refusal returned rather than thrown. */
+async function describeKey(kms, keyRef) {
+    try {
+        const out = await kms.send(new dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyRef }));
+        return { metadata: out.KeyMetadata ?? {} };
+    }
+    catch (error) {
+        return {
+            refusal: {
+                denied: (0,errors/* isAccessDenied */.w7)(error),
+                missing: (0,errors/* isNotFound */.c4)(error),
+                code: (0,errors/* awsErrorCode */.J6)(error),
+                message: (0,errors/* errorMessage */.gJ)(error),
+                error,
+            },
+        };
+    }
+}
+/** The key ARN a key id, alias or ARN stands for; throws what KMS answered when it can't tell. */
+async function keyArnOf(kms, keyRef) {
+    const lookup = await describeKey(kms, keyRef);
+    if (lookup.refusal)
+        throw lookup.refusal.error;
+    return lookup.metadata.Arn;
+}
+const AWS_RDS_ALIAS = 'alias/aws/rds';
+/**
+ * Whether a key is AWS-managed (`aws/rds`). Reads `KeyManager` with DescribeKey; when the role
+ * may not describe the key, falls back to the key's aliases (ListAliases), then to unknown, and
+ * says which. Other refusals are thrown.
+ */
+async function keyManager(kms, keyRef) {
+    if (keyRef.endsWith(`:${AWS_RDS_ALIAS}`) || keyRef === AWS_RDS_ALIAS) {
+        return { arn: keyRef, manager: 'AWS', basis: 'the key is referenced by its alias aws/rds' };
+    }
+    const lookup = await describeKey(kms, keyRef);
+    if (lookup.refusal) {
+        if (!lookup.refusal.denied)
+            throw lookup.refusal.error;
+        const denied = `${lookup.refusal.code ?? 'AccessDenied'}: ${lookup.refusal.message}`;
+        return managerByAlias(kms, keyRef, denied);
+    }
+    const manager = lookup.metadata.KeyManager;
+    return {
+        arn: lookup.metadata.Arn ?? keyRef,
+        manager: manager === 'AWS' || manager === 'CUSTOMER' ? manager : 'unknown',
+        basis: 'kms:DescribeKey',
+    };
+}
+async function managerByAlias(kms, keyRef, denied) {
+    try {
+        const out = await kms.send(new dist_cjs/* ListAliasesCommand */.UZx({ KeyId: keyIdOf(keyRef) }));
+        const names = (out.Aliases ?? []).map((alias) => alias.AliasName ?? '');
+        if (names.includes(AWS_RDS_ALIAS)) {
+            return {
+                arn: keyRef,
+                manager: 'AWS',
+                basis: 'kms:DescribeKey was denied; the key has the alias aws/rds',
+            };
+        }
+        if (names.length > 0) {
+            return {
+                arn: keyRef,
+                manager: 'CUSTOMER',
+                basis: `kms:DescribeKey was denied; the key's aliases (${names.join(', ')}) are not aws/rds`,
+            };
+        }
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+    }
+    return {
+        arn: keyRef,
+        manager: 'unknown',
+        basis: `the source role may not describe the key (${denied})`,
+    };
+}
+/** The key id from a key ARN (`arn:aws:kms:r:a:key/<id>`), or the reference unchanged. */
+function keyIdOf(keyRef) {
+    const match = /:key\/(.+)$/.exec(keyRef);
+    return match?.[1] ?? keyRef;
+}
+async function readKeyPolicy(kms, keyArn) {
+    try {
+        const out = await kms.send(new dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' }));
+        if (!out?.Policy)
+            return { refused: 'GetKeyPolicy returned no policy' };
+        return { document: out.Policy };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        return { refused: `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/key-policy.ts
+
+/**
+ * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
+ * its own, so DescribeKey succeeding proves none of these (aws-reference A6, B5, H).
+ */
+const RDS_KEY_ACTIONS = [
+    'kms:CreateGrant',
+    'kms:Decrypt',
+    'kms:GenerateDataKey*',
+    'kms:ReEncrypt*',
+];
+const asList = (value) => Array.isArray(value) ? value : value === undefined ? [] : [value];
+/** Conditions that hold when RDS itself uses the key on the account's behalf. */
+const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', 'kms:calleraccount']);
+/**
+ * Read the key policy with the owner's session (kms:GetKeyPolicy) and tell which of the actions
+ * RDS needs it does not allow `account` (by root ARN, bare account id or `*`). A statement with a
+ * condition RDS itself satisfies counts, but is reported as conditional; a Deny naming the
+ * account removes the action. Role principals of the account are not credited: RDS needs the
+ * account itself allowed.
+ */
+async function readKeyPolicyFor(kms, keyArn, account) {
+    const { document, refused } = await readKeyPolicy(kms, keyArn);
+    if (document === undefined)
+        return { read: false, reason: refused };
+    let statements;
+    try {
+        statements = asList(JSON.parse(document).Statement);
+    }
+    catch {
+        return { read: false, reason: 'the key policy is not JSON' };
+    }
+    const naming = statements.filter((s) => namesAccount(s.Principal, account));
+    const missing = [];
+    const conditional = [];
+    for (const action of RDS_KEY_ACTIONS) {
+        const allows = naming.filter((s) => s.Effect === 'Allow' && covers(s, action));
+        const denied = naming.some((s) => s.Effect === 'Deny' && covers(s, action));
+        const usable = allows.filter((s) => conditionKeys(s).every((k) => RDS_CONDITIONS.has(k)));
+        if (denied || usable.length === 0)
+            missing.push(action);
+        else if (usable.every((s) => conditionKeys(s).length > 0))
+            conditional.push(action);
+    }
+    return { read: true, missing, conditional };
+}
+function namesAccount(principal, account) {
+    if (principal === '*')
+        return true;
+    const aws = typeof principal === 'object' && principal !== null
+        ? principal.AWS
+        : undefined;
+    return asList(aws).some((p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root`);
+}
+/** Whether the statement's actions cover `needed` (itself possibly a wildcard like ReEncrypt*). */
+function covers(statement, needed) {
+    return asList(statement.Action).some((a) => {
+        if (typeof a !== 'string')
+            return false;
+        const pattern = new RegExp(`^${a
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`, 'i');
+        return pattern.test(needed);
+    });
+}
+function conditionKeys(statement) {
+    const condition = statement.Condition;
+    if (typeof condition !== 'object' || condition === null)
+        return [];
+    return Object.values(condition).flatMap((entries) => typeof entries === 'object' && entries !== null
+        ? Object.keys(entries).map((k) => k.toLowerCase())
+        : ['unknown']);
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/input.ts
+
+/** The step name refusals carry, in the log and the job summary. */
+const PREFLIGHT_STEP = 'preflight';
+/** A pre-flight refusal on one side, in that side's account. */
+function refusal(input, side, details) {
+    const session = side === 'source' ? input.source : input.destination;
+    return new errors/* ActionError */.lZ({ step: PREFLIGHT_STEP, side, accountId: session.accountId, ...details });
+}
+/** The copy is made by this job (not by a phase: source job, which only hands over a snapshot). */
+const copiesHere = (input) => input.settings.phase !== 'source';
+/** This job reads the source account (a phase: destination job starts from a shared snapshot). */
+const readsSource = (input) => input.settings.phase !== 'destination';
+const crossAccountEncrypted = (input) => !input.sameAccount && input.sourceDb.encrypted;
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/keys.ts
+
+
+
+/**
+ * The KMS checks every method shares. Across accounts an encrypted source reaches the
+ * destination only under a customer-managed key that account may use, and the copy is
+ * re-encrypted with kms-key-id, a key of the destination. KMS evaluates each action on its own,
+ * so each check says exactly what it proved.
+ */
+const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
+const kmsKeyGiven = (input) => {
+    if (!crossAccountEncrypted(input) || !copiesHere(input) || input.settings.kmsKeyId)
+        return;
+    const db = input.sourceDb;
+    throw refusal(input, 'destination', {
+        summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
+        resource: db.kmsKeyArn ?? db.arn,
+        hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) of the destination account, which the copy is encrypted with; see docs/cross-account.md for the key policies.',
+    });
+};
+/** aws/rds is never shared with another account: neither a clone nor a snapshot can cross. */
+const sourceKeyShareable = async (input) => {
+    const db = input.sourceDb;
+    if (!crossAccountEncrypted(input) || !readsSource(input) || !db.kmsKeyArn)
+        return;
+    const key = await keyManager(input.source.clients.kms, db.kmsKeyArn);
+    if (key.manager === 'AWS') {
+        throw refusal(input, 'source', {
+            summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account ${input.destination.accountId}`,
+            resource: key.arn,
+            hint: `Re-encrypt with a customer-managed key: create a KMS key in the source account whose policy lets the destination account use it (kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}), copy a snapshot of the source with it (aws rds copy-db-cluster-snapshot / copy-db-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a phase: source job), then run again.`,
+        });
+    }
+    if (key.manager === 'unknown') {
+        input.log.warning(`Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, AWS refuses the copy with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`);
+        return;
+    }
+    input.log.info(`Source key ${key.arn} is customer-managed (${key.basis})`);
+};
+/**
+ * From the destination: kms:DescribeKey on the source key. This proves only that the destination
+ * may describe the key, not that RDS may use it there; the key policy check (from the source
+ * account) looks at the actions RDS needs.
+ */
+const destinationMayDescribeSourceKey = async (input) => {
+    const keyArn = input.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(input) || !keyArn)
+        return;
+    const account = input.destination.accountId;
+    const key = await describeKey(input.destination.clients.kms, keyArn);
+    if (!key.refusal) {
+        input.log.info(`The destination account ${account} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
+        return;
+    }
+    if (key.refusal.denied || key.refusal.missing) {
+        throw refusal(input, 'destination', {
+            summary: `The destination account ${account} may not describe the KMS key ${keyArn} that encrypts the source (kms:DescribeKey refused), and a cross-account copy needs kms:DescribeKey on it besides the actions RDS uses (${RDS_KEY_ACTIONS.join(', ')})`,
+            resource: keyArn,
+            code: key.refusal.code,
+            awsMessage: key.refusal.message,
+            hint: KEY_USE_HINT(account),
+        });
+    }
+    input.log.warning(`Could not check the source key from the destination account (${key.refusal.message}); continuing`);
+};
+/**
+ * From the source account: the key policy must allow the destination account every action RDS
+ * needs to copy, restore or clone with the key. What could not be read is logged as unchecked,
+ * never assumed.
+ */
+const sourceKeyPolicy = async (input) => {
+    const keyArn = input.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(input) || !keyArn || !readsSource(input))
+        return;
+    const account = input.destination.accountId;
+    const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account);
+    if (!reading.read) {
+        input.log.warning(`Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
+        return;
+    }
+    if (reading.missing.length > 0) {
+        throw refusal(input, 'source', {
+            summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`,
+            resource: keyArn,
+            hint: KEY_USE_HINT(account),
+        });
+    }
+    const conditional = reading.conditional.length > 0
+        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
+        : '';
+    input.log.info(`The source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
+};
+/** kms-key-id must name a key the destination account can describe. */
+const destinationKey = async (input) => {
+    const keyId = input.settings.kmsKeyId;
+    if (!keyId || !copiesHere(input))
+        return;
+    const account = input.destination.accountId;
+    const key = await describeKey(input.destination.clients.kms, keyId);
+    if (!key.refusal) {
+        input.log.info(`Destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
+        return;
+    }
+    throw refusal(input, 'destination', {
+        summary: `kms-key-id ${keyId} is not a KMS key the destination account ${account} can use`,
+        resource: keyId,
+        code: key.refusal.code,
+        awsMessage: key.refusal.message,
+        hint: 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.',
+    });
+};
+/** In the order a user fixes them: the input, the source key, then the destination's key. */
+const KEY_CHECKS = [
+    kmsKeyGiven,
+    sourceKeyShareable,
+    destinationMayDescribeSourceKey,
+    sourceKeyPolicy,
+    destinationKey,
+];
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var client_rds_dist_cjs = __nccwpck_require__(7202);
+;// CONCATENATED MODULE: ./src/methods/common/placement-lookup.ts
+
+
+/** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
+const MISSING = new Set([
+    'DBSubnetGroupNotFoundFault',
+    'DBParameterGroupNotFound',
+    'DBParameterGroupNotFoundFault',
+]);
+/** The IAM action that reads each kind, named when a role may not read it. */
+const DESCRIBE_ACTION = {
+    'db-subnet-group': 'rds:DescribeDBSubnetGroups',
+    'db-cluster-parameter-group': 'rds:DescribeDBClusterParameterGroups',
+    'db-parameter-group': 'rds:DescribeDBParameterGroups',
+};
+function describe(session, item) {
+    const rds = session.clients.rds;
+    switch (item.kind) {
+        case 'db-subnet-group':
+            return rds.send(new client_rds_dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
+        case 'db-cluster-parameter-group':
+            return rds.send(new client_rds_dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
+        case 'db-parameter-group':
+            return rds.send(new client_rds_dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
+    }
+}
+/**
+ * Looks up, before anything is created, each named subnet group and parameter group in the
+ * account the copy (or the relay's temporary instance) is created in, and refuses a name that
+ * does not exist there: otherwise the create call finds out, after a RAM share or snapshots
+ * already exist. A role that may not read them gets a warning naming what was not checked.
+ * VPC security groups are EC2 resources that RDS permissions cannot describe: the create call
+ * names a missing one.
+ */
+async function requirePlacement(lookup) {
+    for (const item of lookup.items) {
+        if (item.name === undefined)
+            continue;
+        try {
+            await describe(lookup.session, { ...item, name: item.name });
+        }
+        catch (error) {
+            const code = (0,errors/* awsErrorCode */.J6)(error);
+            if ((0,errors/* isAccessDenied */.w7)(error)) {
+                lookup.warn(`could not check that ${item.input} ${item.name} exists in the ${lookup.side} account ${lookup.session.accountId} (${code ?? 'AccessDenied'}): allow ${DESCRIBE_ACTION[item.kind]} to the ${lookup.side} role so a wrong name is refused before anything is created`);
+                continue;
+            }
+            if (!MISSING.has(code ?? ''))
+                throw error;
+            throw new errors/* ActionError */.lZ({
+                summary: `${item.input} ${item.name} does not exist in the ${lookup.side} account ${lookup.session.accountId} (region ${lookup.region})`,
+                step: lookup.step,
+                side: lookup.side,
+                accountId: lookup.session.accountId,
+                resource: item.name,
+                code,
+                awsMessage: (0,errors/* errorMessage */.gJ)(error),
+                hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
+            });
+        }
+    }
+}
+/** The VPC of a DB subnet group, or why it could not be read (AccessDenied only). */
+async function subnetGroupVpc(session, name) {
+    try {
+        const out = await session.clients.rds.send(new client_rds_dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: name }));
+        return { vpcId: out.DBSubnetGroups?.[0]?.VpcId };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        return { refused: (0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied' };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/placement.ts
+
+
+/**
+ * The placement inputs each kind of copy takes: a cluster's subnet group, security groups and
+ * cluster parameter group go on its restore, an Aurora copy's DB parameter group on its
+ * instances (CreateDBInstance), a DB instance's on its restore (aws-reference A1, A2, B7, C4, D3).
+ */
+const APPLIES = {
+    'aurora-cluster': [
+        'db-subnet-group',
+        'vpc-security-group-ids',
+        'db-cluster-parameter-group',
+        'db-parameter-group',
+    ],
+    'multi-az-cluster': ['db-subnet-group', 'vpc-security-group-ids', 'db-cluster-parameter-group'],
+    instance: ['db-subnet-group', 'vpc-security-group-ids', 'db-parameter-group'],
+};
+/**
+ * Without these AWS places the copy in the default VPC's default security group (and a DB
+ * instance in the default DB parameter group): never taken silently, so across accounts a missing
+ * one is refused. The others (the engine's default parameter groups) are named in a warning.
+ */
+const REQUIRED = {
+    'aurora-cluster': ['db-subnet-group', 'vpc-security-group-ids'],
+    'multi-az-cluster': ['db-subnet-group', 'vpc-security-group-ids'],
+    instance: ['db-subnet-group', 'vpc-security-group-ids', 'db-parameter-group'],
+};
+const LABELS = {
+    'db-subnet-group': 'DB subnet group',
+    'vpc-security-group-ids': 'VPC security groups',
+    'db-cluster-parameter-group': 'DB cluster parameter group',
+    'db-parameter-group': 'DB parameter group',
+};
+/** The source's own placement; only a job that read the source database has it. */
+function sourcePlacement(db) {
+    const groups = (db.cluster?.VpcSecurityGroups ?? db.instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
+    return {
+        'db-subnet-group': db.cluster?.DBSubnetGroup ?? db.instance?.DBSubnetGroup?.DBSubnetGroupName ?? '',
+        'vpc-security-group-ids': groups,
+        'db-cluster-parameter-group': db.cluster?.DBClusterParameterGroup ?? '',
+        'db-parameter-group': db.writerParameterGroup ?? db.instance?.DBParameterGroups?.[0]?.DBParameterGroupName ?? '',
+    };
+}
+function givenPlacement(s) {
+    return {
+        'db-subnet-group': s.dbSubnetGroup ?? '',
+        'vpc-security-group-ids': s.vpcSecurityGroupIds,
+        'db-cluster-parameter-group': s.dbClusterParameterGroup ?? '',
+        'db-parameter-group': s.dbParameterGroup ?? '',
+    };
+}
+/**
+ * The copy's placement: the inputs; in one account, each one not set is the source's own (its
+ * DB subnet group, VPC security groups and parameter groups), and `inherited` says which. Across
+ * accounts nothing of the source's exists in the destination, so nothing is taken from it.
+ */
+function resolvePlacement(run) {
+    const given = givenPlacement(run.settings);
+    // A destination-phase job starts from a shared snapshot: it never saw the source's placement.
+    const inherits = run.sameAccount && run.settings.phase !== 'destination';
+    const fromSource = inherits ? sourcePlacement(run.sourceDb) : undefined;
+    const inherited = [];
+    const value = (name) => {
+        if (given[name].length > 0)
+            return given[name];
+        const own = fromSource?.[name];
+        if (!APPLIES[run.sourceDb.kind].includes(name) || !own || own.length === 0)
+            return undefined;
+        inherited.push(name);
+        return own;
+    };
+    const placement = {
+        subnetGroup: value('db-subnet-group'),
+        securityGroupIds: value('vpc-security-group-ids'),
+        clusterParameterGroup: value('db-cluster-parameter-group'),
+        parameterGroup: value('db-parameter-group'),
+    };
+    return { ...placement, inherited };
+}
+function placement_valueOf(placement, name) {
+    switch (name) {
+        case 'db-subnet-group':
+            return placement.subnetGroup;
+        case 'vpc-security-group-ids':
+            return placement.securityGroupIds?.join(', ');
+        case 'db-cluster-parameter-group':
+            return placement.clusterParameterGroup;
+        case 'db-parameter-group':
+            return placement.parameterGroup;
+    }
+}
+/** One line for the log and the job summary: where the copy goes, and what came from the source. */
+function describePlacement(run, placement) {
+    const parts = APPLIES[run.sourceDb.kind].flatMap((name) => {
+        const value = placement_valueOf(placement, name);
+        if (value === undefined)
+            return [`${LABELS[name]}: AWS's default`];
+        const from = placement.inherited.includes(name) ? " (the source's)" : '';
+        return [`${LABELS[name]} ${value}${from}`];
+    });
+    const inherited = placement.inherited.length > 0
+        ? `; source and destination are one account and ${placement.inherited.join(', ')} ${placement.inherited.length > 1 ? 'are' : 'is'} not set, so the copy takes the source's`
+        : '';
+    return `Placement: ${parts.join(', ')}${inherited}`;
+}
+/** The kind of group each input names, for the existence look-up. */
+const LOOKUP = {
+    'db-subnet-group': 'db-subnet-group',
+    'db-cluster-parameter-group': 'db-cluster-parameter-group',
+    'db-parameter-group': 'db-parameter-group',
+};
+/**
+ * One rule for every method: in one account the copy takes the source's placement for what is
+ * not set; across accounts a missing subnet group or security groups (and a DB instance's
+ * parameter group) are refused, and missing parameter groups that fall back to the engine's
+ * default are named in a warning. Names given as inputs must exist in the destination.
+ */
+const checkPlacement = async (input) => {
+    if (!copiesHere(input))
+        return;
+    const placement = resolvePlacement(input);
+    const kind = input.sourceDb.kind;
+    const unset = APPLIES[kind].filter((name) => placement_valueOf(placement, name) === undefined);
+    const missing = unset.filter((name) => REQUIRED[kind].includes(name));
+    if (missing.length > 0) {
+        throw refusal(input, 'destination', {
+            summary: `The copy's placement in the destination account ${input.destination.accountId} is not set: ${missing.join(', ')}`,
+            hint: `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group${kind === 'instance' ? ' and default parameter group' : ''}, which the action never does silently.${input.sameAccount ? '' : " Across accounts nothing of the source's placement exists in the destination, so none is taken from it."}`,
+        });
+    }
+    if (unset.length > 0) {
+        input.log.warning(`No ${unset.join(', ')}: the copy in account ${input.destination.accountId} gets the engine's default ${unset.map((name) => LABELS[name]).join(' and ')}. Set ${unset.length > 1 ? 'them' : 'it'} to give the copy the parameters your workloads expect.`);
+    }
+    await requirePlacement({
+        session: input.destination,
+        side: 'destination',
+        region: input.settings.region,
+        step: PREFLIGHT_STEP,
+        warn: (message) => input.log.warning(message),
+        items: APPLIES[kind].flatMap((name) => {
+            const lookup = LOOKUP[name];
+            // What the source itself uses exists; only names the user typed are looked up.
+            if (!lookup || placement.inherited.includes(name))
+                return [];
+            return [{ input: name, kind: lookup, name: placement_valueOf(placement, name) }];
+        }),
+    });
+    await checkInheritedGroupsFit(input, placement);
+    // RDS cannot list VPC security groups (that is EC2); the create call names a missing one.
+    input.log.info(describePlacement(input, placement));
+};
+/**
+ * Security groups belong to one VPC: the source's fit a db-subnet-group given as input only when
+ * that subnet group is in the source's VPC. AWS would refuse the create otherwise, after the
+ * snapshots of a relay exist.
+ */
+async function checkInheritedGroupsFit(input, placement) {
+    const inheritsGroups = placement.inherited.includes('vpc-security-group-ids');
+    const given = placement.inherited.includes('db-subnet-group') ? undefined : placement.subnetGroup;
+    const own = sourcePlacement(input.sourceDb)['db-subnet-group'];
+    if (!inheritsGroups || !given || !own || given.toLowerCase() === own.toLowerCase())
+        return;
+    const [theirs, ours] = [
+        await subnetGroupVpc(input.destination, given),
+        await subnetGroupVpc(input.destination, own),
+    ];
+    if (theirs.refused || ours.refused) {
+        input.log.warning(`could not compare the VPC of db-subnet-group ${given} with that of the source's subnet group ${own} (${theirs.refused ?? ours.refused ?? ''}): the copy takes the source's security groups, which fit only a subnet group in the source's VPC. Allow rds:DescribeDBSubnetGroups, or set vpc-security-group-ids.`);
+        return;
+    }
+    if (theirs.vpcId === ours.vpcId)
+        return;
+    throw refusal(input, 'destination', {
+        summary: `db-subnet-group ${given} is in VPC ${theirs.vpcId ?? 'unknown'}, but the security groups the copy would take from the source belong to VPC ${ours.vpcId ?? 'unknown'} (subnet group ${own})`,
+        hint: `Set vpc-security-group-ids to security groups of VPC ${theirs.vpcId ?? 'of that subnet group'}, or leave db-subnet-group unset to keep the source's.`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/quota.ts
+
+
+
+/**
+ * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
+ * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
+ */
+const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
+/** Warn when fewer than this many manual snapshots would remain free after the run. */
+const QUOTA_WARNING_MARGIN = 10;
+/** Manual snapshots each account gains during the run, by snapshot type (none for a clone). */
+function snapshotsCreated(input) {
+    if (input.method !== 'relay')
+        return [];
+    const kind = input.sourceDb.kind;
+    const phase = input.settings.phase;
+    const source = { side: 'source', db: 0, cluster: 0 };
+    const destination = { side: 'destination', db: 0, cluster: 0 };
+    if (phase !== 'destination') {
+        if (kind === 'aurora-cluster')
+            source.cluster += 1;
+        else
+            source.db += 1;
+        if (kind === 'multi-az-cluster')
+            source.cluster += 1;
+    }
+    const copies = !input.sameAccount || input.settings.kmsKeyId !== undefined;
+    if (phase !== 'source' && copies) {
+        if (kind === 'aurora-cluster')
+            destination.cluster += 1;
+        else
+            destination.db += 1;
+    }
+    if (input.sameAccount) {
+        return [
+            {
+                side: 'destination',
+                db: source.db + destination.db,
+                cluster: source.cluster + destination.cluster,
+            },
+        ];
+    }
+    return [source, destination].filter((a) => a.db + a.cluster > 0);
+}
+/**
+ * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
+ * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
+ */
+async function snapshotQuotas(session, where, warn) {
+    let quotas;
+    try {
+        quotas = (await session.clients.rds.send(new client_rds_dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
+            ?.AccountQuotas;
+    }
+    catch (error) {
+        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
+    }
+    const quota = async (name, type, label) => {
+        const found = quotas?.find((q) => q.AccountQuotaName === name);
+        return {
+            name,
+            label,
+            used: found?.Used ?? (await countManualSnapshots(session, type)),
+            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
+        };
+    };
+    return {
+        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
+        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
+    };
+}
+/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
+const checkSnapshotQuota = async (input) => {
+    for (const need of snapshotsCreated(input)) {
+        const session = need.side === 'source' ? input.source : input.destination;
+        const where = `${need.side} account ${session.accountId}`;
+        const quotas = await snapshotQuotas(session, where, (m) => input.log.warning(m));
+        for (const [type, adding] of [
+            ['db', need.db],
+            ['cluster', need.cluster],
+        ]) {
+            if (adding === 0)
+                continue;
+            const quota = quotas[type];
+            const after = quota.used + adding;
+            if (after > quota.max) {
+                throw refusal(input, need.side, {
+                    summary: `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`,
+                    hint: `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`,
+                    code: 'SnapshotQuotaExceeded',
+                });
+            }
+            if (quota.max - after < QUOTA_WARNING_MARGIN) {
+                input.log.warning(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
+            }
+            else {
+                input.log.info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
+            }
+        }
+    }
+};
+async function countManualSnapshots(session, type) {
+    const client = session.clients.rds;
+    const request = { SnapshotType: 'manual', MaxRecords: 100 };
+    let count = 0;
+    if (type === 'db') {
+        for await (const page of (0,client_rds_dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client }, request)) {
+            count += page.DBSnapshots?.length ?? 0;
+        }
+    }
+    else {
+        for await (const page of (0,client_rds_dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client }, request)) {
+            count += page.DBClusterSnapshots?.length ?? 0;
+        }
+    }
+    return count;
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/index.ts
+/**
+ * The one pre-flight of every method: before anything is created, the checks that decide
+ * whether AWS can make this copy, refused with the reason and the fix. Keys, placement and
+ * snapshot quota are shared; each method adds its own few (clone/preflight.ts,
+ * relay/preflight.ts).
+ */
+
+
+
+
+
+/**
+ * Runs the shared checks, with the method's own checks after placement (they concern the copy)
+ * and before the snapshot quota (which costs the most calls), in that order.
+ */
+async function runPreflight(input, methodChecks = []) {
+    const checks = [...KEY_CHECKS, checkPlacement, ...methodChecks, checkSnapshotQuota];
+    for (const check of checks)
+        await check(input);
 }
 
 ;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
@@ -75853,7 +78332,7 @@ async function markReady(ctx, arn) {
 }
 
 // EXTERNAL MODULE: ./src/aws/ram.ts
-var aws_ram = __nccwpck_require__(1310);
+var aws_ram = __nccwpck_require__(3333);
 ;// CONCATENATED MODULE: ./src/methods/clone/ram-share.ts
 
 
@@ -75935,8 +78414,10 @@ async function createShare(ctx, runtime) {
             name: shareName(ctx.sourceDb.identifier, principal),
             resourceArns: [ctx.sourceDb.arn],
             principals: [principal],
-            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
-            allowExternalPrincipals: true,
+            // Outside the source's AWS Organization the destination needs an invitation, which only a
+            // share allowing external principals sends; inside, RAM sharing with the Organization
+            // needs neither (and an SCP may deny external shares).
+            allowExternalPrincipals: ctx.settings.allowExternalPrincipals,
             clientToken: shareClientToken(ctx),
             tags: [
                 ...ctx.tags
@@ -75967,12 +78448,12 @@ async function createShare(ctx, runtime) {
 function shareHint(code) {
     switch (code) {
         case 'OperationNotPermittedException':
-            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
+            return "RAM refused the principal: if the destination account is outside the source account's AWS Organization, set allow-external-principals: true; if it is inside, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.";
         case 'ResourceShareLimitExceededException':
             return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
         case 'AccessDeniedException':
         case 'AccessDenied':
-            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
+            return 'The source role needs ram:CreateResourceShare and ram:TagResource (iam/source-clone.json); with allow-external-principals: true, a service control policy that denies external RAM sharing refuses the share (see docs/cross-account.md).';
         default:
             return undefined;
     }
@@ -76114,6 +78595,7 @@ async function waitForShareReceived(ctx, runtime, arn) {
 
 
 
+
 /** The Serverless v2 instance class; the cluster needs a scaling range before one is added. */
 const SERVERLESS_CLASS = 'db.serverless';
 /** Scaling used for `db.serverless` when neither the inputs nor the source give one. */
@@ -76179,15 +78661,16 @@ function instanceClassOf(ctx) {
  */
 function cloneInput(ctx) {
     const s = ctx.settings;
+    const placement = resolvePlacement(ctx);
     return {
         DBClusterIdentifier: ctx.names.target,
         // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
         SourceDBClusterIdentifier: ctx.sourceDb.arn,
         RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
         UseLatestRestorableTime: true,
-        DBSubnetGroupName: s.dbSubnetGroup,
-        VpcSecurityGroupIds: s.vpcSecurityGroupIds.length > 0 ? [...s.vpcSecurityGroupIds] : undefined,
-        DBClusterParameterGroupName: s.dbClusterParameterGroup,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
         KmsKeyId: s.kmsKeyId,
         DeletionProtection: s.deletionProtection,
         ServerlessV2ScalingConfiguration: restoreScaling(ctx),
@@ -76246,7 +78729,7 @@ async function createInstance(ctx, runtime, instance) {
                 DBInstanceClass: instance.instanceClass,
                 Engine: ctx.sourceDb.engine,
                 PubliclyAccessible: s.publiclyAccessible,
-                DBParameterGroupName: s.dbParameterGroup,
+                DBParameterGroupName: resolvePlacement(ctx).parameterGroup,
                 Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
             }).catch((error) => {
                 throw instanceError(error, ctx, { step: runtime.name, ...instance });
@@ -76293,7 +78776,7 @@ async function ensureServerlessScaling(ctx, runtime) {
 }
 
 // EXTERNAL MODULE: ./src/aws/rds-inventory.ts
-var rds_inventory = __nccwpck_require__(6428);
+var rds_inventory = __nccwpck_require__(9103);
 ;// CONCATENATED MODULE: ./src/methods/clone/limits.ts
 
 /**
@@ -76335,228 +78818,7 @@ function cloneCount(census) {
     return census.inSourceAccount.length + census.inDestinationAccount.length;
 }
 
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(9518);
-;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
-
-
-/**
- * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
- * its own, so DescribeKey succeeding proves none of these (aws-reference A6, B5, H).
- */
-const RDS_KEY_ACTIONS = [
-    'kms:CreateGrant',
-    'kms:Decrypt',
-    'kms:GenerateDataKey*',
-    'kms:ReEncrypt*',
-];
-const asList = (value) => Array.isArray(value) ? value : value === undefined ? [] : [value];
-/** Conditions that hold when RDS itself uses the key on the account's behalf. */
-const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', 'kms:calleraccount']);
-/**
- * Read the key policy with the owner's session (kms:GetKeyPolicy) and tell which of the actions
- * RDS needs it does not allow `account` (by root ARN, bare account id or `*`). A statement with a
- * condition RDS itself satisfies counts, but is reported as conditional; a Deny naming the
- * account removes the action. Role principals of the account are not credited: RDS needs the
- * account itself allowed.
- */
-async function readKeyPolicyFor(kms, keyArn, account) {
-    let document;
-    try {
-        document = (await kms.send(new dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' })))
-            ?.Policy;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        return {
-            read: false,
-            reason: `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`,
-        };
-    }
-    if (!document)
-        return { read: false, reason: 'GetKeyPolicy returned no policy' };
-    let statements;
-    try {
-        statements = asList(JSON.parse(document).Statement);
-    }
-    catch {
-        return { read: false, reason: 'the key policy is not JSON' };
-    }
-    const naming = statements.filter((s) => namesAccount(s.Principal, account));
-    const missing = [];
-    const conditional = [];
-    for (const action of RDS_KEY_ACTIONS) {
-        const allows = naming.filter((s) => s.Effect === 'Allow' && covers(s, action));
-        const denied = naming.some((s) => s.Effect === 'Deny' && covers(s, action));
-        const usable = allows.filter((s) => conditionKeys(s).every((k) => RDS_CONDITIONS.has(k)));
-        if (denied || usable.length === 0)
-            missing.push(action);
-        else if (usable.every((s) => conditionKeys(s).length > 0))
-            conditional.push(action);
-    }
-    return { read: true, missing, conditional };
-}
-function namesAccount(principal, account) {
-    if (principal === '*')
-        return true;
-    const aws = typeof principal === 'object' && principal !== null
-        ? principal.AWS
-        : undefined;
-    return asList(aws).some((p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root`);
-}
-/** Whether the statement's actions cover `needed` (itself possibly a wildcard like ReEncrypt*). */
-function covers(statement, needed) {
-    return asList(statement.Action).some((a) => {
-        if (typeof a !== 'string')
-            return false;
-        const pattern = new RegExp(`^${a
-            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-            .replace(/\*/g, '.*')
-            .replace(/\?/g, '.')}$`, 'i');
-        return pattern.test(needed);
-    });
-}
-function conditionKeys(statement) {
-    const condition = statement.Condition;
-    if (typeof condition !== 'object' || condition === null)
-        return [];
-    return Object.values(condition).flatMap((entries) => typeof entries === 'object' && entries !== null
-        ? Object.keys(entries).map((k) => k.toLowerCase())
-        : ['unknown']);
-}
-
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var client_rds_dist_cjs = __nccwpck_require__(5216);
-;// CONCATENATED MODULE: ./src/methods/common/placement-lookup.ts
-
-
-/** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
-const MISSING = new Set([
-    'DBSubnetGroupNotFoundFault',
-    'DBParameterGroupNotFound',
-    'DBParameterGroupNotFoundFault',
-]);
-/** The IAM action that reads each kind, named when a role may not read it. */
-const DESCRIBE_ACTION = {
-    'db-subnet-group': 'rds:DescribeDBSubnetGroups',
-    'db-cluster-parameter-group': 'rds:DescribeDBClusterParameterGroups',
-    'db-parameter-group': 'rds:DescribeDBParameterGroups',
-};
-function describe(session, item) {
-    const rds = session.clients.rds;
-    switch (item.kind) {
-        case 'db-subnet-group':
-            return rds.send(new client_rds_dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
-        case 'db-cluster-parameter-group':
-            return rds.send(new client_rds_dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
-        case 'db-parameter-group':
-            return rds.send(new client_rds_dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
-    }
-}
-/**
- * Looks up, before anything is created, each named subnet group and parameter group in the
- * account the copy (or the relay's temporary instance) is created in, and refuses a name that
- * does not exist there: otherwise the create call finds out, after a RAM share or snapshots
- * already exist. A role that may not read them gets a warning naming what was not checked.
- * VPC security groups are EC2 resources that RDS permissions cannot describe: the create call
- * names a missing one.
- */
-async function requirePlacement(lookup) {
-    for (const item of lookup.items) {
-        if (item.name === undefined)
-            continue;
-        try {
-            await describe(lookup.session, { ...item, name: item.name });
-        }
-        catch (error) {
-            const code = (0,errors/* awsErrorCode */.J6)(error);
-            if ((0,errors/* isAccessDenied */.w7)(error)) {
-                lookup.warn(`could not check that ${item.input} ${item.name} exists in the ${lookup.side} account ${lookup.session.accountId} (${code ?? 'AccessDenied'}): allow ${DESCRIBE_ACTION[item.kind]} to the ${lookup.side} role so a wrong name is refused before anything is created`);
-                continue;
-            }
-            if (!MISSING.has(code ?? ''))
-                throw error;
-            throw new errors/* ActionError */.lZ({
-                summary: `${item.input} ${item.name} does not exist in the ${lookup.side} account ${lookup.session.accountId} (region ${lookup.region})`,
-                step: lookup.step,
-                side: lookup.side,
-                accountId: lookup.session.accountId,
-                resource: item.name,
-                code,
-                awsMessage: (0,errors/* errorMessage */.gJ)(error),
-                hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
-            });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/common/source-key.ts
-
-
-const AWS_RDS_ALIAS = 'alias/aws/rds';
-/**
- * Find out whether the source's key is AWS-managed (`aws/rds`), which AWS refuses to share and
- * so to clone across accounts. Reads `KeyManager` with DescribeKey; when the source role may not
- * describe the key, falls back to the key's aliases, then to the reference itself, and says so.
- */
-async function inspectSourceKey(kms, keyRef) {
-    if (keyRef.endsWith(`:${AWS_RDS_ALIAS}`) || keyRef === AWS_RDS_ALIAS) {
-        return { arn: keyRef, manager: 'AWS', basis: 'the key is referenced by its alias aws/rds' };
-    }
-    try {
-        const out = await kms.send(new dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyRef }));
-        const manager = out.KeyMetadata?.KeyManager;
-        return {
-            arn: out.KeyMetadata?.Arn ?? keyRef,
-            manager: manager === 'AWS' || manager === 'CUSTOMER' ? manager : 'unknown',
-            basis: 'kms:DescribeKey',
-        };
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        return inspectByAlias(kms, keyRef, `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-}
-async function inspectByAlias(kms, keyRef, denied) {
-    try {
-        const out = await kms.send(new dist_cjs/* ListAliasesCommand */.UZx({ KeyId: keyId(keyRef) }));
-        const names = (out.Aliases ?? []).map((alias) => alias.AliasName ?? '');
-        if (names.includes(AWS_RDS_ALIAS)) {
-            return {
-                arn: keyRef,
-                manager: 'AWS',
-                basis: 'kms:DescribeKey was denied; the key has the alias aws/rds',
-            };
-        }
-        if (names.length > 0) {
-            return {
-                arn: keyRef,
-                manager: 'CUSTOMER',
-                basis: `kms:DescribeKey was denied; the key's aliases (${names.join(', ')}) are not aws/rds`,
-            };
-        }
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-    }
-    return {
-        arn: keyRef,
-        manager: 'unknown',
-        basis: `the source role may not describe the key (${denied})`,
-    };
-}
-/** The key id from a key ARN (`arn:aws:kms:r:a:key/<id>`), or the reference unchanged. */
-function keyId(keyRef) {
-    const match = /:key\/(.+)$/.exec(keyRef);
-    return match?.[1] ?? keyRef;
-}
-
 ;// CONCATENATED MODULE: ./src/methods/clone/preflight.ts
-
-
 
 
 
@@ -76571,23 +78833,20 @@ const UNCLONEABLE_STATUSES = new Set([
     'deleting',
 ]);
 /**
- * Check, before anything is created, that AWS can clone this source into the destination, and
- * refuse with the reason and the fix when it cannot. Under `auto`, a clone that is impossible only
- * because of the clone limits (one per destination account, 15 copy-on-write clones) becomes the
- * snapshot relay, and the log says why.
+ * The pre-flight of a clone: what only a clone needs (a running source with an instance), the
+ * pre-flight every method shares (keys, placement), then the clone limits. Under `auto`, a clone
+ * that is impossible only because of the clone limits (one per destination account, 15
+ * copy-on-write clones) becomes the snapshot relay, and the log says why; the relay's pre-flight
+ * step then adds its own checks.
  */
 async function clonePreflight(input) {
+    const fullCopy = input.requested === 'full-copy';
     checkSourceShape(input);
-    if (input.requested === 'full-copy')
+    if (fullCopy)
         checkFullCopyAllowed(input);
-    checkEncryption(input);
-    checkPlacement(input);
-    await checkPlacementExists(input);
-    if (!input.sameAccount && input.sourceDb.encrypted)
-        await checkSourceKeyShareable(input);
-    if (input.requested === 'full-copy')
-        return { method: 'full-copy' };
-    return checkCloneLimits(input);
+    checkUnencryptedSource(input);
+    await runPreflight({ ...input, method: fullCopy ? 'full-copy' : 'clone' });
+    return fullCopy ? { method: 'full-copy' } : checkCloneLimits(input);
 }
 function where(input) {
     return {
@@ -76595,46 +78854,6 @@ function where(input) {
         side: 'source',
         accountId: input.source.accountId,
     };
-}
-/**
- * Across accounts the source's subnet group and security groups do not exist in the destination:
- * without placement inputs AWS puts the copy in the destination's default subnet group and
- * default VPC security group. Allowed (it is what the API does), but never silently.
- */
-function checkPlacement(input) {
-    if (input.sameAccount)
-        return;
-    const s = input.settings;
-    const missing = [
-        s.dbSubnetGroup ? undefined : 'db-subnet-group',
-        s.vpcSecurityGroupIds.length > 0 ? undefined : 'vpc-security-group-ids',
-        s.dbClusterParameterGroup ? undefined : 'db-cluster-parameter-group',
-    ].filter((name) => name !== undefined);
-    if (missing.length === 0)
-        return;
-    input.log.warning(`No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`);
-}
-/**
- * The named subnet group and parameter groups must exist in the destination before the RAM share
- * (in the source account) or anything else is created.
- */
-async function checkPlacementExists(input) {
-    const s = input.settings;
-    await requirePlacement({
-        session: input.destination,
-        side: 'destination',
-        region: s.region,
-        warn: (message) => input.log.warning(message),
-        items: [
-            { input: 'db-subnet-group', kind: 'db-subnet-group', name: s.dbSubnetGroup },
-            {
-                input: 'db-cluster-parameter-group',
-                kind: 'db-cluster-parameter-group',
-                name: s.dbClusterParameterGroup,
-            },
-            { input: 'db-parameter-group', kind: 'db-parameter-group', name: s.dbParameterGroup },
-        ],
-    });
 }
 function checkSourceShape(input) {
     const db = input.sourceDb;
@@ -76657,23 +78876,15 @@ function checkSourceShape(input) {
         });
     }
 }
-function checkEncryption(input) {
+function checkUnencryptedSource(input) {
     const db = input.sourceDb;
-    const kmsKeyId = input.settings.kmsKeyId;
-    if (!db.encrypted && kmsKeyId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
-            ...where(input),
-            hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
-        });
-    }
-    if (db.encrypted && !input.sameAccount && !kmsKeyId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
-            ...where(input),
-            hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) the destination account may use, for example its own key; see docs/cross-account.md for the key policies.',
-        });
-    }
+    if (db.encrypted || !input.settings.kmsKeyId)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
+        ...where(input),
+        hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
+    });
 }
 /**
  * A cluster shared from another account can only be restored as a copy-on-write clone: the
@@ -76688,43 +78899,6 @@ function checkFullCopyAllowed(input) {
         summary: `method: full-copy works only within one account: AWS restores a cluster shared from another account (${input.sourceDb.identifier}) only as a copy-on-write clone`,
         ...where(input),
         hint: 'Use method: clone (or auto) for a clone, or method: relay for a full copy through a snapshot.',
-    });
-}
-async function checkSourceKeyShareable(input) {
-    const db = input.sourceDb;
-    if (!db.kmsKeyArn)
-        return;
-    const key = await inspectSourceKey(input.source.clients.kms, db.kmsKeyArn);
-    if (key.manager === 'AWS') {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
-            ...where(input),
-            hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
-        });
-    }
-    if (key.manager === 'unknown') {
-        input.log.warning(`Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, the clone fails with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`);
-    }
-    else {
-        input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`);
-    }
-    await checkKeyPolicy(input, db.kmsKeyArn);
-}
-/** The clone in the destination needs the source key: its policy must allow what RDS uses. */
-async function checkKeyPolicy(input, keyArn) {
-    const account = input.destination.accountId;
-    const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account);
-    if (!reading.read) {
-        input.log.warning(`Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until the clone starts. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
-        return;
-    }
-    if (reading.missing.length === 0)
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it (${reading.missing.join(', ')} not allowed), and the clone needs it`,
-        ...where(input),
-        resource: keyArn,
-        hint: `Add to the key policy in the source account a statement for principal arn:aws:iam::${account}:root allowing kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}.`,
     });
 }
 /** The documented way to many fast copies of one source in one account (README "Base and branches"). */
@@ -76772,7 +78946,8 @@ function cloneLimitProblem(input, census) {
         };
     }
     const swapping = input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap';
-    if (!input.sameAccount && swapping && target && census.inDestinationAccount.includes(target)) {
+    const cloneIsTarget = census.inDestinationAccount.some((id) => id.toLowerCase() === target?.toLowerCase());
+    if (!input.sameAccount && swapping && target && cloneIsTarget) {
         return {
             reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
             hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,
@@ -76829,10 +79004,8 @@ function asNamePart(text) {
         .replace(/-{2,}/g, '-');
 }
 
-// EXTERNAL MODULE: ./src/aws/arn.ts
-var aws_arn = __nccwpck_require__(2529);
 // EXTERNAL MODULE: ./src/aws/rds-snapshots.ts
-var rds_snapshots = __nccwpck_require__(8745);
+var rds_snapshots = __nccwpck_require__(8142);
 ;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
 
 
@@ -77038,8 +79211,7 @@ async function needsReencryption(ctx, snapshotKey) {
         return true;
     if (wanted === snapshotKey)
         return false;
-    const out = await ctx.destination.clients.kms.send(new dist_cjs/* DescribeKeyCommand */.spV({ KeyId: wanted }));
-    return out.KeyMetadata?.Arn !== snapshotKey;
+    return (await keyArnOf(ctx.destination.clients.kms, wanted)) !== snapshotKey;
 }
 /** Withdraw the share once the destination holds its own copy. */
 function unshareSnapshotStep(type) {
@@ -77078,12 +79250,14 @@ function deleteSharedSnapshotStep(type, after) {
         when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
         async run(ctx, runtime) {
             const id = (0,aws_arn/* rdsResourceId */.PR)(ctx.values.sharedSnapshotArn.get());
-            await deleteSnapshot(ctx, runtime, {
+            const done = await deleteSnapshot(ctx, runtime, {
                 api,
                 side: 'source',
                 id,
                 proof: sharedSnapshotProof(ctx),
             });
+            if (done === 'removed')
+                ctx.values.sharedSnapshotDeleted.set(true);
         },
     };
 }
@@ -77117,6 +79291,7 @@ async function deleteSnapshot(ctx, runtime, target) {
     });
     if (done === 'removed')
         runtime.note(`deleted ${id}`);
+    return done;
 }
 /**
  * The DB snapshot that crosses accounts, taken of an instance (the source instance, or the
@@ -77192,365 +79367,78 @@ function multiAzStorage(ctx) {
 
 
 
-
-
-
-
 /**
- * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
- * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
+ * The relay's pre-flight step: the shared pre-flight (keys, placement, snapshot quota) with the
+ * relay's own checks, before the first snapshot is taken.
  */
-/**
- * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
- * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
- */
-const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
-/** Warn when fewer than this many manual snapshots would remain free after the run. */
-const QUOTA_WARNING_MARGIN = 10;
-/**
- * The copy's placement: the inputs, or in one account the source's own (a deliberate default,
- * logged). Across accounts nothing of the source's applies, and AWS's defaults (the default
- * security group and parameter group) are never taken silently: the pre-flight asks for them.
- */
-function resolvePlacement(ctx) {
-    const s = ctx.settings;
-    const fromSource = ctx.sameAccount && ctx.settings.phase !== 'destination';
-    const cluster = fromSource ? ctx.sourceDb.cluster : undefined;
-    const instance = fromSource ? ctx.sourceDb.instance : undefined;
-    const sourceGroups = (cluster?.VpcSecurityGroups ?? instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
-    return {
-        subnetGroup: s.dbSubnetGroup ?? cluster?.DBSubnetGroup ?? instance?.DBSubnetGroup?.DBSubnetGroupName,
-        securityGroupIds: s.vpcSecurityGroupIds.length > 0
-            ? s.vpcSecurityGroupIds
-            : sourceGroups.length > 0
-                ? sourceGroups
-                : undefined,
-        clusterParameterGroup: s.dbClusterParameterGroup ?? cluster?.DBClusterParameterGroup,
-        parameterGroup: s.dbParameterGroup ?? instance?.DBParameterGroups?.[0]?.DBParameterGroupName,
-    };
-}
-/** The pre-flight step every relay plan starts with. */
 function preflightStep() {
     return {
-        name: 'preflight',
+        name: PREFLIGHT_STEP,
         title: 'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
         side: 'destination',
         phases: ['all', 'source', 'destination'],
         async run(ctx, runtime) {
-            const checks = [
-                checkKmsKeyGiven,
-                preflight_checkSourceKeyShareable,
-                checkDestinationCanUseSourceKey,
-                checkSourceKeyPolicy,
-                checkDestinationKey,
-                preflight_checkPlacement,
-                checkTempPlacement,
-                checkInstanceClass,
-                checkMultiAzStorage,
-                checkSnapshotQuota,
-            ];
-            for (const check of checks)
-                await check(ctx, (message) => runtime.log.info(message), (message) => runtime.log.warning(message));
+            await runPreflight({ ...ctx, log: runtime.log }, RELAY_CHECKS);
             runtime.note('passed');
         },
     };
 }
-const crossAccountEncrypted = (ctx) => !ctx.sameAccount && ctx.sourceDb.encrypted;
-function refuse(ctx, side, summary, hint, extra = {}) {
-    return new errors/* ActionError */.lZ({
-        summary,
-        step: 'preflight',
-        side,
-        accountId: sessionFor(ctx, side).accountId,
-        hint,
-        ...extra,
+/**
+ * The Multi-AZ relay's temporary instance is restored in the source account, in
+ * temp-db-subnet-group (default: the source cluster's own, which exists).
+ */
+const checkTempPlacement = async (input) => {
+    if (input.sourceDb.kind !== 'multi-az-cluster' || input.settings.phase === 'destination')
+        return;
+    await requirePlacement({
+        session: input.source,
+        side: 'source',
+        region: input.settings.region,
+        step: PREFLIGHT_STEP,
+        warn: (message) => input.log.warning(message),
+        items: [
+            {
+                input: 'temp-db-subnet-group',
+                kind: 'db-subnet-group',
+                name: input.settings.tempDbSubnetGroup,
+            },
+        ],
     });
-}
-/** The destination's key matters to the jobs that copy: not to a source-phase job. */
-const copiesHere = (ctx) => ctx.settings.phase !== 'source';
-const checkKmsKeyGiven = async (ctx) => {
-    if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId)
-        return;
-    throw refuse(ctx, 'destination', `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`, 'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
-    if (!crossAccountEncrypted(ctx) ||
-        ctx.settings.phase === 'destination' ||
-        !ctx.sourceDb.kmsKeyArn)
-        return;
-    const key = await describeKey(ctx.source, ctx.sourceDb.kmsKeyArn);
-    if (!key.metadata) {
-        warn(`could not read the source key ${ctx.sourceDb.kmsKeyArn} (${key.message}); continuing`);
-        return;
-    }
-    if (key.metadata.KeyManager !== 'AWS') {
-        info(`source key ${ctx.sourceDb.kmsKeyArn} is customer-managed: its snapshots can be shared`);
-        return;
-    }
-    throw refuse(ctx, 'source', `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`, 'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
-/**
- * From the destination: kms:DescribeKey on the source key. KMS evaluates each action on its own,
- * so this proves only that the destination may describe the key, not that RDS may use it there;
- * the key policy check below (from the source account) looks at the actions RDS needs.
- */
-const checkDestinationCanUseSourceKey = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn)
-        return;
-    const key = await describeKey(ctx.destination, keyArn);
-    if (key.metadata) {
-        info(`the destination account ${ctx.destination.accountId} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
-        return;
-    }
-    if (key.denied || key.missing) {
-        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots: it may not even describe it (kms:DescribeKey)`, KEY_USE_HINT(ctx.destination.accountId), { resource: keyArn, code: key.code, awsMessage: key.message });
-    }
-    warn(`could not check the source key from the destination account (${key.message}); continuing`);
-};
-/**
- * From the source account (jobs that hold its role): the key policy must allow the destination
- * account every action RDS needs to copy or restore with the key. What could not be read is
- * logged as unchecked, never assumed.
- */
-const checkSourceKeyPolicy = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn || ctx.settings.phase === 'destination')
-        return;
-    const account = ctx.destination.accountId;
-    const reading = await readKeyPolicyFor(ctx.source.clients.kms, keyArn, account);
-    if (!reading.read) {
-        warn(`could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
-        return;
-    }
-    if (reading.missing.length > 0) {
-        throw refuse(ctx, 'source', `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`, KEY_USE_HINT(account), { resource: keyArn });
-    }
-    const conditional = reading.conditional.length > 0
-        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
-        : '';
-    info(`the source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
-};
-const checkDestinationKey = async (ctx, info) => {
-    const keyId = ctx.settings.kmsKeyId;
-    if (!keyId || !copiesHere(ctx))
-        return;
-    const key = await describeKey(ctx.destination, keyId);
-    if (key.metadata) {
-        info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
-        return;
-    }
-    throw refuse(ctx, 'destination', `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`, 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.', { resource: keyId, code: key.code, awsMessage: key.message });
 };
 /**
  * An Aurora copy needs a class for its instances: the source writer's by default. A
  * destination-phase job never reads the source, so it must be told rather than guess.
  */
-const checkInstanceClass = async (ctx) => {
-    if (ctx.sourceDb.kind !== 'aurora-cluster' || ctx.settings.phase === 'source')
+const checkInstanceClass = (input) => {
+    if (input.sourceDb.kind !== 'aurora-cluster' || input.settings.phase === 'source')
         return;
-    if (ctx.settings.instanceClass || ctx.sourceDb.writerInstanceClass)
+    if (input.settings.instanceClass || input.sourceDb.writerInstanceClass)
         return;
-    throw refuse(ctx, 'destination', "No instance class for the Aurora copy: this job cannot read the source writer's class", 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).');
+    throw refusal(input, 'destination', {
+        summary: "No instance class for the Aurora copy: this job cannot read the source writer's class",
+        hint: 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).',
+    });
 };
 /**
  * A Multi-AZ DB cluster restore with a storage type needs Iops (RestoreDBClusterFromSnapshot's
  * model documentation): refuse before anything is created when neither the inputs nor the source
  * give one.
  */
-const checkMultiAzStorage = async (ctx) => {
-    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'source')
+const checkMultiAzStorage = (input) => {
+    if (input.sourceDb.kind !== 'multi-az-cluster' || input.settings.phase === 'source')
         return;
-    const storage = multiAzStorage(ctx);
+    const storage = multiAzStorage(input);
     if (storage.storageType === undefined || storage.iops !== undefined)
         return;
-    throw refuse(ctx, 'destination', `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`, "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.");
-};
-const preflight_checkPlacement = async (ctx, info, warn) => {
-    if (ctx.settings.phase === 'source')
-        return;
-    const placement = resolvePlacement(ctx);
-    const isInstance = ctx.sourceDb.kind === 'instance';
-    const missing = [
-        placement.subnetGroup ? undefined : 'db-subnet-group',
-        placement.securityGroupIds ? undefined : 'vpc-security-group-ids',
-        isInstance && !placement.parameterGroup ? 'db-parameter-group' : undefined,
-    ].filter((name) => name !== undefined);
-    if (missing.length > 0) {
-        throw refuse(ctx, 'destination', `The copy's placement in the destination account is not set: ${missing.join(', ')}`, `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`);
-    }
-    if (!isInstance && !placement.clusterParameterGroup) {
-        warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
-    }
-    const usesParameterGroup = isInstance || ctx.sourceDb.kind === 'aurora-cluster';
-    await requirePlacement({
-        session: ctx.destination,
-        side: 'destination',
-        region: ctx.settings.region,
-        step: 'preflight',
-        warn,
-        items: [
-            { input: 'db-subnet-group', kind: 'db-subnet-group', name: placement.subnetGroup },
-            {
-                input: 'db-cluster-parameter-group',
-                kind: 'db-cluster-parameter-group',
-                name: isInstance ? undefined : placement.clusterParameterGroup,
-            },
-            {
-                input: 'db-parameter-group',
-                kind: 'db-parameter-group',
-                name: usesParameterGroup ? placement.parameterGroup : undefined,
-            },
-        ],
-    });
-    // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
-    info(`placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`);
-};
-/**
- * The Multi-AZ relay's temporary instance is restored in the source account, in
- * temp-db-subnet-group (default: the source cluster's own, which exists).
- */
-const checkTempPlacement = async (ctx, _info, warn) => {
-    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'destination')
-        return;
-    await requirePlacement({
-        session: ctx.source,
-        side: 'source',
-        region: ctx.settings.region,
-        step: 'preflight',
-        warn,
-        items: [
-            {
-                input: 'temp-db-subnet-group',
-                kind: 'db-subnet-group',
-                name: ctx.settings.tempDbSubnetGroup,
-            },
-        ],
+    throw refusal(input, 'destination', {
+        summary: `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`,
+        hint: "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.",
     });
 };
-/** Manual snapshots each account gains during the run, by snapshot type. */
-function snapshotsCreated(kind, ctx) {
-    const phase = ctx.settings.phase;
-    const source = { side: 'source', db: 0, cluster: 0 };
-    const destination = { side: 'destination', db: 0, cluster: 0 };
-    if (phase !== 'destination') {
-        if (kind === 'aurora-cluster')
-            source.cluster += 1;
-        else
-            source.db += 1;
-        if (kind === 'multi-az-cluster')
-            source.cluster += 1;
-    }
-    const copies = !ctx.sameAccount || ctx.settings.kmsKeyId !== undefined;
-    if (phase !== 'source' && copies) {
-        if (kind === 'aurora-cluster')
-            destination.cluster += 1;
-        else
-            destination.db += 1;
-    }
-    if (ctx.sameAccount) {
-        return [
-            {
-                side: 'destination',
-                db: source.db + destination.db,
-                cluster: source.cluster + destination.cluster,
-            },
-        ];
-    }
-    return [source, destination].filter((a) => a.db + a.cluster > 0);
-}
-/**
- * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
- * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
- */
-async function snapshotQuotas(session, where, warn) {
-    let quotas;
-    try {
-        quotas = (await session.clients.rds.send(new client_rds_dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
-            ?.AccountQuotas;
-    }
-    catch (error) {
-        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
-    }
-    const quota = async (name, type, label) => {
-        const found = quotas?.find((q) => q.AccountQuotaName === name);
-        return {
-            name,
-            label,
-            used: found?.Used ?? (await countManualSnapshots(session, type)),
-            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
-        };
-    };
-    return {
-        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
-        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
-    };
-}
-/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
-const checkSnapshotQuota = async (ctx, info, warn) => {
-    for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
-        const session = sessionFor(ctx, need.side);
-        const where = `${need.side} account ${session.accountId}`;
-        const quotas = await snapshotQuotas(session, where, warn);
-        for (const [type, adding] of [
-            ['db', need.db],
-            ['cluster', need.cluster],
-        ]) {
-            if (adding === 0)
-                continue;
-            const quota = quotas[type];
-            const after = quota.used + adding;
-            if (after > quota.max) {
-                throw refuse(ctx, need.side, `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`, `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
-            }
-            if (quota.max - after < QUOTA_WARNING_MARGIN) {
-                warn(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
-            }
-            else {
-                info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
-            }
-        }
-    }
-};
-async function countManualSnapshots(session, type) {
-    const rds = session.clients.rds;
-    let count = 0;
-    let marker;
-    do {
-        if (type === 'db') {
-            const out = await rds.send(new client_rds_dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
-            count += out.DBSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-        else {
-            const out = await rds.send(new client_rds_dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
-                SnapshotType: 'manual',
-                MaxRecords: 100,
-                Marker: marker,
-            }));
-            count += out.DBClusterSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-    } while (marker);
-    return count;
-}
-async function describeKey(session, keyId) {
-    try {
-        const out = await session.clients.kms.send(new dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
-        return { metadata: out.KeyMetadata };
-    }
-    catch (error) {
-        return {
-            denied: (0,errors/* isAccessDenied */.w7)(error),
-            missing: (0,errors/* isNotFound */.c4)(error),
-            code: (0,errors/* awsErrorCode */.J6)(error),
-            message: (0,errors/* errorMessage */.gJ)(error),
-        };
-    }
-}
+const RELAY_CHECKS = [checkTempPlacement, checkInstanceClass, checkMultiAzStorage];
 
 ;// CONCATENATED MODULE: ./src/methods/relay/aurora.ts
+
 
 
 
@@ -77608,6 +79496,7 @@ function auroraRestoreInput(ctx, snapshotArn) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay/instance.ts
+
 
 
 
@@ -77688,6 +79577,7 @@ function instanceRestoreInput(ctx, snapshotArn) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay/multiaz.ts
+
 
 
 
@@ -77898,7 +79788,6 @@ function forPhase(steps, phase) {
 
 
 
-
 /**
  * The method for a source: Aurora clones by default; Multi-AZ DB clusters and DB instances relay
  * through snapshots. An explicit method that cannot work for the source is refused, never changed.
@@ -77919,21 +79808,18 @@ function chooseMethod(requested, source) {
 }
 /**
  * The method this run takes: chooseMethod's choice, checked against what AWS allows before
- * anything is created. For an Aurora clone that runs the clone pre-flight (source state,
- * encryption and keys, clone limits), which under `auto` may turn to the relay and says why.
- * When the target already exists, `if-exists` decides first (existing.ts), so no pre-flight.
+ * anything is created. For an Aurora clone that runs the clone pre-flight (source state, clone
+ * limits, then the shared keys and placement checks), which under `auto` may turn to the relay
+ * and says why; the relay runs the shared pre-flight as its first step. When the target already
+ * exists, `if-exists` decides first (existing.ts), so no pre-flight.
  */
 async function resolveMethod(requested, source, inputs) {
     const method = chooseMethod(requested, source);
     if (method === 'relay')
         return method;
     const { settings, accounts } = inputs;
-    const target = settings.target;
-    if (settings.ifExists !== 'replace' && target) {
-        const rds = accounts.destination.clients.rds;
-        if ((await (0,rds_read/* findCluster */.KG)(rds, target)) ?? (await (0,rds_read/* findInstance */.XD)(rds, target)))
-            return method;
-    }
+    if (settings.ifExists !== 'replace' && inputs.targetExists)
+        return method;
     const decision = await clonePreflight({
         requested: requested === 'auto' ? 'auto' : method,
         settings,
@@ -77941,7 +79827,7 @@ async function resolveMethod(requested, source, inputs) {
         destination: accounts.destination,
         sameAccount: accounts.sameAccount,
         sourceDb: source,
-        log: inputs.log ?? core,
+        log: inputs.log ?? (0,annotations/* titledLog */.N)('rds-refresh: pre-flight'),
     });
     return decision.method;
 }
@@ -77978,7 +79864,7 @@ async function detectSource(session, ref) {
     const cluster = await (0,rds_read/* findCluster */.KG)(session.clients.rds, id);
     if (cluster) {
         requireNamedAccount(session, ref, cluster.DBClusterArn);
-        return fromCluster(cluster, await writerInstanceClass(session, cluster));
+        return fromCluster(cluster, await readWriter(session, cluster));
     }
     const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, id);
     if (instance)
@@ -78022,16 +79908,16 @@ function requireNamedAccount(session, ref, resolvedArn) {
         hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
     });
 }
-async function writerInstanceClass(session, cluster) {
+/** An Aurora cluster's writer instance: its class and parameter group serve the copy. */
+async function readWriter(session, cluster) {
     if (!isAuroraEngine(cluster.Engine))
         return undefined;
     const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
     if (!writer?.DBInstanceIdentifier)
         return undefined;
-    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, writer.DBInstanceIdentifier);
-    return instance?.DBInstanceClass;
+    return (0,rds_read/* findInstance */.XD)(session.clients.rds, writer.DBInstanceIdentifier);
 }
-function fromCluster(cluster, writerClass) {
+function fromCluster(cluster, writer) {
     const engine = cluster.Engine ?? '';
     return {
         kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
@@ -78043,7 +79929,8 @@ function fromCluster(cluster, writerClass) {
         encrypted: cluster.StorageEncrypted ?? false,
         kmsKeyArn: cluster.KmsKeyId,
         cluster,
-        writerInstanceClass: writerClass,
+        writerInstanceClass: writer?.DBInstanceClass,
+        writerParameterGroup: writer?.DBParameterGroups?.[0]?.DBParameterGroupName,
     };
 }
 function fromInstance(instance) {
@@ -78067,16 +79954,13 @@ function fromInstance(instance) {
 
 
 
-async function startPhase(settings, accounts) {
+/**
+ * Read what the refresh starts from and resolve its method. `inputs/rules.ts` already required
+ * snapshot-arn for phase destination and source otherwise, and refused a clone split into phases.
+ */
+async function startPhase(settings, accounts, target) {
     if (settings.phase === 'destination') {
         const arn = settings.snapshotArn;
-        if (!arn) {
-            throw new errors/* ActionError */.lZ({
-                summary: 'phase: destination needs snapshot-arn',
-                hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
-            });
-        }
-        splitMethod(settings);
         const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
         return {
             sourceDb,
@@ -78084,27 +79968,19 @@ async function startPhase(settings, accounts) {
             method: 'relay',
         };
     }
-    if (!settings.source)
-        throw new errors/* ActionError */.lZ({ summary: 'refresh needs the source input' });
     const sourceDb = await detectSource(accounts.source, settings.source);
     if (settings.phase === 'source') {
-        splitMethod(settings);
         return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
     }
     return {
         sourceDb,
         sameAccount: accounts.sameAccount,
-        method: await resolveMethod(settings.method, sourceDb, { settings, accounts }),
+        method: await resolveMethod(settings.method, sourceDb, {
+            settings,
+            accounts,
+            targetExists: target.exists,
+        }),
     };
-}
-/** Split jobs hand over a snapshot; a clone has none. */
-function splitMethod(settings) {
-    if (settings.method === 'auto' || settings.method === 'relay')
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
-        hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
-    });
 }
 /**
  * The source as a shared snapshot describes it. Describing it by ARN with IncludeShared also
@@ -78192,9 +80068,9 @@ function describeStart(settings, sourceDb) {
 }
 
 // EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __nccwpck_require__(1152);
+var parsers = __nccwpck_require__(5165);
 // EXTERNAL MODULE: ./src/inputs/rules.ts
-var rules = __nccwpck_require__(639);
+var rules = __nccwpck_require__(8190);
 ;// CONCATENATED MODULE: ./src/methods/common/applicability.ts
 /**
  * Which inputs apply to the method this run takes. Some inputs only make sense for one kind of
@@ -78377,40 +80253,51 @@ function checkApplicability(input) {
 
 
 
+
 /**
- * Look for the target in the destination before creating anything. Under `if-exists: fail` an
- * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
+ * Look the target up in the destination, once per run: the method's choice, `if-exists` and a
+ * replace all read this one answer.
+ */
+async function lookupTarget(destination, target) {
+    const rds = destination.clients.rds;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    if (cluster)
+        return { cluster };
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
+    return instance ? { instance } : undefined;
+}
+/**
+ * What to do with a target that already exists, before creating anything. Under `if-exists:
+ * fail` an existing target stops the run; under `reuse` a copy this action manages is reported as it is.
  * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
  * never touched. A copy an earlier try of this very run left half-built (its tags prove this run
  * made it, and it is still `building`) is no existing target: the plan continues it.
  */
-async function findExistingTarget(ctx, wait) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    const found = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const foundInstance = found ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!found && !foundInstance)
+async function findExistingTarget(ctx, wait, target) {
+    if (!target)
         return undefined;
-    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target;
+    const { cluster: found, instance: foundInstance } = target;
+    const name = ctx.names.target;
+    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? name;
     const where = {
         resource: arn,
         side: 'destination',
         accountId: ctx.destination.accountId,
     };
-    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
+    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, arn));
     if ((0,ownership/* madeByRun */.MK)(tags, runOf(ctx)) && stillBuilding(tags)) {
-        core.info(`${target} exists, still being built, and its tags prove this run made it (an earlier try of the same run and attempt): the run continues it instead of starting over`);
+        core.info(`${name} exists, still being built, and its tags prove this run made it (an earlier try of the same run and attempt): the run continues it instead of starting over`);
         return undefined;
     }
     const mode = ctx.settings.ifExists;
     if (mode === 'fail') {
         throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} already exists in the destination account`,
+            summary: `Target ${name} already exists in the destination account`,
             ...where,
             hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
         });
     }
-    (0,ownership/* requireManaged */.RI)({ target, tags, where, purpose: mode });
+    (0,ownership/* requireManaged */.RI)({ target: name, tags, where, purpose: mode });
     const { cluster, instance } = await untilComplete(ctx, {
         kind: found ? 'cluster' : 'instance',
         seen: { cluster: found, instance: foundInstance },
@@ -78420,7 +80307,7 @@ async function findExistingTarget(ctx, wait) {
     const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
     warnIfDifferent(ctx, (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.source));
     const origin = {
-        name: target,
+        name,
         method: ctx.method,
         created: false,
         expiresAt: expiry ? new Date(expiry) : undefined,
@@ -78434,7 +80321,7 @@ function warnIfDifferent(ctx, source) {
     const target = ctx.names.target;
     core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`);
     if (source && source !== ctx.sourceDb.arn) {
-        core.warning(`${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`);
+        core.warning(`${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`, { title: 'rds-refresh: reused a copy of another source' });
     }
 }
 const COMPLETE = 'complete';
@@ -78505,7 +80392,7 @@ async function untilComplete(ctx, options) {
             failOn: wait/* FAILURE_STATUSES */.Ul,
         }, {
             step: 'reuse',
-            log: { info: core.info, warning: core.warning, debug: core.debug },
+            log: (0,annotations/* titledLog */.N)('rds-refresh: reuse'),
             signal: options.wait.signal,
             deadline: options.wait.deadline,
             pollSeconds: ctx.settings.pollIntervalSeconds,
@@ -78523,171 +80410,8 @@ async function untilComplete(ctx, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-
-
-/** Output names, as action.yml declares them. */
-const Outputs = {
-    clusterIdentifier: 'cluster-identifier',
-    clusterArn: 'cluster-arn',
-    endpoint: 'endpoint',
-    readerEndpoint: 'reader-endpoint',
-    port: 'port',
-    engine: 'engine',
-    engineVersion: 'engine-version',
-    masterUsername: 'master-username',
-    masterUserSecretArn: 'master-user-secret-arn',
-    dbInstanceIdentifiers: 'db-instance-identifiers',
-    method: 'method',
-    created: 'created',
-    snapshotArn: 'snapshot-arn',
-    sourceAccountId: 'source-account-id',
-    destinationAccountId: 'destination-account-id',
-    expiresAt: 'expires-at',
-    durationSeconds: 'duration-seconds',
-};
-/** The outputs of a copy, by output name; values that are unknown are left out. */
-function copyOutputs(copy) {
-    const entries = [
-        [Outputs.clusterIdentifier, copy.identifier],
-        [Outputs.clusterArn, copy.arn],
-        [Outputs.endpoint, copy.endpoint],
-        [Outputs.readerEndpoint, copy.readerEndpoint],
-        [Outputs.port, copy.port],
-        [Outputs.engine, copy.engine],
-        [Outputs.engineVersion, copy.engineVersion],
-        [Outputs.masterUsername, copy.masterUsername],
-        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
-        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
-        [Outputs.method, copy.method],
-        [Outputs.created, copy.created],
-        [Outputs.snapshotArn, copy.snapshotArn],
-        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
-    ];
-    return Object.fromEntries(entries
-        .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => [k, String(v)]));
-}
-/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
-function phaseOutputs(report) {
-    const { settings, copy } = report;
-    if (settings.phase === 'destination') {
-        // The source account is the snapshot's owner, not the account this job signed in to.
-        const owner = (0,aws_arn/* accountFromArn */.Fl)(settings.snapshotArn ?? '');
-        const outputs = copyOutputs(copy);
-        return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
-    }
-    if (settings.phase !== 'source')
-        return copyOutputs(copy);
-    const outputs = { [Outputs.method]: report.method };
-    if (copy.snapshotArn)
-        outputs[Outputs.snapshotArn] = copy.snapshotArn;
-    return outputs;
-}
-/**
- * What the summary lists from the ledger: resources kept on purpose (a hand-off outlives a
- * source-phase job that succeeds), and those left for the post step to remove.
- */
-function ledgerBlocks(resources, failed) {
-    return {
-        kept: resources.filter((r) => r.disposal === 'kept' || (!failed && r.disposal === 'handoff')),
-        leftBehind: resources.filter((r) => r.disposal === 'temporary' ||
-            (failed && (r.disposal === 'copy' || r.disposal === 'handoff'))),
-    };
-}
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        core.setOutput(name, value);
-}
-function formatDuration(report) {
-    if (!report.startedAt || !report.endedAt)
-        return '';
-    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-const STATUS_MARK = {
-    succeeded: '✅ succeeded',
-    failed: '❌ failed',
-    cancelled: '⏹ cancelled',
-    skipped: '⏭ skipped',
-    'not-run': '… not run',
-};
-/**
- * The job summary: source → target, the steps with their timing, outputs, and any failure.
- * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
- * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
- * renders as text.
- */
-async function writeSummary(input) {
-    const summary = core.summary.addHeading(escapeHtml(input.title), 2);
-    if (input.steps.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'Started', header: true },
-                { data: 'Duration', header: true },
-                { data: 'Status', header: true },
-                { data: 'Notes', header: true },
-            ],
-            ...input.steps.map((s) => [
-                s.name,
-                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
-                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
-                formatDuration(s) || '—',
-                STATUS_MARK[s.status],
-                s.notes.join('; ') || '—',
-            ].map(escapeHtml)),
-        ]);
-    }
-    if (input.error !== undefined) {
-        summary.addHeading('Failure', 3);
-        summary.addCodeBlock(escapeHtml((0,errors/* errorMessage */.gJ)(input.error)));
-        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
-        if (hint)
-            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
-    }
-    if (input.leftBehind.length > 0) {
-        summary.addHeading('Resources left behind', 3);
-        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
-    }
-    if (input.kept && input.kept.length > 0) {
-        summary.addHeading('Kept on purpose', 3);
-        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
-    }
-    const outputRows = Object.entries(input.outputs);
-    if (outputRows.length > 0) {
-        summary.addHeading('Outputs', 3);
-        summary.addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true },
-            ],
-            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
-        ]);
-    }
-    await summary.write();
-}
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-};
-/** Text as HTML that renders it literally, in element content and in attribute values. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
-}
-
 // EXTERNAL MODULE: ./src/aws/error-codes.ts
-var error_codes = __nccwpck_require__(9835);
+var error_codes = __nccwpck_require__(2348);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/shares.ts
 
 
@@ -78729,7 +80453,7 @@ async function shareStillNeeded(options) {
 }
 
 // EXTERNAL MODULE: ./src/aws/removers.ts
-var removers = __nccwpck_require__(8383);
+var removers = __nccwpck_require__(210);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/delete.ts
 
 
@@ -79221,7 +80945,7 @@ async function deleteAll(decisions, options) {
             }
             catch (error) {
                 outcomes[index] = { decision: o.decision, result: 'failed', error: (0,errors/* errorMessage */.gJ)(error) };
-                core.warning(`Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+                core.warning(`Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${(0,errors/* errorMessage */.gJ)(error)}`, { title: 'rds-refresh sweep: not deleted' });
             }
         }
     };
@@ -79418,6 +81142,7 @@ function refuseTargetIsSource(settings, accounts, target) {
 
 
 
+
 /**
  * `operation: plan`: what `plan-operation` (refresh, delete or sweep) would do, from the same
  * reads that operation makes first, and nothing else: only Describe*, List* and Get* calls.
@@ -79434,7 +81159,8 @@ async function runPlanOperation(options) {
 }
 async function planRefresh({ settings, accounts, startedAt }) {
     const target = settings.target ?? '';
-    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => startPhase(settings, accounts));
+    const found = settings.phase === 'source' ? undefined : await lookupTarget(accounts.destination, target);
+    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => startPhase(settings, accounts, { exists: found !== undefined }));
     if (target)
         refuseTargetIsSource(settings, accounts, target);
     const ctx = createRefreshContext({
@@ -79447,14 +81173,15 @@ async function planRefresh({ settings, accounts, startedAt }) {
         startedAt,
     });
     const plan = buildPlan(ctx);
-    const checks = await runPreflight(plan, ctx);
-    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
+    const checks = await plan_runPreflight(plan, ctx);
+    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx, found);
     const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
     const facts = [
         `Source: ${describeKind(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
         `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
         `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
         `Plan: ${plan.description}`,
+        ...(settings.phase === 'source' ? [] : [describePlacement(ctx, resolvePlacement(ctx))]),
         ...(existing ? [existing.line] : []),
     ];
     const steps = plan.steps
@@ -79471,19 +81198,18 @@ async function planRefresh({ settings, accounts, startedAt }) {
         throw existing.refusal;
 }
 /** The relay's pre-flight step reads only; run it and keep what it said. */
-async function runPreflight(plan, ctx) {
+async function plan_runPreflight(plan, ctx) {
     const preflight = plan.steps.find((step) => step.name === 'preflight');
     if (!preflight) {
-        return [
-            'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
-        ];
+        return ['Clone pre-flight (source state, keys, placement, clone limits): passed (see the log)'];
     }
     const lines = [];
     const runtime = {
         name: preflight.name,
         log: {
             info: (m) => (lines.push(m), core.info(m)),
-            warning: (m) => (lines.push(`⚠ ${m}`), core.warning(m)),
+            warning: (m) => (lines.push(`⚠ ${m}`),
+                core.warning(m, { title: `rds-refresh plan: ${preflight.name}` })),
             debug: (m) => core.debug(m),
         },
         signal: new AbortController().signal,
@@ -79509,11 +81235,10 @@ async function runPreflight(plan, ctx) {
     return [...lines, 'Pre-flight: passed'];
 }
 /** What if-exists would do with a target that is already there. */
-async function existingTarget(ctx) {
+async function existingTarget(ctx, found) {
     const rds = ctx.destination.clients.rds;
     const target = ctx.names.target;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    const { cluster, instance } = found ?? {};
     const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn;
     if (!arn)
         return { line: `${target} does not exist yet: it would be created` };
@@ -80224,11 +81949,15 @@ function clean(value) {
  * the destination account. Undefined when there is nothing to replace (the first run simply
  * creates the target). An unmanaged target is refused before anything is created.
  */
-async function findReplaceTarget(ctx) {
+async function findReplaceTarget(ctx, existing) {
     if (ctx.settings.ifExists !== 'replace')
         return undefined;
     const target = ctx.names.target;
-    const found = (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target));
+    const found = existing?.cluster
+        ? describedCluster(existing.cluster)
+        : existing?.instance
+            ? describedInstance(existing.instance)
+            : undefined;
     if (!found) {
         core.info(`${target} does not exist yet: if-exists: replace creates it`);
         return undefined;
@@ -80403,8 +82132,10 @@ function deleteFirstPlan(base, old) {
 }
 
 // EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(6305);
+var state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -80430,7 +82161,7 @@ const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'fa
  * index.ts, the only place that fails the step.
  *
  * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
- *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
+ *   (`deadline-minutes` from the start), and the two together stop every call, wait and step
  */
 async function run(cancel) {
     const startedAt = Date.now();
@@ -80438,7 +82169,7 @@ async function run(cancel) {
     const bound = (0,engine_deadline/* boundSignal */.rW)({
         outer: cancel,
         deadline: startedAt + settings.timeoutMinutes * 60_000,
-        reason: () => (0,engine_deadline/* deadlinePassed */.Hx)(`timeout-minutes (${settings.timeoutMinutes})`),
+        reason: () => (0,engine_deadline/* deadlinePassed */.Hx)(`deadline-minutes (${settings.timeoutMinutes})`),
     });
     const { signal } = bound;
     try {
@@ -80451,13 +82182,25 @@ async function run(cancel) {
         core.setOutput(Outputs.sourceAccountId, accounts.source.accountId);
         core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId);
         try {
+            const destination = accounts.destination.accountId;
             if (settings.operation === 'refresh') {
-                await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline });
+                const outputs = await refresh({
+                    settings,
+                    accounts,
+                    signal,
+                    startedAt,
+                    deadline: bound.deadline,
+                });
+                (0,state/* saveOutcome */.Go)('succeeded');
+                if (outputs)
+                    await commentReady(settings, { outputs, accountId: destination, startedAt });
             }
             else {
                 await runLifecycle({ settings, accounts, signal, startedAt });
+                (0,state/* saveOutcome */.Go)('succeeded');
+                if (settings.operation === 'delete')
+                    await commentGone(settings, destination);
             }
-            (0,state/* saveOutcome */.Go)('succeeded');
         }
         catch (error) {
             (0,state/* saveOutcome */.Go)('failed');
@@ -80471,24 +82214,23 @@ async function run(cancel) {
         bound.dispose();
     }
 }
+/** The copy's outputs; undefined for a source-phase job, which makes no copy. */
 async function refresh(options) {
     const { settings, accounts, signal, startedAt, deadline } = options;
-    // A source-phase job only hands over a snapshot: it needs no target.
+    // inputs/rules.ts requires target unless the job is a source phase, which only hands over a
+    // snapshot; the same rules refused a target that is the source itself.
     const target = settings.target ?? '';
-    if (!target && settings.phase !== 'source') {
-        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
-    }
     if (!target) {
-        core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.');
+        core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.', { title: 'rds-refresh: hand-off without target' });
     }
+    // A source-phase job makes no copy, and may not even see the destination account.
+    const copyPhase = settings.phase !== 'source';
     const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
-    const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, () => startPhase(settings, accounts)));
-    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
-        throw new errors/* ActionError */.lZ({
-            summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
-            hint: 'Choose another target name: the action never writes to the source.',
-        });
-    }
+    const { sourceDb, sameAccount, method, found } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, async () => {
+        const found = copyPhase ? await lookupTarget(accounts.destination, target) : undefined;
+        const start = await startPhase(settings, accounts, { exists: found !== undefined });
+        return { ...start, found };
+    }));
     // The source's own ARN names its account (a destination-phase job signs in to only one).
     const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
     checkApplicability({
@@ -80497,7 +82239,7 @@ async function refresh(options) {
         method,
         sameAccount,
         accounts: { source: sourceAccount, destination: accounts.destination.accountId },
-        log: core,
+        log: (0,annotations/* titledLog */.N)('rds-refresh: inputs ignored'),
     });
     const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
     core.info(describeStart(settings, sourceDb));
@@ -80512,14 +82254,12 @@ async function refresh(options) {
         target,
         startedAt,
     });
-    // A source-phase job makes no copy, and may not even see the destination account.
-    const copyPhase = settings.phase !== 'source';
     const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
     const replacing = copyPhase
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx))
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx, found))
         : undefined;
     const existing = copyPhase && settings.ifExists !== 'replace'
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }))
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }, found))
         : undefined;
     if (existing) {
         setOutputs(copyOutputs(existing));
@@ -80530,7 +82270,7 @@ async function refresh(options) {
             leftBehind: [],
             region: settings.region,
         });
-        return;
+        return copyOutputs(existing);
     }
     const { ctx: runCtx, plan } = replacing
         ? replaceRun(ctx, replacing)
@@ -80566,33 +82306,35 @@ async function refresh(options) {
         error: result.error,
         kept,
         accountIds,
+        notes: copyPhase ? [describePlacement(runCtx, resolvePlacement(runCtx))] : [],
         leftBehind,
         region: settings.region,
     });
     if (result.error)
         throw result.error;
+    return copyPhase ? outputs : undefined;
 }
 
 
 /***/ }),
 
-/***/ 5576:
+/***/ 6661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a2: () => (/* binding */ runPost)
 /* harmony export */ });
 /* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes, removalWaves */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(723);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(832);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1452);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4371);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(594);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4533);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4707);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6305);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7291);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2856);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2691);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7128);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7964);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5309);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2139);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9506);
 
 
 
@@ -80610,7 +82352,7 @@ async function refresh(options) {
  * is reported with its removal command (and carries the managed tags and expiry for sweep).
  */
 const POST_STEP_MAX_MINUTES = 30;
-/** The post step's bound: as long as the main step's `timeout-minutes`, at most 30 minutes. */
+/** The post step's bound: as long as the main step's `deadline-minutes`, at most 30 minutes. */
 function postStepMinutes(settings) {
     return Math.min(settings.timeoutMinutes, POST_STEP_MAX_MINUTES);
 }
@@ -80634,7 +82376,7 @@ async function runPost() {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
         return;
     }
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .getSettings */ .mt)();
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .getSettings */ .mt)(process.env, { log: null });
     const minutes = postStepMinutes(settings);
     const bound = (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .boundSignal */ .rW)({
         deadline: Date.now() + minutes * 60_000,
@@ -80742,7 +82484,7 @@ function reportFailures(settings, failures) {
     if (failures.length === 0)
         return;
     const lines = failures.map(([resource, reason]) => `${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removalCommand */ .M)(resource, settings.region)}   # ${reason}`);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`, { title: 'rds-refresh post step: left behind' });
 }
 function sessionOf(accounts, side) {
     return side === 'source' ? accounts.source : accounts.destination;
@@ -80776,7 +82518,7 @@ async function untracked(options) {
             }
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`, { title: 'rds-refresh post step: tag look-up failed' });
         }
     }
     return found;
@@ -80794,7 +82536,7 @@ function disposalOf(tagged, settings) {
 
 /***/ }),
 
-/***/ 6305:
+/***/ 2462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80808,7 +82550,7 @@ function disposalOf(tagged, settings) {
 /* harmony export */   rH: () => (/* binding */ saveResources),
 /* harmony export */   tl: () => (/* binding */ isPost)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 
 /** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
 const Keys = {
@@ -80863,11 +82605,14 @@ function loadOutcome() {
 
 /***/ }),
 
-/***/ 7291:
+/***/ 9506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AJ: () => (/* binding */ TAG_CHARACTER_CLASS),
+/* harmony export */   F5: () => (/* binding */ MAX_USER_TAGS),
 /* harmony export */   L8: () => (/* binding */ managedTags),
+/* harmony export */   MZ: () => (/* binding */ MAX_TAGS_PER_RESOURCE),
 /* harmony export */   SR: () => (/* binding */ runIdOf),
 /* harmony export */   T9: () => (/* binding */ CopyState),
 /* harmony export */   iu: () => (/* binding */ resourceTags),
@@ -80875,6 +82620,7 @@ function loadOutcome() {
 /* harmony export */   nb: () => (/* binding */ Purpose),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
+/* unused harmony export tagValue */
 /** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
 const TagKeys = {
     managed: 'rds-refresh:managed',
@@ -80891,7 +82637,18 @@ const TagKeys = {
      * (password set, endpoints read). `reuse` adopts only a ready copy (or one older than the tag).
      */
     state: 'rds-refresh:state',
+    /** The run that made it, from `@actions/github`'s context (github/context.ts). */
+    workflow: 'rds-refresh:workflow',
+    pullRequest: 'rds-refresh:pull-request',
+    commit: 'rds-refresh:commit',
+    actor: 'rds-refresh:actor',
 };
+/**
+ * RDS allows 50 tags per resource ("Tagging Amazon RDS resources": "A resource can have a
+ * maximum of 50 tags"); the action's own keys take their share, the `tags` input the rest.
+ */
+const MAX_TAGS_PER_RESOURCE = 50;
+const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - Object.keys(TagKeys).length;
 /** Values of the state tag. */
 const CopyState = { building: 'building', ready: 'ready' };
 /**
@@ -80912,13 +82669,43 @@ function managedTags(options) {
         : new Date(now.getTime() + settings.ttlSeconds * 1000);
     const tags = [
         { Key: TagKeys.managed, Value: 'true' },
-        { Key: TagKeys.repository, Value: settings.run.repository || 'unknown' },
+        { Key: TagKeys.repository, Value: tagValue(settings.run.repository) || 'unknown' },
         { Key: TagKeys.runId, Value: runIdOf(settings.run) },
         { Key: TagKeys.source, Value: sourceArn },
+        ...runTags(settings.run),
         ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
         ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
     ];
     return { tags, expiresAt };
+}
+/** Workflow, pull request, commit and actor: each only when the run has it. */
+function runTags(run) {
+    const values = [
+        [TagKeys.workflow, run.workflow],
+        [TagKeys.pullRequest, run.pullRequest?.toString()],
+        [TagKeys.commit, run.sha],
+        [TagKeys.actor, run.actor],
+    ];
+    return values
+        .map(([Key, value]) => ({ Key, Value: tagValue(value ?? '') }))
+        .filter((tag) => tag.Value !== '');
+}
+/**
+ * The characters of tag keys and values (RDS API reference, Tag: "the set of Unicode letters,
+ * digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@'"), as a regular expression class.
+ */
+const TAG_CHARACTER_CLASS = '\\p{L}\\p{Z}\\p{N}_.:/=+\\-@';
+const TAG_VALUE_DISALLOWED = new RegExp(`[^${TAG_CHARACTER_CLASS}]`, 'gu');
+const TAG_VALUE_MAX = 256;
+/**
+ * `text` as a tag value AWS accepts: disallowed characters (a workflow named `CI (PR) #1`, an
+ * actor `dependabot[bot]`) become `_`, a reserved `aws:`/`rds:` prefix is broken with `_`, and
+ * the value is cut at 256 characters (code points, as AWS counts them).
+ */
+function tagValue(text) {
+    const allowed = text.trim().replace(TAG_VALUE_DISALLOWED, '_');
+    const unreserved = /^(?:aws|rds):/i.test(allowed) ? `_${allowed}` : allowed;
+    return [...unreserved].slice(0, TAG_VALUE_MAX).join('');
 }
 /** The value of the run-id tag: `<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>` (`local-1` outside Actions). */
 function runIdOf(run) {
@@ -80957,6 +82744,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -81170,6 +82964,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -81191,7 +82992,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 1800:
+/***/ 6257:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -81229,7 +83030,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   warning: () => (/* binding */ warning)
 });
 
-// NAMESPACE OBJECT: ../../main/node_modules/@actions/core/lib/platform.js
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
 var platform_namespaceObject = {};
 __nccwpck_require__.r(platform_namespaceObject);
 __nccwpck_require__.d(platform_namespaceObject, {
@@ -81241,9 +83042,9 @@ __nccwpck_require__.d(platform_namespaceObject, {
   platform: () => (platform)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/utils.js
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -81279,7 +83080,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -81317,7 +83118,7 @@ function toCommandProperties(annotationProperties) {
  */
 function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function issue(name, message = '') {
     issueCommand(name, {}, message);
@@ -81373,9 +83174,9 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/file-command.js
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -81388,10 +83189,10 @@ function issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -81407,7 +83208,7 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -81418,7 +83219,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -81509,11 +83310,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../../main/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(408);
-// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
-var undici = __nccwpck_require__(4718);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -82110,7 +83911,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -82210,7 +84011,7 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82286,7 +84087,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82360,7 +84161,7 @@ class OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82372,7 +84173,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -82395,7 +84196,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -82491,7 +84292,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -82641,7 +84442,7 @@ const _summary = new Summary();
 const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -82683,7 +84484,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82695,7 +84496,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -82722,7 +84523,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -82863,7 +84664,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83137,7 +84938,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83215,13 +85016,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -83512,7 +85313,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -83725,7 +85526,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83805,7 +85606,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83851,8 +85652,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -83870,7 +85671,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -84033,7 +85834,7 @@ function setOutput(name, value) {
     if (filePath) {
         return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
@@ -84101,7 +85902,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -84191,7 +85992,5024 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 3990:
+/***/ 2413:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _: () => (/* binding */ github_context),
+  Q: () => (/* binding */ getOctokit)
+});
+
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return parse(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
+
+/***/ }),
+
+/***/ 1595:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"@aws-sdk/client-ram","description":"AWS SDK for JavaScript Ram Client for Node.js, Browser and React Native","version":"3.1048.0","scripts":{"build":"concurrently \'yarn:build:types\' \'yarn:build:es\' && yarn build:cjs","build:cjs":"node ../../scripts/compilation/inline client-ram","build:es":"tsc -p tsconfig.es.json","build:include:deps":"yarn g:turbo run build -F=\\"$npm_package_name\\"","build:types":"tsc -p tsconfig.types.json","build:types:downlevel":"downlevel-dts dist-types dist-types/ts3.4","clean":"premove dist-cjs dist-es dist-types tsconfig.cjs.tsbuildinfo tsconfig.es.tsbuildinfo tsconfig.types.tsbuildinfo","extract:docs":"api-extractor run --local","generate:client":"node ../../scripts/generate-clients/single-service --solo ram","test:index":"tsc --noEmit ./test/index-types.ts && node ./test/index-objects.spec.mjs"},"main":"./dist-cjs/index.js","types":"./dist-types/index.d.ts","module":"./dist-es/index.js","sideEffects":false,"dependencies":{"@aws-crypto/sha256-browser":"5.2.0","@aws-crypto/sha256-js":"5.2.0","@aws-sdk/core":"^3.974.11","@aws-sdk/credential-provider-node":"^3.972.42","@aws-sdk/types":"^3.973.8","@smithy/core":"^3.24.2","@smithy/fetch-http-handler":"^5.4.2","@smithy/node-http-handler":"^4.7.2","@smithy/types":"^4.14.1","tslib":"^2.6.2"},"devDependencies":{"@tsconfig/node20":"20.1.8","@types/node":"^20.14.8","concurrently":"7.0.0","downlevel-dts":"0.10.1","premove":"4.0.0","typescript":"~5.8.3"},"engines":{"node":">=20.0.0"},"typesVersions":{"<4.5":{"dist-types/*":["dist-types/ts3.4/*"]}},"files":["dist-*/**"],"author":{"name":"AWS SDK for JavaScript Team","url":"https://aws.amazon.com/javascript/"},"license":"Apache-2.0","browser":{"./dist-es/runtimeConfig":"./dist-es/runtimeConfig.browser"},"react-native":{"./dist-es/runtimeConfig":"./dist-es/runtimeConfig.native"},"homepage":"https://github.com/aws/aws-sdk-js-v3/tree/main/clients/client-ram","repository":{"type":"git","url":"https://github.com/aws/aws-sdk-js-v3.git","directory":"clients/client-ram"}}');
@@ -84378,7 +91196,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@aws-sdk/client-ram","descrip
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(5388);
+/******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 
