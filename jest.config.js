@@ -10,4 +10,9 @@ export default {
   testTimeout: 60000,
   // Each end-to-end test spawns `node dist/index.js`; two workers match CI's two cores.
   maxWorkers: 2,
+  // With --coverage (npm test): the action's sources as jest runs them in-process. The bundle the
+  // end-to-end tests spawn runs in child processes, which jest does not measure.
+  collectCoverageFrom: ['src/**/*.ts'],
+  coverageProvider: 'v8',
+  coverageReporters: ['text-summary'],
 }

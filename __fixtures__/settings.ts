@@ -30,9 +30,11 @@ export function testSettings(
     masterPassword: 'secrets-manager',
     tags: [],
     keepSnapshots: false,
+    allowExternalPrincipals: false,
     timeoutMinutes: 5,
     pollIntervalSeconds: 0.01,
     maxAttempts: 1,
+    pullRequestComment: false,
     ...rest,
     run: {
       repository: 'acme/app',

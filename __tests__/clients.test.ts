@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { ListAliasesCommand } from '@aws-sdk/client-kms'
 import { GetResourceSharesCommand } from '@aws-sdk/client-ram'
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds'
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
-import { startFakeSts, type FakeSts } from '../__fixtures__/fake-sts.js'
 import {
   buildUserAgent,
   createClients,
@@ -88,22 +87,20 @@ describe('createClients', () => {
 })
 
 describe('user agent on the wire', () => {
-  let sts: FakeSts
-  beforeAll(async () => {
-    sts = await startFakeSts({
-      staticKeys: {
-        AKIATEST: { account: '111111111111', arn: 'arn:aws:iam::111111111111:user/ci' },
-      },
-    })
-  })
-  afterAll(() => sts.close())
-
   it('names the action, repository and run in every request', async () => {
-    const { sts: client } = createClients(options({ endpoint: sts.endpoint }))
-    const answer = await client.send(new GetCallerIdentityCommand({}))
-    expect(answer.Account).toBe('111111111111')
-    expect(sts.calls).toHaveLength(1)
-    expect(sts.calls[0]?.userAgent).toMatch(/ rds-refresh md\/repo#acme_app md\/run#42-2$/)
+    const world = await start()
+    const { sts } = createClients(
+      options({ region: simRegion, endpoint: world.url, credentials: async () => sourceKeys }),
+    )
+    try {
+      const answer = await sts.send(new GetCallerIdentityCommand({}))
+      expect(answer.Account).toBe('111111111111')
+      expect(world.requests).toHaveLength(1)
+      expect(world.requests[0]?.userAgent).toMatch(/ rds-refresh md\/repo#acme_app md\/run#42-2$/)
+    } finally {
+      sts.destroy()
+      await world.close()
+    }
   })
 })
 
@@ -195,7 +192,7 @@ describe('timeouts and the run signal on the wire', () => {
     clients = createClients(simOptions(world, { signal: controller.signal }))
     const call = clients.sts.send(new GetCallerIdentityCommand({})).catch((e: unknown) => e)
     while (world.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
-    const stop = deadlinePassed('timeout-minutes (1)')
+    const stop = deadlinePassed('deadline-minutes (1)')
     controller.abort(stop)
     const error = await call
     expect(error).toMatchObject({ name: 'AbortError', cause: stop })

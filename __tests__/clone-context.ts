@@ -9,7 +9,7 @@ import { STSClient } from '@aws-sdk/client-sts'
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock'
 import type { AccountSession } from '../src/credentials.js'
 import type { CreatedResource, StepRuntime } from '../src/engine/types.js'
-import type { RefreshContext } from '../src/methods/common/context.js'
+import { refreshValues, type RefreshContext } from '../src/methods/common/context.js'
 import type { SourceDatabase } from '../src/methods/common/detect.js'
 import { runNames } from '../src/names.js'
 import type { CopyMethod } from '../src/result.js'
@@ -148,8 +148,8 @@ export function world(
       { Key: 'rds-refresh:managed', Value: 'true' },
       { Key: 'rds-refresh:source', Value: SOURCE_ARN },
     ],
-    copy: { method: options.method ?? 'clone', created: true, kind: 'cluster' },
-    handoff: new Map(),
+    copyKind: 'cluster',
+    values: refreshValues(s),
   }
   return { source, destination, ctx }
 }

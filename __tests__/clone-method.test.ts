@@ -15,10 +15,13 @@ jest.unstable_mockModule('@actions/core', () => ({
 }))
 
 const { resolveMethod, chooseMethod } = await import('../src/methods/choose-method.js')
-const { findExistingTarget } = await import('../src/methods/common/existing.js')
+const { findExistingTarget, lookupTarget } = await import('../src/methods/common/existing.js')
 const { ActionError } = await import('../src/errors.js')
 const { awsError, settings, sourceCluster, sourceDb, SOURCE_ARN, SOURCE_KEY, STAGING_KEY, world } =
   await import('./clone-context.js')
+
+/** The target as the run looks it up once, from the mocked destination. */
+const target = (w: ReturnType<typeof world>) => lookupTarget(w.ctx.destination, 'pr-123')
 
 /** reuse may wait for a copy being built, within the run's bounds; these copies need no wait. */
 const WAIT = { signal: new AbortController().signal, deadline: Date.now() + 60_000 }
@@ -66,10 +69,23 @@ describe('resolveMethod for Aurora', () => {
         Filters: [{ Name: 'clone-group-id', Values: ['clone-group-1'] }],
       })
       .resolves({ DBClusters: [] })
+    w.destination.kms.on(DescribeKeyCommand).callsFake((request: { KeyId: string }) => ({
+      KeyMetadata: { KeyId: request.KeyId, Arn: request.KeyId, KeyManager: 'CUSTOMER' },
+    }))
     const accounts = { source: w.ctx.source, destination: w.ctx.destination, sameAccount: false }
     const log = { info: jest.fn(), warning: jest.fn() }
+    const placed = {
+      ...w.ctx.settings,
+      dbSubnetGroup: 'staging-db',
+      vpcSecurityGroupIds: ['sg-05a9e00000000000a'],
+    }
     await expect(
-      resolveMethod('auto', w.ctx.sourceDb, { settings: w.ctx.settings, accounts, log }),
+      resolveMethod('auto', w.ctx.sourceDb, {
+        settings: placed,
+        accounts,
+        targetExists: false,
+        log,
+      }),
     ).resolves.toBe('clone')
   })
 
@@ -78,7 +94,11 @@ describe('resolveMethod for Aurora', () => {
     notFound(w)
     const accounts = { source: w.ctx.source, destination: w.ctx.destination, sameAccount: false }
     const noKey = settings({ kmsKeyId: undefined })
-    const error = await resolveMethod('clone', w.ctx.sourceDb, { settings: noKey, accounts }).then(
+    const error = await resolveMethod('clone', w.ctx.sourceDb, {
+      settings: noKey,
+      accounts,
+      targetExists: false,
+    }).then(
       () => undefined,
       (e: unknown) => e,
     )
@@ -91,13 +111,10 @@ describe('resolveMethod for Aurora', () => {
 
   it('leaves the decision to if-exists when the target already exists', async () => {
     const w = world({ settings: { ifExists: 'reuse', kmsKeyId: STAGING_KEY } })
-    w.destination.rds
-      .on(DescribeDBClustersCommand, { DBClusterIdentifier: 'pr-123' })
-      .resolves({ DBClusters: [managedCopy()] })
     const accounts = { source: w.ctx.source, destination: w.ctx.destination, sameAccount: false }
     const stopped = sourceDb(sourceCluster({ Status: 'stopped' }))
     await expect(
-      resolveMethod('auto', stopped, { settings: w.ctx.settings, accounts }),
+      resolveMethod('auto', stopped, { settings: w.ctx.settings, accounts, targetExists: true }),
     ).resolves.toBe('clone')
     expect(w.source.kms.calls()).toHaveLength(0)
   })
@@ -112,9 +129,9 @@ describe('if-exists for a clone target', () => {
   it('fail: refuses an existing target', async () => {
     const w = world()
     w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [managedCopy()] })
-    const error = (await findExistingTarget(w.ctx, WAIT).catch((e: unknown) => e)) as InstanceType<
-      typeof ActionError
-    >
+    const error = (await findExistingTarget(w.ctx, WAIT, await target(w)).catch(
+      (e: unknown) => e,
+    )) as InstanceType<typeof ActionError>
     expect(error.summary).toBe('Target pr-123 already exists in the destination account')
   })
 
@@ -125,7 +142,7 @@ describe('if-exists for a clone target', () => {
     w.destination.rds.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [{ DBInstanceIdentifier: 'pr-123-1', DBInstanceStatus: 'available' }],
     })
-    const result = await findExistingTarget(w.ctx, WAIT)
+    const result = await findExistingTarget(w.ctx, WAIT, await target(w))
     expect(result).toEqual({
       kind: 'cluster',
       identifier: 'pr-123',
@@ -143,7 +160,7 @@ describe('if-exists for a clone target', () => {
       expiresAt: undefined,
     })
     expect(warnings).toEqual([])
-    // The cluster, then its instance: reuse reports only a complete copy.
+    // The look-up, then the copy's instance: reuse reports only a complete copy.
     expect(w.destination.rds.calls()).toHaveLength(2)
   })
 
@@ -164,7 +181,7 @@ describe('if-exists for a clone target', () => {
     w.destination.rds.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [{ DBInstanceIdentifier: 'pr-123-1', DBInstanceStatus: 'available' }],
     })
-    await findExistingTarget(w.ctx, WAIT)
+    await findExistingTarget(w.ctx, WAIT, await target(w))
     expect(warnings).toEqual([
       `pr-123 was copied from ${other}, not from ${SOURCE_ARN}; it is reused as it is. Use another target for a copy of this source.`,
     ])
@@ -180,10 +197,11 @@ describe('if-exists for a clone target', () => {
       w.destination.rds
         .on(DescribeDBClustersCommand)
         .resolves({ DBClusters: [managedCopy(overrides)] })
-      const error = (await findExistingTarget(w.ctx, {
-        signal: new AbortController().signal,
-        deadline: Date.now(),
-      }).catch((e: unknown) => e)) as InstanceType<typeof ActionError>
+      const error = (await findExistingTarget(
+        w.ctx,
+        { signal: new AbortController().signal, deadline: Date.now() },
+        await target(w),
+      ).catch((e: unknown) => e)) as InstanceType<typeof ActionError>
       expect(error.summary).toBe(
         `if-exists: reuse refused pr-123: it is ${state}, not a complete copy (available, with every DB instance available), and did not become one in time`,
       )
@@ -196,9 +214,9 @@ describe('if-exists for a clone target', () => {
     w.destination.rds
       .on(DescribeDBClustersCommand)
       .resolves({ DBClusters: [managedCopy({ TagList: [] })] })
-    const error = (await findExistingTarget(w.ctx, WAIT).catch((e: unknown) => e)) as InstanceType<
-      typeof ActionError
-    >
+    const error = (await findExistingTarget(w.ctx, WAIT, await target(w)).catch(
+      (e: unknown) => e,
+    )) as InstanceType<typeof ActionError>
     expect(error.summary).toBe(
       'Target pr-123 exists but was not created by rds-refresh (no rds-refresh:managed=true tag), so it is left untouched: reuse acts only on copies carrying that tag',
     )

@@ -72,8 +72,8 @@ describe('set-password', () => {
     })
     expect(events).toEqual([`setSecret:${password}`, `modify:${password}`])
     expect(w.destination.rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(2)
-    expect(JSON.stringify([rt.infos, rt.warnings, rt.notes, w.ctx.copy])).not.toContain(password)
-    expect(w.ctx.copy.masterUserSecretArn).toBeUndefined()
+    expect(JSON.stringify([rt.infos, rt.warnings, rt.notes, w.ctx.values])).not.toContain(password)
+    expect(w.ctx.values.masterUserSecretArn.peek()).toBeUndefined()
     expect(rt.notes).toEqual(['generated, masked'])
   })
 
@@ -122,7 +122,7 @@ describe('set-password', () => {
       ApplyImmediately: true,
       ManageMasterUserPassword: true,
     })
-    expect(w.ctx.copy.masterUserSecretArn).toBe(SECRET_ARN)
+    expect(w.ctx.values.masterUserSecretArn.peek()).toBe(SECRET_ARN)
     expect(rt.infos).toContain('master user secret of pr-123: active (0s)')
   })
 

@@ -176,7 +176,7 @@ describe('clone plan, one account', () => {
       ApplyImmediately: true,
       ManageMasterUserPassword: true,
     })
-    expect(w.ctx.copy).toMatchObject({
+    expect(w.ctx.values.copy.get()).toMatchObject({
       identifier: 'pr-123',
       endpoint: 'pr-123.cluster-abc.us-east-1.rds.amazonaws.com',
       readerEndpoint: 'pr-123.cluster-ro-abc.us-east-1.rds.amazonaws.com',

@@ -29,9 +29,19 @@ const PLACED = {
   dbSubnetGroup: 'staging-db',
   vpcSecurityGroupIds: ['sg-05a9e00000000000a'],
   dbClusterParameterGroup: 'staging-aurora-pg16',
+  dbParameterGroup: 'default.aurora-postgresql16',
+}
+
+/** The destination may describe every key it is asked about (its own, and the source's). */
+function destinationKeys(w: World): void {
+  if (w.ctx.sameAccount) return
+  w.destination.kms.on(DescribeKeyCommand).callsFake((request: { KeyId: string }) => ({
+    KeyMetadata: { KeyId: request.KeyId, Arn: request.KeyId, KeyManager: 'CUSTOMER' },
+  }))
 }
 
 function input(w: World, overrides: Partial<ClonePreflightInput> = {}) {
+  destinationKeys(w)
   const warnings: string[] = []
   const infos: string[] = []
   const value: ClonePreflightInput = {
@@ -131,11 +141,9 @@ describe('clone pre-flight: encryption', () => {
       .resolves({ KeyMetadata: { KeyId: 'k', Arn: SOURCE_KEY, KeyManager: 'AWS' } })
     const error = await refusal(clonePreflight(input(w).value))
     expect(error.summary).toBe(
-      `Source prod-aurora is encrypted with the AWS-managed key aws/rds (${SOURCE_KEY}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
+      `Source prod-aurora is encrypted with the AWS-managed key aws/rds (${SOURCE_KEY}), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account ${STAGING_ACCOUNT}`,
     )
-    expect(error.hint).toBe(
-      'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
-    )
+    expect(error.hint).toContain('Re-encrypt with a customer-managed key')
     expect(w.source.kms.commandCalls(DescribeKeyCommand)[0]?.args[0].input).toEqual({
       KeyId: SOURCE_KEY,
     })
@@ -154,7 +162,7 @@ describe('clone pre-flight: encryption', () => {
     })
     const error = await refusal(clonePreflight(input(w).value))
     expect(error.summary).toBe(
-      `The policy of the source key ${SOURCE_KEY} does not let the destination account ${STAGING_ACCOUNT} use it (kms:CreateGrant, kms:GenerateDataKey*, kms:ReEncrypt* not allowed), and the clone needs it`,
+      `The policy of the source key ${SOURCE_KEY} does not let the destination account ${STAGING_ACCOUNT} use it: kms:CreateGrant, kms:GenerateDataKey*, kms:ReEncrypt* not allowed`,
     )
     expect(w.source.rds.calls()).toHaveLength(0)
   })
@@ -378,19 +386,30 @@ describe('clone pre-flight: clone limits', () => {
 })
 
 describe('clone pre-flight: placement', () => {
-  it('says across accounts which placement inputs are missing and what AWS uses instead', async () => {
+  it('refuses across accounts without a subnet group and security groups, naming only those', async () => {
     const w = world()
-    w.source.kms
-      .on(DescribeKeyCommand)
-      .resolves({ KeyMetadata: { KeyId: 'k', Arn: SOURCE_KEY, KeyManager: 'CUSTOMER' } })
+    customerKey(w)
+    const run = input(w, {
+      settings: { ...w.ctx.settings, ...PLACED, dbSubnetGroup: undefined, vpcSecurityGroupIds: [] },
+    })
+    const error = await refusal(clonePreflight(run.value))
+    expect(error.summary).toBe(
+      "The copy's placement in the destination account 222222222222 is not set: db-subnet-group, vpc-security-group-ids",
+    )
+    expect(w.source.rds.calls()).toHaveLength(0)
+  })
+
+  it('warns across accounts about the parameter groups that are missing, and only those', async () => {
+    const w = world()
+    customerKey(w)
     w.source.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
     w.destination.rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] })
     const run = input(w, {
-      settings: { ...w.ctx.settings, dbSubnetGroup: undefined, vpcSecurityGroupIds: [] },
+      settings: { ...w.ctx.settings, ...PLACED, dbParameterGroup: undefined },
     })
     await expect(clonePreflight(run.value)).resolves.toEqual({ method: 'clone' })
     expect(run.warnings).toEqual([
-      "No db-subnet-group, vpc-security-group-ids, db-cluster-parameter-group: the copy in account 222222222222 gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.",
+      "No db-parameter-group: the copy in account 222222222222 gets the engine's default DB parameter group. Set it to give the copy the parameters your workloads expect.",
     ])
   })
 
@@ -409,7 +428,7 @@ describe('clone pre-flight: placement', () => {
       'db-subnet-group staging-db does not exist in the destination account 222222222222 (region us-east-1)',
     )
     expect(missing.code).toBe('DBSubnetGroupNotFoundFault')
-    expect(w.source.kms.calls()).toHaveLength(0)
+    expect(w.source.rds.calls()).toHaveLength(0)
 
     w.destination.rds.on(DescribeDBSubnetGroupsCommand).rejects(awsError('AccessDenied', 'no', 403))
     w.destination.rds.on(DescribeDBClusterParameterGroupsCommand).resolves({

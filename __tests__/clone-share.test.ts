@@ -12,7 +12,6 @@ import {
   shareClientToken,
   shareName,
   shareSourceStep,
-  ShareHandoff,
 } from '../src/methods/clone/ram-share.js'
 import {
   awsError,
@@ -107,7 +106,7 @@ describe('share-source', () => {
       name: 'rds-refresh-prod-aurora-to-222222222222',
       resourceArns: [SOURCE_ARN],
       principals: [STAGING_ACCOUNT],
-      allowExternalPrincipals: true,
+      allowExternalPrincipals: false,
       clientToken: shareClientToken(w.ctx),
       tags: [
         { key: 'rds-refresh:managed', value: 'true' },
@@ -127,8 +126,7 @@ describe('share-source', () => {
     ])
     expect(rt.infos.some((m) => m.includes('It is kept after the run'))).toBe(true)
     expect(rt.infos.some((m) => m.includes(`resource share ${SHARE_ARN}: ACTIVE`))).toBe(true)
-    expect(w.ctx.handoff.get(ShareHandoff.arn)).toBe(SHARE_ARN)
-    expect(w.ctx.handoff.get(ShareHandoff.external)).toBe('true')
+    expect(w.ctx.values.resourceShare.get()).toEqual({ arn: SHARE_ARN, external: true })
   })
 
   it('reuses the share that already holds the source and the destination account', async () => {
@@ -147,7 +145,7 @@ describe('share-source', () => {
       principal: STAGING_ACCOUNT,
       resourceShareArns: [SHARE_ARN],
     })
-    expect(w.ctx.handoff.get(ShareHandoff.external)).toBe('false')
+    expect(w.ctx.values.resourceShare.get()).toEqual({ arn: SHARE_ARN, external: false })
   })
 
   it('stops with the fix when the share exists but its invitation expired', async () => {
@@ -179,8 +177,7 @@ describe('share-source', () => {
 
 describe('accept-share', () => {
   function ready(w: World, external: boolean): void {
-    w.ctx.handoff.set(ShareHandoff.arn, SHARE_ARN)
-    w.ctx.handoff.set(ShareHandoff.external, String(external))
+    w.ctx.values.resourceShare.set({ arn: SHARE_ARN, external })
     w.destination.ram
       .on(GetResourceSharesCommand)
       .resolves({ resourceShares: [{ resourceShareArn: SHARE_ARN, status: 'ACTIVE' }] })

@@ -19,11 +19,11 @@ describe('the run signal', () => {
   it('aborts at the deadline with its reason, or earlier with the outer signal', async () => {
     const atDeadline = boundSignal({
       deadline: Date.now() + 10,
-      reason: () => deadlinePassed('timeout-minutes (0.1)'),
+      reason: () => deadlinePassed('deadline-minutes (0.1)'),
     })
     await aborted(atDeadline.signal)
     expect(atDeadline.signal.reason).toBeInstanceOf(StopError)
-    expect((atDeadline.signal.reason as Error).message).toBe('timeout-minutes (0.1) ran out')
+    expect((atDeadline.signal.reason as Error).message).toBe('deadline-minutes (0.1) ran out')
 
     const outer = new AbortController()
     const bound = boundSignal({
@@ -39,7 +39,7 @@ describe('the run signal', () => {
   it('gives calls in flight a grace period, then aborts them with the same reason', async () => {
     const run = new AbortController()
     const calls = afterGrace(run.signal, 20)
-    const stop = deadlinePassed('timeout-minutes (1)')
+    const stop = deadlinePassed('deadline-minutes (1)')
     run.abort(stop)
     expect(calls.aborted).toBe(false)
     await aborted(calls)
@@ -63,11 +63,11 @@ describe('the run signal', () => {
       () => 'the post step has nothing to remove',
       () => never,
     )
-    run.abort(deadlinePassed('timeout-minutes (2)'))
+    run.abort(deadlinePassed('deadline-minutes (2)'))
     const error = await stopped.catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ActionError)
     expect((error as Error).message).toMatch(
-      /^timeout-minutes \(2\) ran out while reading the source; the post step has nothing to remove\.\nWhat to do: Raise timeout-minutes/,
+      /^deadline-minutes \(2\) ran out while reading the source; the post step has nothing to remove\.\nWhat to do: Raise deadline-minutes/,
     )
     const failure = new Error('DBClusterNotFoundFault')
     await expect(

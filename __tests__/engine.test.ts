@@ -21,6 +21,17 @@ function recorder(): Recorder {
   }
 }
 
+/** Lines printed while no group was open. */
+function linesOutsideGroups(lines: readonly string[]): string[] {
+  let open = false
+  return lines.filter((line) => {
+    if (line.startsWith('group ')) open = true
+    else if (line === 'endgroup') open = false
+    else return !open
+    return false
+  })
+}
+
 /** A step that logs its start and end into `events`, taking `ms`. */
 function timedStep(
   name: string,
@@ -236,7 +247,7 @@ describe('runPlan', () => {
         timedStep('b', [], { after: ['clone'], ms: 10_000 }),
       ],
     }
-    setTimeout(() => controller.abort(deadlinePassed('timeout-minutes (1)')), 50)
+    setTimeout(() => controller.abort(deadlinePassed('deadline-minutes (1)')), 50)
     const result = await runPlan(
       plan,
       {},
@@ -244,7 +255,7 @@ describe('runPlan', () => {
     )
     expect(result.error).toBeInstanceOf(ActionError)
     expect(result.error?.message).toMatch(
-      /^timeout-minutes \(1\) ran out while steps "a" and "b" were running; the post step removes db-cluster pr-1 \(destination account\)\.\nWhat to do: Raise timeout-minutes/,
+      /^deadline-minutes \(1\) ran out while steps "a" and "b" were running; the post step removes db-cluster pr-1 \(destination account\)\.\nWhat to do: Raise deadline-minutes/,
     )
     expect(result.steps.map((s) => s.status)).toEqual(['succeeded', 'cancelled', 'cancelled'])
   })
@@ -264,14 +275,14 @@ describe('runPlan', () => {
           })
         }),
     }
-    setTimeout(() => controller.abort(deadlinePassed('timeout-minutes (1)')), 20)
+    setTimeout(() => controller.abort(deadlinePassed('deadline-minutes (1)')), 20)
     const result = await runPlan(
       { description: 't', steps: [wraps] },
       {},
       { ...engineOptions(), signal: controller.signal },
     )
     expect(result.steps[0]?.status).toBe('cancelled')
-    expect(result.error?.message).toContain('timeout-minutes (1) ran out while step "restore"')
+    expect(result.error?.message).toContain('deadline-minutes (1) ran out while step "restore"')
   })
 
   it('leaves behind a step that ignores the stop, once the settle time has passed', async () => {
@@ -312,6 +323,91 @@ describe('runPlan', () => {
     expect(output.lines).toContain('info [only] hello')
     expect(output.lines).toContain('endgroup')
     expect(result.steps[0]?.notes).toEqual(['noted'])
+  })
+
+  it('keeps the lines of overlapping steps together: one group each, progress live meanwhile', async () => {
+    const output = recorder()
+    /** `a` runs alone, then overlaps `b`; `c` follows them both and runs alone again. */
+    let releaseA: () => void = () => undefined
+    const aMayEnd = new Promise<void>((resolve) => (releaseA = resolve))
+    const step = (name: string, body: Step<object>['run'], after?: string[]): Step<object> => ({
+      name,
+      title: `do ${name}`,
+      side: 'destination',
+      after,
+      run: body,
+    })
+    const plan: Plan<object> = {
+      description: 't',
+      steps: [
+        step('a', async (_ctx, runtime) => {
+          runtime.log.info('a alone')
+          await new Promise((resolve) => setTimeout(resolve, 1))
+          runtime.log.info('a beside b')
+          runtime.log.progress?.('a 50%')
+          await aMayEnd
+          runtime.log.info('a last')
+        }),
+        step(
+          'b',
+          async (_ctx, runtime) => {
+            runtime.log.info('b detail')
+            runtime.log.progress?.('b 10%')
+            runtime.log.warning('b careful')
+            releaseA()
+            await new Promise((resolve) => setTimeout(resolve, 20))
+            runtime.log.info('b after a')
+          },
+          [],
+        ),
+        step('c', async (_ctx, runtime) => runtime.log.info('c alone'), ['a', 'b']),
+      ],
+    }
+    const result = await runPlan(plan, {}, engineOptions(output))
+    expect(result.error).toBeUndefined()
+    const lines = output.lines
+    // Groups never nest and are never empty; inside one, every line is its step's.
+    let open: string | undefined
+    let inGroup = 0
+    for (const line of lines) {
+      if (line.startsWith('group ')) {
+        expect(open).toBeUndefined()
+        open = line.slice('group '.length, line.indexOf(':'))
+        inGroup = 0
+      } else if (line === 'endgroup') {
+        expect(inGroup).toBeGreaterThan(0)
+        open = undefined
+      } else if (open !== undefined && line.startsWith('info ')) {
+        expect(line.startsWith(`info [${open}] `)).toBe(true)
+        inGroup += 1
+      }
+    }
+    // Each detail line is printed once, inside its step's group.
+    for (const detail of ['a alone', 'a beside b', 'a last', 'b detail', 'b after a', 'c alone']) {
+      expect(lines.filter((l) => l.endsWith(detail))).toHaveLength(1)
+    }
+    // Progress lines came live, outside any group, as well as inside the group.
+    const outside = linesOutsideGroups(lines)
+    expect(outside).toContain('info [b] b 10%')
+    expect(outside).toContain('warning [b] b careful')
+    expect(outside.some((l) => l.startsWith('info [b] succeeded in '))).toBe(true)
+    expect(lines.at(-1)).toMatch(/^info \[c\] succeeded in/)
+  })
+
+  it('prints a failed step once, as the error, not also as a warning', async () => {
+    const output = recorder()
+    const failure = new ActionError({ summary: 'copy went wrong' })
+    const events: string[] = []
+    const result = await runPlan(
+      { description: 't', steps: [timedStep('fails', events, { fail: failure })] },
+      {},
+      engineOptions(output),
+    )
+    expect(result.error?.message).toContain('copy went wrong')
+    expect(output.lines.filter((l) => l.includes('copy went wrong'))).toEqual([])
+    expect(output.lines).toContain(
+      output.lines.find((l) => /^info \[fails\] failed in \d/.test(l)) ?? 'missing end line',
+    )
   })
 
   it('records created resources in the ledger and persists every change', async () => {

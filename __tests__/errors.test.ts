@@ -18,6 +18,7 @@ import {
   isNotFound,
   isThrottling,
 } from '../src/errors.js'
+import { AWS_ERROR_HINTS, isAlreadyDeleting } from '../src/aws/error-codes.js'
 
 const metadata = { httpStatusCode: 400, requestId: 'req-1' }
 
@@ -245,5 +246,30 @@ describe('hintFor', () => {
   it('knows nothing about other codes', () => {
     expect(hintFor('InvalidDBClusterStateFault')).toBeUndefined()
     expect(hintFor('')).toBeUndefined()
+    expect(hintFor('constructor')).toBeUndefined()
+  })
+
+  it('is the plain code → hint table the troubleshooting section is generated from', () => {
+    const entries = Object.entries(AWS_ERROR_HINTS)
+    expect(entries.length).toBeGreaterThan(10)
+    for (const [code, hint] of entries) {
+      expect(hintFor(code)).toBe(hint)
+      expect(hint).toMatch(/\.$/)
+    }
+  })
+})
+
+describe('isAlreadyDeleting', () => {
+  it.each([
+    'DB cluster pr-1 is already being deleted.',
+    'Instance pr-1-1 is in deleting state',
+    'Cannot delete: status deleting',
+  ])('%s', (message) => {
+    expect(isAlreadyDeleting(new Error(message))).toBe(true)
+  })
+
+  it('is false for other errors', () => {
+    expect(isAlreadyDeleting(new Error('DB cluster pr-1 is not available'))).toBe(false)
+    expect(isAlreadyDeleting('already being deleted')).toBe(false)
   })
 })

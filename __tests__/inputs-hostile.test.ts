@@ -4,7 +4,8 @@
  * workflow command could ride on (line breaks, `::`).
  */
 import { describe, expect, it } from '@jest/globals'
-import { InputError, parseSettings } from '../src/inputs.js'
+import { InputError, parseSettings, type SettingsLog } from '../src/inputs.js'
+import { githubContext } from '../__fixtures__/github-context.js'
 
 const SOURCE_ROLE = 'arn:aws:iam::111111111111:role/rds-refresh-source'
 const DEST_ROLE = 'arn:aws:iam::222222222222:role/rds-refresh-destination'
@@ -13,8 +14,8 @@ const MINIMAL = { 'aws-region': 'us-east-1', source: 'prod-db', target: 'staging
 const STAGING_KEY = 'arn:aws:kms:us-east-1:222222222222:key/2222bbbb-0000-4000-8000-000000000002'
 const PROD_KEY = 'arn:aws:kms:us-east-1:111111111111:key/1111aaaa-0000-4000-8000-000000000001'
 
-function settingsWith(overrides: Record<string, string>, log?: { info(message: string): void }) {
-  return parseSettings({ ...MINIMAL, ...overrides }, {}, log)
+function settingsWith(overrides: Record<string, string>, log?: SettingsLog) {
+  return parseSettings({ ...MINIMAL, ...overrides }, {}, log, githubContext())
 }
 
 function errorWith(overrides: Record<string, string>): InputError {
@@ -37,7 +38,7 @@ describe('identifiers are lower-cased as AWS stores them', () => {
         source: 'arn:aws:rds:us-east-1:111111111111:cluster:Prod-Aurora',
         'db-subnet-group': 'Staging Subnets',
       },
-      { info: (message) => lines.push(message) },
+      { info: (message) => lines.push(message), warning: () => undefined },
     )
     expect(settings.target).toBe('staging-db')
     expect(settings.source).toEqual({

@@ -8,6 +8,7 @@ import {
   getSettings,
   parseSettings,
 } from '../src/inputs.js'
+import { githubContext } from '../__fixtures__/github-context.js'
 
 const SOURCE_ROLE = 'arn:aws:iam::111111111111:role/rds-refresh-source'
 const DEST_ROLE = 'arn:aws:iam::222222222222:role/ci/rds-refresh-destination'
@@ -21,7 +22,7 @@ function settingsWith(overrides: Record<string, string | undefined>, env = NO_EN
       (entry): entry is [string, string] => entry[1] !== undefined,
     ),
   )
-  return parseSettings(raw, env)
+  return parseSettings(raw, env, undefined, githubContext(env))
 }
 
 /** The InputError parseSettings throws for `overrides`. */
@@ -87,16 +88,20 @@ describe('happy paths', () => {
       ttlSeconds: undefined,
       tags: [],
       keepSnapshots: false,
+      allowExternalPrincipals: false,
       timeoutMinutes: 350,
       pollIntervalSeconds: 10,
       maxAttempts: 5,
       endpointUrl: undefined,
+      pullRequestComment: true,
+      githubToken: undefined,
       run: {
         repository: '',
         runId: '',
         runAttempt: '1',
         workflow: '',
         serverUrl: 'https://github.com',
+        apiUrl: 'https://api.github.com',
       },
     })
   })
@@ -118,6 +123,7 @@ describe('happy paths', () => {
         'multi-az-path': 'seven-step',
         'if-exists': 'replace',
         'kms-key-id': 'arn:aws:kms:eu-central-2:222222222222:alias/staging',
+        'allow-external-principals': 'true',
         'db-subnet-group': 'staging-subnets',
         'vpc-security-group-ids': 'sg-0123abcd, sg-0123456789abcdef0',
         'db-cluster-parameter-group': 'staging-cluster-params',
@@ -137,7 +143,7 @@ describe('happy paths', () => {
         ttl: '72h',
         tags: 'team=data\ncost-center=42',
         'keep-snapshots': 'true',
-        'timeout-minutes': '1',
+        'deadline-minutes': '1',
         'poll-interval-seconds': '0.01',
         'max-attempts': '20',
         'endpoint-url': 'http://127.0.0.1:4566',
@@ -195,16 +201,23 @@ describe('happy paths', () => {
         { key: 'cost-center', value: '42' },
       ],
       keepSnapshots: true,
+      allowExternalPrincipals: true,
       timeoutMinutes: 1,
       pollIntervalSeconds: 0.01,
       maxAttempts: 20,
       endpointUrl: 'http://127.0.0.1:4566',
+      pullRequestComment: true,
+      githubToken: undefined,
       run: {
         repository: 'acme/app',
         runId: '987654',
         runAttempt: '3',
         workflow: 'Refresh staging',
         serverUrl: 'https://ghe.example.com',
+        apiUrl: 'https://api.github.com',
+        sha: undefined,
+        actor: undefined,
+        eventName: undefined,
       },
     })
   })
@@ -224,8 +237,21 @@ describe('happy paths', () => {
     expect(settings.destinationRoleArn).toBe(SOURCE_ROLE)
   })
 
-  it('defaults role-session-name to rds-refresh-<run id>', () => {
-    expect(settingsWith({}, { GITHUB_RUN_ID: '42' }).roleSessionName).toBe('rds-refresh-42')
+  it('defaults role-session-name to rds-refresh-<run id>-<attempt>[-pr<number>]-<repository>', () => {
+    expect(settingsWith({}, { GITHUB_RUN_ID: '42' }).roleSessionName).toBe('rds-refresh-42-1')
+    const pr = githubContext(
+      {
+        GITHUB_RUN_ID: '42',
+        GITHUB_RUN_ATTEMPT: '2',
+        GITHUB_REPOSITORY: 'acme/app',
+        GITHUB_EVENT_NAME: 'pull_request',
+      },
+      { pull_request: { number: 17 } },
+    )
+    expect(parseSettings(MINIMAL, {}, undefined, pr).roleSessionName).toBe(
+      'rds-refresh-42-2-pr17-acme.app',
+    )
+    expect(settingsWith({}).roleSessionName).toBe('rds-refresh')
   })
 
   test.each([
@@ -691,12 +717,28 @@ describe('rejections', () => {
       "Input 'iops' is '999': allowed is a whole number from 1000 to 256000.",
     ],
     [
-      'timeout-minutes',
+      'deadline-minutes',
+      { 'deadline-minutes': '351' },
+      NO_ENV,
+      'deadline-minutes',
+      '351',
+      "Input 'deadline-minutes' is '351': allowed is a number from 0.1 to 350 (a GitHub job stops after 6 hours).",
+    ],
+    [
+      'timeout-minutes (the former name) out of range',
       { 'timeout-minutes': '351' },
       NO_ENV,
       'timeout-minutes',
       '351',
       "Input 'timeout-minutes' is '351': allowed is a number from 0.1 to 350 (a GitHub job stops after 6 hours).",
+    ],
+    [
+      'deadline-minutes and its former name timeout-minutes disagree',
+      { 'deadline-minutes': '30', 'timeout-minutes': '20' },
+      NO_ENV,
+      'timeout-minutes',
+      '20',
+      "Inputs 'deadline-minutes' (30) and 'timeout-minutes' (20) disagree: 'timeout-minutes' is the former name of 'deadline-minutes'. Give only 'deadline-minutes'.",
     ],
     [
       'poll-interval-seconds',
@@ -1052,6 +1094,44 @@ describe('rejections', () => {
   })
 })
 
+describe('timeout-minutes, the former name of deadline-minutes', () => {
+  function parseLogged(overrides: Record<string, string>) {
+    const warnings: { message: string; title?: string }[] = []
+    const settings = parseSettings({ ...MINIMAL, ...overrides }, NO_ENV, {
+      info: () => undefined,
+      warning: (message, properties) => warnings.push({ message, title: properties?.title }),
+    })
+    return { minutes: settings.timeoutMinutes, warnings }
+  }
+
+  it('is honoured, with one titled deprecation warning', () => {
+    expect(parseLogged({ 'timeout-minutes': '20' })).toEqual({
+      minutes: 20,
+      warnings: [
+        {
+          message:
+            "Input 'timeout-minutes' is deprecated: rename it to 'deadline-minutes' (same meaning, 20 minutes here). The old name reads like the step keyword 'timeout-minutes', which the runner applies to the whole step; it will be removed in the next major version.",
+          title: 'Deprecated input timeout-minutes (use deadline-minutes)',
+        },
+      ],
+    })
+  })
+
+  it('may be given beside deadline-minutes when they agree (20 and 20.0)', () => {
+    const { minutes, warnings } = parseLogged({
+      'deadline-minutes': '20.0',
+      'timeout-minutes': '20',
+    })
+    expect(minutes).toBe(20)
+    expect(warnings).toHaveLength(1)
+  })
+
+  it('says nothing when only deadline-minutes is given, or neither (350)', () => {
+    expect(parseLogged({ 'deadline-minutes': '45' })).toEqual({ minutes: 45, warnings: [] })
+    expect(parseLogged({})).toEqual({ minutes: 350, warnings: [] })
+  })
+})
+
 describe('getSettings', () => {
   it('reads every input through core.getInput (INPUT_<NAME> variables)', () => {
     const saved = { ...process.env }
@@ -1064,7 +1144,7 @@ describe('getSettings', () => {
       process.env['INPUT_IF-EXISTS'] = 'reuse'
       process.env.INPUT_TTL = '7d'
       process.env.INPUT_TAGS = 'team=data\nowner=db'
-      const settings = getSettings({ GITHUB_RUN_ID: '77' })
+      const settings = getSettings({}, { github: githubContext({ GITHUB_RUN_ID: '77' }) })
       expect(settings).toMatchObject({
         region: 'eu-west-1',
         sourceRoleArn: SOURCE_ROLE,
@@ -1077,7 +1157,7 @@ describe('getSettings', () => {
           { key: 'team', value: 'data' },
           { key: 'owner', value: 'db' },
         ],
-        roleSessionName: 'rds-refresh-77',
+        roleSessionName: 'rds-refresh-77-1',
         operation: 'refresh',
       })
     } finally {

@@ -7,10 +7,10 @@ import {
   chooseMultiAzPath,
   fallBack,
   isRefusal,
-  multiAzPathOutputs,
   onPath,
   type PathFacts,
 } from '../src/methods/relay/multiaz-path.js'
+import { multiAzPathOutputs } from '../src/report.js'
 import type { MultiAzPathInput, Phase } from '../src/settings.js'
 
 const CLUSTER_ARN = 'arn:aws:rds:us-east-1:111111111111:cluster:prod-multiaz'

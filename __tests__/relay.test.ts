@@ -1,30 +1,79 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { DeleteDBClusterCommand } from '@aws-sdk/client-rds'
 import { relayPlan, forPhase } from '../src/methods/relay/plan.js'
 import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay/names.js'
-import { tagsFor } from '../src/methods/common/context.js'
+import { refreshReport, tagsFor } from '../src/methods/common/context.js'
 import { Purpose } from '../src/tags.js'
+import { sourceFromSnapshot } from '../src/methods/common/phases.js'
+import { credentialSettings } from '../src/credentials.js'
+import { phaseOutputs } from '../src/report.js'
+import { SOURCE_SECURITY_GROUP } from '../sim/fixtures/production.ts'
+import { relayInventory } from './e2e/harness.js'
 import {
-  credentialSettings,
-  phaseOutputs,
-  sourceFromSnapshot,
-} from '../src/methods/common/phases.js'
-import {
-  makeContext,
   PROD,
   PROD_KEY,
-  productionWorld,
-  run,
+  relayContext,
+  relaySettings,
+  runRelay,
+  startRelayWorld,
   STAGING,
   STAGING_KEY,
   STAGING_PLACEMENT,
-  testSettings,
-} from './relay-fakes.js'
+  STAGING_SG,
+  RELAY_SG,
+} from './relay-world.js'
+import {
+  accountSession,
+  callOf,
+  callsOf,
+  opsOf,
+  runSimPlan,
+  type Simulator,
+} from './sim-accounts.js'
+
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+async function productionWorld(): Promise<Simulator> {
+  sim = await startRelayWorld()
+  return sim
+}
+
+/** Deletes a staging cluster (as a user would) and waits until it is gone. */
+async function removeCluster(world: Simulator, identifier: string): Promise<void> {
+  const { rds } = accountSession(world, STAGING, 'destination').clients
+  await rds.send(
+    new DeleteDBClusterCommand({ DBClusterIdentifier: identifier, SkipFinalSnapshot: true }),
+  )
+  while (relayInventory(world, STAGING).clusters.includes(identifier)) {
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** The three member instances AWS names after a Multi-AZ DB cluster. */
+const multiAzMembers = (cluster: string) => [1, 2, 3].map((n) => `${cluster}-instance-${n}`)
+
+/** What an account holds once the run is over (resources being deleted are gone). */
+const inventory = (world: Simulator, account: string) => relayInventory(world, account, false)
+
+/** Production's databases as the fixture seeds them: a relay leaves them exactly so. */
+const PROD_CLUSTERS = ['prod-aurora', 'prod-aurora-default-key', 'prod-multiaz']
+const PROD_INSTANCES = [
+  'prod-aurora-default-key-writer',
+  'prod-aurora-reader-1',
+  'prod-aurora-writer',
+  ...multiAzMembers('prod-multiaz'),
+  'prod-pg',
+]
 
 const HANDOFF = 'rds-refresh-42-1-snapshot-multiaz-db-m6gd-large'
 /** The destination's copy of the shared snapshot is named after the run that copies it. */
 const COPY = 'rds-refresh-42-1-copy'
 const HANDOFF_ARN = `arn:aws:rds:us-east-1:${PROD}:snapshot:${HANDOFF}`
-/** The direct path's steps, skipped on the 7 steps (these fakes run without a path choice). */
+/** The direct path's steps, skipped on the 7 steps (relayContext walks the 7 steps). */
 const DIRECT_STEPS = [
   'share-cluster-snapshot',
   'restore-cluster-direct',
@@ -34,8 +83,8 @@ const DIRECT_STEPS = [
 
 describe('Multi-AZ DB cluster relay', () => {
   it('lists the 7 steps by name, with the temporary instance deleted beside share, copy and restore', async () => {
-    const world = productionWorld()
-    const h = await makeContext(world, { settings: testSettings(STAGING_PLACEMENT) })
+    const world = await productionWorld()
+    const h = await relayContext(world, { settings: relaySettings(STAGING_PLACEMENT) })
     const plan = relayPlan(h.ctx)
     const byName = new Map(plan.steps.map((s) => [s.name, s]))
     expect(plan.steps.map((s) => s.name)).toEqual([
@@ -69,9 +118,9 @@ describe('Multi-AZ DB cluster relay', () => {
   })
 
   it('relays cross-account with re-encryption and leaves only the copy', async () => {
-    const world = productionWorld()
-    const h = await makeContext(world, { settings: testSettings(STAGING_PLACEMENT) })
-    const result = await run(h, relayPlan(h.ctx))
+    const world = await productionWorld()
+    const h = await relayContext(world, { settings: relaySettings(STAGING_PLACEMENT) })
+    const result = await runRelay(h)
     expect(result.error).toBeUndefined()
     expect(
       result.steps.every(
@@ -79,7 +128,7 @@ describe('Multi-AZ DB cluster relay', () => {
       ),
     ).toBe(true)
 
-    const creates = world.calls
+    const creates = callsOf(h)
       .filter((c) => /^(Create|Restore|Copy|Modify.*Attribute)/.test(c.op))
       .map((c) => `${c.account}:${c.op}`)
     // The share is withdrawn as soon as the copy exists, beside the restore.
@@ -94,27 +143,27 @@ describe('Multi-AZ DB cluster relay', () => {
       `${PROD}:ModifyDBSnapshotAttribute`,
       `${STAGING}:CopyDBSnapshot`,
     ])
-    expect(world.call('RestoreDBInstanceFromDBSnapshot')?.input).toEqual({
+    expect(callOf(h, 'RestoreDBInstanceFromDBSnapshot')?.input).toEqual({
       DBInstanceIdentifier: 'rds-refresh-42-1-tmp',
-      DBClusterSnapshotIdentifier: 'rds-refresh-42-1-cluster-snapshot',
+      DBClusterSnapshotIdentifier: 'rds-refresh-42-1-cluster-multiaz-db-m6gd-large',
       Engine: 'postgres',
       DBInstanceClass: 'db.m6gd.large',
       MultiAZ: false,
       DBSubnetGroupName: 'prod-db',
-      VpcSecurityGroupIds: ['sg-0prod0000000000a'],
+      VpcSecurityGroupIds: [SOURCE_SECURITY_GROUP],
       AllocatedStorage: 100,
       StorageType: 'io1',
-      Iops: 3000,
+      Iops: 1000,
       PubliclyAccessible: false,
       DeletionProtection: false,
       Tags: tagsFor(h.ctx, Purpose.intermediate),
     })
-    expect(world.call('ModifyDBSnapshotAttribute')?.input).toEqual({
+    expect(callOf(h, 'ModifyDBSnapshotAttribute')?.input).toEqual({
       DBSnapshotIdentifier: HANDOFF,
       AttributeName: 'restore',
       ValuesToAdd: [STAGING],
     })
-    const copy = world.call('CopyDBSnapshot')?.input
+    const copy = callOf(h, 'CopyDBSnapshot')?.input
     expect(copy).toEqual({
       SourceDBSnapshotIdentifier: HANDOFF_ARN,
       TargetDBSnapshotIdentifier: COPY,
@@ -122,36 +171,37 @@ describe('Multi-AZ DB cluster relay', () => {
       Tags: tagsFor(h.ctx, Purpose.intermediate),
     })
     expect(copy).not.toHaveProperty('PreSignedUrl')
-    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toEqual({
+    expect(callOf(h, 'RestoreDBClusterFromSnapshot')?.input).toEqual({
       DBClusterIdentifier: 'staging-db',
       SnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:snapshot:${COPY}`,
       Engine: 'postgres',
       EngineVersion: '16.4',
       DBClusterInstanceClass: 'db.m6gd.large',
       StorageType: 'io1',
-      Iops: 3000,
+      Iops: 1000,
       DBSubnetGroupName: 'staging-db',
-      VpcSecurityGroupIds: ['sg-0stag0000000000a'],
+      VpcSecurityGroupIds: [STAGING_SG],
       PubliclyAccessible: false,
       KmsKeyId: STAGING_KEY,
       DeletionProtection: false,
       Tags: tagsFor(h.ctx, Purpose.copy),
     })
-    expect(world.call('DeleteDBInstance')?.input).toMatchObject({
+    expect(callOf(h, 'DeleteDBInstance')?.input).toMatchObject({
       DBInstanceIdentifier: 'rds-refresh-42-1-tmp',
       SkipFinalSnapshot: true,
     })
 
-    expect(world.inventory(PROD)).toEqual({
-      clusters: ['prod-multiaz', 'prod-aurora'],
-      instances: ['prod-aurora-1', 'prod-pg'],
+    expect(inventory(world, PROD)).toEqual({
+      clusters: PROD_CLUSTERS,
+      instances: PROD_INSTANCES,
       snapshots: [],
       clusterSnapshots: [],
       shares: [],
     })
-    expect(world.inventory(STAGING)).toEqual({
+    // A Multi-AZ DB cluster's three members are its own instances, not the run's.
+    expect(inventory(world, STAGING)).toEqual({
       clusters: ['staging-db'],
-      instances: [],
+      instances: multiAzMembers('staging-db'),
       snapshots: [],
       clusterSnapshots: [],
       shares: [],
@@ -159,20 +209,23 @@ describe('Multi-AZ DB cluster relay', () => {
     expect(h.ledger.list()).toEqual([
       { kind: 'db-cluster', side: 'destination', id: 'staging-db', disposal: 'copy' },
     ])
-    expect(h.ctx.copy).toMatchObject({
+    expect(refreshReport(h.ctx).copy).toMatchObject({
       identifier: 'staging-db',
-      endpoint: 'staging-db.cluster.example',
-      masterUserSecretArn: `arn:aws:secretsmanager:us-east-1:${STAGING}:secret:rds!staging-db`,
-      snapshotArn: HANDOFF_ARN,
+      endpoint: expect.stringMatching(/^staging-db\.cluster-\w+\.us-east-1\.rds\.amazonaws\.com$/),
+      masterUserSecretArn: expect.stringMatching(
+        new RegExp(`^arn:aws:secretsmanager:us-east-1:${STAGING}:secret:rds!cluster-`),
+      ),
     })
+    // The run deleted the shared snapshot, so the copy no longer names it.
+    expect(refreshReport(h.ctx).copy.snapshotArn).toBeUndefined()
   })
 
   it('uses the temp placement inputs and the instance-class, storage and iops inputs', async () => {
-    const world = productionWorld()
-    const settings = testSettings({
+    const world = await productionWorld()
+    const settings = relaySettings({
       ...STAGING_PLACEMENT,
       tempDbSubnetGroup: 'prod-relay',
-      tempVpcSecurityGroupIds: ['sg-relay'],
+      tempVpcSecurityGroupIds: [RELAY_SG],
       instanceClass: 'db.m6gd.xlarge',
       storageType: 'io2',
       iops: 5000,
@@ -180,14 +233,14 @@ describe('Multi-AZ DB cluster relay', () => {
       publiclyAccessible: true,
       deletionProtection: true,
     })
-    const h = await makeContext(world, { settings })
-    expect((await run(h, relayPlan(h.ctx))).error).toBeUndefined()
-    expect(world.call('RestoreDBInstanceFromDBSnapshot')?.input).toMatchObject({
+    const h = await relayContext(world, { settings })
+    expect((await runRelay(h)).error).toBeUndefined()
+    expect(callOf(h, 'RestoreDBInstanceFromDBSnapshot')?.input).toMatchObject({
       DBSubnetGroupName: 'prod-relay',
-      VpcSecurityGroupIds: ['sg-relay'],
+      VpcSecurityGroupIds: [RELAY_SG],
       DBInstanceClass: 'db.m6gd.large',
     })
-    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toMatchObject({
+    expect(callOf(h, 'RestoreDBClusterFromSnapshot')?.input).toMatchObject({
       DBClusterInstanceClass: 'db.m6gd.xlarge',
       StorageType: 'io2',
       Iops: 5000,
@@ -198,11 +251,11 @@ describe('Multi-AZ DB cluster relay', () => {
   })
 
   it('keeps the snapshots (recorded as kept) but not the share or the temporary instance with keep-snapshots', async () => {
-    const world = productionWorld()
-    const h = await makeContext(world, {
-      settings: testSettings({ ...STAGING_PLACEMENT, keepSnapshots: true }),
+    const world = await productionWorld()
+    const h = await relayContext(world, {
+      settings: relaySettings({ ...STAGING_PLACEMENT, keepSnapshots: true }),
     })
-    const result = await run(h, relayPlan(h.ctx))
+    const result = await runRelay(h)
     expect(result.error).toBeUndefined()
     expect(result.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
       ...DIRECT_STEPS,
@@ -210,18 +263,18 @@ describe('Multi-AZ DB cluster relay', () => {
       'delete-shared-snapshot',
       'delete-copied-snapshot',
     ])
-    expect(world.inventory(PROD)).toMatchObject({
-      instances: ['prod-aurora-1', 'prod-pg'],
+    expect(inventory(world, PROD)).toMatchObject({
+      instances: PROD_INSTANCES,
       snapshots: [HANDOFF],
-      clusterSnapshots: ['rds-refresh-42-1-cluster-snapshot'],
+      clusterSnapshots: ['rds-refresh-42-1-cluster-multiaz-db-m6gd-large'],
       shares: [],
     })
-    expect(world.inventory(STAGING)).toMatchObject({ snapshots: [COPY], shares: [] })
+    expect(inventory(world, STAGING)).toMatchObject({ snapshots: [COPY], shares: [] })
     expect(h.ledger.list()).toEqual([
       {
         kind: 'db-cluster-snapshot',
         side: 'source',
-        id: 'rds-refresh-42-1-cluster-snapshot',
+        id: 'rds-refresh-42-1-cluster-multiaz-db-m6gd-large',
         disposal: 'kept',
       },
       { kind: 'db-snapshot', side: 'source', id: HANDOFF, disposal: 'kept' },
@@ -231,55 +284,59 @@ describe('Multi-AZ DB cluster relay', () => {
   })
 
   it('in one account neither shares nor copies, restores from the snapshot itself, then deletes it', async () => {
-    const world = productionWorld()
-    const h = await makeContext(world, {
-      settings: testSettings({ target: 'prod-multiaz-copy' }),
+    const world = await productionWorld()
+    const h = await relayContext(world, {
+      settings: relaySettings({ target: 'prod-multiaz-copy' }),
       sameAccount: true,
     })
-    const result = await run(h, relayPlan(h.ctx))
+    const result = await runRelay(h)
     expect(result.error).toBeUndefined()
     expect(result.steps.find((s) => s.name === 'share-snapshot')?.status).toBe('skipped')
     expect(result.steps.find((s) => s.name === 'copy-snapshot')?.notes).toEqual([
       'not needed (same account)',
     ])
-    expect(world.ops()).not.toContain('CopyDBSnapshot')
-    expect(world.ops()).not.toContain('ModifyDBSnapshotAttribute')
-    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toMatchObject({
+    expect(opsOf(h)).not.toContain('CopyDBSnapshot')
+    expect(opsOf(h)).not.toContain('ModifyDBSnapshotAttribute')
+    expect(callOf(h, 'RestoreDBClusterFromSnapshot')?.input).toMatchObject({
       SnapshotIdentifier: HANDOFF_ARN,
       DBSubnetGroupName: 'prod-db',
-      VpcSecurityGroupIds: ['sg-0prod0000000000a'],
+      VpcSecurityGroupIds: [SOURCE_SECURITY_GROUP],
       DBClusterParameterGroupName: 'prod-pg16-cluster',
     })
-    expect(world.inventory(PROD)).toMatchObject({
+    expect(inventory(world, PROD)).toMatchObject({
       snapshots: [],
       clusterSnapshots: [],
-      instances: ['prod-aurora-1', 'prod-pg'],
+      instances: [...PROD_INSTANCES, ...multiAzMembers('prod-multiaz-copy')].sort(),
     })
   })
 
   it('in one account copies when kms-key-id names another key', async () => {
-    const world = productionWorld()
-    const settings = testSettings({
+    const world = await productionWorld()
+    const settings = relaySettings({
       target: 'prod-multiaz-copy',
-      kmsKeyId: `arn:aws:kms:us-east-1:${PROD}:key/aws-rds`,
+      kmsKeyId: `arn:aws:kms:us-east-1:${PROD}:alias/aws/rds`,
     })
-    const h = await makeContext(world, { settings, sameAccount: true })
-    expect((await run(h, relayPlan(h.ctx))).error).toBeUndefined()
-    expect(world.call('CopyDBSnapshot')?.input).toMatchObject({ KmsKeyId: settings.kmsKeyId })
-    expect(world.inventory(PROD).snapshots).toEqual([])
+    const h = await relayContext(world, { settings, sameAccount: true })
+    expect((await runRelay(h)).error).toBeUndefined()
+    expect(callOf(h, 'CopyDBSnapshot')?.input).toMatchObject({ KmsKeyId: settings.kmsKeyId })
+    expect(inventory(world, PROD).snapshots).toEqual([])
   })
 
   it('on a failed copy leaves the temporaries in the ledger for the post step', async () => {
-    const world = productionWorld()
-    const h = await makeContext(world, { settings: testSettings(STAGING_PLACEMENT) })
-    world.failures.set(
-      `${STAGING}:CopyDBSnapshot`,
-      Object.assign(new Error('The key is not accessible'), {
-        name: 'KMSKeyNotAccessibleFault',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    )
-    const result = await run(h, relayPlan(h.ctx))
+    const world = await productionWorld()
+    const h = await relayContext(world, { settings: relaySettings(STAGING_PLACEMENT) })
+    world.setFaults({
+      failCalls: [
+        {
+          operation: 'CopyDBSnapshot',
+          account: STAGING,
+          code: 'KMSKeyNotAccessibleFault',
+          message: 'The key is not accessible',
+          times: 1,
+        },
+      ],
+    })
+    const result = await runRelay(h)
     expect(result.error?.message).toContain('KMSKeyNotAccessibleFault')
     expect(result.error).toMatchObject({ step: 'copy-snapshot', code: 'KMSKeyNotAccessibleFault' })
     expect(result.steps.find((s) => s.name === 'restore-cluster')?.status).toBe('not-run')
@@ -294,13 +351,13 @@ describe('Multi-AZ DB cluster relay', () => {
 
 describe('Aurora snapshot relay', () => {
   it('snapshots, shares, copies with the destination key, restores with engine and version, adds instances', async () => {
-    const world = productionWorld()
-    const settings = testSettings({
+    const world = await productionWorld()
+    const settings = relaySettings({
       ...STAGING_PLACEMENT,
       dbClusterParameterGroup: 'staging-aurora-pg16',
       instanceCount: 2,
     })
-    const h = await makeContext(world, { settings, source: 'prod-aurora' })
+    const h = await relayContext(world, { settings, source: 'prod-aurora' })
     const plan = relayPlan(h.ctx)
     expect(plan.steps.map((s) => s.name)).toEqual([
       'preflight',
@@ -315,33 +372,37 @@ describe('Aurora snapshot relay', () => {
       'delete-shared-snapshot',
       'delete-copied-snapshot',
     ])
-    const result = await run(h, plan)
+    const result = await runSimPlan(h, plan)
     expect(result.error).toBeUndefined()
     const snapshotArn = `arn:aws:rds:us-east-1:${PROD}:cluster-snapshot:rds-refresh-42-1-cluster-snapshot`
-    expect(world.call('ModifyDBClusterSnapshotAttribute')?.input).toEqual({
+    expect(callOf(h, 'ModifyDBClusterSnapshotAttribute')?.input).toEqual({
       DBClusterSnapshotIdentifier: 'rds-refresh-42-1-cluster-snapshot',
       AttributeName: 'restore',
       ValuesToAdd: [STAGING],
     })
-    expect(world.call('CopyDBClusterSnapshot')?.input).toEqual({
+    expect(callOf(h, 'CopyDBClusterSnapshot')?.input).toEqual({
       SourceDBClusterSnapshotIdentifier: snapshotArn,
       TargetDBClusterSnapshotIdentifier: 'rds-refresh-42-1-copy',
       KmsKeyId: STAGING_KEY,
       Tags: tagsFor(h.ctx, Purpose.intermediate),
     })
-    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toEqual({
+    expect(callOf(h, 'RestoreDBClusterFromSnapshot')?.input).toEqual({
       DBClusterIdentifier: 'staging-db',
       SnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:cluster-snapshot:rds-refresh-42-1-copy`,
       Engine: 'aurora-postgresql',
       EngineVersion: '16.4',
       DBSubnetGroupName: 'staging-db',
-      VpcSecurityGroupIds: ['sg-0stag0000000000a'],
+      VpcSecurityGroupIds: [STAGING_SG],
       DBClusterParameterGroupName: 'staging-aurora-pg16',
       KmsKeyId: STAGING_KEY,
       DeletionProtection: false,
       Tags: tagsFor(h.ctx, Purpose.copy),
     })
-    expect(world.calls.filter((c) => c.op === 'CreateDBInstance').map((c) => c.input)).toEqual([
+    expect(
+      callsOf(h)
+        .filter((c) => c.op === 'CreateDBInstance')
+        .map((c) => c.input),
+    ).toEqual([
       expect.objectContaining({
         DBInstanceIdentifier: 'staging-db-1',
         DBClusterIdentifier: 'staging-db',
@@ -350,15 +411,16 @@ describe('Aurora snapshot relay', () => {
       }),
       expect.objectContaining({ DBInstanceIdentifier: 'staging-db-2' }),
     ])
-    expect(world.inventory(PROD)).toMatchObject({ clusterSnapshots: [], shares: [] })
-    expect(world.inventory(STAGING)).toEqual({
+    expect(inventory(world, PROD)).toMatchObject({ clusterSnapshots: [], shares: [] })
+    expect(inventory(world, STAGING)).toEqual({
       clusters: ['staging-db'],
       instances: ['staging-db-1', 'staging-db-2'],
       snapshots: [],
       clusterSnapshots: [],
       shares: [],
     })
-    expect(h.ctx.copy.snapshotArn).toBe(snapshotArn)
+    // Deleted once the copy existed: the snapshot-arn output would name nothing.
+    expect(refreshReport(h.ctx).copy.snapshotArn).toBeUndefined()
   })
 })
 
@@ -366,21 +428,21 @@ describe('DB instance relay', () => {
   const placement = { ...STAGING_PLACEMENT, dbParameterGroup: 'staging-pg16' }
 
   it('restores with the named placement, Single-AZ, and sets the password with ModifyDBInstance', async () => {
-    const world = productionWorld()
-    const h = await makeContext(world, { settings: testSettings(placement), source: 'prod-pg' })
-    const result = await run(h, relayPlan(h.ctx))
+    const world = await productionWorld()
+    const h = await relayContext(world, { settings: relaySettings(placement), source: 'prod-pg' })
+    const result = await runRelay(h)
     expect(result.error).toBeUndefined()
     expect(result.steps.map((s) => s.name)).toContain('restore-instance')
-    expect(world.call('CreateDBSnapshot')?.input).toMatchObject({
+    expect(callOf(h, 'CreateDBSnapshot')?.input).toMatchObject({
       DBInstanceIdentifier: 'prod-pg',
       DBSnapshotIdentifier: 'rds-refresh-42-1-snapshot-instance',
     })
-    expect(world.call('RestoreDBInstanceFromDBSnapshot')?.input).toEqual({
+    expect(callOf(h, 'RestoreDBInstanceFromDBSnapshot')?.input).toEqual({
       DBInstanceIdentifier: 'staging-db',
       DBSnapshotIdentifier: `arn:aws:rds:us-east-1:${STAGING}:snapshot:rds-refresh-42-1-copy`,
       DBInstanceClass: 'db.t4g.medium',
       DBSubnetGroupName: 'staging-db',
-      VpcSecurityGroupIds: ['sg-0stag0000000000a'],
+      VpcSecurityGroupIds: [STAGING_SG],
       DBParameterGroupName: 'staging-pg16',
       MultiAZ: false,
       StorageType: 'gp3',
@@ -388,22 +450,22 @@ describe('DB instance relay', () => {
       DeletionProtection: false,
       Tags: tagsFor(h.ctx, Purpose.copy),
     })
-    expect(world.call('ModifyDBInstance')?.input).toEqual({
+    expect(callOf(h, 'ModifyDBInstance')?.input).toEqual({
       DBInstanceIdentifier: 'staging-db',
       ManageMasterUserPassword: true,
       ApplyImmediately: true,
     })
-    expect(world.inventory(STAGING)).toEqual({
+    expect(inventory(world, STAGING)).toEqual({
       clusters: [],
       instances: ['staging-db'],
       snapshots: [],
       clusterSnapshots: [],
       shares: [],
     })
-    expect(world.inventory(PROD)).toMatchObject({ snapshots: [], shares: [] })
-    expect(h.ctx.copy).toMatchObject({
+    expect(inventory(world, PROD)).toMatchObject({ snapshots: [], shares: [] })
+    expect(refreshReport(h.ctx).copy).toMatchObject({
       kind: 'instance',
-      endpoint: 'staging-db.example',
+      endpoint: expect.stringMatching(/^staging-db\.\w+\.us-east-1\.rds\.amazonaws\.com$/),
       port: 5432,
     })
   })
@@ -411,9 +473,9 @@ describe('DB instance relay', () => {
 
 describe('split phases', () => {
   it('phase source stops after sharing, keeps the hand-off and removes its own temporaries', async () => {
-    const world = productionWorld()
-    const h = await makeContext(world, {
-      settings: testSettings({ ...STAGING_PLACEMENT, phase: 'source' }),
+    const world = await productionWorld()
+    const h = await relayContext(world, {
+      settings: relaySettings({ ...STAGING_PLACEMENT, phase: 'source' }),
     })
     const plan = relayPlan(h.ctx)
     expect(plan.steps.map((s) => s.name)).toEqual([
@@ -426,14 +488,14 @@ describe('split phases', () => {
       'delete-temp-instance',
       'share-snapshot',
     ])
-    const result = await run(h, plan)
+    const result = await runSimPlan(h, plan)
     expect(result.error).toBeUndefined()
     // Only: can the destination account use the source key?
-    expect(world.calls.filter((c) => c.account === STAGING)).toEqual([
+    expect(callsOf(h).filter((c) => c.account === STAGING)).toEqual([
       { account: STAGING, op: 'DescribeKey', input: { KeyId: PROD_KEY } },
     ])
-    expect(world.inventory(PROD)).toMatchObject({
-      instances: ['prod-aurora-1', 'prod-pg'],
+    expect(inventory(world, PROD)).toMatchObject({
+      instances: PROD_INSTANCES,
       snapshots: [HANDOFF],
       clusterSnapshots: [],
       shares: [`${HANDOFF}→${STAGING}`],
@@ -448,21 +510,26 @@ describe('split phases', () => {
         sharedWith: STAGING,
       },
     ])
-    expect(phaseOutputs(h.ctx)).toEqual({ method: 'relay', 'snapshot-arn': HANDOFF_ARN })
+    expect(phaseOutputs(refreshReport(h.ctx))).toEqual({
+      method: 'relay',
+      'multi-az-path': 'seven-step',
+      'multi-az-path-reason': 'multi-az-path: seven-step',
+      'snapshot-arn': HANDOFF_ARN,
+    })
   })
 
   it('phase destination rebuilds the Multi-AZ cluster from the shared snapshot alone, and a re-run reuses the copy', async () => {
-    const world = productionWorld()
-    const source = await makeContext(world, { settings: testSettings({ phase: 'source' }) })
-    await run(source, relayPlan(source.ctx))
+    const world = await productionWorld()
+    const source = await relayContext(world, { settings: relaySettings({ phase: 'source' }) })
+    await runRelay(source)
 
-    const settings = testSettings({
+    const settings = relaySettings({
       ...STAGING_PLACEMENT,
       phase: 'destination',
       snapshotArn: HANDOFF_ARN,
       keepSnapshots: true,
     })
-    const staging = world.session(STAGING, 'destination')
+    const staging = accountSession(world, STAGING, 'destination')
     const sourceDb = await sourceFromSnapshot(staging, HANDOFF_ARN)
     expect(sourceDb).toMatchObject({
       kind: 'multi-az-cluster',
@@ -473,7 +540,7 @@ describe('split phases', () => {
       cluster: { DBClusterInstanceClass: 'db.m6gd.large', StorageType: 'io1' },
     })
     // The destination job holds only the destination role: the hand-off stays as it is.
-    const h = await makeContext(world, { settings, sourceDb, destinationRoleOnly: true })
+    const h = await relayContext(world, { settings, sourceDb, destinationRoleOnly: true })
     const plan = relayPlan(h.ctx)
     expect(plan.steps.map((s) => s.name)).toEqual([
       'preflight',
@@ -489,41 +556,41 @@ describe('split phases', () => {
       'delete-copied-snapshot',
     ])
     expect(plan.steps.find((s) => s.name === 'copy-snapshot')?.after).toEqual(['preflight'])
-    const first = await run(h, plan)
+    const first = await runSimPlan(h, plan)
     expect(first.error).toBeUndefined()
-    expect(world.ops(PROD)).toEqual([])
+    expect(opsOf(h, PROD)).toEqual([])
     expect(first.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
       ...DIRECT_STEPS.slice(1),
       'unshare-snapshot',
       'delete-shared-snapshot',
       'delete-copied-snapshot',
     ])
-    expect(world.call('RestoreDBClusterFromSnapshot')?.input).toMatchObject({
+    expect(callOf(h, 'RestoreDBClusterFromSnapshot')?.input).toMatchObject({
       DBClusterInstanceClass: 'db.m6gd.large',
       Engine: 'postgres',
       EngineVersion: '16.4',
     })
-    expect(world.inventory(PROD)).toMatchObject({
+    expect(inventory(world, PROD)).toMatchObject({
       snapshots: [HANDOFF],
       shares: [`${HANDOFF}→${STAGING}`],
     })
 
     // A re-run (now with both roles, without keep-snapshots) reuses the earlier copy without
     // copying again, then withdraws the share and deletes both snapshots.
-    world.state(STAGING).clusters.delete('staging-db')
+    await removeCluster(world, 'staging-db')
     const rerun = { ...settings, keepSnapshots: false }
-    const again = await makeContext(world, { settings: rerun, sourceDb })
-    const second = await run(again, relayPlan(again.ctx))
+    const again = await relayContext(world, { settings: rerun, sourceDb })
+    const second = await runRelay(again)
     expect(second.error).toBeUndefined()
-    expect(world.ops(STAGING)).not.toContain('CopyDBSnapshot')
+    expect(opsOf(again, STAGING)).not.toContain('CopyDBSnapshot')
     expect(second.steps.find((s) => s.name === 'copy-snapshot')?.notes).toEqual(['reused', COPY])
-    expect(world.inventory(PROD)).toMatchObject({ snapshots: [], shares: [] })
-    expect(world.inventory(STAGING)).toMatchObject({ clusters: ['staging-db'], snapshots: [] })
+    expect(inventory(world, PROD)).toMatchObject({ snapshots: [], shares: [] })
+    expect(inventory(world, STAGING)).toMatchObject({ clusters: ['staging-db'], snapshots: [] })
   })
 
   it('phase destination refuses a snapshot that is not shared with its account', async () => {
-    const world = productionWorld()
-    const staging = world.session(STAGING, 'destination')
+    const world = await productionWorld()
+    const staging = accountSession(world, STAGING, 'destination')
     await expect(sourceFromSnapshot(staging, HANDOFF_ARN)).rejects.toThrow(
       `Snapshot ${HANDOFF_ARN} is not shared with the destination account ${STAGING}, or does not exist`,
     )
@@ -534,17 +601,17 @@ describe('split phases', () => {
 
   it('opens only the destination role in phase destination', () => {
     const role = `arn:aws:iam::${STAGING}:role/rds-refresh-destination`
-    const destination = testSettings({ phase: 'destination', destinationRoleArn: role })
+    const destination = relaySettings({ phase: 'destination', destinationRoleArn: role })
     expect(credentialSettings(destination)).toMatchObject({
       sourceRoleArn: role,
       destinationRoleArn: role,
     })
-    const viaSource = testSettings({ phase: 'destination', sourceRoleArn: role })
+    const viaSource = relaySettings({ phase: 'destination', sourceRoleArn: role })
     expect(credentialSettings(viaSource)).toMatchObject({
       sourceRoleArn: role,
       destinationRoleArn: role,
     })
-    const all = testSettings({ sourceRoleArn: 'a', destinationRoleArn: role })
+    const all = relaySettings({ sourceRoleArn: 'a', destinationRoleArn: role })
     expect(credentialSettings(all)).toBe(all)
   })
 
@@ -576,10 +643,10 @@ describe('split phases', () => {
 
 describe('hand-off names', () => {
   it('encode the source kind and the Multi-AZ instance class', async () => {
-    const world = productionWorld()
-    const multiAz = await makeContext(world, { settings: testSettings() })
+    const world = await productionWorld()
+    const multiAz = await relayContext(world, { settings: relaySettings() })
     expect(handoffSnapshotName(multiAz.ctx)).toBe(HANDOFF)
-    const instance = await makeContext(world, { settings: testSettings(), source: 'prod-pg' })
+    const instance = await relayContext(world, { settings: relaySettings(), source: 'prod-pg' })
     expect(handoffSnapshotName(instance.ctx)).toBe('rds-refresh-42-1-snapshot-instance')
     expect(kindOfHandoff('db-snapshot', HANDOFF)).toEqual({
       kind: 'multi-az-cluster',

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { formatElapsed, isTransient, waitFor, type WaitContext } from '../src/engine/wait.js'
 import { ActionError } from '../src/errors.js'
 
@@ -67,7 +67,9 @@ describe('waitFor', () => {
       ctx,
     )
     expect(result.status).toBe('available')
-    expect(ctx.lines.map((l) => l.replace(/ \(\d+s\)$/, ''))).toEqual([
+    // Heartbeats (heartbeat.test.ts) come by the clock; status changes come once each.
+    const changes = ctx.lines.filter((l) => !l.includes(': still '))
+    expect(changes.map((l) => l.replace(/ \(\d+s\)$/, ''))).toEqual([
       'DB snapshot s1: creating',
       'DB snapshot s1: copying 0%',
       'DB snapshot s1: copying 60%',
@@ -117,6 +119,27 @@ describe('waitFor', () => {
     expect(result.status).toBe('available')
   })
 
+  it('keeps waiting when AWS throttles or fails after the resource was seen: no answer is not "gone"', async () => {
+    const result = await waitFor(
+      spec(
+        sequence([
+          { status: 'creating' },
+          awsError('Throttling', 400),
+          awsError('Throttling', 400),
+          awsError('InternalFailure', 500),
+          { status: 'available' },
+        ]),
+      ),
+      context(),
+    )
+    expect(result.status).toBe('available')
+    const describeGone = jest.fn(
+      sequence([{ status: 'deleting' }, awsError('Throttling', 400), undefined]),
+    )
+    await waitFor(spec(describeGone, 'gone'), context())
+    expect(describeGone).toHaveBeenCalledTimes(3)
+  })
+
   it('tolerates "not found" right after a create, but not once the resource was seen', async () => {
     const fresh = await waitFor(spec(sequence([undefined, { status: 'available' }])), context())
     expect(fresh.status).toBe('available')
@@ -144,7 +167,7 @@ describe('waitFor', () => {
     expect((error as Error).message).toContain(
       'Timed out waiting for DB snapshot s1 to become available (last status: creating) (step "copy-snapshot"',
     )
-    expect((error as Error).message).toContain('timeout-minutes')
+    expect((error as Error).message).toContain('deadline-minutes')
   })
 
   it('ends with the cancellation when the run is aborted', async () => {

@@ -1,27 +1,870 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9518:
+/***/ 5157:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+exports.getProxyUrl = getProxyUrl;
+exports.isHttps = isHttps;
+const http = __importStar(__nccwpck_require__(8611));
+const https = __importStar(__nccwpck_require__(5692));
+const pm = __importStar(__nccwpck_require__(4349));
+const tunnel = __importStar(__nccwpck_require__(5820));
+const undici_1 = __nccwpck_require__(3386);
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (exports.Headers = Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+exports.HttpClientError = HttpClientError;
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+exports.HttpClientResponse = HttpClientResponse;
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+exports.HttpClient = HttpClient;
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 4349:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getProxyUrl = getProxyUrl;
+exports.checkBypass = checkBypass;
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+
+/***/ }),
+
+/***/ 2994:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5686);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7232);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2832);
+const { Command: $Command } = __nccwpck_require__(2832);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { defaultProvider } = __nccwpck_require__(255);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsJson1_1Protocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9989);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7695);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(7272);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(7619);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(7472);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8449);
+const { defaultProvider } = __nccwpck_require__(3251);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(8288);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(6781);
+const { AwsJson1_1Protocol } = __nccwpck_require__(5186);
+const { Sha256 } = __nccwpck_require__(7100);
 
 const defaultKMSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -3232,14 +4075,14 @@ __webpack_unused_export__ = paginateListRetirableGrants;
 
 /***/ }),
 
-/***/ 1514:
+/***/ 4726:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveHttpAuthSchemeConfig = exports.defaultRAMHttpAuthSchemeProvider = exports.defaultRAMHttpAuthSchemeParametersProvider = void 0;
-const httpAuthSchemes_1 = __nccwpck_require__(1877);
-const client_1 = __nccwpck_require__(8468);
+const httpAuthSchemes_1 = __nccwpck_require__(8449);
+const client_1 = __nccwpck_require__(2832);
 const defaultRAMHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
         operation: (0, client_1.getSmithyContext)(context).operation,
@@ -3285,13 +4128,13 @@ exports.resolveHttpAuthSchemeConfig = resolveHttpAuthSchemeConfig;
 
 /***/ }),
 
-/***/ 9537:
+/***/ 4077:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.bdd = void 0;
-const endpoints_1 = __nccwpck_require__(7003);
+const endpoints_1 = __nccwpck_require__(7695);
 const k = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
 const _data = {
@@ -3344,15 +4187,15 @@ exports.bdd = endpoints_1.BinaryDecisionDiagram.from(nodes, root, _data.conditio
 
 /***/ }),
 
-/***/ 2132:
+/***/ 448:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.defaultEndpointResolver = void 0;
-const client_1 = __nccwpck_require__(490);
-const endpoints_1 = __nccwpck_require__(7003);
-const bdd_1 = __nccwpck_require__(9537);
+const client_1 = __nccwpck_require__(5686);
+const endpoints_1 = __nccwpck_require__(7695);
+const bdd_1 = __nccwpck_require__(4077);
 const cache = new endpoints_1.EndpointCache({
     size: 50,
     params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
@@ -3369,24 +4212,24 @@ endpoints_1.customEndpointFunctions.aws = client_1.awsEndpointFunctions;
 
 /***/ }),
 
-/***/ 8369:
+/***/ 6149:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var client$1 = __nccwpck_require__(490);
-var core = __nccwpck_require__(7996);
-var client = __nccwpck_require__(8468);
-var config = __nccwpck_require__(3433);
-var endpoints = __nccwpck_require__(7003);
-var protocols = __nccwpck_require__(284);
-var retry = __nccwpck_require__(8367);
-var schema = __nccwpck_require__(2692);
-var httpAuthSchemeProvider = __nccwpck_require__(1514);
-var runtimeConfig = __nccwpck_require__(3227);
-var schemas_0 = __nccwpck_require__(5465);
-var errors = __nccwpck_require__(973);
-var RAMServiceException = __nccwpck_require__(3384);
+var client$1 = __nccwpck_require__(5686);
+var core = __nccwpck_require__(7232);
+var client = __nccwpck_require__(2832);
+var config = __nccwpck_require__(9989);
+var endpoints = __nccwpck_require__(7695);
+var protocols = __nccwpck_require__(7272);
+var retry = __nccwpck_require__(7619);
+var schema = __nccwpck_require__(7472);
+var httpAuthSchemeProvider = __nccwpck_require__(4726);
+var runtimeConfig = __nccwpck_require__(5455);
+var schemas_0 = __nccwpck_require__(8277);
+var errors = __nccwpck_require__(5225);
+var RAMServiceException = __nccwpck_require__(1108);
 
 const resolveClientEndpointParameters = (options) => {
     return Object.assign(options, {
@@ -4158,13 +5001,13 @@ Object.keys(errors).forEach(function (k) {
 
 /***/ }),
 
-/***/ 3384:
+/***/ 1108:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RAMServiceException = exports.__ServiceException = void 0;
-const client_1 = __nccwpck_require__(8468);
+const client_1 = __nccwpck_require__(2832);
 Object.defineProperty(exports, "__ServiceException", ({ enumerable: true, get: function () { return client_1.ServiceException; } }));
 class RAMServiceException extends client_1.ServiceException {
     constructor(options) {
@@ -4177,13 +5020,13 @@ exports.RAMServiceException = RAMServiceException;
 
 /***/ }),
 
-/***/ 973:
+/***/ 5225:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UnmatchedPolicyPermissionException = exports.InvalidResourceTypeException = exports.MissingRequiredParameterException = exports.InvalidMaxResultsException = exports.ResourceArnNotFoundException = exports.InvalidNextTokenException = exports.TagPolicyViolationException = exports.TagLimitExceededException = exports.PermissionVersionsLimitExceededException = exports.PermissionLimitExceededException = exports.PermissionAlreadyExistsException = exports.MalformedPolicyTemplateException = exports.InvalidPolicyException = exports.UnknownResourceException = exports.ThrottlingException = exports.ResourceShareLimitExceededException = exports.InvalidStateTransitionException = exports.InvalidParameterException = exports.ServiceUnavailableException = exports.ServerInternalException = exports.ResourceShareInvitationExpiredException = exports.ResourceShareInvitationArnNotFoundException = exports.ResourceShareInvitationAlreadyRejectedException = exports.ResourceShareInvitationAlreadyAcceptedException = exports.OperationNotPermittedException = exports.MalformedArnException = exports.InvalidClientTokenException = exports.IdempotentParameterMismatchException = void 0;
-const RAMServiceException_1 = __nccwpck_require__(3384);
+const RAMServiceException_1 = __nccwpck_require__(1108);
 class IdempotentParameterMismatchException extends RAMServiceException_1.RAMServiceException {
     name = "IdempotentParameterMismatchException";
     $fault = "client";
@@ -4552,23 +5395,23 @@ exports.UnmatchedPolicyPermissionException = UnmatchedPolicyPermissionException;
 
 /***/ }),
 
-/***/ 3227:
+/***/ 5455:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRuntimeConfig = void 0;
-const tslib_1 = __nccwpck_require__(2146);
-const package_json_1 = tslib_1.__importDefault(__nccwpck_require__(3990));
-const client_1 = __nccwpck_require__(490);
-const httpAuthSchemes_1 = __nccwpck_require__(1877);
-const credential_provider_node_1 = __nccwpck_require__(255);
-const client_2 = __nccwpck_require__(8468);
-const config_1 = __nccwpck_require__(3433);
-const retry_1 = __nccwpck_require__(8367);
-const serde_1 = __nccwpck_require__(1892);
-const node_http_handler_1 = __nccwpck_require__(7105);
-const runtimeConfig_shared_1 = __nccwpck_require__(7547);
+const tslib_1 = __nccwpck_require__(7782);
+const package_json_1 = tslib_1.__importDefault(__nccwpck_require__(641));
+const client_1 = __nccwpck_require__(5686);
+const httpAuthSchemes_1 = __nccwpck_require__(8449);
+const credential_provider_node_1 = __nccwpck_require__(3251);
+const client_2 = __nccwpck_require__(2832);
+const config_1 = __nccwpck_require__(9989);
+const retry_1 = __nccwpck_require__(7619);
+const serde_1 = __nccwpck_require__(8288);
+const node_http_handler_1 = __nccwpck_require__(6781);
+const runtimeConfig_shared_1 = __nccwpck_require__(6844);
 const getRuntimeConfig = (config) => {
     (0, client_2.emitWarningIfUnsupportedVersion)(process.version);
     const defaultsMode = (0, config_1.resolveDefaultsModeConfig)(config);
@@ -4608,20 +5451,20 @@ exports.getRuntimeConfig = getRuntimeConfig;
 
 /***/ }),
 
-/***/ 7547:
+/***/ 6844:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRuntimeConfig = void 0;
-const httpAuthSchemes_1 = __nccwpck_require__(1877);
-const protocols_1 = __nccwpck_require__(8150);
-const client_1 = __nccwpck_require__(8468);
-const protocols_2 = __nccwpck_require__(284);
-const serde_1 = __nccwpck_require__(1892);
-const httpAuthSchemeProvider_1 = __nccwpck_require__(1514);
-const endpointResolver_1 = __nccwpck_require__(2132);
-const schemas_0_1 = __nccwpck_require__(5465);
+const httpAuthSchemes_1 = __nccwpck_require__(8449);
+const protocols_1 = __nccwpck_require__(5186);
+const client_1 = __nccwpck_require__(2832);
+const protocols_2 = __nccwpck_require__(7272);
+const serde_1 = __nccwpck_require__(8288);
+const httpAuthSchemeProvider_1 = __nccwpck_require__(4726);
+const endpointResolver_1 = __nccwpck_require__(448);
+const schemas_0_1 = __nccwpck_require__(8277);
 const getRuntimeConfig = (config) => {
     return {
         apiVersion: "2018-01-04",
@@ -4657,7 +5500,7 @@ exports.getRuntimeConfig = getRuntimeConfig;
 
 /***/ }),
 
-/***/ 5465:
+/***/ 8277:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4923,9 +5766,9 @@ const _va = "value";
 const _wI = "workIds";
 const _xN = "xmlName";
 const n0 = "com.amazonaws.ram";
-const schema_1 = __nccwpck_require__(2692);
-const errors_1 = __nccwpck_require__(973);
-const RAMServiceException_1 = __nccwpck_require__(3384);
+const schema_1 = __nccwpck_require__(7472);
+const errors_1 = __nccwpck_require__(5225);
+const RAMServiceException_1 = __nccwpck_require__(1108);
 const _s_registry = schema_1.TypeRegistry.for(_s);
 exports.RAMServiceException$ = [-3, _s, "RAMServiceException", 0, [], []];
 _s_registry.registerError(exports.RAMServiceException$, RAMServiceException_1.RAMServiceException);
@@ -5711,28 +6554,28 @@ exports.UpdateResourceShare$ = [9, n0, _URS,
 
 /***/ }),
 
-/***/ 5216:
+/***/ 4148:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5686);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7232);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2832);
+const { Command: $Command } = __nccwpck_require__(2832);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { defaultProvider } = __nccwpck_require__(255);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsQueryProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
-const { getCrossRegionPresignedUrlPlugin } = __nccwpck_require__(5770);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9989);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7695);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(7272);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(7619);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(7472);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8449);
+const { defaultProvider } = __nccwpck_require__(3251);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(8288);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(6781);
+const { AwsQueryProtocol } = __nccwpck_require__(5186);
+const { Sha256 } = __nccwpck_require__(7100);
+const { getCrossRegionPresignedUrlPlugin } = __nccwpck_require__(4374);
 
 const defaultRDSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -16804,28 +17647,28 @@ __webpack_unused_export__ = waitUntilTenantDatabaseDeleted;
 
 /***/ }),
 
-/***/ 7453:
+/***/ 1441:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5686);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7232);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2832);
+const { Command: $Command } = __nccwpck_require__(2832);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { SignatureV4MultiRegion } = __nccwpck_require__(9767);
-const { defaultProvider } = __nccwpck_require__(255);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsQueryProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9989);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7695);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(7272);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(7619);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(7472);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8449);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5715);
+const { defaultProvider } = __nccwpck_require__(3251);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(8288);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(6781);
+const { AwsQueryProtocol } = __nccwpck_require__(5186);
+const { Sha256 } = __nccwpck_require__(7100);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -18065,22 +18908,22 @@ __webpack_unused_export__ = getDefaultRoleAssumerWithWebIdentity;
 
 /***/ }),
 
-/***/ 490:
+/***/ 5686:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { HttpRequest, parseUrl } = __nccwpck_require__(284);
-const { InvokeStore } = __nccwpck_require__(5222);
-const { normalizeProvider } = __nccwpck_require__(7996);
-const { RETRY_MODES } = __nccwpck_require__(8367);
+const { HttpRequest, parseUrl } = __nccwpck_require__(7272);
+const { InvokeStore } = __nccwpck_require__(4018);
+const { normalizeProvider } = __nccwpck_require__(7232);
+const { RETRY_MODES } = __nccwpck_require__(7619);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
-const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(7003);
-const { EndpointError, resolveEndpoint } = __nccwpck_require__(7003);
+const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(7695);
+const { EndpointError, resolveEndpoint } = __nccwpck_require__(7695);
 exports.EndpointError = EndpointError;
 exports.isIpAddress = isIpAddress;
 exports.resolveEndpoint = resolveEndpoint;
-const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(3433);
-const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(3433);
+const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(9989);
+const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(9989);
 exports.NODE_REGION_CONFIG_FILE_OPTIONS = NODE_REGION_CONFIG_FILE_OPTIONS;
 exports.NODE_REGION_CONFIG_OPTIONS = NODE_REGION_CONFIG_OPTIONS;
 exports.REGION_ENV_NAME = REGION_ENV_NAME;
@@ -18879,7 +19722,7 @@ const NODE_APP_ID_CONFIG_OPTIONS = {
 };
 
 const createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-    const module = __nccwpck_require__(6571);
+    const module = __nccwpck_require__(7247);
     const parse = module.parse ?? module.default.parse ?? (() => "");
     const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse(window.navigator.userAgent) : undefined;
     const sections = [
@@ -19086,15 +19929,15 @@ exports.userAgentMiddleware = userAgentMiddleware;
 
 /***/ }),
 
-/***/ 1877:
+/***/ 8449:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(3433);
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(7996);
-const { SignatureV4 } = __nccwpck_require__(2496);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(284);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
+const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(9989);
+const { setCredentialFeature } = __nccwpck_require__(5686);
+const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(7232);
+const { SignatureV4 } = __nccwpck_require__(8516);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(7272);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(2004);
 
 const getDateHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.date ?? response.headers?.Date) : undefined;
 const getAgeHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.age ?? response.headers?.Age) : undefined;
@@ -19454,14 +20297,14 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 8150:
+/***/ 5186:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(2207);
-const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(2692);
-const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(8468);
-const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(284);
-const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(284);
+const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(6931);
+const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(7472);
+const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(2832);
+const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(7272);
+const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(7272);
 exports.JsonCodec = JsonCodec;
 exports.JsonCodec2 = JsonCodec2;
 exports.JsonShapeDeserializer = JsonShapeDeserializer;
@@ -19472,8 +20315,8 @@ exports.loadJsonRpcErrorCode = loadJsonRpcErrorCode;
 exports.loadRestJsonErrorCode = loadRestJsonErrorCode;
 exports.parseJsonBody = parseJsonBody;
 exports.parseJsonErrorBody = parseJsonErrorBody;
-const { parseXML, XmlNode, XmlText } = __nccwpck_require__(3756);
-const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(1892);
+const { parseXML, XmlNode, XmlText } = __nccwpck_require__(9712);
+const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(8288);
 
 class ProtocolLib {
     queryCompat;
@@ -20965,10 +21808,10 @@ exports.parseXmlErrorBody = parseXmlErrorBody;
 
 /***/ }),
 
-/***/ 9409:
+/***/ 9765:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { buildQueryString } = __nccwpck_require__(284);
+const { buildQueryString } = __nccwpck_require__(7272);
 
 const validate = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
 const parse = (arn) => {
@@ -21035,10 +21878,10 @@ exports.validate = validate;
 
 /***/ }),
 
-/***/ 3707:
+/***/ 7911:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError } = __nccwpck_require__(3433);
+const { CredentialsProviderError } = __nccwpck_require__(9989);
 
 function resolveLogins(logins) {
     return Promise.all(Object.keys(logins).reduce((arr, name) => {
@@ -21059,7 +21902,7 @@ function resolveLogins(logins) {
 function fromCognitoIdentity(parameters) {
     return async (awsIdentityProperties) => {
         parameters.logger?.debug("@aws-sdk/credential-provider-cognito-identity - fromCognitoIdentity");
-        const { GetCredentialsForIdentityCommand, CognitoIdentityClient } = __nccwpck_require__(2107);
+        const { GetCredentialsForIdentityCommand, CognitoIdentityClient } = __nccwpck_require__(9687);
         const fromConfigs = (property) => parameters.clientConfig?.[property] ??
             parameters.parentClientConfig?.[property] ??
             awsIdentityProperties?.callerClientConfig?.[property];
@@ -21197,7 +22040,7 @@ function fromCognitoIdentityPool({ accountId, cache = localStorage(), client, cl
         ? `aws:cognito-identity-credentials:${identityPoolId}:${userIdentifier}`
         : undefined;
     let provider = async (awsIdentityProperties) => {
-        const { GetIdCommand, CognitoIdentityClient } = __nccwpck_require__(2107);
+        const { GetIdCommand, CognitoIdentityClient } = __nccwpck_require__(9687);
         const fromConfigs = (property) => clientConfig?.[property] ??
             parentClientConfig?.[property] ??
             awsIdentityProperties?.callerClientConfig?.[property];
@@ -21244,10 +22087,10 @@ exports.fromCognitoIdentityPool = fromCognitoIdentityPool;
 
 /***/ }),
 
-/***/ 2107:
+/***/ 9687:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } = __nccwpck_require__(1238);
+const { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } = __nccwpck_require__(458);
 exports.CognitoIdentityClient = CognitoIdentityClient;
 exports.GetCredentialsForIdentityCommand = GetCredentialsForIdentityCommand;
 exports.GetIdCommand = GetIdCommand;
@@ -21255,11 +22098,11 @@ exports.GetIdCommand = GetIdCommand;
 
 /***/ }),
 
-/***/ 5660:
+/***/ 576:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { CredentialsProviderError } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(5686);
+const { CredentialsProviderError } = __nccwpck_require__(9989);
 
 const ENV_KEY = "AWS_ACCESS_KEY_ID";
 const ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
@@ -21301,15 +22144,15 @@ exports.fromEnv = fromEnv;
 
 /***/ }),
 
-/***/ 2463:
+/***/ 3795:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { CredentialsProviderError } = __nccwpck_require__(3433);
-const { NodeHttpHandler } = __nccwpck_require__(7105);
+const { setCredentialFeature } = __nccwpck_require__(5686);
+const { CredentialsProviderError } = __nccwpck_require__(9989);
+const { NodeHttpHandler } = __nccwpck_require__(6781);
 const fs = __nccwpck_require__(1455);
-const { HttpRequest } = __nccwpck_require__(284);
-const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(1892);
+const { HttpRequest } = __nccwpck_require__(7272);
+const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(8288);
 
 const ECS_CONTAINER_HOST = "169.254.170.2";
 const EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
@@ -21487,28 +22330,28 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 6967:
+/***/ 8635:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(3433);
-const { setCredentialFeature } = __nccwpck_require__(490);
+const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(9989);
+const { setCredentialFeature } = __nccwpck_require__(5686);
 
 const resolveCredentialSource = (credentialSource, profileName, logger) => {
     const sourceProvidersMap = {
         EcsContainer: async (options) => {
-            const { fromHttp } = __nccwpck_require__(2463);
-            const { fromContainerMetadata } = __nccwpck_require__(3916);
+            const { fromHttp } = __nccwpck_require__(3795);
+            const { fromContainerMetadata } = __nccwpck_require__(1520);
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
             return async () => chain(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
         },
         Ec2InstanceMetadata: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-            const { fromInstanceMetadata } = __nccwpck_require__(3916);
+            const { fromInstanceMetadata } = __nccwpck_require__(1520);
             return async () => fromInstanceMetadata(options)().then(setNamedProvider);
         },
         Environment: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-            const { fromEnv } = __nccwpck_require__(5660);
+            const { fromEnv } = __nccwpck_require__(576);
             return async () => fromEnv(options)().then(setNamedProvider);
         },
     };
@@ -21550,7 +22393,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(1838);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(4538);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -21603,7 +22446,7 @@ const isLoginProfile = (data) => {
     return Boolean(data && data.login_session);
 };
 const resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-    const { fromLoginCredentials } = __nccwpck_require__(6642);
+    const { fromLoginCredentials } = __nccwpck_require__(2222);
     const credentials = await fromLoginCredentials({
         ...options,
         profile: profileName,
@@ -21613,7 +22456,7 @@ const resolveLoginCredentials = async (profileName, options, callerClientConfig)
 
 const isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
 const resolveProcessCredentials = async (options, profile) => {
-    const { fromProcess } = __nccwpck_require__(2925);
+    const { fromProcess } = __nccwpck_require__(4310);
     const credentials = await fromProcess({
         ...options,
         profile,
@@ -21622,7 +22465,7 @@ const resolveProcessCredentials = async (options, profile) => {
 };
 
 const resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-    const { fromSSO } = __nccwpck_require__(9592);
+    const { fromSSO } = __nccwpck_require__(7596);
     return fromSSO({
         profile,
         logger: options.logger,
@@ -21670,7 +22513,7 @@ const isWebIdentityProfile = (arg) => Boolean(arg) &&
     typeof arg.role_arn === "string" &&
     ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
 const resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
-    const { fromTokenFile } = __nccwpck_require__(2298);
+    const { fromTokenFile } = __nccwpck_require__(3358);
     const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
@@ -21723,12 +22566,12 @@ exports.fromIni = fromIni;
 
 /***/ }),
 
-/***/ 6642:
+/***/ 2222:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(3433);
-const { HttpRequest } = __nccwpck_require__(284);
+const { setCredentialFeature } = __nccwpck_require__(5686);
+const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(9989);
+const { HttpRequest } = __nccwpck_require__(7272);
 const { createHash, createPrivateKey, createPublicKey, sign } = __nccwpck_require__(7598);
 const { promises } = __nccwpck_require__(3024);
 const { homedir } = __nccwpck_require__(8161);
@@ -21783,7 +22626,7 @@ class LoginCredentialsFetcher {
         if (freshExpiry - Date.now() > LoginCredentialsFetcher.REFRESH_THRESHOLD) {
             return this.toCredentials(freshToken.accessToken);
         }
-        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(348);
+        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(288);
         const { logger, userAgentAppId } = this.callerClientConfig ?? {};
         const isH2 = (requestHandler) => {
             return requestHandler?.metadata?.handlerProtocol === "h2";
@@ -22024,18 +22867,18 @@ exports.fromLoginCredentials = fromLoginCredentials;
 
 /***/ }),
 
-/***/ 255:
+/***/ 3251:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5660);
-const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(3433);
+const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(576);
+const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(9989);
 
 const ENV_IMDS_DISABLED = "AWS_EC2_METADATA_DISABLED";
 const remoteProvider = async (init) => {
-    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(3916);
+    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(1520);
     if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = __nccwpck_require__(2463);
+        const { fromHttp } = __nccwpck_require__(3795);
         return chain(fromHttp(init), fromContainerMetadata(init));
     }
     if (process.env[ENV_IMDS_DISABLED] && process.env[ENV_IMDS_DISABLED] !== "false") {
@@ -22158,22 +23001,22 @@ const defaultProvider = (init = {}) => memoizeChain([
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
             throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = __nccwpck_require__(9592);
+        const { fromSSO } = __nccwpck_require__(7596);
         return fromSSO(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(6967);
+        const { fromIni } = __nccwpck_require__(8635);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess } = __nccwpck_require__(2925);
+        const { fromProcess } = __nccwpck_require__(4310);
         return fromProcess(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
-        const { fromTokenFile } = __nccwpck_require__(2298);
+        const { fromTokenFile } = __nccwpck_require__(3358);
         return fromTokenFile(init)(awsIdentityProperties);
     },
     async () => {
@@ -22197,13 +23040,13 @@ exports.defaultProvider = defaultProvider;
 
 /***/ }),
 
-/***/ 2925:
+/***/ 4310:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(3433);
+const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(9989);
 const { exec } = __nccwpck_require__(1421);
 const { promisify } = __nccwpck_require__(7975);
-const { setCredentialFeature } = __nccwpck_require__(490);
+const { setCredentialFeature } = __nccwpck_require__(5686);
 
 const getValidatedProcessCredentials = (profileName, data, profiles) => {
     if (data.Version !== 1) {
@@ -22280,12 +23123,12 @@ exports.fromProcess = fromProcess;
 
 /***/ }),
 
-/***/ 9592:
+/***/ 7596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(3433);
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { fromSso } = __nccwpck_require__(763);
+const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(9989);
+const { setCredentialFeature } = __nccwpck_require__(5686);
+const { fromSso } = __nccwpck_require__(5871);
 
 const isSsoProfile = (arg) => arg &&
     (typeof arg.sso_start_url === "string" ||
@@ -22339,7 +23182,7 @@ const resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ss
         });
     }
     const { accessToken } = token;
-    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(7525);
+    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(3425);
     const sso = ssoClient ||
         new SSOClient(Object.assign({}, clientConfig ?? {}, {
             logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
@@ -22479,21 +23322,21 @@ exports.validateSsoProfile = validateSsoProfile;
 
 /***/ }),
 
-/***/ 7525:
+/***/ 3425:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(5853);
+const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(8729);
 exports.GetRoleCredentialsCommand = GetRoleCredentialsCommand;
 exports.SSOClient = SSOClient;
 
 
 /***/ }),
 
-/***/ 2298:
+/***/ 3358:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(490);
-const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(3433);
+const { setCredentialFeature } = __nccwpck_require__(5686);
+const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(9989);
 const { readFileSync } = __nccwpck_require__(3024);
 
 const fromWebToken = (init) => async (awsIdentityProperties) => {
@@ -22501,7 +23344,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1838);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(4538);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -22554,12 +23397,12 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 3045:
+/***/ 2737:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { ProviderError, CredentialsProviderError, loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(3433);
-const { normalizeProvider } = __nccwpck_require__(7996);
+const { ProviderError, CredentialsProviderError, loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(9989);
+const { normalizeProvider } = __nccwpck_require__(7232);
 
 const createCredentialChain = (...credentialProviders) => {
     let expireAfter = -1;
@@ -22603,14 +23446,14 @@ const propertyProviderChain = (...providers) => async (awsIdentityProperties) =>
 
 const fromCognitoIdentity = (options) => {
     return async (args) => {
-        const { fromCognitoIdentity: _fromCognitoIdentity } = __nccwpck_require__(3707);
+        const { fromCognitoIdentity: _fromCognitoIdentity } = __nccwpck_require__(7911);
         return _fromCognitoIdentity(options)(args);
     };
 };
 
 const fromCognitoIdentityPool = (options) => {
     return async (args) => {
-        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = __nccwpck_require__(3707);
+        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = __nccwpck_require__(7911);
         return _fromCognitoIdentityPool(options)(args);
     };
 };
@@ -22618,28 +23461,28 @@ const fromCognitoIdentityPool = (options) => {
 const fromContainerMetadata = (init) => {
     return async (props) => {
         init?.logger?.debug("@smithy/credential-provider-imds", "fromContainerMetadata");
-        const { fromContainerMetadata: _fromContainerMetadata } = __nccwpck_require__(3916);
+        const { fromContainerMetadata: _fromContainerMetadata } = __nccwpck_require__(1520);
         return _fromContainerMetadata(init)();
     };
 };
 
 const fromEnv = (init) => {
     return async (args) => {
-        const { fromEnv: _fromEnv } = __nccwpck_require__(5660);
+        const { fromEnv: _fromEnv } = __nccwpck_require__(576);
         return _fromEnv(init)(args);
     };
 };
 
 const fromHttp = (options = {}) => {
     return async (args) => {
-        const { fromHttp: _fromHttp } = __nccwpck_require__(2463);
+        const { fromHttp: _fromHttp } = __nccwpck_require__(3795);
         return _fromHttp(options)(args);
     };
 };
 
 const fromIni = (init = {}) => {
     return async (args) => {
-        const { fromIni: _fromIni } = __nccwpck_require__(6967);
+        const { fromIni: _fromIni } = __nccwpck_require__(8635);
         return _fromIni({ ...init })(args);
     };
 };
@@ -22647,15 +23490,15 @@ const fromIni = (init = {}) => {
 const fromInstanceMetadata = (init) => {
     return async (props) => {
         init?.logger?.debug("@smithy/credential-provider-imds", "fromInstanceMetadata");
-        const { setCredentialFeature } = __nccwpck_require__(490);
-        const { fromInstanceMetadata: _fromInstanceMetadata } = __nccwpck_require__(3916);
+        const { setCredentialFeature } = __nccwpck_require__(5686);
+        const { fromInstanceMetadata: _fromInstanceMetadata } = __nccwpck_require__(1520);
         return _fromInstanceMetadata(init)().then((creds) => setCredentialFeature(creds, "CREDENTIALS_IMDS", "0"));
     };
 };
 
 const fromLoginCredentials = (init) => {
     return async (args) => {
-        const { fromLoginCredentials: _fromLoginCredentials } = __nccwpck_require__(6642);
+        const { fromLoginCredentials: _fromLoginCredentials } = __nccwpck_require__(2222);
         return _fromLoginCredentials({ ...init })(args);
     };
 };
@@ -22664,7 +23507,7 @@ const fromNodeProviderChain = (init = {}) => {
     let chain;
     return async (args) => {
         if (!chain) {
-            const { defaultProvider } = __nccwpck_require__(255);
+            const { defaultProvider } = __nccwpck_require__(3251);
             chain = defaultProvider({ ...init });
         }
         return chain(args);
@@ -22673,14 +23516,14 @@ const fromNodeProviderChain = (init = {}) => {
 
 const fromProcess = (init) => {
     return async (args) => {
-        const { fromProcess: _fromProcess } = __nccwpck_require__(2925);
+        const { fromProcess: _fromProcess } = __nccwpck_require__(4310);
         return _fromProcess(init)(args);
     };
 };
 
 const fromSSO = (init = {}) => {
     return async (args) => {
-        const { fromSSO: _fromSSO } = __nccwpck_require__(9592);
+        const { fromSSO: _fromSSO } = __nccwpck_require__(7596);
         return _fromSSO({ ...init })(args);
     };
 };
@@ -22703,7 +23546,7 @@ const fromTemporaryCredentials$1 = (options, credentialDefaultProvider, regionPr
             }
             params.TokenCode = await options.mfaCodeProvider(params?.SerialNumber);
         }
-        const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1884);
+        const { AssumeRoleCommand, STSClient } = __nccwpck_require__(5248);
         if (!stsClient) {
             const defaultCredentialsOrError = typeof credentialDefaultProvider === "function" ? credentialDefaultProvider() : undefined;
             const credentialSources = [
@@ -22814,14 +23657,14 @@ const fromTemporaryCredentials = (options) => {
 
 const fromTokenFile = (init = {}) => {
     return async (args) => {
-        const { fromTokenFile: _fromTokenFile } = __nccwpck_require__(2298);
+        const { fromTokenFile: _fromTokenFile } = __nccwpck_require__(3358);
         return _fromTokenFile({ ...init })(args);
     };
 };
 
 const fromWebToken = (init) => {
     return async (args) => {
-        const { fromWebToken: _fromWebToken } = __nccwpck_require__(2298);
+        const { fromWebToken: _fromWebToken } = __nccwpck_require__(3358);
         return _fromWebToken({ ...init })(args);
     };
 };
@@ -22846,23 +23689,23 @@ __webpack_unused_export__ = propertyProviderChain;
 
 /***/ }),
 
-/***/ 1884:
+/***/ 5248:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { AssumeRoleCommand, STSClient } = __nccwpck_require__(1838);
+const { AssumeRoleCommand, STSClient } = __nccwpck_require__(4538);
 exports.AssumeRoleCommand = AssumeRoleCommand;
 exports.STSClient = STSClient;
 
 
 /***/ }),
 
-/***/ 5770:
+/***/ 4374:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { formatUrl } = __nccwpck_require__(9409);
-const { toEndpointV1 } = __nccwpck_require__(7003);
-const { HttpRequest } = __nccwpck_require__(284);
-const { SignatureV4 } = __nccwpck_require__(2496);
+const { formatUrl } = __nccwpck_require__(9765);
+const { toEndpointV1 } = __nccwpck_require__(7695);
+const { HttpRequest } = __nccwpck_require__(7272);
+const { SignatureV4 } = __nccwpck_require__(8516);
 
 const regARN = /arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?/;
 const sourceIdToCommandKeyMap = {
@@ -22961,25 +23804,25 @@ exports.getCrossRegionPresignedUrlPlugin = getCrossRegionPresignedUrlPlugin;
 
 /***/ }),
 
-/***/ 1238:
+/***/ 458:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5686);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7232);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2832);
+const { Command: $Command } = __nccwpck_require__(2832);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsJson1_1Protocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9989);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7695);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(7272);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(7619);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(7472);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8449);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(8288);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(6781);
+const { AwsJson1_1Protocol } = __nccwpck_require__(5186);
+const { Sha256 } = __nccwpck_require__(7100);
 
 const defaultCognitoIdentityHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -23595,25 +24438,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 348:
+/***/ 288:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5686);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7232);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2832);
+const { Command: $Command } = __nccwpck_require__(2832);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9989);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7695);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(7272);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(7619);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(7472);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8449);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(8288);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(6781);
+const { AwsRestJsonProtocol } = __nccwpck_require__(5186);
+const { Sha256 } = __nccwpck_require__(7100);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24205,25 +25048,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 3305:
+/***/ 7637:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5686);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7232);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2832);
+const { Command: $Command } = __nccwpck_require__(2832);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9989);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7695);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(7272);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(7619);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(7472);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8449);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(8288);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(6781);
+const { AwsRestJsonProtocol } = __nccwpck_require__(5186);
+const { Sha256 } = __nccwpck_require__(7100);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24899,25 +25742,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 5853:
+/***/ 8729:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5686);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7232);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2832);
+const { Command: $Command } = __nccwpck_require__(2832);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsRestJsonProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9989);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7695);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(7272);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(7619);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(7472);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8449);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(8288);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(6781);
+const { AwsRestJsonProtocol } = __nccwpck_require__(5186);
+const { Sha256 } = __nccwpck_require__(7100);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -25380,26 +26223,26 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 1838:
+/***/ 4538:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(490);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7996);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(8468);
-const { Command: $Command } = __nccwpck_require__(8468);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5686);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7232);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2832);
+const { Command: $Command } = __nccwpck_require__(2832);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(3433);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7003);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(284);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8367);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(2692);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1877);
-const { SignatureV4MultiRegion } = __nccwpck_require__(9767);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(1892);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7105);
-const { AwsQueryProtocol } = __nccwpck_require__(8150);
-const { Sha256 } = __nccwpck_require__(9128);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9989);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(7695);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(7272);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(7619);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(7472);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8449);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5715);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(8288);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(6781);
+const { AwsQueryProtocol } = __nccwpck_require__(5186);
+const { Sha256 } = __nccwpck_require__(7100);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -26277,10 +27120,10 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 
 /***/ }),
 
-/***/ 9767:
+/***/ 5715:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(2496);
+const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(8516);
 
 const signatureV4CrtContainer = {
     CrtSignerV4: null,
@@ -26439,12 +27282,12 @@ exports.signatureV4CrtContainer = signatureV4CrtContainer;
 
 /***/ }),
 
-/***/ 763:
+/***/ 5871:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setTokenFeature } = __nccwpck_require__(490);
-const { getBearerTokenEnvKey } = __nccwpck_require__(1877);
-const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(3433);
+const { setTokenFeature } = __nccwpck_require__(5686);
+const { getBearerTokenEnvKey } = __nccwpck_require__(8449);
+const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(9989);
 const { promises } = __nccwpck_require__(3024);
 
 const fromEnvSigningName = ({ logger, signingName } = {}) => async () => {
@@ -26465,7 +27308,7 @@ const EXPIRE_WINDOW_MS = 5 * 60 * 1000;
 const REFRESH_MESSAGE = `To refresh this SSO session run 'aws sso login' with the corresponding profile.`;
 
 const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
-    const { SSOOIDCClient } = __nccwpck_require__(3305);
+    const { SSOOIDCClient } = __nccwpck_require__(7637);
     const coalesce = (prop) => init.clientConfig?.[prop] ?? init.parentClientConfig?.[prop] ?? callerClientConfig?.[prop];
     const ssoOidcClient = new SSOOIDCClient(Object.assign({}, init.clientConfig ?? {}, {
         region: ssoRegion ?? init.clientConfig?.region,
@@ -26476,7 +27319,7 @@ const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
 };
 
 const getNewSsoOidcToken = async (ssoToken, ssoRegion, init = {}, callerClientConfig) => {
-    const { CreateTokenCommand } = __nccwpck_require__(3305);
+    const { CreateTokenCommand } = __nccwpck_require__(7637);
     const ssoOidcClient = await getSsoOidcClient(ssoRegion, init, callerClientConfig);
     return ssoOidcClient.send(new CreateTokenCommand({
         clientId: ssoToken.clientId,
@@ -26622,7 +27465,7 @@ exports.nodeProvider = nodeProvider;
 
 /***/ }),
 
-/***/ 3756:
+/***/ 9712:
 /***/ ((__unused_webpack_module, exports) => {
 
 const ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -27001,7 +27844,7 @@ exports.parseXML = parseXML;
 
 /***/ }),
 
-/***/ 5222:
+/***/ 4018:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -27139,15 +27982,15 @@ exports.InvokeStoreBase = InvokeStoreBase;
 
 /***/ }),
 
-/***/ 7996:
+/***/ 7232:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, hasOwn } = __nccwpck_require__(9928);
+const { getSmithyContext, hasOwn } = __nccwpck_require__(9084);
 exports.getSmithyContext = getSmithyContext;
-const { HttpRequest } = __nccwpck_require__(284);
-const { requestBuilder } = __nccwpck_require__(284);
+const { HttpRequest } = __nccwpck_require__(7272);
+const { requestBuilder } = __nccwpck_require__(7272);
 exports.requestBuilder = requestBuilder;
-const { HttpApiKeyAuthLocation } = __nccwpck_require__(5192);
+const { HttpApiKeyAuthLocation } = __nccwpck_require__(2004);
 
 const resolveAuthOptions = (candidateAuthOptions, authSchemePreference) => {
     if (!authSchemePreference || authSchemePreference.length === 0) {
@@ -27492,13 +28335,13 @@ exports.setFeature = setFeature;
 
 /***/ }),
 
-/***/ 2207:
+/***/ 6931:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(1892);
-const { hasOwn } = __nccwpck_require__(9928);
-const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(284);
-const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(2692);
+const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(8288);
+const { hasOwn } = __nccwpck_require__(9084);
+const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(7272);
+const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(7472);
 
 const majorUint64 = 0;
 const majorNegativeInt64 = 1;
@@ -30041,12 +30884,12 @@ exports.tagSymbol = tagSymbol;
 
 /***/ }),
 
-/***/ 9128:
+/***/ 7100:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createReadStream } = __nccwpck_require__(3024);
 const { Writable } = __nccwpck_require__(7075);
-const { toUint8Array, concatBytes } = __nccwpck_require__(1892);
+const { toUint8Array, concatBytes } = __nccwpck_require__(8288);
 const { createHash, createHmac } = __nccwpck_require__(7598);
 const zlib = __nccwpck_require__(8522);
 
@@ -30625,16 +31468,16 @@ exports.readableStreamHasher = readableStreamHasher;
 
 /***/ }),
 
-/***/ 8468:
+/***/ 2832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(9928);
-const { getSmithyContext, normalizeProvider } = __nccwpck_require__(9928);
+const { hasOwn } = __nccwpck_require__(9084);
+const { getSmithyContext, normalizeProvider } = __nccwpck_require__(9084);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
-const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(5192);
+const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(2004);
 exports.AlgorithmId = AlgorithmId;
-const { NormalizedSchema } = __nccwpck_require__(2692);
+const { NormalizedSchema } = __nccwpck_require__(7472);
 
 const getAllAliases = (name, aliases) => {
     const _aliases = [];
@@ -31865,16 +32708,16 @@ exports.withBaseException = withBaseException;
 
 /***/ }),
 
-/***/ 3433:
+/***/ 9989:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { homedir } = __nccwpck_require__(8161);
 const { sep, join } = __nccwpck_require__(6760);
 const { createHash } = __nccwpck_require__(7598);
 const { readFile: readFile$1 } = __nccwpck_require__(1455);
-const { IniSectionType } = __nccwpck_require__(5192);
-const { normalizeProvider } = __nccwpck_require__(8468);
-const { isValidHostLabel } = __nccwpck_require__(9928);
+const { IniSectionType } = __nccwpck_require__(2004);
+const { normalizeProvider } = __nccwpck_require__(2832);
+const { isValidHostLabel } = __nccwpck_require__(9084);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -32659,15 +33502,15 @@ exports.resolveRegionConfig = resolveRegionConfig;
 
 /***/ }),
 
-/***/ 7003:
+/***/ 7695:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(3433);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(9928);
+const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(9989);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(9084);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
-const { EndpointURLScheme } = __nccwpck_require__(5192);
+const { EndpointURLScheme } = __nccwpck_require__(2004);
 
 const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 const CONFIG_ENDPOINT_URL = "endpoint_url";
@@ -33550,14 +34393,14 @@ exports.resolveParams = resolveParams;
 
 /***/ }),
 
-/***/ 9901:
+/***/ 5945:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32 } = __nccwpck_require__(9128);
-const { hasOwn } = __nccwpck_require__(9928);
-const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(1892);
+const { Crc32 } = __nccwpck_require__(7100);
+const { hasOwn } = __nccwpck_require__(9084);
+const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(8288);
 const { Readable } = __nccwpck_require__(7075);
-const { TypeRegistry } = __nccwpck_require__(2692);
+const { TypeRegistry } = __nccwpck_require__(7472);
 
 class Int64 {
     bytes;
@@ -34500,19 +35343,19 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 
 /***/ }),
 
-/***/ 284:
+/***/ 7272:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(1892);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(9928);
-const { parseQueryString, parseUrl } = __nccwpck_require__(9928);
+const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(8288);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(9084);
+const { parseQueryString, parseUrl } = __nccwpck_require__(9084);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
 exports.parseQueryString = parseQueryString;
 exports.parseUrl = parseUrl;
-const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(2692);
-const { FieldPosition } = __nccwpck_require__(5192);
+const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(7472);
+const { FieldPosition } = __nccwpck_require__(2004);
 
 const collectBody = async (streamBody = new Uint8Array(), context) => {
     if (streamBody instanceof Uint8Array) {
@@ -34915,7 +35758,7 @@ class HttpProtocol extends SerdeContext {
         });
     }
     async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(9901);
+        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(5945);
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
             marshaller,
@@ -37603,15 +38446,15 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 8367:
+/***/ 7619:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
-const { NoOpLogger, normalizeProvider } = __nccwpck_require__(8468);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(284);
-const { parseRfc7231DateTime, v4 } = __nccwpck_require__(1892);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
-const { hasOwn } = __nccwpck_require__(9928);
+const { NoOpLogger, normalizeProvider } = __nccwpck_require__(2832);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(7272);
+const { parseRfc7231DateTime, v4 } = __nccwpck_require__(8288);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(2004);
+const { hasOwn } = __nccwpck_require__(9084);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -38498,10 +39341,10 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 
 /***/ }),
 
-/***/ 2692:
+/***/ 7472:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(9928);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(9084);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -39214,14 +40057,14 @@ exports.translateTraits = translateTraits;
 
 /***/ }),
 
-/***/ 1892:
+/***/ 8288:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __nccwpck_require__(7598);
-const { hasOwn, HttpResponse } = __nccwpck_require__(9928);
+const { hasOwn, HttpResponse } = __nccwpck_require__(9084);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __nccwpck_require__(3024);
-const { toEndpointV1 } = __nccwpck_require__(7003);
+const { toEndpointV1 } = __nccwpck_require__(7695);
 const { Readable, Writable, PassThrough } = __nccwpck_require__(7075);
 
 const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
@@ -40997,10 +41840,10 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 9928:
+/***/ 9084:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(5192);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(2004);
 
 const getSmithyContext = (context) => context[SMITHY_CONTEXT_KEY] || (context[SMITHY_CONTEXT_KEY] = {});
 
@@ -41196,12 +42039,12 @@ exports.toEndpointV1 = toEndpointV1;
 
 /***/ }),
 
-/***/ 3916:
+/***/ 1520:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(3433);
+const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(9989);
 const node_http = __nccwpck_require__(7067);
-const { parseUrl } = __nccwpck_require__(284);
+const { parseUrl } = __nccwpck_require__(7272);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
     typeof arg === "object" &&
@@ -41573,13 +42416,13 @@ exports.providerConfigFromInit = providerConfigFromInit;
 
 /***/ }),
 
-/***/ 7105:
+/***/ 6781:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(1892);
-const { streamCollector } = __nccwpck_require__(1892);
+const { hasOwn } = __nccwpck_require__(8288);
+const { streamCollector } = __nccwpck_require__(8288);
 exports.streamCollector = streamCollector;
-const { buildQueryString, HttpResponse } = __nccwpck_require__(284);
+const { buildQueryString, HttpResponse } = __nccwpck_require__(7272);
 const node_https = __nccwpck_require__(4708);
 const { Readable } = __nccwpck_require__(7075);
 const http2 = __nccwpck_require__(2467);
@@ -42494,12 +43337,12 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
-/***/ 2496:
+/***/ 8516:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(1892);
-const { normalizeProvider } = __nccwpck_require__(8468);
-const { escapeUri, HttpRequest } = __nccwpck_require__(284);
+const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(8288);
+const { normalizeProvider } = __nccwpck_require__(2832);
+const { escapeUri, HttpRequest } = __nccwpck_require__(7272);
 
 class HeaderFormatter {
     format(headers) {
@@ -43098,7 +43941,7 @@ exports.signatureV4aContainer = signatureV4aContainer;
 
 /***/ }),
 
-/***/ 5192:
+/***/ 2004:
 /***/ ((__unused_webpack_module, exports) => {
 
 var HttpAuthLocation;
@@ -43201,14 +44044,14 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 6252:
+/***/ 9904:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
 __webpack_unused_export__ = exports.IX = __webpack_unused_export__ = exports.$C = void 0;
-var client_1 = __nccwpck_require__(8468);
+var client_1 = __nccwpck_require__(2832);
 Object.defineProperty(exports, "$C", ({ enumerable: true, get: function () { return client_1.createWaiter; } }));
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return client_1.waiterServiceDefaults; } });
 Object.defineProperty(exports, "IX", ({ enumerable: true, get: function () { return client_1.WaiterState; } }));
@@ -43217,7 +44060,7 @@ __webpack_unused_export__ = ({ enumerable: true, get: function () { return clien
 
 /***/ }),
 
-/***/ 6571:
+/***/ 7247:
 /***/ (function(module) {
 
 /*!
@@ -43237,7 +44080,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 2146:
+/***/ 7782:
 /***/ ((module) => {
 
 /******************************************************************************
@@ -43704,18 +44547,17 @@ var __rewriteRelativeImportExtension;
 
 /***/ }),
 
-/***/ 408:
+/***/ 5820:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(376);
+module.exports = __nccwpck_require__(5868);
 
 
 /***/ }),
 
-/***/ 376:
+/***/ 5868:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -43979,65 +44821,64 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
 
-/***/ 4718:
+/***/ 3386:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(271)
-const Dispatcher = __nccwpck_require__(2377)
-const Pool = __nccwpck_require__(8014)
-const BalancedPool = __nccwpck_require__(3207)
-const Agent = __nccwpck_require__(5539)
-const ProxyAgent = __nccwpck_require__(9710)
-const EnvHttpProxyAgent = __nccwpck_require__(6699)
-const RetryAgent = __nccwpck_require__(9176)
-const errors = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
+const Client = __nccwpck_require__(4067)
+const Dispatcher = __nccwpck_require__(8341)
+const Pool = __nccwpck_require__(4650)
+const BalancedPool = __nccwpck_require__(9779)
+const Agent = __nccwpck_require__(4239)
+const ProxyAgent = __nccwpck_require__(6170)
+const EnvHttpProxyAgent = __nccwpck_require__(2279)
+const RetryAgent = __nccwpck_require__(9900)
+const errors = __nccwpck_require__(5885)
+const util = __nccwpck_require__(3246)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(5889)
-const buildConnector = __nccwpck_require__(5106)
-const MockClient = __nccwpck_require__(2839)
-const MockAgent = __nccwpck_require__(587)
-const MockPool = __nccwpck_require__(3926)
-const mockErrors = __nccwpck_require__(5347)
-const RetryHandler = __nccwpck_require__(3174)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(4743)
-const DecoratorHandler = __nccwpck_require__(6949)
-const RedirectHandler = __nccwpck_require__(3216)
-const createRedirectInterceptor = __nccwpck_require__(5306)
+const api = __nccwpck_require__(7973)
+const buildConnector = __nccwpck_require__(8878)
+const MockClient = __nccwpck_require__(3315)
+const MockAgent = __nccwpck_require__(5487)
+const MockPool = __nccwpck_require__(970)
+const mockErrors = __nccwpck_require__(9567)
+const RetryHandler = __nccwpck_require__(906)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(5011)
+const DecoratorHandler = __nccwpck_require__(5841)
+const RedirectHandler = __nccwpck_require__(4156)
+const createRedirectInterceptor = __nccwpck_require__(2550)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1068),
-  retry: __nccwpck_require__(9636),
-  dump: __nccwpck_require__(5786),
-  dns: __nccwpck_require__(6149)
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
+  redirect: __nccwpck_require__(8304),
+  retry: __nccwpck_require__(4896),
+  dump: __nccwpck_require__(1958),
+  dns: __nccwpck_require__(8289)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -44091,11 +44932,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(6860).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+const fetchImpl = (__nccwpck_require__(9536).fetch)
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -44106,66 +44947,66 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(5662).Headers
-/* unused reexport */ __nccwpck_require__(9317).Response
-/* unused reexport */ __nccwpck_require__(3713).Request
-/* unused reexport */ __nccwpck_require__(8440).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(4881).FileReader
+module.exports.Headers = __nccwpck_require__(4962).Headers
+module.exports.Response = __nccwpck_require__(8713).Response
+module.exports.Request = __nccwpck_require__(5117).Request
+module.exports.FormData = __nccwpck_require__(6884).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(1397).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(8709)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(825)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(7403)
-const { kConstruct } = __nccwpck_require__(8271)
+const { CacheStorage } = __nccwpck_require__(9591)
+const { kConstruct } = __nccwpck_require__(819)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(8495)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(2851)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(782)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(346)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(6814)
-/* unused reexport */ __nccwpck_require__(3435).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(1930)
+module.exports.WebSocket = __nccwpck_require__(8492).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(6376)
+const { EventSource } = __nccwpck_require__(6668)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 6128:
+/***/ 8756:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(5386)
-const { RequestAbortedError } = __nccwpck_require__(6593)
+const { addAbortListener } = __nccwpck_require__(3246)
+const { RequestAbortedError } = __nccwpck_require__(5885)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -44225,16 +45066,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2574:
+/***/ 8525:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(5885)
+const util = __nccwpck_require__(3246)
+const { addSignal, removeSignal } = __nccwpck_require__(8756)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -44340,7 +45181,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 884:
+/***/ 1632:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -44354,10 +45195,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
+} = __nccwpck_require__(5885)
+const util = __nccwpck_require__(3246)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const { addSignal, removeSignal } = __nccwpck_require__(8756)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -44598,16 +45439,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 865:
+/***/ 2773:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(3897)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
+const { Readable } = __nccwpck_require__(6477)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(5885)
+const util = __nccwpck_require__(3246)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(8309)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -44819,18 +45660,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 4754:
+/***/ 8854:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(6425)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(5885)
+const util = __nccwpck_require__(3246)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(8309)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const { addSignal, removeSignal } = __nccwpck_require__(8756)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -45046,15 +45887,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 3408:
+/***/ 5156:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(6593)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(5885)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(5386)
-const { addSignal, removeSignal } = __nccwpck_require__(6128)
+const util = __nccwpck_require__(3246)
+const { addSignal, removeSignal } = __nccwpck_require__(8756)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -45161,21 +46002,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 5889:
+/***/ 7973:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(865)
-module.exports.stream = __nccwpck_require__(4754)
-module.exports.pipeline = __nccwpck_require__(884)
-module.exports.upgrade = __nccwpck_require__(3408)
-module.exports.connect = __nccwpck_require__(2574)
+module.exports.request = __nccwpck_require__(2773)
+module.exports.stream = __nccwpck_require__(8854)
+module.exports.pipeline = __nccwpck_require__(1632)
+module.exports.upgrade = __nccwpck_require__(5156)
+module.exports.connect = __nccwpck_require__(8525)
 
 
 /***/ }),
 
-/***/ 3897:
+/***/ 6477:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -45184,9 +46025,9 @@ module.exports.connect = __nccwpck_require__(2574)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { ReadableStreamFrom } = __nccwpck_require__(5386)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(5885)
+const util = __nccwpck_require__(3246)
+const { ReadableStreamFrom } = __nccwpck_require__(3246)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -45567,15 +46408,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 6425:
+/***/ 8309:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(5885)
 
-const { chunksDecode } = __nccwpck_require__(3897)
+const { chunksDecode } = __nccwpck_require__(6477)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -45667,16 +46508,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5106:
+/***/ 8878:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(5386)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(6593)
-const timers = __nccwpck_require__(5929)
+const util = __nccwpck_require__(3246)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(5885)
+const timers = __nccwpck_require__(6357)
 
 function noop () {}
 
@@ -45914,7 +46755,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 4037:
+/***/ 9665:
 /***/ ((module) => {
 
 
@@ -46039,7 +46880,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6644:
+/***/ 3376:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46248,7 +47089,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6593:
+/***/ 5885:
 /***/ ((module) => {
 
 
@@ -46680,7 +47521,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8957:
+/***/ 5569:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46688,7 +47529,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(5885)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -46703,9 +47544,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(5386)
-const { channels } = __nccwpck_require__(6644)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
+} = __nccwpck_require__(3246)
+const { channels } = __nccwpck_require__(3376)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(9665)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -47169,7 +48010,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 3377:
+/***/ 1661:
 /***/ ((module) => {
 
 module.exports = {
@@ -47243,7 +48084,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3838:
+/***/ 9138:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47251,7 +48092,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(4037)
+} = __nccwpck_require__(9665)
 
 class TstNode {
   /** @type {any} */
@@ -47402,13 +48243,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5386:
+/***/ 3246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(3377)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(1661)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -47416,9 +48257,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(4037)
-const { tree } = __nccwpck_require__(3838)
+const { InvalidArgumentError } = __nccwpck_require__(5885)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(9665)
+const { tree } = __nccwpck_require__(9138)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -48128,18 +48969,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5539:
+/***/ 4239:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
-const DispatcherBase = __nccwpck_require__(803)
-const Pool = __nccwpck_require__(8014)
-const Client = __nccwpck_require__(271)
-const util = __nccwpck_require__(5386)
-const createRedirectInterceptor = __nccwpck_require__(5306)
+const { InvalidArgumentError } = __nccwpck_require__(5885)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(1661)
+const DispatcherBase = __nccwpck_require__(3159)
+const Pool = __nccwpck_require__(4650)
+const Client = __nccwpck_require__(4067)
+const util = __nccwpck_require__(3246)
+const createRedirectInterceptor = __nccwpck_require__(2550)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -48268,7 +49109,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 3207:
+/***/ 9779:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48276,7 +49117,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(5885)
 const {
   PoolBase,
   kClients,
@@ -48284,10 +49125,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(1278)
-const Pool = __nccwpck_require__(8014)
-const { kUrl, kInterceptors } = __nccwpck_require__(3377)
-const { parseOrigin } = __nccwpck_require__(5386)
+} = __nccwpck_require__(9650)
+const Pool = __nccwpck_require__(4650)
+const { kUrl, kInterceptors } = __nccwpck_require__(1661)
+const { parseOrigin } = __nccwpck_require__(3246)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -48484,7 +49325,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 8939:
+/***/ 1631:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48492,9 +49333,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(5386)
-const { channels } = __nccwpck_require__(6644)
-const timers = __nccwpck_require__(5929)
+const util = __nccwpck_require__(3246)
+const { channels } = __nccwpck_require__(3376)
+const timers = __nccwpck_require__(6357)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -48507,7 +49348,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(5885)
 const {
   kUrl,
   kReset,
@@ -48540,9 +49381,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(3377)
+} = __nccwpck_require__(1661)
 
-const constants = __nccwpck_require__(6402)
+const constants = __nccwpck_require__(286)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -48554,11 +49395,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(9240) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(1684) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(9968))
+    mod = await WebAssembly.compile(__nccwpck_require__(9484))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -48566,7 +49407,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(9240))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(1684))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -49481,7 +50322,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(6962).extractBody)
+      extractBody = (__nccwpck_require__(4662).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -50004,7 +50845,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 7726:
+/***/ 4146:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -50012,13 +50853,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(5386)
+const util = __nccwpck_require__(3246)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(6593)
+} = __nccwpck_require__(5885)
 const {
   kUrl,
   kReset,
@@ -50037,7 +50878,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(3377)
+} = __nccwpck_require__(1661)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -50443,7 +51284,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(6962).extractBody)
+    extractBody ??= (__nccwpck_require__(4662).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -50803,7 +51644,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 271:
+/***/ 4067:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -50813,16 +51654,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(5386)
-const { channels } = __nccwpck_require__(6644)
-const Request = __nccwpck_require__(8957)
-const DispatcherBase = __nccwpck_require__(803)
+const util = __nccwpck_require__(3246)
+const { channels } = __nccwpck_require__(3376)
+const Request = __nccwpck_require__(5569)
+const DispatcherBase = __nccwpck_require__(3159)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(6593)
-const buildConnector = __nccwpck_require__(5106)
+} = __nccwpck_require__(5885)
+const buildConnector = __nccwpck_require__(8878)
 const {
   kUrl,
   kServerName,
@@ -50864,9 +51705,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(3377)
-const connectH1 = __nccwpck_require__(8939)
-const connectH2 = __nccwpck_require__(7726)
+} = __nccwpck_require__(1661)
+const connectH1 = __nccwpck_require__(1631)
+const connectH2 = __nccwpck_require__(4146)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -51174,7 +52015,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5306)
+const createRedirectInterceptor = __nccwpck_require__(2550)
 
 function onError (client, err) {
   if (
@@ -51434,19 +52275,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 803:
+/***/ 3159:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2377)
+const Dispatcher = __nccwpck_require__(8341)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(6593)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(3377)
+} = __nccwpck_require__(5885)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(1661)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -51649,7 +52490,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2377:
+/***/ 8341:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -51721,15 +52562,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 6699:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(803)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(3377)
-const ProxyAgent = __nccwpck_require__(9710)
-const Agent = __nccwpck_require__(5539)
+const DispatcherBase = __nccwpck_require__(3159)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(1661)
+const ProxyAgent = __nccwpck_require__(6170)
+const Agent = __nccwpck_require__(4239)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -51888,7 +52729,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 2190:
+/***/ 7978:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -52012,15 +52853,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 1278:
+/***/ 9650:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(803)
-const FixedQueue = __nccwpck_require__(2190)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(3377)
-const PoolStats = __nccwpck_require__(1680)
+const DispatcherBase = __nccwpck_require__(3159)
+const FixedQueue = __nccwpck_require__(7978)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(1661)
+const PoolStats = __nccwpck_require__(7732)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -52213,10 +53054,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1680:
+/***/ 7732:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(3377)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(1661)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -52254,7 +53095,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 8014:
+/***/ 4650:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52265,14 +53106,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(1278)
-const Client = __nccwpck_require__(271)
+} = __nccwpck_require__(9650)
+const Client = __nccwpck_require__(4067)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(6593)
-const util = __nccwpck_require__(5386)
-const { kUrl, kInterceptors } = __nccwpck_require__(3377)
-const buildConnector = __nccwpck_require__(5106)
+} = __nccwpck_require__(5885)
+const util = __nccwpck_require__(3246)
+const { kUrl, kInterceptors } = __nccwpck_require__(1661)
+const buildConnector = __nccwpck_require__(8878)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -52368,19 +53209,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 9710:
+/***/ 6170:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3377)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(1661)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(5539)
-const Pool = __nccwpck_require__(8014)
-const DispatcherBase = __nccwpck_require__(803)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(6593)
-const buildConnector = __nccwpck_require__(5106)
-const Client = __nccwpck_require__(271)
+const Agent = __nccwpck_require__(4239)
+const Pool = __nccwpck_require__(4650)
+const DispatcherBase = __nccwpck_require__(3159)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(5885)
+const buildConnector = __nccwpck_require__(8878)
+const Client = __nccwpck_require__(4067)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -52649,13 +53490,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 9176:
+/***/ 9900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2377)
-const RetryHandler = __nccwpck_require__(3174)
+const Dispatcher = __nccwpck_require__(8341)
+const RetryHandler = __nccwpck_require__(906)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -52691,7 +53532,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 4743:
+/***/ 5011:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52699,8 +53540,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const Agent = __nccwpck_require__(5539)
+const { InvalidArgumentError } = __nccwpck_require__(5885)
+const Agent = __nccwpck_require__(4239)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -52730,7 +53571,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6949:
+/***/ 5841:
 /***/ ((module) => {
 
 
@@ -52781,15 +53622,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 3216:
+/***/ 4156:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(5386)
-const { kBodyUsed } = __nccwpck_require__(3377)
+const util = __nccwpck_require__(3246)
+const { kBodyUsed } = __nccwpck_require__(1661)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
+const { InvalidArgumentError } = __nccwpck_require__(5885)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -53020,20 +53861,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 3174:
+/***/ 906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(3377)
-const { RequestRetryError } = __nccwpck_require__(6593)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(1661)
+const { RequestRetryError } = __nccwpck_require__(5885)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(5386)
+} = __nccwpck_require__(3246)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -53464,14 +54305,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 6149:
+/***/ 8289:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(6949)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(6593)
+const DecoratorHandler = __nccwpck_require__(5841)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(5885)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -53846,14 +54687,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 5786:
+/***/ 1958:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(5386)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(6593)
-const DecoratorHandler = __nccwpck_require__(6949)
+const util = __nccwpck_require__(3246)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(5885)
+const DecoratorHandler = __nccwpck_require__(5841)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -53976,12 +54817,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5306:
+/***/ 2550:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(3216)
+const RedirectHandler = __nccwpck_require__(4156)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -54004,11 +54845,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1068:
+/***/ 8304:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(3216)
+const RedirectHandler = __nccwpck_require__(4156)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -54035,11 +54876,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 9636:
+/***/ 4896:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(3174)
+const RetryHandler = __nccwpck_require__(906)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -54061,13 +54902,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 6402:
+/***/ 286:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(6650);
+const utils_1 = __nccwpck_require__(1702);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -54345,7 +55186,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 9240:
+/***/ 1684:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54357,7 +55198,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 9968:
+/***/ 9484:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54369,7 +55210,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 6650:
+/***/ 1702:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54390,13 +55231,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 587:
+/***/ 5487:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(3377)
-const Agent = __nccwpck_require__(5539)
+const { kClients } = __nccwpck_require__(1661)
+const Agent = __nccwpck_require__(4239)
 const {
   kAgent,
   kMockAgentSet,
@@ -54407,14 +55248,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(2539)
-const MockClient = __nccwpck_require__(2839)
-const MockPool = __nccwpck_require__(3926)
-const { matchValue, buildMockOptions } = __nccwpck_require__(463)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(6593)
-const Dispatcher = __nccwpck_require__(2377)
-const Pluralizer = __nccwpck_require__(39)
-const PendingInterceptorsFormatter = __nccwpck_require__(2708)
+} = __nccwpck_require__(647)
+const MockClient = __nccwpck_require__(3315)
+const MockPool = __nccwpck_require__(970)
+const { matchValue, buildMockOptions } = __nccwpck_require__(5195)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(5885)
+const Dispatcher = __nccwpck_require__(8341)
+const Pluralizer = __nccwpck_require__(5571)
+const PendingInterceptorsFormatter = __nccwpck_require__(1816)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -54557,14 +55398,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 2839:
+/***/ 3315:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(271)
-const { buildMockDispatch } = __nccwpck_require__(463)
+const Client = __nccwpck_require__(4067)
+const { buildMockDispatch } = __nccwpck_require__(5195)
 const {
   kDispatches,
   kMockAgent,
@@ -54573,10 +55414,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(2539)
-const { MockInterceptor } = __nccwpck_require__(7073)
-const Symbols = __nccwpck_require__(3377)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
+} = __nccwpck_require__(647)
+const { MockInterceptor } = __nccwpck_require__(37)
+const Symbols = __nccwpck_require__(1661)
+const { InvalidArgumentError } = __nccwpck_require__(5885)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -54623,12 +55464,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 5347:
+/***/ 9567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(6593)
+const { UndiciError } = __nccwpck_require__(5885)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -54658,12 +55499,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7073:
+/***/ 37:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(463)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(5195)
 const {
   kDispatches,
   kDispatchKey,
@@ -54671,9 +55512,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(2539)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
-const { buildURL } = __nccwpck_require__(5386)
+} = __nccwpck_require__(647)
+const { InvalidArgumentError } = __nccwpck_require__(5885)
+const { buildURL } = __nccwpck_require__(3246)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -54872,14 +55713,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 3926:
+/***/ 970:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(8014)
-const { buildMockDispatch } = __nccwpck_require__(463)
+const Pool = __nccwpck_require__(4650)
+const { buildMockDispatch } = __nccwpck_require__(5195)
 const {
   kDispatches,
   kMockAgent,
@@ -54888,10 +55729,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(2539)
-const { MockInterceptor } = __nccwpck_require__(7073)
-const Symbols = __nccwpck_require__(3377)
-const { InvalidArgumentError } = __nccwpck_require__(6593)
+} = __nccwpck_require__(647)
+const { MockInterceptor } = __nccwpck_require__(37)
+const Symbols = __nccwpck_require__(1661)
+const { InvalidArgumentError } = __nccwpck_require__(5885)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -54938,7 +55779,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 2539:
+/***/ 647:
 /***/ ((module) => {
 
 
@@ -54968,20 +55809,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 463:
+/***/ 5195:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(5347)
+const { MockNotMatchedError } = __nccwpck_require__(9567)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(2539)
-const { buildURL } = __nccwpck_require__(5386)
+} = __nccwpck_require__(647)
+const { buildURL } = __nccwpck_require__(3246)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -55342,7 +56183,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2708:
+/***/ 1816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -55392,7 +56233,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 39:
+/***/ 5571:
 /***/ ((module) => {
 
 
@@ -55428,7 +56269,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 5929:
+/***/ 6357:
 /***/ ((module) => {
 
 
@@ -55858,20 +56699,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3892:
+/***/ 3224:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(8271)
-const { urlEquals, getFieldValues } = __nccwpck_require__(2012)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(5386)
-const { webidl } = __nccwpck_require__(6083)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9317)
-const { Request, fromInnerRequest } = __nccwpck_require__(3713)
-const { kState } = __nccwpck_require__(6970)
-const { fetching } = __nccwpck_require__(6860)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1118)
+const { kConstruct } = __nccwpck_require__(819)
+const { urlEquals, getFieldValues } = __nccwpck_require__(4440)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3246)
+const { webidl } = __nccwpck_require__(6471)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(8713)
+const { Request, fromInnerRequest } = __nccwpck_require__(5117)
+const { kState } = __nccwpck_require__(7105)
+const { fetching } = __nccwpck_require__(9536)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1322)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -56724,15 +57565,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7403:
+/***/ 9591:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(8271)
-const { Cache } = __nccwpck_require__(3892)
-const { webidl } = __nccwpck_require__(6083)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(819)
+const { Cache } = __nccwpck_require__(3224)
+const { webidl } = __nccwpck_require__(6471)
+const { kEnumerableProperty } = __nccwpck_require__(3246)
 
 class CacheStorage {
   /**
@@ -56883,26 +57724,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8271:
+/***/ 819:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(3377).kConstruct)
+  kConstruct: (__nccwpck_require__(1661).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 2012:
+/***/ 4440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(782)
-const { isValidHeaderName } = __nccwpck_require__(1118)
+const { URLSerializer } = __nccwpck_require__(346)
+const { isValidHeaderName } = __nccwpck_require__(1322)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -56947,7 +57788,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9922:
+/***/ 1926:
 /***/ ((module) => {
 
 
@@ -56966,15 +57807,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8495:
+/***/ 2851:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(5816)
-const { stringify } = __nccwpck_require__(2095)
-const { webidl } = __nccwpck_require__(6083)
-const { Headers } = __nccwpck_require__(5662)
+const { parseSetCookie } = __nccwpck_require__(8028)
+const { stringify } = __nccwpck_require__(6555)
+const { webidl } = __nccwpck_require__(6471)
+const { Headers } = __nccwpck_require__(4962)
 
 /**
  * @typedef {Object} Cookie
@@ -57157,14 +57998,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5816:
+/***/ 8028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(9922)
-const { isCTLExcludingHtab } = __nccwpck_require__(2095)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(782)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1926)
+const { isCTLExcludingHtab } = __nccwpck_require__(6555)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(346)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -57474,7 +58315,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2095:
+/***/ 6555:
 /***/ ((module) => {
 
 
@@ -57833,13 +58674,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6301:
+/***/ 3721:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(625)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4437)
 
 /**
  * @type {number[]} BOM
@@ -58414,23 +59255,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6376:
+/***/ 6668:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(6860)
-const { makeRequest } = __nccwpck_require__(3713)
-const { webidl } = __nccwpck_require__(6083)
-const { EventSourceStream } = __nccwpck_require__(6301)
-const { parseMIMEType } = __nccwpck_require__(782)
-const { createFastMessageEvent } = __nccwpck_require__(6814)
-const { isNetworkError } = __nccwpck_require__(9317)
-const { delay } = __nccwpck_require__(625)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
-const { environmentSettingsObject } = __nccwpck_require__(1118)
-const { getGlobalDispatcher } = __nccwpck_require__(4743)
+const { fetching } = __nccwpck_require__(9536)
+const { makeRequest } = __nccwpck_require__(5117)
+const { webidl } = __nccwpck_require__(6471)
+const { EventSourceStream } = __nccwpck_require__(3721)
+const { parseMIMEType } = __nccwpck_require__(346)
+const { createFastMessageEvent } = __nccwpck_require__(1930)
+const { isNetworkError } = __nccwpck_require__(8713)
+const { delay } = __nccwpck_require__(4437)
+const { kEnumerableProperty } = __nccwpck_require__(3246)
+const { environmentSettingsObject } = __nccwpck_require__(1322)
+const { getGlobalDispatcher } = __nccwpck_require__(5011)
 
 let experimentalWarned = false
 
@@ -58904,7 +59745,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 625:
+/***/ 4437:
 /***/ ((module) => {
 
 
@@ -58948,12 +59789,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6962:
+/***/ 4662:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(5386)
+const util = __nccwpck_require__(3246)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -58963,16 +59804,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(1118)
-const { FormData } = __nccwpck_require__(8440)
-const { kState } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
+} = __nccwpck_require__(1322)
+const { FormData } = __nccwpck_require__(6884)
+const { kState } = __nccwpck_require__(7105)
+const { webidl } = __nccwpck_require__(6471)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(782)
-const { multipartFormDataParser } = __nccwpck_require__(4646)
+const { serializeAMimeType } = __nccwpck_require__(346)
+const { multipartFormDataParser } = __nccwpck_require__(3114)
 let random
 
 try {
@@ -59484,7 +60325,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6833:
+/***/ 8373:
 /***/ ((module) => {
 
 
@@ -59615,7 +60456,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 782:
+/***/ 346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -60366,12 +61207,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9255:
+/***/ 9787:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(3377)
+const { kConnected, kSize } = __nccwpck_require__(1661)
 
 class CompatWeakRef {
   constructor (value) {
@@ -60419,14 +61260,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 1508:
+/***/ 1280:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
+const { kState } = __nccwpck_require__(7105)
+const { webidl } = __nccwpck_require__(6471)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -60552,16 +61393,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 4646:
+/***/ 3114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
-const { utf8DecodeBytes } = __nccwpck_require__(1118)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(782)
-const { isFileLike } = __nccwpck_require__(1508)
-const { makeEntry } = __nccwpck_require__(8440)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3246)
+const { utf8DecodeBytes } = __nccwpck_require__(1322)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(346)
+const { isFileLike } = __nccwpck_require__(1280)
+const { makeEntry } = __nccwpck_require__(6884)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -61033,16 +61874,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8440:
+/***/ 6884:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(1118)
-const { kState } = __nccwpck_require__(6970)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
-const { FileLike, isFileLike } = __nccwpck_require__(1508)
-const { webidl } = __nccwpck_require__(6083)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(1322)
+const { kState } = __nccwpck_require__(7105)
+const { kEnumerableProperty } = __nccwpck_require__(3246)
+const { FileLike, isFileLike } = __nccwpck_require__(1280)
+const { webidl } = __nccwpck_require__(6471)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -61292,7 +62133,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 8709:
+/***/ 825:
 /***/ ((module) => {
 
 
@@ -61339,21 +62180,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5662:
+/***/ 4962:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(3377)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
+const { kConstruct } = __nccwpck_require__(1661)
+const { kEnumerableProperty } = __nccwpck_require__(3246)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(1118)
-const { webidl } = __nccwpck_require__(6083)
+} = __nccwpck_require__(1322)
+const { webidl } = __nccwpck_require__(6471)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -62033,7 +62874,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6860:
+/***/ 9536:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -62046,9 +62887,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9317)
-const { HeadersList } = __nccwpck_require__(5662)
-const { Request, cloneRequest } = __nccwpck_require__(3713)
+} = __nccwpck_require__(8713)
+const { HeadersList } = __nccwpck_require__(4962)
+const { Request, cloneRequest } = __nccwpck_require__(5117)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -62084,23 +62925,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(1118)
-const { kState, kDispatcher } = __nccwpck_require__(6970)
+} = __nccwpck_require__(1322)
+const { kState, kDispatcher } = __nccwpck_require__(7105)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(6962)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4662)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(6833)
+} = __nccwpck_require__(8373)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(5386)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(782)
-const { getGlobalDispatcher } = __nccwpck_require__(4743)
-const { webidl } = __nccwpck_require__(6083)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3246)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(346)
+const { getGlobalDispatcher } = __nccwpck_require__(5011)
+const { webidl } = __nccwpck_require__(6471)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -64310,23 +65151,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3713:
+/***/ 5117:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6962)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5662)
-const { FinalizationRegistry } = __nccwpck_require__(9255)()
-const util = __nccwpck_require__(5386)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4662)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(4962)
+const { FinalizationRegistry } = __nccwpck_require__(9787)()
+const util = __nccwpck_require__(3246)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(1118)
+} = __nccwpck_require__(1322)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -64336,12 +65177,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(6833)
+} = __nccwpck_require__(8373)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
-const { URLSerializer } = __nccwpck_require__(782)
-const { kConstruct } = __nccwpck_require__(3377)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(7105)
+const { webidl } = __nccwpck_require__(6471)
+const { URLSerializer } = __nccwpck_require__(346)
+const { kConstruct } = __nccwpck_require__(1661)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -65354,14 +66195,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9317:
+/***/ 8713:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5662)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6962)
-const util = __nccwpck_require__(5386)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(4962)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4662)
+const util = __nccwpck_require__(3246)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -65373,16 +66214,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(1118)
+} = __nccwpck_require__(1322)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(6833)
-const { kState, kHeaders } = __nccwpck_require__(6970)
-const { webidl } = __nccwpck_require__(6083)
-const { FormData } = __nccwpck_require__(8440)
-const { URLSerializer } = __nccwpck_require__(782)
-const { kConstruct } = __nccwpck_require__(3377)
+} = __nccwpck_require__(8373)
+const { kState, kHeaders } = __nccwpck_require__(7105)
+const { webidl } = __nccwpck_require__(6471)
+const { FormData } = __nccwpck_require__(6884)
+const { URLSerializer } = __nccwpck_require__(346)
+const { kConstruct } = __nccwpck_require__(1661)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -65971,7 +66812,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6970:
+/***/ 7105:
 /***/ ((module) => {
 
 
@@ -65987,21 +66828,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1118:
+/***/ 1322:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(6833)
-const { getGlobalOrigin } = __nccwpck_require__(8709)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(782)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(8373)
+const { getGlobalOrigin } = __nccwpck_require__(825)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(346)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(5386)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3246)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(6083)
+const { webidl } = __nccwpck_require__(6471)
 
 let supportedHashes = []
 
@@ -67626,14 +68467,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6083:
+/***/ 6471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(5386)
+const { toUSVString } = __nccwpck_require__(3246)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -68328,7 +69169,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2685:
+/***/ 7777:
 /***/ ((module) => {
 
 
@@ -68625,7 +69466,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4881:
+/***/ 1397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -68634,16 +69475,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(5860)
+} = __nccwpck_require__(6640)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(8391)
-const { webidl } = __nccwpck_require__(6083)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
+} = __nccwpck_require__(4619)
+const { webidl } = __nccwpck_require__(6471)
+const { kEnumerableProperty } = __nccwpck_require__(3246)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -68976,12 +69817,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 699:
+/***/ 1111:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6083)
+const { webidl } = __nccwpck_require__(6471)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -69061,7 +69902,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8391:
+/***/ 4619:
 /***/ ((module) => {
 
 
@@ -69078,7 +69919,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5860:
+/***/ 6640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -69089,10 +69930,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(8391)
-const { ProgressEvent } = __nccwpck_require__(699)
-const { getEncoding } = __nccwpck_require__(2685)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(782)
+} = __nccwpck_require__(4619)
+const { ProgressEvent } = __nccwpck_require__(1111)
+const { getEncoding } = __nccwpck_require__(7777)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(346)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -69476,27 +70317,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3403:
+/***/ 4663:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(9322)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(8190)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(7610)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(3479)
-const { channels } = __nccwpck_require__(6644)
-const { CloseEvent } = __nccwpck_require__(6814)
-const { makeRequest } = __nccwpck_require__(3713)
-const { fetching } = __nccwpck_require__(6860)
-const { Headers, getHeadersList } = __nccwpck_require__(5662)
-const { getDecodeSplit } = __nccwpck_require__(1118)
-const { WebsocketFrameSend } = __nccwpck_require__(4226)
+} = __nccwpck_require__(9550)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(7507)
+const { channels } = __nccwpck_require__(3376)
+const { CloseEvent } = __nccwpck_require__(1930)
+const { makeRequest } = __nccwpck_require__(5117)
+const { fetching } = __nccwpck_require__(9536)
+const { Headers, getHeadersList } = __nccwpck_require__(4962)
+const { getDecodeSplit } = __nccwpck_require__(1322)
+const { WebsocketFrameSend } = __nccwpck_require__(1894)
 
 /** @type {import('crypto')} */
 let crypto
@@ -69854,7 +70695,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9322:
+/***/ 8190:
 /***/ ((module) => {
 
 
@@ -69927,14 +70768,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6814:
+/***/ 1930:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6083)
-const { kEnumerableProperty } = __nccwpck_require__(5386)
-const { kConstruct } = __nccwpck_require__(3377)
+const { webidl } = __nccwpck_require__(6471)
+const { kEnumerableProperty } = __nccwpck_require__(3246)
+const { kConstruct } = __nccwpck_require__(1661)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -70263,12 +71104,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4226:
+/***/ 1894:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(9322)
+const { maxUnsigned16Bit } = __nccwpck_require__(8190)
 
 const BUFFER_SIZE = 16386
 
@@ -70366,14 +71207,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6495:
+/***/ 8083:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(3479)
-const { MessageSizeExceededError } = __nccwpck_require__(6593)
+const { isValidClientWindowBits } = __nccwpck_require__(7507)
+const { MessageSizeExceededError } = __nccwpck_require__(5885)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -70478,16 +71319,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1298:
+/***/ 5958:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(9322)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(7610)
-const { channels } = __nccwpck_require__(6644)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(8190)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(9550)
+const { channels } = __nccwpck_require__(3376)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -70497,11 +71338,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(3479)
-const { WebsocketFrameSend } = __nccwpck_require__(4226)
-const { closeWebSocketConnection } = __nccwpck_require__(3403)
-const { PerMessageDeflate } = __nccwpck_require__(6495)
-const { MessageSizeExceededError } = __nccwpck_require__(6593)
+} = __nccwpck_require__(7507)
+const { WebsocketFrameSend } = __nccwpck_require__(1894)
+const { closeWebSocketConnection } = __nccwpck_require__(4663)
+const { PerMessageDeflate } = __nccwpck_require__(8083)
+const { MessageSizeExceededError } = __nccwpck_require__(5885)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -71012,14 +71853,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8470:
+/***/ 9178:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(4226)
-const { opcodes, sendHints } = __nccwpck_require__(9322)
-const FixedQueue = __nccwpck_require__(2190)
+const { WebsocketFrameSend } = __nccwpck_require__(1894)
+const { opcodes, sendHints } = __nccwpck_require__(8190)
+const FixedQueue = __nccwpck_require__(7978)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -71123,7 +71964,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 7610:
+/***/ 9550:
 /***/ ((module) => {
 
 
@@ -71142,16 +71983,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3479:
+/***/ 7507:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(7610)
-const { states, opcodes } = __nccwpck_require__(9322)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(6814)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(9550)
+const { states, opcodes } = __nccwpck_require__(8190)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(1930)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(782)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(346)
 
 /* globals Blob */
 
@@ -71471,15 +72312,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3435:
+/***/ 8492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6083)
-const { URLSerializer } = __nccwpck_require__(782)
-const { environmentSettingsObject } = __nccwpck_require__(1118)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(9322)
+const { webidl } = __nccwpck_require__(6471)
+const { URLSerializer } = __nccwpck_require__(346)
+const { environmentSettingsObject } = __nccwpck_require__(1322)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(8190)
 const {
   kWebSocketURL,
   kReadyState,
@@ -71488,21 +72329,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(7610)
+} = __nccwpck_require__(9550)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(3479)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3403)
-const { ByteParser } = __nccwpck_require__(1298)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(5386)
-const { getGlobalDispatcher } = __nccwpck_require__(4743)
+} = __nccwpck_require__(7507)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(4663)
+const { ByteParser } = __nccwpck_require__(5958)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3246)
+const { getGlobalDispatcher } = __nccwpck_require__(5011)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(6814)
-const { SendQueue } = __nccwpck_require__(8470)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(1930)
+const { SendQueue } = __nccwpck_require__(9178)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -72073,7 +72914,203 @@ module.exports = {
 
 /***/ }),
 
-/***/ 723:
+/***/ 9050:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fl: () => (/* binding */ accountFromArn),
+/* harmony export */   PR: () => (/* binding */ rdsResourceId),
+/* harmony export */   kV: () => (/* binding */ rdsResourceType)
+/* harmony export */ });
+/**
+ * Reading ARNs (`arn:<partition>:<service>:<region>:<account>:<resource>`). RDS writes its
+ * resources as `<type>:<id>` (`arn:aws:rds:us-east-1:111111111111:cluster-snapshot:nightly`).
+ */
+/** The account id inside an ARN; undefined when the ARN names none (or is not an ARN). */
+function accountFromArn(arn) {
+    const account = arn.split(':')[4];
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+/** The resource type of an RDS ARN (`snapshot`, `cluster-snapshot`, `cluster`, `db`). */
+function rdsResourceType(arn) {
+    return arn.startsWith('arn:') ? arn.split(':')[5] : undefined;
+}
+/** The identifier inside an RDS ARN; anything that is not an ARN is returned as it is. */
+function rdsResourceId(arn) {
+    return arn.split(':').slice(6).join(':') || arn;
+}
+
+
+/***/ }),
+
+/***/ 5372:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CW: () => (/* binding */ isExpiredCredentials),
+/* harmony export */   E2: () => (/* binding */ isThrottling),
+/* harmony export */   JR: () => (/* binding */ hintFor),
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   tJ: () => (/* binding */ isAlreadyDeleting),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */ });
+/* unused harmony export AWS_ERROR_HINTS */
+/**
+ * AWS error codes the action recognises, and what to do about each known one. The SDK's
+ * `err.name` is the model's shape name (`DBSnapshotNotFoundFault`) while the wire code
+ * (`DBSnapshotNotFound`) can differ and shows up in `Code`; every predicate here accepts both.
+ */
+/** Every code the error answers to: its name, its wire `Code` and an ActionError's `code`. */
+function errorCodes(e) {
+    if (typeof e !== 'object' || e === null)
+        return [];
+    const record = e;
+    return [record.name, record.Code, record.code].filter((value) => typeof value === 'string' && value !== '');
+}
+function hasCode(e, codes) {
+    return errorCodes(e).some((code) => codes.has(code));
+}
+function httpStatus(e) {
+    if (typeof e !== 'object' || e === null)
+        return undefined;
+    const metadata = e.$metadata;
+    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
+/** As the SDK's own classification (smithy service-error-classification THROTTLING_ERROR_CODES). */
+const THROTTLING_CODES = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'RequestThrottledException',
+    'TooManyRequestsException',
+    'ProvisionedThroughputExceededException',
+    'TransactionInProgressException',
+    'RequestLimitExceeded',
+    'BandwidthLimitExceeded',
+    'LimitExceededException',
+    'RequestThrottled',
+    'SlowDown',
+    'PriorRequestNotComplete',
+    'EC2ThrottledException',
+]);
+/** True when AWS asked us to slow down (throttling code, HTTP 429, or the SDK's own flag). */
+function isThrottling(e) {
+    if (hasCode(e, THROTTLING_CODES) || httpStatus(e) === 429)
+        return true;
+    const retryable = e?.$retryable;
+    return typeof e === 'object' && retryable?.throttling === true;
+}
+/**
+ * The lookups of the four resources the action describes by name. Configuration objects that are
+ * missing (subnet group, parameter group) are left out on purpose: they are a setup mistake, not
+ * "the target does not exist yet".
+ */
+const NOT_FOUND_CODES = new Set([
+    'DBClusterNotFoundFault',
+    'DBInstanceNotFound',
+    'DBInstanceNotFoundFault',
+    'DBSnapshotNotFound',
+    'DBSnapshotNotFoundFault',
+    'DBClusterSnapshotNotFoundFault',
+]);
+/** True when a DB cluster, DB instance, DB snapshot or DB cluster snapshot does not exist. */
+function isNotFound(e) {
+    return hasCode(e, NOT_FOUND_CODES);
+}
+const ACCESS_DENIED_CODES = new Set([
+    'AccessDenied',
+    'AccessDeniedException',
+    'UnauthorizedOperation',
+    'AuthorizationError',
+]);
+/** True when IAM (or a resource/key policy) refused the call. */
+function isAccessDenied(e) {
+    return hasCode(e, ACCESS_DENIED_CODES);
+}
+const EXPIRED_CREDENTIALS_CODES = new Set([
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'RequestExpired',
+    'InvalidClientTokenId',
+]);
+/** True when the credentials (or the OIDC token) were expired or unknown to AWS. */
+function isExpiredCredentials(e) {
+    return hasCode(e, EXPIRED_CREDENTIALS_CODES);
+}
+const QUOTA_HINT = 'Delete what is no longer needed or ask AWS for a higher quota (Service Quotas console, Amazon RDS).';
+const CAPACITY_HINT = 'AWS has no capacity for this instance class in the Availability Zone right now: retry later, or choose another instance-class.';
+const ACCESS_DENIED_HINT = "The role's IAM policy does not allow this call: add the action named in the message to the role's policy (and check any SCP, resource or key policy that applies).";
+const EXPIRED_HINT = 'The credentials expired. They are refreshed automatically; if this persists, re-run the job (GitHub OIDC tokens live about 5 minutes) and check role-duration-seconds.';
+/**
+ * Known causes and what to do, by AWS error code (shape names and wire codes alike). Plain data:
+ * the README's troubleshooting section is generated from it.
+ */
+const AWS_ERROR_HINTS = Object.fromEntries([
+    [
+        'KMSKeyNotAccessibleFault',
+        'The KMS key cannot be used by this account: an AWS-managed key (aws/rds) can never be shared across accounts. Encrypt the source with a customer-managed key whose key policy allows the destination account, and set kms-key-id to a customer-managed key in the destination account that the destination role may use (kms:CreateGrant, kms:DescribeKey, kms:Decrypt, kms:GenerateDataKey*).',
+    ],
+    ['DBClusterQuotaExceededFault', `The account reached its DB cluster quota. ${QUOTA_HINT}`],
+    ['InstanceQuotaExceeded', `The account reached its DB instance quota. ${QUOTA_HINT}`],
+    ['InstanceQuotaExceededFault', `The account reached its DB instance quota. ${QUOTA_HINT}`],
+    ['InsufficientDBClusterCapacityFault', CAPACITY_HINT],
+    ['InsufficientDBInstanceCapacity', CAPACITY_HINT],
+    ['InsufficientDBInstanceCapacityFault', CAPACITY_HINT],
+    [
+        'SnapshotQuotaExceeded',
+        `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
+    ],
+    [
+        'SnapshotQuotaExceededFault',
+        `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
+    ],
+    [
+        'SharedSnapshotQuotaExceeded',
+        'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
+    ],
+    [
+        'SharedSnapshotQuotaExceededFault',
+        'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
+    ],
+    [
+        'DBClusterAlreadyExistsFault',
+        'A DB cluster with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
+    ],
+    [
+        'DBInstanceAlreadyExists',
+        'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
+    ],
+    [
+        'DBInstanceAlreadyExistsFault',
+        'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
+    ],
+    ['AccessDenied', ACCESS_DENIED_HINT],
+    ['AccessDeniedException', ACCESS_DENIED_HINT],
+    ['ExpiredToken', EXPIRED_HINT],
+    ['ExpiredTokenException', EXPIRED_HINT],
+    [
+        'Throttling',
+        'AWS throttled the requests (RDS allows about 12 per second per account and Region, shared with every other tool): raise poll-interval-seconds or retry later; the SDK already retried.',
+    ],
+    [
+        'ThrottlingException',
+        'AWS throttled the requests: raise poll-interval-seconds or retry later; the SDK already retried.',
+    ],
+]);
+/** What to do about a known AWS error code, or undefined when the code has no known cause. */
+function hintFor(code) {
+    return Object.hasOwn(AWS_ERROR_HINTS, code) ? AWS_ERROR_HINTS[code] : undefined;
+}
+/** AWS's answer to deleting what is already being deleted (no code of its own: read the message). */
+function isAlreadyDeleting(error) {
+    const message = error instanceof Error ? error.message : '';
+    return /already being deleted|is being deleted|in deleting state|(status|state) deleting/i.test(message);
+}
+
+
+/***/ }),
+
+/***/ 456:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72082,19 +73119,22 @@ module.exports = {
 /* harmony export */   EZ: () => (/* binding */ tagValue),
 /* harmony export */   Fg: () => (/* binding */ tagsOf),
 /* harmony export */   MK: () => (/* binding */ madeByRun),
+/* harmony export */   RI: () => (/* binding */ requireManaged),
 /* harmony export */   ef: () => (/* binding */ describeProof),
 /* harmony export */   y6: () => (/* binding */ findRunResources),
 /* harmony export */   yK: () => (/* binding */ runIdentity)
 /* harmony export */ });
 /* unused harmony export isHandoffFor */
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5216);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7291);
-/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6636);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(962);
+/* harmony import */ var _rds_inventory_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2719);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1475);
+
 
 
 
 function runIdentity(run, target) {
-    return { runId: (0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdOf */ .SR)(run), target: target || undefined };
+    return { runId: (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdOf */ .SR)(run), target: target || undefined };
 }
 function tagValue(tags, key) {
     return (tags ?? []).find((tag) => tag.Key === key)?.Value;
@@ -72106,9 +73146,9 @@ function tagValue(tags, key) {
  * attempt: one job must never adopt or remove what a sibling job made for another target.
  */
 function madeByRun(tags, run) {
-    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) &&
-        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId) === run.runId &&
-        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target) === run.target?.toLowerCase());
+    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(tags) &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId) === run.runId &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.target) === run.target?.toLowerCase());
 }
 /**
  * "The hand-off made for this target": a snapshot a source-phase job of the same workflow run
@@ -72116,10 +73156,10 @@ function madeByRun(tags, run) {
  * new attempt number, and the hand-off of the first attempt is still the one it was meant for.
  */
 function isHandoffFor(tags, run) {
-    const target = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target);
-    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId);
-    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags) &&
-        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.purpose) === _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .Purpose */ .nb.handoff &&
+    const target = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.target);
+    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId);
+    return ((0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(tags) &&
+        tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.purpose) === _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .Purpose */ .nb.handoff &&
         run.target !== undefined &&
         target === run.target.toLowerCase() &&
         runId !== undefined &&
@@ -72131,23 +73171,40 @@ function workflowRunOf(runId) {
 }
 function proves(proof, tags, run) {
     if (proof === 'managed')
-        return (0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags);
+        return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(tags);
     return proof === 'handoff' ? isHandoffFor(tags, run) : madeByRun(tags, run);
 }
 /** How a proof reads in a message. */
 function describeProof(proof, run) {
     if (proof === 'managed')
-        return `managed by rds-refresh (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true)`;
+        return `managed by rds-refresh (${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.managed}=true)`;
     return proof === 'handoff'
         ? `a hand-off snapshot made for target ${run.target ?? '(none)'} by workflow run ${workflowRunOf(run.runId)}`
-        : `made by this run (${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true, ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId}=${run.runId}, ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.target}=${run.target?.toLowerCase() ?? '(none)'})`;
+        : `made by this run (${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.managed}=true, ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId}=${run.runId}, ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.target}=${run.target?.toLowerCase() ?? '(none)'})`;
+}
+/**
+ * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
+ * carrying this action's managed tag, read from the resource itself in the destination account.
+ * Ownership is never inferred from a name.
+ */
+function requireManaged(options) {
+    if ((0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(options.tags))
+        return;
+    const { target, where, purpose } = options;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+        summary: `Target ${target} exists but was not created by rds-refresh (no ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
+        ...where,
+        hint: purpose === 'delete'
+            ? 'The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.'
+            : 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
+    });
 }
 /** What tags say about whose a resource is, for messages. */
 function describeOwner(tags) {
-    if (!(0,_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .isManaged */ .yF)(tags))
-        return `no ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed}=true tag`;
-    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId);
-    return runId ? `made by run ${runId}` : `no ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.runId} tag`;
+    if (!(0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(tags))
+        return `no ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.managed}=true tag`;
+    const runId = tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId);
+    return runId ? `made by run ${runId}` : `no ${_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.runId} tag`;
 }
 /** The RDS resource that carries a kind's tags: a snapshot share's tags are its snapshot's. */
 const TAGGED_KIND = {
@@ -72167,7 +73224,7 @@ async function tagsOf(rds, kind, id) {
     const readerKind = TAGGED_KIND[kind];
     if (!readerKind)
         return [];
-    const found = (await _rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .READERS */ .Hk[readerKind].find(rds, id));
+    const found = (await _rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .READERS */ .Hk[readerKind].find(rds, id));
     return found ? (found.TagList ?? []) : undefined;
 }
 /**
@@ -72180,29 +73237,22 @@ async function findRunResources(rds, run) {
     const found = [];
     const keep = (kind, id, tags) => {
         if (id && madeByRun(tags, run)) {
-            found.push({ kind, id, purpose: tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.purpose) });
+            found.push({ kind, id, purpose: tagValue(tags, _tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TagKeys */ .jm.purpose) });
         }
     };
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBInstances */ .$PQ)({ client: rds }, {})) {
-        // A cluster's members go with their cluster (whose removal deletes Aurora members first; a
-        // Multi-AZ cluster's members cannot be deleted on their own).
-        for (const i of page.DBInstances ?? []) {
-            if (!i.DBClusterIdentifier)
-                keep('db-instance', i.DBInstanceIdentifier, i.TagList);
-        }
+    const inventory = await (0,_rds_inventory_js__WEBPACK_IMPORTED_MODULE_3__/* .readInventory */ .z)(rds);
+    // A cluster's members go with their cluster (whose removal deletes Aurora members first; a
+    // Multi-AZ cluster's members cannot be deleted on their own).
+    for (const i of inventory.instances) {
+        if (!i.DBClusterIdentifier)
+            keep('db-instance', i.DBInstanceIdentifier, i.TagList);
     }
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, {})) {
-        for (const c of page.DBClusters ?? [])
-            keep('db-cluster', c.DBClusterIdentifier, c.TagList);
-    }
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBSnapshots */ .iKM)({ client: rds }, { SnapshotType: 'manual' })) {
-        for (const s of page.DBSnapshots ?? [])
-            keep('db-snapshot', s.DBSnapshotIdentifier, s.TagList);
-    }
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .paginateDescribeDBClusterSnapshots */ .G8v)({ client: rds }, { SnapshotType: 'manual' })) {
-        for (const s of page.DBClusterSnapshots ?? []) {
-            keep('db-cluster-snapshot', s.DBClusterSnapshotIdentifier, s.TagList);
-        }
+    for (const c of inventory.clusters)
+        keep('db-cluster', c.DBClusterIdentifier, c.TagList);
+    for (const s of inventory.snapshots)
+        keep('db-snapshot', s.DBSnapshotIdentifier, s.TagList);
+    for (const s of inventory.clusterSnapshots) {
+        keep('db-cluster-snapshot', s.DBClusterSnapshotIdentifier, s.TagList);
     }
     return found;
 }
@@ -72210,7 +73260,249 @@ async function findRunResources(rds, run) {
 
 /***/ }),
 
-/***/ 4454:
+/***/ 9029:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B0: () => (/* binding */ findShare),
+/* harmony export */   GN: () => (/* binding */ withdrawShare),
+/* harmony export */   J1: () => (/* binding */ listInvitations),
+/* harmony export */   QA: () => (/* binding */ acceptInvitation),
+/* harmony export */   Ru: () => (/* binding */ deleteShare),
+/* harmony export */   cI: () => (/* binding */ managedShares),
+/* harmony export */   cn: () => (/* binding */ createShare),
+/* harmony export */   er: () => (/* binding */ getShare),
+/* harmony export */   i4: () => (/* binding */ principalAssociation)
+/* harmony export */ });
+/* unused harmony export listAssociations */
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6149);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(962);
+
+
+/**
+ * AWS RAM, as the Aurora clone shares a source cluster with another account: find or create the
+ * share, accept its invitation, and (delete, sweep) list and withdraw the shares it made.
+ */
+/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
+const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
+/** Associations that still hold the resource or principal in the share. */
+const HELD_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING']);
+async function listAssociations(ram, input) {
+    const found = [];
+    for await (const page of (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShareAssociations)({ client: ram }, input)) {
+        found.push(...(page.resourceShareAssociations ?? []));
+    }
+    return found;
+}
+async function listShares(ram, input) {
+    const found = [];
+    for await (const page of (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShares)({ client: ram }, input)) {
+        found.push(...(page.resourceShares ?? []));
+    }
+    return found;
+}
+const isLive = (s) => s.status === 'ACTIVE' || s.status === 'PENDING';
+const carriesManagedTag = (s) => (s.tags ?? []).some((t) => t.key === _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed && t.value === 'true');
+/**
+ * Find a live share owned by the caller that holds both the resource and the principal. Shares
+ * this action created (by name or tag) come first; a share someone else made works as well.
+ */
+async function findShare(ram, wanted) {
+    const { resourceArn, principal } = wanted;
+    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
+    const withResource = unique(byResource
+        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
+        .map((a) => a.resourceShareArn));
+    if (withResource.length === 0)
+        return undefined;
+    const byPrincipal = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        principal,
+        resourceShareArns: withResource,
+    });
+    const withBoth = unique(byPrincipal
+        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
+        .map((a) => a.resourceShareArn));
+    if (withBoth.length === 0)
+        return undefined;
+    const live = (await listShares(ram, { resourceOwner: 'SELF', resourceShareArns: withBoth })).filter(isLive);
+    return live.find((s) => s.name === wanted.name || carriesManagedTag(s)) ?? live[0];
+}
+/** The principal's association with a share (its status says whether the share reached it). */
+async function principalAssociation(ram, shareArn, principal) {
+    const associations = await listAssociations(ram, {
+        associationType: 'PRINCIPAL',
+        resourceShareArns: [shareArn],
+        principal,
+    });
+    return associations.find((a) => a.associatedEntity === principal);
+}
+function unique(values) {
+    return [...new Set(values.filter((v) => Boolean(v)))];
+}
+/** Create a share; its ARN, or undefined when RAM answered none. */
+async function createShare(ram, input) {
+    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.CreateResourceShareCommand(input));
+    return out.resourceShare?.resourceShareArn;
+}
+/**
+ * One share by ARN: one this account owns (`SELF`), or one shared with it (`OTHER-ACCOUNTS`,
+ * which lists it only once its principal association is in place).
+ */
+async function getShare(ram, arn, owner) {
+    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.GetResourceSharesCommand({ resourceOwner: owner, resourceShareArns: [arn] }));
+    return out.resourceShares?.[0];
+}
+/** The invitations to a share that reached the caller's account. */
+async function listInvitations(ram, shareArn) {
+    const found = [];
+    const pages = (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShareInvitations)({ client: ram }, { resourceShareArns: [shareArn] });
+    for await (const page of pages)
+        found.push(...(page.resourceShareInvitations ?? []));
+    return found;
+}
+async function acceptInvitation(ram, invitationArn) {
+    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn }));
+}
+/**
+ * Live shares (ACTIVE or PENDING) the account owns that carry the managed tag. The tag proves the
+ * action made the share; a share someone else made is never listed.
+ */
+async function managedShares(ram) {
+    const shares = await listShares(ram, {
+        resourceOwner: 'SELF',
+        tagFilters: [{ tagKey: _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed, tagValues: ['true'] }],
+    });
+    const live = shares.filter((s) => isLive(s) && carriesManagedTag(s));
+    return Promise.all(live.map((share) => describeShare(ram, share)));
+}
+async function describeShare(ram, share) {
+    const arn = share.resourceShareArn ?? '';
+    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await listAssociations(ram, { associationType, resourceShareArns: [arn] }))
+        .filter((a) => HELD_ASSOCIATION.has(a.status ?? ''))
+        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
+    return {
+        arn,
+        name: share.name ?? arn,
+        status: share.status ?? 'unknown',
+        createdAt: share.creationTime,
+        resources: resources ?? [],
+        principals: principals ?? [],
+    };
+}
+async function deleteShare(ram, arn) {
+    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.DeleteResourceShareCommand({ resourceShareArn: arn }));
+}
+/** Withdraw (delete) a share; one already gone or being deleted counts as withdrawn. */
+async function withdrawShare(ram, arn) {
+    try {
+        await deleteShare(ram, arn);
+    }
+    catch (error) {
+        const name = error.name;
+        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
+            return;
+        throw error;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3605:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JE: () => (/* binding */ addTags),
+/* harmony export */   KL: () => (/* binding */ modifyDatabase),
+/* harmony export */   aZ: () => (/* binding */ restoreInstanceFromSnapshot),
+/* harmony export */   c2: () => (/* binding */ createClusterInstance),
+/* harmony export */   p6: () => (/* binding */ restoreClusterFromSnapshot),
+/* harmony export */   s9: () => (/* binding */ restoreClusterToPointInTime)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4148);
+
+/** The Aurora clone (copy-on-write or full copy), or a point-in-time restore. */
+async function restoreClusterToPointInTime(rds, input) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .RestoreDBClusterToPointInTimeCommand */ .fok(input));
+}
+async function restoreClusterFromSnapshot(rds, input) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .RestoreDBClusterFromSnapshotCommand */ .sX2(input));
+}
+/** From a DB snapshot, or (DBClusterSnapshotIdentifier) a Multi-AZ DB cluster snapshot. */
+async function restoreInstanceFromSnapshot(rds, input) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .RestoreDBInstanceFromDBSnapshotCommand */ .dX$(input));
+}
+/** A DB instance in an Aurora cluster (a restored or cloned cluster starts with none). */
+async function createClusterInstance(rds, input) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .CreateDBInstanceCommand */ .day(input));
+}
+/**
+ * ModifyDBCluster or ModifyDBInstance. ApplyImmediately always: otherwise a rename or password
+ * change waits for the next maintenance window (aws-reference E2, E5).
+ */
+async function modifyDatabase(rds, target, change) {
+    const { newIdentifier, ServerlessV2ScalingConfiguration, ...common } = change;
+    if (target.kind === 'cluster') {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .ModifyDBClusterCommand */ .gSX({
+            DBClusterIdentifier: target.id,
+            ApplyImmediately: true,
+            ...common,
+            ...(ServerlessV2ScalingConfiguration && { ServerlessV2ScalingConfiguration }),
+            ...(newIdentifier !== undefined && { NewDBClusterIdentifier: newIdentifier }),
+        }));
+        return;
+    }
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .ModifyDBInstanceCommand */ .R1U({
+        DBInstanceIdentifier: target.id,
+        ApplyImmediately: true,
+        ...common,
+        ...(newIdentifier !== undefined && { NewDBInstanceIdentifier: newIdentifier }),
+    }));
+}
+/** Add (or overwrite) tags on a resource, by ARN. */
+async function addTags(rds, arn, tags) {
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .AddTagsToResourceCommand */ .X3P({ ResourceName: arn, Tags: [...tags] }));
+}
+
+
+/***/ }),
+
+/***/ 2719:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ listClusters),
+/* harmony export */   z: () => (/* binding */ readInventory)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4148);
+
+/** Every DB cluster, or those the filters select (e.g. `clone-group-id`). */
+async function listClusters(rds, filters) {
+    const found = [];
+    const pages = (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, filters ? { Filters: filters } : {});
+    for await (const page of pages)
+        found.push(...(page.DBClusters ?? []));
+    return found;
+}
+async function readInventory(rds) {
+    const instances = [];
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBInstances */ .$PQ)({ client: rds }, {}))
+        instances.push(...(page.DBInstances ?? []));
+    const clusterSnapshots = [];
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBClusterSnapshots */ .G8v)({ client: rds }, { SnapshotType: 'manual' }))
+        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
+    const snapshots = [];
+    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBSnapshots */ .iKM)({ client: rds }, { SnapshotType: 'manual' }))
+        snapshots.push(...(page.DBSnapshots ?? []));
+    return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
+}
+
+
+/***/ }),
+
+/***/ 1475:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72221,8 +73513,8 @@ async function findRunResources(rds, run) {
 /* harmony export */   XD: () => (/* binding */ findInstance),
 /* harmony export */   g$: () => (/* binding */ readTags)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5216);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4148);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6636);
 
 
 /**
@@ -72274,7 +73566,6 @@ async function orUndefined(read) {
         throw error;
     }
 }
-/** The four kinds of RDS resource the action waits for and removes. */
 const READERS = {
     'db-cluster': {
         label: 'DB cluster',
@@ -72303,21 +73594,238 @@ const READERS = {
 
 /***/ }),
 
-/***/ 832:
+/***/ 4894:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ snapshotApi)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4148);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1475);
+
+
+/** The `restore` attribute change that shares a snapshot with an account, or stops sharing it. */
+function restoreAttribute(change) {
+    return {
+        AttributeName: 'restore',
+        ...(change.shared ? { ValuesToAdd: [change.account] } : { ValuesToRemove: [change.account] }),
+    };
+}
+const dbSnapshots = {
+    type: 'db-snapshot',
+    shareKind: 'db-snapshot-share',
+    label: 'DB snapshot',
+    calls: { share: 'ModifyDBSnapshotAttribute', copy: 'CopyDBSnapshot' },
+    async find(rds, id) {
+        const s = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBSnapshotIdentifier ?? id,
+            arn: s.DBSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.Encrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async create(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBSnapshotCommand */ .SQw({
+            DBInstanceIdentifier: request.sourceId,
+            DBSnapshotIdentifier: request.snapshotId,
+            Tags: [...request.tags],
+        }));
+    },
+    async setShared(rds, id, change) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
+            DBSnapshotIdentifier: id,
+            ...restoreAttribute(change),
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBSnapshotCommand */ .D2s({
+            SourceDBSnapshotIdentifier: request.sourceArn,
+            TargetDBSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+};
+const clusterSnapshots = {
+    type: 'db-cluster-snapshot',
+    shareKind: 'db-cluster-snapshot-share',
+    label: 'DB cluster snapshot',
+    calls: { share: 'ModifyDBClusterSnapshotAttribute', copy: 'CopyDBClusterSnapshot' },
+    async find(rds, id) {
+        const s = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
+        if (!s)
+            return undefined;
+        return {
+            id: s.DBClusterSnapshotIdentifier ?? id,
+            arn: s.DBClusterSnapshotArn ?? id,
+            status: s.Status ?? 'unknown',
+            encrypted: s.StorageEncrypted ?? false,
+            kmsKeyId: s.KmsKeyId,
+            engine: s.Engine,
+            engineVersion: s.EngineVersion,
+        };
+    },
+    async create(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBClusterSnapshotCommand */ .Iv4({
+            DBClusterIdentifier: request.sourceId,
+            DBClusterSnapshotIdentifier: request.snapshotId,
+            Tags: [...request.tags],
+        }));
+    },
+    async setShared(rds, id, change) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
+            DBClusterSnapshotIdentifier: id,
+            ...restoreAttribute(change),
+        }));
+    },
+    async copy(rds, request) {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBClusterSnapshotCommand */ .Xzo({
+            SourceDBClusterSnapshotIdentifier: request.sourceArn,
+            TargetDBClusterSnapshotIdentifier: request.targetId,
+            KmsKeyId: request.kmsKeyId,
+            Tags: [...request.tags],
+        }));
+    },
+};
+function snapshotApi(type) {
+    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+}
+
+
+/***/ }),
+
+/***/ 3394:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hg: () => (/* binding */ deleteDatabase),
+/* harmony export */   Oz: () => (/* binding */ REMOVERS),
+/* harmony export */   V4: () => (/* binding */ deleteMembers),
+/* harmony export */   WP: () => (/* binding */ disableDeletionProtection),
+/* harmony export */   rY: () => (/* binding */ auroraMemberWaves)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4148);
+/* harmony import */ var _error_codes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5372);
+/* harmony import */ var _ram_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9029);
+/* harmony import */ var _rds_databases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3605);
+/* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1475);
+/* harmony import */ var _rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4894);
+
+
+
+
+
+
+async function disableDeletionProtection(rds, target) {
+    await (0,_rds_databases_js__WEBPACK_IMPORTED_MODULE_4__/* .modifyDatabase */ .KL)(rds, target, { DeletionProtection: false });
+}
+/**
+ * An Aurora cluster's members in the order they can go: the readers together, then the writer
+ * (deleting the writer first would fail over to a reader that is going anyway).
+ */
+function auroraMemberWaves(members) {
+    const ids = (wave) => wave.flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []));
+    const waves = [
+        ids(members.filter((m) => !m.IsClusterWriter)),
+        ids(members.filter((m) => m.IsClusterWriter)),
+    ];
+    return waves.filter((wave) => wave.length > 0);
+}
+/**
+ * Delete Aurora members wave by wave (auroraMemberWaves), no final snapshot; a member already gone
+ * or being deleted counts as deleted. AWS refuses to delete an Aurora cluster before its members.
+ */
+async function deleteMembers(rds, waves, onDeleting = () => undefined) {
+    for (const wave of waves) {
+        await Promise.all(wave.map(async (id) => {
+            try {
+                await deleteDatabase(rds, { kind: 'instance', id }, {});
+                onDeleting(id);
+            }
+            catch (error) {
+                if (!(0,_error_codes_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(error) && !(0,_error_codes_js__WEBPACK_IMPORTED_MODULE_0__/* .isAlreadyDeleting */ .tJ)(error))
+                    throw error;
+            }
+        }));
+    }
+}
+/** DeleteDBCluster or DeleteDBInstance: with a final snapshot when one is named, else none. */
+async function deleteDatabase(rds, target, options) {
+    const snapshot = options.finalSnapshot
+        ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: options.finalSnapshot }
+        : { SkipFinalSnapshot: true };
+    if (target.kind === 'cluster') {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBClusterCommand */ .Xi9({ DBClusterIdentifier: target.id, ...snapshot }));
+        return;
+    }
+    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBInstanceCommand */ .Yvh({
+        DBInstanceIdentifier: target.id,
+        ...snapshot,
+        ...(options.deleteAutomatedBackups && { DeleteAutomatedBackups: true }),
+    }));
+}
+/** How each kind of resource the action creates is removed (an intermediate, or a failed copy). */
+const REMOVERS = {
+    'db-instance': async ({ id }, { rds }) => {
+        await deleteDatabase(rds, { kind: 'instance', id }, { deleteAutomatedBackups: true });
+    },
+    'db-cluster': async ({ id }, { rds }) => {
+        const cluster = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
+        if (!cluster || cluster.Status === 'deleting')
+            return;
+        if (cluster.DeletionProtection)
+            await disableDeletionProtection(rds, { kind: 'cluster', id });
+        // Multi-AZ DB clusters take their members with them (aws-reference E6).
+        if (cluster.Engine?.startsWith('aurora')) {
+            await deleteMembers(rds, auroraMemberWaves(cluster.DBClusterMembers ?? []));
+        }
+        await deleteDatabase(rds, { kind: 'cluster', id }, {});
+    },
+    'db-cluster-snapshot': async ({ id }, { rds }) => {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
+    },
+    'db-snapshot': async ({ id }, { rds }) => {
+        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
+    },
+    'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
+        if (!sharedWith)
+            return;
+        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)('db-snapshot').setShared(rds, id, { account: sharedWith, shared: false });
+    },
+    'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
+        if (!sharedWith)
+            return;
+        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)('db-cluster-snapshot').setShared(rds, id, {
+            account: sharedWith,
+            shared: false,
+        });
+    },
+    'resource-share': async ({ id }, { ram }) => {
+        await (0,_ram_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteShare */ .Ru)(ram, id);
+    },
+};
+
+
+/***/ }),
+
+/***/ 8643:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   M: () => (/* binding */ removalCommand),
 /* harmony export */   l: () => (/* binding */ removeResource)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5216);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8369);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(723);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9158);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4533);
-
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(456);
+/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1475);
+/* harmony import */ var _aws_removers_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3394);
+/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6953);
+/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5372);
 
 
 
@@ -72338,22 +73846,22 @@ async function removeResource(resource, clients, options) {
         }
         if (options.settle)
             await untilDeletable(resource, clients, options.settle);
-        await REMOVERS[resource.kind](resource, clients);
+        await _aws_removers_js__WEBPACK_IMPORTED_MODULE_2__/* .REMOVERS */ .Oz[resource.kind](resource, clients);
         return { result: 'removed' };
     }
     catch (error) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) || isAlreadyDeleting(error))
+        if ((0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .isNotFound */ .c4)(error) || (0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_4__/* .isAlreadyDeleting */ .tJ)(error))
             return { result: 'gone' };
         throw error;
     }
 }
 /** Statuses from which AWS accepts a deletion. A copying snapshot may be deleted (the copy stops). */
-const DELETABLE = ['available', 'stopped', 'copying', ..._engine_wait_js__WEBPACK_IMPORTED_MODULE_2__/* .FAILURE_STATUSES */ .Ul];
+const DELETABLE = ['available', 'stopped', 'copying', ..._engine_wait_js__WEBPACK_IMPORTED_MODULE_3__/* .FAILURE_STATUSES */ .Ul];
 async function untilDeletable(resource, { rds }, settle) {
     const reader = readerFor(resource.kind);
     if (!reader)
         return;
-    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_2__/* .waitFor */ .fm)({
+    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_3__/* .waitFor */ .fm)({
         resource: `${resource.kind} ${resource.id}`,
         side: resource.side,
         accountId: settle.accountId,
@@ -72380,78 +73888,6 @@ function readerFor(kind) {
         ? _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .READERS */ .Hk[kind]
         : undefined;
 }
-const REMOVERS = {
-    'db-instance': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBInstanceCommand */ .Yvh({
-            DBInstanceIdentifier: id,
-            SkipFinalSnapshot: true,
-            DeleteAutomatedBackups: true,
-        }));
-    },
-    'db-cluster': async ({ id }, { rds }) => {
-        const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(rds, id);
-        if (!cluster || cluster.Status === 'deleting')
-            return;
-        if (cluster.DeletionProtection) {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .ModifyDBClusterCommand */ .gSX({
-                DBClusterIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            }));
-        }
-        // Aurora refuses to delete a cluster whose instances are not yet deleting; Multi-AZ
-        // clusters take their members with them, so only Aurora members are deleted here.
-        if (cluster.Engine?.startsWith('aurora')) {
-            const members = [...(cluster.DBClusterMembers ?? [])].sort((a, b) => Number(a.IsClusterWriter) - Number(b.IsClusterWriter));
-            for (const member of members) {
-                if (!member.DBInstanceIdentifier)
-                    continue;
-                try {
-                    await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBInstanceCommand */ .Yvh({
-                        DBInstanceIdentifier: member.DBInstanceIdentifier,
-                        SkipFinalSnapshot: true,
-                    }));
-                }
-                catch (error) {
-                    if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isNotFound */ .c4)(error) && !isAlreadyDeleting(error))
-                        throw error;
-                }
-            }
-        }
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBClusterCommand */ .Xi9({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
-    },
-    'db-cluster-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
-    },
-    'db-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
-    },
-    'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-        if (!sharedWith)
-            return;
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
-            DBSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ValuesToRemove: [sharedWith],
-        }));
-    },
-    'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-        if (!sharedWith)
-            return;
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_4__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
-            DBClusterSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ValuesToRemove: [sharedWith],
-        }));
-    },
-    'resource-share': async ({ id }, { ram }) => {
-        await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_5__.DeleteResourceShareCommand({ resourceShareArn: id }));
-    },
-};
-function isAlreadyDeleting(error) {
-    const message = error instanceof Error ? error.message : '';
-    return /already being deleted|is being deleted|status deleting|state deleting/i.test(message);
-}
 /** The AWS CLI command that removes a resource, for the summary after a failure. */
 function removalCommand(resource, region) {
     const r = `--region ${region}`;
@@ -72476,31 +73912,34 @@ function removalCommand(resource, region) {
 
 /***/ }),
 
-/***/ 1452:
+/***/ 5570:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Lp: () => (/* binding */ credentialSettings),
   HB: () => (/* binding */ openAccounts)
 });
 
-// UNUSED EXPORTS: OIDC_TOKEN_TIMEOUT_MS, assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
+// UNUSED EXPORTS: FORK_LINE, OIDC_TOKEN_TIMEOUT_MS, assumeRoleHint, requireOidcEnvironment, shareCredentials, webIdentityCredentials
 
-// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(1800);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7453);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/credential-providers/dist-cjs/index.js
-var credential_providers_dist_cjs = __nccwpck_require__(3045);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __nccwpck_require__(9518);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(8369);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var client_rds_dist_cjs = __nccwpck_require__(5216);
-// EXTERNAL MODULE: ../../main/node_modules/@smithy/node-http-handler/dist-cjs/index.js
-var node_http_handler_dist_cjs = __nccwpck_require__(7105);
+// EXTERNAL MODULE: ../integ/node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(2551);
+// EXTERNAL MODULE: ../integ/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(1441);
+// EXTERNAL MODULE: ../integ/node_modules/@aws-sdk/credential-providers/dist-cjs/index.js
+var credential_providers_dist_cjs = __nccwpck_require__(2737);
+// EXTERNAL MODULE: ./src/aws/arn.ts
+var arn = __nccwpck_require__(9050);
+// EXTERNAL MODULE: ../integ/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __nccwpck_require__(2994);
+// EXTERNAL MODULE: ../integ/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
+var client_ram_dist_cjs = __nccwpck_require__(6149);
+// EXTERNAL MODULE: ../integ/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var client_rds_dist_cjs = __nccwpck_require__(4148);
+// EXTERNAL MODULE: ../integ/node_modules/@smithy/node-http-handler/dist-cjs/index.js
+var node_http_handler_dist_cjs = __nccwpck_require__(6781);
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
 /**
  * The one place AWS clients are built: every client gets the same region, endpoint, retry policy,
@@ -72518,7 +73957,7 @@ const USER_AGENT_NAME = 'rds-refresh';
  * (a restore, a snapshot copy) answers within seconds, and the work is then polled. 60 s per
  * attempt is the AWS CLI's default read timeout, far above any healthy answer; 10 s covers a TCP
  * and TLS handshake to a regional endpoint from any runner. A hung attempt then costs at most a
- * minute before the SDK retries it, and `timeout-minutes` bounds the whole run on top.
+ * minute before the SDK retries it, and `deadline-minutes` bounds the whole run on top.
  */
 const HTTP_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
 /**
@@ -72600,15 +74039,16 @@ function createClients(options) {
 }
 
 // EXTERNAL MODULE: ./src/engine/deadline.ts
-var deadline = __nccwpck_require__(4371);
+var deadline = __nccwpck_require__(2620);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(4533);
+var errors = __nccwpck_require__(6636);
 ;// CONCATENATED MODULE: ./src/credentials.ts
 /**
  * Credentials for the two accounts: each role is assumed straight from the job's GitHub OIDC
  * token (never chained through another role), and re-assumed with a fresh token whenever the
  * session nears its end, so runs longer than the role's session still work.
  */
+
 
 
 
@@ -72639,7 +74079,7 @@ async function openAccounts(settings, deps = {}) {
     // The contract defaults destination-role-arn to source-role-arn; applied here too, harmlessly.
     const destinationRoleArn = nonEmpty(settings.destinationRoleArn) ?? sourceRoleArn;
     if (sourceRoleArn !== undefined || destinationRoleArn !== undefined) {
-        requireOidcEnvironment(deps.env ?? process.env);
+        requireOidcEnvironment(deps.env ?? process.env, { fork: settings.run.fork });
     }
     const shared = sourceRoleArn === destinationRoleArn;
     const open = (sides, roleArn) => openSession({ settings, deps, sides, roleArn });
@@ -72731,19 +74171,25 @@ function nonEmpty(value) {
     const trimmed = value?.trim();
     return trimmed ? trimmed : undefined;
 }
+/** The one line a fork's pull request gets when the action would sign in with a role. */
+const FORK_LINE = 'Could not sign in to AWS: this pull request comes from a fork, and GitHub gives fork pull requests neither an OIDC token nor a token that can write; push the branch to this repository to get a database for it';
 /**
  * Fails before any AWS call when the job cannot mint OIDC tokens: `core.getIDToken` would
  * otherwise fail deep inside the first AWS call with a bare "Unable to get … env variable".
  */
-function requireOidcEnvironment(env) {
+function requireOidcEnvironment(env, run = {}) {
     const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter((name) => !env[name]);
     if (missing.length === 0)
         return;
+    // Nothing in a fork's workflow can change this: one line says so.
+    if (run.fork)
+        throw new errors/* ActionError */.lZ({ summary: FORK_LINE });
     throw new errors/* ActionError */.lZ({
         summary: `A role is set (source-role-arn/destination-role-arn) but this job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
         hint: 'Add `permissions: id-token: write` to the job (or the workflow). Pull requests from ' +
-            'forks never get an OIDC token: use `pull_request_target` with care (it runs with the ' +
-            "base repository's permissions), or leave the role inputs empty and provide ambient " +
+            'forks never get an OIDC token, and `pull_request_target` must not be used to get one: ' +
+            "it runs with the base repository's permissions, so the pull request's code would run " +
+            'with these roles. Without OIDC, leave the role inputs empty and provide ambient ' +
             'credentials (e.g. aws-actions/configure-aws-credentials) instead.',
     });
 }
@@ -72851,7 +74297,7 @@ function assumeRoleHint(e, options) {
     const wireCode = e?.Code;
     const codes = [code, typeof wireCode === 'string' ? wireCode : ''];
     if (codes.some((c) => TRUST_CODES.has(c))) {
-        const account = options.roleArn.split(':')[4] || 'the role’s account';
+        const account = (0,arn/* accountFromArn */.Fl)(options.roleArn) ?? 'the role’s account';
         return (`Check the trust policy of ${options.roleArn}: the OIDC identity provider ` +
             `${OIDC_PROVIDER_HOST} must exist in account ${account}, the token's aud must be ` +
             `"${options.audience}" (the audience input) and its sub must match ` +
@@ -72906,11 +74352,28 @@ function needsRenewal(session) {
     const lifetime = expiration - session.obtainedAt;
     return expiration - Date.now() < Math.min(REFRESH_WINDOW_MS, lifetime / 2);
 }
+/**
+ * A destination-phase job reads nothing in the source account and usually holds no credentials
+ * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
+ * that one. With two different roles it opens both, and then also withdraws the share and
+ * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
+ * destination account alike; with both roles they also withdraw what was shared from the source.
+ */
+function credentialSettings(settings) {
+    const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation;
+    const destinationOnly = operation === 'delete' || operation === 'sweep' || settings.phase === 'destination';
+    if (!destinationOnly)
+        return settings;
+    if (settings.sourceRoleArn && settings.destinationRoleArn)
+        return settings;
+    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
+    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
+}
 
 
 /***/ }),
 
-/***/ 4371:
+/***/ 2620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72925,10 +74388,10 @@ function needsRenewal(session) {
 /* harmony export */   zf: () => (/* binding */ isAbortError)
 /* harmony export */ });
 /* unused harmony exports StopError, CALL_GRACE_MS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6636);
 /**
  * How a run stops before its end: the runner cancels it (SIGINT/SIGTERM), or its deadline
- * (`timeout-minutes`) passes. Either aborts one signal that every AWS call (through the clients'
+ * (`deadline-minutes`) passes. Either aborts one signal that every AWS call (through the clients'
  * request handler), every wait and every step obeys, so nothing in flight outlives it.
  */
 
@@ -72946,7 +74409,7 @@ class StopError extends Error {
 function cancelledBy(signal) {
     return new StopError('cancel', `The run was cancelled (${signal})`);
 }
-/** The deadline passed; `what` names the bound, e.g. `timeout-minutes (5)`. */
+/** The deadline passed; `what` names the bound, e.g. `deadline-minutes (5)`. */
 function deadlinePassed(what) {
     return new StopError('deadline', `${what} ran out`);
 }
@@ -73032,7 +74495,7 @@ function stoppedError(reason, where, postStep) {
     return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
         summary: `${reason.message} while ${where}; ${postStep}`,
         hint: reason.stop === 'deadline'
-            ? 'Raise timeout-minutes if the run needs more time. If a call never answered, check ' +
+            ? 'Raise deadline-minutes if the run needs more time. If a call never answered, check ' +
                 "that the runner reaches the AWS endpoints and GitHub's OIDC token endpoint (README, 'Timeouts')."
             : undefined,
         cause: reason,
@@ -73060,7 +74523,7 @@ async function stage(signal, what, postStep, work) {
 
 /***/ }),
 
-/***/ 594:
+/***/ 5693:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73138,16 +74601,161 @@ function describeCancel(resources, outcome) {
 
 /***/ }),
 
-/***/ 9158:
+/***/ 6953:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ul: () => (/* binding */ FAILURE_STATUSES),
-/* harmony export */   fm: () => (/* binding */ waitFor)
-/* harmony export */ });
-/* unused harmony exports formatElapsed, isTransient */
-/* harmony import */ var _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6252);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ul: () => (/* binding */ FAILURE_STATUSES),
+  vf: () => (/* binding */ stepWaitContext),
+  fm: () => (/* binding */ waitFor)
+});
+
+// UNUSED EXPORTS: formatElapsed, isTransient
+
+// EXTERNAL MODULE: ../integ/node_modules/@smithy/util-waiter/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(9904);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(6636);
+// EXTERNAL MODULE: ./src/aws/error-codes.ts
+var error_codes = __nccwpck_require__(5372);
+;// CONCATENATED MODULE: ./src/engine/heartbeat.ts
+/** The heartbeat comes every this many poll intervals: once a minute at the default 10 s. */
+const HEARTBEAT_POLLS = 6;
+/** A progress line: live even while overlapping steps hold their other lines back. */
+function logProgress(log, message) {
+    if (log.progress)
+        log.progress(message);
+    else
+        log.info(message);
+}
+function startHeartbeat(options) {
+    const started = Date.now();
+    let status;
+    let percent;
+    const timer = setInterval(() => {
+        if (status === undefined)
+            return;
+        logProgress(options.log, describeBeat({ ...options, status, percent, elapsedMs: Date.now() - started }));
+    }, options.everyMs);
+    // A wait that ends with the process must not be kept alive by its heartbeat.
+    timer.unref();
+    return {
+        seen(nextStatus, nextPercent) {
+            status = nextStatus;
+            percent = nextPercent;
+        },
+        stop: () => clearInterval(timer),
+    };
+}
+function describeBeat(beat) {
+    const waited = `${beat.resource}: still ${beat.status} after ${beat.format(beat.elapsedMs)}`;
+    if (beat.percent === undefined)
+        return `${waited} (AWS gives no progress for this status)`;
+    const left = estimateLeftMs(beat.percent, beat.elapsedMs);
+    return left === undefined
+        ? `${waited}, ${beat.percent}% done`
+        : `${waited}, ${beat.percent}% done, about ${beat.format(left)} left`;
+}
+/**
+ * What is left if the rest goes as fast as the part seen so far: none before the first percent
+ * (nothing to go on) or at 100. The percentage counts from the start of the operation, so a wait
+ * that began later (a re-run finding a copy under way) sees a rosier pace than the real one.
+ */
+function estimateLeftMs(percent, elapsedMs) {
+    if (percent < 1 || percent >= 100)
+        return undefined;
+    return (elapsedMs * (100 - percent)) / percent;
+}
+
+;// CONCATENATED MODULE: ./src/engine/poll-schedule.ts
+/**
+ * When a wait describes its resource. Every wait may spend at most one describe call per poll
+ * interval on average (6 a minute at the default 10 s), counted from the wait's start; within that
+ * budget it polls
+ * - on a fixed interval, without jitter: a finished step is noticed half an interval late on
+ *   average, where the SDK waiters' growing, jittered delays let it sit up to two intervals;
+ * - sooner when the resource's PercentProgress says when it will be done, saving calls while the
+ *   end is far off to spend them close to it;
+ * - less often while AWS throttles: every wait of every run in the account meets the same token
+ *   bucket, so they all back off together, and pick up the interval again after an answer.
+ */
+/** Checks per poll interval: how finely a poll can be placed (1 s at the default 10 s). */
+const TICKS_PER_POLL = 10;
+/** The closest two polls come when spending saved calls: a fifth of the interval. */
+const CLOSEST_FRACTION = 5;
+/** The longest a throttled wait stretches its interval: 8 × 10 s. */
+const MAX_BACKOFF = 8;
+/** Progress extrapolated further ahead than this many intervals lets the wait poll half as often. */
+const FAR_INTERVALS = 3;
+class PollSchedule {
+    pollMs;
+    startedAt;
+    polls = 0;
+    lastPollAt;
+    backoff = 1;
+    firstProgress;
+    lastProgress;
+    /**
+     * @param pollMs the poll interval: the budget's rate and the interval without better knowledge
+     * @param startedAt when the wait started (ms); the budget counts from here
+     */
+    constructor(pollMs, startedAt) {
+        this.pollMs = pollMs;
+        this.startedAt = startedAt;
+    }
+    /** Whether to describe now: the planned time has come and the budget holds a call. */
+    due(now) {
+        return now >= this.nextAt() && this.budget(now) >= 1;
+    }
+    /** Records a describe call sent at `now` and what it answered. */
+    record(now, outcome) {
+        this.polls += 1;
+        this.lastPollAt = now;
+        this.backoff = outcome.throttled ? Math.min(this.backoff * 2, MAX_BACKOFF) : 1;
+        if (outcome.progress === undefined || outcome.throttled)
+            return;
+        // PercentProgress is a whole number, cut down: 99 means somewhere in [99, 100).
+        const point = { at: now, percent: Math.min(outcome.progress + 0.5, 100) };
+        if (this.firstProgress === undefined || point.percent < this.firstProgress.percent) {
+            this.firstProgress = point;
+        }
+        this.lastProgress = point;
+    }
+    /** Calls the budget holds at `now`: one to start with, one more per interval since the start. */
+    budget(now) {
+        return 1 + (now - this.startedAt) / this.pollMs - this.polls;
+    }
+    /** When the next describe is planned (ms), before the budget's say. */
+    nextAt() {
+        if (this.lastPollAt === undefined)
+            return this.startedAt;
+        const regular = this.lastPollAt + this.pollMs * this.backoff;
+        const done = this.backoff === 1 ? this.expectedDoneAt() : undefined;
+        if (done === undefined)
+            return regular;
+        if (done <= regular)
+            return Math.max(done, this.lastPollAt + this.pollMs / CLOSEST_FRACTION);
+        if (done - this.lastPollAt > FAR_INTERVALS * this.pollMs)
+            return this.lastPollAt + 2 * this.pollMs;
+        return regular;
+    }
+    /** When PercentProgress reaches 100 at the rate it has moved so far; undefined if it has not. */
+    expectedDoneAt() {
+        const first = this.firstProgress;
+        const last = this.lastProgress;
+        if (!first || !last || last.at <= first.at || last.percent <= first.percent)
+            return undefined;
+        const rate = (last.percent - first.percent) / (last.at - first.at);
+        return last.at + (100 - last.percent) / rate;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/wait.ts
+
+
+
 
 
 /**
@@ -73173,13 +74781,15 @@ const FAILURE_STATUSES = [
 ];
 /** How often a freshly created resource may answer "not found" before that counts (eventual consistency). */
 const NOT_FOUND_GRACE_POLLS = 3;
-/**
- * Ceiling for the waiter's growing, jittered poll delay. Twice the poll interval keeps the time
- * AWS sits idle between steps small (npm run bench: the copy is ready on average within one
- * interval), at one describe call every 10-20 s per wait, far below RDS's 12 calls/s.
- */
-function maxDelaySeconds(pollSeconds) {
-    return pollSeconds * 2;
+/** How a step waits: under its name, log, signal and deadline, at the run's poll interval. */
+function stepWaitContext(runtime, pollSeconds) {
+    return {
+        step: runtime.name,
+        log: runtime.log,
+        signal: runtime.signal,
+        deadline: runtime.deadline,
+        pollSeconds,
+    };
 }
 function formatElapsed(ms) {
     const seconds = Math.round(ms / 1000);
@@ -73193,11 +74803,9 @@ function formatElapsed(ms) {
 /** Errors worth another poll: throttling, server faults, the network. Everything else is permanent. */
 function isTransient(error) {
     const e = error;
-    if (e?.$retryable)
+    if (e?.$retryable || (0,error_codes/* isThrottling */.E2)(error))
         return true;
-    const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error);
-    if (code && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code))
-        return true;
+    const code = (0,errors/* awsErrorCode */.J6)(error);
     const status = e?.$metadata?.httpStatusCode;
     if (status === undefined)
         return !code || code === 'TimeoutError' || /ECONN|ETIMEDOUT|socket/i.test(String(error));
@@ -73206,7 +74814,8 @@ function isTransient(error) {
 /**
  * Poll until the resource reaches one of `spec.until`, logging every status change with the
  * elapsed time. Fails at once on a failure status or a permanent error, and with a clear timeout
- * error at the run's deadline.
+ * error at the run's deadline. The SDK's waiter runs the loop on a fine tick (a fifth of the
+ * interval); PollSchedule decides on which ticks AWS is asked.
  */
 async function waitFor(spec, ctx) {
     const started = Date.now();
@@ -73214,15 +74823,26 @@ async function waitFor(spec, ctx) {
     let lastSeen;
     let latest;
     let seen = false;
-    let polls = 0;
+    let notFound = 0;
+    const schedule = new PollSchedule(ctx.pollSeconds * 1000, started);
     const check = async () => {
-        polls += 1;
-        const item = await describeOnce(spec, ctx);
+        const sentAt = Date.now();
+        if (!schedule.due(sentAt))
+            return { state: dist_cjs/* WaiterState */.IX.RETRY };
+        const answer = await describeOnce(spec, ctx);
+        if ('transient' in answer) {
+            // No answer about the resource: poll again, later still while AWS throttles.
+            schedule.record(sentAt, { throttled: answer.throttled });
+            return { state: dist_cjs/* WaiterState */.IX.RETRY };
+        }
+        const { item } = answer;
+        schedule.record(sentAt, { progress: item && spec.progress?.(item) });
         if (item === undefined) {
             if (spec.until === 'gone')
-                return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS };
-            if (seen || polls > NOT_FOUND_GRACE_POLLS) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+                return { state: dist_cjs/* WaiterState */.IX.SUCCESS };
+            notFound += 1;
+            if (seen || notFound > NOT_FOUND_GRACE_POLLS) {
+                throw new errors/* ActionError */.lZ({
                     summary: `${spec.resource} disappeared while waiting for it to become ${describeUntil(spec)}`,
                     step: ctx.step,
                     resource: spec.resource,
@@ -73232,15 +74852,16 @@ async function waitFor(spec, ctx) {
                 });
             }
             logChange(`not found yet`);
-            return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.RETRY };
+            return { state: dist_cjs/* WaiterState */.IX.RETRY };
         }
         seen = true;
         latest = item;
         const status = spec.status(item);
         const progress = spec.progress?.(item);
+        heartbeat.seen(status, progress);
         logChange(progress === undefined ? status : `${status} ${progress}%`);
         if (failOn.includes(status)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+            throw new errors/* ActionError */.lZ({
                 summary: `${spec.resource} went into status '${status}'`,
                 step: ctx.step,
                 resource: spec.resource,
@@ -73250,45 +74871,51 @@ async function waitFor(spec, ctx) {
             });
         }
         if (spec.until !== 'gone' && spec.until.includes(status) && (spec.ready?.(item) ?? true)) {
-            return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS };
+            return { state: dist_cjs/* WaiterState */.IX.SUCCESS };
         }
-        return { state: _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.RETRY };
+        return { state: dist_cjs/* WaiterState */.IX.RETRY };
     };
     const logChange = (text) => {
         if (text === lastSeen)
             return;
         lastSeen = text;
-        ctx.log.info(`${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`);
+        logProgress(ctx.log, `${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`);
     };
     const remainingSeconds = (ctx.deadline - Date.now()) / 1000;
     if (remainingSeconds <= ctx.pollSeconds)
         throw timeoutError(spec, ctx, lastSeen);
-    const result = await (0,_smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .createWaiter */ .$C)({
+    const heartbeat = startHeartbeat({
+        resource: spec.resource,
+        log: ctx.log,
+        everyMs: ctx.pollSeconds * 1000 * HEARTBEAT_POLLS,
+        format: formatElapsed,
+    });
+    const result = await (0,dist_cjs/* createWaiter */.$C)({
         client: undefined,
         maxWaitTime: remainingSeconds,
-        minDelay: ctx.pollSeconds,
-        maxDelay: maxDelaySeconds(ctx.pollSeconds),
+        minDelay: ctx.pollSeconds / TICKS_PER_POLL,
+        maxDelay: ctx.pollSeconds / TICKS_PER_POLL,
         abortSignal: ctx.signal,
-    }, undefined, check);
-    if (result.state === _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.SUCCESS) {
+    }, undefined, check).finally(() => heartbeat.stop());
+    if (result.state === dist_cjs/* WaiterState */.IX.SUCCESS) {
         return latest;
     }
-    if (result.state === _smithy_util_waiter__WEBPACK_IMPORTED_MODULE_1__/* .WaiterState */ .IX.ABORTED)
+    if (result.state === dist_cjs/* WaiterState */.IX.ABORTED)
         throw abortError(ctx);
     throw timeoutError(spec, ctx, lastSeen);
 }
 async function describeOnce(spec, ctx) {
     try {
-        return await spec.describe();
+        return { item: await spec.describe() };
     }
     catch (error) {
-        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(error))
-            return undefined;
+        if ((0,errors/* isNotFound */.c4)(error))
+            return { item: undefined };
         if (isTransient(error)) {
-            ctx.log.debug(`${spec.resource}: transient error while polling: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}`);
-            return spec.until === 'gone' ? {} : undefined;
+            ctx.log.debug(`${spec.resource}: transient error while polling: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            return { transient: true, throttled: (0,error_codes/* isThrottling */.E2)(error) };
         }
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ.fromAws(error, {
+        throw errors/* ActionError */.lZ.fromAws(error, {
             summary: `Could not read the status of ${spec.resource}`,
             step: ctx.step,
             resource: spec.resource,
@@ -73319,13 +74946,13 @@ function hintForStatus(status) {
     return 'Look at the RDS events for this resource in the console for the cause.';
 }
 function timeoutError(spec, ctx, lastSeen) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
+    return new errors/* ActionError */.lZ({
         summary: `Timed out waiting for ${spec.resource} to become ${describeUntil(spec)} (last status: ${lastSeen ?? 'unknown'})`,
         step: ctx.step,
         resource: spec.resource,
         side: spec.side,
         accountId: spec.accountId,
-        hint: 'Raise timeout-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
+        hint: 'Raise deadline-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
     });
 }
 function abortError(ctx) {
@@ -73340,26 +74967,29 @@ function abortError(ctx) {
 
 /***/ }),
 
-/***/ 4533:
+/***/ 6636:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CW: () => (/* binding */ isExpiredCredentials),
+/* harmony export */   CW: () => (/* reexport safe */ _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__.CW),
 /* harmony export */   J6: () => (/* binding */ awsErrorCode),
-/* harmony export */   JR: () => (/* binding */ hintFor),
-/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   JR: () => (/* reexport safe */ _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__.JR),
+/* harmony export */   c4: () => (/* reexport safe */ _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__.c4),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
 /* harmony export */   v4: () => (/* binding */ describeAccount),
-/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */   w7: () => (/* reexport safe */ _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__.w7)
 /* harmony export */ });
-/* unused harmony export isThrottling */
+/* harmony import */ var _aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5372);
 /**
  * One error type for every failure the action reports, and helpers that read AWS SDK errors.
  *
  * The SDK's `err.name` is the model's shape name (`DBSnapshotNotFoundFault`) while the wire code
  * (`DBSnapshotNotFound`) can differ and shows up in `Code`; every helper here accepts both.
  */
+
+// Every error helper is read from here; the AWS codes and hints behind them live in aws/.
+
 /**
  * A failure described for a person: what failed, where (step, resource, account), the AWS code
  * and message, and what to do. Fields stay public so the job summary can show them.
@@ -73401,7 +75031,7 @@ class ActionError extends Error {
             code,
             awsMessage: context.awsMessage ?? (message === code ? undefined : message),
             requestId: context.requestId ?? requestIdOf(e),
-            hint: context.hint ?? (code ? hintFor(code) : undefined),
+            hint: context.hint ?? (code ? (0,_aws_error_codes_js__WEBPACK_IMPORTED_MODULE_0__/* .hintFor */ .JR)(code) : undefined),
             cause: e,
         });
     }
@@ -73502,144 +75132,6 @@ function awsErrorCode(e) {
         return record.code;
     return undefined;
 }
-/** Every code the error answers to: its name, its wire `Code` and an ActionError's `code`. */
-function errorCodes(e) {
-    if (typeof e !== 'object' || e === null)
-        return [];
-    const record = e;
-    return [record.name, record.Code, record.code].filter((value) => typeof value === 'string' && value !== '');
-}
-function hasCode(e, codes) {
-    return errorCodes(e).some((code) => codes.has(code));
-}
-function httpStatus(e) {
-    if (typeof e !== 'object' || e === null)
-        return undefined;
-    const metadata = e.$metadata;
-    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
-}
-/** As the SDK's own classification (smithy service-error-classification THROTTLING_ERROR_CODES). */
-const THROTTLING_CODES = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'ThrottledException',
-    'RequestThrottledException',
-    'TooManyRequestsException',
-    'ProvisionedThroughputExceededException',
-    'TransactionInProgressException',
-    'RequestLimitExceeded',
-    'BandwidthLimitExceeded',
-    'LimitExceededException',
-    'RequestThrottled',
-    'SlowDown',
-    'PriorRequestNotComplete',
-    'EC2ThrottledException',
-]);
-/** True when AWS asked us to slow down (throttling code, HTTP 429, or the SDK's own flag). */
-function isThrottling(e) {
-    if (hasCode(e, THROTTLING_CODES) || httpStatus(e) === 429)
-        return true;
-    const retryable = e?.$retryable;
-    return typeof e === 'object' && retryable?.throttling === true;
-}
-/**
- * The lookups of the four resources the action describes by name. Configuration objects that are
- * missing (subnet group, parameter group) are left out on purpose: they are a setup mistake, not
- * "the target does not exist yet".
- */
-const NOT_FOUND_CODES = new Set([
-    'DBClusterNotFoundFault',
-    'DBInstanceNotFound',
-    'DBInstanceNotFoundFault',
-    'DBSnapshotNotFound',
-    'DBSnapshotNotFoundFault',
-    'DBClusterSnapshotNotFoundFault',
-]);
-/** True when a DB cluster, DB instance, DB snapshot or DB cluster snapshot does not exist. */
-function isNotFound(e) {
-    return hasCode(e, NOT_FOUND_CODES);
-}
-const ACCESS_DENIED_CODES = new Set([
-    'AccessDenied',
-    'AccessDeniedException',
-    'UnauthorizedOperation',
-    'AuthorizationError',
-]);
-/** True when IAM (or a resource/key policy) refused the call. */
-function isAccessDenied(e) {
-    return hasCode(e, ACCESS_DENIED_CODES);
-}
-const EXPIRED_CREDENTIALS_CODES = new Set([
-    'ExpiredToken',
-    'ExpiredTokenException',
-    'RequestExpired',
-    'InvalidClientTokenId',
-]);
-/** True when the credentials (or the OIDC token) were expired or unknown to AWS. */
-function isExpiredCredentials(e) {
-    return hasCode(e, EXPIRED_CREDENTIALS_CODES);
-}
-const QUOTA_HINT = 'Delete what is no longer needed or ask AWS for a higher quota (Service Quotas console, Amazon RDS).';
-const CAPACITY_HINT = 'AWS has no capacity for this instance class in the Availability Zone right now: retry later, or choose another instance-class.';
-const ACCESS_DENIED_HINT = "The role's IAM policy does not allow this call: add the action named in the message to the role's policy (and check any SCP, resource or key policy that applies).";
-const EXPIRED_HINT = 'The credentials expired. They are refreshed automatically; if this persists, re-run the job (GitHub OIDC tokens live about 5 minutes) and check role-duration-seconds.';
-/** Known causes and what to do, by AWS error code (shape names and wire codes alike). */
-const HINTS = new Map([
-    [
-        'KMSKeyNotAccessibleFault',
-        'The KMS key cannot be used by this account: an AWS-managed key (aws/rds) can never be shared across accounts. Encrypt the source with a customer-managed key whose key policy allows the destination account, and set kms-key-id to a customer-managed key in the destination account that the destination role may use (kms:CreateGrant, kms:DescribeKey, kms:Decrypt, kms:GenerateDataKey*).',
-    ],
-    ['DBClusterQuotaExceededFault', `The account reached its DB cluster quota. ${QUOTA_HINT}`],
-    ['InstanceQuotaExceeded', `The account reached its DB instance quota. ${QUOTA_HINT}`],
-    ['InstanceQuotaExceededFault', `The account reached its DB instance quota. ${QUOTA_HINT}`],
-    ['InsufficientDBClusterCapacityFault', CAPACITY_HINT],
-    ['InsufficientDBInstanceCapacity', CAPACITY_HINT],
-    ['InsufficientDBInstanceCapacityFault', CAPACITY_HINT],
-    [
-        'SnapshotQuotaExceeded',
-        `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
-    ],
-    [
-        'SnapshotQuotaExceededFault',
-        `The account reached its manual snapshot quota (100 by default). ${QUOTA_HINT}`,
-    ],
-    [
-        'SharedSnapshotQuotaExceeded',
-        'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
-    ],
-    [
-        'SharedSnapshotQuotaExceededFault',
-        'The snapshot is already shared with the maximum number of accounts (20): remove accounts it no longer needs to be shared with.',
-    ],
-    [
-        'DBClusterAlreadyExistsFault',
-        'A DB cluster with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
-    ],
-    [
-        'DBInstanceAlreadyExists',
-        'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
-    ],
-    [
-        'DBInstanceAlreadyExistsFault',
-        'A DB instance with this identifier already exists: choose another target, or set if-exists to reuse or replace (only copies managed by this action are replaced).',
-    ],
-    ['AccessDenied', ACCESS_DENIED_HINT],
-    ['AccessDeniedException', ACCESS_DENIED_HINT],
-    ['ExpiredToken', EXPIRED_HINT],
-    ['ExpiredTokenException', EXPIRED_HINT],
-    [
-        'Throttling',
-        'AWS throttled the requests (RDS allows about 12 per second per account and Region, shared with every other tool): raise poll-interval-seconds or retry later; the SDK already retried.',
-    ],
-    [
-        'ThrottlingException',
-        'AWS throttled the requests: raise poll-interval-seconds or retry later; the SDK already retried.',
-    ],
-]);
-/** What to do about a known AWS error code, or undefined when the code has no known cause. */
-function hintFor(code) {
-    return HINTS.get(code);
-}
 function requestIdOf(e) {
     if (e instanceof ActionError)
         return e.requestId;
@@ -73650,17 +75142,50 @@ function requestIdOf(e) {
 
 /***/ }),
 
-/***/ 5388:
+/***/ 361:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ titledLog),
+/* harmony export */   n: () => (/* binding */ failureTitle)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2551);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6636);
+
+
+/**
+ * A log whose warnings carry `title`: the run page lists annotations by title, so each says what
+ * it is about before anyone opens it. (Steps get theirs from the engine, titled by step.)
+ */
+function titledLog(title) {
+    return {
+        info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(message),
+        warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(message, { title }),
+        debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(message),
+    };
+}
+/** The title of the run's error annotation: the step that failed, when one did. */
+function failureTitle(error) {
+    const step = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ ? error.step : undefined;
+    return step ? `rds-refresh failed in step ${step}` : 'rds-refresh failed';
+}
+
+
+/***/ }),
+
+/***/ 4607:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4371);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(594);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6914);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5576);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6305);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2551);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2620);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5693);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6636);
+/* harmony import */ var _github_annotations_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(361);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9950);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1013);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(958);
+
 
 
 
@@ -73673,31 +75198,35 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  * actions/checkout does). This is the only place that fails the step.
  */
 async function entry() {
-    if ((0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .isPost */ .tl)()) {
+    if ((0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .isPost */ .tl)()) {
         try {
-            await (0,_post_js__WEBPACK_IMPORTED_MODULE_4__/* .runPost */ .a2)();
+            await (0,_post_js__WEBPACK_IMPORTED_MODULE_5__/* .runPost */ .a2)();
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Cleanup failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`, { title: 'rds-refresh: cleanup' });
         }
         return;
     }
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .markMainStarted */ .UM)();
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .markMainStarted */ .UM)();
     const controller = new AbortController();
     const cancel = (signal) => {
-        const { resources, outcome } = (0,_state_js__WEBPACK_IMPORTED_MODULE_5__/* .savedInThisStep */ .Jy)();
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .describeCancel */ .wW)(resources, outcome)}.`);
+        const { resources, outcome } = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .savedInThisStep */ .Jy)();
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Received ${signal}: ${(0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_7__/* .describeCancel */ .wW)(resources, outcome)}.`, {
+            title: 'rds-refresh: cancelled',
+        });
         controller.abort((0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelledBy */ .tK)(signal));
     };
     process.once('SIGINT', () => cancel('SIGINT'));
     process.once('SIGTERM', () => cancel('SIGTERM'));
     try {
-        await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(controller.signal);
+        await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)(controller.signal);
     }
     catch (error) {
         if (process.env.SHOW_STACK_TRACE === 'true' && error instanceof Error)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug(error.stack ?? '');
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error));
+        // setFailed, with a title for the run page's annotation.
+        process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_0__.ExitCode.Failure;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.error((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error), { title: (0,_github_annotations_js__WEBPACK_IMPORTED_MODULE_3__/* .failureTitle */ .n)(error) });
     }
 }
 /** Resolves once everything written to stdout and stderr has been handed to the OS. */
@@ -73717,20 +75246,118 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4707:
+/***/ 5181:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   mt: () => (/* binding */ getSettings)
-/* harmony export */ });
-/* unused harmony exports INPUT_DEFAULTS, INPUT_NAMES, parseSettings */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
-/* harmony import */ var _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1152);
-/* harmony import */ var _inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(639);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mt: () => (/* binding */ getSettings)
+});
+
+// UNUSED EXPORTS: INPUT_DEFAULTS, INPUT_NAMES, InputError, parseSettings
+
+// EXTERNAL MODULE: ../integ/node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(2551);
+// EXTERNAL MODULE: ./src/inputs/parsers.ts
+var parsers = __nccwpck_require__(5277);
+// EXTERNAL MODULE: ./src/inputs/rules.ts
+var rules = __nccwpck_require__(5838);
+// EXTERNAL MODULE: ../integ/node_modules/@actions/github/lib/github.js + 22 modules
+var lib_github = __nccwpck_require__(7463);
+;// CONCATENATED MODULE: ./src/github/context.ts
+/** Events whose payload is a pull request the action may comment on. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+function runContextOf(github) {
+    const pullRequest = pullRequestNumber(github);
+    return {
+        repository: repositoryOf(github),
+        runId: numberText(github.runId),
+        runAttempt: numberText(github.runAttempt) || '1',
+        workflow: github.workflow ?? '',
+        serverUrl: github.serverUrl || 'https://github.com',
+        apiUrl: github.apiUrl || 'https://api.github.com',
+        sha: github.sha || undefined,
+        actor: github.actor || undefined,
+        eventName: github.eventName || undefined,
+        ...(pullRequest !== undefined && { pullRequest }),
+        ...(pullRequest !== undefined && isFork(github) && { fork: true }),
+    };
+}
+/** `owner/name`; `context.repo` throws without GITHUB_REPOSITORY and a payload repository. */
+function repositoryOf(github) {
+    try {
+        const { owner, repo } = github.repo;
+        return owner && repo ? `${owner}/${repo}` : '';
+    }
+    catch {
+        return '';
+    }
+}
+/** The context parses run ids with parseInt: NaN when the variable is unset. */
+function numberText(value) {
+    return value !== undefined && Number.isFinite(value) ? String(value) : '';
+}
+/** The pull request of a pull_request(_target) event, or of a comment on one. */
+function pullRequestNumber(github) {
+    const { payload } = github;
+    const number = PULL_REQUEST_EVENTS.has(github.eventName)
+        ? (payload.pull_request?.number ?? payload.number)
+        : payload.issue?.pull_request
+            ? payload.issue.number
+            : undefined;
+    return typeof number === 'number' && Number.isInteger(number) && number > 0 ? number : undefined;
+}
+/**
+ * A `pull_request` run for a head branch in another repository: GitHub gives it a read-only
+ * token and no OIDC token. (`pull_request_target` runs in the base repository's context.)
+ */
+function isFork(github) {
+    if (github.eventName !== 'pull_request')
+        return false;
+    const pr = github.payload.pull_request;
+    // A fork deleted since the pull request was opened leaves `head.repo` null.
+    if (pr?.head?.repo === null)
+        return true;
+    const head = pr?.head?.repo?.full_name;
+    const base = pr?.base?.repo?.full_name;
+    return head !== undefined && base !== undefined && head !== base;
+}
+
+;// CONCATENATED MODULE: ./src/github/session-name.ts
+/** RoleSessionName: 2-64 characters from `[\w+=,.@-]` (AssumeRoleWithWebIdentity). */
+const SESSION_NAME_MAX = 64;
+const SESSION_NAME_DISALLOWED = /[^\w+=,.@-]/g;
+/**
+ * The default role session name, which CloudTrail shows on every call the run makes:
+ * `rds-refresh-<run id>-<attempt>[-pr<number>]-<owner>.<repository>`, the run first so a long
+ * repository name is what gets cut. `rds-refresh` outside Actions.
+ */
+function defaultSessionName(run) {
+    if (!run.runId)
+        return 'rds-refresh';
+    const parts = [
+        'rds-refresh',
+        run.runId,
+        run.runAttempt || '1',
+        ...(run.pullRequest === undefined ? [] : [`pr${run.pullRequest}`]),
+        ...(run.repository ? [run.repository.replace('/', '.')] : []),
+    ];
+    return parts
+        .join('-')
+        .replace(SESSION_NAME_DISALLOWED, '')
+        .slice(0, SESSION_NAME_MAX)
+        .replace(/[-.]+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Every input read once, validated and turned into readonly Settings, before any AWS call.
  * This is the only module that calls core.getInput; parseSettings is pure for tests.
  */
+
+
+
 
 
 
@@ -73755,6 +75382,7 @@ const INPUT_DEFAULTS = {
     'replace-strategy': 'swap',
     'snapshot-arn': '',
     'kms-key-id': '',
+    'allow-external-principals': 'false',
     'db-subnet-group': '',
     'vpc-security-group-ids': '',
     'db-cluster-parameter-group': '',
@@ -73775,10 +75403,13 @@ const INPUT_DEFAULTS = {
     tags: '',
     'keep-snapshots': 'false',
     'final-snapshot-identifier': '',
-    'timeout-minutes': '350',
+    'deadline-minutes': '',
+    'timeout-minutes': '',
     'poll-interval-seconds': '10',
     'max-attempts': '5',
     'endpoint-url': '',
+    'pull-request-comment': 'true',
+    'github-token': '${{ github.token }}',
 };
 /** Names of every input, in action.yml order. */
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
@@ -73808,10 +75439,14 @@ const LOWER_CASED = [
     'db-parameter-group',
     'temp-db-subnet-group',
 ];
-/** Reads every input through core.getInput (from `process.env`), then parseSettings. */
-function getSettings(env = process.env) {
-    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(name)]));
-    return parseSettings(raw, env, _actions_core__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Reads every input through core.getInput (from `process.env`), then parseSettings. The post step
+ * reads the same inputs again and passes `log: null`, so nothing is said twice.
+ */
+function getSettings(env = process.env, options = {}) {
+    const { log = core, github = lib_github/* context */._ } = options;
+    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]));
+    return parseSettings(raw, env, log ?? undefined, github);
 }
 /**
  * No value may carry a line break or control character into the log; `::` is excluded by each
@@ -73821,14 +75456,14 @@ function checkSingleLine(raw) {
     for (const name of INPUT_NAMES) {
         const value = (raw[name] ?? '').trim();
         if (LIST_INPUTS.has(name)) {
-            for (const item of (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .listItems */ .Dw)(value))
-                (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .singleLine */ .pF)(name, item);
+            for (const item of (0,parsers/* listItems */.Dw)(value))
+                (0,parsers/* singleLine */.pF)(name, item);
         }
         else {
-            (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .singleLine */ .pF)(name, value);
+            (0,parsers/* singleLine */.pF)(name, value);
         }
     }
-    (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .noWorkflowCommand */ .oV)('audience', (raw.audience ?? '').trim());
+    (0,parsers/* noWorkflowCommand */.oV)('audience', (raw.audience ?? '').trim());
 }
 /** Says, for each name the action lower-cased, what it was given and what it uses. */
 function reportLowerCased(raw, settings, log) {
@@ -73851,65 +75486,68 @@ function reportLowerCased(raw, settings, log) {
 }
 /**
  * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
- * `env` supplies the region fallback and the run context; `log` hears which names were
- * lower-cased. Throws InputError.
+ * `env` supplies the region fallback, `github` (`@actions/github`'s context) the run; `log` hears
+ * which names were lower-cased. Throws InputError.
  */
-function parseSettings(raw, env, log) {
+function parseSettings(raw, env, log, github = lib_github/* context */._) {
     checkSingleLine(raw);
     const value = (name) => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name];
     const optional = (name, parse) => (value(name) === '' ? undefined : parse(name, value(name)));
     const given = (name, parse) => parse(name, value(name));
-    const sourceRole = optional('source-role-arn', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .roleArn */ .w3);
-    const destinationRole = optional('destination-role-arn', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .roleArn */ .w3) ?? sourceRole;
+    const sourceRole = optional('source-role-arn', parsers/* roleArn */.w3);
+    const destinationRole = optional('destination-role-arn', parsers/* roleArn */.w3) ?? sourceRole;
     const sourceValue = value('source');
-    const source = sourceValue.startsWith('arn:') ? (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .sourceArn */ .jE)('source', sourceValue) : undefined;
-    const kms = optional('kms-key-id', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .kmsKey */ .zJ);
-    const snapshot = optional('snapshot-arn', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .snapshotArn */ .mi);
-    const run = runContext(env);
+    const source = sourceValue.startsWith('arn:') ? (0,parsers/* sourceArn */.jE)('source', sourceValue) : undefined;
+    const kms = optional('kms-key-id', parsers/* kmsKey */.zJ);
+    const snapshot = optional('snapshot-arn', parsers/* snapshotArn */.mi);
+    const run = runContextOf(github);
     const settings = {
-        operation: given('operation', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(OPERATIONS)),
-        planOperation: given('plan-operation', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(PLANNED_OPERATIONS)),
-        phase: given('phase', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(PHASES)),
+        operation: given('operation', (0,parsers/* oneOf */.yL)(OPERATIONS)),
+        planOperation: given('plan-operation', (0,parsers/* oneOf */.yL)(PLANNED_OPERATIONS)),
+        phase: given('phase', (0,parsers/* oneOf */.yL)(PHASES)),
         region: region(raw['aws-region'] ?? '', env),
         sourceRoleArn: sourceRole?.arn,
         destinationRoleArn: destinationRole?.arn,
         audience: value('audience'),
-        roleSessionName: (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .sessionName */ .Cy)('role-session-name', value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh')),
-        roleDurationSeconds: given('role-duration-seconds', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 900, max: 43200 })),
+        roleSessionName: (0,parsers/* sessionName */.Cy)('role-session-name', value('role-session-name') || defaultSessionName(run)),
+        roleDurationSeconds: given('role-duration-seconds', (0,parsers/* intInRange */.m1)({ min: 900, max: 43200 })),
         allowedAccountIds: accountIds('allowed-account-ids', value('allowed-account-ids')),
         source: source
             ? { identifier: source.name, arn: source.arn, accountId: source.accountId }
-            : optional('source', (input, id) => ({ identifier: (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .identifier */ .Cv)(input, id) })),
-        target: optional('target', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .identifier */ .Cv),
-        method: given('method', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(METHODS)),
-        multiAzPath: given('multi-az-path', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(MULTI_AZ_PATHS)),
-        ifExists: given('if-exists', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(IF_EXISTS)),
-        replaceStrategy: given('replace-strategy', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(REPLACE_STRATEGIES)),
+            : optional('source', (input, id) => ({ identifier: (0,parsers/* identifier */.Cv)(input, id) })),
+        target: optional('target', parsers/* identifier */.Cv),
+        method: given('method', (0,parsers/* oneOf */.yL)(METHODS)),
+        multiAzPath: given('multi-az-path', (0,parsers/* oneOf */.yL)(MULTI_AZ_PATHS)),
+        ifExists: given('if-exists', (0,parsers/* oneOf */.yL)(IF_EXISTS)),
+        replaceStrategy: given('replace-strategy', (0,parsers/* oneOf */.yL)(REPLACE_STRATEGIES)),
         snapshotArn: snapshot?.arn,
         kmsKeyId: kms?.value,
-        dbSubnetGroup: optional('db-subnet-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .subnetGroupName */ .Cw),
+        dbSubnetGroup: optional('db-subnet-group', parsers/* subnetGroupName */.Cw),
         vpcSecurityGroupIds: securityGroups('vpc-security-group-ids', value('vpc-security-group-ids')),
-        dbClusterParameterGroup: optional('db-cluster-parameter-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .parameterGroupName */ .mY),
-        dbParameterGroup: optional('db-parameter-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .parameterGroupName */ .mY),
-        tempDbSubnetGroup: optional('temp-db-subnet-group', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .subnetGroupName */ .Cw),
+        dbClusterParameterGroup: optional('db-cluster-parameter-group', parsers/* parameterGroupName */.mY),
+        dbParameterGroup: optional('db-parameter-group', parsers/* parameterGroupName */.mY),
+        tempDbSubnetGroup: optional('temp-db-subnet-group', parsers/* subnetGroupName */.Cw),
         tempVpcSecurityGroupIds: securityGroups('temp-vpc-security-group-ids', value('temp-vpc-security-group-ids')),
-        instanceClass: optional('instance-class', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .instanceClass */ .Sp),
-        instanceCount: given('instance-count', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1, max: 16 })),
+        instanceClass: optional('instance-class', parsers/* instanceClass */.Sp),
+        instanceCount: given('instance-count', (0,parsers/* intInRange */.m1)({ min: 1, max: 16 })),
         serverless: serverlessScaling(value('serverless-min-capacity'), value('serverless-max-capacity')),
-        storageType: optional('storage-type', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(STORAGE_TYPES)),
-        iops: optional('iops', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1000, max: 256000 })),
-        multiAz: given('multi-az', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
-        publiclyAccessible: given('publicly-accessible', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
-        deletionProtection: given('deletion-protection', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
-        masterPassword: given('master-password', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .oneOf */ .yL)(MASTER_PASSWORDS)),
-        ttlSeconds: optional('ttl', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .ttlDuration */ .fe),
-        tags: given('tags', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .tags */ ._A),
-        keepSnapshots: given('keep-snapshots', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .bool */ .lc),
-        finalSnapshotIdentifier: optional('final-snapshot-identifier', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .identifier */ .Cv),
-        timeoutMinutes: given('timeout-minutes', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 0.1, max: 350, note: 'a GitHub job stops after 6 hours' })),
-        pollIntervalSeconds: given('poll-interval-seconds', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 0.01, max: 300 })),
-        maxAttempts: given('max-attempts', (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .intInRange */ .m1)({ min: 1, max: 20 })),
-        endpointUrl: optional('endpoint-url', _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .httpUrl */ .q3),
+        storageType: optional('storage-type', (0,parsers/* oneOf */.yL)(STORAGE_TYPES)),
+        iops: optional('iops', (0,parsers/* intInRange */.m1)({ min: 1000, max: 256000 })),
+        multiAz: given('multi-az', parsers/* bool */.lc),
+        publiclyAccessible: given('publicly-accessible', parsers/* bool */.lc),
+        deletionProtection: given('deletion-protection', parsers/* bool */.lc),
+        masterPassword: given('master-password', (0,parsers/* oneOf */.yL)(MASTER_PASSWORDS)),
+        ttlSeconds: optional('ttl', parsers/* ttlDuration */.fe),
+        tags: given('tags', parsers/* tags */._A),
+        keepSnapshots: given('keep-snapshots', parsers/* bool */.lc),
+        allowExternalPrincipals: given('allow-external-principals', parsers/* bool */.lc),
+        finalSnapshotIdentifier: optional('final-snapshot-identifier', parsers/* identifier */.Cv),
+        timeoutMinutes: deadlineMinutes(raw, log),
+        pollIntervalSeconds: given('poll-interval-seconds', (0,parsers/* decimalInRange */.uw)({ min: 0.01, max: 300 })),
+        maxAttempts: given('max-attempts', (0,parsers/* intInRange */.m1)({ min: 1, max: 20 })),
+        endpointUrl: optional('endpoint-url', parsers/* httpUrl */.q3),
+        pullRequestComment: given('pull-request-comment', parsers/* bool */.lc),
+        githubToken: githubToken(value('github-token')),
         run,
     };
     const parsed = {
@@ -73920,7 +75558,7 @@ function parseSettings(raw, env, log) {
         snapshot,
         kmsKey: kms,
     };
-    (0,_inputs_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .checkRules */ .MM)(parsed);
+    (0,rules/* checkRules */.MM)(parsed);
     if (log)
         reportLowerCased(raw, settings, log);
     return deepFreeze(settings);
@@ -73935,22 +75573,49 @@ function region(input, env) {
     ];
     const found = sources.find(([, value]) => value);
     if (!found) {
-        throw new _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('aws-region', '', "No region: set the input 'aws-region' or the environment variable AWS_REGION (one region serves both accounts).");
+        throw new parsers/* InputError */.dz('aws-region', '', "No region: set the input 'aws-region' or the environment variable AWS_REGION (one region serves both accounts).");
     }
     const [from, value = ''] = found;
-    if (!(0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .isRegion */ .Dp)(value)) {
-        throw new _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('aws-region', value, `Input 'aws-region'${from} is '${value}': ${REGION_RULE}`);
+    if (!(0,parsers/* isRegion */.Dp)(value)) {
+        throw new parsers/* InputError */.dz('aws-region', value, `Input 'aws-region'${from} is '${value}': ${REGION_RULE}`);
     }
     return value;
 }
+/** The token, unless it is the default expression unexpanded (a run outside Actions). */
+function githubToken(value) {
+    return value === '' || value === INPUT_DEFAULTS['github-token'] ? undefined : value;
+}
 function securityGroups(input, value) {
-    return (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .listItems */ .Dw)(value).map((item) => (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .securityGroupId */ .Lu)(input, item));
+    return (0,parsers/* listItems */.Dw)(value).map((item) => (0,parsers/* securityGroupId */.Lu)(input, item));
 }
 function accountIds(input, value) {
-    return (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .listItems */ .Dw)(value).map((item) => (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .accountId */ .lS)(input, item));
+    return (0,parsers/* listItems */.Dw)(value).map((item) => (0,parsers/* accountId */.lS)(input, item));
 }
-const MIN_CAPACITY = (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 0, max: 256, step: 0.5 });
-const MAX_CAPACITY = (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .decimalInRange */ .uw)({ min: 1, max: 256, step: 0.5 });
+const DEADLINE_MINUTES = (0,parsers/* decimalInRange */.uw)({
+    min: 0.1,
+    max: 350,
+    note: 'a GitHub job stops after 6 hours',
+});
+const DEFAULT_DEADLINE_MINUTES = '350';
+/**
+ * `deadline-minutes`, or `timeout-minutes`, its former name: that one read like the step keyword
+ * `timeout-minutes`, which the runner enforces on the whole step. The former name still works,
+ * with one warning; given both, they must agree.
+ */
+function deadlineMinutes(raw, log) {
+    const current = (raw['deadline-minutes'] ?? '').trim();
+    const former = (raw['timeout-minutes'] ?? '').trim();
+    if (former === '')
+        return DEADLINE_MINUTES('deadline-minutes', current || DEFAULT_DEADLINE_MINUTES);
+    const minutes = DEADLINE_MINUTES('timeout-minutes', former);
+    if (current !== '' && DEADLINE_MINUTES('deadline-minutes', current) !== minutes) {
+        throw new parsers/* InputError */.dz('timeout-minutes', former, `Inputs 'deadline-minutes' (${current}) and 'timeout-minutes' (${former}) disagree: 'timeout-minutes' is the former name of 'deadline-minutes'. Give only 'deadline-minutes'.`);
+    }
+    log?.warning(`Input 'timeout-minutes' is deprecated: rename it to 'deadline-minutes' (same meaning, ${minutes} minutes here). The old name reads like the step keyword 'timeout-minutes', which the runner applies to the whole step; it will be removed in the next major version.`, { title: 'Deprecated input timeout-minutes (use deadline-minutes)' });
+    return minutes;
+}
+const MIN_CAPACITY = (0,parsers/* decimalInRange */.uw)({ min: 0, max: 256, step: 0.5 });
+const MAX_CAPACITY = (0,parsers/* decimalInRange */.uw)({ min: 1, max: 256, step: 0.5 });
 /** Both capacities or neither, min not above max. */
 function serverlessScaling(min, max) {
     if (min === '' && max === '')
@@ -73959,23 +75624,14 @@ function serverlessScaling(min, max) {
         const [missing, present] = min === ''
             ? ['serverless-min-capacity', 'serverless-max-capacity']
             : ['serverless-max-capacity', 'serverless-min-capacity'];
-        throw new _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(missing, '', `Input '${missing}' is required with '${present}': give both serverless capacities or neither.`);
+        throw new parsers/* InputError */.dz(missing, '', `Input '${missing}' is required with '${present}': give both serverless capacities or neither.`);
     }
     const minCapacity = MIN_CAPACITY('serverless-min-capacity', min);
     const maxCapacity = MAX_CAPACITY('serverless-max-capacity', max);
     if (minCapacity > maxCapacity) {
-        throw (0,_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_1__/* .invalid */ .Gq)('serverless-min-capacity', min, `the minimum must not exceed serverless-max-capacity (${max}).`);
+        throw (0,parsers/* invalid */.Gq)('serverless-min-capacity', min, `the minimum must not exceed serverless-max-capacity (${max}).`);
     }
     return { minCapacity, maxCapacity };
-}
-function runContext(env) {
-    return {
-        repository: env.GITHUB_REPOSITORY ?? '',
-        runId: env.GITHUB_RUN_ID ?? '',
-        runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
-        workflow: env.GITHUB_WORKFLOW ?? '',
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-    };
 }
 function deepFreeze(value) {
     if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -73989,7 +75645,7 @@ function deepFreeze(value) {
 
 /***/ }),
 
-/***/ 1152:
+/***/ 5277:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74020,11 +75676,13 @@ function deepFreeze(value) {
 /* harmony export */   zJ: () => (/* binding */ kmsKey)
 /* harmony export */ });
 /* unused harmony exports PARTITIONS, IDENTIFIER_RULE, isRdsName */
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(962);
 /**
  * Small parsers, one per kind of input value. Each takes the input's name and raw value and
  * returns the typed value or throws an InputError that names the input, the value and what is
  * allowed. They know nothing about other inputs: combinations live in rules.ts.
  */
+
 /** An input that cannot be used as given; thrown before any AWS call. */
 class InputError extends Error {
     /** Name of the input, as in action.yml. */
@@ -74218,7 +75876,11 @@ function securityGroupId(input, value) {
 /** Tags `key=value` separated by commas or new lines; keys unique. */
 function tags(input, value) {
     const seen = new Set();
-    return listItems(value).map((item) => {
+    const items = listItems(value);
+    if (items.length > _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5) {
+        throw new InputError(input, value, `Input '${input}' has ${items.length} tags: at most ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5} (AWS allows ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_TAGS_PER_RESOURCE */ .MZ} tags per resource, and the action sets ${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_TAGS_PER_RESOURCE */ .MZ - _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_USER_TAGS */ .F5} of its own).`);
+    }
+    return items.map((item) => {
         noWorkflowCommand(input, item);
         const tag = parseTag(input, item);
         if (seen.has(tag.key)) {
@@ -74234,7 +75896,7 @@ function tags(input, value) {
  * rule, and both "can only contain only the set of Unicode letters, digits, white-space, '_',
  * '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")".
  */
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTERS = new RegExp(`^[${_tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TAG_CHARACTER_CLASS */ .AJ}]*$`, 'u');
 const RESERVED_TAG_PREFIX = /^(?:aws|rds):/i;
 function parseTag(input, item) {
     const reject = (allowed) => new InputError(input, item, `Input '${input}' has '${item}': ${allowed}`);
@@ -74351,7 +76013,7 @@ function noWorkflowCommand(input, value) {
 
 /***/ }),
 
-/***/ 639:
+/***/ 5838:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74359,7 +76021,7 @@ function noWorkflowCommand(input, value) {
 /* harmony export */   lY: () => (/* binding */ sourceAccountKeyMessage)
 /* harmony export */ });
 /* unused harmony exports isSameAccount, sourceAccountOf */
-/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1152);
+/* harmony import */ var _parsers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5277);
 
 /** Throws the first InputError found, in the order a user would fix them. */
 function checkRules(parsed) {
@@ -74525,7 +76187,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 6914:
+/***/ 9950:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74534,10 +76196,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(1800);
+// EXTERNAL MODULE: ../integ/node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(2551);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(4533);
+var errors = __nccwpck_require__(6636);
 ;// CONCATENATED MODULE: ./src/allowed-accounts.ts
 
 /**
@@ -74566,12 +76228,108 @@ function checkAllowedAccounts(settings, accounts) {
 }
 
 // EXTERNAL MODULE: ./src/credentials.ts + 1 modules
-var credentials = __nccwpck_require__(1452);
+var credentials = __nccwpck_require__(5570);
 // EXTERNAL MODULE: ./src/engine/deadline.ts
-var engine_deadline = __nccwpck_require__(4371);
+var engine_deadline = __nccwpck_require__(2620);
 // EXTERNAL MODULE: ./src/engine/ledger.ts
-var engine_ledger = __nccwpck_require__(594);
+var engine_ledger = __nccwpck_require__(5693);
+;// CONCATENATED MODULE: ./src/engine/step-output.ts
+class StepOutput {
+    output;
+    steps = new Map();
+    /** The step whose group is open, if any. */
+    live;
+    constructor(output) {
+        this.output = output;
+    }
+    /** A step starts; `title` heads its group. */
+    starting(name, title) {
+        const heading = `${name}: ${title}`;
+        if (this.steps.size === 0) {
+            this.steps.set(name, { heading, continued: false });
+            this.open(name);
+            return;
+        }
+        if (this.live !== undefined) {
+            const current = this.steps.get(this.live);
+            if (current) {
+                current.held = [];
+                current.continued = true;
+            }
+            this.close();
+        }
+        this.steps.set(name, { heading, held: [], continued: false });
+    }
+    /** A step ended: its held lines are printed as its group, then `closing` outside any group. */
+    finished(name, closing) {
+        const step = this.steps.get(name);
+        this.steps.delete(name);
+        if (this.live === name)
+            this.close();
+        else if (step?.held && step.held.length > 0)
+            this.printGroup(step);
+        this.output.info(closing);
+        const [remaining] = this.steps.keys();
+        if (this.steps.size === 1 && remaining !== undefined)
+            this.goLive(remaining);
+    }
+    /** The log a step writes to (every line prefixed with `[name]`). */
+    logFor(name) {
+        const prefix = `[${name}] `;
+        const title = `rds-refresh: ${name}`;
+        return {
+            info: (message) => this.line(name, prefix + message, false),
+            progress: (message) => this.line(name, prefix + message, true),
+            warning: (message) => this.warning(prefix + message, { title }),
+            debug: (message) => this.output.debug(prefix + message),
+        };
+    }
+    /** A warning is an annotation: shown at once, whatever group is open. */
+    warning(message, properties) {
+        this.output.warning(message, properties);
+    }
+    line(name, text, progress) {
+        const held = this.steps.get(name)?.held;
+        if (held === undefined) {
+            this.output.info(text);
+            return;
+        }
+        held.push(text);
+        if (progress)
+            this.output.info(text);
+    }
+    goLive(name) {
+        const step = this.steps.get(name);
+        if (!step)
+            return;
+        this.open(name);
+        for (const text of step.held ?? [])
+            this.output.info(text);
+        step.held = undefined;
+    }
+    printGroup(step) {
+        this.output.startGroup(step.continued ? `${step.heading} (continued)` : step.heading);
+        for (const text of step.held ?? [])
+            this.output.info(text);
+        this.output.endGroup();
+    }
+    open(name) {
+        const step = this.steps.get(name);
+        if (!step)
+            return;
+        this.output.startGroup(step.continued ? `${step.heading} (continued)` : step.heading);
+        this.live = name;
+    }
+    close() {
+        if (this.live === undefined)
+            return;
+        this.output.endGroup();
+        this.live = undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/engine.ts
+
 
 
 
@@ -74591,7 +76349,7 @@ async function runPlan(plan, ctx, options) {
     validatePlan(plan);
     const controller = new AbortController();
     const states = new Map(plan.steps.map((step) => [step.name, { step, status: 'pending', notes: [] }]));
-    const groups = new GroupTracker(options.output);
+    const lines = new StepOutput(options.output);
     const running = new Map();
     let firstError;
     /** The steps that were running when the run was stopped from outside. */
@@ -74612,9 +76370,13 @@ async function runPlan(plan, ctx, options) {
     const launch = (state) => {
         state.status = 'running';
         state.startedAt = new Date();
-        groups.starting(state.step, running.size === 0);
-        const runtime = createRuntime(state, { options, signal: controller.signal });
-        runtime.log.info(`${state.step.title}`);
+        lines.starting(state.step.name, state.step.title);
+        const runtime = createRuntime(state, {
+            options,
+            signal: controller.signal,
+            log: lines.logFor(state.step.name),
+        });
+        runtime.log.progress?.(state.step.title);
         const promise = state.step
             .run(ctx, runtime)
             .then(() => {
@@ -74627,16 +76389,18 @@ async function runPlan(plan, ctx, options) {
                 firstError = attachStep(error, state.step, options.accountIds);
                 controller.abort(firstError);
             }
-            if (!cancelled)
-                runtime.log.warning(`failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            else if (!cancelled) {
+                // Only the first failure is the run's error (printed once, by index.ts); a later one
+                // would otherwise go unsaid.
+                runtime.log.warning(`also failed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
         })
             .finally(() => {
             state.endedAt = new Date();
             running.delete(state.step.name);
-            groups.finished(state.step);
             const seconds = ((state.endedAt.getTime() - (state.startedAt?.getTime() ?? 0)) /
                 1000).toFixed(1);
-            options.output.info(`[${state.step.name}] ${state.status} in ${seconds}s`);
+            lines.finished(state.step.name, `[${state.step.name}] ${state.status} in ${seconds}s`);
         });
         running.set(state.step.name, promise);
     };
@@ -74689,7 +76453,7 @@ function abandon(states, { output, settleMs }) {
         state.status = 'cancelled';
         state.endedAt = new Date();
         state.notes.push('did not stop in time');
-        output.warning(`[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`);
+        output.warning(`[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`, { title: `rds-refresh: ${state.step.name}` });
     }
 }
 /** `step "a" was running`, `steps "a" and "b" were running`, or `no step was running`. */
@@ -74726,13 +76490,7 @@ function dependenciesDone(step, states) {
         return status === 'succeeded' || status === 'skipped';
     });
 }
-function createRuntime(state, { options, signal }) {
-    const prefix = `[${state.step.name}] `;
-    const log = {
-        info: (message) => options.output.info(prefix + message),
-        warning: (message) => options.output.warning(prefix + message),
-        debug: (message) => options.output.debug(prefix + message),
-    };
+function createRuntime(state, { options, signal, log }) {
     return {
         name: state.step.name,
         log,
@@ -74799,47 +76557,3826 @@ function attachStep(error, step, accountIds) {
         accountId: accountIds?.[step.side],
     });
 }
+
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var inputs = __nccwpck_require__(5181);
+// EXTERNAL MODULE: ./src/github/annotations.ts
+var annotations = __nccwpck_require__(361);
+// EXTERNAL MODULE: ../integ/node_modules/@actions/github/lib/github.js + 22 modules
+var github = __nccwpck_require__(7463);
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(8643);
+// EXTERNAL MODULE: ./src/aws/arn.ts
+var aws_arn = __nccwpck_require__(9050);
+;// CONCATENATED MODULE: ./src/report/connect.ts
 /**
- * Log groups cannot nest or interleave, so a step gets a group only while it runs alone; lines of
- * overlapping steps stay readable through their `[step]` prefix.
+ * How to reach the copy: its address, and a command that reads the password from Secrets Manager
+ * with the AWS CLI at the moment it is needed. The password itself is never written anywhere: the
+ * job summary and the pull request comment hold only the secret's ARN.
  */
-class GroupTracker {
-    output;
-    open;
-    constructor(output) {
-        this.output = output;
+
+/** The connection a refresh's outputs describe; undefined before the copy has an endpoint. */
+function connectionOf(outputs, region) {
+    const endpoint = outputs[Outputs.endpoint];
+    if (!endpoint)
+        return undefined;
+    return {
+        endpoint,
+        port: outputs[Outputs.port],
+        readerEndpoint: outputs[Outputs.readerEndpoint],
+        engine: outputs[Outputs.engine],
+        user: outputs[Outputs.masterUsername],
+        secretArn: outputs[Outputs.masterUserSecretArn],
+        region,
+    };
+}
+/** Single quotes for the shell: every value here comes from AWS, but a name is never trusted. */
+function shellQuote(text) {
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+/** The AWS CLI call that prints the password (the RDS secret's `password` key), or undefined. */
+function passwordCommand(connection) {
+    if (!connection.secretArn)
+        return undefined;
+    return [
+        'aws secretsmanager get-secret-value',
+        `--region ${shellQuote(connection.region)}`,
+        `--secret-id ${shellQuote(connection.secretArn)}`,
+        "--query SecretString --output text | jq -r '.password'",
+    ].join(' ');
+}
+/**
+ * A copy-paste example: the engine's usual client, given the password by the command above
+ * through its environment variable (never on the command line) where the client has one.
+ */
+function connectExample(connection) {
+    const password = passwordCommand(connection);
+    if (!password)
+        return undefined;
+    const host = shellQuote(connection.endpoint);
+    const port = connection.port ?? '';
+    const user = shellQuote(connection.user ?? 'admin');
+    const engine = connection.engine ?? '';
+    if (/postgres/.test(engine)) {
+        return `PGPASSWORD="$(${password})" \\\n  psql "host=${connection.endpoint} port=${port} user=${connection.user ?? 'postgres'} dbname=postgres sslmode=require"`;
     }
-    starting(step, alone) {
-        this.close();
-        if (alone) {
-            this.output.startGroup(`${step.name}: ${step.title}`);
-            this.open = step.name;
+    if (/mysql|mariadb/.test(engine)) {
+        return `MYSQL_PWD="$(${password})" \\\n  mysql --host=${host} --port=${port} --user=${user} --ssl-mode=REQUIRED`;
+    }
+    if (/sqlserver/.test(engine)) {
+        return `SQLCMDPASSWORD="$(${password})" \\\n  sqlcmd -S ${shellQuote(`${connection.endpoint},${port}`)} -U ${user}`;
+    }
+    return password;
+}
+/** Where the password is: the secret, or why there is none to point at. */
+function passwordNote(connection) {
+    if (connection.secretArn)
+        return `in Secrets Manager: ${connection.secretArn}`;
+    return "not in Secrets Manager: the source's (master-password: keep), or generated, masked and stored nowhere (master-password: generate)";
+}
+/** The connection as rows of label and value, for the summary and the comment. */
+function connectionRows(connection) {
+    const rows = [
+        ['Endpoint', connection.endpoint],
+        ['Reader endpoint', connection.readerEndpoint],
+        ['Port', connection.port],
+        ['User', connection.user],
+        ['Password', passwordNote(connection)],
+    ];
+    return rows.filter((row) => Boolean(row[1]));
+}
+
+;// CONCATENATED MODULE: ./src/report/timeline.ts
+/** Mermaid task tags: done (grey), crit (red); a cancelled step is drawn as done. */
+const TAG = {
+    succeeded: 'done',
+    failed: 'crit',
+    cancelled: 'done',
+};
+/** A fenced `mermaid` block, or undefined when no step ran. */
+function timelineChart(steps) {
+    const ran = steps.filter((s) => s.startedAt !== undefined && s.endedAt !== undefined);
+    if (ran.length === 0)
+        return undefined;
+    const sides = [...new Set(ran.map((s) => s.side))];
+    const lines = [
+        '```mermaid',
+        'gantt',
+        '  dateFormat x',
+        '  axisFormat %H:%M:%S',
+        ...sides.flatMap((side) => [
+            `  section ${side} account`,
+            ...ran
+                .filter((s) => s.side === side)
+                .map((s, index) => {
+                const tag = TAG[s.status];
+                const start = s.startedAt.getTime();
+                // A bar shorter than a millisecond would not be drawn at all.
+                const end = Math.max(s.endedAt.getTime(), start + 1);
+                return `  ${taskName(s)} :${tag ? `${tag}, ` : ''}${side[0]}${index}, ${start}, ${end}`;
+            }),
+        ]),
+        '```',
+    ];
+    return lines.join('\n');
+}
+/**
+ * Step names are kebab-case; anything else (a `:` or `#` ends Mermaid's task name, a backtick
+ * could end the fenced block, `<` starts HTML) becomes a space.
+ */
+function taskName(step) {
+    const status = step.status === 'succeeded' ? '' : ` (${step.status})`;
+    return `${step.name}${status}`.replace(/[^\w .()-]/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+
+
+
+/** Output names, as action.yml declares them. */
+const Outputs = {
+    clusterIdentifier: 'cluster-identifier',
+    clusterArn: 'cluster-arn',
+    dbIdentifier: 'db-identifier',
+    dbArn: 'db-arn',
+    endpoint: 'endpoint',
+    readerEndpoint: 'reader-endpoint',
+    port: 'port',
+    engine: 'engine',
+    engineVersion: 'engine-version',
+    masterUsername: 'master-username',
+    masterUserSecretArn: 'master-user-secret-arn',
+    dbInstanceIdentifiers: 'db-instance-identifiers',
+    method: 'method',
+    multiAzPath: 'multi-az-path',
+    multiAzPathReason: 'multi-az-path-reason',
+    created: 'created',
+    snapshotArn: 'snapshot-arn',
+    sourceAccountId: 'source-account-id',
+    destinationAccountId: 'destination-account-id',
+    expiresAt: 'expires-at',
+    durationSeconds: 'duration-seconds',
+};
+/** The outputs of a copy, by output name; values that are unknown are left out. */
+function copyOutputs(copy) {
+    const entries = [
+        [Outputs.clusterIdentifier, copy.identifier],
+        [Outputs.clusterArn, copy.arn],
+        [Outputs.dbIdentifier, copy.identifier],
+        [Outputs.dbArn, copy.arn],
+        [Outputs.endpoint, copy.endpoint],
+        [Outputs.readerEndpoint, copy.readerEndpoint],
+        [Outputs.port, copy.port],
+        [Outputs.engine, copy.engine],
+        [Outputs.engineVersion, copy.engineVersion],
+        [Outputs.masterUsername, copy.masterUsername],
+        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
+        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
+        [Outputs.method, copy.method],
+        [Outputs.created, copy.created],
+        [Outputs.snapshotArn, copy.snapshotArn],
+        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
+    ];
+    return Object.fromEntries(entries
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => [k, String(v)]));
+}
+/** The `multi-az-path` outputs; none for other sources. */
+function multiAzPathOutputs(choice) {
+    if (!choice)
+        return {};
+    return { [Outputs.multiAzPath]: choice.path, [Outputs.multiAzPathReason]: choice.reason };
+}
+/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
+function phaseOutputs(report) {
+    const { settings, copy } = report;
+    const path = multiAzPathOutputs(report.multiAzPath);
+    if (settings.phase === 'destination') {
+        // The source account is the snapshot's owner, not the account this job signed in to.
+        const owner = (0,aws_arn/* accountFromArn */.Fl)(settings.snapshotArn ?? '');
+        const outputs = { ...copyOutputs(copy), ...path };
+        return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
+    }
+    if (settings.phase !== 'source')
+        return { ...copyOutputs(copy), ...path };
+    const outputs = { [Outputs.method]: report.method, ...path };
+    if (copy.snapshotArn)
+        outputs[Outputs.snapshotArn] = copy.snapshotArn;
+    return outputs;
+}
+/**
+ * What the summary lists from the ledger: resources kept on purpose (a hand-off outlives a
+ * source-phase job that succeeds), and those left for the post step to remove.
+ */
+function ledgerBlocks(resources, failed) {
+    return {
+        kept: resources.filter((r) => r.disposal === 'kept' || (!failed && r.disposal === 'handoff')),
+        leftBehind: resources.filter((r) => r.disposal === 'temporary' ||
+            (failed && (r.disposal === 'copy' || r.disposal === 'handoff'))),
+    };
+}
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        core.setOutput(name, value);
+}
+function formatDuration(report) {
+    if (!report.startedAt || !report.endedAt)
+        return '';
+    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+const STATUS_MARK = {
+    succeeded: '✅ succeeded',
+    failed: '❌ failed',
+    cancelled: '⏹ cancelled',
+    skipped: '⏭ skipped',
+    'not-run': '… not run',
+};
+/**
+ * The job summary: source → target, the steps with their timing, outputs, and any failure.
+ * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
+ * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
+ * renders as text.
+ */
+async function writeSummary(input) {
+    const summary = core.summary.addHeading(escapeHtml(input.title), 2);
+    if (input.steps.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Step', header: true },
+                { data: 'Account', header: true },
+                { data: 'Started', header: true },
+                { data: 'Duration', header: true },
+                { data: 'Status', header: true },
+                { data: 'Notes', header: true },
+            ],
+            ...input.steps.map((s) => [
+                s.name,
+                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
+                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
+                formatDuration(s) || '—',
+                STATUS_MARK[s.status],
+                s.notes.join('; ') || '—',
+            ].map(escapeHtml)),
+        ]);
+    }
+    if (input.notes && input.notes.length > 0)
+        summary.addList(input.notes.map(escapeHtml));
+    addTimeline(summary, input.steps);
+    if (input.error !== undefined) {
+        summary.addHeading('Failure', 3);
+        summary.addCodeBlock(escapeHtml((0,errors/* errorMessage */.gJ)(input.error)));
+        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
+        if (hint)
+            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
+    }
+    if (input.leftBehind.length > 0) {
+        summary.addHeading('Resources left behind', 3);
+        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    if (input.kept && input.kept.length > 0) {
+        summary.addHeading('Kept on purpose', 3);
+        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    addConnection(summary, input);
+    const outputRows = Object.entries(input.outputs);
+    if (outputRows.length > 0) {
+        summary.addHeading('Outputs', 3);
+        summary.addTable([
+            [
+                { data: 'Output', header: true },
+                { data: 'Value', header: true },
+            ],
+            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
+        ]);
+    }
+    await summary.write();
+}
+/** The steps on one time axis (Mermaid renders fenced blocks only, so it is raw Markdown). */
+function addTimeline(summary, steps) {
+    const chart = timelineChart(steps);
+    if (chart)
+        summary.addHeading('Timeline', 3).addRaw(`\n${chart}\n`, true);
+}
+/** Where the copy is and a command that reads its password from Secrets Manager. */
+function addConnection(summary, input) {
+    const connection = connectionOf(input.outputs, input.region);
+    if (!connection)
+        return;
+    summary.addHeading('How to connect', 3);
+    summary.addTable(connectionRows(connection).map(([label, value]) => [label, escapeHtml(value)]));
+    const example = connectExample(connection);
+    if (example)
+        summary.addRaw(`\n\`\`\`sh\n${example}\n\`\`\`\n`, true);
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+/** Text as HTML that renders it literally, in element content and in attribute values. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+;// CONCATENATED MODULE: ./src/github/comment-body.ts
+/**
+ * The pull request comment, as Markdown: the database a pull request got (what, where, how to
+ * connect, until when), or that it is gone. It names the password's secret, never a password.
+ */
+
+
+/**
+ * Hidden in the rendered comment; finds the one comment for this target in this account again
+ * on later runs (identifiers are `[a-z0-9-]`, account ids digits: nothing that ends a comment).
+ */
+function commentMarker(target, accountId) {
+    return `<!-- rds-refresh target=${target.toLowerCase()} account=${accountId} -->`;
+}
+function readyComment(comment) {
+    const { outputs } = comment;
+    const connection = connectionOf(outputs, comment.region);
+    const reused = outputs[Outputs.created] === 'false';
+    const expiresAt = outputs[Outputs.expiresAt];
+    const rows = [
+        ['Target', `${code(comment.target)} in account ${comment.accountId} (${comment.region})`],
+        ['Engine', [outputs[Outputs.engine], outputs[Outputs.engineVersion]].filter(Boolean).join(' ')],
+        [
+            'Method',
+            reused
+                ? 'reused as it was (if-exists: reuse)'
+                : `${outputs[Outputs.method] ?? 'unknown'}, ${comment_body_formatDuration(comment.durationSeconds)}`,
+        ],
+        ...(connection
+            ? connectionRows(connection).map(([label, value]) => [label, label === 'Password' ? passwordCell(value) : code(value)])
+            : []),
+        ['Expires', expiresAt ? formatTime(new Date(expiresAt)) : 'never (no ttl)'],
+    ];
+    const example = connection ? connectExample(connection) : undefined;
+    return [
+        commentMarker(comment.target, comment.accountId),
+        `### 🗄️ Database ${code(comment.target)} is ready`,
+        '',
+        '| | |',
+        '| --- | --- |',
+        ...rows
+            .filter((row) => Boolean(row[1]))
+            .map(([label, value]) => `| ${label} | ${cell(value)} |`),
+        ...(example
+            ? [
+                '',
+                'Connect (with credentials for the destination account; the password is read from Secrets Manager):',
+                '',
+                '```sh',
+                example,
+                '```',
+            ]
+            : []),
+        '',
+        footer(comment.run, comment.at),
+    ].join('\n');
+}
+function goneComment(comment) {
+    return [
+        commentMarker(comment.target, comment.accountId),
+        `### 🗑️ Database ${code(comment.target)} is gone`,
+        '',
+        `Deleted from account ${comment.accountId} on ${formatTime(comment.at)} (\`operation: delete\`)${comment.finalSnapshot ? `, after a final snapshot ${code(comment.finalSnapshot)}` : ''}.`,
+        '',
+        footer(comment.run, comment.at),
+    ].join('\n');
+}
+/** Which run wrote the comment, linked, and for which commit. */
+function footer(run, at) {
+    const runText = run.runId
+        ? `[run ${run.runId}, attempt ${run.runAttempt}](${run.serverUrl}/${run.repository}/actions/runs/${run.runId}/attempts/${run.runAttempt})`
+        : 'a local run';
+    const commit = run.sha ? ` for commit ${run.sha.slice(0, 7)}` : '';
+    return `<sub>rds-refresh · ${runText}${commit} · ${formatTime(at)}</sub>`;
+}
+/** `in Secrets Manager: <arn>` with the ARN as code; the reason there is none as text. */
+function passwordCell(text) {
+    const secret = /^in Secrets Manager: (\S+)$/.exec(text);
+    return secret?.[1] ? `in Secrets Manager: ${code(secret[1])}` : text;
+}
+function code(text) {
+    return `\`${text.replace(/`/g, "'")}\``;
+}
+/** A table cell: a `|` would start the next cell. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+function formatTime(date) {
+    return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+function comment_body_formatDuration(seconds) {
+    if (seconds < 60)
+        return `took ${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60)
+        return `took ${minutes} min ${seconds % 60} s`;
+    return `took ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+;// CONCATENATED MODULE: ./src/github/pull-request-comment.ts
+/**
+ * One comment per target on the pull request a run is for: created on the first run, updated in
+ * place on later ones (found by its hidden marker), and told when the database is deleted. A
+ * comment is never a reason to fail a refresh: anything that goes wrong is one warning.
+ */
+
+
+
+
+/** A hung GitHub API must not hold the job; the refresh itself is already done. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const WARNING_TITLE = 'rds-refresh: pull request comment';
+/** Posts or updates the comment when the run is for a pull request and comments are on. */
+async function commentOnPullRequest(request) {
+    const { settings } = request;
+    const { run } = settings;
+    const number = run.pullRequest;
+    if (!settings.pullRequestComment || number === undefined)
+        return;
+    if (run.fork) {
+        core.info(`No comment on pull request #${number}: it comes from a fork, and GitHub gives fork pull requests a read-only token.`);
+        return;
+    }
+    if (!settings.githubToken) {
+        core.warning(`No comment on pull request #${number}: the github-token input is empty. Set it (the default is the job's token), or set pull-request-comment: false.`, { title: WARNING_TITLE });
+        return;
+    }
+    const [owner = '', repo = ''] = run.repository.split('/');
+    const where = { owner, repo, issue_number: number };
+    try {
+        const octokit = (0,github/* getOctokit */.Q)(settings.githubToken, {
+            baseUrl: run.apiUrl,
+            request: { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
+        });
+        const existing = await findComment(octokit, where, request.marker);
+        if (existing !== undefined) {
+            await octokit.rest.issues.updateComment({
+                owner,
+                repo,
+                comment_id: existing,
+                body: request.body,
+            });
+            core.info(`Updated the comment on pull request #${number}`);
+        }
+        else if (request.mode === 'create-or-update') {
+            await octokit.rest.issues.createComment({ ...where, body: request.body });
+            core.info(`Commented on pull request #${number}`);
+        }
+        else {
+            core.info(`No comment of this action on pull request #${number} to update`);
         }
     }
-    finished(step) {
-        if (this.open === step.name)
-            this.close();
+    catch (error) {
+        core.warning(describeFailure(number, error), { title: WARNING_TITLE });
     }
-    close() {
-        if (this.open === undefined)
-            return;
-        this.output.endGroup();
-        this.open = undefined;
+}
+/** The id of this action's comment carrying `marker`: written by a bot, never a person's. */
+async function findComment(octokit, where, marker) {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        ...where,
+        per_page: 100,
+    });
+    return comments.find((c) => c.user?.type === 'Bot' && (c.body ?? '').startsWith(marker))?.id;
+}
+function describeFailure(number, error) {
+    const status = error.status;
+    if (status === 403) {
+        return `No comment on pull request #${number}: the job's token may not write to pull requests (HTTP 403: ${(0,errors/* errorMessage */.gJ)(error)}). Give the job \`permissions: pull-requests: write\`, or set pull-request-comment: false. The refresh itself is unaffected.`;
+    }
+    const code = typeof status === 'number' ? `HTTP ${status}: ` : '';
+    return `Could not comment on pull request #${number} (${code}${(0,errors/* errorMessage */.gJ)(error)}). The refresh itself is unaffected.`;
+}
+/** After a refresh: the database, where it is and how to connect. */
+async function commentReady(settings, copy) {
+    const target = settings.target ?? '';
+    const now = new Date();
+    await commentOnPullRequest({
+        settings,
+        marker: commentMarker(target, copy.accountId),
+        body: readyComment({
+            target,
+            accountId: copy.accountId,
+            region: settings.region,
+            outputs: copy.outputs,
+            durationSeconds: Math.round((now.getTime() - copy.startedAt) / 1000),
+            run: settings.run,
+            at: now,
+        }),
+        mode: 'create-or-update',
+    });
+}
+/** After `operation: delete`: the comment says the database is gone, and when. */
+async function commentGone(settings, accountId) {
+    const target = settings.target ?? '';
+    await commentOnPullRequest({
+        settings,
+        marker: commentMarker(target, accountId),
+        body: goneComment({
+            target,
+            accountId,
+            finalSnapshot: settings.finalSnapshotIdentifier,
+            run: settings.run,
+            at: new Date(),
+        }),
+        mode: 'update',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/step-value.ts
+/**
+ * A value one step learns and later steps read (a share's ARN, the snapshot a restore reads).
+ * Typed, named for the error a plan bug would raise, and set by the step that produces it; a
+ * step that reads it comes `after` that step. Plans declare their values in their context, so
+ * what flows between steps is visible in one place and checked by the compiler.
+ */
+class StepValue {
+    name;
+    value;
+    constructor(name) {
+        this.name = name;
+    }
+    /** Set by the step that produces it (a later step may refine it, e.g. the copy once renamed). */
+    set(value) {
+        this.value = value;
+    }
+    /** For the steps that need it: a missing value means a step runs before its producer. */
+    get() {
+        if (this.value === undefined) {
+            throw new Error(`Plan bug: ${this.name} is read before any step produced it`);
+        }
+        return this.value;
+    }
+    /** For readers that can do without it (messages, a step that may have been skipped). */
+    peek() {
+        return this.value;
     }
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts
-var inputs = __nccwpck_require__(4707);
-// EXTERNAL MODULE: ./src/methods/common/context.ts
-var context = __nccwpck_require__(4868);
-// EXTERNAL MODULE: ./src/methods/choose-method.ts + 15 modules
-var choose_method = __nccwpck_require__(3908);
-// EXTERNAL MODULE: ./src/methods/common/phases.ts
-var phases = __nccwpck_require__(2183);
+// EXTERNAL MODULE: ./src/aws/ownership.ts
+var ownership = __nccwpck_require__(456);
+// EXTERNAL MODULE: ./src/tags.ts
+var src_tags = __nccwpck_require__(962);
+;// CONCATENATED MODULE: ./src/names.ts
+/**
+ * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
+ * (CreateDBInstance DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens.
+ * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens.").
+ */
+const IDENTIFIER_MAX = 63;
+/** Room for `-<index>` of every instance a copy can have (instance-count is at most 16). */
+const INSTANCE_SUFFIX = '-16'.length;
+/**
+ * `name` cut to at most `max` characters, without the trailing hyphens a cut can leave (AWS
+ * refuses a trailing `-`, and `-` + suffix would make `--`). A name that starts with a letter
+ * keeps at least that letter.
+ */
+function cutName(name, max) {
+    return name.slice(0, max).replace(/-+$/, '');
+}
+/** A run value as a name part: its letters and digits in lower case, at most `max`, else `fallback`. */
+function namePart(value, fallback, max) {
+    return (value
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, max) || fallback);
+}
+/**
+ * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
+ * it made, and runs never collide. Every name is valid for its kind whatever the target and run
+ * context: instance names cut the target at one fixed place for every index (so they stay
+ * distinct and a re-run derives the same), and never leave `--` or a trailing `-`.
+ */
+function runNames(target, run) {
+    const runKey = `rds-refresh-${namePart(run.runId, 'local', 20)}-${namePart(run.runAttempt, '1', 4)}`;
+    const prefix = (index) => cutName(target, Math.min(IDENTIFIER_MAX - INSTANCE_SUFFIX, IDENTIFIER_MAX - `-${index}`.length));
+    return {
+        target,
+        instance: (index) => `${prefix(index)}-${index}`,
+        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
+        tempInstance: `${runKey}-tmp`,
+        sourceSnapshot: `${runKey}-snapshot`,
+        destinationSnapshot: `${runKey}-copy`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/multiaz-path.ts
+
+
+/** The path a run starts on; undefined for sources that are not Multi-AZ DB clusters. */
+function chooseMultiAzPath(facts) {
+    const { settings, sourceDb } = facts;
+    const requested = settings.multiAzPath;
+    if (sourceDb.kind !== 'multi-az-cluster') {
+        if (requested === 'auto')
+            return undefined;
+        throw new errors/* ActionError */.lZ({
+            summary: `multi-az-path: ${requested} applies to Multi-AZ DB cluster sources only, and this source is not one`,
+            hint: 'Remove multi-az-path (or set it to auto).',
+        });
+    }
+    const choice = (path, reason, forced = requested !== 'auto') => ({
+        path,
+        reason,
+        forced,
+        shared: false,
+    });
+    if (settings.phase === 'destination')
+        return followHandoff(requested, sourceDb.arn);
+    if (requested !== 'auto')
+        return choice(requested, `multi-az-path: ${requested}`);
+    if (facts.sameAccount) {
+        return choice('direct', 'same account: the cluster snapshot is restored as it is, unshared');
+    }
+    if (settings.phase === 'source' && sourceDb.encrypted) {
+        return choice('seven-step', 'split jobs and an encrypted source: whether AWS restores a shared encrypted Multi-AZ DB cluster snapshot is unconfirmed, and a destination job could not fall back (the 7 steps start in the source account); multi-az-path: direct tries it');
+    }
+    return choice('direct', 'auto: the direct path first, the 7 steps if AWS refuses it');
+}
+/** A destination job is on the path its hand-off (snapshot-arn, its ARN says its type) was made for. */
+function followHandoff(requested, snapshotArn) {
+    const isClusterSnapshot = (0,aws_arn/* rdsResourceType */.kV)(snapshotArn) === 'cluster-snapshot';
+    const path = isClusterSnapshot ? 'direct' : 'seven-step';
+    if (requested !== 'auto' && requested !== path) {
+        throw new errors/* ActionError */.lZ({
+            summary: `multi-az-path: ${requested}, but snapshot-arn is a ${isClusterSnapshot ? 'DB cluster snapshot (the direct path)' : 'DB snapshot (the 7 steps)'}`,
+            hint: 'A destination job follows the snapshot its source job handed over: set multi-az-path on the source job, or leave it at auto here.',
+        });
+    }
+    const reason = path === 'direct'
+        ? 'the hand-off is the Multi-AZ DB cluster snapshot itself'
+        : "the hand-off is a DB snapshot of the source job's temporary instance";
+    return { path, reason, forced: true, shared: path === 'direct' };
+}
+/** Whether the run is on `path` now; a context made without a choice takes the 7 steps. */
+function onPath(choice, path) {
+    return (choice?.path ?? 'seven-step') === path;
+}
+/**
+ * AWS's synchronous answers to a Multi-AZ DB cluster snapshot share or direct restore it does not
+ * support. Which code it uses is unconfirmed (aws-reference B): the parameter refusals AWS gives
+ * for unsupported combinations, and, for the restore, a snapshot the destination cannot see.
+ */
+const REFUSALS = {
+    share: ['InvalidParameterValue', 'InvalidParameterCombination'],
+    restore: [
+        'InvalidParameterValue',
+        'InvalidParameterCombination',
+        'DBClusterSnapshotNotFoundFault',
+    ],
+};
+function isRefusal(error, call) {
+    const code = (0,errors/* awsErrorCode */.J6)(error);
+    return code !== undefined && REFUSALS[call].includes(code);
+}
+/** Turn the run to the 7 steps, saying what AWS refused. */
+function fallBack(choice, what, error) {
+    choice.path = 'seven-step';
+    choice.reason = `AWS refused ${what} (${(0,errors/* awsErrorCode */.J6)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); the 7 steps ran from the same cluster snapshot`;
+    return choice.reason;
+}
+
+// EXTERNAL MODULE: ./src/aws/rds-read.ts
+var rds_read = __nccwpck_require__(1475);
+;// CONCATENATED MODULE: ./src/methods/common/detect.ts
+
+
+
+const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
+function isAuroraEngine(engine) {
+    return engine !== undefined && AURORA_ENGINES.has(engine);
+}
+/**
+ * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
+ * instance. A member instance of a cluster is refused: the cluster is what gets copied.
+ */
+async function detectSource(session, ref) {
+    const id = ref.arn ?? ref.identifier;
+    const cluster = await (0,rds_read/* findCluster */.KG)(session.clients.rds, id);
+    if (cluster) {
+        requireNamedAccount(session, ref, cluster.DBClusterArn);
+        return fromCluster(cluster, await readWriter(session, cluster));
+    }
+    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, id);
+    if (instance)
+        requireNamedAccount(session, ref, instance.DBInstanceArn);
+    if (instance?.DBClusterIdentifier) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
+            resource: `DB instance ${ref.identifier}`,
+            side: 'source',
+            accountId: session.accountId,
+            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
+        });
+    }
+    if (instance)
+        return fromInstance(instance);
+    throw new errors/* ActionError */.lZ({
+        summary: `Source ${id} was not found as a DB cluster or DB instance`,
+        resource: id,
+        side: 'source',
+        accountId: session.accountId,
+        code: 'DBClusterNotFoundFault',
+        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
+    });
+}
+/**
+ * A source given by ARN must resolve to a database of the account that ARN names: never another
+ * account's database of the same name.
+ */
+function requireNamedAccount(session, ref, resolvedArn) {
+    if (!ref.arn)
+        return;
+    const named = (0,aws_arn/* accountFromArn */.Fl)(ref.arn);
+    const resolved = resolvedArn ? (0,aws_arn/* accountFromArn */.Fl)(resolvedArn) : undefined;
+    if (named === resolved)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
+        resource: ref.arn,
+        side: 'source',
+        accountId: session.accountId,
+        hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
+    });
+}
+/** An Aurora cluster's writer instance: its class and parameter group serve the copy. */
+async function readWriter(session, cluster) {
+    if (!isAuroraEngine(cluster.Engine))
+        return undefined;
+    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
+    if (!writer?.DBInstanceIdentifier)
+        return undefined;
+    return (0,rds_read/* findInstance */.XD)(session.clients.rds, writer.DBInstanceIdentifier);
+}
+function fromCluster(cluster, writer) {
+    const engine = cluster.Engine ?? '';
+    return {
+        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        arn: cluster.DBClusterArn ?? '',
+        engine,
+        engineVersion: cluster.EngineVersion ?? '',
+        status: cluster.Status ?? 'unknown',
+        encrypted: cluster.StorageEncrypted ?? false,
+        kmsKeyArn: cluster.KmsKeyId,
+        cluster,
+        writerInstanceClass: writer?.DBInstanceClass,
+        writerParameterGroup: writer?.DBParameterGroups?.[0]?.DBParameterGroupName,
+    };
+}
+function fromInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        arn: instance.DBInstanceArn ?? '',
+        engine: instance.Engine ?? '',
+        engineVersion: instance.EngineVersion ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        encrypted: instance.StorageEncrypted ?? false,
+        kmsKeyArn: instance.KmsKeyId,
+        instance,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/names.ts
+
+
+/**
+ * Names of a relay's snapshots.
+ *
+ * The snapshot a source phase hands over says in its identifier what the destination must
+ * rebuild, because a destination job sees only the shared snapshot (tags of another account's
+ * snapshot are not readable):
+ * - a DB cluster snapshot is an Aurora cluster's, unless its engine is not Aurora: then it is a
+ *   Multi-AZ DB cluster's, named `…-multiaz-<class>` as below when the name has room;
+ * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
+ *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
+ *   is `db.m6gd.large`);
+ * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
+ */
+const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
+/**
+ * A Multi-AZ relay's cluster snapshot carries the class in its identifier too, when it fits in
+ * the 63 characters of a DB cluster snapshot identifier: on the direct path it is the hand-off.
+ * `…-cluster-snapshot` becomes `…-cluster-multiaz-<class>`, apart from the DB snapshot's name.
+ */
+function withClusterSnapshotName(names, sourceDb) {
+    const instanceClass = sourceDb.cluster?.DBClusterInstanceClass;
+    if (sourceDb.kind !== 'multi-az-cluster' || !instanceClass)
+        return names;
+    const name = names.sourceClusterSnapshot.replace(/-snapshot$/, multiAzMark(instanceClass));
+    return name.length <= IDENTIFIER_MAX ? { ...names, sourceClusterSnapshot: name } : names;
+}
+function multiAzMark(instanceClass) {
+    return `-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
+}
+/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
+function handoffSnapshotName(ctx) {
+    const base = ctx.names.sourceSnapshot;
+    if (ctx.sourceDb.kind === 'multi-az-cluster') {
+        return `${base}${multiAzMark(ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown')}`;
+    }
+    return `${base}-instance`;
+}
+/**
+ * What a shared snapshot's type, identifier and engine say about the database it came from: a DB
+ * cluster snapshot of an Aurora engine is an Aurora cluster's, of another engine a Multi-AZ DB
+ * cluster's (the direct path's hand-off).
+ */
+function kindOfHandoff(type, id, engine) {
+    if (type === 'db-cluster-snapshot' && (engine === undefined || isAuroraEngine(engine))) {
+        return { kind: 'aurora-cluster' };
+    }
+    const match = MULTI_AZ_MARK.exec(id);
+    if (type === 'db-cluster-snapshot' && !match)
+        return { kind: 'multi-az-cluster' };
+    if (!match?.[1] || match[1] === 'db-unknown') {
+        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
+    }
+    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
+}
+/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
+function asNamePart(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-{2,}/g, '-');
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/context.ts
+
+
+
+
+
+
+/** Empty values for a new run; a destination-phase job starts from the snapshot handed to it. */
+function refreshValues(settings) {
+    const values = {
+        resourceShare: new StepValue('the resource share'),
+        sharedSnapshotArn: new StepValue('the ARN of the shared snapshot'),
+        sharedSnapshotDeleted: new StepValue('the removal of the shared snapshot'),
+        restoreFrom: new StepValue('the snapshot the restore reads'),
+        destinationCopyId: new StepValue("the destination's copy of the snapshot"),
+        masterUserSecretArn: new StepValue('the master user secret'),
+        copy: new StepValue('the finished copy'),
+    };
+    if (settings.phase === 'destination' && settings.snapshotArn) {
+        values.sharedSnapshotArn.set(settings.snapshotArn);
+    }
+    return values;
+}
+/** The refresh as the outputs report it: the finished copy, and the snapshot handed over. */
+function refreshReport(ctx) {
+    // The snapshot-arn output names only a snapshot that still exists.
+    const snapshotArn = ctx.values.sharedSnapshotDeleted.peek()
+        ? undefined
+        : ctx.values.sharedSnapshotArn.peek();
+    return {
+        settings: ctx.settings,
+        method: ctx.method,
+        copy: { ...ctx.values.copy.peek(), ...(snapshotArn && { snapshotArn }) },
+        ...(ctx.multiAzPath && { multiAzPath: ctx.multiAzPath }),
+    };
+}
+function sessionFor(ctx, side) {
+    return side === 'source' ? ctx.source : ctx.destination;
+}
+/** This run as the ownership proofs see it: its run id and its target. */
+function runOf(ctx) {
+    return (0,ownership/* runIdentity */.yK)(ctx.settings.run, madeFor(ctx));
+}
+/**
+ * The target a resource is made for: the user's, also while a replace builds the copy under a
+ * temporary name, so the post step (which knows only the input) proves the same run and target.
+ */
+function madeFor(ctx) {
+    return ctx.settings.target ?? ctx.names.target;
+}
+/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
+function tagsFor(ctx, purpose) {
+    return (0,src_tags/* resourceTags */.iu)(ctx.tags, { purpose, target: madeFor(ctx) });
+}
+/** The context every step of a refresh shares, with the run's names and tags. */
+function createRefreshContext(start) {
+    const { settings, accounts, sourceDb, method } = start;
+    const { tags, expiresAt } = (0,src_tags/* managedTags */.L8)({
+        settings,
+        sourceArn: sourceDb.arn,
+        now: new Date(start.startedAt),
+    });
+    return {
+        settings,
+        source: accounts.source,
+        destination: accounts.destination,
+        sameAccount: start.sameAccount,
+        sourceDb,
+        method,
+        names: withClusterSnapshotName(runNames(start.target, settings.run), sourceDb),
+        tags,
+        copyKind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+        expiresAt,
+        values: refreshValues(settings),
+        multiAzPath: chooseMultiAzPath({ settings, sourceDb, sameAccount: start.sameAccount }),
+    };
+}
+
+// EXTERNAL MODULE: ./src/aws/rds-databases.ts
+var rds_databases = __nccwpck_require__(3605);
+// EXTERNAL MODULE: ./src/engine/wait.ts + 2 modules
+var wait = __nccwpck_require__(6953);
+;// CONCATENATED MODULE: ./src/methods/common/waits.ts
+
+
+
+/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
+function waitForResource(reader, ctx, runtime, target) {
+    const session = sessionFor(ctx, target.side);
+    return (0,wait/* waitFor */.fm)({
+        resource: `${reader.label} ${target.id}`,
+        side: target.side,
+        accountId: session.accountId,
+        describe: () => reader.find(session.clients.rds, target.id),
+        status: (item) => reader.status(item),
+        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
+        until: target.until ?? ['available'],
+        ready: target.ready,
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
+}
+/** Wait for one RDS resource of the run, of any kind the action creates. */
+const waitForKind = (kind, ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk[kind], ctx, runtime, target);
+const waitForCluster = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-cluster'], ctx, runtime, target);
+const waitForInstance = (ctx, runtime, target) => waitForResource(rds_read/* READERS */.Hk['db-instance'], ctx, runtime, target);
+const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(READERS['db-cluster-snapshot'], ctx, runtime, target);
+const waitForSnapshot = (ctx, runtime, target) => waitForResource(READERS['db-snapshot'], ctx, runtime, target);
+
+;// CONCATENATED MODULE: ./src/methods/common/provision.ts
+
+
+
+
+
+
+/**
+ * Every create of a refresh goes through here: find → start → record → wait. A resource under the
+ * run's deterministic name is adopted only when its tags prove this run made it (a re-run of the
+ * same attempt, or a create whose answer was lost); anything else under that name is a collision
+ * and the run stops, naming it. Then it waits until the resource is available.
+ */
+async function provision(options) {
+    const { ctx, runtime, resource } = options;
+    const made = await findOrStart(options);
+    const ready = await waitForKind(resource.kind, ctx, runtime, {
+        side: resource.side,
+        id: resource.id,
+        ready: options.ready,
+    });
+    return { made, resource: ready };
+}
+/** Find → intent → start → record. */
+async function findOrStart(options) {
+    const { ctx, runtime, resource } = options;
+    const rds = sessionFor(ctx, resource.side).clients.rds;
+    const existing = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
+    if (existing !== undefined) {
+        requireThisRun(ctx, resource, existing);
+        runtime.log.info(`${labelOf(resource)} already exists and its tags prove this run made it (an earlier try): adopting it`);
+        runtime.note('reused');
+        runtime.record(resource);
+        return 'reused';
+    }
+    // Saved before the call: if the answer never comes back, the post step still knows where to look.
+    runtime.record({ ...resource, intent: true });
+    try {
+        await options.start();
+    }
+    catch (error) {
+        const made = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
+        if (made === undefined) {
+            runtime.release(resource);
+            throw error;
+        }
+        requireThisRun(ctx, resource, made);
+        runtime.log.warning(`The create call of ${labelOf(resource)} answered ${(0,errors/* awsErrorCode */.J6)(error) ?? (0,errors/* errorMessage */.gJ)(error)}, but it exists with this run's tags: an earlier try of the same call made it and its answer was lost. Adopting it.`);
+        runtime.note('adopted after a lost answer');
+    }
+    runtime.record(resource);
+    return 'created';
+}
+function labelOf(resource) {
+    return `${rds_read/* READERS */.Hk[resource.kind].label} ${resource.id}`;
+}
+/** A resource under this run's name that the run did not make: refuse, and say what to do. */
+function requireThisRun(ctx, resource, tags) {
+    const run = runOf(ctx);
+    if ((0,ownership/* madeByRun */.MK)(tags, run))
+        return;
+    const accountId = sessionFor(ctx, resource.side).accountId;
+    const isCopy = resource.disposal === 'copy';
+    throw new errors/* ActionError */.lZ({
+        summary: `${labelOf(resource)} already exists in ${(0,errors/* describeAccount */.v4)(resource.side, accountId)} and this run did not make it (${(0,ownership/* describeOwner */.$S)(tags)}); it is left untouched`,
+        resource: resource.id,
+        side: resource.side,
+        accountId,
+        hint: isCopy
+            ? `Another run may be creating ${ctx.names.target} right now: wait for it and use if-exists: reuse, or choose another target.`
+            : `This run (run id ${run.runId}) names its intermediates after its run id and attempt; another run with the same id (a run without GITHUB_RUN_ID is "local") or someone else made this one. If nothing needs it, remove it (${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}) and re-run; otherwise re-run the workflow, whose new attempt uses new names.`,
+    });
+}
+
+// EXTERNAL MODULE: ../integ/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(2994);
+;// CONCATENATED MODULE: ./src/aws/kms.ts
+
+
+/** DescribeKey, its refusal returned rather than thrown. */
+async function describeKey(kms, keyRef) {
+    try {
+        const out = await kms.send(new dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyRef }));
+        return { metadata: out.KeyMetadata ?? {} };
+    }
+    catch (error) {
+        return {
+            refusal: {
+                denied: (0,errors/* isAccessDenied */.w7)(error),
+                missing: (0,errors/* isNotFound */.c4)(error),
+                code: (0,errors/* awsErrorCode */.J6)(error),
+                message: (0,errors/* errorMessage */.gJ)(error),
+                error,
+            },
+        };
+    }
+}
+/** The key ARN a key id, alias or ARN stands for; throws what KMS answered when it can't tell. */
+async function keyArnOf(kms, keyRef) {
+    const lookup = await describeKey(kms, keyRef);
+    if (lookup.refusal)
+        throw lookup.refusal.error;
+    return lookup.metadata.Arn;
+}
+const AWS_RDS_ALIAS = 'alias/aws/rds';
+/**
+ * Whether a key is AWS-managed (`aws/rds`). Reads `KeyManager` with DescribeKey; when the role
+ * may not describe the key, falls back to the key's aliases (ListAliases), then to unknown, and
+ * says which. Other refusals are thrown.
+ */
+async function keyManager(kms, keyRef) {
+    if (keyRef.endsWith(`:${AWS_RDS_ALIAS}`) || keyRef === AWS_RDS_ALIAS) {
+        return { arn: keyRef, manager: 'AWS', basis: 'the key is referenced by its alias aws/rds' };
+    }
+    const lookup = await describeKey(kms, keyRef);
+    if (lookup.refusal) {
+        if (!lookup.refusal.denied)
+            throw lookup.refusal.error;
+        const denied = `${lookup.refusal.code ?? 'AccessDenied'}: ${lookup.refusal.message}`;
+        return managerByAlias(kms, keyRef, denied);
+    }
+    const manager = lookup.metadata.KeyManager;
+    return {
+        arn: lookup.metadata.Arn ?? keyRef,
+        manager: manager === 'AWS' || manager === 'CUSTOMER' ? manager : 'unknown',
+        basis: 'kms:DescribeKey',
+    };
+}
+async function managerByAlias(kms, keyRef, denied) {
+    try {
+        const out = await kms.send(new dist_cjs/* ListAliasesCommand */.UZx({ KeyId: keyIdOf(keyRef) }));
+        const names = (out.Aliases ?? []).map((alias) => alias.AliasName ?? '');
+        if (names.includes(AWS_RDS_ALIAS)) {
+            return {
+                arn: keyRef,
+                manager: 'AWS',
+                basis: 'kms:DescribeKey was denied; the key has the alias aws/rds',
+            };
+        }
+        if (names.length > 0) {
+            return {
+                arn: keyRef,
+                manager: 'CUSTOMER',
+                basis: `kms:DescribeKey was denied; the key's aliases (${names.join(', ')}) are not aws/rds`,
+            };
+        }
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+    }
+    return {
+        arn: keyRef,
+        manager: 'unknown',
+        basis: `the source role may not describe the key (${denied})`,
+    };
+}
+/** The key id from a key ARN (`arn:aws:kms:r:a:key/<id>`), or the reference unchanged. */
+function keyIdOf(keyRef) {
+    const match = /:key\/(.+)$/.exec(keyRef);
+    return match?.[1] ?? keyRef;
+}
+async function readKeyPolicy(kms, keyArn) {
+    try {
+        const out = await kms.send(new dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' }));
+        if (!out?.Policy)
+            return { refused: 'GetKeyPolicy returned no policy' };
+        return { document: out.Policy };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        return { refused: `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/key-policy.ts
+
+/**
+ * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
+ * its own, so DescribeKey succeeding proves none of these (aws-reference A6, B5, H).
+ */
+const RDS_KEY_ACTIONS = [
+    'kms:CreateGrant',
+    'kms:Decrypt',
+    'kms:GenerateDataKey*',
+    'kms:ReEncrypt*',
+];
+const asList = (value) => Array.isArray(value) ? value : value === undefined ? [] : [value];
+/** Conditions that hold when RDS itself uses the key on the account's behalf. */
+const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', 'kms:calleraccount']);
+/**
+ * Read the key policy with the owner's session (kms:GetKeyPolicy) and tell which of the actions
+ * RDS needs it does not allow `account` (by root ARN, bare account id or `*`). A statement with a
+ * condition RDS itself satisfies counts, but is reported as conditional; a Deny naming the
+ * account removes the action. Role principals of the account are not credited: RDS needs the
+ * account itself allowed.
+ */
+async function readKeyPolicyFor(kms, keyArn, account) {
+    const { document, refused } = await readKeyPolicy(kms, keyArn);
+    if (document === undefined)
+        return { read: false, reason: refused };
+    let statements;
+    try {
+        statements = asList(JSON.parse(document).Statement);
+    }
+    catch {
+        return { read: false, reason: 'the key policy is not JSON' };
+    }
+    const naming = statements.filter((s) => namesAccount(s.Principal, account));
+    const missing = [];
+    const conditional = [];
+    for (const action of RDS_KEY_ACTIONS) {
+        const allows = naming.filter((s) => s.Effect === 'Allow' && covers(s, action));
+        const denied = naming.some((s) => s.Effect === 'Deny' && covers(s, action));
+        const usable = allows.filter((s) => conditionKeys(s).every((k) => RDS_CONDITIONS.has(k)));
+        if (denied || usable.length === 0)
+            missing.push(action);
+        else if (usable.every((s) => conditionKeys(s).length > 0))
+            conditional.push(action);
+    }
+    return { read: true, missing, conditional };
+}
+function namesAccount(principal, account) {
+    if (principal === '*')
+        return true;
+    const aws = typeof principal === 'object' && principal !== null
+        ? principal.AWS
+        : undefined;
+    return asList(aws).some((p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root`);
+}
+/** Whether the statement's actions cover `needed` (itself possibly a wildcard like ReEncrypt*). */
+function covers(statement, needed) {
+    return asList(statement.Action).some((a) => {
+        if (typeof a !== 'string')
+            return false;
+        const pattern = new RegExp(`^${a
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`, 'i');
+        return pattern.test(needed);
+    });
+}
+function conditionKeys(statement) {
+    const condition = statement.Condition;
+    if (typeof condition !== 'object' || condition === null)
+        return [];
+    return Object.values(condition).flatMap((entries) => typeof entries === 'object' && entries !== null
+        ? Object.keys(entries).map((k) => k.toLowerCase())
+        : ['unknown']);
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/input.ts
+
+/** The step name refusals carry, in the log and the job summary. */
+const PREFLIGHT_STEP = 'preflight';
+/** A pre-flight refusal on one side, in that side's account. */
+function refusal(input, side, details) {
+    const session = side === 'source' ? input.source : input.destination;
+    return new errors/* ActionError */.lZ({ step: PREFLIGHT_STEP, side, accountId: session.accountId, ...details });
+}
+/** The copy is made by this job (not by a phase: source job, which only hands over a snapshot). */
+const copiesHere = (input) => input.settings.phase !== 'source';
+/** This job reads the source account (a phase: destination job starts from a shared snapshot). */
+const readsSource = (input) => input.settings.phase !== 'destination';
+const crossAccountEncrypted = (input) => !input.sameAccount && input.sourceDb.encrypted;
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/keys.ts
+
+
+
+/**
+ * The KMS checks every method shares. Across accounts an encrypted source reaches the
+ * destination only under a customer-managed key that account may use, and the copy is
+ * re-encrypted with kms-key-id, a key of the destination. KMS evaluates each action on its own,
+ * so each check says exactly what it proved.
+ */
+const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
+const kmsKeyGiven = (input) => {
+    if (!crossAccountEncrypted(input) || !copiesHere(input) || input.settings.kmsKeyId)
+        return;
+    const db = input.sourceDb;
+    throw refusal(input, 'destination', {
+        summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
+        resource: db.kmsKeyArn ?? db.arn,
+        hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) of the destination account, which the copy is encrypted with; see docs/cross-account.md for the key policies.',
+    });
+};
+/** aws/rds is never shared with another account: neither a clone nor a snapshot can cross. */
+const sourceKeyShareable = async (input) => {
+    const db = input.sourceDb;
+    if (!crossAccountEncrypted(input) || !readsSource(input) || !db.kmsKeyArn)
+        return;
+    const key = await keyManager(input.source.clients.kms, db.kmsKeyArn);
+    if (key.manager === 'AWS') {
+        throw refusal(input, 'source', {
+            summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account ${input.destination.accountId}`,
+            resource: key.arn,
+            hint: `Re-encrypt with a customer-managed key: create a KMS key in the source account whose policy lets the destination account use it (kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}), copy a snapshot of the source with it (aws rds copy-db-cluster-snapshot / copy-db-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a phase: source job), then run again.`,
+        });
+    }
+    if (key.manager === 'unknown') {
+        input.log.warning(`Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, AWS refuses the copy with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`);
+        return;
+    }
+    input.log.info(`Source key ${key.arn} is customer-managed (${key.basis})`);
+};
+/**
+ * From the destination: kms:DescribeKey on the source key. This proves only that the destination
+ * may describe the key, not that RDS may use it there; the key policy check (from the source
+ * account) looks at the actions RDS needs.
+ */
+const destinationMayDescribeSourceKey = async (input) => {
+    const keyArn = input.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(input) || !keyArn)
+        return;
+    const account = input.destination.accountId;
+    const key = await describeKey(input.destination.clients.kms, keyArn);
+    if (!key.refusal) {
+        input.log.info(`The destination account ${account} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
+        return;
+    }
+    if (key.refusal.denied || key.refusal.missing) {
+        throw refusal(input, 'destination', {
+            summary: `The destination account ${account} may not describe the KMS key ${keyArn} that encrypts the source (kms:DescribeKey refused), and a cross-account copy needs kms:DescribeKey on it besides the actions RDS uses (${RDS_KEY_ACTIONS.join(', ')})`,
+            resource: keyArn,
+            code: key.refusal.code,
+            awsMessage: key.refusal.message,
+            hint: KEY_USE_HINT(account),
+        });
+    }
+    input.log.warning(`Could not check the source key from the destination account (${key.refusal.message}); continuing`);
+};
+/**
+ * From the source account: the key policy must allow the destination account every action RDS
+ * needs to copy, restore or clone with the key. What could not be read is logged as unchecked,
+ * never assumed.
+ */
+const sourceKeyPolicy = async (input) => {
+    const keyArn = input.sourceDb.kmsKeyArn;
+    if (!crossAccountEncrypted(input) || !keyArn || !readsSource(input))
+        return;
+    const account = input.destination.accountId;
+    const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account);
+    if (!reading.read) {
+        input.log.warning(`Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
+        return;
+    }
+    if (reading.missing.length > 0) {
+        throw refusal(input, 'source', {
+            summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`,
+            resource: keyArn,
+            hint: KEY_USE_HINT(account),
+        });
+    }
+    const conditional = reading.conditional.length > 0
+        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
+        : '';
+    input.log.info(`The source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
+};
+/** kms-key-id must name a key the destination account can describe. */
+const destinationKey = async (input) => {
+    const keyId = input.settings.kmsKeyId;
+    if (!keyId || !copiesHere(input))
+        return;
+    const account = input.destination.accountId;
+    const key = await describeKey(input.destination.clients.kms, keyId);
+    if (!key.refusal) {
+        input.log.info(`Destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
+        return;
+    }
+    throw refusal(input, 'destination', {
+        summary: `kms-key-id ${keyId} is not a KMS key the destination account ${account} can use`,
+        resource: keyId,
+        code: key.refusal.code,
+        awsMessage: key.refusal.message,
+        hint: 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.',
+    });
+};
+/** In the order a user fixes them: the input, the source key, then the destination's key. */
+const KEY_CHECKS = [
+    kmsKeyGiven,
+    sourceKeyShareable,
+    destinationMayDescribeSourceKey,
+    sourceKeyPolicy,
+    destinationKey,
+];
+
+// EXTERNAL MODULE: ../integ/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
+var client_rds_dist_cjs = __nccwpck_require__(4148);
+;// CONCATENATED MODULE: ./src/methods/common/placement-lookup.ts
+
+
+/** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
+const MISSING = new Set([
+    'DBSubnetGroupNotFoundFault',
+    'DBParameterGroupNotFound',
+    'DBParameterGroupNotFoundFault',
+]);
+/** The IAM action that reads each kind, named when a role may not read it. */
+const DESCRIBE_ACTION = {
+    'db-subnet-group': 'rds:DescribeDBSubnetGroups',
+    'db-cluster-parameter-group': 'rds:DescribeDBClusterParameterGroups',
+    'db-parameter-group': 'rds:DescribeDBParameterGroups',
+};
+function describe(session, item) {
+    const rds = session.clients.rds;
+    switch (item.kind) {
+        case 'db-subnet-group':
+            return rds.send(new client_rds_dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
+        case 'db-cluster-parameter-group':
+            return rds.send(new client_rds_dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
+        case 'db-parameter-group':
+            return rds.send(new client_rds_dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
+    }
+}
+/**
+ * Looks up, before anything is created, each named subnet group and parameter group in the
+ * account the copy (or the relay's temporary instance) is created in, and refuses a name that
+ * does not exist there: otherwise the create call finds out, after a RAM share or snapshots
+ * already exist. A role that may not read them gets a warning naming what was not checked.
+ * VPC security groups are EC2 resources that RDS permissions cannot describe: the create call
+ * names a missing one.
+ */
+async function requirePlacement(lookup) {
+    for (const item of lookup.items) {
+        if (item.name === undefined)
+            continue;
+        try {
+            await describe(lookup.session, { ...item, name: item.name });
+        }
+        catch (error) {
+            const code = (0,errors/* awsErrorCode */.J6)(error);
+            if ((0,errors/* isAccessDenied */.w7)(error)) {
+                lookup.warn(`could not check that ${item.input} ${item.name} exists in the ${lookup.side} account ${lookup.session.accountId} (${code ?? 'AccessDenied'}): allow ${DESCRIBE_ACTION[item.kind]} to the ${lookup.side} role so a wrong name is refused before anything is created`);
+                continue;
+            }
+            if (!MISSING.has(code ?? ''))
+                throw error;
+            throw new errors/* ActionError */.lZ({
+                summary: `${item.input} ${item.name} does not exist in the ${lookup.side} account ${lookup.session.accountId} (region ${lookup.region})`,
+                step: lookup.step,
+                side: lookup.side,
+                accountId: lookup.session.accountId,
+                resource: item.name,
+                code,
+                awsMessage: (0,errors/* errorMessage */.gJ)(error),
+                hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
+            });
+        }
+    }
+}
+/** The VPC of a DB subnet group, or why it could not be read (AccessDenied only). */
+async function subnetGroupVpc(session, name) {
+    try {
+        const out = await session.clients.rds.send(new client_rds_dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: name }));
+        return { vpcId: out.DBSubnetGroups?.[0]?.VpcId };
+    }
+    catch (error) {
+        if (!(0,errors/* isAccessDenied */.w7)(error))
+            throw error;
+        return { refused: (0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied' };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/placement.ts
+
+
+/**
+ * The placement inputs each kind of copy takes: a cluster's subnet group, security groups and
+ * cluster parameter group go on its restore, an Aurora copy's DB parameter group on its
+ * instances (CreateDBInstance), a DB instance's on its restore (aws-reference A1, A2, B7, C4, D3).
+ */
+const APPLIES = {
+    'aurora-cluster': [
+        'db-subnet-group',
+        'vpc-security-group-ids',
+        'db-cluster-parameter-group',
+        'db-parameter-group',
+    ],
+    'multi-az-cluster': ['db-subnet-group', 'vpc-security-group-ids', 'db-cluster-parameter-group'],
+    instance: ['db-subnet-group', 'vpc-security-group-ids', 'db-parameter-group'],
+};
+/**
+ * Without these AWS places the copy in the default VPC's default security group (and a DB
+ * instance in the default DB parameter group): never taken silently, so across accounts a missing
+ * one is refused. The others (the engine's default parameter groups) are named in a warning.
+ */
+const REQUIRED = {
+    'aurora-cluster': ['db-subnet-group', 'vpc-security-group-ids'],
+    'multi-az-cluster': ['db-subnet-group', 'vpc-security-group-ids'],
+    instance: ['db-subnet-group', 'vpc-security-group-ids', 'db-parameter-group'],
+};
+const LABELS = {
+    'db-subnet-group': 'DB subnet group',
+    'vpc-security-group-ids': 'VPC security groups',
+    'db-cluster-parameter-group': 'DB cluster parameter group',
+    'db-parameter-group': 'DB parameter group',
+};
+/** The source's own placement; only a job that read the source database has it. */
+function sourcePlacement(db) {
+    const groups = (db.cluster?.VpcSecurityGroups ?? db.instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
+    return {
+        'db-subnet-group': db.cluster?.DBSubnetGroup ?? db.instance?.DBSubnetGroup?.DBSubnetGroupName ?? '',
+        'vpc-security-group-ids': groups,
+        'db-cluster-parameter-group': db.cluster?.DBClusterParameterGroup ?? '',
+        'db-parameter-group': db.writerParameterGroup ?? db.instance?.DBParameterGroups?.[0]?.DBParameterGroupName ?? '',
+    };
+}
+function givenPlacement(s) {
+    return {
+        'db-subnet-group': s.dbSubnetGroup ?? '',
+        'vpc-security-group-ids': s.vpcSecurityGroupIds,
+        'db-cluster-parameter-group': s.dbClusterParameterGroup ?? '',
+        'db-parameter-group': s.dbParameterGroup ?? '',
+    };
+}
+/**
+ * The copy's placement: the inputs; in one account, each one not set is the source's own (its
+ * DB subnet group, VPC security groups and parameter groups), and `inherited` says which. Across
+ * accounts nothing of the source's exists in the destination, so nothing is taken from it.
+ */
+function resolvePlacement(run) {
+    const given = givenPlacement(run.settings);
+    // A destination-phase job starts from a shared snapshot: it never saw the source's placement.
+    const inherits = run.sameAccount && run.settings.phase !== 'destination';
+    const fromSource = inherits ? sourcePlacement(run.sourceDb) : undefined;
+    const inherited = [];
+    const value = (name) => {
+        if (given[name].length > 0)
+            return given[name];
+        const own = fromSource?.[name];
+        if (!APPLIES[run.sourceDb.kind].includes(name) || !own || own.length === 0)
+            return undefined;
+        inherited.push(name);
+        return own;
+    };
+    const placement = {
+        subnetGroup: value('db-subnet-group'),
+        securityGroupIds: value('vpc-security-group-ids'),
+        clusterParameterGroup: value('db-cluster-parameter-group'),
+        parameterGroup: value('db-parameter-group'),
+    };
+    return { ...placement, inherited };
+}
+function placement_valueOf(placement, name) {
+    switch (name) {
+        case 'db-subnet-group':
+            return placement.subnetGroup;
+        case 'vpc-security-group-ids':
+            return placement.securityGroupIds?.join(', ');
+        case 'db-cluster-parameter-group':
+            return placement.clusterParameterGroup;
+        case 'db-parameter-group':
+            return placement.parameterGroup;
+    }
+}
+/** One line for the log and the job summary: where the copy goes, and what came from the source. */
+function describePlacement(run, placement) {
+    const parts = APPLIES[run.sourceDb.kind].flatMap((name) => {
+        const value = placement_valueOf(placement, name);
+        if (value === undefined)
+            return [`${LABELS[name]}: AWS's default`];
+        const from = placement.inherited.includes(name) ? " (the source's)" : '';
+        return [`${LABELS[name]} ${value}${from}`];
+    });
+    const inherited = placement.inherited.length > 0
+        ? `; source and destination are one account and ${placement.inherited.join(', ')} ${placement.inherited.length > 1 ? 'are' : 'is'} not set, so the copy takes the source's`
+        : '';
+    return `Placement: ${parts.join(', ')}${inherited}`;
+}
+/** The kind of group each input names, for the existence look-up. */
+const LOOKUP = {
+    'db-subnet-group': 'db-subnet-group',
+    'db-cluster-parameter-group': 'db-cluster-parameter-group',
+    'db-parameter-group': 'db-parameter-group',
+};
+/**
+ * One rule for every method: in one account the copy takes the source's placement for what is
+ * not set; across accounts a missing subnet group or security groups (and a DB instance's
+ * parameter group) are refused, and missing parameter groups that fall back to the engine's
+ * default are named in a warning. Names given as inputs must exist in the destination.
+ */
+const checkPlacement = async (input) => {
+    if (!copiesHere(input))
+        return;
+    const placement = resolvePlacement(input);
+    const kind = input.sourceDb.kind;
+    const unset = APPLIES[kind].filter((name) => placement_valueOf(placement, name) === undefined);
+    const missing = unset.filter((name) => REQUIRED[kind].includes(name));
+    if (missing.length > 0) {
+        throw refusal(input, 'destination', {
+            summary: `The copy's placement in the destination account ${input.destination.accountId} is not set: ${missing.join(', ')}`,
+            hint: `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group${kind === 'instance' ? ' and default parameter group' : ''}, which the action never does silently.${input.sameAccount ? '' : " Across accounts nothing of the source's placement exists in the destination, so none is taken from it."}`,
+        });
+    }
+    if (unset.length > 0) {
+        input.log.warning(`No ${unset.join(', ')}: the copy in account ${input.destination.accountId} gets the engine's default ${unset.map((name) => LABELS[name]).join(' and ')}. Set ${unset.length > 1 ? 'them' : 'it'} to give the copy the parameters your workloads expect.`);
+    }
+    await requirePlacement({
+        session: input.destination,
+        side: 'destination',
+        region: input.settings.region,
+        step: PREFLIGHT_STEP,
+        warn: (message) => input.log.warning(message),
+        items: APPLIES[kind].flatMap((name) => {
+            const lookup = LOOKUP[name];
+            // What the source itself uses exists; only names the user typed are looked up.
+            if (!lookup || placement.inherited.includes(name))
+                return [];
+            return [{ input: name, kind: lookup, name: placement_valueOf(placement, name) }];
+        }),
+    });
+    await checkInheritedGroupsFit(input, placement);
+    // RDS cannot list VPC security groups (that is EC2); the create call names a missing one.
+    input.log.info(describePlacement(input, placement));
+};
+/**
+ * Security groups belong to one VPC: the source's fit a db-subnet-group given as input only when
+ * that subnet group is in the source's VPC. AWS would refuse the create otherwise, after the
+ * snapshots of a relay exist.
+ */
+async function checkInheritedGroupsFit(input, placement) {
+    const inheritsGroups = placement.inherited.includes('vpc-security-group-ids');
+    const given = placement.inherited.includes('db-subnet-group') ? undefined : placement.subnetGroup;
+    const own = sourcePlacement(input.sourceDb)['db-subnet-group'];
+    if (!inheritsGroups || !given || !own || given.toLowerCase() === own.toLowerCase())
+        return;
+    const [theirs, ours] = [
+        await subnetGroupVpc(input.destination, given),
+        await subnetGroupVpc(input.destination, own),
+    ];
+    if (theirs.refused || ours.refused) {
+        input.log.warning(`could not compare the VPC of db-subnet-group ${given} with that of the source's subnet group ${own} (${theirs.refused ?? ours.refused ?? ''}): the copy takes the source's security groups, which fit only a subnet group in the source's VPC. Allow rds:DescribeDBSubnetGroups, or set vpc-security-group-ids.`);
+        return;
+    }
+    if (theirs.vpcId === ours.vpcId)
+        return;
+    throw refusal(input, 'destination', {
+        summary: `db-subnet-group ${given} is in VPC ${theirs.vpcId ?? 'unknown'}, but the security groups the copy would take from the source belong to VPC ${ours.vpcId ?? 'unknown'} (subnet group ${own})`,
+        hint: `Set vpc-security-group-ids to security groups of VPC ${theirs.vpcId ?? 'of that subnet group'}, or leave db-subnet-group unset to keep the source's.`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/quota.ts
+
+
+
+/**
+ * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
+ * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
+ */
+const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
+/** Warn when fewer than this many manual snapshots would remain free after the run. */
+const QUOTA_WARNING_MARGIN = 10;
+/** Manual snapshots each account gains during the run, by snapshot type (none for a clone). */
+function snapshotsCreated(input) {
+    if (input.method !== 'relay')
+        return [];
+    const kind = input.sourceDb.kind;
+    const phase = input.settings.phase;
+    const source = { side: 'source', db: 0, cluster: 0 };
+    const destination = { side: 'destination', db: 0, cluster: 0 };
+    if (phase !== 'destination') {
+        if (kind === 'aurora-cluster')
+            source.cluster += 1;
+        else
+            source.db += 1;
+        if (kind === 'multi-az-cluster')
+            source.cluster += 1;
+    }
+    const copies = !input.sameAccount || input.settings.kmsKeyId !== undefined;
+    if (phase !== 'source' && copies) {
+        if (kind === 'aurora-cluster')
+            destination.cluster += 1;
+        else
+            destination.db += 1;
+    }
+    if (input.sameAccount) {
+        return [
+            {
+                side: 'destination',
+                db: source.db + destination.db,
+                cluster: source.cluster + destination.cluster,
+            },
+        ];
+    }
+    return [source, destination].filter((a) => a.db + a.cluster > 0);
+}
+/**
+ * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
+ * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
+ */
+async function snapshotQuotas(session, where, warn) {
+    let quotas;
+    try {
+        quotas = (await session.clients.rds.send(new client_rds_dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
+            ?.AccountQuotas;
+    }
+    catch (error) {
+        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
+    }
+    const quota = async (name, type, label) => {
+        const found = quotas?.find((q) => q.AccountQuotaName === name);
+        return {
+            name,
+            label,
+            used: found?.Used ?? (await countManualSnapshots(session, type)),
+            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
+        };
+    };
+    return {
+        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
+        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
+    };
+}
+/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
+const checkSnapshotQuota = async (input) => {
+    for (const need of snapshotsCreated(input)) {
+        const session = need.side === 'source' ? input.source : input.destination;
+        const where = `${need.side} account ${session.accountId}`;
+        const quotas = await snapshotQuotas(session, where, (m) => input.log.warning(m));
+        for (const [type, adding] of [
+            ['db', need.db],
+            ['cluster', need.cluster],
+        ]) {
+            if (adding === 0)
+                continue;
+            const quota = quotas[type];
+            const after = quota.used + adding;
+            if (after > quota.max) {
+                throw refusal(input, need.side, {
+                    summary: `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`,
+                    hint: `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`,
+                    code: 'SnapshotQuotaExceeded',
+                });
+            }
+            if (quota.max - after < QUOTA_WARNING_MARGIN) {
+                input.log.warning(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
+            }
+            else {
+                input.log.info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
+            }
+        }
+    }
+};
+async function countManualSnapshots(session, type) {
+    const client = session.clients.rds;
+    const request = { SnapshotType: 'manual', MaxRecords: 100 };
+    let count = 0;
+    if (type === 'db') {
+        for await (const page of (0,client_rds_dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client }, request)) {
+            count += page.DBSnapshots?.length ?? 0;
+        }
+    }
+    else {
+        for await (const page of (0,client_rds_dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client }, request)) {
+            count += page.DBClusterSnapshots?.length ?? 0;
+        }
+    }
+    return count;
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/preflight/index.ts
+/**
+ * The one pre-flight of every method: before anything is created, the checks that decide
+ * whether AWS can make this copy, refused with the reason and the fix. Keys, placement and
+ * snapshot quota are shared; each method adds its own few (clone/preflight.ts,
+ * relay/preflight.ts).
+ */
+
+
+
+
+
+/**
+ * Runs the shared checks, with the method's own checks after placement (they concern the copy)
+ * and before the snapshot quota (which costs the most calls), in that order.
+ */
+async function runPreflight(input, methodChecks = []) {
+    const checks = [...KEY_CHECKS, checkPlacement, ...methodChecks, checkSnapshotQuota];
+    for (const check of checks)
+        await check(input);
+}
+
+;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
+
+/**
+ * Turn an error of RestoreDBClusterToPointInTime into what the user can act on. AWS answers
+ * DBClusterNotFoundFault both for a source that does not exist and for one not shared with the
+ * caller, so the message names both.
+ */
+function cloneError(error, ctx, step) {
+    const code = (0,errors/* awsErrorCode */.J6)(error);
+    const source = ctx.sourceDb;
+    const where = {
+        step,
+        resource: source.arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    const summary = `Could not clone ${source.identifier} into ${ctx.names.target}`;
+    switch (code) {
+        case 'DBClusterNotFoundFault':
+            return errors/* ActionError */.lZ.fromAws(error, {
+                ...where,
+                summary: ctx.sameAccount
+                    ? `${summary}: the source cluster ${source.arn} was not found`
+                    : `${summary}: the destination account ${ctx.destination.accountId} cannot see the source cluster ${source.arn} (AWS answers the same for a cluster that does not exist and one not shared with the caller)`,
+                hint: ctx.sameAccount
+                    ? 'Check the source still exists and the role may describe it.'
+                    : `Check that resource share ${ctx.values.resourceShare.peek()?.arn ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
+            });
+        case 'KMSKeyNotAccessibleFault':
+            return errors/* ActionError */.lZ.fromAws(error, {
+                ...where,
+                summary: `${summary}: a KMS key is not usable by the destination account`,
+                hint: ctx.sameAccount
+                    ? `Check kms-key-id (${ctx.settings.kmsKeyId ?? 'not set: the source key'}) exists, is enabled, and the role may use it.`
+                    : `The source key ${source.kmsKeyArn ?? ''} must allow account ${ctx.destination.accountId} (kms:CreateGrant, kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*), and kms-key-id ${ctx.settings.kmsKeyId ?? ''} must be a key the destination role may use; see docs/cross-account.md.`,
+            });
+        case 'InvalidDBClusterStateFault':
+            return errors/* ActionError */.lZ.fromAws(error, {
+                ...where,
+                summary: `${summary}: the source cluster is not in a state AWS clones from`,
+                hint: 'Re-run once the source cluster is available (not stopped, starting or being modified).',
+            });
+        case 'DBClusterQuotaExceededFault':
+        case 'InsufficientDBClusterCapacityFault':
+        case 'StorageQuotaExceeded':
+        case 'StorageQuotaExceededFault':
+        case 'DBClusterAlreadyExistsFault':
+            return errors/* ActionError */.lZ.fromAws(error, {
+                ...where,
+                resource: ctx.names.target,
+                summary,
+                hint: (0,errors/* hintFor */.JR)(code) ??
+                    'The account has reached its storage quota: delete unused copies or ask AWS for a higher quota.',
+            });
+        default:
+            return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
+    }
+}
+/** Errors of CreateDBInstance for one of the copy's instances. */
+function instanceError(error, ctx, instance) {
+    const code = (0,errors/* awsErrorCode */.J6)(error);
+    const where = {
+        step: instance.step,
+        resource: instance.id,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    const summary = `Could not create DB instance ${instance.id} (${instance.instanceClass}) in ${ctx.names.target}`;
+    if (code === 'InsufficientDBInstanceCapacity' || code === 'InsufficientDBInstanceCapacityFault') {
+        return errors/* ActionError */.lZ.fromAws(error, {
+            ...where,
+            summary: `${summary}: AWS has no capacity for ${instance.instanceClass} right now`,
+            hint: "AWS has no capacity for this class in the subnet group's Availability Zones right now: try another instance-class (for example db.serverless or another generation), or retry later.",
+        });
+    }
+    return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/methods/common/copy-result.ts
+/**
+ * The copy as the outputs report it, from its DB cluster or DB instance as AWS describes it.
+ * An unknown ARN is '' (left out of the outputs); an unknown identifier is the name asked for.
+ */
+function copyResult(described, origin) {
+    const { name, ...made } = origin;
+    if ('instance' in described) {
+        const instance = described.instance;
+        return {
+            ...made,
+            kind: 'instance',
+            identifier: instance.DBInstanceIdentifier ?? name,
+            arn: instance.DBInstanceArn ?? '',
+            endpoint: instance.Endpoint?.Address,
+            port: instance.Endpoint?.Port,
+            engine: instance.Engine,
+            engineVersion: instance.EngineVersion,
+            masterUsername: instance.MasterUsername,
+            masterUserSecretArn: made.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
+            instanceIdentifiers: [instance.DBInstanceIdentifier ?? name],
+        };
+    }
+    const cluster = described.cluster;
+    return {
+        ...made,
+        kind: 'cluster',
+        identifier: cluster.DBClusterIdentifier ?? name,
+        arn: cluster.DBClusterArn ?? '',
+        endpoint: cluster.Endpoint,
+        readerEndpoint: cluster.ReaderEndpoint,
+        port: cluster.Port,
+        engine: cluster.Engine,
+        engineVersion: cluster.EngineVersion,
+        masterUsername: cluster.MasterUsername,
+        masterUserSecretArn: made.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
+        instanceIdentifiers: (cluster.DBClusterMembers ?? []).flatMap((m) => m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/finish.ts
+
+
+
+
+
+
+
+
+
+/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
+const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
+    .filter((c) => !'/"@'.includes(c))
+    .join('');
+/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
+function generatePassword(length = 32) {
+    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,external_node_crypto_.randomInt)(PASSWORD_ALPHABET.length)]).join('');
+}
+/**
+ * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
+ * output), a random masked password, or the source's password left as it is (a warning).
+ */
+function passwordStep(after) {
+    return {
+        name: 'set-password',
+        title: 'Set the master password of the copy',
+        side: 'destination',
+        after,
+        async run(ctx, runtime) {
+            const mode = ctx.settings.masterPassword;
+            if (mode === 'keep') {
+                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
+                runtime.note('kept the source password');
+                return;
+            }
+            const target = { kind: ctx.copyKind, id: ctx.names.target };
+            if (mode === 'generate') {
+                const password = generatePassword();
+                // Masked before it goes anywhere, so no later log line, error or summary can show it.
+                core.setSecret(password);
+                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
+                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
+                runtime.note('generated, masked');
+                await waitForPasswordApplied(ctx, runtime, target);
+                return;
+            }
+            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
+            runtime.note('managed in Secrets Manager');
+            await waitForPasswordApplied(ctx, runtime, target);
+            ctx.values.masterUserSecretArn.set(await waitForSecret(ctx, runtime));
+        },
+    };
+}
+async function modifyCopy(ctx, runtime, target, change) {
+    try {
+        await (0,rds_databases/* modifyDatabase */.KL)(ctx.destination.clients.rds, target, change);
+    }
+    catch (error) {
+        // AWS's message is kept out: it could quote the request, and the password must never be shown.
+        const managed = 'ManageMasterUserPassword' in change;
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: managed
+                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
+                : `Could not set the generated master password on ${target.id}`,
+            step: runtime.name,
+            resource: target.id,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
+            hint: managed
+                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
+                : undefined,
+        });
+    }
+}
+/** The change is applied once the copy is available again with no password change pending. */
+async function waitForPasswordApplied(ctx, runtime, target) {
+    const pending = (p) => Boolean(p?.MasterUserPassword);
+    if (target.kind === 'instance') {
+        await waitForInstance(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (i) => !pending(i.PendingModifiedValues),
+        });
+    }
+    else {
+        await waitForCluster(ctx, runtime, {
+            side: 'destination',
+            id: target.id,
+            ready: (c) => !pending(c.PendingModifiedValues),
+        });
+    }
+}
+/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
+async function waitForSecret(ctx, runtime) {
+    const rds = ctx.destination.clients.rds;
+    const id = ctx.names.target;
+    const read = async () => {
+        const item = ctx.copyKind === 'instance' ? await (0,rds_read/* findInstance */.XD)(rds, id) : await (0,rds_read/* findCluster */.KG)(rds, id);
+        return item?.MasterUserSecret ?? {};
+    };
+    const secret = await (0,wait/* waitFor */.fm)({
+        resource: `master user secret of ${id}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: read,
+        status: (s) => s.SecretStatus ?? 'not yet created',
+        until: ['active'],
+        failOn: ['impaired'],
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
+    if (!secret.SecretArn) {
+        throw new errors/* ActionError */.lZ({
+            summary: `RDS reported no secret ARN for ${id}`,
+            step: runtime.name,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    return secret.SecretArn;
+}
+/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
+function describeCopyStep(after) {
+    return {
+        name: 'describe-copy',
+        title: 'Read the endpoints of the copy',
+        side: 'destination',
+        after,
+        async run(ctx) {
+            const copy = await readCopy(ctx);
+            ctx.values.copy.set(copy);
+            await markReady(ctx, copy.arn);
+        },
+    };
+}
+/** The copy as the outputs report it, read from the destination account. */
+async function readCopy(ctx) {
+    const rds = ctx.destination.clients.rds;
+    const name = ctx.names.target;
+    const origin = {
+        name,
+        method: ctx.method,
+        created: true,
+        expiresAt: ctx.expiresAt,
+        masterUserSecretArn: ctx.values.masterUserSecretArn.peek(),
+    };
+    if (ctx.copyKind === 'instance') {
+        const instance = (await (0,rds_read/* findInstance */.XD)(rds, name)) ?? copyGone(ctx);
+        return copyResult({ instance }, origin);
+    }
+    const cluster = (await (0,rds_read/* findCluster */.KG)(rds, name)) ?? copyGone(ctx);
+    return copyResult({ cluster }, origin);
+}
+function copyGone(ctx) {
+    throw new errors/* ActionError */.lZ({
+        summary: `The copy ${ctx.names.target} is gone`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    });
+}
+/**
+ * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
+ * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
+ */
+async function markReady(ctx, arn) {
+    if (!arn)
+        return;
+    await (0,rds_databases/* addTags */.JE)(ctx.destination.clients.rds, arn, [{ Key: src_tags/* TagKeys */.jm.state, Value: src_tags/* CopyState */.T9.ready }]);
+}
+
+// EXTERNAL MODULE: ./src/aws/ram.ts
+var aws_ram = __nccwpck_require__(9029);
+;// CONCATENATED MODULE: ./src/methods/clone/ram-share.ts
+
+
+
+
+
+/** Tag on shares this action creates: which account the source is shared with. */
+const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
+/** How long to wait for the invitation of an external share to reach the destination. */
+const INVITATION_WAIT_MS = 5 * 60_000;
+/** The share's name: one share per source cluster and destination account. */
+function shareName(sourceIdentifier, principal) {
+    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
+}
+/**
+ * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
+ * RAM accepts up to 64 characters.
+ */
+function shareClientToken(ctx) {
+    const run = (0,src_tags/* runIdOf */.SR)(ctx.settings.run);
+    const digest = (0,external_node_crypto_.createHash)('sha256')
+        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
+        .digest('hex');
+    return `rds-refresh-${digest.slice(0, 40)}`;
+}
+/**
+ * Source account: find the one RAM share that holds this source cluster for the destination
+ * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
+ * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
+ * UNCONFIRMED (aws-reference A5/A6).
+ */
+const shareSourceStep = {
+    name: 'share-source',
+    title: 'Share the source cluster with the destination account (AWS RAM)',
+    side: 'source',
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const ram = ctx.source.clients.ram;
+        const principal = ctx.destination.accountId;
+        const found = await (0,aws_ram/* findShare */.B0)(ram, {
+            resourceArn: ctx.sourceDb.arn,
+            principal,
+            name: shareName(ctx.sourceDb.identifier, principal),
+        });
+        let arn;
+        if (found?.resourceShareArn) {
+            arn = found.resourceShareArn;
+            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
+            runtime.note('reused');
+        }
+        else {
+            arn = await createShare(ctx, runtime);
+            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
+            runtime.note('created');
+        }
+        await waitForShareActive(ctx, runtime, arn);
+        const association = await (0,aws_ram/* principalAssociation */.i4)(ram, arn, principal);
+        if (association?.status === 'FAILED') {
+            throw unusableInvitation(ctx, 'EXPIRED', arn, {
+                step: runtime.name,
+                resource: arn,
+                side: 'source',
+                accountId: ctx.source.accountId,
+            }, undefined, association.statusMessage);
+        }
+        ctx.values.resourceShare.set({ arn, external: association?.external ?? false });
+    },
+};
+async function createShare(ctx, runtime) {
+    const principal = ctx.destination.accountId;
+    const where = {
+        step: runtime.name,
+        resource: ctx.sourceDb.arn,
+        side: 'source',
+        accountId: ctx.source.accountId,
+    };
+    try {
+        const arn = await (0,aws_ram/* createShare */.cn)(ctx.source.clients.ram, {
+            name: shareName(ctx.sourceDb.identifier, principal),
+            resourceArns: [ctx.sourceDb.arn],
+            principals: [principal],
+            // Outside the source's AWS Organization the destination needs an invitation, which only a
+            // share allowing external principals sends; inside, RAM sharing with the Organization
+            // needs neither (and an SCP may deny external shares).
+            allowExternalPrincipals: ctx.settings.allowExternalPrincipals,
+            clientToken: shareClientToken(ctx),
+            tags: [
+                ...ctx.tags
+                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
+                    .filter((t) => t.key !== src_tags/* TagKeys */.jm.expiresAt),
+                { key: SHARE_PRINCIPAL_TAG, value: principal },
+            ],
+        });
+        if (!arn)
+            throw new errors/* ActionError */.lZ({ summary: 'RAM returned no resource share ARN', ...where });
+        runtime.record({
+            kind: 'resource-share',
+            side: 'source',
+            id: arn,
+            disposal: 'kept',
+            sharedWith: principal,
+        });
+        return arn;
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
+            ...where,
+            hint: shareHint((0,errors/* awsErrorCode */.J6)(error)),
+        });
+    }
+}
+function shareHint(code) {
+    switch (code) {
+        case 'OperationNotPermittedException':
+            return "RAM refused the principal: if the destination account is outside the source account's AWS Organization, set allow-external-principals: true; if it is inside, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.";
+        case 'ResourceShareLimitExceededException':
+            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
+        case 'AccessDeniedException':
+        case 'AccessDenied':
+            return 'The source role needs ram:CreateResourceShare and ram:TagResource (iam/source-clone.json); with allow-external-principals: true, a service control policy that denies external RAM sharing refuses the share (see docs/cross-account.md).';
+        default:
+            return undefined;
+    }
+}
+async function waitForShareActive(ctx, runtime, arn) {
+    const ram = ctx.source.clients.ram;
+    await (0,wait/* waitFor */.fm)({
+        resource: `resource share ${arn}`,
+        side: 'source',
+        accountId: ctx.source.accountId,
+        describe: () => (0,aws_ram/* getShare */.er)(ram, arn, 'SELF'),
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
+}
+/**
+ * Destination account: accept the share's invitation when one is pending (an account outside the
+ * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
+ * the destination. An invitation already accepted by an earlier run is fine.
+ */
+const acceptShareStep = {
+    name: 'accept-share',
+    title: 'Accept the resource share in the destination account (when invited)',
+    side: 'destination',
+    after: ['share-source'],
+    when: (ctx) => !ctx.sameAccount,
+    async run(ctx, runtime) {
+        const { arn, external } = ctx.values.resourceShare.get();
+        const invitation = external
+            ? await waitForInvitation(ctx, runtime, arn)
+            : await latestInvitation(ctx, arn);
+        if (!invitation) {
+            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
+            runtime.note('no invitation (same organization)');
+        }
+        else {
+            await settleInvitation(ctx, runtime, invitation);
+        }
+        await waitForShareReceived(ctx, runtime, arn);
+    },
+};
+/** The invitation for the share that matters most: accepted, then pending, then the newest. */
+async function latestInvitation(ctx, shareArn) {
+    const invitations = await (0,aws_ram/* listInvitations */.J1)(ctx.destination.clients.ram, shareArn);
+    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
+    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
+    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
+}
+/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
+async function waitForInvitation(ctx, runtime, shareArn) {
+    return (0,wait/* waitFor */.fm)({
+        resource: `invitation to resource share ${shareArn}`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: () => latestInvitation(ctx, shareArn),
+        status: (i) => i.status ?? 'unknown',
+        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
+        failOn: [],
+    }, {
+        ...(0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds),
+        // The invitation is made with the share: minutes without one mean something else is wrong.
+        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
+    });
+}
+async function settleInvitation(ctx, runtime, invitation) {
+    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
+    const shareArn = invitation.resourceShareArn ?? ctx.values.resourceShare.peek()?.arn ?? 'unknown';
+    const where = {
+        step: runtime.name,
+        resource: arn,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+    };
+    if (invitation.status === 'ACCEPTED') {
+        runtime.log.info(`Invitation ${arn} was already accepted`);
+        runtime.note('invitation already accepted');
+        return;
+    }
+    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
+        throw unusableInvitation(ctx, invitation.status, shareArn, where);
+    }
+    try {
+        await (0,aws_ram/* acceptInvitation */.QA)(ctx.destination.clients.ram, arn);
+        runtime.log.info(`Accepted invitation ${arn}`);
+        runtime.note('invitation accepted');
+    }
+    catch (error) {
+        const code = (0,errors/* awsErrorCode */.J6)(error);
+        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
+            runtime.log.info(`Invitation ${arn} was already accepted`);
+            return;
+        }
+        if (code === 'ResourceShareInvitationExpiredException')
+            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
+        if (code === 'ResourceShareInvitationAlreadyRejectedException')
+            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not accept the invitation to resource share ${shareArn}`,
+            ...where,
+        });
+    }
+}
+function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
+    const region = ctx.settings.region;
+    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
+    return new errors/* ActionError */.lZ({
+        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
+        ...where,
+        code: status === 'EXPIRED'
+            ? 'ResourceShareInvitationExpiredException'
+            : 'ResourceShareInvitationAlreadyRejectedException',
+        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
+        cause,
+    });
+}
+/** The share reaches the destination once its principal association is in place. */
+async function waitForShareReceived(ctx, runtime, arn) {
+    const ram = ctx.destination.clients.ram;
+    await (0,wait/* waitFor */.fm)({
+        resource: `resource share ${arn} (received)`,
+        side: 'destination',
+        accountId: ctx.destination.accountId,
+        describe: async () => (await (0,aws_ram/* getShare */.er)(ram, arn, 'OTHER-ACCOUNTS')) ?? { status: 'not yet received' },
+        status: (s) => s.status ?? 'unknown',
+        until: ['ACTIVE'],
+        failOn: ['FAILED', 'DELETING', 'DELETED'],
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
+}
+
+;// CONCATENATED MODULE: ./src/methods/clone/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+/** The Serverless v2 instance class; the cluster needs a scaling range before one is added. */
+const SERVERLESS_CLASS = 'db.serverless';
+/** Scaling used for `db.serverless` when neither the inputs nor the source give one. */
+const DEFAULT_SERVERLESS_SCALING = { MinCapacity: 0.5, MaxCapacity: 16 };
+/** When the source's writer class cannot be read. */
+/**
+ * Aurora copy-on-write clone (or full copy). Across accounts the source is first shared through
+ * AWS RAM and the invitation accepted; then the source is restored to its latest restorable time
+ * into the destination, instances are added (the clone starts with none), and the password set.
+ */
+function clonePlan() {
+    return {
+        description: 'Aurora clone: RAM share (cross-account) → RestoreDBClusterToPointInTime → DB instances → password',
+        steps: [
+            shareSourceStep,
+            acceptShareStep,
+            cloneClusterStep,
+            createInstancesStep,
+            passwordStep(['create-instances']),
+            describeCopyStep(['set-password']),
+        ],
+    };
+}
+const cloneClusterStep = {
+    name: 'clone-cluster',
+    title: 'Clone the source cluster into the destination (RestoreDBClusterToPointInTime)',
+    side: 'destination',
+    after: ['accept-share'],
+    async run(ctx, runtime) {
+        const input = cloneInput(ctx);
+        runtime.log.info(`RestoreType=${input.RestoreType ?? ''} from ${input.SourceDBClusterIdentifier ?? ''} to ${ctx.names.target}${input.KmsKeyId ? ` with KMS key ${input.KmsKeyId}` : ''}`);
+        const rds = ctx.destination.clients.rds;
+        await provision({
+            ctx,
+            runtime,
+            resource: { kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' },
+            start: () => (0,rds_databases/* restoreClusterToPointInTime */.s9)(rds, input).catch((error) => {
+                throw cloneError(error, ctx, runtime.name);
+            }),
+        });
+        runtime.note(input.RestoreType === 'full-copy' ? 'full copy' : 'copy-on-write');
+    },
+};
+/**
+ * The instance class of the copy's instances: the input, else the source writer's class. The
+ * pre-flight checks (clone and relay) make sure one of them is known; the action never guesses.
+ */
+function instanceClassOf(ctx) {
+    const instanceClass = ctx.settings.instanceClass ?? ctx.sourceDb.writerInstanceClass;
+    if (!instanceClass) {
+        throw new errors/* ActionError */.lZ({
+            summary: `No instance class for the instances of ${ctx.names.target}`,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            hint: 'Set instance-class.',
+        });
+    }
+    return instanceClass;
+}
+/**
+ * The restore call. No Performance Insights or monitoring members: AWS refuses them on a restore
+ * (InvalidParameterCombination, aws-reference A1); they can be turned on after.
+ */
+function cloneInput(ctx) {
+    const s = ctx.settings;
+    const placement = resolvePlacement(ctx);
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
+        SourceDBClusterIdentifier: ctx.sourceDb.arn,
+        RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
+        UseLatestRestorableTime: true,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
+        KmsKeyId: s.kmsKeyId,
+        DeletionProtection: s.deletionProtection,
+        ServerlessV2ScalingConfiguration: restoreScaling(ctx),
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
+    };
+}
+/** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
+function restoreScaling(ctx) {
+    const s = ctx.settings.serverless;
+    if (s)
+        return { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity };
+    if (instanceClassOf(ctx) !== SERVERLESS_CLASS)
+        return undefined;
+    return completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration);
+}
+function completeScaling(scaling) {
+    if (scaling?.MinCapacity === undefined || scaling.MaxCapacity === undefined)
+        return undefined;
+    return { MinCapacity: scaling.MinCapacity, MaxCapacity: scaling.MaxCapacity };
+}
+const createInstancesStep = {
+    name: 'create-instances',
+    title: "Create the copy's DB instances (a clone starts with none) and wait for them",
+    side: 'destination',
+    after: ['clone-cluster'],
+    async run(ctx, runtime) {
+        const instanceClass = instanceClassOf(ctx);
+        if (instanceClass === SERVERLESS_CLASS)
+            await ensureServerlessScaling(ctx, runtime);
+        const ids = Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
+        runtime.log.info(`Creating ${ids.length} × ${instanceClass} in parallel: ${ids.join(', ')}`);
+        // In parallel: each takes minutes, and AWS builds them independently.
+        await Promise.all(ids.map((id) => createInstance(ctx, runtime, { id, instanceClass })));
+        runtime.note(`${ids.length} × ${instanceClass}`);
+    },
+};
+/**
+ * The clone's instance step, after other steps: the Aurora snapshot relay restores a cluster
+ * that has no instances either, and adds them the same way (same signature as on the relay
+ * branch, so both merge cleanly).
+ */
+function createInstancesAfter(after) {
+    return { ...createInstancesStep, after };
+}
+async function createInstance(ctx, runtime, instance) {
+    const s = ctx.settings;
+    const rds = ctx.destination.clients.rds;
+    await provision({
+        ctx,
+        runtime,
+        resource: { kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' },
+        start: async () => {
+            await (0,rds_databases/* createClusterInstance */.c2)(rds, {
+                DBInstanceIdentifier: instance.id,
+                DBClusterIdentifier: ctx.names.target,
+                DBInstanceClass: instance.instanceClass,
+                Engine: ctx.sourceDb.engine,
+                PubliclyAccessible: s.publiclyAccessible,
+                DBParameterGroupName: resolvePlacement(ctx).parameterGroup,
+                Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
+            }).catch((error) => {
+                throw instanceError(error, ctx, { step: runtime.name, ...instance });
+            });
+            runtime.log.info(`Creating DB instance ${instance.id}`);
+        },
+    });
+}
+/**
+ * A `db.serverless` instance needs the cluster's Serverless v2 scaling range first; AWS refuses
+ * the instance otherwise. Set it when the restore did not (inputs, then the source's range, then
+ * a small default).
+ */
+async function ensureServerlessScaling(ctx, runtime) {
+    const rds = ctx.destination.clients.rds;
+    const id = ctx.names.target;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, id);
+    if (completeScaling(cluster?.ServerlessV2ScalingConfiguration))
+        return;
+    const s = ctx.settings.serverless;
+    const scaling = s
+        ? { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
+        : (completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration) ?? {
+            ...DEFAULT_SERVERLESS_SCALING,
+        });
+    runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
+    try {
+        await (0,rds_databases/* modifyDatabase */.KL)(rds, { kind: 'cluster', id }, { ServerlessV2ScalingConfiguration: scaling });
+    }
+    catch (error) {
+        throw errors/* ActionError */.lZ.fromAws(error, {
+            summary: `Could not set the Serverless v2 scaling of ${id}`,
+            step: runtime.name,
+            resource: id,
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+        });
+    }
+    await waitForCluster(ctx, runtime, {
+        side: 'destination',
+        id,
+        ready: (c) => completeScaling(c.ServerlessV2ScalingConfiguration) !== undefined,
+    });
+}
+
+// EXTERNAL MODULE: ./src/aws/rds-inventory.ts
+var rds_inventory = __nccwpck_require__(2719);
+;// CONCATENATED MODULE: ./src/methods/clone/limits.ts
+
+/**
+ * AWS documents up to 15 copy-on-write clones of one source at a time; past that a "clone"
+ * silently becomes a full copy that takes hours (aws-reference A4). Across accounts it allows
+ * one clone per destination account (A5).
+ */
+const COPY_ON_WRITE_CLONE_LIMIT = 15;
+/** From this many clones on, the log warns that the limit is near. */
+const CLONE_LIMIT_WARNING = 12;
+/**
+ * Count the clusters of the source's clone group each account shows its role. Full copies
+ * (point-in-time restores) inherit the group too, so this can overcount, never undercount what
+ * these two roles see; clones in third accounts stay invisible.
+ */
+async function countClones(input) {
+    const group = input.source.CloneGroupId;
+    if (!group)
+        return { inSourceAccount: [], inDestinationAccount: [] };
+    const sourceArn = input.source.DBClusterArn;
+    const inSource = (await clonesInGroup(input.sourceRds, group)).filter((c) => c.DBClusterArn !== sourceArn);
+    const inDestination = input.destinationRds ? await clonesInGroup(input.destinationRds, group) : [];
+    return {
+        cloneGroupId: group,
+        inSourceAccount: inSource.map(identifierOf),
+        inDestinationAccount: inDestination.map(identifierOf),
+    };
+}
+async function clonesInGroup(rds, group) {
+    const listed = await (0,rds_inventory/* listClusters */.U)(rds, [{ Name: 'clone-group-id', Values: [group] }]);
+    // Checked again here: the filter is what narrows the listing, the field is what counts.
+    return listed.filter((c) => c.CloneGroupId === group);
+}
+function identifierOf(cluster) {
+    return cluster.DBClusterIdentifier ?? cluster.DBClusterArn ?? 'unknown';
+}
+/** How many clones count against the copy-on-write limit. */
+function cloneCount(census) {
+    return census.inSourceAccount.length + census.inDestinationAccount.length;
+}
+
+;// CONCATENATED MODULE: ./src/methods/clone/preflight.ts
+
+
+
+/** Source statuses from which AWS will not clone until someone acts. */
+const UNCLONEABLE_STATUSES = new Set([
+    'stopped',
+    'stopping',
+    'starting',
+    'inaccessible-encryption-credentials',
+    'inaccessible-encryption-credentials-recoverable',
+    'failed',
+    'deleting',
+]);
+/**
+ * The pre-flight of a clone: what only a clone needs (a running source with an instance), the
+ * pre-flight every method shares (keys, placement), then the clone limits. Under `auto`, a clone
+ * that is impossible only because of the clone limits (one per destination account, 15
+ * copy-on-write clones) becomes the snapshot relay, and the log says why; the relay's pre-flight
+ * step then adds its own checks.
+ */
+async function clonePreflight(input) {
+    const fullCopy = input.requested === 'full-copy';
+    checkSourceShape(input);
+    if (fullCopy)
+        checkFullCopyAllowed(input);
+    checkUnencryptedSource(input);
+    await runPreflight({ ...input, method: fullCopy ? 'full-copy' : 'clone' });
+    return fullCopy ? { method: 'full-copy' } : checkCloneLimits(input);
+}
+function where(input) {
+    return {
+        resource: input.sourceDb.arn,
+        side: 'source',
+        accountId: input.source.accountId,
+    };
+}
+function checkSourceShape(input) {
+    const db = input.sourceDb;
+    const members = db.cluster?.DBClusterMembers ?? [];
+    if (members.length === 0) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Source ${db.identifier} has no DB instance, and Aurora only clones a cluster with at least one`,
+            ...where(input),
+            hint: 'Add a DB instance to the source cluster (a headless cluster, such as a global database secondary without instances, cannot be cloned), or use method: relay.',
+        });
+    }
+    if (UNCLONEABLE_STATUSES.has(db.status)) {
+        const stopped = db.status === 'stopped' || db.status === 'stopping';
+        throw new errors/* ActionError */.lZ({
+            summary: `Source ${db.identifier} is ${db.status}, and AWS clones only a running cluster`,
+            ...where(input),
+            hint: stopped
+                ? `Start it first (aws rds start-db-cluster --db-cluster-identifier ${db.identifier}) and re-run once it is available.`
+                : 'Re-run once the source cluster is available.',
+        });
+    }
+}
+function checkUnencryptedSource(input) {
+    const db = input.sourceDb;
+    if (db.encrypted || !input.settings.kmsKeyId)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
+        ...where(input),
+        hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
+    });
+}
+/**
+ * A cluster shared from another account can only be restored as a copy-on-write clone: the
+ * cross-account cloning procedure of the Aurora User Guide ("Cross-account cloning with AWS RAM
+ * and Amazon Aurora") restores with RestoreType=copy-on-write, and the clone limits there count
+ * only such clones.
+ */
+function checkFullCopyAllowed(input) {
+    if (input.sameAccount)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `method: full-copy works only within one account: AWS restores a cluster shared from another account (${input.sourceDb.identifier}) only as a copy-on-write clone`,
+        ...where(input),
+        hint: 'Use method: clone (or auto) for a clone, or method: relay for a full copy through a snapshot.',
+    });
+}
+/** The documented way to many fast copies of one source in one account (README "Base and branches"). */
+const BASE_AND_BRANCHES_HINT = 'For many copies in one account (one per pull request), keep a base copy there made by a relay (nightly: method: relay, if-exists: replace) and clone each pull-request database from that base in the same account (source: the base, one role): same-account clones take minutes, up to 15 per base. See "Base and branches" in the README.';
+async function checkCloneLimits(input) {
+    const source = input.sourceDb.cluster;
+    if (!source)
+        return { method: 'clone' };
+    const census = await countClones({
+        source,
+        sourceRds: input.source.clients.rds,
+        destinationRds: input.sameAccount ? undefined : input.destination.clients.rds,
+    });
+    const problem = cloneLimitProblem(input, census);
+    if (!problem) {
+        const count = cloneCount(census);
+        if (count >= CLONE_LIMIT_WARNING) {
+            input.log.warning(`Source ${input.sourceDb.identifier} already has ${count} clones these roles can see (AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones; past that a clone becomes a slow full copy). Delete copies no longer needed.`);
+        }
+        else if (census.cloneGroupId) {
+            input.log.info(`Clone group ${census.cloneGroupId}: ${count} other clone(s) visible`);
+        }
+        return { method: 'clone' };
+    }
+    if (input.requested === 'auto') {
+        input.log.warning(`${problem.reason}. method is auto, so the snapshot relay is used instead.`);
+        return { method: 'relay', reason: problem.reason };
+    }
+    throw new errors/* ActionError */.lZ({ summary: problem.reason, ...where(input), hint: problem.hint });
+}
+function cloneLimitProblem(input, census) {
+    if (input.sourceDb.cluster?.CrossAccountClone) {
+        return {
+            reason: `${input.sourceDb.identifier} is itself a cross-account clone, and AWS does not clone a cross-account clone`,
+            hint: `Use method: relay (or auto) to copy it through a snapshot. To branch pull-request databases from a base, make the base with method: relay so that its account owns it. ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
+    const target = input.settings.target;
+    // AWS matches identifiers case-insensitively.
+    const others = census.inDestinationAccount.filter((id) => id.toLowerCase() !== target?.toLowerCase());
+    if (!input.sameAccount && others.length > 0) {
+        return {
+            reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,
+            hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy. ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
+    const swapping = input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap';
+    const cloneIsTarget = census.inDestinationAccount.some((id) => id.toLowerCase() === target?.toLowerCase());
+    if (!input.sameAccount && swapping && target && cloneIsTarget) {
+        return {
+            reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
+            hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,
+        };
+    }
+    const count = cloneCount(census);
+    if (count >= COPY_ON_WRITE_CLONE_LIMIT) {
+        return {
+            reason: `Source ${input.sourceDb.identifier} already has ${count} clones these roles can see; AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones, and the next "clone" would silently be a full copy taking hours`,
+            hint: 'Delete clones no longer needed, or use method: full-copy or relay knowingly.',
+        };
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/aws/rds-snapshots.ts
+var rds_snapshots = __nccwpck_require__(4894);
+;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const SOURCE_PHASES = ['all', 'source'];
+const DESTINATION_PHASES = ['all', 'destination'];
+/**
+ * Whether this job holds credentials for the account that owns the shared snapshot, so it can
+ * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
+ * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
+ */
+function ownsSharedSnapshot(ctx) {
+    if (ctx.settings.phase !== 'destination')
+        return true;
+    return (0,aws_arn/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
+}
+/** Intermediate snapshots are kept on request; everything else temporary goes. */
+function snapshotDisposal(ctx) {
+    return ctx.settings.keepSnapshots ? 'kept' : 'temporary';
+}
+/**
+ * The snapshot handed to the destination outlives a source-phase job that succeeds (the
+ * destination job needs it), and goes when that job fails or is cancelled; in one job it is an
+ * intermediate like the others.
+ */
+function handoffDisposal(ctx) {
+    return ctx.settings.phase === 'source' ? 'handoff' : snapshotDisposal(ctx);
+}
+/** What the shared snapshot is for: the hand-off of a source-phase job, else like the others. */
+function handoffPurpose(ctx) {
+    return ctx.settings.phase === 'source' ? src_tags/* Purpose */.nb.handoff : snapshotPurpose(ctx);
+}
+/** A relay snapshot is an intermediate, or kept on request (so `sweep` leaves it until it expires). */
+function snapshotPurpose(ctx) {
+    return ctx.settings.keepSnapshots ? src_tags/* Purpose */.nb.kept : src_tags/* Purpose */.nb.intermediate;
+}
+/**
+ * The proof a removal of the shared snapshot (or its share) needs: in a destination-phase job it
+ * was made by the source-phase job, so it must be the hand-off for this target; otherwise this
+ * run made it.
+ */
+function sharedSnapshotProof(ctx) {
+    return ctx.settings.phase === 'destination' ? 'handoff' : 'run';
+}
+/**
+ * Remove an intermediate once nothing reads it, wait until AWS no longer lists it, and drop it
+ * from the ledger. Only what the proof covers is touched: this run's own intermediates, or (proof
+ * `handoff`) the snapshot a source-phase job made for this target; anything else is used and left
+ * alone, and the log and summary say so. A failed removal does not fail the run: the copy it
+ * served is made or being made, and a failure here must never lead to its removal. It is a
+ * warning naming the resource and its removal command; the post step tries again.
+ */
+async function removeAndWait(ctx, runtime, target) {
+    const { resource, proof } = target;
+    const session = sessionFor(ctx, resource.side);
+    const label = `${resource.kind} ${resource.id}`;
+    try {
+        const outcome = await (0,cleanup/* removeResource */.l)(resource, session.clients, { run: runOf(ctx), proof });
+        if (outcome.result === 'not-ours') {
+            runtime.log.info(`${label} (${resource.side} account ${session.accountId}) is not ${(0,ownership/* describeProof */.ef)(proof ?? 'run', runOf(ctx))} (${outcome.owner}): it is used and left alone`);
+            runtime.note(`left alone, not made by this run: ${resource.id}`);
+            return 'left';
+        }
+        runtime.log.info(`deleting ${label}`);
+        if (outcome.result === 'removed' && target.waitGone)
+            await target.waitGone();
+    }
+    catch (error) {
+        if (runtime.signal.aborted)
+            throw error;
+        runtime.log.warning(`Could not remove ${label} (${resource.side} account ${session.accountId}): ${[(0,errors/* awsErrorCode */.J6)(error), (0,errors/* errorMessage */.gJ)(error)].filter(Boolean).join(': ')}. The run goes on; the post step tries again. To remove it by hand: ${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}`);
+        runtime.note(`left behind: ${resource.id}`);
+        return 'left';
+    }
+    runtime.release(resource);
+    return 'removed';
+}
+/** Step 1 of the Multi-AZ relay, and the first step of the Aurora relay. */
+function snapshotSourceClusterStep(options) {
+    return {
+        name: 'snapshot-source-cluster',
+        title: 'Snapshot the source cluster (CreateDBClusterSnapshot) and wait until available',
+        side: 'source',
+        phases: SOURCE_PHASES,
+        after: ['preflight'],
+        async run(ctx, runtime) {
+            const id = ctx.names.sourceClusterSnapshot;
+            const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
+            const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx);
+            const { resource: snapshot } = await provision({
+                ctx,
+                runtime,
+                resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
+                start: () => (0,rds_snapshots/* snapshotApi */.P)('db-cluster-snapshot').create(ctx.source.clients.rds, {
+                    sourceId: ctx.sourceDb.identifier,
+                    snapshotId: id,
+                    tags: tagsFor(ctx, purpose),
+                }),
+            });
+            if (options.handoff) {
+                ctx.values.sharedSnapshotArn.set(snapshot.DBClusterSnapshotArn ?? id);
+            }
+            runtime.note(id);
+        },
+    };
+}
+/** Share the snapshot with the destination account (`restore` attribute). */
+function shareSnapshotStep(type, after) {
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
+    return {
+        name: 'share-snapshot',
+        title: `Share the ${api.label} with the destination account (${api.calls.share} restore)`,
+        side: 'source',
+        phases: SOURCE_PHASES,
+        after,
+        when: (ctx) => !ctx.sameAccount,
+        async run(ctx, runtime) {
+            const id = (0,aws_arn/* rdsResourceId */.PR)(ctx.values.sharedSnapshotArn.get());
+            const account = ctx.destination.accountId;
+            const share = {
+                kind: api.shareKind,
+                side: 'source',
+                id,
+                // A source-phase job hands the share over; the destination job needs it after this job ends.
+                disposal: ctx.settings.phase === 'source' ? 'handoff' : 'temporary',
+                sharedWith: account,
+            };
+            runtime.record({ ...share, intent: true });
+            await api.setShared(ctx.source.clients.rds, id, { account, shared: true });
+            runtime.record(share);
+            runtime.log.info(`${api.label} ${id} is shared with account ${account}`);
+            runtime.note(`shared with ${account}`);
+        },
+    };
+}
+/**
+ * Copy the shared snapshot into the destination account, re-encrypted with kms-key-id: AWS
+ * restores neither a shared encrypted RDS snapshot nor one the source can still delete under
+ * the copy. In one account no copy is needed unless kms-key-id asks for another key.
+ */
+function copySnapshotStep(type, after) {
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
+    return {
+        name: 'copy-snapshot',
+        title: `Copy the shared ${api.label} into the destination account (${api.calls.copy}, destination KMS key)`,
+        side: 'destination',
+        phases: DESTINATION_PHASES,
+        after,
+        async run(ctx, runtime) {
+            const sourceArn = ctx.values.sharedSnapshotArn.get();
+            const rds = ctx.destination.clients.rds;
+            const shared = await api.find(rds, sourceArn);
+            if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
+                ctx.values.restoreFrom.set(sourceArn);
+                runtime.log.info('Same account and the same KMS key: the restore reads the snapshot itself, no copy needed');
+                runtime.note('not needed (same account)');
+                return;
+            }
+            const targetId = ctx.names.destinationSnapshot;
+            const encrypted = shared?.encrypted ?? true;
+            const { resource: copy } = await provision({
+                ctx,
+                runtime,
+                resource: {
+                    kind: type,
+                    side: 'destination',
+                    id: targetId,
+                    disposal: snapshotDisposal(ctx),
+                },
+                start: () => api.copy(rds, {
+                    sourceArn,
+                    targetId,
+                    // A cluster snapshot that is not encrypted cannot be copied with a key.
+                    kmsKeyId: type === 'db-cluster-snapshot' && !encrypted ? undefined : ctx.settings.kmsKeyId,
+                    tags: tagsFor(ctx, snapshotPurpose(ctx)),
+                }),
+            });
+            ctx.values.destinationCopyId.set(targetId);
+            ctx.values.restoreFrom.set(snapshotArnOf(copy) ?? targetId);
+            runtime.note(targetId);
+        },
+    };
+}
+/** The ARN of a snapshot of either type, as AWS describes it. */
+function snapshotArnOf(snapshot) {
+    return snapshot.DBSnapshotArn ?? snapshot.DBClusterSnapshotArn;
+}
+/** In one account, a copy is only worth making when kms-key-id names another key. */
+async function needsReencryption(ctx, snapshotKey) {
+    const wanted = ctx.settings.kmsKeyId;
+    if (!wanted)
+        return false;
+    if (!snapshotKey)
+        return true;
+    if (wanted === snapshotKey)
+        return false;
+    return (await keyArnOf(ctx.destination.clients.kms, wanted)) !== snapshotKey;
+}
+/** Withdraw the share once the destination holds its own copy. */
+function unshareSnapshotStep(type) {
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
+    return {
+        name: 'unshare-snapshot',
+        title: `Stop sharing the ${api.label} with the destination account`,
+        side: 'source',
+        phases: DESTINATION_PHASES,
+        after: ['copy-snapshot'],
+        when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
+        async run(ctx, runtime) {
+            const id = (0,aws_arn/* rdsResourceId */.PR)(ctx.values.sharedSnapshotArn.get());
+            const resource = {
+                kind: api.shareKind,
+                side: 'source',
+                id,
+                disposal: 'temporary',
+                sharedWith: ctx.destination.accountId,
+            };
+            const done = await removeAndWait(ctx, runtime, { resource, proof: sharedSnapshotProof(ctx) });
+            if (done === 'removed')
+                runtime.note(`unshared from ${ctx.destination.accountId}`);
+        },
+    };
+}
+/** Delete the source account's shared snapshot once nothing reads it any more. */
+function deleteSharedSnapshotStep(type, after) {
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
+    return {
+        name: 'delete-shared-snapshot',
+        title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
+        side: 'source',
+        phases: DESTINATION_PHASES,
+        after,
+        when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
+        async run(ctx, runtime) {
+            const id = (0,aws_arn/* rdsResourceId */.PR)(ctx.values.sharedSnapshotArn.get());
+            const done = await deleteSnapshot(ctx, runtime, {
+                api,
+                side: 'source',
+                id,
+                proof: sharedSnapshotProof(ctx),
+            });
+            if (done === 'removed')
+                ctx.values.sharedSnapshotDeleted.set(true);
+        },
+    };
+}
+/** Delete the destination's copy once the restored database is available. */
+function deleteCopiedSnapshotStep(type, after) {
+    const api = (0,rds_snapshots/* snapshotApi */.P)(type);
+    return {
+        name: 'delete-copied-snapshot',
+        title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
+        side: 'destination',
+        phases: DESTINATION_PHASES,
+        after,
+        when: (ctx) => !ctx.settings.keepSnapshots,
+        async run(ctx, runtime) {
+            const id = ctx.values.destinationCopyId.peek();
+            if (id === undefined) {
+                runtime.note('no copy was made');
+                return;
+            }
+            await deleteSnapshot(ctx, runtime, { api, side: 'destination', id });
+        },
+    };
+}
+async function deleteSnapshot(ctx, runtime, target) {
+    const { api, side, id, proof } = target;
+    const resource = { kind: api.type, side, id, disposal: 'temporary' };
+    const done = await removeAndWait(ctx, runtime, {
+        resource,
+        proof,
+        waitGone: () => waitForKind(api.type, ctx, runtime, { side, id, until: 'gone' }),
+    });
+    if (done === 'removed')
+        runtime.note(`deleted ${id}`);
+    return done;
+}
+/**
+ * The DB snapshot that crosses accounts, taken of an instance (the source instance, or the
+ * Multi-AZ relay's temporary one); its ARN is the hand-off to the share and copy steps.
+ */
+function handoffSnapshotStep(options) {
+    return {
+        name: options.name,
+        title: options.title,
+        side: 'source',
+        phases: SOURCE_PHASES,
+        after: options.after,
+        async run(ctx, runtime) {
+            const id = handoffSnapshotName(ctx);
+            const { resource: snapshot } = await provision({
+                ctx,
+                runtime,
+                resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
+                start: () => (0,rds_snapshots/* snapshotApi */.P)('db-snapshot').create(ctx.source.clients.rds, {
+                    sourceId: options.instanceId(ctx),
+                    snapshotId: id,
+                    tags: tagsFor(ctx, handoffPurpose(ctx)),
+                }),
+            });
+            ctx.values.sharedSnapshotArn.set(snapshot.DBSnapshotArn ?? id);
+            runtime.note(id);
+        },
+    };
+}
+/** The copy as a DB cluster restored from the destination's snapshot (Aurora or Multi-AZ). */
+function restoreClusterStep(options) {
+    return {
+        name: 'restore-cluster',
+        title: options.title,
+        side: 'destination',
+        phases: DESTINATION_PHASES,
+        after: ['copy-snapshot'],
+        async run(ctx, runtime) {
+            const input = options.input(ctx, ctx.values.restoreFrom.get());
+            await provision({
+                ctx,
+                runtime,
+                resource: {
+                    kind: 'db-cluster',
+                    side: 'destination',
+                    id: ctx.names.target,
+                    disposal: 'copy',
+                },
+                start: () => (0,rds_databases/* restoreClusterFromSnapshot */.p6)(ctx.destination.clients.rds, input),
+            });
+            if (options.note)
+                runtime.note(options.note(input));
+        },
+    };
+}
+/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
+function isProvisionedIops(storageType) {
+    return storageType === 'io1' || storageType === 'io2';
+}
+/**
+ * The Multi-AZ copy's storage: the inputs, else the source cluster's. RestoreDBClusterFromSnapshot
+ * requires Iops whenever StorageType is given for a Multi-AZ DB cluster (its model documentation),
+ * gp3 included, so the source's Iops goes with its storage type; a storage type whose Iops is
+ * unknown is refused by the pre-flight (checkMultiAzStorage).
+ */
+function multiAzStorage(ctx) {
+    const storageType = ctx.settings.storageType ?? ctx.sourceDb.cluster?.StorageType;
+    const iops = ctx.settings.iops ?? ctx.sourceDb.cluster?.Iops;
+    return storageType === undefined ? { iops: ctx.settings.iops } : { storageType, iops };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/preflight.ts
+
+
+
+/**
+ * The relay's pre-flight step: the shared pre-flight (keys, placement, snapshot quota) with the
+ * relay's own checks, before the first snapshot is taken.
+ */
+function preflightStep() {
+    return {
+        name: PREFLIGHT_STEP,
+        title: 'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
+        side: 'destination',
+        phases: ['all', 'source', 'destination'],
+        async run(ctx, runtime) {
+            await runPreflight({ ...ctx, log: runtime.log }, RELAY_CHECKS);
+            runtime.note('passed');
+        },
+    };
+}
+/**
+ * The Multi-AZ relay's temporary instance is restored in the source account, in
+ * temp-db-subnet-group (default: the source cluster's own, which exists).
+ */
+const checkTempPlacement = async (input) => {
+    if (input.sourceDb.kind !== 'multi-az-cluster' || input.settings.phase === 'destination')
+        return;
+    await requirePlacement({
+        session: input.source,
+        side: 'source',
+        region: input.settings.region,
+        step: PREFLIGHT_STEP,
+        warn: (message) => input.log.warning(message),
+        items: [
+            {
+                input: 'temp-db-subnet-group',
+                kind: 'db-subnet-group',
+                name: input.settings.tempDbSubnetGroup,
+            },
+        ],
+    });
+};
+/**
+ * An Aurora copy needs a class for its instances: the source writer's by default. A
+ * destination-phase job never reads the source, so it must be told rather than guess.
+ */
+const checkInstanceClass = (input) => {
+    if (input.sourceDb.kind !== 'aurora-cluster' || input.settings.phase === 'source')
+        return;
+    if (input.settings.instanceClass || input.sourceDb.writerInstanceClass)
+        return;
+    throw refusal(input, 'destination', {
+        summary: "No instance class for the Aurora copy: this job cannot read the source writer's class",
+        hint: 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).',
+    });
+};
+/**
+ * A Multi-AZ DB cluster restore with a storage type needs Iops (RestoreDBClusterFromSnapshot's
+ * model documentation): refuse before anything is created when neither the inputs nor the source
+ * give one.
+ */
+const checkMultiAzStorage = (input) => {
+    if (input.sourceDb.kind !== 'multi-az-cluster' || input.settings.phase === 'source')
+        return;
+    const storage = multiAzStorage(input);
+    if (storage.storageType === undefined || storage.iops !== undefined)
+        return;
+    throw refusal(input, 'destination', {
+        summary: `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`,
+        hint: "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.",
+    });
+};
+const RELAY_CHECKS = [checkTempPlacement, checkInstanceClass, checkMultiAzStorage];
+
+;// CONCATENATED MODULE: ./src/methods/relay/aurora.ts
+
+
+
+
+
+
+
+/**
+ * The Aurora snapshot relay, for when a clone is impossible or method: relay asks for it
+ * (aws-reference C): cluster snapshot → share → destination copy under the destination key →
+ * RestoreDBClusterFromSnapshot → instances (as the clone adds them) → password → outputs.
+ */
+const restoreAuroraClusterStep = restoreClusterStep({
+    title: 'Restore the Aurora cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+    input: (ctx, snapshotArn) => auroraRestoreInput(ctx, snapshotArn),
+});
+function auroraRelaySteps() {
+    return [
+        preflightStep(),
+        snapshotSourceClusterStep({ handoff: true }),
+        shareSnapshotStep('db-cluster-snapshot', ['snapshot-source-cluster']),
+        copySnapshotStep('db-cluster-snapshot', [
+            'share-snapshot',
+            'snapshot-source-cluster',
+            'preflight',
+        ]),
+        restoreAuroraClusterStep,
+        { ...createInstancesAfter(['restore-cluster']), phases: DESTINATION_PHASES },
+        { ...passwordStep(['create-instances']), phases: DESTINATION_PHASES },
+        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        unshareSnapshotStep('db-cluster-snapshot'),
+        deleteSharedSnapshotStep('db-cluster-snapshot', ['unshare-snapshot', 'restore-cluster']),
+        deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
+    ];
+}
+/** Engine and version from the source, so the Region's default version is never picked. */
+function auroraRestoreInput(ctx, snapshotArn) {
+    const s = ctx.settings;
+    const placement = resolvePlacement(ctx);
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        SnapshotIdentifier: snapshotArn,
+        Engine: ctx.sourceDb.engine,
+        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
+        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
+        DeletionProtection: s.deletionProtection,
+        // Needed before a db.serverless instance is added (aws-reference A3).
+        ServerlessV2ScalingConfiguration: s.serverless
+            ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
+            : undefined,
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/instance.ts
+
+
+
+
+
+
+
+
+/**
+ * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
+ * destination key → RestoreDBInstanceFromDBSnapshot in the placement the user named →
+ * password (ModifyDBInstance) → outputs.
+ */
+const snapshotSourceInstanceStep = handoffSnapshotStep({
+    name: 'snapshot-source-instance',
+    title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
+    after: ['preflight'],
+    instanceId: (ctx) => ctx.sourceDb.identifier,
+});
+function instanceRelaySteps() {
+    return [
+        preflightStep(),
+        snapshotSourceInstanceStep,
+        shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
+        copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
+        restoreInstanceStep,
+        { ...passwordStep(['restore-instance']), phases: DESTINATION_PHASES },
+        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        unshareSnapshotStep('db-snapshot'),
+        deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
+        deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
+    ];
+}
+const restoreInstanceStep = {
+    name: 'restore-instance',
+    title: 'Restore the DB instance from the snapshot (RestoreDBInstanceFromDBSnapshot)',
+    side: 'destination',
+    phases: DESTINATION_PHASES,
+    after: ['copy-snapshot'],
+    async run(ctx, runtime) {
+        const input = instanceRestoreInput(ctx, ctx.values.restoreFrom.get());
+        await provision({
+            ctx,
+            runtime,
+            resource: {
+                kind: 'db-instance',
+                side: 'destination',
+                id: ctx.names.target,
+                disposal: 'copy',
+            },
+            start: () => (0,rds_databases/* restoreInstanceFromSnapshot */.aZ)(ctx.destination.clients.rds, input),
+        });
+        runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
+    },
+};
+/**
+ * The placement is always explicit (the pre-flight refuses a missing one): left out, AWS would
+ * use the default security group and the default parameter group. Single-AZ, as AWS defaults.
+ */
+function instanceRestoreInput(ctx, snapshotArn) {
+    const s = ctx.settings;
+    const instance = ctx.sourceDb.instance;
+    const placement = resolvePlacement(ctx);
+    return {
+        DBInstanceIdentifier: ctx.names.target,
+        DBSnapshotIdentifier: snapshotArn,
+        DBInstanceClass: s.instanceClass ?? instance?.DBInstanceClass,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBParameterGroupName: placement.parameterGroup,
+        MultiAZ: s.multiAz,
+        StorageType: s.storageType ?? instance?.StorageType,
+        Iops: s.iops ??
+            (isProvisionedIops(s.storageType ?? instance?.StorageType) ? instance?.Iops : undefined),
+        PubliclyAccessible: s.publiclyAccessible,
+        DeletionProtection: s.deletionProtection,
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/multiaz-direct.ts
+
+
+
+
+/**
+ * The Multi-AZ relay's direct path (aws-reference B, UNCONFIRMED): the source cluster snapshot is
+ * shared as it is and the destination restores the Multi-AZ DB cluster straight from its ARN,
+ * under the destination's key. No temporary instance, no DB snapshot, no copy:
+ *
+ *   snapshot-source-cluster → share-cluster-snapshot → restore-cluster-direct →
+ *   (set-password, describe-copy) and, beside them, unshare-cluster-snapshot →
+ *   delete-shared-cluster-snapshot
+ *
+ * A synchronous refusal of the share or of the restore turns the run to the 7 steps (multiaz.ts),
+ * which start from the same cluster snapshot; the share, if made, is withdrawn at once.
+ */
+/** A step that runs only while the run is on `path`, besides its own condition. */
+function onlyOn(path, step) {
+    return {
+        ...step,
+        when: (ctx) => onPath(ctx.multiAzPath, path) && (step.when?.(ctx) ?? true),
+    };
+}
+/**
+ * Step 1 of both paths. On the direct path the cluster snapshot is what crosses accounts, so it
+ * is the hand-off (snapshot-arn) of a source-phase job; on the 7 steps it is an intermediate.
+ */
+function clusterSnapshotStep() {
+    const handedOver = snapshotSourceClusterStep({ handoff: true });
+    const intermediate = snapshotSourceClusterStep({ handoff: false });
+    return {
+        ...intermediate,
+        run: (ctx, runtime) => (onPath(ctx.multiAzPath, 'direct') ? handedOver : intermediate).run(ctx, runtime),
+    };
+}
+/** Direct step 2: share the cluster snapshot with the destination account. */
+function shareClusterSnapshotStep() {
+    const share = shareSnapshotStep('db-cluster-snapshot', ['snapshot-source-cluster']);
+    return onlyOn('direct', {
+        ...share,
+        name: 'share-cluster-snapshot',
+        async run(ctx, runtime) {
+            try {
+                await share.run(ctx, runtime);
+            }
+            catch (error) {
+                if (!isRefusal(error, 'share'))
+                    throw error;
+                const id = (0,aws_arn/* rdsResourceId */.PR)(ctx.values.sharedSnapshotArn.get());
+                // The intent recorded before the call: AWS made no share.
+                runtime.release({ kind: 'db-cluster-snapshot-share', side: 'source', id });
+                turnOrFail(ctx, runtime, {
+                    error,
+                    what: `to share the Multi-AZ DB cluster snapshot ${id} with account ${ctx.destination.accountId}`,
+                    side: 'source',
+                    resource: id,
+                });
+                return;
+            }
+            if (ctx.multiAzPath)
+                ctx.multiAzPath.shared = true;
+        },
+    });
+}
+/** Direct step 3: the Multi-AZ DB cluster, restored straight from the (shared) cluster snapshot. */
+function restoreClusterDirectStep(input) {
+    const restore = restoreClusterStep({
+        title: 'Restore the Multi-AZ DB cluster straight from the cluster snapshot (RestoreDBClusterFromSnapshot by ARN, destination KMS key)',
+        input,
+        note: (request) => `from ${(0,aws_arn/* rdsResourceId */.PR)(request.SnapshotIdentifier ?? '')}`,
+    });
+    return onlyOn('direct', {
+        ...restore,
+        name: 'restore-cluster-direct',
+        after: ['share-cluster-snapshot', 'snapshot-source-cluster', 'preflight'],
+        async run(ctx, runtime) {
+            const snapshotArn = ctx.values.sharedSnapshotArn.get();
+            ctx.values.restoreFrom.set(snapshotArn);
+            try {
+                await restore.run(ctx, runtime);
+            }
+            catch (error) {
+                if (!isRefusal(error, 'restore'))
+                    throw error;
+                turnOrFail(ctx, runtime, {
+                    error,
+                    what: `to restore the Multi-AZ DB cluster ${ctx.names.target} straight from the shared cluster snapshot ${snapshotArn}`,
+                    side: 'destination',
+                    resource: ctx.names.target,
+                });
+                return;
+            }
+            const choice = ctx.multiAzPath;
+            if (choice && !choice.forced) {
+                choice.reason = ctx.sameAccount
+                    ? 'same account: restored straight from the cluster snapshot'
+                    : 'AWS shared the cluster snapshot and restored the copy straight from it';
+            }
+            runtime.log.info(`Direct path: ${choice?.reason ?? 'restored from the cluster snapshot'}`);
+        },
+    });
+}
+/**
+ * Withdraw the cluster snapshot's share once the copy is restored from it, or at once when AWS
+ * refused the restore (the 7 steps share a DB snapshot instead).
+ */
+function unshareClusterSnapshotStep() {
+    const unshare = unshareSnapshotStep('db-cluster-snapshot');
+    return {
+        ...unshare,
+        name: 'unshare-cluster-snapshot',
+        after: ['restore-cluster-direct'],
+        when: (ctx) => (ctx.multiAzPath?.shared === true || onPath(ctx.multiAzPath, 'direct')) &&
+            (unshare.when?.(ctx) ?? true),
+    };
+}
+/** Delete the cluster snapshot the copy was restored from (unless keep-snapshots). */
+function deleteSharedClusterSnapshotStep() {
+    return onlyOn('direct', {
+        ...deleteSharedSnapshotStep('db-cluster-snapshot', [
+            'unshare-cluster-snapshot',
+            'restore-cluster-direct',
+        ]),
+        name: 'delete-shared-cluster-snapshot',
+    });
+}
+/**
+ * A refusal turns the run to the 7 steps, unless the path was forced (input, or a destination
+ * job's hand-off, whose 7 steps would start in the source account): then the run fails, saying
+ * what AWS refused and what to do.
+ */
+function turnOrFail(ctx, runtime, refusal) {
+    const choice = ctx.multiAzPath;
+    if (!choice || choice.forced) {
+        const destinationJob = ctx.settings.phase === 'destination';
+        throw errors/* ActionError */.lZ.fromAws(refusal.error, {
+            summary: `AWS refused ${refusal.what}`,
+            resource: refusal.resource,
+            side: refusal.side,
+            accountId: refusal.side === 'source' ? ctx.source.accountId : ctx.destination.accountId,
+            hint: destinationJob
+                ? 'This account cannot restore the shared Multi-AZ DB cluster snapshot directly: run the source job with multi-az-path: seven-step (it then hands over a DB snapshot that this job copies), or with auto and an unencrypted source.'
+                : 'AWS does not allow the direct path here: set multi-az-path to auto (falls back to the 7 steps) or seven-step.',
+        });
+    }
+    const reason = fallBack(choice, refusal.what, refusal.error);
+    runtime.log.info(`Falling back to the 7 steps: ${reason}`);
+    runtime.note('refused by AWS: falling back to the 7 steps');
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/multiaz.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The Multi-AZ DB cluster relay's 7 steps. AWS does not copy a Multi-AZ DB cluster snapshot, and
+ * may neither share it nor restore it shared (aws-reference B, UNCONFIRMED: the direct path of
+ * multiaz-direct.ts tries that first), so here the data crosses as a DB snapshot of a temporary
+ * Single-AZ instance:
+ *
+ *   1 snapshot-source-cluster → 2 restore-temp-instance → 3 snapshot-temp-instance →
+ *   4 share-snapshot → 6 copy-snapshot → 7 restore-cluster → set-password → describe-copy
+ *
+ * and 5 delete-temp-instance starts right after 3, beside 4, 6 and 7. Intermediates are removed
+ * as soon as nothing reads them (delete-cluster-snapshot, unshare-snapshot,
+ * delete-shared-snapshot, delete-copied-snapshot).
+ */
+/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
+const snapshotTempInstanceStep = handoffSnapshotStep({
+    name: 'snapshot-temp-instance',
+    title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
+    after: ['restore-temp-instance'],
+    instanceId: (ctx) => ctx.names.tempInstance,
+});
+/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
+const restoreMultiAzClusterStep = restoreClusterStep({
+    title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
+    input: (ctx, snapshotArn) => multiAzRestoreInput(ctx, snapshotArn),
+    note: (input) => `${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`,
+});
+/**
+ * Both paths in one plan (multiaz-direct.ts): the direct path's steps first; the 7 steps wait
+ * for its outcome and run only if AWS refused it (or the path is seven-step), from the same
+ * cluster snapshot. Whichever restore ran, the password and outputs follow it.
+ */
+function multiAzRelaySteps() {
+    const sevenStep = (step) => onlyOn('seven-step', step);
+    return [
+        preflightStep(),
+        clusterSnapshotStep(),
+        shareClusterSnapshotStep(),
+        restoreClusterDirectStep(multiAzRestoreInput),
+        unshareClusterSnapshotStep(),
+        deleteSharedClusterSnapshotStep(),
+        sevenStep({
+            ...restoreTempInstanceStep,
+            after: ['snapshot-source-cluster', 'share-cluster-snapshot', 'restore-cluster-direct'],
+        }),
+        sevenStep({
+            ...deleteClusterSnapshotStep,
+            after: ['restore-temp-instance', 'unshare-cluster-snapshot'],
+        }),
+        sevenStep(snapshotTempInstanceStep),
+        sevenStep(deleteTempInstanceStep),
+        sevenStep(shareSnapshotStep('db-snapshot', ['snapshot-temp-instance'])),
+        sevenStep(copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight'])),
+        sevenStep(restoreMultiAzClusterStep),
+        { ...passwordStep(['restore-cluster', 'restore-cluster-direct']), phases: DESTINATION_PHASES },
+        { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
+        sevenStep(unshareSnapshotStep('db-snapshot')),
+        sevenStep(deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster'])),
+        sevenStep(deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster'])),
+    ];
+}
+/** Step 2: a temporary Single-AZ instance restored from the cluster snapshot. */
+const restoreTempInstanceStep = {
+    name: 'restore-temp-instance',
+    title: 'Restore the cluster snapshot to a temporary Single-AZ DB instance (RestoreDBInstanceFromDBSnapshot)',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['snapshot-source-cluster'],
+    async run(ctx, runtime) {
+        const id = ctx.names.tempInstance;
+        const input = tempInstanceInput(ctx);
+        await provision({
+            ctx,
+            runtime,
+            resource: tempInstance(ctx),
+            start: () => (0,rds_databases/* restoreInstanceFromSnapshot */.aZ)(ctx.source.clients.rds, input),
+        });
+        runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
+    },
+};
+function tempInstance(ctx) {
+    return { kind: 'db-instance', side: 'source', id: ctx.names.tempInstance, disposal: 'temporary' };
+}
+/**
+ * The temporary instance: Single-AZ, in the subnet group and security groups the user named for
+ * it (default: the source cluster's), with the source's class and at least its storage.
+ */
+function tempInstanceInput(ctx) {
+    const s = ctx.settings;
+    const cluster = ctx.sourceDb.cluster;
+    const sourceGroups = (cluster?.VpcSecurityGroups ?? []).flatMap((g) => g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []);
+    const groups = s.tempVpcSecurityGroupIds.length > 0 ? [...s.tempVpcSecurityGroupIds] : sourceGroups;
+    return {
+        DBInstanceIdentifier: ctx.names.tempInstance,
+        DBClusterSnapshotIdentifier: ctx.names.sourceClusterSnapshot,
+        Engine: ctx.sourceDb.engine,
+        DBInstanceClass: cluster?.DBClusterInstanceClass,
+        MultiAZ: false,
+        DBSubnetGroupName: s.tempDbSubnetGroup ?? cluster?.DBSubnetGroup,
+        VpcSecurityGroupIds: groups.length > 0 ? groups : undefined,
+        // Smaller than the source fails ("Invalid storage size"); the same size always fits.
+        AllocatedStorage: cluster?.AllocatedStorage,
+        StorageType: cluster?.StorageType,
+        Iops: isProvisionedIops(cluster?.StorageType) ? cluster?.Iops : undefined,
+        PubliclyAccessible: false,
+        DeletionProtection: false,
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.intermediate),
+    };
+}
+/** The cluster snapshot is only read by step 2: once the instance exists it can go. */
+const deleteClusterSnapshotStep = {
+    name: 'delete-cluster-snapshot',
+    title: 'Delete the source cluster snapshot once the temporary instance exists (unless keep-snapshots)',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['restore-temp-instance'],
+    when: (ctx) => !ctx.settings.keepSnapshots,
+    async run(ctx, runtime) {
+        const api = (0,rds_snapshots/* snapshotApi */.P)('db-cluster-snapshot');
+        await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
+    },
+};
+/**
+ * Step 5: the temporary instance is no longer needed once its snapshot exists. It is deleted
+ * beside the share, copy and restore (never on their path), and awaited before the run ends.
+ */
+const deleteTempInstanceStep = {
+    name: 'delete-temp-instance',
+    title: 'Delete the temporary instance (SkipFinalSnapshot), beside the copy and restore',
+    side: 'source',
+    phases: SOURCE_PHASES,
+    after: ['snapshot-temp-instance'],
+    async run(ctx, runtime) {
+        const id = ctx.names.tempInstance;
+        const done = await removeAndWait(ctx, runtime, {
+            resource: tempInstance(ctx),
+            waitGone: () => waitForInstance(ctx, runtime, { side: 'source', id, until: 'gone' }),
+        });
+        if (done === 'removed')
+            runtime.note(`deleted ${id}`);
+    },
+};
+/**
+ * Engine and EngineVersion come from the source (else AWS picks the Region's default version);
+ * AWS accepts the snapshot only as an ARN here.
+ */
+function multiAzRestoreInput(ctx, snapshotArn) {
+    const s = ctx.settings;
+    const cluster = ctx.sourceDb.cluster;
+    const placement = resolvePlacement(ctx);
+    const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass;
+    if (!instanceClass) {
+        throw new errors/* ActionError */.lZ({
+            summary: 'The DBClusterInstanceClass of the Multi-AZ copy is unknown',
+            side: 'destination',
+            accountId: ctx.destination.accountId,
+            hint: 'Set instance-class (e.g. db.m6gd.large).',
+        });
+    }
+    const storage = multiAzStorage(ctx);
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        SnapshotIdentifier: snapshotArn,
+        Engine: ctx.sourceDb.engine,
+        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        DBClusterInstanceClass: instanceClass,
+        StorageType: storage.storageType,
+        Iops: storage.iops,
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
+        PubliclyAccessible: s.publiclyAccessible,
+        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
+        DeletionProtection: s.deletionProtection,
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/plan.ts
+
+
+
+const DESCRIPTIONS = {
+    'multi-az-cluster': 'Multi-AZ DB cluster relay: cluster snapshot → share → RestoreDBClusterFromSnapshot from it (direct path); or cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot (7 steps)',
+    'aurora-cluster': 'Aurora snapshot relay: cluster snapshot → share → copy → RestoreDBClusterFromSnapshot → instances',
+    instance: 'DB instance relay: snapshot → share → copy → RestoreDBInstanceFromDBSnapshot',
+};
+const PHASE_NOTE = {
+    all: '',
+    source: ' (phase source: stops after sharing)',
+    destination: ' (phase destination: starts from snapshot-arn)',
+};
+/** The snapshot relay for the source's kind, cut to the steps of the phase this job runs. */
+function relayPlan(ctx) {
+    const kind = ctx.sourceDb.kind;
+    const steps = kind === 'multi-az-cluster'
+        ? multiAzRelaySteps()
+        : kind === 'aurora-cluster'
+            ? auroraRelaySteps()
+            : instanceRelaySteps();
+    const phase = ctx.settings.phase;
+    const path = ctx.multiAzPath
+        ? `; starts on the ${ctx.multiAzPath.path} path: ${ctx.multiAzPath.reason}`
+        : '';
+    return {
+        description: DESCRIPTIONS[kind] + PHASE_NOTE[phase] + path,
+        steps: forPhase(steps, phase),
+    };
+}
+/** Keep the phase's steps; dependencies on steps of the other phase are met by the other job. */
+function forPhase(steps, phase) {
+    const kept = steps.filter((step) => step.phases.includes(phase));
+    const names = new Set(kept.map((step) => step.name));
+    return kept.map((step) => ({
+        ...step,
+        after: (step.after ?? []).filter((name) => names.has(name)),
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/methods/choose-method.ts
+
+
+
+
+
+/**
+ * The method for a source: Aurora clones by default; Multi-AZ DB clusters and DB instances relay
+ * through snapshots. An explicit method that cannot work for the source is refused, never changed.
+ */
+function chooseMethod(requested, source) {
+    const aurora = source.kind === 'aurora-cluster';
+    if (requested === 'auto')
+        return aurora ? 'clone' : 'relay';
+    if ((requested === 'clone' || requested === 'full-copy') && !aurora) {
+        throw new errors/* ActionError */.lZ({
+            summary: `method: ${requested} needs an Aurora source, and ${source.identifier} is a ${describeKind(source)} (engine ${source.engine})`,
+            resource: source.arn,
+            side: 'source',
+            hint: 'Use method: relay or auto.',
+        });
+    }
+    return requested;
+}
+/**
+ * The method this run takes: chooseMethod's choice, checked against what AWS allows before
+ * anything is created. For an Aurora clone that runs the clone pre-flight (source state, clone
+ * limits, then the shared keys and placement checks), which under `auto` may turn to the relay
+ * and says why; the relay runs the shared pre-flight as its first step. When the target already
+ * exists, `if-exists` decides first (existing.ts), so no pre-flight.
+ */
+async function resolveMethod(requested, source, inputs) {
+    const method = chooseMethod(requested, source);
+    if (method === 'relay')
+        return method;
+    const { settings, accounts } = inputs;
+    if (settings.ifExists !== 'replace' && inputs.targetExists)
+        return method;
+    const decision = await clonePreflight({
+        requested: requested === 'auto' ? 'auto' : method,
+        settings,
+        source: accounts.source,
+        destination: accounts.destination,
+        sameAccount: accounts.sameAccount,
+        sourceDb: source,
+        log: inputs.log ?? (0,annotations/* titledLog */.N)('rds-refresh: pre-flight'),
+    });
+    return decision.method;
+}
+function describeKind(source) {
+    switch (source.kind) {
+        case 'aurora-cluster':
+            return 'Aurora DB cluster';
+        case 'multi-az-cluster':
+            return 'Multi-AZ DB cluster';
+        case 'instance':
+            return 'DB instance';
+    }
+}
+function buildPlan(ctx) {
+    if (ctx.method === 'clone' || ctx.method === 'full-copy')
+        return clonePlan();
+    return relayPlan(ctx);
+}
+
+;// CONCATENATED MODULE: ./src/methods/common/phases.ts
+
+
+
+
+
+
+/**
+ * Read what the refresh starts from and resolve its method. `inputs/rules.ts` already required
+ * snapshot-arn for phase destination and source otherwise, and refused a clone split into phases.
+ */
+async function startPhase(settings, accounts, target) {
+    if (settings.phase === 'destination') {
+        const arn = settings.snapshotArn;
+        const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
+        return {
+            sourceDb,
+            sameAccount: (0,aws_arn/* accountFromArn */.Fl)(arn) === accounts.destination.accountId,
+            method: 'relay',
+        };
+    }
+    const sourceDb = await detectSource(accounts.source, settings.source);
+    if (settings.phase === 'source') {
+        return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
+    }
+    return {
+        sourceDb,
+        sameAccount: accounts.sameAccount,
+        method: await resolveMethod(settings.method, sourceDb, {
+            settings,
+            accounts,
+            targetExists: target.exists,
+        }),
+    };
+}
+/**
+ * The source as a shared snapshot describes it. Describing it by ARN with IncludeShared also
+ * proves it is shared with this account: AWS answers "not found" otherwise.
+ */
+async function sourceFromSnapshot(session, arn) {
+    const type = (0,aws_arn/* rdsResourceType */.kV)(arn);
+    if (type !== 'snapshot' && type !== 'cluster-snapshot') {
+        throw new errors/* ActionError */.lZ({
+            summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
+            hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
+        });
+    }
+    const where = { resource: arn, side: 'destination', accountId: session.accountId };
+    const rds = session.clients.rds;
+    const id = (0,aws_arn/* rdsResourceId */.PR)(arn);
+    if (type === 'cluster-snapshot') {
+        const snapshot = await (0,rds_read/* findClusterSnapshot */.MR)(rds, arn);
+        requireAvailable(arn, snapshot?.Status, where);
+        const handoff = kindOfHandoff('db-cluster-snapshot', id, snapshot?.Engine);
+        return {
+            kind: handoff.kind,
+            identifier: snapshot?.DBClusterIdentifier ?? id,
+            arn,
+            engine: snapshot?.Engine ?? '',
+            engineVersion: snapshot?.EngineVersion ?? '',
+            status: 'snapshot available',
+            encrypted: snapshot?.StorageEncrypted ?? false,
+            kmsKeyArn: snapshot?.KmsKeyId,
+            // A cluster snapshot shows no Iops, so the copy keeps the snapshot's storage unless the inputs say.
+            cluster: handoff.instanceClass
+                ? { DBClusterInstanceClass: handoff.instanceClass }
+                : undefined,
+        };
+    }
+    const snapshot = await (0,rds_read/* findSnapshot */.Cb)(rds, arn);
+    requireAvailable(arn, snapshot?.Status, where);
+    const handoff = kindOfHandoff('db-snapshot', id);
+    const engine = snapshot?.Engine ?? '';
+    // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
+    const storage = {
+        Engine: engine,
+        StorageType: snapshot?.StorageType,
+        Iops: snapshot?.Iops,
+        AllocatedStorage: snapshot?.AllocatedStorage,
+    };
+    const facts = handoff.kind === 'multi-az-cluster'
+        ? {
+            cluster: {
+                ...storage,
+                DBClusterInstanceClass: handoff.instanceClass,
+            },
+        }
+        : { instance: storage };
+    return {
+        kind: handoff.kind,
+        // A Multi-AZ hand-off was taken of the relay's temporary instance: the snapshot names it better.
+        identifier: handoff.kind === 'multi-az-cluster' ? id : (snapshot?.DBInstanceIdentifier ?? id),
+        arn,
+        engine,
+        engineVersion: snapshot?.EngineVersion ?? '',
+        status: 'snapshot available',
+        encrypted: snapshot?.Encrypted ?? false,
+        kmsKeyArn: snapshot?.KmsKeyId,
+        ...facts,
+    };
+}
+function requireAvailable(arn, status, where) {
+    if (status === undefined) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Snapshot ${arn} is not shared with the destination account ${where.accountId}, or does not exist`,
+            ...where,
+            hint: 'Run the phase: source job with this destination account (destination-role-arn of this account) and pass its snapshot-arn; AWS answers the same for a snapshot that does not exist and one not shared with this account.',
+        });
+    }
+    if (status !== 'available') {
+        throw new errors/* ActionError */.lZ({
+            summary: `Snapshot ${arn} is ${status}, not available`,
+            ...where,
+            hint: 'Start the destination phase after the source phase has finished.',
+        });
+    }
+}
+/** One line for the log: what this job starts from. */
+function describeStart(settings, sourceDb) {
+    const what = `${describeKind(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
+    return settings.phase === 'destination'
+        ? `Shared snapshot ${sourceDb.arn} of a ${what}`
+        : `Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
+}
+
 // EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __nccwpck_require__(1152);
+var parsers = __nccwpck_require__(5277);
 // EXTERNAL MODULE: ./src/inputs/rules.ts
-var rules = __nccwpck_require__(639);
+var rules = __nccwpck_require__(5838);
 ;// CONCATENATED MODULE: ./src/methods/common/applicability.ts
 /**
  * Which inputs apply to the method this run takes. Some inputs only make sense for one kind of
@@ -74848,6 +80385,7 @@ var rules = __nccwpck_require__(639);
  * or method is refused (the user asked for something the copy cannot have); an input that merely
  * has no effect is named in one warning, never ignored silently.
  */
+
 
 
 
@@ -74860,12 +80398,12 @@ const MULTI_AZ_CLUSTER_ID_MAX = 52;
 const isAurora = ({ sourceDb }) => sourceDb.kind === 'aurora-cluster';
 const isClone = ({ method }) => method === 'clone' || method === 'full-copy';
 /** A source-phase job makes no copy: what shapes the copy does not apply to it. */
-const copiesHere = ({ settings }) => settings.phase !== 'source';
-const what = ({ sourceDb }) => `${sourceDb.identifier} is a ${(0,choose_method/* describeKind */.SB)(sourceDb)}`;
+const applicability_copiesHere = ({ settings }) => settings.phase !== 'source';
+const what = ({ sourceDb }) => `${sourceDb.identifier} is a ${describeKind(sourceDb)}`;
 const CONTRADICTIONS = [
     (input) => {
         const storage = input.settings.storageType;
-        if (storage === undefined || !copiesHere(input))
+        if (storage === undefined || !applicability_copiesHere(input))
             return undefined;
         if (!isAurora(input) && AURORA_STORAGE.has(storage)) {
             return (0,parsers/* invalid */.Gq)('storage-type', storage, `Aurora storage applies only to an Aurora copy, and ${what(input)}; use gp2, gp3, io1 or io2, or leave it empty to keep the source's.`);
@@ -74877,24 +80415,24 @@ const CONTRADICTIONS = [
     },
     (input) => {
         const iops = input.settings.iops;
-        if (iops === undefined || !isAurora(input) || !copiesHere(input))
+        if (iops === undefined || !isAurora(input) || !applicability_copiesHere(input))
             return undefined;
         return (0,parsers/* invalid */.Gq)('iops', String(iops), `${what(input)}, and Aurora storage has no provisioned IOPS; leave iops empty.`);
     },
     (input) => {
-        if (!input.settings.multiAz || !isAurora(input) || !copiesHere(input))
+        if (!input.settings.multiAz || !isAurora(input) || !applicability_copiesHere(input))
             return undefined;
         return (0,parsers/* invalid */.Gq)('multi-az', 'true', `multi-az applies to a DB instance copy, and ${what(input)}: an Aurora copy spreads over Availability Zones with instance-count 2 or more.`);
     },
     (input) => {
         const count = input.settings.instanceCount;
-        if (count === 1 || isAurora(input) || !copiesHere(input))
+        if (count === 1 || isAurora(input) || !applicability_copiesHere(input))
             return undefined;
         return (0,parsers/* invalid */.Gq)('instance-count', String(count), `${what(input)}, whose copy has ${input.sourceDb.kind === 'instance' ? 'one instance (use multi-az for a standby)' : 'the writer and two readers AWS makes for every Multi-AZ DB cluster'}; instance-count applies only to an Aurora copy.`);
     },
     (input) => {
         const s = input.settings;
-        if (isAurora(input) || !copiesHere(input))
+        if (isAurora(input) || !applicability_copiesHere(input))
             return undefined;
         if (s.instanceClass === 'db.serverless') {
             return (0,parsers/* invalid */.Gq)('instance-class', s.instanceClass, `db.serverless is an Aurora instance class, and ${what(input)}.`);
@@ -74905,7 +80443,7 @@ const CONTRADICTIONS = [
     },
     (input) => {
         const target = input.settings.target;
-        if (input.sourceDb.kind !== 'multi-az-cluster' || !target || !copiesHere(input)) {
+        if (input.sourceDb.kind !== 'multi-az-cluster' || !target || !applicability_copiesHere(input)) {
             return undefined;
         }
         if (target.length <= MULTI_AZ_CLUSTER_ID_MAX)
@@ -74914,8 +80452,8 @@ const CONTRADICTIONS = [
     },
     (input) => {
         const key = input.settings.kmsKeyId;
-        const account = key?.startsWith('arn:') ? key.split(':')[4] : undefined;
-        if (!key || input.sameAccount || account !== input.accounts.source || !copiesHere(input)) {
+        const account = (0,aws_arn/* accountFromArn */.Fl)(key ?? '');
+        if (!key || input.sameAccount || account !== input.accounts.source || !applicability_copiesHere(input)) {
             return undefined;
         }
         return (0,parsers/* invalid */.Gq)('kms-key-id', key, (0,rules/* sourceAccountKeyMessage */.lY)(input.accounts));
@@ -74946,25 +80484,25 @@ const IGNORED = [
             usesTemp ? 'a destination job restores no temporary instance' : TEMP_INSTANCE_ONLY,
         ];
     },
-    (input) => isAurora(input) && copiesHere(input) && input.settings.storageType !== undefined
+    (input) => isAurora(input) && applicability_copiesHere(input) && input.settings.storageType !== undefined
         ? ['storage-type', 'an Aurora copy keeps the storage configuration AWS gives the restore']
         : undefined,
-    (input) => input.settings.multiAz && input.sourceDb.kind === 'multi-az-cluster' && copiesHere(input)
+    (input) => input.settings.multiAz && input.sourceDb.kind === 'multi-az-cluster' && applicability_copiesHere(input)
         ? ['multi-az', 'a Multi-AZ DB cluster copy is always across three Availability Zones']
         : undefined,
     (input) => input.settings.dbClusterParameterGroup !== undefined &&
         input.sourceDb.kind === 'instance' &&
-        copiesHere(input)
+        applicability_copiesHere(input)
         ? ['db-cluster-parameter-group', 'a DB instance has no DB cluster parameter group']
         : undefined,
     (input) => input.settings.dbParameterGroup !== undefined &&
         input.sourceDb.kind === 'multi-az-cluster' &&
-        copiesHere(input)
+        applicability_copiesHere(input)
         ? ['db-parameter-group', 'a Multi-AZ DB cluster copy takes db-cluster-parameter-group']
         : undefined,
     (input) => {
         const s = input.settings;
-        if (!isAurora(input) || s.serverless === undefined || !copiesHere(input))
+        if (!isAurora(input) || s.serverless === undefined || !applicability_copiesHere(input))
             return undefined;
         const instanceClass = s.instanceClass ?? input.sourceDb.writerInstanceClass;
         if (instanceClass === 'db.serverless')
@@ -74975,7 +80513,7 @@ const IGNORED = [
         ];
     },
     (input) => {
-        if (copiesHere(input))
+        if (applicability_copiesHere(input))
             return undefined;
         const s = input.settings;
         const given = [
@@ -75009,17 +80547,9 @@ function checkApplicability(input) {
     if (ignored.length === 0)
         return;
     const phase = input.settings.phase === 'all' ? '' : `, phase ${input.settings.phase}`;
-    input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${(0,choose_method/* describeKind */.SB)(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
+    input.log.warning(`Inputs that do not apply to method ${input.method}${phase} (${describeKind(input.sourceDb)} ${input.sourceDb.identifier}) are ignored: ${ignored.map(([name, why]) => `${name} (${why})`).join('; ')}.`);
 }
 
-// EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(4454);
-// EXTERNAL MODULE: ./src/tags.ts
-var src_tags = __nccwpck_require__(7291);
-// EXTERNAL MODULE: ./src/aws/ownership.ts
-var ownership = __nccwpck_require__(723);
-// EXTERNAL MODULE: ./src/engine/wait.ts
-var wait = __nccwpck_require__(9158);
 ;// CONCATENATED MODULE: ./src/methods/common/existing.ts
 
 
@@ -75027,35 +80557,53 @@ var wait = __nccwpck_require__(9158);
 
 
 
+
+
+
 /**
- * Look for the target in the destination before creating anything. Under `if-exists: fail` an
- * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
- * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
- * never touched.
+ * Look the target up in the destination, once per run: the method's choice, `if-exists` and a
+ * replace all read this one answer.
  */
-async function findExistingTarget(ctx, wait) {
-    const rds = ctx.destination.clients.rds;
-    const target = ctx.names.target;
-    const found = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const foundInstance = found ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!found && !foundInstance)
+async function lookupTarget(destination, target) {
+    const rds = destination.clients.rds;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    if (cluster)
+        return { cluster };
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
+    return instance ? { instance } : undefined;
+}
+/**
+ * What to do with a target that already exists, before creating anything. Under `if-exists:
+ * fail` an existing target stops the run; under `reuse` a copy this action manages is reported as it is.
+ * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
+ * never touched. A copy an earlier try of this very run left half-built (its tags prove this run
+ * made it, and it is still `building`) is no existing target: the plan continues it.
+ */
+async function findExistingTarget(ctx, wait, target) {
+    if (!target)
         return undefined;
-    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target;
+    const { cluster: found, instance: foundInstance } = target;
+    const name = ctx.names.target;
+    const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? name;
     const where = {
         resource: arn,
         side: 'destination',
         accountId: ctx.destination.accountId,
     };
+    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, arn));
+    if ((0,ownership/* madeByRun */.MK)(tags, runOf(ctx)) && stillBuilding(tags)) {
+        core.info(`${name} exists, still being built, and its tags prove this run made it (an earlier try of the same run and attempt): the run continues it instead of starting over`);
+        return undefined;
+    }
     const mode = ctx.settings.ifExists;
     if (mode === 'fail') {
         throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} already exists in the destination account`,
+            summary: `Target ${name} already exists in the destination account`,
             ...where,
             hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
         });
     }
-    const tags = found?.TagList ?? foundInstance?.TagList ?? (await (0,rds_read/* readTags */.g$)(rds, arn));
-    requireManaged({ target, tags, where, purpose: mode });
+    (0,ownership/* requireManaged */.RI)({ target: name, tags, where, purpose: mode });
     const { cluster, instance } = await untilComplete(ctx, {
         kind: found ? 'cluster' : 'instance',
         seen: { cluster: found, instance: foundInstance },
@@ -75064,63 +80612,22 @@ async function findExistingTarget(ctx, wait) {
     });
     const expiry = tags?.find((t) => t.Key === src_tags/* TagKeys */.jm.expiresAt)?.Value;
     warnIfDifferent(ctx, (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.source));
-    if (cluster) {
-        return {
-            kind: 'cluster',
-            identifier: cluster.DBClusterIdentifier ?? target,
-            arn,
-            endpoint: cluster.Endpoint,
-            readerEndpoint: cluster.ReaderEndpoint,
-            port: cluster.Port,
-            engine: cluster.Engine,
-            engineVersion: cluster.EngineVersion,
-            masterUsername: cluster.MasterUsername,
-            masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
-            instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                .map((m) => m.DBInstanceIdentifier ?? '')
-                .filter(Boolean),
-            method: ctx.method,
-            created: false,
-            expiresAt: expiry ? new Date(expiry) : undefined,
-        };
-    }
-    return {
-        kind: 'instance',
-        identifier: instance?.DBInstanceIdentifier ?? target,
-        arn,
-        endpoint: instance?.Endpoint?.Address,
-        port: instance?.Endpoint?.Port,
-        engine: instance?.Engine,
-        engineVersion: instance?.EngineVersion,
-        masterUsername: instance?.MasterUsername,
-        masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
+    const origin = {
+        name,
         method: ctx.method,
         created: false,
         expiresAt: expiry ? new Date(expiry) : undefined,
     };
-}
-/**
- * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
- * carrying this action's managed tag, read from the resource itself in the destination account.
- * Ownership is never inferred from a name.
- */
-function requireManaged(options) {
-    if ((0,src_tags/* isManaged */.yF)(options.tags))
-        return;
-    const { target, where, purpose } = options;
-    throw new errors/* ActionError */.lZ({
-        summary: `Target ${target} exists but was not created by rds-refresh (no ${src_tags/* TagKeys */.jm.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
-        ...where,
-        hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
-    });
+    if (cluster)
+        return copyResult({ cluster }, origin);
+    return copyResult({ instance: instance ?? {} }, origin);
 }
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */
 function warnIfDifferent(ctx, source) {
     const target = ctx.names.target;
     core.info(`Reusing ${target} (if-exists: reuse): it is reported as it is, nothing is created`);
     if (source && source !== ctx.sourceDb.arn) {
-        core.warning(`${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`);
+        core.warning(`${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`, { title: 'rds-refresh: reused a copy of another source' });
     }
 }
 const COMPLETE = 'complete';
@@ -75130,7 +80637,7 @@ function stillBuilding(tags) {
     return (0,ownership/* tagValue */.EZ)(tags, src_tags/* TagKeys */.jm.state) === src_tags/* CopyState */.T9.building;
 }
 /** The copy's state, from a describe just made (`seen`) or a fresh one. */
-async function readCopy(ctx, kind, seen) {
+async function existing_readCopy(ctx, kind, seen) {
     const rds = ctx.destination.clients.rds;
     const target = ctx.names.target;
     if (kind === 'instance') {
@@ -75167,7 +80674,7 @@ async function readCopy(ctx, kind, seen) {
  */
 async function untilComplete(ctx, options) {
     const target = ctx.names.target;
-    const first = await readCopy(ctx, options.kind, options.seen);
+    const first = await existing_readCopy(ctx, options.kind, options.seen);
     if (first?.state === COMPLETE)
         return first;
     let last = first?.state ?? 'gone';
@@ -75182,7 +80689,7 @@ async function untilComplete(ctx, options) {
             ...where,
             resource: `${options.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${target}`,
             describe: async () => {
-                const copy = await readCopy(ctx, options.kind);
+                const copy = await existing_readCopy(ctx, options.kind);
                 last = copy?.state ?? 'gone';
                 return copy;
             },
@@ -75191,7 +80698,7 @@ async function untilComplete(ctx, options) {
             failOn: wait/* FAILURE_STATUSES */.Ul,
         }, {
             step: 'reuse',
-            log: { info: core.info, warning: core.warning, debug: core.debug },
+            log: (0,annotations/* titledLog */.N)('rds-refresh: reuse'),
             signal: options.wait.signal,
             deadline: options.wait.deadline,
             pollSeconds: ctx.settings.pollIntervalSeconds,
@@ -75209,192 +80716,12 @@ async function untilComplete(ctx, options) {
     }
 }
 
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(6936);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(5216);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/inventory.ts
-
-async function listClusters(rds) {
-    const found = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, {}))
-        found.push(...(page.DBClusters ?? []));
-    return found;
-}
-async function readInventory(rds) {
-    const instances = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBInstances */.$PQ)({ client: rds }, {}))
-        instances.push(...(page.DBInstances ?? []));
-    const clusterSnapshots = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBClusterSnapshots */.G8v)({ client: rds }, { SnapshotType: 'manual' }))
-        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
-    const snapshots = [];
-    for await (const page of (0,dist_cjs/* paginateDescribeDBSnapshots */.iKM)({ client: rds }, { SnapshotType: 'manual' }))
-        snapshots.push(...(page.DBSnapshots ?? []));
-    return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
-}
-
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-ram/dist-cjs/index.js
-var client_ram_dist_cjs = __nccwpck_require__(8369);
-// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
-var ram_share = __nccwpck_require__(6669);
-// EXTERNAL MODULE: ./src/methods/common/detect.ts
-var detect = __nccwpck_require__(2316);
-// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
-var snapshots = __nccwpck_require__(254);
-;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
-
-
-
-
-
-
-/** The value of one tag, if present. */
-function tagValue(tags, key) {
-    return tags?.find((tag) => tag.Key === key)?.Value;
-}
-/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
-async function tagsOf(rds, arn, listed) {
-    if (listed)
-        return listed;
-    const out = await rds.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceName: arn }));
-    return out.TagList ?? [];
-}
-/**
- * Read the target in the destination account, changing nothing. A target that does not exist is
- * reported as gone (a pull request can be closed twice); one this action does not manage, or an
- * instance that belongs to a cluster, is refused before anything is changed.
- */
-async function inspectTarget(destination, target) {
-    const rds = destination.clients.rds;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    if (cluster)
-        return fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
-    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
-    if (!instance)
-        return { state: 'gone', identifier: target };
-    const where = {
-        resource: instance.DBInstanceArn ?? target,
-        side: 'destination',
-        accountId: destination.accountId,
-    };
-    if (instance.DBClusterIdentifier) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
-            ...where,
-            hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
-        });
-    }
-    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
-    target_requireManaged(target, tags, where);
-    return {
-        state: 'present',
-        identifier: instance.DBInstanceIdentifier ?? target,
-        arn: instance.DBInstanceArn ?? target,
-        kind: 'instance',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        engine: instance.Engine ?? '',
-        deletionProtection: instance.DeletionProtection ?? false,
-        members: [],
-        tags,
-        crossAccountClone: false,
-    };
-}
-function arnOf(cluster) {
-    return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? '';
-}
-function fromCluster(destination, cluster, tags) {
-    const identifier = cluster.DBClusterIdentifier ?? '';
-    target_requireManaged(identifier, tags, {
-        resource: arnOf(cluster),
-        side: 'destination',
-        accountId: destination.accountId,
-    });
-    const aurora = (0,detect/* isAuroraEngine */.r)(cluster.Engine);
-    const members = aurora
-        ? [...(cluster.DBClusterMembers ?? [])]
-            .sort((a, b) => Number(a.IsClusterWriter ?? false) - Number(b.IsClusterWriter ?? false))
-            .flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []))
-        : [];
-    return {
-        state: 'present',
-        identifier,
-        arn: arnOf(cluster),
-        kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
-        status: cluster.Status ?? 'unknown',
-        engine: cluster.Engine ?? '',
-        deletionProtection: cluster.DeletionProtection ?? false,
-        members,
-        tags,
-        crossAccountClone: cluster.CrossAccountClone ?? false,
-        cloneGroupId: cluster.CloneGroupId,
-    };
-}
-function target_requireManaged(target, tags, where) {
-    if ((0,src_tags/* isManaged */.yF)(tags))
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `Target ${target} was not created by rds-refresh: it lacks the tag ${src_tags/* TagKeys */.jm.managed}=true, so it is left untouched`,
-        ...where,
-        hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
-    });
-}
-/**
- * A target equal to the source (same identifier in the same account) is refused for every
- * operation, whatever proves ownership: a managed base copy can be the source of its branches.
- */
-function refuseTargetIsSource(settings, accounts, target) {
-    const source = settings.source;
-    if (!source)
-        return;
-    const sourceAccount = source.accountId ?? (0,snapshots/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
-    if (sourceAccount !== accounts.destination.accountId)
-        return;
-    if (source.identifier.toLowerCase() !== target.toLowerCase())
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `target ${target} is the source itself (same account ${sourceAccount})`,
-        side: 'destination',
-        accountId: accounts.destination.accountId,
-        hint: 'Choose another target: the action never changes or deletes its source.',
-    });
-}
-
+// EXTERNAL MODULE: ./src/aws/error-codes.ts
+var error_codes = __nccwpck_require__(5372);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/shares.ts
 
 
 
-
-
-/** Associations that still hold the resource or principal in the share. */
-const HELD = new Set(['ASSOCIATED', 'ASSOCIATING']);
-/**
- * Live shares (ACTIVE or PENDING) the source account owns that carry the managed tag. The tag
- * proves the action made the share; a share someone else made is never listed.
- */
-async function managedShares(ram) {
-    const shares = [];
-    const pages = (0,client_ram_dist_cjs.paginateGetResourceShares)({ client: ram }, { resourceOwner: 'SELF', tagFilters: [{ tagKey: src_tags/* TagKeys */.jm.managed, tagValues: ['true'] }] });
-    for await (const page of pages)
-        shares.push(...(page.resourceShares ?? []));
-    const live = shares.filter((s) => (s.status === 'ACTIVE' || s.status === 'PENDING') &&
-        (s.tags ?? []).some((t) => t.key === src_tags/* TagKeys */.jm.managed && t.value === 'true'));
-    return Promise.all(live.map((share) => describeShare(ram, share)));
-}
-async function describeShare(ram, share) {
-    const arn = share.resourceShareArn ?? '';
-    const [resources, principals] = await Promise.all(['RESOURCE', 'PRINCIPAL'].map(async (associationType) => (await (0,ram_share/* listAssociations */.lq)(ram, { associationType, resourceShareArns: [arn] }))
-        .filter((a) => HELD.has(a.status ?? ''))
-        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : []))));
-    return {
-        arn,
-        name: share.name ?? arn,
-        status: share.status ?? 'unknown',
-        createdAt: share.creationTime,
-        resources: resources ?? [],
-        principals: principals ?? [],
-    };
-}
 /**
  * Copies in the destination that still need a shared source: its cross-account clones. A clone
  * is in the source's clone group (CloneGroupId, which AWS keeps for every clone of a cluster), or
@@ -75407,7 +80734,7 @@ function clonesOf(options) {
         .filter((c) => c.CrossAccountClone === true &&
         !(except ?? []).includes(c.DBClusterIdentifier ?? '') &&
         ((sourceCloneGroupId !== undefined && c.CloneGroupId === sourceCloneGroupId) ||
-            tagValue(c.TagList, src_tags/* TagKeys */.jm.source) === sourceArn))
+            (0,ownership/* tagValue */.EZ)(c.TagList, src_tags/* TagKeys */.jm.source) === sourceArn))
         .map((c) => c.DBClusterIdentifier ?? '');
 }
 /** Why a managed share may not be withdrawn yet, or undefined when nothing uses it any more. */
@@ -75430,20 +80757,12 @@ async function shareStillNeeded(options) {
     }
     return undefined;
 }
-/** Withdraw a share; one already being deleted counts as withdrawn. */
-async function withdrawShare(ram, arn) {
-    try {
-        await ram.send(new client_ram_dist_cjs.DeleteResourceShareCommand({ resourceShareArn: arn }));
-    }
-    catch (error) {
-        const name = error.name;
-        if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException')
-            return;
-        throw error;
-    }
-}
 
+// EXTERNAL MODULE: ./src/aws/removers.ts
+var removers = __nccwpck_require__(3394);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/delete.ts
+
+
 
 
 
@@ -75455,6 +80774,7 @@ async function withdrawShare(ram, arn) {
 /** Statuses from which AWS accepts a deletion (a failed resource too, with no final snapshot). */
 const DELETABLE = ['available', ...wait/* FAILURE_STATUSES */.Ul];
 const isCluster = (ctx) => ctx.target.kind !== 'instance';
+const targetRef = (ctx) => ({ kind: isCluster(ctx) ? 'cluster' : 'instance', id: ctx.target.identifier });
 const alreadyDeleting = (ctx) => ctx.target.status === 'deleting';
 /**
  * Tear a managed target down in the destination account: deletion protection off (the target is
@@ -75482,19 +80802,7 @@ const disableProtectionStep = {
     side: 'destination',
     when: (ctx) => ctx.target.deletionProtection && !alreadyDeleting(ctx),
     async run(ctx, runtime) {
-        const rds = ctx.accounts.destination.clients.rds;
-        const id = ctx.target.identifier;
-        await (isCluster(ctx)
-            ? rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-                DBClusterIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            }))
-            : rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-                DBInstanceIdentifier: id,
-                DeletionProtection: false,
-                ApplyImmediately: true,
-            })));
+        await (0,removers/* disableDeletionProtection */.WP)(ctx.accounts.destination.clients.rds, targetRef(ctx));
         await waitForTarget(ctx, runtime, {
             until: ['available'],
             ready: (item) => !item.DeletionProtection,
@@ -75506,28 +80814,12 @@ const deleteInstancesStep = {
     title: 'Delete the Aurora DB instances, readers first, then the writer',
     side: 'destination',
     after: ['disable-deletion-protection'],
-    when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.members.length > 0,
+    when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.memberWaves.length > 0,
     async run(ctx, runtime) {
-        const members = ctx.target.members;
-        const readers = members.slice(0, -1);
-        const writer = members.slice(-1);
-        // Deleting the writer while readers live fails over to a reader: readers go first.
-        await Promise.all(readers.map((id) => deleteMember(ctx, runtime, id)));
-        await Promise.all(writer.map((id) => deleteMember(ctx, runtime, id)));
-        runtime.note(`${members.length} instance(s)`);
+        await (0,removers/* deleteMembers */.V4)(ctx.accounts.destination.clients.rds, ctx.target.memberWaves, (id) => runtime.log.info(`Deleting DB instance ${id}`));
+        runtime.note(`${ctx.target.memberWaves.flat().length} instance(s)`);
     },
 };
-async function deleteMember(ctx, runtime, id) {
-    try {
-        await ctx.accounts.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }));
-        runtime.log.info(`Deleting DB instance ${id}`);
-    }
-    catch (error) {
-        if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
-            return;
-        throw error;
-    }
-}
 const deleteTargetStep = {
     name: 'delete-target',
     title: 'Delete the target DB cluster or DB instance',
@@ -75536,19 +80828,13 @@ const deleteTargetStep = {
     when: (ctx) => !alreadyDeleting(ctx),
     async run(ctx, runtime) {
         await waitForTarget(ctx, runtime, { until: DELETABLE, failOn: ['stopped'] });
-        const rds = ctx.accounts.destination.clients.rds;
         const id = ctx.target.identifier;
         const finalSnapshot = ctx.settings.finalSnapshotIdentifier;
-        const snapshot = finalSnapshot
-            ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
-            : { SkipFinalSnapshot: true };
         try {
-            await (isCluster(ctx)
-                ? rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: id, ...snapshot }))
-                : rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, ...snapshot })));
+            await (0,removers/* deleteDatabase */.Hg)(ctx.accounts.destination.clients.rds, targetRef(ctx), { finalSnapshot });
         }
         catch (error) {
-            if ((0,errors/* isNotFound */.c4)(error) || isBeingDeleted(error))
+            if ((0,error_codes/* isNotFound */.c4)(error) || (0,error_codes/* isAlreadyDeleting */.tJ)(error))
                 return;
             throw errors/* ActionError */.lZ.fromAws(error, {
                 summary: `Could not delete ${id}`,
@@ -75571,7 +80857,9 @@ const waitDeletedStep = {
     after: ['delete-target'],
     async run(ctx, runtime) {
         await Promise.all([
-            ...ctx.target.members.map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
+            ...ctx.target.memberWaves
+                .flat()
+                .map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
             waitForTarget(ctx, runtime, { until: 'gone' }),
         ]);
     },
@@ -75591,13 +80879,13 @@ const withdrawShareStep = {
         runtime.log.info(decision.message);
         runtime.note(decision.note);
         if (decision.withdraw) {
-            await withdrawShare(ctx.accounts.source.clients.ram, decision.withdraw);
+            await (0,aws_ram/* withdrawShare */.GN)(ctx.accounts.source.clients.ram, decision.withdraw);
         }
     },
 };
 /** What happens to the clone's share; read only, so `operation: plan` shows the same answer. */
 async function shareDecision(ctx) {
-    const sourceArn = tagValue(ctx.target.tags, src_tags/* TagKeys */.jm.source);
+    const sourceArn = (0,ownership/* tagValue */.EZ)(ctx.target.tags, src_tags/* TagKeys */.jm.source);
     if (!sourceArn) {
         return {
             message: `${ctx.target.identifier} has no ${src_tags/* TagKeys */.jm.source} tag: its source share is left in place`,
@@ -75605,14 +80893,14 @@ async function shareDecision(ctx) {
         };
     }
     const { source, destination } = ctx.accounts;
-    const shares = (await managedShares(source.clients.ram)).filter((s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId));
+    const shares = (await (0,aws_ram/* managedShares */.cI)(source.clients.ram)).filter((s) => s.resources.includes(sourceArn) && s.principals.includes(destination.accountId));
     if (shares.length === 0) {
         return {
             message: `No managed RAM share of ${sourceArn} with account ${destination.accountId} in the source account ${source.accountId}: nothing to withdraw`,
             note: 'no managed share',
         };
     }
-    const destinationClusters = await listClusters(destination.clients.rds);
+    const destinationClusters = await (0,rds_inventory/* listClusters */.U)(destination.clients.rds);
     for (const share of shares) {
         const needed = await shareStillNeeded({
             share,
@@ -75648,22 +80936,9 @@ function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
         describe: () => reader.find(session.clients.rds, id),
         status: (item) => reader.status(item),
         ...spec,
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-/** AWS's answer to deleting what is already being deleted. */
-function isBeingDeleted(error) {
-    const message = error instanceof Error ? error.message : '';
-    return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message);
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
 }
 
-// EXTERNAL MODULE: ./src/methods/relay/names.ts
-var names = __nccwpck_require__(4359);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/plan-changes.ts
 
 
@@ -75673,7 +80948,7 @@ var names = __nccwpck_require__(4359);
  */
 const REFRESH_CHANGES = {
     preflight: () => 'none (reads keys, placement and snapshot quota)',
-    'share-source': (ctx) => `creates (or reuses) the RAM resource share ${(0,ram_share/* shareName */.pt)(ctx.sourceDb.identifier, ctx.destination.accountId)}, kept for later runs`,
+    'share-source': (ctx) => `creates (or reuses) the RAM resource share ${shareName(ctx.sourceDb.identifier, ctx.destination.accountId)}, kept for later runs`,
     'accept-share': () => 'accepts the share invitation, when the accounts need one',
     'clone-cluster': (ctx) => `creates the DB cluster ${ctx.names.target} (${ctx.method})`,
     'create-instances': (ctx) => `creates the DB instances ${instanceNames(ctx).join(', ')} in ${ctx.names.target}`,
@@ -75683,8 +80958,8 @@ const REFRESH_CHANGES = {
     'describe-copy': () => 'none (reads the copy for the outputs)',
     'snapshot-source-cluster': (ctx) => `creates the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (temporary)`,
     'restore-temp-instance': (ctx) => `creates the DB instance ${ctx.names.tempInstance} (temporary, deleted in this run)`,
-    'snapshot-temp-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
-    'snapshot-source-instance': (ctx) => `creates the DB snapshot ${(0,names/* handoffSnapshotName */.Cn)(ctx)}`,
+    'snapshot-temp-instance': (ctx) => `creates the DB snapshot ${handoffSnapshotName(ctx)}`,
+    'snapshot-source-instance': (ctx) => `creates the DB snapshot ${handoffSnapshotName(ctx)}`,
     'share-snapshot': (ctx) => `shares the snapshot with account ${ctx.destination.accountId} (restore attribute)`,
     'delete-temp-instance': (ctx) => `deletes the DB instance ${ctx.names.tempInstance}`,
     'delete-cluster-snapshot': (ctx) => `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot}`,
@@ -75703,8 +80978,6 @@ function instanceNames(ctx) {
     return Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
 }
 
-// EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(832);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep-rules.ts
 
 
@@ -75746,7 +81019,7 @@ function decide(item, rules) {
     return keep(`unknown ${src_tags/* TagKeys */.jm.purpose} '${purpose}'`);
 }
 function decideCopy(item, rules, keep, hint) {
-    const expiry = tagValue(item.tags, src_tags/* TagKeys */.jm.expiresAt);
+    const expiry = (0,ownership/* tagValue */.EZ)(item.tags, src_tags/* TagKeys */.jm.expiresAt);
     if (expiry === undefined) {
         return keep(`a copy with no ${src_tags/* TagKeys */.jm.expiresAt} tag (no ttl): never swept${hint}`);
     }
@@ -75759,7 +81032,7 @@ function decideCopy(item, rules, keep, hint) {
 }
 function decideLeftover(item, rules, purpose, hint) {
     const what = purpose === src_tags/* Purpose */.nb.handoff ? 'hand-off snapshot' : 'intermediate';
-    const run = tagValue(item.tags, src_tags/* TagKeys */.jm.runId);
+    const run = (0,ownership/* tagValue */.EZ)(item.tags, src_tags/* TagKeys */.jm.runId);
     const of = run ? ` of run ${run}` : '';
     if (!item.createdAt) {
         return { item, action: 'keep', reason: `${what}${of} with no creation time yet${hint}` };
@@ -75784,7 +81057,7 @@ function decideLeftover(item, rules, purpose, hint) {
  * said so in the reason. The guess only ever applies to resources the managed tag already proves.
  */
 function purposeOf(item) {
-    const tagged = tagValue(item.tags, src_tags/* TagKeys */.jm.purpose);
+    const tagged = (0,ownership/* tagValue */.EZ)(item.tags, src_tags/* TagKeys */.jm.purpose);
     if (tagged !== undefined)
         return { purpose: tagged, hint: '' };
     if (item.kind === 'db-cluster-snapshot' || item.kind === 'db-snapshot') {
@@ -75800,6 +81073,7 @@ function purposeOf(item) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/sweep.ts
+
 
 
 
@@ -75828,12 +81102,12 @@ async function surveySweep(options) {
     }
     const source = await readAccount(accounts.source);
     decisions.push(...itemsOf(source, accounts.source).map((item) => decide(item, { now, sourceIdentifier: settings.source?.identifier })));
-    const shares = await managedShares(accounts.source.clients.ram);
+    const shares = await (0,aws_ram/* managedShares */.cI)(accounts.source.clients.ram);
     return { decisions, destinationClusters: destination.clusters, shares };
 }
 async function readAccount(session) {
     try {
-        return await readInventory(session.clients.rds);
+        return await (0,rds_inventory/* readInventory */.z)(session.clients.rds);
     }
     catch (error) {
         throw errors/* ActionError */.lZ.fromAws(error, {
@@ -75943,7 +81217,7 @@ async function runSweep(options) {
         const shareDecisions = await decideShares(survey, {
             ...options,
             // Read again: clones deleted above no longer hold their shares.
-            destinationClusters: await listClusters(accounts.destination.clients.rds),
+            destinationClusters: await (0,rds_inventory/* listClusters */.U)(accounts.destination.clients.rds),
             except: [],
         });
         outcomes.push(...(await deleteAll(shareDecisions, options)));
@@ -75981,7 +81255,7 @@ async function deleteAll(decisions, options) {
             }
             catch (error) {
                 outcomes[index] = { decision: o.decision, result: 'failed', error: (0,errors/* errorMessage */.gJ)(error) };
-                core.warning(`Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+                core.warning(`Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${(0,errors/* errorMessage */.gJ)(error)}`, { title: 'rds-refresh sweep: not deleted' });
             }
         }
     };
@@ -75992,7 +81266,7 @@ async function deleteAll(decisions, options) {
 async function deleteOne(item, options) {
     const session = item.side === 'source' ? options.accounts.source : options.accounts.destination;
     if (item.kind === 'resource-share') {
-        await withdrawShare(session.clients.ram, item.arn);
+        await (0,aws_ram/* withdrawShare */.GN)(session.clients.ram, item.arn);
         return;
     }
     const log = { info: core.info, warning: core.warning, debug: core.debug };
@@ -76054,18 +81328,118 @@ async function writeSweepSummary(title, outcomes, options) {
                 { data: 'Why', header: true },
             ],
             ...outcomes.map((o) => [
-                (0,report/* escapeHtml */.ZD)(o.decision.item.id),
+                escapeHtml(o.decision.item.id),
                 o.decision.item.kind,
                 `${o.decision.item.side} ${o.decision.item.accountId}`,
                 RESULT_MARK[o.result],
-                (0,report/* escapeHtml */.ZD)(o.error ? `${o.decision.reason}; ${o.error}` : o.decision.reason),
+                escapeHtml(o.error ? `${o.decision.reason}; ${o.error}` : o.decision.reason),
             ]),
         ]);
     }
     await summary.write();
 }
 
+;// CONCATENATED MODULE: ./src/methods/lifecycle/target.ts
+
+
+
+
+
+
+/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
+async function tagsOf(rds, arn, listed) {
+    return listed ?? (0,rds_read/* readTags */.g$)(rds, arn);
+}
+/**
+ * Read the target in the destination account, changing nothing. A target that does not exist is
+ * reported as gone (a pull request can be closed twice); one this action does not manage, or an
+ * instance that belongs to a cluster, is refused before anything is changed.
+ */
+async function inspectTarget(destination, target) {
+    const rds = destination.clients.rds;
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    if (cluster)
+        return target_fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
+    const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
+    if (!instance)
+        return { state: 'gone', identifier: target };
+    const where = {
+        resource: instance.DBInstanceArn ?? target,
+        side: 'destination',
+        accountId: destination.accountId,
+    };
+    if (instance.DBClusterIdentifier) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Target ${target} is a DB instance of the DB cluster ${instance.DBClusterIdentifier}, not a copy of its own`,
+            ...where,
+            hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
+        });
+    }
+    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
+    (0,ownership/* requireManaged */.RI)({ target, tags, where, purpose: 'delete' });
+    return {
+        state: 'present',
+        identifier: instance.DBInstanceIdentifier ?? target,
+        arn: instance.DBInstanceArn ?? target,
+        kind: 'instance',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        engine: instance.Engine ?? '',
+        deletionProtection: instance.DeletionProtection ?? false,
+        memberWaves: [],
+        tags,
+        crossAccountClone: false,
+    };
+}
+function arnOf(cluster) {
+    return cluster.DBClusterArn ?? cluster.DBClusterIdentifier ?? '';
+}
+function target_fromCluster(destination, cluster, tags) {
+    const identifier = cluster.DBClusterIdentifier ?? '';
+    (0,ownership/* requireManaged */.RI)({
+        target: identifier,
+        tags,
+        where: { resource: arnOf(cluster), side: 'destination', accountId: destination.accountId },
+        purpose: 'delete',
+    });
+    const aurora = isAuroraEngine(cluster.Engine);
+    return {
+        state: 'present',
+        identifier,
+        arn: arnOf(cluster),
+        kind: aurora ? 'aurora-cluster' : 'multi-az-cluster',
+        status: cluster.Status ?? 'unknown',
+        engine: cluster.Engine ?? '',
+        deletionProtection: cluster.DeletionProtection ?? false,
+        // Multi-AZ DB clusters take their members with them (aws-reference E6).
+        memberWaves: aurora ? (0,removers/* auroraMemberWaves */.rY)(cluster.DBClusterMembers ?? []) : [],
+        tags,
+        crossAccountClone: cluster.CrossAccountClone ?? false,
+        cloneGroupId: cluster.CloneGroupId,
+    };
+}
+/**
+ * A target equal to the source (same identifier in the same account) is refused for every
+ * operation, whatever proves ownership: a managed base copy can be the source of its branches.
+ */
+function refuseTargetIsSource(settings, accounts, target) {
+    const source = settings.source;
+    if (!source)
+        return;
+    const sourceAccount = source.accountId ?? (0,aws_arn/* accountFromArn */.Fl)(source.arn ?? '') ?? accounts.source.accountId;
+    if (sourceAccount !== accounts.destination.accountId)
+        return;
+    if (source.identifier.toLowerCase() !== target.toLowerCase())
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `target ${target} is the source itself (same account ${sourceAccount})`,
+        side: 'destination',
+        accountId: accounts.destination.accountId,
+        hint: 'Choose another target: the action never changes or deletes its source.',
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/plan.ts
+
 
 
 
@@ -76095,10 +81469,11 @@ async function runPlanOperation(options) {
 }
 async function planRefresh({ settings, accounts, startedAt }) {
     const target = settings.target ?? '';
-    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => (0,phases/* startPhase */.CJ)(settings, accounts));
+    const found = settings.phase === 'source' ? undefined : await lookupTarget(accounts.destination, target);
+    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => startPhase(settings, accounts, { exists: found !== undefined }));
     if (target)
         refuseTargetIsSource(settings, accounts, target);
-    const ctx = (0,context/* createRefreshContext */.fS)({
+    const ctx = createRefreshContext({
         settings,
         accounts,
         sourceDb,
@@ -76107,15 +81482,16 @@ async function planRefresh({ settings, accounts, startedAt }) {
         target,
         startedAt,
     });
-    const plan = (0,choose_method/* buildPlan */.Gg)(ctx);
-    const checks = await runPreflight(plan, ctx);
-    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx);
-    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const plan = buildPlan(ctx);
+    const checks = await plan_runPreflight(plan, ctx);
+    const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx, found);
+    const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
     const facts = [
-        `Source: ${(0,choose_method/* describeKind */.SB)(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
+        `Source: ${describeKind(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
         `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
         `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
         `Plan: ${plan.description}`,
+        ...(settings.phase === 'source' ? [] : [describePlacement(ctx, resolvePlacement(ctx))]),
         ...(existing ? [existing.line] : []),
     ];
     const steps = plan.steps
@@ -76132,19 +81508,18 @@ async function planRefresh({ settings, accounts, startedAt }) {
         throw existing.refusal;
 }
 /** The relay's pre-flight step reads only; run it and keep what it said. */
-async function runPreflight(plan, ctx) {
+async function plan_runPreflight(plan, ctx) {
     const preflight = plan.steps.find((step) => step.name === 'preflight');
     if (!preflight) {
-        return [
-            'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
-        ];
+        return ['Clone pre-flight (source state, keys, placement, clone limits): passed (see the log)'];
     }
     const lines = [];
     const runtime = {
         name: preflight.name,
         log: {
             info: (m) => (lines.push(m), core.info(m)),
-            warning: (m) => (lines.push(`⚠ ${m}`), core.warning(m)),
+            warning: (m) => (lines.push(`⚠ ${m}`),
+                core.warning(m, { title: `rds-refresh plan: ${preflight.name}` })),
             debug: (m) => core.debug(m),
         },
         signal: new AbortController().signal,
@@ -76170,11 +81545,10 @@ async function runPreflight(plan, ctx) {
     return [...lines, 'Pre-flight: passed'];
 }
 /** What if-exists would do with a target that is already there. */
-async function existingTarget(ctx) {
+async function existingTarget(ctx, found) {
     const rds = ctx.destination.clients.rds;
     const target = ctx.names.target;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
-    const instance = cluster ? undefined : await (0,rds_read/* findInstance */.XD)(rds, target);
+    const { cluster, instance } = found ?? {};
     const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn;
     if (!arn)
         return { line: `${target} does not exist yet: it would be created` };
@@ -76263,7 +81637,7 @@ async function planDelete({ settings, accounts }) {
         : undefined;
     const changes = {
         'disable-deletion-protection': `turns off deletion protection on ${view.identifier}`,
-        'delete-instances': `deletes the DB instances ${view.members.join(', ')}`,
+        'delete-instances': `deletes the DB instances ${view.memberWaves.flat().join(', ')}`,
         'delete-target': `deletes ${view.identifier}${settings.finalSnapshotIdentifier ? ` after the final snapshot ${settings.finalSnapshotIdentifier}` : ', no final snapshot'}`,
         'wait-deleted': 'none (waits)',
         'withdraw-share': share?.message ?? 'none',
@@ -76318,7 +81692,7 @@ async function writePlanSummary(input) {
     input.steps.forEach((s, i) => core.info(`${i + 1}. ${s.name} (${s.side}): ${s.changes}`));
     const summary = core.summary.addHeading(input.title, 2);
     summary.addRaw('<p>A plan: nothing was changed.</p>', true);
-    summary.addList(input.facts.map(report/* escapeHtml */.ZD));
+    summary.addList(input.facts.map(escapeHtml));
     if (input.steps.length > 0) {
         summary.addHeading('Steps', 3);
         summary.addTable([
@@ -76333,14 +81707,14 @@ async function writePlanSummary(input) {
                 String(i + 1),
                 s.name,
                 `${s.side} ${input.accounts[s.side].accountId}`,
-                (0,report/* escapeHtml */.ZD)(s.title),
-                (0,report/* escapeHtml */.ZD)(s.changes),
+                escapeHtml(s.title),
+                escapeHtml(s.changes),
             ]),
         ]);
     }
     if (input.checks.length > 0) {
         summary.addHeading('Pre-flight checks', 3);
-        summary.addList(input.checks.map(report/* escapeHtml */.ZD));
+        summary.addList(input.checks.map(escapeHtml));
     }
     await summary.write();
 }
@@ -76377,13 +81751,13 @@ async function runDelete({ settings, accounts, signal, startedAt, }) {
     const title = `rds-refresh: delete ${target} (destination ${destination.accountId})`;
     const view = await core.group('Read the target', () => inspectTarget(destination, target));
     const outputs = () => ({
-        [report/* Outputs */.tY.destinationAccountId]: destination.accountId,
-        [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+        [Outputs.destinationAccountId]: destination.accountId,
+        [Outputs.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
     });
     if (view.state === 'gone') {
         core.info(`${target} does not exist in the destination account ${destination.accountId}: nothing to delete (already deleted, or never created)`);
         core.summary.addRaw(`<p>${target} was already gone: nothing was deleted.</p>`, true);
-        await (0,report/* writeSummary */.Sy)({
+        await writeSummary({
             title,
             steps: [],
             outputs: outputs(),
@@ -76407,7 +81781,7 @@ async function runDelete({ settings, accounts, signal, startedAt, }) {
     });
     if (!result.error)
         core.info(`${target} is deleted`);
-    await (0,report/* writeSummary */.Sy)({
+    await writeSummary({
         title,
         steps: result.steps,
         outputs: outputs(),
@@ -76420,10 +81794,6 @@ async function runDelete({ settings, accounts, signal, startedAt, }) {
         throw result.error;
 }
 
-// EXTERNAL MODULE: ./src/names.ts
-var src_names = __nccwpck_require__(6564);
-// EXTERNAL MODULE: ./src/methods/common/finish.ts
-var finish = __nccwpck_require__(7716);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/rename.ts
 
 
@@ -76465,21 +81835,7 @@ function label(kind) {
  * maintenance window (aws-reference E2, E5).
  */
 async function requestRename(ctx, move) {
-    const rds = ctx.destination.clients.rds;
-    if (move.kind === 'cluster') {
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: move.from,
-            NewDBClusterIdentifier: move.to,
-            ApplyImmediately: true,
-        }));
-    }
-    else {
-        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-            DBInstanceIdentifier: move.from,
-            NewDBInstanceIdentifier: move.to,
-            ApplyImmediately: true,
-        }));
-    }
+    await (0,rds_databases/* modifyDatabase */.KL)(ctx.destination.clients.rds, { kind: move.kind, id: move.from }, { newIdentifier: move.to });
 }
 /**
  * Wait until `name` answers as the resource `resourceId`, available. Right after a rename a
@@ -76501,13 +81857,7 @@ async function waitUntilAnswers(ctx, runtime, expected) {
             return found.status;
         },
         until: ['available'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
+    }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
     if (!answer.found) {
         throw new errors/* ActionError */.lZ({
             summary: `${label(expected.kind)} ${expected.name} did not answer`,
@@ -76519,8 +81869,6 @@ async function waitUntilAnswers(ctx, runtime, expected) {
     return answer.found;
 }
 
-// EXTERNAL MODULE: ./src/methods/common/waits.ts
-var waits = __nccwpck_require__(6653);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/retire.ts
 
 
@@ -76535,12 +81883,24 @@ var waits = __nccwpck_require__(6653);
  * with it; a DB instance goes alone. No final snapshot: the copy is a copy.
  */
 async function deleteManagedCopy(ctx, runtime, copy) {
-    if (copy.kind === 'cluster')
-        await deleteCluster(ctx, runtime, copy);
-    else
-        await deleteInstance(ctx, runtime, copy);
+    const rds = ctx.destination.clients.rds;
+    const now = await provenCopy(ctx, runtime, copy);
+    if (!now)
+        return;
+    const target = { kind: copy.kind, id: copy.identifier };
+    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
+        if (now.deletionProtection)
+            await (0,removers/* disableDeletionProtection */.WP)(rds, target);
+    });
+    await send(ctx, runtime, copy, 'delete the DB instances of', () => (0,removers/* deleteMembers */.V4)(rds, now.memberWaves, (id) => runtime.log.info(`Deleting DB instance ${id}`)));
+    await send(ctx, runtime, copy, 'delete', () => (0,removers/* deleteDatabase */.Hg)(rds, target, { deleteAutomatedBackups: copy.kind === 'instance' }));
+    runtime.log.info(`Deleting ${label(copy.kind)} ${copy.identifier}`);
+    const gone = { side: 'destination', until: 'gone' };
+    await Promise.all(now.memberWaves.flat().map((id) => waitForKind('db-instance', ctx, runtime, { ...gone, id })));
+    const kind = copy.kind === 'cluster' ? 'db-cluster' : 'db-instance';
+    await waitForKind(kind, ctx, runtime, { ...gone, id: copy.identifier });
 }
-function where(ctx, runtime, copy) {
+function retire_where(ctx, runtime, copy) {
     return {
         step: runtime.name,
         resource: copy.identifier,
@@ -76548,91 +81908,45 @@ function where(ctx, runtime, copy) {
         accountId: ctx.destination.accountId,
     };
 }
+async function retire_readCopy(ctx, copy) {
+    const rds = ctx.destination.clients.rds;
+    if (copy.kind === 'instance') {
+        const instance = await (0,rds_read/* findInstance */.XD)(rds, copy.identifier);
+        return (instance && {
+            resourceId: instance.DbiResourceId,
+            deletionProtection: instance.DeletionProtection ?? false,
+            tags: instance.TagList,
+            memberWaves: [],
+        });
+    }
+    const cluster = await (0,rds_read/* findCluster */.KG)(rds, copy.identifier);
+    const aurora = cluster?.Engine?.startsWith('aurora') ?? false;
+    return (cluster && {
+        resourceId: cluster.DbClusterResourceId,
+        deletionProtection: cluster.DeletionProtection ?? false,
+        tags: cluster.TagList,
+        memberWaves: aurora ? (0,removers/* auroraMemberWaves */.rY)(cluster.DBClusterMembers ?? []) : [],
+    });
+}
 /** The copy as it is now, proven to be the same resource and managed; undefined when gone. */
-async function provenCopy(ctx, runtime, options) {
-    const { copy, found } = options;
-    if (!found)
+async function provenCopy(ctx, runtime, copy) {
+    const now = await retire_readCopy(ctx, copy);
+    if (!now)
         return undefined;
-    if (options.resourceId(found) !== copy.resourceId) {
+    if (now.resourceId !== copy.resourceId) {
         throw new errors/* ActionError */.lZ({
-            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${options.resourceId(found) ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
-            ...where(ctx, runtime, copy),
+            summary: `${label(copy.kind)} ${copy.identifier} is no longer the copy this run replaced (resource id ${now.resourceId ?? 'unknown'}, expected ${copy.resourceId}), so it is left alone`,
+            ...retire_where(ctx, runtime, copy),
             hint: 'Something else renamed resources in this account during the run; check what holds this name.',
         });
     }
-    requireManaged({
+    (0,ownership/* requireManaged */.RI)({
         target: copy.identifier,
-        tags: found.TagList,
+        tags: now.tags,
         where: { resource: copy.identifier, side: 'destination', accountId: ctx.destination.accountId },
         purpose: 'delete',
     });
-    return found;
-}
-async function deleteCluster(ctx, runtime, copy) {
-    const rds = ctx.destination.clients.rds;
-    const cluster = await provenCopy(ctx, runtime, {
-        copy,
-        found: await (0,rds_read/* findCluster */.KG)(rds, copy.identifier),
-        resourceId: (c) => c.DbClusterResourceId,
-    });
-    if (!cluster)
-        return;
-    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
-        if (!cluster.DeletionProtection)
-            return;
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: copy.identifier,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-        }));
-    });
-    // Multi-AZ DB clusters take their members with them (aws-reference E6).
-    const aurora = cluster.Engine?.startsWith('aurora') ?? false;
-    const members = aurora ? (cluster.DBClusterMembers ?? []) : [];
-    const readers = members.filter((m) => !m.IsClusterWriter);
-    const writers = members.filter((m) => m.IsClusterWriter);
-    // Readers first: deleting the writer first would fail over to a reader that is going anyway.
-    for (const group of [readers, writers]) {
-        await Promise.all(group.map((member) => retire_deleteMember(ctx, runtime, member.DBInstanceIdentifier ?? '')));
-    }
-    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBClusterCommand */.Xi9({ DBClusterIdentifier: copy.identifier, SkipFinalSnapshot: true })));
-    runtime.log.info(`Deleting DB cluster ${copy.identifier}`);
-    await Promise.all(members.map((m) => (0,waits/* waitForInstance */.WM)(ctx, runtime, {
-        side: 'destination',
-        id: m.DBInstanceIdentifier ?? '',
-        until: 'gone',
-    })));
-    await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
-}
-async function retire_deleteMember(ctx, runtime, id) {
-    runtime.log.info(`Deleting DB instance ${id}`);
-    await send(ctx, runtime, { kind: 'instance', identifier: id, resourceId: '' }, 'delete', () => ctx.destination.clients.rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({ DBInstanceIdentifier: id, SkipFinalSnapshot: true })));
-}
-async function deleteInstance(ctx, runtime, copy) {
-    const rds = ctx.destination.clients.rds;
-    const instance = await provenCopy(ctx, runtime, {
-        copy,
-        found: await (0,rds_read/* findInstance */.XD)(rds, copy.identifier),
-        resourceId: (i) => i.DbiResourceId,
-    });
-    if (!instance)
-        return;
-    await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
-        if (!instance.DeletionProtection)
-            return;
-        await rds.send(new dist_cjs/* ModifyDBInstanceCommand */.R1U({
-            DBInstanceIdentifier: copy.identifier,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-        }));
-    });
-    await send(ctx, runtime, copy, 'delete', () => rds.send(new dist_cjs/* DeleteDBInstanceCommand */.Yvh({
-        DBInstanceIdentifier: copy.identifier,
-        SkipFinalSnapshot: true,
-        DeleteAutomatedBackups: true,
-    })));
-    runtime.log.info(`Deleting DB instance ${copy.identifier}`);
-    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: copy.identifier, until: 'gone' });
+    return now;
 }
 async function send(ctx, runtime, copy, action, call) {
     try {
@@ -76641,7 +81955,7 @@ async function send(ctx, runtime, copy, action, call) {
     catch (error) {
         throw errors/* ActionError */.lZ.fromAws(error, {
             summary: `Could not ${action} ${label(copy.kind)} ${copy.identifier}`,
-            ...where(ctx, runtime, copy),
+            ...retire_where(ctx, runtime, copy),
         });
     }
 }
@@ -76660,7 +81974,7 @@ async function send(ctx, runtime, copy, action, call) {
  */
 async function swapStages(ctx, options) {
     const { names } = options;
-    const newCopy = await requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging);
+    const newCopy = await stages_requireAvailable(ctx, ctx.copyKind, names.staging);
     const old = await currentOld(ctx, options);
     const newMembers = await auroraMembers(ctx, newCopy);
     const moves = memberMoves(ctx, {
@@ -76717,13 +82031,13 @@ async function currentOld(ctx, options) {
         });
     }
     const tags = await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, now.arn);
-    requireManaged({ target: names.target, tags, where, purpose: 'replace' });
+    (0,ownership/* requireManaged */.RI)({ target: names.target, tags, where, purpose: 'replace' });
     if (now.status !== 'available')
         throw notAvailable(ctx, now);
     return now;
 }
 /** AWS renames only an available resource: check each one before the first rename. */
-async function requireAvailable(ctx, kind, name) {
+async function stages_requireAvailable(ctx, kind, name) {
     const found = await describeName(ctx, kind, name);
     if (found?.status === 'available')
         return found;
@@ -76746,7 +82060,7 @@ async function auroraMembers(ctx, copy) {
     if (!cluster?.Engine?.startsWith('aurora'))
         return [];
     const ids = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier ?? '');
-    const members = await Promise.all(ids.map((id) => requireAvailable(ctx, 'instance', id)));
+    const members = await Promise.all(ids.map((id) => stages_requireAvailable(ctx, 'instance', id)));
     return members;
 }
 /**
@@ -76754,8 +82068,8 @@ async function auroraMembers(ctx, copy) {
  * position under another. Members named otherwise keep their names.
  */
 function memberMoves(ctx, options) {
-    const from = (0,src_names/* runNames */.oE)(options.from, ctx.settings.run);
-    const to = (0,src_names/* runNames */.oE)(options.to, ctx.settings.run);
+    const from = runNames(options.from, ctx.settings.run);
+    const to = runNames(options.to, ctx.settings.run);
     return options.members.flatMap((member) => {
         const index = positionOf(member.identifier, from.instance);
         if (index === undefined)
@@ -76894,8 +82208,6 @@ function swapError(ctx, runtime, failure) {
     });
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/methods/lifecycle/swap-names.ts
 
 /**
@@ -76947,16 +82259,20 @@ function clean(value) {
  * the destination account. Undefined when there is nothing to replace (the first run simply
  * creates the target). An unmanaged target is refused before anything is created.
  */
-async function findReplaceTarget(ctx) {
+async function findReplaceTarget(ctx, existing) {
     if (ctx.settings.ifExists !== 'replace')
         return undefined;
     const target = ctx.names.target;
-    const found = (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target));
+    const found = existing?.cluster
+        ? describedCluster(existing.cluster)
+        : existing?.instance
+            ? describedInstance(existing.instance)
+            : undefined;
     if (!found) {
         core.info(`${target} does not exist yet: if-exists: replace creates it`);
         return undefined;
     }
-    requireManaged({
+    (0,ownership/* requireManaged */.RI)({
         target,
         tags: await (0,rds_read/* readTags */.g$)(ctx.destination.clients.rds, found.arn),
         where: { resource: found.arn, side: 'destination', accountId: ctx.destination.accountId },
@@ -76974,11 +82290,11 @@ function replaceRun(ctx, old) {
     ]);
     if (ctx.settings.replaceStrategy === 'delete-first') {
         const runCtx = { ...ctx, tags };
-        return { ctx: runCtx, plan: deleteFirstPlan((0,choose_method/* buildPlan */.Gg)(runCtx), old) };
+        return { ctx: runCtx, plan: deleteFirstPlan(buildPlan(runCtx), old) };
     }
     // The new copy is built under the staging name; its instances take names.ts's derivation of it.
-    const runCtx = { ...ctx, tags, names: (0,src_names/* runNames */.oE)(names.staging, ctx.settings.run) };
-    return { ctx: runCtx, plan: swapPlan((0,choose_method/* buildPlan */.Gg)(runCtx), { old, names }) };
+    const runCtx = { ...ctx, tags, names: runNames(names.staging, ctx.settings.run) };
+    return { ctx: runCtx, plan: swapPlan(buildPlan(runCtx), { old, names }) };
 }
 /** Tags with `extra` set, replacing any tag of the same key. */
 function withTags(tags, extra) {
@@ -76987,7 +82303,7 @@ function withTags(tags, extra) {
 }
 /** The context seen under the target name: what the copy is called once it is in place. */
 function asTarget(ctx, names) {
-    return { ...ctx, names: (0,src_names/* runNames */.oE)(names.target, ctx.settings.run) };
+    return { ...ctx, names: runNames(names.target, ctx.settings.run) };
 }
 function swapPlan(base, options) {
     const { names } = options;
@@ -77016,7 +82332,7 @@ function swapPlan(base, options) {
                 : `${names.target} was gone; the new copy took the name`);
         },
     };
-    const describe = (0,finish/* describeCopyStep */.r6)([swap.name]);
+    const describe = describeCopyStep([swap.name]);
     const describeReplaced = {
         ...describe,
         name: 'describe-replaced-copy',
@@ -77126,8 +82442,10 @@ function deleteFirstPlan(base, old) {
 }
 
 // EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(6305);
+var state = __nccwpck_require__(958);
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -77153,7 +82471,7 @@ const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'fa
  * index.ts, the only place that fails the step.
  *
  * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
- *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
+ *   (`deadline-minutes` from the start), and the two together stop every call, wait and step
  */
 async function run(cancel) {
     const startedAt = Date.now();
@@ -77161,72 +82479,83 @@ async function run(cancel) {
     const bound = (0,engine_deadline/* boundSignal */.rW)({
         outer: cancel,
         deadline: startedAt + settings.timeoutMinutes * 60_000,
-        reason: () => (0,engine_deadline/* deadlinePassed */.Hx)(`timeout-minutes (${settings.timeoutMinutes})`),
+        reason: () => (0,engine_deadline/* deadlinePassed */.Hx)(`deadline-minutes (${settings.timeoutMinutes})`),
     });
     const { signal } = bound;
     try {
         // Steps stop at the stop itself; calls already sent get a moment to answer (deadline.ts).
         const calls = (0,engine_deadline/* afterGrace */.tt)(signal);
-        const accounts = await (0,engine_deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,phases/* credentialSettings */.Lp)(settings), { signal: calls }));
+        const accounts = await (0,engine_deadline/* stage */.dw)(signal, 'signing in to the accounts', NOTHING_CREATED, () => (0,credentials/* openAccounts */.HB)((0,credentials/* credentialSettings */.Lp)(settings), { signal: calls }));
         // Refused before anything is created: the post step then has nothing to look for.
         checkAllowedAccounts(settings, accounts);
         (0,state/* markSignedIn */.X2)();
-        core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
-        core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
+        core.setOutput(Outputs.sourceAccountId, accounts.source.accountId);
+        core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId);
         try {
+            const destination = accounts.destination.accountId;
             if (settings.operation === 'refresh') {
-                await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline });
+                const outputs = await refresh({
+                    settings,
+                    accounts,
+                    signal,
+                    startedAt,
+                    deadline: bound.deadline,
+                });
+                (0,state/* saveOutcome */.Go)('succeeded');
+                if (outputs)
+                    await commentReady(settings, { outputs, accountId: destination, startedAt });
             }
             else {
                 await runLifecycle({ settings, accounts, signal, startedAt });
+                (0,state/* saveOutcome */.Go)('succeeded');
+                if (settings.operation === 'delete')
+                    await commentGone(settings, destination);
             }
-            (0,state/* saveOutcome */.Go)('succeeded');
         }
         catch (error) {
             (0,state/* saveOutcome */.Go)('failed');
             throw error;
         }
         finally {
-            core.setOutput(report/* Outputs */.tY.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
+            core.setOutput(Outputs.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
         }
     }
     finally {
         bound.dispose();
     }
 }
+/** The copy's outputs; undefined for a source-phase job, which makes no copy. */
 async function refresh(options) {
     const { settings, accounts, signal, startedAt, deadline } = options;
-    // A source-phase job only hands over a snapshot: it needs no target.
+    // inputs/rules.ts requires target unless the job is a source phase, which only hands over a
+    // snapshot; the same rules refused a target that is the source itself.
     const target = settings.target ?? '';
-    if (!target && settings.phase !== 'source') {
-        throw new errors/* ActionError */.lZ({ summary: 'refresh needs target' });
-    }
     if (!target) {
-        core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.');
+        core.warning('phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.', { title: 'rds-refresh: hand-off without target' });
     }
+    // A source-phase job makes no copy, and may not even see the destination account.
+    const copyPhase = settings.phase !== 'source';
     const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
-    const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, () => (0,phases/* startPhase */.CJ)(settings, accounts)));
-    if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
-        throw new errors/* ActionError */.lZ({
-            summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
-            hint: 'Choose another target name: the action never writes to the source.',
-        });
-    }
+    const { sourceDb, sameAccount, method, found } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, async () => {
+        const found = copyPhase ? await lookupTarget(accounts.destination, target) : undefined;
+        const start = await startPhase(settings, accounts, { exists: found !== undefined });
+        return { ...start, found };
+    }));
     // The source's own ARN names its account (a destination-phase job signs in to only one).
-    const sourceAccount = (0,snapshots/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
     checkApplicability({
         settings,
         sourceDb,
         method,
         sameAccount,
         accounts: { source: sourceAccount, destination: accounts.destination.accountId },
-        log: core,
+        log: (0,annotations/* titledLog */.N)('rds-refresh: inputs ignored'),
     });
     const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`;
-    core.info((0,phases/* describeStart */.ig)(settings, sourceDb));
+    core.info(describeStart(settings, sourceDb));
     core.info(`Method: ${method}`);
     const ledger = new engine_ledger/* Ledger */.Oc(state/* saveResources */.rH);
-    const ctx = (0,context/* createRefreshContext */.fS)({
+    const ctx = createRefreshContext({
         settings,
         accounts,
         sourceDb,
@@ -77235,29 +82564,27 @@ async function refresh(options) {
         target,
         startedAt,
     });
-    // A source-phase job makes no copy, and may not even see the destination account.
-    const copyPhase = settings.phase !== 'source';
     const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
     const replacing = copyPhase
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx))
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx, found))
         : undefined;
     const existing = copyPhase && settings.ifExists !== 'replace'
-        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }))
+        ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }, found))
         : undefined;
     if (existing) {
-        (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
-        await (0,report/* writeSummary */.Sy)({
+        setOutputs(copyOutputs(existing));
+        await writeSummary({
             title: `rds-refresh: ${title}`,
             steps: [],
-            outputs: (0,report/* copyOutputs */.OR)(existing),
+            outputs: copyOutputs(existing),
             leftBehind: [],
             region: settings.region,
         });
-        return;
+        return copyOutputs(existing);
     }
     const { ctx: runCtx, plan } = replacing
         ? replaceRun(ctx, replacing)
-        : { ctx, plan: (0,choose_method/* buildPlan */.Gg)(ctx) };
+        : { ctx, plan: buildPlan(ctx) };
     core.info(`Plan: ${plan.description}`);
     const accountIds = { source: sourceAccount, destination: accounts.destination.accountId };
     const result = await runPlan(plan, runCtx, {
@@ -77270,3646 +82597,54 @@ async function refresh(options) {
     // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
     if (!result.error)
         (0,state/* saveOutcome */.Go)('succeeded');
-    const outputs = result.error ? {} : (0,phases/* phaseOutputs */.AI)(ctx);
+    const outputs = result.error ? {} : phaseOutputs(refreshReport(ctx));
     if (!result.error)
-        (0,report/* setOutputs */.n0)(outputs);
-    // A hand-off outlives a source-phase job that succeeds; the post step removes it otherwise.
-    const kept = ledger
-        .list()
-        .filter((r) => r.disposal === 'kept' || (!result.error && r.disposal === 'handoff'));
+        setOutputs(outputs);
+    const { kept, leftBehind } = ledgerBlocks(ledger.list(), result.error !== undefined);
     for (const resource of kept) {
         core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`);
     }
-    await (0,report/* writeSummary */.Sy)({
+    await writeSummary({
         title: `rds-refresh: ${title} (${method})`,
         steps: result.steps,
         outputs: {
             ...outputs,
-            [report/* Outputs */.tY.sourceAccountId]: sourceAccount,
-            [report/* Outputs */.tY.destinationAccountId]: accounts.destination.accountId,
-            [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+            [Outputs.sourceAccountId]: sourceAccount,
+            [Outputs.destinationAccountId]: accounts.destination.accountId,
+            [Outputs.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
         },
         error: result.error,
         kept,
         accountIds,
-        // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
-        leftBehind: ledger
-            .list()
-            .filter((r) => r.disposal === 'temporary' ||
-            (result.error && (r.disposal === 'copy' || r.disposal === 'handoff'))),
+        notes: copyPhase ? [describePlacement(runCtx, resolvePlacement(runCtx))] : [],
+        leftBehind,
         region: settings.region,
     });
     if (result.error)
         throw result.error;
+    return copyPhase ? outputs : undefined;
 }
 
 
 /***/ }),
 
-/***/ 3908:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Gg: () => (/* binding */ buildPlan),
-  SB: () => (/* binding */ describeKind),
-  "in": () => (/* binding */ resolveMethod)
-});
-
-// UNUSED EXPORTS: chooseMethod
-
-// EXTERNAL MODULE: ../../main/node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(1800);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(4533);
-// EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(4454);
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(5216);
-// EXTERNAL MODULE: ./src/tags.ts
-var tags = __nccwpck_require__(7291);
-// EXTERNAL MODULE: ./src/methods/common/context.ts
-var context = __nccwpck_require__(4868);
-// EXTERNAL MODULE: ./src/aws/ownership.ts
-var ownership = __nccwpck_require__(723);
-// EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(832);
-;// CONCATENATED MODULE: ./src/methods/common/find-or-create.ts
-
-
-
-
-
-/**
- * Every create call of a refresh goes through here: find → intent → create → record. A resource
- * under the run's deterministic name is adopted only when its tags prove this run made it (a
- * re-run of the same attempt, or a create whose answer was lost); anything else under that name
- * is a collision and the run stops, naming it.
- */
-async function findOrCreate(options) {
-    const { ctx, runtime, resource } = options;
-    const rds = (0,context/* sessionFor */.w)(ctx, resource.side).clients.rds;
-    const existing = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
-    if (existing !== undefined) {
-        requireThisRun(ctx, resource, existing);
-        runtime.log.info(`${labelOf(resource)} already exists and its tags prove this run made it (an earlier try): adopting it`);
-        runtime.note('reused');
-        runtime.record(resource);
-        return 'reused';
-    }
-    // Saved before the call: if the answer never comes back, the post step still knows where to look.
-    runtime.record({ ...resource, intent: true });
-    try {
-        await options.create();
-    }
-    catch (error) {
-        const made = await (0,ownership/* tagsOf */.Fg)(rds, resource.kind, resource.id);
-        if (made === undefined) {
-            runtime.release(resource);
-            throw error;
-        }
-        requireThisRun(ctx, resource, made);
-        runtime.log.warning(`The create call of ${labelOf(resource)} answered ${(0,errors/* awsErrorCode */.J6)(error) ?? (0,errors/* errorMessage */.gJ)(error)}, but it exists with this run's tags: an earlier try of the same call made it and its answer was lost. Adopting it.`);
-        runtime.note('adopted after a lost answer');
-    }
-    runtime.record(resource);
-    return 'created';
-}
-function labelOf(resource) {
-    const reader = resource.kind in rds_read/* READERS */.Hk ? rds_read/* READERS */.Hk[resource.kind] : null;
-    return `${reader?.label ?? resource.kind} ${resource.id}`;
-}
-/** A resource under this run's name that the run did not make: refuse, and say what to do. */
-function requireThisRun(ctx, resource, tags) {
-    const run = (0,context/* runOf */.ng)(ctx);
-    if ((0,ownership/* madeByRun */.MK)(tags, run))
-        return;
-    const accountId = (0,context/* sessionFor */.w)(ctx, resource.side).accountId;
-    const isCopy = resource.disposal === 'copy';
-    throw new errors/* ActionError */.lZ({
-        summary: `${labelOf(resource)} already exists in ${(0,errors/* describeAccount */.v4)(resource.side, accountId)} and this run did not make it (${(0,ownership/* describeOwner */.$S)(tags)}); it is left untouched`,
-        resource: resource.id,
-        side: resource.side,
-        accountId,
-        hint: isCopy
-            ? `Another run may be creating ${ctx.names.target} right now: wait for it and use if-exists: reuse, or choose another target.`
-            : `This run (run id ${run.runId}) names its intermediates after its run id and attempt; another run with the same id (a run without GITHUB_RUN_ID is "local") or someone else made this one. If nothing needs it, remove it (${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}) and re-run; otherwise re-run the workflow, whose new attempt uses new names.`,
-    });
-}
-
-// EXTERNAL MODULE: ./src/methods/clone/ram-share.ts
-var ram_share = __nccwpck_require__(6669);
-;// CONCATENATED MODULE: ./src/methods/clone/errors.ts
-
-
-/**
- * Turn an error of RestoreDBClusterToPointInTime into what the user can act on. AWS answers
- * DBClusterNotFoundFault both for a source that does not exist and for one not shared with the
- * caller, so the message names both.
- */
-function cloneError(error, ctx, step) {
-    const code = (0,errors/* awsErrorCode */.J6)(error);
-    const source = ctx.sourceDb;
-    const where = {
-        step,
-        resource: source.arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    const summary = `Could not clone ${source.identifier} into ${ctx.names.target}`;
-    switch (code) {
-        case 'DBClusterNotFoundFault':
-            return errors/* ActionError */.lZ.fromAws(error, {
-                ...where,
-                summary: ctx.sameAccount
-                    ? `${summary}: the source cluster ${source.arn} was not found`
-                    : `${summary}: the destination account ${ctx.destination.accountId} cannot see the source cluster ${source.arn} (AWS answers the same for a cluster that does not exist and one not shared with the caller)`,
-                hint: ctx.sameAccount
-                    ? 'Check the source still exists and the role may describe it.'
-                    : `Check that resource share ${ctx.handoff.get(ram_share/* ShareHandoff */.a3.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
-            });
-        case 'KMSKeyNotAccessibleFault':
-            return errors/* ActionError */.lZ.fromAws(error, {
-                ...where,
-                summary: `${summary}: a KMS key is not usable by the destination account`,
-                hint: ctx.sameAccount
-                    ? `Check kms-key-id (${ctx.settings.kmsKeyId ?? 'not set: the source key'}) exists, is enabled, and the role may use it.`
-                    : `The source key ${source.kmsKeyArn ?? ''} must allow account ${ctx.destination.accountId} (kms:CreateGrant, kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*), and kms-key-id ${ctx.settings.kmsKeyId ?? ''} must be a key the destination role may use; see docs/cross-account.md.`,
-            });
-        case 'InvalidDBClusterStateFault':
-            return errors/* ActionError */.lZ.fromAws(error, {
-                ...where,
-                summary: `${summary}: the source cluster is not in a state AWS clones from`,
-                hint: 'Re-run once the source cluster is available (not stopped, starting or being modified).',
-            });
-        case 'DBClusterQuotaExceededFault':
-        case 'InsufficientDBClusterCapacityFault':
-        case 'StorageQuotaExceeded':
-        case 'StorageQuotaExceededFault':
-        case 'DBClusterAlreadyExistsFault':
-            return errors/* ActionError */.lZ.fromAws(error, {
-                ...where,
-                resource: ctx.names.target,
-                summary,
-                hint: (0,errors/* hintFor */.JR)(code) ??
-                    'The account has reached its storage quota: delete unused copies or ask AWS for a higher quota.',
-            });
-        default:
-            return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
-    }
-}
-/** Errors of CreateDBInstance for one of the copy's instances. */
-function instanceError(error, ctx, instance) {
-    const code = (0,errors/* awsErrorCode */.J6)(error);
-    const where = {
-        step: instance.step,
-        resource: instance.id,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    const summary = `Could not create DB instance ${instance.id} (${instance.instanceClass}) in ${ctx.names.target}`;
-    if (code === 'InsufficientDBInstanceCapacity' || code === 'InsufficientDBInstanceCapacityFault') {
-        return errors/* ActionError */.lZ.fromAws(error, {
-            ...where,
-            summary: `${summary}: AWS has no capacity for ${instance.instanceClass} right now`,
-            hint: "AWS has no capacity for this class in the subnet group's Availability Zones right now: try another instance-class (for example db.serverless or another generation), or retry later.",
-        });
-    }
-    return errors/* ActionError */.lZ.fromAws(error, { ...where, summary });
-}
-
-// EXTERNAL MODULE: ./src/methods/common/finish.ts
-var finish = __nccwpck_require__(7716);
-// EXTERNAL MODULE: ./src/methods/common/waits.ts
-var waits = __nccwpck_require__(6653);
-;// CONCATENATED MODULE: ./src/methods/clone/plan.ts
-
-
-
-
-
-
-
-
-
-
-/** The Serverless v2 instance class; the cluster needs a scaling range before one is added. */
-const SERVERLESS_CLASS = 'db.serverless';
-/** Scaling used for `db.serverless` when neither the inputs nor the source give one. */
-const DEFAULT_SERVERLESS_SCALING = { MinCapacity: 0.5, MaxCapacity: 16 };
-/** When the source's writer class cannot be read. */
-/**
- * Aurora copy-on-write clone (or full copy). Across accounts the source is first shared through
- * AWS RAM and the invitation accepted; then the source is restored to its latest restorable time
- * into the destination, instances are added (the clone starts with none), and the password set.
- */
-function clonePlan() {
-    return {
-        description: 'Aurora clone: RAM share (cross-account) → RestoreDBClusterToPointInTime → DB instances → password',
-        steps: [
-            ram_share/* shareSourceStep */.xv,
-            ram_share/* acceptShareStep */.cS,
-            cloneClusterStep,
-            createInstancesStep,
-            (0,finish/* passwordStep */.yP)(['create-instances']),
-            (0,finish/* describeCopyStep */.r6)(['set-password']),
-        ],
-    };
-}
-const cloneClusterStep = {
-    name: 'clone-cluster',
-    title: 'Clone the source cluster into the destination (RestoreDBClusterToPointInTime)',
-    side: 'destination',
-    after: ['accept-share'],
-    async run(ctx, runtime) {
-        const input = cloneInput(ctx);
-        runtime.log.info(`RestoreType=${input.RestoreType ?? ''} from ${input.SourceDBClusterIdentifier ?? ''} to ${ctx.names.target}${input.KmsKeyId ? ` with KMS key ${input.KmsKeyId}` : ''}`);
-        const rds = ctx.destination.clients.rds;
-        await findOrCreate({
-            ctx,
-            runtime,
-            resource: { kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' },
-            create: async () => {
-                try {
-                    await rds.send(new dist_cjs/* RestoreDBClusterToPointInTimeCommand */.fok(input));
-                }
-                catch (error) {
-                    throw cloneError(error, ctx, runtime.name);
-                }
-            },
-        });
-        const cluster = await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
-            side: 'destination',
-            id: ctx.names.target,
-        });
-        Object.assign(ctx.copy, {
-            kind: 'cluster',
-            arn: cluster.DBClusterArn,
-            identifier: cluster.DBClusterIdentifier,
-        });
-        runtime.note(input.RestoreType === 'full-copy' ? 'full copy' : 'copy-on-write');
-    },
-};
-/**
- * The instance class of the copy's instances: the input, else the source writer's class. The
- * pre-flight checks (clone and relay) make sure one of them is known; the action never guesses.
- */
-function instanceClassOf(ctx) {
-    const instanceClass = ctx.settings.instanceClass ?? ctx.sourceDb.writerInstanceClass;
-    if (!instanceClass) {
-        throw new errors/* ActionError */.lZ({
-            summary: `No instance class for the instances of ${ctx.names.target}`,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            hint: 'Set instance-class.',
-        });
-    }
-    return instanceClass;
-}
-/**
- * The restore call. No Performance Insights or monitoring members: AWS refuses them on a restore
- * (InvalidParameterCombination, aws-reference A1); they can be turned on after.
- */
-function cloneInput(ctx) {
-    const s = ctx.settings;
-    return {
-        DBClusterIdentifier: ctx.names.target,
-        // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
-        SourceDBClusterIdentifier: ctx.sourceDb.arn,
-        RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
-        UseLatestRestorableTime: true,
-        DBSubnetGroupName: s.dbSubnetGroup,
-        VpcSecurityGroupIds: s.vpcSecurityGroupIds.length > 0 ? [...s.vpcSecurityGroupIds] : undefined,
-        DBClusterParameterGroupName: s.dbClusterParameterGroup,
-        KmsKeyId: s.kmsKeyId,
-        DeletionProtection: s.deletionProtection,
-        ServerlessV2ScalingConfiguration: restoreScaling(ctx),
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-    };
-}
-/** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
-function restoreScaling(ctx) {
-    const s = ctx.settings.serverless;
-    if (s)
-        return { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity };
-    if (instanceClassOf(ctx) !== SERVERLESS_CLASS)
-        return undefined;
-    return completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration);
-}
-function completeScaling(scaling) {
-    if (scaling?.MinCapacity === undefined || scaling.MaxCapacity === undefined)
-        return undefined;
-    return { MinCapacity: scaling.MinCapacity, MaxCapacity: scaling.MaxCapacity };
-}
-const createInstancesStep = {
-    name: 'create-instances',
-    title: "Create the copy's DB instances (a clone starts with none) and wait for them",
-    side: 'destination',
-    after: ['clone-cluster'],
-    async run(ctx, runtime) {
-        const instanceClass = instanceClassOf(ctx);
-        if (instanceClass === SERVERLESS_CLASS)
-            await ensureServerlessScaling(ctx, runtime);
-        const ids = Array.from({ length: ctx.settings.instanceCount }, (_, i) => ctx.names.instance(i + 1));
-        Object.assign(ctx.copy, { instanceIdentifiers: ids });
-        runtime.log.info(`Creating ${ids.length} × ${instanceClass} in parallel: ${ids.join(', ')}`);
-        // In parallel: each takes minutes, and AWS builds them independently.
-        await Promise.all(ids.map((id) => createInstance(ctx, runtime, { id, instanceClass })));
-        runtime.note(`${ids.length} × ${instanceClass}`);
-    },
-};
-/**
- * The clone's instance step, after other steps: the Aurora snapshot relay restores a cluster
- * that has no instances either, and adds them the same way (same signature as on the relay
- * branch, so both merge cleanly).
- */
-function createInstancesAfter(after) {
-    return { ...createInstancesStep, after };
-}
-async function createInstance(ctx, runtime, instance) {
-    const s = ctx.settings;
-    const rds = ctx.destination.clients.rds;
-    const made = await findOrCreate({
-        ctx,
-        runtime,
-        resource: { kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' },
-        create: async () => {
-            try {
-                await rds.send(new dist_cjs/* CreateDBInstanceCommand */.day({
-                    DBInstanceIdentifier: instance.id,
-                    DBClusterIdentifier: ctx.names.target,
-                    DBInstanceClass: instance.instanceClass,
-                    Engine: ctx.sourceDb.engine,
-                    PubliclyAccessible: s.publiclyAccessible,
-                    DBParameterGroupName: s.dbParameterGroup,
-                    Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-                }));
-            }
-            catch (error) {
-                throw instanceError(error, ctx, { step: runtime.name, ...instance });
-            }
-        },
-    });
-    if (made === 'created')
-        runtime.log.info(`Creating DB instance ${instance.id}`);
-    await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: instance.id });
-}
-/**
- * A `db.serverless` instance needs the cluster's Serverless v2 scaling range first; AWS refuses
- * the instance otherwise. Set it when the restore did not (inputs, then the source's range, then
- * a small default).
- */
-async function ensureServerlessScaling(ctx, runtime) {
-    const rds = ctx.destination.clients.rds;
-    const id = ctx.names.target;
-    const cluster = await (0,rds_read/* findCluster */.KG)(rds, id);
-    if (completeScaling(cluster?.ServerlessV2ScalingConfiguration))
-        return;
-    const s = ctx.settings.serverless;
-    const scaling = s
-        ? { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
-        : (completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration) ?? {
-            ...DEFAULT_SERVERLESS_SCALING,
-        });
-    runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
-    try {
-        await rds.send(new dist_cjs/* ModifyDBClusterCommand */.gSX({
-            DBClusterIdentifier: id,
-            ServerlessV2ScalingConfiguration: scaling,
-            ApplyImmediately: true,
-        }));
-    }
-    catch (error) {
-        throw errors/* ActionError */.lZ.fromAws(error, {
-            summary: `Could not set the Serverless v2 scaling of ${id}`,
-            step: runtime.name,
-            resource: id,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    await (0,waits/* waitForCluster */.rc)(ctx, runtime, {
-        side: 'destination',
-        id,
-        ready: (c) => completeScaling(c.ServerlessV2ScalingConfiguration) !== undefined,
-    });
-}
-
-;// CONCATENATED MODULE: ./src/methods/clone/limits.ts
-
-/**
- * AWS documents up to 15 copy-on-write clones of one source at a time; past that a "clone"
- * silently becomes a full copy that takes hours (aws-reference A4). Across accounts it allows
- * one clone per destination account (A5).
- */
-const COPY_ON_WRITE_CLONE_LIMIT = 15;
-/** From this many clones on, the log warns that the limit is near. */
-const CLONE_LIMIT_WARNING = 12;
-/**
- * Count the clusters of the source's clone group each account shows its role. Full copies
- * (point-in-time restores) inherit the group too, so this can overcount, never undercount what
- * these two roles see; clones in third accounts stay invisible.
- */
-async function countClones(input) {
-    const group = input.source.CloneGroupId;
-    if (!group)
-        return { inSourceAccount: [], inDestinationAccount: [] };
-    const sourceArn = input.source.DBClusterArn;
-    const inSource = (await clonesInGroup(input.sourceRds, group)).filter((c) => c.DBClusterArn !== sourceArn);
-    const inDestination = input.destinationRds ? await clonesInGroup(input.destinationRds, group) : [];
-    return {
-        cloneGroupId: group,
-        inSourceAccount: inSource.map(identifierOf),
-        inDestinationAccount: inDestination.map(identifierOf),
-    };
-}
-async function clonesInGroup(rds, group) {
-    const found = [];
-    const pages = (0,dist_cjs/* paginateDescribeDBClusters */.cbb)({ client: rds }, { Filters: [{ Name: 'clone-group-id', Values: [group] }] });
-    for await (const page of pages) {
-        // Checked again here: the filter is what narrows the listing, the field is what counts.
-        found.push(...(page.DBClusters ?? []).filter((c) => c.CloneGroupId === group));
-    }
-    return found;
-}
-function identifierOf(cluster) {
-    return cluster.DBClusterIdentifier ?? cluster.DBClusterArn ?? 'unknown';
-}
-/** How many clones count against the copy-on-write limit. */
-function cloneCount(census) {
-    return census.inSourceAccount.length + census.inDestinationAccount.length;
-}
-
-// EXTERNAL MODULE: ../../main/node_modules/@aws-sdk/client-kms/dist-cjs/index.js
-var client_kms_dist_cjs = __nccwpck_require__(9518);
-;// CONCATENATED MODULE: ./src/methods/common/key-policy.ts
-
-
-/**
- * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
- * its own, so DescribeKey succeeding proves none of these (aws-reference A6, B5, H).
- */
-const RDS_KEY_ACTIONS = [
-    'kms:CreateGrant',
-    'kms:Decrypt',
-    'kms:GenerateDataKey*',
-    'kms:ReEncrypt*',
-];
-const asList = (value) => Array.isArray(value) ? value : value === undefined ? [] : [value];
-/** Conditions that hold when RDS itself uses the key on the account's behalf. */
-const RDS_CONDITIONS = new Set(['kms:grantisforawsresource', 'kms:viaservice', 'kms:calleraccount']);
-/**
- * Read the key policy with the owner's session (kms:GetKeyPolicy) and tell which of the actions
- * RDS needs it does not allow `account` (by root ARN, bare account id or `*`). A statement with a
- * condition RDS itself satisfies counts, but is reported as conditional; a Deny naming the
- * account removes the action. Role principals of the account are not credited: RDS needs the
- * account itself allowed.
- */
-async function readKeyPolicyFor(kms, keyArn, account) {
-    let document;
-    try {
-        document = (await kms.send(new client_kms_dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: keyArn, PolicyName: 'default' })))
-            ?.Policy;
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        return {
-            read: false,
-            reason: `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`,
-        };
-    }
-    if (!document)
-        return { read: false, reason: 'GetKeyPolicy returned no policy' };
-    let statements;
-    try {
-        statements = asList(JSON.parse(document).Statement);
-    }
-    catch {
-        return { read: false, reason: 'the key policy is not JSON' };
-    }
-    const naming = statements.filter((s) => namesAccount(s.Principal, account));
-    const missing = [];
-    const conditional = [];
-    for (const action of RDS_KEY_ACTIONS) {
-        const allows = naming.filter((s) => s.Effect === 'Allow' && covers(s, action));
-        const denied = naming.some((s) => s.Effect === 'Deny' && covers(s, action));
-        const usable = allows.filter((s) => conditionKeys(s).every((k) => RDS_CONDITIONS.has(k)));
-        if (denied || usable.length === 0)
-            missing.push(action);
-        else if (usable.every((s) => conditionKeys(s).length > 0))
-            conditional.push(action);
-    }
-    return { read: true, missing, conditional };
-}
-function namesAccount(principal, account) {
-    if (principal === '*')
-        return true;
-    const aws = typeof principal === 'object' && principal !== null
-        ? principal.AWS
-        : undefined;
-    return asList(aws).some((p) => p === '*' || p === account || p === `arn:aws:iam::${account}:root`);
-}
-/** Whether the statement's actions cover `needed` (itself possibly a wildcard like ReEncrypt*). */
-function covers(statement, needed) {
-    return asList(statement.Action).some((a) => {
-        if (typeof a !== 'string')
-            return false;
-        const pattern = new RegExp(`^${a
-            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-            .replace(/\*/g, '.*')
-            .replace(/\?/g, '.')}$`, 'i');
-        return pattern.test(needed);
-    });
-}
-function conditionKeys(statement) {
-    const condition = statement.Condition;
-    if (typeof condition !== 'object' || condition === null)
-        return [];
-    return Object.values(condition).flatMap((entries) => typeof entries === 'object' && entries !== null
-        ? Object.keys(entries).map((k) => k.toLowerCase())
-        : ['unknown']);
-}
-
-;// CONCATENATED MODULE: ./src/methods/common/placement-lookup.ts
-
-
-/** Wire codes (and shape names) of "no such subnet group / parameter group" in the RDS model. */
-const MISSING = new Set([
-    'DBSubnetGroupNotFoundFault',
-    'DBParameterGroupNotFound',
-    'DBParameterGroupNotFoundFault',
-]);
-/** The IAM action that reads each kind, named when a role may not read it. */
-const DESCRIBE_ACTION = {
-    'db-subnet-group': 'rds:DescribeDBSubnetGroups',
-    'db-cluster-parameter-group': 'rds:DescribeDBClusterParameterGroups',
-    'db-parameter-group': 'rds:DescribeDBParameterGroups',
-};
-function describe(session, item) {
-    const rds = session.clients.rds;
-    switch (item.kind) {
-        case 'db-subnet-group':
-            return rds.send(new dist_cjs/* DescribeDBSubnetGroupsCommand */.WWK({ DBSubnetGroupName: item.name }));
-        case 'db-cluster-parameter-group':
-            return rds.send(new dist_cjs/* DescribeDBClusterParameterGroupsCommand */.g$L({ DBClusterParameterGroupName: item.name }));
-        case 'db-parameter-group':
-            return rds.send(new dist_cjs/* DescribeDBParameterGroupsCommand */.yH7({ DBParameterGroupName: item.name }));
-    }
-}
-/**
- * Looks up, before anything is created, each named subnet group and parameter group in the
- * account the copy (or the relay's temporary instance) is created in, and refuses a name that
- * does not exist there: otherwise the create call finds out, after a RAM share or snapshots
- * already exist. A role that may not read them gets a warning naming what was not checked.
- * VPC security groups are EC2 resources that RDS permissions cannot describe: the create call
- * names a missing one.
- */
-async function requirePlacement(lookup) {
-    for (const item of lookup.items) {
-        if (item.name === undefined)
-            continue;
-        try {
-            await describe(lookup.session, { ...item, name: item.name });
-        }
-        catch (error) {
-            const code = (0,errors/* awsErrorCode */.J6)(error);
-            if ((0,errors/* isAccessDenied */.w7)(error)) {
-                lookup.warn(`could not check that ${item.input} ${item.name} exists in the ${lookup.side} account ${lookup.session.accountId} (${code ?? 'AccessDenied'}): allow ${DESCRIBE_ACTION[item.kind]} to the ${lookup.side} role so a wrong name is refused before anything is created`);
-                continue;
-            }
-            if (!MISSING.has(code ?? ''))
-                throw error;
-            throw new errors/* ActionError */.lZ({
-                summary: `${item.input} ${item.name} does not exist in the ${lookup.side} account ${lookup.session.accountId} (region ${lookup.region})`,
-                step: lookup.step,
-                side: lookup.side,
-                accountId: lookup.session.accountId,
-                resource: item.name,
-                code,
-                awsMessage: (0,errors/* errorMessage */.gJ)(error),
-                hint: `Create it in the ${lookup.side} account, or set ${item.input} to one that exists there. Nothing was created.`,
-            });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/common/source-key.ts
-
-
-const AWS_RDS_ALIAS = 'alias/aws/rds';
-/**
- * Find out whether the source's key is AWS-managed (`aws/rds`), which AWS refuses to share and
- * so to clone across accounts. Reads `KeyManager` with DescribeKey; when the source role may not
- * describe the key, falls back to the key's aliases, then to the reference itself, and says so.
- */
-async function inspectSourceKey(kms, keyRef) {
-    if (keyRef.endsWith(`:${AWS_RDS_ALIAS}`) || keyRef === AWS_RDS_ALIAS) {
-        return { arn: keyRef, manager: 'AWS', basis: 'the key is referenced by its alias aws/rds' };
-    }
-    try {
-        const out = await kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyRef }));
-        const manager = out.KeyMetadata?.KeyManager;
-        return {
-            arn: out.KeyMetadata?.Arn ?? keyRef,
-            manager: manager === 'AWS' || manager === 'CUSTOMER' ? manager : 'unknown',
-            basis: 'kms:DescribeKey',
-        };
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-        return inspectByAlias(kms, keyRef, `${(0,errors/* awsErrorCode */.J6)(error) ?? 'AccessDenied'}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-    }
-}
-async function inspectByAlias(kms, keyRef, denied) {
-    try {
-        const out = await kms.send(new client_kms_dist_cjs/* ListAliasesCommand */.UZx({ KeyId: keyId(keyRef) }));
-        const names = (out.Aliases ?? []).map((alias) => alias.AliasName ?? '');
-        if (names.includes(AWS_RDS_ALIAS)) {
-            return {
-                arn: keyRef,
-                manager: 'AWS',
-                basis: 'kms:DescribeKey was denied; the key has the alias aws/rds',
-            };
-        }
-        if (names.length > 0) {
-            return {
-                arn: keyRef,
-                manager: 'CUSTOMER',
-                basis: `kms:DescribeKey was denied; the key's aliases (${names.join(', ')}) are not aws/rds`,
-            };
-        }
-    }
-    catch (error) {
-        if (!(0,errors/* isAccessDenied */.w7)(error))
-            throw error;
-    }
-    return {
-        arn: keyRef,
-        manager: 'unknown',
-        basis: `the source role may not describe the key (${denied})`,
-    };
-}
-/** The key id from a key ARN (`arn:aws:kms:r:a:key/<id>`), or the reference unchanged. */
-function keyId(keyRef) {
-    const match = /:key\/(.+)$/.exec(keyRef);
-    return match?.[1] ?? keyRef;
-}
-
-;// CONCATENATED MODULE: ./src/methods/clone/preflight.ts
-
-
-
-
-
-/** Source statuses from which AWS will not clone until someone acts. */
-const UNCLONEABLE_STATUSES = new Set([
-    'stopped',
-    'stopping',
-    'starting',
-    'inaccessible-encryption-credentials',
-    'inaccessible-encryption-credentials-recoverable',
-    'failed',
-    'deleting',
-]);
-/**
- * Check, before anything is created, that AWS can clone this source into the destination, and
- * refuse with the reason and the fix when it cannot. Under `auto`, a clone that is impossible only
- * because of the clone limits (one per destination account, 15 copy-on-write clones) becomes the
- * snapshot relay, and the log says why.
- */
-async function clonePreflight(input) {
-    checkSourceShape(input);
-    if (input.requested === 'full-copy')
-        checkFullCopyAllowed(input);
-    checkEncryption(input);
-    checkPlacement(input);
-    await checkPlacementExists(input);
-    if (!input.sameAccount && input.sourceDb.encrypted)
-        await checkSourceKeyShareable(input);
-    if (input.requested === 'full-copy')
-        return { method: 'full-copy' };
-    return checkCloneLimits(input);
-}
-function where(input) {
-    return {
-        resource: input.sourceDb.arn,
-        side: 'source',
-        accountId: input.source.accountId,
-    };
-}
-/**
- * Across accounts the source's subnet group and security groups do not exist in the destination:
- * without placement inputs AWS puts the copy in the destination's default subnet group and
- * default VPC security group. Allowed (it is what the API does), but never silently.
- */
-function checkPlacement(input) {
-    if (input.sameAccount)
-        return;
-    const s = input.settings;
-    const missing = [
-        s.dbSubnetGroup ? undefined : 'db-subnet-group',
-        s.vpcSecurityGroupIds.length > 0 ? undefined : 'vpc-security-group-ids',
-        s.dbClusterParameterGroup ? undefined : 'db-cluster-parameter-group',
-    ].filter((name) => name !== undefined);
-    if (missing.length === 0)
-        return;
-    input.log.warning(`No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`);
-}
-/**
- * The named subnet group and parameter groups must exist in the destination before the RAM share
- * (in the source account) or anything else is created.
- */
-async function checkPlacementExists(input) {
-    const s = input.settings;
-    await requirePlacement({
-        session: input.destination,
-        side: 'destination',
-        region: s.region,
-        warn: (message) => input.log.warning(message),
-        items: [
-            { input: 'db-subnet-group', kind: 'db-subnet-group', name: s.dbSubnetGroup },
-            {
-                input: 'db-cluster-parameter-group',
-                kind: 'db-cluster-parameter-group',
-                name: s.dbClusterParameterGroup,
-            },
-            { input: 'db-parameter-group', kind: 'db-parameter-group', name: s.dbParameterGroup },
-        ],
-    });
-}
-function checkSourceShape(input) {
-    const db = input.sourceDb;
-    const members = db.cluster?.DBClusterMembers ?? [];
-    if (members.length === 0) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} has no DB instance, and Aurora only clones a cluster with at least one`,
-            ...where(input),
-            hint: 'Add a DB instance to the source cluster (a headless cluster, such as a global database secondary without instances, cannot be cloned), or use method: relay.',
-        });
-    }
-    if (UNCLONEABLE_STATUSES.has(db.status)) {
-        const stopped = db.status === 'stopped' || db.status === 'stopping';
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is ${db.status}, and AWS clones only a running cluster`,
-            ...where(input),
-            hint: stopped
-                ? `Start it first (aws rds start-db-cluster --db-cluster-identifier ${db.identifier}) and re-run once it is available.`
-                : 'Re-run once the source cluster is available.',
-        });
-    }
-}
-function checkEncryption(input) {
-    const db = input.sourceDb;
-    const kmsKeyId = input.settings.kmsKeyId;
-    if (!db.encrypted && kmsKeyId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
-            ...where(input),
-            hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
-        });
-    }
-    if (db.encrypted && !input.sameAccount && !kmsKeyId) {
-        throw new errors/* ActionError */.lZ({
-            summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
-            ...where(input),
-            hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) the destination account may use, for example its own key; see docs/cross-account.md for the key policies.',
-        });
-    }
-}
-/**
- * A cluster shared from another account can only be restored as a copy-on-write clone: the
- * cross-account cloning procedure of the Aurora User Guide ("Cross-account cloning with AWS RAM
- * and Amazon Aurora") restores with RestoreType=copy-on-write, and the clone limits there count
- * only such clones.
- */
-function checkFullCopyAllowed(input) {
-    if (input.sameAccount)
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `method: full-copy works only within one account: AWS restores a cluster shared from another account (${input.sourceDb.identifier}) only as a copy-on-write clone`,
-        ...where(input),
-        hint: 'Use method: clone (or auto) for a clone, or method: relay for a full copy through a snapshot.',
-    });
-}
-async function checkSourceKeyShareable(input) {
-    const db = input.sourceDb;
-    if (!db.kmsKeyArn)
-        return;
-    const key = await inspectSourceKey(input.source.clients.kms, db.kmsKeyArn);
-    if (key.manager === 'AWS') {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
-            ...where(input),
-            hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
-        });
-    }
-    if (key.manager === 'unknown') {
-        input.log.warning(`Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, the clone fails with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`);
-    }
-    else {
-        input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`);
-    }
-    await checkKeyPolicy(input, db.kmsKeyArn);
-}
-/** The clone in the destination needs the source key: its policy must allow what RDS uses. */
-async function checkKeyPolicy(input, keyArn) {
-    const account = input.destination.accountId;
-    const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account);
-    if (!reading.read) {
-        input.log.warning(`Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until the clone starts. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
-        return;
-    }
-    if (reading.missing.length === 0)
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it (${reading.missing.join(', ')} not allowed), and the clone needs it`,
-        ...where(input),
-        resource: keyArn,
-        hint: `Add to the key policy in the source account a statement for principal arn:aws:iam::${account}:root allowing kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}.`,
-    });
-}
-/** The documented way to many fast copies of one source in one account (README "Base and branches"). */
-const BASE_AND_BRANCHES_HINT = 'For many copies in one account (one per pull request), keep a base copy there made by a relay (nightly: method: relay, if-exists: replace) and clone each pull-request database from that base in the same account (source: the base, one role): same-account clones take minutes, up to 15 per base. See "Base and branches" in the README.';
-async function checkCloneLimits(input) {
-    const source = input.sourceDb.cluster;
-    if (!source)
-        return { method: 'clone' };
-    const census = await countClones({
-        source,
-        sourceRds: input.source.clients.rds,
-        destinationRds: input.sameAccount ? undefined : input.destination.clients.rds,
-    });
-    const problem = cloneLimitProblem(input, census);
-    if (!problem) {
-        const count = cloneCount(census);
-        if (count >= CLONE_LIMIT_WARNING) {
-            input.log.warning(`Source ${input.sourceDb.identifier} already has ${count} clones these roles can see (AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones; past that a clone becomes a slow full copy). Delete copies no longer needed.`);
-        }
-        else if (census.cloneGroupId) {
-            input.log.info(`Clone group ${census.cloneGroupId}: ${count} other clone(s) visible`);
-        }
-        return { method: 'clone' };
-    }
-    if (input.requested === 'auto') {
-        input.log.warning(`${problem.reason}. method is auto, so the snapshot relay is used instead.`);
-        return { method: 'relay', reason: problem.reason };
-    }
-    throw new errors/* ActionError */.lZ({ summary: problem.reason, ...where(input), hint: problem.hint });
-}
-function cloneLimitProblem(input, census) {
-    if (input.sourceDb.cluster?.CrossAccountClone) {
-        return {
-            reason: `${input.sourceDb.identifier} is itself a cross-account clone, and AWS does not clone a cross-account clone`,
-            hint: `Use method: relay (or auto) to copy it through a snapshot. To branch pull-request databases from a base, make the base with method: relay so that its account owns it. ${BASE_AND_BRANCHES_HINT}`,
-        };
-    }
-    const target = input.settings.target;
-    // AWS matches identifiers case-insensitively.
-    const others = census.inDestinationAccount.filter((id) => id.toLowerCase() !== target?.toLowerCase());
-    if (!input.sameAccount && others.length > 0) {
-        return {
-            reason: `AWS allows one cross-account clone of ${input.sourceDb.identifier} per destination account, and account ${input.destination.accountId} already has ${others.join(', ')}`,
-            hint: `Delete ${others.join(', ')} first, or use method: relay (or auto) for a snapshot copy. ${BASE_AND_BRANCHES_HINT}`,
-        };
-    }
-    const swapping = input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap';
-    if (!input.sameAccount && swapping && target && census.inDestinationAccount.includes(target)) {
-        return {
-            reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
-            hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,
-        };
-    }
-    const count = cloneCount(census);
-    if (count >= COPY_ON_WRITE_CLONE_LIMIT) {
-        return {
-            reason: `Source ${input.sourceDb.identifier} already has ${count} clones these roles can see; AWS allows ${COPY_ON_WRITE_CLONE_LIMIT} copy-on-write clones, and the next "clone" would silently be a full copy taking hours`,
-            hint: 'Delete clones no longer needed, or use method: full-copy or relay knowingly.',
-        };
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: ./src/methods/relay/names.ts
-var names = __nccwpck_require__(4359);
-// EXTERNAL MODULE: ./src/methods/relay/snapshots.ts
-var snapshots = __nccwpck_require__(254);
-;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
-
-
-
-
-
-
-
-
-
-
-
-const SOURCE_PHASES = ['all', 'source'];
-const DESTINATION_PHASES = ['all', 'destination'];
-/**
- * Whether this job holds credentials for the account that owns the shared snapshot, so it can
- * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
- * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
- */
-function ownsSharedSnapshot(ctx) {
-    if (ctx.settings.phase !== 'destination')
-        return true;
-    return (0,snapshots/* accountFromArn */.Fl)(ctx.settings.snapshotArn ?? '') === ctx.source.accountId;
-}
-/** Intermediate snapshots are kept on request; everything else temporary goes. */
-function snapshotDisposal(ctx) {
-    return ctx.settings.keepSnapshots ? 'kept' : 'temporary';
-}
-/**
- * The snapshot handed to the destination outlives a source-phase job that succeeds (the
- * destination job needs it), and goes when that job fails or is cancelled; in one job it is an
- * intermediate like the others.
- */
-function handoffDisposal(ctx) {
-    return ctx.settings.phase === 'source' ? 'handoff' : snapshotDisposal(ctx);
-}
-/** What the shared snapshot is for: the hand-off of a source-phase job, else like the others. */
-function handoffPurpose(ctx) {
-    return ctx.settings.phase === 'source' ? tags/* Purpose */.nb.handoff : snapshotPurpose(ctx);
-}
-/** A relay snapshot is an intermediate, or kept on request (so `sweep` leaves it until it expires). */
-function snapshotPurpose(ctx) {
-    return ctx.settings.keepSnapshots ? tags/* Purpose */.nb.kept : tags/* Purpose */.nb.intermediate;
-}
-/**
- * The proof a removal of the shared snapshot (or its share) needs: in a destination-phase job it
- * was made by the source-phase job, so it must be the hand-off for this target; otherwise this
- * run made it.
- */
-function sharedSnapshotProof(ctx) {
-    return ctx.settings.phase === 'destination' ? 'handoff' : 'run';
-}
-/**
- * Remove an intermediate once nothing reads it, wait until AWS no longer lists it, and drop it
- * from the ledger. Only what the proof covers is touched: this run's own intermediates, or (proof
- * `handoff`) the snapshot a source-phase job made for this target; anything else is used and left
- * alone, and the log and summary say so. A failed removal does not fail the run: the copy it
- * served is made or being made, and a failure here must never lead to its removal. It is a
- * warning naming the resource and its removal command; the post step tries again.
- */
-async function removeAndWait(ctx, runtime, target) {
-    const { resource, proof } = target;
-    const session = (0,context/* sessionFor */.w)(ctx, resource.side);
-    const label = `${resource.kind} ${resource.id}`;
-    try {
-        const outcome = await (0,cleanup/* removeResource */.l)(resource, session.clients, { run: (0,context/* runOf */.ng)(ctx), proof });
-        if (outcome.result === 'not-ours') {
-            runtime.log.info(`${label} (${resource.side} account ${session.accountId}) is not ${(0,ownership/* describeProof */.ef)(proof ?? 'run', (0,context/* runOf */.ng)(ctx))} (${outcome.owner}): it is used and left alone`);
-            runtime.note(`left alone, not made by this run: ${resource.id}`);
-            return 'left';
-        }
-        runtime.log.info(`deleting ${label}`);
-        if (outcome.result === 'removed' && target.waitGone)
-            await target.waitGone();
-    }
-    catch (error) {
-        if (runtime.signal.aborted)
-            throw error;
-        runtime.log.warning(`Could not remove ${label} (${resource.side} account ${session.accountId}): ${[(0,errors/* awsErrorCode */.J6)(error), (0,errors/* errorMessage */.gJ)(error)].filter(Boolean).join(': ')}. The run goes on; the post step tries again. To remove it by hand: ${(0,cleanup/* removalCommand */.M)(resource, ctx.settings.region)}`);
-        runtime.note(`left behind: ${resource.id}`);
-        return 'left';
-    }
-    runtime.release(resource);
-    return 'removed';
-}
-/** Step 1 of the Multi-AZ relay, and the first step of the Aurora relay. */
-function snapshotSourceClusterStep(options) {
-    return {
-        name: 'snapshot-source-cluster',
-        title: 'Snapshot the source cluster (CreateDBClusterSnapshot) and wait until available',
-        side: 'source',
-        phases: SOURCE_PHASES,
-        after: ['preflight'],
-        async run(ctx, runtime) {
-            const rds = ctx.source.clients.rds;
-            const id = ctx.names.sourceClusterSnapshot;
-            const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
-            const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx);
-            await findOrCreate({
-                ctx,
-                runtime,
-                resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
-                create: () => rds.send(new dist_cjs/* CreateDBClusterSnapshotCommand */.Iv4({
-                    DBClusterIdentifier: ctx.sourceDb.identifier,
-                    DBClusterSnapshotIdentifier: id,
-                    Tags: (0,context/* tagsFor */.Nj)(ctx, purpose),
-                })),
-            });
-            const snapshot = await (0,waits/* waitForClusterSnapshot */.Du)(ctx, runtime, { side: 'source', id });
-            if (options.handoff) {
-                const arn = snapshot.DBClusterSnapshotArn ?? id;
-                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
-                Object.assign(ctx.copy, { snapshotArn: arn });
-            }
-            runtime.note(id);
-        },
-    };
-}
-/** Share the snapshot with the destination account (`restore` attribute). */
-function shareSnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    const call = type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute';
-    return {
-        name: 'share-snapshot',
-        title: `Share the ${api.label} with the destination account (${call} restore)`,
-        side: 'source',
-        phases: SOURCE_PHASES,
-        after,
-        when: (ctx) => !ctx.sameAccount,
-        async run(ctx, runtime) {
-            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
-            const account = ctx.destination.accountId;
-            const share = {
-                kind: api.shareKind,
-                side: 'source',
-                id,
-                // A source-phase job hands the share over; the destination job needs it after this job ends.
-                disposal: ctx.settings.phase === 'source' ? 'handoff' : 'temporary',
-                sharedWith: account,
-            };
-            runtime.record({ ...share, intent: true });
-            await api.setShared(ctx.source.clients.rds, id, account, true);
-            runtime.record(share);
-            runtime.log.info(`${api.label} ${id} is shared with account ${account}`);
-            runtime.note(`shared with ${account}`);
-        },
-    };
-}
-/**
- * Copy the shared snapshot into the destination account, re-encrypted with kms-key-id: AWS
- * restores neither a shared encrypted RDS snapshot nor one the source can still delete under
- * the copy. In one account no copy is needed unless kms-key-id asks for another key.
- */
-function copySnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot';
-    return {
-        name: 'copy-snapshot',
-        title: `Copy the shared ${api.label} into the destination account (${call}, destination KMS key)`,
-        side: 'destination',
-        phases: DESTINATION_PHASES,
-        after,
-        async run(ctx, runtime) {
-            const sourceArn = (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn);
-            const rds = ctx.destination.clients.rds;
-            const shared = await api.find(rds, sourceArn);
-            if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
-                ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, sourceArn);
-                runtime.log.info('Same account and the same KMS key: the restore reads the snapshot itself, no copy needed');
-                runtime.note('not needed (same account)');
-                return;
-            }
-            const targetId = ctx.names.destinationSnapshot;
-            const encrypted = shared?.encrypted ?? true;
-            await findOrCreate({
-                ctx,
-                runtime,
-                resource: {
-                    kind: type,
-                    side: 'destination',
-                    id: targetId,
-                    disposal: snapshotDisposal(ctx),
-                },
-                create: () => api.copy(rds, {
-                    sourceArn,
-                    targetId,
-                    // A cluster snapshot that is not encrypted cannot be copied with a key.
-                    kmsKeyId: type === 'db-cluster-snapshot' && !encrypted ? undefined : ctx.settings.kmsKeyId,
-                    tags: (0,context/* tagsFor */.Nj)(ctx, snapshotPurpose(ctx)),
-                }),
-            });
-            await api.wait(ctx, runtime, { side: 'destination', id: targetId });
-            const copy = await api.find(rds, targetId);
-            ctx.handoff.set(names/* Handoff */.Pj.copyId, targetId);
-            ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, copy?.arn ?? targetId);
-            runtime.note(targetId);
-        },
-    };
-}
-/** In one account, a copy is only worth making when kms-key-id names another key. */
-async function needsReencryption(ctx, snapshotKey) {
-    const wanted = ctx.settings.kmsKeyId;
-    if (!wanted)
-        return false;
-    if (!snapshotKey)
-        return true;
-    if (wanted === snapshotKey)
-        return false;
-    const out = await ctx.destination.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: wanted }));
-    return out.KeyMetadata?.Arn !== snapshotKey;
-}
-/** Withdraw the share once the destination holds its own copy. */
-function unshareSnapshotStep(type) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    return {
-        name: 'unshare-snapshot',
-        title: `Stop sharing the ${api.label} with the destination account`,
-        side: 'source',
-        phases: DESTINATION_PHASES,
-        after: ['copy-snapshot'],
-        when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
-        async run(ctx, runtime) {
-            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
-            const resource = {
-                kind: api.shareKind,
-                side: 'source',
-                id,
-                disposal: 'temporary',
-                sharedWith: ctx.destination.accountId,
-            };
-            const done = await removeAndWait(ctx, runtime, { resource, proof: sharedSnapshotProof(ctx) });
-            if (done === 'removed')
-                runtime.note(`unshared from ${ctx.destination.accountId}`);
-        },
-    };
-}
-/** Delete the source account's shared snapshot once nothing reads it any more. */
-function deleteSharedSnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    return {
-        name: 'delete-shared-snapshot',
-        title: `Delete the source account's ${api.label} (unless keep-snapshots)`,
-        side: 'source',
-        phases: DESTINATION_PHASES,
-        after,
-        when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
-        async run(ctx, runtime) {
-            const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
-            await deleteSnapshot(ctx, runtime, {
-                api,
-                side: 'source',
-                id,
-                proof: sharedSnapshotProof(ctx),
-            });
-        },
-    };
-}
-/** Delete the destination's copy once the restored database is available. */
-function deleteCopiedSnapshotStep(type, after) {
-    const api = (0,snapshots/* snapshotApi */.Pg)(type);
-    return {
-        name: 'delete-copied-snapshot',
-        title: `Delete the destination account's copy of the ${api.label} (unless keep-snapshots)`,
-        side: 'destination',
-        phases: DESTINATION_PHASES,
-        after,
-        when: (ctx) => !ctx.settings.keepSnapshots,
-        async run(ctx, runtime) {
-            const id = ctx.handoff.get(names/* Handoff */.Pj.copyId);
-            if (id === undefined) {
-                runtime.note('no copy was made');
-                return;
-            }
-            await deleteSnapshot(ctx, runtime, { api, side: 'destination', id });
-        },
-    };
-}
-async function deleteSnapshot(ctx, runtime, target) {
-    const { api, side, id, proof } = target;
-    const resource = { kind: api.type, side, id, disposal: 'temporary' };
-    const done = await removeAndWait(ctx, runtime, {
-        resource,
-        proof,
-        waitGone: () => api.wait(ctx, runtime, { side, id, until: 'gone' }),
-    });
-    if (done === 'removed')
-        runtime.note(`deleted ${id}`);
-}
-/**
- * The DB snapshot that crosses accounts, taken of an instance (the source instance, or the
- * Multi-AZ relay's temporary one); its ARN is the hand-off to the share and copy steps.
- */
-function handoffSnapshotStep(options) {
-    return {
-        name: options.name,
-        title: options.title,
-        side: 'source',
-        phases: SOURCE_PHASES,
-        after: options.after,
-        async run(ctx, runtime) {
-            const rds = ctx.source.clients.rds;
-            const id = (0,names/* handoffSnapshotName */.Cn)(ctx);
-            await findOrCreate({
-                ctx,
-                runtime,
-                resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
-                create: () => rds.send(new dist_cjs/* CreateDBSnapshotCommand */.SQw({
-                    DBInstanceIdentifier: options.instanceId(ctx),
-                    DBSnapshotIdentifier: id,
-                    Tags: (0,context/* tagsFor */.Nj)(ctx, handoffPurpose(ctx)),
-                })),
-            });
-            const snapshot = await (0,waits/* waitForSnapshot */.ne)(ctx, runtime, { side: 'source', id });
-            const arn = snapshot.DBSnapshotArn ?? id;
-            ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, arn);
-            Object.assign(ctx.copy, { snapshotArn: arn });
-            runtime.note(id);
-        },
-    };
-}
-/** The copy as a DB cluster restored from the destination's snapshot (Aurora or Multi-AZ). */
-function restoreClusterStep(options) {
-    return {
-        name: 'restore-cluster',
-        title: options.title,
-        side: 'destination',
-        phases: DESTINATION_PHASES,
-        after: ['copy-snapshot'],
-        async run(ctx, runtime) {
-            const rds = ctx.destination.clients.rds;
-            const input = options.input(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
-            await findOrCreate({
-                ctx,
-                runtime,
-                resource: {
-                    kind: 'db-cluster',
-                    side: 'destination',
-                    id: ctx.names.target,
-                    disposal: 'copy',
-                },
-                create: () => rds.send(new dist_cjs/* RestoreDBClusterFromSnapshotCommand */.sX2(input)),
-            });
-            await (0,waits/* waitForCluster */.rc)(ctx, runtime, { side: 'destination', id: ctx.names.target });
-            if (options.note)
-                runtime.note(options.note(input));
-        },
-    };
-}
-/** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
-function isProvisionedIops(storageType) {
-    return storageType === 'io1' || storageType === 'io2';
-}
-/**
- * The Multi-AZ copy's storage: the inputs, else the source cluster's. RestoreDBClusterFromSnapshot
- * requires Iops whenever StorageType is given for a Multi-AZ DB cluster (its model documentation),
- * gp3 included, so the source's Iops goes with its storage type; a storage type whose Iops is
- * unknown is refused by the pre-flight (checkMultiAzStorage).
- */
-function multiAzStorage(ctx) {
-    const storageType = ctx.settings.storageType ?? ctx.sourceDb.cluster?.StorageType;
-    const iops = ctx.settings.iops ?? ctx.sourceDb.cluster?.Iops;
-    return storageType === undefined ? { iops: ctx.settings.iops } : { storageType, iops };
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/preflight.ts
-
-
-
-
-
-
-
-
-/**
- * Pre-flight checks of a relay: each refuses, with the reason and the fix, before anything is
- * created, what AWS would otherwise refuse hours into the run (or silently get wrong).
- */
-/**
- * AWS's default quota of manual snapshots per account and Region, for each snapshot type (RDS
- * quotas: ManualSnapshots, ManualClusterSnapshots); used only when the real ones can't be read.
- */
-const DEFAULT_MANUAL_SNAPSHOT_QUOTA = 100;
-/** Warn when fewer than this many manual snapshots would remain free after the run. */
-const QUOTA_WARNING_MARGIN = 10;
-/**
- * The copy's placement: the inputs, or in one account the source's own (a deliberate default,
- * logged). Across accounts nothing of the source's applies, and AWS's defaults (the default
- * security group and parameter group) are never taken silently: the pre-flight asks for them.
- */
-function resolvePlacement(ctx) {
-    const s = ctx.settings;
-    const fromSource = ctx.sameAccount && ctx.settings.phase !== 'destination';
-    const cluster = fromSource ? ctx.sourceDb.cluster : undefined;
-    const instance = fromSource ? ctx.sourceDb.instance : undefined;
-    const sourceGroups = (cluster?.VpcSecurityGroups ?? instance?.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []));
-    return {
-        subnetGroup: s.dbSubnetGroup ?? cluster?.DBSubnetGroup ?? instance?.DBSubnetGroup?.DBSubnetGroupName,
-        securityGroupIds: s.vpcSecurityGroupIds.length > 0
-            ? s.vpcSecurityGroupIds
-            : sourceGroups.length > 0
-                ? sourceGroups
-                : undefined,
-        clusterParameterGroup: s.dbClusterParameterGroup ?? cluster?.DBClusterParameterGroup,
-        parameterGroup: s.dbParameterGroup ?? instance?.DBParameterGroups?.[0]?.DBParameterGroupName,
-    };
-}
-/** The pre-flight step every relay plan starts with. */
-function preflightStep() {
-    return {
-        name: 'preflight',
-        title: 'Pre-flight checks: keys, placement, snapshot quota (nothing is created before they pass)',
-        side: 'destination',
-        phases: ['all', 'source', 'destination'],
-        async run(ctx, runtime) {
-            if (ctx.settings.phase === 'destination' && ctx.settings.snapshotArn) {
-                ctx.handoff.set(names/* Handoff */.Pj.sharedSnapshotArn, ctx.settings.snapshotArn);
-                Object.assign(ctx.copy, { snapshotArn: ctx.settings.snapshotArn });
-            }
-            const checks = [
-                checkKmsKeyGiven,
-                preflight_checkSourceKeyShareable,
-                checkDestinationCanUseSourceKey,
-                checkSourceKeyPolicy,
-                checkDestinationKey,
-                preflight_checkPlacement,
-                checkTempPlacement,
-                checkInstanceClass,
-                checkMultiAzStorage,
-                checkSnapshotQuota,
-            ];
-            for (const check of checks)
-                await check(ctx, (message) => runtime.log.info(message), (message) => runtime.log.warning(message));
-            runtime.note('passed');
-        },
-    };
-}
-const crossAccountEncrypted = (ctx) => !ctx.sameAccount && ctx.sourceDb.encrypted;
-function refuse(ctx, side, summary, hint, extra = {}) {
-    return new errors/* ActionError */.lZ({
-        summary,
-        step: 'preflight',
-        side,
-        accountId: (0,context/* sessionFor */.w)(ctx, side).accountId,
-        hint,
-        ...extra,
-    });
-}
-/** The destination's key matters to the jobs that copy: not to a source-phase job. */
-const copiesHere = (ctx) => ctx.settings.phase !== 'source';
-const checkKmsKeyGiven = async (ctx) => {
-    if (!crossAccountEncrypted(ctx) || !copiesHere(ctx) || ctx.settings.kmsKeyId)
-        return;
-    throw refuse(ctx, 'destination', `The source ${ctx.sourceDb.identifier} is encrypted and the accounts differ, but no kms-key-id is set`, 'AWS copies a shared encrypted snapshot only with a key of the destination account: set kms-key-id to a customer-managed KMS key ARN (or alias ARN) in the destination account.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const preflight_checkSourceKeyShareable = async (ctx, info, warn) => {
-    if (!crossAccountEncrypted(ctx) ||
-        ctx.settings.phase === 'destination' ||
-        !ctx.sourceDb.kmsKeyArn)
-        return;
-    const key = await describeKey(ctx.source, ctx.sourceDb.kmsKeyArn);
-    if (!key.metadata) {
-        warn(`could not read the source key ${ctx.sourceDb.kmsKeyArn} (${key.message}); continuing`);
-        return;
-    }
-    if (key.metadata.KeyManager !== 'AWS') {
-        info(`source key ${ctx.sourceDb.kmsKeyArn} is customer-managed: its snapshots can be shared`);
-        return;
-    }
-    throw refuse(ctx, 'source', `The source ${ctx.sourceDb.identifier} is encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared with another account`, 'Re-encrypt with a customer-managed key: create a KMS key in the source account whose key policy lets the destination account use it (kms:Decrypt, kms:DescribeKey, kms:CreateGrant, kms:ReEncrypt*), copy a snapshot of the source with it (aws rds copy-db-snapshot / copy-db-cluster-snapshot --kms-key-id <key ARN>), restore the source database from that copy (or give the copy to a source-phase job), then run again.', { resource: ctx.sourceDb.kmsKeyArn });
-};
-const KEY_USE_HINT = (account) => `Add the destination account to that key's policy in the source account: principal arn:aws:iam::${account}:root with kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}; and let the destination role use the key ARN in its IAM policy.`;
-/**
- * From the destination: kms:DescribeKey on the source key. KMS evaluates each action on its own,
- * so this proves only that the destination may describe the key, not that RDS may use it there;
- * the key policy check below (from the source account) looks at the actions RDS needs.
- */
-const checkDestinationCanUseSourceKey = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn)
-        return;
-    const key = await describeKey(ctx.destination, keyArn);
-    if (key.metadata) {
-        info(`the destination account ${ctx.destination.accountId} may describe the source key ${keyArn} (kms:DescribeKey); that alone does not show it may use the key (${RDS_KEY_ACTIONS.join(', ')})`);
-        return;
-    }
-    if (key.denied || key.missing) {
-        throw refuse(ctx, 'destination', `The destination account ${ctx.destination.accountId} cannot use the KMS key ${keyArn} that encrypts the source's snapshots: it may not even describe it (kms:DescribeKey)`, KEY_USE_HINT(ctx.destination.accountId), { resource: keyArn, code: key.code, awsMessage: key.message });
-    }
-    warn(`could not check the source key from the destination account (${key.message}); continuing`);
-};
-/**
- * From the source account (jobs that hold its role): the key policy must allow the destination
- * account every action RDS needs to copy or restore with the key. What could not be read is
- * logged as unchecked, never assumed.
- */
-const checkSourceKeyPolicy = async (ctx, info, warn) => {
-    const keyArn = ctx.sourceDb.kmsKeyArn;
-    if (!crossAccountEncrypted(ctx) || !keyArn || ctx.settings.phase === 'destination')
-        return;
-    const account = ctx.destination.accountId;
-    const reading = await readKeyPolicyFor(ctx.source.clients.kms, keyArn, account);
-    if (!reading.read) {
-        warn(`could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until RDS uses it. Allow kms:GetKeyPolicy on the key to the source role for this check.`);
-        return;
-    }
-    if (reading.missing.length > 0) {
-        throw refuse(ctx, 'source', `The policy of the source key ${keyArn} does not let the destination account ${account} use it: ${reading.missing.join(', ')} not allowed`, KEY_USE_HINT(account), { resource: keyArn });
-    }
-    const conditional = reading.conditional.length > 0
-        ? ` (${reading.conditional.join(', ')} under conditions RDS meets)`
-        : '';
-    info(`the source key's policy allows account ${account} ${RDS_KEY_ACTIONS.join(', ')}${conditional}`);
-};
-const checkDestinationKey = async (ctx, info) => {
-    const keyId = ctx.settings.kmsKeyId;
-    if (!keyId || !copiesHere(ctx))
-        return;
-    const key = await describeKey(ctx.destination, keyId);
-    if (key.metadata) {
-        info(`destination key ${keyId} → ${key.metadata.Arn ?? keyId}`);
-        return;
-    }
-    throw refuse(ctx, 'destination', `kms-key-id ${keyId} is not a KMS key the destination account ${ctx.destination.accountId} can use`, 'Set kms-key-id to the ARN (or alias ARN) of a customer-managed key in the destination account, and let the destination role use it.', { resource: keyId, code: key.code, awsMessage: key.message });
-};
-/**
- * An Aurora copy needs a class for its instances: the source writer's by default. A
- * destination-phase job never reads the source, so it must be told rather than guess.
- */
-const checkInstanceClass = async (ctx) => {
-    if (ctx.sourceDb.kind !== 'aurora-cluster' || ctx.settings.phase === 'source')
-        return;
-    if (ctx.settings.instanceClass || ctx.sourceDb.writerInstanceClass)
-        return;
-    throw refuse(ctx, 'destination', "No instance class for the Aurora copy: this job cannot read the source writer's class", 'Set instance-class (for example db.r6g.large, or db.serverless with serverless-min-capacity and serverless-max-capacity).');
-};
-/**
- * A Multi-AZ DB cluster restore with a storage type needs Iops (RestoreDBClusterFromSnapshot's
- * model documentation): refuse before anything is created when neither the inputs nor the source
- * give one.
- */
-const checkMultiAzStorage = async (ctx) => {
-    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'source')
-        return;
-    const storage = multiAzStorage(ctx);
-    if (storage.storageType === undefined || storage.iops !== undefined)
-        return;
-    throw refuse(ctx, 'destination', `storage-type ${storage.storageType} for the Multi-AZ DB cluster copy needs iops, and this job does not know the source's`, "Set iops (AWS requires Iops with a storage type when restoring a Multi-AZ DB cluster), or leave storage-type unset for AWS's default storage.");
-};
-const preflight_checkPlacement = async (ctx, info, warn) => {
-    if (ctx.settings.phase === 'source')
-        return;
-    const placement = resolvePlacement(ctx);
-    const isInstance = ctx.sourceDb.kind === 'instance';
-    const missing = [
-        placement.subnetGroup ? undefined : 'db-subnet-group',
-        placement.securityGroupIds ? undefined : 'vpc-security-group-ids',
-        isInstance && !placement.parameterGroup ? 'db-parameter-group' : undefined,
-    ].filter((name) => name !== undefined);
-    if (missing.length > 0) {
-        throw refuse(ctx, 'destination', `The copy's placement in the destination account is not set: ${missing.join(', ')}`, `Set ${missing.join(', ')}: otherwise AWS would put the copy in the default VPC's default security group and default parameter group, which the action never does silently.`);
-    }
-    if (!isInstance && !placement.clusterParameterGroup) {
-        warn("no db-cluster-parameter-group: the copy gets the engine's default DB cluster parameter group");
-    }
-    const usesParameterGroup = isInstance || ctx.sourceDb.kind === 'aurora-cluster';
-    await requirePlacement({
-        session: ctx.destination,
-        side: 'destination',
-        region: ctx.settings.region,
-        step: 'preflight',
-        warn,
-        items: [
-            { input: 'db-subnet-group', kind: 'db-subnet-group', name: placement.subnetGroup },
-            {
-                input: 'db-cluster-parameter-group',
-                kind: 'db-cluster-parameter-group',
-                name: isInstance ? undefined : placement.clusterParameterGroup,
-            },
-            {
-                input: 'db-parameter-group',
-                kind: 'db-parameter-group',
-                name: usesParameterGroup ? placement.parameterGroup : undefined,
-            },
-        ],
-    });
-    // RDS cannot list VPC security groups (that is EC2); the restore call names a missing one.
-    info(`placement: subnet group ${placement.subnetGroup}, security groups ${placement.securityGroupIds?.join(', ')}`);
-};
-/**
- * The Multi-AZ relay's temporary instance is restored in the source account, in
- * temp-db-subnet-group (default: the source cluster's own, which exists).
- */
-const checkTempPlacement = async (ctx, _info, warn) => {
-    if (ctx.sourceDb.kind !== 'multi-az-cluster' || ctx.settings.phase === 'destination')
-        return;
-    await requirePlacement({
-        session: ctx.source,
-        side: 'source',
-        region: ctx.settings.region,
-        step: 'preflight',
-        warn,
-        items: [
-            {
-                input: 'temp-db-subnet-group',
-                kind: 'db-subnet-group',
-                name: ctx.settings.tempDbSubnetGroup,
-            },
-        ],
-    });
-};
-/** Manual snapshots each account gains during the run, by snapshot type. */
-function snapshotsCreated(kind, ctx) {
-    const phase = ctx.settings.phase;
-    const source = { side: 'source', db: 0, cluster: 0 };
-    const destination = { side: 'destination', db: 0, cluster: 0 };
-    if (phase !== 'destination') {
-        if (kind === 'aurora-cluster')
-            source.cluster += 1;
-        else
-            source.db += 1;
-        if (kind === 'multi-az-cluster')
-            source.cluster += 1;
-    }
-    const copies = !ctx.sameAccount || ctx.settings.kmsKeyId !== undefined;
-    if (phase !== 'source' && copies) {
-        if (kind === 'aurora-cluster')
-            destination.cluster += 1;
-        else
-            destination.db += 1;
-    }
-    if (ctx.sameAccount) {
-        return [
-            {
-                side: 'destination',
-                db: source.db + destination.db,
-                cluster: source.cluster + destination.cluster,
-            },
-        ];
-    }
-    return [source, destination].filter((a) => a.db + a.cluster > 0);
-}
-/**
- * The account's manual snapshot quotas, read with DescribeAccountAttributes. When that call is
- * refused, AWS's default (100 of each) is assumed, snapshots are counted, and the log says so.
- */
-async function snapshotQuotas(session, where, warn) {
-    let quotas;
-    try {
-        quotas = (await session.clients.rds.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({})))
-            ?.AccountQuotas;
-    }
-    catch (error) {
-        warn(`could not read the RDS quotas of the ${where} (DescribeAccountAttributes: ${(0,errors/* awsErrorCode */.J6)(error) ?? 'error'}: ${(0,errors/* errorMessage */.gJ)(error)}); assuming AWS's default of ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB snapshots and ${DEFAULT_MANUAL_SNAPSHOT_QUOTA} manual DB cluster snapshots. Allow rds:DescribeAccountAttributes for the real quotas.`);
-    }
-    const quota = async (name, type, label) => {
-        const found = quotas?.find((q) => q.AccountQuotaName === name);
-        return {
-            name,
-            label,
-            used: found?.Used ?? (await countManualSnapshots(session, type)),
-            max: found?.Max ?? DEFAULT_MANUAL_SNAPSHOT_QUOTA,
-        };
-    };
-    return {
-        db: await quota('ManualSnapshots', 'db', 'manual DB snapshots'),
-        cluster: await quota('ManualClusterSnapshots', 'cluster', 'manual DB cluster snapshots'),
-    };
-}
-/** Each account must have room, under each of its two quotas, for the snapshots the run makes. */
-const checkSnapshotQuota = async (ctx, info, warn) => {
-    for (const need of snapshotsCreated(ctx.sourceDb.kind, ctx)) {
-        const session = (0,context/* sessionFor */.w)(ctx, need.side);
-        const where = `${need.side} account ${session.accountId}`;
-        const quotas = await snapshotQuotas(session, where, warn);
-        for (const [type, adding] of [
-            ['db', need.db],
-            ['cluster', need.cluster],
-        ]) {
-            if (adding === 0)
-                continue;
-            const quota = quotas[type];
-            const after = quota.used + adding;
-            if (after > quota.max) {
-                throw refuse(ctx, need.side, `The ${where} has ${quota.used} ${quota.label}; this relay needs ${adding} more and the quota is ${quota.max} (${quota.name})`, `Delete ${quota.label} that are no longer needed in the ${where}, or ask AWS for a higher ${quota.name} quota (Service Quotas), then run again.`, { code: 'SnapshotQuotaExceeded' });
-            }
-            if (quota.max - after < QUOTA_WARNING_MARGIN) {
-                warn(`the ${where} will have ${after} of ${quota.max} ${quota.label}: delete old ones before the quota stops a run`);
-            }
-            else {
-                info(`${where}: ${quota.used} ${quota.label} (+${adding} during the run, quota ${quota.max})`);
-            }
-        }
-    }
-};
-async function countManualSnapshots(session, type) {
-    const rds = session.clients.rds;
-    let count = 0;
-    let marker;
-    do {
-        if (type === 'db') {
-            const out = await rds.send(new dist_cjs/* DescribeDBSnapshotsCommand */.KKI({ SnapshotType: 'manual', MaxRecords: 100, Marker: marker }));
-            count += out.DBSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-        else {
-            const out = await rds.send(new dist_cjs/* DescribeDBClusterSnapshotsCommand */.cWV({
-                SnapshotType: 'manual',
-                MaxRecords: 100,
-                Marker: marker,
-            }));
-            count += out.DBClusterSnapshots?.length ?? 0;
-            marker = out.Marker;
-        }
-    } while (marker);
-    return count;
-}
-async function describeKey(session, keyId) {
-    try {
-        const out = await session.clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: keyId }));
-        return { metadata: out.KeyMetadata };
-    }
-    catch (error) {
-        return {
-            denied: (0,errors/* isAccessDenied */.w7)(error),
-            missing: (0,errors/* isNotFound */.c4)(error),
-            code: (0,errors/* awsErrorCode */.J6)(error),
-            message: (0,errors/* errorMessage */.gJ)(error),
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/aurora.ts
-
-
-
-
-
-
-/**
- * The Aurora snapshot relay, for when a clone is impossible or method: relay asks for it
- * (aws-reference C): cluster snapshot → share → destination copy under the destination key →
- * RestoreDBClusterFromSnapshot → instances (as the clone adds them) → password → outputs.
- */
-const restoreAuroraClusterStep = restoreClusterStep({
-    title: 'Restore the Aurora cluster from the snapshot (RestoreDBClusterFromSnapshot)',
-    input: (ctx, snapshotArn) => auroraRestoreInput(ctx, snapshotArn),
-});
-function auroraRelaySteps() {
-    return [
-        preflightStep(),
-        snapshotSourceClusterStep({ handoff: true }),
-        shareSnapshotStep('db-cluster-snapshot', ['snapshot-source-cluster']),
-        copySnapshotStep('db-cluster-snapshot', [
-            'share-snapshot',
-            'snapshot-source-cluster',
-            'preflight',
-        ]),
-        restoreAuroraClusterStep,
-        { ...createInstancesAfter(['restore-cluster']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* passwordStep */.yP)(['create-instances']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
-        unshareSnapshotStep('db-cluster-snapshot'),
-        deleteSharedSnapshotStep('db-cluster-snapshot', ['unshare-snapshot', 'restore-cluster']),
-        deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
-    ];
-}
-/** Engine and version from the source, so the Region's default version is never picked. */
-function auroraRestoreInput(ctx, snapshotArn) {
-    const s = ctx.settings;
-    const placement = resolvePlacement(ctx);
-    return {
-        DBClusterIdentifier: ctx.names.target,
-        SnapshotIdentifier: snapshotArn,
-        Engine: ctx.sourceDb.engine,
-        EngineVersion: ctx.sourceDb.engineVersion || undefined,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
-        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-        DeletionProtection: s.deletionProtection,
-        // Needed before a db.serverless instance is added (aws-reference A3).
-        ServerlessV2ScalingConfiguration: s.serverless
-            ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
-            : undefined,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/instance.ts
-
-
-
-
-
-
-
-
-
-/**
- * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
- * destination key → RestoreDBInstanceFromDBSnapshot in the placement the user named →
- * password (ModifyDBInstance) → outputs.
- */
-const snapshotSourceInstanceStep = handoffSnapshotStep({
-    name: 'snapshot-source-instance',
-    title: 'Snapshot the source instance (CreateDBSnapshot) and wait until available',
-    after: ['preflight'],
-    instanceId: (ctx) => ctx.sourceDb.identifier,
-});
-function instanceRelaySteps() {
-    return [
-        preflightStep(),
-        snapshotSourceInstanceStep,
-        shareSnapshotStep('db-snapshot', ['snapshot-source-instance']),
-        copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-source-instance', 'preflight']),
-        restoreInstanceStep,
-        { ...(0,finish/* passwordStep */.yP)(['restore-instance']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
-        unshareSnapshotStep('db-snapshot'),
-        deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-instance']),
-        deleteCopiedSnapshotStep('db-snapshot', ['restore-instance']),
-    ];
-}
-const restoreInstanceStep = {
-    name: 'restore-instance',
-    title: 'Restore the DB instance from the snapshot (RestoreDBInstanceFromDBSnapshot)',
-    side: 'destination',
-    phases: DESTINATION_PHASES,
-    after: ['copy-snapshot'],
-    async run(ctx, runtime) {
-        const rds = ctx.destination.clients.rds;
-        const input = instanceRestoreInput(ctx, (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.restoreFrom));
-        await findOrCreate({
-            ctx,
-            runtime,
-            resource: {
-                kind: 'db-instance',
-                side: 'destination',
-                id: ctx.names.target,
-                disposal: 'copy',
-            },
-            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
-        });
-        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'destination', id: ctx.names.target });
-        runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`);
-    },
-};
-/**
- * The placement is always explicit (the pre-flight refuses a missing one): left out, AWS would
- * use the default security group and the default parameter group. Single-AZ, as AWS defaults.
- */
-function instanceRestoreInput(ctx, snapshotArn) {
-    const s = ctx.settings;
-    const instance = ctx.sourceDb.instance;
-    const placement = resolvePlacement(ctx);
-    return {
-        DBInstanceIdentifier: ctx.names.target,
-        DBSnapshotIdentifier: snapshotArn,
-        DBInstanceClass: s.instanceClass ?? instance?.DBInstanceClass,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBParameterGroupName: placement.parameterGroup,
-        MultiAZ: s.multiAz,
-        StorageType: s.storageType ?? instance?.StorageType,
-        Iops: s.iops ??
-            (isProvisionedIops(s.storageType ?? instance?.StorageType) ? instance?.Iops : undefined),
-        PubliclyAccessible: s.publiclyAccessible,
-        DeletionProtection: s.deletionProtection,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-    };
-}
-
-// EXTERNAL MODULE: ./src/methods/relay/multiaz-path.ts
-var multiaz_path = __nccwpck_require__(7613);
-;// CONCATENATED MODULE: ./src/methods/relay/multiaz-direct.ts
-
-
-
-
-
-/**
- * The Multi-AZ relay's direct path (aws-reference B, UNCONFIRMED): the source cluster snapshot is
- * shared as it is and the destination restores the Multi-AZ DB cluster straight from its ARN,
- * under the destination's key. No temporary instance, no DB snapshot, no copy:
- *
- *   snapshot-source-cluster → share-cluster-snapshot → restore-cluster-direct →
- *   (set-password, describe-copy) and, beside them, unshare-cluster-snapshot →
- *   delete-shared-cluster-snapshot
- *
- * A synchronous refusal of the share or of the restore turns the run to the 7 steps (multiaz.ts),
- * which start from the same cluster snapshot; the share, if made, is withdrawn at once.
- */
-/** A step that runs only while the run is on `path`, besides its own condition. */
-function onlyOn(path, step) {
-    return {
-        ...step,
-        when: (ctx) => (0,multiaz_path/* onPath */.L)(ctx.multiAzPath, path) && (step.when?.(ctx) ?? true),
-    };
-}
-/**
- * Step 1 of both paths. On the direct path the cluster snapshot is what crosses accounts, so it
- * is the hand-off (snapshot-arn) of a source-phase job; on the 7 steps it is an intermediate.
- */
-function clusterSnapshotStep() {
-    const handedOver = snapshotSourceClusterStep({ handoff: true });
-    const intermediate = snapshotSourceClusterStep({ handoff: false });
-    return {
-        ...intermediate,
-        run: (ctx, runtime) => ((0,multiaz_path/* onPath */.L)(ctx.multiAzPath, 'direct') ? handedOver : intermediate).run(ctx, runtime),
-    };
-}
-/** Direct step 2: share the cluster snapshot with the destination account. */
-function shareClusterSnapshotStep() {
-    const share = shareSnapshotStep('db-cluster-snapshot', ['snapshot-source-cluster']);
-    return onlyOn('direct', {
-        ...share,
-        name: 'share-cluster-snapshot',
-        async run(ctx, runtime) {
-            try {
-                await share.run(ctx, runtime);
-            }
-            catch (error) {
-                if (!(0,multiaz_path/* isRefusal */.vu)(error, 'share'))
-                    throw error;
-                const id = (0,snapshots/* snapshotIdFromArn */.$e)((0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn));
-                // The intent recorded before the call: AWS made no share.
-                runtime.release({ kind: 'db-cluster-snapshot-share', side: 'source', id });
-                turnOrFail(ctx, runtime, {
-                    error,
-                    what: `to share the Multi-AZ DB cluster snapshot ${id} with account ${ctx.destination.accountId}`,
-                    side: 'source',
-                    resource: id,
-                });
-                return;
-            }
-            if (ctx.multiAzPath)
-                ctx.multiAzPath.shared = true;
-        },
-    });
-}
-/** Direct step 3: the Multi-AZ DB cluster, restored straight from the (shared) cluster snapshot. */
-function restoreClusterDirectStep(input) {
-    const restore = restoreClusterStep({
-        title: 'Restore the Multi-AZ DB cluster straight from the cluster snapshot (RestoreDBClusterFromSnapshot by ARN, destination KMS key)',
-        input,
-        note: (request) => `from ${(0,snapshots/* snapshotIdFromArn */.$e)(request.SnapshotIdentifier ?? '')}`,
-    });
-    return onlyOn('direct', {
-        ...restore,
-        name: 'restore-cluster-direct',
-        after: ['share-cluster-snapshot', 'snapshot-source-cluster', 'preflight'],
-        async run(ctx, runtime) {
-            const snapshotArn = (0,names/* handoffValue */.Cl)(ctx, names/* Handoff */.Pj.sharedSnapshotArn);
-            ctx.handoff.set(names/* Handoff */.Pj.restoreFrom, snapshotArn);
-            try {
-                await restore.run(ctx, runtime);
-            }
-            catch (error) {
-                if (!(0,multiaz_path/* isRefusal */.vu)(error, 'restore'))
-                    throw error;
-                turnOrFail(ctx, runtime, {
-                    error,
-                    what: `to restore the Multi-AZ DB cluster ${ctx.names.target} straight from the shared cluster snapshot ${snapshotArn}`,
-                    side: 'destination',
-                    resource: ctx.names.target,
-                });
-                return;
-            }
-            const choice = ctx.multiAzPath;
-            if (choice && !choice.forced) {
-                choice.reason = ctx.sameAccount
-                    ? 'same account: restored straight from the cluster snapshot'
-                    : 'AWS shared the cluster snapshot and restored the copy straight from it';
-            }
-            runtime.log.info(`Direct path: ${choice?.reason ?? 'restored from the cluster snapshot'}`);
-        },
-    });
-}
-/**
- * Withdraw the cluster snapshot's share once the copy is restored from it, or at once when AWS
- * refused the restore (the 7 steps share a DB snapshot instead).
- */
-function unshareClusterSnapshotStep() {
-    const unshare = unshareSnapshotStep('db-cluster-snapshot');
-    return {
-        ...unshare,
-        name: 'unshare-cluster-snapshot',
-        after: ['restore-cluster-direct'],
-        when: (ctx) => (ctx.multiAzPath?.shared === true || (0,multiaz_path/* onPath */.L)(ctx.multiAzPath, 'direct')) &&
-            (unshare.when?.(ctx) ?? true),
-    };
-}
-/** Delete the cluster snapshot the copy was restored from (unless keep-snapshots). */
-function deleteSharedClusterSnapshotStep() {
-    return onlyOn('direct', {
-        ...deleteSharedSnapshotStep('db-cluster-snapshot', [
-            'unshare-cluster-snapshot',
-            'restore-cluster-direct',
-        ]),
-        name: 'delete-shared-cluster-snapshot',
-    });
-}
-/**
- * A refusal turns the run to the 7 steps, unless the path was forced (input, or a destination
- * job's hand-off, whose 7 steps would start in the source account): then the run fails, saying
- * what AWS refused and what to do.
- */
-function turnOrFail(ctx, runtime, refusal) {
-    const choice = ctx.multiAzPath;
-    if (!choice || choice.forced) {
-        const destinationJob = ctx.settings.phase === 'destination';
-        throw errors/* ActionError */.lZ.fromAws(refusal.error, {
-            summary: `AWS refused ${refusal.what}`,
-            resource: refusal.resource,
-            side: refusal.side,
-            accountId: refusal.side === 'source' ? ctx.source.accountId : ctx.destination.accountId,
-            hint: destinationJob
-                ? 'This account cannot restore the shared Multi-AZ DB cluster snapshot directly: run the source job with multi-az-path: seven-step (it then hands over a DB snapshot that this job copies), or with auto and an unencrypted source.'
-                : 'AWS does not allow the direct path here: set multi-az-path to auto (falls back to the 7 steps) or seven-step.',
-        });
-    }
-    const reason = (0,multiaz_path/* fallBack */.j8)(choice, refusal.what, refusal.error);
-    runtime.log.info(`Falling back to the 7 steps: ${reason}`);
-    runtime.note('refused by AWS: falling back to the 7 steps');
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/multiaz.ts
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The Multi-AZ DB cluster relay's 7 steps. AWS does not copy a Multi-AZ DB cluster snapshot, and
- * may neither share it nor restore it shared (aws-reference B, UNCONFIRMED: the direct path of
- * multiaz-direct.ts tries that first), so here the data crosses as a DB snapshot of a temporary
- * Single-AZ instance:
- *
- *   1 snapshot-source-cluster → 2 restore-temp-instance → 3 snapshot-temp-instance →
- *   4 share-snapshot → 6 copy-snapshot → 7 restore-cluster → set-password → describe-copy
- *
- * and 5 delete-temp-instance starts right after 3, beside 4, 6 and 7. Intermediates are removed
- * as soon as nothing reads them (delete-cluster-snapshot, unshare-snapshot,
- * delete-shared-snapshot, delete-copied-snapshot).
- */
-/** Step 3: the DB snapshot that crosses accounts; its name tells a destination job what it holds. */
-const snapshotTempInstanceStep = handoffSnapshotStep({
-    name: 'snapshot-temp-instance',
-    title: 'Snapshot the temporary instance (CreateDBSnapshot) and wait until available',
-    after: ['restore-temp-instance'],
-    instanceId: (ctx) => ctx.names.tempInstance,
-});
-/** Step 7: the Multi-AZ DB cluster, restored from the destination's copy (by ARN). */
-const restoreMultiAzClusterStep = restoreClusterStep({
-    title: 'Restore the Multi-AZ DB cluster from the snapshot (RestoreDBClusterFromSnapshot)',
-    input: (ctx, snapshotArn) => multiAzRestoreInput(ctx, snapshotArn),
-    note: (input) => `${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`,
-});
-/**
- * Both paths in one plan (multiaz-direct.ts): the direct path's steps first; the 7 steps wait
- * for its outcome and run only if AWS refused it (or the path is seven-step), from the same
- * cluster snapshot. Whichever restore ran, the password and outputs follow it.
- */
-function multiAzRelaySteps() {
-    const sevenStep = (step) => onlyOn('seven-step', step);
-    return [
-        preflightStep(),
-        clusterSnapshotStep(),
-        shareClusterSnapshotStep(),
-        restoreClusterDirectStep(multiAzRestoreInput),
-        unshareClusterSnapshotStep(),
-        deleteSharedClusterSnapshotStep(),
-        sevenStep({
-            ...restoreTempInstanceStep,
-            after: ['snapshot-source-cluster', 'share-cluster-snapshot', 'restore-cluster-direct'],
-        }),
-        sevenStep({
-            ...deleteClusterSnapshotStep,
-            after: ['restore-temp-instance', 'unshare-cluster-snapshot'],
-        }),
-        sevenStep(snapshotTempInstanceStep),
-        sevenStep(deleteTempInstanceStep),
-        sevenStep(shareSnapshotStep('db-snapshot', ['snapshot-temp-instance'])),
-        sevenStep(copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight'])),
-        sevenStep(restoreMultiAzClusterStep),
-        { ...(0,finish/* passwordStep */.yP)(['restore-cluster', 'restore-cluster-direct']), phases: DESTINATION_PHASES },
-        { ...(0,finish/* describeCopyStep */.r6)(['set-password']), phases: DESTINATION_PHASES },
-        sevenStep(unshareSnapshotStep('db-snapshot')),
-        sevenStep(deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster'])),
-        sevenStep(deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster'])),
-    ];
-}
-/** Step 2: a temporary Single-AZ instance restored from the cluster snapshot. */
-const restoreTempInstanceStep = {
-    name: 'restore-temp-instance',
-    title: 'Restore the cluster snapshot to a temporary Single-AZ DB instance (RestoreDBInstanceFromDBSnapshot)',
-    side: 'source',
-    phases: SOURCE_PHASES,
-    after: ['snapshot-source-cluster'],
-    async run(ctx, runtime) {
-        const rds = ctx.source.clients.rds;
-        const id = ctx.names.tempInstance;
-        const input = tempInstanceInput(ctx);
-        await findOrCreate({
-            ctx,
-            runtime,
-            resource: tempInstance(ctx),
-            create: () => rds.send(new dist_cjs/* RestoreDBInstanceFromDBSnapshotCommand */.dX$(input)),
-        });
-        await (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id });
-        runtime.note(`${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`);
-    },
-};
-function tempInstance(ctx) {
-    return { kind: 'db-instance', side: 'source', id: ctx.names.tempInstance, disposal: 'temporary' };
-}
-/**
- * The temporary instance: Single-AZ, in the subnet group and security groups the user named for
- * it (default: the source cluster's), with the source's class and at least its storage.
- */
-function tempInstanceInput(ctx) {
-    const s = ctx.settings;
-    const cluster = ctx.sourceDb.cluster;
-    const sourceGroups = (cluster?.VpcSecurityGroups ?? []).flatMap((g) => g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []);
-    const groups = s.tempVpcSecurityGroupIds.length > 0 ? [...s.tempVpcSecurityGroupIds] : sourceGroups;
-    return {
-        DBInstanceIdentifier: ctx.names.tempInstance,
-        DBClusterSnapshotIdentifier: ctx.names.sourceClusterSnapshot,
-        Engine: ctx.sourceDb.engine,
-        DBInstanceClass: cluster?.DBClusterInstanceClass,
-        MultiAZ: false,
-        DBSubnetGroupName: s.tempDbSubnetGroup ?? cluster?.DBSubnetGroup,
-        VpcSecurityGroupIds: groups.length > 0 ? groups : undefined,
-        // Smaller than the source fails ("Invalid storage size"); the same size always fits.
-        AllocatedStorage: cluster?.AllocatedStorage,
-        StorageType: cluster?.StorageType,
-        Iops: isProvisionedIops(cluster?.StorageType) ? cluster?.Iops : undefined,
-        PubliclyAccessible: false,
-        DeletionProtection: false,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.intermediate),
-    };
-}
-/** The cluster snapshot is only read by step 2: once the instance exists it can go. */
-const deleteClusterSnapshotStep = {
-    name: 'delete-cluster-snapshot',
-    title: 'Delete the source cluster snapshot once the temporary instance exists (unless keep-snapshots)',
-    side: 'source',
-    phases: SOURCE_PHASES,
-    after: ['restore-temp-instance'],
-    when: (ctx) => !ctx.settings.keepSnapshots,
-    async run(ctx, runtime) {
-        const api = (0,snapshots/* snapshotApi */.Pg)('db-cluster-snapshot');
-        await deleteSnapshot(ctx, runtime, { api, side: 'source', id: ctx.names.sourceClusterSnapshot });
-    },
-};
-/**
- * Step 5: the temporary instance is no longer needed once its snapshot exists. It is deleted
- * beside the share, copy and restore (never on their path), and awaited before the run ends.
- */
-const deleteTempInstanceStep = {
-    name: 'delete-temp-instance',
-    title: 'Delete the temporary instance (SkipFinalSnapshot), beside the copy and restore',
-    side: 'source',
-    phases: SOURCE_PHASES,
-    after: ['snapshot-temp-instance'],
-    async run(ctx, runtime) {
-        const id = ctx.names.tempInstance;
-        const done = await removeAndWait(ctx, runtime, {
-            resource: tempInstance(ctx),
-            waitGone: () => (0,waits/* waitForInstance */.WM)(ctx, runtime, { side: 'source', id, until: 'gone' }),
-        });
-        if (done === 'removed')
-            runtime.note(`deleted ${id}`);
-    },
-};
-/**
- * Engine and EngineVersion come from the source (else AWS picks the Region's default version);
- * AWS accepts the snapshot only as an ARN here.
- */
-function multiAzRestoreInput(ctx, snapshotArn) {
-    const s = ctx.settings;
-    const cluster = ctx.sourceDb.cluster;
-    const placement = resolvePlacement(ctx);
-    const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass;
-    if (!instanceClass) {
-        throw new errors/* ActionError */.lZ({
-            summary: 'The DBClusterInstanceClass of the Multi-AZ copy is unknown',
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            hint: 'Set instance-class (e.g. db.m6gd.large).',
-        });
-    }
-    const storage = multiAzStorage(ctx);
-    return {
-        DBClusterIdentifier: ctx.names.target,
-        SnapshotIdentifier: snapshotArn,
-        Engine: ctx.sourceDb.engine,
-        EngineVersion: ctx.sourceDb.engineVersion || undefined,
-        DBClusterInstanceClass: instanceClass,
-        StorageType: storage.storageType,
-        Iops: storage.iops,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
-        PubliclyAccessible: s.publiclyAccessible,
-        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-        DeletionProtection: s.deletionProtection,
-        Tags: (0,context/* tagsFor */.Nj)(ctx, tags/* Purpose */.nb.copy),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/methods/relay/plan.ts
-
-
-
-const DESCRIPTIONS = {
-    'multi-az-cluster': 'Multi-AZ DB cluster relay: cluster snapshot → share → RestoreDBClusterFromSnapshot from it (direct path); or cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot (7 steps)',
-    'aurora-cluster': 'Aurora snapshot relay: cluster snapshot → share → copy → RestoreDBClusterFromSnapshot → instances',
-    instance: 'DB instance relay: snapshot → share → copy → RestoreDBInstanceFromDBSnapshot',
-};
-const PHASE_NOTE = {
-    all: '',
-    source: ' (phase source: stops after sharing)',
-    destination: ' (phase destination: starts from snapshot-arn)',
-};
-/** The snapshot relay for the source's kind, cut to the steps of the phase this job runs. */
-function relayPlan(ctx) {
-    const kind = ctx.sourceDb.kind;
-    const steps = kind === 'multi-az-cluster'
-        ? multiAzRelaySteps()
-        : kind === 'aurora-cluster'
-            ? auroraRelaySteps()
-            : instanceRelaySteps();
-    const phase = ctx.settings.phase;
-    const path = ctx.multiAzPath
-        ? `; starts on the ${ctx.multiAzPath.path} path: ${ctx.multiAzPath.reason}`
-        : '';
-    return {
-        description: DESCRIPTIONS[kind] + PHASE_NOTE[phase] + path,
-        steps: forPhase(steps, phase),
-    };
-}
-/** Keep the phase's steps; dependencies on steps of the other phase are met by the other job. */
-function forPhase(steps, phase) {
-    const kept = steps.filter((step) => step.phases.includes(phase));
-    const names = new Set(kept.map((step) => step.name));
-    return kept.map((step) => ({
-        ...step,
-        after: (step.after ?? []).filter((name) => names.has(name)),
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/methods/choose-method.ts
-
-
-
-
-
-
-/**
- * The method for a source: Aurora clones by default; Multi-AZ DB clusters and DB instances relay
- * through snapshots. An explicit method that cannot work for the source is refused, never changed.
- */
-function chooseMethod(requested, source) {
-    const aurora = source.kind === 'aurora-cluster';
-    if (requested === 'auto')
-        return aurora ? 'clone' : 'relay';
-    if ((requested === 'clone' || requested === 'full-copy') && !aurora) {
-        throw new errors/* ActionError */.lZ({
-            summary: `method: ${requested} needs an Aurora source, and ${source.identifier} is a ${describeKind(source)} (engine ${source.engine})`,
-            resource: source.arn,
-            side: 'source',
-            hint: 'Use method: relay or auto.',
-        });
-    }
-    return requested;
-}
-/**
- * The method this run takes: chooseMethod's choice, checked against what AWS allows before
- * anything is created. For an Aurora clone that runs the clone pre-flight (source state,
- * encryption and keys, clone limits), which under `auto` may turn to the relay and says why.
- * When the target already exists, `if-exists` decides first (existing.ts), so no pre-flight.
- */
-async function resolveMethod(requested, source, inputs) {
-    const method = chooseMethod(requested, source);
-    if (method === 'relay')
-        return method;
-    const { settings, accounts } = inputs;
-    const target = settings.target;
-    if (settings.ifExists !== 'replace' && target) {
-        const rds = accounts.destination.clients.rds;
-        if ((await (0,rds_read/* findCluster */.KG)(rds, target)) ?? (await (0,rds_read/* findInstance */.XD)(rds, target)))
-            return method;
-    }
-    const decision = await clonePreflight({
-        requested: requested === 'auto' ? 'auto' : method,
-        settings,
-        source: accounts.source,
-        destination: accounts.destination,
-        sameAccount: accounts.sameAccount,
-        sourceDb: source,
-        log: inputs.log ?? core,
-    });
-    return decision.method;
-}
-function describeKind(source) {
-    switch (source.kind) {
-        case 'aurora-cluster':
-            return 'Aurora DB cluster';
-        case 'multi-az-cluster':
-            return 'Multi-AZ DB cluster';
-        case 'instance':
-            return 'DB instance';
-    }
-}
-function buildPlan(ctx) {
-    if (ctx.method === 'clone' || ctx.method === 'full-copy')
-        return clonePlan();
-    return relayPlan(ctx);
-}
-
-
-/***/ }),
-
-/***/ 6669:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a3: () => (/* binding */ ShareHandoff),
-/* harmony export */   cS: () => (/* binding */ acceptShareStep),
-/* harmony export */   lq: () => (/* binding */ listAssociations),
-/* harmony export */   pt: () => (/* binding */ shareName),
-/* harmony export */   xv: () => (/* binding */ shareSourceStep)
-/* harmony export */ });
-/* unused harmony exports SHARE_PRINCIPAL_TAG, shareClientToken, findShare */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8369);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9158);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7291);
-
-
-
-
-
-/** Handoff keys the share steps fill. */
-const ShareHandoff = {
-    arn: 'resource-share-arn',
-    /** `true` when the destination is outside the source's AWS Organization (an invitation is sent). */
-    external: 'resource-share-external',
-};
-/** Tag on shares this action creates: which account the source is shared with. */
-const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal';
-/** How long to wait for the invitation of an external share to reach the destination. */
-const INVITATION_WAIT_MS = 5 * 60_000;
-/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
-const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
-/** The share's name: one share per source cluster and destination account. */
-function shareName(sourceIdentifier, principal) {
-    return `rds-refresh-${sourceIdentifier}-to-${principal}`;
-}
-/**
- * Idempotency token for CreateResourceShare: the same run retrying the call gets the same share.
- * RAM accepts up to 64 characters.
- */
-function shareClientToken(ctx) {
-    const run = (0,_tags_js__WEBPACK_IMPORTED_MODULE_3__/* .runIdOf */ .SR)(ctx.settings.run);
-    const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
-        .update(`${ctx.sourceDb.arn}|${ctx.destination.accountId}|${run}`)
-        .digest('hex');
-    return `rds-refresh-${digest.slice(0, 40)}`;
-}
-/**
- * Source account: find the one RAM share that holds this source cluster for the destination
- * account, or create it, and wait until it is ACTIVE. The share is kept after the run (disposal
- * `kept`): later runs reuse it, and whether a clone survives the removal of its share is
- * UNCONFIRMED (aws-reference A5/A6).
- */
-const shareSourceStep = {
-    name: 'share-source',
-    title: 'Share the source cluster with the destination account (AWS RAM)',
-    side: 'source',
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const ram = ctx.source.clients.ram;
-        const principal = ctx.destination.accountId;
-        const found = await findShare(ram, ctx.sourceDb.arn, principal, shareName(ctx.sourceDb.identifier, principal));
-        let arn;
-        if (found?.resourceShareArn) {
-            arn = found.resourceShareArn;
-            runtime.log.info(`Reusing resource share ${found.name ?? ''} (${arn}), status ${found.status ?? 'unknown'}`);
-            runtime.note('reused');
-        }
-        else {
-            arn = await createShare(ctx, runtime);
-            runtime.log.info(`Created resource share ${arn}. It is kept after the run so that later runs (and the clone) reuse it; remove it with: aws ram delete-resource-share --resource-share-arn ${arn}`);
-            runtime.note('created');
-        }
-        ctx.handoff.set(ShareHandoff.arn, arn);
-        await waitForShareActive(ctx, runtime, arn);
-        const association = await principalAssociation(ram, arn, principal);
-        if (association?.status === 'FAILED') {
-            throw unusableInvitation(ctx, 'EXPIRED', arn, {
-                step: runtime.name,
-                resource: arn,
-                side: 'source',
-                accountId: ctx.source.accountId,
-            }, undefined, association.statusMessage);
-        }
-        ctx.handoff.set(ShareHandoff.external, String(association?.external ?? false));
-    },
-};
-/**
- * Find a live share owned by the caller that holds both the resource and the principal. Shares
- * this action created (by name or tag) come first; a share someone else made works as well.
- */
-async function findShare(ram, resourceArn, principal, name) {
-    const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn });
-    const withResource = unique(byResource
-        .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
-        .map((a) => a.resourceShareArn));
-    if (withResource.length === 0)
-        return undefined;
-    const byPrincipal = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        principal,
-        resourceShareArns: withResource,
-    });
-    const withBoth = unique(byPrincipal
-        .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
-        .map((a) => a.resourceShareArn));
-    if (withBoth.length === 0)
-        return undefined;
-    const shares = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
-            resourceOwner: 'SELF',
-            resourceShareArns: withBoth,
-            nextToken,
-        }));
-        shares.push(...(out.resourceShares ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING');
-    const ours = (s) => s.name === name || (s.tags ?? []).some((t) => t.key === _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.managed && t.value === 'true');
-    return live.find(ours) ?? live[0];
-}
-async function listAssociations(ram, input) {
-    const found = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareAssociationsCommand({ ...input, nextToken }));
-        found.push(...(out.resourceShareAssociations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    return found;
-}
-async function principalAssociation(ram, shareArn, principal) {
-    const associations = await listAssociations(ram, {
-        associationType: 'PRINCIPAL',
-        resourceShareArns: [shareArn],
-        principal,
-    });
-    return associations.find((a) => a.associatedEntity === principal);
-}
-function unique(values) {
-    return [...new Set(values.filter((v) => Boolean(v)))];
-}
-async function createShare(ctx, runtime) {
-    const principal = ctx.destination.accountId;
-    const where = {
-        step: runtime.name,
-        resource: ctx.sourceDb.arn,
-        side: 'source',
-        accountId: ctx.source.accountId,
-    };
-    try {
-        const out = await ctx.source.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.CreateResourceShareCommand({
-            name: shareName(ctx.sourceDb.identifier, principal),
-            resourceArns: [ctx.sourceDb.arn],
-            principals: [principal],
-            // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
-            allowExternalPrincipals: true,
-            clientToken: shareClientToken(ctx),
-            tags: [
-                ...ctx.tags
-                    .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
-                    .filter((t) => t.key !== _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TagKeys */ .jm.expiresAt),
-                { key: SHARE_PRINCIPAL_TAG, value: principal },
-            ],
-        }));
-        const arn = out.resourceShare?.resourceShareArn;
-        if (!arn)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({ summary: 'RAM returned no resource share ARN', ...where });
-        runtime.record({
-            kind: 'resource-share',
-            side: 'source',
-            id: arn,
-            disposal: 'kept',
-            sharedWith: principal,
-        });
-        return arn;
-    }
-    catch (error) {
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
-            summary: `Could not share source ${ctx.sourceDb.identifier} with account ${principal} through AWS RAM`,
-            ...where,
-            hint: shareHint((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error)),
-        });
-    }
-}
-function shareHint(code) {
-    switch (code) {
-        case 'OperationNotPermittedException':
-            return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.';
-        case 'ResourceShareLimitExceededException':
-            return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.';
-        case 'AccessDeniedException':
-        case 'AccessDenied':
-            return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).';
-        default:
-            return undefined;
-    }
-}
-async function waitForShareActive(ctx, runtime, arn) {
-    const ram = ctx.source.clients.ram;
-    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `resource share ${arn}`,
-        side: 'source',
-        accountId: ctx.source.accountId,
-        describe: async () => {
-            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [arn] }));
-            return out.resourceShares?.[0];
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-/**
- * Destination account: accept the share's invitation when one is pending (an account outside the
- * source's AWS Organization gets one; inside, there is none), then wait until the share reaches
- * the destination. An invitation already accepted by an earlier run is fine.
- */
-const acceptShareStep = {
-    name: 'accept-share',
-    title: 'Accept the resource share in the destination account (when invited)',
-    side: 'destination',
-    after: ['share-source'],
-    when: (ctx) => !ctx.sameAccount,
-    async run(ctx, runtime) {
-        const arn = ctx.handoff.get(ShareHandoff.arn);
-        if (!arn)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
-                summary: 'No resource share was handed over by share-source',
-                step: runtime.name,
-            });
-        const external = ctx.handoff.get(ShareHandoff.external) === 'true';
-        const invitation = external
-            ? await waitForInvitation(ctx, runtime, arn)
-            : await latestInvitation(ctx, arn);
-        if (!invitation) {
-            runtime.log.info('No invitation for this share: the accounts are in one AWS Organization with sharing enabled, so none is needed');
-            runtime.note('no invitation (same organization)');
-        }
-        else {
-            await settleInvitation(ctx, runtime, invitation);
-        }
-        await waitForShareReceived(ctx, runtime, arn);
-    },
-};
-/** The invitation for the share that matters most: accepted, then pending, then the newest. */
-async function latestInvitation(ctx, shareArn) {
-    const ram = ctx.destination.clients.ram;
-    const invitations = [];
-    let nextToken;
-    do {
-        const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceShareInvitationsCommand({ resourceShareArns: [shareArn], nextToken }));
-        invitations.push(...(out.resourceShareInvitations ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
-    const rank = (i) => i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2;
-    const newest = (i) => i.invitationTimestamp?.getTime() ?? 0;
-    return invitations.sort((a, b) => rank(a) - rank(b) || newest(b) - newest(a))[0];
-}
-/** RAM creates the invitation with the share; give it a few polls to show up in the destination. */
-async function waitForInvitation(ctx, runtime, shareArn) {
-    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `invitation to resource share ${shareArn}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: () => latestInvitation(ctx, shareArn),
-        status: (i) => i.status ?? 'unknown',
-        until: ['PENDING', 'ACCEPTED', 'REJECTED', 'EXPIRED'],
-        failOn: [],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        // The invitation is made with the share: minutes without one mean something else is wrong.
-        deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-async function settleInvitation(ctx, runtime, invitation) {
-    const arn = invitation.resourceShareInvitationArn ?? 'unknown';
-    const shareArn = invitation.resourceShareArn ?? ctx.handoff.get(ShareHandoff.arn) ?? 'unknown';
-    const where = {
-        step: runtime.name,
-        resource: arn,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-    };
-    if (invitation.status === 'ACCEPTED') {
-        runtime.log.info(`Invitation ${arn} was already accepted`);
-        runtime.note('invitation already accepted');
-        return;
-    }
-    if (invitation.status === 'REJECTED' || invitation.status === 'EXPIRED') {
-        throw unusableInvitation(ctx, invitation.status, shareArn, where);
-    }
-    try {
-        await ctx.destination.clients.ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: arn }));
-        runtime.log.info(`Accepted invitation ${arn}`);
-        runtime.note('invitation accepted');
-    }
-    catch (error) {
-        const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .awsErrorCode */ .J6)(error);
-        if (code === 'ResourceShareInvitationAlreadyAcceptedException') {
-            runtime.log.info(`Invitation ${arn} was already accepted`);
-            return;
-        }
-        if (code === 'ResourceShareInvitationExpiredException')
-            throw unusableInvitation(ctx, 'EXPIRED', shareArn, where, error);
-        if (code === 'ResourceShareInvitationAlreadyRejectedException')
-            throw unusableInvitation(ctx, 'REJECTED', shareArn, where, error);
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ.fromAws(error, {
-            summary: `Could not accept the invitation to resource share ${shareArn}`,
-            ...where,
-        });
-    }
-}
-function unusableInvitation(ctx, status, shareArn, where, cause, detail) {
-    const region = ctx.settings.region;
-    const what = status === 'EXPIRED' ? 'not accepted in time and has expired' : 'rejected';
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ({
-        summary: `The invitation to resource share ${shareArn} was ${what} in the destination account ${ctx.destination.accountId}, so the source cluster is not shared with it${detail ? ` (RAM: ${detail})` : ''}`,
-        ...where,
-        code: status === 'EXPIRED'
-            ? 'ResourceShareInvitationExpiredException'
-            : 'ResourceShareInvitationAlreadyRejectedException',
-        hint: `Delete the share in the source account (aws ram delete-resource-share --resource-share-arn ${shareArn} --region ${region}) and re-run: the run creates a fresh share, and its invitation is accepted by the destination role right away.`,
-        cause,
-    });
-}
-/** The share reaches the destination once its principal association is in place. */
-async function waitForShareReceived(ctx, runtime, arn) {
-    const ram = ctx.destination.clients.ram;
-    await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `resource share ${arn} (received)`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: async () => {
-            const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_4__.GetResourceSharesCommand({
-                resourceOwner: 'OTHER-ACCOUNTS',
-                resourceShareArns: [arn],
-            }));
-            return out.resourceShares?.[0] ?? { status: 'not yet received' };
-        },
-        status: (s) => s.status ?? 'unknown',
-        until: ['ACTIVE'],
-        failOn: ['FAILED', 'DELETING', 'DELETED'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-}
-
-
-/***/ }),
-
-/***/ 4868:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Nj: () => (/* binding */ tagsFor),
-/* harmony export */   fS: () => (/* binding */ createRefreshContext),
-/* harmony export */   ng: () => (/* binding */ runOf),
-/* harmony export */   w: () => (/* binding */ sessionFor)
-/* harmony export */ });
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(723);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7291);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6564);
-/* harmony import */ var _relay_multiaz_path_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7613);
-/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4359);
-
-
-
-
-
-function sessionFor(ctx, side) {
-    return side === 'source' ? ctx.source : ctx.destination;
-}
-/** This run as the ownership proofs see it: its run id and its target. */
-function runOf(ctx) {
-    return (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_0__/* .runIdentity */ .yK)(ctx.settings.run, madeFor(ctx));
-}
-/**
- * The target a resource is made for: the user's, also while a replace builds the copy under a
- * temporary name, so the post step (which knows only the input) proves the same run and target.
- */
-function madeFor(ctx) {
-    return ctx.settings.target ?? ctx.names.target;
-}
-/** Tags for one create call: the run's tags, the resource's purpose, and the target. */
-function tagsFor(ctx, purpose) {
-    return (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceTags */ .iu)(ctx.tags, { purpose, target: madeFor(ctx) });
-}
-/** The context every step of a refresh shares, with the run's names and tags. */
-function createRefreshContext(start) {
-    const { settings, accounts, sourceDb, method } = start;
-    const { tags, expiresAt } = (0,_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .managedTags */ .L8)({
-        settings,
-        sourceArn: sourceDb.arn,
-        now: new Date(start.startedAt),
-    });
-    return {
-        settings,
-        source: accounts.source,
-        destination: accounts.destination,
-        sameAccount: start.sameAccount,
-        sourceDb,
-        method,
-        names: (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_4__/* .withClusterSnapshotName */ .CF)((0,_names_js__WEBPACK_IMPORTED_MODULE_2__/* .runNames */ .oE)(start.target, settings.run), sourceDb),
-        tags,
-        copy: {
-            method,
-            created: true,
-            expiresAt,
-            kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-        },
-        handoff: new Map(),
-        multiAzPath: (0,_relay_multiaz_path_js__WEBPACK_IMPORTED_MODULE_3__/* .chooseMultiAzPath */ .tq)({ settings, sourceDb, sameAccount: start.sameAccount }),
-    };
-}
-
-
-/***/ }),
-
-/***/ 2316:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ detectSource),
-/* harmony export */   r: () => (/* binding */ isAuroraEngine)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4454);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(254);
-
-
-
-const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
-function isAuroraEngine(engine) {
-    return engine !== undefined && AURORA_ENGINES.has(engine);
-}
-/**
- * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
- * instance. A member instance of a cluster is refused: the cluster is what gets copied.
- */
-async function detectSource(session, ref) {
-    const id = ref.arn ?? ref.identifier;
-    const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findCluster */ .KG)(session.clients.rds, id);
-    if (cluster) {
-        requireNamedAccount(session, ref, cluster.DBClusterArn);
-        return fromCluster(cluster, await writerInstanceClass(session, cluster));
-    }
-    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, id);
-    if (instance)
-        requireNamedAccount(session, ref, instance.DBInstanceArn);
-    if (instance?.DBClusterIdentifier) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
-            resource: `DB instance ${ref.identifier}`,
-            side: 'source',
-            accountId: session.accountId,
-            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
-        });
-    }
-    if (instance)
-        return fromInstance(instance);
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-        summary: `Source ${id} was not found as a DB cluster or DB instance`,
-        resource: id,
-        side: 'source',
-        accountId: session.accountId,
-        code: 'DBClusterNotFoundFault',
-        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
-    });
-}
-/**
- * A source given by ARN must resolve to a database of the account that ARN names: never another
- * account's database of the same name.
- */
-function requireNamedAccount(session, ref, resolvedArn) {
-    if (!ref.arn)
-        return;
-    const named = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(ref.arn);
-    const resolved = resolvedArn ? (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .accountFromArn */ .Fl)(resolvedArn) : undefined;
-    if (named === resolved)
-        return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-        summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
-        resource: ref.arn,
-        side: 'source',
-        accountId: session.accountId,
-        hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
-    });
-}
-async function writerInstanceClass(session, cluster) {
-    if (!isAuroraEngine(cluster.Engine))
-        return undefined;
-    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
-    if (!writer?.DBInstanceIdentifier)
-        return undefined;
-    const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .findInstance */ .XD)(session.clients.rds, writer.DBInstanceIdentifier);
-    return instance?.DBInstanceClass;
-}
-function fromCluster(cluster, writerClass) {
-    const engine = cluster.Engine ?? '';
-    return {
-        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
-        identifier: cluster.DBClusterIdentifier ?? '',
-        arn: cluster.DBClusterArn ?? '',
-        engine,
-        engineVersion: cluster.EngineVersion ?? '',
-        status: cluster.Status ?? 'unknown',
-        encrypted: cluster.StorageEncrypted ?? false,
-        kmsKeyArn: cluster.KmsKeyId,
-        cluster,
-        writerInstanceClass: writerClass,
-    };
-}
-function fromInstance(instance) {
-    return {
-        kind: 'instance',
-        identifier: instance.DBInstanceIdentifier ?? '',
-        arn: instance.DBInstanceArn ?? '',
-        engine: instance.Engine ?? '',
-        engineVersion: instance.EngineVersion ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        encrypted: instance.StorageEncrypted ?? false,
-        kmsKeyArn: instance.KmsKeyId,
-        instance,
-    };
-}
-
-
-/***/ }),
-
-/***/ 7716:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   r6: () => (/* binding */ describeCopyStep),
-/* harmony export */   yP: () => (/* binding */ passwordStep)
-/* harmony export */ });
-/* unused harmony export generatePassword */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1800);
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5216);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4454);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4533);
-/* harmony import */ var _waits_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6653);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9158);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7291);
-
-
-
-
-
-
-
-
-/** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
-const PASSWORD_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
-    .filter((c) => !'/"@'.includes(c))
-    .join('');
-/** A random master password RDS accepts (8-41 characters); 32 gives ~200 bits. */
-function generatePassword(length = 32) {
-    return Array.from({ length }, () => PASSWORD_ALPHABET[(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomInt)(PASSWORD_ALPHABET.length)]).join('');
-}
-/**
- * Set the copy's master password as `master-password` asks: an RDS-managed secret (its ARN is an
- * output), a random masked password, or the source's password left as it is (a warning).
- */
-function passwordStep(after) {
-    return {
-        name: 'set-password',
-        title: 'Set the master password of the copy',
-        side: 'destination',
-        after,
-        async run(ctx, runtime) {
-            const mode = ctx.settings.masterPassword;
-            if (mode === 'keep') {
-                runtime.log.warning("master-password is keep: the copy still has the source database's master password. Anyone who can reach the copy with it can read production data.");
-                runtime.note('kept the source password');
-                return;
-            }
-            const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target };
-            if (mode === 'generate') {
-                const password = generatePassword();
-                // Masked before it goes anywhere, so no later log line, error or summary can show it.
-                _actions_core__WEBPACK_IMPORTED_MODULE_1__.setSecret(password);
-                await modifyCopy(ctx, runtime, target, { MasterUserPassword: password });
-                runtime.log.info('Set a generated master password. It is masked and, by design, not an output (GitHub drops outputs holding masked values) and stored nowhere: use master-password: secrets-manager to hand a password to later steps, or reset it with ModifyDBCluster/ModifyDBInstance.');
-                runtime.note('generated, masked');
-                await waitForPasswordApplied(ctx, runtime, target);
-                return;
-            }
-            await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
-            runtime.note('managed in Secrets Manager');
-            await waitForPasswordApplied(ctx, runtime, target);
-            Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) });
-        },
-    };
-}
-async function modifyCopy(ctx, runtime, target, change) {
-    const rds = ctx.destination.clients.rds;
-    try {
-        if (target.kind === 'instance') {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBInstanceCommand */ .R1U({
-                DBInstanceIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-        else {
-            await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .ModifyDBClusterCommand */ .gSX({
-                DBClusterIdentifier: target.id,
-                ApplyImmediately: true,
-                ...change,
-            }));
-        }
-    }
-    catch (error) {
-        // AWS's message is kept out: it could quote the request, and the password must never be shown.
-        const managed = 'ManageMasterUserPassword' in change;
-        throw _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ.fromAws(error, {
-            summary: managed
-                ? `Could not turn on the RDS-managed master password (Secrets Manager) for ${target.id}`
-                : `Could not set the generated master password on ${target.id}`,
-            step: runtime.name,
-            resource: target.id,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-            awsMessage: managed ? undefined : 'message withheld (the request carried a password)',
-            hint: managed
-                ? 'The destination role needs secretsmanager:CreateSecret, secretsmanager:TagResource and kms:DescribeKey besides rds:ModifyDBCluster; global database clusters do not support managed passwords (use master-password: generate).'
-                : undefined,
-        });
-    }
-}
-/** The change is applied once the copy is available again with no password change pending. */
-async function waitForPasswordApplied(ctx, runtime, target) {
-    const pending = (p) => Boolean(p?.MasterUserPassword);
-    if (target.kind === 'instance') {
-        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForInstance */ .WM)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (i) => !pending(i.PendingModifiedValues),
-        });
-    }
-    else {
-        await (0,_waits_js__WEBPACK_IMPORTED_MODULE_4__/* .waitForCluster */ .rc)(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (c) => !pending(c.PendingModifiedValues),
-        });
-    }
-}
-/** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
-async function waitForSecret(ctx, runtime) {
-    const rds = ctx.destination.clients.rds;
-    const id = ctx.names.target;
-    const read = async () => {
-        const item = ctx.copy.kind === 'instance' ? await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, id) : await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, id);
-        return item?.MasterUserSecret ?? {};
-    };
-    const secret = await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_5__/* .waitFor */ .fm)({
-        resource: `master user secret of ${id}`,
-        side: 'destination',
-        accountId: ctx.destination.accountId,
-        describe: read,
-        status: (s) => s.SecretStatus ?? 'not yet created',
-        until: ['active'],
-        failOn: ['impaired'],
-    }, {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    });
-    if (!secret.SecretArn) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-            summary: `RDS reported no secret ARN for ${id}`,
-            step: runtime.name,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-        });
-    }
-    return secret.SecretArn;
-}
-/** Read the finished copy once more: its endpoints and identifiers become the outputs. */
-function describeCopyStep(after) {
-    return {
-        name: 'describe-copy',
-        title: 'Read the endpoints of the copy',
-        side: 'destination',
-        after,
-        async run(ctx) {
-            const rds = ctx.destination.clients.rds;
-            if (ctx.copy.kind === 'instance') {
-                const instance = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findInstance */ .XD)(rds, ctx.names.target);
-                if (!instance)
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-                        summary: `The copy ${ctx.names.target} is gone`,
-                        side: 'destination',
-                        accountId: ctx.destination.accountId,
-                    });
-                Object.assign(ctx.copy, {
-                    identifier: instance.DBInstanceIdentifier,
-                    arn: instance.DBInstanceArn,
-                    endpoint: instance.Endpoint?.Address,
-                    port: instance.Endpoint?.Port,
-                    engine: instance.Engine,
-                    engineVersion: instance.EngineVersion,
-                    masterUsername: instance.MasterUsername,
-                    masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
-                    instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
-                });
-                await markReady(ctx, instance.DBInstanceArn);
-                return;
-            }
-            const cluster = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_2__/* .findCluster */ .KG)(rds, ctx.names.target);
-            if (!cluster)
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ({
-                    summary: `The copy ${ctx.names.target} is gone`,
-                    side: 'destination',
-                    accountId: ctx.destination.accountId,
-                });
-            Object.assign(ctx.copy, {
-                kind: 'cluster',
-                identifier: cluster.DBClusterIdentifier,
-                arn: cluster.DBClusterArn,
-                endpoint: cluster.Endpoint,
-                readerEndpoint: cluster.ReaderEndpoint,
-                port: cluster.Port,
-                engine: cluster.Engine,
-                engineVersion: cluster.EngineVersion,
-                masterUsername: cluster.MasterUsername,
-                masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-                instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-                    .map((m) => m.DBInstanceIdentifier ?? '')
-                    .filter(Boolean),
-            });
-            await markReady(ctx, cluster.DBClusterArn);
-        },
-    };
-}
-/**
- * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
- * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
- */
-async function markReady(ctx, arn) {
-    if (!arn)
-        return;
-    await ctx.destination.clients.rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_7__/* .AddTagsToResourceCommand */ .X3P({
-        ResourceName: arn,
-        Tags: [{ Key: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TagKeys */ .jm.state, Value: _tags_js__WEBPACK_IMPORTED_MODULE_6__/* .CopyState */ .T9.ready }],
-    }));
-}
-
-
-/***/ }),
-
-/***/ 2183:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AI: () => (/* binding */ phaseOutputs),
-/* harmony export */   CJ: () => (/* binding */ startPhase),
-/* harmony export */   Lp: () => (/* binding */ credentialSettings),
-/* harmony export */   ig: () => (/* binding */ describeStart)
-/* harmony export */ });
-/* unused harmony export sourceFromSnapshot */
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4454);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4533);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6936);
-/* harmony import */ var _detect_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2316);
-/* harmony import */ var _choose_method_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3908);
-/* harmony import */ var _relay_multiaz_path_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7613);
-/* harmony import */ var _relay_names_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4359);
-/* harmony import */ var _relay_snapshots_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(254);
-
-
-
-
-
-
-
-
-/**
- * A destination-phase job reads nothing in the source account and usually holds no credentials
- * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
- * that one. With two different roles it opens both, and then also withdraws the share and
- * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
- * destination account alike; with both roles they also withdraw what was shared from the source.
- */
-function credentialSettings(settings) {
-    const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation;
-    const destinationOnly = operation === 'delete' || operation === 'sweep' || settings.phase === 'destination';
-    if (!destinationOnly)
-        return settings;
-    if (settings.sourceRoleArn && settings.destinationRoleArn)
-        return settings;
-    const role = settings.destinationRoleArn ?? settings.sourceRoleArn;
-    return { ...settings, sourceRoleArn: role, destinationRoleArn: role };
-}
-async function startPhase(settings, accounts) {
-    if (settings.phase === 'destination') {
-        const arn = settings.snapshotArn;
-        if (!arn) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-                summary: 'phase: destination needs snapshot-arn',
-                hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
-            });
-        }
-        splitMethod(settings);
-        const sourceDb = await sourceFromSnapshot(accounts.destination, arn);
-        return {
-            sourceDb,
-            sameAccount: (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_7__/* .accountFromArn */ .Fl)(arn) === accounts.destination.accountId,
-            method: 'relay',
-        };
-    }
-    if (!settings.source)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({ summary: 'refresh needs the source input' });
-    const sourceDb = await (0,_detect_js__WEBPACK_IMPORTED_MODULE_3__/* .detectSource */ .P)(accounts.source, settings.source);
-    if (settings.phase === 'source') {
-        splitMethod(settings);
-        return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' };
-    }
-    return {
-        sourceDb,
-        sameAccount: accounts.sameAccount,
-        method: await (0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveMethod */ ["in"])(settings.method, sourceDb, { settings, accounts }),
-    };
-}
-/** Split jobs hand over a snapshot; a clone has none. */
-function splitMethod(settings) {
-    if (settings.method === 'auto' || settings.method === 'relay')
-        return;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-        summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
-        hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
-    });
-}
-/**
- * The source as a shared snapshot describes it. Describing it by ARN with IncludeShared also
- * proves it is shared with this account: AWS answers "not found" otherwise.
- */
-async function sourceFromSnapshot(session, arn) {
-    const type = arn.split(':')[5];
-    if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-            summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
-            hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
-        });
-    }
-    const where = { resource: arn, side: 'destination', accountId: session.accountId };
-    const rds = session.clients.rds;
-    const id = arn.split(':').slice(6).join(':');
-    if (type === 'cluster-snapshot') {
-        const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, arn);
-        requireAvailable(arn, snapshot?.Status, where);
-        const handoff = (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_6__/* .kindOfHandoff */ .kn)('db-cluster-snapshot', id, snapshot?.Engine);
-        return {
-            kind: handoff.kind,
-            identifier: snapshot?.DBClusterIdentifier ?? id,
-            arn,
-            engine: snapshot?.Engine ?? '',
-            engineVersion: snapshot?.EngineVersion ?? '',
-            status: 'snapshot available',
-            encrypted: snapshot?.StorageEncrypted ?? false,
-            kmsKeyArn: snapshot?.KmsKeyId,
-            // A cluster snapshot shows no Iops, so the copy keeps the snapshot's storage unless the inputs say.
-            cluster: handoff.instanceClass
-                ? { DBClusterInstanceClass: handoff.instanceClass }
-                : undefined,
-        };
-    }
-    const snapshot = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, arn);
-    requireAvailable(arn, snapshot?.Status, where);
-    const handoff = (0,_relay_names_js__WEBPACK_IMPORTED_MODULE_6__/* .kindOfHandoff */ .kn)('db-snapshot', id);
-    const engine = snapshot?.Engine ?? '';
-    // Storage facts the restore takes from "the source"; the snapshot is all this job can see.
-    const storage = {
-        Engine: engine,
-        StorageType: snapshot?.StorageType,
-        Iops: snapshot?.Iops,
-        AllocatedStorage: snapshot?.AllocatedStorage,
-    };
-    const facts = handoff.kind === 'multi-az-cluster'
-        ? {
-            cluster: {
-                ...storage,
-                DBClusterInstanceClass: handoff.instanceClass,
-            },
-        }
-        : { instance: storage };
-    return {
-        kind: handoff.kind,
-        // A Multi-AZ hand-off was taken of the relay's temporary instance: the snapshot names it better.
-        identifier: handoff.kind === 'multi-az-cluster' ? id : (snapshot?.DBInstanceIdentifier ?? id),
-        arn,
-        engine,
-        engineVersion: snapshot?.EngineVersion ?? '',
-        status: 'snapshot available',
-        encrypted: snapshot?.Encrypted ?? false,
-        kmsKeyArn: snapshot?.KmsKeyId,
-        ...facts,
-    };
-}
-function requireAvailable(arn, status, where) {
-    if (status === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-            summary: `Snapshot ${arn} is not shared with the destination account ${where.accountId}, or does not exist`,
-            ...where,
-            hint: 'Run the phase: source job with this destination account (destination-role-arn of this account) and pass its snapshot-arn; AWS answers the same for a snapshot that does not exist and one not shared with this account.',
-        });
-    }
-    if (status !== 'available') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ({
-            summary: `Snapshot ${arn} is ${status}, not available`,
-            ...where,
-            hint: 'Start the destination phase after the source phase has finished.',
-        });
-    }
-}
-/** One line for the log: what this job starts from. */
-function describeStart(settings, sourceDb) {
-    const what = `${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.identifier}, ${sourceDb.engine} ${sourceDb.engineVersion}`;
-    return settings.phase === 'destination'
-        ? `Shared snapshot ${sourceDb.arn} of a ${what}`
-        : `Source: ${(0,_choose_method_js__WEBPACK_IMPORTED_MODULE_4__/* .describeKind */ .SB)(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`;
-}
-/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
-function phaseOutputs(ctx) {
-    if (ctx.settings.phase === 'destination') {
-        // The source account is the snapshot's owner, not the account this job signed in to.
-        const owner = (0,_relay_snapshots_js__WEBPACK_IMPORTED_MODULE_7__/* .accountFromArn */ .Fl)(ctx.settings.snapshotArn ?? '');
-        const outputs = {
-            ...(0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy),
-            ...(0,_relay_multiaz_path_js__WEBPACK_IMPORTED_MODULE_5__/* .multiAzPathOutputs */ .sn)(ctx.multiAzPath),
-        };
-        return owner ? { ...outputs, [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.sourceAccountId]: owner } : outputs;
-    }
-    if (ctx.settings.phase !== 'source') {
-        return { ...(0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .copyOutputs */ .OR)(ctx.copy), ...(0,_relay_multiaz_path_js__WEBPACK_IMPORTED_MODULE_5__/* .multiAzPathOutputs */ .sn)(ctx.multiAzPath) };
-    }
-    const outputs = {
-        [_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.method]: ctx.method,
-        ...(0,_relay_multiaz_path_js__WEBPACK_IMPORTED_MODULE_5__/* .multiAzPathOutputs */ .sn)(ctx.multiAzPath),
-    };
-    if (ctx.copy.snapshotArn)
-        outputs[_report_js__WEBPACK_IMPORTED_MODULE_2__/* .Outputs */ .tY.snapshotArn] = ctx.copy.snapshotArn;
-    return outputs;
-}
-
-
-/***/ }),
-
-/***/ 6653:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Du: () => (/* binding */ waitForClusterSnapshot),
-/* harmony export */   WM: () => (/* binding */ waitForInstance),
-/* harmony export */   ne: () => (/* binding */ waitForSnapshot),
-/* harmony export */   rc: () => (/* binding */ waitForCluster)
-/* harmony export */ });
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4454);
-/* harmony import */ var _engine_wait_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9158);
-/* harmony import */ var _context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4868);
-
-
-
-function waitContext(ctx, runtime) {
-    return {
-        step: runtime.name,
-        log: runtime.log,
-        signal: runtime.signal,
-        deadline: runtime.deadline,
-        pollSeconds: ctx.settings.pollIntervalSeconds,
-    };
-}
-/** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
-function waitForResource(reader, ctx, runtime, target) {
-    const session = (0,_context_js__WEBPACK_IMPORTED_MODULE_2__/* .sessionFor */ .w)(ctx, target.side);
-    return (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_1__/* .waitFor */ .fm)({
-        resource: `${reader.label} ${target.id}`,
-        side: target.side,
-        accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, target.id),
-        status: (item) => reader.status(item),
-        progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
-        until: target.until ?? ['available'],
-        ready: target.ready,
-    }, waitContext(ctx, runtime));
-}
-const waitForCluster = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster'], ctx, runtime, target);
-const waitForInstance = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-instance'], ctx, runtime, target);
-const waitForClusterSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-cluster-snapshot'], ctx, runtime, target);
-const waitForSnapshot = (ctx, runtime, target) => waitForResource(_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .READERS */ .Hk['db-snapshot'], ctx, runtime, target);
-
-
-/***/ }),
-
-/***/ 7613:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L: () => (/* binding */ onPath),
-/* harmony export */   j8: () => (/* binding */ fallBack),
-/* harmony export */   sn: () => (/* binding */ multiAzPathOutputs),
-/* harmony export */   tq: () => (/* binding */ chooseMultiAzPath),
-/* harmony export */   vu: () => (/* binding */ isRefusal)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4533);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6936);
-
-
-/** The path a run starts on; undefined for sources that are not Multi-AZ DB clusters. */
-function chooseMultiAzPath(facts) {
-    const { settings, sourceDb } = facts;
-    const requested = settings.multiAzPath;
-    if (sourceDb.kind !== 'multi-az-cluster') {
-        if (requested === 'auto')
-            return undefined;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-            summary: `multi-az-path: ${requested} applies to Multi-AZ DB cluster sources only, and this source is not one`,
-            hint: 'Remove multi-az-path (or set it to auto).',
-        });
-    }
-    const choice = (path, reason, forced = requested !== 'auto') => ({
-        path,
-        reason,
-        forced,
-        shared: false,
-    });
-    if (settings.phase === 'destination')
-        return followHandoff(requested, sourceDb.arn);
-    if (requested !== 'auto')
-        return choice(requested, `multi-az-path: ${requested}`);
-    if (facts.sameAccount) {
-        return choice('direct', 'same account: the cluster snapshot is restored as it is, unshared');
-    }
-    if (settings.phase === 'source' && sourceDb.encrypted) {
-        return choice('seven-step', 'split jobs and an encrypted source: whether AWS restores a shared encrypted Multi-AZ DB cluster snapshot is unconfirmed, and a destination job could not fall back (the 7 steps start in the source account); multi-az-path: direct tries it');
-    }
-    return choice('direct', 'auto: the direct path first, the 7 steps if AWS refuses it');
-}
-/** A destination job is on the path its hand-off (snapshot-arn, its ARN says its type) was made for. */
-function followHandoff(requested, snapshotArn) {
-    const isClusterSnapshot = snapshotArn.split(':')[5] === 'cluster-snapshot';
-    const path = isClusterSnapshot ? 'direct' : 'seven-step';
-    if (requested !== 'auto' && requested !== path) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ({
-            summary: `multi-az-path: ${requested}, but snapshot-arn is a ${isClusterSnapshot ? 'DB cluster snapshot (the direct path)' : 'DB snapshot (the 7 steps)'}`,
-            hint: 'A destination job follows the snapshot its source job handed over: set multi-az-path on the source job, or leave it at auto here.',
-        });
-    }
-    const reason = path === 'direct'
-        ? 'the hand-off is the Multi-AZ DB cluster snapshot itself'
-        : "the hand-off is a DB snapshot of the source job's temporary instance";
-    return { path, reason, forced: true, shared: path === 'direct' };
-}
-/** Whether the run is on `path` now; a context made without a choice takes the 7 steps. */
-function onPath(choice, path) {
-    return (choice?.path ?? 'seven-step') === path;
-}
-/**
- * AWS's synchronous answers to a Multi-AZ DB cluster snapshot share or direct restore it does not
- * support. Which code it uses is unconfirmed (aws-reference B): the parameter refusals AWS gives
- * for unsupported combinations, and, for the restore, a snapshot the destination cannot see.
- */
-const REFUSALS = {
-    share: ['InvalidParameterValue', 'InvalidParameterCombination'],
-    restore: [
-        'InvalidParameterValue',
-        'InvalidParameterCombination',
-        'DBClusterSnapshotNotFoundFault',
-    ],
-};
-function isRefusal(error, call) {
-    const code = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error);
-    return code !== undefined && REFUSALS[call].includes(code);
-}
-/** Turn the run to the 7 steps, saying what AWS refused. */
-function fallBack(choice, what, error) {
-    choice.path = 'seven-step';
-    choice.reason = `AWS refused ${what} (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorCode */ .J6)(error)}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}); the 7 steps ran from the same cluster snapshot`;
-    return choice.reason;
-}
-/** The `multi-az-path` outputs; none for other sources. */
-function multiAzPathOutputs(choice) {
-    if (!choice)
-        return {};
-    return { [_report_js__WEBPACK_IMPORTED_MODULE_1__/* .Outputs */ .tY.multiAzPath]: choice.path, [_report_js__WEBPACK_IMPORTED_MODULE_1__/* .Outputs */ .tY.multiAzPathReason]: choice.reason };
-}
-
-
-/***/ }),
-
-/***/ 4359:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CF: () => (/* binding */ withClusterSnapshotName),
-/* harmony export */   Cl: () => (/* binding */ handoffValue),
-/* harmony export */   Cn: () => (/* binding */ handoffSnapshotName),
-/* harmony export */   Pj: () => (/* binding */ Handoff),
-/* harmony export */   kn: () => (/* binding */ kindOfHandoff)
-/* harmony export */ });
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6564);
-/* harmony import */ var _common_detect_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2316);
-
-
-/**
- * Names and hand-off values of a relay.
- *
- * The snapshot a source phase hands over says in its identifier what the destination must
- * rebuild, because a destination job sees only the shared snapshot (tags of another account's
- * snapshot are not readable):
- * - a DB cluster snapshot is an Aurora cluster's, unless its engine is not Aurora: then it is a
- *   Multi-AZ DB cluster's, named `…-multiaz-<class>` as below when the name has room;
- * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
- *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
- *   is `db.m6gd.large`);
- * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
- */
-/** Keys of `ctx.handoff` the relay steps pass values through. */
-const Handoff = {
-    /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
-    sharedSnapshotArn: 'relay:shared-snapshot-arn',
-    /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
-    restoreFrom: 'relay:restore-from',
-    /** Identifier of the destination's copy, when one was made. */
-    copyId: 'relay:copy-id',
-};
-const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
-/**
- * A Multi-AZ relay's cluster snapshot carries the class in its identifier too, when it fits in
- * the 63 characters of a DB cluster snapshot identifier: on the direct path it is the hand-off.
- * `…-cluster-snapshot` becomes `…-cluster-multiaz-<class>`, apart from the DB snapshot's name.
- */
-function withClusterSnapshotName(names, sourceDb) {
-    const instanceClass = sourceDb.cluster?.DBClusterInstanceClass;
-    if (sourceDb.kind !== 'multi-az-cluster' || !instanceClass)
-        return names;
-    const name = names.sourceClusterSnapshot.replace(/-snapshot$/, multiAzMark(instanceClass));
-    return name.length <= _names_js__WEBPACK_IMPORTED_MODULE_0__/* .IDENTIFIER_MAX */ .JL ? { ...names, sourceClusterSnapshot: name } : names;
-}
-function multiAzMark(instanceClass) {
-    return `-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
-}
-/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
-function handoffSnapshotName(ctx) {
-    const base = ctx.names.sourceSnapshot;
-    if (ctx.sourceDb.kind === 'multi-az-cluster') {
-        return `${base}${multiAzMark(ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown')}`;
-    }
-    return `${base}-instance`;
-}
-/**
- * What a shared snapshot's type, identifier and engine say about the database it came from: a DB
- * cluster snapshot of an Aurora engine is an Aurora cluster's, of another engine a Multi-AZ DB
- * cluster's (the direct path's hand-off).
- */
-function kindOfHandoff(type, id, engine) {
-    if (type === 'db-cluster-snapshot' && (engine === undefined || (0,_common_detect_js__WEBPACK_IMPORTED_MODULE_1__/* .isAuroraEngine */ .r)(engine))) {
-        return { kind: 'aurora-cluster' };
-    }
-    const match = MULTI_AZ_MARK.exec(id);
-    if (type === 'db-cluster-snapshot' && !match)
-        return { kind: 'multi-az-cluster' };
-    if (!match?.[1] || match[1] === 'db-unknown') {
-        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
-    }
-    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
-}
-/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
-function asNamePart(text) {
-    return text
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, '-')
-        .replace(/-{2,}/g, '-');
-}
-/** Value handed from one step to a later one; a missing value is a bug in the plan. */
-function handoffValue(ctx, key) {
-    const value = ctx.handoff.get(key);
-    if (value === undefined)
-        throw new Error(`Relay plan bug: no value for ${key} at this step`);
-    return value;
-}
-
-
-/***/ }),
-
-/***/ 254:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $e: () => (/* binding */ snapshotIdFromArn),
-/* harmony export */   Fl: () => (/* binding */ accountFromArn),
-/* harmony export */   Pg: () => (/* binding */ snapshotApi)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5216);
-/* harmony import */ var _aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4454);
-/* harmony import */ var _common_waits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6653);
-
-
-
-const dbSnapshots = {
-    type: 'db-snapshot',
-    shareKind: 'db-snapshot-share',
-    label: 'DB snapshot',
-    async find(rds, id) {
-        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBSnapshotIdentifier ?? id,
-            arn: s.DBSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.Encrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
-            DBSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBSnapshotCommand */ .D2s({
-            SourceDBSnapshotIdentifier: request.sourceArn,
-            TargetDBSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForSnapshot */ .ne)(ctx, runtime, target),
-};
-const clusterSnapshots = {
-    type: 'db-cluster-snapshot',
-    shareKind: 'db-cluster-snapshot-share',
-    label: 'DB cluster snapshot',
-    async find(rds, id) {
-        const s = await (0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBClusterSnapshotIdentifier ?? id,
-            arn: s.DBClusterSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.StorageEncrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async setShared(rds, id, account, shared) {
-        const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] };
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
-            DBClusterSnapshotIdentifier: id,
-            AttributeName: 'restore',
-            ...change,
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_2__/* .CopyDBClusterSnapshotCommand */ .Xzo({
-            SourceDBClusterSnapshotIdentifier: request.sourceArn,
-            TargetDBClusterSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
-    wait: (ctx, runtime, target) => (0,_common_waits_js__WEBPACK_IMPORTED_MODULE_1__/* .waitForClusterSnapshot */ .Du)(ctx, runtime, target),
-};
-function snapshotApi(type) {
-    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
-}
-/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
-function snapshotIdFromArn(arn) {
-    return arn.split(':').slice(6).join(':') || arn;
-}
-/** The account id inside an ARN. */
-function accountFromArn(arn) {
-    const account = arn.split(':')[4];
-    return account && /^\d{12}$/.test(account) ? account : undefined;
-}
-
-
-/***/ }),
-
-/***/ 6564:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   JL: () => (/* binding */ IDENTIFIER_MAX),
-/* harmony export */   oE: () => (/* binding */ runNames)
-/* harmony export */ });
-/* unused harmony export cutName */
-/**
- * DB instance, DB cluster and DB cluster snapshot identifiers have at most 63 characters
- * (CreateDBInstance DBInstanceIdentifier: "Must contain from 1 to 63 letters, numbers, or hyphens.
- * First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens.").
- */
-const IDENTIFIER_MAX = 63;
-/** Room for `-<index>` of every instance a copy can have (instance-count is at most 16). */
-const INSTANCE_SUFFIX = '-16'.length;
-/**
- * `name` cut to at most `max` characters, without the trailing hyphens a cut can leave (AWS
- * refuses a trailing `-`, and `-` + suffix would make `--`). A name that starts with a letter
- * keeps at least that letter.
- */
-function cutName(name, max) {
-    return name.slice(0, max).replace(/-+$/, '');
-}
-/** A run value as a name part: its letters and digits in lower case, at most `max`, else `fallback`. */
-function namePart(value, fallback, max) {
-    return (value
-        .toLowerCase()
-        .replace(/[^a-z0-9]/g, '')
-        .slice(0, max) || fallback);
-}
-/**
- * Intermediates are named after the run (id + attempt), so a re-run of the same attempt finds what
- * it made, and runs never collide. Every name is valid for its kind whatever the target and run
- * context: instance names cut the target at one fixed place for every index (so they stay
- * distinct and a re-run derives the same), and never leave `--` or a trailing `-`.
- */
-function runNames(target, run) {
-    const runKey = `rds-refresh-${namePart(run.runId, 'local', 20)}-${namePart(run.runAttempt, '1', 4)}`;
-    const prefix = (index) => cutName(target, Math.min(IDENTIFIER_MAX - INSTANCE_SUFFIX, IDENTIFIER_MAX - `-${index}`.length));
-    return {
-        target,
-        instance: (index) => `${prefix(index)}-${index}`,
-        sourceClusterSnapshot: `${runKey}-cluster-snapshot`,
-        tempInstance: `${runKey}-tmp`,
-        sourceSnapshot: `${runKey}-snapshot`,
-        destinationSnapshot: `${runKey}-copy`,
-    };
-}
-
-
-/***/ }),
-
-/***/ 5576:
+/***/ 1013:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a2: () => (/* binding */ runPost)
 /* harmony export */ });
 /* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes, removalWaves */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(723);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(832);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1452);
-/* harmony import */ var _methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2183);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4371);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(594);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4533);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4707);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6305);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7291);
-
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2551);
+/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(456);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8643);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5570);
+/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2620);
+/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5693);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6636);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5181);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(958);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(962);
 
 
 
@@ -80927,7 +82662,7 @@ function runNames(target, run) {
  * is reported with its removal command (and carries the managed tags and expiry for sweep).
  */
 const POST_STEP_MAX_MINUTES = 30;
-/** The post step's bound: as long as the main step's `timeout-minutes`, at most 30 minutes. */
+/** The post step's bound: as long as the main step's `deadline-minutes`, at most 30 minutes. */
 function postStepMinutes(settings) {
     return Math.min(settings.timeoutMinutes, POST_STEP_MAX_MINUTES);
 }
@@ -80941,21 +82676,21 @@ function postStepMinutes(settings) {
  * step's bound is reported with the command that removes it; the post step never fails the job.
  */
 async function runPost() {
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadOutcome */ .RJ)();
-    const ledger = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadResources */ ._H)();
+    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadOutcome */ .RJ)();
+    const ledger = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadResources */ ._H)();
     // A main step that succeeded recorded everything it made (each create records its intent
     // first and every step finished); one that did not may have been cut off mid-call, once it
     // held credentials.
-    const lookUp = outcome !== 'succeeded' && (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .wasSignedIn */ .$1)();
-    if (!lookUp && (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome).length === 0) {
+    const lookUp = outcome !== 'succeeded' && (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .wasSignedIn */ .$1)();
+    if (!lookUp && (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(ledger, outcome).length === 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
         return;
     }
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_7__/* .getSettings */ .mt)();
+    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .getSettings */ .mt)(process.env, { log: null });
     const minutes = postStepMinutes(settings);
-    const bound = (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .boundSignal */ .rW)({
+    const bound = (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .boundSignal */ .rW)({
         deadline: Date.now() + minutes * 60_000,
-        reason: () => (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .deadlinePassed */ .Hx)(`the post step's ${minutes}-minute bound`),
+        reason: () => (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .deadlinePassed */ .Hx)(`the post step's ${minutes}-minute bound`),
     });
     try {
         await cleanUp({ settings, ledger, lookUp, signal: bound.signal, deadline: bound.deadline });
@@ -80966,12 +82701,12 @@ async function runPost() {
 }
 async function cleanUp(cleanup) {
     const { settings, ledger, signal } = cleanup;
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .loadOutcome */ .RJ)();
+    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadOutcome */ .RJ)();
     const run = (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdentity */ .yK)(settings.run, settings.target);
-    const why = (error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(signal.aborted ? (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .stopReason */ .PJ)(signal) : error);
+    const why = (error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(signal.aborted ? (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .stopReason */ .PJ)(signal) : error);
     // The same roles the main step opened (a destination-phase job may hold only one).
-    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_methods_common_phases_js__WEBPACK_IMPORTED_MODULE_4__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
-        reportFailures(settings, (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]));
+    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
+        reportFailures(settings, (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]));
         return undefined;
     });
     if (!accounts)
@@ -80980,8 +82715,8 @@ async function cleanUp(cleanup) {
     const failures = [];
     const remove = (resources) => removeInWaves(resources, { accounts, run, cleanup, remaining, failures, why });
     // What the main step recorded goes first: a look-up whose calls hang must not cost it the bound.
-    const known = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(ledger, outcome);
-    const found = async () => (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_10__/* .leftForPostStep */ .ng)(await untracked({ accounts, run, settings, ledger }), outcome);
+    const known = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(ledger, outcome);
+    const found = async () => (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(await untracked({ accounts, run, settings, ledger }), outcome);
     if (known.length > 0) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created.`);
         await remove(known);
@@ -80993,7 +82728,7 @@ async function cleanUp(cleanup) {
     }
     if (known.length + more.length === 0)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_8__/* .saveResources */ .rH)(remaining);
+    (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .saveResources */ .rH)(remaining);
     reportFailures(settings, failures);
 }
 /** Removes one resource, proven this run's, within the post step's bound. */
@@ -81012,7 +82747,7 @@ async function removeOne(resource, context) {
             accountId: session.accountId,
         },
     });
-    const removal = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_5__/* .raceSignal */ .WU)(removing, cleanup.signal);
+    const removal = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .raceSignal */ .WU)(removing, cleanup.signal);
     if (removal.result === 'not-ours') {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${where} was not made by this run (${removal.owner})`);
     }
@@ -81059,7 +82794,7 @@ function reportFailures(settings, failures) {
     if (failures.length === 0)
         return;
     const lines = failures.map(([resource, reason]) => `${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removalCommand */ .M)(resource, settings.region)}   # ${reason}`);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`, { title: 'rds-refresh post step: left behind' });
 }
 function sessionOf(accounts, side) {
     return side === 'source' ? accounts.source : accounts.destination;
@@ -81084,7 +82819,7 @@ async function untracked(options) {
             for (const tagged of await (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .findRunResources */ .y6)(session.clients.rds, run)) {
                 if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`))
                     continue;
-                if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.copy) {
+                if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.copy) {
                     _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) carries this run's tags but this job never recorded creating it`);
                     continue;
                 }
@@ -81093,16 +82828,16 @@ async function untracked(options) {
             }
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`, { title: 'rds-refresh post step: tag look-up failed' });
         }
     }
     return found;
 }
 /** The disposal a resource found by its tags gets from its purpose tag. */
 function disposalOf(tagged, settings) {
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.handoff)
+    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.handoff)
         return 'handoff';
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_9__/* .Purpose */ .nb.kept)
+    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.kept)
         return 'kept';
     const snapshot = tagged.kind === 'db-snapshot' || tagged.kind === 'db-cluster-snapshot';
     return snapshot && settings.keepSnapshots ? 'kept' : 'temporary';
@@ -81111,159 +82846,7 @@ function disposalOf(tagged, settings) {
 
 /***/ }),
 
-/***/ 6936:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   OR: () => (/* binding */ copyOutputs),
-/* harmony export */   Sy: () => (/* binding */ writeSummary),
-/* harmony export */   ZD: () => (/* binding */ escapeHtml),
-/* harmony export */   n0: () => (/* binding */ setOutputs),
-/* harmony export */   tY: () => (/* binding */ Outputs)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(832);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4533);
-
-
-
-/** Output names, as action.yml declares them. */
-const Outputs = {
-    clusterIdentifier: 'cluster-identifier',
-    clusterArn: 'cluster-arn',
-    endpoint: 'endpoint',
-    readerEndpoint: 'reader-endpoint',
-    port: 'port',
-    engine: 'engine',
-    engineVersion: 'engine-version',
-    masterUsername: 'master-username',
-    masterUserSecretArn: 'master-user-secret-arn',
-    dbInstanceIdentifiers: 'db-instance-identifiers',
-    method: 'method',
-    multiAzPath: 'multi-az-path',
-    multiAzPathReason: 'multi-az-path-reason',
-    created: 'created',
-    snapshotArn: 'snapshot-arn',
-    sourceAccountId: 'source-account-id',
-    destinationAccountId: 'destination-account-id',
-    expiresAt: 'expires-at',
-    durationSeconds: 'duration-seconds',
-};
-/** The outputs of a copy, by output name; values that are unknown are left out. */
-function copyOutputs(copy) {
-    const entries = [
-        [Outputs.clusterIdentifier, copy.identifier],
-        [Outputs.clusterArn, copy.arn],
-        [Outputs.endpoint, copy.endpoint],
-        [Outputs.readerEndpoint, copy.readerEndpoint],
-        [Outputs.port, copy.port],
-        [Outputs.engine, copy.engine],
-        [Outputs.engineVersion, copy.engineVersion],
-        [Outputs.masterUsername, copy.masterUsername],
-        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
-        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
-        [Outputs.method, copy.method],
-        [Outputs.created, copy.created],
-        [Outputs.snapshotArn, copy.snapshotArn],
-        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
-    ];
-    return Object.fromEntries(entries
-        .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => [k, String(v)]));
-}
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value);
-}
-function formatDuration(report) {
-    if (!report.startedAt || !report.endedAt)
-        return '';
-    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-const STATUS_MARK = {
-    succeeded: '✅ succeeded',
-    failed: '❌ failed',
-    cancelled: '⏹ cancelled',
-    skipped: '⏭ skipped',
-    'not-run': '… not run',
-};
-/**
- * The job summary: source → target, the steps with their timing, outputs, and any failure.
- * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
- * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
- * renders as text.
- */
-async function writeSummary(input) {
-    const summary = _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary.addHeading(escapeHtml(input.title), 2);
-    if (input.steps.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'Started', header: true },
-                { data: 'Duration', header: true },
-                { data: 'Status', header: true },
-                { data: 'Notes', header: true },
-            ],
-            ...input.steps.map((s) => [
-                s.name,
-                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
-                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
-                formatDuration(s) || '—',
-                STATUS_MARK[s.status],
-                s.notes.join('; ') || '—',
-            ].map(escapeHtml)),
-        ]);
-    }
-    if (input.error !== undefined) {
-        summary.addHeading('Failure', 3);
-        summary.addCodeBlock(escapeHtml((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(input.error)));
-        const hint = input.error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ ? input.error.hint : undefined;
-        if (hint)
-            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
-    }
-    if (input.leftBehind.length > 0) {
-        summary.addHeading('Resources left behind', 3);
-        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n')), 'sh');
-    }
-    if (input.kept && input.kept.length > 0) {
-        summary.addHeading('Kept on purpose', 3);
-        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_1__/* .removalCommand */ .M)(r, input.region)).join('\n')), 'sh');
-    }
-    const outputRows = Object.entries(input.outputs);
-    if (outputRows.length > 0) {
-        summary.addHeading('Outputs', 3);
-        summary.addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true },
-            ],
-            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
-        ]);
-    }
-    await summary.write();
-}
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-};
-/** Text as HTML that renders it literally, in element content and in attribute values. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
-}
-
-
-/***/ }),
-
-/***/ 6305:
+/***/ 958:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -81277,7 +82860,7 @@ function escapeHtml(text) {
 /* harmony export */   rH: () => (/* binding */ saveResources),
 /* harmony export */   tl: () => (/* binding */ isPost)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1800);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2551);
 
 /** Saved state shared by the main step and the post step (one bundle, switched on `isPost`). */
 const Keys = {
@@ -81332,11 +82915,14 @@ function loadOutcome() {
 
 /***/ }),
 
-/***/ 7291:
+/***/ 962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AJ: () => (/* binding */ TAG_CHARACTER_CLASS),
+/* harmony export */   F5: () => (/* binding */ MAX_USER_TAGS),
 /* harmony export */   L8: () => (/* binding */ managedTags),
+/* harmony export */   MZ: () => (/* binding */ MAX_TAGS_PER_RESOURCE),
 /* harmony export */   SR: () => (/* binding */ runIdOf),
 /* harmony export */   T9: () => (/* binding */ CopyState),
 /* harmony export */   iu: () => (/* binding */ resourceTags),
@@ -81344,6 +82930,7 @@ function loadOutcome() {
 /* harmony export */   nb: () => (/* binding */ Purpose),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
+/* unused harmony export tagValue */
 /** Tag keys the action owns; `replace`, `delete` and `sweep` act only on resources carrying MANAGED. */
 const TagKeys = {
     managed: 'rds-refresh:managed',
@@ -81360,7 +82947,18 @@ const TagKeys = {
      * (password set, endpoints read). `reuse` adopts only a ready copy (or one older than the tag).
      */
     state: 'rds-refresh:state',
+    /** The run that made it, from `@actions/github`'s context (github/context.ts). */
+    workflow: 'rds-refresh:workflow',
+    pullRequest: 'rds-refresh:pull-request',
+    commit: 'rds-refresh:commit',
+    actor: 'rds-refresh:actor',
 };
+/**
+ * RDS allows 50 tags per resource ("Tagging Amazon RDS resources": "A resource can have a
+ * maximum of 50 tags"); the action's own keys take their share, the `tags` input the rest.
+ */
+const MAX_TAGS_PER_RESOURCE = 50;
+const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - Object.keys(TagKeys).length;
 /** Values of the state tag. */
 const CopyState = { building: 'building', ready: 'ready' };
 /**
@@ -81381,13 +82979,43 @@ function managedTags(options) {
         : new Date(now.getTime() + settings.ttlSeconds * 1000);
     const tags = [
         { Key: TagKeys.managed, Value: 'true' },
-        { Key: TagKeys.repository, Value: settings.run.repository || 'unknown' },
+        { Key: TagKeys.repository, Value: tagValue(settings.run.repository) || 'unknown' },
         { Key: TagKeys.runId, Value: runIdOf(settings.run) },
         { Key: TagKeys.source, Value: sourceArn },
+        ...runTags(settings.run),
         ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
         ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
     ];
     return { tags, expiresAt };
+}
+/** Workflow, pull request, commit and actor: each only when the run has it. */
+function runTags(run) {
+    const values = [
+        [TagKeys.workflow, run.workflow],
+        [TagKeys.pullRequest, run.pullRequest?.toString()],
+        [TagKeys.commit, run.sha],
+        [TagKeys.actor, run.actor],
+    ];
+    return values
+        .map(([Key, value]) => ({ Key, Value: tagValue(value ?? '') }))
+        .filter((tag) => tag.Value !== '');
+}
+/**
+ * The characters of tag keys and values (RDS API reference, Tag: "the set of Unicode letters,
+ * digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@'"), as a regular expression class.
+ */
+const TAG_CHARACTER_CLASS = '\\p{L}\\p{Z}\\p{N}_.:/=+\\-@';
+const TAG_VALUE_DISALLOWED = new RegExp(`[^${TAG_CHARACTER_CLASS}]`, 'gu');
+const TAG_VALUE_MAX = 256;
+/**
+ * `text` as a tag value AWS accepts: disallowed characters (a workflow named `CI (PR) #1`, an
+ * actor `dependabot[bot]`) become `_`, a reserved `aws:`/`rds:` prefix is broken with `_`, and
+ * the value is cut at 256 characters (code points, as AWS counts them).
+ */
+function tagValue(text) {
+    const allowed = text.trim().replace(TAG_VALUE_DISALLOWED, '_');
+    const unreserved = /^(?:aws|rds):/i.test(allowed) ? `_${allowed}` : allowed;
+    return [...unreserved].slice(0, TAG_VALUE_MAX).join('');
 }
 /** The value of the run-id tag: `<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>` (`local-1` outside Actions). */
 function runIdOf(run) {
@@ -81426,6 +83054,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -81639,6 +83274,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -81660,7 +83302,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 1800:
+/***/ 2551:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -81698,7 +83340,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   warning: () => (/* binding */ warning)
 });
 
-// NAMESPACE OBJECT: ../../main/node_modules/@actions/core/lib/platform.js
+// NAMESPACE OBJECT: ../integ/node_modules/@actions/core/lib/platform.js
 var platform_namespaceObject = {};
 __nccwpck_require__.r(platform_namespaceObject);
 __nccwpck_require__.d(platform_namespaceObject, {
@@ -81710,9 +83352,9 @@ __nccwpck_require__.d(platform_namespaceObject, {
   platform: () => (platform)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/utils.js
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -81748,7 +83390,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -81786,7 +83428,7 @@ function toCommandProperties(annotationProperties) {
  */
 function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function issue(name, message = '') {
     issueCommand(name, {}, message);
@@ -81842,9 +83484,9 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/file-command.js
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -81857,10 +83499,10 @@ function issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -81876,7 +83518,7 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -81887,7 +83529,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -81978,11 +83620,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../../main/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(408);
-// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
-var undici = __nccwpck_require__(4718);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../integ/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(5820);
+// EXTERNAL MODULE: ../integ/node_modules/undici/index.js
+var undici = __nccwpck_require__(3386);
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -82579,7 +84221,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -82679,7 +84321,7 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82755,7 +84397,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82829,7 +84471,7 @@ class OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -82841,7 +84483,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -82864,7 +84506,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -82960,7 +84602,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -83110,7 +84752,7 @@ const _summary = new Summary();
 const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -83152,7 +84794,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83164,7 +84806,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -83191,7 +84833,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -83332,7 +84974,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83606,7 +85248,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -83684,13 +85326,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -83981,7 +85623,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -84194,7 +85836,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -84274,7 +85916,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -84320,8 +85962,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -84339,7 +85981,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -84502,7 +86144,7 @@ function setOutput(name, value) {
     if (filePath) {
         return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
@@ -84570,7 +86212,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -84660,7 +86302,5024 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 3990:
+/***/ 7463:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _: () => (/* binding */ github_context),
+  Q: () => (/* binding */ getOctokit)
+});
+
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ../integ/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(5157);
+// EXTERNAL MODULE: ../integ/node_modules/undici/index.js
+var undici = __nccwpck_require__(3386);
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/github/lib/internal/utils.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ../integ/node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ../integ/node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ../integ/node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ../integ/node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ../integ/node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return parse(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ../integ/node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ../integ/node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ../integ/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ../integ/node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
+
+/***/ }),
+
+/***/ 641:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"@aws-sdk/client-ram","description":"AWS SDK for JavaScript Ram Client for Node.js, Browser and React Native","version":"3.1048.0","scripts":{"build":"concurrently \'yarn:build:types\' \'yarn:build:es\' && yarn build:cjs","build:cjs":"node ../../scripts/compilation/inline client-ram","build:es":"tsc -p tsconfig.es.json","build:include:deps":"yarn g:turbo run build -F=\\"$npm_package_name\\"","build:types":"tsc -p tsconfig.types.json","build:types:downlevel":"downlevel-dts dist-types dist-types/ts3.4","clean":"premove dist-cjs dist-es dist-types tsconfig.cjs.tsbuildinfo tsconfig.es.tsbuildinfo tsconfig.types.tsbuildinfo","extract:docs":"api-extractor run --local","generate:client":"node ../../scripts/generate-clients/single-service --solo ram","test:index":"tsc --noEmit ./test/index-types.ts && node ./test/index-objects.spec.mjs"},"main":"./dist-cjs/index.js","types":"./dist-types/index.d.ts","module":"./dist-es/index.js","sideEffects":false,"dependencies":{"@aws-crypto/sha256-browser":"5.2.0","@aws-crypto/sha256-js":"5.2.0","@aws-sdk/core":"^3.974.11","@aws-sdk/credential-provider-node":"^3.972.42","@aws-sdk/types":"^3.973.8","@smithy/core":"^3.24.2","@smithy/fetch-http-handler":"^5.4.2","@smithy/node-http-handler":"^4.7.2","@smithy/types":"^4.14.1","tslib":"^2.6.2"},"devDependencies":{"@tsconfig/node20":"20.1.8","@types/node":"^20.14.8","concurrently":"7.0.0","downlevel-dts":"0.10.1","premove":"4.0.0","typescript":"~5.8.3"},"engines":{"node":">=20.0.0"},"typesVersions":{"<4.5":{"dist-types/*":["dist-types/ts3.4/*"]}},"files":["dist-*/**"],"author":{"name":"AWS SDK for JavaScript Team","url":"https://aws.amazon.com/javascript/"},"license":"Apache-2.0","browser":{"./dist-es/runtimeConfig":"./dist-es/runtimeConfig.browser"},"react-native":{"./dist-es/runtimeConfig":"./dist-es/runtimeConfig.native"},"homepage":"https://github.com/aws/aws-sdk-js-v3/tree/main/clients/client-ram","repository":{"type":"git","url":"https://github.com/aws/aws-sdk-js-v3.git","directory":"clients/client-ram"}}');
@@ -84847,7 +91506,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@aws-sdk/client-ram","descrip
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(5388);
+/******/ var __webpack_exports__ = __nccwpck_require__(4607);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

@@ -1,225 +1,294 @@
 /**
- * `npm run bench`: how close each method comes to the fastest AWS allows.
+ * `npm run bench`: how close each refresh comes to the fastest AWS allows, read from the
+ * simulator (AWS-like durations, RDS's token bucket on simulated time) and never from what the
+ * action reports. One table, one row per scenario (scripts/bench-scenarios.ts):
+ * - critical path: the simulated time AWS spent changing resources on the way to the copy (the
+ *   union of the intervals in which one was changing state, deletions excluded): the least any
+ *   tool calling these APIs could take;
+ * - the action, from process start: start-up (real time) and everything from its first request
+ *   to its last (simulated time), pre-flight included;
+ * - ratio = action / critical path;
+ * - requests; describe calls per minute per resource waited on (the highest); peak RSS;
+ * - the AWS blog pipeline modelled on the same durations (30 s polls, the temporary instance
+ *   deleted before the destination starts), and the action's span against it.
+ * Start-up is compared with a minimal ncc bundle of the same SDK stack, measured in the same run.
  *
- * Each scenario runs the bundled action against the simulator with AWS-like durations (minutes),
- * then reads the simulator's timeline:
- * - critical path: the simulated time during which AWS was working on the copy (the union of the
- *   intervals in which a resource on the way to the copy was changing state), the least any tool
- *   calling these APIs could take;
- * - span: from the action's first change to its last call (simulated time);
- * - ratio = span / critical path: 1.00 would mean the action never left AWS idle.
- * Deletions of intermediates are kept off the critical path; where a tool would delete the
- * temporary instance before the hand-off (the AWS blog pipeline), that deletion is added to show
- * what it would cost.
- *
- *   npm run bench                 # all scenarios, 3 runs each
- *   npm run bench -- --runs 1 --scale 60
+ *   npm run bench                          # every scenario once, simulated time at 20×
+ *   npm run bench -- --runs 3 --scale 30   # medians of 3
+ *   npm run bench -- --only 'Aurora clone' # scenarios whose name contains it
+ *   npm run bench -- --write               # also docs/bench.json and README.md's table
+ *   npm run bench -- --entry /tmp/x/index.js  # another build of the action, to compare
  */
-import { startSimulator, type Simulator } from '../sim/src/index.ts'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { parse } from 'yaml'
 import { productionFixture, ROLE_ARNS } from '../sim/fixtures/production.ts'
-import type { TimelineEvent } from '../sim/src/core/types.ts'
-import { runAction } from './local-runner.ts'
+import type { RequestLogEntry } from '../sim/src/core/types.ts'
+import { defaultDurations, RDS_THROTTLE, startSimulator, type Simulator } from '../sim/src/index.ts'
+import {
+  measureRun,
+  peakRate,
+  readProbe,
+  wasFullCopy,
+  writeProbeModule,
+  type RunMeasure,
+} from './bench-measure.ts'
+import { SCENARIOS, type BenchScenario } from './bench-scenarios.ts'
+import { buildMinimalBundle, measureStartup, median } from './bench-startup.ts'
+import {
+  RESULTS_PATH,
+  renderTable,
+  withTable,
+  type BenchResults,
+  type BenchRow,
+  type Concurrency,
+} from './bench-table.ts'
+import { ROOT, runAction, type ActionRun } from './local-runner.ts'
 
-interface Scenario {
-  readonly name: string
-  readonly inputs: Record<string, string>
-  /** Identifier of the relay's temporary instance, whose deletion must stay off the path. */
-  readonly tempInstancePrefix?: string
-  /** The simulator world's answer on Multi-AZ DB cluster snapshot sharing (default `refused`). */
-  readonly multiAzSnapshotSharing?: 'refused' | 'share' | 'share-and-restore'
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '1' },
+    // 20× keeps real request latency (a few ms, 60-100 ms simulated) small against minutes.
+    scale: { type: 'string', default: '20' },
+    only: { type: 'string' },
+    // Another build of the action (e.g. one wait strategy against another); never with --write.
+    entry: { type: 'string' },
+    write: { type: 'boolean', default: false },
+  },
+})
+const runs = Number(args.runs)
+const scale = Number(args.scale)
+/** The action's default poll interval, in simulated seconds. */
+const POLL_SECONDS = 10
+
+const declaredInputs = Object.keys(
+  (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: object }).inputs,
+)
+const workDir = mkdtempSync(join(tmpdir(), 'rds-refresh-bench-'))
+const probeModule = writeProbeModule(workDir)
+
+interface Launched {
+  readonly run: ActionRun
+  readonly target: string
+  readonly probeFile: string
+  /** Requests made from here on belong to the runs launched now. */
+  readonly firstRequest: number
+  readonly since: number
 }
 
-const REGION = 'us-east-1'
-const STAGING = {
-  'destination-role-arn': ROLE_ARNS.staging,
-  'kms-key-id': `arn:aws:kms:${REGION}:222222222222:alias/rds-staging`,
-  'db-subnet-group': 'staging-db',
-  'vpc-security-group-ids': 'sg-05a9e00000000000a',
-}
-
-const SCENARIOS: readonly Scenario[] = [
-  {
-    name: 'Aurora clone, same account',
-    inputs: {
-      source: 'prod-aurora',
-      target: 'bench-clone',
-      'db-subnet-group': 'prod-db',
-      'vpc-security-group-ids': 'sg-0970d00000000000a',
+function startWorld(scenario: BenchScenario): Promise<Simulator> {
+  return startSimulator({
+    fixture: productionFixture(),
+    scenario: {
+      clockScale: scale,
+      ...scenario.world,
+      faults: { throttle: { ...RDS_THROTTLE, time: 'simulated' } },
     },
-  },
-  {
-    name: 'Aurora clone, cross-account',
-    inputs: { ...STAGING, source: 'prod-aurora', target: 'bench-xclone' },
-  },
-  {
-    name: 'Multi-AZ DB cluster relay, cross-account, 7 steps (AWS refuses the share)',
-    inputs: { ...STAGING, source: 'prod-multiaz', target: 'bench-multiaz' },
-    tempInstancePrefix: 'rds-refresh-',
-  },
-  {
-    name: 'Multi-AZ DB cluster relay, cross-account, direct path (AWS shares and restores)',
-    inputs: { ...STAGING, source: 'prod-multiaz', target: 'bench-multiaz' },
-    multiAzSnapshotSharing: 'share-and-restore',
-  },
-  {
-    name: 'DB instance relay, cross-account',
-    inputs: {
-      ...STAGING,
-      source: 'prod-pg',
-      target: 'bench-pg',
-      'db-parameter-group': 'staging-pg16',
-    },
-  },
-]
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`)
-  return index > 0 ? Number(process.argv[index + 1]) : fallback
+  })
 }
 
-const runs = option('runs', 3)
-// 60× keeps real HTTP latency (a few ms) small against simulated minutes.
-const scale = option('scale', 60)
-
-interface Measure {
-  readonly ok: boolean
-  readonly spanSeconds: number
-  readonly criticalSeconds: number
-  readonly tempDeleteSeconds: number
-  readonly requests: number
-}
-
-const STEADY = new Set([
-  'available',
-  'ACTIVE',
-  'ACCEPTED',
-  'created',
-  'deleted',
-  'DELETED',
-  'active',
-])
-
-/** Union of the intervals in which a resource was changing state, deletions excluded. */
-function busyIntervals(events: readonly TimelineEvent[], since: number): [number, number][] {
-  const byResource = new Map<string, TimelineEvent[]>()
-  for (const e of events) {
-    if (e.time < since) continue
-    const key = `${e.account}/${e.resourceType}/${e.identifier}`
-    byResource.set(key, [...(byResource.get(key) ?? []), e])
-  }
-  const intervals: [number, number][] = []
-  for (const list of byResource.values()) {
-    const sorted = [...list].sort((a, b) => a.time - b.time)
-    for (let i = 0; i + 1 < sorted.length; i++) {
-      const e = sorted[i] as TimelineEvent
-      const next = sorted[i + 1] as TimelineEvent
-      if (STEADY.has(e.status) || /delet/i.test(e.status)) continue
-      intervals.push([e.time, next.time])
-    }
-  }
-  return intervals
-}
-
-function unionLength(intervals: [number, number][]): number {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0])
-  let total = 0
-  let end = -Infinity
-  for (const [start, stop] of sorted) {
-    if (stop <= end) continue
-    total += stop - Math.max(start, end)
-    end = stop
-  }
-  return total
-}
-
-function tempDeletion(events: readonly TimelineEvent[], since: number, prefix?: string): number {
-  if (!prefix) return 0
-  const temp = events.filter(
-    (e) => e.time >= since && e.resourceType === 'db-instance' && e.identifier.startsWith(prefix),
-  )
-  const start = temp.find((e) => e.status === 'deleting')?.time
-  const end = temp.find((e) => e.status === 'deleted')?.time
-  return start !== undefined && end !== undefined ? end - start : 0
-}
-
-async function measure(sim: Simulator, scenario: Scenario): Promise<Measure> {
-  const since = sim.world.clock.now()
+async function launch(
+  sim: Simulator,
+  scenario: BenchScenario,
+  target: string,
+  extra: { runId: string; inputs?: Readonly<Record<string, string>> },
+): Promise<Launched> {
+  const probeFile = join(workDir, `${target}-${extra.runId}.json`)
   const firstRequest = sim.requests.length
+  const since = sim.world.clock.now()
   const run = await runAction({
     inputs: {
       'aws-region': sim.region,
       'endpoint-url': sim.url,
       'source-role-arn': ROLE_ARNS.source,
-      // The default 10-second poll, in simulated time.
-      'poll-interval-seconds': String(10 / scale),
+      'poll-interval-seconds': String(POLL_SECONDS / scale),
       ...scenario.inputs,
+      ...extra.inputs,
+      target,
     },
     env: {
       ACTIONS_ID_TOKEN_REQUEST_URL: sim.oidc.requestUrl,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidc.requestToken,
+      GITHUB_RUN_ID: extra.runId,
+      NODE_OPTIONS: `--require ${probeModule}`,
+      BENCH_PROBE_FILE: probeFile,
     },
     post: false,
+    ...(args.entry !== undefined && { entry: args.entry }),
   })
-  const requests = sim.requests.slice(firstRequest)
-  const changes = requests
-    .filter((r) => r.service === 'rds' || r.service === 'ram')
-    .filter((r) => !/^(Describe|List|Get)/.test(r.operation))
-  const start = changes[0]?.time ?? since
-  const end = requests[requests.length - 1]?.time ?? start
-  const events = sim.timeline.events
-  return {
-    ok: run.exitCode === 0,
-    spanSeconds: (end - start) / 1000,
-    criticalSeconds: unionLength(busyIntervals(events, start)) / 1000,
-    tempDeleteSeconds: tempDeletion(events, start, scenario.tempInstancePrefix) / 1000,
-    requests: requests.length,
-  }
+  return { run, target, probeFile, firstRequest, since }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? 0
+/** This run's requests: by its run id in the user agent, else (one run at a time) all since it began. */
+function requestsOf(sim: Simulator, launched: Launched, runId: string, alone: boolean) {
+  const since = sim.requests.slice(launched.firstRequest)
+  if (alone) return since
+  return since.filter((r) => r.userAgent?.includes(`md/run#${runId}-`))
 }
 
-const minutes = (seconds: number) => `${(seconds / 60).toFixed(1)} min`
+function eventsOf(sim: Simulator, launched: Launched, alone: boolean) {
+  const events = sim.timeline.events.filter((e) => e.time >= launched.since)
+  if (alone) return events
+  const own = (id: string) => id === launched.target || id.startsWith(`${launched.target}-`)
+  return events.filter((e) => own(e.identifier))
+}
 
-console.log(
-  `rds-refresh benchmark: ${runs} run(s) per scenario, simulated time at ${scale}×, default 10 s poll\n`,
-)
-console.log(
-  '| scenario | critical path | action | ratio | requests | temp-instance deletion on the path would make it |',
-)
-console.log('|---|---|---|---|---|---|')
-let failures = 0
-for (const scenario of SCENARIOS) {
-  const results: Measure[] = []
-  for (let i = 0; i < runs; i++) {
-    const sim = await startSimulator({
-      fixture: productionFixture(),
-      scenario: { clockScale: scale, multiAzSnapshotSharing: scenario.multiAzSnapshotSharing },
-    })
-    try {
-      results.push(
-        await measure(sim, {
-          ...scenario,
-          inputs: { ...scenario.inputs, target: `${scenario.inputs.target}-${i}` },
-        }),
+interface ScenarioRun {
+  readonly measures: RunMeasure[]
+  readonly fullCopies: number
+  readonly concurrency?: Concurrency
+}
+
+async function runScenario(scenario: BenchScenario, index: number): Promise<ScenarioRun> {
+  const sim = await startWorld(scenario)
+  try {
+    const target = `${scenario.inputs.target ?? 'bench'}${index}`
+    if (scenario.prepare) {
+      const prepared = await launch(
+        sim,
+        { ...scenario, inputs: { ...scenario.inputs, 'if-exists': 'fail' } },
+        target,
+        {
+          runId: '4000',
+          inputs: scenario.prepare,
+        },
       )
-    } finally {
-      await sim.close()
+      if (prepared.run.exitCode !== 0)
+        throw new Error(`${scenario.name}: preparing failed\n${prepared.run.log}`)
     }
+    const count = scenario.concurrent ?? 1
+    const alone = count === 1
+    const ids = Array.from({ length: count }, (_, i) => `${5000 + i}`)
+    const firstRequest = sim.requests.length
+    const launched = await Promise.all(
+      ids.map((runId, i) =>
+        launch(sim, scenario, alone ? target : `${target}-${String(i + 1).padStart(2, '0')}`, {
+          runId,
+        }),
+      ),
+    )
+    const measures = launched.map((l, i) =>
+      measureRun({
+        ok: l.run.exitCode === 0,
+        probe: readProbe(l.probeFile),
+        requests: requestsOf(sim, l, ids[i] as string, alone),
+        events: eventsOf(sim, l, alone),
+        tempInstancePrefix: scenario.tempInstancePrefix,
+      }),
+    )
+    const fullCopies = launched.filter((l) =>
+      wasFullCopy(eventsOf(sim, l, false), defaultDurations.clusterClone),
+    ).length
+    return {
+      measures,
+      fullCopies: alone ? 0 : fullCopies,
+      ...(!alone && {
+        concurrency: concurrencyOf(sim.requests.slice(firstRequest), launched),
+      }),
+    }
+  } finally {
+    await sim.close()
   }
-  if (results.some((r) => !r.ok)) {
-    failures += 1
-    console.log(`| ${scenario.name} | — | failed | — | — | — |`)
-    continue
-  }
-  const critical = median(results.map((r) => r.criticalSeconds))
-  const span = median(results.map((r) => r.spanSeconds))
-  const temp = median(results.map((r) => r.tempDeleteSeconds))
-  const blog = temp > 0 ? `${((span + temp) / critical).toFixed(2)}× (+${minutes(temp)})` : 'n/a'
-  console.log(
-    `| ${scenario.name} | ${minutes(critical)} | ${minutes(span)} | ${(span / critical).toFixed(2)}× | ${median(results.map((r) => r.requests))} | ${blog} |`,
-  )
 }
-process.exitCode = failures > 0 ? 1 : 0
+
+function concurrencyOf(
+  requests: readonly RequestLogEntry[],
+  launched: readonly Launched[],
+): Concurrency {
+  const rds = requests.filter((r) => r.service === 'rds')
+  const throttling = /throttl|rate exceeded/i
+  return {
+    refreshes: launched.length,
+    completed: launched.filter((l) => l.run.exitCode === 0).length,
+    throttlingSeenByUser: launched.filter(
+      (l) =>
+        throttling.test(l.run.maskedLog) ||
+        Object.values(l.run.outputs).some((v) => throttling.test(v)),
+    ).length,
+    throttledRequests: requests.filter((r) => r.fault === 'throttle').length,
+    peakPerSecond: peakRate(rds, 1),
+    peakPerMinute: peakRate(rds, 60),
+    bucket: RDS_THROTTLE,
+  }
+}
+
+/** The row: medians over runs; for concurrent refreshes the slowest of each figure. */
+function rowOf(scenario: BenchScenario, results: readonly ScenarioRun[]): BenchRow {
+  const all = results.flatMap((r) => r.measures)
+  if (all.some((m) => !m.ok)) return { name: scenario.name, status: 'failed' }
+  const pick = (f: (m: RunMeasure) => number) =>
+    median(results.map((r) => Math.max(...r.measures.map(f))))
+  const fullCopies = Math.max(...results.map((r) => r.fullCopies))
+  const requests = median(results.map((r) => r.measures.reduce((n, m) => n + m.requests, 0)))
+  return {
+    name: scenario.name,
+    status: 'ok',
+    criticalSeconds: pick((m) => m.criticalSeconds),
+    spanSeconds: pick((m) => m.spanSeconds),
+    requests,
+    describesPerResourceMinute: pick((m) => m.describesPerResourceMinute),
+    peakRssMb: pick((m) => m.peakRssMb),
+    blogSeconds: pick((m) => m.blogSeconds),
+    ...(fullCopies > 0 && {
+      note: `${fullCopies} made as full copies: AWS allows 15 copy-on-write clones per source; slowest run shown`,
+    }),
+  }
+}
+
+async function startup(): Promise<BenchResults['startup']> {
+  const minimalEntry = buildMinimalBundle(mkdtempSync(join(workDir, 'minimal-')))
+  const sim = await startSimulator({
+    fixture: productionFixture(),
+    scenario: { clockScale: scale },
+  })
+  try {
+    return await measureStartup({ sim, minimalEntry, probeModule, dir: workDir, times: 9 })
+  } finally {
+    await sim.close()
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  const selected = SCENARIOS.filter((s) => !args.only || s.name.includes(args.only))
+  console.log(`rds-refresh benchmark: ${runs} run(s) per scenario, simulated time at ${scale}×\n`)
+  const startupResult = await startup()
+  const rows: BenchRow[] = []
+  let concurrency: Concurrency | undefined
+  for (const scenario of selected) {
+    if (scenario.needsInput && !declaredInputs.includes(scenario.needsInput)) {
+      rows.push({ name: scenario.name, status: 'not built' })
+      continue
+    }
+    const results: ScenarioRun[] = []
+    for (let i = 0; i < runs; i++) results.push(await runScenario(scenario, i))
+    const row = rowOf(scenario, results)
+    rows.push(row)
+    concurrency = results.find((r) => r.concurrency)?.concurrency ?? concurrency
+    console.log(`${scenario.name}: ${row.status}`)
+  }
+  const results: BenchResults = {
+    runs,
+    scale,
+    pollSeconds: POLL_SECONDS,
+    minutes: (Date.now() - started) / 60_000,
+    startup: startupResult,
+    rows,
+    ...(concurrency && { concurrency }),
+  }
+  console.log(`\n${renderTable(results)}`)
+  if (args.write && args.entry === undefined && args.only === undefined) {
+    writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`)
+    const readme = join(ROOT, 'README.md')
+    writeFileSync(readme, await withTable(readFileSync(readme, 'utf8'), results))
+  }
+  process.exitCode = rows.some((r) => r.status === 'failed') ? 1 : 0
+}
+
+try {
+  await main()
+} finally {
+  rmSync(workDir, { recursive: true, force: true })
+}

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // Proves dist/ is what the sources build to: bundles into a temporary folder with the same
-// command as `npm run bundle` and compares every file. Exit 1 (with the differing files) if not.
+// command as `npm run bundle` (scripts/bundle.mjs) and compares every file. Exit 1 (with the
+// differing files) if not.
 //   node scripts/check-dist.mjs [--dist <folder>] [--built <folder>]
 //   --dist: the folder to check (default: dist); --built: compare with this earlier build instead
-//   of bundling again (the tests check several copies against one build).
-import { execFileSync } from 'node:child_process'
+//   of bundling again (`npm test` passes the build its end-to-end tests ran).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { bundle, root } from './bundle.mjs'
 
-const root = resolve(import.meta.dirname, '..')
 const distArg = process.argv.indexOf('--dist')
 const dist = resolve(distArg > 0 ? process.argv[distArg + 1] : join(root, 'dist'))
 const builtArg = process.argv.indexOf('--built')
@@ -17,22 +17,7 @@ const prebuilt = builtArg > 0 ? resolve(process.argv[builtArg + 1]) : undefined
 const fresh = prebuilt ?? mkdtempSync(join(tmpdir(), 'rds-refresh-dist-'))
 
 try {
-  if (!prebuilt) {
-    execFileSync(
-      join(root, 'node_modules', '.bin', 'ncc'),
-      [
-        'build',
-        'src/index.ts',
-        '-o',
-        fresh,
-        '--source-map',
-        '--license',
-        'licenses.txt',
-        '--quiet',
-      ],
-      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-    )
-  }
+  if (!prebuilt) bundle(fresh)
   const expected = readdirSync(fresh).sort()
   const actual = existsSync(dist) ? readdirSync(dist).sort() : []
   const problems = []

@@ -5,39 +5,82 @@
  *
  *   npm run demo                      # cross-account Aurora clone, prod-aurora → pr-123-app
  *   npm run demo -- source=prod-multiaz target=staging-db   # any input as name=value
+ *   npm run demo -- --fixture my-accounts.ts operation=plan source=… target=…
+ *
+ * With `--fixture` (a world like sim/fixtures/your-accounts.ts) the simulator serves that world
+ * and the demo's own inputs, which name the demo world's resources, are left out: give every input
+ * your workflow gives, as name=value.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import { startSimulator } from '../sim/src/index.ts'
-import { productionFixture, ROLE_ARNS } from '../sim/fixtures/production.ts'
+import { loadFixture } from '../sim/src/load-fixture.ts'
+import { ROLE_ARNS } from '../sim/fixtures/production.ts'
+import { policyFilesFor, shippedPolicy, type PolicyMethod } from '../sim/fixtures/shipped-iam.ts'
 import { ROOT, runAction } from './local-runner.ts'
 
+const args = parseArgs({
+  options: {
+    fixture: { type: 'string' },
+    /** Where the job summary is written (default .demo/ in the repository). */
+    out: { type: 'string', default: join(ROOT, '.demo') },
+  },
+  allowPositionals: true,
+})
 const overrides = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((arg) => arg.split('='))
-    .filter((parts): parts is [string, string] => parts.length === 2 && Boolean(parts[0])),
+  args.positionals
+    .filter((arg) => arg.indexOf('=') > 0)
+    .map((arg) => [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]),
 )
 
-const sim = await startSimulator({ fixture: productionFixture(), scenario: { clockScale: 600 } })
-console.log(`Local AWS simulator at ${sim.url} (simulated time runs 600× faster)\n`)
-try {
-  const inputs = {
-    'aws-region': sim.region,
-    'endpoint-url': sim.url,
+/** What the demo world's run needs besides the simulator itself. */
+function demoInputs(region: string): Record<string, string> {
+  return {
     'source-role-arn': ROLE_ARNS.source,
     'destination-role-arn': ROLE_ARNS.staging,
     source: 'prod-aurora',
     target: 'pr-123-app',
-    'kms-key-id': `arn:aws:kms:${sim.region}:222222222222:alias/rds-staging`,
+    'kms-key-id': `arn:aws:kms:${region}:222222222222:alias/rds-staging`,
     'db-subnet-group': 'staging-db',
     'vpc-security-group-ids': 'sg-05a9e00000000000a',
     'db-cluster-parameter-group': 'staging-aurora-pg16',
     'db-parameter-group': 'staging-pg16',
-    'poll-interval-seconds': '0.2',
     ttl: '72h',
+  }
+}
+
+/** Gives the run's two roles the shipped IAM policies for what it does. */
+function grantShippedPolicies(inputs: Record<string, string>): void {
+  const files = policyFilesFor({
+    oneAccount: inputs['source-role-arn'] === inputs['destination-role-arn'],
+    lifecycle: inputs.operation === 'delete' || inputs.operation === 'sweep',
+    method: (inputs.method ?? 'auto') as PolicyMethod,
+  })
+  const accountOf = (arn: string) => arn.split(':')[4] ?? ''
+  const accounts = {
+    source: accountOf(inputs['source-role-arn'] ?? ''),
+    destination: accountOf(inputs['destination-role-arn'] ?? ''),
+  }
+  sim.iam.setRolePolicies(inputs['destination-role-arn'] ?? '', [
+    shippedPolicy(files.destination, accounts),
+  ])
+  sim.iam.setRolePolicies(inputs['source-role-arn'] ?? '', [shippedPolicy(files.source, accounts)])
+}
+
+const fixture = await loadFixture(args.values.fixture)
+const sim = await startSimulator({ fixture, scenario: { clockScale: 600 } })
+console.log(`Local AWS simulator at ${sim.url} (simulated time runs 600× faster)\n`)
+try {
+  const inputs: Record<string, string> = {
+    'aws-region': sim.region,
+    'endpoint-url': sim.url,
+    'poll-interval-seconds': '0.2',
+    ...(args.values.fixture === undefined ? demoInputs(sim.region) : {}),
     ...overrides,
   }
+  // The roles hold the shipped IAM policies (iam/), as a user's would.
+  if (inputs['source-role-arn'] && inputs['destination-role-arn']) grantShippedPolicies(inputs)
   const run = await runAction({
     inputs,
     env: {
@@ -46,7 +89,7 @@ try {
     },
     echo: true,
   })
-  const out = join(ROOT, '.demo')
+  const out = args.values.out
   mkdirSync(out, { recursive: true })
   const summaryPath = join(out, 'summary.md')
   writeFileSync(summaryPath, run.summary)

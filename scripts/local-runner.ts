@@ -62,6 +62,14 @@ export function inputDefaults(): Record<string, string> {
   )
 }
 
+/**
+ * The bundle to run: `RDS_REFRESH_BUNDLE` (a folder, set by `npm test` to the build it just made)
+ * or the committed dist/.
+ */
+export function bundleEntry(): string {
+  return join(process.env.RDS_REFRESH_BUNDLE ?? join(ROOT, 'dist'), 'index.js')
+}
+
 export async function runAction(options: RunOptions): Promise<ActionRun> {
   const main = await runStep(options, {})
   if (options.post === false || !('isPost' in main.state)) return main
@@ -106,6 +114,7 @@ async function runStepIn(
     GITHUB_SERVER_URL: 'https://github.com',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...(process.env.NODE_COMPILE_CACHE && { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE }),
     ...files,
     ...Object.fromEntries(
       Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
@@ -120,7 +129,7 @@ async function runStepIn(
   }
 
   const started = Date.now()
-  const { exitCode, log } = await spawnNode(options.entry ?? join(ROOT, 'dist', 'index.js'), env, {
+  const { exitCode, log } = await spawnNode(options.entry ?? bundleEntry(), env, {
     ...options,
     step: 'isPost' in savedState ? 'post' : 'main',
   })

@@ -1,19 +1,10 @@
-import {
-  DeleteDBClusterCommand,
-  DeleteDBClusterSnapshotCommand,
-  DeleteDBInstanceCommand,
-  DeleteDBSnapshotCommand,
-  ModifyDBClusterCommand,
-  ModifyDBClusterSnapshotAttributeCommand,
-  ModifyDBSnapshotAttributeCommand,
-} from '@aws-sdk/client-rds'
-import { DeleteResourceShareCommand } from '@aws-sdk/client-ram'
 import type { AwsClients } from './aws/clients.js'
 import { describeOwner, proves, tagsOf, type Proof, type RunIdentity } from './aws/ownership.js'
-import { findCluster, READERS, type ResourceReader } from './aws/rds-read.js'
+import { READERS, type ResourceReader } from './aws/rds-read.js'
+import { REMOVERS } from './aws/removers.js'
 import type { CreatedResource, StepLog } from './engine/types.js'
 import { FAILURE_STATUSES, waitFor } from './engine/wait.js'
-import { isNotFound } from './errors.js'
+import { isAlreadyDeleting, isNotFound } from './aws/error-codes.js'
 
 /** How to wait when AWS cannot delete a resource yet (a cluster still `creating`). */
 export interface SettleOptions {
@@ -104,88 +95,6 @@ function readerFor(kind: CreatedResource['kind']): ResourceReader<unknown> | und
   return kind in READERS
     ? (READERS[kind as keyof typeof READERS] as unknown as ResourceReader<unknown>)
     : undefined
-}
-
-type Remover = (resource: CreatedResource, clients: AwsClients) => Promise<void>
-
-const REMOVERS: Record<CreatedResource['kind'], Remover> = {
-  'db-instance': async ({ id }, { rds }) => {
-    await rds.send(
-      new DeleteDBInstanceCommand({
-        DBInstanceIdentifier: id,
-        SkipFinalSnapshot: true,
-        DeleteAutomatedBackups: true,
-      }),
-    )
-  },
-  'db-cluster': async ({ id }, { rds }) => {
-    const cluster = await findCluster(rds, id)
-    if (!cluster || cluster.Status === 'deleting') return
-    if (cluster.DeletionProtection) {
-      await rds.send(
-        new ModifyDBClusterCommand({
-          DBClusterIdentifier: id,
-          DeletionProtection: false,
-          ApplyImmediately: true,
-        }),
-      )
-    }
-    // Aurora refuses to delete a cluster whose instances are not yet deleting; Multi-AZ
-    // clusters take their members with them, so only Aurora members are deleted here.
-    if (cluster.Engine?.startsWith('aurora')) {
-      const members = [...(cluster.DBClusterMembers ?? [])].sort(
-        (a, b) => Number(a.IsClusterWriter) - Number(b.IsClusterWriter),
-      )
-      for (const member of members) {
-        if (!member.DBInstanceIdentifier) continue
-        try {
-          await rds.send(
-            new DeleteDBInstanceCommand({
-              DBInstanceIdentifier: member.DBInstanceIdentifier,
-              SkipFinalSnapshot: true,
-            }),
-          )
-        } catch (error) {
-          if (!isNotFound(error) && !isAlreadyDeleting(error)) throw error
-        }
-      }
-    }
-    await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true }))
-  },
-  'db-cluster-snapshot': async ({ id }, { rds }) => {
-    await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id }))
-  },
-  'db-snapshot': async ({ id }, { rds }) => {
-    await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }))
-  },
-  'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-    if (!sharedWith) return
-    await rds.send(
-      new ModifyDBSnapshotAttributeCommand({
-        DBSnapshotIdentifier: id,
-        AttributeName: 'restore',
-        ValuesToRemove: [sharedWith],
-      }),
-    )
-  },
-  'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-    if (!sharedWith) return
-    await rds.send(
-      new ModifyDBClusterSnapshotAttributeCommand({
-        DBClusterSnapshotIdentifier: id,
-        AttributeName: 'restore',
-        ValuesToRemove: [sharedWith],
-      }),
-    )
-  },
-  'resource-share': async ({ id }, { ram }) => {
-    await ram.send(new DeleteResourceShareCommand({ resourceShareArn: id }))
-  },
-}
-
-function isAlreadyDeleting(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : ''
-  return /already being deleted|is being deleted|status deleting|state deleting/i.test(message)
 }
 
 /** The AWS CLI command that removes a resource, for the summary after a failure. */

@@ -8,6 +8,7 @@ import * as core from '@actions/core'
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
 import { fromWebToken } from '@aws-sdk/credential-providers'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types'
+import { accountFromArn } from './aws/arn.js'
 import { baseClientConfig, createClients, type AwsClients } from './aws/clients.js'
 import { raceSignal, stopReason } from './engine/deadline.js'
 import {
@@ -77,7 +78,7 @@ export async function openAccounts(
   // The contract defaults destination-role-arn to source-role-arn; applied here too, harmlessly.
   const destinationRoleArn = nonEmpty(settings.destinationRoleArn) ?? sourceRoleArn
   if (sourceRoleArn !== undefined || destinationRoleArn !== undefined) {
-    requireOidcEnvironment(deps.env ?? process.env)
+    requireOidcEnvironment(deps.env ?? process.env, { fork: settings.run.fork })
   }
   const shared = sourceRoleArn === destinationRoleArn
   const open = (sides: readonly AccountSide[], roleArn: string | undefined) =>
@@ -190,21 +191,31 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined
 }
 
+/** The one line a fork's pull request gets when the action would sign in with a role. */
+export const FORK_LINE =
+  'Could not sign in to AWS: this pull request comes from a fork, and GitHub gives fork pull requests neither an OIDC token nor a token that can write; push the branch to this repository to get a database for it'
+
 /**
  * Fails before any AWS call when the job cannot mint OIDC tokens: `core.getIDToken` would
  * otherwise fail deep inside the first AWS call with a bare "Unable to get … env variable".
  */
-export function requireOidcEnvironment(env: Readonly<Record<string, string | undefined>>): void {
+export function requireOidcEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  run: { readonly fork?: boolean } = {},
+): void {
   const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
     (name) => !env[name],
   )
   if (missing.length === 0) return
+  // Nothing in a fork's workflow can change this: one line says so.
+  if (run.fork) throw new ActionError({ summary: FORK_LINE })
   throw new ActionError({
     summary: `A role is set (source-role-arn/destination-role-arn) but this job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
     hint:
       'Add `permissions: id-token: write` to the job (or the workflow). Pull requests from ' +
-      'forks never get an OIDC token: use `pull_request_target` with care (it runs with the ' +
-      "base repository's permissions), or leave the role inputs empty and provide ambient " +
+      'forks never get an OIDC token, and `pull_request_target` must not be used to get one: ' +
+      "it runs with the base repository's permissions, so the pull request's code would run " +
+      'with these roles. Without OIDC, leave the role inputs empty and provide ambient ' +
       'credentials (e.g. aws-actions/configure-aws-credentials) instead.',
   })
 }
@@ -342,7 +353,7 @@ export function assumeRoleHint(
   const wireCode = (e as { Code?: unknown } | null)?.Code
   const codes = [code, typeof wireCode === 'string' ? wireCode : '']
   if (codes.some((c) => TRUST_CODES.has(c))) {
-    const account = options.roleArn.split(':')[4] || 'the role’s account'
+    const account = accountFromArn(options.roleArn) ?? 'the role’s account'
     return (
       `Check the trust policy of ${options.roleArn}: the OIDC identity provider ` +
       `${OIDC_PROVIDER_HOST} must exist in account ${account}, the token's aud must be ` +
@@ -406,4 +417,21 @@ function needsRenewal(session: {
   if (expiration === undefined) return false
   const lifetime = expiration - session.obtainedAt
   return expiration - Date.now() < Math.min(REFRESH_WINDOW_MS, lifetime / 2)
+}
+
+/**
+ * A destination-phase job reads nothing in the source account and usually holds no credentials
+ * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
+ * that one. With two different roles it opens both, and then also withdraws the share and
+ * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
+ * destination account alike; with both roles they also withdraw what was shared from the source.
+ */
+export function credentialSettings(settings: Settings): Settings {
+  const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation
+  const destinationOnly =
+    operation === 'delete' || operation === 'sweep' || settings.phase === 'destination'
+  if (!destinationOnly) return settings
+  if (settings.sourceRoleArn && settings.destinationRoleArn) return settings
+  const role = settings.destinationRoleArn ?? settings.sourceRoleArn
+  return { ...settings, sourceRoleArn: role, destinationRoleArn: role }
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { cancelledBy } from './engine/deadline.js'
 import { describeCancel } from './engine/ledger.js'
 import { errorMessage } from './errors.js'
+import { failureTitle } from './github/annotations.js'
 import { run } from './main.js'
 import { runPost } from './post.js'
 import { isPost, markMainStarted, savedInThisStep } from './state.js'
@@ -15,7 +16,7 @@ async function entry(): Promise<void> {
     try {
       await runPost()
     } catch (error) {
-      core.warning(`Cleanup failed: ${errorMessage(error)}`)
+      core.warning(`Cleanup failed: ${errorMessage(error)}`, { title: 'rds-refresh: cleanup' })
     }
     return
   }
@@ -23,7 +24,9 @@ async function entry(): Promise<void> {
   const controller = new AbortController()
   const cancel = (signal: string): void => {
     const { resources, outcome } = savedInThisStep()
-    core.warning(`Received ${signal}: ${describeCancel(resources, outcome)}.`)
+    core.warning(`Received ${signal}: ${describeCancel(resources, outcome)}.`, {
+      title: 'rds-refresh: cancelled',
+    })
     controller.abort(cancelledBy(signal))
   }
   process.once('SIGINT', () => cancel('SIGINT'))
@@ -33,7 +36,9 @@ async function entry(): Promise<void> {
   } catch (error) {
     if (process.env.SHOW_STACK_TRACE === 'true' && error instanceof Error)
       core.debug(error.stack ?? '')
-    core.setFailed(errorMessage(error))
+    // setFailed, with a title for the run page's annotation.
+    process.exitCode = core.ExitCode.Failure
+    core.error(errorMessage(error), { title: failureTitle(error) })
   }
 }
 

@@ -12,7 +12,6 @@ import type {
   Phase,
   PlannedOperation,
   ReplaceStrategy,
-  RunContext,
   ServerlessScaling,
   Settings,
 } from './settings.js'
@@ -43,6 +42,9 @@ import {
   ttlDuration,
 } from './inputs/parsers.js'
 import { checkRules, type Parsed } from './inputs/rules.js'
+import { context as runnerContext } from '@actions/github'
+import { runContextOf, type GitHubContext } from './github/context.js'
+import { defaultSessionName } from './github/session-name.js'
 
 export { InputError } from './inputs/parsers.js'
 
@@ -66,6 +68,7 @@ export const INPUT_DEFAULTS = {
   'replace-strategy': 'swap',
   'snapshot-arn': '',
   'kms-key-id': '',
+  'allow-external-principals': 'false',
   'db-subnet-group': '',
   'vpc-security-group-ids': '',
   'db-cluster-parameter-group': '',
@@ -86,10 +89,13 @@ export const INPUT_DEFAULTS = {
   tags: '',
   'keep-snapshots': 'false',
   'final-snapshot-identifier': '',
-  'timeout-minutes': '350',
+  'deadline-minutes': '',
+  'timeout-minutes': '',
   'poll-interval-seconds': '10',
   'max-attempts': '5',
   'endpoint-url': '',
+  'pull-request-comment': 'true',
+  'github-token': '${{ github.token }}',
 } as const satisfies Record<string, string>
 
 export type InputName = keyof typeof INPUT_DEFAULTS
@@ -126,15 +132,23 @@ const LOWER_CASED = [
   'temp-db-subnet-group',
 ] as const satisfies readonly InputName[]
 
-/** Where parseSettings reports what it changed (a name lower-cased). */
+/** Where parseSettings reports what it changed (a name lower-cased) and deprecated names. */
 export interface SettingsLog {
   info(message: string): void
+  warning(message: string, properties?: { title?: string }): void
 }
 
-/** Reads every input through core.getInput (from `process.env`), then parseSettings. */
-export function getSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+/**
+ * Reads every input through core.getInput (from `process.env`), then parseSettings. The post step
+ * reads the same inputs again and passes `log: null`, so nothing is said twice.
+ */
+export function getSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readonly log?: SettingsLog | null; readonly github?: GitHubContext } = {},
+): Settings {
+  const { log = core, github = runnerContext } = options
   const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]))
-  return parseSettings(raw, env, core)
+  return parseSettings(raw, env, log ?? undefined, github)
 }
 
 /**
@@ -181,13 +195,14 @@ function reportLowerCased(
 
 /**
  * Validates raw input strings (by input name; missing = '') and returns frozen Settings.
- * `env` supplies the region fallback and the run context; `log` hears which names were
- * lower-cased. Throws InputError.
+ * `env` supplies the region fallback, `github` (`@actions/github`'s context) the run; `log` hears
+ * which names were lower-cased. Throws InputError.
  */
 export function parseSettings(
   raw: Readonly<Record<string, string>>,
   env: NodeJS.ProcessEnv,
   log?: SettingsLog,
+  github: GitHubContext = runnerContext,
 ): Settings {
   checkSingleLine(raw)
   const value = (name: InputName): string => (raw[name] ?? '').trim() || INPUT_DEFAULTS[name]
@@ -204,7 +219,7 @@ export function parseSettings(
   const source = sourceValue.startsWith('arn:') ? sourceArn('source', sourceValue) : undefined
   const kms = optional('kms-key-id', kmsKey)
   const snapshot = optional('snapshot-arn', snapshotArn)
-  const run = runContext(env)
+  const run = runContextOf(github)
 
   const settings: Settings = {
     operation: given('operation', oneOf(OPERATIONS)),
@@ -216,7 +231,7 @@ export function parseSettings(
     audience: value('audience'),
     roleSessionName: sessionName(
       'role-session-name',
-      value('role-session-name') || (run.runId ? `rds-refresh-${run.runId}` : 'rds-refresh'),
+      value('role-session-name') || defaultSessionName(run),
     ),
     roleDurationSeconds: given('role-duration-seconds', intInRange({ min: 900, max: 43200 })),
     allowedAccountIds: accountIds('allowed-account-ids', value('allowed-account-ids')),
@@ -254,14 +269,14 @@ export function parseSettings(
     ttlSeconds: optional('ttl', ttlDuration),
     tags: given('tags', tags),
     keepSnapshots: given('keep-snapshots', bool),
+    allowExternalPrincipals: given('allow-external-principals', bool),
     finalSnapshotIdentifier: optional('final-snapshot-identifier', identifier),
-    timeoutMinutes: given(
-      'timeout-minutes',
-      decimalInRange({ min: 0.1, max: 350, note: 'a GitHub job stops after 6 hours' }),
-    ),
+    timeoutMinutes: deadlineMinutes(raw, log),
     pollIntervalSeconds: given('poll-interval-seconds', decimalInRange({ min: 0.01, max: 300 })),
     maxAttempts: given('max-attempts', intInRange({ min: 1, max: 20 })),
     endpointUrl: optional('endpoint-url', httpUrl),
+    pullRequestComment: given('pull-request-comment', bool),
+    githubToken: githubToken(value('github-token')),
     run,
   }
   const parsed: Parsed = {
@@ -306,12 +321,49 @@ function region(input: string, env: NodeJS.ProcessEnv): string {
   return value
 }
 
+/** The token, unless it is the default expression unexpanded (a run outside Actions). */
+function githubToken(value: string): string | undefined {
+  return value === '' || value === INPUT_DEFAULTS['github-token'] ? undefined : value
+}
+
 function securityGroups(input: InputName, value: string): readonly string[] {
   return listItems(value).map((item) => securityGroupId(input, item))
 }
 
 function accountIds(input: InputName, value: string): readonly string[] {
   return listItems(value).map((item) => accountId(input, item))
+}
+
+const DEADLINE_MINUTES = decimalInRange({
+  min: 0.1,
+  max: 350,
+  note: 'a GitHub job stops after 6 hours',
+})
+const DEFAULT_DEADLINE_MINUTES = '350'
+
+/**
+ * `deadline-minutes`, or `timeout-minutes`, its former name: that one read like the step keyword
+ * `timeout-minutes`, which the runner enforces on the whole step. The former name still works,
+ * with one warning; given both, they must agree.
+ */
+function deadlineMinutes(raw: Readonly<Record<string, string>>, log?: SettingsLog): number {
+  const current = (raw['deadline-minutes'] ?? '').trim()
+  const former = (raw['timeout-minutes'] ?? '').trim()
+  if (former === '')
+    return DEADLINE_MINUTES('deadline-minutes', current || DEFAULT_DEADLINE_MINUTES)
+  const minutes = DEADLINE_MINUTES('timeout-minutes', former)
+  if (current !== '' && DEADLINE_MINUTES('deadline-minutes', current) !== minutes) {
+    throw new InputError(
+      'timeout-minutes',
+      former,
+      `Inputs 'deadline-minutes' (${current}) and 'timeout-minutes' (${former}) disagree: 'timeout-minutes' is the former name of 'deadline-minutes'. Give only 'deadline-minutes'.`,
+    )
+  }
+  log?.warning(
+    `Input 'timeout-minutes' is deprecated: rename it to 'deadline-minutes' (same meaning, ${minutes} minutes here). The old name reads like the step keyword 'timeout-minutes', which the runner applies to the whole step; it will be removed in the next major version.`,
+    { title: 'Deprecated input timeout-minutes (use deadline-minutes)' },
+  )
+  return minutes
 }
 
 const MIN_CAPACITY = decimalInRange({ min: 0, max: 256, step: 0.5 })
@@ -341,16 +393,6 @@ function serverlessScaling(min: string, max: string): ServerlessScaling | undefi
     )
   }
   return { minCapacity, maxCapacity }
-}
-
-function runContext(env: NodeJS.ProcessEnv): RunContext {
-  return {
-    repository: env.GITHUB_REPOSITORY ?? '',
-    runId: env.GITHUB_RUN_ID ?? '',
-    runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
-    workflow: env.GITHUB_WORKFLOW ?? '',
-    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-  }
 }
 
 function deepFreeze<T>(value: T): T {

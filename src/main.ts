@@ -1,25 +1,29 @@
 import * as core from '@actions/core'
 import { checkAllowedAccounts } from './allowed-accounts.js'
-import { openAccounts, type Accounts } from './credentials.js'
+import { credentialSettings, openAccounts, type Accounts } from './credentials.js'
 import { afterGrace, boundSignal, deadlinePassed, stage } from './engine/deadline.js'
 import { runPlan } from './engine/engine.js'
 import { describePostStep, Ledger } from './engine/ledger.js'
-import { ActionError } from './errors.js'
 import { getSettings } from './inputs.js'
-import { createRefreshContext } from './methods/common/context.js'
+import { titledLog } from './github/annotations.js'
+import { commentGone, commentReady } from './github/pull-request-comment.js'
+import { createRefreshContext, refreshReport } from './methods/common/context.js'
 import { buildPlan } from './methods/choose-method.js'
-import {
-  credentialSettings,
-  describeStart,
-  phaseOutputs,
-  startPhase,
-} from './methods/common/phases.js'
+import { describeStart, startPhase } from './methods/common/phases.js'
 import { checkApplicability } from './methods/common/applicability.js'
-import { findExistingTarget } from './methods/common/existing.js'
+import { describePlacement, resolvePlacement } from './methods/common/preflight/index.js'
+import { findExistingTarget, lookupTarget } from './methods/common/existing.js'
 import { runLifecycle } from './methods/lifecycle/index.js'
 import { findReplaceTarget, replaceRun } from './methods/lifecycle/replace.js'
-import { accountFromArn } from './methods/relay/snapshots.js'
-import { copyOutputs, Outputs, setOutputs, writeSummary } from './report.js'
+import { accountFromArn } from './aws/arn.js'
+import {
+  copyOutputs,
+  ledgerBlocks,
+  Outputs,
+  phaseOutputs,
+  setOutputs,
+  writeSummary,
+} from './report.js'
 import type { Settings } from './settings.js'
 import { markSignedIn, saveOutcome, saveResources } from './state.js'
 
@@ -31,7 +35,7 @@ const NOTHING_CREATED = (): string => describePostStep([], 'failed')
  * index.ts, the only place that fails the step.
  *
  * @param cancel aborted by the runner's cancel (SIGINT/SIGTERM); the run adds its deadline
- *   (`timeout-minutes` from the start), and the two together stop every call, wait and step
+ *   (`deadline-minutes` from the start), and the two together stop every call, wait and step
  */
 export async function run(cancel: AbortSignal): Promise<void> {
   const startedAt = Date.now()
@@ -39,7 +43,7 @@ export async function run(cancel: AbortSignal): Promise<void> {
   const bound = boundSignal({
     outer: cancel,
     deadline: startedAt + settings.timeoutMinutes * 60_000,
-    reason: () => deadlinePassed(`timeout-minutes (${settings.timeoutMinutes})`),
+    reason: () => deadlinePassed(`deadline-minutes (${settings.timeoutMinutes})`),
   })
   const { signal } = bound
   try {
@@ -54,12 +58,22 @@ export async function run(cancel: AbortSignal): Promise<void> {
     core.setOutput(Outputs.sourceAccountId, accounts.source.accountId)
     core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId)
     try {
+      const destination = accounts.destination.accountId
       if (settings.operation === 'refresh') {
-        await refresh({ settings, accounts, signal, startedAt, deadline: bound.deadline })
+        const outputs = await refresh({
+          settings,
+          accounts,
+          signal,
+          startedAt,
+          deadline: bound.deadline,
+        })
+        saveOutcome('succeeded')
+        if (outputs) await commentReady(settings, { outputs, accountId: destination, startedAt })
       } else {
         await runLifecycle({ settings, accounts, signal, startedAt })
+        saveOutcome('succeeded')
+        if (settings.operation === 'delete') await commentGone(settings, destination)
       }
-      saveOutcome('succeeded')
     } catch (error) {
       saveOutcome('failed')
       throw error
@@ -76,32 +90,32 @@ interface RefreshOptions {
   readonly accounts: Accounts
   readonly signal: AbortSignal
   readonly startedAt: number
-  /** Epoch ms by which the run must end (timeout-minutes). */
+  /** Epoch ms by which the run must end (deadline-minutes). */
   readonly deadline: number
 }
 
-async function refresh(options: RefreshOptions): Promise<void> {
+/** The copy's outputs; undefined for a source-phase job, which makes no copy. */
+async function refresh(options: RefreshOptions): Promise<Record<string, string> | undefined> {
   const { settings, accounts, signal, startedAt, deadline } = options
-  // A source-phase job only hands over a snapshot: it needs no target.
+  // inputs/rules.ts requires target unless the job is a source phase, which only hands over a
+  // snapshot; the same rules refused a target that is the source itself.
   const target = settings.target ?? ''
-  if (!target && settings.phase !== 'source') {
-    throw new ActionError({ summary: 'refresh needs target' })
-  }
   if (!target) {
     core.warning(
       'phase: source without target: the hand-off snapshot is not tagged for a target, so the destination job cannot prove it is its own and leaves it in the source account. Set target (the same as the destination job) so the destination job removes it once its copy exists.',
+      { title: 'rds-refresh: hand-off without target' },
     )
   }
+  // A source-phase job makes no copy, and may not even see the destination account.
+  const copyPhase = settings.phase !== 'source'
   const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source'
-  const { sourceDb, sameAccount, method } = await core.group(`Read ${read}`, () =>
-    stage(signal, `reading ${read}`, NOTHING_CREATED, () => startPhase(settings, accounts)),
+  const { sourceDb, sameAccount, method, found } = await core.group(`Read ${read}`, () =>
+    stage(signal, `reading ${read}`, NOTHING_CREATED, async () => {
+      const found = copyPhase ? await lookupTarget(accounts.destination, target) : undefined
+      const start = await startPhase(settings, accounts, { exists: found !== undefined })
+      return { ...start, found }
+    }),
   )
-  if (sameAccount && settings.phase !== 'destination' && sourceDb.identifier === target) {
-    throw new ActionError({
-      summary: `target ${target} is the source itself (same account ${accounts.source.accountId})`,
-      hint: 'Choose another target name: the action never writes to the source.',
-    })
-  }
   // The source's own ARN names its account (a destination-phase job signs in to only one).
   const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId
   checkApplicability({
@@ -110,7 +124,7 @@ async function refresh(options: RefreshOptions): Promise<void> {
     method,
     sameAccount,
     accounts: { source: sourceAccount, destination: accounts.destination.accountId },
-    log: core,
+    log: titledLog('rds-refresh: inputs ignored'),
   })
   const title = `${sourceDb.identifier} (${sourceAccount}) → ${target} (${accounts.destination.accountId})`
   core.info(describeStart(settings, sourceDb))
@@ -127,18 +141,16 @@ async function refresh(options: RefreshOptions): Promise<void> {
     startedAt,
   })
 
-  // A source-phase job makes no copy, and may not even see the destination account.
-  const copyPhase = settings.phase !== 'source'
   const nothingYet = (): string => describePostStep(ledger.list(), 'failed')
   const replacing = copyPhase
     ? await stage(signal, `looking for ${target} to replace`, nothingYet, () =>
-        findReplaceTarget(ctx),
+        findReplaceTarget(ctx, found),
       )
     : undefined
   const existing =
     copyPhase && settings.ifExists !== 'replace'
       ? await stage(signal, `looking for an existing ${target}`, nothingYet, () =>
-          findExistingTarget(ctx, { signal, deadline }),
+          findExistingTarget(ctx, { signal, deadline }, found),
         )
       : undefined
   if (existing) {
@@ -150,7 +162,7 @@ async function refresh(options: RefreshOptions): Promise<void> {
       leftBehind: [],
       region: settings.region,
     })
-    return
+    return copyOutputs(existing)
   }
 
   const { ctx: runCtx, plan } = replacing
@@ -167,12 +179,9 @@ async function refresh(options: RefreshOptions): Promise<void> {
   })
   // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
   if (!result.error) saveOutcome('succeeded')
-  const outputs = result.error ? {} : phaseOutputs(ctx)
+  const outputs = result.error ? {} : phaseOutputs(refreshReport(ctx))
   if (!result.error) setOutputs(outputs)
-  // A hand-off outlives a source-phase job that succeeds; the post step removes it otherwise.
-  const kept = ledger
-    .list()
-    .filter((r) => r.disposal === 'kept' || (!result.error && r.disposal === 'handoff'))
+  const { kept, leftBehind } = ledgerBlocks(ledger.list(), result.error !== undefined)
   for (const resource of kept) {
     core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`)
   }
@@ -188,15 +197,10 @@ async function refresh(options: RefreshOptions): Promise<void> {
     error: result.error,
     kept,
     accountIds,
-    // Kept resources (a shared snapshot hand-off, the RAM share) outlive the run on purpose.
-    leftBehind: ledger
-      .list()
-      .filter(
-        (r) =>
-          r.disposal === 'temporary' ||
-          (result.error && (r.disposal === 'copy' || r.disposal === 'handoff')),
-      ),
+    notes: copyPhase ? [describePlacement(runCtx, resolvePlacement(runCtx))] : [],
+    leftBehind,
     region: settings.region,
   })
   if (result.error) throw result.error
+  return copyPhase ? outputs : undefined
 }

@@ -1,8 +1,12 @@
 import * as core from '@actions/core'
 import { findRunResources, runIdentity, type RunIdentity } from './aws/ownership.js'
 import { removeResource, removalCommand } from './cleanup.js'
-import { openAccounts, type AccountSession, type Accounts } from './credentials.js'
-import { credentialSettings } from './methods/common/phases.js'
+import {
+  credentialSettings,
+  openAccounts,
+  type AccountSession,
+  type Accounts,
+} from './credentials.js'
 import type { AccountSide, CreatedResource, Disposal } from './engine/types.js'
 import { boundSignal, deadlinePassed, raceSignal, stopReason } from './engine/deadline.js'
 import { leftForPostStep } from './engine/ledger.js'
@@ -20,7 +24,7 @@ import { Purpose } from './tags.js'
  */
 export const POST_STEP_MAX_MINUTES = 30
 
-/** The post step's bound: as long as the main step's `timeout-minutes`, at most 30 minutes. */
+/** The post step's bound: as long as the main step's `deadline-minutes`, at most 30 minutes. */
 export function postStepMinutes(settings: Pick<Settings, 'timeoutMinutes'>): number {
   return Math.min(settings.timeoutMinutes, POST_STEP_MAX_MINUTES)
 }
@@ -45,7 +49,7 @@ export async function runPost(): Promise<void> {
     core.info('Nothing to clean up.')
     return
   }
-  const settings = getSettings()
+  const settings = getSettings(process.env, { log: null })
   const minutes = postStepMinutes(settings)
   const bound = boundSignal({
     deadline: Date.now() + minutes * 60_000,
@@ -196,6 +200,7 @@ function reportFailures(
   )
   core.warning(
     `Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`,
+    { title: 'rds-refresh post step: left behind' },
   )
 }
 
@@ -244,6 +249,7 @@ async function untracked(options: {
     } catch (error) {
       core.warning(
         `Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${errorMessage(error)}. Only what the main step recorded is removed.`,
+        { title: 'rds-refresh post step: tag look-up failed' },
       )
     }
   }

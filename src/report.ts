@@ -2,12 +2,18 @@ import * as core from '@actions/core'
 import { removalCommand } from './cleanup.js'
 import type { AccountSide, CreatedResource, StepReport } from './engine/types.js'
 import { ActionError, errorMessage } from './errors.js'
-import type { CopyResult } from './result.js'
+import { accountFromArn } from './aws/arn.js'
+import type { CopyMethod, CopyResult } from './result.js'
+import type { Settings } from './settings.js'
+import { connectExample, connectionOf, connectionRows } from './report/connect.js'
+import { timelineChart } from './report/timeline.js'
 
 /** Output names, as action.yml declares them. */
 export const Outputs = {
   clusterIdentifier: 'cluster-identifier',
   clusterArn: 'cluster-arn',
+  dbIdentifier: 'db-identifier',
+  dbArn: 'db-arn',
   endpoint: 'endpoint',
   readerEndpoint: 'reader-endpoint',
   port: 'port',
@@ -32,6 +38,8 @@ export function copyOutputs(copy: CopyResult): Record<string, string> {
   const entries: [string, string | number | boolean | undefined][] = [
     [Outputs.clusterIdentifier, copy.identifier],
     [Outputs.clusterArn, copy.arn],
+    [Outputs.dbIdentifier, copy.identifier],
+    [Outputs.dbArn, copy.arn],
     [Outputs.endpoint, copy.endpoint],
     [Outputs.readerEndpoint, copy.readerEndpoint],
     [Outputs.port, copy.port],
@@ -52,6 +60,55 @@ export function copyOutputs(copy: CopyResult): Record<string, string> {
   )
 }
 
+/** What a refresh job reports from: the phase it ran, its method and the copy as its steps left it. */
+export interface RefreshReport {
+  readonly settings: Pick<Settings, 'phase' | 'snapshotArn'>
+  readonly method: CopyMethod
+  readonly copy: Partial<CopyResult>
+  /** Multi-AZ DB cluster sources: the relay's path and why it was taken. */
+  readonly multiAzPath?: { readonly path: string; readonly reason: string }
+}
+
+/** The `multi-az-path` outputs; none for other sources. */
+export function multiAzPathOutputs(choice: RefreshReport['multiAzPath']): Record<string, string> {
+  if (!choice) return {}
+  return { [Outputs.multiAzPath]: choice.path, [Outputs.multiAzPathReason]: choice.reason }
+}
+
+/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
+export function phaseOutputs(report: RefreshReport): Record<string, string> {
+  const { settings, copy } = report
+  const path = multiAzPathOutputs(report.multiAzPath)
+  if (settings.phase === 'destination') {
+    // The source account is the snapshot's owner, not the account this job signed in to.
+    const owner = accountFromArn(settings.snapshotArn ?? '')
+    const outputs = { ...copyOutputs(copy as CopyResult), ...path }
+    return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs
+  }
+  if (settings.phase !== 'source') return { ...copyOutputs(copy as CopyResult), ...path }
+  const outputs: Record<string, string> = { [Outputs.method]: report.method, ...path }
+  if (copy.snapshotArn) outputs[Outputs.snapshotArn] = copy.snapshotArn
+  return outputs
+}
+
+/**
+ * What the summary lists from the ledger: resources kept on purpose (a hand-off outlives a
+ * source-phase job that succeeds), and those left for the post step to remove.
+ */
+export function ledgerBlocks(
+  resources: readonly CreatedResource[],
+  failed: boolean,
+): { kept: CreatedResource[]; leftBehind: CreatedResource[] } {
+  return {
+    kept: resources.filter((r) => r.disposal === 'kept' || (!failed && r.disposal === 'handoff')),
+    leftBehind: resources.filter(
+      (r) =>
+        r.disposal === 'temporary' ||
+        (failed && (r.disposal === 'copy' || r.disposal === 'handoff')),
+    ),
+  }
+}
+
 export function setOutputs(outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
 }
@@ -67,6 +124,8 @@ export interface SummaryInput {
   /** Account ids by side, shown in the step table. */
   readonly accountIds?: Readonly<Record<AccountSide, string>>
   readonly region: string
+  /** Facts about the copy worth reading beside the steps (where it was placed). */
+  readonly notes?: readonly string[]
 }
 
 function formatDuration(report: StepReport): string {
@@ -114,6 +173,8 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
       ),
     ])
   }
+  if (input.notes && input.notes.length > 0) summary.addList(input.notes.map(escapeHtml))
+  addTimeline(summary, input.steps)
   if (input.error !== undefined) {
     summary.addHeading('Failure', 3)
     summary.addCodeBlock(escapeHtml(errorMessage(input.error)))
@@ -139,6 +200,7 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
       'sh',
     )
   }
+  addConnection(summary, input)
   const outputRows = Object.entries(input.outputs)
   if (outputRows.length > 0) {
     summary.addHeading('Outputs', 3)
@@ -151,6 +213,24 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
     ])
   }
   await summary.write()
+}
+
+type Summary = typeof core.summary
+
+/** The steps on one time axis (Mermaid renders fenced blocks only, so it is raw Markdown). */
+function addTimeline(summary: Summary, steps: readonly StepReport[]): void {
+  const chart = timelineChart(steps)
+  if (chart) summary.addHeading('Timeline', 3).addRaw(`\n${chart}\n`, true)
+}
+
+/** Where the copy is and a command that reads its password from Secrets Manager. */
+function addConnection(summary: Summary, input: SummaryInput): void {
+  const connection = connectionOf(input.outputs, input.region)
+  if (!connection) return
+  summary.addHeading('How to connect', 3)
+  summary.addTable(connectionRows(connection).map(([label, value]) => [label, escapeHtml(value)]))
+  const example = connectExample(connection)
+  if (example) summary.addRaw(`\n\`\`\`sh\n${example}\n\`\`\`\n`, true)
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {

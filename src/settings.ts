@@ -69,12 +69,18 @@ export interface Settings {
   readonly ttlSeconds?: number
   readonly tags: readonly { readonly key: string; readonly value: string }[]
   readonly keepSnapshots: boolean
+  /** Cross-account clone: the RAM share allows principals outside the source's Organization. */
+  readonly allowExternalPrincipals: boolean
   /** `operation: delete`: take a final snapshot under this name (none by default). */
   readonly finalSnapshotIdentifier?: string
   readonly timeoutMinutes: number
   readonly pollIntervalSeconds: number
   readonly maxAttempts: number
   readonly endpointUrl?: string
+  /** Keep a comment on the run's pull request (`pull-request-comment`). */
+  readonly pullRequestComment: boolean
+  /** `github-token`: for the pull request comment. */
+  readonly githubToken?: string
   /** From the runner's environment, for tags, names and the user agent. */
   readonly run: RunContext
 }
@@ -85,4 +91,16 @@ export interface RunContext {
   readonly runAttempt: string
   readonly workflow: string
   readonly serverUrl: string
+  /** GITHUB_API_URL: where the pull request comment goes. */
+  readonly apiUrl?: string
+  /** The commit the run is for (GITHUB_SHA). */
+  readonly sha?: string
+  /** Who started the run (GITHUB_ACTOR). */
+  readonly actor?: string
+  /** GITHUB_EVENT_NAME, e.g. `pull_request`, `schedule`. */
+  readonly eventName?: string
+  /** The pull request the run is for; absent for push, schedule and workflow_dispatch runs. */
+  readonly pullRequest?: number
+  /** A pull request from a fork: read-only token, no OIDC token. */
+  readonly fork?: boolean
 }

@@ -17,7 +17,19 @@ export const TagKeys = {
    * (password set, endpoints read). `reuse` adopts only a ready copy (or one older than the tag).
    */
   state: 'rds-refresh:state',
+  /** The run that made it, from `@actions/github`'s context (github/context.ts). */
+  workflow: 'rds-refresh:workflow',
+  pullRequest: 'rds-refresh:pull-request',
+  commit: 'rds-refresh:commit',
+  actor: 'rds-refresh:actor',
 } as const
+
+/**
+ * RDS allows 50 tags per resource ("Tagging Amazon RDS resources": "A resource can have a
+ * maximum of 50 tags"); the action's own keys take their share, the `tags` input the rest.
+ */
+export const MAX_TAGS_PER_RESOURCE = 50
+export const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - Object.keys(TagKeys).length
 
 /** Values of the state tag. */
 export const CopyState = { building: 'building', ready: 'ready' } as const
@@ -46,13 +58,46 @@ export function managedTags(options: { settings: Settings; sourceArn: string; no
       : new Date(now.getTime() + settings.ttlSeconds * 1000)
   const tags: Tag[] = [
     { Key: TagKeys.managed, Value: 'true' },
-    { Key: TagKeys.repository, Value: settings.run.repository || 'unknown' },
+    { Key: TagKeys.repository, Value: tagValue(settings.run.repository) || 'unknown' },
     { Key: TagKeys.runId, Value: runIdOf(settings.run) },
     { Key: TagKeys.source, Value: sourceArn },
+    ...runTags(settings.run),
     ...(expiresAt ? [{ Key: TagKeys.expiresAt, Value: expiresAt.toISOString() }] : []),
     ...settings.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
   ]
   return { tags, expiresAt }
+}
+
+/** Workflow, pull request, commit and actor: each only when the run has it. */
+function runTags(run: RunContext): Tag[] {
+  const values: [string, string | undefined][] = [
+    [TagKeys.workflow, run.workflow],
+    [TagKeys.pullRequest, run.pullRequest?.toString()],
+    [TagKeys.commit, run.sha],
+    [TagKeys.actor, run.actor],
+  ]
+  return values
+    .map(([Key, value]) => ({ Key, Value: tagValue(value ?? '') }))
+    .filter((tag) => tag.Value !== '')
+}
+
+/**
+ * The characters of tag keys and values (RDS API reference, Tag: "the set of Unicode letters,
+ * digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@'"), as a regular expression class.
+ */
+export const TAG_CHARACTER_CLASS = '\\p{L}\\p{Z}\\p{N}_.:/=+\\-@'
+const TAG_VALUE_DISALLOWED = new RegExp(`[^${TAG_CHARACTER_CLASS}]`, 'gu')
+const TAG_VALUE_MAX = 256
+
+/**
+ * `text` as a tag value AWS accepts: disallowed characters (a workflow named `CI (PR) #1`, an
+ * actor `dependabot[bot]`) become `_`, a reserved `aws:`/`rds:` prefix is broken with `_`, and
+ * the value is cut at 256 characters (code points, as AWS counts them).
+ */
+export function tagValue(text: string): string {
+  const allowed = text.trim().replace(TAG_VALUE_DISALLOWED, '_')
+  const unreserved = /^(?:aws|rds):/i.test(allowed) ? `_${allowed}` : allowed
+  return [...unreserved].slice(0, TAG_VALUE_MAX).join('')
 }
 
 /** The value of the run-id tag: `<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>` (`local-1` outside Actions). */

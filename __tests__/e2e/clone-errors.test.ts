@@ -4,7 +4,15 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { RDSClient, RestoreDBClusterToPointInTimeCommand } from '@aws-sdk/client-rds'
-import { ACCOUNTS, KEYS, runAction, startWorld, type Simulator } from './harness.ts'
+import {
+  ACCOUNTS,
+  editedPolicies,
+  KEYS,
+  ROLE_ARNS,
+  runAction,
+  startWorld,
+  type Simulator,
+} from './harness.ts'
 import {
   added,
   errorLine,
@@ -78,22 +86,22 @@ describe('refused before anything is created', () => {
     expect(run.exitCode).toBe(1)
     const error = errorLine(run.log)
     expect(error).toMatch(
-      /^Source prod-aurora-default-key is encrypted with the AWS-managed key aws\/rds \(arn:aws:kms:us-east-1:111111111111:key\/[\w-]+\), which AWS does not share with other accounts, so it cannot be cloned across accounts/,
+      /^Source prod-aurora-default-key is encrypted with the AWS-managed key aws\/rds \(arn:aws:kms:us-east-1:111111111111:key\/[\w-]+\), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account 222222222222/,
     )
-    expect(error).toContain('Re-encrypt the source with a customer-managed key')
-    expect(error).toContain('method: relay does not help here')
+    expect(error).toContain('Re-encrypt with a customer-managed key')
+    expect(error).toContain('--kms-key-id <key ARN>')
     expectNothingCreated(s, before)
   })
 
   it('an aws/rds source is still recognised when the source role may not describe the key', async () => {
-    const s = await world(
-      failing({
-        operation: 'DescribeKey',
-        code: 'AccessDeniedException',
-        message: 'User is not authorized to perform: kms:DescribeKey',
-        account: ACCOUNTS.production,
+    // A source role whose policy grants kms:ListAliases instead of the shipped kms:DescribeKey.
+    const s = await world({
+      iam: editedPolicies({
+        role: ROLE_ARNS.source,
+        remove: ['kms:DescribeKey'],
+        add: ['kms:ListAliases'],
       }),
-    )
+    })
     const before = inventoryOf(s)
     const run = await runAction({
       sim: s,
@@ -172,6 +180,25 @@ describe('refused before anything is created', () => {
     expectNothingCreated(s, before)
   })
 
+  it('a kms-key-id the destination account may not use', async () => {
+    const s = await world()
+    const before = inventoryOf(s)
+    const run = await runAction({
+      sim: s,
+      inputs: {
+        ...stagingInputs('pr-x'),
+        'kms-key-id': 'arn:aws:kms:us-east-1:333333333333:alias/rds-staging',
+      },
+    })
+    expect(run.exitCode).toBe(1)
+    const error = errorLine(run.log)
+    expect(error).toContain(
+      'kms-key-id arn:aws:kms:us-east-1:333333333333:alias/rds-staging is not a KMS key the destination account 222222222222 can use',
+    )
+    expect(error).toContain('AccessDeniedException')
+    expectNothingCreated(s, before)
+  })
+
   it('one clone per destination account: method clone refuses, auto says why and relays instead', async () => {
     const s = await world()
     expect((await runAction({ sim: s, inputs: stagingInputs('pr-first') })).exitCode).toBe(0)
@@ -187,7 +214,14 @@ describe('refused before anything is created', () => {
     )
     // The relay needs the destination placement named (it never falls back to default groups):
     // without it the fallback stops before creating anything, saying which inputs to set.
-    const unplaced = await runAction({ sim: s, inputs: stagingInputs('pr-second') })
+    const unplaced = await runAction({
+      sim: s,
+      inputs: {
+        ...stagingInputs('pr-second'),
+        'db-subnet-group': '',
+        'vpc-security-group-ids': '',
+      },
+    })
     expect(unplaced.exitCode).toBe(1)
     expect(errorLine(unplaced.log)).toContain('db-subnet-group')
     expect(operations(s, from)).not.toContain('rds:CreateDBClusterSnapshot')
@@ -196,7 +230,7 @@ describe('refused before anything is created', () => {
       inputs: { ...stagingInputs('pr-second'), ...STAGING_PLACEMENT },
     })
     expect(auto.log).toContain(
-      '::warning::AWS allows one cross-account clone of prod-aurora per destination account, and account 222222222222 already has pr-first. method is auto, so the snapshot relay is used instead.',
+      '::warning title=rds-refresh%3A pre-flight::AWS allows one cross-account clone of prod-aurora per destination account, and account 222222222222 already has pr-first. method is auto, so the snapshot relay is used instead.',
     )
     expect(auto.log).toContain('Method: relay')
     expectRelayed(auto, operations(s, from))
@@ -255,15 +289,16 @@ describe('AWS errors during the run', () => {
     })
   })
 
-  it('KMS key not accessible: a destination key the destination account may not use', async () => {
-    const s = await world()
-    const run = await runAction({
-      sim: s,
-      inputs: {
-        ...stagingInputs('pr-x'),
-        'kms-key-id': 'arn:aws:kms:us-east-1:333333333333:alias/rds-staging',
-      },
-    })
+  it('KMS key not accessible: a key RDS refuses at the clone is named with the fix', async () => {
+    const s = await world(
+      failing({
+        operation: 'RestoreDBClusterToPointInTime',
+        code: 'KMSKeyNotAccessibleFault',
+        message: 'The specified KMS key is not accessible.',
+        status: 400,
+      }),
+    )
+    const run = await runAction({ sim: s, inputs: stagingInputs('pr-x') })
     expect(run.exitCode).toBe(1)
     const error = errorLine(run.log)
     expect(error).toContain(
@@ -334,7 +369,7 @@ describe('AWS errors during the run', () => {
       })
       const run = await runAction({
         sim: s,
-        inputs: { ...stagingInputs('pr-x'), 'timeout-minutes': '300' },
+        inputs: { ...stagingInputs('pr-x'), 'deadline-minutes': '300' },
       })
       expect(run.exitCode).toBe(1)
       expect(errorLine(run.log)).toContain(`DB cluster pr-x went into status '${status}'`)
@@ -376,7 +411,7 @@ describe('copy-on-write clone limit', () => {
     const run = await runAction({ sim: s, inputs: stagingInputs('pr-x') })
     expect(run.exitCode).toBe(0)
     expect(run.log).toContain(
-      '::warning::Source prod-aurora already has 12 clones these roles can see (AWS allows 15 copy-on-write clones; past that a clone becomes a slow full copy).',
+      '::warning title=rds-refresh%3A pre-flight::Source prod-aurora already has 12 clones these roles can see (AWS allows 15 copy-on-write clones; past that a clone becomes a slow full copy).',
     )
   })
 

@@ -13,6 +13,15 @@ export function sameAccountInputs(target: string): Record<string, string> {
   return { 'source-role-arn': ROLE_ARNS.source, source: 'prod-aurora', target }
 }
 
+/**
+ * Where a copy goes in the staging and partner accounts (both fixtures have these): across
+ * accounts the action refuses to run without a subnet group and security groups.
+ */
+export const DESTINATION_PLACEMENT = {
+  'db-subnet-group': 'staging-db',
+  'vpc-security-group-ids': 'sg-05a9e00000000000a',
+} as const
+
 /** Production → staging (same AWS Organization: no invitation). */
 export function stagingInputs(target: string): Record<string, string> {
   return {
@@ -21,6 +30,7 @@ export function stagingInputs(target: string): Record<string, string> {
     source: 'prod-aurora',
     target,
     'kms-key-id': KEYS.staging,
+    ...DESTINATION_PLACEMENT,
   }
 }
 
@@ -29,9 +39,11 @@ export function partnerInputs(target: string): Record<string, string> {
   return {
     'source-role-arn': ROLE_ARNS.source,
     'destination-role-arn': ROLE_ARNS.partner,
+    'allow-external-principals': 'true',
     source: 'prod-aurora',
     target,
     'kms-key-id': KEYS.partner,
+    ...DESTINATION_PLACEMENT,
   }
 }
 
@@ -136,11 +148,11 @@ export function withClusters(account: string, clusters: readonly ClusterFixture[
   }
 }
 
-/** The error line the action printed (`::error::…`), unescaped. */
+/** The error line the action printed (`::error title=…::…`), its message unescaped. */
 export function errorLine(log: string): string {
-  const line = log.split('\n').find((l) => l.startsWith('::error::')) ?? ''
+  const line = log.split('\n').find((l) => l.startsWith('::error')) ?? ''
   return line
-    .replace(/^::error::/, '')
+    .replace(/^::error[^:]*::/, '')
     .replace(/%0A/g, '\n')
     .replace(/%25/g, '%')
 }

@@ -56,6 +56,8 @@ describe('same-account clone', () => {
       'destination-account-id': ACCOUNTS.production,
       'cluster-identifier': 'pr-same',
       'cluster-arn': `arn:aws:rds:us-east-1:${ACCOUNTS.production}:cluster:pr-same`,
+      'db-identifier': 'pr-same',
+      'db-arn': `arn:aws:rds:us-east-1:${ACCOUNTS.production}:cluster:pr-same`,
       endpoint: cluster.Endpoint,
       'reader-endpoint': cluster.ReaderEndpoint,
       port: '5432',
@@ -216,6 +218,59 @@ describe('cross-account clone', () => {
   })
 })
 
+describe('a re-run of the same attempt after the job died', () => {
+  const clusterIds = (s: Simulator): string[] =>
+    (s.inventory(ACCOUNTS.staging)['db-clusters'] ?? []).map(
+      (c) => (c as { DBClusterIdentifier: string }).DBClusterIdentifier,
+    )
+  const count = (s: Simulator, operation: string, from = 0): number =>
+    s.requests.slice(from).filter((r) => r.operation === operation && !r.errorCode).length
+
+  it('continues the cluster the first try made (proven by its tags); another attempt does not adopt it', async () => {
+    const s = await world()
+    // The job dies right after AWS accepted the clone: no post step, the cluster stays.
+    const first = await runAction({
+      sim: s,
+      inputs: stagingInputs('pr-again'),
+      post: false,
+      cancelWhen: () => count(s, 'RestoreDBClusterToPointInTime') > 0,
+    })
+    expect(first.exitCode).not.toBe(0)
+    expect(clusterIds(s)).toContain('pr-again')
+
+    // A new attempt of the workflow run has other run tags: the cluster is not its own.
+    const fromOther = s.requests.length
+    const other = await runAction({
+      sim: s,
+      inputs: stagingInputs('pr-again'),
+      env: { GITHUB_RUN_ATTEMPT: '2' },
+      post: false,
+    })
+    expect(other.exitCode).toBe(1)
+    expect(errorLine(other.log)).toContain('Target pr-again already exists')
+    expect(count(s, 'RestoreDBClusterToPointInTime', fromOther)).toBe(0)
+    expect(operations(s, fromOther).filter((o) => /:(Modify|Delete|Create)/.test(o))).toEqual([])
+
+    // The same attempt again: its tags prove the cluster is this run's, so the run continues it.
+    const from = s.requests.length
+    const again = await runAction({ sim: s, inputs: stagingInputs('pr-again') })
+    expect(again.exitCode).toBe(0)
+    expect(again.log).toContain('still being built, and its tags prove this run made it')
+    expect(again.log).toContain(
+      '[clone-cluster] DB cluster pr-again already exists and its tags prove this run made it (an earlier try): adopting it',
+    )
+    expect(count(s, 'RestoreDBClusterToPointInTime', from)).toBe(0)
+    expect(count(s, 'RestoreDBClusterToPointInTime')).toBe(1)
+    expect(count(s, 'CreateDBInstance')).toBe(1)
+    expect(again.outputs).toMatchObject({
+      'cluster-identifier': 'pr-again',
+      'db-instance-identifiers': 'pr-again-1',
+      created: 'true',
+    })
+    expect(clusterIds(s).filter((id) => id.startsWith('pr-again'))).toEqual(['pr-again'])
+  })
+})
+
 describe('method: full-copy', () => {
   it('in one account sends RestoreType=full-copy and reports method full-copy', async () => {
     const s = await world()
@@ -231,7 +286,9 @@ describe('method: full-copy', () => {
 
 describe('instances', () => {
   it('creates instance-count 3 in parallel and waits for all', async () => {
-    const s = await world()
+    // An hour per instance (six real seconds): three creates sent side by side all land in it,
+    // however loaded the machine, while three made one after another could not.
+    const s = await world({ scenario: { durations: { instanceCreate: 3600 } } })
     const run = await runAction({
       sim: s,
       inputs: { ...stagingInputs('pr-three'), 'instance-count': '3' },
@@ -346,7 +403,7 @@ describe('master-password', () => {
     expect(run.exitCode).toBe(0)
     expect(operations(s)).not.toContain('rds:ModifyDBCluster')
     expect(run.log).toContain(
-      "::warning::[set-password] master-password is keep: the copy still has the source database's master password.",
+      "::warning title=rds-refresh%3A set-password::[set-password] master-password is keep: the copy still has the source database's master password.",
     )
   })
 })

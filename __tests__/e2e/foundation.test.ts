@@ -203,7 +203,7 @@ describe('credentials', () => {
       env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
     })
     expect(run.exitCode).toBe(1)
-    expect(run.maskedLog).toContain('::error::')
+    expect(run.maskedLog).toMatch(/^::error title=[^:]+::/m)
     expect(run.maskedLog).toContain('permissions: id-token: write')
     expect(run.maskedLog).toContain('forks')
     expect(sim.requests).toEqual([])
@@ -233,7 +233,7 @@ describe('input validation', () => {
     sim = await startWorld()
     const run = await runAction({ sim, inputs: { ...sameAccountClone, target: 'pr--1' } })
     expect(run.exitCode).toBe(1)
-    expect(run.maskedLog).toContain("::error::Input 'target' is 'pr--1'")
+    expect(run.maskedLog).toContain("::error title=rds-refresh failed::Input 'target' is 'pr--1'")
     expect(sim.requests).toEqual([])
     expect(run.post?.maskedLog).toContain('Nothing to clean up.')
   })
@@ -245,7 +245,9 @@ describe('input validation', () => {
       inputs: { ...sameAccountClone, operation: 'plan', 'plan-operation': 'nuke' },
     })
     expect(run.exitCode).toBe(1)
-    expect(run.maskedLog).toContain("::error::Input 'plan-operation' is 'nuke'")
+    expect(run.maskedLog).toContain(
+      "::error title=rds-refresh failed::Input 'plan-operation' is 'nuke'",
+    )
     expect(sim.requests).toEqual([])
   })
 
@@ -253,7 +255,7 @@ describe('input validation', () => {
     sim = await startWorld()
     const run = await runAction({ sim, inputs: { ...sameAccountClone, target: 'prod-aurora' } })
     expect(run.exitCode).toBe(1)
-    expect(run.maskedLog).toMatch(/::error::.*target.*prod-aurora/)
+    expect(run.maskedLog).toMatch(/::error title=rds-refresh failed::.*target.*prod-aurora/)
     expect(calls(sim).filter((c) => !/Describe|GetCallerIdentity|AssumeRole|oidc/.test(c))).toEqual(
       [],
     )
@@ -276,7 +278,7 @@ describe('failures and cancel', () => {
       },
     })
     const before = inventoryOf(sim, ACCOUNTS.production)
-    const run = await runAction({ sim, inputs: { ...sameAccountClone, 'timeout-minutes': '350' } })
+    const run = await runAction({ sim, inputs: { ...sameAccountClone, 'deadline-minutes': '350' } })
     expect(run.exitCode).toBe(1)
     expect(run.maskedLog).toContain(
       "DB cluster pr-1-app went into status 'inaccessible-encryption-credentials'",

@@ -4,6 +4,9 @@
  */
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/src/index.ts'
 import { productionFixture, ROLE_ARNS } from '../../sim/fixtures/production.ts'
+import { appendFileSync } from 'node:fs'
+import { policyFilesFor, shippedPolicy, type PolicyMethod } from '../../sim/fixtures/shipped-iam.ts'
+import type { NamedPolicy } from '../../sim/src/iam/policy.ts'
 import {
   runAction as runLocal,
   type ActionRun,
@@ -33,18 +36,173 @@ export interface WorldOptions {
   readonly fixture?: (fixture: Fixture) => Fixture
   /** Wrap the simulator's services (the safety suite holds chosen calls to signal the run). */
   readonly services?: SimulatorOptions['services']
+  /**
+   * IAM of the fixture roles. `shipped` (default): before each run, the roles it names get the
+   * shipped policy files for what it does (iam/, see policiesForRun). `off`: every role may do
+   * anything. A function: chooses the policies itself (the minimality test removes grants).
+   */
+  readonly iam?: 'shipped' | 'off' | PolicyChooser
 }
 
-/** Default scale: ten simulated minutes pass in one real second. */
-const DEFAULT_SCALE = 600
+/** The identity policies of each role a run uses, by role ARN. */
+export type PolicyChooser = (inputs: Readonly<Record<string, string>>) => Map<string, NamedPolicy[]>
+
+/** The running test's name, when Jest runs it (for the usage record's denials). */
+function currentTest(): string | undefined {
+  const state = (globalThis as { expect?: { getState?: () => { currentTestName?: string } } })
+    .expect
+  return state?.getState?.().currentTestName
+}
+
+const worldIam = new WeakMap<Simulator, 'off' | PolicyChooser>()
+
+const accountOf = (roleArn: string): string => roleArn.split(':')[4] ?? ''
+
+/**
+ * The shipped files a run's roles get: the source role alone (or given twice) is one-account use;
+ * otherwise each role gets its side's file: the lifecycle files for a delete or sweep (or a plan
+ * of one), else the files of the refresh's method.
+ */
+export function policiesForRun(
+  inputs: Readonly<Record<string, string>>,
+  edit?: (file: string, policy: NamedPolicy) => NamedPolicy,
+): Map<string, NamedPolicy[]> {
+  const source = inputs['source-role-arn'] || undefined
+  const destination = inputs['destination-role-arn'] || undefined
+  const oneAccount = source !== undefined && (destination === undefined || destination === source)
+  const operation =
+    inputs.operation === 'plan' ? (inputs['plan-operation'] ?? 'refresh') : inputs.operation
+  const files = policyFilesFor({
+    oneAccount,
+    lifecycle: operation === 'delete' || operation === 'sweep',
+    method: (inputs.method || 'auto') as PolicyMethod,
+  })
+  // A destination-phase job names no source role: the source account is the hand-off's, or the
+  // fixture's production account, as the user's destination policy names their source account.
+  const sourceAccount =
+    source !== undefined
+      ? accountOf(source)
+      : (inputs['snapshot-arn']?.split(':')[4] ?? accountOf(ROLE_ARNS.source))
+  const accounts = {
+    source: sourceAccount,
+    destination: accountOf(destination ?? source ?? ''),
+  }
+  const load = (file: string) => {
+    const policy = shippedPolicy(file, accounts)
+    return edit ? edit(file, policy) : policy
+  }
+  const result = new Map<string, NamedPolicy[]>()
+  if (source !== undefined) result.set(source, [load(files.source)])
+  if (destination !== undefined && !oneAccount) result.set(destination, [load(files.destination)])
+  return result
+}
+
+/**
+ * The shipped policies of a run, changed for one role: `remove` taken out of every statement
+ * (a statement left with no action goes), `add` granted in a statement of its own. For tests of
+ * a role set up differently, and for the minimality test's removals.
+ */
+export function editedPolicies(change: {
+  readonly role: string
+  readonly remove?: readonly string[]
+  readonly add?: readonly string[]
+}): PolicyChooser {
+  const removed = new Set(change.remove ?? [])
+  return (inputs) => {
+    const chosen = policiesForRun(inputs)
+    const policies = chosen.get(change.role)
+    if (!policies) return chosen
+    const edited = policies.map((policy) => {
+      const statements = [policy.document.Statement]
+        .flat()
+        .map((statement) => ({
+          ...statement,
+          Action: [statement.Action ?? []].flat().filter((action) => !removed.has(action)),
+        }))
+        .filter((statement) => statement.Action.length > 0)
+      const added = (change.add ?? []).length
+        ? [
+            {
+              Sid: 'AddedByTest',
+              Effect: 'Allow' as const,
+              Action: [...(change.add ?? [])],
+              Resource: '*',
+            },
+          ]
+        : []
+      return { ...policy, document: { ...policy.document, Statement: [...statements, ...added] } }
+    })
+    return new Map([...chosen, [change.role, edited]])
+  }
+}
+
+/**
+ * `method: auto` (the default) can only relay a source that is not an Aurora cluster, so such a
+ * run gets the relay files: what auto needs beyond them is then a failure, not hidden by the union.
+ */
+function effectiveInputs(
+  sim: Simulator,
+  inputs: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  if ((inputs.method || 'auto') !== 'auto' || !inputs.source) return inputs
+  const sourceRole = inputs['source-role-arn'] || inputs['destination-role-arn'] || ''
+  const clusters = sim.inventory(accountOf(sourceRole))['db-clusters'] ?? []
+  const name = inputs.source.split(':').at(-1)?.toLowerCase()
+  const aurora = clusters.some((item) => {
+    const cluster = item as { DBClusterIdentifier?: string; Engine?: string }
+    return cluster.DBClusterIdentifier === name && cluster.Engine?.startsWith('aurora')
+  })
+  return aurora ? inputs : { ...inputs, method: 'relay' }
+}
+
+/** Attaches the run's policies to its roles (every other fixture role: none, allow-all). */
+function applyIam(sim: Simulator, given: Readonly<Record<string, string>>): void {
+  const mode = worldIam.get(sim) ?? policiesForRun
+  if (mode === 'off') return
+  const inputs = effectiveInputs(sim, given)
+  for (const arn of Object.values(ROLE_ARNS)) sim.iam.setRolePolicies(arn, undefined)
+  for (const [arn, policies] of mode(inputs)) sim.iam.setRolePolicies(arn, policies)
+}
+
+/**
+ * With RDS_REFRESH_IAM_USAGE set to a file, every allowed IAM check of a run is appended to it
+ * (JSON lines): what `npm run iam-minimality` reads after running the suites.
+ */
+function recordUsage(sim: Simulator, from: { usage: number; denials: number }): void {
+  const file = process.env.RDS_REFRESH_IAM_USAGE
+  if (!file) return
+  const lines = [
+    ...sim.iam.usage.slice(from.usage).map((record) => JSON.stringify(record)),
+    ...sim.iam.denials
+      .slice(from.denials)
+      .map((record) => JSON.stringify({ ...record, denied: true, test: currentTest() })),
+  ]
+  if (lines.length > 0) appendFileSync(file, `${lines.join('\n')}\n`)
+}
+
+/**
+ * Default scale: fifty simulated minutes pass in one real second, so a relay's hours of snapshots
+ * and restores take seconds. Assertions never depend on it: the action polls until AWS is done.
+ */
+export const FAST_SCALE = 3000
+/**
+ * Ten simulated minutes per real second: for tests that shape durations (`scenario.durations`) to
+ * keep a resource in a state long enough to act on it (a cancel, a second run), and ask for it.
+ */
+export const TIMED_SCALE = 600
 
 export async function startWorld(options: WorldOptions = {}): Promise<Simulator> {
   const fixture = options.fixture ? options.fixture(productionFixture()) : productionFixture()
-  return startSimulator({
+  const clockScale = options.scenario?.durations ? TIMED_SCALE : FAST_SCALE
+  const sim = await startSimulator({
     fixture,
-    scenario: { clockScale: DEFAULT_SCALE, ...options.scenario },
+    scenario: { clockScale, ...options.scenario },
     services: options.services,
   })
+  // RDS_REFRESH_IAM=off: every world allow-all, to tell an IAM refusal from another failure.
+  const iam = options.iam ?? (process.env.RDS_REFRESH_IAM === 'off' ? 'off' : 'shipped')
+  if (iam !== 'shipped') worldIam.set(sim, iam)
+  return sim
 }
 
 export interface E2eRun {
@@ -70,15 +228,21 @@ export function oidcEnv(sim: Simulator): Record<string, string> {
   }
 }
 
-export function runAction(run: E2eRun): Promise<ActionRun> {
-  return runLocal({
-    inputs: { ...simInputs(run.sim), ...run.inputs },
-    env: { ...oidcEnv(run.sim), ...run.env },
-    post: run.post,
-    cancelAfterMs: run.cancelAfterMs,
-    cancelWhen: run.cancelWhen,
-    onSpawn: run.onSpawn,
-  })
+export async function runAction(run: E2eRun): Promise<ActionRun> {
+  applyIam(run.sim, run.inputs)
+  const from = { usage: run.sim.iam.usage.length, denials: run.sim.iam.denials.length }
+  try {
+    return await runLocal({
+      inputs: { ...simInputs(run.sim), ...run.inputs },
+      env: { ...oidcEnv(run.sim), ...run.env },
+      post: run.post,
+      cancelAfterMs: run.cancelAfterMs,
+      cancelWhen: run.cancelWhen,
+      onSpawn: run.onSpawn,
+    })
+  } finally {
+    recordUsage(run.sim, from)
+  }
 }
 
 /** Requests the simulator served, as `service:Operation` (optionally only one account's). */
@@ -140,4 +304,43 @@ export function createdSince(before: Inventory, after: Inventory): Inventory {
     if (added.length > 0) result[type] = added
   }
   return result
+}
+
+/** An account's relay-relevant resources by identifier (sorted), and its snapshot shares. */
+export interface RelayInventory {
+  clusters: string[]
+  instances: string[]
+  snapshots: string[]
+  clusterSnapshots: string[]
+  shares: string[]
+}
+
+type Item = Record<string, unknown> & { Attributes?: { AttributeValues?: string[] }[] }
+
+/**
+ * What an account holds, by identifier, with every snapshot share as `snapshot→account`.
+ * `settled: false` leaves out what is already being deleted (the post step does not wait).
+ */
+export function relayInventory(world: Simulator, account: string, settled = true): RelayInventory {
+  const all = world.inventory(account) as Record<string, Item[]>
+  const raw = Object.fromEntries(
+    Object.entries(all).map(([type, items]) => [
+      type,
+      settled ? items : items.filter((i) => (i.Status ?? i.DBInstanceStatus) !== 'deleting'),
+    ]),
+  )
+  const ids = (type: string, key: string) => (raw[type] ?? []).map((r) => String(r[key]))
+  const shares = [...(raw['db-snapshots'] ?? []), ...(raw['db-cluster-snapshots'] ?? [])].flatMap(
+    (s) =>
+      (s.Attributes ?? [])
+        .flatMap((a) => a.AttributeValues ?? [])
+        .map((a) => `${String(s.DBSnapshotIdentifier ?? s.DBClusterSnapshotIdentifier)}→${a}`),
+  )
+  return {
+    clusters: ids('db-clusters', 'DBClusterIdentifier').sort(),
+    instances: ids('db-instances', 'DBInstanceIdentifier').sort(),
+    snapshots: ids('db-snapshots', 'DBSnapshotIdentifier').sort(),
+    clusterSnapshots: ids('db-cluster-snapshots', 'DBClusterSnapshotIdentifier').sort(),
+    shares,
+  }
 }

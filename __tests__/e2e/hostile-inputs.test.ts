@@ -258,10 +258,10 @@ describe('inputs that do not apply to the method', () => {
       },
     })
     expect(run.exitCode).toBe(0)
-    const warnings = run.log.split('\n').filter((line) => line.startsWith('::warning::'))
+    const warnings = run.log.split('\n').filter((line) => line.startsWith('::warning'))
     const ignored = warnings.filter((line) => line.includes('do not apply'))
     expect(ignored).toEqual([
-      '::warning::Inputs that do not apply to method clone (Aurora DB cluster prod-aurora) are ignored: keep-snapshots (a clone makes no snapshots); temp-db-subnet-group (only the Multi-AZ DB cluster relay makes a temporary instance).',
+      '::warning title=rds-refresh%3A inputs ignored::Inputs that do not apply to method clone (Aurora DB cluster prod-aurora) are ignored: keep-snapshots (a clone makes no snapshots); temp-db-subnet-group (only the Multi-AZ DB cluster relay makes a temporary instance).',
     ])
   })
 })

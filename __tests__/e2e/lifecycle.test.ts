@@ -42,9 +42,10 @@ function aurora(identifier: string, tags: { Key: string; Value: string }[], extr
     engineVersion: '16.4',
     masterUsername: 'postgres',
     subnetGroup: 'staging-db',
+    // The action tags the instances it adds as it tags the cluster.
     instances: [
-      { identifier: `${identifier}-1`, instanceClass: 'db.r6g.large', writer: true },
-      { identifier: `${identifier}-2`, instanceClass: 'db.r6g.large' },
+      { identifier: `${identifier}-1`, instanceClass: 'db.r6g.large', writer: true, tags },
+      { identifier: `${identifier}-2`, instanceClass: 'db.r6g.large', tags },
     ],
     tags,
     ...extra,
@@ -222,7 +223,9 @@ describe('operation: delete', () => {
       inputs: { ...stagingOnly, operation: 'delete', target: 'team-db' },
     })
     expect(run.exitCode).toBe(1)
-    expect(run.maskedLog).toContain('lacks the tag rds-refresh:managed=true')
+    expect(run.maskedLog).toContain(
+      'Target team-db exists but was not created by rds-refresh (no rds-refresh:managed=true tag), so it is left untouched: delete acts only on copies carrying that tag',
+    )
     expect(changes(sim)).toEqual([])
     expect(inventoryOf(sim, ACCOUNTS.staging)['db-clusters']).toContain('team-db (available)')
   })

@@ -458,7 +458,7 @@ describe('cleanup of intermediates after the copy is made', () => {
     const command = `aws rds delete-db-snapshot --db-snapshot-identifier ${RUN}-copy --region ${REGION}`
     expect(run.maskedLog).toMatch(
       new RegExp(
-        `::warning::\\[delete-copied-snapshot\\] Could not remove db-snapshot ${RUN}-copy \\(destination account 222222222222\\): .*InvalidDBSnapshotState.*To remove it by hand: ${command}`,
+        `::warning title=rds-refresh%3A delete-copied-snapshot::\\[delete-copied-snapshot\\] Could not remove db-snapshot ${RUN}-copy \\(destination account 222222222222\\): .*InvalidDBSnapshotState.*To remove it by hand: ${command}`,
       ),
     )
     expect(run.summary).toContain('Resources left behind')

@@ -6,10 +6,12 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   ACCOUNTS,
   calls,
+  relayInventory as inventory,
   KEYS,
   ROLE_ARNS,
   runAction,
   startWorld,
+  TIMED_SCALE,
   type ActionRun,
   type Simulator,
   type WorldOptions,
@@ -59,44 +61,6 @@ afterEach(async () => {
   sim = undefined
 })
 
-interface Inventory {
-  clusters: string[]
-  instances: string[]
-  snapshots: string[]
-  clusterSnapshots: string[]
-  shares: string[]
-}
-
-type Item = Record<string, unknown> & { Attributes?: { AttributeValues?: string[] }[] }
-
-/**
- * What an account holds, by identifier, with every snapshot share as `snapshot→account`.
- * `settled: false` leaves out what is already being deleted (the post step does not wait).
- */
-function inventory(world: Simulator, account: string, settled = true): Inventory {
-  const all = world.inventory(account) as Record<string, Item[]>
-  const raw = Object.fromEntries(
-    Object.entries(all).map(([type, items]) => [
-      type,
-      settled ? items : items.filter((i) => (i.Status ?? i.DBInstanceStatus) !== 'deleting'),
-    ]),
-  )
-  const ids = (type: string, key: string) => (raw[type] ?? []).map((r) => String(r[key]))
-  const shares = [...(raw['db-snapshots'] ?? []), ...(raw['db-cluster-snapshots'] ?? [])].flatMap(
-    (s) =>
-      (s.Attributes ?? [])
-        .flatMap((a) => a.AttributeValues ?? [])
-        .map((a) => `${String(s.DBSnapshotIdentifier ?? s.DBClusterSnapshotIdentifier)}→${a}`),
-  )
-  return {
-    clusters: ids('db-clusters', 'DBClusterIdentifier').sort(),
-    instances: ids('db-instances', 'DBInstanceIdentifier').sort(),
-    snapshots: ids('db-snapshots', 'DBSnapshotIdentifier').sort(),
-    clusterSnapshots: ids('db-cluster-snapshots', 'DBClusterSnapshotIdentifier').sort(),
-    shares,
-  }
-}
-
 /** Production as the fixture seeds it: the relay must leave it exactly so. */
 function untouchedProduction(world: Simulator): void {
   const prod = inventory(world, ACCOUNTS.production)
@@ -137,10 +101,11 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
       'cluster-identifier': 'staging-mz',
       method: 'relay',
       engine: 'postgres',
-      'snapshot-arn': `arn:aws:rds:us-east-1:${ACCOUNTS.production}:snapshot:${HANDOFF}`,
       'source-account-id': ACCOUNTS.production,
       'destination-account-id': ACCOUNTS.staging,
     })
+    // The shared snapshot was deleted by the run: no output names it.
+    expect(run.outputs['snapshot-arn']).toBeUndefined()
     expect(run.outputs['master-user-secret-arn']).toMatch(/^arn:aws:secretsmanager:/)
 
     const restore = sim.requests.find((r) => r.operation === 'RestoreDBClusterFromSnapshot')
@@ -246,7 +211,8 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
     expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
   })
   it('cancelled mid-relay, the post step removes what was made in both accounts', async () => {
-    sim = await startWorld(world())
+    // The cancel must reach the run while it still works: simulated time at the timed pace.
+    sim = await startWorld(world(undefined, { clockScale: TIMED_SCALE }))
     const run = await runAction({
       sim,
       inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },
@@ -502,6 +468,8 @@ describe('split phases (e2e)', () => {
     expect(destination.outputs).toMatchObject({
       'cluster-identifier': 'staging-mz',
       engine: 'postgres',
+      // Kept in production (this job holds only the destination role), so still named.
+      'snapshot-arn': snapshotArn,
       'source-account-id': ACCOUNTS.production,
       'destination-account-id': ACCOUNTS.staging,
     })
@@ -592,7 +560,7 @@ describe('relay pre-flight refusals (e2e)', () => {
   it('refuses a source under the aws/rds key', async () => {
     const run = await refused({ source: 'prod-aurora-default-key', method: 'relay' })
     expect(run.log).toContain(
-      'encrypted with the AWS managed key aws/rds, and snapshots under that key cannot be shared',
+      'which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account',
     )
     expect(run.log).toContain('Re-encrypt with a customer-managed key')
   })
@@ -608,13 +576,15 @@ describe('relay pre-flight refusals (e2e)', () => {
       },
     }))
     const run = await refused({ source: 'prod-multiaz' }, locked)
-    expect(run.log).toContain(`The destination account ${ACCOUNTS.staging} cannot use the KMS key`)
+    expect(run.log).toContain(
+      `The destination account ${ACCOUNTS.staging} may not describe the KMS key`,
+    )
     expect(run.log).toContain('AccessDeniedException')
   })
 
   it('refuses an encrypted cross-account relay without kms-key-id', async () => {
     const run = await refused({ source: 'prod-multiaz', 'kms-key-id': '' })
-    expect(run.log).toContain('is encrypted and the accounts differ, but no kms-key-id is set')
+    expect(run.log).toContain('kms-key-id is required: source prod-multiaz is encrypted')
   })
 
   it('refuses a missing placement and a subnet group or parameter group that does not exist', async () => {
@@ -624,7 +594,7 @@ describe('relay pre-flight refusals (e2e)', () => {
       'vpc-security-group-ids': '',
     })
     expect(unset.log).toContain(
-      'placement in the destination account is not set: db-subnet-group, vpc-security-group-ids, db-parameter-group',
+      `placement in the destination account ${ACCOUNTS.staging} is not set: db-subnet-group, vpc-security-group-ids, db-parameter-group`,
     )
     await sim?.close()
     const subnet = await refused({ source: 'prod-multiaz', 'db-subnet-group': 'nope-db' })

@@ -232,7 +232,9 @@ describe('replace: deleting the old copy', () => {
     const run = await runAs(s, 801, { ...sameAccountInputs('staging-db'), ...replace })
 
     expectSucceeded(run)
-    expect(run.log).toMatch(/::warning::.*The old copy staging-db-801-1-old could not be deleted/)
+    expect(run.log).toMatch(
+      /::warning[^:]*::.*The old copy staging-db-801-1-old could not be deleted/,
+    )
     expect(run.summary).toContain('old copy staging-db-801-1-old NOT deleted')
     expect(run.outputs['cluster-identifier']).toBe('staging-db')
     expect(run.post?.log).toContain('Removed db-cluster staging-db-801-1-old')
@@ -369,7 +371,7 @@ describe('replace: one cross-account clone per source per account', () => {
     expect(deleted).toBeGreaterThanOrEqual(0)
     expect(deleted).toBeLessThan(restored)
     expect(run.log).toMatch(
-      /::warning::.*replace-strategy: delete-first: staging-db is deleted now/,
+      /::warning[^:]*::.*replace-strategy: delete-first: staging-db is deleted now/,
     )
     expect(run.summary).toMatch(/staging-db was empty for \d+s/)
   })

@@ -1,7 +1,7 @@
 /**
  * Issue 7, "Timeouts that bound": calls that never answer, an endpoint that accepts connections and
  * never replies, a hung OIDC endpoint (at the start and at a mid-run re-mint), and a slow answer
- * followed by a cancel. Each run stops at its deadline (timeout-minutes, here a fraction of a
+ * followed by a cancel. Each run stops at its deadline (deadline-minutes, here a fraction of a
  * minute), names what was running, exits, and its post step bounds itself too.
  *
  * The upper bounds on durations are generous on purpose: they separate "stopped at the deadline"
@@ -36,7 +36,7 @@ const clone = {
 }
 
 /** 0.1 minutes: the deadline is 6 s after the start. */
-const SHORT = { 'timeout-minutes': '0.1' }
+const SHORT = { 'deadline-minutes': '0.1' }
 /** Stopped at a 6-second deadline, not hung: anything far below the 60-s request timeout. */
 const WITHIN_BOUND_MS = 30_000
 const TEST_TIMEOUT_MS = 120_000
@@ -53,7 +53,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('an AWS call that never answers', () => {
   it(
-    'a Describe: stops at timeout-minutes while reading the source, says so, and exits',
+    'a Describe: stops at deadline-minutes while reading the source, says so, and exits',
     async () => {
       sim = await startWorld({
         scenario: {
@@ -63,9 +63,9 @@ describe('an AWS call that never answers', () => {
       const run = await runAction({ sim, inputs: { ...clone, ...SHORT } })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
-        '::error::timeout-minutes (0.1) ran out while reading the source; the post step has nothing to remove.',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while reading the source; the post step has nothing to remove.',
       )
-      expect(run.maskedLog).toContain('What to do: Raise timeout-minutes')
+      expect(run.maskedLog).toContain('What to do: Raise deadline-minutes')
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS)
       // The post step of a failed run also looks this run's resources up by tag; that look-up
       // meets the same hung call, and the post step's own bound ends it.
@@ -80,7 +80,29 @@ describe('an AWS call that never answers', () => {
   )
 
   it(
-    'a create: stops at timeout-minutes in the step that made the call, and nothing is left',
+    'under the former name timeout-minutes: the same stop, and one deprecation warning, from the main step only',
+    async () => {
+      sim = await startWorld({
+        scenario: {
+          faults: { networkFaults: [{ kind: 'hang', operation: 'DescribeDBClusters' }] },
+        },
+      })
+      const run = await runAction({ sim, inputs: { ...clone, 'timeout-minutes': '0.1' } })
+      expect(run.exitCode).toBe(1)
+      expect(run.maskedLog).toContain(
+        '::error::deadline-minutes (0.1) ran out while reading the source',
+      )
+      const deprecation =
+        /^::warning title=Deprecated input timeout-minutes \(use deadline-minutes\)::Input 'timeout-minutes' is deprecated: rename it to 'deadline-minutes'/
+      expect(run.maskedLog.split('\n').filter((line) => deprecation.test(line))).toHaveLength(1)
+      expect(run.post?.maskedLog).toContain('Nothing to clean up.')
+      expect(run.post?.maskedLog).not.toContain('deprecated')
+    },
+    TEST_TIMEOUT_MS,
+  )
+
+  it(
+    'a create: stops at deadline-minutes in the step that made the call, and nothing is left',
     async () => {
       sim = await startWorld({
         scenario: {
@@ -93,10 +115,10 @@ describe('an AWS call that never answers', () => {
       const run = await runAction({ sim, inputs: { ...clone, ...SHORT } })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
-        '::error::timeout-minutes (0.1) ran out while step "clone-cluster" was running;',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while step "clone-cluster" was running;',
       )
       expect(run.maskedLog).toContain('[clone-cluster] cancelled in')
-      expect(run.summary).toContain('timeout-minutes (0.1) ran out')
+      expect(run.summary).toContain('deadline-minutes (0.1) ran out')
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS)
       expect(hung(sim)).toEqual(['rds:RestoreDBClusterToPointInTime'])
       expect(run.post?.exitCode).toBe(0)
@@ -123,11 +145,11 @@ describe('an AWS call that never answers', () => {
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
         // The instance whose create call hung is recorded as an intent before the call.
-        '::error::timeout-minutes (0.1) ran out while step "create-instances" was running; the post step removes db-cluster pr-1-app (destination account), db-instance pr-1-app-1 (destination account).',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while step "create-instances" was running; the post step removes db-cluster pr-1-app (destination account), db-instance pr-1-app-1 (destination account).',
       )
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS)
 
-      // The post step's bound is timeout-minutes (at most 30): its hung deletion is reported, with
+      // The post step's bound is deadline-minutes (at most 30): its hung deletion is reported, with
       // the command that removes the copy, and the post step still ends (without failing the job).
       const post = run.post
       expect(post?.exitCode).toBe(0)
@@ -156,7 +178,7 @@ describe('an endpoint that accepts connections but never replies', () => {
   })
 
   it(
-    'stops at timeout-minutes while signing in, and exits',
+    'stops at deadline-minutes while signing in, and exits',
     async () => {
       sim = await startWorld()
       const silent = createServer((socket) => {
@@ -173,7 +195,7 @@ describe('an endpoint that accepts connections but never replies', () => {
       })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
-        '::error::timeout-minutes (0.1) ran out while signing in to the accounts; the post step has nothing to remove.',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while signing in to the accounts; the post step has nothing to remove.',
       )
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS)
       // The token came from GitHub (the simulator's stand-in); STS never answered.
@@ -187,7 +209,7 @@ describe('an endpoint that accepts connections but never replies', () => {
 
 describe('a hung OIDC token endpoint', () => {
   it(
-    'at the start: stops at timeout-minutes while signing in, and exits',
+    'at the start: stops at deadline-minutes while signing in, and exits',
     async () => {
       sim = await startWorld({
         scenario: { faults: { networkFaults: [{ kind: 'hang', operation: 'GetIdToken' }] } },
@@ -195,7 +217,7 @@ describe('a hung OIDC token endpoint', () => {
       const run = await runAction({ sim, inputs: { ...clone, ...SHORT } })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
-        '::error::timeout-minutes (0.1) ran out while signing in to the accounts;',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while signing in to the accounts;',
       )
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS)
       expect(hung(sim)).toEqual(['oidc:GetIdToken'])
@@ -214,7 +236,7 @@ describe('a hung OIDC token endpoint', () => {
       let ended = false
       const running = runAction({
         sim,
-        inputs: { ...clone, 'timeout-minutes': '0.2', 'role-duration-seconds': '900' },
+        inputs: { ...clone, 'deadline-minutes': '0.2', 'role-duration-seconds': '900' },
       }).finally(() => {
         ended = true
       })
@@ -226,7 +248,7 @@ describe('a hung OIDC token endpoint', () => {
       const run = await running
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toMatch(
-        /::error::timeout-minutes \(0\.2\) ran out while step "[a-z-]+" was running; the post step removes db-cluster pr-1-app \(destination account\)/,
+        /::error title=rds-refresh failed::deadline-minutes \(0\.2\) ran out while step "[a-z-]+" was running; the post step removes db-cluster pr-1-app \(destination account\)/,
       )
       expect(run.durationMs).toBeLessThan(WITHIN_BOUND_MS + 6_000)
       expect(hung(world)).toContain('oidc:GetIdToken')
@@ -260,14 +282,14 @@ describe('a slow answer, then a cancel', () => {
       const world = sim
       const run = await runAction({
         sim,
-        inputs: { ...clone, 'timeout-minutes': '350' },
+        inputs: { ...clone, 'deadline-minutes': '350' },
         cancelWhen: () =>
           world.requests.some((r) => r.operation === 'RestoreDBClusterToPointInTime'),
       })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain('Received SIGINT: stopping;')
       expect(run.maskedLog).toContain(
-        '::error::The run was cancelled (SIGINT) while step "clone-cluster" was running;',
+        '::error title=rds-refresh failed::The run was cancelled (SIGINT) while step "clone-cluster" was running;',
       )
       expect(run.durationMs).toBeLessThan(60_000)
       expect(run.post?.exitCode).toBe(0)

@@ -39,7 +39,7 @@ export interface RunSpec {
   /** Signal the main step when the gate holds the run. */
   readonly signal?: { readonly name: Signal; readonly at: GateSpec }
   /**
-   * Kill the step (SIGKILL) this many real seconds after its deadline (`timeout-minutes`) and
+   * Kill the step (SIGKILL) this many real seconds after its deadline (`deadline-minutes`) and
    * report it: for hangs, where the step must exit on its own within seconds of the deadline.
    */
   readonly exitWithinSeconds?: number
@@ -202,7 +202,7 @@ async function runOnce(sim: Simulator, spec: RunSpec, gate?: CallGate): Promise<
 /** The main step's bound: its deadline plus the allowed lag; the post step gets 90 s more. */
 function boundOf(spec: RunSpec, step: 'main' | 'post'): number | undefined {
   if (spec.exitWithinSeconds === undefined) return undefined
-  const minutes = Number(spec.inputs['timeout-minutes'] ?? '350')
+  const minutes = Number(spec.inputs['deadline-minutes'] ?? '350')
   return step === 'main' ? minutes * 60 + spec.exitWithinSeconds : 90
 }
 
@@ -331,7 +331,8 @@ function judgeRefusal(outcome: Outcome, before: 'aws' | 'change'): string[] {
   if (!run) return ['no run']
   const problems: string[] = []
   if (run.exitCode === 0) problems.push('the hostile input was accepted: the run succeeded')
-  else if (!run.log.includes('::error::')) problems.push('the run failed without an ::error:: line')
+  else if (!/^::error[^:]*::/m.test(run.log))
+    problems.push('the run failed without an ::error:: line')
   if (before === 'aws' && outcome.requests.length > 0) {
     const first = outcome.requests[0]
     problems.push(
@@ -350,7 +351,7 @@ function judgeRefusal(outcome: Outcome, before: 'aws' | 'change'): string[] {
 export function errorLines(log: string): string {
   return log
     .split('\n')
-    .filter((line) => line.startsWith('::error::'))
+    .filter((line) => line.startsWith('::error'))
     .join(' | ')
     .slice(0, 400)
 }

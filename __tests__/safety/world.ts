@@ -63,6 +63,7 @@ export const METHOD_INPUTS: Record<Method, Readonly<Record<string, string>>> = {
 export const PARTNER_CLONE: Readonly<Record<string, string>> = {
   'source-role-arn': ROLE_ARNS.source,
   'destination-role-arn': ROLE_ARNS.partner,
+  'allow-external-principals': 'true',
   'kms-key-id': KEYS.partner,
   'db-subnet-group': STAGING_SUBNET_GROUP,
   'vpc-security-group-ids': STAGING_SECURITY_GROUPS.join(','),

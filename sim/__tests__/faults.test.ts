@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds'
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms'
+import { createFaultInjector } from '../src/faults.ts'
 import type { Simulator } from '../src/index.ts'
 import { clientConfig, destination, destinationKeys, source, start } from './helpers.ts'
 
@@ -12,7 +13,8 @@ afterEach(async () => {
 
 describe('fault injection', () => {
   it('throttles past the burst with Throttling "Rate exceeded", per account, and standard retries recover', async () => {
-    sim = await start({ scenario: { faults: { throttle: { ratePerSecond: 4, burst: 3 } } } })
+    // A token every 1000 s: the burst stays spent however slowly a loaded machine sends the calls.
+    sim = await start({ scenario: { faults: { throttle: { ratePerSecond: 0.001, burst: 3 } } } })
     const once = new RDSClient(clientConfig(sim))
     for (let i = 0; i < 3; i++) await once.send(new DescribeDBClustersCommand({}))
     const error = await once.send(new DescribeDBClustersCommand({})).catch((e: unknown) => e)
@@ -29,8 +31,9 @@ describe('fault injection', () => {
     // Another account has its own bucket.
     const other = new RDSClient(clientConfig(sim, destinationKeys))
     await expect(other.send(new DescribeDBClustersCommand({}))).resolves.toBeDefined()
-    // The SDK's standard mode backs off (throttling base 500 ms) and the bucket refills.
-    // Drain the bucket first so the retrying client's first attempt is throttled.
+    // The SDK's standard mode backs off (throttling base 500 ms) and the bucket refills: one token a
+    // second. Drain the bucket first so the retrying client's first attempt is throttled.
+    sim.setFaults({ throttle: { ratePerSecond: 1, burst: 1 } })
     while (
       await once.send(new DescribeDBClustersCommand({})).then(
         () => true,
@@ -46,6 +49,29 @@ describe('fault injection', () => {
       undefined,
     ])
     for (const client of [once, other, retrying]) client.destroy()
+  })
+
+  it("refills a `time: 'simulated'` bucket per simulated second, whatever real time does", () => {
+    let real = 0
+    let simulated = 0
+    const faults = createFaultInjector(
+      { throttle: { ratePerSecond: 2, burst: 3, time: 'simulated' } },
+      { realNow: () => real, simulatedNow: () => simulated },
+    )
+    const call = () =>
+      faults.check({ service: 'rds', operation: 'DescribeDBClusters', account: source })
+    for (let i = 0; i < 3; i++) expect(call()).toBeUndefined()
+    expect(call()?.kind).toBe('throttle')
+    // An hour of real time refills nothing; half a simulated second refills one token.
+    real += 3_600_000
+    expect(call()?.kind).toBe('throttle')
+    simulated += 500
+    expect(call()).toBeUndefined()
+    expect(call()?.kind).toBe('throttle')
+    // The bucket holds at most `burst`.
+    simulated += 60_000
+    for (let i = 0; i < 3; i++) expect(call()).toBeUndefined()
+    expect(call()?.error.code).toBe('Throttling')
   })
 
   it('answers seeded, repeatable InternalFailure 500s', async () => {

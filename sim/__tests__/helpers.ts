@@ -142,8 +142,15 @@ export function fakeServices(_env: ServiceEnv): Services {
       awsManagedRdsKey: () => {
         throw new Error('unused')
       },
+      delegatesToIdentity: () => true,
     },
-    ram: { isSharedWith: () => false },
+    ram: { isSharedWith: () => false, tagsOf: () => undefined },
+    iam: {
+      tagsOf: () => undefined,
+      keyOf: () => undefined,
+      secretsManagerKeyArn: (account) => `arn:aws:kms:us-east-1:${account}:key/secretsmanager`,
+      resolveKey: () => undefined,
+    },
     seed: () => undefined,
     inventory: (account) => ({ 'db-cluster': [account] }),
   }

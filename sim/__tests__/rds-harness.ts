@@ -53,6 +53,10 @@ export class FakeKms implements KmsView {
   readonly keys: FakeKey[] = []
   private seq = 0
 
+  delegatesToIdentity(): boolean {
+    return true
+  }
+
   seed(fixtures: readonly KmsKeyFixture[]): void {
     for (const f of fixtures) {
       const keyId = f.keyId ?? `fake-key-${++this.seq}`
@@ -111,6 +115,9 @@ export class FakeRam implements RamView {
   }
   isSharedWith(resourceArn: string, account: string): boolean {
     return this.shares.has(`${resourceArn}|${account}`)
+  }
+  tagsOf(): undefined {
+    return undefined
   }
 }
 

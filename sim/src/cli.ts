@@ -6,21 +6,9 @@
  * `--fixture` names a module whose default export (or `fixture` export) is a function returning a
  * Fixture; without it, the production-like world of sim/fixtures/production.ts is served.
  */
-import { resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { Fixture } from './core/types.ts'
 import { startSimulator } from './index.ts'
-import type { ResourceFixture } from './services/fixture.ts'
-import { productionFixture } from '../fixtures/production.ts'
-
-async function loadFixture(path: string | undefined): Promise<Fixture<ResourceFixture>> {
-  if (path === undefined) return productionFixture()
-  const module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>
-  const factory = module.default ?? module.fixture
-  if (typeof factory !== 'function') throw new Error(`${path} exports no fixture function`)
-  return await (factory as () => Fixture<ResourceFixture> | Promise<Fixture<ResourceFixture>>)()
-}
+import { loadFixture } from './load-fixture.ts'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -1,6 +1,6 @@
 /**
  * Fault injection, applied after a request is authenticated and validated and before its handler
- * runs: a per-account token bucket per service (real time), seeded random internal errors, and
+ * runs: a per-account token bucket per service (real or simulated time), seeded random internal errors, and
  * named calls failing with named errors a number of times.
  */
 import {
@@ -62,8 +62,10 @@ function seededRandom(seed: number): () => number {
 
 export function createFaultInjector(
   initial: Faults,
-  realNow: () => number = Date.now,
+  clocks: { readonly realNow?: () => number; readonly simulatedNow?: () => number } = {},
 ): FaultInjector {
+  const realNow = clocks.realNow ?? Date.now
+  const simulatedNow = clocks.simulatedNow ?? realNow
   let faults = initial
   let random = seededRandom(initial.seed ?? 1)
   let buckets = new Map<string, { tokens: number; at: number }>()
@@ -73,7 +75,7 @@ export function createFaultInjector(
   const takeToken = (key: string): boolean => {
     const throttle = faults.throttle
     if (!throttle) return true
-    const now = realNow()
+    const now = throttle.time === 'simulated' ? simulatedNow() : realNow()
     const bucket = buckets.get(key) ?? { tokens: throttle.burst, at: now }
     bucket.tokens = Math.min(
       throttle.burst,

@@ -111,6 +111,8 @@ export interface IdentityStore {
   authenticate(request: RawRequest, options: { region: string; family: ErrorFamily }): Caller
   /** The session behind a temporary access key, if any. */
   session(accessKeyId: string): Session | undefined
+  /** Every session issued so far, in order. */
+  sessions(): readonly Session[]
   /** The signing service named in a request's credential scope, if it is signed. */
   signingService(request: RawRequest): string | undefined
 }
@@ -148,6 +150,7 @@ export function createIdentityStore(accounts: readonly AccountFixture[]): Identi
     },
 
     session: (accessKeyId) => sessions.get(accessKeyId),
+    sessions: () => [...sessions.values()],
 
     signingService(request) {
       const header = request.headers.authorization

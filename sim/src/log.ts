@@ -5,10 +5,11 @@ export interface RequestLog {
   readonly entries: readonly RequestLogEntry[]
   /** Opens an entry when a request has been routed and decoded. */
   begin(fields: {
-    service: ServiceName | 'oidc'
+    service: ServiceName | 'oidc' | 'github'
     operation: string
     account?: string
     accessKeyId?: string
+    userAgent?: string
     input: Record<string, unknown>
     /** Real ms when the request arrived (default: now). */
     startedAt?: number

@@ -51,8 +51,17 @@ export function defaultClaims(): Claims {
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url')
 
+/**
+ * One RSA key pair per process: generating one costs about a second on a loaded machine, and the
+ * test suites start hundreds of worlds. Each issuer still has its own key id (`kid`) and refuses
+ * tokens under any other, as an OIDC provider looks the signing key up by `kid`.
+ */
+let processKeyPair: { privateKey: KeyObject; publicKey: KeyObject } | undefined
+const signingKeyPair = () =>
+  (processKeyPair ??= generateKeyPairSync('rsa', { modulusLength: 2048 }))
+
 export function createOidcIssuer(options: { credentialTimeScale: number }): OidcIssuer {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const { privateKey, publicKey } = signingKeyPair()
   const kid = randomBytes(8).toString('hex')
   const requestToken = randomBytes(24).toString('hex')
   let claims = defaultClaims()
@@ -82,29 +91,36 @@ export function createOidcIssuer(options: { credentialTimeScale: number }): Oidc
       return `${signingInput}.${b64url(signature)}`
     },
     verify(token) {
-      return verifyJwt(token, publicKey)
+      return verifyJwt(token, { publicKey, kid })
     },
   }
 }
 
-function verifyJwt(token: string, publicKey: KeyObject): { claims: Claims } | { invalid: string } {
+function verifyJwt(
+  token: string,
+  key: { publicKey: KeyObject; kid: string },
+): { claims: Claims } | { invalid: string } {
   const parts = token.split('.')
   if (parts.length !== 3) return { invalid: 'not a JWT' }
   const [header, payload, signature] = parts as [string, string, string]
-  let parsed: { header: { alg?: string }; claims: Claims }
+  let parsed: { header: { alg?: string; kid?: string }; claims: Claims }
   try {
     parsed = {
-      header: JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: string },
+      header: JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as {
+        alg?: string
+        kid?: string
+      },
       claims: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims,
     }
   } catch {
     return { invalid: 'not a JWT' }
   }
   if (parsed.header.alg !== 'RS256') return { invalid: 'unsupported algorithm' }
+  if (parsed.header.kid !== key.kid) return { invalid: 'unknown key id' }
   const ok = verify(
     'RSA-SHA256',
     Buffer.from(`${header}.${payload}`),
-    publicKey,
+    key.publicKey,
     Buffer.from(signature, 'base64url'),
   )
   if (!ok) return { invalid: 'bad signature' }

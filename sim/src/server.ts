@@ -16,10 +16,12 @@ import {
   type World,
 } from './core/types.ts'
 import { internalMessage, type FaultInjector } from './faults.ts'
+import type { Authorizer } from './iam/authorizer.ts'
 import type { Caller, ErrorFamily, IdentityStore } from './identity.ts'
 import type { RequestLog } from './log.ts'
 import { errorInfo, loadModel, type Model } from './model.ts'
 import type { OidcIssuer } from './oidc.ts'
+import { githubApiPath, type GitHubApi } from './github.ts'
 import { createJsonProtocol } from './protocols/json.ts'
 import { createQueryProtocol } from './protocols/query.ts'
 import { createRestJsonProtocol } from './protocols/restjson.ts'
@@ -35,8 +37,10 @@ export interface ServerDeps {
   readonly handlers: Readonly<Record<ServiceName, ServiceHandlers>>
   readonly identity: IdentityStore
   readonly oidc: OidcIssuer
+  readonly github: GitHubApi
   readonly faults: FaultInjector
   readonly log: RequestLog
+  readonly authorizer: Authorizer
 }
 
 interface ServiceWire {
@@ -114,6 +118,9 @@ async function handle(
   const startedAt = Date.now()
   const raw = toRaw(req, await readBody(req))
   if (raw.path === oidcTokenPath) return deliver(res, answerOidc(deps, raw, startedAt))
+  if (raw.path.startsWith(`${githubApiPath}/`)) {
+    return deliver(res, answerGitHub(deps, raw, startedAt))
+  }
   const service = route(deps, wires, raw)
   if (!service) {
     const error = new AwsError(
@@ -191,10 +198,19 @@ async function answer(
       operation: decoded.operation,
       ...(account !== undefined && { account }),
       ...(caller && { accessKeyId: caller.accessKeyId }),
+      ...userAgentOf(raw),
       input: decoded.input,
       startedAt,
     })
     validateInput(wire.model, wire.model.operations[decoded.operation]?.input?.shape, decoded.input)
+    if (caller) {
+      deps.authorizer.authorize({
+        caller,
+        service,
+        operation: decoded.operation,
+        input: decoded.input,
+      })
+    }
     const fault = deps.faults.check({
       service,
       operation: decoded.operation,
@@ -255,6 +271,12 @@ async function answer(
   }
 }
 
+/** The SDK sends its user agent (with any custom part) as `x-amz-user-agent`; others as `user-agent`. */
+function userAgentOf(raw: RawRequest): { userAgent?: string } {
+  const agent = raw.headers['x-amz-user-agent'] ?? raw.headers['user-agent']
+  return agent === undefined ? {} : { userAgent: agent }
+}
+
 /**
  * A handler's error as the wire carries it: a modeled error gets the model's wire code and status
  * (so `DBSnapshotNotFoundFault` thrown by shape name still goes out as `DBSnapshotNotFound`, 404);
@@ -273,6 +295,14 @@ function asAwsError(model: Model, thrown: unknown): AwsError {
   console.error('simulator: handler failure', thrown)
   const message = thrown instanceof Error ? thrown.message : String(thrown)
   return new AwsError('InternalFailure', `Simulator bug: ${message}`, 500)
+}
+
+function answerGitHub(deps: ServerDeps, raw: RawRequest, startedAt: number): Delivery {
+  const { operation, response, error } = deps.github.answer(raw)
+  const input = raw.body ? ({ ...(JSON.parse(raw.body) as object) } as Record<string, unknown>) : {}
+  const entry = deps.log.begin({ service: 'github', operation, input, startedAt })
+  deps.log.end(entry, error === undefined ? {} : { errorCode: error })
+  return { response }
 }
 
 function answerOidc(deps: ServerDeps, raw: RawRequest, startedAt: number): Delivery {

@@ -48,7 +48,7 @@ export interface HttpTimeouts {
  * (a restore, a snapshot copy) answers within seconds, and the work is then polled. 60 s per
  * attempt is the AWS CLI's default read timeout, far above any healthy answer; 10 s covers a TCP
  * and TLS handshake to a regional endpoint from any runner. A hung attempt then costs at most a
- * minute before the SDK retries it, and `timeout-minutes` bounds the whole run on top.
+ * minute before the SDK retries it, and `deadline-minutes` bounds the whole run on top.
  */
 export const HTTP_TIMEOUTS: HttpTimeouts = { connectionMs: 10_000, requestMs: 60_000 }
 

@@ -1,14 +1,9 @@
-import {
-  paginateDescribeDBClusters,
-  paginateDescribeDBClusterSnapshots,
-  paginateDescribeDBInstances,
-  paginateDescribeDBSnapshots,
-  type RDSClient,
-  type Tag,
-} from '@aws-sdk/client-rds'
+import type { RDSClient, Tag } from '@aws-sdk/client-rds'
 import type { ResourceKind } from '../engine/types.js'
+import { ActionError } from '../errors.js'
 import type { RunContext } from '../settings.js'
 import { isManaged, Purpose, runIdOf, TagKeys } from '../tags.js'
+import { readInventory } from './rds-inventory.js'
 import { READERS } from './rds-read.js'
 
 /**
@@ -91,6 +86,29 @@ export function describeProof(proof: Proof, run: RunIdentity): string {
     : `made by this run (${TagKeys.managed}=true, ${TagKeys.runId}=${run.runId}, ${TagKeys.target}=${run.target?.toLowerCase() ?? '(none)'})`
 }
 
+/**
+ * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
+ * carrying this action's managed tag, read from the resource itself in the destination account.
+ * Ownership is never inferred from a name.
+ */
+export function requireManaged(options: {
+  target: string
+  tags: readonly Tag[] | undefined
+  where: { resource: string; side: 'destination'; accountId: string }
+  purpose: 'reuse' | 'replace' | 'delete'
+}): void {
+  if (isManaged(options.tags)) return
+  const { target, where, purpose } = options
+  throw new ActionError({
+    summary: `Target ${target} exists but was not created by rds-refresh (no ${TagKeys.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
+    ...where,
+    hint:
+      purpose === 'delete'
+        ? 'The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.'
+        : 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
+  })
+}
+
 /** What tags say about whose a resource is, for messages. */
 export function describeOwner(tags: readonly Tag[] | undefined): string {
   if (!isManaged(tags)) return `no ${TagKeys.managed}=true tag`
@@ -147,29 +165,16 @@ export async function findRunResources(
       found.push({ kind, id, purpose: tagValue(tags, TagKeys.purpose) })
     }
   }
-  for await (const page of paginateDescribeDBInstances({ client: rds }, {})) {
-    // A cluster's members go with their cluster (whose removal deletes Aurora members first; a
-    // Multi-AZ cluster's members cannot be deleted on their own).
-    for (const i of page.DBInstances ?? []) {
-      if (!i.DBClusterIdentifier) keep('db-instance', i.DBInstanceIdentifier, i.TagList)
-    }
+  const inventory = await readInventory(rds)
+  // A cluster's members go with their cluster (whose removal deletes Aurora members first; a
+  // Multi-AZ cluster's members cannot be deleted on their own).
+  for (const i of inventory.instances) {
+    if (!i.DBClusterIdentifier) keep('db-instance', i.DBInstanceIdentifier, i.TagList)
   }
-  for await (const page of paginateDescribeDBClusters({ client: rds }, {})) {
-    for (const c of page.DBClusters ?? []) keep('db-cluster', c.DBClusterIdentifier, c.TagList)
-  }
-  for await (const page of paginateDescribeDBSnapshots(
-    { client: rds },
-    { SnapshotType: 'manual' },
-  )) {
-    for (const s of page.DBSnapshots ?? []) keep('db-snapshot', s.DBSnapshotIdentifier, s.TagList)
-  }
-  for await (const page of paginateDescribeDBClusterSnapshots(
-    { client: rds },
-    { SnapshotType: 'manual' },
-  )) {
-    for (const s of page.DBClusterSnapshots ?? []) {
-      keep('db-cluster-snapshot', s.DBClusterSnapshotIdentifier, s.TagList)
-    }
+  for (const c of inventory.clusters) keep('db-cluster', c.DBClusterIdentifier, c.TagList)
+  for (const s of inventory.snapshots) keep('db-snapshot', s.DBSnapshotIdentifier, s.TagList)
+  for (const s of inventory.clusterSnapshots) {
+    keep('db-cluster-snapshot', s.DBClusterSnapshotIdentifier, s.TagList)
   }
   return found
 }

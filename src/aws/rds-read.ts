@@ -81,8 +81,17 @@ export interface ResourceReader<T> {
   progress?(item: T): number | undefined
 }
 
-/** The four kinds of RDS resource the action waits for and removes. */
-export const READERS = {
+/** The four kinds of RDS resource the action creates, waits for and removes, as AWS describes them. */
+export interface RdsResources {
+  readonly 'db-cluster': DBCluster
+  readonly 'db-instance': DBInstance
+  readonly 'db-cluster-snapshot': DBClusterSnapshot
+  readonly 'db-snapshot': DBSnapshot
+}
+
+export type RdsKind = keyof RdsResources
+
+export const READERS: { readonly [K in RdsKind]: ResourceReader<RdsResources[K]> } = {
   'db-cluster': {
     label: 'DB cluster',
     find: findCluster,
@@ -105,4 +114,4 @@ export const READERS = {
     status: (s: DBSnapshot) => s.Status ?? 'unknown',
     progress: (s: DBSnapshot) => s.PercentProgress,
   } satisfies ResourceReader<DBSnapshot>,
-} as const
+}

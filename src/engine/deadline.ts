@@ -1,6 +1,6 @@
 /**
  * How a run stops before its end: the runner cancels it (SIGINT/SIGTERM), or its deadline
- * (`timeout-minutes`) passes. Either aborts one signal that every AWS call (through the clients'
+ * (`deadline-minutes`) passes. Either aborts one signal that every AWS call (through the clients'
  * request handler), every wait and every step obeys, so nothing in flight outlives it.
  */
 
@@ -25,7 +25,7 @@ export function cancelledBy(signal: string): StopError {
   return new StopError('cancel', `The run was cancelled (${signal})`)
 }
 
-/** The deadline passed; `what` names the bound, e.g. `timeout-minutes (5)`. */
+/** The deadline passed; `what` names the bound, e.g. `deadline-minutes (5)`. */
 export function deadlinePassed(what: string): StopError {
   return new StopError('deadline', `${what} ran out`)
 }
@@ -130,7 +130,7 @@ export function stoppedError(reason: unknown, where: string, postStep: string): 
     summary: `${reason.message} while ${where}; ${postStep}`,
     hint:
       reason.stop === 'deadline'
-        ? 'Raise timeout-minutes if the run needs more time. If a call never answered, check ' +
+        ? 'Raise deadline-minutes if the run needs more time. If a call never answered, check ' +
           "that the runner reaches the AWS endpoints and GitHub's OIDC token endpoint (README, 'Timeouts')."
         : undefined,
     cause: reason,

@@ -11,11 +11,14 @@ import type {
 import { describePostStep, type Ledger } from './ledger.js'
 import { ActionError, errorMessage } from '../errors.js'
 import { isAbortError, stopReason, stoppedError } from './deadline.js'
+import { StepOutput } from './step-output.js'
+import type { AnnotationProperties } from '@actions/core'
 
 /** Where the engine writes: @actions/core in the action, a recorder in tests. */
 export interface EngineOutput {
   info(message: string): void
-  warning(message: string): void
+  /** A warning annotation; `title` names what it is about on the run page. */
+  warning(message: string, properties?: AnnotationProperties): void
   debug(message: string): void
   startGroup(name: string): void
   endGroup(): void
@@ -71,7 +74,7 @@ export async function runPlan<C>(
   const states = new Map<string, StepState<C>>(
     plan.steps.map((step) => [step.name, { step, status: 'pending', notes: [] }]),
   )
-  const groups = new GroupTracker(options.output)
+  const lines = new StepOutput(options.output)
   const running = new Map<string, Promise<void>>()
   let firstError: Error | undefined
   /** The steps that were running when the run was stopped from outside. */
@@ -91,9 +94,13 @@ export async function runPlan<C>(
   const launch = (state: StepState<C>): void => {
     state.status = 'running'
     state.startedAt = new Date()
-    groups.starting(state.step, running.size === 0)
-    const runtime = createRuntime(state, { options, signal: controller.signal })
-    runtime.log.info(`${state.step.title}`)
+    lines.starting(state.step.name, state.step.title)
+    const runtime = createRuntime(state, {
+      options,
+      signal: controller.signal,
+      log: lines.logFor(state.step.name),
+    })
+    runtime.log.progress?.(state.step.title)
     const promise = state.step
       .run(ctx, runtime)
       .then(
@@ -108,19 +115,21 @@ export async function runPlan<C>(
           if (!cancelled && !firstError) {
             firstError = attachStep(error, state.step, options.accountIds)
             controller.abort(firstError)
+          } else if (!cancelled) {
+            // Only the first failure is the run's error (printed once, by index.ts); a later one
+            // would otherwise go unsaid.
+            runtime.log.warning(`also failed: ${errorMessage(error)}`)
           }
-          if (!cancelled) runtime.log.warning(`failed: ${errorMessage(error)}`)
         },
       )
       .finally(() => {
         state.endedAt = new Date()
         running.delete(state.step.name)
-        groups.finished(state.step)
         const seconds = (
           (state.endedAt.getTime() - (state.startedAt?.getTime() ?? 0)) /
           1000
         ).toFixed(1)
-        options.output.info(`[${state.step.name}] ${state.status} in ${seconds}s`)
+        lines.finished(state.step.name, `[${state.step.name}] ${state.status} in ${seconds}s`)
       })
     running.set(state.step.name, promise)
   }
@@ -180,6 +189,7 @@ function abandon<C>(
     state.notes.push('did not stop in time')
     output.warning(
       `[${state.step.name}] did not stop within ${settleMs / 1000}s of the stop; left behind`,
+      { title: `rds-refresh: ${state.step.name}` },
     )
   }
 }
@@ -222,14 +232,8 @@ function dependenciesDone<C>(step: Step<C>, states: Map<string, StepState<C>>): 
 
 function createRuntime<C>(
   state: StepState<C>,
-  { options, signal }: { options: EngineOptions; signal: AbortSignal },
+  { options, signal, log }: { options: EngineOptions; signal: AbortSignal; log: StepLog },
 ): StepRuntime {
-  const prefix = `[${state.step.name}] `
-  const log: StepLog = {
-    info: (message) => options.output.info(prefix + message),
-    warning: (message) => options.output.warning(prefix + message),
-    debug: (message) => options.output.debug(prefix + message),
-  }
   return {
     name: state.step.name,
     log,
@@ -295,31 +299,4 @@ function attachStep<C>(
     side: step.side,
     accountId: accountIds?.[step.side],
   })
-}
-
-/**
- * Log groups cannot nest or interleave, so a step gets a group only while it runs alone; lines of
- * overlapping steps stay readable through their `[step]` prefix.
- */
-class GroupTracker {
-  private open: string | undefined
-  constructor(private readonly output: EngineOutput) {}
-
-  starting<C>(step: Step<C>, alone: boolean): void {
-    this.close()
-    if (alone) {
-      this.output.startGroup(`${step.name}: ${step.title}`)
-      this.open = step.name
-    }
-  }
-
-  finished<C>(step: Step<C>): void {
-    if (this.open === step.name) this.close()
-  }
-
-  private close(): void {
-    if (this.open === undefined) return
-    this.output.endGroup()
-    this.open = undefined
-  }
 }

@@ -49,6 +49,11 @@ export interface CreatedResource {
 
 export interface StepLog {
   info(message: string): void
+  /**
+   * A line worth seeing as it happens even while the step's other lines are held back because
+   * steps overlap (its start, status changes, heartbeats); `info` where no one holds lines back.
+   */
+  progress?(message: string): void
   warning(message: string): void
   debug(message: string): void
 }

@@ -1,6 +1,9 @@
 import { createWaiter, WaiterState, type WaiterResult } from '@smithy/util-waiter'
 import { ActionError, awsErrorCode, errorMessage, isNotFound } from '../errors.js'
-import type { AccountSide, StepLog } from './types.js'
+import { isThrottling } from '../aws/error-codes.js'
+import { HEARTBEAT_POLLS, logProgress, startHeartbeat } from './heartbeat.js'
+import { PollSchedule, TICKS_PER_POLL } from './poll-schedule.js'
+import type { AccountSide, StepLog, StepRuntime } from './types.js'
 
 /**
  * Statuses from which a resource never becomes available. The SDK's own waiters miss most of
@@ -52,13 +55,15 @@ export interface WaitContext {
   readonly pollSeconds: number
 }
 
-/**
- * Ceiling for the waiter's growing, jittered poll delay. Twice the poll interval keeps the time
- * AWS sits idle between steps small (npm run bench: the copy is ready on average within one
- * interval), at one describe call every 10-20 s per wait, far below RDS's 12 calls/s.
- */
-function maxDelaySeconds(pollSeconds: number): number {
-  return pollSeconds * 2
+/** How a step waits: under its name, log, signal and deadline, at the run's poll interval. */
+export function stepWaitContext(runtime: StepRuntime, pollSeconds: number): WaitContext {
+  return {
+    step: runtime.name,
+    log: runtime.log,
+    signal: runtime.signal,
+    deadline: runtime.deadline,
+    pollSeconds,
+  }
 }
 
 export function formatElapsed(ms: number): string {
@@ -76,9 +81,8 @@ export function isTransient(error: unknown): boolean {
     $retryable?: unknown
     name?: string
   }
-  if (e?.$retryable) return true
+  if (e?.$retryable || isThrottling(error)) return true
   const code = awsErrorCode(error)
-  if (code && /throttl|rate ?exceeded|requestlimitexceeded/i.test(code)) return true
   const status = e?.$metadata?.httpStatusCode
   if (status === undefined)
     return !code || code === 'TimeoutError' || /ECONN|ETIMEDOUT|socket/i.test(String(error))
@@ -88,7 +92,8 @@ export function isTransient(error: unknown): boolean {
 /**
  * Poll until the resource reaches one of `spec.until`, logging every status change with the
  * elapsed time. Fails at once on a failure status or a permanent error, and with a clear timeout
- * error at the run's deadline.
+ * error at the run's deadline. The SDK's waiter runs the loop on a fine tick (a fifth of the
+ * interval); PollSchedule decides on which ticks AWS is asked.
  */
 export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T> {
   const started = Date.now()
@@ -96,14 +101,24 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
   let lastSeen: string | undefined
   let latest: T | undefined
   let seen = false
-  let polls = 0
+  let notFound = 0
 
+  const schedule = new PollSchedule(ctx.pollSeconds * 1000, started)
   const check = async (): Promise<WaiterResult> => {
-    polls += 1
-    const item = await describeOnce(spec, ctx)
+    const sentAt = Date.now()
+    if (!schedule.due(sentAt)) return { state: WaiterState.RETRY }
+    const answer = await describeOnce(spec, ctx)
+    if ('transient' in answer) {
+      // No answer about the resource: poll again, later still while AWS throttles.
+      schedule.record(sentAt, { throttled: answer.throttled })
+      return { state: WaiterState.RETRY }
+    }
+    const { item } = answer
+    schedule.record(sentAt, { progress: item && spec.progress?.(item) })
     if (item === undefined) {
       if (spec.until === 'gone') return { state: WaiterState.SUCCESS }
-      if (seen || polls > NOT_FOUND_GRACE_POLLS) {
+      notFound += 1
+      if (seen || notFound > NOT_FOUND_GRACE_POLLS) {
         throw new ActionError({
           summary: `${spec.resource} disappeared while waiting for it to become ${describeUntil(spec)}`,
           step: ctx.step,
@@ -120,6 +135,7 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
     latest = item
     const status = spec.status(item)
     const progress = spec.progress?.(item)
+    heartbeat.seen(status, progress)
     logChange(progress === undefined ? status : `${status} ${progress}%`)
     if (failOn.includes(status)) {
       throw new ActionError({
@@ -140,22 +156,28 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
   const logChange = (text: string): void => {
     if (text === lastSeen) return
     lastSeen = text
-    ctx.log.info(`${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`)
+    logProgress(ctx.log, `${spec.resource}: ${text} (${formatElapsed(Date.now() - started)})`)
   }
 
   const remainingSeconds = (ctx.deadline - Date.now()) / 1000
   if (remainingSeconds <= ctx.pollSeconds) throw timeoutError(spec, ctx, lastSeen)
+  const heartbeat = startHeartbeat({
+    resource: spec.resource,
+    log: ctx.log,
+    everyMs: ctx.pollSeconds * 1000 * HEARTBEAT_POLLS,
+    format: formatElapsed,
+  })
   const result = await createWaiter(
     {
       client: undefined,
       maxWaitTime: remainingSeconds,
-      minDelay: ctx.pollSeconds,
-      maxDelay: maxDelaySeconds(ctx.pollSeconds),
+      minDelay: ctx.pollSeconds / TICKS_PER_POLL,
+      maxDelay: ctx.pollSeconds / TICKS_PER_POLL,
       abortSignal: ctx.signal,
     },
     undefined,
     check,
-  )
+  ).finally(() => heartbeat.stop())
   if (result.state === WaiterState.SUCCESS) {
     return latest as T
   }
@@ -163,14 +185,17 @@ export async function waitFor<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T
   throw timeoutError(spec, ctx, lastSeen)
 }
 
-async function describeOnce<T>(spec: WaitSpec<T>, ctx: WaitContext): Promise<T | undefined> {
+async function describeOnce<T>(
+  spec: WaitSpec<T>,
+  ctx: WaitContext,
+): Promise<{ item: T | undefined } | { transient: true; throttled: boolean }> {
   try {
-    return await spec.describe()
+    return { item: await spec.describe() }
   } catch (error) {
-    if (isNotFound(error)) return undefined
+    if (isNotFound(error)) return { item: undefined }
     if (isTransient(error)) {
       ctx.log.debug(`${spec.resource}: transient error while polling: ${errorMessage(error)}`)
-      return spec.until === 'gone' ? ({} as T) : undefined
+      return { transient: true, throttled: isThrottling(error) }
     }
     throw ActionError.fromAws(error, {
       summary: `Could not read the status of ${spec.resource}`,
@@ -216,7 +241,7 @@ function timeoutError<T>(
     resource: spec.resource,
     side: spec.side,
     accountId: spec.accountId,
-    hint: 'Raise timeout-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
+    hint: 'Raise deadline-minutes (at most 350, under the 6-hour job limit), or look at why the resource is slow in the RDS console.',
   })
 }
 

@@ -3,6 +3,7 @@
  * returns the typed value or throws an InputError that names the input, the value and what is
  * allowed. They know nothing about other inputs: combinations live in rules.ts.
  */
+import { MAX_TAGS_PER_RESOURCE, MAX_USER_TAGS, TAG_CHARACTER_CLASS } from '../tags.js'
 
 /** An input that cannot be used as given; thrown before any AWS call. */
 export class InputError extends Error {
@@ -298,7 +299,15 @@ export interface Tag {
 /** Tags `key=value` separated by commas or new lines; keys unique. */
 export function tags(input: string, value: string): Tag[] {
   const seen = new Set<string>()
-  return listItems(value).map((item) => {
+  const items = listItems(value)
+  if (items.length > MAX_USER_TAGS) {
+    throw new InputError(
+      input,
+      value,
+      `Input '${input}' has ${items.length} tags: at most ${MAX_USER_TAGS} (AWS allows ${MAX_TAGS_PER_RESOURCE} tags per resource, and the action sets ${MAX_TAGS_PER_RESOURCE - MAX_USER_TAGS} of its own).`,
+    )
+  }
+  return items.map((item) => {
     noWorkflowCommand(input, item)
     const tag = parseTag(input, item)
     if (seen.has(tag.key)) {
@@ -319,7 +328,7 @@ export function tags(input: string, value: string): Tag[] {
  * rule, and both "can only contain only the set of Unicode letters, digits, white-space, '_',
  * '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")".
  */
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
+const TAG_CHARACTERS = new RegExp(`^[${TAG_CHARACTER_CLASS}]*$`, 'u')
 const RESERVED_TAG_PREFIX = /^(?:aws|rds):/i
 
 function parseTag(input: string, item: string): Tag {

@@ -1,12 +1,11 @@
-import * as core from '@actions/core'
 import type { Accounts } from '../credentials.js'
 import type { Plan } from '../engine/types.js'
 import { ActionError } from '../errors.js'
 import type { CopyMethod } from '../result.js'
 import type { Method, Settings } from '../settings.js'
-import { findCluster, findInstance } from '../aws/rds-read.js'
 import { clonePlan } from './clone/plan.js'
 import { clonePreflight } from './clone/preflight.js'
+import { titledLog } from '../github/annotations.js'
 import type { RefreshContext } from './common/context.js'
 import type { SourceDatabase } from './common/detect.js'
 import { relayPlan } from './relay/plan.js'
@@ -33,14 +32,17 @@ export function chooseMethod(requested: Method, source: SourceDatabase): CopyMet
 export interface MethodInputs {
   readonly settings: Settings
   readonly accounts: Accounts
+  /** The target exists in the destination (looked up once, before the method is resolved). */
+  readonly targetExists: boolean
   readonly log?: { info(message: string): void; warning(message: string): void }
 }
 
 /**
  * The method this run takes: chooseMethod's choice, checked against what AWS allows before
- * anything is created. For an Aurora clone that runs the clone pre-flight (source state,
- * encryption and keys, clone limits), which under `auto` may turn to the relay and says why.
- * When the target already exists, `if-exists` decides first (existing.ts), so no pre-flight.
+ * anything is created. For an Aurora clone that runs the clone pre-flight (source state, clone
+ * limits, then the shared keys and placement checks), which under `auto` may turn to the relay
+ * and says why; the relay runs the shared pre-flight as its first step. When the target already
+ * exists, `if-exists` decides first (existing.ts), so no pre-flight.
  */
 export async function resolveMethod(
   requested: Method,
@@ -50,11 +52,7 @@ export async function resolveMethod(
   const method = chooseMethod(requested, source)
   if (method === 'relay') return method
   const { settings, accounts } = inputs
-  const target = settings.target
-  if (settings.ifExists !== 'replace' && target) {
-    const rds = accounts.destination.clients.rds
-    if ((await findCluster(rds, target)) ?? (await findInstance(rds, target))) return method
-  }
+  if (settings.ifExists !== 'replace' && inputs.targetExists) return method
   const decision = await clonePreflight({
     requested: requested === 'auto' ? 'auto' : method,
     settings,
@@ -62,7 +60,7 @@ export async function resolveMethod(
     destination: accounts.destination,
     sameAccount: accounts.sameAccount,
     sourceDb: source,
-    log: inputs.log ?? core,
+    log: inputs.log ?? titledLog('rds-refresh: pre-flight'),
   })
   return decision.method
 }

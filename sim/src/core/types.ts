@@ -7,6 +7,8 @@
  * only erasable TypeScript (no enums, no parameter properties, no namespaces) is allowed here.
  */
 
+import type { NamedPolicy } from '../iam/policy.ts'
+
 export type ServiceName = 'rds' | 'sts' | 'kms' | 'ram'
 
 /** An error as AWS answers it: `code` is the wire code (e.g. `DBSnapshotNotFound`, not the shape name). */
@@ -35,10 +37,12 @@ export interface Clock {
 export interface RequestLogEntry {
   readonly seq: number
   readonly time: number // simulated ms
-  readonly service: ServiceName | 'oidc'
+  readonly service: ServiceName | 'oidc' | 'github'
   readonly operation: string
   readonly account?: string
   readonly accessKeyId?: string
+  /** The caller's user agent (`x-amz-user-agent`, else `user-agent`), as CloudTrail logs it. */
+  readonly userAgent?: string
   readonly input: Readonly<Record<string, unknown>>
   /** Wire error code when the call failed, else undefined. */
   errorCode?: string
@@ -112,6 +116,12 @@ export interface KmsView {
   canUse(account: string, keyArn: string): boolean
   /** The account's AWS-managed `aws/rds` key, created on first use. */
   awsManagedRdsKey(account: string): KeyInfo
+  /**
+   * Whether the caller also needs an identity policy for `action` on the key: true unless the key
+   * policy grants every principal directly (the AWS-managed key); a customer key's policy names
+   * account roots, which delegates to the account's IAM policies (aws-reference H).
+   */
+  delegatesToIdentity(account: string, keyArn: string, action: string, viaRds: boolean): boolean
 }
 
 export interface KeyInfo {
@@ -126,6 +136,8 @@ export interface KeyInfo {
 export interface RamView {
   /** True when `resourceArn` is in an ACTIVE share with `account`, accepted where an invitation exists. */
   isSharedWith(resourceArn: string, account: string): boolean
+  /** Tags of an existing resource share, for IAM's `aws:ResourceTag`; undefined when none. */
+  tagsOf(shareArn: string): Readonly<Record<string, string>> | undefined
 }
 
 export interface AccountInfo {
@@ -180,8 +192,16 @@ export interface ResourceFailure {
 }
 
 export interface Faults {
-  /** RDS-style token bucket per account: `ratePerSecond` refill, `burst` capacity (real time). */
-  readonly throttle?: { readonly ratePerSecond: number; readonly burst: number }
+  /**
+   * RDS-style token bucket per account: `ratePerSecond` refill, `burst` capacity. It refills in
+   * real time unless `time` is `simulated` (then per simulated second, so that polling scaled by
+   * `clockScale` meets the bucket at the rate it would meet AWS's).
+   */
+  readonly throttle?: {
+    readonly ratePerSecond: number
+    readonly burst: number
+    readonly time?: 'real' | 'simulated'
+  }
   /** Probability (0-1) that any call answers HTTP 500 `InternalFailure`. Seeded, repeatable. */
   readonly internalErrorRate?: number
   /** A named call failing with a named error, `times` times (default: always). */
@@ -265,6 +285,11 @@ export interface RoleFixture {
   readonly subjectPattern?: string
   /** Longest session the role allows (seconds), as IAM's MaxSessionDuration. Default 3600. */
   readonly maxSessionDuration?: number
+  /**
+   * Identity policies attached to the role, evaluated on every call its sessions make
+   * (sim/src/iam). Absent: the role may do anything, as before IAM was modelled.
+   */
+  readonly policies?: readonly NamedPolicy[]
 }
 
 export interface AccountFixture {

@@ -3,6 +3,7 @@
  * KMS and RAM through their views; RAM asks RDS which cluster ARNs exist and who owns them.
  */
 import type { KmsView, RamView, ServiceEnv, ServiceHandlers } from '../core/types.ts'
+import type { IamResourceView } from '../iam/requests.ts'
 import type { ResourceFixture } from './fixture.ts'
 import { createKms } from './kms/index.ts'
 import { createRam } from './ram/index.ts'
@@ -21,6 +22,8 @@ export interface Services {
    * RAM inventories.
    */
   inventory(account: string): Record<string, unknown[]>
+  /** What IAM reads of the resources: tags, encryption keys (sim/src/iam). */
+  iam: IamResourceView
 }
 
 /** Creates the services of one simulated region. */
@@ -38,6 +41,12 @@ export function createServices(env: ServiceEnv): Services {
     seed(resources) {
       kms.seed(resources.kmsKeys ?? [])
       if (resources.rds) created.seed(resources.rds)
+    },
+    iam: {
+      tagsOf: (arn) => created.resourceFacts(arn)?.tags ?? ram.view.tagsOf(arn),
+      keyOf: (arn) => created.resourceFacts(arn)?.kmsKeyArn,
+      secretsManagerKeyArn: (account) => created.secretsManagerKeyArn(account),
+      resolveKey: (account, ref) => kms.view.resolveKey(account, ref),
     },
     inventory: (account) => ({
       ...created.inventory(account),

@@ -1,6 +1,5 @@
 import { ActionError, awsErrorCode, hintFor } from '../../errors.js'
 import type { RefreshContext } from '../common/context.js'
-import { ShareHandoff } from './ram-share.js'
 
 /**
  * Turn an error of RestoreDBClusterToPointInTime into what the user can act on. AWS answers
@@ -26,7 +25,7 @@ export function cloneError(error: unknown, ctx: RefreshContext, step: string): A
           : `${summary}: the destination account ${ctx.destination.accountId} cannot see the source cluster ${source.arn} (AWS answers the same for a cluster that does not exist and one not shared with the caller)`,
         hint: ctx.sameAccount
           ? 'Check the source still exists and the role may describe it.'
-          : `Check that resource share ${ctx.handoff.get(ShareHandoff.arn) ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
+          : `Check that resource share ${ctx.values.resourceShare.peek()?.arn ?? '(none)'} holds the cluster and the destination account, that its invitation was accepted, and that the destination role may call rds:RestoreDBClusterToPointInTime on the source ARN (docs/cross-account.md).`,
       })
     case 'KMSKeyNotAccessibleFault':
       return ActionError.fromAws(error, {

@@ -1,4 +1,5 @@
-import { paginateDescribeDBClusters, type DBCluster, type RDSClient } from '@aws-sdk/client-rds'
+import type { DBCluster, RDSClient } from '@aws-sdk/client-rds'
+import { listClusters } from '../../aws/rds-inventory.js'
 
 /**
  * AWS documents up to 15 copy-on-write clones of one source at a time; past that a "clone"
@@ -48,16 +49,9 @@ export async function countClones(input: CensusInput): Promise<CloneCensus> {
 }
 
 async function clonesInGroup(rds: RDSClient, group: string): Promise<DBCluster[]> {
-  const found: DBCluster[] = []
-  const pages = paginateDescribeDBClusters(
-    { client: rds },
-    { Filters: [{ Name: 'clone-group-id', Values: [group] }] },
-  )
-  for await (const page of pages) {
-    // Checked again here: the filter is what narrows the listing, the field is what counts.
-    found.push(...(page.DBClusters ?? []).filter((c) => c.CloneGroupId === group))
-  }
-  return found
+  const listed = await listClusters(rds, [{ Name: 'clone-group-id', Values: [group] }])
+  // Checked again here: the filter is what narrows the listing, the field is what counts.
+  return listed.filter((c) => c.CloneGroupId === group)
 }
 
 function identifierOf(cluster: DBCluster): string {

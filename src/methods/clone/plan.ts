@@ -1,20 +1,23 @@
-import {
-  CreateDBInstanceCommand,
-  ModifyDBClusterCommand,
-  RestoreDBClusterToPointInTimeCommand,
-  type RestoreDBClusterToPointInTimeCommandInput,
-  type ServerlessV2ScalingConfiguration,
+import type {
+  RestoreDBClusterToPointInTimeCommandInput,
+  ServerlessV2ScalingConfiguration,
 } from '@aws-sdk/client-rds'
+import {
+  createClusterInstance,
+  modifyDatabase,
+  restoreClusterToPointInTime,
+} from '../../aws/rds-databases.js'
 import { findCluster } from '../../aws/rds-read.js'
 import type { Plan, Step, StepRuntime } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
 import { Purpose } from '../../tags.js'
 import { tagsFor, type RefreshContext } from '../common/context.js'
-import { findOrCreate } from '../common/find-or-create.js'
+import { provision } from '../common/provision.js'
+import { resolvePlacement } from '../common/preflight/index.js'
 import { cloneError, instanceError } from './errors.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
 import { acceptShareStep, shareSourceStep } from './ram-share.js'
-import { waitForCluster, waitForInstance } from '../common/waits.js'
+import { waitForCluster } from '../common/waits.js'
 
 /** The Serverless v2 instance class; the cluster needs a scaling range before one is added. */
 export const SERVERLESS_CLASS = 'db.serverless'
@@ -55,26 +58,14 @@ const cloneClusterStep: Step<RefreshContext> = {
       `RestoreType=${input.RestoreType ?? ''} from ${input.SourceDBClusterIdentifier ?? ''} to ${ctx.names.target}${input.KmsKeyId ? ` with KMS key ${input.KmsKeyId}` : ''}`,
     )
     const rds = ctx.destination.clients.rds
-    await findOrCreate({
+    await provision({
       ctx,
       runtime,
       resource: { kind: 'db-cluster', side: 'destination', id: ctx.names.target, disposal: 'copy' },
-      create: async () => {
-        try {
-          await rds.send(new RestoreDBClusterToPointInTimeCommand(input))
-        } catch (error) {
+      start: () =>
+        restoreClusterToPointInTime(rds, input).catch((error: unknown) => {
           throw cloneError(error, ctx, runtime.name)
-        }
-      },
-    })
-    const cluster = await waitForCluster(ctx, runtime, {
-      side: 'destination',
-      id: ctx.names.target,
-    })
-    Object.assign(ctx.copy, {
-      kind: 'cluster',
-      arn: cluster.DBClusterArn,
-      identifier: cluster.DBClusterIdentifier,
+        }),
     })
     runtime.note(input.RestoreType === 'full-copy' ? 'full copy' : 'copy-on-write')
   },
@@ -103,15 +94,16 @@ export function instanceClassOf(ctx: RefreshContext): string {
  */
 export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCommandInput {
   const s = ctx.settings
+  const placement = resolvePlacement(ctx)
   return {
     DBClusterIdentifier: ctx.names.target,
     // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
     SourceDBClusterIdentifier: ctx.sourceDb.arn,
     RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
     UseLatestRestorableTime: true,
-    DBSubnetGroupName: s.dbSubnetGroup,
-    VpcSecurityGroupIds: s.vpcSecurityGroupIds.length > 0 ? [...s.vpcSecurityGroupIds] : undefined,
-    DBClusterParameterGroupName: s.dbClusterParameterGroup,
+    DBSubnetGroupName: placement.subnetGroup,
+    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+    DBClusterParameterGroupName: placement.clusterParameterGroup,
     KmsKeyId: s.kmsKeyId,
     DeletionProtection: s.deletionProtection,
     ServerlessV2ScalingConfiguration: restoreScaling(ctx),
@@ -145,7 +137,6 @@ const createInstancesStep: Step<RefreshContext> = {
     const ids = Array.from({ length: ctx.settings.instanceCount }, (_, i) =>
       ctx.names.instance(i + 1),
     )
-    Object.assign(ctx.copy, { instanceIdentifiers: ids })
     runtime.log.info(`Creating ${ids.length} × ${instanceClass} in parallel: ${ids.join(', ')}`)
     // In parallel: each takes minutes, and AWS builds them independently.
     await Promise.all(ids.map((id) => createInstance(ctx, runtime, { id, instanceClass })))
@@ -169,30 +160,25 @@ async function createInstance(
 ): Promise<void> {
   const s = ctx.settings
   const rds = ctx.destination.clients.rds
-  const made = await findOrCreate({
+  await provision({
     ctx,
     runtime,
     resource: { kind: 'db-instance', side: 'destination', id: instance.id, disposal: 'copy' },
-    create: async () => {
-      try {
-        await rds.send(
-          new CreateDBInstanceCommand({
-            DBInstanceIdentifier: instance.id,
-            DBClusterIdentifier: ctx.names.target,
-            DBInstanceClass: instance.instanceClass,
-            Engine: ctx.sourceDb.engine,
-            PubliclyAccessible: s.publiclyAccessible,
-            DBParameterGroupName: s.dbParameterGroup,
-            Tags: tagsFor(ctx, Purpose.copy),
-          }),
-        )
-      } catch (error) {
+    start: async () => {
+      await createClusterInstance(rds, {
+        DBInstanceIdentifier: instance.id,
+        DBClusterIdentifier: ctx.names.target,
+        DBInstanceClass: instance.instanceClass,
+        Engine: ctx.sourceDb.engine,
+        PubliclyAccessible: s.publiclyAccessible,
+        DBParameterGroupName: resolvePlacement(ctx).parameterGroup,
+        Tags: tagsFor(ctx, Purpose.copy),
+      }).catch((error: unknown) => {
         throw instanceError(error, ctx, { step: runtime.name, ...instance })
-      }
+      })
+      runtime.log.info(`Creating DB instance ${instance.id}`)
     },
   })
-  if (made === 'created') runtime.log.info(`Creating DB instance ${instance.id}`)
-  await waitForInstance(ctx, runtime, { side: 'destination', id: instance.id })
 }
 
 /**
@@ -215,12 +201,10 @@ async function ensureServerlessScaling(ctx: RefreshContext, runtime: StepRuntime
     `Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`,
   )
   try {
-    await rds.send(
-      new ModifyDBClusterCommand({
-        DBClusterIdentifier: id,
-        ServerlessV2ScalingConfiguration: scaling,
-        ApplyImmediately: true,
-      }),
+    await modifyDatabase(
+      rds,
+      { kind: 'cluster', id },
+      { ServerlessV2ScalingConfiguration: scaling },
     )
   } catch (error) {
     throw ActionError.fromAws(error, {

@@ -1,5 +1,4 @@
 import type { AccountSession } from '../../credentials.js'
-import type { StepLog } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
 import type { CopyMethod } from '../../result.js'
 import type { Settings } from '../../settings.js'
@@ -11,9 +10,7 @@ import {
   type CloneCensus,
 } from './limits.js'
 import type { SourceDatabase } from '../common/detect.js'
-import { readKeyPolicyFor, RDS_KEY_ACTIONS } from '../common/key-policy.js'
-import { requirePlacement } from '../common/placement-lookup.js'
-import { inspectSourceKey } from '../common/source-key.js'
+import { runPreflight, type PreflightInput } from '../common/preflight/index.js'
 
 /** Everything the clone pre-flight reads; nothing is created. */
 export interface ClonePreflightInput {
@@ -24,7 +21,7 @@ export interface ClonePreflightInput {
   readonly destination: AccountSession
   readonly sameAccount: boolean
   readonly sourceDb: SourceDatabase
-  readonly log: Pick<StepLog, 'info' | 'warning'>
+  readonly log: PreflightInput['log']
 }
 
 /** What the pre-flight decided: the method to run and, when `auto` left the clone, why. */
@@ -45,20 +42,19 @@ const UNCLONEABLE_STATUSES = new Set([
 ])
 
 /**
- * Check, before anything is created, that AWS can clone this source into the destination, and
- * refuse with the reason and the fix when it cannot. Under `auto`, a clone that is impossible only
- * because of the clone limits (one per destination account, 15 copy-on-write clones) becomes the
- * snapshot relay, and the log says why.
+ * The pre-flight of a clone: what only a clone needs (a running source with an instance), the
+ * pre-flight every method shares (keys, placement), then the clone limits. Under `auto`, a clone
+ * that is impossible only because of the clone limits (one per destination account, 15
+ * copy-on-write clones) becomes the snapshot relay, and the log says why; the relay's pre-flight
+ * step then adds its own checks.
  */
 export async function clonePreflight(input: ClonePreflightInput): Promise<CloneDecision> {
+  const fullCopy = input.requested === 'full-copy'
   checkSourceShape(input)
-  if (input.requested === 'full-copy') checkFullCopyAllowed(input)
-  checkEncryption(input)
-  checkPlacement(input)
-  await checkPlacementExists(input)
-  if (!input.sameAccount && input.sourceDb.encrypted) await checkSourceKeyShareable(input)
-  if (input.requested === 'full-copy') return { method: 'full-copy' }
-  return checkCloneLimits(input)
+  if (fullCopy) checkFullCopyAllowed(input)
+  checkUnencryptedSource(input)
+  await runPreflight({ ...input, method: fullCopy ? 'full-copy' : 'clone' })
+  return fullCopy ? { method: 'full-copy' } : checkCloneLimits(input)
 }
 
 function where(input: ClonePreflightInput) {
@@ -67,48 +63,6 @@ function where(input: ClonePreflightInput) {
     side: 'source' as const,
     accountId: input.source.accountId,
   }
-}
-
-/**
- * Across accounts the source's subnet group and security groups do not exist in the destination:
- * without placement inputs AWS puts the copy in the destination's default subnet group and
- * default VPC security group. Allowed (it is what the API does), but never silently.
- */
-function checkPlacement(input: ClonePreflightInput): void {
-  if (input.sameAccount) return
-  const s = input.settings
-  const missing = [
-    s.dbSubnetGroup ? undefined : 'db-subnet-group',
-    s.vpcSecurityGroupIds.length > 0 ? undefined : 'vpc-security-group-ids',
-    s.dbClusterParameterGroup ? undefined : 'db-cluster-parameter-group',
-  ].filter((name): name is string => name !== undefined)
-  if (missing.length === 0) return
-  input.log.warning(
-    `No ${missing.join(', ')}: the copy in account ${input.destination.accountId} gets AWS's defaults (the default DB subnet group, the default VPC security group, the engine's default cluster parameter group). Set them to place the copy where your workloads can reach it.`,
-  )
-}
-
-/**
- * The named subnet group and parameter groups must exist in the destination before the RAM share
- * (in the source account) or anything else is created.
- */
-async function checkPlacementExists(input: ClonePreflightInput): Promise<void> {
-  const s = input.settings
-  await requirePlacement({
-    session: input.destination,
-    side: 'destination',
-    region: s.region,
-    warn: (message) => input.log.warning(message),
-    items: [
-      { input: 'db-subnet-group', kind: 'db-subnet-group', name: s.dbSubnetGroup },
-      {
-        input: 'db-cluster-parameter-group',
-        kind: 'db-cluster-parameter-group',
-        name: s.dbClusterParameterGroup,
-      },
-      { input: 'db-parameter-group', kind: 'db-parameter-group', name: s.dbParameterGroup },
-    ],
-  })
 }
 
 function checkSourceShape(input: ClonePreflightInput): void {
@@ -133,23 +87,14 @@ function checkSourceShape(input: ClonePreflightInput): void {
   }
 }
 
-function checkEncryption(input: ClonePreflightInput): void {
+function checkUnencryptedSource(input: ClonePreflightInput): void {
   const db = input.sourceDb
-  const kmsKeyId = input.settings.kmsKeyId
-  if (!db.encrypted && kmsKeyId) {
-    throw new ActionError({
-      summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
-      ...where(input),
-      hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
-    })
-  }
-  if (db.encrypted && !input.sameAccount && !kmsKeyId) {
-    throw new ActionError({
-      summary: `kms-key-id is required: source ${db.identifier} is encrypted (key ${db.kmsKeyArn ?? 'unknown'}) and the destination account ${input.destination.accountId} differs from the source account`,
-      ...where(input),
-      hint: 'Set kms-key-id to a customer-managed key ARN (or alias ARN) the destination account may use, for example its own key; see docs/cross-account.md for the key policies.',
-    })
-  }
+  if (db.encrypted || !input.settings.kmsKeyId) return
+  throw new ActionError({
+    summary: `Source ${db.identifier} is not encrypted, and AWS cannot restore or clone an unencrypted cluster into an encrypted one (kms-key-id is set)`,
+    ...where(input),
+    hint: 'Leave kms-key-id empty to make an unencrypted copy: AWS does not clone an unencrypted cluster into an encrypted one.',
+  })
 }
 
 /**
@@ -164,46 +109,6 @@ function checkFullCopyAllowed(input: ClonePreflightInput): void {
     summary: `method: full-copy works only within one account: AWS restores a cluster shared from another account (${input.sourceDb.identifier}) only as a copy-on-write clone`,
     ...where(input),
     hint: 'Use method: clone (or auto) for a clone, or method: relay for a full copy through a snapshot.',
-  })
-}
-
-async function checkSourceKeyShareable(input: ClonePreflightInput): Promise<void> {
-  const db = input.sourceDb
-  if (!db.kmsKeyArn) return
-  const key = await inspectSourceKey(input.source.clients.kms, db.kmsKeyArn)
-  if (key.manager === 'AWS') {
-    throw new ActionError({
-      summary: `Source ${db.identifier} is encrypted with the AWS-managed key aws/rds (${key.arn}), which AWS does not share with other accounts, so it cannot be cloned across accounts`,
-      ...where(input),
-      hint: 'Re-encrypt the source with a customer-managed key whose policy allows the destination account: copy a snapshot of it with that key (CopyDBClusterSnapshot --kms-key-id) and restore the cluster from the copy. method: relay does not help here: snapshots under aws/rds cannot be shared either.',
-    })
-  }
-  if (key.manager === 'unknown') {
-    input.log.warning(
-      `Could not tell whether the source key ${key.arn} is AWS-managed: ${key.basis}. Going on as if it were customer-managed; if it is aws/rds, the clone fails with KMSKeyNotAccessibleFault. Allow kms:DescribeKey on it to the source role for a clear answer up front.`,
-    )
-  } else {
-    input.log.info(`Source key ${key.arn} is ${'customer'}-managed (${key.basis})`)
-  }
-  await checkKeyPolicy(input, db.kmsKeyArn)
-}
-
-/** The clone in the destination needs the source key: its policy must allow what RDS uses. */
-async function checkKeyPolicy(input: ClonePreflightInput, keyArn: string): Promise<void> {
-  const account = input.destination.accountId
-  const reading = await readKeyPolicyFor(input.source.clients.kms, keyArn, account)
-  if (!reading.read) {
-    input.log.warning(
-      `Could not read the policy of the source key ${keyArn} (${reading.reason}): whether it lets account ${account} use the key (${RDS_KEY_ACTIONS.join(', ')}) is unchecked until the clone starts. Allow kms:GetKeyPolicy on the key to the source role for this check.`,
-    )
-    return
-  }
-  if (reading.missing.length === 0) return
-  throw new ActionError({
-    summary: `The policy of the source key ${keyArn} does not let the destination account ${account} use it (${reading.missing.join(', ')} not allowed), and the clone needs it`,
-    ...where(input),
-    resource: keyArn,
-    hint: `Add to the key policy in the source account a statement for principal arn:aws:iam::${account}:root allowing kms:DescribeKey, ${RDS_KEY_ACTIONS.join(', ')}.`,
   })
 }
 
@@ -261,7 +166,10 @@ function cloneLimitProblem(
   }
   const swapping =
     input.settings.ifExists === 'replace' && input.settings.replaceStrategy === 'swap'
-  if (!input.sameAccount && swapping && target && census.inDestinationAccount.includes(target)) {
+  const cloneIsTarget = census.inDestinationAccount.some(
+    (id) => id.toLowerCase() === target?.toLowerCase(),
+  )
+  if (!input.sameAccount && swapping && target && cloneIsTarget) {
     return {
       reason: `${target} is the cross-account clone of ${input.sourceDb.identifier} in account ${input.destination.accountId}, and AWS allows one per destination account: replacing it by a swap needs a second copy beside it, which cannot be a clone. A relay then swap keeps ${target} answering throughout`,
       hint: `Use method: auto or relay (relay, then swap: no downtime), or replace-strategy: delete-first to delete ${target} and clone again (the name is empty meanwhile). ${BASE_AND_BRANCHES_HINT}`,

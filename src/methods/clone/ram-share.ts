@@ -1,37 +1,24 @@
 import { createHash } from 'node:crypto'
+import type { ResourceShareInvitation } from '@aws-sdk/client-ram'
 import {
-  AcceptResourceShareInvitationCommand,
-  CreateResourceShareCommand,
-  GetResourceShareAssociationsCommand,
-  GetResourceShareInvitationsCommand,
-  GetResourceSharesCommand,
-  type GetResourceShareAssociationsCommandInput,
-  type RAMClient,
-  type ResourceShare,
-  type ResourceShareAssociation,
-  type ResourceShareInvitation,
-} from '@aws-sdk/client-ram'
+  acceptInvitation,
+  createShare as createResourceShare,
+  findShare,
+  getShare,
+  listInvitations,
+  principalAssociation,
+} from '../../aws/ram.js'
 import type { AccountSide, Step, StepRuntime } from '../../engine/types.js'
-import { waitFor } from '../../engine/wait.js'
+import { stepWaitContext, waitFor } from '../../engine/wait.js'
 import { ActionError, awsErrorCode } from '../../errors.js'
 import { runIdOf, TagKeys } from '../../tags.js'
 import type { RefreshContext } from '../common/context.js'
-
-/** Handoff keys the share steps fill. */
-export const ShareHandoff = {
-  arn: 'resource-share-arn',
-  /** `true` when the destination is outside the source's AWS Organization (an invitation is sent). */
-  external: 'resource-share-external',
-} as const
 
 /** Tag on shares this action creates: which account the source is shared with. */
 export const SHARE_PRINCIPAL_TAG = 'rds-refresh:principal'
 
 /** How long to wait for the invitation of an external share to reach the destination. */
 const INVITATION_WAIT_MS = 5 * 60_000
-
-/** Associations that hold: in place, on their way, or failed with an invitation to act on. */
-const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED'])
 
 /** The share's name: one share per source cluster and destination account. */
 export function shareName(sourceIdentifier: string, principal: string): string {
@@ -64,12 +51,11 @@ export const shareSourceStep: Step<RefreshContext> = {
   async run(ctx, runtime) {
     const ram = ctx.source.clients.ram
     const principal = ctx.destination.accountId
-    const found = await findShare(
-      ram,
-      ctx.sourceDb.arn,
+    const found = await findShare(ram, {
+      resourceArn: ctx.sourceDb.arn,
       principal,
-      shareName(ctx.sourceDb.identifier, principal),
-    )
+      name: shareName(ctx.sourceDb.identifier, principal),
+    })
     let arn: string
     if (found?.resourceShareArn) {
       arn = found.resourceShareArn
@@ -84,7 +70,6 @@ export const shareSourceStep: Step<RefreshContext> = {
       )
       runtime.note('created')
     }
-    ctx.handoff.set(ShareHandoff.arn, arn)
     await waitForShareActive(ctx, runtime, arn)
     const association = await principalAssociation(ram, arn, principal)
     if (association?.status === 'FAILED') {
@@ -102,86 +87,8 @@ export const shareSourceStep: Step<RefreshContext> = {
         association.statusMessage,
       )
     }
-    ctx.handoff.set(ShareHandoff.external, String(association?.external ?? false))
+    ctx.values.resourceShare.set({ arn, external: association?.external ?? false })
   },
-}
-
-/**
- * Find a live share owned by the caller that holds both the resource and the principal. Shares
- * this action created (by name or tag) come first; a share someone else made works as well.
- */
-export async function findShare(
-  ram: RAMClient,
-  resourceArn: string,
-  principal: string,
-  name: string,
-): Promise<ResourceShare | undefined> {
-  const byResource = await listAssociations(ram, { associationType: 'RESOURCE', resourceArn })
-  const withResource = unique(
-    byResource
-      .filter((a) => USABLE_ASSOCIATION.has(a.status ?? '') && a.status !== 'FAILED')
-      .map((a) => a.resourceShareArn),
-  )
-  if (withResource.length === 0) return undefined
-  const byPrincipal = await listAssociations(ram, {
-    associationType: 'PRINCIPAL',
-    principal,
-    resourceShareArns: withResource,
-  })
-  const withBoth = unique(
-    byPrincipal
-      .filter((a) => a.associatedEntity === principal && USABLE_ASSOCIATION.has(a.status ?? ''))
-      .map((a) => a.resourceShareArn),
-  )
-  if (withBoth.length === 0) return undefined
-  const shares: ResourceShare[] = []
-  let nextToken: string | undefined
-  do {
-    const out = await ram.send(
-      new GetResourceSharesCommand({
-        resourceOwner: 'SELF',
-        resourceShareArns: withBoth,
-        nextToken,
-      }),
-    )
-    shares.push(...(out.resourceShares ?? []))
-    nextToken = out.nextToken
-  } while (nextToken)
-  const live = shares.filter((s) => s.status === 'ACTIVE' || s.status === 'PENDING')
-  const ours = (s: ResourceShare): boolean =>
-    s.name === name || (s.tags ?? []).some((t) => t.key === TagKeys.managed && t.value === 'true')
-  return live.find(ours) ?? live[0]
-}
-
-export async function listAssociations(
-  ram: RAMClient,
-  input: GetResourceShareAssociationsCommandInput,
-): Promise<ResourceShareAssociation[]> {
-  const found: ResourceShareAssociation[] = []
-  let nextToken: string | undefined
-  do {
-    const out = await ram.send(new GetResourceShareAssociationsCommand({ ...input, nextToken }))
-    found.push(...(out.resourceShareAssociations ?? []))
-    nextToken = out.nextToken
-  } while (nextToken)
-  return found
-}
-
-async function principalAssociation(
-  ram: RAMClient,
-  shareArn: string,
-  principal: string,
-): Promise<ResourceShareAssociation | undefined> {
-  const associations = await listAssociations(ram, {
-    associationType: 'PRINCIPAL',
-    resourceShareArns: [shareArn],
-    principal,
-  })
-  return associations.find((a) => a.associatedEntity === principal)
-}
-
-function unique(values: (string | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => Boolean(v)))]
 }
 
 async function createShare(ctx: RefreshContext, runtime: StepRuntime): Promise<string> {
@@ -193,23 +100,22 @@ async function createShare(ctx: RefreshContext, runtime: StepRuntime): Promise<s
     accountId: ctx.source.accountId,
   }
   try {
-    const out = await ctx.source.clients.ram.send(
-      new CreateResourceShareCommand({
-        name: shareName(ctx.sourceDb.identifier, principal),
-        resourceArns: [ctx.sourceDb.arn],
-        principals: [principal],
-        // Accounts outside the source's AWS Organization get an invitation; inside, none is needed.
-        allowExternalPrincipals: true,
-        clientToken: shareClientToken(ctx),
-        tags: [
-          ...ctx.tags
-            .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
-            .filter((t) => t.key !== TagKeys.expiresAt),
-          { key: SHARE_PRINCIPAL_TAG, value: principal },
-        ],
-      }),
-    )
-    const arn = out.resourceShare?.resourceShareArn
+    const arn = await createResourceShare(ctx.source.clients.ram, {
+      name: shareName(ctx.sourceDb.identifier, principal),
+      resourceArns: [ctx.sourceDb.arn],
+      principals: [principal],
+      // Outside the source's AWS Organization the destination needs an invitation, which only a
+      // share allowing external principals sends; inside, RAM sharing with the Organization
+      // needs neither (and an SCP may deny external shares).
+      allowExternalPrincipals: ctx.settings.allowExternalPrincipals,
+      clientToken: shareClientToken(ctx),
+      tags: [
+        ...ctx.tags
+          .map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }))
+          .filter((t) => t.key !== TagKeys.expiresAt),
+        { key: SHARE_PRINCIPAL_TAG, value: principal },
+      ],
+    })
     if (!arn) throw new ActionError({ summary: 'RAM returned no resource share ARN', ...where })
     runtime.record({
       kind: 'resource-share',
@@ -231,12 +137,12 @@ async function createShare(ctx: RefreshContext, runtime: StepRuntime): Promise<s
 function shareHint(code: string | undefined): string | undefined {
   switch (code) {
     case 'OperationNotPermittedException':
-      return 'RAM refused the principal: if the destination is in your AWS Organization, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md.'
+      return "RAM refused the principal: if the destination account is outside the source account's AWS Organization, set allow-external-principals: true; if it is inside, enable sharing with AWS Organizations (aws ram enable-sharing-with-aws-organization in the management account); see docs/cross-account.md."
     case 'ResourceShareLimitExceededException':
       return 'The source account has reached its RAM resource share quota: delete unused shares or ask AWS for a higher quota.'
     case 'AccessDeniedException':
     case 'AccessDenied':
-      return 'The source role needs ram:CreateResourceShare, ram:TagResource and rds:... on the cluster (see docs/cross-account.md).'
+      return 'The source role needs ram:CreateResourceShare and ram:TagResource (iam/source-clone.json); with allow-external-principals: true, a service control policy that denies external RAM sharing refuses the share (see docs/cross-account.md).'
     default:
       return undefined
   }
@@ -253,23 +159,12 @@ async function waitForShareActive(
       resource: `resource share ${arn}`,
       side: 'source',
       accountId: ctx.source.accountId,
-      describe: async () => {
-        const out = await ram.send(
-          new GetResourceSharesCommand({ resourceOwner: 'SELF', resourceShareArns: [arn] }),
-        )
-        return out.resourceShares?.[0]
-      },
+      describe: () => getShare(ram, arn, 'SELF'),
       status: (s) => s.status ?? 'unknown',
       until: ['ACTIVE'],
       failOn: ['FAILED', 'DELETING', 'DELETED'],
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
 }
 
@@ -285,13 +180,7 @@ export const acceptShareStep: Step<RefreshContext> = {
   after: ['share-source'],
   when: (ctx) => !ctx.sameAccount,
   async run(ctx, runtime) {
-    const arn = ctx.handoff.get(ShareHandoff.arn)
-    if (!arn)
-      throw new ActionError({
-        summary: 'No resource share was handed over by share-source',
-        step: runtime.name,
-      })
-    const external = ctx.handoff.get(ShareHandoff.external) === 'true'
+    const { arn, external } = ctx.values.resourceShare.get()
     const invitation = external
       ? await waitForInvitation(ctx, runtime, arn)
       : await latestInvitation(ctx, arn)
@@ -312,16 +201,7 @@ async function latestInvitation(
   ctx: RefreshContext,
   shareArn: string,
 ): Promise<ResourceShareInvitation | undefined> {
-  const ram = ctx.destination.clients.ram
-  const invitations: ResourceShareInvitation[] = []
-  let nextToken: string | undefined
-  do {
-    const out = await ram.send(
-      new GetResourceShareInvitationsCommand({ resourceShareArns: [shareArn], nextToken }),
-    )
-    invitations.push(...(out.resourceShareInvitations ?? []))
-    nextToken = out.nextToken
-  } while (nextToken)
+  const invitations = await listInvitations(ctx.destination.clients.ram, shareArn)
   const rank = (i: ResourceShareInvitation): number =>
     i.status === 'ACCEPTED' ? 0 : i.status === 'PENDING' ? 1 : 2
   const newest = (i: ResourceShareInvitation): number => i.invitationTimestamp?.getTime() ?? 0
@@ -345,12 +225,9 @@ async function waitForInvitation(
       failOn: [],
     },
     {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
+      ...stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
       // The invitation is made with the share: minutes without one mean something else is wrong.
       deadline: Math.min(runtime.deadline, Date.now() + INVITATION_WAIT_MS),
-      pollSeconds: ctx.settings.pollIntervalSeconds,
     },
   )
 }
@@ -361,7 +238,7 @@ async function settleInvitation(
   invitation: ResourceShareInvitation,
 ): Promise<void> {
   const arn = invitation.resourceShareInvitationArn ?? 'unknown'
-  const shareArn = invitation.resourceShareArn ?? ctx.handoff.get(ShareHandoff.arn) ?? 'unknown'
+  const shareArn = invitation.resourceShareArn ?? ctx.values.resourceShare.peek()?.arn ?? 'unknown'
   const where = {
     step: runtime.name,
     resource: arn,
@@ -377,9 +254,7 @@ async function settleInvitation(
     throw unusableInvitation(ctx, invitation.status, shareArn, where)
   }
   try {
-    await ctx.destination.clients.ram.send(
-      new AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: arn }),
-    )
+    await acceptInvitation(ctx.destination.clients.ram, arn)
     runtime.log.info(`Accepted invitation ${arn}`)
     runtime.note('invitation accepted')
   } catch (error) {
@@ -433,25 +308,12 @@ async function waitForShareReceived(
       resource: `resource share ${arn} (received)`,
       side: 'destination',
       accountId: ctx.destination.accountId,
-      describe: async () => {
-        const out = await ram.send(
-          new GetResourceSharesCommand({
-            resourceOwner: 'OTHER-ACCOUNTS',
-            resourceShareArns: [arn],
-          }),
-        )
-        return out.resourceShares?.[0] ?? { status: 'not yet received' }
-      },
+      describe: async () =>
+        (await getShare(ram, arn, 'OTHER-ACCOUNTS')) ?? { status: 'not yet received' },
       status: (s) => s.status ?? 'unknown',
       until: ['ACTIVE'],
       failOn: ['FAILED', 'DELETING', 'DELETED'],
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
 }

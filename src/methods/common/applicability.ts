@@ -7,6 +7,7 @@
  */
 import { invalid, InputError } from '../../inputs/parsers.js'
 import { sourceAccountKeyMessage } from '../../inputs/rules.js'
+import { accountFromArn } from '../../aws/arn.js'
 import type { CopyMethod } from '../../result.js'
 import type { Settings } from '../../settings.js'
 import type { SourceDatabase } from './detect.js'
@@ -119,7 +120,7 @@ const CONTRADICTIONS: readonly Contradiction[] = [
   },
   (input) => {
     const key = input.settings.kmsKeyId
-    const account = key?.startsWith('arn:') ? key.split(':')[4] : undefined
+    const account = accountFromArn(key ?? '')
     if (!key || input.sameAccount || account !== input.accounts.source || !copiesHere(input)) {
       return undefined
     }

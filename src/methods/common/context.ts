@@ -1,4 +1,6 @@
 import type { AccountSession, Accounts } from '../../credentials.js'
+import { StepValue } from '../../engine/step-value.js'
+import type { RefreshReport } from '../../report.js'
 import type { CopyResult, CopyMethod } from '../../result.js'
 import type { Settings } from '../../settings.js'
 import type { Tag } from '@aws-sdk/client-rds'
@@ -11,8 +13,9 @@ import { chooseMultiAzPath, type MultiAzPathChoice } from '../relay/multiaz-path
 import { withClusterSnapshotName } from '../relay/names.js'
 
 /**
- * Everything a method's steps share. Steps read settings, accounts and the source, and fill
- * `copy` as they learn about the copy; the last step's view of the copy becomes the outputs.
+ * Everything a method's steps share. Steps read settings, accounts and the source; what one step
+ * learns for later steps goes through the typed `values`, and describe-copy's view of the copy
+ * becomes the outputs.
  */
 export interface RefreshContext {
   readonly settings: Settings
@@ -27,16 +30,67 @@ export interface RefreshContext {
   readonly names: RunNames
   /** Tags for everything this run creates (managed marker, repository, run, source, expiry). */
   readonly tags: readonly Tag[]
-  /** Filled by the steps as they learn about the copy. */
-  readonly copy: CopyDraft
-  /** Values steps hand to later steps (snapshot ARNs, share ARNs). */
-  readonly handoff: Map<string, string>
-  /** Multi-AZ DB cluster sources: the relay's path, which a refusal by AWS may turn once. */
+  /** What the copy is: a DB cluster (Aurora, Multi-AZ) or a DB instance, as its source. */
+  readonly copyKind: CopyResult['kind']
+  /** When the copy expires (`ttl`), as its tags say. */
+  readonly expiresAt?: Date
+  /** What steps hand to later steps. */
+  readonly values: RefreshValues
+  /**
+   * Multi-AZ DB cluster sources: the relay's path, chosen before the run (not by a step) and
+   * turned once by a refusal from AWS; the steps' `when` reads it.
+   */
   readonly multiAzPath?: MultiAzPathChoice
 }
 
-/** The copy as the steps fill it in; complete once the last step has run. */
-export type CopyDraft = { -readonly [K in keyof CopyResult]?: CopyResult[K] }
+/** What the steps of a refresh hand to later steps, each set by the step named. */
+export interface RefreshValues {
+  /** share-source → accept-share: the clone's RAM share, and whether an invitation is sent. */
+  readonly resourceShare: StepValue<{ readonly arn: string; readonly external: boolean }>
+  /** The snapshot that crosses accounts: taken by the source side, or the snapshot-arn input. */
+  readonly sharedSnapshotArn: StepValue<string>
+  /** delete-shared-snapshot → the outputs: the run removed the shared snapshot. */
+  readonly sharedSnapshotDeleted: StepValue<true>
+  /** copy-snapshot → restore: the destination's copy, or the shared snapshot when none is made. */
+  readonly restoreFrom: StepValue<string>
+  /** copy-snapshot → delete-copied-snapshot: the destination's copy, when one was made. */
+  readonly destinationCopyId: StepValue<string>
+  /** set-password → describe-copy: the RDS-managed secret (master-password: secrets-manager). */
+  readonly masterUserSecretArn: StepValue<string>
+  /** describe-copy → the outputs: the finished copy. */
+  readonly copy: StepValue<CopyResult>
+}
+
+/** Empty values for a new run; a destination-phase job starts from the snapshot handed to it. */
+export function refreshValues(settings: Pick<Settings, 'phase' | 'snapshotArn'>): RefreshValues {
+  const values: RefreshValues = {
+    resourceShare: new StepValue('the resource share'),
+    sharedSnapshotArn: new StepValue('the ARN of the shared snapshot'),
+    sharedSnapshotDeleted: new StepValue('the removal of the shared snapshot'),
+    restoreFrom: new StepValue('the snapshot the restore reads'),
+    destinationCopyId: new StepValue("the destination's copy of the snapshot"),
+    masterUserSecretArn: new StepValue('the master user secret'),
+    copy: new StepValue('the finished copy'),
+  }
+  if (settings.phase === 'destination' && settings.snapshotArn) {
+    values.sharedSnapshotArn.set(settings.snapshotArn)
+  }
+  return values
+}
+
+/** The refresh as the outputs report it: the finished copy, and the snapshot handed over. */
+export function refreshReport(ctx: RefreshContext): RefreshReport {
+  // The snapshot-arn output names only a snapshot that still exists.
+  const snapshotArn = ctx.values.sharedSnapshotDeleted.peek()
+    ? undefined
+    : ctx.values.sharedSnapshotArn.peek()
+  return {
+    settings: ctx.settings,
+    method: ctx.method,
+    copy: { ...ctx.values.copy.peek(), ...(snapshotArn && { snapshotArn }) },
+    ...(ctx.multiAzPath && { multiAzPath: ctx.multiAzPath }),
+  }
+}
 
 export interface RunNames {
   /** The copy, as the user named it. */
@@ -102,13 +156,9 @@ export function createRefreshContext(start: RefreshStart): RefreshContext {
     method,
     names: withClusterSnapshotName(runNames(start.target, settings.run), sourceDb),
     tags,
-    copy: {
-      method,
-      created: true,
-      expiresAt,
-      kind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
-    },
-    handoff: new Map(),
+    copyKind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
+    expiresAt,
+    values: refreshValues(settings),
     multiAzPath: chooseMultiAzPath({ settings, sourceDb, sameAccount: start.sameAccount }),
   }
 }

@@ -3,7 +3,7 @@ import type { AccountSession } from '../../credentials.js'
 import { ActionError } from '../../errors.js'
 import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { ResourceRef } from '../../settings.js'
-import { accountFromArn } from '../relay/snapshots.js'
+import { accountFromArn } from '../../aws/arn.js'
 
 export type SourceKind = 'aurora-cluster' | 'multi-az-cluster' | 'instance'
 
@@ -21,6 +21,8 @@ export interface SourceDatabase {
   readonly instance?: DBInstance
   /** Aurora: the writer instance's class, the default class for the copy's instances. */
   readonly writerInstanceClass?: string
+  /** Aurora: the writer instance's DB parameter group, inherited by a copy in the same account. */
+  readonly writerParameterGroup?: string
 }
 
 const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora'])
@@ -41,7 +43,7 @@ export async function detectSource(
   const cluster = await findCluster(session.clients.rds, id)
   if (cluster) {
     requireNamedAccount(session, ref, cluster.DBClusterArn)
-    return fromCluster(cluster, await writerInstanceClass(session, cluster))
+    return fromCluster(cluster, await readWriter(session, cluster))
   }
   const instance = await findInstance(session.clients.rds, id)
   if (instance) requireNamedAccount(session, ref, instance.DBInstanceArn)
@@ -87,18 +89,18 @@ function requireNamedAccount(
   })
 }
 
-async function writerInstanceClass(
+/** An Aurora cluster's writer instance: its class and parameter group serve the copy. */
+async function readWriter(
   session: AccountSession,
   cluster: DBCluster,
-): Promise<string | undefined> {
+): Promise<DBInstance | undefined> {
   if (!isAuroraEngine(cluster.Engine)) return undefined
   const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter)
   if (!writer?.DBInstanceIdentifier) return undefined
-  const instance = await findInstance(session.clients.rds, writer.DBInstanceIdentifier)
-  return instance?.DBInstanceClass
+  return findInstance(session.clients.rds, writer.DBInstanceIdentifier)
 }
 
-function fromCluster(cluster: DBCluster, writerClass: string | undefined): SourceDatabase {
+function fromCluster(cluster: DBCluster, writer: DBInstance | undefined): SourceDatabase {
   const engine = cluster.Engine ?? ''
   return {
     kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
@@ -110,7 +112,8 @@ function fromCluster(cluster: DBCluster, writerClass: string | undefined): Sourc
     encrypted: cluster.StorageEncrypted ?? false,
     kmsKeyArn: cluster.KmsKeyId,
     cluster,
-    writerInstanceClass: writerClass,
+    writerInstanceClass: writer?.DBInstanceClass,
+    writerParameterGroup: writer?.DBParameterGroups?.[0]?.DBParameterGroupName,
   }
 }
 

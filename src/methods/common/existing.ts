@@ -1,46 +1,76 @@
 import * as core from '@actions/core'
+import { titledLog } from '../../github/annotations.js'
 import type { Tag } from '@aws-sdk/client-rds'
 import { findCluster, findInstance, readTags } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
 import type { CopyResult } from '../../result.js'
-import { CopyState, isManaged, TagKeys } from '../../tags.js'
-import { tagValue } from '../../aws/ownership.js'
+import { CopyState, TagKeys } from '../../tags.js'
+import { madeByRun, requireManaged, tagValue } from '../../aws/ownership.js'
 import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
-import type { RefreshContext } from './context.js'
+import type { AccountSession } from '../../credentials.js'
+import { runOf, type RefreshContext } from './context.js'
+import { copyResult } from './copy-result.js'
+
+/** The target as the destination account answers for its name: a DB cluster or a DB instance. */
+export interface FoundTarget {
+  readonly cluster?: DBCluster
+  readonly instance?: DBInstance
+}
 
 /**
- * Look for the target in the destination before creating anything. Under `if-exists: fail` an
- * existing target stops the run; under `reuse` a copy this action manages is reported as it is.
+ * Look the target up in the destination, once per run: the method's choice, `if-exists` and a
+ * replace all read this one answer.
+ */
+export async function lookupTarget(
+  destination: AccountSession,
+  target: string,
+): Promise<FoundTarget | undefined> {
+  const rds = destination.clients.rds
+  const cluster = await findCluster(rds, target)
+  if (cluster) return { cluster }
+  const instance = await findInstance(rds, target)
+  return instance ? { instance } : undefined
+}
+
+/**
+ * What to do with a target that already exists, before creating anything. Under `if-exists:
+ * fail` an existing target stops the run; under `reuse` a copy this action manages is reported as it is.
  * `replace` is decided before (lifecycle/replace.ts). A target this action does not manage is
- * never touched.
+ * never touched. A copy an earlier try of this very run left half-built (its tags prove this run
+ * made it, and it is still `building`) is no existing target: the plan continues it.
  */
 export async function findExistingTarget(
   ctx: RefreshContext,
   wait: ReuseWait,
+  target: FoundTarget | undefined,
 ): Promise<CopyResult | undefined> {
-  const rds = ctx.destination.clients.rds
-  const target = ctx.names.target
-  const found = await findCluster(rds, target)
-  const foundInstance = found ? undefined : await findInstance(rds, target)
-  if (!found && !foundInstance) return undefined
-
-  const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? target
+  if (!target) return undefined
+  const { cluster: found, instance: foundInstance } = target
+  const name = ctx.names.target
+  const arn = found?.DBClusterArn ?? foundInstance?.DBInstanceArn ?? name
   const where = {
     resource: arn,
     side: 'destination' as const,
     accountId: ctx.destination.accountId,
   }
+  const tags =
+    found?.TagList ?? foundInstance?.TagList ?? (await readTags(ctx.destination.clients.rds, arn))
+  if (madeByRun(tags, runOf(ctx)) && stillBuilding(tags)) {
+    core.info(
+      `${name} exists, still being built, and its tags prove this run made it (an earlier try of the same run and attempt): the run continues it instead of starting over`,
+    )
+    return undefined
+  }
   const mode = ctx.settings.ifExists
   if (mode === 'fail') {
     throw new ActionError({
-      summary: `Target ${target} already exists in the destination account`,
+      summary: `Target ${name} already exists in the destination account`,
       ...where,
       hint: 'Use if-exists: reuse to keep a managed copy, if-exists: replace for a fresh one under the same name, or choose another target.',
     })
   }
-  const tags = found?.TagList ?? foundInstance?.TagList ?? (await readTags(rds, arn))
-  requireManaged({ target, tags, where, purpose: mode })
+  requireManaged({ target: name, tags, where, purpose: mode })
   const { cluster, instance } = await untilComplete(ctx, {
     kind: found ? 'cluster' : 'instance',
     seen: { cluster: found, instance: foundInstance },
@@ -49,61 +79,14 @@ export async function findExistingTarget(
   })
   const expiry = tags?.find((t) => t.Key === TagKeys.expiresAt)?.Value
   warnIfDifferent(ctx, tagValue(tags, TagKeys.source))
-  if (cluster) {
-    return {
-      kind: 'cluster',
-      identifier: cluster.DBClusterIdentifier ?? target,
-      arn,
-      endpoint: cluster.Endpoint,
-      readerEndpoint: cluster.ReaderEndpoint,
-      port: cluster.Port,
-      engine: cluster.Engine,
-      engineVersion: cluster.EngineVersion,
-      masterUsername: cluster.MasterUsername,
-      masterUserSecretArn: cluster.MasterUserSecret?.SecretArn,
-      instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-        .map((m) => m.DBInstanceIdentifier ?? '')
-        .filter(Boolean),
-      method: ctx.method,
-      created: false,
-      expiresAt: expiry ? new Date(expiry) : undefined,
-    }
-  }
-  return {
-    kind: 'instance',
-    identifier: instance?.DBInstanceIdentifier ?? target,
-    arn,
-    endpoint: instance?.Endpoint?.Address,
-    port: instance?.Endpoint?.Port,
-    engine: instance?.Engine,
-    engineVersion: instance?.EngineVersion,
-    masterUsername: instance?.MasterUsername,
-    masterUserSecretArn: instance?.MasterUserSecret?.SecretArn,
-    instanceIdentifiers: [instance?.DBInstanceIdentifier ?? target],
+  const origin = {
+    name,
     method: ctx.method,
     created: false,
     expiresAt: expiry ? new Date(expiry) : undefined,
   }
-}
-
-/**
- * The one ownership check for an existing copy: reuse, replace and delete act only on a resource
- * carrying this action's managed tag, read from the resource itself in the destination account.
- * Ownership is never inferred from a name.
- */
-export function requireManaged(options: {
-  target: string
-  tags: readonly Tag[] | undefined
-  where: { resource: string; side: 'destination'; accountId: string }
-  purpose: 'reuse' | 'replace' | 'delete'
-}): void {
-  if (isManaged(options.tags)) return
-  const { target, where, purpose } = options
-  throw new ActionError({
-    summary: `Target ${target} exists but was not created by rds-refresh (no ${TagKeys.managed}=true tag), so it is left untouched: ${purpose} acts only on copies carrying that tag`,
-    ...where,
-    hint: 'Choose another target name; the action only reuses, replaces or deletes copies it manages (tagged rds-refresh:managed=true by the run that made them).',
-  })
+  if (cluster) return copyResult({ cluster }, origin)
+  return copyResult({ instance: instance ?? {} }, origin)
 }
 
 /** Reuse reports the copy as it is; say so when it is not what this run would have made. */
@@ -113,6 +96,7 @@ function warnIfDifferent(ctx: RefreshContext, source: string | undefined): void 
   if (source && source !== ctx.sourceDb.arn) {
     core.warning(
       `${target} was copied from ${source}, not from ${ctx.sourceDb.arn}; it is reused as it is. Use another target for a copy of this source.`,
+      { title: 'rds-refresh: reused a copy of another source' },
     )
   }
 }
@@ -120,7 +104,7 @@ function warnIfDifferent(ctx: RefreshContext, source: string | undefined): void 
 /** How long `reuse` may wait for a copy that is still being built: the run's own bounds. */
 export interface ReuseWait {
   readonly signal: AbortSignal
-  /** Epoch ms: the run's deadline (timeout-minutes). */
+  /** Epoch ms: the run's deadline (deadline-minutes). */
   readonly deadline: number
 }
 
@@ -213,7 +197,7 @@ async function untilComplete(
       },
       {
         step: 'reuse',
-        log: { info: core.info, warning: core.warning, debug: core.debug },
+        log: titledLog('rds-refresh: reuse'),
         signal: options.wait.signal,
         deadline: options.wait.deadline,
         pollSeconds: ctx.settings.pollIntervalSeconds,

@@ -1,16 +1,14 @@
 import { randomInt } from 'node:crypto'
 import * as core from '@actions/core'
-import {
-  AddTagsToResourceCommand,
-  ModifyDBClusterCommand,
-  ModifyDBInstanceCommand,
-} from '@aws-sdk/client-rds'
+import { addTags, modifyDatabase } from '../../aws/rds-databases.js'
 import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { Step, StepRuntime } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
+import type { CopyResult } from '../../result.js'
 import type { RefreshContext } from './context.js'
+import { copyResult } from './copy-result.js'
 import { waitForCluster, waitForInstance } from './waits.js'
-import { waitFor } from '../../engine/wait.js'
+import { stepWaitContext, waitFor } from '../../engine/wait.js'
 import { CopyState, TagKeys } from '../../tags.js'
 
 /** Printable ASCII without '/', '"', '@' and space, which RDS refuses in master passwords. */
@@ -44,7 +42,7 @@ export function passwordStep(after: readonly string[]): Step<RefreshContext> {
         runtime.note('kept the source password')
         return
       }
-      const target = { kind: ctx.copy.kind ?? 'cluster', id: ctx.names.target }
+      const target = { kind: ctx.copyKind, id: ctx.names.target }
       if (mode === 'generate') {
         const password = generatePassword()
         // Masked before it goes anywhere, so no later log line, error or summary can show it.
@@ -60,7 +58,7 @@ export function passwordStep(after: readonly string[]): Step<RefreshContext> {
       await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true })
       runtime.note('managed in Secrets Manager')
       await waitForPasswordApplied(ctx, runtime, target)
-      Object.assign(ctx.copy, { masterUserSecretArn: await waitForSecret(ctx, runtime) })
+      ctx.values.masterUserSecretArn.set(await waitForSecret(ctx, runtime))
     },
   }
 }
@@ -78,25 +76,8 @@ async function modifyCopy(
   target: CopyRef,
   change: PasswordChange,
 ): Promise<void> {
-  const rds = ctx.destination.clients.rds
   try {
-    if (target.kind === 'instance') {
-      await rds.send(
-        new ModifyDBInstanceCommand({
-          DBInstanceIdentifier: target.id,
-          ApplyImmediately: true,
-          ...change,
-        }),
-      )
-    } else {
-      await rds.send(
-        new ModifyDBClusterCommand({
-          DBClusterIdentifier: target.id,
-          ApplyImmediately: true,
-          ...change,
-        }),
-      )
-    }
+    await modifyDatabase(ctx.destination.clients.rds, target, change)
   } catch (error) {
     // AWS's message is kept out: it could quote the request, and the password must never be shown.
     const managed = 'ManageMasterUserPassword' in change
@@ -146,7 +127,7 @@ async function waitForSecret(ctx: RefreshContext, runtime: StepRuntime): Promise
   const id = ctx.names.target
   const read = async () => {
     const item =
-      ctx.copy.kind === 'instance' ? await findInstance(rds, id) : await findCluster(rds, id)
+      ctx.copyKind === 'instance' ? await findInstance(rds, id) : await findCluster(rds, id)
     return item?.MasterUserSecret ?? {}
   }
   const secret = await waitFor(
@@ -159,13 +140,7 @@ async function waitForSecret(ctx: RefreshContext, runtime: StepRuntime): Promise
       until: ['active'],
       failOn: ['impaired'],
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
   if (!secret.SecretArn) {
     throw new ActionError({
@@ -186,66 +161,45 @@ export function describeCopyStep(after: readonly string[]): Step<RefreshContext>
     side: 'destination',
     after,
     async run(ctx) {
-      const rds = ctx.destination.clients.rds
-      if (ctx.copy.kind === 'instance') {
-        const instance = await findInstance(rds, ctx.names.target)
-        if (!instance)
-          throw new ActionError({
-            summary: `The copy ${ctx.names.target} is gone`,
-            side: 'destination',
-            accountId: ctx.destination.accountId,
-          })
-        Object.assign(ctx.copy, {
-          identifier: instance.DBInstanceIdentifier,
-          arn: instance.DBInstanceArn,
-          endpoint: instance.Endpoint?.Address,
-          port: instance.Endpoint?.Port,
-          engine: instance.Engine,
-          engineVersion: instance.EngineVersion,
-          masterUsername: instance.MasterUsername,
-          masterUserSecretArn: ctx.copy.masterUserSecretArn ?? instance.MasterUserSecret?.SecretArn,
-          instanceIdentifiers: [instance.DBInstanceIdentifier ?? ctx.names.target],
-        })
-        await markReady(ctx, instance.DBInstanceArn)
-        return
-      }
-      const cluster = await findCluster(rds, ctx.names.target)
-      if (!cluster)
-        throw new ActionError({
-          summary: `The copy ${ctx.names.target} is gone`,
-          side: 'destination',
-          accountId: ctx.destination.accountId,
-        })
-      Object.assign(ctx.copy, {
-        kind: 'cluster',
-        identifier: cluster.DBClusterIdentifier,
-        arn: cluster.DBClusterArn,
-        endpoint: cluster.Endpoint,
-        readerEndpoint: cluster.ReaderEndpoint,
-        port: cluster.Port,
-        engine: cluster.Engine,
-        engineVersion: cluster.EngineVersion,
-        masterUsername: cluster.MasterUsername,
-        masterUserSecretArn: ctx.copy.masterUserSecretArn ?? cluster.MasterUserSecret?.SecretArn,
-        instanceIdentifiers: (cluster.DBClusterMembers ?? [])
-          .map((m) => m.DBInstanceIdentifier ?? '')
-          .filter(Boolean),
-      })
-      await markReady(ctx, cluster.DBClusterArn)
+      const copy = await readCopy(ctx)
+      ctx.values.copy.set(copy)
+      await markReady(ctx, copy.arn)
     },
   }
+}
+
+/** The copy as the outputs report it, read from the destination account. */
+async function readCopy(ctx: RefreshContext): Promise<CopyResult> {
+  const rds = ctx.destination.clients.rds
+  const name = ctx.names.target
+  const origin = {
+    name,
+    method: ctx.method,
+    created: true,
+    expiresAt: ctx.expiresAt,
+    masterUserSecretArn: ctx.values.masterUserSecretArn.peek(),
+  }
+  if (ctx.copyKind === 'instance') {
+    const instance = (await findInstance(rds, name)) ?? copyGone(ctx)
+    return copyResult({ instance }, origin)
+  }
+  const cluster = (await findCluster(rds, name)) ?? copyGone(ctx)
+  return copyResult({ cluster }, origin)
+}
+
+function copyGone(ctx: RefreshContext): never {
+  throw new ActionError({
+    summary: `The copy ${ctx.names.target} is gone`,
+    side: 'destination',
+    accountId: ctx.destination.accountId,
+  })
 }
 
 /**
  * The copy is finished: its state tag turns from `building` to `ready`, so a concurrent
  * `if-exists: reuse` run adopts it only now, never half-made (no password, no instances yet).
  */
-async function markReady(ctx: RefreshContext, arn: string | undefined): Promise<void> {
+async function markReady(ctx: RefreshContext, arn: string): Promise<void> {
   if (!arn) return
-  await ctx.destination.clients.rds.send(
-    new AddTagsToResourceCommand({
-      ResourceName: arn,
-      Tags: [{ Key: TagKeys.state, Value: CopyState.ready }],
-    }),
-  )
+  await addTags(ctx.destination.clients.rds, arn, [{ Key: TagKeys.state, Value: CopyState.ready }])
 }

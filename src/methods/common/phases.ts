@@ -2,15 +2,12 @@ import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
 import type { AccountSession, Accounts } from '../../credentials.js'
 import { findClusterSnapshot, findSnapshot } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
-import { copyOutputs, Outputs } from '../../report.js'
-import type { CopyMethod, CopyResult } from '../../result.js'
-import type { Settings } from '../../settings.js'
-import type { RefreshContext } from './context.js'
+import type { CopyMethod } from '../../result.js'
+import type { ResourceRef, Settings } from '../../settings.js'
 import { detectSource, type SourceDatabase } from './detect.js'
 import { describeKind, resolveMethod } from '../choose-method.js'
-import { multiAzPathOutputs } from '../relay/multiaz-path.js'
 import { kindOfHandoff } from '../relay/names.js'
-import { accountFromArn } from '../relay/snapshots.js'
+import { accountFromArn, rdsResourceId, rdsResourceType } from '../../aws/arn.js'
 
 /**
  * Split jobs. `phase: source` runs the relay up to the share and hands over `snapshot-arn`;
@@ -27,32 +24,16 @@ export interface PhaseStart {
 }
 
 /**
- * A destination-phase job reads nothing in the source account and usually holds no credentials
- * for it: with one role (destination-role-arn, or source-role-arn as elsewhere) it opens only
- * that one. With two different roles it opens both, and then also withdraws the share and
- * deletes the handed-over snapshot once its copy exists. `delete` and `sweep` work in the
- * destination account alike; with both roles they also withdraw what was shared from the source.
+ * Read what the refresh starts from and resolve its method. `inputs/rules.ts` already required
+ * snapshot-arn for phase destination and source otherwise, and refused a clone split into phases.
  */
-export function credentialSettings(settings: Settings): Settings {
-  const operation = settings.operation === 'plan' ? settings.planOperation : settings.operation
-  const destinationOnly =
-    operation === 'delete' || operation === 'sweep' || settings.phase === 'destination'
-  if (!destinationOnly) return settings
-  if (settings.sourceRoleArn && settings.destinationRoleArn) return settings
-  const role = settings.destinationRoleArn ?? settings.sourceRoleArn
-  return { ...settings, sourceRoleArn: role, destinationRoleArn: role }
-}
-
-export async function startPhase(settings: Settings, accounts: Accounts): Promise<PhaseStart> {
+export async function startPhase(
+  settings: Settings,
+  accounts: Accounts,
+  target: { readonly exists: boolean },
+): Promise<PhaseStart> {
   if (settings.phase === 'destination') {
-    const arn = settings.snapshotArn
-    if (!arn) {
-      throw new ActionError({
-        summary: 'phase: destination needs snapshot-arn',
-        hint: 'Pass the snapshot-arn output of the phase: source job (needs: <job>, with: snapshot-arn: ${{ needs.<job>.outputs.snapshot-arn }}).',
-      })
-    }
-    splitMethod(settings)
+    const arn = settings.snapshotArn as string
     const sourceDb = await sourceFromSnapshot(accounts.destination, arn)
     return {
       sourceDb,
@@ -60,26 +41,19 @@ export async function startPhase(settings: Settings, accounts: Accounts): Promis
       method: 'relay',
     }
   }
-  if (!settings.source) throw new ActionError({ summary: 'refresh needs the source input' })
-  const sourceDb = await detectSource(accounts.source, settings.source)
+  const sourceDb = await detectSource(accounts.source, settings.source as ResourceRef)
   if (settings.phase === 'source') {
-    splitMethod(settings)
     return { sourceDb, sameAccount: accounts.sameAccount, method: 'relay' }
   }
   return {
     sourceDb,
     sameAccount: accounts.sameAccount,
-    method: await resolveMethod(settings.method, sourceDb, { settings, accounts }),
+    method: await resolveMethod(settings.method, sourceDb, {
+      settings,
+      accounts,
+      targetExists: target.exists,
+    }),
   }
-}
-
-/** Split jobs hand over a snapshot; a clone has none. */
-function splitMethod(settings: Settings): void {
-  if (settings.method === 'auto' || settings.method === 'relay') return
-  throw new ActionError({
-    summary: `method: ${settings.method} cannot be split into phases: phase: ${settings.phase} hands over a snapshot, and a ${settings.method} makes none`,
-    hint: 'Use method: relay (or auto) with phase source/destination, or phase: all for a clone.',
-  })
 }
 
 /**
@@ -90,8 +64,8 @@ export async function sourceFromSnapshot(
   session: AccountSession,
   arn: string,
 ): Promise<SourceDatabase> {
-  const type = arn.split(':')[5]
-  if (!arn.startsWith('arn:') || (type !== 'snapshot' && type !== 'cluster-snapshot')) {
+  const type = rdsResourceType(arn)
+  if (type !== 'snapshot' && type !== 'cluster-snapshot') {
     throw new ActionError({
       summary: `snapshot-arn ${arn} is not the ARN of an RDS DB snapshot or DB cluster snapshot`,
       hint: 'Pass the snapshot-arn output of the phase: source job unchanged (arn:aws:rds:<region>:<account>:snapshot:<id>).',
@@ -99,7 +73,7 @@ export async function sourceFromSnapshot(
   }
   const where = { resource: arn, side: 'destination' as const, accountId: session.accountId }
   const rds = session.clients.rds
-  const id = arn.split(':').slice(6).join(':')
+  const id = rdsResourceId(arn)
   if (type === 'cluster-snapshot') {
     const snapshot = await findClusterSnapshot(rds, arn)
     requireAvailable(arn, snapshot?.Status, where)
@@ -180,26 +154,4 @@ export function describeStart(settings: Settings, sourceDb: SourceDatabase): str
   return settings.phase === 'destination'
     ? `Shared snapshot ${sourceDb.arn} of a ${what}`
     : `Source: ${describeKind(sourceDb)} ${sourceDb.arn}, ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}`
-}
-
-/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
-export function phaseOutputs(ctx: RefreshContext): Record<string, string> {
-  if (ctx.settings.phase === 'destination') {
-    // The source account is the snapshot's owner, not the account this job signed in to.
-    const owner = accountFromArn(ctx.settings.snapshotArn ?? '')
-    const outputs = {
-      ...copyOutputs(ctx.copy as CopyResult),
-      ...multiAzPathOutputs(ctx.multiAzPath),
-    }
-    return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs
-  }
-  if (ctx.settings.phase !== 'source') {
-    return { ...copyOutputs(ctx.copy as CopyResult), ...multiAzPathOutputs(ctx.multiAzPath) }
-  }
-  const outputs: Record<string, string> = {
-    [Outputs.method]: ctx.method,
-    ...multiAzPathOutputs(ctx.multiAzPath),
-  }
-  if (ctx.copy.snapshotArn) outputs[Outputs.snapshotArn] = ctx.copy.snapshotArn
-  return outputs
 }

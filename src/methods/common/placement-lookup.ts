@@ -91,3 +91,19 @@ export async function requirePlacement(lookup: PlacementLookup): Promise<void> {
     }
   }
 }
+
+/** The VPC of a DB subnet group, or why it could not be read (AccessDenied only). */
+export async function subnetGroupVpc(
+  session: AccountSession,
+  name: string,
+): Promise<{ readonly vpcId?: string; readonly refused?: string }> {
+  try {
+    const out = await session.clients.rds.send(
+      new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name }),
+    )
+    return { vpcId: out.DBSubnetGroups?.[0]?.VpcId }
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error
+    return { refused: awsErrorCode(error) ?? 'AccessDenied' }
+  }
+}

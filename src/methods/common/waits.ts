@@ -1,7 +1,12 @@
 import type { DBCluster, DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds'
-import { READERS, type ResourceReader } from '../../aws/rds-read.js'
+import {
+  READERS,
+  type RdsKind,
+  type RdsResources,
+  type ResourceReader,
+} from '../../aws/rds-read.js'
 import type { AccountSide, StepRuntime } from '../../engine/types.js'
-import { waitFor } from '../../engine/wait.js'
+import { stepWaitContext, waitFor } from '../../engine/wait.js'
 import { sessionFor, type RefreshContext } from './context.js'
 
 /** Which resource to wait for, on which side, until what. */
@@ -12,16 +17,6 @@ export interface WaitTarget<T = unknown> {
   readonly until?: 'gone' | readonly string[]
   /** Extra condition on top of the status (e.g. no password change pending). */
   readonly ready?: (item: T) => boolean
-}
-
-function waitContext(ctx: RefreshContext, runtime: StepRuntime) {
-  return {
-    step: runtime.name,
-    log: runtime.log,
-    signal: runtime.signal,
-    deadline: runtime.deadline,
-    pollSeconds: ctx.settings.pollIntervalSeconds,
-  }
 }
 
 /** Wait for one RDS resource of the run, on its side's account, with the run's polling. */
@@ -43,9 +38,17 @@ function waitForResource<T>(
       until: target.until ?? ['available'],
       ready: target.ready,
     },
-    waitContext(ctx, runtime),
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
 }
+
+/** Wait for one RDS resource of the run, of any kind the action creates. */
+export const waitForKind = <K extends RdsKind>(
+  kind: K,
+  ctx: RefreshContext,
+  runtime: StepRuntime,
+  target: WaitTarget<RdsResources[K]>,
+): Promise<RdsResources[K]> => waitForResource(READERS[kind], ctx, runtime, target)
 
 export const waitForCluster = (
   ctx: RefreshContext,

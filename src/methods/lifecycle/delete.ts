@@ -1,19 +1,17 @@
-import {
-  DeleteDBClusterCommand,
-  DeleteDBInstanceCommand,
-  ModifyDBClusterCommand,
-  ModifyDBInstanceCommand,
-} from '@aws-sdk/client-rds'
 import { READERS, type ResourceReader } from '../../aws/rds-read.js'
 import type { Accounts, AccountSession } from '../../credentials.js'
 import type { Plan, Step, StepRuntime } from '../../engine/types.js'
-import { FAILURE_STATUSES, waitFor } from '../../engine/wait.js'
-import { ActionError, isNotFound } from '../../errors.js'
+import { FAILURE_STATUSES, stepWaitContext, waitFor } from '../../engine/wait.js'
+import { isAlreadyDeleting, isNotFound } from '../../aws/error-codes.js'
+import { ActionError } from '../../errors.js'
 import type { Settings } from '../../settings.js'
 import { TagKeys } from '../../tags.js'
-import { listClusters } from './inventory.js'
-import { managedShares, shareStillNeeded, withdrawShare } from './shares.js'
-import { tagValue, type ManagedTarget } from './target.js'
+import { listClusters } from '../../aws/rds-inventory.js'
+import { managedShares, withdrawShare } from '../../aws/ram.js'
+import { shareStillNeeded } from './shares.js'
+import { tagValue } from '../../aws/ownership.js'
+import { deleteDatabase, deleteMembers, disableDeletionProtection } from '../../aws/removers.js'
+import type { ManagedTarget } from './target.js'
 
 /** What the steps of a deletion share. */
 export interface DeleteContext {
@@ -26,6 +24,8 @@ export interface DeleteContext {
 const DELETABLE = ['available', ...FAILURE_STATUSES]
 
 const isCluster = (ctx: DeleteContext): boolean => ctx.target.kind !== 'instance'
+const targetRef = (ctx: DeleteContext) =>
+  ({ kind: isCluster(ctx) ? 'cluster' : 'instance', id: ctx.target.identifier }) as const
 const alreadyDeleting = (ctx: DeleteContext): boolean => ctx.target.status === 'deleting'
 
 /**
@@ -55,23 +55,7 @@ const disableProtectionStep: Step<DeleteContext> = {
   side: 'destination',
   when: (ctx) => ctx.target.deletionProtection && !alreadyDeleting(ctx),
   async run(ctx, runtime) {
-    const rds = ctx.accounts.destination.clients.rds
-    const id = ctx.target.identifier
-    await (isCluster(ctx)
-      ? rds.send(
-          new ModifyDBClusterCommand({
-            DBClusterIdentifier: id,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-          }),
-        )
-      : rds.send(
-          new ModifyDBInstanceCommand({
-            DBInstanceIdentifier: id,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-          }),
-        ))
+    await disableDeletionProtection(ctx.accounts.destination.clients.rds, targetRef(ctx))
     await waitForTarget(ctx, runtime, {
       until: ['available'],
       ready: (item) => !(item as { DeletionProtection?: boolean }).DeletionProtection,
@@ -84,28 +68,13 @@ const deleteInstancesStep: Step<DeleteContext> = {
   title: 'Delete the Aurora DB instances, readers first, then the writer',
   side: 'destination',
   after: ['disable-deletion-protection'],
-  when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.members.length > 0,
+  when: (ctx) => ctx.target.kind === 'aurora-cluster' && ctx.target.memberWaves.length > 0,
   async run(ctx, runtime) {
-    const members = ctx.target.members
-    const readers = members.slice(0, -1)
-    const writer = members.slice(-1)
-    // Deleting the writer while readers live fails over to a reader: readers go first.
-    await Promise.all(readers.map((id) => deleteMember(ctx, runtime, id)))
-    await Promise.all(writer.map((id) => deleteMember(ctx, runtime, id)))
-    runtime.note(`${members.length} instance(s)`)
-  },
-}
-
-async function deleteMember(ctx: DeleteContext, runtime: StepRuntime, id: string): Promise<void> {
-  try {
-    await ctx.accounts.destination.clients.rds.send(
-      new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }),
+    await deleteMembers(ctx.accounts.destination.clients.rds, ctx.target.memberWaves, (id) =>
+      runtime.log.info(`Deleting DB instance ${id}`),
     )
-    runtime.log.info(`Deleting DB instance ${id}`)
-  } catch (error) {
-    if (isNotFound(error) || isBeingDeleted(error)) return
-    throw error
-  }
+    runtime.note(`${ctx.target.memberWaves.flat().length} instance(s)`)
+  },
 }
 
 const deleteTargetStep: Step<DeleteContext> = {
@@ -116,18 +85,12 @@ const deleteTargetStep: Step<DeleteContext> = {
   when: (ctx) => !alreadyDeleting(ctx),
   async run(ctx, runtime) {
     await waitForTarget(ctx, runtime, { until: DELETABLE, failOn: ['stopped'] })
-    const rds = ctx.accounts.destination.clients.rds
     const id = ctx.target.identifier
     const finalSnapshot = ctx.settings.finalSnapshotIdentifier
-    const snapshot = finalSnapshot
-      ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }
-      : { SkipFinalSnapshot: true }
     try {
-      await (isCluster(ctx)
-        ? rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, ...snapshot }))
-        : rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, ...snapshot })))
+      await deleteDatabase(ctx.accounts.destination.clients.rds, targetRef(ctx), { finalSnapshot })
     } catch (error) {
-      if (isNotFound(error) || isBeingDeleted(error)) return
+      if (isNotFound(error) || isAlreadyDeleting(error)) return
       throw ActionError.fromAws(error, {
         summary: `Could not delete ${id}`,
         step: runtime.name,
@@ -152,9 +115,9 @@ const waitDeletedStep: Step<DeleteContext> = {
   after: ['delete-target'],
   async run(ctx, runtime) {
     await Promise.all([
-      ...ctx.target.members.map((id) =>
-        waitGone(READERS['db-instance'], ctx.accounts.destination, id, runtime, ctx),
-      ),
+      ...ctx.target.memberWaves
+        .flat()
+        .map((id) => waitGone(READERS['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
       waitForTarget(ctx, runtime, { until: 'gone' }),
     ])
   },
@@ -262,18 +225,6 @@ function waitGone<T>(
       status: (item) => reader.status(item),
       ...spec,
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
-}
-
-/** AWS's answer to deleting what is already being deleted. */
-export function isBeingDeleted(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : ''
-  return /already being deleted|is being deleted|in deleting state|status deleting/i.test(message)
 }

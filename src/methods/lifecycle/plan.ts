@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { Accounts } from '../../credentials.js'
 import type { AccountSide, Plan, Step, StepRuntime } from '../../engine/types.js'
 import { ActionError, errorMessage } from '../../errors.js'
@@ -8,8 +7,10 @@ import type { Settings } from '../../settings.js'
 import { isManaged, TagKeys } from '../../tags.js'
 import { createRefreshContext, type RefreshContext } from '../common/context.js'
 import { describeKind, buildPlan } from '../choose-method.js'
+import { lookupTarget, type FoundTarget } from '../common/existing.js'
 import { startPhase } from '../common/phases.js'
-import { accountFromArn } from '../relay/snapshots.js'
+import { accountFromArn } from '../../aws/arn.js'
+import { describePlacement, resolvePlacement } from '../common/preflight/index.js'
 import { deletionPlan, shareDecision, type DeleteContext } from './delete.js'
 import { REFRESH_CHANGES } from './plan-changes.js'
 import { decideShares, surveySweep, writeSweepSummary, type SweepOutcome } from './sweep.js'
@@ -47,8 +48,10 @@ export async function runPlanOperation(options: PlanOptions): Promise<void> {
 
 async function planRefresh({ settings, accounts, startedAt }: PlanOptions): Promise<void> {
   const target = settings.target ?? ''
+  const found =
+    settings.phase === 'source' ? undefined : await lookupTarget(accounts.destination, target)
   const { sourceDb, sameAccount, method } = await core.group('Read the source', () =>
-    startPhase(settings, accounts),
+    startPhase(settings, accounts, { exists: found !== undefined }),
   )
   if (target) refuseTargetIsSource(settings, accounts, target)
   const ctx = createRefreshContext({
@@ -62,13 +65,14 @@ async function planRefresh({ settings, accounts, startedAt }: PlanOptions): Prom
   })
   const plan = buildPlan(ctx)
   const checks = await runPreflight(plan, ctx)
-  const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx)
+  const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx, found)
   const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId
   const facts = [
     `Source: ${describeKind(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
     `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
     `Method: ${method}: ${methodReason(settings, sourceDb.kind, method)}`,
     `Plan: ${plan.description}`,
+    ...(settings.phase === 'source' ? [] : [describePlacement(ctx, resolvePlacement(ctx))]),
     ...(existing ? [existing.line] : []),
   ]
   const steps = plan.steps
@@ -88,16 +92,17 @@ async function planRefresh({ settings, accounts, startedAt }: PlanOptions): Prom
 async function runPreflight(plan: Plan<RefreshContext>, ctx: RefreshContext): Promise<string[]> {
   const preflight = plan.steps.find((step) => step.name === 'preflight')
   if (!preflight) {
-    return [
-      'Clone pre-flight (source state, encryption and keys, clone limits): passed (see the log)',
-    ]
+    return ['Clone pre-flight (source state, keys, placement, clone limits): passed (see the log)']
   }
   const lines: string[] = []
   const runtime: StepRuntime = {
     name: preflight.name,
     log: {
       info: (m) => (lines.push(m), core.info(m)),
-      warning: (m) => (lines.push(`⚠ ${m}`), core.warning(m)),
+      warning: (m) => (
+        lines.push(`⚠ ${m}`),
+        core.warning(m, { title: `rds-refresh plan: ${preflight.name}` })
+      ),
       debug: (m) => core.debug(m),
     },
     signal: new AbortController().signal,
@@ -125,11 +130,11 @@ async function runPreflight(plan: Plan<RefreshContext>, ctx: RefreshContext): Pr
 /** What if-exists would do with a target that is already there. */
 async function existingTarget(
   ctx: RefreshContext,
+  found: FoundTarget | undefined,
 ): Promise<{ line: string; refusal?: ActionError } | undefined> {
   const rds = ctx.destination.clients.rds
   const target = ctx.names.target
-  const cluster = await findCluster(rds, target)
-  const instance = cluster ? undefined : await findInstance(rds, target)
+  const { cluster, instance } = found ?? {}
   const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn
   if (!arn) return { line: `${target} does not exist yet: it would be created` }
   const managed = isManaged(await tagsOf(rds, arn, cluster?.TagList ?? instance?.TagList))
@@ -216,7 +221,7 @@ async function planDelete({ settings, accounts }: PlanOptions): Promise<void> {
     : undefined
   const changes: Record<string, string> = {
     'disable-deletion-protection': `turns off deletion protection on ${view.identifier}`,
-    'delete-instances': `deletes the DB instances ${view.members.join(', ')}`,
+    'delete-instances': `deletes the DB instances ${view.memberWaves.flat().join(', ')}`,
     'delete-target': `deletes ${view.identifier}${settings.finalSnapshotIdentifier ? ` after the final snapshot ${settings.finalSnapshotIdentifier}` : ', no final snapshot'}`,
     'wait-deleted': 'none (waits)',
     'withdraw-share': share?.message ?? 'none',

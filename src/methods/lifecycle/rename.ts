@@ -1,17 +1,13 @@
-import {
-  ModifyDBClusterCommand,
-  ModifyDBInstanceCommand,
-  type DBCluster,
-  type DBInstance,
-} from '@aws-sdk/client-rds'
+import type { DBCluster, DBInstance } from '@aws-sdk/client-rds'
+import { modifyDatabase, type DatabaseKind } from '../../aws/rds-databases.js'
 import { findCluster, findInstance } from '../../aws/rds-read.js'
 import type { StepRuntime } from '../../engine/types.js'
-import { waitFor } from '../../engine/wait.js'
+import { stepWaitContext, waitFor } from '../../engine/wait.js'
 import { ActionError } from '../../errors.js'
 import type { RefreshContext } from '../common/context.js'
 
 /** A DB cluster (Aurora or Multi-AZ) or a DB instance (standalone or an Aurora member). */
-export type RdsKind = 'cluster' | 'instance'
+export type RdsKind = DatabaseKind
 
 /** One rename: which resource (by its immutable resource id) goes from which name to which. */
 export interface Move {
@@ -75,24 +71,11 @@ export function label(kind: RdsKind): string {
  * maintenance window (aws-reference E2, E5).
  */
 export async function requestRename(ctx: RefreshContext, move: Move): Promise<void> {
-  const rds = ctx.destination.clients.rds
-  if (move.kind === 'cluster') {
-    await rds.send(
-      new ModifyDBClusterCommand({
-        DBClusterIdentifier: move.from,
-        NewDBClusterIdentifier: move.to,
-        ApplyImmediately: true,
-      }),
-    )
-  } else {
-    await rds.send(
-      new ModifyDBInstanceCommand({
-        DBInstanceIdentifier: move.from,
-        NewDBInstanceIdentifier: move.to,
-        ApplyImmediately: true,
-      }),
-    )
-  }
+  await modifyDatabase(
+    ctx.destination.clients.rds,
+    { kind: move.kind, id: move.from },
+    { newIdentifier: move.to },
+  )
 }
 
 /**
@@ -120,13 +103,7 @@ export async function waitUntilAnswers(
       },
       until: ['available'],
     },
-    {
-      step: runtime.name,
-      log: runtime.log,
-      signal: runtime.signal,
-      deadline: runtime.deadline,
-      pollSeconds: ctx.settings.pollIntervalSeconds,
-    },
+    stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )
   if (!answer.found) {
     throw new ActionError({

@@ -5,10 +5,11 @@ import type { Plan, Step, StepRuntime } from '../../engine/types.js'
 import { runNames } from '../../names.js'
 import { Purpose, TagKeys } from '../../tags.js'
 import type { RefreshContext } from '../common/context.js'
-import { requireManaged } from '../common/existing.js'
+import { requireManaged } from '../../aws/ownership.js'
+import type { FoundTarget } from '../common/existing.js'
 import { describeCopyStep } from '../common/finish.js'
 import { buildPlan } from '../choose-method.js'
-import { describeName, label, type Described } from './rename.js'
+import { describedCluster, describedInstance, label, type Described } from './rename.js'
 import { deleteManagedCopy } from './retire.js'
 import { swapStages, type SwapLayout } from './stages.js'
 import { runSwap } from './swap.js'
@@ -19,11 +20,17 @@ import { swapNames, type SwapNames } from './swap-names.js'
  * the destination account. Undefined when there is nothing to replace (the first run simply
  * creates the target). An unmanaged target is refused before anything is created.
  */
-export async function findReplaceTarget(ctx: RefreshContext): Promise<Described | undefined> {
+export async function findReplaceTarget(
+  ctx: RefreshContext,
+  existing: FoundTarget | undefined,
+): Promise<Described | undefined> {
   if (ctx.settings.ifExists !== 'replace') return undefined
   const target = ctx.names.target
-  const found =
-    (await describeName(ctx, 'cluster', target)) ?? (await describeName(ctx, 'instance', target))
+  const found = existing?.cluster
+    ? describedCluster(existing.cluster)
+    : existing?.instance
+      ? describedInstance(existing.instance)
+      : undefined
   if (!found) {
     core.info(`${target} does not exist yet: if-exists: replace creates it`)
     return undefined

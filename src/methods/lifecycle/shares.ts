@@ -1,68 +1,9 @@
-import {
-  DeleteResourceShareCommand,
-  paginateGetResourceShares,
-  type RAMClient,
-  type ResourceShare,
-} from '@aws-sdk/client-ram'
 import type { DBCluster } from '@aws-sdk/client-rds'
 import { findCluster } from '../../aws/rds-read.js'
 import type { AccountSession } from '../../credentials.js'
 import { TagKeys } from '../../tags.js'
-import { listAssociations } from '../clone/ram-share.js'
-import { tagValue } from './target.js'
-
-/** Associations that still hold the resource or principal in the share. */
-const HELD = new Set(['ASSOCIATED', 'ASSOCIATING'])
-
-/** A RAM share in the source account carrying this action's managed tag, with what it holds. */
-export interface ManagedShare {
-  readonly arn: string
-  readonly name: string
-  readonly status: string
-  readonly createdAt?: Date
-  /** ARNs of the shared resources (the source clusters). */
-  readonly resources: readonly string[]
-  /** Account ids it is shared with. */
-  readonly principals: readonly string[]
-}
-
-/**
- * Live shares (ACTIVE or PENDING) the source account owns that carry the managed tag. The tag
- * proves the action made the share; a share someone else made is never listed.
- */
-export async function managedShares(ram: RAMClient): Promise<ManagedShare[]> {
-  const shares: ResourceShare[] = []
-  const pages = paginateGetResourceShares(
-    { client: ram },
-    { resourceOwner: 'SELF', tagFilters: [{ tagKey: TagKeys.managed, tagValues: ['true'] }] },
-  )
-  for await (const page of pages) shares.push(...(page.resourceShares ?? []))
-  const live = shares.filter(
-    (s) =>
-      (s.status === 'ACTIVE' || s.status === 'PENDING') &&
-      (s.tags ?? []).some((t) => t.key === TagKeys.managed && t.value === 'true'),
-  )
-  return Promise.all(live.map((share) => describeShare(ram, share)))
-}
-
-async function describeShare(ram: RAMClient, share: ResourceShare): Promise<ManagedShare> {
-  const arn = share.resourceShareArn ?? ''
-  const [resources, principals] = await Promise.all(
-    (['RESOURCE', 'PRINCIPAL'] as const).map(async (associationType) =>
-      (await listAssociations(ram, { associationType, resourceShareArns: [arn] }))
-        .filter((a) => HELD.has(a.status ?? ''))
-        .flatMap((a) => (a.associatedEntity ? [a.associatedEntity] : [])),
-    ),
-  )
-  return {
-    arn,
-    name: share.name ?? arn,
-    status: share.status ?? 'unknown',
-    createdAt: share.creationTime,
-    resources: resources ?? [],
-    principals: principals ?? [],
-  }
-}
+import type { ManagedShare } from '../../aws/ram.js'
+import { tagValue } from '../../aws/ownership.js'
 
 /**
  * Copies in the destination that still need a shared source: its cross-account clones. A clone
@@ -112,15 +53,4 @@ export async function shareStillNeeded(options: {
     if (clones.length > 0) return `still used by the clone ${clones.join(', ')}`
   }
   return undefined
-}
-
-/** Withdraw a share; one already being deleted counts as withdrawn. */
-export async function withdrawShare(ram: RAMClient, arn: string): Promise<void> {
-  try {
-    await ram.send(new DeleteResourceShareCommand({ resourceShareArn: arn }))
-  } catch (error) {
-    const name = (error as { name?: string }).name
-    if (name === 'UnknownResourceException' || name === 'InvalidStateTransitionException') return
-    throw error
-  }
 }

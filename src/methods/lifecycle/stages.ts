@@ -2,7 +2,7 @@ import { findCluster, readTags } from '../../aws/rds-read.js'
 import { ActionError } from '../../errors.js'
 import { runNames } from '../../names.js'
 import type { RefreshContext } from '../common/context.js'
-import { requireManaged } from '../common/existing.js'
+import { requireManaged } from '../../aws/ownership.js'
 import { describeName, label, type Described, type Move } from './rename.js'
 import type { SwapStages } from './swap.js'
 import type { SwapNames } from './swap-names.js'
@@ -29,7 +29,7 @@ export async function swapStages(
   options: { names: SwapNames; old: Described },
 ): Promise<SwapLayout> {
   const { names } = options
-  const newCopy = await requireAvailable(ctx, ctx.copy.kind ?? 'cluster', names.staging)
+  const newCopy = await requireAvailable(ctx, ctx.copyKind, names.staging)
   const old = await currentOld(ctx, options)
   const newMembers = await auroraMembers(ctx, newCopy)
   const moves = memberMoves(ctx, {

@@ -1,7 +1,7 @@
 import type { Tag } from '@aws-sdk/client-rds'
 import type { AccountSide } from '../../engine/types.js'
 import { isManaged, Purpose, TagKeys } from '../../tags.js'
-import { tagValue } from './target.js'
+import { tagValue } from '../../aws/ownership.js'
 
 /**
  * What `sweep` decides about one resource, as pure rules over what AWS reported: the managed tag

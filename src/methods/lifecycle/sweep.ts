@@ -9,8 +9,9 @@ import { ActionError, errorMessage } from '../../errors.js'
 import { escapeHtml } from '../../report.js'
 import type { Settings } from '../../settings.js'
 import { TagKeys } from '../../tags.js'
-import { listClusters, readInventory, type AccountInventory } from './inventory.js'
-import { managedShares, shareStillNeeded, withdrawShare, type ManagedShare } from './shares.js'
+import { listClusters, readInventory, type AccountInventory } from '../../aws/rds-inventory.js'
+import { managedShares, withdrawShare, type ManagedShare } from '../../aws/ram.js'
+import { shareStillNeeded } from './shares.js'
 import { decide, LEFTOVER_AGE_MS, type SweepDecision, type SweepItem } from './sweep-rules.js'
 
 /** Deletions in flight at once: parallel, yet far below RDS's 12 requests a second. */
@@ -244,6 +245,7 @@ async function deleteAll(
         outcomes[index] = { decision: o.decision, result: 'failed', error: errorMessage(error) }
         core.warning(
           `Could not delete ${o.decision.item.kind} ${o.decision.item.id}: ${errorMessage(error)}`,
+          { title: 'rds-refresh sweep: not deleted' },
         )
       }
     }

@@ -1,16 +1,12 @@
-import {
-  ListTagsForResourceCommand,
-  type DBCluster,
-  type RDSClient,
-  type Tag,
-} from '@aws-sdk/client-rds'
-import { findCluster, findInstance } from '../../aws/rds-read.js'
+import type { DBCluster, RDSClient, Tag } from '@aws-sdk/client-rds'
+import { requireManaged } from '../../aws/ownership.js'
+import { findCluster, findInstance, readTags } from '../../aws/rds-read.js'
+import { auroraMemberWaves } from '../../aws/removers.js'
 import type { AccountSession } from '../../credentials.js'
 import { ActionError } from '../../errors.js'
 import type { Settings } from '../../settings.js'
-import { isManaged, TagKeys } from '../../tags.js'
 import { isAuroraEngine } from '../common/detect.js'
-import { accountFromArn } from '../relay/snapshots.js'
+import { accountFromArn } from '../../aws/arn.js'
 
 /** A target as `delete` finds it in the destination account. */
 export type TargetView = { readonly state: 'gone'; readonly identifier: string } | ManagedTarget
@@ -25,17 +21,12 @@ export interface ManagedTarget {
   readonly status: string
   readonly engine: string
   readonly deletionProtection: boolean
-  /** Aurora members, readers first and the writer last (deleting the writer first fails over). */
-  readonly members: readonly string[]
+  /** Aurora members in the waves they are deleted in: the readers, then the writer. */
+  readonly memberWaves: readonly (readonly string[])[]
   readonly tags: readonly Tag[]
   /** A clone of a cluster shared from another account (through AWS RAM). */
   readonly crossAccountClone: boolean
   readonly cloneGroupId?: string
-}
-
-/** The value of one tag, if present. */
-export function tagValue(tags: readonly Tag[] | undefined, key: string): string | undefined {
-  return tags?.find((tag) => tag.Key === key)?.Value
 }
 
 /** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
@@ -44,9 +35,7 @@ export async function tagsOf(
   arn: string,
   listed: Tag[] | undefined,
 ): Promise<Tag[]> {
-  if (listed) return listed
-  const out = await rds.send(new ListTagsForResourceCommand({ ResourceName: arn }))
-  return out.TagList ?? []
+  return listed ?? readTags(rds, arn)
 }
 
 /**
@@ -77,7 +66,7 @@ export async function inspectTarget(
     })
   }
   const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList)
-  requireManaged(target, tags, where)
+  requireManaged({ target, tags, where, purpose: 'delete' })
   return {
     state: 'present',
     identifier: instance.DBInstanceIdentifier ?? target,
@@ -86,7 +75,7 @@ export async function inspectTarget(
     status: instance.DBInstanceStatus ?? 'unknown',
     engine: instance.Engine ?? '',
     deletionProtection: instance.DeletionProtection ?? false,
-    members: [],
+    memberWaves: [],
     tags,
     crossAccountClone: false,
   }
@@ -102,17 +91,13 @@ function fromCluster(
   tags: readonly Tag[],
 ): ManagedTarget {
   const identifier = cluster.DBClusterIdentifier ?? ''
-  requireManaged(identifier, tags, {
-    resource: arnOf(cluster),
-    side: 'destination',
-    accountId: destination.accountId,
+  requireManaged({
+    target: identifier,
+    tags,
+    where: { resource: arnOf(cluster), side: 'destination', accountId: destination.accountId },
+    purpose: 'delete',
   })
   const aurora = isAuroraEngine(cluster.Engine)
-  const members = aurora
-    ? [...(cluster.DBClusterMembers ?? [])]
-        .sort((a, b) => Number(a.IsClusterWriter ?? false) - Number(b.IsClusterWriter ?? false))
-        .flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : []))
-    : []
   return {
     state: 'present',
     identifier,
@@ -121,24 +106,12 @@ function fromCluster(
     status: cluster.Status ?? 'unknown',
     engine: cluster.Engine ?? '',
     deletionProtection: cluster.DeletionProtection ?? false,
-    members,
+    // Multi-AZ DB clusters take their members with them (aws-reference E6).
+    memberWaves: aurora ? auroraMemberWaves(cluster.DBClusterMembers ?? []) : [],
     tags,
     crossAccountClone: cluster.CrossAccountClone ?? false,
     cloneGroupId: cluster.CloneGroupId,
   }
-}
-
-function requireManaged(
-  target: string,
-  tags: readonly Tag[],
-  where: { resource: string; side: 'destination'; accountId: string },
-): void {
-  if (isManaged(tags as Tag[])) return
-  throw new ActionError({
-    summary: `Target ${target} was not created by rds-refresh: it lacks the tag ${TagKeys.managed}=true, so it is left untouched`,
-    ...where,
-    hint: `The action deletes only copies it manages. Check the target name; delete a database the action did not create yourself.`,
-  })
 }
 
 /**

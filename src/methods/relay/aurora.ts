@@ -3,7 +3,8 @@ import { createInstancesAfter } from '../clone/plan.js'
 import { Purpose } from '../../tags.js'
 import { tagsFor, type RefreshContext } from '../common/context.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
-import { preflightStep, resolvePlacement } from './preflight.js'
+import { resolvePlacement } from '../common/preflight/index.js'
+import { preflightStep } from './preflight.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,

@@ -1,13 +1,11 @@
-import {
-  RestoreDBInstanceFromDBSnapshotCommand,
-  type RestoreDBInstanceFromDBSnapshotCommandInput,
-} from '@aws-sdk/client-rds'
+import type { RestoreDBInstanceFromDBSnapshotCommandInput } from '@aws-sdk/client-rds'
+import { restoreInstanceFromSnapshot } from '../../aws/rds-databases.js'
 import { Purpose } from '../../tags.js'
 import { tagsFor, type RefreshContext } from '../common/context.js'
-import { findOrCreate } from '../common/find-or-create.js'
+import { provision } from '../common/provision.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
-import { Handoff, handoffValue } from './names.js'
-import { preflightStep, resolvePlacement } from './preflight.js'
+import { resolvePlacement } from '../common/preflight/index.js'
+import { preflightStep } from './preflight.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,
@@ -19,7 +17,6 @@ import {
   unshareSnapshotStep,
   type RelayStep,
 } from './steps.js'
-import { waitForInstance } from '../common/waits.js'
 
 /**
  * The DB instance relay (aws-reference D): snapshot → share → destination copy under the
@@ -55,9 +52,8 @@ const restoreInstanceStep: RelayStep = {
   phases: DESTINATION_PHASES,
   after: ['copy-snapshot'],
   async run(ctx, runtime) {
-    const rds = ctx.destination.clients.rds
-    const input = instanceRestoreInput(ctx, handoffValue(ctx, Handoff.restoreFrom))
-    await findOrCreate({
+    const input = instanceRestoreInput(ctx, ctx.values.restoreFrom.get())
+    await provision({
       ctx,
       runtime,
       resource: {
@@ -66,9 +62,8 @@ const restoreInstanceStep: RelayStep = {
         id: ctx.names.target,
         disposal: 'copy',
       },
-      create: () => rds.send(new RestoreDBInstanceFromDBSnapshotCommand(input)),
+      start: () => restoreInstanceFromSnapshot(ctx.destination.clients.rds, input),
     })
-    await waitForInstance(ctx, runtime, { side: 'destination', id: ctx.names.target })
     runtime.note(`${input.DBInstanceClass ?? 'source class'}, ${input.DBSubnetGroupName}`)
   },
 }

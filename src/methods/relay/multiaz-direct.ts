@@ -2,8 +2,7 @@ import { ActionError } from '../../errors.js'
 import type { StepRuntime } from '../../engine/types.js'
 import type { RefreshContext } from '../common/context.js'
 import { fallBack, isRefusal, onPath, type MultiAzPath } from './multiaz-path.js'
-import { Handoff, handoffValue } from './names.js'
-import { snapshotIdFromArn } from './snapshots.js'
+import { rdsResourceId } from '../../aws/arn.js'
 import {
   deleteSharedSnapshotStep,
   restoreClusterStep,
@@ -59,7 +58,7 @@ export function shareClusterSnapshotStep(): RelayStep {
         await share.run(ctx, runtime)
       } catch (error) {
         if (!isRefusal(error, 'share')) throw error
-        const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
+        const id = rdsResourceId(ctx.values.sharedSnapshotArn.get())
         // The intent recorded before the call: AWS made no share.
         runtime.release({ kind: 'db-cluster-snapshot-share', side: 'source', id })
         turnOrFail(ctx, runtime, {
@@ -83,15 +82,15 @@ export function restoreClusterDirectStep(
     title:
       'Restore the Multi-AZ DB cluster straight from the cluster snapshot (RestoreDBClusterFromSnapshot by ARN, destination KMS key)',
     input,
-    note: (request) => `from ${snapshotIdFromArn(request.SnapshotIdentifier ?? '')}`,
+    note: (request) => `from ${rdsResourceId(request.SnapshotIdentifier ?? '')}`,
   })
   return onlyOn('direct', {
     ...restore,
     name: 'restore-cluster-direct',
     after: ['share-cluster-snapshot', 'snapshot-source-cluster', 'preflight'],
     async run(ctx, runtime) {
-      const snapshotArn = handoffValue(ctx, Handoff.sharedSnapshotArn)
-      ctx.handoff.set(Handoff.restoreFrom, snapshotArn)
+      const snapshotArn = ctx.values.sharedSnapshotArn.get()
+      ctx.values.restoreFrom.set(snapshotArn)
       try {
         await restore.run(ctx, runtime)
       } catch (error) {

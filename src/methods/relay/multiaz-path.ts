@@ -1,5 +1,5 @@
+import { rdsResourceType } from '../../aws/arn.js'
 import { ActionError, awsErrorCode, errorMessage } from '../../errors.js'
-import { Outputs } from '../../report.js'
 import type { MultiAzPathInput, Settings } from '../../settings.js'
 import type { SourceDatabase } from '../common/detect.js'
 
@@ -67,7 +67,7 @@ export function chooseMultiAzPath(facts: PathFacts): MultiAzPathChoice | undefin
 
 /** A destination job is on the path its hand-off (snapshot-arn, its ARN says its type) was made for. */
 function followHandoff(requested: MultiAzPathInput, snapshotArn: string): MultiAzPathChoice {
-  const isClusterSnapshot = snapshotArn.split(':')[5] === 'cluster-snapshot'
+  const isClusterSnapshot = rdsResourceType(snapshotArn) === 'cluster-snapshot'
   const path: MultiAzPath = isClusterSnapshot ? 'direct' : 'seven-step'
   if (requested !== 'auto' && requested !== path) {
     throw new ActionError({
@@ -111,10 +111,4 @@ export function fallBack(choice: MultiAzPathChoice, what: string, error: unknown
   choice.path = 'seven-step'
   choice.reason = `AWS refused ${what} (${awsErrorCode(error)}: ${errorMessage(error)}); the 7 steps ran from the same cluster snapshot`
   return choice.reason
-}
-
-/** The `multi-az-path` outputs; none for other sources. */
-export function multiAzPathOutputs(choice: MultiAzPathChoice | undefined): Record<string, string> {
-  if (!choice) return {}
-  return { [Outputs.multiAzPath]: choice.path, [Outputs.multiAzPathReason]: choice.reason }
 }

@@ -1,16 +1,17 @@
-import {
-  RestoreDBInstanceFromDBSnapshotCommand,
-  type RestoreDBClusterFromSnapshotCommandInput,
-  type RestoreDBInstanceFromDBSnapshotCommandInput,
+import type {
+  RestoreDBClusterFromSnapshotCommandInput,
+  RestoreDBInstanceFromDBSnapshotCommandInput,
 } from '@aws-sdk/client-rds'
+import { restoreInstanceFromSnapshot } from '../../aws/rds-databases.js'
+import { snapshotApi } from '../../aws/rds-snapshots.js'
 import type { CreatedResource } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
 import { tagsFor, type RefreshContext } from '../common/context.js'
-import { findOrCreate } from '../common/find-or-create.js'
+import { provision } from '../common/provision.js'
 import { Purpose } from '../../tags.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
-import { preflightStep, resolvePlacement } from './preflight.js'
-import { snapshotApi } from './snapshots.js'
+import { resolvePlacement } from '../common/preflight/index.js'
+import { preflightStep } from './preflight.js'
 import {
   copySnapshotStep,
   deleteCopiedSnapshotStep,
@@ -111,23 +112,21 @@ const restoreTempInstanceStep: RelayStep = {
   phases: SOURCE_PHASES,
   after: ['snapshot-source-cluster'],
   async run(ctx, runtime) {
-    const rds = ctx.source.clients.rds
     const id = ctx.names.tempInstance
     const input = tempInstanceInput(ctx)
-    await findOrCreate({
+    await provision({
       ctx,
       runtime,
       resource: tempInstance(ctx),
-      create: () => rds.send(new RestoreDBInstanceFromDBSnapshotCommand(input)),
+      start: () => restoreInstanceFromSnapshot(ctx.source.clients.rds, input),
     })
-    await waitForInstance(ctx, runtime, { side: 'source', id })
     runtime.note(
       `${id} (${input.DBInstanceClass}, ${input.DBSubnetGroupName ?? 'default subnet group'})`,
     )
   },
 }
 
-function tempInstance(ctx: RefreshContext): CreatedResource {
+function tempInstance(ctx: RefreshContext): CreatedResource & { kind: 'db-instance' } {
   return { kind: 'db-instance', side: 'source', id: ctx.names.tempInstance, disposal: 'temporary' }
 }
 

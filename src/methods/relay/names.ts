@@ -3,7 +3,7 @@ import type { RefreshContext, RunNames } from '../common/context.js'
 import { isAuroraEngine, type SourceDatabase, type SourceKind } from '../common/detect.js'
 
 /**
- * Names and hand-off values of a relay.
+ * Names of a relay's snapshots.
  *
  * The snapshot a source phase hands over says in its identifier what the destination must
  * rebuild, because a destination job sees only the shared snapshot (tags of another account's
@@ -15,16 +15,6 @@ import { isAuroraEngine, type SourceDatabase, type SourceKind } from '../common/
  *   is `db.m6gd.large`);
  * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
  */
-
-/** Keys of `ctx.handoff` the relay steps pass values through. */
-export const Handoff = {
-  /** ARN of the snapshot in the source account that is shared (or, same account, restored). */
-  sharedSnapshotArn: 'relay:shared-snapshot-arn',
-  /** ARN the restore reads: the destination's copy, or the shared snapshot when no copy is needed. */
-  restoreFrom: 'relay:restore-from',
-  /** Identifier of the destination's copy, when one was made. */
-  copyId: 'relay:copy-id',
-} as const
 
 const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/
 
@@ -86,11 +76,4 @@ function asNamePart(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-{2,}/g, '-')
-}
-
-/** Value handed from one step to a later one; a missing value is a bug in the plan. */
-export function handoffValue(ctx: RefreshContext, key: string): string {
-  const value = ctx.handoff.get(key)
-  if (value === undefined) throw new Error(`Relay plan bug: no value for ${key} at this step`)
-  return value
 }

@@ -1,10 +1,5 @@
-import {
-  CreateDBClusterSnapshotCommand,
-  CreateDBSnapshotCommand,
-  RestoreDBClusterFromSnapshotCommand,
-  type RestoreDBClusterFromSnapshotCommandInput,
-} from '@aws-sdk/client-rds'
-import { DescribeKeyCommand } from '@aws-sdk/client-kms'
+import type { RestoreDBClusterFromSnapshotCommandInput } from '@aws-sdk/client-rds'
+import { keyArnOf } from '../../aws/kms.js'
 import { describeProof, type Proof } from '../../aws/ownership.js'
 import { removalCommand, removeResource } from '../../cleanup.js'
 import type { CreatedResource, Disposal, Step, StepRuntime } from '../../engine/types.js'
@@ -12,16 +7,12 @@ import { awsErrorCode, errorMessage } from '../../errors.js'
 import type { Phase } from '../../settings.js'
 import { Purpose } from '../../tags.js'
 import { runOf, sessionFor, tagsFor, type RefreshContext } from '../common/context.js'
-import { findOrCreate } from '../common/find-or-create.js'
-import { Handoff, handoffSnapshotName, handoffValue } from './names.js'
-import {
-  accountFromArn,
-  snapshotApi,
-  snapshotIdFromArn,
-  type SnapshotApi,
-  type SnapshotType,
-} from './snapshots.js'
-import { waitForCluster, waitForClusterSnapshot, waitForSnapshot } from '../common/waits.js'
+import { provision } from '../common/provision.js'
+import { handoffSnapshotName } from './names.js'
+import { accountFromArn, rdsResourceId } from '../../aws/arn.js'
+import { restoreClusterFromSnapshot } from '../../aws/rds-databases.js'
+import { snapshotApi, type SnapshotApi, type SnapshotType } from '../../aws/rds-snapshots.js'
+import { waitForKind } from '../common/waits.js'
 
 /**
  * Steps every relay shares: the source cluster snapshot, the share, the destination's copy, and
@@ -131,28 +122,22 @@ export function snapshotSourceClusterStep(options: {
     phases: SOURCE_PHASES,
     after: ['preflight'],
     async run(ctx, runtime) {
-      const rds = ctx.source.clients.rds
       const id = ctx.names.sourceClusterSnapshot
       const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx)
       const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx)
-      await findOrCreate({
+      const { resource: snapshot } = await provision({
         ctx,
         runtime,
         resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
-        create: () =>
-          rds.send(
-            new CreateDBClusterSnapshotCommand({
-              DBClusterIdentifier: ctx.sourceDb.identifier,
-              DBClusterSnapshotIdentifier: id,
-              Tags: tagsFor(ctx, purpose),
-            }),
-          ),
+        start: () =>
+          snapshotApi('db-cluster-snapshot').create(ctx.source.clients.rds, {
+            sourceId: ctx.sourceDb.identifier,
+            snapshotId: id,
+            tags: tagsFor(ctx, purpose),
+          }),
       })
-      const snapshot = await waitForClusterSnapshot(ctx, runtime, { side: 'source', id })
       if (options.handoff) {
-        const arn = snapshot.DBClusterSnapshotArn ?? id
-        ctx.handoff.set(Handoff.sharedSnapshotArn, arn)
-        Object.assign(ctx.copy, { snapshotArn: arn })
+        ctx.values.sharedSnapshotArn.set(snapshot.DBClusterSnapshotArn ?? id)
       }
       runtime.note(id)
     },
@@ -162,17 +147,15 @@ export function snapshotSourceClusterStep(options: {
 /** Share the snapshot with the destination account (`restore` attribute). */
 export function shareSnapshotStep(type: SnapshotType, after: readonly string[]): RelayStep {
   const api = snapshotApi(type)
-  const call =
-    type === 'db-snapshot' ? 'ModifyDBSnapshotAttribute' : 'ModifyDBClusterSnapshotAttribute'
   return {
     name: 'share-snapshot',
-    title: `Share the ${api.label} with the destination account (${call} restore)`,
+    title: `Share the ${api.label} with the destination account (${api.calls.share} restore)`,
     side: 'source',
     phases: SOURCE_PHASES,
     after,
     when: (ctx) => !ctx.sameAccount,
     async run(ctx, runtime) {
-      const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
+      const id = rdsResourceId(ctx.values.sharedSnapshotArn.get())
       const account = ctx.destination.accountId
       const share: CreatedResource = {
         kind: api.shareKind,
@@ -183,7 +166,7 @@ export function shareSnapshotStep(type: SnapshotType, after: readonly string[]):
         sharedWith: account,
       }
       runtime.record({ ...share, intent: true })
-      await api.setShared(ctx.source.clients.rds, id, account, true)
+      await api.setShared(ctx.source.clients.rds, id, { account, shared: true })
       runtime.record(share)
       runtime.log.info(`${api.label} ${id} is shared with account ${account}`)
       runtime.note(`shared with ${account}`)
@@ -198,19 +181,18 @@ export function shareSnapshotStep(type: SnapshotType, after: readonly string[]):
  */
 export function copySnapshotStep(type: SnapshotType, after: readonly string[]): RelayStep {
   const api = snapshotApi(type)
-  const call = type === 'db-snapshot' ? 'CopyDBSnapshot' : 'CopyDBClusterSnapshot'
   return {
     name: 'copy-snapshot',
-    title: `Copy the shared ${api.label} into the destination account (${call}, destination KMS key)`,
+    title: `Copy the shared ${api.label} into the destination account (${api.calls.copy}, destination KMS key)`,
     side: 'destination',
     phases: DESTINATION_PHASES,
     after,
     async run(ctx, runtime) {
-      const sourceArn = handoffValue(ctx, Handoff.sharedSnapshotArn)
+      const sourceArn = ctx.values.sharedSnapshotArn.get()
       const rds = ctx.destination.clients.rds
       const shared = await api.find(rds, sourceArn)
       if (ctx.sameAccount && !(await needsReencryption(ctx, shared?.kmsKeyId))) {
-        ctx.handoff.set(Handoff.restoreFrom, sourceArn)
+        ctx.values.restoreFrom.set(sourceArn)
         runtime.log.info(
           'Same account and the same KMS key: the restore reads the snapshot itself, no copy needed',
         )
@@ -219,7 +201,7 @@ export function copySnapshotStep(type: SnapshotType, after: readonly string[]): 
       }
       const targetId = ctx.names.destinationSnapshot
       const encrypted = shared?.encrypted ?? true
-      await findOrCreate({
+      const { resource: copy } = await provision({
         ctx,
         runtime,
         resource: {
@@ -228,7 +210,7 @@ export function copySnapshotStep(type: SnapshotType, after: readonly string[]): 
           id: targetId,
           disposal: snapshotDisposal(ctx),
         },
-        create: () =>
+        start: () =>
           api.copy(rds, {
             sourceArn,
             targetId,
@@ -238,13 +220,19 @@ export function copySnapshotStep(type: SnapshotType, after: readonly string[]): 
             tags: tagsFor(ctx, snapshotPurpose(ctx)),
           }),
       })
-      await api.wait(ctx, runtime, { side: 'destination', id: targetId })
-      const copy = await api.find(rds, targetId)
-      ctx.handoff.set(Handoff.copyId, targetId)
-      ctx.handoff.set(Handoff.restoreFrom, copy?.arn ?? targetId)
+      ctx.values.destinationCopyId.set(targetId)
+      ctx.values.restoreFrom.set(snapshotArnOf(copy) ?? targetId)
       runtime.note(targetId)
     },
   }
+}
+
+/** The ARN of a snapshot of either type, as AWS describes it. */
+function snapshotArnOf(snapshot: {
+  DBSnapshotArn?: string
+  DBClusterSnapshotArn?: string
+}): string | undefined {
+  return snapshot.DBSnapshotArn ?? snapshot.DBClusterSnapshotArn
 }
 
 /** In one account, a copy is only worth making when kms-key-id names another key. */
@@ -256,8 +244,7 @@ async function needsReencryption(
   if (!wanted) return false
   if (!snapshotKey) return true
   if (wanted === snapshotKey) return false
-  const out = await ctx.destination.clients.kms.send(new DescribeKeyCommand({ KeyId: wanted }))
-  return out.KeyMetadata?.Arn !== snapshotKey
+  return (await keyArnOf(ctx.destination.clients.kms, wanted)) !== snapshotKey
 }
 
 /** Withdraw the share once the destination holds its own copy. */
@@ -271,7 +258,7 @@ export function unshareSnapshotStep(type: SnapshotType): RelayStep {
     after: ['copy-snapshot'],
     when: (ctx) => !ctx.sameAccount && ownsSharedSnapshot(ctx),
     async run(ctx, runtime) {
-      const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
+      const id = rdsResourceId(ctx.values.sharedSnapshotArn.get())
       const resource: CreatedResource = {
         kind: api.shareKind,
         side: 'source',
@@ -296,13 +283,14 @@ export function deleteSharedSnapshotStep(type: SnapshotType, after: readonly str
     after,
     when: (ctx) => !ctx.settings.keepSnapshots && ownsSharedSnapshot(ctx),
     async run(ctx, runtime) {
-      const id = snapshotIdFromArn(handoffValue(ctx, Handoff.sharedSnapshotArn))
-      await deleteSnapshot(ctx, runtime, {
+      const id = rdsResourceId(ctx.values.sharedSnapshotArn.get())
+      const done = await deleteSnapshot(ctx, runtime, {
         api,
         side: 'source',
         id,
         proof: sharedSnapshotProof(ctx),
       })
+      if (done === 'removed') ctx.values.sharedSnapshotDeleted.set(true)
     },
   }
 }
@@ -318,7 +306,7 @@ export function deleteCopiedSnapshotStep(type: SnapshotType, after: readonly str
     after,
     when: (ctx) => !ctx.settings.keepSnapshots,
     async run(ctx, runtime) {
-      const id = ctx.handoff.get(Handoff.copyId)
+      const id = ctx.values.destinationCopyId.peek()
       if (id === undefined) {
         runtime.note('no copy was made')
         return
@@ -332,15 +320,16 @@ export async function deleteSnapshot(
   ctx: RefreshContext,
   runtime: StepRuntime,
   target: { api: SnapshotApi; side: 'source' | 'destination'; id: string; proof?: Proof },
-): Promise<void> {
+): Promise<'removed' | 'left'> {
   const { api, side, id, proof } = target
   const resource: CreatedResource = { kind: api.type, side, id, disposal: 'temporary' }
   const done = await removeAndWait(ctx, runtime, {
     resource,
     proof,
-    waitGone: () => api.wait(ctx, runtime, { side, id, until: 'gone' }),
+    waitGone: () => waitForKind(api.type, ctx, runtime, { side, id, until: 'gone' }),
   })
   if (done === 'removed') runtime.note(`deleted ${id}`)
+  return done
 }
 
 /**
@@ -360,25 +349,19 @@ export function handoffSnapshotStep(options: {
     phases: SOURCE_PHASES,
     after: options.after,
     async run(ctx, runtime) {
-      const rds = ctx.source.clients.rds
       const id = handoffSnapshotName(ctx)
-      await findOrCreate({
+      const { resource: snapshot } = await provision({
         ctx,
         runtime,
         resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
-        create: () =>
-          rds.send(
-            new CreateDBSnapshotCommand({
-              DBInstanceIdentifier: options.instanceId(ctx),
-              DBSnapshotIdentifier: id,
-              Tags: tagsFor(ctx, handoffPurpose(ctx)),
-            }),
-          ),
+        start: () =>
+          snapshotApi('db-snapshot').create(ctx.source.clients.rds, {
+            sourceId: options.instanceId(ctx),
+            snapshotId: id,
+            tags: tagsFor(ctx, handoffPurpose(ctx)),
+          }),
       })
-      const snapshot = await waitForSnapshot(ctx, runtime, { side: 'source', id })
-      const arn = snapshot.DBSnapshotArn ?? id
-      ctx.handoff.set(Handoff.sharedSnapshotArn, arn)
-      Object.assign(ctx.copy, { snapshotArn: arn })
+      ctx.values.sharedSnapshotArn.set(snapshot.DBSnapshotArn ?? id)
       runtime.note(id)
     },
   }
@@ -400,9 +383,8 @@ export function restoreClusterStep(options: {
     phases: DESTINATION_PHASES,
     after: ['copy-snapshot'],
     async run(ctx, runtime) {
-      const rds = ctx.destination.clients.rds
-      const input = options.input(ctx, handoffValue(ctx, Handoff.restoreFrom))
-      await findOrCreate({
+      const input = options.input(ctx, ctx.values.restoreFrom.get())
+      await provision({
         ctx,
         runtime,
         resource: {
@@ -411,9 +393,8 @@ export function restoreClusterStep(options: {
           id: ctx.names.target,
           disposal: 'copy',
         },
-        create: () => rds.send(new RestoreDBClusterFromSnapshotCommand(input)),
+        start: () => restoreClusterFromSnapshot(ctx.destination.clients.rds, input),
       })
-      await waitForCluster(ctx, runtime, { side: 'destination', id: ctx.names.target })
       if (options.note) runtime.note(options.note(input))
     },
   }
@@ -430,7 +411,10 @@ export function isProvisionedIops(storageType: string | undefined): boolean {
  * gp3 included, so the source's Iops goes with its storage type; a storage type whose Iops is
  * unknown is refused by the pre-flight (checkMultiAzStorage).
  */
-export function multiAzStorage(ctx: RefreshContext): { storageType?: string; iops?: number } {
+export function multiAzStorage(ctx: Pick<RefreshContext, 'settings' | 'sourceDb'>): {
+  storageType?: string
+  iops?: number
+} {
   const storageType = ctx.settings.storageType ?? ctx.sourceDb.cluster?.StorageType
   const iops = ctx.settings.iops ?? ctx.sourceDb.cluster?.Iops
   return storageType === undefined ? { iops: ctx.settings.iops } : { storageType, iops }

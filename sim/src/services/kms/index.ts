@@ -6,6 +6,7 @@ import type { KeyInfo, KmsView, ServiceEnv, ServiceHandlers } from '../../core/t
 import type { KmsKeyFixture } from '../fixture.ts'
 import { keyInventory } from './inventory.ts'
 import { kmsHandlers } from './handlers.ts'
+import { grantsPrincipalsDirectly } from './policy.ts'
 import { KmsStore } from './store.ts'
 
 export { AWS_RDS_ALIAS } from './store.ts'
@@ -38,6 +39,11 @@ export function createKms(env: ServiceEnv): Kms {
       return stored !== undefined && stored.enabled && store.mayUseThroughRds(account, stored)
     },
     awsManagedRdsKey: (account: string): KeyInfo => store.info(store.awsManagedRdsKey(account)),
+    delegatesToIdentity(account, keyArn, action, viaRds): boolean {
+      const stored = store.keys.get(keyArn)
+      if (!stored) return true
+      return !grantsPrincipalsDirectly(stored.policy, { account, action, viaRds })
+    },
   }
   return {
     handlers: kmsHandlers(store),

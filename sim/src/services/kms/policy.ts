@@ -223,6 +223,22 @@ export function policyAllows(document: string, request: KmsRequest): boolean {
   )
 }
 
+/**
+ * Whether an Allow statement that applies names every principal (`*`), as the AWS-managed
+ * `aws/rds` policy does: then the key policy alone grants the caller, and no identity policy is
+ * needed. A statement naming the account root delegates to the account's IAM policies instead.
+ */
+export function grantsPrincipalsDirectly(document: string, request: KmsRequest): boolean {
+  return parseStatements(document).some((s) => {
+    const aws =
+      typeof s.Principal === 'object' && s.Principal !== null
+        ? (s.Principal as { AWS?: unknown }).AWS
+        : undefined
+    const everyone = s.Principal === '*' || asList(aws).includes('*')
+    return everyone && s.Effect === 'Allow' && applies(s, request)
+  })
+}
+
 /** Whether the policy lets `account` have RDS use the key (every action of RDS_USE_ACTIONS). */
 export function allowsRdsUse(document: string, account: string): boolean {
   return RDS_USE_ACTIONS.every((action) =>

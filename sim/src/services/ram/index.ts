@@ -30,6 +30,10 @@ export function createRam(env: ServiceEnv, resources: ResourceLookup): Ram {
         store.scheduler.settle()
         return store.isSharedWith(resourceArn, account)
       },
+      tagsOf(shareArn: string): Readonly<Record<string, string>> | undefined {
+        const share = store.shares.get(shareArn)
+        return share && Object.fromEntries(share.tags.map((t) => [t.key, t.value ?? '']))
+      },
     },
     inventory(account: string): Record<string, unknown[]> {
       store.scheduler.settle()

@@ -35,10 +35,40 @@ export function strList(input: Input, name: string): string[] | undefined {
 export function tagsOf(input: Input): Tag[] {
   const value = input.Tags
   if (!Array.isArray(value)) return []
-  return value.map((t: { Key?: unknown; Value?: unknown }) => ({
-    Key: String(t.Key ?? ''),
-    Value: String(t.Value ?? ''),
-  }))
+  return checkTags(
+    value.map((t: { Key?: unknown; Value?: unknown }) => ({
+      Key: String(t.Key ?? ''),
+      Value: String(t.Value ?? ''),
+    })),
+  )
+}
+
+/** "A resource can have a maximum of 50 tags" (RDS User Guide, Tagging Amazon RDS resources). */
+export const MAX_TAGS = 50
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u
+
+/**
+ * The RDS API reference's Tag rules: key 1-128 and value 0-256 Unicode characters, from the tag
+ * character set, no `aws:` key prefix; and at most 50 tags on one resource.
+ */
+export function checkTags(tags: Tag[]): Tag[] {
+  if (tags.length > MAX_TAGS) {
+    throw invalidValue(
+      `A resource can have a maximum of ${MAX_TAGS} tags; the request has ${tags.length}.`,
+    )
+  }
+  for (const { Key, Value } of tags) {
+    const keyLength = [...Key].length
+    if (keyLength < 1 || keyLength > 128 || [...Value].length > 256) {
+      throw invalidValue(`Tag ${Key}: a key has 1-128 characters and a value at most 256.`)
+    }
+    if (!TAG_TEXT.test(Key) || !TAG_TEXT.test(Value) || /^aws:/i.test(Key)) {
+      throw invalidValue(
+        `Tag ${Key}=${Value} has characters tags do not allow, or a reserved prefix.`,
+      )
+    }
+  }
+  return tags
 }
 
 /** Merges tag lists; later keys win. */
@@ -226,14 +256,24 @@ export function checkClusterParameterGroup(
   family: string,
 ): string {
   if (name === undefined) return `default.${family}`
-  if (!acct.clusterParameterGroups.has(name) && !name.startsWith('default.')) {
+  const group = acct.clusterParameterGroups.get(name)
+  if (!group && !name.startsWith('default.')) {
     throw new AwsError(
       'DBClusterParameterGroupNotFound',
       `DBClusterParameterGroup not found: ${name}`,
       404,
     )
   }
+  checkFamily(name, group?.family ?? name.slice('default.'.length), family)
   return name
+}
+
+/** A parameter group serves only its own family (engine and major version). */
+function checkFamily(name: string, groupFamily: string, family: string): void {
+  if (groupFamily === family) return
+  throw invalidCombination(
+    `The parameter group ${name} with DBParameterGroupFamily ${groupFamily} can't be used for this instance. Use a parameter group with DBParameterGroupFamily ${family}.`,
+  )
 }
 
 export function checkParameterGroup(
@@ -242,9 +282,11 @@ export function checkParameterGroup(
   family: string,
 ): string {
   if (name === undefined) return `default.${family}`
-  if (!acct.parameterGroups.has(name) && !name.startsWith('default.')) {
+  const group = acct.parameterGroups.get(name)
+  if (!group && !name.startsWith('default.')) {
     throw new AwsError('DBParameterGroupNotFound', `DBParameterGroup not found: ${name}`, 404)
   }
+  checkFamily(name, group?.family ?? name.slice('default.'.length), family)
   return name
 }
 

@@ -17,6 +17,9 @@ export interface ClusterInstanceFixture {
   /** The first instance is the writer unless one says otherwise. */
   readonly writer?: boolean
   readonly promotionTier?: number
+  readonly tags?: readonly TagFixture[]
+  /** Default: the engine's `default.<family>`. */
+  readonly parameterGroup?: string
 }
 
 export interface ClusterFixture {

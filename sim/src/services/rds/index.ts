@@ -11,6 +11,7 @@ import { placementHandlers } from './placement.ts'
 import { clusterShape, clusterSnapshotShape, instanceShape, snapshotShape } from './present.ts'
 import { seedRds } from './seed.ts'
 import { restoreAttribute, snapshotHandlers } from './snapshots.ts'
+import type { AnyRecord } from './records.ts'
 import { RdsStore } from './store.ts'
 import { tagHandlers } from './tags.ts'
 import { parseRdsArn } from './common.ts'
@@ -25,6 +26,12 @@ export interface Rds {
   lookup(arn: string): { ownerAccount: string; type: string; status: string } | undefined
   /** Applies every status change due by now (handlers and inventory do this themselves). */
   settle(): void
+  /** Tags and KMS key of an existing cluster, instance or snapshot by ARN, for IAM. */
+  resourceFacts(
+    arn: string,
+  ): { tags: Readonly<Record<string, string>>; kmsKeyArn?: string } | undefined
+  /** The key RDS puts a managed master user secret under when none is named. */
+  secretsManagerKeyArn(account: string): string
 }
 
 export interface RdsOptions {
@@ -74,6 +81,25 @@ export function createRds(options: RdsOptions): Rds {
         })),
       }
     },
+    // No settle here: IAM reads tags as they are, and must not move simulated state forward.
+    resourceFacts: (arn) => {
+      const parsed = parseRdsArn(arn)
+      if (!parsed) return undefined
+      const acct = store.account(parsed.account)
+      const maps: Record<string, Map<string, AnyRecord>> = {
+        cluster: acct.clusters,
+        db: acct.instances,
+        snapshot: acct.snapshots,
+        'cluster-snapshot': acct.clusterSnapshots,
+      }
+      const record = maps[parsed.kind]?.get(parsed.identifier.toLowerCase())
+      if (!record) return undefined
+      return {
+        tags: Object.fromEntries(record.tags.map((t) => [t.Key, t.Value])),
+        ...(record.kmsKeyArn !== undefined && { kmsKeyArn: record.kmsKeyArn }),
+      }
+    },
+    secretsManagerKeyArn: (account) => store.secretsManagerKeyArn(account),
     lookup: (arn) => {
       store.settle()
       const parsed = parseRdsArn(arn)

@@ -89,6 +89,11 @@ function createInstance(store: RdsStore, ctx: CallContext): InstanceRecord {
       `DB instances can't be added to the Multi-AZ DB cluster ${clusterId}; its instances are managed by the cluster.`,
     )
   }
+  if ((strList(input, 'VpcSecurityGroupIds') ?? []).length > 0) {
+    throw invalidCombination(
+      `The requested DB instance will be a member of the DB cluster ${clusterId}. Set VPC security groups on the DB cluster.`,
+    )
+  }
   if (engine !== cluster.engine) {
     throw invalidCombination(
       `The engine name requested for your DB instance (${engine}) doesn't match the engine name of your DB cluster (${cluster.engine}).`,

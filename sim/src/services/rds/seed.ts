@@ -158,12 +158,14 @@ function seedCluster(store: RdsStore, account: string, c: ClusterFixture): void 
         iops: c.iops,
         subnetGroup: cluster.subnetGroup,
         securityGroupIds: cluster.securityGroupIds,
-        parameterGroup: `default.${family}`,
+        parameterGroup:
+          ('parameterGroup' in m ? m.parameterGroup : undefined) ?? `default.${family}`,
         storageEncrypted: cluster.storageEncrypted,
         kmsKeyArn,
         promotionTier: 'promotionTier' in m ? m.promotionTier : undefined,
         isWriter: hasWriter ? m.writer === true : index === 0,
         createdAt: cluster.createdAt,
+        tags: [...('tags' in m ? (m.tags ?? []) : [])],
       }),
     )
   })

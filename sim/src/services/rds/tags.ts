@@ -1,7 +1,7 @@
 /** AddTagsToResource, RemoveTagsFromResource, ListTagsForResource (by ARN, caller's resources). */
 import { AwsError } from '../../core/types.ts'
 import type { CallContext, OperationHandler } from '../../core/types.ts'
-import { mergeTags, parseRdsArn, str, strList, tagsOf } from './common.ts'
+import { checkTags, mergeTags, parseRdsArn, str, strList, tagsOf } from './common.ts'
 import type { AnyRecord } from './records.ts'
 import type { RdsStore } from './store.ts'
 
@@ -9,7 +9,7 @@ export function tagHandlers(store: RdsStore): Record<string, OperationHandler> {
   return {
     AddTagsToResource: (ctx) => {
       const record = taggable(store, ctx)
-      record.tags = mergeTags(record.tags, tagsOf(ctx.input))
+      record.tags = checkTags(mergeTags(record.tags, tagsOf(ctx.input)))
       return {}
     },
     RemoveTagsFromResource: (ctx) => {

@@ -1,24 +1,54 @@
 import type { Tag } from '@aws-sdk/client-rds'
 import { describeOwner, madeByRun, tagsOf } from '../../aws/ownership.js'
-import { READERS } from '../../aws/rds-read.js'
+import { READERS, type RdsKind, type RdsResources } from '../../aws/rds-read.js'
 import { removalCommand } from '../../cleanup.js'
 import type { CreatedResource, StepRuntime } from '../../engine/types.js'
 import { ActionError, awsErrorCode, describeAccount, errorMessage } from '../../errors.js'
 import { runOf, sessionFor, type RefreshContext } from './context.js'
+import { waitForKind } from './waits.js'
 
-/**
- * Every create call of a refresh goes through here: find → intent → create → record. A resource
- * under the run's deterministic name is adopted only when its tags prove this run made it (a
- * re-run of the same attempt, or a create whose answer was lost); anything else under that name
- * is a collision and the run stops, naming it.
- */
-export async function findOrCreate(options: {
+/** One resource a step creates: what it is, and the one AWS call that creates it. */
+export interface Provision<K extends RdsKind> {
   readonly ctx: RefreshContext
   readonly runtime: StepRuntime
-  /** What the call creates: recorded as an intent before the call, as created after it. */
-  readonly resource: CreatedResource
-  readonly create: () => Promise<unknown>
-}): Promise<'created' | 'reused'> {
+  /** Recorded as an intent before the call, as created after it. */
+  readonly resource: CreatedResource & { readonly kind: K }
+  /** The create call; an error it throws is the step's, unless the resource exists after all. */
+  readonly start: () => Promise<unknown>
+  /** What ready means besides `available` (e.g. the scaling range applied). */
+  readonly ready?: (item: RdsResources[K]) => boolean
+}
+
+export interface Provisioned<T> {
+  /** `reused` when an earlier try of this run had made it (proven by its tags). */
+  readonly made: 'created' | 'reused'
+  /** The resource as AWS describes it once ready. */
+  readonly resource: T
+}
+
+/**
+ * Every create of a refresh goes through here: find → start → record → wait. A resource under the
+ * run's deterministic name is adopted only when its tags prove this run made it (a re-run of the
+ * same attempt, or a create whose answer was lost); anything else under that name is a collision
+ * and the run stops, naming it. Then it waits until the resource is available.
+ */
+export async function provision<K extends RdsKind>(
+  options: Provision<K>,
+): Promise<Provisioned<RdsResources[K]>> {
+  const { ctx, runtime, resource } = options
+  const made = await findOrStart(options)
+  const ready = await waitForKind(resource.kind, ctx, runtime, {
+    side: resource.side,
+    id: resource.id,
+    ready: options.ready,
+  })
+  return { made, resource: ready }
+}
+
+/** Find → intent → start → record. */
+async function findOrStart<K extends RdsKind>(
+  options: Provision<K>,
+): Promise<'created' | 'reused'> {
   const { ctx, runtime, resource } = options
   const rds = sessionFor(ctx, resource.side).clients.rds
   const existing = await tagsOf(rds, resource.kind, resource.id)
@@ -34,7 +64,7 @@ export async function findOrCreate(options: {
   // Saved before the call: if the answer never comes back, the post step still knows where to look.
   runtime.record({ ...resource, intent: true })
   try {
-    await options.create()
+    await options.start()
   } catch (error) {
     const made = await tagsOf(rds, resource.kind, resource.id)
     if (made === undefined) {
@@ -51,15 +81,14 @@ export async function findOrCreate(options: {
   return 'created'
 }
 
-function labelOf(resource: CreatedResource): string {
-  const reader = resource.kind in READERS ? READERS[resource.kind as keyof typeof READERS] : null
-  return `${reader?.label ?? resource.kind} ${resource.id}`
+function labelOf(resource: CreatedResource & { kind: RdsKind }): string {
+  return `${READERS[resource.kind].label} ${resource.id}`
 }
 
 /** A resource under this run's name that the run did not make: refuse, and say what to do. */
 function requireThisRun(
   ctx: RefreshContext,
-  resource: CreatedResource,
+  resource: CreatedResource & { kind: RdsKind },
   tags: readonly Tag[],
 ): void {
   const run = runOf(ctx)

@@ -1,20 +1,20 @@
 import {
   CopyDBClusterSnapshotCommand,
   CopyDBSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBSnapshotCommand,
   ModifyDBClusterSnapshotAttributeCommand,
   ModifyDBSnapshotAttributeCommand,
   type RDSClient,
   type Tag,
 } from '@aws-sdk/client-rds'
-import { findClusterSnapshot, findSnapshot } from '../../aws/rds-read.js'
-import type { AccountSide, ResourceKind, StepRuntime } from '../../engine/types.js'
-import type { RefreshContext } from '../common/context.js'
-import { waitForClusterSnapshot, waitForSnapshot } from '../common/waits.js'
+import type { ResourceKind } from '../engine/types.js'
+import { findClusterSnapshot, findSnapshot } from './rds-read.js'
 
 /**
- * The two kinds of snapshot a relay moves between accounts, behind one small interface: a DB
- * snapshot (instances, and the Multi-AZ relay's temporary instance) or a DB cluster snapshot
- * (Aurora). The share, copy and cleanup steps are written once against it.
+ * The two kinds of manual snapshot the action takes, shares and copies, behind one small
+ * interface: a DB snapshot (of a DB instance) or a DB cluster snapshot (of a DB cluster). The
+ * relay's share, copy and cleanup steps are written once against it.
  */
 export type SnapshotType = 'db-snapshot' | 'db-cluster-snapshot'
 
@@ -27,6 +27,13 @@ export interface SnapshotFacts {
   readonly kmsKeyId?: string
   readonly engine?: string
   readonly engineVersion?: string
+}
+
+export interface SnapshotRequest {
+  /** The DB instance or DB cluster to snapshot. */
+  readonly sourceId: string
+  readonly snapshotId: string
+  readonly tags: readonly Tag[]
 }
 
 export interface CopyRequest {
@@ -43,21 +50,28 @@ export interface SnapshotApi {
   readonly shareKind: ResourceKind
   /** For messages: "DB snapshot" or "DB cluster snapshot". */
   readonly label: string
+  /** The AWS calls, for step titles. */
+  readonly calls: { readonly share: string; readonly copy: string }
   find(rds: RDSClient, id: string): Promise<SnapshotFacts | undefined>
+  create(rds: RDSClient, request: SnapshotRequest): Promise<void>
   /** Add or remove `account` in the snapshot's `restore` attribute. */
-  setShared(rds: RDSClient, id: string, account: string, shared: boolean): Promise<void>
+  setShared(rds: RDSClient, id: string, change: { account: string; shared: boolean }): Promise<void>
   copy(rds: RDSClient, request: CopyRequest): Promise<void>
-  wait(
-    ctx: RefreshContext,
-    runtime: StepRuntime,
-    target: { side: AccountSide; id: string; until?: 'gone' },
-  ): Promise<unknown>
+}
+
+/** The `restore` attribute change that shares a snapshot with an account, or stops sharing it. */
+function restoreAttribute(change: { account: string; shared: boolean }) {
+  return {
+    AttributeName: 'restore',
+    ...(change.shared ? { ValuesToAdd: [change.account] } : { ValuesToRemove: [change.account] }),
+  }
 }
 
 const dbSnapshots: SnapshotApi = {
   type: 'db-snapshot',
   shareKind: 'db-snapshot-share',
   label: 'DB snapshot',
+  calls: { share: 'ModifyDBSnapshotAttribute', copy: 'CopyDBSnapshot' },
   async find(rds, id) {
     const s = await findSnapshot(rds, id)
     if (!s) return undefined
@@ -71,13 +85,20 @@ const dbSnapshots: SnapshotApi = {
       engineVersion: s.EngineVersion,
     }
   },
-  async setShared(rds, id, account, shared) {
-    const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] }
+  async create(rds, request) {
+    await rds.send(
+      new CreateDBSnapshotCommand({
+        DBInstanceIdentifier: request.sourceId,
+        DBSnapshotIdentifier: request.snapshotId,
+        Tags: [...request.tags],
+      }),
+    )
+  },
+  async setShared(rds, id, change) {
     await rds.send(
       new ModifyDBSnapshotAttributeCommand({
         DBSnapshotIdentifier: id,
-        AttributeName: 'restore',
-        ...change,
+        ...restoreAttribute(change),
       }),
     )
   },
@@ -91,13 +112,13 @@ const dbSnapshots: SnapshotApi = {
       }),
     )
   },
-  wait: (ctx, runtime, target) => waitForSnapshot(ctx, runtime, target),
 }
 
 const clusterSnapshots: SnapshotApi = {
   type: 'db-cluster-snapshot',
   shareKind: 'db-cluster-snapshot-share',
   label: 'DB cluster snapshot',
+  calls: { share: 'ModifyDBClusterSnapshotAttribute', copy: 'CopyDBClusterSnapshot' },
   async find(rds, id) {
     const s = await findClusterSnapshot(rds, id)
     if (!s) return undefined
@@ -111,13 +132,20 @@ const clusterSnapshots: SnapshotApi = {
       engineVersion: s.EngineVersion,
     }
   },
-  async setShared(rds, id, account, shared) {
-    const change = shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] }
+  async create(rds, request) {
+    await rds.send(
+      new CreateDBClusterSnapshotCommand({
+        DBClusterIdentifier: request.sourceId,
+        DBClusterSnapshotIdentifier: request.snapshotId,
+        Tags: [...request.tags],
+      }),
+    )
+  },
+  async setShared(rds, id, change) {
     await rds.send(
       new ModifyDBClusterSnapshotAttributeCommand({
         DBClusterSnapshotIdentifier: id,
-        AttributeName: 'restore',
-        ...change,
+        ...restoreAttribute(change),
       }),
     )
   },
@@ -131,20 +159,8 @@ const clusterSnapshots: SnapshotApi = {
       }),
     )
   },
-  wait: (ctx, runtime, target) => waitForClusterSnapshot(ctx, runtime, target),
 }
 
 export function snapshotApi(type: SnapshotType): SnapshotApi {
   return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots
-}
-
-/** The identifier inside a snapshot ARN (`arn:aws:rds:region:acct:snapshot:<id>`). */
-export function snapshotIdFromArn(arn: string): string {
-  return arn.split(':').slice(6).join(':') || arn
-}
-
-/** The account id inside an ARN. */
-export function accountFromArn(arn: string): string | undefined {
-  const account = arn.split(':')[4]
-  return account && /^\d{12}$/.test(account) ? account : undefined
 }

@@ -1,5 +1,5 @@
-import { GetKeyPolicyCommand, type KMSClient } from '@aws-sdk/client-kms'
-import { awsErrorCode, errorMessage, isAccessDenied } from '../../errors.js'
+import type { KMSClient } from '@aws-sdk/client-kms'
+import { readKeyPolicy } from '../../../aws/kms.js'
 
 /**
  * What RDS needs of another account to copy or restore with a key: KMS evaluates each action on
@@ -42,18 +42,8 @@ export async function readKeyPolicyFor(
   keyArn: string,
   account: string,
 ): Promise<KeyPolicyReading> {
-  let document: string | undefined
-  try {
-    document = (await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' })))
-      ?.Policy
-  } catch (error) {
-    if (!isAccessDenied(error)) throw error
-    return {
-      read: false,
-      reason: `${awsErrorCode(error) ?? 'AccessDenied'}: ${errorMessage(error)}`,
-    }
-  }
-  if (!document) return { read: false, reason: 'GetKeyPolicy returned no policy' }
+  const { document, refused } = await readKeyPolicy(kms, keyArn)
+  if (document === undefined) return { read: false, reason: refused }
   let statements: Statement[]
   try {
     statements = asList((JSON.parse(document) as { Statement?: unknown }).Statement) as Statement[]

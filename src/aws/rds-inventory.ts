@@ -7,6 +7,7 @@ import {
   type DBClusterSnapshot,
   type DBInstance,
   type DBSnapshot,
+  type Filter,
   type RDSClient,
 } from '@aws-sdk/client-rds'
 
@@ -21,10 +22,11 @@ export interface AccountInventory {
   readonly snapshots: readonly DBSnapshot[]
 }
 
-export async function listClusters(rds: RDSClient): Promise<DBCluster[]> {
+/** Every DB cluster, or those the filters select (e.g. `clone-group-id`). */
+export async function listClusters(rds: RDSClient, filters?: Filter[]): Promise<DBCluster[]> {
   const found: DBCluster[] = []
-  for await (const page of paginateDescribeDBClusters({ client: rds }, {}))
-    found.push(...(page.DBClusters ?? []))
+  const pages = paginateDescribeDBClusters({ client: rds }, filters ? { Filters: filters } : {})
+  for await (const page of pages) found.push(...(page.DBClusters ?? []))
   return found
 }
 

@@ -1,0 +1,82 @@
+/**
+ * Refreshes at once in one account share its RDS token bucket. `npm run bench` runs twenty against
+ * RDS's own bucket (300 burst, 12/s); here four clones meet a bucket they overrun, on simulated
+ * time, so throttling is certain however fast or slow the machine is: every refresh must finish,
+ * no throttling error may reach a user, and the waits must poll within their budget.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { ACCOUNTS, inventoryOf, runAction, startWorld, type Simulator } from './harness.ts'
+
+let sim: Simulator | undefined
+afterEach(async () => {
+  await sim?.close()
+  sim = undefined
+})
+
+/** Polls every 30 simulated seconds at the harness's 600×. */
+const POLL_SIMULATED_SECONDS = 30
+
+/**
+ * About the four pre-flights' worth, then one request per 100 simulated seconds: four clones
+ * polling for 14 simulated minutes (some 90 RDS requests in all) overrun it unless the machine
+ * stalls for more than an hour and a half of simulated time (ten real seconds).
+ */
+const BUCKET = { ratePerSecond: 0.01, burst: 30, time: 'simulated' } as const
+
+const THROTTLING = /throttl|rate exceeded/i
+
+/** A run's reads of its cluster outside waits, and each wait's first look. */
+const OTHER_READS = 8
+
+describe('refreshes at once under one token bucket', () => {
+  it('all finish, no throttling reaches a user, and each wait polls within its budget', async () => {
+    sim = await startWorld({ scenario: { faults: { throttle: BUCKET } } })
+    const world = sim
+    const targets = ['pr-1', 'pr-2', 'pr-3', 'pr-4']
+    const runs = await Promise.all(
+      targets.map((target, i) =>
+        runAction({
+          sim: world,
+          inputs: {
+            'source-role-arn': 'arn:aws:iam::111111111111:role/rds-refresh-source',
+            source: 'prod-aurora',
+            target,
+            'db-subnet-group': 'prod-db',
+            'vpc-security-group-ids': 'sg-0970d00000000000a',
+          },
+          env: { GITHUB_RUN_ID: `${700 + i}` },
+          post: false,
+        }),
+      ),
+    )
+
+    for (const run of runs) {
+      expect(run.exitCode).toBe(0)
+      for (const text of [run.maskedLog, run.summary, JSON.stringify(run.outputs)]) {
+        expect(text).not.toMatch(THROTTLING)
+      }
+    }
+    const clusters = inventoryOf(sim, ACCOUNTS.production)['db-clusters'] ?? []
+    for (const target of targets) expect(clusters).toContain(`${target} (available)`)
+
+    // The bucket bit: RDS answered Throttling, and what it let through fits the bucket.
+    const rds = sim.requests.filter((r) => r.service === 'rds')
+    expect(rds.filter((r) => r.errorCode === 'Throttling').length).toBeGreaterThan(0)
+    const served = rds.filter((r) => r.fault !== 'throttle').map((r) => r.time)
+    const seconds = ((served.at(-1) ?? 0) - (served[0] ?? 0)) / 1000
+    expect(served.length).toBeLessThanOrEqual(BUCKET.burst + BUCKET.ratePerSecond * seconds + 1)
+
+    // Each run's waits for its cluster asked at most once per interval, besides the first look of
+    // each wait and the run's other reads of it (existence check, reading the copy at the end).
+    for (const target of targets) {
+      const polls = rds.filter(
+        (r) =>
+          r.operation === 'DescribeDBClusters' &&
+          r.input.DBClusterIdentifier === target &&
+          r.fault === undefined,
+      )
+      const span = ((polls.at(-1)?.time ?? 0) - (polls[0]?.time ?? 0)) / 1000
+      expect(polls.length).toBeLessThanOrEqual(span / POLL_SIMULATED_SECONDS + OTHER_READS)
+    }
+  })
+})

@@ -1,0 +1,54 @@
+import type { AccountSession } from '../../../credentials.js'
+import type { AccountSide } from '../../../engine/types.js'
+import { ActionError } from '../../../errors.js'
+import type { CopyMethod } from '../../../result.js'
+import type { Settings } from '../../../settings.js'
+import type { SourceDatabase } from '../detect.js'
+
+/** What every pre-flight check reads: the run as resolved so far. Nothing is created. */
+export interface PreflightInput {
+  readonly settings: Settings
+  readonly source: AccountSession
+  readonly destination: AccountSession
+  readonly sameAccount: boolean
+  readonly sourceDb: SourceDatabase
+  readonly method: CopyMethod
+  readonly log: PreflightLog
+}
+
+export interface PreflightLog {
+  info(message: string): void
+  warning(message: string): void
+}
+
+/** One check: returns when it passes (logging what it found), throws an ActionError otherwise. */
+export type Check = (input: PreflightInput) => Promise<void> | void
+
+/** The step name refusals carry, in the log and the job summary. */
+export const PREFLIGHT_STEP = 'preflight'
+
+/** A pre-flight refusal on one side, in that side's account. */
+export function refusal(
+  input: PreflightInput,
+  side: AccountSide,
+  details: {
+    summary: string
+    hint: string
+    resource?: string
+    code?: string
+    awsMessage?: string
+  },
+): ActionError {
+  const session = side === 'source' ? input.source : input.destination
+  return new ActionError({ step: PREFLIGHT_STEP, side, accountId: session.accountId, ...details })
+}
+
+/** The copy is made by this job (not by a phase: source job, which only hands over a snapshot). */
+export const copiesHere = (input: PreflightInput): boolean => input.settings.phase !== 'source'
+
+/** This job reads the source account (a phase: destination job starts from a shared snapshot). */
+export const readsSource = (input: PreflightInput): boolean =>
+  input.settings.phase !== 'destination'
+
+export const crossAccountEncrypted = (input: PreflightInput): boolean =>
+  !input.sameAccount && input.sourceDb.encrypted
