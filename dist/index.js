@@ -79024,7 +79024,7 @@ const DESTINATION_PHASES = ['all', 'destination'];
 /**
  * Whether this job holds credentials for the account that owns the shared snapshot, so it can
  * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
- * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
+ * are given (credentials.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
  */
 function ownsSharedSnapshot(ctx) {
     if (ctx.settings.phase !== 'destination')
