@@ -3,6 +3,7 @@
 // `*-auto.json` is the union of its `*-clone.json` and `*-relay.json`, statement by statement.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import * as prettier from 'prettier'
 
 /** Files generated from others: name → [role, the files it unites]. */
@@ -55,7 +56,9 @@ export function readPolicy(dir, file) {
 export async function generatedText(dir, file) {
   const sources = GENERATED[file].map((source) => readPolicy(dir, source))
   const path = join(dir, file)
-  const config = (await prettier.resolveConfig(path)) ?? {}
+  // The repository's Prettier settings, wherever the files are (tests use temporary copies).
+  const config =
+    (await prettier.resolveConfig(fileURLToPath(new URL('../iam/x.json', import.meta.url)))) ?? {}
   return prettier.format(JSON.stringify(unitePolicies(sources)), { ...config, filepath: path })
 }
 
