@@ -3,7 +3,7 @@
 // `*-auto.json` is the union of its `*-clone.json` and `*-relay.json`, statement by statement.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { URL, fileURLToPath } from 'node:url'
 import * as prettier from 'prettier'
 
 /** Files generated from others: name → [role, the files it unites]. */
