@@ -74650,9 +74650,9 @@ function startHeartbeat(options) {
     };
 }
 function describeBeat(beat) {
-    const waited = `${beat.resource}: still ${beat.status} after ${beat.format(beat.elapsedMs)}`;
+    const waited = `${beat.resource}: waited ${beat.format(beat.elapsedMs)}, ${beat.status}`;
     if (beat.percent === undefined)
-        return `${waited} (AWS gives no progress for this status)`;
+        return waited;
     const left = estimateLeftMs(beat.percent, beat.elapsedMs);
     return left === undefined
         ? `${waited}, ${beat.percent}% done`
