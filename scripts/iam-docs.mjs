@@ -52,14 +52,17 @@ export function readPolicy(dir, file) {
   return JSON.parse(readFileSync(join(dir, file), 'utf8'))
 }
 
+/** The repository's prettier settings, wherever the files being generated are (tests copy them). */
+const repositoryFile = fileURLToPath(new URL('../iam/source-auto.json', import.meta.url))
+
 /** The text a generated file must have: the union, formatted as `prettier --check` wants it. */
 export async function generatedText(dir, file) {
   const sources = GENERATED[file].map((source) => readPolicy(dir, source))
-  const path = join(dir, file)
-  // The repository's Prettier settings, wherever the files are (tests use temporary copies).
-  const config =
-    (await prettier.resolveConfig(fileURLToPath(new URL('../iam/x.json', import.meta.url)))) ?? {}
-  return prettier.format(JSON.stringify(unitePolicies(sources)), { ...config, filepath: path })
+  const config = (await prettier.resolveConfig(repositoryFile)) ?? {}
+  return prettier.format(JSON.stringify(unitePolicies(sources)), {
+    ...config,
+    filepath: repositoryFile,
+  })
 }
 
 /** Markdown blocks the README and docs include: marker name → file. */
