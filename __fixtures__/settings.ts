@@ -18,6 +18,7 @@ export function testSettings(
     roleDurationSeconds: 3600,
     allowedAccountIds: [],
     method: 'auto',
+    multiAzPath: 'auto',
     ifExists: 'fail',
     replaceStrategy: 'swap',
     vpcSecurityGroupIds: [],

@@ -176,6 +176,46 @@ describe('runPlan', () => {
     expect(events).toEqual(['start clone', 'end clone'])
   })
 
+  it('asks a condition once its dependencies are done, so it can read what they learned', async () => {
+    const events: string[] = []
+    const ctx = { path: 'direct' }
+    const attempt: Step<typeof ctx> = {
+      ...timedStep('attempt', events),
+      async run() {
+        events.push('refused')
+        ctx.path = 'fallback'
+      },
+    }
+    const onPath = (name: string, path: string, after: string[]): Step<typeof ctx> => ({
+      ...timedStep(name, events, { after }),
+      when: (c) => c.path === path,
+    })
+    const plan: Plan<typeof ctx> = {
+      description: 't',
+      // Listed before what they wait for: a skip frees later steps within the same scan.
+      steps: [
+        timedStep('finish', events, { after: ['direct-tail', 'fallback'] }),
+        onPath('direct-tail', 'direct', ['attempt']),
+        onPath('fallback', 'fallback', ['attempt']),
+        attempt,
+      ],
+    }
+    const result = await runPlan(plan, ctx, engineOptions())
+    expect(result.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'finish:succeeded',
+      'direct-tail:skipped',
+      'fallback:succeeded',
+      'attempt:succeeded',
+    ])
+    expect(events).toEqual([
+      'refused',
+      'start fallback',
+      'end fallback',
+      'start finish',
+      'end finish',
+    ])
+  })
+
   it('stops at once when cancelled from outside, naming the step that was running', async () => {
     const controller = new AbortController()
     const plan: Plan<object> = { description: 't', steps: [timedStep('long', [], { ms: 10_000 })] }

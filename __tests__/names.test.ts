@@ -6,7 +6,11 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RefreshContext } from '../src/methods/common/context.js'
 import type { SourceKind } from '../src/methods/common/detect.js'
-import { handoffSnapshotName, kindOfHandoff } from '../src/methods/relay/names.js'
+import {
+  handoffSnapshotName,
+  kindOfHandoff,
+  withClusterSnapshotName,
+} from '../src/methods/relay/names.js'
 import { runNames } from '../src/names.js'
 import type { RunContext } from '../src/settings.js'
 
@@ -189,6 +193,30 @@ describe('hand-off and copy names', () => {
       expect(validName(instance, DB_SNAPSHOT)).toBe(true)
       expect(kindOfHandoff('db-snapshot', instance)).toEqual({ kind: 'instance' })
     }
+  })
+
+  it("a Multi-AZ relay's cluster snapshot says its class when the name has room, and its engine says Multi-AZ", () => {
+    const classes = ['db.m6gd.large', 'db.r6gd.16xlarge', 'db.x2iedn.metal', 'db.x2iedn.32xlarge']
+    for (const overrides of RUNS) {
+      for (const instanceClass of classes) {
+        const { names, sourceDb } = context('multi-az-cluster', instanceClass, overrides)
+        const name = withClusterSnapshotName(names, sourceDb).sourceClusterSnapshot
+        expect({ name, valid: validName(name, CLUSTER_SNAPSHOT) }).toEqual({ name, valid: true })
+        const fits = name !== names.sourceClusterSnapshot
+        expect(kindOfHandoff('db-cluster-snapshot', name, 'postgres')).toEqual(
+          fits ? { kind: 'multi-az-cluster', instanceClass } : { kind: 'multi-az-cluster' },
+        )
+        expect(kindOfHandoff('db-cluster-snapshot', name, 'aurora-postgresql')).toEqual({
+          kind: 'aurora-cluster',
+        })
+      }
+    }
+    const short = context('multi-az-cluster', 'db.m6gd.large', { runId: '12345678901' })
+    expect(withClusterSnapshotName(short.names, short.sourceDb).sourceClusterSnapshot).toBe(
+      'rds-refresh-12345678901-1-cluster-multiaz-db-m6gd-large',
+    )
+    const aurora = context('aurora-cluster', 'db.r6g.large')
+    expect(withClusterSnapshotName(aurora.names, aurora.sourceDb)).toBe(aurora.names)
   })
 
   it("the destination's copy is named after the run, valid as a DB cluster snapshot (the shorter limit)", () => {

@@ -157,9 +157,22 @@ export function relayContext(
   const { sameAccount, ...rest } = options
   return simContext(sim, {
     ...rest,
+    settings: walkSevenSteps(rest),
     sourceAccount: PROD,
     destinationAccount: sameAccount ? PROD : STAGING,
   })
+}
+
+/**
+ * The relay tests of the Multi-AZ source walk the 7 steps; the direct path and its fallback are
+ * tested in e2e/multiaz-paths.test.ts and multiaz-path.test.ts.
+ */
+function walkSevenSteps(options: Pick<ContextOptions, 'settings' | 'source'>): Settings {
+  const { settings } = options
+  const multiAz = (options.source ?? settings.source?.identifier) === 'prod-multiaz'
+  return multiAz && settings.multiAzPath === 'auto'
+    ? { ...settings, multiAzPath: 'seven-step' }
+    : settings
 }
 
 /** Plans and runs the relay of the context. */

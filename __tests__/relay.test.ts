@@ -73,6 +73,13 @@ const HANDOFF = 'rds-refresh-42-1-snapshot-multiaz-db-m6gd-large'
 /** The destination's copy of the shared snapshot is named after the run that copies it. */
 const COPY = 'rds-refresh-42-1-copy'
 const HANDOFF_ARN = `arn:aws:rds:us-east-1:${PROD}:snapshot:${HANDOFF}`
+/** The direct path's steps, skipped on the 7 steps (relayContext walks the 7 steps). */
+const DIRECT_STEPS = [
+  'share-cluster-snapshot',
+  'restore-cluster-direct',
+  'unshare-cluster-snapshot',
+  'delete-shared-cluster-snapshot',
+]
 
 describe('Multi-AZ DB cluster relay', () => {
   it('lists the 7 steps by name, with the temporary instance deleted beside share, copy and restore', async () => {
@@ -83,6 +90,10 @@ describe('Multi-AZ DB cluster relay', () => {
     expect(plan.steps.map((s) => s.name)).toEqual([
       'preflight',
       'snapshot-source-cluster',
+      'share-cluster-snapshot',
+      'restore-cluster-direct',
+      'unshare-cluster-snapshot',
+      'delete-shared-cluster-snapshot',
       'restore-temp-instance',
       'delete-cluster-snapshot',
       'snapshot-temp-instance',
@@ -111,7 +122,11 @@ describe('Multi-AZ DB cluster relay', () => {
     const h = await relayContext(world, { settings: relaySettings(STAGING_PLACEMENT) })
     const result = await runRelay(h)
     expect(result.error).toBeUndefined()
-    expect(result.steps.every((s) => s.status === 'succeeded')).toBe(true)
+    expect(
+      result.steps.every(
+        (s) => s.status === (DIRECT_STEPS.includes(s.name) ? 'skipped' : 'succeeded'),
+      ),
+    ).toBe(true)
 
     const creates = callsOf(h)
       .filter((c) => /^(Create|Restore|Copy|Modify.*Attribute)/.test(c.op))
@@ -130,7 +145,7 @@ describe('Multi-AZ DB cluster relay', () => {
     ])
     expect(callOf(h, 'RestoreDBInstanceFromDBSnapshot')?.input).toEqual({
       DBInstanceIdentifier: 'rds-refresh-42-1-tmp',
-      DBClusterSnapshotIdentifier: 'rds-refresh-42-1-cluster-snapshot',
+      DBClusterSnapshotIdentifier: 'rds-refresh-42-1-cluster-multiaz-db-m6gd-large',
       Engine: 'postgres',
       DBInstanceClass: 'db.m6gd.large',
       MultiAZ: false,
@@ -243,6 +258,7 @@ describe('Multi-AZ DB cluster relay', () => {
     const result = await runRelay(h)
     expect(result.error).toBeUndefined()
     expect(result.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
+      ...DIRECT_STEPS,
       'delete-cluster-snapshot',
       'delete-shared-snapshot',
       'delete-copied-snapshot',
@@ -250,7 +266,7 @@ describe('Multi-AZ DB cluster relay', () => {
     expect(inventory(world, PROD)).toMatchObject({
       instances: PROD_INSTANCES,
       snapshots: [HANDOFF],
-      clusterSnapshots: ['rds-refresh-42-1-cluster-snapshot'],
+      clusterSnapshots: ['rds-refresh-42-1-cluster-multiaz-db-m6gd-large'],
       shares: [],
     })
     expect(inventory(world, STAGING)).toMatchObject({ snapshots: [COPY], shares: [] })
@@ -258,7 +274,7 @@ describe('Multi-AZ DB cluster relay', () => {
       {
         kind: 'db-cluster-snapshot',
         side: 'source',
-        id: 'rds-refresh-42-1-cluster-snapshot',
+        id: 'rds-refresh-42-1-cluster-multiaz-db-m6gd-large',
         disposal: 'kept',
       },
       { kind: 'db-snapshot', side: 'source', id: HANDOFF, disposal: 'kept' },
@@ -465,6 +481,7 @@ describe('split phases', () => {
     expect(plan.steps.map((s) => s.name)).toEqual([
       'preflight',
       'snapshot-source-cluster',
+      'share-cluster-snapshot',
       'restore-temp-instance',
       'delete-cluster-snapshot',
       'snapshot-temp-instance',
@@ -495,6 +512,8 @@ describe('split phases', () => {
     ])
     expect(phaseOutputs(refreshReport(h.ctx))).toEqual({
       method: 'relay',
+      'multi-az-path': 'seven-step',
+      'multi-az-path-reason': 'multi-az-path: seven-step',
       'snapshot-arn': HANDOFF_ARN,
     })
   })
@@ -525,6 +544,9 @@ describe('split phases', () => {
     const plan = relayPlan(h.ctx)
     expect(plan.steps.map((s) => s.name)).toEqual([
       'preflight',
+      'restore-cluster-direct',
+      'unshare-cluster-snapshot',
+      'delete-shared-cluster-snapshot',
       'copy-snapshot',
       'restore-cluster',
       'set-password',
@@ -538,6 +560,7 @@ describe('split phases', () => {
     expect(first.error).toBeUndefined()
     expect(opsOf(h, PROD)).toEqual([])
     expect(first.steps.filter((s) => s.status === 'skipped').map((s) => s.name)).toEqual([
+      ...DIRECT_STEPS.slice(1),
       'unshare-snapshot',
       'delete-shared-snapshot',
       'delete-copied-snapshot',

@@ -75182,7 +75182,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5309);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 /* harmony import */ var _github_annotations_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4793);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9858);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5973);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6661);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
 
@@ -75377,6 +75377,7 @@ const INPUT_DEFAULTS = {
     source: '',
     target: '',
     method: 'auto',
+    'multi-az-path': 'auto',
     'if-exists': 'fail',
     'replace-strategy': 'swap',
     'snapshot-arn': '',
@@ -75416,6 +75417,7 @@ const OPERATIONS = ['refresh', 'delete', 'sweep', 'plan'];
 const PLANNED_OPERATIONS = ['refresh', 'delete', 'sweep'];
 const PHASES = ['all', 'source', 'destination'];
 const METHODS = ['auto', 'clone', 'full-copy', 'relay'];
+const MULTI_AZ_PATHS = ['auto', 'direct', 'seven-step'];
 const IF_EXISTS = ['fail', 'reuse', 'replace'];
 const REPLACE_STRATEGIES = ['swap', 'delete-first'];
 const MASTER_PASSWORDS = ['secrets-manager', 'generate', 'keep'];
@@ -75515,6 +75517,7 @@ function parseSettings(raw, env, log, github = lib_github/* context */._) {
             : optional('source', (input, id) => ({ identifier: (0,parsers/* identifier */.Cv)(input, id) })),
         target: optional('target', parsers/* identifier */.Cv),
         method: given('method', (0,parsers/* oneOf */.yL)(METHODS)),
+        multiAzPath: given('multi-az-path', (0,parsers/* oneOf */.yL)(MULTI_AZ_PATHS)),
         ifExists: given('if-exists', (0,parsers/* oneOf */.yL)(IF_EXISTS)),
         replaceStrategy: given('replace-strategy', (0,parsers/* oneOf */.yL)(REPLACE_STRATEGIES)),
         snapshotArn: snapshot?.arn,
@@ -76184,7 +76187,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 9858:
+/***/ 5973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76402,18 +76405,8 @@ async function runPlan(plan, ctx, options) {
         running.set(state.step.name, promise);
     };
     for (;;) {
-        if (!controller.signal.aborted) {
-            for (const state of states.values()) {
-                if (state.status !== 'pending')
-                    continue;
-                if (state.step.when && !state.step.when(ctx)) {
-                    state.status = 'skipped';
-                    continue;
-                }
-                if (dependenciesDone(state.step, states))
-                    launch(state);
-            }
-        }
+        if (!controller.signal.aborted)
+            startReady(states, ctx, launch);
         if (running.size === 0)
             break;
         const settled = Promise.race(running.values());
@@ -76471,6 +76464,25 @@ function describeRunning(steps) {
     if (quoted.length === 1)
         return `step ${quoted[0]} was running`;
     return `steps ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} were running`;
+}
+/**
+ * Start every pending step whose dependencies are done, or skip it when its `when` says so. A
+ * step's `when` is asked only then, so it can depend on what earlier steps learned (a path AWS
+ * refused); a skip can free later steps, so the scan repeats until nothing changes.
+ */
+function startReady(states, ctx, launch) {
+    for (let changed = true; changed;) {
+        changed = false;
+        for (const state of states.values()) {
+            if (state.status !== 'pending' || !dependenciesDone(state.step, states))
+                continue;
+            if (state.step.when && !state.step.when(ctx))
+                state.status = 'skipped';
+            else
+                launch(state);
+            changed = true;
+        }
+    }
 }
 function dependenciesDone(step, states) {
     return (step.after ?? []).every((name) => {
@@ -76699,6 +76711,8 @@ const Outputs = {
     masterUserSecretArn: 'master-user-secret-arn',
     dbInstanceIdentifiers: 'db-instance-identifiers',
     method: 'method',
+    multiAzPath: 'multi-az-path',
+    multiAzPathReason: 'multi-az-path-reason',
     created: 'created',
     snapshotArn: 'snapshot-arn',
     sourceAccountId: 'source-account-id',
@@ -76730,18 +76744,25 @@ function copyOutputs(copy) {
         .filter((e) => e[1] !== undefined && e[1] !== '')
         .map(([k, v]) => [k, String(v)]));
 }
+/** The `multi-az-path` outputs; none for other sources. */
+function multiAzPathOutputs(choice) {
+    if (!choice)
+        return {};
+    return { [Outputs.multiAzPath]: choice.path, [Outputs.multiAzPathReason]: choice.reason };
+}
 /** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
 function phaseOutputs(report) {
     const { settings, copy } = report;
+    const path = multiAzPathOutputs(report.multiAzPath);
     if (settings.phase === 'destination') {
         // The source account is the snapshot's owner, not the account this job signed in to.
         const owner = (0,aws_arn/* accountFromArn */.Fl)(settings.snapshotArn ?? '');
-        const outputs = copyOutputs(copy);
+        const outputs = { ...copyOutputs(copy), ...path };
         return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
     }
     if (settings.phase !== 'source')
-        return copyOutputs(copy);
-    const outputs = { [Outputs.method]: report.method };
+        return { ...copyOutputs(copy), ...path };
+    const outputs = { [Outputs.method]: report.method, ...path };
     if (copy.snapshotArn)
         outputs[Outputs.snapshotArn] = copy.snapshotArn;
     return outputs;
@@ -77152,7 +77173,252 @@ function runNames(target, run) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/methods/relay/multiaz-path.ts
+
+
+/** The path a run starts on; undefined for sources that are not Multi-AZ DB clusters. */
+function chooseMultiAzPath(facts) {
+    const { settings, sourceDb } = facts;
+    const requested = settings.multiAzPath;
+    if (sourceDb.kind !== 'multi-az-cluster') {
+        if (requested === 'auto')
+            return undefined;
+        throw new errors/* ActionError */.lZ({
+            summary: `multi-az-path: ${requested} applies to Multi-AZ DB cluster sources only, and this source is not one`,
+            hint: 'Remove multi-az-path (or set it to auto).',
+        });
+    }
+    const choice = (path, reason, forced = requested !== 'auto') => ({
+        path,
+        reason,
+        forced,
+        shared: false,
+    });
+    if (settings.phase === 'destination')
+        return followHandoff(requested, sourceDb.arn);
+    if (requested !== 'auto')
+        return choice(requested, `multi-az-path: ${requested}`);
+    if (facts.sameAccount) {
+        return choice('direct', 'same account: the cluster snapshot is restored as it is, unshared');
+    }
+    if (settings.phase === 'source' && sourceDb.encrypted) {
+        return choice('seven-step', 'split jobs and an encrypted source: whether AWS restores a shared encrypted Multi-AZ DB cluster snapshot is unconfirmed, and a destination job could not fall back (the 7 steps start in the source account); multi-az-path: direct tries it');
+    }
+    return choice('direct', 'auto: the direct path first, the 7 steps if AWS refuses it');
+}
+/** A destination job is on the path its hand-off (snapshot-arn, its ARN says its type) was made for. */
+function followHandoff(requested, snapshotArn) {
+    const isClusterSnapshot = (0,aws_arn/* rdsResourceType */.kV)(snapshotArn) === 'cluster-snapshot';
+    const path = isClusterSnapshot ? 'direct' : 'seven-step';
+    if (requested !== 'auto' && requested !== path) {
+        throw new errors/* ActionError */.lZ({
+            summary: `multi-az-path: ${requested}, but snapshot-arn is a ${isClusterSnapshot ? 'DB cluster snapshot (the direct path)' : 'DB snapshot (the 7 steps)'}`,
+            hint: 'A destination job follows the snapshot its source job handed over: set multi-az-path on the source job, or leave it at auto here.',
+        });
+    }
+    const reason = path === 'direct'
+        ? 'the hand-off is the Multi-AZ DB cluster snapshot itself'
+        : "the hand-off is a DB snapshot of the source job's temporary instance";
+    return { path, reason, forced: true, shared: path === 'direct' };
+}
+/** Whether the run is on `path` now; a context made without a choice takes the 7 steps. */
+function onPath(choice, path) {
+    return (choice?.path ?? 'seven-step') === path;
+}
+/**
+ * AWS's synchronous answers to a Multi-AZ DB cluster snapshot share or direct restore it does not
+ * support. Which code it uses is unconfirmed (aws-reference B): the parameter refusals AWS gives
+ * for unsupported combinations, and, for the restore, a snapshot the destination cannot see.
+ */
+const REFUSALS = {
+    share: ['InvalidParameterValue', 'InvalidParameterCombination'],
+    restore: [
+        'InvalidParameterValue',
+        'InvalidParameterCombination',
+        'DBClusterSnapshotNotFoundFault',
+    ],
+};
+function isRefusal(error, call) {
+    const code = (0,errors/* awsErrorCode */.J6)(error);
+    return code !== undefined && REFUSALS[call].includes(code);
+}
+/** Turn the run to the 7 steps, saying what AWS refused. */
+function fallBack(choice, what, error) {
+    choice.path = 'seven-step';
+    choice.reason = `AWS refused ${what} (${(0,errors/* awsErrorCode */.J6)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); the 7 steps ran from the same cluster snapshot`;
+    return choice.reason;
+}
+
+// EXTERNAL MODULE: ./src/aws/rds-read.ts
+var rds_read = __nccwpck_require__(9251);
+;// CONCATENATED MODULE: ./src/methods/common/detect.ts
+
+
+
+const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
+function isAuroraEngine(engine) {
+    return engine !== undefined && AURORA_ENGINES.has(engine);
+}
+/**
+ * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
+ * instance. A member instance of a cluster is refused: the cluster is what gets copied.
+ */
+async function detectSource(session, ref) {
+    const id = ref.arn ?? ref.identifier;
+    const cluster = await (0,rds_read/* findCluster */.KG)(session.clients.rds, id);
+    if (cluster) {
+        requireNamedAccount(session, ref, cluster.DBClusterArn);
+        return fromCluster(cluster, await readWriter(session, cluster));
+    }
+    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, id);
+    if (instance)
+        requireNamedAccount(session, ref, instance.DBInstanceArn);
+    if (instance?.DBClusterIdentifier) {
+        throw new errors/* ActionError */.lZ({
+            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
+            resource: `DB instance ${ref.identifier}`,
+            side: 'source',
+            accountId: session.accountId,
+            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
+        });
+    }
+    if (instance)
+        return fromInstance(instance);
+    throw new errors/* ActionError */.lZ({
+        summary: `Source ${id} was not found as a DB cluster or DB instance`,
+        resource: id,
+        side: 'source',
+        accountId: session.accountId,
+        code: 'DBClusterNotFoundFault',
+        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
+    });
+}
+/**
+ * A source given by ARN must resolve to a database of the account that ARN names: never another
+ * account's database of the same name.
+ */
+function requireNamedAccount(session, ref, resolvedArn) {
+    if (!ref.arn)
+        return;
+    const named = (0,aws_arn/* accountFromArn */.Fl)(ref.arn);
+    const resolved = resolvedArn ? (0,aws_arn/* accountFromArn */.Fl)(resolvedArn) : undefined;
+    if (named === resolved)
+        return;
+    throw new errors/* ActionError */.lZ({
+        summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
+        resource: ref.arn,
+        side: 'source',
+        accountId: session.accountId,
+        hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
+    });
+}
+/** An Aurora cluster's writer instance: its class and parameter group serve the copy. */
+async function readWriter(session, cluster) {
+    if (!isAuroraEngine(cluster.Engine))
+        return undefined;
+    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
+    if (!writer?.DBInstanceIdentifier)
+        return undefined;
+    return (0,rds_read/* findInstance */.XD)(session.clients.rds, writer.DBInstanceIdentifier);
+}
+function fromCluster(cluster, writer) {
+    const engine = cluster.Engine ?? '';
+    return {
+        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
+        identifier: cluster.DBClusterIdentifier ?? '',
+        arn: cluster.DBClusterArn ?? '',
+        engine,
+        engineVersion: cluster.EngineVersion ?? '',
+        status: cluster.Status ?? 'unknown',
+        encrypted: cluster.StorageEncrypted ?? false,
+        kmsKeyArn: cluster.KmsKeyId,
+        cluster,
+        writerInstanceClass: writer?.DBInstanceClass,
+        writerParameterGroup: writer?.DBParameterGroups?.[0]?.DBParameterGroupName,
+    };
+}
+function fromInstance(instance) {
+    return {
+        kind: 'instance',
+        identifier: instance.DBInstanceIdentifier ?? '',
+        arn: instance.DBInstanceArn ?? '',
+        engine: instance.Engine ?? '',
+        engineVersion: instance.EngineVersion ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        encrypted: instance.StorageEncrypted ?? false,
+        kmsKeyArn: instance.KmsKeyId,
+        instance,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/methods/relay/names.ts
+
+
+/**
+ * Names of a relay's snapshots.
+ *
+ * The snapshot a source phase hands over says in its identifier what the destination must
+ * rebuild, because a destination job sees only the shared snapshot (tags of another account's
+ * snapshot are not readable):
+ * - a DB cluster snapshot is an Aurora cluster's, unless its engine is not Aurora: then it is a
+ *   Multi-AZ DB cluster's, named `…-multiaz-<class>` as below when the name has room;
+ * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
+ *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
+ *   is `db.m6gd.large`);
+ * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
+ */
+const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
+/**
+ * A Multi-AZ relay's cluster snapshot carries the class in its identifier too, when it fits in
+ * the 63 characters of a DB cluster snapshot identifier: on the direct path it is the hand-off.
+ * `…-cluster-snapshot` becomes `…-cluster-multiaz-<class>`, apart from the DB snapshot's name.
+ */
+function withClusterSnapshotName(names, sourceDb) {
+    const instanceClass = sourceDb.cluster?.DBClusterInstanceClass;
+    if (sourceDb.kind !== 'multi-az-cluster' || !instanceClass)
+        return names;
+    const name = names.sourceClusterSnapshot.replace(/-snapshot$/, multiAzMark(instanceClass));
+    return name.length <= IDENTIFIER_MAX ? { ...names, sourceClusterSnapshot: name } : names;
+}
+function multiAzMark(instanceClass) {
+    return `-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
+}
+/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
+function handoffSnapshotName(ctx) {
+    const base = ctx.names.sourceSnapshot;
+    if (ctx.sourceDb.kind === 'multi-az-cluster') {
+        return `${base}${multiAzMark(ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown')}`;
+    }
+    return `${base}-instance`;
+}
+/**
+ * What a shared snapshot's type, identifier and engine say about the database it came from: a DB
+ * cluster snapshot of an Aurora engine is an Aurora cluster's, of another engine a Multi-AZ DB
+ * cluster's (the direct path's hand-off).
+ */
+function kindOfHandoff(type, id, engine) {
+    if (type === 'db-cluster-snapshot' && (engine === undefined || isAuroraEngine(engine))) {
+        return { kind: 'aurora-cluster' };
+    }
+    const match = MULTI_AZ_MARK.exec(id);
+    if (type === 'db-cluster-snapshot' && !match)
+        return { kind: 'multi-az-cluster' };
+    if (!match?.[1] || match[1] === 'db-unknown') {
+        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
+    }
+    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
+}
+/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
+function asNamePart(text) {
+    return text
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-{2,}/g, '-');
+}
+
 ;// CONCATENATED MODULE: ./src/methods/common/context.ts
+
+
 
 
 
@@ -77183,6 +77449,7 @@ function refreshReport(ctx) {
         settings: ctx.settings,
         method: ctx.method,
         copy: { ...ctx.values.copy.peek(), ...(snapshotArn && { snapshotArn }) },
+        ...(ctx.multiAzPath && { multiAzPath: ctx.multiAzPath }),
     };
 }
 function sessionFor(ctx, side) {
@@ -77218,18 +77485,17 @@ function createRefreshContext(start) {
         sameAccount: start.sameAccount,
         sourceDb,
         method,
-        names: runNames(start.target, settings.run),
+        names: withClusterSnapshotName(runNames(start.target, settings.run), sourceDb),
         tags,
         copyKind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
         expiresAt,
         values: refreshValues(settings),
+        multiAzPath: chooseMultiAzPath({ settings, sourceDb, sameAccount: start.sameAccount }),
     };
 }
 
 // EXTERNAL MODULE: ./src/aws/rds-databases.ts
 var rds_databases = __nccwpck_require__(5061);
-// EXTERNAL MODULE: ./src/aws/rds-read.ts
-var rds_read = __nccwpck_require__(9251);
 // EXTERNAL MODULE: ./src/engine/wait.ts + 2 modules
 var wait = __nccwpck_require__(254);
 ;// CONCATENATED MODULE: ./src/methods/common/waits.ts
@@ -78963,47 +79229,6 @@ function cloneLimitProblem(input, census) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/methods/relay/names.ts
-/**
- * Names of a relay's snapshots.
- *
- * The snapshot a source phase hands over says in its identifier what the destination must
- * rebuild, because a destination job sees only the shared snapshot (tags of another account's
- * snapshot are not readable):
- * - a DB cluster snapshot is an Aurora cluster's;
- * - a DB snapshot named `…-multiaz-<class>` comes from a Multi-AZ DB cluster whose
- *   DBClusterInstanceClass is `<class>` with dots written as hyphens (`…-multiaz-db-m6gd-large`
- *   is `db.m6gd.large`);
- * - any other DB snapshot (the action names its own `…-instance`) is a DB instance's.
- */
-const MULTI_AZ_MARK = /-multiaz-(db-[a-z0-9-]+)$/;
-/** Identifier of the DB snapshot the source side shares, with the source kind encoded. */
-function handoffSnapshotName(ctx) {
-    const base = ctx.names.sourceSnapshot;
-    if (ctx.sourceDb.kind === 'multi-az-cluster') {
-        const instanceClass = ctx.sourceDb.cluster?.DBClusterInstanceClass ?? 'db-unknown';
-        return `${base}-multiaz-${asNamePart(instanceClass.replace(/\./g, '-'))}`;
-    }
-    return `${base}-instance`;
-}
-/** What a shared snapshot's type and identifier say about the database it came from. */
-function kindOfHandoff(type, id) {
-    if (type === 'db-cluster-snapshot')
-        return { kind: 'aurora-cluster' };
-    const match = MULTI_AZ_MARK.exec(id);
-    if (!match?.[1] || match[1] === 'db-unknown') {
-        return match ? { kind: 'multi-az-cluster' } : { kind: 'instance' };
-    }
-    return { kind: 'multi-az-cluster', instanceClass: match[1].replace(/-/g, '.') };
-}
-/** Letters, digits and single hyphens in lower case: what every RDS name may hold. */
-function asNamePart(text) {
-    return text
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, '-')
-        .replace(/-{2,}/g, '-');
-}
-
 // EXTERNAL MODULE: ./src/aws/rds-snapshots.ts
 var rds_snapshots = __nccwpck_require__(8142);
 ;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
@@ -79576,6 +79801,157 @@ function instanceRestoreInput(ctx, snapshotArn) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/methods/relay/multiaz-direct.ts
+
+
+
+
+/**
+ * The Multi-AZ relay's direct path (aws-reference B, UNCONFIRMED): the source cluster snapshot is
+ * shared as it is and the destination restores the Multi-AZ DB cluster straight from its ARN,
+ * under the destination's key. No temporary instance, no DB snapshot, no copy:
+ *
+ *   snapshot-source-cluster → share-cluster-snapshot → restore-cluster-direct →
+ *   (set-password, describe-copy) and, beside them, unshare-cluster-snapshot →
+ *   delete-shared-cluster-snapshot
+ *
+ * A synchronous refusal of the share or of the restore turns the run to the 7 steps (multiaz.ts),
+ * which start from the same cluster snapshot; the share, if made, is withdrawn at once.
+ */
+/** A step that runs only while the run is on `path`, besides its own condition. */
+function onlyOn(path, step) {
+    return {
+        ...step,
+        when: (ctx) => onPath(ctx.multiAzPath, path) && (step.when?.(ctx) ?? true),
+    };
+}
+/**
+ * Step 1 of both paths. On the direct path the cluster snapshot is what crosses accounts, so it
+ * is the hand-off (snapshot-arn) of a source-phase job; on the 7 steps it is an intermediate.
+ */
+function clusterSnapshotStep() {
+    const handedOver = snapshotSourceClusterStep({ handoff: true });
+    const intermediate = snapshotSourceClusterStep({ handoff: false });
+    return {
+        ...intermediate,
+        run: (ctx, runtime) => (onPath(ctx.multiAzPath, 'direct') ? handedOver : intermediate).run(ctx, runtime),
+    };
+}
+/** Direct step 2: share the cluster snapshot with the destination account. */
+function shareClusterSnapshotStep() {
+    const share = shareSnapshotStep('db-cluster-snapshot', ['snapshot-source-cluster']);
+    return onlyOn('direct', {
+        ...share,
+        name: 'share-cluster-snapshot',
+        async run(ctx, runtime) {
+            try {
+                await share.run(ctx, runtime);
+            }
+            catch (error) {
+                if (!isRefusal(error, 'share'))
+                    throw error;
+                const id = (0,aws_arn/* rdsResourceId */.PR)(ctx.values.sharedSnapshotArn.get());
+                // The intent recorded before the call: AWS made no share.
+                runtime.release({ kind: 'db-cluster-snapshot-share', side: 'source', id });
+                turnOrFail(ctx, runtime, {
+                    error,
+                    what: `to share the Multi-AZ DB cluster snapshot ${id} with account ${ctx.destination.accountId}`,
+                    side: 'source',
+                    resource: id,
+                });
+                return;
+            }
+            if (ctx.multiAzPath)
+                ctx.multiAzPath.shared = true;
+        },
+    });
+}
+/** Direct step 3: the Multi-AZ DB cluster, restored straight from the (shared) cluster snapshot. */
+function restoreClusterDirectStep(input) {
+    const restore = restoreClusterStep({
+        title: 'Restore the Multi-AZ DB cluster straight from the cluster snapshot (RestoreDBClusterFromSnapshot by ARN, destination KMS key)',
+        input,
+        note: (request) => `from ${(0,aws_arn/* rdsResourceId */.PR)(request.SnapshotIdentifier ?? '')}`,
+    });
+    return onlyOn('direct', {
+        ...restore,
+        name: 'restore-cluster-direct',
+        after: ['share-cluster-snapshot', 'snapshot-source-cluster', 'preflight'],
+        async run(ctx, runtime) {
+            const snapshotArn = ctx.values.sharedSnapshotArn.get();
+            ctx.values.restoreFrom.set(snapshotArn);
+            try {
+                await restore.run(ctx, runtime);
+            }
+            catch (error) {
+                if (!isRefusal(error, 'restore'))
+                    throw error;
+                turnOrFail(ctx, runtime, {
+                    error,
+                    what: `to restore the Multi-AZ DB cluster ${ctx.names.target} straight from the shared cluster snapshot ${snapshotArn}`,
+                    side: 'destination',
+                    resource: ctx.names.target,
+                });
+                return;
+            }
+            const choice = ctx.multiAzPath;
+            if (choice && !choice.forced) {
+                choice.reason = ctx.sameAccount
+                    ? 'same account: restored straight from the cluster snapshot'
+                    : 'AWS shared the cluster snapshot and restored the copy straight from it';
+            }
+            runtime.log.info(`Direct path: ${choice?.reason ?? 'restored from the cluster snapshot'}`);
+        },
+    });
+}
+/**
+ * Withdraw the cluster snapshot's share once the copy is restored from it, or at once when AWS
+ * refused the restore (the 7 steps share a DB snapshot instead).
+ */
+function unshareClusterSnapshotStep() {
+    const unshare = unshareSnapshotStep('db-cluster-snapshot');
+    return {
+        ...unshare,
+        name: 'unshare-cluster-snapshot',
+        after: ['restore-cluster-direct'],
+        when: (ctx) => (ctx.multiAzPath?.shared === true || onPath(ctx.multiAzPath, 'direct')) &&
+            (unshare.when?.(ctx) ?? true),
+    };
+}
+/** Delete the cluster snapshot the copy was restored from (unless keep-snapshots). */
+function deleteSharedClusterSnapshotStep() {
+    return onlyOn('direct', {
+        ...deleteSharedSnapshotStep('db-cluster-snapshot', [
+            'unshare-cluster-snapshot',
+            'restore-cluster-direct',
+        ]),
+        name: 'delete-shared-cluster-snapshot',
+    });
+}
+/**
+ * A refusal turns the run to the 7 steps, unless the path was forced (input, or a destination
+ * job's hand-off, whose 7 steps would start in the source account): then the run fails, saying
+ * what AWS refused and what to do.
+ */
+function turnOrFail(ctx, runtime, refusal) {
+    const choice = ctx.multiAzPath;
+    if (!choice || choice.forced) {
+        const destinationJob = ctx.settings.phase === 'destination';
+        throw errors/* ActionError */.lZ.fromAws(refusal.error, {
+            summary: `AWS refused ${refusal.what}`,
+            resource: refusal.resource,
+            side: refusal.side,
+            accountId: refusal.side === 'source' ? ctx.source.accountId : ctx.destination.accountId,
+            hint: destinationJob
+                ? 'This account cannot restore the shared Multi-AZ DB cluster snapshot directly: run the source job with multi-az-path: seven-step (it then hands over a DB snapshot that this job copies), or with auto and an unencrypted source.'
+                : 'AWS does not allow the direct path here: set multi-az-path to auto (falls back to the 7 steps) or seven-step.',
+        });
+    }
+    const reason = fallBack(choice, refusal.what, refusal.error);
+    runtime.log.info(`Falling back to the 7 steps: ${reason}`);
+    runtime.note('refused by AWS: falling back to the 7 steps');
+}
+
 ;// CONCATENATED MODULE: ./src/methods/relay/multiaz.ts
 
 
@@ -79588,9 +79964,12 @@ function instanceRestoreInput(ctx, snapshotArn) {
 
 
 
+
 /**
- * The Multi-AZ DB cluster relay. AWS neither copies nor shares a Multi-AZ DB cluster snapshot,
- * so the data crosses as a DB snapshot of a temporary Single-AZ instance (aws-reference B):
+ * The Multi-AZ DB cluster relay's 7 steps. AWS does not copy a Multi-AZ DB cluster snapshot, and
+ * may neither share it nor restore it shared (aws-reference B, UNCONFIRMED: the direct path of
+ * multiaz-direct.ts tries that first), so here the data crosses as a DB snapshot of a temporary
+ * Single-AZ instance:
  *
  *   1 snapshot-source-cluster → 2 restore-temp-instance → 3 snapshot-temp-instance →
  *   4 share-snapshot → 6 copy-snapshot → 7 restore-cluster → set-password → describe-copy
@@ -79612,22 +79991,38 @@ const restoreMultiAzClusterStep = restoreClusterStep({
     input: (ctx, snapshotArn) => multiAzRestoreInput(ctx, snapshotArn),
     note: (input) => `${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`,
 });
+/**
+ * Both paths in one plan (multiaz-direct.ts): the direct path's steps first; the 7 steps wait
+ * for its outcome and run only if AWS refused it (or the path is seven-step), from the same
+ * cluster snapshot. Whichever restore ran, the password and outputs follow it.
+ */
 function multiAzRelaySteps() {
+    const sevenStep = (step) => onlyOn('seven-step', step);
     return [
         preflightStep(),
-        snapshotSourceClusterStep({ handoff: false }),
-        restoreTempInstanceStep,
-        deleteClusterSnapshotStep,
-        snapshotTempInstanceStep,
-        deleteTempInstanceStep,
-        shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
-        copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
-        restoreMultiAzClusterStep,
-        { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
+        clusterSnapshotStep(),
+        shareClusterSnapshotStep(),
+        restoreClusterDirectStep(multiAzRestoreInput),
+        unshareClusterSnapshotStep(),
+        deleteSharedClusterSnapshotStep(),
+        sevenStep({
+            ...restoreTempInstanceStep,
+            after: ['snapshot-source-cluster', 'share-cluster-snapshot', 'restore-cluster-direct'],
+        }),
+        sevenStep({
+            ...deleteClusterSnapshotStep,
+            after: ['restore-temp-instance', 'unshare-cluster-snapshot'],
+        }),
+        sevenStep(snapshotTempInstanceStep),
+        sevenStep(deleteTempInstanceStep),
+        sevenStep(shareSnapshotStep('db-snapshot', ['snapshot-temp-instance'])),
+        sevenStep(copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight'])),
+        sevenStep(restoreMultiAzClusterStep),
+        { ...passwordStep(['restore-cluster', 'restore-cluster-direct']), phases: DESTINATION_PHASES },
         { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
-        unshareSnapshotStep('db-snapshot'),
-        deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster']),
-        deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster']),
+        sevenStep(unshareSnapshotStep('db-snapshot')),
+        sevenStep(deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster'])),
+        sevenStep(deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster'])),
     ];
 }
 /** Step 2: a temporary Single-AZ instance restored from the cluster snapshot. */
@@ -79752,7 +80147,7 @@ function multiAzRestoreInput(ctx, snapshotArn) {
 
 
 const DESCRIPTIONS = {
-    'multi-az-cluster': 'Multi-AZ DB cluster relay: cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot',
+    'multi-az-cluster': 'Multi-AZ DB cluster relay: cluster snapshot → share → RestoreDBClusterFromSnapshot from it (direct path); or cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot (7 steps)',
     'aurora-cluster': 'Aurora snapshot relay: cluster snapshot → share → copy → RestoreDBClusterFromSnapshot → instances',
     instance: 'DB instance relay: snapshot → share → copy → RestoreDBInstanceFromDBSnapshot',
 };
@@ -79770,7 +80165,13 @@ function relayPlan(ctx) {
             ? auroraRelaySteps()
             : instanceRelaySteps();
     const phase = ctx.settings.phase;
-    return { description: DESCRIPTIONS[kind] + PHASE_NOTE[phase], steps: forPhase(steps, phase) };
+    const path = ctx.multiAzPath
+        ? `; starts on the ${ctx.multiAzPath.path} path: ${ctx.multiAzPath.reason}`
+        : '';
+    return {
+        description: DESCRIPTIONS[kind] + PHASE_NOTE[phase] + path,
+        steps: forPhase(steps, phase),
+    };
 }
 /** Keep the phase's steps; dependencies on steps of the other phase are met by the other job. */
 function forPhase(steps, phase) {
@@ -79847,106 +80248,6 @@ function buildPlan(ctx) {
     return relayPlan(ctx);
 }
 
-;// CONCATENATED MODULE: ./src/methods/common/detect.ts
-
-
-
-const AURORA_ENGINES = new Set(['aurora-mysql', 'aurora-postgresql', 'aurora']);
-function isAuroraEngine(engine) {
-    return engine !== undefined && AURORA_ENGINES.has(engine);
-}
-/**
- * Find the source in the source account: a DB cluster first (Aurora or Multi-AZ), else a DB
- * instance. A member instance of a cluster is refused: the cluster is what gets copied.
- */
-async function detectSource(session, ref) {
-    const id = ref.arn ?? ref.identifier;
-    const cluster = await (0,rds_read/* findCluster */.KG)(session.clients.rds, id);
-    if (cluster) {
-        requireNamedAccount(session, ref, cluster.DBClusterArn);
-        return fromCluster(cluster, await readWriter(session, cluster));
-    }
-    const instance = await (0,rds_read/* findInstance */.XD)(session.clients.rds, id);
-    if (instance)
-        requireNamedAccount(session, ref, instance.DBInstanceArn);
-    if (instance?.DBClusterIdentifier) {
-        throw new errors/* ActionError */.lZ({
-            summary: `Source ${ref.identifier} is DB instance of cluster ${instance.DBClusterIdentifier}`,
-            resource: `DB instance ${ref.identifier}`,
-            side: 'source',
-            accountId: session.accountId,
-            hint: `Set source to the cluster, ${instance.DBClusterIdentifier}.`,
-        });
-    }
-    if (instance)
-        return fromInstance(instance);
-    throw new errors/* ActionError */.lZ({
-        summary: `Source ${id} was not found as a DB cluster or DB instance`,
-        resource: id,
-        side: 'source',
-        accountId: session.accountId,
-        code: 'DBClusterNotFoundFault',
-        hint: `Check the identifier and aws-region, and that source-role-arn belongs to the account that owns the source (AWS answers the same for a database that does not exist and one this role may not see).`,
-    });
-}
-/**
- * A source given by ARN must resolve to a database of the account that ARN names: never another
- * account's database of the same name.
- */
-function requireNamedAccount(session, ref, resolvedArn) {
-    if (!ref.arn)
-        return;
-    const named = (0,aws_arn/* accountFromArn */.Fl)(ref.arn);
-    const resolved = resolvedArn ? (0,aws_arn/* accountFromArn */.Fl)(resolvedArn) : undefined;
-    if (named === resolved)
-        return;
-    throw new errors/* ActionError */.lZ({
-        summary: `Source ${ref.arn} names account ${named ?? 'unknown'}, but AWS answered with ${resolvedArn ?? 'a database without an ARN'} of account ${resolved ?? 'unknown'}`,
-        resource: ref.arn,
-        side: 'source',
-        accountId: session.accountId,
-        hint: `Set source-role-arn to a role in account ${named ?? 'the account of the source ARN'} (the account that owns the source), or set source to that database's own ARN.`,
-    });
-}
-/** An Aurora cluster's writer instance: its class and parameter group serve the copy. */
-async function readWriter(session, cluster) {
-    if (!isAuroraEngine(cluster.Engine))
-        return undefined;
-    const writer = cluster.DBClusterMembers?.find((member) => member.IsClusterWriter);
-    if (!writer?.DBInstanceIdentifier)
-        return undefined;
-    return (0,rds_read/* findInstance */.XD)(session.clients.rds, writer.DBInstanceIdentifier);
-}
-function fromCluster(cluster, writer) {
-    const engine = cluster.Engine ?? '';
-    return {
-        kind: isAuroraEngine(engine) ? 'aurora-cluster' : 'multi-az-cluster',
-        identifier: cluster.DBClusterIdentifier ?? '',
-        arn: cluster.DBClusterArn ?? '',
-        engine,
-        engineVersion: cluster.EngineVersion ?? '',
-        status: cluster.Status ?? 'unknown',
-        encrypted: cluster.StorageEncrypted ?? false,
-        kmsKeyArn: cluster.KmsKeyId,
-        cluster,
-        writerInstanceClass: writer?.DBInstanceClass,
-        writerParameterGroup: writer?.DBParameterGroups?.[0]?.DBParameterGroupName,
-    };
-}
-function fromInstance(instance) {
-    return {
-        kind: 'instance',
-        identifier: instance.DBInstanceIdentifier ?? '',
-        arn: instance.DBInstanceArn ?? '',
-        engine: instance.Engine ?? '',
-        engineVersion: instance.EngineVersion ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        encrypted: instance.StorageEncrypted ?? false,
-        kmsKeyArn: instance.KmsKeyId,
-        instance,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/methods/common/phases.ts
 
 
@@ -80000,8 +80301,9 @@ async function sourceFromSnapshot(session, arn) {
     if (type === 'cluster-snapshot') {
         const snapshot = await (0,rds_read/* findClusterSnapshot */.MR)(rds, arn);
         requireAvailable(arn, snapshot?.Status, where);
+        const handoff = kindOfHandoff('db-cluster-snapshot', id, snapshot?.Engine);
         return {
-            kind: kindOfHandoff('db-cluster-snapshot', id).kind,
+            kind: handoff.kind,
             identifier: snapshot?.DBClusterIdentifier ?? id,
             arn,
             engine: snapshot?.Engine ?? '',
@@ -80009,6 +80311,10 @@ async function sourceFromSnapshot(session, arn) {
             status: 'snapshot available',
             encrypted: snapshot?.StorageEncrypted ?? false,
             kmsKeyArn: snapshot?.KmsKeyId,
+            // A cluster snapshot shows no Iops, so the copy keeps the snapshot's storage unless the inputs say.
+            cluster: handoff.instanceClass
+                ? { DBClusterInstanceClass: handoff.instanceClass }
+                : undefined,
         };
     }
     const snapshot = await (0,rds_read/* findSnapshot */.Cb)(rds, arn);
@@ -80662,6 +80968,10 @@ const REFRESH_CHANGES = {
     'restore-instance': (ctx) => `creates the DB instance ${ctx.names.target}`,
     'unshare-snapshot': (ctx) => `stops sharing the snapshot with ${ctx.destination.accountId}`,
     'delete-shared-snapshot': () => 'deletes the shared snapshot (unless keep-snapshots, or it is a hand-off to another job)',
+    'share-cluster-snapshot': (ctx) => `shares the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} with account ${ctx.destination.accountId}; if AWS refuses, the 7 steps run instead`,
+    'restore-cluster-direct': (ctx) => `creates the DB cluster ${ctx.names.target} straight from the cluster snapshot; if AWS refuses, the 7 steps run instead`,
+    'unshare-cluster-snapshot': (ctx) => `stops sharing the DB cluster snapshot with ${ctx.destination.accountId}`,
+    'delete-shared-cluster-snapshot': (ctx) => `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (unless keep-snapshots, or it is a hand-off to another job)`,
     'delete-copied-snapshot': () => 'deletes the destination copy of the snapshot (unless keep-snapshots)',
 };
 function instanceNames(ctx) {

@@ -7,6 +7,7 @@ import type {
   IfExists,
   MasterPassword,
   Method,
+  MultiAzPathInput,
   Operation,
   Phase,
   PlannedOperation,
@@ -62,6 +63,7 @@ export const INPUT_DEFAULTS = {
   source: '',
   target: '',
   method: 'auto',
+  'multi-az-path': 'auto',
   'if-exists': 'fail',
   'replace-strategy': 'swap',
   'snapshot-arn': '',
@@ -105,6 +107,7 @@ const OPERATIONS: readonly Operation[] = ['refresh', 'delete', 'sweep', 'plan']
 const PLANNED_OPERATIONS: readonly PlannedOperation[] = ['refresh', 'delete', 'sweep']
 const PHASES: readonly Phase[] = ['all', 'source', 'destination']
 const METHODS: readonly Method[] = ['auto', 'clone', 'full-copy', 'relay']
+const MULTI_AZ_PATHS: readonly MultiAzPathInput[] = ['auto', 'direct', 'seven-step']
 const IF_EXISTS: readonly IfExists[] = ['fail', 'reuse', 'replace']
 const REPLACE_STRATEGIES: readonly ReplaceStrategy[] = ['swap', 'delete-first']
 const MASTER_PASSWORDS: readonly MasterPassword[] = ['secrets-manager', 'generate', 'keep']
@@ -237,6 +240,7 @@ export function parseSettings(
       : optional('source', (input, id) => ({ identifier: identifier(input, id) })),
     target: optional('target', identifier),
     method: given('method', oneOf(METHODS)),
+    multiAzPath: given('multi-az-path', oneOf(MULTI_AZ_PATHS)),
     ifExists: given('if-exists', oneOf(IF_EXISTS)),
     replaceStrategy: given('replace-strategy', oneOf(REPLACE_STRATEGIES)),
     snapshotArn: snapshot?.arn,

@@ -23,6 +23,8 @@ export const Outputs = {
   masterUserSecretArn: 'master-user-secret-arn',
   dbInstanceIdentifiers: 'db-instance-identifiers',
   method: 'method',
+  multiAzPath: 'multi-az-path',
+  multiAzPathReason: 'multi-az-path-reason',
   created: 'created',
   snapshotArn: 'snapshot-arn',
   sourceAccountId: 'source-account-id',
@@ -63,19 +65,28 @@ export interface RefreshReport {
   readonly settings: Pick<Settings, 'phase' | 'snapshotArn'>
   readonly method: CopyMethod
   readonly copy: Partial<CopyResult>
+  /** Multi-AZ DB cluster sources: the relay's path and why it was taken. */
+  readonly multiAzPath?: { readonly path: string; readonly reason: string }
+}
+
+/** The `multi-az-path` outputs; none for other sources. */
+export function multiAzPathOutputs(choice: RefreshReport['multiAzPath']): Record<string, string> {
+  if (!choice) return {}
+  return { [Outputs.multiAzPath]: choice.path, [Outputs.multiAzPathReason]: choice.reason }
 }
 
 /** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
 export function phaseOutputs(report: RefreshReport): Record<string, string> {
   const { settings, copy } = report
+  const path = multiAzPathOutputs(report.multiAzPath)
   if (settings.phase === 'destination') {
     // The source account is the snapshot's owner, not the account this job signed in to.
     const owner = accountFromArn(settings.snapshotArn ?? '')
-    const outputs = copyOutputs(copy as CopyResult)
+    const outputs = { ...copyOutputs(copy as CopyResult), ...path }
     return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs
   }
-  if (settings.phase !== 'source') return copyOutputs(copy as CopyResult)
-  const outputs: Record<string, string> = { [Outputs.method]: report.method }
+  if (settings.phase !== 'source') return { ...copyOutputs(copy as CopyResult), ...path }
+  const outputs: Record<string, string> = { [Outputs.method]: report.method, ...path }
   if (copy.snapshotArn) outputs[Outputs.snapshotArn] = copy.snapshotArn
   return outputs
 }

@@ -6,6 +6,8 @@
 export type Operation = 'refresh' | 'delete' | 'sweep' | 'plan'
 export type Phase = 'all' | 'source' | 'destination'
 export type Method = 'auto' | 'clone' | 'full-copy' | 'relay'
+/** Multi-AZ DB cluster relays: try the direct restore of the shared cluster snapshot first, or force a path. */
+export type MultiAzPathInput = 'auto' | 'direct' | 'seven-step'
 export type IfExists = 'fail' | 'reuse' | 'replace'
 /** How `replace` frees the target name: rename swap (no downtime), or delete first (downtime). */
 export type ReplaceStrategy = 'swap' | 'delete-first'
@@ -42,6 +44,7 @@ export interface Settings {
   readonly source?: ResourceRef
   readonly target?: string
   readonly method: Method
+  readonly multiAzPath: MultiAzPathInput
   readonly ifExists: IfExists
   readonly replaceStrategy: ReplaceStrategy
   readonly snapshotArn?: string

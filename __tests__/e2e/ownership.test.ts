@@ -296,13 +296,16 @@ interface LookAlike {
 
 const LOOK_ALIKES: readonly LookAlike[] = [
   {
-    name: `${RUN}-cluster-snapshot`,
+    // A Multi-AZ relay's cluster snapshot says the source's class in its name.
+    name: `${RUN}-cluster-multiaz-db-m6gd-large`,
     account: ACCOUNTS.production,
     step: 'snapshot-source-cluster',
     inputs: { ...INPUTS.multiAz, target: 'staging-mz' },
     plant: (a, tags) => ({
       ...a,
-      clusterSnapshots: [{ identifier: `${RUN}-cluster-snapshot`, cluster: 'prod-multiaz', tags }],
+      clusterSnapshots: [
+        { identifier: `${RUN}-cluster-multiaz-db-m6gd-large`, cluster: 'prod-multiaz', tags },
+      ],
     }),
   },
   {

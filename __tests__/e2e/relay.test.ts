@@ -174,7 +174,8 @@ describe('Multi-AZ DB cluster relay (e2e)', () => {
     expectSucceeded(run)
     const prod = inventory(sim, ACCOUNTS.production)
     expect(prod.snapshots).toEqual([HANDOFF])
-    expect(prod.clusterSnapshots).toEqual([`${RUN}-cluster-snapshot`])
+    // A Multi-AZ relay's cluster snapshot carries the class too (the direct path hands it over).
+    expect(prod.clusterSnapshots).toEqual([`${RUN}-cluster-multiaz-db-m6gd-large`])
     expect(prod.shares).toEqual([])
     expect(prod.instances.filter((id) => id.startsWith('rds-refresh'))).toEqual([])
     expect(inventory(sim, ACCOUNTS.staging)).toMatchObject({

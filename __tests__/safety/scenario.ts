@@ -90,6 +90,8 @@ export interface Scenario {
     readonly faults?: Faults
     readonly clockScale?: number
     readonly credentialTimeScale?: number
+    /** Whether AWS shares and restores a Multi-AZ DB cluster snapshot (default `refused`). */
+    readonly multiAzSnapshotSharing?: 'refused' | 'share' | 'share-and-restore'
   }
   /** A call to hold for scenario code (races); a single run's signal brings its own. */
   readonly gate?: GateSpec
@@ -129,6 +131,7 @@ export async function runScenario(scenario: Scenario): Promise<Verdict> {
       clockScale: scenario.world?.clockScale ?? SAFETY_CLOCK_SCALE,
       credentialTimeScale: scenario.world?.credentialTimeScale,
       faults: scenario.world?.faults,
+      multiAzSnapshotSharing: scenario.world?.multiAzSnapshotSharing,
     },
     services: gate?.services(),
   })

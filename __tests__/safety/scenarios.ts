@@ -457,6 +457,64 @@ const BESIDE_A_CREATE = new Set([
   'delete-cluster-snapshot',
 ])
 
+/**
+ * The Multi-AZ relay's direct path, in the world where AWS shares and restores the cluster
+ * snapshot, and its fallback in the world where AWS shares it but refuses the direct restore.
+ */
+const MULTI_AZ_PATH_POINTS: readonly (readonly ['share' | 'share-and-restore', StepPoint])[] = [
+  [
+    'share-and-restore',
+    { step: 'share-cluster-snapshot', call: M('ModifyDBClusterSnapshotAttribute', PRODUCTION, 1) },
+  ],
+  [
+    'share-and-restore',
+    { step: 'restore-cluster-direct', call: M('RestoreDBClusterFromSnapshot', STAGING) },
+  ],
+  [
+    'share-and-restore',
+    {
+      step: 'unshare-cluster-snapshot',
+      call: M('ModifyDBClusterSnapshotAttribute', PRODUCTION, 2),
+    },
+  ],
+  [
+    'share-and-restore',
+    { step: 'delete-shared-cluster-snapshot', call: M('DeleteDBClusterSnapshot', PRODUCTION) },
+  ],
+  [
+    'share',
+    {
+      step: 'unshare-cluster-snapshot',
+      call: M('ModifyDBClusterSnapshotAttribute', PRODUCTION, 2),
+    },
+  ],
+  [
+    'share',
+    { step: 'restore-temp-instance', call: M('RestoreDBInstanceFromDBSnapshot', PRODUCTION) },
+  ],
+]
+
+const CI_MULTI_AZ_PATH_SIGNALS = new Set([
+  'multiaz-relay (world share-and-restore): SIGKILL at restore-cluster-direct while its first change is answered slowly',
+  'multiaz-relay (world share): SIGTERM at restore-temp-instance while it waits after its first change',
+])
+
+/** The withdrawal of the share runs beside the 7 steps' first create after a refused restore. */
+const multiAzPathScenarios: Scenario[] = MULTI_AZ_PATH_POINTS.flatMap(([sharing, point]) =>
+  SIGNAL_PLACEMENTS.filter(
+    ([signal]) => signal !== 'SIGKILL' || point.step !== 'unshare-cluster-snapshot',
+  ).map(([signal, hold]) => {
+    const scenario = signalScenario('multiaz-relay', point, signal, hold)
+    const name = scenario.name.replace('multiaz-relay:', `multiaz-relay (world ${sharing}):`)
+    return {
+      ...scenario,
+      name,
+      ci: CI_MULTI_AZ_PATH_SIGNALS.has(name),
+      world: { multiAzSnapshotSharing: sharing },
+    }
+  }),
+)
+
 const signalScenarios: Scenario[] = METHODS.flatMap((method) =>
   STEP_POINTS[method].flatMap((point) =>
     point.step === 'read-source'
@@ -756,6 +814,9 @@ const planted = (name: string, scenario: Omit<Scenario, 'name' | 'category'>): S
   ...scenario,
 })
 
+/** A Multi-AZ relay's cluster snapshot says the source's class (db.m6gd.large) in its name. */
+const MULTI_AZ_CLUSTER_SNAPSHOT = `${RUN_KEY}-cluster-multiaz-db-m6gd-large`
+
 const untaggedOrForeign = [
   ['untagged', undefined],
   ["another run's", anotherRunsTags('777-1')],
@@ -763,13 +824,13 @@ const untaggedOrForeign = [
 
 const plantedScenarios: Scenario[] = [
   ...untaggedOrForeign.flatMap(([who, tags]) => [
-    planted(`${who} ${RUN_KEY}-cluster-snapshot of prod-multiaz (multiaz-relay)`, {
+    planted(`${who} ${MULTI_AZ_CLUSTER_SNAPSHOT} of prod-multiaz (multiaz-relay)`, {
       ci: who === 'untagged',
       world: {
         fixture: plant({
           account: PRODUCTION,
           clusterSnapshots: [
-            { identifier: `${RUN_KEY}-cluster-snapshot`, cluster: 'prod-multiaz', tags },
+            { identifier: MULTI_AZ_CLUSTER_SNAPSHOT, cluster: 'prod-multiaz', tags },
           ],
         }),
       },
@@ -834,7 +895,7 @@ const plantedScenarios: Scenario[] = [
         account: PRODUCTION,
         clusterSnapshots: [
           {
-            identifier: 'rds-refresh-local-1-cluster-snapshot',
+            identifier: 'rds-refresh-local-1-cluster-multiaz-db-m6gd-large',
             cluster: 'prod-multiaz',
             tags: anotherRunsTags('local-1'),
           },
@@ -970,6 +1031,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...freeTextHostiles,
   ...specialHostiles,
   ...signalScenarios,
+  ...multiAzPathScenarios,
   ...partnerSignals,
   ...lostAnswerScenarios,
   ...faultScenarios,

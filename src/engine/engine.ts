@@ -135,16 +135,7 @@ export async function runPlan<C>(
   }
 
   for (;;) {
-    if (!controller.signal.aborted) {
-      for (const state of states.values()) {
-        if (state.status !== 'pending') continue
-        if (state.step.when && !state.step.when(ctx)) {
-          state.status = 'skipped'
-          continue
-        }
-        if (dependenciesDone(state.step, states)) launch(state)
-      }
-    }
+    if (!controller.signal.aborted) startReady(states, ctx, launch)
     if (running.size === 0) break
     const settled = Promise.race(running.values())
     // Running, or winding down after a step's failure: siblings settle as their waits abort and
@@ -209,6 +200,27 @@ function describeRunning(steps: readonly string[]): string {
   if (quoted.length === 0) return 'no step was running'
   if (quoted.length === 1) return `step ${quoted[0]} was running`
   return `steps ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)} were running`
+}
+
+/**
+ * Start every pending step whose dependencies are done, or skip it when its `when` says so. A
+ * step's `when` is asked only then, so it can depend on what earlier steps learned (a path AWS
+ * refused); a skip can free later steps, so the scan repeats until nothing changes.
+ */
+function startReady<C>(
+  states: Map<string, StepState<C>>,
+  ctx: C,
+  launch: (state: StepState<C>) => void,
+): void {
+  for (let changed = true; changed;) {
+    changed = false
+    for (const state of states.values()) {
+      if (state.status !== 'pending' || !dependenciesDone(state.step, states)) continue
+      if (state.step.when && !state.step.when(ctx)) state.status = 'skipped'
+      else launch(state)
+      changed = true
+    }
+  }
 }
 
 function dependenciesDone<C>(step: Step<C>, states: Map<string, StepState<C>>): boolean {

@@ -82,7 +82,10 @@ export interface Step<C> {
   readonly side: AccountSide
   /** Steps that must succeed first; steps with no path between them run concurrently. */
   readonly after?: readonly string[]
-  /** When false, the step is left out of the run (shown as skipped). */
+  /**
+   * When false, the step is left out of the run (shown as skipped). Asked once the steps it
+   * comes `after` are done, so it may read what they learned.
+   */
   readonly when?: (ctx: C) => boolean
   run(ctx: C, runtime: StepRuntime): Promise<void>
 }

@@ -9,6 +9,8 @@ import type { AccountSide } from '../../engine/types.js'
 import { runIdentity, type RunIdentity } from '../../aws/ownership.js'
 import { managedTags, resourceTags, type Purpose } from '../../tags.js'
 import { runNames } from '../../names.js'
+import { chooseMultiAzPath, type MultiAzPathChoice } from '../relay/multiaz-path.js'
+import { withClusterSnapshotName } from '../relay/names.js'
 
 /**
  * Everything a method's steps share. Steps read settings, accounts and the source; what one step
@@ -34,6 +36,11 @@ export interface RefreshContext {
   readonly expiresAt?: Date
   /** What steps hand to later steps. */
   readonly values: RefreshValues
+  /**
+   * Multi-AZ DB cluster sources: the relay's path, chosen before the run (not by a step) and
+   * turned once by a refusal from AWS; the steps' `when` reads it.
+   */
+  readonly multiAzPath?: MultiAzPathChoice
 }
 
 /** What the steps of a refresh hand to later steps, each set by the step named. */
@@ -81,6 +88,7 @@ export function refreshReport(ctx: RefreshContext): RefreshReport {
     settings: ctx.settings,
     method: ctx.method,
     copy: { ...ctx.values.copy.peek(), ...(snapshotArn && { snapshotArn }) },
+    ...(ctx.multiAzPath && { multiAzPath: ctx.multiAzPath }),
   }
 }
 
@@ -146,10 +154,11 @@ export function createRefreshContext(start: RefreshStart): RefreshContext {
     sameAccount: start.sameAccount,
     sourceDb,
     method,
-    names: runNames(start.target, settings.run),
+    names: withClusterSnapshotName(runNames(start.target, settings.run), sourceDb),
     tags,
     copyKind: sourceDb.kind === 'instance' ? 'instance' : 'cluster',
     expiresAt,
     values: refreshValues(settings),
+    multiAzPath: chooseMultiAzPath({ settings, sourceDb, sameAccount: start.sameAccount }),
   }
 }

@@ -77,8 +77,9 @@ export async function sourceFromSnapshot(
   if (type === 'cluster-snapshot') {
     const snapshot = await findClusterSnapshot(rds, arn)
     requireAvailable(arn, snapshot?.Status, where)
+    const handoff = kindOfHandoff('db-cluster-snapshot', id, snapshot?.Engine)
     return {
-      kind: kindOfHandoff('db-cluster-snapshot', id).kind,
+      kind: handoff.kind,
       identifier: snapshot?.DBClusterIdentifier ?? id,
       arn,
       engine: snapshot?.Engine ?? '',
@@ -86,6 +87,10 @@ export async function sourceFromSnapshot(
       status: 'snapshot available',
       encrypted: snapshot?.StorageEncrypted ?? false,
       kmsKeyArn: snapshot?.KmsKeyId,
+      // A cluster snapshot shows no Iops, so the copy keeps the snapshot's storage unless the inputs say.
+      cluster: handoff.instanceClass
+        ? { DBClusterInstanceClass: handoff.instanceClass }
+        : undefined,
     }
   }
   const snapshot = await findSnapshot(rds, arn)

@@ -37,6 +37,14 @@ export const REFRESH_CHANGES: Readonly<Record<string, (ctx: RefreshContext) => s
   'unshare-snapshot': (ctx) => `stops sharing the snapshot with ${ctx.destination.accountId}`,
   'delete-shared-snapshot': () =>
     'deletes the shared snapshot (unless keep-snapshots, or it is a hand-off to another job)',
+  'share-cluster-snapshot': (ctx) =>
+    `shares the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} with account ${ctx.destination.accountId}; if AWS refuses, the 7 steps run instead`,
+  'restore-cluster-direct': (ctx) =>
+    `creates the DB cluster ${ctx.names.target} straight from the cluster snapshot; if AWS refuses, the 7 steps run instead`,
+  'unshare-cluster-snapshot': (ctx) =>
+    `stops sharing the DB cluster snapshot with ${ctx.destination.accountId}`,
+  'delete-shared-cluster-snapshot': (ctx) =>
+    `deletes the DB cluster snapshot ${ctx.names.sourceClusterSnapshot} (unless keep-snapshots, or it is a hand-off to another job)`,
   'delete-copied-snapshot': () =>
     'deletes the destination copy of the snapshot (unless keep-snapshots)',
 }

@@ -24,16 +24,25 @@ import {
   restoreClusterStep,
   removeAndWait,
   shareSnapshotStep,
-  snapshotSourceClusterStep,
   SOURCE_PHASES,
   unshareSnapshotStep,
   type RelayStep,
 } from './steps.js'
 import { waitForInstance } from '../common/waits.js'
+import {
+  clusterSnapshotStep,
+  deleteSharedClusterSnapshotStep,
+  onlyOn,
+  restoreClusterDirectStep,
+  shareClusterSnapshotStep,
+  unshareClusterSnapshotStep,
+} from './multiaz-direct.js'
 
 /**
- * The Multi-AZ DB cluster relay. AWS neither copies nor shares a Multi-AZ DB cluster snapshot,
- * so the data crosses as a DB snapshot of a temporary Single-AZ instance (aws-reference B):
+ * The Multi-AZ DB cluster relay's 7 steps. AWS does not copy a Multi-AZ DB cluster snapshot, and
+ * may neither share it nor restore it shared (aws-reference B, UNCONFIRMED: the direct path of
+ * multiaz-direct.ts tries that first), so here the data crosses as a DB snapshot of a temporary
+ * Single-AZ instance:
  *
  *   1 snapshot-source-cluster → 2 restore-temp-instance → 3 snapshot-temp-instance →
  *   4 share-snapshot → 6 copy-snapshot → 7 restore-cluster → set-password → describe-copy
@@ -57,22 +66,40 @@ const restoreMultiAzClusterStep = restoreClusterStep({
   note: (input) => `${input.DBClusterInstanceClass}, ${input.StorageType ?? 'default storage'}`,
 })
 
+/**
+ * Both paths in one plan (multiaz-direct.ts): the direct path's steps first; the 7 steps wait
+ * for its outcome and run only if AWS refused it (or the path is seven-step), from the same
+ * cluster snapshot. Whichever restore ran, the password and outputs follow it.
+ */
 export function multiAzRelaySteps(): RelayStep[] {
+  const sevenStep = (step: RelayStep): RelayStep => onlyOn('seven-step', step)
   return [
     preflightStep(),
-    snapshotSourceClusterStep({ handoff: false }),
-    restoreTempInstanceStep,
-    deleteClusterSnapshotStep,
-    snapshotTempInstanceStep,
-    deleteTempInstanceStep,
-    shareSnapshotStep('db-snapshot', ['snapshot-temp-instance']),
-    copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
-    restoreMultiAzClusterStep,
-    { ...passwordStep(['restore-cluster']), phases: DESTINATION_PHASES },
+    clusterSnapshotStep(),
+    shareClusterSnapshotStep(),
+    restoreClusterDirectStep(multiAzRestoreInput),
+    unshareClusterSnapshotStep(),
+    deleteSharedClusterSnapshotStep(),
+    sevenStep({
+      ...restoreTempInstanceStep,
+      after: ['snapshot-source-cluster', 'share-cluster-snapshot', 'restore-cluster-direct'],
+    }),
+    sevenStep({
+      ...deleteClusterSnapshotStep,
+      after: ['restore-temp-instance', 'unshare-cluster-snapshot'],
+    }),
+    sevenStep(snapshotTempInstanceStep),
+    sevenStep(deleteTempInstanceStep),
+    sevenStep(shareSnapshotStep('db-snapshot', ['snapshot-temp-instance'])),
+    sevenStep(
+      copySnapshotStep('db-snapshot', ['share-snapshot', 'snapshot-temp-instance', 'preflight']),
+    ),
+    sevenStep(restoreMultiAzClusterStep),
+    { ...passwordStep(['restore-cluster', 'restore-cluster-direct']), phases: DESTINATION_PHASES },
     { ...describeCopyStep(['set-password']), phases: DESTINATION_PHASES },
-    unshareSnapshotStep('db-snapshot'),
-    deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster']),
-    deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster']),
+    sevenStep(unshareSnapshotStep('db-snapshot')),
+    sevenStep(deleteSharedSnapshotStep('db-snapshot', ['unshare-snapshot', 'restore-cluster'])),
+    sevenStep(deleteCopiedSnapshotStep('db-snapshot', ['restore-cluster'])),
   ]
 }
 

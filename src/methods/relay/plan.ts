@@ -9,7 +9,7 @@ import type { RelayStep } from './steps.js'
 
 const DESCRIPTIONS: Record<SourceKind, string> = {
   'multi-az-cluster':
-    'Multi-AZ DB cluster relay: cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot',
+    'Multi-AZ DB cluster relay: cluster snapshot → share → RestoreDBClusterFromSnapshot from it (direct path); or cluster snapshot → temporary instance → instance snapshot → share → copy → RestoreDBClusterFromSnapshot (7 steps)',
   'aurora-cluster':
     'Aurora snapshot relay: cluster snapshot → share → copy → RestoreDBClusterFromSnapshot → instances',
   instance: 'DB instance relay: snapshot → share → copy → RestoreDBInstanceFromDBSnapshot',
@@ -31,7 +31,13 @@ export function relayPlan(ctx: RefreshContext): Plan<RefreshContext> {
         ? auroraRelaySteps()
         : instanceRelaySteps()
   const phase = ctx.settings.phase
-  return { description: DESCRIPTIONS[kind] + PHASE_NOTE[phase], steps: forPhase(steps, phase) }
+  const path = ctx.multiAzPath
+    ? `; starts on the ${ctx.multiAzPath.path} path: ${ctx.multiAzPath.reason}`
+    : ''
+  return {
+    description: DESCRIPTIONS[kind] + PHASE_NOTE[phase] + path,
+    steps: forPhase(steps, phase),
+  }
 }
 
 /** Keep the phase's steps; dependencies on steps of the other phase are met by the other job. */
