@@ -33,8 +33,8 @@ describe('heartbeat', () => {
     beat.stop()
     jest.advanceTimersByTime(600_000)
     expect(live).toEqual([
-      'DB cluster pr-1: still creating after 2m00s (AWS gives no progress for this status)',
-      'DB cluster pr-1: still copying after 3m00s, 25% done, about 9m00s left',
+      'DB cluster pr-1: waited 2m00s, creating',
+      'DB cluster pr-1: waited 3m00s, copying, 25% done, about 9m00s left',
     ])
     expect(held).toEqual([])
   })
@@ -51,6 +51,6 @@ describe('heartbeat', () => {
         elapsedMs: 40 * 60_000,
         format: formatElapsed,
       }),
-    ).toBe('DB snapshot s: still creating after 40m00s, 0% done')
+    ).toBe('DB snapshot s: waited 40m00s, creating, 0% done')
   })
 })

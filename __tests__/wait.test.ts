@@ -68,7 +68,7 @@ describe('waitFor', () => {
     )
     expect(result.status).toBe('available')
     // Heartbeats (heartbeat.test.ts) come by the clock; status changes come once each.
-    const changes = ctx.lines.filter((l) => !l.includes(': still '))
+    const changes = ctx.lines.filter((l) => !l.includes(': waited '))
     expect(changes.map((l) => l.replace(/ \(\d+s\)$/, ''))).toEqual([
       'DB snapshot s1: creating',
       'DB snapshot s1: copying 0%',

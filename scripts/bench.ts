@@ -17,6 +17,7 @@
  *   npm run bench -- --runs 3 --scale 30   # medians of 3
  *   npm run bench -- --only 'Aurora clone' # scenarios whose name contains it
  *   npm run bench -- --write               # also docs/bench.json and README.md's table
+ *   npm run bench -- --only 'Multi-AZ' --write  # re-measure some rows, keep the others
  *   npm run bench -- --entry /tmp/x/index.js  # another build of the action, to compare
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -250,6 +251,24 @@ async function startup(): Promise<BenchResults['startup']> {
   }
 }
 
+/**
+ * `--only … --write`: the scenarios just measured replace their rows in docs/bench.json, the
+ * others keep theirs (a new scenario is measured without rerunning the whole bench).
+ */
+function withRowsReplaced(fresh: BenchResults): BenchResults {
+  const previous = JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as BenchResults
+  const measured = new Map(fresh.rows.map((row) => [row.name, row]))
+  const rows = SCENARIOS.map(
+    (scenario) =>
+      measured.get(scenario.name) ??
+      previous.rows.find((row) => row.name === scenario.name) ?? {
+        name: scenario.name,
+        status: 'not built' as const,
+      },
+  )
+  return { ...previous, rows }
+}
+
 async function main(): Promise<void> {
   const started = Date.now()
   const selected = SCENARIOS.filter((s) => !args.only || s.name.includes(args.only))
@@ -279,10 +298,11 @@ async function main(): Promise<void> {
     ...(concurrency && { concurrency }),
   }
   console.log(`\n${renderTable(results)}`)
-  if (args.write && args.entry === undefined && args.only === undefined) {
-    writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`)
+  if (args.write && args.entry === undefined) {
+    const written = args.only === undefined ? results : withRowsReplaced(results)
+    writeFileSync(RESULTS_PATH, `${JSON.stringify(written, null, 2)}\n`)
     const readme = join(ROOT, 'README.md')
-    writeFileSync(readme, await withTable(readFileSync(readme, 'utf8'), results))
+    writeFileSync(readme, await withTable(readFileSync(readme, 'utf8'), written))
   }
   process.exitCode = rows.some((r) => r.status === 'failed') ? 1 : 0
 }

@@ -45,7 +45,7 @@ function demoInputs(region: string): Record<string, string> {
     'db-subnet-group': 'staging-db',
     'vpc-security-group-ids': 'sg-05a9e00000000000a',
     'db-cluster-parameter-group': 'staging-aurora-pg16',
-    'db-parameter-group': 'staging-pg16',
+    'db-parameter-group': 'staging-aurora-pg16-instances',
     ttl: '72h',
   }
 }

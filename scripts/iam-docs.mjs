@@ -3,6 +3,7 @@
 // `*-auto.json` is the union of its `*-clone.json` and `*-relay.json`, statement by statement.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { URL, fileURLToPath } from 'node:url'
 import * as prettier from 'prettier'
 
 /** Files generated from others: name → [role, the files it unites]. */
@@ -51,12 +52,17 @@ export function readPolicy(dir, file) {
   return JSON.parse(readFileSync(join(dir, file), 'utf8'))
 }
 
+/** The repository's prettier settings, wherever the files being generated are (tests copy them). */
+const repositoryFile = fileURLToPath(new URL('../iam/source-auto.json', import.meta.url))
+
 /** The text a generated file must have: the union, formatted as `prettier --check` wants it. */
 export async function generatedText(dir, file) {
   const sources = GENERATED[file].map((source) => readPolicy(dir, source))
-  const path = join(dir, file)
-  const config = (await prettier.resolveConfig(path)) ?? {}
-  return prettier.format(JSON.stringify(unitePolicies(sources)), { ...config, filepath: path })
+  const config = (await prettier.resolveConfig(repositoryFile)) ?? {}
+  return prettier.format(JSON.stringify(unitePolicies(sources)), {
+    ...config,
+    filepath: repositoryFile,
+  })
 }
 
 /** Markdown blocks the README and docs include: marker name → file. */

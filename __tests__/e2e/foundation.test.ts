@@ -34,7 +34,8 @@ const sameAccountClone = {
 
 describe('same-account Aurora clone through the runner interface', () => {
   it('clones, creates the instance, sets the outputs and writes the job summary', async () => {
-    sim = await startWorld()
+    // The clone stays `creating` for six real seconds, so its wait logs that state on any machine.
+    sim = await startWorld({ scenario: { durations: { clusterClone: 3600 } } })
     const before = inventoryOf(sim, ACCOUNTS.production)
     const run = await runAction({ sim, inputs: sameAccountClone })
     expect(run.exitCode).toBe(0)

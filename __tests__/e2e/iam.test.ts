@@ -100,10 +100,10 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
 
   // A failure after the copy exists: the post step finds (by tags) and removes what the run made.
   it.each([
-    ['clone', CLONE, 'CreateDBInstance'],
-    ['Aurora relay', AURORA_RELAY, 'CreateDBInstance'],
-    ['DB instance relay', INSTANCE_RELAY, 'ModifyDBInstance'],
-  ])('a %s failing at %s is cleaned up by its post step', async (_name, inputs, operation) => {
+    ['clone', 'CreateDBInstance', CLONE],
+    ['Aurora relay', 'CreateDBInstance', AURORA_RELAY],
+    ['DB instance relay', 'ModifyDBInstance', INSTANCE_RELAY],
+  ])('a %s failing at %s is cleaned up by its post step', async (_name, operation, inputs) => {
     const failCalls = [{ operation, code: 'InternalFailure', status: 500 }]
     const { run, sim } = await scenario(inputs, undefined, { faults: { failCalls } })
     expect(run.exitCode).toBe(1)

@@ -9,7 +9,7 @@ import { READERS } from './rds-read.js'
 /**
  * Whether a resource is the action's own, proven by its AWS tags and never by its name. Every
  * Modify, Delete and unshare of a resource the action did not just read goes through one of the
- * predicates here (cleanup.ts checks them before it removes anything, find-or-create.ts before it
+ * predicates here (cleanup.ts checks them before it removes anything, provision.ts before it
  * adopts), so no step can forget it.
  */
 

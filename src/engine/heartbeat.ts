@@ -58,8 +58,8 @@ export function describeBeat(beat: {
   readonly elapsedMs: number
   readonly format: (ms: number) => string
 }): string {
-  const waited = `${beat.resource}: still ${beat.status} after ${beat.format(beat.elapsedMs)}`
-  if (beat.percent === undefined) return `${waited} (AWS gives no progress for this status)`
+  const waited = `${beat.resource}: waited ${beat.format(beat.elapsedMs)}, ${beat.status}`
+  if (beat.percent === undefined) return waited
   const left = estimateLeftMs(beat.percent, beat.elapsedMs)
   return left === undefined
     ? `${waited}, ${beat.percent}% done`

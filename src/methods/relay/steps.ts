@@ -31,7 +31,7 @@ export const DESTINATION_PHASES: readonly Phase[] = ['all', 'destination']
 /**
  * Whether this job holds credentials for the account that owns the shared snapshot, so it can
  * withdraw the share and delete the snapshot. A destination-phase job does only when both roles
- * are given (phases.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
+ * are given (credentials.ts credentialSettings); otherwise the hand-off stays, recorded as kept.
  */
 export function ownsSharedSnapshot(ctx: RefreshContext): boolean {
   if (ctx.settings.phase !== 'destination') return true
