@@ -55,12 +55,6 @@ export const SCENARIOS: readonly BenchScenario[] = [
     tempInstancePrefix: TEMP,
   },
   {
-    name: 'Multi-AZ DB cluster relay, auto (AWS refuses the share: the 7 steps)',
-    inputs: { ...MULTI_AZ, target: 'b-mza' },
-    world: { multiAzSnapshotSharing: 'refused' },
-    tempInstancePrefix: TEMP,
-  },
-  {
     name: 'Multi-AZ DB cluster, direct restore',
     inputs: { ...MULTI_AZ, target: 'b-mzd', 'multi-az-path': 'direct' },
     world: { multiAzSnapshotSharing: 'share-and-restore' },
