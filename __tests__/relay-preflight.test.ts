@@ -48,8 +48,10 @@ const manualSnapshots = (count: number) =>
 describe('relay pre-flight', () => {
   it('refuses a source under the AWS managed key aws/rds and says how to re-encrypt', async () => {
     const { message } = await refusal(await world({ awsManagedKey: true }), STAGING_PLACEMENT)
-    expect(message).toContain(
-      `Source prod-multiaz is encrypted with the AWS-managed key aws/rds (arn:aws:kms:us-east-1:${PROD}:key/aws-rds), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account ${STAGING}`,
+    expect(message).toMatch(
+      new RegExp(
+        `Source prod-multiaz is encrypted with the AWS-managed key aws/rds \\(arn:aws:kms:us-east-1:${PROD}:key/[0-9a-f-]+\\), which AWS does not share with other accounts, so neither a clone nor a snapshot of it can reach account ${STAGING}`,
+      ),
     )
     expect(message).toContain(`source account ${PROD}`)
     expect(message).toContain('Re-encrypt with a customer-managed key')

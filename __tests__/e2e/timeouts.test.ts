@@ -90,7 +90,7 @@ describe('an AWS call that never answers', () => {
       const run = await runAction({ sim, inputs: { ...clone, 'timeout-minutes': '0.1' } })
       expect(run.exitCode).toBe(1)
       expect(run.maskedLog).toContain(
-        '::error::deadline-minutes (0.1) ran out while reading the source',
+        '::error title=rds-refresh failed::deadline-minutes (0.1) ran out while reading the source',
       )
       const deprecation =
         /^::warning title=Deprecated input timeout-minutes \(use deadline-minutes\)::Input 'timeout-minutes' is deprecated: rename it to 'deadline-minutes'/
