@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { startSimulator } from '../sim/src/index.ts'
+import { startSimulator, type Simulator } from '../sim/src/index.ts'
 import { loadFixture } from '../sim/src/load-fixture.ts'
 import { ROLE_ARNS } from '../sim/fixtures/production.ts'
 import { policyFilesFor, shippedPolicy, type PolicyMethod } from '../sim/fixtures/shipped-iam.ts'
@@ -51,7 +51,7 @@ function demoInputs(region: string): Record<string, string> {
 }
 
 /** Gives the run's two roles the shipped IAM policies for what it does. */
-function grantShippedPolicies(inputs: Record<string, string>): void {
+function grantShippedPolicies(sim: Simulator, inputs: Record<string, string>): void {
   const files = policyFilesFor({
     oneAccount: inputs['source-role-arn'] === inputs['destination-role-arn'],
     lifecycle: inputs.operation === 'delete' || inputs.operation === 'sweep',
@@ -80,7 +80,7 @@ try {
     ...overrides,
   }
   // The roles hold the shipped IAM policies (iam/), as a user's would.
-  if (inputs['source-role-arn'] && inputs['destination-role-arn']) grantShippedPolicies(inputs)
+  if (inputs['source-role-arn'] && inputs['destination-role-arn']) grantShippedPolicies(sim, inputs)
   const run = await runAction({
     inputs,
     env: {

@@ -156,6 +156,17 @@ export class CheckBuilder {
     return this
   }
 
+  /**
+   * A copy or restore from `source`: RDS uses the source's key, and the request's `KmsKeyId`
+   * too when it names another one.
+   */
+  kmsFromSource(source: string): this {
+    const sourceKey = this.keyOf(source)
+    const named = this.namedKey()
+    this.kmsThroughRds(sourceKey)
+    return named === sourceKey ? this : this.kmsThroughRds(named)
+  }
+
   /** The key a request names (`KmsKeyId`), resolved in the caller's account. */
   namedKey(name = 'KmsKeyId'): string | undefined {
     const ref = str(this.facts.input, name)
@@ -230,15 +241,13 @@ const rds: Readonly<Record<string, Rule>> = {
     const source = b.rdsArn('snapshot', str(input, 'SourceDBSnapshotIdentifier'))
     const target = b.rdsArn('snapshot', str(input, 'TargetDBSnapshotIdentifier'))
     b.add('rds:CopyDBSnapshot', source, target).tagOnCreate('rds:AddTagsToResource', target)
-    b.kmsThroughRds(b.keyOf(source))
-    if (b.namedKey() !== b.keyOf(source)) b.kmsThroughRds(b.namedKey())
+    b.kmsFromSource(source)
   },
   CopyDBClusterSnapshot: (b, input) => {
     const source = b.rdsArn('cluster-snapshot', str(input, 'SourceDBClusterSnapshotIdentifier'))
     const target = b.rdsArn('cluster-snapshot', str(input, 'TargetDBClusterSnapshotIdentifier'))
     b.add('rds:CopyDBClusterSnapshot', source, target).tagOnCreate('rds:AddTagsToResource', target)
-    b.kmsThroughRds(b.keyOf(source))
-    if (b.namedKey() !== b.keyOf(source)) b.kmsThroughRds(b.namedKey())
+    b.kmsFromSource(source)
   },
   RestoreDBClusterToPointInTime: (b, input) => {
     const cluster = b.rdsArn('cluster', str(input, 'DBClusterIdentifier'))
@@ -246,8 +255,7 @@ const rds: Readonly<Record<string, Rule>> = {
     b.add('rds:RestoreDBClusterToPointInTime', cluster, source)
     placement(b, 'rds:RestoreDBClusterToPointInTime', input, 'DBClusterParameterGroupName')
     b.tagOnCreate('rds:AddTagsToResource', cluster)
-    b.kmsThroughRds(b.keyOf(source))
-    if (b.namedKey() !== b.keyOf(source)) b.kmsThroughRds(b.namedKey())
+    b.kmsFromSource(source)
   },
   RestoreDBClusterFromSnapshot: (b, input) => {
     const cluster = b.rdsArn('cluster', str(input, 'DBClusterIdentifier'))
@@ -256,8 +264,7 @@ const rds: Readonly<Record<string, Rule>> = {
     b.add('rds:RestoreDBClusterFromSnapshot', cluster, snapshot)
     placement(b, 'rds:RestoreDBClusterFromSnapshot', input, 'DBClusterParameterGroupName')
     b.tagOnCreate('rds:AddTagsToResource', cluster)
-    b.kmsThroughRds(b.keyOf(snapshot))
-    if (b.namedKey() !== b.keyOf(snapshot)) b.kmsThroughRds(b.namedKey())
+    b.kmsFromSource(snapshot)
   },
   RestoreDBInstanceFromDBSnapshot: (b, input) => {
     const db = b.rdsArn('db', str(input, 'DBInstanceIdentifier'))
