@@ -46,6 +46,21 @@ describe('scripts/bench-table.ts (the README performance table from docs/bench.j
     expect(readme).toMatch(/Start-up, process start to first request: the action \d+ ms/)
   })
 
+  it('compares a path the blog cannot take with the blog pipeline of the row it stands for', () => {
+    const results = JSON.parse(readFileSync(join(root, 'docs', 'bench.json'), 'utf8')) as {
+      rows: { name: string; spanSeconds?: number; blogSeconds?: number }[]
+    }
+    const byName = (part: string) => results.rows.find((r) => r.name.includes(part))
+    const sevenSteps = byName('seven steps')
+    const direct = byName('direct restore')
+    const blogMinutes = ((sevenSteps?.blogSeconds ?? 0) / 60).toFixed(1)
+    const ratio = ((direct?.spanSeconds ?? 0) / (sevenSteps?.blogSeconds ?? 1)).toFixed(3)
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const row = readme.split('\n').find((line) => line.startsWith('| Multi-AZ DB cluster, direct'))
+    expect(row).toContain('the blog pipeline cannot take this path')
+    expect(row).toMatch(new RegExp(`\\| ${blogMinutes} min +\\| ${ratio}× +\\|$`))
+  })
+
   it('fails --check when the table was edited by hand, and passes after regenerating', () => {
     freshCopies()
     const readme = readFileSync(files.readme, 'utf8')
