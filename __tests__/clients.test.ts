@@ -11,6 +11,7 @@ import {
   type AwsClients,
   type ClientOptions,
 } from '../src/aws/clients.js'
+import { ThrottlingTolerantRetryStrategy } from '../src/aws/retry.js'
 import { deadlinePassed } from '../src/engine/deadline.js'
 import { region as simRegion, sourceKeys, start } from '../sim/__tests__/helpers.ts'
 import type { Simulator } from '../sim/src/index.ts'
@@ -35,8 +36,9 @@ describe('createClients', () => {
     expect(Object.keys(clients).sort()).toEqual(['kms', 'ram', 'rds', 'sts'])
     for (const client of Object.values(clients)) {
       expect(await client.config.region()).toBe('eu-west-1')
-      expect(client.config.retryMode).toBe('standard')
-      expect(await client.config.maxAttempts()).toBe(7)
+      const strategy = await client.config.retryStrategy()
+      expect(strategy).toBeInstanceOf(ThrottlingTolerantRetryStrategy)
+      expect(strategy.mode).toBe('standard')
       expect(client.config.customUserAgent).toEqual([
         ['rds-refresh'],
         ['md/repo', 'acme_app'],

@@ -73090,11 +73090,11 @@ const AWS_ERROR_HINTS = Object.fromEntries([
     ['ExpiredTokenException', EXPIRED_HINT],
     [
         'Throttling',
-        'AWS throttled the requests (RDS allows about 12 per second per account and Region, shared with every other tool): raise poll-interval-seconds or retry later; the SDK already retried.',
+        'AWS throttled the requests (RDS allows about 12 per second per account and Region, shared with every other tool): raise poll-interval-seconds or retry later; the call was already sent 10 times over about a minute.',
     ],
     [
         'ThrottlingException',
-        'AWS throttled the requests: raise poll-interval-seconds or retry later; the SDK already retried.',
+        'AWS throttled the requests: raise poll-interval-seconds or retry later; the call was already sent 10 times over about a minute.',
     ],
 ]);
 /** What to do about a known AWS error code, or undefined when the code has no known cause. */
@@ -73912,7 +73912,7 @@ function removalCommand(resource, region) {
 
 /***/ }),
 
-/***/ 7128:
+/***/ 9058:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73940,11 +73940,54 @@ var client_ram_dist_cjs = __nccwpck_require__(7007);
 var client_rds_dist_cjs = __nccwpck_require__(7202);
 // EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
 var node_http_handler_dist_cjs = __nccwpck_require__(1279);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/aws/retry.ts
+/**
+ * The SDK's standard retry mode, with one difference: a throttled call keeps its place longer.
+ *
+ * RDS shares one request bucket per account and Region among every tool that calls it (about
+ * 12 requests per second, AWS's RDS API throttling page). When twenty pull requests or another
+ * tool drain it, a Throttling answer means "not now", not "no": the request was not carried out,
+ * so sending it again is safe for creates too. `max-attempts` still bounds every other error;
+ * throttled attempts go on, with the standard mode's growing, jittered delays (at most 20 s
+ * apart), up to THROTTLED_ATTEMPTS, which rides out about a minute of throttling.
+ */
+
+/** Attempts for a call while AWS keeps answering Throttling. */
+const THROTTLED_ATTEMPTS = 10;
+class ThrottlingTolerantRetryStrategy {
+    mode = 'standard';
+    standard;
+    maxAttempts;
+    constructor(options) {
+        this.maxAttempts = options.maxAttempts;
+        this.standard = new retry.StandardRetryStrategy({
+            maxAttempts: Math.max(options.maxAttempts, THROTTLED_ATTEMPTS),
+            ...(options.backoff && { backoff: options.backoff }),
+        });
+    }
+    acquireInitialRetryToken(scope) {
+        return this.standard.acquireInitialRetryToken(scope);
+    }
+    refreshRetryTokenForRetry(token, errorInfo) {
+        const attempts = token.getRetryCount() + 1;
+        if (errorInfo.errorType !== 'THROTTLING' && attempts >= this.maxAttempts) {
+            return Promise.reject(new Error('No retry token available'));
+        }
+        return this.standard.refreshRetryTokenForRetry(token, errorInfo);
+    }
+    recordSuccess(token) {
+        this.standard.recordSuccess(token);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
 /**
  * The one place AWS clients are built: every client gets the same region, endpoint, retry policy,
  * timeouts, user agent and credentials, so an account's four clients behave alike.
  */
+
 
 
 
@@ -74012,8 +74055,7 @@ function baseClientConfig(options) {
     return {
         region: options.region,
         ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-        retryMode: 'standard',
-        maxAttempts: options.maxAttempts,
+        retryStrategy: new ThrottlingTolerantRetryStrategy({ maxAttempts: options.maxAttempts }),
         customUserAgent: buildUserAgent(options.userAgent),
         requestHandler: requestHandler(options),
     };
@@ -76227,8 +76269,8 @@ function checkAllowedAccounts(settings, accounts) {
     }
 }
 
-// EXTERNAL MODULE: ./src/credentials.ts + 1 modules
-var credentials = __nccwpck_require__(7128);
+// EXTERNAL MODULE: ./src/credentials.ts + 2 modules
+var credentials = __nccwpck_require__(9058);
 // EXTERNAL MODULE: ./src/engine/deadline.ts
 var engine_deadline = __nccwpck_require__(7964);
 // EXTERNAL MODULE: ./src/engine/ledger.ts
@@ -82638,7 +82680,7 @@ async function refresh(options) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2856);
 /* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2691);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7128);
+/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9058);
 /* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7964);
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5309);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);

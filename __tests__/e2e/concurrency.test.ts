@@ -1,7 +1,7 @@
 /**
  * Refreshes at once in one account share its RDS token bucket. `npm run bench` runs twenty against
- * RDS's own bucket (300 burst, 12/s); here four clones meet a bucket they overrun, on simulated
- * time, so throttling is certain however fast or slow the machine is: every refresh must finish,
+ * RDS's own bucket (300 burst, 12/s); here four clones meet a bucket they overrun, so throttling
+ * is certain however fast or slow the machine is: every refresh must finish,
  * no throttling error may reach a user, and the waits must poll within their budget.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
@@ -13,15 +13,19 @@ afterEach(async () => {
   sim = undefined
 })
 
-/** Polls every 30 simulated seconds at the harness's 600×. */
-const POLL_SIMULATED_SECONDS = 30
+/** The harness's default scale: three thousand simulated seconds per real second. */
+const CLOCK_SCALE = 3000
+
+/** The harness polls every 0.05 real seconds: 150 simulated seconds at that scale. */
+const POLL_SIMULATED_SECONDS = 150
 
 /**
- * About the four pre-flights' worth, then one request per 100 simulated seconds: four clones
- * polling for 14 simulated minutes (some 90 RDS requests in all) overrun it unless the machine
- * stalls for more than an hour and a half of simulated time (ten real seconds).
+ * Ten requests at once, then two per real second (on simulated time, so the rate is written per
+ * simulated second). Four clones make some 90 RDS requests, so the bucket bites unless the four
+ * runs, unthrottled, would take over forty real seconds: throttling is certain on a loaded
+ * machine too, while the throttled runs still finish in under a minute.
  */
-const BUCKET = { ratePerSecond: 0.01, burst: 30, time: 'simulated' } as const
+const BUCKET = { ratePerSecond: 2 / CLOCK_SCALE, burst: 10, time: 'simulated' } as const
 
 const THROTTLING = /throttl|rate exceeded/i
 
@@ -30,7 +34,9 @@ const OTHER_READS = 8
 
 describe('refreshes at once under one token bucket', () => {
   it('all finish, no throttling reaches a user, and each wait polls within its budget', async () => {
-    sim = await startWorld({ scenario: { faults: { throttle: BUCKET } } })
+    sim = await startWorld({
+      scenario: { clockScale: CLOCK_SCALE, faults: { throttle: BUCKET } },
+    })
     const world = sim
     const targets = ['pr-1', 'pr-2', 'pr-3', 'pr-4']
     const runs = await Promise.all(

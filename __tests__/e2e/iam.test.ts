@@ -98,6 +98,15 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
     expect(sim.iam.denials).toEqual([])
   })
 
+  it('Multi-AZ direct restore, where AWS shares the cluster snapshot and restores from it', async () => {
+    const { run, sim } = await scenario(MULTI_AZ_RELAY, undefined, {
+      multiAzSnapshotSharing: 'share-and-restore',
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['multi-az-path']).toBe('direct')
+    expect(sim.iam.denials).toEqual([])
+  })
+
   // A failure after the copy exists: the post step finds (by tags) and removes what the run made.
   it.each([
     ['clone', 'CreateDBInstance', CLONE],

@@ -93,6 +93,8 @@ const RUN_OUTPUTS = new Set([
   'destination-account-id',
   'expires-at',
   'duration-seconds',
+  'multi-az-path',
+  'multi-az-path-reason',
 ])
 
 /** The copy's outputs, with db-instance-identifiers in a stable order. */
@@ -157,6 +159,7 @@ describe('outputs match what the destination account holds (e2e)', () => {
       }),
     )
     expect(copyOutputsOf(run)).toEqual(clusterOutputs(sim, 'staging-mz'))
+    expect(run.outputs['multi-az-path']).toBe('seven-step')
     expect(run.outputs['snapshot-arn']).toBeUndefined()
     expect(liveSnapshots(sim)).toEqual([])
   })

@@ -8,6 +8,7 @@ import { RAMClient } from '@aws-sdk/client-ram'
 import { RDSClient } from '@aws-sdk/client-rds'
 import { STSClient } from '@aws-sdk/client-sts'
 import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler'
+import { ThrottlingTolerantRetryStrategy } from './retry.js'
 import type { AwsCredentialIdentityProvider, UserAgent } from '@aws-sdk/types'
 
 /** The action's name in every request's user agent. */
@@ -122,8 +123,7 @@ export function baseClientConfig(options: Omit<ClientOptions, 'credentials'>) {
   return {
     region: options.region,
     ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
-    retryMode: 'standard',
-    maxAttempts: options.maxAttempts,
+    retryStrategy: new ThrottlingTolerantRetryStrategy({ maxAttempts: options.maxAttempts }),
     customUserAgent: buildUserAgent(options.userAgent),
     requestHandler: requestHandler(options),
   } as const

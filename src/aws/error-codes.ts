@@ -149,11 +149,11 @@ export const AWS_ERROR_HINTS: Readonly<Record<string, string>> = Object.fromEntr
   ['ExpiredTokenException', EXPIRED_HINT],
   [
     'Throttling',
-    'AWS throttled the requests (RDS allows about 12 per second per account and Region, shared with every other tool): raise poll-interval-seconds or retry later; the SDK already retried.',
+    'AWS throttled the requests (RDS allows about 12 per second per account and Region, shared with every other tool): raise poll-interval-seconds or retry later; the call was already sent 10 times over about a minute.',
   ],
   [
     'ThrottlingException',
-    'AWS throttled the requests: raise poll-interval-seconds or retry later; the SDK already retried.',
+    'AWS throttled the requests: raise poll-interval-seconds or retry later; the call was already sent 10 times over about a minute.',
   ],
 ])
 
