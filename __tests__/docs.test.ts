@@ -87,7 +87,10 @@ describe('scripts/docs.mjs', () => {
   it('fails --check when a troubleshooting row was edited by hand', () => {
     freshCopies()
     const readme = readFileSync(files.readme, 'utf8')
-    writeFileSync(files.readme, readme.replace('the SDK already retried.', 'retried.'))
+    writeFileSync(
+      files.readme,
+      readme.replace('already sent 10 times over about a minute.', 'retried.'),
+    )
     expect(docs(files, '--check').status).toBe(1)
   })
 
