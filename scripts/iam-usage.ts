@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { IAM_DIR, identityPolicyFiles } from '../sim/fixtures/shipped-iam.ts'
-import type { UsageRecord } from '../sim/src/iam/authorizer.ts'
+import type { DenialRecord, UsageRecord } from '../sim/src/iam/authorizer.ts'
 import type { PolicyDocument } from '../sim/src/iam/policy.ts'
 
 /** One grant: an action pattern of one statement of one file. */
@@ -55,11 +55,32 @@ export function deadGrants(files: readonly string[], usage: readonly UsageRecord
   return grantsOf(files).filter((grant) => !needed.has(grantName(grant)))
 }
 
-/** A usage file as the e2e harness writes it (JSON lines; denials are marked and skipped). */
-export function readUsage(file: string): UsageRecord[] {
-  return readFileSync(file, 'utf8')
+/** A call refused under the shipped files, with the test that made it. */
+export interface RecordedDenial extends DenialRecord {
+  readonly test?: string
+}
+
+/** A usage file as the e2e harness writes it (JSON lines, each with its test's name). */
+export interface UsageFile {
+  readonly usage: UsageRecord[]
+  readonly denials: RecordedDenial[]
+  /** The tests that made at least one IAM-checked call under the shipped files. */
+  readonly tests: Set<string>
+}
+
+type Line = (UsageRecord | DenialRecord) & { denied?: boolean; expected?: boolean; test?: string }
+
+export function readUsageFile(file: string): UsageFile {
+  const lines = readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as UsageRecord & { denied?: boolean })
-    .filter((record) => !record.denied)
+    .map((line) => JSON.parse(line) as Line)
+  return {
+    usage: lines.filter((line): line is UsageRecord & Line => !line.denied),
+    // A denial the test provoked on purpose (E2eRun.expectDenied) is not the files' failure.
+    denials: lines.filter(
+      (line): line is RecordedDenial & Line => line.denied === true && line.expected !== true,
+    ),
+    tests: new Set(lines.flatMap((line) => (line.test ? [line.test] : []))),
+  }
 }
