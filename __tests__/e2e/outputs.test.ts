@@ -93,6 +93,8 @@ const RUN_OUTPUTS = new Set([
   'destination-account-id',
   'expires-at',
   'duration-seconds',
+  'multi-az-path',
+  'multi-az-path-reason',
 ])
 
 /** The copy's outputs, with db-instance-identifiers in a stable order. */
@@ -156,6 +158,8 @@ describe('outputs match what the destination account holds (e2e)', () => {
         inputs: { ...crossAccount, source: 'prod-multiaz', target: 'staging-mz' },
       }),
     )
+    // The default world refuses the Multi-AZ cluster snapshot share: the 7 steps ran.
+    expect(run.outputs['multi-az-path']).toBe('seven-step')
     expect(copyOutputsOf(run)).toEqual(clusterOutputs(sim, 'staging-mz'))
     expect(run.outputs['snapshot-arn']).toBeUndefined()
     expect(liveSnapshots(sim)).toEqual([])
