@@ -12,6 +12,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { UsageRecord } from '../../sim/src/iam/authorizer.ts'
 import { deadGrants, grantName } from '../../scripts/iam-usage.ts'
 import { METHOD_INPUTS, PARTNER_CLONE } from '../safety/world.ts'
+import { sweepWorld } from './lifecycle-world.js'
 import {
   editedPolicies,
   ROLE_ARNS,
@@ -98,6 +99,15 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
     expect(sim.iam.denials).toEqual([])
   })
 
+  it('Multi-AZ relay, direct path: the destination restores from the shared cluster snapshot', async () => {
+    const { run, sim } = await scenario(MULTI_AZ_RELAY, undefined, {
+      multiAzSnapshotSharing: 'share-and-restore',
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['multi-az-path']).toBe('direct')
+    expect(sim.iam.denials).toEqual([])
+  })
+
   // A failure after the copy exists: the post step finds (by tags) and removes what the run made.
   it.each([
     ['clone', 'CreateDBInstance', CLONE],
@@ -137,10 +147,34 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
     300_000,
   )
 
+  // Deletion protection on: the delete turns it off first (ModifyDBCluster, ModifyDBInstance).
   it('delete of a clone and of a relayed instance, with final snapshots and the share withdrawn', async () => {
-    await refreshThenDelete(CLONE, 'pr-7-app-final')
-    await refreshThenDelete({ ...INSTANCE_RELAY, target: 'staging-pg' }, 'staging-pg-final')
+    const protectedCopy = { 'deletion-protection': 'true' }
+    await refreshThenDelete({ ...CLONE, ...protectedCopy }, 'pr-7-app-final')
+    await refreshThenDelete(
+      { ...INSTANCE_RELAY, ...protectedCopy, target: 'staging-pg' },
+      'staging-pg-final',
+    )
   }, 300_000)
+
+  it('sweep with both roles: expired copies and aged leftovers in both accounts', async () => {
+    const sim = await sweepWorld()
+    try {
+      const run = await runAction({
+        sim,
+        inputs: {
+          'source-role-arn': ROLE_ARNS.source,
+          'destination-role-arn': ROLE_ARNS.staging,
+          operation: 'sweep',
+        },
+      })
+      expect(run.exitCode).toBe(0)
+      usage.push(...sim.iam.usage)
+      expect(sim.iam.denials).toEqual([])
+    } finally {
+      await sim.close()
+    }
+  })
 
   it('one account: a relay and a delete with one role', async () => {
     await refreshThenDelete(
@@ -153,16 +187,30 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
       'prod-pg-copy-final',
     )
   }, 300_000)
+
+  it('one account: an Aurora copy with a named DB parameter group, deleted with a final snapshot', async () => {
+    await refreshThenDelete(
+      {
+        'source-role-arn': ROLE_ARNS.source,
+        source: 'prod-aurora',
+        target: 'prod-aurora-copy',
+        'db-parameter-group': 'default.aurora-postgresql16',
+      },
+      'prod-aurora-copy-final',
+    )
+  }, 300_000)
 })
 
 // Reads the usage of the scenarios above (Jest runs a file's tests in order).
 describe('no dead grant', () => {
-  it('every grant of the clone and relay files was the only one allowing some call', () => {
+  it('every grant of the clone, relay and lifecycle files was the only one allowing some call', () => {
     const files = [
       'source-clone.json',
       'destination-clone.json',
       'source-relay.json',
       'destination-relay.json',
+      'source-lifecycle.json',
+      'destination-lifecycle.json',
     ]
     expect(deadGrants(files, usage).map(grantName)).toEqual([])
   })
