@@ -8,9 +8,11 @@
  *   npm run iam-minimality                      # run the suites, then check
  *   npm run iam-minimality -- --keep <file>     # the same, keeping the usage record in <file>
  *   npm run iam-minimality -- --usage <file>    # check a usage record made earlier
+ *   npm run iam-minimality -- --write           # also state a clean result in README.md and
+ *                                               # iam/README.md (between iam-minimality markers)
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -20,15 +22,23 @@ import {
   grantName,
   grantsOf,
   readUsageFile,
+  withMinimality,
+  type MinimalityResult,
   type RecordedDenial,
 } from './iam-usage.ts'
 import { ROOT } from './local-runner.ts'
 
 const { values: args } = parseArgs({
-  options: { usage: { type: 'string' }, keep: { type: 'string' } },
+  options: {
+    usage: { type: 'string' },
+    keep: { type: 'string' },
+    write: { type: 'boolean', default: false },
+  },
 })
 
 const SUITES = ['__tests__/e2e', '__tests__/safety']
+/** Where the docs state the result (the IAM sections). */
+const STATED_IN = ['README.md', join('iam', 'README.md')]
 const REQUIRED_NODE_MAJOR = 24
 
 /**
@@ -55,6 +65,15 @@ function runSuites(usageFile: string, scratch: string): boolean {
 
 const denialName = (d: RecordedDenial): string =>
   `${d.role} ${d.action} on ${d.resource} (${d.operation}) in "${d.test ?? 'unknown test'}"`
+
+/** Writes the result between the markers of each document that states it. */
+function stateResult(result: MinimalityResult): void {
+  for (const file of STATED_IN) {
+    const path = join(ROOT, file)
+    writeFileSync(path, withMinimality(readFileSync(path, 'utf8'), result))
+    console.log(`Stated in ${file}.`)
+  }
+}
 
 function main(): void {
   const major = Number(process.versions.node.split('.')[0])
@@ -84,7 +103,17 @@ function main(): void {
     for (const grant of dead) console.log(`dead grant: ${grantName(grant)}`)
     for (const denial of record.denials) console.log(`denied: ${denialName(denial)}`)
     if (!suitesPassed) console.log('A suite failed under the shipped policies.')
-    if (dead.length > 0 || record.denials.length > 0 || !suitesPassed) process.exitCode = 1
+    const clean = dead.length === 0 && record.denials.length === 0 && suitesPassed
+    if (!clean) process.exitCode = 1
+    const result: MinimalityResult = {
+      needed: total - dead.length,
+      total,
+      files: files.length,
+      tests: record.tests.size,
+      denials: record.denials.length,
+    }
+    if (args.write && clean) stateResult(result)
+    else if (args.write) console.log('Not written: the docs state only a clean result.')
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }
