@@ -3,7 +3,8 @@
  * simulator's IAM evaluation. Every run here has its roles holding only the shipped file of what
  * it does (see policiesForRun):
  * - each scenario passes, and no call was denied;
- * - every grant of the per-method files was the only one allowing some call (no dead grant);
+ * - every grant of the per-method, lifecycle and one-account files was the only one allowing
+ *   some call (no dead grant);
  * - removing one action per file makes the scenario that needs it fail with AWS's AccessDenied
  *   naming that action, so the usage record is truthful.
  * `npm run iam-minimality` does the same over every e2e and safety scenario, for every file.
@@ -12,8 +13,9 @@ import { describe, expect, it } from '@jest/globals'
 import type { UsageRecord } from '../../sim/src/iam/authorizer.ts'
 import { deadGrants, grantName } from '../../scripts/iam-usage.ts'
 import { METHOD_INPUTS, PARTNER_CLONE } from '../safety/world.ts'
-import { sweepWorld } from './lifecycle-world.js'
+import { aurora, managed, sweepWorld, worldWith } from './lifecycle-world.js'
 import {
+  ACCOUNTS,
   editedPolicies,
   ROLE_ARNS,
   runAction,
@@ -85,6 +87,14 @@ const MULTI_AZ_RELAY = {
   'temp-db-subnet-group': 'prod-db',
 }
 const INSTANCE_RELAY = { ...METHOD_INPUTS['instance-relay'], method: 'relay' }
+const ONE_ACCOUNT_AURORA_RELAY = {
+  'source-role-arn': ROLE_ARNS.source,
+  source: 'prod-aurora',
+  target: 'prod-aurora-relayed',
+  method: 'relay',
+  'db-subnet-group': 'prod-db',
+  'db-cluster-parameter-group': 'default.aurora-postgresql16',
+}
 
 describe('the shipped policies are enough: every scenario passes, nothing is denied', () => {
   it.each([
@@ -123,9 +133,12 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
 
   // A cross-account clone can only be replaced delete-first (one clone per destination account);
   // a relayed instance by a swap of renames.
+  // One account: an Aurora relay into the source's own subnet group and a default cluster
+  // parameter group, both named (so both are looked up), replaced by a swap.
   it.each([
     ['clone, delete-first', CLONE, { 'replace-strategy': 'delete-first' }],
     ['DB instance relay, swap', INSTANCE_RELAY, {}],
+    ['one-account Aurora relay, swap', ONE_ACCOUNT_AURORA_RELAY, {}],
   ])(
     'a %s replacing its managed copy',
     async (_name, inputs, strategy) => {
@@ -203,7 +216,7 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
 
 // Reads the usage of the scenarios above (Jest runs a file's tests in order).
 describe('no dead grant', () => {
-  it('every grant of the clone, relay and lifecycle files was the only one allowing some call', () => {
+  it('every grant of the clone, relay, lifecycle and one-account files was the only one allowing some call', () => {
     const files = [
       'source-clone.json',
       'destination-clone.json',
@@ -211,6 +224,7 @@ describe('no dead grant', () => {
       'destination-relay.json',
       'source-lifecycle.json',
       'destination-lifecycle.json',
+      'one-account.json',
     ]
     expect(deadGrants(files, usage).map(grantName)).toEqual([])
   })
@@ -233,6 +247,32 @@ describe('a removed grant fails the scenario that needs it, naming the action', 
     expect(run.exitCode).toBe(1)
     denied(run, action)
     expect(sim.iam.denials.map((d) => d.action)).toContain(action)
+  })
+
+  it('destination-lifecycle.json without rds:DeleteDBCluster: the delete of a managed copy fails', async () => {
+    const sim = await worldWith(
+      {
+        [ACCOUNTS.staging]: {
+          clusters: [aurora('pr-7-app', managed({ 'rds-refresh:purpose': 'copy' }))],
+        },
+      },
+      { iam: editedPolicies({ role: ROLE_ARNS.staging, remove: ['rds:DeleteDBCluster'] }) },
+    )
+    try {
+      const run = await runAction({
+        sim,
+        inputs: {
+          'destination-role-arn': ROLE_ARNS.staging,
+          operation: 'delete',
+          target: 'pr-7-app',
+        },
+      })
+      expect(run.exitCode).toBe(1)
+      denied(run, 'rds:DeleteDBCluster')
+      expect(sim.iam.denials.map((d) => d.action)).toEqual(['rds:DeleteDBCluster'])
+    } finally {
+      await sim.close()
+    }
   })
 
   it('destination-relay.json without kms:GenerateDataKey*: RDS refuses the key', async () => {

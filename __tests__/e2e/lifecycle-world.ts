@@ -3,7 +3,7 @@
  * production-like fixture plus resources planted in chosen accounts.
  */
 import type { RdsAccountFixture } from '../../sim/src/services/rds/fixture.ts'
-import { ACCOUNTS, startWorld } from './harness.js'
+import { ACCOUNTS, startWorld, type WorldOptions } from './harness.js'
 
 const DAY = 24 * 3600
 const past = new Date(Date.now() - 3600_000).toISOString()
@@ -54,8 +54,12 @@ type AccountAdditions = Partial<
 >
 
 /** The production world plus resources planted in the named accounts. */
-export function worldWith(additions: Record<string, AccountAdditions>) {
+export function worldWith(
+  additions: Record<string, AccountAdditions>,
+  options: Pick<WorldOptions, 'iam'> = {},
+) {
   return startWorld({
+    ...options,
     fixture: (fixture) => {
       const rds = fixture.resources.rds
       if (!rds) return fixture
