@@ -7,7 +7,9 @@
  *
  *   npm run iam-minimality                      # run the suites, then check
  *   npm run iam-minimality -- --keep <file>     # the same, keeping the usage record in <file>
- *   npm run iam-minimality -- --usage <file>    # check a usage record made earlier
+ *   npm run iam-minimality -- --usage <file>    # check a usage record made earlier (by parts:
+ *                                               # RDS_REFRESH_IAM_USAGE=<file> npm run jest -- …,
+ *                                               # whose suites must all have passed)
  *   npm run iam-minimality -- --write           # also state a clean result in README.md and
  *                                               # iam/README.md (between iam-minimality markers)
  */
