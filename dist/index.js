@@ -81156,7 +81156,7 @@ async function readAccount(session) {
             summary: `Could not list the DB clusters, DB instances and snapshots of the ${session.role} account`,
             side: session.role,
             accountId: session.accountId,
-            hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots (and rds:ListTagsForResource).',
+            hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots.',
         });
     }
 }
@@ -81388,10 +81388,6 @@ async function writeSweepSummary(title, outcomes, options) {
 
 
 
-/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
-async function tagsOf(rds, arn, listed) {
-    return listed ?? (0,rds_read/* readTags */.g$)(rds, arn);
-}
 /**
  * Read the target in the destination account, changing nothing. A target that does not exist is
  * reported as gone (a pull request can be closed twice); one this action does not manage, or an
@@ -81400,8 +81396,10 @@ async function tagsOf(rds, arn, listed) {
 async function inspectTarget(destination, target) {
     const rds = destination.clients.rds;
     const cluster = await (0,rds_read/* findCluster */.KG)(rds, target);
+    // Every RDS describe carries the resource's TagList (the model's DBCluster and DBInstance), so
+    // ownership is read from it: no ListTagsForResource, which the lifecycle policies do not grant.
     if (cluster)
-        return target_fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList));
+        return target_fromCluster(destination, cluster, cluster.TagList ?? []);
     const instance = await (0,rds_read/* findInstance */.XD)(rds, target);
     if (!instance)
         return { state: 'gone', identifier: target };
@@ -81417,7 +81415,7 @@ async function inspectTarget(destination, target) {
             hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
         });
     }
-    const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList);
+    const tags = instance.TagList ?? [];
     (0,ownership/* requireManaged */.RI)({ target, tags, where, purpose: 'delete' });
     return {
         state: 'present',
@@ -81588,13 +81586,12 @@ async function plan_runPreflight(plan, ctx) {
 }
 /** What if-exists would do with a target that is already there. */
 async function existingTarget(ctx, found) {
-    const rds = ctx.destination.clients.rds;
     const target = ctx.names.target;
     const { cluster, instance } = found ?? {};
     const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn;
     if (!arn)
         return { line: `${target} does not exist yet: it would be created` };
-    const managed = (0,src_tags/* isManaged */.yF)(await tagsOf(rds, arn, cluster?.TagList ?? instance?.TagList));
+    const managed = (0,src_tags/* isManaged */.yF)(cluster?.TagList ?? instance?.TagList);
     const where = {
         resource: arn,
         side: 'destination',

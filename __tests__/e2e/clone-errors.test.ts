@@ -189,8 +189,11 @@ describe('refused before anything is created', () => {
         ...stagingInputs('pr-x'),
         'kms-key-id': 'arn:aws:kms:us-east-1:333333333333:alias/rds-staging',
       },
+      // The shipped destination policy names only its own account's and the source's keys.
+      expectDenied: ['kms:DescribeKey'],
     })
     expect(run.exitCode).toBe(1)
+    expect(s.iam.denials.map((d) => d.action)).toEqual(['kms:DescribeKey'])
     const error = errorLine(run.log)
     expect(error).toContain(
       'kms-key-id arn:aws:kms:us-east-1:333333333333:alias/rds-staging is not a KMS key the destination account 222222222222 can use',

@@ -3,7 +3,8 @@
  * simulator's IAM evaluation. Every run here has its roles holding only the shipped file of what
  * it does (see policiesForRun):
  * - each scenario passes, and no call was denied;
- * - every grant of the per-method files was the only one allowing some call (no dead grant);
+ * - every grant of the per-method, lifecycle and one-account files was the only one allowing
+ *   some call (no dead grant);
  * - removing one action per file makes the scenario that needs it fail with AWS's AccessDenied
  *   naming that action, so the usage record is truthful.
  * `npm run iam-minimality` does the same over every e2e and safety scenario, for every file.
@@ -12,7 +13,9 @@ import { describe, expect, it } from '@jest/globals'
 import type { UsageRecord } from '../../sim/src/iam/authorizer.ts'
 import { deadGrants, grantName } from '../../scripts/iam-usage.ts'
 import { METHOD_INPUTS, PARTNER_CLONE } from '../safety/world.ts'
+import { aurora, managed, sweepWorld, worldWith } from './lifecycle-world.js'
 import {
+  ACCOUNTS,
   editedPolicies,
   ROLE_ARNS,
   runAction,
@@ -84,6 +87,14 @@ const MULTI_AZ_RELAY = {
   'temp-db-subnet-group': 'prod-db',
 }
 const INSTANCE_RELAY = { ...METHOD_INPUTS['instance-relay'], method: 'relay' }
+const ONE_ACCOUNT_AURORA_RELAY = {
+  'source-role-arn': ROLE_ARNS.source,
+  source: 'prod-aurora',
+  target: 'prod-aurora-relayed',
+  method: 'relay',
+  'db-subnet-group': 'prod-db',
+  'db-cluster-parameter-group': 'default.aurora-postgresql16',
+}
 
 describe('the shipped policies are enough: every scenario passes, nothing is denied', () => {
   it.each([
@@ -98,7 +109,7 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
     expect(sim.iam.denials).toEqual([])
   })
 
-  it('Multi-AZ direct restore, where AWS shares the cluster snapshot and restores from it', async () => {
+  it('Multi-AZ relay, direct path: the destination restores from the shared cluster snapshot', async () => {
     const { run, sim } = await scenario(MULTI_AZ_RELAY, undefined, {
       multiAzSnapshotSharing: 'share-and-restore',
     })
@@ -122,9 +133,12 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
 
   // A cross-account clone can only be replaced delete-first (one clone per destination account);
   // a relayed instance by a swap of renames.
+  // One account: an Aurora relay into the source's own subnet group and a default cluster
+  // parameter group, both named (so both are looked up), replaced by a swap.
   it.each([
     ['clone, delete-first', CLONE, { 'replace-strategy': 'delete-first' }],
     ['DB instance relay, swap', INSTANCE_RELAY, {}],
+    ['one-account Aurora relay, swap', ONE_ACCOUNT_AURORA_RELAY, {}],
   ])(
     'a %s replacing its managed copy',
     async (_name, inputs, strategy) => {
@@ -146,10 +160,34 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
     300_000,
   )
 
+  // Deletion protection on: the delete turns it off first (ModifyDBCluster, ModifyDBInstance).
   it('delete of a clone and of a relayed instance, with final snapshots and the share withdrawn', async () => {
-    await refreshThenDelete(CLONE, 'pr-7-app-final')
-    await refreshThenDelete({ ...INSTANCE_RELAY, target: 'staging-pg' }, 'staging-pg-final')
+    const protectedCopy = { 'deletion-protection': 'true' }
+    await refreshThenDelete({ ...CLONE, ...protectedCopy }, 'pr-7-app-final')
+    await refreshThenDelete(
+      { ...INSTANCE_RELAY, ...protectedCopy, target: 'staging-pg' },
+      'staging-pg-final',
+    )
   }, 300_000)
+
+  it('sweep with both roles: expired copies and aged leftovers in both accounts', async () => {
+    const sim = await sweepWorld()
+    try {
+      const run = await runAction({
+        sim,
+        inputs: {
+          'source-role-arn': ROLE_ARNS.source,
+          'destination-role-arn': ROLE_ARNS.staging,
+          operation: 'sweep',
+        },
+      })
+      expect(run.exitCode).toBe(0)
+      usage.push(...sim.iam.usage)
+      expect(sim.iam.denials).toEqual([])
+    } finally {
+      await sim.close()
+    }
+  })
 
   it('one account: a relay and a delete with one role', async () => {
     await refreshThenDelete(
@@ -162,16 +200,31 @@ describe('the shipped policies are enough: every scenario passes, nothing is den
       'prod-pg-copy-final',
     )
   }, 300_000)
+
+  it('one account: an Aurora copy with a named DB parameter group, deleted with a final snapshot', async () => {
+    await refreshThenDelete(
+      {
+        'source-role-arn': ROLE_ARNS.source,
+        source: 'prod-aurora',
+        target: 'prod-aurora-copy',
+        'db-parameter-group': 'default.aurora-postgresql16',
+      },
+      'prod-aurora-copy-final',
+    )
+  }, 300_000)
 })
 
 // Reads the usage of the scenarios above (Jest runs a file's tests in order).
 describe('no dead grant', () => {
-  it('every grant of the clone and relay files was the only one allowing some call', () => {
+  it('every grant of the clone, relay, lifecycle and one-account files was the only one allowing some call', () => {
     const files = [
       'source-clone.json',
       'destination-clone.json',
       'source-relay.json',
       'destination-relay.json',
+      'source-lifecycle.json',
+      'destination-lifecycle.json',
+      'one-account.json',
     ]
     expect(deadGrants(files, usage).map(grantName)).toEqual([])
   })
@@ -194,6 +247,32 @@ describe('a removed grant fails the scenario that needs it, naming the action', 
     expect(run.exitCode).toBe(1)
     denied(run, action)
     expect(sim.iam.denials.map((d) => d.action)).toContain(action)
+  })
+
+  it('destination-lifecycle.json without rds:DeleteDBCluster: the delete of a managed copy fails', async () => {
+    const sim = await worldWith(
+      {
+        [ACCOUNTS.staging]: {
+          clusters: [aurora('pr-7-app', managed({ 'rds-refresh:purpose': 'copy' }))],
+        },
+      },
+      { iam: editedPolicies({ role: ROLE_ARNS.staging, remove: ['rds:DeleteDBCluster'] }) },
+    )
+    try {
+      const run = await runAction({
+        sim,
+        inputs: {
+          'destination-role-arn': ROLE_ARNS.staging,
+          operation: 'delete',
+          target: 'pr-7-app',
+        },
+      })
+      expect(run.exitCode).toBe(1)
+      denied(run, 'rds:DeleteDBCluster')
+      expect(sim.iam.denials.map((d) => d.action)).toEqual(['rds:DeleteDBCluster'])
+    } finally {
+      await sim.close()
+    }
   })
 
   it('destination-relay.json without kms:GenerateDataKey*: RDS refuses the key', async () => {

@@ -4,7 +4,6 @@
  * `plan` making only read calls.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { RdsAccountFixture } from '../../sim/src/services/rds/fixture.ts'
 import {
   ACCOUNTS,
   calls,
@@ -15,82 +14,13 @@ import {
   type Simulator,
 } from './harness.js'
 import { stagingInputs } from './clone-world.js'
+import { aurora, managed, postgres, SWEPT, sweepWorld, worldWith } from './lifecycle-world.js'
 
 let sim: Simulator | undefined
 afterEach(async () => {
   await sim?.close()
   sim = undefined
 })
-
-const DAY = 24 * 3600
-const past = new Date(Date.now() - 3600_000).toISOString()
-const future = new Date(Date.now() + 3 * DAY * 1000).toISOString()
-
-function managed(extra: Record<string, string> = {}): { Key: string; Value: string }[] {
-  return Object.entries({
-    'rds-refresh:managed': 'true',
-    'rds-refresh:repository': 'acme/app',
-    'rds-refresh:run-id': '900-1',
-    ...extra,
-  }).map(([Key, Value]) => ({ Key, Value }))
-}
-
-function aurora(identifier: string, tags: { Key: string; Value: string }[], extra = {}) {
-  return {
-    identifier,
-    engine: 'aurora-postgresql',
-    engineVersion: '16.4',
-    masterUsername: 'postgres',
-    subnetGroup: 'staging-db',
-    // The action tags the instances it adds as it tags the cluster.
-    instances: [
-      { identifier: `${identifier}-1`, instanceClass: 'db.r6g.large', writer: true, tags },
-      { identifier: `${identifier}-2`, instanceClass: 'db.r6g.large', tags },
-    ],
-    tags,
-    ...extra,
-  }
-}
-
-function postgres(identifier: string, tags: { Key: string; Value: string }[], extra = {}) {
-  return {
-    identifier,
-    engine: 'postgres',
-    engineVersion: '16.4',
-    instanceClass: 'db.t4g.medium',
-    masterUsername: 'postgres',
-    allocatedStorage: 20,
-    storageType: 'gp3',
-    tags,
-    ...extra,
-  }
-}
-
-type AccountAdditions = Partial<
-  Pick<RdsAccountFixture, 'clusters' | 'instances' | 'clusterSnapshots' | 'snapshots'>
->
-
-/** The production world plus resources planted in the named accounts. */
-function worldWith(additions: Record<string, AccountAdditions>) {
-  return startWorld({
-    fixture: (fixture) => {
-      const rds = fixture.resources.rds
-      if (!rds) return fixture
-      const accounts = rds.accounts.map((account) => {
-        const add = additions[account.account]
-        if (!add) return account
-        return {
-          ...account,
-          clusters: [...(account.clusters ?? []), ...(add.clusters ?? [])],
-          instances: [...(account.instances ?? []), ...(add.instances ?? [])],
-          clusterSnapshots: [...(account.clusterSnapshots ?? []), ...(add.clusterSnapshots ?? [])],
-          snapshots: [...(account.snapshots ?? []), ...(add.snapshots ?? [])],
-        }
-      })
-      return { ...fixture, resources: { ...fixture.resources, rds: { accounts } } }
-    },
-  })
-}
 
 /** Operations that change something: everything but Describe*, List*, Get* and STS. */
 function changes(simulator: Simulator, from = 0): string[] {
@@ -159,10 +89,14 @@ describe('operation: delete', () => {
     expect(again.summary).toContain('was already gone')
   })
 
-  it('deletes a managed DB instance after the final snapshot it was asked for', async () => {
+  it('deletes a managed DB instance (protection off first) after the final snapshot it was asked for', async () => {
     sim = await worldWith({
       [ACCOUNTS.staging]: {
-        instances: [postgres('pr-8-db', managed({ 'rds-refresh:purpose': 'copy' }))],
+        instances: [
+          postgres('pr-8-db', managed({ 'rds-refresh:purpose': 'copy' }), {
+            deletionProtection: true,
+          }),
+        ],
       },
     })
     const run = await runAction({
@@ -175,6 +109,10 @@ describe('operation: delete', () => {
       },
     })
     expect(run.exitCode).toBe(0)
+    expect(requestsOf(sim, 'ModifyDBInstance')[0]?.input).toMatchObject({
+      DBInstanceIdentifier: 'pr-8-db',
+      DeletionProtection: false,
+    })
     expect(requestsOf(sim, 'DeleteDBInstance')[0]?.input).toMatchObject({
       DBInstanceIdentifier: 'pr-8-db',
       SkipFinalSnapshot: false,
@@ -298,84 +236,6 @@ describe('allowed-account-ids', () => {
   })
 })
 
-/** The sweep world: every case the issue names, in the destination, the source and a third account. */
-function sweepWorld() {
-  const old = { ageSeconds: 2 * DAY }
-  return worldWith({
-    [ACCOUNTS.staging]: {
-      clusters: [
-        aurora(
-          'pr-expired',
-          managed({ 'rds-refresh:purpose': 'copy', 'rds-refresh:expires-at': past }),
-        ),
-        aurora(
-          'pr-fresh',
-          managed({ 'rds-refresh:purpose': 'copy', 'rds-refresh:expires-at': future }),
-        ),
-        aurora('pr-undated', managed({ 'rds-refresh:purpose': 'copy' })),
-        aurora('team-db', [{ Key: 'rds-refresh:expires-at', Value: past }]),
-        aurora(
-          'pr-protected',
-          managed({ 'rds-refresh:purpose': 'copy', 'rds-refresh:expires-at': past }),
-          { deletionProtection: true },
-        ),
-      ],
-      instances: [
-        postgres('pr-expired-db', managed({ 'rds-refresh:expires-at': past })),
-        postgres('team-pg', []),
-      ],
-      clusterSnapshots: [
-        {
-          identifier: 'rds-refresh-900-1-cluster-snapshot',
-          cluster: 'pr-undated',
-          tags: managed({ 'rds-refresh:purpose': 'intermediate' }),
-          ...old,
-        },
-        {
-          identifier: 'rds-refresh-950-1-cluster-snapshot',
-          cluster: 'pr-undated',
-          tags: managed({ 'rds-refresh:purpose': 'intermediate' }),
-          ageSeconds: 3600,
-        },
-      ],
-      snapshots: [
-        { identifier: 'rds-refresh-900-1-copy', instance: 'team-pg', tags: managed(), ...old },
-        { identifier: 'team-pg-manual', instance: 'team-pg', tags: [], ...old },
-      ],
-    },
-    [ACCOUNTS.production]: {
-      instances: [
-        postgres('rds-refresh-901-1-tmp', managed({ 'rds-refresh:purpose': 'intermediate' }), old),
-      ],
-      snapshots: [
-        {
-          identifier: 'rds-refresh-902-1-snapshot-instance',
-          instance: 'prod-pg',
-          tags: managed({ 'rds-refresh:purpose': 'handoff' }),
-          ...old,
-        },
-      ],
-    },
-    [ACCOUNTS.partner]: {
-      clusters: [
-        aurora(
-          'pr-partner',
-          managed({ 'rds-refresh:purpose': 'copy', 'rds-refresh:expires-at': past }),
-        ),
-      ],
-    },
-  })
-}
-
-const SWEPT = [
-  'pr-expired',
-  'pr-expired-db',
-  'rds-refresh-900-1-cluster-snapshot',
-  'rds-refresh-900-1-copy',
-  'rds-refresh-901-1-tmp',
-  'rds-refresh-902-1-snapshot-instance',
-]
-
 const bothRoles = { 'source-role-arn': ROLE_ARNS.source, 'destination-role-arn': ROLE_ARNS.staging }
 
 describe('operation: sweep', () => {
@@ -413,6 +273,7 @@ describe('operation: sweep', () => {
     const production = Object.values(inventoryOf(sim, ACCOUNTS.production)).flat().join(' ')
     expect(production).not.toContain('rds-refresh-901-1-tmp')
     expect(production).not.toContain('rds-refresh-902-1-snapshot-instance')
+    expect(production).not.toContain('rds-refresh-903-1-cluster-multiaz')
     expect(production).toContain('prod-aurora')
     // Another account is never looked at, let alone changed.
     expect(calls(sim, ACCOUNTS.partner)).toEqual([])

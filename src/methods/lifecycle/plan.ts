@@ -14,7 +14,7 @@ import { describePlacement, resolvePlacement } from '../common/preflight/index.j
 import { deletionPlan, shareDecision, type DeleteContext } from './delete.js'
 import { REFRESH_CHANGES } from './plan-changes.js'
 import { decideShares, surveySweep, writeSweepSummary, type SweepOutcome } from './sweep.js'
-import { inspectTarget, refuseTargetIsSource, tagsOf } from './target.js'
+import { inspectTarget, refuseTargetIsSource } from './target.js'
 
 export interface PlanOptions {
   readonly settings: Settings
@@ -132,12 +132,11 @@ async function existingTarget(
   ctx: RefreshContext,
   found: FoundTarget | undefined,
 ): Promise<{ line: string; refusal?: ActionError } | undefined> {
-  const rds = ctx.destination.clients.rds
   const target = ctx.names.target
   const { cluster, instance } = found ?? {}
   const arn = cluster?.DBClusterArn ?? instance?.DBInstanceArn
   if (!arn) return { line: `${target} does not exist yet: it would be created` }
-  const managed = isManaged(await tagsOf(rds, arn, cluster?.TagList ?? instance?.TagList))
+  const managed = isManaged(cluster?.TagList ?? instance?.TagList)
   const where = {
     resource: arn,
     side: 'destination' as const,

@@ -68,7 +68,7 @@ async function readAccount(session: AccountSession): Promise<AccountInventory> {
       summary: `Could not list the DB clusters, DB instances and snapshots of the ${session.role} account`,
       side: session.role,
       accountId: session.accountId,
-      hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots (and rds:ListTagsForResource).',
+      hint: 'The role needs rds:DescribeDBClusters, rds:DescribeDBInstances, rds:DescribeDBClusterSnapshots and rds:DescribeDBSnapshots.',
     })
   }
 }

@@ -1,6 +1,6 @@
-import type { DBCluster, RDSClient, Tag } from '@aws-sdk/client-rds'
+import type { DBCluster, Tag } from '@aws-sdk/client-rds'
 import { requireManaged } from '../../aws/ownership.js'
-import { findCluster, findInstance, readTags } from '../../aws/rds-read.js'
+import { findCluster, findInstance } from '../../aws/rds-read.js'
 import { auroraMemberWaves } from '../../aws/removers.js'
 import type { AccountSession } from '../../credentials.js'
 import { ActionError } from '../../errors.js'
@@ -29,15 +29,6 @@ export interface ManagedTarget {
   readonly cloneGroupId?: string
 }
 
-/** A resource's tags: from its description when AWS included them, else ListTagsForResource. */
-export async function tagsOf(
-  rds: RDSClient,
-  arn: string,
-  listed: Tag[] | undefined,
-): Promise<Tag[]> {
-  return listed ?? readTags(rds, arn)
-}
-
 /**
  * Read the target in the destination account, changing nothing. A target that does not exist is
  * reported as gone (a pull request can be closed twice); one this action does not manage, or an
@@ -49,8 +40,9 @@ export async function inspectTarget(
 ): Promise<TargetView> {
   const rds = destination.clients.rds
   const cluster = await findCluster(rds, target)
-  if (cluster)
-    return fromCluster(destination, cluster, await tagsOf(rds, arnOf(cluster), cluster.TagList))
+  // Every RDS describe carries the resource's TagList (the model's DBCluster and DBInstance), so
+  // ownership is read from it: no ListTagsForResource, which the lifecycle policies do not grant.
+  if (cluster) return fromCluster(destination, cluster, cluster.TagList ?? [])
   const instance = await findInstance(rds, target)
   if (!instance) return { state: 'gone', identifier: target }
   const where = {
@@ -65,7 +57,7 @@ export async function inspectTarget(
       hint: `Set target to the cluster, ${instance.DBClusterIdentifier}: deleting a copy removes its instances with it.`,
     })
   }
-  const tags = await tagsOf(rds, instance.DBInstanceArn ?? target, instance.TagList)
+  const tags = instance.TagList ?? []
   requireManaged({ target, tags, where, purpose: 'delete' })
   return {
     state: 'present',
