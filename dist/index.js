@@ -73604,97 +73604,91 @@ const READERS = {
 /* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
 
 
-/** The `restore` attribute change that shares a snapshot with an account, or stops sharing it. */
-function restoreAttribute(change) {
-    return {
-        AttributeName: 'restore',
-        ...(change.shared ? { ValuesToAdd: [change.account] } : { ValuesToRemove: [change.account] }),
-    };
-}
 const dbSnapshots = {
     type: 'db-snapshot',
     shareKind: 'db-snapshot-share',
     label: 'DB snapshot',
     calls: { share: 'ModifyDBSnapshotAttribute', copy: 'CopyDBSnapshot' },
-    async find(rds, id) {
-        const s = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBSnapshotIdentifier ?? id,
-            arn: s.DBSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.Encrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async create(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBSnapshotCommand */ .SQw({
-            DBInstanceIdentifier: request.sourceId,
-            DBSnapshotIdentifier: request.snapshotId,
-            Tags: [...request.tags],
-        }));
-    },
-    async setShared(rds, id, change) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
-            DBSnapshotIdentifier: id,
-            ...restoreAttribute(change),
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBSnapshotCommand */ .D2s({
-            SourceDBSnapshotIdentifier: request.sourceArn,
-            TargetDBSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
+    describe: _rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb,
+    named: (s) => ({ id: s.DBSnapshotIdentifier, arn: s.DBSnapshotArn, encrypted: s.Encrypted }),
+    create: (rds, { sourceId, snapshotId, tags }) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBSnapshotCommand */ .SQw({
+        DBInstanceIdentifier: sourceId,
+        DBSnapshotIdentifier: snapshotId,
+        Tags: [...tags],
+    })),
+    modifyAttribute: (rds, id, change) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({ DBSnapshotIdentifier: id, ...change })),
+    copy: (rds, { sourceArn, targetId, kmsKeyId, tags }) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBSnapshotCommand */ .D2s({
+        SourceDBSnapshotIdentifier: sourceArn,
+        TargetDBSnapshotIdentifier: targetId,
+        KmsKeyId: kmsKeyId,
+        Tags: [...tags],
+    })),
+    delete: (rds, id) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id })),
 };
 const clusterSnapshots = {
     type: 'db-cluster-snapshot',
     shareKind: 'db-cluster-snapshot-share',
     label: 'DB cluster snapshot',
     calls: { share: 'ModifyDBClusterSnapshotAttribute', copy: 'CopyDBClusterSnapshot' },
-    async find(rds, id) {
-        const s = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBClusterSnapshotIdentifier ?? id,
-            arn: s.DBClusterSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.StorageEncrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async create(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBClusterSnapshotCommand */ .Iv4({
-            DBClusterIdentifier: request.sourceId,
-            DBClusterSnapshotIdentifier: request.snapshotId,
-            Tags: [...request.tags],
-        }));
-    },
-    async setShared(rds, id, change) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
-            DBClusterSnapshotIdentifier: id,
-            ...restoreAttribute(change),
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBClusterSnapshotCommand */ .Xzo({
-            SourceDBClusterSnapshotIdentifier: request.sourceArn,
-            TargetDBClusterSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
+    describe: _rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR,
+    named: (s) => ({
+        id: s.DBClusterSnapshotIdentifier,
+        arn: s.DBClusterSnapshotArn,
+        encrypted: s.StorageEncrypted,
+    }),
+    create: (rds, { sourceId, snapshotId, tags }) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBClusterSnapshotCommand */ .Iv4({
+        DBClusterIdentifier: sourceId,
+        DBClusterSnapshotIdentifier: snapshotId,
+        Tags: [...tags],
+    })),
+    modifyAttribute: (rds, id, change) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({ DBClusterSnapshotIdentifier: id, ...change })),
+    copy: (rds, { sourceArn, targetId, kmsKeyId, tags }) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBClusterSnapshotCommand */ .Xzo({
+        SourceDBClusterSnapshotIdentifier: sourceArn,
+        TargetDBClusterSnapshotIdentifier: targetId,
+        KmsKeyId: kmsKeyId,
+        Tags: [...tags],
+    })),
+    delete: (rds, id) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id })),
+};
+/** One implementation for both kinds: what they do alike, around what each does its own way. */
+function snapshotApiOf(kind) {
+    return {
+        type: kind.type,
+        shareKind: kind.shareKind,
+        label: kind.label,
+        calls: kind.calls,
+        create: kind.create,
+        copy: kind.copy,
+        delete: kind.delete,
+        async find(rds, id) {
+            const snapshot = await kind.describe(rds, id);
+            if (!snapshot)
+                return undefined;
+            const named = kind.named(snapshot);
+            return {
+                id: named.id ?? id,
+                arn: named.arn ?? id,
+                status: snapshot.Status ?? 'unknown',
+                encrypted: named.encrypted ?? false,
+                kmsKeyId: snapshot.KmsKeyId,
+                engine: snapshot.Engine,
+                engineVersion: snapshot.EngineVersion,
+            };
+        },
+        async setShared(rds, id, { account, shared }) {
+            await kind.modifyAttribute(rds, id, {
+                AttributeName: 'restore',
+                ...(shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] }),
+            });
+        },
+    };
+}
+const APIS = {
+    'db-snapshot': snapshotApiOf(dbSnapshots),
+    'db-cluster-snapshot': snapshotApiOf(clusterSnapshots),
 };
 function snapshotApi(type) {
-    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+    return APIS[type];
 }
 
 
@@ -73770,6 +73764,19 @@ async function deleteDatabase(rds, target, options) {
         ...(options.deleteAutomatedBackups && { DeleteAutomatedBackups: true }),
     }));
 }
+function deleteSnapshot(type) {
+    return async ({ id }, { rds }) => {
+        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)(type).delete(rds, id);
+    };
+}
+/** Withdraw the snapshot's share with the account it was made for. */
+function unshareSnapshot(type) {
+    return async ({ id, sharedWith }, { rds }) => {
+        if (!sharedWith)
+            return;
+        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)(type).setShared(rds, id, { account: sharedWith, shared: false });
+    };
+}
 /** How each kind of resource the action creates is removed (an intermediate, or a failed copy). */
 const REMOVERS = {
     'db-instance': async ({ id }, { rds }) => {
@@ -73787,25 +73794,10 @@ const REMOVERS = {
         }
         await deleteDatabase(rds, { kind: 'cluster', id }, {});
     },
-    'db-cluster-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
-    },
-    'db-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
-    },
-    'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-        if (!sharedWith)
-            return;
-        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)('db-snapshot').setShared(rds, id, { account: sharedWith, shared: false });
-    },
-    'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-        if (!sharedWith)
-            return;
-        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)('db-cluster-snapshot').setShared(rds, id, {
-            account: sharedWith,
-            shared: false,
-        });
-    },
+    'db-cluster-snapshot': deleteSnapshot('db-cluster-snapshot'),
+    'db-snapshot': deleteSnapshot('db-snapshot'),
+    'db-snapshot-share': unshareSnapshot('db-snapshot'),
+    'db-cluster-snapshot-share': unshareSnapshot('db-cluster-snapshot'),
     'resource-share': async ({ id }, { ram }) => {
         await (0,_ram_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteShare */ .Ru)(ram, id);
     },
@@ -79321,24 +79313,33 @@ function snapshotSourceClusterStep(options) {
         after: ['preflight'],
         async run(ctx, runtime) {
             const id = ctx.names.sourceClusterSnapshot;
-            const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
-            const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx);
-            const { resource: snapshot } = await provision({
-                ctx,
-                runtime,
-                resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
-                start: () => (0,rds_snapshots/* snapshotApi */.P)('db-cluster-snapshot').create(ctx.source.clients.rds, {
-                    sourceId: ctx.sourceDb.identifier,
-                    snapshotId: id,
-                    tags: tagsFor(ctx, purpose),
-                }),
+            const arn = await takeSnapshot(ctx, runtime, {
+                type: 'db-cluster-snapshot',
+                sourceId: ctx.sourceDb.identifier,
+                id,
+                disposal: options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx),
+                purpose: options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx),
             });
-            if (options.handoff) {
-                ctx.values.sharedSnapshotArn.set(snapshot.DBClusterSnapshotArn ?? id);
-            }
+            if (options.handoff)
+                ctx.values.sharedSnapshotArn.set(arn);
             runtime.note(id);
         },
     };
+}
+/** Snapshot a DB instance or DB cluster of the source account and wait for it; its ARN. */
+async function takeSnapshot(ctx, runtime, snapshot) {
+    const { type, sourceId, id } = snapshot;
+    const { resource } = await provision({
+        ctx,
+        runtime,
+        resource: { kind: type, side: 'source', id, disposal: snapshot.disposal },
+        start: () => (0,rds_snapshots/* snapshotApi */.P)(type).create(ctx.source.clients.rds, {
+            sourceId,
+            snapshotId: id,
+            tags: tagsFor(ctx, snapshot.purpose),
+        }),
+    });
+    return snapshotArnOf(resource) ?? id;
 }
 /** Share the snapshot with the destination account (`restore` attribute). */
 function shareSnapshotStep(type, after) {
@@ -79525,17 +79526,14 @@ function handoffSnapshotStep(options) {
         after: options.after,
         async run(ctx, runtime) {
             const id = handoffSnapshotName(ctx);
-            const { resource: snapshot } = await provision({
-                ctx,
-                runtime,
-                resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
-                start: () => (0,rds_snapshots/* snapshotApi */.P)('db-snapshot').create(ctx.source.clients.rds, {
-                    sourceId: options.instanceId(ctx),
-                    snapshotId: id,
-                    tags: tagsFor(ctx, handoffPurpose(ctx)),
-                }),
+            const arn = await takeSnapshot(ctx, runtime, {
+                type: 'db-snapshot',
+                sourceId: options.instanceId(ctx),
+                id,
+                disposal: handoffDisposal(ctx),
+                purpose: handoffPurpose(ctx),
             });
-            ctx.values.sharedSnapshotArn.set(snapshot.DBSnapshotArn ?? id);
+            ctx.values.sharedSnapshotArn.set(arn);
             runtime.note(id);
         },
     };

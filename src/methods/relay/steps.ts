@@ -123,25 +123,45 @@ export function snapshotSourceClusterStep(options: {
     after: ['preflight'],
     async run(ctx, runtime) {
       const id = ctx.names.sourceClusterSnapshot
-      const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx)
-      const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx)
-      const { resource: snapshot } = await provision({
-        ctx,
-        runtime,
-        resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
-        start: () =>
-          snapshotApi('db-cluster-snapshot').create(ctx.source.clients.rds, {
-            sourceId: ctx.sourceDb.identifier,
-            snapshotId: id,
-            tags: tagsFor(ctx, purpose),
-          }),
+      const arn = await takeSnapshot(ctx, runtime, {
+        type: 'db-cluster-snapshot',
+        sourceId: ctx.sourceDb.identifier,
+        id,
+        disposal: options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx),
+        purpose: options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx),
       })
-      if (options.handoff) {
-        ctx.values.sharedSnapshotArn.set(snapshot.DBClusterSnapshotArn ?? id)
-      }
+      if (options.handoff) ctx.values.sharedSnapshotArn.set(arn)
       runtime.note(id)
     },
   }
+}
+
+/** Snapshot a DB instance or DB cluster of the source account and wait for it; its ARN. */
+async function takeSnapshot(
+  ctx: RefreshContext,
+  runtime: StepRuntime,
+  snapshot: {
+    readonly type: SnapshotType
+    /** The DB instance or DB cluster. */
+    readonly sourceId: string
+    readonly id: string
+    readonly disposal: Disposal
+    readonly purpose: Purpose
+  },
+): Promise<string> {
+  const { type, sourceId, id } = snapshot
+  const { resource } = await provision({
+    ctx,
+    runtime,
+    resource: { kind: type, side: 'source', id, disposal: snapshot.disposal },
+    start: () =>
+      snapshotApi(type).create(ctx.source.clients.rds, {
+        sourceId,
+        snapshotId: id,
+        tags: tagsFor(ctx, snapshot.purpose),
+      }),
+  })
+  return snapshotArnOf(resource) ?? id
 }
 
 /** Share the snapshot with the destination account (`restore` attribute). */
@@ -350,18 +370,14 @@ export function handoffSnapshotStep(options: {
     after: options.after,
     async run(ctx, runtime) {
       const id = handoffSnapshotName(ctx)
-      const { resource: snapshot } = await provision({
-        ctx,
-        runtime,
-        resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
-        start: () =>
-          snapshotApi('db-snapshot').create(ctx.source.clients.rds, {
-            sourceId: options.instanceId(ctx),
-            snapshotId: id,
-            tags: tagsFor(ctx, handoffPurpose(ctx)),
-          }),
+      const arn = await takeSnapshot(ctx, runtime, {
+        type: 'db-snapshot',
+        sourceId: options.instanceId(ctx),
+        id,
+        disposal: handoffDisposal(ctx),
+        purpose: handoffPurpose(ctx),
       })
-      ctx.values.sharedSnapshotArn.set(snapshot.DBSnapshotArn ?? id)
+      ctx.values.sharedSnapshotArn.set(arn)
       runtime.note(id)
     },
   }
