@@ -73511,7 +73511,8 @@ async function readInventory(rds) {
 /* harmony export */   KG: () => (/* binding */ findCluster),
 /* harmony export */   MR: () => (/* binding */ findClusterSnapshot),
 /* harmony export */   XD: () => (/* binding */ findInstance),
-/* harmony export */   g$: () => (/* binding */ readTags)
+/* harmony export */   g$: () => (/* binding */ readTags),
+/* harmony export */   ho: () => (/* binding */ pollOf)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
@@ -73565,6 +73566,14 @@ async function orUndefined(read) {
             return undefined;
         throw error;
     }
+}
+/** How to poll one resource with its reader: its name for the log, its lookup and its status. */
+function pollOf(reader, rds, id) {
+    return {
+        resource: `${reader.label} ${id}`,
+        describe: () => reader.find(rds, id),
+        status: (item) => reader.status(item),
+    };
 }
 const READERS = {
     'db-cluster': {
@@ -73854,11 +73863,10 @@ async function untilDeletable(resource, { rds }, settle) {
     if (!reader)
         return;
     await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_3__/* .waitFor */ .fm)({
+        ...(0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .pollOf */ .ho)(reader, rds, resource.id),
         resource: `${resource.kind} ${resource.id}`,
         side: resource.side,
         accountId: settle.accountId,
-        describe: () => reader.find(rds, resource.id),
-        status: (item) => reader.status(item),
         until: DELETABLE,
         failOn: [],
     }, {
@@ -77492,11 +77500,9 @@ var wait = __nccwpck_require__(254);
 function waitForResource(reader, ctx, runtime, target) {
     const session = sessionFor(ctx, target.side);
     return (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${target.id}`,
+        ...(0,rds_read/* pollOf */.ho)(reader, session.clients.rds, target.id),
         side: target.side,
         accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, target.id),
-        status: (item) => reader.status(item),
         progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
         until: target.until ?? ['available'],
         ready: target.ready,
@@ -80922,11 +80928,9 @@ function waitForTarget(ctx, runtime, spec) {
 /** Wait on one destination resource with the run's polling (by default until it is gone). */
 function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
     return (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${id}`,
+        ...(0,rds_read/* pollOf */.ho)(reader, session.clients.rds, id),
         side: 'destination',
         accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, id),
-        status: (item) => reader.status(item),
         ...spec,
     }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
 }
@@ -81283,11 +81287,9 @@ async function deleteOne(item, options) {
     }
     const reader = rds_read/* READERS */.Hk[item.kind];
     await (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${item.id}`,
+        ...(0,rds_read/* pollOf */.ho)(reader, session.clients.rds, item.id),
         side: item.side,
         accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, item.id),
-        status: (found) => reader.status(found),
         until: 'gone',
     }, { step: 'sweep', log, ...poll });
 }

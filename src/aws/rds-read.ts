@@ -91,6 +91,15 @@ export interface RdsResources {
 
 export type RdsKind = keyof RdsResources
 
+/** How to poll one resource with its reader: its name for the log, its lookup and its status. */
+export function pollOf<T>(reader: ResourceReader<T>, rds: RDSClient, id: string) {
+  return {
+    resource: `${reader.label} ${id}`,
+    describe: () => reader.find(rds, id),
+    status: (item: T) => reader.status(item),
+  }
+}
+
 export const READERS: { readonly [K in RdsKind]: ResourceReader<RdsResources[K]> } = {
   'db-cluster': {
     label: 'DB cluster',

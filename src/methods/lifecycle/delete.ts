@@ -1,4 +1,4 @@
-import { READERS, type ResourceReader } from '../../aws/rds-read.js'
+import { pollOf, READERS, type ResourceReader } from '../../aws/rds-read.js'
 import type { Accounts, AccountSession } from '../../credentials.js'
 import type { Plan, Step, StepRuntime } from '../../engine/types.js'
 import { FAILURE_STATUSES, stepWaitContext, waitFor } from '../../engine/wait.js'
@@ -218,11 +218,9 @@ function waitGone<T>(
 ): Promise<T> {
   return waitFor(
     {
-      resource: `${reader.label} ${id}`,
+      ...pollOf(reader, session.clients.rds, id),
       side: 'destination',
       accountId: session.accountId,
-      describe: () => reader.find(session.clients.rds, id),
-      status: (item) => reader.status(item),
       ...spec,
     },
     stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),

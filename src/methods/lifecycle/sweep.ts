@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { DBCluster } from '@aws-sdk/client-rds'
-import { READERS, type ResourceReader } from '../../aws/rds-read.js'
+import { pollOf, READERS, type ResourceReader } from '../../aws/rds-read.js'
 import { runIdentity } from '../../aws/ownership.js'
 import { removeResource } from '../../cleanup.js'
 import type { Accounts, AccountSession } from '../../credentials.js'
@@ -288,11 +288,9 @@ async function deleteOne(item: SweepItem, options: SweepOptions): Promise<void> 
   const reader = READERS[item.kind] as ResourceReader<unknown>
   await waitFor(
     {
-      resource: `${reader.label} ${item.id}`,
+      ...pollOf(reader, session.clients.rds, item.id),
       side: item.side,
       accountId: session.accountId,
-      describe: () => reader.find(session.clients.rds, item.id),
-      status: (found) => reader.status(found),
       until: 'gone',
     },
     { step: 'sweep', log, ...poll },
