@@ -78060,6 +78060,14 @@ function resolvePlacement(run) {
     };
     return { ...placement, inherited };
 }
+/** A DB cluster's placement, as its restore (from a snapshot, or to a point in time) takes it. */
+function clusterPlacementMembers(placement) {
+    return {
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
+    };
+}
 function placement_valueOf(placement, name) {
     switch (name) {
         case 'db-subnet-group':
@@ -78919,16 +78927,13 @@ function instanceClassOf(ctx) {
  */
 function cloneInput(ctx) {
     const s = ctx.settings;
-    const placement = resolvePlacement(ctx);
     return {
         DBClusterIdentifier: ctx.names.target,
         // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
         SourceDBClusterIdentifier: ctx.sourceDb.arn,
         RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
         UseLatestRestorableTime: true,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
+        ...clusterPlacementMembers(resolvePlacement(ctx)),
         KmsKeyId: s.kmsKeyId,
         DeletionProtection: s.deletionProtection,
         ServerlessV2ScalingConfiguration: restoreScaling(ctx),
@@ -79224,6 +79229,7 @@ function cloneLimitProblem(input, census) {
 // EXTERNAL MODULE: ./src/aws/rds-snapshots.ts
 var rds_snapshots = __nccwpck_require__(8142);
 ;// CONCATENATED MODULE: ./src/methods/relay/steps.ts
+
 
 
 
@@ -79570,6 +79576,23 @@ function restoreClusterStep(options) {
         },
     };
 }
+/**
+ * What every relay's cluster restore of the copy sets alike. Engine and EngineVersion come from
+ * the source (else AWS picks the Region's default version); the destination key re-encrypts an
+ * encrypted snapshot.
+ */
+function clusterRestoreInput(ctx, snapshotArn) {
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        SnapshotIdentifier: snapshotArn,
+        Engine: ctx.sourceDb.engine,
+        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        ...clusterPlacementMembers(resolvePlacement(ctx)),
+        KmsKeyId: ctx.sourceDb.encrypted ? ctx.settings.kmsKeyId : undefined,
+        DeletionProtection: ctx.settings.deletionProtection,
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
+    };
+}
 /** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
 function isProvisionedIops(storageType) {
     return storageType === 'io1' || storageType === 'io2';
@@ -79665,9 +79688,6 @@ const RELAY_CHECKS = [checkTempPlacement, checkInstanceClass, checkMultiAzStorag
 
 
 
-
-
-
 /**
  * The Aurora snapshot relay, for when a clone is impossible or method: relay asks for it
  * (aws-reference C): cluster snapshot → share → destination copy under the destination key →
@@ -79696,25 +79716,15 @@ function auroraRelaySteps() {
         deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
     ];
 }
-/** Engine and version from the source, so the Region's default version is never picked. */
+/** The cluster restore of every relay, with the Serverless v2 scaling the inputs ask for. */
 function auroraRestoreInput(ctx, snapshotArn) {
-    const s = ctx.settings;
-    const placement = resolvePlacement(ctx);
+    const serverless = ctx.settings.serverless;
     return {
-        DBClusterIdentifier: ctx.names.target,
-        SnapshotIdentifier: snapshotArn,
-        Engine: ctx.sourceDb.engine,
-        EngineVersion: ctx.sourceDb.engineVersion || undefined,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
-        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-        DeletionProtection: s.deletionProtection,
+        ...clusterRestoreInput(ctx, snapshotArn),
         // Needed before a db.serverless instance is added (aws-reference A3).
-        ServerlessV2ScalingConfiguration: s.serverless
-            ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
+        ServerlessV2ScalingConfiguration: serverless
+            ? { MinCapacity: serverless.minCapacity, MaxCapacity: serverless.maxCapacity }
             : undefined,
-        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
     };
 }
 
@@ -79962,7 +79972,6 @@ function turnOrFail(ctx, runtime, refusal) {
 
 
 
-
 /**
  * The Multi-AZ DB cluster relay's 7 steps. AWS does not copy a Multi-AZ DB cluster snapshot, and
  * may neither share it nor restore it shared (aws-reference B, UNCONFIRMED: the direct path of
@@ -80105,14 +80114,12 @@ const deleteTempInstanceStep = {
     },
 };
 /**
- * Engine and EngineVersion come from the source (else AWS picks the Region's default version);
- * AWS accepts the snapshot only as an ARN here.
+ * The cluster restore of every relay, with the Multi-AZ DB cluster's class and storage; AWS
+ * accepts the snapshot only as an ARN here.
  */
 function multiAzRestoreInput(ctx, snapshotArn) {
     const s = ctx.settings;
-    const cluster = ctx.sourceDb.cluster;
-    const placement = resolvePlacement(ctx);
-    const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass;
+    const instanceClass = s.instanceClass ?? ctx.sourceDb.cluster?.DBClusterInstanceClass;
     if (!instanceClass) {
         throw new errors/* ActionError */.lZ({
             summary: 'The DBClusterInstanceClass of the Multi-AZ copy is unknown',
@@ -80123,20 +80130,11 @@ function multiAzRestoreInput(ctx, snapshotArn) {
     }
     const storage = multiAzStorage(ctx);
     return {
-        DBClusterIdentifier: ctx.names.target,
-        SnapshotIdentifier: snapshotArn,
-        Engine: ctx.sourceDb.engine,
-        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        ...clusterRestoreInput(ctx, snapshotArn),
         DBClusterInstanceClass: instanceClass,
         StorageType: storage.storageType,
         Iops: storage.iops,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
         PubliclyAccessible: s.publiclyAccessible,
-        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-        DeletionProtection: s.deletionProtection,
-        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
     };
 }
 

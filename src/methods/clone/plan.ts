@@ -13,7 +13,7 @@ import { ActionError } from '../../errors.js'
 import { Purpose } from '../../tags.js'
 import { tagsFor, type RefreshContext } from '../common/context.js'
 import { provision } from '../common/provision.js'
-import { resolvePlacement } from '../common/preflight/index.js'
+import { clusterPlacementMembers, resolvePlacement } from '../common/preflight/index.js'
 import { cloneError, instanceError } from './errors.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
 import { acceptShareStep, shareSourceStep } from './ram-share.js'
@@ -94,16 +94,13 @@ export function instanceClassOf(ctx: RefreshContext): string {
  */
 export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCommandInput {
   const s = ctx.settings
-  const placement = resolvePlacement(ctx)
   return {
     DBClusterIdentifier: ctx.names.target,
     // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
     SourceDBClusterIdentifier: ctx.sourceDb.arn,
     RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
     UseLatestRestorableTime: true,
-    DBSubnetGroupName: placement.subnetGroup,
-    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-    DBClusterParameterGroupName: placement.clusterParameterGroup,
+    ...clusterPlacementMembers(resolvePlacement(ctx)),
     KmsKeyId: s.kmsKeyId,
     DeletionProtection: s.deletionProtection,
     ServerlessV2ScalingConfiguration: restoreScaling(ctx),

@@ -13,6 +13,7 @@ import { accountFromArn, rdsResourceId } from '../../aws/arn.js'
 import { restoreClusterFromSnapshot } from '../../aws/rds-databases.js'
 import { snapshotApi, type SnapshotApi, type SnapshotType } from '../../aws/rds-snapshots.js'
 import { waitForKind } from '../common/waits.js'
+import { clusterPlacementMembers, resolvePlacement } from '../common/preflight/index.js'
 
 /**
  * Steps every relay shares: the source cluster snapshot, the share, the destination's copy, and
@@ -413,6 +414,27 @@ export function restoreClusterStep(options: {
       })
       if (options.note) runtime.note(options.note(input))
     },
+  }
+}
+
+/**
+ * What every relay's cluster restore of the copy sets alike. Engine and EngineVersion come from
+ * the source (else AWS picks the Region's default version); the destination key re-encrypts an
+ * encrypted snapshot.
+ */
+export function clusterRestoreInput(
+  ctx: RefreshContext,
+  snapshotArn: string,
+): RestoreDBClusterFromSnapshotCommandInput {
+  return {
+    DBClusterIdentifier: ctx.names.target,
+    SnapshotIdentifier: snapshotArn,
+    Engine: ctx.sourceDb.engine,
+    EngineVersion: ctx.sourceDb.engineVersion || undefined,
+    ...clusterPlacementMembers(resolvePlacement(ctx)),
+    KmsKeyId: ctx.sourceDb.encrypted ? ctx.settings.kmsKeyId : undefined,
+    DeletionProtection: ctx.settings.deletionProtection,
+    Tags: tagsFor(ctx, Purpose.copy),
   }
 }
 

@@ -11,6 +11,7 @@ import { checkSnapshotQuota } from './quota.js'
 
 export { PREFLIGHT_STEP, refusal, type Check, type PreflightInput } from './input.js'
 export {
+  clusterPlacementMembers,
   describePlacement,
   resolvePlacement,
   type Placement,

@@ -109,6 +109,19 @@ export function resolvePlacement(run: PlacementSource): Placement {
   return { ...placement, inherited }
 }
 
+/** A DB cluster's placement, as its restore (from a snapshot, or to a point in time) takes it. */
+export function clusterPlacementMembers(placement: Placement): {
+  DBSubnetGroupName?: string
+  VpcSecurityGroupIds?: string[]
+  DBClusterParameterGroupName?: string
+} {
+  return {
+    DBSubnetGroupName: placement.subnetGroup,
+    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+    DBClusterParameterGroupName: placement.clusterParameterGroup,
+  }
+}
+
 function valueOf(placement: Placement, name: PlacementInput): string | undefined {
   switch (name) {
     case 'db-subnet-group':
