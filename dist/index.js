@@ -73538,19 +73538,20 @@ async function findClusterSnapshot(rds, id) {
     return orUndefined(async () => {
         const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBClusterSnapshotsCommand */ .cWV({
             DBClusterSnapshotIdentifier: id,
-            ...(id.startsWith('arn:') ? { IncludeShared: true } : {}),
+            ...sharedWhenArn(id),
         }));
         return out.DBClusterSnapshots?.[0];
     });
 }
 async function findSnapshot(rds, id) {
     return orUndefined(async () => {
-        const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBSnapshotsCommand */ .KKI({
-            DBSnapshotIdentifier: id,
-            ...(id.startsWith('arn:') ? { IncludeShared: true } : {}),
-        }));
+        const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBSnapshotsCommand */ .KKI({ DBSnapshotIdentifier: id, ...sharedWhenArn(id) }));
         return out.DBSnapshots?.[0];
     });
+}
+/** Another account's snapshot, named by its ARN, is listed only with IncludeShared. */
+function sharedWhenArn(id) {
+    return id.startsWith('arn:') ? { IncludeShared: true } : {};
 }
 /** The tags of a resource, read from the resource itself (ownership is proven by them). */
 async function readTags(rds, arn) {
@@ -74998,9 +74999,12 @@ class ActionError extends Error {
     awsMessage;
     requestId;
     hint;
+    /** What it was made from, to make it again with a step. */
+    #context;
     constructor(context) {
         super(formatMessage(context), context.cause === undefined ? undefined : { cause: context.cause });
         this.name = 'ActionError';
+        this.#context = context;
         this.summary = context.summary;
         this.step = context.step;
         this.resource = context.resource;
@@ -75031,21 +75035,7 @@ class ActionError extends Error {
     }
     /** The same error, attributed to a step. */
     withStep(step) {
-        return new ActionError({ ...this.context(), step });
-    }
-    context() {
-        return {
-            summary: this.summary,
-            step: this.step,
-            resource: this.resource,
-            side: this.side,
-            accountId: this.accountId,
-            code: this.code,
-            awsMessage: this.awsMessage,
-            requestId: this.requestId,
-            hint: this.hint,
-            cause: this.cause,
-        };
+        return new ActionError({ ...this.#context, step });
     }
 }
 /** "the source account 111111111111", or "the destination account" before the id is known. */
@@ -80251,6 +80241,10 @@ function buildPlan(ctx) {
 
 
 
+/** The source's account: its own ARN names it (a destination-phase job signs in to only one). */
+function sourceAccountOf(sourceDb, accounts) {
+    return (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+}
 /**
  * Read what the refresh starts from and resolve its method. `inputs/rules.ts` already required
  * snapshot-arn for phase destination and source otherwise, and refused a clone split into phases.
@@ -81444,7 +81438,6 @@ function refuseTargetIsSource(settings, accounts, target) {
 
 
 
-
 /**
  * `operation: plan`: what `plan-operation` (refresh, delete or sweep) would do, from the same
  * reads that operation makes first, and nothing else: only Describe*, List* and Get* calls.
@@ -81462,22 +81455,15 @@ async function runPlanOperation(options) {
 async function planRefresh({ settings, accounts, startedAt }) {
     const target = settings.target ?? '';
     const found = settings.phase === 'source' ? undefined : await lookupTarget(accounts.destination, target);
-    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => startPhase(settings, accounts, { exists: found !== undefined }));
+    const start = await core.group('Read the source', () => startPhase(settings, accounts, { exists: found !== undefined }));
+    const { sourceDb, method } = start;
     if (target)
         refuseTargetIsSource(settings, accounts, target);
-    const ctx = createRefreshContext({
-        settings,
-        accounts,
-        sourceDb,
-        sameAccount,
-        method,
-        target,
-        startedAt,
-    });
+    const ctx = createRefreshContext({ ...start, settings, accounts, target, startedAt });
     const plan = buildPlan(ctx);
     const checks = await plan_runPreflight(plan, ctx);
     const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx, found);
-    const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const sourceAccount = sourceAccountOf(sourceDb, accounts);
     const facts = [
         `Source: ${describeKind(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
         `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
@@ -82455,7 +82441,6 @@ var state = __nccwpck_require__(2462);
 
 
 
-
 /** What the post step does if the run stops before it created anything. */
 const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'failed');
 /**
@@ -82528,13 +82513,12 @@ async function refresh(options) {
     // A source-phase job makes no copy, and may not even see the destination account.
     const copyPhase = settings.phase !== 'source';
     const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
-    const { sourceDb, sameAccount, method, found } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, async () => {
+    const { start, found } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, async () => {
         const found = copyPhase ? await lookupTarget(accounts.destination, target) : undefined;
-        const start = await startPhase(settings, accounts, { exists: found !== undefined });
-        return { ...start, found };
+        return { start: await startPhase(settings, accounts, { exists: found !== undefined }), found };
     }));
-    // The source's own ARN names its account (a destination-phase job signs in to only one).
-    const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const { sourceDb, sameAccount, method } = start;
+    const sourceAccount = sourceAccountOf(sourceDb, accounts);
     checkApplicability({
         settings,
         sourceDb,
@@ -82547,15 +82531,7 @@ async function refresh(options) {
     core.info(describeStart(settings, sourceDb));
     core.info(`Method: ${method}`);
     const ledger = new engine_ledger/* Ledger */.Oc(state/* saveResources */.rH);
-    const ctx = createRefreshContext({
-        settings,
-        accounts,
-        sourceDb,
-        sameAccount,
-        method,
-        target,
-        startedAt,
-    });
+    const ctx = createRefreshContext({ ...start, settings, accounts, target, startedAt });
     const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
     const replacing = copyPhase
         ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx, found))
