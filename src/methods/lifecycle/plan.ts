@@ -8,8 +8,7 @@ import { isManaged, TagKeys } from '../../tags.js'
 import { createRefreshContext, type RefreshContext } from '../common/context.js'
 import { describeKind, buildPlan } from '../choose-method.js'
 import { lookupTarget, type FoundTarget } from '../common/existing.js'
-import { startPhase } from '../common/phases.js'
-import { accountFromArn } from '../../aws/arn.js'
+import { sourceAccountOf, startPhase } from '../common/phases.js'
 import { describePlacement, resolvePlacement } from '../common/preflight/index.js'
 import { deletionPlan, shareDecision, type DeleteContext } from './delete.js'
 import { REFRESH_CHANGES } from './plan-changes.js'
@@ -50,23 +49,16 @@ async function planRefresh({ settings, accounts, startedAt }: PlanOptions): Prom
   const target = settings.target ?? ''
   const found =
     settings.phase === 'source' ? undefined : await lookupTarget(accounts.destination, target)
-  const { sourceDb, sameAccount, method } = await core.group('Read the source', () =>
+  const start = await core.group('Read the source', () =>
     startPhase(settings, accounts, { exists: found !== undefined }),
   )
+  const { sourceDb, method } = start
   if (target) refuseTargetIsSource(settings, accounts, target)
-  const ctx = createRefreshContext({
-    settings,
-    accounts,
-    sourceDb,
-    sameAccount,
-    method,
-    target,
-    startedAt,
-  })
+  const ctx = createRefreshContext({ ...start, settings, accounts, target, startedAt })
   const plan = buildPlan(ctx)
   const checks = await runPreflight(plan, ctx)
   const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx, found)
-  const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId
+  const sourceAccount = sourceAccountOf(sourceDb, accounts)
   const facts = [
     `Source: ${describeKind(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
     `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,

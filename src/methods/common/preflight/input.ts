@@ -1,18 +1,12 @@
-import type { AccountSession } from '../../../credentials.js'
 import type { AccountSide } from '../../../engine/types.js'
 import { ActionError } from '../../../errors.js'
-import type { CopyMethod } from '../../../result.js'
-import type { Settings } from '../../../settings.js'
-import type { SourceDatabase } from '../detect.js'
+import type { RefreshContext } from '../context.js'
 
 /** What every pre-flight check reads: the run as resolved so far. Nothing is created. */
-export interface PreflightInput {
-  readonly settings: Settings
-  readonly source: AccountSession
-  readonly destination: AccountSession
-  readonly sameAccount: boolean
-  readonly sourceDb: SourceDatabase
-  readonly method: CopyMethod
+export interface PreflightInput extends Pick<
+  RefreshContext,
+  'settings' | 'source' | 'destination' | 'sameAccount' | 'sourceDb' | 'method'
+> {
   readonly log: PreflightLog
 }
 
