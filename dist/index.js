@@ -77763,8 +77763,11 @@ function conditionKeys(statement) {
 const PREFLIGHT_STEP = 'preflight';
 /** A pre-flight refusal on one side, in that side's account. */
 function refusal(input, side, details) {
-    const session = side === 'source' ? input.source : input.destination;
-    return new errors/* ActionError */.lZ({ step: PREFLIGHT_STEP, side, accountId: session.accountId, ...details });
+    const accountId = sessionOn(input, side).accountId;
+    return new errors/* ActionError */.lZ({ step: PREFLIGHT_STEP, side, accountId, ...details });
+}
+function sessionOn(input, side) {
+    return side === 'source' ? input.source : input.destination;
 }
 /** The copy is made by this job (not by a phase: source job, which only hands over a snapshot). */
 const copiesHere = (input) => input.settings.phase !== 'source';
@@ -78112,24 +78115,28 @@ const checkPlacement = async (input) => {
     if (unset.length > 0) {
         input.log.warning(`No ${unset.join(', ')}: the copy in account ${input.destination.accountId} gets the engine's default ${unset.map((name) => LABELS[name]).join(' and ')}. Set ${unset.length > 1 ? 'them' : 'it'} to give the copy the parameters your workloads expect.`);
     }
-    await requirePlacement({
-        session: input.destination,
-        side: 'destination',
-        region: input.settings.region,
-        step: PREFLIGHT_STEP,
-        warn: (message) => input.log.warning(message),
-        items: APPLIES[kind].flatMap((name) => {
-            const lookup = LOOKUP[name];
-            // What the source itself uses exists; only names the user typed are looked up.
-            if (!lookup || placement.inherited.includes(name))
-                return [];
-            return [{ input: name, kind: lookup, name: placement_valueOf(placement, name) }];
-        }),
-    });
+    await requirePlacementOn(input, 'destination', APPLIES[kind].flatMap((name) => {
+        const lookup = LOOKUP[name];
+        // What the source itself uses exists; only names the user typed are looked up.
+        if (!lookup || placement.inherited.includes(name))
+            return [];
+        return [{ input: name, kind: lookup, name: placement_valueOf(placement, name) }];
+    }));
     await checkInheritedGroupsFit(input, placement);
     // RDS cannot list VPC security groups (that is EC2); the create call names a missing one.
     input.log.info(describePlacement(input, placement));
 };
+/** The named subnet groups and parameter groups must exist on that side: refused otherwise. */
+function requirePlacementOn(input, side, items) {
+    return requirePlacement({
+        session: sessionOn(input, side),
+        side,
+        region: input.settings.region,
+        step: PREFLIGHT_STEP,
+        warn: (message) => input.log.warning(message),
+        items,
+    });
+}
 /**
  * Security groups belong to one VPC: the source's fit a db-subnet-group given as input only when
  * that subnet group is in the source's VPC. AWS would refuse the create otherwise, after the
@@ -79602,7 +79609,6 @@ function multiAzStorage(ctx) {
 ;// CONCATENATED MODULE: ./src/methods/relay/preflight.ts
 
 
-
 /**
  * The relay's pre-flight step: the shared pre-flight (keys, placement, snapshot quota) with the
  * relay's own checks, before the first snapshot is taken.
@@ -79626,20 +79632,13 @@ function preflightStep() {
 const checkTempPlacement = async (input) => {
     if (input.sourceDb.kind !== 'multi-az-cluster' || input.settings.phase === 'destination')
         return;
-    await requirePlacement({
-        session: input.source,
-        side: 'source',
-        region: input.settings.region,
-        step: PREFLIGHT_STEP,
-        warn: (message) => input.log.warning(message),
-        items: [
-            {
-                input: 'temp-db-subnet-group',
-                kind: 'db-subnet-group',
-                name: input.settings.tempDbSubnetGroup,
-            },
-        ],
-    });
+    await requirePlacementOn(input, 'source', [
+        {
+            input: 'temp-db-subnet-group',
+            kind: 'db-subnet-group',
+            name: input.settings.tempDbSubnetGroup,
+        },
+    ]);
 };
 /**
  * An Aurora copy needs a class for its instances: the source writer's by default. A

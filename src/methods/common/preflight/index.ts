@@ -13,6 +13,7 @@ export { PREFLIGHT_STEP, refusal, type Check, type PreflightInput } from './inpu
 export {
   clusterPlacementMembers,
   describePlacement,
+  requirePlacementOn,
   resolvePlacement,
   type Placement,
   type PlacementSource,

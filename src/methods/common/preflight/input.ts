@@ -1,3 +1,4 @@
+import type { AccountSession } from '../../../credentials.js'
 import type { AccountSide } from '../../../engine/types.js'
 import { ActionError } from '../../../errors.js'
 import type { RefreshContext } from '../context.js'
@@ -33,8 +34,12 @@ export function refusal(
     awsMessage?: string
   },
 ): ActionError {
-  const session = side === 'source' ? input.source : input.destination
-  return new ActionError({ step: PREFLIGHT_STEP, side, accountId: session.accountId, ...details })
+  const accountId = sessionOn(input, side).accountId
+  return new ActionError({ step: PREFLIGHT_STEP, side, accountId, ...details })
+}
+
+export function sessionOn(input: PreflightInput, side: AccountSide): AccountSession {
+  return side === 'source' ? input.source : input.destination
 }
 
 /** The copy is made by this job (not by a phase: source job, which only hands over a snapshot). */
