@@ -73260,6 +73260,23 @@ async function findRunResources(rds, run) {
 
 /***/ }),
 
+/***/ 701:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ allItems)
+/* harmony export */ });
+/** Every item of every page an SDK paginator yields, in order. */
+async function allItems(pages, itemsOf) {
+    const found = [];
+    for await (const page of pages)
+        found.push(...(itemsOf(page) ?? []));
+    return found;
+}
+
+
+/***/ }),
+
 /***/ 3333:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -73275,9 +73292,11 @@ async function findRunResources(rds, run) {
 /* harmony export */   i4: () => (/* binding */ principalAssociation)
 /* harmony export */ });
 /* unused harmony export listAssociations */
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7007);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7007);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9506);
+/* harmony import */ var _pages_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(701);
+
 
 
 /**
@@ -73288,19 +73307,11 @@ async function findRunResources(rds, run) {
 const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
 /** Associations that still hold the resource or principal in the share. */
 const HELD_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING']);
-async function listAssociations(ram, input) {
-    const found = [];
-    for await (const page of (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShareAssociations)({ client: ram }, input)) {
-        found.push(...(page.resourceShareAssociations ?? []));
-    }
-    return found;
+function listAssociations(ram, input) {
+    return (0,_pages_js__WEBPACK_IMPORTED_MODULE_1__/* .allItems */ .a)((0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.paginateGetResourceShareAssociations)({ client: ram }, input), (page) => page.resourceShareAssociations);
 }
-async function listShares(ram, input) {
-    const found = [];
-    for await (const page of (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShares)({ client: ram }, input)) {
-        found.push(...(page.resourceShares ?? []));
-    }
-    return found;
+function listShares(ram, input) {
+    return (0,_pages_js__WEBPACK_IMPORTED_MODULE_1__/* .allItems */ .a)((0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.paginateGetResourceShares)({ client: ram }, input), (page) => page.resourceShares);
 }
 const isLive = (s) => s.status === 'ACTIVE' || s.status === 'PENDING';
 const carriesManagedTag = (s) => (s.tags ?? []).some((t) => t.key === _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed && t.value === 'true');
@@ -73343,7 +73354,7 @@ function unique(values) {
 }
 /** Create a share; its ARN, or undefined when RAM answered none. */
 async function createShare(ram, input) {
-    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.CreateResourceShareCommand(input));
+    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.CreateResourceShareCommand(input));
     return out.resourceShare?.resourceShareArn;
 }
 /**
@@ -73351,19 +73362,15 @@ async function createShare(ram, input) {
  * which lists it only once its principal association is in place).
  */
 async function getShare(ram, arn, owner) {
-    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.GetResourceSharesCommand({ resourceOwner: owner, resourceShareArns: [arn] }));
+    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.GetResourceSharesCommand({ resourceOwner: owner, resourceShareArns: [arn] }));
     return out.resourceShares?.[0];
 }
 /** The invitations to a share that reached the caller's account. */
-async function listInvitations(ram, shareArn) {
-    const found = [];
-    const pages = (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShareInvitations)({ client: ram }, { resourceShareArns: [shareArn] });
-    for await (const page of pages)
-        found.push(...(page.resourceShareInvitations ?? []));
-    return found;
+function listInvitations(ram, shareArn) {
+    return (0,_pages_js__WEBPACK_IMPORTED_MODULE_1__/* .allItems */ .a)((0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.paginateGetResourceShareInvitations)({ client: ram }, { resourceShareArns: [shareArn] }), (page) => page.resourceShareInvitations);
 }
 async function acceptInvitation(ram, invitationArn) {
-    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn }));
+    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn }));
 }
 /**
  * Live shares (ACTIVE or PENDING) the account owns that carry the managed tag. The tag proves the
@@ -73392,7 +73399,7 @@ async function describeShare(ram, share) {
     };
 }
 async function deleteShare(ram, arn) {
-    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.DeleteResourceShareCommand({ resourceShareArn: arn }));
+    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.DeleteResourceShareCommand({ resourceShareArn: arn }));
 }
 /** Withdraw (delete) a share; one already gone or being deleted counts as withdrawn. */
 async function withdrawShare(ram, arn) {
@@ -73476,26 +73483,20 @@ async function addTags(rds, arn, tags) {
 /* harmony export */   U: () => (/* binding */ listClusters),
 /* harmony export */   z: () => (/* binding */ readInventory)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
+/* harmony import */ var _pages_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(701);
+
 
 /** Every DB cluster, or those the filters select (e.g. `clone-group-id`). */
-async function listClusters(rds, filters) {
-    const found = [];
-    const pages = (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, filters ? { Filters: filters } : {});
-    for await (const page of pages)
-        found.push(...(page.DBClusters ?? []));
-    return found;
+function listClusters(rds, filters) {
+    return (0,_pages_js__WEBPACK_IMPORTED_MODULE_0__/* .allItems */ .a)((0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, filters ? { Filters: filters } : {}), (page) => page.DBClusters);
 }
 async function readInventory(rds) {
-    const instances = [];
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBInstances */ .$PQ)({ client: rds }, {}))
-        instances.push(...(page.DBInstances ?? []));
-    const clusterSnapshots = [];
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBClusterSnapshots */ .G8v)({ client: rds }, { SnapshotType: 'manual' }))
-        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
-    const snapshots = [];
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBSnapshots */ .iKM)({ client: rds }, { SnapshotType: 'manual' }))
-        snapshots.push(...(page.DBSnapshots ?? []));
+    const client = { client: rds };
+    const manual = { SnapshotType: 'manual' };
+    const instances = await (0,_pages_js__WEBPACK_IMPORTED_MODULE_0__/* .allItems */ .a)((0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBInstances */ .$PQ)(client, {}), (page) => page.DBInstances);
+    const clusterSnapshots = await (0,_pages_js__WEBPACK_IMPORTED_MODULE_0__/* .allItems */ .a)((0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBClusterSnapshots */ .G8v)(client, manual), (page) => page.DBClusterSnapshots);
+    const snapshots = await (0,_pages_js__WEBPACK_IMPORTED_MODULE_0__/* .allItems */ .a)((0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBSnapshots */ .iKM)(client, manual), (page) => page.DBSnapshots);
     return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
 }
 
