@@ -76792,14 +76792,7 @@ async function writeSummary(input) {
     const summary = core.summary.addHeading(escapeHtml(input.title), 2);
     if (input.steps.length > 0) {
         summary.addTable([
-            [
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'Started', header: true },
-                { data: 'Duration', header: true },
-                { data: 'Status', header: true },
-                { data: 'Notes', header: true },
-            ],
+            headerRow('Step', 'Account', 'Started', 'Duration', 'Status', 'Notes'),
             ...input.steps.map((s) => [
                 s.name,
                 input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
@@ -76835,10 +76828,7 @@ async function writeSummary(input) {
     if (outputRows.length > 0) {
         summary.addHeading('Outputs', 3);
         summary.addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true },
-            ],
+            headerRow('Output', 'Value'),
             ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
         ]);
     }
@@ -76868,6 +76858,10 @@ const HTML_ESCAPES = {
     '"': '&quot;',
     "'": '&#39;',
 };
+/** The header row of a job summary table. */
+function headerRow(...titles) {
+    return titles.map((data) => ({ data, header: true }));
+}
 /** Text as HTML that renders it literally, in element content and in attribute values. */
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
@@ -81306,13 +81300,7 @@ async function writeSweepSummary(title, outcomes, options) {
     summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true);
     if (outcomes.length > 0) {
         summary.addTable([
-            [
-                { data: 'Resource', header: true },
-                { data: 'Kind', header: true },
-                { data: 'Account', header: true },
-                { data: 'Result', header: true },
-                { data: 'Why', header: true },
-            ],
+            headerRow('Resource', 'Kind', 'Account', 'Result', 'Why'),
             ...outcomes.map((o) => [
                 escapeHtml(o.decision.item.id),
                 o.decision.item.kind,
@@ -81674,13 +81662,7 @@ async function writePlanSummary(input) {
     if (input.steps.length > 0) {
         summary.addHeading('Steps', 3);
         summary.addTable([
-            [
-                { data: '#', header: true },
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'What it does', header: true },
-                { data: 'Creates, changes or deletes', header: true },
-            ],
+            headerRow('#', 'Step', 'Account', 'What it does', 'Creates, changes or deletes'),
             ...input.steps.map((s, i) => [
                 String(i + 1),
                 s.name,

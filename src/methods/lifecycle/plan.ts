@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { Accounts } from '../../credentials.js'
 import type { AccountSide, Plan, Step, StepRuntime } from '../../engine/types.js'
 import { ActionError, errorMessage } from '../../errors.js'
-import { escapeHtml } from '../../report.js'
+import { escapeHtml, headerRow } from '../../report.js'
 import type { Settings } from '../../settings.js'
 import { isManaged, TagKeys } from '../../tags.js'
 import { createRefreshContext, type RefreshContext } from '../common/context.js'
@@ -286,13 +286,7 @@ async function writePlanSummary(input: {
   if (input.steps.length > 0) {
     summary.addHeading('Steps', 3)
     summary.addTable([
-      [
-        { data: '#', header: true },
-        { data: 'Step', header: true },
-        { data: 'Account', header: true },
-        { data: 'What it does', header: true },
-        { data: 'Creates, changes or deletes', header: true },
-      ],
+      headerRow('#', 'Step', 'Account', 'What it does', 'Creates, changes or deletes'),
       ...input.steps.map((s, i) => [
         String(i + 1),
         s.name,

@@ -6,7 +6,7 @@ import { removeResource } from '../../cleanup.js'
 import type { Accounts, AccountSession } from '../../credentials.js'
 import { waitFor } from '../../engine/wait.js'
 import { ActionError, errorMessage } from '../../errors.js'
-import { escapeHtml } from '../../report.js'
+import { escapeHtml, headerRow } from '../../report.js'
 import type { Settings } from '../../settings.js'
 import { TagKeys } from '../../tags.js'
 import { listClusters, readInventory, type AccountInventory } from '../../aws/rds-inventory.js'
@@ -326,13 +326,7 @@ export async function writeSweepSummary(
   summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true)
   if (outcomes.length > 0) {
     summary.addTable([
-      [
-        { data: 'Resource', header: true },
-        { data: 'Kind', header: true },
-        { data: 'Account', header: true },
-        { data: 'Result', header: true },
-        { data: 'Why', header: true },
-      ],
+      headerRow('Resource', 'Kind', 'Account', 'Result', 'Why'),
       ...outcomes.map((o) => [
         escapeHtml(o.decision.item.id),
         o.decision.item.kind,
