@@ -78932,13 +78932,20 @@ function cloneInput(ctx) {
         Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
     };
 }
+/** The Serverless v2 scaling range the inputs ask for, if they do. */
+function scalingFromInputs(settings) {
+    const s = settings.serverless;
+    return s && { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity };
+}
 /** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
 function restoreScaling(ctx) {
-    const s = ctx.settings.serverless;
-    if (s)
-        return { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity };
-    if (instanceClassOf(ctx) !== SERVERLESS_CLASS)
-        return undefined;
+    const asked = scalingFromInputs(ctx.settings);
+    if (asked || instanceClassOf(ctx) !== SERVERLESS_CLASS)
+        return asked;
+    return sourceScaling(ctx);
+}
+/** The source cluster's own Serverless v2 range, when it has a complete one. */
+function sourceScaling(ctx) {
     return completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration);
 }
 function completeScaling(scaling) {
@@ -79004,13 +79011,9 @@ async function ensureServerlessScaling(ctx, runtime) {
     const cluster = await (0,rds_read/* findCluster */.KG)(rds, id);
     if (completeScaling(cluster?.ServerlessV2ScalingConfiguration))
         return;
-    const s = ctx.settings.serverless;
-    const scaling = s
-        ? { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
-        : (completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration) ?? {
-            ...DEFAULT_SERVERLESS_SCALING,
-        });
-    runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
+    const asked = scalingFromInputs(ctx.settings);
+    const scaling = asked ?? sourceScaling(ctx) ?? { ...DEFAULT_SERVERLESS_SCALING };
+    runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${asked ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
     try {
         await (0,rds_databases/* modifyDatabase */.KL)(rds, { kind: 'cluster', id }, { ServerlessV2ScalingConfiguration: scaling });
     }
@@ -79702,13 +79705,10 @@ function auroraRelaySteps() {
 }
 /** The cluster restore of every relay, with the Serverless v2 scaling the inputs ask for. */
 function auroraRestoreInput(ctx, snapshotArn) {
-    const serverless = ctx.settings.serverless;
     return {
         ...clusterRestoreInput(ctx, snapshotArn),
         // Needed before a db.serverless instance is added (aws-reference A3).
-        ServerlessV2ScalingConfiguration: serverless
-            ? { MinCapacity: serverless.minCapacity, MaxCapacity: serverless.maxCapacity }
-            : undefined,
+        ServerlessV2ScalingConfiguration: scalingFromInputs(ctx.settings),
     };
 }
 

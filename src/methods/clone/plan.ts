@@ -10,6 +10,7 @@ import {
 import { findCluster } from '../../aws/rds-read.js'
 import type { Plan, Step, StepRuntime } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
+import type { Settings } from '../../settings.js'
 import { Purpose } from '../../tags.js'
 import { tagsFor, type RefreshContext } from '../common/context.js'
 import { provision } from '../common/provision.js'
@@ -108,11 +109,23 @@ export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCo
   }
 }
 
+/** The Serverless v2 scaling range the inputs ask for, if they do. */
+export function scalingFromInputs(
+  settings: Pick<Settings, 'serverless'>,
+): ServerlessV2ScalingConfiguration | undefined {
+  const s = settings.serverless
+  return s && { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
+}
+
 /** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
 function restoreScaling(ctx: RefreshContext): ServerlessV2ScalingConfiguration | undefined {
-  const s = ctx.settings.serverless
-  if (s) return { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
-  if (instanceClassOf(ctx) !== SERVERLESS_CLASS) return undefined
+  const asked = scalingFromInputs(ctx.settings)
+  if (asked || instanceClassOf(ctx) !== SERVERLESS_CLASS) return asked
+  return sourceScaling(ctx)
+}
+
+/** The source cluster's own Serverless v2 range, when it has a complete one. */
+function sourceScaling(ctx: RefreshContext): ServerlessV2ScalingConfiguration | undefined {
   return completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration)
 }
 
@@ -188,14 +201,10 @@ async function ensureServerlessScaling(ctx: RefreshContext, runtime: StepRuntime
   const id = ctx.names.target
   const cluster = await findCluster(rds, id)
   if (completeScaling(cluster?.ServerlessV2ScalingConfiguration)) return
-  const s = ctx.settings.serverless
-  const scaling: ServerlessV2ScalingConfiguration = s
-    ? { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
-    : (completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration) ?? {
-        ...DEFAULT_SERVERLESS_SCALING,
-      })
+  const asked = scalingFromInputs(ctx.settings)
+  const scaling = asked ?? sourceScaling(ctx) ?? { ...DEFAULT_SERVERLESS_SCALING }
   runtime.log.info(
-    `Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`,
+    `Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${asked ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`,
   )
   try {
     await modifyDatabase(

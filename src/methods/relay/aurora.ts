@@ -1,5 +1,5 @@
 import type { RestoreDBClusterFromSnapshotCommandInput } from '@aws-sdk/client-rds'
-import { createInstancesAfter } from '../clone/plan.js'
+import { createInstancesAfter, scalingFromInputs } from '../clone/plan.js'
 import type { RefreshContext } from '../common/context.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
 import { preflightStep } from './preflight.js'
@@ -51,12 +51,9 @@ export function auroraRestoreInput(
   ctx: RefreshContext,
   snapshotArn: string,
 ): RestoreDBClusterFromSnapshotCommandInput {
-  const serverless = ctx.settings.serverless
   return {
     ...clusterRestoreInput(ctx, snapshotArn),
     // Needed before a db.serverless instance is added (aws-reference A3).
-    ServerlessV2ScalingConfiguration: serverless
-      ? { MinCapacity: serverless.minCapacity, MaxCapacity: serverless.maxCapacity }
-      : undefined,
+    ServerlessV2ScalingConfiguration: scalingFromInputs(ctx.settings),
   }
 }
