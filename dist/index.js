@@ -80843,7 +80843,7 @@ const waitDeletedStep = {
         await Promise.all([
             ...ctx.target.memberWaves
                 .flat()
-                .map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
+                .map((id) => waitOnDestination(ctx, runtime, { reader: rds_read/* READERS */.Hk['db-instance'], id, until: 'gone' })),
             waitForTarget(ctx, runtime, { until: 'gone' }),
         ]);
     },
@@ -80907,17 +80907,19 @@ async function shareDecision(ctx) {
     }
     return { message: 'No share to withdraw', note: 'no managed share' };
 }
-function waitForTarget(ctx, runtime, spec) {
+function waitForTarget(ctx, runtime, until) {
     const reader = (isCluster(ctx) ? rds_read/* READERS */.Hk['db-cluster'] : rds_read/* READERS */.Hk['db-instance']);
-    return waitGone(reader, ctx.accounts.destination, ctx.target.identifier, runtime, ctx, spec);
+    return waitOnDestination(ctx, runtime, { reader, id: ctx.target.identifier, ...until });
 }
-/** Wait on one destination resource with the run's polling (by default until it is gone). */
-function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
+/** Wait on one destination resource with the run's polling. */
+function waitOnDestination(ctx, runtime, target) {
+    const { reader, id, ...until } = target;
+    const session = ctx.accounts.destination;
     return (0,wait/* waitFor */.fm)({
         ...(0,rds_read/* pollOf */.ho)(reader, session.clients.rds, id),
         side: 'destination',
         accountId: session.accountId,
-        ...spec,
+        ...until,
     }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
 }
 
