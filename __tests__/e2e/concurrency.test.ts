@@ -5,7 +5,14 @@
  * no throttling error may reach a user, and the waits must poll within their budget.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { ACCOUNTS, inventoryOf, runAction, startWorld, type Simulator } from './harness.ts'
+import {
+  ACCOUNTS,
+  inventoryOf,
+  runAction,
+  startWorld,
+  TIMED_SCALE,
+  type Simulator,
+} from './harness.ts'
 
 let sim: Simulator | undefined
 afterEach(async () => {
@@ -30,7 +37,8 @@ const OTHER_READS = 8
 
 describe('refreshes at once under one token bucket', () => {
   it('all finish, no throttling reaches a user, and each wait polls within its budget', async () => {
-    sim = await startWorld({ scenario: { faults: { throttle: BUCKET } } })
+    // At 600×: at the harness's faster scale, the real seconds a run takes refill the bucket.
+    sim = await startWorld({ scenario: { clockScale: TIMED_SCALE, faults: { throttle: BUCKET } } })
     const world = sim
     const targets = ['pr-1', 'pr-2', 'pr-3', 'pr-4']
     const runs = await Promise.all(
