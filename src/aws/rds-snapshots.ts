@@ -76,7 +76,7 @@ type CommonMembers = Pick<DBSnapshot, 'Status' | 'KmsKeyId' | 'Engine' | 'Engine
 
 /**
  * What one kind of snapshot does its own way: the SDK commands, and the members whose names carry
- * the kind (`DBSnapshotArn`, `DBClusterSnapshotArn`). The rest is written once, in `snapshotApi`.
+ * the kind (`DBSnapshotArn`, `DBClusterSnapshotArn`). The rest is written once, in `snapshotApiOf`.
  */
 interface SnapshotKind<S extends CommonMembers> extends Pick<
   SnapshotApi,
