@@ -51,7 +51,6 @@ const REGION = 'eu-west-1'
 const SOURCE_ROLE = 'arn:aws:iam::111111111111:role/source-role'
 const DESTINATION_ROLE = 'arn:aws:iam::222222222222:role/destination-role'
 const SECOND_SOURCE_ROLE = 'arn:aws:iam::111111111111:role/other-role'
-const SHORT_ROLE = 'arn:aws:iam::333333333333:role/short-role'
 const FAILING_ACCOUNT = '555555555555'
 const OIDC_ENV = {
   ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0',
@@ -78,7 +77,6 @@ function fixture(): Fixture<ResourceFixture> {
     accounts: [
       account('111111111111', ['source-role', 'other-role']),
       account('222222222222', ['destination-role']),
-      account('333333333333', ['short-role']),
       {
         id: '444444444444',
         name: 'ci',
@@ -103,28 +101,19 @@ function settingsFor(endpoint: string, overrides: Partial<Settings> = {}): Setti
 
 /** STS sessions live an hour, as AWS issues them. */
 let sts: Simulator
-/**
- * STS sessions (and OIDC tokens) live 1/3600 of their duration: an hour-long session lasts one
- * second. Its tests stop the clock (`frozenClock`), so nothing depends on how fast the machine is.
- */
-let shortSts: Simulator
 /** How many requests and sessions each world had served when the current test began. */
 const marks = new Map<Simulator, { requests: number; sessions: number }>()
 const savedEnv = { ...process.env }
 
 beforeAll(async () => {
   sts = await startSimulator({ fixture: fixture() })
-  shortSts = await startSimulator({ fixture: fixture(), scenario: { credentialTimeScale: 3600 } })
 })
 afterAll(async () => {
   await sts.close()
-  await shortSts.close()
 })
 
 beforeEach(() => {
-  for (const world of [sts, shortSts]) {
-    marks.set(world, { requests: world.requests.length, sessions: world.sessions().length })
-  }
+  marks.set(sts, { requests: sts.requests.length, sessions: sts.sessions().length })
   issuer = sts
   events.length = 0
   jest.clearAllMocks()
@@ -399,41 +388,39 @@ describe('refresh', () => {
   })
 
   it('re-assumes with a fresh OIDC token when a client needs credentials that are about to expire', async () => {
-    // Sessions live 1 s: renewed when less than half their lifetime (0.5 s) remains.
-    issuer = shortSts
+    // Hour-long sessions, renewed in their last 5 minutes (the SDK's window). The clock stands
+    // still between the calls, so nothing depends on how fast the machine is.
     await withFrozenClock(async (advance) => {
-      const accounts = await openAccounts(
-        settingsFor(shortSts.url, { sourceRoleArn: SHORT_ROLE }),
-        { env: OIDC_ENV },
-      )
-      expect(assumeCalls(shortSts)).toHaveLength(1)
-      // Still fresh: the SDK asks again (the session is inside its 5-minute window) but no new
-      // assumption is made for every call.
+      const accounts = await openAccounts(settingsFor(sts.url, { sourceRoleArn: SOURCE_ROLE }), {
+        env: OIDC_ENV,
+      })
+      expect(assumeCalls()).toHaveLength(1)
+      // Still fresh: no new assumption for the next call.
       await accounts.source.clients.sts.send(new GetCallerIdentityCommand({}))
-      expect(assumeCalls(shortSts)).toHaveLength(1)
+      expect(assumeCalls()).toHaveLength(1)
 
-      advance(550)
+      advance(56 * 60_000)
       await accounts.source.clients.sts.send(new GetCallerIdentityCommand({}))
-      advance(550)
+      advance(56 * 60_000)
       await accounts.destination.clients.sts.send(new GetCallerIdentityCommand({}))
     })
 
-    expect(assumeCalls(shortSts)).toHaveLength(3)
+    expect(assumeCalls()).toHaveLength(3)
     expect(getIDToken).toHaveBeenCalledTimes(3)
-    expect(new Set(assumeCalls(shortSts).map(tokenOf)).size).toBe(3)
+    expect(new Set(assumeCalls().map(tokenOf)).size).toBe(3)
     // Each call is signed with the session current at the time.
-    const [first, second, third] = issued(shortSts).map((c) => c.accessKeyId)
-    expect(identityCalls(shortSts).map((c) => c.accessKeyId)).toEqual([first, first, second, third])
+    const [first, second, third] = issued().map((c) => c.accessKeyId)
+    expect(identityCalls().map((c) => c.accessKeyId)).toEqual([first, first, second, third])
     // Every refresh is masked too.
     const secrets = events.filter((e) => e.kind === 'setSecret').map((e) => e.value)
-    for (const c of issued(shortSts)) {
+    for (const c of issued()) {
       expect(secrets).toEqual(
         expect.arrayContaining([c.accessKeyId, c.secretAccessKey, c.sessionToken]),
       )
     }
-    expect(logLines().filter((line) => line.startsWith(`Assumed role ${SHORT_ROLE}`))).toHaveLength(
-      3,
-    )
+    expect(
+      logLines().filter((line) => line.startsWith(`Assumed role ${SOURCE_ROLE}`)),
+    ).toHaveLength(3)
   })
 
   it('lets concurrent callers share one assumption', async () => {
@@ -545,19 +532,18 @@ describe('a token endpoint that never answers', () => {
   })
 
   it('gives up on a re-mint the same way: the call that needed fresh credentials fails', async () => {
-    // Sessions live 1 s and are renewed in their last half; the second token never comes.
-    issuer = shortSts
+    // An hour-long session, renewed in its last 5 minutes; the second token never comes.
     let error: unknown
     await withFrozenClock(async (advance) => {
       // The first token is at hand (minted beforehand, valid while the clock stands still), so
       // only the second one meets the 50 ms timeout, however slow the machine.
       const first = await mintToken('sts.amazonaws.com')
       getIDToken.mockImplementationOnce(async () => first).mockImplementationOnce(never)
-      const accounts = await openAccounts(
-        settingsFor(shortSts.url, { sourceRoleArn: SHORT_ROLE }),
-        { env: OIDC_ENV, tokenTimeoutMs: 50 },
-      )
-      advance(600)
+      const accounts = await openAccounts(settingsFor(sts.url, { sourceRoleArn: SOURCE_ROLE }), {
+        env: OIDC_ENV,
+        tokenTimeoutMs: 50,
+      })
+      advance(56 * 60_000)
       error = await accounts.source.clients.sts
         .send(new GetCallerIdentityCommand({}))
         .catch((e: unknown) => e)

@@ -73260,6 +73260,23 @@ async function findRunResources(rds, run) {
 
 /***/ }),
 
+/***/ 701:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ allItems)
+/* harmony export */ });
+/** Every item of every page an SDK paginator yields, in order. */
+async function allItems(pages, itemsOf) {
+    const found = [];
+    for await (const page of pages)
+        found.push(...(itemsOf(page) ?? []));
+    return found;
+}
+
+
+/***/ }),
+
 /***/ 3333:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -73275,9 +73292,11 @@ async function findRunResources(rds, run) {
 /* harmony export */   i4: () => (/* binding */ principalAssociation)
 /* harmony export */ });
 /* unused harmony export listAssociations */
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7007);
-/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7007);
+/* harmony import */ var _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9506);
+/* harmony import */ var _pages_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(701);
+
 
 
 /**
@@ -73288,19 +73307,11 @@ async function findRunResources(rds, run) {
 const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED']);
 /** Associations that still hold the resource or principal in the share. */
 const HELD_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING']);
-async function listAssociations(ram, input) {
-    const found = [];
-    for await (const page of (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShareAssociations)({ client: ram }, input)) {
-        found.push(...(page.resourceShareAssociations ?? []));
-    }
-    return found;
+function listAssociations(ram, input) {
+    return (0,_pages_js__WEBPACK_IMPORTED_MODULE_1__/* .allItems */ .a)((0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.paginateGetResourceShareAssociations)({ client: ram }, input), (page) => page.resourceShareAssociations);
 }
-async function listShares(ram, input) {
-    const found = [];
-    for await (const page of (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShares)({ client: ram }, input)) {
-        found.push(...(page.resourceShares ?? []));
-    }
-    return found;
+function listShares(ram, input) {
+    return (0,_pages_js__WEBPACK_IMPORTED_MODULE_1__/* .allItems */ .a)((0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.paginateGetResourceShares)({ client: ram }, input), (page) => page.resourceShares);
 }
 const isLive = (s) => s.status === 'ACTIVE' || s.status === 'PENDING';
 const carriesManagedTag = (s) => (s.tags ?? []).some((t) => t.key === _tags_js__WEBPACK_IMPORTED_MODULE_0__/* .TagKeys */ .jm.managed && t.value === 'true');
@@ -73343,7 +73354,7 @@ function unique(values) {
 }
 /** Create a share; its ARN, or undefined when RAM answered none. */
 async function createShare(ram, input) {
-    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.CreateResourceShareCommand(input));
+    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.CreateResourceShareCommand(input));
     return out.resourceShare?.resourceShareArn;
 }
 /**
@@ -73351,19 +73362,15 @@ async function createShare(ram, input) {
  * which lists it only once its principal association is in place).
  */
 async function getShare(ram, arn, owner) {
-    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.GetResourceSharesCommand({ resourceOwner: owner, resourceShareArns: [arn] }));
+    const out = await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.GetResourceSharesCommand({ resourceOwner: owner, resourceShareArns: [arn] }));
     return out.resourceShares?.[0];
 }
 /** The invitations to a share that reached the caller's account. */
-async function listInvitations(ram, shareArn) {
-    const found = [];
-    const pages = (0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.paginateGetResourceShareInvitations)({ client: ram }, { resourceShareArns: [shareArn] });
-    for await (const page of pages)
-        found.push(...(page.resourceShareInvitations ?? []));
-    return found;
+function listInvitations(ram, shareArn) {
+    return (0,_pages_js__WEBPACK_IMPORTED_MODULE_1__/* .allItems */ .a)((0,_aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.paginateGetResourceShareInvitations)({ client: ram }, { resourceShareArns: [shareArn] }), (page) => page.resourceShareInvitations);
 }
 async function acceptInvitation(ram, invitationArn) {
-    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn }));
+    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.AcceptResourceShareInvitationCommand({ resourceShareInvitationArn: invitationArn }));
 }
 /**
  * Live shares (ACTIVE or PENDING) the account owns that carry the managed tag. The tag proves the
@@ -73392,7 +73399,7 @@ async function describeShare(ram, share) {
     };
 }
 async function deleteShare(ram, arn) {
-    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_1__.DeleteResourceShareCommand({ resourceShareArn: arn }));
+    await ram.send(new _aws_sdk_client_ram__WEBPACK_IMPORTED_MODULE_2__.DeleteResourceShareCommand({ resourceShareArn: arn }));
 }
 /** Withdraw (delete) a share; one already gone or being deleted counts as withdrawn. */
 async function withdrawShare(ram, arn) {
@@ -73476,26 +73483,20 @@ async function addTags(rds, arn, tags) {
 /* harmony export */   U: () => (/* binding */ listClusters),
 /* harmony export */   z: () => (/* binding */ readInventory)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7202);
+/* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
+/* harmony import */ var _pages_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(701);
+
 
 /** Every DB cluster, or those the filters select (e.g. `clone-group-id`). */
-async function listClusters(rds, filters) {
-    const found = [];
-    const pages = (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, filters ? { Filters: filters } : {});
-    for await (const page of pages)
-        found.push(...(page.DBClusters ?? []));
-    return found;
+function listClusters(rds, filters) {
+    return (0,_pages_js__WEBPACK_IMPORTED_MODULE_0__/* .allItems */ .a)((0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBClusters */ .cbb)({ client: rds }, filters ? { Filters: filters } : {}), (page) => page.DBClusters);
 }
 async function readInventory(rds) {
-    const instances = [];
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBInstances */ .$PQ)({ client: rds }, {}))
-        instances.push(...(page.DBInstances ?? []));
-    const clusterSnapshots = [];
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBClusterSnapshots */ .G8v)({ client: rds }, { SnapshotType: 'manual' }))
-        clusterSnapshots.push(...(page.DBClusterSnapshots ?? []));
-    const snapshots = [];
-    for await (const page of (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_0__/* .paginateDescribeDBSnapshots */ .iKM)({ client: rds }, { SnapshotType: 'manual' }))
-        snapshots.push(...(page.DBSnapshots ?? []));
+    const client = { client: rds };
+    const manual = { SnapshotType: 'manual' };
+    const instances = await (0,_pages_js__WEBPACK_IMPORTED_MODULE_0__/* .allItems */ .a)((0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBInstances */ .$PQ)(client, {}), (page) => page.DBInstances);
+    const clusterSnapshots = await (0,_pages_js__WEBPACK_IMPORTED_MODULE_0__/* .allItems */ .a)((0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBClusterSnapshots */ .G8v)(client, manual), (page) => page.DBClusterSnapshots);
+    const snapshots = await (0,_pages_js__WEBPACK_IMPORTED_MODULE_0__/* .allItems */ .a)((0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBSnapshots */ .iKM)(client, manual), (page) => page.DBSnapshots);
     return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots };
 }
 
@@ -73511,7 +73512,8 @@ async function readInventory(rds) {
 /* harmony export */   KG: () => (/* binding */ findCluster),
 /* harmony export */   MR: () => (/* binding */ findClusterSnapshot),
 /* harmony export */   XD: () => (/* binding */ findInstance),
-/* harmony export */   g$: () => (/* binding */ readTags)
+/* harmony export */   g$: () => (/* binding */ readTags),
+/* harmony export */   ho: () => (/* binding */ pollOf)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7202);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
@@ -73537,19 +73539,20 @@ async function findClusterSnapshot(rds, id) {
     return orUndefined(async () => {
         const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBClusterSnapshotsCommand */ .cWV({
             DBClusterSnapshotIdentifier: id,
-            ...(id.startsWith('arn:') ? { IncludeShared: true } : {}),
+            ...sharedWhenArn(id),
         }));
         return out.DBClusterSnapshots?.[0];
     });
 }
 async function findSnapshot(rds, id) {
     return orUndefined(async () => {
-        const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBSnapshotsCommand */ .KKI({
-            DBSnapshotIdentifier: id,
-            ...(id.startsWith('arn:') ? { IncludeShared: true } : {}),
-        }));
+        const out = await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DescribeDBSnapshotsCommand */ .KKI({ DBSnapshotIdentifier: id, ...sharedWhenArn(id) }));
         return out.DBSnapshots?.[0];
     });
+}
+/** Another account's snapshot, named by its ARN, is listed only with IncludeShared. */
+function sharedWhenArn(id) {
+    return id.startsWith('arn:') ? { IncludeShared: true } : {};
 }
 /** The tags of a resource, read from the resource itself (ownership is proven by them). */
 async function readTags(rds, arn) {
@@ -73565,6 +73568,14 @@ async function orUndefined(read) {
             return undefined;
         throw error;
     }
+}
+/** How to poll one resource with its reader: its name for the log, its lookup and its status. */
+function pollOf(reader, rds, id) {
+    return {
+        resource: `${reader.label} ${id}`,
+        describe: () => reader.find(rds, id),
+        status: (item) => reader.status(item),
+    };
 }
 const READERS = {
     'db-cluster': {
@@ -73604,97 +73615,91 @@ const READERS = {
 /* harmony import */ var _rds_read_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9251);
 
 
-/** The `restore` attribute change that shares a snapshot with an account, or stops sharing it. */
-function restoreAttribute(change) {
-    return {
-        AttributeName: 'restore',
-        ...(change.shared ? { ValuesToAdd: [change.account] } : { ValuesToRemove: [change.account] }),
-    };
-}
 const dbSnapshots = {
     type: 'db-snapshot',
     shareKind: 'db-snapshot-share',
     label: 'DB snapshot',
     calls: { share: 'ModifyDBSnapshotAttribute', copy: 'CopyDBSnapshot' },
-    async find(rds, id) {
-        const s = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBSnapshotIdentifier ?? id,
-            arn: s.DBSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.Encrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async create(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBSnapshotCommand */ .SQw({
-            DBInstanceIdentifier: request.sourceId,
-            DBSnapshotIdentifier: request.snapshotId,
-            Tags: [...request.tags],
-        }));
-    },
-    async setShared(rds, id, change) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({
-            DBSnapshotIdentifier: id,
-            ...restoreAttribute(change),
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBSnapshotCommand */ .D2s({
-            SourceDBSnapshotIdentifier: request.sourceArn,
-            TargetDBSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
+    describe: _rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findSnapshot */ .Cb,
+    named: (s) => ({ id: s.DBSnapshotIdentifier, arn: s.DBSnapshotArn, encrypted: s.Encrypted }),
+    create: (rds, { sourceId, snapshotId, tags }) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBSnapshotCommand */ .SQw({
+        DBInstanceIdentifier: sourceId,
+        DBSnapshotIdentifier: snapshotId,
+        Tags: [...tags],
+    })),
+    modifyAttribute: (rds, id, change) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBSnapshotAttributeCommand */ .Ypc({ DBSnapshotIdentifier: id, ...change })),
+    copy: (rds, { sourceArn, targetId, kmsKeyId, tags }) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBSnapshotCommand */ .D2s({
+        SourceDBSnapshotIdentifier: sourceArn,
+        TargetDBSnapshotIdentifier: targetId,
+        KmsKeyId: kmsKeyId,
+        Tags: [...tags],
+    })),
+    delete: (rds, id) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id })),
 };
 const clusterSnapshots = {
     type: 'db-cluster-snapshot',
     shareKind: 'db-cluster-snapshot-share',
     label: 'DB cluster snapshot',
     calls: { share: 'ModifyDBClusterSnapshotAttribute', copy: 'CopyDBClusterSnapshot' },
-    async find(rds, id) {
-        const s = await (0,_rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR)(rds, id);
-        if (!s)
-            return undefined;
-        return {
-            id: s.DBClusterSnapshotIdentifier ?? id,
-            arn: s.DBClusterSnapshotArn ?? id,
-            status: s.Status ?? 'unknown',
-            encrypted: s.StorageEncrypted ?? false,
-            kmsKeyId: s.KmsKeyId,
-            engine: s.Engine,
-            engineVersion: s.EngineVersion,
-        };
-    },
-    async create(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBClusterSnapshotCommand */ .Iv4({
-            DBClusterIdentifier: request.sourceId,
-            DBClusterSnapshotIdentifier: request.snapshotId,
-            Tags: [...request.tags],
-        }));
-    },
-    async setShared(rds, id, change) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({
-            DBClusterSnapshotIdentifier: id,
-            ...restoreAttribute(change),
-        }));
-    },
-    async copy(rds, request) {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBClusterSnapshotCommand */ .Xzo({
-            SourceDBClusterSnapshotIdentifier: request.sourceArn,
-            TargetDBClusterSnapshotIdentifier: request.targetId,
-            KmsKeyId: request.kmsKeyId,
-            Tags: [...request.tags],
-        }));
-    },
+    describe: _rds_read_js__WEBPACK_IMPORTED_MODULE_0__/* .findClusterSnapshot */ .MR,
+    named: (s) => ({
+        id: s.DBClusterSnapshotIdentifier,
+        arn: s.DBClusterSnapshotArn,
+        encrypted: s.StorageEncrypted,
+    }),
+    create: (rds, { sourceId, snapshotId, tags }) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CreateDBClusterSnapshotCommand */ .Iv4({
+        DBClusterIdentifier: sourceId,
+        DBClusterSnapshotIdentifier: snapshotId,
+        Tags: [...tags],
+    })),
+    modifyAttribute: (rds, id, change) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .ModifyDBClusterSnapshotAttributeCommand */ .EbD({ DBClusterSnapshotIdentifier: id, ...change })),
+    copy: (rds, { sourceArn, targetId, kmsKeyId, tags }) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .CopyDBClusterSnapshotCommand */ .Xzo({
+        SourceDBClusterSnapshotIdentifier: sourceArn,
+        TargetDBClusterSnapshotIdentifier: targetId,
+        KmsKeyId: kmsKeyId,
+        Tags: [...tags],
+    })),
+    delete: (rds, id) => rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id })),
+};
+/** One implementation for both kinds: what they do alike, around what each does its own way. */
+function snapshotApiOf(kind) {
+    return {
+        type: kind.type,
+        shareKind: kind.shareKind,
+        label: kind.label,
+        calls: kind.calls,
+        create: kind.create,
+        copy: kind.copy,
+        delete: kind.delete,
+        async find(rds, id) {
+            const snapshot = await kind.describe(rds, id);
+            if (!snapshot)
+                return undefined;
+            const named = kind.named(snapshot);
+            return {
+                id: named.id ?? id,
+                arn: named.arn ?? id,
+                status: snapshot.Status ?? 'unknown',
+                encrypted: named.encrypted ?? false,
+                kmsKeyId: snapshot.KmsKeyId,
+                engine: snapshot.Engine,
+                engineVersion: snapshot.EngineVersion,
+            };
+        },
+        async setShared(rds, id, { account, shared }) {
+            await kind.modifyAttribute(rds, id, {
+                AttributeName: 'restore',
+                ...(shared ? { ValuesToAdd: [account] } : { ValuesToRemove: [account] }),
+            });
+        },
+    };
+}
+const APIS = {
+    'db-snapshot': snapshotApiOf(dbSnapshots),
+    'db-cluster-snapshot': snapshotApiOf(clusterSnapshots),
 };
 function snapshotApi(type) {
-    return type === 'db-snapshot' ? dbSnapshots : clusterSnapshots;
+    return APIS[type];
 }
 
 
@@ -73770,6 +73775,19 @@ async function deleteDatabase(rds, target, options) {
         ...(options.deleteAutomatedBackups && { DeleteAutomatedBackups: true }),
     }));
 }
+function deleteSnapshot(type) {
+    return async ({ id }, { rds }) => {
+        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)(type).delete(rds, id);
+    };
+}
+/** Withdraw the snapshot's share with the account it was made for. */
+function unshareSnapshot(type) {
+    return async ({ id, sharedWith }, { rds }) => {
+        if (!sharedWith)
+            return;
+        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)(type).setShared(rds, id, { account: sharedWith, shared: false });
+    };
+}
 /** How each kind of resource the action creates is removed (an intermediate, or a failed copy). */
 const REMOVERS = {
     'db-instance': async ({ id }, { rds }) => {
@@ -73787,25 +73805,10 @@ const REMOVERS = {
         }
         await deleteDatabase(rds, { kind: 'cluster', id }, {});
     },
-    'db-cluster-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBClusterSnapshotCommand */ .fW3({ DBClusterSnapshotIdentifier: id }));
-    },
-    'db-snapshot': async ({ id }, { rds }) => {
-        await rds.send(new _aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_5__/* .DeleteDBSnapshotCommand */ .PHQ({ DBSnapshotIdentifier: id }));
-    },
-    'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-        if (!sharedWith)
-            return;
-        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)('db-snapshot').setShared(rds, id, { account: sharedWith, shared: false });
-    },
-    'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-        if (!sharedWith)
-            return;
-        await (0,_rds_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotApi */ .P)('db-cluster-snapshot').setShared(rds, id, {
-            account: sharedWith,
-            shared: false,
-        });
-    },
+    'db-cluster-snapshot': deleteSnapshot('db-cluster-snapshot'),
+    'db-snapshot': deleteSnapshot('db-snapshot'),
+    'db-snapshot-share': unshareSnapshot('db-snapshot'),
+    'db-cluster-snapshot-share': unshareSnapshot('db-cluster-snapshot'),
     'resource-share': async ({ id }, { ram }) => {
         await (0,_ram_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteShare */ .Ru)(ram, id);
     },
@@ -73862,11 +73865,10 @@ async function untilDeletable(resource, { rds }, settle) {
     if (!reader)
         return;
     await (0,_engine_wait_js__WEBPACK_IMPORTED_MODULE_3__/* .waitFor */ .fm)({
+        ...(0,_aws_rds_read_js__WEBPACK_IMPORTED_MODULE_1__/* .pollOf */ .ho)(reader, rds, resource.id),
         resource: `${resource.kind} ${resource.id}`,
         side: resource.side,
         accountId: settle.accountId,
-        describe: () => reader.find(rds, resource.id),
-        status: (item) => reader.status(item),
         until: DELETABLE,
         failOn: [],
     }, {
@@ -74363,22 +74365,19 @@ function assumeRoleHint(e, options) {
  * One cached session for every client of an account: without it each of the four clients would
  * assume the role separately. Concurrent callers wait on the same assumption.
  *
- * A session is renewed when less than `min(5 minutes, half its lifetime)` remains. For real
- * sessions (15 minutes or more) that is the SDK's own 5-minute window. Sessions shorter than 10
- * minutes (a simulator running on a scaled clock) would otherwise look "expiring" from the start
- * and be re-assumed several times per API call, because the SDK asks again whenever its copy is
- * inside its window.
+ * A session is renewed when less than 5 minutes remain, the SDK's own window (aws-reference F4).
+ * AWS issues no session shorter than 15 minutes (DurationSeconds is at least 900, F2), so each
+ * session serves at least 10 minutes.
  */
 function shareCredentials(assume) {
     let current;
     let pending;
     return async (options) => {
-        if (current !== undefined && !options?.forceRefresh && !needsRenewal(current)) {
-            return current.credentials;
-        }
+        if (current !== undefined && !options?.forceRefresh && !needsRenewal(current))
+            return current;
         pending ??= assume()
             .then((credentials) => {
-            current = { credentials, obtainedAt: Date.now() };
+            current = credentials;
             return credentials;
         })
             .finally(() => {
@@ -74387,12 +74386,9 @@ function shareCredentials(assume) {
         return pending;
     };
 }
-function needsRenewal(session) {
-    const expiration = session.credentials.expiration?.getTime();
-    if (expiration === undefined)
-        return false;
-    const lifetime = expiration - session.obtainedAt;
-    return expiration - Date.now() < Math.min(REFRESH_WINDOW_MS, lifetime / 2);
+function needsRenewal(credentials) {
+    const expiration = credentials.expiration?.getTime();
+    return expiration !== undefined && expiration - Date.now() < REFRESH_WINDOW_MS;
 }
 /**
  * A destination-phase job reads nothing in the source account and usually holds no credentials
@@ -75046,9 +75042,12 @@ class ActionError extends Error {
     awsMessage;
     requestId;
     hint;
+    /** What it was made from, to make it again with a step. */
+    #context;
     constructor(context) {
         super(formatMessage(context), context.cause === undefined ? undefined : { cause: context.cause });
         this.name = 'ActionError';
+        this.#context = context;
         this.summary = context.summary;
         this.step = context.step;
         this.resource = context.resource;
@@ -75079,21 +75078,7 @@ class ActionError extends Error {
     }
     /** The same error, attributed to a step. */
     withStep(step) {
-        return new ActionError({ ...this.context(), step });
-    }
-    context() {
-        return {
-            summary: this.summary,
-            step: this.step,
-            resource: this.resource,
-            side: this.side,
-            accountId: this.accountId,
-            code: this.code,
-            awsMessage: this.awsMessage,
-            requestId: this.requestId,
-            hint: this.hint,
-            cause: this.cause,
-        };
+        return new ActionError({ ...this.#context, step });
     }
 }
 /** "the source account 111111111111", or "the destination account" before the id is known. */
@@ -76849,14 +76834,7 @@ async function writeSummary(input) {
     const summary = core.summary.addHeading(escapeHtml(input.title), 2);
     if (input.steps.length > 0) {
         summary.addTable([
-            [
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'Started', header: true },
-                { data: 'Duration', header: true },
-                { data: 'Status', header: true },
-                { data: 'Notes', header: true },
-            ],
+            headerRow('Step', 'Account', 'Started', 'Duration', 'Status', 'Notes'),
             ...input.steps.map((s) => [
                 s.name,
                 input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
@@ -76892,10 +76870,7 @@ async function writeSummary(input) {
     if (outputRows.length > 0) {
         summary.addHeading('Outputs', 3);
         summary.addTable([
-            [
-                { data: 'Output', header: true },
-                { data: 'Value', header: true },
-            ],
+            headerRow('Output', 'Value'),
             ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
         ]);
     }
@@ -76925,6 +76900,10 @@ const HTML_ESCAPES = {
     '"': '&quot;',
     "'": '&#39;',
 };
+/** The header row of a job summary table. */
+function headerRow(...titles) {
+    return titles.map((data) => ({ data, header: true }));
+}
 /** Text as HTML that renders it literally, in element content and in attribute values. */
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
@@ -77548,11 +77527,9 @@ var wait = __nccwpck_require__(254);
 function waitForResource(reader, ctx, runtime, target) {
     const session = sessionFor(ctx, target.side);
     return (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${target.id}`,
+        ...(0,rds_read/* pollOf */.ho)(reader, session.clients.rds, target.id),
         side: target.side,
         accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, target.id),
-        status: (item) => reader.status(item),
         progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
         until: target.until ?? ['available'],
         ready: target.ready,
@@ -77823,8 +77800,11 @@ function conditionKeys(statement) {
 const PREFLIGHT_STEP = 'preflight';
 /** A pre-flight refusal on one side, in that side's account. */
 function refusal(input, side, details) {
-    const session = side === 'source' ? input.source : input.destination;
-    return new errors/* ActionError */.lZ({ step: PREFLIGHT_STEP, side, accountId: session.accountId, ...details });
+    const accountId = sessionOn(input, side).accountId;
+    return new errors/* ActionError */.lZ({ step: PREFLIGHT_STEP, side, accountId, ...details });
+}
+function sessionOn(input, side) {
+    return side === 'source' ? input.source : input.destination;
 }
 /** The copy is made by this job (not by a phase: source job, which only hands over a snapshot). */
 const copiesHere = (input) => input.settings.phase !== 'source';
@@ -78110,6 +78090,14 @@ function resolvePlacement(run) {
     };
     return { ...placement, inherited };
 }
+/** A DB cluster's placement, as its restore (from a snapshot, or to a point in time) takes it. */
+function clusterPlacementMembers(placement) {
+    return {
+        DBSubnetGroupName: placement.subnetGroup,
+        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+        DBClusterParameterGroupName: placement.clusterParameterGroup,
+    };
+}
 function placement_valueOf(placement, name) {
     switch (name) {
         case 'db-subnet-group':
@@ -78164,24 +78152,28 @@ const checkPlacement = async (input) => {
     if (unset.length > 0) {
         input.log.warning(`No ${unset.join(', ')}: the copy in account ${input.destination.accountId} gets the engine's default ${unset.map((name) => LABELS[name]).join(' and ')}. Set ${unset.length > 1 ? 'them' : 'it'} to give the copy the parameters your workloads expect.`);
     }
-    await requirePlacement({
-        session: input.destination,
-        side: 'destination',
-        region: input.settings.region,
-        step: PREFLIGHT_STEP,
-        warn: (message) => input.log.warning(message),
-        items: APPLIES[kind].flatMap((name) => {
-            const lookup = LOOKUP[name];
-            // What the source itself uses exists; only names the user typed are looked up.
-            if (!lookup || placement.inherited.includes(name))
-                return [];
-            return [{ input: name, kind: lookup, name: placement_valueOf(placement, name) }];
-        }),
-    });
+    await requirePlacementOn(input, 'destination', APPLIES[kind].flatMap((name) => {
+        const lookup = LOOKUP[name];
+        // What the source itself uses exists; only names the user typed are looked up.
+        if (!lookup || placement.inherited.includes(name))
+            return [];
+        return [{ input: name, kind: lookup, name: placement_valueOf(placement, name) }];
+    }));
     await checkInheritedGroupsFit(input, placement);
     // RDS cannot list VPC security groups (that is EC2); the create call names a missing one.
     input.log.info(describePlacement(input, placement));
 };
+/** The named subnet groups and parameter groups must exist on that side: refused otherwise. */
+function requirePlacementOn(input, side, items) {
+    return requirePlacement({
+        session: sessionOn(input, side),
+        side,
+        region: input.settings.region,
+        step: PREFLIGHT_STEP,
+        warn: (message) => input.log.warning(message),
+        items,
+    });
+}
 /**
  * Security groups belong to one VPC: the source's fit a db-subnet-group given as input only when
  * that subnet group is in the source's VPC. AWS would refuse the create otherwise, after the
@@ -78969,29 +78961,33 @@ function instanceClassOf(ctx) {
  */
 function cloneInput(ctx) {
     const s = ctx.settings;
-    const placement = resolvePlacement(ctx);
     return {
         DBClusterIdentifier: ctx.names.target,
         // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
         SourceDBClusterIdentifier: ctx.sourceDb.arn,
         RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
         UseLatestRestorableTime: true,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
+        ...clusterPlacementMembers(resolvePlacement(ctx)),
         KmsKeyId: s.kmsKeyId,
         DeletionProtection: s.deletionProtection,
         ServerlessV2ScalingConfiguration: restoreScaling(ctx),
         Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
     };
 }
+/** The Serverless v2 scaling range the inputs ask for, if they do. */
+function scalingFromInputs(settings) {
+    const s = settings.serverless;
+    return s && { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity };
+}
 /** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
 function restoreScaling(ctx) {
-    const s = ctx.settings.serverless;
-    if (s)
-        return { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity };
-    if (instanceClassOf(ctx) !== SERVERLESS_CLASS)
-        return undefined;
+    const asked = scalingFromInputs(ctx.settings);
+    if (asked || instanceClassOf(ctx) !== SERVERLESS_CLASS)
+        return asked;
+    return sourceScaling(ctx);
+}
+/** The source cluster's own Serverless v2 range, when it has a complete one. */
+function sourceScaling(ctx) {
     return completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration);
 }
 function completeScaling(scaling) {
@@ -79057,13 +79053,9 @@ async function ensureServerlessScaling(ctx, runtime) {
     const cluster = await (0,rds_read/* findCluster */.KG)(rds, id);
     if (completeScaling(cluster?.ServerlessV2ScalingConfiguration))
         return;
-    const s = ctx.settings.serverless;
-    const scaling = s
-        ? { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
-        : (completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration) ?? {
-            ...DEFAULT_SERVERLESS_SCALING,
-        });
-    runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
+    const asked = scalingFromInputs(ctx.settings);
+    const scaling = asked ?? sourceScaling(ctx) ?? { ...DEFAULT_SERVERLESS_SCALING };
+    runtime.log.info(`Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${asked ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`);
     try {
         await (0,rds_databases/* modifyDatabase */.KL)(rds, { kind: 'cluster', id }, { ServerlessV2ScalingConfiguration: scaling });
     }
@@ -79286,6 +79278,7 @@ var rds_snapshots = __nccwpck_require__(8142);
 
 
 
+
 const SOURCE_PHASES = ['all', 'source'];
 const DESTINATION_PHASES = ['all', 'destination'];
 /**
@@ -79369,24 +79362,33 @@ function snapshotSourceClusterStep(options) {
         after: ['preflight'],
         async run(ctx, runtime) {
             const id = ctx.names.sourceClusterSnapshot;
-            const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx);
-            const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx);
-            const { resource: snapshot } = await provision({
-                ctx,
-                runtime,
-                resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
-                start: () => (0,rds_snapshots/* snapshotApi */.P)('db-cluster-snapshot').create(ctx.source.clients.rds, {
-                    sourceId: ctx.sourceDb.identifier,
-                    snapshotId: id,
-                    tags: tagsFor(ctx, purpose),
-                }),
+            const arn = await takeSnapshot(ctx, runtime, {
+                type: 'db-cluster-snapshot',
+                sourceId: ctx.sourceDb.identifier,
+                id,
+                disposal: options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx),
+                purpose: options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx),
             });
-            if (options.handoff) {
-                ctx.values.sharedSnapshotArn.set(snapshot.DBClusterSnapshotArn ?? id);
-            }
+            if (options.handoff)
+                ctx.values.sharedSnapshotArn.set(arn);
             runtime.note(id);
         },
     };
+}
+/** Snapshot a DB instance or DB cluster of the source account and wait for it; its ARN. */
+async function takeSnapshot(ctx, runtime, snapshot) {
+    const { type, sourceId, id } = snapshot;
+    const { resource } = await provision({
+        ctx,
+        runtime,
+        resource: { kind: type, side: 'source', id, disposal: snapshot.disposal },
+        start: () => (0,rds_snapshots/* snapshotApi */.P)(type).create(ctx.source.clients.rds, {
+            sourceId,
+            snapshotId: id,
+            tags: tagsFor(ctx, snapshot.purpose),
+        }),
+    });
+    return snapshotArnOf(resource) ?? id;
 }
 /** Share the snapshot with the destination account (`restore` attribute). */
 function shareSnapshotStep(type, after) {
@@ -79573,17 +79575,14 @@ function handoffSnapshotStep(options) {
         after: options.after,
         async run(ctx, runtime) {
             const id = handoffSnapshotName(ctx);
-            const { resource: snapshot } = await provision({
-                ctx,
-                runtime,
-                resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
-                start: () => (0,rds_snapshots/* snapshotApi */.P)('db-snapshot').create(ctx.source.clients.rds, {
-                    sourceId: options.instanceId(ctx),
-                    snapshotId: id,
-                    tags: tagsFor(ctx, handoffPurpose(ctx)),
-                }),
+            const arn = await takeSnapshot(ctx, runtime, {
+                type: 'db-snapshot',
+                sourceId: options.instanceId(ctx),
+                id,
+                disposal: handoffDisposal(ctx),
+                purpose: handoffPurpose(ctx),
             });
-            ctx.values.sharedSnapshotArn.set(snapshot.DBSnapshotArn ?? id);
+            ctx.values.sharedSnapshotArn.set(arn);
             runtime.note(id);
         },
     };
@@ -79614,6 +79613,23 @@ function restoreClusterStep(options) {
         },
     };
 }
+/**
+ * What every relay's cluster restore of the copy sets alike. Engine and EngineVersion come from
+ * the source (else AWS picks the Region's default version); the destination key re-encrypts an
+ * encrypted snapshot.
+ */
+function clusterRestoreInput(ctx, snapshotArn) {
+    return {
+        DBClusterIdentifier: ctx.names.target,
+        SnapshotIdentifier: snapshotArn,
+        Engine: ctx.sourceDb.engine,
+        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        ...clusterPlacementMembers(resolvePlacement(ctx)),
+        KmsKeyId: ctx.sourceDb.encrypted ? ctx.settings.kmsKeyId : undefined,
+        DeletionProtection: ctx.settings.deletionProtection,
+        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
+    };
+}
 /** io1/io2 need Iops; gp3 takes its baseline unless the user asks (AWS refuses it on small gp3). */
 function isProvisionedIops(storageType) {
     return storageType === 'io1' || storageType === 'io2';
@@ -79631,7 +79647,6 @@ function multiAzStorage(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/methods/relay/preflight.ts
-
 
 
 /**
@@ -79657,20 +79672,13 @@ function preflightStep() {
 const checkTempPlacement = async (input) => {
     if (input.sourceDb.kind !== 'multi-az-cluster' || input.settings.phase === 'destination')
         return;
-    await requirePlacement({
-        session: input.source,
-        side: 'source',
-        region: input.settings.region,
-        step: PREFLIGHT_STEP,
-        warn: (message) => input.log.warning(message),
-        items: [
-            {
-                input: 'temp-db-subnet-group',
-                kind: 'db-subnet-group',
-                name: input.settings.tempDbSubnetGroup,
-            },
-        ],
-    });
+    await requirePlacementOn(input, 'source', [
+        {
+            input: 'temp-db-subnet-group',
+            kind: 'db-subnet-group',
+            name: input.settings.tempDbSubnetGroup,
+        },
+    ]);
 };
 /**
  * An Aurora copy needs a class for its instances: the source writer's by default. A
@@ -79709,9 +79717,6 @@ const RELAY_CHECKS = [checkTempPlacement, checkInstanceClass, checkMultiAzStorag
 
 
 
-
-
-
 /**
  * The Aurora snapshot relay, for when a clone is impossible or method: relay asks for it
  * (aws-reference C): cluster snapshot → share → destination copy under the destination key →
@@ -79740,25 +79745,12 @@ function auroraRelaySteps() {
         deleteCopiedSnapshotStep('db-cluster-snapshot', ['restore-cluster']),
     ];
 }
-/** Engine and version from the source, so the Region's default version is never picked. */
+/** The cluster restore of every relay, with the Serverless v2 scaling the inputs ask for. */
 function auroraRestoreInput(ctx, snapshotArn) {
-    const s = ctx.settings;
-    const placement = resolvePlacement(ctx);
     return {
-        DBClusterIdentifier: ctx.names.target,
-        SnapshotIdentifier: snapshotArn,
-        Engine: ctx.sourceDb.engine,
-        EngineVersion: ctx.sourceDb.engineVersion || undefined,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
-        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-        DeletionProtection: s.deletionProtection,
+        ...clusterRestoreInput(ctx, snapshotArn),
         // Needed before a db.serverless instance is added (aws-reference A3).
-        ServerlessV2ScalingConfiguration: s.serverless
-            ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
-            : undefined,
-        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
+        ServerlessV2ScalingConfiguration: scalingFromInputs(ctx.settings),
     };
 }
 
@@ -80006,7 +79998,6 @@ function turnOrFail(ctx, runtime, refusal) {
 
 
 
-
 /**
  * The Multi-AZ DB cluster relay's 7 steps. AWS does not copy a Multi-AZ DB cluster snapshot, and
  * may neither share it nor restore it shared (aws-reference B, UNCONFIRMED: the direct path of
@@ -80149,14 +80140,12 @@ const deleteTempInstanceStep = {
     },
 };
 /**
- * Engine and EngineVersion come from the source (else AWS picks the Region's default version);
- * AWS accepts the snapshot only as an ARN here.
+ * The cluster restore of every relay, with the Multi-AZ DB cluster's class and storage; AWS
+ * accepts the snapshot only as an ARN here.
  */
 function multiAzRestoreInput(ctx, snapshotArn) {
     const s = ctx.settings;
-    const cluster = ctx.sourceDb.cluster;
-    const placement = resolvePlacement(ctx);
-    const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass;
+    const instanceClass = s.instanceClass ?? ctx.sourceDb.cluster?.DBClusterInstanceClass;
     if (!instanceClass) {
         throw new errors/* ActionError */.lZ({
             summary: 'The DBClusterInstanceClass of the Multi-AZ copy is unknown',
@@ -80167,20 +80156,11 @@ function multiAzRestoreInput(ctx, snapshotArn) {
     }
     const storage = multiAzStorage(ctx);
     return {
-        DBClusterIdentifier: ctx.names.target,
-        SnapshotIdentifier: snapshotArn,
-        Engine: ctx.sourceDb.engine,
-        EngineVersion: ctx.sourceDb.engineVersion || undefined,
+        ...clusterRestoreInput(ctx, snapshotArn),
         DBClusterInstanceClass: instanceClass,
         StorageType: storage.storageType,
         Iops: storage.iops,
-        DBSubnetGroupName: placement.subnetGroup,
-        VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-        DBClusterParameterGroupName: placement.clusterParameterGroup,
         PubliclyAccessible: s.publiclyAccessible,
-        KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-        DeletionProtection: s.deletionProtection,
-        Tags: tagsFor(ctx, src_tags/* Purpose */.nb.copy),
     };
 }
 
@@ -80297,6 +80277,10 @@ function buildPlan(ctx) {
 
 
 
+/** The source's account: its own ARN names it (a destination-phase job signs in to only one). */
+function sourceAccountOf(sourceDb, accounts) {
+    return (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+}
 /**
  * Read what the refresh starts from and resolve its method. `inputs/rules.ts` already required
  * snapshot-arn for phase destination and source otherwise, and refused a clone split into phases.
@@ -80901,7 +80885,7 @@ const waitDeletedStep = {
         await Promise.all([
             ...ctx.target.memberWaves
                 .flat()
-                .map((id) => waitGone(rds_read/* READERS */.Hk['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
+                .map((id) => waitOnDestination(ctx, runtime, { reader: rds_read/* READERS */.Hk['db-instance'], id, until: 'gone' })),
             waitForTarget(ctx, runtime, { until: 'gone' }),
         ]);
     },
@@ -80965,19 +80949,19 @@ async function shareDecision(ctx) {
     }
     return { message: 'No share to withdraw', note: 'no managed share' };
 }
-function waitForTarget(ctx, runtime, spec) {
+function waitForTarget(ctx, runtime, until) {
     const reader = (isCluster(ctx) ? rds_read/* READERS */.Hk['db-cluster'] : rds_read/* READERS */.Hk['db-instance']);
-    return waitGone(reader, ctx.accounts.destination, ctx.target.identifier, runtime, ctx, spec);
+    return waitOnDestination(ctx, runtime, { reader, id: ctx.target.identifier, ...until });
 }
-/** Wait on one destination resource with the run's polling (by default until it is gone). */
-function waitGone(reader, session, id, runtime, ctx, spec = { until: 'gone' }) {
+/** Wait on one destination resource with the run's polling. */
+function waitOnDestination(ctx, runtime, target) {
+    const { reader, id, ...until } = target;
+    const session = ctx.accounts.destination;
     return (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${id}`,
+        ...(0,rds_read/* pollOf */.ho)(reader, session.clients.rds, id),
         side: 'destination',
         accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, id),
-        status: (item) => reader.status(item),
-        ...spec,
+        ...until,
     }, (0,wait/* stepWaitContext */.vf)(runtime, ctx.settings.pollIntervalSeconds));
 }
 
@@ -81333,11 +81317,9 @@ async function deleteOne(item, options) {
     }
     const reader = rds_read/* READERS */.Hk[item.kind];
     await (0,wait/* waitFor */.fm)({
-        resource: `${reader.label} ${item.id}`,
+        ...(0,rds_read/* pollOf */.ho)(reader, session.clients.rds, item.id),
         side: item.side,
         accountId: session.accountId,
-        describe: () => reader.find(session.clients.rds, item.id),
-        status: (found) => reader.status(found),
         until: 'gone',
     }, { step: 'sweep', log, ...poll });
 }
@@ -81362,13 +81344,7 @@ async function writeSweepSummary(title, outcomes, options) {
     summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true);
     if (outcomes.length > 0) {
         summary.addTable([
-            [
-                { data: 'Resource', header: true },
-                { data: 'Kind', header: true },
-                { data: 'Account', header: true },
-                { data: 'Result', header: true },
-                { data: 'Why', header: true },
-            ],
+            headerRow('Resource', 'Kind', 'Account', 'Result', 'Why'),
             ...outcomes.map((o) => [
                 escapeHtml(o.decision.item.id),
                 o.decision.item.kind,
@@ -81492,7 +81468,6 @@ function refuseTargetIsSource(settings, accounts, target) {
 
 
 
-
 /**
  * `operation: plan`: what `plan-operation` (refresh, delete or sweep) would do, from the same
  * reads that operation makes first, and nothing else: only Describe*, List* and Get* calls.
@@ -81510,22 +81485,15 @@ async function runPlanOperation(options) {
 async function planRefresh({ settings, accounts, startedAt }) {
     const target = settings.target ?? '';
     const found = settings.phase === 'source' ? undefined : await lookupTarget(accounts.destination, target);
-    const { sourceDb, sameAccount, method } = await core.group('Read the source', () => startPhase(settings, accounts, { exists: found !== undefined }));
+    const start = await core.group('Read the source', () => startPhase(settings, accounts, { exists: found !== undefined }));
+    const { sourceDb, method } = start;
     if (target)
         refuseTargetIsSource(settings, accounts, target);
-    const ctx = createRefreshContext({
-        settings,
-        accounts,
-        sourceDb,
-        sameAccount,
-        method,
-        target,
-        startedAt,
-    });
+    const ctx = createRefreshContext({ ...start, settings, accounts, target, startedAt });
     const plan = buildPlan(ctx);
     const checks = await plan_runPreflight(plan, ctx);
     const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx, found);
-    const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const sourceAccount = sourceAccountOf(sourceDb, accounts);
     const facts = [
         `Source: ${describeKind(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
         `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
@@ -81735,13 +81703,7 @@ async function writePlanSummary(input) {
     if (input.steps.length > 0) {
         summary.addHeading('Steps', 3);
         summary.addTable([
-            [
-                { data: '#', header: true },
-                { data: 'Step', header: true },
-                { data: 'Account', header: true },
-                { data: 'What it does', header: true },
-                { data: 'Creates, changes or deletes', header: true },
-            ],
+            headerRow('#', 'Step', 'Account', 'What it does', 'Creates, changes or deletes'),
             ...input.steps.map((s, i) => [
                 String(i + 1),
                 s.name,
@@ -82502,7 +82464,6 @@ var state = __nccwpck_require__(2462);
 
 
 
-
 /** What the post step does if the run stops before it created anything. */
 const NOTHING_CREATED = () => (0,engine_ledger/* describePostStep */.kj)([], 'failed');
 /**
@@ -82575,13 +82536,12 @@ async function refresh(options) {
     // A source-phase job makes no copy, and may not even see the destination account.
     const copyPhase = settings.phase !== 'source';
     const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source';
-    const { sourceDb, sameAccount, method, found } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, async () => {
+    const { start, found } = await core.group(`Read ${read}`, () => (0,engine_deadline/* stage */.dw)(signal, `reading ${read}`, NOTHING_CREATED, async () => {
         const found = copyPhase ? await lookupTarget(accounts.destination, target) : undefined;
-        const start = await startPhase(settings, accounts, { exists: found !== undefined });
-        return { ...start, found };
+        return { start: await startPhase(settings, accounts, { exists: found !== undefined }), found };
     }));
-    // The source's own ARN names its account (a destination-phase job signs in to only one).
-    const sourceAccount = (0,aws_arn/* accountFromArn */.Fl)(sourceDb.arn) ?? accounts.source.accountId;
+    const { sourceDb, sameAccount, method } = start;
+    const sourceAccount = sourceAccountOf(sourceDb, accounts);
     checkApplicability({
         settings,
         sourceDb,
@@ -82594,15 +82554,7 @@ async function refresh(options) {
     core.info(describeStart(settings, sourceDb));
     core.info(`Method: ${method}`);
     const ledger = new engine_ledger/* Ledger */.Oc(state/* saveResources */.rH);
-    const ctx = createRefreshContext({
-        settings,
-        accounts,
-        sourceDb,
-        sameAccount,
-        method,
-        target,
-        startedAt,
-    });
+    const ctx = createRefreshContext({ ...start, settings, accounts, target, startedAt });
     const nothingYet = () => (0,engine_ledger/* describePostStep */.kj)(ledger.list(), 'failed');
     const replacing = copyPhase
         ? await (0,engine_deadline/* stage */.dw)(signal, `looking for ${target} to replace`, nothingYet, () => findReplaceTarget(ctx, found))

@@ -1,6 +1,6 @@
 import type { AwsClients } from './aws/clients.js'
 import { describeOwner, proves, tagsOf, type Proof, type RunIdentity } from './aws/ownership.js'
-import { READERS, type ResourceReader } from './aws/rds-read.js'
+import { pollOf, READERS, type ResourceReader } from './aws/rds-read.js'
 import { REMOVERS } from './aws/removers.js'
 import type { CreatedResource, StepLog } from './engine/types.js'
 import { FAILURE_STATUSES, waitFor } from './engine/wait.js'
@@ -68,11 +68,10 @@ async function untilDeletable(
   if (!reader) return
   await waitFor(
     {
+      ...pollOf(reader, rds, resource.id),
       resource: `${resource.kind} ${resource.id}`,
       side: resource.side,
       accountId: settle.accountId,
-      describe: () => reader.find(rds, resource.id),
-      status: (item) => reader.status(item),
       until: DELETABLE,
       failOn: [],
     },

@@ -382,24 +382,20 @@ export function assumeRoleHint(
  * One cached session for every client of an account: without it each of the four clients would
  * assume the role separately. Concurrent callers wait on the same assumption.
  *
- * A session is renewed when less than `min(5 minutes, half its lifetime)` remains. For real
- * sessions (15 minutes or more) that is the SDK's own 5-minute window. Sessions shorter than 10
- * minutes (a simulator running on a scaled clock) would otherwise look "expiring" from the start
- * and be re-assumed several times per API call, because the SDK asks again whenever its copy is
- * inside its window.
+ * A session is renewed when less than 5 minutes remain, the SDK's own window (aws-reference F4).
+ * AWS issues no session shorter than 15 minutes (DurationSeconds is at least 900, F2), so each
+ * session serves at least 10 minutes.
  */
 export function shareCredentials(
   assume: () => Promise<AwsCredentialIdentity>,
 ): AwsCredentialIdentityProvider {
-  let current: { credentials: AwsCredentialIdentity; obtainedAt: number } | undefined
+  let current: AwsCredentialIdentity | undefined
   let pending: Promise<AwsCredentialIdentity> | undefined
   return async (options?: { forceRefresh?: boolean }) => {
-    if (current !== undefined && !options?.forceRefresh && !needsRenewal(current)) {
-      return current.credentials
-    }
+    if (current !== undefined && !options?.forceRefresh && !needsRenewal(current)) return current
     pending ??= assume()
       .then((credentials) => {
-        current = { credentials, obtainedAt: Date.now() }
+        current = credentials
         return credentials
       })
       .finally(() => {
@@ -409,14 +405,9 @@ export function shareCredentials(
   }
 }
 
-function needsRenewal(session: {
-  credentials: AwsCredentialIdentity
-  obtainedAt: number
-}): boolean {
-  const expiration = session.credentials.expiration?.getTime()
-  if (expiration === undefined) return false
-  const lifetime = expiration - session.obtainedAt
-  return expiration - Date.now() < Math.min(REFRESH_WINDOW_MS, lifetime / 2)
+function needsRenewal(credentials: AwsCredentialIdentity): boolean {
+  const expiration = credentials.expiration?.getTime()
+  return expiration !== undefined && expiration - Date.now() < REFRESH_WINDOW_MS
 }
 
 /**

@@ -56,6 +56,8 @@ export class ActionError extends Error {
   readonly awsMessage?: string
   readonly requestId?: string
   readonly hint?: string
+  /** What it was made from, to make it again with a step. */
+  readonly #context: ErrorContext
 
   constructor(context: ErrorContext) {
     super(
@@ -63,6 +65,7 @@ export class ActionError extends Error {
       context.cause === undefined ? undefined : { cause: context.cause },
     )
     this.name = 'ActionError'
+    this.#context = context
     this.summary = context.summary
     this.step = context.step
     this.resource = context.resource
@@ -94,22 +97,7 @@ export class ActionError extends Error {
 
   /** The same error, attributed to a step. */
   withStep(step: string): ActionError {
-    return new ActionError({ ...this.context(), step })
-  }
-
-  private context(): ErrorContext {
-    return {
-      summary: this.summary,
-      step: this.step,
-      resource: this.resource,
-      side: this.side,
-      accountId: this.accountId,
-      code: this.code,
-      awsMessage: this.awsMessage,
-      requestId: this.requestId,
-      hint: this.hint,
-      cause: this.cause,
-    }
+    return new ActionError({ ...this.#context, step })
   }
 }
 

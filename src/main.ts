@@ -9,13 +9,12 @@ import { titledLog } from './github/annotations.js'
 import { commentGone, commentReady } from './github/pull-request-comment.js'
 import { createRefreshContext, refreshReport } from './methods/common/context.js'
 import { buildPlan } from './methods/choose-method.js'
-import { describeStart, startPhase } from './methods/common/phases.js'
+import { describeStart, sourceAccountOf, startPhase } from './methods/common/phases.js'
 import { checkApplicability } from './methods/common/applicability.js'
 import { describePlacement, resolvePlacement } from './methods/common/preflight/index.js'
 import { findExistingTarget, lookupTarget } from './methods/common/existing.js'
 import { runLifecycle } from './methods/lifecycle/index.js'
 import { findReplaceTarget, replaceRun } from './methods/lifecycle/replace.js'
-import { accountFromArn } from './aws/arn.js'
 import {
   copyOutputs,
   ledgerBlocks,
@@ -109,15 +108,14 @@ async function refresh(options: RefreshOptions): Promise<Record<string, string> 
   // A source-phase job makes no copy, and may not even see the destination account.
   const copyPhase = settings.phase !== 'source'
   const read = settings.phase === 'destination' ? 'the shared snapshot' : 'the source'
-  const { sourceDb, sameAccount, method, found } = await core.group(`Read ${read}`, () =>
+  const { start, found } = await core.group(`Read ${read}`, () =>
     stage(signal, `reading ${read}`, NOTHING_CREATED, async () => {
       const found = copyPhase ? await lookupTarget(accounts.destination, target) : undefined
-      const start = await startPhase(settings, accounts, { exists: found !== undefined })
-      return { ...start, found }
+      return { start: await startPhase(settings, accounts, { exists: found !== undefined }), found }
     }),
   )
-  // The source's own ARN names its account (a destination-phase job signs in to only one).
-  const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId
+  const { sourceDb, sameAccount, method } = start
+  const sourceAccount = sourceAccountOf(sourceDb, accounts)
   checkApplicability({
     settings,
     sourceDb,
@@ -131,15 +129,7 @@ async function refresh(options: RefreshOptions): Promise<Record<string, string> 
   core.info(`Method: ${method}`)
 
   const ledger = new Ledger(saveResources)
-  const ctx = createRefreshContext({
-    settings,
-    accounts,
-    sourceDb,
-    sameAccount,
-    method,
-    target,
-    startedAt,
-  })
+  const ctx = createRefreshContext({ ...start, settings, accounts, target, startedAt })
 
   const nothingYet = (): string => describePostStep(ledger.list(), 'failed')
   const replacing = copyPhase

@@ -153,14 +153,7 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
   const summary = core.summary.addHeading(escapeHtml(input.title), 2)
   if (input.steps.length > 0) {
     summary.addTable([
-      [
-        { data: 'Step', header: true },
-        { data: 'Account', header: true },
-        { data: 'Started', header: true },
-        { data: 'Duration', header: true },
-        { data: 'Status', header: true },
-        { data: 'Notes', header: true },
-      ],
+      headerRow('Step', 'Account', 'Started', 'Duration', 'Status', 'Notes'),
       ...input.steps.map((s) =>
         [
           s.name,
@@ -205,10 +198,7 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
   if (outputRows.length > 0) {
     summary.addHeading('Outputs', 3)
     summary.addTable([
-      [
-        { data: 'Output', header: true },
-        { data: 'Value', header: true },
-      ],
+      headerRow('Output', 'Value'),
       ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
     ])
   }
@@ -239,6 +229,11 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '>': '&gt;',
   '"': '&quot;',
   "'": '&#39;',
+}
+
+/** The header row of a job summary table. */
+export function headerRow(...titles: string[]): { data: string; header: true }[] {
+  return titles.map((data) => ({ data, header: true }))
 }
 
 /** Text as HTML that renders it literally, in element content and in attribute values. */

@@ -229,8 +229,9 @@ describe('a hung OIDC token endpoint', () => {
   it(
     'at a re-mint during the run: the run stops and exits; the post step, which cannot sign in, reports the copy',
     async () => {
-      // Sessions of role-duration-seconds 900 last 900/450 = 2 real seconds and are renewed after
-      // one; the clone's cluster takes 5 simulated minutes, 5 real seconds.
+      // Sessions of role-duration-seconds 900 last 900/450 = 2 real seconds, always inside the
+      // 5-minute renewal window: every call re-mints. The clone's cluster takes 5 simulated
+      // minutes, 5 real seconds.
       sim = await startWorld({ scenario: { clockScale: 60, credentialTimeScale: 450 } })
       const world = sim
       let ended = false

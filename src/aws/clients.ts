@@ -23,7 +23,7 @@ export interface UserAgentInfo {
 
 export interface ClientOptions {
   readonly region: string
-  /** Send every call (STS too) here: the simulator or an AWS-compatible emulator. */
+  /** endpoint-url: send every call (STS too) to this AWS-compatible endpoint instead of AWS. */
   readonly endpoint?: string
   /** Undefined: the SDK's default chain (environment, e.g. after configure-aws-credentials). */
   readonly credentials?: AwsCredentialIdentityProvider

@@ -15,6 +15,7 @@ import {
   type ResourceShareInvitation,
 } from '@aws-sdk/client-ram'
 import { TagKeys } from '../tags.js'
+import { allItems } from './pages.js'
 
 /**
  * AWS RAM, as the Aurora clone shares a source cluster with another account: find or create the
@@ -27,26 +28,21 @@ const USABLE_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING', 'FAILED'])
 /** Associations that still hold the resource or principal in the share. */
 const HELD_ASSOCIATION = new Set(['ASSOCIATED', 'ASSOCIATING'])
 
-export async function listAssociations(
+export function listAssociations(
   ram: RAMClient,
   input: GetResourceShareAssociationsCommandInput,
 ): Promise<ResourceShareAssociation[]> {
-  const found: ResourceShareAssociation[] = []
-  for await (const page of paginateGetResourceShareAssociations({ client: ram }, input)) {
-    found.push(...(page.resourceShareAssociations ?? []))
-  }
-  return found
+  return allItems(
+    paginateGetResourceShareAssociations({ client: ram }, input),
+    (page) => page.resourceShareAssociations,
+  )
 }
 
-async function listShares(
+function listShares(
   ram: RAMClient,
   input: GetResourceSharesCommandInput,
 ): Promise<ResourceShare[]> {
-  const found: ResourceShare[] = []
-  for await (const page of paginateGetResourceShares({ client: ram }, input)) {
-    found.push(...(page.resourceShares ?? []))
-  }
-  return found
+  return allItems(paginateGetResourceShares({ client: ram }, input), (page) => page.resourceShares)
 }
 
 const isLive = (s: ResourceShare): boolean => s.status === 'ACTIVE' || s.status === 'PENDING'
@@ -130,17 +126,14 @@ export async function getShare(
 }
 
 /** The invitations to a share that reached the caller's account. */
-export async function listInvitations(
+export function listInvitations(
   ram: RAMClient,
   shareArn: string,
 ): Promise<ResourceShareInvitation[]> {
-  const found: ResourceShareInvitation[] = []
-  const pages = paginateGetResourceShareInvitations(
-    { client: ram },
-    { resourceShareArns: [shareArn] },
+  return allItems(
+    paginateGetResourceShareInvitations({ client: ram }, { resourceShareArns: [shareArn] }),
+    (page) => page.resourceShareInvitations,
   )
-  for await (const page of pages) found.push(...(page.resourceShareInvitations ?? []))
-  return found
 }
 
 export async function acceptInvitation(ram: RAMClient, invitationArn: string): Promise<void> {

@@ -10,6 +10,7 @@ import {
   type Filter,
   type RDSClient,
 } from '@aws-sdk/client-rds'
+import { allItems } from './pages.js'
 
 /**
  * Every RDS resource an account owns in the region, page by page (DescribeDB* return at most 100
@@ -23,25 +24,27 @@ export interface AccountInventory {
 }
 
 /** Every DB cluster, or those the filters select (e.g. `clone-group-id`). */
-export async function listClusters(rds: RDSClient, filters?: Filter[]): Promise<DBCluster[]> {
-  const found: DBCluster[] = []
-  const pages = paginateDescribeDBClusters({ client: rds }, filters ? { Filters: filters } : {})
-  for await (const page of pages) found.push(...(page.DBClusters ?? []))
-  return found
+export function listClusters(rds: RDSClient, filters?: Filter[]): Promise<DBCluster[]> {
+  return allItems(
+    paginateDescribeDBClusters({ client: rds }, filters ? { Filters: filters } : {}),
+    (page) => page.DBClusters,
+  )
 }
 
 export async function readInventory(rds: RDSClient): Promise<AccountInventory> {
-  const instances: DBInstance[] = []
-  for await (const page of paginateDescribeDBInstances({ client: rds }, {}))
-    instances.push(...(page.DBInstances ?? []))
-  const clusterSnapshots: DBClusterSnapshot[] = []
-  for await (const page of paginateDescribeDBClusterSnapshots(
-    { client: rds },
-    { SnapshotType: 'manual' },
-  ))
-    clusterSnapshots.push(...(page.DBClusterSnapshots ?? []))
-  const snapshots: DBSnapshot[] = []
-  for await (const page of paginateDescribeDBSnapshots({ client: rds }, { SnapshotType: 'manual' }))
-    snapshots.push(...(page.DBSnapshots ?? []))
+  const client = { client: rds }
+  const manual = { SnapshotType: 'manual' }
+  const instances = await allItems(
+    paginateDescribeDBInstances(client, {}),
+    (page) => page.DBInstances,
+  )
+  const clusterSnapshots = await allItems(
+    paginateDescribeDBClusterSnapshots(client, manual),
+    (page) => page.DBClusterSnapshots,
+  )
+  const snapshots = await allItems(
+    paginateDescribeDBSnapshots(client, manual),
+    (page) => page.DBSnapshots,
+  )
   return { clusters: await listClusters(rds), instances, clusterSnapshots, snapshots }
 }

@@ -39,7 +39,7 @@ export async function findClusterSnapshot(
     const out = await rds.send(
       new DescribeDBClusterSnapshotsCommand({
         DBClusterSnapshotIdentifier: id,
-        ...(id.startsWith('arn:') ? { IncludeShared: true } : {}),
+        ...sharedWhenArn(id),
       }),
     )
     return out.DBClusterSnapshots?.[0]
@@ -49,13 +49,15 @@ export async function findClusterSnapshot(
 export async function findSnapshot(rds: RDSClient, id: string): Promise<DBSnapshot | undefined> {
   return orUndefined(async () => {
     const out = await rds.send(
-      new DescribeDBSnapshotsCommand({
-        DBSnapshotIdentifier: id,
-        ...(id.startsWith('arn:') ? { IncludeShared: true } : {}),
-      }),
+      new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id, ...sharedWhenArn(id) }),
     )
     return out.DBSnapshots?.[0]
   })
+}
+
+/** Another account's snapshot, named by its ARN, is listed only with IncludeShared. */
+function sharedWhenArn(id: string): { IncludeShared?: boolean } {
+  return id.startsWith('arn:') ? { IncludeShared: true } : {}
 }
 
 /** The tags of a resource, read from the resource itself (ownership is proven by them). */
@@ -90,6 +92,15 @@ export interface RdsResources {
 }
 
 export type RdsKind = keyof RdsResources
+
+/** How to poll one resource with its reader: its name for the log, its lookup and its status. */
+export function pollOf<T>(reader: ResourceReader<T>, rds: RDSClient, id: string) {
+  return {
+    resource: `${reader.label} ${id}`,
+    describe: () => reader.find(rds, id),
+    status: (item: T) => reader.status(item),
+  }
+}
 
 export const READERS: { readonly [K in RdsKind]: ResourceReader<RdsResources[K]> } = {
   'db-cluster': {

@@ -1,8 +1,6 @@
 import {
   DeleteDBClusterCommand,
-  DeleteDBClusterSnapshotCommand,
   DeleteDBInstanceCommand,
-  DeleteDBSnapshotCommand,
   type DBClusterMember,
   type RDSClient,
 } from '@aws-sdk/client-rds'
@@ -12,7 +10,7 @@ import { isAlreadyDeleting, isNotFound } from './error-codes.js'
 import { deleteShare } from './ram.js'
 import { modifyDatabase, type DatabaseKind } from './rds-databases.js'
 import { findCluster } from './rds-read.js'
-import { snapshotApi } from './rds-snapshots.js'
+import { snapshotApi, type SnapshotType } from './rds-snapshots.js'
 
 /**
  * The calls that remove what the action made, and the order AWS accepts them in. None of them
@@ -92,6 +90,20 @@ export async function deleteDatabase(
 
 type Remover = (resource: CreatedResource, clients: AwsClients) => Promise<void>
 
+function deleteSnapshot(type: SnapshotType): Remover {
+  return async ({ id }, { rds }) => {
+    await snapshotApi(type).delete(rds, id)
+  }
+}
+
+/** Withdraw the snapshot's share with the account it was made for. */
+function unshareSnapshot(type: SnapshotType): Remover {
+  return async ({ id, sharedWith }, { rds }) => {
+    if (!sharedWith) return
+    await snapshotApi(type).setShared(rds, id, { account: sharedWith, shared: false })
+  }
+}
+
 /** How each kind of resource the action creates is removed (an intermediate, or a failed copy). */
 export const REMOVERS: Readonly<Record<CreatedResource['kind'], Remover>> = {
   'db-instance': async ({ id }, { rds }) => {
@@ -107,23 +119,10 @@ export const REMOVERS: Readonly<Record<CreatedResource['kind'], Remover>> = {
     }
     await deleteDatabase(rds, { kind: 'cluster', id }, {})
   },
-  'db-cluster-snapshot': async ({ id }, { rds }) => {
-    await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id }))
-  },
-  'db-snapshot': async ({ id }, { rds }) => {
-    await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }))
-  },
-  'db-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-    if (!sharedWith) return
-    await snapshotApi('db-snapshot').setShared(rds, id, { account: sharedWith, shared: false })
-  },
-  'db-cluster-snapshot-share': async ({ id, sharedWith }, { rds }) => {
-    if (!sharedWith) return
-    await snapshotApi('db-cluster-snapshot').setShared(rds, id, {
-      account: sharedWith,
-      shared: false,
-    })
-  },
+  'db-cluster-snapshot': deleteSnapshot('db-cluster-snapshot'),
+  'db-snapshot': deleteSnapshot('db-snapshot'),
+  'db-snapshot-share': unshareSnapshot('db-snapshot'),
+  'db-cluster-snapshot-share': unshareSnapshot('db-cluster-snapshot'),
   'resource-share': async ({ id }, { ram }) => {
     await deleteShare(ram, id)
   },

@@ -10,10 +10,11 @@ import {
 import { findCluster } from '../../aws/rds-read.js'
 import type { Plan, Step, StepRuntime } from '../../engine/types.js'
 import { ActionError } from '../../errors.js'
+import type { Settings } from '../../settings.js'
 import { Purpose } from '../../tags.js'
 import { tagsFor, type RefreshContext } from '../common/context.js'
 import { provision } from '../common/provision.js'
-import { resolvePlacement } from '../common/preflight/index.js'
+import { clusterPlacementMembers, resolvePlacement } from '../common/preflight/index.js'
 import { cloneError, instanceError } from './errors.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
 import { acceptShareStep, shareSourceStep } from './ram-share.js'
@@ -94,16 +95,13 @@ export function instanceClassOf(ctx: RefreshContext): string {
  */
 export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCommandInput {
   const s = ctx.settings
-  const placement = resolvePlacement(ctx)
   return {
     DBClusterIdentifier: ctx.names.target,
     // Cross-account, AWS accepts the source only as an ARN; the ARN works in one account too.
     SourceDBClusterIdentifier: ctx.sourceDb.arn,
     RestoreType: ctx.method === 'full-copy' ? 'full-copy' : 'copy-on-write',
     UseLatestRestorableTime: true,
-    DBSubnetGroupName: placement.subnetGroup,
-    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-    DBClusterParameterGroupName: placement.clusterParameterGroup,
+    ...clusterPlacementMembers(resolvePlacement(ctx)),
     KmsKeyId: s.kmsKeyId,
     DeletionProtection: s.deletionProtection,
     ServerlessV2ScalingConfiguration: restoreScaling(ctx),
@@ -111,11 +109,23 @@ export function cloneInput(ctx: RefreshContext): RestoreDBClusterToPointInTimeCo
   }
 }
 
+/** The Serverless v2 scaling range the inputs ask for, if they do. */
+export function scalingFromInputs(
+  settings: Pick<Settings, 'serverless'>,
+): ServerlessV2ScalingConfiguration | undefined {
+  const s = settings.serverless
+  return s && { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
+}
+
 /** Scaling from the inputs; for `db.serverless` without inputs, the source's own range. */
 function restoreScaling(ctx: RefreshContext): ServerlessV2ScalingConfiguration | undefined {
-  const s = ctx.settings.serverless
-  if (s) return { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
-  if (instanceClassOf(ctx) !== SERVERLESS_CLASS) return undefined
+  const asked = scalingFromInputs(ctx.settings)
+  if (asked || instanceClassOf(ctx) !== SERVERLESS_CLASS) return asked
+  return sourceScaling(ctx)
+}
+
+/** The source cluster's own Serverless v2 range, when it has a complete one. */
+function sourceScaling(ctx: RefreshContext): ServerlessV2ScalingConfiguration | undefined {
   return completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration)
 }
 
@@ -191,14 +201,10 @@ async function ensureServerlessScaling(ctx: RefreshContext, runtime: StepRuntime
   const id = ctx.names.target
   const cluster = await findCluster(rds, id)
   if (completeScaling(cluster?.ServerlessV2ScalingConfiguration)) return
-  const s = ctx.settings.serverless
-  const scaling: ServerlessV2ScalingConfiguration = s
-    ? { MinCapacity: s.minCapacity, MaxCapacity: s.maxCapacity }
-    : (completeScaling(ctx.sourceDb.cluster?.ServerlessV2ScalingConfiguration) ?? {
-        ...DEFAULT_SERVERLESS_SCALING,
-      })
+  const asked = scalingFromInputs(ctx.settings)
+  const scaling = asked ?? sourceScaling(ctx) ?? { ...DEFAULT_SERVERLESS_SCALING }
   runtime.log.info(
-    `Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${s ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`,
+    `Setting Serverless v2 scaling ${scaling.MinCapacity ?? ''}-${scaling.MaxCapacity ?? ''} ACU on ${id} before adding db.serverless instances${asked ? '' : ' (set serverless-min-capacity and serverless-max-capacity to choose)'}`,
   )
   try {
     await modifyDatabase(

@@ -1,7 +1,5 @@
-import type { AccountSession } from '../../credentials.js'
 import { ActionError } from '../../errors.js'
 import type { CopyMethod } from '../../result.js'
-import type { Settings } from '../../settings.js'
 import {
   CLONE_LIMIT_WARNING,
   cloneCount,
@@ -9,19 +7,12 @@ import {
   countClones,
   type CloneCensus,
 } from './limits.js'
-import type { SourceDatabase } from '../common/detect.js'
 import { runPreflight, type PreflightInput } from '../common/preflight/index.js'
 
 /** Everything the clone pre-flight reads; nothing is created. */
-export interface ClonePreflightInput {
+export interface ClonePreflightInput extends Omit<PreflightInput, 'method'> {
   /** `auto` (Aurora), `clone` or `full-copy`. */
   readonly requested: 'auto' | 'clone' | 'full-copy'
-  readonly settings: Settings
-  readonly source: AccountSession
-  readonly destination: AccountSession
-  readonly sameAccount: boolean
-  readonly sourceDb: SourceDatabase
-  readonly log: PreflightInput['log']
 }
 
 /** What the pre-flight decided: the method to run and, when `auto` left the clone, why. */

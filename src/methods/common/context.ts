@@ -5,6 +5,7 @@ import type { CopyResult, CopyMethod } from '../../result.js'
 import type { Settings } from '../../settings.js'
 import type { Tag } from '@aws-sdk/client-rds'
 import type { SourceDatabase } from './detect.js'
+import type { PhaseStart } from './phases.js'
 import type { AccountSide } from '../../engine/types.js'
 import { runIdentity, type RunIdentity } from '../../aws/ownership.js'
 import { managedTags, resourceTags, type Purpose } from '../../tags.js'
@@ -128,12 +129,9 @@ export function tagsFor(ctx: RefreshContext, purpose: Purpose): Tag[] {
 }
 
 /** What a refresh (or its plan) starts from, once the source is read and the method chosen. */
-export interface RefreshStart {
+export interface RefreshStart extends PhaseStart {
   readonly settings: Settings
   readonly accounts: Accounts
-  readonly sourceDb: SourceDatabase
-  readonly sameAccount: boolean
-  readonly method: CopyMethod
   readonly target: string
   /** Epoch ms the run started: the expiry (`ttl`) counts from it. */
   readonly startedAt: number

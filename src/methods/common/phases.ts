@@ -23,6 +23,11 @@ export interface PhaseStart {
   readonly method: CopyMethod
 }
 
+/** The source's account: its own ARN names it (a destination-phase job signs in to only one). */
+export function sourceAccountOf(sourceDb: SourceDatabase, accounts: Accounts): string {
+  return accountFromArn(sourceDb.arn) ?? accounts.source.accountId
+}
+
 /**
  * Read what the refresh starts from and resolve its method. `inputs/rules.ts` already required
  * snapshot-arn for phase destination and source otherwise, and refused a clone split into phases.

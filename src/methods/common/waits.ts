@@ -1,5 +1,6 @@
 import type { DBCluster, DBClusterSnapshot, DBInstance, DBSnapshot } from '@aws-sdk/client-rds'
 import {
+  pollOf,
   READERS,
   type RdsKind,
   type RdsResources,
@@ -29,11 +30,9 @@ function waitForResource<T>(
   const session = sessionFor(ctx, target.side)
   return waitFor(
     {
-      resource: `${reader.label} ${target.id}`,
+      ...pollOf(reader, session.clients.rds, target.id),
       side: target.side,
       accountId: session.accountId,
-      describe: () => reader.find(session.clients.rds, target.id),
-      status: (item) => reader.status(item),
       progress: reader.progress ? (item) => reader.progress?.(item) : undefined,
       until: target.until ?? ['available'],
       ready: target.ready,

@@ -1,7 +1,7 @@
-import { READERS, type ResourceReader } from '../../aws/rds-read.js'
-import type { Accounts, AccountSession } from '../../credentials.js'
+import { pollOf, READERS, type ResourceReader } from '../../aws/rds-read.js'
+import type { Accounts } from '../../credentials.js'
 import type { Plan, Step, StepRuntime } from '../../engine/types.js'
-import { FAILURE_STATUSES, stepWaitContext, waitFor } from '../../engine/wait.js'
+import { FAILURE_STATUSES, stepWaitContext, waitFor, type WaitSpec } from '../../engine/wait.js'
 import { isAlreadyDeleting, isNotFound } from '../../aws/error-codes.js'
 import { ActionError } from '../../errors.js'
 import type { Settings } from '../../settings.js'
@@ -117,7 +117,9 @@ const waitDeletedStep: Step<DeleteContext> = {
     await Promise.all([
       ...ctx.target.memberWaves
         .flat()
-        .map((id) => waitGone(READERS['db-instance'], ctx.accounts.destination, id, runtime, ctx)),
+        .map((id) =>
+          waitOnDestination(ctx, runtime, { reader: READERS['db-instance'], id, until: 'gone' }),
+        ),
       waitForTarget(ctx, runtime, { until: 'gone' }),
     ])
   },
@@ -188,42 +190,34 @@ export async function shareDecision(
   return { message: 'No share to withdraw', note: 'no managed share' }
 }
 
+/** What a wait on a destination resource waits for: a status (or `gone`), failing on others. */
+type Until<T> = Pick<WaitSpec<T>, 'until' | 'failOn' | 'ready'>
+
 function waitForTarget(
   ctx: DeleteContext,
   runtime: StepRuntime,
-  spec: {
-    until: 'gone' | readonly string[]
-    failOn?: readonly string[]
-    ready?: (item: unknown) => boolean
-  },
+  until: Until<unknown>,
 ): Promise<unknown> {
   const reader = (
     isCluster(ctx) ? READERS['db-cluster'] : READERS['db-instance']
   ) as ResourceReader<unknown>
-  return waitGone(reader, ctx.accounts.destination, ctx.target.identifier, runtime, ctx, spec)
+  return waitOnDestination(ctx, runtime, { reader, id: ctx.target.identifier, ...until })
 }
 
-/** Wait on one destination resource with the run's polling (by default until it is gone). */
-function waitGone<T>(
-  reader: ResourceReader<T>,
-  session: AccountSession,
-  id: string,
-  runtime: StepRuntime,
+/** Wait on one destination resource with the run's polling. */
+function waitOnDestination<T>(
   ctx: DeleteContext,
-  spec: {
-    until: 'gone' | readonly string[]
-    failOn?: readonly string[]
-    ready?: (item: T) => boolean
-  } = { until: 'gone' },
+  runtime: StepRuntime,
+  target: { readonly reader: ResourceReader<T>; readonly id: string } & Until<T>,
 ): Promise<T> {
+  const { reader, id, ...until } = target
+  const session = ctx.accounts.destination
   return waitFor(
     {
-      resource: `${reader.label} ${id}`,
+      ...pollOf(reader, session.clients.rds, id),
       side: 'destination',
       accountId: session.accountId,
-      describe: () => reader.find(session.clients.rds, id),
-      status: (item) => reader.status(item),
-      ...spec,
+      ...until,
     },
     stepWaitContext(runtime, ctx.settings.pollIntervalSeconds),
   )

@@ -2,14 +2,13 @@ import * as core from '@actions/core'
 import type { Accounts } from '../../credentials.js'
 import type { AccountSide, Plan, Step, StepRuntime } from '../../engine/types.js'
 import { ActionError, errorMessage } from '../../errors.js'
-import { escapeHtml } from '../../report.js'
+import { escapeHtml, headerRow } from '../../report.js'
 import type { Settings } from '../../settings.js'
 import { isManaged, TagKeys } from '../../tags.js'
 import { createRefreshContext, type RefreshContext } from '../common/context.js'
 import { describeKind, buildPlan } from '../choose-method.js'
 import { lookupTarget, type FoundTarget } from '../common/existing.js'
-import { startPhase } from '../common/phases.js'
-import { accountFromArn } from '../../aws/arn.js'
+import { sourceAccountOf, startPhase } from '../common/phases.js'
 import { describePlacement, resolvePlacement } from '../common/preflight/index.js'
 import { deletionPlan, shareDecision, type DeleteContext } from './delete.js'
 import { REFRESH_CHANGES } from './plan-changes.js'
@@ -50,23 +49,16 @@ async function planRefresh({ settings, accounts, startedAt }: PlanOptions): Prom
   const target = settings.target ?? ''
   const found =
     settings.phase === 'source' ? undefined : await lookupTarget(accounts.destination, target)
-  const { sourceDb, sameAccount, method } = await core.group('Read the source', () =>
+  const start = await core.group('Read the source', () =>
     startPhase(settings, accounts, { exists: found !== undefined }),
   )
+  const { sourceDb, method } = start
   if (target) refuseTargetIsSource(settings, accounts, target)
-  const ctx = createRefreshContext({
-    settings,
-    accounts,
-    sourceDb,
-    sameAccount,
-    method,
-    target,
-    startedAt,
-  })
+  const ctx = createRefreshContext({ ...start, settings, accounts, target, startedAt })
   const plan = buildPlan(ctx)
   const checks = await runPreflight(plan, ctx)
   const existing = settings.phase === 'source' ? undefined : await existingTarget(ctx, found)
-  const sourceAccount = accountFromArn(sourceDb.arn) ?? accounts.source.accountId
+  const sourceAccount = sourceAccountOf(sourceDb, accounts)
   const facts = [
     `Source: ${describeKind(sourceDb)} ${sourceDb.arn} (account ${sourceAccount}), engine ${sourceDb.engine} ${sourceDb.engineVersion}, status ${sourceDb.status}${sourceDb.encrypted ? ', encrypted' : ''}`,
     `Target: ${target || '(none: phase source)'} in the destination account ${accounts.destination.accountId}`,
@@ -293,13 +285,7 @@ async function writePlanSummary(input: {
   if (input.steps.length > 0) {
     summary.addHeading('Steps', 3)
     summary.addTable([
-      [
-        { data: '#', header: true },
-        { data: 'Step', header: true },
-        { data: 'Account', header: true },
-        { data: 'What it does', header: true },
-        { data: 'Creates, changes or deletes', header: true },
-      ],
+      headerRow('#', 'Step', 'Account', 'What it does', 'Creates, changes or deletes'),
       ...input.steps.map((s, i) => [
         String(i + 1),
         s.name,

@@ -1,12 +1,12 @@
 import * as core from '@actions/core'
 import type { DBCluster } from '@aws-sdk/client-rds'
-import { READERS, type ResourceReader } from '../../aws/rds-read.js'
+import { pollOf, READERS, type ResourceReader } from '../../aws/rds-read.js'
 import { runIdentity } from '../../aws/ownership.js'
 import { removeResource } from '../../cleanup.js'
 import type { Accounts, AccountSession } from '../../credentials.js'
 import { waitFor } from '../../engine/wait.js'
 import { ActionError, errorMessage } from '../../errors.js'
-import { escapeHtml } from '../../report.js'
+import { escapeHtml, headerRow } from '../../report.js'
 import type { Settings } from '../../settings.js'
 import { TagKeys } from '../../tags.js'
 import { listClusters, readInventory, type AccountInventory } from '../../aws/rds-inventory.js'
@@ -288,11 +288,9 @@ async function deleteOne(item: SweepItem, options: SweepOptions): Promise<void> 
   const reader = READERS[item.kind] as ResourceReader<unknown>
   await waitFor(
     {
-      resource: `${reader.label} ${item.id}`,
+      ...pollOf(reader, session.clients.rds, item.id),
       side: item.side,
       accountId: session.accountId,
-      describe: () => reader.find(session.clients.rds, item.id),
-      status: (found) => reader.status(found),
       until: 'gone',
     },
     { step: 'sweep', log, ...poll },
@@ -328,13 +326,7 @@ export async function writeSweepSummary(
   summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true)
   if (outcomes.length > 0) {
     summary.addTable([
-      [
-        { data: 'Resource', header: true },
-        { data: 'Kind', header: true },
-        { data: 'Account', header: true },
-        { data: 'Result', header: true },
-        { data: 'Why', header: true },
-      ],
+      headerRow('Resource', 'Kind', 'Account', 'Result', 'Why'),
       ...outcomes.map((o) => [
         escapeHtml(o.decision.item.id),
         o.decision.item.kind,

@@ -1,11 +1,10 @@
 import type { RestoreDBClusterFromSnapshotCommandInput } from '@aws-sdk/client-rds'
-import { createInstancesAfter } from '../clone/plan.js'
-import { Purpose } from '../../tags.js'
-import { tagsFor, type RefreshContext } from '../common/context.js'
+import { createInstancesAfter, scalingFromInputs } from '../clone/plan.js'
+import type { RefreshContext } from '../common/context.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
-import { resolvePlacement } from '../common/preflight/index.js'
 import { preflightStep } from './preflight.js'
 import {
+  clusterRestoreInput,
   copySnapshotStep,
   deleteCopiedSnapshotStep,
   deleteSharedSnapshotStep,
@@ -47,27 +46,14 @@ export function auroraRelaySteps(): RelayStep[] {
   ]
 }
 
-/** Engine and version from the source, so the Region's default version is never picked. */
+/** The cluster restore of every relay, with the Serverless v2 scaling the inputs ask for. */
 export function auroraRestoreInput(
   ctx: RefreshContext,
   snapshotArn: string,
 ): RestoreDBClusterFromSnapshotCommandInput {
-  const s = ctx.settings
-  const placement = resolvePlacement(ctx)
   return {
-    DBClusterIdentifier: ctx.names.target,
-    SnapshotIdentifier: snapshotArn,
-    Engine: ctx.sourceDb.engine,
-    EngineVersion: ctx.sourceDb.engineVersion || undefined,
-    DBSubnetGroupName: placement.subnetGroup,
-    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-    DBClusterParameterGroupName: placement.clusterParameterGroup,
-    KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-    DeletionProtection: s.deletionProtection,
+    ...clusterRestoreInput(ctx, snapshotArn),
     // Needed before a db.serverless instance is added (aws-reference A3).
-    ServerlessV2ScalingConfiguration: s.serverless
-      ? { MinCapacity: s.serverless.minCapacity, MaxCapacity: s.serverless.maxCapacity }
-      : undefined,
-    Tags: tagsFor(ctx, Purpose.copy),
+    ServerlessV2ScalingConfiguration: scalingFromInputs(ctx.settings),
   }
 }

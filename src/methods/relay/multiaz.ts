@@ -10,9 +10,9 @@ import { tagsFor, type RefreshContext } from '../common/context.js'
 import { provision } from '../common/provision.js'
 import { Purpose } from '../../tags.js'
 import { describeCopyStep, passwordStep } from '../common/finish.js'
-import { resolvePlacement } from '../common/preflight/index.js'
 import { preflightStep } from './preflight.js'
 import {
+  clusterRestoreInput,
   copySnapshotStep,
   deleteCopiedSnapshotStep,
   deleteSharedSnapshotStep,
@@ -198,17 +198,15 @@ const deleteTempInstanceStep: RelayStep = {
 }
 
 /**
- * Engine and EngineVersion come from the source (else AWS picks the Region's default version);
- * AWS accepts the snapshot only as an ARN here.
+ * The cluster restore of every relay, with the Multi-AZ DB cluster's class and storage; AWS
+ * accepts the snapshot only as an ARN here.
  */
 export function multiAzRestoreInput(
   ctx: RefreshContext,
   snapshotArn: string,
 ): RestoreDBClusterFromSnapshotCommandInput {
   const s = ctx.settings
-  const cluster = ctx.sourceDb.cluster
-  const placement = resolvePlacement(ctx)
-  const instanceClass = s.instanceClass ?? cluster?.DBClusterInstanceClass
+  const instanceClass = s.instanceClass ?? ctx.sourceDb.cluster?.DBClusterInstanceClass
   if (!instanceClass) {
     throw new ActionError({
       summary: 'The DBClusterInstanceClass of the Multi-AZ copy is unknown',
@@ -219,19 +217,10 @@ export function multiAzRestoreInput(
   }
   const storage = multiAzStorage(ctx)
   return {
-    DBClusterIdentifier: ctx.names.target,
-    SnapshotIdentifier: snapshotArn,
-    Engine: ctx.sourceDb.engine,
-    EngineVersion: ctx.sourceDb.engineVersion || undefined,
+    ...clusterRestoreInput(ctx, snapshotArn),
     DBClusterInstanceClass: instanceClass,
     StorageType: storage.storageType,
     Iops: storage.iops,
-    DBSubnetGroupName: placement.subnetGroup,
-    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
-    DBClusterParameterGroupName: placement.clusterParameterGroup,
     PubliclyAccessible: s.publiclyAccessible,
-    KmsKeyId: ctx.sourceDb.encrypted ? s.kmsKeyId : undefined,
-    DeletionProtection: s.deletionProtection,
-    Tags: tagsFor(ctx, Purpose.copy),
   }
 }

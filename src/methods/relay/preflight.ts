@@ -1,5 +1,10 @@
-import { requirePlacement } from '../common/placement-lookup.js'
-import { PREFLIGHT_STEP, refusal, runPreflight, type Check } from '../common/preflight/index.js'
+import {
+  PREFLIGHT_STEP,
+  refusal,
+  requirePlacementOn,
+  runPreflight,
+  type Check,
+} from '../common/preflight/index.js'
 import { multiAzStorage, type RelayStep } from './steps.js'
 
 /**
@@ -26,20 +31,13 @@ export function preflightStep(): RelayStep {
  */
 const checkTempPlacement: Check = async (input) => {
   if (input.sourceDb.kind !== 'multi-az-cluster' || input.settings.phase === 'destination') return
-  await requirePlacement({
-    session: input.source,
-    side: 'source',
-    region: input.settings.region,
-    step: PREFLIGHT_STEP,
-    warn: (message) => input.log.warning(message),
-    items: [
-      {
-        input: 'temp-db-subnet-group',
-        kind: 'db-subnet-group',
-        name: input.settings.tempDbSubnetGroup,
-      },
-    ],
-  })
+  await requirePlacementOn(input, 'source', [
+    {
+      input: 'temp-db-subnet-group',
+      kind: 'db-subnet-group',
+      name: input.settings.tempDbSubnetGroup,
+    },
+  ])
 }
 
 /**

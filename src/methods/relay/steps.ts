@@ -13,6 +13,7 @@ import { accountFromArn, rdsResourceId } from '../../aws/arn.js'
 import { restoreClusterFromSnapshot } from '../../aws/rds-databases.js'
 import { snapshotApi, type SnapshotApi, type SnapshotType } from '../../aws/rds-snapshots.js'
 import { waitForKind } from '../common/waits.js'
+import { clusterPlacementMembers, resolvePlacement } from '../common/preflight/index.js'
 
 /**
  * Steps every relay shares: the source cluster snapshot, the share, the destination's copy, and
@@ -123,25 +124,45 @@ export function snapshotSourceClusterStep(options: {
     after: ['preflight'],
     async run(ctx, runtime) {
       const id = ctx.names.sourceClusterSnapshot
-      const disposal = options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx)
-      const purpose = options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx)
-      const { resource: snapshot } = await provision({
-        ctx,
-        runtime,
-        resource: { kind: 'db-cluster-snapshot', side: 'source', id, disposal },
-        start: () =>
-          snapshotApi('db-cluster-snapshot').create(ctx.source.clients.rds, {
-            sourceId: ctx.sourceDb.identifier,
-            snapshotId: id,
-            tags: tagsFor(ctx, purpose),
-          }),
+      const arn = await takeSnapshot(ctx, runtime, {
+        type: 'db-cluster-snapshot',
+        sourceId: ctx.sourceDb.identifier,
+        id,
+        disposal: options.handoff ? handoffDisposal(ctx) : snapshotDisposal(ctx),
+        purpose: options.handoff ? handoffPurpose(ctx) : snapshotPurpose(ctx),
       })
-      if (options.handoff) {
-        ctx.values.sharedSnapshotArn.set(snapshot.DBClusterSnapshotArn ?? id)
-      }
+      if (options.handoff) ctx.values.sharedSnapshotArn.set(arn)
       runtime.note(id)
     },
   }
+}
+
+/** Snapshot a DB instance or DB cluster of the source account and wait for it; its ARN. */
+async function takeSnapshot(
+  ctx: RefreshContext,
+  runtime: StepRuntime,
+  snapshot: {
+    readonly type: SnapshotType
+    /** The DB instance or DB cluster. */
+    readonly sourceId: string
+    readonly id: string
+    readonly disposal: Disposal
+    readonly purpose: Purpose
+  },
+): Promise<string> {
+  const { type, sourceId, id } = snapshot
+  const { resource } = await provision({
+    ctx,
+    runtime,
+    resource: { kind: type, side: 'source', id, disposal: snapshot.disposal },
+    start: () =>
+      snapshotApi(type).create(ctx.source.clients.rds, {
+        sourceId,
+        snapshotId: id,
+        tags: tagsFor(ctx, snapshot.purpose),
+      }),
+  })
+  return snapshotArnOf(resource) ?? id
 }
 
 /** Share the snapshot with the destination account (`restore` attribute). */
@@ -350,18 +371,14 @@ export function handoffSnapshotStep(options: {
     after: options.after,
     async run(ctx, runtime) {
       const id = handoffSnapshotName(ctx)
-      const { resource: snapshot } = await provision({
-        ctx,
-        runtime,
-        resource: { kind: 'db-snapshot', side: 'source', id, disposal: handoffDisposal(ctx) },
-        start: () =>
-          snapshotApi('db-snapshot').create(ctx.source.clients.rds, {
-            sourceId: options.instanceId(ctx),
-            snapshotId: id,
-            tags: tagsFor(ctx, handoffPurpose(ctx)),
-          }),
+      const arn = await takeSnapshot(ctx, runtime, {
+        type: 'db-snapshot',
+        sourceId: options.instanceId(ctx),
+        id,
+        disposal: handoffDisposal(ctx),
+        purpose: handoffPurpose(ctx),
       })
-      ctx.values.sharedSnapshotArn.set(snapshot.DBSnapshotArn ?? id)
+      ctx.values.sharedSnapshotArn.set(arn)
       runtime.note(id)
     },
   }
@@ -397,6 +414,27 @@ export function restoreClusterStep(options: {
       })
       if (options.note) runtime.note(options.note(input))
     },
+  }
+}
+
+/**
+ * What every relay's cluster restore of the copy sets alike. Engine and EngineVersion come from
+ * the source (else AWS picks the Region's default version); the destination key re-encrypts an
+ * encrypted snapshot.
+ */
+export function clusterRestoreInput(
+  ctx: RefreshContext,
+  snapshotArn: string,
+): RestoreDBClusterFromSnapshotCommandInput {
+  return {
+    DBClusterIdentifier: ctx.names.target,
+    SnapshotIdentifier: snapshotArn,
+    Engine: ctx.sourceDb.engine,
+    EngineVersion: ctx.sourceDb.engineVersion || undefined,
+    ...clusterPlacementMembers(resolvePlacement(ctx)),
+    KmsKeyId: ctx.sourceDb.encrypted ? ctx.settings.kmsKeyId : undefined,
+    DeletionProtection: ctx.settings.deletionProtection,
+    Tags: tagsFor(ctx, Purpose.copy),
   }
 }
 

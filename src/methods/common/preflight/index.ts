@@ -11,7 +11,9 @@ import { checkSnapshotQuota } from './quota.js'
 
 export { PREFLIGHT_STEP, refusal, type Check, type PreflightInput } from './input.js'
 export {
+  clusterPlacementMembers,
   describePlacement,
+  requirePlacementOn,
   resolvePlacement,
   type Placement,
   type PlacementSource,

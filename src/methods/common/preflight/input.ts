@@ -1,18 +1,13 @@
 import type { AccountSession } from '../../../credentials.js'
 import type { AccountSide } from '../../../engine/types.js'
 import { ActionError } from '../../../errors.js'
-import type { CopyMethod } from '../../../result.js'
-import type { Settings } from '../../../settings.js'
-import type { SourceDatabase } from '../detect.js'
+import type { RefreshContext } from '../context.js'
 
 /** What every pre-flight check reads: the run as resolved so far. Nothing is created. */
-export interface PreflightInput {
-  readonly settings: Settings
-  readonly source: AccountSession
-  readonly destination: AccountSession
-  readonly sameAccount: boolean
-  readonly sourceDb: SourceDatabase
-  readonly method: CopyMethod
+export interface PreflightInput extends Pick<
+  RefreshContext,
+  'settings' | 'source' | 'destination' | 'sameAccount' | 'sourceDb' | 'method'
+> {
   readonly log: PreflightLog
 }
 
@@ -39,8 +34,12 @@ export function refusal(
     awsMessage?: string
   },
 ): ActionError {
-  const session = side === 'source' ? input.source : input.destination
-  return new ActionError({ step: PREFLIGHT_STEP, side, accountId: session.accountId, ...details })
+  const accountId = sessionOn(input, side).accountId
+  return new ActionError({ step: PREFLIGHT_STEP, side, accountId, ...details })
+}
+
+export function sessionOn(input: PreflightInput, side: AccountSide): AccountSession {
+  return side === 'source' ? input.source : input.destination
 }
 
 /** The copy is made by this job (not by a phase: source job, which only hands over a snapshot). */

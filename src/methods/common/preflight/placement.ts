@@ -1,7 +1,20 @@
 import type { Settings } from '../../../settings.js'
 import type { SourceDatabase, SourceKind } from '../detect.js'
-import { requirePlacement, subnetGroupVpc, type PlacementKind } from '../placement-lookup.js'
-import { copiesHere, PREFLIGHT_STEP, refusal, type Check, type PreflightInput } from './input.js'
+import type { AccountSide } from '../../../engine/types.js'
+import {
+  requirePlacement,
+  subnetGroupVpc,
+  type PlacementItem,
+  type PlacementKind,
+} from '../placement-lookup.js'
+import {
+  copiesHere,
+  PREFLIGHT_STEP,
+  refusal,
+  sessionOn,
+  type Check,
+  type PreflightInput,
+} from './input.js'
 
 /** The placement inputs, as the user names them. */
 export type PlacementInput =
@@ -109,6 +122,19 @@ export function resolvePlacement(run: PlacementSource): Placement {
   return { ...placement, inherited }
 }
 
+/** A DB cluster's placement, as its restore (from a snapshot, or to a point in time) takes it. */
+export function clusterPlacementMembers(placement: Placement): {
+  DBSubnetGroupName?: string
+  VpcSecurityGroupIds?: string[]
+  DBClusterParameterGroupName?: string
+} {
+  return {
+    DBSubnetGroupName: placement.subnetGroup,
+    VpcSecurityGroupIds: placement.securityGroupIds ? [...placement.securityGroupIds] : undefined,
+    DBClusterParameterGroupName: placement.clusterParameterGroup,
+  }
+}
+
 function valueOf(placement: Placement, name: PlacementInput): string | undefined {
   switch (name) {
     case 'db-subnet-group':
@@ -167,22 +193,35 @@ export const checkPlacement: Check = async (input) => {
       `No ${unset.join(', ')}: the copy in account ${input.destination.accountId} gets the engine's default ${unset.map((name) => LABELS[name]).join(' and ')}. Set ${unset.length > 1 ? 'them' : 'it'} to give the copy the parameters your workloads expect.`,
     )
   }
-  await requirePlacement({
-    session: input.destination,
-    side: 'destination',
-    region: input.settings.region,
-    step: PREFLIGHT_STEP,
-    warn: (message) => input.log.warning(message),
-    items: APPLIES[kind].flatMap((name) => {
+  await requirePlacementOn(
+    input,
+    'destination',
+    APPLIES[kind].flatMap((name) => {
       const lookup = LOOKUP[name]
       // What the source itself uses exists; only names the user typed are looked up.
       if (!lookup || placement.inherited.includes(name)) return []
       return [{ input: name, kind: lookup, name: valueOf(placement, name) }]
     }),
-  })
+  )
   await checkInheritedGroupsFit(input, placement)
   // RDS cannot list VPC security groups (that is EC2); the create call names a missing one.
   input.log.info(describePlacement(input, placement))
+}
+
+/** The named subnet groups and parameter groups must exist on that side: refused otherwise. */
+export function requirePlacementOn(
+  input: PreflightInput,
+  side: AccountSide,
+  items: readonly PlacementItem[],
+): Promise<void> {
+  return requirePlacement({
+    session: sessionOn(input, side),
+    side,
+    region: input.settings.region,
+    step: PREFLIGHT_STEP,
+    warn: (message) => input.log.warning(message),
+    items,
+  })
 }
 
 /**
