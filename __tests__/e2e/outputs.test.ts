@@ -93,6 +93,9 @@ const RUN_OUTPUTS = new Set([
   'destination-account-id',
   'expires-at',
   'duration-seconds',
+  // Which Multi-AZ path ran, and why: facts of the run, not of the copy.
+  'multi-az-path',
+  'multi-az-path-reason',
 ])
 
 /** The copy's outputs, with db-instance-identifiers in a stable order. */
