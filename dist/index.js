@@ -78162,8 +78162,12 @@ function passwordStep(after) {
             }
             await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
             runtime.note('managed in Secrets Manager');
-            await waitForPasswordApplied(ctx, runtime, target);
-            ctx.values.masterUserSecretArn.set(await waitForSecret(ctx, runtime));
+            const applied = await waitForPasswordApplied(ctx, runtime, target);
+            // The describe that saw the change applied usually shows the secret active already.
+            const secret = applied.MasterUserSecret;
+            ctx.values.masterUserSecretArn.set(secret?.SecretStatus === 'active' && secret.SecretArn
+                ? secret.SecretArn
+                : await waitForSecret(ctx, runtime));
         },
     };
 }
@@ -78189,23 +78193,24 @@ async function modifyCopy(ctx, runtime, target, change) {
         });
     }
 }
-/** The change is applied once the copy is available again with no password change pending. */
+/**
+ * The change is applied once the copy is available again with no password change pending;
+ * returns the copy as that describe showed it.
+ */
 async function waitForPasswordApplied(ctx, runtime, target) {
     const pending = (p) => Boolean(p?.MasterUserPassword);
     if (target.kind === 'instance') {
-        await waitForInstance(ctx, runtime, {
+        return waitForInstance(ctx, runtime, {
             side: 'destination',
             id: target.id,
             ready: (i) => !pending(i.PendingModifiedValues),
         });
     }
-    else {
-        await waitForCluster(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (c) => !pending(c.PendingModifiedValues),
-        });
-    }
+    return waitForCluster(ctx, runtime, {
+        side: 'destination',
+        id: target.id,
+        ready: (c) => !pending(c.PendingModifiedValues),
+    });
 }
 /** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
 async function waitForSecret(ctx, runtime) {
