@@ -17,11 +17,13 @@ afterEach(async () => {
 const POLL_SIMULATED_SECONDS = 30
 
 /**
- * About the four pre-flights' worth, then one request per 100 simulated seconds: four clones
- * polling for 14 simulated minutes (some 90 RDS requests in all) overrun it unless the machine
- * stalls for more than an hour and a half of simulated time (ten real seconds).
+ * About the four pre-flights' worth, then one request per 500 simulated seconds: four clones
+ * polling for 14 simulated minutes (some 80 RDS requests in all) overrun it unless their requests
+ * spread over more than seven simulated hours (eight real seconds). Every request's real latency
+ * counts × 3000 in simulated time, so on a loaded machine four runs span well over an hour of it:
+ * one request per 100 s let that much refill and throttled nothing.
  */
-const BUCKET = { ratePerSecond: 0.01, burst: 30, time: 'simulated' } as const
+const BUCKET = { ratePerSecond: 0.002, burst: 30, time: 'simulated' } as const
 
 const THROTTLING = /throttl|rate exceeded/i
 
