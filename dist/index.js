@@ -82125,7 +82125,17 @@ function handOver(runtime, options) {
  */
 async function retireOldCopy(ctx, runtime, { old, target }) {
     try {
-        await startCopyDeletion(ctx, runtime, old, { retire: true });
+        const started = await startCopyDeletion(ctx, runtime, old, { retire: true });
+        // Its Aurora instances too: the post step waits until each of them is gone as well.
+        for (const id of started?.members ?? []) {
+            runtime.record({
+                kind: 'db-instance',
+                side: 'destination',
+                id,
+                disposal: 'retired',
+                proof: 'managed',
+            });
+        }
     }
     catch (error) {
         if (runtime.signal.aborted)

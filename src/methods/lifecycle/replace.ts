@@ -179,7 +179,17 @@ async function retireOldCopy(
   { old, target }: { old: Described; target: string },
 ): Promise<void> {
   try {
-    await startCopyDeletion(ctx, runtime, old, { retire: true })
+    const started = await startCopyDeletion(ctx, runtime, old, { retire: true })
+    // Its Aurora instances too: the post step waits until each of them is gone as well.
+    for (const id of started?.members ?? []) {
+      runtime.record({
+        kind: 'db-instance',
+        side: 'destination',
+        id,
+        disposal: 'retired',
+        proof: 'managed',
+      })
+    }
   } catch (error) {
     if (runtime.signal.aborted) throw error
     const message = error instanceof Error ? error.message : String(error)
