@@ -177,6 +177,21 @@ describe('sweep rules', () => {
       /expired at .*kept by keep-snapshots/,
     ],
     [
+      'the copy a replace swapped out, with no expiry, whatever its age',
+      item({
+        createdAt: new Date(NOW.getTime() - HOUR),
+        tags: managed({ 'rds-refresh:purpose': 'retired', 'rds-refresh:target': 'staging-db' }),
+      }),
+      'delete',
+      /^the copy a replace swapped out of staging-db, whose deletion did not finish$/,
+    ],
+    [
+      'a retired copy AWS is deleting',
+      item({ status: 'deleting', tags: managed({ 'rds-refresh:purpose': 'retired' }) }),
+      'keep',
+      /already being deleted/,
+    ],
+    [
       'an unknown purpose',
       item({ tags: managed({ 'rds-refresh:purpose': 'pet' }) }),
       'keep',

@@ -74604,11 +74604,12 @@ function sameResource(a, b) {
     return a.kind === b.kind && a.side === b.side && a.id === b.id;
 }
 /**
- * What the post step removes: intermediates always, the copy and a source-phase hand-off unless
- * the run succeeded; `kept` resources outlive the run on purpose.
+ * What the post step removes: intermediates and a replace's retired copy always, the copy and a
+ * source-phase hand-off unless the run succeeded; `kept` resources outlive the run on purpose.
  */
 function leftForPostStep(resources, outcome) {
     return resources.filter((r) => r.disposal === 'temporary' ||
+        r.disposal === 'retired' ||
         ((r.disposal === 'copy' || r.disposal === 'handoff') && outcome !== 'succeeded'));
 }
 /**
@@ -74646,11 +74647,12 @@ function describeCancel(resources, outcome) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Ul: () => (/* binding */ FAILURE_STATUSES),
+  C7: () => (/* binding */ formatElapsed),
   vf: () => (/* binding */ stepWaitContext),
   fm: () => (/* binding */ waitFor)
 });
 
-// UNUSED EXPORTS: formatElapsed, isTransient
+// UNUSED EXPORTS: isTransient
 
 // EXTERNAL MODULE: ./node_modules/@smithy/util-waiter/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(5290);
@@ -75209,8 +75211,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5309);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
 /* harmony import */ var _github_annotations_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4793);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5973);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6661);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3801);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4134);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
 
 
@@ -76214,7 +76216,7 @@ function replaceStrategyOnlyForReplace({ settings: { replaceStrategy, ifExists }
 
 /***/ }),
 
-/***/ 5973:
+/***/ 3801:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76591,324 +76593,10 @@ var inputs = __nccwpck_require__(2139);
 var annotations = __nccwpck_require__(4793);
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __nccwpck_require__(2413);
-// EXTERNAL MODULE: ./src/cleanup.ts
-var cleanup = __nccwpck_require__(2691);
-// EXTERNAL MODULE: ./src/aws/arn.ts
-var aws_arn = __nccwpck_require__(1626);
-;// CONCATENATED MODULE: ./src/report/connect.ts
-/**
- * How to reach the copy: its address, and a command that reads the password from Secrets Manager
- * with the AWS CLI at the moment it is needed. The password itself is never written anywhere: the
- * job summary and the pull request comment hold only the secret's ARN.
- */
-
-/** The connection a refresh's outputs describe; undefined before the copy has an endpoint. */
-function connectionOf(outputs, region) {
-    const endpoint = outputs[Outputs.endpoint];
-    if (!endpoint)
-        return undefined;
-    return {
-        endpoint,
-        port: outputs[Outputs.port],
-        readerEndpoint: outputs[Outputs.readerEndpoint],
-        engine: outputs[Outputs.engine],
-        user: outputs[Outputs.masterUsername],
-        secretArn: outputs[Outputs.masterUserSecretArn],
-        region,
-    };
-}
-/** Single quotes for the shell: every value here comes from AWS, but a name is never trusted. */
-function shellQuote(text) {
-    return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-/** The AWS CLI call that prints the password (the RDS secret's `password` key), or undefined. */
-function passwordCommand(connection) {
-    if (!connection.secretArn)
-        return undefined;
-    return [
-        'aws secretsmanager get-secret-value',
-        `--region ${shellQuote(connection.region)}`,
-        `--secret-id ${shellQuote(connection.secretArn)}`,
-        "--query SecretString --output text | jq -r '.password'",
-    ].join(' ');
-}
-/**
- * A copy-paste example: the engine's usual client, given the password by the command above
- * through its environment variable (never on the command line) where the client has one.
- */
-function connectExample(connection) {
-    const password = passwordCommand(connection);
-    if (!password)
-        return undefined;
-    const host = shellQuote(connection.endpoint);
-    const port = connection.port ?? '';
-    const user = shellQuote(connection.user ?? 'admin');
-    const engine = connection.engine ?? '';
-    if (/postgres/.test(engine)) {
-        return `PGPASSWORD="$(${password})" \\\n  psql "host=${connection.endpoint} port=${port} user=${connection.user ?? 'postgres'} dbname=postgres sslmode=require"`;
-    }
-    if (/mysql|mariadb/.test(engine)) {
-        return `MYSQL_PWD="$(${password})" \\\n  mysql --host=${host} --port=${port} --user=${user} --ssl-mode=REQUIRED`;
-    }
-    if (/sqlserver/.test(engine)) {
-        return `SQLCMDPASSWORD="$(${password})" \\\n  sqlcmd -S ${shellQuote(`${connection.endpoint},${port}`)} -U ${user}`;
-    }
-    return password;
-}
-/** Where the password is: the secret, or why there is none to point at. */
-function passwordNote(connection) {
-    if (connection.secretArn)
-        return `in Secrets Manager: ${connection.secretArn}`;
-    return "not in Secrets Manager: the source's (master-password: keep), or generated, masked and stored nowhere (master-password: generate)";
-}
-/** The connection as rows of label and value, for the summary and the comment. */
-function connectionRows(connection) {
-    const rows = [
-        ['Endpoint', connection.endpoint],
-        ['Reader endpoint', connection.readerEndpoint],
-        ['Port', connection.port],
-        ['User', connection.user],
-        ['Password', passwordNote(connection)],
-    ];
-    return rows.filter((row) => Boolean(row[1]));
-}
-
-;// CONCATENATED MODULE: ./src/report/timeline.ts
-/** Mermaid task tags: done (grey), crit (red); a cancelled step is drawn as done. */
-const TAG = {
-    succeeded: 'done',
-    failed: 'crit',
-    cancelled: 'done',
-};
-/** A fenced `mermaid` block, or undefined when no step ran. */
-function timelineChart(steps) {
-    const ran = steps.filter((s) => s.startedAt !== undefined && s.endedAt !== undefined);
-    if (ran.length === 0)
-        return undefined;
-    const sides = [...new Set(ran.map((s) => s.side))];
-    const lines = [
-        '```mermaid',
-        'gantt',
-        '  dateFormat x',
-        '  axisFormat %H:%M:%S',
-        ...sides.flatMap((side) => [
-            `  section ${side} account`,
-            ...ran
-                .filter((s) => s.side === side)
-                .map((s, index) => {
-                const tag = TAG[s.status];
-                const start = s.startedAt.getTime();
-                // A bar shorter than a millisecond would not be drawn at all.
-                const end = Math.max(s.endedAt.getTime(), start + 1);
-                return `  ${taskName(s)} :${tag ? `${tag}, ` : ''}${side[0]}${index}, ${start}, ${end}`;
-            }),
-        ]),
-        '```',
-    ];
-    return lines.join('\n');
-}
-/**
- * Step names are kebab-case; anything else (a `:` or `#` ends Mermaid's task name, a backtick
- * could end the fenced block, `<` starts HTML) becomes a space.
- */
-function taskName(step) {
-    const status = step.status === 'succeeded' ? '' : ` (${step.status})`;
-    return `${step.name}${status}`.replace(/[^\w .()-]/g, ' ');
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-
-
-
-
-/** Output names, as action.yml declares them. */
-const Outputs = {
-    clusterIdentifier: 'cluster-identifier',
-    clusterArn: 'cluster-arn',
-    dbIdentifier: 'db-identifier',
-    dbArn: 'db-arn',
-    endpoint: 'endpoint',
-    readerEndpoint: 'reader-endpoint',
-    port: 'port',
-    engine: 'engine',
-    engineVersion: 'engine-version',
-    masterUsername: 'master-username',
-    masterUserSecretArn: 'master-user-secret-arn',
-    dbInstanceIdentifiers: 'db-instance-identifiers',
-    method: 'method',
-    multiAzPath: 'multi-az-path',
-    multiAzPathReason: 'multi-az-path-reason',
-    created: 'created',
-    snapshotArn: 'snapshot-arn',
-    sourceAccountId: 'source-account-id',
-    destinationAccountId: 'destination-account-id',
-    expiresAt: 'expires-at',
-    durationSeconds: 'duration-seconds',
-};
-/** The outputs of a copy, by output name; values that are unknown are left out. */
-function copyOutputs(copy) {
-    const entries = [
-        [Outputs.clusterIdentifier, copy.identifier],
-        [Outputs.clusterArn, copy.arn],
-        [Outputs.dbIdentifier, copy.identifier],
-        [Outputs.dbArn, copy.arn],
-        [Outputs.endpoint, copy.endpoint],
-        [Outputs.readerEndpoint, copy.readerEndpoint],
-        [Outputs.port, copy.port],
-        [Outputs.engine, copy.engine],
-        [Outputs.engineVersion, copy.engineVersion],
-        [Outputs.masterUsername, copy.masterUsername],
-        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
-        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
-        [Outputs.method, copy.method],
-        [Outputs.created, copy.created],
-        [Outputs.snapshotArn, copy.snapshotArn],
-        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
-    ];
-    return Object.fromEntries(entries
-        .filter((e) => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => [k, String(v)]));
-}
-/** The `multi-az-path` outputs; none for other sources. */
-function multiAzPathOutputs(choice) {
-    if (!choice)
-        return {};
-    return { [Outputs.multiAzPath]: choice.path, [Outputs.multiAzPathReason]: choice.reason };
-}
-/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
-function phaseOutputs(report) {
-    const { settings, copy } = report;
-    const path = multiAzPathOutputs(report.multiAzPath);
-    if (settings.phase === 'destination') {
-        // The source account is the snapshot's owner, not the account this job signed in to.
-        const owner = (0,aws_arn/* accountFromArn */.Fl)(settings.snapshotArn ?? '');
-        const outputs = { ...copyOutputs(copy), ...path };
-        return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
-    }
-    if (settings.phase !== 'source')
-        return { ...copyOutputs(copy), ...path };
-    const outputs = { [Outputs.method]: report.method, ...path };
-    if (copy.snapshotArn)
-        outputs[Outputs.snapshotArn] = copy.snapshotArn;
-    return outputs;
-}
-/**
- * What the summary lists from the ledger: resources kept on purpose (a hand-off outlives a
- * source-phase job that succeeds), and those left for the post step to remove.
- */
-function ledgerBlocks(resources, failed) {
-    return {
-        kept: resources.filter((r) => r.disposal === 'kept' || (!failed && r.disposal === 'handoff')),
-        leftBehind: resources.filter((r) => r.disposal === 'temporary' ||
-            (failed && (r.disposal === 'copy' || r.disposal === 'handoff'))),
-    };
-}
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        core.setOutput(name, value);
-}
-function formatDuration(report) {
-    if (!report.startedAt || !report.endedAt)
-        return '';
-    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-const STATUS_MARK = {
-    succeeded: '✅ succeeded',
-    failed: '❌ failed',
-    cancelled: '⏹ cancelled',
-    skipped: '⏭ skipped',
-    'not-run': '… not run',
-};
-/**
- * The job summary: source → target, the steps with their timing, outputs, and any failure.
- * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
- * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
- * renders as text.
- */
-async function writeSummary(input) {
-    const summary = core.summary.addHeading(escapeHtml(input.title), 2);
-    if (input.steps.length > 0) {
-        summary.addTable([
-            headerRow('Step', 'Account', 'Started', 'Duration', 'Status', 'Notes'),
-            ...input.steps.map((s) => [
-                s.name,
-                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
-                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
-                formatDuration(s) || '—',
-                STATUS_MARK[s.status],
-                s.notes.join('; ') || '—',
-            ].map(escapeHtml)),
-        ]);
-    }
-    if (input.notes && input.notes.length > 0)
-        summary.addList(input.notes.map(escapeHtml));
-    addTimeline(summary, input.steps);
-    if (input.error !== undefined) {
-        summary.addHeading('Failure', 3);
-        summary.addCodeBlock(escapeHtml((0,errors/* errorMessage */.gJ)(input.error)));
-        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
-        if (hint)
-            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
-    }
-    if (input.leftBehind.length > 0) {
-        summary.addHeading('Resources left behind', 3);
-        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
-    }
-    if (input.kept && input.kept.length > 0) {
-        summary.addHeading('Kept on purpose', 3);
-        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
-        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
-    }
-    addConnection(summary, input);
-    const outputRows = Object.entries(input.outputs);
-    if (outputRows.length > 0) {
-        summary.addHeading('Outputs', 3);
-        summary.addTable([
-            headerRow('Output', 'Value'),
-            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
-        ]);
-    }
-    await summary.write();
-}
-/** The steps on one time axis (Mermaid renders fenced blocks only, so it is raw Markdown). */
-function addTimeline(summary, steps) {
-    const chart = timelineChart(steps);
-    if (chart)
-        summary.addHeading('Timeline', 3).addRaw(`\n${chart}\n`, true);
-}
-/** Where the copy is and a command that reads its password from Secrets Manager. */
-function addConnection(summary, input) {
-    const connection = connectionOf(input.outputs, input.region);
-    if (!connection)
-        return;
-    summary.addHeading('How to connect', 3);
-    summary.addTable(connectionRows(connection).map(([label, value]) => [label, escapeHtml(value)]));
-    const example = connectExample(connection);
-    if (example)
-        summary.addRaw(`\n\`\`\`sh\n${example}\n\`\`\`\n`, true);
-}
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-};
-/** The header row of a job summary table. */
-function headerRow(...titles) {
-    return titles.map((data) => ({ data, header: true }));
-}
-/** Text as HTML that renders it literally, in element content and in attribute values. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
-}
-
+// EXTERNAL MODULE: ./src/report.ts + 1 modules
+var report = __nccwpck_require__(9832);
+// EXTERNAL MODULE: ./src/report/connect.ts
+var connect = __nccwpck_require__(6816);
 ;// CONCATENATED MODULE: ./src/github/comment-body.ts
 /**
  * The pull request comment, as Markdown: the database a pull request got (what, where, how to
@@ -76925,24 +76613,24 @@ function commentMarker(target, accountId) {
 }
 function readyComment(comment) {
     const { outputs } = comment;
-    const connection = connectionOf(outputs, comment.region);
-    const reused = outputs[Outputs.created] === 'false';
-    const expiresAt = outputs[Outputs.expiresAt];
+    const connection = (0,connect/* connectionOf */.ao)(outputs, comment.region);
+    const reused = outputs[report/* Outputs */.tY.created] === 'false';
+    const expiresAt = outputs[report/* Outputs */.tY.expiresAt];
     const rows = [
         ['Target', `${code(comment.target)} in account ${comment.accountId} (${comment.region})`],
-        ['Engine', [outputs[Outputs.engine], outputs[Outputs.engineVersion]].filter(Boolean).join(' ')],
+        ['Engine', [outputs[report/* Outputs */.tY.engine], outputs[report/* Outputs */.tY.engineVersion]].filter(Boolean).join(' ')],
         [
             'Method',
             reused
                 ? 'reused as it was (if-exists: reuse)'
-                : `${outputs[Outputs.method] ?? 'unknown'}, ${comment_body_formatDuration(comment.durationSeconds)}`,
+                : `${outputs[report/* Outputs */.tY.method] ?? 'unknown'}, ${formatDuration(comment.durationSeconds)}`,
         ],
         ...(connection
-            ? connectionRows(connection).map(([label, value]) => [label, label === 'Password' ? passwordCell(value) : code(value)])
+            ? (0,connect/* connectionRows */.k$)(connection).map(([label, value]) => [label, label === 'Password' ? passwordCell(value) : code(value)])
             : []),
         ['Expires', expiresAt ? formatTime(new Date(expiresAt)) : 'never (no ttl)'],
     ];
-    const example = connection ? connectExample(connection) : undefined;
+    const example = connection ? (0,connect/* connectExample */.pu)(connection) : undefined;
     return [
         commentMarker(comment.target, comment.accountId),
         `### 🗄️ Database ${code(comment.target)} is ready`,
@@ -76999,7 +76687,7 @@ function cell(text) {
 function formatTime(date) {
     return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
-function comment_body_formatDuration(seconds) {
+function formatDuration(seconds) {
     if (seconds < 60)
         return `took ${seconds} s`;
     const minutes = Math.floor(seconds / 60);
@@ -77194,6 +76882,8 @@ function runNames(target, run) {
     };
 }
 
+// EXTERNAL MODULE: ./src/aws/arn.ts
+var aws_arn = __nccwpck_require__(1626);
 ;// CONCATENATED MODULE: ./src/methods/relay/multiaz-path.ts
 
 
@@ -77517,6 +77207,8 @@ function createRefreshContext(start) {
 
 // EXTERNAL MODULE: ./src/aws/rds-databases.ts
 var rds_databases = __nccwpck_require__(5061);
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(2691);
 // EXTERNAL MODULE: ./src/engine/wait.ts + 2 modules
 var wait = __nccwpck_require__(254);
 ;// CONCATENATED MODULE: ./src/methods/common/waits.ts
@@ -78510,8 +78202,12 @@ function passwordStep(after) {
             }
             await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true });
             runtime.note('managed in Secrets Manager');
-            await waitForPasswordApplied(ctx, runtime, target);
-            ctx.values.masterUserSecretArn.set(await waitForSecret(ctx, runtime));
+            const applied = await waitForPasswordApplied(ctx, runtime, target);
+            // The describe that saw the change applied usually shows the secret active already.
+            const secret = applied.MasterUserSecret;
+            ctx.values.masterUserSecretArn.set(secret?.SecretStatus === 'active' && secret.SecretArn
+                ? secret.SecretArn
+                : await waitForSecret(ctx, runtime));
         },
     };
 }
@@ -78537,23 +78233,24 @@ async function modifyCopy(ctx, runtime, target, change) {
         });
     }
 }
-/** The change is applied once the copy is available again with no password change pending. */
+/**
+ * The change is applied once the copy is available again with no password change pending;
+ * returns the copy as that describe showed it.
+ */
 async function waitForPasswordApplied(ctx, runtime, target) {
     const pending = (p) => Boolean(p?.MasterUserPassword);
     if (target.kind === 'instance') {
-        await waitForInstance(ctx, runtime, {
+        return waitForInstance(ctx, runtime, {
             side: 'destination',
             id: target.id,
             ready: (i) => !pending(i.PendingModifiedValues),
         });
     }
-    else {
-        await waitForCluster(ctx, runtime, {
-            side: 'destination',
-            id: target.id,
-            ready: (c) => !pending(c.PendingModifiedValues),
-        });
-    }
+    return waitForCluster(ctx, runtime, {
+        side: 'destination',
+        id: target.id,
+        ready: (c) => !pending(c.PendingModifiedValues),
+    });
 }
 /** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */
 async function waitForSecret(ctx, runtime) {
@@ -81039,6 +80736,14 @@ function decide(item, rules) {
         // Kept on request (keep-snapshots): like a copy, it goes only once its expiry has passed.
         return decideCopy(item, rules, keep, ' (kept by keep-snapshots)');
     }
+    if (purpose === src_tags/* Purpose */.nb.retired) {
+        // Tagged only once its replace had swapped the new copy in: nothing serves from it any more.
+        return {
+            item,
+            action: 'delete',
+            reason: `the copy a replace swapped out${targetOf(item)}, whose deletion did not finish`,
+        };
+    }
     if (purpose === src_tags/* Purpose */.nb.intermediate || purpose === src_tags/* Purpose */.nb.handoff) {
         return decideLeftover(item, rules, purpose, hint);
     }
@@ -81077,6 +80782,10 @@ function decideLeftover(item, rules, purpose, hint) {
         action: 'delete',
         reason: `leftover ${what}${of}, ${hours} h old${hint}`,
     };
+}
+function targetOf(item) {
+    const target = (0,ownership/* tagValue */.EZ)(item.tags, src_tags/* TagKeys */.jm.target);
+    return target ? ` of ${target}` : '';
 }
 /**
  * The purpose tag, or for resources made before it existed a guess from the kind and name,
@@ -81344,13 +81053,13 @@ async function writeSweepSummary(title, outcomes, options) {
     summary.addRaw(`<p>Region ${options.settings.region}: ${counts.join(', ')}.</p>`, true);
     if (outcomes.length > 0) {
         summary.addTable([
-            headerRow('Resource', 'Kind', 'Account', 'Result', 'Why'),
+            (0,report/* headerRow */.U1)('Resource', 'Kind', 'Account', 'Result', 'Why'),
             ...outcomes.map((o) => [
-                escapeHtml(o.decision.item.id),
+                (0,report/* escapeHtml */.ZD)(o.decision.item.id),
                 o.decision.item.kind,
                 `${o.decision.item.side} ${o.decision.item.accountId}`,
                 RESULT_MARK[o.result],
-                escapeHtml(o.error ? `${o.decision.reason}; ${o.error}` : o.decision.reason),
+                (0,report/* escapeHtml */.ZD)(o.error ? `${o.decision.reason}; ${o.error}` : o.decision.reason),
             ]),
         ]);
     }
@@ -81699,23 +81408,23 @@ async function writePlanSummary(input) {
     input.steps.forEach((s, i) => core.info(`${i + 1}. ${s.name} (${s.side}): ${s.changes}`));
     const summary = core.summary.addHeading(input.title, 2);
     summary.addRaw('<p>A plan: nothing was changed.</p>', true);
-    summary.addList(input.facts.map(escapeHtml));
+    summary.addList(input.facts.map(report/* escapeHtml */.ZD));
     if (input.steps.length > 0) {
         summary.addHeading('Steps', 3);
         summary.addTable([
-            headerRow('#', 'Step', 'Account', 'What it does', 'Creates, changes or deletes'),
+            (0,report/* headerRow */.U1)('#', 'Step', 'Account', 'What it does', 'Creates, changes or deletes'),
             ...input.steps.map((s, i) => [
                 String(i + 1),
                 s.name,
                 `${s.side} ${input.accounts[s.side].accountId}`,
-                escapeHtml(s.title),
-                escapeHtml(s.changes),
+                (0,report/* escapeHtml */.ZD)(s.title),
+                (0,report/* escapeHtml */.ZD)(s.changes),
             ]),
         ]);
     }
     if (input.checks.length > 0) {
         summary.addHeading('Pre-flight checks', 3);
-        summary.addList(input.checks.map(escapeHtml));
+        summary.addList(input.checks.map(report/* escapeHtml */.ZD));
     }
     await summary.write();
 }
@@ -81752,13 +81461,13 @@ async function runDelete({ settings, accounts, signal, startedAt, }) {
     const title = `rds-refresh: delete ${target} (destination ${destination.accountId})`;
     const view = await core.group('Read the target', () => inspectTarget(destination, target));
     const outputs = () => ({
-        [Outputs.destinationAccountId]: destination.accountId,
-        [Outputs.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+        [report/* Outputs */.tY.destinationAccountId]: destination.accountId,
+        [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
     });
     if (view.state === 'gone') {
         core.info(`${target} does not exist in the destination account ${destination.accountId}: nothing to delete (already deleted, or never created)`);
         core.summary.addRaw(`<p>${target} was already gone: nothing was deleted.</p>`, true);
-        await writeSummary({
+        await (0,report/* writeSummary */.Sy)({
             title,
             steps: [],
             outputs: outputs(),
@@ -81782,7 +81491,7 @@ async function runDelete({ settings, accounts, signal, startedAt, }) {
     });
     if (!result.error)
         core.info(`${target} is deleted`);
-    await writeSummary({
+    await (0,report/* writeSummary */.Sy)({
         title,
         steps: result.steps,
         outputs: outputs(),
@@ -81877,17 +81586,37 @@ async function waitUntilAnswers(ctx, runtime, expected) {
 
 
 
+
+
 /**
- * Delete a copy this action manages, and wait until it is gone: deletion protection off (only
- * once its managed tag is read again on this very resource), then for an Aurora cluster the
- * readers, the writer and the cluster (aws-reference E6); a Multi-AZ DB cluster takes its members
- * with it; a DB instance goes alone. No final snapshot: the copy is a copy.
+ * Delete a copy this action manages, and wait until it is gone (`replace-strategy: delete-first`,
+ * whose new copy needs the name).
  */
 async function deleteManagedCopy(ctx, runtime, copy) {
+    const started = await startCopyDeletion(ctx, runtime, copy);
+    if (!started)
+        return;
+    const gone = { side: 'destination', until: 'gone' };
+    await Promise.all(started.members.map((id) => waitForKind('db-instance', ctx, runtime, { ...gone, id })));
+    const kind = copy.kind === 'cluster' ? 'db-cluster' : 'db-instance';
+    await waitForKind(kind, ctx, runtime, { ...gone, id: copy.identifier });
+}
+/**
+ * Start deleting a copy this action manages, returning once AWS has accepted every call (seconds;
+ * undefined when the copy is already gone): deletion protection off (only once its managed tag is
+ * read again on this very resource), then for an Aurora cluster the readers, the writer and the
+ * cluster, each accepted once the ones before it are `deleting` (aws-reference E6); a Multi-AZ
+ * DB cluster takes its members with it; a DB instance goes alone. No final snapshot: the copy is
+ * a copy. With `retire`, the copy is first tagged `rds-refresh:purpose=retired`, so that `sweep`
+ * removes it should the deletion not finish.
+ */
+async function startCopyDeletion(ctx, runtime, copy, options = {}) {
     const rds = ctx.destination.clients.rds;
     const now = await provenCopy(ctx, runtime, copy);
     if (!now)
-        return;
+        return undefined;
+    if (options.retire)
+        await markRetired(ctx, runtime, copy, now);
     const target = { kind: copy.kind, id: copy.identifier };
     await send(ctx, runtime, copy, 'turn off deletion protection of', async () => {
         if (now.deletionProtection)
@@ -81896,10 +81625,21 @@ async function deleteManagedCopy(ctx, runtime, copy) {
     await send(ctx, runtime, copy, 'delete the DB instances of', () => (0,removers/* deleteMembers */.V4)(rds, now.memberWaves, (id) => runtime.log.info(`Deleting DB instance ${id}`)));
     await send(ctx, runtime, copy, 'delete', () => (0,removers/* deleteDatabase */.Hg)(rds, target, { deleteAutomatedBackups: copy.kind === 'instance' }));
     runtime.log.info(`Deleting ${label(copy.kind)} ${copy.identifier}`);
-    const gone = { side: 'destination', until: 'gone' };
-    await Promise.all(now.memberWaves.flat().map((id) => waitForKind('db-instance', ctx, runtime, { ...gone, id })));
-    const kind = copy.kind === 'cluster' ? 'db-cluster' : 'db-instance';
-    await waitForKind(kind, ctx, runtime, { ...gone, id: copy.identifier });
+    return { members: now.memberWaves.flat() };
+}
+/**
+ * The retired tag says what the copy is to anyone who finds it (and to `sweep`). Not being able
+ * to write it does not stop the deletion: the run still deletes, and reports if it cannot.
+ */
+async function markRetired(ctx, runtime, copy, now) {
+    try {
+        await (0,rds_databases/* addTags */.JE)(ctx.destination.clients.rds, now.arn, [
+            { Key: src_tags/* TagKeys */.jm.purpose, Value: src_tags/* Purpose */.nb.retired },
+        ]);
+    }
+    catch (error) {
+        runtime.log.warning(`Could not tag ${label(copy.kind)} ${copy.identifier} ${src_tags/* TagKeys */.jm.purpose}=${src_tags/* Purpose */.nb.retired} (${(0,errors/* awsErrorCode */.J6)(error) ?? (0,errors/* errorMessage */.gJ)(error)}); deleting it all the same, but operation: sweep will not recognise it as retired if the deletion does not finish.`);
+    }
 }
 function retire_where(ctx, runtime, copy) {
     return {
@@ -81915,6 +81655,7 @@ async function retire_readCopy(ctx, copy) {
         const instance = await (0,rds_read/* findInstance */.XD)(rds, copy.identifier);
         return (instance && {
             resourceId: instance.DbiResourceId,
+            arn: instance.DBInstanceArn ?? '',
             deletionProtection: instance.DeletionProtection ?? false,
             tags: instance.TagList,
             memberWaves: [],
@@ -81924,6 +81665,7 @@ async function retire_readCopy(ctx, copy) {
     const aurora = cluster?.Engine?.startsWith('aurora') ?? false;
     return (cluster && {
         resourceId: cluster.DbClusterResourceId,
+        arn: cluster.DBClusterArn ?? '',
         deletionProtection: cluster.DeletionProtection ?? false,
         tags: cluster.TagList,
         memberWaves: aurora ? (0,removers/* auroraMemberWaves */.rY)(cluster.DBClusterMembers ?? []) : [],
@@ -82342,7 +82084,7 @@ function swapPlan(base, options) {
     };
     const retire = {
         name: 'delete-old-copy',
-        title: `Delete the old copy, renamed ${names.retired} (readers, writer, then the cluster)`,
+        title: `Start deleting the old copy, renamed ${names.retired} (readers, writer, then the cluster); the post step waits until AWS has removed it`,
         side: 'destination',
         after: [swap.name],
         async run(ctx, runtime) {
@@ -82351,18 +82093,18 @@ function swapPlan(base, options) {
                 runtime.note('nothing to delete');
                 return;
             }
-            await retireOldCopy(ctx, runtime, old);
+            await retireOldCopy(ctx, runtime, { old, target: names.target });
         },
     };
     return {
-        description: `${base.description} → swap into ${names.target} by renames → delete the old copy`,
+        description: `${base.description} → swap into ${names.target} by renames → start deleting the old copy (awaited by the post step)`,
         steps: [...base.steps, swap, describeReplaced, retire],
     };
 }
 /**
  * After the swap the new copy is the target: the ledger no longer lists it under its staging
  * names (a failed run after this point must never remove the target), and it lists the old copy
- * as temporary, so the post step deletes it if this run cannot.
+ * as retired, so the post step waits for its deletion, and deletes it if this run could not.
  */
 function handOver(runtime, options) {
     const { names, stages } = options;
@@ -82376,34 +82118,41 @@ function handOver(runtime, options) {
             kind: stages.old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
             side: 'destination',
             id: names.retired,
-            disposal: 'temporary',
+            disposal: 'retired',
             // Made by an earlier run: the managed tag is its proof.
             proof: 'managed',
         });
     }
 }
 /**
- * Deleting the old copy is awaited and reported, but it no longer decides the run: the target
- * already serves the new copy. A failure is a warning, and the post step tries again.
+ * The old copy's deletion is started here and awaited by the post step: the target already
+ * serves the new copy, so neither the outputs nor the run's success wait minutes for AWS to
+ * remove the old one. Starting it is seconds of calls; a failure is a warning (the post step
+ * tries again) and never touches the new copy.
  */
-async function retireOldCopy(ctx, runtime, old) {
+async function retireOldCopy(ctx, runtime, { old, target }) {
     try {
-        await deleteManagedCopy(ctx, runtime, old);
+        const started = await startCopyDeletion(ctx, runtime, old, { retire: true });
+        // Its Aurora instances too: the post step waits until each of them is gone as well.
+        for (const id of started?.members ?? []) {
+            runtime.record({
+                kind: 'db-instance',
+                side: 'destination',
+                id,
+                disposal: 'retired',
+                proof: 'managed',
+            });
+        }
     }
     catch (error) {
         if (runtime.signal.aborted)
             throw error;
         const message = error instanceof Error ? error.message : String(error);
-        runtime.log.warning(`The old copy ${old.identifier} could not be deleted; the post step tries again, and reports the command to delete it if it cannot. ${message}`);
+        runtime.log.warning(`The old copy ${old.identifier} could not be deleted; ${target} serves the new copy all the same. The post step tries again and waits for the deletion; if it cannot, it reports the command to delete it, and operation: sweep removes it by its ${src_tags/* TagKeys */.jm.purpose}=${src_tags/* Purpose */.nb.retired} tag. ${message}`);
         runtime.note(`old copy ${old.identifier} NOT deleted`);
         return;
     }
-    runtime.release({
-        kind: old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
-        side: 'destination',
-        id: old.identifier,
-    });
-    runtime.note(`deleted ${old.identifier}`);
+    runtime.note(`deleting ${old.identifier}; the post step waits until AWS has removed it`);
 }
 /**
  * `replace-strategy: delete-first`: the old copy is deleted before the new one is built under
@@ -82489,8 +82238,8 @@ async function run(cancel) {
         // Refused before anything is created: the post step then has nothing to look for.
         checkAllowedAccounts(settings, accounts);
         (0,state/* markSignedIn */.X2)();
-        core.setOutput(Outputs.sourceAccountId, accounts.source.accountId);
-        core.setOutput(Outputs.destinationAccountId, accounts.destination.accountId);
+        core.setOutput(report/* Outputs */.tY.sourceAccountId, accounts.source.accountId);
+        core.setOutput(report/* Outputs */.tY.destinationAccountId, accounts.destination.accountId);
         try {
             const destination = accounts.destination.accountId;
             if (settings.operation === 'refresh') {
@@ -82517,7 +82266,7 @@ async function run(cancel) {
             throw error;
         }
         finally {
-            core.setOutput(Outputs.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
+            core.setOutput(report/* Outputs */.tY.durationSeconds, String(Math.round((Date.now() - startedAt) / 1000)));
         }
     }
     finally {
@@ -82563,15 +82312,15 @@ async function refresh(options) {
         ? await (0,engine_deadline/* stage */.dw)(signal, `looking for an existing ${target}`, nothingYet, () => findExistingTarget(ctx, { signal, deadline }, found))
         : undefined;
     if (existing) {
-        setOutputs(copyOutputs(existing));
-        await writeSummary({
+        (0,report/* setOutputs */.n0)((0,report/* copyOutputs */.OR)(existing));
+        await (0,report/* writeSummary */.Sy)({
             title: `rds-refresh: ${title}`,
             steps: [],
-            outputs: copyOutputs(existing),
+            outputs: (0,report/* copyOutputs */.OR)(existing),
             leftBehind: [],
             region: settings.region,
         });
-        return copyOutputs(existing);
+        return (0,report/* copyOutputs */.OR)(existing);
     }
     const { ctx: runCtx, plan } = replacing
         ? replaceRun(ctx, replacing)
@@ -82588,24 +82337,25 @@ async function refresh(options) {
     // Said at once, so a cancel or kill from here on keeps the finished copy (post.ts).
     if (!result.error)
         (0,state/* saveOutcome */.Go)('succeeded');
-    const outputs = result.error ? {} : phaseOutputs(refreshReport(ctx));
+    const outputs = result.error ? {} : (0,report/* phaseOutputs */.AI)(refreshReport(ctx));
     if (!result.error)
-        setOutputs(outputs);
-    const { kept, leftBehind } = ledgerBlocks(ledger.list(), result.error !== undefined);
+        (0,report/* setOutputs */.n0)(outputs);
+    const { kept, leftBehind, retiring } = (0,report/* ledgerBlocks */.aH)(ledger.list(), result.error !== undefined);
     for (const resource of kept) {
         core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`);
     }
-    await writeSummary({
+    await (0,report/* writeSummary */.Sy)({
         title: `rds-refresh: ${title} (${method})`,
         steps: result.steps,
         outputs: {
             ...outputs,
-            [Outputs.sourceAccountId]: sourceAccount,
-            [Outputs.destinationAccountId]: accounts.destination.accountId,
-            [Outputs.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
+            [report/* Outputs */.tY.sourceAccountId]: sourceAccount,
+            [report/* Outputs */.tY.destinationAccountId]: accounts.destination.accountId,
+            [report/* Outputs */.tY.durationSeconds]: String(Math.round((Date.now() - startedAt) / 1000)),
         },
         error: result.error,
         kept,
+        retiring,
         accountIds,
         notes: copyPhase ? [describePlacement(runCtx, resolvePlacement(runCtx))] : [],
         leftBehind,
@@ -82619,23 +82369,120 @@ async function refresh(options) {
 
 /***/ }),
 
-/***/ 6661:
+/***/ 4134:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a2: () => (/* binding */ runPost)
-/* harmony export */ });
-/* unused harmony exports POST_STEP_MAX_MINUTES, postStepMinutes, removalWaves */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2856);
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2691);
-/* harmony import */ var _credentials_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9058);
-/* harmony import */ var _engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7964);
-/* harmony import */ var _engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5309);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2139);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2462);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9506);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  a2: () => (/* binding */ runPost)
+});
+
+// UNUSED EXPORTS: POST_STEP_MAX_MINUTES, postStepMinutes, removalWaves
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./src/aws/ownership.ts
+var ownership = __nccwpck_require__(2856);
+// EXTERNAL MODULE: ./src/cleanup.ts
+var src_cleanup = __nccwpck_require__(2691);
+// EXTERNAL MODULE: ./src/credentials.ts + 2 modules
+var credentials = __nccwpck_require__(9058);
+// EXTERNAL MODULE: ./src/engine/deadline.ts
+var deadline = __nccwpck_require__(7964);
+// EXTERNAL MODULE: ./src/engine/ledger.ts
+var engine_ledger = __nccwpck_require__(5309);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var inputs = __nccwpck_require__(2139);
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
+// EXTERNAL MODULE: ./src/tags.ts
+var tags = __nccwpck_require__(9506);
+// EXTERNAL MODULE: ./src/aws/rds-read.ts
+var rds_read = __nccwpck_require__(9251);
+// EXTERNAL MODULE: ./src/engine/wait.ts + 2 modules
+var engine_wait = __nccwpck_require__(254);
+// EXTERNAL MODULE: ./src/report.ts + 1 modules
+var report = __nccwpck_require__(9832);
+;// CONCATENATED MODULE: ./src/retired.ts
+
+
+
+
+
+
+
+async function awaitRetired(resources, wait) {
+    const started = Date.now();
+    const lines = await Promise.all(resources.map(async (resource) => {
+        const ending = await untilGone(resource, wait);
+        return retired_report(resource, ending, { ...wait, minutes: (0,engine_wait/* formatElapsed */.C7)(Date.now() - started) });
+    }));
+    await core.summary
+        .addHeading('rds-refresh post step: the old copy', 3)
+        .addList(lines.map(report/* escapeHtml */.ZD))
+        .write();
+}
+/** Statuses in which the copy is not being deleted (any more): waiting longer changes nothing. */
+const NOT_DELETING = ['available', 'stopped', 'failed', 'storage-full', 'incompatible-parameters'];
+async function untilGone(resource, wait) {
+    const reader = rds_read/* READERS */.Hk[resource.kind];
+    const rds = wait.destination.clients.rds;
+    let last;
+    core.info(`Waiting until AWS has removed the old copy ${resource.id}`);
+    try {
+        await (0,engine_wait/* waitFor */.fm)({
+            resource: `${reader.label} ${resource.id}`,
+            side: 'destination',
+            accountId: wait.destination.accountId,
+            describe: () => reader.find(rds, resource.id),
+            status: (item) => (last = reader.status(item)),
+            until: 'gone',
+            failOn: NOT_DELETING,
+        }, {
+            step: 'post',
+            log: { info: core.info, warning: core.warning, debug: core.debug },
+            signal: wait.signal,
+            deadline: wait.deadline,
+            pollSeconds: wait.pollSeconds,
+        });
+        return { result: 'deleted' };
+    }
+    catch (error) {
+        // The bound came (or the job was cancelled) while AWS was still at it.
+        if (last === 'deleting')
+            return { result: 'still-deleting' };
+        return { result: 'stopped', why: (0,errors/* errorMessage */.gJ)(error) };
+    }
+}
+/** Logs the ending (an annotation when the user has something to do) and returns its summary line. */
+function retired_report(resource, ending, context) {
+    const command = (0,src_cleanup/* removalCommand */.M)(resource, context.region);
+    const sweep = `operation: sweep removes it (it carries ${tags/* TagKeys */.jm.purpose}=${tags/* Purpose */.nb.retired})`;
+    switch (ending.result) {
+        case 'deleted': {
+            const line = `The old copy ${resource.id} is deleted (${context.minutes} into the post step).`;
+            core.info(line);
+            return line;
+        }
+        case 'still-deleting': {
+            const line = `The old copy ${resource.id} is still being deleted after ${context.minutes}, the post step's bound: AWS finishes the deletion on its own. If it is still there later, ${sweep}, or: ${command}`;
+            core.notice(line, { title: 'rds-refresh post step: old copy still deleting' });
+            return line;
+        }
+        case 'stopped': {
+            const line = `The old copy ${resource.id} is not being deleted: ${ending.why}. The target serves the new copy; remove the old one: ${sweep}, or: ${command}`;
+            core.warning(line, { title: 'rds-refresh post step: old copy not deleted' });
+            return line;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/post.ts
+
+
 
 
 
@@ -82667,21 +82514,21 @@ function postStepMinutes(settings) {
  * step's bound is reported with the command that removes it; the post step never fails the job.
  */
 async function runPost() {
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadOutcome */ .RJ)();
-    const ledger = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadResources */ ._H)();
+    const outcome = (0,state/* loadOutcome */.RJ)();
+    const ledger = (0,state/* loadResources */._H)();
     // A main step that succeeded recorded everything it made (each create records its intent
     // first and every step finished); one that did not may have been cut off mid-call, once it
     // held credentials.
-    const lookUp = outcome !== 'succeeded' && (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .wasSignedIn */ .$1)();
-    if (!lookUp && (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(ledger, outcome).length === 0) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
+    const lookUp = outcome !== 'succeeded' && (0,state/* wasSignedIn */.$1)();
+    if (!lookUp && (0,engine_ledger/* leftForPostStep */.ng)(ledger, outcome).length === 0) {
+        core.info('Nothing to clean up.');
         return;
     }
-    const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .getSettings */ .mt)(process.env, { log: null });
+    const settings = (0,inputs/* getSettings */.mt)(process.env, { log: null });
     const minutes = postStepMinutes(settings);
-    const bound = (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .boundSignal */ .rW)({
+    const bound = (0,deadline/* boundSignal */.rW)({
         deadline: Date.now() + minutes * 60_000,
-        reason: () => (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .deadlinePassed */ .Hx)(`the post step's ${minutes}-minute bound`),
+        reason: () => (0,deadline/* deadlinePassed */.Hx)(`the post step's ${minutes}-minute bound`),
     });
     try {
         await cleanUp({ settings, ledger, lookUp, signal: bound.signal, deadline: bound.deadline });
@@ -82692,58 +82539,72 @@ async function runPost() {
 }
 async function cleanUp(cleanup) {
     const { settings, ledger, signal } = cleanup;
-    const outcome = (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .loadOutcome */ .RJ)();
-    const run = (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .runIdentity */ .yK)(settings.run, settings.target);
-    const why = (error) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(signal.aborted ? (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .stopReason */ .PJ)(signal) : error);
+    const outcome = (0,state/* loadOutcome */.RJ)();
+    const run = (0,ownership/* runIdentity */.yK)(settings.run, settings.target);
+    const why = (error) => (0,errors/* errorMessage */.gJ)(signal.aborted ? (0,deadline/* stopReason */.PJ)(signal) : error);
     // The same roles the main step opened (a destination-phase job may hold only one).
-    const accounts = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .raceSignal */ .WU)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .openAccounts */ .HB)((0,_credentials_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialSettings */ .Lp)(settings), { signal }), signal).catch((error) => {
-        reportFailures(settings, (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]));
+    let signInError;
+    const accounts = await (0,deadline/* raceSignal */.WU)((0,credentials/* openAccounts */.HB)((0,credentials/* credentialSettings */.Lp)(settings), { signal }), signal).catch((error) => {
+        signInError = error;
         return undefined;
     });
-    if (!accounts)
+    if (!accounts) {
+        await reportFailures(settings, (0,engine_ledger/* leftForPostStep */.ng)(ledger, outcome).map((r) => [r, `could not sign in: ${why(signInError)}`]));
         return;
+    }
     const remaining = [...ledger];
     const failures = [];
     const remove = (resources) => removeInWaves(resources, { accounts, run, cleanup, remaining, failures, why });
     // What the main step recorded goes first: a look-up whose calls hang must not cost it the bound.
-    const known = (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(ledger, outcome);
-    const found = async () => (0,_engine_ledger_js__WEBPACK_IMPORTED_MODULE_9__/* .leftForPostStep */ .ng)(await untracked({ accounts, run, settings, ledger }), outcome);
+    const known = (0,engine_ledger/* leftForPostStep */.ng)(ledger, outcome);
+    const found = async () => (0,engine_ledger/* leftForPostStep */.ng)(await untracked({ accounts, run, settings, ledger }), outcome);
     if (known.length > 0) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created.`);
+        core.info(`The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created${known.some((r) => r.disposal === 'retired') ? ' or replaced' : ''}.`);
         await remove(known);
     }
     const more = cleanup.lookUp && !signal.aborted ? await found() : [];
     if (more.length > 0) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removing ${more.length} more resource(s) this run's tags name.`);
+        core.info(`Removing ${more.length} more resource(s) this run's tags name.`);
         await remove(more);
     }
     if (known.length + more.length === 0)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info('Nothing to clean up.');
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_7__/* .saveResources */ .rH)(remaining);
-    reportFailures(settings, failures);
+        core.info('Nothing to clean up.');
+    (0,state/* saveResources */.rH)(remaining);
+    await reportFailures(settings, failures);
+    // What is being deleted now is awaited last, so that nothing else waits on it.
+    const retired = known.filter((r) => r.disposal === 'retired' && !failures.some(([failed]) => failed === r));
+    if (retired.length > 0 && !signal.aborted) {
+        await awaitRetired(retired, {
+            destination: accounts.destination,
+            region: settings.region,
+            pollSeconds: settings.pollIntervalSeconds,
+            signal,
+            deadline: cleanup.deadline,
+        });
+    }
 }
 /** Removes one resource, proven this run's, within the post step's bound. */
 async function removeOne(resource, context) {
     const { accounts, run, cleanup } = context;
     const session = sessionOf(accounts, resource.side);
     const where = `${resource.kind} ${resource.id} (${resource.side} account ${session.accountId})`;
-    const removing = (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removeResource */ .l)(resource, session.clients, {
+    const removing = (0,src_cleanup/* removeResource */.l)(resource, session.clients, {
         run,
         ...(resource.proof && { proof: resource.proof }),
         settle: {
-            log: { info: _actions_core__WEBPACK_IMPORTED_MODULE_0__.info, warning: _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning, debug: _actions_core__WEBPACK_IMPORTED_MODULE_0__.debug },
+            log: { info: core.info, warning: core.warning, debug: core.debug },
             pollSeconds: cleanup.settings.pollIntervalSeconds,
             deadline: cleanup.deadline,
             signal: cleanup.signal,
             accountId: session.accountId,
         },
     });
-    const removal = await (0,_engine_deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .raceSignal */ .WU)(removing, cleanup.signal);
+    const removal = await (0,deadline/* raceSignal */.WU)(removing, cleanup.signal);
     if (removal.result === 'not-ours') {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${where} was not made by this run (${removal.owner})`);
+        core.info(`Left alone: ${where} was not made by this run (${removal.owner})`);
     }
     else if (removal.result === 'removed') {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Removed ${where}`);
+        core.info(`Removed ${where}`);
     }
 }
 /**
@@ -82781,11 +82642,22 @@ const WAVES = [
 function removalWaves(resources) {
     return WAVES.map((kinds) => resources.filter((r) => kinds.includes(r.kind))).filter((wave) => wave.length > 0);
 }
-function reportFailures(settings, failures) {
+async function reportFailures(settings, failures) {
     if (failures.length === 0)
         return;
-    const lines = failures.map(([resource, reason]) => `${(0,_cleanup_js__WEBPACK_IMPORTED_MODULE_2__/* .removalCommand */ .M)(resource, settings.region)}   # ${reason}`);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`, { title: 'rds-refresh post step: left behind' });
+    const lines = failures.map(([resource, reason]) => {
+        // A replace's old copy is also found by sweep, from its purpose tag.
+        const also = resource.disposal === 'retired'
+            ? '; the old copy of a replace: operation: sweep also removes it'
+            : '';
+        return `${(0,src_cleanup/* removalCommand */.M)(resource, settings.region)}   # ${reason}${also}`;
+    });
+    const message = `Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`;
+    core.warning(message, { title: 'rds-refresh post step: left behind' });
+    await core.summary
+        .addHeading('rds-refresh post step: left behind', 3)
+        .addCodeBlock((0,report/* escapeHtml */.ZD)(lines.join('\n')), 'sh')
+        .write();
 }
 function sessionOf(accounts, side) {
     return side === 'source' ? accounts.source : accounts.destination;
@@ -82807,31 +82679,397 @@ async function untracked(options) {
     for (const side of sides) {
         const session = sessionOf(accounts, side);
         try {
-            for (const tagged of await (0,_aws_ownership_js__WEBPACK_IMPORTED_MODULE_1__/* .findRunResources */ .y6)(session.clients.rds, run)) {
+            for (const tagged of await (0,ownership/* findRunResources */.y6)(session.clients.rds, run)) {
                 if (known.has(`${session.accountId}:${tagged.kind}:${tagged.id}`))
                     continue;
-                if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.copy) {
-                    _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Left alone: ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) carries this run's tags but this job never recorded creating it`);
+                if (tagged.purpose === tags/* Purpose */.nb.copy) {
+                    core.info(`Left alone: ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) carries this run's tags but this job never recorded creating it`);
                     continue;
                 }
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Found ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) by this run's tags; the ledger did not record it`);
+                core.info(`Found ${tagged.kind} ${tagged.id} (${side} account ${session.accountId}) by this run's tags; the ledger did not record it`);
                 found.push({ ...tagged, side, disposal: disposalOf(tagged, settings) });
             }
         }
         catch (error) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}. Only what the main step recorded is removed.`, { title: 'rds-refresh post step: tag look-up failed' });
+            core.warning(`Could not look up this run's resources by tag in the ${side} account ${session.accountId}: ${(0,errors/* errorMessage */.gJ)(error)}. Only what the main step recorded is removed.`, { title: 'rds-refresh post step: tag look-up failed' });
         }
     }
     return found;
 }
 /** The disposal a resource found by its tags gets from its purpose tag. */
 function disposalOf(tagged, settings) {
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.handoff)
+    if (tagged.purpose === tags/* Purpose */.nb.handoff)
         return 'handoff';
-    if (tagged.purpose === _tags_js__WEBPACK_IMPORTED_MODULE_8__/* .Purpose */ .nb.kept)
+    if (tagged.purpose === tags/* Purpose */.nb.kept)
         return 'kept';
     const snapshot = tagged.kind === 'db-snapshot' || tagged.kind === 'db-cluster-snapshot';
     return snapshot && settings.keepSnapshots ? 'kept' : 'temporary';
+}
+
+
+/***/ }),
+
+/***/ 9832:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  tY: () => (/* binding */ Outputs),
+  OR: () => (/* binding */ copyOutputs),
+  ZD: () => (/* binding */ escapeHtml),
+  U1: () => (/* binding */ headerRow),
+  aH: () => (/* binding */ ledgerBlocks),
+  AI: () => (/* binding */ phaseOutputs),
+  n0: () => (/* binding */ setOutputs),
+  Sy: () => (/* binding */ writeSummary)
+});
+
+// UNUSED EXPORTS: multiAzPathOutputs
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./src/cleanup.ts
+var cleanup = __nccwpck_require__(2691);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/aws/arn.ts
+var arn = __nccwpck_require__(1626);
+// EXTERNAL MODULE: ./src/tags.ts
+var tags = __nccwpck_require__(9506);
+// EXTERNAL MODULE: ./src/report/connect.ts
+var connect = __nccwpck_require__(6816);
+;// CONCATENATED MODULE: ./src/report/timeline.ts
+/** Mermaid task tags: done (grey), crit (red); a cancelled step is drawn as done. */
+const TAG = {
+    succeeded: 'done',
+    failed: 'crit',
+    cancelled: 'done',
+};
+/** A fenced `mermaid` block, or undefined when no step ran. */
+function timelineChart(steps) {
+    const ran = steps.filter((s) => s.startedAt !== undefined && s.endedAt !== undefined);
+    if (ran.length === 0)
+        return undefined;
+    const sides = [...new Set(ran.map((s) => s.side))];
+    const lines = [
+        '```mermaid',
+        'gantt',
+        '  dateFormat x',
+        '  axisFormat %H:%M:%S',
+        ...sides.flatMap((side) => [
+            `  section ${side} account`,
+            ...ran
+                .filter((s) => s.side === side)
+                .map((s, index) => {
+                const tag = TAG[s.status];
+                const start = s.startedAt.getTime();
+                // A bar shorter than a millisecond would not be drawn at all.
+                const end = Math.max(s.endedAt.getTime(), start + 1);
+                return `  ${taskName(s)} :${tag ? `${tag}, ` : ''}${side[0]}${index}, ${start}, ${end}`;
+            }),
+        ]),
+        '```',
+    ];
+    return lines.join('\n');
+}
+/**
+ * Step names are kebab-case; anything else (a `:` or `#` ends Mermaid's task name, a backtick
+ * could end the fenced block, `<` starts HTML) becomes a space.
+ */
+function taskName(step) {
+    const status = step.status === 'succeeded' ? '' : ` (${step.status})`;
+    return `${step.name}${status}`.replace(/[^\w .()-]/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+
+
+
+
+
+
+
+/** Output names, as action.yml declares them. */
+const Outputs = {
+    clusterIdentifier: 'cluster-identifier',
+    clusterArn: 'cluster-arn',
+    dbIdentifier: 'db-identifier',
+    dbArn: 'db-arn',
+    endpoint: 'endpoint',
+    readerEndpoint: 'reader-endpoint',
+    port: 'port',
+    engine: 'engine',
+    engineVersion: 'engine-version',
+    masterUsername: 'master-username',
+    masterUserSecretArn: 'master-user-secret-arn',
+    dbInstanceIdentifiers: 'db-instance-identifiers',
+    method: 'method',
+    multiAzPath: 'multi-az-path',
+    multiAzPathReason: 'multi-az-path-reason',
+    created: 'created',
+    snapshotArn: 'snapshot-arn',
+    sourceAccountId: 'source-account-id',
+    destinationAccountId: 'destination-account-id',
+    expiresAt: 'expires-at',
+    durationSeconds: 'duration-seconds',
+};
+/** The outputs of a copy, by output name; values that are unknown are left out. */
+function copyOutputs(copy) {
+    const entries = [
+        [Outputs.clusterIdentifier, copy.identifier],
+        [Outputs.clusterArn, copy.arn],
+        [Outputs.dbIdentifier, copy.identifier],
+        [Outputs.dbArn, copy.arn],
+        [Outputs.endpoint, copy.endpoint],
+        [Outputs.readerEndpoint, copy.readerEndpoint],
+        [Outputs.port, copy.port],
+        [Outputs.engine, copy.engine],
+        [Outputs.engineVersion, copy.engineVersion],
+        [Outputs.masterUsername, copy.masterUsername],
+        [Outputs.masterUserSecretArn, copy.masterUserSecretArn],
+        [Outputs.dbInstanceIdentifiers, copy.instanceIdentifiers.join(',')],
+        [Outputs.method, copy.method],
+        [Outputs.created, copy.created],
+        [Outputs.snapshotArn, copy.snapshotArn],
+        [Outputs.expiresAt, copy.expiresAt?.toISOString()],
+    ];
+    return Object.fromEntries(entries
+        .filter((e) => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => [k, String(v)]));
+}
+/** The `multi-az-path` outputs; none for other sources. */
+function multiAzPathOutputs(choice) {
+    if (!choice)
+        return {};
+    return { [Outputs.multiAzPath]: choice.path, [Outputs.multiAzPathReason]: choice.reason };
+}
+/** A source-phase job's outputs are the hand-off; otherwise those of the copy. */
+function phaseOutputs(report) {
+    const { settings, copy } = report;
+    const path = multiAzPathOutputs(report.multiAzPath);
+    if (settings.phase === 'destination') {
+        // The source account is the snapshot's owner, not the account this job signed in to.
+        const owner = (0,arn/* accountFromArn */.Fl)(settings.snapshotArn ?? '');
+        const outputs = { ...copyOutputs(copy), ...path };
+        return owner ? { ...outputs, [Outputs.sourceAccountId]: owner } : outputs;
+    }
+    if (settings.phase !== 'source')
+        return { ...copyOutputs(copy), ...path };
+    const outputs = { [Outputs.method]: report.method, ...path };
+    if (copy.snapshotArn)
+        outputs[Outputs.snapshotArn] = copy.snapshotArn;
+    return outputs;
+}
+/**
+ * What the summary lists from the ledger: resources kept on purpose (a hand-off outlives a
+ * source-phase job that succeeds), and those left for the post step to remove.
+ */
+function ledgerBlocks(resources, failed) {
+    return {
+        retiring: resources.filter((r) => r.disposal === 'retired'),
+        kept: resources.filter((r) => r.disposal === 'kept' || (!failed && r.disposal === 'handoff')),
+        leftBehind: resources.filter((r) => r.disposal === 'temporary' ||
+            (failed && (r.disposal === 'copy' || r.disposal === 'handoff'))),
+    };
+}
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        core.setOutput(name, value);
+}
+function formatDuration(report) {
+    if (!report.startedAt || !report.endedAt)
+        return '';
+    const seconds = (report.endedAt.getTime() - report.startedAt.getTime()) / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+const STATUS_MARK = {
+    succeeded: '✅ succeeded',
+    failed: '❌ failed',
+    cancelled: '⏹ cancelled',
+    skipped: '⏭ skipped',
+    'not-run': '… not run',
+};
+/**
+ * The job summary: source → target, the steps with their timing, outputs, and any failure.
+ * It is HTML, and core.summary writes text as given: every value that a user or AWS supplied
+ * (names, notes, AWS error messages that echo input, outputs) goes through escapeHtml, so it
+ * renders as text.
+ */
+async function writeSummary(input) {
+    const summary = core.summary.addHeading(escapeHtml(input.title), 2);
+    if (input.steps.length > 0) {
+        summary.addTable([
+            headerRow('Step', 'Account', 'Started', 'Duration', 'Status', 'Notes'),
+            ...input.steps.map((s) => [
+                s.name,
+                input.accountIds ? `${s.side} ${input.accountIds[s.side]}` : s.side,
+                s.startedAt ? s.startedAt.toISOString().slice(11, 19) : '—',
+                formatDuration(s) || '—',
+                STATUS_MARK[s.status],
+                s.notes.join('; ') || '—',
+            ].map(escapeHtml)),
+        ]);
+    }
+    if (input.notes && input.notes.length > 0)
+        summary.addList(input.notes.map(escapeHtml));
+    addTimeline(summary, input.steps);
+    if (input.error !== undefined) {
+        summary.addHeading('Failure', 3);
+        summary.addCodeBlock(escapeHtml((0,errors/* errorMessage */.gJ)(input.error)));
+        const hint = input.error instanceof errors/* ActionError */.lZ ? input.error.hint : undefined;
+        if (hint)
+            summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`, true);
+    }
+    if (input.leftBehind.length > 0) {
+        summary.addHeading('Resources left behind', 3);
+        summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.leftBehind.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    if (input.retiring && input.retiring.length > 0) {
+        summary.addHeading('Old copy being deleted', 3);
+        summary.addRaw(`<p>The copy this replace swapped out is being deleted. The post step waits until AWS has removed it (and deletes it if this step could not), and says so; if it is still there later, <code>operation: sweep</code> removes it (it carries ${tags/* TagKeys */.jm.purpose}=${tags/* Purpose */.nb.retired}), or remove it with:</p>`, true);
+        summary.addCodeBlock(escapeHtml(input.retiring.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    if (input.kept && input.kept.length > 0) {
+        summary.addHeading('Kept on purpose', 3);
+        summary.addRaw('<p>These outlive the run (later runs reuse them, or a destination job still needs them). Remove them when no longer needed with:</p>', true);
+        summary.addCodeBlock(escapeHtml(input.kept.map((r) => (0,cleanup/* removalCommand */.M)(r, input.region)).join('\n')), 'sh');
+    }
+    addConnection(summary, input);
+    const outputRows = Object.entries(input.outputs);
+    if (outputRows.length > 0) {
+        summary.addHeading('Outputs', 3);
+        summary.addTable([
+            headerRow('Output', 'Value'),
+            ...outputRows.map(([k, v]) => [escapeHtml(k), escapeHtml(v)]),
+        ]);
+    }
+    await summary.write();
+}
+/** The steps on one time axis (Mermaid renders fenced blocks only, so it is raw Markdown). */
+function addTimeline(summary, steps) {
+    const chart = timelineChart(steps);
+    if (chart)
+        summary.addHeading('Timeline', 3).addRaw(`\n${chart}\n`, true);
+}
+/** Where the copy is and a command that reads its password from Secrets Manager. */
+function addConnection(summary, input) {
+    const connection = (0,connect/* connectionOf */.ao)(input.outputs, input.region);
+    if (!connection)
+        return;
+    summary.addHeading('How to connect', 3);
+    summary.addTable((0,connect/* connectionRows */.k$)(connection).map(([label, value]) => [label, escapeHtml(value)]));
+    const example = (0,connect/* connectExample */.pu)(connection);
+    if (example)
+        summary.addRaw(`\n\`\`\`sh\n${example}\n\`\`\`\n`, true);
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
+/** The header row of a job summary table. */
+function headerRow(...titles) {
+    return titles.map((data) => ({ data, header: true }));
+}
+/** Text as HTML that renders it literally, in element content and in attribute values. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+
+/***/ }),
+
+/***/ 6816:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ao: () => (/* binding */ connectionOf),
+/* harmony export */   k$: () => (/* binding */ connectionRows),
+/* harmony export */   pu: () => (/* binding */ connectExample)
+/* harmony export */ });
+/* unused harmony exports passwordCommand, passwordNote */
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9832);
+/**
+ * How to reach the copy: its address, and a command that reads the password from Secrets Manager
+ * with the AWS CLI at the moment it is needed. The password itself is never written anywhere: the
+ * job summary and the pull request comment hold only the secret's ARN.
+ */
+
+/** The connection a refresh's outputs describe; undefined before the copy has an endpoint. */
+function connectionOf(outputs, region) {
+    const endpoint = outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.endpoint];
+    if (!endpoint)
+        return undefined;
+    return {
+        endpoint,
+        port: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.port],
+        readerEndpoint: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.readerEndpoint],
+        engine: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.engine],
+        user: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.masterUsername],
+        secretArn: outputs[_report_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.masterUserSecretArn],
+        region,
+    };
+}
+/** Single quotes for the shell: every value here comes from AWS, but a name is never trusted. */
+function shellQuote(text) {
+    return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+/** The AWS CLI call that prints the password (the RDS secret's `password` key), or undefined. */
+function passwordCommand(connection) {
+    if (!connection.secretArn)
+        return undefined;
+    return [
+        'aws secretsmanager get-secret-value',
+        `--region ${shellQuote(connection.region)}`,
+        `--secret-id ${shellQuote(connection.secretArn)}`,
+        "--query SecretString --output text | jq -r '.password'",
+    ].join(' ');
+}
+/**
+ * A copy-paste example: the engine's usual client, given the password by the command above
+ * through its environment variable (never on the command line) where the client has one.
+ */
+function connectExample(connection) {
+    const password = passwordCommand(connection);
+    if (!password)
+        return undefined;
+    const host = shellQuote(connection.endpoint);
+    const port = connection.port ?? '';
+    const user = shellQuote(connection.user ?? 'admin');
+    const engine = connection.engine ?? '';
+    if (/postgres/.test(engine)) {
+        return `PGPASSWORD="$(${password})" \\\n  psql "host=${connection.endpoint} port=${port} user=${connection.user ?? 'postgres'} dbname=postgres sslmode=require"`;
+    }
+    if (/mysql|mariadb/.test(engine)) {
+        return `MYSQL_PWD="$(${password})" \\\n  mysql --host=${host} --port=${port} --user=${user} --ssl-mode=REQUIRED`;
+    }
+    if (/sqlserver/.test(engine)) {
+        return `SQLCMDPASSWORD="$(${password})" \\\n  sqlcmd -S ${shellQuote(`${connection.endpoint},${port}`)} -U ${user}`;
+    }
+    return password;
+}
+/** Where the password is: the secret, or why there is none to point at. */
+function passwordNote(connection) {
+    if (connection.secretArn)
+        return `in Secrets Manager: ${connection.secretArn}`;
+    return "not in Secrets Manager: the source's (master-password: keep), or generated, masked and stored nowhere (master-password: generate)";
+}
+/** The connection as rows of label and value, for the summary and the comment. */
+function connectionRows(connection) {
+    const rows = [
+        ['Endpoint', connection.endpoint],
+        ['Reader endpoint', connection.readerEndpoint],
+        ['Port', connection.port],
+        ['User', connection.user],
+        ['Password', passwordNote(connection)],
+    ];
+    return rows.filter((row) => Boolean(row[1]));
 }
 
 
@@ -82954,14 +83192,16 @@ const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - Object.keys(TagKeys).length;
 const CopyState = { building: 'building', ready: 'ready' };
 /**
  * Values of the purpose tag: the database the user asked for, an intermediate of one run
- * (temporary instance, relay snapshots), the snapshot a source-phase job hands over, or a relay
- * snapshot kept on request (`keep-snapshots`), which `sweep` treats like a copy.
+ * (temporary instance, relay snapshots), the snapshot a source-phase job hands over, a relay
+ * snapshot kept on request (`keep-snapshots`), which `sweep` treats like a copy, or the copy a
+ * replace swapped out and is deleting (`sweep` removes one whose deletion never finished).
  */
 const Purpose = {
     copy: 'copy',
     intermediate: 'intermediate',
     handoff: 'handoff',
     kept: 'kept',
+    retired: 'retired',
 };
 function managedTags(options) {
     const { settings, sourceArn, now } = options;

@@ -25,6 +25,20 @@ export interface BenchRow {
   readonly blogSeconds?: number
   /** What the row needs said (e.g. clones AWS made as full copies). */
   readonly note?: string
+  /** Where the span beyond the critical path went (scripts/bench-breakdown.ts), one run at a time. */
+  readonly overhead?: Overhead
+}
+
+/** The span beyond the critical path, in simulated seconds but start-up (real). */
+export interface Overhead {
+  readonly startupSeconds: number
+  /** Settlings of a resource the action had to notice before its next step could start. */
+  readonly waits: number
+  /** From each settling to the first describe that saw it. */
+  readonly lagSeconds: number
+  /** The sequential requests between waits (and before the first, after the last). */
+  readonly calls: number
+  readonly callSeconds: number
 }
 
 export interface Concurrency {
@@ -100,6 +114,7 @@ export function renderTable(results: BenchResults): string {
     ...results.rows.map((r) => row(r, results.rows)),
     '',
     `Start-up, process start to first request: the action ${Math.round(startup.actionMs)} ms, a minimal ncc bundle of the same SDK stack ${Math.round(startup.minimalMs)} ms (${(startup.actionMs / startup.minimalMs).toFixed(2)}×).`,
+    ...overheadLines(results),
   ]
   if (c) {
     lines.push(
@@ -108,6 +123,23 @@ export function renderTable(results: BenchResults): string {
     )
   }
   return `${lines.join('\n')}\n`
+}
+
+/** Where the time beyond the critical path went, for the rows measured with a breakdown. */
+function overheadLines(results: BenchResults): string[] {
+  const rows = results.rows.filter((r) => r.overhead && r.criticalSeconds)
+  if (rows.length === 0) return []
+  const s = (seconds: number) => `${seconds.toFixed(1)} s`
+  return [
+    '',
+    'Beyond the critical path (`--breakdown`: poll lag from each settling to the describe that saw it; the sequential requests in between, whose real time counts × the clock scale; start-up):',
+    '',
+    ...rows.map((r) => {
+      const o = r.overhead as Overhead
+      const beyond = o.lagSeconds + o.callSeconds + o.startupSeconds
+      return `- ${r.name}: ${s(beyond)} (${((100 * beyond) / (r.criticalSeconds ?? 1)).toFixed(1)}% of the path): lag ${s(o.lagSeconds)} over ${o.waits} wait(s), ${o.calls} sequential request(s) ${s(o.callSeconds)}, start-up ${s(o.startupSeconds)}.`
+    }),
+  ]
 }
 
 async function format(markdown: string): Promise<string> {

@@ -19,6 +19,7 @@
  *   npm run bench -- --write               # also docs/bench.json and README.md's table
  *   npm run bench -- --only 'Multi-AZ' --write  # re-measure some rows, keep the others
  *   npm run bench -- --entry /tmp/x/index.js  # another build of the action, to compare
+ *   npm run bench -- --only 'same account' --breakdown  # where the time beyond the path went
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -36,6 +37,7 @@ import {
   writeProbeModule,
   type RunMeasure,
 } from './bench-measure.ts'
+import { overheadBreakdown, renderBreakdown, type Breakdown } from './bench-breakdown.ts'
 import { SCENARIOS, type BenchScenario } from './bench-scenarios.ts'
 import { buildMinimalBundle, measureStartup, median } from './bench-startup.ts'
 import {
@@ -45,6 +47,7 @@ import {
   type BenchResults,
   type BenchRow,
   type Concurrency,
+  type Overhead,
 } from './bench-table.ts'
 import { ROOT, runAction, type ActionRun } from './local-runner.ts'
 
@@ -57,6 +60,8 @@ const { values: args } = parseArgs({
     // Another build of the action (e.g. one wait strategy against another); never with --write.
     entry: { type: 'string' },
     write: { type: 'boolean', default: false },
+    // Where each single run's time beyond the critical path went (scripts/bench-breakdown.ts).
+    breakdown: { type: 'boolean', default: false },
   },
 })
 const runs = Number(args.runs)
@@ -138,6 +143,8 @@ function eventsOf(sim: Simulator, launched: Launched, alone: boolean) {
 
 interface ScenarioRun {
   readonly measures: RunMeasure[]
+  /** One per run when the scenario runs one refresh at a time. */
+  readonly breakdowns: Breakdown[]
   readonly fullCopies: number
   readonly concurrency?: Concurrency
 }
@@ -170,20 +177,24 @@ async function runScenario(scenario: BenchScenario, index: number): Promise<Scen
         }),
       ),
     )
-    const measures = launched.map((l, i) =>
-      measureRun({
-        ok: l.run.exitCode === 0,
-        probe: readProbe(l.probeFile),
-        requests: requestsOf(sim, l, ids[i] as string, alone),
-        events: eventsOf(sim, l, alone),
-        tempInstancePrefix: scenario.tempInstancePrefix,
-      }),
-    )
+    const records = launched.map((l, i) => ({
+      ok: l.run.exitCode === 0,
+      probe: readProbe(l.probeFile),
+      requests: requestsOf(sim, l, ids[i] as string, alone),
+      events: eventsOf(sim, l, alone),
+      tempInstancePrefix: scenario.tempInstancePrefix,
+    }))
+    const breakdowns = alone ? records.map(overheadBreakdown) : []
+    if (args.breakdown) {
+      for (const b of breakdowns) console.log(renderBreakdown(scenario.name, b))
+    }
+    const measures = records.map(measureRun)
     const fullCopies = launched.filter((l) =>
       wasFullCopy(eventsOf(sim, l, false), defaultDurations.clusterClone),
     ).length
     return {
       measures,
+      breakdowns,
       fullCopies: alone ? 0 : fullCopies,
       ...(!alone && {
         concurrency: concurrencyOf(sim.requests.slice(firstRequest), launched),
@@ -232,9 +243,23 @@ function rowOf(scenario: BenchScenario, results: readonly ScenarioRun[]): BenchR
     describesPerResourceMinute: pick((m) => m.describesPerResourceMinute),
     peakRssMb: pick((m) => m.peakRssMb),
     blogSeconds: pick((m) => m.blogSeconds),
+    ...(args.breakdown && { overhead: overheadOf(results.flatMap((r) => r.breakdowns)) }),
     ...(fullCopies > 0 && {
       note: `${fullCopies} made as full copies: AWS allows 15 copy-on-write clones per source; slowest run shown`,
     }),
+  }
+}
+
+/** Medians of the runs' breakdowns; undefined for concurrent refreshes (no single path). */
+function overheadOf(breakdowns: readonly Breakdown[]): Overhead | undefined {
+  if (breakdowns.length === 0) return undefined
+  const m = (f: (b: Breakdown) => number) => median(breakdowns.map(f))
+  return {
+    startupSeconds: m((b) => b.startupSeconds),
+    waits: m((b) => b.gaps.filter((g) => g.after !== 'start').length),
+    lagSeconds: m((b) => b.lagSeconds),
+    calls: m((b) => b.calls),
+    callSeconds: m((b) => b.callSeconds),
   }
 }
 

@@ -171,7 +171,7 @@ async function refresh(options: RefreshOptions): Promise<Record<string, string> 
   if (!result.error) saveOutcome('succeeded')
   const outputs = result.error ? {} : phaseOutputs(refreshReport(ctx))
   if (!result.error) setOutputs(outputs)
-  const { kept, leftBehind } = ledgerBlocks(ledger.list(), result.error !== undefined)
+  const { kept, leftBehind, retiring } = ledgerBlocks(ledger.list(), result.error !== undefined)
   for (const resource of kept) {
     core.info(`Kept on purpose: ${resource.kind} ${resource.id} (${resource.side} account)`)
   }
@@ -186,6 +186,7 @@ async function refresh(options: RefreshOptions): Promise<Record<string, string> 
     },
     error: result.error,
     kept,
+    retiring,
     accountIds,
     notes: copyPhase ? [describePlacement(runCtx, resolvePlacement(runCtx))] : [],
     leftBehind,

@@ -15,6 +15,8 @@ import { getSettings } from './inputs.js'
 import type { Settings } from './settings.js'
 import { loadOutcome, loadResources, saveResources, wasSignedIn } from './state.js'
 import { Purpose } from './tags.js'
+import { awaitRetired } from './retired.js'
+import { escapeHtml } from './report.js'
 
 /**
  * The post step's own bound, at most: long enough for AWS to accept every deletion (seconds),
@@ -78,17 +80,21 @@ async function cleanUp(cleanup: Cleanup): Promise<void> {
   const run = runIdentity(settings.run, settings.target)
   const why = (error: unknown): string => errorMessage(signal.aborted ? stopReason(signal) : error)
   // The same roles the main step opened (a destination-phase job may hold only one).
+  let signInError: unknown
   const accounts = await raceSignal(
     openAccounts(credentialSettings(settings), { signal }),
     signal,
   ).catch((error: unknown) => {
-    reportFailures(
-      settings,
-      leftForPostStep(ledger, outcome).map((r) => [r, `could not sign in: ${why(error)}`]),
-    )
+    signInError = error
     return undefined
   })
-  if (!accounts) return
+  if (!accounts) {
+    await reportFailures(
+      settings,
+      leftForPostStep(ledger, outcome).map((r) => [r, `could not sign in: ${why(signInError)}`]),
+    )
+    return
+  }
   const remaining = [...ledger]
   const failures: [CreatedResource, string][] = []
   const remove = (resources: readonly CreatedResource[]) =>
@@ -99,7 +105,7 @@ async function cleanUp(cleanup: Cleanup): Promise<void> {
     leftForPostStep(await untracked({ accounts, run, settings, ledger }), outcome)
   if (known.length > 0) {
     core.info(
-      `The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created.`,
+      `The main step ${outcome ?? 'did not finish'}; removing ${known.length} resource(s) it created${known.some((r) => r.disposal === 'retired') ? ' or replaced' : ''}.`,
     )
     await remove(known)
   }
@@ -110,7 +116,20 @@ async function cleanUp(cleanup: Cleanup): Promise<void> {
   }
   if (known.length + more.length === 0) core.info('Nothing to clean up.')
   saveResources(remaining)
-  reportFailures(settings, failures)
+  await reportFailures(settings, failures)
+  // What is being deleted now is awaited last, so that nothing else waits on it.
+  const retired = known.filter(
+    (r) => r.disposal === 'retired' && !failures.some(([failed]) => failed === r),
+  )
+  if (retired.length > 0 && !signal.aborted) {
+    await awaitRetired(retired, {
+      destination: accounts.destination,
+      region: settings.region,
+      pollSeconds: settings.pollIntervalSeconds,
+      signal,
+      deadline: cleanup.deadline,
+    })
+  }
 }
 
 /** Removes one resource, proven this run's, within the post step's bound. */
@@ -190,18 +209,25 @@ export function removalWaves(resources: readonly CreatedResource[]): CreatedReso
   )
 }
 
-function reportFailures(
+async function reportFailures(
   settings: Settings,
   failures: readonly (readonly [CreatedResource, string])[],
-): void {
+): Promise<void> {
   if (failures.length === 0) return
-  const lines = failures.map(
-    ([resource, reason]) => `${removalCommand(resource, settings.region)}   # ${reason}`,
-  )
-  core.warning(
-    `Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`,
-    { title: 'rds-refresh post step: left behind' },
-  )
+  const lines = failures.map(([resource, reason]) => {
+    // A replace's old copy is also found by sweep, from its purpose tag.
+    const also =
+      resource.disposal === 'retired'
+        ? '; the old copy of a replace: operation: sweep also removes it'
+        : ''
+    return `${removalCommand(resource, settings.region)}   # ${reason}${also}`
+  })
+  const message = `Could not remove ${failures.length} resource(s); remove them by hand:\n${lines.join('\n')}`
+  core.warning(message, { title: 'rds-refresh post step: left behind' })
+  await core.summary
+    .addHeading('rds-refresh post step: left behind', 3)
+    .addCodeBlock(escapeHtml(lines.join('\n')), 'sh')
+    .write()
 }
 
 function sessionOf(accounts: Accounts, side: AccountSide): AccountSession {

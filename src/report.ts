@@ -5,6 +5,7 @@ import { ActionError, errorMessage } from './errors.js'
 import { accountFromArn } from './aws/arn.js'
 import type { CopyMethod, CopyResult } from './result.js'
 import type { Settings } from './settings.js'
+import { Purpose, TagKeys } from './tags.js'
 import { connectExample, connectionOf, connectionRows } from './report/connect.js'
 import { timelineChart } from './report/timeline.js'
 
@@ -98,8 +99,9 @@ export function phaseOutputs(report: RefreshReport): Record<string, string> {
 export function ledgerBlocks(
   resources: readonly CreatedResource[],
   failed: boolean,
-): { kept: CreatedResource[]; leftBehind: CreatedResource[] } {
+): { kept: CreatedResource[]; leftBehind: CreatedResource[]; retiring: CreatedResource[] } {
   return {
+    retiring: resources.filter((r) => r.disposal === 'retired'),
     kept: resources.filter((r) => r.disposal === 'kept' || (!failed && r.disposal === 'handoff')),
     leftBehind: resources.filter(
       (r) =>
@@ -121,6 +123,8 @@ export interface SummaryInput {
   readonly leftBehind: readonly CreatedResource[]
   /** Created on purpose to outlive the run (the RAM share, a hand-off snapshot, kept snapshots). */
   readonly kept?: readonly CreatedResource[]
+  /** The copy a replace swapped out, whose deletion the post step awaits. */
+  readonly retiring?: readonly CreatedResource[]
   /** Account ids by side, shown in the step table. */
   readonly accountIds?: Readonly<Record<AccountSide, string>>
   readonly region: string
@@ -179,6 +183,17 @@ export async function writeSummary(input: SummaryInput): Promise<void> {
     summary.addRaw('<p>The post step removes these; if it cannot, remove them with:</p>', true)
     summary.addCodeBlock(
       escapeHtml(input.leftBehind.map((r) => removalCommand(r, input.region)).join('\n')),
+      'sh',
+    )
+  }
+  if (input.retiring && input.retiring.length > 0) {
+    summary.addHeading('Old copy being deleted', 3)
+    summary.addRaw(
+      `<p>The copy this replace swapped out is being deleted. The post step waits until AWS has removed it (and deletes it if this step could not), and says so; if it is still there later, <code>operation: sweep</code> removes it (it carries ${TagKeys.purpose}=${Purpose.retired}), or remove it with:</p>`,
+      true,
+    )
+    summary.addCodeBlock(
+      escapeHtml(input.retiring.map((r) => removalCommand(r, input.region)).join('\n')),
       'sh',
     )
   }

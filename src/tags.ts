@@ -36,14 +36,16 @@ export const CopyState = { building: 'building', ready: 'ready' } as const
 
 /**
  * Values of the purpose tag: the database the user asked for, an intermediate of one run
- * (temporary instance, relay snapshots), the snapshot a source-phase job hands over, or a relay
- * snapshot kept on request (`keep-snapshots`), which `sweep` treats like a copy.
+ * (temporary instance, relay snapshots), the snapshot a source-phase job hands over, a relay
+ * snapshot kept on request (`keep-snapshots`), which `sweep` treats like a copy, or the copy a
+ * replace swapped out and is deleting (`sweep` removes one whose deletion never finished).
  */
 export const Purpose = {
   copy: 'copy',
   intermediate: 'intermediate',
   handoff: 'handoff',
   kept: 'kept',
+  retired: 'retired',
 } as const
 export type Purpose = (typeof Purpose)[keyof typeof Purpose]
 

@@ -4,8 +4,10 @@
  * one-cross-account-clone rule (relay then swap by default, delete-first on request), the
  * ownership guard, and base and branches.
  */
+import type { ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { STAGING_SECURITY_GROUPS } from '../../sim/fixtures/production.ts'
+import { CallGate } from '../safety/gate.ts'
 import { errorLine, sameAccountInputs, stagingInputs, withClusters } from './clone-world.ts'
 import {
   ACCOUNTS,
@@ -34,6 +36,37 @@ type Item = Record<string, unknown>
 /** Run the action as workflow run `runId` (each night is a new run). */
 function runAs(s: Simulator, runId: number, inputs: Record<string, string>): Promise<ActionRun> {
   return runAction({ sim: s, inputs, env: { GITHUB_RUN_ID: String(runId) }, post: true })
+}
+
+/**
+ * Run as `runAs` does, noting where the post step's requests begin: the post step's process is
+ * spawned only once the main step's has exited, so the requests before it are the main step's.
+ */
+async function runSplit(
+  s: Simulator,
+  runId: number,
+  inputs: Record<string, string>,
+  onMain?: (child: ChildProcess) => void,
+): Promise<{ run: ActionRun; postFrom: number }> {
+  let postFrom = Number.POSITIVE_INFINITY
+  const run = await runAction({
+    sim: s,
+    inputs,
+    env: { GITHUB_RUN_ID: String(runId) },
+    post: true,
+    onSpawn: (child, step) => {
+      if (step === 'post') postFrom = s.requests.length
+      else onMain?.(child)
+    },
+  })
+  return { run, postFrom }
+}
+
+/** Requests naming `id` (as an identifier or at the end of an ARN), from `from` up to `to`. */
+function naming(s: Simulator, id: string, from: number, to: number) {
+  const names = (value: unknown) =>
+    typeof value === 'string' && (value === id || value.endsWith(`:${id}`))
+  return s.requests.slice(from, to).filter((r) => Object.values(r.input as Item).some(names))
 }
 
 function expectSucceeded(run: ActionRun): void {
@@ -89,7 +122,10 @@ describe('replace: the target keeps its name and endpoint and serves a new resou
     const beforeInstance = instanceOf(s, account, 'staging-db-1') as Item
     const from = s.requests.length
 
-    const run = await runAs(s, 101, { ...sameAccountInputs('staging-db'), ...replace })
+    const { run, postFrom } = await runSplit(s, 101, {
+      ...sameAccountInputs('staging-db'),
+      ...replace,
+    })
     expectSucceeded(run)
 
     const after = clusterOf(s, account, 'staging-db') as Item
@@ -138,7 +174,30 @@ describe('replace: the target keeps its name and endpoint and serves a new resou
     expect(run.log).toContain('DB instance staging-db-1: still answering as the resource that left')
     expect(run.summary).toContain('swap-into-place')
     expect(run.summary).toContain('delete-old-copy')
-    expect(run.post?.log).toContain('Nothing to clean up.')
+    // The old copy was tagged retired, then its deletion started, and the main step ended without
+    // polling it once more: the outputs and the step's success do not wait for AWS to remove it.
+    const old = 'staging-db-101-1-old'
+    const main = naming(s, old, from, postFrom).map((r) => r.operation)
+    expect(main.slice(main.indexOf('AddTagsToResource'))).toEqual([
+      'AddTagsToResource',
+      'DeleteDBCluster',
+    ])
+    const tagged = naming(s, old, from, postFrom).find((r) => r.operation === 'AddTagsToResource')
+    expect(tagged?.input).toMatchObject({
+      ResourceName: expect.stringMatching(/:cluster:staging-db-101-1-old$/),
+      Tags: [{ Key: 'rds-refresh:purpose', Value: 'retired' }],
+    })
+    expect(run.summary).toContain('Old copy being deleted')
+    expect(run.summary).toContain(
+      'aws rds delete-db-cluster --db-cluster-identifier staging-db-101-1-old',
+    )
+    // The post step waited until AWS had removed it, and said so.
+    expect(naming(s, old, postFrom, s.requests.length).map((r) => r.operation)).toContain(
+      'DescribeDBClusters',
+    )
+    expect(run.post?.log).toContain('The old copy staging-db-101-1-old is deleted')
+    expect(run.post?.summary).toContain('The old copy staging-db-101-1-old is deleted')
+    expect(run.post?.log).not.toMatch(/::(warning|error)/)
   })
 
   it('Multi-AZ DB cluster (relay): the cluster is swapped, its members keep their AWS names', async () => {
@@ -237,10 +296,107 @@ describe('replace: deleting the old copy', () => {
     )
     expect(run.summary).toContain('old copy staging-db-801-1-old NOT deleted')
     expect(run.outputs['cluster-identifier']).toBe('staging-db')
+    expect(run.summary).toContain('Old copy being deleted')
     expect(run.post?.log).toContain('Removed db-cluster staging-db-801-1-old')
+    expect(run.post?.log).toContain('The old copy staging-db-801-1-old is deleted')
     expect(run.post?.log).not.toMatch(/Removed db-(cluster|instance) staging-db( |-1 )/)
+    expect(clusterOf(s, account, 'staging-db-801-1-old')).toBeUndefined()
     expect(clusterOf(s, account, 'staging-db')?.Status).toBe('available')
     expect(instanceOf(s, account, 'staging-db-1')?.DBInstanceStatus).toBe('available')
+  })
+
+  it('a deletion refused in the main step and the post step: both say what to do, and sweep removes the old copy', async () => {
+    const s = await world()
+    const account = ACCOUNTS.production
+    expectSucceeded(await runAs(s, 810, sameAccountInputs('staging-db')))
+    const old = 'staging-db-811-1-old'
+    s.setFaults({
+      failCalls: [
+        {
+          operation: 'DeleteDBCluster',
+          code: 'InvalidDBClusterStateFault',
+          input: { DBClusterIdentifier: old },
+          times: 2,
+        },
+      ],
+    })
+
+    const run = await runAs(s, 811, { ...sameAccountInputs('staging-db'), ...replace })
+
+    expectSucceeded(run)
+    expect(run.outputs['cluster-identifier']).toBe('staging-db')
+    expect(run.log).toMatch(
+      /::warning[^:]*::\[delete-old-copy\] The old copy staging-db-811-1-old could not be deleted; staging-db serves the new copy all the same/,
+    )
+    expect(run.summary).toContain(`old copy ${old} NOT deleted`)
+    const command = `aws rds delete-db-cluster --db-cluster-identifier ${old}`
+    expect(run.post?.log).toMatch(
+      /::warning title=rds-refresh post step%3A left behind::Could not remove 1 resource\(s\)/,
+    )
+    expect(run.post?.log).toContain(command)
+    expect(run.post?.log).toContain('operation: sweep also removes it')
+    expect(run.post?.summary).toContain(command)
+    // Left behind, tagged retired; the new copy untouched.
+    const retired = clusterOf(s, account, old) as Item
+    expect(retired.Status).toBe('available')
+    expect(retired.TagList).toEqual(
+      expect.arrayContaining([{ Key: 'rds-refresh:purpose', Value: 'retired' }]),
+    )
+    expect(clusterOf(s, account, 'staging-db')?.Status).toBe('available')
+
+    const sweep = await runAs(s, 812, { 'source-role-arn': ROLE_ARNS.source, operation: 'sweep' })
+
+    expectSucceeded(sweep)
+    expect(sweep.summary).toMatch(
+      /<td>staging-db-811-1-old<\/td>.*🗑 deleted<\/td><td>the copy a replace swapped out of staging-db/,
+    )
+    expect(clusterOf(s, account, old)).toBeUndefined()
+    expect(clusterOf(s, account, 'staging-db')?.Status).toBe('available')
+    expect(instanceOf(s, account, 'staging-db-1')?.DBInstanceStatus).toBe('available')
+  })
+
+  it('cancelled while the old copy is being deleted: the target keeps the new copy, the post step finishes the deletion', async () => {
+    // Holds the main step on the old copy's first deletion call, to cancel it right there.
+    const gate = new CallGate({
+      match: { operation: 'DeleteDBInstance', account: ACCOUNTS.production },
+      hold: 'call',
+    })
+    const s = await world({ services: gate.services() })
+    const account = ACCOUNTS.production
+    expectSucceeded(await runAs(s, 820, sameAccountInputs('staging-db')))
+    const before = clusterOf(s, account, 'staging-db') as Item
+    const from = s.requests.length
+
+    const { run, postFrom } = await runSplit(
+      s,
+      821,
+      { ...sameAccountInputs('staging-db'), ...replace },
+      (child) => {
+        child.once('exit', () => gate.release())
+        void gate.reached.then(() => child.kill('SIGINT'))
+      },
+    )
+
+    expect(gate.hasBeenReached).toBe(true)
+    expect(run.exitCode).toBe(1)
+    expect(run.log).toMatch(/::warning title=rds-refresh%3A cancelled::Received SIGINT/)
+    const after = clusterOf(s, account, 'staging-db') as Item
+    expect(after.DbClusterResourceId).not.toBe(before.DbClusterResourceId)
+    expect(after.Endpoint).toBe(before.Endpoint)
+    expect(after.Status).toBe('available')
+    expect(instanceOf(s, account, 'staging-db-1')?.DBInstanceStatus).toBe('available')
+    expect(run.post?.log).toContain('The old copy staging-db-821-1-old is deleted')
+    expect(names(s, account, 'db-clusters').filter((n) => n.startsWith('staging-db'))).toEqual([
+      'staging-db',
+    ])
+    // Neither step deleted anything of the new copy.
+    const deletes = s.requests
+      .slice(from)
+      .filter((r) => r.operation.startsWith('Delete'))
+      .map((r) => String(r.input.DBClusterIdentifier ?? r.input.DBInstanceIdentifier))
+    expect(deletes.length).toBeGreaterThan(0)
+    for (const id of deletes) expect(id).toMatch(/^staging-db-821-1-old(-1)?$/)
+    expect(postFrom).toBeLessThan(s.requests.length)
   })
 })
 

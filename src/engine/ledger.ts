@@ -44,8 +44,8 @@ function sameResource(
 export type RunOutcome = 'succeeded' | 'failed' | undefined
 
 /**
- * What the post step removes: intermediates always, the copy and a source-phase hand-off unless
- * the run succeeded; `kept` resources outlive the run on purpose.
+ * What the post step removes: intermediates and a replace's retired copy always, the copy and a
+ * source-phase hand-off unless the run succeeded; `kept` resources outlive the run on purpose.
  */
 export function leftForPostStep(
   resources: readonly CreatedResource[],
@@ -54,6 +54,7 @@ export function leftForPostStep(
   return resources.filter(
     (r) =>
       r.disposal === 'temporary' ||
+      r.disposal === 'retired' ||
       ((r.disposal === 'copy' || r.disposal === 'handoff') && outcome !== 'succeeded'),
   )
 }

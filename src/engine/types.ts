@@ -24,8 +24,10 @@ export type ResourceKind =
  * - `handoff`: the snapshot (and its share) a source-phase job hands to the destination job; kept
  *   when the job succeeds, removed like a copy when it does not.
  * - `kept`: created on purpose to outlive the run (e.g. snapshots with keep-snapshots).
+ * - `retired`: the copy a replace swapped out (made by an earlier run), whose deletion the run
+ *   starts; the post step waits until AWS has removed it, and deletes it if the run could not.
  */
-export type Disposal = 'temporary' | 'copy' | 'handoff' | 'kept'
+export type Disposal = 'temporary' | 'copy' | 'handoff' | 'kept' | 'retired'
 
 export interface CreatedResource {
   readonly kind: ResourceKind

@@ -57,8 +57,14 @@ export function passwordStep(after: readonly string[]): Step<RefreshContext> {
       }
       await modifyCopy(ctx, runtime, target, { ManageMasterUserPassword: true })
       runtime.note('managed in Secrets Manager')
-      await waitForPasswordApplied(ctx, runtime, target)
-      ctx.values.masterUserSecretArn.set(await waitForSecret(ctx, runtime))
+      const applied = await waitForPasswordApplied(ctx, runtime, target)
+      // The describe that saw the change applied usually shows the secret active already.
+      const secret = applied.MasterUserSecret
+      ctx.values.masterUserSecretArn.set(
+        secret?.SecretStatus === 'active' && secret.SecretArn
+          ? secret.SecretArn
+          : await waitForSecret(ctx, runtime),
+      )
     },
   }
 }
@@ -97,28 +103,30 @@ async function modifyCopy(
   }
 }
 
-/** The change is applied once the copy is available again with no password change pending. */
+/**
+ * The change is applied once the copy is available again with no password change pending;
+ * returns the copy as that describe showed it.
+ */
 async function waitForPasswordApplied(
   ctx: RefreshContext,
   runtime: StepRuntime,
   target: CopyRef,
-): Promise<void> {
+): Promise<{ MasterUserSecret?: { SecretArn?: string; SecretStatus?: string } }> {
   const pending = (
     p: { MasterUserPassword?: string; MasterUserSecretStatus?: string } | undefined,
   ): boolean => Boolean(p?.MasterUserPassword)
   if (target.kind === 'instance') {
-    await waitForInstance(ctx, runtime, {
+    return waitForInstance(ctx, runtime, {
       side: 'destination',
       id: target.id,
       ready: (i) => !pending(i.PendingModifiedValues),
     })
-  } else {
-    await waitForCluster(ctx, runtime, {
-      side: 'destination',
-      id: target.id,
-      ready: (c) => !pending(c.PendingModifiedValues),
-    })
   }
+  return waitForCluster(ctx, runtime, {
+    side: 'destination',
+    id: target.id,
+    ready: (c) => !pending(c.PendingModifiedValues),
+  })
 }
 
 /** The managed secret is created asynchronously; its ARN is the hand-off to later steps. */

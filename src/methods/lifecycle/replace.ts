@@ -10,7 +10,7 @@ import type { FoundTarget } from '../common/existing.js'
 import { describeCopyStep } from '../common/finish.js'
 import { buildPlan } from '../choose-method.js'
 import { describedCluster, describedInstance, label, type Described } from './rename.js'
-import { deleteManagedCopy } from './retire.js'
+import { deleteManagedCopy, startCopyDeletion } from './retire.js'
 import { swapStages, type SwapLayout } from './stages.js'
 import { runSwap } from './swap.js'
 import { swapNames, type SwapNames } from './swap-names.js'
@@ -118,7 +118,7 @@ function swapPlan(
   }
   const retire: Step<RefreshContext> = {
     name: 'delete-old-copy',
-    title: `Delete the old copy, renamed ${names.retired} (readers, writer, then the cluster)`,
+    title: `Start deleting the old copy, renamed ${names.retired} (readers, writer, then the cluster); the post step waits until AWS has removed it`,
     side: 'destination',
     after: [swap.name],
     async run(ctx, runtime) {
@@ -127,11 +127,11 @@ function swapPlan(
         runtime.note('nothing to delete')
         return
       }
-      await retireOldCopy(ctx, runtime, old)
+      await retireOldCopy(ctx, runtime, { old, target: names.target })
     },
   }
   return {
-    description: `${base.description} → swap into ${names.target} by renames → delete the old copy`,
+    description: `${base.description} → swap into ${names.target} by renames → start deleting the old copy (awaited by the post step)`,
     steps: [...base.steps, swap, describeReplaced, retire],
   }
 }
@@ -139,7 +139,7 @@ function swapPlan(
 /**
  * After the swap the new copy is the target: the ledger no longer lists it under its staging
  * names (a failed run after this point must never remove the target), and it lists the old copy
- * as temporary, so the post step deletes it if this run cannot.
+ * as retired, so the post step waits for its deletion, and deletes it if this run could not.
  */
 function handOver(
   runtime: StepRuntime,
@@ -160,7 +160,7 @@ function handOver(
       kind: stages.old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
       side: 'destination',
       id: names.retired,
-      disposal: 'temporary',
+      disposal: 'retired',
       // Made by an earlier run: the managed tag is its proof.
       proof: 'managed',
     })
@@ -168,31 +168,38 @@ function handOver(
 }
 
 /**
- * Deleting the old copy is awaited and reported, but it no longer decides the run: the target
- * already serves the new copy. A failure is a warning, and the post step tries again.
+ * The old copy's deletion is started here and awaited by the post step: the target already
+ * serves the new copy, so neither the outputs nor the run's success wait minutes for AWS to
+ * remove the old one. Starting it is seconds of calls; a failure is a warning (the post step
+ * tries again) and never touches the new copy.
  */
 async function retireOldCopy(
   ctx: RefreshContext,
   runtime: StepRuntime,
-  old: Described,
+  { old, target }: { old: Described; target: string },
 ): Promise<void> {
   try {
-    await deleteManagedCopy(ctx, runtime, old)
+    const started = await startCopyDeletion(ctx, runtime, old, { retire: true })
+    // Its Aurora instances too: the post step waits until each of them is gone as well.
+    for (const id of started?.members ?? []) {
+      runtime.record({
+        kind: 'db-instance',
+        side: 'destination',
+        id,
+        disposal: 'retired',
+        proof: 'managed',
+      })
+    }
   } catch (error) {
     if (runtime.signal.aborted) throw error
     const message = error instanceof Error ? error.message : String(error)
     runtime.log.warning(
-      `The old copy ${old.identifier} could not be deleted; the post step tries again, and reports the command to delete it if it cannot. ${message}`,
+      `The old copy ${old.identifier} could not be deleted; ${target} serves the new copy all the same. The post step tries again and waits for the deletion; if it cannot, it reports the command to delete it, and operation: sweep removes it by its ${TagKeys.purpose}=${Purpose.retired} tag. ${message}`,
     )
     runtime.note(`old copy ${old.identifier} NOT deleted`)
     return
   }
-  runtime.release({
-    kind: old.kind === 'cluster' ? 'db-cluster' : 'db-instance',
-    side: 'destination',
-    id: old.identifier,
-  })
-  runtime.note(`deleted ${old.identifier}`)
+  runtime.note(`deleting ${old.identifier}; the post step waits until AWS has removed it`)
 }
 
 /**

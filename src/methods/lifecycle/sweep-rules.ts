@@ -65,6 +65,14 @@ export function decide(item: SweepItem, rules: SweepRules): SweepDecision {
     // Kept on request (keep-snapshots): like a copy, it goes only once its expiry has passed.
     return decideCopy(item, rules, keep, ' (kept by keep-snapshots)')
   }
+  if (purpose === Purpose.retired) {
+    // Tagged only once its replace had swapped the new copy in: nothing serves from it any more.
+    return {
+      item,
+      action: 'delete',
+      reason: `the copy a replace swapped out${targetOf(item)}, whose deletion did not finish`,
+    }
+  }
   if (purpose === Purpose.intermediate || purpose === Purpose.handoff) {
     return decideLeftover(item, rules, purpose, hint)
   }
@@ -113,6 +121,11 @@ function decideLeftover(
     action: 'delete',
     reason: `leftover ${what}${of}, ${hours} h old${hint}`,
   }
+}
+
+function targetOf(item: SweepItem): string {
+  const target = tagValue(item.tags, TagKeys.target)
+  return target ? ` of ${target}` : ''
 }
 
 /**
