@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util'
 import { startSimulator, type Simulator } from '../sim/src/index.ts'
 import { loadFixture } from '../sim/src/load-fixture.ts'
 import { ROLE_ARNS } from '../sim/fixtures/production.ts'
-import { policyFilesFor, shippedPolicy, type PolicyMethod } from '../sim/fixtures/shipped-iam.ts'
+import { policyFilesFor, policyMethodOf, shippedPolicy } from '../sim/fixtures/shipped-iam.ts'
 import { ROOT, runAction } from './local-runner.ts'
 
 const args = parseArgs({
@@ -55,7 +55,7 @@ function grantShippedPolicies(sim: Simulator, inputs: Record<string, string>): v
   const files = policyFilesFor({
     oneAccount: inputs['source-role-arn'] === inputs['destination-role-arn'],
     lifecycle: inputs.operation === 'delete' || inputs.operation === 'sweep',
-    method: (inputs.method ?? 'auto') as PolicyMethod,
+    method: policyMethodOf(inputs.method),
   })
   const accountOf = (arn: string) => arn.split(':')[4] ?? ''
   const accounts = {

@@ -5,7 +5,7 @@
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../sim/src/index.ts'
 import { productionFixture, ROLE_ARNS } from '../../sim/fixtures/production.ts'
 import { appendFileSync } from 'node:fs'
-import { policyFilesFor, shippedPolicy, type PolicyMethod } from '../../sim/fixtures/shipped-iam.ts'
+import { policyFilesFor, policyMethodOf, shippedPolicy } from '../../sim/fixtures/shipped-iam.ts'
 import type { NamedPolicy } from '../../sim/src/iam/policy.ts'
 import {
   runAction as runLocal,
@@ -75,7 +75,7 @@ export function policiesForRun(
   const files = policyFilesFor({
     oneAccount,
     lifecycle: operation === 'delete' || operation === 'sweep',
-    method: (inputs.method || 'auto') as PolicyMethod,
+    method: policyMethodOf(inputs.method),
   })
   // A destination-phase job names no source role: the source account is the hand-off's, or the
   // fixture's production account, as the user's destination policy names their source account.
