@@ -105,14 +105,8 @@ export function createGitHubApi(): GitHubApi {
         if (raw.method === 'POST') {
           if (token !== writeToken)
             return { operation, ...notAccessible('create-an-issue-comment') }
-          const body = bodyOf(raw)
-          if (typeof body !== 'string') return { operation, ...invalid('body is missing') }
-          if (body.length > COMMENT_BODY_MAX) {
-            return {
-              operation,
-              ...invalid(`body is too long (maximum is ${COMMENT_BODY_MAX} characters)`),
-            }
-          }
+          const body = commentBodyOf(raw)
+          if (typeof body !== 'string') return { operation, ...body }
           return { operation, response: json(201, add(repository, Number(number), body, BOT)) }
         }
       }
@@ -123,14 +117,8 @@ export function createGitHubApi(): GitHubApi {
           return { operation, ...failure(404, 'Not Found') }
         }
         if (token !== writeToken) return { operation, ...notAccessible('update-an-issue-comment') }
-        const body = bodyOf(raw)
-        if (typeof body !== 'string') return { operation, ...invalid('body is missing') }
-        if (body.length > COMMENT_BODY_MAX) {
-          return {
-            operation,
-            ...invalid(`body is too long (maximum is ${COMMENT_BODY_MAX} characters)`),
-          }
-        }
+        const body = commentBodyOf(raw)
+        if (typeof body !== 'string') return { operation, ...body }
         found.comment.body = body
         found.comment.updated_at = new Date().toISOString()
         return { operation, response: json(200, found.comment) }
@@ -144,6 +132,16 @@ export function createGitHubApi(): GitHubApi {
 function bearer(raw: RawRequest): string | undefined {
   const [scheme = '', token] = (raw.headers.authorization ?? '').split(' ')
   return ['token', 'bearer'].includes(scheme.toLowerCase()) ? token : undefined
+}
+
+/** A create's or an update's comment body, or GitHub's 422 when it is missing or too long. */
+function commentBodyOf(raw: RawRequest): string | ReturnType<typeof invalid> {
+  const body = bodyOf(raw)
+  if (typeof body !== 'string') return invalid('body is missing')
+  if (body.length > COMMENT_BODY_MAX) {
+    return invalid(`body is too long (maximum is ${COMMENT_BODY_MAX} characters)`)
+  }
+  return body
 }
 
 function bodyOf(raw: RawRequest): unknown {
